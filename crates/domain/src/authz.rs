@@ -1,0 +1,230 @@
+//! Authorisation: who may do what, decided in one place.
+//!
+//! A decision needs three things: the principal's roles per municipality, the action, and the
+//! municipality the resource belongs to. Handlers call [`authorize`] before they act, and every
+//! store query is also filtered by municipality, so a miss in one is caught by the other.
+//!
+//! Principle of least privilege: administrators manage users and read the audit log but do not
+//! see households; leaders see aggregates (later modules) and no personal records; partners act
+//! only on the household's consent, which arrives with the collaboration module — until then
+//! they are denied every personal record.
+
+use crate::MunicipalityId;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The roles a user can hold in a municipality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Caseworker,
+    Approver,
+    FollowUpWorker,
+    HousingManager,
+    Leader,
+    Partner,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Admin,
+        Role::Caseworker,
+        Role::Approver,
+        Role::FollowUpWorker,
+        Role::HousingManager,
+        Role::Leader,
+        Role::Partner,
+    ];
+
+    /// The stable code used in the database, the CLI and the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Caseworker => "caseworker",
+            Role::Approver => "approver",
+            Role::FollowUpWorker => "follow_up_worker",
+            Role::HousingManager => "housing_manager",
+            Role::Leader => "leader",
+            Role::Partner => "partner",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
+/// Everything a user can ask Husly to do. A new route needs a new action or an existing one;
+/// the route × role test walks this table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    SearchPeople,
+    ViewPerson,
+    ViewHousehold,
+    RegisterHousehold,
+    EditHousehold,
+    ManageUsers,
+    ManageTokens,
+    ReadAudit,
+}
+
+impl Action {
+    pub const ALL: [Action; 8] = [
+        Action::SearchPeople,
+        Action::ViewPerson,
+        Action::ViewHousehold,
+        Action::RegisterHousehold,
+        Action::EditHousehold,
+        Action::ManageUsers,
+        Action::ManageTokens,
+        Action::ReadAudit,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::SearchPeople => "search_people",
+            Action::ViewPerson => "view_person",
+            Action::ViewHousehold => "view_household",
+            Action::RegisterHousehold => "register_household",
+            Action::EditHousehold => "edit_household",
+            Action::ManageUsers => "manage_users",
+            Action::ManageTokens => "manage_tokens",
+            Action::ReadAudit => "read_audit",
+        }
+    }
+}
+
+/// The policy table: which roles may perform an action within their own municipality.
+pub fn roles_allowed(action: Action) -> &'static [Role] {
+    use Role::*;
+    const READ_PERSONAL: &[Role] = &[Caseworker, Approver, FollowUpWorker, HousingManager];
+    const WRITE_PERSONAL: &[Role] = &[Caseworker, Approver];
+    match action {
+        Action::SearchPeople | Action::ViewPerson | Action::ViewHousehold => READ_PERSONAL,
+        Action::RegisterHousehold | Action::EditHousehold => WRITE_PERSONAL,
+        Action::ManageUsers | Action::ManageTokens | Action::ReadAudit => &[Admin],
+    }
+}
+
+/// A signed-in user (or API token) with the roles they hold in each municipality.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: crate::UserId,
+    pub roles: BTreeMap<MunicipalityId, Vec<Role>>,
+}
+
+/// The outcome of an authorisation check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    /// The user works in the municipality but their roles do not allow this action (HTTP 403).
+    Forbidden,
+    /// The user has no role in the resource's municipality. Answered as "not found" (HTTP 404):
+    /// the existence of a record is itself personal data.
+    NotFound,
+}
+
+impl Principal {
+    /// The roles this principal holds in a municipality (empty when none).
+    pub fn roles_in(&self, municipality: MunicipalityId) -> &[Role] {
+        self.roles.get(&municipality).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Municipalities where this principal may perform `action`, in id order.
+    pub fn municipalities_for(&self, action: Action) -> Vec<MunicipalityId> {
+        self.roles
+            .keys()
+            .copied()
+            .filter(|m| authorize(self, action, *m) == Decision::Allow)
+            .collect()
+    }
+}
+
+/// The one authorisation decision: role × action × the resource's municipality.
+pub fn authorize(principal: &Principal, action: Action, municipality: MunicipalityId) -> Decision {
+    let held = principal.roles_in(municipality);
+    if held.is_empty() {
+        return Decision::NotFound;
+    }
+    if held.iter().any(|r| roles_allowed(action).contains(r)) {
+        Decision::Allow
+    } else {
+        Decision::Forbidden
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::UserId;
+
+    fn principal(m: MunicipalityId, roles: &[Role]) -> Principal {
+        Principal {
+            user_id: UserId::new(),
+            roles: BTreeMap::from([(m, roles.to_vec())]),
+        }
+    }
+
+    #[test]
+    fn role_codes_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::from_code(role.code()), Some(role));
+        }
+        assert_eq!(Role::from_code("superuser"), None);
+    }
+
+    #[test]
+    fn other_municipality_is_not_found_for_every_action_and_role() {
+        let own = MunicipalityId::new();
+        let other = MunicipalityId::new();
+        for role in Role::ALL {
+            let p = principal(own, &[role]);
+            for action in Action::ALL {
+                assert_eq!(authorize(&p, action, other), Decision::NotFound);
+            }
+        }
+    }
+
+    #[test]
+    fn policy_table() {
+        use Action::*;
+        use Role::*;
+        // (role, action, allowed in own municipality)
+        let table = [
+            (Caseworker, ViewHousehold, true),
+            (Caseworker, RegisterHousehold, true),
+            (Caseworker, ManageUsers, false),
+            (Approver, EditHousehold, true),
+            (FollowUpWorker, ViewHousehold, true),
+            (FollowUpWorker, EditHousehold, false),
+            (HousingManager, SearchPeople, true),
+            (HousingManager, RegisterHousehold, false),
+            (Leader, ViewHousehold, false),
+            (Partner, ViewPerson, false),
+            (Admin, ViewHousehold, false),
+            (Admin, ManageUsers, true),
+            (Admin, ReadAudit, true),
+            (Caseworker, ReadAudit, false),
+        ];
+        let m = MunicipalityId::new();
+        for (role, action, allowed) in table {
+            let expected = if allowed { Decision::Allow } else { Decision::Forbidden };
+            assert_eq!(
+                authorize(&principal(m, &[role]), action, m),
+                expected,
+                "{role:?} {action:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn any_allowing_role_is_enough() {
+        let m = MunicipalityId::new();
+        let p = principal(m, &[Role::Leader, Role::Caseworker]);
+        assert_eq!(authorize(&p, Action::EditHousehold, m), Decision::Allow);
+        assert_eq!(p.municipalities_for(Action::EditHousehold), vec![m]);
+        assert!(p.municipalities_for(Action::ManageUsers).is_empty());
+    }
+}

@@ -1,0 +1,227 @@
+//! People: validation of what a caseworker or an applicant types about a person.
+
+use crate::Lang;
+use crate::national_id::{self, IdKind, NationalId, SyntheticPolicy};
+use crate::validation::{Errors, FieldError};
+use serde::Deserialize;
+
+/// A person as typed into a form or sent to the API: every field is raw text.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PersonInput {
+    pub national_id: String,
+    pub given_name: String,
+    pub family_name: String,
+    /// `dd.mm.yyyy` or `yyyy-mm-dd`; may be left empty when the number gives the date.
+    pub birth_date: String,
+    pub phone: String,
+    pub email: String,
+    /// `nb` or `en`; empty means bokmål.
+    pub preferred_language: String,
+}
+
+impl PersonInput {
+    pub fn is_blank(&self) -> bool {
+        [
+            &self.national_id,
+            &self.given_name,
+            &self.family_name,
+            &self.birth_date,
+            &self.phone,
+            &self.email,
+        ]
+        .iter()
+        .all(|v| v.trim().is_empty())
+    }
+}
+
+/// A validated person, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidPerson {
+    pub national_id: NationalId,
+    pub id_kind: IdKind,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: time::Date,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub preferred_language: Lang,
+}
+
+/// Validates one person; field paths are prefixed with `prefix` (e.g. `members[0].`).
+pub fn validate_person(
+    prefix: &str,
+    input: &PersonInput,
+    policy: SyntheticPolicy,
+    errors: &mut Errors,
+) -> Option<ValidPerson> {
+    let field = |name: &str| format!("{prefix}{name}");
+    let parsed = if input.national_id.trim().is_empty() {
+        errors.push(FieldError::required(field("national_id")));
+        None
+    } else {
+        match national_id::parse(&input.national_id, policy) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                errors.push(FieldError::new(
+                    field("national_id"),
+                    e.code(),
+                    e.message(Lang::Nb),
+                    e.message(Lang::En),
+                ));
+                None
+            }
+        }
+    };
+    let given_name = errors.required_text(&field("given_name"), &input.given_name);
+    let family_name = errors.required_text(&field("family_name"), &input.family_name);
+    let typed_birth = errors.optional_date(&field("birth_date"), &input.birth_date);
+    let birth_date = birth_date(
+        &field("birth_date"),
+        parsed.as_ref(),
+        typed_birth,
+        &input.birth_date,
+        errors,
+    );
+    let phone = errors
+        .optional_text(&field("phone"), &input.phone)
+        .and_then(|p| check_phone(&field("phone"), p, errors));
+    let email = errors
+        .optional_text(&field("email"), &input.email)
+        .and_then(|e| check_email(&field("email"), e, errors));
+    let preferred_language = match input.preferred_language.trim() {
+        "" => Some(Lang::Nb),
+        code => Lang::from_code(code).or_else(|| {
+            errors.push(FieldError::unknown_value(
+                field("preferred_language"),
+                code,
+                &["nb", "en"],
+            ));
+            None
+        }),
+    };
+    let parsed = parsed?;
+    Some(ValidPerson {
+        national_id: parsed.id.clone(),
+        id_kind: parsed.kind,
+        given_name: given_name?,
+        family_name: family_name?,
+        birth_date: birth_date?,
+        phone,
+        email,
+        preferred_language: preferred_language?,
+    })
+}
+
+/// The birth date: typed by the user, or read from the number when the number tells it reliably.
+/// A typed date must agree with the day and month in the number.
+fn birth_date(
+    field: &str,
+    parsed: Option<&national_id::ParsedId>,
+    typed: Option<time::Date>,
+    raw: &str,
+    errors: &mut Errors,
+) -> Option<time::Date> {
+    let parsed = parsed?;
+    match typed {
+        Some(date) => {
+            if parsed.day_month() != (date.day(), u8::from(date.month())) {
+                errors.push(FieldError::new(
+                    field,
+                    "birth_date.mismatch",
+                    "Fødselsdatoen stemmer ikke med dag og måned i fødselsnummeret.",
+                    "The birth date does not match the day and month in the identity number.",
+                ));
+                return None;
+            }
+            Some(date)
+        }
+        None if raw.trim().is_empty() => parsed.birth_date().or_else(|| {
+            errors.push(FieldError::new(
+                field,
+                "birth_date.required",
+                "Fødselsdato må fylles ut fordi den ikke kan leses sikkert av dette nummeret.",
+                "Birth date is required because it cannot be read reliably from this number.",
+            ));
+            None
+        }),
+        None => None,
+    }
+}
+
+fn check_phone(field: &str, phone: String, errors: &mut Errors) -> Option<String> {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let allowed = phone
+        .chars()
+        .enumerate()
+        .all(|(i, c)| c.is_ascii_digit() || c == ' ' || (c == '+' && i == 0));
+    if allowed && (8..=15).contains(&digits) {
+        Some(phone)
+    } else {
+        errors.push(FieldError::new(
+            field,
+            "phone.invalid",
+            "Telefonnummeret må ha 8 til 15 sifre, gjerne med landskode som +47.",
+            "The phone number must have 8 to 15 digits, optionally with a country code such as +47.",
+        ));
+        None
+    }
+}
+
+fn check_email(field: &str, email: String, errors: &mut Errors) -> Option<String> {
+    let valid = match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !email.contains(char::is_whitespace)
+                && !domain.contains('@')
+        }
+        None => false,
+    };
+    if valid {
+        Some(email)
+    } else {
+        errors.push(FieldError::new(
+            field,
+            "email.invalid",
+            "E-postadressen ser ikke riktig ut. Eksempel: navn@eksempel.no",
+            "The e-mail address does not look right. Example: name@example.com",
+        ));
+        None
+    }
+}
+
+/// The lowercase words of a name, used as search keys. Norwegian letters are kept as they are.
+pub fn name_tokens(given_name: &str, family_name: &str) -> Vec<String> {
+    let mut tokens: Vec<String> = format!("{given_name} {family_name}")
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|t| !t.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    tokens.sort();
+    tokens.dedup();
+    tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_split_on_space_and_hyphen() {
+        assert_eq!(name_tokens("Kari-Anne", "Østby Ås"), ["anne", "kari", "ås", "østby"]);
+    }
+
+    #[test]
+    fn email_and_phone_checks() {
+        let mut e = Errors::default();
+        assert!(check_email("e", "ola@eksempel.no".into(), &mut e).is_some());
+        assert!(check_email("e", "ola@eksempel".into(), &mut e).is_none());
+        assert!(check_email("e", "ola @x.no".into(), &mut e).is_none());
+        assert!(check_phone("p", "+47 912 34 567".into(), &mut e).is_some());
+        assert!(check_phone("p", "12-34".into(), &mut e).is_none());
+        assert_eq!(e.0.len(), 3);
+    }
+}

@@ -1,0 +1,196 @@
+//! Field-level validation errors shared by the web forms, the JSON API and the CLI.
+//!
+//! Each error names the field it belongs to (a path such as `members[2].national_id`), carries a
+//! stable code that API clients can rely on, and renders a sentence in the user's language.
+
+use crate::Lang;
+use serde::Serialize;
+
+/// Longest accepted free-text field. Long enough for any real name or address line, short enough
+/// that a form field cannot be used to store a document.
+pub const MAX_TEXT_LEN: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// Path of the offending field, e.g. `address.postal_code` or `members[1].national_id`.
+    pub field: String,
+    /// Stable machine-readable code, e.g. `required` or `national_id.check_digit_2`.
+    pub code: &'static str,
+    #[serde(skip)]
+    nb: String,
+    #[serde(skip)]
+    en: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: &'static str, nb: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            code,
+            nb: nb.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Nb => &self.nb,
+            Lang::En => &self.en,
+        }
+    }
+
+    pub fn required(field: impl Into<String>) -> Self {
+        Self::new(field, "required", "Feltet må fylles ut.", "This field is required.")
+    }
+
+    pub fn too_long(field: impl Into<String>, max: usize) -> Self {
+        Self::new(
+            field,
+            "too_long",
+            format!("Teksten er for lang (høyst {max} tegn)."),
+            format!("The text is too long (at most {max} characters)."),
+        )
+    }
+
+    pub fn invalid_date(field: impl Into<String>) -> Self {
+        Self::new(
+            field,
+            "invalid_date",
+            "Skriv datoen som dd.mm.åååå, for eksempel 24.12.2026.",
+            "Write the date as dd.mm.yyyy, for example 24.12.2026.",
+        )
+    }
+
+    pub fn unknown_value(field: impl Into<String>, value: &str, allowed: &[&str]) -> Self {
+        let allowed = allowed.join(", ");
+        Self::new(
+            field,
+            "unknown_value",
+            format!("Ukjent verdi «{}». Gyldige verdier: {allowed}.", shorten(value)),
+            format!("Unknown value “{}”. Valid values: {allowed}.", shorten(value)),
+        )
+    }
+}
+
+/// A value shown back to the user in an error message, cut so a huge input cannot flood the page.
+fn shorten(value: &str) -> String {
+    const MAX: usize = 40;
+    if value.chars().count() <= MAX {
+        value.to_string()
+    } else {
+        value.chars().take(MAX).collect::<String>() + "…"
+    }
+}
+
+/// Collects errors while a whole input is validated, so the user sees every problem at once.
+#[derive(Debug, Default)]
+pub struct Errors(pub Vec<FieldError>);
+
+impl Errors {
+    pub fn push(&mut self, error: FieldError) {
+        self.0.push(error);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Trimmed required text, at most [`MAX_TEXT_LEN`] characters.
+    pub fn required_text(&mut self, field: &str, value: &str) -> Option<String> {
+        let value = value.trim();
+        if value.is_empty() {
+            self.push(FieldError::required(field));
+            None
+        } else {
+            self.optional_text(field, value)
+        }
+    }
+
+    /// Trimmed optional text (`None` when blank), at most [`MAX_TEXT_LEN`] characters.
+    pub fn optional_text(&mut self, field: &str, value: &str) -> Option<String> {
+        let value = value.trim();
+        if value.chars().count() > MAX_TEXT_LEN {
+            self.push(FieldError::too_long(field, MAX_TEXT_LEN));
+            None
+        } else if value.is_empty() {
+            None
+        } else {
+            Some(value.to_string())
+        }
+    }
+
+    /// An optional date typed as `dd.mm.yyyy` (as Norwegians write it) or ISO `yyyy-mm-dd`.
+    pub fn optional_date(&mut self, field: &str, value: &str) -> Option<time::Date> {
+        let value = value.trim();
+        if value.is_empty() {
+            return None;
+        }
+        let parsed = parse_date(value);
+        if parsed.is_none() {
+            self.push(FieldError::invalid_date(field));
+        }
+        parsed
+    }
+
+    pub fn into_result<T>(self, value: T) -> Result<T, Vec<FieldError>> {
+        if self.0.is_empty() { Ok(value) } else { Err(self.0) }
+    }
+}
+
+/// Parses `dd.mm.yyyy` or `yyyy-mm-dd`.
+pub fn parse_date(value: &str) -> Option<time::Date> {
+    let (year, month, day) = if let Some((y, rest)) = value.split_once('-') {
+        let (m, d) = rest.split_once('-')?;
+        (y, m, d)
+    } else {
+        let mut parts = value.split('.');
+        let d = parts.next()?;
+        let m = parts.next()?;
+        let y = parts.next()?;
+        if parts.next().is_some() {
+            return None;
+        }
+        (y, m, d)
+    };
+    if year.len() != 4 || !(1..=2).contains(&month.len()) || !(1..=2).contains(&day.len()) {
+        return None;
+    }
+    let year: i32 = year.parse().ok()?;
+    let month: u8 = month.parse().ok()?;
+    let day: u8 = day.parse().ok()?;
+    let month = time::Month::try_from(month).ok()?;
+    time::Date::from_calendar_date(year, month, day).ok()
+}
+
+/// Formats a date the Norwegian way, `dd.mm.yyyy`.
+pub fn format_date(date: time::Date) -> String {
+    format!("{:02}.{:02}.{:04}", date.day(), u8::from(date.month()), date.year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_both_forms() {
+        let d = time::macros::date!(2026 - 02 - 03);
+        assert_eq!(parse_date("03.02.2026"), Some(d));
+        assert_eq!(parse_date("3.2.2026"), Some(d));
+        assert_eq!(parse_date("2026-02-03"), Some(d));
+        assert_eq!(parse_date("30.02.2026"), None);
+        assert_eq!(parse_date("03.02.26"), None);
+        assert_eq!(parse_date("2026-02"), None);
+        assert_eq!(parse_date("a.b.c"), None);
+        assert_eq!(format_date(d), "03.02.2026");
+    }
+
+    #[test]
+    fn text_limits() {
+        let mut e = Errors::default();
+        assert_eq!(e.required_text("x", "  Ola "), Some("Ola".into()));
+        assert_eq!(e.required_text("y", "   "), None);
+        assert_eq!(e.optional_text("z", &"å".repeat(MAX_TEXT_LEN + 1)), None);
+        let codes: Vec<_> = e.0.iter().map(|f| (f.field.as_str(), f.code)).collect();
+        assert_eq!(codes, [("y", "required"), ("z", "too_long")]);
+    }
+}

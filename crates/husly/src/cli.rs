@@ -1,0 +1,165 @@
+//! The command line: every command, its options and their `HUSLY_*` environment variables.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "husly",
+    version,
+    about = "Husly – case management for a municipality's social housing work"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOptions,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command that touches data understands.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalOptions {
+    /// Database URL: `sqlite://PATH` or `postgres://USER@HOST/DB`. Default: a SQLite file in the data directory.
+    #[arg(long, global = true, env = "HUSLY_DATABASE_URL")]
+    pub database: Option<String>,
+    /// Directory for the SQLite database and other local files.
+    #[arg(long, global = true, env = "HUSLY_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Optional TOML configuration file (settings given as options or HUSLY_* variables win).
+    #[arg(long, global = true, env = "HUSLY_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Log output: `text` or `json`.
+    #[arg(long, global = true, env = "HUSLY_LOG_FORMAT")]
+    pub log_format: Option<String>,
+    /// Language for command output: `nb` (bokmål) or `en`.
+    #[arg(long, global = true, env = "HUSLY_LANG")]
+    pub lang: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server.
+    Serve(ServeArgs),
+    /// Apply pending database migrations.
+    Migrate,
+    /// Add deterministic synthetic households (invented people only).
+    Seed(SeedArgs),
+    /// Manage staff users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Check the access log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Write the whole installation to an archive file (JSON Lines).
+    Export(FileArg),
+    /// Read an archive into an empty database (SQLite or PostgreSQL).
+    Import(FileArg),
+    /// Write an archive named by date and time into a directory.
+    Backup(BackupArgs),
+    /// Identity number tools.
+    #[command(subcommand)]
+    Id(IdCommand),
+    /// Show the effective configuration (secrets redacted).
+    Config,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "HUSLY_ADDR")]
+    pub addr: Option<String>,
+    /// Demo mode: creates "Demo kommune" with synthetic households and one login per role,
+    /// and accepts synthetic identity numbers.
+    #[arg(long, env = "HUSLY_DEMO")]
+    pub demo: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// Households to add per municipality.
+    #[arg(long)]
+    pub households: u64,
+    /// Number of municipalities: the demo municipality first, then real ones from SSB's list.
+    #[arg(long, default_value_t = 1)]
+    pub municipalities: usize,
+    /// Seed for the generator; the same seed gives the same people and addresses.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user with a role in a municipality (the password is read from standard input).
+    Add {
+        #[arg(long)]
+        municipality: String,
+        #[arg(long)]
+        email: String,
+        /// admin, caseworker, approver, follow_up_worker, housing_manager, leader or partner.
+        #[arg(long)]
+        role: String,
+        /// Display name (defaults to the e-mail address).
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// List users and their roles.
+    List,
+    /// Disable a user (logs them out everywhere).
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Set a new password (read from standard input).
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user; the secret is printed once.
+    Create {
+        #[arg(long)]
+        user: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Verify every hash chain; exits non-zero and names the first bad entry.
+    Verify,
+}
+
+#[derive(Debug, Args)]
+pub struct FileArg {
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Directory the archive is written to (created if missing).
+    #[arg(default_value = "backups")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IdCommand {
+    /// Validate identity numbers given as arguments, or one per line on standard input.
+    Check {
+        /// Accept synthetic test numbers (month + 40 or + 80).
+        #[arg(long)]
+        allow_synthetic: bool,
+        numbers: Vec<String>,
+    },
+}

@@ -1,0 +1,133 @@
+//! migrate, seed, export, import, backup and audit verify.
+
+use super::open_store;
+use crate::cli::SeedArgs;
+use crate::config::Config;
+use anyhow::{Context, bail};
+use husly_store::audit::Actor;
+use husly_store::seed::{DEMO_MUNICIPALITY, SEED_MUNICIPALITIES};
+use std::io::{BufReader, BufWriter, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+pub async fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
+    let store = open_store(config).await?;
+    println!("database is at schema version {}", store.schema_version().await?);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn seed(config: &Config, args: &SeedArgs) -> anyhow::Result<ExitCode> {
+    if args.municipalities == 0 || args.municipalities > SEED_MUNICIPALITIES.len() + 1 {
+        bail!(
+            "--municipalities must be between 1 and {}",
+            SEED_MUNICIPALITIES.len() + 1
+        );
+    }
+    let store = open_store(config).await?;
+    let actor = Actor::cli("seed");
+    let started = Instant::now();
+    let all = std::iter::once(DEMO_MUNICIPALITY).chain(SEED_MUNICIPALITIES.iter().copied());
+    for (number, name) in all.take(args.municipalities) {
+        let municipality = store
+            .ensure_municipality(number, name, number == DEMO_MUNICIPALITY.0, &actor)
+            .await?;
+        let summary = store
+            .seed_households(&municipality, args.households, args.seed, &actor)
+            .await?;
+        println!(
+            "{} {}: {} households, {} people",
+            municipality.number, municipality.name, summary.households, summary.people
+        );
+    }
+    println!("seeded in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn verify(config: &Config) -> anyhow::Result<ExitCode> {
+    let store = open_store(config).await?;
+    let report = store.verify_audit().await?;
+    match report.first_break {
+        None => {
+            println!(
+                "audit log intact: {} entries in {} chains",
+                report.entries, report.chains
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(problem) => {
+            eprintln!("audit log BROKEN at {problem}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+pub async fn export(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
+    let store = open_store(config).await?;
+    let counts = write_archive(&store, file).await?;
+    println!("exported {} rows to {}", counts.total(), file.display());
+    for (table, n) in &counts.0 {
+        println!("  {table}: {n}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn write_archive(store: &husly_store::Store, file: &Path) -> anyhow::Result<husly_store::export::Counts> {
+    // Write to a temporary name and rename, so a failed export never leaves a half file behind.
+    let partial = file.with_extension("partial");
+    let handle = std::fs::File::create(&partial).with_context(|| format!("creating {}", partial.display()))?;
+    let mut out = BufWriter::new(handle);
+    let counts = store.export(&mut out).await?;
+    out.flush()?;
+    out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    std::fs::rename(&partial, file).with_context(|| format!("renaming to {}", file.display()))?;
+    store
+        .audit(
+            &Actor::cli("export"),
+            husly_store::audit::Event {
+                municipality: None,
+                action: "installation.export",
+                resource_kind: "installation",
+                resource_id: String::new(),
+                details: serde_json::json!({ "rows": counts.total() }),
+            },
+        )
+        .await?;
+    Ok(counts)
+}
+
+pub async fn import(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
+    let store = open_store(config).await?;
+    let handle = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
+    let counts = store
+        .import(BufReader::new(handle))
+        .await
+        .with_context(|| format!("importing {} (nothing was imported)", file.display()))?;
+    println!("imported {} rows from {}", counts.total(), file.display());
+    let report = store.verify_audit().await?;
+    if let Some(problem) = report.first_break {
+        eprintln!("warning: the imported audit log does not verify: {problem}");
+        return Ok(ExitCode::FAILURE);
+    }
+    println!("audit log verified: {} entries", report.entries);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn backup(config: &Config, dir: &Path) -> anyhow::Result<ExitCode> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let store = open_store(config).await?;
+    let now = time::OffsetDateTime::now_utc();
+    let name = format!(
+        "husly-{:04}{:02}{:02}-{:02}{:02}{:02}.jsonl",
+        now.year(),
+        u8::from(now.month()),
+        now.day(),
+        now.hour(),
+        now.minute(),
+        now.second()
+    );
+    let file = dir.join(name);
+    let counts = write_archive(&store, &file).await?;
+    println!("backup of {} rows written to {}", counts.total(), file.display());
+    Ok(ExitCode::SUCCESS)
+}

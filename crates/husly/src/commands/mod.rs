@@ -1,0 +1,45 @@
+//! One module per group of commands.
+
+pub mod data;
+pub mod idcheck;
+pub mod serve;
+pub mod users;
+
+use crate::config::Config;
+use husly_store::{Store, StoreOptions};
+use tracing_subscriber::EnvFilter;
+
+/// Logs go to standard error (standard output carries command results). `RUST_LOG` may refine
+/// the level; the default is `info` for Husly and `warn` for libraries.
+pub fn init_logging(json: bool) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("warn,husly=info,husly_web=info,husly_store=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+/// Opens the database (creating the data directory for SQLite) and applies migrations.
+pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    if config.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| anyhow::anyhow!("could not create the data directory {}: {e}", config.data_dir.display()))?;
+    }
+    let options = StoreOptions {
+        max_connections: config.max_connections,
+        sqlite_sync: config.sqlite_sync,
+    };
+    let store = Store::connect(&config.database_url, &options).await.map_err(|e| {
+        anyhow::anyhow!(
+            "could not open the database {}: {e}",
+            crate::config::redact_url(&config.database_url)
+        )
+    })?;
+    store.migrate().await?;
+    Ok(store)
+}

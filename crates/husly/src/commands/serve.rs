@@ -1,0 +1,104 @@
+//! `husly serve`: the web server, and in demo mode the demo municipality and its logins.
+
+use super::open_store;
+use crate::config::Config;
+use anyhow::Context;
+use husly_domain::authz::Role;
+use husly_store::Store;
+use husly_store::audit::Actor;
+use husly_store::seed::DEMO_MUNICIPALITY;
+use husly_web::{AppState, WebConfig};
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Households the demo municipality gets on its first start.
+const DEMO_HOUSEHOLDS: u64 = 250;
+const DEMO_SEED: u64 = 2026;
+
+pub async fn run(config: &Config) -> anyhow::Result<ExitCode> {
+    let store = open_store(config).await?;
+    let demo_logins = if config.demo {
+        prepare_demo(&store).await?
+    } else {
+        Vec::new()
+    };
+    let listener = tokio::net::TcpListener::bind(&config.addr)
+        .await
+        .with_context(|| format!("could not listen on {}", config.addr))?;
+    let local = listener.local_addr()?;
+    // The first line on standard output is a contract: scripts and tests read the real port here.
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "husly listening on http://{local}")?;
+    if !demo_logins.is_empty() {
+        writeln!(out, "Demo logins (shown once; new passwords at every start):")?;
+        for (email, password, role) in &demo_logins {
+            writeln!(out, "  {role:<17} {email:<34} {password}")?;
+        }
+    }
+    out.flush()?;
+    drop(out);
+    tracing::info!(addr = %local, backend = ?store.backend(), demo = config.demo, "serving");
+    let web = WebConfig {
+        demo_mode: config.demo,
+        secure_cookies: config.secure_cookies,
+        behind_proxy: config.behind_proxy,
+        max_body_bytes: config.max_body_bytes,
+    };
+    husly_web::serve(listener, AppState::new(store.clone(), web), shutdown_signal()).await?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Creates "Demo kommune" with synthetic households (first start only) and one user per role,
+/// each with a fresh random password.
+async fn prepare_demo(store: &Store) -> anyhow::Result<Vec<(String, String, &'static str)>> {
+    let actor = Actor::cli("demo setup");
+    let (number, name) = DEMO_MUNICIPALITY;
+    let municipality = store.ensure_municipality(number, name, true, &actor).await?;
+    if store.count_households(municipality.id).await? == 0 {
+        store
+            .seed_households(&municipality, DEMO_HOUSEHOLDS, DEMO_SEED, &actor)
+            .await?;
+    }
+    let mut logins = Vec::new();
+    for role in Role::ALL {
+        let email = format!("{}@demo.husly.no", role.code().replace('_', "-"));
+        let password = husly_store::accounts::new_secret("")[..20].to_string();
+        let user = match store.user_by_email(&email).await {
+            Ok(user) => {
+                store.set_password(user.id, &password, None, &actor).await?;
+                user.id
+            }
+            Err(husly_store::StoreError::NotFound) => {
+                let display = format!("Demo {}", role.code().replace('_', " "));
+                store.create_user(&email, &display, &password, &actor).await?
+            }
+            Err(e) => return Err(e.into()),
+        };
+        store.grant_role(user, municipality.id, role, &actor).await?;
+        logins.push((email, password, role.code()));
+    }
+    Ok(logins)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,55 @@
+//! The `husly` binary: one executable for the server and every administrative task.
+
+mod cli;
+mod commands;
+mod config;
+
+use clap::Parser;
+use cli::{Cli, Command};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("husly: could not start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("husly: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let (addr, demo) = match &cli.command {
+        Command::Serve(args) => (args.addr.as_deref(), args.demo),
+        _ => (None, false),
+    };
+    let config = config::Config::load(&cli.global, addr, demo)?;
+    commands::init_logging(config.json_logs);
+    match cli.command {
+        Command::Serve(_) => commands::serve::run(&config).await,
+        Command::Migrate => commands::data::migrate(&config).await,
+        Command::Seed(args) => commands::data::seed(&config, &args).await,
+        Command::User(cmd) => commands::users::run(&config, cmd).await,
+        Command::Token(cmd) => commands::users::token(&config, cmd).await,
+        Command::Audit(cli::AuditCommand::Verify) => commands::data::verify(&config).await,
+        Command::Export(file) => commands::data::export(&config, &file.file).await,
+        Command::Import(file) => commands::data::import(&config, &file.file).await,
+        Command::Backup(args) => commands::data::backup(&config, &args.dir).await,
+        Command::Id(cli::IdCommand::Check {
+            allow_synthetic,
+            numbers,
+        }) => Ok(commands::idcheck::run(&config, allow_synthetic, numbers)),
+        Command::Config => {
+            print!("{}", config.redacted());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,388 @@
+//! The tamper-evident audit log.
+//!
+//! Every read or write of personal data appends an entry in the same transaction as the change
+//! it records. Entries form one hash chain per municipality (`installation` for entries that
+//! belong to no municipality): `hash = SHA-256(prev_hash || canonical_bytes(entry))`. The
+//! canonical bytes are built field by field here, never from a database's text rendering, so
+//! SQLite and PostgreSQL produce the same chain and an export verifies on either backend.
+//! `audit_chain_head` holds the last sequence number and hash of each chain, so removing the
+//! newest entries is detected too.
+//!
+//! Identity numbers and search terms never appear in clear: [`Store::keyed_hash`] turns them
+//! into an HMAC with the installation's secret key, which still answers "who looked this up".
+
+use crate::db::{Store, Tx, for_update};
+use crate::error::{StoreError, StoreResult};
+use futures_util::TryStreamExt;
+use hmac::{Hmac, KeyInit, Mac};
+use husly_domain::MunicipalityId;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+pub const INSTALLATION_CHAIN: &str = "installation";
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+const HMAC_KEY: &str = "audit_hmac_key";
+
+/// Who did something, in which capacity, and why: the part of an audit entry that comes from
+/// the request rather than from the action.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// A user id, or `cli` / `system` for work not done through the web.
+    pub actor: String,
+    /// The roles the actor held in the municipality concerned, comma-separated.
+    pub role: String,
+    pub request_id: String,
+    pub purpose: String,
+}
+
+impl Actor {
+    pub fn cli(purpose: &str) -> Actor {
+        Actor {
+            actor: "cli".into(),
+            role: "operator".into(),
+            request_id: uuid::Uuid::now_v7().to_string(),
+            purpose: purpose.into(),
+        }
+    }
+}
+
+/// What was done to which resource.
+#[derive(Debug, Clone)]
+pub struct Event<'a> {
+    pub municipality: Option<MunicipalityId>,
+    pub action: &'a str,
+    pub resource_kind: &'a str,
+    pub resource_id: String,
+    /// Extra facts, never personal data in clear (use [`Store::keyed_hash`]).
+    pub details: serde_json::Value,
+}
+
+/// One stored entry, as read back.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AuditEntry {
+    pub chain: String,
+    pub seq: i64,
+    pub id: String,
+    pub occurred_at: i64,
+    pub actor: String,
+    pub actor_role: String,
+    pub municipality_id: Option<String>,
+    pub action: String,
+    pub resource_kind: String,
+    pub resource_id: String,
+    pub purpose: String,
+    pub request_id: String,
+    pub details: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl AuditEntry {
+    /// The backend-independent bytes the hash covers: each field length-prefixed, in a fixed order.
+    fn canonical_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(512);
+        let mut text = |s: &str| {
+            out.extend_from_slice(&(s.len() as u64).to_be_bytes());
+            out.extend_from_slice(s.as_bytes());
+        };
+        text(&self.chain);
+        text(&self.seq.to_string());
+        text(&self.id);
+        text(&self.occurred_at.to_string());
+        text(&self.actor);
+        text(&self.actor_role);
+        text(self.municipality_id.as_deref().unwrap_or(""));
+        text(&self.action);
+        text(&self.resource_kind);
+        text(&self.resource_id);
+        text(&self.purpose);
+        text(&self.request_id);
+        text(&self.details);
+        out
+    }
+
+    fn compute_hash(&self) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(self.prev_hash.as_bytes());
+        hasher.update(self.canonical_bytes());
+        hex::encode(hasher.finalize())
+    }
+
+    fn from_row(row: &sqlx::any::AnyRow) -> StoreResult<AuditEntry> {
+        Ok(AuditEntry {
+            chain: row.try_get("chain")?,
+            seq: row.try_get("seq")?,
+            id: row.try_get("id")?,
+            occurred_at: row.try_get("occurred_at")?,
+            actor: row.try_get("actor")?,
+            actor_role: row.try_get("actor_role")?,
+            municipality_id: row.try_get("municipality_id")?,
+            action: row.try_get("action")?,
+            resource_kind: row.try_get("resource_kind")?,
+            resource_id: row.try_get("resource_id")?,
+            purpose: row.try_get("purpose")?,
+            request_id: row.try_get("request_id")?,
+            details: row.try_get("details")?,
+            prev_hash: row.try_get("prev_hash")?,
+            hash: row.try_get("hash")?,
+        })
+    }
+}
+
+const ENTRY_COLUMNS: &str = "chain, seq, id, occurred_at, actor, actor_role, municipality_id, action, \
+     resource_kind, resource_id, purpose, request_id, details, prev_hash, hash";
+
+fn chain_of(municipality: Option<MunicipalityId>) -> String {
+    municipality.map_or_else(|| INSTALLATION_CHAIN.to_string(), |m| m.to_string())
+}
+
+/// Appends one entry to the chain of the event's municipality, inside the caller's transaction.
+pub async fn append(tx: &mut Tx, actor: &Actor, event: Event<'_>) -> StoreResult<()> {
+    let chain = chain_of(event.municipality);
+    ensure_chain(tx, &chain).await?;
+    let head_sql = format!(
+        "SELECT seq, hash FROM audit_chain_head WHERE chain = $1{}",
+        for_update(tx.backend())
+    );
+    let head = sqlx::query(sqlx::AssertSqlSafe(head_sql))
+        .bind(&chain)
+        .fetch_one(tx.conn())
+        .await?;
+    let mut entry = AuditEntry {
+        chain,
+        seq: head.try_get::<i64, _>("seq")? + 1,
+        id: uuid::Uuid::now_v7().to_string(),
+        occurred_at: crate::now_micros(),
+        actor: actor.actor.clone(),
+        actor_role: actor.role.clone(),
+        municipality_id: event.municipality.map(|m| m.to_string()),
+        action: event.action.to_string(),
+        resource_kind: event.resource_kind.to_string(),
+        resource_id: event.resource_id,
+        purpose: actor.purpose.clone(),
+        request_id: actor.request_id.clone(),
+        details: event.details.to_string(),
+        prev_hash: head.try_get("hash")?,
+        hash: String::new(),
+    };
+    entry.hash = entry.compute_hash();
+    sqlx::query(
+        "INSERT INTO audit_entry (chain, seq, id, occurred_at, actor, actor_role, municipality_id, action, \
+         resource_kind, resource_id, purpose, request_id, details, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+    )
+    .bind(&entry.chain)
+    .bind(entry.seq)
+    .bind(&entry.id)
+    .bind(entry.occurred_at)
+    .bind(&entry.actor)
+    .bind(&entry.actor_role)
+    .bind(&entry.municipality_id)
+    .bind(&entry.action)
+    .bind(&entry.resource_kind)
+    .bind(&entry.resource_id)
+    .bind(&entry.purpose)
+    .bind(&entry.request_id)
+    .bind(&entry.details)
+    .bind(&entry.prev_hash)
+    .bind(&entry.hash)
+    .execute(tx.conn())
+    .await?;
+    sqlx::query("UPDATE audit_chain_head SET seq = $1, hash = $2 WHERE chain = $3")
+        .bind(entry.seq)
+        .bind(&entry.hash)
+        .bind(&entry.chain)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+async fn ensure_chain(tx: &mut Tx, chain: &str) -> StoreResult<()> {
+    sqlx::query("INSERT INTO audit_chain_head (chain, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING")
+        .bind(chain)
+        .bind(GENESIS)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// The first problem `verify` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainBreak {
+    pub chain: String,
+    pub seq: i64,
+    pub entry_id: Option<String>,
+    pub reason: String,
+}
+
+impl std::fmt::Display for ChainBreak {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "chain {} entry {}", self.chain, self.seq)?;
+        if let Some(id) = &self.entry_id {
+            write!(f, " (id {id})")?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyReport {
+    pub chains: usize,
+    pub entries: u64,
+    pub first_break: Option<ChainBreak>,
+}
+
+/// Filters for reading the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub resource_id: Option<String>,
+    pub from_micros: Option<i64>,
+    pub to_micros: Option<i64>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl Store {
+    /// Creates the installation's secret key on first start.
+    pub(crate) async fn ensure_installation(&self) -> StoreResult<()> {
+        let mut key = [0u8; 32];
+        rand::fill(&mut key);
+        let mut tx = self.write().await?;
+        sqlx::query("INSERT INTO installation (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+            .bind(HMAC_KEY)
+            .bind(hex::encode(key))
+            .execute(tx.conn())
+            .await?;
+        ensure_chain(&mut tx, INSTALLATION_CHAIN).await?;
+        tx.commit().await
+    }
+
+    /// HMAC-SHA-256 of a sensitive value under the installation key, as hex.
+    pub async fn keyed_hash(&self, value: &str) -> StoreResult<String> {
+        let row = sqlx::query("SELECT value FROM installation WHERE key = $1")
+            .bind(HMAC_KEY)
+            .fetch_one(self.pool())
+            .await?;
+        let key = hex::decode(row.try_get::<String, _>("value")?)
+            .map_err(|e| StoreError::Corrupt(format!("installation key: {e}")))?;
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&key)
+            .map_err(|e| StoreError::Corrupt(format!("installation key: {e}")))?;
+        mac.update(value.as_bytes());
+        Ok(hex::encode(mac.finalize().into_bytes()))
+    }
+
+    /// Appends one entry in its own transaction (for reads, which change nothing else).
+    pub async fn audit(&self, actor: &Actor, event: Event<'_>) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        append(&mut tx, actor, event).await?;
+        tx.commit().await
+    }
+
+    /// Walks every chain and checks sequence numbers, links, hashes and the chain heads.
+    pub async fn verify_audit(&self) -> StoreResult<VerifyReport> {
+        let heads = sqlx::query("SELECT chain, seq, hash FROM audit_chain_head ORDER BY chain")
+            .fetch_all(self.pool())
+            .await?;
+        let mut report = VerifyReport {
+            chains: heads.len(),
+            entries: 0,
+            first_break: None,
+        };
+        for head in heads {
+            let chain: String = head.try_get("chain")?;
+            let head_seq: i64 = head.try_get("seq")?;
+            let head_hash: String = head.try_get("hash")?;
+            if let Some(problem) = self
+                .verify_chain(&chain, head_seq, &head_hash, &mut report.entries)
+                .await?
+            {
+                report.first_break = Some(problem);
+                break;
+            }
+        }
+        Ok(report)
+    }
+
+    async fn verify_chain(
+        &self,
+        chain: &str,
+        head_seq: i64,
+        head_hash: &str,
+        count: &mut u64,
+    ) -> StoreResult<Option<ChainBreak>> {
+        let sql = format!("SELECT {ENTRY_COLUMNS} FROM audit_entry WHERE chain = $1 ORDER BY seq");
+        let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(chain).fetch(self.pool());
+        let mut expected_seq = 1;
+        let mut prev_hash = GENESIS.to_string();
+        let broken = |seq: i64, id: Option<&str>, reason: String| ChainBreak {
+            chain: chain.to_string(),
+            seq,
+            entry_id: id.map(str::to_string),
+            reason,
+        };
+        while let Some(row) = rows.try_next().await? {
+            let entry = AuditEntry::from_row(&row)?;
+            *count += 1;
+            if entry.seq != expected_seq {
+                return Ok(Some(broken(
+                    expected_seq,
+                    None,
+                    format!("entry is missing (next entry found is {})", entry.seq),
+                )));
+            }
+            if entry.prev_hash != prev_hash {
+                return Ok(Some(broken(
+                    entry.seq,
+                    Some(&entry.id),
+                    "link to the previous entry is broken".into(),
+                )));
+            }
+            if entry.compute_hash() != entry.hash {
+                return Ok(Some(broken(
+                    entry.seq,
+                    Some(&entry.id),
+                    "content does not match its hash (entry was changed)".into(),
+                )));
+            }
+            prev_hash = entry.hash;
+            expected_seq += 1;
+        }
+        let last = expected_seq - 1;
+        if last != head_seq || prev_hash != head_hash {
+            return Ok(Some(broken(
+                last + 1,
+                None,
+                format!("chain ends at entry {last}, but the chain head records entry {head_seq} (entries removed)"),
+            )));
+        }
+        Ok(None)
+    }
+
+    /// Reads entries of one municipality's chain, newest first.
+    pub async fn audit_entries(
+        &self,
+        municipality: MunicipalityId,
+        filter: &AuditFilter,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_entry WHERE chain = $1 \
+             AND ($2 IS NULL OR actor = $2) AND ($3 IS NULL OR action = $3) \
+             AND ($4 IS NULL OR resource_id = $4) AND ($5 IS NULL OR occurred_at >= $5) \
+             AND ($6 IS NULL OR occurred_at < $6) ORDER BY seq DESC LIMIT $7 OFFSET $8"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(municipality.to_string())
+            .bind(&filter.actor)
+            .bind(&filter.action)
+            .bind(&filter.resource_id)
+            .bind(filter.from_micros)
+            .bind(filter.to_micros)
+            .bind(filter.limit.clamp(1, 500))
+            .bind(filter.offset.max(0))
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(AuditEntry::from_row).collect()
+    }
+}

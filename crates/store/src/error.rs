@@ -1,0 +1,33 @@
+//! The store's error type. Callers match on the variants that mean something to a user
+//! (not found, conflict, duplicate); everything else is an internal error.
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// Optimistic versioning: somebody else changed the record since it was read.
+    #[error("the record was changed by someone else (expected version {expected})")]
+    Conflict { expected: i64 },
+    #[error("already exists: {0}")]
+    Duplicate(String),
+    #[error("invalid input: {0}")]
+    Invalid(String),
+    #[error("data in the database is not as expected: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+impl StoreError {
+    /// True when the database refused a row because of a unique constraint.
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(e)) => e.is_unique_violation(),
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,499 @@
+//! People and households, and the case timeline they carry.
+//!
+//! Current state lives in ordinary rows; every change also appends a `case_event` (the timeline)
+//! and an audit entry in the same transaction. Households use optimistic versioning: an update
+//! names the version it was based on and fails with [`StoreError::Conflict`] if another change
+//! came first.
+
+use crate::audit::{self, Actor, Event};
+use crate::db::Tx;
+use crate::error::{StoreError, StoreResult};
+use crate::municipalities::parse_id;
+use crate::{Store, date_text, parse_date_text};
+use husly_domain::household::{Relation, ValidHousehold};
+use husly_domain::national_id::NationalId;
+use husly_domain::person::{ValidPerson, name_tokens};
+use husly_domain::{HouseholdId, Lang, MunicipalityId, PersonId, UserId};
+use serde::Serialize;
+use sqlx::Row;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Person {
+    pub id: PersonId,
+    pub municipality_id: MunicipalityId,
+    #[serde(serialize_with = "serialize_id")]
+    pub national_id: NationalId,
+    pub id_kind: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: time::Date,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub preferred_language: Lang,
+}
+
+fn serialize_id<S: serde::Serializer>(id: &NationalId, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(id.as_ref())
+}
+
+impl Person {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.given_name, self.family_name)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Member {
+    pub person: Person,
+    pub relation: Relation,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Household {
+    pub id: HouseholdId,
+    pub municipality_id: MunicipalityId,
+    pub address_line: String,
+    pub postal_code: String,
+    pub postal_city: String,
+    pub from_date: time::Date,
+    pub to_date: Option<time::Date>,
+    pub version: i64,
+    pub members: Vec<Member>,
+}
+
+impl Household {
+    pub fn main_applicant(&self) -> Option<&Person> {
+        self.members
+            .iter()
+            .find(|m| m.relation == Relation::MainApplicant)
+            .map(|m| &m.person)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineEvent {
+    pub id: String,
+    pub kind: String,
+    pub actor_user_id: Option<String>,
+    pub actor_name: Option<String>,
+    pub reason: Option<String>,
+    pub details: serde_json::Value,
+    pub occurred_at: i64,
+}
+
+/// Who changes a household, and why (the "why" goes to the timeline and the audit log).
+#[derive(Debug, Clone)]
+pub struct Change<'a> {
+    pub actor: &'a Actor,
+    pub user: Option<UserId>,
+    pub reason: Option<&'a str>,
+}
+
+pub(crate) const PERSON_COLUMNS: &str = "p.id, p.municipality_id, p.national_id, p.id_kind, p.given_name, p.family_name, \
+     p.birth_date, p.phone, p.email, p.preferred_language";
+
+pub(crate) fn person_from_row(row: &sqlx::any::AnyRow) -> StoreResult<Person> {
+    let national_id: String = row.try_get("national_id")?;
+    let language: String = row.try_get("preferred_language")?;
+    Ok(Person {
+        id: parse_id(&row.try_get::<String, _>("id")?)?,
+        municipality_id: parse_id(&row.try_get::<String, _>("municipality_id")?)?,
+        national_id: NationalId::from_trusted_digits(&national_id)
+            .ok_or_else(|| StoreError::Corrupt("malformed identity number in the person table".into()))?,
+        id_kind: row.try_get("id_kind")?,
+        given_name: row.try_get("given_name")?,
+        family_name: row.try_get("family_name")?,
+        birth_date: parse_date_text(&row.try_get::<String, _>("birth_date")?)?,
+        phone: row.try_get("phone")?,
+        email: row.try_get("email")?,
+        preferred_language: Lang::from_code(&language).unwrap_or_default(),
+    })
+}
+
+fn id_kind_code(person: &ValidPerson) -> &'static str {
+    match person.id_kind {
+        husly_domain::national_id::IdKind::Fodselsnummer => "fodselsnummer",
+        husly_domain::national_id::IdKind::DNummer => "d_nummer",
+    }
+}
+
+/// Finds the municipality's person with this number and refreshes their details, or creates them.
+async fn upsert_person(
+    tx: &mut Tx,
+    municipality: MunicipalityId,
+    person: &ValidPerson,
+    now: i64,
+) -> StoreResult<PersonId> {
+    let existing = sqlx::query("SELECT id FROM person WHERE municipality_id = $1 AND national_id = $2")
+        .bind(municipality.to_string())
+        .bind(person.national_id.as_ref())
+        .fetch_optional(tx.conn())
+        .await?;
+    let id = match existing {
+        Some(row) => {
+            let id: PersonId = parse_id(&row.try_get::<String, _>("id")?)?;
+            sqlx::query(
+                "UPDATE person SET given_name = $1, family_name = $2, birth_date = $3, phone = $4, email = $5, \
+                 preferred_language = $6, id_kind = $7, updated_at = $8 WHERE id = $9 AND municipality_id = $10",
+            )
+            .bind(&person.given_name)
+            .bind(&person.family_name)
+            .bind(date_text(person.birth_date))
+            .bind(&person.phone)
+            .bind(&person.email)
+            .bind(person.preferred_language.code())
+            .bind(id_kind_code(person))
+            .bind(now)
+            .bind(id.to_string())
+            .bind(municipality.to_string())
+            .execute(tx.conn())
+            .await?;
+            sqlx::query("DELETE FROM person_name_token WHERE person_id = $1")
+                .bind(id.to_string())
+                .execute(tx.conn())
+                .await?;
+            id
+        }
+        None => {
+            let id = PersonId::new();
+            sqlx::query(
+                "INSERT INTO person (id, municipality_id, national_id, id_kind, given_name, family_name, birth_date, \
+                 phone, email, preferred_language, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+            )
+            .bind(id.to_string())
+            .bind(municipality.to_string())
+            .bind(person.national_id.as_ref())
+            .bind(id_kind_code(person))
+            .bind(&person.given_name)
+            .bind(&person.family_name)
+            .bind(date_text(person.birth_date))
+            .bind(&person.phone)
+            .bind(&person.email)
+            .bind(person.preferred_language.code())
+            .bind(now)
+            .execute(tx.conn())
+            .await?;
+            id
+        }
+    };
+    for token in name_tokens(&person.given_name, &person.family_name) {
+        sqlx::query("INSERT INTO person_name_token (municipality_id, token, person_id) VALUES ($1, $2, $3)")
+            .bind(municipality.to_string())
+            .bind(token)
+            .bind(id.to_string())
+            .execute(tx.conn())
+            .await?;
+    }
+    Ok(id)
+}
+
+async fn insert_members(
+    tx: &mut Tx,
+    municipality: MunicipalityId,
+    household: HouseholdId,
+    input: &ValidHousehold,
+    now: i64,
+) -> StoreResult<Vec<PersonId>> {
+    let mut ids = Vec::with_capacity(input.members.len());
+    for (position, member) in input.members.iter().enumerate() {
+        let person = upsert_person(tx, municipality, &member.person, now).await?;
+        sqlx::query(
+            "INSERT INTO household_member (household_id, person_id, municipality_id, relation, position) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(household.to_string())
+        .bind(person.to_string())
+        .bind(municipality.to_string())
+        .bind(member.relation.code())
+        .bind(position as i64)
+        .execute(tx.conn())
+        .await?;
+        ids.push(person);
+    }
+    Ok(ids)
+}
+
+pub(crate) async fn append_event(
+    tx: &mut Tx,
+    municipality: MunicipalityId,
+    household: HouseholdId,
+    kind: &str,
+    change: &Change<'_>,
+    details: serde_json::Value,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO case_event (id, municipality_id, household_id, kind, actor_user_id, reason, details, occurred_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(municipality.to_string())
+    .bind(household.to_string())
+    .bind(kind)
+    .bind(change.user.map(|u| u.to_string()))
+    .bind(change.reason)
+    .bind(details.to_string())
+    .bind(crate::now_micros())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+fn household_event(
+    municipality: MunicipalityId,
+    action: &'static str,
+    household: HouseholdId,
+    details: serde_json::Value,
+) -> Event<'static> {
+    Event {
+        municipality: Some(municipality),
+        action,
+        resource_kind: "household",
+        resource_id: household.to_string(),
+        details,
+    }
+}
+
+impl Store {
+    pub async fn create_household(
+        &self,
+        municipality: MunicipalityId,
+        input: &ValidHousehold,
+        change: &Change<'_>,
+    ) -> StoreResult<HouseholdId> {
+        let id = HouseholdId::new();
+        let now = crate::now_micros();
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO household (id, municipality_id, address_line, postal_code, postal_city, from_date, to_date, \
+             version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)",
+        )
+        .bind(id.to_string())
+        .bind(municipality.to_string())
+        .bind(&input.address_line)
+        .bind(&input.postal_code)
+        .bind(&input.postal_city)
+        .bind(date_text(input.from_date))
+        .bind(input.to_date.map(date_text))
+        .bind(now)
+        .execute(tx.conn())
+        .await?;
+        let members = insert_members(&mut tx, municipality, id, input, now).await?;
+        let details = serde_json::json!({ "members": members });
+        append_event(
+            &mut tx,
+            municipality,
+            id,
+            "household.registered",
+            change,
+            details.clone(),
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            change.actor,
+            household_event(municipality, "household.create", id, details),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Replaces a household's address, period and members, if nobody changed it since `expected_version`.
+    pub async fn update_household(
+        &self,
+        municipality: MunicipalityId,
+        id: HouseholdId,
+        expected_version: i64,
+        input: &ValidHousehold,
+        change: &Change<'_>,
+    ) -> StoreResult<i64> {
+        let before = self.household(municipality, id).await?;
+        let now = crate::now_micros();
+        let mut tx = self.write().await?;
+        let updated = sqlx::query(
+            "UPDATE household SET address_line = $1, postal_code = $2, postal_city = $3, from_date = $4, to_date = $5, \
+             version = version + 1, updated_at = $6 WHERE id = $7 AND municipality_id = $8 AND version = $9",
+        )
+        .bind(&input.address_line)
+        .bind(&input.postal_code)
+        .bind(&input.postal_city)
+        .bind(date_text(input.from_date))
+        .bind(input.to_date.map(date_text))
+        .bind(now)
+        .bind(id.to_string())
+        .bind(municipality.to_string())
+        .bind(expected_version)
+        .execute(tx.conn())
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::Conflict {
+                expected: expected_version,
+            });
+        }
+        sqlx::query("DELETE FROM household_member WHERE household_id = $1 AND municipality_id = $2")
+            .bind(id.to_string())
+            .bind(municipality.to_string())
+            .execute(tx.conn())
+            .await?;
+        let after = insert_members(&mut tx, municipality, id, input, now).await?;
+        let old: Vec<PersonId> = before.members.iter().map(|m| m.person.id).collect();
+        let details = serde_json::json!({
+            "address_changed": before.address_line != input.address_line
+                || before.postal_code != input.postal_code
+                || before.postal_city != input.postal_city,
+            "period_changed": before.from_date != input.from_date || before.to_date != input.to_date,
+            "members_added": after.iter().filter(|p| !old.contains(p)).collect::<Vec<_>>(),
+            "members_removed": old.iter().filter(|p| !after.contains(p)).collect::<Vec<_>>(),
+        });
+        append_event(&mut tx, municipality, id, "household.updated", change, details.clone()).await?;
+        audit::append(
+            &mut tx,
+            change.actor,
+            household_event(municipality, "household.update", id, details),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(expected_version + 1)
+    }
+
+    /// Reads a household with its members. Not audited here: callers audit the read for the
+    /// person who asked ([`Store::audit`]), because only they know who and why.
+    pub async fn household(&self, municipality: MunicipalityId, id: HouseholdId) -> StoreResult<Household> {
+        let row = sqlx::query(
+            "SELECT id, municipality_id, address_line, postal_code, postal_city, from_date, to_date, version \
+             FROM household WHERE id = $1 AND municipality_id = $2",
+        )
+        .bind(id.to_string())
+        .bind(municipality.to_string())
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS}, m.relation FROM household_member m JOIN person p ON p.id = m.person_id \
+             WHERE m.household_id = $1 AND m.municipality_id = $2 ORDER BY m.position"
+        );
+        let member_rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .bind(municipality.to_string())
+            .fetch_all(self.pool())
+            .await?;
+        let mut members = Vec::with_capacity(member_rows.len());
+        for row in &member_rows {
+            let relation: String = row.try_get("relation")?;
+            members.push(Member {
+                person: person_from_row(row)?,
+                relation: Relation::from_code(&relation)
+                    .ok_or_else(|| StoreError::Corrupt(format!("unknown relation {relation:?}")))?,
+            });
+        }
+        Ok(Household {
+            id,
+            municipality_id: municipality,
+            address_line: row.try_get("address_line")?,
+            postal_code: row.try_get("postal_code")?,
+            postal_city: row.try_get("postal_city")?,
+            from_date: parse_date_text(&row.try_get::<String, _>("from_date")?)?,
+            to_date: row
+                .try_get::<Option<String>, _>("to_date")?
+                .map(|d| parse_date_text(&d))
+                .transpose()?,
+            version: row.try_get("version")?,
+            members,
+        })
+    }
+
+    /// The household's timeline, newest first.
+    pub async fn timeline(
+        &self,
+        municipality: MunicipalityId,
+        household: HouseholdId,
+    ) -> StoreResult<Vec<TimelineEvent>> {
+        let rows = sqlx::query(
+            "SELECT e.id, e.kind, e.actor_user_id, u.display_name, e.reason, e.details, e.occurred_at \
+             FROM case_event e LEFT JOIN app_user u ON u.id = e.actor_user_id \
+             WHERE e.municipality_id = $1 AND e.household_id = $2 ORDER BY e.occurred_at DESC, e.id DESC LIMIT 200",
+        )
+        .bind(municipality.to_string())
+        .bind(household.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let details: String = row.try_get("details")?;
+                Ok(TimelineEvent {
+                    id: row.try_get("id")?,
+                    kind: row.try_get("kind")?,
+                    actor_user_id: row.try_get("actor_user_id")?,
+                    actor_name: row.try_get("display_name")?,
+                    reason: row.try_get("reason")?,
+                    details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
+                    occurred_at: row.try_get("occurred_at")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn person(
+        &self,
+        municipality: MunicipalityId,
+        id: PersonId,
+    ) -> StoreResult<(Person, Vec<(HouseholdId, String, Relation)>)> {
+        let sql = format!("SELECT {PERSON_COLUMNS} FROM person p WHERE p.id = $1 AND p.municipality_id = $2");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .bind(municipality.to_string())
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let person = person_from_row(&row)?;
+        let rows = sqlx::query(
+            "SELECT h.id, h.address_line, m.relation FROM household_member m JOIN household h ON h.id = m.household_id \
+             WHERE m.municipality_id = $1 AND m.person_id = $2 ORDER BY h.from_date DESC",
+        )
+        .bind(municipality.to_string())
+        .bind(id.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        let mut households = Vec::with_capacity(rows.len());
+        for row in rows {
+            let relation: String = row.try_get("relation")?;
+            households.push((
+                parse_id(&row.try_get::<String, _>("id")?)?,
+                row.try_get("address_line")?,
+                Relation::from_code(&relation)
+                    .ok_or_else(|| StoreError::Corrupt(format!("unknown relation {relation:?}")))?,
+            ));
+        }
+        Ok((person, households))
+    }
+
+    pub async fn count_households(&self, municipality: MunicipalityId) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM household WHERE municipality_id = $1")
+            .bind(municipality.to_string())
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+}
+
+impl Store {
+    /// The municipality a household belongs to, so the caller can be authorised before reading it.
+    pub async fn household_municipality(&self, id: HouseholdId) -> StoreResult<Option<MunicipalityId>> {
+        let row = sqlx::query("SELECT municipality_id FROM household WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|r| parse_id(&r.try_get::<String, _>("municipality_id")?))
+            .transpose()
+    }
+
+    /// The municipality a person record belongs to.
+    pub async fn person_municipality(&self, id: PersonId) -> StoreResult<Option<MunicipalityId>> {
+        let row = sqlx::query("SELECT municipality_id FROM person WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|r| parse_id(&r.try_get::<String, _>("municipality_id")?))
+            .transpose()
+    }
+}

@@ -1,0 +1,49 @@
+//! Husly's storage layer.
+//!
+//! One SQL dialect serves both backends: statements use `$1`-style placeholders (which both
+//! PostgreSQL and SQLite understand) and only portable value types (text, BIGINT, BOOLEAN), and
+//! run through sqlx's `Any` driver. Where the backends must differ (row locks, transaction
+//! start, collation) the difference is confined to [`db`] and the two migration trees.
+//!
+//! Every function that touches municipality-owned rows takes the municipality as an argument
+//! and filters by it, so no query can forget the tenant.
+
+pub mod accounts;
+pub mod audit;
+pub mod db;
+pub mod error;
+pub mod export;
+pub mod households;
+pub mod migrate;
+pub mod municipalities;
+pub mod search;
+pub mod seed;
+pub mod sessions;
+pub mod testing;
+
+pub use db::{Backend, Store, StoreOptions, Tx};
+pub use error::{StoreError, StoreResult};
+
+/// Microseconds since the Unix epoch, UTC: the one timestamp representation in the database.
+pub fn now_micros() -> i64 {
+    micros_of(time::OffsetDateTime::now_utc())
+}
+
+pub fn micros_of(t: time::OffsetDateTime) -> i64 {
+    i64::try_from(t.unix_timestamp_nanos() / 1000).unwrap_or(i64::MAX)
+}
+
+pub fn time_of(micros: i64) -> time::OffsetDateTime {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+}
+
+/// Dates are stored as ISO text so that they sort and compare the same on both backends.
+pub fn date_text(date: time::Date) -> String {
+    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+}
+
+pub fn parse_date_text(text: &str) -> StoreResult<time::Date> {
+    husly_domain::validation::parse_date(text)
+        .ok_or_else(|| StoreError::Corrupt(format!("bad date in database: {text:?}")))
+}

@@ -1,0 +1,85 @@
+//! Schema migrations: one tree per backend, embedded in the binary, applied in order, each in
+//! its own transaction, recorded with a checksum so that an edited migration is caught.
+
+use crate::db::{Backend, Store};
+use crate::error::{StoreError, StoreResult};
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "platform",
+    sqlite: include_str!("../migrations/sqlite/0001_platform.sql"),
+    postgres: include_str!("../migrations/postgres/0001_platform.sql"),
+}];
+
+/// The newest schema version this binary knows.
+pub const LATEST: i64 = 1;
+
+impl Store {
+    /// Applies every pending migration and returns the versions applied.
+    pub async fn migrate(&self) -> StoreResult<Vec<i64>> {
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS schema_migration (
+                version BIGINT PRIMARY KEY,
+                name TEXT NOT NULL,
+                checksum TEXT NOT NULL,
+                applied_at BIGINT NOT NULL)",
+        )
+        .execute(self.pool())
+        .await?;
+        let mut applied = Vec::new();
+        for migration in MIGRATIONS {
+            let sql = match self.backend() {
+                Backend::Sqlite => migration.sqlite,
+                Backend::Postgres => migration.postgres,
+            };
+            let checksum = hex::encode(Sha256::digest(sql.as_bytes()));
+            let mut tx = self.write().await?;
+            let existing = sqlx::query("SELECT checksum FROM schema_migration WHERE version = $1")
+                .bind(migration.version)
+                .fetch_optional(tx.conn())
+                .await?;
+            if let Some(row) = existing {
+                let stored: String = row.try_get("checksum")?;
+                if stored != checksum {
+                    return Err(StoreError::Corrupt(format!(
+                        "migration {} ({}) differs from the one applied to this database",
+                        migration.version, migration.name
+                    )));
+                }
+                continue;
+            }
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(tx.conn()).await?;
+            sqlx::query("INSERT INTO schema_migration (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
+                .bind(migration.version)
+                .bind(migration.name)
+                .bind(&checksum)
+                .bind(crate::now_micros())
+                .execute(tx.conn())
+                .await?;
+            tx.commit().await?;
+            applied.push(migration.version);
+        }
+        self.ensure_installation().await?;
+        Ok(applied)
+    }
+
+    /// The schema version of the database, 0 when nothing is applied.
+    pub async fn schema_version(&self) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migration")
+            .fetch_one(self.pool())
+            .await;
+        match row {
+            Ok(row) => Ok(row.try_get::<i64, _>("v")?),
+            Err(_) => Ok(0),
+        }
+    }
+}

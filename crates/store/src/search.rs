@@ -1,0 +1,161 @@
+//! Finding people and their households by name or by identity number.
+//!
+//! Names are searched through `person_name_token`: every lowercased word of a person's name,
+//! indexed by municipality. Each query word must be the start of some word of the name, and a
+//! range scan (`token >= 'ola' AND token < 'ola\u{10FFFF}'`) serves it from the index on both
+//! backends (PostgreSQL's column uses the "C" collation so the range means "starts with").
+
+use crate::Store;
+use crate::error::StoreResult;
+use crate::households::{PERSON_COLUMNS, Person, person_from_row};
+use crate::municipalities::parse_id;
+use husly_domain::{HouseholdId, MunicipalityId};
+use serde::Serialize;
+use sqlx::Row;
+
+/// Words beyond this are ignored; four words find anyone.
+const MAX_WORDS: usize = 4;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchQuery {
+    /// Eleven digits (separators removed): an exact identity number.
+    NationalId(String),
+    /// Lowercased name words, each a prefix.
+    Name(Vec<String>),
+}
+
+impl SearchQuery {
+    /// `None` for a blank query or one with digits that cannot be an identity number.
+    pub fn parse(text: &str) -> Option<SearchQuery> {
+        let text = text.trim();
+        if text.is_empty() || text.chars().count() > 200 {
+            return None;
+        }
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        if !digits.is_empty() {
+            let only_digits_and_separators = text.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.'));
+            return (only_digits_and_separators && digits.len() == 11).then_some(SearchQuery::NationalId(digits));
+        }
+        let words: Vec<String> = text
+            .split(|c: char| c.is_whitespace() || c == '-' || c == ',')
+            .filter(|w| !w.is_empty())
+            .take(MAX_WORDS)
+            .map(str::to_lowercase)
+            .collect();
+        (!words.is_empty()).then_some(SearchQuery::Name(words))
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchHit {
+    pub person: Person,
+    pub households: Vec<HouseholdRef>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HouseholdRef {
+    pub id: HouseholdId,
+    pub address_line: String,
+}
+
+impl Store {
+    /// People in a municipality matching the query, by family name then given name.
+    pub async fn search_people(
+        &self,
+        municipality: MunicipalityId,
+        query: &SearchQuery,
+        limit: i64,
+    ) -> StoreResult<Vec<SearchHit>> {
+        let limit = limit.clamp(1, 200);
+        let rows = match query {
+            SearchQuery::NationalId(number) => {
+                let sql = format!(
+                    "SELECT {PERSON_COLUMNS} FROM person p WHERE p.municipality_id = $1 AND p.national_id = $2"
+                );
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(municipality.to_string())
+                    .bind(number)
+                    .fetch_all(self.pool())
+                    .await?
+            }
+            SearchQuery::Name(words) => self.search_by_name(municipality, words, limit).await?,
+        };
+        let people = rows.iter().map(person_from_row).collect::<StoreResult<Vec<_>>>()?;
+        let mut hits = Vec::with_capacity(people.len());
+        for person in people {
+            let households = self.households_of(municipality, &person).await?;
+            hits.push(SearchHit { person, households });
+        }
+        Ok(hits)
+    }
+
+    async fn search_by_name(
+        &self,
+        municipality: MunicipalityId,
+        words: &[String],
+        limit: i64,
+    ) -> StoreResult<Vec<sqlx::any::AnyRow>> {
+        // The longest word is usually the most selective: let it drive the index scan.
+        let mut words = words.to_vec();
+        words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+        let mut sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM person_name_token t JOIN person p ON p.id = t.person_id \
+             WHERE t.municipality_id = $1 AND t.token >= $2 AND t.token < $3"
+        );
+        for i in 1..words.len() {
+            let (lo, hi) = (2 + 2 * i, 3 + 2 * i);
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM person_name_token t{i} WHERE t{i}.municipality_id = $1 \
+                 AND t{i}.person_id = p.id AND t{i}.token >= ${lo} AND t{i}.token < ${hi})"
+            ));
+        }
+        let limit_param = 2 + 2 * words.len();
+        sql.push_str(&format!(
+            " GROUP BY {PERSON_COLUMNS} ORDER BY p.family_name, p.given_name, p.id LIMIT ${limit_param}"
+        ));
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(municipality.to_string());
+        for word in &words {
+            query = query.bind(word.clone()).bind(format!("{word}\u{10FFFF}"));
+        }
+        Ok(query.bind(limit).fetch_all(self.pool()).await?)
+    }
+
+    async fn households_of(&self, municipality: MunicipalityId, person: &Person) -> StoreResult<Vec<HouseholdRef>> {
+        let rows = sqlx::query(
+            "SELECT h.id, h.address_line FROM household_member m JOIN household h ON h.id = m.household_id \
+             WHERE m.municipality_id = $1 AND m.person_id = $2 ORDER BY h.from_date DESC",
+        )
+        .bind(municipality.to_string())
+        .bind(person.id.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(HouseholdRef {
+                    id: parse_id(&row.try_get::<String, _>("id")?)?,
+                    address_line: row.try_get("address_line")?,
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_queries() {
+        assert_eq!(SearchQuery::parse("  "), None);
+        assert_eq!(
+            SearchQuery::parse("010190 123-45"),
+            Some(SearchQuery::NationalId("01019012345".into()))
+        );
+        assert_eq!(SearchQuery::parse("0101901234"), None);
+        assert_eq!(SearchQuery::parse("Ola 12"), None);
+        assert_eq!(
+            SearchQuery::parse("Kari-Anne  ØSTBY"),
+            Some(SearchQuery::Name(vec!["kari".into(), "anne".into(), "østby".into()]))
+        );
+    }
+}

@@ -1,0 +1,323 @@
+//! Deterministic synthetic data at scale, for the demo, tests and benchmarks.
+//!
+//! Everyone generated here is invented: identity numbers are synthetic Test-Norge numbers
+//! (month + 80, valid check digits, never issued to a real person), family names are nature
+//! words in the style of Skatteetaten's synthetic population, and addresses are made up.
+//! The same seed gives the same people, households and addresses (ids and timestamps differ).
+//! The generator is a SplitMix64 written here rather than a crate's RNG, whose output may change
+//! between versions: a seed must give the same data for as long as Husly exists.
+
+use crate::audit::{Actor, Event};
+use crate::error::StoreResult;
+use crate::export::insert_rows;
+use crate::municipalities::Municipality;
+use crate::{Store, date_text};
+use husly_domain::household::Relation;
+use husly_domain::national_id::synthetic_tenor_next;
+use husly_domain::person::name_tokens;
+use husly_domain::{HouseholdId, PersonId};
+use serde_json::{Value, json};
+use std::collections::HashSet;
+
+/// Households written per transaction: big enough to be fast, small enough to keep the SQLite
+/// writer lock short.
+const HOUSEHOLDS_PER_TX: usize = 2_000;
+
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    pub fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (n > 0); the tiny modulo bias is irrelevant for test data.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const GIVEN_NAMES: &[&str] = &[
+    "Ola",
+    "Kari",
+    "Per",
+    "Anne",
+    "Jon",
+    "Ingrid",
+    "Lars",
+    "Sofie",
+    "Ahmed",
+    "Fatima",
+    "Nora",
+    "Emil",
+    "Mari",
+    "Jakob",
+    "Aisha",
+    "Tor",
+    "Liv",
+    "Magnus",
+    "Sara",
+    "Ali",
+    "Hanne",
+    "Even",
+    "Maja",
+    "Yusuf",
+    "Ida",
+    "Sindre",
+    "Amina",
+    "Geir",
+    "Tuva",
+    "Oskar",
+    "Leah",
+    "Piotr",
+    "Agnieszka",
+    "Noah",
+    "Ella",
+    "Filip",
+    "Selma",
+    "Aleksander",
+];
+const FAMILY_NAMES: &[&str] = &[
+    "Blomst",
+    "Fjellrev",
+    "Solsikke",
+    "Havørn",
+    "Bjørkeskog",
+    "Lyngmo",
+    "Sølvmåke",
+    "Tyttebær",
+    "Nordlys",
+    "Elvebredd",
+    "Furutopp",
+    "Multemyr",
+    "Snøugle",
+    "Lauvhøst",
+    "Skjærgård",
+    "Vintereik",
+    "Bekkesus",
+    "Kveldssol",
+    "Rypefjær",
+    "Sandstrand",
+];
+const STREETS: &[&str] = &[
+    "Demoveien",
+    "Eksempelgata",
+    "Prøvestien",
+    "Testlia",
+    "Oppdiktet allé",
+    "Fiktivbakken",
+    "Modellveien",
+    "Øvingsgata",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeedSummary {
+    pub households: u64,
+    pub people: u64,
+}
+
+struct Generated {
+    households: Vec<Vec<Value>>,
+    people: Vec<Vec<Value>>,
+    tokens: Vec<Vec<Value>>,
+    members: Vec<Vec<Value>>,
+    events: Vec<Vec<Value>>,
+}
+
+impl Store {
+    /// Adds `count` synthetic households to a municipality.
+    pub async fn seed_households(
+        &self,
+        municipality: &Municipality,
+        count: u64,
+        seed: u64,
+        actor: &Actor,
+    ) -> StoreResult<SeedSummary> {
+        // One generator per municipality so that adding municipalities does not change the others.
+        let mut rng = SplitMix64::new(
+            seed ^ municipality
+                .number
+                .parse::<u64>()
+                .unwrap_or(0)
+                .wrapping_mul(0x1000_0000_01b3),
+        );
+        let mut used_ids = HashSet::new();
+        let mut summary = SeedSummary {
+            households: 0,
+            people: 0,
+        };
+        let mut remaining = count;
+        while remaining > 0 {
+            let n = remaining.min(HOUSEHOLDS_PER_TX as u64);
+            let generated = generate(&mut rng, municipality, n, &mut used_ids);
+            summary.households += n;
+            summary.people += generated.people.len() as u64;
+            let mut tx = self.write().await?;
+            insert_rows(&mut tx, "person", &generated.people).await?;
+            insert_rows(&mut tx, "person_name_token", &generated.tokens).await?;
+            insert_rows(&mut tx, "household", &generated.households).await?;
+            insert_rows(&mut tx, "household_member", &generated.members).await?;
+            insert_rows(&mut tx, "case_event", &generated.events).await?;
+            tx.commit().await?;
+            remaining -= n;
+        }
+        self.audit(
+            actor,
+            Event {
+                municipality: Some(municipality.id),
+                action: "seed.households",
+                resource_kind: "municipality",
+                resource_id: municipality.id.to_string(),
+                details: json!({ "households": summary.households, "people": summary.people, "seed": seed }),
+            },
+        )
+        .await?;
+        Ok(summary)
+    }
+}
+
+fn generate(
+    rng: &mut SplitMix64,
+    municipality: &Municipality,
+    count: u64,
+    used_ids: &mut HashSet<String>,
+) -> Generated {
+    let now = crate::now_micros();
+    let m = municipality.id.to_string();
+    let mut out = Generated {
+        households: vec![],
+        people: vec![],
+        tokens: vec![],
+        members: vec![],
+        events: vec![],
+    };
+    for _ in 0..count {
+        let household = HouseholdId::new();
+        let family = *rng.pick(FAMILY_NAMES);
+        let from = date_text(random_date(rng, 2015, 2026));
+        out.households.push(vec![
+            json!(household.to_string()),
+            json!(m),
+            json!(format!("{} {}", rng.pick(STREETS), 1 + rng.below(120))),
+            json!(format!("{:04}", 1000 + rng.below(8000))),
+            json!(format!("{} sentrum", municipality.name.trim_end_matches(" kommune"))),
+            json!(from),
+            Value::Null,
+            json!(1),
+            json!(now),
+            json!(now),
+        ]);
+        let mut member_ids = Vec::new();
+        for (position, (relation, birth)) in household_shape(rng).into_iter().enumerate() {
+            let person = PersonId::new();
+            let given = *rng.pick(GIVEN_NAMES);
+            let national_id = unique_id(rng, birth, used_ids);
+            out.people.push(vec![
+                json!(person.to_string()),
+                json!(m),
+                json!(national_id),
+                json!("fodselsnummer"),
+                json!(given),
+                json!(family),
+                json!(date_text(birth)),
+                if relation == Relation::Child {
+                    Value::Null
+                } else {
+                    json!(format!("+47 9{:07}", rng.below(10_000_000)))
+                },
+                Value::Null,
+                json!("nb"),
+                json!(now),
+                json!(now),
+            ]);
+            for token in name_tokens(given, family) {
+                out.tokens.push(vec![json!(m), json!(token), json!(person.to_string())]);
+            }
+            out.members.push(vec![
+                json!(household.to_string()),
+                json!(person.to_string()),
+                json!(m),
+                json!(relation.code()),
+                json!(position as i64),
+            ]);
+            member_ids.push(person);
+        }
+        out.events.push(vec![
+            json!(uuid::Uuid::now_v7().to_string()),
+            json!(m),
+            json!(household.to_string()),
+            json!("household.registered"),
+            Value::Null,
+            json!("Syntetiske demodata"),
+            json!({ "members": member_ids }).to_string().into(),
+            json!(now),
+        ]);
+    }
+    out
+}
+
+/// A plausible household: a main applicant, sometimes a partner, sometimes children.
+fn household_shape(rng: &mut SplitMix64) -> Vec<(Relation, time::Date)> {
+    let adult_year = 1940 + rng.below(66) as i32;
+    let mut members = vec![(Relation::MainApplicant, random_date(rng, adult_year, adult_year))];
+    if rng.below(100) < 35 {
+        let relation = if rng.below(2) == 0 {
+            Relation::Spouse
+        } else {
+            Relation::Cohabitant
+        };
+        let year = (adult_year - 5 + rng.below(11) as i32).clamp(1935, 2006);
+        members.push((relation, random_date(rng, year, year)));
+    }
+    if adult_year >= 1970 {
+        for _ in 0..rng.below(4) {
+            members.push((Relation::Child, random_date(rng, 2009, 2025)));
+        }
+    }
+    members
+}
+
+fn random_date(rng: &mut SplitMix64, from_year: i32, to_year: i32) -> time::Date {
+    let year = from_year + rng.below((to_year - from_year + 1) as u64) as i32;
+    let ordinal = 1 + rng.below(365) as u16;
+    time::Date::from_ordinal_date(year, ordinal).unwrap_or(time::Date::MIN)
+}
+
+fn unique_id(rng: &mut SplitMix64, birth: time::Date, used: &mut HashSet<String>) -> String {
+    let mut start = rng.below(1000) as u16;
+    loop {
+        let id = synthetic_tenor_next(birth, start).to_string();
+        if used.insert(id.clone()) {
+            return id;
+        }
+        start = (start + 1) % 1000;
+    }
+}
+
+/// The demo municipality that `husly serve --demo` creates.
+pub const DEMO_MUNICIPALITY: (&str, &str) = ("9999", "Demo kommune");
+
+/// A few real municipalities (SSB's 2024 numbers) for multi-municipality seeds.
+pub const SEED_MUNICIPALITIES: &[(&str, &str)] = &[
+    ("3301", "Drammen"),
+    ("0301", "Oslo"),
+    ("4601", "Bergen"),
+    ("5001", "Trondheim"),
+    ("1103", "Stavanger"),
+    ("3107", "Fredrikstad"),
+    ("5501", "Tromsø"),
+    ("4204", "Kristiansand"),
+    ("3205", "Lillestrøm"),
+    ("3201", "Bærum"),
+];

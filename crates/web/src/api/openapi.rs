@@ -1,0 +1,204 @@
+//! The OpenAPI 3.1 description of `/api/v1`, served at `/api/openapi.json`.
+//!
+//! Written out by hand next to the routes it describes; a test walks every documented operation
+//! against the running server, and the route table test checks that every API route is here.
+
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+
+pub fn routes() -> Router<crate::AppState> {
+    Router::new().route("/api/openapi.json", get(|| async { Json(document()) }))
+}
+
+fn error_responses() -> Value {
+    json!({
+        "400": { "$ref": "#/components/responses/Error" },
+        "401": { "$ref": "#/components/responses/Error" },
+        "403": { "$ref": "#/components/responses/Error" },
+        "404": { "$ref": "#/components/responses/Error" }
+    })
+}
+
+fn with_errors(mut ok: Value) -> Value {
+    if let (Some(map), Value::Object(errors)) = (ok.as_object_mut(), error_responses()) {
+        map.extend(errors);
+    }
+    ok
+}
+
+fn id_param(description: &str) -> Value {
+    json!({ "name": "id", "in": "path", "required": true, "description": description, "schema": { "type": "string", "format": "uuid" } })
+}
+
+fn municipality_param(required: bool) -> Value {
+    json!({
+        "name": "municipality", "in": "query", "required": required,
+        "description": "Kommunenummer (four digits). May be left out when the user has a role in one municipality only.",
+        "schema": { "type": "string", "pattern": "^[0-9]{4}$" }
+    })
+}
+
+fn json_ok(description: &str, schema: &str) -> Value {
+    json!({ "200": { "description": description, "content": { "application/json": { "schema": { "$ref": schema } } } } })
+}
+
+/// The whole document.
+pub fn document() -> Value {
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Husly API",
+            "version": "1.0.0",
+            "description": "People, households and the access log of a municipality's housing office. Every call is authorised by role and municipality and every read or change of personal data is written to the tamper-evident access log. Records of another municipality answer 404."
+        },
+        "servers": [{ "url": "/" }],
+        "security": [{ "bearer": [] }],
+        "paths": {
+            "/api/v1/me": { "get": {
+                "operationId": "me", "summary": "The authenticated user and their roles per municipality",
+                "responses": with_errors(json_ok("The user", "#/components/schemas/Me"))
+            }},
+            "/api/v1/people": { "get": {
+                "operationId": "searchPeople", "summary": "Search people by name or identity number",
+                "parameters": [
+                    municipality_param(false),
+                    { "name": "q", "in": "query", "required": true, "description": "A full 11-digit identity number, or the start of name words", "schema": { "type": "string", "maxLength": 200 } },
+                    { "name": "limit", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": 200, "default": 50 } }
+                ],
+                "responses": with_errors(json_ok("Matching people with their households", "#/components/schemas/SearchResults"))
+            }},
+            "/api/v1/people/{id}": { "get": {
+                "operationId": "getPerson", "summary": "A person and the households they belong to",
+                "parameters": [id_param("Person id")],
+                "responses": with_errors(json_ok("The person", "#/components/schemas/PersonWithHouseholds"))
+            }},
+            "/api/v1/households": { "post": {
+                "operationId": "createHousehold", "summary": "Register a household",
+                "parameters": [municipality_param(false)],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/HouseholdInput" } } } },
+                "responses": with_errors(json!({
+                    "201": { "description": "Registered", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Household" } } } },
+                    "422": { "$ref": "#/components/responses/Error" }
+                }))
+            }},
+            "/api/v1/households/{id}": {
+                "get": {
+                    "operationId": "getHousehold", "summary": "A household with its members",
+                    "parameters": [id_param("Household id")],
+                    "responses": with_errors(json_ok("The household", "#/components/schemas/Household"))
+                },
+                "put": {
+                    "operationId": "updateHousehold", "summary": "Replace a household's address, period and members",
+                    "parameters": [id_param("Household id")],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/HouseholdUpdate" } } } },
+                    "responses": with_errors(json!({
+                        "200": { "description": "Updated", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Household" } } } },
+                        "409": { "$ref": "#/components/responses/Error" },
+                        "422": { "$ref": "#/components/responses/Error" }
+                    }))
+                }
+            },
+            "/api/v1/households/{id}/timeline": { "get": {
+                "operationId": "getHouseholdTimeline", "summary": "The household's events, newest first",
+                "parameters": [id_param("Household id")],
+                "responses": with_errors(json_ok("The events", "#/components/schemas/Timeline"))
+            }},
+            "/api/v1/audit": { "get": {
+                "operationId": "getAuditLog", "summary": "Access log entries of a municipality, newest first (administrators)",
+                "parameters": [
+                    municipality_param(false),
+                    { "name": "actor", "in": "query", "required": false, "schema": { "type": "string" } },
+                    { "name": "action", "in": "query", "required": false, "schema": { "type": "string" } },
+                    { "name": "resource", "in": "query", "required": false, "schema": { "type": "string" } },
+                    { "name": "limit", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": 500, "default": 100 } },
+                    { "name": "offset", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 0, "default": 0 } }
+                ],
+                "responses": with_errors(json_ok("Entries", "#/components/schemas/AuditEntries"))
+            }}
+        },
+        "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "An API key created by an administrator (husly_…)" } },
+            "responses": {
+                "Error": { "description": "An error with a stable code; validation errors name each field", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+            },
+            "schemas": schemas()
+        }
+    })
+}
+
+fn schemas() -> Value {
+    let text = json!({ "type": "string", "maxLength": 200 });
+    json!({
+        "Error": { "type": "object", "required": ["error"], "properties": { "error": {
+            "type": "object", "required": ["code", "message", "fields"],
+            "properties": {
+                "code": { "type": "string", "enum": crate::error::ERROR_CODES },
+                "message": { "type": "string" },
+                "fields": { "type": "array", "items": { "type": "object", "required": ["field", "code", "message"], "properties": {
+                    "field": { "type": "string", "examples": ["members[1].national_id"] },
+                    "code": { "type": "string" },
+                    "message": { "type": "string" }
+                }}}
+            }
+        }}},
+        "Me": { "type": "object", "properties": {
+            "id": { "type": "string", "format": "uuid" }, "email": { "type": "string" }, "display_name": { "type": "string" },
+            "roles": { "type": "object", "description": "Roles by kommunenummer", "additionalProperties": { "type": "array", "items": { "$ref": "#/components/schemas/Role" } } }
+        }},
+        "Role": { "type": "string", "enum": ["admin", "caseworker", "approver", "follow_up_worker", "housing_manager", "leader", "partner"] },
+        "Relation": { "type": "string", "enum": ["main_applicant", "spouse", "cohabitant", "child", "other_adult"] },
+        "Person": { "type": "object", "properties": {
+            "id": { "type": "string", "format": "uuid" }, "municipality_id": { "type": "string", "format": "uuid" },
+            "national_id": { "type": "string", "pattern": "^[0-9]{11}$" }, "id_kind": { "type": "string", "enum": ["fodselsnummer", "d_nummer"] },
+            "given_name": { "type": "string" }, "family_name": { "type": "string" }, "birth_date": { "type": "string", "format": "date" },
+            "phone": { "type": ["string", "null"] }, "email": { "type": ["string", "null"] }, "preferred_language": { "type": "string", "enum": ["nb", "en"] }
+        }},
+        "Member": { "type": "object", "properties": { "person": { "$ref": "#/components/schemas/Person" }, "relation": { "$ref": "#/components/schemas/Relation" } } },
+        "Household": { "type": "object", "properties": {
+            "id": { "type": "string", "format": "uuid" }, "municipality_id": { "type": "string", "format": "uuid" },
+            "address_line": { "type": "string" }, "postal_code": { "type": "string" }, "postal_city": { "type": "string" },
+            "from_date": { "type": "string", "format": "date" }, "to_date": { "type": ["string", "null"], "format": "date" },
+            "version": { "type": "integer", "description": "Send it back when updating (optimistic versioning)" },
+            "members": { "type": "array", "items": { "$ref": "#/components/schemas/Member" } }
+        }},
+        "MemberInput": { "type": "object", "additionalProperties": false, "properties": {
+            "national_id": { "type": "string", "description": "Fødselsnummer or D-nummer; spaces, hyphens and dots between digits are accepted" },
+            "given_name": text, "family_name": text,
+            "birth_date": { "type": "string", "description": "dd.mm.yyyy or yyyy-mm-dd; may be empty when the number gives it" },
+            "phone": text, "email": text, "preferred_language": { "type": "string", "enum": ["", "nb", "en"] },
+            "relation": { "$ref": "#/components/schemas/Relation" }
+        }},
+        "HouseholdInput": { "type": "object", "additionalProperties": false, "properties": {
+            "address_line": text, "postal_code": { "type": "string", "pattern": "^[0-9]{4}$" }, "postal_city": text,
+            "from_date": { "type": "string", "description": "dd.mm.yyyy or yyyy-mm-dd" }, "to_date": { "type": "string" },
+            "members": { "type": "array", "maxItems": husly_domain::household::MAX_MEMBERS, "items": { "$ref": "#/components/schemas/MemberInput" } }
+        }},
+        "HouseholdUpdate": { "type": "object", "additionalProperties": false, "required": ["version", "household"], "properties": {
+            "version": { "type": "integer" }, "reason": { "type": ["string", "null"], "maxLength": 1000 },
+            "household": { "$ref": "#/components/schemas/HouseholdInput" }
+        }},
+        "SearchResults": { "type": "object", "properties": { "results": { "type": "array", "items": { "type": "object", "properties": {
+            "person": { "$ref": "#/components/schemas/Person" },
+            "households": { "type": "array", "items": { "type": "object", "properties": { "id": { "type": "string", "format": "uuid" }, "address_line": { "type": "string" } } } }
+        }}}}},
+        "PersonWithHouseholds": { "type": "object", "properties": {
+            "person": { "$ref": "#/components/schemas/Person" },
+            "households": { "type": "array", "items": { "type": "object", "properties": {
+                "id": { "type": "string", "format": "uuid" }, "address_line": { "type": "string" }, "relation": { "$ref": "#/components/schemas/Relation" }
+            }}}
+        }},
+        "Timeline": { "type": "object", "properties": { "events": { "type": "array", "items": { "type": "object", "properties": {
+            "id": { "type": "string" }, "kind": { "type": "string" }, "actor_user_id": { "type": ["string", "null"] },
+            "actor_name": { "type": ["string", "null"] }, "reason": { "type": ["string", "null"] }, "details": { "type": "object" },
+            "occurred_at": { "type": "integer", "description": "Microseconds since the Unix epoch, UTC" }
+        }}}}},
+        "AuditEntries": { "type": "object", "properties": { "entries": { "type": "array", "items": { "type": "object", "properties": {
+            "chain": { "type": "string" }, "seq": { "type": "integer" }, "id": { "type": "string" }, "occurred_at": { "type": "integer" },
+            "actor": { "type": "string" }, "actor_role": { "type": "string" }, "municipality_id": { "type": ["string", "null"] },
+            "action": { "type": "string" }, "resource_kind": { "type": "string" }, "resource_id": { "type": "string" },
+            "purpose": { "type": "string" }, "request_id": { "type": "string" }, "details": { "type": "string" },
+            "prev_hash": { "type": "string" }, "hash": { "type": "string" }
+        }}}}}
+    })
+}

@@ -1,0 +1,225 @@
+//! Who is asking: the signed-in staff member (session cookie) or the API client (bearer token),
+//! and the one place handlers ask whether they may act.
+
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{self, Tr};
+use crate::middleware::RequestId;
+use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use husly_domain::MunicipalityId;
+use husly_domain::authz::{Action, Decision, Principal, authorize};
+use husly_store::accounts::User;
+use husly_store::audit::Actor;
+use husly_store::municipalities::Municipality;
+
+pub const SESSION_COOKIE: &str = "husly_session";
+/// Double-submit cookie protecting the login form, which has no session yet.
+pub const LOGIN_CSRF_COOKIE: &str = "husly_login_csrf";
+
+/// The authenticated principal behind a request, whichever way they authenticated.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub principal: Principal,
+    pub user: User,
+    pub request_id: String,
+    pub tr: Tr,
+}
+
+impl Caller {
+    /// The single authorisation check. Call it before acting; the answer for a municipality the
+    /// caller has no role in is "not found", never "forbidden".
+    pub fn require(&self, action: Action, municipality: MunicipalityId) -> AppResult<()> {
+        match authorize(&self.principal, action, municipality) {
+            Decision::Allow => Ok(()),
+            Decision::Forbidden => Err(AppError::Forbidden),
+            Decision::NotFound => Err(AppError::NotFound),
+        }
+    }
+
+    /// The audit actor for work in a municipality.
+    pub fn actor(&self, municipality: Option<MunicipalityId>, purpose: &str) -> Actor {
+        let role = municipality
+            .map(|m| {
+                self.principal
+                    .roles_in(m)
+                    .iter()
+                    .map(|r| r.code())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .unwrap_or_default();
+        Actor {
+            actor: self.user.id.to_string(),
+            role,
+            request_id: self.request_id.clone(),
+            purpose: purpose.to_string(),
+        }
+    }
+}
+
+/// A staff member signed in through the web UI. Pages that need one redirect to the login page
+/// when there is none.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub caller: Caller,
+    pub session_secret: String,
+    pub csrf_token: String,
+    /// The municipality the user is working in (chosen in the header when they have several).
+    pub municipality: Option<Municipality>,
+    /// Every municipality where the user holds a role.
+    pub municipalities: Vec<Municipality>,
+}
+
+impl std::ops::Deref for CurrentUser {
+    type Target = Caller;
+    fn deref(&self) -> &Caller {
+        &self.caller
+    }
+}
+
+impl CurrentUser {
+    /// Checks the CSRF token a form sent back.
+    pub fn check_csrf(&self, token: &str) -> AppResult<()> {
+        if constant_time_eq(token.as_bytes(), self.csrf_token.as_bytes()) {
+            Ok(())
+        } else {
+            Err(AppError::Csrf)
+        }
+    }
+
+    /// The working municipality, if the user may perform `action` there.
+    pub fn working_municipality(&self, action: Action) -> AppResult<&Municipality> {
+        let municipality = self.municipality.as_ref().ok_or(AppError::Forbidden)?;
+        self.require(action, municipality.id)?;
+        Ok(municipality)
+    }
+}
+
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Rejection for pages: send the browser to the login page.
+pub struct LoginRedirect;
+
+impl IntoResponse for LoginRedirect {
+    fn into_response(self) -> Response {
+        Redirect::to("/login").into_response()
+    }
+}
+
+fn request_id(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default()
+}
+
+async fn caller_for(state: &AppState, user_id: husly_domain::UserId, parts: &Parts) -> AppResult<Option<Caller>> {
+    let Some(principal) = state.store.principal(user_id).await? else {
+        return Ok(None);
+    };
+    let user = state.store.user(user_id).await?;
+    Ok(Some(Caller {
+        principal,
+        user,
+        request_id: request_id(parts),
+        tr: Tr::new(i18n::negotiate(&parts.headers)),
+    }))
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(secret) = i18n::cookie(&parts.headers, SESSION_COOKIE) else {
+            return Err(LoginRedirect.into_response());
+        };
+        let session = state
+            .store
+            .session(&secret)
+            .await
+            .map_err(|e| AppError::from(e).into_response())?;
+        let Some(session) = session else {
+            return Err(LoginRedirect.into_response());
+        };
+        let caller = caller_for(state, session.user_id, parts)
+            .await
+            .map_err(IntoResponse::into_response)?
+            .ok_or_else(|| LoginRedirect.into_response())?;
+        let all = state
+            .store
+            .municipalities()
+            .await
+            .map_err(|e| AppError::from(e).into_response())?;
+        let municipalities: Vec<Municipality> = all
+            .into_iter()
+            .filter(|m| !caller.principal.roles_in(m.id).is_empty())
+            .collect();
+        let municipality = session
+            .municipality
+            .and_then(|id| municipalities.iter().find(|m| m.id == id))
+            .or_else(|| municipalities.first())
+            .cloned();
+        Ok(CurrentUser {
+            caller,
+            session_secret: secret,
+            csrf_token: session.csrf_token,
+            municipality,
+            municipalities,
+        })
+    }
+}
+
+/// An API client authenticated with `Authorization: Bearer <token>`.
+#[derive(Debug, Clone)]
+pub struct ApiUser(pub Caller);
+
+impl std::ops::Deref for ApiUser {
+    type Target = Caller;
+    fn deref(&self) -> &Caller {
+        &self.0
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = bearer(&parts.headers).ok_or(AppError::Unauthenticated)?;
+        let user_id = state
+            .store
+            .user_for_token(token)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let caller = caller_for(state, user_id, parts)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        Ok(ApiUser(caller))
+    }
+}
+
+impl axum::extract::OptionalFromRequestParts<AppState> for CurrentUser {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
+        Ok(
+            <CurrentUser as FromRequestParts<AppState>>::from_request_parts(parts, state)
+                .await
+                .ok(),
+        )
+    }
+}

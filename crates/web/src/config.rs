@@ -1,0 +1,45 @@
+//! The web layer's settings (loaded and validated by the `husly` binary).
+
+use husly_domain::national_id::SyntheticPolicy;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SecureCookies {
+    /// Secure when the request came over TLS (directly or as told by a trusted proxy).
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Demo or test installation: synthetic identity numbers are accepted and the UI says so.
+    pub demo_mode: bool,
+    pub secure_cookies: SecureCookies,
+    /// Trust `X-Forwarded-Proto` and `X-Forwarded-For` from a reverse proxy.
+    pub behind_proxy: bool,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            demo_mode: false,
+            secure_cookies: SecureCookies::Auto,
+            behind_proxy: false,
+            max_body_bytes: 64 * 1024,
+        }
+    }
+}
+
+impl WebConfig {
+    pub fn synthetic_policy(&self) -> SyntheticPolicy {
+        if self.demo_mode {
+            SyntheticPolicy::Allow
+        } else {
+            SyntheticPolicy::Reject
+        }
+    }
+}

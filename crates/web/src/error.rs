@@ -1,0 +1,124 @@
+//! Errors, mapped to HTTP in exactly one place.
+//!
+//! A handler returns [`AppError`]; its response carries an [`ErrorInfo`] extension and no body.
+//! The `render_errors` middleware then writes the body in the request's language, as an HTML
+//! page for browsers or as JSON under `/api/`. Internal errors are logged with the request id
+//! only — never with the data that caused them — and shown as a generic message.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use husly_domain::validation::FieldError;
+use husly_store::StoreError;
+
+#[derive(Debug)]
+pub enum AppError {
+    NotFound,
+    Forbidden,
+    /// Not signed in (pages redirect to the login page instead).
+    Unauthenticated,
+    /// The form's CSRF token was missing or wrong.
+    Csrf,
+    BadRequest(String),
+    /// Validation failed on these fields (API; pages re-render their form instead).
+    Validation(Vec<FieldError>),
+    Conflict,
+    PayloadTooLarge,
+    TooManyRequests,
+    Internal(anyhow::Error),
+}
+
+/// What the error renderer needs to know, attached to the response.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    /// Stable code, also the translation key `error.<code>`.
+    pub code: &'static str,
+    pub detail: Option<String>,
+    pub fields: Vec<FieldError>,
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict => StatusCode::CONFLICT,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "not_found",
+            AppError::Forbidden => "forbidden",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Csrf => "csrf",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Validation(_) => "validation",
+            AppError::Conflict => "conflict",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::TooManyRequests => "too_many_requests",
+            AppError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(e) = &self {
+            // The chain of causes may quote data; log only its outermost, generic message.
+            tracing::error!(error_kind = %e.root_cause().to_string().chars().take(80).collect::<String>(), "internal error");
+        }
+        let info = ErrorInfo {
+            code: self.code(),
+            detail: match &self {
+                AppError::BadRequest(d) => Some(d.clone()),
+                _ => None,
+            },
+            fields: match self {
+                AppError::Validation(ref f) => f.clone(),
+                _ => Vec::new(),
+            },
+        };
+        let mut response = self.status().into_response();
+        response.extensions_mut().insert(info);
+        response
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict { .. } => AppError::Conflict,
+            StoreError::Invalid(m) | StoreError::Duplicate(m) => AppError::BadRequest(m),
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> Self {
+        AppError::Internal(anyhow::anyhow!("template: {e}"))
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Every error code; each has `error.<code>.title` and `error.<code>.text` in the catalogues.
+pub const ERROR_CODES: &[&str] = &[
+    "not_found",
+    "forbidden",
+    "unauthenticated",
+    "csrf",
+    "bad_request",
+    "validation",
+    "conflict",
+    "payload_too_large",
+    "too_many_requests",
+    "internal",
+];

@@ -1,0 +1,175 @@
+//! Reading request bodies with errors a person can act on.
+//!
+//! Form bodies are decoded here rather than by a generic deserialiser so that a field with
+//! invalid UTF-8 is named in the error instead of being silently replaced. JSON bodies report
+//! the path of the offending value (`members[1].relation`).
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::i18n::{self, Tr};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use husly_domain::Lang;
+use husly_domain::validation::FieldError;
+use serde::de::DeserializeOwned;
+
+/// The fields of an `application/x-www-form-urlencoded` body, in order.
+#[derive(Debug, Clone, Default)]
+pub struct FormFields(pub Vec<(String, String)>);
+
+impl FormFields {
+    /// The first value of a field, or "" when absent.
+    pub fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+    }
+
+    pub fn all(&self, name: &str) -> impl Iterator<Item = &str> {
+        self.0.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == name)
+    }
+
+    pub fn parse(body: &[u8], lang: Lang) -> Result<FormFields, AppError> {
+        let mut fields = Vec::new();
+        for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
+            let mut halves = pair.splitn(2, |b| *b == b'=');
+            let name = decode(halves.next().unwrap_or_default());
+            let value = decode(halves.next().unwrap_or_default());
+            let Ok(name) = String::from_utf8(name) else {
+                return Err(AppError::BadRequest(
+                    Tr::new(lang).t("form.bad_encoding_name").to_string(),
+                ));
+            };
+            let Ok(value) = String::from_utf8(value) else {
+                return Err(AppError::BadRequest(
+                    Tr::new(lang).f("form.bad_encoding", &[("field", &name)]),
+                ));
+            };
+            fields.push((name, value));
+        }
+        Ok(FormFields(fields))
+    }
+}
+
+fn decode(raw: &[u8]) -> Vec<u8> {
+    let plus_as_space: Vec<u8> = raw.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
+    percent_encoding::percent_decode(&plus_as_space).collect()
+}
+
+impl FromRequest<AppState> for FormFields {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = i18n::negotiate(request.headers());
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(|_| AppError::PayloadTooLarge)?;
+        FormFields::parse(&body, lang)
+    }
+}
+
+/// A JSON body whose errors name the offending path.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let is_json = request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if !is_json {
+            return Err(AppError::BadRequest("Content-Type must be application/json.".into()));
+        }
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(|_| AppError::PayloadTooLarge)?;
+        if std::str::from_utf8(&body).is_err() {
+            return Err(AppError::BadRequest("The body is not valid UTF-8.".into()));
+        }
+        let mut deserializer = serde_json::Deserializer::from_slice(&body);
+        match serde_path_to_error::deserialize(&mut deserializer) {
+            Ok(value) => Ok(ApiJson(value)),
+            Err(e) => {
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                if path == "." || path.is_empty() {
+                    Err(AppError::BadRequest(format!("Invalid JSON: {inner}")))
+                } else {
+                    Err(AppError::Validation(vec![FieldError::new(
+                        path,
+                        "invalid_json_value",
+                        format!("Ugyldig verdi: {inner}"),
+                        format!("Invalid value: {inner}"),
+                    )]))
+                }
+            }
+        }
+    }
+}
+
+/// Field errors as a form template shows them: next to the field and in a summary on top.
+#[derive(Debug, Clone, Default)]
+pub struct FormErrors {
+    pub items: Vec<(String, String)>,
+}
+
+impl FormErrors {
+    pub fn from_fields(errors: &[FieldError], lang: Lang) -> FormErrors {
+        FormErrors {
+            items: errors
+                .iter()
+                .map(|e| (e.field.clone(), e.message(lang).to_string()))
+                .collect(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The message for a field, if it has one.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.items.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.get(field).is_some()
+    }
+
+    /// The HTML id of a field's input: `members[1].national_id` → `f-members-1-national_id`.
+    pub fn anchor(field: &str) -> String {
+        let cleaned: String = field
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' })
+            .collect();
+        format!("f-{}", cleaned.replace("--", "-").trim_end_matches('-'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_forms_and_names_bad_fields() {
+        let form = FormFields::parse(b"a=%C3%A6+b&b=&c", Lang::Nb).ok().unwrap_or_default();
+        assert_eq!(form.get("a"), "æ b");
+        assert_eq!(form.get("b"), "");
+        assert!(form.has("c"));
+        match FormFields::parse(b"given_name=%FF", Lang::En) {
+            Err(AppError::BadRequest(m)) => assert!(m.contains("given_name"), "{m}"),
+            other => panic!("expected a bad request, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn anchors() {
+        assert_eq!(FormErrors::anchor("members[1].national_id"), "f-members-1-national_id");
+        assert_eq!(FormErrors::anchor("address_line"), "f-address_line");
+    }
+}

@@ -1,0 +1,170 @@
+//! Interface text in bokmål and English.
+//!
+//! Messages live in `locales/{nb,en}.toml` as flat `"key" = "text"` tables, embedded in the
+//! binary. Keys are stable identifiers (error codes double as keys), so the HTML pages and the
+//! JSON API say the same thing. A test checks that both languages have the same keys and that
+//! every key the templates use exists.
+
+use axum::http::HeaderMap;
+use husly_domain::Lang;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+pub const LANG_COOKIE: &str = "husly_lang";
+
+static NB: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(include_str!("../locales/nb.toml")));
+static EN: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(include_str!("../locales/en.toml")));
+
+fn load(source: &str) -> HashMap<String, String> {
+    // The files are part of the binary and checked by tests; a broken file is a build defect.
+    toml::from_str(source).unwrap_or_default()
+}
+
+pub fn catalog(lang: Lang) -> &'static HashMap<String, String> {
+    match lang {
+        Lang::Nb => &NB,
+        Lang::En => &EN,
+    }
+}
+
+/// A translator for one language, handed to every template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    pub fn new(lang: Lang) -> Tr {
+        Tr { lang }
+    }
+
+    /// The text for `key`; the key itself when missing, so a gap is visible rather than blank.
+    pub fn t<'a>(&self, key: &'a str) -> &'a str {
+        catalog(self.lang).get(key).map_or(key, String::as_str)
+    }
+
+    /// Text with `{name}` placeholders filled in.
+    pub fn f(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut text = self.t(key).to_string();
+        for (name, value) in args {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.lang.code()
+    }
+}
+
+/// The language for a request: the user's explicit choice (cookie), else the browser's
+/// preference (`Accept-Language`, by quality), else bokmål.
+pub fn negotiate(headers: &HeaderMap) -> Lang {
+    if let Some(lang) = cookie(headers, LANG_COOKIE).and_then(|v| Lang::from_code(&v)) {
+        return lang;
+    }
+    headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(from_accept_language)
+        .unwrap_or_default()
+}
+
+fn from_accept_language(header: &str) -> Option<Lang> {
+    let mut choices: Vec<(f32, Lang)> = header
+        .split(',')
+        .filter_map(|part| {
+            let mut pieces = part.trim().split(';');
+            let tag = pieces.next()?.trim();
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let primary = tag.split('-').next()?.to_ascii_lowercase();
+            Lang::from_code(&primary).map(|lang| (q, lang))
+        })
+        .collect();
+    choices.sort_by(|a, b| b.0.total_cmp(&a.0));
+    choices.first().map(|(_, lang)| *lang)
+}
+
+/// The value of a cookie in the request headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_have_the_same_keys() {
+        let mut nb: Vec<_> = NB.keys().collect();
+        let mut en: Vec<_> = EN.keys().collect();
+        nb.sort();
+        en.sort();
+        assert!(!nb.is_empty(), "the bokmål catalogue did not parse");
+        assert_eq!(nb, en);
+    }
+
+    #[test]
+    fn every_key_used_in_templates_and_code_exists() {
+        let sources = [
+            include_str!("../templates/base.html"),
+            include_str!("../templates/login.html"),
+            include_str!("../templates/search.html"),
+            include_str!("../templates/household.html"),
+            include_str!("../templates/household_form.html"),
+            include_str!("../templates/person.html"),
+            include_str!("../templates/error.html"),
+            include_str!("../templates/admin_users.html"),
+            include_str!("../templates/admin_user.html"),
+            include_str!("../templates/admin_user_new.html"),
+            include_str!("../templates/admin_audit.html"),
+            include_str!("../templates/secret.html"),
+            include_str!("pages/household.rs"),
+            include_str!("pages/login.rs"),
+            include_str!("pages/admin.rs"),
+            include_str!("layout.rs"),
+        ];
+        let mut missing = Vec::new();
+        for source in sources {
+            for (start, _) in source.match_indices("t(\"") {
+                let rest = &source[start + 3..];
+                let Some(end) = rest.find('"') else { continue };
+                let key = &rest[..end];
+                if key.contains('{') || key.is_empty() {
+                    continue;
+                }
+                if !NB.contains_key(key) {
+                    missing.push(key.to_string());
+                }
+            }
+        }
+        for code in crate::error::ERROR_CODES {
+            for part in ["title", "text"] {
+                let key = format!("error.{code}.{part}");
+                if !NB.contains_key(&key) {
+                    missing.push(key);
+                }
+            }
+        }
+        missing.sort();
+        missing.dedup();
+        assert!(missing.is_empty(), "keys missing from locales/nb.toml: {missing:?}");
+    }
+
+    #[test]
+    fn accept_language_by_quality() {
+        assert_eq!(from_accept_language("en-GB,en;q=0.9,nb;q=0.8"), Some(Lang::En));
+        assert_eq!(from_accept_language("da, nb;q=0.5, en;q=0.4"), Some(Lang::Nb));
+        assert_eq!(from_accept_language("fr"), None);
+    }
+}

@@ -1,0 +1,167 @@
+//! The page frame every template extends, and the small pages shared by several handlers.
+
+use crate::auth::CurrentUser;
+use crate::i18n::Tr;
+use askama::Template;
+use husly_domain::authz::{Action, Decision};
+use husly_store::municipalities::Municipality;
+
+/// Which top-level section a page belongs to, for `aria-current` in the navigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Search,
+    NewHousehold,
+    Users,
+    Audit,
+    None,
+}
+
+/// What the frame needs: language, who is signed in, and what they may reach.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub tr: Tr,
+    pub section: Section,
+    pub user_name: Option<String>,
+    pub csrf: String,
+    pub municipality: Option<Municipality>,
+    pub municipalities: Vec<Municipality>,
+    pub can_search: bool,
+    pub can_register: bool,
+    pub can_admin: bool,
+    pub demo: bool,
+}
+
+impl Layout {
+    /// The frame for an anonymous page (login, errors).
+    pub fn anonymous(tr: Tr, demo: bool) -> Layout {
+        Layout {
+            tr,
+            section: Section::None,
+            user_name: None,
+            csrf: String::new(),
+            municipality: None,
+            municipalities: Vec::new(),
+            can_search: false,
+            can_register: false,
+            can_admin: false,
+            demo,
+        }
+    }
+
+    pub fn for_user(user: &CurrentUser, section: Section, demo: bool) -> Layout {
+        let allowed = |action| {
+            user.municipality
+                .as_ref()
+                .is_some_and(|m| husly_domain::authz::authorize(&user.principal, action, m.id) == Decision::Allow)
+        };
+        Layout {
+            tr: user.tr,
+            section,
+            user_name: Some(user.user.display_name.clone()),
+            csrf: user.csrf_token.clone(),
+            municipality: user.municipality.clone(),
+            municipalities: user.municipalities.clone(),
+            can_search: allowed(Action::SearchPeople),
+            can_register: allowed(Action::RegisterHousehold),
+            can_admin: allowed(Action::ManageUsers),
+            demo,
+        }
+    }
+
+    pub fn t<'a>(&self, key: &'a str) -> &'a str {
+        self.tr.t(key)
+    }
+
+    pub fn current(&self, section: &str) -> bool {
+        matches!(
+            (self.section, section),
+            (Section::Search, "search")
+                | (Section::NewHousehold, "new_household")
+                | (Section::Users, "users")
+                | (Section::Audit, "audit")
+        )
+    }
+
+    pub fn is_working_in(&self, municipality: &Municipality) -> bool {
+        self.municipality.as_ref().is_some_and(|m| m.id == municipality.id)
+    }
+
+    pub fn other_lang(&self) -> &'static str {
+        match self.tr.lang {
+            husly_domain::Lang::Nb => "en",
+            husly_domain::Lang::En => "nb",
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub l: Layout,
+    pub title: String,
+    pub text: String,
+    pub detail: Option<String>,
+    pub request_id: String,
+}
+
+/// Shows a secret (a new password or API token) exactly once.
+#[derive(Template)]
+#[template(path = "secret.html")]
+pub struct SecretPage {
+    pub l: Layout,
+    pub title: String,
+    pub explanation: String,
+    pub secret: String,
+    pub back_href: String,
+}
+
+/// A stored timestamp (µs since the epoch, UTC) as Norwegian local time, `dd.mm.yyyy kl. HH.MM`.
+pub fn format_timestamp(micros: i64) -> String {
+    let utc = husly_store::time_of(micros);
+    let local = utc.to_offset(oslo_offset(utc));
+    format!(
+        "{:02}.{:02}.{:04} kl. {:02}.{:02}",
+        local.day(),
+        u8::from(local.month()),
+        local.year(),
+        local.hour(),
+        local.minute()
+    )
+}
+
+/// Norway's UTC offset at an instant: CEST (+2) from 01:00 UTC on the last Sunday of March to
+/// 01:00 UTC on the last Sunday of October, CET (+1) otherwise (the EU summer-time directive).
+pub fn oslo_offset(utc: time::OffsetDateTime) -> time::UtcOffset {
+    let year = utc.year();
+    let summer_start = last_sunday_0100(year, time::Month::March);
+    let summer_end = last_sunday_0100(year, time::Month::October);
+    let hours = if utc >= summer_start && utc < summer_end { 2 } else { 1 };
+    time::UtcOffset::from_hms(hours, 0, 0).unwrap_or(time::UtcOffset::UTC)
+}
+
+fn last_sunday_0100(year: i32, month: time::Month) -> time::OffsetDateTime {
+    let last_day = time::util::days_in_month(month, year);
+    let date = time::Date::from_calendar_date(year, month, last_day).unwrap_or(time::Date::MIN);
+    let back = date.weekday().number_days_from_sunday();
+    let sunday = date - time::Duration::days(i64::from(back));
+    sunday
+        .with_hms(1, 0, 0)
+        .unwrap_or(time::PrimitiveDateTime::MIN)
+        .assume_utc()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn oslo_time_follows_summer_time() {
+        assert_eq!(oslo_offset(datetime!(2026-03-29 00:59 UTC)).whole_hours(), 1);
+        assert_eq!(oslo_offset(datetime!(2026-03-29 01:00 UTC)).whole_hours(), 2);
+        assert_eq!(oslo_offset(datetime!(2026-10-25 00:59 UTC)).whole_hours(), 2);
+        assert_eq!(oslo_offset(datetime!(2026-10-25 01:00 UTC)).whole_hours(), 1);
+        let micros = husly_store::micros_of(datetime!(2026-07-01 10:05 UTC));
+        assert_eq!(format_timestamp(micros), "01.07.2026 kl. 12.05");
+    }
+}

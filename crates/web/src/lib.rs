@@ -1,0 +1,64 @@
+//! Husly's HTTP face: server-rendered pages for staff, the JSON API under `/api/v1`, and the
+//! operational endpoints (`/healthz`, `/readyz`, `/metrics`).
+//!
+//! Every handler starts by authorising its action with [`auth::CurrentUser::require`] (or the
+//! API's equivalent) against the municipality of the resource it touches; the store filters by
+//! that municipality again. Errors are rendered in one place ([`error`]), as an HTML page or as
+//! JSON depending on the path, in the user's language.
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod forms;
+pub mod i18n;
+pub mod layout;
+pub mod middleware;
+pub mod pages;
+pub mod throttle;
+
+use axum::Router;
+use husly_store::Store;
+use std::sync::Arc;
+
+pub use config::WebConfig;
+
+/// Everything a handler needs. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+    pub throttle: Arc<throttle::LoginThrottle>,
+    pub metrics: metrics_exporter_prometheus::PrometheusHandle,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> AppState {
+        AppState {
+            store,
+            config: Arc::new(config),
+            throttle: Arc::new(throttle::LoginThrottle::default()),
+            metrics: middleware::metrics_handle(),
+        }
+    }
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let app = Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .merge(api::openapi::routes())
+        .merge(middleware::operational_routes());
+    middleware::wrap(app, state)
+}
+
+/// Serves until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,217 @@
+//! Cross-cutting layers: request ids, logging without personal data, security headers, body
+//! limits, metrics, and the rendering of error responses.
+
+use crate::AppState;
+use crate::error::ErrorInfo;
+use crate::i18n::{self, Tr};
+use crate::layout::ErrorPage;
+use askama::Template;
+use axum::body::Body;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use std::sync::OnceLock;
+use std::time::Instant;
+use tracing::Instrument;
+
+/// The request id: generated per request, in every log line of its span, in the audit entries it
+/// causes, and returned as `X-Request-Id` so a user can quote it to support.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Wraps the application in its layers (outermost last).
+pub fn wrap(app: Router<AppState>, state: AppState) -> Router {
+    let limit = state.config.max_body_bytes;
+    app.layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
+        .layer(axum::extract::DefaultBodyLimit::max(limit))
+        .layer(from_fn_with_state(state.clone(), render_errors))
+        .layer(from_fn(security_headers))
+        .layer(from_fn(observe))
+        .with_state(state)
+}
+
+/// Request id, one log line per request (method, route template, status, duration — never the
+/// URI, whose query string may hold a name or an identity number), and metrics.
+async fn observe(mut request: Request, next: Next) -> Response {
+    let id = uuid::Uuid::now_v7().to_string();
+    request.extensions_mut().insert(RequestId(id.clone()));
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let method = request.method().clone();
+    let span = tracing::info_span!("request", request_id = %id, method = %method, route = %route);
+    let started = Instant::now();
+    let mut response = next.run(request).instrument(span.clone()).await;
+    let elapsed = started.elapsed();
+    let status = response.status().as_u16();
+    span.in_scope(|| tracing::info!(status, duration_ms = elapsed.as_secs_f64() * 1000.0, "request"));
+    let labels = [
+        ("method", method.to_string()),
+        ("route", route),
+        ("status", status.to_string()),
+    ];
+    metrics::counter!("husly_http_requests_total", &labels).increment(1);
+    metrics::histogram!("husly_http_request_duration_seconds", &labels).record(elapsed.as_secs_f64());
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
+}
+
+async fn security_headers(request: Request, next: Next) -> Response {
+    let is_static = request.uri().path().starts_with("/static/");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+    );
+    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    if !is_static && !headers.contains_key(header::CACHE_CONTROL) {
+        // Pages hold personal data: never keep them in a shared or back-button cache.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// Gives error responses their body: an HTML page in the user's language, or JSON for the API.
+async fn render_errors(State(_state): State<AppState>, request: Request, next: Next) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
+    let tr = Tr::new(i18n::negotiate(request.headers()));
+    let request_id = request
+        .extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
+    let response = next.run(request).await;
+    let status = response.status();
+    let info = match response.extensions().get::<ErrorInfo>() {
+        Some(info) => info.clone(),
+        None if status == StatusCode::PAYLOAD_TOO_LARGE => plain_info("payload_too_large"),
+        None if status == StatusCode::NOT_FOUND && response_is_empty(&response) => plain_info("not_found"),
+        None if status == StatusCode::METHOD_NOT_ALLOWED => plain_info("bad_request"),
+        None if status.is_client_error() && !has_content_type(&response) => plain_info("bad_request"),
+        None => return response,
+    };
+    let (parts, _) = response.into_parts();
+    let mut out = if is_api {
+        api_error_body(tr, &info)
+    } else {
+        html_error_body(tr, &info, &request_id)
+    };
+    *out.status_mut() = parts.status;
+    for (name, value) in parts.headers.iter() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            out.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    out
+}
+
+fn plain_info(code: &'static str) -> ErrorInfo {
+    ErrorInfo {
+        code,
+        detail: None,
+        fields: Vec::new(),
+    }
+}
+
+fn response_is_empty(response: &Response) -> bool {
+    use axum::body::HttpBody;
+    response.body().size_hint().exact() == Some(0)
+}
+
+fn has_content_type(response: &Response) -> bool {
+    response.headers().contains_key(header::CONTENT_TYPE)
+}
+
+fn api_error_body(tr: Tr, info: &ErrorInfo) -> Response {
+    let fields: Vec<_> = info
+        .fields
+        .iter()
+        .map(|f| serde_json::json!({ "field": f.field, "code": f.code, "message": f.message(tr.lang) }))
+        .collect();
+    let mut message = tr.t(&format!("error.{}.text", info.code)).to_string();
+    if let Some(detail) = &info.detail {
+        message = format!("{message} {detail}");
+    }
+    Json(serde_json::json!({ "error": { "code": info.code, "message": message, "fields": fields } })).into_response()
+}
+
+fn html_error_body(tr: Tr, info: &ErrorInfo, request_id: &str) -> Response {
+    let page = ErrorPage {
+        l: crate::layout::Layout::anonymous(tr, false),
+        title: tr.t(&format!("error.{}.title", info.code)).to_string(),
+        text: tr.t(&format!("error.{}.text", info.code)).to_string(),
+        detail: info.detail.clone(),
+        request_id: request_id.to_string(),
+    };
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response(),
+    }
+}
+
+/// The process-wide Prometheus recorder (installed once, also when tests start many servers).
+pub fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new().build_recorder();
+            let handle = recorder.handle();
+            // Another recorder may already be installed (e.g. by an embedding program); then our
+            // handle still renders, just without the request metrics.
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+/// `/healthz`, `/readyz`, `/metrics` and the embedded static files.
+pub fn operational_routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics_page))
+        .route("/static/husly.css", get(stylesheet))
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    if state.store.ping().await {
+        "ready".into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+    }
+}
+
+async fn metrics_page(State(state): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+async fn stylesheet() -> Response {
+    const CSS: &str = include_str!("../static/husly.css");
+    let mut response = Response::new(Body::from(CSS));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    response
+}

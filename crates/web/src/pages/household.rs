@@ -1,0 +1,433 @@
+//! Registering, viewing and editing households.
+
+use super::{path_id, render};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::forms::{FormErrors, FormFields};
+use crate::layout::{Layout, Section};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use husly_domain::HouseholdId;
+use husly_domain::authz::Action;
+use husly_domain::household::{HouseholdInput, MemberInput, Relation, validate_household};
+use husly_domain::person::PersonInput;
+use husly_domain::validation::format_date;
+use husly_store::audit::Event;
+use husly_store::households::{Change, Household, TimelineEvent};
+
+/// Member rows a new form starts with; "add a row" adds more.
+const INITIAL_ROWS: usize = 3;
+
+/// One member row of the form, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct MemberRow {
+    pub index: usize,
+    pub national_id: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: String,
+    pub relation: String,
+    pub phone: String,
+    pub email: String,
+}
+
+#[derive(Template)]
+#[template(path = "household_form.html")]
+struct HouseholdForm {
+    l: Layout,
+    action: String,
+    cancel_href: String,
+    is_edit: bool,
+    version: i64,
+    address_line: String,
+    postal_code: String,
+    postal_city: String,
+    from_date: String,
+    to_date: String,
+    reason: String,
+    rows: Vec<MemberRow>,
+    errors: FormErrors,
+    conflict: bool,
+}
+
+impl HouseholdForm {
+    fn err(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+
+    fn anchor(&self, field: &str) -> String {
+        FormErrors::anchor(field)
+    }
+
+    fn member_field(&self, index: &usize, name: &str) -> String {
+        format!("members[{index}].{name}")
+    }
+
+    fn relations(&self) -> Vec<(&'static str, &'static str)> {
+        Relation::ALL.iter().map(|r| (r.code(), relation_key(*r))).collect()
+    }
+}
+
+pub fn relation_key(relation: Relation) -> &'static str {
+    match relation {
+        Relation::MainApplicant => "relation.main_applicant",
+        Relation::Spouse => "relation.spouse",
+        Relation::Cohabitant => "relation.cohabitant",
+        Relation::Child => "relation.child",
+        Relation::OtherAdult => "relation.other_adult",
+    }
+}
+
+/// Reads the household fields and member rows from a posted form.
+fn input_from_form(form: &FormFields) -> (HouseholdInput, Vec<MemberRow>) {
+    let declared: usize = form.get("rows").parse().unwrap_or(INITIAL_ROWS);
+    let rows: Vec<MemberRow> = (0..declared.min(husly_domain::household::MAX_MEMBERS + 1))
+        .map(|i| {
+            let f = |name: &str| form.get(&format!("members[{i}].{name}")).to_string();
+            MemberRow {
+                index: i,
+                national_id: f("national_id"),
+                given_name: f("given_name"),
+                family_name: f("family_name"),
+                birth_date: f("birth_date"),
+                relation: f("relation"),
+                phone: f("phone"),
+                email: f("email"),
+            }
+        })
+        .collect();
+    let members = rows
+        .iter()
+        .map(|r| MemberInput {
+            person: PersonInput {
+                national_id: r.national_id.clone(),
+                given_name: r.given_name.clone(),
+                family_name: r.family_name.clone(),
+                birth_date: r.birth_date.clone(),
+                phone: r.phone.clone(),
+                email: r.email.clone(),
+                preferred_language: String::new(),
+            },
+            // A row left entirely blank has no relation either (the select's blank option).
+            relation: if r.national_id.trim().is_empty()
+                && r.given_name.trim().is_empty()
+                && r.family_name.trim().is_empty()
+            {
+                String::new()
+            } else {
+                r.relation.clone()
+            },
+        })
+        .collect();
+    let input = HouseholdInput {
+        address_line: form.get("address_line").to_string(),
+        postal_code: form.get("postal_code").to_string(),
+        postal_city: form.get("postal_city").to_string(),
+        from_date: form.get("from_date").to_string(),
+        to_date: form.get("to_date").to_string(),
+        members,
+    };
+    (input, rows)
+}
+
+fn blank_form(user: &CurrentUser, state: &AppState) -> HouseholdForm {
+    let mut rows: Vec<MemberRow> = (0..INITIAL_ROWS)
+        .map(|index| MemberRow {
+            index,
+            ..Default::default()
+        })
+        .collect();
+    if let Some(first) = rows.first_mut() {
+        first.relation = Relation::MainApplicant.code().to_string();
+    }
+    HouseholdForm {
+        l: Layout::for_user(user, Section::NewHousehold, state.config.demo_mode),
+        action: "/households/new".into(),
+        cancel_href: "/search".into(),
+        is_edit: false,
+        version: 0,
+        address_line: String::new(),
+        postal_code: String::new(),
+        postal_city: String::new(),
+        from_date: String::new(),
+        to_date: String::new(),
+        reason: String::new(),
+        rows,
+        errors: FormErrors::default(),
+        conflict: false,
+    }
+}
+
+/// Re-renders a posted form with its values (and errors, if any).
+fn form_from_post(
+    user: &CurrentUser,
+    state: &AppState,
+    form: &FormFields,
+    rows: Vec<MemberRow>,
+    action: String,
+    is_edit: bool,
+) -> HouseholdForm {
+    let cancel_href = if is_edit {
+        action.trim_end_matches("/edit").to_string()
+    } else {
+        "/search".into()
+    };
+    HouseholdForm {
+        cancel_href,
+        l: Layout::for_user(
+            user,
+            if is_edit { Section::None } else { Section::NewHousehold },
+            state.config.demo_mode,
+        ),
+        action,
+        is_edit,
+        version: form.get("version").parse().unwrap_or(0),
+        address_line: form.get("address_line").to_string(),
+        postal_code: form.get("postal_code").to_string(),
+        postal_city: form.get("postal_city").to_string(),
+        from_date: form.get("from_date").to_string(),
+        to_date: form.get("to_date").to_string(),
+        reason: form.get("reason").to_string(),
+        rows,
+        errors: FormErrors::default(),
+        conflict: false,
+    }
+}
+
+pub async fn new_form(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    user.working_municipality(Action::RegisterHousehold)?;
+    render(&blank_form(&user, &state))
+}
+
+/// Handles the "add a member row" button: re-render with one more row, no validation.
+fn with_added_row(mut page: HouseholdForm) -> AppResult<Response> {
+    if page.rows.len() < husly_domain::household::MAX_MEMBERS {
+        let index = page.rows.len();
+        page.rows.push(MemberRow {
+            index,
+            ..Default::default()
+        });
+    }
+    render(&page)
+}
+
+fn invalid(mut page: HouseholdForm, errors: &[husly_domain::validation::FieldError]) -> AppResult<Response> {
+    page.errors = FormErrors::from_fields(errors, page.l.tr.lang);
+    let mut response = render(&page)?;
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
+}
+
+pub async fn create(State(state): State<AppState>, user: CurrentUser, form: FormFields) -> AppResult<Response> {
+    let municipality = user.working_municipality(Action::RegisterHousehold)?.clone();
+    user.check_csrf(form.get("csrf"))?;
+    let (input, rows) = input_from_form(&form);
+    let page = form_from_post(&user, &state, &form, rows, "/households/new".into(), false);
+    if form.has("add_row") {
+        return with_added_row(page);
+    }
+    let valid = match validate_household(&input, state.config.synthetic_policy()) {
+        Ok(valid) => valid,
+        Err(errors) => return invalid(page, &errors),
+    };
+    let actor = user.actor(Some(municipality.id), "case_handling");
+    let change = Change {
+        actor: &actor,
+        user: Some(user.user.id),
+        reason: None,
+    };
+    let id = state.store.create_household(municipality.id, &valid, &change).await?;
+    Ok(Redirect::to(&format!("/households/{id}")).into_response())
+}
+
+/// The household's municipality, after checking the caller may perform `action` there.
+async fn authorised_municipality(
+    state: &AppState,
+    user: &CurrentUser,
+    id: HouseholdId,
+    action: Action,
+) -> AppResult<husly_domain::MunicipalityId> {
+    let municipality = state
+        .store
+        .household_municipality(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    user.require(action, municipality)?;
+    Ok(municipality)
+}
+
+#[derive(Template)]
+#[template(path = "household.html")]
+struct HouseholdPage {
+    l: Layout,
+    household: Household,
+    timeline: Vec<TimelineEvent>,
+    can_edit: bool,
+}
+
+impl HouseholdPage {
+    fn date(&self, d: &time::Date) -> String {
+        format_date(*d)
+    }
+
+    fn relation(&self, r: &Relation) -> &'static str {
+        self.l.tr.t(relation_key(*r))
+    }
+
+    fn event_title(&self, kind: &str) -> String {
+        let key = format!("event.{kind}");
+        let text = self.l.tr.t(&key);
+        if text == key {
+            kind.to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn time(&self, micros: &i64) -> String {
+        crate::layout::format_timestamp(*micros)
+    }
+
+    fn spaced_id(&self, id: &str) -> String {
+        super::search::format_national_id(id)
+    }
+}
+
+pub async fn view(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Response> {
+    let id: HouseholdId = path_id(&id)?;
+    let municipality = authorised_municipality(&state, &user, id, Action::ViewHousehold).await?;
+    let household = state.store.household(municipality, id).await?;
+    let timeline = state.store.timeline(municipality, id).await?;
+    state
+        .store
+        .audit(
+            &user.actor(Some(municipality), "case_handling"),
+            Event {
+                municipality: Some(municipality),
+                action: "household.view",
+                resource_kind: "household",
+                resource_id: id.to_string(),
+                details: serde_json::json!({}),
+            },
+        )
+        .await?;
+    let can_edit = user.require(Action::EditHousehold, municipality).is_ok();
+    render(&HouseholdPage {
+        l: Layout::for_user(&user, Section::None, state.config.demo_mode),
+        household,
+        timeline,
+        can_edit,
+    })
+}
+
+fn rows_of(household: &Household) -> Vec<MemberRow> {
+    let mut rows: Vec<MemberRow> = household
+        .members
+        .iter()
+        .enumerate()
+        .map(|(index, m)| MemberRow {
+            index,
+            national_id: m.person.national_id.to_string(),
+            given_name: m.person.given_name.clone(),
+            family_name: m.person.family_name.clone(),
+            birth_date: format_date(m.person.birth_date),
+            relation: m.relation.code().to_string(),
+            phone: m.person.phone.clone().unwrap_or_default(),
+            email: m.person.email.clone().unwrap_or_default(),
+        })
+        .collect();
+    let index = rows.len();
+    rows.push(MemberRow {
+        index,
+        ..Default::default()
+    });
+    rows
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id: HouseholdId = path_id(&id)?;
+    let municipality = authorised_municipality(&state, &user, id, Action::EditHousehold).await?;
+    let household = state.store.household(municipality, id).await?;
+    state
+        .store
+        .audit(
+            &user.actor(Some(municipality), "case_handling"),
+            Event {
+                municipality: Some(municipality),
+                action: "household.view",
+                resource_kind: "household",
+                resource_id: id.to_string(),
+                details: serde_json::json!({ "for": "edit" }),
+            },
+        )
+        .await?;
+    render(&HouseholdForm {
+        l: Layout::for_user(&user, Section::None, state.config.demo_mode),
+        action: format!("/households/{id}/edit"),
+        cancel_href: format!("/households/{id}"),
+        is_edit: true,
+        version: household.version,
+        address_line: household.address_line.clone(),
+        postal_code: household.postal_code.clone(),
+        postal_city: household.postal_city.clone(),
+        from_date: format_date(household.from_date),
+        to_date: household.to_date.map(format_date).unwrap_or_default(),
+        reason: String::new(),
+        rows: rows_of(&household),
+        errors: FormErrors::default(),
+        conflict: false,
+    })
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let id: HouseholdId = path_id(&id)?;
+    let municipality = authorised_municipality(&state, &user, id, Action::EditHousehold).await?;
+    user.check_csrf(form.get("csrf"))?;
+    let (input, rows) = input_from_form(&form);
+    let mut page = form_from_post(&user, &state, &form, rows, format!("/households/{id}/edit"), true);
+    if form.has("add_row") {
+        return with_added_row(page);
+    }
+    let valid = match validate_household(&input, state.config.synthetic_policy()) {
+        Ok(valid) => valid,
+        Err(errors) => return invalid(page, &errors),
+    };
+    let reason = form.get("reason").trim();
+    let actor = user.actor(Some(municipality), "case_handling");
+    let change = Change {
+        actor: &actor,
+        user: Some(user.user.id),
+        reason: (!reason.is_empty()).then_some(reason),
+    };
+    let version: i64 = form
+        .get("version")
+        .parse()
+        .map_err(|_| AppError::BadRequest("version".into()))?;
+    match state
+        .store
+        .update_household(municipality, id, version, &valid, &change)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/households/{id}")).into_response()),
+        Err(husly_store::StoreError::Conflict { .. }) => {
+            // Keep what the user typed and tell them someone else saved first.
+            page.conflict = true;
+            let mut response = render(&page)?;
+            *response.status_mut() = StatusCode::CONFLICT;
+            Ok(response)
+        }
+        Err(e) => Err(e.into()),
+    }
+}

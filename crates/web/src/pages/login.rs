@@ -1,0 +1,198 @@
+//! Signing in and out, and the header's language and municipality switches.
+
+use super::render;
+use crate::AppState;
+use crate::auth::{CurrentUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE, constant_time_eq};
+use crate::config::SecureCookies;
+use crate::error::{AppError, AppResult};
+use crate::forms::FormFields;
+use crate::i18n::{self, LANG_COOKIE, Tr};
+use crate::layout::Layout;
+use askama::Template;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use husly_domain::Lang;
+use husly_store::accounts::new_secret;
+use std::net::SocketAddr;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    l: Layout,
+    csrf: String,
+    email: String,
+    error: Option<String>,
+}
+
+/// Whether cookies get the `Secure` flag for this request.
+fn secure(state: &AppState, headers: &HeaderMap) -> bool {
+    match state.config.secure_cookies {
+        SecureCookies::Always => true,
+        SecureCookies::Never => false,
+        SecureCookies::Auto => {
+            state.config.behind_proxy
+                && headers
+                    .get("x-forwarded-proto")
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+        }
+    }
+}
+
+fn cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -> HeaderValue {
+    let mut text = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if let Some(age) = max_age {
+        text.push_str(&format!("; Max-Age={age}"));
+    }
+    if secure {
+        text.push_str("; Secure");
+    }
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+fn login_page(state: &AppState, tr: Tr, csrf: String, email: String, error: Option<String>) -> AppResult<Response> {
+    let page = LoginPage {
+        l: Layout::anonymous(tr, state.config.demo_mode),
+        csrf,
+        email,
+        error,
+    };
+    render(&page)
+}
+
+pub async fn form(State(state): State<AppState>, headers: HeaderMap, user: Option<CurrentUser>) -> AppResult<Response> {
+    if user.is_some() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    let tr = Tr::new(i18n::negotiate(&headers));
+    let csrf = new_secret("");
+    let mut response = login_page(&state, tr, csrf.clone(), String::new(), None)?;
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        cookie(LOGIN_CSRF_COOKIE, &csrf, None, secure(&state, &headers)),
+    );
+    Ok(response)
+}
+
+fn client_address(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
+    if state.config.behind_proxy
+        && let Some(forwarded) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok())
+        && let Some(first) = forwarded.split(',').next()
+    {
+        return first.trim().to_string();
+    }
+    peer.ip().to_string()
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    form: FormFields,
+) -> AppResult<Response> {
+    let tr = Tr::new(i18n::negotiate(&headers));
+    let expected = i18n::cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !constant_time_eq(expected.as_bytes(), form.get("csrf").as_bytes()) {
+        return Err(AppError::Csrf);
+    }
+    let email = form.get("email").trim().to_string();
+    let address = client_address(&state, &headers, peer);
+    if !state.throttle.allowed(&email, &address) {
+        let message = tr.t("login.throttled").to_string();
+        let mut response = login_page(&state, tr, expected, email, Some(message))?;
+        *response.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
+        return Ok(response);
+    }
+    let Some(user_id) = state.store.authenticate(&email, form.get("password")).await? else {
+        state.throttle.record_failure(&email, &address);
+        tracing::info!("login failed");
+        let message = tr.t("login.wrong").to_string();
+        let mut response = login_page(&state, tr, expected, email, Some(message))?;
+        *response.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
+        return Ok(response);
+    };
+    state.throttle.record_success(&email);
+    let secret = state.store.create_session(user_id, None).await?;
+    tracing::info!("login succeeded");
+    let mut response = Redirect::to("/").into_response();
+    let secure = secure(&state, &headers);
+    let h = response.headers_mut();
+    h.append(header::SET_COOKIE, cookie(SESSION_COOKIE, &secret, None, secure));
+    h.append(header::SET_COOKIE, cookie(LOGIN_CSRF_COOKIE, "", Some(0), secure));
+    Ok(response)
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    user: CurrentUser,
+    form: FormFields,
+) -> AppResult<Response> {
+    user.check_csrf(form.get("csrf"))?;
+    state.store.delete_session(&user.session_secret).await?;
+    let mut response = Redirect::to("/login").into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        cookie(SESSION_COOKIE, "", Some(0), secure(&state, &headers)),
+    );
+    Ok(response)
+}
+
+/// Switches the interface language. No CSRF token: it changes only a display preference.
+pub async fn language(State(state): State<AppState>, headers: HeaderMap, form: FormFields) -> Response {
+    let lang = Lang::from_code(form.get("lang")).unwrap_or_default();
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(same_site_path)
+        .unwrap_or_else(|| "/".to_string());
+    let mut response = Redirect::to(&back).into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        cookie(
+            LANG_COOKIE,
+            lang.code(),
+            Some(365 * 24 * 3600),
+            secure(&state, &headers),
+        ),
+    );
+    response
+}
+
+/// The path part of a referring URL, so a redirect can never leave the site.
+fn same_site_path(referer: &str) -> Option<String> {
+    let after_scheme = referer.split_once("://").map_or(referer, |(_, rest)| rest);
+    let path = after_scheme.find('/').map(|i| &after_scheme[i..])?;
+    (path.starts_with('/') && !path.starts_with("//")).then(|| path.to_string())
+}
+
+pub async fn switch_municipality(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    form: FormFields,
+) -> AppResult<Response> {
+    user.check_csrf(form.get("csrf"))?;
+    let wanted = user
+        .municipalities
+        .iter()
+        .find(|m| m.id.to_string() == form.get("municipality"))
+        .ok_or(AppError::NotFound)?;
+    state
+        .store
+        .set_session_municipality(&user.session_secret, wanted.id)
+        .await?;
+    Ok(Redirect::to("/").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_site_path;
+
+    #[test]
+    fn redirects_stay_on_site() {
+        assert_eq!(same_site_path("http://x:8080/search?q=a"), Some("/search?q=a".into()));
+        assert_eq!(same_site_path("http://x//evil.example"), None);
+        assert_eq!(same_site_path("garbage"), None);
+    }
+}

@@ -1,0 +1,69 @@
+//! A person's page: their details and the households they belong to.
+
+use super::{path_id, render};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::layout::{Layout, Section};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use husly_domain::authz::Action;
+use husly_domain::household::Relation;
+use husly_domain::{HouseholdId, PersonId};
+use husly_store::audit::Event;
+use husly_store::households::Person;
+
+#[derive(Template)]
+#[template(path = "person.html")]
+struct PersonPage {
+    l: Layout,
+    person: Person,
+    households: Vec<(HouseholdId, String, Relation)>,
+}
+
+impl PersonPage {
+    fn date(&self, d: &time::Date) -> String {
+        husly_domain::validation::format_date(*d)
+    }
+
+    fn relation(&self, r: &Relation) -> &'static str {
+        self.l.tr.t(super::household::relation_key(*r))
+    }
+
+    fn spaced_id(&self, id: &str) -> String {
+        super::search::format_national_id(id)
+    }
+
+    fn id_kind(&self) -> &'static str {
+        match self.person.id_kind.as_str() {
+            "d_nummer" => self.l.tr.t("person.kind.d_nummer"),
+            _ => self.l.tr.t("person.kind.fodselsnummer"),
+        }
+    }
+}
+
+pub async fn view(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Response> {
+    let id: PersonId = path_id(&id)?;
+    let municipality = state.store.person_municipality(id).await?.ok_or(AppError::NotFound)?;
+    user.require(Action::ViewPerson, municipality)?;
+    let (person, households) = state.store.person(municipality, id).await?;
+    state
+        .store
+        .audit(
+            &user.actor(Some(municipality), "case_handling"),
+            Event {
+                municipality: Some(municipality),
+                action: "person.view",
+                resource_kind: "person",
+                resource_id: id.to_string(),
+                details: serde_json::json!({}),
+            },
+        )
+        .await?;
+    render(&PersonPage {
+        l: Layout::for_user(&user, Section::None, state.config.demo_mode),
+        person,
+        households,
+    })
+}

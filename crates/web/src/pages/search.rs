@@ -1,0 +1,103 @@
+//! Finding people and households.
+
+use super::render;
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::AppResult;
+use crate::layout::{Layout, Section};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use husly_domain::authz::Action;
+use husly_store::audit::Event;
+use husly_store::search::{SearchHit, SearchQuery};
+
+/// Results shown on one page; a caseworker narrows the search rather than paging through names.
+pub const RESULT_LIMIT: i64 = 50;
+
+#[derive(Debug, serde::Deserialize)]
+pub struct SearchParams {
+    #[serde(default)]
+    pub q: String,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    l: Layout,
+    q: String,
+    searched: bool,
+    invalid: bool,
+    hits: Vec<SearchHit>,
+    limit: i64,
+}
+
+impl SearchPage {
+    fn date(&self, d: &time::Date) -> String {
+        husly_domain::validation::format_date(*d)
+    }
+
+    fn spaced_id(&self, id: &str) -> String {
+        format_national_id(id)
+    }
+}
+
+/// `01019012345` → `010190 12345`, the way it is printed on Norwegian documents.
+pub fn format_national_id(id: &str) -> String {
+    if id.len() == 11 && id.is_ascii() {
+        format!("{} {}", &id[..6], &id[6..])
+    } else {
+        id.to_string()
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(params): Query<SearchParams>,
+) -> AppResult<Response> {
+    let municipality = user.working_municipality(Action::SearchPeople)?.clone();
+    let q = params.q.trim().to_string();
+    let query = SearchQuery::parse(&q);
+    let hits = match &query {
+        Some(query) => {
+            let hits = state.store.search_people(municipality.id, query, RESULT_LIMIT).await?;
+            audit_search(&state, &user, municipality.id, &q, hits.len()).await?;
+            hits
+        }
+        None => Vec::new(),
+    };
+    render(&SearchPage {
+        l: Layout::for_user(&user, Section::Search, state.config.demo_mode),
+        searched: query.is_some(),
+        invalid: query.is_none() && !q.is_empty(),
+        q,
+        hits,
+        limit: RESULT_LIMIT,
+    })
+}
+
+/// A search reads personal data: audit it, with the search term as a keyed hash only.
+pub async fn audit_search(
+    state: &AppState,
+    user: &crate::auth::Caller,
+    municipality: husly_domain::MunicipalityId,
+    q: &str,
+    hits: usize,
+) -> AppResult<()> {
+    let query_hash = state.store.keyed_hash(&q.to_lowercase()).await?;
+    state
+        .store
+        .audit(
+            &user.actor(Some(municipality), "case_handling"),
+            Event {
+                municipality: Some(municipality),
+                action: "person.search",
+                resource_kind: "person",
+                resource_id: String::new(),
+                details: serde_json::json!({ "query_hmac": query_hash, "hits": hits }),
+            },
+        )
+        .await?;
+    Ok(())
+}
