@@ -118,7 +118,7 @@ impl Store {
         let mut tx = self.write().await?;
         let inserted = sqlx::query(
             "INSERT INTO app_user (id, email, display_name, password_hash, disabled, created_at, password_changed_at) \
-             VALUES ($1, $2, $3, $4, FALSE, $5, $5) ON CONFLICT (email) DO NOTHING",
+             VALUES ($1, $2, $3, $4, 0, $5, $5) ON CONFLICT (email) DO NOTHING",
         )
         .bind(id.to_string())
         .bind(&email)
@@ -201,7 +201,7 @@ impl Store {
     ) -> StoreResult<()> {
         let mut tx = self.write().await?;
         let changed = sqlx::query("UPDATE app_user SET disabled = $1 WHERE id = $2")
-            .bind(disabled)
+            .bind(crate::flag(disabled))
             .bind(user.to_string())
             .execute(tx.conn())
             .await?;
@@ -210,7 +210,7 @@ impl Store {
         }
         if disabled {
             // A disabled user is logged out everywhere at once.
-            sqlx::query("DELETE FROM session WHERE user_id = $1")
+            sqlx::query("DELETE FROM user_session WHERE user_id = $1")
                 .bind(user.to_string())
                 .execute(tx.conn())
                 .await?;
@@ -239,7 +239,7 @@ impl Store {
         if changed.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        sqlx::query("DELETE FROM session WHERE user_id = $1")
+        sqlx::query("DELETE FROM user_session WHERE user_id = $1")
             .bind(user.to_string())
             .execute(tx.conn())
             .await?;
@@ -258,7 +258,7 @@ impl Store {
             Some(row) => (
                 Some(row.try_get::<String, _>("id")?),
                 Some(row.try_get::<String, _>("password_hash")?),
-                row.try_get::<bool, _>("disabled")?,
+                crate::flag_of(row, "disabled")?,
             ),
             None => (None, None, false),
         };
@@ -289,7 +289,7 @@ impl Store {
             id,
             email: row.try_get("email")?,
             display_name: row.try_get("display_name")?,
-            disabled: row.try_get("disabled")?,
+            disabled: crate::flag_of(&row, "disabled")?,
             roles,
         })
     }

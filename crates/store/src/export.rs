@@ -214,7 +214,7 @@ fn cell(row: &sqlx::any::AnyRow, column: &str, kind: Kind) -> StoreResult<Value>
             .map_or(Value::Null, Value::String),
         Int => Value::from(row.try_get::<i64, _>(column)?),
         OptInt => row.try_get::<Option<i64>, _>(column)?.map_or(Value::Null, Value::from),
-        Bool => Value::Bool(row.try_get(column)?),
+        Bool => Value::Bool(crate::flag_of(row, column)?),
     })
 }
 
@@ -435,7 +435,7 @@ async fn insert_batch(tx: &mut crate::Tx, table: &Table, rows: &[Vec<Value>]) ->
                 (OptText, _) => query.bind(None::<String>),
                 (Int | OptInt, Value::Number(n)) => query.bind(n.as_i64()),
                 (OptInt, _) => query.bind(None::<i64>),
-                (Bool, Value::Bool(b)) => query.bind(*b),
+                (Bool, Value::Bool(b)) => query.bind(crate::flag(*b)),
                 _ => return Err(StoreError::Invalid(format!("{}: value of the wrong type", table.name))),
             };
         }

@@ -38,6 +38,16 @@ pub fn time_of(micros: i64) -> time::OffsetDateTime {
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
 }
 
+/// Flags are stored as BIGINT 0/1 on both backends (sqlx's `Any` driver cannot read SQLite booleans).
+pub(crate) fn flag(value: bool) -> i64 {
+    i64::from(value)
+}
+
+pub(crate) fn flag_of(row: &sqlx::any::AnyRow, column: &str) -> StoreResult<bool> {
+    use sqlx::Row;
+    Ok(row.try_get::<i64, _>(column)? != 0)
+}
+
 /// Dates are stored as ISO text so that they sort and compare the same on both backends.
 pub fn date_text(date: time::Date) -> String {
     format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())

@@ -20,7 +20,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> StoreResult<Municipality> {
         id: parse_id(&row.try_get::<String, _>("id")?)?,
         number: row.try_get("number")?,
         name: row.try_get("name")?,
-        is_demo: row.try_get("is_demo")?,
+        is_demo: crate::flag_of(row, "is_demo")?,
     })
 }
 
@@ -57,7 +57,7 @@ impl Store {
             .bind(municipality.id.to_string())
             .bind(&municipality.number)
             .bind(&municipality.name)
-            .bind(is_demo)
+            .bind(crate::flag(is_demo))
             .bind(crate::now_micros())
             .execute(tx.conn())
             .await?;

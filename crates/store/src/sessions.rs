@@ -26,7 +26,7 @@ impl Store {
         let now = crate::now_micros();
         let mut tx = self.write().await?;
         sqlx::query(
-            "INSERT INTO session (token_hash, user_id, csrf_token, municipality_id, created_at, expires_at) \
+            "INSERT INTO user_session (token_hash, user_id, csrf_token, municipality_id, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(secret_hash(&secret))
@@ -38,7 +38,7 @@ impl Store {
         .execute(tx.conn())
         .await?;
         // Housekeeping in the same write: expired sessions are of no use to anyone.
-        sqlx::query("DELETE FROM session WHERE expires_at < $1")
+        sqlx::query("DELETE FROM user_session WHERE expires_at < $1")
             .bind(now)
             .execute(tx.conn())
             .await?;
@@ -48,7 +48,7 @@ impl Store {
 
     pub async fn session(&self, secret: &str) -> StoreResult<Option<Session>> {
         let row = sqlx::query(
-            "SELECT user_id, csrf_token, municipality_id, expires_at FROM session WHERE token_hash = $1 AND expires_at > $2",
+            "SELECT user_id, csrf_token, municipality_id, expires_at FROM user_session WHERE token_hash = $1 AND expires_at > $2",
         )
         .bind(secret_hash(secret))
         .bind(crate::now_micros())
@@ -68,7 +68,7 @@ impl Store {
 
     pub async fn set_session_municipality(&self, secret: &str, municipality: MunicipalityId) -> StoreResult<()> {
         let mut tx = self.write().await?;
-        sqlx::query("UPDATE session SET municipality_id = $1 WHERE token_hash = $2")
+        sqlx::query("UPDATE user_session SET municipality_id = $1 WHERE token_hash = $2")
             .bind(municipality.to_string())
             .bind(secret_hash(secret))
             .execute(tx.conn())
@@ -78,7 +78,7 @@ impl Store {
 
     pub async fn delete_session(&self, secret: &str) -> StoreResult<()> {
         let mut tx = self.write().await?;
-        sqlx::query("DELETE FROM session WHERE token_hash = $1")
+        sqlx::query("DELETE FROM user_session WHERE token_hash = $1")
             .bind(secret_hash(secret))
             .execute(tx.conn())
             .await?;

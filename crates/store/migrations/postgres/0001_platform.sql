@@ -2,8 +2,9 @@
 -- the case timeline and the hash-chained audit log.
 -- Conventions (shared with the PostgreSQL tree): ids are UUIDv7 as text, timestamps are
 -- microseconds since the Unix epoch (UTC) as BIGINT, dates are ISO text (yyyy-mm-dd), money is
--- whole øre as BIGINT. Every municipality-owned table carries municipality_id and every index
--- that serves a municipality's queries starts with it.
+-- whole øre as BIGINT, flags are BIGINT 0/1 (sqlx's Any driver has no SQLite boolean).
+-- Every municipality-owned table carries municipality_id and every index that serves a
+-- municipality's queries starts with it.
 
 CREATE TABLE installation (
     key TEXT PRIMARY KEY,
@@ -14,7 +15,7 @@ CREATE TABLE municipality (
     id TEXT PRIMARY KEY,
     number TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
-    is_demo BOOLEAN NOT NULL,
+    is_demo BIGINT NOT NULL CHECK (is_demo IN (0, 1)),
     created_at BIGINT NOT NULL
 );
 
@@ -23,7 +24,7 @@ CREATE TABLE app_user (
     email TEXT NOT NULL UNIQUE,
     display_name TEXT NOT NULL,
     password_hash TEXT NOT NULL,
-    disabled BOOLEAN NOT NULL,
+    disabled BIGINT NOT NULL CHECK (disabled IN (0, 1)),
     created_at BIGINT NOT NULL,
     password_changed_at BIGINT NOT NULL
 );
@@ -48,7 +49,7 @@ CREATE TABLE api_token (
 );
 CREATE INDEX api_token_user ON api_token (user_id);
 
-CREATE TABLE session (
+CREATE TABLE user_session (
     token_hash TEXT PRIMARY KEY,
     user_id TEXT NOT NULL REFERENCES app_user (id),
     csrf_token TEXT NOT NULL,
@@ -56,7 +57,7 @@ CREATE TABLE session (
     created_at BIGINT NOT NULL,
     expires_at BIGINT NOT NULL
 );
-CREATE INDEX session_user ON session (user_id);
+CREATE INDEX user_session_user ON user_session (user_id);
 
 CREATE TABLE person (
     id TEXT PRIMARY KEY,
