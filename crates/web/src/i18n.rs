@@ -129,6 +129,7 @@ mod tests {
             include_str!("../templates/admin_user_new.html"),
             include_str!("../templates/admin_audit.html"),
             include_str!("../templates/secret.html"),
+            include_str!("../templates/home.html"),
             include_str!("pages/household.rs"),
             include_str!("pages/login.rs"),
             include_str!("pages/admin.rs"),

@@ -1,6 +1,6 @@
 //! Server-rendered pages for staff. One file per area; each handler authorises first.
 
-mod admin;
+pub mod admin;
 mod household;
 mod login;
 mod person;
@@ -39,19 +39,40 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/audit", get(admin::audit))
 }
 
-async fn home(user: Option<crate::auth::CurrentUser>) -> Response {
-    match user {
-        Some(u) if u.municipality.is_some() => {
-            let m = u.municipality.as_ref().map(|m| m.id);
-            let can_search = m.is_some_and(|m| u.require(husly_domain::authz::Action::SearchPeople, m).is_ok());
-            if can_search {
-                Redirect::to("/search").into_response()
-            } else {
-                Redirect::to("/admin/users").into_response()
-            }
-        }
-        _ => Redirect::to("/login").into_response(),
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    l: crate::layout::Layout,
+    roles: Vec<(String, Vec<&'static str>)>,
+}
+
+/// The start page: caseworkers go straight to search; everyone else sees what they can do and
+/// which roles they hold where (leaders and partners get their modules later).
+async fn home(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    user: Option<crate::auth::CurrentUser>,
+) -> AppResult<Response> {
+    let Some(user) = user else {
+        return Ok(Redirect::to("/login").into_response());
+    };
+    let layout = crate::layout::Layout::for_user(&user, crate::layout::Section::None, state.config.demo_mode);
+    if layout.can_search {
+        return Ok(Redirect::to("/search").into_response());
     }
+    let roles = user
+        .municipalities
+        .iter()
+        .map(|m| {
+            let names = user
+                .principal
+                .roles_in(m.id)
+                .iter()
+                .map(|r| user.tr.t(admin::role_key(*r)))
+                .collect();
+            (format!("{} {}", m.number, m.name), names)
+        })
+        .collect();
+    render(&HomePage { l: layout, roles })
 }
 
 /// Renders a template as a 200 page.

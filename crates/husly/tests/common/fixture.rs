@@ -1,0 +1,142 @@
+//! A prepared installation for HTTP tests: two municipalities, one user per role in the first,
+//! a "stranger" with every role in the second, households and API tokens.
+#![allow(dead_code)]
+
+use husly_domain::authz::Role;
+use husly_domain::household::{HouseholdInput, MemberInput, validate_household};
+use husly_domain::national_id::SyntheticPolicy;
+use husly_domain::person::PersonInput;
+use husly_domain::{HouseholdId, MunicipalityId, PersonId, UserId};
+use husly_store::audit::Actor;
+use husly_store::households::Change;
+use husly_store::{Store, StoreOptions};
+use std::collections::BTreeMap;
+
+pub const PASSWORD: &str = "a long test password";
+
+pub struct Fixture {
+    pub home: MunicipalityId,
+    pub other: MunicipalityId,
+    /// E-mail and API token per role in the home municipality.
+    pub users: BTreeMap<Role, (String, String)>,
+    /// Holds every role, but only in the other municipality.
+    pub stranger: (String, String),
+    /// A user in the home municipality that admin routes act on.
+    pub target_user: UserId,
+    pub target_token: String,
+    pub household: HouseholdId,
+    pub person: PersonId,
+    pub main_applicant_id: String,
+    pub main_applicant_name: (String, String),
+    pub other_household: HouseholdId,
+}
+
+pub fn household_input(national_id: &str, given: &str, family: &str) -> HouseholdInput {
+    HouseholdInput {
+        address_line: "Modellveien 12".into(),
+        postal_code: "3015".into(),
+        postal_city: "Drammen".into(),
+        from_date: "01.02.2024".into(),
+        to_date: String::new(),
+        members: vec![MemberInput {
+            person: PersonInput {
+                national_id: national_id.into(),
+                given_name: given.into(),
+                family_name: family.into(),
+                ..Default::default()
+            },
+            relation: "main_applicant".into(),
+        }],
+    }
+}
+
+pub async fn prepare(url: &str) -> Fixture {
+    let store = Store::connect(url, &StoreOptions::default()).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    let actor = Actor::cli("test fixture");
+    let home = store
+        .ensure_municipality("3301", "Drammen", false, &actor)
+        .await
+        .expect("home");
+    let other = store
+        .ensure_municipality("0301", "Oslo", false, &actor)
+        .await
+        .expect("other");
+    let mut users = BTreeMap::new();
+    for role in Role::ALL {
+        let email = format!("{}@drammen.example", role.code());
+        let id = store
+            .create_user(&email, &format!("Test {}", role.code()), PASSWORD, &actor)
+            .await
+            .expect("user");
+        store.grant_role(id, home.id, role, &actor).await.expect("role");
+        let (_, token) = store.create_token(id, "test", None, &actor).await.expect("token");
+        users.insert(role, (email, token));
+    }
+    let stranger_id = store
+        .create_user("stranger@oslo.example", "Stranger", PASSWORD, &actor)
+        .await
+        .expect("user");
+    store
+        .set_roles(stranger_id, other.id, &Role::ALL, &actor)
+        .await
+        .expect("roles");
+    let (_, stranger_token) = store
+        .create_token(stranger_id, "test", None, &actor)
+        .await
+        .expect("token");
+    let target_user = store
+        .create_user("target@drammen.example", "Target", PASSWORD, &actor)
+        .await
+        .expect("user");
+    store
+        .grant_role(target_user, home.id, Role::Partner, &actor)
+        .await
+        .expect("role");
+    let (target, _) = store
+        .create_token(target_user, "to revoke", None, &actor)
+        .await
+        .expect("token");
+
+    let main_applicant_id = super::synthetic_id(1982, 4, 23, 150);
+    let change = Change {
+        actor: &actor,
+        user: None,
+        reason: None,
+    };
+    let valid = validate_household(
+        &household_input(&main_applicant_id, "Ingrid", "Skjærgård"),
+        SyntheticPolicy::Allow,
+    )
+    .expect("valid");
+    let household = store
+        .create_household(home.id, &valid, &change)
+        .await
+        .expect("household");
+    let person = store.household(home.id, household).await.expect("read").members[0]
+        .person
+        .id;
+    let valid_other = validate_household(
+        &household_input(&super::synthetic_id(1979, 9, 9, 160), "Tor", "Vintereik"),
+        SyntheticPolicy::Allow,
+    )
+    .expect("valid");
+    let other_household = store
+        .create_household(other.id, &valid_other, &change)
+        .await
+        .expect("household");
+    store.close().await;
+    Fixture {
+        home: home.id,
+        other: other.id,
+        users,
+        stranger: ("stranger@oslo.example".into(), stranger_token),
+        target_user,
+        target_token: target.id,
+        household,
+        person,
+        main_applicant_id,
+        main_applicant_name: ("Ingrid".into(), "Skjærgård".into()),
+        other_household,
+    }
+}

@@ -1,0 +1,224 @@
+//! Shared test harness: a real `husly` process on a free port, against a fresh database.
+//!
+//! The server is the built binary (`CARGO_BIN_EXE_husly`), started with `--addr 127.0.0.1:0`;
+//! the harness reads the real address from the first line of its standard output (the CLI's
+//! contract) and keeps everything it writes to standard error, so tests can inspect the logs.
+#![allow(dead_code)]
+
+pub mod fixture;
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+pub const POSTGRES_VAR: &str = "HUSLY_TEST_POSTGRES_URL";
+
+/// A fresh database for one test: a SQLite file in a temporary directory, or a new PostgreSQL
+/// database on the server named by `HUSLY_TEST_POSTGRES_URL`.
+pub struct Database {
+    pub url: String,
+    pub dir: tempfile::TempDir,
+}
+
+impl Database {
+    pub fn sqlite() -> Database {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("husly.db").display());
+        Database { url, dir }
+    }
+
+    pub async fn postgres() -> Option<Database> {
+        let base = std::env::var(POSTGRES_VAR).ok()?;
+        let db = husly_store::testing::TestDb::postgres()
+            .await
+            .expect("create PostgreSQL test database")?;
+        let url = db.url.clone();
+        db.store.close().await;
+        assert!(url.starts_with("postgres"), "{base}");
+        Some(Database {
+            url,
+            dir: tempfile::tempdir().expect("temporary directory"),
+        })
+    }
+
+    /// SQLite always, PostgreSQL too when configured. In CI (`CI=true`) PostgreSQL is required.
+    pub async fn all() -> Vec<Database> {
+        let mut all = vec![Database::sqlite()];
+        match Database::postgres().await {
+            Some(pg) => all.push(pg),
+            None => assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI must run the PostgreSQL tests: set {POSTGRES_VAR}"
+            ),
+        }
+        all
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.url.starts_with("postgres")
+    }
+}
+
+pub struct Server {
+    pub base: String,
+    pub stdout_lines: Vec<String>,
+    pub stderr: Arc<Mutex<String>>,
+    child: Child,
+}
+
+impl Server {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Everything the server logged so far.
+    pub fn logs(&self) -> String {
+        self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Demo login (email, password) for a role, as printed at start-up.
+    pub fn demo_login(&self, role: &str) -> (String, String) {
+        let line = self
+            .stdout_lines
+            .iter()
+            .find(|l| l.trim_start().starts_with(&format!("{role} ")))
+            .unwrap_or_else(|| panic!("no demo login for {role} in {:?}", self.stdout_lines));
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        (parts[1].to_string(), parts[2].to_string())
+    }
+
+    /// Kills the process with SIGKILL (no shutdown, no flush).
+    pub fn kill_hard(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill_hard();
+    }
+}
+
+pub fn husly() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_husly"))
+}
+
+/// Starts `husly serve` on a free port. `extra` adds arguments (e.g. `--demo`).
+pub fn start(db: &Database, extra: &[&str]) -> Server {
+    let mut command = husly();
+    command
+        .args(["serve", "--addr", "127.0.0.1:0", "--database", &db.url, "--data-dir"])
+        .arg(db.dir.path())
+        .args(extra)
+        .env("RUST_LOG", "info")
+        .env_remove("HUSLY_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("start husly");
+    let stderr = Arc::new(Mutex::new(String::new()));
+    let mut err_pipe = child.stderr.take().expect("stderr");
+    let sink = stderr.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = err_pipe.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            if let Ok(mut s) = sink.lock() {
+                s.push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        }
+    });
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    reader.read_line(&mut first).expect("read first line");
+    let Some(base) = first.trim().strip_prefix("husly listening on ") else {
+        let logs = stderr.lock().map(|s| s.clone()).unwrap_or_default();
+        panic!("unexpected first line {first:?}; stderr: {logs}");
+    };
+    let base = base.to_string();
+    let mut stdout_lines = Vec::new();
+    if extra.contains(&"--demo") {
+        // Seven demo logins follow the heading line.
+        for _ in 0..8 {
+            let mut line = String::new();
+            reader.read_line(&mut line).expect("demo login line");
+            stdout_lines.push(line.trim_end().to_string());
+        }
+    }
+    std::thread::spawn(move || for _ in reader.lines() {});
+    Server {
+        base,
+        stdout_lines,
+        stderr,
+        child,
+    }
+}
+
+/// An HTTP client that keeps cookies and does not follow redirects.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client")
+}
+
+/// The value of a hidden input `name` in an HTML page.
+pub fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker).unwrap_or_else(|| panic!("no hidden field {name}")) + marker.len();
+    html[start..].split('"').next().unwrap_or_default().to_string()
+}
+
+/// Logs in through the real login form; returns the client with its session cookie.
+pub async fn login(server: &Server, email: &str, password: &str) -> reqwest::Client {
+    let http = client();
+    let page = http
+        .get(server.url("/login"))
+        .send()
+        .await
+        .expect("login page")
+        .text()
+        .await
+        .expect("body");
+    let csrf = hidden(&page, "csrf");
+    let response = http
+        .post(server.url("/login"))
+        .form(&[("csrf", csrf.as_str()), ("email", email), ("password", password)])
+        .send()
+        .await
+        .expect("login post");
+    assert_eq!(response.status(), 303, "login as {email} failed");
+    http
+}
+
+/// The CSRF token of the signed-in session, read from any page's logout form.
+pub async fn csrf_of(server: &Server, http: &reqwest::Client, page: &str) -> String {
+    let html = http
+        .get(server.url(page))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
+    hidden(&html, "csrf")
+}
+
+/// A synthetic (Test-Norge, month + 80) identity number for a birth date.
+pub fn synthetic_id(year: i32, month: u8, day: u8, individual: u16) -> String {
+    let date = time::Date::from_calendar_date(year, time::Month::try_from(month).expect("month"), day).expect("date");
+    husly_domain::national_id::synthetic_tenor_next(date, individual).to_string()
+}
+
+/// The CSRF token from a page, if the page is reachable for this user.
+pub async fn csrf_of_any(server: &Server, http: &reqwest::Client, page: &str) -> Option<String> {
+    let response = http.get(server.url(page)).send().await.ok()?;
+    if !response.status().is_success() {
+        return None;
+    }
+    let html = response.text().await.ok()?;
+    html.contains("name=\"csrf\" value=\"").then(|| hidden(&html, "csrf"))
+}

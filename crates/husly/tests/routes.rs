@@ -1,0 +1,359 @@
+//! Every route × every role: the expected answer follows from the authorisation policy.
+//!
+//! Anonymous visitors are sent to the login page (pages) or get 401 (API); a role that the
+//! policy allows gets through to the handler; a role the policy denies gets 403; a user of
+//! another municipality gets 404 for any of this municipality's records.
+
+mod common;
+
+use common::fixture::{Fixture, PASSWORD, prepare};
+use common::{Database, start};
+use husly_domain::authz::{Action, Role, roles_allowed};
+use reqwest::{Client, Method};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Scope {
+    /// A record of the home municipality, named in the path.
+    Record,
+    /// The caller's working municipality (search, registration, administration lists).
+    Working,
+}
+
+struct Route {
+    method: Method,
+    path: String,
+    action: Option<Action>,
+    scope: Scope,
+    api: bool,
+    body: Vec<(&'static str, String)>,
+    json: Option<serde_json::Value>,
+}
+
+fn routes(f: &Fixture) -> Vec<Route> {
+    let page =
+        |method: Method, path: String, action: Option<Action>, scope: Scope, body: Vec<(&'static str, String)>| Route {
+            method,
+            path,
+            action,
+            scope,
+            api: false,
+            body,
+            json: None,
+        };
+    let api =
+        |method: Method, path: String, action: Option<Action>, scope: Scope, json: Option<serde_json::Value>| Route {
+            method,
+            path,
+            action,
+            scope,
+            api: true,
+            body: Vec::new(),
+            json,
+        };
+    let (h, p, u, t) = (f.household, f.person, f.target_user, f.target_token.clone());
+    use Action::*;
+    use Scope::*;
+    vec![
+        page(
+            Method::GET,
+            "/search?q=ingrid".into(),
+            Some(SearchPeople),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            "/households/new".into(),
+            Some(RegisterHousehold),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            "/households/new".into(),
+            Some(RegisterHousehold),
+            Working,
+            vec![("rows", "1".into())],
+        ),
+        page(
+            Method::GET,
+            format!("/households/{h}"),
+            Some(ViewHousehold),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            format!("/households/{h}/edit"),
+            Some(EditHousehold),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/households/{h}/edit"),
+            Some(EditHousehold),
+            Record,
+            vec![("version", "1".into())],
+        ),
+        page(Method::GET, format!("/people/{p}"), Some(ViewPerson), Record, vec![]),
+        page(Method::GET, "/admin/users".into(), Some(ManageUsers), Working, vec![]),
+        page(
+            Method::GET,
+            "/admin/users/new".into(),
+            Some(ManageUsers),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            "/admin/users/new".into(),
+            Some(ManageUsers),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            format!("/admin/users/{u}"),
+            Some(ManageUsers),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/admin/users/{u}/roles"),
+            Some(ManageUsers),
+            Record,
+            vec![("role", "partner".into())],
+        ),
+        page(
+            Method::POST,
+            format!("/admin/users/{u}/status"),
+            Some(ManageUsers),
+            Record,
+            vec![("disabled", "false".into())],
+        ),
+        page(
+            Method::POST,
+            format!("/admin/users/{u}/password"),
+            Some(ManageUsers),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/admin/users/{u}/tokens"),
+            Some(ManageTokens),
+            Record,
+            vec![("name", "matrix".into())],
+        ),
+        page(
+            Method::POST,
+            format!("/admin/tokens/{t}/revoke"),
+            Some(ManageTokens),
+            Record,
+            vec![("user", u.to_string())],
+        ),
+        page(Method::GET, "/admin/audit".into(), Some(ReadAudit), Working, vec![]),
+        api(Method::GET, "/api/v1/me".into(), None, Working, None),
+        api(
+            Method::GET,
+            "/api/v1/people?municipality=3301&q=ingrid".into(),
+            Some(SearchPeople),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
+            format!("/api/v1/people/{p}"),
+            Some(ViewPerson),
+            Record,
+            None,
+        ),
+        api(
+            Method::POST,
+            "/api/v1/households?municipality=3301".into(),
+            Some(RegisterHousehold),
+            Record,
+            Some(serde_json::json!({})),
+        ),
+        api(
+            Method::GET,
+            format!("/api/v1/households/{h}"),
+            Some(ViewHousehold),
+            Record,
+            None,
+        ),
+        api(
+            Method::PUT,
+            format!("/api/v1/households/{h}"),
+            Some(EditHousehold),
+            Record,
+            Some(serde_json::json!({"version": 1, "household": {}})),
+        ),
+        api(
+            Method::GET,
+            format!("/api/v1/households/{h}/timeline"),
+            Some(ViewHousehold),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
+            "/api/v1/audit?municipality=3301".into(),
+            Some(ReadAudit),
+            Record,
+            None,
+        ),
+    ]
+}
+
+/// Who asks: a role in the home municipality, a stranger from another municipality, or nobody.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Who {
+    Role(Role),
+    Stranger,
+    Anonymous,
+}
+
+#[derive(Debug, PartialEq)]
+enum Outcome {
+    Allowed,
+    Forbidden,
+    NotFound,
+    LoginRequired,
+}
+
+fn expected(route: &Route, who: Who) -> Outcome {
+    match who {
+        Who::Anonymous => Outcome::LoginRequired,
+        Who::Stranger => match route.scope {
+            Scope::Record => Outcome::NotFound,
+            // The stranger works in their own municipality, where they hold every role.
+            Scope::Working => Outcome::Allowed,
+        },
+        Who::Role(role) => match route.action {
+            None => Outcome::Allowed,
+            Some(action) if roles_allowed(action).contains(&role) => Outcome::Allowed,
+            Some(_) => Outcome::Forbidden,
+        },
+    }
+}
+
+fn classify(route: &Route, status: u16, location: Option<&str>) -> Outcome {
+    match status {
+        401 => Outcome::LoginRequired,
+        303 if !route.api && location == Some("/login") => Outcome::LoginRequired,
+        403 => Outcome::Forbidden,
+        404 => Outcome::NotFound,
+        s if s < 500 && s != 405 => Outcome::Allowed,
+        s => panic!("{} {} answered {s}", route.method, route.path),
+    }
+}
+
+async fn ask(server: &common::Server, http: &Client, route: &Route, token: Option<&str>, csrf: &str) -> Outcome {
+    let mut request = http.request(route.method.clone(), server.url(&route.path));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(json) = &route.json {
+        request = request.json(json);
+    } else if route.method == Method::POST {
+        let mut form = route.body.clone();
+        form.push(("csrf", csrf.to_string()));
+        request = request.form(&form);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    classify(route, status, location.as_deref())
+}
+
+#[tokio::test]
+async fn every_route_for_every_role() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let table = routes(&fixture);
+        let mut who: Vec<Who> = Role::ALL.into_iter().map(Who::Role).collect();
+        who.push(Who::Stranger);
+        who.push(Who::Anonymous);
+        let mut failures = Vec::new();
+        for principal in who {
+            let (http, csrf, token) = match principal {
+                Who::Anonymous => (common::client(), String::new(), None),
+                Who::Stranger => {
+                    let http = common::login(&server, &fixture.stranger.0, PASSWORD).await;
+                    let csrf = common::csrf_of(&server, &http, "/admin/users").await;
+                    (http, csrf, Some(fixture.stranger.1.clone()))
+                }
+                Who::Role(role) => {
+                    let (email, token) = &fixture.users[&role];
+                    let http = common::login(&server, email, PASSWORD).await;
+                    // Every signed-in page carries the CSRF token in its logout form; the start
+                    // page is open to every role.
+                    let csrf = match common::csrf_of_any(&server, &http, "/").await {
+                        Some(csrf) => csrf,
+                        None => common::csrf_of(&server, &http, "/search").await,
+                    };
+                    (http, csrf, Some(token.clone()))
+                }
+            };
+            for route in &table {
+                let token = if route.api { token.as_deref() } else { None };
+                let got = ask(&server, &http, route, token, &csrf).await;
+                let want = expected(route, principal);
+                if got != want {
+                    failures.push(format!(
+                        "{principal:?} {} {}: expected {want:?}, got {got:?}",
+                        route.method, route.path
+                    ));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "on {}:\n{}", db.url, failures.join("\n"));
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_exactly_the_api_routes() {
+    let db = Database::sqlite();
+    let fixture = prepare(&db.url).await;
+    let server = start(&db, &[]);
+    let doc: serde_json::Value = reqwest::get(server.url("/api/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let mut documented: Vec<String> = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            documented.push(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    let template = |path: &str| -> String {
+        let path = path.split('?').next().unwrap_or(path);
+        path.replace(&fixture.household.to_string(), "{id}")
+            .replace(&fixture.person.to_string(), "{id}")
+    };
+    let mut routed: Vec<String> = routes(&fixture)
+        .iter()
+        .filter(|r| r.api)
+        .map(|r| format!("{} {}", r.method, template(&r.path)))
+        .collect();
+    documented.sort();
+    routed.sort();
+    routed.dedup();
+    assert_eq!(documented, routed, "the OpenAPI document and the API routes differ");
+    // Unknown API paths are JSON 404s.
+    let response = reqwest::get(server.url("/api/v1/nothing-here")).await.unwrap();
+    assert_eq!(response.status(), 404);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "not_found");
+}
