@@ -43,15 +43,36 @@ impl Relation {
 /// Most members one household may have; larger inputs are refused rather than stored.
 pub const MAX_MEMBERS: usize = 20;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// A household member as typed: the person's fields and the relation, side by side (not nested,
+/// so that an API error can name `members[1].given_name` exactly).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MemberInput {
-    #[serde(flatten)]
-    pub person: PersonInput,
+    pub national_id: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: String,
+    pub phone: String,
+    pub email: String,
+    pub preferred_language: String,
     pub relation: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+impl MemberInput {
+    pub fn person(&self) -> PersonInput {
+        PersonInput {
+            national_id: self.national_id.clone(),
+            given_name: self.given_name.clone(),
+            family_name: self.family_name.clone(),
+            birth_date: self.birth_date.clone(),
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            preferred_language: self.preferred_language.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct HouseholdInput {
     pub address_line: String,
@@ -145,7 +166,8 @@ fn validate_members(inputs: &[MemberInput], policy: SyntheticPolicy, errors: &mu
     let mut members: Vec<ValidMember> = Vec::new();
     let mut main_applicants = 0;
     for (index, input) in inputs.iter().enumerate() {
-        if input.person.is_blank() && input.relation.trim().is_empty() {
+        let person_input = input.person();
+        if person_input.is_blank() && input.relation.trim().is_empty() {
             continue;
         }
         let prefix = format!("members[{index}].");
@@ -161,7 +183,7 @@ fn validate_members(inputs: &[MemberInput], policy: SyntheticPolicy, errors: &mu
             }),
         };
         main_applicants += usize::from(relation == Some(Relation::MainApplicant));
-        let Some(person) = validate_person(&prefix, &input.person, policy, errors) else {
+        let Some(person) = validate_person(&prefix, &person_input, policy, errors) else {
             continue;
         };
         if members.iter().any(|m| m.person.national_id == person.national_id) {
@@ -177,7 +199,7 @@ fn validate_members(inputs: &[MemberInput], policy: SyntheticPolicy, errors: &mu
             members.push(ValidMember { person, relation });
         }
     }
-    if inputs.iter().all(|m| m.person.is_blank()) {
+    if inputs.iter().all(|m| m.person().is_blank()) {
         errors.push(FieldError::new(
             "members",
             "members.empty",

@@ -3,10 +3,10 @@
 use crate::Lang;
 use crate::national_id::{self, IdKind, NationalId, SyntheticPolicy};
 use crate::validation::{Errors, FieldError};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A person as typed into a form or sent to the API: every field is raw text.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PersonInput {
     pub national_id: String,

@@ -28,7 +28,19 @@ return axe.run(document, {
     nodes: v.nodes.map(n => ({ target: n.target, html: n.html, summary: n.failureSummary })),
   })),
   passes: r.passes.length,
+  incomplete: r.incomplete.map(v => v.id),
 }));
+"#;
+
+/// Proves that axe really reports: an image without a text alternative must be flagged.
+const AXE_CANARY: &str = r#"
+const img = document.createElement('img');
+img.src = 'data:image/gif;base64,R0lGODlhAQABAAAAACw=';
+img.id = 'axe-canary';
+document.body.appendChild(img);
+return axe.run('#axe-canary', { runOnly: { type: 'rule', values: ['image-alt'] } })
+  .then(r => r.violations.map(v => v.id))
+  .finally(() => img.remove());
 "#;
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -263,6 +275,14 @@ impl Browser {
             Ok(result) => result,
             Err(e) => panic!("axe on {page} ({}): {e}", self.path().await),
         };
+        if self.checked == 0 {
+            let canary = self.client.execute(AXE_CANARY, vec![]).await.expect("axe canary");
+            assert_eq!(
+                canary,
+                json!(["image-alt"]),
+                "axe did not flag an image without alt text"
+            );
+        }
         let passes = result["passes"].as_u64().unwrap_or(0);
         assert!(passes > 0, "axe checked nothing on {page}: {result}");
         self.checked += 1;
@@ -273,10 +293,15 @@ impl Browser {
             .await
             .map(|u| u.to_string())
             .unwrap_or_default();
+        let incomplete = result["incomplete"].as_array().map(|a| a.len()).unwrap_or(0);
         eprintln!(
-            "axe {page}: {} rules passed, {} violated ({url})",
-            passes,
-            violations.len()
+            "axe {page}: {passes} rules passed, {} violated, {incomplete} to review by hand{} ({url})",
+            violations.len(),
+            if incomplete > 0 {
+                result["incomplete"].to_string()
+            } else {
+                String::new()
+            },
         );
         if violations.is_empty() {
             return;
@@ -314,28 +339,46 @@ async fn caseworker_flow_in_chromium_is_accessible() {
     let driver = Driver::start(&setup.chromedriver, &scratch.path().join("chromedriver.log")).await;
     let client = connect(&driver, &setup.chromium, &scratch.path().join("profile")).await;
 
+    let screenshots: Option<std::path::PathBuf> = std::env::var_os("HUSLY_SCREENSHOTS").map(Into::into);
     let browser = Browser {
         client: client.clone(),
         base: server.base.clone(),
         axe_source,
         violations: Vec::new(),
         checked: 0,
-        screenshots: std::env::var_os("HUSLY_SCREENSHOTS").map(Into::into),
+        screenshots: screenshots.clone(),
     };
     // The flow runs in its own task so that the browser is closed cleanly even when it panics.
-    let flow = tokio::spawn(flow(browser, login));
-    let outcome = flow.await;
+    let outcome = tokio::spawn(flow(browser, login)).await;
+    if outcome.is_err() {
+        // Show where the browser stood.
+        if let Ok(url) = client.current_url().await {
+            eprintln!("the browser was on {url}");
+        }
+        if let Ok(main) = client.find(Locator::Css("main")).await {
+            let text = main.text().await.unwrap_or_default();
+            eprintln!("its <main> read:\n{}", text.chars().take(2000).collect::<String>());
+        }
+        if let (Some(dir), Ok(png)) = (&screenshots, client.screenshot().await) {
+            let file = dir.join("failure.png");
+            if std::fs::create_dir_all(dir)
+                .and_then(|()| std::fs::write(&file, png))
+                .is_ok()
+            {
+                eprintln!("screenshot: {}", file.display());
+            }
+        }
+    }
     let _ = client.close().await;
     drop(driver);
     match outcome {
         Ok(browser) => {
             assert!(
                 browser.violations.is_empty(),
-                "axe found accessibility violations (WCAG 2.1 A/AA) on {} of {} pages:\n{}\n\nserver log:\n{}",
+                "axe found accessibility violations (WCAG 2.1 A/AA) on {} of {} pages:\n{}",
                 browser.violations.len(),
                 browser.checked,
                 browser.violations.join("\n"),
-                server.logs().lines().rev().take(20).collect::<Vec<_>>().join("\n"),
             );
         }
         Err(e) => {
@@ -433,6 +476,12 @@ async fn flow(mut b: Browser, (email, password): (String, String)) -> Browser {
         "typed values are kept"
     );
     b.screenshot("household-form-errors").await;
+    let member = b.find("#f-members-0-national_id").await;
+    b.client
+        .execute("arguments[0].scrollIntoView({block: 'center'});", vec![json!(member)])
+        .await
+        .expect("scroll");
+    b.screenshot("household-form-errors-member").await;
     b.axe("new household form with errors").await;
 
     // 4. Correct the mistakes.

@@ -5,7 +5,6 @@
 use husly_domain::authz::Role;
 use husly_domain::household::{HouseholdInput, MemberInput, ValidHousehold, validate_household};
 use husly_domain::national_id::{SyntheticPolicy, synthetic_tenor_next};
-use husly_domain::person::PersonInput;
 use husly_store::audit::{Actor, AuditFilter, Event};
 use husly_store::households::Change;
 use husly_store::municipalities::Municipality;
@@ -31,13 +30,11 @@ fn nid(year: i32, month: u8, day: u8, individual: u16) -> String {
 
 fn member(national_id: &str, given: &str, family: &str, relation: &str) -> MemberInput {
     MemberInput {
-        person: PersonInput {
-            national_id: national_id.into(),
-            given_name: given.into(),
-            family_name: family.into(),
-            ..Default::default()
-        },
+        national_id: national_id.into(),
+        given_name: given.into(),
+        family_name: family.into(),
         relation: relation.into(),
+        ..Default::default()
     }
 }
 

@@ -5,7 +5,6 @@
 use husly_domain::authz::Role;
 use husly_domain::household::{HouseholdInput, MemberInput, validate_household};
 use husly_domain::national_id::SyntheticPolicy;
-use husly_domain::person::PersonInput;
 use husly_domain::{HouseholdId, MunicipalityId, PersonId, UserId};
 use husly_store::audit::Actor;
 use husly_store::households::Change;
@@ -39,13 +38,11 @@ pub fn household_input(national_id: &str, given: &str, family: &str) -> Househol
         from_date: "01.02.2024".into(),
         to_date: String::new(),
         members: vec![MemberInput {
-            person: PersonInput {
-                national_id: national_id.into(),
-                given_name: given.into(),
-                family_name: family.into(),
-                ..Default::default()
-            },
+            national_id: national_id.into(),
+            given_name: given.into(),
+            family_name: family.into(),
             relation: "main_applicant".into(),
+            ..Default::default()
         }],
     }
 }

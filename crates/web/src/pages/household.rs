@@ -13,7 +13,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use husly_domain::HouseholdId;
 use husly_domain::authz::Action;
 use husly_domain::household::{HouseholdInput, MemberInput, Relation, validate_household};
-use husly_domain::person::PersonInput;
 use husly_domain::validation::format_date;
 use husly_store::audit::Event;
 use husly_store::households::{Change, Household, TimelineEvent};
@@ -102,15 +101,13 @@ fn input_from_form(form: &FormFields) -> (HouseholdInput, Vec<MemberRow>) {
     let members = rows
         .iter()
         .map(|r| MemberInput {
-            person: PersonInput {
-                national_id: r.national_id.clone(),
-                given_name: r.given_name.clone(),
-                family_name: r.family_name.clone(),
-                birth_date: r.birth_date.clone(),
-                phone: r.phone.clone(),
-                email: r.email.clone(),
-                preferred_language: String::new(),
-            },
+            national_id: r.national_id.clone(),
+            given_name: r.given_name.clone(),
+            family_name: r.family_name.clone(),
+            birth_date: r.birth_date.clone(),
+            phone: r.phone.clone(),
+            email: r.email.clone(),
+            preferred_language: String::new(),
             // A row left entirely blank has no relation either (the select's blank option).
             relation: if r.national_id.trim().is_empty()
                 && r.given_name.trim().is_empty()

@@ -1,0 +1,508 @@
+//! The real server over HTTP: the caseworker's main flows, bad input, security, logs, durability.
+
+mod common;
+
+use common::fixture::{PASSWORD, household_input, prepare};
+use common::{Database, client, csrf_of, hidden, login, start, synthetic_id};
+use husly_domain::authz::Role;
+
+fn household_form(csrf: &str, national_id: &str, postal_code: &str) -> Vec<(String, String)> {
+    [
+        ("csrf", csrf),
+        ("rows", "2"),
+        ("address_line", "Fiktivbakken 3"),
+        ("postal_code", postal_code),
+        ("postal_city", "Drammen"),
+        ("from_date", "01.03.2025"),
+        ("members[0].relation", "main_applicant"),
+        ("members[0].national_id", national_id),
+        ("members[0].given_name", "Selma"),
+        ("members[0].family_name", "Rypefjær"),
+        ("members[1].relation", ""),
+        ("members[1].national_id", ""),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+#[tokio::test]
+async fn caseworker_registers_finds_and_edits_a_household() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &["--demo"]);
+        let (email, _) = &fixture.users[&Role::Caseworker];
+        let http = login(&server, email, PASSWORD).await;
+        let csrf = csrf_of(&server, &http, "/households/new").await;
+
+        // A validation error is shown next to the field, and nothing is stored.
+        let bad = http
+            .post(server.url("/households/new"))
+            .form(&household_form(&csrf, "12345678901", "12"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), 422);
+        let html = bad.text().await.unwrap();
+        assert!(html.contains("class=\"error-summary\""));
+        assert!(
+            html.contains("Postnummeret må ha fire sifre."),
+            "postal code error missing"
+        );
+        assert!(html.contains("id=\"f-members-0-national_id\""));
+        assert!(html.contains("aria-invalid=\"true\""));
+        assert!(html.contains("value=\"Fiktivbakken 3\""), "typed values are kept");
+
+        // Corrected, it is registered and we land on the household page.
+        let number = synthetic_id(1990, 10, 11, 321);
+        let ok = http
+            .post(server.url("/households/new"))
+            .form(&household_form(&csrf, &number, "3015"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ok.status(), 303);
+        let location = ok.headers()["location"].to_str().unwrap().to_string();
+        assert!(location.starts_with("/households/"));
+        let page = http
+            .get(server.url(&location))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Selma Rypefjær"));
+        assert!(page.contains("Husstanden ble registrert"));
+
+        // Search by name prefix and by the number with a space.
+        let found = http
+            .get(server.url("/search?q=selma+rypef"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(found.contains("Rypefjær, Selma"), "name search");
+        let spaced = format!("{} {}", &number[..6], &number[6..]);
+        let found = http
+            .get(server.url("/search"))
+            .query(&[("q", spaced.as_str())])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(found.contains(&location), "number search finds the household link");
+
+        // Edit with the version read; a second edit based on the same version conflicts.
+        let edit_page = http
+            .get(server.url(&format!("{location}/edit")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let version = hidden(&edit_page, "version");
+        let mut form = household_form(&csrf, &number, "3016");
+        form.push(("version".into(), version.clone()));
+        form.push(("reason".into(), "Flyttet til nabohuset".into()));
+        let saved = http
+            .post(server.url(&format!("{location}/edit")))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(saved.status(), 303);
+        let again = http
+            .post(server.url(&format!("{location}/edit")))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 409);
+        let conflict = again.text().await.unwrap();
+        assert!(
+            conflict.contains("Noen andre har lagret endringer"),
+            "conflict explained"
+        );
+        assert!(
+            conflict.contains("value=\"3016\""),
+            "the user's input is kept on conflict"
+        );
+        let page = http
+            .get(server.url(&location))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Husstanden ble endret") && page.contains("Flyttet til nabohuset"));
+
+        // Logging out ends the session.
+        let logout = http
+            .post(server.url("/logout"))
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(logout.status(), 303);
+        let after = http.get(server.url(&location)).send().await.unwrap();
+        assert_eq!(after.headers()["location"], "/login");
+    }
+}
+
+#[tokio::test]
+async fn logs_hold_no_personal_data() {
+    let db = Database::sqlite();
+    let fixture = prepare(&db.url).await;
+    let server = start(&db, &["--demo"]);
+    let (email, token) = &fixture.users[&Role::Caseworker];
+    let http = login(&server, email, PASSWORD).await;
+    let number = synthetic_id(1988, 2, 29, 222);
+    let csrf = csrf_of(&server, &http, "/households/new").await;
+    let mut form = household_form(&csrf, &number, "3015");
+    form.push(("members[0].phone".into(), "+47 912 34 567".into()));
+    http.post(server.url("/households/new"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    http.get(server.url("/search"))
+        .query(&[("q", number.as_str())])
+        .send()
+        .await
+        .unwrap();
+    http.get(server.url("/search?q=Selma+Rypefj%C3%A6r"))
+        .send()
+        .await
+        .unwrap();
+    // Invalid input that echoes personal data back must not reach the logs either.
+    http.post(server.url("/households/new"))
+        .form(&household_form(&csrf, "0101901234x", "12"))
+        .send()
+        .await
+        .unwrap();
+    client()
+        .get(server.url("/api/v1/people"))
+        .query(&[("municipality", "3301"), ("q", number.as_str())])
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    client()
+        .post(server.url("/api/v1/households?municipality=3301"))
+        .bearer_auth(token)
+        .json(&household_input(&synthetic_id(1977, 7, 7, 333), "Leah", "Bekkesus"))
+        .send()
+        .await
+        .unwrap();
+    let logs = server.logs();
+    assert!(logs.contains("request"), "the server logs requests: {logs}");
+    for secret in [
+        number.as_str(),
+        &number[..6],
+        "Selma",
+        "Rypefjær",
+        "Rypefj",
+        "912 34 567",
+        "Leah",
+        "Bekkesus",
+        "0101901234x",
+    ] {
+        assert!(!logs.contains(secret), "personal data {secret:?} in the logs:\n{logs}");
+    }
+    assert!(!logs.contains(token.as_str()), "API token in the logs");
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_error_and_stores_nothing() {
+    let db = Database::sqlite();
+    let fixture = prepare(&db.url).await;
+    let server = start(&db, &[]);
+    let (_, token) = &fixture.users[&Role::Caseworker];
+    let api = client();
+    let post = |body: serde_json::Value| {
+        api.post(server.url("/api/v1/households?municipality=3301"))
+            .bearer_auth(token.as_str())
+            .json(&body)
+            .send()
+    };
+
+    // Unknown enum value: the field is named.
+    let mut input = serde_json::to_value(household_input(&synthetic_id(1980, 1, 1, 100), "A", "B")).unwrap();
+    input["members"][0]["relation"] = "grandmother".into();
+    let response = post(input.clone()).await.unwrap();
+    assert_eq!(response.status(), 422);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["fields"][0]["field"], "members[0].relation");
+    assert_eq!(body["error"]["fields"][0]["code"], "unknown_value");
+
+    // Synthetic numbers are refused outside demo/test mode, with a reason.
+    input["members"][0]["relation"] = "main_applicant".into();
+    let body: serde_json::Value = post(input.clone()).await.unwrap().json().await.unwrap();
+    assert_eq!(body["error"]["fields"][0]["code"], "national_id.synthetic_not_allowed");
+
+    // Duplicate members, malformed numbers and over-long fields are each named.
+    let doubled = serde_json::json!({
+        "address_line": "x".repeat(201), "postal_code": "3015", "postal_city": "Drammen", "from_date": "2025-01-01",
+        "members": [
+            {"national_id": "0101 90x", "given_name": "A", "family_name": "B", "relation": "main_applicant"},
+            {"national_id": "02013299997", "given_name": "C", "family_name": "D", "relation": "child"},
+            {"national_id": "02013299997", "given_name": "C", "family_name": "D", "relation": "child"}
+        ]
+    });
+    let body: serde_json::Value = post(doubled).await.unwrap().json().await.unwrap();
+    let fields: Vec<(String, String)> = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["field"].as_str().unwrap().to_string(),
+                f["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        fields.contains(&("address_line".into(), "too_long".into())),
+        "{fields:?}"
+    );
+    assert!(
+        fields.contains(&("members[0].national_id".into(), "national_id.invalid_character".into())),
+        "{fields:?}"
+    );
+    assert!(
+        fields.contains(&("members[2].national_id".into(), "members.duplicate".into())),
+        "{fields:?}"
+    );
+
+    // Wrong JSON types name the path; unknown fields are refused.
+    let body: serde_json::Value = post(serde_json::json!({"members": [{"given_name": 5}]}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["error"]["fields"][0]["field"], "members[0].given_name");
+    let response = post(serde_json::json!({"colour": "blue"})).await.unwrap();
+    assert_eq!(response.status(), 422);
+
+    // Oversized bodies and invalid UTF-8.
+    let huge = api
+        .post(server.url("/api/v1/households?municipality=3301"))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(vec![b' '; 65 * 1024 + 1]) // just over the limit: small enough to be written whole before the 413 arrives
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(huge.status(), 413);
+    let body: serde_json::Value = huge.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "payload_too_large");
+    let bad_utf8 = api
+        .post(server.url("/api/v1/households?municipality=3301"))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(b"{\"address_line\": \"\xff\xfe\"}".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad_utf8.status(), 400);
+
+    let (email, _) = &fixture.users[&Role::Caseworker];
+    let http = login(&server, email, PASSWORD).await;
+    let csrf = csrf_of(&server, &http, "/households/new").await;
+    let form = format!("csrf={csrf}&rows=1&address_line=a&members%5B0%5D.given_name=%FF%FE");
+    let response = http
+        .post(server.url("/households/new"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert!(
+        response.text().await.unwrap().contains("members[0].given_name"),
+        "the bad field is named"
+    );
+
+    // None of the refused requests stored anything: only the fixture's household remains.
+    let hits: serde_json::Value = api
+        .get(server.url("/api/v1/people?municipality=3301&q=c+d"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(hits["results"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn security_headers_csrf_and_login_throttling() {
+    let db = Database::sqlite();
+    let fixture = prepare(&db.url).await;
+    let server = start(&db, &[]);
+    let response = client().get(server.url("/login")).send().await.unwrap();
+    let headers = response.headers();
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'") && !csp.contains("unsafe-inline")
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["referrer-policy"], "no-referrer");
+    let cookie = headers["set-cookie"].to_str().unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+
+    // A state-changing form without the session's CSRF token is refused.
+    let (email, _) = &fixture.users[&Role::Caseworker];
+    let http = login(&server, email, PASSWORD).await;
+    let forged = http
+        .post(server.url("/households/new"))
+        .form(&[("csrf", "forged"), ("rows", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    let login_without_token = client()
+        .post(server.url("/login"))
+        .form(&[("email", email.as_str()), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login_without_token.status(), 403);
+
+    // Five failures lock the account for a while; an unknown account answers exactly alike.
+    let attempt = |who: String, password: &'static str| {
+        let server = &server;
+        async move {
+            let http = client();
+            let page = http
+                .get(server.url("/login"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let csrf = hidden(&page, "csrf");
+            let response = http
+                .post(server.url("/login"))
+                .form(&[("csrf", csrf.as_str()), ("email", who.as_str()), ("password", password)])
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            (status, response.text().await.unwrap())
+        }
+    };
+    let known = fixture.users[&Role::Approver].0.clone();
+    for who in [known.clone(), "nobody@drammen.example".to_string()] {
+        for _ in 0..5 {
+            let (status, body) = attempt(who.clone(), "wrong password").await;
+            assert_eq!(status, 401);
+            assert!(body.contains("Feil e-postadresse eller passord"));
+        }
+        let (status, body) = attempt(who.clone(), "wrong password").await;
+        assert_eq!(status, 429, "{who}");
+        assert!(body.contains("For mange mislykkede forsøk"));
+    }
+    // Even the right password waits out the lock.
+    let (status, _) = attempt(known, PASSWORD).await;
+    assert_eq!(status, 429);
+}
+
+#[tokio::test]
+async fn english_on_request_and_operational_endpoints() {
+    let db = Database::sqlite();
+    prepare(&db.url).await;
+    let server = start(&db, &[]);
+    let english = client()
+        .get(server.url("/login"))
+        .header("accept-language", "en-GB,en;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    let html = english.text().await.unwrap();
+    assert!(html.contains("<html lang=\"en\">") && html.contains("Log in"));
+    let norsk = client()
+        .get(server.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(norsk.contains("<html lang=\"nb\">") && norsk.contains("Logg inn"));
+    let missing = client()
+        .get(server.url("/no/such/page"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(missing.text().await.unwrap().contains("Page not found"));
+
+    assert_eq!(
+        client()
+            .get(server.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "ok"
+    );
+    assert_eq!(client().get(server.url("/readyz")).send().await.unwrap().status(), 200);
+    let metrics = client()
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("husly_http_requests_total"), "{metrics}");
+    let css = client().get(server.url("/static/husly.css")).send().await.unwrap();
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+}
+
+#[tokio::test]
+async fn an_acknowledged_write_survives_kill_9() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let (_, token) = &fixture.users[&Role::Caseworker];
+        let mut server = start(&db, &["--demo"]);
+        let response = client()
+            .post(server.url("/api/v1/households?municipality=3301"))
+            .bearer_auth(token)
+            .json(&household_input(&synthetic_id(1966, 6, 6, 166), "Even", "Kveldssol"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let created: serde_json::Value = response.json().await.unwrap();
+        server.kill_hard();
+        let server = start(&db, &["--demo"]);
+        let id = created["id"].as_str().unwrap();
+        let read = client()
+            .get(server.url(&format!("/api/v1/households/{id}")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            read.status(),
+            200,
+            "the household is still there after kill -9 ({})",
+            db.url
+        );
+    }
+}
