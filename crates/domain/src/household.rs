@@ -216,3 +216,190 @@ fn validate_members(inputs: &[MemberInput], policy: SyntheticPolicy, errors: &mu
     }
     members
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::national_id::synthetic_tenor_next;
+    use proptest::prelude::*;
+
+    fn number(year: i32, individual: u16) -> String {
+        let date = time::Date::from_calendar_date(year, time::Month::June, 15).unwrap();
+        synthetic_tenor_next(date, individual).to_string()
+    }
+
+    fn wrong_last_digit(number: &str) -> String {
+        let last = number.as_bytes()[10] - b'0';
+        format!("{}{}", &number[..10], (last + 1) % 10)
+    }
+
+    fn member(national_id: &str, relation: &str) -> MemberInput {
+        MemberInput {
+            national_id: national_id.into(),
+            given_name: "Tuva".into(),
+            family_name: "Multemyr".into(),
+            relation: relation.into(),
+            ..Default::default()
+        }
+    }
+
+    fn input(members: Vec<MemberInput>) -> HouseholdInput {
+        HouseholdInput {
+            address_line: "Øvingsgata 1".into(),
+            postal_code: "3015".into(),
+            postal_city: "Drammen".into(),
+            from_date: "01.01.2025".into(),
+            to_date: String::new(),
+            members,
+        }
+    }
+
+    fn codes(result: Result<ValidHousehold, Vec<FieldError>>) -> Vec<(String, &'static str)> {
+        result
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_household_with_blank_rows() {
+        let valid = validate_household(
+            &input(vec![
+                member(&number(1980, 100), "main_applicant"),
+                MemberInput::default(),
+                member(&number(2012, 600), "child"),
+            ]),
+            SyntheticPolicy::Allow,
+        )
+        .unwrap();
+        assert_eq!(valid.members.len(), 2);
+        assert_eq!(valid.members[1].relation, Relation::Child);
+        assert_eq!(valid.members[1].person.birth_date, time::macros::date!(2012 - 06 - 15));
+    }
+
+    #[test]
+    fn each_problem_is_named() {
+        let table: Vec<(HouseholdInput, (&str, &str))> = vec![
+            (input(vec![]), ("members", "members.empty")),
+            (
+                input(vec![member(&number(1980, 100), "child")]),
+                ("members", "members.main_applicant"),
+            ),
+            (
+                input(vec![
+                    member(&number(1980, 100), "main_applicant"),
+                    member(&number(1981, 100), "main_applicant"),
+                ]),
+                ("members", "members.main_applicant"),
+            ),
+            (
+                input(vec![
+                    member(&number(1980, 100), "main_applicant"),
+                    member(&number(1980, 100), "child"),
+                ]),
+                ("members[1].national_id", "members.duplicate"),
+            ),
+            (
+                input(vec![member(&number(1980, 100), "aunt")]),
+                ("members[0].relation", "unknown_value"),
+            ),
+            (
+                input(vec![member(&wrong_last_digit(&number(1980, 100)), "main_applicant")]),
+                ("members[0].national_id", "national_id.check_digit_2"),
+            ),
+            (
+                HouseholdInput {
+                    postal_code: "30150".into(),
+                    ..input(vec![member(&number(1980, 100), "main_applicant")])
+                },
+                ("postal_code", "postal_code.invalid"),
+            ),
+            (
+                HouseholdInput {
+                    to_date: "31.12.2024".into(),
+                    ..input(vec![member(&number(1980, 100), "main_applicant")])
+                },
+                ("to_date", "to_date.before_from"),
+            ),
+            (
+                HouseholdInput {
+                    from_date: "31.02.2025".into(),
+                    ..input(vec![member(&number(1980, 100), "main_applicant")])
+                },
+                ("from_date", "invalid_date"),
+            ),
+            (
+                HouseholdInput {
+                    from_date: " ".into(),
+                    ..input(vec![member(&number(1980, 100), "main_applicant")])
+                },
+                ("from_date", "required"),
+            ),
+        ];
+        for (case, (field, code)) in table {
+            let got = codes(validate_household(&case, SyntheticPolicy::Allow));
+            assert!(
+                got.iter().any(|(f, c)| f == field && *c == code),
+                "expected {field}/{code}, got {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn synthetic_numbers_depend_on_the_policy() {
+        let case = input(vec![member(&number(1980, 100), "main_applicant")]);
+        assert!(validate_household(&case, SyntheticPolicy::Allow).is_ok());
+        let got = codes(validate_household(&case, SyntheticPolicy::Reject));
+        assert_eq!(
+            got,
+            [(
+                "members[0].national_id".to_string(),
+                "national_id.synthetic_not_allowed"
+            )]
+        );
+    }
+
+    #[test]
+    fn too_many_members_are_refused_whole() {
+        let many = (0..=MAX_MEMBERS)
+            .map(|i| member(&number(1990, i as u16 * 3), "child"))
+            .collect();
+        let got = codes(validate_household(&input(many), SyntheticPolicy::Allow));
+        assert!(got.iter().any(|(f, c)| f == "members" && *c == "members.too_many"));
+    }
+
+    proptest! {
+        /// Validation never panics, whatever is typed into any field.
+        #[test]
+        fn validation_never_panics(fields in proptest::collection::vec(".{0,30}", 12)) {
+            let row = |o: usize| MemberInput {
+                national_id: fields[o].clone(),
+                given_name: fields[o + 1].clone(),
+                family_name: fields[o + 2].clone(),
+                birth_date: fields[o + 3].clone(),
+                relation: fields[o + 4].clone(),
+                ..Default::default()
+            };
+            let case = HouseholdInput {
+                address_line: fields[10].clone(),
+                postal_code: fields[11].clone(),
+                from_date: fields[0].clone(),
+                members: vec![row(0), row(5)],
+                ..Default::default()
+            };
+            let _ = validate_household(&case, SyntheticPolicy::Reject);
+        }
+
+        /// Blank rows, wherever they are, never change the outcome.
+        #[test]
+        fn blank_rows_are_ignored(position in 0usize..3) {
+            let mut members = vec![member(&number(1980, 100), "main_applicant"), member(&number(2015, 700), "child")];
+            let base = validate_household(&input(members.clone()), SyntheticPolicy::Allow).unwrap();
+            members.insert(position, MemberInput::default());
+            let with_blank = validate_household(&input(members), SyntheticPolicy::Allow).unwrap();
+            prop_assert_eq!(base, with_blank);
+        }
+    }
+}

@@ -304,6 +304,30 @@ impl Store {
     }
 }
 
+/// Checks a whole archive without touching a database: the header, the table order, every
+/// column and every value's type. `import` applies the same checks line by line; this lets an
+/// operator (and the fuzzer) check a file first.
+pub fn check_archive(input: impl BufRead) -> StoreResult<Counts> {
+    let mut lines = input.lines().enumerate();
+    let (_, header) = lines
+        .next()
+        .ok_or_else(|| StoreError::Invalid("line 1: the file is empty, expected a husly-export header".into()))?;
+    check_header(&header.map_err(|e| line_error(1, &e.to_string()))?)?;
+    let mut counts = Counts::default();
+    let mut table_index = 0;
+    for (index, line) in lines {
+        let number = index + 1;
+        let line = line.map_err(|e| line_error(number, &e.to_string()))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (table_pos, _) = parse_row(number, &line, table_index)?;
+        table_index = table_pos;
+        counts.add(TABLES[table_pos].name);
+    }
+    Ok(counts)
+}
+
 fn line_error(line: usize, message: &str) -> StoreError {
     StoreError::Invalid(format!("line {line}: {message}"))
 }

@@ -578,3 +578,28 @@ async fn migrations_are_idempotent_and_checked() {
         assert!(matches!(db.store.migrate().await, Err(StoreError::Corrupt(_))));
     }
 }
+
+#[tokio::test]
+async fn archives_can_be_checked_without_a_database() {
+    let source = TestDb::sqlite().await.unwrap();
+    populated(&source).await;
+    let mut archive = Vec::new();
+    let exported = source.store.export(&mut archive).await.unwrap();
+    assert_eq!(
+        husly_store::export::check_archive(archive.as_slice()).unwrap(),
+        exported
+    );
+    let text = String::from_utf8(archive).unwrap();
+    // Tables out of dependency order are refused with the line number.
+    let mut lines: Vec<&str> = text.lines().collect();
+    let household = lines
+        .iter()
+        .position(|l| l.contains("\"table\":\"household\""))
+        .unwrap();
+    let person = lines.remove(lines.iter().position(|l| l.contains("\"table\":\"person\"")).unwrap());
+    lines.insert(household, person);
+    let err = husly_store::export::check_archive(lines.join("\n").as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("dependency order"), "{err}");
+}

@@ -1,0 +1,258 @@
+//! The command-line contracts: id check, user and token administration, audit verify,
+//! export/import across backends, configuration, help and errors.
+
+mod common;
+
+use common::{Database, husly, synthetic_id};
+use std::io::Write;
+use std::process::{Output, Stdio};
+
+fn run(db: &Database, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut command = husly();
+    command
+        .args(args)
+        .args(["--database", &db.url, "--data-dir"])
+        .arg(db.dir.path())
+        .env_remove("HUSLY_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("husly");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("output")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn id_check_reports_each_number_and_fails_on_any_invalid() {
+    let db = Database::sqlite();
+    let synthetic = synthetic_id(1985, 5, 17, 100);
+    let ok = run(
+        &db,
+        &["id", "check", "--allow-synthetic", &synthetic, "--lang", "en"],
+        None,
+    );
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    assert_eq!(
+        text(&ok.stdout),
+        format!("{synthetic}\tvalid\tsynthetic national identity number (Test-Norge, month + 80)\n")
+    );
+
+    // From standard input, one a line; synthetic numbers are refused without the flag.
+    let input = format!("{synthetic}\n12345678901\n\n0101 90x\n");
+    let bad = run(&db, &["id", "check"], Some(&input));
+    assert_eq!(bad.status.code(), Some(1));
+    let out = text(&bad.stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(
+        lines[0].contains("\tinvalid\t") && lines[0].contains("syntetisk"),
+        "{out}"
+    );
+    assert!(lines[1].starts_with("12345678901\tinvalid\t"), "{out}");
+    assert!(lines[2].contains("«x»") || lines[2].contains('x'), "{out}");
+}
+
+#[test]
+fn help_and_errors() {
+    let db = Database::sqlite();
+    for command in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["seed", "--help"],
+        vec!["user", "add", "--help"],
+        vec!["id", "check", "--help"],
+    ] {
+        let out = run(&db, &command, None);
+        assert!(out.status.success(), "{command:?}");
+        assert!(text(&out.stdout).contains("Usage"), "{command:?}");
+    }
+    let wrong = run(
+        &db,
+        &[
+            "user",
+            "add",
+            "--municipality",
+            "1234",
+            "--email",
+            "a@b.no",
+            "--role",
+            "boss",
+            "--password-stdin",
+        ],
+        Some("x\n"),
+    );
+    assert!(!wrong.status.success());
+    assert!(
+        text(&wrong.stderr).contains("unknown role \"boss\""),
+        "{}",
+        text(&wrong.stderr)
+    );
+    assert!(text(&wrong.stdout).is_empty());
+    let bad_url = husly().args(["migrate", "--database", "mysql://x"]).output().unwrap();
+    assert!(!bad_url.status.success());
+    assert!(text(&bad_url.stderr).contains("sqlite: or postgres://"));
+}
+
+#[test]
+fn configuration_is_layered_and_secrets_are_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("husly.toml");
+    std::fs::write(
+        &file,
+        "database = \"postgres://husly:topsecret@db.example/husly\"\naddr = \"0.0.0.0:9000\"\n",
+    )
+    .unwrap();
+    let out = husly()
+        .arg("config")
+        .env("HUSLY_CONFIG", &file)
+        .env_remove("HUSLY_DATABASE_URL")
+        .output()
+        .unwrap();
+    let shown = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        shown.contains("husly:***@db.example") && !shown.contains("topsecret"),
+        "{shown}"
+    );
+    assert!(shown.contains("0.0.0.0:9000"));
+    // An environment variable wins over the file.
+    let out = husly()
+        .arg("config")
+        .env("HUSLY_CONFIG", &file)
+        .env("HUSLY_DATABASE_URL", "sqlite:///tmp/x.db")
+        .output()
+        .unwrap();
+    assert!(text(&out.stdout).contains("sqlite:///tmp/x.db"));
+    std::fs::write(&file, "colour = \"blue\"\n").unwrap();
+    let out = husly().arg("config").env("HUSLY_CONFIG", &file).output().unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("colour"), "{}", text(&out.stderr));
+}
+
+#[tokio::test]
+async fn users_tokens_seed_audit_and_a_move_between_backends() {
+    let dbs = Database::all().await;
+    let source = &dbs[0];
+    let seeded = run(
+        source,
+        &["seed", "--households", "30", "--municipalities", "2", "--seed", "5"],
+        None,
+    );
+    assert!(seeded.status.success(), "{}", text(&seeded.stderr));
+    assert!(text(&seeded.stdout).contains("3301 Drammen: 30 households"));
+    let added = run(
+        source,
+        &[
+            "user",
+            "add",
+            "--municipality",
+            "3301",
+            "--email",
+            "Kari@Drammen.example",
+            "--role",
+            "caseworker",
+            "--password-stdin",
+        ],
+        Some("et langt passord her\n"),
+    );
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    let token = run(source, &["token", "create", "--user", "kari@drammen.example"], None);
+    assert!(text(&token.stdout).trim().starts_with("husly_"));
+    let listed = text(&run(source, &["user", "list"], None).stdout);
+    assert!(
+        listed.contains("kari@drammen.example") && listed.contains("3301:caseworker"),
+        "{listed}"
+    );
+    let verified = run(source, &["audit", "verify"], None);
+    assert!(verified.status.success());
+    assert!(text(&verified.stdout).starts_with("audit log intact"));
+
+    // Export, import into every backend, export again: identical archives.
+    let first = source.dir.path().join("first.jsonl");
+    assert!(run(source, &["export", first.to_str().unwrap()], None).status.success());
+    for target in [Database::sqlite()].into_iter().chain(Database::postgres().await) {
+        let imported = run(&target, &["import", first.to_str().unwrap()], None);
+        assert!(imported.status.success(), "{}", text(&imported.stderr));
+        assert!(text(&imported.stdout).contains("audit log verified"));
+        let second = target.dir.path().join("second.jsonl");
+        assert!(
+            run(&target, &["export", second.to_str().unwrap()], None)
+                .status
+                .success()
+        );
+        assert_eq!(
+            std::fs::read(&first).unwrap(),
+            std::fs::read(&second).unwrap(),
+            "round trip into {}",
+            target.url
+        );
+        let again = run(&target, &["import", first.to_str().unwrap()], None);
+        assert!(!again.status.success() && text(&again.stderr).contains("empty database"));
+    }
+
+    // Disabling and resetting.
+    assert!(
+        run(source, &["user", "disable", "--email", "kari@drammen.example"], None)
+            .status
+            .success()
+    );
+    assert!(text(&run(source, &["user", "list"], None).stdout).contains("disabled"));
+    let reset = run(
+        source,
+        &[
+            "user",
+            "reset-password",
+            "--email",
+            "kari@drammen.example",
+            "--password-stdin",
+        ],
+        Some("kort\n"),
+    );
+    assert!(!reset.status.success() && text(&reset.stderr).contains("at least 12"));
+}
+
+#[tokio::test]
+async fn audit_verify_names_the_first_tampered_entry() {
+    let db = Database::sqlite();
+    assert!(run(&db, &["seed", "--households", "3"], None).status.success());
+    for i in 0..3 {
+        let email = format!("user{i}@demo.example");
+        run(
+            &db,
+            &[
+                "user",
+                "add",
+                "--municipality",
+                "9999",
+                "--email",
+                &email,
+                "--role",
+                "admin",
+                "--password-stdin",
+            ],
+            Some("et langt passord her\n"),
+        );
+    }
+    let store = husly_store::Store::connect(&db.url, &Default::default()).await.unwrap();
+    sqlx::query("UPDATE audit_entry SET purpose = 'nothing to see' WHERE seq = 2 AND chain <> 'installation'")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    store.close().await;
+    let out = run(&db, &["audit", "verify"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("entry 2") && err.contains("changed"), "{err}");
+}
