@@ -44,6 +44,9 @@ pub enum Command {
     Migrate,
     /// Add deterministic synthetic households (invented people only).
     Seed(SeedArgs),
+    /// Manage municipalities (tenants).
+    #[command(subcommand)]
+    Municipality(MunicipalityCommand),
     /// Manage staff users.
     #[command(subcommand)]
     User(UserCommand),
@@ -88,6 +91,21 @@ pub struct SeedArgs {
     /// Seed for the generator; the same seed gives the same people and addresses.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MunicipalityCommand {
+    /// Add a municipality by its kommunenummer and name from SSB's classification.
+    Add {
+        /// Four digits, e.g. 3301.
+        #[arg(long)]
+        number: String,
+        /// The name, e.g. Drammen.
+        #[arg(long)]
+        name: String,
+    },
+    /// List municipalities.
+    List,
 }
 
 #[derive(Debug, Subcommand)]

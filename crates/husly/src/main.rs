@@ -37,6 +37,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(_) => commands::serve::run(&config).await,
         Command::Migrate => commands::data::migrate(&config).await,
         Command::Seed(args) => commands::data::seed(&config, &args).await,
+        Command::Municipality(cmd) => commands::users::municipality(&config, cmd).await,
         Command::User(cmd) => commands::users::run(&config, cmd).await,
         Command::Token(cmd) => commands::users::token(&config, cmd).await,
         Command::Audit(cli::AuditCommand::Verify) => commands::data::verify(&config).await,

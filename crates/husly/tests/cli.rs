@@ -256,3 +256,26 @@ async fn audit_verify_names_the_first_tampered_entry() {
     let err = text(&out.stderr);
     assert!(err.contains("entry 2") && err.contains("changed"), "{err}");
 }
+
+#[test]
+fn municipalities_are_added_once() {
+    let db = Database::sqlite();
+    let added = run(
+        &db,
+        &["municipality", "add", "--number", "3301", "--name", "Drammen"],
+        None,
+    );
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    let again = run(
+        &db,
+        &["municipality", "add", "--number", "3301", "--name", "Drammen"],
+        None,
+    );
+    assert!(!again.status.success() && text(&again.stderr).contains("already exists"));
+    let bad = run(&db, &["municipality", "add", "--number", "33", "--name", "X"], None);
+    assert!(!bad.status.success() && text(&bad.stderr).contains("four digits"));
+    assert_eq!(
+        text(&run(&db, &["municipality", "list"], None).stdout),
+        "3301\tDrammen\n"
+    );
+}

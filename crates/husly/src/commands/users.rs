@@ -1,7 +1,7 @@
 //! user add|list|disable|reset-password and token create.
 
 use super::open_store;
-use crate::cli::{TokenCommand, UserCommand};
+use crate::cli::{MunicipalityCommand, TokenCommand, UserCommand};
 use crate::config::Config;
 use anyhow::{Context, bail};
 use husly_domain::authz::Role;
@@ -114,6 +114,31 @@ pub async fn token(config: &Config, command: TokenCommand) -> anyhow::Result<Exi
                 .await?;
             println!("{secret}");
             eprintln!("Store this token now; it cannot be shown again.");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn municipality(config: &Config, command: MunicipalityCommand) -> anyhow::Result<ExitCode> {
+    let store = open_store(config).await?;
+    match command {
+        MunicipalityCommand::Add { number, name } => {
+            let name = name.trim();
+            if name.is_empty() {
+                bail!("--name must not be empty");
+            }
+            if let Some(existing) = store.municipality_by_number(&number).await? {
+                bail!("kommunenummer {number} already exists as {}", existing.name);
+            }
+            let m = store
+                .ensure_municipality(&number, name, false, &Actor::cli("municipality administration"))
+                .await?;
+            println!("added {} {}", m.number, m.name);
+        }
+        MunicipalityCommand::List => {
+            for m in store.municipalities().await? {
+                println!("{}\t{}{}", m.number, m.name, if m.is_demo { "\t(demo)" } else { "" });
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
