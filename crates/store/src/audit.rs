@@ -139,15 +139,25 @@ fn chain_of(municipality: Option<MunicipalityId>) -> String {
 /// Appends one entry to the chain of the event's municipality, inside the caller's transaction.
 pub async fn append(tx: &mut Tx, actor: &Actor, event: Event<'_>) -> StoreResult<()> {
     let chain = chain_of(event.municipality);
-    ensure_chain(tx, &chain).await?;
     let head_sql = format!(
         "SELECT seq, hash FROM audit_chain_head WHERE chain = $1{}",
         for_update(tx.backend())
     );
-    let head = sqlx::query(sqlx::AssertSqlSafe(head_sql))
+    let existing = sqlx::query(sqlx::AssertSqlSafe(head_sql.clone()))
         .bind(&chain)
-        .fetch_one(tx.conn())
+        .fetch_optional(tx.conn())
         .await?;
+    let head = match existing {
+        Some(head) => head,
+        None => {
+            // The chain's first entry: create its head, then lock it like any other.
+            ensure_chain(tx, &chain).await?;
+            sqlx::query(sqlx::AssertSqlSafe(head_sql))
+                .bind(&chain)
+                .fetch_one(tx.conn())
+                .await?
+        }
+    };
     let mut entry = AuditEntry {
         chain,
         seq: head.try_get::<i64, _>("seq")? + 1,
@@ -261,16 +271,28 @@ impl Store {
 
     /// HMAC-SHA-256 of a sensitive value under the installation key, as hex.
     pub async fn keyed_hash(&self, value: &str) -> StoreResult<String> {
+        let key = self.installation_key().await?;
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&key)
+            .map_err(|e| StoreError::Corrupt(format!("installation key: {e}")))?;
+        mac.update(value.as_bytes());
+        Ok(hex::encode(mac.finalize().into_bytes()))
+    }
+
+    /// The installation key, cached after the first read (an import replaces it and clears the cache).
+    async fn installation_key(&self) -> StoreResult<Vec<u8>> {
+        if let Some(key) = self.hmac_key.read().ok().and_then(|k| k.clone()) {
+            return Ok(key);
+        }
         let row = sqlx::query("SELECT value FROM installation WHERE key = $1")
             .bind(HMAC_KEY)
             .fetch_one(self.pool())
             .await?;
         let key = hex::decode(row.try_get::<String, _>("value")?)
             .map_err(|e| StoreError::Corrupt(format!("installation key: {e}")))?;
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&key)
-            .map_err(|e| StoreError::Corrupt(format!("installation key: {e}")))?;
-        mac.update(value.as_bytes());
-        Ok(hex::encode(mac.finalize().into_bytes()))
+        if let Ok(mut cache) = self.hmac_key.write() {
+            *cache = Some(key.clone());
+        }
+        Ok(key)
     }
 
     /// Appends one entry in its own transaction (for reads, which change nothing else).

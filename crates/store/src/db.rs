@@ -47,6 +47,8 @@ pub struct Store {
     /// SQLite has a single writer. Serialising writers in-process (and starting them with
     /// `BEGIN IMMEDIATE`) avoids busy errors from lock upgrades under load.
     write_lock: Arc<Mutex<()>>,
+    /// The installation's HMAC key, read once (see `audit::keyed_hash`).
+    pub(crate) hmac_key: Arc<std::sync::RwLock<Option<Vec<u8>>>>,
 }
 
 /// A write transaction. Dropping it without [`Tx::commit`] rolls back.
@@ -103,6 +105,7 @@ impl Store {
             pool,
             backend,
             write_lock: Arc::new(Mutex::new(())),
+            hmac_key: Arc::default(),
         })
     }
 

@@ -291,6 +291,9 @@ impl Store {
         }
         insert_batch(&mut tx, &TABLES[table_index], &batch).await?;
         tx.commit().await?;
+        if let Ok(mut cache) = self.hmac_key.write() {
+            *cache = None;
+        }
         Ok(counts)
     }
 

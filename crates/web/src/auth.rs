@@ -120,12 +120,16 @@ fn request_id(parts: &Parts) -> String {
 }
 
 async fn caller_for(state: &AppState, user_id: husly_domain::UserId, parts: &Parts) -> AppResult<Option<Caller>> {
-    let Some(principal) = state.store.principal(user_id).await? else {
-        return Ok(None);
+    let user = match state.store.user(user_id).await {
+        Ok(user) if !user.disabled => user,
+        Ok(_) | Err(husly_store::StoreError::NotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
     };
-    let user = state.store.user(user_id).await?;
     Ok(Some(Caller {
-        principal,
+        principal: Principal {
+            user_id,
+            roles: user.roles.clone(),
+        },
         user,
         request_id: request_id(parts),
         tr: Tr::new(i18n::negotiate(&parts.headers)),

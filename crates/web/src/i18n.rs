@@ -138,6 +138,11 @@ mod tests {
         let mut missing = Vec::new();
         for source in sources {
             for (start, _) in source.match_indices("t(\"") {
+                // Only calls of a function named exactly `t` (not `get(`, `set(`, …).
+                let before = source[..start].chars().next_back();
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
                 let rest = &source[start + 3..];
                 let Some(end) = rest.find('"') else { continue };
                 let key = &rest[..end];
