@@ -186,6 +186,8 @@ pub fn operational_routes() -> Router<AppState> {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_page))
         .route("/static/husly.css", get(stylesheet))
+        .route("/favicon.ico", get(favicon))
+        .route("/static/favicon.svg", get(favicon))
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {
@@ -213,5 +215,16 @@ async fn stylesheet() -> Response {
         HeaderValue::from_static("text/css; charset=utf-8"),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    response
+}
+
+/// A small house in the accent colour; also answers browsers' automatic `/favicon.ico` request.
+async fn favicon() -> Response {
+    const SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 32 32\">\
+        <path fill=\"#0163BA\" d=\"M16 3 2 15h4v14h8v-9h4v9h8V15h4z\"/></svg>";
+    let mut response = Response::new(Body::from(SVG));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
     response
 }

@@ -71,7 +71,7 @@ async fn prepare_demo(store: &Store) -> anyhow::Result<Vec<(String, String, &'st
                 user.id
             }
             Err(husly_store::StoreError::NotFound) => {
-                let display = format!("Demo {}", role.code().replace('_', " "));
+                let display = format!("Demo {}", norwegian_role(role));
                 store.create_user(&email, &display, &password, &actor).await?
             }
             Err(e) => return Err(e.into()),
@@ -80,6 +80,19 @@ async fn prepare_demo(store: &Store) -> anyhow::Result<Vec<(String, String, &'st
         logins.push((email, password, role.code()));
     }
     Ok(logins)
+}
+
+/// The role's name as the demo users are called in the (bokmål) interface.
+fn norwegian_role(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "administrator",
+        Role::Caseworker => "saksbehandler",
+        Role::Approver => "attestant",
+        Role::FollowUpWorker => "bo-oppfølger",
+        Role::HousingManager => "boligforvalter",
+        Role::Leader => "leder",
+        Role::Partner => "samarbeidspartner",
+    }
 }
 
 async fn shutdown_signal() {
