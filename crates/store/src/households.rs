@@ -92,6 +92,11 @@ pub struct Change<'a> {
 pub(crate) const PERSON_COLUMNS: &str = "p.id, p.municipality_id, p.national_id, p.id_kind, p.given_name, p.family_name, \
      p.birth_date, p.phone, p.email, p.preferred_language";
 
+fn relation_of(row: &sqlx::any::AnyRow) -> StoreResult<Relation> {
+    let code: String = row.try_get("relation")?;
+    Relation::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("unknown relation {code:?}")))
+}
+
 pub(crate) fn person_from_row(row: &sqlx::any::AnyRow) -> StoreResult<Person> {
     let national_id: String = row.try_get("national_id")?;
     let language: String = row.try_get("preferred_language")?;
@@ -379,11 +384,9 @@ impl Store {
             .await?;
         let mut members = Vec::with_capacity(member_rows.len());
         for row in &member_rows {
-            let relation: String = row.try_get("relation")?;
             members.push(Member {
                 person: person_from_row(row)?,
-                relation: Relation::from_code(&relation)
-                    .ok_or_else(|| StoreError::Corrupt(format!("unknown relation {relation:?}")))?,
+                relation: relation_of(row)?,
             });
         }
         Ok(Household {
@@ -456,12 +459,10 @@ impl Store {
         .await?;
         let mut households = Vec::with_capacity(rows.len());
         for row in rows {
-            let relation: String = row.try_get("relation")?;
             households.push((
                 parse_id(&row.try_get::<String, _>("id")?)?,
                 row.try_get("address_line")?,
-                Relation::from_code(&relation)
-                    .ok_or_else(|| StoreError::Corrupt(format!("unknown relation {relation:?}")))?,
+                relation_of(&row)?,
             ));
         }
         Ok((person, households))

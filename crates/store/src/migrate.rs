@@ -1,5 +1,6 @@
-//! Schema migrations: one tree per backend, embedded in the binary, applied in order, each in
-//! its own transaction, recorded with a checksum so that an edited migration is caught.
+//! Schema migrations: one file per version serving both backends (with the few differences as
+//! marked substitutions), embedded in the binary, applied in order, each in its own
+//! transaction, recorded with a checksum so that an edited migration is caught.
 
 use crate::db::{Backend, Store};
 use crate::error::{StoreError, StoreResult};
@@ -9,16 +10,23 @@ use sqlx::Row;
 struct Migration {
     version: i64,
     name: &'static str,
-    sqlite: &'static str,
-    postgres: &'static str,
+    sql: &'static str,
 }
 
 const MIGRATIONS: &[Migration] = &[Migration {
     version: 1,
     name: "platform",
-    sqlite: include_str!("../migrations/sqlite/0001_platform.sql"),
-    postgres: include_str!("../migrations/postgres/0001_platform.sql"),
+    sql: include_str!("../migrations/0001_platform.sql"),
 }];
+
+/// The migration text for a backend: the one place where the dialects' DDL differs.
+fn render(sql: &str, backend: Backend) -> String {
+    let collation = match backend {
+        Backend::Postgres => "COLLATE \"C\"",
+        Backend::Sqlite => "",
+    };
+    sql.replace("/* prefix-collation */", collation)
+}
 
 /// The newest schema version this binary knows.
 pub const LATEST: i64 = 1;
@@ -37,10 +45,7 @@ impl Store {
         .await?;
         let mut applied = Vec::new();
         for migration in MIGRATIONS {
-            let sql = match self.backend() {
-                Backend::Sqlite => migration.sqlite,
-                Backend::Postgres => migration.postgres,
-            };
+            let sql = render(migration.sql, self.backend());
             let checksum = hex::encode(Sha256::digest(sql.as_bytes()));
             let mut tx = self.write().await?;
             let existing = sqlx::query("SELECT checksum FROM schema_migration WHERE version = $1")
@@ -57,7 +62,9 @@ impl Store {
                 }
                 continue;
             }
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(tx.conn()).await?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.as_str()))
+                .execute(tx.conn())
+                .await?;
             sqlx::query("INSERT INTO schema_migration (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
                 .bind(migration.version)
                 .bind(migration.name)

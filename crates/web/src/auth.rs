@@ -39,6 +39,29 @@ impl Caller {
         }
     }
 
+    /// Records that this caller read personal data (purpose: case handling). Reads change nothing
+    /// else, so the entry gets its own short transaction, committed before the response is sent.
+    pub async fn audit_read(
+        &self,
+        store: &husly_store::Store,
+        municipality: MunicipalityId,
+        action: &str,
+        resource: (&str, String),
+        details: serde_json::Value,
+    ) -> AppResult<()> {
+        let event = husly_store::audit::Event {
+            municipality: Some(municipality),
+            action,
+            resource_kind: resource.0,
+            resource_id: resource.1,
+            details,
+        };
+        store
+            .audit(&self.actor(Some(municipality), "case_handling"), event)
+            .await?;
+        Ok(())
+    }
+
     /// The audit actor for work in a municipality.
     pub fn actor(&self, municipality: Option<MunicipalityId>, purpose: &str) -> Actor {
         let role = municipality

@@ -17,7 +17,7 @@ use axum::{Json, Router};
 use husly_domain::authz::Action;
 use husly_domain::household::{HouseholdInput, validate_household};
 use husly_domain::{HouseholdId, MunicipalityId, PersonId};
-use husly_store::audit::{AuditFilter, Event};
+use husly_store::audit::AuditFilter;
 use husly_store::households::Change;
 use husly_store::search::SearchQuery;
 use serde::Deserialize;
@@ -115,30 +115,6 @@ async fn search_people(
     Ok(Json(json!({ "results": hits })))
 }
 
-async fn read_audited(
-    state: &AppState,
-    user: &ApiUser,
-    municipality: MunicipalityId,
-    action: &'static str,
-    kind: &'static str,
-    id: String,
-) -> AppResult<()> {
-    state
-        .store
-        .audit(
-            &user.actor(Some(municipality), "case_handling"),
-            Event {
-                municipality: Some(municipality),
-                action,
-                resource_kind: kind,
-                resource_id: id,
-                details: json!({ "via": "api" }),
-            },
-        )
-        .await?;
-    Ok(())
-}
-
 async fn person(
     State(state): State<AppState>,
     user: ApiUser,
@@ -148,7 +124,14 @@ async fn person(
     let municipality = state.store.person_municipality(id).await?.ok_or(AppError::NotFound)?;
     user.require(Action::ViewPerson, municipality)?;
     let (person, households) = state.store.person(municipality, id).await?;
-    read_audited(&state, &user, municipality, "person.view", "person", id.to_string()).await?;
+    user.audit_read(
+        &state.store,
+        municipality,
+        "person.view",
+        ("person", id.to_string()),
+        json!({ "via": "api" }),
+    )
+    .await?;
     let households: Vec<_> = households
         .into_iter()
         .map(|(id, address_line, relation)| json!({ "id": id, "address_line": address_line, "relation": relation }))
@@ -179,13 +162,12 @@ async fn household(
 ) -> AppResult<Json<serde_json::Value>> {
     let (municipality, id) = household_in(&state, &user, &id, Action::ViewHousehold).await?;
     let household = state.store.household(municipality, id).await?;
-    read_audited(
-        &state,
-        &user,
+    user.audit_read(
+        &state.store,
         municipality,
         "household.view",
-        "household",
-        id.to_string(),
+        ("household", id.to_string()),
+        json!({ "via": "api" }),
     )
     .await?;
     Ok(Json(json!(household)))
@@ -198,13 +180,12 @@ async fn timeline(
 ) -> AppResult<Json<serde_json::Value>> {
     let (municipality, id) = household_in(&state, &user, &id, Action::ViewHousehold).await?;
     let events = state.store.timeline(municipality, id).await?;
-    read_audited(
-        &state,
-        &user,
+    user.audit_read(
+        &state.store,
         municipality,
         "household.timeline",
-        "household",
-        id.to_string(),
+        ("household", id.to_string()),
+        json!({ "via": "api" }),
     )
     .await?;
     Ok(Json(json!({ "events": events })))

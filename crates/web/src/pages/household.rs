@@ -14,7 +14,6 @@ use husly_domain::HouseholdId;
 use husly_domain::authz::Action;
 use husly_domain::household::{HouseholdInput, MemberInput, Relation, validate_household};
 use husly_domain::validation::format_date;
-use husly_store::audit::Event;
 use husly_store::households::{Change, Household, TimelineEvent};
 
 /// Member rows a new form starts with; "add a row" adds more.
@@ -298,19 +297,14 @@ pub async fn view(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
     let municipality = authorised_municipality(&state, &user, id, Action::ViewHousehold).await?;
     let household = state.store.household(municipality, id).await?;
     let timeline = state.store.timeline(municipality, id).await?;
-    state
-        .store
-        .audit(
-            &user.actor(Some(municipality), "case_handling"),
-            Event {
-                municipality: Some(municipality),
-                action: "household.view",
-                resource_kind: "household",
-                resource_id: id.to_string(),
-                details: serde_json::json!({}),
-            },
-        )
-        .await?;
+    user.audit_read(
+        &state.store,
+        municipality,
+        "household.view",
+        ("household", id.to_string()),
+        serde_json::json!({}),
+    )
+    .await?;
     let can_edit = user.require(Action::EditHousehold, municipality).is_ok();
     render(&HouseholdPage {
         l: Layout::for_user(&user, Section::None, state.config.demo_mode),
@@ -352,19 +346,14 @@ pub async fn edit_form(
     let id: HouseholdId = path_id(&id)?;
     let municipality = authorised_municipality(&state, &user, id, Action::EditHousehold).await?;
     let household = state.store.household(municipality, id).await?;
-    state
-        .store
-        .audit(
-            &user.actor(Some(municipality), "case_handling"),
-            Event {
-                municipality: Some(municipality),
-                action: "household.view",
-                resource_kind: "household",
-                resource_id: id.to_string(),
-                details: serde_json::json!({ "for": "edit" }),
-            },
-        )
-        .await?;
+    user.audit_read(
+        &state.store,
+        municipality,
+        "household.view",
+        ("household", id.to_string()),
+        serde_json::json!({ "for": "edit" }),
+    )
+    .await?;
     render(&HouseholdForm {
         l: Layout::for_user(&user, Section::None, state.config.demo_mode),
         action: format!("/households/{id}/edit"),

@@ -11,7 +11,6 @@ use axum::response::Response;
 use husly_domain::authz::Action;
 use husly_domain::household::Relation;
 use husly_domain::{HouseholdId, PersonId};
-use husly_store::audit::Event;
 use husly_store::households::Person;
 
 #[derive(Template)]
@@ -48,19 +47,14 @@ pub async fn view(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
     let municipality = state.store.person_municipality(id).await?.ok_or(AppError::NotFound)?;
     user.require(Action::ViewPerson, municipality)?;
     let (person, households) = state.store.person(municipality, id).await?;
-    state
-        .store
-        .audit(
-            &user.actor(Some(municipality), "case_handling"),
-            Event {
-                municipality: Some(municipality),
-                action: "person.view",
-                resource_kind: "person",
-                resource_id: id.to_string(),
-                details: serde_json::json!({}),
-            },
-        )
-        .await?;
+    user.audit_read(
+        &state.store,
+        municipality,
+        "person.view",
+        ("person", id.to_string()),
+        serde_json::json!({}),
+    )
+    .await?;
     render(&PersonPage {
         l: Layout::for_user(&user, Section::None, state.config.demo_mode),
         person,

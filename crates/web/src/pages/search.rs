@@ -9,7 +9,6 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use husly_domain::authz::Action;
-use husly_store::audit::Event;
 use husly_store::search::{SearchHit, SearchQuery};
 
 /// Results shown on one page; a caseworker narrows the search rather than paging through names.
@@ -86,18 +85,13 @@ pub async fn audit_search(
     hits: usize,
 ) -> AppResult<()> {
     let query_hash = state.store.keyed_hash(&q.to_lowercase()).await?;
-    state
-        .store
-        .audit(
-            &user.actor(Some(municipality), "case_handling"),
-            Event {
-                municipality: Some(municipality),
-                action: "person.search",
-                resource_kind: "person",
-                resource_id: String::new(),
-                details: serde_json::json!({ "query_hmac": query_hash, "hits": hits }),
-            },
-        )
-        .await?;
+    user.audit_read(
+        &state.store,
+        municipality,
+        "person.search",
+        ("person", String::new()),
+        serde_json::json!({ "query_hmac": query_hash, "hits": hits }),
+    )
+    .await?;
     Ok(())
 }

@@ -1,6 +1,8 @@
 -- Platform foundation: municipalities, users, roles, sessions, tokens, people, households,
 -- the case timeline and the hash-chained audit log.
--- Conventions (shared with the PostgreSQL tree): ids are UUIDv7 as text, timestamps are
+-- One file serves both backends; the block-comment marker "prefix-collation" becomes COLLATE "C" on PostgreSQL
+-- (so a range scan on a name token means "starts with") and nothing on SQLite.
+-- Conventions: ids are UUIDv7 as text, timestamps are
 -- microseconds since the Unix epoch (UTC) as BIGINT, dates are ISO text (yyyy-mm-dd), money is
 -- whole øre as BIGINT, flags are BIGINT 0/1 (sqlx's Any driver has no SQLite boolean).
 -- Every municipality-owned table carries municipality_id and every index that serves a
@@ -78,7 +80,7 @@ CREATE TABLE person (
 -- Lowercased name words for prefix search; a range scan on this index serves "starts with".
 CREATE TABLE person_name_token (
     municipality_id TEXT NOT NULL,
-    token TEXT COLLATE "C" NOT NULL,
+    token TEXT /* prefix-collation */ NOT NULL,
     person_id TEXT NOT NULL REFERENCES person (id),
     PRIMARY KEY (municipality_id, token, person_id)
 );
