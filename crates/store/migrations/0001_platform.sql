@@ -84,7 +84,8 @@ CREATE TABLE person_name_token (
     person_id TEXT NOT NULL REFERENCES person (id),
     PRIMARY KEY (municipality_id, token, person_id)
 );
-CREATE INDEX person_name_token_person ON person_name_token (person_id);
+-- Serves "does this person also have a word starting with …" (the second and later query words).
+CREATE INDEX person_name_token_person ON person_name_token (person_id, token);
 
 CREATE TABLE household (
     id TEXT PRIMARY KEY,

@@ -8,7 +8,7 @@
 use crate::Store;
 use crate::audit::{self, Actor, Event};
 use crate::error::{StoreError, StoreResult};
-use crate::municipalities::parse_id;
+use crate::municipalities::{Municipality, parse_id};
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use husly_domain::authz::{Principal, Role};
 use husly_domain::{MunicipalityId, UserId};
@@ -28,6 +28,8 @@ pub struct User {
     pub display_name: String,
     pub disabled: bool,
     pub roles: BTreeMap<MunicipalityId, Vec<Role>>,
+    /// The municipalities where the user holds a role, by kommunenummer.
+    pub municipalities: Vec<Municipality>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -284,31 +286,43 @@ impl Store {
             .fetch_optional(self.pool())
             .await?
             .ok_or(StoreError::NotFound)?;
-        let roles = self.roles_of(id).await?;
+        self.user_from_row(id, &row).await
+    }
+
+    /// Completes a user from a row with `email`, `display_name` and `disabled`, adding the roles.
+    pub(crate) async fn user_from_row(&self, id: UserId, row: &sqlx::any::AnyRow) -> StoreResult<User> {
+        let (roles, municipalities) = self.roles_of(id).await?;
         Ok(User {
             id,
             email: row.try_get("email")?,
             display_name: row.try_get("display_name")?,
-            disabled: crate::flag_of(&row, "disabled")?,
+            disabled: crate::flag_of(row, "disabled")?,
             roles,
+            municipalities,
         })
     }
 
-    async fn roles_of(&self, id: UserId) -> StoreResult<BTreeMap<MunicipalityId, Vec<Role>>> {
+    /// The user's roles by municipality, and those municipalities, in one query.
+    async fn roles_of(&self, id: UserId) -> StoreResult<(BTreeMap<MunicipalityId, Vec<Role>>, Vec<Municipality>)> {
         let rows = sqlx::query(
-            "SELECT municipality_id, role FROM role_assignment WHERE user_id = $1 ORDER BY municipality_id, role",
+            "SELECT r.role, m.id, m.number, m.name, m.is_demo FROM role_assignment r \
+             JOIN municipality m ON m.id = r.municipality_id WHERE r.user_id = $1 ORDER BY m.number, r.role",
         )
         .bind(id.to_string())
         .fetch_all(self.pool())
         .await?;
         let mut roles: BTreeMap<MunicipalityId, Vec<Role>> = BTreeMap::new();
+        let mut municipalities: Vec<Municipality> = Vec::new();
         for row in rows {
-            let municipality: MunicipalityId = parse_id(&row.try_get::<String, _>("municipality_id")?)?;
+            let municipality = crate::municipalities::from_row(&row)?;
             let code: String = row.try_get("role")?;
             let role = Role::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("unknown role {code:?}")))?;
-            roles.entry(municipality).or_default().push(role);
+            roles.entry(municipality.id).or_default().push(role);
+            if municipalities.last().is_none_or(|m| m.id != municipality.id) {
+                municipalities.push(municipality);
+            }
         }
-        Ok(roles)
+        Ok((roles, municipalities))
     }
 
     /// The principal for an active user; `None` when the user is disabled or gone.
@@ -421,16 +435,20 @@ impl Store {
         Ok(tokens)
     }
 
-    /// The user behind a bearer token, when the token is known, not revoked and not expired.
-    pub async fn user_for_token(&self, secret: &str) -> StoreResult<Option<UserId>> {
+    /// The active user behind a bearer token, when the token is known, not revoked and not expired.
+    pub async fn user_for_token(&self, secret: &str) -> StoreResult<Option<User>> {
         let row = sqlx::query(
-            "SELECT user_id FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)",
+            "SELECT u.id, u.email, u.display_name, u.disabled FROM api_token t JOIN app_user u ON u.id = t.user_id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) \
+             AND u.disabled = 0",
         )
         .bind(secret_hash(secret))
         .bind(crate::now_micros())
         .fetch_optional(self.pool())
         .await?;
-        row.map(|r| parse_id(&r.try_get::<String, _>("user_id")?)).transpose()
+        let Some(row) = row else { return Ok(None) };
+        let id = parse_id(&row.try_get::<String, _>("id")?)?;
+        Ok(Some(self.user_from_row(id, &row).await?))
     }
 }
 

@@ -295,13 +295,6 @@ impl Store {
         Ok(key)
     }
 
-    /// Appends one entry in its own transaction (for reads, which change nothing else).
-    pub async fn audit(&self, actor: &Actor, event: Event<'_>) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        append(&mut tx, actor, event).await?;
-        tx.commit().await
-    }
-
     /// Walks every chain and checks sequence numbers, links, hashes and the chain heads.
     pub async fn verify_audit(&self) -> StoreResult<VerifyReport> {
         let heads = sqlx::query("SELECT chain, seq, hash FROM audit_chain_head ORDER BY chain")

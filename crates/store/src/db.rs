@@ -49,6 +49,8 @@ pub struct Store {
     write_lock: Arc<Mutex<()>>,
     /// The installation's HMAC key, read once (see `audit::keyed_hash`).
     pub(crate) hmac_key: Arc<std::sync::RwLock<Option<Vec<u8>>>>,
+    /// The group-commit appender for read-audit entries, started on first use.
+    pub(crate) appender: Arc<std::sync::OnceLock<crate::group_commit::Appender>>,
 }
 
 /// A write transaction. Dropping it without [`Tx::commit`] rolls back.
@@ -106,6 +108,7 @@ impl Store {
             backend,
             write_lock: Arc::new(Mutex::new(())),
             hmac_key: Arc::default(),
+            appender: Arc::default(),
         })
     }
 

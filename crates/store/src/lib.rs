@@ -13,6 +13,7 @@ pub mod audit;
 pub mod db;
 pub mod error;
 pub mod export;
+mod group_commit;
 pub mod households;
 pub mod migrate;
 pub mod municipalities;

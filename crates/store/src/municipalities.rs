@@ -15,7 +15,7 @@ pub struct Municipality {
     pub is_demo: bool,
 }
 
-fn from_row(row: &sqlx::any::AnyRow) -> StoreResult<Municipality> {
+pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> StoreResult<Municipality> {
     Ok(Municipality {
         id: parse_id(&row.try_get::<String, _>("id")?)?,
         number: row.try_get("number")?,

@@ -9,9 +9,10 @@ use crate::Store;
 use crate::error::StoreResult;
 use crate::households::{PERSON_COLUMNS, Person, person_from_row};
 use crate::municipalities::parse_id;
-use husly_domain::{HouseholdId, MunicipalityId};
+use husly_domain::{HouseholdId, MunicipalityId, PersonId};
 use serde::Serialize;
 use sqlx::Row;
+use std::collections::HashMap;
 
 /// Words beyond this are ignored; four words find anyone.
 const MAX_WORDS: usize = 4;
@@ -81,12 +82,14 @@ impl Store {
             SearchQuery::Name(words) => self.search_by_name(municipality, words, limit).await?,
         };
         let people = rows.iter().map(person_from_row).collect::<StoreResult<Vec<_>>>()?;
-        let mut hits = Vec::with_capacity(people.len());
-        for person in people {
-            let households = self.households_of(municipality, &person).await?;
-            hits.push(SearchHit { person, households });
-        }
-        Ok(hits)
+        let mut households = self.households_of(municipality, &people).await?;
+        Ok(people
+            .into_iter()
+            .map(|person| {
+                let households = households.remove(&person.id).unwrap_or_default();
+                SearchHit { person, households }
+            })
+            .collect())
     }
 
     async fn search_by_name(
@@ -120,23 +123,34 @@ impl Store {
         Ok(query.bind(limit).fetch_all(self.pool()).await?)
     }
 
-    async fn households_of(&self, municipality: MunicipalityId, person: &Person) -> StoreResult<Vec<HouseholdRef>> {
-        let rows = sqlx::query(
-            "SELECT h.id, h.address_line FROM household_member m JOIN household h ON h.id = m.household_id \
-             WHERE m.municipality_id = $1 AND m.person_id = $2 ORDER BY h.from_date DESC",
-        )
-        .bind(municipality.to_string())
-        .bind(person.id.to_string())
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(HouseholdRef {
-                    id: parse_id(&row.try_get::<String, _>("id")?)?,
-                    address_line: row.try_get("address_line")?,
-                })
-            })
-            .collect()
+    /// The households of all hits in one query.
+    async fn households_of(
+        &self,
+        municipality: MunicipalityId,
+        people: &[Person],
+    ) -> StoreResult<HashMap<PersonId, Vec<HouseholdRef>>> {
+        let mut by_person: HashMap<PersonId, Vec<HouseholdRef>> = HashMap::new();
+        if people.is_empty() {
+            return Ok(by_person);
+        }
+        let placeholders: Vec<String> = (0..people.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT m.person_id, h.id, h.address_line FROM household_member m JOIN household h ON h.id = m.household_id \
+             WHERE m.municipality_id = $1 AND m.person_id IN ({}) ORDER BY h.from_date DESC, h.id",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(municipality.to_string());
+        for person in people {
+            query = query.bind(person.id.to_string());
+        }
+        for row in query.fetch_all(self.pool()).await? {
+            let person: PersonId = parse_id(&row.try_get::<String, _>("person_id")?)?;
+            by_person.entry(person).or_default().push(HouseholdRef {
+                id: parse_id(&row.try_get::<String, _>("id")?)?,
+                address_line: row.try_get("address_line")?,
+            });
+        }
+        Ok(by_person)
     }
 }
 

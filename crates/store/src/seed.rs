@@ -1,8 +1,8 @@
 //! Deterministic synthetic data at scale, for the demo, tests and benchmarks.
 //!
 //! Everyone generated here is invented: identity numbers are synthetic Test-Norge numbers
-//! (month + 80, valid check digits, never issued to a real person), family names are nature
-//! words in the style of Skatteetaten's synthetic population, and addresses are made up.
+//! (month + 80, valid check digits, never issued to a real person), family names are invented
+//! compounds of nature words and farm-name endings, and addresses are made up.
 //! The same seed gives the same people, households and addresses (ids and timestamps differ).
 //! The generator is a SplitMix64 written here rather than a crate's RNG, whose output may change
 //! between versions: a seed must give the same data for as long as Husly exists.
@@ -87,28 +87,97 @@ const GIVEN_NAMES: &[&str] = &[
     "Filip",
     "Selma",
     "Aleksander",
+    "Astrid",
+    "Bjørn",
+    "Camilla",
+    "Dag",
+    "Eirik",
+    "Frida",
+    "Gunnar",
+    "Hilde",
+    "Ivar",
+    "Janne",
+    "Knut",
+    "Linnea",
+    "Mohammed",
+    "Nils",
+    "Olga",
+    "Pål",
+    "Randi",
+    "Sigrid",
+    "Trond",
+    "Ulrik",
+    "Vilde",
+    "Wenche",
+    "Yasmin",
+    "Zainab",
+    "Åse",
+    "Øystein",
+    "Hamza",
+    "Mustafa",
+    "Layla",
+    "Omar",
+    "Huda",
+    "Abdi",
+    "Hodan",
+    "Tesfay",
+    "Senait",
+    "Ewa",
+    "Tomasz",
+    "Marta",
+    "Jonas",
+    "Elias",
+    "Henrik",
+    "Tobias",
+    "Olivia",
+    "Emma",
+    "Ingeborg",
+    "Sana",
+    "Anders",
+    "Hege",
+    "Rune",
 ];
-const FAMILY_NAMES: &[&str] = &[
-    "Blomst",
+/// Family names are compounds of two invented parts in the style of Norwegian farm names, so
+/// that a municipality's people spread over several hundred names, as real ones do.
+const FAMILY_FIRST: &[&str] = &[
+    "Blomster",
     "Fjellrev",
     "Solsikke",
     "Havørn",
-    "Bjørkeskog",
-    "Lyngmo",
+    "Bjørke",
+    "Lyng",
     "Sølvmåke",
     "Tyttebær",
     "Nordlys",
-    "Elvebredd",
-    "Furutopp",
-    "Multemyr",
+    "Elve",
+    "Furu",
+    "Multe",
     "Snøugle",
-    "Lauvhøst",
-    "Skjærgård",
-    "Vintereik",
-    "Bekkesus",
-    "Kveldssol",
-    "Rypefjær",
-    "Sandstrand",
+    "Lauv",
+    "Skjær",
+    "Vinter",
+    "Bekke",
+    "Kveld",
+    "Rype",
+    "Sand",
+    "Mose",
+    "Rogn",
+    "Einer",
+    "Hegre",
+    "Lomme",
+    "Marikåpe",
+    "Nype",
+    "Osp",
+    "Selje",
+    "Tiur",
+    "Ulv",
+    "Vier",
+    "Ørret",
+    "Åker",
+];
+const FAMILY_LAST: &[&str] = &[
+    "li", "mo", "dal", "vik", "haug", "strand", "berg", "rud", "lund", "bakken", "stad", "heim", "nes", "myr", "voll",
+    "eng", "tun", "åsen", "holm", "sletta",
 ];
 const STREETS: &[&str] = &[
     "Demoveien",
@@ -204,7 +273,7 @@ fn generate(
     };
     for _ in 0..count {
         let household = HouseholdId::new();
-        let family = *rng.pick(FAMILY_NAMES);
+        let family = format!("{}{}", rng.pick(FAMILY_FIRST), rng.pick(FAMILY_LAST));
         let from = date_text(random_date(rng, 2015, 2026));
         out.households.push(vec![
             json!(household.to_string()),
@@ -229,7 +298,7 @@ fn generate(
                 json!(national_id),
                 json!("fodselsnummer"),
                 json!(given),
-                json!(family),
+                json!(family.as_str()),
                 json!(date_text(birth)),
                 if relation == Relation::Child {
                     Value::Null
@@ -241,7 +310,7 @@ fn generate(
                 json!(now),
                 json!(now),
             ]);
-            for token in name_tokens(given, family) {
+            for token in name_tokens(given, &family) {
                 out.tokens.push(vec![json!(m), json!(token), json!(person.to_string())]);
             }
             out.members.push(vec![

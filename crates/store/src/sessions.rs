@@ -2,7 +2,7 @@
 //! the CSRF token for forms and the municipality the user is working in.
 
 use crate::Store;
-use crate::accounts::{new_secret, secret_hash};
+use crate::accounts::{User, new_secret, secret_hash};
 use crate::error::StoreResult;
 use crate::municipalities::parse_id;
 use husly_domain::{MunicipalityId, UserId};
@@ -47,15 +47,23 @@ impl Store {
     }
 
     pub async fn session(&self, secret: &str) -> StoreResult<Option<Session>> {
+        Ok(self.session_user(secret).await?.map(|(session, _)| session))
+    }
+
+    /// A live session with its active user, in two queries (the session joined with the user,
+    /// then the user's roles). `None` when the session is unknown, expired or the user disabled.
+    pub async fn session_user(&self, secret: &str) -> StoreResult<Option<(Session, User)>> {
         let row = sqlx::query(
-            "SELECT user_id, csrf_token, municipality_id, expires_at FROM user_session WHERE token_hash = $1 AND expires_at > $2",
+            "SELECT s.user_id, s.csrf_token, s.municipality_id, s.expires_at, u.email, u.display_name, u.disabled \
+             FROM user_session s JOIN app_user u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
         )
         .bind(secret_hash(secret))
         .bind(crate::now_micros())
         .fetch_optional(self.pool())
         .await?;
         let Some(row) = row else { return Ok(None) };
-        Ok(Some(Session {
+        let session = Session {
             user_id: parse_id(&row.try_get::<String, _>("user_id")?)?,
             csrf_token: row.try_get("csrf_token")?,
             municipality: row
@@ -63,7 +71,9 @@ impl Store {
                 .map(|m| parse_id(&m))
                 .transpose()?,
             expires_at: row.try_get("expires_at")?,
-        }))
+        };
+        let user = self.user_from_row(session.user_id, &row).await?;
+        Ok(Some((session, user)))
     }
 
     pub async fn set_session_municipality(&self, secret: &str, municipality: MunicipalityId) -> StoreResult<()> {

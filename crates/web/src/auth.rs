@@ -142,21 +142,16 @@ fn request_id(parts: &Parts) -> String {
         .unwrap_or_default()
 }
 
-async fn caller_for(state: &AppState, user_id: husly_domain::UserId, parts: &Parts) -> AppResult<Option<Caller>> {
-    let user = match state.store.user(user_id).await {
-        Ok(user) if !user.disabled => user,
-        Ok(_) | Err(husly_store::StoreError::NotFound) => return Ok(None),
-        Err(e) => return Err(e.into()),
-    };
-    Ok(Some(Caller {
+fn caller_of(user: User, parts: &Parts) -> Caller {
+    Caller {
         principal: Principal {
-            user_id,
+            user_id: user.id,
             roles: user.roles.clone(),
         },
         user,
         request_id: request_id(parts),
         tr: Tr::new(i18n::negotiate(&parts.headers)),
-    }))
+    }
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
@@ -166,34 +161,22 @@ impl FromRequestParts<AppState> for CurrentUser {
         let Some(secret) = i18n::cookie(&parts.headers, SESSION_COOKIE) else {
             return Err(LoginRedirect.into_response());
         };
-        let session = state
+        let found = state
             .store
-            .session(&secret)
+            .session_user(&secret)
             .await
             .map_err(|e| AppError::from(e).into_response())?;
-        let Some(session) = session else {
+        let Some((session, user)) = found else {
             return Err(LoginRedirect.into_response());
         };
-        let caller = caller_for(state, session.user_id, parts)
-            .await
-            .map_err(IntoResponse::into_response)?
-            .ok_or_else(|| LoginRedirect.into_response())?;
-        let all = state
-            .store
-            .municipalities()
-            .await
-            .map_err(|e| AppError::from(e).into_response())?;
-        let municipalities: Vec<Municipality> = all
-            .into_iter()
-            .filter(|m| !caller.principal.roles_in(m.id).is_empty())
-            .collect();
+        let municipalities = user.municipalities.clone();
         let municipality = session
             .municipality
             .and_then(|id| municipalities.iter().find(|m| m.id == id))
             .or_else(|| municipalities.first())
             .cloned();
         Ok(CurrentUser {
-            caller,
+            caller: caller_of(user, parts),
             session_secret: secret,
             csrf_token: session.csrf_token,
             municipality,
@@ -227,15 +210,12 @@ impl FromRequestParts<AppState> for ApiUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer(&parts.headers).ok_or(AppError::Unauthenticated)?;
-        let user_id = state
+        let user = state
             .store
             .user_for_token(token)
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        let caller = caller_for(state, user_id, parts)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
-        Ok(ApiUser(caller))
+        Ok(ApiUser(caller_of(user, parts)))
     }
 }
 

@@ -1,0 +1,96 @@
+//! Group commit for read-audit entries.
+//!
+//! Every page that shows personal data writes an audit entry before it answers, so reads are
+//! writes. One transaction per page view would make the commit (an fsync on PostgreSQL, the
+//! single writer lock on SQLite) the ceiling of the whole site. Instead, requests hand their
+//! entries to one appender task, which writes everything that has queued up in one transaction
+//! and then tells each request that its entry is committed. No request answers before its entry
+//! is durable, and no latency is added when there is no queue: a lone entry is written at once.
+
+use crate::Store;
+use crate::audit::{self, Actor, Event};
+use crate::error::{StoreError, StoreResult};
+use husly_domain::MunicipalityId;
+use tokio::sync::{mpsc, oneshot};
+
+/// Most entries per transaction; keeps a single transaction short under extreme load.
+const MAX_BATCH: usize = 512;
+const QUEUE: usize = 4096;
+
+pub(crate) type Appender = mpsc::Sender<Request>;
+
+pub(crate) struct Request {
+    actor: Actor,
+    municipality: Option<MunicipalityId>,
+    action: String,
+    resource_kind: String,
+    resource_id: String,
+    details: serde_json::Value,
+    done: oneshot::Sender<Result<(), String>>,
+}
+
+impl Store {
+    /// Appends one audit entry through the group-commit appender and waits until it is committed.
+    pub async fn audit(&self, actor: &Actor, event: Event<'_>) -> StoreResult<()> {
+        let appender = self.appender.get_or_init(|| spawn(self.clone())).clone();
+        let (done, committed) = oneshot::channel();
+        let request = Request {
+            actor: actor.clone(),
+            municipality: event.municipality,
+            action: event.action.to_string(),
+            resource_kind: event.resource_kind.to_string(),
+            resource_id: event.resource_id,
+            details: event.details,
+            done,
+        };
+        appender
+            .send(request)
+            .await
+            .map_err(|_| StoreError::Other(anyhow::anyhow!("the audit appender has stopped")))?;
+        committed
+            .await
+            .map_err(|_| StoreError::Other(anyhow::anyhow!("the audit appender has stopped")))?
+            .map_err(|e| StoreError::Other(anyhow::anyhow!("audit append failed: {e}")))
+    }
+}
+
+fn spawn(store: Store) -> Appender {
+    let (sender, receiver) = mpsc::channel(QUEUE);
+    tokio::spawn(run(store, receiver));
+    sender
+}
+
+async fn run(store: Store, mut receiver: mpsc::Receiver<Request>) {
+    let mut batch: Vec<Request> = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = receiver.recv().await {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match receiver.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
+        }
+        let result = write_batch(&store, &batch).await.map_err(|e| e.to_string());
+        if let Err(e) = &result {
+            tracing::error!(entries = batch.len(), error = %e, "audit batch failed");
+        }
+        for request in batch.drain(..) {
+            let _ = request.done.send(result.clone());
+        }
+    }
+}
+
+async fn write_batch(store: &Store, batch: &[Request]) -> StoreResult<()> {
+    let mut tx = store.write().await?;
+    for request in batch {
+        let event = Event {
+            municipality: request.municipality,
+            action: &request.action,
+            resource_kind: &request.resource_kind,
+            resource_id: request.resource_id.clone(),
+            details: request.details.clone(),
+        };
+        audit::append(&mut tx, &request.actor, event).await?;
+    }
+    tx.commit().await
+}
