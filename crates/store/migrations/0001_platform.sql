@@ -85,7 +85,7 @@ CREATE TABLE person_name_token (
     PRIMARY KEY (municipality_id, token, person_id)
 );
 -- Serves "does this person also have a word starting with …" (the second and later query words).
-CREATE INDEX person_name_token_person ON person_name_token (person_id, token);
+CREATE INDEX person_name_token_person ON person_name_token (municipality_id, person_id, token);
 
 CREATE TABLE household (
     id TEXT PRIMARY KEY,
@@ -107,9 +107,9 @@ CREATE TABLE household_member (
     municipality_id TEXT NOT NULL,
     relation TEXT NOT NULL,
     position BIGINT NOT NULL,
-    PRIMARY KEY (household_id, person_id)
+    PRIMARY KEY (municipality_id, household_id, person_id)
 );
-CREATE INDEX household_member_person ON household_member (municipality_id, person_id);
+CREATE INDEX household_member_person ON household_member (municipality_id, person_id, household_id);
 
 CREATE TABLE case_event (
     id TEXT PRIMARY KEY,

@@ -130,7 +130,7 @@ const TABLES: &[Table] = &[
     },
     Table {
         name: "household_member",
-        order_by: "household_id, person_id",
+        order_by: "municipality_id, household_id, person_id",
         columns: &[
             ("household_id", Text),
             ("person_id", Text),
@@ -294,6 +294,7 @@ impl Store {
         if let Ok(mut cache) = self.hmac_key.write() {
             *cache = None;
         }
+        self.analyze().await?;
         Ok(counts)
     }
 

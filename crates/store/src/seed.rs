@@ -241,6 +241,7 @@ impl Store {
             tx.commit().await?;
             remaining -= n;
         }
+        self.analyze().await?;
         self.audit(
             actor,
             Event {
