@@ -364,30 +364,29 @@ impl Store {
     /// Reads a household with its members. Not audited here: callers audit the read for the
     /// person who asked ([`Store::audit`]), because only they know who and why.
     pub async fn household(&self, municipality: MunicipalityId, id: HouseholdId) -> StoreResult<Household> {
-        let row = sqlx::query(
-            "SELECT id, municipality_id, address_line, postal_code, postal_city, from_date, to_date, version \
-             FROM household WHERE id = $1 AND municipality_id = $2",
-        )
-        .bind(id.to_string())
-        .bind(municipality.to_string())
-        .fetch_optional(self.pool())
-        .await?
-        .ok_or(StoreError::NotFound)?;
+        // One query for the household and its members: one row per member (a household always
+        // has at least one; the LEFT JOIN still finds one that somehow has none).
         let sql = format!(
-            "SELECT {PERSON_COLUMNS}, m.relation FROM household_member m JOIN person p ON p.id = m.person_id \
-             WHERE m.household_id = $1 AND m.municipality_id = $2 ORDER BY m.position"
+            "SELECT h.address_line, h.postal_code, h.postal_city, h.from_date, h.to_date, h.version, \
+             {PERSON_COLUMNS}, m.relation FROM household h \
+             LEFT JOIN household_member m ON m.municipality_id = h.municipality_id AND m.household_id = h.id \
+             LEFT JOIN person p ON p.id = m.person_id \
+             WHERE h.id = $1 AND h.municipality_id = $2 ORDER BY m.position"
         );
-        let member_rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id.to_string())
             .bind(municipality.to_string())
             .fetch_all(self.pool())
             .await?;
-        let mut members = Vec::with_capacity(member_rows.len());
-        for row in &member_rows {
-            members.push(Member {
-                person: person_from_row(row)?,
-                relation: relation_of(row)?,
-            });
+        let row = rows.first().ok_or(StoreError::NotFound)?;
+        let mut members = Vec::with_capacity(rows.len());
+        for member in &rows {
+            if member.try_get::<Option<String>, _>("relation")?.is_some() {
+                members.push(Member {
+                    person: person_from_row(member)?,
+                    relation: relation_of(member)?,
+                });
+            }
         }
         Ok(Household {
             id,
