@@ -292,8 +292,9 @@ async fn bad_input_gets_a_clear_error_and_stores_nothing() {
     let response = post(serde_json::json!({"colour": "blue"})).await.unwrap();
     assert_eq!(response.status(), 422);
 
-    // Oversized bodies and invalid UTF-8.
-    let huge = api
+    // Oversized bodies and invalid UTF-8. The server closes a connection whose body it refused
+    // unread, so each of these gets a client (and connection) of its own.
+    let huge = client()
         .post(server.url("/api/v1/households?municipality=3301"))
         .bearer_auth(token)
         .header("content-type", "application/json")
@@ -304,7 +305,7 @@ async fn bad_input_gets_a_clear_error_and_stores_nothing() {
     assert_eq!(huge.status(), 413);
     let body: serde_json::Value = huge.json().await.unwrap();
     assert_eq!(body["error"]["code"], "payload_too_large");
-    let bad_utf8 = api
+    let bad_utf8 = client()
         .post(server.url("/api/v1/households?municipality=3301"))
         .bearer_auth(token)
         .header("content-type", "application/json")
