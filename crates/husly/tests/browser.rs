@@ -333,7 +333,7 @@ async fn caseworker_flow_in_chromium_is_accessible() {
 
     let db = common::Database::sqlite();
     let server = common::start(&db, &["--demo"]);
-    let login = server.demo_login("caseworker");
+    let login = (server.demo_login("caseworker"), server.demo_login("admin"));
 
     let scratch = tempfile::tempdir().expect("temporary directory");
     let driver = Driver::start(&setup.chromedriver, &scratch.path().join("chromedriver.log")).await;
@@ -391,7 +391,7 @@ async fn caseworker_flow_in_chromium_is_accessible() {
     }
 }
 
-async fn flow(mut b: Browser, (email, password): (String, String)) -> Browser {
+async fn flow(mut b: Browser, ((email, password), admin): ((String, String), (String, String))) -> Browser {
     // 1. Log in.
     b.goto("/login").await;
     b.find("#email").await;
@@ -513,5 +513,34 @@ async fn flow(mut b: Browser, (email, password): (String, String)) -> Browser {
     b.wait_path("/login", |p| p == "/login").await;
     b.goto("/search").await;
     b.wait_path("/login (logged out)", |p| p == "/login").await;
+
+    // 6. The administrator's pages: users, a new user with errors, a user, the access log.
+    b.fill("email", &admin.0).await;
+    b.fill("password", &admin.1).await;
+    b.click("main form[action=\"/login\"] button[type=\"submit\"]").await;
+    b.wait_path("the start page", |p| p == "/").await;
+    b.axe("start page").await;
+    b.click("main a[href=\"/admin/users\"]").await;
+    b.wait_path("/admin/users", |p| p == "/admin/users").await;
+    b.axe("users").await;
+    b.goto("/admin/users/new").await;
+    b.find("#f-email").await;
+    b.fill("f-email", "not-an-address").await;
+    b.click("main form[action=\"/admin/users/new\"] button[type=\"submit\"]")
+        .await;
+    b.find(".error-summary").await;
+    b.axe("new user with errors").await;
+    b.goto("/admin/users").await;
+    b.click("main table.data-table a[href^=\"/admin/users/\"]").await;
+    b.wait_path("a user page", |p| {
+        p.starts_with("/admin/users/") && p != "/admin/users/new"
+    })
+    .await;
+    b.axe("user").await;
+    b.goto("/admin/audit").await;
+    b.find("table.data-table").await;
+    b.axe("access log").await;
+    b.click("form[action=\"/logout\"] button").await;
+    b.wait_path("/login", |p| p == "/login").await;
     b
 }
