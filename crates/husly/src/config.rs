@@ -91,7 +91,12 @@ impl Config {
             secure_cookies: file.secure_cookies.unwrap_or_default(),
             behind_proxy: file.behind_proxy.unwrap_or(false),
             max_body_bytes,
-            max_connections: file.max_connections.unwrap_or(16).clamp(1, 512),
+            // SQLite has one writer and this machine's cores to read with: a few connections
+            // serve it fully, and each costs a page cache and a worker thread.
+            max_connections: file
+                .max_connections
+                .unwrap_or(if is_sqlite { 6 } else { 16 })
+                .clamp(1, 512),
             sqlite_sync: file.sqlite_synchronous.unwrap_or_default(),
         })
     }

@@ -109,7 +109,7 @@ impl Store {
             let (lo, hi) = (2 + 2 * i, 3 + 2 * i);
             sql.push_str(&format!(
                 " AND EXISTS (SELECT 1 FROM person_name_token t{i} WHERE t{i}.municipality_id = $1 \
-                 AND t{i}.person_id = p.id AND t{i}.token >= ${lo} AND t{i}.token < ${hi})"
+                 AND t{i}.person_id = t.person_id AND t{i}.token >= ${lo} AND t{i}.token < ${hi})"
             ));
         }
         let limit_param = 2 + 2 * words.len();
