@@ -58,7 +58,8 @@ impl Config {
             Some(url) => url,
             None => husly_store::db::sqlite_url_for(&data_dir.join("husly.db")),
         };
-        husly_store::db::backend_of(&database_url).map_err(|e| anyhow::anyhow!("--database: {e}"))?;
+        let backend = husly_store::db::backend_of(&database_url).map_err(|e| anyhow::anyhow!("--database: {e}"))?;
+        let is_sqlite = backend == husly_store::Backend::Sqlite;
         let log_format = global
             .log_format
             .clone()
