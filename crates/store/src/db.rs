@@ -85,7 +85,7 @@ impl Store {
         let sync = options.sqlite_sync;
         let pool = AnyPoolOptions::new()
             .max_connections(options.max_connections)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(5))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -146,7 +146,13 @@ impl Store {
     /// Refreshes the query planner's statistics; run after bulk loads (seed, import), whose new
     /// rows the planner would otherwise not know about.
     pub async fn analyze(&self) -> StoreResult<()> {
-        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        // On PostgreSQL, VACUUM also sets the visibility map, without which index-only scans
+        // (the name search) still visit every heap row. It cannot run inside a transaction.
+        let sql = match self.backend {
+            Backend::Sqlite => "ANALYZE",
+            Backend::Postgres => "VACUUM (ANALYZE)",
+        };
+        sqlx::raw_sql(sql).execute(&self.pool).await?;
         Ok(())
     }
 

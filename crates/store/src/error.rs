@@ -23,6 +23,11 @@ pub enum StoreError {
 pub type StoreResult<T> = Result<T, StoreError>;
 
 impl StoreError {
+    /// True when no database connection came free in time: the installation is overloaded.
+    pub fn is_overloaded(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::PoolTimedOut))
+    }
+
     /// True when the database refused a row because of a unique constraint.
     pub fn is_unique_violation(&self) -> bool {
         match self {

@@ -101,8 +101,11 @@ impl Store {
         // The longest word is usually the most selective: let it drive the index scan.
         let mut words = words.to_vec();
         words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+        // First the set of matching ids (index-only: the token index and, per further word, the
+        // (municipality, person, token) index), then the people themselves, sorted, limited.
         let mut sql = format!(
-            "SELECT {PERSON_COLUMNS} FROM person_name_token t JOIN person p ON p.id = t.person_id \
+            "SELECT {PERSON_COLUMNS} FROM person p WHERE p.municipality_id = $1 AND p.id IN ( \
+             SELECT t.person_id FROM person_name_token t \
              WHERE t.municipality_id = $1 AND t.token >= $2 AND t.token < $3"
         );
         for i in 1..words.len() {
@@ -114,7 +117,7 @@ impl Store {
         }
         let limit_param = 2 + 2 * words.len();
         sql.push_str(&format!(
-            " GROUP BY {PERSON_COLUMNS} ORDER BY p.family_name, p.given_name, p.id LIMIT ${limit_param}"
+            ") ORDER BY p.family_name, p.given_name, p.id LIMIT ${limit_param}"
         ));
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(municipality.to_string());
         for word in &words {

@@ -24,6 +24,9 @@ pub enum AppError {
     Conflict,
     PayloadTooLarge,
     TooManyRequests,
+    /// Overloaded: no database connection came free in time. Better a quick "try again" than
+    /// a request that hangs.
+    Unavailable,
     Internal(anyhow::Error),
 }
 
@@ -47,6 +50,7 @@ impl AppError {
             AppError::Conflict => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -62,6 +66,7 @@ impl AppError {
             AppError::Conflict => "conflict",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::TooManyRequests => "too_many_requests",
+            AppError::Unavailable => "unavailable",
             AppError::Internal(_) => "internal",
         }
     }
@@ -85,6 +90,12 @@ impl IntoResponse for AppError {
             },
         };
         let mut response = self.status().into_response();
+        if matches!(self, AppError::Unavailable) {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("2"),
+            );
+        }
         response.extensions_mut().insert(info);
         response
     }
@@ -92,6 +103,9 @@ impl IntoResponse for AppError {
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
+        if e.is_overloaded() {
+            return AppError::Unavailable;
+        }
         match e {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Conflict { .. } => AppError::Conflict,
@@ -120,5 +134,6 @@ pub const ERROR_CODES: &[&str] = &[
     "conflict",
     "payload_too_large",
     "too_many_requests",
+    "unavailable",
     "internal",
 ];
