@@ -218,7 +218,7 @@ async fn insert_members(
     Ok(ids)
 }
 
-pub(crate) async fn append_event(
+async fn append_event(
     tx: &mut Tx,
     municipality: MunicipalityId,
     household: HouseholdId,
@@ -241,6 +241,24 @@ pub(crate) async fn append_event(
     .execute(tx.conn())
     .await?;
     Ok(())
+}
+
+/// A change to a household goes to its timeline and to the audit log, in the caller's transaction.
+async fn record_change(
+    tx: &mut Tx,
+    municipality: MunicipalityId,
+    household: HouseholdId,
+    (event_kind, audit_action): (&str, &'static str),
+    change: &Change<'_>,
+    details: serde_json::Value,
+) -> StoreResult<()> {
+    append_event(tx, municipality, household, event_kind, change, details.clone()).await?;
+    audit::append(
+        tx,
+        change.actor,
+        household_event(municipality, audit_action, household, details),
+    )
+    .await
 }
 
 fn household_event(
@@ -284,19 +302,13 @@ impl Store {
         .await?;
         let members = insert_members(&mut tx, municipality, id, input, now).await?;
         let details = serde_json::json!({ "members": members });
-        append_event(
+        record_change(
             &mut tx,
             municipality,
             id,
-            "household.registered",
+            ("household.registered", "household.create"),
             change,
-            details.clone(),
-        )
-        .await?;
-        audit::append(
-            &mut tx,
-            change.actor,
-            household_event(municipality, "household.create", id, details),
+            details,
         )
         .await?;
         tx.commit().await?;
@@ -350,11 +362,13 @@ impl Store {
             "members_added": after.iter().filter(|p| !old.contains(p)).collect::<Vec<_>>(),
             "members_removed": old.iter().filter(|p| !after.contains(p)).collect::<Vec<_>>(),
         });
-        append_event(&mut tx, municipality, id, "household.updated", change, details.clone()).await?;
-        audit::append(
+        record_change(
             &mut tx,
-            change.actor,
-            household_event(municipality, "household.update", id, details),
+            municipality,
+            id,
+            ("household.updated", "household.update"),
+            change,
+            details,
         )
         .await?;
         tx.commit().await?;
