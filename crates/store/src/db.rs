@@ -39,6 +39,9 @@ impl Default for StoreOptions {
     }
 }
 
+/// Most record owners remembered (about 5 MB) before the cache starts over.
+pub(crate) const OWNER_CACHE_ENTRIES: usize = 100_000;
+
 /// A handle to the database. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
@@ -49,6 +52,8 @@ pub struct Store {
     write_lock: Arc<Mutex<()>>,
     /// The installation's HMAC key, read once (see `audit::keyed_hash`).
     pub(crate) hmac_key: Arc<std::sync::RwLock<Option<Vec<u8>>>>,
+    /// Which municipality owns a household or person (an immutable fact), see `owner_of`.
+    pub(crate) owners: Arc<std::sync::Mutex<std::collections::HashMap<uuid::Uuid, husly_domain::MunicipalityId>>>,
     /// The group-commit appender for read-audit entries, started on first use.
     pub(crate) appender: Arc<std::sync::OnceLock<crate::group_commit::Appender>>,
 }
@@ -112,6 +117,7 @@ impl Store {
             write_lock: Arc::new(Mutex::new(())),
             hmac_key: Arc::default(),
             appender: Arc::default(),
+            owners: Arc::default(),
         })
     }
 

@@ -493,21 +493,36 @@ impl Store {
 impl Store {
     /// The municipality a household belongs to, so the caller can be authorised before reading it.
     pub async fn household_municipality(&self, id: HouseholdId) -> StoreResult<Option<MunicipalityId>> {
-        let row = sqlx::query("SELECT municipality_id FROM household WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(self.pool())
-            .await?;
-        row.map(|r| parse_id(&r.try_get::<String, _>("municipality_id")?))
-            .transpose()
+        self.owner_of(id.0, "SELECT municipality_id FROM household WHERE id = $1")
+            .await
     }
 
     /// The municipality a person record belongs to.
     pub async fn person_municipality(&self, id: PersonId) -> StoreResult<Option<MunicipalityId>> {
-        let row = sqlx::query("SELECT municipality_id FROM person WHERE id = $1")
+        self.owner_of(id.0, "SELECT municipality_id FROM person WHERE id = $1")
+            .await
+    }
+
+    /// A record's municipality never changes, so it is remembered once found; every later read
+    /// of the record itself still filters by municipality.
+    async fn owner_of(&self, id: uuid::Uuid, sql: &'static str) -> StoreResult<Option<MunicipalityId>> {
+        if let Some(known) = self.owners.lock().ok().and_then(|owners| owners.get(&id).copied()) {
+            return Ok(Some(known));
+        }
+        let row = sqlx::query(sql)
             .bind(id.to_string())
             .fetch_optional(self.pool())
             .await?;
-        row.map(|r| parse_id(&r.try_get::<String, _>("municipality_id")?))
-            .transpose()
+        let owner: Option<MunicipalityId> = row
+            .map(|r| parse_id(&r.try_get::<String, _>("municipality_id")?))
+            .transpose()?;
+        if let (Some(owner), Ok(mut owners)) = (owner, self.owners.lock()) {
+            // Bounded: start over rather than grow without limit.
+            if owners.len() >= crate::db::OWNER_CACHE_ENTRIES {
+                owners.clear();
+            }
+            owners.insert(id, owner);
+        }
+        Ok(owner)
     }
 }
