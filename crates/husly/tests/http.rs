@@ -18,6 +18,7 @@ fn household_form(csrf: &str, national_id: &str, postal_code: &str) -> Vec<(Stri
         ("members[0].national_id", national_id),
         ("members[0].given_name", "Selma"),
         ("members[0].family_name", "Rypefjær"),
+        ("members[0].preferred_language", "en"),
         ("members[1].relation", ""),
         ("members[1].national_id", ""),
     ]
@@ -107,6 +108,10 @@ async fn caseworker_registers_finds_and_edits_a_household() {
             .await
             .unwrap();
         let version = hidden(&edit_page, "version");
+        assert!(
+            edit_page.contains("<option value=\"en\" selected>"),
+            "the preferred language is kept for editing"
+        );
         let mut form = household_form(&csrf, &number, "3016");
         form.push(("version".into(), version.clone()));
         form.push(("reason".into(), "Flyttet til nabohuset".into()));

@@ -30,6 +30,7 @@ pub struct MemberRow {
     pub relation: String,
     pub phone: String,
     pub email: String,
+    pub preferred_language: String,
 }
 
 #[derive(Template)]
@@ -94,6 +95,7 @@ fn input_from_form(form: &FormFields) -> (HouseholdInput, Vec<MemberRow>) {
                 relation: f("relation"),
                 phone: f("phone"),
                 email: f("email"),
+                preferred_language: f("preferred_language"),
             }
         })
         .collect();
@@ -106,7 +108,7 @@ fn input_from_form(form: &FormFields) -> (HouseholdInput, Vec<MemberRow>) {
             birth_date: r.birth_date.clone(),
             phone: r.phone.clone(),
             email: r.email.clone(),
-            preferred_language: String::new(),
+            preferred_language: r.preferred_language.clone(),
             // A row left entirely blank has no relation either (the select's blank option).
             relation: if r.national_id.trim().is_empty()
                 && r.given_name.trim().is_empty()
@@ -328,6 +330,7 @@ fn rows_of(household: &Household) -> Vec<MemberRow> {
             relation: m.relation.code().to_string(),
             phone: m.person.phone.clone().unwrap_or_default(),
             email: m.person.email.clone().unwrap_or_default(),
+            preferred_language: m.person.preferred_language.code().to_string(),
         })
         .collect();
     let index = rows.len();

@@ -34,6 +34,13 @@ impl PersonPage {
         super::search::format_national_id(id)
     }
 
+    fn language(&self) -> &'static str {
+        match self.person.preferred_language {
+            husly_domain::Lang::Nb => self.l.tr.t("person.language.nb"),
+            husly_domain::Lang::En => self.l.tr.t("person.language.en"),
+        }
+    }
+
     fn id_kind(&self) -> &'static str {
         match self.person.id_kind.as_str() {
             "d_nummer" => self.l.tr.t("person.kind.d_nummer"),
