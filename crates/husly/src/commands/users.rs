@@ -41,7 +41,12 @@ pub async fn run(config: &Config, command: UserCommand) -> anyhow::Result<ExitCo
             let password = read_password()?;
             let actor = Actor::cli("user administration");
             let user = match store.user_by_email(&email).await {
-                Ok(existing) => existing.id,
+                Ok(existing) => {
+                    eprintln!(
+                        "{email} already exists: adding the role; the password is unchanged (use reset-password)"
+                    );
+                    existing.id
+                }
                 Err(husly_store::StoreError::NotFound) => {
                     store
                         .create_user(&email, name.as_deref().unwrap_or(&email), &password, &actor)
