@@ -506,6 +506,7 @@ async fn flow(mut b: Browser, ((email, password), admin): ((String, String), (St
         timeline.contains("Husstanden ble registrert"),
         "timeline of {path}: {timeline:?}"
     );
+    b.screenshot("household").await;
     b.axe("registered household").await;
 
     // 5. Log out.
@@ -539,6 +540,7 @@ async fn flow(mut b: Browser, ((email, password), admin): ((String, String), (St
     b.axe("user").await;
     b.goto("/admin/audit").await;
     b.find("table.data-table").await;
+    b.screenshot("access-log").await;
     b.axe("access log").await;
     b.click("form[action=\"/logout\"] button").await;
     b.wait_path("/login", |p| p == "/login").await;

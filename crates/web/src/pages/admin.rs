@@ -359,6 +359,27 @@ pub struct AuditParams {
 
 pub const AUDIT_PAGE_SIZE: i64 = 100;
 
+/// Every action the audit log records (each has a label `audit.action.<code>`).
+const AUDIT_ACTIONS: &[&str] = &[
+    "person.search",
+    "person.view",
+    "household.view",
+    "household.timeline",
+    "household.create",
+    "household.update",
+    "user.create",
+    "user.grant_role",
+    "user.set_roles",
+    "user.disable",
+    "user.enable",
+    "user.reset_password",
+    "token.create",
+    "token.revoke",
+    "municipality.create",
+    "seed.households",
+    "installation.export",
+];
+
 #[derive(Template)]
 #[template(path = "admin_audit.html")]
 struct AuditPage {
@@ -385,6 +406,37 @@ impl AuditPage {
 
     fn err(&self, field: &str) -> Option<&str> {
         self.errors.get(field)
+    }
+
+    /// A translated label for a stable code, or the code itself when there is none.
+    fn label(&self, prefix: &str, code: &str) -> String {
+        let key = format!("{prefix}.{code}");
+        match self.l.tr.t(&key) {
+            text if text == key => code.to_string(),
+            text => text.to_string(),
+        }
+    }
+
+    fn roles(&self, codes: &str) -> String {
+        codes
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(|c| Role::from_code(c).map_or_else(|| c.to_string(), |r| self.l.tr.t(role_key(r)).to_string()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The actions the filter offers, with their labels.
+    fn actions(&self) -> Vec<(&'static str, String)> {
+        AUDIT_ACTIONS
+            .iter()
+            .map(|code| (*code, self.label("audit.action", code)))
+            .collect()
+    }
+
+    /// The random tail of a request id: enough to find it in the server's logs.
+    fn short(&self, id: &str) -> String {
+        id.rsplit('-').next().unwrap_or(id).to_string()
     }
 }
 
