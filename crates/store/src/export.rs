@@ -254,11 +254,7 @@ impl Store {
 
     /// Reads an archive into this (migrated, empty) database in one transaction.
     pub async fn import(&self, input: impl BufRead) -> StoreResult<Counts> {
-        let mut lines = input.lines().enumerate();
-        let (_, header) = lines
-            .next()
-            .ok_or_else(|| StoreError::Invalid("line 1: the file is empty, expected a husly-export header".into()))?;
-        check_header(&header.map_err(|e| line_error(1, &e.to_string()))?)?;
+        let rows = ArchiveRows::open(input)?;
         let mut tx = self.write().await?;
         if self.has_user_data(&mut tx).await? {
             return Err(StoreError::Invalid(
@@ -274,13 +270,8 @@ impl Store {
         let mut counts = Counts::default();
         let mut table_index = 0;
         let mut batch: Vec<Vec<Value>> = Vec::new();
-        for (index, line) in lines {
-            let number = index + 1;
-            let line = line.map_err(|e| line_error(number, &e.to_string()))?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let (table_pos, values) = parse_row(number, &line, table_index)?;
+        for row in rows {
+            let (table_pos, values) = row?;
             if table_pos != table_index || batch.len() == IMPORT_BATCH_ROWS {
                 insert_batch(&mut tx, &TABLES[table_index], &batch).await?;
                 batch.clear();
@@ -312,24 +303,52 @@ impl Store {
 /// column and every value's type. `import` applies the same checks line by line; this lets an
 /// operator (and the fuzzer) check a file first.
 pub fn check_archive(input: impl BufRead) -> StoreResult<Counts> {
-    let mut lines = input.lines().enumerate();
-    let (_, header) = lines
-        .next()
-        .ok_or_else(|| StoreError::Invalid("line 1: the file is empty, expected a husly-export header".into()))?;
-    check_header(&header.map_err(|e| line_error(1, &e.to_string()))?)?;
     let mut counts = Counts::default();
-    let mut table_index = 0;
-    for (index, line) in lines {
-        let number = index + 1;
-        let line = line.map_err(|e| line_error(number, &e.to_string()))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let (table_pos, _) = parse_row(number, &line, table_index)?;
-        table_index = table_pos;
-        counts.add(TABLES[table_pos].name);
+    for row in ArchiveRows::open(input)? {
+        counts.add(TABLES[row?.0].name);
     }
     Ok(counts)
+}
+
+/// The rows of an archive, checked line by line: `(table index, values in column order)`.
+struct ArchiveRows<R: BufRead> {
+    lines: std::iter::Enumerate<std::io::Lines<R>>,
+    table_index: usize,
+}
+
+impl<R: BufRead> ArchiveRows<R> {
+    /// Reads and checks the header line.
+    fn open(input: R) -> StoreResult<Self> {
+        let mut lines = input.lines().enumerate();
+        let (_, header) = lines
+            .next()
+            .ok_or_else(|| StoreError::Invalid("line 1: the file is empty, expected a husly-export header".into()))?;
+        check_header(&header.map_err(|e| line_error(1, &e.to_string()))?)?;
+        Ok(ArchiveRows { lines, table_index: 0 })
+    }
+}
+
+impl<R: BufRead> Iterator for ArchiveRows<R> {
+    type Item = StoreResult<(usize, Vec<Value>)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        for (index, line) in self.lines.by_ref() {
+            let number = index + 1;
+            let line = match line {
+                Ok(line) => line,
+                Err(e) => return Some(Err(line_error(number, &e.to_string()))),
+            };
+            if line.trim().is_empty() {
+                continue;
+            }
+            let row = parse_row(number, &line, self.table_index);
+            if let Ok((table, _)) = &row {
+                self.table_index = *table;
+            }
+            return Some(row);
+        }
+        None
+    }
 }
 
 fn line_error(line: usize, message: &str) -> StoreError {
