@@ -281,48 +281,12 @@ impl Store {
     }
 
     pub async fn user(&self, id: UserId) -> StoreResult<User> {
-        let row = sqlx::query("SELECT id, email, display_name, disabled FROM app_user WHERE id = $1")
+        let sql = format!("SELECT {USER_COLUMNS} FROM app_user u {ROLES_JOIN} WHERE u.id = $1 {ROLES_ORDER}");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id.to_string())
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        self.user_from_row(id, &row).await
-    }
-
-    /// Completes a user from a row with `email`, `display_name` and `disabled`, adding the roles.
-    pub(crate) async fn user_from_row(&self, id: UserId, row: &sqlx::any::AnyRow) -> StoreResult<User> {
-        let (roles, municipalities) = self.roles_of(id).await?;
-        Ok(User {
-            id,
-            email: row.try_get("email")?,
-            display_name: row.try_get("display_name")?,
-            disabled: crate::flag_of(row, "disabled")?,
-            roles,
-            municipalities,
-        })
-    }
-
-    /// The user's roles by municipality, and those municipalities, in one query.
-    async fn roles_of(&self, id: UserId) -> StoreResult<(BTreeMap<MunicipalityId, Vec<Role>>, Vec<Municipality>)> {
-        let rows = sqlx::query(
-            "SELECT r.role, m.id, m.number, m.name, m.is_demo FROM role_assignment r \
-             JOIN municipality m ON m.id = r.municipality_id WHERE r.user_id = $1 ORDER BY m.number, r.role",
-        )
-        .bind(id.to_string())
-        .fetch_all(self.pool())
-        .await?;
-        let mut roles: BTreeMap<MunicipalityId, Vec<Role>> = BTreeMap::new();
-        let mut municipalities: Vec<Municipality> = Vec::new();
-        for row in rows {
-            let municipality = crate::municipalities::from_row(&row)?;
-            let code: String = row.try_get("role")?;
-            let role = Role::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("unknown role {code:?}")))?;
-            roles.entry(municipality.id).or_default().push(role);
-            if municipalities.last().is_none_or(|m| m.id != municipality.id) {
-                municipalities.push(municipality);
-            }
-        }
-        Ok((roles, municipalities))
+            .fetch_all(self.pool())
+            .await?;
+        user_from_rows(id, &rows)?.ok_or(StoreError::NotFound)
     }
 
     /// The principal for an active user; `None` when the user is disabled or gone.
@@ -437,19 +401,54 @@ impl Store {
 
     /// The active user behind a bearer token, when the token is known, not revoked and not expired.
     pub async fn user_for_token(&self, secret: &str) -> StoreResult<Option<User>> {
-        let row = sqlx::query(
-            "SELECT u.id, u.email, u.display_name, u.disabled FROM api_token t JOIN app_user u ON u.id = t.user_id \
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM api_token t JOIN app_user u ON u.id = t.user_id {ROLES_JOIN} \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) \
-             AND u.disabled = 0",
-        )
-        .bind(secret_hash(secret))
-        .bind(crate::now_micros())
-        .fetch_optional(self.pool())
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let id = parse_id(&row.try_get::<String, _>("id")?)?;
-        Ok(Some(self.user_from_row(id, &row).await?))
+             AND u.disabled = 0 {ROLES_ORDER}"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(secret_hash(secret))
+            .bind(crate::now_micros())
+            .fetch_all(self.pool())
+            .await?;
+        let Some(first) = rows.first() else { return Ok(None) };
+        let id = parse_id(&first.try_get::<String, _>("user_id")?)?;
+        user_from_rows(id, &rows)
     }
+}
+
+/// A user with their roles comes from one query: the user's columns plus one row per role
+/// (`USER_COLUMNS`, `ROLES_JOIN`, `ROLES_ORDER`), read back by [`user_from_rows`].
+pub(crate) const USER_COLUMNS: &str =
+    "u.id AS user_id, u.email, u.display_name, u.disabled, r.role, m.id, m.number, m.name, m.is_demo";
+pub(crate) const ROLES_JOIN: &str = "LEFT JOIN role_assignment r ON r.user_id = u.id \
+     LEFT JOIN municipality m ON m.id = r.municipality_id";
+pub(crate) const ROLES_ORDER: &str = "ORDER BY m.number, r.role";
+
+/// The user of rows shaped by `USER_COLUMNS`; `None` for no rows.
+pub(crate) fn user_from_rows(id: UserId, rows: &[sqlx::any::AnyRow]) -> StoreResult<Option<User>> {
+    let Some(first) = rows.first() else { return Ok(None) };
+    let mut roles: BTreeMap<MunicipalityId, Vec<Role>> = BTreeMap::new();
+    let mut municipalities: Vec<Municipality> = Vec::new();
+    for row in rows {
+        let Some(code) = row.try_get::<Option<String>, _>("role")? else {
+            continue;
+        };
+        let role = Role::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("unknown role {code:?}")))?;
+        let municipality = crate::municipalities::from_row(row)?;
+        roles.entry(municipality.id).or_default().push(role);
+        if municipalities.last().is_none_or(|m| m.id != municipality.id) {
+            municipalities.push(municipality);
+        }
+    }
+    Ok(Some(User {
+        id,
+        email: first.try_get("email")?,
+        display_name: first.try_get("display_name")?,
+        disabled: crate::flag_of(first, "disabled")?,
+        roles,
+        municipalities,
+    }))
 }
 
 fn user_event(municipality: Option<MunicipalityId>, action: &'static str, user: UserId) -> Event<'static> {

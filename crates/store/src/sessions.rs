@@ -2,7 +2,7 @@
 //! the CSRF token for forms and the municipality the user is working in.
 
 use crate::Store;
-use crate::accounts::{User, new_secret, secret_hash};
+use crate::accounts::{ROLES_JOIN, ROLES_ORDER, USER_COLUMNS, User, new_secret, secret_hash, user_from_rows};
 use crate::error::StoreResult;
 use crate::municipalities::parse_id;
 use husly_domain::{MunicipalityId, UserId};
@@ -50,29 +50,29 @@ impl Store {
         Ok(self.session_user(secret).await?.map(|(session, _)| session))
     }
 
-    /// A live session with its active user, in two queries (the session joined with the user,
-    /// then the user's roles). `None` when the session is unknown, expired or the user disabled.
+    /// A live session with its active user and their roles, in one query. `None` when the session is unknown, expired or the user disabled.
     pub async fn session_user(&self, secret: &str) -> StoreResult<Option<(Session, User)>> {
-        let row = sqlx::query(
-            "SELECT s.user_id, s.csrf_token, s.municipality_id, s.expires_at, u.email, u.display_name, u.disabled \
-             FROM user_session s JOIN app_user u ON u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
-        )
-        .bind(secret_hash(secret))
-        .bind(crate::now_micros())
-        .fetch_optional(self.pool())
-        .await?;
-        let Some(row) = row else { return Ok(None) };
+        let sql = format!(
+            "SELECT s.csrf_token, s.municipality_id AS session_municipality, s.expires_at, {USER_COLUMNS} \
+             FROM user_session s JOIN app_user u ON u.id = s.user_id {ROLES_JOIN} \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0 {ROLES_ORDER}"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(secret_hash(secret))
+            .bind(crate::now_micros())
+            .fetch_all(self.pool())
+            .await?;
+        let Some(row) = rows.first() else { return Ok(None) };
         let session = Session {
             user_id: parse_id(&row.try_get::<String, _>("user_id")?)?,
             csrf_token: row.try_get("csrf_token")?,
             municipality: row
-                .try_get::<Option<String>, _>("municipality_id")?
+                .try_get::<Option<String>, _>("session_municipality")?
                 .map(|m| parse_id(&m))
                 .transpose()?,
             expires_at: row.try_get("expires_at")?,
         };
-        let user = self.user_from_row(session.user_id, &row).await?;
+        let user = user_from_rows(session.user_id, &rows)?.ok_or(crate::StoreError::NotFound)?;
         Ok(Some((session, user)))
     }
 
