@@ -603,3 +603,36 @@ async fn archives_can_be_checked_without_a_database() {
         .to_string();
     assert!(err.contains("dependency order"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_reads_are_all_audited_in_one_intact_chain() {
+    for db in databases().await {
+        let m = municipality(&db.store, "3301").await;
+        let before = db.store.verify_audit().await.unwrap().entries;
+        let tasks: Vec<_> = (0..200)
+            .map(|i| {
+                let store = db.store.clone();
+                tokio::spawn(async move {
+                    store
+                        .audit(
+                            &Actor::cli("load"),
+                            Event {
+                                municipality: Some(m.id),
+                                action: "household.view",
+                                resource_kind: "household",
+                                resource_id: format!("h{i}"),
+                                details: serde_json::json!({}),
+                            },
+                        )
+                        .await
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        let report = db.store.verify_audit().await.unwrap();
+        assert_eq!(report.first_break, None, "{:?}", db.backend());
+        assert_eq!(report.entries, before + 200);
+    }
+}
