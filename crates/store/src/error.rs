@@ -27,12 +27,4 @@ impl StoreError {
     pub fn is_overloaded(&self) -> bool {
         matches!(self, StoreError::Database(sqlx::Error::PoolTimedOut))
     }
-
-    /// True when the database refused a row because of a unique constraint.
-    pub fn is_unique_violation(&self) -> bool {
-        match self {
-            StoreError::Database(sqlx::Error::Database(e)) => e.is_unique_violation(),
-            _ => false,
-        }
-    }
 }

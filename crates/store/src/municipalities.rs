@@ -85,14 +85,6 @@ impl Store {
         row.as_ref().map(from_row).transpose()
     }
 
-    pub async fn municipality(&self, id: MunicipalityId) -> StoreResult<Municipality> {
-        let row = sqlx::query("SELECT id, number, name, is_demo FROM municipality WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(self.pool())
-            .await?;
-        row.as_ref().map(from_row).transpose()?.ok_or(StoreError::NotFound)
-    }
-
     pub async fn municipalities(&self) -> StoreResult<Vec<Municipality>> {
         let rows = sqlx::query("SELECT id, number, name, is_demo FROM municipality ORDER BY number")
             .fetch_all(self.pool())

@@ -62,6 +62,30 @@ impl Caller {
         Ok(())
     }
 
+    /// The municipality owning a household, once the caller may perform `action` there.
+    pub async fn household_owner(
+        &self,
+        store: &husly_store::Store,
+        id: husly_domain::HouseholdId,
+        action: Action,
+    ) -> AppResult<MunicipalityId> {
+        let owner = store.household_municipality(id).await?.ok_or(AppError::NotFound)?;
+        self.require(action, owner)?;
+        Ok(owner)
+    }
+
+    /// The municipality owning a person record, once the caller may perform `action` there.
+    pub async fn person_owner(
+        &self,
+        store: &husly_store::Store,
+        id: husly_domain::PersonId,
+        action: Action,
+    ) -> AppResult<MunicipalityId> {
+        let owner = store.person_municipality(id).await?.ok_or(AppError::NotFound)?;
+        self.require(action, owner)?;
+        Ok(owner)
+    }
+
     /// The audit actor for work in a municipality.
     pub fn actor(&self, municipality: Option<MunicipalityId>, purpose: &str) -> Actor {
         let role = municipality

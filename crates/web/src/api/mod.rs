@@ -121,8 +121,7 @@ async fn person(
     Path(id): Path<String>,
 ) -> AppResult<Json<serde_json::Value>> {
     let id: PersonId = crate::pages::path_id(&id)?;
-    let municipality = state.store.person_municipality(id).await?.ok_or(AppError::NotFound)?;
-    user.require(Action::ViewPerson, municipality)?;
+    let municipality = user.person_owner(&state.store, id, Action::ViewPerson).await?;
     let (person, households) = state.store.person(municipality, id).await?;
     user.audit_read(
         &state.store,
@@ -146,13 +145,7 @@ async fn household_in(
     action: Action,
 ) -> AppResult<(MunicipalityId, HouseholdId)> {
     let id: HouseholdId = crate::pages::path_id(raw)?;
-    let municipality = state
-        .store
-        .household_municipality(id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    user.require(action, municipality)?;
-    Ok((municipality, id))
+    Ok((user.household_owner(&state.store, id, action).await?, id))
 }
 
 async fn household(

@@ -241,22 +241,6 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, form: Form
     Ok(Redirect::to(&format!("/households/{id}")).into_response())
 }
 
-/// The household's municipality, after checking the caller may perform `action` there.
-async fn authorised_municipality(
-    state: &AppState,
-    user: &CurrentUser,
-    id: HouseholdId,
-    action: Action,
-) -> AppResult<husly_domain::MunicipalityId> {
-    let municipality = state
-        .store
-        .household_municipality(id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    user.require(action, municipality)?;
-    Ok(municipality)
-}
-
 #[derive(Template)]
 #[template(path = "household.html")]
 struct HouseholdPage {
@@ -296,7 +280,7 @@ impl HouseholdPage {
 
 pub async fn view(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Response> {
     let id: HouseholdId = path_id(&id)?;
-    let municipality = authorised_municipality(&state, &user, id, Action::ViewHousehold).await?;
+    let municipality = user.household_owner(&state.store, id, Action::ViewHousehold).await?;
     let household = state.store.household(municipality, id).await?;
     let timeline = state.store.timeline(municipality, id).await?;
     user.audit_read(
@@ -347,7 +331,7 @@ pub async fn edit_form(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let id: HouseholdId = path_id(&id)?;
-    let municipality = authorised_municipality(&state, &user, id, Action::EditHousehold).await?;
+    let municipality = user.household_owner(&state.store, id, Action::EditHousehold).await?;
     let household = state.store.household(municipality, id).await?;
     user.audit_read(
         &state.store,
@@ -382,7 +366,7 @@ pub async fn update(
     form: FormFields,
 ) -> AppResult<Response> {
     let id: HouseholdId = path_id(&id)?;
-    let municipality = authorised_municipality(&state, &user, id, Action::EditHousehold).await?;
+    let municipality = user.household_owner(&state.store, id, Action::EditHousehold).await?;
     user.check_csrf(form.get("csrf"))?;
     let (input, rows) = input_from_form(&form);
     let mut page = form_from_post(&user, &state, &form, rows, format!("/households/{id}/edit"), true);

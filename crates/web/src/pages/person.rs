@@ -3,7 +3,7 @@
 use super::{path_id, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::layout::{Layout, Section};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -51,8 +51,7 @@ impl PersonPage {
 
 pub async fn view(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Response> {
     let id: PersonId = path_id(&id)?;
-    let municipality = state.store.person_municipality(id).await?.ok_or(AppError::NotFound)?;
-    user.require(Action::ViewPerson, municipality)?;
+    let municipality = user.person_owner(&state.store, id, Action::ViewPerson).await?;
     let (person, households) = state.store.person(municipality, id).await?;
     user.audit_read(
         &state.store,
