@@ -4,9 +4,11 @@
 //! everything a decision needs. That keeps every rule testable with plain tables.
 
 pub mod authz;
+pub mod bostotte;
 pub mod household;
 pub mod ids;
 pub mod person;
+pub mod rules;
 pub mod validation;
 
 pub use ids::{HouseholdId, MunicipalityId, PersonId, UserId};
