@@ -62,6 +62,9 @@ pub enum Command {
     Import(FileArg),
     /// Write an archive named by date and time into a directory.
     Backup(BackupArgs),
+    /// Calculators: JSON on standard input, JSON on standard output.
+    #[command(subcommand)]
+    Calc(CalcCommand),
     /// Identity number tools.
     #[command(subcommand)]
     Id(IdCommand),
@@ -180,4 +183,12 @@ pub enum IdCommand {
         allow_synthetic: bool,
         numbers: Vec<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalcCommand {
+    /// Estimate statlig bostøtte. Reads one request (the same JSON as `POST
+    /// /api/v1/calculators/bostotte`) and writes the estimate; invalid input gives an error
+    /// object naming each field and exit code 2.
+    Bostotte,
 }

@@ -48,6 +48,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             allow_synthetic,
             numbers,
         }) => Ok(commands::idcheck::run(&config, allow_synthetic, numbers)),
+        Command::Calc(cli::CalcCommand::Bostotte) => Ok(commands::calc::bostotte(&config)),
         Command::Config => {
             print!("{}", config.redacted());
             Ok(ExitCode::SUCCESS)

@@ -17,6 +17,8 @@ enum Scope {
     Record,
     /// The caller's working municipality (search, registration, administration lists).
     Working,
+    /// Open to everyone, signed in or not (stateless calculators that touch no stored data).
+    Public,
 }
 
 struct Route {
@@ -205,6 +207,13 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Record,
             None,
         ),
+        api(
+            Method::POST,
+            "/api/v1/calculators/bostotte".into(),
+            None,
+            Public,
+            Some(serde_json::json!({})),
+        ),
     ]
 }
 
@@ -225,12 +234,15 @@ enum Outcome {
 }
 
 fn expected(route: &Route, who: Who) -> Outcome {
+    if route.scope == Scope::Public {
+        return Outcome::Allowed;
+    }
     match who {
         Who::Anonymous => Outcome::LoginRequired,
         Who::Stranger => match route.scope {
             Scope::Record => Outcome::NotFound,
             // The stranger works in their own municipality, where they hold every role.
-            Scope::Working => Outcome::Allowed,
+            Scope::Working | Scope::Public => Outcome::Allowed,
         },
         Who::Role(role) => match route.action {
             None => Outcome::Allowed,

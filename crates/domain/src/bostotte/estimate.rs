@@ -62,8 +62,11 @@ pub enum Outcome {
 pub struct MemberLine {
     pub age: i32,
     pub weight: Percent,
-    pub counted_income_kr: i64,
-    pub excluded_income_kr: i64,
+    /// This member's counted and excluded income; absent when the household's total was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counted_income_kr: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded_income_kr: Option<i64>,
     /// Why some or all of this member's income was left out.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusion: Option<Exclusion>,
@@ -359,8 +362,8 @@ pub fn estimate(rules: &BostotteRules, input: &EstimateInput) -> Result<Estimate
         .map(|(age, weight, counted, excluded, exclusion)| MemberLine {
             age,
             weight,
-            counted_income_kr: div_round(i128::from(counted), i128::from(ORE_PER_KR)) as i64,
-            excluded_income_kr: div_round(i128::from(excluded), i128::from(ORE_PER_KR)) as i64,
+            counted_income_kr: per_member.then(|| div_round(i128::from(counted), i128::from(ORE_PER_KR)) as i64),
+            excluded_income_kr: per_member.then(|| div_round(i128::from(excluded), i128::from(ORE_PER_KR)) as i64),
             exclusion,
         })
         .collect();

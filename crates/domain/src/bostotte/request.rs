@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::estimate::{Estimate, estimate};
 use super::input::{CostItems, EstimateInput, Housing, HousingCosts, Income, IncomeBasis, IncomeKind, Member, Tenure};
 use super::rules::BostotteRules;
 use crate::household::MAX_MEMBERS;
@@ -88,6 +89,19 @@ pub struct HousingRequest {
 }
 
 impl EstimateRequest {
+    /// Validates the request and estimates: what the API and `husly calc bostotte` both call.
+    pub fn estimate(&self, rules: &BostotteRules) -> Result<Estimate, Vec<FieldError>> {
+        let input = self.validate(rules)?;
+        estimate(rules, &input).map_err(|e| {
+            vec![FieldError::new(
+                "month",
+                "no_rules",
+                format!("Husly har ikke alle bostøtteregler for denne måneden ({e})."),
+                format!("Husly does not have every bostøtte rule for this month ({e})."),
+            )]
+        })
+    }
+
     /// Checks every field and builds the estimator's input; all errors at once.
     pub fn validate(&self, rules: &BostotteRules) -> Result<EstimateInput, Vec<FieldError>> {
         let mut errors = Vec::new();

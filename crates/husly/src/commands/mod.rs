@@ -1,5 +1,6 @@
 //! One module per group of commands.
 
+pub mod calc;
 pub mod data;
 pub mod idcheck;
 pub mod serve;

@@ -2,6 +2,7 @@
 //! clients authenticate with an API token (`Authorization: Bearer husly_…`). The contract is
 //! described by the OpenAPI document at `/api/openapi.json` ([`openapi`]).
 
+mod calculators;
 pub mod openapi;
 
 use crate::AppState;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/households/{id}", get(household).put(update_household))
         .route("/households/{id}/timeline", get(timeline))
         .route("/audit", get(audit_log))
+        .route("/calculators/bostotte", axum::routing::post(calculators::bostotte))
 }
 
 #[derive(Debug, Default, Deserialize)]

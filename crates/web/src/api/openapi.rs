@@ -115,6 +115,18 @@ pub fn document() -> Value {
                     { "name": "offset", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 0, "default": 0 } }
                 ],
                 "responses": with_errors(json_ok("Entries", "#/components/schemas/AuditEntries"))
+            }},
+            "/api/v1/calculators/bostotte": { "post": {
+                "operationId": "estimateBostotte",
+                "summary": "Estimate statlig bostøtte for a household and month, with every step and rule value used",
+                "description": "Stateless: nothing is stored and no sign-in is needed. `month` picks the rules in force, `kommunenummer` the municipality group. Give either `annual_income_kr` (the household's counted income before weighting) or incomes per member, and either `annual_housing_costs_kr` or itemised `housing`. `unverified` lists the rule values used that are not verified against a primary source.",
+                "security": [],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/BostotteRequest" } } } },
+                "responses": {
+                    "200": { "description": "The estimate", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/BostotteEstimate" } } } },
+                    "400": { "$ref": "#/components/responses/Error" },
+                    "422": { "$ref": "#/components/responses/Error" }
+                }
             }}
         },
         "components": {
@@ -129,7 +141,55 @@ pub fn document() -> Value {
 
 fn schemas() -> Value {
     let text = json!({ "type": "string", "maxLength": 200 });
-    json!({
+    let kr = json!({ "type": "integer", "minimum": 0, "maximum": husly_domain::bostotte::MAX_AMOUNT_KR });
+    let income_kinds: Vec<&str> = husly_domain::bostotte::IncomeKind::ALL
+        .iter()
+        .map(|k| k.code())
+        .collect();
+    let mut all = json!({
+        "BostotteRequest": { "type": "object", "additionalProperties": false, "required": ["month", "kommunenummer", "members"], "properties": {
+            "month": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "examples": ["2023-06"] },
+            "kommunenummer": { "type": "string", "pattern": "^[0-9]{4}$", "examples": ["3301"] },
+            "members": { "type": "array", "minItems": 1, "maxItems": husly_domain::household::MAX_MEMBERS, "description": "The first member is the applicant", "items": {
+                "type": "object", "additionalProperties": false, "required": ["birth_date"], "properties": {
+                    "birth_date": { "type": "string", "description": "yyyy-mm-dd or dd.mm.yyyy" },
+                    "old_age_pensioner": { "type": "boolean", "default": false },
+                    "young_disabled": { "type": "boolean", "default": false },
+                    "incomes": { "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "annual_kr"], "properties": {
+                        "kind": { "type": "string", "enum": income_kinds }, "annual_kr": kr
+                    }}}
+                }
+            }},
+            "annual_income_kr": kr, "annual_housing_costs_kr": kr,
+            "tenure": { "type": "string", "enum": ["rent", "cooperative", "owned"], "default": "rent" },
+            "housing": { "type": "object", "additionalProperties": false, "required": ["tenure"], "properties": {
+                "tenure": { "type": "string", "enum": ["rent", "cooperative", "owned"] },
+                "annual_rent_kr": kr, "annual_common_costs_kr": kr, "annual_loan_costs_kr": kr,
+                "annual_municipal_charges_kr": kr, "annual_property_tax_kr": kr, "annual_ground_rent_kr": kr,
+                "heating_included": { "type": "boolean", "default": false }
+            }},
+            "net_wealth_kr": kr, "dwelling_tax_value_kr": kr,
+            "adapted_dwelling": { "type": "boolean", "default": false },
+            "young_disabled": { "type": "boolean", "default": false }
+        }},
+        "BostotteEstimate": { "type": "object", "required": ["monthly_kr", "weighted_income_kr", "own_share_kr", "cap_kr", "rule_version", "unverified"], "properties": {
+            "month": { "type": "string" },
+            "monthly_kr": { "type": "integer", "description": "The payout per month; 0 when below the minimum payout" },
+            "computed_monthly_kr": { "type": "integer", "description": "Before the minimum-payout rule; negative when the own share exceeds the costs" },
+            "weighted_income_kr": { "type": "integer" }, "own_share_kr": { "type": "integer", "description": "Per year" },
+            "cap_kr": { "type": "integer", "description": "Per year" }, "approved_costs_kr": { "type": "integer" },
+            "municipality_group": { "type": "integer", "minimum": 1, "maximum": 4 },
+            "outcome": { "type": "string", "enum": ["paid", "below_minimum", "own_share_exceeds_costs"] },
+            "rule_version": { "type": "string" },
+            "used": { "type": "array", "items": { "$ref": "#/components/schemas/RuleValue" } },
+            "unverified": { "type": "array", "items": { "$ref": "#/components/schemas/RuleValue" } }
+        }},
+        "RuleValue": { "type": "object", "properties": {
+            "table": { "type": "string" }, "field": { "type": "string" }, "period_from": { "type": "string" },
+            "source": { "type": "string" }, "verified": { "type": "boolean" }, "note": { "type": "string" }
+        }}
+    });
+    let rest = json!({
         "Error": { "type": "object", "required": ["error"], "properties": { "error": {
             "type": "object", "required": ["code", "message", "fields"],
             "properties": {
@@ -200,5 +260,9 @@ fn schemas() -> Value {
             "purpose": { "type": "string" }, "request_id": { "type": "string" }, "details": { "type": "string" },
             "prev_hash": { "type": "string" }, "hash": { "type": "string" }
         }}}}}
-    })
+    });
+    if let (Some(all), Value::Object(rest)) = (all.as_object_mut(), rest) {
+        all.extend(rest);
+    }
+    all
 }

@@ -1,0 +1,17 @@
+//! Stateless calculators: nothing is read from or written to the database, so no personal data is
+//! processed and no sign-in is needed (like Husbanken's own public calculators). The request body
+//! limit and the JSON error format are those of the rest of the API.
+
+use axum::Json;
+use husly_domain::bostotte::{BostotteRules, Estimate, EstimateRequest};
+
+use crate::error::{AppError, AppResult};
+use crate::forms::ApiJson;
+
+/// `POST /api/v1/calculators/bostotte`: a bostøtte estimate with every step and rule value used.
+pub async fn bostotte(ApiJson(request): ApiJson<EstimateRequest>) -> AppResult<Json<Estimate>> {
+    request
+        .estimate(BostotteRules::embedded())
+        .map(Json)
+        .map_err(AppError::Validation)
+}
