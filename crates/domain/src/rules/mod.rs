@@ -115,14 +115,14 @@ impl<T> Table<T> {
 }
 
 /// A rule value that was used in a calculation, for the explanation and the `unverified` list.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct UsedValue {
     pub table: String,
     pub field: String,
     pub period_from: YearMonth,
     pub source: String,
     pub verified: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
