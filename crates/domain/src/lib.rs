@@ -9,6 +9,7 @@ pub mod household;
 pub mod ids;
 pub mod person;
 pub mod rules;
+pub mod startlan;
 pub mod validation;
 
 pub use ids::{HouseholdId, MunicipalityId, PersonId, UserId};

@@ -156,6 +156,20 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Record,
             vec![("user", u.to_string())],
         ),
+        page(
+            Method::GET,
+            format!("/households/{h}/bostotte"),
+            Some(ViewHousehold),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/households/{h}/bostotte"),
+            Some(ViewHousehold),
+            Record,
+            vec![("month", "2026-06".into()), ("monthly_rent", "9000".into())],
+        ),
         page(Method::GET, "/admin/audit".into(), Some(ReadAudit), Working, vec![]),
         api(Method::GET, "/api/v1/me".into(), None, Working, None),
         api(

@@ -18,7 +18,7 @@ const ORE_PER_KR: i64 = 100;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Estimate {
     pub month: YearMonth,
-    /// Rule file version and the periods used, e.g. `2026.11.1 (own share from 2023-06, caps from 2023-06)`.
+    /// Rule file version and the periods used, e.g. `bostotte 2026.11.1; own_share 2023-06; caps 2023-06`.
     pub rule_version: String,
     pub municipality_group: u8,
     pub household_size: usize,
@@ -368,7 +368,7 @@ pub fn estimate(rules: &BostotteRules, input: &EstimateInput) -> Result<Estimate
         })
         .collect();
     let rule_version = format!(
-        "{} (own share from {}, caps from {})",
+        "bostotte {}; own_share {}; caps {}",
         rules.version, own.meta.from, caps.meta.from
     );
     let unverified = trace.unverified();
@@ -422,7 +422,7 @@ pub fn estimate(rules: &BostotteRules, input: &EstimateInput) -> Result<Estimate
 }
 
 const MISSING_SPECIAL: &str =
-    "The rule table has no special thresholds for this period; the general thresholds were used.";
+    "Regeltabellen har ikke særskilte innslagspunkter for denne perioden; de generelle er brukt.";
 
 fn group_field(group: u8) -> &'static str {
     match group {

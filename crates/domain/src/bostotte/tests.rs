@@ -59,7 +59,7 @@ fn example_1c_shows_each_step() {
     assert_eq!(result.own_share_kr, 50_088);
     assert_eq!(result.computed_monthly_kr, 1_729);
     assert!(
-        result.rule_version.contains("own share from 2023-06"),
+        result.rule_version.contains("own_share 2023-06"),
         "{}",
         result.rule_version
     );

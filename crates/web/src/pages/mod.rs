@@ -1,6 +1,7 @@
 //! Server-rendered pages for staff. One file per area; each handler authorises first.
 
 pub mod admin;
+mod bostotte;
 mod household;
 mod login;
 mod person;
@@ -26,6 +27,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/households/{id}/edit",
             get(household::edit_form).post(household::update),
+        )
+        .route(
+            "/households/{id}/bostotte",
+            get(bostotte::form).post(bostotte::calculate),
         )
         .route("/people/{id}", get(person::view))
         .route("/admin/users", get(admin::users))

@@ -1,0 +1,406 @@
+//! A household's bostøtte estimate: the caseworker fills in incomes and housing costs, Husly shows
+//! the calculation step by step. Nothing is stored; the page can be printed for the household.
+
+use super::{path_id, render};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::forms::{FormErrors, FormFields};
+use crate::layout::{Layout, Section};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use husly_domain::HouseholdId;
+use husly_domain::authz::Action;
+use husly_domain::bostotte::{
+    BostotteRules, Estimate, EstimateRequest, HousingRequest, IncomeRequest, MemberRequest, Outcome,
+};
+use husly_domain::rules::{Percent, YearMonth};
+use husly_domain::validation::{FieldError, format_date};
+use husly_store::households::Household;
+
+/// One member row: who they are (from the household) and what the caseworker typed.
+pub struct MemberRow {
+    pub index: usize,
+    pub name: String,
+    pub birth_date: String,
+    pub income: String,
+    pub old_age_pensioner: bool,
+    pub young_disabled: bool,
+}
+
+#[derive(Template)]
+#[template(path = "household_bostotte.html")]
+struct BostottePage {
+    l: Layout,
+    household_id: String,
+    address: String,
+    month: String,
+    rows: Vec<MemberRow>,
+    tenure: String,
+    monthly_rent: String,
+    monthly_common_costs: String,
+    monthly_loan_costs: String,
+    annual_municipal_charges: String,
+    annual_property_tax: String,
+    annual_ground_rent: String,
+    heating_included: bool,
+    adapted_dwelling: bool,
+    net_wealth: String,
+    dwelling_tax_value: String,
+    errors: FormErrors,
+    estimate: Option<Estimate>,
+}
+
+impl BostottePage {
+    fn err(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+
+    fn anchor(&self, field: &str) -> String {
+        FormErrors::anchor(field)
+    }
+
+    fn member_field(&self, index: &usize, name: &str) -> String {
+        format!("members[{index}].{name}")
+    }
+
+    fn any_excluded(&self) -> bool {
+        self.estimate
+            .as_ref()
+            .is_some_and(|e| e.members.iter().any(|m| m.exclusion.is_some()))
+    }
+
+    fn tenures(&self) -> [(&'static str, &'static str); 3] {
+        [
+            ("rent", "bostotte.tenure.rent"),
+            ("cooperative", "bostotte.tenure.cooperative"),
+            ("owned", "bostotte.tenure.owned"),
+        ]
+    }
+
+    fn kr(&self, amount: &i64) -> String {
+        format_kr(*amount)
+    }
+
+    fn pct(&self, p: &Percent) -> String {
+        match self.l.tr.lang {
+            husly_domain::Lang::Nb => p.to_string().replace('.', ","),
+            husly_domain::Lang::En => p.to_string(),
+        }
+    }
+
+    fn outcome_key(&self, outcome: &Outcome) -> &'static str {
+        match outcome {
+            Outcome::Paid => "bostotte.outcome.paid",
+            Outcome::BelowMinimum => "bostotte.outcome.below_minimum",
+            Outcome::OwnShareExceedsCosts => "bostotte.outcome.own_share_exceeds_costs",
+        }
+    }
+
+    /// The unverified values grouped by table and period: (table and period, fields, note, source).
+    fn unverified_groups(&self) -> Vec<(String, String, String, String)> {
+        let Some(estimate) = &self.estimate else {
+            return Vec::new();
+        };
+        let mut groups: Vec<(String, Vec<&str>, String, String)> = Vec::new();
+        for used in &estimate.unverified {
+            let key = format!("{} ({} {})", used.table, self.l.t("bostotte.from"), used.period_from);
+            let note = used.note.clone().unwrap_or_default();
+            match groups.iter_mut().find(|g| g.0 == key && g.2 == note) {
+                Some(group) => group.1.push(&used.field),
+                None => groups.push((key, vec![&used.field], note, source_title(&used.source))),
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(key, fields, note, source)| (key, fields.join(", "), note, source))
+            .collect()
+    }
+
+    fn sources_used(&self) -> Vec<(String, Option<String>)> {
+        let Some(estimate) = &self.estimate else {
+            return Vec::new();
+        };
+        let mut ids: Vec<&str> = estimate.used.iter().map(|u| u.source.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let rules = BostotteRules::embedded();
+        ids.into_iter()
+            .filter_map(|id| rules.sources.iter().find(|s| s.id == id))
+            .map(|s| (s.title.clone(), s.url.clone()))
+            .collect()
+    }
+}
+
+fn source_title(id: &str) -> String {
+    BostotteRules::embedded()
+        .sources
+        .iter()
+        .find(|s| s.id == id)
+        .map_or_else(|| id.to_string(), |s| s.title.clone())
+}
+
+/// `12 345 kr` with a non-breaking space between thousands, as Norwegian text writes it.
+pub fn format_kr(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    format!("{}{out}\u{a0}kr", if amount < 0 { "−" } else { "" })
+}
+
+async fn load(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<(Household, String)> {
+    let id: HouseholdId = path_id(id)?;
+    let municipality = user.household_owner(&state.store, id, Action::ViewHousehold).await?;
+    let household = state.store.household(municipality, id).await?;
+    user.audit_read(
+        &state.store,
+        municipality,
+        "household.view",
+        ("household", id.to_string()),
+        serde_json::json!({ "for": "bostotte_estimate" }),
+    )
+    .await?;
+    let number = user
+        .municipalities
+        .iter()
+        .find(|m| m.id == municipality)
+        .map(|m| m.number.clone())
+        .ok_or(AppError::NotFound)?;
+    Ok((household, number))
+}
+
+fn page(user: &CurrentUser, state: &AppState, household: &Household) -> BostottePage {
+    let rows = household
+        .members
+        .iter()
+        .enumerate()
+        .map(|(index, m)| MemberRow {
+            index,
+            name: format!("{} {}", m.person.given_name, m.person.family_name),
+            birth_date: format_date(m.person.birth_date),
+            income: String::new(),
+            old_age_pensioner: false,
+            young_disabled: false,
+        })
+        .collect();
+    let today = time::OffsetDateTime::now_utc().date();
+    BostottePage {
+        l: Layout::for_user(user, Section::None, state.config.demo_mode),
+        household_id: household.id.to_string(),
+        address: format!(
+            "{}, {} {}",
+            household.address_line, household.postal_code, household.postal_city
+        ),
+        month: YearMonth::of(today).to_string(),
+        rows,
+        tenure: "rent".into(),
+        monthly_rent: String::new(),
+        monthly_common_costs: String::new(),
+        monthly_loan_costs: String::new(),
+        annual_municipal_charges: String::new(),
+        annual_property_tax: String::new(),
+        annual_ground_rent: String::new(),
+        heating_included: true,
+        adapted_dwelling: false,
+        net_wealth: String::new(),
+        dwelling_tax_value: String::new(),
+        errors: FormErrors::default(),
+        estimate: None,
+    }
+}
+
+pub async fn form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Response> {
+    let (household, _) = load(&state, &user, &id).await?;
+    render(&page(&user, &state, &household))
+}
+
+pub async fn calculate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let (household, number) = load(&state, &user, &id).await?;
+    user.check_csrf(form.get("csrf"))?;
+    let mut page = page(&user, &state, &household);
+    page.month = form.get("month").trim().to_string();
+    for row in &mut page.rows {
+        row.income = form.get(&format!("members[{}].income", row.index)).to_string();
+        row.old_age_pensioner = form.has(&format!("members[{}].old_age_pensioner", row.index));
+        row.young_disabled = form.has(&format!("members[{}].young_disabled", row.index));
+    }
+    page.tenure = form.get("tenure").to_string();
+    page.monthly_rent = form.get("monthly_rent").to_string();
+    page.monthly_common_costs = form.get("monthly_common_costs").to_string();
+    page.monthly_loan_costs = form.get("monthly_loan_costs").to_string();
+    page.annual_municipal_charges = form.get("annual_municipal_charges").to_string();
+    page.annual_property_tax = form.get("annual_property_tax").to_string();
+    page.annual_ground_rent = form.get("annual_ground_rent").to_string();
+    page.heating_included = form.has("heating_included");
+    page.adapted_dwelling = form.has("adapted_dwelling");
+    page.net_wealth = form.get("net_wealth").to_string();
+    page.dwelling_tax_value = form.get("dwelling_tax_value").to_string();
+
+    let (request, mut errors) = request_of(&page, &household, &number);
+    if errors.is_empty() {
+        match request.estimate(BostotteRules::embedded()) {
+            Ok(estimate) => page.estimate = Some(estimate),
+            Err(fields) => errors = fields.into_iter().map(to_form_field).collect(),
+        }
+    }
+    if errors.is_empty() {
+        return render(&page);
+    }
+    page.errors = FormErrors::from_fields(&errors, page.l.tr.lang);
+    let mut response = render(&page)?;
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
+}
+
+/// Whole kroner as typed: digits with optional spaces; empty is none.
+fn parse_kr(errors: &mut Vec<FieldError>, field: &str, text: &str) -> Option<i64> {
+    let cleaned: String = text.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}').collect();
+    if cleaned.is_empty() {
+        return None;
+    }
+    match cleaned.parse::<i64>() {
+        Ok(kr) if kr >= 0 => Some(kr),
+        _ => {
+            errors.push(FieldError::new(
+                field,
+                "invalid_amount",
+                "Skriv et helt beløp i kroner, for eksempel 12 500.",
+                "Write a whole amount in kroner, for example 12 500.",
+            ));
+            None
+        }
+    }
+}
+
+fn request_of(page: &BostottePage, household: &Household, number: &str) -> (EstimateRequest, Vec<FieldError>) {
+    let mut errors = Vec::new();
+    let members = page
+        .rows
+        .iter()
+        .zip(&household.members)
+        .map(|(row, member)| {
+            let field = format!("members[{}].income", row.index);
+            let income = parse_kr(&mut errors, &field, &row.income);
+            MemberRequest {
+                birth_date: member.person.birth_date.to_string(),
+                old_age_pensioner: row.old_age_pensioner,
+                young_disabled: row.young_disabled,
+                incomes: income
+                    .map(|annual_kr| IncomeRequest {
+                        kind: "other_taxable".into(),
+                        annual_kr,
+                    })
+                    .into_iter()
+                    .collect(),
+            }
+        })
+        .collect();
+    let mut monthly = |field: &str, text: &str| parse_kr(&mut errors, field, text).map(|kr| kr.saturating_mul(12));
+    let rent = monthly("monthly_rent", &page.monthly_rent);
+    let common = monthly("monthly_common_costs", &page.monthly_common_costs);
+    let loan = monthly("monthly_loan_costs", &page.monthly_loan_costs);
+    let charges = parse_kr(&mut errors, "annual_municipal_charges", &page.annual_municipal_charges);
+    let tax = parse_kr(&mut errors, "annual_property_tax", &page.annual_property_tax);
+    let ground = parse_kr(&mut errors, "annual_ground_rent", &page.annual_ground_rent);
+    let net_wealth_kr = parse_kr(&mut errors, "net_wealth", &page.net_wealth);
+    let dwelling_tax_value_kr = parse_kr(&mut errors, "dwelling_tax_value", &page.dwelling_tax_value);
+    // Only the items of the chosen tenure are sent; the form groups them by tenure.
+    let housing = match page.tenure.as_str() {
+        "cooperative" => HousingRequest {
+            tenure: "cooperative".into(),
+            annual_common_costs_kr: common,
+            annual_loan_costs_kr: loan,
+            ..Default::default()
+        },
+        "owned" => HousingRequest {
+            tenure: "owned".into(),
+            annual_loan_costs_kr: loan,
+            annual_municipal_charges_kr: charges,
+            annual_property_tax_kr: tax,
+            annual_ground_rent_kr: ground,
+            ..Default::default()
+        },
+        _ => HousingRequest {
+            tenure: "rent".into(),
+            annual_rent_kr: Some(rent.unwrap_or(0)),
+            ..Default::default()
+        },
+    };
+    let any_income = page.rows.iter().any(|r| !r.income.trim().is_empty());
+    let request = EstimateRequest {
+        month: page.month.clone(),
+        kommunenummer: number.to_string(),
+        members,
+        annual_income_kr: (!any_income).then_some(0),
+        housing: Some(HousingRequest {
+            heating_included: page.heating_included,
+            ..housing
+        }),
+        net_wealth_kr,
+        dwelling_tax_value_kr,
+        adapted_dwelling: page.adapted_dwelling,
+        ..Default::default()
+    };
+    (request, errors)
+}
+
+/// Maps an error on the request's field to the form field the caseworker typed into.
+fn to_form_field(mut error: FieldError) -> FieldError {
+    let field = error.field.as_str();
+    let mapped = if let Some(rest) = field.strip_prefix("members[") {
+        rest.split_once(']').map(|(i, _)| format!("members[{i}].income"))
+    } else {
+        match field {
+            "housing.annual_rent_kr" => Some("monthly_rent".into()),
+            "housing.annual_common_costs_kr" => Some("monthly_common_costs".into()),
+            "housing.annual_loan_costs_kr" => Some("monthly_loan_costs".into()),
+            "housing.annual_municipal_charges_kr" => Some("annual_municipal_charges".into()),
+            "housing.annual_property_tax_kr" => Some("annual_property_tax".into()),
+            "housing.annual_ground_rent_kr" => Some("annual_ground_rent".into()),
+            "housing.tenure" => Some("tenure".into()),
+            "net_wealth_kr" => Some("net_wealth".into()),
+            "dwelling_tax_value_kr" => Some("dwelling_tax_value".into()),
+            _ => None,
+        }
+    };
+    if let Some(mapped) = mapped {
+        error.field = mapped;
+    }
+    error
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kroner_are_written_the_norwegian_way() {
+        assert_eq!(format_kr(1729), "1\u{a0}729\u{a0}kr");
+        assert_eq!(format_kr(237_240), "237\u{a0}240\u{a0}kr");
+        assert_eq!(format_kr(63), "63\u{a0}kr");
+        assert_eq!(format_kr(-1_000_000), "−1\u{a0}000\u{a0}000\u{a0}kr");
+    }
+
+    #[test]
+    fn amounts_accept_spaces_and_refuse_the_rest() {
+        let mut errors = Vec::new();
+        assert_eq!(parse_kr(&mut errors, "x", " 12 500 "), Some(12_500));
+        assert_eq!(parse_kr(&mut errors, "x", ""), None);
+        assert!(errors.is_empty());
+        assert_eq!(parse_kr(&mut errors, "x", "12,5"), None);
+        assert_eq!(parse_kr(&mut errors, "y", "-3"), None);
+        assert_eq!(errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["x", "y"]);
+    }
+}
