@@ -191,4 +191,8 @@ pub enum CalcCommand {
     /// /api/v1/calculators/bostotte`) and writes the estimate; invalid input gives an error
     /// object naming each field and exit code 2.
     Bostotte,
+    /// Assess whether a household can service a startlån (betjeningsevne). Reads one input (the
+    /// same JSON as `POST /api/v1/calculators/startlan`) and writes the assessment; invalid input
+    /// gives an error object naming each field and exit code 2.
+    Startlan,
 }

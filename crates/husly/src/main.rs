@@ -49,6 +49,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             numbers,
         }) => Ok(commands::idcheck::run(&config, allow_synthetic, numbers)),
         Command::Calc(cli::CalcCommand::Bostotte) => Ok(commands::calc::bostotte(&config)),
+        Command::Calc(cli::CalcCommand::Startlan) => Ok(commands::calc::startlan(&config)),
         Command::Config => {
             print!("{}", config.redacted());
             Ok(ExitCode::SUCCESS)

@@ -1,5 +1,6 @@
-//! The bostøtte calculator contract: `POST /api/v1/calculators/bostotte` and
-//! `husly calc bostotte` accept the same JSON and give the same answer.
+//! The calculator contract: `POST /api/v1/calculators/bostotte` and `husly calc bostotte`, and
+//! `POST /api/v1/calculators/startlan` and `husly calc startlan`, accept the same JSON and give the
+//! same answer.
 
 mod common;
 
@@ -9,8 +10,13 @@ use std::io::Write;
 use std::process::{Output, Stdio};
 
 fn calc(input: &str) -> Output {
+    calc_with("bostotte", input)
+}
+
+/// `husly calc <calculator> --lang en` with `input` on standard input.
+fn calc_with(calculator: &str, input: &str) -> Output {
     let mut child = husly()
-        .args(["calc", "bostotte", "--lang", "en"])
+        .args(["calc", calculator, "--lang", "en"])
         .env_remove("HUSLY_CONFIG")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -79,6 +85,10 @@ fn the_command_reads_json_and_writes_the_estimate() {
 
     let garbage = calc("not json");
     assert_eq!(garbage.status.code(), Some(2));
+    let truncated = calc(r#"{"month": "2023-06""#);
+    assert_eq!(truncated.status.code(), Some(2));
+    let error: Value = serde_json::from_slice(&truncated.stdout).unwrap();
+    assert_eq!(error["error"]["code"], "bad_request", "a cut-off document is not a field error");
 }
 
 #[tokio::test]
@@ -142,4 +152,177 @@ async fn the_api_answers_without_sign_in_and_agrees_with_the_command() {
     assert_eq!(response.status(), 422);
     let error: Value = response.json().await.unwrap();
     assert_eq!(error["error"]["fields"][0]["field"], "annual_income_kr");
+}
+
+/// A couple with two children (4 and 9) buying a 2 500 000 kr flat, financed wholly by a 30-year
+/// annuity startlån; their own 65 000 kr pays the purchase costs.
+fn startlan_example() -> Value {
+    json!({
+        "month": "2024-10",
+        "household": {"adults": 2, "couple": true, "children_ages": [4, 9]},
+        "income_after_tax_kr": 52000,
+        "fixed_costs": [
+            {"kind": "childcare", "label": "Barnehage og SFO", "amount_kr": 3000},
+            {"kind": "student_loan", "amount_kr": 1200}
+        ],
+        "maintenance_kr": 3500,
+        "loans": {"startlan": {"principal_kr": 2500000, "term_years": 30, "kind": "annuity"}},
+        "financing": {"price_kr": 2500000, "purchase_costs_kr": 65000, "equity_kr": 65000}
+    })
+}
+
+fn field_paths(error: &Value) -> Vec<(&str, &str)> {
+    error["error"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| (f["field"].as_str().unwrap(), f["code"].as_str().unwrap()))
+        .collect()
+}
+
+#[test]
+fn the_startlan_command_assesses_a_household() {
+    let out = calc_with("startlan", &startlan_example().to_string());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let result: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    // October 2024: Norges Bank's policy rate 4.5 % (from 14 Dec 2023) + Husbanken's 2.5 points.
+    assert_eq!(result["policy_rate"], "4.5 %");
+    assert_eq!(result["stress_margin"], "2.5 %");
+    assert_eq!(result["stress_rate"], "7 %");
+    // rules/living_costs.toml, 2024 rates: couple 13 100 + child 0–5 3 850 + child 6–10 3 950.
+    assert_eq!(result["living_costs"]["floor"]["total_ore"], 2_090_000);
+    assert_eq!(result["living_costs"]["used_ore"], 2_090_000);
+    assert_eq!(result["living_costs"]["source"], "social_assistance_floor");
+    // 2 500 000 kr at 7 % over 30 years: 2 500 000 · (0.07/12) / (1 − (1 + 0.07/12)^−360)
+    // = 16 632.562… kr a month.
+    assert_eq!(result["startlan"]["monthly_payment_ore"], 1_663_256);
+    // 52 000 − 20 900 − 3 000 − 1 200 − 3 500 − 16 632.56 = 6 767.44 kr.
+    assert_eq!(result["disposable_ore"], 676_744);
+    assert_eq!(result["affordable"], true);
+    let lines: i64 = result["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["amount_ore"].as_i64().unwrap())
+        .sum();
+    assert_eq!(lines, 676_744, "the lines sum to the disposable amount");
+    // 23 400 kr a month for the startlån services 23 400 / 6.653 025 ≈ 3 517 197 kr.
+    let max_kr = result["max_affordable_startlan_ore"].as_i64().unwrap() / 100;
+    assert!((3_517_150..=3_517_250).contains(&max_kr), "{max_kr}");
+    assert_eq!(result["grant"]["financing_need_ore"], 250_000_000);
+    assert_eq!(result["grant"]["grant_needed_ore"], 0);
+    let unverified: Vec<&str> = result["unverified"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["table"].as_str().unwrap())
+        .collect();
+    assert!(unverified.contains(&"stress_test"), "{unverified:?}");
+
+    // With 20 000 kr a month the same purchase is far out of reach: 20 000 − 45 232.56 kr.
+    let mut poorer = startlan_example();
+    poorer["income_after_tax_kr"] = json!(20000);
+    let out = calc_with("startlan", &poorer.to_string());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let result: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(result["disposable_ore"], 2_000_000 - 4_523_256);
+    assert_eq!(result["affordable"], false);
+    assert_eq!(result["max_affordable_startlan_ore"], 0);
+    assert_eq!(result["grant"]["grant_needed_ore"], 250_000_000);
+
+    // A 45-year term without a reason and a negative income: both named, exit code 2.
+    let mut bad = startlan_example();
+    bad["loans"]["startlan"]["term_years"] = json!(45);
+    bad["income_after_tax_kr"] = json!(-1);
+    let out = calc_with("startlan", &bad.to_string());
+    assert_eq!(out.status.code(), Some(2));
+    let error: Value = serde_json::from_slice(&out.stdout).expect("JSON error on stdout");
+    assert_eq!(error["error"]["code"], "validation");
+    assert_eq!(
+        field_paths(&error),
+        [
+            ("income_after_tax_kr", "negative_amount"),
+            ("loans.startlan.extended_term_reason", "extended_term_reason_required")
+        ]
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("income_after_tax_kr") && stderr.contains("loans.startlan.extended_term_reason"),
+        "{stderr}"
+    );
+    // With a reason the 45-year term is accepted.
+    bad["income_after_tax_kr"] = json!(52000);
+    bad["loans"]["startlan"]["extended_term_reason"] = json!("Varig lav inntekt");
+    assert!(calc_with("startlan", &bad.to_string()).status.success());
+
+    let mut typo = startlan_example();
+    typo["loans"]["startlan"]["rate"] = json!("3 %");
+    let out = calc_with("startlan", &typo.to_string());
+    assert_eq!(out.status.code(), Some(2));
+    let error: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(field_paths(&error), [("loans.startlan.rate", "invalid_json_value")]);
+
+    let garbage = calc_with("startlan", "not json");
+    assert_eq!(garbage.status.code(), Some(2));
+    let error: Value = serde_json::from_slice(&garbage.stdout).unwrap();
+    assert_eq!(error["error"]["code"], "bad_request");
+}
+
+#[tokio::test]
+async fn the_startlan_api_answers_without_sign_in_and_agrees_with_the_command() {
+    let db = Database::sqlite();
+    let server = start(&db, &[]);
+    let http = reqwest::Client::new();
+    let url = server.url("/api/v1/calculators/startlan");
+    let request = startlan_example();
+    let response = http.post(&url).json(&request).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let from_api: Value = response.json().await.unwrap();
+    assert_eq!(from_api["stress_rate"], "7 %");
+    assert_eq!(from_api["disposable_ore"], 676_744);
+    let from_cli: Value = serde_json::from_slice(&calc_with("startlan", &request.to_string()).stdout).unwrap();
+    assert_eq!(from_api, from_cli, "the API and the command give the same assessment");
+
+    let mut bad = startlan_example();
+    bad["loans"]["startlan"]["term_years"] = json!(45);
+    bad["income_after_tax_kr"] = json!(-1);
+    let response = http
+        .post(&url)
+        .header("accept-language", "en")
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let from_api: Value = response.json().await.unwrap();
+    assert_eq!(from_api["error"]["code"], "validation");
+    assert_eq!(
+        field_paths(&from_api),
+        [
+            ("income_after_tax_kr", "negative_amount"),
+            ("loans.startlan.extended_term_reason", "extended_term_reason_required")
+        ]
+    );
+    let from_cli: Value = serde_json::from_slice(&calc_with("startlan", &bad.to_string()).stdout).unwrap();
+    assert_eq!(
+        from_api["error"]["fields"], from_cli["error"]["fields"],
+        "the API and the command name the same fields"
+    );
+
+    let mut typo = startlan_example();
+    typo["household"]["pets"] = json!(1);
+    let response = http.post(&url).json(&typo).send().await.unwrap();
+    assert_eq!(response.status(), 422);
+    let error: Value = response.json().await.unwrap();
+    assert_eq!(field_paths(&error), [("household.pets", "invalid_json_value")]);
+
+    // Not JSON at all: 400, as for every API body.
+    let response = http
+        .post(&url)
+        .header("content-type", "application/json")
+        .body("not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
 }

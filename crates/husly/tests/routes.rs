@@ -228,6 +228,13 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Public,
             Some(serde_json::json!({})),
         ),
+        api(
+            Method::POST,
+            "/api/v1/calculators/startlan".into(),
+            None,
+            Public,
+            Some(serde_json::json!({})),
+        ),
     ]
 }
 

@@ -13,11 +13,18 @@ struct Migration {
     sql: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "platform",
-    sql: include_str!("../migrations/0001_platform.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "platform",
+        sql: include_str!("../migrations/0001_platform.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "tenancies",
+        sql: include_str!("../migrations/0002_tenancies.sql"),
+    },
+];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs.
 fn render(sql: &str, backend: Backend) -> String {
@@ -29,7 +36,7 @@ fn render(sql: &str, backend: Backend) -> String {
 }
 
 /// The newest schema version this binary knows.
-pub const LATEST: i64 = 1;
+pub const LATEST: i64 = 2;
 
 impl Store {
     /// Applies every pending migration and returns the versions applied.

@@ -97,7 +97,8 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
             Err(e) => {
                 let path = e.path().to_string();
                 let inner = e.into_inner();
-                if path == "." || path.is_empty() {
+                // "?" is where serde_path_to_error stands when the document ends too early.
+                if path == "." || path == "?" || path.is_empty() {
                     Err(AppError::BadRequest(format!("Invalid JSON: {inner}")))
                 } else {
                     Err(AppError::Validation(vec![FieldError::new(

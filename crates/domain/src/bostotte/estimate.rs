@@ -1,19 +1,12 @@
-//! The estimator: one pure function from household facts and rule tables to an explained amount.
-//!
-//! Amounts are kept exact as integers until the two places Husbanken rounds: the weighted income
-//! (whole kroner, forskrift § 7) and the monthly payout (whole kroner). Own share is carried in
-//! ten-thousandths of a krone, which holds every rate of the tables (two-decimal percentages)
-//! without loss. [`crate::rules::div_round`] does all rounding.
+//! The explained estimate: every step, every rule value used and which of them are unverified.
+//! The arithmetic lives in [`super::month_rules::MonthRules`], shared with the outreach batch.
 
 use serde::Serialize;
 
 use super::input::{EstimateInput, HousingCosts, IncomeBasis, Tenure};
+use super::month_rules::{FINE, MonthRules, ORE_PER_KR};
 use super::rules::{BostotteRules, Regime};
 use crate::rules::{Percent, RuleError, Trace, UsedValue, YearMonth, div_round};
-
-/// Ten-thousandths of a krone per krone.
-const FINE: i128 = 10_000;
-const ORE_PER_KR: i64 = 100;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Estimate {
@@ -134,42 +127,30 @@ pub fn age_at(birth: time::Date, reference: time::Date) -> i32 {
 /// Estimates bostøtte for one household and month. The input must have passed validation
 /// (see [`super::request`]); the only error left is a month outside the rule tables.
 pub fn estimate(rules: &BostotteRules, input: &EstimateInput) -> Result<Estimate, RuleError> {
-    let month = input.month;
-    let reference = month.first_day();
+    let r = MonthRules::new(rules, input.month)?;
     let mut trace = Trace::default();
 
-    // Household composition and weights (forskrift §§ 7, 10).
-    let weights = rules.weights.in_force("weights", month)?;
-    let income_rules = rules.income.in_force("income", month)?;
+    // Household composition and weights (forskrift §§ 7, 10); which incomes count (guide 2.5.1).
     let per_member = matches!(input.income, IncomeBasis::PerMember);
     if per_member {
-        trace.record("income", income_rules, "min_age");
-        trace.record("income", income_rules, "excluded_kinds");
+        trace.record("income", r.income, "min_age");
+        trace.record("income", r.income, "excluded_kinds");
     }
     let mut members = Vec::with_capacity(input.members.len());
     let mut weight_sum = 0i64;
     for (i, member) in input.members.iter().enumerate() {
-        let age = age_at(member.birth_date, reference);
-        let (weight, field) = match (i, age >= 18) {
-            (0, _) => (weights.values.first, "first"),
-            (_, true) => (weights.values.adult, "adult"),
-            (_, false) => (weights.values.child, "child"),
-        };
-        trace.record("weights", weights, field);
+        let age = age_at(member.birth_date, r.reference);
+        let (weight, field) = r.weight(i, age);
+        trace.record("weights", r.weights, field);
         weight_sum += weight.basis_points();
         let (mut counted, mut excluded, mut exclusion) = (0i64, 0i64, None);
         if per_member {
-            let under_age = i > 0 && age < income_rules.values.min_age;
+            let counts_by_age = r.counts_by_age(i, age);
             for income in &member.incomes {
-                let kind_excluded = income_rules
-                    .values
-                    .excluded_kinds
-                    .iter()
-                    .any(|k| k == income.kind.code());
-                if under_age {
+                if !counts_by_age {
                     excluded += income.annual_ore;
                     exclusion = Some(Exclusion::UnderAge);
-                } else if kind_excluded {
+                } else if !r.counts(income.kind) {
                     excluded += income.annual_ore;
                     exclusion.get_or_insert(Exclusion::ExcludedKinds);
                 } else {
@@ -185,37 +166,29 @@ pub fn estimate(rules: &BostotteRules, input: &EstimateInput) -> Result<Estimate
     };
 
     // Asset supplement (§ 6).
-    let assets = rules.assets.in_force("assets", month)?;
-    let owner = input.housing.tenure != Tenure::Rent;
-    let allowance_ore = if owner {
-        trace.record("assets", assets, "owner_allowance_cap");
+    let assets = &r.assets.values;
+    let allowance_ore = if input.housing.tenure != Tenure::Rent {
+        trace.record("assets", r.assets, "owner_allowance_cap");
         input
             .housing
             .dwelling_tax_value_ore
-            .min(assets.values.owner_allowance_cap * ORE_PER_KR)
+            .min(assets.owner_allowance_cap * ORE_PER_KR)
     } else {
-        trace.record("assets", assets, "renter_allowance");
-        assets.values.renter_allowance * ORE_PER_KR
+        trace.record("assets", r.assets, "renter_allowance");
+        assets.renter_allowance * ORE_PER_KR
     };
     let asset_supplement_ore = if input.net_wealth_ore > allowance_ore {
-        trace.record("assets", assets, "rate");
+        trace.record("assets", r.assets, "rate");
         div_round(
-            i128::from(input.net_wealth_ore - allowance_ore) * i128::from(assets.values.rate.basis_points()),
+            i128::from(input.net_wealth_ore - allowance_ore) * i128::from(assets.rate.basis_points()),
             i128::from(Percent::DENOMINATOR),
         ) as i64
     } else {
         0
     };
-
-    // Weighted income, rounded to whole kroner: income ÷ weight sum.
-    let total_income_ore = counted_income_ore + asset_supplement_ore;
-    let weighted_income_kr = div_round(
-        i128::from(total_income_ore) * i128::from(Percent::DENOMINATOR),
-        i128::from(weight_sum) * i128::from(ORE_PER_KR),
-    ) as i64;
+    let weighted_income_kr = MonthRules::weighted_income_kr(counted_income_ore + asset_supplement_ore, weight_sum);
 
     // Housing costs (§ 2) and cap (§ 3).
-    let fixed = rules.fixed_sums.in_force("fixed_sums", month)?;
     let (actual_ore, itemised) = match &input.housing.costs {
         HousingCosts::Total { annual_ore } => (*annual_ore, false),
         HousingCosts::Itemised(items) => {
@@ -230,17 +203,17 @@ pub fn estimate(rules: &BostotteRules, input: &EstimateInput) -> Result<Estimate
         }
     };
     let operating_sum_kr = if itemised && input.housing.tenure == Tenure::Owned {
-        trace.record("fixed_sums", fixed, "operating");
-        fixed.values.operating
+        trace.record("fixed_sums", r.fixed, "operating");
+        r.fixed.values.operating
     } else {
         0
     };
     let pensioner_household = input.members.iter().any(|m| m.old_age_pensioner || m.young_disabled);
     let heating_sum_kr = if itemised && !input.housing.heating_included {
-        trace.record("fixed_sums", fixed, "heating_for_all");
-        if fixed.values.heating_for_all || pensioner_household {
-            trace.record("fixed_sums", fixed, "heating");
-            fixed.values.heating
+        trace.record("fixed_sums", r.fixed, "heating_for_all");
+        if r.heating_applies(pensioner_household) {
+            trace.record("fixed_sums", r.fixed, "heating");
+            r.fixed.values.heating
         } else {
             0
         }
@@ -250,170 +223,115 @@ pub fn estimate(rules: &BostotteRules, input: &EstimateInput) -> Result<Estimate
     let housing_total_fine =
         i128::from(actual_ore) * (FINE / i128::from(ORE_PER_KR)) + i128::from(operating_sum_kr + heating_sum_kr) * FINE;
 
-    let caps = rules.caps.in_force("caps", month)?;
-    let groups = rules.municipality_groups.in_force("municipality_groups", month)?;
-    let group = groups.values.group_of(&input.municipality_number);
-    trace.record(
-        "municipality_groups",
-        groups,
-        if group == 4 { "group4" } else { group_field(group) },
-    );
-    let size_index = input.members.len().clamp(1, 5) - 1;
-    trace.record("caps", caps, "persons");
-    let base_kr = caps.values.persons[size_index];
-    let group_supplement_kr = match group {
-        1 => caps.values.oslo,
-        2 => caps.values.group2,
-        3 => caps.values.group3,
-        _ => 0,
-    };
+    let group = r.municipality_group(&input.municipality_number);
+    trace.record("municipality_groups", r.groups, group_field(group));
+    let cap = r.cap(group, input.members.len(), input.adapted_dwelling);
+    trace.record("caps", r.caps, "persons");
     if group < 4 {
-        trace.record("caps", caps, group_field(group));
+        trace.record("caps", r.caps, group_field(group));
     }
-    let adapted_dwelling_kr = if input.adapted_dwelling {
-        trace.record("caps", caps, "adapted_dwelling");
-        caps.values.adapted_dwelling
-    } else {
-        0
-    };
-    let cap_kr = base_kr + group_supplement_kr + adapted_dwelling_kr;
-    let approved_fine = housing_total_fine.min(i128::from(cap_kr) * FINE);
+    if input.adapted_dwelling {
+        trace.record("caps", r.caps, "adapted_dwelling");
+    }
+    let approved_fine = housing_total_fine.min(i128::from(cap.total_kr) * FINE);
 
     // Own share (§ 4).
-    let own = rules.own_share.in_force("own_share", month)?;
-    let params = &own.values;
     let single_pensioner = input.members.len() == 1 && input.members[0].old_age_pensioner;
     let young_disabled = input.members.first().is_some_and(|m| m.young_disabled);
-    let mut thresholds = "general";
-    let (mut t1, mut t2) = (params.t1, params.t2);
-    if single_pensioner {
-        match (params.pensioner_t1, params.pensioner_t2) {
-            (Some(p1), Some(p2)) => {
-                (t1, t2) = (p1, p2);
-                thresholds = "single_pensioner";
-                trace.record("own_share", own, "pensioner_t1");
-                trace.record("own_share", own, "pensioner_t2");
-            }
-            _ => trace.record_missing("own_share", own, "pensioner_t1", MISSING_SPECIAL),
+    let thresholds = r.thresholds(single_pensioner, young_disabled);
+    match (thresholds.label, thresholds.missing) {
+        (_, Some(field)) => {
+            trace.record_missing("own_share", r.own, field, MISSING_SPECIAL);
+            trace.record("own_share", r.own, "t1");
+            trace.record("own_share", r.own, "t2");
         }
-    } else if young_disabled {
-        match params.young_disabled_t2 {
-            Some(y2) => {
-                t2 = y2;
-                thresholds = "young_disabled";
-                trace.record("own_share", own, "young_disabled_t2");
-            }
-            None => trace.record_missing("own_share", own, "young_disabled_t2", MISSING_SPECIAL),
+        ("single_pensioner", None) => {
+            trace.record("own_share", r.own, "pensioner_t1");
+            trace.record("own_share", r.own, "pensioner_t2");
+        }
+        ("young_disabled", None) => {
+            trace.record("own_share", r.own, "t1");
+            trace.record("own_share", r.own, "young_disabled_t2");
+        }
+        _ => {
+            trace.record("own_share", r.own, "t1");
+            trace.record("own_share", r.own, "t2");
         }
     }
-    if thresholds != "single_pensioner" {
-        trace.record("own_share", own, "t1");
-    }
-    if thresholds == "general" {
-        trace.record("own_share", own, "t2");
-    }
-    trace.record("own_share", own, "minimum");
-    trace.record("own_share", own, "linear_rate");
-    let y = i128::from(weighted_income_kr);
-    let linear_fine = i128::from(params.linear_rate.basis_points()) * (y - i128::from(t1)).max(0);
-    let (upper_fine, steps, step_rate, second_rate) = match params.regime {
+    trace.record("own_share", r.own, "minimum");
+    trace.record("own_share", r.own, "linear_rate");
+    let params = &r.own.values;
+    let terms = r.own_share(weighted_income_kr, thresholds.t1, thresholds.t2);
+    match params.regime {
         Regime::Stepwise => {
-            trace.record("own_share", own, "step");
-            let step = i128::from(params.step.expect("checked when the rules were loaded"));
-            if y > i128::from(t2) {
-                let rate = rules.step_rate.in_force("step_rate", month)?;
-                trace.record("step_rate", rate, "rate");
-                let steps = 1 + (y - (i128::from(t2) + 1)) / step;
-                let fine = i128::from(rate.values.rate.basis_points()) * steps * y;
-                (fine, Some(steps as i64), Some(rate.values.rate), None)
-            } else {
-                (0, Some(0), None, None)
+            trace.record("own_share", r.own, "step");
+            if terms.step_rate.is_some() {
+                trace.record("step_rate", r.step_rate, "rate");
             }
         }
-        Regime::Linear => {
-            trace.record("own_share", own, "second_rate");
-            let rate = params.second_rate.expect("checked when the rules were loaded");
-            let fine = i128::from(rate.basis_points()) * (y - i128::from(t2)).max(0);
-            (fine, None, None, Some(rate))
-        }
-    };
-    let own_share_fine = i128::from(params.minimum) * FINE + linear_fine + upper_fine;
+        Regime::Linear => trace.record("own_share", r.own, "second_rate"),
+    }
+    let own_share_fine = terms.total_fine(params.minimum);
 
     // Payout (§ 1): coverage × (approved − own share), per month.
-    let coverage = rules.coverage.in_force("coverage", month)?;
-    trace.record("coverage", coverage, "rate");
-    let minimum = rules.minimum_payout.in_force("minimum_payout", month)?;
-    trace.record("minimum_payout", minimum, "monthly");
-    let computed_monthly_kr = div_round(
-        i128::from(coverage.values.rate.basis_points()) * (approved_fine - own_share_fine),
-        i128::from(Percent::DENOMINATOR) * FINE * 12,
-    ) as i64;
-    let (monthly_kr, outcome) = if computed_monthly_kr <= 0 {
-        (0, Outcome::OwnShareExceedsCosts)
-    } else if computed_monthly_kr < minimum.values.monthly {
-        (0, Outcome::BelowMinimum)
-    } else {
-        (computed_monthly_kr, Outcome::Paid)
-    };
+    trace.record("coverage", r.coverage, "rate");
+    trace.record("minimum_payout", r.minimum, "monthly");
+    let (computed_monthly_kr, monthly_kr, outcome) = r.payout(approved_fine, own_share_fine);
 
     let to_kr = |fine: i128| div_round(fine, FINE) as i64;
+    let ore_to_kr = |ore: i64| div_round(i128::from(ore), i128::from(ORE_PER_KR)) as i64;
     let members = members
         .into_iter()
         .map(|(age, weight, counted, excluded, exclusion)| MemberLine {
             age,
             weight,
-            counted_income_kr: per_member.then(|| div_round(i128::from(counted), i128::from(ORE_PER_KR)) as i64),
-            excluded_income_kr: per_member.then(|| div_round(i128::from(excluded), i128::from(ORE_PER_KR)) as i64),
+            counted_income_kr: per_member.then(|| ore_to_kr(counted)),
+            excluded_income_kr: per_member.then(|| ore_to_kr(excluded)),
             exclusion,
         })
         .collect();
     let rule_version = format!(
         "bostotte {}; own_share {}; caps {}",
-        rules.version, own.meta.from, caps.meta.from
+        rules.version, r.own.meta.from, r.caps.meta.from
     );
     let unverified = trace.unverified();
     Ok(Estimate {
-        month,
+        month: r.month,
         rule_version,
         municipality_group: group,
         household_size: input.members.len(),
         members,
-        counted_income_kr: div_round(i128::from(counted_income_ore), i128::from(ORE_PER_KR)) as i64,
-        asset_supplement_kr: div_round(i128::from(asset_supplement_ore), i128::from(ORE_PER_KR)) as i64,
+        counted_income_kr: ore_to_kr(counted_income_ore),
+        asset_supplement_kr: ore_to_kr(asset_supplement_ore),
         weight_sum: Percent::from_basis_points(weight_sum),
         weighted_income_kr,
         housing: HousingLine {
             tenure: input.housing.tenure,
-            actual_kr: div_round(i128::from(actual_ore), i128::from(ORE_PER_KR)) as i64,
+            actual_kr: ore_to_kr(actual_ore),
             operating_sum_kr,
             heating_sum_kr,
             total_kr: to_kr(housing_total_fine),
         },
-        cap: CapLine {
-            base_kr,
-            group_supplement_kr,
-            adapted_dwelling_kr,
-            total_kr: cap_kr,
-        },
-        cap_kr,
+        cap_kr: cap.total_kr,
+        cap,
         approved_costs_kr: to_kr(approved_fine),
         own_share: OwnShareLine {
             regime: params.regime,
             minimum_kr: params.minimum,
-            t1_kr: t1,
+            t1_kr: thresholds.t1,
             linear_rate: params.linear_rate,
-            linear_kr: to_kr(linear_fine),
-            t2_kr: t2,
-            steps,
-            step_rate,
-            second_rate,
-            upper_kr: to_kr(upper_fine),
-            thresholds,
+            linear_kr: to_kr(terms.linear_fine),
+            t2_kr: thresholds.t2,
+            steps: terms.steps,
+            step_rate: terms.step_rate,
+            second_rate: terms.second_rate,
+            upper_kr: to_kr(terms.upper_fine),
+            thresholds: thresholds.label,
         },
         own_share_kr: to_kr(own_share_fine),
-        coverage_rate: coverage.values.rate,
+        coverage_rate: r.coverage.values.rate,
         computed_monthly_kr,
-        minimum_payout_kr: minimum.values.monthly,
+        minimum_payout_kr: r.minimum.values.monthly,
         monthly_kr,
         outcome,
         used: trace.into_used(),
@@ -428,6 +346,7 @@ fn group_field(group: u8) -> &'static str {
     match group {
         1 => "oslo",
         2 => "group2",
-        _ => "group3",
+        3 => "group3",
+        _ => "group4",
     }
 }

@@ -12,6 +12,7 @@
 
 mod estimate;
 mod input;
+mod month_rules;
 mod request;
 mod rules;
 
@@ -20,5 +21,6 @@ mod tests;
 
 pub use estimate::{CapLine, Estimate, Exclusion, HousingLine, MemberLine, Outcome, OwnShareLine, age_at, estimate};
 pub use input::{CostItems, EstimateInput, Housing, HousingCosts, Income, IncomeBasis, IncomeKind, Member, Tenure};
+pub use month_rules::{MonthRules, QuickHousehold, QuickMember};
 pub use request::{EstimateRequest, HousingRequest, IncomeRequest, MAX_AMOUNT_KR, MemberRequest};
 pub use rules::{BostotteRules, Regime};

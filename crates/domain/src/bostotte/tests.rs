@@ -365,3 +365,70 @@ proptest! {
         prop_assert_eq!(a.weighted_income_kr, b.weighted_income_kr);
     }
 }
+
+fn quick_members() -> impl Strategy<Value = Vec<(String, i64, bool, IncomeKind)>> {
+    prop::collection::vec(
+        (
+            (1930i32..=2020, 1u8..=12, 1u8..=28).prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
+            0i64..600_000,
+            any::<bool>(),
+            prop::sample::select(vec![IncomeKind::Wages, IncomeKind::Pension, IncomeKind::Barnetrygd]),
+        ),
+        1..7,
+    )
+}
+
+proptest! {
+    /// The outreach batch's allocation-free path gives the explained estimate's amount.
+    #[test]
+    fn the_quick_path_agrees_with_the_explained_estimate(
+        month in months(),
+        members in quick_members(),
+        rent in 0i64..25_000,
+        heating_included in any::<bool>(),
+        adapted in any::<bool>(),
+        number in prop::sample::select(vec!["0301", "4601", "4204", "3301"]),
+    ) {
+        let request = EstimateRequest {
+            month: month.clone(),
+            kommunenummer: number.into(),
+            members: members
+                .iter()
+                .map(|(birth, income, pensioner, kind)| MemberRequest {
+                    birth_date: birth.clone(),
+                    old_age_pensioner: *pensioner,
+                    incomes: vec![IncomeRequest { kind: kind.code().into(), annual_kr: *income }],
+                    ..Default::default()
+                })
+                .collect(),
+            housing: Some(HousingRequest {
+                tenure: "rent".into(),
+                annual_rent_kr: Some(rent * 12),
+                heating_included,
+                ..Default::default()
+            }),
+            adapted_dwelling: adapted,
+            ..Default::default()
+        };
+        let Ok(input) = request.validate(rules()) else { return Ok(()) };
+        let explained = estimate(rules(), &input).unwrap();
+        let month_rules = MonthRules::new(rules(), input.month).unwrap();
+        let quick: Vec<QuickMember> = input
+            .members
+            .iter()
+            .map(|m| QuickMember {
+                birth_date: m.birth_date,
+                income_ore: m.incomes.iter().filter(|i| month_rules.counts(i.kind)).map(|i| i.annual_ore).sum(),
+                old_age_pensioner: m.old_age_pensioner,
+            })
+            .collect();
+        let household = QuickHousehold {
+            members: &quick,
+            municipality_group: month_rules.municipality_group(number),
+            annual_rent_ore: rent * 12 * 100,
+            heating_included,
+            adapted_dwelling: adapted,
+        };
+        prop_assert_eq!(month_rules.quick_monthly(&household), explained.monthly_kr);
+    }
+}

@@ -15,7 +15,7 @@ use super::input::{AffordabilityInput, FixedCostKind, validate};
 use super::kr_to_ore;
 use super::living_costs::{LivingCostFloor, LivingCostSource, living_cost_floor};
 use super::rules::{MonthRules, POLICY_RATE, STRESS_TEST, StartlanRules, TERMS};
-use super::schedule::{LoanKind, LoanTerms, MAX_PRINCIPAL_ORE, ScheduleSummary, summarize};
+use super::schedule::{LoanKind, LoanTerms, MAX_PRINCIPAL_ORE, ScheduleSummary, first_full_payment, summarize};
 use crate::rules::{Percent, Trace, UsedValue, YearMonth};
 use crate::validation::FieldError;
 
@@ -279,29 +279,40 @@ fn lines(
 }
 
 /// The largest whole-krone principal whose first full payment on `template`'s terms is at most
-/// `budget_ore`, found by bisection (the payment grows with the principal).
+/// `budget_ore`. The payment grows with the principal, almost in proportion, so a bracket around
+/// the proportional estimate is bisected exactly.
 fn largest_serviceable_principal(budget_ore: i64, template: LoanTerms) -> i64 {
+    const PROBE_KR: i64 = 1_000_000;
     let max_kr = MAX_PRINCIPAL_ORE / kr_to_ore(1);
-    let serviceable = |kr: i64| {
-        summarize(LoanTerms {
+    let payment = |kr: i64| {
+        first_full_payment(LoanTerms {
             principal_ore: kr_to_ore(kr),
             ..template
         })
-        .is_ok_and(|s| s.first_full_payment_ore <= budget_ore)
     };
+    let serviceable = |kr: i64| payment(kr).is_ok_and(|p| p <= budget_ore);
     if budget_ore < 0 || !serviceable(0) {
         return 0;
     }
-    // A level payment repays at least principal / repayment months, so this is close above.
-    let repayment_months = i64::from((template.term_years - template.instalment_free_years) * 12);
-    let mut high = ((budget_ore + 1) * repayment_months / kr_to_ore(1) + 1).min(max_kr);
+    let estimate = match payment(PROBE_KR) {
+        Ok(p) if p > 0 => {
+            (i128::from(budget_ore) * i128::from(PROBE_KR) / i128::from(p)).min(i128::from(max_kr)) as i64
+        }
+        _ => max_kr,
+    };
+    // Rounding to whole øre makes the payment deviate from proportionality by a few øre at most.
+    let slack = estimate / 100_000 + 5;
+    let (mut low, mut high) = ((estimate - slack).max(0), (estimate + slack).min(max_kr));
+    if !serviceable(low) {
+        low = 0;
+    }
     while serviceable(high) {
         if high == max_kr {
             return kr_to_ore(max_kr);
         }
+        low = high;
         high = (high * 2).min(max_kr);
     }
-    let mut low = 0;
     while high - low > 1 {
         let mid = low + (high - low) / 2;
         if serviceable(mid) { low = mid } else { high = mid }

@@ -27,7 +27,9 @@ pub use affordability::{AffordabilityResult, GrantNeed, Line, LineCode, LivingCo
 pub use input::{AffordabilityInput, BankLoan, Financing, FixedCost, FixedCostKind, Loans, StartlanLoan, validate};
 pub use living_costs::{FloorCategory, FloorLine, HouseholdComposition, LivingCostFloor, LivingCostSource};
 pub use rules::{MonthRules, PolicyRate, RulesLoadError, SocialAssistanceRates, StartlanRules, StressTest, Terms};
-pub use schedule::{LoanKind, LoanTerms, Schedule, ScheduleError, ScheduleRow, ScheduleSummary, summarize};
+pub use schedule::{
+    LoanKind, LoanTerms, Schedule, ScheduleError, ScheduleRow, ScheduleSummary, first_full_payment, summarize,
+};
 
 /// Øre in one krone.
 pub const ORE_PER_KR: i64 = 100;

@@ -167,18 +167,21 @@ impl Iterator for Schedule {
 
 /// The whole-øre annuity payment for `principal` over `months` at `rate`.
 ///
-/// The smallest payment that repays the loan in time is found by bisection; it or the payment one
-/// øre lower, whichever leaves the smaller difference in the last payment, is the level payment.
+/// The smallest payment that repays the loan in time (simulated month by month in whole øre) is
+/// searched from the textbook formula's value, which is never more than a few øre off; it or the
+/// payment one øre lower, whichever leaves the smaller difference in the last payment, is the
+/// level payment. The float only picks where to start: the answer is the integer simulation's.
 fn annuity_payment(principal: i64, rate: Percent, months: u32) -> i64 {
     if principal == 0 {
         return 0;
     }
     let repays = |payment| last_payment(principal, rate, months, payment).is_some_and(|last| last <= payment);
-    // Paying everything in the first month always repays; paying nothing never does.
-    let (mut low, mut high) = (0, principal + monthly_interest(principal, rate));
-    while high - low > 1 {
-        let mid = low + (high - low) / 2;
-        if repays(mid) { high = mid } else { low = mid }
+    let mut high = textbook_annuity(principal, rate, months).clamp(1, principal + monthly_interest(principal, rate));
+    while !repays(high) {
+        high += 1;
+    }
+    while high > 1 && repays(high - 1) {
+        high -= 1;
     }
     let lower = high - 1;
     let first_interest = monthly_interest(principal, rate);
@@ -189,6 +192,28 @@ fn annuity_payment(principal: i64, rate: Percent, months: u32) -> i64 {
         (Some(at_high), Some(at_lower)) if lower > first_interest && (at_lower - lower) < (high - at_high) => lower,
         _ => high,
     }
+}
+
+/// P·r / (1 − (1 + r)^−n), rounded up: where the search for the exact payment starts.
+fn textbook_annuity(principal: i64, rate: Percent, months: u32) -> i64 {
+    let r = rate.basis_points() as f64 / Percent::DENOMINATOR as f64 / f64::from(MONTHS_PER_YEAR);
+    let p = principal as f64;
+    let n = f64::from(months);
+    let payment = if r == 0.0 {
+        p / n
+    } else {
+        p * r / (1.0 - (1.0 + r).powf(-n))
+    };
+    payment.ceil() as i64
+}
+
+/// The first payment with an instalment (after any instalment-free years): the level payment of
+/// an annuity, the largest payment of a serial loan. Cheaper than [`summarize`].
+pub fn first_full_payment(terms: LoanTerms) -> Result<i64, ScheduleError> {
+    let interest_only = (terms.instalment_free_years * MONTHS_PER_YEAR) as usize;
+    Ok(Schedule::new(terms)?
+        .nth(interest_only)
+        .map_or(0, |row| row.payment_ore))
 }
 
 /// The last payment when `payment` is paid every month and the final month pays what is left, or
@@ -409,8 +434,31 @@ mod tests {
             )
     }
 
+    /// The smallest repaying payment by plain bisection: the reference for the fast search.
+    fn smallest_repaying_payment_by_bisection(principal: i64, rate: Percent, months: u32) -> i64 {
+        let repays = |payment| last_payment(principal, rate, months, payment).is_some_and(|last| last <= payment);
+        let (mut low, mut high) = (0, principal + monthly_interest(principal, rate));
+        while high - low > 1 {
+            let mid = low + (high - low) / 2;
+            if repays(mid) { high = mid } else { low = mid }
+        }
+        high
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn the_annuity_search_finds_what_bisection_finds(
+            principal in 1i64..=1_000_000_000,
+            bp in 0i64..=1_500,
+            months in 1u32..=600,
+        ) {
+            let rate = Percent::from_basis_points(bp);
+            let fast = annuity_payment(principal, rate, months);
+            let reference = smallest_repaying_payment_by_bisection(principal, rate, months);
+            prop_assert!(fast == reference || fast == reference - 1, "{fast} vs {reference}");
+        }
 
         #[test]
         fn instalments_sum_to_the_principal_and_balances_stay_positive(t in any_terms()) {

@@ -4,6 +4,7 @@
 
 use axum::Json;
 use husly_domain::bostotte::{BostotteRules, Estimate, EstimateRequest};
+use husly_domain::startlan::{AffordabilityInput, AffordabilityResult, StartlanRules, assess};
 
 use crate::error::{AppError, AppResult};
 use crate::forms::ApiJson;
@@ -12,6 +13,14 @@ use crate::forms::ApiJson;
 pub async fn bostotte(ApiJson(request): ApiJson<EstimateRequest>) -> AppResult<Json<Estimate>> {
     request
         .estimate(BostotteRules::embedded())
+        .map(Json)
+        .map_err(AppError::Validation)
+}
+
+/// `POST /api/v1/calculators/startlan`: a startlån affordability assessment (*betjeningsevne*)
+/// with every line of the calculation and every rule value used.
+pub async fn startlan(ApiJson(input): ApiJson<AffordabilityInput>) -> AppResult<Json<AffordabilityResult>> {
+    assess(&input, StartlanRules::embedded())
         .map(Json)
         .map_err(AppError::Validation)
 }

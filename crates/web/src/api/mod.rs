@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/households/{id}/timeline", get(timeline))
         .route("/audit", get(audit_log))
         .route("/calculators/bostotte", axum::routing::post(calculators::bostotte))
+        .route("/calculators/startlan", axum::routing::post(calculators::startlan))
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -127,6 +127,18 @@ pub fn document() -> Value {
                     "400": { "$ref": "#/components/responses/Error" },
                     "422": { "$ref": "#/components/responses/Error" }
                 }
+            }},
+            "/api/v1/calculators/startlan": { "post": {
+                "operationId": "assessStartlan",
+                "summary": "Assess whether a household can service a startlån (betjeningsevne), line by line, with every rule value used",
+                "description": "Stateless: nothing is stored and no sign-in is needed. `month` picks the rules in force (Norges Bank's policy rate, Husbanken's stress-test margin and repayment terms, the guideline rates for økonomisk sosialhjelp). Amounts in the request are whole kroner (`_kr`, per month unless they are principals or purchase figures); amounts in the answer are øre (`_ore`). Every loan is tested at the stress rate (policy rate plus margin) unless a bank loan gives its own `rate`; living costs are the household's own estimate or the social-assistance floor, whichever is higher. `unverified` lists the rule values used that are not verified against a primary source.",
+                "security": [],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/StartlanRequest" } } } },
+                "responses": {
+                    "200": { "description": "The assessment", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/StartlanAssessment" } } } },
+                    "400": { "$ref": "#/components/responses/Error" },
+                    "422": { "$ref": "#/components/responses/Error" }
+                }
             }}
         },
         "components": {
@@ -264,5 +276,118 @@ fn schemas() -> Value {
     if let (Some(all), Value::Object(rest)) = (all.as_object_mut(), rest) {
         all.extend(rest);
     }
+    if let (Some(all), Value::Object(startlan)) = (all.as_object_mut(), startlan_schemas()) {
+        all.extend(startlan);
+    }
     all
+}
+
+/// The schemas of the startlån calculator (`husly_domain::startlan`).
+fn startlan_schemas() -> Value {
+    use husly_domain::startlan::input::{MAX_AMOUNT_KR, MAX_BANK_TERM_YEARS, MAX_FIXED_COSTS};
+    let max_text = husly_domain::validation::MAX_TEXT_LEN;
+    let kr = |description: &str| json!({ "type": "integer", "minimum": 0, "maximum": MAX_AMOUNT_KR, "description": description });
+    let ore = |description: &str| json!({ "type": "integer", "description": description });
+    let percent_in = |description: &str| json!({ "type": ["string", "null"], "description": format!("{description} Written as text with at most two decimals, \"7 %\", \"8.5 %\" or \"8,5\"."), "examples": ["8.5 %"] });
+    let percent_out = |description: &str| json!({ "type": "string", "pattern": "^[0-9]+(\\.[0-9]{1,2})? %$", "description": description, "examples": ["7 %", "6.5 %"] });
+    let loan_kind = json!({ "type": "string", "enum": ["annuity", "serial"], "description": "annuity: level payments (annuitetslån); serial: level instalments, falling payments (serielån)" });
+    let fixed_cost_kind =
+        json!({ "type": "string", "enum": ["debt", "student_loan", "childcare", "child_support", "other"] });
+    json!({
+        "StartlanRequest": { "type": "object", "additionalProperties": false, "required": ["month", "household", "income_after_tax_kr", "loans"], "properties": {
+            "month": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "description": "The month assessed; it picks the rules in force", "examples": ["2026-03"] },
+            "household": { "type": "object", "additionalProperties": false, "required": ["adults"], "properties": {
+                "adults": { "type": "integer", "minimum": 1, "maximum": husly_domain::household::MAX_MEMBERS, "description": "Adults (18 or older), the applicants included" },
+                "couple": { "type": "boolean", "default": false, "description": "Whether two of the adults are married or cohabiting (needs at least two adults)" },
+                "children_ages": { "type": "array", "default": [], "maxItems": husly_domain::household::MAX_MEMBERS, "description": "Age in whole years of each child under 18; adults plus children at most the household maximum",
+                    "items": { "type": "integer", "minimum": 0, "maximum": 17 } }
+            }},
+            "income_after_tax_kr": kr("The household's income after tax, kroner per month"),
+            "fixed_costs": { "type": "array", "default": [], "maxItems": MAX_FIXED_COSTS, "description": "Other fixed costs", "items": {
+                "type": "object", "additionalProperties": false, "required": ["kind", "amount_kr"], "properties": {
+                    "kind": fixed_cost_kind,
+                    "label": { "type": ["string", "null"], "maxLength": max_text },
+                    "amount_kr": kr("Kroner per month")
+                }
+            }},
+            "maintenance_kr": kr("Expected maintenance and running costs of the dwelling (common costs, insurance, municipal fees…), kroner per month; default 0"),
+            "own_living_cost_estimate_kr": { "type": ["integer", "null"], "minimum": 0, "maximum": MAX_AMOUNT_KR, "description": "The household's own estimate of its living costs, kroner per month; used when it is at least the social-assistance floor" },
+            "loans": { "type": "object", "additionalProperties": false, "required": ["startlan"], "properties": {
+                "startlan": { "type": "object", "additionalProperties": false, "required": ["principal_kr", "term_years", "kind"], "properties": {
+                    "principal_kr": kr("Kroner"),
+                    "term_years": { "type": "integer", "minimum": 1, "description": "Normally at most 30 years; up to 50 with an `extended_term_reason` (forskrift om lån fra Husbanken § 8-5; the limits are the rules in force in `month`)" },
+                    "instalment_free_years": { "type": "integer", "minimum": 0, "default": 0, "description": "Interest-only years at the start (at most 8 under the rules in force, and fewer than the term)" },
+                    "kind": loan_kind,
+                    "extended_term_reason": { "type": ["string", "null"], "maxLength": max_text, "description": "Why a term longer than the normal maximum is granted (special circumstances); required for one" }
+                }},
+                "bank": { "type": ["object", "null"], "additionalProperties": false, "required": ["principal_kr", "term_years", "kind"], "description": "A bank loan financing the rest of the purchase, if any", "properties": {
+                    "principal_kr": kr("Kroner"),
+                    "term_years": { "type": "integer", "minimum": 1, "maximum": MAX_BANK_TERM_YEARS },
+                    "kind": loan_kind,
+                    "rate": percent_in("The rate to test the bank loan at; without one, the startlån's stress rate is used.")
+                }}
+            }},
+            "financing": { "type": ["object", "null"], "additionalProperties": false, "required": ["price_kr"], "description": "The purchase, to tell how much a grant (tilskudd til etablering) would have to cover", "properties": {
+                "price_kr": kr("Kroner"),
+                "purchase_costs_kr": kr("Document duty, registration fees, estate agent…, kroner; default 0"),
+                "equity_kr": kr("Kroner; default 0")
+            }}
+        }},
+        "StartlanAssessment": { "type": "object",
+            "required": ["month", "policy_rate", "stress_margin", "stress_rate", "living_costs", "lines", "startlan", "disposable_ore", "affordable", "max_affordable_startlan_ore", "used_rules", "unverified"],
+            "properties": {
+                "month": { "type": "string" },
+                "policy_rate": percent_out("Norges Bank's policy rate in force in the month"),
+                "stress_margin": percent_out("Husbanken's stress-test margin"),
+                "stress_rate": percent_out("The rate the startlån is tested at: policy rate plus margin"),
+                "living_costs": { "type": "object", "required": ["floor", "used_ore", "source"], "properties": {
+                    "floor": { "type": "object", "required": ["lines", "total_ore"], "description": "The social-assistance floor (statlige veiledende satser) for the household's composition", "properties": {
+                        "lines": { "type": "array", "items": { "type": "object", "required": ["category", "count", "rate_ore", "amount_ore"], "properties": {
+                            "category": { "type": "string", "enum": ["single", "couple", "shared_housing_adult", "child0_to5", "child6_to10", "child11_to17"] },
+                            "count": { "type": "integer" }, "rate_ore": ore("Per person (per couple), per month"), "amount_ore": ore("count × rate")
+                        }}},
+                        "total_ore": ore("Per month")
+                    }},
+                    "own_estimate_ore": ore("The household's own estimate, when given"),
+                    "used_ore": ore("The amount deducted: the higher of the estimate and the floor"),
+                    "source": { "type": "string", "enum": ["own_estimate", "social_assistance_floor"] }
+                }},
+                "lines": { "type": "array", "description": "The calculation line by line, per month: income positive, deductions negative; they sum to `disposable_ore`", "items": {
+                    "type": "object", "required": ["code", "amount_ore"], "properties": {
+                        "code": { "type": "string", "enum": ["income_after_tax", "living_costs", "fixed_cost", "maintenance", "startlan_payment", "bank_loan_payment"] },
+                        "kind": fixed_cost_kind, "label": { "type": "string" }, "amount_ore": { "type": "integer" }
+                    }
+                }},
+                "startlan": { "$ref": "#/components/schemas/StartlanLoanPayment" },
+                "bank_loan": { "$ref": "#/components/schemas/StartlanLoanPayment" },
+                "disposable_ore": ore("What is left each month; negative when the household cannot service the loans"),
+                "affordable": { "type": "boolean", "description": "Whether `disposable_ore` is at least zero" },
+                "max_affordable_startlan_ore": ore("The largest startlån (whole kroner) the household can service with the same term, kind and instalment-free years, everything else unchanged"),
+                "grant": { "type": "object", "description": "Present when `financing` was given", "required": ["financing_need_ore", "serviceable_startlan_ore", "grant_needed_ore"], "properties": {
+                    "financing_need_ore": ore("Price plus purchase costs, less equity and the bank loan; never below zero"),
+                    "serviceable_startlan_ore": ore("The part of the need the household can service as a startlån"),
+                    "grant_needed_ore": ore("The rest: what a grant (tilskudd til etablering) would have to cover")
+                }},
+                "used_rules": { "type": "array", "items": { "$ref": "#/components/schemas/RuleValue" } },
+                "unverified": { "type": "array", "items": { "$ref": "#/components/schemas/RuleValue" } }
+            }
+        },
+        "StartlanLoanPayment": { "type": "object", "description": "A loan at its test rate",
+            "required": ["principal_ore", "rate", "term_years", "instalment_free_years", "kind", "monthly_payment_ore", "schedule"],
+            "properties": {
+                "principal_ore": ore("The principal"),
+                "rate": percent_out("The rate the loan was tested at"),
+                "term_years": { "type": "integer" }, "instalment_free_years": { "type": "integer" }, "kind": loan_kind,
+                "monthly_payment_ore": ore("The payment counted in the assessment: the first full payment after any instalment-free years"),
+                "schedule": { "type": "object", "required": ["months", "first_payment_ore", "first_full_payment_ore", "highest_payment_ore", "total_interest_ore", "total_paid_ore"], "properties": {
+                    "months": { "type": "integer", "description": "Number of payments" },
+                    "first_payment_ore": ore("The first monthly payment"),
+                    "first_full_payment_ore": ore("The first payment with an instalment"),
+                    "highest_payment_ore": ore("The highest monthly payment"),
+                    "total_interest_ore": ore("Over the whole term"),
+                    "total_paid_ore": ore("Over the whole term")
+                }}
+            }
+        }
+    })
 }
