@@ -68,10 +68,12 @@ pub enum Action {
     ManageUsers,
     ManageTokens,
     ReadAudit,
+    /// Run the bostøtte outreach list over the municipality's tenancies.
+    RunOutreach,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Action::SearchPeople,
         Action::ViewPerson,
         Action::ViewHousehold,
@@ -80,6 +82,7 @@ impl Action {
         Action::ManageUsers,
         Action::ManageTokens,
         Action::ReadAudit,
+        Action::RunOutreach,
     ];
 
     pub fn code(self) -> &'static str {
@@ -92,6 +95,7 @@ impl Action {
             Action::ManageUsers => "manage_users",
             Action::ManageTokens => "manage_tokens",
             Action::ReadAudit => "read_audit",
+            Action::RunOutreach => "run_outreach",
         }
     }
 }
@@ -105,6 +109,8 @@ pub fn roles_allowed(action: Action) -> &'static [Role] {
         Action::SearchPeople | Action::ViewPerson | Action::ViewHousehold => READ_PERSONAL,
         Action::RegisterHousehold | Action::EditHousehold => WRITE_PERSONAL,
         Action::ManageUsers | Action::ManageTokens | Action::ReadAudit => &[Admin],
+        // Leaders follow the action plan's goal of active use of Husbanken's instruments.
+        Action::RunOutreach => &[Caseworker, Approver, HousingManager, Leader],
     }
 }
 

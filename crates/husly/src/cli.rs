@@ -62,6 +62,9 @@ pub enum Command {
     Import(FileArg),
     /// Write an archive named by date and time into a directory.
     Backup(BackupArgs),
+    /// Outreach lists over a municipality's data.
+    #[command(subcommand)]
+    Outreach(OutreachCommand),
     /// Calculators: JSON on standard input, JSON on standard output.
     #[command(subcommand)]
     Calc(CalcCommand),
@@ -195,4 +198,22 @@ pub enum CalcCommand {
     /// same JSON as `POST /api/v1/calculators/startlan`) and writes the assessment; invalid input
     /// gives an error object naming each field and exit code 2.
     Startlan,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutreachCommand {
+    /// Tenants of municipal dwellings without bostøtte who likely qualify, largest estimate first.
+    /// Streams every tenancy; prints the list (CSV or JSON) on standard output and a summary with
+    /// the time taken on standard error.
+    Bostotte {
+        /// Kommunenummer of the municipality.
+        #[arg(long)]
+        municipality: String,
+        /// Month (yyyy-mm); the current month when left out.
+        #[arg(long)]
+        month: Option<String>,
+        /// `csv` or `json`.
+        #[arg(long, default_value = "csv")]
+        format: String,
+    },
 }

@@ -48,6 +48,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             allow_synthetic,
             numbers,
         }) => Ok(commands::idcheck::run(&config, allow_synthetic, numbers)),
+        Command::Outreach(cli::OutreachCommand::Bostotte {
+            municipality,
+            month,
+            format,
+        }) => commands::data::outreach(&config, &municipality, month.as_deref(), &format).await,
         Command::Calc(cli::CalcCommand::Bostotte) => Ok(commands::calc::bostotte(&config)),
         Command::Calc(cli::CalcCommand::Startlan) => Ok(commands::calc::startlan(&config)),
         Command::Config => {

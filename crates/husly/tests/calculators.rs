@@ -88,7 +88,10 @@ fn the_command_reads_json_and_writes_the_estimate() {
     let truncated = calc(r#"{"month": "2023-06""#);
     assert_eq!(truncated.status.code(), Some(2));
     let error: Value = serde_json::from_slice(&truncated.stdout).unwrap();
-    assert_eq!(error["error"]["code"], "bad_request", "a cut-off document is not a field error");
+    assert_eq!(
+        error["error"]["code"], "bad_request",
+        "a cut-off document is not a field error"
+    );
 }
 
 #[tokio::test]

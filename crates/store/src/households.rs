@@ -244,7 +244,7 @@ async fn append_event(
 }
 
 /// A change to a household goes to its timeline and to the audit log, in the caller's transaction.
-async fn record_change(
+pub(crate) async fn record_change(
     tx: &mut Tx,
     municipality: MunicipalityId,
     household: HouseholdId,

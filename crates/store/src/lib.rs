@@ -20,6 +20,7 @@ pub mod municipalities;
 pub mod search;
 pub mod seed;
 pub mod sessions;
+pub mod tenancies;
 pub mod testing;
 
 pub use db::{Backend, Store, StoreOptions, Tx};

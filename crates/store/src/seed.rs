@@ -202,6 +202,10 @@ struct Generated {
     tokens: Vec<Vec<Value>>,
     members: Vec<Vec<Value>>,
     events: Vec<Vec<Value>>,
+    dwellings: Vec<Vec<Value>>,
+    tenancies: Vec<Vec<Value>>,
+    incomes: Vec<Vec<Value>>,
+    benefits: Vec<Vec<Value>>,
 }
 
 impl Store {
@@ -221,6 +225,8 @@ impl Store {
                 .unwrap_or(0)
                 .wrapping_mul(0x1000_0000_01b3),
         );
+        // Tenancies and incomes draw from their own generator, so households stay as before.
+        let mut economy_rng = SplitMix64::new(rng.next_u64() ^ 0xEC0_0000_0001);
         let mut used_ids = HashSet::new();
         let mut summary = SeedSummary {
             households: 0,
@@ -229,7 +235,7 @@ impl Store {
         let mut remaining = count;
         while remaining > 0 {
             let n = remaining.min(HOUSEHOLDS_PER_TX as u64);
-            let generated = generate(&mut rng, municipality, n, &mut used_ids);
+            let generated = generate(&mut rng, &mut economy_rng, municipality, n, &mut used_ids);
             summary.households += n;
             summary.people += generated.people.len() as u64;
             let mut tx = self.write().await?;
@@ -237,6 +243,10 @@ impl Store {
             insert_rows(&mut tx, "person_name_token", &generated.tokens).await?;
             insert_rows(&mut tx, "household", &generated.households).await?;
             insert_rows(&mut tx, "household_member", &generated.members).await?;
+            insert_rows(&mut tx, "dwelling", &generated.dwellings).await?;
+            insert_rows(&mut tx, "tenancy", &generated.tenancies).await?;
+            insert_rows(&mut tx, "household_income", &generated.incomes).await?;
+            insert_rows(&mut tx, "household_benefit", &generated.benefits).await?;
             insert_rows(&mut tx, "case_event", &generated.events).await?;
             tx.commit().await?;
             remaining -= n;
@@ -259,6 +269,7 @@ impl Store {
 
 fn generate(
     rng: &mut SplitMix64,
+    economy: &mut SplitMix64,
     municipality: &Municipality,
     count: u64,
     used_ids: &mut HashSet<String>,
@@ -271,6 +282,10 @@ fn generate(
         tokens: vec![],
         members: vec![],
         events: vec![],
+        dwellings: vec![],
+        tenancies: vec![],
+        incomes: vec![],
+        benefits: vec![],
     };
     for _ in 0..count {
         let household = HouseholdId::new();
@@ -289,7 +304,12 @@ fn generate(
             json!(now),
         ]);
         let mut member_ids = Vec::new();
-        for (position, (relation, birth)) in household_shape(rng).into_iter().enumerate() {
+        let shape = household_shape(rng);
+        let address = out
+            .households
+            .last()
+            .map(|h| (h[2].clone(), h[3].clone(), h[4].clone()));
+        for (position, (relation, birth)) in shape.iter().copied().enumerate() {
             let person = PersonId::new();
             let given = *rng.pick(GIVEN_NAMES);
             let national_id = unique_id(rng, birth, used_ids);
@@ -323,6 +343,19 @@ fn generate(
             ]);
             member_ids.push(person);
         }
+        if let Some(address) = address {
+            generate_economy(
+                economy,
+                &mut out,
+                &m,
+                household,
+                &shape,
+                &member_ids,
+                &from,
+                address,
+                now,
+            );
+        }
         out.events.push(vec![
             json!(uuid::Uuid::now_v7().to_string()),
             json!(m),
@@ -335,6 +368,103 @@ fn generate(
         ]);
     }
     out
+}
+
+/// Share of households renting a municipal dwelling, and of those the share with bostøtte, in
+/// per cent: about the proportions Drammen reports (KOSTRA, Husbanken).
+const TENANT_PERCENT: u64 = 45;
+const BOSTOTTE_PERCENT: u64 = 35;
+
+/// A municipal dwelling, tenancy, incomes and sometimes bostøtte for a generated household.
+#[allow(clippy::too_many_arguments)]
+fn generate_economy(
+    rng: &mut SplitMix64,
+    out: &mut Generated,
+    municipality: &str,
+    household: HouseholdId,
+    shape: &[(Relation, time::Date)],
+    members: &[PersonId],
+    from: &str,
+    (address_line, postal_code, postal_city): (Value, Value, Value),
+    now: i64,
+) {
+    let h = household.to_string();
+    let children = shape.iter().filter(|(r, _)| *r == Relation::Child).count() as u64;
+    for (i, ((relation, birth), person)) in shape.iter().zip(members).enumerate() {
+        let income: Option<(&str, u64, u64)> = match relation {
+            Relation::MainApplicant if birth.year() <= 1958 => Some(("pension", 190_000, 380_000)),
+            Relation::MainApplicant => Some(match rng.below(100) {
+                0..45 => ("wages", 200_000, 650_000),
+                45..65 => ("disability_benefit", 250_000, 340_000),
+                65..80 => ("aap", 200_000, 300_000),
+                _ => ("sosialhjelp", 90_000, 150_000),
+            }),
+            Relation::Spouse | Relation::Cohabitant | Relation::OtherAdult if rng.below(100) < 60 => {
+                Some(("wages", 150_000, 500_000))
+            }
+            _ => None,
+        };
+        if let Some((kind, low_kr, high_kr)) = income {
+            let kr = low_kr + rng.below(high_kr - low_kr);
+            out.incomes.push(vec![
+                json!(municipality),
+                json!(h),
+                json!(person.to_string()),
+                json!(kind),
+                json!((kr * 100) as i64),
+                json!(now),
+            ]);
+        }
+        if i == 0 && children > 0 {
+            let kr = (1_766 * 12 * children) as i64;
+            out.incomes.push(vec![
+                json!(municipality),
+                json!(h),
+                json!(person.to_string()),
+                json!("barnetrygd"),
+                json!(kr * 100),
+                json!(now),
+            ]);
+        }
+    }
+    if rng.below(100) >= TENANT_PERCENT {
+        return;
+    }
+    let dwelling = uuid::Uuid::now_v7().to_string();
+    let bedrooms = (1 + children.div_ceil(2) + u64::from(shape.len() > 1 && children == 0)).min(5) as i64;
+    out.dwellings.push(vec![
+        json!(dwelling),
+        json!(municipality),
+        address_line,
+        postal_code,
+        postal_city,
+        json!(bedrooms),
+        json!(rng.below(100) < 5),
+        json!(now),
+    ]);
+    let rent_kr = 5_500 + 1_800 * bedrooms + rng.below(2_500) as i64;
+    out.tenancies.push(vec![
+        json!(uuid::Uuid::now_v7().to_string()),
+        json!(municipality),
+        json!(dwelling),
+        json!(h),
+        json!(from),
+        Value::Null,
+        json!(rent_kr * 100),
+        json!(rng.below(100) < 70),
+        json!(now),
+    ]);
+    if rng.below(100) < BOSTOTTE_PERCENT {
+        out.benefits.push(vec![
+            json!(uuid::Uuid::now_v7().to_string()),
+            json!(municipality),
+            json!(h),
+            json!(crate::tenancies::BOSTOTTE),
+            json!(from),
+            Value::Null,
+            json!(now),
+        ]);
+    }
 }
 
 /// A plausible household: a main applicant, sometimes a partner, sometimes children.

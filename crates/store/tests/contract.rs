@@ -636,3 +636,91 @@ async fn concurrent_reads_are_all_audited_in_one_intact_chain() {
         assert_eq!(report.entries, before + 200);
     }
 }
+
+#[tokio::test]
+async fn outreach_streams_every_active_tenancy_without_bostotte_once() {
+    use husly_domain::bostotte::IncomeKind;
+    use sqlx::Row;
+    for db in databases().await {
+        let actor = Actor::cli("test");
+        let m = municipality(&db.store, "3301").await;
+        // Enough households for more than one batch of tenancies.
+        db.store.seed_households(&m, 9_000, 7, &actor).await.unwrap();
+        let on = time::macros::date!(2026 - 07 - 01);
+        let expected: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM tenancy t WHERE t.municipality_id = $1 AND t.from_date <= '2026-07-01' \
+             AND NOT EXISTS (SELECT 1 FROM household_benefit b WHERE b.household_id = t.household_id)",
+        )
+        .bind(m.id.to_string())
+        .fetch_one(db.store.pool())
+        .await
+        .unwrap()
+        .get("n");
+        assert!(
+            expected > 2_000,
+            "the seed makes more tenancies than one batch: {expected}"
+        );
+        let mut seen = std::collections::HashSet::new();
+        let mut members = 0usize;
+        let mut with_income = 0usize;
+        let count = db
+            .store
+            .for_each_active_tenancy_without_bostotte(m.id, on, |t| {
+                assert!(seen.insert(t.household_id.unwrap()), "each household once");
+                assert!(!t.members.is_empty() && t.monthly_rent_ore > 0);
+                members += t.members.len();
+                with_income += t.members.iter().filter(|p| !p.incomes.is_empty()).count();
+            })
+            .await
+            .unwrap();
+        assert_eq!(count as i64, expected, "on {:?}", db.backend());
+        let expected_members: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM household_member hm JOIN tenancy t ON t.household_id = hm.household_id \
+             WHERE t.municipality_id = $1 AND t.from_date <= '2026-07-01' \
+             AND NOT EXISTS (SELECT 1 FROM household_benefit b WHERE b.household_id = t.household_id)",
+        )
+        .bind(m.id.to_string())
+        .fetch_one(db.store.pool())
+        .await
+        .unwrap()
+        .get("n");
+        assert_eq!(members as i64, expected_members);
+        assert!(with_income > 0);
+
+        // Registering bostøtte takes a household off the list; incomes are replaced as a whole.
+        let first = *seen.iter().next().unwrap();
+        let economy = db.store.economy(m.id, first).await.unwrap();
+        assert!(economy.tenancy_on(on).is_some());
+        let household = db.store.household(m.id, first).await.unwrap();
+        let person = household.members[0].person.id;
+        db.store
+            .set_incomes(m.id, first, &[(person, IncomeKind::Wages, 12_345_600)], &change(&actor))
+            .await
+            .unwrap();
+        let economy = db.store.economy(m.id, first).await.unwrap();
+        assert_eq!(economy.incomes, vec![(person, IncomeKind::Wages, 12_345_600)]);
+        db.store
+            .register_benefit(m.id, first, husly_store::tenancies::BOSTOTTE, on, &change(&actor))
+            .await
+            .unwrap();
+        assert!(
+            db.store
+                .economy(m.id, first)
+                .await
+                .unwrap()
+                .has_benefit_on("bostotte", on)
+        );
+        let after = db
+            .store
+            .for_each_active_tenancy_without_bostotte(m.id, on, |t| assert_ne!(t.household_id, Some(first)))
+            .await
+            .unwrap();
+        assert_eq!(after, count - 1);
+        // Another municipality's household is not found.
+        let other = municipality(&db.store, "0301").await;
+        assert!(matches!(
+            db.store.set_incomes(other.id, first, &[], &change(&actor)).await,
+            Err(StoreError::NotFound)
+        ));
+    }
+}

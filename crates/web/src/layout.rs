@@ -13,6 +13,7 @@ pub enum Section {
     NewHousehold,
     Users,
     Audit,
+    Outreach,
     None,
 }
 
@@ -28,6 +29,7 @@ pub struct Layout {
     pub can_search: bool,
     pub can_register: bool,
     pub can_admin: bool,
+    pub can_outreach: bool,
     pub demo: bool,
 }
 
@@ -44,6 +46,7 @@ impl Layout {
             can_search: false,
             can_register: false,
             can_admin: false,
+            can_outreach: false,
             demo,
         }
     }
@@ -64,6 +67,7 @@ impl Layout {
             can_search: allowed(Action::SearchPeople),
             can_register: allowed(Action::RegisterHousehold),
             can_admin: allowed(Action::ManageUsers),
+            can_outreach: allowed(Action::RunOutreach),
             demo,
         }
     }
@@ -79,6 +83,7 @@ impl Layout {
                 | (Section::NewHousehold, "new_household")
                 | (Section::Users, "users")
                 | (Section::Audit, "audit")
+                | (Section::Outreach, "outreach")
         )
     }
 

@@ -14,6 +14,7 @@ pub mod forms;
 pub mod i18n;
 pub mod layout;
 pub mod middleware;
+pub mod outreach_export;
 pub mod pages;
 pub mod throttle;
 

@@ -13,6 +13,7 @@
 mod estimate;
 mod input;
 mod month_rules;
+mod outreach;
 mod request;
 mod rules;
 
@@ -22,5 +23,6 @@ mod tests;
 pub use estimate::{CapLine, Estimate, Exclusion, HousingLine, MemberLine, Outcome, OwnShareLine, age_at, estimate};
 pub use input::{CostItems, EstimateInput, Housing, HousingCosts, Income, IncomeBasis, IncomeKind, Member, Tenure};
 pub use month_rules::{MonthRules, QuickHousehold, QuickMember};
+pub use outreach::{Candidate, MemberFacts, OLD_AGE_PENSION_AGE, Outreach, OutreachList, TenancyFacts};
 pub use request::{EstimateRequest, HousingRequest, IncomeRequest, MAX_AMOUNT_KR, MemberRequest};
 pub use rules::{BostotteRules, Regime};

@@ -131,3 +131,56 @@ pub async fn backup(config: &Config, dir: &Path) -> anyhow::Result<ExitCode> {
     println!("backup of {} rows written to {}", counts.total(), file.display());
     Ok(ExitCode::SUCCESS)
 }
+
+pub async fn outreach(config: &Config, number: &str, month: Option<&str>, format: &str) -> anyhow::Result<ExitCode> {
+    use husly_domain::rules::YearMonth;
+    if !matches!(format, "csv" | "json") {
+        bail!("--format must be csv or json, not {format:?}");
+    }
+    let month = match month {
+        None => YearMonth::of(time::OffsetDateTime::now_utc().date()),
+        Some(text) => text
+            .parse::<YearMonth>()
+            .map_err(|e| anyhow::anyhow!("--month {text:?}: {e}"))?,
+    };
+    let store = open_store(config).await?;
+    let municipality = store
+        .municipality_by_number(number.trim())
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no municipality with number {number:?}; see `husly municipality list`"))?;
+    let started = Instant::now();
+    let list = store.bostotte_outreach(&municipality, month).await?;
+    let elapsed = started.elapsed();
+    store
+        .audit(
+            &Actor::cli("outreach"),
+            husly_store::audit::Event {
+                municipality: Some(municipality.id),
+                action: "outreach.bostotte",
+                resource_kind: "municipality",
+                resource_id: municipality.id.to_string(),
+                details: serde_json::json!({ "month": month.to_string(), "households": list.candidates.len(), "via": "cli" }),
+            },
+        )
+        .await?;
+    let text = match format {
+        "json" => serde_json::to_string_pretty(&list)? + "\n",
+        _ => husly_web::outreach_export::csv(&list, config.lang),
+    };
+    // A reader that stops early (`| head`) is not an error.
+    match std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+        _ => {}
+    }
+    eprintln!(
+        "{} {}, {month}: {} tenancies without bostøtte examined, {} likely qualify ({} kr a month in total), in {:.2} s ({:.0} tenancies/s)",
+        municipality.number,
+        municipality.name,
+        list.examined,
+        list.candidates.len(),
+        list.total_monthly_kr,
+        elapsed.as_secs_f64(),
+        list.examined as f64 / elapsed.as_secs_f64().max(1e-9)
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/households/{id}/timeline", get(timeline))
         .route("/audit", get(audit_log))
         .route("/calculators/bostotte", axum::routing::post(calculators::bostotte))
+        .route("/outreach/bostotte", get(outreach_bostotte))
         .route("/calculators/startlan", axum::routing::post(calculators::startlan))
 }
 
@@ -277,4 +278,51 @@ async fn audit_log(
     };
     let entries = state.store.audit_entries(municipality, &filter).await?;
     Ok(Json(json!({ "entries": entries })))
+}
+
+#[derive(Debug, Deserialize)]
+struct OutreachParams {
+    municipality: Option<String>,
+    /// `YYYY-MM`; the current month when left out.
+    month: Option<String>,
+}
+
+/// The bostøtte outreach list of a municipality as JSON.
+async fn outreach_bostotte(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Query(params): Query<OutreachParams>,
+) -> AppResult<Json<husly_domain::bostotte::OutreachList>> {
+    let id = municipality_for(&state, &user, params.municipality.as_deref(), Action::RunOutreach).await?;
+    let municipality = state
+        .store
+        .municipalities()
+        .await?
+        .into_iter()
+        .find(|m| m.id == id)
+        .ok_or(AppError::NotFound)?;
+    let month = match params.month.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        None => husly_domain::rules::YearMonth::of(time::OffsetDateTime::now_utc().date()),
+        Some(text) => match text.parse::<husly_domain::rules::YearMonth>() {
+            Ok(month) if month >= husly_domain::bostotte::BostotteRules::embedded().first_month() => month,
+            _ => {
+                return Err(AppError::Validation(vec![husly_domain::validation::FieldError::new(
+                    "month",
+                    "invalid_month",
+                    "Skriv måneden som åååå-mm, tidligst 2021-06.",
+                    "Write the month as yyyy-mm, 2021-06 or later.",
+                )]));
+            }
+        },
+    };
+    let list = state.store.bostotte_outreach(&municipality, month).await?;
+    user.audit_read(
+        &state.store,
+        id,
+        "outreach.bostotte",
+        ("municipality", id.to_string()),
+        json!({ "month": month.to_string(), "households": list.candidates.len(), "via": "api" }),
+    )
+    .await?;
+    Ok(Json(list))
 }

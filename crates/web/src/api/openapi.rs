@@ -116,6 +116,18 @@ pub fn document() -> Value {
                 ],
                 "responses": with_errors(json_ok("Entries", "#/components/schemas/AuditEntries"))
             }},
+            "/api/v1/outreach/bostotte": { "get": {
+                "operationId": "bostotteOutreach",
+                "summary": "Tenants of municipal dwellings without bostøtte who likely qualify, largest estimate first",
+                "parameters": [
+                    municipality_param(false),
+                    { "name": "month", "in": "query", "required": false, "description": "yyyy-mm; the current month when left out", "schema": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$" } }
+                ],
+                "responses": with_errors(json!({
+                    "200": { "description": "The list", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/OutreachList" } } } },
+                    "422": { "$ref": "#/components/responses/Error" }
+                }))
+            }},
             "/api/v1/calculators/bostotte": { "post": {
                 "operationId": "estimateBostotte",
                 "summary": "Estimate statlig bostøtte for a household and month, with every step and rule value used",
@@ -195,6 +207,16 @@ fn schemas() -> Value {
             "rule_version": { "type": "string" },
             "used": { "type": "array", "items": { "$ref": "#/components/schemas/RuleValue" } },
             "unverified": { "type": "array", "items": { "$ref": "#/components/schemas/RuleValue" } }
+        }},
+        "OutreachList": { "type": "object", "required": ["month", "examined", "candidates", "total_monthly_kr"], "properties": {
+            "month": { "type": "string" }, "examined": { "type": "integer", "description": "Active tenancies without bostøtte looked at" },
+            "total_monthly_kr": { "type": "integer" },
+            "candidates": { "type": "array", "items": { "type": "object", "properties": {
+                "household_id": { "type": "string", "format": "uuid" }, "address_line": { "type": "string" },
+                "members": { "type": "integer" }, "monthly_rent_kr": { "type": "integer" },
+                "income_kr": { "type": "integer", "description": "Counted income before weighting, per year" },
+                "monthly_kr": { "type": "integer", "description": "Estimated bostøtte per month" }
+            }}}
         }},
         "RuleValue": { "type": "object", "properties": {
             "table": { "type": "string" }, "field": { "type": "string" }, "period_from": { "type": "string" },

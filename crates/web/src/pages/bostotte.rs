@@ -218,7 +218,44 @@ fn page(user: &CurrentUser, state: &AppState, household: &Household) -> Bostotte
 
 pub async fn form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Response> {
     let (household, _) = load(&state, &user, &id).await?;
-    render(&page(&user, &state, &household))
+    let mut page = page(&user, &state, &household);
+    prefill(
+        &mut page,
+        &household,
+        &state.store.economy(household.municipality_id, household.id).await?,
+    );
+    render(&page)
+}
+
+/// Starts the form from what is registered: the incomes that count, and the tenancy in force.
+fn prefill(page: &mut BostottePage, household: &Household, economy: &husly_store::tenancies::Economy) {
+    let Ok(month) = page.month.parse::<YearMonth>() else {
+        return;
+    };
+    let Ok(rules) = husly_domain::bostotte::MonthRules::new(BostotteRules::embedded(), month) else {
+        return;
+    };
+    for (row, member) in page.rows.iter_mut().zip(&household.members) {
+        let counted: i64 = economy
+            .incomes_of(member.person.id)
+            .filter(|(kind, _)| rules.counts(*kind))
+            .map(|(_, ore)| ore)
+            .sum();
+        if counted > 0 {
+            row.income = (counted / 100).to_string();
+        }
+        row.old_age_pensioner = economy
+            .incomes_of(member.person.id)
+            .any(|(kind, _)| kind == husly_domain::bostotte::IncomeKind::Pension)
+            && husly_domain::bostotte::age_at(member.person.birth_date, month.first_day())
+                >= husly_domain::bostotte::OLD_AGE_PENSION_AGE;
+    }
+    if let Some(tenancy) = economy.tenancy_on(month.first_day()) {
+        page.tenure = "rent".into();
+        page.monthly_rent = (tenancy.monthly_rent_ore / 100).to_string();
+        page.heating_included = tenancy.heating_included;
+        page.adapted_dwelling = tenancy.adapted;
+    }
 }
 
 pub async fn calculate(

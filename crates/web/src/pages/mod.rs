@@ -1,9 +1,11 @@
 //! Server-rendered pages for staff. One file per area; each handler authorises first.
 
 pub mod admin;
-mod bostotte;
+pub mod bostotte;
+mod economy;
 mod household;
 mod login;
+mod outreach;
 mod person;
 pub mod search;
 
@@ -32,6 +34,14 @@ pub fn routes() -> Router<AppState> {
             "/households/{id}/bostotte",
             get(bostotte::form).post(bostotte::calculate),
         )
+        .route(
+            "/households/{id}/economy",
+            get(economy::view).post(economy::save_incomes),
+        )
+        .route("/households/{id}/benefits", post(economy::register_bostotte))
+        .route("/outreach", get(outreach::page))
+        .route("/outreach.csv", get(outreach::csv))
+        .route("/outreach.xlsx", get(outreach::xlsx))
         .route("/people/{id}", get(person::view))
         .route("/admin/users", get(admin::users))
         .route("/admin/users/new", get(admin::new_user_form).post(admin::create_user))

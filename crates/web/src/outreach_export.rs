@@ -1,0 +1,124 @@
+//! The outreach list as a spreadsheet: CSV (semicolon-separated, UTF-8 with BOM, as Norwegian
+//! Excel opens it) and XLSX. Shared by the web download and `husly outreach bostotte`.
+
+use husly_domain::Lang;
+use husly_domain::bostotte::OutreachList;
+use rust_xlsxwriter::{Format, Workbook};
+
+fn headers(lang: Lang) -> [&'static str; 6] {
+    match lang {
+        Lang::Nb => [
+            "Adresse",
+            "Husstand",
+            "Personer",
+            "Husleie per måned (kr)",
+            "Inntekt som teller per år (kr)",
+            "Anslått bostøtte per måned (kr)",
+        ],
+        Lang::En => [
+            "Address",
+            "Household",
+            "People",
+            "Rent per month (NOK)",
+            "Counted income per year (NOK)",
+            "Estimated bostøtte per month (NOK)",
+        ],
+    }
+}
+
+/// One CSV field: quoted when needed, and never read as a formula by a spreadsheet.
+fn field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if text.contains([';', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+pub fn csv(list: &OutreachList, lang: Lang) -> String {
+    let mut out = String::from("\u{feff}");
+    out.push_str(&headers(lang).join(";"));
+    out.push_str("\r\n");
+    for c in &list.candidates {
+        let row = [
+            field(&c.address_line),
+            c.household_id.to_string(),
+            c.members.to_string(),
+            c.monthly_rent_kr.to_string(),
+            c.income_kr.to_string(),
+            c.monthly_kr.to_string(),
+        ];
+        out.push_str(&row.join(";"));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+pub fn xlsx(list: &OutreachList, lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(match lang {
+        Lang::Nb => format!("Bostøtte {}", list.month),
+        Lang::En => format!("Bostotte {}", list.month),
+    })?;
+    let bold = Format::new().set_bold();
+    let kroner = Format::new().set_num_format("# ##0");
+    for (col, header) in headers(lang).iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *header, &bold)?;
+    }
+    for (i, c) in list.candidates.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, &c.address_line)?;
+        sheet.write_string(row, 1, c.household_id.to_string())?;
+        sheet.write_number(row, 2, c.members as f64)?;
+        sheet.write_number_with_format(row, 3, c.monthly_rent_kr as f64, &kroner)?;
+        sheet.write_number_with_format(row, 4, c.income_kr as f64, &kroner)?;
+        sheet.write_number_with_format(row, 5, c.monthly_kr as f64, &kroner)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofit();
+    workbook.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use husly_domain::HouseholdId;
+    use husly_domain::bostotte::Candidate;
+
+    fn list() -> OutreachList {
+        OutreachList {
+            month: "2026-07".parse().unwrap(),
+            examined: 3,
+            candidates: vec![Candidate {
+                household_id: HouseholdId::new(),
+                address_line: "=HYPERLINK(\"x\"); Prøvestien 4".into(),
+                members: 2,
+                monthly_rent_kr: 9_500,
+                income_kr: 210_000,
+                monthly_kr: 3_120,
+            }],
+            total_monthly_kr: 3_120,
+        }
+    }
+
+    #[test]
+    fn csv_is_safe_for_spreadsheets() {
+        let text = csv(&list(), Lang::Nb);
+        assert!(text.starts_with("\u{feff}Adresse;"));
+        let row = text.lines().nth(1).unwrap();
+        assert!(row.starts_with("\"'=HYPERLINK(\"\"x\"\"); Prøvestien 4\";"), "{row}");
+        assert!(row.ends_with(";2;9500;210000;3120"), "{row}");
+    }
+
+    #[test]
+    fn xlsx_is_a_zip_workbook() {
+        let bytes = xlsx(&list(), Lang::En).unwrap();
+        assert!(bytes.starts_with(b"PK"));
+    }
+}

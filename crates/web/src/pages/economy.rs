@@ -1,0 +1,288 @@
+//! A household's economy: registered incomes per member and benefits received (bostøtte). What
+//! the bostøtte estimate and the outreach list start from.
+
+use super::{path_id, render};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::AppResult;
+use crate::forms::{FormErrors, FormFields};
+use crate::layout::{Layout, Section};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use husly_domain::authz::Action;
+use husly_domain::bostotte::IncomeKind;
+use husly_domain::validation::{FieldError, format_date, parse_date};
+use husly_domain::{HouseholdId, MunicipalityId, PersonId};
+use husly_store::households::{Change, Household};
+use husly_store::tenancies::{BOSTOTTE, Economy};
+
+/// Blank income rows offered per member, besides the registered ones.
+const BLANK_ROWS: usize = 2;
+/// Income rows accepted per member.
+const MAX_ROWS: usize = 12;
+
+pub struct IncomeRow {
+    pub member: usize,
+    pub row: usize,
+    pub kind: String,
+    pub amount: String,
+}
+
+pub struct MemberBlock {
+    pub index: usize,
+    pub name: String,
+    pub rows: Vec<IncomeRow>,
+}
+
+#[derive(Template)]
+#[template(path = "household_economy.html")]
+struct EconomyPage {
+    l: Layout,
+    household_id: String,
+    address: String,
+    members: Vec<MemberBlock>,
+    economy: Economy,
+    benefit_from: String,
+    errors: FormErrors,
+}
+
+impl EconomyPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+
+    fn anchor(&self, field: &str) -> String {
+        FormErrors::anchor(field)
+    }
+
+    fn kinds(&self) -> Vec<(&'static str, String)> {
+        IncomeKind::ALL
+            .iter()
+            .map(|k| (k.code(), self.l.t(&format!("income_kind.{}", k.code())).to_string()))
+            .collect()
+    }
+
+    fn kr(&self, ore: &i64) -> String {
+        super::bostotte::format_kr(*ore / 100)
+    }
+
+    fn date(&self, d: &time::Date) -> String {
+        format_date(*d)
+    }
+
+    fn benefit_name(&self, code: &str) -> String {
+        self.l.t(&format!("benefit.{code}")).to_string()
+    }
+}
+
+async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    action: Action,
+) -> AppResult<(MunicipalityId, Household, Economy)> {
+    let id: HouseholdId = path_id(id)?;
+    let municipality = user.household_owner(&state.store, id, action).await?;
+    let household = state.store.household(municipality, id).await?;
+    let economy = state.store.economy(municipality, id).await?;
+    user.audit_read(
+        &state.store,
+        municipality,
+        "household.view",
+        ("household", id.to_string()),
+        serde_json::json!({ "for": "economy" }),
+    )
+    .await?;
+    Ok((municipality, household, economy))
+}
+
+fn page(user: &CurrentUser, state: &AppState, household: &Household, economy: Economy) -> EconomyPage {
+    let members = household
+        .members
+        .iter()
+        .enumerate()
+        .map(|(index, m)| {
+            let mut rows: Vec<IncomeRow> = economy
+                .incomes_of(m.person.id)
+                .enumerate()
+                .map(|(row, (kind, ore))| IncomeRow {
+                    member: index,
+                    row,
+                    kind: kind.code().to_string(),
+                    amount: (ore / 100).to_string(),
+                })
+                .collect();
+            for _ in 0..BLANK_ROWS {
+                rows.push(IncomeRow {
+                    member: index,
+                    row: rows.len(),
+                    kind: String::new(),
+                    amount: String::new(),
+                });
+            }
+            MemberBlock {
+                index,
+                name: format!("{} {}", m.person.given_name, m.person.family_name),
+                rows,
+            }
+        })
+        .collect();
+    EconomyPage {
+        l: Layout::for_user(user, Section::None, state.config.demo_mode),
+        household_id: household.id.to_string(),
+        address: format!(
+            "{}, {} {}",
+            household.address_line, household.postal_code, household.postal_city
+        ),
+        members,
+        economy,
+        benefit_from: String::new(),
+        errors: FormErrors::default(),
+    }
+}
+
+pub async fn view(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Response> {
+    let (_, household, economy) = load(&state, &user, &id, Action::EditHousehold).await?;
+    render(&page(&user, &state, &household, economy))
+}
+
+fn change<'a>(user: &'a CurrentUser, actor: &'a husly_store::audit::Actor) -> Change<'a> {
+    Change {
+        actor,
+        user: Some(user.user.id),
+        reason: None,
+    }
+}
+
+fn invalid(mut page: EconomyPage, errors: &[FieldError]) -> AppResult<Response> {
+    page.errors = FormErrors::from_fields(errors, page.l.tr.lang);
+    let mut response = render(&page)?;
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
+}
+
+pub async fn save_incomes(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let (municipality, household, economy) = load(&state, &user, &id, Action::EditHousehold).await?;
+    user.check_csrf(form.get("csrf"))?;
+    let mut page = page(&user, &state, &household, economy);
+    let mut incomes: Vec<(PersonId, IncomeKind, i64)> = Vec::new();
+    let mut errors = Vec::new();
+    for (block, member) in page.members.iter_mut().zip(&household.members) {
+        let declared: usize = form
+            .get(&format!("members[{}].rows", block.index))
+            .parse()
+            .unwrap_or(0)
+            .min(MAX_ROWS);
+        block.rows = (0..declared)
+            .map(|row| IncomeRow {
+                member: block.index,
+                row,
+                kind: form
+                    .get(&format!("members[{}].incomes[{row}].kind", block.index))
+                    .to_string(),
+                amount: form
+                    .get(&format!("members[{}].incomes[{row}].amount", block.index))
+                    .to_string(),
+            })
+            .collect();
+        for row in &block.rows {
+            let prefix = format!("members[{}].incomes[{}]", row.member, row.row);
+            let amount: String = row
+                .amount
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+                .collect();
+            if row.kind.is_empty() && amount.is_empty() {
+                continue;
+            }
+            let kind = IncomeKind::from_code(&row.kind);
+            if kind.is_none() {
+                errors.push(FieldError::new(
+                    format!("{prefix}.kind"),
+                    "required",
+                    "Velg hva slags inntekt det er.",
+                    "Choose the kind of income.",
+                ));
+            }
+            match amount.parse::<i64>() {
+                Ok(kr) if (0..=husly_domain::bostotte::MAX_AMOUNT_KR).contains(&kr) => {
+                    if let Some(kind) = kind {
+                        if incomes.iter().any(|(p, k, _)| *p == member.person.id && *k == kind) {
+                            errors.push(FieldError::new(
+                                format!("{prefix}.kind"),
+                                "duplicate",
+                                "Denne inntektstypen er allerede ført for personen. Slå beløpene sammen.",
+                                "This kind of income is already entered for the person. Add the amounts together.",
+                            ));
+                        } else {
+                            incomes.push((member.person.id, kind, kr * 100));
+                        }
+                    }
+                }
+                _ => errors.push(FieldError::new(
+                    format!("{prefix}.amount"),
+                    "invalid_amount",
+                    "Skriv et helt beløp i kroner per år, for eksempel 250 000.",
+                    "Write a whole amount in kroner per year, for example 250 000.",
+                )),
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return invalid(page, &errors);
+    }
+    let actor = user.actor(Some(municipality), "case_handling");
+    state
+        .store
+        .set_incomes(municipality, household.id, &incomes, &change(&user, &actor))
+        .await?;
+    Ok(Redirect::to(&format!("/households/{}/economy", household.id)).into_response())
+}
+
+pub async fn register_bostotte(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let (municipality, household, economy) = load(&state, &user, &id, Action::EditHousehold).await?;
+    user.check_csrf(form.get("csrf"))?;
+    let mut page = page(&user, &state, &household, economy);
+    page.benefit_from = form.get("benefit_from").to_string();
+    let Some(from) = parse_date(&page.benefit_from) else {
+        return invalid(page, &[FieldError::invalid_date("benefit_from")]);
+    };
+    let actor = user.actor(Some(municipality), "case_handling");
+    state
+        .store
+        .register_benefit(municipality, household.id, BOSTOTTE, from, &change(&user, &actor))
+        .await?;
+    Ok(Redirect::to(&format!("/households/{}/economy", household.id)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use husly_domain::Lang;
+
+    #[test]
+    fn every_income_kind_and_benefit_has_a_name_in_both_languages() {
+        for lang in [Lang::Nb, Lang::En] {
+            let catalog = crate::i18n::catalog(lang);
+            for kind in IncomeKind::ALL {
+                assert!(
+                    catalog.contains_key(&format!("income_kind.{}", kind.code())),
+                    "{kind:?} in {lang:?}"
+                );
+            }
+            assert!(catalog.contains_key(&format!("benefit.{BOSTOTTE}")));
+        }
+    }
+}
