@@ -97,6 +97,12 @@ pub struct SeedArgs {
     /// Seed for the generator; the same seed gives the same people and addresses.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Per cent of households that rent a municipal dwelling.
+    #[arg(long, default_value_t = 45, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub tenant_percent: u8,
+    /// Per cent of those tenants that have bostøtte registered.
+    #[arg(long, default_value_t = 35, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub bostotte_percent: u8,
 }
 
 #[derive(Debug, Subcommand)]

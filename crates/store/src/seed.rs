@@ -209,12 +209,26 @@ struct Generated {
 }
 
 impl Store {
-    /// Adds `count` synthetic households to a municipality.
+    /// Adds `count` synthetic households to a municipality, with the usual economy shares.
     pub async fn seed_households(
         &self,
         municipality: &Municipality,
         count: u64,
         seed: u64,
+        actor: &Actor,
+    ) -> StoreResult<SeedSummary> {
+        self.seed_households_with(municipality, count, seed, EconomyShares::default(), actor)
+            .await
+    }
+
+    /// Adds `count` synthetic households with chosen shares of tenants and bostøtte recipients
+    /// (load tests shape their data with this).
+    pub async fn seed_households_with(
+        &self,
+        municipality: &Municipality,
+        count: u64,
+        seed: u64,
+        shares: EconomyShares,
         actor: &Actor,
     ) -> StoreResult<SeedSummary> {
         // One generator per municipality so that adding municipalities does not change the others.
@@ -235,7 +249,7 @@ impl Store {
         let mut remaining = count;
         while remaining > 0 {
             let n = remaining.min(HOUSEHOLDS_PER_TX as u64);
-            let generated = generate(&mut rng, &mut economy_rng, municipality, n, &mut used_ids);
+            let generated = generate(&mut rng, &mut economy_rng, shares, municipality, n, &mut used_ids);
             summary.households += n;
             summary.people += generated.people.len() as u64;
             let mut tx = self.write().await?;
@@ -270,6 +284,7 @@ impl Store {
 fn generate(
     rng: &mut SplitMix64,
     economy: &mut SplitMix64,
+    shares: EconomyShares,
     municipality: &Municipality,
     count: u64,
     used_ids: &mut HashSet<String>,
@@ -346,6 +361,7 @@ fn generate(
         if let Some(address) = address {
             generate_economy(
                 economy,
+                shares,
                 &mut out,
                 &m,
                 household,
@@ -370,15 +386,30 @@ fn generate(
     out
 }
 
-/// Share of households renting a municipal dwelling, and of those the share with bostøtte, in
-/// per cent: about the proportions Drammen reports (KOSTRA, Husbanken).
-const TENANT_PERCENT: u64 = 45;
-const BOSTOTTE_PERCENT: u64 = 35;
+/// How much of the generated population rents a municipal dwelling, and how many of those
+/// tenants have bostøtte, in per cent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EconomyShares {
+    pub tenant_percent: u8,
+    pub bostotte_percent: u8,
+}
+
+impl Default for EconomyShares {
+    /// Roughly a housing office's own caseload: many of its households rent from the
+    /// municipality, and about a third of those have bostøtte.
+    fn default() -> Self {
+        Self {
+            tenant_percent: 45,
+            bostotte_percent: 35,
+        }
+    }
+}
 
 /// A municipal dwelling, tenancy, incomes and sometimes bostøtte for a generated household.
 #[allow(clippy::too_many_arguments)]
 fn generate_economy(
     rng: &mut SplitMix64,
+    shares: EconomyShares,
     out: &mut Generated,
     municipality: &str,
     household: HouseholdId,
@@ -427,7 +458,7 @@ fn generate_economy(
             ]);
         }
     }
-    if rng.below(100) >= TENANT_PERCENT {
+    if rng.below(100) >= u64::from(shares.tenant_percent) {
         return;
     }
     let dwelling = uuid::Uuid::now_v7().to_string();
@@ -454,7 +485,7 @@ fn generate_economy(
         json!(rng.below(100) < 70),
         json!(now),
     ]);
-    if rng.below(100) < BOSTOTTE_PERCENT {
+    if rng.below(100) < u64::from(shares.bostotte_percent) {
         out.benefits.push(vec![
             json!(uuid::Uuid::now_v7().to_string()),
             json!(municipality),

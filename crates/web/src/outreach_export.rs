@@ -40,23 +40,28 @@ fn field(text: &str) -> String {
     }
 }
 
-pub fn csv(list: &OutreachList, lang: Lang) -> String {
-    let mut out = String::from("\u{feff}");
-    out.push_str(&headers(lang).join(";"));
-    out.push_str("\r\n");
+/// Writes the list as CSV, line by line (the command streams it to standard output).
+pub fn write_csv(list: &OutreachList, lang: Lang, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    write!(out, "\u{feff}{}\r\n", headers(lang).join(";"))?;
     for c in &list.candidates {
-        let row = [
+        write!(
+            out,
+            "{};{};{};{};{};{}\r\n",
             field(&c.address_line),
-            c.household_id.to_string(),
-            c.members.to_string(),
-            c.monthly_rent_kr.to_string(),
-            c.income_kr.to_string(),
-            c.monthly_kr.to_string(),
-        ];
-        out.push_str(&row.join(";"));
-        out.push_str("\r\n");
+            c.household_id,
+            c.members,
+            c.monthly_rent_kr,
+            c.income_kr,
+            c.monthly_kr
+        )?;
     }
-    out
+    Ok(())
+}
+
+pub fn csv(list: &OutreachList, lang: Lang) -> String {
+    let mut out = Vec::new();
+    write_csv(list, lang, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("the CSV is UTF-8")
 }
 
 pub fn xlsx(list: &OutreachList, lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {

@@ -33,7 +33,16 @@ pub async fn seed(config: &Config, args: &SeedArgs) -> anyhow::Result<ExitCode> 
             .ensure_municipality(number, name, number == DEMO_MUNICIPALITY.0, &actor)
             .await?;
         let summary = store
-            .seed_households(&municipality, args.households, args.seed, &actor)
+            .seed_households_with(
+                &municipality,
+                args.households,
+                args.seed,
+                husly_store::seed::EconomyShares {
+                    tenant_percent: args.tenant_percent,
+                    bostotte_percent: args.bostotte_percent,
+                },
+                &actor,
+            )
             .await?;
         println!(
             "{} {}: {} households, {} people",
@@ -163,12 +172,16 @@ pub async fn outreach(config: &Config, number: &str, month: Option<&str>, format
             },
         )
         .await?;
-    let text = match format {
-        "json" => serde_json::to_string_pretty(&list)? + "\n",
-        _ => husly_web::outreach_export::csv(&list, config.lang),
-    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = match format {
+        "json" => serde_json::to_writer_pretty(&mut out, &list)
+            .map_err(std::io::Error::from)
+            .and_then(|()| std::io::Write::write_all(&mut out, b"\n")),
+        _ => husly_web::outreach_export::write_csv(&list, config.lang, &mut out),
+    }
+    .and_then(|()| std::io::Write::flush(&mut out));
     // A reader that stops early (`| head`) is not an error.
-    match std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes()) {
+    match written {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
         _ => {}
     }
