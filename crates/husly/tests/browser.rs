@@ -241,6 +241,68 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// Chooses the option with the given visible text in the select with the given id.
+    async fn select(&self, id: &str, label: &str) {
+        self.find(&format!("#{id}"))
+            .await
+            .select_by_label(label)
+            .await
+            .unwrap_or_else(|e| panic!("choose {label:?} in #{id}: {e}"));
+    }
+
+    /// Clicks a submit button and waits for the page it leads to, also when that page has the
+    /// same address (a form posted back to itself, or a redirect back to the form).
+    async fn submit(&self, css: &str) {
+        self.client
+            .execute("window.huslyPreviousPage = true;", vec![])
+            .await
+            .expect("mark the page");
+        self.click(css).await;
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let loaded = self
+                .client
+                .execute(
+                    "return window.huslyPreviousPage !== true && document.readyState === 'complete';",
+                    vec![],
+                )
+                .await;
+            if matches!(loaded, Ok(Value::Bool(true))) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no new page after clicking {css} on {}",
+                self.path().await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Checks that the field with the given id is marked invalid, with its error message next to it
+    /// and linked from the error summary.
+    async fn assert_field_error(&self, field: &str) {
+        let input = self.find(&format!("#{field}")).await;
+        assert_eq!(
+            input.attr("aria-invalid").await.expect("attr").as_deref(),
+            Some("true"),
+            "{field}"
+        );
+        let described = input.attr("aria-describedby").await.expect("attr").unwrap_or_default();
+        assert!(
+            described.split_whitespace().any(|id| id == format!("{field}-error")),
+            "{field}: {described}"
+        );
+        let message = self
+            .text(&format!(".field--error:has(> #{field}) > .error-message#{field}-error"))
+            .await;
+        assert!(!message.trim().is_empty(), "{field} has an empty error message");
+        assert!(
+            self.has(&format!(".error-summary a[href=\"#{field}\"]")).await,
+            "summary does not link to {field}"
+        );
+    }
+
     async fn click(&self, css: &str) {
         self.find(css)
             .await
@@ -333,7 +395,11 @@ async fn caseworker_flow_in_chromium_is_accessible() {
 
     let db = common::Database::sqlite();
     let server = common::start(&db, &["--demo"]);
-    let login = (server.demo_login("caseworker"), server.demo_login("admin"));
+    let logins = Logins {
+        caseworker: server.demo_login("caseworker"),
+        admin: server.demo_login("admin"),
+        leader: server.demo_login("leader"),
+    };
 
     let scratch = tempfile::tempdir().expect("temporary directory");
     let driver = Driver::start(&setup.chromedriver, &scratch.path().join("chromedriver.log")).await;
@@ -349,7 +415,7 @@ async fn caseworker_flow_in_chromium_is_accessible() {
         screenshots: screenshots.clone(),
     };
     // The flow runs in its own task so that the browser is closed cleanly even when it panics.
-    let outcome = tokio::spawn(flow(browser, login)).await;
+    let outcome = tokio::spawn(flow(browser, logins)).await;
     if outcome.is_err() {
         // Show where the browser stood.
         if let Ok(url) = client.current_url().await {
@@ -391,13 +457,20 @@ async fn caseworker_flow_in_chromium_is_accessible() {
     }
 }
 
-async fn flow(mut b: Browser, ((email, password), admin): ((String, String), (String, String))) -> Browser {
+/// The demo logins (e-mail, password) the flow signs in with.
+struct Logins {
+    caseworker: (String, String),
+    admin: (String, String),
+    leader: (String, String),
+}
+
+async fn flow(mut b: Browser, logins: Logins) -> Browser {
     // 1. Log in.
     b.goto("/login").await;
     b.find("#email").await;
     b.axe("login").await;
-    b.fill("email", &email).await;
-    b.fill("password", &password).await;
+    b.fill("email", &logins.caseworker.0).await;
+    b.fill("password", &logins.caseworker.1).await;
     b.click("main form[action=\"/login\"] button[type=\"submit\"]").await;
     b.wait_path("/search", |p| p == "/search").await;
 
@@ -450,25 +523,7 @@ async fn flow(mut b: Browser, ((email, password), admin): ((String, String), (St
     b.click(submit).await;
     b.find(".error-summary").await;
     for field in ["f-postal_code", "f-members-0-national_id"] {
-        let input = b.find(&format!("#{field}")).await;
-        assert_eq!(
-            input.attr("aria-invalid").await.expect("attr").as_deref(),
-            Some("true"),
-            "{field}"
-        );
-        let described = input.attr("aria-describedby").await.expect("attr").unwrap_or_default();
-        assert!(
-            described.split_whitespace().any(|id| id == format!("{field}-error")),
-            "{field}: {described}"
-        );
-        let message = b
-            .text(&format!(".field--error:has(> #{field}) > .error-message#{field}-error"))
-            .await;
-        assert!(!message.trim().is_empty(), "{field} has an empty error message");
-        assert!(
-            b.has(&format!(".error-summary a[href=\"#{field}\"]")).await,
-            "summary does not link to {field}"
-        );
+        b.assert_field_error(field).await;
     }
     assert_eq!(
         b.value("f-members-0-given_name").await,
@@ -509,15 +564,137 @@ async fn flow(mut b: Browser, ((email, password), admin): ((String, String), (St
     b.screenshot("household").await;
     b.axe("registered household").await;
 
-    // 5. Log out.
+    // 5. The household's economy: an income with a mistake, then saved; bostøtte with a bad date,
+    //    then registered.
+    let economy = format!("{path}/economy");
+    b.click(&format!("main a[href=\"{economy}\"]")).await;
+    b.wait_path("the economy page", |p| p == economy).await;
+    b.find("#f-members-0-incomes-0-amount").await;
+    b.axe("economy").await;
+    let save = format!("main form[action=\"{economy}\"] button[type=\"submit\"]");
+    b.select("f-members-0-incomes-0-kind", "Lønn").await;
+    b.fill("f-members-0-incomes-0-amount", "12,5").await;
+    b.submit(&save).await;
+    b.find(".error-summary").await;
+    b.assert_field_error("f-members-0-incomes-0-amount").await;
+    assert_eq!(b.value("f-members-0-incomes-0-kind").await, "wages", "the kind is kept");
+    assert_eq!(
+        b.value("f-members-0-incomes-0-amount").await,
+        "12,5",
+        "the amount is kept"
+    );
+    b.screenshot("economy-errors").await;
+    b.axe("economy with errors").await;
+    b.fill("f-members-0-incomes-0-amount", "250 000").await;
+    b.submit(&save).await;
+    b.wait_path("the economy page (saved)", |p| p == economy).await;
+    assert!(!b.has(".error-summary").await, "saving a valid income shows errors");
+    assert_eq!(b.value("f-members-0-incomes-0-kind").await, "wages", "saved kind");
+    assert_eq!(b.value("f-members-0-incomes-0-amount").await, "250000", "saved amount");
+    assert_eq!(b.value("f-members-0-incomes-1-kind").await, "", "a blank row follows");
+    let register = format!("main form[action=\"{path}/benefits\"] button[type=\"submit\"]");
+    b.fill("f-benefit_from", "31.02.2026").await;
+    b.submit(&register).await;
+    b.find(".error-summary").await;
+    b.assert_field_error("f-benefit_from").await;
+    assert_eq!(b.value("f-benefit_from").await, "31.02.2026", "the date is kept");
+    b.axe("economy with a bad bostøtte date").await;
+    b.fill("f-benefit_from", "01.03.2026").await;
+    b.submit(&register).await;
+    b.wait_path("the economy page (bostøtte registered)", |p| p == economy)
+        .await;
+    let benefits = b.text("#benefits-heading + ul").await;
+    assert!(
+        benefits.contains("Bostøtte: 01.03.2026"),
+        "benefits after registering: {benefits:?}"
+    );
+
+    // 6. The bostøtte estimate, started from the saved income: a result, then a bad month.
+    b.click(&format!("main a[href=\"{path}\"]")).await;
+    b.wait_path("the household page", |p| p == path).await;
+    let bostotte = format!("{path}/bostotte");
+    b.click(&format!("main a[href=\"{bostotte}\"]")).await;
+    b.wait_path("the bostøtte page", |p| p == bostotte).await;
+    assert_eq!(
+        b.value("f-members-0-income").await,
+        "250000",
+        "the income is prefilled from the economy page"
+    );
+    b.axe("bostøtte form").await;
+    b.click("#f-tenure-rent").await;
+    b.fill("f-monthly_rent", "9 000").await;
+    let calculate = format!("main form[action=\"{bostotte}\"] button[type=\"submit\"]");
+    b.submit(&calculate).await;
+    let heading = b.text("#result-heading").await;
+    assert!(heading.contains("Anslått bostøtte for"), "result heading {heading:?}");
+    let amount = b.text(".result-amount").await;
+    assert!(
+        amount.contains("kr") && amount.chars().any(|c| c.is_ascii_digit()),
+        "result amount {amount:?}"
+    );
+    let steps = b
+        .client
+        .find_all(Locator::Css(
+            "section[aria-labelledby=\"result-heading\"] table tbody tr",
+        ))
+        .await
+        .expect("steps");
+    assert!(steps.len() >= 8, "{} steps in the result table", steps.len());
+    assert_eq!(b.value("f-monthly_rent").await, "9 000", "the rent is kept");
+    b.screenshot("bostotte-estimate").await;
+    b.axe("bostøtte estimate").await;
+    b.fill("f-month", "2019-13").await;
+    b.submit(&calculate).await;
+    b.find(".error-summary").await;
+    b.assert_field_error("f-month").await;
+    assert!(!b.has("#result-heading").await, "a result for an invalid month");
+    b.axe("bostøtte with errors").await;
+
+    // 7. From the outreach list to a seeded municipal tenant: the estimate starts from the
+    //    registered rent, and the economy page lists the tenancy.
+    b.click("nav a[href=\"/outreach\"]").await;
+    b.wait_path("/outreach", |p| p == "/outreach").await;
+    b.find("dl.summary-list").await;
+    assert!(
+        b.has("main table.data-table").await,
+        "the demo data (Store::seed_households) gives no outreach candidates"
+    );
+    let candidate = b
+        .find("main table.data-table tbody tr a")
+        .await
+        .attr("href")
+        .await
+        .expect("attr")
+        .unwrap_or_default();
+    b.click("main table.data-table tbody tr a").await;
+    b.wait_path("a candidate's bostøtte page", |p| p == candidate).await;
+    let rent = b.value("f-monthly_rent").await;
+    assert!(
+        !rent.is_empty(),
+        "{candidate}: the rent is not prefilled from the tenancy"
+    );
+    b.goto(&format!("{}/economy", candidate.trim_end_matches("/bostotte")))
+        .await;
+    let tenancies = b.text("table[aria-labelledby=\"tenancy-heading\"] tbody").await;
+    assert!(
+        tenancies.lines().any(|row| row
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
+            .contains(&rent)),
+        "the prefilled rent {rent} is not among the tenancies {tenancies:?}"
+    );
+    b.axe("economy with a tenancy").await;
+
+    // 8. Log out.
     b.click("form[action=\"/logout\"] button").await;
     b.wait_path("/login", |p| p == "/login").await;
     b.goto("/search").await;
     b.wait_path("/login (logged out)", |p| p == "/login").await;
 
-    // 6. The administrator's pages: users, a new user with errors, a user, the access log.
-    b.fill("email", &admin.0).await;
-    b.fill("password", &admin.1).await;
+    // 9. The administrator's pages: users, a new user with errors, a user, the access log.
+    b.fill("email", &logins.admin.0).await;
+    b.fill("password", &logins.admin.1).await;
     b.click("main form[action=\"/login\"] button[type=\"submit\"]").await;
     b.wait_path("the start page", |p| p == "/").await;
     b.axe("start page").await;
@@ -542,6 +719,47 @@ async fn flow(mut b: Browser, ((email, password), admin): ((String, String), (St
     b.find("table.data-table").await;
     b.screenshot("access-log").await;
     b.axe("access log").await;
+    b.click("form[action=\"/logout\"] button").await;
+    b.wait_path("/login", |p| p == "/login").await;
+
+    // 10. A leader's bostøtte outreach list over the demo municipality's municipal tenancies.
+    b.fill("email", &logins.leader.0).await;
+    b.fill("password", &logins.leader.1).await;
+    b.click("main form[action=\"/login\"] button[type=\"submit\"]").await;
+    b.wait_path("the start page", |p| p == "/").await;
+    b.click("nav a[href=\"/outreach\"]").await;
+    b.wait_path("/outreach", |p| p == "/outreach").await;
+    let summary = b
+        .text("section[aria-labelledby=\"summary-heading\"] dl.summary-list")
+        .await;
+    let examined: u64 = b
+        .text("dl.summary-list dd")
+        .await
+        .trim()
+        .parse()
+        .unwrap_or_else(|e| panic!("examined tenancies in {summary:?}: {e}"));
+    assert!(examined > 0, "the demo data has no tenancies to examine: {summary:?}");
+    if !b.has("main table.data-table").await {
+        let text = b.text("section[aria-labelledby=\"summary-heading\"]").await;
+        assert!(
+            text.contains("Ingen husstander ser ut til å ha rett til bostøtte"),
+            "neither candidates nor the no-households text: {text:?}"
+        );
+    }
+    b.screenshot("outreach").await;
+    b.axe("outreach").await;
+    // A leader may run the list but not open households: a link on it must still lead somewhere
+    // the leader may go.
+    if let Ok(link) = b.client.find(Locator::Css("main table.data-table tbody a")).await {
+        let href = link.attr("href").await.expect("attr").unwrap_or_default();
+        link.click().await.expect("click the first candidate");
+        b.wait_path(&href, |p| p == href).await;
+        let title = b.text("main h1").await;
+        assert_eq!(
+            title, "Beregning av bostøtte",
+            "the outreach list links to {href}, which the leader may not open"
+        );
+    }
     b.click("form[action=\"/logout\"] button").await;
     b.wait_path("/login", |p| p == "/login").await;
     b

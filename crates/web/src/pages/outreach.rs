@@ -32,6 +32,8 @@ struct OutreachPage {
     month: String,
     errors: FormErrors,
     list: Option<OutreachList>,
+    /// Leaders may run the list but not open households: they get addresses without links.
+    can_view_households: bool,
 }
 
 impl OutreachPage {
@@ -88,6 +90,10 @@ pub async fn page(
 ) -> AppResult<Response> {
     user.working_municipality(Action::RunOutreach)?;
     let layout = Layout::for_user(&user, Section::Outreach, state.config.demo_mode);
+    let can_view_households = user
+        .municipality
+        .as_ref()
+        .is_some_and(|m| user.require(Action::ViewHousehold, m.id).is_ok());
     match parse_month(query.month.as_deref()) {
         Ok(month) => {
             let list = run(&state, &user, month, "page").await?;
@@ -96,6 +102,7 @@ pub async fn page(
                 month: month.to_string(),
                 errors: FormErrors::default(),
                 list: Some(list),
+                can_view_households,
             })
         }
         Err(error) => {
@@ -105,6 +112,7 @@ pub async fn page(
                 month: query.month.unwrap_or_default(),
                 errors,
                 list: None,
+                can_view_households,
             })?;
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
