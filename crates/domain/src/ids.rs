@@ -61,3 +61,11 @@ typed_id!(
     /// An event on a household's or case's timeline.
     EventId
 );
+typed_id!(
+    /// A case: an application for municipal housing or for § 6 assistance.
+    CaseId
+);
+typed_id!(
+    /// A proposed (and perhaps approved and sent) decision in a case.
+    DecisionId
+);

@@ -5,6 +5,8 @@
 
 pub mod authz;
 pub mod bostotte;
+pub mod cases;
+pub mod eligibility;
 pub mod household;
 pub mod ids;
 pub mod person;
@@ -12,7 +14,7 @@ pub mod rules;
 pub mod startlan;
 pub mod validation;
 
-pub use ids::{HouseholdId, MunicipalityId, PersonId, UserId};
+pub use ids::{CaseId, DecisionId, HouseholdId, MunicipalityId, PersonId, UserId};
 
 /// The user interface languages. Bokmål is the default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]

@@ -10,6 +10,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cases;
 pub mod db;
 pub mod error;
 pub mod export;

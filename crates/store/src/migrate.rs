@@ -24,6 +24,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "tenancies",
         sql: include_str!("../migrations/0002_tenancies.sql"),
     },
+    Migration {
+        version: 3,
+        name: "cases",
+        sql: include_str!("../migrations/0003_cases.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs.
@@ -36,7 +41,7 @@ fn render(sql: &str, backend: Backend) -> String {
 }
 
 /// The newest schema version this binary knows.
-pub const LATEST: i64 = 2;
+pub const LATEST: i64 = 3;
 
 impl Store {
     /// Applies every pending migration and returns the versions applied.

@@ -381,6 +381,7 @@ fn generate(
             json!("Syntetiske demodata"),
             json!({ "members": member_ids }).to_string().into(),
             json!(now),
+            Value::Null,
         ]);
     }
     out

@@ -724,3 +724,234 @@ async fn outreach_streams_every_active_tenancy_without_bostotte_once() {
         ));
     }
 }
+
+#[tokio::test]
+async fn a_case_from_application_to_appeal_body() {
+    use husly_domain::cases::{AppealBodyOutcome, ApplicationForm, CaseAction, CaseState, CaseType, Outcome};
+    use husly_store::cases::{Effects, NewLetter, QueueFilter};
+    for db in databases().await {
+        let store = &db.store;
+        let actor = Actor::cli("test");
+        let m = municipality(store, "3301").await;
+        let proposer = store
+            .create_user("p@example.no", "Pia Proposer", "a long password here", &actor)
+            .await
+            .unwrap();
+        let approver = store
+            .create_user("a@example.no", "Ari Approver", "a long password here", &actor)
+            .await
+            .unwrap();
+        let household = store
+            .create_household(
+                m.id,
+                &household(vec![member(
+                    &nid(1985, 3, 4, 123),
+                    "Kari",
+                    "Nordmann",
+                    "main_applicant",
+                )]),
+                &change(&actor),
+            )
+            .await
+            .unwrap();
+        let by = |user| Change {
+            actor: &actor,
+            user: Some(user),
+            reason: Some("test"),
+        };
+        let received = time::macros::date!(2026 - 10 - 31);
+        let (id, reference) = store
+            .register_application(
+                m.id,
+                household,
+                CaseType::MunicipalHousing,
+                &ApplicationForm::default(),
+                received,
+                &by(proposer),
+            )
+            .await
+            .unwrap();
+        assert_eq!(reference, "2026-000001");
+        let (_, second) = store
+            .register_application(
+                m.id,
+                household,
+                CaseType::Section6Assistance,
+                &ApplicationForm::default(),
+                received,
+                &by(proposer),
+            )
+            .await
+            .unwrap();
+        assert_eq!(second, "2026-000002", "references count per municipality and year");
+        let case = store.case(m.id, id).await.unwrap();
+        assert_eq!((case.state, case.version), (CaseState::Received, 1));
+        assert_eq!(
+            case.next_due,
+            Some(time::macros::date!(2026 - 11 - 30)),
+            "interim answer due after one month"
+        );
+
+        // An illegal step is refused and changes nothing; a stale version is a conflict.
+        let err = store
+            .act(m.id, id, 1, CaseAction::Approve, Effects::default(), &by(proposer))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
+        store
+            .act(
+                m.id,
+                id,
+                1,
+                CaseAction::StartAssessment,
+                Effects::default(),
+                &by(proposer),
+            )
+            .await
+            .unwrap();
+        assert!(matches!(
+            store
+                .act(
+                    m.id,
+                    id,
+                    1,
+                    CaseAction::RequestInformation,
+                    Effects::default(),
+                    &by(proposer)
+                )
+                .await,
+            Err(StoreError::Conflict { .. })
+        ));
+        store
+            .propose_decision(
+                m.id,
+                id,
+                2,
+                Outcome::Granted,
+                "Husstanden har behov.",
+                Some("Venteliste, to soverom"),
+                &serde_json::json!({}),
+                &by(proposer),
+            )
+            .await
+            .unwrap();
+        // Four eyes: the proposer cannot approve.
+        let err = store
+            .review_decision(m.id, id, 3, true, &by(proposer))
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("cannot approve"), "{err}");
+        assert_eq!(store.case(m.id, id).await.unwrap().state, CaseState::DecisionProposed);
+        assert_eq!(
+            store.review_decision(m.id, id, 3, true, &by(approver)).await.unwrap(),
+            CaseState::Approved
+        );
+        let letter = NewLetter {
+            kind: "decision",
+            language: "nb",
+            html: "<p>Vedtak</p>",
+            pdf: b"%PDF-1.7 test",
+        };
+        let delivered = time::macros::date!(2026 - 11 - 03);
+        let sha = store
+            .send_decision(m.id, id, 4, delivered, delivered, 12, &letter, &by(proposer))
+            .await
+            .unwrap();
+        let case = store.case(m.id, id).await.unwrap();
+        assert_eq!(case.state, CaseState::OnWaitingList);
+        assert_eq!(case.appeal_deadline, Some(time::macros::date!(2026 - 11 - 24)));
+        assert_eq!(case.valid_until, Some(time::macros::date!(2027 - 11 - 03)));
+        let letters = store.letters(m.id, id).await.unwrap();
+        assert_eq!(letters[0].sha256, sha);
+        let (_, html, pdf) = store.letter(m.id, id, &letters[0].id).await.unwrap();
+        assert_eq!(
+            (html.as_str(), pdf.as_slice()),
+            ("<p>Vedtak</p>", b"%PDF-1.7 test".as_slice())
+        );
+        // A sent decision is immutable: it cannot be sent or reviewed again.
+        assert!(
+            store
+                .send_decision(m.id, id, 5, delivered, delivered, 12, &letter, &by(proposer))
+                .await
+                .is_err()
+        );
+
+        store
+            .act(
+                m.id,
+                id,
+                5,
+                CaseAction::RegisterAppeal,
+                Effects::default(),
+                &by(proposer),
+            )
+            .await
+            .unwrap();
+        store
+            .act(
+                m.id,
+                id,
+                6,
+                CaseAction::UpholdAndForward,
+                Effects::default(),
+                &by(proposer),
+            )
+            .await
+            .unwrap();
+        let closed = store
+            .act(
+                m.id,
+                id,
+                7,
+                CaseAction::RecordAppealBodyOutcome(AppealBodyOutcome::Upheld),
+                Effects::default(),
+                &by(proposer),
+            )
+            .await
+            .unwrap();
+        assert_eq!(closed, CaseState::Closed);
+        let timeline = store.case_timeline(m.id, id).await.unwrap();
+        let kinds: Vec<&str> = timeline.iter().rev().map(|e| e.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "case.received",
+                "case.start_assessment",
+                "case.decision_proposed",
+                "case.decision_approved",
+                "case.decision_sent",
+                "case.register_appeal",
+                "case.uphold_and_forward",
+                "case.record_appeal_body_outcome"
+            ]
+        );
+        assert!(timeline.iter().all(|e| e.actor_name.is_some()), "every event says who");
+
+        // The queue: the open § 6 case is there and overdue after its interim date.
+        let open = store.queue(m.id, QueueFilter::Open, 50, 0).await.unwrap();
+        assert_eq!(open.len(), 1);
+        assert_eq!(open[0].reference, "2026-000002");
+        assert_eq!(open[0].applicant, "Kari Nordmann");
+        let overdue = store
+            .queue(m.id, QueueFilter::Overdue(time::macros::date!(2026 - 12 - 01)), 50, 0)
+            .await
+            .unwrap();
+        assert_eq!(overdue.len(), 1);
+        let soon = store
+            .queue(m.id, QueueFilter::DueSoon(time::macros::date!(2026 - 11 - 25)), 50, 0)
+            .await
+            .unwrap();
+        assert_eq!(soon.len(), 1);
+        assert!(
+            store
+                .queue(m.id, QueueFilter::Mine(proposer), 50, 0)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // Another municipality does not find the case.
+        let other = municipality(store, "0301").await;
+        assert!(matches!(store.case(other.id, id).await, Err(StoreError::NotFound)));
+        assert!(store.verify_audit().await.unwrap().first_break.is_none());
+    }
+}

@@ -107,6 +107,22 @@ impl IncomeKind {
     pub fn from_code(code: &str) -> Option<IncomeKind> {
         Self::ALL.into_iter().find(|k| k.code() == code)
     }
+
+    /// Taxable income (what municipal income caps count); benefits like child benefit and
+    /// social assistance are not taxable.
+    pub fn is_taxable(self) -> bool {
+        !matches!(
+            self,
+            IncomeKind::Barnetrygd
+                | IncomeKind::Barnebidrag
+                | IncomeKind::Kontantstotte
+                | IncomeKind::Engangsstonad
+                | IncomeKind::Barnetilsyn
+                | IncomeKind::Grunnstonad
+                | IncomeKind::Hjelpestonad
+                | IncomeKind::Sosialhjelp
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,11 @@
+//! Eligibility for municipal housing as data per municipality (`rules/eligibility.toml`), and the
+//! automatic assessment that lists each rule, the facts it used and its result.
+
+mod assess;
+mod rules;
+
+#[cfg(test)]
+mod tests;
+
+pub use assess::{Assessment, Facts, Member, Override, RuleOutcome, RuleResult, Text, assess, bedrooms_needed};
+pub use rules::{AllocationRules, EligibilityRules, GMultiple, Grunnbelop, MunicipalityRules};

@@ -1,0 +1,262 @@
+//! Table tests from the rule file's values (domain brief § 1.5) and property tests.
+
+use proptest::prelude::*;
+use time::Date;
+use time::macros::date;
+
+use super::*;
+use crate::bostotte::IncomeKind;
+use crate::cases::application::{ApplicationForm, CurrentHousing, MemberEconomy, Reason};
+use crate::cases::workflow::CaseType;
+use crate::household::Relation;
+
+fn rules() -> &'static EligibilityRules {
+    EligibilityRules::embedded()
+}
+
+fn single(birth: Date) -> Vec<Member> {
+    vec![Member {
+        birth_date: birth,
+        relation: Relation::MainApplicant,
+    }]
+}
+
+fn form(income_kr: i64) -> ApplicationForm {
+    ApplicationForm {
+        current_housing: Some(CurrentHousing::PrivateRental),
+        reasons: vec![Reason::Economy],
+        lawful_residence: Some(true),
+        registered_in_municipality_since: Some(date!(2015 - 01 - 01)),
+        rent_arrears: Some(false),
+        economy: vec![MemberEconomy {
+            incomes: vec![(IncomeKind::Wages, income_kr)],
+            net_wealth_kr: 0,
+        }],
+        confirmed: true,
+        ..Default::default()
+    }
+}
+
+fn run(number: &str, members: &[Member], form: &ApplicationForm, date: Date, overrides: &[Override]) -> Assessment {
+    assess(
+        rules(),
+        &Facts {
+            case_type: CaseType::MunicipalHousing,
+            municipality_number: number,
+            date,
+            members,
+            form,
+        },
+        overrides,
+    )
+    .unwrap()
+}
+
+fn result<'a>(a: &'a Assessment, rule: &str) -> &'a RuleResult {
+    a.results
+        .iter()
+        .find(|r| r.rule == rule)
+        .unwrap_or_else(|| panic!("no {rule} in {a:?}"))
+}
+
+/// Oslo-like rules (2024): a single person's income cap is 4 G; G from May 2026 is 136 549.
+#[test]
+fn income_exactly_at_the_cap_is_within_it() {
+    let members = single(date!(1980 - 01 - 01));
+    let day = date!(2026 - 06 - 15);
+    let cap = 4 * 136_549;
+    let at = run("0301", &members, &form(cap), day, &[]);
+    assert_eq!(result(&at, "income_cap").computed, RuleOutcome::Met);
+    let above = run("0301", &members, &form(cap + 1), day, &[]);
+    assert_eq!(result(&above, "income_cap").computed, RuleOutcome::NotMet);
+    assert_eq!(above.overall, RuleOutcome::NotMet);
+    assert!(result(&above, "income_cap").facts[1].1.contains("4 G"));
+    assert!(
+        above.unverified.iter().any(|u| u.table == "grunnbelop"),
+        "the 2026 G is unverified"
+    );
+}
+
+#[test]
+fn oslo_does_not_count_members_under_20_from_2024() {
+    let members = vec![
+        Member {
+            birth_date: date!(1980 - 01 - 01),
+            relation: Relation::MainApplicant,
+        },
+        Member {
+            birth_date: date!(2007 - 03 - 01),
+            relation: Relation::Child,
+        },
+    ];
+    let mut f = form(500_000);
+    f.economy.push(MemberEconomy {
+        incomes: vec![(IncomeKind::Wages, 200_000)],
+        net_wealth_kr: 0,
+    });
+    let a = run("0301", &members, &f, date!(2026 - 06 - 15), &[]);
+    // 5 G for two persons = 682 745; the 19-year-old's 200 000 does not count.
+    assert_eq!(result(&a, "income_cap").computed, RuleOutcome::Met);
+    let before = run("0301", &members, &f, date!(2023 - 06 - 15), &[]);
+    assert_eq!(
+        result(&before, "income_cap").computed,
+        RuleOutcome::NotMet,
+        "before 2024 everyone's income counted: 700 000 > 5 × 118 620"
+    );
+}
+
+#[test]
+fn botid_assets_and_refugees_in_oslo() {
+    let members = single(date!(1990 - 01 - 01));
+    let mut f = form(200_000);
+    f.registered_in_municipality_since = Some(date!(2025 - 01 - 01));
+    let a = run("0301", &members, &f, date!(2026 - 06 - 15), &[]);
+    assert_eq!(result(&a, "botid").computed, RuleOutcome::NotMet);
+    f.reasons.push(Reason::RefugeeBackground);
+    let refugee = run("0301", &members, &f, date!(2026 - 06 - 15), &[]);
+    assert_eq!(
+        result(&refugee, "botid").computed,
+        RuleOutcome::Manual,
+        "settled refugees: an exception to consider"
+    );
+    f.economy[0].net_wealth_kr = 136_550;
+    let wealthy = run("0301", &members, &f, date!(2026 - 06 - 15), &[]);
+    assert_eq!(result(&wealthy, "asset_cap").computed, RuleOutcome::NotMet);
+}
+
+#[test]
+fn drammen_has_no_fixed_caps_but_asks_for_judgement() {
+    let a = run(
+        "3301",
+        &single(date!(1985 - 05 - 05)),
+        &form(900_000),
+        date!(2026 - 06 - 15),
+        &[],
+    );
+    assert!(a.results.iter().all(|r| r.rule != "income_cap" && r.rule != "botid"));
+    assert_eq!(result(&a, "other_instruments").computed, RuleOutcome::Manual);
+    assert_eq!(a.overall, RuleOutcome::Manual);
+    assert!(a.unverified.iter().any(|u| u.field == "children_per_bedroom"));
+    assert!(a.rule_version.contains("3301 2020-02"), "{}", a.rule_version);
+}
+
+#[test]
+fn age_and_its_exception_for_parents() {
+    let young = date!(2009 - 01 - 01);
+    let alone = run("3301", &single(young), &form(0), date!(2026 - 06 - 15), &[]);
+    assert_eq!(result(&alone, "age").computed, RuleOutcome::NotMet);
+    let with_child = vec![
+        Member {
+            birth_date: young,
+            relation: Relation::MainApplicant,
+        },
+        Member {
+            birth_date: date!(2025 - 10 - 01),
+            relation: Relation::Child,
+        },
+    ];
+    let parent = run("3301", &with_child, &form(0), date!(2026 - 06 - 15), &[]);
+    assert_eq!(result(&parent, "age").computed, RuleOutcome::Manual);
+}
+
+#[test]
+fn a_caseworker_override_counts_and_keeps_the_computed_result() {
+    let members = single(date!(1980 - 01 - 01));
+    let overrides = [Override {
+        rule: "other_instruments".into(),
+        outcome: RuleOutcome::Met,
+        reason: "Har søkt startlån og fått avslag; bostøtte er innvilget, men dekker ikke behovet.".into(),
+    }];
+    let a = run("3301", &members, &form(150_000), date!(2026 - 06 - 15), &overrides);
+    let r = result(&a, "other_instruments");
+    assert_eq!(r.computed, RuleOutcome::Manual);
+    assert_eq!(r.outcome(), RuleOutcome::Met);
+    assert_eq!(a.overall, RuleOutcome::Met);
+}
+
+#[test]
+fn section_6_cases_check_scope_and_need() {
+    let members = single(date!(1980 - 01 - 01));
+    let mut f = form(0);
+    f.lawful_residence = Some(false);
+    let a = assess(
+        rules(),
+        &Facts {
+            case_type: CaseType::Section6Assistance,
+            municipality_number: "3301",
+            date: date!(2026 - 06 - 15),
+            members: &members,
+            form: &f,
+        },
+        &[],
+    )
+    .unwrap();
+    let rules: Vec<&str> = a.results.iter().map(|r| r.rule.as_str()).collect();
+    assert_eq!(rules, ["lawful_residence", "need"]);
+    assert_eq!(a.overall, RuleOutcome::NotMet);
+}
+
+#[test]
+fn bedrooms_follow_the_household() {
+    let day = date!(2026 - 06 - 15);
+    let m = |birth: Date, relation| Member {
+        birth_date: birth,
+        relation,
+    };
+    let couple_three_children = [
+        m(date!(1985 - 01 - 01), Relation::MainApplicant),
+        m(date!(1986 - 01 - 01), Relation::Spouse),
+        m(date!(2015 - 01 - 01), Relation::Child),
+        m(date!(2018 - 01 - 01), Relation::Child),
+        m(date!(2021 - 01 - 01), Relation::Child),
+    ];
+    assert_eq!(bedrooms_needed(&couple_three_children, day, 2), 3);
+    let with_adult_child = [
+        m(date!(1970 - 01 - 01), Relation::MainApplicant),
+        m(date!(2004 - 01 - 01), Relation::Child),
+    ];
+    assert_eq!(
+        bedrooms_needed(&with_adult_child, day, 2),
+        2,
+        "a 22-year-old needs a room of their own"
+    );
+}
+
+proptest! {
+    /// Needs, wishes and consents are not eligibility facts: no rule result moves with them.
+    #[test]
+    fn unrelated_facts_change_no_rule_result(
+        income in 0i64..1_000_000,
+        pets in any::<bool>(),
+        wheelchair in any::<bool>(),
+        areas in prop::collection::vec("[a-zæøå]{1,12}", 0..5),
+        text in "[a-zA-Z ]{0,40}",
+        number in prop::sample::select(vec!["0301", "3301", "1875"]),
+    ) {
+        let members = single(date!(1980 - 01 - 01));
+        let base = form(income);
+        let mut other = base.clone();
+        other.pets = pets;
+        other.wheelchair_access = wheelchair;
+        other.preferred_areas = areas.clone();
+        other.areas_to_avoid = areas;
+        other.needs_text = text.clone();
+        other.current_housing_text = text;
+        let day = date!(2026 - 06 - 15);
+        let a = run(number, &members, &base, day, &[]);
+        let b = run(number, &members, &other, day, &[]);
+        prop_assert_eq!(a, b);
+    }
+
+    /// More income never turns a met income rule into a better result.
+    #[test]
+    fn more_income_never_helps(income in 0i64..1_000_000, extra in 1i64..500_000) {
+        let members = single(date!(1980 - 01 - 01));
+        let day = date!(2026 - 06 - 15);
+        let low = run("0301", &members, &form(income), day, &[]);
+        let high = run("0301", &members, &form(income + extra), day, &[]);
+        if result(&low, "income_cap").computed == RuleOutcome::NotMet {
+            prop_assert_eq!(result(&high, "income_cap").computed, RuleOutcome::NotMet);
+        }
+    }
+}

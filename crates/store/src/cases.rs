@@ -1,0 +1,1002 @@
+//! Cases: applications for municipal housing and § 6 assistance, their state, decisions and
+//! letters. Every change goes through the domain's transition table, bumps the case's version
+//! (optimistic concurrency), and writes a `case_event` and an audit entry in the same transaction.
+
+use husly_domain::cases::deadlines::{self, OpenDeadlines};
+use husly_domain::cases::{ApplicationForm, CaseAction, CaseState, CaseType, Outcome, check_four_eyes, transition};
+use husly_domain::eligibility::Override;
+use husly_domain::{CaseId, DecisionId, HouseholdId, MunicipalityId, UserId};
+use serde::Serialize;
+use sqlx::Row;
+use time::Date;
+
+use crate::audit::{self, Event};
+use crate::db::{Tx, for_update};
+use crate::error::{StoreError, StoreResult};
+use crate::households::Change;
+use crate::municipalities::parse_id;
+use crate::{Store, date_text, parse_date_text};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Case {
+    pub id: CaseId,
+    pub municipality_id: MunicipalityId,
+    pub household_id: HouseholdId,
+    pub reference: String,
+    pub case_type: CaseType,
+    pub state: CaseState,
+    pub version: i64,
+    pub form: ApplicationForm,
+    pub overrides: Vec<Override>,
+    pub received_on: Date,
+    pub assigned_to: Option<UserId>,
+    pub assigned_name: Option<String>,
+    pub interim_due: Option<Date>,
+    pub interim_sent_on: Option<Date>,
+    pub information_due: Option<Date>,
+    pub decided_on: Option<Date>,
+    pub delivered_on: Option<Date>,
+    pub appeal_deadline: Option<Date>,
+    pub valid_until: Option<Date>,
+    pub renewal_reminder_on: Option<Date>,
+    pub next_due: Option<Date>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub id: DecisionId,
+    pub outcome: Outcome,
+    pub reasons: String,
+    pub granted_text: Option<String>,
+    pub assessment: serde_json::Value,
+    pub status: String,
+    pub proposed_by: UserId,
+    pub proposed_by_name: String,
+    pub proposed_at: i64,
+    pub decided_by: Option<UserId>,
+    pub decided_at: Option<i64>,
+    pub sent_at: Option<i64>,
+    pub on_appeal: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Letter {
+    pub id: String,
+    pub kind: String,
+    pub language: String,
+    pub sha256: String,
+    pub created_at: i64,
+}
+
+/// A row of the work queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QueueRow {
+    pub id: CaseId,
+    pub reference: String,
+    pub case_type: CaseType,
+    pub state: CaseState,
+    pub received_on: Date,
+    pub next_due: Option<Date>,
+    pub assigned_name: Option<String>,
+    pub applicant: String,
+    pub address_line: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueFilter {
+    /// Every open case.
+    Open,
+    Mine(UserId),
+    Unassigned,
+    /// Open cases with a deadline within a week of `today`.
+    DueSoon(Date),
+    Overdue(Date),
+}
+
+/// A letter to store with the change that sends it.
+pub struct NewLetter<'a> {
+    pub kind: &'a str,
+    pub language: &'a str,
+    pub html: &'a str,
+    pub pdf: &'a [u8],
+}
+
+/// What changes beside the state when an action is taken.
+#[derive(Debug, Clone, Default)]
+pub struct Effects {
+    pub information_due: Option<Option<Date>>,
+    pub interim_sent_on: Option<Date>,
+    pub decided_on: Option<Date>,
+    pub delivered_on: Option<Date>,
+    pub validity_months: Option<u32>,
+}
+
+const CASE_COLUMNS: &str = "c.id, c.municipality_id, c.household_id, c.reference, c.case_type, c.state, c.version, \
+     c.form, c.overrides, c.received_on, c.assigned_to, u.display_name AS assigned_name, c.interim_due, \
+     c.interim_sent_on, c.information_due, c.decided_on, c.delivered_on, c.appeal_deadline, c.valid_until, \
+     c.renewal_reminder_on, c.next_due";
+
+fn opt_date(row: &sqlx::any::AnyRow, column: &str) -> StoreResult<Option<Date>> {
+    row.try_get::<Option<String>, _>(column)?
+        .map(|d| parse_date_text(&d))
+        .transpose()
+}
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("unknown {what} `{value}`"))
+}
+
+fn case_from_row(row: &sqlx::any::AnyRow) -> StoreResult<Case> {
+    let case_type: String = row.try_get("case_type")?;
+    let state: String = row.try_get("state")?;
+    let form: String = row.try_get("form")?;
+    let overrides: String = row.try_get("overrides")?;
+    Ok(Case {
+        id: CaseId(parse_id(&row.try_get::<String, _>("id")?)?),
+        municipality_id: MunicipalityId(parse_id(&row.try_get::<String, _>("municipality_id")?)?),
+        household_id: HouseholdId(parse_id(&row.try_get::<String, _>("household_id")?)?),
+        reference: row.try_get("reference")?,
+        case_type: CaseType::from_code(&case_type).ok_or_else(|| corrupt("case type", &case_type))?,
+        state: CaseState::from_code(&state).ok_or_else(|| corrupt("state", &state))?,
+        version: row.try_get("version")?,
+        form: serde_json::from_str(&form).map_err(|e| StoreError::Corrupt(format!("case form: {e}")))?,
+        overrides: serde_json::from_str(&overrides).map_err(|e| StoreError::Corrupt(format!("overrides: {e}")))?,
+        received_on: parse_date_text(&row.try_get::<String, _>("received_on")?)?,
+        assigned_to: row
+            .try_get::<Option<String>, _>("assigned_to")?
+            .map(|u| parse_id(&u).map(UserId))
+            .transpose()?,
+        assigned_name: row.try_get("assigned_name")?,
+        interim_due: opt_date(row, "interim_due")?,
+        interim_sent_on: opt_date(row, "interim_sent_on")?,
+        information_due: opt_date(row, "information_due")?,
+        decided_on: opt_date(row, "decided_on")?,
+        delivered_on: opt_date(row, "delivered_on")?,
+        appeal_deadline: opt_date(row, "appeal_deadline")?,
+        valid_until: opt_date(row, "valid_until")?,
+        renewal_reminder_on: opt_date(row, "renewal_reminder_on")?,
+        next_due: opt_date(row, "next_due")?,
+    })
+}
+
+async fn case_event(
+    tx: &mut Tx,
+    case: &Case,
+    kind: &str,
+    change: &Change<'_>,
+    details: serde_json::Value,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO case_event (id, municipality_id, household_id, case_id, kind, actor_user_id, reason, details, occurred_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(case.municipality_id.to_string())
+    .bind(case.household_id.to_string())
+    .bind(case.id.to_string())
+    .bind(kind)
+    .bind(change.user.map(|u| u.to_string()))
+    .bind(change.reason)
+    .bind(details.to_string())
+    .bind(crate::now_micros())
+    .execute(tx.conn())
+    .await?;
+    audit::append(
+        tx,
+        change.actor,
+        Event {
+            municipality: Some(case.municipality_id),
+            action: "case.change",
+            resource_kind: "case",
+            resource_id: case.id.to_string(),
+            details: serde_json::json!({ "event": kind, "details": details }),
+        },
+    )
+    .await
+}
+
+/// Reads a case inside a write transaction, locked, and checks the version the caller read.
+async fn locked_case(tx: &mut Tx, municipality: MunicipalityId, id: CaseId, expected: i64) -> StoreResult<Case> {
+    let sql = format!(
+        "SELECT {CASE_COLUMNS} FROM application_case c LEFT JOIN app_user u ON u.id = c.assigned_to \
+         WHERE c.municipality_id = $1 AND c.id = $2 {}",
+        for_update(tx.backend()).replace("FOR UPDATE", "FOR UPDATE OF c")
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(municipality.to_string())
+        .bind(id.to_string())
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let case = case_from_row(&row)?;
+    if case.version != expected {
+        return Err(StoreError::Conflict { expected });
+    }
+    Ok(case)
+}
+
+fn open_deadlines(case: &Case) -> OpenDeadlines {
+    OpenDeadlines {
+        interim_due: case.interim_due,
+        interim_sent: case.interim_sent_on.is_some(),
+        information_due: case.information_due,
+        renewal_reminder: case.renewal_reminder_on,
+    }
+}
+
+/// Writes a case's state and dates back with the next version.
+async fn save_case(tx: &mut Tx, case: &Case) -> StoreResult<()> {
+    let next_due = deadlines::next_due(case.state, open_deadlines(case));
+    sqlx::query(
+        "UPDATE application_case SET state = $1, version = version + 1, form = $2, overrides = $3, assigned_to = $4, \
+         interim_sent_on = $5, information_due = $6, decided_on = $7, delivered_on = $8, appeal_deadline = $9, \
+         valid_until = $10, renewal_reminder_on = $11, next_due = $12, updated_at = $13 \
+         WHERE municipality_id = $14 AND id = $15 AND version = $16",
+    )
+    .bind(case.state.code())
+    .bind(serde_json::to_string(&case.form).map_err(anyhow::Error::from)?)
+    .bind(serde_json::to_string(&case.overrides).map_err(anyhow::Error::from)?)
+    .bind(case.assigned_to.map(|u| u.to_string()))
+    .bind(case.interim_sent_on.map(date_text))
+    .bind(case.information_due.map(date_text))
+    .bind(case.decided_on.map(date_text))
+    .bind(case.delivered_on.map(date_text))
+    .bind(case.appeal_deadline.map(date_text))
+    .bind(case.valid_until.map(date_text))
+    .bind(case.renewal_reminder_on.map(date_text))
+    .bind(next_due.map(date_text))
+    .bind(crate::now_micros())
+    .bind(case.municipality_id.to_string())
+    .bind(case.id.to_string())
+    .bind(case.version)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+fn refused(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Invalid(e.to_string())
+}
+
+async fn latest_decision(tx: &mut Tx, case: &Case) -> StoreResult<Option<(DecisionId, UserId, Outcome, String)>> {
+    let row = sqlx::query(
+        "SELECT id, proposed_by, outcome, status FROM case_decision WHERE municipality_id = $1 AND case_id = $2 \
+         ORDER BY proposed_at DESC, id DESC LIMIT 1",
+    )
+    .bind(case.municipality_id.to_string())
+    .bind(case.id.to_string())
+    .fetch_optional(tx.conn())
+    .await?;
+    row.map(|row| {
+        let outcome: String = row.try_get("outcome")?;
+        Ok((
+            DecisionId(parse_id(&row.try_get::<String, _>("id")?)?),
+            UserId(parse_id(&row.try_get::<String, _>("proposed_by")?)?),
+            Outcome::from_code(&outcome).ok_or_else(|| corrupt("outcome", &outcome))?,
+            row.try_get("status")?,
+        ))
+    })
+    .transpose()
+}
+
+async fn store_letter(
+    tx: &mut Tx,
+    case: &Case,
+    decision: Option<DecisionId>,
+    letter: &NewLetter<'_>,
+    user: Option<UserId>,
+) -> StoreResult<String> {
+    use sha2::{Digest, Sha256};
+    let id = uuid::Uuid::now_v7().to_string();
+    let sha = hex::encode(Sha256::digest(letter.pdf));
+    sqlx::query(
+        "INSERT INTO case_letter (id, municipality_id, case_id, decision_id, kind, language, html, pdf_hex, sha256, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&id)
+    .bind(case.municipality_id.to_string())
+    .bind(case.id.to_string())
+    .bind(decision.map(|d| d.to_string()))
+    .bind(letter.kind)
+    .bind(letter.language)
+    .bind(letter.html)
+    .bind(hex::encode(letter.pdf))
+    .bind(&sha)
+    .bind(user.map(|u| u.to_string()))
+    .bind(crate::now_micros())
+    .execute(tx.conn())
+    .await?;
+    Ok(sha)
+}
+
+impl Store {
+    /// Registers an application received on `received_on` for a household; returns the case id
+    /// and its reference (`2026-000042`).
+    pub async fn register_application(
+        &self,
+        municipality: MunicipalityId,
+        household: HouseholdId,
+        case_type: CaseType,
+        form: &ApplicationForm,
+        received_on: Date,
+        change: &Change<'_>,
+    ) -> StoreResult<(CaseId, String)> {
+        let mut tx = self.write().await?;
+        let members = sqlx::query(
+            "SELECT p.birth_date FROM household_member m JOIN person p ON p.id = m.person_id \
+             WHERE m.municipality_id = $1 AND m.household_id = $2",
+        )
+        .bind(municipality.to_string())
+        .bind(household.to_string())
+        .fetch_all(tx.conn())
+        .await?;
+        if members.is_empty() {
+            return Err(StoreError::NotFound);
+        }
+        let mut children = 0i64;
+        for row in &members {
+            let birth = parse_date_text(&row.try_get::<String, _>("birth_date")?)?;
+            if husly_domain::bostotte::age_at(birth, received_on) < 18 {
+                children += 1;
+            }
+        }
+        let year = i64::from(received_on.year());
+        let updated =
+            sqlx::query("UPDATE case_reference_counter SET last = last + 1 WHERE municipality_id = $1 AND year = $2")
+                .bind(municipality.to_string())
+                .bind(year)
+                .execute(tx.conn())
+                .await?;
+        if updated.rows_affected() == 0 {
+            sqlx::query("INSERT INTO case_reference_counter (municipality_id, year, last) VALUES ($1, $2, 1)")
+                .bind(municipality.to_string())
+                .bind(year)
+                .execute(tx.conn())
+                .await?;
+        }
+        let number: i64 =
+            sqlx::query("SELECT last FROM case_reference_counter WHERE municipality_id = $1 AND year = $2")
+                .bind(municipality.to_string())
+                .bind(year)
+                .fetch_one(tx.conn())
+                .await?
+                .try_get("last")?;
+        let reference = format!("{year}-{number:06}");
+        let id = CaseId::new();
+        let interim_due = deadlines::interim_answer_due(received_on);
+        let now = crate::now_micros();
+        sqlx::query(
+            "INSERT INTO application_case (id, municipality_id, household_id, reference, case_type, state, version, form, \
+             overrides, received_on, interim_due, next_due, existing_tenant, main_reason, children, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, '[]', $8, $9, $9, $10, $11, $12, $13, $13)",
+        )
+        .bind(id.to_string())
+        .bind(municipality.to_string())
+        .bind(household.to_string())
+        .bind(&reference)
+        .bind(case_type.code())
+        .bind(CaseState::Received.code())
+        .bind(serde_json::to_string(form).map_err(anyhow::Error::from)?)
+        .bind(date_text(received_on))
+        .bind(date_text(interim_due))
+        .bind(crate::flag(form.existing_tenant))
+        .bind(form.main_reason().map(|r| r.code()))
+        .bind(children)
+        .bind(now)
+        .execute(tx.conn())
+        .await?;
+        let case = Case {
+            id,
+            municipality_id: municipality,
+            household_id: household,
+            reference: reference.clone(),
+            case_type,
+            state: CaseState::Received,
+            version: 1,
+            form: form.clone(),
+            overrides: Vec::new(),
+            received_on,
+            assigned_to: None,
+            assigned_name: None,
+            interim_due: Some(interim_due),
+            interim_sent_on: None,
+            information_due: None,
+            decided_on: None,
+            delivered_on: None,
+            appeal_deadline: None,
+            valid_until: None,
+            renewal_reminder_on: None,
+            next_due: Some(interim_due),
+        };
+        case_event(
+            &mut tx,
+            &case,
+            "case.received",
+            change,
+            serde_json::json!({ "reference": reference, "case_type": case_type.code(), "received_on": date_text(received_on) }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((id, reference))
+    }
+
+    pub async fn case(&self, municipality: MunicipalityId, id: CaseId) -> StoreResult<Case> {
+        let sql = format!(
+            "SELECT {CASE_COLUMNS} FROM application_case c LEFT JOIN app_user u ON u.id = c.assigned_to \
+             WHERE c.municipality_id = $1 AND c.id = $2"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(municipality.to_string())
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        case_from_row(&row)
+    }
+
+    /// The municipality a case belongs to (for authorisation before reading it).
+    pub async fn case_municipality(&self, id: CaseId) -> StoreResult<Option<MunicipalityId>> {
+        let row = sqlx::query("SELECT municipality_id FROM application_case WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|r| Ok(MunicipalityId(parse_id(&r.try_get::<String, _>("municipality_id")?)?)))
+            .transpose()
+    }
+
+    pub async fn cases_of_household(
+        &self,
+        municipality: MunicipalityId,
+        household: HouseholdId,
+    ) -> StoreResult<Vec<Case>> {
+        let sql = format!(
+            "SELECT {CASE_COLUMNS} FROM application_case c LEFT JOIN app_user u ON u.id = c.assigned_to \
+             WHERE c.municipality_id = $1 AND c.household_id = $2 ORDER BY c.received_on DESC, c.id DESC"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(municipality.to_string())
+            .bind(household.to_string())
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(case_from_row).collect()
+    }
+
+    pub async fn decisions(&self, municipality: MunicipalityId, case: CaseId) -> StoreResult<Vec<Decision>> {
+        let rows = sqlx::query(
+            "SELECT d.id, d.outcome, d.reasons, d.granted_text, d.assessment, d.status, d.proposed_by, u.display_name, \
+             d.proposed_at, d.decided_by, d.decided_at, d.sent_at, d.on_appeal FROM case_decision d \
+             JOIN app_user u ON u.id = d.proposed_by WHERE d.municipality_id = $1 AND d.case_id = $2 \
+             ORDER BY d.proposed_at DESC, d.id DESC",
+        )
+        .bind(municipality.to_string())
+        .bind(case.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let outcome: String = row.try_get("outcome")?;
+                let assessment: String = row.try_get("assessment")?;
+                Ok(Decision {
+                    id: DecisionId(parse_id(&row.try_get::<String, _>("id")?)?),
+                    outcome: Outcome::from_code(&outcome).ok_or_else(|| corrupt("outcome", &outcome))?,
+                    reasons: row.try_get("reasons")?,
+                    granted_text: row.try_get("granted_text")?,
+                    assessment: serde_json::from_str(&assessment).unwrap_or(serde_json::Value::Null),
+                    status: row.try_get("status")?,
+                    proposed_by: UserId(parse_id(&row.try_get::<String, _>("proposed_by")?)?),
+                    proposed_by_name: row.try_get("display_name")?,
+                    proposed_at: row.try_get("proposed_at")?,
+                    decided_by: row
+                        .try_get::<Option<String>, _>("decided_by")?
+                        .map(|u| parse_id(&u).map(UserId))
+                        .transpose()?,
+                    decided_at: row.try_get("decided_at")?,
+                    sent_at: row.try_get("sent_at")?,
+                    on_appeal: crate::flag_of(row, "on_appeal")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn letters(&self, municipality: MunicipalityId, case: CaseId) -> StoreResult<Vec<Letter>> {
+        let rows = sqlx::query(
+            "SELECT id, kind, language, sha256, created_at FROM case_letter WHERE municipality_id = $1 AND case_id = $2 \
+             ORDER BY created_at DESC, id DESC",
+        )
+        .bind(municipality.to_string())
+        .bind(case.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Letter {
+                    id: row.try_get("id")?,
+                    kind: row.try_get("kind")?,
+                    language: row.try_get("language")?,
+                    sha256: row.try_get("sha256")?,
+                    created_at: row.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// A stored letter: its HTML and PDF, exactly as sent.
+    pub async fn letter(
+        &self,
+        municipality: MunicipalityId,
+        case: CaseId,
+        id: &str,
+    ) -> StoreResult<(Letter, String, Vec<u8>)> {
+        let row = sqlx::query(
+            "SELECT id, kind, language, sha256, created_at, html, pdf_hex FROM case_letter \
+             WHERE municipality_id = $1 AND case_id = $2 AND id = $3",
+        )
+        .bind(municipality.to_string())
+        .bind(case.to_string())
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let pdf = hex::decode(row.try_get::<String, _>("pdf_hex")?)
+            .map_err(|e| StoreError::Corrupt(format!("letter pdf: {e}")))?;
+        Ok((
+            Letter {
+                id: row.try_get("id")?,
+                kind: row.try_get("kind")?,
+                language: row.try_get("language")?,
+                sha256: row.try_get("sha256")?,
+                created_at: row.try_get("created_at")?,
+            },
+            row.try_get("html")?,
+            pdf,
+        ))
+    }
+
+    /// The work queue: open cases with the earliest deadline first.
+    pub async fn queue(
+        &self,
+        municipality: MunicipalityId,
+        filter: QueueFilter,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<Vec<QueueRow>> {
+        let open =
+            "c.state NOT IN ('expired', 'withdrawn', 'closed', 'refused', 'granted', 'forwarded_to_appeal_body')";
+        let (condition, param): (String, Option<String>) = match filter {
+            QueueFilter::Open => (open.to_string(), None),
+            QueueFilter::Mine(user) => (format!("{open} AND c.assigned_to = $4"), Some(user.to_string())),
+            QueueFilter::Unassigned => (format!("{open} AND c.assigned_to IS NULL"), None),
+            QueueFilter::DueSoon(today) => (
+                "c.next_due IS NOT NULL AND c.next_due >= $4 AND c.next_due <= $5".to_string(),
+                Some(date_text(today)),
+            ),
+            QueueFilter::Overdue(today) => (
+                "c.next_due IS NOT NULL AND c.next_due < $4".to_string(),
+                Some(date_text(today)),
+            ),
+        };
+        let sql = format!(
+            "SELECT c.id, c.reference, c.case_type, c.state, c.received_on, c.next_due, u.display_name AS assigned_name, \
+             h.address_line, p.given_name, p.family_name FROM application_case c \
+             JOIN household h ON h.id = c.household_id \
+             LEFT JOIN household_member m ON m.municipality_id = c.municipality_id AND m.household_id = c.household_id \
+                 AND m.relation = 'main_applicant' \
+             LEFT JOIN person p ON p.id = m.person_id \
+             LEFT JOIN app_user u ON u.id = c.assigned_to \
+             WHERE c.municipality_id = $1 AND {condition} \
+             ORDER BY c.next_due IS NULL, c.next_due, c.received_on, c.id LIMIT $2 OFFSET $3"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(municipality.to_string())
+            .bind(limit)
+            .bind(offset);
+        if let Some(param) = &param {
+            query = query.bind(param.clone());
+        }
+        if let QueueFilter::DueSoon(today) = filter {
+            query = query.bind(date_text(today + time::Duration::days(deadlines::DUE_SOON_DAYS)));
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|row| {
+                let case_type: String = row.try_get("case_type")?;
+                let state: String = row.try_get("state")?;
+                let given: Option<String> = row.try_get("given_name")?;
+                let family: Option<String> = row.try_get("family_name")?;
+                Ok(QueueRow {
+                    id: CaseId(parse_id(&row.try_get::<String, _>("id")?)?),
+                    reference: row.try_get("reference")?,
+                    case_type: CaseType::from_code(&case_type).ok_or_else(|| corrupt("case type", &case_type))?,
+                    state: CaseState::from_code(&state).ok_or_else(|| corrupt("state", &state))?,
+                    received_on: parse_date_text(&row.try_get::<String, _>("received_on")?)?,
+                    next_due: opt_date(row, "next_due")?,
+                    assigned_name: row.try_get("assigned_name")?,
+                    applicant: format!("{} {}", given.unwrap_or_default(), family.unwrap_or_default())
+                        .trim()
+                        .to_string(),
+                    address_line: row.try_get("address_line")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Takes an action on a case: the transition table decides the new state.
+    pub async fn act(
+        &self,
+        municipality: MunicipalityId,
+        id: CaseId,
+        expected_version: i64,
+        action: CaseAction,
+        effects: Effects,
+        change: &Change<'_>,
+    ) -> StoreResult<CaseState> {
+        let mut tx = self.write().await?;
+        let mut case = locked_case(&mut tx, municipality, id, expected_version).await?;
+        let from = case.state;
+        let to = transition(case.case_type, from, action).map_err(refused)?;
+        if matches!(
+            action,
+            CaseAction::SendDecision(_)
+                | CaseAction::Approve
+                | CaseAction::SendBack
+                | CaseAction::ProposeDecision(_)
+                | CaseAction::ReverseOnAppeal
+        ) {
+            return Err(StoreError::Invalid(format!(
+                "«{}» goes through its own store function",
+                action.code()
+            )));
+        }
+        case.state = to;
+        if let Some(due) = effects.information_due {
+            case.information_due = due;
+        }
+        if to != CaseState::WaitingForInformation {
+            case.information_due = None;
+        }
+        if let Some(sent) = effects.interim_sent_on {
+            case.interim_sent_on = Some(sent);
+        }
+        if action == CaseAction::Renew
+            && let Some(months) = effects.validity_months
+        {
+            let today = effects.decided_on.unwrap_or(case.received_on);
+            let (valid_until, reminder) = deadlines::validity(today, months);
+            case.valid_until = Some(valid_until);
+            case.renewal_reminder_on = Some(reminder);
+        }
+        save_case(&mut tx, &case).await?;
+        case_event(
+            &mut tx,
+            &case,
+            &format!("case.{}", action.code()),
+            change,
+            serde_json::json!({ "from": from.code(), "to": to.code(), "action": action_details(action) }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(to)
+    }
+
+    /// Replaces the application form (while the case is being prepared or assessed).
+    pub async fn save_case_form(
+        &self,
+        municipality: MunicipalityId,
+        id: CaseId,
+        expected_version: i64,
+        form: &ApplicationForm,
+        change: &Change<'_>,
+    ) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        let mut case = locked_case(&mut tx, municipality, id, expected_version).await?;
+        if !case.state.awaits_decision() || case.state == CaseState::DecisionProposed {
+            return Err(StoreError::Invalid(format!(
+                "the application cannot be changed when the case is «{}»",
+                case.state.code()
+            )));
+        }
+        case.form = form.clone();
+        save_case(&mut tx, &case).await?;
+        case_event(&mut tx, &case, "case.form_saved", change, serde_json::json!({})).await?;
+        tx.commit().await
+    }
+
+    /// Records the caseworker's override of a rule (or removes it with `outcome: None`).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn set_override(
+        &self,
+        municipality: MunicipalityId,
+        id: CaseId,
+        expected_version: i64,
+        rule: &str,
+        outcome: Option<husly_domain::eligibility::RuleOutcome>,
+        reason: &str,
+        change: &Change<'_>,
+    ) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        let mut case = locked_case(&mut tx, municipality, id, expected_version).await?;
+        if !case.state.awaits_decision() || case.state == CaseState::DecisionProposed {
+            return Err(StoreError::Invalid(
+                "rules can only be overridden while the case is assessed".into(),
+            ));
+        }
+        case.overrides.retain(|o| o.rule != rule);
+        if let Some(outcome) = outcome {
+            case.overrides.push(Override {
+                rule: rule.to_string(),
+                outcome,
+                reason: reason.to_string(),
+            });
+        }
+        save_case(&mut tx, &case).await?;
+        case_event(
+            &mut tx,
+            &case,
+            "case.rule_overridden",
+            change,
+            serde_json::json!({ "rule": rule, "outcome": outcome.map(|o| o.code()), "reason": reason }),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    pub async fn assign(
+        &self,
+        municipality: MunicipalityId,
+        id: CaseId,
+        expected_version: i64,
+        user: Option<UserId>,
+        change: &Change<'_>,
+    ) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        let mut case = locked_case(&mut tx, municipality, id, expected_version).await?;
+        case.assigned_to = user;
+        save_case(&mut tx, &case).await?;
+        case_event(
+            &mut tx,
+            &case,
+            "case.assigned",
+            change,
+            serde_json::json!({ "user": user.map(|u| u.to_string()) }),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Proposes a decision (also a reversal on appeal). The proposer may not approve it.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn propose_decision(
+        &self,
+        municipality: MunicipalityId,
+        id: CaseId,
+        expected_version: i64,
+        outcome: Outcome,
+        reasons: &str,
+        granted_text: Option<&str>,
+        assessment: &serde_json::Value,
+        change: &Change<'_>,
+    ) -> StoreResult<DecisionId> {
+        let proposer = change
+            .user
+            .ok_or_else(|| StoreError::Invalid("a decision needs a proposing user".into()))?;
+        let mut tx = self.write().await?;
+        let mut case = locked_case(&mut tx, municipality, id, expected_version).await?;
+        let on_appeal = case.state == CaseState::AppealReceived;
+        let action = if on_appeal {
+            CaseAction::ReverseOnAppeal
+        } else {
+            CaseAction::ProposeDecision(outcome)
+        };
+        let from = case.state;
+        case.state = transition(case.case_type, from, action).map_err(refused)?;
+        let decision = DecisionId::new();
+        sqlx::query(
+            "INSERT INTO case_decision (id, municipality_id, case_id, outcome, reasons, granted_text, assessment, status, \
+             proposed_by, proposed_at, on_appeal) VALUES ($1, $2, $3, $4, $5, $6, $7, 'proposed', $8, $9, $10)",
+        )
+        .bind(decision.to_string())
+        .bind(municipality.to_string())
+        .bind(id.to_string())
+        .bind(outcome.code())
+        .bind(reasons)
+        .bind(granted_text)
+        .bind(assessment.to_string())
+        .bind(proposer.to_string())
+        .bind(crate::now_micros())
+        .bind(crate::flag(on_appeal))
+        .execute(tx.conn())
+        .await?;
+        save_case(&mut tx, &case).await?;
+        case_event(
+            &mut tx,
+            &case,
+            if on_appeal {
+                "case.reversed_on_appeal"
+            } else {
+                "case.decision_proposed"
+            },
+            change,
+            serde_json::json!({ "decision": decision.to_string(), "outcome": outcome.code(), "from": from.code() }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(decision)
+    }
+
+    /// The approver approves or sends back the proposal; never their own.
+    pub async fn review_decision(
+        &self,
+        municipality: MunicipalityId,
+        id: CaseId,
+        expected_version: i64,
+        approve: bool,
+        change: &Change<'_>,
+    ) -> StoreResult<CaseState> {
+        let reviewer = change
+            .user
+            .ok_or_else(|| StoreError::Invalid("a review needs a user".into()))?;
+        let mut tx = self.write().await?;
+        let mut case = locked_case(&mut tx, municipality, id, expected_version).await?;
+        let action = if approve {
+            CaseAction::Approve
+        } else {
+            CaseAction::SendBack
+        };
+        let from = case.state;
+        case.state = transition(case.case_type, from, action).map_err(refused)?;
+        let (decision, proposer, _, status) = latest_decision(&mut tx, &case)
+            .await?
+            .ok_or_else(|| StoreError::Invalid("there is no proposed decision".into()))?;
+        if status != "proposed" {
+            return Err(StoreError::Invalid("the latest decision is not a proposal".into()));
+        }
+        if approve {
+            check_four_eyes(proposer, reviewer).map_err(refused)?;
+        }
+        sqlx::query("UPDATE case_decision SET status = $1, decided_by = $2, decided_at = $3 WHERE municipality_id = $4 AND id = $5")
+            .bind(if approve { "approved" } else { "sent_back" })
+            .bind(reviewer.to_string())
+            .bind(crate::now_micros())
+            .bind(municipality.to_string())
+            .bind(decision.to_string())
+            .execute(tx.conn())
+            .await?;
+        save_case(&mut tx, &case).await?;
+        case_event(
+            &mut tx,
+            &case,
+            if approve {
+                "case.decision_approved"
+            } else {
+                "case.decision_sent_back"
+            },
+            change,
+            serde_json::json!({ "decision": decision.to_string() }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(case.state)
+    }
+
+    /// Sends the approved decision with its letter; from now on the decision is immutable.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn send_decision(
+        &self,
+        municipality: MunicipalityId,
+        id: CaseId,
+        expected_version: i64,
+        sent_on: Date,
+        delivered_on: Date,
+        validity_months: u32,
+        letter: &NewLetter<'_>,
+        change: &Change<'_>,
+    ) -> StoreResult<String> {
+        let mut tx = self.write().await?;
+        let mut case = locked_case(&mut tx, municipality, id, expected_version).await?;
+        let (decision, _, outcome, status) = latest_decision(&mut tx, &case)
+            .await?
+            .ok_or_else(|| StoreError::Invalid("there is no decision to send".into()))?;
+        if status != "approved" {
+            return Err(StoreError::Invalid("only an approved decision can be sent".into()));
+        }
+        let from = case.state;
+        case.state = transition(case.case_type, from, CaseAction::SendDecision(outcome)).map_err(refused)?;
+        case.decided_on = Some(sent_on);
+        case.delivered_on = Some(delivered_on);
+        case.appeal_deadline = Some(deadlines::appeal_deadline(delivered_on));
+        if case.state == CaseState::OnWaitingList {
+            let (valid_until, reminder) = deadlines::validity(sent_on, validity_months);
+            case.valid_until = Some(valid_until);
+            case.renewal_reminder_on = Some(reminder);
+        }
+        sqlx::query("UPDATE case_decision SET status = 'sent', sent_at = $1 WHERE municipality_id = $2 AND id = $3")
+            .bind(crate::now_micros())
+            .bind(municipality.to_string())
+            .bind(decision.to_string())
+            .execute(tx.conn())
+            .await?;
+        let sha = store_letter(&mut tx, &case, Some(decision), letter, change.user).await?;
+        save_case(&mut tx, &case).await?;
+        case_event(
+            &mut tx,
+            &case,
+            "case.decision_sent",
+            change,
+            serde_json::json!({ "decision": decision.to_string(), "outcome": outcome.code(), "letter_sha256": sha,
+                "delivered_on": date_text(delivered_on), "appeal_deadline": case.appeal_deadline.map(date_text) }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(sha)
+    }
+
+    /// Sends the interim answer (fvl § 11 a) with its letter.
+    pub async fn send_interim_answer(
+        &self,
+        municipality: MunicipalityId,
+        id: CaseId,
+        expected_version: i64,
+        sent_on: Date,
+        letter: &NewLetter<'_>,
+        change: &Change<'_>,
+    ) -> StoreResult<String> {
+        let mut tx = self.write().await?;
+        let mut case = locked_case(&mut tx, municipality, id, expected_version).await?;
+        if !case.state.awaits_decision() {
+            return Err(StoreError::Invalid(
+                "an interim answer is for a case not yet decided".into(),
+            ));
+        }
+        case.interim_sent_on = Some(sent_on);
+        let sha = store_letter(&mut tx, &case, None, letter, change.user).await?;
+        save_case(&mut tx, &case).await?;
+        case_event(
+            &mut tx,
+            &case,
+            "case.interim_answer_sent",
+            change,
+            serde_json::json!({ "letter_sha256": sha }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(sha)
+    }
+
+    /// The case's timeline, newest first.
+    pub async fn case_timeline(
+        &self,
+        municipality: MunicipalityId,
+        id: CaseId,
+    ) -> StoreResult<Vec<crate::households::TimelineEvent>> {
+        let rows = sqlx::query(
+            "SELECT e.id, e.kind, e.actor_user_id, u.display_name, e.reason, e.details, e.occurred_at \
+             FROM case_event e LEFT JOIN app_user u ON u.id = e.actor_user_id \
+             WHERE e.municipality_id = $1 AND e.case_id = $2 ORDER BY e.occurred_at DESC, e.id DESC LIMIT 500",
+        )
+        .bind(municipality.to_string())
+        .bind(id.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let details: String = row.try_get("details")?;
+                Ok(crate::households::TimelineEvent {
+                    id: row.try_get("id")?,
+                    kind: row.try_get("kind")?,
+                    actor_user_id: row.try_get("actor_user_id")?,
+                    actor_name: row.try_get("display_name")?,
+                    reason: row.try_get("reason")?,
+                    details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
+                    occurred_at: row.try_get("occurred_at")?,
+                })
+            })
+            .collect()
+    }
+}
+
+fn action_details(action: CaseAction) -> serde_json::Value {
+    match action {
+        CaseAction::RecordAppealBodyOutcome(outcome) => serde_json::json!({ "appeal_body_outcome": outcome }),
+        other => serde_json::json!(other.code()),
+    }
+}
