@@ -70,10 +70,17 @@ pub enum Action {
     ReadAudit,
     /// Run the bostøtte outreach list over the municipality's tenancies.
     RunOutreach,
+    /// See cases (applications), their assessment, decisions and letters.
+    ViewCase,
+    /// Register applications, assess, request information, propose decisions, send letters,
+    /// register appeals.
+    HandleCase,
+    /// Approve or send back a proposed decision (never one's own: four eyes).
+    ApproveDecision,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 12] = [
         Action::SearchPeople,
         Action::ViewPerson,
         Action::ViewHousehold,
@@ -83,6 +90,9 @@ impl Action {
         Action::ManageTokens,
         Action::ReadAudit,
         Action::RunOutreach,
+        Action::ViewCase,
+        Action::HandleCase,
+        Action::ApproveDecision,
     ];
 
     pub fn code(self) -> &'static str {
@@ -96,6 +106,9 @@ impl Action {
             Action::ManageTokens => "manage_tokens",
             Action::ReadAudit => "read_audit",
             Action::RunOutreach => "run_outreach",
+            Action::ViewCase => "view_case",
+            Action::HandleCase => "handle_case",
+            Action::ApproveDecision => "approve_decision",
         }
     }
 }
@@ -111,6 +124,9 @@ pub fn roles_allowed(action: Action) -> &'static [Role] {
         Action::ManageUsers | Action::ManageTokens | Action::ReadAudit => &[Admin],
         // Leaders follow the action plan's goal of active use of Husbanken's instruments.
         Action::RunOutreach => &[Caseworker, Approver, HousingManager, Leader],
+        Action::ViewCase => &[Caseworker, Approver, FollowUpWorker, HousingManager],
+        Action::HandleCase => &[Caseworker],
+        Action::ApproveDecision => &[Approver],
     }
 }
 

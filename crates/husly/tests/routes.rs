@@ -53,6 +53,7 @@ fn routes(f: &Fixture) -> Vec<Route> {
             json,
         };
     let (h, p, u, t) = (f.household, f.person, f.target_user, f.target_token.clone());
+    let (c, letter) = (f.case, f.letter.clone());
     use Action::*;
     use Scope::*;
     vec![
@@ -194,6 +195,105 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Some(EditHousehold),
             Record,
             vec![("benefit_from", "01.06.2026".into())],
+        ),
+        page(
+            Method::GET,
+            "/cases?filter=open".into(),
+            Some(ViewCase),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            format!("/households/{h}/applications/new"),
+            Some(HandleCase),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/households/{h}/applications/new"),
+            Some(HandleCase),
+            Record,
+            vec![
+                ("case_type", "municipal_housing".into()),
+                ("received_on", "01.11.2026".into()),
+            ],
+        ),
+        page(Method::GET, format!("/cases/{c}"), Some(ViewCase), Record, vec![]),
+        page(
+            Method::GET,
+            format!("/cases/{c}/letters/{letter}.pdf"),
+            Some(ViewCase),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            format!("/cases/{c}/letters/{letter}.html"),
+            Some(ViewCase),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/cases/{c}/application"),
+            Some(HandleCase),
+            Record,
+            vec![("version", "2".into())],
+        ),
+        page(
+            Method::POST,
+            format!("/cases/{c}/action"),
+            Some(HandleCase),
+            Record,
+            vec![("version", "2".into()), ("action", "start_assessment".into())],
+        ),
+        page(
+            Method::POST,
+            format!("/cases/{c}/override"),
+            Some(HandleCase),
+            Record,
+            vec![
+                ("version", "2".into()),
+                ("rule", "age".into()),
+                ("outcome", "none".into()),
+            ],
+        ),
+        page(
+            Method::POST,
+            format!("/cases/{c}/assign"),
+            Some(HandleCase),
+            Record,
+            vec![("version", "2".into()), ("to", "me".into())],
+        ),
+        page(
+            Method::POST,
+            format!("/cases/{c}/propose"),
+            Some(HandleCase),
+            Record,
+            vec![("version", "2".into())],
+        ),
+        page(
+            Method::POST,
+            format!("/cases/{c}/review"),
+            Some(ApproveDecision),
+            Record,
+            vec![("version", "2".into()), ("decision", "approve".into())],
+        ),
+        page(
+            Method::POST,
+            format!("/cases/{c}/send"),
+            Some(HandleCase),
+            Record,
+            vec![("version", "2".into())],
+        ),
+        page(
+            Method::POST,
+            format!("/cases/{c}/interim"),
+            Some(HandleCase),
+            Record,
+            vec![("version", "2".into())],
         ),
         page(
             Method::GET,

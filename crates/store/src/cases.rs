@@ -436,12 +436,8 @@ impl Store {
 
     /// The municipality a case belongs to (for authorisation before reading it).
     pub async fn case_municipality(&self, id: CaseId) -> StoreResult<Option<MunicipalityId>> {
-        let row = sqlx::query("SELECT municipality_id FROM application_case WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(self.pool())
-            .await?;
-        row.map(|r| Ok(MunicipalityId(parse_id(&r.try_get::<String, _>("municipality_id")?)?)))
-            .transpose()
+        self.owner_of(id.0, "SELECT municipality_id FROM application_case WHERE id = $1")
+            .await
     }
 
     pub async fn cases_of_household(

@@ -505,7 +505,7 @@ impl Store {
 
     /// A record's municipality never changes, so it is remembered once found; every later read
     /// of the record itself still filters by municipality.
-    async fn owner_of(&self, id: uuid::Uuid, sql: &'static str) -> StoreResult<Option<MunicipalityId>> {
+    pub(crate) async fn owner_of(&self, id: uuid::Uuid, sql: &'static str) -> StoreResult<Option<MunicipalityId>> {
         if let Some(known) = self.owners.lock().ok().and_then(|owners| owners.get(&id).copied()) {
             return Ok(Some(known));
         }

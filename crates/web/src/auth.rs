@@ -74,6 +74,18 @@ impl Caller {
         Ok(owner)
     }
 
+    /// The municipality owning a case, once the caller may perform `action` there.
+    pub async fn case_owner(
+        &self,
+        store: &husly_store::Store,
+        id: husly_domain::CaseId,
+        action: Action,
+    ) -> AppResult<MunicipalityId> {
+        let owner = store.case_municipality(id).await?.ok_or(AppError::NotFound)?;
+        self.require(action, owner)?;
+        Ok(owner)
+    }
+
     /// The municipality owning a person record, once the caller may perform `action` there.
     pub async fn person_owner(
         &self,

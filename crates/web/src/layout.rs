@@ -14,6 +14,7 @@ pub enum Section {
     Users,
     Audit,
     Outreach,
+    Cases,
     None,
 }
 
@@ -30,6 +31,7 @@ pub struct Layout {
     pub can_register: bool,
     pub can_admin: bool,
     pub can_outreach: bool,
+    pub can_cases: bool,
     pub demo: bool,
 }
 
@@ -47,6 +49,7 @@ impl Layout {
             can_register: false,
             can_admin: false,
             can_outreach: false,
+            can_cases: false,
             demo,
         }
     }
@@ -68,6 +71,7 @@ impl Layout {
             can_register: allowed(Action::RegisterHousehold),
             can_admin: allowed(Action::ManageUsers),
             can_outreach: allowed(Action::RunOutreach),
+            can_cases: allowed(Action::ViewCase),
             demo,
         }
     }
@@ -84,6 +88,7 @@ impl Layout {
                 | (Section::Users, "users")
                 | (Section::Audit, "audit")
                 | (Section::Outreach, "outreach")
+                | (Section::Cases, "cases")
         )
     }
 

@@ -208,7 +208,10 @@ async fn metrics_page(State(state): State<AppState>) -> Response {
 
 async fn stylesheet() -> Response {
     const CSS: &str = include_str!("../static/husly.css");
-    let mut response = Response::new(Body::from(CSS));
+    // The letters' own rules follow the app's, so a letter shown in a page looks as printed.
+    static ALL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let css = ALL.get_or_init(|| format!("{CSS}\n/* Letters (husly-letters) */\n{}", husly_letters::LETTER_CSS));
+    let mut response = Response::new(Body::from(css.as_str()));
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,

@@ -8,4 +8,4 @@ mod rules;
 mod tests;
 
 pub use assess::{Assessment, Facts, Member, Override, RuleOutcome, RuleResult, Text, assess, bedrooms_needed};
-pub use rules::{AllocationRules, EligibilityRules, GMultiple, Grunnbelop, MunicipalityRules};
+pub use rules::{AllocationRules, EligibilityRules, GMultiple, Grunnbelop, LetterSender, MunicipalityRules};

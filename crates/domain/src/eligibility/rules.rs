@@ -89,7 +89,23 @@ pub struct MunicipalityRules {
     pub name: String,
     /// Who decides appeals on municipal housing decisions.
     pub appeal_body: String,
+    /// Who decides appeals on § 6 decisions: the regional Statsforvalter.
+    pub statsforvalter: String,
+    /// The sender block of the municipality's letters.
+    pub letters: LetterSender,
     pub periods: Table<AllocationRules>,
+}
+
+/// How the housing office signs its letters.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct LetterSender {
+    pub name: String,
+    pub unit: String,
+    pub postal_address: Vec<String>,
+    pub phone: String,
+    pub email: String,
+    pub web: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

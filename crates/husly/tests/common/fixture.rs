@@ -28,6 +28,9 @@ pub struct Fixture {
     pub main_applicant_id: String,
     pub main_applicant_name: (String, String),
     pub other_household: HouseholdId,
+    /// An application of the home household, with an interim-answer letter.
+    pub case: husly_domain::CaseId,
+    pub letter: String,
 }
 
 pub fn household_input(national_id: &str, given: &str, family: &str) -> HouseholdInput {
@@ -122,6 +125,35 @@ pub async fn prepare(url: &str) -> Fixture {
         .create_household(other.id, &valid_other, &change)
         .await
         .expect("household");
+    let today = time::OffsetDateTime::now_utc().date();
+    let (case, _) = store
+        .register_application(
+            home.id,
+            household,
+            husly_domain::cases::CaseType::MunicipalHousing,
+            &husly_domain::cases::ApplicationForm::default(),
+            today,
+            &change,
+        )
+        .await
+        .expect("case");
+    store
+        .send_interim_answer(
+            home.id,
+            case,
+            1,
+            today,
+            &husly_store::cases::NewLetter {
+                kind: "interim_answer",
+                language: "nb",
+                html: "<p>Foreløpig svar</p>",
+                pdf: b"%PDF-1.7 fixture",
+            },
+            &change,
+        )
+        .await
+        .expect("interim answer");
+    let letter = store.letters(home.id, case).await.expect("letters")[0].id.clone();
     store.close().await;
     Fixture {
         home: home.id,
@@ -135,5 +167,7 @@ pub async fn prepare(url: &str) -> Fixture {
         main_applicant_id,
         main_applicant_name: ("Ingrid".into(), "Skjærgård".into()),
         other_household,
+        case,
+        letter,
     }
 }

@@ -248,6 +248,8 @@ struct HouseholdPage {
     household: Household,
     timeline: Vec<TimelineEvent>,
     can_edit: bool,
+    can_apply: bool,
+    cases: Vec<husly_store::cases::Case>,
 }
 
 impl HouseholdPage {
@@ -273,6 +275,14 @@ impl HouseholdPage {
         crate::layout::format_timestamp(*micros)
     }
 
+    fn case_state_key(&self, state: &husly_domain::cases::CaseState) -> String {
+        format!("case_state.{}", state.code())
+    }
+
+    fn case_type_key(&self, case_type: &husly_domain::cases::CaseType) -> String {
+        format!("case_type.{}", case_type.code())
+    }
+
     fn spaced_id(&self, id: &str) -> String {
         super::search::format_national_id(id)
     }
@@ -292,11 +302,19 @@ pub async fn view(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
     )
     .await?;
     let can_edit = user.require(Action::EditHousehold, municipality).is_ok();
+    let can_apply = user.require(Action::HandleCase, municipality).is_ok();
+    let cases = if user.require(Action::ViewCase, municipality).is_ok() {
+        state.store.cases_of_household(municipality, id).await?
+    } else {
+        Vec::new()
+    };
     render(&HouseholdPage {
         l: Layout::for_user(&user, Section::None, state.config.demo_mode),
         household,
         timeline,
         can_edit,
+        can_apply,
+        cases,
     })
 }
 

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod bostotte;
+mod cases;
 mod economy;
 mod household;
 mod login;
@@ -52,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/{id}/tokens", post(admin::create_token))
         .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
         .route("/admin/audit", get(admin::audit))
+        .merge(cases::routes())
 }
 
 #[derive(Template)]

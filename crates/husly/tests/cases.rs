@@ -1,0 +1,250 @@
+//! The application workflow over HTTP on both backends: register → assess → propose → the
+//! approver approves (never the proposer) → the letter is sent and readable as PDF → appeal →
+//! upheld and forwarded → the appeal body's outcome.
+
+mod common;
+
+use common::fixture::{PASSWORD, prepare};
+use common::{Database, csrf_of, login, start};
+use husly_domain::authz::Role;
+
+fn post_form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+#[tokio::test]
+async fn an_application_from_registration_to_the_appeal_body() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let caseworker = login(&server, &fixture.users[&Role::Caseworker].0, PASSWORD).await;
+        let approver = login(&server, &fixture.users[&Role::Approver].0, PASSWORD).await;
+        let h = fixture.household;
+        let csrf = csrf_of(&server, &caseworker, &format!("/households/{h}/applications/new")).await;
+
+        // An incomplete, invalid registration is refused with the fields named; nothing is stored.
+        let bad = caseworker
+            .post(server.url(&format!("/households/{h}/applications/new")))
+            .form(&post_form(&[
+                ("csrf", &csrf),
+                ("case_type", "municipal_housing"),
+                ("received_on", "31.02.2026"),
+                ("economy[0].income", "mye"),
+            ]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), 422);
+        let html = bad.text().await.unwrap();
+        assert!(
+            html.contains("href=\"#f-received_on\"") && html.contains("href=\"#f-economy-0-income\""),
+            "{html}"
+        );
+
+        let created = caseworker
+            .post(server.url(&format!("/households/{h}/applications/new")))
+            .form(&post_form(&[
+                ("csrf", &csrf),
+                ("case_type", "municipal_housing"),
+                ("received_on", "02.11.2026"),
+                ("current_housing", "private_rental"),
+                ("reasons", "economy"),
+                ("reasons", "childrens_situation"),
+                ("economy[0].income", "260 000"),
+                ("economy[0].wealth", "0"),
+                ("lawful_residence", "yes"),
+                ("registered_in_municipality_since", "01.01.2018"),
+                ("rent_arrears", "no"),
+                ("confirmed", "1"),
+            ]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), 303);
+        let case_url = created.headers()["location"].to_str().unwrap().to_string();
+        let page = caseworker
+            .get(server.url(&case_url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("Søknad om kommunal bolig") && page.contains("Mottatt"),
+            "{page}"
+        );
+        assert!(page.contains("Vurdering etter reglene") && page.contains("Andre virkemidler"));
+
+        let step = |http: &reqwest::Client, path: String, pairs: Vec<(String, String)>| {
+            let request = http.post(server.url(&path)).form(&pairs);
+            async move { request.send().await.unwrap() }
+        };
+        let with = |pairs: &[(&str, &str)]| {
+            let mut all = post_form(pairs);
+            all.push(("csrf".into(), csrf.clone()));
+            all
+        };
+        let r = step(
+            &caseworker,
+            format!("{case_url}/action"),
+            with(&[("version", "1"), ("action", "start_assessment")]),
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+        // A stale version is a conflict, shown on the page.
+        let r = step(
+            &caseworker,
+            format!("{case_url}/action"),
+            with(&[("version", "1"), ("action", "start_assessment")]),
+        )
+        .await;
+        assert_eq!(r.status(), 409);
+        // The caseworker records a judgement on the rule that needs one.
+        let r = step(
+            &caseworker,
+            format!("{case_url}/override"),
+            with(&[
+                ("version", "2"),
+                ("rule", "other_instruments"),
+                ("outcome", "met"),
+                ("reason", ""),
+            ]),
+        )
+        .await;
+        assert_eq!(r.status(), 422, "a judgement needs reasons");
+        let r = step(
+            &caseworker,
+            format!("{case_url}/override"),
+            with(&[
+                ("version", "2"),
+                ("rule", "other_instruments"),
+                ("outcome", "met"),
+                (
+                    "reason",
+                    "Startlån er vurdert og ikke mulig; bostøtte dekker ikke behovet.",
+                ),
+            ]),
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+        let r = step(
+            &caseworker,
+            format!("{case_url}/propose"),
+            with(&[
+                ("version", "3"),
+                ("outcome", "granted"),
+                (
+                    "granted_text",
+                    "Plass på ventelisten for kommunal bolig med ett soverom",
+                ),
+                (
+                    "reasons",
+                    "Søkeren bor i en leid bolig hun ikke kan betale for, og har ikke andre muligheter.",
+                ),
+            ]),
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+        // The caseworker may not approve; the approver may.
+        let r = step(
+            &caseworker,
+            format!("{case_url}/review"),
+            with(&[("version", "4"), ("decision", "approve")]),
+        )
+        .await;
+        assert_eq!(r.status(), 403);
+        let approver_csrf = csrf_of(&server, &approver, &case_url).await;
+        let r = approver
+            .post(server.url(&format!("{case_url}/review")))
+            .form(&post_form(&[
+                ("csrf", &approver_csrf),
+                ("version", "4"),
+                ("decision", "approve"),
+            ]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let today = husly_domain::validation::format_date(time::OffsetDateTime::now_utc().date());
+        let r = step(
+            &caseworker,
+            format!("{case_url}/send"),
+            with(&[("version", "5"), ("language", "nn"), ("delivered_on", &today)]),
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+        let page = caseworker
+            .get(server.url(&case_url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("På venteliste"), "{page}");
+        let pdf_link = page
+            .split("href=\"")
+            .find(|s| s.contains("/letters/") && s.contains(".pdf"))
+            .and_then(|s| s.split('"').next())
+            .expect("a PDF link")
+            .to_string();
+        let pdf = caseworker.get(server.url(&pdf_link)).send().await.unwrap();
+        assert_eq!(pdf.headers()["content-type"], "application/pdf");
+        let bytes = pdf.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"%PDF"));
+        let shown = caseworker
+            .get(server.url(&pdf_link.replace(".pdf", ".html")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            shown.contains("klage") && shown.contains("Drammen kommunes klagenemnd"),
+            "{shown}"
+        );
+
+        for (version, action) in [
+            ("6", "register_appeal"),
+            ("7", "uphold_and_forward"),
+            ("8", "appeal_upheld"),
+        ] {
+            let r = step(
+                &caseworker,
+                format!("{case_url}/action"),
+                with(&[("version", version), ("action", action)]),
+            )
+            .await;
+            assert_eq!(r.status(), 303, "{action}");
+        }
+        let page = caseworker
+            .get(server.url(&case_url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Avsluttet"));
+        for event in [
+            "Vedtaket ble godkjent",
+            "Klage ble registrert",
+            "Klageinstansens avgjørelse ble registrert",
+        ] {
+            assert!(page.contains(event), "{event} in the timeline");
+        }
+        // The work queue lists the fixture's open case, not the closed one.
+        let queue = caseworker
+            .get(server.url("/cases?filter=open"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(queue.contains(&format!("/cases/{}", fixture.case)));
+        assert!(!queue.contains(&case_url));
+    }
+}

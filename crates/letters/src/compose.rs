@@ -1,0 +1,380 @@
+//! From a [`Letter`] and the templates to the finished wording, as blocks both renderers draw.
+//! All legal content is decided here, once, so the HTML and the PDF cannot say different things.
+
+use time::Date;
+
+use crate::input::{Appeal, CaseType, Content, Decision, InformationRequest, InterimAnswer, Letter, Outcome};
+use crate::lang::{long_date, weeks};
+use crate::templates::{Key, Templates, fill};
+
+/// A letter's finished text.
+pub(crate) struct Document {
+    pub title: String,
+    pub municipality: String,
+    pub unit: String,
+    /// Reference and date: (label, value, the date for `<time datetime>`).
+    pub meta: Vec<(String, String, Option<Date>)>,
+    pub recipient: Vec<String>,
+    pub body: Vec<Block>,
+    /// The sender's contact lines for the page footer.
+    pub footer: Vec<String>,
+    /// The page number text with `{page}` and `{pages}` still open.
+    pub page_number: String,
+}
+
+pub(crate) enum Block {
+    Heading {
+        level: u8,
+        text: String,
+    },
+    Paragraph(Vec<Span>),
+    /// Small print, e.g. the note on electronic approval.
+    Note(String),
+    List(Vec<String>),
+    Rules(Vec<RuleItem>),
+    /// Lines that belong together, e.g. the signature.
+    Lines(Vec<String>),
+}
+
+pub(crate) struct RuleItem {
+    pub rule: String,
+    pub facts: Vec<Span>,
+    pub result: Vec<Span>,
+}
+
+#[derive(Clone)]
+pub(crate) struct Span {
+    pub text: String,
+    pub strong: bool,
+}
+
+impl Span {
+    fn plain(text: impl Into<String>) -> Span {
+        Span {
+            text: text.into(),
+            strong: false,
+        }
+    }
+
+    fn strong(text: impl Into<String>) -> Span {
+        Span {
+            text: text.into(),
+            strong: true,
+        }
+    }
+}
+
+/// A labelled paragraph: "**Label:** text".
+fn labelled(label: &str, text: &str) -> Vec<Span> {
+    vec![
+        Span::strong(format!("{label}:")),
+        Span::plain(format!(" {}", clean(text))),
+    ]
+}
+
+/// Caseworkers' text as paragraphs: one per non-empty line.
+fn paragraphs(text: &str) -> impl Iterator<Item = Block> + '_ {
+    text.lines()
+        .map(clean)
+        .filter(|line| !line.is_empty())
+        .map(|line| Block::Paragraph(vec![Span::plain(line)]))
+}
+
+/// Normalises typed text: whitespace to plain spaces (no-break spaces stay), invisible format and
+/// control characters removed, outer spaces trimmed.
+pub(crate) fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{a0}' | '\u{202f}' => out.push('\u{a0}'),
+            c if c.is_whitespace() => out.push(' '),
+            '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' => {}
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    let collapsed = out
+        .split(' ')
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    collapsed.trim().to_owned()
+}
+
+struct Composer<'a> {
+    letter: &'a Letter,
+    templates: &'a Templates,
+    body: Vec<Block>,
+}
+
+impl Composer<'_> {
+    fn text(&self, key: Key) -> &str {
+        self.templates
+            .text(&self.letter.municipality.municipality_number, self.letter.language, key)
+    }
+
+    fn filled(&self, key: Key, values: &[(&str, &str)]) -> String {
+        fill(self.text(key), values)
+    }
+
+    fn date(&self, date: Date) -> String {
+        long_date(self.letter.language, date)
+    }
+
+    fn application(&self) -> &str {
+        self.text(match self.letter.case_type {
+            CaseType::MunicipalHousing => Key::ApplicationMunicipalHousing,
+            CaseType::Section6Assistance => Key::ApplicationSection6,
+        })
+    }
+
+    fn heading(&mut self, level: u8, key: Key) {
+        let text = self.text(key).to_owned();
+        self.body.push(Block::Heading { level, text });
+    }
+
+    fn paragraph(&mut self, text: String) {
+        self.body.push(Block::Paragraph(vec![Span::plain(text)]));
+    }
+
+    fn plain(&mut self, key: Key) {
+        let text = self.text(key).to_owned();
+        self.paragraph(text);
+    }
+
+    /// The opening sentence, with the date the application came in if the letter has it.
+    fn intro(&mut self, without: Key, with_received: Key) {
+        let application = self.application().to_owned();
+        let text = match self.letter.application_received {
+            Some(received) => {
+                let received = self.date(received);
+                self.filled(with_received, &[("application", &application), ("received", &received)])
+            }
+            None => self.filled(without, &[("application", &application)]),
+        };
+        self.paragraph(text);
+    }
+
+    fn decision(&mut self, decision: &Decision) {
+        self.intro(Key::DecisionIntro, Key::DecisionIntroReceived);
+        self.heading(2, Key::OutcomeHeading);
+        let application = self.application().to_owned();
+        let outcome = match decision.outcome {
+            Outcome::Granted => Key::OutcomeGranted,
+            Outcome::Refused => Key::OutcomeRefused,
+            Outcome::PartlyGranted => Key::OutcomePartlyGranted,
+        };
+        let outcome = self.filled(outcome, &[("application", &application)]);
+        self.paragraph(outcome);
+        if let Some(granted) = &decision.granted_text {
+            let label = self.text(match self.letter.case_type {
+                CaseType::MunicipalHousing => Key::GrantedLabelMunicipalHousing,
+                CaseType::Section6Assistance => Key::GrantedLabelSection6,
+            });
+            let granted = labelled(label, granted);
+            self.body.push(Block::Paragraph(granted));
+        }
+        if decision.outcome == Outcome::PartlyGranted {
+            self.plain(Key::PartlyNote);
+        }
+        if let Some(until) = decision.valid_until {
+            let until = self.date(until);
+            let text = self.filled(Key::ValidUntil, &[("valid_until", &until)]);
+            self.paragraph(text);
+        }
+        self.reasons(decision);
+        self.appeal(&decision.appeal);
+    }
+
+    /// Forvaltningsloven § 25: the rules, the facts, and the main considerations of the skjønn.
+    fn reasons(&mut self, decision: &Decision) {
+        self.heading(2, Key::ReasonsHeading);
+        self.heading(3, Key::LegalBasisHeading);
+        self.body.push(Block::List(
+            decision.legal_basis.iter().map(|basis| clean(basis)).collect(),
+        ));
+        self.heading(3, Key::FactsHeading);
+        self.body
+            .push(Block::List(decision.facts.iter().map(|fact| clean(fact)).collect()));
+        if !decision.rules.is_empty() {
+            self.heading(3, Key::RulesHeading);
+            let items = decision
+                .rules
+                .iter()
+                .map(|line| RuleItem {
+                    rule: clean(&line.rule),
+                    facts: labelled(self.text(Key::RuleFactsLabel), &line.facts),
+                    result: labelled(self.text(Key::RuleResultLabel), &line.result_text),
+                })
+                .collect();
+            self.body.push(Block::Rules(items));
+        }
+        self.heading(3, Key::AssessmentHeading);
+        self.body.extend(paragraphs(&decision.reasons));
+    }
+
+    /// Forvaltningsloven §§ 27–29 and 32: the right to appeal, the deadline, where to send it and
+    /// who decides.
+    fn appeal(&mut self, appeal: &Appeal) {
+        self.heading(2, Key::AppealHeading);
+        let deadline = weeks(self.letter.language, appeal.deadline_weeks);
+        let text = self.filled(Key::AppealRight, &[("deadline", &deadline)]);
+        self.paragraph(text);
+        let route = match self.letter.case_type {
+            CaseType::MunicipalHousing => Key::AppealRouteMunicipalHousing,
+            CaseType::Section6Assistance => Key::AppealRouteSection6,
+        };
+        let (send_to, body) = (clean(&appeal.send_to), clean(&appeal.appeal_body));
+        let text = self.filled(route, &[("send_to", &send_to), ("appeal_body", &body)]);
+        self.paragraph(text);
+        self.plain(Key::AppealHow);
+        self.plain(Key::AppealHelp);
+    }
+
+    fn interim(&mut self, interim: &InterimAnswer) {
+        self.intro(Key::InterimIntro, Key::InterimIntroReceived);
+        self.plain(Key::InterimLegalNote);
+        self.heading(2, Key::InterimReasonHeading);
+        self.body.extend(paragraphs(&interim.reason));
+        self.heading(2, Key::InterimExpectedHeading);
+        let expected = self.date(interim.expected_by);
+        let text = self.filled(Key::InterimExpected, &[("expected_by", &expected)]);
+        self.paragraph(text);
+        self.plain(Key::InterimChanges);
+    }
+
+    fn information_request(&mut self, request: &InformationRequest) {
+        self.intro(Key::RequestIntro, Key::RequestIntroReceived);
+        self.heading(2, Key::RequestItemsHeading);
+        self.body
+            .push(Block::List(request.items.iter().map(|item| clean(item)).collect()));
+        self.heading(2, Key::RequestDeadlineHeading);
+        let deadline = self.date(request.deadline);
+        let text = self.filled(Key::RequestDeadline, &[("deadline", &deadline)]);
+        self.paragraph(text);
+        let address = self.postal_address();
+        let text = self.filled(Key::RequestHowToSend, &[("postal_address", &address)]);
+        self.paragraph(text);
+        self.plain(Key::RequestConsequence);
+        self.plain(Key::RequestExtension);
+    }
+
+    fn postal_address(&self) -> String {
+        let sender = &self.letter.municipality;
+        let mut parts = vec![clean(&sender.name), clean(&sender.unit)];
+        parts.extend(sender.postal_address.iter().map(|line| clean(line)));
+        parts.join(", ")
+    }
+
+    /// Access to documents (forvaltningsloven §§ 18 and 19), the contact person and the signature.
+    fn closing(&mut self) {
+        self.heading(2, Key::AccessHeading);
+        self.plain(Key::AccessText);
+        self.heading(2, Key::ContactHeading);
+        let contact = &self.letter.contact;
+        let (name, phone, email) = (clean(&contact.name), clean(&contact.phone), clean(&contact.email));
+        let text = self.filled(
+            Key::ContactText,
+            &[
+                ("contact_name", &name),
+                ("contact_phone", &phone),
+                ("contact_email", &email),
+            ],
+        );
+        self.paragraph(text);
+        let sender = &self.letter.municipality;
+        let signature = vec![
+            self.text(Key::Closing).to_owned(),
+            name,
+            clean(&sender.unit),
+            clean(&sender.name),
+        ];
+        self.body.push(Block::Lines(signature));
+        let note = self.text(Key::ElectronicApproval).to_owned();
+        self.body.push(Block::Note(note));
+    }
+
+    fn title(&self) -> String {
+        let application = self.application();
+        match (&self.letter.content, self.letter.case_type) {
+            (Content::Decision(_), CaseType::MunicipalHousing) => {
+                self.text(Key::DecisionTitleMunicipalHousing).to_owned()
+            }
+            (Content::Decision(_), CaseType::Section6Assistance) => self.text(Key::DecisionTitleSection6).to_owned(),
+            (Content::InterimAnswer(_), _) => self.filled(Key::InterimTitle, &[("application", application)]),
+            (Content::RequestForInformation(_), _) => self.text(Key::RequestTitle).to_owned(),
+        }
+    }
+
+    fn footer(&self) -> Vec<String> {
+        let sender = &self.letter.municipality;
+        let address = sender
+            .postal_address
+            .iter()
+            .map(|line| clean(line))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut contact = vec![
+            format!("{}: {}", self.text(Key::PhoneLabel), clean(&sender.phone)),
+            format!("{}: {}", self.text(Key::EmailLabel), clean(&sender.email)),
+        ];
+        contact.push(clean(&sender.web));
+        contact.retain(|part| !part.ends_with(": ") && !part.is_empty());
+        vec![
+            format!("{}, {}", clean(&sender.name), clean(&sender.unit)),
+            format!("{}: {}", self.text(Key::PostalLabel), address),
+            contact.join(" · "),
+        ]
+    }
+}
+
+/// Composes a validated letter.
+pub(crate) fn compose(letter: &Letter, templates: &Templates) -> Document {
+    let mut composer = Composer {
+        letter,
+        templates,
+        body: Vec::new(),
+    };
+    match &letter.content {
+        Content::Decision(decision) => composer.decision(decision),
+        Content::InterimAnswer(interim) => composer.interim(interim),
+        Content::RequestForInformation(request) => composer.information_request(request),
+    }
+    composer.closing();
+    let meta = vec![
+        (
+            composer.text(Key::ReferenceLabel).to_owned(),
+            clean(&letter.reference),
+            None,
+        ),
+        (
+            composer.text(Key::DateLabel).to_owned(),
+            composer.date(letter.date),
+            Some(letter.date),
+        ),
+    ];
+    let mut recipient = vec![clean(&letter.recipient.name)];
+    recipient.extend(letter.recipient.address_lines.iter().map(|line| clean(line)));
+    Document {
+        title: composer.title(),
+        municipality: clean(&letter.municipality.name),
+        unit: clean(&letter.municipality.unit),
+        meta,
+        recipient,
+        footer: composer.footer(),
+        page_number: composer.text(Key::PageNumber).to_owned(),
+        body: composer.body,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    #[test]
+    fn clean_normalises_typed_whitespace() {
+        assert_eq!(clean("  Ola\tNordmann \r"), "Ola Nordmann");
+        assert_eq!(clean("a\u{ad}b\u{200b}c\u{7}"), "abc");
+        assert_eq!(clean("§\u{a0}6"), "§\u{a0}6");
+    }
+}

@@ -1,0 +1,325 @@
+//! What a letter says: plain input types the web crate fills from its case data.
+//!
+//! The letter's kind is the variant of [`Content`], so a decision cannot lack its appeal
+//! information and an interim answer cannot lack its expected date. What the types cannot say
+//! (non-empty texts, dates in the right order, the right appeal body) [`Letter::validate`] checks.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::LetterError;
+
+/// The letter's language. Nynorsk and bokmål are equal written forms of Norwegian; the applicant
+/// chooses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// Bokmål.
+    Nb,
+    /// Nynorsk.
+    Nn,
+    /// English.
+    En,
+}
+
+impl Language {
+    pub const ALL: [Language; 3] = [Language::Nb, Language::Nn, Language::En];
+
+    /// The BCP 47 code, used for `lang` in HTML and `/Lang` in the PDF.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Nb => "nb",
+            Language::Nn => "nn",
+            Language::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Language> {
+        Language::ALL.into_iter().find(|language| language.code() == code)
+    }
+}
+
+/// What the application was for; decides the titles, the legal frame and the appeal route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseType {
+    /// Søknad om kommunal bolig, decided under the municipality's own allocation rules; appeals
+    /// go to the municipality's appeal body (klagenemnd).
+    MunicipalHousing,
+    /// Individually tailored assistance to obtain or keep a suitable dwelling (boligsosialloven
+    /// § 6, decided as an enkeltvedtak under § 7); appeals go to Statsforvalteren, sent via the
+    /// municipality.
+    Section6Assistance,
+}
+
+impl CaseType {
+    pub const ALL: [CaseType; 2] = [CaseType::MunicipalHousing, CaseType::Section6Assistance];
+}
+
+/// The three kinds of letter; [`Content`] carries each kind's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LetterKind {
+    /// An enkeltvedtak (forvaltningsloven §§ 23–27).
+    Decision,
+    /// Foreløpig svar when a case takes more than a month (forvaltningsloven § 11 a).
+    InterimAnswer,
+    /// A request for information or documents the case needs (forvaltningsloven § 17).
+    RequestForInformation,
+}
+
+impl LetterKind {
+    pub const ALL: [LetterKind; 3] = [
+        LetterKind::Decision,
+        LetterKind::InterimAnswer,
+        LetterKind::RequestForInformation,
+    ];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Granted,
+    Refused,
+    PartlyGranted,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 3] = [Outcome::Granted, Outcome::Refused, Outcome::PartlyGranted];
+}
+
+/// One letter. Every text is the caseworker's or the case's, in the letter's language; the
+/// fixed wording comes from the [`Templates`](crate::Templates).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Letter {
+    pub language: Language,
+    pub case_type: CaseType,
+    /// The case reference (saksnummer), e.g. `2026/1234`.
+    pub reference: String,
+    /// The letter's date. Also the PDF's creation date, so that output depends on input alone.
+    pub date: Date,
+    /// When the application was received, if the letter should say so.
+    pub application_received: Option<Date>,
+    pub municipality: Sender,
+    pub recipient: Recipient,
+    pub contact: ContactPerson,
+    pub content: Content,
+}
+
+/// The municipality and unit that send the letter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sender {
+    /// Kommunenummer (four digits); selects the municipality's template overrides.
+    pub municipality_number: String,
+    /// "Drammen kommune".
+    pub name: String,
+    /// The unit that made the decision, e.g. "Boligtjenesten".
+    pub unit: String,
+    /// Postal address lines, e.g. `["Postboks 7500", "3008 Drammen"]`.
+    pub postal_address: Vec<String>,
+    pub phone: String,
+    pub email: String,
+    pub web: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipient {
+    pub name: String,
+    pub address_lines: Vec<String>,
+}
+
+/// The caseworker the applicant can ask; also signs the letter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactPerson {
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+}
+
+/// The kind of letter with the data only that kind has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Content {
+    Decision(Decision),
+    InterimAnswer(InterimAnswer),
+    RequestForInformation(InformationRequest),
+}
+
+impl Content {
+    pub fn kind(&self) -> LetterKind {
+        match self {
+            Content::Decision(_) => LetterKind::Decision,
+            Content::InterimAnswer(_) => LetterKind::InterimAnswer,
+            Content::RequestForInformation(_) => LetterKind::RequestForInformation,
+        }
+    }
+}
+
+/// An enkeltvedtak with its reasons (forvaltningsloven §§ 24 and 25) and the information about
+/// the right to appeal (§ 27).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub outcome: Outcome,
+    /// The rules the decision is made under, e.g. "boligsosialloven § 6" or "Retningslinjer for
+    /// tildeling av kommunale boliger i Drammen kommune, vedtatt 04.02.2020, punkt 1.2".
+    pub legal_basis: Vec<String>,
+    /// The facts the decision builds on.
+    pub facts: Vec<String>,
+    /// Each condition assessed: the rule, the facts that matter for it, the result.
+    pub rules: Vec<RuleLine>,
+    /// The caseworker's assessment (skjønn): the main considerations. One paragraph per line.
+    pub reasons: String,
+    /// What is granted, e.g. "plass på ventelisten for kommunal bolig med to soverom". Required
+    /// unless the application is refused: boligsosialloven § 7 asks for the main content of the
+    /// assistance in the decision itself.
+    pub granted_text: Option<String>,
+    /// The last day the decision applies, if it is time-limited.
+    pub valid_until: Option<Date>,
+    pub appeal: Appeal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleLine {
+    /// The condition, e.g. "Du må ha vært folkeregistrert i Drammen de siste tre årene".
+    pub rule: String,
+    /// The facts that decide it, e.g. "Du har vært folkeregistrert i Drammen siden 2019".
+    pub facts: String,
+    /// The result, e.g. "Vilkåret er oppfylt".
+    pub result_text: String,
+}
+
+/// Where and by when the applicant can appeal (forvaltningsloven §§ 28, 29 and 32).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Appeal {
+    /// The appeal deadline in weeks from the day the letter reached the recipient; the law says
+    /// three, and a deadline may not be shorter.
+    pub deadline_weeks: u8,
+    /// Who decides the appeal: the municipal appeal body ("Klagenemnda i Drammen kommune") or,
+    /// for a § 6 decision, "Statsforvalteren i Østfold, Buskerud, Oslo og Akershus".
+    pub appeal_body: String,
+    /// Where to send the appeal: the unit that made the decision, e.g. "Boligtjenesten, Drammen
+    /// kommune, Postboks 7500, 3008 Drammen".
+    pub send_to: String,
+}
+
+/// Foreløpig svar (forvaltningsloven § 11 a): why the case is not decided and when it will be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterimAnswer {
+    /// Why the case is not decided yet. One paragraph per line.
+    pub reason: String,
+    /// When the applicant can expect an answer.
+    pub expected_by: Date,
+}
+
+/// What the case needs from the applicant, and by when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InformationRequest {
+    pub items: Vec<String>,
+    pub deadline: Date,
+}
+
+impl Letter {
+    pub fn kind(&self) -> LetterKind {
+        self.content.kind()
+    }
+
+    /// Checks what the types cannot: the texts a lawful letter needs are there, dates are in
+    /// order, and a § 6 appeal goes to Statsforvalteren. Both renderers call this first.
+    pub fn validate(&self) -> Result<(), LetterError> {
+        require("reference", &self.reference)?;
+        require("municipality.name", &self.municipality.name)?;
+        require("municipality.unit", &self.municipality.unit)?;
+        require_lines("municipality.postal_address", &self.municipality.postal_address)?;
+        require("recipient.name", &self.recipient.name)?;
+        require_lines("recipient.address_lines", &self.recipient.address_lines)?;
+        require("contact.name", &self.contact.name)?;
+        require("contact.phone", &self.contact.phone)?;
+        require("contact.email", &self.contact.email)?;
+        if self.application_received.is_some_and(|received| received > self.date) {
+            return Err(invalid("application_received", "is after the letter's date"));
+        }
+        match &self.content {
+            Content::Decision(decision) => decision.validate(self.case_type, self.date),
+            Content::InterimAnswer(interim) => {
+                require("content.reason", &interim.reason)?;
+                after("content.expected_by", interim.expected_by, self.date)
+            }
+            Content::RequestForInformation(request) => {
+                require_lines("content.items", &request.items)?;
+                after("content.deadline", request.deadline, self.date)
+            }
+        }
+    }
+}
+
+impl Decision {
+    fn validate(&self, case_type: CaseType, date: Date) -> Result<(), LetterError> {
+        require_lines("content.legal_basis", &self.legal_basis)?;
+        require_lines("content.facts", &self.facts)?;
+        for rule in &self.rules {
+            require("content.rules.rule", &rule.rule)?;
+            require("content.rules.facts", &rule.facts)?;
+            require("content.rules.result_text", &rule.result_text)?;
+        }
+        require("content.reasons", &self.reasons)?;
+        match (self.outcome, &self.granted_text) {
+            (Outcome::Refused, Some(_)) => return Err(invalid("content.granted_text", "must be empty for a refusal")),
+            (Outcome::Granted | Outcome::PartlyGranted, None) => {
+                return Err(invalid("content.granted_text", "must say what is granted"));
+            }
+            (_, Some(text)) => require("content.granted_text", text)?,
+            (Outcome::Refused, None) => {}
+        }
+        if self.valid_until.is_some_and(|until| until < date) {
+            return Err(invalid("content.valid_until", "is before the letter's date"));
+        }
+        self.appeal.validate(case_type)
+    }
+}
+
+impl Appeal {
+    fn validate(&self, case_type: CaseType) -> Result<(), LetterError> {
+        // Forvaltningsloven § 29: three weeks; a special law may give longer, never shorter.
+        if self.deadline_weeks < 3 {
+            return Err(invalid("content.appeal.deadline_weeks", "must be at least three weeks"));
+        }
+        require("content.appeal.appeal_body", &self.appeal_body)?;
+        require("content.appeal.send_to", &self.send_to)?;
+        // Appeals against § 6 decisions are decided by Statsforvalteren (bokmål) /
+        // Statsforvaltaren (nynorsk); a letter naming another body would mislead.
+        if case_type == CaseType::Section6Assistance && !self.appeal_body.contains("Statsforvalt") {
+            return Err(invalid(
+                "content.appeal.appeal_body",
+                "must be Statsforvalteren for a § 6 decision",
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn invalid(field: &'static str, problem: &'static str) -> LetterError {
+    LetterError::Invalid { field, problem }
+}
+
+fn require(field: &'static str, text: &str) -> Result<(), LetterError> {
+    if text.trim().is_empty() {
+        Err(invalid(field, "is empty"))
+    } else {
+        Ok(())
+    }
+}
+
+fn require_lines(field: &'static str, lines: &[String]) -> Result<(), LetterError> {
+    if lines.is_empty() {
+        return Err(invalid(field, "is empty"));
+    }
+    lines.iter().try_for_each(|line| require(field, line))
+}
+
+fn after(field: &'static str, date: Date, letter_date: Date) -> Result<(), LetterError> {
+    if date > letter_date {
+        Ok(())
+    } else {
+        Err(invalid(field, "must be after the letter's date"))
+    }
+}

@@ -1,0 +1,511 @@
+//! Every language × kind × case type rendered to PDF, read back by an independent parser
+//! (lopdf, through the fonts' ToUnicode maps), and checked for what the law asks a letter to say.
+
+mod common;
+
+use common::{flow_text, letter, page_texts, texts, typical};
+use husly_letters::{
+    CaseType, Content, Language, Letter, LetterError, LetterKind, Outcome, Templates, render_html,
+    render_html_fragment, render_pdf,
+};
+
+/// Fixed wording each letter must contain, per language.
+struct Expected {
+    access: &'static str,
+    contact: &'static str,
+    appeal_deadline: &'static str,
+    appeal_law: &'static str,
+    outcome: [&'static str; 3],
+    interim_law: &'static str,
+    interim_expected: &'static str,
+    request_deadline: &'static str,
+}
+
+fn expected(language: Language) -> Expected {
+    match language {
+        Language::Nb => Expected {
+            access: "Du har rett til å se dokumentene i saken din (forvaltningsloven § 18)",
+            contact: "Du kan kontakte Kåre Sæther på telefon 32 04 12 34 eller e-post kare.saether@drammen.kommune.no",
+            appeal_deadline: "Klagefristen er tre uker fra den dagen du fikk dette brevet",
+            appeal_law: "(forvaltningsloven §§ 28 og 29)",
+            outcome: [
+                "Vi innvilger søknaden din",
+                "Vi avslår søknaden din",
+                "Vi innvilger deler av søknaden din",
+            ],
+            interim_law: "forvaltningsloven § 11 a",
+            interim_expected: "svar innen 2. mars 2026",
+            request_deadline: "Send oss opplysningene innen 25. februar 2026",
+        },
+        Language::Nn => Expected {
+            access: "Du har rett til å sjå dokumenta i saka di (forvaltningslova § 18)",
+            contact: "Du kan kontakte Kåre Sæther på telefon 32 04 12 34 eller e-post kare.saether@drammen.kommune.no",
+            appeal_deadline: "Klagefristen er tre veker frå den dagen du fekk dette brevet",
+            appeal_law: "(forvaltningslova §§ 28 og 29)",
+            outcome: [
+                "Vi innvilgar søknaden din",
+                "Vi avslår søknaden din",
+                "Vi innvilgar delar av søknaden din",
+            ],
+            interim_law: "forvaltningslova § 11 a",
+            interim_expected: "svar innan 2. mars 2026",
+            request_deadline: "Send oss opplysningane innan 25. februar 2026",
+        },
+        Language::En => Expected {
+            access: "You have the right to see the documents in your case (section 18 of the Public Administration Act",
+            contact: "You can contact Kåre Sæther by telephone on 32 04 12 34 or by e-mail at kare.saether@drammen.kommune.no",
+            appeal_deadline: "The deadline for appealing is three weeks from the day you received this letter",
+            appeal_law: "(sections 28 and 29 of the Public Administration Act, forvaltningsloven)",
+            outcome: [
+                "We have granted your application",
+                "We have refused your application",
+                "We have granted part of your application",
+            ],
+            interim_law: "section 11 a of the Public Administration Act",
+            interim_expected: "an answer by 2 March 2026",
+            request_deadline: "Please send us the information by 25 February 2026",
+        },
+    }
+}
+
+/// The running text (without headers and footers), after checking that every page has them.
+fn pdf_text(letter: &Letter) -> String {
+    let pdf = render_pdf(letter, &Templates::builtin()).unwrap_or_else(|err| panic!("{err}"));
+    let pages = page_texts(&pdf);
+    let (reference, date, page, of) = match letter.language {
+        Language::Nb | Language::Nn => ("Vår referanse: 2026/1234", "Dato: 4. februar 2026", "Side", "av"),
+        Language::En => ("Our reference: 2026/1234", "Date: 4 February 2026", "Page", "of"),
+    };
+    for (index, text) in pages.iter().enumerate() {
+        let header = format!("Drammen kommune Boligtjenesten {reference} {date}");
+        assert!(text.starts_with(&header), "page {index}: no header in {text}");
+        assert_contains(
+            text,
+            &format!("{page} {} {of} {}", index + 1, pages.len()),
+            "page number",
+        );
+    }
+    flow_text(&pages, letter.language)
+}
+
+fn assert_contains(text: &str, wanted: &str, context: &str) {
+    let wanted: String = wanted.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains(&wanted), "{context}: missing {wanted:?} in\n{text}");
+}
+
+fn assert_common(text: &str, language: Language, context: &str) {
+    let want = expected(language);
+    for wanted in [
+        "Åse Ødegård Hæhre Bjørnstjerne Bjørnsons gate 12 3044 Drammen",
+        want.access,
+        want.contact,
+        "Kåre Sæther",
+    ] {
+        assert_contains(text, wanted, context);
+    }
+}
+
+#[test]
+fn decisions_say_what_the_law_requires_in_every_language() {
+    for language in Language::ALL {
+        let (want, t) = (expected(language), texts(language));
+        for case_type in CaseType::ALL {
+            for (index, outcome) in Outcome::ALL.into_iter().enumerate() {
+                let context = format!("{language:?} {case_type:?} {outcome:?}");
+                let letter = letter(language, LetterKind::Decision, case_type, outcome);
+                let text = pdf_text(&letter);
+                assert_common(&text, language, &context);
+                let Content::Decision(decision) = &letter.content else {
+                    unreachable!()
+                };
+                // Legal basis, facts, rules, reasons (forvaltningsloven § 25).
+                for basis in &decision.legal_basis {
+                    assert_contains(&text, basis, &context);
+                }
+                assert_contains(&text, t.facts[0], &context);
+                assert_contains(&text, t.rule[0], &context);
+                assert_contains(&text, t.rule[2], &context);
+                assert_contains(&text, t.reasons.lines().next().unwrap_or_default(), &context);
+                assert_contains(&text, t.reasons.lines().last().unwrap_or_default(), &context);
+                // Outcome, and what is granted.
+                assert_contains(&text, want.outcome[index], &context);
+                if outcome != Outcome::Refused {
+                    assert_contains(&text, t.granted, &context);
+                }
+                // Appeal: right, deadline, where to send it, who decides (§§ 28, 29, 32).
+                assert_contains(&text, want.appeal_deadline, &context);
+                assert_contains(&text, want.appeal_law, &context);
+                assert_contains(&text, &decision.appeal.send_to, &context);
+                assert_contains(&text, &decision.appeal.appeal_body, &context);
+                if case_type == CaseType::Section6Assistance {
+                    assert!(
+                        text.contains("Statsforvalteren") || text.contains("Statsforvaltaren"),
+                        "{context}"
+                    );
+                    assert_contains(&text, "boligsosialloven § 6", &context);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn interim_answers_and_requests_say_why_and_by_when() {
+    for language in Language::ALL {
+        let (want, t) = (expected(language), texts(language));
+        for case_type in CaseType::ALL {
+            let context = format!("{language:?} {case_type:?} interim");
+            let text = pdf_text(&letter(
+                language,
+                LetterKind::InterimAnswer,
+                case_type,
+                Outcome::Granted,
+            ));
+            assert_common(&text, language, &context);
+            assert_contains(&text, t.interim_reason, &context);
+            assert_contains(&text, want.interim_expected, &context);
+            assert_contains(&text, want.interim_law, &context);
+
+            let context = format!("{language:?} {case_type:?} request");
+            let text = pdf_text(&letter(
+                language,
+                LetterKind::RequestForInformation,
+                case_type,
+                Outcome::Granted,
+            ));
+            assert_common(&text, language, &context);
+            for item in t.items {
+                assert_contains(&text, item, &context);
+            }
+            assert_contains(&text, want.request_deadline, &context);
+            assert_contains(&text, "Postboks 7500, 3008 Drammen", &context);
+        }
+    }
+}
+
+#[test]
+fn nynorsk_and_english_letters_name_the_right_appeal_body() {
+    let nynorsk = pdf_text(&letter(
+        Language::Nn,
+        LetterKind::Decision,
+        CaseType::Section6Assistance,
+        Outcome::Refused,
+    ));
+    assert_contains(
+        &nynorsk,
+        "sender vi klagen vidare til Statsforvaltaren i Østfold, Buskerud, Oslo og Akershus",
+        "nn",
+    );
+    assert_contains(
+        &nynorsk,
+        "Vedtak om hjelp til å skaffe eller behalde ein eigna bustad",
+        "nn",
+    );
+    let english = pdf_text(&letter(
+        Language::En,
+        LetterKind::Decision,
+        CaseType::MunicipalHousing,
+        Outcome::Refused,
+    ));
+    assert_contains(
+        &english,
+        "we will forward your appeal to the Appeals Board of Drammen municipality",
+        "en",
+    );
+}
+
+#[test]
+fn the_pdf_embeds_its_fonts_and_carries_metadata() {
+    let pdf = render_pdf(&typical(), &Templates::builtin()).unwrap();
+    assert!(pdf.starts_with(b"%PDF-1.7"));
+    let document = lopdf::Document::load_mem(&pdf).unwrap();
+    let catalog = document.catalog().unwrap();
+    assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"nb");
+    assert!(catalog.get(b"StructTreeRoot").is_ok(), "tagged PDF");
+    let info = document
+        .trailer
+        .get(b"Info")
+        .and_then(|info| document.dereference(info))
+        .unwrap()
+        .1
+        .as_dict()
+        .unwrap();
+    assert_eq!(
+        lopdf::decode_text_string(info.get(b"Title").unwrap()).unwrap(),
+        "Vedtak om kommunal bolig"
+    );
+
+    let mut embedded = 0;
+    for object in document.objects.values() {
+        let Ok(dict) = object.as_dict() else { continue };
+        if dict.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"FontDescriptor".as_slice()) {
+            assert!(dict.get(b"FontFile2").is_ok(), "every font is embedded");
+            embedded += 1;
+        }
+        if dict.get(b"Subtype").and_then(|t| t.as_name()).ok() == Some(b"Type0".as_slice()) {
+            assert!(dict.get(b"ToUnicode").is_ok(), "every font maps to Unicode");
+        }
+    }
+    assert_eq!(embedded, 2, "regular and bold");
+    for (_, page) in document.get_pages() {
+        let page = document.get_dictionary(page).unwrap();
+        let media_box: Vec<f32> = page
+            .get(b"MediaBox")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_float().unwrap())
+            .collect();
+        assert_eq!(media_box, [0.0, 0.0, 595.276, 841.89], "A4");
+    }
+}
+
+#[test]
+fn long_reasons_wrap_and_continue_on_the_next_page() {
+    let paragraph = "Vi har lagt vekt på at familien har bodd i en trang og fuktig leilighet over lengre tid, og at \
+                     legeerklæringen dokumenterer at dette går ut over barnas helse. Kommunen har få boliger med \
+                     tre soverom, og ventetiden er lang.";
+    let mut letter = typical();
+    let mut count = 0;
+    let pages = loop {
+        count += 1;
+        if let Content::Decision(decision) = &mut letter.content {
+            decision.reasons = (1..=count)
+                .map(|n| format!("{n}. {paragraph}"))
+                .collect::<Vec<_>>()
+                .join("\n");
+        }
+        let pdf = render_pdf(&letter, &Templates::builtin()).unwrap();
+        let pages = page_texts(&pdf);
+        if pages.len() >= 3 {
+            break pages;
+        }
+        assert!(count < 40, "the reasons never reached a third page");
+    };
+    let last = pages.len();
+    assert_contains(&pages[last - 1], &format!("Side {last} av {last}"), "last page");
+    assert_contains(&pages[1], &format!("Side 2 av {last}"), "page two");
+    // Each page has the header with municipality, reference and date.
+    for page in &pages {
+        assert_contains(
+            page,
+            "Drammen kommune Boligtjenesten Vår referanse: 2026/1234 Dato: 4. februar 2026",
+            "header",
+        );
+    }
+    // No paragraph is lost at a page break: all of them, whole, in order.
+    let all = pages.join(" ");
+    let mut from = 0;
+    for n in 1..=count {
+        let wanted = format!("{n}. {paragraph}")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let at = all[from..]
+            .find(&wanted)
+            .unwrap_or_else(|| panic!("paragraph {n} is missing or out of order"));
+        from += at + wanted.len();
+    }
+}
+
+#[test]
+fn a_two_page_letter_is_numbered_side_2_av_2() {
+    let pages = page_texts(&render_pdf(&typical(), &Templates::builtin()).unwrap());
+    assert_eq!(pages.len(), 2, "the typical decision fills two pages");
+    assert_contains(&pages[0], "Side 1 av 2", "page 1");
+    assert_contains(&pages[1], "Side 2 av 2", "page 2");
+    let english = letter(
+        Language::En,
+        LetterKind::Decision,
+        CaseType::MunicipalHousing,
+        Outcome::Granted,
+    );
+    let pages = page_texts(&render_pdf(&english, &Templates::builtin()).unwrap());
+    assert_contains(pages.last().unwrap(), &format!("Page {0} of {0}", pages.len()), "en");
+}
+
+#[test]
+fn rendering_is_deterministic() {
+    for kind in LetterKind::ALL {
+        let letter = letter(Language::Nn, kind, CaseType::Section6Assistance, Outcome::PartlyGranted);
+        let first = render_pdf(&letter, &Templates::builtin()).unwrap();
+        let second = render_pdf(
+            &letter.clone(),
+            &Templates::builtin().with_override("0301", "").unwrap(),
+        )
+        .unwrap();
+        assert!(first == second, "{kind:?}: two renders differ");
+        assert_eq!(
+            render_html(&letter, &Templates::builtin()),
+            render_html(&letter, &Templates::builtin())
+        );
+    }
+}
+
+#[test]
+fn html_escapes_everything_from_the_input() {
+    let mut letter = typical();
+    letter.recipient.name = "<script>alert('x')</script> & Co".to_owned();
+    let Content::Decision(decision) = &mut letter.content else {
+        unreachable!()
+    };
+    decision.reasons = "Husleien er <b>for høy</b> \"nok\"".to_owned();
+    for html in [
+        render_html(&letter, &Templates::builtin()).unwrap(),
+        render_html_fragment(&letter, &Templates::builtin()).unwrap(),
+    ] {
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<b>"), "{html}");
+        assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Co"));
+        assert!(html.contains("Husleien er &lt;b&gt;for høy&lt;/b&gt; &quot;nok&quot;"));
+    }
+    // The PDF shows the same text literally.
+    assert_contains(&pdf_text(&letter), "<script>alert('x')</script> & Co", "pdf");
+    assert_contains(&pdf_text(&letter), "Husleien er <b>for høy</b> \"nok\"", "pdf");
+}
+
+#[test]
+fn html_is_a_document_or_a_fragment_without_styles() {
+    let letter = letter(
+        Language::Nn,
+        LetterKind::Decision,
+        CaseType::Section6Assistance,
+        Outcome::Granted,
+    );
+    let html = render_html(&letter, &Templates::builtin()).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"nn\">"));
+    assert!(
+        html.contains("<title>Vedtak om hjelp til å skaffe eller behalde ein eigna bustad – Drammen kommune</title>")
+    );
+    assert!(html.contains("<style>") && !html.contains("<script"));
+    assert!(html.contains("<h1>") && html.contains("<h2>Du kan klage</h2>"));
+    assert!(html.contains("<time datetime=\"2026-02-04\">4. februar 2026</time>"));
+
+    let fragment = render_html_fragment(&letter, &Templates::builtin()).unwrap();
+    assert!(fragment.starts_with("<article class=\"letter\" lang=\"nn\">"));
+    for forbidden in ["<html", "<head>", "<style", "style=", "<script"] {
+        assert!(!fragment.contains(forbidden), "fragment contains {forbidden}");
+    }
+    assert!(html.contains(&fragment), "the document wraps the same fragment");
+}
+
+#[test]
+fn a_municipality_override_replaces_a_text() {
+    let templates = Templates::builtin()
+        .with_override(
+            "3301",
+            "[nb.letter]\nclosing = \"Vennlig hilsen\"\n[nb.decision]\noutcome_heading = \"Dette har vi bestemt\"\n",
+        )
+        .unwrap();
+    let letter = typical();
+    let html = render_html(&letter, &templates).unwrap();
+    assert!(html.contains("Vennlig hilsen") && !html.contains("Med vennlig hilsen"));
+    assert!(html.contains("<h2>Dette har vi bestemt</h2>"));
+    let pdf = page_texts(&render_pdf(&letter, &templates).unwrap()).join(" ");
+    assert_contains(&pdf, "Vennlig hilsen", "pdf");
+    assert!(!pdf.contains("Med vennlig hilsen"));
+
+    // Another municipality keeps the built-in text.
+    let mut oslo = typical();
+    oslo.municipality.municipality_number = "0301".to_owned();
+    assert!(render_html(&oslo, &templates).unwrap().contains("Med vennlig hilsen"));
+}
+
+#[test]
+fn an_override_with_an_unknown_placeholder_is_refused() {
+    let err = Templates::builtin()
+        .with_override(
+            "3301",
+            "[nb.letter]\ncontact_text = \"Ring {saksbehandler} på {contact_phone}.\"\n",
+        )
+        .unwrap_err();
+    assert_eq!(err.key, "letter.contact_text");
+    assert!(err.problem.contains("unknown placeholder {saksbehandler}"), "{err}");
+}
+
+#[test]
+fn invalid_letters_are_refused_with_the_field() {
+    let refuse = |edit: fn(&mut Letter)| {
+        let mut letter = typical();
+        edit(&mut letter);
+        match render_pdf(&letter, &Templates::builtin()) {
+            Err(LetterError::Invalid { field, .. }) => field,
+            other => panic!("expected an invalid letter, got {other:?}"),
+        }
+    };
+    assert_eq!(refuse(|l| l.recipient.name = " ".to_owned()), "recipient.name");
+    assert_eq!(
+        refuse(|l| {
+            l.case_type = CaseType::Section6Assistance;
+        }),
+        "content.appeal.appeal_body",
+        "a § 6 appeal must go to Statsforvalteren"
+    );
+    assert_eq!(
+        refuse(|l| {
+            if let Content::Decision(d) = &mut l.content {
+                d.appeal.deadline_weeks = 2;
+            }
+        }),
+        "content.appeal.deadline_weeks"
+    );
+    assert_eq!(
+        refuse(|l| {
+            if let Content::Decision(d) = &mut l.content {
+                d.outcome = Outcome::Refused;
+            }
+        }),
+        "content.granted_text"
+    );
+    assert_eq!(
+        refuse(|l| {
+            if let Content::Decision(d) = &mut l.content {
+                d.reasons = "\n".to_owned();
+            }
+        }),
+        "content.reasons"
+    );
+}
+
+#[test]
+fn a_character_the_font_lacks_is_an_error_not_a_box() {
+    let mut letter = typical();
+    letter.recipient.name = "王 Ødegård".to_owned();
+    assert_eq!(
+        render_pdf(&letter, &Templates::builtin()),
+        Err(LetterError::MissingGlyph { character: '王' })
+    );
+    // Sámi, Polish and Vietnamese names are covered.
+    letter.recipient.name = "Áilu Đuđđu Łukasz Nguyễn".to_owned();
+    assert_contains(&pdf_text(&letter), "Áilu Đuđđu Łukasz Nguyễn", "names");
+}
+
+/// `HUSLY_LETTER_SAMPLES=dir cargo test -p husly-letters --test letters samples` writes every
+/// sample as PDF and HTML for a look.
+#[test]
+fn samples() {
+    let Some(dir) = std::env::var_os("HUSLY_LETTER_SAMPLES") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for language in Language::ALL {
+        for kind in LetterKind::ALL {
+            for case_type in CaseType::ALL {
+                let letter = letter(language, kind, case_type, Outcome::PartlyGranted);
+                let name = format!("{}-{kind:?}-{case_type:?}", language.code());
+                std::fs::write(
+                    dir.join(format!("{name}.pdf")),
+                    render_pdf(&letter, &Templates::builtin()).unwrap(),
+                )
+                .unwrap();
+                std::fs::write(
+                    dir.join(format!("{name}.html")),
+                    render_html(&letter, &Templates::builtin()).unwrap(),
+                )
+                .unwrap();
+            }
+        }
+    }
+}

@@ -1,0 +1,279 @@
+//! From a case to a letter: the structured decision becomes `husly_letters` input, rendered as
+//! an HTML fragment (shown inside the app's pages) and a PDF (stored with its hash).
+
+use husly_domain::cases::{CaseType, Outcome};
+use husly_domain::eligibility::{Assessment, EligibilityRules, MunicipalityRules, RuleResult};
+use husly_letters::{
+    Appeal, ContactPerson, Content, Decision as LetterDecision, InterimAnswer, Language, Letter, Recipient, RuleLine,
+    Sender, Templates,
+};
+use husly_store::cases::{Case, Decision};
+use husly_store::households::Household;
+use time::Date;
+
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+
+pub struct Rendered {
+    pub language: &'static str,
+    pub html: String,
+    pub pdf: Vec<u8>,
+}
+
+fn language(code: &str) -> Language {
+    match code {
+        "nn" => Language::Nn,
+        "en" => Language::En,
+        _ => Language::Nb,
+    }
+}
+
+fn language_code(language: Language) -> &'static str {
+    match language {
+        Language::Nb => "nb",
+        Language::Nn => "nn",
+        Language::En => "en",
+    }
+}
+
+fn sender(m: &MunicipalityRules, number: &str) -> Sender {
+    Sender {
+        municipality_number: number.to_string(),
+        name: m.letters.name.clone(),
+        unit: m.letters.unit.clone(),
+        postal_address: m.letters.postal_address.clone(),
+        phone: m.letters.phone.clone(),
+        email: m.letters.email.clone(),
+        web: m.letters.web.clone(),
+    }
+}
+
+fn recipient(household: &Household) -> Recipient {
+    let name = household
+        .main_applicant()
+        .map(|p| format!("{} {}", p.given_name, p.family_name))
+        .unwrap_or_default();
+    Recipient {
+        name,
+        address_lines: vec![
+            household.address_line.clone(),
+            format!("{} {}", household.postal_code, household.postal_city),
+        ],
+    }
+}
+
+fn contact(user: &CurrentUser, m: &MunicipalityRules) -> ContactPerson {
+    ContactPerson {
+        name: user.user.display_name.clone(),
+        phone: m.letters.phone.clone(),
+        email: user.user.email.clone(),
+    }
+}
+
+fn pick(text: &husly_domain::eligibility::Text, language: Language) -> String {
+    match language {
+        Language::Nb => text.nb.clone(),
+        Language::Nn => text.nn.clone(),
+        Language::En => text.en.clone(),
+    }
+}
+
+fn rule_line(result: &RuleResult, language: Language) -> RuleLine {
+    let facts = result
+        .facts
+        .iter()
+        .map(|(label, value)| {
+            // Labels are "bokmål / English"; a letter shows one language.
+            let label = match (language, label.split_once(" / ")) {
+                (Language::En, Some((_, en))) => en,
+                (_, Some((nb, _))) => nb,
+                (_, None) => label.as_str(),
+            };
+            let value = match (language, value.split_once(" / ")) {
+                (Language::En, Some((_, en))) => en,
+                (_, Some((nb, _))) => nb,
+                (_, None) => value.as_str(),
+            };
+            format!("{label}: {value}")
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut result_text = pick(&result.explanation, language);
+    if let Some(o) = &result.overridden {
+        let prefix = match language {
+            Language::Nb => "Saksbehandlerens vurdering",
+            Language::Nn => "Vurderinga til saksbehandlaren",
+            Language::En => "The caseworker's assessment",
+        };
+        result_text = format!("{result_text} {prefix}: {}", o.reason);
+    }
+    RuleLine {
+        rule: pick(&result.name, language),
+        facts,
+        result_text,
+    }
+}
+
+fn legal_basis(case_type: CaseType, language: Language, rules_title: &str) -> Vec<String> {
+    let fvl = match language {
+        Language::Nb | Language::Nn => "forvaltningsloven §§ 24, 25 og 27",
+        Language::En => "the Public Administration Act (forvaltningsloven) §§ 24, 25 and 27",
+    };
+    match case_type {
+        CaseType::MunicipalHousing => vec![rules_title.to_string(), fvl.to_string()],
+        CaseType::Section6Assistance => vec![
+            match language {
+                Language::Nb => "lov om kommunenes ansvar på det boligsosiale feltet (boligsosialloven) §§ 6 og 7".into(),
+                Language::Nn => "lov om kommunane sitt ansvar på det bustadsosiale feltet (bustadsosiallova) §§ 6 og 7".into(),
+                Language::En => "the Act on municipalities' responsibility in the social housing field (boligsosialloven) §§ 6 and 7".into(),
+            },
+            fvl.to_string(),
+        ],
+    }
+}
+
+/// Renders the letter off the async executor: laying out and compressing a PDF is CPU work.
+pub async fn render(letter: Letter) -> AppResult<Rendered> {
+    tokio::task::spawn_blocking(move || {
+        let templates = Templates::builtin();
+        let html = husly_letters::render_html_fragment(&letter, &templates)
+            .map_err(|e| AppError::BadRequest(format!("The letter cannot be written: {e}")))?;
+        let pdf = husly_letters::render_pdf(&letter, &templates)
+            .map_err(|e| AppError::BadRequest(format!("The letter cannot be written: {e}")))?;
+        Ok(Rendered {
+            language: language_code(letter.language),
+            html,
+            pdf,
+        })
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("letter rendering stopped: {e}")))?
+}
+
+fn letter_case_type(case_type: CaseType) -> husly_letters::CaseType {
+    match case_type {
+        CaseType::MunicipalHousing => husly_letters::CaseType::MunicipalHousing,
+        CaseType::Section6Assistance => husly_letters::CaseType::Section6Assistance,
+    }
+}
+
+pub fn decision_letter(
+    user: &CurrentUser,
+    number: &str,
+    case: &Case,
+    household: &Household,
+    decision: &Decision,
+    language_code: &str,
+    today: Date,
+) -> Letter {
+    let language = language(language_code);
+    let rules = EligibilityRules::embedded();
+    let municipality = rules.municipality(number);
+    let assessment: Option<Assessment> = serde_json::from_value(decision.assessment.clone()).ok();
+    let rules_title = rules
+        .allocation_rules(number, husly_domain::rules::YearMonth::of(today))
+        .ok()
+        .and_then(|p| rules.sources.iter().find(|s| s.id == p.meta.source))
+        .map_or_else(|| municipality.name.clone(), |s| s.title.clone());
+    let members = household.members.len();
+    let facts = vec![
+        match language {
+            Language::Nb => format!(
+                "Søknaden ble mottatt {}.",
+                husly_domain::validation::format_date(case.received_on)
+            ),
+            Language::Nn => format!(
+                "Søknaden vart motteken {}.",
+                husly_domain::validation::format_date(case.received_on)
+            ),
+            Language::En => format!(
+                "The application was received on {}.",
+                husly_domain::validation::format_date(case.received_on)
+            ),
+        },
+        match language {
+            Language::Nb => format!("Husstanden består av {members} personer."),
+            Language::Nn => format!("Husstanden består av {members} personar."),
+            Language::En => format!("The household has {members} members."),
+        },
+    ];
+    let validity = rules
+        .allocation_rules(number, husly_domain::rules::YearMonth::of(today))
+        .map(|p| p.values.validity_months)
+        .unwrap_or(12);
+    let granted = decision.outcome == Outcome::Granted;
+    let valid_until = (granted && case.case_type == CaseType::MunicipalHousing)
+        .then(|| husly_domain::cases::deadlines::validity(today, validity).0);
+    let appeal_body = match case.case_type {
+        CaseType::MunicipalHousing => municipality.appeal_body.clone(),
+        CaseType::Section6Assistance => match language {
+            Language::Nn => municipality
+                .statsforvalter
+                .replace("Statsforvalteren", "Statsforvaltaren"),
+            _ => municipality.statsforvalter.clone(),
+        },
+    };
+    let send_to = std::iter::once(format!("{}, {}", municipality.letters.unit, municipality.letters.name))
+        .chain(municipality.letters.postal_address.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Letter {
+        language,
+        case_type: letter_case_type(case.case_type),
+        reference: case.reference.clone(),
+        date: today,
+        application_received: Some(case.received_on),
+        municipality: sender(municipality, number),
+        recipient: recipient(household),
+        contact: contact(user, municipality),
+        content: Content::Decision(LetterDecision {
+            outcome: if granted {
+                husly_letters::Outcome::Granted
+            } else {
+                husly_letters::Outcome::Refused
+            },
+            legal_basis: legal_basis(case.case_type, language, &rules_title),
+            facts,
+            rules: assessment
+                .map(|a| a.results.iter().map(|r| rule_line(r, language)).collect())
+                .unwrap_or_default(),
+            reasons: decision.reasons.clone(),
+            granted_text: decision.granted_text.clone().filter(|_| granted),
+            valid_until,
+            appeal: Appeal {
+                deadline_weeks: 3,
+                appeal_body,
+                send_to,
+            },
+        }),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn interim_letter(
+    user: &CurrentUser,
+    number: &str,
+    case: &Case,
+    household: &Household,
+    reason: &str,
+    expected_by: Date,
+    language_code: &str,
+    today: Date,
+) -> Letter {
+    let language = language(language_code);
+    let municipality = EligibilityRules::embedded().municipality(number);
+    Letter {
+        language,
+        case_type: letter_case_type(case.case_type),
+        reference: case.reference.clone(),
+        date: today,
+        application_received: Some(case.received_on),
+        municipality: sender(municipality, number),
+        recipient: recipient(household),
+        contact: contact(user, municipality),
+        content: Content::InterimAnswer(InterimAnswer {
+            reason: reason.to_string(),
+            expected_by,
+        }),
+    }
+}
