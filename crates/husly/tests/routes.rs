@@ -196,6 +196,21 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Record,
             vec![("benefit_from", "01.06.2026".into())],
         ),
+        page(Method::GET, "/apply".into(), None, Public, vec![]),
+        page(
+            Method::GET,
+            "/apply/01900000-0000-7000-8000-000000000000".into(),
+            None,
+            Public,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            "/apply/01900000-0000-7000-8000-000000000000/code".into(),
+            None,
+            Public,
+            vec![("code", "WRONGCODE9".into())],
+        ),
         page(
             Method::GET,
             "/cases?filter=open".into(),
@@ -287,6 +302,13 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Some(HandleCase),
             Record,
             vec![("version", "2".into())],
+        ),
+        page(
+            Method::POST,
+            format!("/cases/{c}/flags/01900000-0000-7000-8000-000000000000"),
+            Some(HandleCase),
+            Record,
+            vec![("decision", "dismiss".into()), ("reason", "Ikke samme person".into())],
         ),
         page(
             Method::POST,
@@ -387,6 +409,77 @@ fn routes(f: &Fixture) -> Vec<Route> {
             None,
             Public,
             Some(serde_json::json!({})),
+        ),
+        api(
+            Method::GET,
+            "/api/v1/cases?municipality=3301&filter=open".into(),
+            Some(ViewCase),
+            Record,
+            None,
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/households/{h}/applications"),
+            Some(HandleCase),
+            Record,
+            Some(serde_json::json!({"case_type": "municipal_housing", "received_on": "2026-11-02", "form": {}})),
+        ),
+        api(Method::GET, format!("/api/v1/cases/{c}"), Some(ViewCase), Record, None),
+        api(
+            Method::GET,
+            format!("/api/v1/cases/{c}/timeline"),
+            Some(ViewCase),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
+            format!("/api/v1/cases/{c}/letters/{letter}"),
+            Some(ViewCase),
+            Record,
+            None,
+        ),
+        api(
+            Method::PUT,
+            format!("/api/v1/cases/{c}/application"),
+            Some(HandleCase),
+            Record,
+            Some(serde_json::json!({"version": 2, "form": {}})),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/cases/{c}/actions"),
+            Some(HandleCase),
+            Record,
+            Some(serde_json::json!({"version": 2, "action": "start_assessment"})),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/cases/{c}/overrides"),
+            Some(HandleCase),
+            Record,
+            Some(serde_json::json!({"version": 2, "rule": "age", "outcome": null})),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/cases/{c}/decisions"),
+            Some(HandleCase),
+            Record,
+            Some(serde_json::json!({"version": 2, "outcome": "refused", "reasons": "Matrix."})),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/cases/{c}/review"),
+            Some(ApproveDecision),
+            Record,
+            Some(serde_json::json!({"version": 2, "approve": true})),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/cases/{c}/send"),
+            Some(HandleCase),
+            Record,
+            Some(serde_json::json!({"version": 2, "language": "nb", "delivered_on": "2026-12-01"})),
         ),
     ]
 }
@@ -527,6 +620,8 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
         let path = path.split('?').next().unwrap_or(path);
         path.replace(&fixture.household.to_string(), "{id}")
             .replace(&fixture.person.to_string(), "{id}")
+            .replace(&fixture.case.to_string(), "{id}")
+            .replace(&fixture.letter, "{letter_id}")
     };
     let mut routed: Vec<String> = routes(&fixture)
         .iter()

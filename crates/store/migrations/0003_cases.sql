@@ -89,3 +89,38 @@ CREATE TABLE case_reference_counter (
 
 ALTER TABLE case_event ADD COLUMN case_id TEXT REFERENCES application_case (id);
 CREATE INDEX case_event_case ON case_event (municipality_id, case_id, occurred_at);
+
+-- Applications the applicant is still filling in (self-service). Opened with the draft's id and
+-- a code shown once; only the code's SHA-256 is kept. Submitting creates the household and the
+-- case in one transaction and records which case it became.
+CREATE TABLE application_draft (
+    id TEXT PRIMARY KEY,
+    municipality_id TEXT NOT NULL REFERENCES municipality (id),
+    code_hash TEXT NOT NULL,
+    case_type TEXT NOT NULL,
+    -- The applicant's identity, contact details and household members as JSON.
+    applicant TEXT NOT NULL,
+    form TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    submitted_case_id TEXT REFERENCES application_case (id)
+);
+CREATE INDEX application_draft_municipality ON application_draft (municipality_id, expires_at);
+
+-- Possible duplicates found when a case is registered: a member in another open application, or
+-- a member of another current household. A caseworker links or dismisses; records are never merged.
+CREATE TABLE case_flag (
+    id TEXT PRIMARY KEY,
+    municipality_id TEXT NOT NULL REFERENCES municipality (id),
+    case_id TEXT NOT NULL REFERENCES application_case (id),
+    kind TEXT NOT NULL,
+    person_id TEXT NOT NULL REFERENCES person (id),
+    other_case_id TEXT REFERENCES application_case (id),
+    other_household_id TEXT REFERENCES household (id),
+    status TEXT NOT NULL,
+    resolved_by TEXT REFERENCES app_user (id),
+    resolution_reason TEXT,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX case_flag_case ON case_flag (municipality_id, case_id, created_at);

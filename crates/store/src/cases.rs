@@ -309,63 +309,58 @@ async fn store_letter(
     Ok(sha)
 }
 
-impl Store {
-    /// Registers an application received on `received_on` for a household; returns the case id
-    /// and its reference (`2026-000042`).
-    pub async fn register_application(
-        &self,
-        municipality: MunicipalityId,
-        household: HouseholdId,
-        case_type: CaseType,
-        form: &ApplicationForm,
-        received_on: Date,
-        change: &Change<'_>,
-    ) -> StoreResult<(CaseId, String)> {
-        let mut tx = self.write().await?;
-        let members = sqlx::query(
-            "SELECT p.birth_date FROM household_member m JOIN person p ON p.id = m.person_id \
+pub(crate) async fn register_application_in(
+    tx: &mut Tx,
+    municipality: MunicipalityId,
+    household: HouseholdId,
+    case_type: CaseType,
+    form: &ApplicationForm,
+    received_on: Date,
+    change: &Change<'_>,
+) -> StoreResult<(CaseId, String)> {
+    let members = sqlx::query(
+        "SELECT p.birth_date FROM household_member m JOIN person p ON p.id = m.person_id \
              WHERE m.municipality_id = $1 AND m.household_id = $2",
-        )
+    )
+    .bind(municipality.to_string())
+    .bind(household.to_string())
+    .fetch_all(tx.conn())
+    .await?;
+    if members.is_empty() {
+        return Err(StoreError::NotFound);
+    }
+    let mut children = 0i64;
+    for row in &members {
+        let birth = parse_date_text(&row.try_get::<String, _>("birth_date")?)?;
+        if husly_domain::bostotte::age_at(birth, received_on) < 18 {
+            children += 1;
+        }
+    }
+    let year = i64::from(received_on.year());
+    let updated =
+        sqlx::query("UPDATE case_reference_counter SET last = last + 1 WHERE municipality_id = $1 AND year = $2")
+            .bind(municipality.to_string())
+            .bind(year)
+            .execute(tx.conn())
+            .await?;
+    if updated.rows_affected() == 0 {
+        sqlx::query("INSERT INTO case_reference_counter (municipality_id, year, last) VALUES ($1, $2, 1)")
+            .bind(municipality.to_string())
+            .bind(year)
+            .execute(tx.conn())
+            .await?;
+    }
+    let number: i64 = sqlx::query("SELECT last FROM case_reference_counter WHERE municipality_id = $1 AND year = $2")
         .bind(municipality.to_string())
-        .bind(household.to_string())
-        .fetch_all(tx.conn())
-        .await?;
-        if members.is_empty() {
-            return Err(StoreError::NotFound);
-        }
-        let mut children = 0i64;
-        for row in &members {
-            let birth = parse_date_text(&row.try_get::<String, _>("birth_date")?)?;
-            if husly_domain::bostotte::age_at(birth, received_on) < 18 {
-                children += 1;
-            }
-        }
-        let year = i64::from(received_on.year());
-        let updated =
-            sqlx::query("UPDATE case_reference_counter SET last = last + 1 WHERE municipality_id = $1 AND year = $2")
-                .bind(municipality.to_string())
-                .bind(year)
-                .execute(tx.conn())
-                .await?;
-        if updated.rows_affected() == 0 {
-            sqlx::query("INSERT INTO case_reference_counter (municipality_id, year, last) VALUES ($1, $2, 1)")
-                .bind(municipality.to_string())
-                .bind(year)
-                .execute(tx.conn())
-                .await?;
-        }
-        let number: i64 =
-            sqlx::query("SELECT last FROM case_reference_counter WHERE municipality_id = $1 AND year = $2")
-                .bind(municipality.to_string())
-                .bind(year)
-                .fetch_one(tx.conn())
-                .await?
-                .try_get("last")?;
-        let reference = format!("{year}-{number:06}");
-        let id = CaseId::new();
-        let interim_due = deadlines::interim_answer_due(received_on);
-        let now = crate::now_micros();
-        sqlx::query(
+        .bind(year)
+        .fetch_one(tx.conn())
+        .await?
+        .try_get("last")?;
+    let reference = format!("{year}-{number:06}");
+    let id = CaseId::new();
+    let interim_due = deadlines::interim_answer_due(received_on);
+    let now = crate::now_micros();
+    sqlx::query(
             "INSERT INTO application_case (id, municipality_id, household_id, reference, case_type, state, version, form, \
              overrides, received_on, interim_due, next_due, existing_tenant, main_reason, children, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, 1, $7, '[]', $8, $9, $9, $10, $11, $12, $13, $13)",
@@ -385,39 +380,58 @@ impl Store {
         .bind(now)
         .execute(tx.conn())
         .await?;
-        let case = Case {
-            id,
-            municipality_id: municipality,
-            household_id: household,
-            reference: reference.clone(),
-            case_type,
-            state: CaseState::Received,
-            version: 1,
-            form: form.clone(),
-            overrides: Vec::new(),
-            received_on,
-            assigned_to: None,
-            assigned_name: None,
-            interim_due: Some(interim_due),
-            interim_sent_on: None,
-            information_due: None,
-            decided_on: None,
-            delivered_on: None,
-            appeal_deadline: None,
-            valid_until: None,
-            renewal_reminder_on: None,
-            next_due: Some(interim_due),
-        };
-        case_event(
-            &mut tx,
+    let case = Case {
+        id,
+        municipality_id: municipality,
+        household_id: household,
+        reference: reference.clone(),
+        case_type,
+        state: CaseState::Received,
+        version: 1,
+        form: form.clone(),
+        overrides: Vec::new(),
+        received_on,
+        assigned_to: None,
+        assigned_name: None,
+        interim_due: Some(interim_due),
+        interim_sent_on: None,
+        information_due: None,
+        decided_on: None,
+        delivered_on: None,
+        appeal_deadline: None,
+        valid_until: None,
+        renewal_reminder_on: None,
+        next_due: Some(interim_due),
+    };
+    let flags = flag_duplicates(tx, municipality, household, id).await?;
+    case_event(
+            tx,
             &case,
             "case.received",
             change,
-            serde_json::json!({ "reference": reference, "case_type": case_type.code(), "received_on": date_text(received_on) }),
+            serde_json::json!({ "reference": reference, "case_type": case_type.code(), "received_on": date_text(received_on), "possible_duplicates": flags }),
         )
         .await?;
+    Ok((id, reference))
+}
+
+impl Store {
+    /// Registers an application received on `received_on` for a household; returns the case id
+    /// and its reference (`2026-000042`).
+    pub async fn register_application(
+        &self,
+        municipality: MunicipalityId,
+        household: HouseholdId,
+        case_type: CaseType,
+        form: &ApplicationForm,
+        received_on: Date,
+        change: &Change<'_>,
+    ) -> StoreResult<(CaseId, String)> {
+        let mut tx = self.write().await?;
+        let result =
+            register_application_in(&mut tx, municipality, household, case_type, form, received_on, change).await?;
         tx.commit().await?;
-        Ok((id, reference))
+        Ok(result)
     }
 
     pub async fn case(&self, municipality: MunicipalityId, id: CaseId) -> StoreResult<Case> {
@@ -987,6 +1001,178 @@ impl Store {
                 })
             })
             .collect()
+    }
+}
+
+/// A possible duplicate found when the case was registered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Flag {
+    pub id: String,
+    /// `person_in_open_case` or `member_in_other_household`.
+    pub kind: String,
+    pub person_name: String,
+    pub other_case: Option<(CaseId, String)>,
+    pub other_household: Option<HouseholdId>,
+    /// `open`, `linked` or `dismissed`.
+    pub status: String,
+    pub resolution_reason: Option<String>,
+}
+
+/// Flags members who are in another open case or another current household. Returns how many.
+async fn flag_duplicates(
+    tx: &mut Tx,
+    municipality: MunicipalityId,
+    household: HouseholdId,
+    case: CaseId,
+) -> StoreResult<usize> {
+    let m = municipality.to_string();
+    let h = household.to_string();
+    let open_cases = sqlx::query(
+        "SELECT DISTINCT me.person_id, c.id AS other_case FROM household_member me \
+         JOIN household_member other ON other.municipality_id = me.municipality_id AND other.person_id = me.person_id \
+         JOIN application_case c ON c.municipality_id = other.municipality_id AND c.household_id = other.household_id \
+         WHERE me.municipality_id = $1 AND me.household_id = $2 AND c.id <> $3 \
+           AND c.state NOT IN ('expired', 'withdrawn', 'closed', 'refused')",
+    )
+    .bind(&m)
+    .bind(&h)
+    .bind(case.to_string())
+    .fetch_all(tx.conn())
+    .await?;
+    let households = sqlx::query(
+        "SELECT DISTINCT me.person_id, other.household_id AS other_household FROM household_member me \
+         JOIN household_member other ON other.municipality_id = me.municipality_id AND other.person_id = me.person_id \
+         JOIN household oh ON oh.id = other.household_id \
+         WHERE me.municipality_id = $1 AND me.household_id = $2 AND other.household_id <> $2 AND oh.to_date IS NULL",
+    )
+    .bind(&m)
+    .bind(&h)
+    .fetch_all(tx.conn())
+    .await?;
+    let now = crate::now_micros();
+    let mut count = 0;
+    for (kind, rows, column) in [
+        ("person_in_open_case", &open_cases, "other_case"),
+        ("member_in_other_household", &households, "other_household"),
+    ] {
+        for row in rows {
+            let person: String = row.try_get("person_id")?;
+            let other: String = row.try_get(column)?;
+            let (other_case, other_household) = if column == "other_case" {
+                (Some(other), None)
+            } else {
+                (None, Some(other))
+            };
+            sqlx::query(
+                "INSERT INTO case_flag (id, municipality_id, case_id, kind, person_id, other_case_id, other_household_id, status, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8)",
+            )
+            .bind(uuid::Uuid::now_v7().to_string())
+            .bind(&m)
+            .bind(case.to_string())
+            .bind(kind)
+            .bind(person)
+            .bind(other_case)
+            .bind(other_household)
+            .bind(now)
+            .execute(tx.conn())
+            .await?;
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
+impl Store {
+    pub async fn flags(&self, municipality: MunicipalityId, case: CaseId) -> StoreResult<Vec<Flag>> {
+        let rows = sqlx::query(
+            "SELECT f.id, f.kind, p.given_name, p.family_name, f.other_case_id, oc.reference, f.other_household_id, \
+             f.status, f.resolution_reason FROM case_flag f JOIN person p ON p.id = f.person_id \
+             LEFT JOIN application_case oc ON oc.id = f.other_case_id \
+             WHERE f.municipality_id = $1 AND f.case_id = $2 ORDER BY f.created_at, f.id",
+        )
+        .bind(municipality.to_string())
+        .bind(case.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let other_case: Option<String> = row.try_get("other_case_id")?;
+                let reference: Option<String> = row.try_get("reference")?;
+                Ok(Flag {
+                    id: row.try_get("id")?,
+                    kind: row.try_get("kind")?,
+                    person_name: format!(
+                        "{} {}",
+                        row.try_get::<String, _>("given_name")?,
+                        row.try_get::<String, _>("family_name")?
+                    ),
+                    other_case: match (other_case, reference) {
+                        (Some(id), Some(reference)) => Some((CaseId(parse_id(&id)?), reference)),
+                        _ => None,
+                    },
+                    other_household: row
+                        .try_get::<Option<String>, _>("other_household_id")?
+                        .map(|h| parse_id(&h).map(HouseholdId))
+                        .transpose()?,
+                    status: row.try_get("status")?,
+                    resolution_reason: row.try_get("resolution_reason")?,
+                })
+            })
+            .collect()
+    }
+
+    /// A caseworker links (the same household applying twice, handled together) or dismisses
+    /// (not a duplicate) a flag, with the reason; the records stay as they are.
+    pub async fn resolve_flag(
+        &self,
+        municipality: MunicipalityId,
+        case: CaseId,
+        flag: &str,
+        link: bool,
+        reason: &str,
+        change: &Change<'_>,
+    ) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        let sql = format!(
+            "SELECT {CASE_COLUMNS} FROM application_case c LEFT JOIN app_user u ON u.id = c.assigned_to \
+             WHERE c.municipality_id = $1 AND c.id = $2"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(municipality.to_string())
+            .bind(case.to_string())
+            .fetch_optional(tx.conn())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let case = case_from_row(&row)?;
+        let updated = sqlx::query(
+            "UPDATE case_flag SET status = $1, resolved_by = $2, resolution_reason = $3 \
+             WHERE municipality_id = $4 AND case_id = $5 AND id = $6 AND status = 'open'",
+        )
+        .bind(if link { "linked" } else { "dismissed" })
+        .bind(change.user.map(|u| u.to_string()))
+        .bind(reason)
+        .bind(municipality.to_string())
+        .bind(case.id.to_string())
+        .bind(flag)
+        .execute(tx.conn())
+        .await?;
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::Invalid("the flag is not open".into()));
+        }
+        case_event(
+            &mut tx,
+            &case,
+            if link {
+                "case.duplicate_linked"
+            } else {
+                "case.duplicate_dismissed"
+            },
+            change,
+            serde_json::json!({ "flag": flag }),
+        )
+        .await?;
+        tx.commit().await
     }
 }
 

@@ -276,6 +276,44 @@ fn household_event(
     }
 }
 
+/// Registers a household inside the caller's transaction (self-service submits the household and
+/// its application together).
+pub(crate) async fn create_household_in(
+    tx: &mut Tx,
+    municipality: MunicipalityId,
+    input: &ValidHousehold,
+    change: &Change<'_>,
+) -> StoreResult<HouseholdId> {
+    let id = HouseholdId::new();
+    let now = crate::now_micros();
+    sqlx::query(
+        "INSERT INTO household (id, municipality_id, address_line, postal_code, postal_city, from_date, to_date, \
+         version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)",
+    )
+    .bind(id.to_string())
+    .bind(municipality.to_string())
+    .bind(&input.address_line)
+    .bind(&input.postal_code)
+    .bind(&input.postal_city)
+    .bind(date_text(input.from_date))
+    .bind(input.to_date.map(date_text))
+    .bind(now)
+    .execute(tx.conn())
+    .await?;
+    let members = insert_members(tx, municipality, id, input, now).await?;
+    let details = serde_json::json!({ "members": members });
+    record_change(
+        tx,
+        municipality,
+        id,
+        ("household.registered", "household.create"),
+        change,
+        details,
+    )
+    .await?;
+    Ok(id)
+}
+
 impl Store {
     pub async fn create_household(
         &self,
@@ -283,34 +321,8 @@ impl Store {
         input: &ValidHousehold,
         change: &Change<'_>,
     ) -> StoreResult<HouseholdId> {
-        let id = HouseholdId::new();
-        let now = crate::now_micros();
         let mut tx = self.write().await?;
-        sqlx::query(
-            "INSERT INTO household (id, municipality_id, address_line, postal_code, postal_city, from_date, to_date, \
-             version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)",
-        )
-        .bind(id.to_string())
-        .bind(municipality.to_string())
-        .bind(&input.address_line)
-        .bind(&input.postal_code)
-        .bind(&input.postal_city)
-        .bind(date_text(input.from_date))
-        .bind(input.to_date.map(date_text))
-        .bind(now)
-        .execute(tx.conn())
-        .await?;
-        let members = insert_members(&mut tx, municipality, id, input, now).await?;
-        let details = serde_json::json!({ "members": members });
-        record_change(
-            &mut tx,
-            municipality,
-            id,
-            ("household.registered", "household.create"),
-            change,
-            details,
-        )
-        .await?;
+        let id = create_household_in(&mut tx, municipality, input, change).await?;
         tx.commit().await?;
         Ok(id)
     }

@@ -772,7 +772,7 @@ async fn a_case_from_application_to_appeal_body() {
             .await
             .unwrap();
         assert_eq!(reference, "2026-000001");
-        let (_, second) = store
+        let (second_id, second) = store
             .register_application(
                 m.id,
                 household,
@@ -784,6 +784,37 @@ async fn a_case_from_application_to_appeal_body() {
             .await
             .unwrap();
         assert_eq!(second, "2026-000002", "references count per municipality and year");
+        // The same person in another open application is flagged, never merged; a caseworker
+        // dismisses it with a reason.
+        let flags = store.flags(m.id, second_id).await.unwrap();
+        assert_eq!(flags.len(), 1, "{flags:?}");
+        assert_eq!(flags[0].kind, "person_in_open_case");
+        assert_eq!(
+            flags[0].other_case.as_ref().map(|(_, r)| r.as_str()),
+            Some("2026-000001")
+        );
+        assert!(
+            store.flags(m.id, id).await.unwrap().is_empty(),
+            "the first case had nothing to compare with"
+        );
+        store
+            .resolve_flag(
+                m.id,
+                second_id,
+                &flags[0].id,
+                false,
+                "Ny søknad om annen hjelp",
+                &by(proposer),
+            )
+            .await
+            .unwrap();
+        assert_eq!(store.flags(m.id, second_id).await.unwrap()[0].status, "dismissed");
+        assert!(
+            store
+                .resolve_flag(m.id, second_id, &flags[0].id, true, "x", &by(proposer))
+                .await
+                .is_err()
+        );
         let case = store.case(m.id, id).await.unwrap();
         assert_eq!((case.state, case.version), (CaseState::Received, 1));
         assert_eq!(

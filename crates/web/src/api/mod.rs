@@ -3,6 +3,7 @@
 //! described by the OpenAPI document at `/api/openapi.json` ([`openapi`]).
 
 mod calculators;
+mod cases;
 pub mod openapi;
 
 use crate::AppState;
@@ -36,6 +37,17 @@ pub fn routes() -> Router<AppState> {
         .route("/calculators/bostotte", axum::routing::post(calculators::bostotte))
         .route("/outreach/bostotte", get(outreach_bostotte))
         .route("/calculators/startlan", axum::routing::post(calculators::startlan))
+        .route("/cases", get(cases::queue))
+        .route("/households/{id}/applications", axum::routing::post(cases::register))
+        .route("/cases/{id}", get(cases::case))
+        .route("/cases/{id}/timeline", get(cases::timeline))
+        .route("/cases/{id}/application", axum::routing::put(cases::save_application))
+        .route("/cases/{id}/actions", axum::routing::post(cases::act))
+        .route("/cases/{id}/overrides", axum::routing::post(cases::override_rule))
+        .route("/cases/{id}/decisions", axum::routing::post(cases::propose))
+        .route("/cases/{id}/review", axum::routing::post(cases::review))
+        .route("/cases/{id}/send", axum::routing::post(cases::send))
+        .route("/cases/{id}/letters/{letter_id}", get(cases::letter))
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -39,13 +39,22 @@ fn municipality_param(required: bool) -> Value {
     })
 }
 
+/// A change to a case answers with the case as it is now (its new `version`).
+fn case_change_responses() -> Value {
+    with_errors(json!({
+        "200": { "description": "Changed; the case with its new version", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Case" } } } },
+        "409": { "$ref": "#/components/responses/Error" },
+        "422": { "$ref": "#/components/responses/Error" }
+    }))
+}
+
 fn json_ok(description: &str, schema: &str) -> Value {
     json!({ "200": { "description": description, "content": { "application/json": { "schema": { "$ref": schema } } } } })
 }
 
 /// The whole document.
 pub fn document() -> Value {
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Husly API",
@@ -160,7 +169,97 @@ pub fn document() -> Value {
             },
             "schemas": schemas()
         }
-    })
+    });
+    if let (Some(paths), Value::Object(cases)) = (doc["paths"].as_object_mut(), case_paths()) {
+        paths.extend(cases);
+    }
+    doc
+}
+
+/// The paths of cases: the work queue, registration, the case and its workflow steps.
+fn case_paths() -> Value {
+    json!({
+        "/api/v1/cases": { "get": {
+            "operationId": "caseQueue", "summary": "The work queue: cases of a municipality, the earliest deadline first",
+            "parameters": [
+                municipality_param(false),
+                { "name": "filter", "in": "query", "required": false, "description": "mine: assigned to the caller; unassigned; due_soon: a deadline within a week; overdue: a deadline passed; open: every open case", "schema": { "type": "string", "enum": ["mine", "unassigned", "due_soon", "overdue", "open"], "default": "open" } },
+                { "name": "limit", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": 200, "default": 50 } },
+                { "name": "offset", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 0, "default": 0 } }
+            ],
+            "responses": with_errors(json!({
+                "200": { "description": "Queue rows", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CaseQueue" } } } },
+                "422": { "$ref": "#/components/responses/Error" }
+            }))
+        }},
+        "/api/v1/households/{id}/applications": { "post": {
+            "operationId": "registerApplication", "summary": "Register an application (received on paper, by phone or at the counter) for a household",
+            "description": "The form may be a draft: what is given is checked (errors name fields such as `form.economy[0].incomes[0]`), what is still missing is listed under `missing` when the case is read. The case starts as `received`; the interim-answer deadline runs from `received_on`.",
+            "parameters": [id_param("Household id")],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/NewApplication" } } } },
+            "responses": with_errors(json!({
+                "201": { "description": "Registered; `Location` names the case", "headers": { "Location": { "schema": { "type": "string" } } }, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Case" } } } },
+                "422": { "$ref": "#/components/responses/Error" }
+            }))
+        }},
+        "/api/v1/cases/{id}": { "get": {
+            "operationId": "getCase", "summary": "A case with its assessment as of today, what the application still lacks, its decisions and letters",
+            "parameters": [id_param("Case id")],
+            "responses": with_errors(json_ok("The case", "#/components/schemas/CaseDetail"))
+        }},
+        "/api/v1/cases/{id}/timeline": { "get": {
+            "operationId": "getCaseTimeline", "summary": "The case's events, newest first",
+            "parameters": [id_param("Case id")],
+            "responses": with_errors(json_ok("The events", "#/components/schemas/Timeline"))
+        }},
+        "/api/v1/cases/{id}/application": { "put": {
+            "operationId": "updateApplication", "summary": "Replace the application form (while the case is received, assessed or waiting for information)",
+            "parameters": [id_param("Case id")],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ApplicationUpdate" } } } },
+            "responses": case_change_responses()
+        }},
+        "/api/v1/cases/{id}/actions": { "post": {
+            "operationId": "caseAction", "summary": "Take a workflow step: start the assessment, ask for or receive information, register and handle an appeal, withdraw or close",
+            "description": "A step the case's state does not allow is refused with 400 and a message naming the state and the step. `request_information` needs `reason` and a future `information_due`; `withdraw` needs `reason`; an appeal after the deadline needs `reason` (forvaltningsloven § 31).",
+            "parameters": [id_param("Case id")],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/CaseActionRequest" } } } },
+            "responses": case_change_responses()
+        }},
+        "/api/v1/cases/{id}/overrides": { "post": {
+            "operationId": "overrideRule", "summary": "Record the caseworker's judgement on an eligibility rule, or remove it (`outcome: null`)",
+            "parameters": [id_param("Case id")],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/OverrideRequest" } } } },
+            "responses": case_change_responses()
+        }},
+        "/api/v1/cases/{id}/decisions": { "post": {
+            "operationId": "proposeDecision", "summary": "Propose a decision (a reversal when the case is on appeal); an approver reviews it",
+            "description": "The assessment as of today is stored with the proposal. Granting needs a complete application and `granted_text`.",
+            "parameters": [id_param("Case id")],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/DecisionRequest" } } } },
+            "responses": case_change_responses()
+        }},
+        "/api/v1/cases/{id}/review": { "post": {
+            "operationId": "reviewDecision", "summary": "Approve the proposed decision or send it back (approvers; never one's own proposal)",
+            "description": "Four eyes: the proposer of a decision can never approve it; the attempt is refused with 400 and a message.",
+            "parameters": [id_param("Case id")],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ReviewRequest" } } } },
+            "responses": case_change_responses()
+        }},
+        "/api/v1/cases/{id}/send": { "post": {
+            "operationId": "sendDecision", "summary": "Send the approved decision: the letter is written in the chosen language and stored as PDF with its hash",
+            "description": "The appeal deadline runs from `delivered_on`; a granted municipal-housing application is put on the waiting list.",
+            "parameters": [id_param("Case id")],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SendRequest" } } } },
+            "responses": case_change_responses()
+        }},
+        "/api/v1/cases/{id}/letters/{letter_id}": { "get": {
+            "operationId": "getLetter", "summary": "A letter of the case as the PDF that was sent",
+            "description": "The letters of a case, with their ids, kinds, languages and SHA-256 hashes, are listed in `GET /api/v1/cases/{id}`. The `ETag` is the PDF's SHA-256.",
+            "parameters": [id_param("Case id"), { "name": "letter_id", "in": "path", "required": true, "description": "Letter id", "schema": { "type": "string", "format": "uuid" } }],
+            "responses": with_errors(json!({
+                "200": { "description": "The PDF", "content": { "application/pdf": { "schema": { "type": "string", "contentMediaType": "application/pdf" } } } }
+            }))
+        }}    })
 }
 
 fn schemas() -> Value {
@@ -301,6 +400,9 @@ fn schemas() -> Value {
     if let (Some(all), Value::Object(startlan)) = (all.as_object_mut(), startlan_schemas()) {
         all.extend(startlan);
     }
+    if let (Some(all), Value::Object(cases)) = (all.as_object_mut(), case_schemas()) {
+        all.extend(cases);
+    }
     all
 }
 
@@ -411,5 +513,158 @@ fn startlan_schemas() -> Value {
                 }}
             }
         }
+    })
+}
+
+/// The schemas of cases (`husly_store::cases`, `husly_domain::cases`, `husly_domain::eligibility`).
+fn case_schemas() -> Value {
+    use husly_domain::cases::{CaseState, CaseType, Consent, CurrentHousing, Reason, application};
+    let codes = |all: &[&'static str]| json!({ "type": "string", "enum": all });
+    let case_type = codes(&CaseType::ALL.map(CaseType::code));
+    let case_state = codes(&CaseState::ALL.map(CaseState::code));
+    let date = |description: &str| json!({ "type": "string", "format": "date", "description": description });
+    let opt_date =
+        |description: &str| json!({ "type": ["string", "null"], "format": "date", "description": description });
+    let id = json!({ "type": "string", "format": "uuid" });
+    let version =
+        json!({ "type": "integer", "description": "The case's version as read; a stale version is refused with 409" });
+    let long_text = json!({ "type": "string", "maxLength": application::MAX_LONG_TEXT });
+    let opt_text = |max: usize, description: &str| json!({ "type": ["string", "null"], "maxLength": max, "description": description });
+    let income_kinds: Vec<&str> = husly_domain::bostotte::IncomeKind::ALL
+        .iter()
+        .map(|k| k.code())
+        .collect();
+    let max_kr = husly_domain::bostotte::MAX_AMOUNT_KR;
+    let text3 = json!({ "type": "object", "properties": { "nb": { "type": "string" }, "nn": { "type": "string" }, "en": { "type": "string" } } });
+    let rule_outcome = json!({ "type": "string", "enum": ["met", "not_met", "manual", "not_applicable"] });
+    json!({
+        "CaseType": case_type,
+        "CaseState": case_state,
+        "ApplicationForm": { "type": "object", "additionalProperties": false, "description": "What the applicant answers; every field may be left out in a draft. Amounts are whole kroner per year.", "properties": {
+            "current_housing": { "type": ["string", "null"], "enum": CurrentHousing::ALL.map(CurrentHousing::code).into_iter().map(Some).chain([None]).collect::<Vec<_>>() },
+            "current_housing_text": long_text,
+            "current_housing_ends": opt_date("When the current lease or stay ends"),
+            "reasons": { "type": "array", "items": { "type": "string", "enum": Reason::ALL.map(Reason::code) }, "description": "The first is the main reason" },
+            "reasons_text": long_text,
+            "wheelchair_access": { "type": "boolean", "default": false },
+            "ground_floor_or_lift": { "type": "boolean", "default": false },
+            "pets": { "type": "boolean", "default": false },
+            "preferred_areas": { "type": "array", "maxItems": application::MAX_AREAS, "items": { "type": "string", "maxLength": husly_domain::validation::MAX_TEXT_LEN } },
+            "areas_to_avoid": { "type": "array", "maxItems": application::MAX_AREAS, "items": { "type": "string", "maxLength": husly_domain::validation::MAX_TEXT_LEN } },
+            "needs_text": long_text,
+            "economy": { "type": "array", "description": "Per household member, in household order", "items": { "type": "object", "additionalProperties": false, "properties": {
+                "incomes": { "type": "array", "description": "Yearly incomes as [kind, kroner] pairs", "items": { "type": "array", "minItems": 2, "maxItems": 2,
+                    "prefixItems": [{ "type": "string", "enum": income_kinds }, { "type": "integer", "minimum": 0, "maximum": max_kr }] } },
+                "net_wealth_kr": { "type": "integer", "minimum": -max_kr, "maximum": max_kr, "default": 0 }
+            }}},
+            "lawful_residence": { "type": ["boolean", "null"] },
+            "registered_in_municipality_since": opt_date("Registered as resident in the municipality since; not in the future"),
+            "rent_arrears": { "type": ["boolean", "null"] },
+            "evicted_on": opt_date("Evicted from a municipal dwelling on; not in the future"),
+            "consents": { "type": "array", "items": { "type": "string", "enum": Consent::ALL.map(Consent::code) } },
+            "existing_tenant": { "type": "boolean", "default": false, "description": "Already rents a municipal dwelling" },
+            "confirmed": { "type": "boolean", "default": false, "description": "The applicant confirms the answers (required before granting)" }
+        }},
+        "Case": { "type": "object", "properties": {
+            "id": id, "municipality_id": id, "household_id": id,
+            "reference": { "type": "string", "examples": ["2026-000042"] },
+            "case_type": { "$ref": "#/components/schemas/CaseType" }, "state": { "$ref": "#/components/schemas/CaseState" },
+            "version": { "type": "integer", "description": "Send it back with every change (optimistic versioning)" },
+            "form": { "$ref": "#/components/schemas/ApplicationForm" },
+            "overrides": { "type": "array", "items": { "$ref": "#/components/schemas/RuleOverride" } },
+            "received_on": date("The day the application was received"),
+            "assigned_to": { "type": ["string", "null"], "format": "uuid" }, "assigned_name": { "type": ["string", "null"] },
+            "interim_due": opt_date("The interim answer is due (forvaltningsloven § 11 a)"),
+            "interim_sent_on": opt_date(""), "information_due": opt_date("Deadline for requested information"),
+            "decided_on": opt_date(""), "delivered_on": opt_date("The decision reaches the recipient"),
+            "appeal_deadline": opt_date("Three weeks from delivery"), "valid_until": opt_date("A place on the waiting list lasts until"),
+            "renewal_reminder_on": opt_date(""), "next_due": opt_date("The earliest open deadline")
+        }},
+        "CaseRow": { "type": "object", "properties": {
+            "id": id, "reference": { "type": "string" },
+            "case_type": { "$ref": "#/components/schemas/CaseType" }, "state": { "$ref": "#/components/schemas/CaseState" },
+            "received_on": date(""), "next_due": opt_date("The earliest open deadline"),
+            "assigned_name": { "type": ["string", "null"] }, "applicant": { "type": "string" }, "address_line": { "type": "string" }
+        }},
+        "CaseQueue": { "type": "object", "properties": { "cases": { "type": "array", "items": { "$ref": "#/components/schemas/CaseRow" } } } },
+        "RuleOverride": { "type": "object", "properties": {
+            "rule": { "type": "string" }, "outcome": rule_outcome, "reason": { "type": "string" }
+        }},
+        "Assessment": { "type": "object", "description": "The automatic eligibility assessment: each rule, the facts it used and its result, with the caseworker's overrides", "properties": {
+            "case_type": { "$ref": "#/components/schemas/CaseType" }, "date": date("The day assessed"),
+            "municipality_rules": { "type": "string" }, "rule_version": { "type": "string" },
+            "results": { "type": "array", "items": { "type": "object", "properties": {
+                "rule": { "type": "string", "examples": ["income_cap"] }, "name": text3,
+                "facts": { "type": "array", "items": { "type": "array", "minItems": 2, "maxItems": 2, "items": { "type": "string" }, "description": "[label, value]" } },
+                "computed": rule_outcome, "explanation": text3,
+                "overridden": { "anyOf": [{ "$ref": "#/components/schemas/RuleOverride" }, { "type": "null" }] }
+            }}},
+            "overall": rule_outcome,
+            "bedrooms": { "type": "integer", "description": "Bedrooms the household needs by the municipality's rule" },
+            "used": { "type": "array", "items": { "$ref": "#/components/schemas/RuleValue" } },
+            "unverified": { "type": "array", "items": { "$ref": "#/components/schemas/RuleValue" } }
+        }},
+        "Decision": { "type": "object", "properties": {
+            "id": id, "outcome": { "type": "string", "enum": ["granted", "refused"] }, "reasons": { "type": "string" },
+            "granted_text": { "type": ["string", "null"] },
+            "assessment": { "description": "The assessment as proposed (an Assessment, or null)" },
+            "status": { "type": "string", "enum": ["proposed", "sent_back", "approved", "sent"] },
+            "proposed_by": id, "proposed_by_name": { "type": "string" },
+            "proposed_at": { "type": "integer", "description": "Microseconds since the Unix epoch, UTC" },
+            "decided_by": { "type": ["string", "null"], "format": "uuid" }, "decided_at": { "type": ["integer", "null"] },
+            "sent_at": { "type": ["integer", "null"] }, "on_appeal": { "type": "boolean" }
+        }},
+        "Letter": { "type": "object", "properties": {
+            "id": id, "kind": { "type": "string", "enum": ["decision", "interim_answer"] },
+            "language": { "type": "string", "enum": ["nb", "nn", "en"] },
+            "sha256": { "type": "string", "description": "SHA-256 of the stored PDF, hex" },
+            "created_at": { "type": "integer", "description": "Microseconds since the Unix epoch, UTC" }
+        }},
+        "FieldError": { "type": "object", "required": ["field", "code", "message"], "properties": {
+            "field": { "type": "string", "examples": ["form.rent_arrears"] }, "code": { "type": "string" }, "message": { "type": "string" }
+        }},
+        "CaseDetail": { "type": "object", "required": ["case", "assessment", "missing", "decisions", "letters"], "properties": {
+            "case": { "$ref": "#/components/schemas/Case" },
+            "assessment": { "anyOf": [{ "$ref": "#/components/schemas/Assessment" }, { "type": "null" }], "description": "As of today (or the day received, if later); null when the municipality's rules cannot assess it" },
+            "missing": { "type": "array", "description": "What the application still lacks before it can be granted", "items": { "$ref": "#/components/schemas/FieldError" } },
+            "decisions": { "type": "array", "description": "Newest first", "items": { "$ref": "#/components/schemas/Decision" } },
+            "letters": { "type": "array", "description": "Newest first", "items": { "$ref": "#/components/schemas/Letter" } }
+        }},
+        "NewApplication": { "type": "object", "additionalProperties": false, "required": ["case_type", "received_on"], "properties": {
+            "case_type": { "$ref": "#/components/schemas/CaseType" },
+            "received_on": { "type": "string", "description": "yyyy-mm-dd (or dd.mm.yyyy); not in the future", "examples": ["2026-11-02"] },
+            "form": { "$ref": "#/components/schemas/ApplicationForm" }
+        }},
+        "ApplicationUpdate": { "type": "object", "additionalProperties": false, "required": ["version", "form"], "properties": {
+            "version": version, "form": { "$ref": "#/components/schemas/ApplicationForm" }
+        }},
+        "CaseActionRequest": { "type": "object", "additionalProperties": false, "required": ["version", "action"], "properties": {
+            "version": version,
+            "action": { "type": "string", "enum": ["start_assessment", "request_information", "information_received", "register_appeal", "uphold_and_forward", "appeal_upheld", "appeal_reversed", "appeal_returned", "withdraw", "close"] },
+            "reason": opt_text(application::MAX_LONG_TEXT, "Required for request_information (what is needed), withdraw, and an appeal after the deadline"),
+            "information_due": { "type": ["string", "null"], "description": "yyyy-mm-dd, in the future; required for request_information" }
+        }},
+        "OverrideRequest": { "type": "object", "additionalProperties": false, "required": ["version", "rule"], "properties": {
+            "version": version,
+            "rule": { "type": "string", "description": "A rule code of the assessment", "examples": ["other_instruments"] },
+            "outcome": { "type": ["string", "null"], "enum": ["met", "not_met", null], "description": "null removes the override" },
+            "reason": opt_text(application::MAX_LONG_TEXT, "The reasons for the judgement; required with an outcome")
+        }},
+        "DecisionRequest": { "type": "object", "additionalProperties": false, "required": ["version", "outcome", "reasons"], "properties": {
+            "version": version,
+            "outcome": { "type": "string", "enum": ["granted", "refused"] },
+            "reasons": { "type": "string", "minLength": 1, "maxLength": 8000, "description": "Forvaltningsloven § 25: the facts and the main considerations" },
+            "granted_text": opt_text(application::MAX_LONG_TEXT, "What is granted; required when granting")
+        }},
+        "ReviewRequest": { "type": "object", "additionalProperties": false, "required": ["version", "approve"], "properties": {
+            "version": version,
+            "approve": { "type": "boolean", "description": "true approves; false sends the proposal back" },
+            "reason": opt_text(application::MAX_LONG_TEXT, "What needs to change; required when sending back")
+        }},
+        "SendRequest": { "type": "object", "additionalProperties": false, "required": ["version", "language", "delivered_on"], "properties": {
+            "version": version,
+            "language": { "type": "string", "enum": ["nb", "nn", "en"], "description": "The letter's language: bokmål, nynorsk or English" },
+            "delivered_on": { "type": "string", "description": "yyyy-mm-dd, today or later: when the letter reaches the recipient; the appeal deadline runs from it" }
+        }}
     })
 }

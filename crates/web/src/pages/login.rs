@@ -26,7 +26,7 @@ struct LoginPage {
 }
 
 /// Whether cookies get the `Secure` flag for this request.
-fn secure(state: &AppState, headers: &HeaderMap) -> bool {
+pub(crate) fn secure(state: &AppState, headers: &HeaderMap) -> bool {
     match state.config.secure_cookies {
         SecureCookies::Always => true,
         SecureCookies::Never => false,
@@ -40,7 +40,7 @@ fn secure(state: &AppState, headers: &HeaderMap) -> bool {
     }
 }
 
-fn cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -> HeaderValue {
+pub(crate) fn cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -> HeaderValue {
     let mut text = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
     if let Some(age) = max_age {
         text.push_str(&format!("; Max-Age={age}"));

@@ -1,11 +1,12 @@
 //! Server-rendered pages for staff. One file per area; each handler authorises first.
 
 pub mod admin;
+mod apply;
 pub mod bostotte;
-mod cases;
+pub(crate) mod cases;
 mod economy;
-mod household;
-mod login;
+pub(crate) mod household;
+pub(crate) mod login;
 mod outreach;
 mod person;
 pub mod search;
@@ -54,6 +55,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
         .route("/admin/audit", get(admin::audit))
         .merge(cases::routes())
+        .route("/apply", get(apply::start).post(apply::create))
+        .route("/apply/{id}", get(apply::view).post(apply::save))
+        .route("/apply/{id}/code", post(apply::enter_code))
+        .route("/apply/{id}/receipt", get(apply::receipt))
 }
 
 #[derive(Template)]

@@ -11,7 +11,7 @@ use husly_store::cases::{Case, Decision};
 use husly_store::households::Household;
 use time::Date;
 
-use crate::auth::CurrentUser;
+use crate::auth::{Caller, CurrentUser};
 use crate::error::{AppError, AppResult};
 
 pub struct Rendered {
@@ -62,7 +62,7 @@ fn recipient(household: &Household) -> Recipient {
     }
 }
 
-fn contact(user: &CurrentUser, m: &MunicipalityRules) -> ContactPerson {
+fn contact(user: &Caller, m: &MunicipalityRules) -> ContactPerson {
     ContactPerson {
         name: user.user.display_name.clone(),
         phone: m.letters.phone.clone(),
@@ -158,7 +158,7 @@ fn letter_case_type(case_type: CaseType) -> husly_letters::CaseType {
 }
 
 pub fn decision_letter(
-    user: &CurrentUser,
+    user: &Caller,
     number: &str,
     case: &Case,
     household: &Household,

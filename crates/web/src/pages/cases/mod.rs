@@ -2,9 +2,11 @@
 //! its assessment, decisions, letters, timeline and the actions its state allows.
 
 mod form;
-mod letters;
+pub(crate) mod letters;
 mod register;
-mod view;
+pub(crate) mod view;
+
+pub use form::FormValues;
 
 use crate::AppState;
 use axum::Router;
@@ -27,4 +29,5 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/send", post(view::send))
         .route("/cases/{id}/interim", post(view::interim))
         .route("/cases/{id}/letters/{letter}", get(view::letter))
+        .route("/cases/{id}/flags/{flag}", post(view::resolve_flag))
 }

@@ -136,6 +136,7 @@ pub struct CasePage {
     pub missing: Vec<(String, String)>,
     pub decisions: Vec<Decision>,
     pub letters: Vec<Letter>,
+    pub flags: Vec<husly_store::cases::Flag>,
     pub timeline: Vec<TimelineEvent>,
     pub v: FormValues,
     pub errors: FormErrors,
@@ -253,7 +254,7 @@ pub(super) fn municipality_number(user: &CurrentUser, id: MunicipalityId) -> Str
 }
 
 /// The assessment as of today (or the day received, if later), with the case's overrides.
-pub(super) fn assessment_of(case: &Case, household: &Household, number: &str) -> Option<Assessment> {
+pub(crate) fn assessment_of(case: &Case, household: &Household, number: &str) -> Option<Assessment> {
     let members = members_of(household);
     let date = today().max(case.received_on);
     assess(
@@ -302,6 +303,7 @@ async fn case_page(
     let assessment = assessment_of(&case, &household, &number);
     let decisions = state.store.decisions(municipality, case.id).await?;
     let letters = state.store.letters(municipality, case.id).await?;
+    let flags = state.store.flags(municipality, case.id).await?;
     let timeline = state.store.case_timeline(municipality, case.id).await?;
     let missing = case
         .form
@@ -324,6 +326,7 @@ async fn case_page(
         missing,
         decisions,
         letters,
+        flags,
         timeline,
         errors: FormErrors::default(),
         conflict: false,
@@ -890,4 +893,39 @@ struct LetterPage {
     sha256: String,
     /// The letter as rendered by `husly_letters` (escaped there), shown as sent.
     html: String,
+}
+
+/// Links or dismisses a possible duplicate, with the reason.
+pub async fn resolve_flag(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, flag)): Path<(String, String)>,
+    fields: FormFields,
+) -> AppResult<Response> {
+    let (municipality, case, _) = load(&state, &user, &id, Action::HandleCase).await?;
+    user.check_csrf(fields.get("csrf"))?;
+    let link = match fields.get("decision") {
+        "link" => true,
+        "dismiss" => false,
+        _ => return Err(AppError::BadRequest("decision".into())),
+    };
+    let reason = fields.get("reason").trim();
+    let field = format!("flag.{flag}");
+    if reason.is_empty() {
+        let error = FieldError::new(field, "required", "Skriv begrunnelsen.", "Write the reason.");
+        return rerender(&state, &user, municipality, case.id, &[error], false, None).await;
+    }
+    let actor = user.actor(Some(municipality), "case_handling");
+    let result = state
+        .store
+        .resolve_flag(
+            municipality,
+            case.id,
+            &flag,
+            link,
+            reason,
+            &change(&user, &actor, Some(reason)),
+        )
+        .await;
+    finish(&state, &user, municipality, case.id, result, &field).await
 }

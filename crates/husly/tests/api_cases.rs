@@ -1,0 +1,489 @@
+//! The case workflow through the JSON API on both backends: register → assess → propose → the
+//! approver approves (the caseworker may not, nor may the proposer) → the letter is sent and
+//! served as PDF → appeal → upheld and forwarded → the appeal body's outcome; with stale
+//! versions, bad input, illegal steps and another municipality's token on the way.
+
+mod common;
+
+use common::fixture::prepare;
+use common::{Database, Server, start};
+use husly_domain::authz::Role;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+/// One API call: the status and the JSON body (null when the body is not JSON).
+async fn call(server: &Server, token: &str, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+    let mut request = reqwest::Client::new()
+        .request(method, server.url(path))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+async fn get(server: &Server, token: &str, path: &str) -> (u16, Value) {
+    call(server, token, Method::GET, path, None).await
+}
+
+async fn post(server: &Server, token: &str, path: &str, body: Value) -> (u16, Value) {
+    call(server, token, Method::POST, path, Some(body)).await
+}
+
+/// The fields an error response names.
+fn fields(body: &Value) -> Vec<String> {
+    body["error"]["fields"]
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .map(|f| f["field"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn complete_form() -> Value {
+    json!({
+        "current_housing": "private_rental",
+        "reasons": ["economy", "childrens_situation"],
+        "economy": [{ "incomes": [["wages", 260000]], "net_wealth_kr": 0 }],
+        "lawful_residence": true,
+        "registered_in_municipality_since": "2018-01-01",
+        "rent_arrears": false,
+        "confirmed": true
+    })
+}
+
+#[tokio::test]
+async fn a_case_through_the_api_from_registration_to_the_appeal_body() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let s = &server;
+        let caseworker = fixture.users[&Role::Caseworker].1.as_str();
+        let approver = fixture.users[&Role::Approver].1.as_str();
+        let stranger = fixture.stranger.1.as_str();
+        let today = time::OffsetDateTime::now_utc().date().to_string();
+        let applications = format!("/api/v1/households/{}/applications", fixture.household);
+
+        // Bad input is refused with every field named; nothing is stored.
+        let (status, body) = post(
+            s,
+            caseworker,
+            &applications,
+            json!({ "case_type": "municipal_housing", "received_on": today, "form": { "pets_count": 2 } }),
+        )
+        .await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["error"]["code"], "validation");
+        assert_eq!(fields(&body), ["form.pets_count"], "{body}");
+        let (status, body) = post(
+            s,
+            caseworker,
+            &applications,
+            json!({
+                "case_type": "castle",
+                "received_on": "2026-02-31",
+                "form": { "economy": [{ "incomes": [["wages", -1]] }] }
+            }),
+        )
+        .await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(
+            fields(&body),
+            ["case_type", "received_on", "form.economy[0].incomes[0]"],
+            "{body}"
+        );
+        let (status, body) = post(
+            s,
+            caseworker,
+            &applications,
+            json!({ "case_type": "municipal_housing", "received_on": today, "form": { "evicted_on": "2026-13-01" } }),
+        )
+        .await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(fields(&body), ["form.evicted_on"], "{body}");
+        let (_, queue) = get(s, caseworker, "/api/v1/cases?municipality=3301&filter=open").await;
+        assert_eq!(
+            queue["cases"].as_array().unwrap().len(),
+            1,
+            "only the fixture's case: {queue}"
+        );
+
+        // Registered.
+        let response = reqwest::Client::new()
+            .post(s.url(&applications))
+            .bearer_auth(caseworker)
+            .json(&json!({ "case_type": "municipal_housing", "received_on": today, "form": complete_form() }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let location = response.headers()["location"].to_str().unwrap().to_string();
+        let case: Value = response.json().await.unwrap();
+        let id = case["id"].as_str().unwrap().to_string();
+        assert_eq!(location, format!("/api/v1/cases/{id}"));
+        assert_eq!(case["state"], "received");
+        assert_eq!(case["version"], 1);
+        assert_eq!(case["case_type"], "municipal_housing");
+        assert_eq!(case["received_on"], today.as_str());
+        let url = location;
+
+        // Another municipality's user does not see it, nor may change it.
+        let (status, _) = get(s, stranger, &url).await;
+        assert_eq!(status, 404);
+        let (status, _) = post(
+            s,
+            stranger,
+            &format!("{url}/actions"),
+            json!({ "version": 1, "action": "start_assessment" }),
+        )
+        .await;
+        assert_eq!(status, 404);
+        let (status, _) = get(s, stranger, &format!("/api/v1/cases/{}", fixture.case)).await;
+        assert_eq!(status, 404);
+
+        // A step the state does not allow is refused with the reason.
+        let (status, body) = post(
+            s,
+            caseworker,
+            &format!("{url}/actions"),
+            json!({ "version": 1, "action": "uphold_and_forward" }),
+        )
+        .await;
+        assert_eq!(status, 400, "{body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("uphold_and_forward"),
+            "{body}"
+        );
+        let (status, body) = post(
+            s,
+            caseworker,
+            &format!("{url}/actions"),
+            json!({ "version": 1, "action": "teleport" }),
+        )
+        .await;
+        assert_eq!((status, fields(&body)), (422, vec!["action".to_string()]), "{body}");
+        let (status, body) = post(
+            s,
+            caseworker,
+            &format!("{url}/actions"),
+            json!({ "version": 1, "action": "request_information", "information_due": "soon" }),
+        )
+        .await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(fields(&body), ["information_due", "reason"], "{body}");
+
+        let (status, case) = post(
+            s,
+            caseworker,
+            &format!("{url}/actions"),
+            json!({ "version": 1, "action": "start_assessment" }),
+        )
+        .await;
+        assert_eq!(status, 200, "{case}");
+        assert_eq!(
+            (case["state"].as_str(), case["version"].as_i64()),
+            (Some("under_assessment"), Some(2))
+        );
+        // A stale version is a conflict.
+        let (status, body) = post(
+            s,
+            caseworker,
+            &format!("{url}/actions"),
+            json!({ "version": 1, "action": "start_assessment" }),
+        )
+        .await;
+        assert_eq!(status, 409, "{body}");
+        assert_eq!(body["error"]["code"], "conflict");
+
+        // The application can be corrected while it is assessed; errors name the form's fields.
+        let (status, body) = call(
+            s,
+            caseworker,
+            Method::PUT,
+            &format!("{url}/application"),
+            Some(json!({ "version": 2, "form": { "registered_in_municipality_since": "2099-01-01" } })),
+        )
+        .await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(fields(&body), ["form.registered_in_municipality_since"]);
+        let mut form = complete_form();
+        form["preferred_areas"] = json!(["Strømsø"]);
+        let (status, case) = call(
+            s,
+            caseworker,
+            Method::PUT,
+            &format!("{url}/application"),
+            Some(json!({ "version": 2, "form": form })),
+        )
+        .await;
+        assert_eq!(status, 200, "{case}");
+        assert_eq!(case["version"], 3);
+        assert_eq!(case["form"]["preferred_areas"], json!(["Strømsø"]));
+
+        // The caseworker's judgement on a rule needs reasons; unknown rules are named.
+        let overrides = format!("{url}/overrides");
+        let (status, body) = post(
+            s,
+            caseworker,
+            &overrides,
+            json!({ "version": 3, "rule": "other_instruments", "outcome": "met" }),
+        )
+        .await;
+        assert_eq!((status, fields(&body)), (422, vec!["reason".to_string()]), "{body}");
+        let (status, body) = post(
+            s,
+            caseworker,
+            &overrides,
+            json!({ "version": 3, "rule": "luck", "outcome": "met", "reason": "x" }),
+        )
+        .await;
+        assert_eq!((status, fields(&body)), (422, vec!["rule".to_string()]), "{body}");
+        let (status, case) = post(
+            s,
+            caseworker,
+            &overrides,
+            json!({
+                "version": 3, "rule": "other_instruments", "outcome": "met",
+                "reason": "Startlån er vurdert og ikke mulig; bostøtte dekker ikke behovet."
+            }),
+        )
+        .await;
+        assert_eq!(status, 200, "{case}");
+        assert_eq!(case["overrides"][0]["rule"], "other_instruments");
+
+        // Proposed by the caseworker.
+        let (status, body) = post(
+            s,
+            caseworker,
+            &format!("{url}/decisions"),
+            json!({ "version": 4, "outcome": "granted", "reasons": "" }),
+        )
+        .await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(fields(&body), ["reasons", "granted_text"]);
+        let (status, case) = post(
+            s,
+            caseworker,
+            &format!("{url}/decisions"),
+            json!({
+                "version": 4,
+                "outcome": "granted",
+                "granted_text": "Plass på ventelisten for kommunal bolig med ett soverom",
+                "reasons": "Søkeren bor i en leid bolig hun ikke kan betale for, og har ikke andre muligheter."
+            }),
+        )
+        .await;
+        assert_eq!(status, 200, "{case}");
+        assert_eq!(case["state"], "decision_proposed");
+
+        // The caseworker may not approve; the approver may.
+        let review = format!("{url}/review");
+        let (status, _) = post(s, caseworker, &review, json!({ "version": 5, "approve": true })).await;
+        assert_eq!(status, 403);
+        let (status, case) = post(s, approver, &review, json!({ "version": 5, "approve": true })).await;
+        assert_eq!(status, 200, "{case}");
+        assert_eq!(
+            (case["state"].as_str(), case["version"].as_i64()),
+            (Some("approved"), Some(6))
+        );
+
+        // Sent in nynorsk.
+        let send = format!("{url}/send");
+        let (status, body) = post(
+            s,
+            caseworker,
+            &send,
+            json!({ "version": 6, "language": "de", "delivered_on": "2020-01-01" }),
+        )
+        .await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(fields(&body), ["language", "delivered_on"]);
+        let (status, case) = post(
+            s,
+            caseworker,
+            &send,
+            json!({ "version": 6, "language": "nn", "delivered_on": today }),
+        )
+        .await;
+        assert_eq!(status, 200, "{case}");
+        assert_eq!(case["state"], "on_waiting_list");
+        assert!(
+            case["appeal_deadline"].is_string() && case["valid_until"].is_string(),
+            "{case}"
+        );
+
+        let (status, detail) = get(s, caseworker, &url).await;
+        assert_eq!(status, 200, "{detail}");
+        assert_eq!(detail["case"]["state"], "on_waiting_list");
+        assert_eq!(detail["missing"], json!([]));
+        assert_eq!(detail["assessment"]["case_type"], "municipal_housing");
+        assert_eq!(detail["decisions"][0]["status"], "sent");
+        let letters = detail["letters"].as_array().unwrap();
+        assert_eq!(letters.len(), 1, "{detail}");
+        assert_eq!(
+            (letters[0]["kind"].as_str(), letters[0]["language"].as_str()),
+            (Some("decision"), Some("nn"))
+        );
+        let letter = letters[0]["id"].as_str().unwrap();
+        let pdf = reqwest::Client::new()
+            .get(s.url(&format!("{url}/letters/{letter}")))
+            .bearer_auth(approver)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(pdf.status(), 200);
+        assert_eq!(pdf.headers()["content-type"], "application/pdf");
+        assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
+        let (status, _) = get(s, caseworker, &format!("{url}/letters/{}", fixture.letter)).await;
+        assert_eq!(status, 404, "another case's letter is not this case's");
+
+        // Appealed, upheld by the municipality and forwarded; the appeal body upholds it.
+        for (version, action, state) in [
+            (7, "register_appeal", "appeal_received"),
+            (8, "uphold_and_forward", "forwarded_to_appeal_body"),
+            (9, "appeal_upheld", "closed"),
+        ] {
+            let (status, case) = post(
+                s,
+                caseworker,
+                &format!("{url}/actions"),
+                json!({ "version": version, "action": action }),
+            )
+            .await;
+            assert_eq!(status, 200, "{action}: {case}");
+            assert_eq!(case["state"], state, "{action}");
+        }
+        let (status, timeline) = get(s, caseworker, &format!("{url}/timeline")).await;
+        assert_eq!(status, 200);
+        let kinds: Vec<&str> = timeline["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        for kind in [
+            "case.received",
+            "case.decision_proposed",
+            "case.decision_approved",
+            "case.decision_sent",
+            "case.register_appeal",
+            "case.record_appeal_body_outcome",
+        ] {
+            assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+        }
+
+        // The queue lists the fixture's open case, not the closed one.
+        let (status, queue) = get(s, caseworker, "/api/v1/cases?municipality=3301&filter=open").await;
+        assert_eq!(status, 200);
+        let ids: Vec<&str> = queue["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, [fixture.case.to_string()]);
+        let (status, body) = get(s, caseworker, "/api/v1/cases?municipality=3301&filter=someday").await;
+        assert_eq!((status, fields(&body)), (422, vec!["filter".to_string()]));
+
+        // Reads and writes are in the access log.
+        let store = husly_store::Store::connect(&db.url, &husly_store::StoreOptions::default())
+            .await
+            .unwrap();
+        for action in ["case.view", "case.letter", "case.timeline", "case.queue", "case.change"] {
+            let n: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM audit_entry WHERE action = $1 AND resource_id IN ($2, $3)")
+                    .bind(action)
+                    .bind(&id)
+                    .bind(fixture.home.to_string())
+                    .fetch_one(store.pool())
+                    .await
+                    .unwrap();
+            assert!(n > 0, "{action} is audited");
+        }
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn the_proposer_can_never_approve() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let s = &server;
+        // The stranger holds every role in the other municipality, approver included.
+        let both = fixture.stranger.1.as_str();
+        let today = time::OffsetDateTime::now_utc().date().to_string();
+        let (status, case) = post(
+            s,
+            both,
+            &format!("/api/v1/households/{}/applications", fixture.other_household),
+            json!({ "case_type": "section6_assistance", "received_on": today }),
+        )
+        .await;
+        assert_eq!(status, 201, "{case}");
+        let url = format!("/api/v1/cases/{}", case["id"].as_str().unwrap());
+        let (status, _) = post(
+            s,
+            both,
+            &format!("{url}/actions"),
+            json!({ "version": 1, "action": "start_assessment" }),
+        )
+        .await;
+        assert_eq!(status, 200);
+        // Granting an incomplete application is refused; refusing it is possible.
+        let (status, body) = post(
+            s,
+            both,
+            &format!("{url}/decisions"),
+            json!({ "version": 2, "outcome": "granted", "granted_text": "Bistand", "reasons": "Behov." }),
+        )
+        .await;
+        assert_eq!((status, fields(&body)), (422, vec!["outcome".to_string()]), "{body}");
+        let (status, _) = post(
+            s,
+            both,
+            &format!("{url}/decisions"),
+            json!({ "version": 2, "outcome": "refused", "reasons": "Vilkårene er ikke oppfylt." }),
+        )
+        .await;
+        assert_eq!(status, 200);
+        let (status, body) = post(
+            s,
+            both,
+            &format!("{url}/review"),
+            json!({ "version": 3, "approve": true }),
+        )
+        .await;
+        assert_eq!(status, 400, "{body}");
+        assert!(
+            body["error"]["message"].as_str().unwrap().contains("cannot approve"),
+            "{body}"
+        );
+        // Sending back needs a reason, and is allowed.
+        let (status, body) = post(
+            s,
+            both,
+            &format!("{url}/review"),
+            json!({ "version": 3, "approve": false }),
+        )
+        .await;
+        assert_eq!((status, fields(&body)), (422, vec!["reason".to_string()]), "{body}");
+        let (status, case) = post(
+            s,
+            both,
+            &format!("{url}/review"),
+            json!({ "version": 3, "approve": false, "reason": "Vurder § 6 på nytt." }),
+        )
+        .await;
+        assert_eq!(status, 200, "{case}");
+        assert_eq!(case["state"], "under_assessment");
+    }
+}

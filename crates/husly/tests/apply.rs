@@ -1,0 +1,154 @@
+//! Self-service over HTTP on both backends: start a draft, save it incomplete, come back with the
+//! link and the code, see every missing item named, submit, get a receipt; the caseworker finds
+//! the case in the queue.
+
+mod common;
+
+use common::fixture::{PASSWORD, prepare};
+use common::{Database, client, login, start, synthetic_id};
+use husly_domain::authz::Role;
+
+fn hidden_code(html: &str) -> String {
+    let start = html.find("id=\"draft-code\">").expect("the code is shown") + "id=\"draft-code\">".len();
+    html[start..].split('<').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn an_applicant_saves_returns_and_submits() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &["--demo"]);
+        let applicant = client();
+        let started = applicant
+            .post(server.url("/apply"))
+            .form(&[("municipality", "3301"), ("case_type", "municipal_housing")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(started.status(), 303);
+        let location = started.headers()["location"].to_str().unwrap().to_string();
+        let draft_path = location.split('?').next().unwrap().to_string();
+        let page = applicant
+            .get(server.url(&location))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let code = hidden_code(&page);
+        assert_eq!(code.len(), 10);
+
+        // Saving an incomplete application keeps it; submitting names what is missing.
+        let national_id = synthetic_id(1990, 6, 15, 321);
+        let mut fields = vec![
+            ("address_line", "Prøvestien 9".to_string()),
+            ("postal_code", "3015".into()),
+            ("postal_city", "Drammen".into()),
+            ("phone", "+47 90000000".into()),
+            ("members[0].national_id", national_id.clone()),
+            ("members[0].given_name", "Sara".into()),
+            ("members[0].family_name", "Eksempelsen".into()),
+            ("current_housing", "with_family_or_friends".into()),
+            ("submit", "save".into()),
+        ];
+        let saved = applicant
+            .post(server.url(&draft_path))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(saved.status(), 200);
+        assert!(saved.text().await.unwrap().contains("Søknaden er lagret"));
+
+        // Another browser needs the code; a wrong code opens nothing.
+        let other = client();
+        let asked = other
+            .get(server.url(&draft_path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(asked.contains("name=\"code\""));
+        let wrong = other
+            .post(server.url(&format!("{draft_path}/code")))
+            .form(&[("code", "WRONGCODE9")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(wrong.status(), 422);
+        let right = other
+            .post(server.url(&format!("{draft_path}/code")))
+            .form(&[("code", code.to_lowercase().as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(right.status(), 303);
+        let resumed = other
+            .get(server.url(&draft_path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            resumed.contains("Prøvestien 9") && resumed.contains("Eksempelsen"),
+            "the draft kept what was typed"
+        );
+
+        fields.retain(|(k, _)| *k != "submit");
+        fields.push(("submit", "submit".into()));
+        let refused = other.post(server.url(&draft_path)).form(&fields).send().await.unwrap();
+        assert_eq!(refused.status(), 422);
+        let html = refused.text().await.unwrap();
+        for missing in [
+            "#f-reasons",
+            "#f-lawful_residence",
+            "#f-registered_in_municipality_since",
+            "#f-confirmed",
+        ] {
+            assert!(html.contains(missing), "{missing} is named");
+        }
+
+        fields.extend([
+            ("reasons", "economy".to_string()),
+            ("lawful_residence", "yes".into()),
+            ("registered_in_municipality_since", "01.03.2015".into()),
+            ("rent_arrears", "no".into()),
+            ("economy[0].income", "190000".into()),
+            ("economy[0].wealth", "0".into()),
+            ("consents", "nav".into()),
+            ("confirmed", "1".into()),
+        ]);
+        let sent = other.post(server.url(&draft_path)).form(&fields).send().await.unwrap();
+        assert_eq!(sent.status(), 303, "{}", sent.text().await.unwrap_or_default());
+        let receipt = other
+            .get(server.url(&format!("{draft_path}/receipt")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let year = time::OffsetDateTime::now_utc().year();
+        assert!(receipt.contains(&format!("{year}-0000")), "a reference on the receipt");
+        // Submitting twice creates nothing new.
+        let again = other.post(server.url(&draft_path)).form(&fields).send().await.unwrap();
+        assert_eq!(again.status(), 303);
+
+        let caseworker = login(&server, &fixture.users[&Role::Caseworker].0, PASSWORD).await;
+        let queue = caseworker
+            .get(server.url("/cases?filter=unassigned"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(queue.contains("Sara Eksempelsen"), "{queue}");
+        assert_eq!(queue.matches("Sara Eksempelsen").count(), 1, "one case, not two");
+    }
+}

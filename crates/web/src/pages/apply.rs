@@ -1,0 +1,523 @@
+//! Self-service: a household applies without an account. The application is a draft opened with
+//! a link and a code until it is submitted; submitting creates the household and the case
+//! together and shows a receipt with the reference.
+
+use super::cases::FormValues;
+use super::login::{cookie, secure};
+use super::render;
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use crate::forms::{FormErrors, FormFields};
+use crate::i18n::{self, Tr};
+use crate::layout::Layout;
+use crate::middleware::RequestId;
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use husly_domain::cases::CaseType;
+use husly_domain::household::{HouseholdInput, MemberInput, validate_household};
+use husly_domain::validation::{FieldError, format_date};
+use husly_store::drafts::Draft;
+use serde::Deserialize;
+
+/// Member rows on the form: the applicant and up to five more.
+const ROWS: usize = 6;
+const DRAFT_COOKIE: &str = "husly_draft";
+
+fn tr(headers: &HeaderMap) -> Tr {
+    Tr::new(i18n::negotiate(headers))
+}
+
+fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+// ------------------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "apply_start.html")]
+struct StartPage {
+    l: Layout,
+    municipalities: Vec<(String, String)>,
+    chosen: String,
+    errors: FormErrors,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct StartQuery {
+    kommune: Option<String>,
+}
+
+pub async fn start(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<StartQuery>,
+) -> AppResult<Response> {
+    let municipalities = state
+        .store
+        .municipalities()
+        .await?
+        .into_iter()
+        .map(|m| (m.number, m.name))
+        .collect();
+    render(&StartPage {
+        l: Layout::anonymous(tr(&headers), state.config.demo_mode),
+        municipalities,
+        chosen: query.kommune.unwrap_or_default(),
+        errors: FormErrors::default(),
+    })
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Extension(request): Extension<RequestId>,
+    fields: FormFields,
+) -> AppResult<Response> {
+    let tr = tr(&headers);
+    let number = fields.get("municipality").trim();
+    let municipality = state.store.municipality_by_number(number).await?;
+    let case_type = CaseType::from_code(fields.get("case_type"));
+    let (Some(municipality), Some(case_type)) = (municipality, case_type) else {
+        let mut errors = Vec::new();
+        if number.is_empty() || state.store.municipality_by_number(number).await?.is_none() {
+            errors.push(FieldError::new(
+                "municipality",
+                "required",
+                "Velg kommunen du søker i.",
+                "Choose the municipality you apply to.",
+            ));
+        }
+        if case_type.is_none() {
+            errors.push(FieldError::new(
+                "case_type",
+                "required",
+                "Velg hva du søker om.",
+                "Choose what you apply for.",
+            ));
+        }
+        let municipalities = state
+            .store
+            .municipalities()
+            .await?
+            .into_iter()
+            .map(|m| (m.number, m.name))
+            .collect();
+        let mut response = render(&StartPage {
+            l: Layout::anonymous(tr, state.config.demo_mode),
+            municipalities,
+            chosen: number.to_string(),
+            errors: FormErrors::from_fields(&errors, tr.lang),
+        })?;
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(response);
+    };
+    let (id, code) = state.store.create_draft(municipality.id, case_type, &request.0).await?;
+    let mut response = Redirect::to(&format!("/apply/{id}?new=1")).into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        cookie(
+            DRAFT_COOKIE,
+            &format!("{id}.{code}"),
+            Some(husly_store::drafts::DRAFT_DAYS * 24 * 3600),
+            secure(&state, &headers),
+        ),
+    );
+    Ok(response)
+}
+
+/// The draft the browser's cookie opens, if it is this one.
+async fn open(state: &AppState, headers: &HeaderMap, id: &str) -> AppResult<Option<(Draft, String)>> {
+    let Some(value) = i18n::cookie(headers, DRAFT_COOKIE) else {
+        return Ok(None);
+    };
+    let Some((cookie_id, code)) = value.split_once('.') else {
+        return Ok(None);
+    };
+    if cookie_id != id {
+        return Ok(None);
+    }
+    match state.store.draft(id, code).await {
+        Ok(draft) => Ok(Some((draft, code.to_string()))),
+        Err(husly_store::StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+
+pub struct MemberRow {
+    pub index: usize,
+    pub relation: String,
+    pub national_id: String,
+    pub given_name: String,
+    pub family_name: String,
+}
+
+#[derive(Template)]
+#[template(path = "apply_form.html")]
+pub struct DraftPage {
+    pub l: Layout,
+    pub id: String,
+    /// The code, shown once right after the draft is created.
+    pub new_code: Option<String>,
+    pub case_type: String,
+    pub municipality: String,
+    pub address_line: String,
+    pub postal_code: String,
+    pub postal_city: String,
+    pub phone: String,
+    pub email: String,
+    pub rows: Vec<MemberRow>,
+    pub members: Vec<String>,
+    pub v: FormValues,
+    pub errors: FormErrors,
+    pub saved: bool,
+}
+
+impl DraftPage {
+    fn err(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+
+    fn anchor(&self, field: &str) -> String {
+        FormErrors::anchor(field)
+    }
+
+    fn relations(&self) -> Vec<(&'static str, &'static str)> {
+        husly_domain::household::Relation::ALL
+            .iter()
+            .filter(|r| **r != husly_domain::household::Relation::MainApplicant)
+            .map(|r| (r.code(), super::household::relation_key(*r)))
+            .collect()
+    }
+
+    fn contact_fields(&self) -> Vec<(&'static str, &'static str, String)> {
+        vec![
+            ("address_line", "household.address_line", self.address_line.clone()),
+            ("postal_code", "household.postal_code", self.postal_code.clone()),
+            ("postal_city", "household.postal_city", self.postal_city.clone()),
+            ("phone", "apply.phone", self.phone.clone()),
+            ("email", "apply.email", self.email.clone()),
+        ]
+    }
+
+    fn person_fields(&self, row: &MemberRow) -> Vec<(&'static str, &'static str, String)> {
+        vec![
+            ("national_id", "person.national_id", row.national_id.clone()),
+            ("given_name", "person.given_name", row.given_name.clone()),
+            ("family_name", "person.family_name", row.family_name.clone()),
+        ]
+    }
+
+    fn case_type_key(&self) -> String {
+        format!("case_type.{}", self.case_type)
+    }
+
+    fn member_field(&self, index: &usize, name: &str) -> String {
+        format!("members[{index}].{name}")
+    }
+}
+
+fn draft_page(state: &AppState, tr: Tr, draft: &Draft, municipality: String) -> DraftPage {
+    let input = &draft.household;
+    let rows: Vec<MemberRow> = (0..ROWS)
+        .map(|index| {
+            let m = input.members.get(index);
+            MemberRow {
+                index,
+                relation: if index == 0 {
+                    "main_applicant".into()
+                } else {
+                    m.map(|m| m.relation.clone()).unwrap_or_default()
+                },
+                national_id: m.map(|m| m.national_id.clone()).unwrap_or_default(),
+                given_name: m.map(|m| m.given_name.clone()).unwrap_or_default(),
+                family_name: m.map(|m| m.family_name.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let members = member_names(&rows);
+    let main = input.members.first();
+    DraftPage {
+        l: Layout::anonymous(tr, state.config.demo_mode),
+        id: draft.id.clone(),
+        new_code: None,
+        case_type: draft.case_type.code().into(),
+        municipality,
+        address_line: input.address_line.clone(),
+        postal_code: input.postal_code.clone(),
+        postal_city: input.postal_city.clone(),
+        phone: main.map(|m| m.phone.clone()).unwrap_or_default(),
+        email: main.map(|m| m.email.clone()).unwrap_or_default(),
+        rows,
+        v: FormValues::of(&draft.form, members.len()),
+        members,
+        errors: FormErrors::default(),
+        saved: false,
+    }
+}
+
+/// The names the economy rows are labelled with: the filled-in member rows.
+fn member_names(rows: &[MemberRow]) -> Vec<String> {
+    rows.iter()
+        .filter(|r| r.index == 0 || !(r.national_id.trim().is_empty() && r.given_name.trim().is_empty()))
+        .map(|r| {
+            let name = format!("{} {}", r.given_name.trim(), r.family_name.trim());
+            if name.trim().is_empty() {
+                format!("Person {}", r.index + 1)
+            } else {
+                name.trim().to_string()
+            }
+        })
+        .collect()
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DraftQuery {
+    new: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "apply_code.html")]
+struct CodePage {
+    l: Layout,
+    id: String,
+    error: bool,
+}
+
+async fn municipality_name(state: &AppState, draft: &Draft) -> AppResult<String> {
+    Ok(state
+        .store
+        .municipalities()
+        .await?
+        .into_iter()
+        .find(|m| m.id == draft.municipality_id)
+        .map(|m| m.name)
+        .unwrap_or_default())
+}
+
+pub async fn view(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(query): Query<DraftQuery>,
+) -> AppResult<Response> {
+    let tr = tr(&headers);
+    let Some((draft, code)) = open(&state, &headers, &id).await? else {
+        return render(&CodePage {
+            l: Layout::anonymous(tr, state.config.demo_mode),
+            id,
+            error: false,
+        });
+    };
+    if draft.submitted_case.is_some() {
+        return Ok(Redirect::to(&format!("/apply/{id}/receipt")).into_response());
+    }
+    let mut page = draft_page(&state, tr, &draft, municipality_name(&state, &draft).await?);
+    if query.new.is_some() {
+        page.new_code = Some(code);
+    }
+    render(&page)
+}
+
+pub async fn enter_code(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    fields: FormFields,
+) -> AppResult<Response> {
+    let code = fields.get("code").trim().to_string();
+    match state.store.draft(&id, &code).await {
+        Ok(_) => {
+            let mut response = Redirect::to(&format!("/apply/{id}")).into_response();
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                cookie(
+                    DRAFT_COOKIE,
+                    &format!("{id}.{}", code.to_ascii_uppercase()),
+                    Some(husly_store::drafts::DRAFT_DAYS * 24 * 3600),
+                    secure(&state, &headers),
+                ),
+            );
+            Ok(response)
+        }
+        Err(husly_store::StoreError::NotFound) => {
+            let mut response = render(&CodePage {
+                l: Layout::anonymous(tr(&headers), state.config.demo_mode),
+                id,
+                error: true,
+            })?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn household_of(fields: &FormFields) -> (HouseholdInput, Vec<MemberRow>) {
+    let rows: Vec<MemberRow> = (0..ROWS)
+        .map(|index| {
+            let f = |name: &str| fields.get(&format!("members[{index}].{name}")).to_string();
+            MemberRow {
+                index,
+                relation: if index == 0 {
+                    "main_applicant".into()
+                } else {
+                    f("relation")
+                },
+                national_id: f("national_id"),
+                given_name: f("given_name"),
+                family_name: f("family_name"),
+            }
+        })
+        .collect();
+    let members = rows
+        .iter()
+        .map(|r| {
+            let blank =
+                r.national_id.trim().is_empty() && r.given_name.trim().is_empty() && r.family_name.trim().is_empty();
+            MemberInput {
+                national_id: r.national_id.clone(),
+                given_name: r.given_name.clone(),
+                family_name: r.family_name.clone(),
+                relation: if blank && r.index > 0 {
+                    String::new()
+                } else {
+                    r.relation.clone()
+                },
+                phone: if r.index == 0 {
+                    fields.get("phone").to_string()
+                } else {
+                    String::new()
+                },
+                email: if r.index == 0 {
+                    fields.get("email").to_string()
+                } else {
+                    String::new()
+                },
+                ..Default::default()
+            }
+        })
+        .collect();
+    (
+        HouseholdInput {
+            address_line: fields.get("address_line").to_string(),
+            postal_code: fields.get("postal_code").to_string(),
+            postal_city: fields.get("postal_city").to_string(),
+            from_date: format_date(today()),
+            to_date: String::new(),
+            members,
+        },
+        rows,
+    )
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Extension(request): Extension<RequestId>,
+    Path(id): Path<String>,
+    fields: FormFields,
+) -> AppResult<Response> {
+    let tr = tr(&headers);
+    let Some((draft, _)) = open(&state, &headers, &id).await? else {
+        return Err(AppError::NotFound);
+    };
+    if draft.submitted_case.is_some() {
+        return Ok(Redirect::to(&format!("/apply/{id}/receipt")).into_response());
+    }
+    let (household, rows) = household_of(&fields);
+    let names = member_names(&rows);
+    let values = FormValues::from_post(&fields, names.len());
+    let mut page = draft_page(&state, tr, &draft, municipality_name(&state, &draft).await?);
+    page.address_line = household.address_line.clone();
+    page.postal_code = household.postal_code.clone();
+    page.postal_city = household.postal_city.clone();
+    page.phone = fields.get("phone").to_string();
+    page.email = fields.get("email").to_string();
+    page.rows = rows;
+    page.members = names;
+    page.v = values.clone();
+
+    let mut errors = Vec::new();
+    let form = match values.to_form() {
+        Ok(form) => {
+            errors.extend(form.check(page.members.len(), today()));
+            Some(form)
+        }
+        Err(e) => {
+            errors.extend(e);
+            None
+        }
+    };
+    let submitting = fields.get("submit") == "submit";
+    // Whatever can be kept is kept: a draft stores what was typed even when it is not complete.
+    if let Some(form) = &form {
+        state.store.save_draft(&draft, &household, form, &request.0).await?;
+    }
+    if submitting {
+        let valid = validate_household(&household, state.config.synthetic_policy());
+        if let Err(e) = &valid {
+            errors.extend(e.iter().cloned());
+        }
+        if household
+            .members
+            .first()
+            .is_some_and(|m| m.phone.trim().is_empty() && m.email.trim().is_empty())
+        {
+            errors.push(FieldError::new(
+                "phone",
+                "required",
+                "Oppgi telefonnummer eller e-postadresse, så vi kan kontakte deg.",
+                "Give a phone number or an e-mail address so we can contact you.",
+            ));
+        }
+        if let Some(form) = &form {
+            errors.extend(form.missing_for_submission(page.members.len()));
+        }
+        if let (Ok(valid), Some(form), true) = (valid, &form, errors.is_empty()) {
+            state
+                .store
+                .submit_draft(&draft, &valid, &household, form, today(), &request.0)
+                .await?;
+            return Ok(Redirect::to(&format!("/apply/{id}/receipt")).into_response());
+        }
+    }
+    if errors.is_empty() {
+        page.saved = true;
+        return render(&page);
+    }
+    page.errors = FormErrors::from_fields(&errors, tr.lang);
+    let mut response = render(&page)?;
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "apply_receipt.html")]
+struct ReceiptPage {
+    l: Layout,
+    reference: String,
+    municipality: String,
+    received: String,
+    answer_by: String,
+}
+
+pub async fn receipt(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> AppResult<Response> {
+    let tr = tr(&headers);
+    let Some((draft, _)) = open(&state, &headers, &id).await? else {
+        return Err(AppError::NotFound);
+    };
+    let case_id = draft.submitted_case.ok_or(AppError::NotFound)?;
+    let case = state.store.case(draft.municipality_id, case_id).await?;
+    render(&ReceiptPage {
+        l: Layout::anonymous(tr, state.config.demo_mode),
+        reference: case.reference.clone(),
+        municipality: municipality_name(&state, &draft).await?,
+        received: format_date(case.received_on),
+        answer_by: format_date(husly_domain::cases::deadlines::interim_answer_due(case.received_on)),
+    })
+}
