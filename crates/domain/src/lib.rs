@@ -6,6 +6,7 @@
 pub mod authz;
 pub mod bostotte;
 pub mod cases;
+pub mod documents;
 pub mod eligibility;
 pub mod household;
 pub mod ids;

@@ -24,6 +24,7 @@ pub struct FileConfig {
     pub secure_cookies: Option<SecureCookies>,
     pub behind_proxy: Option<bool>,
     pub max_body_bytes: Option<usize>,
+    pub max_document_bytes: Option<usize>,
     pub max_connections: Option<u32>,
     pub sqlite_synchronous: Option<SqliteSync>,
 }
@@ -39,6 +40,7 @@ pub struct Config {
     pub secure_cookies: SecureCookies,
     pub behind_proxy: bool,
     pub max_body_bytes: usize,
+    pub max_document_bytes: usize,
     pub max_connections: u32,
     pub sqlite_sync: SqliteSync,
 }
@@ -79,6 +81,10 @@ impl Config {
         if !(1024..=64 * 1024 * 1024).contains(&max_body_bytes) {
             bail!("max_body_bytes must be between 1 KiB and 64 MiB");
         }
+        let max_document_bytes = file.max_document_bytes.unwrap_or(10 * 1024 * 1024);
+        if !(1024..=100 * 1024 * 1024).contains(&max_document_bytes) {
+            bail!("max_document_bytes must be between 1 KiB and 100 MiB");
+        }
         Ok(Config {
             database_url,
             data_dir,
@@ -92,6 +98,7 @@ impl Config {
             secure_cookies: file.secure_cookies.unwrap_or_default(),
             behind_proxy: file.behind_proxy.unwrap_or(false),
             max_body_bytes,
+            max_document_bytes,
             // SQLite has one writer and this machine's cores to read with: a few connections
             // serve it fully, and each costs a page cache and a worker thread.
             max_connections: file
@@ -105,7 +112,7 @@ impl Config {
     /// The configuration as text, with the database password replaced.
     pub fn redacted(&self) -> String {
         format!(
-            "database = {:?}\ndata_dir = {:?}\naddr = {:?}\nlog_format = {:?}\nlang = {:?}\ndemo = {}\nsecure_cookies = {:?}\nbehind_proxy = {}\nmax_body_bytes = {}\nmax_connections = {}\nsqlite_synchronous = {:?}\n",
+            "database = {:?}\ndata_dir = {:?}\naddr = {:?}\nlog_format = {:?}\nlang = {:?}\ndemo = {}\nsecure_cookies = {:?}\nbehind_proxy = {}\nmax_body_bytes = {}\nmax_document_bytes = {}\nmax_connections = {}\nsqlite_synchronous = {:?}\n",
             redact_url(&self.database_url),
             self.data_dir.display().to_string(),
             self.addr,
@@ -115,6 +122,7 @@ impl Config {
             self.secure_cookies,
             self.behind_proxy,
             self.max_body_bytes,
+            self.max_document_bytes,
             self.max_connections,
             self.sqlite_sync,
         )

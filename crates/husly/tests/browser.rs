@@ -1,6 +1,7 @@
 //! The caseworker's main flow in a real browser: headless Chromium driven over WebDriver
 //! (chromedriver + fantoccini), with an axe-core accessibility check (WCAG 2.1 A and AA) of every
-//! page on the way.
+//! page on the way. It ends with an application for municipal housing: sent by an anonymous
+//! applicant, then assessed, approved, decided and appealed.
 //!
 //! Needs `HUSLY_CHROMEDRIVER` (path to chromedriver), `HUSLY_AXE_JS` (path to axe-core's
 //! `axe.min.js`) and optionally `HUSLY_CHROMIUM` (default `/usr/bin/chromium`); `scripts/test`
@@ -397,6 +398,7 @@ async fn caseworker_flow_in_chromium_is_accessible() {
     let server = common::start(&db, &["--demo"]);
     let logins = Logins {
         caseworker: server.demo_login("caseworker"),
+        approver: server.demo_login("approver"),
         admin: server.demo_login("admin"),
         leader: server.demo_login("leader"),
     };
@@ -460,6 +462,7 @@ async fn caseworker_flow_in_chromium_is_accessible() {
 /// The demo logins (e-mail, password) the flow signs in with.
 struct Logins {
     caseworker: (String, String),
+    approver: (String, String),
     admin: (String, String),
     leader: (String, String),
 }
@@ -762,5 +765,309 @@ async fn flow(mut b: Browser, logins: Logins) -> Browser {
     }
     b.click("form[action=\"/logout\"] button").await;
     b.wait_path("/login", |p| p == "/login").await;
+
+    // 11. An application for municipal housing, from the anonymous applicant to the appeal.
+    application_flow(&mut b, &logins).await;
     b
+}
+
+impl Browser {
+    /// Signs in through the login form (opening it if needed) and waits until the browser leaves it.
+    async fn log_in(&self, (email, password): &(String, String)) {
+        if self.path().await != "/login" {
+            self.goto("/login").await;
+        }
+        self.fill("email", email).await;
+        self.fill("password", password).await;
+        self.click("main form[action=\"/login\"] button[type=\"submit\"]").await;
+        self.wait_path(&format!("a page after logging in as {email}"), |p| p != "/login")
+            .await;
+    }
+
+    async fn log_out(&self) {
+        self.click("form[action=\"/logout\"] button").await;
+        self.wait_path("/login", |p| p == "/login").await;
+    }
+
+    /// The state a case page shows (the tag after the title).
+    async fn case_state(&self) -> String {
+        self.text("main h1 + p .tag:not(.tag--role)").await
+    }
+
+    /// The first row of the table matching `table` whose text contains `text`.
+    async fn row_with(&self, table: &str, text: &str) -> Option<Element> {
+        self.find(table).await;
+        let rows = self
+            .client
+            .find_all(Locator::Css(&format!("{table} tbody tr")))
+            .await
+            .expect("rows");
+        for row in rows {
+            if row.text().await.unwrap_or_default().contains(text) {
+                return Some(row);
+            }
+        }
+        None
+    }
+}
+
+/// Fetches a URL with the browser's own session (its cookies) and describes the response.
+const FETCH: &str = r#"
+return fetch(arguments[0], { credentials: 'same-origin' }).then(r => r.arrayBuffer().then(b => ({
+  status: r.status,
+  type: r.headers.get('content-type'),
+  head: String.fromCharCode(...new Uint8Array(b.slice(0, 5))),
+  size: b.byteLength,
+})));
+"#;
+
+/// An application for municipal housing end to end: an anonymous applicant applies (first with
+/// items missing), the caseworker assesses and proposes a grant, the approver approves, the
+/// caseworker sends the decision letter, and an appeal is registered.
+async fn application_flow(b: &mut Browser, logins: &Logins) {
+    // The applicant starts from the login page, without logging in.
+    assert_eq!(b.path().await, "/login", "the applicant starts logged out");
+    let link = "main a[href=\"/apply\"]";
+    assert_eq!(b.text(link).await, "Søk her uten å logge inn");
+    b.click(link).await;
+    b.wait_path("/apply", |p| p == "/apply").await;
+    b.axe("apply: start").await;
+    b.select("f-municipality", "Demo kommune").await;
+    b.click("#f-case_type-municipal_housing").await;
+    b.click("main form[action=\"/apply\"] button[type=\"submit\"]").await;
+    let draft = b
+        .wait_path("a new draft application", |p| {
+            p.strip_prefix("/apply/")
+                .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+        })
+        .await;
+    let code = b.text("#draft-code").await;
+    assert!(
+        code.len() >= 6 && code.chars().all(|c| c.is_ascii_alphanumeric()),
+        "draft code {code:?}"
+    );
+    b.axe("apply: new draft with its code").await;
+
+    // Sending with items missing names each of them.
+    let national_id = common::synthetic_id(1988, 11, 23, 457);
+    b.fill("f-address_line", "Søknadsveien 12").await;
+    b.fill("f-postal_code", "3015").await;
+    b.fill("f-postal_city", "Drammen").await;
+    b.fill("f-phone", "+47 91234567").await;
+    b.fill("f-members-0-national_id", &national_id).await;
+    b.fill("f-members-0-given_name", "Ragnhild").await;
+    b.fill("f-members-0-family_name", "Søknadsen").await;
+    let send = "main form[action^=\"/apply/\"] button[name=\"submit\"][value=\"submit\"]";
+    b.submit(send).await;
+    b.find(".error-summary").await;
+    for missing in [
+        "f-current_housing",
+        "f-reasons",
+        "f-lawful_residence",
+        "f-registered_in_municipality_since",
+        "f-rent_arrears",
+        "f-confirmed",
+    ] {
+        assert!(
+            b.has(&format!(".error-summary a[href=\"#{missing}\"]")).await,
+            "the error summary does not name {missing}: {:?}",
+            b.text(".error-summary").await
+        );
+    }
+    for field in ["f-current_housing", "f-registered_in_municipality_since"] {
+        b.assert_field_error(field).await;
+    }
+    assert_eq!(
+        b.value("f-members-0-family_name").await,
+        "Søknadsen",
+        "typed values are kept"
+    );
+    assert_eq!(b.path().await, draft, "still on the draft");
+    b.screenshot("apply-errors").await;
+    b.axe("apply: draft with items missing").await;
+
+    // The rest, then sent: a receipt with the reference.
+    b.select("f-current_housing", "Bor hos familie eller venner").await;
+    b.click("#f-reason-economy").await;
+    b.click("#f-lawful_residence-yes").await;
+    b.fill("f-registered_in_municipality_since", "01.03.2015").await;
+    b.click("#f-rent_arrears-no").await;
+    b.fill("f-economy-0-income", "190 000").await;
+    b.fill("f-economy-0-wealth", "0").await;
+    b.click("#f-confirmed-box").await;
+    b.click(send).await;
+    let receipt = format!("{draft}/receipt");
+    b.wait_path(&receipt, |p| p == receipt).await;
+    let reference = b.text("#reference").await;
+    let year = time::OffsetDateTime::now_utc().year();
+    assert!(
+        reference.starts_with(&format!("{year}-")),
+        "reference {reference:?} on the receipt"
+    );
+    b.screenshot("apply-receipt").await;
+    b.axe("apply: receipt").await;
+
+    // The caseworker finds the case among the unassigned ones and opens it.
+    b.log_in(&logins.caseworker).await;
+    b.click("nav a[href=\"/cases\"]").await;
+    b.wait_path("/cases", |p| p == "/cases").await;
+    b.submit("main a[href=\"/cases?filter=unassigned\"]").await;
+    assert_eq!(
+        b.text("main a[aria-current=\"page\"]").await,
+        "Uten saksbehandler",
+        "the unassigned filter is chosen"
+    );
+    let queue = "main table.data-table";
+    let Some(row) = b.row_with(queue, "Ragnhild Søknadsen").await else {
+        panic!(
+            "the unassigned cases do not list the applicant: {:?}",
+            b.text(queue).await
+        );
+    };
+    let row_text = row.text().await.unwrap_or_default();
+    assert!(
+        row_text.contains(&reference),
+        "the queue row {row_text:?} lacks {reference}"
+    );
+    b.axe("work queue: unassigned").await;
+    let link = row
+        .find(Locator::Css("a[href^=\"/cases/\"]"))
+        .await
+        .expect("a link to the case");
+    let case = link.attr("href").await.expect("attr").unwrap_or_default();
+    link.click().await.expect("open the case");
+    b.wait_path(&case, |p| p == case).await;
+    assert!(b.text("main h1").await.contains(&reference), "the case page's title");
+    assert_eq!(b.case_state().await, "Mottatt");
+    b.axe("case: received").await;
+
+    // Take it, assess it, judge the rule that needs a judgement, propose a grant.
+    b.submit(&format!("form[action=\"{case}/assign\"] button[type=\"submit\"]"))
+        .await;
+    assert!(
+        b.text("main dl.summary-list").await.contains("Demo saksbehandler"),
+        "the case is not assigned to the caseworker"
+    );
+    b.submit(&format!(
+        "form[action=\"{case}/action\"]:has(input[name=\"action\"][value=\"start_assessment\"]) button"
+    ))
+    .await;
+    assert_eq!(b.case_state().await, "Under vurdering");
+    let rule = "table[aria-labelledby=\"assessment-heading\"] tbody \
+                tr:has(input[name=\"rule\"][value=\"other_instruments\"])";
+    assert_eq!(b.text(&format!("{rule} th")).await, "Andre virkemidler");
+    let result = b.text(&format!("{rule} td:last-child")).await;
+    assert!(result.starts_with("Må vurderes"), "the rule's result {result:?}");
+    b.click(&format!("{rule} details > summary")).await;
+    b.select("f-override-other_instruments-outcome", "Oppfylt").await;
+    b.fill(
+        "f-override-other_instruments",
+        "Startlån og bostøtte er vurdert og dekker ikke behovet.",
+    )
+    .await;
+    b.axe("case: under assessment, judging a rule").await;
+    b.submit(&format!(
+        "{rule} form[action=\"{case}/override\"] button[type=\"submit\"]"
+    ))
+    .await;
+    let result = b.text(&format!("{rule} td:last-child")).await;
+    assert!(
+        result.starts_with("Oppfylt (saksbehandlers vurdering)") && result.contains("Startlån og bostøtte"),
+        "the judged rule's result {result:?}"
+    );
+    b.click("#f-outcome-granted").await;
+    b.fill(
+        "f-granted_text",
+        "Plass på ventelisten for kommunal bolig med ett soverom",
+    )
+    .await;
+    b.fill(
+        "f-reasons-text",
+        "Søkeren bor hos venner og har ikke mulighet til å skaffe bolig selv.",
+    )
+    .await;
+    b.submit(&format!("form[action=\"{case}/propose\"] button[type=\"submit\"]"))
+        .await;
+    assert!(!b.has(".error-summary").await, "proposing shows errors");
+    assert_eq!(b.case_state().await, "Vedtak foreslått");
+    b.screenshot("case-proposed").await;
+    b.axe("case: decision proposed").await;
+    b.log_out().await;
+
+    // The approver approves.
+    b.log_in(&logins.approver).await;
+    b.click("nav a[href=\"/cases\"]").await;
+    b.wait_path("/cases", |p| p == "/cases").await;
+    b.submit("main a[href=\"/cases?filter=open\"]").await;
+    b.click(&format!("main table.data-table a[href=\"{case}\"]")).await;
+    b.wait_path(&case, |p| p == case).await;
+    assert_eq!(b.case_state().await, "Vedtak foreslått");
+    b.axe("case: to approve").await;
+    b.submit(&format!("form[action=\"{case}/review\"] button[value=\"approve\"]"))
+        .await;
+    assert_eq!(b.case_state().await, "Vedtak godkjent");
+    b.axe("case: approved").await;
+    b.log_out().await;
+
+    // The caseworker sends the decision in nynorsk: the case is on the waiting list, with a letter.
+    b.log_in(&logins.caseworker).await;
+    b.click("nav a[href=\"/cases\"]").await;
+    b.wait_path("/cases", |p| p == "/cases").await;
+    b.click(&format!("main table.data-table a[href=\"{case}\"]")).await;
+    b.wait_path(&case, |p| p == case).await;
+    assert_eq!(b.case_state().await, "Vedtak godkjent");
+    b.select("f-language-approved", "Nynorsk").await;
+    assert!(!b.value("f-delivered_on").await.is_empty(), "no default delivery date");
+    b.submit(&format!("form[action=\"{case}/send\"] button[type=\"submit\"]"))
+        .await;
+    assert!(!b.has(".error-summary").await, "sending shows errors");
+    assert_eq!(b.case_state().await, "På venteliste");
+    let pdf_link = format!("main a[href^=\"{case}/letters/\"][href$=\".pdf\"]");
+    assert_eq!(b.text(&pdf_link).await, "PDF");
+    let pdf = b
+        .find(&pdf_link)
+        .await
+        .attr("href")
+        .await
+        .expect("attr")
+        .unwrap_or_default();
+    b.axe("case: on the waiting list").await;
+    let view = format!("main a[href^=\"{case}/letters/\"][href$=\".html\"]");
+    assert_eq!(b.text(&view).await, "Vis");
+    let letter = b
+        .find(&view)
+        .await
+        .attr("href")
+        .await
+        .expect("attr")
+        .unwrap_or_default();
+    b.click(&view).await;
+    b.wait_path(&letter, |p| p == letter).await;
+    let text = b.text("article.letter").await;
+    assert!(
+        text.contains("Vedtak") && text.to_lowercase().contains("klage"),
+        "the letter reads {text:?}"
+    );
+    b.screenshot("decision-letter").await;
+    b.axe("decision letter").await;
+    assert!(
+        b.has(&format!("main a[href=\"{pdf}\"]")).await,
+        "the letter page links to {pdf}"
+    );
+    let fetched = b.client.execute(FETCH, vec![json!(pdf)]).await.expect("fetch the PDF");
+    assert_eq!(fetched["status"], json!(200), "{pdf}: {fetched}");
+    assert_eq!(fetched["type"], json!("application/pdf"), "{pdf}: {fetched}");
+    assert_eq!(fetched["head"], json!("%PDF-"), "{pdf}: {fetched}");
+
+    // An appeal.
+    b.click(&format!("main a[href=\"{case}\"]")).await;
+    b.wait_path(&case, |p| p == case).await;
+    b.submit(&format!(
+        "form[action=\"{case}/action\"]:has(input[name=\"action\"][value=\"register_appeal\"]) button"
+    ))
+    .await;
+    assert!(!b.has(".error-summary").await, "registering the appeal shows errors");
+    assert_eq!(b.case_state().await, "Klage mottatt");
+    b.axe("case: appeal received").await;
+    b.log_out().await;
 }

@@ -248,3 +248,87 @@ async fn an_application_from_registration_to_the_appeal_body() {
         assert!(!queue.contains(&case_url));
     }
 }
+
+#[tokio::test]
+async fn documents_are_checked_by_content_and_served_only_through_the_case() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let caseworker = login(&server, &fixture.users[&Role::Caseworker].0, PASSWORD).await;
+        let case_url = format!("/cases/{}", fixture.case);
+        let csrf = csrf_of(&server, &caseworker, &case_url).await;
+        let upload = |name: &'static str, bytes: Vec<u8>| {
+            let form = reqwest::multipart::Form::new()
+                .text("csrf", csrf.clone())
+                .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
+            caseworker
+                .post(server.url(&format!("{case_url}/documents")))
+                .multipart(form)
+                .send()
+        };
+        // A program renamed to .pdf is refused by its content.
+        let refused = upload("lønnsslipp.pdf", b"MZ\x90\x00not a pdf".to_vec()).await.unwrap();
+        assert_eq!(refused.status(), 422);
+        assert!(refused.text().await.unwrap().contains("ikke en PDF, JPEG eller PNG"));
+        let pdf = b"%PDF-1.4\n% a tiny test document\n".to_vec();
+        let stored = upload("../lønnsslipp mai.PDF", pdf.clone()).await.unwrap();
+        assert_eq!(stored.status(), 303);
+        let page = caseworker
+            .get(server.url(&case_url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("lønnsslipp mai.pdf"),
+            "the name is cleaned and given its real extension"
+        );
+        let link = page
+            .split("href=\"")
+            .find(|s| s.contains("/documents/") && s.contains("lønnsslipp mai.pdf"))
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_string();
+        let download = caseworker.get(server.url(&link)).send().await.unwrap();
+        assert_eq!(download.headers()["content-type"], "application/pdf");
+        assert!(
+            download.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .starts_with("attachment")
+        );
+        assert_eq!(download.bytes().await.unwrap().as_ref(), pdf.as_slice());
+        // Nobody without access to the case gets it.
+        let stranger = login(&server, &fixture.stranger.0, PASSWORD).await;
+        assert_eq!(stranger.get(server.url(&link)).send().await.unwrap().status(), 404);
+        let partner = login(&server, &fixture.users[&Role::Partner].0, PASSWORD).await;
+        assert_eq!(partner.get(server.url(&link)).send().await.unwrap().status(), 403);
+        assert_eq!(
+            common::client().get(server.url(&link)).send().await.unwrap().status(),
+            303
+        );
+        // Too large for the configured limit: refused before it is read.
+        // (The server answers 413 as soon as it sees the length and may close before the client has
+        // written the body, which the client then reports as a broken pipe.)
+        match upload(
+            "stor.pdf",
+            [b"%PDF-".as_slice(), &vec![b'x'; 11 * 1024 * 1024]].concat(),
+        )
+        .await
+        {
+            Ok(big) => assert_eq!(big.status(), 413),
+            Err(e) => assert!(e.is_request(), "{e}"),
+        }
+        let page = caseworker
+            .get(server.url(&case_url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!page.contains("stor.pdf"), "nothing of the refused upload is stored");
+    }
+}

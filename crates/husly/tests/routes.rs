@@ -53,7 +53,7 @@ fn routes(f: &Fixture) -> Vec<Route> {
             json,
         };
     let (h, p, u, t) = (f.household, f.person, f.target_user, f.target_token.clone());
-    let (c, letter) = (f.case, f.letter.clone());
+    let (c, letter, document) = (f.case, f.letter.clone(), f.document.clone());
     use Action::*;
     use Scope::*;
     vec![
@@ -309,6 +309,20 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Some(HandleCase),
             Record,
             vec![("decision", "dismiss".into()), ("reason", "Ikke samme person".into())],
+        ),
+        page(
+            Method::POST,
+            format!("/cases/{c}/documents"),
+            Some(HandleCase),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            format!("/cases/{c}/documents/{document}"),
+            Some(ViewCase),
+            Record,
+            vec![],
         ),
         page(
             Method::POST,

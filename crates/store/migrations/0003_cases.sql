@@ -124,3 +124,21 @@ CREATE TABLE case_flag (
     created_at BIGINT NOT NULL
 );
 CREATE INDEX case_flag_case ON case_flag (municipality_id, case_id, created_at);
+
+-- Documents attached by the applicant (to a draft, then the case) or by a caseworker. The type
+-- is what the content says; the SHA-256 is of the bytes as stored.
+CREATE TABLE case_document (
+    id TEXT PRIMARY KEY,
+    municipality_id TEXT NOT NULL REFERENCES municipality (id),
+    case_id TEXT REFERENCES application_case (id),
+    draft_id TEXT REFERENCES application_draft (id),
+    filename TEXT NOT NULL,
+    mime TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    sha256 TEXT NOT NULL,
+    content_hex TEXT NOT NULL,
+    uploaded_by TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX case_document_case ON case_document (municipality_id, case_id, created_at);
+CREATE INDEX case_document_draft ON case_document (draft_id);

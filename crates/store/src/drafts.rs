@@ -211,6 +211,12 @@ impl Store {
             .bind(&draft.id)
             .execute(tx.conn())
             .await?;
+        // The draft's documents now belong to the case.
+        sqlx::query("UPDATE case_document SET case_id = $1 WHERE draft_id = $2")
+            .bind(case.to_string())
+            .bind(&draft.id)
+            .execute(tx.conn())
+            .await?;
         tx.commit().await?;
         Ok((case, reference))
     }

@@ -278,6 +278,23 @@ const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "case_document",
+        order_by: "id",
+        columns: &[
+            ("id", Text),
+            ("municipality_id", Text),
+            ("case_id", OptText),
+            ("draft_id", OptText),
+            ("filename", Text),
+            ("mime", Text),
+            ("size", Int),
+            ("sha256", Text),
+            ("content_hex", Text),
+            ("uploaded_by", Text),
+            ("created_at", Int),
+        ],
+    },
+    Table {
         name: "case_flag",
         order_by: "id",
         columns: &[

@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod audit;
 pub mod cases;
 pub mod db;
+pub mod documents;
 pub mod drafts;
 pub mod error;
 pub mod export;

@@ -21,6 +21,8 @@ pub struct WebConfig {
     pub behind_proxy: bool,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Largest document (PDF, JPEG, PNG) accepted as an upload, in bytes.
+    pub max_document_bytes: usize,
 }
 
 impl Default for WebConfig {
@@ -30,6 +32,7 @@ impl Default for WebConfig {
             secure_cookies: SecureCookies::Auto,
             behind_proxy: false,
             max_body_bytes: 64 * 1024,
+            max_document_bytes: 10 * 1024 * 1024,
         }
     }
 }

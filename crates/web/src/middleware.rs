@@ -2,7 +2,7 @@
 //! limits, metrics, and the rendering of error responses.
 
 use crate::AppState;
-use crate::error::ErrorInfo;
+use crate::error::{AppError, ErrorInfo};
 use crate::i18n::{self, Tr};
 use crate::layout::ErrorPage;
 use askama::Template;
@@ -28,13 +28,42 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-
 
 /// Wraps the application in its layers (outermost last).
 pub fn wrap(app: Router<AppState>, state: AppState) -> Router {
-    let limit = state.config.max_body_bytes;
-    app.layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
-        .layer(axum::extract::DefaultBodyLimit::max(limit))
+    let largest = state
+        .config
+        .max_body_bytes
+        .max(state.config.max_document_bytes + UPLOAD_OVERHEAD);
+    app.layer(from_fn_with_state(state.clone(), limit_body))
+        .layer(axum::extract::DefaultBodyLimit::max(largest))
         .layer(from_fn_with_state(state.clone(), render_errors))
         .layer(from_fn(security_headers))
         .layer(from_fn(observe))
         .with_state(state)
+}
+
+/// Room for the multipart framing and the form's other fields around an uploaded document.
+const UPLOAD_OVERHEAD: usize = 64 * 1024;
+
+/// Request bodies are small (64 KiB by default) except on the document upload routes, which take
+/// one document of up to the configured size. Larger bodies get 413 before they are read.
+async fn limit_body(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let limit = if request.uri().path().ends_with("/documents") {
+        state.config.max_document_bytes + UPLOAD_OVERHEAD
+    } else {
+        state.config.max_body_bytes
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|len| len > limit) {
+        return AppError::PayloadTooLarge.into_response();
+    }
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Err(_) => AppError::PayloadTooLarge.into_response(),
+    }
 }
 
 /// Request id, one log line per request (method, route template, status, duration — never the

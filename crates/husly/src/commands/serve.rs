@@ -43,6 +43,7 @@ pub async fn run(config: &Config) -> anyhow::Result<ExitCode> {
         secure_cookies: config.secure_cookies,
         behind_proxy: config.behind_proxy,
         max_body_bytes: config.max_body_bytes,
+        max_document_bytes: config.max_document_bytes,
     };
     husly_web::serve(listener, AppState::new(store.clone(), web), shutdown_signal()).await?;
     store.close().await;

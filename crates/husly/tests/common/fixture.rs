@@ -31,6 +31,7 @@ pub struct Fixture {
     /// An application of the home household, with an interim-answer letter.
     pub case: husly_domain::CaseId,
     pub letter: String,
+    pub document: String,
 }
 
 pub fn household_input(national_id: &str, given: &str, family: &str) -> HouseholdInput {
@@ -154,6 +155,18 @@ pub async fn prepare(url: &str) -> Fixture {
         .await
         .expect("interim answer");
     let letter = store.letters(home.id, case).await.expect("letters")[0].id.clone();
+    let document = store
+        .add_document(
+            home.id,
+            husly_store::documents::Owner::Case(case),
+            "leiekontrakt.pdf",
+            husly_domain::documents::DocumentType::Pdf,
+            b"%PDF-1.4 fixture",
+            &actor,
+        )
+        .await
+        .expect("document")
+        .id;
     store.close().await;
     Fixture {
         home: home.id,
@@ -169,5 +182,6 @@ pub async fn prepare(url: &str) -> Fixture {
         other_household,
         case,
         letter,
+        document,
     }
 }

@@ -175,6 +175,8 @@ pub struct DraftPage {
     pub v: FormValues,
     pub errors: FormErrors,
     pub saved: bool,
+    pub documents: Vec<husly_store::documents::Document>,
+    pub max_document_mb: usize,
 }
 
 impl DraftPage {
@@ -192,6 +194,12 @@ impl DraftPage {
             .filter(|r| **r != husly_domain::household::Relation::MainApplicant)
             .map(|r| (r.code(), super::household::relation_key(*r)))
             .collect()
+    }
+
+    fn document_hint(&self) -> String {
+        self.l
+            .tr
+            .f("documents.hint", &[("mb", &self.max_document_mb.to_string())])
     }
 
     fn contact_fields(&self) -> Vec<(&'static str, &'static str, String)> {
@@ -257,6 +265,8 @@ fn draft_page(state: &AppState, tr: Tr, draft: &Draft, municipality: String) -> 
         members,
         errors: FormErrors::default(),
         saved: false,
+        documents: Vec::new(),
+        max_document_mb: state.config.max_document_bytes / (1024 * 1024),
     }
 }
 
@@ -317,6 +327,10 @@ pub async fn view(
         return Ok(Redirect::to(&format!("/apply/{id}/receipt")).into_response());
     }
     let mut page = draft_page(&state, tr, &draft, municipality_name(&state, &draft).await?);
+    page.documents = state
+        .store
+        .documents(draft.municipality_id, husly_store::documents::Owner::Draft(&draft.id))
+        .await?;
     if query.new.is_some() {
         page.new_code = Some(code);
     }
@@ -433,6 +447,10 @@ pub async fn save(
     let names = member_names(&rows);
     let values = FormValues::from_post(&fields, names.len());
     let mut page = draft_page(&state, tr, &draft, municipality_name(&state, &draft).await?);
+    page.documents = state
+        .store
+        .documents(draft.municipality_id, husly_store::documents::Owner::Draft(&draft.id))
+        .await?;
     page.address_line = household.address_line.clone();
     page.postal_code = household.postal_code.clone();
     page.postal_city = household.postal_city.clone();
@@ -520,4 +538,50 @@ pub async fn receipt(State(state): State<AppState>, headers: HeaderMap, Path(id)
         received: format_date(case.received_on),
         answer_by: format_date(husly_domain::cases::deadlines::interim_answer_due(case.received_on)),
     })
+}
+
+/// The applicant attaches a document to the draft; it follows the application when submitted.
+pub async fn upload_document(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Extension(request_id): Extension<RequestId>,
+    Path(id): Path<String>,
+    request: axum::extract::Request,
+) -> AppResult<Response> {
+    let tr = tr(&headers);
+    let Some((draft, _)) = open(&state, &headers, &id).await? else {
+        return Err(AppError::NotFound);
+    };
+    if draft.submitted_case.is_some() {
+        return Ok(Redirect::to(&format!("/apply/{id}/receipt")).into_response());
+    }
+    let upload = super::documents::read_request(request).await?;
+    match super::documents::check(&upload, state.config.max_document_bytes) {
+        Ok((kind, filename)) => {
+            let actor = husly_store::drafts::applicant(&draft.id, &request_id.0);
+            state
+                .store
+                .add_document(
+                    draft.municipality_id,
+                    husly_store::documents::Owner::Draft(&draft.id),
+                    &filename,
+                    kind,
+                    &upload.bytes,
+                    &actor,
+                )
+                .await?;
+            Ok(Redirect::to(&format!("/apply/{id}")).into_response())
+        }
+        Err(error) => {
+            let mut page = draft_page(&state, tr, &draft, municipality_name(&state, &draft).await?);
+            page.documents = state
+                .store
+                .documents(draft.municipality_id, husly_store::documents::Owner::Draft(&draft.id))
+                .await?;
+            page.errors = FormErrors::from_fields(&[error], tr.lang);
+            let mut response = render(&page)?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+    }
 }

@@ -4,6 +4,7 @@ pub mod admin;
 mod apply;
 pub mod bostotte;
 pub(crate) mod cases;
+pub(crate) mod documents;
 mod economy;
 pub(crate) mod household;
 pub(crate) mod login;
@@ -59,6 +60,7 @@ pub fn routes() -> Router<AppState> {
         .route("/apply/{id}", get(apply::view).post(apply::save))
         .route("/apply/{id}/code", post(apply::enter_code))
         .route("/apply/{id}/receipt", get(apply::receipt))
+        .route("/apply/{id}/documents", post(apply::upload_document))
 }
 
 #[derive(Template)]

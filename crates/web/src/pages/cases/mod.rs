@@ -30,4 +30,6 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/interim", post(view::interim))
         .route("/cases/{id}/letters/{letter}", get(view::letter))
         .route("/cases/{id}/flags/{flag}", post(view::resolve_flag))
+        .route("/cases/{id}/documents", post(view::upload_document))
+        .route("/cases/{id}/documents/{document}", get(view::document))
 }

@@ -137,6 +137,8 @@ pub struct CasePage {
     pub decisions: Vec<Decision>,
     pub letters: Vec<Letter>,
     pub flags: Vec<husly_store::cases::Flag>,
+    pub documents: Vec<husly_store::documents::Document>,
+    pub max_document_mb: usize,
     pub timeline: Vec<TimelineEvent>,
     pub v: FormValues,
     pub errors: FormErrors,
@@ -176,6 +178,12 @@ impl CasePage {
 
     fn outcome_key(&self, o: &RuleOutcome) -> String {
         format!("rule_outcome.{}", o.code())
+    }
+
+    fn document_hint(&self) -> String {
+        self.l
+            .tr
+            .f("documents.hint", &[("mb", &self.max_document_mb.to_string())])
     }
 
     fn result_key(&self, r: &husly_domain::eligibility::RuleResult) -> String {
@@ -304,6 +312,10 @@ async fn case_page(
     let decisions = state.store.decisions(municipality, case.id).await?;
     let letters = state.store.letters(municipality, case.id).await?;
     let flags = state.store.flags(municipality, case.id).await?;
+    let documents = state
+        .store
+        .documents(municipality, husly_store::documents::Owner::Case(case.id))
+        .await?;
     let timeline = state.store.case_timeline(municipality, case.id).await?;
     let missing = case
         .form
@@ -327,6 +339,8 @@ async fn case_page(
         decisions,
         letters,
         flags,
+        documents,
+        max_document_mb: state.config.max_document_bytes / (1024 * 1024),
         timeline,
         errors: FormErrors::default(),
         conflict: false,
@@ -359,7 +373,7 @@ fn change<'a>(user: &'a CurrentUser, actor: &'a husly_store::audit::Actor, reaso
 }
 
 /// Re-renders the case page with errors (422) or a conflict (409), keeping what was typed.
-async fn rerender(
+pub(super) async fn rerender(
     state: &AppState,
     user: &CurrentUser,
     municipality: MunicipalityId,
@@ -928,4 +942,53 @@ pub async fn resolve_flag(
         )
         .await;
     finish(&state, &user, municipality, case.id, result, &field).await
+}
+
+pub async fn upload_document(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    request: axum::extract::Request,
+) -> AppResult<Response> {
+    let (municipality, case, _) = load(&state, &user, &id, Action::HandleCase).await?;
+    let upload = crate::pages::documents::read_request(request).await?;
+    user.check_csrf(&upload.csrf)?;
+    let (kind, filename) = match crate::pages::documents::check(&upload, state.config.max_document_bytes) {
+        Ok(checked) => checked,
+        Err(error) => return rerender(&state, &user, municipality, case.id, &[error], false, None).await,
+    };
+    let actor = user.actor(Some(municipality), "case_handling");
+    state
+        .store
+        .add_document(
+            municipality,
+            husly_store::documents::Owner::Case(case.id),
+            &filename,
+            kind,
+            &upload.bytes,
+            &actor,
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/cases/{}", case.id)).into_response())
+}
+
+pub async fn document(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, document)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let (municipality, case, _) = load(&state, &user, &id, Action::ViewCase).await?;
+    let (meta, bytes) = state
+        .store
+        .document(municipality, husly_store::documents::Owner::Case(case.id), &document)
+        .await?;
+    user.audit_read(
+        &state.store,
+        municipality,
+        "case.document",
+        ("case", case.id.to_string()),
+        serde_json::json!({ "document": meta.id, "sha256": meta.sha256 }),
+    )
+    .await?;
+    Ok(crate::pages::documents::download(&meta, bytes))
 }

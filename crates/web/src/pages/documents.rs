@@ -1,0 +1,86 @@
+//! Uploading and downloading case documents (PDF, JPEG, PNG). The type is read from the content;
+//! a document is only ever served through the case (or draft) it belongs to, after the same
+//! authorisation as the case itself.
+
+use axum::extract::Multipart;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use husly_domain::documents::{check_upload, clean_name};
+use husly_domain::validation::FieldError;
+use husly_store::documents::Document;
+
+use crate::error::{AppError, AppResult};
+
+/// What a document upload form posts.
+pub struct Upload {
+    pub csrf: String,
+    pub filename: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Reads the multipart form from the request, after the handler has authorised the caller (so a
+/// malformed upload by someone without access still answers 403/404, not 400).
+pub async fn read_request(request: axum::extract::Request) -> AppResult<Upload> {
+    use axum::extract::FromRequest;
+    let multipart = Multipart::from_request(request, &())
+        .await
+        .map_err(|e| AppError::BadRequest(format!("Expected a file upload form: {}", e.body_text())))?;
+    read(multipart).await
+}
+
+/// Reads the multipart form: the CSRF token and one file.
+pub async fn read(mut multipart: Multipart) -> AppResult<Upload> {
+    let mut upload = Upload {
+        csrf: String::new(),
+        filename: String::new(),
+        bytes: Vec::new(),
+    };
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {}", e.body_text())))?
+    {
+        match field.name().unwrap_or_default() {
+            "csrf" => upload.csrf = field.text().await.map_err(|_| AppError::BadRequest("csrf".into()))?,
+            "file" => {
+                upload.filename = field.file_name().unwrap_or_default().to_string();
+                upload.bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| AppError::BadRequest(format!("The file could not be read: {}", e.body_text())))?
+                    .to_vec();
+            }
+            _ => {}
+        }
+    }
+    Ok(upload)
+}
+
+/// Checks the file; gives its type and a clean name, or the error to show next to the field.
+pub fn check(upload: &Upload, max_bytes: usize) -> Result<(husly_domain::documents::DocumentType, String), FieldError> {
+    let kind = check_upload("file", &upload.bytes, max_bytes)?;
+    Ok((kind, clean_name(&upload.filename, kind)))
+}
+
+/// The document as a download (never displayed inline: the browser must not interpret it).
+pub fn download(document: &Document, bytes: Vec<u8>) -> Response {
+    let ascii: String = document
+        .filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, document.mime.clone()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{ascii}\"")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
