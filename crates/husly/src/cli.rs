@@ -103,6 +103,9 @@ pub struct SeedArgs {
     /// Per cent of those tenants that have bostøtte registered.
     #[arg(long, default_value_t = 35, value_parser = clap::value_parser!(u8).range(0..=100))]
     pub bostotte_percent: u8,
+    /// Per cent of households with an application for municipal housing.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub case_percent: u8,
 }
 
 #[derive(Debug, Subcommand)]

@@ -207,9 +207,10 @@ async fn an_application_from_registration_to_the_appeal_body() {
         );
 
         for (version, action) in [
-            ("6", "register_appeal"),
-            ("7", "uphold_and_forward"),
-            ("8", "appeal_upheld"),
+            ("6", "renew"),
+            ("7", "register_appeal"),
+            ("8", "uphold_and_forward"),
+            ("9", "appeal_upheld"),
         ] {
             let r = step(
                 &caseworker,
@@ -229,6 +230,7 @@ async fn an_application_from_registration_to_the_appeal_body() {
             .unwrap();
         assert!(page.contains("Avsluttet"));
         for event in [
+            "Godkjenningen ble fornyet",
             "Vedtaket ble godkjent",
             "Klage ble registrert",
             "Klageinstansens avgjørelse ble registrert",

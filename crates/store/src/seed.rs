@@ -241,6 +241,9 @@ impl Store {
         );
         // Tenancies and incomes draw from their own generator, so households stay as before.
         let mut economy_rng = SplitMix64::new(rng.next_u64() ^ 0xEC0_0000_0001);
+        let mut case_rng = SplitMix64::new(economy_rng.next_u64() ^ 0xCA5E_0000_0001);
+        let mut counters = self.reference_counters(municipality).await?;
+        let today = time::OffsetDateTime::now_utc().date();
         let mut used_ids = HashSet::new();
         let mut summary = SeedSummary {
             households: 0,
@@ -261,10 +264,21 @@ impl Store {
             insert_rows(&mut tx, "tenancy", &generated.tenancies).await?;
             insert_rows(&mut tx, "household_income", &generated.incomes).await?;
             insert_rows(&mut tx, "household_benefit", &generated.benefits).await?;
+            let (cases, case_events) = generate_cases(
+                &mut case_rng,
+                shares.case_percent,
+                municipality,
+                &generated,
+                &mut counters,
+                today,
+            );
+            insert_rows(&mut tx, "application_case", &cases).await?;
             insert_rows(&mut tx, "case_event", &generated.events).await?;
+            insert_rows(&mut tx, "case_event", &case_events).await?;
             tx.commit().await?;
             remaining -= n;
         }
+        self.save_reference_counters(municipality, &counters).await?;
         self.analyze().await?;
         self.audit(
             actor,
@@ -393,6 +407,8 @@ fn generate(
 pub struct EconomyShares {
     pub tenant_percent: u8,
     pub bostotte_percent: u8,
+    /// Per cent of households with an application case (in a spread of states).
+    pub case_percent: u8,
 }
 
 impl Default for EconomyShares {
@@ -402,6 +418,7 @@ impl Default for EconomyShares {
         Self {
             tenant_percent: 45,
             bostotte_percent: 35,
+            case_percent: 20,
         }
     }
 }
@@ -553,3 +570,146 @@ pub const SEED_MUNICIPALITIES: &[(&str, &str)] = &[
     ("3205", "Lillestrøm"),
     ("3201", "Bærum"),
 ];
+
+impl Store {
+    async fn reference_counters(
+        &self,
+        municipality: &Municipality,
+    ) -> StoreResult<std::collections::BTreeMap<i32, i64>> {
+        use sqlx::Row;
+        let rows = sqlx::query("SELECT year, last FROM case_reference_counter WHERE municipality_id = $1")
+            .bind(municipality.id.to_string())
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get::<i64, _>("year")? as i32, r.try_get::<i64, _>("last")?)))
+            .collect()
+    }
+
+    async fn save_reference_counters(
+        &self,
+        municipality: &Municipality,
+        counters: &std::collections::BTreeMap<i32, i64>,
+    ) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        for (year, last) in counters {
+            let updated =
+                sqlx::query("UPDATE case_reference_counter SET last = $1 WHERE municipality_id = $2 AND year = $3")
+                    .bind(last)
+                    .bind(municipality.id.to_string())
+                    .bind(i64::from(*year))
+                    .execute(tx.conn())
+                    .await?;
+            if updated.rows_affected() == 0 {
+                sqlx::query("INSERT INTO case_reference_counter (municipality_id, year, last) VALUES ($1, $2, $3)")
+                    .bind(municipality.id.to_string())
+                    .bind(i64::from(*year))
+                    .bind(last)
+                    .execute(tx.conn())
+                    .await?;
+            }
+        }
+        tx.commit().await
+    }
+}
+
+/// Application cases for a share of the generated households, received over the last four
+/// months and spread over the states a housing office has open.
+fn generate_cases(
+    rng: &mut SplitMix64,
+    percent: u8,
+    municipality: &Municipality,
+    generated: &Generated,
+    counters: &mut std::collections::BTreeMap<i32, i64>,
+    today: time::Date,
+) -> (Vec<Vec<Value>>, Vec<Vec<Value>>) {
+    use husly_domain::cases::deadlines::{self, OpenDeadlines};
+    use husly_domain::cases::{ApplicationForm, CaseState, CurrentHousing, Reason};
+    let now = crate::now_micros();
+    let m = municipality.id.to_string();
+    let (mut cases, mut events) = (Vec::new(), Vec::new());
+    for household in &generated.households {
+        if rng.below(100) >= u64::from(percent) {
+            continue;
+        }
+        let household_id = household[0].as_str().unwrap_or_default().to_string();
+        let received = today - time::Duration::days(rng.below(120) as i64);
+        let counter = counters.entry(received.year()).or_insert(0);
+        *counter += 1;
+        let reference = format!("{}-{:06}", received.year(), counter);
+        let state = match rng.below(100) {
+            0..25 => CaseState::Received,
+            25..60 => CaseState::UnderAssessment,
+            60..70 => CaseState::WaitingForInformation,
+            70..80 => CaseState::DecisionProposed,
+            80..95 => CaseState::OnWaitingList,
+            _ => CaseState::Refused,
+        };
+        let reason = *rng.pick(&Reason::ALL);
+        let form = ApplicationForm {
+            current_housing: Some(*rng.pick(&CurrentHousing::ALL)),
+            reasons: vec![reason],
+            lawful_residence: Some(true),
+            registered_in_municipality_since: Some(received - time::Duration::days(365 * (1 + rng.below(10) as i64))),
+            rent_arrears: Some(rng.below(10) == 0),
+            confirmed: true,
+            ..Default::default()
+        };
+        let interim_due = deadlines::interim_answer_due(received);
+        let decided = matches!(state, CaseState::OnWaitingList | CaseState::Refused)
+            .then(|| received + time::Duration::days(10 + rng.below(20) as i64));
+        let information_due = (state == CaseState::WaitingForInformation).then(|| received + time::Duration::days(21));
+        let validity =
+            (state == CaseState::OnWaitingList).then(|| deadlines::validity(decided.unwrap_or(received), 12));
+        let next_due = deadlines::next_due(
+            state,
+            OpenDeadlines {
+                interim_due: Some(interim_due),
+                interim_sent: false,
+                information_due,
+                renewal_reminder: validity.map(|v| v.1),
+            },
+        );
+        let id = uuid::Uuid::now_v7().to_string();
+        let date = |d: Option<time::Date>| d.map_or(Value::Null, |d| json!(date_text(d)));
+        cases.push(vec![
+            json!(id),
+            json!(m),
+            json!(household_id),
+            json!(reference),
+            json!("municipal_housing"),
+            json!(state.code()),
+            json!(1),
+            json!(serde_json::to_string(&form).unwrap_or_default()),
+            json!("[]"),
+            json!(date_text(received)),
+            Value::Null,
+            json!(date_text(interim_due)),
+            Value::Null,
+            date(information_due),
+            date(decided),
+            date(decided),
+            date(decided.map(deadlines::appeal_deadline)),
+            date(validity.map(|v| v.0)),
+            date(validity.map(|v| v.1)),
+            date(next_due),
+            json!(false),
+            json!(reason.code()),
+            json!(0),
+            json!(now),
+            json!(now),
+        ]);
+        events.push(vec![
+            json!(uuid::Uuid::now_v7().to_string()),
+            json!(m),
+            json!(household_id),
+            json!("case.received"),
+            Value::Null,
+            json!("Syntetiske demodata"),
+            json!({ "reference": reference }).to_string().into(),
+            json!(now),
+            json!(id),
+        ]);
+    }
+    (cases, events)
+}

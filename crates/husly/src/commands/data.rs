@@ -40,6 +40,7 @@ pub async fn seed(config: &Config, args: &SeedArgs) -> anyhow::Result<ExitCode> 
                 husly_store::seed::EconomyShares {
                     tenant_percent: args.tenant_percent,
                     bostotte_percent: args.bostotte_percent,
+                    case_percent: args.case_percent,
                 },
                 &actor,
             )

@@ -514,6 +514,20 @@ pub async fn action(
             CaseAction::Withdraw
         }
         "close" => CaseAction::Close,
+        "renew" => {
+            effects.decided_on = Some(today());
+            effects.validity_months = Some(
+                EligibilityRules::embedded()
+                    .allocation_rules(
+                        &municipality_number(&user, municipality),
+                        husly_domain::rules::YearMonth::of(today()),
+                    )
+                    .map(|p| p.values.validity_months)
+                    .unwrap_or(12),
+            );
+            CaseAction::Renew
+        }
+        "expire" => CaseAction::Expire,
         other => {
             return Err(AppError::BadRequest(format!(
                 "Unknown action «{}».",
