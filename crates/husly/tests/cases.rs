@@ -334,3 +334,80 @@ async fn documents_are_checked_by_content_and_served_only_through_the_case() {
         assert!(!page.contains("stor.pdf"), "nothing of the refused upload is stored");
     }
 }
+
+#[tokio::test]
+async fn asking_for_information_sends_a_letter_and_sets_a_deadline() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let caseworker = login(&server, &fixture.users[&Role::Caseworker].0, PASSWORD).await;
+        let case_url = format!("/cases/{}", fixture.case);
+        let csrf = csrf_of(&server, &caseworker, &case_url).await;
+        let post = |pairs: Vec<(&'static str, String)>| {
+            let mut all = pairs;
+            all.push(("csrf", csrf.clone()));
+            caseworker
+                .post(server.url(&format!("{case_url}/action")))
+                .form(&all)
+                .send()
+        };
+        let r = post(vec![("version", "2".into()), ("action", "start_assessment".into())])
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let deadline = time::OffsetDateTime::now_utc().date() + time::Duration::days(14);
+        let bad = post(vec![
+            ("version", "3".into()),
+            ("action", "request_information".into()),
+            ("reason", "".into()),
+            ("information_due", "01.01.2020".into()),
+        ])
+        .await
+        .unwrap();
+        assert_eq!(bad.status(), 422);
+        let r = post(vec![
+            ("version", "3".into()),
+            ("action", "request_information".into()),
+            ("language", "nb".into()),
+            (
+                "reason",
+                "Lønnsslipp for de tre siste månedene\n- Leiekontrakten".into(),
+            ),
+            ("information_due", husly_domain::validation::format_date(deadline)),
+        ])
+        .await
+        .unwrap();
+        assert_eq!(r.status(), 303);
+        let page = caseworker
+            .get(server.url(&case_url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Venter på opplysninger") && page.contains("Anmodning om opplysninger"));
+        let letter = page
+            .split("href=\"")
+            .filter(|s| s.contains("/letters/") && s.contains(".html"))
+            .map(|s| s.split('"').next().unwrap().to_string())
+            .next()
+            .unwrap();
+        let shown = caseworker
+            .get(server.url(&letter))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            shown.contains("Leiekontrakten") && shown.contains("Lønnsslipp"),
+            "{shown}"
+        );
+        let r = post(vec![("version", "4".into()), ("action", "information_received".into())])
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+    }
+}

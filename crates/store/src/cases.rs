@@ -101,9 +101,20 @@ pub struct NewLetter<'a> {
     pub pdf: &'a [u8],
 }
 
+/// A letter to store with an action (owned, so it can travel in [`Effects`]).
+#[derive(Debug, Clone)]
+pub struct OwnedLetter {
+    pub kind: String,
+    pub language: String,
+    pub html: String,
+    pub pdf: Vec<u8>,
+}
+
 /// What changes beside the state when an action is taken.
 #[derive(Debug, Clone, Default)]
 pub struct Effects {
+    /// A letter sent with the action (a request for information).
+    pub letter: Option<OwnedLetter>,
     pub information_due: Option<Option<Date>>,
     pub interim_sent_on: Option<Date>,
     pub decided_on: Option<Date>,
@@ -675,13 +686,31 @@ impl Store {
             case.valid_until = Some(valid_until);
             case.renewal_reminder_on = Some(reminder);
         }
+        let letter_sha = match &effects.letter {
+            Some(letter) => Some(
+                store_letter(
+                    &mut tx,
+                    &case,
+                    None,
+                    &NewLetter {
+                        kind: &letter.kind,
+                        language: &letter.language,
+                        html: &letter.html,
+                        pdf: &letter.pdf,
+                    },
+                    change.user,
+                )
+                .await?,
+            ),
+            None => None,
+        };
         save_case(&mut tx, &case).await?;
         case_event(
             &mut tx,
             &case,
             &format!("case.{}", action.code()),
             change,
-            serde_json::json!({ "from": from.code(), "to": to.code(), "action": action_details(action) }),
+            serde_json::json!({ "from": from.code(), "to": to.code(), "action": action_details(action), "letter_sha256": letter_sha }),
         )
         .await?;
         tx.commit().await?;

@@ -249,6 +249,40 @@ pub fn decision_letter(
     }
 }
 
+/// A request for the information the case needs, one item per line of `items`.
+#[allow(clippy::too_many_arguments)]
+pub fn information_letter(
+    user: &CurrentUser,
+    number: &str,
+    case: &Case,
+    household: &Household,
+    items: &str,
+    deadline: Date,
+    language_code: &str,
+    today: Date,
+) -> Letter {
+    let language = language(language_code);
+    let municipality = EligibilityRules::embedded().municipality(number);
+    Letter {
+        language,
+        case_type: letter_case_type(case.case_type),
+        reference: case.reference.clone(),
+        date: today,
+        application_received: Some(case.received_on),
+        municipality: sender(municipality, number),
+        recipient: recipient(household),
+        contact: contact(user, municipality),
+        content: Content::RequestForInformation(husly_letters::InformationRequest {
+            items: items
+                .lines()
+                .map(|l| l.trim().trim_start_matches(['-', '*', '•']).trim().to_string())
+                .filter(|l| !l.is_empty())
+                .collect(),
+            deadline,
+        }),
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 pub fn interim_letter(
     user: &CurrentUser,

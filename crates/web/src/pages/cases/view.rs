@@ -546,6 +546,27 @@ pub async fn action(
     if !errors.is_empty() {
         return rerender(&state, &user, municipality, case.id, &errors, false, None).await;
     }
+    if let (CaseAction::RequestInformation, Some(Some(deadline))) = (action, effects.information_due) {
+        let household = state.store.household(municipality, case.household_id).await?;
+        let number = municipality_number(&user, municipality);
+        let rendered = super::letters::render(super::letters::information_letter(
+            &user,
+            &number,
+            &case,
+            &household,
+            reason,
+            deadline,
+            fields.get("language"),
+            today(),
+        ))
+        .await?;
+        effects.letter = Some(husly_store::cases::OwnedLetter {
+            kind: "request_for_information".into(),
+            language: rendered.language.into(),
+            html: rendered.html,
+            pdf: rendered.pdf,
+        });
+    }
     let actor = user.actor(Some(municipality), "case_handling");
     let reason = (!reason.is_empty()).then_some(reason);
     let result = state
