@@ -206,6 +206,21 @@ async fn case_event(
     .await
 }
 
+/// Reads one case of a municipality.
+async fn read_case(conn: &mut sqlx::AnyConnection, municipality: MunicipalityId, id: CaseId) -> StoreResult<Case> {
+    let sql = format!(
+        "SELECT {CASE_COLUMNS} FROM application_case c LEFT JOIN app_user u ON u.id = c.assigned_to \
+         WHERE c.municipality_id = $1 AND c.id = $2"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(municipality.to_string())
+        .bind(id.to_string())
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    case_from_row(&row)
+}
+
 /// Reads a case inside a write transaction, locked, and checks the version the caller read.
 async fn locked_case(tx: &mut Tx, municipality: MunicipalityId, id: CaseId, expected: i64) -> StoreResult<Case> {
     let sql = format!(
@@ -446,17 +461,8 @@ impl Store {
     }
 
     pub async fn case(&self, municipality: MunicipalityId, id: CaseId) -> StoreResult<Case> {
-        let sql = format!(
-            "SELECT {CASE_COLUMNS} FROM application_case c LEFT JOIN app_user u ON u.id = c.assigned_to \
-             WHERE c.municipality_id = $1 AND c.id = $2"
-        );
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(municipality.to_string())
-            .bind(id.to_string())
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        case_from_row(&row)
+        let mut conn = self.pool().acquire().await?;
+        read_case(&mut conn, municipality, id).await
     }
 
     /// The municipality a case belongs to (for authorisation before reading it).
@@ -1016,20 +1022,7 @@ impl Store {
         .bind(id.to_string())
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|row| {
-                let details: String = row.try_get("details")?;
-                Ok(crate::households::TimelineEvent {
-                    id: row.try_get("id")?,
-                    kind: row.try_get("kind")?,
-                    actor_user_id: row.try_get("actor_user_id")?,
-                    actor_name: row.try_get("display_name")?,
-                    reason: row.try_get("reason")?,
-                    details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
-                    occurred_at: row.try_get("occurred_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(crate::households::timeline_event).collect()
     }
 }
 
@@ -1163,17 +1156,7 @@ impl Store {
         change: &Change<'_>,
     ) -> StoreResult<()> {
         let mut tx = self.write().await?;
-        let sql = format!(
-            "SELECT {CASE_COLUMNS} FROM application_case c LEFT JOIN app_user u ON u.id = c.assigned_to \
-             WHERE c.municipality_id = $1 AND c.id = $2"
-        );
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(municipality.to_string())
-            .bind(case.to_string())
-            .fetch_optional(tx.conn())
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let case = case_from_row(&row)?;
+        let case = read_case(tx.conn(), municipality, case).await?;
         let updated = sqlx::query(
             "UPDATE case_flag SET status = $1, resolved_by = $2, resolution_reason = $3 \
              WHERE municipality_id = $4 AND case_id = $5 AND id = $6 AND status = 'open'",

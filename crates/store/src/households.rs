@@ -81,6 +81,21 @@ pub struct TimelineEvent {
     pub occurred_at: i64,
 }
 
+/// The columns `e.id, e.kind, e.actor_user_id, u.display_name, e.reason, e.details,
+/// e.occurred_at` of a `case_event` joined with its actor, as a timeline entry.
+pub(crate) fn timeline_event(row: &sqlx::any::AnyRow) -> StoreResult<TimelineEvent> {
+    let details: String = row.try_get("details")?;
+    Ok(TimelineEvent {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        actor_user_id: row.try_get("actor_user_id")?,
+        actor_name: row.try_get("display_name")?,
+        reason: row.try_get("reason")?,
+        details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
+        occurred_at: row.try_get("occurred_at")?,
+    })
+}
+
 /// Who changes a household, and why (the "why" goes to the timeline and the audit log).
 #[derive(Debug, Clone)]
 pub struct Change<'a> {
@@ -445,20 +460,7 @@ impl Store {
         .bind(household.to_string())
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|row| {
-                let details: String = row.try_get("details")?;
-                Ok(TimelineEvent {
-                    id: row.try_get("id")?,
-                    kind: row.try_get("kind")?,
-                    actor_user_id: row.try_get("actor_user_id")?,
-                    actor_name: row.try_get("display_name")?,
-                    reason: row.try_get("reason")?,
-                    details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
-                    occurred_at: row.try_get("occurred_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(timeline_event).collect()
     }
 
     pub async fn person(

@@ -17,11 +17,11 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use husly_domain::authz::Action;
 use husly_domain::cases::application::MAX_LONG_TEXT;
-use husly_domain::cases::{AppealBodyOutcome, ApplicationForm, CaseAction, CaseType, Outcome};
+use husly_domain::cases::{ApplicationForm, CaseAction, CaseType, Outcome};
 use husly_domain::eligibility::{EligibilityRules, RuleOutcome};
 use husly_domain::validation::{FieldError, parse_date};
 use husly_domain::{CaseId, MunicipalityId};
-use husly_store::cases::{Case, Effects, NewLetter, QueueFilter};
+use husly_store::cases::{Case, NewLetter, QueueFilter};
 use husly_store::households::{Change, Household};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -344,20 +344,10 @@ pub(super) struct ActionRequest {
     /// `YYYY-MM-DD`; the deadline for `request_information`.
     #[serde(default)]
     information_due: Option<String>,
+    /// The letter's language for `request_information`: `nb` (default), `nn` or `en`.
+    #[serde(default)]
+    language: Option<String>,
 }
-
-const ACTIONS: &[&str] = &[
-    "start_assessment",
-    "request_information",
-    "information_received",
-    "register_appeal",
-    "uphold_and_forward",
-    "appeal_upheld",
-    "appeal_reversed",
-    "appeal_returned",
-    "withdraw",
-    "close",
-];
 
 /// The simple workflow steps, validated as the case page validates them.
 pub(super) async fn act(
@@ -369,58 +359,27 @@ pub(super) async fn act(
     let (municipality, case) = case_in(&state, &user, &id, Action::HandleCase).await?;
     let mut errors = Vec::new();
     let reason = text(&mut errors, "reason", &request.reason, MAX_LONG_TEXT);
-    let mut effects = Effects::default();
-    let action = match request.action.trim() {
-        "start_assessment" => CaseAction::StartAssessment,
-        "request_information" => {
-            match request.information_due.as_deref().map(str::trim).and_then(parse_date) {
-                Some(d) if d > today() => effects.information_due = Some(Some(d)),
-                _ => errors.push(FieldError::new(
-                    "information_due",
-                    "invalid_date",
-                    "Skriv en frist fram i tid som åååå-mm-dd.",
-                    "Write a deadline in the future as yyyy-mm-dd.",
-                )),
-            }
-            if reason.is_empty() {
-                errors.push(required(
-                    "reason",
-                    "Skriv hvilke opplysninger som trengs.",
-                    "Write which information is needed.",
-                ));
-            }
-            CaseAction::RequestInformation
-        }
-        "information_received" => CaseAction::InformationReceived,
-        "register_appeal" => CaseAction::RegisterAppeal,
-        "uphold_and_forward" => CaseAction::UpholdAndForward,
-        "appeal_upheld" => CaseAction::RecordAppealBodyOutcome(AppealBodyOutcome::Upheld),
-        "appeal_reversed" => CaseAction::RecordAppealBodyOutcome(AppealBodyOutcome::Reversed),
-        "appeal_returned" => CaseAction::RecordAppealBodyOutcome(AppealBodyOutcome::ReturnedForNewAssessment),
-        "withdraw" => {
-            if reason.is_empty() {
-                errors.push(required(
-                    "reason",
-                    "Skriv hvorfor saken trekkes.",
-                    "Write why the case is withdrawn.",
-                ));
-            }
-            CaseAction::Withdraw
-        }
-        "close" => CaseAction::Close,
-        other => {
-            errors.push(FieldError::unknown_value("action", other, ACTIONS));
-            return Err(AppError::Validation(errors));
-        }
-    };
-    if action == CaseAction::RegisterAppeal && case.appeal_deadline.is_some_and(|d| today() > d) && reason.is_empty() {
-        errors.push(required(
-            "reason",
-            "Klagefristen er ute. Skriv hvorfor klagen likevel behandles (forvaltningsloven § 31).",
-            "The appeal deadline has passed. Write why the appeal is still considered (Public Administration Act § 31).",
-        ));
-    }
     checked(errors)?;
+    let number = number_of(&state, municipality).await?;
+    let (action, mut effects) = crate::pages::cases::steps::check(&crate::pages::cases::steps::StepRequest {
+        step: &request.action,
+        reason,
+        information_due: request.information_due.as_deref().unwrap_or_default(),
+        today: today(),
+        appeal_deadline: case.appeal_deadline,
+        validity_months: crate::pages::cases::view::validity_months(&number),
+    })
+    .map_err(AppError::Validation)?;
+    if let (CaseAction::RequestInformation, Some(Some(deadline))) = (action, effects.information_due) {
+        let household = household_of(&state, municipality, &case).await?;
+        let language = request.language.as_deref().unwrap_or("nb");
+        effects.letter = Some(
+            crate::pages::cases::letters::information_request(
+                &user, &number, &case, &household, reason, deadline, language,
+            )
+            .await?,
+        );
+    }
     let actor = user.actor(Some(municipality), "case_handling");
     let reason = (!reason.is_empty()).then_some(reason);
     state

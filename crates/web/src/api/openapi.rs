@@ -640,9 +640,10 @@ fn case_schemas() -> Value {
         }},
         "CaseActionRequest": { "type": "object", "additionalProperties": false, "required": ["version", "action"], "properties": {
             "version": version,
-            "action": { "type": "string", "enum": ["start_assessment", "request_information", "information_received", "register_appeal", "uphold_and_forward", "appeal_upheld", "appeal_reversed", "appeal_returned", "withdraw", "close"] },
+            "action": { "type": "string", "enum": crate::pages::cases::steps::STEPS },
             "reason": opt_text(application::MAX_LONG_TEXT, "Required for request_information (what is needed), withdraw, and an appeal after the deadline"),
-            "information_due": { "type": ["string", "null"], "description": "yyyy-mm-dd, in the future; required for request_information" }
+            "information_due": { "type": ["string", "null"], "description": "yyyy-mm-dd, in the future; required for request_information" },
+            "language": { "type": ["string", "null"], "enum": ["nb", "nn", "en", null], "description": "The language of the request-for-information letter (default nb)" }
         }},
         "OverrideRequest": { "type": "object", "additionalProperties": false, "required": ["version", "rule"], "properties": {
             "version": version,

@@ -11,7 +11,7 @@ use husly_store::cases::{Case, Decision};
 use husly_store::households::Household;
 use time::Date;
 
-use crate::auth::{Caller, CurrentUser};
+use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
 
 pub struct Rendered {
@@ -217,42 +217,63 @@ pub fn decision_letter(
         .chain(municipality.letters.postal_address.iter().cloned())
         .collect::<Vec<_>>()
         .join(", ");
-    Letter {
-        language,
-        case_type: letter_case_type(case.case_type),
-        reference: case.reference.clone(),
-        date: today,
-        application_received: Some(case.received_on),
-        municipality: sender(municipality, number),
-        recipient: recipient(household),
-        contact: contact(user, municipality),
-        content: Content::Decision(LetterDecision {
-            outcome: if granted {
-                husly_letters::Outcome::Granted
-            } else {
-                husly_letters::Outcome::Refused
-            },
-            legal_basis: legal_basis(case.case_type, language, &rules_title),
-            facts,
-            rules: assessment
-                .map(|a| a.results.iter().map(|r| rule_line(r, language)).collect())
-                .unwrap_or_default(),
-            reasons: decision.reasons.clone(),
-            granted_text: decision.granted_text.clone().filter(|_| granted),
-            valid_until,
-            appeal: Appeal {
-                deadline_weeks: 3,
-                appeal_body,
-                send_to,
-            },
-        }),
-    }
+    let content = Content::Decision(LetterDecision {
+        outcome: if granted {
+            husly_letters::Outcome::Granted
+        } else {
+            husly_letters::Outcome::Refused
+        },
+        legal_basis: legal_basis(case.case_type, language, &rules_title),
+        facts,
+        rules: assessment
+            .map(|a| a.results.iter().map(|r| rule_line(r, language)).collect())
+            .unwrap_or_default(),
+        reasons: decision.reasons.clone(),
+        granted_text: decision.granted_text.clone().filter(|_| granted),
+        valid_until,
+        appeal: Appeal {
+            deadline_weeks: 3,
+            appeal_body,
+            send_to,
+        },
+    });
+    letter(user, number, case, household, language, today, content)
+}
+
+/// The request-for-information letter, rendered, ready to store with the step that sends it.
+pub async fn information_request(
+    user: &Caller,
+    number: &str,
+    case: &Case,
+    household: &Household,
+    items: &str,
+    deadline: Date,
+    language_code: &str,
+) -> AppResult<husly_store::cases::OwnedLetter> {
+    let today = time::OffsetDateTime::now_utc().date();
+    let rendered = render(information_letter(
+        user,
+        number,
+        case,
+        household,
+        items,
+        deadline,
+        language_code,
+        today,
+    ))
+    .await?;
+    Ok(husly_store::cases::OwnedLetter {
+        kind: "request_for_information".into(),
+        language: rendered.language.into(),
+        html: rendered.html,
+        pdf: rendered.pdf,
+    })
 }
 
 /// A request for the information the case needs, one item per line of `items`.
 #[allow(clippy::too_many_arguments)]
 pub fn information_letter(
-    user: &CurrentUser,
+    user: &Caller,
     number: &str,
     case: &Case,
     household: &Household,
@@ -261,31 +282,20 @@ pub fn information_letter(
     language_code: &str,
     today: Date,
 ) -> Letter {
-    let language = language(language_code);
-    let municipality = EligibilityRules::embedded().municipality(number);
-    Letter {
-        language,
-        case_type: letter_case_type(case.case_type),
-        reference: case.reference.clone(),
-        date: today,
-        application_received: Some(case.received_on),
-        municipality: sender(municipality, number),
-        recipient: recipient(household),
-        contact: contact(user, municipality),
-        content: Content::RequestForInformation(husly_letters::InformationRequest {
-            items: items
-                .lines()
-                .map(|l| l.trim().trim_start_matches(['-', '*', '•']).trim().to_string())
-                .filter(|l| !l.is_empty())
-                .collect(),
-            deadline,
-        }),
-    }
+    let content = Content::RequestForInformation(husly_letters::InformationRequest {
+        items: items
+            .lines()
+            .map(|l| l.trim().trim_start_matches(['-', '*', '•']).trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect(),
+        deadline,
+    });
+    letter(user, number, case, household, language(language_code), today, content)
 }
 
 #[allow(clippy::too_many_arguments)]
 pub fn interim_letter(
-    user: &CurrentUser,
+    user: &Caller,
     number: &str,
     case: &Case,
     household: &Household,
@@ -294,7 +304,23 @@ pub fn interim_letter(
     language_code: &str,
     today: Date,
 ) -> Letter {
-    let language = language(language_code);
+    let content = Content::InterimAnswer(InterimAnswer {
+        reason: reason.to_string(),
+        expected_by,
+    });
+    letter(user, number, case, household, language(language_code), today, content)
+}
+
+/// The parts every letter of a case shares: sender, recipient, reference, dates, contact.
+fn letter(
+    user: &Caller,
+    number: &str,
+    case: &Case,
+    household: &Household,
+    language: Language,
+    today: Date,
+    content: Content,
+) -> Letter {
     let municipality = EligibilityRules::embedded().municipality(number);
     Letter {
         language,
@@ -305,9 +331,6 @@ pub fn interim_letter(
         municipality: sender(municipality, number),
         recipient: recipient(household),
         contact: contact(user, municipality),
-        content: Content::InterimAnswer(InterimAnswer {
-            reason: reason.to_string(),
-            expected_by,
-        }),
+        content,
     }
 }

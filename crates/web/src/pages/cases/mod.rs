@@ -4,6 +4,7 @@
 mod form;
 pub(crate) mod letters;
 mod register;
+pub(crate) mod steps;
 pub(crate) mod view;
 
 pub use form::FormValues;

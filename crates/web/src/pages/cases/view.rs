@@ -13,11 +13,11 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use husly_domain::authz::Action;
 use husly_domain::cases::deadlines::{Urgency, urgency};
-use husly_domain::cases::{AppealBodyOutcome, CaseAction, CaseState, CaseType, Outcome};
+use husly_domain::cases::{CaseAction, CaseState, CaseType, Outcome};
 use husly_domain::eligibility::{Assessment, EligibilityRules, Facts, Member, RuleOutcome, assess};
 use husly_domain::validation::{FieldError, format_date, parse_date};
 use husly_domain::{CaseId, MunicipalityId};
-use husly_store::cases::{Case, Decision, Effects, Letter, QueueFilter, QueueRow};
+use husly_store::cases::{Case, Decision, Letter, QueueFilter, QueueRow};
 use husly_store::households::{Change, Household, TimelineEvent};
 use serde::Deserialize;
 
@@ -240,6 +240,14 @@ impl CasePage {
     fn overdue(&self, d: &time::Date) -> bool {
         urgency(*d, self.today) == Urgency::Overdue
     }
+}
+
+/// How long an approval on the waiting list lasts in the municipality.
+pub(crate) fn validity_months(number: &str) -> u32 {
+    EligibilityRules::embedded()
+        .allocation_rules(number, husly_domain::rules::YearMonth::of(today()))
+        .map(|p| p.values.validity_months)
+        .unwrap_or(12)
 }
 
 pub(super) fn members_of(household: &Household) -> Vec<Member> {
@@ -472,100 +480,33 @@ pub async fn action(
     let (municipality, case, _) = load(&state, &user, &id, Action::HandleCase).await?;
     user.check_csrf(fields.get("csrf"))?;
     let reason = fields.get("reason").trim();
-    let mut effects = Effects::default();
-    let mut errors = Vec::new();
-    let action = match fields.get("action") {
-        "start_assessment" => CaseAction::StartAssessment,
-        "request_information" => {
-            match parse_date(fields.get("information_due")) {
-                Some(d) if d > today() => effects.information_due = Some(Some(d)),
-                _ => errors.push(FieldError::new(
-                    "information_due",
-                    "invalid_date",
-                    "Skriv en frist fram i tid som dd.mm.åååå.",
-                    "Write a deadline in the future as dd.mm.yyyy.",
-                )),
-            }
-            if reason.is_empty() {
-                errors.push(FieldError::new(
-                    "reason",
-                    "required",
-                    "Skriv hvilke opplysninger som trengs.",
-                    "Write which information is needed.",
-                ));
-            }
-            CaseAction::RequestInformation
-        }
-        "information_received" => CaseAction::InformationReceived,
-        "register_appeal" => CaseAction::RegisterAppeal,
-        "uphold_and_forward" => CaseAction::UpholdAndForward,
-        "appeal_upheld" => CaseAction::RecordAppealBodyOutcome(AppealBodyOutcome::Upheld),
-        "appeal_reversed" => CaseAction::RecordAppealBodyOutcome(AppealBodyOutcome::Reversed),
-        "appeal_returned" => CaseAction::RecordAppealBodyOutcome(AppealBodyOutcome::ReturnedForNewAssessment),
-        "withdraw" => {
-            if reason.is_empty() {
-                errors.push(FieldError::new(
-                    "reason",
-                    "required",
-                    "Skriv hvorfor saken trekkes.",
-                    "Write why the case is withdrawn.",
-                ));
-            }
-            CaseAction::Withdraw
-        }
-        "close" => CaseAction::Close,
-        "renew" => {
-            effects.decided_on = Some(today());
-            effects.validity_months = Some(
-                EligibilityRules::embedded()
-                    .allocation_rules(
-                        &municipality_number(&user, municipality),
-                        husly_domain::rules::YearMonth::of(today()),
-                    )
-                    .map(|p| p.values.validity_months)
-                    .unwrap_or(12),
-            );
-            CaseAction::Renew
-        }
-        "expire" => CaseAction::Expire,
-        other => {
-            return Err(AppError::BadRequest(format!(
-                "Unknown action «{}».",
-                other.chars().take(40).collect::<String>()
-            )));
-        }
+    let checked = super::steps::check(&super::steps::StepRequest {
+        step: fields.get("action"),
+        reason,
+        information_due: fields.get("information_due"),
+        today: today(),
+        appeal_deadline: case.appeal_deadline,
+        validity_months: validity_months(&municipality_number(&user, municipality)),
+    });
+    let (action, mut effects) = match checked {
+        Ok(step) => step,
+        Err(errors) => return rerender(&state, &user, municipality, case.id, &errors, false, None).await,
     };
-    if action == CaseAction::RegisterAppeal && case.appeal_deadline.is_some_and(|d| today() > d) && reason.is_empty() {
-        errors.push(FieldError::new(
-            "reason",
-            "required",
-            "Klagefristen er ute. Skriv hvorfor klagen likevel behandles (forvaltningsloven § 31).",
-            "The appeal deadline has passed. Write why the appeal is still considered (Public Administration Act § 31).",
-        ));
-    }
-    if !errors.is_empty() {
-        return rerender(&state, &user, municipality, case.id, &errors, false, None).await;
-    }
     if let (CaseAction::RequestInformation, Some(Some(deadline))) = (action, effects.information_due) {
         let household = state.store.household(municipality, case.household_id).await?;
         let number = municipality_number(&user, municipality);
-        let rendered = super::letters::render(super::letters::information_letter(
-            &user,
-            &number,
-            &case,
-            &household,
-            reason,
-            deadline,
-            fields.get("language"),
-            today(),
-        ))
-        .await?;
-        effects.letter = Some(husly_store::cases::OwnedLetter {
-            kind: "request_for_information".into(),
-            language: rendered.language.into(),
-            html: rendered.html,
-            pdf: rendered.pdf,
-        });
+        effects.letter = Some(
+            super::letters::information_request(
+                &user,
+                &number,
+                &case,
+                &household,
+                reason,
+                deadline,
+                fields.get("language"),
+            )
+            .await?,
+        );
     }
     let actor = user.actor(Some(municipality), "case_handling");
     let reason = (!reason.is_empty()).then_some(reason);
@@ -795,10 +736,7 @@ pub async fn send(
         today(),
     ))
     .await?;
-    let validity = EligibilityRules::embedded()
-        .allocation_rules(&number, husly_domain::rules::YearMonth::of(today()))
-        .map(|p| p.values.validity_months)
-        .unwrap_or(12);
+    let validity = validity_months(&number);
     let actor = user.actor(Some(municipality), "case_handling");
     let letter = husly_store::cases::NewLetter {
         kind: "decision",

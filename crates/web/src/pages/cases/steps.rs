@@ -1,0 +1,146 @@
+//! The simple workflow steps as a user asks for them (a button on the case page or a JSON body),
+//! checked the same way for both: what each step needs, and the effects beside the state change.
+
+use husly_domain::cases::{AppealBodyOutcome, CaseAction};
+use husly_domain::validation::{FieldError, parse_date};
+use husly_store::cases::Effects;
+use time::Date;
+
+/// The step names a client may send.
+pub const STEPS: &[&str] = &[
+    "start_assessment",
+    "request_information",
+    "information_received",
+    "register_appeal",
+    "uphold_and_forward",
+    "appeal_upheld",
+    "appeal_reversed",
+    "appeal_returned",
+    "renew",
+    "expire",
+    "withdraw",
+    "close",
+];
+
+pub struct StepRequest<'a> {
+    pub step: &'a str,
+    /// The user's note: the items asked for, or why (required for some steps).
+    pub reason: &'a str,
+    /// The deadline typed for `request_information` (dd.mm.yyyy or yyyy-mm-dd).
+    pub information_due: &'a str,
+    pub today: Date,
+    /// The case's appeal deadline, if a decision has been sent.
+    pub appeal_deadline: Option<Date>,
+    /// The municipality's validity period for approvals, for `renew`.
+    pub validity_months: u32,
+}
+
+fn required(field: &str, nb: &str, en: &str) -> FieldError {
+    FieldError::new(field, "required", nb, en)
+}
+
+/// The action and its effects, or every problem with the request.
+pub fn check(request: &StepRequest<'_>) -> Result<(CaseAction, Effects), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut effects = Effects::default();
+    let reason = request.reason.trim();
+    let action = match request.step.trim() {
+        "start_assessment" => CaseAction::StartAssessment,
+        "request_information" => {
+            match parse_date(request.information_due.trim()) {
+                Some(d) if d > request.today => effects.information_due = Some(Some(d)),
+                _ => errors.push(FieldError::new(
+                    "information_due",
+                    "invalid_date",
+                    "Skriv en frist fram i tid, for eksempel 15.12.2026.",
+                    "Write a deadline in the future, for example 15.12.2026.",
+                )),
+            }
+            if reason.is_empty() {
+                errors.push(required(
+                    "reason",
+                    "Skriv hvilke opplysninger som trengs.",
+                    "Write which information is needed.",
+                ));
+            }
+            CaseAction::RequestInformation
+        }
+        "information_received" => CaseAction::InformationReceived,
+        "register_appeal" => {
+            if request.appeal_deadline.is_some_and(|d| request.today > d) && reason.is_empty() {
+                errors.push(required(
+                    "reason",
+                    "Klagefristen er ute. Skriv hvorfor klagen likevel behandles (forvaltningsloven § 31).",
+                    "The appeal deadline has passed. Write why the appeal is still considered (Public Administration Act § 31).",
+                ));
+            }
+            CaseAction::RegisterAppeal
+        }
+        "uphold_and_forward" => CaseAction::UpholdAndForward,
+        "appeal_upheld" => CaseAction::RecordAppealBodyOutcome(AppealBodyOutcome::Upheld),
+        "appeal_reversed" => CaseAction::RecordAppealBodyOutcome(AppealBodyOutcome::Reversed),
+        "appeal_returned" => CaseAction::RecordAppealBodyOutcome(AppealBodyOutcome::ReturnedForNewAssessment),
+        "renew" => {
+            effects.decided_on = Some(request.today);
+            effects.validity_months = Some(request.validity_months);
+            CaseAction::Renew
+        }
+        "expire" => CaseAction::Expire,
+        "withdraw" => {
+            if reason.is_empty() {
+                errors.push(required(
+                    "reason",
+                    "Skriv hvorfor saken trekkes.",
+                    "Write why the case is withdrawn.",
+                ));
+            }
+            CaseAction::Withdraw
+        }
+        "close" => CaseAction::Close,
+        other => return Err(vec![FieldError::unknown_value("action", other, STEPS)]),
+    };
+    if errors.is_empty() {
+        Ok((action, effects))
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn request<'a>(step: &'a str, reason: &'a str, due: &'a str) -> StepRequest<'a> {
+        StepRequest {
+            step,
+            reason,
+            information_due: due,
+            today: date!(2026 - 11 - 26),
+            appeal_deadline: Some(date!(2026 - 11 - 20)),
+            validity_months: 12,
+        }
+    }
+
+    #[test]
+    fn each_step_asks_for_what_it_needs() {
+        assert_eq!(
+            check(&request("start_assessment", "", "")).unwrap().0,
+            CaseAction::StartAssessment
+        );
+        let errors = check(&request("request_information", "", "01.01.2020")).unwrap_err();
+        assert_eq!(
+            errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
+            ["information_due", "reason"]
+        );
+        let (_, effects) = check(&request("request_information", "Lønnsslipp", "2026-12-10")).unwrap();
+        assert_eq!(effects.information_due, Some(Some(date!(2026 - 12 - 10))));
+        assert!(
+            check(&request("register_appeal", "", "")).is_err(),
+            "a late appeal needs a reason"
+        );
+        assert!(check(&request("register_appeal", "Søkeren var innlagt på sykehus", "")).is_ok());
+        assert_eq!(check(&request("renew", "", "")).unwrap().1.validity_months, Some(12));
+        assert_eq!(check(&request("fly", "", "")).unwrap_err()[0].code, "unknown_value");
+    }
+}
