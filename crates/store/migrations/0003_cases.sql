@@ -28,6 +28,9 @@ CREATE TABLE application_case (
     renewal_reminder_on TEXT,
     -- The earliest open deadline, for the work queue's order and its due/overdue filters.
     next_due TEXT,
+    -- next_due, or '9999-12-31' when there is none: the queue's sort key. Both backends sort
+    -- it the same way and walk the index in its order (NULLs sort differently on the two).
+    due_order TEXT NOT NULL,
     -- What KOSTRA needs later.
     existing_tenant BIGINT NOT NULL,
     main_reason TEXT,
@@ -36,8 +39,9 @@ CREATE TABLE application_case (
     updated_at BIGINT NOT NULL,
     UNIQUE (municipality_id, reference)
 );
-CREATE INDEX application_case_queue ON application_case (municipality_id, state, next_due);
-CREATE INDEX application_case_assigned ON application_case (municipality_id, assigned_to, next_due);
+-- Covering the queue's first step (state and caseworker filtered inside the index).
+CREATE INDEX application_case_queue ON application_case (municipality_id, due_order, id, state, assigned_to);
+CREATE INDEX application_case_assigned ON application_case (municipality_id, assigned_to, due_order, id);
 CREATE INDEX application_case_household ON application_case (municipality_id, household_id);
 
 -- A proposed decision. Once sent it is never changed: a correction is a new decision.

@@ -217,6 +217,7 @@ const TABLES: &[Table] = &[
             ("valid_until", OptText),
             ("renewal_reminder_on", OptText),
             ("next_due", OptText),
+            ("due_order", Text),
             ("existing_tenant", Bool),
             ("main_reason", OptText),
             ("children", Int),

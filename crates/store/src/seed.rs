@@ -693,6 +693,7 @@ fn generate_cases(
             date(validity.map(|v| v.0)),
             date(validity.map(|v| v.1)),
             date(next_due),
+            json!(crate::cases::due_order(next_due)),
             json!(false),
             json!(reason.code()),
             json!(0),
