@@ -220,6 +220,20 @@ async fn an_application_from_registration_to_the_appeal_body() {
             .await;
             assert_eq!(r.status(), 303, "{action}");
         }
+        // The case file the appeal went to the appeal body with: summary, letters, documents.
+        let file = caseworker
+            .get(server.url(&format!("{case_url}/case-file.zip")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(file.headers()["content-type"], "application/zip");
+        let bytes = file.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"PK"));
+        let names = String::from_utf8_lossy(&bytes);
+        assert!(
+            names.contains("sammendrag.html") && names.contains("brev/01-decision-nn.pdf"),
+            "the entries are named"
+        );
         let page = caseworker
             .get(server.url(&case_url))
             .send()

@@ -325,6 +325,13 @@ fn routes(f: &Fixture) -> Vec<Route> {
             vec![],
         ),
         page(
+            Method::GET,
+            format!("/cases/{c}/case-file.zip"),
+            Some(ViewCase),
+            Record,
+            vec![],
+        ),
+        page(
             Method::POST,
             format!("/cases/{c}/interim"),
             Some(HandleCase),

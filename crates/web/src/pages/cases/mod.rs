@@ -1,6 +1,7 @@
 //! Cases: the work queue, registering an application for a household, and the case page with
 //! its assessment, decisions, letters, timeline and the actions its state allows.
 
+mod case_file;
 mod form;
 pub(crate) mod letters;
 mod register;
@@ -32,5 +33,6 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/letters/{letter}", get(view::letter))
         .route("/cases/{id}/flags/{flag}", post(view::resolve_flag))
         .route("/cases/{id}/documents", post(view::upload_document))
+        .route("/cases/{id}/case-file.zip", get(case_file::download))
         .route("/cases/{id}/documents/{document}", get(view::document))
 }

@@ -261,7 +261,7 @@ pub(super) fn members_of(household: &Household) -> Vec<Member> {
         .collect()
 }
 
-pub(super) fn municipality_number(user: &CurrentUser, id: MunicipalityId) -> String {
+pub(crate) fn municipality_number(user: &CurrentUser, id: MunicipalityId) -> String {
     user.municipalities
         .iter()
         .find(|m| m.id == id)
@@ -287,7 +287,7 @@ pub(crate) fn assessment_of(case: &Case, household: &Household, number: &str) ->
     .ok()
 }
 
-pub(super) async fn load(
+pub(crate) async fn load(
     state: &AppState,
     user: &CurrentUser,
     id: &str,
