@@ -135,6 +135,7 @@ async fn an_applicant_saves_returns_and_submits() {
             .unwrap();
         let year = time::OffsetDateTime::now_utc().year();
         assert!(receipt.contains(&format!("{year}-0000")), "a reference on the receipt");
+        assert!(receipt.contains("Saken din") && receipt.contains("Mottatt") && receipt.contains("Ingen brev ennå"));
         // Submitting twice creates nothing new.
         let again = other.post(server.url(&draft_path)).form(&fields).send().await.unwrap();
         assert_eq!(again.status(), 303);
@@ -150,5 +151,52 @@ async fn an_applicant_saves_returns_and_submits() {
             .unwrap();
         assert!(queue.contains("Sara Eksempelsen"), "{queue}");
         assert_eq!(queue.matches("Sara Eksempelsen").count(), 1, "one case, not two");
+
+        // The caseworker sends an interim answer; the applicant reads it where the receipt was.
+        let row = queue
+            .split("<tr>")
+            .find(|row| row.contains("Sara Eksempelsen"))
+            .expect("the row");
+        let case_path = row
+            .split("href=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("the case link")
+            .to_string();
+        let csrf = common::csrf_of(&server, &caseworker, &case_path).await;
+        let expected =
+            husly_domain::validation::format_date(time::OffsetDateTime::now_utc().date() + time::Duration::days(30));
+        let sent = caseworker
+            .post(server.url(&format!("{case_path}/interim")))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("version", "1"),
+                ("interim_reason", "Vi venter på opplysninger fra NAV."),
+                ("expected_by", expected.as_str()),
+                ("language", "nb"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(sent.status(), 303);
+        let receipt = other
+            .get(server.url(&format!("{draft_path}/receipt")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let letter = receipt
+            .split("href=\"")
+            .map(|s| s.split('"').next().unwrap_or_default())
+            .find(|href| href.contains("/letters/"))
+            .expect("the applicant sees the letter")
+            .to_string();
+        let pdf = other.get(server.url(&letter)).send().await.unwrap();
+        assert_eq!(pdf.headers()["content-type"], "application/pdf");
+        assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
+        // Without the code the letter is not found.
+        assert_eq!(client().get(server.url(&letter)).send().await.unwrap().status(), 404);
     }
 }

@@ -518,10 +518,24 @@ pub async fn save(
 #[template(path = "apply_receipt.html")]
 struct ReceiptPage {
     l: Layout,
+    id: String,
     reference: String,
     municipality: String,
     received: String,
     answer_by: String,
+    state_key: String,
+    /// The letters sent in the case: the applicant reads them here too.
+    letters: Vec<husly_store::cases::Letter>,
+}
+
+impl ReceiptPage {
+    fn letter_key(&self, kind: &str) -> String {
+        format!("letter_kind.{kind}")
+    }
+
+    fn time(&self, micros: &i64) -> String {
+        crate::layout::format_timestamp(*micros)
+    }
 }
 
 pub async fn receipt(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> AppResult<Response> {
@@ -531,13 +545,56 @@ pub async fn receipt(State(state): State<AppState>, headers: HeaderMap, Path(id)
     };
     let case_id = draft.submitted_case.ok_or(AppError::NotFound)?;
     let case = state.store.case(draft.municipality_id, case_id).await?;
+    let letters = state.store.letters(draft.municipality_id, case_id).await?;
     render(&ReceiptPage {
         l: Layout::anonymous(tr, state.config.demo_mode),
+        id,
         reference: case.reference.clone(),
         municipality: municipality_name(&state, &draft).await?,
         received: format_date(case.received_on),
         answer_by: format_date(husly_domain::cases::deadlines::interim_answer_due(case.received_on)),
+        state_key: format!("case_state.{}", case.state.code()),
+        letters,
     })
+}
+
+/// A letter of the applicant's own case, as sent (PDF), opened with the draft's code.
+pub async fn letter(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Extension(request_id): Extension<RequestId>,
+    Path((id, letter)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let Some((draft, _)) = open(&state, &headers, &id).await? else {
+        return Err(AppError::NotFound);
+    };
+    let case_id = draft.submitted_case.ok_or(AppError::NotFound)?;
+    let letter_id = letter.strip_suffix(".pdf").ok_or(AppError::NotFound)?;
+    let (meta, _, pdf) = state.store.letter(draft.municipality_id, case_id, letter_id).await?;
+    state
+        .store
+        .audit(
+            &husly_store::drafts::applicant(&draft.id, &request_id.0),
+            husly_store::audit::Event {
+                municipality: Some(draft.municipality_id),
+                action: "case.letter",
+                resource_kind: "case",
+                resource_id: case_id.to_string(),
+                details: serde_json::json!({ "letter": meta.id, "by": "applicant" }),
+            },
+        )
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{}.pdf\"", meta.kind),
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
 }
 
 /// The applicant attaches a document to the draft; it follows the application when submitted.

@@ -61,6 +61,7 @@ pub fn routes() -> Router<AppState> {
         .route("/apply/{id}/code", post(apply::enter_code))
         .route("/apply/{id}/receipt", get(apply::receipt))
         .route("/apply/{id}/documents", post(apply::upload_document))
+        .route("/apply/{id}/letters/{letter}", get(apply::letter))
 }
 
 #[derive(Template)]
