@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Load test for Husly: seeds a fresh database, starts `husly serve` on loopback and runs wrk
-# against /healthz, the household page and the search page.
+# Load test for Husly: seeds a fresh database (households and application cases), starts
+# `husly serve` on loopback and runs wrk against /healthz, the household page, the search page,
+# the case page and the work queue.
 #
 #   bench/load.sh sqlite|postgres [households=100000] [duration=20s]
 #
@@ -11,6 +12,11 @@
 #   BENCH_CONNS      wrk connections (default 64); BENCH_THREADS wrk threads (default 2)
 #   BENCH_WARMUP     un-recorded warm-up per endpoint before the measured run (default 3s; 0 = none)
 #   BENCH_IDS        household ids sampled for the household page (default 2000)
+#   BENCH_CASE_PERCENT  per cent of households seeded with an application case (husly seed
+#                    --case-percent); default: enough for 50 000 cases at the household count,
+#                    i.e. ceil(5 000 000 / households), at most 100 (50 for 100 000 households).
+#                    0 = no cases, and the case and queue endpoints are skipped
+#   BENCH_CASE_IDS   case ids sampled for the case page (default 2000)
 #   BENCH_SERIAL     after the 64-connection runs, one run per endpoint with a single connection
 #                    (-t1 -c1) of this length, for the unloaded latency (default 5s; 0 = none)
 #   BENCH_KEEP=1     keep the temporary directory (database, server log) for inspection
@@ -44,6 +50,16 @@ CONNS=${BENCH_CONNS:-64}
 THREADS=${BENCH_THREADS:-2}
 WARMUP=${BENCH_WARMUP:-3s}
 SAMPLE_IDS=${BENCH_IDS:-2000}
+SAMPLE_CASE_IDS=${BENCH_CASE_IDS:-2000}
+# The issue's target is 50 000 cases; the default share gives at least that many on average.
+CASE_TARGET=50000
+CASE_PERCENT=${BENCH_CASE_PERCENT:-$(((CASE_TARGET * 100 + HOUSEHOLDS - 1) / HOUSEHOLDS))}
+if [[ ! "$CASE_PERCENT" =~ ^[0-9]+$ ]]; then
+    echo "BENCH_CASE_PERCENT must be a whole number 0..100" >&2
+    exit 2
+fi
+CASE_PERCENT=$((10#$CASE_PERCENT))
+if ((CASE_PERCENT > 100)); then CASE_PERCENT=100; fi
 SERIAL=${BENCH_SERIAL:-5s}
 PG_SERVER=${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}
 PG_SERVER=${PG_SERVER%/}
@@ -68,7 +84,7 @@ for tool in wrk curl; do
     command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install -y $tool)"
 done
 if [[ $BACKEND == sqlite ]]; then
-    command -v python3 >/dev/null || die "python3 is needed to read household ids from SQLite"
+    command -v python3 >/dev/null || die "python3 is needed to read household and case ids from SQLite"
 else
     command -v psql >/dev/null || die "psql is needed for the PostgreSQL backend"
     # Never point a load test (or DROP DATABASE) at anything but this machine.
@@ -142,15 +158,35 @@ else
 fi
 
 # --- seed -------------------------------------------------------------------------------------
-log "seeding $HOUSEHOLDS households ($BACKEND)"
+log "seeding $HOUSEHOLDS households, $CASE_PERCENT % of them with a case ($BACKEND)"
 seed_start=$(date +%s.%N)
-"$BIN" seed --households "$HOUSEHOLDS" --seed 1 >"$WORK/seed.out" 2>"$WORK/seed.log" ||
+# With BENCH_CASE_PERCENT=0 the option is left out, so binaries from before cases still work.
+SEED_ARGS=(--households "$HOUSEHOLDS" --seed 1)
+if ((CASE_PERCENT > 0)); then SEED_ARGS+=(--case-percent "$CASE_PERCENT"); fi
+"$BIN" seed "${SEED_ARGS[@]}" >"$WORK/seed.out" 2>"$WORK/seed.log" ||
     { cat "$WORK/seed.log" >&2; die "husly seed failed"; }
 seed_end=$(date +%s.%N)
 SEED_S=$(awk -v a="$seed_start" -v b="$seed_end" 'BEGIN { printf "%.1f", b - a }')
 PEOPLE=$(sql "SELECT COUNT(*) FROM person")
 HH_COUNT=$(sql "SELECT COUNT(*) FROM household")
-log "seeded in ${SEED_S} s: $HH_COUNT households, $PEOPLE people"
+CASES=0
+OPEN_CASES=0
+if ((CASE_PERCENT > 0)); then
+    CASES=$(sql "SELECT COUNT(*) FROM application_case")
+    # "open" as the work queue's filter=open counts it (crates/store/src/cases.rs, queue).
+    OPEN_CASES=$(sql "SELECT COUNT(*) FROM application_case WHERE state NOT IN ('expired', 'withdrawn', 'closed', 'refused', 'granted', 'forwarded_to_appeal_body')")
+fi
+log "seeded in ${SEED_S} s: $HH_COUNT households, $PEOPLE people, $CASES cases ($OPEN_CASES open)"
+if ((CASE_PERCENT > 0 && CASES < CASE_TARGET)); then
+    log "WARNING: only $CASES cases, fewer than $CASE_TARGET (raise BENCH_CASE_PERCENT)"
+fi
+if ((CASE_PERCENT > 0)); then
+    ENDPOINTS=(healthz household search case queue)
+else
+    ENDPOINTS=(healthz household search)
+fi
+# The endpoints that are pages (login, audit, the targets).
+PAGES=("${ENDPOINTS[@]:1}")
 
 file_size() { if [[ -e $1 ]]; then stat -c %s "$1"; else echo 0; fi; }
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
@@ -182,6 +218,14 @@ sql "SELECT id FROM household WHERE municipality_id = (SELECT id FROM municipali
      ORDER BY random() LIMIT $SAMPLE_IDS" >"$IDS_FILE"
 [[ -s $IDS_FILE ]] || die "no household ids found"
 log "sampled $(wc -l <"$IDS_FILE") household ids"
+CASE_IDS_FILE="$WORK/case_ids.txt"
+: >"$CASE_IDS_FILE"
+if ((CASE_PERCENT > 0)); then
+    sql "SELECT id FROM application_case WHERE municipality_id = (SELECT id FROM municipality WHERE number = '9999') \
+         ORDER BY random() LIMIT $SAMPLE_CASE_IDS" >"$CASE_IDS_FILE"
+    [[ -s $CASE_IDS_FILE ]] || die "no case ids found"
+    log "sampled $(wc -l <"$CASE_IDS_FILE") case ids"
+fi
 
 # --- server -----------------------------------------------------------------------------------
 log "starting husly serve"
@@ -213,9 +257,11 @@ SESSION=$(sed -n 's/^[Ss]et-[Cc]ookie: husly_session=\([^;]*\).*/\1/p' "$WORK/se
 [[ -n $SESSION ]] || die "login did not set husly_session"
 log "logged in as $EMAIL"
 
-# Sanity: both pages answer 200 for this session before any load is put on them.
+# Sanity: every page answers 200 for this session before any load is put on them.
 first_id=$(head -n1 "$IDS_FILE")
-for path in "/households/$first_id" "/search?q=kari%20blom"; do
+SANITY_PATHS=("/households/$first_id" "/search?q=kari%20blom")
+if ((CASE_PERCENT > 0)); then SANITY_PATHS+=("/cases/$(head -n1 "$CASE_IDS_FILE")" "/cases?filter=open&page=1"); fi
+for path in "${SANITY_PATHS[@]}"; do
     code=$(curl -sS -o "$WORK/page.html" -w '%{http_code}' -b "husly_session=$SESSION" "$BASE$path")
     [[ $code == 200 ]] || die "GET $path answered $code, expected 200"
     log "GET $path: 200, $(wc -c <"$WORK/page.html") bytes"
@@ -232,7 +278,7 @@ fi
 if [[ $BACKEND == sqlite ]]; then
     PLANNER_STATS="sqlite_stat1 $( [[ $(sql "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'") == 1 ]] && echo present || echo absent)"
 else
-    PLANNER_STATS="autovacuum=$(sql "SHOW autovacuum"); analyzed at start of runs: $(sql "SELECT string_agg(relname || '=' || CASE WHEN COALESCE(last_analyze, last_autoanalyze) IS NULL THEN 'never' ELSE 'yes' END, ' ' ORDER BY relname) FROM pg_stat_user_tables WHERE relname IN ('person', 'person_name_token', 'household', 'household_member', 'case_event')")"
+    PLANNER_STATS="autovacuum=$(sql "SHOW autovacuum"); analyzed at start of runs: $(sql "SELECT string_agg(relname || '=' || CASE WHEN COALESCE(last_analyze, last_autoanalyze) IS NULL THEN 'never' ELSE 'yes' END, ' ' ORDER BY relname) FROM pg_stat_user_tables WHERE relname IN ('person', 'person_name_token', 'household', 'household_member', 'case_event', 'application_case')")"
 fi
 PLANNER_STATS="$PLANNER_STATS; $([[ $ANALYZE == 1 ]] && echo "statistics refreshed by the benchmark (BENCH_ANALYZE=1), NOT by husly" || echo "as left by husly (the benchmark ran no ANALYZE)")"
 log "planner statistics: $PLANNER_STATS"
@@ -253,11 +299,11 @@ statuses_since() {
     tail -c +$(($1 + 1)) "$WORK/serve.log" | LC_ALL=C sed 's/\x1b\[[0-9;]*m//g' | LC_ALL=C grep -ao ' request status=[0-9]*' |
         sed 's/.*=//' | sort | uniq -c | awk '{ printf "%s%s:%s", sep, $2, $1; sep = "," }'
 }
-ENDPOINTS=(healthz household search)
 
 run_wrk() {
     local name=$1 script=$2 url=$3 duration=$4 conns=$5 threads=$6
     BENCH_DIR="$BENCH_DIR" BENCH_NAME="$name" BENCH_SESSION="$SESSION" BENCH_IDS_FILE="$IDS_FILE" \
+        BENCH_CASE_IDS_FILE="$CASE_IDS_FILE" \
         timeout --kill-after=10s $(($(duration_s "$duration") + 60)) \
         wrk -t"$threads" -c"$conns" -d"$duration" --timeout 30s --latency -s "$BENCH_DIR/$script" "$url"
 }
@@ -387,9 +433,10 @@ summary() {
     fi
     echo "machine: $(nproc) CPUs ($(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n1)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr); wrk and husly share these CPUs"
     if [[ $BACKEND == postgres ]]; then echo "postgres: $(sql 'SHOW server_version') on $PG_SERVER (same machine)"; fi
-    echo "wrk: -t$THREADS -c$CONNS -d$DURATION --latency (after a $WARMUP warm-up with 8 connections); ids sampled: $(wc -l <"$IDS_FILE")"
+    echo "wrk: -t$THREADS -c$CONNS -d$DURATION --latency (after a $WARMUP warm-up with 8 connections); ids sampled: $(wc -l <"$IDS_FILE") households, $(wc -l <"$CASE_IDS_FILE") cases"
     echo
     echo "seed:       $HOUSEHOLDS households, $PEOPLE people in ${SEED_S} s ($(awk -v n="$HOUSEHOLDS" -v s="$SEED_S" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }') households/s)"
+    echo "cases:      $CASES application cases ($OPEN_CASES open), husly seed --case-percent $CASE_PERCENT"
     echo "db size:    $DB_MIB MiB after seeding ($DB_DETAIL); $DB_AFTER_MIB MiB after the runs"
     echo "planner:    $PLANNER_STATS"
     echo "server RSS: peak (VmHWM) $PEAK_MB MiB = $PEAK_MB_SI MB; at end (VmRSS) $(awk -v k="$RSS_KB" 'BEGIN { printf "%.1f", k / 1024 }') MiB"
@@ -415,7 +462,7 @@ summary() {
     fi
     echo
     echo "targets:"
-    for name in household search; do
+    for name in "${PAGES[@]}"; do
         echo "  $name p99 < 20 ms: ${P99[$name]} ms — $(verdict "${P99[$name]}" 20 lt)"
         echo "  $name req/s ÷ healthz req/s ≥ 0.3: $(ratio "${RPS[$name]}" "${RPS[healthz]}") — $(verdict "$(ratio "${RPS[$name]}" "${RPS[healthz]}")" 0.3 ge)"
     done
@@ -424,7 +471,10 @@ summary() {
     else
         echo "  peak RSS (no target on PostgreSQL): $PEAK_MB_SI MB"
     fi
-    for name in household search; do
+    if ((CASE_PERCENT > 0)); then
+        echo "  cases ≥ $CASE_TARGET: $CASES — $(verdict "$CASES" "$CASE_TARGET" ge)"
+    fi
+    for name in "${PAGES[@]}"; do
         if [[ ${AUDITED[$name]} -lt ${REQS[$name]} ]]; then
             echo "  WARNING: $name: ${REQS[$name]} requests but only ${AUDITED[$name]} audit entries (some requests were not served as pages); server statuses: ${STATUSES[$name]:-none logged}"
         fi

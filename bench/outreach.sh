@@ -34,7 +34,7 @@ if [[ "$BACKEND" == postgres ]]; then
     psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS husly_bench_outreach" -c "CREATE DATABASE husly_bench_outreach" >/dev/null
     DB="$PG/husly_bench_outreach"
 else
-    DB="sqlite://$WORK/husly.db"
+    DB="sqlite://$WORK/husly.db?mode=rwc"
 fi
 export HUSLY_DATABASE_URL=$DB HUSLY_DATA_DIR=$WORK
 
