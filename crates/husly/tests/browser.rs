@@ -1016,7 +1016,7 @@ async fn application_flow(b: &mut Browser, logins: &Logins) {
     b.click(&format!("main table.data-table a[href=\"{case}\"]")).await;
     b.wait_path(&case, |p| p == case).await;
     assert_eq!(b.case_state().await, "Vedtak godkjent");
-    b.select("f-language-approved", "Nynorsk").await;
+    b.select("f-language-send", "Nynorsk").await;
     assert!(!b.value("f-delivered_on").await.is_empty(), "no default delivery date");
     b.submit(&format!("form[action=\"{case}/send\"] button[type=\"submit\"]"))
         .await;

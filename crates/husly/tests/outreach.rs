@@ -43,9 +43,26 @@ async fn the_outreach_list_in_page_downloads_and_api() {
         assert_eq!(page.status(), 200);
         let html = page.text().await.unwrap();
         let first = candidates[0]["household_id"].as_str().unwrap();
+        // A leader sees the addresses but no links into households they may not open.
+        let address = candidates[0]["address_line"].as_str().unwrap();
+        assert!(html.contains(address), "the page lists the top household");
+        assert!(
+            !html.contains(&format!("/households/{first}/bostotte")),
+            "no household links for a leader"
+        );
+        let (caseworker_email, _) = &fixture.users[&Role::Caseworker];
+        let caseworker = common::login(&server, caseworker_email, PASSWORD).await;
+        let html = caseworker
+            .get(server.url("/outreach?month=2026-07"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(
             html.contains(&format!("/households/{first}/bostotte")),
-            "the page links the top household"
+            "a caseworker gets the links"
         );
 
         let csv = http
@@ -120,6 +137,9 @@ async fn the_outreach_list_in_page_downloads_and_api() {
                 .fetch_one(store.pool())
                 .await
                 .unwrap();
-        assert_eq!(runs, 5, "api, page, csv, xlsx, api again; the refused month is not run");
+        assert_eq!(
+            runs, 6,
+            "api, page (leader), page (caseworker), csv, xlsx, api again; the refused month is not run"
+        );
     }
 }

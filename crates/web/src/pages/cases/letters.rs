@@ -132,13 +132,30 @@ fn legal_basis(case_type: CaseType, language: Language, rules_title: &str) -> Ve
     }
 }
 
+/// Municipalities' own wording (`rules/letters/<kommunenummer>.toml`), on top of the built-in texts.
+const OVERRIDES: &[(&str, &str)] = &[("3301", include_str!("../../../../../rules/letters/3301.toml"))];
+
+/// The letter texts with every municipality's overrides, checked once.
+pub fn templates() -> &'static Templates {
+    static TEMPLATES: std::sync::OnceLock<Templates> = std::sync::OnceLock::new();
+    TEMPLATES.get_or_init(|| {
+        OVERRIDES
+            .iter()
+            .fold(Templates::builtin(), |templates, (number, text)| {
+                templates
+                    .with_override(number, text)
+                    .unwrap_or_else(|e| panic!("rules/letters/{number}.toml is invalid: {e}"))
+            })
+    })
+}
+
 /// Renders the letter off the async executor: laying out and compressing a PDF is CPU work.
 pub async fn render(letter: Letter) -> AppResult<Rendered> {
     tokio::task::spawn_blocking(move || {
-        let templates = Templates::builtin();
-        let html = husly_letters::render_html_fragment(&letter, &templates)
+        let templates = templates();
+        let html = husly_letters::render_html_fragment(&letter, templates)
             .map_err(|e| AppError::BadRequest(format!("The letter cannot be written: {e}")))?;
-        let pdf = husly_letters::render_pdf(&letter, &templates)
+        let pdf = husly_letters::render_pdf(&letter, templates)
             .map_err(|e| AppError::BadRequest(format!("The letter cannot be written: {e}")))?;
         Ok(Rendered {
             language: language_code(letter.language),
@@ -332,5 +349,13 @@ fn letter(
         recipient: recipient(household),
         contact: contact(user, municipality),
         content,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_municipalities_wording_loads() {
+        let _ = super::templates();
     }
 }
