@@ -28,14 +28,7 @@ async fn an_applicant_saves_returns_and_submits() {
         assert_eq!(started.status(), 303);
         let location = started.headers()["location"].to_str().unwrap().to_string();
         let draft_path = location.split('?').next().unwrap().to_string();
-        let page = applicant
-            .get(server.url(&location))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = common::page_text(&server, &applicant, &location).await;
         let code = hidden_code(&page);
         assert_eq!(code.len(), 10);
 
@@ -63,14 +56,7 @@ async fn an_applicant_saves_returns_and_submits() {
 
         // Another browser needs the code; a wrong code opens nothing.
         let other = client();
-        let asked = other
-            .get(server.url(&draft_path))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let asked = common::page_text(&server, &other, &draft_path).await;
         assert!(asked.contains("name=\"code\""));
         let wrong = other
             .post(server.url(&format!("{draft_path}/code")))
@@ -86,14 +72,7 @@ async fn an_applicant_saves_returns_and_submits() {
             .await
             .unwrap();
         assert_eq!(right.status(), 303);
-        let resumed = other
-            .get(server.url(&draft_path))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let resumed = common::page_text(&server, &other, &draft_path).await;
         assert!(
             resumed.contains("Prøvestien 9") && resumed.contains("Eksempelsen"),
             "the draft kept what was typed"
@@ -125,14 +104,7 @@ async fn an_applicant_saves_returns_and_submits() {
         ]);
         let sent = other.post(server.url(&draft_path)).form(&fields).send().await.unwrap();
         assert_eq!(sent.status(), 303, "{}", sent.text().await.unwrap_or_default());
-        let receipt = other
-            .get(server.url(&format!("{draft_path}/receipt")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let receipt = common::page_text(&server, &other, &format!("{draft_path}/receipt")).await;
         let year = time::OffsetDateTime::now_utc().year();
         assert!(receipt.contains(&format!("{year}-0000")), "a reference on the receipt");
         assert!(receipt.contains("Saken din") && receipt.contains("Mottatt") && receipt.contains("Ingen brev ennå"));
@@ -141,14 +113,7 @@ async fn an_applicant_saves_returns_and_submits() {
         assert_eq!(again.status(), 303);
 
         let caseworker = login(&server, &fixture.users[&Role::Caseworker].0, PASSWORD).await;
-        let queue = caseworker
-            .get(server.url("/cases?filter=unassigned"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let queue = common::page_text(&server, &caseworker, "/cases?filter=unassigned").await;
         assert!(queue.contains("Sara Eksempelsen"), "{queue}");
         assert_eq!(queue.matches("Sara Eksempelsen").count(), 1, "one case, not two");
 
@@ -179,14 +144,7 @@ async fn an_applicant_saves_returns_and_submits() {
             .await
             .unwrap();
         assert_eq!(sent.status(), 303);
-        let receipt = other
-            .get(server.url(&format!("{draft_path}/receipt")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let receipt = common::page_text(&server, &other, &format!("{draft_path}/receipt")).await;
         let letter = receipt
             .split("href=\"")
             .map(|s| s.split('"').next().unwrap_or_default())

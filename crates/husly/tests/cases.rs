@@ -62,14 +62,7 @@ async fn an_application_from_registration_to_the_appeal_body() {
             .unwrap();
         assert_eq!(created.status(), 303);
         let case_url = created.headers()["location"].to_str().unwrap().to_string();
-        let page = caseworker
-            .get(server.url(&case_url))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = common::page_text(&server, &caseworker, &case_url).await;
         assert!(
             page.contains("Søknad om kommunal bolig") && page.contains("Mottatt"),
             "{page}"
@@ -174,14 +167,7 @@ async fn an_application_from_registration_to_the_appeal_body() {
         )
         .await;
         assert_eq!(r.status(), 303);
-        let page = caseworker
-            .get(server.url(&case_url))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = common::page_text(&server, &caseworker, &case_url).await;
         assert!(page.contains("På venteliste"), "{page}");
         let pdf_link = page
             .split("href=\"")
@@ -193,14 +179,7 @@ async fn an_application_from_registration_to_the_appeal_body() {
         assert_eq!(pdf.headers()["content-type"], "application/pdf");
         let bytes = pdf.bytes().await.unwrap();
         assert!(bytes.starts_with(b"%PDF"));
-        let shown = caseworker
-            .get(server.url(&pdf_link.replace(".pdf", ".html")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let shown = common::page_text(&server, &caseworker, &pdf_link.replace(".pdf", ".html")).await;
         assert!(
             shown.contains("klage") && shown.contains("Drammen kommunes klagenemnd"),
             "{shown}"
@@ -234,14 +213,7 @@ async fn an_application_from_registration_to_the_appeal_body() {
             names.contains("sammendrag.html") && names.contains("brev/01-decision-nn.pdf"),
             "the entries are named"
         );
-        let page = caseworker
-            .get(server.url(&case_url))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = common::page_text(&server, &caseworker, &case_url).await;
         assert!(page.contains("Avsluttet"));
         for event in [
             "Godkjenningen ble fornyet",
@@ -252,14 +224,7 @@ async fn an_application_from_registration_to_the_appeal_body() {
             assert!(page.contains(event), "{event} in the timeline");
         }
         // The work queue lists the fixture's open case, not the closed one.
-        let queue = caseworker
-            .get(server.url("/cases?filter=open"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let queue = common::page_text(&server, &caseworker, "/cases?filter=open").await;
         assert!(queue.contains(&format!("/cases/{}", fixture.case)));
         assert!(!queue.contains(&case_url));
     }
@@ -289,14 +254,7 @@ async fn documents_are_checked_by_content_and_served_only_through_the_case() {
         let pdf = b"%PDF-1.4\n% a tiny test document\n".to_vec();
         let stored = upload("../lønnsslipp mai.PDF", pdf.clone()).await.unwrap();
         assert_eq!(stored.status(), 303);
-        let page = caseworker
-            .get(server.url(&case_url))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = common::page_text(&server, &caseworker, &case_url).await;
         assert!(
             page.contains("lønnsslipp mai.pdf"),
             "the name is cleaned and given its real extension"
@@ -337,14 +295,7 @@ async fn documents_are_checked_by_content_and_served_only_through_the_case() {
             Ok(big) => assert_eq!(big.status(), 413),
             Err(e) => assert!(e.is_request(), "{e}"),
         }
-        let page = caseworker
-            .get(server.url(&case_url))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = common::page_text(&server, &caseworker, &case_url).await;
         assert!(!page.contains("stor.pdf"), "nothing of the refused upload is stored");
     }
 }
@@ -392,14 +343,7 @@ async fn asking_for_information_sends_a_letter_and_sets_a_deadline() {
         .await
         .unwrap();
         assert_eq!(r.status(), 303);
-        let page = caseworker
-            .get(server.url(&case_url))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = common::page_text(&server, &caseworker, &case_url).await;
         assert!(page.contains("Venter på opplysninger") && page.contains("Anmodning om opplysninger"));
         let letter = page
             .split("href=\"")
@@ -407,14 +351,7 @@ async fn asking_for_information_sends_a_letter_and_sets_a_deadline() {
             .map(|s| s.split('"').next().unwrap().to_string())
             .next()
             .unwrap();
-        let shown = caseworker
-            .get(server.url(&letter))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let shown = common::page_text(&server, &caseworker, &letter).await;
         assert!(
             shown.contains("Leiekontrakten") && shown.contains("Lønnsslipp"),
             "{shown}"

@@ -52,14 +52,7 @@ async fn the_outreach_list_in_page_downloads_and_api() {
         );
         let (caseworker_email, _) = &fixture.users[&Role::Caseworker];
         let caseworker = common::login(&server, caseworker_email, PASSWORD).await;
-        let html = caseworker
-            .get(server.url("/outreach?month=2026-07"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = common::page_text(&server, &caseworker, "/outreach?month=2026-07").await;
         assert!(
             html.contains(&format!("/households/{first}/bostotte")),
             "a caseworker gets the links"

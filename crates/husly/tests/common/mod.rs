@@ -156,6 +156,18 @@ pub fn start(db: &Database, extra: &[&str]) -> Server {
     }
 }
 
+/// The body of a GET as text (the page a test reads).
+#[allow(dead_code)]
+pub async fn page_text(server: &Server, http: &reqwest::Client, path: &str) -> String {
+    http.get(server.url(path))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("body")
+}
+
 /// An HTTP client that keeps cookies and does not follow redirects.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
