@@ -127,6 +127,16 @@ const CASE_COLUMNS: &str = "c.id, c.municipality_id, c.household_id, c.reference
      c.interim_sent_on, c.information_due, c.decided_on, c.delivered_on, c.appeal_deadline, c.valid_until, \
      c.renewal_reminder_on, c.next_due";
 
+fn letter_of(row: &sqlx::any::AnyRow) -> StoreResult<Letter> {
+    Ok(Letter {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        language: row.try_get("language")?,
+        sha256: row.try_get("sha256")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
 fn opt_date(row: &sqlx::any::AnyRow, column: &str) -> StoreResult<Option<Date>> {
     row.try_get::<Option<String>, _>(column)?
         .map(|d| parse_date_text(&d))
@@ -540,17 +550,7 @@ impl Store {
         .bind(case.to_string())
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Letter {
-                    id: row.try_get("id")?,
-                    kind: row.try_get("kind")?,
-                    language: row.try_get("language")?,
-                    sha256: row.try_get("sha256")?,
-                    created_at: row.try_get("created_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(letter_of).collect()
     }
 
     /// A stored letter: its HTML and PDF, exactly as sent.
@@ -572,17 +572,7 @@ impl Store {
         .ok_or(StoreError::NotFound)?;
         let pdf = hex::decode(row.try_get::<String, _>("pdf_hex")?)
             .map_err(|e| StoreError::Corrupt(format!("letter pdf: {e}")))?;
-        Ok((
-            Letter {
-                id: row.try_get("id")?,
-                kind: row.try_get("kind")?,
-                language: row.try_get("language")?,
-                sha256: row.try_get("sha256")?,
-                created_at: row.try_get("created_at")?,
-            },
-            row.try_get("html")?,
-            pdf,
-        ))
+        Ok((letter_of(&row)?, row.try_get("html")?, pdf))
     }
 
     /// The work queue: open cases with the earliest deadline first.

@@ -17,8 +17,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use husly_domain::authz::Action;
 use husly_domain::cases::application::MAX_LONG_TEXT;
-use husly_domain::cases::{ApplicationForm, CaseAction, CaseType, Outcome};
-use husly_domain::eligibility::{EligibilityRules, RuleOutcome};
+use husly_domain::cases::{ApplicationForm, CaseAction, CaseType};
+use husly_domain::eligibility::RuleOutcome;
 use husly_domain::validation::{FieldError, parse_date};
 use husly_domain::{CaseId, MunicipalityId};
 use husly_store::cases::{Case, NewLetter, QueueFilter};
@@ -480,44 +480,12 @@ pub(super) async fn propose(
     let (municipality, case) = case_in(&state, &user, &id, Action::HandleCase).await?;
     let household = household_of(&state, municipality, &case).await?;
     let mut errors = Vec::new();
-    let outcome = Outcome::from_code(request.outcome.trim());
-    if outcome.is_none() {
-        errors.push(FieldError::unknown_value(
-            "outcome",
-            &request.outcome,
-            &[Outcome::Granted.code(), Outcome::Refused.code()],
-        ));
-    }
-    let reasons = request.reasons.trim();
-    if reasons.is_empty() {
-        errors.push(required(
-            "reasons",
-            "Skriv begrunnelsen (forvaltningsloven § 25): de faktiske forholdene og hovedhensynene.",
-            "Write the reasons (Public Administration Act § 25): the facts and the main considerations.",
-        ));
-    } else if reasons.chars().count() > 8_000 {
-        errors.push(FieldError::too_long("reasons", 8_000));
-    }
     let granted_text = text(&mut errors, "granted_text", &request.granted_text, MAX_LONG_TEXT);
-    if outcome == Some(Outcome::Granted) && granted_text.is_empty() {
-        errors.push(required(
-            "granted_text",
-            "Skriv hva som innvilges, for eksempel «plass på ventelisten for bolig med to soverom».",
-            "Write what is granted, for example “a place on the waiting list for a two-bedroom dwelling”.",
-        ));
-    }
-    if outcome == Some(Outcome::Granted) && !case.form.missing_for_submission(household.members.len()).is_empty() {
-        errors.push(FieldError::new(
-            "outcome",
-            "incomplete",
-            "Søknaden mangler opplysninger (se «missing»). Innhent dem før søknaden innvilges.",
-            "The application lacks information (see `missing`). Obtain it before granting.",
-        ));
-    }
     checked(errors)?;
-    let Some(outcome) = outcome else {
-        return Err(AppError::BadRequest("outcome".into()));
-    };
+    let reasons = request.reasons.trim();
+    let complete = case.form.missing_for_submission(household.members.len()).is_empty();
+    let outcome = crate::pages::cases::steps::check_proposal(&request.outcome, reasons, granted_text, complete)
+        .map_err(AppError::Validation)?;
     let number = number_of(&state, municipality).await?;
     let assessment = assessment_of(&case, &household, &number)
         .map(|a| serde_json::to_value(a).unwrap_or_default())
@@ -639,10 +607,7 @@ pub(super) async fn send(
         today(),
     ))
     .await?;
-    let validity = EligibilityRules::embedded()
-        .allocation_rules(&number, husly_domain::rules::YearMonth::of(today()))
-        .map(|p| p.values.validity_months)
-        .unwrap_or(12);
+    let validity = crate::pages::cases::view::validity_months(&number);
     let letter = NewLetter {
         kind: "decision",
         language: rendered.language,

@@ -106,6 +106,63 @@ pub fn check(request: &StepRequest<'_>) -> Result<(CaseAction, Effects), Vec<Fie
     }
 }
 
+/// A proposed decision as asked for, checked the same way for the page and the API: an outcome,
+/// the reasons (forvaltningsloven § 25), what is granted, and a complete application to grant.
+pub fn check_proposal(
+    outcome: &str,
+    reasons: &str,
+    granted_text: &str,
+    application_complete: bool,
+) -> Result<husly_domain::cases::Outcome, Vec<FieldError>> {
+    use husly_domain::cases::Outcome;
+    let mut errors = Vec::new();
+    let outcome_code = outcome.trim();
+    let outcome = Outcome::from_code(outcome_code);
+    if outcome_code.is_empty() {
+        errors.push(required("outcome", "Velg utfallet.", "Choose the outcome."));
+    } else if outcome.is_none() {
+        errors.push(FieldError::unknown_value(
+            "outcome",
+            outcome_code,
+            &[Outcome::Granted.code(), Outcome::Refused.code()],
+        ));
+    }
+    let reasons = reasons.trim();
+    if reasons.is_empty() {
+        errors.push(required(
+            "reasons",
+            "Skriv begrunnelsen (forvaltningsloven § 25): de faktiske forholdene og hovedhensynene.",
+            "Write the reasons (Public Administration Act § 25): the facts and the main considerations.",
+        ));
+    } else if reasons.chars().count() > MAX_REASONS {
+        errors.push(FieldError::too_long("reasons", MAX_REASONS));
+    }
+    if outcome == Some(Outcome::Granted) {
+        if granted_text.trim().is_empty() {
+            errors.push(required(
+                "granted_text",
+                "Skriv hva som innvilges, for eksempel «plass på ventelisten for bolig med to soverom».",
+                "Write what is granted, for example “a place on the waiting list for a two-bedroom dwelling”.",
+            ));
+        }
+        if !application_complete {
+            errors.push(FieldError::new(
+                "outcome",
+                "incomplete",
+                "Søknaden mangler opplysninger. Innhent dem før søknaden innvilges.",
+                "The application lacks information. Obtain it before granting.",
+            ));
+        }
+    }
+    match outcome {
+        Some(outcome) if errors.is_empty() => Ok(outcome),
+        _ => Err(errors),
+    }
+}
+
+/// Longest reasons accepted in a decision.
+pub const MAX_REASONS: usize = 8_000;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,5 +199,22 @@ mod tests {
         assert!(check(&request("register_appeal", "Søkeren var innlagt på sykehus", "")).is_ok());
         assert_eq!(check(&request("renew", "", "")).unwrap().1.validity_months, Some(12));
         assert_eq!(check(&request("fly", "", "")).unwrap_err()[0].code, "unknown_value");
+    }
+
+    #[test]
+    fn a_proposal_needs_reasons_and_to_grant_what_is_granted() {
+        use husly_domain::cases::Outcome;
+        assert_eq!(
+            check_proposal("refused", "Inntekten er over grensen.", "", false),
+            Ok(Outcome::Refused)
+        );
+        let errors = check_proposal("granted", "", "", false).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["reasons", "granted_text", "outcome"]);
+        assert_eq!(check_proposal("", "x", "", true).unwrap_err()[0].code, "required");
+        assert_eq!(
+            check_proposal("maybe", "x", "", true).unwrap_err()[0].code,
+            "unknown_value"
+        );
     }
 }

@@ -596,46 +596,12 @@ pub async fn propose(
 ) -> AppResult<Response> {
     let (municipality, case, household) = load(&state, &user, &id, Action::HandleCase).await?;
     user.check_csrf(fields.get("csrf"))?;
-    let mut errors = Vec::new();
-    let outcome = Outcome::from_code(fields.get("outcome"));
-    if outcome.is_none() {
-        errors.push(FieldError::new(
-            "outcome",
-            "required",
-            "Velg utfallet.",
-            "Choose the outcome.",
-        ));
-    }
     let reasons = fields.get("reasons").trim();
-    if reasons.is_empty() {
-        errors.push(FieldError::new(
-            "reasons",
-            "required",
-            "Skriv begrunnelsen (forvaltningsloven § 25): de faktiske forholdene og hovedhensynene.",
-            "Write the reasons (Public Administration Act § 25): the facts and the main considerations.",
-        ));
-    } else if reasons.chars().count() > 8_000 {
-        errors.push(FieldError::too_long("reasons", 8_000));
-    }
     let granted_text = fields.get("granted_text").trim();
-    if outcome == Some(Outcome::Granted) && granted_text.is_empty() {
-        errors.push(FieldError::new(
-            "granted_text",
-            "required",
-            "Skriv hva som innvilges, for eksempel «plass på ventelisten for bolig med to soverom».",
-            "Write what is granted, for example “a place on the waiting list for a two-bedroom dwelling”.",
-        ));
-    }
-    if !case.form.missing_for_submission(household.members.len()).is_empty() && outcome == Some(Outcome::Granted) {
-        errors.push(FieldError::new(
-            "outcome",
-            "incomplete",
-            "Søknaden mangler opplysninger (se øverst). Innhent dem før søknaden innvilges.",
-            "The application lacks information (see the top). Obtain it before granting.",
-        ));
-    }
-    let Some(outcome) = outcome.filter(|_| errors.is_empty()) else {
-        return rerender(&state, &user, municipality, case.id, &errors, false, None).await;
+    let complete = case.form.missing_for_submission(household.members.len()).is_empty();
+    let outcome = match super::steps::check_proposal(fields.get("outcome"), reasons, granted_text, complete) {
+        Ok(outcome) => outcome,
+        Err(errors) => return rerender(&state, &user, municipality, case.id, &errors, false, None).await,
     };
     let number = municipality_number(&user, municipality);
     let assessment = assessment_of(&case, &household, &number)
