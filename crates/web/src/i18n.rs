@@ -1,7 +1,7 @@
 //! Interface text in bokmål and English.
 //!
-//! Messages live in `locales/{nb,en}.toml` as flat `"key" = "text"` tables, embedded in the
-//! binary. Keys are stable identifiers (error codes double as keys), so the HTML pages and the
+//! Messages live in `locales/{nb,en}.toml` and, per larger area, `locales/{nb,en}-AREA.toml`, as
+//! flat `"key" = "text"` tables, embedded in the binary. A key is defined in one file only. Keys are stable identifiers (error codes double as keys), so the HTML pages and the
 //! JSON API say the same thing. A test checks that both languages have the same keys and that
 //! every key the templates use exists.
 
@@ -12,12 +12,26 @@ use std::sync::LazyLock;
 
 pub const LANG_COOKIE: &str = "husly_lang";
 
-static NB: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(include_str!("../locales/nb.toml")));
-static EN: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(include_str!("../locales/en.toml")));
+const NB_SOURCES: [&str; 3] = [
+    include_str!("../locales/nb.toml"),
+    include_str!("../locales/nb-calculators.toml"),
+    include_str!("../locales/nb-finance.toml"),
+];
+const EN_SOURCES: [&str; 3] = [
+    include_str!("../locales/en.toml"),
+    include_str!("../locales/en-calculators.toml"),
+    include_str!("../locales/en-finance.toml"),
+];
 
-fn load(source: &str) -> HashMap<String, String> {
+static NB: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(&NB_SOURCES));
+static EN: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(&EN_SOURCES));
+
+fn load(sources: &[&str]) -> HashMap<String, String> {
     // The files are part of the binary and checked by tests; a broken file is a build defect.
-    toml::from_str(source).unwrap_or_default()
+    sources
+        .iter()
+        .flat_map(|source| toml::from_str::<HashMap<String, String>>(source).unwrap_or_default())
+        .collect()
 }
 
 pub fn catalog(lang: Lang) -> &'static HashMap<String, String> {
@@ -103,6 +117,19 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_file_parses_and_no_key_is_defined_twice() {
+        for sources in [NB_SOURCES, EN_SOURCES] {
+            let mut seen = std::collections::HashSet::new();
+            for source in sources {
+                let table: HashMap<String, String> = toml::from_str(source).expect("a locale file parses");
+                for key in table.into_keys() {
+                    assert!(seen.insert(key.clone()), "`{key}` is defined in two locale files");
+                }
+            }
+        }
+    }
 
     #[test]
     fn both_languages_have_the_same_keys() {

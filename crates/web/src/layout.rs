@@ -15,6 +15,10 @@ pub enum Section {
     Audit,
     Outreach,
     Cases,
+    /// The stateless startlån calculator.
+    Calculators,
+    /// The municipality's yearly grant budget.
+    GrantBudget,
     None,
 }
 
@@ -89,6 +93,8 @@ impl Layout {
                 | (Section::Audit, "audit")
                 | (Section::Outreach, "outreach")
                 | (Section::Cases, "cases")
+                | (Section::Calculators, "calculators")
+                | (Section::GrantBudget, "grant_budget")
         )
     }
 
