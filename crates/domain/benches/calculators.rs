@@ -112,6 +112,7 @@ fn startlan_affordability(c: &mut Criterion) {
                             LoanKind::Annuity
                         },
                         extended_term_reason: None,
+                        extended_term_conditions: None,
                     },
                     bank: None,
                 },

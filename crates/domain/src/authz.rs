@@ -77,10 +77,14 @@ pub enum Action {
     HandleCase,
     /// Approve or send back a proposed decision (never one's own: four eyes).
     ApproveDecision,
+    /// See the yearly grant budget: allocated, committed, paid, remaining.
+    ViewGrantBudget,
+    /// Set the year's allocation for a grant.
+    ManageGrantBudget,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 14] = [
         Action::SearchPeople,
         Action::ViewPerson,
         Action::ViewHousehold,
@@ -93,6 +97,8 @@ impl Action {
         Action::ViewCase,
         Action::HandleCase,
         Action::ApproveDecision,
+        Action::ViewGrantBudget,
+        Action::ManageGrantBudget,
     ];
 
     pub fn code(self) -> &'static str {
@@ -109,6 +115,8 @@ impl Action {
             Action::ViewCase => "view_case",
             Action::HandleCase => "handle_case",
             Action::ApproveDecision => "approve_decision",
+            Action::ViewGrantBudget => "view_grant_budget",
+            Action::ManageGrantBudget => "manage_grant_budget",
         }
     }
 }
@@ -127,6 +135,9 @@ pub fn roles_allowed(action: Action) -> &'static [Role] {
         Action::ViewCase => &[Caseworker, Approver, FollowUpWorker, HousingManager],
         Action::HandleCase => &[Caseworker],
         Action::ApproveDecision => &[Approver],
+        // The budget is an aggregate; leaders own it and see no household behind a figure.
+        Action::ViewGrantBudget => &[Caseworker, Approver, HousingManager, Leader],
+        Action::ManageGrantBudget => &[Approver, Leader],
     }
 }
 
@@ -229,6 +240,12 @@ mod tests {
             (Admin, ManageUsers, true),
             (Admin, ReadAudit, true),
             (Caseworker, ReadAudit, false),
+            (Leader, ViewGrantBudget, true),
+            (Leader, ManageGrantBudget, true),
+            (Caseworker, ViewGrantBudget, true),
+            (Caseworker, ManageGrantBudget, false),
+            (FollowUpWorker, ViewGrantBudget, false),
+            (Partner, ViewGrantBudget, false),
         ];
         let m = MunicipalityId::new();
         for (role, action, allowed) in table {

@@ -8,6 +8,7 @@ pub mod bostotte;
 pub mod cases;
 pub mod documents;
 pub mod eligibility;
+pub mod finance;
 pub mod household;
 pub mod ids;
 pub mod person;

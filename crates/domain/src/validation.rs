@@ -167,6 +167,19 @@ pub fn format_date(date: time::Date) -> String {
     format!("{:02}.{:02}.{:04}", date.day(), u8::from(date.month()), date.year())
 }
 
+/// `12 345 kr` with a non-breaking space between thousands, as Norwegian text writes it.
+pub fn format_kr(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    format!("{}{out}\u{a0}kr", if amount < 0 { "−" } else { "" })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -689,6 +689,48 @@ async fn flow(mut b: Browser, logins: Logins) -> Browser {
     );
     b.axe("economy with a tenancy").await;
 
+    // 7b. The startlån calculator: a term that cannot be read, then an assessment.
+    b.click("nav a[href=\"/calculators/startlan\"]").await;
+    b.wait_path("/calculators/startlan", |p| p == "/calculators/startlan")
+        .await;
+    b.find("#f-income_after_tax_kr").await;
+    b.axe("startlån calculator").await;
+    b.fill("f-month", "2024-10").await;
+    b.fill("f-household-adults", "2").await;
+    b.click("#f-household-couple").await;
+    b.fill("f-household-children_ages", "4, 9").await;
+    b.fill("f-income_after_tax_kr", "52 000 kr").await;
+    b.fill("f-maintenance_kr", "3 500").await;
+    b.select("f-fixed_costs-0-kind", "Barnehage, SFO eller AKS").await;
+    b.fill("f-fixed_costs-0-amount_kr", "3000").await;
+    b.fill("f-loans-startlan-principal_kr", "2 500 000").await;
+    b.fill("f-loans-startlan-term_years", "tretti").await;
+    let calculate = "main form[action^=\"/calculators/startlan\"] button[type=\"submit\"]";
+    b.submit(calculate).await;
+    b.find(".error-summary").await;
+    b.assert_field_error("f-loans-startlan-term_years").await;
+    assert_eq!(
+        b.value("f-income_after_tax_kr").await,
+        "52 000 kr",
+        "typed values are kept"
+    );
+    assert!(!b.has("#startlan-result-heading").await, "a result for an invalid form");
+    b.axe("startlån calculator with errors").await;
+    b.fill("f-loans-startlan-term_years", "30").await;
+    b.submit(calculate).await;
+    let heading = b.text("#startlan-result-heading").await;
+    assert_eq!(heading, "Betjeningsevne for 2024-10");
+    let verdict = b.text(".startlan-result .alert--success").await;
+    assert!(verdict.contains("Husstanden har betjeningsevne"), "verdict {verdict:?}");
+    let lines = b
+        .client
+        .find_all(Locator::Css(".startlan-result table tbody tr"))
+        .await
+        .expect("lines");
+    assert!(lines.len() >= 5, "{} lines in the assessment", lines.len());
+    b.screenshot("startlan-assessment").await;
+    b.axe("startlån assessment").await;
+
     // 8. Log out.
     b.click("form[action=\"/logout\"] button").await;
     b.wait_path("/login", |p| p == "/login").await;

@@ -245,7 +245,11 @@ fn the_startlan_command_assesses_a_household() {
         field_paths(&error),
         [
             ("income_after_tax_kr", "negative_amount"),
-            ("loans.startlan.extended_term_reason", "extended_term_reason_required")
+            ("loans.startlan.extended_term_reason", "extended_term_reason_required"),
+            (
+                "loans.startlan.extended_term_conditions",
+                "extended_term_conditions_required"
+            )
         ]
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -256,6 +260,19 @@ fn the_startlan_command_assesses_a_household() {
     // With a reason the 45-year term is accepted.
     bad["income_after_tax_kr"] = json!(52000);
     bad["loans"]["startlan"]["extended_term_reason"] = json!("Varig lav inntekt");
+    // … and the § 8-5 conditions: d) is never waived, so it alone is named when missing.
+    bad["loans"]["startlan"]["extended_term_conditions"] =
+        json!({"lasting_low_income": true, "dwelling_suits_long_term": true, "renting_unsuitable": true});
+    let out = calc_with("startlan", &bad.to_string());
+    let error: Value = serde_json::from_slice(&out.stdout).expect("JSON error on stdout");
+    assert_eq!(
+        field_paths(&error),
+        [(
+            "loans.startlan.extended_term_conditions",
+            "extended_term_conditions_not_met"
+        )]
+    );
+    bad["loans"]["startlan"]["extended_term_conditions"]["shorter_term_not_responsible"] = json!(true);
     assert!(calc_with("startlan", &bad.to_string()).status.success());
 
     let mut typo = startlan_example();
@@ -303,7 +320,11 @@ async fn the_startlan_api_answers_without_sign_in_and_agrees_with_the_command() 
         field_paths(&from_api),
         [
             ("income_after_tax_kr", "negative_amount"),
-            ("loans.startlan.extended_term_reason", "extended_term_reason_required")
+            ("loans.startlan.extended_term_reason", "extended_term_reason_required"),
+            (
+                "loans.startlan.extended_term_conditions",
+                "extended_term_conditions_required"
+            )
         ]
     );
     let from_cli: Value = serde_json::from_slice(&calc_with("startlan", &bad.to_string()).stdout).unwrap();
@@ -328,4 +349,181 @@ async fn the_startlan_api_answers_without_sign_in_and_agrees_with_the_command() 
         .await
         .unwrap();
     assert_eq!(response.status(), 400);
+}
+
+/// The household of `startlan_example` as the calculator page's form posts it, with `changes`
+/// replacing or adding fields.
+fn startlan_form(csrf: &str, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = [
+        ("csrf", csrf),
+        ("month", "2024-10"),
+        ("household.adults", "2"),
+        ("household.couple", "1"),
+        ("household.children_ages", "4, 9"),
+        ("income_after_tax_kr", "52 000"),
+        ("own_living_cost_estimate_kr", ""),
+        ("maintenance_kr", "3 500 kr"),
+        ("fixed_costs[0].kind", "childcare"),
+        ("fixed_costs[0].label", "Barnehage og SFO"),
+        ("fixed_costs[0].amount_kr", "3\u{a0}000"),
+        ("fixed_costs[1].kind", "student_loan"),
+        ("fixed_costs[1].label", ""),
+        ("fixed_costs[1].amount_kr", "1200"),
+        ("fixed_costs[2].kind", ""),
+        ("fixed_costs[2].label", ""),
+        ("fixed_costs[2].amount_kr", ""),
+        ("loans.startlan.principal_kr", "2 500 000"),
+        ("loans.startlan.term_years", "30"),
+        ("loans.startlan.instalment_free_years", ""),
+        ("loans.startlan.kind", "annuity"),
+        ("loans.startlan.extended_term_reason", ""),
+        ("loans.bank.principal_kr", ""),
+        ("loans.bank.term_years", ""),
+        ("loans.bank.kind", "annuity"),
+        ("loans.bank.rate", ""),
+        ("financing.price_kr", "2 500 000"),
+        ("financing.purchase_costs_kr", "65 000"),
+        ("financing.equity_kr", "65 000"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    for (name, value) in changes {
+        match fields.iter_mut().find(|(k, _)| k == name) {
+            Some(field) => field.1 = value.to_string(),
+            None => fields.push((name.to_string(), value.to_string())),
+        }
+    }
+    fields
+}
+
+/// The calculator page for staff: a caseworker posts the form and reads the assessment, the same
+/// as the API's; mistakes come back as 422 with each field's message; users who may not see cases
+/// are refused and anonymous visitors are sent to the login page.
+#[tokio::test]
+async fn the_startlan_page_assesses_a_posted_form() {
+    use common::fixture::{PASSWORD, prepare};
+    use husly_domain::authz::Role;
+
+    let db = Database::sqlite();
+    let fixture = prepare(&db.url).await;
+    let server = start(&db, &[]);
+    let url = server.url("/calculators/startlan");
+
+    let caseworker = common::login(&server, &fixture.users[&Role::Caseworker].0, PASSWORD).await;
+    let response = caseworker.get(&url).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("aria-current=\"page\">Startlånskalkulator"),
+        "the menu marks the page"
+    );
+    assert!(html.contains("name=\"loans.startlan.principal_kr\""));
+    assert!(
+        !html.contains("startlan-result-heading"),
+        "no result before a calculation"
+    );
+    let csrf = common::hidden(&html, "csrf");
+
+    // 52 000 − 20 900 − 3 000 − 1 200 − 3 500 − 16 632,56 = 6 767,44 kr, as the API says.
+    let response = caseworker
+        .post(&url)
+        .form(&startlan_form(&csrf, &[]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("id=\"startlan-result-heading\""), "no result");
+    assert!(html.contains("Terminbeløp startlån"));
+    assert!(html.contains("−16\u{a0}632,56\u{a0}kr"), "the monthly payment");
+    assert!(html.contains("Renten i stresstesten: 7 % (styringsrenten 4,5 %"));
+    assert!(html.contains("6\u{a0}767,44\u{a0}kr"), "what is left");
+    assert!(html.contains("Husstanden har betjeningsevne."), "the verdict");
+    assert!(html.contains("Verdier som ikke er bekreftet"), "the unverified values");
+    assert!(html.contains("value=\"2 500 000\""), "the typed values are kept");
+
+    // Too little income: the verdict turns, and a grant must cover the whole need.
+    let response = caseworker
+        .post(&url)
+        .form(&startlan_form(&csrf, &[("income_after_tax_kr", "20 000")]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Husstanden har ikke betjeningsevne."));
+    assert!(html.contains("Behov for tilskudd til etablering"));
+
+    // Unreadable and invalid values: 422, every message next to its field and in the summary.
+    let response = caseworker
+        .post(&url)
+        .header("accept-language", "en")
+        .form(&startlan_form(
+            &csrf,
+            &[
+                ("income_after_tax_kr", "a lot"),
+                ("loans.startlan.term_years", "45"),
+                ("fixed_costs[2].amount_kr", "-10"),
+                ("fixed_costs[2].kind", "debt"),
+            ],
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("class=\"error-summary\""));
+    for (id, text) in [
+        (
+            "f-income_after_tax_kr",
+            "Income after tax (kr): Write a whole amount in kroner, for example 12 500.",
+        ),
+        (
+            "f-fixed_costs-2-amount_kr",
+            "Cost 3, amount per month (kr): The amount cannot be negative.",
+        ),
+        ("f-loans-startlan-extended_term_reason", "Reason for a longer term: "),
+        (
+            "f-loans-startlan-extended_term_conditions",
+            "Conditions for a term over 30 years: ",
+        ),
+    ] {
+        assert!(html.contains(&format!("href=\"#{id}\"")), "the summary links to {id}");
+        let message = format!("<p class=\"error-message\" id=\"{id}-error\">{text}");
+        assert!(html.contains(&message), "no {message:?} in the page");
+    }
+    assert!(html.contains("id=\"f-income_after_tax_kr\" name=\"income_after_tax_kr\" value=\"a lot\""));
+    assert!(
+        !html.contains("startlan-result-heading"),
+        "no result for an invalid form"
+    );
+
+    // Without the form's CSRF token: refused.
+    let mut no_csrf = startlan_form("", &[]);
+    no_csrf.retain(|(k, _)| k != "csrf");
+    let response = caseworker.post(&url).form(&no_csrf).send().await.unwrap();
+    assert_eq!(response.status(), 403);
+
+    // A leader may not see cases, so not the calculator either.
+    let leader = common::login(&server, &fixture.users[&Role::Leader].0, PASSWORD).await;
+    assert_eq!(leader.get(&url).send().await.unwrap().status(), 403);
+    let leader_csrf = common::csrf_of(&server, &leader, "/").await;
+    let response = leader
+        .post(&url)
+        .form(&startlan_form(&leader_csrf, &[]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+
+    // Nobody signed in: to the login page.
+    let anonymous = common::client();
+    for response in [
+        anonymous.get(&url).send().await.unwrap(),
+        anonymous.post(&url).form(&startlan_form("", &[])).send().await.unwrap(),
+    ] {
+        assert_eq!(response.status(), 303);
+        assert_eq!(response.headers()["location"], "/login");
+    }
 }

@@ -220,6 +220,20 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         page(
             Method::GET,
+            "/calculators/startlan".into(),
+            Some(ViewCase),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            "/calculators/startlan".into(),
+            Some(ViewCase),
+            Working,
+            vec![("month", "2026-06".into()), ("income_after_tax_kr", "40000".into())],
+        ),
+        page(
+            Method::GET,
             format!("/households/{h}/applications/new"),
             Some(HandleCase),
             Record,

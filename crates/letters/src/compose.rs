@@ -101,6 +101,59 @@ pub(crate) fn clean(text: &str) -> String {
     collapsed.trim().to_owned()
 }
 
+/// The texts that differ by case type: what was applied for, the decision's title, the label for
+/// what is granted, and the appeal route (Statsforvalteren for § 6, else the municipality's own
+/// appeal body).
+struct CaseKeys {
+    application: Key,
+    decision_title: Key,
+    granted_label: Key,
+    appeal_route: Key,
+}
+
+impl CaseKeys {
+    fn of(case_type: CaseType) -> CaseKeys {
+        let (application, decision_title, granted_label, appeal_route) = match case_type {
+            CaseType::MunicipalHousing => (
+                Key::ApplicationMunicipalHousing,
+                Key::DecisionTitleMunicipalHousing,
+                Key::GrantedLabelMunicipalHousing,
+                Key::AppealRouteMunicipalHousing,
+            ),
+            CaseType::Section6Assistance => (
+                Key::ApplicationSection6,
+                Key::DecisionTitleSection6,
+                Key::GrantedLabelSection6,
+                Key::AppealRouteSection6,
+            ),
+            CaseType::Startlan => (
+                Key::ApplicationStartlan,
+                Key::DecisionTitleStartlan,
+                Key::GrantedLabelStartlan,
+                Key::AppealRouteStartlan,
+            ),
+            CaseType::EstablishmentGrant => (
+                Key::ApplicationEstablishmentGrant,
+                Key::DecisionTitleEstablishmentGrant,
+                Key::GrantedLabelEstablishmentGrant,
+                Key::AppealRouteEstablishmentGrant,
+            ),
+            CaseType::AdaptationGrant => (
+                Key::ApplicationAdaptationGrant,
+                Key::DecisionTitleAdaptationGrant,
+                Key::GrantedLabelAdaptationGrant,
+                Key::AppealRouteAdaptationGrant,
+            ),
+        };
+        CaseKeys {
+            application,
+            decision_title,
+            granted_label,
+            appeal_route,
+        }
+    }
+}
+
 struct Composer<'a> {
     letter: &'a Letter,
     templates: &'a Templates,
@@ -121,11 +174,12 @@ impl Composer<'_> {
         long_date(self.letter.language, date)
     }
 
+    fn case_keys(&self) -> CaseKeys {
+        CaseKeys::of(self.letter.case_type)
+    }
+
     fn application(&self) -> &str {
-        self.text(match self.letter.case_type {
-            CaseType::MunicipalHousing => Key::ApplicationMunicipalHousing,
-            CaseType::Section6Assistance => Key::ApplicationSection6,
-        })
+        self.text(self.case_keys().application)
     }
 
     fn heading(&mut self, level: u8, key: Key) {
@@ -167,10 +221,7 @@ impl Composer<'_> {
         let outcome = self.filled(outcome, &[("application", &application)]);
         self.paragraph(outcome);
         if let Some(granted) = &decision.granted_text {
-            let label = self.text(match self.letter.case_type {
-                CaseType::MunicipalHousing => Key::GrantedLabelMunicipalHousing,
-                CaseType::Section6Assistance => Key::GrantedLabelSection6,
-            });
+            let label = self.text(self.case_keys().granted_label);
             let granted = labelled(label, granted);
             self.body.push(Block::Paragraph(granted));
         }
@@ -181,6 +232,14 @@ impl Composer<'_> {
             let until = self.date(until);
             let text = self.filled(Key::ValidUntil, &[("valid_until", &until)]);
             self.paragraph(text);
+        }
+        // The conditions close the outcome section: under their own heading, so that no paragraph
+        // about the outcome may follow them and read as one of them.
+        if !decision.conditions.is_empty() {
+            self.heading(3, Key::ConditionsHeading);
+            self.body.push(Block::List(
+                decision.conditions.iter().map(|condition| clean(condition)).collect(),
+            ));
         }
         self.reasons(decision);
         self.appeal(&decision.appeal);
@@ -220,10 +279,7 @@ impl Composer<'_> {
         let deadline = weeks(self.letter.language, appeal.deadline_weeks);
         let text = self.filled(Key::AppealRight, &[("deadline", &deadline)]);
         self.paragraph(text);
-        let route = match self.letter.case_type {
-            CaseType::MunicipalHousing => Key::AppealRouteMunicipalHousing,
-            CaseType::Section6Assistance => Key::AppealRouteSection6,
-        };
+        let route = self.case_keys().appeal_route;
         let (send_to, body) = (clean(&appeal.send_to), clean(&appeal.appeal_body));
         let text = self.filled(route, &[("send_to", &send_to), ("appeal_body", &body)]);
         self.paragraph(text);
@@ -296,13 +352,10 @@ impl Composer<'_> {
 
     fn title(&self) -> String {
         let application = self.application();
-        match (&self.letter.content, self.letter.case_type) {
-            (Content::Decision(_), CaseType::MunicipalHousing) => {
-                self.text(Key::DecisionTitleMunicipalHousing).to_owned()
-            }
-            (Content::Decision(_), CaseType::Section6Assistance) => self.text(Key::DecisionTitleSection6).to_owned(),
-            (Content::InterimAnswer(_), _) => self.filled(Key::InterimTitle, &[("application", application)]),
-            (Content::RequestForInformation(_), _) => self.text(Key::RequestTitle).to_owned(),
+        match &self.letter.content {
+            Content::Decision(_) => self.text(self.case_keys().decision_title).to_owned(),
+            Content::InterimAnswer(_) => self.filled(Key::InterimTitle, &[("application", application)]),
+            Content::RequestForInformation(_) => self.text(Key::RequestTitle).to_owned(),
         }
     }
 

@@ -50,10 +50,26 @@ pub enum CaseType {
     /// § 6, decided as an enkeltvedtak under § 7); appeals go to Statsforvalteren, sent via the
     /// municipality.
     Section6Assistance,
+    /// Søknad om startlån: Husbanken's start loan, lent by the municipality (forskrift om lån fra
+    /// Husbanken, the startlån chapter); appeals go to the municipality's appeal body
+    /// (forvaltningsloven § 28 andre ledd), sent via the unit that decided.
+    Startlan,
+    /// Søknad om tilskudd til etablering i egen bolig; appeals go to the municipality's appeal
+    /// body (forvaltningsloven § 28 andre ledd), sent via the unit that decided.
+    EstablishmentGrant,
+    /// Søknad om tilskudd til tilpasning av bolig; appeals go to the municipality's appeal body
+    /// (forvaltningsloven § 28 andre ledd), sent via the unit that decided.
+    AdaptationGrant,
 }
 
 impl CaseType {
-    pub const ALL: [CaseType; 2] = [CaseType::MunicipalHousing, CaseType::Section6Assistance];
+    pub const ALL: [CaseType; 5] = [
+        CaseType::MunicipalHousing,
+        CaseType::Section6Assistance,
+        CaseType::Startlan,
+        CaseType::EstablishmentGrant,
+        CaseType::AdaptationGrant,
+    ];
 }
 
 /// The three kinds of letter; [`Content`] carries each kind's data.
@@ -173,6 +189,11 @@ pub struct Decision {
     /// unless the application is refused: boligsosialloven § 7 asks for the main content of the
     /// assistance in the decision itself.
     pub granted_text: Option<String>,
+    /// The conditions attached to what is granted, one per entry, e.g. "Lånet sikres med pant med
+    /// prioritet etter banklånet". Shown as a list right after what is granted; must be empty for a
+    /// refusal.
+    #[serde(default)]
+    pub conditions: Vec<String>,
     /// The last day the decision applies, if it is time-limited.
     pub valid_until: Option<Date>,
     pub appeal: Appeal,
@@ -194,8 +215,9 @@ pub struct Appeal {
     /// The appeal deadline in weeks from the day the letter reached the recipient; the law says
     /// three, and a deadline may not be shorter.
     pub deadline_weeks: u8,
-    /// Who decides the appeal: the municipal appeal body ("Klagenemnda i Drammen kommune") or,
-    /// for a § 6 decision, "Statsforvalteren i Østfold, Buskerud, Oslo og Akershus".
+    /// Who decides the appeal: the municipal appeal body ("Klagenemnda i Drammen kommune"; for
+    /// municipal housing, startlån and the housing grants) or, for a § 6 decision,
+    /// "Statsforvalteren i Østfold, Buskerud, Oslo og Akershus".
     pub appeal_body: String,
     /// Where to send the appeal: the unit that made the decision, e.g. "Boligtjenesten, Drammen
     /// kommune, Postboks 7500, 3008 Drammen".
@@ -224,7 +246,8 @@ impl Letter {
     }
 
     /// Checks what the types cannot: the texts a lawful letter needs are there, dates are in
-    /// order, and a § 6 appeal goes to Statsforvalteren. Both renderers call this first.
+    /// order, a refusal has no conditions, and a § 6 appeal goes to Statsforvalteren. Both
+    /// renderers call this first.
     pub fn validate(&self) -> Result<(), LetterError> {
         require("reference", &self.reference)?;
         require("municipality.name", &self.municipality.name)?;
@@ -270,6 +293,12 @@ impl Decision {
             (_, Some(text)) => require("content.granted_text", text)?,
             (Outcome::Refused, None) => {}
         }
+        if self.outcome == Outcome::Refused && !self.conditions.is_empty() {
+            return Err(invalid("content.conditions", "must be empty for a refusal"));
+        }
+        for condition in &self.conditions {
+            require("content.conditions", condition)?;
+        }
         if self.valid_until.is_some_and(|until| until < date) {
             return Err(invalid("content.valid_until", "is before the letter's date"));
         }
@@ -286,7 +315,9 @@ impl Appeal {
         require("content.appeal.appeal_body", &self.appeal_body)?;
         require("content.appeal.send_to", &self.send_to)?;
         // Appeals against § 6 decisions are decided by Statsforvalteren (bokmål) /
-        // Statsforvaltaren (nynorsk); a letter naming another body would mislead.
+        // Statsforvaltaren (nynorsk); a letter naming another body would mislead. The other case
+        // types go to the municipality's own appeal body (forvaltningsloven § 28 andre ledd),
+        // whose name the municipality chooses.
         if case_type == CaseType::Section6Assistance && !self.appeal_body.contains("Statsforvalt") {
             return Err(invalid(
                 "content.appeal.appeal_body",
@@ -321,5 +352,38 @@ fn after(field: &'static str, date: Date, letter_date: Date) -> Result<(), Lette
         Ok(())
     } else {
         Err(invalid(field, "must be after the letter's date"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_types_have_snake_case_names_and_conditions_default_to_none() {
+        #[derive(Deserialize)]
+        struct Named {
+            case_types: Vec<CaseType>,
+        }
+        let named: Named = toml::from_str(
+            r#"case_types = ["municipal_housing", "section6_assistance", "startlan", "establishment_grant", "adaptation_grant"]"#,
+        )
+        .unwrap();
+        assert_eq!(named.case_types, CaseType::ALL);
+
+        // A decision stored before conditions existed still reads.
+        let decision: Decision = toml::from_str(
+            r#"
+            outcome = "granted"
+            legal_basis = ["forskrift om lån fra Husbanken"]
+            facts = ["Husstanden har to barn."]
+            rules = []
+            reasons = "Betjeningsevnen er god nok."
+            granted_text = "startlån på 2 450 000 kroner"
+            appeal = { deadline_weeks = 3, appeal_body = "Klagenemnda", send_to = "Boligtjenesten" }
+            "#,
+        )
+        .unwrap();
+        assert!(decision.conditions.is_empty());
     }
 }

@@ -43,6 +43,9 @@ keys! {
     EmailLabel = "letter.email_label" [];
     ApplicationMunicipalHousing = "letter.application_municipal_housing" [];
     ApplicationSection6 = "letter.application_section6" [];
+    ApplicationStartlan = "letter.application_startlan" [];
+    ApplicationEstablishmentGrant = "letter.application_establishment_grant" [];
+    ApplicationAdaptationGrant = "letter.application_adaptation_grant" [];
     AccessHeading = "letter.access_heading" [];
     AccessText = "letter.access_text" [];
     ContactHeading = "letter.contact_heading" [];
@@ -52,6 +55,9 @@ keys! {
 
     DecisionTitleMunicipalHousing = "decision.title_municipal_housing" [];
     DecisionTitleSection6 = "decision.title_section6" [];
+    DecisionTitleStartlan = "decision.title_startlan" [];
+    DecisionTitleEstablishmentGrant = "decision.title_establishment_grant" [];
+    DecisionTitleAdaptationGrant = "decision.title_adaptation_grant" [];
     DecisionIntro = "decision.intro" [application];
     DecisionIntroReceived = "decision.intro_received" [application, received];
     OutcomeHeading = "decision.outcome_heading" [];
@@ -60,6 +66,10 @@ keys! {
     OutcomePartlyGranted = "decision.outcome_partly_granted" [application];
     GrantedLabelMunicipalHousing = "decision.granted_label_municipal_housing" [];
     GrantedLabelSection6 = "decision.granted_label_section6" [];
+    GrantedLabelStartlan = "decision.granted_label_startlan" [];
+    GrantedLabelEstablishmentGrant = "decision.granted_label_establishment_grant" [];
+    GrantedLabelAdaptationGrant = "decision.granted_label_adaptation_grant" [];
+    ConditionsHeading = "decision.conditions_heading" [];
     PartlyNote = "decision.partly_note" [];
     ValidUntil = "decision.valid_until" [valid_until];
     ReasonsHeading = "decision.reasons_heading" [];
@@ -73,6 +83,9 @@ keys! {
     AppealRight = "decision.appeal_right" [deadline];
     AppealRouteMunicipalHousing = "decision.appeal_route_municipal_housing" [send_to, appeal_body];
     AppealRouteSection6 = "decision.appeal_route_section6" [send_to, appeal_body];
+    AppealRouteStartlan = "decision.appeal_route_startlan" [send_to, appeal_body];
+    AppealRouteEstablishmentGrant = "decision.appeal_route_establishment_grant" [send_to, appeal_body];
+    AppealRouteAdaptationGrant = "decision.appeal_route_adaptation_grant" [send_to, appeal_body];
     AppealHow = "decision.appeal_how" [];
     AppealHelp = "decision.appeal_help" [];
 

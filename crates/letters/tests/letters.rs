@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{flow_text, letter, page_texts, texts, typical};
+use common::{flow_text, letter, page_texts, startlan_with_conditions, texts, typical};
 use husly_letters::{
     CaseType, Content, Language, Letter, LetterError, LetterKind, Outcome, Templates, render_html,
     render_html_fragment, render_pdf,
@@ -130,7 +130,7 @@ fn decisions_say_what_the_law_requires_in_every_language() {
                 // Outcome, and what is granted.
                 assert_contains(&text, want.outcome[index], &context);
                 if outcome != Outcome::Refused {
-                    assert_contains(&text, t.granted, &context);
+                    assert_contains(&text, t.granted_for(case_type), &context);
                 }
                 // Appeal: right, deadline, where to send it, who decides (§§ 28, 29, 32).
                 assert_contains(&text, want.appeal_deadline, &context);
@@ -327,6 +327,12 @@ fn a_two_page_letter_is_numbered_side_2_av_2() {
 
 #[test]
 fn rendering_is_deterministic() {
+    for language in Language::ALL {
+        let letter = startlan_with_conditions(language);
+        let first = render_pdf(&letter, &Templates::builtin()).unwrap();
+        let second = render_pdf(&letter.clone(), &Templates::builtin()).unwrap();
+        assert!(first == second, "{language:?} startlån: two renders differ");
+    }
     for kind in LetterKind::ALL {
         let letter = letter(Language::Nn, kind, CaseType::Section6Assistance, Outcome::PartlyGranted);
         let first = render_pdf(&letter, &Templates::builtin()).unwrap();
@@ -466,6 +472,222 @@ fn invalid_letters_are_refused_with_the_field() {
         }),
         "content.reasons"
     );
+}
+
+/// The new case types: the decision's title, the conditions heading, the appeal body and the
+/// appeal route's reference to forvaltningsloven § 28 andre ledd, per language.
+struct NewCaseTexts {
+    titles: [(CaseType, &'static str); 3],
+    interim_startlan: &'static str,
+    conditions_heading: &'static str,
+    granted_label_loan: &'static str,
+    municipal_appeal: &'static str,
+}
+
+const NEW_CASE_TYPES: [CaseType; 3] = [
+    CaseType::Startlan,
+    CaseType::EstablishmentGrant,
+    CaseType::AdaptationGrant,
+];
+
+fn new_case_texts(language: Language) -> NewCaseTexts {
+    match language {
+        Language::Nb => NewCaseTexts {
+            titles: [
+                (CaseType::Startlan, "Vedtak om startlån"),
+                (
+                    CaseType::EstablishmentGrant,
+                    "Vedtak om tilskudd til etablering i egen bolig",
+                ),
+                (CaseType::AdaptationGrant, "Vedtak om tilskudd til tilpasning av bolig"),
+            ],
+            interim_startlan: "Foreløpig svar på søknaden din om startlån",
+            conditions_heading: "Vilkår",
+            granted_label_loan: "Lånet du får:",
+            municipal_appeal: "som er kommunens klageinstans og avgjør den (forvaltningsloven § 28 andre ledd)",
+        },
+        Language::Nn => NewCaseTexts {
+            titles: [
+                (CaseType::Startlan, "Vedtak om startlån"),
+                (
+                    CaseType::EstablishmentGrant,
+                    "Vedtak om tilskot til etablering i eigen bustad",
+                ),
+                (CaseType::AdaptationGrant, "Vedtak om tilskot til tilpassing av bustad"),
+            ],
+            interim_startlan: "Førebels svar på søknaden din om startlån",
+            conditions_heading: "Vilkår",
+            granted_label_loan: "Lånet du får:",
+            municipal_appeal: "som er klageinstansen i kommunen og avgjer saka (forvaltningslova § 28 andre ledd)",
+        },
+        Language::En => NewCaseTexts {
+            titles: [
+                (CaseType::Startlan, "Decision on a start loan (startlån)"),
+                (
+                    CaseType::EstablishmentGrant,
+                    "Decision on a grant to establish yourself in a home of your own",
+                ),
+                (CaseType::AdaptationGrant, "Decision on a grant to adapt your home"),
+            ],
+            interim_startlan: "Interim reply to your application for a start loan (startlån)",
+            conditions_heading: "Conditions",
+            granted_label_loan: "The loan you are granted:",
+            municipal_appeal: "the municipality's appeal body, which will decide it (section 28, second paragraph, of the \
+                               Public Administration Act",
+        },
+    }
+}
+
+#[test]
+fn a_startlan_decision_lists_its_conditions_after_what_is_granted() {
+    for language in Language::ALL {
+        let context = format!("{language:?} startlån");
+        let (want, t) = (new_case_texts(language), texts(language));
+        let letter = startlan_with_conditions(language);
+        let text = pdf_text(&letter);
+        assert_common(&text, language, &context);
+        assert_contains(&text, want.titles[0].1, &context);
+        assert_contains(
+            &text,
+            &format!("{} {}", want.granted_label_loan, t.granted_loan),
+            &context,
+        );
+        let Content::Decision(decision) = &letter.content else {
+            unreachable!()
+        };
+        assert_contains(&text, &decision.appeal.appeal_body, &context);
+        assert_contains(&text, &decision.appeal.send_to, &context);
+        assert_contains(&text, want.municipal_appeal, &context);
+        assert!(!text.contains("Statsforvalt"), "{context}: no state appeal body");
+
+        // The conditions: a heading, then each condition, after what is granted and before the
+        // reasons.
+        let heading = format!(" {} ", want.conditions_heading);
+        let granted_at = text.find(want.granted_label_loan).expect("what is granted");
+        let heading_at = granted_at
+            + text[granted_at..]
+                .find(&heading)
+                .unwrap_or_else(|| panic!("{context}: no conditions heading after what is granted in\n{text}"));
+        let mut from = heading_at;
+        for condition in t.loan_conditions {
+            let at = text[from..]
+                .find(condition)
+                .unwrap_or_else(|| panic!("{context}: {condition:?} missing or out of order in\n{text}"));
+            from += at + condition.len();
+        }
+        assert_contains(&text[from..], t.facts[0], &context);
+
+        // The HTML says the same, as a headed list.
+        let html = render_html_fragment(&letter, &Templates::builtin()).unwrap();
+        let list = format!(
+            "<h3>{}</h3>\n<ul>\n<li>{}</li>\n<li>{}</li>\n</ul>\n",
+            want.conditions_heading, t.loan_conditions[0], t.loan_conditions[1]
+        );
+        assert!(html.contains(&list), "{context}: no conditions list in\n{html}");
+        let granted_at = html.find(want.granted_label_loan).expect("what is granted");
+        assert!(
+            html[granted_at..].contains(&list),
+            "{context}: the conditions come after what is granted"
+        );
+        assert!(html.contains(&format!("<h1>{}</h1>", want.titles[0].1)), "{context}");
+    }
+}
+
+#[test]
+fn without_conditions_there_is_no_conditions_heading() {
+    for language in Language::ALL {
+        let want = new_case_texts(language);
+        for case_type in CaseType::ALL {
+            let letter = letter(language, LetterKind::Decision, case_type, Outcome::Granted);
+            let html = render_html_fragment(&letter, &Templates::builtin()).unwrap();
+            let heading = format!("<h3>{}</h3>", want.conditions_heading);
+            assert!(!html.contains(&heading), "{language:?} {case_type:?}");
+        }
+    }
+}
+
+#[test]
+fn every_new_case_type_renders_in_every_language_without_open_placeholders() {
+    let drammen = Templates::builtin()
+        .with_override("3301", include_str!("../../../rules/letters/3301.toml"))
+        .unwrap_or_else(|err| panic!("rules/letters/3301.toml: {err}"));
+    for language in Language::ALL {
+        let want = new_case_texts(language);
+        for (case_type, title) in want.titles {
+            assert!(NEW_CASE_TYPES.contains(&case_type));
+            for kind in LetterKind::ALL {
+                for templates in [&Templates::builtin(), &drammen] {
+                    let context = format!("{language:?} {case_type:?} {kind:?}");
+                    let letter = letter(language, kind, case_type, Outcome::PartlyGranted);
+                    render_html(&letter, templates).unwrap_or_else(|err| panic!("{context}: {err}"));
+                    let fragment = render_html_fragment(&letter, templates).unwrap();
+                    assert!(
+                        !fragment.contains('{') && !fragment.contains('}'),
+                        "{context}: open placeholder in\n{fragment}"
+                    );
+                    let text = pdf_text_with(&letter, templates);
+                    assert!(!text.contains('{') && !text.contains('}'), "{context}: {text}");
+                    match kind {
+                        LetterKind::Decision => {
+                            assert_contains(&text, title, &context);
+                            assert_contains(&text, want.municipal_appeal, &context);
+                        }
+                        LetterKind::InterimAnswer if case_type == CaseType::Startlan => {
+                            assert_contains(&text, want.interim_startlan, &context);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The PDF's running text with the given templates.
+fn pdf_text_with(letter: &Letter, templates: &Templates) -> String {
+    let pdf = render_pdf(letter, templates).unwrap_or_else(|err| panic!("{err}"));
+    flow_text(&page_texts(&pdf), letter.language)
+}
+
+#[test]
+fn conditions_are_for_what_is_granted_and_must_say_something() {
+    let field = |letter: &Letter| match letter.validate() {
+        Err(LetterError::Invalid { field, .. }) => field,
+        other => panic!("expected an invalid letter, got {other:?}"),
+    };
+    for language in Language::ALL {
+        let mut refusal = startlan_with_conditions(language);
+        if let Content::Decision(decision) = &mut refusal.content {
+            decision.outcome = Outcome::Refused;
+            decision.granted_text = None;
+            decision.valid_until = None;
+        }
+        assert_eq!(field(&refusal), "content.conditions", "{language:?}");
+        assert!(matches!(
+            render_pdf(&refusal, &Templates::builtin()),
+            Err(LetterError::Invalid {
+                field: "content.conditions",
+                ..
+            })
+        ));
+        // Without the conditions the same refusal is a valid letter.
+        if let Content::Decision(decision) = &mut refusal.content {
+            decision.conditions.clear();
+        }
+        assert_eq!(refusal.validate(), Ok(()));
+
+        let mut blank = startlan_with_conditions(language);
+        if let Content::Decision(decision) = &mut blank.content {
+            decision.conditions.push(" \n".to_owned());
+        }
+        assert_eq!(field(&blank), "content.conditions", "{language:?}");
+    }
+    // Startlån and the grants are appealed to the municipality's own appeal body: the letter
+    // need not name Statsforvalteren (only a § 6 decision must).
+    for case_type in NEW_CASE_TYPES {
+        let letter = letter(Language::Nb, LetterKind::Decision, case_type, Outcome::Refused);
+        assert_eq!(letter.validate(), Ok(()), "{case_type:?}");
+    }
 }
 
 #[test]

@@ -5,6 +5,7 @@
 use husly_domain::cases::deadlines::{self, OpenDeadlines};
 use husly_domain::cases::{ApplicationForm, CaseAction, CaseState, CaseType, Outcome, check_four_eyes, transition};
 use husly_domain::eligibility::Override;
+use husly_domain::finance::CaseFinance;
 use husly_domain::{CaseId, DecisionId, HouseholdId, MunicipalityId, UserId};
 use serde::Serialize;
 use sqlx::Row;
@@ -17,7 +18,7 @@ use crate::households::Change;
 use crate::municipalities::parse_id;
 use crate::{Store, date_text, parse_date_text};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Case {
     pub id: CaseId,
     pub municipality_id: MunicipalityId,
@@ -40,6 +41,8 @@ pub struct Case {
     pub valid_until: Option<Date>,
     pub renewal_reminder_on: Option<Date>,
     pub next_due: Option<Date>,
+    /// A startlån or grant case's economy, once recorded.
+    pub finance: Option<CaseFinance>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -57,6 +60,23 @@ pub struct Decision {
     pub decided_at: Option<i64>,
     pub sent_at: Option<i64>,
     pub on_appeal: bool,
+    /// The loan or grant amount granted, øre.
+    pub amount_ore: Option<i64>,
+    /// The conditions attached to what is granted.
+    pub conditions: Vec<String>,
+}
+
+/// A proposed decision, as the caseworker writes it.
+#[derive(Debug, Clone, Copy)]
+pub struct Proposal<'a> {
+    pub outcome: Outcome,
+    pub reasons: &'a str,
+    pub granted_text: Option<&'a str>,
+    /// The assessment as it stands when proposed, kept with the decision.
+    pub assessment: &'a serde_json::Value,
+    /// The loan or grant amount granted (startlån and grant cases), øre.
+    pub amount_ore: Option<i64>,
+    pub conditions: &'a [String],
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -125,7 +145,7 @@ pub struct Effects {
 const CASE_COLUMNS: &str = "c.id, c.municipality_id, c.household_id, c.reference, c.case_type, c.state, c.version, \
      c.form, c.overrides, c.received_on, c.assigned_to, u.display_name AS assigned_name, c.interim_due, \
      c.interim_sent_on, c.information_due, c.decided_on, c.delivered_on, c.appeal_deadline, c.valid_until, \
-     c.renewal_reminder_on, c.next_due";
+     c.renewal_reminder_on, c.next_due, c.finance";
 
 fn letter_of(row: &sqlx::any::AnyRow) -> StoreResult<Letter> {
     Ok(Letter {
@@ -177,10 +197,14 @@ fn case_from_row(row: &sqlx::any::AnyRow) -> StoreResult<Case> {
         valid_until: opt_date(row, "valid_until")?,
         renewal_reminder_on: opt_date(row, "renewal_reminder_on")?,
         next_due: opt_date(row, "next_due")?,
+        finance: row
+            .try_get::<Option<String>, _>("finance")?
+            .map(|f| serde_json::from_str(&f).map_err(|e| StoreError::Corrupt(format!("case finance: {e}"))))
+            .transpose()?,
     })
 }
 
-async fn case_event(
+pub(crate) async fn case_event(
     tx: &mut Tx,
     case: &Case,
     kind: &str,
@@ -232,7 +256,12 @@ async fn read_case(conn: &mut sqlx::AnyConnection, municipality: MunicipalityId,
 }
 
 /// Reads a case inside a write transaction, locked, and checks the version the caller read.
-async fn locked_case(tx: &mut Tx, municipality: MunicipalityId, id: CaseId, expected: i64) -> StoreResult<Case> {
+pub(crate) async fn locked_case(
+    tx: &mut Tx,
+    municipality: MunicipalityId,
+    id: CaseId,
+    expected: i64,
+) -> StoreResult<Case> {
     let sql = format!(
         "SELECT {CASE_COLUMNS} FROM application_case c LEFT JOIN app_user u ON u.id = c.assigned_to \
          WHERE c.municipality_id = $1 AND c.id = $2 {}",
@@ -261,12 +290,12 @@ fn open_deadlines(case: &Case) -> OpenDeadlines {
 }
 
 /// Writes a case's state and dates back with the next version.
-async fn save_case(tx: &mut Tx, case: &Case) -> StoreResult<()> {
+pub(crate) async fn save_case(tx: &mut Tx, case: &Case) -> StoreResult<()> {
     let next_due = deadlines::next_due(case.state, open_deadlines(case));
     sqlx::query(
         "UPDATE application_case SET state = $1, version = version + 1, form = $2, overrides = $3, assigned_to = $4, \
          interim_sent_on = $5, information_due = $6, decided_on = $7, delivered_on = $8, appeal_deadline = $9, \
-         valid_until = $10, renewal_reminder_on = $11, next_due = $12, due_order = $17, updated_at = $13 \
+         valid_until = $10, renewal_reminder_on = $11, next_due = $12, due_order = $17, finance = $18, updated_at = $13 \
          WHERE municipality_id = $14 AND id = $15 AND version = $16",
     )
     .bind(case.state.code())
@@ -286,6 +315,13 @@ async fn save_case(tx: &mut Tx, case: &Case) -> StoreResult<()> {
     .bind(case.id.to_string())
     .bind(case.version)
     .bind(due_order(next_due))
+    .bind(
+        case.finance
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(anyhow::Error::from)?,
+    )
     .execute(tx.conn())
     .await?;
     Ok(())
@@ -300,9 +336,12 @@ fn refused(e: impl std::fmt::Display) -> StoreError {
     StoreError::Invalid(e.to_string())
 }
 
-async fn latest_decision(tx: &mut Tx, case: &Case) -> StoreResult<Option<(DecisionId, UserId, Outcome, String)>> {
+/// The newest decision of a case: id, proposer, outcome, status and amount.
+type LatestDecision = (DecisionId, UserId, Outcome, String, Option<i64>);
+
+async fn latest_decision(tx: &mut Tx, case: &Case) -> StoreResult<Option<LatestDecision>> {
     let row = sqlx::query(
-        "SELECT id, proposed_by, outcome, status FROM case_decision WHERE municipality_id = $1 AND case_id = $2 \
+        "SELECT id, proposed_by, outcome, status, amount_ore FROM case_decision WHERE municipality_id = $1 AND case_id = $2 \
          ORDER BY proposed_at DESC, id DESC LIMIT 1",
     )
     .bind(case.municipality_id.to_string())
@@ -316,6 +355,7 @@ async fn latest_decision(tx: &mut Tx, case: &Case) -> StoreResult<Option<(Decisi
             UserId(parse_id(&row.try_get::<String, _>("proposed_by")?)?),
             Outcome::from_code(&outcome).ok_or_else(|| corrupt("outcome", &outcome))?,
             row.try_get("status")?,
+            row.try_get("amount_ore")?,
         ))
     })
     .transpose()
@@ -444,6 +484,7 @@ pub(crate) async fn register_application_in(
         valid_until: None,
         renewal_reminder_on: None,
         next_due: Some(interim_due),
+        finance: None,
     };
     let flags = flag_duplicates(tx, municipality, household, id).await?;
     case_event(
@@ -507,7 +548,7 @@ impl Store {
     pub async fn decisions(&self, municipality: MunicipalityId, case: CaseId) -> StoreResult<Vec<Decision>> {
         let rows = sqlx::query(
             "SELECT d.id, d.outcome, d.reasons, d.granted_text, d.assessment, d.status, d.proposed_by, u.display_name, \
-             d.proposed_at, d.decided_by, d.decided_at, d.sent_at, d.on_appeal FROM case_decision d \
+             d.proposed_at, d.decided_by, d.decided_at, d.sent_at, d.on_appeal, d.amount_ore, d.conditions FROM case_decision d \
              JOIN app_user u ON u.id = d.proposed_by WHERE d.municipality_id = $1 AND d.case_id = $2 \
              ORDER BY d.proposed_at DESC, d.id DESC",
         )
@@ -536,6 +577,12 @@ impl Store {
                     decided_at: row.try_get("decided_at")?,
                     sent_at: row.try_get("sent_at")?,
                     on_appeal: crate::flag_of(row, "on_appeal")?,
+                    amount_ore: row.try_get("amount_ore")?,
+                    conditions: row
+                        .try_get::<Option<String>, _>("conditions")?
+                        .map(|c| serde_json::from_str(&c).map_err(|e| StoreError::Corrupt(format!("conditions: {e}"))))
+                        .transpose()?
+                        .unwrap_or_default(),
                 })
             })
             .collect()
@@ -707,6 +754,12 @@ impl Store {
             ),
             None => None,
         };
+        if let Some(grant) = case.case_type.grant()
+            && matches!(to, CaseState::Closed | CaseState::Withdrawn)
+        {
+            let on = effects.decided_on.unwrap_or_else(crate::today_utc);
+            crate::finance::release_outstanding(&mut tx, &case, grant, on, action.code(), change).await?;
+        }
         save_case(&mut tx, &case).await?;
         case_event(
             &mut tx,
@@ -806,23 +859,21 @@ impl Store {
     }
 
     /// Proposes a decision (also a reversal on appeal). The proposer may not approve it.
-    #[allow(clippy::too_many_arguments)]
     pub async fn propose_decision(
         &self,
         municipality: MunicipalityId,
         id: CaseId,
         expected_version: i64,
-        outcome: Outcome,
-        reasons: &str,
-        granted_text: Option<&str>,
-        assessment: &serde_json::Value,
+        proposal: &Proposal<'_>,
         change: &Change<'_>,
     ) -> StoreResult<DecisionId> {
+        let outcome = proposal.outcome;
         let proposer = change
             .user
             .ok_or_else(|| StoreError::Invalid("a decision needs a proposing user".into()))?;
         let mut tx = self.write().await?;
         let mut case = locked_case(&mut tx, municipality, id, expected_version).await?;
+        check_amount(&case, proposal)?;
         let on_appeal = case.state == CaseState::AppealReceived;
         let action = if on_appeal {
             CaseAction::ReverseOnAppeal
@@ -834,18 +885,21 @@ impl Store {
         let decision = DecisionId::new();
         sqlx::query(
             "INSERT INTO case_decision (id, municipality_id, case_id, outcome, reasons, granted_text, assessment, status, \
-             proposed_by, proposed_at, on_appeal) VALUES ($1, $2, $3, $4, $5, $6, $7, 'proposed', $8, $9, $10)",
+             proposed_by, proposed_at, on_appeal, amount_ore, conditions) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'proposed', $8, $9, $10, $11, $12)",
         )
         .bind(decision.to_string())
         .bind(municipality.to_string())
         .bind(id.to_string())
         .bind(outcome.code())
-        .bind(reasons)
-        .bind(granted_text)
-        .bind(assessment.to_string())
+        .bind(proposal.reasons)
+        .bind(proposal.granted_text)
+        .bind(proposal.assessment.to_string())
         .bind(proposer.to_string())
         .bind(crate::now_micros())
         .bind(crate::flag(on_appeal))
+        .bind(proposal.amount_ore)
+        .bind(serde_json::to_string(proposal.conditions).map_err(anyhow::Error::from)?)
         .execute(tx.conn())
         .await?;
         save_case(&mut tx, &case).await?;
@@ -858,7 +912,8 @@ impl Store {
                 "case.decision_proposed"
             },
             change,
-            serde_json::json!({ "decision": decision.to_string(), "outcome": outcome.code(), "from": from.code() }),
+            serde_json::json!({ "decision": decision.to_string(), "outcome": outcome.code(), "from": from.code(),
+                "amount_ore": proposal.amount_ore, "conditions": proposal.conditions }),
         )
         .await?;
         tx.commit().await?;
@@ -886,7 +941,7 @@ impl Store {
         };
         let from = case.state;
         case.state = transition(case.case_type, from, action).map_err(refused)?;
-        let (decision, proposer, _, status) = latest_decision(&mut tx, &case)
+        let (decision, proposer, _, status, _) = latest_decision(&mut tx, &case)
             .await?
             .ok_or_else(|| StoreError::Invalid("there is no proposed decision".into()))?;
         if status != "proposed" {
@@ -935,7 +990,7 @@ impl Store {
     ) -> StoreResult<String> {
         let mut tx = self.write().await?;
         let mut case = locked_case(&mut tx, municipality, id, expected_version).await?;
-        let (decision, _, outcome, status) = latest_decision(&mut tx, &case)
+        let (decision, _, outcome, status, amount_ore) = latest_decision(&mut tx, &case)
             .await?
             .ok_or_else(|| StoreError::Invalid("there is no decision to send".into()))?;
         if status != "approved" {
@@ -958,6 +1013,27 @@ impl Store {
             .execute(tx.conn())
             .await?;
         let sha = store_letter(&mut tx, &case, Some(decision), letter, change.user).await?;
+        if let Some(grant) = case.case_type.grant() {
+            // A new decision replaces what an earlier one committed.
+            crate::finance::release_outstanding(&mut tx, &case, grant, sent_on, "replaced by a new decision", change)
+                .await?;
+            if let (Outcome::Granted, Some(amount)) = (outcome, amount_ore) {
+                crate::finance::post(
+                    &mut tx,
+                    &case,
+                    grant,
+                    crate::finance::Posting {
+                        kind: husly_domain::finance::EntryKind::Committed,
+                        amount_ore: amount,
+                        on: sent_on,
+                        decision: Some(decision),
+                        note: "",
+                    },
+                    change,
+                )
+                .await?;
+            }
+        }
         save_case(&mut tx, &case).await?;
         case_event(
             &mut tx,
@@ -1189,5 +1265,22 @@ fn action_details(action: CaseAction) -> serde_json::Value {
     match action {
         CaseAction::RecordAppealBodyOutcome(outcome) => serde_json::json!({ "appeal_body_outcome": outcome }),
         other => serde_json::json!(other.code()),
+    }
+}
+
+/// A finance case's decision says how much it grants; other cases' decisions carry no amount.
+fn check_amount(case: &Case, proposal: &Proposal<'_>) -> StoreResult<()> {
+    let granted = proposal.outcome == Outcome::Granted;
+    match (case.case_type.is_finance(), granted, proposal.amount_ore) {
+        (true, true, None) => Err(StoreError::Invalid("a granted loan or grant needs its amount".into())),
+        (_, _, Some(amount)) if amount <= 0 => Err(StoreError::Invalid("the amount must be more than 0".into())),
+        (false, _, Some(_)) => Err(StoreError::Invalid(
+            "only loan and grant decisions carry an amount".into(),
+        )),
+        (_, false, Some(_)) => Err(StoreError::Invalid("a refusal grants no amount".into())),
+        _ if !granted && !proposal.conditions.is_empty() => {
+            Err(StoreError::Invalid("a refusal has no conditions".into()))
+        }
+        _ => Ok(()),
     }
 }

@@ -16,6 +16,7 @@ pub mod documents;
 pub mod drafts;
 pub mod error;
 pub mod export;
+pub mod finance;
 mod group_commit;
 pub mod households;
 pub mod migrate;
@@ -61,4 +62,9 @@ pub fn date_text(date: time::Date) -> String {
 pub fn parse_date_text(text: &str) -> StoreResult<time::Date> {
     husly_domain::validation::parse_date(text)
         .ok_or_else(|| StoreError::Corrupt(format!("bad date in database: {text:?}")))
+}
+
+/// Today's date in UTC, for bookings made without a date from the caller.
+pub(crate) fn today_utc() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
 }

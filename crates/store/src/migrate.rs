@@ -29,6 +29,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "cases",
         sql: include_str!("../migrations/0003_cases.sql"),
     },
+    Migration {
+        version: 4,
+        name: "finance",
+        sql: include_str!("../migrations/0004_finance.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs.
@@ -41,7 +46,7 @@ fn render(sql: &str, backend: Backend) -> String {
 }
 
 /// The newest schema version this binary knows.
-pub const LATEST: i64 = 3;
+pub const LATEST: i64 = 4;
 
 impl Store {
     /// Applies every pending migration and returns the versions applied.

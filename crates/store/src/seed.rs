@@ -694,6 +694,7 @@ fn generate_cases(
             date(validity.map(|v| v.1)),
             date(next_due),
             json!(crate::cases::due_order(next_due)),
+            Value::Null,
             json!(false),
             json!(reason.code()),
             json!(0),

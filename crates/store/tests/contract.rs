@@ -728,7 +728,7 @@ async fn outreach_streams_every_active_tenancy_without_bostotte_once() {
 #[tokio::test]
 async fn a_case_from_application_to_appeal_body() {
     use husly_domain::cases::{AppealBodyOutcome, ApplicationForm, CaseAction, CaseState, CaseType, Outcome};
-    use husly_store::cases::{Effects, NewLetter, QueueFilter};
+    use husly_store::cases::{Effects, NewLetter, Proposal, QueueFilter};
     for db in databases().await {
         let store = &db.store;
         let actor = Actor::cli("test");
@@ -858,10 +858,14 @@ async fn a_case_from_application_to_appeal_body() {
                 m.id,
                 id,
                 2,
-                Outcome::Granted,
-                "Husstanden har behov.",
-                Some("Venteliste, to soverom"),
-                &serde_json::json!({}),
+                &Proposal {
+                    outcome: Outcome::Granted,
+                    reasons: "Husstanden har behov.",
+                    granted_text: Some("Venteliste, to soverom"),
+                    assessment: &serde_json::json!({}),
+                    amount_ore: None,
+                    conditions: &[],
+                },
                 &by(proposer),
             )
             .await
@@ -984,5 +988,257 @@ async fn a_case_from_application_to_appeal_body() {
         let other = municipality(store, "0301").await;
         assert!(matches!(store.case(other.id, id).await, Err(StoreError::NotFound)));
         assert!(store.verify_audit().await.unwrap().first_break.is_none());
+    }
+}
+
+#[tokio::test]
+async fn grants_commit_pay_and_release_against_the_years_budget() {
+    use husly_domain::cases::{ApplicationForm, CaseAction, CaseState, CaseType, Outcome};
+    use husly_domain::finance::{CaseFinance, GrantCase, GrantType, LoanPurpose, StartlanCase, Tenure};
+    use husly_domain::startlan::{AffordabilityInput, StartlanRules};
+    use husly_store::cases::{Effects, NewLetter, Proposal};
+    for db in databases().await {
+        let store = &db.store;
+        let actor = Actor::cli("test");
+        let m = municipality(store, "3301").await;
+        let caseworker = store
+            .create_user("c@example.no", "Cato Caseworker", "a long password here", &actor)
+            .await
+            .unwrap();
+        let approver = store
+            .create_user("a@example.no", "Ari Approver", "a long password here", &actor)
+            .await
+            .unwrap();
+        let household = store
+            .create_household(
+                m.id,
+                &household(vec![member(&nid(1979, 6, 5, 321), "Siri", "Prøve", "main_applicant")]),
+                &change(&actor),
+            )
+            .await
+            .unwrap();
+        let by = |user| Change {
+            actor: &actor,
+            user: Some(user),
+            reason: Some("test"),
+        };
+        store
+            .set_grant_allocation(
+                m.id,
+                2026,
+                GrantType::Adaptation,
+                50_000_000,
+                "Budsjett 2026",
+                &by(approver),
+            )
+            .await
+            .unwrap();
+        // Setting it again replaces the allocation.
+        store
+            .set_grant_allocation(
+                m.id,
+                2026,
+                GrantType::Adaptation,
+                40_000_000,
+                "Revidert budsjett",
+                &by(approver),
+            )
+            .await
+            .unwrap();
+        assert!(
+            store
+                .set_grant_allocation(m.id, 2026, GrantType::Adaptation, -1, "", &by(approver))
+                .await
+                .is_err()
+        );
+
+        let received = time::macros::date!(2026 - 03 - 02);
+        let (id, _) = store
+            .register_application(
+                m.id,
+                household,
+                CaseType::AdaptationGrant,
+                &ApplicationForm::default(),
+                received,
+                &by(caseworker),
+            )
+            .await
+            .unwrap();
+        let grant = CaseFinance::Grant(GrantCase {
+            grant: GrantType::Adaptation,
+            purpose: "Trappeheis".into(),
+            cost_kr: 150_000,
+            applied_kr: 120_000,
+            tenure: Tenure::Owner,
+            landlord_consent: false,
+            startlan_reference: None,
+        });
+        // A startlån economy does not belong on a grant case.
+        let loan = CaseFinance::Startlan(StartlanCase {
+            purpose: LoanPurpose::Purchase,
+            exception: None,
+            affordability: serde_json::from_value::<AffordabilityInput>(serde_json::json!({
+                "month": "2026-03", "household": {"adults": 1, "couple": false, "children_ages": []},
+                "income_after_tax_kr": 30000,
+                "loans": {"startlan": {"principal_kr": 2000000, "term_years": 30, "kind": "annuity"}}
+            }))
+            .unwrap(),
+        });
+        assert!(loan.validate(StartlanRules::embedded()).is_ok());
+        assert!(
+            store
+                .save_case_finance(m.id, id, 1, &loan, &by(caseworker))
+                .await
+                .is_err()
+        );
+        store
+            .save_case_finance(m.id, id, 1, &grant, &by(caseworker))
+            .await
+            .unwrap();
+        assert_eq!(store.case(m.id, id).await.unwrap().finance, Some(grant.clone()));
+        store
+            .act(
+                m.id,
+                id,
+                2,
+                CaseAction::StartAssessment,
+                Effects::default(),
+                &by(caseworker),
+            )
+            .await
+            .unwrap();
+        let conditions = vec!["Tilskuddet betales ut mot faktura.".to_string()];
+        // A granted grant needs its amount; a refusal may not carry one.
+        let without_amount = Proposal {
+            outcome: Outcome::Granted,
+            reasons: "Tilpasningen er formålstjenlig.",
+            granted_text: Some("Tilskudd til trappeheis"),
+            assessment: &serde_json::json!({}),
+            amount_ore: None,
+            conditions: &conditions,
+        };
+        assert!(
+            store
+                .propose_decision(m.id, id, 3, &without_amount, &by(caseworker))
+                .await
+                .is_err()
+        );
+        let refusal_with_amount = Proposal {
+            outcome: Outcome::Refused,
+            amount_ore: Some(1),
+            conditions: &[],
+            ..without_amount
+        };
+        assert!(
+            store
+                .propose_decision(m.id, id, 3, &refusal_with_amount, &by(caseworker))
+                .await
+                .is_err()
+        );
+        store
+            .propose_decision(
+                m.id,
+                id,
+                3,
+                &Proposal {
+                    amount_ore: Some(10_000_000),
+                    ..without_amount
+                },
+                &by(caseworker),
+            )
+            .await
+            .unwrap();
+        let decisions = store.decisions(m.id, id).await.unwrap();
+        assert_eq!(
+            (decisions[0].amount_ore, &decisions[0].conditions),
+            (Some(10_000_000), &conditions)
+        );
+        store.review_decision(m.id, id, 4, true, &by(approver)).await.unwrap();
+        let letter = NewLetter {
+            kind: "decision",
+            language: "nb",
+            html: "<p>Vedtak</p>",
+            pdf: b"%PDF-1.7 test",
+        };
+        let sent = time::macros::date!(2026 - 03 - 20);
+        store
+            .send_decision(m.id, id, 5, sent, sent, 12, &letter, &by(caseworker))
+            .await
+            .unwrap();
+        assert_eq!(store.case(m.id, id).await.unwrap().state, CaseState::Granted);
+        let budget = |lines: Vec<husly_store::finance::BudgetLine>| {
+            let line = lines
+                .into_iter()
+                .find(|l| l.grant_type == GrantType::Adaptation)
+                .unwrap();
+            (
+                line.position.allocated_ore,
+                line.position.committed_ore,
+                line.position.paid_ore,
+                line.position.remaining_ore,
+                line.cases,
+            )
+        };
+        assert_eq!(
+            budget(store.grant_budget(m.id, 2026).await.unwrap()),
+            (40_000_000, 10_000_000, 0, 30_000_000, 1)
+        );
+
+        // Payments: never more than what is outstanding; each one an event.
+        let paid_on = time::macros::date!(2026 - 04 - 10);
+        let err = store
+            .register_grant_payment(m.id, id, 6, 10_000_001, paid_on, "faktura 1", &by(caseworker))
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("more than"), "{err}");
+        store
+            .register_grant_payment(m.id, id, 6, 6_000_000, paid_on, "faktura 1", &by(caseworker))
+            .await
+            .unwrap();
+        assert_eq!(
+            budget(store.grant_budget(m.id, 2026).await.unwrap()),
+            (40_000_000, 4_000_000, 6_000_000, 30_000_000, 1)
+        );
+        // Closing the case releases what was not paid.
+        store
+            .act(m.id, id, 7, CaseAction::Close, Effects::default(), &by(caseworker))
+            .await
+            .unwrap();
+        assert_eq!(
+            budget(store.grant_budget(m.id, 2026).await.unwrap()),
+            (40_000_000, 0, 6_000_000, 34_000_000, 1)
+        );
+        let ledger = store.case_ledger(m.id, id).await.unwrap();
+        let kinds: Vec<_> = ledger.iter().map(|e| (e.kind.code(), e.amount_ore, e.year)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("committed", 10_000_000, 2026),
+                ("paid", 6_000_000, 2026),
+                ("released", 4_000_000, 2026)
+            ]
+        );
+        assert_eq!(store.year_ledger(m.id, 2026, 10).await.unwrap().len(), 3);
+        assert!(store.year_ledger(m.id, 2025, 10).await.unwrap().is_empty());
+        // A payment after closing is refused.
+        assert!(
+            store
+                .register_grant_payment(m.id, id, 8, 1, paid_on, "", &by(caseworker))
+                .await
+                .is_err()
+        );
+        // Other municipalities see nothing of it.
+        let other = municipality(store, "0301").await;
+        assert!(store.case_ledger(other.id, id).await.unwrap().is_empty());
+        assert_eq!(
+            budget(store.grant_budget(other.id, 2026).await.unwrap()),
+            (0, 0, 0, 0, 0)
+        );
+        // Startlån granted this year: none yet.
+        assert_eq!(store.startlan_year(m.id, 2026).await.unwrap().loans, 0);
+        let timeline = store.case_timeline(m.id, id).await.unwrap();
+        assert!(timeline.iter().any(|e| e.kind == "case.grant_paid"));
+        assert!(timeline.iter().any(|e| e.kind == "case.finance_saved"));
+        assert_eq!(store.verify_audit().await.unwrap().first_break, None);
     }
 }

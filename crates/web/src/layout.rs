@@ -36,6 +36,7 @@ pub struct Layout {
     pub can_admin: bool,
     pub can_outreach: bool,
     pub can_cases: bool,
+    pub can_grant_budget: bool,
     pub demo: bool,
 }
 
@@ -54,6 +55,7 @@ impl Layout {
             can_admin: false,
             can_outreach: false,
             can_cases: false,
+            can_grant_budget: false,
             demo,
         }
     }
@@ -76,6 +78,7 @@ impl Layout {
             can_admin: allowed(Action::ManageUsers),
             can_outreach: allowed(Action::RunOutreach),
             can_cases: allowed(Action::ViewCase),
+            can_grant_budget: allowed(Action::ViewGrantBudget),
             demo,
         }
     }

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The two kinds of case with their own legal basis, decision, letter and appeal route.
+/// The kinds of case, each with its own legal basis, decision, letter and appeal route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseType {
@@ -14,15 +14,56 @@ pub enum CaseType {
     MunicipalHousing,
     /// Individuelt tilpasset bistand, boligsosialloven § 6; appeal to Statsforvalteren.
     Section6Assistance,
+    /// Startlån from Husbanken, lent by the municipality; appeal to the municipal appeal body.
+    Startlan,
+    /// Tilskudd til etablering i egen bolig; appeal to the municipal appeal body.
+    EstablishmentGrant,
+    /// Tilskudd til tilpasning av bolig; appeal to the municipal appeal body.
+    AdaptationGrant,
 }
 
 impl CaseType {
-    pub const ALL: [CaseType; 2] = [CaseType::MunicipalHousing, CaseType::Section6Assistance];
+    pub const ALL: [CaseType; 5] = [
+        CaseType::MunicipalHousing,
+        CaseType::Section6Assistance,
+        CaseType::Startlan,
+        CaseType::EstablishmentGrant,
+        CaseType::AdaptationGrant,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
             CaseType::MunicipalHousing => "municipal_housing",
             CaseType::Section6Assistance => "section6_assistance",
+            CaseType::Startlan => "startlan",
+            CaseType::EstablishmentGrant => "establishment_grant",
+            CaseType::AdaptationGrant => "adaptation_grant",
+        }
+    }
+
+    /// Husbanken's instruments, handled with an economy (loan or grant amounts) beside the form.
+    pub fn is_finance(self) -> bool {
+        matches!(
+            self,
+            CaseType::Startlan | CaseType::EstablishmentGrant | CaseType::AdaptationGrant
+        )
+    }
+
+    /// The grant this case draws on the municipality's yearly grant budget, if any.
+    pub fn grant(self) -> Option<crate::finance::GrantType> {
+        match self {
+            CaseType::EstablishmentGrant => Some(crate::finance::GrantType::Establishment),
+            CaseType::AdaptationGrant => Some(crate::finance::GrantType::Adaptation),
+            _ => None,
+        }
+    }
+
+    /// The state a granted decision puts the case in once sent: an approved housing application
+    /// puts the household on the waiting list; everything else is simply granted.
+    pub fn granted_state(self) -> CaseState {
+        match self {
+            CaseType::MunicipalHousing => CaseState::OnWaitingList,
+            _ => CaseState::Granted,
         }
     }
 
@@ -201,8 +242,8 @@ pub struct TransitionError {
     pub action: &'static str,
 }
 
-/// The transition table. The case type matters in one place: a granted § 6 case is `Granted`,
-/// a granted housing application puts the household `OnWaitingList`.
+/// The transition table. The case type matters in one place: a granted housing application puts
+/// the household `OnWaitingList`; every other granted case is `Granted`.
 pub fn transition(case_type: CaseType, state: CaseState, action: CaseAction) -> Result<CaseState, TransitionError> {
     use CaseAction as A;
     use CaseState as S;
@@ -213,10 +254,7 @@ pub fn transition(case_type: CaseType, state: CaseState, action: CaseAction) -> 
         (S::UnderAssessment, A::ProposeDecision(_)) => S::DecisionProposed,
         (S::DecisionProposed, A::SendBack) => S::UnderAssessment,
         (S::DecisionProposed, A::Approve) => S::Approved,
-        (S::Approved, A::SendDecision(Outcome::Granted)) => match case_type {
-            CaseType::MunicipalHousing => S::OnWaitingList,
-            CaseType::Section6Assistance => S::Granted,
-        },
+        (S::Approved, A::SendDecision(Outcome::Granted)) => case_type.granted_state(),
         (S::Approved, A::SendDecision(Outcome::Refused)) => S::Refused,
         (S::OnWaitingList | S::Granted | S::Refused, A::RegisterAppeal) => S::AppealReceived,
         (S::AppealReceived, A::ReverseOnAppeal) => S::DecisionProposed,
@@ -343,7 +381,10 @@ mod tests {
                     let expected = if action == A::SendDecision(Outcome::Granted) && state == S::Approved {
                         Some(match case_type {
                             CaseType::MunicipalHousing => S::OnWaitingList,
-                            CaseType::Section6Assistance => S::Granted,
+                            CaseType::Section6Assistance
+                            | CaseType::Startlan
+                            | CaseType::EstablishmentGrant
+                            | CaseType::AdaptationGrant => S::Granted,
                         })
                     } else if action == A::Withdraw {
                         (!state.is_final() && state != S::ForwardedToAppealBody).then_some(S::Withdrawn)

@@ -51,7 +51,7 @@ pub struct Text {
     pub en: String,
 }
 
-fn text(nb: impl Into<String>, nn: impl Into<String>, en: impl Into<String>) -> Text {
+pub(super) fn text(nb: impl Into<String>, nn: impl Into<String>, en: impl Into<String>) -> Text {
     Text {
         nb: nb.into(),
         nn: nn.into(),
@@ -117,6 +117,10 @@ pub struct Facts<'a> {
     /// The household, main applicant first.
     pub members: &'a [Member],
     pub form: &'a ApplicationForm,
+    /// A startlån or grant case's economy, when recorded.
+    pub finance: Option<&'a crate::finance::CaseFinance>,
+    /// For a startlån: the affordability test of that economy.
+    pub affordability: Option<&'a crate::startlan::AffordabilityResult>,
 }
 
 /// Bedrooms: one for the applicant (and partner), one per other adult, and the children
@@ -134,29 +138,28 @@ pub fn bedrooms_needed(members: &[Member], date: Date, children_per_bedroom: u32
     1 + other_adults + children.div_ceil(children_per_bedroom.max(1))
 }
 
-fn kr(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{a0}');
-        }
-        out.push(c);
-    }
-    format!("{}{out} kr", if amount < 0 { "−" } else { "" })
+pub(super) fn kr(amount: i64) -> String {
+    crate::validation::format_kr(amount)
 }
 
 fn date_text(date: Date) -> String {
     crate::validation::format_date(date)
 }
 
-struct Builder<'a> {
+pub(super) struct Builder<'a> {
     results: Vec<RuleResult>,
     overrides: &'a [Override],
 }
 
 impl Builder<'_> {
-    fn push(&mut self, rule: &str, name: Text, facts: Vec<(String, String)>, computed: RuleOutcome, explanation: Text) {
+    pub(super) fn push(
+        &mut self,
+        rule: &str,
+        name: Text,
+        facts: Vec<(String, String)>,
+        computed: RuleOutcome,
+        explanation: Text,
+    ) {
         let overridden = self.overrides.iter().rev().find(|o| o.rule == rule).cloned();
         self.results.push(RuleResult {
             rule: rule.to_string(),
@@ -270,6 +273,9 @@ pub fn assess(rules: &EligibilityRules, facts: &Facts<'_>, overrides: &[Override
                     "Assess whether the applicant is disadvantaged in the housing market (social housing act § 4) and what assistance is needed to obtain or keep a suitable dwelling (§ 6).",
                 ),
             );
+        }
+        CaseType::Startlan | CaseType::EstablishmentGrant | CaseType::AdaptationGrant => {
+            super::finance::finance_rules(&mut b, applicant_age, facts.finance, facts.affordability);
         }
     }
 

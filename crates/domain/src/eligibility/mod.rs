@@ -2,10 +2,12 @@
 //! automatic assessment that lists each rule, the facts it used and its result.
 
 mod assess;
+mod finance;
 mod rules;
 
 #[cfg(test)]
 mod tests;
 
 pub use assess::{Assessment, Facts, Member, Override, RuleOutcome, RuleResult, Text, assess, bedrooms_needed};
+pub use finance::AGE_OF_MAJORITY;
 pub use rules::{AllocationRules, EligibilityRules, GMultiple, Grunnbelop, LetterSender, MunicipalityRules};

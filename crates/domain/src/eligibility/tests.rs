@@ -46,6 +46,8 @@ fn run(number: &str, members: &[Member], form: &ApplicationForm, date: Date, ove
             date,
             members,
             form,
+            finance: None,
+            affordability: None,
         },
         overrides,
     )
@@ -187,6 +189,8 @@ fn section_6_cases_check_scope_and_need() {
             date: date!(2026 - 06 - 15),
             members: &members,
             form: &f,
+            finance: None,
+            affordability: None,
         },
         &[],
     )
@@ -258,5 +262,138 @@ proptest! {
         if result(&low, "income_cap").computed == RuleOutcome::NotMet {
             prop_assert_eq!(result(&high, "income_cap").computed, RuleOutcome::NotMet);
         }
+    }
+}
+
+mod finance_cases {
+    use super::*;
+    use crate::finance::{CaseFinance, GrantCase, GrantType, LoanPurpose, MeansTestException, StartlanCase, Tenure};
+    use crate::startlan::{ExtendedTermConditions, StartlanRules, assess as affordability};
+
+    fn finance_run(case_type: CaseType, finance: Option<&CaseFinance>, with_result: bool) -> Assessment {
+        let members = [Member {
+            birth_date: date!(1985 - 04 - 02),
+            relation: Relation::MainApplicant,
+        }];
+        let f = form(0);
+        let result = match finance {
+            Some(CaseFinance::Startlan(s)) if with_result => {
+                Some(affordability(&s.affordability, StartlanRules::embedded()).unwrap())
+            }
+            _ => None,
+        };
+        assess(
+            rules(),
+            &Facts {
+                case_type,
+                municipality_number: "3301",
+                date: date!(2026 - 06 - 15),
+                members: &members,
+                form: &f,
+                finance,
+                affordability: result.as_ref(),
+            },
+            &[],
+        )
+        .unwrap()
+    }
+
+    fn startlan(income_kr: i64, term_years: u32) -> CaseFinance {
+        let mut input = crate::startlan::input::tests::example();
+        input.income_after_tax_kr = income_kr;
+        input.loans.startlan.term_years = term_years;
+        if term_years > 30 {
+            input.loans.startlan.extended_term_reason = Some("Varig lav inntekt".into());
+            input.loans.startlan.extended_term_conditions = Some(ExtendedTermConditions {
+                lasting_low_income: true,
+                dwelling_suits_long_term: true,
+                renting_unsuitable: true,
+                shorter_term_not_responsible: true,
+                ..Default::default()
+            });
+        }
+        CaseFinance::Startlan(StartlanCase {
+            purpose: LoanPurpose::Purchase,
+            exception: None,
+            affordability: input,
+        })
+    }
+
+    fn outcomes(a: &Assessment) -> Vec<(&str, RuleOutcome)> {
+        a.results.iter().map(|r| (r.rule.as_str(), r.outcome())).collect()
+    }
+
+    #[test]
+    fn a_startlan_case_lists_the_means_test_the_affordability_and_the_dwelling() {
+        use RuleOutcome::*;
+        let ok = finance_run(CaseType::Startlan, Some(&startlan(60_000, 30)), true);
+        assert_eq!(
+            outcomes(&ok),
+            [
+                ("age", Met),
+                ("means_test", Manual),
+                ("affordability", Met),
+                ("modest_dwelling", Manual)
+            ]
+        );
+        let poor = finance_run(CaseType::Startlan, Some(&startlan(20_000, 30)), true);
+        assert_eq!(poor.results[2].outcome(), NotMet);
+        assert_eq!(poor.overall, NotMet);
+        assert!(poor.results[2].explanation.nb.contains("mangler husstanden"));
+        let long = finance_run(CaseType::Startlan, Some(&startlan(60_000, 45)), true);
+        assert_eq!(long.results[3].rule, "extended_term");
+        assert_eq!(long.results[3].outcome(), Met);
+        let uncalculated = finance_run(CaseType::Startlan, Some(&startlan(60_000, 30)), false);
+        assert_eq!(uncalculated.results[2].outcome(), Manual);
+        let nothing = finance_run(CaseType::Startlan, None, false);
+        assert_eq!(outcomes(&nothing), [("age", Met), ("economy", Manual)]);
+    }
+
+    #[test]
+    fn an_exception_from_the_means_test_is_met() {
+        let mut finance = startlan(60_000, 30);
+        if let CaseFinance::Startlan(s) = &mut finance {
+            s.exception = Some(MeansTestException::MunicipalTenant);
+        }
+        let a = finance_run(CaseType::Startlan, Some(&finance), true);
+        assert_eq!(a.results[1].outcome(), RuleOutcome::Met);
+    }
+
+    #[test]
+    fn a_tenant_needs_the_landlords_consent_to_adapt() {
+        let grant = |consent| {
+            CaseFinance::Grant(GrantCase {
+                grant: GrantType::Adaptation,
+                purpose: "Trappeheis".into(),
+                cost_kr: 120_000,
+                applied_kr: 80_000,
+                tenure: Tenure::Tenant,
+                landlord_consent: consent,
+                startlan_reference: None,
+            })
+        };
+        let without = finance_run(CaseType::AdaptationGrant, Some(&grant(false)), false);
+        let consent = without.results.iter().find(|r| r.rule == "landlord_consent").unwrap();
+        assert_eq!(consent.outcome(), RuleOutcome::NotMet);
+        assert_eq!(without.overall, RuleOutcome::NotMet);
+        let with = finance_run(CaseType::AdaptationGrant, Some(&grant(true)), false);
+        assert_eq!(with.overall, RuleOutcome::Manual);
+    }
+
+    #[test]
+    fn an_establishment_grant_names_its_start_loan() {
+        let finance = CaseFinance::Grant(GrantCase {
+            grant: GrantType::Establishment,
+            purpose: "Kjøp av leilighet".into(),
+            cost_kr: 3_080_000,
+            applied_kr: 200_000,
+            tenure: Tenure::Owner,
+            landlord_consent: false,
+            startlan_reference: Some("2026-000007".into()),
+        });
+        let a = finance_run(CaseType::EstablishmentGrant, Some(&finance), false);
+        let rules: Vec<_> = a.results.iter().map(|r| r.rule.as_str()).collect();
+        assert_eq!(rules, ["age", "means_test", "startlan_combined"]);
+        assert!(a.results[2].explanation.nn.contains("2026-000007"));
     }
 }

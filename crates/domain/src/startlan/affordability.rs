@@ -11,6 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::extended_term::ConditionResult;
 use super::input::{AffordabilityInput, FixedCostKind, validate};
 use super::kr_to_ore;
 use super::living_costs::{LivingCostFloor, LivingCostSource, living_cost_floor};
@@ -45,6 +46,10 @@ pub struct AffordabilityResult {
     pub max_affordable_startlan_ore: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grant: Option<GrantNeed>,
+    /// For a term over the normal maximum: each § 8-5 condition and how it came out (validation
+    /// has already refused an input where one is neither met nor waived).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extended_term: Option<Vec<ConditionResult>>,
     /// Every rule value the assessment used.
     pub used_rules: Vec<UsedValue>,
     /// Those of them not verified against a primary source.
@@ -180,6 +185,11 @@ pub fn assess(input: &AffordabilityInput, rules: &StartlanRules) -> Result<Affor
         }
     });
 
+    let extended_term = (loan.term_years > month_rules.terms.values.normal_max_years).then(|| {
+        let conditions = loan.extended_term_conditions.unwrap_or_default();
+        super::extended_term::check(&conditions, !input.household.children_ages.is_empty())
+    });
+
     Ok(AffordabilityResult {
         month: input.month,
         policy_rate,
@@ -193,6 +203,7 @@ pub fn assess(input: &AffordabilityInput, rules: &StartlanRules) -> Result<Affor
         affordable: disposable_ore >= 0,
         max_affordable_startlan_ore,
         grant,
+        extended_term,
         unverified: trace.unverified(),
         used_rules: trace.into_used(),
     })
@@ -513,6 +524,13 @@ mod tests {
         let mut input = example();
         input.loans.startlan.term_years = 45;
         input.loans.startlan.extended_term_reason = Some("Varig lav inntekt".into());
+        input.loans.startlan.extended_term_conditions = Some(crate::startlan::ExtendedTermConditions {
+            lasting_low_income: true,
+            dwelling_suits_long_term: true,
+            renting_unsuitable: true,
+            shorter_term_not_responsible: true,
+            ..Default::default()
+        });
         let result = assess(&input, rules()).unwrap();
         assert!(result.used_rules.iter().any(|u| u.field == "special_max_years"));
         assert!(result.startlan.monthly_payment_ore < 665_302);

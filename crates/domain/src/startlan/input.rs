@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::extended_term::{self, ExtendedTermConditions};
 use super::living_costs::{FloorCategory, HouseholdComposition};
 use super::rules::StartlanRules;
 use super::schedule::{LoanKind, MAX_RATE_BASIS_POINTS};
@@ -90,6 +91,10 @@ pub struct StartlanLoan {
     /// Why a term longer than the normal maximum (30 years) is granted; required for one.
     #[serde(default)]
     pub extended_term_reason: Option<String>,
+    /// The § 8-5 conditions for a term longer than the normal maximum; required for one, and
+    /// each must be met or waived.
+    #[serde(default)]
+    pub extended_term_conditions: Option<ExtendedTermConditions>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,6 +176,7 @@ pub fn validate(input: &AffordabilityInput, rules: &StartlanRules) -> Result<(),
         startlan_terms(
             &mut e,
             startlan,
+            !input.household.children_ages.is_empty(),
             terms.normal_max_years,
             terms.special_max_years,
             terms.max_instalment_free_years,
@@ -264,7 +270,14 @@ fn household(e: &mut Errors, h: &HouseholdComposition) {
     }
 }
 
-fn startlan_terms(e: &mut Errors, loan: &StartlanLoan, normal_max: u32, special_max: u32, max_free: u32) {
+fn startlan_terms(
+    e: &mut Errors,
+    loan: &StartlanLoan,
+    has_children: bool,
+    normal_max: u32,
+    special_max: u32,
+    max_free: u32,
+) {
     let has_reason = loan
         .extended_term_reason
         .as_deref()
@@ -292,6 +305,40 @@ fn startlan_terms(e: &mut Errors, loan: &StartlanLoan, normal_max: u32, special_
             ),
             format!("A term over {normal_max} years (up to {special_max}) needs a reason: special circumstances under § 8-5."),
         ));
+    }
+    if loan.term_years > normal_max && loan.term_years <= special_max {
+        match &loan.extended_term_conditions {
+            None => e.push(FieldError::new(
+                "loans.startlan.extended_term_conditions",
+                "extended_term_conditions_required",
+                format!("Nedbetalingstid over {normal_max} år krever at vilkårene i § 8-5 er vurdert."),
+                format!("A term over {normal_max} years requires the conditions of § 8-5 to be assessed."),
+            )),
+            Some(conditions) => {
+                let unmet = extended_term::unmet(conditions, has_children);
+                if !unmet.is_empty() {
+                    let letters = |text: fn(extended_term::Condition) -> &'static str| {
+                        unmet
+                            .iter()
+                            .map(|c| format!("{}) {}", c.letter(), text(*c)))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    };
+                    e.push(FieldError::new(
+                        "loans.startlan.extended_term_conditions",
+                        "extended_term_conditions_not_met",
+                        format!(
+                            "Vilkårene for nedbetalingstid over {normal_max} år er ikke oppfylt: {}.",
+                            letters(extended_term::Condition::text_nb)
+                        ),
+                        format!(
+                            "The conditions for a term over {normal_max} years are not met: {}.",
+                            letters(extended_term::Condition::text_en)
+                        ),
+                    ));
+                }
+            }
+        }
     }
     if loan.instalment_free_years > max_free {
         e.push(FieldError::new(
@@ -381,19 +428,49 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn a_term_over_30_years_needs_a_reason_and_50_is_the_limit() {
+    fn a_term_over_30_years_needs_a_reason_the_conditions_and_50_is_the_limit() {
         let mut input = example();
         input.loans.startlan.term_years = 40;
+        let conditions_required = (
+            "loans.startlan.extended_term_conditions".to_string(),
+            "extended_term_conditions_required",
+        );
         assert_eq!(
             errors(&input),
-            one("loans.startlan.extended_term_reason", "extended_term_reason_required")
+            [
+                (
+                    "loans.startlan.extended_term_reason".to_string(),
+                    "extended_term_reason_required"
+                ),
+                conditions_required.clone()
+            ]
         );
         input.loans.startlan.extended_term_reason = Some("   ".into());
-        assert_eq!(
-            errors(&input),
-            one("loans.startlan.extended_term_reason", "extended_term_reason_required")
-        );
+        assert_eq!(errors(&input).len(), 2);
         input.loans.startlan.extended_term_reason = Some("Varig lav inntekt, uføretrygd".into());
+        assert_eq!(errors(&input), [conditions_required]);
+        // The example household has children: with low predictable income, a) is waived; b) is not.
+        input.loans.startlan.extended_term_conditions = Some(ExtendedTermConditions {
+            low_predictable_income: true,
+            renting_unsuitable: true,
+            shorter_term_not_responsible: true,
+            ..Default::default()
+        });
+        let not_met = errors(&input);
+        assert_eq!(
+            not_met,
+            one(
+                "loans.startlan.extended_term_conditions",
+                "extended_term_conditions_not_met"
+            )
+        );
+        input.loans.startlan.extended_term_conditions = Some(ExtendedTermConditions {
+            low_predictable_income: true,
+            dwelling_suits_long_term: true,
+            renting_unsuitable: true,
+            shorter_term_not_responsible: true,
+            ..Default::default()
+        });
         assert_eq!(errors(&input), []);
         input.loans.startlan.term_years = 50;
         assert_eq!(errors(&input), []);

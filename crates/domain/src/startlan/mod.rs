@@ -15,15 +15,18 @@
 //! - [`schedule`]: the payment schedule of one loan (annuity or serial).
 //! - [`living_costs`]: the living-cost floor from the household's composition.
 //! - [`input`]: what a caseworker types, and its validation.
+//! - [`extended_term`]: the § 8-5 conditions for a term over 30 years.
 //! - [`affordability`]: the assessment itself.
 
 pub mod affordability;
+pub mod extended_term;
 pub mod input;
 pub mod living_costs;
 pub mod rules;
 pub mod schedule;
 
 pub use affordability::{AffordabilityResult, GrantNeed, Line, LineCode, LivingCosts, LoanPayment, assess};
+pub use extended_term::{Condition, ConditionResult, ConditionStatus, ExtendedTermConditions};
 pub use input::{AffordabilityInput, BankLoan, Financing, FixedCost, FixedCostKind, Loans, StartlanLoan, validate};
 pub use living_costs::{FloorCategory, FloorLine, HouseholdComposition, LivingCostFloor, LivingCostSource};
 pub use rules::{MonthRules, PolicyRate, RulesLoadError, SocialAssistanceRates, StartlanRules, StressTest, Terms};

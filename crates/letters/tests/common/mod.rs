@@ -15,6 +15,12 @@ pub struct Texts {
     pub rule: [&'static str; 3],
     pub reasons: &'static str,
     pub granted: &'static str,
+    /// What is granted in a startlån case, with the amount.
+    pub granted_loan: &'static str,
+    pub granted_establishment: &'static str,
+    pub granted_adaptation: &'static str,
+    /// Two conditions attached to a startlån.
+    pub loan_conditions: [&'static str; 2],
     pub appeal_body_housing: &'static str,
     pub appeal_body_section6: &'static str,
     pub send_to: &'static str,
@@ -37,6 +43,13 @@ pub fn texts(language: Language) -> Texts {
             ],
             reasons: "Vi har lagt vekt på at du har to små barn og ikke har en fast bolig. Barnas beste tilsier at familien får en stabil bosituasjon så raskt som mulig.\nVi har også vurdert om du kan skaffe bolig selv med startlån eller bostøtte. Inntekten din er for lav til startlån, og bostøtte alene er ikke nok til å leie en egnet bolig i det private markedet.",
             granted: "plass på ventelisten for en kommunal bolig med to soverom",
+            granted_loan: "startlån på 2\u{a0}450\u{a0}000 kroner til kjøp av bolig, med nedbetalingstid 30 år",
+            granted_establishment: "tilskudd til etablering på 150\u{a0}000 kroner",
+            granted_adaptation: "tilskudd til tilpasning på 85\u{a0}000 kroner til trappeheis og bredere dører",
+            loan_conditions: [
+                "Lånet sikres med pant med prioritet etter banklånet.",
+                "Boligen skal være din faste bolig så lenge du har lånet.",
+            ],
             appeal_body_housing: "Klagenemnda i Drammen kommune",
             appeal_body_section6: "Statsforvalteren i Østfold, Buskerud, Oslo og Akershus",
             send_to: "Boligtjenesten, Drammen kommune, Postboks 7500, 3008 Drammen",
@@ -59,6 +72,13 @@ pub fn texts(language: Language) -> Texts {
             ],
             reasons: "Vi har lagt vekt på at du har to små born og ikkje har ein fast bustad. Omsynet til kva som er best for borna, tilseier at familien får ein stabil busituasjon så snart som mogleg.\nVi har også vurdert om du kan skaffe bustad sjølv med startlån eller bustøtte. Inntekta di er for låg til startlån, og bustøtte åleine er ikkje nok til å leige ein eigna bustad på den private marknaden.",
             granted: "plass på ventelista for ein kommunal bustad med to soverom",
+            granted_loan: "startlån på 2\u{a0}450\u{a0}000 kroner til kjøp av bustad, med nedbetalingstid 30 år",
+            granted_establishment: "tilskot til etablering på 150\u{a0}000 kroner",
+            granted_adaptation: "tilskot til tilpassing på 85\u{a0}000 kroner til trappeheis og breiare dører",
+            loan_conditions: [
+                "Lånet blir sikra med pant med prioritet etter banklånet.",
+                "Bustaden skal vere den faste bustaden din så lenge du har lånet.",
+            ],
             appeal_body_housing: "Klagenemnda i Drammen kommune",
             appeal_body_section6: "Statsforvaltaren i Østfold, Buskerud, Oslo og Akershus",
             send_to: "Bustadtenesta, Drammen kommune, Postboks 7500, 3008 Drammen",
@@ -79,8 +99,15 @@ pub fn texts(language: Language) -> Texts {
                 "You have been registered in Drammen since 2019.",
                 "The condition is met.",
             ],
-            reasons: "We have given weight to the fact that you have two young children and no permanent home. The best interests of the children mean that the family should have a stable home as soon as possible.\nWe have also considered whether you can find a home yourself with a start-up loan (startlån) or housing allowance (bostøtte). Your income is too low for a start-up loan, and housing allowance alone is not enough to rent suitable housing on the private market.",
+            reasons: "We have given weight to the fact that you have two young children and no permanent home. The best interests of the children mean that the family should have a stable home as soon as possible.\nWe have also considered whether you can find a home yourself with a start loan (startlån) or housing allowance (bostøtte). Your income is too low for a start-up loan, and housing allowance alone is not enough to rent suitable housing on the private market.",
             granted: "a place on the waiting list for a municipal flat with two bedrooms",
+            granted_loan: "a start-up loan of NOK 2\u{a0}450\u{a0}000 to buy a home, repaid over 30 years",
+            granted_establishment: "an establishment grant of NOK 150\u{a0}000",
+            granted_adaptation: "an adaptation grant of NOK 85\u{a0}000 for a stairlift and wider doors",
+            loan_conditions: [
+                "The loan is secured by a mortgage ranking after the bank loan.",
+                "The home must be your permanent home for as long as you have the loan.",
+            ],
             appeal_body_housing: "the Appeals Board of Drammen municipality (Klagenemnda i Drammen kommune)",
             appeal_body_section6: "Statsforvalteren i Østfold, Buskerud, Oslo og Akershus",
             send_to: "Boligtjenesten, Drammen kommune, Postboks 7500, 3008 Drammen",
@@ -90,6 +117,18 @@ pub fn texts(language: Language) -> Texts {
                 "Your tax return for 2025",
             ],
         },
+    }
+}
+
+impl Texts {
+    /// What is granted, for the case type.
+    pub fn granted_for(&self, case_type: CaseType) -> &'static str {
+        match case_type {
+            CaseType::MunicipalHousing | CaseType::Section6Assistance => self.granted,
+            CaseType::Startlan => self.granted_loan,
+            CaseType::EstablishmentGrant => self.granted_establishment,
+            CaseType::AdaptationGrant => self.granted_adaptation,
+        }
     }
 }
 
@@ -103,6 +142,13 @@ pub fn letter(language: Language, kind: LetterKind, case_type: CaseType, outcome
                 CaseType::Section6Assistance => {
                     vec!["boligsosialloven § 6".to_owned(), "boligsosialloven § 7".to_owned()]
                 }
+                CaseType::Startlan => vec!["forskrift om lån fra Husbanken kapittel 5 (startlån)".to_owned()],
+                CaseType::EstablishmentGrant => {
+                    vec!["Retningslinjer for tilskudd til etablering i egen bolig i Drammen kommune".to_owned()]
+                }
+                CaseType::AdaptationGrant => {
+                    vec!["Retningslinjer for tilskudd til tilpasning av bolig i Drammen kommune".to_owned()]
+                }
             },
             facts: t.facts.iter().map(|fact| (*fact).to_owned()).collect(),
             rules: vec![RuleLine {
@@ -111,13 +157,17 @@ pub fn letter(language: Language, kind: LetterKind, case_type: CaseType, outcome
                 result_text: t.rule[2].to_owned(),
             }],
             reasons: t.reasons.to_owned(),
-            granted_text: (outcome != Outcome::Refused).then(|| t.granted.to_owned()),
+            granted_text: (outcome != Outcome::Refused).then(|| t.granted_for(case_type).to_owned()),
+            conditions: Vec::new(),
             valid_until: (outcome != Outcome::Refused).then_some(date!(2027 - 02 - 04)),
             appeal: Appeal {
                 deadline_weeks: 3,
                 appeal_body: match case_type {
-                    CaseType::MunicipalHousing => t.appeal_body_housing.to_owned(),
                     CaseType::Section6Assistance => t.appeal_body_section6.to_owned(),
+                    CaseType::MunicipalHousing
+                    | CaseType::Startlan
+                    | CaseType::EstablishmentGrant
+                    | CaseType::AdaptationGrant => t.appeal_body_housing.to_owned(),
                 },
                 send_to: t.send_to.to_owned(),
             },
@@ -167,6 +217,21 @@ pub fn typical() -> Letter {
         CaseType::MunicipalHousing,
         Outcome::Granted,
     )
+}
+
+/// A granted startlån decision with an amount in what is granted and two conditions.
+pub fn startlan_with_conditions(language: Language) -> Letter {
+    let mut letter = letter(language, LetterKind::Decision, CaseType::Startlan, Outcome::Granted);
+    let Content::Decision(decision) = &mut letter.content else {
+        unreachable!("a decision letter")
+    };
+    decision.conditions = texts(language)
+        .loan_conditions
+        .iter()
+        .map(|condition| (*condition).to_owned())
+        .collect();
+    decision.valid_until = Some(date!(2026 - 08 - 04));
+    letter
 }
 
 /// The text of each page, extracted by lopdf through the fonts' ToUnicode maps, with runs of

@@ -9,7 +9,7 @@ use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult};
 use crate::forms::ApiJson;
 use crate::pages::cases::letters::{decision_letter, render};
-use crate::pages::cases::view::assessment_of;
+use crate::pages::cases::view::{assessment_of, assessment_snapshot};
 use crate::pages::path_id;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -21,7 +21,7 @@ use husly_domain::cases::{ApplicationForm, CaseAction, CaseType};
 use husly_domain::eligibility::RuleOutcome;
 use husly_domain::validation::{FieldError, parse_date};
 use husly_domain::{CaseId, MunicipalityId};
-use husly_store::cases::{Case, NewLetter, QueueFilter};
+use husly_store::cases::{Case, NewLetter, Proposal, QueueFilter};
 use husly_store::households::{Change, Household};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -176,7 +176,7 @@ pub(super) async fn register(
         errors.push(FieldError::unknown_value(
             "case_type",
             &input.case_type,
-            &[CaseType::MunicipalHousing.code(), CaseType::Section6Assistance.code()],
+            &CaseType::ALL.map(CaseType::code),
         ));
     }
     let received = parse_date(input.received_on.trim());
@@ -468,6 +468,12 @@ pub(super) struct DecisionRequest {
     reasons: String,
     #[serde(default)]
     granted_text: Option<String>,
+    /// The loan or grant amount granted, whole kroner (startlån and grant cases).
+    #[serde(default)]
+    amount_kr: Option<i64>,
+    /// The conditions attached to what is granted.
+    #[serde(default)]
+    conditions: Vec<String>,
 }
 
 /// Proposes a decision (a reversal when the case is on appeal), for an approver to review.
@@ -484,12 +490,19 @@ pub(super) async fn propose(
     checked(errors)?;
     let reasons = request.reasons.trim();
     let complete = case.form.missing_for_submission(household.members.len()).is_empty();
-    let outcome = crate::pages::cases::steps::check_proposal(&request.outcome, reasons, granted_text, complete)
-        .map_err(AppError::Validation)?;
+    let proposal = crate::pages::cases::steps::check_proposal(crate::pages::cases::steps::ProposalRequest {
+        outcome: &request.outcome,
+        reasons,
+        granted_text,
+        application_complete: complete,
+        finance_case: case.case_type.is_finance(),
+        economy_recorded: case.finance.is_some(),
+        amount_kr: request.amount_kr,
+        conditions: request.conditions.clone(),
+    })
+    .map_err(AppError::Validation)?;
     let number = number_of(&state, municipality).await?;
-    let assessment = assessment_of(&case, &household, &number)
-        .map(|a| serde_json::to_value(a).unwrap_or_default())
-        .unwrap_or_default();
+    let assessment = assessment_snapshot(&case, &household, &number);
     let actor = user.actor(Some(municipality), "case_handling");
     state
         .store
@@ -497,10 +510,14 @@ pub(super) async fn propose(
             municipality,
             case.id,
             request.version,
-            outcome,
-            reasons,
-            (!granted_text.is_empty()).then_some(granted_text),
-            &assessment,
+            &Proposal {
+                outcome: proposal.outcome,
+                reasons,
+                granted_text: (!granted_text.is_empty()).then_some(granted_text),
+                assessment: &assessment,
+                amount_ore: proposal.amount_ore,
+                conditions: &proposal.conditions,
+            },
             &change(&user, &actor, None),
         )
         .await?;

@@ -4,6 +4,7 @@
 
 mod calculators;
 mod cases;
+mod finance;
 pub mod openapi;
 
 use crate::AppState;
@@ -48,6 +49,11 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/review", axum::routing::post(cases::review))
         .route("/cases/{id}/send", axum::routing::post(cases::send))
         .route("/cases/{id}/letters/{letter_id}", get(cases::letter))
+        .route("/cases/{id}/finance", axum::routing::put(finance::save))
+        .route("/cases/{id}/ledger", get(finance::ledger))
+        .route("/cases/{id}/payments", axum::routing::post(finance::pay))
+        .route("/grants/budget", get(finance::budget))
+        .route("/grants/budget/{year}/{grant}", axum::routing::put(finance::set_allocation))
 }
 
 #[derive(Debug, Default, Deserialize)]

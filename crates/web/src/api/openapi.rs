@@ -259,7 +259,119 @@ fn case_paths() -> Value {
             "responses": with_errors(json!({
                 "200": { "description": "The PDF", "content": { "application/pdf": { "schema": { "type": "string", "contentMediaType": "application/pdf" } } } }
             }))
-        }}    })
+        }},
+        "/api/v1/cases/{id}/finance": { "put": {
+            "operationId": "saveCaseFinance", "summary": "Record a startlån or grant case's economy (while the case is received, assessed or waiting for information)",
+            "description": "A startlån carries the affordability input of `POST /api/v1/calculators/startlan`; the answer holds the case and its affordability test. Errors name fields below `finance.`.",
+            "parameters": [id_param("Case id")],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/FinanceRequest" } } } },
+            "responses": with_errors(json!({
+                "200": { "description": "Recorded", "content": { "application/json": { "schema": { "type": "object", "properties": {
+                    "case": { "$ref": "#/components/schemas/Case" },
+                    "affordability": { "oneOf": [{ "$ref": "#/components/schemas/StartlanAssessment" }, { "type": "null" }] }
+                }}}}},
+                "409": { "$ref": "#/components/responses/Error" },
+                "422": { "$ref": "#/components/responses/Error" }
+            }))
+        }},
+        "/api/v1/cases/{id}/ledger": { "get": {
+            "operationId": "getCaseLedger", "summary": "A grant case's entries in the grant budget (committed, paid, released)",
+            "parameters": [id_param("Case id")],
+            "responses": with_errors(json_ok("The entries", "#/components/schemas/CaseLedger"))
+        }},
+        "/api/v1/cases/{id}/payments": { "post": {
+            "operationId": "registerGrantPayment", "summary": "Register a payment of a granted grant; never more than committed and not yet paid",
+            "parameters": [id_param("Case id")],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/PaymentRequest" } } } },
+            "responses": case_change_responses()
+        }},
+        "/api/v1/grants/budget": { "get": {
+            "operationId": "getGrantBudget", "summary": "The year's grant budget per grant (allocated, committed, paid, remaining) and startlån granted that year",
+            "parameters": [municipality_param(false), { "name": "year", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 2020, "maximum": 2100 }, "description": "Default: this year" }],
+            "responses": with_errors(json_ok("The budget", "#/components/schemas/GrantBudget"))
+        }},
+        "/api/v1/grants/budget/{year}/{grant}": { "put": {
+            "operationId": "setGrantAllocation", "summary": "Set a grant's allocation for a year (approvers and leaders); replaces the earlier one",
+            "parameters": [
+                { "name": "year", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 2020, "maximum": 2100 } },
+                { "name": "grant", "in": "path", "required": true, "schema": { "$ref": "#/components/schemas/GrantType" } }
+            ],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/AllocationRequest" } } } },
+            "responses": with_errors(json!({
+                "200": { "description": "Set; the grant's budget line", "content": { "application/json": { "schema": { "type": "object" } } } },
+                "422": { "$ref": "#/components/responses/Error" }
+            }))
+        }}
+    })
+}
+
+/// The schemas of startlån and grant cases and the grant budget.
+fn finance_schemas() -> Value {
+    let kr = json!({ "type": "integer", "minimum": 0, "maximum": husly_domain::finance::MAX_GRANT_KR });
+    let ore = json!({ "type": "integer", "description": "øre" });
+    let position = json!({ "type": "object", "properties": {
+        "allocated_ore": ore, "committed_ore": ore, "paid_ore": ore, "released_ore": ore,
+        "remaining_ore": { "type": "integer", "description": "allocated − committed − paid; negative when over-committed" }
+    }});
+    let purposes: Vec<&str> = husly_domain::finance::LoanPurpose::ALL
+        .iter()
+        .map(|p| p.code())
+        .collect();
+    let exceptions: Vec<&str> = husly_domain::finance::MeansTestException::ALL
+        .iter()
+        .map(|e| e.code())
+        .collect();
+    let startlan_case = json!({ "type": "object", "additionalProperties": false, "required": ["kind", "purpose", "affordability"], "properties": {
+        "kind": { "const": "startlan" },
+        "purpose": { "type": "string", "enum": purposes },
+        "exception": { "type": ["string", "null"], "enum": exceptions, "description": "An exception from the means test (forskriften § 5-4), if one applies" },
+        "affordability": { "$ref": "#/components/schemas/StartlanRequest" }
+    }});
+    let grant_case = json!({ "type": "object", "additionalProperties": false, "required": ["kind", "grant", "purpose", "cost_kr", "applied_kr", "tenure"], "properties": {
+        "kind": { "const": "grant" },
+        "grant": { "$ref": "#/components/schemas/GrantType" },
+        "purpose": { "type": "string", "minLength": 1, "maxLength": husly_domain::finance::MAX_PURPOSE_LEN },
+        "cost_kr": kr, "applied_kr": kr,
+        "tenure": { "type": "string", "enum": ["owner", "tenant"] },
+        "landlord_consent": { "type": "boolean", "default": false, "description": "A tenant's adaptation needs it" },
+        "startlan_reference": { "type": ["string", "null"], "description": "The start loan case the grant tops up" }
+    }});
+    json!({
+        "GrantType": { "type": "string", "enum": husly_domain::finance::GrantType::ALL.map(|g| g.code()) },
+        "CaseFinance": { "oneOf": [startlan_case, grant_case], "discriminator": { "propertyName": "kind" } },
+        "FinanceRequest": { "type": "object", "additionalProperties": false, "required": ["version", "finance"], "properties": {
+            "version": { "type": "integer" }, "finance": { "$ref": "#/components/schemas/CaseFinance" }
+        }},
+        "PaymentRequest": { "type": "object", "additionalProperties": false, "required": ["version", "amount_kr", "paid_on"], "properties": {
+            "version": { "type": "integer" },
+            "amount_kr": { "type": "integer", "minimum": 1 },
+            "paid_on": { "type": "string", "description": "dd.mm.yyyy or yyyy-mm-dd" },
+            "note": { "type": "string", "maxLength": husly_domain::validation::MAX_TEXT_LEN }
+        }},
+        "CaseLedger": { "type": "object", "properties": {
+            "entries": { "type": "array", "items": { "$ref": "#/components/schemas/LedgerEntry" } },
+            "outstanding_ore": ore
+        }},
+        "LedgerEntry": { "type": "object", "properties": {
+            "id": { "type": "string" }, "year": { "type": "integer" }, "grant_type": { "$ref": "#/components/schemas/GrantType" },
+            "case_id": { "type": "string", "format": "uuid" }, "case_reference": { "type": "string" },
+            "kind": { "type": "string", "enum": ["committed", "paid", "released"] },
+            "amount_ore": ore, "occurred_on": { "type": "string", "format": "date" }, "note": { "type": "string" }
+        }},
+        "GrantBudget": { "type": "object", "properties": {
+            "year": { "type": "integer" },
+            "grants": { "type": "array", "items": { "type": "object", "properties": {
+                "grant_type": { "$ref": "#/components/schemas/GrantType" }, "position": position, "note": { "type": "string" },
+                "cases": { "type": "integer", "description": "Cases with a commitment this year" }
+            }}},
+            "startlan": { "type": "object", "properties": { "loans": { "type": "integer" }, "amount_ore": ore } }
+        }},
+        "AllocationRequest": { "type": "object", "additionalProperties": false, "required": ["allocated_kr"], "properties": {
+            "allocated_kr": { "type": "integer", "minimum": 0 },
+            "note": { "type": "string", "maxLength": husly_domain::validation::MAX_TEXT_LEN },
+            "municipality": { "type": ["string", "null"], "description": "Kommunenummer, when the user works in several" }
+        }}
+    })
 }
 
 fn schemas() -> Value {
@@ -403,6 +515,9 @@ fn schemas() -> Value {
     if let (Some(all), Value::Object(cases)) = (all.as_object_mut(), case_schemas()) {
         all.extend(cases);
     }
+    if let (Some(all), Value::Object(finance)) = (all.as_object_mut(), finance_schemas()) {
+        all.extend(finance);
+    }
     all
 }
 
@@ -417,6 +532,14 @@ fn startlan_schemas() -> Value {
     let loan_kind = json!({ "type": "string", "enum": ["annuity", "serial"], "description": "annuity: level payments (annuitetslån); serial: level instalments, falling payments (serielån)" });
     let fixed_cost_kind =
         json!({ "type": "string", "enum": ["debt", "student_loan", "childcare", "child_support", "other"] });
+    let extended_term_conditions = json!({ "type": ["object", "null"], "additionalProperties": false, "description": "The conditions of § 8-5 for a term over the normal maximum; required for one. a–c may be waived: a for families with children or households at risk of losing their home with low but predictable income, b and c for households at risk of losing their home; d never", "properties": {
+        "lasting_low_income": { "type": "boolean", "default": false, "description": "a) documented lasting low income" },
+        "dwelling_suits_long_term": { "type": "boolean", "default": false, "description": "b) the dwelling meets the household's needs for a long time" },
+        "renting_unsuitable": { "type": "boolean", "default": false, "description": "c) renting privately is unsuitable or considerably more expensive over time" },
+        "shorter_term_not_responsible": { "type": "boolean", "default": false, "description": "d) a shorter term is not financially responsible" },
+        "at_risk_of_losing_home": { "type": "boolean", "default": false },
+        "low_predictable_income": { "type": "boolean", "default": false }
+    }});
     json!({
         "StartlanRequest": { "type": "object", "additionalProperties": false, "required": ["month", "household", "income_after_tax_kr", "loans"], "properties": {
             "month": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "description": "The month assessed; it picks the rules in force", "examples": ["2026-03"] },
@@ -439,10 +562,11 @@ fn startlan_schemas() -> Value {
             "loans": { "type": "object", "additionalProperties": false, "required": ["startlan"], "properties": {
                 "startlan": { "type": "object", "additionalProperties": false, "required": ["principal_kr", "term_years", "kind"], "properties": {
                     "principal_kr": kr("Kroner"),
-                    "term_years": { "type": "integer", "minimum": 1, "description": "Normally at most 30 years; up to 50 with an `extended_term_reason` (forskrift om lån fra Husbanken § 8-5; the limits are the rules in force in `month`)" },
+                    "term_years": { "type": "integer", "minimum": 1, "description": "Normally at most 30 years; up to 50 with an `extended_term_reason` and met `extended_term_conditions` (forskrift om lån fra Husbanken § 8-5; the limits are the rules in force in `month`)" },
                     "instalment_free_years": { "type": "integer", "minimum": 0, "default": 0, "description": "Interest-only years at the start (at most 8 under the rules in force, and fewer than the term)" },
                     "kind": loan_kind,
-                    "extended_term_reason": { "type": ["string", "null"], "maxLength": max_text, "description": "Why a term longer than the normal maximum is granted (special circumstances); required for one" }
+                    "extended_term_reason": { "type": ["string", "null"], "maxLength": max_text, "description": "Why a term longer than the normal maximum is granted (special circumstances); required for one" },
+                    "extended_term_conditions": extended_term_conditions
                 }},
                 "bank": { "type": ["object", "null"], "additionalProperties": false, "required": ["principal_kr", "term_years", "kind"], "description": "A bank loan financing the rest of the purchase, if any", "properties": {
                     "principal_kr": kr("Kroner"),
@@ -578,7 +702,8 @@ fn case_schemas() -> Value {
             "interim_sent_on": opt_date(""), "information_due": opt_date("Deadline for requested information"),
             "decided_on": opt_date(""), "delivered_on": opt_date("The decision reaches the recipient"),
             "appeal_deadline": opt_date("Three weeks from delivery"), "valid_until": opt_date("A place on the waiting list lasts until"),
-            "renewal_reminder_on": opt_date(""), "next_due": opt_date("The earliest open deadline")
+            "renewal_reminder_on": opt_date(""), "next_due": opt_date("The earliest open deadline"),
+            "finance": { "oneOf": [{ "$ref": "#/components/schemas/CaseFinance" }, { "type": "null" }], "description": "A startlån or grant case's economy, once recorded" }
         }},
         "CaseRow": { "type": "object", "properties": {
             "id": id, "reference": { "type": "string" },
@@ -612,7 +737,9 @@ fn case_schemas() -> Value {
             "proposed_by": id, "proposed_by_name": { "type": "string" },
             "proposed_at": { "type": "integer", "description": "Microseconds since the Unix epoch, UTC" },
             "decided_by": { "type": ["string", "null"], "format": "uuid" }, "decided_at": { "type": ["integer", "null"] },
-            "sent_at": { "type": ["integer", "null"] }, "on_appeal": { "type": "boolean" }
+            "sent_at": { "type": ["integer", "null"] }, "on_appeal": { "type": "boolean" },
+            "amount_ore": { "type": ["integer", "null"], "description": "The loan or grant amount granted, øre" },
+            "conditions": { "type": "array", "items": { "type": "string" }, "description": "The conditions attached to what is granted" }
         }},
         "Letter": { "type": "object", "properties": {
             "id": id, "kind": { "type": "string", "enum": ["decision", "interim_answer"] },
@@ -655,7 +782,9 @@ fn case_schemas() -> Value {
             "version": version,
             "outcome": { "type": "string", "enum": ["granted", "refused"] },
             "reasons": { "type": "string", "minLength": 1, "maxLength": 8000, "description": "Forvaltningsloven § 25: the facts and the main considerations" },
-            "granted_text": opt_text(application::MAX_LONG_TEXT, "What is granted; required when granting")
+            "granted_text": opt_text(application::MAX_LONG_TEXT, "What is granted; required when granting"),
+            "amount_kr": { "type": ["integer", "null"], "minimum": 1, "description": "Startlån and grant cases: the amount granted in whole kroner; required when granting one, refused otherwise" },
+            "conditions": { "type": "array", "maxItems": 20, "items": { "type": "string", "maxLength": 1000 }, "default": [], "description": "Conditions attached to what is granted (none on a refusal); written in the letter" }
         }},
         "ReviewRequest": { "type": "object", "additionalProperties": false, "required": ["version", "approve"], "properties": {
             "version": version,

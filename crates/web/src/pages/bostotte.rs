@@ -142,18 +142,7 @@ fn source_title(id: &str) -> String {
         .map_or_else(|| id.to_string(), |s| s.title.clone())
 }
 
-/// `12 345 kr` with a non-breaking space between thousands, as Norwegian text writes it.
-pub fn format_kr(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{a0}');
-        }
-        out.push(c);
-    }
-    format!("{}{out}\u{a0}kr", if amount < 0 { "−" } else { "" })
-}
+pub use husly_domain::validation::format_kr;
 
 async fn load(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<(Household, String)> {
     let id: HouseholdId = path_id(id)?;

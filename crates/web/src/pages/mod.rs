@@ -11,6 +11,8 @@ pub(crate) mod login;
 mod outreach;
 mod person;
 pub mod search;
+mod startlan_calculator;
+pub mod startlan_form;
 
 use crate::AppState;
 use crate::error::AppResult;
@@ -42,6 +44,10 @@ pub fn routes() -> Router<AppState> {
             get(economy::view).post(economy::save_incomes),
         )
         .route("/households/{id}/benefits", post(economy::register_bostotte))
+        .route(
+            "/calculators/startlan",
+            get(startlan_calculator::form).post(startlan_calculator::calculate),
+        )
         .route("/outreach", get(outreach::page))
         .route("/outreach.csv", get(outreach::csv))
         .route("/outreach.xlsx", get(outreach::xlsx))

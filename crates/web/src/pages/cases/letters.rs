@@ -98,6 +98,16 @@ fn rule_line(result: &RuleResult, language: Language) -> RuleLine {
         })
         .collect::<Vec<_>>()
         .join("; ");
+    // A rule of pure judgement has no recorded facts; the letter says whose judgement it is.
+    let facts = if facts.is_empty() {
+        match language {
+            Language::Nb => "Saksbehandlerens vurdering av opplysningene i saken".to_string(),
+            Language::Nn => "Vurderinga saksbehandlaren har gjort av opplysningane i saka".to_string(),
+            Language::En => "The caseworker's assessment of the information in the case".to_string(),
+        }
+    } else {
+        facts
+    };
     let mut result_text = pick(&result.explanation, language);
     if let Some(o) = &result.overridden {
         let prefix = match language {
@@ -129,7 +139,85 @@ fn legal_basis(case_type: CaseType, language: Language, rules_title: &str) -> Ve
             },
             fvl.to_string(),
         ],
+        CaseType::Startlan => vec![
+            match language {
+                Language::Nb => "forskrift om lån fra Husbanken, bestemmelsene om startlån".into(),
+                Language::Nn => "forskrift om lån frå Husbanken, føresegnene om startlån".into(),
+                Language::En => "the regulation on loans from Husbanken (forskrift om lån fra Husbanken), the provisions on start loans".into(),
+            },
+            fvl.to_string(),
+        ],
+        CaseType::EstablishmentGrant | CaseType::AdaptationGrant => vec![
+            match language {
+                Language::Nb => "forskrift om tilskudd til etablering og tilpasning av bolig med mer".into(),
+                Language::Nn => "forskrift om tilskot til etablering og tilpassing av bustad med meir".into(),
+                Language::En => "the regulation on grants for establishment and adaptation of housing (forskrift om tilskudd til etablering og tilpasning av bolig med mer)".into(),
+            },
+            fvl.to_string(),
+        ],
     }
+}
+
+/// The facts a loan or grant decision adds: what was applied for and, for a startlån, the
+/// affordability test as it stood when the decision was proposed.
+fn finance_facts(case: &Case, decision: &Decision, language: Language) -> Vec<String> {
+    use husly_domain::finance::CaseFinance;
+    let kr = |ore: i64| husly_domain::validation::format_kr(ore.div_euclid(100));
+    let mut facts = Vec::new();
+    match &case.finance {
+        Some(CaseFinance::Startlan(s)) => {
+            let principal = kr(s.affordability.loans.startlan.principal_kr * 100);
+            let years = s.affordability.loans.startlan.term_years;
+            facts.push(match language {
+                Language::Nb => format!("Du har søkt om startlån på {principal} med {years} års nedbetalingstid."),
+                Language::Nn => format!("Du har søkt om startlån på {principal} med {years} års nedbetalingstid."),
+                Language::En => format!("You applied for a start loan of {principal} over {years} years."),
+            });
+        }
+        Some(CaseFinance::Grant(g)) => {
+            let applied = kr(g.applied_kr * 100);
+            let cost = kr(g.cost_kr * 100);
+            facts.push(match language {
+                Language::Nb => format!(
+                    "Du har søkt om {applied} i tilskudd til {}. Kostnaden er {cost}.",
+                    g.purpose
+                ),
+                Language::Nn => format!(
+                    "Du har søkt om {applied} i tilskot til {}. Kostnaden er {cost}.",
+                    g.purpose
+                ),
+                Language::En => format!(
+                    "You applied for a grant of {applied} for {}. The cost is {cost}.",
+                    g.purpose
+                ),
+            });
+        }
+        None => {}
+    }
+    let affordability: Option<husly_domain::startlan::AffordabilityResult> = decision
+        .assessment
+        .get("affordability")
+        .and_then(|a| serde_json::from_value(a.clone()).ok());
+    if let Some(a) = affordability {
+        let rate = a.stress_rate.to_string();
+        let living = kr(a.living_costs.used_ore);
+        let left = kr(a.disposable_ore);
+        facts.push(match language {
+            Language::Nb => format!(
+                "Betjeningsevnen er beregnet med en rente på {rate} (styringsrenten pluss {}). Levekostnader er satt til {living} per måned. Etter levekostnader, faste utgifter og lån har husstanden {left} igjen per måned.",
+                a.stress_margin
+            ),
+            Language::Nn => format!(
+                "Betjeningsevna er rekna ut med ei rente på {rate} (styringsrenta pluss {}). Levekostnader er sette til {living} per månad. Etter levekostnader, faste utgifter og lån har hushaldet {left} att per månad.",
+                a.stress_margin
+            ),
+            Language::En => format!(
+                "The ability to service the loan was calculated at a rate of {rate} (the policy rate plus {}). Living costs are set at {living} a month. After living costs, fixed costs and loans the household has {left} left each month.",
+                a.stress_margin
+            ),
+        });
+    }
+    facts
 }
 
 /// Municipalities' own wording (`rules/letters/<kommunenummer>.toml`), on top of the built-in texts.
@@ -171,6 +259,9 @@ fn letter_case_type(case_type: CaseType) -> husly_letters::CaseType {
     match case_type {
         CaseType::MunicipalHousing => husly_letters::CaseType::MunicipalHousing,
         CaseType::Section6Assistance => husly_letters::CaseType::Section6Assistance,
+        CaseType::Startlan => husly_letters::CaseType::Startlan,
+        CaseType::EstablishmentGrant => husly_letters::CaseType::EstablishmentGrant,
+        CaseType::AdaptationGrant => husly_letters::CaseType::AdaptationGrant,
     }
 }
 
@@ -193,7 +284,7 @@ pub fn decision_letter(
         .and_then(|p| rules.sources.iter().find(|s| s.id == p.meta.source))
         .map_or_else(|| municipality.name.clone(), |s| s.title.clone());
     let members = household.members.len();
-    let facts = vec![
+    let mut facts = vec![
         match language {
             Language::Nb => format!(
                 "Søknaden ble mottatt {}.",
@@ -214,6 +305,7 @@ pub fn decision_letter(
             Language::En => format!("The household has {members} members."),
         },
     ];
+    facts.extend(finance_facts(case, decision, language));
     let validity = rules
         .allocation_rules(number, husly_domain::rules::YearMonth::of(today))
         .map(|p| p.values.validity_months)
@@ -222,7 +314,11 @@ pub fn decision_letter(
     let valid_until = (granted && case.case_type == CaseType::MunicipalHousing)
         .then(|| husly_domain::cases::deadlines::validity(today, validity).0);
     let appeal_body = match case.case_type {
-        CaseType::MunicipalHousing => municipality.appeal_body.clone(),
+        // Loans and grants, like housing, are appealed to the municipality's own appeal body
+        // (forvaltningsloven § 28 second paragraph).
+        CaseType::MunicipalHousing | CaseType::Startlan | CaseType::EstablishmentGrant | CaseType::AdaptationGrant => {
+            municipality.appeal_body.clone()
+        }
         CaseType::Section6Assistance => match language {
             Language::Nn => municipality
                 .statsforvalter
@@ -246,7 +342,22 @@ pub fn decision_letter(
             .map(|a| a.results.iter().map(|r| rule_line(r, language)).collect())
             .unwrap_or_default(),
         reasons: decision.reasons.clone(),
-        granted_text: decision.granted_text.clone().filter(|_| granted),
+        granted_text: decision
+            .granted_text
+            .clone()
+            .filter(|_| granted)
+            .map(|text| match decision.amount_ore {
+                Some(amount) => format!(
+                    "{text}: {}",
+                    husly_domain::validation::format_kr(amount.div_euclid(100))
+                ),
+                None => text,
+            }),
+        conditions: if granted {
+            decision.conditions.clone()
+        } else {
+            Vec::new()
+        },
         valid_until,
         appeal: Appeal {
             deadline_weeks: 3,

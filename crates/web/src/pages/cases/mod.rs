@@ -1,7 +1,9 @@
 //! Cases: the work queue, registering an application for a household, and the case page with
 //! its assessment, decisions, letters, timeline and the actions its state allows.
 
+pub(crate) mod budget;
 mod case_file;
+pub(crate) mod finance;
 mod form;
 pub(crate) mod letters;
 mod register;
@@ -35,4 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/documents", post(view::upload_document))
         .route("/cases/{id}/case-file.zip", get(case_file::download))
         .route("/cases/{id}/documents/{document}", get(view::document))
+        .route("/cases/{id}/finance", post(finance::save))
+        .route("/cases/{id}/payments", post(finance::pay))
+        .route("/grants/budget", get(budget::view).post(budget::set))
 }

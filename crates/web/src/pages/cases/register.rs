@@ -31,6 +31,10 @@ pub struct RegisterPage {
 }
 
 impl RegisterPage {
+    fn case_types(&self) -> Vec<&'static str> {
+        CaseType::ALL.iter().map(|t| t.code()).collect()
+    }
+
     fn err(&self, field: &str) -> Option<&str> {
         self.errors.get(field)
     }
@@ -128,7 +132,7 @@ pub async fn submit(
         errors.push(FieldError::unknown_value(
             "case_type",
             &page.case_type,
-            &[CaseType::MunicipalHousing.code(), CaseType::Section6Assistance.code()],
+            &CaseType::ALL.map(CaseType::code),
         ));
     }
     let received = match parse_date(&page.received_on) {

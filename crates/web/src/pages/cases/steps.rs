@@ -106,17 +106,38 @@ pub fn check(request: &StepRequest<'_>) -> Result<(CaseAction, Effects), Vec<Fie
     }
 }
 
-/// A proposed decision as asked for, checked the same way for the page and the API: an outcome,
-/// the reasons (forvaltningsloven § 25), what is granted, and a complete application to grant.
-pub fn check_proposal(
-    outcome: &str,
-    reasons: &str,
-    granted_text: &str,
-    application_complete: bool,
-) -> Result<husly_domain::cases::Outcome, Vec<FieldError>> {
+/// A proposed decision as asked for (the case page's form or the API's JSON).
+pub struct ProposalRequest<'a> {
+    pub outcome: &'a str,
+    pub reasons: &'a str,
+    pub granted_text: &'a str,
+    /// Whether the application has everything needed to grant it.
+    pub application_complete: bool,
+    /// A startlån or grant case: a granted decision says how much.
+    pub finance_case: bool,
+    /// Whether the case's economy is recorded (finance cases).
+    pub economy_recorded: bool,
+    /// The amount granted, whole kroner (finance cases).
+    pub amount_kr: Option<i64>,
+    /// The conditions attached to what is granted, one text each.
+    pub conditions: Vec<String>,
+}
+
+/// A proposal that passed [`check_proposal`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedProposal {
+    pub outcome: husly_domain::cases::Outcome,
+    pub amount_ore: Option<i64>,
+    pub conditions: Vec<String>,
+}
+
+/// Checks a proposal the same way for the page and the API: an outcome, the reasons
+/// (forvaltningsloven § 25), what is granted, a complete application to grant, and for a loan or
+/// grant the amount and its conditions.
+pub fn check_proposal(request: ProposalRequest<'_>) -> Result<CheckedProposal, Vec<FieldError>> {
     use husly_domain::cases::Outcome;
     let mut errors = Vec::new();
-    let outcome_code = outcome.trim();
+    let outcome_code = request.outcome.trim();
     let outcome = Outcome::from_code(outcome_code);
     if outcome_code.is_empty() {
         errors.push(required("outcome", "Velg utfallet.", "Choose the outcome."));
@@ -127,7 +148,7 @@ pub fn check_proposal(
             &[Outcome::Granted.code(), Outcome::Refused.code()],
         ));
     }
-    let reasons = reasons.trim();
+    let reasons = request.reasons.trim();
     if reasons.is_empty() {
         errors.push(required(
             "reasons",
@@ -137,15 +158,32 @@ pub fn check_proposal(
     } else if reasons.chars().count() > MAX_REASONS {
         errors.push(FieldError::too_long("reasons", MAX_REASONS));
     }
-    if outcome == Some(Outcome::Granted) {
-        if granted_text.trim().is_empty() {
+    let conditions: Vec<String> = request
+        .conditions
+        .iter()
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if conditions.len() > MAX_CONDITIONS {
+        errors.push(FieldError::new(
+            "conditions",
+            "too_many_items",
+            format!("Høyst {MAX_CONDITIONS} vilkår."),
+            format!("At most {MAX_CONDITIONS} conditions."),
+        ));
+    } else if conditions.iter().any(|c| c.chars().count() > MAX_CONDITION_LEN) {
+        errors.push(FieldError::too_long("conditions", MAX_CONDITION_LEN));
+    }
+    let granted = outcome == Some(Outcome::Granted);
+    if granted {
+        if request.granted_text.trim().is_empty() {
             errors.push(required(
                 "granted_text",
                 "Skriv hva som innvilges, for eksempel «plass på ventelisten for bolig med to soverom».",
                 "Write what is granted, for example “a place on the waiting list for a two-bedroom dwelling”.",
             ));
         }
-        if !application_complete {
+        if !request.application_complete {
             errors.push(FieldError::new(
                 "outcome",
                 "incomplete",
@@ -153,12 +191,59 @@ pub fn check_proposal(
                 "The application lacks information. Obtain it before granting.",
             ));
         }
+    } else if outcome.is_some() && !conditions.is_empty() {
+        errors.push(FieldError::new(
+            "conditions",
+            "conditions_on_refusal",
+            "Et avslag har ingen vilkår.",
+            "A refusal has no conditions.",
+        ));
+    }
+    let mut amount_ore = None;
+    if request.finance_case && granted {
+        if !request.economy_recorded {
+            errors.push(FieldError::new(
+                "outcome",
+                "economy_missing",
+                "Registrer økonomien i saken før lånet eller tilskuddet innvilges.",
+                "Record the case's economy before granting the loan or grant.",
+            ));
+        }
+        match request.amount_kr {
+            None => errors.push(required(
+                "amount_kr",
+                "Skriv beløpet som innvilges.",
+                "Write the amount granted.",
+            )),
+            Some(kr) if kr <= 0 || kr > husly_domain::startlan::input::MAX_AMOUNT_KR => errors.push(FieldError::new(
+                "amount_kr",
+                "amount_out_of_range",
+                "Beløpet må være mer enn 0 kr og rimelig.",
+                "The amount must be more than 0 kr and plausible.",
+            )),
+            Some(kr) => amount_ore = Some(kr * 100),
+        }
+    } else if request.amount_kr.is_some() {
+        errors.push(FieldError::new(
+            "amount_kr",
+            "amount_not_applicable",
+            "Bare innvilgede lån og tilskudd har et beløp.",
+            "Only granted loans and grants have an amount.",
+        ));
     }
     match outcome {
-        Some(outcome) if errors.is_empty() => Ok(outcome),
+        Some(outcome) if errors.is_empty() => Ok(CheckedProposal {
+            outcome,
+            amount_ore,
+            conditions,
+        }),
         _ => Err(errors),
     }
 }
+
+/// Most conditions in one decision, and the longest.
+pub const MAX_CONDITIONS: usize = 20;
+pub const MAX_CONDITION_LEN: usize = 1_000;
 
 /// Longest reasons accepted in a decision.
 pub const MAX_REASONS: usize = 8_000;
@@ -204,17 +289,71 @@ mod tests {
     #[test]
     fn a_proposal_needs_reasons_and_to_grant_what_is_granted() {
         use husly_domain::cases::Outcome;
+        let base = |outcome: &'static str, reasons: &'static str, complete| ProposalRequest {
+            outcome,
+            reasons,
+            granted_text: "",
+            application_complete: complete,
+            finance_case: false,
+            economy_recorded: false,
+            amount_kr: None,
+            conditions: Vec::new(),
+        };
         assert_eq!(
-            check_proposal("refused", "Inntekten er over grensen.", "", false),
+            check_proposal(base("refused", "Inntekten er over grensen.", false)).map(|p| p.outcome),
             Ok(Outcome::Refused)
         );
-        let errors = check_proposal("granted", "", "", false).unwrap_err();
+        let errors = check_proposal(base("granted", "", false)).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["reasons", "granted_text", "outcome"]);
-        assert_eq!(check_proposal("", "x", "", true).unwrap_err()[0].code, "required");
+        assert_eq!(check_proposal(base("", "x", true)).unwrap_err()[0].code, "required");
         assert_eq!(
-            check_proposal("maybe", "x", "", true).unwrap_err()[0].code,
+            check_proposal(base("maybe", "x", true)).unwrap_err()[0].code,
             "unknown_value"
         );
+    }
+
+    #[test]
+    fn a_granted_loan_or_grant_needs_its_amount_and_a_refusal_has_neither_amount_nor_conditions() {
+        let loan = |outcome: &'static str, amount_kr, conditions: &[&str]| ProposalRequest {
+            outcome,
+            reasons: "Husstanden kan betjene lånet.",
+            granted_text: "Startlån",
+            application_complete: true,
+            finance_case: true,
+            economy_recorded: true,
+            amount_kr,
+            conditions: conditions.iter().map(|c| c.to_string()).collect(),
+        };
+        let ok = check_proposal(loan("granted", Some(1_500_000), &["Pant i boligen", "  "])).unwrap();
+        assert_eq!(ok.amount_ore, Some(150_000_000));
+        assert_eq!(ok.conditions, ["Pant i boligen"]);
+        let codes = |r| {
+            check_proposal(r)
+                .unwrap_err()
+                .iter()
+                .map(|e: &FieldError| (e.field.clone(), e.code))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            codes(loan("granted", None, &[])),
+            [("amount_kr".to_string(), "required")]
+        );
+        assert_eq!(
+            codes(loan("granted", Some(0), &[])),
+            [("amount_kr".to_string(), "amount_out_of_range")]
+        );
+        assert_eq!(
+            codes(loan("refused", Some(5), &["x"])),
+            [
+                ("conditions".to_string(), "conditions_on_refusal"),
+                ("amount_kr".to_string(), "amount_not_applicable")
+            ]
+        );
+        let unrecorded = ProposalRequest {
+            economy_recorded: false,
+            ..loan("granted", Some(1), &[])
+        };
+        assert_eq!(codes(unrecorded), [("outcome".to_string(), "economy_missing")]);
     }
 }

@@ -15,9 +15,11 @@ use husly_domain::authz::Action;
 use husly_domain::cases::deadlines::{Urgency, urgency};
 use husly_domain::cases::{CaseAction, CaseState, CaseType, Outcome};
 use husly_domain::eligibility::{Assessment, EligibilityRules, Facts, Member, RuleOutcome, assess};
+use husly_domain::finance::CaseFinance;
+use husly_domain::startlan::{AffordabilityResult, StartlanRules};
 use husly_domain::validation::{FieldError, format_date, parse_date};
 use husly_domain::{CaseId, MunicipalityId};
-use husly_store::cases::{Case, Decision, Letter, QueueFilter, QueueRow};
+use husly_store::cases::{Case, Decision, Letter, Proposal, QueueFilter, QueueRow};
 use husly_store::households::{Change, Household, TimelineEvent};
 use serde::Deserialize;
 
@@ -149,6 +151,11 @@ pub struct CasePage {
     pub today: time::Date,
     pub user_id: husly_domain::UserId,
     pub members: Vec<String>,
+    /// Startlån cases: the affordability form and its result.
+    pub startlan: crate::pages::startlan_form::StartlanFields,
+    pub affordability: Option<AffordabilityResult>,
+    /// Startlån and grant cases: the rest of the economy, the ledger and the budget.
+    pub finance: super::finance::FinanceSection,
 }
 
 impl CasePage {
@@ -162,6 +169,46 @@ impl CasePage {
 
     fn date(&self, d: &time::Date) -> String {
         format_date(*d)
+    }
+
+    fn kr(&self, kr: &i64) -> String {
+        husly_domain::validation::format_kr(*kr)
+    }
+
+    fn ore(&self, ore: &i64) -> String {
+        husly_domain::validation::format_kr(ore.div_euclid(100))
+    }
+
+    fn is_finance(&self) -> bool {
+        self.case.case_type.is_finance()
+    }
+
+    /// What a proposal of a loan or grant starts from: the amount applied for.
+    fn suggested_amount(&self) -> String {
+        self.case
+            .finance
+            .as_ref()
+            .map(|f| (f.applied_ore() / 100).to_string())
+            .unwrap_or_default()
+    }
+
+    /// The conditions a loan usually carries, for the caseworker to edit.
+    fn suggested_conditions(&self) -> String {
+        match &self.case.finance {
+            Some(CaseFinance::Startlan(s)) => {
+                let mut lines = vec![self.l.t("finance.condition.mortgage").to_string()];
+                if s.affordability.loans.startlan.extended_term_conditions.is_some() {
+                    lines.push(self.l.t("finance.condition.extended_term").to_string());
+                }
+                lines.join("\n")
+            }
+            Some(CaseFinance::Grant(_)) => self.l.t("finance.condition.grant").to_string(),
+            None => String::new(),
+        }
+    }
+
+    fn entry_key(&self, kind: &husly_domain::finance::EntryKind) -> String {
+        format!("finance.entry.{}", kind.code())
     }
 
     fn time(&self, micros: &i64) -> String {
@@ -269,10 +316,21 @@ pub(crate) fn municipality_number(user: &CurrentUser, id: MunicipalityId) -> Str
         .unwrap_or_default()
 }
 
+/// A startlån case's affordability test, from its recorded economy.
+pub(crate) fn affordability_of(case: &Case) -> Option<AffordabilityResult> {
+    match &case.finance {
+        Some(CaseFinance::Startlan(s)) => {
+            husly_domain::startlan::assess(&s.affordability, StartlanRules::embedded()).ok()
+        }
+        _ => None,
+    }
+}
+
 /// The assessment as of today (or the day received, if later), with the case's overrides.
 pub(crate) fn assessment_of(case: &Case, household: &Household, number: &str) -> Option<Assessment> {
     let members = members_of(household);
     let date = today().max(case.received_on);
+    let affordability = affordability_of(case);
     assess(
         EligibilityRules::embedded(),
         &Facts {
@@ -281,10 +339,58 @@ pub(crate) fn assessment_of(case: &Case, household: &Household, number: &str) ->
             date,
             members: &members,
             form: &case.form,
+            finance: case.finance.as_ref(),
+            affordability: affordability.as_ref(),
         },
         &case.overrides,
     )
     .ok()
+}
+
+/// What a proposed decision keeps of the assessment: the rules and, for a startlån, the
+/// affordability test as calculated when proposed.
+pub(crate) fn assessment_snapshot(case: &Case, household: &Household, number: &str) -> serde_json::Value {
+    let mut snapshot = assessment_of(case, household, number)
+        .map(|a| serde_json::to_value(a).unwrap_or_default())
+        .unwrap_or_default();
+    if let (Some(result), serde_json::Value::Object(map)) = (affordability_of(case), &mut snapshot) {
+        map.insert("affordability".into(), serde_json::to_value(result).unwrap_or_default());
+    }
+    snapshot
+}
+
+/// The proposal as the case page's form sends it; the amount is typed in kroner.
+pub(super) fn proposal_from_form(
+    fields: &FormFields,
+    case: &Case,
+    application_complete: bool,
+) -> Result<super::steps::CheckedProposal, Vec<FieldError>> {
+    let amount_text = fields.get("amount_kr").trim();
+    let amount_kr = if amount_text.is_empty() {
+        None
+    } else {
+        match crate::pages::startlan_form::parse_kr(amount_text) {
+            Some(kr) => Some(kr),
+            None => {
+                return Err(vec![FieldError::new(
+                    "amount_kr",
+                    "not_a_number",
+                    "Skriv beløpet i hele kroner, for eksempel 250 000.",
+                    "Write the amount in whole kroner, for example 250 000.",
+                )]);
+            }
+        }
+    };
+    super::steps::check_proposal(super::steps::ProposalRequest {
+        outcome: fields.get("outcome"),
+        reasons: fields.get("reasons"),
+        granted_text: fields.get("granted_text"),
+        application_complete,
+        finance_case: case.case_type.is_finance(),
+        economy_recorded: case.finance.is_some(),
+        amount_kr,
+        conditions: fields.get("conditions").lines().map(str::to_string).collect(),
+    })
 }
 
 pub(crate) async fn load(
@@ -308,7 +414,7 @@ pub(crate) async fn load(
     Ok((municipality, case, household))
 }
 
-async fn case_page(
+pub(super) async fn case_page(
     state: &AppState,
     user: &CurrentUser,
     municipality: MunicipalityId,
@@ -334,6 +440,9 @@ async fn case_page(
     let own_proposal = decisions
         .first()
         .is_some_and(|d| d.status == "proposed" && d.proposed_by == user.user.id);
+    let finance = super::finance::section(state, &case).await?;
+    let startlan = super::finance::startlan_fields(&case, &household);
+    let affordability = affordability_of(&case);
     Ok(CasePage {
         l: Layout::for_user(user, Section::Cases, state.config.demo_mode),
         v: FormValues::of(&case.form, household.members.len()),
@@ -355,6 +464,9 @@ async fn case_page(
         today: today(),
         user_id: user.user.id,
         members: Vec::new(),
+        startlan,
+        affordability,
+        finance,
     })
     .map(|mut page| {
         page.members = page
@@ -599,14 +711,12 @@ pub async fn propose(
     let reasons = fields.get("reasons").trim();
     let granted_text = fields.get("granted_text").trim();
     let complete = case.form.missing_for_submission(household.members.len()).is_empty();
-    let outcome = match super::steps::check_proposal(fields.get("outcome"), reasons, granted_text, complete) {
-        Ok(outcome) => outcome,
+    let proposal = match proposal_from_form(&fields, &case, complete) {
+        Ok(proposal) => proposal,
         Err(errors) => return rerender(&state, &user, municipality, case.id, &errors, false, None).await,
     };
     let number = municipality_number(&user, municipality);
-    let assessment = assessment_of(&case, &household, &number)
-        .map(|a| serde_json::to_value(a).unwrap_or_default())
-        .unwrap_or_default();
+    let assessment = assessment_snapshot(&case, &household, &number);
     let actor = user.actor(Some(municipality), "case_handling");
     let result = state
         .store
@@ -614,10 +724,14 @@ pub async fn propose(
             municipality,
             case.id,
             version(&fields)?,
-            outcome,
-            reasons,
-            (!granted_text.is_empty()).then_some(granted_text),
-            &assessment,
+            &Proposal {
+                outcome: proposal.outcome,
+                reasons,
+                granted_text: (!granted_text.is_empty()).then_some(granted_text),
+                assessment: &assessment,
+                amount_ore: proposal.amount_ore,
+                conditions: &proposal.conditions,
+            },
             &change(&user, &actor, None),
         )
         .await

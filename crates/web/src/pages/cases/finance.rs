@@ -1,0 +1,472 @@
+//! The economy of startlån and grant cases on the case page: recording it (the affordability
+//! form for a startlån, the grant's purpose and amounts), the grant's ledger and payments.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use husly_domain::authz::Action;
+use husly_domain::finance::{CaseFinance, GrantCase, LoanPurpose, MeansTestException, StartlanCase, Tenure};
+use husly_domain::startlan::StartlanRules;
+use husly_domain::validation::{FieldError, parse_date};
+use husly_store::cases::Case;
+use husly_store::finance::{BudgetLine, LedgerRow};
+use husly_store::households::Change;
+
+use super::view::{case_page, load, rerender};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::forms::{FormErrors, FormFields};
+use crate::pages::render;
+use crate::pages::startlan_form::{Choice, StartlanFields, parse_kr};
+
+/// A grant's fields as typed (names are the domain's paths, so errors land on them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GrantFields {
+    pub purpose: String,
+    pub cost_kr: String,
+    pub applied_kr: String,
+    pub tenure: String,
+    pub landlord_consent: bool,
+    pub startlan_reference: String,
+}
+
+/// What the case page shows of a loan or grant case beside the startlån form.
+#[derive(Debug, Clone, Default)]
+pub struct FinanceSection {
+    /// `startlan`, `grant` or empty for other case types.
+    pub kind: &'static str,
+    pub loan_purpose: String,
+    pub exception: String,
+    pub grant: GrantFields,
+    pub ledger: Vec<LedgerRow>,
+    /// This year's budget line for the case's grant.
+    pub budget: Option<BudgetLine>,
+    pub budget_year: i32,
+    /// Committed to the case and not yet paid or released, øre.
+    pub outstanding_ore: i64,
+}
+
+impl FinanceSection {
+    pub fn loan_purpose_choices(&self) -> Vec<Choice> {
+        LoanPurpose::ALL
+            .into_iter()
+            .map(|p| Choice {
+                value: p.code(),
+                label: purpose_key(p),
+                selected: self.loan_purpose == p.code(),
+            })
+            .collect()
+    }
+
+    pub fn exception_choices(&self) -> Vec<Choice> {
+        std::iter::once(Choice {
+            value: "",
+            label: "finance.exception.none",
+            selected: self.exception.is_empty(),
+        })
+        .chain(MeansTestException::ALL.into_iter().map(|e| Choice {
+            value: e.code(),
+            label: exception_key(e),
+            selected: self.exception == e.code(),
+        }))
+        .collect()
+    }
+
+    pub fn tenure_choices(&self) -> Vec<Choice> {
+        [("owner", "finance.tenure.owner"), ("tenant", "finance.tenure.tenant")]
+            .into_iter()
+            .map(|(value, label)| Choice {
+                value,
+                label,
+                selected: self.grant.tenure == value,
+            })
+            .collect()
+    }
+}
+
+fn purpose_key(p: LoanPurpose) -> &'static str {
+    match p {
+        LoanPurpose::Purchase => "finance.purpose.purchase",
+        LoanPurpose::Refinancing => "finance.purpose.refinancing",
+        LoanPurpose::NewBuild => "finance.purpose.new_build",
+        LoanPurpose::Upgrading => "finance.purpose.upgrading",
+    }
+}
+
+fn exception_key(e: MeansTestException) -> &'static str {
+    match e {
+        MeansTestException::ChildrenOrSpecialNeeds => "finance.exception.children_or_special_needs",
+        MeansTestException::RefinancingToKeepHome => "finance.exception.refinancing_to_keep_home",
+        MeansTestException::MunicipalTenant => "finance.exception.municipal_tenant",
+        MeansTestException::Recruitment => "finance.exception.recruitment",
+    }
+}
+
+fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+/// The startlån form's fields for a case: what is recorded, or a blank form for this month
+/// with the household's composition filled in.
+pub fn startlan_fields(case: &Case, household: &husly_store::households::Household) -> StartlanFields {
+    if let Some(CaseFinance::Startlan(s)) = &case.finance {
+        return StartlanFields::from_input(&s.affordability);
+    }
+    let date = today();
+    let mut fields = StartlanFields::blank(husly_domain::rules::YearMonth::of(date));
+    let ages: Vec<i32> = household
+        .members
+        .iter()
+        .map(|m| husly_domain::bostotte::age_at(m.person.birth_date, date))
+        .collect();
+    let adults = ages.iter().filter(|a| **a >= 18).count().max(1);
+    fields.adults = adults.to_string();
+    fields.children_ages = ages
+        .iter()
+        .filter(|a| **a < 18)
+        .map(|a| a.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    fields.couple = household.members.iter().any(|m| {
+        matches!(
+            m.relation,
+            husly_domain::household::Relation::Spouse | husly_domain::household::Relation::Cohabitant
+        )
+    });
+    fields
+}
+
+/// The finance section as recorded for the case.
+pub async fn section(state: &AppState, case: &Case) -> AppResult<FinanceSection> {
+    let mut section = FinanceSection {
+        budget_year: today().year(),
+        ..Default::default()
+    };
+    match &case.finance {
+        Some(CaseFinance::Startlan(s)) => {
+            section.loan_purpose = s.purpose.code().into();
+            section.exception = s.exception.map(|e| e.code().to_string()).unwrap_or_default();
+        }
+        Some(CaseFinance::Grant(g)) => {
+            section.grant = GrantFields {
+                purpose: g.purpose.clone(),
+                cost_kr: g.cost_kr.to_string(),
+                applied_kr: g.applied_kr.to_string(),
+                tenure: match g.tenure {
+                    Tenure::Owner => "owner".into(),
+                    Tenure::Tenant => "tenant".into(),
+                },
+                landlord_consent: g.landlord_consent,
+                startlan_reference: g.startlan_reference.clone().unwrap_or_default(),
+            };
+        }
+        None => {
+            section.loan_purpose = LoanPurpose::Purchase.code().into();
+            section.grant.tenure = "owner".into();
+        }
+    }
+    if case.case_type == husly_domain::cases::CaseType::Startlan {
+        section.kind = "startlan";
+    } else if let Some(grant) = case.case_type.grant() {
+        section.kind = "grant";
+        section.ledger = state.store.case_ledger(case.municipality_id, case.id).await?;
+        section.outstanding_ore =
+            husly_domain::finance::outstanding(section.ledger.iter().map(|e| husly_domain::finance::Entry {
+                kind: e.kind,
+                amount_ore: e.amount_ore,
+            }));
+        section.budget = state
+            .store
+            .grant_budget(case.municipality_id, section.budget_year)
+            .await?
+            .into_iter()
+            .find(|line| line.grant_type == grant);
+    }
+    Ok(section)
+}
+
+fn grant_from_form(fields: &FormFields, case: &Case) -> (GrantFields, Result<CaseFinance, Vec<FieldError>>) {
+    let typed = GrantFields {
+        purpose: fields.get("grant.purpose").trim().to_string(),
+        cost_kr: fields.get("grant.cost_kr").trim().to_string(),
+        applied_kr: fields.get("grant.applied_kr").trim().to_string(),
+        tenure: fields.get("grant.tenure").trim().to_string(),
+        landlord_consent: fields.has("grant.landlord_consent"),
+        startlan_reference: fields.get("grant.startlan_reference").trim().to_string(),
+    };
+    let mut errors = Vec::new();
+    let mut amount = |field: &str, text: &str| match parse_kr(text) {
+        Some(kr) => kr,
+        None => {
+            errors.push(FieldError::new(
+                field,
+                "not_a_number",
+                "Skriv beløpet i hele kroner, for eksempel 250 000.",
+                "Write the amount in whole kroner, for example 250 000.",
+            ));
+            0
+        }
+    };
+    let cost_kr = amount("grant.cost_kr", &typed.cost_kr);
+    let applied_kr = amount("grant.applied_kr", &typed.applied_kr);
+    let tenure = match typed.tenure.as_str() {
+        "owner" => Tenure::Owner,
+        "tenant" => Tenure::Tenant,
+        other => {
+            errors.push(FieldError::unknown_value("grant.tenure", other, &["owner", "tenant"]));
+            Tenure::Owner
+        }
+    };
+    let Some(grant) = case.case_type.grant() else {
+        return (typed, Err(vec![FieldError::required("grant")]));
+    };
+    let finance = CaseFinance::Grant(GrantCase {
+        grant,
+        purpose: typed.purpose.clone(),
+        cost_kr,
+        applied_kr,
+        tenure,
+        landlord_consent: typed.landlord_consent,
+        startlan_reference: (!typed.startlan_reference.is_empty()).then(|| typed.startlan_reference.clone()),
+    });
+    if let Err(more) = finance.validate(StartlanRules::embedded()) {
+        // An unreadable amount is reported once, not again as "negative".
+        let unreadable: Vec<String> = errors.iter().map(|e| e.field.clone()).collect();
+        errors.extend(more.into_iter().filter(|e| !unreadable.contains(&e.field)));
+    }
+    let result = if errors.is_empty() { Ok(finance) } else { Err(errors) };
+    (typed, result)
+}
+
+fn startlan_from_form(fields: &FormFields) -> (StartlanFields, String, String, Result<CaseFinance, Vec<FieldError>>) {
+    let typed = StartlanFields::from_form(fields);
+    let purpose_code = fields.get("loan_purpose").trim().to_string();
+    let exception_code = fields.get("means_test_exception").trim().to_string();
+    let mut errors = Vec::new();
+    let purpose = LoanPurpose::from_code(&purpose_code);
+    if purpose.is_none() {
+        let allowed: Vec<&str> = LoanPurpose::ALL.iter().map(|p| p.code()).collect();
+        errors.push(FieldError::unknown_value("loan_purpose", &purpose_code, &allowed));
+    }
+    let exception = if exception_code.is_empty() {
+        None
+    } else {
+        let found = MeansTestException::from_code(&exception_code);
+        if found.is_none() {
+            let allowed: Vec<&str> = MeansTestException::ALL.iter().map(|e| e.code()).collect();
+            errors.push(FieldError::unknown_value(
+                "means_test_exception",
+                &exception_code,
+                &allowed,
+            ));
+        }
+        found
+    };
+    let input = typed.check(StartlanRules::embedded());
+    let result = match (input, purpose) {
+        (Ok(affordability), Some(purpose)) if errors.is_empty() => Ok(CaseFinance::Startlan(StartlanCase {
+            purpose,
+            exception,
+            affordability,
+        })),
+        (input, _) => {
+            errors.extend(input.err().unwrap_or_default());
+            Err(errors)
+        }
+    };
+    (typed, purpose_code, exception_code, result)
+}
+
+fn change<'a>(user: &'a CurrentUser, actor: &'a husly_store::audit::Actor) -> Change<'a> {
+    Change {
+        actor,
+        user: Some(user.user.id),
+        reason: None,
+    }
+}
+
+fn version(fields: &FormFields) -> AppResult<i64> {
+    fields
+        .get("version")
+        .parse()
+        .map_err(|_| AppError::BadRequest("version".into()))
+}
+
+/// `POST /cases/{id}/finance`: records the economy of a startlån or grant case.
+pub async fn save(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    fields: FormFields,
+) -> AppResult<Response> {
+    let (municipality, case, household) = load(&state, &user, &id, Action::HandleCase).await?;
+    user.check_csrf(fields.get("csrf"))?;
+    let mut page = case_page(&state, &user, municipality, case.clone(), household).await?;
+    let result = if case.case_type == husly_domain::cases::CaseType::Startlan {
+        let (typed, purpose, exception, result) = startlan_from_form(&fields);
+        page.startlan = typed;
+        page.finance.loan_purpose = purpose;
+        page.finance.exception = exception;
+        result
+    } else if case.case_type.grant().is_some() {
+        let (typed, result) = grant_from_form(&fields, &case);
+        page.finance.grant = typed;
+        result
+    } else {
+        return Err(AppError::BadRequest("this case has no economy".into()));
+    };
+    let finance = match result {
+        Ok(finance) => finance,
+        Err(errors) => {
+            page.errors = FormErrors::from_fields(&errors, user.tr.lang);
+            page.affordability = None;
+            let mut response = render(&page)?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(response);
+        }
+    };
+    let actor = user.actor(Some(municipality), "case_handling");
+    match state
+        .store
+        .save_case_finance(
+            municipality,
+            case.id,
+            version(&fields)?,
+            &finance,
+            &change(&user, &actor),
+        )
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/cases/{}#economy-heading", case.id)).into_response()),
+        Err(husly_store::StoreError::Conflict { .. }) => {
+            page.conflict = true;
+            let mut response = render(&page)?;
+            *response.status_mut() = StatusCode::CONFLICT;
+            Ok(response)
+        }
+        Err(husly_store::StoreError::Invalid(message)) => {
+            let error = FieldError::new("finance", "refused", message.clone(), message);
+            page.errors = FormErrors::from_fields(&[error], user.tr.lang);
+            let mut response = render(&page)?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A payment as asked for (the page or the API), checked the same way.
+pub fn check_payment(amount: &str, paid_on: &str, note: &str) -> Result<(i64, time::Date, String), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let amount_ore = match parse_kr(amount) {
+        Some(kr) if kr > 0 => kr * 100,
+        Some(_) => {
+            errors.push(FieldError::new(
+                "payment.amount_kr",
+                "amount_out_of_range",
+                "Beløpet må være mer enn 0 kr.",
+                "The amount must be more than 0 kr.",
+            ));
+            0
+        }
+        None => {
+            errors.push(FieldError::new(
+                "payment.amount_kr",
+                "not_a_number",
+                "Skriv beløpet i hele kroner, for eksempel 250 000.",
+                "Write the amount in whole kroner, for example 250 000.",
+            ));
+            0
+        }
+    };
+    let paid_on = match parse_date(paid_on) {
+        Some(date) => date,
+        None => {
+            errors.push(FieldError::invalid_date("payment.paid_on"));
+            today()
+        }
+    };
+    let note = note.trim();
+    if note.chars().count() > husly_domain::validation::MAX_TEXT_LEN {
+        errors.push(FieldError::too_long(
+            "payment.note",
+            husly_domain::validation::MAX_TEXT_LEN,
+        ));
+    }
+    if errors.is_empty() {
+        Ok((amount_ore, paid_on, note.to_string()))
+    } else {
+        Err(errors)
+    }
+}
+
+/// `POST /cases/{id}/payments`: registers a payment of a granted grant.
+pub async fn pay(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    fields: FormFields,
+) -> AppResult<Response> {
+    let (municipality, case, _) = load(&state, &user, &id, Action::HandleCase).await?;
+    user.check_csrf(fields.get("csrf"))?;
+    let (amount_ore, paid_on, note) = match check_payment(
+        fields.get("payment.amount_kr"),
+        fields.get("payment.paid_on"),
+        fields.get("payment.note"),
+    ) {
+        Ok(payment) => payment,
+        Err(errors) => return rerender(&state, &user, municipality, case.id, &errors, false, None).await,
+    };
+    let actor = user.actor(Some(municipality), "case_handling");
+    let result = state
+        .store
+        .register_grant_payment(
+            municipality,
+            case.id,
+            version(&fields)?,
+            amount_ore,
+            paid_on,
+            &note,
+            &change(&user, &actor),
+        )
+        .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/cases/{}#economy-heading", case.id)).into_response()),
+        Err(husly_store::StoreError::Conflict { .. }) => {
+            rerender(&state, &user, municipality, case.id, &[], true, None).await
+        }
+        Err(husly_store::StoreError::Invalid(message)) => {
+            let error = FieldError::new("payment.amount_kr", "refused", message.clone(), message);
+            rerender(&state, &user, municipality, case.id, &[error], false, None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_payment_needs_a_positive_amount_and_a_date() {
+        let (ore, date, note) = check_payment("12 500", "15.04.2026", " faktura ").unwrap();
+        assert_eq!(
+            (ore, date, note.as_str()),
+            (1_250_000, time::macros::date!(2026 - 04 - 15), "faktura")
+        );
+        let errors = check_payment("0", "i går", "").unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        assert_eq!(
+            fields,
+            [
+                ("payment.amount_kr", "amount_out_of_range"),
+                ("payment.paid_on", "invalid_date")
+            ]
+        );
+        assert_eq!(
+            check_payment("mange", "01.01.2026", "").unwrap_err()[0].code,
+            "not_a_number"
+        );
+    }
+}
