@@ -179,6 +179,18 @@ async fn a_startlan_case_from_the_economy_to_the_decision_letter() {
             page.contains("Økonomien i saken ble registrert"),
             "the event is in the timeline"
         );
+        // The page holds the application form, the economy form and the proposal form at once:
+        // every element id is still unique (labels and error links depend on it).
+        let html = caseworker.get(s.url(&case_url)).send().await.unwrap().text().await.unwrap();
+        let mut ids: Vec<&str> = html
+            .split(" id=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        let all = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), all, "duplicate ids on the case page");
 
         // A granted loan needs its amount.
         let propose = |amount: &'static str| {
