@@ -637,14 +637,18 @@ fn generate_cases(
         let counter = counters.entry(received.year()).or_insert(0);
         *counter += 1;
         let reference = format!("{}-{:06}", received.year(), counter);
+        // The case type follows the reference, so the random sequence (and every figure seeded
+        // before loans and grants existed) stays as it was.
+        let case_type = seeded_case_type(*counter);
         let state = match rng.below(100) {
             0..25 => CaseState::Received,
             25..60 => CaseState::UnderAssessment,
             60..70 => CaseState::WaitingForInformation,
             70..80 => CaseState::DecisionProposed,
-            80..95 => CaseState::OnWaitingList,
+            80..95 => case_type.granted_state(),
             _ => CaseState::Refused,
         };
+        let finance = seeded_finance(case_type, *counter, received);
         let reason = *rng.pick(&Reason::ALL);
         let form = ApplicationForm {
             current_housing: Some(*rng.pick(&CurrentHousing::ALL)),
@@ -656,7 +660,7 @@ fn generate_cases(
             ..Default::default()
         };
         let interim_due = deadlines::interim_answer_due(received);
-        let decided = matches!(state, CaseState::OnWaitingList | CaseState::Refused)
+        let decided = matches!(state, CaseState::OnWaitingList | CaseState::Granted | CaseState::Refused)
             .then(|| received + time::Duration::days(10 + rng.below(20) as i64));
         let information_due = (state == CaseState::WaitingForInformation).then(|| received + time::Duration::days(21));
         let validity =
@@ -677,7 +681,7 @@ fn generate_cases(
             json!(m),
             json!(household_id),
             json!(reference),
-            json!("municipal_housing"),
+            json!(case_type.code()),
             json!(state.code()),
             json!(1),
             json!(serde_json::to_string(&form).unwrap_or_default()),
@@ -694,7 +698,7 @@ fn generate_cases(
             date(validity.map(|v| v.1)),
             date(next_due),
             json!(crate::cases::due_order(next_due)),
-            Value::Null,
+            finance.map_or(Value::Null, |f| json!(serde_json::to_string(&f).unwrap_or_default())),
             json!(false),
             json!(reason.code()),
             json!(0),
@@ -714,4 +718,63 @@ fn generate_cases(
         ]);
     }
     (cases, events)
+}
+
+/// Six in ten seeded cases are housing applications; the rest § 6, startlån and the two grants.
+fn seeded_case_type(counter: i64) -> husly_domain::cases::CaseType {
+    use husly_domain::cases::CaseType;
+    match counter % 10 {
+        6 => CaseType::Section6Assistance,
+        7 => CaseType::Startlan,
+        8 => CaseType::EstablishmentGrant,
+        9 => CaseType::AdaptationGrant,
+        _ => CaseType::MunicipalHousing,
+    }
+}
+
+/// A plausible economy for a seeded loan or grant case, derived from its number.
+fn seeded_finance(
+    case_type: husly_domain::cases::CaseType,
+    counter: i64,
+    received: time::Date,
+) -> Option<husly_domain::finance::CaseFinance> {
+    use husly_domain::cases::CaseType;
+    use husly_domain::finance::{CaseFinance, GrantCase, GrantType, LoanPurpose, StartlanCase, Tenure};
+    let spread = (counter * 7_919) % 100;
+    match case_type {
+        CaseType::Startlan => {
+            let children: Vec<u8> = (0..(spread % 3)).map(|i| (3 + 4 * i) as u8).collect();
+            let input = serde_json::json!({
+                "month": format!("{}-{:02}", received.year(), u8::from(received.month())),
+                "household": { "adults": 1 + spread % 2, "couple": spread % 2 == 1, "children_ages": children },
+                "income_after_tax_kr": 28_000 + 300 * spread,
+                "maintenance_kr": 2_500,
+                "loans": { "startlan": { "principal_kr": 1_800_000 + 10_000 * spread, "term_years": 30, "kind": "annuity" } },
+                "financing": { "price_kr": 2_000_000 + 12_000 * spread, "purchase_costs_kr": 55_000, "equity_kr": 0 }
+            });
+            Some(CaseFinance::Startlan(StartlanCase {
+                purpose: LoanPurpose::Purchase,
+                exception: (spread % 4 == 0).then_some(husly_domain::finance::MeansTestException::MunicipalTenant),
+                affordability: serde_json::from_value(input).ok()?,
+            }))
+        }
+        CaseType::EstablishmentGrant | CaseType::AdaptationGrant => {
+            let adaptation = case_type == CaseType::AdaptationGrant;
+            let cost_kr = if adaptation { 60_000 + 2_000 * spread } else { 2_100_000 + 10_000 * spread };
+            Some(CaseFinance::Grant(GrantCase {
+                grant: if adaptation { GrantType::Adaptation } else { GrantType::Establishment },
+                purpose: if adaptation {
+                    ["Trappeheis", "Bredere dører og terskelfritt bad", "Rampe ved inngangen"][(spread % 3) as usize].into()
+                } else {
+                    "Kjøp av egen bolig sammen med startlån".into()
+                },
+                cost_kr,
+                applied_kr: if adaptation { cost_kr * 3 / 4 } else { 150_000 + 1_000 * spread },
+                tenure: if adaptation && spread % 2 == 0 { Tenure::Tenant } else { Tenure::Owner },
+                landlord_consent: adaptation && spread % 2 == 0,
+                startlan_reference: None,
+            }))
+        }
+        _ => None,
+    }
 }

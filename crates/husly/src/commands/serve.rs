@@ -11,6 +11,12 @@ use husly_web::{AppState, WebConfig};
 use std::io::Write;
 use std::process::ExitCode;
 
+/// The demo municipality's grant allocations for the current year, kroner.
+const DEMO_GRANT_BUDGET: [(husly_domain::finance::GrantType, i64); 2] = [
+    (husly_domain::finance::GrantType::Establishment, 2_500_000),
+    (husly_domain::finance::GrantType::Adaptation, 600_000),
+];
+
 /// Households the demo municipality gets on its first start.
 const DEMO_HOUSEHOLDS: u64 = 250;
 const DEMO_SEED: u64 = 2026;
@@ -61,6 +67,18 @@ async fn prepare_demo(store: &Store) -> anyhow::Result<Vec<(String, String, &'st
         store
             .seed_households(&municipality, DEMO_HOUSEHOLDS, DEMO_SEED, &actor)
             .await?;
+        // This year's grant budget, so the budget page has something to show.
+        let year = time::OffsetDateTime::now_utc().year();
+        let change = husly_store::households::Change {
+            actor: &actor,
+            user: None,
+            reason: Some("demo setup"),
+        };
+        for (grant, kr) in DEMO_GRANT_BUDGET {
+            store
+                .set_grant_allocation(municipality.id, year, grant, kr * 100, "Demo: årets ramme", &change)
+                .await?;
+        }
     }
     let mut logins = Vec::new();
     for role in Role::ALL {
