@@ -181,7 +181,14 @@ async fn a_startlan_case_from_the_economy_to_the_decision_letter() {
         );
         // The page holds the application form, the economy form and the proposal form at once:
         // every element id is still unique (labels and error links depend on it).
-        let html = caseworker.get(s.url(&case_url)).send().await.unwrap().text().await.unwrap();
+        let html = caseworker
+            .get(s.url(&case_url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         let mut ids: Vec<&str> = html
             .split(" id=\"")
             .skip(1)

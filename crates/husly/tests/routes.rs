@@ -516,6 +516,75 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Record,
             Some(serde_json::json!({"version": 2, "language": "nb", "delivered_on": "2026-12-01"})),
         ),
+        page(
+            Method::POST,
+            format!("/cases/{c}/finance"),
+            Some(HandleCase),
+            Record,
+            vec![("version", "2".into())],
+        ),
+        page(
+            Method::POST,
+            format!("/cases/{c}/payments"),
+            Some(HandleCase),
+            Record,
+            vec![("version", "2".into()), ("payment.amount_kr", "100".into())],
+        ),
+        page(
+            Method::GET,
+            "/grants/budget?year=2026".into(),
+            Some(ViewGrantBudget),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            "/grants/budget".into(),
+            Some(ManageGrantBudget),
+            Working,
+            vec![
+                ("year", "2026".into()),
+                ("grant", "adaptation".into()),
+                ("allocated_kr", "100000".into()),
+            ],
+        ),
+        api(
+            Method::PUT,
+            format!("/api/v1/cases/{c}/finance"),
+            Some(HandleCase),
+            Record,
+            Some(
+                serde_json::json!({"version": 2, "finance": {"kind": "grant", "grant": "adaptation", "purpose": "Rampe", "cost_kr": 10, "applied_kr": 5, "tenure": "owner"}}),
+            ),
+        ),
+        api(
+            Method::GET,
+            format!("/api/v1/cases/{c}/ledger"),
+            Some(ViewCase),
+            Record,
+            None,
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/cases/{c}/payments"),
+            Some(HandleCase),
+            Record,
+            Some(serde_json::json!({"version": 2, "amount_kr": 100, "paid_on": "2026-12-01"})),
+        ),
+        api(
+            Method::GET,
+            "/api/v1/grants/budget?year=2026".into(),
+            Some(ViewGrantBudget),
+            Working,
+            None,
+        ),
+        api(
+            Method::PUT,
+            "/api/v1/grants/budget/2026/establishment".into(),
+            Some(ManageGrantBudget),
+            Working,
+            Some(serde_json::json!({"allocated_kr": 100000})),
+        ),
     ]
 }
 
@@ -657,6 +726,7 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
             .replace(&fixture.person.to_string(), "{id}")
             .replace(&fixture.case.to_string(), "{id}")
             .replace(&fixture.letter, "{letter_id}")
+            .replace("/grants/budget/2026/establishment", "/grants/budget/{year}/{grant}")
     };
     let mut routed: Vec<String> = routes(&fixture)
         .iter()

@@ -660,8 +660,11 @@ fn generate_cases(
             ..Default::default()
         };
         let interim_due = deadlines::interim_answer_due(received);
-        let decided = matches!(state, CaseState::OnWaitingList | CaseState::Granted | CaseState::Refused)
-            .then(|| received + time::Duration::days(10 + rng.below(20) as i64));
+        let decided = matches!(
+            state,
+            CaseState::OnWaitingList | CaseState::Granted | CaseState::Refused
+        )
+        .then(|| received + time::Duration::days(10 + rng.below(20) as i64));
         let information_due = (state == CaseState::WaitingForInformation).then(|| received + time::Duration::days(21));
         let validity =
             (state == CaseState::OnWaitingList).then(|| deadlines::validity(decided.unwrap_or(received), 12));
@@ -760,17 +763,34 @@ fn seeded_finance(
         }
         CaseType::EstablishmentGrant | CaseType::AdaptationGrant => {
             let adaptation = case_type == CaseType::AdaptationGrant;
-            let cost_kr = if adaptation { 60_000 + 2_000 * spread } else { 2_100_000 + 10_000 * spread };
+            let cost_kr = if adaptation {
+                60_000 + 2_000 * spread
+            } else {
+                2_100_000 + 10_000 * spread
+            };
             Some(CaseFinance::Grant(GrantCase {
-                grant: if adaptation { GrantType::Adaptation } else { GrantType::Establishment },
+                grant: if adaptation {
+                    GrantType::Adaptation
+                } else {
+                    GrantType::Establishment
+                },
                 purpose: if adaptation {
-                    ["Trappeheis", "Bredere dører og terskelfritt bad", "Rampe ved inngangen"][(spread % 3) as usize].into()
+                    ["Trappeheis", "Bredere dører og terskelfritt bad", "Rampe ved inngangen"][(spread % 3) as usize]
+                        .into()
                 } else {
                     "Kjøp av egen bolig sammen med startlån".into()
                 },
                 cost_kr,
-                applied_kr: if adaptation { cost_kr * 3 / 4 } else { 150_000 + 1_000 * spread },
-                tenure: if adaptation && spread % 2 == 0 { Tenure::Tenant } else { Tenure::Owner },
+                applied_kr: if adaptation {
+                    cost_kr * 3 / 4
+                } else {
+                    150_000 + 1_000 * spread
+                },
+                tenure: if adaptation && spread % 2 == 0 {
+                    Tenure::Tenant
+                } else {
+                    Tenure::Owner
+                },
                 landlord_consent: adaptation && spread % 2 == 0,
                 startlan_reference: None,
             }))

@@ -53,7 +53,10 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/ledger", get(finance::ledger))
         .route("/cases/{id}/payments", axum::routing::post(finance::pay))
         .route("/grants/budget", get(finance::budget))
-        .route("/grants/budget/{year}/{grant}", axum::routing::put(finance::set_allocation))
+        .route(
+            "/grants/budget/{year}/{grant}",
+            axum::routing::put(finance::set_allocation),
+        )
 }
 
 #[derive(Debug, Default, Deserialize)]
