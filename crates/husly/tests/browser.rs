@@ -731,6 +731,10 @@ async fn flow(mut b: Browser, logins: Logins) -> Browser {
     b.screenshot("startlan-assessment").await;
     b.axe("startlån assessment").await;
 
+    // 7c. Husbanken's instruments as cases: a startlån application with its economy and
+    //     affordability, an adaptation grant, and the grant budget.
+    instruments_flow(&mut b, &path).await;
+
     // 8. Log out.
     b.click("form[action=\"/logout\"] button").await;
     b.wait_path("/login", |p| p == "/login").await;
@@ -793,6 +797,13 @@ async fn flow(mut b: Browser, logins: Logins) -> Browser {
     }
     b.screenshot("outreach").await;
     b.axe("outreach").await;
+    // The leader may also set the year's grant allocations.
+    b.click("nav a[href=\"/grants/budget\"]").await;
+    b.wait_path("/grants/budget", |p| p == "/grants/budget").await;
+    b.find("main form[action=\"/grants/budget\"] #f-allocated_kr").await;
+    b.axe("grant budget with its allocation form").await;
+    b.click("nav a[href=\"/outreach\"]").await;
+    b.wait_path("/outreach", |p| p == "/outreach").await;
     // A leader may run the list but not open households: a link on it must still lead somewhere
     // the leader may go.
     if let Ok(link) = b.client.find(Locator::Css("main table.data-table tbody a")).await {
@@ -851,6 +862,166 @@ impl Browser {
         }
         None
     }
+}
+
+/// Registers an application of the given type (a `case_type` code) for a household from its page,
+/// with every item a complete application needs; returns the new case's path. `check` runs axe on
+/// the form.
+async fn register_application(b: &mut Browser, household: &str, case_type: &str, check: bool) -> String {
+    b.goto(household).await;
+    let form = format!("{household}/applications/new");
+    b.click(&format!("main a[href=\"{form}\"]")).await;
+    b.wait_path(&form, |p| p == form).await;
+    if check {
+        b.axe("register application").await;
+    }
+    b.click(&format!("#f-case_type-{case_type}")).await;
+    assert!(!b.value("f-received_on").await.is_empty(), "no default date received");
+    b.select("f-current_housing", "Leier privat").await;
+    b.click("#f-reason-economy").await;
+    b.click("#f-lawful_residence-yes").await;
+    b.fill("f-registered_in_municipality_since", "01.02.2026").await;
+    b.click("#f-rent_arrears-no").await;
+    b.fill("f-economy-0-income", "250 000").await;
+    b.fill("f-economy-0-wealth", "0").await;
+    b.click("#f-confirmed-box").await;
+    b.click(&format!("main form[action=\"{form}\"] button[type=\"submit\"]"))
+        .await;
+    let case = b
+        .wait_path("the registered case", |p| {
+            p.strip_prefix("/cases/")
+                .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+        })
+        .await;
+    assert_eq!(b.case_state().await, "Mottatt");
+    case
+}
+
+/// Husbanken's instruments as cases for a household: a startlån application whose economy is
+/// recorded (first with an income that cannot be read) and assessed for affordability, an
+/// adaptation grant with its purpose and amounts, and the grant budget they draw on.
+async fn instruments_flow(b: &mut Browser, household: &str) {
+    let now = time::OffsetDateTime::now_utc();
+    let month = format!("{:04}-{:02}", now.year(), u8::from(now.month()));
+
+    // A startlån application, taken into assessment.
+    let case = register_application(b, household, "startlan", true).await;
+    assert_eq!(b.text("main h1 + p .tag--role").await, "Søknad om startlån");
+    b.submit(&format!(
+        "form[action=\"{case}/action\"]:has(input[name=\"action\"][value=\"start_assessment\"]) button"
+    ))
+    .await;
+    assert_eq!(b.case_state().await, "Under vurdering");
+
+    // Its economy: an income that cannot be read names that field and keeps what was typed.
+    let details = "section[aria-labelledby=\"economy-heading\"] details";
+    assert_eq!(
+        b.text(&format!("{details} > summary")).await,
+        "Registrer eller endre husstandens økonomi og lånet"
+    );
+    if b.find(details).await.attr("open").await.expect("attr").is_none() {
+        b.click(&format!("{details} > summary")).await;
+    }
+    b.fill("f-month", &month).await;
+    b.fill("f-household-adults", "1").await;
+    b.fill("f-income_after_tax_kr", "mye").await;
+    b.fill("f-loans-startlan-principal_kr", "1 800 000").await;
+    b.fill("f-loans-startlan-term_years", "25").await;
+    b.select("f-loans-startlan-kind", "Annuitetslån (like terminbeløp)")
+        .await;
+    let save = format!("{details} form[action=\"{case}/finance\"] button[type=\"submit\"]");
+    b.submit(&save).await;
+    b.find(".error-summary").await;
+    b.assert_field_error("f-income_after_tax_kr").await;
+    assert_eq!(b.value("f-income_after_tax_kr").await, "mye", "typed values are kept");
+    assert_eq!(
+        b.value("f-loans-startlan-principal_kr").await,
+        "1 800 000",
+        "typed values are kept"
+    );
+    assert!(!b.has("#startlan-result-heading").await, "a result for an invalid form");
+    b.screenshot("case-startlan-errors").await;
+    b.axe("case: startlån economy with errors").await;
+
+    // Saved: the case shows the affordability, and the proposal starts from the loan applied for.
+    b.fill("f-income_after_tax_kr", "38 000").await;
+    b.submit(&save).await;
+    b.wait_path(&case, |p| p == case).await;
+    assert!(!b.has(".error-summary").await, "saving the economy shows errors");
+    assert_eq!(
+        b.text("#startlan-result-heading").await,
+        format!("Betjeningsevne for {month}")
+    );
+    let verdict = b.text(".startlan-result .alert").await;
+    assert!(
+        verdict.contains("betjeningsevne"),
+        "no verdict on the affordability: {verdict:?}"
+    );
+    assert_eq!(b.value("f-amount_kr").await, "1800000", "the suggested loan amount");
+    b.screenshot("case-startlan-affordability").await;
+    b.axe("case: startlån with its affordability").await;
+
+    // An adaptation grant: an amount that cannot be read, then the grant recorded.
+    let case = register_application(b, household, "adaptation_grant", false).await;
+    assert_eq!(
+        b.text("main h1 + p .tag--role").await,
+        "Søknad om tilskudd til tilpasning"
+    );
+    let details = "section[aria-labelledby=\"economy-heading\"] details";
+    assert_eq!(
+        b.text(&format!("{details} > summary")).await,
+        "Registrer eller endre tilskuddet det søkes om"
+    );
+    if b.find(details).await.attr("open").await.expect("attr").is_none() {
+        b.click(&format!("{details} > summary")).await;
+    }
+    b.fill("f-grant-purpose", "Trappeheis og bredere dører").await;
+    b.fill("f-grant-cost_kr", "180 000").await;
+    b.fill("f-grant-applied_kr", "hundre tusen").await;
+    b.select("f-grant-tenure", "eier boligen").await;
+    let save = format!("{details} form[action=\"{case}/finance\"] button[type=\"submit\"]");
+    b.submit(&save).await;
+    b.find(".error-summary").await;
+    b.assert_field_error("f-grant-applied_kr").await;
+    assert_eq!(b.value("f-grant-cost_kr").await, "180 000", "typed values are kept");
+    b.axe("case: grant with errors").await;
+    b.fill("f-grant-applied_kr", "150 000").await;
+    b.submit(&save).await;
+    b.wait_path(&case, |p| p == case).await;
+    assert!(!b.has(".error-summary").await, "saving the grant shows errors");
+    let facts = b.text("section[aria-labelledby=\"economy-heading\"] dl.facts").await;
+    assert!(
+        facts.contains("Trappeheis og bredere dører") && facts.contains("150"),
+        "the recorded grant reads {facts:?}"
+    );
+    let year = now.year();
+    assert!(
+        b.has(&format!(
+            "section[aria-labelledby=\"economy-heading\"] a[href=\"/grants/budget?year={year}\"]"
+        ))
+        .await,
+        "the grant case does not show this year's budget (the demo municipality has allocations)"
+    );
+    b.screenshot("case-grant").await;
+    b.axe("case: grant recorded").await;
+
+    // The grant budget, from the menu: a caseworker may read it but not set it.
+    b.click("nav a[href=\"/grants/budget\"]").await;
+    b.wait_path("/grants/budget", |p| p == "/grants/budget").await;
+    assert_eq!(b.text("main h1").await, format!("Tilskuddsbudsjett {year}"));
+    assert!(
+        b.row_with("main table.data-table", "Tilskudd til tilpasning")
+            .await
+            .is_some(),
+        "the budget has no line for adaptation grants: {:?}",
+        b.text("main table.data-table").await
+    );
+    assert!(
+        !b.has("main form[action=\"/grants/budget\"]").await,
+        "a caseworker is offered to set the budget"
+    );
+    b.screenshot("grant-budget").await;
+    b.axe("grant budget").await;
 }
 
 /// Fetches a URL with the browser's own session (its cookies) and describes the response.

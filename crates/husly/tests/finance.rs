@@ -460,6 +460,76 @@ async fn an_adaptation_grant_commits_is_paid_and_releases_the_rest_of_the_budget
     }
 }
 
+#[tokio::test]
+async fn a_startlan_that_cannot_cover_the_purchase_leads_to_an_establishment_grant_application() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let s = &server;
+        let caseworker = login(s, &fixture.users[&Role::Caseworker].0, PASSWORD).await;
+        let case_url = register(s, &caseworker, &fixture.household.to_string(), "startlan").await;
+        let csrf = csrf_of(s, &caseworker, &case_url).await;
+        let (status, _) = post(
+            s,
+            &caseworker,
+            &format!("{case_url}/action"),
+            form(&[("version", "1"), ("action", "start_assessment")], &csrf),
+        )
+        .await;
+        assert_eq!(status, 303);
+        // 20 000 kr a month after tax cannot service the 2.4 million the purchase needs.
+        let mut economy = startlan_form("30", &[]);
+        economy.retain(|(k, _)| *k != "income_after_tax_kr");
+        economy.push(("income_after_tax_kr", "20 000".into()));
+        let (status, _) = post(
+            s,
+            &caseworker,
+            &format!("{case_url}/finance"),
+            with_csrf(economy, "2", &csrf),
+        )
+        .await;
+        assert_eq!(status, 303);
+        let page = common::page_text(s, &caseworker, &case_url).await;
+        assert!(page.contains("Et tilskudd til etablering må dekke"), "{page}");
+        let (status, grant_url) = post(
+            s,
+            &caseworker,
+            &format!("{case_url}/establishment-grant"),
+            form(&[], &csrf),
+        )
+        .await;
+        assert_eq!(status, 303, "{grant_url}");
+        let grant = common::page_text(s, &caseworker, &grant_url).await;
+        let reference = page
+            .split("<h1>")
+            .nth(1)
+            .and_then(|rest| rest.split('<').next())
+            .and_then(|title| title.split_whitespace().last())
+            .unwrap_or_default()
+            .to_string();
+        assert!(reference.starts_with("20"), "{reference}");
+        assert!(grant.contains("Søknad om tilskudd til etablering"), "{grant}");
+        assert!(
+            grant.contains(&format!("Kjøp av bolig sammen med startlån i sak {reference}")),
+            "the grant names its loan {reference}: {grant}"
+        );
+        assert!(
+            grant.contains("Sammen med startlån"),
+            "the assessment links the two: {grant}"
+        );
+        // A housing application has no loan to top up.
+        let housing = format!("/cases/{}", fixture.case);
+        let (status, _) = post(
+            s,
+            &caseworker,
+            &format!("{housing}/establishment-grant"),
+            form(&[], &csrf),
+        )
+        .await;
+        assert_eq!(status, 422);
+    }
+}
+
 async fn call(server: &Server, token: &str, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
     let mut request = reqwest::Client::new()
         .request(method, server.url(path))

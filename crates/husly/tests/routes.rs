@@ -525,6 +525,13 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         page(
             Method::POST,
+            format!("/cases/{c}/establishment-grant"),
+            Some(HandleCase),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
             format!("/cases/{c}/payments"),
             Some(HandleCase),
             Record,

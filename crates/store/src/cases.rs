@@ -255,6 +255,11 @@ async fn read_case(conn: &mut sqlx::AnyConnection, municipality: MunicipalityId,
     case_from_row(&row)
 }
 
+/// Reads a case inside a transaction, without a lock or version check.
+pub(crate) async fn read_case_in(tx: &mut Tx, municipality: MunicipalityId, id: CaseId) -> StoreResult<Case> {
+    read_case(tx.conn(), municipality, id).await
+}
+
 /// Reads a case inside a write transaction, locked, and checks the version the caller read.
 pub(crate) async fn locked_case(
     tx: &mut Tx,

@@ -228,6 +228,52 @@ impl Store {
         tx.commit().await
     }
 
+    /// Registers an establishment-grant application for a startlån case's household, with its
+    /// economy filled in from the loan (what the serviceable loan leaves uncovered), in one
+    /// transaction. Returns the new case's id and reference.
+    pub async fn register_combined_grant(
+        &self,
+        municipality: MunicipalityId,
+        startlan_case: CaseId,
+        grant: &CaseFinance,
+        received_on: Date,
+        change: &Change<'_>,
+    ) -> StoreResult<(CaseId, String)> {
+        let mut tx = self.write().await?;
+        let loan = crate::cases::read_case_in(&mut tx, municipality, startlan_case).await?;
+        if loan.case_type != husly_domain::cases::CaseType::Startlan {
+            return Err(StoreError::Invalid(
+                "only a startlån case can be topped up with a grant".into(),
+            ));
+        }
+        if !grant.fits(husly_domain::cases::CaseType::EstablishmentGrant) {
+            return Err(StoreError::Invalid("the economy must be an establishment grant".into()));
+        }
+        let (id, reference) = crate::cases::register_application_in(
+            &mut tx,
+            municipality,
+            loan.household_id,
+            husly_domain::cases::CaseType::EstablishmentGrant,
+            &loan.form,
+            received_on,
+            change,
+        )
+        .await?;
+        let mut case = crate::cases::read_case_in(&mut tx, municipality, id).await?;
+        case.finance = Some(grant.clone());
+        crate::cases::save_case(&mut tx, &case).await?;
+        crate::cases::case_event(
+            &mut tx,
+            &case,
+            "case.finance_saved",
+            change,
+            serde_json::json!({ "applied_ore": grant.applied_ore(), "startlan_case": loan.reference }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((id, reference))
+    }
+
     /// Registers a payment of a granted grant; it may not exceed what is committed and unpaid.
     #[allow(clippy::too_many_arguments)]
     pub async fn register_grant_payment(

@@ -35,6 +35,10 @@ impl Summary<'_> {
         format_date(*d)
     }
 
+    fn ore(&self, ore: &i64) -> String {
+        husly_domain::validation::format_kr(ore.div_euclid(100))
+    }
+
     fn time(&self, micros: &i64) -> String {
         crate::layout::format_timestamp(*micros)
     }

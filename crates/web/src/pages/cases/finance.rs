@@ -444,6 +444,55 @@ pub async fn pay(
     }
 }
 
+/// The establishment grant a startlån case needs: what the serviceable loan leaves uncovered.
+pub fn combined_grant(case: &Case) -> Option<CaseFinance> {
+    let CaseFinance::Startlan(loan) = case.finance.as_ref()? else {
+        return None;
+    };
+    let result = super::view::affordability_of(case)?;
+    let need = result.grant?;
+    let financing = loan.affordability.financing?;
+    (need.grant_needed_ore > 0).then(|| {
+        CaseFinance::Grant(GrantCase {
+            grant: husly_domain::finance::GrantType::Establishment,
+            purpose: format!("Kjøp av bolig sammen med startlån i sak {}", case.reference),
+            cost_kr: financing.price_kr + financing.purchase_costs_kr,
+            // Whole kroner, rounded up: the grant must cover the gap.
+            applied_kr: (need.grant_needed_ore + 99) / 100,
+            tenure: Tenure::Owner,
+            landlord_consent: false,
+            startlan_reference: Some(case.reference.clone()),
+        })
+    })
+}
+
+/// `POST /cases/{id}/establishment-grant`: registers an establishment-grant application for the
+/// startlån's household, covering what the serviceable loan leaves uncovered.
+pub async fn combine(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    fields: FormFields,
+) -> AppResult<Response> {
+    let (municipality, case, _) = load(&state, &user, &id, Action::HandleCase).await?;
+    user.check_csrf(fields.get("csrf"))?;
+    let Some(grant) = combined_grant(&case) else {
+        let error = FieldError::new(
+            "finance",
+            "no_grant_needed",
+            "Startlånet dekker finansieringsbehovet, eller økonomien er ikke registrert; det er ikke behov for tilskudd til etablering.",
+            "The start loan covers the financing need, or the economy is not recorded; no establishment grant is needed.",
+        );
+        return rerender(&state, &user, municipality, case.id, &[error], false, None).await;
+    };
+    let actor = user.actor(Some(municipality), "case_handling");
+    let (new_case, _) = state
+        .store
+        .register_combined_grant(municipality, case.id, &grant, today(), &change(&user, &actor))
+        .await?;
+    Ok(Redirect::to(&format!("/cases/{new_case}")).into_response())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,5 +39,6 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/documents/{document}", get(view::document))
         .route("/cases/{id}/finance", post(finance::save))
         .route("/cases/{id}/payments", post(finance::pay))
+        .route("/cases/{id}/establishment-grant", post(finance::combine))
         .route("/grants/budget", get(budget::view).post(budget::set))
 }

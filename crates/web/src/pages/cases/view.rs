@@ -183,6 +183,14 @@ impl CasePage {
         self.case.case_type.is_finance()
     }
 
+    /// The establishment grant a startlån case needs beside the loan, øre.
+    fn grant_needed(&self) -> Option<i64> {
+        match super::finance::combined_grant(&self.case)? {
+            CaseFinance::Grant(g) => Some(g.applied_kr * 100),
+            CaseFinance::Startlan(_) => None,
+        }
+    }
+
     /// What a proposal of a loan or grant starts from: the amount applied for.
     fn suggested_amount(&self) -> String {
         self.case
