@@ -167,6 +167,25 @@ pub fn format_date(date: time::Date) -> String {
     format!("{:02}.{:02}.{:04}", date.day(), u8::from(date.month()), date.year())
 }
 
+/// Checks an amount typed in whole kroner: not negative, at most `max`.
+pub fn amount_kr(errors: &mut Errors, field: &str, kr: i64, max: i64) {
+    if kr < 0 {
+        errors.push(FieldError::new(
+            field,
+            "negative_amount",
+            "Beløpet kan ikke være negativt.",
+            "The amount cannot be negative.",
+        ));
+    } else if kr > max {
+        errors.push(FieldError::new(
+            field,
+            "amount_too_large",
+            "Beløpet er urimelig stort.",
+            "The amount is implausibly large.",
+        ));
+    }
+}
+
 /// `12 345 kr` with a non-breaking space between thousands, as Norwegian text writes it.
 pub fn format_kr(amount: i64) -> String {
     let digits = amount.unsigned_abs().to_string();

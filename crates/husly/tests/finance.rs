@@ -52,6 +52,58 @@ async fn register(server: &Server, http: &reqwest::Client, household: &str, case
     location
 }
 
+/// Registers an application and starts its assessment; returns the case's path and its CSRF token.
+async fn register_and_assess(
+    server: &Server,
+    http: &reqwest::Client,
+    household: &str,
+    case_type: &str,
+) -> (String, String) {
+    let case_url = register(server, http, household, case_type).await;
+    let csrf = csrf_of(server, http, &case_url).await;
+    let (status, _) = post(
+        server,
+        http,
+        &format!("{case_url}/action"),
+        form(&[("version", "1"), ("action", "start_assessment")], &csrf),
+    )
+    .await;
+    assert_eq!(status, 303);
+    (case_url, csrf)
+}
+
+/// The approver approves the proposal (version 4) and the caseworker sends the letter.
+async fn approve_and_send(
+    server: &Server,
+    caseworker: &reqwest::Client,
+    approver: &reqwest::Client,
+    case_url: &str,
+    csrf: &str,
+    language: &str,
+) {
+    let approver_csrf = csrf_of(server, approver, case_url).await;
+    let (status, _) = post(
+        server,
+        approver,
+        &format!("{case_url}/review"),
+        form(&[("version", "4"), ("decision", "approve")], &approver_csrf),
+    )
+    .await;
+    assert_eq!(status, 303);
+    let today = husly_domain::validation::format_date(time::OffsetDateTime::now_utc().date());
+    let (status, body) = post(
+        server,
+        caseworker,
+        &format!("{case_url}/send"),
+        form(
+            &[("version", "5"), ("language", language), ("delivered_on", &today)],
+            csrf,
+        ),
+    )
+    .await;
+    assert_eq!(status, 303, "{body}");
+}
+
 /// A startlån economy as the case page's form sends it.
 fn startlan_form(term_years: &str, extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, String)> {
     let month = time::OffsetDateTime::now_utc().date();
@@ -95,18 +147,9 @@ async fn a_startlan_case_from_the_economy_to_the_decision_letter() {
         let s = &server;
         let caseworker = login(s, &fixture.users[&Role::Caseworker].0, PASSWORD).await;
         let approver = login(s, &fixture.users[&Role::Approver].0, PASSWORD).await;
-        let case_url = register(s, &caseworker, &fixture.household.to_string(), "startlan").await;
-        let csrf = csrf_of(s, &caseworker, &case_url).await;
+        let (case_url, csrf) = register_and_assess(s, &caseworker, &fixture.household.to_string(), "startlan").await;
         let page = common::page_text(s, &caseworker, &case_url).await;
         assert!(page.contains("Søknad om startlån") && page.contains("Økonomien i saken er ikke registrert"));
-        let (status, _) = post(
-            s,
-            &caseworker,
-            &format!("{case_url}/action"),
-            form(&[("version", "1"), ("action", "start_assessment")], &csrf),
-        )
-        .await;
-        assert_eq!(status, 303);
 
         // 45 years without the § 8-5 conditions is refused, the fields named; what was typed stays.
         let (status, html) = post(
@@ -230,24 +273,7 @@ async fn a_startlan_case_from_the_economy_to_the_decision_letter() {
         )
         .await;
         assert_eq!(status, 403);
-        let approver_csrf = csrf_of(s, &approver, &case_url).await;
-        let (status, _) = post(
-            s,
-            &approver,
-            &format!("{case_url}/review"),
-            form(&[("version", "4"), ("decision", "approve")], &approver_csrf),
-        )
-        .await;
-        assert_eq!(status, 303);
-        let today = husly_domain::validation::format_date(time::OffsetDateTime::now_utc().date());
-        let (status, _body) = post(
-            s,
-            &caseworker,
-            &format!("{case_url}/send"),
-            form(&[("version", "5"), ("language", "nb"), ("delivered_on", &today)], &csrf),
-        )
-        .await;
-        assert_eq!(status, 303, "{_body}");
+        approve_and_send(s, &caseworker, &approver, &case_url, &csrf, "nb").await;
         let page = common::page_text(s, &caseworker, &case_url).await;
         assert!(page.contains("Innvilget"), "{page}");
         let letter = page
@@ -346,15 +372,8 @@ async fn an_adaptation_grant_commits_is_paid_and_releases_the_rest_of_the_budget
         .await;
         assert_eq!(status, 403);
 
-        let case_url = register(s, &caseworker, &fixture.household.to_string(), "adaptation_grant").await;
-        let (status, _) = post(
-            s,
-            &caseworker,
-            &format!("{case_url}/action"),
-            form(&[("version", "1"), ("action", "start_assessment")], &csrf),
-        )
-        .await;
-        assert_eq!(status, 303);
+        let (case_url, csrf) =
+            register_and_assess(s, &caseworker, &fixture.household.to_string(), "adaptation_grant").await;
         let grant = |applied: &str, consent: bool| {
             let mut pairs = vec![
                 ("version", "2"),
@@ -395,24 +414,8 @@ async fn an_adaptation_grant_commits_is_paid_and_releases_the_rest_of_the_budget
         )
         .await;
         assert_eq!(status, 303);
-        let approver_csrf = csrf_of(s, &approver, &case_url).await;
-        let (status, _) = post(
-            s,
-            &approver,
-            &format!("{case_url}/review"),
-            form(&[("version", "4"), ("decision", "approve")], &approver_csrf),
-        )
-        .await;
-        assert_eq!(status, 303);
+        approve_and_send(s, &caseworker, &approver, &case_url, &csrf, "nn").await;
         let today = husly_domain::validation::format_date(time::OffsetDateTime::now_utc().date());
-        let (status, _) = post(
-            s,
-            &caseworker,
-            &format!("{case_url}/send"),
-            form(&[("version", "5"), ("language", "nn"), ("delivered_on", &today)], &csrf),
-        )
-        .await;
-        assert_eq!(status, 303);
         let budget = common::page_text(s, &leader, "/grants/budget").await;
         assert!(
             budget.contains("80\u{a0}000\u{a0}kr") && budget.contains("420\u{a0}000\u{a0}kr"),
@@ -467,16 +470,7 @@ async fn a_startlan_that_cannot_cover_the_purchase_leads_to_an_establishment_gra
         let server = start(&db, &[]);
         let s = &server;
         let caseworker = login(s, &fixture.users[&Role::Caseworker].0, PASSWORD).await;
-        let case_url = register(s, &caseworker, &fixture.household.to_string(), "startlan").await;
-        let csrf = csrf_of(s, &caseworker, &case_url).await;
-        let (status, _) = post(
-            s,
-            &caseworker,
-            &format!("{case_url}/action"),
-            form(&[("version", "1"), ("action", "start_assessment")], &csrf),
-        )
-        .await;
-        assert_eq!(status, 303);
+        let (case_url, csrf) = register_and_assess(s, &caseworker, &fixture.household.to_string(), "startlan").await;
         // 20 000 kr a month after tax cannot service the 2.4 million the purchase needs.
         let mut economy = startlan_form("30", &[]);
         economy.retain(|(k, _)| *k != "income_after_tax_kr");

@@ -191,21 +191,7 @@ impl CaseFinance {
 }
 
 fn grant_amount(e: &mut Errors, field: &str, kr: i64) {
-    if kr < 0 {
-        e.push(FieldError::new(
-            field,
-            "negative_amount",
-            "Beløpet kan ikke være negativt.",
-            "The amount cannot be negative.",
-        ));
-    } else if kr > MAX_GRANT_KR {
-        e.push(FieldError::new(
-            field,
-            "amount_too_large",
-            "Beløpet er urimelig stort.",
-            "The amount is implausibly large.",
-        ));
-    }
+    crate::validation::amount_kr(e, field, kr, MAX_GRANT_KR);
 }
 
 #[cfg(test)]

@@ -215,21 +215,7 @@ pub fn validate(input: &AffordabilityInput, rules: &StartlanRules) -> Result<(),
 }
 
 fn amount(e: &mut Errors, field: &str, kr: i64) {
-    if kr < 0 {
-        e.push(FieldError::new(
-            field,
-            "negative_amount",
-            "Beløpet kan ikke være negativt.",
-            "The amount cannot be negative.",
-        ));
-    } else if kr > MAX_AMOUNT_KR {
-        e.push(FieldError::new(
-            field,
-            "amount_too_large",
-            "Beløpet er urimelig stort.",
-            "The amount is implausibly large.",
-        ));
-    }
+    crate::validation::amount_kr(e, field, kr, MAX_AMOUNT_KR);
 }
 
 fn household(e: &mut Errors, h: &HouseholdComposition) {

@@ -10,9 +10,8 @@ use husly_domain::startlan::StartlanRules;
 use husly_domain::validation::{FieldError, parse_date};
 use husly_store::cases::Case;
 use husly_store::finance::{BudgetLine, LedgerRow};
-use husly_store::households::Change;
 
-use super::view::{case_page, load, rerender};
+use super::view::{case_page, change, finish, load, rerender, version};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -199,12 +198,7 @@ fn grant_from_form(fields: &FormFields, case: &Case) -> (GrantFields, Result<Cas
     let mut amount = |field: &str, text: &str| match parse_kr(text) {
         Some(kr) => kr,
         None => {
-            errors.push(FieldError::new(
-                field,
-                "not_a_number",
-                "Skriv beløpet i hele kroner, for eksempel 250 000.",
-                "Write the amount in whole kroner, for example 250 000.",
-            ));
+            errors.push(unreadable_amount(field));
             0
         }
     };
@@ -278,19 +272,14 @@ fn startlan_from_form(fields: &FormFields) -> (StartlanFields, String, String, R
     (typed, purpose_code, exception_code, result)
 }
 
-fn change<'a>(user: &'a CurrentUser, actor: &'a husly_store::audit::Actor) -> Change<'a> {
-    Change {
-        actor,
-        user: Some(user.user.id),
-        reason: None,
-    }
-}
-
-fn version(fields: &FormFields) -> AppResult<i64> {
-    fields
-        .get("version")
-        .parse()
-        .map_err(|_| AppError::BadRequest("version".into()))
+/// The error for an amount that cannot be read as whole kroner.
+pub fn unreadable_amount(field: &str) -> FieldError {
+    FieldError::new(
+        field,
+        "not_a_number",
+        "Skriv beløpet i hele kroner, for eksempel 250 000.",
+        "Write the amount in whole kroner, for example 250 000.",
+    )
 }
 
 /// `POST /cases/{id}/finance`: records the economy of a startlån or grant case.
@@ -334,7 +323,7 @@ pub async fn save(
             case.id,
             version(&fields)?,
             &finance,
-            &change(&user, &actor),
+            &change(&user, &actor, None),
         )
         .await
     {
@@ -371,12 +360,7 @@ pub fn check_payment(amount: &str, paid_on: &str, note: &str) -> Result<(i64, ti
             0
         }
         None => {
-            errors.push(FieldError::new(
-                "payment.amount_kr",
-                "not_a_number",
-                "Skriv beløpet i hele kroner, for eksempel 250 000.",
-                "Write the amount in whole kroner, for example 250 000.",
-            ));
+            errors.push(unreadable_amount("payment.amount_kr"));
             0
         }
     };
@@ -428,20 +412,10 @@ pub async fn pay(
             amount_ore,
             paid_on,
             &note,
-            &change(&user, &actor),
+            &change(&user, &actor, None),
         )
         .await;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/cases/{}#economy-heading", case.id)).into_response()),
-        Err(husly_store::StoreError::Conflict { .. }) => {
-            rerender(&state, &user, municipality, case.id, &[], true, None).await
-        }
-        Err(husly_store::StoreError::Invalid(message)) => {
-            let error = FieldError::new("payment.amount_kr", "refused", message.clone(), message);
-            rerender(&state, &user, municipality, case.id, &[error], false, None).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    finish(&state, &user, municipality, case.id, result, "payment.amount_kr").await
 }
 
 /// The establishment grant a startlån case needs: what the serviceable loan leaves uncovered.
@@ -488,7 +462,7 @@ pub async fn combine(
     let actor = user.actor(Some(municipality), "case_handling");
     let (new_case, _) = state
         .store
-        .register_combined_grant(municipality, case.id, &grant, today(), &change(&user, &actor))
+        .register_combined_grant(municipality, case.id, &grant, today(), &change(&user, &actor, None))
         .await?;
     Ok(Redirect::to(&format!("/cases/{new_case}")).into_response())
 }

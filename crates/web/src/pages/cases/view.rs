@@ -379,14 +379,7 @@ pub(super) fn proposal_from_form(
     } else {
         match crate::pages::startlan_form::parse_kr(amount_text) {
             Some(kr) => Some(kr),
-            None => {
-                return Err(vec![FieldError::new(
-                    "amount_kr",
-                    "not_a_number",
-                    "Skriv beløpet i hele kroner, for eksempel 250 000.",
-                    "Write the amount in whole kroner, for example 250 000.",
-                )]);
-            }
+            None => return Err(vec![super::finance::unreadable_amount("amount_kr")]),
         }
     };
     super::steps::check_proposal(super::steps::ProposalRequest {
@@ -492,7 +485,11 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
     render(&case_page(&state, &user, municipality, case, household).await?)
 }
 
-fn change<'a>(user: &'a CurrentUser, actor: &'a husly_store::audit::Actor, reason: Option<&'a str>) -> Change<'a> {
+pub(super) fn change<'a>(
+    user: &'a CurrentUser,
+    actor: &'a husly_store::audit::Actor,
+    reason: Option<&'a str>,
+) -> Change<'a> {
     Change {
         actor,
         user: Some(user.user.id),
@@ -528,7 +525,7 @@ pub(super) async fn rerender(
 }
 
 /// The outcome of a store call on the case: back to the case page, or the page with the problem.
-async fn finish(
+pub(super) async fn finish(
     state: &AppState,
     user: &CurrentUser,
     municipality: MunicipalityId,
@@ -547,7 +544,7 @@ async fn finish(
     }
 }
 
-fn version(fields: &FormFields) -> AppResult<i64> {
+pub(super) fn version(fields: &FormFields) -> AppResult<i64> {
     fields
         .get("version")
         .parse()
