@@ -862,6 +862,30 @@ impl Browser {
         }
         None
     }
+
+    /// Like `row_with`, but pages on through "Neste side" as a caseworker would until the row
+    /// turns up or the pages run out.
+    async fn row_on_some_page(&self, table: &str, text: &str) -> Option<Element> {
+        loop {
+            if let Some(row) = self.row_with(table, text).await {
+                return Some(row);
+            }
+            let links = self
+                .client
+                .find_all(Locator::Css("main nav.pagination a"))
+                .await
+                .expect("pagination links");
+            let mut has_next = false;
+            for link in links {
+                has_next |= link.text().await.unwrap_or_default() == "Neste side";
+            }
+            if !has_next {
+                return None;
+            }
+            // The next-page link is always the last one.
+            self.submit("main nav.pagination a:last-child").await;
+        }
+    }
 }
 
 /// Registers an application of the given type (a `case_type` code) for a household from its page,
@@ -1131,7 +1155,7 @@ async fn application_flow(b: &mut Browser, logins: &Logins) {
         "the unassigned filter is chosen"
     );
     let queue = "main table.data-table";
-    let Some(row) = b.row_with(queue, "Ragnhild Søknadsen").await else {
+    let Some(row) = b.row_on_some_page(queue, "Ragnhild Søknadsen").await else {
         panic!(
             "the unassigned cases do not list the applicant: {:?}",
             b.text(queue).await
@@ -1211,7 +1235,8 @@ async fn application_flow(b: &mut Browser, logins: &Logins) {
     b.log_in(&logins.approver).await;
     b.click("nav a[href=\"/cases\"]").await;
     b.wait_path("/cases", |p| p == "/cases").await;
-    b.submit("main a[href=\"/cases?filter=open\"]").await;
+    b.submit("main a[href=\"/cases?filter=to_approve\"]").await;
+    b.axe("work queue: awaiting approval").await;
     b.click(&format!("main table.data-table a[href=\"{case}\"]")).await;
     b.wait_path(&case, |p| p == case).await;
     assert_eq!(b.case_state().await, "Vedtak foreslått");

@@ -111,6 +111,26 @@ pub enum QueueFilter {
     /// Open cases with a deadline within a week of `today`.
     DueSoon(Date),
     Overdue(Date),
+    /// Proposed decisions waiting for a second person to approve them (four eyes).
+    AwaitingApproval,
+}
+
+impl QueueFilter {
+    /// The codes the pages and the API accept, in the order the pages list them.
+    pub const CODES: [&'static str; 6] = ["mine", "unassigned", "due_soon", "overdue", "to_approve", "open"];
+
+    /// The filter a code names, for `user` on `today`; `None` for an unknown code.
+    pub fn from_code(code: &str, user: UserId, today: Date) -> Option<Self> {
+        Some(match code {
+            "mine" => Self::Mine(user),
+            "unassigned" => Self::Unassigned,
+            "due_soon" => Self::DueSoon(today),
+            "overdue" => Self::Overdue(today),
+            "to_approve" => Self::AwaitingApproval,
+            "open" => Self::Open,
+            _ => return None,
+        })
+    }
 }
 
 /// A letter to store with the change that sends it.
@@ -648,6 +668,7 @@ impl Store {
                 Some(date_text(today)),
             ),
             QueueFilter::Overdue(today) => ("c.due_order < $4".to_string(), Some(date_text(today))),
+            QueueFilter::AwaitingApproval => ("c.state = 'decision_proposed'".to_string(), None),
         };
         let sql = format!(
             "SELECT c.id, c.reference, c.case_type, c.state, c.received_on, c.next_due, u.display_name AS assigned_name, \

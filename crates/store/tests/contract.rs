@@ -870,6 +870,10 @@ async fn a_case_from_application_to_appeal_body() {
             )
             .await
             .unwrap();
+        // The approvers' queue lists the proposal.
+        let to_approve = store.queue(m.id, QueueFilter::AwaitingApproval, 50, 0).await.unwrap();
+        assert_eq!(to_approve.len(), 1);
+        assert_eq!(to_approve[0].state, CaseState::DecisionProposed);
         // Four eyes: the proposer cannot approve.
         let err = store
             .review_decision(m.id, id, 3, true, &by(proposer))
@@ -967,6 +971,13 @@ async fn a_case_from_application_to_appeal_body() {
         assert_eq!(open.len(), 1);
         assert_eq!(open[0].reference, "2026-000002");
         assert_eq!(open[0].applicant, "Kari Nordmann");
+        assert!(
+            store
+                .queue(m.id, QueueFilter::AwaitingApproval, 50, 0)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         let overdue = store
             .queue(m.id, QueueFilter::Overdue(time::macros::date!(2026 - 12 - 01)), 50, 0)
             .await

@@ -108,7 +108,7 @@ async fn updated(state: &AppState, municipality: MunicipalityId, id: CaseId) -> 
 #[derive(Debug, Deserialize)]
 pub(super) struct QueueParams {
     municipality: Option<String>,
-    /// `mine`, `unassigned`, `due_soon`, `overdue` or `open` (the default).
+    /// `mine`, `unassigned`, `due_soon`, `overdue`, `to_approve` or `open` (the default).
     filter: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -121,20 +121,8 @@ pub(super) async fn queue(
 ) -> AppResult<Json<Value>> {
     let municipality = municipality_for(&state, &user, params.municipality.as_deref(), Action::ViewCase).await?;
     let code = params.filter.as_deref().map_or("open", str::trim);
-    let filter = match code {
-        "mine" => QueueFilter::Mine(user.user.id),
-        "unassigned" => QueueFilter::Unassigned,
-        "due_soon" => QueueFilter::DueSoon(today()),
-        "overdue" => QueueFilter::Overdue(today()),
-        "open" => QueueFilter::Open,
-        other => {
-            return Err(AppError::Validation(vec![FieldError::unknown_value(
-                "filter",
-                other,
-                &["mine", "unassigned", "due_soon", "overdue", "open"],
-            )]));
-        }
-    };
+    let filter = QueueFilter::from_code(code, user.user.id, today())
+        .ok_or_else(|| AppError::Validation(vec![FieldError::unknown_value("filter", code, &QueueFilter::CODES)]))?;
     let limit = params.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     let offset = params.offset.unwrap_or(0).max(0);
     let rows = state.store.queue(municipality, filter, limit, offset).await?;

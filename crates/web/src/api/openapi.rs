@@ -183,7 +183,7 @@ fn case_paths() -> Value {
             "operationId": "caseQueue", "summary": "The work queue: cases of a municipality, the earliest deadline first",
             "parameters": [
                 municipality_param(false),
-                { "name": "filter", "in": "query", "required": false, "description": "mine: assigned to the caller; unassigned; due_soon: a deadline within a week; overdue: a deadline passed; open: every open case", "schema": { "type": "string", "enum": ["mine", "unassigned", "due_soon", "overdue", "open"], "default": "open" } },
+                { "name": "filter", "in": "query", "required": false, "description": "mine: assigned to the caller; unassigned; due_soon: a deadline within a week; overdue: a deadline passed; to_approve: proposed decisions waiting for approval; open: every open case", "schema": { "type": "string", "enum": ["mine", "unassigned", "due_soon", "overdue", "to_approve", "open"], "default": "open" } },
                 { "name": "limit", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": 200, "default": 50 } },
                 { "name": "offset", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 0, "default": 0 } }
             ],

@@ -25,6 +25,16 @@ use serde::Deserialize;
 
 const QUEUE_PAGE: i64 = 50;
 
+/// Each queue filter's code (those of [`QueueFilter::CODES`]) and its label.
+const QUEUE_FILTERS: [(&str, &str); 6] = [
+    ("mine", "queue.mine"),
+    ("unassigned", "queue.unassigned"),
+    ("due_soon", "queue.due_soon"),
+    ("overdue", "queue.overdue"),
+    ("to_approve", "queue.to_approve"),
+    ("open", "queue.open"),
+];
+
 fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()
 }
@@ -50,14 +60,8 @@ struct QueuePage {
 }
 
 impl QueuePage {
-    fn filters(&self) -> [(&'static str, &'static str); 5] {
-        [
-            ("mine", "queue.mine"),
-            ("unassigned", "queue.unassigned"),
-            ("due_soon", "queue.due_soon"),
-            ("overdue", "queue.overdue"),
-            ("open", "queue.open"),
-        ]
+    fn filters(&self) -> [(&'static str, &'static str); 6] {
+        QUEUE_FILTERS
     }
 
     fn date(&self, d: &time::Date) -> String {
@@ -88,17 +92,10 @@ pub async fn queue(
 ) -> AppResult<Response> {
     let municipality = user.working_municipality(Action::ViewCase)?.clone();
     let filter_code = query.filter.unwrap_or_else(|| "mine".into());
-    let filter = match filter_code.as_str() {
-        "mine" => QueueFilter::Mine(user.user.id),
-        "unassigned" => QueueFilter::Unassigned,
-        "due_soon" => QueueFilter::DueSoon(today()),
-        "overdue" => QueueFilter::Overdue(today()),
-        "open" => QueueFilter::Open,
-        other => {
-            return Err(AppError::BadRequest(
-                format!("Unknown filter «{other}».").chars().take(80).collect(),
-            ));
-        }
+    let Some(filter) = QueueFilter::from_code(&filter_code, user.user.id, today()) else {
+        return Err(AppError::BadRequest(
+            format!("Unknown filter «{filter_code}».").chars().take(80).collect(),
+        ));
     };
     let page = query.page.unwrap_or(1).clamp(1, 10_000);
     let mut rows = state
@@ -1049,4 +1046,20 @@ pub async fn document(
     )
     .await?;
     Ok(crate::pages::documents::download(&meta, bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_queue_offers_every_filter_the_store_knows() {
+        let codes: Vec<&str> = QUEUE_FILTERS.iter().map(|(code, _)| *code).collect();
+        assert_eq!(codes, QueueFilter::CODES);
+        let user = husly_domain::UserId::new();
+        for code in QueueFilter::CODES {
+            assert!(QueueFilter::from_code(code, user, today()).is_some(), "{code}");
+        }
+        assert_eq!(QueueFilter::from_code("everything", user, today()), None);
+    }
 }
