@@ -186,6 +186,44 @@ pub fn amount_kr(errors: &mut Errors, field: &str, kr: i64, max: i64) {
     }
 }
 
+/// Whole kroner as people write them: `1250000`, `1 250 000` (also with non-breaking or thin
+/// spaces), `1.250.000`, `1 250 000 kr`, `kr 1 250 000,-`, `1 250 000,00`. A leading minus is
+/// kept (each form refuses negative amounts with its own message). `None` when unreadable.
+pub fn parse_kr(text: &str) -> Option<i64> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut s = compact.to_lowercase();
+    for prefix in ["kr.", "kr", "nok"] {
+        if let Some(rest) = s.strip_prefix(prefix) {
+            s = rest.to_string();
+            break;
+        }
+    }
+    for suffix in [",-", ".-", "kr.", "kr", "nok", ",-", ",00", ".00"] {
+        if let Some(rest) = s.strip_suffix(suffix) {
+            s = rest.to_string();
+        }
+    }
+    let (negative, digits) = match s.strip_prefix(['-', '−']) {
+        Some(rest) => (true, rest),
+        None => (false, s.as_str()),
+    };
+    let mut groups = digits.split('.');
+    let first = groups.next()?;
+    let rest: Vec<&str> = groups.collect();
+    let valid_groups = rest.is_empty() || ((1..=3).contains(&first.len()) && rest.iter().all(|g| g.len() == 3));
+    let joined = format!("{first}{}", rest.concat());
+    if joined.is_empty() || !valid_groups || !joined.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let kr: i64 = joined.parse().ok()?;
+    Some(if negative { -kr } else { kr })
+}
+
+/// An amount in øre as whole kroner (øre dropped, rounding down), written as [`format_kr`] does.
+pub fn format_ore_as_kr(ore: i64) -> String {
+    format_kr(ore.div_euclid(100))
+}
+
 /// `12 345 kr` with a non-breaking space between thousands, as Norwegian text writes it.
 pub fn format_kr(amount: i64) -> String {
     let digits = amount.unsigned_abs().to_string();
@@ -202,6 +240,33 @@ pub fn format_kr(amount: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_are_read_the_norwegian_way() {
+        assert_eq!(parse_kr("1250000"), Some(1_250_000));
+        assert_eq!(parse_kr(" 1 250 000 "), Some(1_250_000));
+        assert_eq!(parse_kr("1\u{a0}250\u{a0}000\u{a0}kr"), Some(1_250_000));
+        assert_eq!(parse_kr("1\u{202f}250\u{202f}000"), Some(1_250_000));
+        assert_eq!(parse_kr("1 250 000 kr"), Some(1_250_000));
+        assert_eq!(parse_kr("kr 1 250 000,-"), Some(1_250_000));
+        assert_eq!(parse_kr("1.250.000"), Some(1_250_000));
+        assert_eq!(parse_kr("1 250 000,00"), Some(1_250_000));
+        assert_eq!(parse_kr("NOK 500"), Some(500));
+        assert_eq!(parse_kr("-3"), Some(-3));
+        assert_eq!(parse_kr("−3 000"), Some(-3000));
+        for bad in [
+            "",
+            "kr",
+            "12,5",
+            "1.25",
+            "12.5000",
+            "abc",
+            "1 2x",
+            "99999999999999999999",
+        ] {
+            assert_eq!(parse_kr(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn dates_in_both_forms() {

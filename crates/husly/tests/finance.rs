@@ -124,7 +124,11 @@ fn startlan_form(term_years: &str, extra: &[(&'static str, &'static str)]) -> Ve
         ("financing.purchase_costs_kr", "65 000".into()),
         ("financing.equity_kr", "0".into()),
     ];
-    pairs.extend(extra.iter().map(|(k, v)| (*k, v.to_string())));
+    // `extra` replaces a field of the same name, or adds one.
+    for (key, value) in extra {
+        pairs.retain(|(k, _)| k != key);
+        pairs.push((key, value.to_string()));
+    }
     pairs
 }
 
@@ -165,9 +169,7 @@ async fn a_startlan_case_from_the_economy_to_the_decision_letter() {
             "{html}"
         );
         // Unreadable numbers are named too.
-        let mut bad = startlan_form("30", &[]);
-        bad.retain(|(k, _)| *k != "income_after_tax_kr");
-        bad.push(("income_after_tax_kr", "mye".into()));
+        let bad = startlan_form("30", &[("income_after_tax_kr", "mye")]);
         let (status, html) = post(
             s,
             &caseworker,
@@ -290,10 +292,16 @@ async fn a_startlan_case_from_the_economy_to_the_decision_letter() {
             "Nedbetalingstid 40 år etter § 8-5.",
             "forskrift om lån fra Husbanken",
             "Betjeningsevnen er beregnet med en rente på",
+            "(styringsrenten pluss 2,5 prosentpoeng)",
             "klagenemnd",
         ] {
             assert!(letter.contains(expected), "{expected}: {letter}");
         }
+        // Rates with a decimal comma, as Norwegian writes them.
+        assert!(
+            !letter.contains(".5 %") && !letter.contains(".25 %") && !letter.contains(".75 %"),
+            "{letter}"
+        );
         assert!(!letter.contains("Statsforvalteren"));
         // Once decided, the economy can no longer be changed.
         let (status, _) = post(
@@ -472,9 +480,7 @@ async fn a_startlan_that_cannot_cover_the_purchase_leads_to_an_establishment_gra
         let caseworker = login(s, &fixture.users[&Role::Caseworker].0, PASSWORD).await;
         let (case_url, csrf) = register_and_assess(s, &caseworker, &fixture.household.to_string(), "startlan").await;
         // 20 000 kr a month after tax cannot service the 2.4 million the purchase needs.
-        let mut economy = startlan_form("30", &[]);
-        economy.retain(|(k, _)| *k != "income_after_tax_kr");
-        economy.push(("income_after_tax_kr", "20 000".into()));
+        let economy = startlan_form("30", &[("income_after_tax_kr", "20 000")]);
         let (status, _) = post(
             s,
             &caseworker,

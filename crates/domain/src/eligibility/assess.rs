@@ -224,7 +224,10 @@ pub fn assess(rules: &EligibilityRules, facts: &Facts<'_>, overrides: &[Override
                     text("Formue", "Formue", "Assets"),
                     vec![
                         ("Nettoformue / Net wealth".into(), kr(wealth)),
-                        ("Grense / Limit".into(), format!("{cap} = {}", kr(limit))),
+                        (
+                            "Grense / Limit".into(),
+                            format!("{} = {}", cap.with_decimal_comma(), kr(limit)),
+                        ),
                     ],
                     outcome,
                     match outcome {
@@ -501,7 +504,7 @@ fn income_rule(
             ("Inntekt per år / Income per year".into(), kr(income)),
             (
                 "Grense for husstanden / Limit for the household".into(),
-                format!("{cap} = {}", kr(limit)),
+                format!("{} = {}", cap.with_decimal_comma(), kr(limit)),
             ),
         ],
         outcome,

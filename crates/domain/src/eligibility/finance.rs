@@ -94,7 +94,7 @@ pub(super) fn startlan_rules(b: &mut Builder<'_>, case: &StartlanCase, result: O
                 ("Lån / Loan".into(), ore_kr(r.startlan.principal_ore)),
                 (
                     "Rente i stresstest / Stress-test rate".into(),
-                    r.stress_rate.to_string(),
+                    r.stress_rate.with_decimal_comma(),
                 ),
                 (
                     "Terminbeløp per måned / Monthly payment".into(),
@@ -106,7 +106,8 @@ pub(super) fn startlan_rules(b: &mut Builder<'_>, case: &StartlanCase, result: O
                 ),
             ];
             let left = ore_kr(r.disposable_ore);
-            let rate = r.stress_rate.to_string();
+            // A decimal comma in Norwegian, a point in English.
+            let (rate, rate_en) = (r.stress_rate.with_decimal_comma(), r.stress_rate.to_string());
             let max = ore_kr(r.max_affordable_startlan_ore);
             b.push(
                 "affordability",
@@ -126,7 +127,7 @@ pub(super) fn startlan_rules(b: &mut Builder<'_>, case: &StartlanCase, result: O
                             "Med renta i stresstesten ({rate}) har hushaldet {left} att kvar månad etter levekostnader, faste utgifter og lån."
                         ),
                         format!(
-                            "At the stress-test rate ({rate}) the household has {left} left each month after living costs, fixed costs and loans."
+                            "At the stress-test rate ({rate_en}) the household has {left} left each month after living costs, fixed costs and loans."
                         ),
                     )
                 } else {
@@ -140,7 +141,7 @@ pub(super) fn startlan_rules(b: &mut Builder<'_>, case: &StartlanCase, result: O
                             ore_kr(-r.disposable_ore)
                         ),
                         format!(
-                            "At the stress-test rate ({rate}) the household is {} short each month. It can service a start loan of up to {max}.",
+                            "At the stress-test rate ({rate_en}) the household is {} short each month. It can service a start loan of up to {max}.",
                             ore_kr(-r.disposable_ore)
                         ),
                     )

@@ -24,6 +24,13 @@ impl GMultiple {
     }
 }
 
+impl GMultiple {
+    /// As Norwegian text writes it, with a decimal comma: `3,5 G`.
+    pub fn with_decimal_comma(self) -> String {
+        self.to_string().replace('.', ",")
+    }
+}
+
 impl fmt::Display for GMultiple {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // "3.5 G" written the way the rule file writes it.

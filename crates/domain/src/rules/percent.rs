@@ -31,6 +31,11 @@ impl Percent {
         let fraction: i64 = format!("{fraction:0<2}").parse().ok()?;
         whole.checked_mul(100)?.checked_add(fraction).map(Self)
     }
+
+    /// As Norwegian text writes it, with a decimal comma: `16,44 %`.
+    pub fn with_decimal_comma(self) -> String {
+        self.to_string().replace('.', ",")
+    }
 }
 
 impl fmt::Display for Percent {

@@ -85,10 +85,7 @@ impl BostottePage {
     }
 
     fn pct(&self, p: &Percent) -> String {
-        match self.l.tr.lang {
-            husly_domain::Lang::Nb => p.to_string().replace('.', ","),
-            husly_domain::Lang::En => p.to_string(),
-        }
+        super::startlan_form::pct(*p, self.l.tr.lang)
     }
 
     fn outcome_key(&self, outcome: &Outcome) -> &'static str {
@@ -290,14 +287,13 @@ pub async fn calculate(
     Ok(response)
 }
 
-/// Whole kroner as typed: digits with optional spaces; empty is none.
+/// Whole kroner as typed (see [`husly_domain::validation::parse_kr`]); empty is none.
 fn parse_kr(errors: &mut Vec<FieldError>, field: &str, text: &str) -> Option<i64> {
-    let cleaned: String = text.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}').collect();
-    if cleaned.is_empty() {
+    if text.trim().is_empty() {
         return None;
     }
-    match cleaned.parse::<i64>() {
-        Ok(kr) if kr >= 0 => Some(kr),
+    match husly_domain::validation::parse_kr(text) {
+        Some(kr) if kr >= 0 => Some(kr),
         _ => {
             errors.push(FieldError::new(
                 field,

@@ -65,7 +65,7 @@ impl EconomyPage {
     }
 
     fn kr(&self, ore: &i64) -> String {
-        super::bostotte::format_kr(*ore / 100)
+        husly_domain::validation::format_ore_as_kr(*ore)
     }
 
     fn date(&self, d: &time::Date) -> String {
@@ -194,12 +194,7 @@ pub async fn save_incomes(
             .collect();
         for row in &block.rows {
             let prefix = format!("members[{}].incomes[{}]", row.member, row.row);
-            let amount: String = row
-                .amount
-                .chars()
-                .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
-                .collect();
-            if row.kind.is_empty() && amount.is_empty() {
+            if row.kind.is_empty() && row.amount.trim().is_empty() {
                 continue;
             }
             let kind = IncomeKind::from_code(&row.kind);
@@ -211,8 +206,8 @@ pub async fn save_incomes(
                     "Choose the kind of income.",
                 ));
             }
-            match amount.parse::<i64>() {
-                Ok(kr) if (0..=husly_domain::bostotte::MAX_AMOUNT_KR).contains(&kr) => {
+            match husly_domain::validation::parse_kr(&row.amount) {
+                Some(kr) if (0..=husly_domain::bostotte::MAX_AMOUNT_KR).contains(&kr) => {
                     if let Some(kind) = kind {
                         if incomes.iter().any(|(p, k, _)| *p == member.person.id && *k == kind) {
                             errors.push(FieldError::new(

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use husly_domain::authz::Action;
 use husly_domain::finance::GrantType;
-use husly_domain::validation::FieldError;
+use husly_domain::validation::{FieldError, parse_kr};
 use husly_store::finance::{BudgetLine, LedgerRow, StartlanYear};
 use husly_store::households::Change;
 use serde::Deserialize;
@@ -20,7 +20,6 @@ use crate::error::{AppError, AppResult};
 use crate::forms::{FormErrors, FormFields};
 use crate::layout::{Layout, Section};
 use crate::pages::render;
-use crate::pages::startlan_form::parse_kr;
 
 /// Entries shown on the page; the rest are in the export of each case.
 const LEDGER_ROWS: i64 = 200;
@@ -51,7 +50,7 @@ struct BudgetPage {
 
 impl BudgetPage {
     fn ore(&self, ore: &i64) -> String {
-        husly_domain::validation::format_kr(ore.div_euclid(100))
+        husly_domain::validation::format_ore_as_kr(*ore)
     }
 
     fn grant_key(&self, grant: &GrantType) -> String {

@@ -36,7 +36,7 @@ impl Summary<'_> {
     }
 
     fn ore(&self, ore: &i64) -> String {
-        husly_domain::validation::format_kr(ore.div_euclid(100))
+        husly_domain::validation::format_ore_as_kr(*ore)
     }
 
     fn time(&self, micros: &i64) -> String {

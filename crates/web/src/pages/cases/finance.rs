@@ -6,8 +6,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use husly_domain::authz::Action;
 use husly_domain::finance::{CaseFinance, GrantCase, LoanPurpose, MeansTestException, StartlanCase, Tenure};
-use husly_domain::startlan::StartlanRules;
-use husly_domain::validation::{FieldError, parse_date};
+use husly_domain::startlan::{AffordabilityResult, StartlanRules};
+use husly_domain::validation::{FieldError, parse_date, parse_kr};
 use husly_store::cases::Case;
 use husly_store::finance::{BudgetLine, LedgerRow};
 
@@ -17,7 +17,7 @@ use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FormErrors, FormFields};
 use crate::pages::render;
-use crate::pages::startlan_form::{Choice, StartlanFields, parse_kr};
+use crate::pages::startlan_form::{Choice, StartlanFields};
 
 /// A grant's fields as typed (names are the domain's paths, so errors land on them).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -418,13 +418,13 @@ pub async fn pay(
     finish(&state, &user, municipality, case.id, result, "payment.amount_kr").await
 }
 
-/// The establishment grant a startlån case needs: what the serviceable loan leaves uncovered.
-pub fn combined_grant(case: &Case) -> Option<CaseFinance> {
+/// The establishment grant a startlån case needs: what the serviceable loan leaves uncovered,
+/// given the case's affordability `result` (see [`super::view::affordability_of`]).
+pub fn combined_grant(case: &Case, result: &AffordabilityResult) -> Option<CaseFinance> {
     let CaseFinance::Startlan(loan) = case.finance.as_ref()? else {
         return None;
     };
-    let result = super::view::affordability_of(case)?;
-    let need = result.grant?;
+    let need = result.grant.as_ref()?;
     let financing = loan.affordability.financing?;
     (need.grant_needed_ore > 0).then(|| {
         CaseFinance::Grant(GrantCase {
@@ -450,7 +450,7 @@ pub async fn combine(
 ) -> AppResult<Response> {
     let (municipality, case, _) = load(&state, &user, &id, Action::HandleCase).await?;
     user.check_csrf(fields.get("csrf"))?;
-    let Some(grant) = combined_grant(&case) else {
+    let Some(grant) = super::view::affordability_of(&case).and_then(|result| combined_grant(&case, &result)) else {
         let error = FieldError::new(
             "finance",
             "no_grant_needed",

@@ -236,15 +236,14 @@ impl FormValues {
     }
 }
 
-/// Whole kroner with optional spaces; empty is none (and 0 for the economy rows).
+/// Whole kroner as typed (see [`husly_domain::validation::parse_kr`]); empty is 0 for the
+/// economy rows.
 fn amount(errors: &mut Vec<FieldError>, field: &str, text: &str, may_be_negative: bool) -> Option<i64> {
-    let cleaned: String = text.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}').collect();
-    if cleaned.is_empty() {
+    if text.trim().is_empty() {
         return Some(0);
     }
-    let cleaned = cleaned.replace('−', "-");
-    match cleaned.parse::<i64>() {
-        Ok(kr) if (may_be_negative || kr >= 0) && kr.abs() <= husly_domain::bostotte::MAX_AMOUNT_KR => Some(kr),
+    match husly_domain::validation::parse_kr(text) {
+        Some(kr) if (may_be_negative || kr >= 0) && kr.abs() <= husly_domain::bostotte::MAX_AMOUNT_KR => Some(kr),
         _ => {
             errors.push(FieldError::new(
                 field,

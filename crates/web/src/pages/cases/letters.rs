@@ -162,11 +162,11 @@ fn legal_basis(case_type: CaseType, language: Language, rules_title: &str) -> Ve
 /// affordability test as it stood when the decision was proposed.
 fn finance_facts(case: &Case, decision: &Decision, language: Language) -> Vec<String> {
     use husly_domain::finance::CaseFinance;
-    let kr = |ore: i64| husly_domain::validation::format_kr(ore.div_euclid(100));
+    use husly_domain::validation::{format_kr, format_ore_as_kr};
     let mut facts = Vec::new();
     match &case.finance {
         Some(CaseFinance::Startlan(s)) => {
-            let principal = kr(s.affordability.loans.startlan.principal_kr * 100);
+            let principal = format_kr(s.affordability.loans.startlan.principal_kr);
             let years = s.affordability.loans.startlan.term_years;
             facts.push(match language {
                 Language::Nb => format!("Du har søkt om startlån på {principal} med {years} års nedbetalingstid."),
@@ -175,8 +175,8 @@ fn finance_facts(case: &Case, decision: &Decision, language: Language) -> Vec<St
             });
         }
         Some(CaseFinance::Grant(g)) => {
-            let applied = kr(g.applied_kr * 100);
-            let cost = kr(g.cost_kr * 100);
+            let applied = format_kr(g.applied_kr);
+            let cost = format_kr(g.cost_kr);
             facts.push(match language {
                 Language::Nb => format!(
                     "Du har søkt om {applied} i tilskudd til {}. Kostnaden er {cost}.",
@@ -199,21 +199,22 @@ fn finance_facts(case: &Case, decision: &Decision, language: Language) -> Vec<St
         .get("affordability")
         .and_then(|a| serde_json::from_value(a.clone()).ok());
     if let Some(a) = affordability {
-        let rate = a.stress_rate.to_string();
-        let living = kr(a.living_costs.used_ore);
-        let left = kr(a.disposable_ore);
+        let (rate, margin) = match language {
+            Language::Nb | Language::Nn => (a.stress_rate.with_decimal_comma(), a.stress_margin.with_decimal_comma()),
+            Language::En => (a.stress_rate.to_string(), a.stress_margin.to_string()),
+        };
+        let margin = margin.trim_end_matches(" %");
+        let living = format_ore_as_kr(a.living_costs.used_ore);
+        let left = format_ore_as_kr(a.disposable_ore);
         facts.push(match language {
             Language::Nb => format!(
-                "Betjeningsevnen er beregnet med en rente på {rate} (styringsrenten pluss {}). Levekostnader er satt til {living} per måned. Etter levekostnader, faste utgifter og lån har husstanden {left} igjen per måned.",
-                a.stress_margin
+                "Betjeningsevnen er beregnet med en rente på {rate} (styringsrenten pluss {margin} prosentpoeng). Levekostnader er satt til {living} per måned. Etter levekostnader, faste utgifter og lån har husstanden {left} igjen per måned."
             ),
             Language::Nn => format!(
-                "Betjeningsevna er rekna ut med ei rente på {rate} (styringsrenta pluss {}). Levekostnader er sette til {living} per månad. Etter levekostnader, faste utgifter og lån har hushaldet {left} att per månad.",
-                a.stress_margin
+                "Betjeningsevna er rekna ut med ei rente på {rate} (styringsrenta pluss {margin} prosentpoeng). Levekostnader er sette til {living} per månad. Etter levekostnader, faste utgifter og lån har hushaldet {left} att per månad."
             ),
             Language::En => format!(
-                "The ability to service the loan was calculated at a rate of {rate} (the policy rate plus {}). Living costs are set at {living} a month. After living costs, fixed costs and loans the household has {left} left each month.",
-                a.stress_margin
+                "The ability to service the loan was calculated at a rate of {rate} (the policy rate plus {margin} percentage points). Living costs are set at {living} a month. After living costs, fixed costs and loans the household has {left} left each month."
             ),
         });
     }
@@ -347,10 +348,7 @@ pub fn decision_letter(
             .clone()
             .filter(|_| granted)
             .map(|text| match decision.amount_ore {
-                Some(amount) => format!(
-                    "{text}: {}",
-                    husly_domain::validation::format_kr(amount.div_euclid(100))
-                ),
+                Some(amount) => format!("{text}: {}", husly_domain::validation::format_ore_as_kr(amount)),
                 None => text,
             }),
         conditions: if granted {

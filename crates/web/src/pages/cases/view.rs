@@ -173,7 +173,7 @@ impl CasePage {
     }
 
     fn ore(&self, ore: &i64) -> String {
-        husly_domain::validation::format_kr(ore.div_euclid(100))
+        husly_domain::validation::format_ore_as_kr(*ore)
     }
 
     fn is_finance(&self) -> bool {
@@ -182,7 +182,7 @@ impl CasePage {
 
     /// The establishment grant a startlån case needs beside the loan, øre.
     fn grant_needed(&self) -> Option<i64> {
-        match super::finance::combined_grant(&self.case)? {
+        match super::finance::combined_grant(&self.case, self.affordability.as_ref()?)? {
             CaseFinance::Grant(g) => Some(g.applied_kr * 100),
             CaseFinance::Startlan(_) => None,
         }
@@ -333,9 +333,18 @@ pub(crate) fn affordability_of(case: &Case) -> Option<AffordabilityResult> {
 
 /// The assessment as of today (or the day received, if later), with the case's overrides.
 pub(crate) fn assessment_of(case: &Case, household: &Household, number: &str) -> Option<Assessment> {
+    assessment_with(case, household, number, affordability_of(case).as_ref())
+}
+
+/// [`assessment_of`] with the case's affordability already calculated.
+fn assessment_with(
+    case: &Case,
+    household: &Household,
+    number: &str,
+    affordability: Option<&AffordabilityResult>,
+) -> Option<Assessment> {
     let members = members_of(household);
     let date = today().max(case.received_on);
-    let affordability = affordability_of(case);
     assess(
         EligibilityRules::embedded(),
         &Facts {
@@ -345,7 +354,7 @@ pub(crate) fn assessment_of(case: &Case, household: &Household, number: &str) ->
             members: &members,
             form: &case.form,
             finance: case.finance.as_ref(),
-            affordability: affordability.as_ref(),
+            affordability,
         },
         &case.overrides,
     )
@@ -355,10 +364,11 @@ pub(crate) fn assessment_of(case: &Case, household: &Household, number: &str) ->
 /// What a proposed decision keeps of the assessment: the rules and, for a startlån, the
 /// affordability test as calculated when proposed.
 pub(crate) fn assessment_snapshot(case: &Case, household: &Household, number: &str) -> serde_json::Value {
-    let mut snapshot = assessment_of(case, household, number)
+    let affordability = affordability_of(case);
+    let mut snapshot = assessment_with(case, household, number, affordability.as_ref())
         .map(|a| serde_json::to_value(a).unwrap_or_default())
         .unwrap_or_default();
-    if let (Some(result), serde_json::Value::Object(map)) = (affordability_of(case), &mut snapshot) {
+    if let (Some(result), serde_json::Value::Object(map)) = (affordability, &mut snapshot) {
         map.insert("affordability".into(), serde_json::to_value(result).unwrap_or_default());
     }
     snapshot
@@ -374,7 +384,7 @@ pub(super) fn proposal_from_form(
     let amount_kr = if amount_text.is_empty() {
         None
     } else {
-        match crate::pages::startlan_form::parse_kr(amount_text) {
+        match husly_domain::validation::parse_kr(amount_text) {
             Some(kr) => Some(kr),
             None => return Err(vec![super::finance::unreadable_amount("amount_kr")]),
         }
@@ -420,7 +430,8 @@ pub(super) async fn case_page(
     household: Household,
 ) -> AppResult<CasePage> {
     let number = municipality_number(user, municipality);
-    let assessment = assessment_of(&case, &household, &number);
+    let affordability = affordability_of(&case);
+    let assessment = assessment_with(&case, &household, &number, affordability.as_ref());
     let decisions = state.store.decisions(municipality, case.id).await?;
     let letters = state.store.letters(municipality, case.id).await?;
     let flags = state.store.flags(municipality, case.id).await?;
@@ -440,7 +451,6 @@ pub(super) async fn case_page(
         .is_some_and(|d| d.status == "proposed" && d.proposed_by == user.user.id);
     let finance = super::finance::section(state, &case).await?;
     let startlan = super::finance::startlan_fields(&case, &household);
-    let affordability = affordability_of(&case);
     Ok(CasePage {
         l: Layout::for_user(user, Section::Cases, state.config.demo_mode),
         v: FormValues::of(&case.form, household.members.len()),
