@@ -464,7 +464,10 @@ async fn the_proposer_can_never_approve() {
         .await;
         assert_eq!(status, 400, "{body}");
         assert!(
-            body["error"]["message"].as_str().unwrap().contains("cannot approve"),
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("kan ikke godkjenne"),
             "{body}"
         );
         // Sending back needs a reason, and is allowed.

@@ -445,7 +445,10 @@ async fn an_adaptation_grant_commits_is_paid_and_releases_the_rest_of_the_budget
         };
         let (status, html) = post(s, &caseworker, &format!("{case_url}/payments"), pay("6", "90 000")).await;
         assert_eq!(status, 422);
-        assert!(html.contains("more than what is granted"), "{html}");
+        assert!(
+            html.contains("større enn det som er innvilget og ikke utbetalt"),
+            "{html}"
+        );
         let (status, _) = post(s, &caseworker, &format!("{case_url}/payments"), pay("6", "50 000")).await;
         assert_eq!(status, 303);
         let (status, _) = post(

@@ -1,11 +1,13 @@
 //! Cases: applications for municipal housing and § 6 assistance, their state, decisions and
-//! letters. Every change goes through the domain's transition table, bumps the case's version
-//! (optimistic concurrency), and writes a `case_event` and an audit entry in the same transaction.
+//! letters. The store holds no case rule: [`Store::change_case`] runs a lifecycle command of the
+//! domain on the locked case and writes what it returns, bumping the case's version (optimistic
+//! concurrency) with a `case_event` and an audit entry in the same transaction.
 
-use husly_domain::cases::deadlines::{self, OpenDeadlines};
-use husly_domain::cases::{ApplicationForm, CaseAction, CaseState, CaseType, Outcome, check_four_eyes, transition};
-use husly_domain::eligibility::Override;
-use husly_domain::finance::CaseFinance;
+use husly_domain::cases::deadlines;
+use husly_domain::cases::{
+    ApplicationForm, CaseChange, CaseState, CaseType, DecisionChange, DecisionStatus, LatestDecision, LedgerEffect,
+    Outcome, Refusal,
+};
 use husly_domain::{CaseId, DecisionId, HouseholdId, MunicipalityId, UserId};
 use serde::Serialize;
 use sqlx::Row;
@@ -18,66 +20,7 @@ use crate::households::Change;
 use crate::municipalities::parse_id;
 use crate::{Store, date_text, parse_date_text};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Case {
-    pub id: CaseId,
-    pub municipality_id: MunicipalityId,
-    pub household_id: HouseholdId,
-    pub reference: String,
-    pub case_type: CaseType,
-    pub state: CaseState,
-    pub version: i64,
-    pub form: ApplicationForm,
-    pub overrides: Vec<Override>,
-    pub received_on: Date,
-    pub assigned_to: Option<UserId>,
-    pub assigned_name: Option<String>,
-    pub interim_due: Option<Date>,
-    pub interim_sent_on: Option<Date>,
-    pub information_due: Option<Date>,
-    pub decided_on: Option<Date>,
-    pub delivered_on: Option<Date>,
-    pub appeal_deadline: Option<Date>,
-    pub valid_until: Option<Date>,
-    pub renewal_reminder_on: Option<Date>,
-    pub next_due: Option<Date>,
-    /// A startlån or grant case's economy, once recorded.
-    pub finance: Option<CaseFinance>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Decision {
-    pub id: DecisionId,
-    pub outcome: Outcome,
-    pub reasons: String,
-    pub granted_text: Option<String>,
-    pub assessment: serde_json::Value,
-    pub status: String,
-    pub proposed_by: UserId,
-    pub proposed_by_name: String,
-    pub proposed_at: i64,
-    pub decided_by: Option<UserId>,
-    pub decided_at: Option<i64>,
-    pub sent_at: Option<i64>,
-    pub on_appeal: bool,
-    /// The loan or grant amount granted, øre.
-    pub amount_ore: Option<i64>,
-    /// The conditions attached to what is granted.
-    pub conditions: Vec<String>,
-}
-
-/// A proposed decision, as the caseworker writes it.
-#[derive(Debug, Clone, Copy)]
-pub struct Proposal<'a> {
-    pub outcome: Outcome,
-    pub reasons: &'a str,
-    pub granted_text: Option<&'a str>,
-    /// The assessment as it stands when proposed, kept with the decision.
-    pub assessment: &'a serde_json::Value,
-    /// The loan or grant amount granted (startlån and grant cases), øre.
-    pub amount_ore: Option<i64>,
-    pub conditions: &'a [String],
-}
+pub use husly_domain::cases::{Case, Decision};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Letter {
@@ -139,27 +82,6 @@ pub struct NewLetter<'a> {
     pub language: &'a str,
     pub html: &'a str,
     pub pdf: &'a [u8],
-}
-
-/// A letter to store with an action (owned, so it can travel in [`Effects`]).
-#[derive(Debug, Clone)]
-pub struct OwnedLetter {
-    pub kind: String,
-    pub language: String,
-    pub html: String,
-    pub pdf: Vec<u8>,
-}
-
-/// What changes beside the state when an action is taken.
-#[derive(Debug, Clone, Default)]
-pub struct Effects {
-    /// A letter sent with the action (a request for information).
-    pub letter: Option<OwnedLetter>,
-    pub information_due: Option<Option<Date>>,
-    pub interim_sent_on: Option<Date>,
-    pub decided_on: Option<Date>,
-    pub delivered_on: Option<Date>,
-    pub validity_months: Option<u32>,
 }
 
 const CASE_COLUMNS: &str = "c.id, c.municipality_id, c.household_id, c.reference, c.case_type, c.state, c.version, \
@@ -305,18 +227,9 @@ pub(crate) async fn locked_case(
     Ok(case)
 }
 
-fn open_deadlines(case: &Case) -> OpenDeadlines {
-    OpenDeadlines {
-        interim_due: case.interim_due,
-        interim_sent: case.interim_sent_on.is_some(),
-        information_due: case.information_due,
-        renewal_reminder: case.renewal_reminder_on,
-    }
-}
-
 /// Writes a case's state and dates back with the next version.
 pub(crate) async fn save_case(tx: &mut Tx, case: &Case) -> StoreResult<()> {
-    let next_due = deadlines::next_due(case.state, open_deadlines(case));
+    let next_due = case.computed_next_due();
     sqlx::query(
         "UPDATE application_case SET state = $1, version = version + 1, form = $2, overrides = $3, assigned_to = $4, \
          interim_sent_on = $5, information_due = $6, decided_on = $7, delivered_on = $8, appeal_deadline = $9, \
@@ -357,13 +270,6 @@ pub(crate) fn due_order(next_due: Option<Date>) -> String {
     next_due.map_or_else(|| "9999-12-31".to_string(), date_text)
 }
 
-fn refused(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid(e.to_string())
-}
-
-/// The newest decision of a case: id, proposer, outcome, status and amount.
-type LatestDecision = (DecisionId, UserId, Outcome, String, Option<i64>);
-
 async fn latest_decision(tx: &mut Tx, case: &Case) -> StoreResult<Option<LatestDecision>> {
     let row = sqlx::query(
         "SELECT id, proposed_by, outcome, status, amount_ore FROM case_decision WHERE municipality_id = $1 AND case_id = $2 \
@@ -375,13 +281,14 @@ async fn latest_decision(tx: &mut Tx, case: &Case) -> StoreResult<Option<LatestD
     .await?;
     row.map(|row| {
         let outcome: String = row.try_get("outcome")?;
-        Ok((
-            DecisionId(parse_id(&row.try_get::<String, _>("id")?)?),
-            UserId(parse_id(&row.try_get::<String, _>("proposed_by")?)?),
-            Outcome::from_code(&outcome).ok_or_else(|| corrupt("outcome", &outcome))?,
-            row.try_get("status")?,
-            row.try_get("amount_ore")?,
-        ))
+        let status: String = row.try_get("status")?;
+        Ok(LatestDecision {
+            id: DecisionId(parse_id(&row.try_get::<String, _>("id")?)?),
+            proposed_by: UserId(parse_id(&row.try_get::<String, _>("proposed_by")?)?),
+            outcome: Outcome::from_code(&outcome).ok_or_else(|| corrupt("outcome", &outcome))?,
+            status: DecisionStatus::from_code(&status).ok_or_else(|| corrupt("decision status", &status))?,
+            amount_ore: row.try_get("amount_ore")?,
+        })
     })
     .transpose()
 }
@@ -464,53 +371,40 @@ pub(crate) async fn register_application_in(
         .await?
         .try_get("last")?;
     let reference = format!("{year}-{number:06}");
-    let id = CaseId::new();
-    let interim_due = deadlines::interim_answer_due(received_on);
+    let case = Case::received(
+        CaseId::new(),
+        municipality,
+        household,
+        reference.clone(),
+        case_type,
+        form.clone(),
+        received_on,
+    );
+    let id = case.id;
     let now = crate::now_micros();
     sqlx::query(
-            "INSERT INTO application_case (id, municipality_id, household_id, reference, case_type, state, version, form, \
-             overrides, received_on, interim_due, next_due, due_order, existing_tenant, main_reason, children, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, '[]', $8, $9, $9, $9, $10, $11, $12, $13, $13)",
-        )
-        .bind(id.to_string())
-        .bind(municipality.to_string())
-        .bind(household.to_string())
-        .bind(&reference)
-        .bind(case_type.code())
-        .bind(CaseState::Received.code())
-        .bind(serde_json::to_string(form).map_err(anyhow::Error::from)?)
-        .bind(date_text(received_on))
-        .bind(date_text(interim_due))
-        .bind(crate::flag(form.existing_tenant))
-        .bind(form.main_reason().map(|r| r.code()))
-        .bind(children)
-        .bind(now)
-        .execute(tx.conn())
-        .await?;
-    let case = Case {
-        id,
-        municipality_id: municipality,
-        household_id: household,
-        reference: reference.clone(),
-        case_type,
-        state: CaseState::Received,
-        version: 1,
-        form: form.clone(),
-        overrides: Vec::new(),
-        received_on,
-        assigned_to: None,
-        assigned_name: None,
-        interim_due: Some(interim_due),
-        interim_sent_on: None,
-        information_due: None,
-        decided_on: None,
-        delivered_on: None,
-        appeal_deadline: None,
-        valid_until: None,
-        renewal_reminder_on: None,
-        next_due: Some(interim_due),
-        finance: None,
-    };
+        "INSERT INTO application_case (id, municipality_id, household_id, reference, case_type, state, version, form, \
+         overrides, received_on, interim_due, next_due, due_order, existing_tenant, main_reason, children, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '[]', $9, $10, $11, $12, $13, $14, $15, $16, $16)",
+    )
+    .bind(id.to_string())
+    .bind(municipality.to_string())
+    .bind(household.to_string())
+    .bind(&reference)
+    .bind(case_type.code())
+    .bind(case.state.code())
+    .bind(case.version)
+    .bind(serde_json::to_string(form).map_err(anyhow::Error::from)?)
+    .bind(date_text(received_on))
+    .bind(case.interim_due.map(date_text))
+    .bind(case.next_due.map(date_text))
+    .bind(due_order(case.next_due))
+    .bind(crate::flag(form.existing_tenant))
+    .bind(form.main_reason().map(|r| r.code()))
+    .bind(children)
+    .bind(now)
+    .execute(tx.conn())
+    .await?;
     let flags = flag_duplicates(tx, municipality, household, id).await?;
     case_event(
             tx,
@@ -591,7 +485,10 @@ impl Store {
                     reasons: row.try_get("reasons")?,
                     granted_text: row.try_get("granted_text")?,
                     assessment: serde_json::from_str(&assessment).unwrap_or(serde_json::Value::Null),
-                    status: row.try_get("status")?,
+                    status: {
+                        let status: String = row.try_get("status")?;
+                        DecisionStatus::from_code(&status).ok_or_else(|| corrupt("decision status", &status))?
+                    },
                     proposed_by: UserId(parse_id(&row.try_get::<String, _>("proposed_by")?)?),
                     proposed_by_name: row.try_get("display_name")?,
                     proposed_at: row.try_get("proposed_at")?,
@@ -717,393 +614,60 @@ impl Store {
             .collect()
     }
 
-    /// Takes an action on a case: the transition table decides the new state.
-    pub async fn act(
+    /// Changes a case. Locks it at the version the user saw (a newer one is a conflict), runs
+    /// `command` — a lifecycle command of the domain — on it and its newest decision, and writes
+    /// what the command returns: the case with the next version, the decision, the letter (the
+    /// decision's, when the change sends one), the grant budget postings, and the event with its
+    /// audit entry, all in one transaction. A refused command writes nothing.
+    pub async fn change_case(
         &self,
         municipality: MunicipalityId,
         id: CaseId,
         expected_version: i64,
-        action: CaseAction,
-        effects: Effects,
-        change: &Change<'_>,
-    ) -> StoreResult<CaseState> {
+        letter: Option<&NewLetter<'_>>,
+        who: &Change<'_>,
+        command: impl FnOnce(&Case, Option<&LatestDecision>) -> Result<CaseChange, Refusal>,
+    ) -> StoreResult<Case> {
         let mut tx = self.write().await?;
-        let mut case = locked_case(&mut tx, municipality, id, expected_version).await?;
-        let from = case.state;
-        let to = transition(case.case_type, from, action).map_err(refused)?;
-        if matches!(
-            action,
-            CaseAction::SendDecision(_)
-                | CaseAction::Approve
-                | CaseAction::SendBack
-                | CaseAction::ProposeDecision(_)
-                | CaseAction::ReverseOnAppeal
-        ) {
-            return Err(StoreError::Invalid(format!(
-                "«{}» goes through its own store function",
-                action.code()
-            )));
+        let before = locked_case(&mut tx, municipality, id, expected_version).await?;
+        let latest = latest_decision(&mut tx, &before).await?;
+        let change = command(&before, latest.as_ref()).map_err(StoreError::Refused)?;
+        let CaseChange {
+            case,
+            event,
+            mut details,
+            reason,
+            decision,
+            ledger,
+        } = change;
+        if case.id != before.id || case.municipality_id != municipality || case.version != before.version {
+            return Err(StoreError::Invalid("a command may not change which case it is".into()));
         }
-        case.state = to;
-        if let Some(due) = effects.information_due {
-            case.information_due = due;
-        }
-        if to != CaseState::WaitingForInformation {
-            case.information_due = None;
-        }
-        if let Some(sent) = effects.interim_sent_on {
-            case.interim_sent_on = Some(sent);
-        }
-        if action == CaseAction::Renew
-            && let Some(months) = effects.validity_months
-        {
-            let today = effects.decided_on.unwrap_or(case.received_on);
-            let (valid_until, reminder) = deadlines::validity(today, months);
-            case.valid_until = Some(valid_until);
-            case.renewal_reminder_on = Some(reminder);
-        }
-        let letter_sha = match &effects.letter {
-            Some(letter) => Some(
-                store_letter(
-                    &mut tx,
-                    &case,
-                    None,
-                    &NewLetter {
-                        kind: &letter.kind,
-                        language: &letter.language,
-                        html: &letter.html,
-                        pdf: &letter.pdf,
-                    },
-                    change.user,
-                )
-                .await?,
-            ),
-            None => None,
+        let who = Change {
+            reason: reason.as_deref().or(who.reason),
+            ..*who
         };
-        if let Some(grant) = case.case_type.grant()
-            && matches!(to, CaseState::Closed | CaseState::Withdrawn)
-        {
-            let on = effects.decided_on.unwrap_or_else(crate::today_utc);
-            crate::finance::release_outstanding(&mut tx, &case, grant, on, action.code(), change).await?;
-        }
-        save_case(&mut tx, &case).await?;
-        case_event(
-            &mut tx,
-            &case,
-            &format!("case.{}", action.code()),
-            change,
-            serde_json::json!({ "from": from.code(), "to": to.code(), "action": action_details(action), "letter_sha256": letter_sha }),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(to)
-    }
-
-    /// Replaces the application form (while the case is being prepared or assessed).
-    pub async fn save_case_form(
-        &self,
-        municipality: MunicipalityId,
-        id: CaseId,
-        expected_version: i64,
-        form: &ApplicationForm,
-        change: &Change<'_>,
-    ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let mut case = locked_case(&mut tx, municipality, id, expected_version).await?;
-        if !case.state.awaits_decision() || case.state == CaseState::DecisionProposed {
-            return Err(StoreError::Invalid(format!(
-                "the application cannot be changed when the case is «{}»",
-                case.state.code()
-            )));
-        }
-        case.form = form.clone();
-        save_case(&mut tx, &case).await?;
-        case_event(&mut tx, &case, "case.form_saved", change, serde_json::json!({})).await?;
-        tx.commit().await
-    }
-
-    /// Records the caseworker's override of a rule (or removes it with `outcome: None`).
-    #[allow(clippy::too_many_arguments)]
-    pub async fn set_override(
-        &self,
-        municipality: MunicipalityId,
-        id: CaseId,
-        expected_version: i64,
-        rule: &str,
-        outcome: Option<husly_domain::eligibility::RuleOutcome>,
-        reason: &str,
-        change: &Change<'_>,
-    ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let mut case = locked_case(&mut tx, municipality, id, expected_version).await?;
-        if !case.state.awaits_decision() || case.state == CaseState::DecisionProposed {
-            return Err(StoreError::Invalid(
-                "rules can only be overridden while the case is assessed".into(),
-            ));
-        }
-        case.overrides.retain(|o| o.rule != rule);
-        if let Some(outcome) = outcome {
-            case.overrides.push(Override {
-                rule: rule.to_string(),
-                outcome,
-                reason: reason.to_string(),
-            });
-        }
-        save_case(&mut tx, &case).await?;
-        case_event(
-            &mut tx,
-            &case,
-            "case.rule_overridden",
-            change,
-            serde_json::json!({ "rule": rule, "outcome": outcome.map(|o| o.code()), "reason": reason }),
-        )
-        .await?;
-        tx.commit().await
-    }
-
-    pub async fn assign(
-        &self,
-        municipality: MunicipalityId,
-        id: CaseId,
-        expected_version: i64,
-        user: Option<UserId>,
-        change: &Change<'_>,
-    ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let mut case = locked_case(&mut tx, municipality, id, expected_version).await?;
-        case.assigned_to = user;
-        save_case(&mut tx, &case).await?;
-        case_event(
-            &mut tx,
-            &case,
-            "case.assigned",
-            change,
-            serde_json::json!({ "user": user.map(|u| u.to_string()) }),
-        )
-        .await?;
-        tx.commit().await
-    }
-
-    /// Proposes a decision (also a reversal on appeal). The proposer may not approve it.
-    pub async fn propose_decision(
-        &self,
-        municipality: MunicipalityId,
-        id: CaseId,
-        expected_version: i64,
-        proposal: &Proposal<'_>,
-        change: &Change<'_>,
-    ) -> StoreResult<DecisionId> {
-        let outcome = proposal.outcome;
-        let proposer = change
-            .user
-            .ok_or_else(|| StoreError::Invalid("a decision needs a proposing user".into()))?;
-        let mut tx = self.write().await?;
-        let mut case = locked_case(&mut tx, municipality, id, expected_version).await?;
-        check_amount(&case, proposal)?;
-        let on_appeal = case.state == CaseState::AppealReceived;
-        let action = if on_appeal {
-            CaseAction::ReverseOnAppeal
-        } else {
-            CaseAction::ProposeDecision(outcome)
+        let sent_decision = match &decision {
+            Some(DecisionChange::Send { id }) => Some(*id),
+            _ => None,
         };
-        let from = case.state;
-        case.state = transition(case.case_type, from, action).map_err(refused)?;
-        let decision = DecisionId::new();
-        sqlx::query(
-            "INSERT INTO case_decision (id, municipality_id, case_id, outcome, reasons, granted_text, assessment, status, \
-             proposed_by, proposed_at, on_appeal, amount_ore, conditions) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'proposed', $8, $9, $10, $11, $12)",
-        )
-        .bind(decision.to_string())
-        .bind(municipality.to_string())
-        .bind(id.to_string())
-        .bind(outcome.code())
-        .bind(proposal.reasons)
-        .bind(proposal.granted_text)
-        .bind(proposal.assessment.to_string())
-        .bind(proposer.to_string())
-        .bind(crate::now_micros())
-        .bind(crate::flag(on_appeal))
-        .bind(proposal.amount_ore)
-        .bind(serde_json::to_string(proposal.conditions).map_err(anyhow::Error::from)?)
-        .execute(tx.conn())
-        .await?;
-        save_case(&mut tx, &case).await?;
-        case_event(
-            &mut tx,
-            &case,
-            if on_appeal {
-                "case.reversed_on_appeal"
-            } else {
-                "case.decision_proposed"
-            },
-            change,
-            serde_json::json!({ "decision": decision.to_string(), "outcome": outcome.code(), "from": from.code(),
-                "amount_ore": proposal.amount_ore, "conditions": proposal.conditions }),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(decision)
-    }
-
-    /// The approver approves or sends back the proposal; never their own.
-    pub async fn review_decision(
-        &self,
-        municipality: MunicipalityId,
-        id: CaseId,
-        expected_version: i64,
-        approve: bool,
-        change: &Change<'_>,
-    ) -> StoreResult<CaseState> {
-        let reviewer = change
-            .user
-            .ok_or_else(|| StoreError::Invalid("a review needs a user".into()))?;
-        let mut tx = self.write().await?;
-        let mut case = locked_case(&mut tx, municipality, id, expected_version).await?;
-        let action = if approve {
-            CaseAction::Approve
-        } else {
-            CaseAction::SendBack
-        };
-        let from = case.state;
-        case.state = transition(case.case_type, from, action).map_err(refused)?;
-        let (decision, proposer, _, status, _) = latest_decision(&mut tx, &case)
-            .await?
-            .ok_or_else(|| StoreError::Invalid("there is no proposed decision".into()))?;
-        if status != "proposed" {
-            return Err(StoreError::Invalid("the latest decision is not a proposal".into()));
+        if let Some(decision) = &decision {
+            write_decision(&mut tx, municipality, id, decision).await?;
         }
-        if approve {
-            check_four_eyes(proposer, reviewer).map_err(refused)?;
-        }
-        sqlx::query("UPDATE case_decision SET status = $1, decided_by = $2, decided_at = $3 WHERE municipality_id = $4 AND id = $5")
-            .bind(if approve { "approved" } else { "sent_back" })
-            .bind(reviewer.to_string())
-            .bind(crate::now_micros())
-            .bind(municipality.to_string())
-            .bind(decision.to_string())
-            .execute(tx.conn())
-            .await?;
-        save_case(&mut tx, &case).await?;
-        case_event(
-            &mut tx,
-            &case,
-            if approve {
-                "case.decision_approved"
-            } else {
-                "case.decision_sent_back"
-            },
-            change,
-            serde_json::json!({ "decision": decision.to_string() }),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(case.state)
-    }
-
-    /// Sends the approved decision with its letter; from now on the decision is immutable.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn send_decision(
-        &self,
-        municipality: MunicipalityId,
-        id: CaseId,
-        expected_version: i64,
-        sent_on: Date,
-        delivered_on: Date,
-        validity_months: u32,
-        letter: &NewLetter<'_>,
-        change: &Change<'_>,
-    ) -> StoreResult<String> {
-        let mut tx = self.write().await?;
-        let mut case = locked_case(&mut tx, municipality, id, expected_version).await?;
-        let (decision, _, outcome, status, amount_ore) = latest_decision(&mut tx, &case)
-            .await?
-            .ok_or_else(|| StoreError::Invalid("there is no decision to send".into()))?;
-        if status != "approved" {
-            return Err(StoreError::Invalid("only an approved decision can be sent".into()));
-        }
-        let from = case.state;
-        case.state = transition(case.case_type, from, CaseAction::SendDecision(outcome)).map_err(refused)?;
-        case.decided_on = Some(sent_on);
-        case.delivered_on = Some(delivered_on);
-        case.appeal_deadline = Some(deadlines::appeal_deadline(delivered_on));
-        if case.state == CaseState::OnWaitingList {
-            let (valid_until, reminder) = deadlines::validity(sent_on, validity_months);
-            case.valid_until = Some(valid_until);
-            case.renewal_reminder_on = Some(reminder);
-        }
-        sqlx::query("UPDATE case_decision SET status = 'sent', sent_at = $1 WHERE municipality_id = $2 AND id = $3")
-            .bind(crate::now_micros())
-            .bind(municipality.to_string())
-            .bind(decision.to_string())
-            .execute(tx.conn())
-            .await?;
-        let sha = store_letter(&mut tx, &case, Some(decision), letter, change.user).await?;
-        if let Some(grant) = case.case_type.grant() {
-            // A new decision replaces what an earlier one committed.
-            crate::finance::release_outstanding(&mut tx, &case, grant, sent_on, "replaced by a new decision", change)
-                .await?;
-            if let (Outcome::Granted, Some(amount)) = (outcome, amount_ore) {
-                crate::finance::post(
-                    &mut tx,
-                    &case,
-                    grant,
-                    crate::finance::Posting {
-                        kind: husly_domain::finance::EntryKind::Committed,
-                        amount_ore: amount,
-                        on: sent_on,
-                        decision: Some(decision),
-                        note: "",
-                    },
-                    change,
-                )
-                .await?;
+        if let Some(letter) = letter {
+            let sha = store_letter(&mut tx, &case, sent_decision, letter, who.user).await?;
+            if let serde_json::Value::Object(map) = &mut details {
+                map.insert("letter_sha256".into(), sha.into());
             }
         }
-        save_case(&mut tx, &case).await?;
-        case_event(
-            &mut tx,
-            &case,
-            "case.decision_sent",
-            change,
-            serde_json::json!({ "decision": decision.to_string(), "outcome": outcome.code(), "letter_sha256": sha,
-                "delivered_on": date_text(delivered_on), "appeal_deadline": case.appeal_deadline.map(date_text) }),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(sha)
-    }
-
-    /// Sends the interim answer (fvl § 11 a) with its letter.
-    pub async fn send_interim_answer(
-        &self,
-        municipality: MunicipalityId,
-        id: CaseId,
-        expected_version: i64,
-        sent_on: Date,
-        letter: &NewLetter<'_>,
-        change: &Change<'_>,
-    ) -> StoreResult<String> {
-        let mut tx = self.write().await?;
-        let mut case = locked_case(&mut tx, municipality, id, expected_version).await?;
-        if !case.state.awaits_decision() {
-            return Err(StoreError::Invalid(
-                "an interim answer is for a case not yet decided".into(),
-            ));
+        for effect in ledger {
+            apply_ledger(&mut tx, &case, effect, &who).await?;
         }
-        case.interim_sent_on = Some(sent_on);
-        let sha = store_letter(&mut tx, &case, None, letter, change.user).await?;
         save_case(&mut tx, &case).await?;
-        case_event(
-            &mut tx,
-            &case,
-            "case.interim_answer_sent",
-            change,
-            serde_json::json!({ "letter_sha256": sha }),
-        )
-        .await?;
+        case_event(&mut tx, &case, event, &who, details).await?;
+        let after = read_case(tx.conn(), municipality, id).await?;
         tx.commit().await?;
-        Ok(sha)
+        Ok(after)
     }
 
     /// The case's timeline, newest first.
@@ -1287,26 +851,117 @@ impl Store {
     }
 }
 
-fn action_details(action: CaseAction) -> serde_json::Value {
-    match action {
-        CaseAction::RecordAppealBodyOutcome(outcome) => serde_json::json!({ "appeal_body_outcome": outcome }),
-        other => serde_json::json!(other.code()),
+async fn write_decision(
+    tx: &mut Tx,
+    municipality: MunicipalityId,
+    case: CaseId,
+    decision: &DecisionChange,
+) -> StoreResult<()> {
+    match decision {
+        DecisionChange::Propose {
+            id,
+            proposal,
+            proposed_by,
+            on_appeal,
+            assessment,
+        } => {
+            sqlx::query(
+                "INSERT INTO case_decision (id, municipality_id, case_id, outcome, reasons, granted_text, assessment, status, \
+                 proposed_by, proposed_at, on_appeal, amount_ore, conditions) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            )
+            .bind(id.to_string())
+            .bind(municipality.to_string())
+            .bind(case.to_string())
+            .bind(proposal.outcome.code())
+            .bind(&proposal.reasons)
+            .bind(proposal.granted_text.as_deref())
+            .bind(assessment.to_string())
+            .bind(DecisionStatus::Proposed.code())
+            .bind(proposed_by.to_string())
+            .bind(crate::now_micros())
+            .bind(crate::flag(*on_appeal))
+            .bind(proposal.amount_ore)
+            .bind(serde_json::to_string(&proposal.conditions).map_err(anyhow::Error::from)?)
+            .execute(tx.conn())
+            .await?;
+        }
+        DecisionChange::Review { id, status, by } => {
+            sqlx::query(
+                "UPDATE case_decision SET status = $1, decided_by = $2, decided_at = $3 \
+                 WHERE municipality_id = $4 AND id = $5 AND status = $6",
+            )
+            .bind(status.code())
+            .bind(by.to_string())
+            .bind(crate::now_micros())
+            .bind(municipality.to_string())
+            .bind(id.to_string())
+            .bind(DecisionStatus::Proposed.code())
+            .execute(tx.conn())
+            .await?;
+        }
+        DecisionChange::Send { id } => {
+            sqlx::query(
+                "UPDATE case_decision SET status = $1, sent_at = $2 WHERE municipality_id = $3 AND id = $4 AND status = $5",
+            )
+            .bind(DecisionStatus::Sent.code())
+            .bind(crate::now_micros())
+            .bind(municipality.to_string())
+            .bind(id.to_string())
+            .bind(DecisionStatus::Approved.code())
+            .execute(tx.conn())
+            .await?;
+        }
     }
+    Ok(())
 }
 
-/// A finance case's decision says how much it grants; other cases' decisions carry no amount.
-fn check_amount(case: &Case, proposal: &Proposal<'_>) -> StoreResult<()> {
-    let granted = proposal.outcome == Outcome::Granted;
-    match (case.case_type.is_finance(), granted, proposal.amount_ore) {
-        (true, true, None) => Err(StoreError::Invalid("a granted loan or grant needs its amount".into())),
-        (_, _, Some(amount)) if amount <= 0 => Err(StoreError::Invalid("the amount must be more than 0".into())),
-        (false, _, Some(_)) => Err(StoreError::Invalid(
-            "only loan and grant decisions carry an amount".into(),
-        )),
-        (_, false, Some(_)) => Err(StoreError::Invalid("a refusal grants no amount".into())),
-        _ if !granted && !proposal.conditions.is_empty() => {
-            Err(StoreError::Invalid("a refusal has no conditions".into()))
+async fn apply_ledger(tx: &mut Tx, case: &Case, effect: LedgerEffect, who: &Change<'_>) -> StoreResult<()> {
+    match effect {
+        LedgerEffect::ReleaseOutstanding { grant, on, note } => {
+            crate::finance::release_outstanding(tx, case, grant, on, note, who).await
         }
-        _ => Ok(()),
+        LedgerEffect::Pay {
+            grant,
+            amount_ore,
+            on,
+            note,
+        } => {
+            crate::finance::post(
+                tx,
+                case,
+                grant,
+                crate::finance::Posting {
+                    kind: husly_domain::finance::EntryKind::Paid,
+                    amount_ore,
+                    on,
+                    decision: None,
+                    note: &note,
+                },
+                who,
+            )
+            .await
+        }
+        LedgerEffect::Commit {
+            grant,
+            amount_ore,
+            on,
+            decision,
+        } => {
+            crate::finance::post(
+                tx,
+                case,
+                grant,
+                crate::finance::Posting {
+                    kind: husly_domain::finance::EntryKind::Committed,
+                    amount_ore,
+                    on,
+                    decision: Some(decision),
+                    note: "",
+                },
+                who,
+            )
+            .await
+        }
     }
 }

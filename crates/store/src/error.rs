@@ -12,6 +12,9 @@ pub enum StoreError {
     Duplicate(String),
     #[error("invalid input: {0}")]
     Invalid(String),
+    /// The case's lifecycle refused the command (the state or the decision does not allow it).
+    #[error("refused: {0}")]
+    Refused(husly_domain::cases::Refusal),
     #[error("data in the database is not as expected: {0}")]
     Corrupt(String),
     #[error(transparent)]

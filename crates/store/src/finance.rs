@@ -2,7 +2,6 @@
 //! releases) and the municipality's yearly grant budget. The ledger is append-only; the budget
 //! position is summed from it by [`husly_domain::finance::position`].
 
-use husly_domain::cases::CaseState;
 use husly_domain::finance::{self, CaseFinance, Entry, EntryKind, GrantType, Position};
 use husly_domain::{CaseId, DecisionId, MunicipalityId};
 use serde::Serialize;
@@ -192,42 +191,6 @@ const LEDGER_SELECT: &str = "SELECT l.id, l.year, l.grant_type, l.case_id, c.ref
      l.occurred_on, l.note FROM grant_ledger l JOIN application_case c ON c.id = l.case_id";
 
 impl Store {
-    /// Records a startlån or grant case's economy (while the case is being prepared or assessed).
-    pub async fn save_case_finance(
-        &self,
-        municipality: MunicipalityId,
-        id: CaseId,
-        expected_version: i64,
-        economy: &CaseFinance,
-        change: &Change<'_>,
-    ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let mut case = crate::cases::locked_case(&mut tx, municipality, id, expected_version).await?;
-        if !economy.fits(case.case_type) {
-            return Err(StoreError::Invalid(format!(
-                "this economy does not belong to a case of type «{}»",
-                case.case_type.code()
-            )));
-        }
-        if !case.state.awaits_decision() || case.state == CaseState::DecisionProposed {
-            return Err(StoreError::Invalid(format!(
-                "the economy cannot be changed when the case is «{}»",
-                case.state.code()
-            )));
-        }
-        case.finance = Some(economy.clone());
-        crate::cases::save_case(&mut tx, &case).await?;
-        crate::cases::case_event(
-            &mut tx,
-            &case,
-            "case.finance_saved",
-            change,
-            serde_json::json!({ "applied_ore": economy.applied_ore() }),
-        )
-        .await?;
-        tx.commit().await
-    }
-
     /// Registers an establishment-grant application for a startlån case's household, with its
     /// economy filled in from the loan (what the serviceable loan leaves uncovered), in one
     /// transaction. Returns the new case's id and reference.
@@ -241,14 +204,6 @@ impl Store {
     ) -> StoreResult<(CaseId, String)> {
         let mut tx = self.write().await?;
         let loan = crate::cases::read_case_in(&mut tx, municipality, startlan_case).await?;
-        if loan.case_type != husly_domain::cases::CaseType::Startlan {
-            return Err(StoreError::Invalid(
-                "only a startlån case can be topped up with a grant".into(),
-            ));
-        }
-        if !grant.fits(husly_domain::cases::CaseType::EstablishmentGrant) {
-            return Err(StoreError::Invalid("the economy must be an establishment grant".into()));
-        }
         let (id, reference) = crate::cases::register_application_in(
             &mut tx,
             municipality,
@@ -272,59 +227,6 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok((id, reference))
-    }
-
-    /// Registers a payment of a granted grant; it may not exceed what is committed and unpaid.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn register_grant_payment(
-        &self,
-        municipality: MunicipalityId,
-        id: CaseId,
-        expected_version: i64,
-        amount_ore: i64,
-        paid_on: Date,
-        note: &str,
-        change: &Change<'_>,
-    ) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        let case = crate::cases::locked_case(&mut tx, municipality, id, expected_version).await?;
-        let grant = case
-            .case_type
-            .grant()
-            .ok_or_else(|| StoreError::Invalid("only grant cases have payments".into()))?;
-        if case.state != CaseState::Granted {
-            return Err(StoreError::Invalid(format!(
-                "a payment needs a granted case; this one is «{}»",
-                case.state.code()
-            )));
-        }
-        let entries = case_entries(&mut tx, &case).await?;
-        let outstanding = finance::outstanding(entries.iter().map(|(_, e)| *e));
-        finance::check_payment(outstanding, amount_ore).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        post(
-            &mut tx,
-            &case,
-            grant,
-            Posting {
-                kind: EntryKind::Paid,
-                amount_ore,
-                on: paid_on,
-                decision: None,
-                note,
-            },
-            change,
-        )
-        .await?;
-        crate::cases::save_case(&mut tx, &case).await?;
-        crate::cases::case_event(
-            &mut tx,
-            &case,
-            "case.grant_paid",
-            change,
-            serde_json::json!({ "amount_ore": amount_ore, "paid_on": date_text(paid_on) }),
-        )
-        .await?;
-        tx.commit().await
     }
 
     /// A case's ledger entries, oldest first.

@@ -63,8 +63,3 @@ pub fn parse_date_text(text: &str) -> StoreResult<time::Date> {
     husly_domain::validation::parse_date(text)
         .ok_or_else(|| StoreError::Corrupt(format!("bad date in database: {text:?}")))
 }
-
-/// Today's date in UTC, for bookings made without a date from the caller.
-pub(crate) fn today_utc() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
-}

@@ -725,10 +725,40 @@ async fn outreach_streams_every_active_tenancy_without_bostotte_once() {
     }
 }
 
+/// A workflow step as a user would ask for it.
+fn step(action: husly_domain::cases::CaseAction) -> husly_domain::cases::requests::Step {
+    husly_domain::cases::requests::Step {
+        action,
+        reason: Some("test".into()),
+        information_due: None,
+    }
+}
+
+/// A proposal as the domain's request check returns it.
+fn proposal(
+    outcome: husly_domain::cases::Outcome,
+    amount_ore: Option<i64>,
+    conditions: &[String],
+) -> husly_domain::cases::requests::CheckedProposal {
+    husly_domain::cases::requests::CheckedProposal {
+        outcome,
+        reasons: "Husstanden har behov.".into(),
+        granted_text: Some("Venteliste, to soverom".into()),
+        amount_ore,
+        conditions: conditions.to_vec(),
+    }
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
 #[tokio::test]
 async fn a_case_from_application_to_appeal_body() {
-    use husly_domain::cases::{AppealBodyOutcome, ApplicationForm, CaseAction, CaseState, CaseType, Outcome};
-    use husly_store::cases::{Effects, NewLetter, Proposal, QueueFilter};
+    use husly_domain::DecisionId;
+    use husly_domain::cases::{AppealBodyOutcome, ApplicationForm, CaseAction, CaseState, CaseType, Outcome, Refusal};
+    use husly_store::cases::{NewLetter, QueueFilter};
     for db in databases().await {
         let store = &db.store;
         let actor = Actor::cli("test");
@@ -824,50 +854,43 @@ async fn a_case_from_application_to_appeal_body() {
         );
 
         // An illegal step is refused and changes nothing; a stale version is a conflict.
+        let today = time::macros::date!(2026 - 11 - 02);
         let err = store
-            .act(m.id, id, 1, CaseAction::Approve, Effects::default(), &by(proposer))
+            .change_case(m.id, id, 1, None, &by(proposer), |c, latest| {
+                c.review(latest, approver, true, None)
+            })
             .await
             .unwrap_err();
-        assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
-        store
-            .act(
-                m.id,
-                id,
-                1,
-                CaseAction::StartAssessment,
-                Effects::default(),
-                &by(proposer),
-            )
+        assert!(matches!(err, StoreError::Refused(Refusal::NotNow { .. })), "{err:?}");
+        assert_eq!(
+            store.case(m.id, id).await.unwrap().version,
+            1,
+            "a refusal writes nothing"
+        );
+        let case = store
+            .change_case(m.id, id, 1, None, &by(proposer), |c, _| {
+                c.take_step(&step(CaseAction::StartAssessment), today, 12)
+            })
             .await
             .unwrap();
+        assert_eq!((case.state, case.version), (CaseState::UnderAssessment, 2));
         assert!(matches!(
             store
-                .act(
-                    m.id,
-                    id,
-                    1,
-                    CaseAction::RequestInformation,
-                    Effects::default(),
-                    &by(proposer)
-                )
+                .change_case(m.id, id, 1, None, &by(proposer), |c, _| {
+                    c.take_step(&step(CaseAction::RequestInformation), today, 12)
+                })
                 .await,
             Err(StoreError::Conflict { .. })
         ));
         store
-            .propose_decision(
-                m.id,
-                id,
-                2,
-                &Proposal {
-                    outcome: Outcome::Granted,
-                    reasons: "Husstanden har behov.",
-                    granted_text: Some("Venteliste, to soverom"),
-                    assessment: &serde_json::json!({}),
-                    amount_ore: None,
-                    conditions: &[],
-                },
-                &by(proposer),
-            )
+            .change_case(m.id, id, 2, None, &by(proposer), |c, _| {
+                c.propose(
+                    DecisionId::new(),
+                    &proposal(Outcome::Granted, None, &[]),
+                    proposer,
+                    serde_json::json!({}),
+                )
+            })
             .await
             .unwrap();
         // The approvers' queue lists the proposal.
@@ -876,15 +899,21 @@ async fn a_case_from_application_to_appeal_body() {
         assert_eq!(to_approve[0].state, CaseState::DecisionProposed);
         // Four eyes: the proposer cannot approve.
         let err = store
-            .review_decision(m.id, id, 3, true, &by(proposer))
+            .change_case(m.id, id, 3, None, &by(proposer), |c, latest| {
+                c.review(latest, proposer, true, None)
+            })
             .await
             .unwrap_err();
-        assert!(err.to_string().contains("cannot approve"), "{err}");
+        assert!(matches!(err, StoreError::Refused(Refusal::OwnProposal)), "{err}");
         assert_eq!(store.case(m.id, id).await.unwrap().state, CaseState::DecisionProposed);
-        assert_eq!(
-            store.review_decision(m.id, id, 3, true, &by(approver)).await.unwrap(),
-            CaseState::Approved
-        );
+        let approved = store
+            .change_case(m.id, id, 3, None, &by(approver), |c, latest| {
+                c.review(latest, approver, true, None)
+            })
+            .await
+            .unwrap();
+        assert_eq!(approved.state, CaseState::Approved);
+        assert_eq!(store.decisions(m.id, id).await.unwrap()[0].decided_by, Some(approver));
         let letter = NewLetter {
             kind: "decision",
             language: "nb",
@@ -892,10 +921,13 @@ async fn a_case_from_application_to_appeal_body() {
             pdf: b"%PDF-1.7 test",
         };
         let delivered = time::macros::date!(2026 - 11 - 03);
-        let sha = store
-            .send_decision(m.id, id, 4, delivered, delivered, 12, &letter, &by(proposer))
+        store
+            .change_case(m.id, id, 4, Some(&letter), &by(proposer), |c, latest| {
+                c.send_decision(latest, delivered, delivered, 12)
+            })
             .await
             .unwrap();
+        let sha = hex_sha256(b"%PDF-1.7 test");
         let case = store.case(m.id, id).await.unwrap();
         assert_eq!(case.state, CaseState::OnWaitingList);
         assert_eq!(case.appeal_deadline, Some(time::macros::date!(2026 - 11 - 24)));
@@ -907,48 +939,31 @@ async fn a_case_from_application_to_appeal_body() {
             (html.as_str(), pdf.as_slice()),
             ("<p>Vedtak</p>", b"%PDF-1.7 test".as_slice())
         );
+        assert_eq!(store.decisions(m.id, id).await.unwrap()[0].status.code(), "sent");
         // A sent decision is immutable: it cannot be sent or reviewed again.
-        assert!(
+        assert!(matches!(
             store
-                .send_decision(m.id, id, 5, delivered, delivered, 12, &letter, &by(proposer))
-                .await
-                .is_err()
-        );
+                .change_case(m.id, id, 5, Some(&letter), &by(proposer), |c, latest| {
+                    c.send_decision(latest, delivered, delivered, 12)
+                })
+                .await,
+            Err(StoreError::Refused(Refusal::NotApproved))
+        ));
+        assert_eq!(store.letters(m.id, id).await.unwrap().len(), 1, "nothing half-written");
 
-        store
-            .act(
-                m.id,
-                id,
-                5,
-                CaseAction::RegisterAppeal,
-                Effects::default(),
-                &by(proposer),
-            )
-            .await
-            .unwrap();
-        store
-            .act(
-                m.id,
-                id,
-                6,
-                CaseAction::UpholdAndForward,
-                Effects::default(),
-                &by(proposer),
-            )
-            .await
-            .unwrap();
-        let closed = store
-            .act(
-                m.id,
-                id,
-                7,
-                CaseAction::RecordAppealBodyOutcome(AppealBodyOutcome::Upheld),
-                Effects::default(),
-                &by(proposer),
-            )
-            .await
-            .unwrap();
-        assert_eq!(closed, CaseState::Closed);
+        for (version, action) in [
+            (5, CaseAction::RegisterAppeal),
+            (6, CaseAction::UpholdAndForward),
+            (7, CaseAction::RecordAppealBodyOutcome(AppealBodyOutcome::Upheld)),
+        ] {
+            store
+                .change_case(m.id, id, version, None, &by(proposer), |c, _| {
+                    c.take_step(&step(action), today, 12)
+                })
+                .await
+                .unwrap();
+        }
+        assert_eq!(store.case(m.id, id).await.unwrap().state, CaseState::Closed);
         let timeline = store.case_timeline(m.id, id).await.unwrap();
         let kinds: Vec<&str> = timeline.iter().rev().map(|e| e.kind.as_str()).collect();
         assert_eq!(
@@ -1004,10 +1019,11 @@ async fn a_case_from_application_to_appeal_body() {
 
 #[tokio::test]
 async fn grants_commit_pay_and_release_against_the_years_budget() {
-    use husly_domain::cases::{ApplicationForm, CaseAction, CaseState, CaseType, Outcome};
+    use husly_domain::DecisionId;
+    use husly_domain::cases::{ApplicationForm, CaseAction, CaseState, CaseType, Outcome, Refusal};
     use husly_domain::finance::{CaseFinance, GrantCase, GrantType, LoanPurpose, StartlanCase, Tenure};
     use husly_domain::startlan::{AffordabilityInput, StartlanRules};
-    use husly_store::cases::{Effects, NewLetter, Proposal};
+    use husly_store::cases::NewLetter;
     for db in databases().await {
         let store = &db.store;
         let actor = Actor::cli("test");
@@ -1096,67 +1112,52 @@ async fn grants_commit_pay_and_release_against_the_years_budget() {
             .unwrap(),
         });
         assert!(loan.validate(StartlanRules::embedded()).is_ok());
-        assert!(
+        assert!(matches!(
             store
-                .save_case_finance(m.id, id, 1, &loan, &by(caseworker))
-                .await
-                .is_err()
-        );
+                .change_case(m.id, id, 1, None, &by(caseworker), |c, _| c.record_economy(&loan))
+                .await,
+            Err(StoreError::Refused(Refusal::WrongEconomy))
+        ));
         store
-            .save_case_finance(m.id, id, 1, &grant, &by(caseworker))
+            .change_case(m.id, id, 1, None, &by(caseworker), |c, _| c.record_economy(&grant))
             .await
             .unwrap();
         assert_eq!(store.case(m.id, id).await.unwrap().finance, Some(grant.clone()));
+        let today = time::macros::date!(2026 - 03 - 02);
         store
-            .act(
-                m.id,
-                id,
-                2,
-                CaseAction::StartAssessment,
-                Effects::default(),
-                &by(caseworker),
-            )
+            .change_case(m.id, id, 2, None, &by(caseworker), |c, _| {
+                c.take_step(&step(CaseAction::StartAssessment), today, 12)
+            })
             .await
             .unwrap();
         let conditions = vec!["Tilskuddet betales ut mot faktura.".to_string()];
         // A granted grant needs its amount; a refusal may not carry one.
-        let without_amount = Proposal {
-            outcome: Outcome::Granted,
-            reasons: "Tilpasningen er formålstjenlig.",
-            granted_text: Some("Tilskudd til trappeheis"),
-            assessment: &serde_json::json!({}),
-            amount_ore: None,
-            conditions: &conditions,
-        };
-        assert!(
-            store
-                .propose_decision(m.id, id, 3, &without_amount, &by(caseworker))
+        for (outcome, amount, conditions, refusal) in [
+            (Outcome::Granted, None, &conditions[..], Refusal::AmountMissing),
+            (Outcome::Refused, Some(1), &[][..], Refusal::AmountNotApplicable),
+        ] {
+            let err = store
+                .change_case(m.id, id, 3, None, &by(caseworker), |c, _| {
+                    c.propose(
+                        DecisionId::new(),
+                        &proposal(outcome, amount, conditions),
+                        caseworker,
+                        serde_json::json!({}),
+                    )
+                })
                 .await
-                .is_err()
-        );
-        let refusal_with_amount = Proposal {
-            outcome: Outcome::Refused,
-            amount_ore: Some(1),
-            conditions: &[],
-            ..without_amount
-        };
-        assert!(
-            store
-                .propose_decision(m.id, id, 3, &refusal_with_amount, &by(caseworker))
-                .await
-                .is_err()
-        );
+                .unwrap_err();
+            assert!(matches!(err, StoreError::Refused(r) if r == refusal), "{err:?}");
+        }
         store
-            .propose_decision(
-                m.id,
-                id,
-                3,
-                &Proposal {
-                    amount_ore: Some(10_000_000),
-                    ..without_amount
-                },
-                &by(caseworker),
-            )
+            .change_case(m.id, id, 3, None, &by(caseworker), |c, _| {
+                c.propose(
+                    DecisionId::new(),
+                    &proposal(Outcome::Granted, Some(10_000_000), &conditions),
+                    caseworker,
+                    serde_json::json!({}),
+                )
+            })
             .await
             .unwrap();
         let decisions = store.decisions(m.id, id).await.unwrap();
@@ -1164,7 +1165,12 @@ async fn grants_commit_pay_and_release_against_the_years_budget() {
             (decisions[0].amount_ore, &decisions[0].conditions),
             (Some(10_000_000), &conditions)
         );
-        store.review_decision(m.id, id, 4, true, &by(approver)).await.unwrap();
+        store
+            .change_case(m.id, id, 4, None, &by(approver), |c, latest| {
+                c.review(latest, approver, true, None)
+            })
+            .await
+            .unwrap();
         let letter = NewLetter {
             kind: "decision",
             language: "nb",
@@ -1173,7 +1179,9 @@ async fn grants_commit_pay_and_release_against_the_years_budget() {
         };
         let sent = time::macros::date!(2026 - 03 - 20);
         store
-            .send_decision(m.id, id, 5, sent, sent, 12, &letter, &by(caseworker))
+            .change_case(m.id, id, 5, Some(&letter), &by(caseworker), |c, latest| {
+                c.send_decision(latest, sent, sent, 12)
+            })
             .await
             .unwrap();
         assert_eq!(store.case(m.id, id).await.unwrap().state, CaseState::Granted);
@@ -1197,22 +1205,24 @@ async fn grants_commit_pay_and_release_against_the_years_budget() {
 
         // Payments: never more than what is outstanding; each one an event.
         let paid_on = time::macros::date!(2026 - 04 - 10);
-        let err = store
-            .register_grant_payment(m.id, id, 6, 10_000_001, paid_on, "faktura 1", &by(caseworker))
-            .await
-            .unwrap_err();
+        let paying = by(caseworker);
+        let pay = |version, outstanding, amount| {
+            store.change_case(m.id, id, version, None, &paying, move |c, _| {
+                c.register_payment(outstanding, amount, paid_on, "faktura 1")
+            })
+        };
+        let err = pay(6, 10_000_000, 10_000_001).await.unwrap_err();
         assert!(err.to_string().contains("more than"), "{err}");
-        store
-            .register_grant_payment(m.id, id, 6, 6_000_000, paid_on, "faktura 1", &by(caseworker))
-            .await
-            .unwrap();
+        pay(6, 10_000_000, 6_000_000).await.unwrap();
         assert_eq!(
             budget(store.grant_budget(m.id, 2026).await.unwrap()),
             (40_000_000, 4_000_000, 6_000_000, 30_000_000, 1)
         );
         // Closing the case releases what was not paid.
         store
-            .act(m.id, id, 7, CaseAction::Close, Effects::default(), &by(caseworker))
+            .change_case(m.id, id, 7, None, &by(caseworker), |c, _| {
+                c.take_step(&step(CaseAction::Close), today, 12)
+            })
             .await
             .unwrap();
         assert_eq!(
@@ -1232,12 +1242,10 @@ async fn grants_commit_pay_and_release_against_the_years_budget() {
         assert_eq!(store.year_ledger(m.id, 2026, 10).await.unwrap().len(), 3);
         assert!(store.year_ledger(m.id, 2025, 10).await.unwrap().is_empty());
         // A payment after closing is refused.
-        assert!(
-            store
-                .register_grant_payment(m.id, id, 8, 1, paid_on, "", &by(caseworker))
-                .await
-                .is_err()
-        );
+        assert!(matches!(
+            pay(8, 4_000_000, 1).await,
+            Err(StoreError::Refused(Refusal::NotGranted(CaseState::Closed)))
+        ));
         // Other municipalities see nothing of it.
         let other = municipality(store, "0301").await;
         assert!(store.case_ledger(other.id, id).await.unwrap().is_empty());

@@ -98,6 +98,19 @@ impl Caller {
         Ok(owner)
     }
 
+    /// The caller as a use case sees them, for a request through `channel`.
+    pub fn ctx(&self, store: &husly_store::Store, channel: husly_usecases::Channel) -> husly_usecases::Ctx {
+        husly_usecases::Ctx {
+            store: store.clone(),
+            principal: self.principal.clone(),
+            user: self.user.clone(),
+            request_id: self.request_id.clone(),
+            lang: self.tr.lang,
+            today: time::OffsetDateTime::now_utc().date(),
+            channel,
+        }
+    }
+
     /// The audit actor for work in a municipality.
     pub fn actor(&self, municipality: Option<MunicipalityId>, purpose: &str) -> Actor {
         let role = municipality
@@ -140,6 +153,11 @@ impl std::ops::Deref for CurrentUser {
 }
 
 impl CurrentUser {
+    /// The signed-in user as a use case's caller.
+    pub fn ctx(&self, state: &AppState) -> husly_usecases::Ctx {
+        self.caller.ctx(&state.store, husly_usecases::Channel::Page)
+    }
+
     /// Checks the CSRF token a form sent back.
     pub fn check_csrf(&self, token: &str) -> AppResult<()> {
         if constant_time_eq(token.as_bytes(), self.csrf_token.as_bytes()) {
@@ -224,6 +242,13 @@ impl FromRequestParts<AppState> for CurrentUser {
 /// An API client authenticated with `Authorization: Bearer <token>`.
 #[derive(Debug, Clone)]
 pub struct ApiUser(pub Caller);
+
+impl ApiUser {
+    /// The API client as a use case's caller.
+    pub fn ctx(&self, state: &AppState) -> husly_usecases::Ctx {
+        self.0.ctx(&state.store, husly_usecases::Channel::Api)
+    }
+}
 
 impl std::ops::Deref for ApiUser {
     type Target = Caller;

@@ -7,8 +7,10 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use husly_domain::cases::Refusal;
 use husly_domain::validation::FieldError;
 use husly_store::StoreError;
+use husly_usecases::UseCaseError;
 
 #[derive(Debug)]
 pub enum AppError {
@@ -22,6 +24,8 @@ pub enum AppError {
     /// Validation failed on these fields (API; pages re-render their form instead).
     Validation(Vec<FieldError>),
     Conflict,
+    /// The case's lifecycle refused the command; worded from the catalogue (`refusal.<code>`).
+    Refused(Refusal),
     PayloadTooLarge,
     TooManyRequests,
     /// Overloaded: no database connection came free in time. Better a quick "try again" than
@@ -37,6 +41,8 @@ pub struct ErrorInfo {
     pub code: &'static str,
     pub detail: Option<String>,
     pub fields: Vec<FieldError>,
+    /// A refusal, worded in the request's language when the body is written.
+    pub refusal: Option<Refusal>,
 }
 
 impl AppError {
@@ -45,7 +51,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::Refused(_) => StatusCode::BAD_REQUEST,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -61,7 +67,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::Unauthenticated => "unauthenticated",
             AppError::Csrf => "csrf",
-            AppError::BadRequest(_) => "bad_request",
+            AppError::BadRequest(_) | AppError::Refused(_) => "bad_request",
             AppError::Validation(_) => "validation",
             AppError::Conflict => "conflict",
             AppError::PayloadTooLarge => "payload_too_large",
@@ -75,8 +81,9 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if let AppError::Internal(e) = &self {
-            // The chain of causes may quote data; log only its outermost, generic message.
-            tracing::error!(error_kind = %e.root_cause().to_string().chars().take(80).collect::<String>(), "internal error");
+            // The chain of causes may quote data; log only the outermost message, which names
+            // what failed (the contexts given in code), cut short.
+            tracing::error!(error_kind = %e.to_string().chars().take(80).collect::<String>(), "internal error");
         }
         let info = ErrorInfo {
             code: self.code(),
@@ -87,6 +94,10 @@ impl IntoResponse for AppError {
             fields: match self {
                 AppError::Validation(ref f) => f.clone(),
                 _ => Vec::new(),
+            },
+            refusal: match self {
+                AppError::Refused(r) => Some(r),
+                _ => None,
             },
         };
         let mut response = self.status().into_response();
@@ -111,6 +122,21 @@ impl From<StoreError> for AppError {
             StoreError::Conflict { .. } => AppError::Conflict,
             StoreError::Invalid(m) | StoreError::Duplicate(m) => AppError::BadRequest(m),
             other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<UseCaseError> for AppError {
+    fn from(e: UseCaseError) -> Self {
+        match e {
+            UseCaseError::NotFound => AppError::NotFound,
+            UseCaseError::Forbidden => AppError::Forbidden,
+            UseCaseError::Invalid(fields) => AppError::Validation(fields),
+            UseCaseError::Refused(refusal) => AppError::Refused(refusal),
+            UseCaseError::Conflict => AppError::Conflict,
+            UseCaseError::Letter(detail) => AppError::BadRequest(format!("The letter cannot be written: {detail}")),
+            UseCaseError::Store(e) => e.into(),
+            UseCaseError::Internal(e) => AppError::Internal(anyhow::anyhow!(e)),
         }
     }
 }

@@ -13,6 +13,11 @@ use husly_domain::Lang;
 use husly_domain::validation::FieldError;
 use serde::de::DeserializeOwned;
 
+/// Parses a path id; a malformed id is simply "not found".
+pub fn path_id<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
 /// The fields of an `application/x-www-form-urlencoded` body, in order.
 #[derive(Debug, Clone, Default)]
 pub struct FormFields(pub Vec<(String, String)>);
@@ -67,6 +72,41 @@ impl FromRequest<AppState> for FormFields {
             .await
             .map_err(|_| AppError::PayloadTooLarge)?;
         FormFields::parse(&body, lang)
+    }
+}
+
+/// A signed-in staff member's form, accepted only with the session's CSRF token: the token is
+/// checked here, before the handler runs, so a forged post reads nothing, audits nothing and
+/// changes nothing.
+pub struct StaffForm {
+    pub user: crate::auth::CurrentUser,
+    pub fields: FormFields,
+}
+
+impl StaffForm {
+    /// The record version the form was rendered from (optimistic locking).
+    pub fn version(&self) -> Result<i64, AppError> {
+        self.fields
+            .get("version")
+            .parse()
+            .map_err(|_| AppError::BadRequest("version".into()))
+    }
+}
+
+impl FromRequest<AppState> for StaffForm {
+    type Rejection = axum::response::Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        use axum::extract::FromRequestParts;
+        use axum::response::IntoResponse;
+        let (mut parts, body) = request.into_parts();
+        let user = crate::auth::CurrentUser::from_request_parts(&mut parts, state).await?;
+        let fields = FormFields::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        user.check_csrf(fields.get("csrf"))
+            .map_err(IntoResponse::into_response)?;
+        Ok(StaffForm { user, fields })
     }
 }
 

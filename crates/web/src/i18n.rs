@@ -71,6 +71,40 @@ impl Tr {
     }
 }
 
+/// A refusal of the case lifecycle in words (`refusal.<code>`, with the state and step named).
+pub fn refusal_text(tr: Tr, refusal: husly_domain::cases::Refusal) -> String {
+    use husly_domain::cases::Refusal;
+    let key = format!("refusal.{}", refusal.code());
+    match refusal {
+        Refusal::NotNow { state, action } => {
+            let state_text = tr.t(&format!("case_state.{}", state.code())).to_string();
+            tr.f(&key, &[("state", &state_text), ("action", action)])
+        }
+        Refusal::NotEditable(state) | Refusal::NotGranted(state) => {
+            let state_text = tr.t(&format!("case_state.{}", state.code())).to_string();
+            tr.f(&key, &[("state", &state_text)])
+        }
+        Refusal::MoreThanOutstanding { outstanding_ore } => tr.f(
+            &key,
+            &[(
+                "outstanding",
+                &husly_domain::validation::format_ore_as_kr(outstanding_ore),
+            )],
+        ),
+        _ => tr.t(&key).to_string(),
+    }
+}
+
+/// The same refusal as a field error, in both languages, for a form to show beside `field`.
+pub fn refusal_error(field: &str, refusal: husly_domain::cases::Refusal) -> husly_domain::validation::FieldError {
+    husly_domain::validation::FieldError::new(
+        field,
+        refusal.code(),
+        refusal_text(Tr::new(Lang::Nb), refusal),
+        refusal_text(Tr::new(Lang::En), refusal),
+    )
+}
+
 /// The language for a request: the user's explicit choice (cookie), else the browser's
 /// preference (`Accept-Language`, by quality), else bokmål.
 pub fn negotiate(headers: &HeaderMap) -> Lang {
@@ -181,6 +215,12 @@ mod tests {
                 }
             }
         }
+        for code in husly_domain::cases::Refusal::CODES {
+            let key = format!("refusal.{code}");
+            if !NB.contains_key(&key) {
+                missing.push(key);
+            }
+        }
         for code in crate::error::ERROR_CODES {
             for part in ["title", "text"] {
                 let key = format!("error.{code}.{part}");
@@ -192,6 +232,30 @@ mod tests {
         missing.sort();
         missing.dedup();
         assert!(missing.is_empty(), "keys missing from locales/nb.toml: {missing:?}");
+    }
+
+    #[test]
+    fn a_refusal_names_the_state_in_words() {
+        use husly_domain::cases::{CaseState, Refusal};
+        let text = refusal_text(
+            Tr::new(Lang::Nb),
+            Refusal::NotNow {
+                state: CaseState::Refused,
+                action: "renew",
+            },
+        );
+        assert_eq!(text, "Steget «renew» er ikke mulig når saken har status «Avslått».");
+        let text = refusal_text(
+            Tr::new(Lang::En),
+            Refusal::MoreThanOutstanding {
+                outstanding_ore: 1_250_000,
+            },
+        );
+        assert!(
+            text.contains("12\u{a0}500\u{a0}kr") || text.contains("12 500"),
+            "{text}"
+        );
+        assert!(!text.contains('{'), "{text}");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod download;
 pub mod error;
 pub mod forms;
 pub mod i18n;

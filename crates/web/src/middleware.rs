@@ -154,6 +154,7 @@ fn plain_info(code: &'static str) -> ErrorInfo {
         code,
         detail: None,
         fields: Vec::new(),
+        refusal: None,
     }
 }
 
@@ -166,6 +167,13 @@ fn has_content_type(response: &Response) -> bool {
     response.headers().contains_key(header::CONTENT_TYPE)
 }
 
+/// What the error adds to its general text: the detail given, or the refusal in words.
+fn detail_of(tr: Tr, info: &ErrorInfo) -> Option<String> {
+    info.detail
+        .clone()
+        .or_else(|| info.refusal.map(|r| i18n::refusal_text(tr, r)))
+}
+
 fn api_error_body(tr: Tr, info: &ErrorInfo) -> Response {
     let fields: Vec<_> = info
         .fields
@@ -173,7 +181,7 @@ fn api_error_body(tr: Tr, info: &ErrorInfo) -> Response {
         .map(|f| serde_json::json!({ "field": f.field, "code": f.code, "message": f.message(tr.lang) }))
         .collect();
     let mut message = tr.t(&format!("error.{}.text", info.code)).to_string();
-    if let Some(detail) = &info.detail {
+    if let Some(detail) = detail_of(tr, info) {
         message = format!("{message} {detail}");
     }
     Json(serde_json::json!({ "error": { "code": info.code, "message": message, "fields": fields } })).into_response()
@@ -184,7 +192,7 @@ fn html_error_body(tr: Tr, info: &ErrorInfo, request_id: &str) -> Response {
         l: crate::layout::Layout::anonymous(tr, false),
         title: tr.t(&format!("error.{}.title", info.code)).to_string(),
         text: tr.t(&format!("error.{}.text", info.code)).to_string(),
-        detail: info.detail.clone(),
+        detail: detail_of(tr, info),
         request_id: request_id.to_string(),
     };
     match page.render() {

@@ -214,6 +214,36 @@ pub enum CaseAction {
 }
 
 impl CaseAction {
+    /// Every action, with each outcome it can carry.
+    pub fn all() -> Vec<CaseAction> {
+        let mut actions = vec![
+            CaseAction::StartAssessment,
+            CaseAction::RequestInformation,
+            CaseAction::InformationReceived,
+            CaseAction::SendBack,
+            CaseAction::Approve,
+            CaseAction::RegisterAppeal,
+            CaseAction::ReverseOnAppeal,
+            CaseAction::UpholdAndForward,
+            CaseAction::Expire,
+            CaseAction::Renew,
+            CaseAction::Withdraw,
+            CaseAction::Close,
+        ];
+        for o in [Outcome::Granted, Outcome::Refused] {
+            actions.push(CaseAction::ProposeDecision(o));
+            actions.push(CaseAction::SendDecision(o));
+        }
+        for o in [
+            AppealBodyOutcome::Upheld,
+            AppealBodyOutcome::Reversed,
+            AppealBodyOutcome::ReturnedForNewAssessment,
+        ] {
+            actions.push(CaseAction::RecordAppealBodyOutcome(o));
+        }
+        actions
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             CaseAction::StartAssessment => "start_assessment",
@@ -300,32 +330,7 @@ mod tests {
     use CaseState as S;
 
     fn all_actions() -> Vec<CaseAction> {
-        let mut actions = vec![
-            A::StartAssessment,
-            A::RequestInformation,
-            A::InformationReceived,
-            A::SendBack,
-            A::Approve,
-            A::RegisterAppeal,
-            A::ReverseOnAppeal,
-            A::UpholdAndForward,
-            A::Expire,
-            A::Renew,
-            A::Withdraw,
-            A::Close,
-        ];
-        for o in [Outcome::Granted, Outcome::Refused] {
-            actions.push(A::ProposeDecision(o));
-            actions.push(A::SendDecision(o));
-        }
-        for o in [
-            AppealBodyOutcome::Upheld,
-            AppealBodyOutcome::Reversed,
-            AppealBodyOutcome::ReturnedForNewAssessment,
-        ] {
-            actions.push(A::RecordAppealBodyOutcome(o));
-        }
-        actions
+        CaseAction::all()
     }
 
     /// The whole table, written out once more by hand: every (state, action) pair of both case

@@ -5,6 +5,7 @@
 //! - [`budget`]: the yearly grant budget as a ledger.
 
 pub mod budget;
+pub mod requests;
 
 use serde::{Deserialize, Serialize};
 

@@ -139,18 +139,18 @@ pub async fn prepare(url: &str) -> Fixture {
         .await
         .expect("case");
     store
-        .send_interim_answer(
+        .change_case(
             home.id,
             case,
             1,
-            today,
-            &husly_store::cases::NewLetter {
+            Some(&husly_store::cases::NewLetter {
                 kind: "interim_answer",
                 language: "nb",
                 html: "<p>Foreløpig svar</p>",
                 pdf: b"%PDF-1.7 fixture",
-            },
+            }),
             &change,
+            |case, _| case.send_interim_answer(today),
         )
         .await
         .expect("interim answer");

@@ -767,7 +767,7 @@ fn case_schemas() -> Value {
         }},
         "CaseActionRequest": { "type": "object", "additionalProperties": false, "required": ["version", "action"], "properties": {
             "version": version,
-            "action": { "type": "string", "enum": crate::pages::cases::steps::STEPS },
+            "action": { "type": "string", "enum": husly_domain::cases::requests::STEPS },
             "reason": opt_text(application::MAX_LONG_TEXT, "Required for request_information (what is needed), withdraw, and an appeal after the deadline"),
             "information_due": { "type": ["string", "null"], "description": "yyyy-mm-dd, in the future; required for request_information" },
             "language": { "type": ["string", "null"], "enum": ["nb", "nn", "en", null], "description": "The language of the request-for-information letter (default nb)" }

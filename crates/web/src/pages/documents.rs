@@ -3,11 +3,8 @@
 //! authorisation as the case itself.
 
 use axum::extract::Multipart;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
 use husly_domain::documents::{check_upload, clean_name};
 use husly_domain::validation::FieldError;
-use husly_store::documents::Document;
 
 use crate::error::{AppError, AppResult};
 
@@ -60,27 +57,4 @@ pub async fn read(mut multipart: Multipart) -> AppResult<Upload> {
 pub fn check(upload: &Upload, max_bytes: usize) -> Result<(husly_domain::documents::DocumentType, String), FieldError> {
     let kind = check_upload("file", &upload.bytes, max_bytes)?;
     Ok((kind, clean_name(&upload.filename, kind)))
-}
-
-/// The document as a download (never displayed inline: the browser must not interpret it).
-pub fn download(document: &Document, bytes: Vec<u8>) -> Response {
-    let ascii: String = document
-        .filename
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    (
-        [
-            (header::CONTENT_TYPE, document.mime.clone()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{ascii}\"")),
-        ],
-        bytes,
-    )
-        .into_response()
 }

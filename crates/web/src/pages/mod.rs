@@ -111,7 +111,4 @@ pub fn render(template: &impl Template) -> AppResult<Response> {
     Ok(Html(template.render()?).into_response())
 }
 
-/// Parses a path id; a malformed id is simply "not found".
-pub fn path_id<T: std::str::FromStr>(raw: &str) -> AppResult<T> {
-    raw.parse().map_err(|_| crate::error::AppError::NotFound)
-}
+pub use crate::forms::path_id;

@@ -14,10 +14,12 @@ use husly_store::cases::{Case, Decision};
 use husly_store::households::{Household, TimelineEvent};
 use zip::write::SimpleFileOptions;
 
-use super::view::{assessment_of, load, municipality_number};
+use super::view::load;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
+use husly_usecases::cases::CaseFile;
+use husly_usecases::cases::assessment::assessment_of;
 
 #[derive(Template)]
 #[template(path = "case_file_summary.html")]
@@ -54,7 +56,12 @@ fn entry(folder: &str, index: usize, name: &str) -> String {
 }
 
 pub async fn download(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Response> {
-    let (municipality, case, household) = load(&state, &user, &id, Action::ViewCase).await?;
+    let CaseFile {
+        municipality,
+        number,
+        case,
+        household,
+    } = load(&state, &user, &id, Action::ViewCase).await?;
     let decisions = state.store.decisions(municipality, case.id).await?;
     let letters = state.store.letters(municipality, case.id).await?;
     let documents = state
@@ -62,11 +69,10 @@ pub async fn download(State(state): State<AppState>, user: CurrentUser, Path(id)
         .documents(municipality, husly_store::documents::Owner::Case(case.id))
         .await?;
     let timeline = state.store.case_timeline(municipality, case.id).await?;
-    let number = municipality_number(&user, municipality);
     let summary = Summary {
         case: &case,
         household: &household,
-        assessment: assessment_of(&case, &household, &number),
+        assessment: assessment_of(&case, &household, &number, time::OffsetDateTime::now_utc().date()),
         decisions: &decisions,
         timeline: &timeline,
         generated: format_date(time::OffsetDateTime::now_utc().date()),

@@ -5,19 +5,22 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use husly_domain::authz::Action;
+use husly_domain::finance::requests::PaymentRequest;
 use husly_domain::finance::{CaseFinance, GrantCase, LoanPurpose, MeansTestException, StartlanCase, Tenure};
-use husly_domain::startlan::{AffordabilityResult, StartlanRules};
-use husly_domain::validation::{FieldError, parse_date, parse_kr};
+use husly_domain::startlan::StartlanRules;
+use husly_domain::validation::{FieldError, parse_kr};
 use husly_store::cases::Case;
 use husly_store::finance::{BudgetLine, LedgerRow};
 
-use super::view::{case_page, change, finish, load, rerender, version};
+use super::view::{case_page, finish, load};
 use crate::AppState;
-use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
-use crate::forms::{FormErrors, FormFields};
+use crate::forms::path_id;
+use crate::forms::{FormErrors, FormFields, StaffForm};
 use crate::pages::render;
 use crate::pages::startlan_form::{Choice, StartlanFields};
+use husly_domain::CaseId;
+use husly_usecases::UseCaseError;
 
 /// A grant's fields as typed (names are the domain's paths, so errors land on them).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -283,23 +286,19 @@ pub fn unreadable_amount(field: &str) -> FieldError {
 }
 
 /// `POST /cases/{id}/finance`: records the economy of a startlån or grant case.
-pub async fn save(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-    fields: FormFields,
-) -> AppResult<Response> {
-    let (municipality, case, household) = load(&state, &user, &id, Action::HandleCase).await?;
-    user.check_csrf(fields.get("csrf"))?;
-    let mut page = case_page(&state, &user, municipality, case.clone(), household).await?;
+pub async fn save(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
+    let (user, fields) = (&form.user, &form.fields);
+    let file = load(&state, user, &id, Action::HandleCase).await?;
+    let case = file.case.clone();
+    let mut page = case_page(&state, user, file).await?;
     let result = if case.case_type == husly_domain::cases::CaseType::Startlan {
-        let (typed, purpose, exception, result) = startlan_from_form(&fields);
+        let (typed, purpose, exception, result) = startlan_from_form(fields);
         page.startlan = typed;
         page.finance.loan_purpose = purpose;
         page.finance.exception = exception;
         result
     } else if case.case_type.grant().is_some() {
-        let (typed, result) = grant_from_form(&fields, &case);
+        let (typed, result) = grant_from_form(fields, &case);
         page.finance.grant = typed;
         result
     } else {
@@ -315,181 +314,46 @@ pub async fn save(
             return Ok(response);
         }
     };
-    let actor = user.actor(Some(municipality), "case_handling");
-    match state
-        .store
-        .save_case_finance(
-            municipality,
-            case.id,
-            version(&fields)?,
-            &finance,
-            &change(&user, &actor, None),
-        )
-        .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!("/cases/{}#economy-heading", case.id)).into_response()),
-        Err(husly_store::StoreError::Conflict { .. }) => {
+    let ctx = user.ctx(&state);
+    let error = match husly_usecases::finance::record_economy(&ctx, case.id, form.version()?, &finance).await {
+        Ok(_) => return Ok(Redirect::to(&format!("/cases/{}#economy-heading", case.id)).into_response()),
+        Err(UseCaseError::Conflict) => {
             page.conflict = true;
             let mut response = render(&page)?;
             *response.status_mut() = StatusCode::CONFLICT;
-            Ok(response)
+            return Ok(response);
         }
-        Err(husly_store::StoreError::Invalid(message)) => {
-            let error = FieldError::new("finance", "refused", message.clone(), message);
-            page.errors = FormErrors::from_fields(&[error], user.tr.lang);
-            let mut response = render(&page)?;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// A payment as asked for (the page or the API), checked the same way.
-pub fn check_payment(amount: &str, paid_on: &str, note: &str) -> Result<(i64, time::Date, String), Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let amount_ore = match parse_kr(amount) {
-        Some(kr) if kr > 0 => kr * 100,
-        Some(_) => {
-            errors.push(FieldError::new(
-                "payment.amount_kr",
-                "amount_out_of_range",
-                "Beløpet må være mer enn 0 kr.",
-                "The amount must be more than 0 kr.",
-            ));
-            0
-        }
-        None => {
-            errors.push(unreadable_amount("payment.amount_kr"));
-            0
-        }
+        Err(UseCaseError::Invalid(errors)) => errors,
+        Err(UseCaseError::Refused(refusal)) => vec![crate::i18n::refusal_error("finance", refusal)],
+        Err(other) => return Err(other.into()),
     };
-    let paid_on = match parse_date(paid_on) {
-        Some(date) => date,
-        None => {
-            errors.push(FieldError::invalid_date("payment.paid_on"));
-            today()
-        }
-    };
-    let note = note.trim();
-    if note.chars().count() > husly_domain::validation::MAX_TEXT_LEN {
-        errors.push(FieldError::too_long(
-            "payment.note",
-            husly_domain::validation::MAX_TEXT_LEN,
-        ));
-    }
-    if errors.is_empty() {
-        Ok((amount_ore, paid_on, note.to_string()))
-    } else {
-        Err(errors)
-    }
+    page.errors = FormErrors::from_fields(&error, user.tr.lang);
+    let mut response = render(&page)?;
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
 }
 
 /// `POST /cases/{id}/payments`: registers a payment of a granted grant.
-pub async fn pay(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-    fields: FormFields,
-) -> AppResult<Response> {
-    let (municipality, case, _) = load(&state, &user, &id, Action::HandleCase).await?;
-    user.check_csrf(fields.get("csrf"))?;
-    let (amount_ore, paid_on, note) = match check_payment(
-        fields.get("payment.amount_kr"),
-        fields.get("payment.paid_on"),
-        fields.get("payment.note"),
-    ) {
-        Ok(payment) => payment,
-        Err(errors) => return rerender(&state, &user, municipality, case.id, &errors, false, None).await,
+pub async fn pay(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
+    let (user, fields) = (&form.user, &form.fields);
+    let id: CaseId = path_id(&id)?;
+    let payment = PaymentRequest {
+        amount_kr: fields.get("payment.amount_kr"),
+        paid_on: fields.get("payment.paid_on"),
+        note: fields.get("payment.note"),
     };
-    let actor = user.actor(Some(municipality), "case_handling");
-    let result = state
-        .store
-        .register_grant_payment(
-            municipality,
-            case.id,
-            version(&fields)?,
-            amount_ore,
-            paid_on,
-            &note,
-            &change(&user, &actor, None),
-        )
-        .await;
-    finish(&state, &user, municipality, case.id, result, "payment.amount_kr").await
-}
-
-/// The establishment grant a startlån case needs: what the serviceable loan leaves uncovered,
-/// given the case's affordability `result` (see [`super::view::affordability_of`]).
-pub fn combined_grant(case: &Case, result: &AffordabilityResult) -> Option<CaseFinance> {
-    let CaseFinance::Startlan(loan) = case.finance.as_ref()? else {
-        return None;
-    };
-    let need = result.grant.as_ref()?;
-    let financing = loan.affordability.financing?;
-    (need.grant_needed_ore > 0).then(|| {
-        CaseFinance::Grant(GrantCase {
-            grant: husly_domain::finance::GrantType::Establishment,
-            purpose: format!("Kjøp av bolig sammen med startlån i sak {}", case.reference),
-            cost_kr: financing.price_kr + financing.purchase_costs_kr,
-            // Whole kroner, rounded up: the grant must cover the gap.
-            applied_kr: (need.grant_needed_ore + 99) / 100,
-            tenure: Tenure::Owner,
-            landlord_consent: false,
-            startlan_reference: Some(case.reference.clone()),
-        })
-    })
+    let result = husly_usecases::finance::register_payment(&user.ctx(&state), id, form.version()?, payment)
+        .await
+        .map_err(|e| e.nested("payment.", &[]));
+    finish(&state, user, id, result, "payment.amount_kr", None).await
 }
 
 /// `POST /cases/{id}/establishment-grant`: registers an establishment-grant application for the
 /// startlån's household, covering what the serviceable loan leaves uncovered.
-pub async fn combine(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-    fields: FormFields,
-) -> AppResult<Response> {
-    let (municipality, case, _) = load(&state, &user, &id, Action::HandleCase).await?;
-    user.check_csrf(fields.get("csrf"))?;
-    let Some(grant) = super::view::affordability_of(&case).and_then(|result| combined_grant(&case, &result)) else {
-        let error = FieldError::new(
-            "finance",
-            "no_grant_needed",
-            "Startlånet dekker finansieringsbehovet, eller økonomien er ikke registrert; det er ikke behov for tilskudd til etablering.",
-            "The start loan covers the financing need, or the economy is not recorded; no establishment grant is needed.",
-        );
-        return rerender(&state, &user, municipality, case.id, &[error], false, None).await;
-    };
-    let actor = user.actor(Some(municipality), "case_handling");
-    let (new_case, _) = state
-        .store
-        .register_combined_grant(municipality, case.id, &grant, today(), &change(&user, &actor, None))
-        .await?;
-    Ok(Redirect::to(&format!("/cases/{new_case}")).into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_payment_needs_a_positive_amount_and_a_date() {
-        let (ore, date, note) = check_payment("12 500", "15.04.2026", " faktura ").unwrap();
-        assert_eq!(
-            (ore, date, note.as_str()),
-            (1_250_000, time::macros::date!(2026 - 04 - 15), "faktura")
-        );
-        let errors = check_payment("0", "i går", "").unwrap_err();
-        let fields: Vec<_> = errors.iter().map(|e| (e.field.as_str(), e.code)).collect();
-        assert_eq!(
-            fields,
-            [
-                ("payment.amount_kr", "amount_out_of_range"),
-                ("payment.paid_on", "invalid_date")
-            ]
-        );
-        assert_eq!(
-            check_payment("mange", "01.01.2026", "").unwrap_err()[0].code,
-            "not_a_number"
-        );
+pub async fn combine(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
+    let id: CaseId = path_id(&id)?;
+    match husly_usecases::finance::open_establishment_grant(&form.user.ctx(&state), id).await {
+        Ok(grant) => Ok(Redirect::to(&format!("/cases/{}", grant.id)).into_response()),
+        Err(e) => finish(&state, &form.user, id, Err::<(), _>(e), "finance", None).await,
     }
 }

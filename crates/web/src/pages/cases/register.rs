@@ -4,7 +4,7 @@ use super::form::FormValues;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
-use crate::forms::{FormErrors, FormFields};
+use crate::forms::{FormErrors, StaffForm};
 use crate::layout::{Layout, Section};
 use crate::pages::{path_id, render};
 use askama::Template;
@@ -13,9 +13,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use husly_domain::HouseholdId;
 use husly_domain::authz::Action;
+use husly_domain::cases::requests::check_registration;
 use husly_domain::cases::{ApplicationForm, CaseType};
-use husly_domain::validation::{FieldError, format_date, parse_date};
-use husly_store::households::{Change, Household};
+use husly_domain::validation::format_date;
+use husly_store::households::Household;
+use husly_usecases::UseCaseError;
+use husly_usecases::cases as usecases;
 
 #[derive(Template)]
 #[template(path = "case_register.html")]
@@ -113,73 +116,34 @@ pub async fn form(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
     ))
 }
 
-pub async fn submit(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-    fields: FormFields,
-) -> AppResult<Response> {
-    let (municipality, household) = load(&state, &user, &id).await?;
-    user.check_csrf(fields.get("csrf"))?;
-    let values = FormValues::from_post(&fields, household.members.len());
-    let mut page = page(&user, &state, &household, values);
-    page.case_type = fields.get("case_type").to_string();
-    page.received_on = fields.get("received_on").to_string();
-    let today = time::OffsetDateTime::now_utc().date();
-    let mut errors = Vec::new();
-    let case_type = CaseType::from_code(&page.case_type);
-    if case_type.is_none() {
-        errors.push(FieldError::unknown_value(
-            "case_type",
-            &page.case_type,
-            &CaseType::ALL.map(CaseType::code),
-        ));
-    }
-    let received = match parse_date(&page.received_on) {
-        Some(date) if date <= today => Some(date),
-        Some(_) => {
-            errors.push(FieldError::new(
-                "received_on",
-                "in_future",
-                "Mottatt-datoen kan ikke være fram i tid.",
-                "The date received cannot be in the future.",
-            ));
-            None
+pub async fn submit(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
+    let (user, fields) = (&form.user, &form.fields);
+    let (_, household) = load(&state, user, &id).await?;
+    let values = FormValues::from_post(fields, household.members.len());
+    let (case_type, received_on) = (fields.get("case_type"), fields.get("received_on"));
+    let ctx = user.ctx(&state);
+    let result = match values.to_form() {
+        Ok(application) => {
+            usecases::register_application(&ctx, household.id, case_type, received_on, &application).await
         }
-        None => {
-            errors.push(FieldError::invalid_date("received_on"));
-            None
+        Err(mut errors) => {
+            // Say everything that is wrong at once, also beside the type and the date.
+            if let Err(more) = check_registration(case_type, received_on, ctx.today) {
+                errors.splice(0..0, more);
+            }
+            Err(UseCaseError::Invalid(errors))
         }
     };
-    let form = match page.v.to_form() {
-        Ok(form) => {
-            errors.extend(form.check(household.members.len(), today));
-            Some(form)
-        }
-        Err(e) => {
-            errors.extend(e);
-            None
-        }
+    let errors = match result {
+        Ok(case) => return Ok(Redirect::to(&format!("/cases/{}", case.id)).into_response()),
+        Err(UseCaseError::Invalid(errors)) => errors,
+        Err(other) => return Err(other.into()),
     };
-    match (case_type, received, form) {
-        (Some(case_type), Some(received), Some(form)) if errors.is_empty() => {
-            let actor = user.actor(Some(municipality), "case_handling");
-            let change = Change {
-                actor: &actor,
-                user: Some(user.user.id),
-                reason: None,
-            };
-            let (case, _) = state
-                .store
-                .register_application(municipality, household.id, case_type, &form, received, &change)
-                .await?;
-            Ok(Redirect::to(&format!("/cases/{case}")).into_response())
-        }
-        _ => {
-            page.errors = FormErrors::from_fields(&errors, user.tr.lang);
-            let mut response = render(&page)?;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
-        }
-    }
+    let mut page = page(user, &state, &household, values);
+    page.case_type = case_type.to_string();
+    page.received_on = received_on.to_string();
+    page.errors = FormErrors::from_fields(&errors, user.tr.lang);
+    let mut response = render(&page)?;
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
 }

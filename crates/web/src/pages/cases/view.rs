@@ -4,23 +4,25 @@ use super::form::FormValues;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
-use crate::forms::{FormErrors, FormFields};
+use crate::forms::FormErrors;
 use crate::layout::{Layout, Section};
 use crate::pages::{path_id, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use husly_domain::CaseId;
 use husly_domain::authz::Action;
 use husly_domain::cases::deadlines::{Urgency, urgency};
-use husly_domain::cases::{CaseAction, CaseState, CaseType, Outcome};
-use husly_domain::eligibility::{Assessment, EligibilityRules, Facts, Member, RuleOutcome, assess};
+use husly_domain::cases::{CaseState, CaseType, DecisionStatus, Outcome};
+use husly_domain::eligibility::{Assessment, RuleOutcome};
 use husly_domain::finance::CaseFinance;
-use husly_domain::startlan::{AffordabilityResult, StartlanRules};
-use husly_domain::validation::{FieldError, format_date, parse_date};
-use husly_domain::{CaseId, MunicipalityId};
-use husly_store::cases::{Case, Decision, Letter, Proposal, QueueFilter, QueueRow};
-use husly_store::households::{Change, Household, TimelineEvent};
+use husly_domain::startlan::AffordabilityResult;
+use husly_domain::validation::{FieldError, format_date};
+use husly_store::cases::{Case, Decision, Letter, QueueRow};
+use husly_store::households::{Household, TimelineEvent};
+use husly_usecases::UseCaseError;
+use husly_usecases::cases::{self as usecases, CaseFile};
 use serde::Deserialize;
 
 const QUEUE_PAGE: i64 = 50;
@@ -34,10 +36,6 @@ const QUEUE_FILTERS: [(&str, &str); 6] = [
     ("to_approve", "queue.to_approve"),
     ("open", "queue.open"),
 ];
-
-fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
-}
 
 // ------------------------------------------------------------------------------------------
 // The work queue
@@ -90,35 +88,27 @@ pub async fn queue(
     user: CurrentUser,
     Query(query): Query<QueueQuery>,
 ) -> AppResult<Response> {
-    let municipality = user.working_municipality(Action::ViewCase)?.clone();
-    let filter_code = query.filter.unwrap_or_else(|| "mine".into());
-    let Some(filter) = QueueFilter::from_code(&filter_code, user.user.id, today()) else {
-        return Err(AppError::BadRequest(
-            format!("Unknown filter «{filter_code}».").chars().take(80).collect(),
-        ));
-    };
+    let municipality = user.working_municipality(Action::ViewCase)?.id;
+    let filter = query.filter.unwrap_or_else(|| "mine".into());
     let page = query.page.unwrap_or(1).clamp(1, 10_000);
-    let mut rows = state
-        .store
-        .queue(municipality.id, filter, QUEUE_PAGE + 1, (page - 1) * QUEUE_PAGE)
-        .await?;
+    let ctx = user.ctx(&state);
+    let mut rows = usecases::queue(&ctx, municipality, &filter, QUEUE_PAGE + 1, (page - 1) * QUEUE_PAGE)
+        .await
+        .map_err(|e| match e {
+            UseCaseError::Invalid(_) => {
+                AppError::BadRequest(format!("Unknown filter «{filter}».").chars().take(80).collect())
+            }
+            other => other.into(),
+        })?;
     let more = rows.len() as i64 > QUEUE_PAGE;
     rows.truncate(QUEUE_PAGE as usize);
-    user.audit_read(
-        &state.store,
-        municipality.id,
-        "case.queue",
-        ("municipality", municipality.id.to_string()),
-        serde_json::json!({ "filter": filter_code, "rows": rows.len() }),
-    )
-    .await?;
     render(&QueuePage {
         l: Layout::for_user(&user, Section::Cases, state.config.demo_mode),
-        filter: filter_code,
+        filter,
         rows,
         page,
         more,
-        today: today(),
+        today: ctx.today,
     })
 }
 
@@ -182,7 +172,7 @@ impl CasePage {
 
     /// The establishment grant a startlån case needs beside the loan, øre.
     fn grant_needed(&self) -> Option<i64> {
-        match super::finance::combined_grant(&self.case, self.affordability.as_ref()?)? {
+        match self.case.establishment_grant_needed(self.affordability.as_ref()?)? {
             CaseFinance::Grant(g) => Some(g.applied_kr * 100),
             CaseFinance::Startlan(_) => None,
         }
@@ -294,173 +284,51 @@ impl CasePage {
     }
 }
 
-/// How long an approval on the waiting list lasts in the municipality.
-pub(crate) fn validity_months(number: &str) -> u32 {
-    EligibilityRules::embedded()
-        .allocation_rules(number, husly_domain::rules::YearMonth::of(today()))
-        .map(|p| p.values.validity_months)
-        .unwrap_or(12)
-}
-
-pub(super) fn members_of(household: &Household) -> Vec<Member> {
-    household
-        .members
-        .iter()
-        .map(|m| Member {
-            birth_date: m.person.birth_date,
-            relation: m.relation,
-        })
-        .collect()
-}
-
-pub(crate) fn municipality_number(user: &CurrentUser, id: MunicipalityId) -> String {
-    user.municipalities
-        .iter()
-        .find(|m| m.id == id)
-        .map(|m| m.number.clone())
-        .unwrap_or_default()
-}
-
-/// A startlån case's affordability test, from its recorded economy.
-pub(crate) fn affordability_of(case: &Case) -> Option<AffordabilityResult> {
-    match &case.finance {
-        Some(CaseFinance::Startlan(s)) => {
-            husly_domain::startlan::assess(&s.affordability, StartlanRules::embedded()).ok()
-        }
-        _ => None,
-    }
-}
-
-/// The assessment as of today (or the day received, if later), with the case's overrides.
-pub(crate) fn assessment_of(case: &Case, household: &Household, number: &str) -> Option<Assessment> {
-    assessment_with(case, household, number, affordability_of(case).as_ref())
-}
-
-/// [`assessment_of`] with the case's affordability already calculated.
-fn assessment_with(
-    case: &Case,
-    household: &Household,
-    number: &str,
-    affordability: Option<&AffordabilityResult>,
-) -> Option<Assessment> {
-    let members = members_of(household);
-    let date = today().max(case.received_on);
-    assess(
-        EligibilityRules::embedded(),
-        &Facts {
-            case_type: case.case_type,
-            municipality_number: number,
-            date,
-            members: &members,
-            form: &case.form,
-            finance: case.finance.as_ref(),
-            affordability,
-        },
-        &case.overrides,
-    )
-    .ok()
-}
-
-/// What a proposed decision keeps of the assessment: the rules and, for a startlån, the
-/// affordability test as calculated when proposed.
-pub(crate) fn assessment_snapshot(case: &Case, household: &Household, number: &str) -> serde_json::Value {
-    let affordability = affordability_of(case);
-    let mut snapshot = assessment_with(case, household, number, affordability.as_ref())
-        .map(|a| serde_json::to_value(a).unwrap_or_default())
-        .unwrap_or_default();
-    if let (Some(result), serde_json::Value::Object(map)) = (affordability, &mut snapshot) {
-        map.insert("affordability".into(), serde_json::to_value(result).unwrap_or_default());
-    }
-    snapshot
-}
-
-/// The proposal as the case page's form sends it; the amount is typed in kroner.
-pub(super) fn proposal_from_form(
-    fields: &FormFields,
-    case: &Case,
-    application_complete: bool,
-) -> Result<super::steps::CheckedProposal, Vec<FieldError>> {
-    let amount_text = fields.get("amount_kr").trim();
-    let amount_kr = if amount_text.is_empty() {
-        None
-    } else {
-        match husly_domain::validation::parse_kr(amount_text) {
-            Some(kr) => Some(kr),
-            None => return Err(vec![super::finance::unreadable_amount("amount_kr")]),
-        }
-    };
-    super::steps::check_proposal(super::steps::ProposalRequest {
-        outcome: fields.get("outcome"),
-        reasons: fields.get("reasons"),
-        granted_text: fields.get("granted_text"),
-        application_complete,
-        finance_case: case.case_type.is_finance(),
-        economy_recorded: case.finance.is_some(),
-        amount_kr,
-        conditions: fields.get("conditions").lines().map(str::to_string).collect(),
-    })
-}
-
-pub(crate) async fn load(
-    state: &AppState,
-    user: &CurrentUser,
-    id: &str,
-    action: Action,
-) -> AppResult<(MunicipalityId, Case, Household)> {
+/// Opens a case for `action`, recording the read: for handlers that show the case page.
+pub(crate) async fn load(state: &AppState, user: &CurrentUser, id: &str, action: Action) -> AppResult<CaseFile> {
     let id: CaseId = path_id(id)?;
-    let municipality = user.case_owner(&state.store, id, action).await?;
-    let case = state.store.case(municipality, id).await?;
-    let household = state.store.household(municipality, case.household_id).await?;
-    user.audit_read(
-        &state.store,
-        municipality,
-        "case.view",
-        ("case", id.to_string()),
-        serde_json::json!({ "household": case.household_id.to_string() }),
-    )
-    .await?;
-    Ok((municipality, case, household))
+    Ok(usecases::open_case(&user.ctx(state), id, action).await?)
 }
 
-pub(super) async fn case_page(
-    state: &AppState,
-    user: &CurrentUser,
-    municipality: MunicipalityId,
-    case: Case,
-    household: Household,
-) -> AppResult<CasePage> {
-    let number = municipality_number(user, municipality);
-    let affordability = affordability_of(&case);
-    let assessment = assessment_with(&case, &household, &number, affordability.as_ref());
-    let decisions = state.store.decisions(municipality, case.id).await?;
-    let letters = state.store.letters(municipality, case.id).await?;
-    let flags = state.store.flags(municipality, case.id).await?;
-    let documents = state
-        .store
-        .documents(municipality, husly_store::documents::Owner::Case(case.id))
-        .await?;
-    let timeline = state.store.case_timeline(municipality, case.id).await?;
-    let missing = case
-        .form
-        .missing_for_submission(household.members.len())
-        .into_iter()
-        .map(|e| (e.field.clone(), e.message(user.tr.lang).to_string()))
-        .collect();
+/// The case page for a case already opened.
+pub(super) async fn case_page(state: &AppState, user: &CurrentUser, file: CaseFile) -> AppResult<CasePage> {
+    let ctx = user.ctx(state);
+    let overview = usecases::overview_of(&ctx, file).await?;
+    let usecases::CaseOverview {
+        file,
+        assessment,
+        affordability,
+        missing,
+        decisions,
+        letters,
+        flags,
+        documents,
+        timeline,
+    } = overview;
+    let CaseFile { case, household, .. } = file;
     let own_proposal = decisions
         .first()
-        .is_some_and(|d| d.status == "proposed" && d.proposed_by == user.user.id);
+        .is_some_and(|d| d.status == DecisionStatus::Proposed && d.proposed_by == user.user.id);
     let finance = super::finance::section(state, &case).await?;
     let startlan = super::finance::startlan_fields(&case, &household);
+    let members = household
+        .members
+        .iter()
+        .map(|m| format!("{} {}", m.person.given_name, m.person.family_name))
+        .collect();
     Ok(CasePage {
         l: Layout::for_user(user, Section::Cases, state.config.demo_mode),
         v: FormValues::of(&case.form, household.members.len()),
-        can_handle: user.require(Action::HandleCase, municipality).is_ok(),
-        can_approve: user.require(Action::ApproveDecision, municipality).is_ok(),
+        can_handle: user.require(Action::HandleCase, case.municipality_id).is_ok(),
+        can_approve: user.require(Action::ApproveDecision, case.municipality_id).is_ok(),
         own_proposal,
+        missing: missing
+            .iter()
+            .map(|e| (e.field.clone(), e.message(user.tr.lang).to_string()))
+            .collect(),
         case,
         household,
         assessment,
-        missing,
         decisions,
         letters,
         flags,
@@ -469,54 +337,31 @@ pub(super) async fn case_page(
         timeline,
         errors: FormErrors::default(),
         conflict: false,
-        today: today(),
+        today: ctx.today,
         user_id: user.user.id,
-        members: Vec::new(),
+        members,
         startlan,
         affordability,
         finance,
     })
-    .map(|mut page| {
-        page.members = page
-            .household
-            .members
-            .iter()
-            .map(|m| format!("{} {}", m.person.given_name, m.person.family_name))
-            .collect();
-        page
-    })
 }
 
 pub async fn page(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Response> {
-    let (municipality, case, household) = load(&state, &user, &id, Action::ViewCase).await?;
-    render(&case_page(&state, &user, municipality, case, household).await?)
-}
-
-pub(super) fn change<'a>(
-    user: &'a CurrentUser,
-    actor: &'a husly_store::audit::Actor,
-    reason: Option<&'a str>,
-) -> Change<'a> {
-    Change {
-        actor,
-        user: Some(user.user.id),
-        reason,
-    }
+    let file = load(&state, &user, &id, Action::ViewCase).await?;
+    render(&case_page(&state, &user, file).await?)
 }
 
 /// Re-renders the case page with errors (422) or a conflict (409), keeping what was typed.
 pub(super) async fn rerender(
     state: &AppState,
     user: &CurrentUser,
-    municipality: MunicipalityId,
     id: CaseId,
     errors: &[FieldError],
     conflict: bool,
     values: Option<FormValues>,
 ) -> AppResult<Response> {
-    let case = state.store.case(municipality, id).await?;
-    let household = state.store.household(municipality, case.household_id).await?;
-    let mut page = case_page(state, user, municipality, case, household).await?;
+    let file = usecases::open_case(&user.ctx(state), id, Action::ViewCase).await?;
+    let mut page = case_page(state, user, file).await?;
     page.errors = FormErrors::from_fields(errors, user.tr.lang);
     page.conflict = conflict;
     if let Some(values) = values {
@@ -531,390 +376,27 @@ pub(super) async fn rerender(
     Ok(response)
 }
 
-/// The outcome of a store call on the case: back to the case page, or the page with the problem.
-pub(super) async fn finish(
+/// The outcome of a use case on the case: back to the case page (at `anchor`), or the page
+/// again with the problem shown beside `field`, keeping what was typed.
+pub(super) async fn finish<T>(
     state: &AppState,
     user: &CurrentUser,
-    municipality: MunicipalityId,
     id: CaseId,
-    result: Result<(), husly_store::StoreError>,
+    result: Result<T, UseCaseError>,
     field: &str,
+    values: Option<FormValues>,
 ) -> AppResult<Response> {
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
-        Err(husly_store::StoreError::Conflict { .. }) => rerender(state, user, municipality, id, &[], true, None).await,
-        Err(husly_store::StoreError::Invalid(message)) => {
-            let error = FieldError::new(field, "refused", message.clone(), message);
-            rerender(state, user, municipality, id, &[error], false, None).await
+    let error = match result {
+        Ok(_) => return Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
+        Err(UseCaseError::Conflict) => return rerender(state, user, id, &[], true, values).await,
+        Err(UseCaseError::Invalid(errors)) => return rerender(state, user, id, &errors, false, values).await,
+        Err(UseCaseError::Refused(refusal)) => crate::i18n::refusal_error(field, refusal),
+        Err(UseCaseError::Store(husly_store::StoreError::Invalid(message))) => {
+            FieldError::new(field, "refused", message.clone(), message)
         }
-        Err(e) => Err(e.into()),
-    }
-}
-
-pub(super) fn version(fields: &FormFields) -> AppResult<i64> {
-    fields
-        .get("version")
-        .parse()
-        .map_err(|_| AppError::BadRequest("version".into()))
-}
-
-pub async fn save_application(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-    fields: FormFields,
-) -> AppResult<Response> {
-    let (municipality, case, household) = load(&state, &user, &id, Action::HandleCase).await?;
-    user.check_csrf(fields.get("csrf"))?;
-    let values = FormValues::from_post(&fields, household.members.len());
-    let form = match values.to_form() {
-        Ok(form) => {
-            let errors = form.check(household.members.len(), today());
-            if !errors.is_empty() {
-                return rerender(&state, &user, municipality, case.id, &errors, false, Some(values)).await;
-            }
-            form
-        }
-        Err(errors) => return rerender(&state, &user, municipality, case.id, &errors, false, Some(values)).await,
+        Err(other) => return Err(other.into()),
     };
-    let actor = user.actor(Some(municipality), "case_handling");
-    let result = state
-        .store
-        .save_case_form(
-            municipality,
-            case.id,
-            version(&fields)?,
-            &form,
-            &change(&user, &actor, None),
-        )
-        .await;
-    if let Err(husly_store::StoreError::Conflict { .. }) = result {
-        return rerender(&state, &user, municipality, case.id, &[], true, Some(values)).await;
-    }
-    finish(&state, &user, municipality, case.id, result, "application").await
-}
-
-/// The simple workflow steps: each is a button with a version and, where needed, a reason.
-pub async fn action(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-    fields: FormFields,
-) -> AppResult<Response> {
-    let (municipality, case, _) = load(&state, &user, &id, Action::HandleCase).await?;
-    user.check_csrf(fields.get("csrf"))?;
-    let reason = fields.get("reason").trim();
-    let checked = super::steps::check(&super::steps::StepRequest {
-        step: fields.get("action"),
-        reason,
-        information_due: fields.get("information_due"),
-        today: today(),
-        appeal_deadline: case.appeal_deadline,
-        validity_months: validity_months(&municipality_number(&user, municipality)),
-    });
-    let (action, mut effects) = match checked {
-        Ok(step) => step,
-        Err(errors) => return rerender(&state, &user, municipality, case.id, &errors, false, None).await,
-    };
-    if let (CaseAction::RequestInformation, Some(Some(deadline))) = (action, effects.information_due) {
-        let household = state.store.household(municipality, case.household_id).await?;
-        let number = municipality_number(&user, municipality);
-        effects.letter = Some(
-            super::letters::information_request(
-                &user,
-                &number,
-                &case,
-                &household,
-                reason,
-                deadline,
-                fields.get("language"),
-            )
-            .await?,
-        );
-    }
-    let actor = user.actor(Some(municipality), "case_handling");
-    let reason = (!reason.is_empty()).then_some(reason);
-    let result = state
-        .store
-        .act(
-            municipality,
-            case.id,
-            version(&fields)?,
-            action,
-            effects,
-            &change(&user, &actor, reason),
-        )
-        .await
-        .map(|_| ());
-    finish(&state, &user, municipality, case.id, result, "action").await
-}
-
-pub async fn override_rule(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-    fields: FormFields,
-) -> AppResult<Response> {
-    let (municipality, case, _) = load(&state, &user, &id, Action::HandleCase).await?;
-    user.check_csrf(fields.get("csrf"))?;
-    let rule = fields.get("rule").trim().to_string();
-    let outcome = match fields.get("outcome") {
-        "" | "none" => None,
-        code => Some(RuleOutcome::from_code(code).ok_or_else(|| AppError::BadRequest("outcome".into()))?),
-    };
-    let reason = fields.get("reason").trim();
-    let field = format!("override.{rule}");
-    if outcome.is_some() && reason.is_empty() {
-        let error = FieldError::new(
-            field,
-            "required",
-            "Skriv begrunnelsen for vurderingen.",
-            "Write the reasons for the judgement.",
-        );
-        return rerender(&state, &user, municipality, case.id, &[error], false, None).await;
-    }
-    let actor = user.actor(Some(municipality), "case_handling");
-    let result = state
-        .store
-        .set_override(
-            municipality,
-            case.id,
-            version(&fields)?,
-            &rule,
-            outcome,
-            reason,
-            &change(&user, &actor, Some(reason)),
-        )
-        .await;
-    finish(&state, &user, municipality, case.id, result, &field).await
-}
-
-pub async fn assign(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-    fields: FormFields,
-) -> AppResult<Response> {
-    let (municipality, case, _) = load(&state, &user, &id, Action::HandleCase).await?;
-    user.check_csrf(fields.get("csrf"))?;
-    let to = (fields.get("to") == "me").then_some(user.user.id);
-    let actor = user.actor(Some(municipality), "case_handling");
-    let result = state
-        .store
-        .assign(
-            municipality,
-            case.id,
-            version(&fields)?,
-            to,
-            &change(&user, &actor, None),
-        )
-        .await;
-    finish(&state, &user, municipality, case.id, result, "assign").await
-}
-
-pub async fn propose(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-    fields: FormFields,
-) -> AppResult<Response> {
-    let (municipality, case, household) = load(&state, &user, &id, Action::HandleCase).await?;
-    user.check_csrf(fields.get("csrf"))?;
-    let reasons = fields.get("reasons").trim();
-    let granted_text = fields.get("granted_text").trim();
-    let complete = case.form.missing_for_submission(household.members.len()).is_empty();
-    let proposal = match proposal_from_form(&fields, &case, complete) {
-        Ok(proposal) => proposal,
-        Err(errors) => return rerender(&state, &user, municipality, case.id, &errors, false, None).await,
-    };
-    let number = municipality_number(&user, municipality);
-    let assessment = assessment_snapshot(&case, &household, &number);
-    let actor = user.actor(Some(municipality), "case_handling");
-    let result = state
-        .store
-        .propose_decision(
-            municipality,
-            case.id,
-            version(&fields)?,
-            &Proposal {
-                outcome: proposal.outcome,
-                reasons,
-                granted_text: (!granted_text.is_empty()).then_some(granted_text),
-                assessment: &assessment,
-                amount_ore: proposal.amount_ore,
-                conditions: &proposal.conditions,
-            },
-            &change(&user, &actor, None),
-        )
-        .await
-        .map(|_| ());
-    finish(&state, &user, municipality, case.id, result, "outcome").await
-}
-
-pub async fn review(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-    fields: FormFields,
-) -> AppResult<Response> {
-    let (municipality, case, _) = load(&state, &user, &id, Action::ApproveDecision).await?;
-    user.check_csrf(fields.get("csrf"))?;
-    let approve = match fields.get("decision") {
-        "approve" => true,
-        "send_back" => false,
-        _ => return Err(AppError::BadRequest("decision".into())),
-    };
-    let reason = fields.get("reason").trim();
-    if !approve && reason.is_empty() {
-        let error = FieldError::new(
-            "reason",
-            "required",
-            "Skriv hva som må endres.",
-            "Write what needs to change.",
-        );
-        return rerender(&state, &user, municipality, case.id, &[error], false, None).await;
-    }
-    let actor = user.actor(Some(municipality), "case_handling");
-    let reason = (!reason.is_empty()).then_some(reason);
-    let result = state
-        .store
-        .review_decision(
-            municipality,
-            case.id,
-            version(&fields)?,
-            approve,
-            &change(&user, &actor, reason),
-        )
-        .await
-        .map(|_| ());
-    finish(&state, &user, municipality, case.id, result, "review").await
-}
-
-pub async fn send(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-    fields: FormFields,
-) -> AppResult<Response> {
-    let (municipality, case, household) = load(&state, &user, &id, Action::HandleCase).await?;
-    user.check_csrf(fields.get("csrf"))?;
-    let language = fields.get("language");
-    let delivered = parse_date(fields.get("delivered_on")).filter(|d| *d >= today());
-    let Some(delivered) = delivered else {
-        let error = FieldError::new(
-            "delivered_on",
-            "invalid_date",
-            "Skriv datoen brevet når mottakeren (i dag eller senere) som dd.mm.åååå.",
-            "Write the date the letter reaches the recipient (today or later) as dd.mm.yyyy.",
-        );
-        return rerender(&state, &user, municipality, case.id, &[error], false, None).await;
-    };
-    let decision = state
-        .store
-        .decisions(municipality, case.id)
-        .await?
-        .into_iter()
-        .next()
-        .filter(|d| d.status == "approved")
-        .ok_or_else(|| AppError::BadRequest("no approved decision".into()))?;
-    let number = municipality_number(&user, municipality);
-    let rendered = super::letters::render(super::letters::decision_letter(
-        &user,
-        &number,
-        &case,
-        &household,
-        &decision,
-        language,
-        today(),
-    ))
-    .await?;
-    let validity = validity_months(&number);
-    let actor = user.actor(Some(municipality), "case_handling");
-    let letter = husly_store::cases::NewLetter {
-        kind: "decision",
-        language: rendered.language,
-        html: &rendered.html,
-        pdf: &rendered.pdf,
-    };
-    let result = state
-        .store
-        .send_decision(
-            municipality,
-            case.id,
-            version(&fields)?,
-            today(),
-            delivered,
-            validity,
-            &letter,
-            &change(&user, &actor, None),
-        )
-        .await
-        .map(|_| ());
-    finish(&state, &user, municipality, case.id, result, "language").await
-}
-
-pub async fn interim(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-    fields: FormFields,
-) -> AppResult<Response> {
-    let (municipality, case, household) = load(&state, &user, &id, Action::HandleCase).await?;
-    user.check_csrf(fields.get("csrf"))?;
-    let mut errors = Vec::new();
-    let expected = parse_date(fields.get("expected_by")).filter(|d| *d > today());
-    if expected.is_none() {
-        errors.push(FieldError::new(
-            "expected_by",
-            "invalid_date",
-            "Skriv når søkeren kan vente svar (fram i tid) som dd.mm.åååå.",
-            "Write when the applicant can expect an answer (in the future) as dd.mm.yyyy.",
-        ));
-    }
-    let reason = fields.get("interim_reason").trim();
-    if reason.is_empty() {
-        errors.push(FieldError::new(
-            "interim_reason",
-            "required",
-            "Skriv hvorfor saken ikke er avgjort ennå.",
-            "Write why the case is not decided yet.",
-        ));
-    }
-    let Some(expected) = expected.filter(|_| errors.is_empty()) else {
-        return rerender(&state, &user, municipality, case.id, &errors, false, None).await;
-    };
-    let number = municipality_number(&user, municipality);
-    let rendered = super::letters::render(super::letters::interim_letter(
-        &user,
-        &number,
-        &case,
-        &household,
-        reason,
-        expected,
-        fields.get("language"),
-        today(),
-    ))
-    .await?;
-    let actor = user.actor(Some(municipality), "case_handling");
-    let letter = husly_store::cases::NewLetter {
-        kind: "interim_answer",
-        language: rendered.language,
-        html: &rendered.html,
-        pdf: &rendered.pdf,
-    };
-    let result = state
-        .store
-        .send_interim_answer(
-            municipality,
-            case.id,
-            version(&fields)?,
-            today(),
-            &letter,
-            &change(&user, &actor, None),
-        )
-        .await
-        .map(|_| ());
-    finish(&state, &user, municipality, case.id, result, "interim_reason").await
+    rerender(state, user, id, &[error], false, values).await
 }
 
 /// A stored letter: `…/letters/{id}.pdf` or `…/letters/{id}.html`, exactly as sent.
@@ -923,43 +405,28 @@ pub async fn letter(
     user: CurrentUser,
     Path((id, letter)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let (municipality, case, _) = load(&state, &user, &id, Action::ViewCase).await?;
+    let id: CaseId = path_id(&id)?;
     let (letter_id, pdf) = match (letter.strip_suffix(".pdf"), letter.strip_suffix(".html")) {
         (Some(id), _) => (id, true),
         (_, Some(id)) => (id, false),
         _ => return Err(AppError::NotFound),
     };
-    let (meta, html, bytes) = state.store.letter(municipality, case.id, letter_id).await?;
-    user.audit_read(
-        &state.store,
-        municipality,
-        "case.letter",
-        ("case", case.id.to_string()),
-        serde_json::json!({ "letter": meta.id, "sha256": meta.sha256 }),
-    )
-    .await?;
+    let sent = usecases::letter(&user.ctx(&state), id, letter_id).await?;
     if pdf {
-        Ok((
-            [
-                (header::CONTENT_TYPE, "application/pdf".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("inline; filename=\"{}-{}.pdf\"", case.reference, meta.kind),
-                ),
-            ],
-            bytes,
-        )
-            .into_response())
-    } else {
-        render(&LetterPage {
-            l: Layout::for_user(&user, Section::Cases, state.config.demo_mode),
-            case_id: case.id.to_string(),
-            reference: case.reference,
-            pdf_href: format!("/cases/{}/letters/{}.pdf", case.id, meta.id),
-            sha256: meta.sha256,
-            html,
-        })
+        return Ok(crate::download::pdf_inline(
+            &format!("{}-{}.pdf", sent.case.reference, sent.letter.kind),
+            sent.pdf,
+            None,
+        ));
     }
+    render(&LetterPage {
+        l: Layout::for_user(&user, Section::Cases, state.config.demo_mode),
+        case_id: sent.case.id.to_string(),
+        reference: sent.case.reference,
+        pdf_href: format!("/cases/{}/letters/{}.pdf", sent.case.id, sent.letter.id),
+        sha256: sent.letter.sha256,
+        html: sent.html,
+    })
 }
 
 #[derive(Template)]
@@ -974,102 +441,30 @@ struct LetterPage {
     html: String,
 }
 
-/// Links or dismisses a possible duplicate, with the reason.
-pub async fn resolve_flag(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path((id, flag)): Path<(String, String)>,
-    fields: FormFields,
-) -> AppResult<Response> {
-    let (municipality, case, _) = load(&state, &user, &id, Action::HandleCase).await?;
-    user.check_csrf(fields.get("csrf"))?;
-    let link = match fields.get("decision") {
-        "link" => true,
-        "dismiss" => false,
-        _ => return Err(AppError::BadRequest("decision".into())),
-    };
-    let reason = fields.get("reason").trim();
-    let field = format!("flag.{flag}");
-    if reason.is_empty() {
-        let error = FieldError::new(field, "required", "Skriv begrunnelsen.", "Write the reason.");
-        return rerender(&state, &user, municipality, case.id, &[error], false, None).await;
-    }
-    let actor = user.actor(Some(municipality), "case_handling");
-    let result = state
-        .store
-        .resolve_flag(
-            municipality,
-            case.id,
-            &flag,
-            link,
-            reason,
-            &change(&user, &actor, Some(reason)),
-        )
-        .await;
-    finish(&state, &user, municipality, case.id, result, &field).await
-}
-
-pub async fn upload_document(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-    request: axum::extract::Request,
-) -> AppResult<Response> {
-    let (municipality, case, _) = load(&state, &user, &id, Action::HandleCase).await?;
-    let upload = crate::pages::documents::read_request(request).await?;
-    user.check_csrf(&upload.csrf)?;
-    let (kind, filename) = match crate::pages::documents::check(&upload, state.config.max_document_bytes) {
-        Ok(checked) => checked,
-        Err(error) => return rerender(&state, &user, municipality, case.id, &[error], false, None).await,
-    };
-    let actor = user.actor(Some(municipality), "case_handling");
-    state
-        .store
-        .add_document(
-            municipality,
-            husly_store::documents::Owner::Case(case.id),
-            &filename,
-            kind,
-            &upload.bytes,
-            &actor,
-        )
-        .await?;
-    Ok(Redirect::to(&format!("/cases/{}", case.id)).into_response())
-}
-
 pub async fn document(
     State(state): State<AppState>,
     user: CurrentUser,
     Path((id, document)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let (municipality, case, _) = load(&state, &user, &id, Action::ViewCase).await?;
-    let (meta, bytes) = state
-        .store
-        .document(municipality, husly_store::documents::Owner::Case(case.id), &document)
-        .await?;
-    user.audit_read(
-        &state.store,
-        municipality,
-        "case.document",
-        ("case", case.id.to_string()),
-        serde_json::json!({ "document": meta.id, "sha256": meta.sha256 }),
-    )
-    .await?;
-    Ok(crate::pages::documents::download(&meta, bytes))
+    let id: CaseId = path_id(&id)?;
+    let (_, meta, bytes) = usecases::document(&user.ctx(&state), id, &document).await?;
+    Ok(crate::download::attachment(&meta, bytes))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use husly_store::cases::QueueFilter;
 
     #[test]
     fn the_queue_offers_every_filter_the_store_knows() {
         let codes: Vec<&str> = QUEUE_FILTERS.iter().map(|(code, _)| *code).collect();
         assert_eq!(codes, QueueFilter::CODES);
         let user = husly_domain::UserId::new();
+        let today = time::OffsetDateTime::now_utc().date();
         for code in QueueFilter::CODES {
-            assert!(QueueFilter::from_code(code, user, today()).is_some(), "{code}");
+            assert!(QueueFilter::from_code(code, user, today).is_some(), "{code}");
         }
-        assert_eq!(QueueFilter::from_code("everything", user, today()), None);
+        assert_eq!(QueueFilter::from_code("everything", user, today), None);
     }
 }

@@ -7,17 +7,29 @@ use husly_letters::{
     Appeal, ContactPerson, Content, Decision as LetterDecision, InterimAnswer, Language, Letter, Recipient, RuleLine,
     Sender, Templates,
 };
-use husly_store::cases::{Case, Decision};
+use husly_store::accounts::User;
+use husly_store::cases::{Case, Decision, NewLetter};
 use husly_store::households::Household;
 use time::Date;
 
-use crate::auth::Caller;
-use crate::error::{AppError, AppResult};
+use crate::error::{UseCaseError, UseCaseResult};
 
+/// A letter written out, ready to store with the change that sends it.
 pub struct Rendered {
     pub language: &'static str,
     pub html: String,
     pub pdf: Vec<u8>,
+}
+
+impl Rendered {
+    pub fn as_new<'a>(&'a self, kind: &'a str) -> NewLetter<'a> {
+        NewLetter {
+            kind,
+            language: self.language,
+            html: &self.html,
+            pdf: &self.pdf,
+        }
+    }
 }
 
 fn language(code: &str) -> Language {
@@ -62,11 +74,11 @@ fn recipient(household: &Household) -> Recipient {
     }
 }
 
-fn contact(user: &Caller, m: &MunicipalityRules) -> ContactPerson {
+fn contact(user: &User, m: &MunicipalityRules) -> ContactPerson {
     ContactPerson {
-        name: user.user.display_name.clone(),
+        name: user.display_name.clone(),
         phone: m.letters.phone.clone(),
-        email: user.user.email.clone(),
+        email: user.email.clone(),
     }
 }
 
@@ -222,7 +234,7 @@ fn finance_facts(case: &Case, decision: &Decision, language: Language) -> Vec<St
 }
 
 /// Municipalities' own wording (`rules/letters/<kommunenummer>.toml`), on top of the built-in texts.
-const OVERRIDES: &[(&str, &str)] = &[("3301", include_str!("../../../../../rules/letters/3301.toml"))];
+const OVERRIDES: &[(&str, &str)] = &[("3301", include_str!("../../../../rules/letters/3301.toml"))];
 
 /// The letter texts with every municipality's overrides, checked once.
 pub fn templates() -> &'static Templates {
@@ -239,13 +251,12 @@ pub fn templates() -> &'static Templates {
 }
 
 /// Renders the letter off the async executor: laying out and compressing a PDF is CPU work.
-pub async fn render(letter: Letter) -> AppResult<Rendered> {
+pub async fn render(letter: Letter) -> UseCaseResult<Rendered> {
     tokio::task::spawn_blocking(move || {
         let templates = templates();
-        let html = husly_letters::render_html_fragment(&letter, templates)
-            .map_err(|e| AppError::BadRequest(format!("The letter cannot be written: {e}")))?;
-        let pdf = husly_letters::render_pdf(&letter, templates)
-            .map_err(|e| AppError::BadRequest(format!("The letter cannot be written: {e}")))?;
+        let html =
+            husly_letters::render_html_fragment(&letter, templates).map_err(|e| UseCaseError::Letter(e.to_string()))?;
+        let pdf = husly_letters::render_pdf(&letter, templates).map_err(|e| UseCaseError::Letter(e.to_string()))?;
         Ok(Rendered {
             language: language_code(letter.language),
             html,
@@ -253,7 +264,7 @@ pub async fn render(letter: Letter) -> AppResult<Rendered> {
         })
     })
     .await
-    .map_err(|e| AppError::Internal(anyhow::anyhow!("letter rendering stopped: {e}")))?
+    .map_err(|e| UseCaseError::Internal(format!("letter rendering stopped: {e}")))?
 }
 
 fn letter_case_type(case_type: CaseType) -> husly_letters::CaseType {
@@ -267,7 +278,7 @@ fn letter_case_type(case_type: CaseType) -> husly_letters::CaseType {
 }
 
 pub fn decision_letter(
-    user: &Caller,
+    user: &User,
     number: &str,
     case: &Case,
     household: &Household,
@@ -366,40 +377,10 @@ pub fn decision_letter(
     letter(user, number, case, household, language, today, content)
 }
 
-/// The request-for-information letter, rendered, ready to store with the step that sends it.
-pub async fn information_request(
-    user: &Caller,
-    number: &str,
-    case: &Case,
-    household: &Household,
-    items: &str,
-    deadline: Date,
-    language_code: &str,
-) -> AppResult<husly_store::cases::OwnedLetter> {
-    let today = time::OffsetDateTime::now_utc().date();
-    let rendered = render(information_letter(
-        user,
-        number,
-        case,
-        household,
-        items,
-        deadline,
-        language_code,
-        today,
-    ))
-    .await?;
-    Ok(husly_store::cases::OwnedLetter {
-        kind: "request_for_information".into(),
-        language: rendered.language.into(),
-        html: rendered.html,
-        pdf: rendered.pdf,
-    })
-}
-
 /// A request for the information the case needs, one item per line of `items`.
 #[allow(clippy::too_many_arguments)]
 pub fn information_letter(
-    user: &Caller,
+    user: &User,
     number: &str,
     case: &Case,
     household: &Household,
@@ -421,7 +402,7 @@ pub fn information_letter(
 
 #[allow(clippy::too_many_arguments)]
 pub fn interim_letter(
-    user: &Caller,
+    user: &User,
     number: &str,
     case: &Case,
     household: &Household,
@@ -439,7 +420,7 @@ pub fn interim_letter(
 
 /// The parts every letter of a case shares: sender, recipient, reference, dates, contact.
 fn letter(
-    user: &Caller,
+    user: &User,
     number: &str,
     case: &Case,
     household: &Household,

@@ -1,0 +1,611 @@
+//! What a user asks of a case, checked the same way whether it came from a page's form or the
+//! API's JSON: every problem with the request is named by its field. A request that passes is
+//! then put to the case's lifecycle ([`super::lifecycle`]), which checks it against the case.
+
+use super::{AppealBodyOutcome, CaseAction, CaseType, Outcome};
+use crate::eligibility::RuleOutcome;
+use crate::validation::{FieldError, parse_date};
+use time::Date;
+
+/// The step names a client may send.
+pub const STEPS: &[&str] = &[
+    "start_assessment",
+    "request_information",
+    "information_received",
+    "register_appeal",
+    "uphold_and_forward",
+    "appeal_upheld",
+    "appeal_reversed",
+    "appeal_returned",
+    "renew",
+    "expire",
+    "withdraw",
+    "close",
+];
+
+/// Most conditions in one decision, and the longest.
+pub const MAX_CONDITIONS: usize = 20;
+pub const MAX_CONDITION_LEN: usize = 1_000;
+
+/// Longest reasons accepted in a decision.
+pub const MAX_REASONS: usize = 8_000;
+
+/// Longest free text in a step, a review or an override (the same as the form's long texts).
+pub const MAX_NOTE: usize = super::application::MAX_LONG_TEXT;
+
+fn required(field: &str, nb: &str, en: &str) -> FieldError {
+    FieldError::new(field, "required", nb, en)
+}
+
+fn note(errors: &mut Vec<FieldError>, field: &str, text: &str) {
+    if text.chars().count() > MAX_NOTE {
+        errors.push(FieldError::too_long(field, MAX_NOTE));
+    }
+}
+
+fn done<T>(errors: Vec<FieldError>, value: impl FnOnce() -> T) -> Result<T, Vec<FieldError>> {
+    if errors.is_empty() { Ok(value()) } else { Err(errors) }
+}
+
+// ------------------------------------------------------------------------------------------
+// Registering an application
+
+/// An application registered by a caseworker (received on paper, by phone or in a meeting): its
+/// type, and the day it was received, which may not be in the future.
+pub fn check_registration(
+    case_type: &str,
+    received_on: &str,
+    today: Date,
+) -> Result<(CaseType, Date), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let case_type_code = case_type.trim();
+    let case_type = CaseType::from_code(case_type_code);
+    if case_type.is_none() {
+        errors.push(FieldError::unknown_value(
+            "case_type",
+            case_type_code,
+            &CaseType::ALL.map(CaseType::code),
+        ));
+    }
+    let received = match parse_date(received_on.trim()) {
+        Some(date) if date <= today => Some(date),
+        Some(_) => {
+            errors.push(FieldError::new(
+                "received_on",
+                "in_future",
+                "Mottatt-datoen kan ikke være fram i tid.",
+                "The date received cannot be in the future.",
+            ));
+            None
+        }
+        None => {
+            errors.push(FieldError::invalid_date("received_on"));
+            None
+        }
+    };
+    match (case_type, received) {
+        (Some(case_type), Some(received)) => Ok((case_type, received)),
+        _ => Err(errors),
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// The simple workflow steps
+
+pub struct StepRequest<'a> {
+    pub step: &'a str,
+    /// The user's note: the items asked for, or why (required for some steps).
+    pub reason: &'a str,
+    /// The deadline typed for `request_information` (dd.mm.yyyy or yyyy-mm-dd).
+    pub information_due: &'a str,
+    pub today: Date,
+    /// The case's appeal deadline, if a decision has been sent.
+    pub appeal_deadline: Option<Date>,
+}
+
+/// A step that passed [`check_step`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub action: CaseAction,
+    /// The note, trimmed; empty is none.
+    pub reason: Option<String>,
+    /// The deadline for the information asked for.
+    pub information_due: Option<Date>,
+}
+
+/// The step, or every problem with the request.
+pub fn check_step(request: &StepRequest<'_>) -> Result<Step, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut information_due = None;
+    let reason = request.reason.trim();
+    note(&mut errors, "reason", reason);
+    let action = match request.step.trim() {
+        "start_assessment" => CaseAction::StartAssessment,
+        "request_information" => {
+            match parse_date(request.information_due.trim()) {
+                Some(d) if d > request.today => information_due = Some(d),
+                _ => errors.push(FieldError::new(
+                    "information_due",
+                    "invalid_date",
+                    "Skriv en frist fram i tid, for eksempel 15.12.2026.",
+                    "Write a deadline in the future, for example 15.12.2026.",
+                )),
+            }
+            if reason.is_empty() {
+                errors.push(required(
+                    "reason",
+                    "Skriv hvilke opplysninger som trengs.",
+                    "Write which information is needed.",
+                ));
+            }
+            CaseAction::RequestInformation
+        }
+        "information_received" => CaseAction::InformationReceived,
+        "register_appeal" => {
+            if request.appeal_deadline.is_some_and(|d| request.today > d) && reason.is_empty() {
+                errors.push(required(
+                    "reason",
+                    "Klagefristen er ute. Skriv hvorfor klagen likevel behandles (forvaltningsloven § 31).",
+                    "The appeal deadline has passed. Write why the appeal is still considered (Public Administration Act § 31).",
+                ));
+            }
+            CaseAction::RegisterAppeal
+        }
+        "uphold_and_forward" => CaseAction::UpholdAndForward,
+        "appeal_upheld" => CaseAction::RecordAppealBodyOutcome(AppealBodyOutcome::Upheld),
+        "appeal_reversed" => CaseAction::RecordAppealBodyOutcome(AppealBodyOutcome::Reversed),
+        "appeal_returned" => CaseAction::RecordAppealBodyOutcome(AppealBodyOutcome::ReturnedForNewAssessment),
+        "renew" => CaseAction::Renew,
+        "expire" => CaseAction::Expire,
+        "withdraw" => {
+            if reason.is_empty() {
+                errors.push(required(
+                    "reason",
+                    "Skriv hvorfor saken trekkes.",
+                    "Write why the case is withdrawn.",
+                ));
+            }
+            CaseAction::Withdraw
+        }
+        "close" => CaseAction::Close,
+        other => return Err(vec![FieldError::unknown_value("action", other, STEPS)]),
+    };
+    done(errors, || Step {
+        action,
+        reason: (!reason.is_empty()).then(|| reason.to_string()),
+        information_due,
+    })
+}
+
+// ------------------------------------------------------------------------------------------
+// Proposing a decision
+
+/// A proposed decision as asked for (the case page's form or the API's JSON).
+pub struct ProposalRequest<'a> {
+    pub outcome: &'a str,
+    pub reasons: &'a str,
+    pub granted_text: &'a str,
+    /// Whether the application has everything needed to grant it.
+    pub application_complete: bool,
+    /// A startlån or grant case: a granted decision says how much.
+    pub finance_case: bool,
+    /// Whether the case's economy is recorded (finance cases).
+    pub economy_recorded: bool,
+    /// The amount granted, whole kroner (finance cases).
+    pub amount_kr: Option<i64>,
+    /// The conditions attached to what is granted, one text each.
+    pub conditions: Vec<String>,
+}
+
+/// A proposal that passed [`check_proposal`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedProposal {
+    pub outcome: Outcome,
+    pub reasons: String,
+    pub granted_text: Option<String>,
+    pub amount_ore: Option<i64>,
+    pub conditions: Vec<String>,
+}
+
+/// Checks a proposal the same way for the page and the API: an outcome, the reasons
+/// (forvaltningsloven § 25), what is granted, a complete application to grant, and for a loan or
+/// grant the amount and its conditions.
+pub fn check_proposal(request: ProposalRequest<'_>) -> Result<CheckedProposal, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let outcome_code = request.outcome.trim();
+    let outcome = Outcome::from_code(outcome_code);
+    if outcome_code.is_empty() {
+        errors.push(required("outcome", "Velg utfallet.", "Choose the outcome."));
+    } else if outcome.is_none() {
+        errors.push(FieldError::unknown_value(
+            "outcome",
+            outcome_code,
+            &[Outcome::Granted.code(), Outcome::Refused.code()],
+        ));
+    }
+    let reasons = request.reasons.trim();
+    if reasons.is_empty() {
+        errors.push(required(
+            "reasons",
+            "Skriv begrunnelsen (forvaltningsloven § 25): de faktiske forholdene og hovedhensynene.",
+            "Write the reasons (Public Administration Act § 25): the facts and the main considerations.",
+        ));
+    } else if reasons.chars().count() > MAX_REASONS {
+        errors.push(FieldError::too_long("reasons", MAX_REASONS));
+    }
+    let granted_text = request.granted_text.trim();
+    note(&mut errors, "granted_text", granted_text);
+    let conditions: Vec<String> = request
+        .conditions
+        .iter()
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if conditions.len() > MAX_CONDITIONS {
+        errors.push(FieldError::new(
+            "conditions",
+            "too_many_items",
+            format!("Høyst {MAX_CONDITIONS} vilkår."),
+            format!("At most {MAX_CONDITIONS} conditions."),
+        ));
+    } else if conditions.iter().any(|c| c.chars().count() > MAX_CONDITION_LEN) {
+        errors.push(FieldError::too_long("conditions", MAX_CONDITION_LEN));
+    }
+    let granted = outcome == Some(Outcome::Granted);
+    if granted {
+        if granted_text.is_empty() {
+            errors.push(required(
+                "granted_text",
+                "Skriv hva som innvilges, for eksempel «plass på ventelisten for bolig med to soverom».",
+                "Write what is granted, for example “a place on the waiting list for a two-bedroom dwelling”.",
+            ));
+        }
+        if !request.application_complete {
+            errors.push(FieldError::new(
+                "outcome",
+                "incomplete",
+                "Søknaden mangler opplysninger. Innhent dem før søknaden innvilges.",
+                "The application lacks information. Obtain it before granting.",
+            ));
+        }
+    } else if outcome.is_some() && !conditions.is_empty() {
+        errors.push(FieldError::new(
+            "conditions",
+            "conditions_on_refusal",
+            "Et avslag har ingen vilkår.",
+            "A refusal has no conditions.",
+        ));
+    }
+    let mut amount_ore = None;
+    if request.finance_case && granted {
+        if !request.economy_recorded {
+            errors.push(FieldError::new(
+                "outcome",
+                "economy_missing",
+                "Registrer økonomien i saken før lånet eller tilskuddet innvilges.",
+                "Record the case's economy before granting the loan or grant.",
+            ));
+        }
+        match request.amount_kr {
+            None => errors.push(required(
+                "amount_kr",
+                "Skriv beløpet som innvilges.",
+                "Write the amount granted.",
+            )),
+            Some(kr) if kr <= 0 || kr > crate::startlan::input::MAX_AMOUNT_KR => errors.push(FieldError::new(
+                "amount_kr",
+                "amount_out_of_range",
+                "Beløpet må være mer enn 0 kr og rimelig.",
+                "The amount must be more than 0 kr and plausible.",
+            )),
+            Some(kr) => amount_ore = Some(kr * 100),
+        }
+    } else if request.amount_kr.is_some() {
+        errors.push(FieldError::new(
+            "amount_kr",
+            "amount_not_applicable",
+            "Bare innvilgede lån og tilskudd har et beløp.",
+            "Only granted loans and grants have an amount.",
+        ));
+    }
+    match outcome {
+        Some(outcome) if errors.is_empty() => Ok(CheckedProposal {
+            outcome,
+            reasons: reasons.to_string(),
+            granted_text: (!granted_text.is_empty()).then(|| granted_text.to_string()),
+            amount_ore,
+            conditions,
+        }),
+        _ => Err(errors),
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Reviewing, sending, the interim answer, overrides and duplicate flags
+
+/// The approver's answer: approve, or send back with what must change (the reason).
+pub fn check_review(approve: bool, reason: &str) -> Result<Option<String>, Vec<FieldError>> {
+    let reason = reason.trim();
+    let mut errors = Vec::new();
+    note(&mut errors, "reason", reason);
+    if !approve && reason.is_empty() {
+        errors.push(required(
+            "reason",
+            "Skriv hva som må endres.",
+            "Write what needs to change.",
+        ));
+    }
+    done(errors, || (!reason.is_empty()).then(|| reason.to_string()))
+}
+
+/// The languages a letter can be written in.
+pub const LETTER_LANGUAGES: [&str; 3] = ["nb", "nn", "en"];
+
+/// A letter language code, checked.
+pub fn check_letter_language(errors: &mut Vec<FieldError>, field: &str, code: &str) -> String {
+    let code = code.trim();
+    if code.is_empty() {
+        return "nb".into();
+    }
+    if !LETTER_LANGUAGES.contains(&code) {
+        errors.push(FieldError::unknown_value(field, code, &LETTER_LANGUAGES));
+    }
+    code.to_string()
+}
+
+/// Sending the approved decision: the letter's language and the day it reaches the party
+/// (today or later), from which the appeal deadline runs.
+pub fn check_send(language: &str, delivered_on: &str, today: Date) -> Result<(String, Date), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if language.trim().is_empty() {
+        errors.push(FieldError::unknown_value("language", "", &LETTER_LANGUAGES));
+    }
+    let language = check_letter_language(&mut errors, "language", language);
+    let delivered = parse_date(delivered_on.trim()).filter(|d| *d >= today);
+    if delivered.is_none() {
+        errors.push(FieldError::new(
+            "delivered_on",
+            "invalid_date",
+            "Skriv datoen brevet når mottakeren (i dag eller senere) som dd.mm.åååå.",
+            "Write the date the letter reaches the recipient (today or later) as dd.mm.yyyy.",
+        ));
+    }
+    match delivered {
+        Some(delivered) if errors.is_empty() => Ok((language, delivered)),
+        _ => Err(errors),
+    }
+}
+
+/// The interim answer (forvaltningsloven § 11 a): when the party may expect an answer, and why
+/// the case is not decided yet.
+pub fn check_interim(expected_by: &str, reason: &str, today: Date) -> Result<(Date, String), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let expected = parse_date(expected_by.trim()).filter(|d| *d > today);
+    if expected.is_none() {
+        errors.push(FieldError::new(
+            "expected_by",
+            "invalid_date",
+            "Skriv når søkeren kan vente svar (fram i tid) som dd.mm.åååå.",
+            "Write when the applicant can expect an answer (in the future) as dd.mm.yyyy.",
+        ));
+    }
+    let reason = reason.trim();
+    note(&mut errors, "interim_reason", reason);
+    if reason.is_empty() {
+        errors.push(FieldError::new(
+            "interim_reason",
+            "required",
+            "Skriv hvorfor saken ikke er avgjort ennå.",
+            "Write why the case is not decided yet.",
+        ));
+    }
+    match expected {
+        Some(expected) if errors.is_empty() => Ok((expected, reason.to_string())),
+        _ => Err(errors),
+    }
+}
+
+/// An override of one rule's result: `met`, `not_met`, or none to remove it; an override needs
+/// its reasons. `field` names where the form shows the error.
+pub fn check_override(
+    field: &str,
+    outcome: Option<&str>,
+    reason: &str,
+) -> Result<(Option<RuleOutcome>, String), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let outcome = match outcome.map(str::trim) {
+        None | Some("" | "none") => None,
+        Some(code @ ("met" | "not_met")) => RuleOutcome::from_code(code),
+        Some(other) => {
+            errors.push(FieldError::unknown_value("outcome", other, &["met", "not_met"]));
+            None
+        }
+    };
+    let reason = reason.trim();
+    note(&mut errors, field, reason);
+    if outcome.is_some() && reason.is_empty() {
+        errors.push(required(
+            field,
+            "Skriv begrunnelsen for vurderingen.",
+            "Write the reasons for the judgement.",
+        ));
+    }
+    done(errors, || (outcome, reason.to_string()))
+}
+
+/// Linking or dismissing a possible duplicate needs the reason.
+pub fn check_flag_resolution(field: &str, reason: &str) -> Result<String, Vec<FieldError>> {
+    let reason = reason.trim();
+    let mut errors = Vec::new();
+    note(&mut errors, field, reason);
+    if reason.is_empty() {
+        errors.push(FieldError::new(
+            field,
+            "required",
+            "Skriv begrunnelsen.",
+            "Write the reason.",
+        ));
+    }
+    done(errors, || reason.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn request<'a>(step: &'a str, reason: &'a str, due: &'a str) -> StepRequest<'a> {
+        StepRequest {
+            step,
+            reason,
+            information_due: due,
+            today: date!(2026 - 11 - 26),
+            appeal_deadline: Some(date!(2026 - 11 - 20)),
+        }
+    }
+
+    #[test]
+    fn each_step_asks_for_what_it_needs() {
+        assert_eq!(
+            check_step(&request("start_assessment", "", "")).unwrap().action,
+            CaseAction::StartAssessment
+        );
+        let errors = check_step(&request("request_information", "", "01.01.2020")).unwrap_err();
+        assert_eq!(
+            errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
+            ["information_due", "reason"]
+        );
+        let step = check_step(&request("request_information", "Lønnsslipp", "2026-12-10")).unwrap();
+        assert_eq!(step.information_due, Some(date!(2026 - 12 - 10)));
+        assert_eq!(step.reason.as_deref(), Some("Lønnsslipp"));
+        assert!(
+            check_step(&request("register_appeal", "", "")).is_err(),
+            "a late appeal needs a reason"
+        );
+        assert!(check_step(&request("register_appeal", "Søkeren var innlagt på sykehus", "")).is_ok());
+        assert_eq!(
+            check_step(&request("fly", "", "")).unwrap_err()[0].code,
+            "unknown_value"
+        );
+        let long = "x".repeat(MAX_NOTE + 1);
+        assert_eq!(
+            check_step(&request("withdraw", &long, "")).unwrap_err()[0].code,
+            "too_long"
+        );
+    }
+
+    #[test]
+    fn a_registered_application_has_a_known_type_and_was_not_received_in_the_future() {
+        let today = date!(2026 - 11 - 26);
+        assert_eq!(
+            check_registration("section6_assistance", "26.11.2026", today),
+            Ok((CaseType::Section6Assistance, today))
+        );
+        let errors = check_registration("castle", "27.11.2026", today).unwrap_err();
+        let codes: Vec<_> = errors.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        assert_eq!(codes, [("case_type", "unknown_value"), ("received_on", "in_future")]);
+        assert_eq!(
+            check_registration("startlan", "i går", today).unwrap_err()[0].code,
+            "invalid_date"
+        );
+    }
+
+    #[test]
+    fn a_proposal_needs_reasons_and_to_grant_what_is_granted() {
+        let base = |outcome: &'static str, reasons: &'static str, complete| ProposalRequest {
+            outcome,
+            reasons,
+            granted_text: "",
+            application_complete: complete,
+            finance_case: false,
+            economy_recorded: false,
+            amount_kr: None,
+            conditions: Vec::new(),
+        };
+        assert_eq!(
+            check_proposal(base("refused", " Inntekten er over grensen. ", false)).map(|p| (p.outcome, p.reasons)),
+            Ok((Outcome::Refused, "Inntekten er over grensen.".to_string()))
+        );
+        let errors = check_proposal(base("granted", "", false)).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["reasons", "granted_text", "outcome"]);
+        assert_eq!(check_proposal(base("", "x", true)).unwrap_err()[0].code, "required");
+        assert_eq!(
+            check_proposal(base("maybe", "x", true)).unwrap_err()[0].code,
+            "unknown_value"
+        );
+    }
+
+    #[test]
+    fn a_granted_loan_or_grant_needs_its_amount_and_a_refusal_has_neither_amount_nor_conditions() {
+        let loan = |outcome: &'static str, amount_kr, conditions: &[&str]| ProposalRequest {
+            outcome,
+            reasons: "Husstanden kan betjene lånet.",
+            granted_text: "Startlån",
+            application_complete: true,
+            finance_case: true,
+            economy_recorded: true,
+            amount_kr,
+            conditions: conditions.iter().map(|c| c.to_string()).collect(),
+        };
+        let ok = check_proposal(loan("granted", Some(1_500_000), &["Pant i boligen", "  "])).unwrap();
+        assert_eq!(ok.amount_ore, Some(150_000_000));
+        assert_eq!(ok.conditions, ["Pant i boligen"]);
+        let codes = |r| {
+            check_proposal(r)
+                .unwrap_err()
+                .iter()
+                .map(|e: &FieldError| (e.field.clone(), e.code))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            codes(loan("granted", None, &[])),
+            [("amount_kr".to_string(), "required")]
+        );
+        assert_eq!(
+            codes(loan("granted", Some(0), &[])),
+            [("amount_kr".to_string(), "amount_out_of_range")]
+        );
+        assert_eq!(
+            codes(loan("refused", Some(5), &["x"])),
+            [
+                ("conditions".to_string(), "conditions_on_refusal"),
+                ("amount_kr".to_string(), "amount_not_applicable")
+            ]
+        );
+        let unrecorded = ProposalRequest {
+            economy_recorded: false,
+            ..loan("granted", Some(1), &[])
+        };
+        assert_eq!(codes(unrecorded), [("outcome".to_string(), "economy_missing")]);
+    }
+
+    #[test]
+    fn reviews_sends_interim_answers_overrides_and_flags_name_what_is_missing() {
+        let today = date!(2026 - 11 - 26);
+        assert_eq!(check_review(true, ""), Ok(None));
+        assert_eq!(check_review(false, "  ").unwrap_err()[0].field, "reason");
+        assert_eq!(check_send("nn", "26.11.2026", today), Ok(("nn".into(), today)));
+        let errors = check_send("sv", "25.11.2026", today).unwrap_err();
+        assert_eq!(
+            errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
+            ["language", "delivered_on"]
+        );
+        assert_eq!(check_send("", "2026-12-01", today).unwrap_err()[0].field, "language");
+        assert!(check_interim("26.11.2026", "Venter på legeerklæring", today).is_err());
+        assert_eq!(
+            check_interim("10.12.2026", " Venter ", today),
+            Ok((date!(2026 - 12 - 10), "Venter".into()))
+        );
+        assert_eq!(
+            check_override("override.income_cap", Some("met"), "").unwrap_err()[0].field,
+            "override.income_cap"
+        );
+        assert_eq!(check_override("o", Some("none"), ""), Ok((None, String::new())));
+        assert_eq!(
+            check_override("o", Some("maybe"), "x").unwrap_err()[0].code,
+            "unknown_value"
+        );
+        assert!(check_flag_resolution("flag.1", " ").is_err());
+    }
+}

@@ -1,0 +1,365 @@
+//! Every change a user makes to a case: authorise → load → check the input → the domain's
+//! lifecycle command → the letter, rendered off the async threads → saved with its event and
+//! audit entry in one transaction. Each returns the case as it is afterwards.
+
+use super::assessment::{assessment_of, assessment_snapshot, rule_codes, validity_months};
+use super::letters::{decision_letter, information_letter, interim_letter, render};
+use super::{CaseFile, load};
+use crate::{Ctx, UseCaseError, UseCaseResult};
+use husly_domain::authz::Action;
+use husly_domain::cases::requests::{self, ProposalRequest, StepRequest};
+use husly_domain::cases::{ApplicationForm, CaseAction, DecisionStatus, Refusal};
+use husly_domain::validation::FieldError;
+use husly_domain::{CaseId, DecisionId, HouseholdId};
+use husly_store::cases::Case;
+
+/// A case loaded for a change by a caseworker.
+async fn for_handling(ctx: &Ctx, id: CaseId) -> UseCaseResult<CaseFile> {
+    load(ctx, id, Action::HandleCase).await
+}
+
+/// Registers an application a caseworker received for a household (on paper, by phone, in a
+/// meeting): checks its type, the day received and the form, and opens the case.
+pub async fn register_application(
+    ctx: &Ctx,
+    household: HouseholdId,
+    case_type: &str,
+    received_on: &str,
+    form: &ApplicationForm,
+) -> UseCaseResult<Case> {
+    let municipality = ctx.household_owner(household, Action::HandleCase).await?;
+    let members = ctx.store.household(municipality, household).await?.members.len();
+    let registration = requests::check_registration(case_type, received_on, ctx.today);
+    let form_errors = form.check(members, ctx.today);
+    let (case_type, received) = match registration {
+        Ok(registration) if form_errors.is_empty() => registration,
+        Ok(_) => return Err(UseCaseError::Invalid(form_errors)),
+        Err(mut errors) => {
+            errors.extend(form_errors);
+            return Err(UseCaseError::Invalid(errors));
+        }
+    };
+    let actor = ctx.actor(municipality);
+    let (id, _) = ctx
+        .store
+        .register_application(municipality, household, case_type, form, received, &ctx.change(&actor))
+        .await?;
+    Ok(ctx.store.case(municipality, id).await?)
+}
+
+/// Replaces the application form (while the case is prepared or assessed).
+pub async fn save_application(ctx: &Ctx, id: CaseId, version: i64, form: &ApplicationForm) -> UseCaseResult<Case> {
+    let file = for_handling(ctx, id).await?;
+    let errors = form.check(file.household.members.len(), ctx.today);
+    if !errors.is_empty() {
+        return Err(UseCaseError::Invalid(errors));
+    }
+    let actor = ctx.actor(file.municipality);
+    Ok(ctx
+        .store
+        .change_case(file.municipality, id, version, None, &ctx.change(&actor), |case, _| {
+            case.save_form(form)
+        })
+        .await?)
+}
+
+/// A simple workflow step, as a page's button or the API's `action` asks for it.
+pub struct StepInput<'a> {
+    pub version: i64,
+    pub step: &'a str,
+    pub reason: &'a str,
+    /// The deadline for `request_information`.
+    pub information_due: &'a str,
+    /// The language of the letter `request_information` sends: `nb`, `nn` or `en`.
+    pub language: &'a str,
+}
+
+/// Takes a simple step; asking for information also sends the request as a letter.
+pub async fn take_step(ctx: &Ctx, id: CaseId, input: StepInput<'_>) -> UseCaseResult<Case> {
+    let file = for_handling(ctx, id).await?;
+    let mut errors = Vec::new();
+    let language = requests::check_letter_language(&mut errors, "language", input.language);
+    let step = requests::check_step(&StepRequest {
+        step: input.step,
+        reason: input.reason,
+        information_due: input.information_due,
+        today: ctx.today,
+        appeal_deadline: file.case.appeal_deadline,
+    });
+    let step = match step {
+        Ok(step) if errors.is_empty() => step,
+        Ok(_) => return Err(UseCaseError::Invalid(errors)),
+        Err(mut more) => {
+            errors.append(&mut more);
+            return Err(UseCaseError::Invalid(errors));
+        }
+    };
+    let letter = match (step.action, step.information_due) {
+        (CaseAction::RequestInformation, Some(deadline)) => Some(
+            render(information_letter(
+                &ctx.user,
+                &file.number,
+                &file.case,
+                &file.household,
+                step.reason.as_deref().unwrap_or_default(),
+                deadline,
+                &language,
+                ctx.today,
+            ))
+            .await?,
+        ),
+        _ => None,
+    };
+    let validity = validity_months(&file.number, ctx.today);
+    let actor = ctx.actor(file.municipality);
+    Ok(ctx
+        .store
+        .change_case(
+            file.municipality,
+            id,
+            input.version,
+            letter.as_ref().map(|l| l.as_new("request_for_information")).as_ref(),
+            &ctx.change(&actor),
+            |case, _| case.take_step(&step, ctx.today, validity),
+        )
+        .await?)
+}
+
+/// Records the caseworker's judgement of a rule (`met` or `not_met`, with reasons), or removes
+/// it (`None`).
+pub async fn override_rule(
+    ctx: &Ctx,
+    id: CaseId,
+    version: i64,
+    rule: &str,
+    outcome: Option<&str>,
+    reason: &str,
+) -> UseCaseResult<Case> {
+    let file = for_handling(ctx, id).await?;
+    let rule = rule.trim();
+    let assessment = assessment_of(&file.case, &file.household, &file.number, ctx.today);
+    let rules = rule_codes(assessment.as_ref());
+    let mut errors = Vec::new();
+    if rule.is_empty() {
+        errors.push(FieldError::required("rule"));
+    } else if !rules.contains(&rule) {
+        errors.push(FieldError::unknown_value("rule", rule, &rules));
+    }
+    let checked = requests::check_override("reason", outcome, reason);
+    let (outcome, reason) = match checked {
+        Ok(checked) if errors.is_empty() => checked,
+        Ok(_) => return Err(UseCaseError::Invalid(errors)),
+        Err(mut more) => {
+            errors.append(&mut more);
+            return Err(UseCaseError::Invalid(errors));
+        }
+    };
+    let actor = ctx.actor(file.municipality);
+    Ok(ctx
+        .store
+        .change_case(file.municipality, id, version, None, &ctx.change(&actor), |case, _| {
+            case.set_override(rule, outcome, &reason, &rules)
+        })
+        .await?)
+}
+
+/// The caller takes the case (`take: true`) or releases it.
+pub async fn assign(ctx: &Ctx, id: CaseId, version: i64, take: bool) -> UseCaseResult<Case> {
+    let municipality = ctx.case_owner(id, Action::HandleCase).await?;
+    let actor = ctx.actor(municipality);
+    let to = take.then_some(ctx.user.id);
+    Ok(ctx
+        .store
+        .change_case(municipality, id, version, None, &ctx.change(&actor), |case, _| {
+            case.assign(to)
+        })
+        .await?)
+}
+
+/// A decision as proposed.
+pub struct ProposalInput<'a> {
+    pub version: i64,
+    pub outcome: &'a str,
+    pub reasons: &'a str,
+    pub granted_text: &'a str,
+    /// The loan or grant amount, whole kroner.
+    pub amount_kr: Option<i64>,
+    pub conditions: Vec<String>,
+}
+
+/// Proposes a decision (a reversal when the case is on appeal) for an approver to review; it
+/// keeps the assessment as it stands.
+pub async fn propose_decision(ctx: &Ctx, id: CaseId, input: ProposalInput<'_>) -> UseCaseResult<Case> {
+    let file = for_handling(ctx, id).await?;
+    let proposal = requests::check_proposal(ProposalRequest {
+        outcome: input.outcome,
+        reasons: input.reasons,
+        granted_text: input.granted_text,
+        application_complete: file
+            .case
+            .form
+            .missing_for_submission(file.household.members.len())
+            .is_empty(),
+        finance_case: file.case.case_type.is_finance(),
+        economy_recorded: file.case.finance.is_some(),
+        amount_kr: input.amount_kr,
+        conditions: input.conditions,
+    })?;
+    let assessment = assessment_snapshot(&file.case, &file.household, &file.number, ctx.today);
+    let actor = ctx.actor(file.municipality);
+    let proposer = ctx.user.id;
+    Ok(ctx
+        .store
+        .change_case(
+            file.municipality,
+            id,
+            input.version,
+            None,
+            &ctx.change(&actor),
+            |case, _| case.propose(DecisionId::new(), &proposal, proposer, assessment),
+        )
+        .await?)
+}
+
+/// The approver approves the proposed decision or sends it back with what must change; never
+/// their own proposal.
+pub async fn review_decision(ctx: &Ctx, id: CaseId, version: i64, approve: bool, reason: &str) -> UseCaseResult<Case> {
+    let municipality = ctx.case_owner(id, Action::ApproveDecision).await?;
+    let reason = requests::check_review(approve, reason)?;
+    let actor = ctx.actor(municipality);
+    let reviewer = ctx.user.id;
+    Ok(ctx
+        .store
+        .change_case(municipality, id, version, None, &ctx.change(&actor), |case, latest| {
+            case.review(latest, reviewer, approve, reason)
+        })
+        .await?)
+}
+
+/// Sends the approved decision: writes its letter in `language` (HTML and PDF), stores it with
+/// the case, and starts the appeal deadline from `delivered_on`.
+pub async fn send_decision(
+    ctx: &Ctx,
+    id: CaseId,
+    version: i64,
+    language: &str,
+    delivered_on: &str,
+) -> UseCaseResult<Case> {
+    let file = for_handling(ctx, id).await?;
+    let (language, delivered) = requests::check_send(language, delivered_on, ctx.today)?;
+    let decision = ctx
+        .store
+        .decisions(file.municipality, id)
+        .await?
+        .into_iter()
+        .next()
+        .filter(|d| d.status == DecisionStatus::Approved)
+        .ok_or(UseCaseError::Refused(Refusal::NotApproved))?;
+    let letter = render(decision_letter(
+        &ctx.user,
+        &file.number,
+        &file.case,
+        &file.household,
+        &decision,
+        &language,
+        ctx.today,
+    ))
+    .await?;
+    let validity = validity_months(&file.number, ctx.today);
+    let actor = ctx.actor(file.municipality);
+    Ok(ctx
+        .store
+        .change_case(
+            file.municipality,
+            id,
+            version,
+            Some(&letter.as_new("decision")),
+            &ctx.change(&actor),
+            |case, latest| case.send_decision(latest, ctx.today, delivered, validity),
+        )
+        .await?)
+}
+
+/// Sends the interim answer (forvaltningsloven § 11 a) as a letter.
+pub async fn send_interim_answer(
+    ctx: &Ctx,
+    id: CaseId,
+    version: i64,
+    expected_by: &str,
+    reason: &str,
+    language: &str,
+) -> UseCaseResult<Case> {
+    let file = for_handling(ctx, id).await?;
+    let mut errors = Vec::new();
+    let language = requests::check_letter_language(&mut errors, "language", language);
+    let (expected, reason) = match requests::check_interim(expected_by, reason, ctx.today) {
+        Ok(checked) if errors.is_empty() => checked,
+        Ok(_) => return Err(UseCaseError::Invalid(errors)),
+        Err(mut more) => {
+            errors.append(&mut more);
+            return Err(UseCaseError::Invalid(errors));
+        }
+    };
+    let letter = render(interim_letter(
+        &ctx.user,
+        &file.number,
+        &file.case,
+        &file.household,
+        &reason,
+        expected,
+        &language,
+        ctx.today,
+    ))
+    .await?;
+    let actor = ctx.actor(file.municipality);
+    Ok(ctx
+        .store
+        .change_case(
+            file.municipality,
+            id,
+            version,
+            Some(&letter.as_new("interim_answer")),
+            &ctx.change(&actor),
+            |case, _| case.send_interim_answer(ctx.today),
+        )
+        .await?)
+}
+
+/// Links (the same household applying twice, handled together) or dismisses (not a duplicate) a
+/// possible duplicate, with the reason; the records stay as they are.
+pub async fn resolve_flag(ctx: &Ctx, id: CaseId, flag: &str, link: bool, reason: &str) -> UseCaseResult<()> {
+    let municipality = ctx.case_owner(id, Action::HandleCase).await?;
+    let reason = requests::check_flag_resolution("reason", reason)?;
+    let actor = ctx.actor(municipality);
+    let change = husly_store::households::Change {
+        reason: Some(&reason),
+        ..ctx.change(&actor)
+    };
+    ctx.store
+        .resolve_flag(municipality, id, flag, link, &reason, &change)
+        .await?;
+    Ok(())
+}
+
+/// Attaches a checked document (see [`husly_domain::documents`]) to a case.
+pub async fn add_document(
+    ctx: &Ctx,
+    id: CaseId,
+    filename: &str,
+    kind: husly_domain::documents::DocumentType,
+    bytes: &[u8],
+) -> UseCaseResult<husly_store::documents::Document> {
+    let municipality = ctx.case_owner(id, Action::HandleCase).await?;
+    let actor = ctx.actor(municipality);
+    Ok(ctx
+        .store
+        .add_document(
+            municipality,
+            husly_store::documents::Owner::Case(id),
+            filename,
+            kind,
+            bytes,
+            &actor,
+        )
+        .await?)
+}

@@ -1,0 +1,180 @@
+//! Cases: reading the work queue and a case, and every command a caseworker or approver gives a
+//! case. Reads here; the commands in [`commands`].
+
+pub mod assessment;
+mod commands;
+pub mod letters;
+
+pub use commands::*;
+
+use crate::{Ctx, UseCaseError, UseCaseResult};
+use husly_domain::authz::Action;
+use husly_domain::eligibility::Assessment;
+use husly_domain::startlan::AffordabilityResult;
+use husly_domain::validation::FieldError;
+use husly_domain::{CaseId, MunicipalityId};
+use husly_store::cases::{Case, Decision, Flag, Letter, QueueFilter, QueueRow};
+use husly_store::documents::{Document, Owner};
+use husly_store::households::{Household, TimelineEvent};
+use serde_json::json;
+
+/// A case with its household, in the municipality that owns it.
+pub struct CaseFile {
+    pub municipality: MunicipalityId,
+    /// The municipality's kommunenummer: rules and letters are keyed by it.
+    pub number: String,
+    pub case: Case,
+    pub household: Household,
+}
+
+/// Everything shown of a case: the case page and the API's case.
+pub struct CaseOverview {
+    pub file: CaseFile,
+    pub assessment: Option<Assessment>,
+    pub affordability: Option<AffordabilityResult>,
+    /// What the application still lacks before it can be granted, by field.
+    pub missing: Vec<FieldError>,
+    pub decisions: Vec<Decision>,
+    pub letters: Vec<Letter>,
+    pub flags: Vec<Flag>,
+    pub documents: Vec<Document>,
+    pub timeline: Vec<TimelineEvent>,
+}
+
+/// The work queue in a municipality, a page at a time; `filter` is one of [`QueueFilter::CODES`].
+pub async fn queue(
+    ctx: &Ctx,
+    municipality: MunicipalityId,
+    filter: &str,
+    limit: i64,
+    offset: i64,
+) -> UseCaseResult<Vec<QueueRow>> {
+    ctx.require(Action::ViewCase, municipality)?;
+    let Some(parsed) = QueueFilter::from_code(filter, ctx.user.id, ctx.today) else {
+        return Err(UseCaseError::Invalid(vec![FieldError::unknown_value(
+            "filter",
+            filter,
+            &QueueFilter::CODES,
+        )]));
+    };
+    let rows = ctx.store.queue(municipality, parsed, limit, offset).await?;
+    ctx.audit_read(
+        municipality,
+        "case.queue",
+        ("municipality", municipality.to_string()),
+        json!({ "filter": filter, "rows": rows.len() }),
+    )
+    .await?;
+    Ok(rows)
+}
+
+/// Loads a case and its household for `action`, without recording a read (for commands, whose
+/// change is recorded instead).
+async fn load(ctx: &Ctx, id: CaseId, action: Action) -> UseCaseResult<CaseFile> {
+    let municipality = ctx.case_owner(id, action).await?;
+    let number = ctx.municipality_number(municipality)?.to_string();
+    let case = ctx.store.case(municipality, id).await?;
+    let household = ctx.store.household(municipality, case.household_id).await?;
+    Ok(CaseFile {
+        municipality,
+        number,
+        case,
+        household,
+    })
+}
+
+/// Opens a case to show it: authorised for `action`, and the read recorded.
+pub async fn open_case(ctx: &Ctx, id: CaseId, action: Action) -> UseCaseResult<CaseFile> {
+    let file = load(ctx, id, action).await?;
+    ctx.audit_read(
+        file.municipality,
+        "case.view",
+        ("case", id.to_string()),
+        json!({ "household": file.case.household_id.to_string() }),
+    )
+    .await?;
+    Ok(file)
+}
+
+/// The case with its assessment, decisions, letters, duplicate flags, documents and timeline.
+pub async fn case_overview(ctx: &Ctx, id: CaseId) -> UseCaseResult<CaseOverview> {
+    let file = open_case(ctx, id, Action::ViewCase).await?;
+    overview_of(ctx, file).await
+}
+
+/// [`case_overview`] of a case already opened with [`open_case`].
+pub async fn overview_of(ctx: &Ctx, file: CaseFile) -> UseCaseResult<CaseOverview> {
+    let (m, case) = (file.municipality, file.case.id);
+    let affordability = assessment::affordability_of(&file.case);
+    let assessment = assessment::assessment_with(
+        &file.case,
+        &file.household,
+        &file.number,
+        ctx.today,
+        affordability.as_ref(),
+    );
+    let missing = file.case.form.missing_for_submission(file.household.members.len());
+    Ok(CaseOverview {
+        decisions: ctx.store.decisions(m, case).await?,
+        letters: ctx.store.letters(m, case).await?,
+        flags: ctx.store.flags(m, case).await?,
+        documents: ctx.store.documents(m, Owner::Case(case)).await?,
+        timeline: ctx.store.case_timeline(m, case).await?,
+        file,
+        assessment,
+        affordability,
+        missing,
+    })
+}
+
+/// The case's timeline, newest first.
+pub async fn timeline(ctx: &Ctx, id: CaseId) -> UseCaseResult<Vec<TimelineEvent>> {
+    let municipality = ctx.case_owner(id, Action::ViewCase).await?;
+    let events = ctx.store.case_timeline(municipality, id).await?;
+    ctx.audit_read(municipality, "case.timeline", ("case", id.to_string()), json!({}))
+        .await?;
+    Ok(events)
+}
+
+/// A letter as it was sent: its record, HTML and PDF.
+pub struct SentLetter {
+    pub case: Case,
+    pub letter: Letter,
+    pub html: String,
+    pub pdf: Vec<u8>,
+}
+
+/// Reads a letter of a case, exactly as sent.
+pub async fn letter(ctx: &Ctx, id: CaseId, letter: &str) -> UseCaseResult<SentLetter> {
+    let municipality = ctx.case_owner(id, Action::ViewCase).await?;
+    let case = ctx.store.case(municipality, id).await?;
+    let (meta, html, pdf) = ctx.store.letter(municipality, id, letter.trim()).await?;
+    ctx.audit_read(
+        municipality,
+        "case.letter",
+        ("case", id.to_string()),
+        json!({ "letter": meta.id, "sha256": meta.sha256 }),
+    )
+    .await?;
+    Ok(SentLetter {
+        case,
+        letter: meta,
+        html,
+        pdf,
+    })
+}
+
+/// Reads a document of a case.
+pub async fn document(ctx: &Ctx, id: CaseId, document: &str) -> UseCaseResult<(Case, Document, Vec<u8>)> {
+    let municipality = ctx.case_owner(id, Action::ViewCase).await?;
+    let case = ctx.store.case(municipality, id).await?;
+    let (meta, bytes) = ctx.store.document(municipality, Owner::Case(id), document).await?;
+    ctx.audit_read(
+        municipality,
+        "case.document",
+        ("case", id.to_string()),
+        json!({ "document": meta.id, "sha256": meta.sha256 }),
+    )
+    .await?;
+    Ok((case, meta, bytes))
+}

@@ -1,0 +1,120 @@
+//! Who is acting, where, and on what day: everything a use case needs to know of its caller.
+
+use crate::error::{UseCaseError, UseCaseResult};
+use husly_domain::authz::{Action, Decision, Principal, authorize};
+use husly_domain::{CaseId, HouseholdId, Lang, MunicipalityId};
+use husly_store::Store;
+use husly_store::accounts::User;
+use husly_store::audit::{Actor, Event};
+use husly_store::households::Change;
+use time::Date;
+
+/// Which door the caller came in by; API reads say so in the access log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Page,
+    Api,
+}
+
+/// The caller of a use case. Built by the web crate for each request.
+#[derive(Clone)]
+pub struct Ctx {
+    pub store: Store,
+    pub principal: Principal,
+    pub user: User,
+    pub request_id: String,
+    /// The caller's language, for texts a use case writes (letters choose their own).
+    pub lang: Lang,
+    /// Today's date, for deadlines and dates written on letters.
+    pub today: Date,
+    pub channel: Channel,
+}
+
+impl Ctx {
+    /// The single authorisation check; a municipality where the caller holds no role answers
+    /// "not found", never "forbidden".
+    pub fn require(&self, action: Action, municipality: MunicipalityId) -> UseCaseResult<()> {
+        match authorize(&self.principal, action, municipality) {
+            Decision::Allow => Ok(()),
+            Decision::Forbidden => Err(UseCaseError::Forbidden),
+            Decision::NotFound => Err(UseCaseError::NotFound),
+        }
+    }
+
+    /// The municipality owning a case, once the caller may perform `action` there.
+    pub async fn case_owner(&self, id: CaseId, action: Action) -> UseCaseResult<MunicipalityId> {
+        let owner = self.store.case_municipality(id).await?.ok_or(UseCaseError::NotFound)?;
+        self.require(action, owner)?;
+        Ok(owner)
+    }
+
+    /// The municipality owning a household, once the caller may perform `action` there.
+    pub async fn household_owner(&self, id: HouseholdId, action: Action) -> UseCaseResult<MunicipalityId> {
+        let owner = self
+            .store
+            .household_municipality(id)
+            .await?
+            .ok_or(UseCaseError::NotFound)?;
+        self.require(action, owner)?;
+        Ok(owner)
+    }
+
+    /// The kommunenummer of a municipality where the caller holds a role (rules and letters are
+    /// keyed by it).
+    pub fn municipality_number(&self, id: MunicipalityId) -> UseCaseResult<&str> {
+        self.user
+            .municipalities
+            .iter()
+            .find(|m| m.id == id)
+            .map(|m| m.number.as_str())
+            .ok_or(UseCaseError::NotFound)
+    }
+
+    /// The audit actor for work in a municipality.
+    pub fn actor(&self, municipality: MunicipalityId) -> Actor {
+        Actor {
+            actor: self.user.id.to_string(),
+            role: self
+                .principal
+                .roles_in(municipality)
+                .iter()
+                .map(|r| r.code())
+                .collect::<Vec<_>>()
+                .join(","),
+            request_id: self.request_id.clone(),
+            purpose: "case_handling".to_string(),
+        }
+    }
+
+    /// Who makes a change, for its event and audit entry.
+    pub fn change<'a>(&'a self, actor: &'a Actor) -> Change<'a> {
+        Change {
+            actor,
+            user: Some(self.user.id),
+            reason: None,
+        }
+    }
+
+    /// Records that the caller read personal data. Reads change nothing else, so the entry gets
+    /// its own short transaction, committed before the answer is given.
+    pub async fn audit_read(
+        &self,
+        municipality: MunicipalityId,
+        action: &str,
+        resource: (&str, String),
+        mut details: serde_json::Value,
+    ) -> UseCaseResult<()> {
+        if let (Channel::Api, serde_json::Value::Object(map)) = (self.channel, &mut details) {
+            map.insert("via".into(), "api".into());
+        }
+        let event = Event {
+            municipality: Some(municipality),
+            action,
+            resource_kind: resource.0,
+            resource_id: resource.1,
+            details,
+        };
+        self.store.audit(&self.actor(municipality), event).await?;
+        Ok(())
+    }
+}

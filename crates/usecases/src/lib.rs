@@ -1,0 +1,16 @@
+//! What Husly's users do, one function per thing a user does. Each use case authorises the
+//! caller for the action in the record's municipality, loads what it needs, asks the domain's
+//! lifecycle for the change, renders any letter off the async threads, and has the store save
+//! the change with its event and audit entry in one transaction. Reads of personal data are
+//! audited here too.
+//!
+//! The web crate's pages and its JSON API both call these functions; they only parse input and
+//! present the result. Nothing here knows HTTP or HTML, and the store behind it holds no rule.
+
+pub mod cases;
+mod ctx;
+mod error;
+pub mod finance;
+
+pub use ctx::{Channel, Ctx};
+pub use error::{UseCaseError, UseCaseResult};

@@ -1,0 +1,44 @@
+//! Files handed to the browser or an API client: letters as PDF and uploaded documents.
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use husly_store::documents::Document;
+
+/// A PDF shown in the browser (`inline`), named `filename`, with its hash as ETag when given.
+pub fn pdf_inline(filename: &str, bytes: Vec<u8>, sha256: Option<&str>) -> Response {
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{filename}\"")),
+        ],
+        bytes,
+    )
+        .into_response();
+    if let Some(etag) = sha256.and_then(|sha| header::HeaderValue::from_str(&format!("\"{sha}\"")).ok()) {
+        response.headers_mut().insert(header::ETAG, etag);
+    }
+    response
+}
+
+/// An uploaded document as a download, under a file name safe in a header.
+pub fn attachment(document: &Document, bytes: Vec<u8>) -> Response {
+    let ascii: String = document
+        .filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, document.mime.clone()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{ascii}\"")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
