@@ -750,3 +750,166 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "not_found");
 }
+
+/// One signed-in client per role, made when first needed.
+struct Sessions<'a> {
+    server: &'a common::Server,
+    fixture: &'a Fixture,
+    clients: std::collections::HashMap<Role, Client>,
+}
+
+impl Sessions<'_> {
+    async fn of(&mut self, role: Role) -> Client {
+        if let Some(client) = self.clients.get(&role) {
+            return client.clone();
+        }
+        let (email, _) = &self.fixture.users[&role];
+        let client = common::login(self.server, email, PASSWORD).await;
+        self.clients.insert(role, client.clone());
+        client
+    }
+}
+
+/// A role that may use the route (the route's first allowed role; any role for routes without
+/// an action).
+fn allowed_role(route: &Route) -> Role {
+    route.action.map_or(Role::Caseworker, |action| roles_allowed(action)[0])
+}
+
+async fn audit_entries(store: &husly_store::Store) -> u64 {
+    store.verify_audit().await.expect("audit").entries
+}
+
+/// Every state-changing form of a signed-in user, posted without its CSRF token and with a wrong
+/// one, by a user who may otherwise use it: 403, and nothing read, recorded or changed.
+#[tokio::test]
+async fn a_form_without_its_csrf_token_is_refused_before_anything_is_read() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let store = husly_store::Store::connect(&db.url, &husly_store::StoreOptions::default())
+            .await
+            .expect("store");
+        let home = store.municipality_by_number("3301").await.unwrap().unwrap().id;
+        let case_before = store.case(home, fixture.case).await.unwrap();
+        let household_before = store.household(home, fixture.household).await.unwrap();
+        let mut sessions = Sessions {
+            server: &server,
+            fixture: &fixture,
+            clients: Default::default(),
+        };
+        let mut failures = Vec::new();
+        let mut posted = 0;
+        let table = routes(&fixture);
+        let forms = table
+            .iter()
+            .filter(|r| !r.api && r.method == Method::POST && r.scope != Scope::Public);
+        for route in forms {
+            let http = sessions.of(allowed_role(route)).await;
+            for token in [None, Some("forged-token-0000000000000000")] {
+                let before = audit_entries(&store).await;
+                let mut request = http.post(server.url(&route.path));
+                request = if route.path.ends_with("/documents") {
+                    let mut form = reqwest::multipart::Form::new().part(
+                        "file",
+                        reqwest::multipart::Part::bytes(b"%PDF-1.4 x".to_vec()).file_name("a.pdf"),
+                    );
+                    if let Some(token) = token {
+                        form = form.text("csrf", token);
+                    }
+                    request.multipart(form)
+                } else {
+                    let mut form = route.body.clone();
+                    if let Some(token) = token {
+                        form.push(("csrf", token.to_string()));
+                    }
+                    request.form(&form)
+                };
+                let status = request.send().await.expect("post").status().as_u16();
+                let after = audit_entries(&store).await;
+                posted += 1;
+                if status != 403 || after != before {
+                    failures.push(format!(
+                        "POST {} with token {token:?}: {status}, {} new audit entries",
+                        route.path,
+                        after - before
+                    ));
+                }
+            }
+        }
+        assert!(posted >= 40, "only {posted} forms were posted");
+        assert!(failures.is_empty(), "on {}:\n{}", db.url, failures.join("\n"));
+        assert_eq!(store.case(home, fixture.case).await.unwrap(), case_before);
+        assert_eq!(
+            store.household(home, fixture.household).await.unwrap().version,
+            household_before.version
+        );
+    }
+}
+
+/// Reads that show nothing personal, and why they write no audit entry.
+const NOT_PERSONAL: &[(&str, &str)] = &[
+    ("/households/new", "an empty registration form"),
+    (
+        "/admin/users",
+        "staff accounts, not personal data of the people the municipality serves",
+    ),
+    ("/admin/users/new", "an empty form"),
+    ("/admin/users/", "a staff account"),
+    (
+        "/admin/audit",
+        "the access log itself; reading it is the administrator's job",
+    ),
+    ("/apply", "the applicant's own draft, opened with its code"),
+    ("/calculators/startlan", "a calculator with no stored data"),
+    ("/api/v1/me", "the caller's own account"),
+    ("/api/v1/audit", "the access log itself"),
+    ("/api/v1/grants/budget", "figures without names"),
+];
+
+/// Every read of personal data, by a user who may make it: exactly one new audit entry.
+#[tokio::test]
+async fn every_read_of_personal_data_writes_exactly_one_audit_entry() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let store = husly_store::Store::connect(&db.url, &husly_store::StoreOptions::default())
+            .await
+            .expect("store");
+        let mut sessions = Sessions {
+            server: &server,
+            fixture: &fixture,
+            clients: Default::default(),
+        };
+        let mut failures = Vec::new();
+        let mut read = 0;
+        let table = routes(&fixture);
+        let reads = table
+            .iter()
+            .filter(|r| r.method == Method::GET && !NOT_PERSONAL.iter().any(|(prefix, _)| r.path.starts_with(prefix)));
+        for route in reads {
+            let role = allowed_role(route);
+            let before = audit_entries(&store).await;
+            let mut request = if route.api {
+                common::client()
+                    .get(server.url(&route.path))
+                    .bearer_auth(&fixture.users[&role].1)
+            } else {
+                sessions.of(role).await.get(server.url(&route.path))
+            };
+            request = request.header("accept-language", "nb");
+            let status = request.send().await.expect("get").status().as_u16();
+            let after = audit_entries(&store).await;
+            read += 1;
+            if status != 200 || after != before + 1 {
+                failures.push(format!(
+                    "GET {} as {role:?}: {status}, {} new audit entries",
+                    route.path,
+                    after - before
+                ));
+            }
+        }
+        assert!(read >= 25, "only {read} reads were made");
+        assert!(failures.is_empty(), "on {}:\n{}", db.url, failures.join("\n"));
+    }
+}

@@ -11,6 +11,8 @@ pub mod cases;
 mod ctx;
 mod error;
 pub mod finance;
+pub mod households;
+pub mod outreach;
 
 pub use ctx::{Channel, Ctx};
 pub use error::{UseCaseError, UseCaseResult};

@@ -23,6 +23,8 @@ mod tests;
 pub use estimate::{CapLine, Estimate, Exclusion, HousingLine, MemberLine, Outcome, OwnShareLine, age_at, estimate};
 pub use input::{CostItems, EstimateInput, Housing, HousingCosts, Income, IncomeBasis, IncomeKind, Member, Tenure};
 pub use month_rules::{MonthRules, QuickHousehold, QuickMember};
-pub use outreach::{Candidate, MemberFacts, OLD_AGE_PENSION_AGE, Outreach, OutreachList, TenancyFacts};
+pub use outreach::{
+    Candidate, MemberFacts, OLD_AGE_PENSION_AGE, Outreach, OutreachList, TenancyFacts, check_outreach_month,
+};
 pub use request::{EstimateRequest, HousingRequest, IncomeRequest, MAX_AMOUNT_KR, MemberRequest};
 pub use rules::{BostotteRules, Regime};

@@ -135,9 +135,56 @@ impl<'r> Outreach<'r> {
     }
 }
 
+/// The month an outreach list is run for, as typed (`yyyy-mm`); empty is the month of `today`.
+/// A month before the first rule table is refused: there is nothing to estimate with.
+pub fn check_outreach_month(
+    text: Option<&str>,
+    today: Date,
+) -> Result<crate::rules::YearMonth, crate::validation::FieldError> {
+    use crate::rules::YearMonth;
+    use crate::validation::FieldError;
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(YearMonth::of(today));
+    };
+    let first = super::BostotteRules::embedded().first_month();
+    match text.parse::<YearMonth>() {
+        Ok(month) if month >= first => Ok(month),
+        Ok(_) => Err(FieldError::new(
+            "month",
+            "no_rules",
+            format!("Husly har bostøtteregler fra {first}."),
+            format!("Husly has bostøtte rules from {first}."),
+        )),
+        Err(_) => Err(FieldError::new(
+            "month",
+            "invalid_month",
+            "Skriv måneden som åååå-mm, for eksempel 2026-12.",
+            "Write the month as yyyy-mm, for example 2026-12.",
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_outreach_month_is_typed_as_yyyy_mm_and_has_rules() {
+        let today = time::macros::date!(2026 - 12 - 02);
+        assert_eq!(check_outreach_month(None, today).unwrap().to_string(), "2026-12");
+        assert_eq!(
+            check_outreach_month(Some(" 2026-07 "), today).unwrap().to_string(),
+            "2026-07"
+        );
+        assert_eq!(
+            check_outreach_month(Some("2001-01"), today).unwrap_err().code,
+            "no_rules"
+        );
+        assert_eq!(
+            check_outreach_month(Some("juli"), today).unwrap_err().code,
+            "invalid_month"
+        );
+    }
     use crate::bostotte::BostotteRules;
     use time::macros::date;
 

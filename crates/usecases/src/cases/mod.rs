@@ -178,3 +178,48 @@ pub async fn document(ctx: &Ctx, id: CaseId, document: &str) -> UseCaseResult<(C
     .await?;
     Ok((case, meta, bytes))
 }
+
+/// Everything in a case file (saksmappe): the case, its assessment, decisions and timeline, every
+/// letter as sent and every document. What an upheld appeal is forwarded with, and what the
+/// applicant gets on an access request.
+pub struct CaseFileContents {
+    pub file: CaseFile,
+    pub assessment: Option<Assessment>,
+    pub decisions: Vec<Decision>,
+    pub timeline: Vec<TimelineEvent>,
+    /// Each letter with its PDF.
+    pub letters: Vec<(Letter, Vec<u8>)>,
+    /// Each document with its bytes.
+    pub documents: Vec<(Document, Vec<u8>)>,
+}
+
+/// Reads the whole case file: one recorded read, naming how many letters and documents it held.
+pub async fn case_file(ctx: &Ctx, id: CaseId) -> UseCaseResult<CaseFileContents> {
+    let file = load(ctx, id, Action::ViewCase).await?;
+    let m = file.municipality;
+    let assessment = assessment::assessment_of(&file.case, &file.household, &file.number, ctx.today);
+    let mut letters = Vec::new();
+    for letter in ctx.store.letters(m, id).await? {
+        let (meta, _, pdf) = ctx.store.letter(m, id, &letter.id).await?;
+        letters.push((meta, pdf));
+    }
+    let mut documents = Vec::new();
+    for document in ctx.store.documents(m, Owner::Case(id)).await? {
+        documents.push(ctx.store.document(m, Owner::Case(id), &document.id).await?);
+    }
+    ctx.audit_read(
+        m,
+        "case.case_file",
+        ("case", id.to_string()),
+        json!({ "letters": letters.len(), "documents": documents.len() }),
+    )
+    .await?;
+    Ok(CaseFileContents {
+        decisions: ctx.store.decisions(m, id).await?,
+        timeline: ctx.store.case_timeline(m, id).await?,
+        file,
+        assessment,
+        letters,
+        documents,
+    })
+}

@@ -11,18 +11,18 @@ use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult};
 use crate::forms::ApiJson;
-use crate::pages::search::audit_search;
+use crate::forms::path_id;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use husly_domain::MunicipalityId;
 use husly_domain::authz::Action;
-use husly_domain::household::{HouseholdInput, validate_household};
-use husly_domain::{HouseholdId, MunicipalityId, PersonId};
+use husly_domain::household::HouseholdInput;
 use husly_store::audit::AuditFilter;
-use husly_store::households::Change;
-use husly_store::search::SearchQuery;
+use husly_usecases::UseCaseError;
+use husly_usecases::households;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -129,14 +129,15 @@ async fn search_people(
     Query(params): Query<SearchParams>,
 ) -> AppResult<Json<serde_json::Value>> {
     let municipality = municipality_for(&state, &user, params.municipality.as_deref(), Action::SearchPeople).await?;
-    let query = SearchQuery::parse(&params.q).ok_or_else(|| {
-        AppError::BadRequest("`q` must be a full 11-digit identity number or a name without digits.".into())
-    })?;
-    let hits = state
-        .store
-        .search_people(municipality, &query, params.limit.unwrap_or(50))
-        .await?;
-    audit_search(&state, &user, municipality, params.q.trim(), hits.len()).await?;
+    let limit = params.limit.unwrap_or(50);
+    let hits = households::search_people(&user.ctx(&state), municipality, &params.q, limit)
+        .await
+        .map_err(|e| match e {
+            UseCaseError::Invalid(_) => {
+                AppError::BadRequest("`q` must be a full 11-digit identity number or a name without digits.".into())
+            }
+            other => other.into(),
+        })?;
     Ok(Json(json!({ "results": hits })))
 }
 
@@ -145,17 +146,7 @@ async fn person(
     user: ApiUser,
     Path(id): Path<String>,
 ) -> AppResult<Json<serde_json::Value>> {
-    let id: PersonId = crate::pages::path_id(&id)?;
-    let municipality = user.person_owner(&state.store, id, Action::ViewPerson).await?;
-    let (person, households) = state.store.person(municipality, id).await?;
-    user.audit_read(
-        &state.store,
-        municipality,
-        "person.view",
-        ("person", id.to_string()),
-        json!({ "via": "api" }),
-    )
-    .await?;
+    let (person, households) = households::person(&user.ctx(&state), path_id(&id)?).await?;
     let households: Vec<_> = households
         .into_iter()
         .map(|(id, address_line, relation)| json!({ "id": id, "address_line": address_line, "relation": relation }))
@@ -163,31 +154,13 @@ async fn person(
     Ok(Json(json!({ "person": person, "households": households })))
 }
 
-async fn household_in(
-    state: &AppState,
-    user: &ApiUser,
-    raw: &str,
-    action: Action,
-) -> AppResult<(MunicipalityId, HouseholdId)> {
-    let id: HouseholdId = crate::pages::path_id(raw)?;
-    Ok((user.household_owner(&state.store, id, action).await?, id))
-}
-
 async fn household(
     State(state): State<AppState>,
     user: ApiUser,
     Path(id): Path<String>,
 ) -> AppResult<Json<serde_json::Value>> {
-    let (municipality, id) = household_in(&state, &user, &id, Action::ViewHousehold).await?;
-    let household = state.store.household(municipality, id).await?;
-    user.audit_read(
-        &state.store,
-        municipality,
-        "household.view",
-        ("household", id.to_string()),
-        json!({ "via": "api" }),
-    )
-    .await?;
+    let ctx = user.ctx(&state);
+    let household = households::open_household(&ctx, path_id(&id)?, Action::ViewHousehold, json!({})).await?;
     Ok(Json(json!(household)))
 }
 
@@ -196,16 +169,7 @@ async fn timeline(
     user: ApiUser,
     Path(id): Path<String>,
 ) -> AppResult<Json<serde_json::Value>> {
-    let (municipality, id) = household_in(&state, &user, &id, Action::ViewHousehold).await?;
-    let events = state.store.timeline(municipality, id).await?;
-    user.audit_read(
-        &state.store,
-        municipality,
-        "household.timeline",
-        ("household", id.to_string()),
-        json!({ "via": "api" }),
-    )
-    .await?;
+    let events = households::household_timeline(&user.ctx(&state), path_id(&id)?).await?;
     Ok(Json(json!({ "events": events })))
 }
 
@@ -217,18 +181,14 @@ async fn create_household(
 ) -> AppResult<Response> {
     let municipality =
         municipality_for(&state, &user, param.municipality.as_deref(), Action::RegisterHousehold).await?;
-    let valid = validate_household(&input, state.config.synthetic_policy()).map_err(AppError::Validation)?;
-    let actor = user.actor(Some(municipality), "case_handling");
-    let change = Change {
-        actor: &actor,
-        user: Some(user.user.id),
-        reason: None,
-    };
-    let id = state.store.create_household(municipality, &valid, &change).await?;
-    let household = state.store.household(municipality, id).await?;
+    let synthetic = state.config.synthetic_policy();
+    let household = households::register_household(&user.ctx(&state), municipality, &input, synthetic).await?;
     Ok((
         StatusCode::CREATED,
-        [(axum::http::header::LOCATION, format!("/api/v1/households/{id}"))],
+        [(
+            axum::http::header::LOCATION,
+            format!("/api/v1/households/{}", household.id),
+        )],
         Json(json!(household)),
     )
         .into_response())
@@ -250,25 +210,18 @@ async fn update_household(
     Path(id): Path<String>,
     ApiJson(update): ApiJson<HouseholdUpdate>,
 ) -> AppResult<Json<serde_json::Value>> {
-    let (municipality, id) = household_in(&state, &user, &id, Action::EditHousehold).await?;
-    let valid = validate_household(&update.household, state.config.synthetic_policy()).map_err(AppError::Validation)?;
-    let reason = update.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
-    if reason.is_some_and(|r| r.chars().count() > 1000) {
-        return Err(AppError::Validation(vec![
-            husly_domain::validation::FieldError::too_long("reason", 1000),
-        ]));
-    }
-    let actor = user.actor(Some(municipality), "case_handling");
-    let change = Change {
-        actor: &actor,
-        user: Some(user.user.id),
+    let reason = update.reason.as_deref().unwrap_or_default();
+    let synthetic = state.config.synthetic_policy();
+    let ctx = user.ctx(&state);
+    let household = households::update_household(
+        &ctx,
+        path_id(&id)?,
+        update.version,
+        &update.household,
         reason,
-    };
-    state
-        .store
-        .update_household(municipality, id, update.version, &valid, &change)
-        .await?;
-    let household = state.store.household(municipality, id).await?;
+        synthetic,
+    )
+    .await?;
     Ok(Json(json!(household)))
 }
 
@@ -315,35 +268,8 @@ async fn outreach_bostotte(
     Query(params): Query<OutreachParams>,
 ) -> AppResult<Json<husly_domain::bostotte::OutreachList>> {
     let id = municipality_for(&state, &user, params.municipality.as_deref(), Action::RunOutreach).await?;
-    let municipality = state
-        .store
-        .municipalities()
-        .await?
-        .into_iter()
-        .find(|m| m.id == id)
-        .ok_or(AppError::NotFound)?;
-    let month = match params.month.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
-        None => husly_domain::rules::YearMonth::of(time::OffsetDateTime::now_utc().date()),
-        Some(text) => match text.parse::<husly_domain::rules::YearMonth>() {
-            Ok(month) if month >= husly_domain::bostotte::BostotteRules::embedded().first_month() => month,
-            _ => {
-                return Err(AppError::Validation(vec![husly_domain::validation::FieldError::new(
-                    "month",
-                    "invalid_month",
-                    "Skriv måneden som åååå-mm, tidligst 2021-06.",
-                    "Write the month as yyyy-mm, 2021-06 or later.",
-                )]));
-            }
-        },
-    };
-    let list = state.store.bostotte_outreach(&municipality, month).await?;
-    user.audit_read(
-        &state.store,
-        id,
-        "outreach.bostotte",
-        ("municipality", id.to_string()),
-        json!({ "month": month.to_string(), "households": list.candidates.len(), "via": "api" }),
-    )
-    .await?;
-    Ok(Json(list))
+    let ctx = user.ctx(&state);
+    Ok(Json(
+        husly_usecases::outreach::bostotte_outreach(&ctx, id, params.month.as_deref(), "json").await?,
+    ))
 }

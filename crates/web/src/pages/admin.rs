@@ -7,7 +7,7 @@ use super::{path_id, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
-use crate::forms::{FormErrors, FormFields};
+use crate::forms::{FormErrors, FormFields, StaffForm};
 use crate::layout::{Layout, SecretPage, Section};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -123,12 +123,12 @@ fn roles_from(form: &FormFields) -> Vec<Role> {
     form.all("role").filter_map(Role::from_code).collect()
 }
 
-pub async fn create_user(State(state): State<AppState>, user: CurrentUser, form: FormFields) -> AppResult<Response> {
+pub async fn create_user(State(state): State<AppState>, staff: StaffForm) -> AppResult<Response> {
+    let (user, form) = (&staff.user, &staff.fields);
     let municipality = user.working_municipality(Action::ManageUsers)?.clone();
-    user.check_csrf(form.get("csrf"))?;
     let email = form.get("email").trim().to_string();
     let display_name = form.get("display_name").trim().to_string();
-    let roles = roles_from(&form);
+    let roles = roles_from(form);
     let mut errors = Vec::new();
     if !email.contains('@') || email.len() > 200 {
         errors.push(FieldError::new(
@@ -170,7 +170,7 @@ pub async fn create_user(State(state): State<AppState>, user: CurrentUser, form:
     let Some(id) = created else {
         let lang = user.tr.lang;
         let page = NewUserPage {
-            l: Layout::for_user(&user, Section::Users, state.config.demo_mode),
+            l: Layout::for_user(user, Section::Users, state.config.demo_mode),
             email,
             display_name,
             selected: roles,
@@ -181,7 +181,7 @@ pub async fn create_user(State(state): State<AppState>, user: CurrentUser, form:
         return Ok(response);
     };
     render(&SecretPage {
-        l: Layout::for_user(&user, Section::Users, state.config.demo_mode),
+        l: Layout::for_user(user, Section::Users, state.config.demo_mode),
         title: user.tr.t("admin.user_created").to_string(),
         explanation: user.tr.f("admin.password_once", &[("email", &email)]),
         secret: password,
@@ -234,15 +234,10 @@ pub async fn user(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
     })
 }
 
-pub async fn set_roles(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-    form: FormFields,
-) -> AppResult<Response> {
-    let (municipality, target) = managed_user(&state, &user, &id).await?;
-    user.check_csrf(form.get("csrf"))?;
-    let roles = roles_from(&form);
+pub async fn set_roles(State(state): State<AppState>, Path(id): Path<String>, staff: StaffForm) -> AppResult<Response> {
+    let (user, form) = (&staff.user, &staff.fields);
+    let (municipality, target) = managed_user(&state, user, &id).await?;
+    let roles = roles_from(form);
     if target.id == user.user.id && !roles.contains(&Role::Admin) {
         // Removing one's own admin role locks the office out of its user administration.
         return Err(AppError::BadRequest(user.tr.t("admin.keep_own_admin").to_string()));
@@ -257,12 +252,11 @@ pub async fn set_roles(
 
 pub async fn set_status(
     State(state): State<AppState>,
-    user: CurrentUser,
     Path(id): Path<String>,
-    form: FormFields,
+    staff: StaffForm,
 ) -> AppResult<Response> {
-    let (municipality, target) = managed_user(&state, &user, &id).await?;
-    user.check_csrf(form.get("csrf"))?;
+    let (user, form) = (&staff.user, &staff.fields);
+    let (municipality, target) = managed_user(&state, user, &id).await?;
     let disable = form.get("disabled") == "true";
     if disable && target.id == user.user.id {
         return Err(AppError::BadRequest(user.tr.t("admin.keep_own_admin").to_string()));
@@ -277,12 +271,11 @@ pub async fn set_status(
 
 pub async fn reset_password(
     State(state): State<AppState>,
-    user: CurrentUser,
     Path(id): Path<String>,
-    form: FormFields,
+    staff: StaffForm,
 ) -> AppResult<Response> {
-    let (municipality, target) = managed_user(&state, &user, &id).await?;
-    user.check_csrf(form.get("csrf"))?;
+    let user = &staff.user;
+    let (municipality, target) = managed_user(&state, user, &id).await?;
     let password = generated_password();
     let actor = user.actor(Some(municipality.id), "administration");
     state
@@ -290,7 +283,7 @@ pub async fn reset_password(
         .set_password(target.id, &password, Some(municipality.id), &actor)
         .await?;
     render(&SecretPage {
-        l: Layout::for_user(&user, Section::Users, state.config.demo_mode),
+        l: Layout::for_user(user, Section::Users, state.config.demo_mode),
         title: user.tr.t("admin.password_reset").to_string(),
         explanation: user.tr.f("admin.password_once", &[("email", &target.email)]),
         secret: password,
@@ -300,13 +293,12 @@ pub async fn reset_password(
 
 pub async fn create_token(
     State(state): State<AppState>,
-    user: CurrentUser,
     Path(id): Path<String>,
-    form: FormFields,
+    staff: StaffForm,
 ) -> AppResult<Response> {
-    let (municipality, target) = managed_user(&state, &user, &id).await?;
+    let (user, form) = (&staff.user, &staff.fields);
+    let (municipality, target) = managed_user(&state, user, &id).await?;
     user.require(Action::ManageTokens, municipality.id)?;
-    user.check_csrf(form.get("csrf"))?;
     let name = form.get("name").trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(AppError::BadRequest(user.tr.t("admin.token_name_required").to_string()));
@@ -314,7 +306,7 @@ pub async fn create_token(
     let actor = user.actor(Some(municipality.id), "administration");
     let (_, secret) = state.store.create_token(target.id, name, None, &actor).await?;
     render(&SecretPage {
-        l: Layout::for_user(&user, Section::Users, state.config.demo_mode),
+        l: Layout::for_user(user, Section::Users, state.config.demo_mode),
         title: user.tr.t("admin.token_created").to_string(),
         explanation: user.tr.t("admin.token_once").to_string(),
         secret,
@@ -324,14 +316,13 @@ pub async fn create_token(
 
 pub async fn revoke_token(
     State(state): State<AppState>,
-    user: CurrentUser,
     Path(id): Path<String>,
-    form: FormFields,
+    staff: StaffForm,
 ) -> AppResult<Response> {
+    let (user, form) = (&staff.user, &staff.fields);
     let municipality = user.working_municipality(Action::ManageTokens)?.clone();
-    user.check_csrf(form.get("csrf"))?;
     let owner = form.get("user");
-    let (_, target) = managed_user(&state, &user, owner).await?;
+    let (_, target) = managed_user(&state, user, owner).await?;
     let tokens = state.store.tokens(&[target.id]).await?;
     if !tokens.iter().any(|t| t.id == id) {
         return Err(AppError::NotFound);

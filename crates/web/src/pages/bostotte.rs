@@ -5,7 +5,7 @@ use super::{path_id, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
-use crate::forms::{FormErrors, FormFields};
+use crate::forms::{FormErrors, StaffForm};
 use crate::layout::{Layout, Section};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -244,15 +244,10 @@ fn prefill(page: &mut BostottePage, household: &Household, economy: &husly_store
     }
 }
 
-pub async fn calculate(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-    form: FormFields,
-) -> AppResult<Response> {
-    let (household, number) = load(&state, &user, &id).await?;
-    user.check_csrf(form.get("csrf"))?;
-    let mut page = page(&user, &state, &household);
+pub async fn calculate(State(state): State<AppState>, Path(id): Path<String>, staff: StaffForm) -> AppResult<Response> {
+    let (user, form) = (&staff.user, &staff.fields);
+    let (household, number) = load(&state, user, &id).await?;
+    let mut page = page(user, &state, &household);
     page.month = form.get("month").trim().to_string();
     for row in &mut page.rows {
         row.income = form.get(&format!("members[{}].income", row.index)).to_string();

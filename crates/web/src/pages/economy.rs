@@ -5,7 +5,7 @@ use super::{path_id, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
-use crate::forms::{FormErrors, FormFields};
+use crate::forms::{FormErrors, StaffForm};
 use crate::layout::{Layout, Section};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -165,13 +165,12 @@ fn invalid(mut page: EconomyPage, errors: &[FieldError]) -> AppResult<Response> 
 
 pub async fn save_incomes(
     State(state): State<AppState>,
-    user: CurrentUser,
     Path(id): Path<String>,
-    form: FormFields,
+    staff: StaffForm,
 ) -> AppResult<Response> {
-    let (municipality, household, economy) = load(&state, &user, &id, Action::EditHousehold).await?;
-    user.check_csrf(form.get("csrf"))?;
-    let mut page = page(&user, &state, &household, economy);
+    let (user, form) = (&staff.user, &staff.fields);
+    let (municipality, household, economy) = load(&state, user, &id, Action::EditHousehold).await?;
+    let mut page = page(user, &state, &household, economy);
     let mut incomes: Vec<(PersonId, IncomeKind, i64)> = Vec::new();
     let mut errors = Vec::new();
     for (block, member) in page.members.iter_mut().zip(&household.members) {
@@ -236,20 +235,19 @@ pub async fn save_incomes(
     let actor = user.actor(Some(municipality), "case_handling");
     state
         .store
-        .set_incomes(municipality, household.id, &incomes, &change(&user, &actor))
+        .set_incomes(municipality, household.id, &incomes, &change(user, &actor))
         .await?;
     Ok(Redirect::to(&format!("/households/{}/economy", household.id)).into_response())
 }
 
 pub async fn register_bostotte(
     State(state): State<AppState>,
-    user: CurrentUser,
     Path(id): Path<String>,
-    form: FormFields,
+    staff: StaffForm,
 ) -> AppResult<Response> {
-    let (municipality, household, economy) = load(&state, &user, &id, Action::EditHousehold).await?;
-    user.check_csrf(form.get("csrf"))?;
-    let mut page = page(&user, &state, &household, economy);
+    let (user, form) = (&staff.user, &staff.fields);
+    let (municipality, household, economy) = load(&state, user, &id, Action::EditHousehold).await?;
+    let mut page = page(user, &state, &household, economy);
     page.benefit_from = form.get("benefit_from").to_string();
     let Some(from) = parse_date(&page.benefit_from) else {
         return invalid(page, &[FieldError::invalid_date("benefit_from")]);
@@ -257,7 +255,7 @@ pub async fn register_bostotte(
     let actor = user.actor(Some(municipality), "case_handling");
     state
         .store
-        .register_benefit(municipality, household.id, BOSTOTTE, from, &change(&user, &actor))
+        .register_benefit(municipality, household.id, BOSTOTTE, from, &change(user, &actor))
         .await?;
     Ok(Redirect::to(&format!("/households/{}/economy", household.id)).into_response())
 }

@@ -3,8 +3,8 @@
 use super::{path_id, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
-use crate::forms::{FormErrors, FormFields};
+use crate::error::AppResult;
+use crate::forms::{FormErrors, FormFields, StaffForm};
 use crate::layout::{Layout, Section};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -12,9 +12,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use husly_domain::HouseholdId;
 use husly_domain::authz::Action;
-use husly_domain::household::{HouseholdInput, MemberInput, Relation, validate_household};
+use husly_domain::household::{HouseholdInput, MemberInput, Relation};
 use husly_domain::validation::format_date;
-use husly_store::households::{Change, Household, TimelineEvent};
+use husly_store::households::{Household, TimelineEvent};
+use husly_usecases::UseCaseError;
+use husly_usecases::households;
 
 /// Member rows a new form starts with; "add a row" adds more.
 const INITIAL_ROWS: usize = 3;
@@ -219,26 +221,20 @@ fn invalid(mut page: HouseholdForm, errors: &[husly_domain::validation::FieldErr
     Ok(response)
 }
 
-pub async fn create(State(state): State<AppState>, user: CurrentUser, form: FormFields) -> AppResult<Response> {
-    let municipality = user.working_municipality(Action::RegisterHousehold)?.clone();
-    user.check_csrf(form.get("csrf"))?;
-    let (input, rows) = input_from_form(&form);
-    let page = form_from_post(&user, &state, &form, rows, "/households/new".into(), false);
-    if form.has("add_row") {
+pub async fn create(State(state): State<AppState>, form: StaffForm) -> AppResult<Response> {
+    let (user, fields) = (&form.user, &form.fields);
+    let municipality = user.working_municipality(Action::RegisterHousehold)?.id;
+    let (input, rows) = input_from_form(fields);
+    let page = form_from_post(user, &state, fields, rows, "/households/new".into(), false);
+    if fields.has("add_row") {
         return with_added_row(page);
     }
-    let valid = match validate_household(&input, state.config.synthetic_policy()) {
-        Ok(valid) => valid,
-        Err(errors) => return invalid(page, &errors),
-    };
-    let actor = user.actor(Some(municipality.id), "case_handling");
-    let change = Change {
-        actor: &actor,
-        user: Some(user.user.id),
-        reason: None,
-    };
-    let id = state.store.create_household(municipality.id, &valid, &change).await?;
-    Ok(Redirect::to(&format!("/households/{id}")).into_response())
+    let synthetic = state.config.synthetic_policy();
+    match households::register_household(&user.ctx(&state), municipality, &input, synthetic).await {
+        Ok(household) => Ok(Redirect::to(&format!("/households/{}", household.id)).into_response()),
+        Err(UseCaseError::Invalid(errors)) => invalid(page, &errors),
+        Err(other) => Err(other.into()),
+    }
 }
 
 #[derive(Template)]
@@ -289,32 +285,15 @@ impl HouseholdPage {
 }
 
 pub async fn view(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Response> {
-    let id: HouseholdId = path_id(&id)?;
-    let municipality = user.household_owner(&state.store, id, Action::ViewHousehold).await?;
-    let household = state.store.household(municipality, id).await?;
-    let timeline = state.store.timeline(municipality, id).await?;
-    user.audit_read(
-        &state.store,
-        municipality,
-        "household.view",
-        ("household", id.to_string()),
-        serde_json::json!({}),
-    )
-    .await?;
-    let can_edit = user.require(Action::EditHousehold, municipality).is_ok();
-    let can_apply = user.require(Action::HandleCase, municipality).is_ok();
-    let cases = if user.require(Action::ViewCase, municipality).is_ok() {
-        state.store.cases_of_household(municipality, id).await?
-    } else {
-        Vec::new()
-    };
+    let overview = households::household_overview(&user.ctx(&state), path_id(&id)?).await?;
+    let municipality = overview.household.municipality_id;
     render(&HouseholdPage {
         l: Layout::for_user(&user, Section::None, state.config.demo_mode),
-        household,
-        timeline,
-        can_edit,
-        can_apply,
-        cases,
+        can_edit: user.require(Action::EditHousehold, municipality).is_ok(),
+        can_apply: user.require(Action::HandleCase, municipality).is_ok(),
+        household: overview.household,
+        timeline: overview.timeline,
+        cases: overview.cases.unwrap_or_default(),
     })
 }
 
@@ -349,16 +328,9 @@ pub async fn edit_form(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let id: HouseholdId = path_id(&id)?;
-    let municipality = user.household_owner(&state.store, id, Action::EditHousehold).await?;
-    let household = state.store.household(municipality, id).await?;
-    user.audit_read(
-        &state.store,
-        municipality,
-        "household.view",
-        ("household", id.to_string()),
-        serde_json::json!({ "for": "edit" }),
-    )
-    .await?;
+    let ctx = user.ctx(&state);
+    let household =
+        households::open_household(&ctx, id, Action::EditHousehold, serde_json::json!({ "for": "edit" })).await?;
     render(&HouseholdForm {
         l: Layout::for_user(&user, Section::None, state.config.demo_mode),
         action: format!("/households/{id}/edit"),
@@ -377,48 +349,28 @@ pub async fn edit_form(
     })
 }
 
-pub async fn update(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn update(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
+    let (user, fields) = (&form.user, &form.fields);
     let id: HouseholdId = path_id(&id)?;
-    let municipality = user.household_owner(&state.store, id, Action::EditHousehold).await?;
-    user.check_csrf(form.get("csrf"))?;
-    let (input, rows) = input_from_form(&form);
-    let mut page = form_from_post(&user, &state, &form, rows, format!("/households/{id}/edit"), true);
-    if form.has("add_row") {
+    let ctx = user.ctx(&state);
+    ctx.household_owner(id, Action::EditHousehold).await?;
+    let (input, rows) = input_from_form(fields);
+    let mut page = form_from_post(user, &state, fields, rows, format!("/households/{id}/edit"), true);
+    if fields.has("add_row") {
         return with_added_row(page);
     }
-    let valid = match validate_household(&input, state.config.synthetic_policy()) {
-        Ok(valid) => valid,
-        Err(errors) => return invalid(page, &errors),
-    };
-    let reason = form.get("reason").trim();
-    let actor = user.actor(Some(municipality), "case_handling");
-    let change = Change {
-        actor: &actor,
-        user: Some(user.user.id),
-        reason: (!reason.is_empty()).then_some(reason),
-    };
-    let version: i64 = form
-        .get("version")
-        .parse()
-        .map_err(|_| AppError::BadRequest("version".into()))?;
-    match state
-        .store
-        .update_household(municipality, id, version, &valid, &change)
-        .await
-    {
+    let synthetic = state.config.synthetic_policy();
+    let result = households::update_household(&ctx, id, form.version()?, &input, fields.get("reason"), synthetic).await;
+    match result {
         Ok(_) => Ok(Redirect::to(&format!("/households/{id}")).into_response()),
-        Err(husly_store::StoreError::Conflict { .. }) => {
+        Err(UseCaseError::Invalid(errors)) => invalid(page, &errors),
+        Err(UseCaseError::Conflict) => {
             // Keep what the user typed and tell them someone else saved first.
             page.conflict = true;
             let mut response = render(&page)?;
             *response.status_mut() = StatusCode::CONFLICT;
             Ok(response)
         }
-        Err(e) => Err(e.into()),
+        Err(other) => Err(other.into()),
     }
 }

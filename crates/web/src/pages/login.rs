@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::{CurrentUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE, constant_time_eq};
 use crate::config::SecureCookies;
 use crate::error::{AppError, AppResult};
-use crate::forms::FormFields;
+use crate::forms::{FormFields, StaffForm};
 use crate::i18n::{self, LANG_COOKIE, Tr};
 use crate::layout::Layout;
 use askama::Template;
@@ -123,13 +123,8 @@ pub async fn submit(
     Ok(response)
 }
 
-pub async fn logout(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    user: CurrentUser,
-    form: FormFields,
-) -> AppResult<Response> {
-    user.check_csrf(form.get("csrf"))?;
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap, staff: StaffForm) -> AppResult<Response> {
+    let user = &staff.user;
     state.store.delete_session(&user.session_secret).await?;
     let mut response = Redirect::to("/login").into_response();
     response.headers_mut().append(
@@ -167,12 +162,8 @@ fn same_site_path(referer: &str) -> Option<String> {
     (path.starts_with('/') && !path.starts_with("//")).then(|| path.to_string())
 }
 
-pub async fn switch_municipality(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    form: FormFields,
-) -> AppResult<Response> {
-    user.check_csrf(form.get("csrf"))?;
+pub async fn switch_municipality(State(state): State<AppState>, staff: StaffForm) -> AppResult<Response> {
+    let (user, form) = (&staff.user, &staff.fields);
     let wanted = user
         .municipalities
         .iter()

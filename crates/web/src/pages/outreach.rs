@@ -12,9 +12,8 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use husly_domain::authz::Action;
-use husly_domain::bostotte::{BostotteRules, OutreachList};
-use husly_domain::rules::YearMonth;
-use husly_domain::validation::FieldError;
+use husly_domain::bostotte::OutreachList;
+use husly_usecases::UseCaseError;
 use serde::Deserialize;
 
 /// Rows shown on the page; the downloads hold all.
@@ -46,41 +45,17 @@ impl OutreachPage {
     }
 }
 
-fn parse_month(text: Option<&str>) -> Result<YearMonth, FieldError> {
-    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
-        return Ok(YearMonth::of(time::OffsetDateTime::now_utc().date()));
-    };
-    let first = BostotteRules::embedded().first_month();
-    match text.parse::<YearMonth>() {
-        Ok(month) if month >= first => Ok(month),
-        Ok(_) => Err(FieldError::new(
-            "month",
-            "no_rules",
-            format!("Husly har bostøtteregler fra {first}."),
-            format!("Husly has bostøtte rules from {first}."),
-        )),
-        Err(_) => Err(FieldError::new(
-            "month",
-            "invalid_month",
-            "Skriv måneden som åååå-mm, for eksempel 2026-12.",
-            "Write the month as yyyy-mm, for example 2026-12.",
-        )),
-    }
-}
-
-/// Runs the list for the user's working municipality and writes one audit entry for it.
-async fn run(state: &AppState, user: &CurrentUser, month: YearMonth, format: &str) -> AppResult<OutreachList> {
-    let municipality = user.working_municipality(Action::RunOutreach)?.clone();
-    let list = state.store.bostotte_outreach(&municipality, month).await?;
-    user.audit_read(
-        &state.store,
-        municipality.id,
-        "outreach.bostotte",
-        ("municipality", municipality.id.to_string()),
-        serde_json::json!({ "month": month.to_string(), "households": list.candidates.len(), "format": format }),
-    )
-    .await?;
-    Ok(list)
+/// Runs the list for the user's working municipality (one recorded read).
+async fn run(
+    state: &AppState,
+    user: &CurrentUser,
+    month: Option<&str>,
+    format: &str,
+) -> Result<OutreachList, UseCaseError> {
+    let municipality = user
+        .working_municipality(Action::RunOutreach)
+        .map_err(|_| UseCaseError::Forbidden)?;
+    husly_usecases::outreach::bostotte_outreach(&user.ctx(state), municipality.id, month, format).await
 }
 
 pub async fn page(
@@ -88,36 +63,44 @@ pub async fn page(
     user: CurrentUser,
     Query(query): Query<OutreachQuery>,
 ) -> AppResult<Response> {
-    user.working_municipality(Action::RunOutreach)?;
-    let layout = Layout::for_user(&user, Section::Outreach, state.config.demo_mode);
-    let can_view_households = user
-        .municipality
-        .as_ref()
-        .is_some_and(|m| user.require(Action::ViewHousehold, m.id).is_ok());
-    match parse_month(query.month.as_deref()) {
-        Ok(month) => {
-            let list = run(&state, &user, month, "page").await?;
-            render(&OutreachPage {
-                l: layout,
-                month: month.to_string(),
-                errors: FormErrors::default(),
-                list: Some(list),
-                can_view_households,
-            })
-        }
-        Err(error) => {
-            let errors = FormErrors::from_fields(&[error], user.tr.lang);
-            let mut response = render(&OutreachPage {
-                l: layout,
-                month: query.month.unwrap_or_default(),
-                errors,
-                list: None,
-                can_view_households,
-            })?;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
-        }
+    let municipality = user.working_municipality(Action::RunOutreach)?.id;
+    let can_view_households = user.require(Action::ViewHousehold, municipality).is_ok();
+    let (list, errors) = match run(&state, &user, query.month.as_deref(), "page").await {
+        Ok(list) => (Some(list), Vec::new()),
+        Err(UseCaseError::Invalid(errors)) => (None, errors),
+        Err(other) => return Err(other.into()),
+    };
+    let mut response = render(&OutreachPage {
+        l: Layout::for_user(&user, Section::Outreach, state.config.demo_mode),
+        month: list
+            .as_ref()
+            .map_or_else(|| query.month.clone().unwrap_or_default(), |l| l.month.to_string()),
+        errors: FormErrors::from_fields(&errors, user.tr.lang),
+        can_view_households,
+        list,
+    })?;
+    if !errors.is_empty() {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
+    Ok(response)
+}
+
+/// A download of the list; a month that cannot be run is a plain 400 with the reason.
+async fn list_for_download(
+    state: &AppState,
+    user: &CurrentUser,
+    month: Option<&str>,
+    format: &str,
+) -> AppResult<OutreachList> {
+    run(state, user, month, format).await.map_err(|e| match e {
+        UseCaseError::Invalid(errors) => AppError::BadRequest(
+            errors
+                .first()
+                .map(|e| e.message(user.tr.lang).to_string())
+                .unwrap_or_default(),
+        ),
+        other => other.into(),
+    })
 }
 
 fn download(list: &OutreachList, number: &str, extension: &str, content_type: &str, body: Vec<u8>) -> Response {
@@ -140,9 +123,7 @@ pub async fn csv(
     user: CurrentUser,
     Query(query): Query<OutreachQuery>,
 ) -> AppResult<Response> {
-    let month =
-        parse_month(query.month.as_deref()).map_err(|e| AppError::BadRequest(e.message(user.tr.lang).into()))?;
-    let list = run(&state, &user, month, "csv").await?;
+    let list = list_for_download(&state, &user, query.month.as_deref(), "csv").await?;
     let number = user.municipality.as_ref().map(|m| m.number.clone()).unwrap_or_default();
     let body = crate::outreach_export::csv(&list, user.tr.lang).into_bytes();
     Ok(download(&list, &number, "csv", "text/csv; charset=utf-8", body))
@@ -153,9 +134,7 @@ pub async fn xlsx(
     user: CurrentUser,
     Query(query): Query<OutreachQuery>,
 ) -> AppResult<Response> {
-    let month =
-        parse_month(query.month.as_deref()).map_err(|e| AppError::BadRequest(e.message(user.tr.lang).into()))?;
-    let list = run(&state, &user, month, "xlsx").await?;
+    let list = list_for_download(&state, &user, query.month.as_deref(), "xlsx").await?;
     let number = user.municipality.as_ref().map(|m| m.number.clone()).unwrap_or_default();
     let body = crate::outreach_export::xlsx(&list, user.tr.lang)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("xlsx: {e}")))?;

@@ -8,9 +8,8 @@ use crate::layout::{Layout, Section};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use husly_domain::authz::Action;
+use husly_domain::HouseholdId;
 use husly_domain::household::Relation;
-use husly_domain::{HouseholdId, PersonId};
 use husly_store::households::Person;
 
 #[derive(Template)]
@@ -50,17 +49,7 @@ impl PersonPage {
 }
 
 pub async fn view(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Response> {
-    let id: PersonId = path_id(&id)?;
-    let municipality = user.person_owner(&state.store, id, Action::ViewPerson).await?;
-    let (person, households) = state.store.person(municipality, id).await?;
-    user.audit_read(
-        &state.store,
-        municipality,
-        "person.view",
-        ("person", id.to_string()),
-        serde_json::json!({}),
-    )
-    .await?;
+    let (person, households) = husly_usecases::households::person(&user.ctx(&state), path_id(&id)?).await?;
     render(&PersonPage {
         l: Layout::for_user(&user, Section::None, state.config.demo_mode),
         person,

@@ -9,7 +9,8 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use husly_domain::authz::Action;
-use husly_store::search::{SearchHit, SearchQuery};
+use husly_store::search::SearchHit;
+use husly_usecases::UseCaseError;
 
 /// Results shown on one page; a caseworker narrows the search rather than paging through names.
 pub const RESULT_LIMIT: i64 = 50;
@@ -55,43 +56,23 @@ pub async fn page(
     user: CurrentUser,
     Query(params): Query<SearchParams>,
 ) -> AppResult<Response> {
-    let municipality = user.working_municipality(Action::SearchPeople)?.clone();
+    let municipality = user.working_municipality(Action::SearchPeople)?.id;
     let q = params.q.trim().to_string();
-    let query = SearchQuery::parse(&q);
-    let hits = match &query {
-        Some(query) => {
-            let hits = state.store.search_people(municipality.id, query, RESULT_LIMIT).await?;
-            audit_search(&state, &user, municipality.id, &q, hits.len()).await?;
-            hits
+    let (hits, searched, invalid) = if q.is_empty() {
+        (Vec::new(), false, false)
+    } else {
+        match husly_usecases::households::search_people(&user.ctx(&state), municipality, &q, RESULT_LIMIT).await {
+            Ok(hits) => (hits, true, false),
+            Err(UseCaseError::Invalid(_)) => (Vec::new(), false, true),
+            Err(other) => return Err(other.into()),
         }
-        None => Vec::new(),
     };
     render(&SearchPage {
         l: Layout::for_user(&user, Section::Search, state.config.demo_mode),
-        searched: query.is_some(),
-        invalid: query.is_none() && !q.is_empty(),
+        searched,
+        invalid,
         q,
         hits,
         limit: RESULT_LIMIT,
     })
-}
-
-/// A search reads personal data: audit it, with the search term as a keyed hash only.
-pub async fn audit_search(
-    state: &AppState,
-    user: &crate::auth::Caller,
-    municipality: husly_domain::MunicipalityId,
-    q: &str,
-    hits: usize,
-) -> AppResult<()> {
-    let query_hash = state.store.keyed_hash(&q.to_lowercase()).await?;
-    user.audit_read(
-        &state.store,
-        municipality,
-        "person.search",
-        ("person", String::new()),
-        serde_json::json!({ "query_hmac": query_hash, "hits": hits }),
-    )
-    .await?;
-    Ok(())
 }

@@ -8,7 +8,7 @@ use super::startlan_form::StartlanFields;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
-use crate::forms::{FormErrors, FormFields};
+use crate::forms::{FormErrors, StaffForm};
 use crate::layout::{Layout, Section};
 use askama::Template;
 use axum::extract::State;
@@ -45,10 +45,10 @@ pub async fn form(State(state): State<AppState>, user: CurrentUser) -> AppResult
 
 /// `POST /calculators/startlan`: the form again, with the assessment below it or the errors
 /// above it (422).
-pub async fn calculate(State(state): State<AppState>, user: CurrentUser, form: FormFields) -> AppResult<Response> {
+pub async fn calculate(State(state): State<AppState>, staff: StaffForm) -> AppResult<Response> {
+    let (user, form) = (&staff.user, &staff.fields);
     user.working_municipality(Action::ViewCase)?;
-    user.check_csrf(form.get("csrf"))?;
-    let mut page = page(&state, &user, StartlanFields::from_form(&form));
+    let mut page = page(&state, user, StartlanFields::from_form(form));
     match page.startlan.assess(StartlanRules::embedded(), page.l.tr.lang) {
         Ok((_, result)) => {
             page.affordability = Some(result);

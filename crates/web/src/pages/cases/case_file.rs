@@ -8,18 +8,15 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use husly_domain::authz::Action;
 use husly_domain::validation::format_date;
 use husly_store::cases::{Case, Decision};
 use husly_store::households::{Household, TimelineEvent};
 use zip::write::SimpleFileOptions;
 
-use super::view::load;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
-use husly_usecases::cases::CaseFile;
-use husly_usecases::cases::assessment::assessment_of;
+use crate::forms::path_id;
 
 #[derive(Template)]
 #[template(path = "case_file_summary.html")]
@@ -56,48 +53,26 @@ fn entry(folder: &str, index: usize, name: &str) -> String {
 }
 
 pub async fn download(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Response> {
-    let CaseFile {
-        municipality,
-        number,
-        case,
-        household,
-    } = load(&state, &user, &id, Action::ViewCase).await?;
-    let decisions = state.store.decisions(municipality, case.id).await?;
-    let letters = state.store.letters(municipality, case.id).await?;
-    let documents = state
-        .store
-        .documents(municipality, husly_store::documents::Owner::Case(case.id))
-        .await?;
-    let timeline = state.store.case_timeline(municipality, case.id).await?;
+    let ctx = user.ctx(&state);
+    let contents = husly_usecases::cases::case_file(&ctx, path_id(&id)?).await?;
+    let case = &contents.file.case;
     let summary = Summary {
-        case: &case,
-        household: &household,
-        assessment: assessment_of(&case, &household, &number, time::OffsetDateTime::now_utc().date()),
-        decisions: &decisions,
-        timeline: &timeline,
-        generated: format_date(time::OffsetDateTime::now_utc().date()),
+        case,
+        household: &contents.file.household,
+        assessment: contents.assessment.clone(),
+        decisions: &contents.decisions,
+        timeline: &contents.timeline,
+        generated: format_date(ctx.today),
     }
     .render()?;
     let mut files: Vec<(String, Vec<u8>)> = vec![("sammendrag.html".into(), summary.into_bytes())];
-    for (i, letter) in letters.iter().enumerate() {
-        let (meta, _, pdf) = state.store.letter(municipality, case.id, &letter.id).await?;
-        files.push((entry("brev", i, &format!("{}-{}.pdf", meta.kind, meta.language)), pdf));
+    for (i, (meta, pdf)) in contents.letters.iter().enumerate() {
+        let name = format!("{}-{}.pdf", meta.kind, meta.language);
+        files.push((entry("brev", i, &name), pdf.clone()));
     }
-    for (i, document) in documents.iter().enumerate() {
-        let (meta, bytes) = state
-            .store
-            .document(municipality, husly_store::documents::Owner::Case(case.id), &document.id)
-            .await?;
-        files.push((entry("dokumenter", i, &meta.filename), bytes));
+    for (i, (meta, bytes)) in contents.documents.iter().enumerate() {
+        files.push((entry("dokumenter", i, &meta.filename), bytes.clone()));
     }
-    user.audit_read(
-        &state.store,
-        municipality,
-        "case.case_file",
-        ("case", case.id.to_string()),
-        serde_json::json!({ "letters": letters.len(), "documents": documents.len() }),
-    )
-    .await?;
     let reference = case.reference.clone();
     let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));

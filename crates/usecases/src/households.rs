@@ -1,0 +1,154 @@
+//! People and households: finding them, reading them, registering and changing a household.
+//! Every read is recorded; a search only as a keyed hash of what was searched for.
+
+use crate::{Ctx, UseCaseError, UseCaseResult};
+use husly_domain::authz::Action;
+use husly_domain::household::{HouseholdInput, Relation, validate_household};
+use husly_domain::national_id::SyntheticPolicy;
+use husly_domain::validation::FieldError;
+use husly_domain::{HouseholdId, MunicipalityId, PersonId};
+use husly_store::cases::Case;
+use husly_store::households::{Change, Household, Person, TimelineEvent};
+use husly_store::search::{SearchHit, SearchQuery};
+use serde_json::json;
+
+/// Finds people in a municipality by name prefixes or a full identity number.
+pub async fn search_people(
+    ctx: &Ctx,
+    municipality: MunicipalityId,
+    q: &str,
+    limit: i64,
+) -> UseCaseResult<Vec<SearchHit>> {
+    ctx.require(Action::SearchPeople, municipality)?;
+    let q = q.trim();
+    let query = SearchQuery::parse(q).ok_or_else(|| {
+        UseCaseError::Invalid(vec![FieldError::new(
+            "q",
+            "invalid_query",
+            "Søk på et fullt fødselsnummer (11 siffer) eller på navn uten siffer.",
+            "Search for a full 11-digit identity number or a name without digits.",
+        )])
+    })?;
+    let hits = ctx.store.search_people(municipality, &query, limit).await?;
+    let query_hmac = ctx.store.keyed_hash(&q.to_lowercase()).await?;
+    ctx.audit_read(
+        municipality,
+        "person.search",
+        ("person", String::new()),
+        json!({ "query_hmac": query_hmac, "hits": hits.len() }),
+    )
+    .await?;
+    Ok(hits)
+}
+
+/// A person and the households they belong to.
+pub async fn person(ctx: &Ctx, id: PersonId) -> UseCaseResult<(Person, Vec<(HouseholdId, String, Relation)>)> {
+    let municipality = ctx.store.person_municipality(id).await?.ok_or(UseCaseError::NotFound)?;
+    ctx.require(Action::ViewPerson, municipality)?;
+    let found = ctx.store.person(municipality, id).await?;
+    ctx.audit_read(municipality, "person.view", ("person", id.to_string()), json!({}))
+        .await?;
+    Ok(found)
+}
+
+/// Opens a household for `action`, recording the read with `details` (what it was opened for).
+pub async fn open_household(
+    ctx: &Ctx,
+    id: HouseholdId,
+    action: Action,
+    details: serde_json::Value,
+) -> UseCaseResult<Household> {
+    let municipality = ctx.household_owner(id, action).await?;
+    let household = ctx.store.household(municipality, id).await?;
+    ctx.audit_read(municipality, "household.view", ("household", id.to_string()), details)
+        .await?;
+    Ok(household)
+}
+
+/// A household with its timeline and, for those who may see cases, its cases.
+pub struct HouseholdOverview {
+    pub household: Household,
+    pub timeline: Vec<TimelineEvent>,
+    pub cases: Option<Vec<Case>>,
+}
+
+pub async fn household_overview(ctx: &Ctx, id: HouseholdId) -> UseCaseResult<HouseholdOverview> {
+    let household = open_household(ctx, id, Action::ViewHousehold, json!({})).await?;
+    let municipality = household.municipality_id;
+    let timeline = ctx.store.timeline(municipality, id).await?;
+    let cases = match ctx.require(Action::ViewCase, municipality) {
+        Ok(()) => Some(ctx.store.cases_of_household(municipality, id).await?),
+        Err(_) => None,
+    };
+    Ok(HouseholdOverview {
+        household,
+        timeline,
+        cases,
+    })
+}
+
+/// A household's timeline, newest first.
+pub async fn household_timeline(ctx: &Ctx, id: HouseholdId) -> UseCaseResult<Vec<TimelineEvent>> {
+    let municipality = ctx.household_owner(id, Action::ViewHousehold).await?;
+    let events = ctx.store.timeline(municipality, id).await?;
+    ctx.audit_read(
+        municipality,
+        "household.timeline",
+        ("household", id.to_string()),
+        json!({}),
+    )
+    .await?;
+    Ok(events)
+}
+
+/// Registers a household with its members; synthetic identity numbers only where `synthetic`
+/// allows them (demo installations).
+pub async fn register_household(
+    ctx: &Ctx,
+    municipality: MunicipalityId,
+    input: &HouseholdInput,
+    synthetic: SyntheticPolicy,
+) -> UseCaseResult<Household> {
+    ctx.require(Action::RegisterHousehold, municipality)?;
+    let valid = validate_household(input, synthetic)?;
+    let actor = ctx.actor(municipality);
+    let id = ctx
+        .store
+        .create_household(municipality, &valid, &ctx.change(&actor))
+        .await?;
+    Ok(ctx.store.household(municipality, id).await?)
+}
+
+/// Longest reason accepted for a change to a household.
+pub const MAX_REASON: usize = 1_000;
+
+/// Changes a household from the version the user read; `reason` is recorded with the event.
+pub async fn update_household(
+    ctx: &Ctx,
+    id: HouseholdId,
+    version: i64,
+    input: &HouseholdInput,
+    reason: &str,
+    synthetic: SyntheticPolicy,
+) -> UseCaseResult<Household> {
+    let municipality = ctx.household_owner(id, Action::EditHousehold).await?;
+    let reason = reason.trim();
+    let reason_error = (reason.chars().count() > MAX_REASON).then(|| FieldError::too_long("reason", MAX_REASON));
+    let valid = match (validate_household(input, synthetic), reason_error) {
+        (Ok(valid), None) => valid,
+        (Ok(_), Some(error)) => return Err(UseCaseError::Invalid(vec![error])),
+        (Err(mut errors), error) => {
+            errors.extend(error);
+            return Err(UseCaseError::Invalid(errors));
+        }
+    };
+    let actor = ctx.actor(municipality);
+    let change = Change {
+        reason: (!reason.is_empty()).then_some(reason),
+        ..ctx.change(&actor)
+    };
+    ctx.store
+        .update_household(municipality, id, version, &valid, &change)
+        .await?;
+    Ok(ctx.store.household(municipality, id).await?)
+}
