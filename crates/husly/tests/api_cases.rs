@@ -345,21 +345,31 @@ async fn a_case_through_the_api_from_registration_to_the_appeal_body() {
         let (status, _) = get(s, caseworker, &format!("{url}/letters/{}", fixture.letter)).await;
         assert_eq!(status, 404, "another case's letter is not this case's");
 
-        // Appealed, upheld by the municipality and forwarded; the appeal body upholds it.
-        for (version, action, state) in [
-            (7, "register_appeal", "appeal_received"),
-            (8, "uphold_and_forward", "forwarded_to_appeal_body"),
-            (9, "appeal_upheld", "closed"),
+        // Appealed, upheld by the municipality and forwarded; the appeal body upholds it: each an
+        // operation of its own.
+        let (status, body) = post(
+            s,
+            caseworker,
+            &format!("{url}/appeals/outcome"),
+            json!({ "version": 7, "outcome": "upheld" }),
+        )
+        .await;
+        assert_eq!(status, 400, "not before the appeal is with the appeal body: {body}");
+        for (version, operation, body, state) in [
+            (7, "appeals", json!({}), "appeal_received"),
+            (8, "appeals/forward", json!({}), "forwarded_to_appeal_body"),
+            (9, "appeals/outcome", json!({ "outcome": "maybe" }), ""),
+            (9, "appeals/outcome", json!({ "outcome": "upheld" }), "closed"),
         ] {
-            let (status, case) = post(
-                s,
-                caseworker,
-                &format!("{url}/actions"),
-                json!({ "version": version, "action": action }),
-            )
-            .await;
-            assert_eq!(status, 200, "{action}: {case}");
-            assert_eq!(case["state"], state, "{action}");
+            let mut body = body;
+            body["version"] = json!(version);
+            let (status, case) = post(s, caseworker, &format!("{url}/{operation}"), body).await;
+            if state.is_empty() {
+                assert_eq!((status, fields(&case)), (422, vec!["outcome".to_string()]), "{case}");
+                continue;
+            }
+            assert_eq!(status, 200, "{operation}: {case}");
+            assert_eq!(case["state"], state, "{operation}");
         }
         let (status, timeline) = get(s, caseworker, &format!("{url}/timeline")).await;
         assert_eq!(status, 200);
@@ -488,5 +498,102 @@ async fn the_proposer_can_never_approve() {
         .await;
         assert_eq!(status, 200, "{case}");
         assert_eq!(case["state"], "under_assessment");
+    }
+}
+
+/// Uploads `bytes` as the file `kontrakt.pdf` in a multipart body.
+async fn upload(server: &Server, token: &str, path: &str, bytes: &[u8]) -> reqwest::Response {
+    let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name("kontrakt.pdf");
+    reqwest::Client::new()
+        .post(server.url(path))
+        .bearer_auth(token)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .expect("upload")
+}
+
+/// Documents, taking a case, the interim answer and duplicate flags through the API: the same use
+/// cases as the case page, with its checks.
+#[tokio::test]
+async fn documents_assignment_interim_answers_and_flags_through_the_api() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let s = &server;
+        let caseworker = fixture.users[&Role::Caseworker].1.as_str();
+        let follow_up = fixture.users[&Role::FollowUpWorker].1.as_str();
+        let url = format!("/api/v1/cases/{}", fixture.case);
+
+        // Documents: listed, uploaded (recognised by content), served as uploaded.
+        let (status, list) = get(s, follow_up, &format!("{url}/documents")).await;
+        assert_eq!(status, 200, "{list}");
+        assert_eq!(list["documents"].as_array().unwrap().len(), 1);
+        let documents = format!("{url}/documents");
+        assert_eq!(upload(s, follow_up, &documents, b"%PDF-1.4 x").await.status(), 403);
+        assert_eq!(upload(s, caseworker, &documents, b"MZ not a pdf").await.status(), 422);
+        let created = upload(s, caseworker, &documents, b"%PDF-1.4 husleiekontrakt").await;
+        assert_eq!(created.status(), 201);
+        let document: Value = created.json().await.unwrap();
+        assert_eq!(document["mime"], "application/pdf");
+        let download = reqwest::Client::new()
+            .get(s.url(&format!("{url}/documents/{}", document["id"].as_str().unwrap())))
+            .bearer_auth(follow_up)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(download.status(), 200);
+        assert_eq!(download.bytes().await.unwrap().as_ref(), b"%PDF-1.4 husleiekontrakt");
+
+        // Taking the case, then the interim answer: the fixture already sent one, so the case
+        // has version 2.
+        let (status, case) = post(
+            s,
+            caseworker,
+            &format!("{url}/assignment"),
+            json!({ "version": 2, "take": true }),
+        )
+        .await;
+        assert_eq!(status, 200, "{case}");
+        assert!(case["assigned_to"].is_string(), "{case}");
+        let (status, body) = post(
+            s,
+            caseworker,
+            &format!("{url}/interim-answer"),
+            json!({ "version": 3, "expected_by": "2020-01-01", "reason": " " }),
+        )
+        .await;
+        assert_eq!(
+            (status, fields(&body)),
+            (422, vec!["expected_by".to_string(), "reason".to_string()]),
+            "{body}"
+        );
+        let (status, case) = post(
+            s,
+            caseworker,
+            &format!("{url}/interim-answer"),
+            json!({ "version": 3, "expected_by": "2099-01-01", "reason": "Vi venter på legeerklæring.", "language": "nn" }),
+        )
+        .await;
+        assert_eq!(status, 200, "{case}");
+        assert_eq!(case["version"], 4);
+
+        // A flag that does not exist, or a resolution that is not one.
+        let (status, body) = post(
+            s,
+            caseworker,
+            &format!("{url}/flags/01900000-0000-7000-8000-000000000000"),
+            json!({ "resolution": "merge", "reason": "x" }),
+        )
+        .await;
+        assert_eq!((status, fields(&body)), (422, vec!["resolution".to_string()]), "{body}");
+        let (status, _) = post(
+            s,
+            caseworker,
+            &format!("{url}/flags/01900000-0000-7000-8000-000000000000"),
+            json!({ "resolution": "dismiss", "reason": "Ikke samme person" }),
+        )
+        .await;
+        assert_eq!(status, 400, "no such open flag");
     }
 }

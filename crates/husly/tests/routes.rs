@@ -580,6 +580,69 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         api(
             Method::GET,
+            format!("/api/v1/cases/{c}/documents"),
+            Some(ViewCase),
+            Record,
+            None,
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/cases/{c}/documents"),
+            Some(HandleCase),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
+            format!("/api/v1/cases/{c}/documents/{document}"),
+            Some(ViewCase),
+            Record,
+            None,
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/cases/{c}/assignment"),
+            Some(HandleCase),
+            Record,
+            Some(serde_json::json!({"version": 2, "take": true})),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/cases/{c}/interim-answer"),
+            Some(HandleCase),
+            Record,
+            Some(serde_json::json!({"version": 2, "expected_by": "2030-01-01", "reason": "Venter"})),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/cases/{c}/flags/01900000-0000-7000-8000-000000000000"),
+            Some(HandleCase),
+            Record,
+            Some(serde_json::json!({"resolution": "dismiss", "reason": "Ikke samme person"})),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/cases/{c}/appeals"),
+            Some(HandleCase),
+            Record,
+            Some(serde_json::json!({"version": 2})),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/cases/{c}/appeals/forward"),
+            Some(HandleCase),
+            Record,
+            Some(serde_json::json!({"version": 2})),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/cases/{c}/appeals/outcome"),
+            Some(HandleCase),
+            Record,
+            Some(serde_json::json!({"version": 2, "outcome": "upheld"})),
+        ),
+        api(
+            Method::GET,
             "/api/v1/grants/budget?year=2026".into(),
             Some(ViewGrantBudget),
             Working,
@@ -733,6 +796,8 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
             .replace(&fixture.person.to_string(), "{id}")
             .replace(&fixture.case.to_string(), "{id}")
             .replace(&fixture.letter, "{letter_id}")
+            .replace(&fixture.document, "{document_id}")
+            .replace("01900000-0000-7000-8000-000000000000", "{flag_id}")
             .replace("/grants/budget/2026/establishment", "/grants/budget/{year}/{grant}")
     };
     let mut routed: Vec<String> = routes(&fixture)

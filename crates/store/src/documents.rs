@@ -57,7 +57,7 @@ impl Store {
         };
         let mut tx = self.write().await?;
         sqlx::query(
-            "INSERT INTO case_document (id, municipality_id, case_id, draft_id, filename, mime, size, sha256, content_hex, uploaded_by, created_at) \
+            "INSERT INTO case_document (id, municipality_id, case_id, draft_id, filename, mime, size, sha256, content, uploaded_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(&id)
@@ -68,7 +68,7 @@ impl Store {
         .bind(kind.mime())
         .bind(bytes.len() as i64)
         .bind(&sha256)
-        .bind(hex::encode(bytes))
+        .bind(bytes.to_vec())
         .bind(&actor.actor)
         .bind(now)
         .execute(tx.conn())
@@ -125,7 +125,7 @@ impl Store {
             Owner::Draft(d) => ("draft_id", d.to_string()),
         };
         let sql = format!(
-            "SELECT id, filename, mime, size, sha256, created_at, content_hex FROM case_document \
+            "SELECT id, filename, mime, size, sha256, created_at, content FROM case_document \
              WHERE municipality_id = $1 AND {column} = $2 AND id = $3"
         );
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -135,8 +135,7 @@ impl Store {
             .fetch_optional(self.pool())
             .await?
             .ok_or(StoreError::NotFound)?;
-        let bytes = hex::decode(row.try_get::<String, _>("content_hex")?)
-            .map_err(|e| StoreError::Corrupt(format!("document content: {e}")))?;
+        let bytes: Vec<u8> = row.try_get("content")?;
         Ok((document_of(&row)?, bytes))
     }
 }

@@ -22,6 +22,8 @@ pub const FORMAT_VERSION: i64 = 1;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Text,
+    /// Binary (a letter's PDF, a document): hex text in the archive, so it stays text only.
+    Bytes,
     OptText,
     Int,
     OptInt,
@@ -259,7 +261,7 @@ const TABLES: &[Table] = &[
             ("kind", Text),
             ("language", Text),
             ("html", Text),
-            ("pdf_hex", Text),
+            ("pdf", Bytes),
             ("sha256", Text),
             ("created_by", OptText),
             ("created_at", Int),
@@ -293,7 +295,7 @@ const TABLES: &[Table] = &[
             ("mime", Text),
             ("size", Int),
             ("sha256", Text),
-            ("content_hex", Text),
+            ("content", Bytes),
             ("uploaded_by", Text),
             ("created_at", Int),
         ],
@@ -414,6 +416,49 @@ impl Counts {
     }
 }
 
+/// Tables of the schema that are not exported, and why.
+pub const NOT_EXPORTED: &[(&str, &str)] = &[
+    (
+        "user_session",
+        "sessions are short-lived and tied to one running server",
+    ),
+    ("schema_migration", "written by `migrate` in the target database"),
+];
+
+/// Every exported table with its columns, in archive order.
+pub fn exported_tables() -> Vec<(&'static str, Vec<&'static str>)> {
+    TABLES
+        .iter()
+        .map(|t| (t.name, t.columns.iter().map(|(c, _)| *c).collect()))
+        .collect()
+}
+
+impl Store {
+    /// The live schema's tables and their columns, sorted: what an export must cover.
+    pub async fn live_columns(&self) -> StoreResult<Vec<(String, Vec<String>)>> {
+        let sql = match self.backend() {
+            crate::db::Backend::Sqlite => {
+                "SELECT m.name AS table_name, p.name AS column_name FROM sqlite_master m \
+                 JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
+                 ORDER BY m.name, p.name"
+            }
+            crate::db::Backend::Postgres => {
+                "SELECT table_name::text AS table_name, column_name::text AS column_name FROM information_schema.columns \
+                 WHERE table_schema = current_schema() ORDER BY table_name, column_name"
+            }
+        };
+        let mut tables: Vec<(String, Vec<String>)> = Vec::new();
+        for row in sqlx::query(sql).fetch_all(self.pool()).await? {
+            let (table, column): (String, String) = (row.try_get("table_name")?, row.try_get("column_name")?);
+            match tables.last_mut() {
+                Some((name, columns)) if *name == table => columns.push(column),
+                _ => tables.push((table, vec![column])),
+            }
+        }
+        Ok(tables)
+    }
+}
+
 fn write_line(out: &mut impl Write, value: &Value) -> StoreResult<()> {
     serde_json::to_writer(&mut *out, value).map_err(|e| StoreError::Other(e.into()))?;
     out.write_all(b"\n").map_err(|e| StoreError::Other(e.into()))
@@ -422,6 +467,7 @@ fn write_line(out: &mut impl Write, value: &Value) -> StoreResult<()> {
 fn cell(row: &sqlx::any::AnyRow, column: &str, kind: Kind) -> StoreResult<Value> {
     Ok(match kind {
         Text => Value::String(row.try_get(column)?),
+        Bytes => Value::String(hex::encode(row.try_get::<Vec<u8>, _>(column)?)),
         OptText => row
             .try_get::<Option<String>, _>(column)?
             .map_or(Value::Null, Value::String),
@@ -527,6 +573,8 @@ pub fn check_archive(input: impl BufRead) -> StoreResult<Counts> {
 struct ArchiveRows<R: BufRead> {
     lines: std::iter::Enumerate<std::io::Lines<R>>,
     table_index: usize,
+    /// The schema version the archive was written from.
+    schema: i64,
 }
 
 impl<R: BufRead> ArchiveRows<R> {
@@ -536,8 +584,12 @@ impl<R: BufRead> ArchiveRows<R> {
         let (_, header) = lines
             .next()
             .ok_or_else(|| StoreError::Invalid("line 1: the file is empty, expected a husly-export header".into()))?;
-        check_header(&header.map_err(|e| line_error(1, &e.to_string()))?)?;
-        Ok(ArchiveRows { lines, table_index: 0 })
+        let schema = check_header(&header.map_err(|e| line_error(1, &e.to_string()))?)?;
+        Ok(ArchiveRows {
+            lines,
+            table_index: 0,
+            schema,
+        })
     }
 }
 
@@ -554,7 +606,7 @@ impl<R: BufRead> Iterator for ArchiveRows<R> {
             if line.trim().is_empty() {
                 continue;
             }
-            let row = parse_row(number, &line, self.table_index);
+            let row = parse_row(number, &line, self.table_index, self.schema);
             if let Ok((table, _)) = &row {
                 self.table_index = *table;
             }
@@ -568,7 +620,8 @@ fn line_error(line: usize, message: &str) -> StoreError {
     StoreError::Invalid(format!("line {line}: {message}"))
 }
 
-fn check_header(line: &str) -> StoreResult<()> {
+/// Checks the header line; returns the schema version the archive was written from.
+fn check_header(line: &str) -> StoreResult<i64> {
     let header: Value = serde_json::from_str(line).map_err(|e| line_error(1, &format!("not JSON: {e}")))?;
     if header.get("format").and_then(Value::as_str) != Some(FORMAT) {
         return Err(line_error(
@@ -587,7 +640,7 @@ fn check_header(line: &str) -> StoreResult<()> {
         None => return Err(line_error(1, "the header has no \"version\"")),
     }
     match header.get("schema").and_then(Value::as_i64) {
-        Some(v) if v <= crate::migrate::LATEST => Ok(()),
+        Some(v) if v <= crate::migrate::LATEST => Ok(v),
         Some(v) => Err(line_error(
             1,
             &format!(
@@ -599,8 +652,15 @@ fn check_header(line: &str) -> StoreResult<()> {
     }
 }
 
+/// Columns renamed since an earlier schema: (table, old name, new name, the schema that renamed
+/// it). Archives written before keep their old names and import all the same.
+const RENAMED: &[(&str, &str, &str, i64)] = &[
+    ("case_letter", "pdf_hex", "pdf", 5),
+    ("case_document", "content_hex", "content", 5),
+];
+
 /// Parses one row line; checks the table order, the exact column set and each value's type.
-fn parse_row(line_no: usize, line: &str, current_table: usize) -> StoreResult<(usize, Vec<Value>)> {
+fn parse_row(line_no: usize, line: &str, current_table: usize, schema: i64) -> StoreResult<(usize, Vec<Value>)> {
     let mut object: Map<String, Value> = match serde_json::from_str(line) {
         Ok(Value::Object(o)) => o,
         Ok(_) => return Err(line_error(line_no, "expected a JSON object")),
@@ -630,6 +690,14 @@ fn parse_row(line_no: usize, line: &str, current_table: usize) -> StoreResult<(u
     if let Some(extra) = object.keys().next() {
         return Err(line_error(line_no, &format!("unexpected key {extra:?}")));
     }
+    for (table, old, new, since) in RENAMED {
+        if *table == name
+            && schema < *since
+            && let Some(value) = row.remove(*old)
+        {
+            row.insert((*new).into(), value);
+        }
+    }
     let table = &TABLES[position];
     let mut values = Vec::with_capacity(table.columns.len());
     for (column, kind) in table.columns {
@@ -638,6 +706,7 @@ fn parse_row(line_no: usize, line: &str, current_table: usize) -> StoreResult<(u
             .ok_or_else(|| line_error(line_no, &format!("{name}.{column} is missing")))?;
         let fits = match kind {
             Text => value.is_string(),
+            Bytes => value.as_str().is_some_and(|hex| hex::decode(hex).is_ok()),
             OptText => value.is_string() || value.is_null(),
             Int => value.is_i64(),
             OptInt => value.is_i64() || value.is_null(),
@@ -692,6 +761,9 @@ async fn insert_batch(tx: &mut crate::Tx, table: &Table, rows: &[Vec<Value>]) ->
         for (value, (_, kind)) in row.iter().zip(table.columns) {
             query = match (kind, value) {
                 (Text | OptText, Value::String(s)) => query.bind(s.clone()),
+                (Bytes, Value::String(hex)) => {
+                    query.bind(hex::decode(hex).map_err(|e| StoreError::Invalid(format!("{}: {e}", table.name)))?)
+                }
                 (OptText, _) => query.bind(None::<String>),
                 (Int | OptInt, Value::Number(n)) => query.bind(n.as_i64()),
                 (OptInt, _) => query.bind(None::<i64>),

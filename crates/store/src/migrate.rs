@@ -34,19 +34,48 @@ const MIGRATIONS: &[Migration] = &[
         name: "finance",
         sql: include_str!("../migrations/0004_finance.sql"),
     },
+    Migration {
+        version: 5,
+        name: "binary",
+        sql: include_str!("../migrations/0005_binary.sql"),
+    },
 ];
 
-/// The migration text for a backend: the one place where the dialects' DDL differs.
+/// The migration text for a backend: the one place where the dialects' DDL differs. A marked
+/// substitution (`/* prefix-collation */`), or whole blocks between `-- sqlite:begin` and
+/// `-- sqlite:end` (likewise `postgres`) kept for that backend only.
 fn render(sql: &str, backend: Backend) -> String {
     let collation = match backend {
         Backend::Postgres => "COLLATE \"C\"",
         Backend::Sqlite => "",
     };
-    sql.replace("/* prefix-collation */", collation)
+    if !sql.contains(":begin") {
+        // Unchanged text keeps the checksums of migrations already applied.
+        return sql.replace("/* prefix-collation */", collation);
+    }
+    let mine = match backend {
+        Backend::Postgres => "postgres",
+        Backend::Sqlite => "sqlite",
+    };
+    let mut kept = String::with_capacity(sql.len());
+    let mut block: Option<&str> = None;
+    for line in sql.lines() {
+        let marker = line.trim().strip_prefix("-- ");
+        match marker.and_then(|m| m.split_once(':')) {
+            Some((name @ ("sqlite" | "postgres"), "begin")) => block = Some(name),
+            Some(("sqlite" | "postgres", "end")) => block = None,
+            _ if block.is_none_or(|b| b == mine) => {
+                kept.push_str(line);
+                kept.push('\n');
+            }
+            _ => {}
+        }
+    }
+    kept.replace("/* prefix-collation */", collation)
 }
 
 /// The newest schema version this binary knows.
-pub const LATEST: i64 = 4;
+pub const LATEST: i64 = 5;
 
 impl Store {
     /// Applies every pending migration and returns the versions applied.
@@ -105,5 +134,20 @@ impl Store {
             Ok(row) => Ok(row.try_get::<i64, _>("v")?),
             Err(_) => Ok(0),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_backend_gets_its_own_blocks_and_the_rest() {
+        let sql = "A;\n-- sqlite:begin\nS;\n-- sqlite:end\n-- postgres:begin\nP /* prefix-collation */;\n-- postgres:end\nB;\n";
+        assert_eq!(render(sql, Backend::Sqlite), "A;\nS;\nB;\n");
+        assert_eq!(render(sql, Backend::Postgres), "A;\nP COLLATE \"C\";\nB;\n");
+        // Migrations without blocks are passed through unchanged (their checksums stay).
+        let plain = "CREATE TABLE t (x TEXT /* prefix-collation */);";
+        assert_eq!(render(plain, Backend::Sqlite), "CREATE TABLE t (x TEXT );");
     }
 }

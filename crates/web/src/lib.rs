@@ -17,7 +17,9 @@ pub mod layout;
 pub mod middleware;
 pub mod outreach_export;
 pub mod pages;
+mod parity;
 pub mod throttle;
+pub mod upload;
 
 use axum::Router;
 use husly_store::Store;

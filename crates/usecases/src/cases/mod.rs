@@ -164,6 +164,20 @@ pub async fn letter(ctx: &Ctx, id: CaseId, letter: &str) -> UseCaseResult<SentLe
     })
 }
 
+/// The documents attached to a case.
+pub async fn documents(ctx: &Ctx, id: CaseId) -> UseCaseResult<Vec<Document>> {
+    let municipality = ctx.case_owner(id, Action::ViewCase).await?;
+    let documents = ctx.store.documents(municipality, Owner::Case(id)).await?;
+    ctx.audit_read(
+        municipality,
+        "case.documents",
+        ("case", id.to_string()),
+        json!({ "documents": documents.len() }),
+    )
+    .await?;
+    Ok(documents)
+}
+
 /// Reads a document of a case.
 pub async fn document(ctx: &Ctx, id: CaseId, document: &str) -> UseCaseResult<(Case, Document, Vec<u8>)> {
     let municipality = ctx.case_owner(id, Action::ViewCase).await?;

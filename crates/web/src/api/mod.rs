@@ -2,9 +2,12 @@
 //! clients authenticate with an API token (`Authorization: Bearer husly_…`). The contract is
 //! described by the OpenAPI document at `/api/openapi.json` ([`openapi`]).
 
+mod appeals;
 mod calculators;
 mod cases;
+mod documents;
 mod finance;
+mod handling;
 pub mod openapi;
 
 use crate::AppState;
@@ -49,6 +52,17 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/review", axum::routing::post(cases::review))
         .route("/cases/{id}/send", axum::routing::post(cases::send))
         .route("/cases/{id}/letters/{letter_id}", get(cases::letter))
+        .route("/cases/{id}/documents", get(documents::list).post(documents::upload))
+        .route("/cases/{id}/documents/{document_id}", get(documents::download))
+        .route("/cases/{id}/assignment", axum::routing::post(handling::assign))
+        .route("/cases/{id}/interim-answer", axum::routing::post(handling::interim))
+        .route(
+            "/cases/{id}/flags/{flag_id}",
+            axum::routing::post(handling::resolve_flag),
+        )
+        .route("/cases/{id}/appeals", axum::routing::post(appeals::register))
+        .route("/cases/{id}/appeals/forward", axum::routing::post(appeals::forward))
+        .route("/cases/{id}/appeals/outcome", axum::routing::post(appeals::outcome))
         .route("/cases/{id}/finance", axum::routing::put(finance::save))
         .route("/cases/{id}/ledger", get(finance::ledger))
         .route("/cases/{id}/payments", axum::routing::post(finance::pay))

@@ -173,10 +173,102 @@ pub fn document() -> Value {
     if let (Some(paths), Value::Object(cases)) = (doc["paths"].as_object_mut(), case_paths()) {
         paths.extend(cases);
     }
+    if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), case_handling_paths()) {
+        paths.extend(more);
+    }
     doc
 }
 
 /// The paths of cases: the work queue, registration, the case and its workflow steps.
+/// Documents, appeals, assignment, the interim answer and duplicate flags.
+fn case_handling_paths() -> Value {
+    json!({
+        "/api/v1/cases/{id}/documents": {
+            "get": {
+                "operationId": "listDocuments", "summary": "The documents attached to the case",
+                "parameters": [id_param("Case id")],
+                "responses": with_errors(json!({
+                    "200": { "description": "The documents", "content": { "application/json": { "schema": { "type": "object", "required": ["documents"], "properties": {
+                        "documents": { "type": "array", "items": { "$ref": "#/components/schemas/Document" } }
+                    }}}}}
+                }))
+            },
+            "post": {
+                "operationId": "uploadDocument", "summary": "Attach a PDF, JPEG or PNG to the case (recognised by its content, not its name)",
+                "description": "A `multipart/form-data` body with the file in the part `file`; at most `max_document_bytes` (10 MiB by default), otherwise 413.",
+                "parameters": [id_param("Case id")],
+                "requestBody": { "required": true, "content": { "multipart/form-data": { "schema": { "type": "object", "required": ["file"], "properties": {
+                    "file": { "type": "string", "contentMediaType": "application/octet-stream" }
+                }}}}},
+                "responses": with_errors(json!({
+                    "201": { "description": "Attached", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Document" } } } },
+                    "413": { "$ref": "#/components/responses/Error" },
+                    "422": { "$ref": "#/components/responses/Error" }
+                }))
+            }
+        },
+        "/api/v1/cases/{id}/documents/{document_id}": { "get": {
+            "operationId": "getDocument", "summary": "A document of the case, as uploaded",
+            "parameters": [id_param("Case id"), { "name": "document_id", "in": "path", "required": true, "description": "Document id", "schema": { "type": "string", "format": "uuid" } }],
+            "responses": with_errors(json!({
+                "200": { "description": "The file (PDF, JPEG or PNG)", "content": { "application/octet-stream": { "schema": { "type": "string" } } } }
+            }))
+        }},
+        "/api/v1/cases/{id}/assignment": { "post": {
+            "operationId": "assignCase", "summary": "Take the case (`take: true`) or release it",
+            "parameters": [id_param("Case id")],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "additionalProperties": false, "required": ["version", "take"], "properties": {
+                "version": { "type": "integer" },
+                "take": { "type": "boolean" }
+            }}}}},
+            "responses": case_change_responses()
+        }},
+        "/api/v1/cases/{id}/interim-answer": { "post": {
+            "operationId": "sendInterimAnswer", "summary": "Send the interim answer (forvaltningsloven § 11 a) as a letter",
+            "parameters": [id_param("Case id")],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "additionalProperties": false, "required": ["version", "expected_by", "reason"], "properties": {
+                "version": { "type": "integer" },
+                "expected_by": { "type": "string", "format": "date", "description": "When the party may expect an answer (in the future)" },
+                "reason": { "type": "string", "description": "Why the case is not decided yet" },
+                "language": { "type": ["string", "null"], "enum": ["nb", "nn", "en", null] }
+            }}}}},
+            "responses": case_change_responses()
+        }},
+        "/api/v1/cases/{id}/flags/{flag_id}": { "post": {
+            "operationId": "resolveDuplicateFlag", "summary": "Link (the same household, handled together) or dismiss (not a duplicate) a possible duplicate, with the reason",
+            "parameters": [id_param("Case id"), { "name": "flag_id", "in": "path", "required": true, "description": "Flag id", "schema": { "type": "string", "format": "uuid" } }],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "additionalProperties": false, "required": ["resolution", "reason"], "properties": {
+                "resolution": { "type": "string", "enum": ["link", "dismiss"] },
+                "reason": { "type": "string" }
+            }}}}},
+            "responses": case_change_responses()
+        }},
+        "/api/v1/cases/{id}/appeals": { "post": {
+            "operationId": "registerAppeal", "summary": "Register an appeal against the sent decision",
+            "description": "An appeal after the deadline needs `reason` (forvaltningsloven § 31). To find for the appellant, propose a new decision (`POST …/decisions`).",
+            "parameters": [id_param("Case id")],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/AppealStep" } } } },
+            "responses": case_change_responses()
+        }},
+        "/api/v1/cases/{id}/appeals/forward": { "post": {
+            "operationId": "forwardAppeal", "summary": "Uphold the decision and forward the appeal to the appeal body",
+            "parameters": [id_param("Case id")],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/AppealStep" } } } },
+            "responses": case_change_responses()
+        }},
+        "/api/v1/cases/{id}/appeals/outcome": { "post": {
+            "operationId": "recordAppealOutcome", "summary": "Record what the appeal body decided: upheld, reversed, or returned to be decided again",
+            "parameters": [id_param("Case id")],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "additionalProperties": false, "required": ["version", "outcome"], "properties": {
+                "version": { "type": "integer" },
+                "outcome": { "type": "string", "enum": ["upheld", "reversed", "returned"] },
+                "reason": { "type": ["string", "null"] }
+            }}}}},
+            "responses": case_change_responses()
+        }}
+    })
+}
+
 fn case_paths() -> Value {
     json!({
         "/api/v1/cases": { "get": {
@@ -688,6 +780,18 @@ fn case_schemas() -> Value {
             "consents": { "type": "array", "items": { "type": "string", "enum": Consent::ALL.map(Consent::code) } },
             "existing_tenant": { "type": "boolean", "default": false, "description": "Already rents a municipal dwelling" },
             "confirmed": { "type": "boolean", "default": false, "description": "The applicant confirms the answers (required before granting)" }
+        }},
+        "AppealStep": { "type": "object", "additionalProperties": false, "required": ["version"], "properties": {
+            "version": { "type": "integer", "description": "The case version the client read" },
+            "reason": { "type": ["string", "null"] }
+        }},
+        "Document": { "type": "object", "required": ["id", "filename", "mime", "size", "sha256", "created_at"], "properties": {
+            "id": { "type": "string", "format": "uuid" },
+            "filename": { "type": "string" },
+            "mime": { "type": "string", "enum": ["application/pdf", "image/jpeg", "image/png"] },
+            "size": { "type": "integer" },
+            "sha256": { "type": "string" },
+            "created_at": { "type": "integer", "description": "Microseconds since 1970 (UTC)" }
         }},
         "Case": { "type": "object", "properties": {
             "id": id, "municipality_id": id, "household_id": id,

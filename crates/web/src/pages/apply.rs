@@ -612,8 +612,8 @@ pub async fn upload_document(
     if draft.submitted_case.is_some() {
         return Ok(Redirect::to(&format!("/apply/{id}/receipt")).into_response());
     }
-    let upload = super::documents::read_request(request).await?;
-    match super::documents::check(&upload, state.config.max_document_bytes) {
+    let upload = crate::upload::read_request(request).await?;
+    match crate::upload::check(&upload, state.config.max_document_bytes) {
         Ok((kind, filename)) => {
             let actor = husly_store::drafts::applicant(&draft.id, &request_id.0);
             state

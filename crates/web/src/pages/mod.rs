@@ -4,7 +4,6 @@ pub mod admin;
 mod apply;
 pub mod bostotte;
 pub(crate) mod cases;
-pub(crate) mod documents;
 mod economy;
 pub(crate) mod household;
 pub(crate) mod login;

@@ -180,9 +180,9 @@ pub async fn upload_document(
     let ctx = user.ctx(&state);
     // Who may attach is settled before the body is read; nothing is recorded until then.
     ctx.case_owner(id, husly_domain::authz::Action::HandleCase).await?;
-    let upload = crate::pages::documents::read_request(request).await?;
+    let upload = crate::upload::read_request(request).await?;
     user.check_csrf(&upload.csrf)?;
-    let (kind, filename) = match crate::pages::documents::check(&upload, state.config.max_document_bytes) {
+    let (kind, filename) = match crate::upload::check(&upload, state.config.max_document_bytes) {
         Ok(checked) => checked,
         Err(error) => return rerender(&state, &user, id, &[error], false, None).await,
     };

@@ -1,6 +1,6 @@
-//! Uploading and downloading case documents (PDF, JPEG, PNG). The type is read from the content;
-//! a document is only ever served through the case (or draft) it belongs to, after the same
-//! authorisation as the case itself.
+//! Reading an uploaded document (PDF, JPEG, PNG) from a multipart body, for the pages and the
+//! API alike. The type is read from the content; a document is only ever served through the case
+//! (or draft) it belongs to, after the same authorisation as the case itself.
 
 use axum::extract::Multipart;
 use husly_domain::documents::{check_upload, clean_name};

@@ -1,0 +1,148 @@
+//! Decisions of a case: proposed, reviewed by a second person, sent; read for the case page and
+//! written as a lifecycle change says.
+
+use husly_domain::cases::{DecisionChange, DecisionStatus, LatestDecision, Outcome};
+use husly_domain::{CaseId, DecisionId, MunicipalityId, UserId};
+use sqlx::Row;
+
+use super::{Case, Decision, corrupt};
+use crate::Store;
+use crate::db::Tx;
+use crate::error::{StoreError, StoreResult};
+use crate::municipalities::parse_id;
+
+pub(super) async fn latest_decision(tx: &mut Tx, case: &Case) -> StoreResult<Option<LatestDecision>> {
+    let row = sqlx::query(
+        "SELECT id, proposed_by, outcome, status, amount_ore FROM case_decision WHERE municipality_id = $1 AND case_id = $2 \
+         ORDER BY proposed_at DESC, id DESC LIMIT 1",
+    )
+    .bind(case.municipality_id.to_string())
+    .bind(case.id.to_string())
+    .fetch_optional(tx.conn())
+    .await?;
+    row.map(|row| {
+        let outcome: String = row.try_get("outcome")?;
+        let status: String = row.try_get("status")?;
+        Ok(LatestDecision {
+            id: DecisionId(parse_id(&row.try_get::<String, _>("id")?)?),
+            proposed_by: UserId(parse_id(&row.try_get::<String, _>("proposed_by")?)?),
+            outcome: Outcome::from_code(&outcome).ok_or_else(|| corrupt("outcome", &outcome))?,
+            status: DecisionStatus::from_code(&status).ok_or_else(|| corrupt("decision status", &status))?,
+            amount_ore: row.try_get("amount_ore")?,
+        })
+    })
+    .transpose()
+}
+
+pub(super) async fn write_decision(
+    tx: &mut Tx,
+    municipality: MunicipalityId,
+    case: CaseId,
+    decision: &DecisionChange,
+) -> StoreResult<()> {
+    match decision {
+        DecisionChange::Propose {
+            id,
+            proposal,
+            proposed_by,
+            on_appeal,
+            assessment,
+        } => {
+            sqlx::query(
+                "INSERT INTO case_decision (id, municipality_id, case_id, outcome, reasons, granted_text, assessment, status, \
+                 proposed_by, proposed_at, on_appeal, amount_ore, conditions) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            )
+            .bind(id.to_string())
+            .bind(municipality.to_string())
+            .bind(case.to_string())
+            .bind(proposal.outcome.code())
+            .bind(&proposal.reasons)
+            .bind(proposal.granted_text.as_deref())
+            .bind(assessment.to_string())
+            .bind(DecisionStatus::Proposed.code())
+            .bind(proposed_by.to_string())
+            .bind(crate::now_micros())
+            .bind(crate::flag(*on_appeal))
+            .bind(proposal.amount_ore)
+            .bind(serde_json::to_string(&proposal.conditions).map_err(anyhow::Error::from)?)
+            .execute(tx.conn())
+            .await?;
+        }
+        DecisionChange::Review { id, status, by } => {
+            sqlx::query(
+                "UPDATE case_decision SET status = $1, decided_by = $2, decided_at = $3 \
+                 WHERE municipality_id = $4 AND id = $5 AND status = $6",
+            )
+            .bind(status.code())
+            .bind(by.to_string())
+            .bind(crate::now_micros())
+            .bind(municipality.to_string())
+            .bind(id.to_string())
+            .bind(DecisionStatus::Proposed.code())
+            .execute(tx.conn())
+            .await?;
+        }
+        DecisionChange::Send { id } => {
+            sqlx::query(
+                "UPDATE case_decision SET status = $1, sent_at = $2 WHERE municipality_id = $3 AND id = $4 AND status = $5",
+            )
+            .bind(DecisionStatus::Sent.code())
+            .bind(crate::now_micros())
+            .bind(municipality.to_string())
+            .bind(id.to_string())
+            .bind(DecisionStatus::Approved.code())
+            .execute(tx.conn())
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+impl Store {
+    pub async fn decisions(&self, municipality: MunicipalityId, case: CaseId) -> StoreResult<Vec<Decision>> {
+        let rows = sqlx::query(
+            "SELECT d.id, d.outcome, d.reasons, d.granted_text, d.assessment, d.status, d.proposed_by, u.display_name, \
+             d.proposed_at, d.decided_by, d.decided_at, d.sent_at, d.on_appeal, d.amount_ore, d.conditions FROM case_decision d \
+             JOIN app_user u ON u.id = d.proposed_by WHERE d.municipality_id = $1 AND d.case_id = $2 \
+             ORDER BY d.proposed_at DESC, d.id DESC",
+        )
+        .bind(municipality.to_string())
+        .bind(case.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let outcome: String = row.try_get("outcome")?;
+                let assessment: String = row.try_get("assessment")?;
+                Ok(Decision {
+                    id: DecisionId(parse_id(&row.try_get::<String, _>("id")?)?),
+                    outcome: Outcome::from_code(&outcome).ok_or_else(|| corrupt("outcome", &outcome))?,
+                    reasons: row.try_get("reasons")?,
+                    granted_text: row.try_get("granted_text")?,
+                    assessment: serde_json::from_str(&assessment).unwrap_or(serde_json::Value::Null),
+                    status: {
+                        let status: String = row.try_get("status")?;
+                        DecisionStatus::from_code(&status).ok_or_else(|| corrupt("decision status", &status))?
+                    },
+                    proposed_by: UserId(parse_id(&row.try_get::<String, _>("proposed_by")?)?),
+                    proposed_by_name: row.try_get("display_name")?,
+                    proposed_at: row.try_get("proposed_at")?,
+                    decided_by: row
+                        .try_get::<Option<String>, _>("decided_by")?
+                        .map(|u| parse_id(&u).map(UserId))
+                        .transpose()?,
+                    decided_at: row.try_get("decided_at")?,
+                    sent_at: row.try_get("sent_at")?,
+                    on_appeal: crate::flag_of(row, "on_appeal")?,
+                    amount_ore: row.try_get("amount_ore")?,
+                    conditions: row
+                        .try_get::<Option<String>, _>("conditions")?
+                        .map(|c| serde_json::from_str(&c).map_err(|e| StoreError::Corrupt(format!("conditions: {e}"))))
+                        .transpose()?
+                        .unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+}

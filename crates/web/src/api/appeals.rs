@@ -1,0 +1,93 @@
+//! Appeals in the JSON API, each step an operation of its own: register an appeal against the
+//! sent decision, uphold the decision and forward the appeal to the appeal body, and record what
+//! the appeal body decided. (Reversing on appeal is a new proposal: `POST …/decisions`.) The same
+//! use case as the case page's buttons.
+
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::AppResult;
+use crate::forms::{ApiJson, path_id};
+use axum::Json;
+use axum::extract::{Path, State};
+use husly_domain::validation::FieldError;
+use husly_store::cases::Case;
+use husly_usecases::UseCaseError;
+use husly_usecases::cases::{self as usecases, StepInput};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AppealStep {
+    version: i64,
+    /// Why, where the step needs it: an appeal after the deadline (forvaltningsloven § 31).
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+async fn step(state: &AppState, user: &ApiUser, id: &str, step: &str, request: &AppealStep) -> AppResult<Json<Case>> {
+    let input = StepInput {
+        version: request.version,
+        step,
+        reason: request.reason.as_deref().unwrap_or_default(),
+        information_due: "",
+        language: "",
+    };
+    Ok(Json(usecases::take_step(&user.ctx(state), path_id(id)?, input).await?))
+}
+
+/// `POST /cases/{id}/appeals`: registers an appeal against the sent decision.
+pub(super) async fn register(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<AppealStep>,
+) -> AppResult<Json<Case>> {
+    step(&state, &user, &id, "register_appeal", &request).await
+}
+
+/// `POST /cases/{id}/appeals/forward`: the municipality upholds its decision and forwards the
+/// appeal with the case file to the appeal body.
+pub(super) async fn forward(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<AppealStep>,
+) -> AppResult<Json<Case>> {
+    step(&state, &user, &id, "uphold_and_forward", &request).await
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct OutcomeRequest {
+    version: i64,
+    /// `upheld`, `reversed` or `returned` (sent back to be decided again).
+    outcome: String,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// The appeal body's outcomes and the step each records.
+const OUTCOMES: [(&str, &str); 3] = [
+    ("upheld", "appeal_upheld"),
+    ("reversed", "appeal_reversed"),
+    ("returned", "appeal_returned"),
+];
+
+/// `POST /cases/{id}/appeals/outcome`: records what the appeal body decided.
+pub(super) async fn outcome(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<OutcomeRequest>,
+) -> AppResult<Json<Case>> {
+    let outcome = request.outcome.trim();
+    let Some((_, name)) = OUTCOMES.iter().find(|(code, _)| *code == outcome) else {
+        let allowed = OUTCOMES.map(|(code, _)| code);
+        return Err(UseCaseError::Invalid(vec![FieldError::unknown_value("outcome", outcome, &allowed)]).into());
+    };
+    let appeal = AppealStep {
+        version: request.version,
+        reason: request.reason,
+    };
+    step(&state, &user, &id, name, &appeal).await
+}

@@ -1,0 +1,104 @@
+//! The rest of a caseworker's handling in the JSON API: taking or releasing a case, the interim
+//! answer (forvaltningsloven § 11 a), and resolving a possible duplicate. The same use cases as
+//! the case page.
+
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::AppResult;
+use crate::forms::{ApiJson, path_id};
+use axum::Json;
+use axum::extract::{Path, State};
+use husly_domain::validation::FieldError;
+use husly_store::cases::Case;
+use husly_usecases::UseCaseError;
+use husly_usecases::cases as usecases;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AssignRequest {
+    version: i64,
+    /// `true` takes the case for the caller; `false` releases it.
+    take: bool,
+}
+
+/// `POST /cases/{id}/assignment`
+pub(super) async fn assign(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<AssignRequest>,
+) -> AppResult<Json<Case>> {
+    let case = usecases::assign(&user.ctx(&state), path_id(&id)?, request.version, request.take).await?;
+    Ok(Json(case))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct InterimRequest {
+    version: i64,
+    /// `YYYY-MM-DD` (or `dd.mm.yyyy`), in the future: when the party may expect an answer.
+    expected_by: String,
+    /// Why the case is not decided yet.
+    reason: String,
+    /// `nb` (default), `nn` or `en`.
+    #[serde(default)]
+    language: Option<String>,
+}
+
+/// `POST /cases/{id}/interim-answer`: sends the interim answer as a letter.
+pub(super) async fn interim(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<InterimRequest>,
+) -> AppResult<Json<Case>> {
+    let language = request.language.as_deref().unwrap_or_default();
+    let ctx = user.ctx(&state);
+    let result = usecases::send_interim_answer(
+        &ctx,
+        path_id(&id)?,
+        request.version,
+        &request.expected_by,
+        &request.reason,
+        language,
+    )
+    .await;
+    // The request names the reason `reason`; the page's form calls it `interim_reason`.
+    Ok(Json(result.map_err(|e| match e {
+        UseCaseError::Invalid(mut errors) => {
+            for error in errors.iter_mut().filter(|e| e.field == "interim_reason") {
+                error.field = "reason".into();
+            }
+            UseCaseError::Invalid(errors)
+        }
+        other => other,
+    })?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FlagRequest {
+    /// `link` (the same household, handled together) or `dismiss` (not a duplicate).
+    resolution: String,
+    reason: String,
+}
+
+/// `POST /cases/{id}/flags/{flag_id}`: links or dismisses a possible duplicate, with the reason.
+pub(super) async fn resolve_flag(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path((id, flag)): Path<(String, String)>,
+    ApiJson(request): ApiJson<FlagRequest>,
+) -> AppResult<Json<Case>> {
+    let link = match request.resolution.trim() {
+        "link" => true,
+        "dismiss" => false,
+        other => {
+            let error = FieldError::unknown_value("resolution", other, &["link", "dismiss"]);
+            return Err(UseCaseError::Invalid(vec![error]).into());
+        }
+    };
+    let case = usecases::resolve_flag(&user.ctx(&state), path_id(&id)?, &flag, link, &request.reason).await?;
+    Ok(Json(case))
+}

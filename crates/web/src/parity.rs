@@ -1,0 +1,113 @@
+//! A check on the architecture: the pages and the API are two faces of the same use cases. Every
+//! use case a page calls is also called by the API, unless it is listed below with the reason;
+//! and the API imports nothing from the pages, nor the pages from the API.
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    /// Use cases only a page calls, and why the API has none.
+    const PAGE_ONLY: &[(&str, &str)] = &[
+        (
+            "open_case",
+            "opens the case to show the case page again after a form; the API answers with the case",
+        ),
+        (
+            "overview_of",
+            "the case page of a case already opened; the API reads `case_overview`",
+        ),
+        (
+            "household_overview",
+            "the household page; the API reads the household and its timeline as two resources",
+        ),
+        (
+            "case_file",
+            "the case file as one ZIP for a person; API clients read the case, letters and documents",
+        ),
+        (
+            "open_establishment_grant",
+            "a button on the startlån case page; API clients register the grant application with its economy",
+        ),
+    ];
+
+    fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).expect("a source folder") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("a source file");
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+
+    fn read(dir: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join(dir), &mut out);
+        out
+    }
+
+    /// The public functions of the use-case crate.
+    fn use_cases() -> BTreeSet<String> {
+        read("../usecases/src")
+            .iter()
+            .flat_map(|(_, text)| {
+                text.match_indices("pub async fn ")
+                    .map(|(at, _)| {
+                        let rest = &text[at + "pub async fn ".len()..];
+                        rest[..rest.find('(').unwrap_or(0)].to_string()
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// The use cases called (`…::name(`) in the sources of a folder.
+    fn called(dir: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
+        let files = read(dir);
+        known
+            .iter()
+            .filter(|name| files.iter().any(|(_, text)| text.contains(&format!("::{name}("))))
+            .cloned()
+            .collect()
+    }
+
+    #[test]
+    fn every_use_case_of_a_page_is_also_in_the_api() {
+        let known = use_cases();
+        assert!(known.len() > 20, "found only {known:?}");
+        let pages = called("src/pages", &known);
+        let api = called("src/api", &known);
+        let missing: Vec<&String> = pages
+            .iter()
+            .filter(|name| !api.contains(*name) && !PAGE_ONLY.iter().any(|(page_only, _)| page_only == name))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "use cases pages call but the API does not: {missing:?}"
+        );
+        for (name, reason) in PAGE_ONLY {
+            assert!(
+                pages.contains(*name),
+                "{name} is listed as page-only but no page calls it"
+            );
+            assert!(
+                !api.contains(*name),
+                "{name} is listed as page-only but the API calls it"
+            );
+            assert!(!reason.is_empty());
+        }
+    }
+
+    #[test]
+    fn the_api_and_the_pages_do_not_import_each_other() {
+        for (path, text) in read("src/api") {
+            assert!(!text.contains("crate::pages"), "{path} imports from the pages");
+        }
+        for (path, text) in read("src/pages") {
+            assert!(!text.contains("crate::api"), "{path} imports from the API");
+        }
+    }
+}
