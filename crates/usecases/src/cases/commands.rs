@@ -13,6 +13,18 @@ use husly_domain::validation::FieldError;
 use husly_domain::{CaseId, DecisionId, HouseholdId};
 use husly_store::cases::Case;
 
+/// The checked input when neither check found a problem; otherwise every problem of both.
+fn both<T>(mut errors: Vec<FieldError>, checked: Result<T, Vec<FieldError>>) -> UseCaseResult<T> {
+    match checked {
+        Ok(value) if errors.is_empty() => Ok(value),
+        Ok(_) => Err(UseCaseError::Invalid(errors)),
+        Err(more) => {
+            errors.extend(more);
+            Err(UseCaseError::Invalid(errors))
+        }
+    }
+}
+
 /// A case loaded for a change by a caseworker.
 async fn for_handling(ctx: &Ctx, id: CaseId) -> UseCaseResult<CaseFile> {
     load(ctx, id, Action::HandleCase).await
@@ -30,13 +42,11 @@ pub async fn register_application(
     let municipality = ctx.household_owner(household, Action::HandleCase).await?;
     let members = ctx.store.household(municipality, household).await?.members.len();
     let registration = requests::check_registration(case_type, received_on, ctx.today);
-    let form_errors = form.check(members, ctx.today);
-    let (case_type, received) = match registration {
-        Ok(registration) if form_errors.is_empty() => registration,
-        Ok(_) => return Err(UseCaseError::Invalid(form_errors)),
-        Err(mut errors) => {
-            errors.extend(form_errors);
-            return Err(UseCaseError::Invalid(errors));
+    let (case_type, received) = match (registration, form.check(members, ctx.today)) {
+        (Ok(registration), form_errors) if form_errors.is_empty() => registration,
+        (registration, form_errors) => {
+            let errors = registration.err().unwrap_or_default().into_iter().chain(form_errors);
+            return Err(UseCaseError::Invalid(errors.collect()));
         }
     };
     let actor = ctx.actor(municipality);
@@ -86,14 +96,7 @@ pub async fn take_step(ctx: &Ctx, id: CaseId, input: StepInput<'_>) -> UseCaseRe
         today: ctx.today,
         appeal_deadline: file.case.appeal_deadline,
     });
-    let step = match step {
-        Ok(step) if errors.is_empty() => step,
-        Ok(_) => return Err(UseCaseError::Invalid(errors)),
-        Err(mut more) => {
-            errors.append(&mut more);
-            return Err(UseCaseError::Invalid(errors));
-        }
-    };
+    let step = both(errors, step)?;
     let letter = match (step.action, step.information_due) {
         (CaseAction::RequestInformation, Some(deadline)) => Some(
             render(information_letter(
@@ -145,15 +148,7 @@ pub async fn override_rule(
     } else if !rules.contains(&rule) {
         errors.push(FieldError::unknown_value("rule", rule, &rules));
     }
-    let checked = requests::check_override("reason", outcome, reason);
-    let (outcome, reason) = match checked {
-        Ok(checked) if errors.is_empty() => checked,
-        Ok(_) => return Err(UseCaseError::Invalid(errors)),
-        Err(mut more) => {
-            errors.append(&mut more);
-            return Err(UseCaseError::Invalid(errors));
-        }
-    };
+    let (outcome, reason) = both(errors, requests::check_override("reason", outcome, reason))?;
     let actor = ctx.actor(file.municipality);
     Ok(ctx
         .store
@@ -292,14 +287,7 @@ pub async fn send_interim_answer(
     let file = for_handling(ctx, id).await?;
     let mut errors = Vec::new();
     let language = requests::check_letter_language(&mut errors, "language", language);
-    let (expected, reason) = match requests::check_interim(expected_by, reason, ctx.today) {
-        Ok(checked) if errors.is_empty() => checked,
-        Ok(_) => return Err(UseCaseError::Invalid(errors)),
-        Err(mut more) => {
-            errors.append(&mut more);
-            return Err(UseCaseError::Invalid(errors));
-        }
-    };
+    let (expected, reason) = both(errors, requests::check_interim(expected_by, reason, ctx.today))?;
     let letter = render(interim_letter(
         &ctx.user,
         &file.number,
@@ -327,7 +315,7 @@ pub async fn send_interim_answer(
 
 /// Links (the same household applying twice, handled together) or dismisses (not a duplicate) a
 /// possible duplicate, with the reason; the records stay as they are.
-pub async fn resolve_flag(ctx: &Ctx, id: CaseId, flag: &str, link: bool, reason: &str) -> UseCaseResult<()> {
+pub async fn resolve_flag(ctx: &Ctx, id: CaseId, flag: &str, link: bool, reason: &str) -> UseCaseResult<Case> {
     let municipality = ctx.case_owner(id, Action::HandleCase).await?;
     let reason = requests::check_flag_resolution("reason", reason)?;
     let actor = ctx.actor(municipality);
@@ -338,7 +326,7 @@ pub async fn resolve_flag(ctx: &Ctx, id: CaseId, flag: &str, link: bool, reason:
     ctx.store
         .resolve_flag(municipality, id, flag, link, &reason, &change)
         .await?;
-    Ok(())
+    Ok(ctx.store.case(municipality, id).await?)
 }
 
 /// Attaches a checked document (see [`husly_domain::documents`]) to a case.

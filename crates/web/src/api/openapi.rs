@@ -499,7 +499,10 @@ fn schemas() -> Value {
             "adapted_dwelling": { "type": "boolean", "default": false },
             "young_disabled": { "type": "boolean", "default": false }
         }},
-        "BostotteEstimate": { "type": "object", "required": ["monthly_kr", "weighted_income_kr", "own_share_kr", "cap_kr", "rule_version", "unverified"], "properties": {
+        "BostotteEstimate": { "type": "object", "required": ["monthly_kr", "weighted_income_kr", "own_share_kr", "cap_kr", "rule_version", "unverified"],
+            "additionalProperties": true,
+            "description": "The figures below are the contract. The answer also carries the estimate's explanation, step by step (members, income, housing costs, cap, own share), as the household page shows it; those parts are informative and may gain detail.",
+            "properties": {
             "month": { "type": "string" },
             "monthly_kr": { "type": "integer", "description": "The payout per month; 0 when below the minimum payout" },
             "computed_monthly_kr": { "type": "integer", "description": "Before the minimum-payout rule; negative when the own share exceeds the costs" },
@@ -521,9 +524,10 @@ fn schemas() -> Value {
                 "monthly_kr": { "type": "integer", "description": "Estimated bostøtte per month" }
             }}}
         }},
-        "RuleValue": { "type": "object", "properties": {
+        "RuleValue": { "type": "object", "required": ["table", "field", "period_from", "source", "verified"], "properties": {
             "table": { "type": "string" }, "field": { "type": "string" }, "period_from": { "type": "string" },
-            "source": { "type": "string" }, "verified": { "type": "boolean" }, "note": { "type": "string" }
+            "source": { "type": "string" }, "verified": { "type": "boolean" },
+            "note": { "type": "string", "description": "Only where the rule table has a note" }
         }}
     });
     let rest = json!({

@@ -12,7 +12,7 @@ use husly_domain::validation::{FieldError, parse_kr};
 use husly_store::cases::Case;
 use husly_store::finance::{BudgetLine, LedgerRow};
 
-use super::view::{case_page, finish, load};
+use super::view::{CasePage, case_page, finish, load};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::forms::path_id;
@@ -289,48 +289,53 @@ pub fn unreadable_amount(field: &str) -> FieldError {
 pub async fn save(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
     let (user, fields) = (&form.user, &form.fields);
     let file = load(&state, user, &id, Action::HandleCase).await?;
-    let case = file.case.clone();
+    let id = file.case.id;
     let mut page = case_page(&state, user, file).await?;
-    let result = if case.case_type == husly_domain::cases::CaseType::Startlan {
+    let result = match typed_economy(fields, &mut page)? {
+        Ok(finance) => husly_usecases::finance::record_economy(&user.ctx(&state), id, form.version()?, &finance)
+            .await
+            .map(|_| ()),
+        Err(errors) => Err(UseCaseError::Invalid(errors)),
+    };
+    let errors = match result {
+        Ok(()) => return Ok(Redirect::to(&format!("/cases/{id}#economy-heading")).into_response()),
+        Err(UseCaseError::Conflict) => {
+            page.conflict = true;
+            Vec::new()
+        }
+        Err(UseCaseError::Invalid(errors)) => {
+            page.affordability = None;
+            errors
+        }
+        Err(UseCaseError::Refused(refusal)) => vec![crate::i18n::refusal_error("finance", refusal)],
+        Err(other) => return Err(other.into()),
+    };
+    page.errors = FormErrors::from_fields(&errors, user.tr.lang);
+    let mut response = render(&page)?;
+    *response.status_mut() = if page.conflict {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(response)
+}
+
+/// The economy as the form typed it, kept on the page to show again, and read into the domain's
+/// economy (or the fields' errors).
+fn typed_economy(fields: &FormFields, page: &mut CasePage) -> AppResult<Result<CaseFinance, Vec<FieldError>>> {
+    if page.case.case_type == husly_domain::cases::CaseType::Startlan {
         let (typed, purpose, exception, result) = startlan_from_form(fields);
         page.startlan = typed;
         page.finance.loan_purpose = purpose;
         page.finance.exception = exception;
-        result
-    } else if case.case_type.grant().is_some() {
-        let (typed, result) = grant_from_form(fields, &case);
+        Ok(result)
+    } else if page.case.case_type.grant().is_some() {
+        let (typed, result) = grant_from_form(fields, &page.case);
         page.finance.grant = typed;
-        result
+        Ok(result)
     } else {
-        return Err(AppError::BadRequest("this case has no economy".into()));
-    };
-    let finance = match result {
-        Ok(finance) => finance,
-        Err(errors) => {
-            page.errors = FormErrors::from_fields(&errors, user.tr.lang);
-            page.affordability = None;
-            let mut response = render(&page)?;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            return Ok(response);
-        }
-    };
-    let ctx = user.ctx(&state);
-    let error = match husly_usecases::finance::record_economy(&ctx, case.id, form.version()?, &finance).await {
-        Ok(_) => return Ok(Redirect::to(&format!("/cases/{}#economy-heading", case.id)).into_response()),
-        Err(UseCaseError::Conflict) => {
-            page.conflict = true;
-            let mut response = render(&page)?;
-            *response.status_mut() = StatusCode::CONFLICT;
-            return Ok(response);
-        }
-        Err(UseCaseError::Invalid(errors)) => errors,
-        Err(UseCaseError::Refused(refusal)) => vec![crate::i18n::refusal_error("finance", refusal)],
-        Err(other) => return Err(other.into()),
-    };
-    page.errors = FormErrors::from_fields(&error, user.tr.lang);
-    let mut response = render(&page)?;
-    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(response)
+        Err(AppError::BadRequest("this case has no economy".into()))
+    }
 }
 
 /// `POST /cases/{id}/payments`: registers a payment of a granted grant.

@@ -1,0 +1,575 @@
+//! The OpenAPI document against the real API: a scenario calls every documented operation, and
+//! every answer — success or error — must have a documented status and match the document's
+//! schema for it (JSON Schema 2020-12, as OpenAPI 3.1 uses). The document cannot drift from the
+//! code unnoticed, on either backend.
+
+mod common;
+
+use common::fixture::{Fixture, prepare};
+use common::{Database, Server, start};
+use husly_domain::authz::Role;
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+/// The document, and what the scenario found.
+struct Contract {
+    doc: Value,
+    called: BTreeSet<String>,
+    problems: Vec<String>,
+    successes: usize,
+    /// Every call and its status, for the failure message.
+    log: Vec<String>,
+}
+
+impl Contract {
+    /// The documented path template a concrete path answers to (`/api/v1/cases/{id}`).
+    fn template(&self, method: &Method, path: &str) -> Option<String> {
+        let path = path.split('?').next().unwrap_or(path);
+        let parts: Vec<&str> = path.split('/').collect();
+        self.doc["paths"].as_object()?.iter().find_map(|(template, item)| {
+            let pattern: Vec<&str> = template.split('/').collect();
+            let fits = pattern.len() == parts.len()
+                && pattern
+                    .iter()
+                    .zip(&parts)
+                    .all(|(p, a)| p == a || (p.starts_with('{') && p.ends_with('}')));
+            (fits && item.get(method.as_str().to_lowercase()).is_some()).then(|| template.clone())
+        })
+    }
+
+    /// The schema documented for an operation's answer with `status` and `content_type`.
+    fn response_schema(&self, template: &str, method: &Method, status: u16) -> Result<Option<Value>, String> {
+        let operation = &self.doc["paths"][template][method.as_str().to_lowercase()];
+        let mut response = operation["responses"]
+            .get(status.to_string())
+            .cloned()
+            .ok_or_else(|| format!("{method} {template}: status {status} is not documented"))?;
+        if let Some(reference) = response.get("$ref").and_then(Value::as_str) {
+            let name = reference.trim_start_matches("#/components/responses/");
+            response = self.doc["components"]["responses"][name].clone();
+        }
+        Ok(response["content"]["application/json"].get("schema").cloned())
+    }
+
+    /// Checks one answer against the document.
+    fn check(&mut self, method: &Method, path: &str, status: u16, body: &Value) {
+        let Some(template) = self.template(method, path) else {
+            self.problems.push(format!("{method} {path} is not in the document"));
+            return;
+        };
+        self.called.insert(format!("{method} {template}"));
+        let excerpt: String = body.to_string().chars().take(160).collect();
+        self.log.push(format!("{status} {method} {path} {excerpt}"));
+        let schema = match self.response_schema(&template, method, status) {
+            Ok(Some(schema)) => schema,
+            Ok(None) => return,
+            Err(problem) => {
+                self.problems.push(format!("{problem}: {body}"));
+                return;
+            }
+        };
+        // The schema's `#/components/…` references resolve against a root that holds them. An
+        // answer is held to every documented field and no other: a field added to a response
+        // type without its documentation, or documented but never sent, fails here.
+        let mut root = schema;
+        root["components"] = self.doc["components"].clone();
+        closed(&mut root);
+        let validator = match jsonschema::validator_for(&root) {
+            Ok(validator) => validator,
+            Err(e) => {
+                self.problems
+                    .push(format!("{method} {template} {status}: bad schema: {e}"));
+                return;
+            }
+        };
+        for error in validator.iter_errors(body) {
+            self.problems.push(format!(
+                "{method} {template} {status}: {} at {}",
+                error,
+                error.instance_path()
+            ));
+        }
+        if (200..300).contains(&status) {
+            self.successes += 1;
+        }
+    }
+}
+
+/// Makes every object schema that lists its properties exact: all of them required, no others
+/// allowed (unless the schema says otherwise, as maps and open objects do).
+fn closed(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::Object(properties)) = map.get("properties") {
+                let names: Vec<Value> = properties.keys().map(|k| Value::String(k.clone())).collect();
+                map.entry("additionalProperties").or_insert(Value::Bool(false));
+                map.entry("required").or_insert(Value::Array(names));
+            }
+            map.values_mut().for_each(closed);
+        }
+        Value::Array(items) => items.iter_mut().for_each(closed),
+        _ => {}
+    }
+}
+
+/// One call: JSON in (if any), JSON out (null when not JSON); checked against the document.
+async fn call(
+    contract: &mut Contract,
+    server: &Server,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = reqwest::Client::new()
+        .request(method.clone(), server.url(path))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    let is_json = response
+        .headers()
+        .get("content-type")
+        .is_some_and(|v| v.to_str().unwrap_or_default().starts_with("application/json"));
+    let text = response.text().await.expect("body");
+    let body = if is_json {
+        serde_json::from_str(&text).expect("JSON as declared")
+    } else {
+        Value::Null
+    };
+    if is_json || !(200..300).contains(&status) {
+        contract.check(&method, path, status, &body);
+    } else if let Some(template) = contract.template(&method, path) {
+        contract.called.insert(format!("{method} {template}"));
+    }
+    (status, body)
+}
+
+fn complete_form() -> Value {
+    json!({
+        "current_housing": "private_rental",
+        "reasons": ["economy"],
+        "economy": [{ "incomes": [["wages", 260000]], "net_wealth_kr": 0 }],
+        "lawful_residence": true,
+        "registered_in_municipality_since": "2018-01-01",
+        "rent_arrears": false,
+        "confirmed": true
+    })
+}
+
+fn household(national_id: &str) -> Value {
+    serde_json::to_value(common::fixture::household_input(national_id, "Ola", "Fjellstad")).expect("JSON")
+}
+
+async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
+    use Method as M;
+    let caseworker = f.users[&Role::Caseworker].1.as_str();
+    let approver = f.users[&Role::Approver].1.as_str();
+    let admin = f.users[&Role::Admin].1.as_str();
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+
+    // People and households.
+    call(contract, s, caseworker, M::GET, "/api/v1/me", None).await;
+    call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        "/api/v1/people?municipality=3301&q=ingrid",
+        None,
+    )
+    .await;
+    call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        "/api/v1/people?municipality=3301&q=4",
+        None,
+    )
+    .await;
+    call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        &format!("/api/v1/people/{}", f.person),
+        None,
+    )
+    .await;
+    let new_id = common::synthetic_id(1980, 5, 17, 321);
+    let (_, created) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        "/api/v1/households?municipality=3301",
+        Some(household(&new_id)),
+    )
+    .await;
+    call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        "/api/v1/households?municipality=3301",
+        Some(json!({})),
+    )
+    .await;
+    let household_url = format!("/api/v1/households/{}", created["id"].as_str().unwrap_or_default());
+    call(contract, s, caseworker, M::GET, &household_url, None).await;
+    call(
+        contract,
+        s,
+        caseworker,
+        M::PUT,
+        &household_url,
+        Some(json!({ "version": 1, "reason": "Ny adresse", "household": household(&new_id) })),
+    )
+    .await;
+    call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        &format!("{household_url}/timeline"),
+        None,
+    )
+    .await;
+
+    // A case from registration to the appeal body.
+    let (_, case) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &format!("{household_url}/applications"),
+        Some(json!({ "case_type": "municipal_housing", "received_on": today, "form": complete_form() })),
+    )
+    .await;
+    let url = format!("/api/v1/cases/{}", case["id"].as_str().unwrap_or_default());
+    call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        "/api/v1/cases?municipality=3301&filter=open",
+        None,
+    )
+    .await;
+    call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        "/api/v1/cases?municipality=3301&filter=x",
+        None,
+    )
+    .await;
+    call(contract, s, caseworker, M::GET, &url, None).await;
+    call(contract, s, caseworker, M::GET, &format!("{url}/timeline"), None).await;
+    let steps: Vec<(M, String, &str, Value)> = vec![
+        (
+            M::POST,
+            format!("{url}/assignment"),
+            caseworker,
+            json!({ "version": 1, "take": true }),
+        ),
+        (
+            M::POST,
+            format!("{url}/actions"),
+            caseworker,
+            json!({ "version": 2, "action": "start_assessment" }),
+        ),
+        (
+            M::POST,
+            format!("{url}/actions"),
+            caseworker,
+            json!({ "version": 2, "action": "start_assessment" }),
+        ),
+        (
+            M::PUT,
+            format!("{url}/application"),
+            caseworker,
+            json!({ "version": 3, "form": complete_form() }),
+        ),
+        (
+            M::POST,
+            format!("{url}/overrides"),
+            caseworker,
+            json!({ "version": 4, "rule": "other_instruments", "outcome": "met", "reason": "Vurdert" }),
+        ),
+        (
+            M::POST,
+            format!("{url}/interim-answer"),
+            caseworker,
+            json!({ "version": 5, "expected_by": "2099-01-01", "reason": "Venter på opplysninger" }),
+        ),
+        (
+            M::POST,
+            format!("{url}/decisions"),
+            caseworker,
+            json!({ "version": 6, "outcome": "granted", "reasons": "Behov", "granted_text": "Plass på ventelisten" }),
+        ),
+        (
+            M::POST,
+            format!("{url}/review"),
+            caseworker,
+            json!({ "version": 7, "approve": true }),
+        ),
+        (
+            M::POST,
+            format!("{url}/review"),
+            approver,
+            json!({ "version": 7, "approve": true }),
+        ),
+        (
+            M::POST,
+            format!("{url}/send"),
+            caseworker,
+            json!({ "version": 8, "language": "nb", "delivered_on": today }),
+        ),
+        (M::POST, format!("{url}/appeals"), caseworker, json!({ "version": 9 })),
+        (
+            M::POST,
+            format!("{url}/appeals/forward"),
+            caseworker,
+            json!({ "version": 10 }),
+        ),
+        (
+            M::POST,
+            format!("{url}/appeals/outcome"),
+            caseworker,
+            json!({ "version": 11, "outcome": "upheld" }),
+        ),
+        (
+            M::POST,
+            format!("{url}/flags/01900000-0000-7000-8000-000000000000"),
+            caseworker,
+            json!({ "resolution": "dismiss", "reason": "x" }),
+        ),
+    ];
+    for (method, path, token, body) in steps {
+        call(contract, s, token, method, &path, Some(body)).await;
+    }
+    let (_, detail) = call(contract, s, caseworker, M::GET, &url, None).await;
+    let letter = detail["letters"][0]["id"].as_str().unwrap_or_default().to_string();
+    call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        &format!("{url}/letters/{letter}"),
+        None,
+    )
+    .await;
+
+    // Documents of the fixture's case.
+    let case_url = format!("/api/v1/cases/{}", f.case);
+    call(contract, s, caseworker, M::GET, &format!("{case_url}/documents"), None).await;
+    call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        &format!("{case_url}/documents/{}", f.document),
+        None,
+    )
+    .await;
+    let part = reqwest::multipart::Part::bytes(b"%PDF-1.4 kontrakt".to_vec()).file_name("kontrakt.pdf");
+    let response = reqwest::Client::new()
+        .post(s.url(&format!("{case_url}/documents")))
+        .bearer_auth(caseworker)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .expect("upload");
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.expect("JSON");
+    contract.check(&M::POST, &format!("{case_url}/documents"), status, &body);
+
+    // A grant case: economy, decision, payment, ledger; the budget.
+    let (_, grant) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &format!("{household_url}/applications"),
+        Some(json!({ "case_type": "adaptation_grant", "received_on": today, "form": complete_form() })),
+    )
+    .await;
+    let grant_url = format!("/api/v1/cases/{}", grant["id"].as_str().unwrap_or_default());
+    let economy = json!({ "kind": "grant", "grant": "adaptation", "purpose": "Rampe", "cost_kr": 50000, "applied_kr": 40000, "tenure": "owner" });
+    let grant_steps: Vec<(M, String, &str, Value)> = vec![
+        (
+            M::PUT,
+            "/api/v1/grants/budget/2026/adaptation".into(),
+            approver,
+            json!({ "allocated_kr": 1000000 }),
+        ),
+        (
+            M::PUT,
+            format!("{grant_url}/finance"),
+            caseworker,
+            json!({ "version": 1, "finance": economy }),
+        ),
+        (
+            M::POST,
+            format!("{grant_url}/actions"),
+            caseworker,
+            json!({ "version": 2, "action": "start_assessment" }),
+        ),
+        (
+            M::POST,
+            format!("{grant_url}/decisions"),
+            caseworker,
+            json!({ "version": 3, "outcome": "granted", "reasons": "Behov", "granted_text": "Rampe", "amount_kr": 40000 }),
+        ),
+        (
+            M::POST,
+            format!("{grant_url}/review"),
+            approver,
+            json!({ "version": 4, "approve": true }),
+        ),
+        (
+            M::POST,
+            format!("{grant_url}/send"),
+            caseworker,
+            json!({ "version": 5, "language": "nb", "delivered_on": today }),
+        ),
+        (
+            M::POST,
+            format!("{grant_url}/payments"),
+            caseworker,
+            json!({ "version": 6, "amount_kr": 99999999, "paid_on": today }),
+        ),
+        (
+            M::POST,
+            format!("{grant_url}/payments"),
+            caseworker,
+            json!({ "version": 6, "amount_kr": 10000, "paid_on": today }),
+        ),
+    ];
+    for (method, path, token, body) in grant_steps {
+        call(contract, s, token, method, &path, Some(body)).await;
+    }
+    call(contract, s, caseworker, M::GET, &format!("{grant_url}/ledger"), None).await;
+    call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        "/api/v1/grants/budget?municipality=3301&year=2026",
+        None,
+    )
+    .await;
+
+    // Calculators, outreach and the access log.
+    call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        "/api/v1/calculators/bostotte",
+        Some(json!({
+            "month": "2026-07", "kommunenummer": "0301",
+            "members": [{ "birth_date": "1988-02-10", "incomes": [{ "kind": "wages", "annual_kr": 310000 }] }],
+            "housing": { "tenure": "rent", "annual_rent_kr": 168000, "heating_included": false }
+        })),
+    )
+    .await;
+    call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        "/api/v1/calculators/startlan",
+        Some(
+            json!({ "month": "2026-06", "household": { "adults": 1, "couple": false, "children_ages": [] },
+                     "income_after_tax_kr": 30000,
+                     "loans": { "startlan": { "principal_kr": 2000000, "term_years": 30, "kind": "annuity" } } }),
+        ),
+    )
+    .await;
+    call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        "/api/v1/outreach/bostotte?municipality=3301&month=2026-07",
+        None,
+    )
+    .await;
+    call(
+        contract,
+        s,
+        admin,
+        M::GET,
+        "/api/v1/audit?municipality=3301&limit=5",
+        None,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn every_documented_operation_answers_as_documented() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        // Demo mode: the scenario registers people with synthetic identity numbers.
+        let server = start(&db, &["--demo"]);
+        let doc: Value = reqwest::get(server.url("/api/openapi.json"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let mut contract = Contract {
+            doc,
+            called: BTreeSet::new(),
+            problems: Vec::new(),
+            successes: 0,
+            log: Vec::new(),
+        };
+        // The check can fail: an answer with a field of the wrong type, an undocumented field
+        // and an undocumented status are each caught.
+        contract.check(&Method::GET, "/api/v1/me", 200, &json!({ "id": 5 }));
+        contract.check(&Method::GET, "/api/v1/me", 418, &json!({}));
+        assert!(contract.problems.len() >= 3, "{:?}", contract.problems);
+        contract.problems.clear();
+        contract.called.clear();
+        contract.successes = 0;
+        scenario(&mut contract, &server, &fixture).await;
+        let documented: BTreeSet<String> = contract.doc["paths"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .flat_map(|(path, item)| {
+                item.as_object()
+                    .unwrap()
+                    .keys()
+                    .map(|method| format!("{} {path}", method.to_uppercase()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let not_called: Vec<&String> = documented.difference(&contract.called).collect();
+        assert!(
+            not_called.is_empty(),
+            "operations the scenario never called: {not_called:?}"
+        );
+        assert!(
+            contract.problems.is_empty(),
+            "on {}:\n{}",
+            db.url,
+            contract.problems.join("\n")
+        );
+        assert!(
+            contract.successes >= 35,
+            "only {} successful answers:\n{}",
+            contract.successes,
+            contract.log.join("\n")
+        );
+    }
+}
