@@ -185,11 +185,74 @@ async fn an_application_from_registration_to_the_appeal_body() {
             "{shown}"
         );
 
+        // A valid approval is not ended by one click: it needs a reason the rules allow, the
+        // reasons written out and a confirmation; before its date, running out is no reason. Once
+        // ended, it can be restored with the reason.
+        let expire = |pairs: &[(&str, &str)]| {
+            let mut form = vec![("version", "6"), ("action", "expire")];
+            form.extend_from_slice(pairs);
+            with(&form)
+        };
+        let r = step(&caseworker, format!("{case_url}/action"), expire(&[])).await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("Velg hvorfor godkjenningen avsluttes") && html.contains("Bekreft at du vil avslutte"),
+            "{html}"
+        );
+        let r = step(
+            &caseworker,
+            format!("{case_url}/action"),
+            expire(&[
+                ("expiry_reason", "validity_ended"),
+                ("reason", "Ikke fornyet"),
+                ("confirmed", "yes"),
+            ]),
+        )
+        .await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("Godkjenningen gjelder til"));
+        let page = common::page_text(&server, &caseworker, &case_url).await;
+        assert!(page.contains("På venteliste"), "nothing changed");
+        let r = step(
+            &caseworker,
+            format!("{case_url}/action"),
+            expire(&[
+                ("expiry_reason", "asked_to_be_removed"),
+                ("reason", "Søkeren ringte og ba om å bli tatt av listen."),
+                ("confirmed", "yes"),
+            ]),
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+        let page = common::page_text(&server, &caseworker, &case_url).await;
+        assert!(
+            page.contains("Godkjenningen ble avsluttet")
+                && page.contains("Søkeren ringte og ba om å bli tatt av listen."),
+            "{page}"
+        );
+        let r = step(
+            &caseworker,
+            format!("{case_url}/action"),
+            with(&[
+                ("version", "7"),
+                ("action", "reinstate"),
+                ("reason", "Søkeren angret seg samme dag."),
+            ]),
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+        let page = common::page_text(&server, &caseworker, &case_url).await;
+        assert!(
+            page.contains("På venteliste") && page.contains("Godkjenningen ble gjenopprettet"),
+            "{page}"
+        );
+
         for (version, action) in [
-            ("6", "renew"),
-            ("7", "register_appeal"),
-            ("8", "uphold_and_forward"),
-            ("9", "appeal_upheld"),
+            ("8", "renew"),
+            ("9", "register_appeal"),
+            ("10", "uphold_and_forward"),
+            ("11", "appeal_upheld"),
         ] {
             let r = step(
                 &caseworker,

@@ -182,6 +182,23 @@ async fn users_tokens_seed_audit_and_a_move_between_backends() {
     // Export, import into every backend, export again: identical archives.
     let first = source.dir.path().join("first.jsonl");
     assert!(run(source, &["export", first.to_str().unwrap()], None).status.success());
+    // The archive holds everyone's data and the password hashes: only its owner may read it;
+    // likewise backups and the directory they go to.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&first), 0o600, "export");
+        let backups = source.dir.path().join("backups/nightly");
+        assert!(
+            run(source, &["backup", backups.to_str().unwrap()], None)
+                .status
+                .success()
+        );
+        assert_eq!(mode(&backups), 0o700, "backup directory");
+        let backup = std::fs::read_dir(&backups).unwrap().next().unwrap().unwrap().path();
+        assert_eq!(mode(&backup), 0o600, "backup");
+    }
     for target in [Database::sqlite()].into_iter().chain(Database::postgres().await) {
         let imported = run(&target, &["import", first.to_str().unwrap()], None);
         assert!(imported.status.success(), "{}", text(&imported.stderr));

@@ -512,3 +512,34 @@ async fn an_acknowledged_write_survives_kill_9() {
         );
     }
 }
+
+/// Deactivating a user is never one click: the page says what it does and asks for a
+/// confirmation; without it nothing changes.
+#[tokio::test]
+async fn deactivating_a_user_asks_for_confirmation() {
+    for db in Database::all().await {
+        let fixture = common::fixture::prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let (email, _) = &fixture.users[&husly_domain::authz::Role::Admin];
+        let admin = common::login(&server, email, common::fixture::PASSWORD).await;
+        let page = format!("/admin/users/{}", fixture.target_user);
+        let html = common::page_text(&server, &admin, &page).await;
+        assert!(html.contains("logges ut med en gang"), "{html}");
+        let csrf = common::csrf_of(&server, &admin, &page).await;
+        let status = |confirmed: Option<&str>| {
+            let mut form = vec![("csrf", csrf.clone()), ("disabled", "true".to_string())];
+            if let Some(value) = confirmed {
+                form.push(("confirmed", value.to_string()));
+            }
+            admin.post(server.url(&format!("{page}/status"))).form(&form).send()
+        };
+        let refused = status(None).await.unwrap();
+        assert_eq!(refused.status(), 422);
+        assert!(refused.text().await.unwrap().contains("Kryss av for å bekrefte"));
+        let html = common::page_text(&server, &admin, &page).await;
+        assert!(!html.contains("tag--disabled"), "still active");
+        assert_eq!(status(Some("yes")).await.unwrap().status(), 303);
+        let html = common::page_text(&server, &admin, &page).await;
+        assert!(html.contains("tag--disabled"), "deactivated");
+    }
+}

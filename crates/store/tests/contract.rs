@@ -731,6 +731,7 @@ fn step(action: husly_domain::cases::CaseAction) -> husly_domain::cases::request
         action,
         reason: Some("test".into()),
         information_due: None,
+        expiry: None,
     }
 }
 
@@ -1362,4 +1363,109 @@ async fn binary_columns_round_trip_and_old_archives_still_read() {
 
 fn hex_of(bytes: &[u8]) -> String {
     hex::encode(bytes)
+}
+
+/// Every seeded case is in a state the workflow reaches, with what that state implies, so the
+/// next step a user takes works on each: a proposal has its decision for a second person to
+/// approve, a sent decision can be appealed, a startlån's living costs follow its household.
+#[tokio::test]
+async fn every_seeded_case_takes_its_next_step() {
+    use husly_domain::DecisionId;
+    use husly_domain::cases::requests::CheckedProposal;
+    use husly_domain::cases::{CaseAction, CaseState, Outcome};
+    use husly_domain::finance::CaseFinance;
+    use husly_store::seed::EconomyShares;
+    for db in databases().await {
+        let store = &db.store;
+        let actor = Actor::cli("test");
+        let m = municipality(store, "3301").await;
+        let shares = EconomyShares {
+            case_percent: 100,
+            ..EconomyShares::default()
+        };
+        store.seed_households_with(&m, 120, 11, shares, &actor).await.unwrap();
+        let reviewer = store
+            .create_user("r@example.no", "Rita Reviewer", "a long password here", &actor)
+            .await
+            .unwrap();
+        let today = time::OffsetDateTime::now_utc().date();
+        let by = Change {
+            actor: &actor,
+            user: Some(reviewer),
+            reason: Some("test"),
+        };
+        let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM application_case WHERE municipality_id = $1")
+            .bind(m.id.to_string())
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        let mut states = std::collections::BTreeSet::new();
+        let mut walked = 0;
+        for id in ids {
+            let case = store
+                .case(m.id, husly_domain::CaseId(id.parse().unwrap()))
+                .await
+                .unwrap();
+            states.insert(case.state);
+            let household = store.household(m.id, case.household_id).await.unwrap();
+            if let Some(CaseFinance::Startlan(loan)) = &case.finance {
+                let adults = household
+                    .members
+                    .iter()
+                    .filter(|p| husly_domain::bostotte::age_at(p.person.birth_date, today) >= 18)
+                    .count();
+                let input = &loan.affordability.household;
+                assert_eq!(
+                    input.adults as usize, adults,
+                    "{}: living costs for the household",
+                    case.reference
+                );
+                assert!(
+                    adults > 1 || !input.couple,
+                    "{}: a single adult is no couple",
+                    case.reference
+                );
+            }
+            let step = |action| husly_domain::cases::requests::Step {
+                action,
+                reason: Some("test".into()),
+                information_due: None,
+                expiry: None,
+            };
+            let result = store
+                .change_case(m.id, case.id, case.version, None, &by, |c, latest| match c.state {
+                    CaseState::Received => c.take_step(&step(CaseAction::StartAssessment), today, 12),
+                    CaseState::UnderAssessment => c.propose(
+                        DecisionId::new(),
+                        &CheckedProposal {
+                            outcome: Outcome::Refused,
+                            reasons: "test".into(),
+                            granted_text: None,
+                            amount_ore: None,
+                            conditions: Vec::new(),
+                        },
+                        reviewer,
+                        serde_json::json!({}),
+                    ),
+                    CaseState::WaitingForInformation => c.take_step(&step(CaseAction::InformationReceived), today, 12),
+                    CaseState::DecisionProposed => c.review(latest, reviewer, true, None),
+                    _ => c.take_step(&step(CaseAction::RegisterAppeal), today, 12),
+                })
+                .await;
+            assert!(result.is_ok(), "{} in {:?}: {result:?}", case.reference, case.state);
+            walked += 1;
+        }
+        assert!(walked >= 100, "only {walked} seeded cases");
+        for state in [
+            CaseState::Received,
+            CaseState::UnderAssessment,
+            CaseState::WaitingForInformation,
+            CaseState::DecisionProposed,
+            CaseState::OnWaitingList,
+            CaseState::Refused,
+        ] {
+            assert!(states.contains(&state), "no seeded case is {state:?}: {states:?}");
+        }
+        assert!(store.verify_audit().await.unwrap().first_break.is_none());
+    }
 }

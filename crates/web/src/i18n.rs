@@ -84,6 +84,7 @@ pub fn refusal_text(tr: Tr, refusal: husly_domain::cases::Refusal) -> String {
             let state_text = tr.t(&format!("case_state.{}", state.code())).to_string();
             tr.f(&key, &[("state", &state_text)])
         }
+        Refusal::StillValid(until) => tr.f(&key, &[("until", &husly_domain::validation::format_date(until))]),
         Refusal::MoreThanOutstanding { outstanding_ore } => tr.f(
             &key,
             &[(

@@ -7,7 +7,7 @@
 //! sequence of commands reaches a state the transition table forbids.
 
 use super::case::{Case, DecisionStatus, LatestDecision};
-use super::requests::{CheckedProposal, Step};
+use super::requests::{CheckedProposal, ExpiryReason, Step};
 use super::{ApplicationForm, CaseAction, CaseState, Outcome, deadlines, transition};
 use crate::eligibility::{Override, RuleOutcome};
 use crate::finance::GrantType;
@@ -41,6 +41,9 @@ pub enum Refusal {
     AlreadyDecided,
     #[error("the rule is not part of this case's assessment")]
     UnknownRule,
+    /// An approval cannot run out before its validity date.
+    #[error("the approval is valid until {0}")]
+    StillValid(Date),
     #[error("this economy does not belong to a case of this type")]
     WrongEconomy,
     #[error("only grant cases have payments")]
@@ -65,6 +68,7 @@ impl Refusal {
             Refusal::ConditionsOnRefusal => "conditions_on_refusal",
             Refusal::AlreadyDecided => "already_decided",
             Refusal::UnknownRule => "unknown_rule",
+            Refusal::StillValid(_) => "still_valid",
             Refusal::WrongEconomy => "wrong_economy",
             Refusal::NotAGrant => "not_a_grant",
             Refusal::NotGranted(_) => "not_granted",
@@ -72,7 +76,7 @@ impl Refusal {
         }
     }
 
-    pub const CODES: [&'static str; 15] = [
+    pub const CODES: [&'static str; 16] = [
         "not_now",
         "not_editable",
         "no_proposal",
@@ -84,6 +88,7 @@ impl Refusal {
         "conditions_on_refusal",
         "already_decided",
         "unknown_rule",
+        "still_valid",
         "wrong_economy",
         "not_a_grant",
         "not_granted",
@@ -184,6 +189,7 @@ fn step_event(action: CaseAction) -> &'static str {
         CaseAction::UpholdAndForward => "case.uphold_and_forward",
         CaseAction::RecordAppealBodyOutcome(_) => "case.record_appeal_body_outcome",
         CaseAction::Expire => "case.expire",
+        CaseAction::Reinstate => "case.reinstate",
         CaseAction::Renew => "case.renew",
         CaseAction::Withdraw => "case.withdraw",
         CaseAction::Close => "case.close",
@@ -224,6 +230,13 @@ impl Case {
             });
         }
         let to = self.next(action)?;
+        // Without a reason the rules allow, an approval ends only when its period has run out.
+        let expiry = step.expiry.unwrap_or(ExpiryReason::ValidityEnded);
+        if let (CaseAction::Expire, ExpiryReason::ValidityEnded, Some(valid_until)) = (action, expiry, self.valid_until)
+            && today <= valid_until
+        {
+            return Err(Refusal::StillValid(valid_until));
+        }
         let mut case = self.clone();
         case.state = to;
         case.information_due = match action {
@@ -231,17 +244,19 @@ impl Case {
             _ if to == CaseState::WaitingForInformation => case.information_due,
             _ => None,
         };
-        if action == CaseAction::Renew {
+        // A renewal starts a new period; a reinstated approval whose period has run out too.
+        let restarts = action == CaseAction::Renew
+            || (action == CaseAction::Reinstate && self.valid_until.is_none_or(|until| until < today));
+        if restarts {
             let (valid_until, reminder) = deadlines::validity(today, validity_months);
             case.valid_until = Some(valid_until);
             case.renewal_reminder_on = Some(reminder);
         }
-        let mut change = CaseChange::new(
-            case,
-            step_event(action),
-            json!({ "from": self.state.code(), "to": to.code(), "action": action_details(action) }),
-        )
-        .because(step.reason.clone());
+        let mut details = json!({ "from": self.state.code(), "to": to.code(), "action": action_details(action) });
+        if action == CaseAction::Expire {
+            details["expiry_reason"] = json!(expiry.code());
+        }
+        let mut change = CaseChange::new(case, step_event(action), details).because(step.reason.clone());
         if let Some(grant) = self.case_type.grant()
             && matches!(to, CaseState::Closed | CaseState::Withdrawn)
         {

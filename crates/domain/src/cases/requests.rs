@@ -9,6 +9,7 @@ use time::Date;
 
 /// The step names a client may send.
 pub const STEPS: &[&str] = &[
+    "reinstate",
     "start_assessment",
     "request_information",
     "information_received",
@@ -92,6 +93,43 @@ pub fn check_registration(
 // ------------------------------------------------------------------------------------------
 // The simple workflow steps
 
+/// Why an approval on the waiting list ends before the household got a dwelling. Ending it
+/// takes the household's place away, so it is never done without one of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpiryReason {
+    /// The validity period ran out without a renewal.
+    ValidityEnded,
+    /// The household has found a home by other means.
+    HousedElsewhere,
+    /// The household has moved from the municipality.
+    MovedAway,
+    /// The household asked to be taken off the waiting list.
+    AskedToBeRemoved,
+}
+
+impl ExpiryReason {
+    pub const ALL: [ExpiryReason; 4] = [
+        ExpiryReason::ValidityEnded,
+        ExpiryReason::HousedElsewhere,
+        ExpiryReason::MovedAway,
+        ExpiryReason::AskedToBeRemoved,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ExpiryReason::ValidityEnded => "validity_ended",
+            ExpiryReason::HousedElsewhere => "housed_elsewhere",
+            ExpiryReason::MovedAway => "moved_away",
+            ExpiryReason::AskedToBeRemoved => "asked_to_be_removed",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ExpiryReason> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
 pub struct StepRequest<'a> {
     pub step: &'a str,
     /// The user's note: the items asked for, or why (required for some steps).
@@ -101,6 +139,10 @@ pub struct StepRequest<'a> {
     pub today: Date,
     /// The case's appeal deadline, if a decision has been sent.
     pub appeal_deadline: Option<Date>,
+    /// For `expire`: why the approval ends (an [`ExpiryReason`] code).
+    pub expiry_reason: &'a str,
+    /// The user confirmed a step that ends or reduces the household's rights.
+    pub confirmed: bool,
 }
 
 /// A step that passed [`check_step`].
@@ -111,12 +153,15 @@ pub struct Step {
     pub reason: Option<String>,
     /// The deadline for the information asked for.
     pub information_due: Option<Date>,
+    /// Why an approval ends (`expire` only).
+    pub expiry: Option<ExpiryReason>,
 }
 
 /// The step, or every problem with the request.
 pub fn check_step(request: &StepRequest<'_>) -> Result<Step, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut information_due = None;
+    let mut expiry = None;
     let reason = request.reason.trim();
     note(&mut errors, "reason", reason);
     let action = match request.step.trim() {
@@ -156,7 +201,36 @@ pub fn check_step(request: &StepRequest<'_>) -> Result<Step, Vec<FieldError>> {
         "appeal_reversed" => CaseAction::RecordAppealBodyOutcome(AppealBodyOutcome::Reversed),
         "appeal_returned" => CaseAction::RecordAppealBodyOutcome(AppealBodyOutcome::ReturnedForNewAssessment),
         "renew" => CaseAction::Renew,
-        "expire" => CaseAction::Expire,
+        "expire" => {
+            match ExpiryReason::from_code(request.expiry_reason.trim()) {
+                Some(code) => expiry = Some(code),
+                None => errors.push(FieldError::new(
+                    "expiry_reason",
+                    "required",
+                    "Velg hvorfor godkjenningen avsluttes.",
+                    "Choose why the approval ends.",
+                )),
+            }
+            if reason.is_empty() {
+                errors.push(required(
+                    "reason",
+                    "Skriv begrunnelsen. Husstanden mister plassen på ventelisten.",
+                    "Write the reasons. The household loses its place on the waiting list.",
+                ));
+            }
+            confirmation(&mut errors, request.confirmed);
+            CaseAction::Expire
+        }
+        "reinstate" => {
+            if reason.is_empty() {
+                errors.push(required(
+                    "reason",
+                    "Skriv hvorfor godkjenningen gjenopprettes.",
+                    "Write why the approval is restored.",
+                ));
+            }
+            CaseAction::Reinstate
+        }
         "withdraw" => {
             if reason.is_empty() {
                 errors.push(required(
@@ -174,7 +248,20 @@ pub fn check_step(request: &StepRequest<'_>) -> Result<Step, Vec<FieldError>> {
         action,
         reason: (!reason.is_empty()).then(|| reason.to_string()),
         information_due,
+        expiry,
     })
+}
+
+/// A step that ends or reduces a household's rights needs the user's explicit confirmation.
+fn confirmation(errors: &mut Vec<FieldError>, confirmed: bool) {
+    if !confirmed {
+        errors.push(FieldError::new(
+            "confirmed",
+            "not_confirmed",
+            "Bekreft at du vil avslutte godkjenningen.",
+            "Confirm that you want to end the approval.",
+        ));
+    }
 }
 
 // ------------------------------------------------------------------------------------------
@@ -461,6 +548,8 @@ mod tests {
             information_due: due,
             today: date!(2026 - 11 - 26),
             appeal_deadline: Some(date!(2026 - 11 - 20)),
+            expiry_reason: "",
+            confirmed: false,
         }
     }
 
@@ -492,6 +581,30 @@ mod tests {
             check_step(&request("withdraw", &long, "")).unwrap_err()[0].code,
             "too_long"
         );
+    }
+
+    #[test]
+    fn ending_an_approval_needs_a_reason_the_rules_know_written_reasons_and_confirmation() {
+        let errors = check_step(&request("expire", "", "")).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["expiry_reason", "reason", "confirmed"]);
+        let step = check_step(&StepRequest {
+            expiry_reason: "housed_elsewhere",
+            confirmed: true,
+            ..request("expire", "Har kjøpt bolig med startlån", "")
+        })
+        .unwrap();
+        assert_eq!(
+            (step.action, step.expiry),
+            (CaseAction::Expire, Some(ExpiryReason::HousedElsewhere))
+        );
+        assert_eq!(
+            check_step(&request("reinstate", "", "")).unwrap_err()[0].field,
+            "reason"
+        );
+        for reason in ExpiryReason::ALL {
+            assert_eq!(ExpiryReason::from_code(reason.code()), Some(reason));
+        }
     }
 
     #[test]

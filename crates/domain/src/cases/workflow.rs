@@ -208,6 +208,8 @@ pub enum CaseAction {
     UpholdAndForward,
     RecordAppealBodyOutcome(AppealBodyOutcome),
     Expire,
+    /// An approval expired by mistake or too early is restored, with the reason.
+    Reinstate,
     Renew,
     Withdraw,
     Close,
@@ -226,6 +228,7 @@ impl CaseAction {
             CaseAction::ReverseOnAppeal,
             CaseAction::UpholdAndForward,
             CaseAction::Expire,
+            CaseAction::Reinstate,
             CaseAction::Renew,
             CaseAction::Withdraw,
             CaseAction::Close,
@@ -258,6 +261,7 @@ impl CaseAction {
             CaseAction::UpholdAndForward => "uphold_and_forward",
             CaseAction::RecordAppealBodyOutcome(_) => "record_appeal_body_outcome",
             CaseAction::Expire => "expire",
+            CaseAction::Reinstate => "reinstate",
             CaseAction::Renew => "renew",
             CaseAction::Withdraw => "withdraw",
             CaseAction::Close => "close",
@@ -294,6 +298,7 @@ pub fn transition(case_type: CaseType, state: CaseState, action: CaseAction) -> 
         }
         (S::ForwardedToAppealBody, A::RecordAppealBodyOutcome(_)) => S::Closed,
         (S::OnWaitingList, A::Expire) => S::Expired,
+        (S::Expired, A::Reinstate) => S::OnWaitingList,
         (S::OnWaitingList, A::Renew) => S::OnWaitingList,
         (S::OnWaitingList | S::Granted, A::Close) => S::Closed,
         (s, A::Withdraw) if !s.is_final() && s != S::ForwardedToAppealBody => S::Withdrawn,
@@ -375,6 +380,7 @@ mod tests {
                 S::UnderAssessment,
             ),
             (S::OnWaitingList, A::Expire, S::Expired),
+            (S::Expired, A::Reinstate, S::OnWaitingList),
             (S::OnWaitingList, A::Renew, S::OnWaitingList),
             (S::OnWaitingList, A::Close, S::Closed),
             (S::Granted, A::Close, S::Closed),
@@ -413,9 +419,12 @@ mod tests {
     }
 
     #[test]
-    fn final_states_accept_nothing() {
+    fn final_states_accept_nothing_but_a_reinstated_approval() {
         for state in CaseState::ALL.into_iter().filter(|s| s.is_final()) {
             for action in all_actions() {
+                if (state, action) == (S::Expired, A::Reinstate) {
+                    continue;
+                }
                 assert!(
                     transition(CaseType::MunicipalHousing, state, action).is_err(),
                     "{state:?} {action:?}"

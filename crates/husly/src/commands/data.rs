@@ -85,7 +85,7 @@ pub async fn export(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
 async fn write_archive(store: &husly_store::Store, file: &Path) -> anyhow::Result<husly_store::export::Counts> {
     // Write to a temporary name and rename, so a failed export never leaves a half file behind.
     let partial = file.with_extension("partial");
-    let handle = std::fs::File::create(&partial).with_context(|| format!("creating {}", partial.display()))?;
+    let handle = private_file(&partial).with_context(|| format!("creating {}", partial.display()))?;
     let mut out = BufWriter::new(handle);
     let counts = store.export(&mut out).await?;
     out.flush()?;
@@ -106,6 +106,19 @@ async fn write_archive(store: &husly_store::Store, file: &Path) -> anyhow::Resul
     Ok(counts)
 }
 
+/// A new file only its owner may read and write (0600): an archive holds every person's data,
+/// the password hashes and the installation's key.
+fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
 pub async fn import(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
     let store = open_store(config).await?;
     let handle = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
@@ -124,7 +137,7 @@ pub async fn import(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
 }
 
 pub async fn backup(config: &Config, dir: &Path) -> anyhow::Result<ExitCode> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    super::private_dir(dir).with_context(|| format!("creating {}", dir.display()))?;
     let store = open_store(config).await?;
     let now = time::OffsetDateTime::now_utc();
     let name = format!(

@@ -25,10 +25,23 @@ pub fn init_logging(json: bool) {
     };
 }
 
+/// Creates a directory (and its parents) that only its owner may enter (0700), for the database
+/// and backups. A directory that already exists keeps the permissions its owner gave it.
+pub fn private_dir(path: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(path)
+}
+
 /// Opens the database (creating the data directory for SQLite) and applies migrations.
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     if config.database_url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&config.data_dir)
+        private_dir(&config.data_dir)
             .map_err(|e| anyhow::anyhow!("could not create the data directory {}: {e}", config.data_dir.display()))?;
     }
     let options = StoreOptions {

@@ -82,6 +82,10 @@ pub struct StepInput<'a> {
     pub information_due: &'a str,
     /// The language of the letter `request_information` sends: `nb`, `nn` or `en`.
     pub language: &'a str,
+    /// Why an approval ends (`expire`), an [`husly_domain::cases::requests::ExpiryReason`] code.
+    pub expiry_reason: &'a str,
+    /// The user confirmed a step that ends or reduces the household's rights.
+    pub confirmed: bool,
 }
 
 /// Takes a simple step; asking for information also sends the request as a letter.
@@ -95,6 +99,8 @@ pub async fn take_step(ctx: &Ctx, id: CaseId, input: StepInput<'_>) -> UseCaseRe
         information_due: input.information_due,
         today: ctx.today,
         appeal_deadline: file.case.appeal_deadline,
+        expiry_reason: input.expiry_reason,
+        confirmed: input.confirmed,
     });
     let step = both(errors, step)?;
     let letter = match (step.action, step.information_due) {

@@ -31,6 +31,8 @@ async fn step(state: &AppState, user: &ApiUser, id: &str, step: &str, request: &
         reason: request.reason.as_deref().unwrap_or_default(),
         information_due: "",
         language: "",
+        expiry_reason: "",
+        confirmed: false,
     };
     Ok(Json(usecases::take_step(&user.ctx(state), path_id(id)?, input).await?))
 }

@@ -165,6 +165,13 @@ pub(super) struct ActionRequest {
     /// The letter's language for `request_information`: `nb` (default), `nn` or `en`.
     #[serde(default)]
     language: Option<String>,
+    /// Why an approval ends, for `expire`: `validity_ended`, `housed_elsewhere`, `moved_away` or
+    /// `asked_to_be_removed`.
+    #[serde(default)]
+    expiry_reason: Option<String>,
+    /// `true` to confirm a step that ends the household's rights (`expire`).
+    #[serde(default)]
+    confirmed: bool,
 }
 
 /// The simple workflow steps, validated as the case page validates them.
@@ -180,6 +187,8 @@ pub(super) async fn act(
         reason: request.reason.as_deref().unwrap_or_default(),
         information_due: request.information_due.as_deref().unwrap_or_default(),
         language: request.language.as_deref().unwrap_or_default(),
+        expiry_reason: request.expiry_reason.as_deref().unwrap_or_default(),
+        confirmed: request.confirmed,
     };
     answer(usecases::take_step(&user.ctx(&state), path_id::<CaseId>(&id)?, input).await)
 }

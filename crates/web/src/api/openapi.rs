@@ -876,9 +876,12 @@ fn case_schemas() -> Value {
         "CaseActionRequest": { "type": "object", "additionalProperties": false, "required": ["version", "action"], "properties": {
             "version": version,
             "action": { "type": "string", "enum": husly_domain::cases::requests::STEPS },
-            "reason": opt_text(application::MAX_LONG_TEXT, "Required for request_information (what is needed), withdraw, and an appeal after the deadline"),
+            "reason": opt_text(application::MAX_LONG_TEXT, "Required for request_information (what is needed), withdraw, expire, reinstate, and an appeal after the deadline"),
             "information_due": { "type": ["string", "null"], "description": "yyyy-mm-dd, in the future; required for request_information" },
-            "language": { "type": ["string", "null"], "enum": ["nb", "nn", "en", null], "description": "The language of the request-for-information letter (default nb)" }
+            "language": { "type": ["string", "null"], "enum": ["nb", "nn", "en", null], "description": "The language of the request-for-information letter (default nb)" },
+            "expiry_reason": { "type": ["string", "null"], "enum": ["validity_ended", "housed_elsewhere", "moved_away", "asked_to_be_removed", null],
+                "description": "Required for expire. `validity_ended` only once the approval's period has run out (otherwise 400)" },
+            "confirmed": { "type": "boolean", "default": false, "description": "Must be true for expire: the household loses its place on the waiting list" }
         }},
         "OverrideRequest": { "type": "object", "additionalProperties": false, "required": ["version", "rule"], "properties": {
             "version": version,

@@ -207,6 +207,8 @@ struct UserPage {
     target: User,
     held: Vec<Role>,
     tokens: Vec<ApiToken>,
+    /// Deactivating was asked for without the confirmation.
+    confirm_error: Option<String>,
 }
 
 impl UserPage {
@@ -223,14 +225,24 @@ impl UserPage {
 }
 
 pub async fn user(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Response> {
-    let (municipality, target) = managed_user(&state, &user, &id).await?;
+    render(&user_page(&state, &user, &id, None).await?)
+}
+
+async fn user_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    confirm_error: Option<String>,
+) -> AppResult<UserPage> {
+    let (municipality, target) = managed_user(state, user, id).await?;
     let held = target.roles.get(&municipality.id).cloned().unwrap_or_default();
     let tokens = state.store.tokens(&[target.id]).await?;
-    render(&UserPage {
-        l: Layout::for_user(&user, Section::Users, state.config.demo_mode),
+    Ok(UserPage {
+        l: Layout::for_user(user, Section::Users, state.config.demo_mode),
         target,
         held,
         tokens,
+        confirm_error,
     })
 }
 
@@ -260,6 +272,13 @@ pub async fn set_status(
     let disable = form.get("disabled") == "true";
     if disable && target.id == user.user.id {
         return Err(AppError::BadRequest(user.tr.t("admin.keep_own_admin").to_string()));
+    }
+    if disable && form.get("confirmed") != "yes" {
+        // Deactivating signs the user out everywhere and stops their API keys: never one click.
+        let error = user.tr.t("admin.disable_unconfirmed").to_string();
+        let mut response = render(&user_page(&state, user, &id, Some(error)).await?)?;
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(response);
     }
     let actor = user.actor(Some(municipality.id), "administration");
     state

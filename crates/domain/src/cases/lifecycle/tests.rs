@@ -1,5 +1,5 @@
 use super::*;
-use crate::cases::requests::{CheckedProposal, Step};
+use crate::cases::requests::{CheckedProposal, ExpiryReason, Step};
 use crate::cases::{AppealBodyOutcome, CaseType, Decision};
 use crate::{CaseId, HouseholdId, MunicipalityId};
 use proptest::prelude::*;
@@ -39,6 +39,7 @@ fn step(action: CaseAction) -> Step {
         action,
         reason: Some("fordi".into()),
         information_due: (action == CaseAction::RequestInformation).then_some(date!(2026 - 12 - 10)),
+        expiry: None,
     }
 }
 
@@ -152,6 +153,37 @@ fn a_housing_application_from_received_to_the_waiting_list_and_an_appeal() {
         change.decision,
         Some(DecisionChange::Propose { on_appeal: true, .. })
     ));
+}
+
+#[test]
+fn a_valid_approval_ends_early_only_with_a_reason_the_rules_allow_and_can_be_restored() {
+    let mut c = case(CaseType::MunicipalHousing);
+    c.state = CaseState::OnWaitingList;
+    c.valid_until = Some(date!(2027 - 11 - 26));
+    assert_eq!(
+        c.take_step(&step(CaseAction::Expire), TODAY, 12),
+        Err(Refusal::StillValid(date!(2027 - 11 - 26))),
+        "no reason: only after the validity date"
+    );
+    let early = Step {
+        expiry: Some(ExpiryReason::HousedElsewhere),
+        ..step(CaseAction::Expire)
+    };
+    let expired = c.take_step(&early, TODAY, 12).unwrap();
+    assert_eq!(expired.case.state, CaseState::Expired);
+    assert_eq!(expired.details["expiry_reason"], "housed_elsewhere");
+    // Restored by a caseworker with a reason: the approval keeps its period while it lasts …
+    let restored = expired.case.take_step(&step(CaseAction::Reinstate), TODAY, 12).unwrap();
+    assert_eq!(restored.case.state, CaseState::OnWaitingList);
+    assert_eq!(restored.case.valid_until, Some(date!(2027 - 11 - 26)));
+    // … and gets a new one when it had run out.
+    let mut lapsed = expired.case.clone();
+    lapsed.valid_until = Some(date!(2026 - 01 - 01));
+    let renewed = lapsed.take_step(&step(CaseAction::Reinstate), TODAY, 12).unwrap();
+    assert_eq!(renewed.case.valid_until, Some(date!(2027 - 11 - 26)));
+    let mut ran_out = c.clone();
+    ran_out.valid_until = Some(date!(2026 - 11 - 25));
+    assert!(ran_out.take_step(&step(CaseAction::Expire), TODAY, 12).is_ok());
 }
 
 #[test]
@@ -309,6 +341,7 @@ fn command() -> impl Strategy<Value = Command> {
         )),
         Just(CaseAction::Renew),
         Just(CaseAction::Expire),
+        Just(CaseAction::Reinstate),
         Just(CaseAction::Withdraw),
         Just(CaseAction::Close),
         Just(CaseAction::Approve),

@@ -41,6 +41,8 @@ pub async fn action(State(state): State<AppState>, Path(id): Path<String>, form:
         reason: f.get("reason"),
         information_due: f.get("information_due"),
         language: f.get("language"),
+        expiry_reason: f.get("expiry_reason"),
+        confirmed: f.get("confirmed") == "yes",
     };
     let result = usecases::take_step(&form.user.ctx(&state), id, input).await;
     finish(&state, &form.user, id, result, "action", None).await

@@ -264,6 +264,16 @@ impl CasePage {
         self.case.state.awaits_decision()
     }
 
+    /// The reasons an approval may end; running out is offered once the period has.
+    fn expiry_reasons(&self) -> Vec<&'static str> {
+        use husly_domain::cases::requests::ExpiryReason;
+        ExpiryReason::ALL
+            .into_iter()
+            .filter(|r| *r != ExpiryReason::ValidityEnded || self.case.valid_until.is_none_or(|v| v < self.today))
+            .map(ExpiryReason::code)
+            .collect()
+    }
+
     fn is(&self, state: &str) -> bool {
         self.case.state.code() == state
     }

@@ -7,6 +7,8 @@
 //! The generator is a SplitMix64 written here rather than a crate's RNG, whose output may change
 //! between versions: a seed must give the same data for as long as Husly exists.
 
+mod cases;
+
 use crate::audit::{Actor, Event};
 use crate::error::StoreResult;
 use crate::export::insert_rows;
@@ -243,6 +245,7 @@ impl Store {
         let mut economy_rng = SplitMix64::new(rng.next_u64() ^ 0xEC0_0000_0001);
         let mut case_rng = SplitMix64::new(economy_rng.next_u64() ^ 0xCA5E_0000_0001);
         let mut counters = self.reference_counters(municipality).await?;
+        let staff = self.seed_staff(municipality, actor).await?;
         let today = time::OffsetDateTime::now_utc().date();
         let mut used_ids = HashSet::new();
         let mut summary = SeedSummary {
@@ -264,17 +267,20 @@ impl Store {
             insert_rows(&mut tx, "tenancy", &generated.tenancies).await?;
             insert_rows(&mut tx, "household_income", &generated.incomes).await?;
             insert_rows(&mut tx, "household_benefit", &generated.benefits).await?;
-            let (cases, case_events) = generate_cases(
+            let seeded = cases::generate_cases(
                 &mut case_rng,
                 shares.case_percent,
                 municipality,
                 &generated,
                 &mut counters,
                 today,
+                staff,
             );
-            insert_rows(&mut tx, "application_case", &cases).await?;
+            insert_rows(&mut tx, "application_case", &seeded.cases).await?;
+            insert_rows(&mut tx, "case_decision", &seeded.decisions).await?;
+            insert_rows(&mut tx, "grant_ledger", &seeded.ledger).await?;
             insert_rows(&mut tx, "case_event", &generated.events).await?;
-            insert_rows(&mut tx, "case_event", &case_events).await?;
+            insert_rows(&mut tx, "case_event", &seeded.events).await?;
             tx.commit().await?;
             remaining -= n;
         }
@@ -292,6 +298,35 @@ impl Store {
         )
         .await?;
         Ok(summary)
+    }
+}
+
+impl Store {
+    /// The two synthetic staff members seeded cases are attributed to: accounts that cannot sign
+    /// in and hold no role, made once per municipality.
+    async fn seed_staff(&self, municipality: &Municipality, actor: &Actor) -> StoreResult<cases::SeedStaff> {
+        let mut ids = Vec::new();
+        for (kind, name) in [
+            ("saksbehandler", "Syntetisk saksbehandler"),
+            ("attestant", "Syntetisk attestant"),
+        ] {
+            let email = format!("{kind}.{}@syntetisk.husly.invalid", municipality.number);
+            let id = match self.user_by_email(&email).await {
+                Ok(user) => user.id,
+                Err(crate::StoreError::NotFound) => {
+                    let password = crate::accounts::new_secret("");
+                    let id = self.create_user(&email, name, &password, actor).await?;
+                    self.set_user_disabled(id, true, Some(municipality.id), actor).await?;
+                    id
+                }
+                Err(e) => return Err(e),
+            };
+            ids.push(id);
+        }
+        Ok(cases::SeedStaff {
+            caseworker: ids[0],
+            approver: ids[1],
+        })
     }
 }
 
@@ -610,191 +645,5 @@ impl Store {
             }
         }
         tx.commit().await
-    }
-}
-
-/// Application cases for a share of the generated households, received over the last four
-/// months and spread over the states a housing office has open.
-fn generate_cases(
-    rng: &mut SplitMix64,
-    percent: u8,
-    municipality: &Municipality,
-    generated: &Generated,
-    counters: &mut std::collections::BTreeMap<i32, i64>,
-    today: time::Date,
-) -> (Vec<Vec<Value>>, Vec<Vec<Value>>) {
-    use husly_domain::cases::deadlines::{self, OpenDeadlines};
-    use husly_domain::cases::{ApplicationForm, CaseState, CurrentHousing, Reason};
-    let now = crate::now_micros();
-    let m = municipality.id.to_string();
-    let (mut cases, mut events) = (Vec::new(), Vec::new());
-    for household in &generated.households {
-        if rng.below(100) >= u64::from(percent) {
-            continue;
-        }
-        let household_id = household[0].as_str().unwrap_or_default().to_string();
-        let received = today - time::Duration::days(rng.below(120) as i64);
-        let counter = counters.entry(received.year()).or_insert(0);
-        *counter += 1;
-        let reference = format!("{}-{:06}", received.year(), counter);
-        // The case type follows the reference, so the random sequence (and every figure seeded
-        // before loans and grants existed) stays as it was.
-        let case_type = seeded_case_type(*counter);
-        let state = match rng.below(100) {
-            0..25 => CaseState::Received,
-            25..60 => CaseState::UnderAssessment,
-            60..70 => CaseState::WaitingForInformation,
-            70..80 => CaseState::DecisionProposed,
-            80..95 => case_type.granted_state(),
-            _ => CaseState::Refused,
-        };
-        let finance = seeded_finance(case_type, *counter, received);
-        let reason = *rng.pick(&Reason::ALL);
-        let form = ApplicationForm {
-            current_housing: Some(*rng.pick(&CurrentHousing::ALL)),
-            reasons: vec![reason],
-            lawful_residence: Some(true),
-            registered_in_municipality_since: Some(received - time::Duration::days(365 * (1 + rng.below(10) as i64))),
-            rent_arrears: Some(rng.below(10) == 0),
-            confirmed: true,
-            ..Default::default()
-        };
-        let interim_due = deadlines::interim_answer_due(received);
-        let decided = matches!(
-            state,
-            CaseState::OnWaitingList | CaseState::Granted | CaseState::Refused
-        )
-        .then(|| received + time::Duration::days(10 + rng.below(20) as i64));
-        let information_due = (state == CaseState::WaitingForInformation).then(|| received + time::Duration::days(21));
-        let validity =
-            (state == CaseState::OnWaitingList).then(|| deadlines::validity(decided.unwrap_or(received), 12));
-        let next_due = deadlines::next_due(
-            state,
-            OpenDeadlines {
-                interim_due: Some(interim_due),
-                interim_sent: false,
-                information_due,
-                renewal_reminder: validity.map(|v| v.1),
-            },
-        );
-        let id = uuid::Uuid::now_v7().to_string();
-        let date = |d: Option<time::Date>| d.map_or(Value::Null, |d| json!(date_text(d)));
-        cases.push(vec![
-            json!(id),
-            json!(m),
-            json!(household_id),
-            json!(reference),
-            json!(case_type.code()),
-            json!(state.code()),
-            json!(1),
-            json!(serde_json::to_string(&form).unwrap_or_default()),
-            json!("[]"),
-            json!(date_text(received)),
-            Value::Null,
-            json!(date_text(interim_due)),
-            Value::Null,
-            date(information_due),
-            date(decided),
-            date(decided),
-            date(decided.map(deadlines::appeal_deadline)),
-            date(validity.map(|v| v.0)),
-            date(validity.map(|v| v.1)),
-            date(next_due),
-            json!(crate::cases::due_order(next_due)),
-            finance.map_or(Value::Null, |f| json!(serde_json::to_string(&f).unwrap_or_default())),
-            json!(false),
-            json!(reason.code()),
-            json!(0),
-            json!(now),
-            json!(now),
-        ]);
-        events.push(vec![
-            json!(uuid::Uuid::now_v7().to_string()),
-            json!(m),
-            json!(household_id),
-            json!("case.received"),
-            Value::Null,
-            json!("Syntetiske demodata"),
-            json!({ "reference": reference }).to_string().into(),
-            json!(now),
-            json!(id),
-        ]);
-    }
-    (cases, events)
-}
-
-/// Six in ten seeded cases are housing applications; the rest § 6, startlån and the two grants.
-fn seeded_case_type(counter: i64) -> husly_domain::cases::CaseType {
-    use husly_domain::cases::CaseType;
-    match counter % 10 {
-        6 => CaseType::Section6Assistance,
-        7 => CaseType::Startlan,
-        8 => CaseType::EstablishmentGrant,
-        9 => CaseType::AdaptationGrant,
-        _ => CaseType::MunicipalHousing,
-    }
-}
-
-/// A plausible economy for a seeded loan or grant case, derived from its number.
-fn seeded_finance(
-    case_type: husly_domain::cases::CaseType,
-    counter: i64,
-    received: time::Date,
-) -> Option<husly_domain::finance::CaseFinance> {
-    use husly_domain::cases::CaseType;
-    use husly_domain::finance::{CaseFinance, GrantCase, GrantType, LoanPurpose, StartlanCase, Tenure};
-    let spread = (counter * 7_919) % 100;
-    match case_type {
-        CaseType::Startlan => {
-            let children: Vec<u8> = (0..(spread % 3)).map(|i| (3 + 4 * i) as u8).collect();
-            let input = serde_json::json!({
-                "month": format!("{}-{:02}", received.year(), u8::from(received.month())),
-                "household": { "adults": 1 + spread % 2, "couple": spread % 2 == 1, "children_ages": children },
-                "income_after_tax_kr": 28_000 + 300 * spread,
-                "maintenance_kr": 2_500,
-                "loans": { "startlan": { "principal_kr": 1_800_000 + 10_000 * spread, "term_years": 30, "kind": "annuity" } },
-                "financing": { "price_kr": 2_000_000 + 12_000 * spread, "purchase_costs_kr": 55_000, "equity_kr": 0 }
-            });
-            Some(CaseFinance::Startlan(StartlanCase {
-                purpose: LoanPurpose::Purchase,
-                exception: (spread % 4 == 0).then_some(husly_domain::finance::MeansTestException::MunicipalTenant),
-                affordability: serde_json::from_value(input).ok()?,
-            }))
-        }
-        CaseType::EstablishmentGrant | CaseType::AdaptationGrant => {
-            let adaptation = case_type == CaseType::AdaptationGrant;
-            let cost_kr = if adaptation {
-                60_000 + 2_000 * spread
-            } else {
-                2_100_000 + 10_000 * spread
-            };
-            Some(CaseFinance::Grant(GrantCase {
-                grant: if adaptation {
-                    GrantType::Adaptation
-                } else {
-                    GrantType::Establishment
-                },
-                purpose: if adaptation {
-                    ["Trappeheis", "Bredere dører og terskelfritt bad", "Rampe ved inngangen"][(spread % 3) as usize]
-                        .into()
-                } else {
-                    "Kjøp av egen bolig sammen med startlån".into()
-                },
-                cost_kr,
-                applied_kr: if adaptation {
-                    cost_kr * 3 / 4
-                } else {
-                    150_000 + 1_000 * spread
-                },
-                tenure: if adaptation && spread % 2 == 0 {
-                    Tenure::Tenant
-                } else {
-                    Tenure::Owner
-                },
-                landlord_consent: adaptation && spread % 2 == 0,
-                startlan_reference: None,
-            }))
-        }
-        _ => None,
     }
 }
