@@ -1297,8 +1297,30 @@ async fn application_flow(b: &mut Browser, logins: &Logins) {
     assert_eq!(fetched["type"], json!("application/pdf"), "{pdf}: {fetched}");
     assert_eq!(fetched["head"], json!("%PDF-"), "{pdf}: {fetched}");
 
+    // Ending the approval is not one click: without a reason the rules allow, the reasons and
+    // a confirmation, it is refused and nothing changes.
+    b.goto(&case).await;
+    b.wait_path(&case, |p| p == case).await;
+    b.click("main details.panel > summary").await;
+    b.submit(&format!(
+        "form[action=\"{case}/action\"]:has(input[name=\"action\"][value=\"expire\"]) button"
+    ))
+    .await;
+    assert!(
+        b.has(".error-summary").await,
+        "ending the approval unconfirmed names what is missing"
+    );
+    assert!(b.has("#f-confirmed-error").await, "the confirmation is asked for");
+    assert!(
+        b.has("#f-expire-reason-error").await && !b.has("#f-reason-error").await,
+        "the note's error shows beside this form, not the appeal's"
+    );
+    assert_eq!(b.case_state().await, "På venteliste");
+    b.screenshot("case-expire-unconfirmed").await;
+    b.axe("case: ending the approval, unconfirmed").await;
+
     // An appeal.
-    b.click(&format!("main a[href=\"{case}\"]")).await;
+    b.goto(&case).await;
     b.wait_path(&case, |p| p == case).await;
     b.submit(&format!(
         "form[action=\"{case}/action\"]:has(input[name=\"action\"][value=\"register_appeal\"]) button"

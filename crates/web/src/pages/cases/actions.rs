@@ -44,7 +44,22 @@ pub async fn action(State(state): State<AppState>, Path(id): Path<String>, form:
         expiry_reason: f.get("expiry_reason"),
         confirmed: f.get("confirmed") == "yes",
     };
+    let step = input.step.trim();
     let result = usecases::take_step(&form.user.ctx(&state), id, input).await;
+    // Ending and restoring an approval have forms of their own on the case page; their notes'
+    // errors show beside those forms, not the appeal's.
+    let result = match step {
+        "expire" | "reinstate" => result.map_err(|e| match e {
+            UseCaseError::Invalid(mut errors) => {
+                for error in errors.iter_mut().filter(|e| e.field == "reason") {
+                    error.field = format!("{step}.reason");
+                }
+                UseCaseError::Invalid(errors)
+            }
+            other => other,
+        }),
+        _ => result,
+    };
     finish(&state, &form.user, id, result, "action", None).await
 }
 
