@@ -10,6 +10,23 @@ use serde::Serialize;
 /// that a form field cannot be used to store a document.
 pub const MAX_TEXT_LEN: usize = 200;
 
+/// Whether text holds a control character that no field accepts: anything but tab, line feed
+/// and carriage return (for fields of several lines). NUL among them: PostgreSQL cannot store it,
+/// and no person types one.
+pub fn has_forbidden_control(text: &str) -> bool {
+    text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// The error for a field holding a control character.
+pub fn control_character(field: impl Into<String>) -> FieldError {
+    FieldError::new(
+        field,
+        "control_character",
+        "Feltet inneholder et kontrolltegn som ikke kan lagres. Skriv teksten på nytt.",
+        "The field holds a control character that cannot be stored. Type the text again.",
+    )
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     /// Path of the offending field, e.g. `address.postal_code` or `members[1].national_id`.
@@ -240,6 +257,15 @@ pub fn format_kr(amount: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_but_tab_and_line_breaks_are_forbidden() {
+        assert!(!has_forbidden_control("Åse Ødegård\tLinje 1\r\nLinje 2"));
+        for bad in ["a\u{0}b", "\u{7}", "x\u{1b}[31m", "\u{7f}", "\u{85}", "\u{9b}"] {
+            assert!(has_forbidden_control(bad), "{bad:?}");
+        }
+        assert_eq!(control_character("given_name").code, "control_character");
+    }
 
     #[test]
     fn amounts_are_read_the_norwegian_way() {

@@ -543,3 +543,87 @@ async fn deactivating_a_user_asks_for_confirmation() {
         assert!(html.contains("tag--disabled"), "deactivated");
     }
 }
+
+/// A control character (NUL above all, which PostgreSQL cannot store) is refused at every door
+/// with 422 naming the field: forms, the anonymous login form, JSON and query parameters; nothing
+/// is stored, on both backends alike.
+#[tokio::test]
+async fn control_characters_are_refused_at_every_door() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let (email, token) = &fixture.users[&Role::Caseworker];
+        let api = client();
+        let mut input =
+            serde_json::to_value(household_input(&synthetic_id(1981, 3, 3, 250), "Ka\u{0}ri", "Nord")).unwrap();
+        input["address_line"] = "Gate 1\u{7}".into();
+        let response = api
+            .post(server.url("/api/v1/households?municipality=3301"))
+            .bearer_auth(token)
+            .json(&input)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422);
+        let body: serde_json::Value = response.json().await.unwrap();
+        let fields: Vec<&str> = body["error"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["address_line", "members[0].given_name"], "{body}");
+        assert_eq!(body["error"]["fields"][0]["code"], "control_character");
+
+        let response = api
+            .get(server.url("/api/v1/people?municipality=3301&q=Ka%00ri"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["fields"][0]["field"], "q", "{body}");
+
+        // The anonymous login form, and a signed-in user's form.
+        let anonymous = client();
+        let login_page = anonymous
+            .get(server.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = hidden(&login_page, "csrf");
+        let response = anonymous
+            .post(server.url("/login"))
+            .form(&[("csrf", csrf.as_str()), ("email", "kari\u{0}@x.no"), ("password", "x")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422);
+        let http = login(&server, email, PASSWORD).await;
+        let csrf = csrf_of(&server, &http, "/households/new").await;
+        let response = http
+            .post(server.url("/households/new"))
+            .form(&[("csrf", csrf.as_str()), ("rows", "1"), ("address_line", "Gate\u{0} 1")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422);
+        assert!(response.text().await.unwrap().contains("kontrolltegn"));
+        let response = http.get(server.url("/search?q=%00")).send().await.unwrap();
+        assert_eq!(response.status(), 422);
+
+        let store = husly_store::Store::connect(&db.url, &husly_store::StoreOptions::default())
+            .await
+            .unwrap();
+        let names: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM person WHERE given_name LIKE 'Ka%ri'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(names, 0, "nothing was stored");
+        store.close().await;
+    }
+}

@@ -704,6 +704,15 @@ fn parse_row(line_no: usize, line: &str, current_table: usize, schema: i64) -> S
         let value = row
             .remove(*column)
             .ok_or_else(|| line_error(line_no, &format!("{name}.{column} is missing")))?;
+        if value
+            .as_str()
+            .is_some_and(husly_domain::validation::has_forbidden_control)
+        {
+            return Err(line_error(
+                line_no,
+                &format!("{name}.{column} holds a control character, which no field may hold"),
+            ));
+        }
         let fits = match kind {
             Text => value.is_string(),
             Bytes => value.as_str().is_some_and(|hex| hex::decode(hex).is_ok()),

@@ -1469,3 +1469,19 @@ async fn every_seeded_case_takes_its_next_step() {
         assert!(store.verify_audit().await.unwrap().first_break.is_none());
     }
 }
+
+/// An archive holding a control character in any text is refused, naming the line and column.
+#[test]
+fn an_archive_with_a_control_character_is_refused() {
+    let archive = concat!(
+        "{\"format\":\"husly-export\",\"version\":1,\"schema\":5}\n",
+        "{\"table\":\"installation\",\"row\":{\"key\":\"k\",\"value\":\"a\\u0000b\"}}\n"
+    );
+    let error = husly_store::export::check_archive(std::io::Cursor::new(archive))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("line 2") && error.contains("installation.value"),
+        "{error}"
+    );
+}

@@ -95,6 +95,27 @@ impl Ctx {
         }
     }
 
+    /// Runs a lifecycle command on a case as this caller: the store locks the case at `version`,
+    /// runs `command`, and saves the change with its event and audit entry (see
+    /// [`Store::change_case`](husly_store::Store::change_case)).
+    pub async fn change_case(
+        &self,
+        municipality: MunicipalityId,
+        id: CaseId,
+        version: i64,
+        letter: Option<&husly_store::cases::NewLetter<'_>>,
+        command: impl FnOnce(
+            &husly_store::cases::Case,
+            Option<&husly_domain::cases::LatestDecision>,
+        ) -> Result<husly_domain::cases::CaseChange, husly_domain::cases::Refusal>,
+    ) -> UseCaseResult<husly_store::cases::Case> {
+        let actor = self.actor(municipality);
+        Ok(self
+            .store
+            .change_case(municipality, id, version, letter, &self.change(&actor), command)
+            .await?)
+    }
+
     /// Records that the caller read personal data. Reads change nothing else, so the entry gets
     /// its own short transaction, committed before the answer is given.
     pub async fn audit_read(

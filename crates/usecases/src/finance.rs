@@ -31,13 +31,8 @@ pub async fn record_economy(ctx: &Ctx, id: CaseId, version: i64, economy: &CaseF
         )]));
     }
     economy.validate(StartlanRules::embedded())?;
-    let actor = ctx.actor(municipality);
-    Ok(ctx
-        .store
-        .change_case(municipality, id, version, None, &ctx.change(&actor), |case, _| {
-            case.record_economy(economy)
-        })
-        .await?)
+    ctx.change_case(municipality, id, version, None, |case, _| case.record_economy(economy))
+        .await
 }
 
 /// A grant case's ledger: its entries and what is committed and not yet paid.
@@ -73,13 +68,10 @@ pub async fn register_payment(ctx: &Ctx, id: CaseId, version: i64, request: Paym
     // Every ledger entry comes with a new case version, so the version check below also
     // guarantees this figure is still true when the payment is written.
     let outstanding_ore = outstanding_of(&ctx.store.case_ledger(municipality, id).await?);
-    let actor = ctx.actor(municipality);
-    Ok(ctx
-        .store
-        .change_case(municipality, id, version, None, &ctx.change(&actor), |case, _| {
-            case.register_payment(outstanding_ore, payment.amount_ore, payment.paid_on, &payment.note)
-        })
-        .await?)
+    ctx.change_case(municipality, id, version, None, |case, _| {
+        case.register_payment(outstanding_ore, payment.amount_ore, payment.paid_on, &payment.note)
+    })
+    .await
 }
 
 /// Opens an establishment-grant application for a startlån case's household, for what the

@@ -38,6 +38,7 @@ impl FormFields {
 
     pub fn parse(body: &[u8], lang: Lang) -> Result<FormFields, AppError> {
         let mut fields = Vec::new();
+        let mut refused = Vec::new();
         for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
             let mut halves = pair.splitn(2, |b| *b == b'=');
             let name = decode(halves.next().unwrap_or_default());
@@ -52,9 +53,16 @@ impl FormFields {
                     Tr::new(lang).f("form.bad_encoding", &[("field", &name)]),
                 ));
             };
+            if husly_domain::validation::has_forbidden_control(&value) {
+                refused.push(husly_domain::validation::control_character(name.clone()));
+            }
             fields.push((name, value));
         }
-        Ok(FormFields(fields))
+        if refused.is_empty() {
+            Ok(FormFields(fields))
+        } else {
+            Err(AppError::Validation(refused))
+        }
     }
 }
 
@@ -131,6 +139,13 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
         if std::str::from_utf8(&body).is_err() {
             return Err(AppError::BadRequest("The body is not valid UTF-8.".into()));
         }
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&body) {
+            let mut refused = Vec::new();
+            control_characters(&value, "", &mut refused);
+            if !refused.is_empty() {
+                return Err(AppError::Validation(refused));
+            }
+        }
         let mut deserializer = serde_json::Deserializer::from_slice(&body);
         match serde_path_to_error::deserialize(&mut deserializer) {
             Ok(value) => Ok(ApiJson(value)),
@@ -151,6 +166,60 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
             }
         }
     }
+}
+
+/// Every string (and key) of a JSON document that holds a forbidden control character, named by
+/// its path (`members[0].given_name`).
+fn control_characters(value: &serde_json::Value, path: &str, out: &mut Vec<FieldError>) {
+    use husly_domain::validation::{control_character, has_forbidden_control};
+    match value {
+        serde_json::Value::String(text) if has_forbidden_control(text) => out.push(control_character(path)),
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                control_characters(item, &format!("{path}[{i}]"), out);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (key, item) in map {
+                let inner = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                if has_forbidden_control(key) {
+                    out.push(control_character(inner.clone()));
+                }
+                control_characters(item, &inner, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Refuses a request whose query string holds a control character, naming the parameter (422),
+/// before any handler sees it.
+pub async fn refuse_control_in_query(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if let Some(query) = request.uri().query() {
+        let refused: Vec<FieldError> = query
+            .split('&')
+            .filter_map(|pair| {
+                let mut halves = pair.splitn(2, '=');
+                let name = String::from_utf8_lossy(&decode(halves.next().unwrap_or_default().as_bytes())).into_owned();
+                let value = String::from_utf8_lossy(&decode(halves.next().unwrap_or_default().as_bytes())).into_owned();
+                (husly_domain::validation::has_forbidden_control(&name)
+                    || husly_domain::validation::has_forbidden_control(&value))
+                .then(|| husly_domain::validation::control_character(name))
+            })
+            .collect();
+        if !refused.is_empty() {
+            return AppError::Validation(refused).into_response();
+        }
+    }
+    next.run(request).await
 }
 
 /// Field errors as a form template shows them: next to the field and in a summary on top.

@@ -120,6 +120,8 @@ pub struct ErrorPage {
     pub title: String,
     pub text: String,
     pub detail: Option<String>,
+    /// Each field that was wrong and why, in the request's language.
+    pub fields: Vec<(String, String)>,
     pub request_id: String,
 }
 

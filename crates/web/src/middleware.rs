@@ -32,7 +32,8 @@ pub fn wrap(app: Router<AppState>, state: AppState) -> Router {
         .config
         .max_body_bytes
         .max(state.config.max_document_bytes + UPLOAD_OVERHEAD);
-    app.layer(from_fn_with_state(state.clone(), limit_body))
+    app.layer(from_fn(crate::forms::refuse_control_in_query))
+        .layer(from_fn_with_state(state.clone(), limit_body))
         .layer(axum::extract::DefaultBodyLimit::max(largest))
         .layer(from_fn_with_state(state.clone(), render_errors))
         .layer(from_fn(security_headers))
@@ -193,6 +194,11 @@ fn html_error_body(tr: Tr, info: &ErrorInfo, request_id: &str) -> Response {
         title: tr.t(&format!("error.{}.title", info.code)).to_string(),
         text: tr.t(&format!("error.{}.text", info.code)).to_string(),
         detail: detail_of(tr, info),
+        fields: info
+            .fields
+            .iter()
+            .map(|f| (f.field.clone(), f.message(tr.lang).to_string()))
+            .collect(),
         request_id: request_id.to_string(),
     };
     match page.render() {

@@ -64,13 +64,8 @@ pub async fn save_application(ctx: &Ctx, id: CaseId, version: i64, form: &Applic
     if !errors.is_empty() {
         return Err(UseCaseError::Invalid(errors));
     }
-    let actor = ctx.actor(file.municipality);
-    Ok(ctx
-        .store
-        .change_case(file.municipality, id, version, None, &ctx.change(&actor), |case, _| {
-            case.save_form(form)
-        })
-        .await?)
+    ctx.change_case(file.municipality, id, version, None, |case, _| case.save_form(form))
+        .await
 }
 
 /// A simple workflow step, as a page's button or the API's `action` asks for it.
@@ -120,18 +115,14 @@ pub async fn take_step(ctx: &Ctx, id: CaseId, input: StepInput<'_>) -> UseCaseRe
         _ => None,
     };
     let validity = validity_months(&file.number, ctx.today);
-    let actor = ctx.actor(file.municipality);
-    Ok(ctx
-        .store
-        .change_case(
-            file.municipality,
-            id,
-            input.version,
-            letter.as_ref().map(|l| l.as_new("request_for_information")).as_ref(),
-            &ctx.change(&actor),
-            |case, _| case.take_step(&step, ctx.today, validity),
-        )
-        .await?)
+    ctx.change_case(
+        file.municipality,
+        id,
+        input.version,
+        letter.as_ref().map(|l| l.as_new("request_for_information")).as_ref(),
+        |case, _| case.take_step(&step, ctx.today, validity),
+    )
+    .await
 }
 
 /// Records the caseworker's judgement of a rule (`met` or `not_met`, with reasons), or removes
@@ -155,26 +146,18 @@ pub async fn override_rule(
         errors.push(FieldError::unknown_value("rule", rule, &rules));
     }
     let (outcome, reason) = both(errors, requests::check_override("reason", outcome, reason))?;
-    let actor = ctx.actor(file.municipality);
-    Ok(ctx
-        .store
-        .change_case(file.municipality, id, version, None, &ctx.change(&actor), |case, _| {
-            case.set_override(rule, outcome, &reason, &rules)
-        })
-        .await?)
+    ctx.change_case(file.municipality, id, version, None, |case, _| {
+        case.set_override(rule, outcome, &reason, &rules)
+    })
+    .await
 }
 
 /// The caller takes the case (`take: true`) or releases it.
 pub async fn assign(ctx: &Ctx, id: CaseId, version: i64, take: bool) -> UseCaseResult<Case> {
     let municipality = ctx.case_owner(id, Action::HandleCase).await?;
-    let actor = ctx.actor(municipality);
     let to = take.then_some(ctx.user.id);
-    Ok(ctx
-        .store
-        .change_case(municipality, id, version, None, &ctx.change(&actor), |case, _| {
-            case.assign(to)
-        })
-        .await?)
+    ctx.change_case(municipality, id, version, None, |case, _| case.assign(to))
+        .await
 }
 
 /// A decision as proposed.
@@ -207,19 +190,11 @@ pub async fn propose_decision(ctx: &Ctx, id: CaseId, input: ProposalInput<'_>) -
         conditions: input.conditions,
     })?;
     let assessment = assessment_snapshot(&file.case, &file.household, &file.number, ctx.today);
-    let actor = ctx.actor(file.municipality);
     let proposer = ctx.user.id;
-    Ok(ctx
-        .store
-        .change_case(
-            file.municipality,
-            id,
-            input.version,
-            None,
-            &ctx.change(&actor),
-            |case, _| case.propose(DecisionId::new(), &proposal, proposer, assessment),
-        )
-        .await?)
+    ctx.change_case(file.municipality, id, input.version, None, |case, _| {
+        case.propose(DecisionId::new(), &proposal, proposer, assessment)
+    })
+    .await
 }
 
 /// The approver approves the proposed decision or sends it back with what must change; never
@@ -227,14 +202,11 @@ pub async fn propose_decision(ctx: &Ctx, id: CaseId, input: ProposalInput<'_>) -
 pub async fn review_decision(ctx: &Ctx, id: CaseId, version: i64, approve: bool, reason: &str) -> UseCaseResult<Case> {
     let municipality = ctx.case_owner(id, Action::ApproveDecision).await?;
     let reason = requests::check_review(approve, reason)?;
-    let actor = ctx.actor(municipality);
     let reviewer = ctx.user.id;
-    Ok(ctx
-        .store
-        .change_case(municipality, id, version, None, &ctx.change(&actor), |case, latest| {
-            case.review(latest, reviewer, approve, reason)
-        })
-        .await?)
+    ctx.change_case(municipality, id, version, None, |case, latest| {
+        case.review(latest, reviewer, approve, reason)
+    })
+    .await
 }
 
 /// Sends the approved decision: writes its letter in `language` (HTML and PDF), stores it with
@@ -267,18 +239,14 @@ pub async fn send_decision(
     ))
     .await?;
     let validity = validity_months(&file.number, ctx.today);
-    let actor = ctx.actor(file.municipality);
-    Ok(ctx
-        .store
-        .change_case(
-            file.municipality,
-            id,
-            version,
-            Some(&letter.as_new("decision")),
-            &ctx.change(&actor),
-            |case, latest| case.send_decision(latest, ctx.today, delivered, validity),
-        )
-        .await?)
+    ctx.change_case(
+        file.municipality,
+        id,
+        version,
+        Some(&letter.as_new("decision")),
+        |case, latest| case.send_decision(latest, ctx.today, delivered, validity),
+    )
+    .await
 }
 
 /// Sends the interim answer (forvaltningsloven § 11 a) as a letter.
@@ -305,18 +273,14 @@ pub async fn send_interim_answer(
         ctx.today,
     ))
     .await?;
-    let actor = ctx.actor(file.municipality);
-    Ok(ctx
-        .store
-        .change_case(
-            file.municipality,
-            id,
-            version,
-            Some(&letter.as_new("interim_answer")),
-            &ctx.change(&actor),
-            |case, _| case.send_interim_answer(ctx.today),
-        )
-        .await?)
+    ctx.change_case(
+        file.municipality,
+        id,
+        version,
+        Some(&letter.as_new("interim_answer")),
+        |case, _| case.send_interim_answer(ctx.today),
+    )
+    .await
 }
 
 /// Links (the same household applying twice, handled together) or dismisses (not a duplicate) a
