@@ -1485,3 +1485,45 @@ fn an_archive_with_a_control_character_is_refused() {
         "{error}"
     );
 }
+
+/// The durability the README promises, read back from live pooled connections rather than
+/// assumed: WAL, `synchronous` as configured, foreign keys and the busy timeout, on every
+/// connection the pool hands out.
+#[tokio::test]
+async fn sqlite_connections_run_with_the_promised_settings() {
+    use husly_store::StoreOptions;
+    use husly_store::db::SqliteSync;
+    let dir = tempfile::tempdir().unwrap();
+    let url = husly_store::db::sqlite_url_for(&dir.path().join("settings.db"));
+    for (sync, expected) in [(SqliteSync::Normal, 1i64), (SqliteSync::Full, 2)] {
+        let store = husly_store::Store::connect(
+            &url,
+            &StoreOptions {
+                max_connections: 3,
+                sqlite_sync: sync,
+            },
+        )
+        .await
+        .unwrap();
+        store.migrate().await.unwrap();
+        // Hold three connections at once, so each is a different pooled connection.
+        let mut held = Vec::new();
+        for _ in 0..3 {
+            held.push(store.pool().acquire().await.unwrap());
+        }
+        for conn in &mut held {
+            let text = |row: sqlx::any::AnyRow| -> String { sqlx::Row::try_get(&row, 0).unwrap() };
+            let number = |row: sqlx::any::AnyRow| -> i64 { sqlx::Row::try_get(&row, 0).unwrap() };
+            let journal = text(sqlx::query("PRAGMA journal_mode").fetch_one(&mut **conn).await.unwrap());
+            assert_eq!(journal.to_lowercase(), "wal");
+            let synchronous = number(sqlx::query("PRAGMA synchronous").fetch_one(&mut **conn).await.unwrap());
+            assert_eq!(synchronous, expected, "{sync:?}");
+            let foreign_keys = number(sqlx::query("PRAGMA foreign_keys").fetch_one(&mut **conn).await.unwrap());
+            assert_eq!(foreign_keys, 1);
+            let busy = number(sqlx::query("PRAGMA busy_timeout").fetch_one(&mut **conn).await.unwrap());
+            assert!(busy >= 5_000, "busy_timeout {busy}");
+        }
+        drop(held);
+        store.close().await;
+    }
+}
