@@ -191,6 +191,45 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
         None,
     )
     .await;
+    // Bad parameters and bodies answer in the error envelope, naming what is wrong.
+    for (path, field) in [
+        ("/api/v1/people?municipality=3301&q=ingrid&limit=1000", "limit"),
+        ("/api/v1/cases?municipality=3301&limit=many", "limit"),
+        ("/api/v1/cases?municipality=3301&offset=-1", "offset"),
+    ] {
+        let (status, body) = call(contract, s, caseworker, M::GET, path, None).await;
+        assert_eq!(
+            (status, body["error"]["fields"][0]["field"].as_str()),
+            (422, Some(field)),
+            "{path}: {body}"
+        );
+    }
+    let review = format!("/api/v1/cases/{}/review", f.case);
+    let (status, body) = call(
+        contract,
+        s,
+        approver,
+        M::POST,
+        &review,
+        Some(json!({ "approve": true })),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["fields"][0]["field"].as_str()),
+        (422, Some("version")),
+        "{body}"
+    );
+    let huge = json!({ "address_line": "x".repeat(70 * 1024) });
+    let (status, _) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        "/api/v1/households?municipality=3301",
+        Some(huge),
+    )
+    .await;
+    assert_eq!(status, 413);
     call(
         contract,
         s,

@@ -152,8 +152,20 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
             Err(e) => {
                 let path = e.path().to_string();
                 let inner = e.into_inner();
+                // A required field left out: serde names it in the message, not the path.
+                let message = inner.to_string();
+                let missing = message
+                    .strip_prefix("missing field `")
+                    .and_then(|rest| rest.split_once('`'))
+                    .map(|(name, _)| name.to_string());
+                if let Some(name) = missing {
+                    let field = match path.as_str() {
+                        "." | "?" | "" => name,
+                        parent => format!("{parent}.{name}"),
+                    };
+                    Err(AppError::Validation(vec![FieldError::required(field)]))
                 // "?" is where serde_path_to_error stands when the document ends too early.
-                if path == "." || path == "?" || path.is_empty() {
+                } else if path == "." || path == "?" || path.is_empty() {
                     Err(AppError::BadRequest(format!("Invalid JSON: {inner}")))
                 } else {
                     Err(AppError::Validation(vec![FieldError::new(

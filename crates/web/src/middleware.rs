@@ -133,6 +133,23 @@ async fn render_errors(State(_state): State<AppState>, request: Request, next: N
         None if status == StatusCode::NOT_FOUND && response_is_empty(&response) => plain_info("not_found"),
         None if status == StatusCode::METHOD_NOT_ALLOWED => plain_info("bad_request"),
         None if status.is_client_error() && !has_content_type(&response) => plain_info("bad_request"),
+        // An extractor's own rejection (a query string that does not parse, say) answers in
+        // plain text; the API answers every error in its JSON envelope, naming the field.
+        None if is_api && status.is_client_error() => {
+            let (parts, body) = response.into_parts();
+            let text = axum::body::to_bytes(body, 4096)
+                .await
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default();
+            let info = rejection_info(&text);
+            let mut out = api_error_body(tr, &info);
+            *out.status_mut() = if info.fields.is_empty() {
+                parts.status
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            return out;
+        }
         None => return response,
     };
     let (parts, _) = response.into_parts();
@@ -148,6 +165,34 @@ async fn render_errors(State(_state): State<AppState>, request: Request, next: N
         }
     }
     out
+}
+
+/// What an extractor's plain-text rejection says, as the API's error: a query parameter that does
+/// not parse is named (`Failed to deserialize query string: limit: invalid digit …`).
+fn rejection_info(text: &str) -> ErrorInfo {
+    let text = text.trim();
+    if let Some((field, message)) = text
+        .strip_prefix("Failed to deserialize query string: ")
+        .and_then(|rest| rest.split_once(": "))
+    {
+        return ErrorInfo {
+            code: "validation",
+            detail: None,
+            fields: vec![husly_domain::validation::FieldError::new(
+                field,
+                "invalid_query_value",
+                format!("Ugyldig verdi: {message}"),
+                format!("Invalid value: {message}"),
+            )],
+            refusal: None,
+        };
+    }
+    ErrorInfo {
+        code: "bad_request",
+        detail: Some(text.chars().take(200).collect()),
+        fields: Vec::new(),
+        refusal: None,
+    }
 }
 
 fn plain_info(code: &'static str) -> ErrorInfo {

@@ -43,8 +43,7 @@ pub(super) async fn queue(
 ) -> AppResult<Json<Value>> {
     let municipality = municipality_for(&state, &user, params.municipality.as_deref(), Action::ViewCase).await?;
     let filter = params.filter.as_deref().map_or("open", str::trim);
-    let limit = params.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
-    let offset = params.offset.unwrap_or(0).max(0);
+    let (limit, offset) = super::page_of(params.limit, params.offset, DEFAULT_LIMIT, MAX_LIMIT)?;
     let rows = usecases::queue(&user.ctx(&state), municipality, filter, limit, offset).await?;
     Ok(Json(json!({ "cases": rows })))
 }

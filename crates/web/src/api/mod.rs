@@ -79,6 +79,35 @@ struct MunicipalityParam {
     municipality: Option<String>,
 }
 
+/// A page of a list: `limit` rows (1 to `max`; `default` when left out) from `offset` (0 or
+/// more). A value out of range is refused, naming the parameter, never quietly changed.
+fn page_of(limit: Option<i64>, offset: Option<i64>, default: i64, max: i64) -> AppResult<(i64, i64)> {
+    let mut errors = Vec::new();
+    let limit = limit.unwrap_or(default);
+    if !(1..=max).contains(&limit) {
+        errors.push(husly_domain::validation::FieldError::new(
+            "limit",
+            "out_of_range",
+            format!("Skriv et tall fra 1 til {max}."),
+            format!("Give a number from 1 to {max}."),
+        ));
+    }
+    let offset = offset.unwrap_or(0);
+    if offset < 0 {
+        errors.push(husly_domain::validation::FieldError::new(
+            "offset",
+            "out_of_range",
+            "Skriv 0 eller et større tall.",
+            "Give 0 or more.",
+        ));
+    }
+    if errors.is_empty() {
+        Ok((limit, offset))
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
 /// The municipality an API call works in, after checking `action` there.
 async fn municipality_for(
     state: &AppState,
@@ -143,7 +172,7 @@ async fn search_people(
     Query(params): Query<SearchParams>,
 ) -> AppResult<Json<serde_json::Value>> {
     let municipality = municipality_for(&state, &user, params.municipality.as_deref(), Action::SearchPeople).await?;
-    let limit = params.limit.unwrap_or(50);
+    let (limit, _) = page_of(params.limit, None, 50, 200)?;
     let hits = households::search_people(&user.ctx(&state), municipality, &params.q, limit)
         .await
         .map_err(|e| match e {
@@ -255,14 +284,15 @@ async fn audit_log(
     Query(params): Query<AuditParams>,
 ) -> AppResult<Json<serde_json::Value>> {
     let municipality = municipality_for(&state, &user, params.municipality.as_deref(), Action::ReadAudit).await?;
+    let (limit, offset) = page_of(params.limit, params.offset, 100, 500)?;
     let filter = AuditFilter {
         actor: params.actor,
         action: params.action,
         resource_id: params.resource,
         from_micros: None,
         to_micros: None,
-        limit: params.limit.unwrap_or(100),
-        offset: params.offset.unwrap_or(0),
+        limit,
+        offset,
     };
     let entries = state.store.audit_entries(municipality, &filter).await?;
     Ok(Json(json!({ "entries": entries })))

@@ -16,7 +16,8 @@ fn error_responses() -> Value {
         "400": { "$ref": "#/components/responses/Error" },
         "401": { "$ref": "#/components/responses/Error" },
         "403": { "$ref": "#/components/responses/Error" },
-        "404": { "$ref": "#/components/responses/Error" }
+        "404": { "$ref": "#/components/responses/Error" },
+        "422": { "$ref": "#/components/responses/Error" }
     })
 }
 
@@ -175,6 +176,22 @@ pub fn document() -> Value {
     }
     if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), case_handling_paths()) {
         paths.extend(more);
+    }
+    // Every body has a size limit (64 KiB; a document upload `max_document_bytes`): 413 beyond.
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for operation in paths
+            .values_mut()
+            .filter_map(Value::as_object_mut)
+            .flat_map(|item| item.values_mut())
+        {
+            if operation.get("requestBody").is_some()
+                && let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut)
+            {
+                responses
+                    .entry("413")
+                    .or_insert(json!({ "$ref": "#/components/responses/Error" }));
+            }
+        }
     }
     doc
 }
