@@ -1219,7 +1219,7 @@ async fn application_flow(b: &mut Browser, logins: &Logins) {
     )
     .await;
     b.fill(
-        "f-reasons-text",
+        "f-decision-reasons",
         "Søkeren bor hos venner og har ikke mulighet til å skaffe bolig selv.",
     )
     .await;

@@ -121,6 +121,21 @@ async fn an_application_from_registration_to_the_appeal_body() {
         )
         .await;
         assert_eq!(r.status(), 303);
+        // A proposal without reasons: the error shows beside the decision's reasons, not beside
+        // the application's coded reasons (both forms are on the page).
+        let r = step(
+            &caseworker,
+            format!("{case_url}/propose"),
+            with(&[("version", "3"), ("outcome", "refused"), ("reasons", "")]),
+        )
+        .await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("id=\"f-decision-reasons-error\""), "{html}");
+        assert!(
+            html.contains("href=\"#f-decision-reasons\""),
+            "the summary links to the field"
+        );
         let r = step(
             &caseworker,
             format!("{case_url}/propose"),

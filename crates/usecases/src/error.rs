@@ -49,6 +49,20 @@ impl UseCaseError {
             other => other,
         }
     }
+
+    /// The same error with the field errors of `from` named `to`: for a page with several forms
+    /// where the same field name would otherwise show its error in the wrong form.
+    pub fn renamed(self, from: &str, to: &str) -> Self {
+        match self {
+            UseCaseError::Invalid(mut errors) => {
+                for error in errors.iter_mut().filter(|e| e.field == from) {
+                    error.field = to.to_string();
+                }
+                UseCaseError::Invalid(errors)
+            }
+            other => other,
+        }
+    }
 }
 
 impl From<StoreError> for UseCaseError {

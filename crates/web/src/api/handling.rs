@@ -65,15 +65,7 @@ pub(super) async fn interim(
     )
     .await;
     // The request names the reason `reason`; the page's form calls it `interim_reason`.
-    Ok(Json(result.map_err(|e| match e {
-        UseCaseError::Invalid(mut errors) => {
-            for error in errors.iter_mut().filter(|e| e.field == "interim_reason") {
-                error.field = "reason".into();
-            }
-            UseCaseError::Invalid(errors)
-        }
-        other => other,
-    })?))
+    Ok(Json(result.map_err(|e| e.renamed("interim_reason", "reason"))?))
 }
 
 #[derive(Debug, Deserialize)]

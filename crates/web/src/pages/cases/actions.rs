@@ -49,15 +49,7 @@ pub async fn action(State(state): State<AppState>, Path(id): Path<String>, form:
     // Ending and restoring an approval have forms of their own on the case page; their notes'
     // errors show beside those forms, not the appeal's.
     let result = match step {
-        "expire" | "reinstate" => result.map_err(|e| match e {
-            UseCaseError::Invalid(mut errors) => {
-                for error in errors.iter_mut().filter(|e| e.field == "reason") {
-                    error.field = format!("{step}.reason");
-                }
-                UseCaseError::Invalid(errors)
-            }
-            other => other,
-        }),
+        "expire" | "reinstate" => result.map_err(|e| e.renamed("reason", &format!("{step}.reason"))),
         _ => result,
     };
     finish(&state, &form.user, id, result, "action", None).await
@@ -80,16 +72,8 @@ pub async fn override_rule(
         f.get("reason"),
     )
     .await
-    .map_err(|e| match e {
-        // The page shows the reason's error beside the rule it belongs to.
-        UseCaseError::Invalid(mut errors) => {
-            for error in errors.iter_mut().filter(|e| e.field == "reason") {
-                error.field = format!("override.{rule}");
-            }
-            UseCaseError::Invalid(errors)
-        }
-        other => other,
-    });
+    // The page shows the reason's error beside the rule it belongs to.
+    .map_err(|e| e.renamed("reason", &format!("override.{rule}")));
     finish(&state, &form.user, id, result, &format!("override.{rule}"), None).await
 }
 
@@ -120,7 +104,11 @@ pub async fn propose(State(state): State<AppState>, Path(id): Path<String>, form
         amount_kr,
         conditions: f.get("conditions").lines().map(str::to_string).collect(),
     };
-    let result = usecases::propose_decision(&form.user.ctx(&state), id, input).await;
+    // The application form on the same page has a field `reasons` too (the coded reasons): the
+    // decision's reasons are shown as `decision.reasons`.
+    let result = usecases::propose_decision(&form.user.ctx(&state), id, input)
+        .await
+        .map_err(|e| e.renamed("reasons", "decision.reasons"));
     finish(&state, &form.user, id, result, "outcome", None).await
 }
 
@@ -175,13 +163,7 @@ pub async fn resolve_flag(
     let ctx = form.user.ctx(&state);
     let result = usecases::resolve_flag(&ctx, id, &flag, link, form.fields.get("reason"))
         .await
-        .map_err(|e| match e {
-            UseCaseError::Invalid(mut errors) => {
-                errors.iter_mut().for_each(|e| e.field = field.clone());
-                UseCaseError::Invalid(errors)
-            }
-            other => other,
-        });
+        .map_err(|e| e.renamed("reason", &field));
     finish(&state, &form.user, id, result, &field, None).await
 }
 
