@@ -85,6 +85,16 @@ async fn an_application_from_registration_to_the_appeal_body() {
         )
         .await;
         assert_eq!(r.status(), 303);
+        // The page the user lands on confirms the action once, in a region screen readers announce.
+        let page = common::page_text(&server, &caseworker, &case_url).await;
+        assert!(
+            page.contains(
+                "<div role=\"status\" class=\"flash\"><p class=\"alert alert--success\">Vurderingen er startet.</p>"
+            ),
+            "{page}"
+        );
+        let again = common::page_text(&server, &caseworker, &case_url).await;
+        assert!(!again.contains("Vurderingen er startet."), "shown once");
         // A stale version is a conflict, shown on the page.
         let r = step(
             &caseworker,

@@ -143,6 +143,8 @@ pub struct CurrentUser {
     pub municipality: Option<Municipality>,
     /// Every municipality where the user holds a role.
     pub municipalities: Vec<Municipality>,
+    /// The confirmation of the action that led here (a `flash.…` key), shown once.
+    pub flash: Option<String>,
 }
 
 impl std::ops::Deref for CurrentUser {
@@ -235,6 +237,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             csrf_token: session.csrf_token,
             municipality,
             municipalities,
+            flash: crate::flash::key_of(&parts.headers),
         })
     }
 }

@@ -216,6 +216,12 @@ mod tests {
                 }
             }
         }
+        for step in husly_domain::cases::requests::STEPS {
+            let key = format!("flash.step.{step}");
+            if !NB.contains_key(&key) {
+                missing.push(key);
+            }
+        }
         for code in husly_domain::cases::Refusal::CODES {
             let key = format!("refusal.{code}");
             if !NB.contains_key(&key) {

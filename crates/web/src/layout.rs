@@ -38,6 +38,8 @@ pub struct Layout {
     pub can_cases: bool,
     pub can_grant_budget: bool,
     pub demo: bool,
+    /// The confirmation of the action that led here, in the user's language.
+    pub flash: Option<String>,
 }
 
 impl Layout {
@@ -57,6 +59,7 @@ impl Layout {
             can_cases: false,
             can_grant_budget: false,
             demo,
+            flash: None,
         }
     }
 
@@ -80,6 +83,7 @@ impl Layout {
             can_cases: allowed(Action::ViewCase),
             can_grant_budget: allowed(Action::ViewGrantBudget),
             demo,
+            flash: user.flash.as_deref().map(|key| user.tr.t(key).to_string()),
         }
     }
 

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod config;
 pub mod download;
 pub mod error;
+pub mod flash;
 pub mod forms;
 pub mod i18n;
 pub mod layout;

@@ -32,7 +32,8 @@ pub fn wrap(app: Router<AppState>, state: AppState) -> Router {
         .config
         .max_body_bytes
         .max(state.config.max_document_bytes + UPLOAD_OVERHEAD);
-    app.layer(from_fn(crate::forms::refuse_control_in_query))
+    app.layer(from_fn(crate::flash::clear_when_shown))
+        .layer(from_fn(crate::forms::refuse_control_in_query))
         .layer(from_fn_with_state(state.clone(), limit_body))
         .layer(axum::extract::DefaultBodyLimit::max(largest))
         .layer(from_fn_with_state(state.clone(), render_errors))

@@ -259,7 +259,10 @@ pub async fn set_roles(State(state): State<AppState>, Path(id): Path<String>, st
         .store
         .set_roles(target.id, municipality.id, &roles, &actor)
         .await?;
-    Ok(Redirect::to(&format!("/admin/users/{}", target.id)).into_response())
+    Ok(crate::flash::redirect(
+        &format!("/admin/users/{}", target.id),
+        "flash.admin.roles_saved",
+    ))
 }
 
 pub async fn set_status(
@@ -285,7 +288,12 @@ pub async fn set_status(
         .store
         .set_user_disabled(target.id, disable, Some(municipality.id), &actor)
         .await?;
-    Ok(Redirect::to(&format!("/admin/users/{}", target.id)).into_response())
+    let done = if disable {
+        "flash.admin.disabled"
+    } else {
+        "flash.admin.enabled"
+    };
+    Ok(crate::flash::redirect(&format!("/admin/users/{}", target.id), done))
 }
 
 pub async fn reset_password(

@@ -10,7 +10,7 @@ use crate::layout::{Layout, Section};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use husly_domain::authz::Action;
 use husly_domain::bostotte::IncomeKind;
 use husly_domain::validation::{FieldError, format_date, parse_date};
@@ -237,7 +237,10 @@ pub async fn save_incomes(
         .store
         .set_incomes(municipality, household.id, &incomes, &change(user, &actor))
         .await?;
-    Ok(Redirect::to(&format!("/households/{}/economy", household.id)).into_response())
+    Ok(crate::flash::redirect(
+        &format!("/households/{}/economy", household.id),
+        "flash.economy.saved",
+    ))
 }
 
 pub async fn register_bostotte(
@@ -257,7 +260,10 @@ pub async fn register_bostotte(
         .store
         .register_benefit(municipality, household.id, BOSTOTTE, from, &change(user, &actor))
         .await?;
-    Ok(Redirect::to(&format!("/households/{}/economy", household.id)).into_response())
+    Ok(crate::flash::redirect(
+        &format!("/households/{}/economy", household.id),
+        "flash.economy.saved",
+    ))
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use crate::layout::{Layout, Section};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use husly_domain::HouseholdId;
 use husly_domain::authz::Action;
 use husly_domain::household::{HouseholdInput, MemberInput, Relation};
@@ -231,7 +231,10 @@ pub async fn create(State(state): State<AppState>, form: StaffForm) -> AppResult
     }
     let synthetic = state.config.synthetic_policy();
     match households::register_household(&user.ctx(&state), municipality, &input, synthetic).await {
-        Ok(household) => Ok(Redirect::to(&format!("/households/{}", household.id)).into_response()),
+        Ok(household) => Ok(crate::flash::redirect(
+            &format!("/households/{}", household.id),
+            "flash.household.registered",
+        )),
         Err(UseCaseError::Invalid(errors)) => invalid(page, &errors),
         Err(other) => Err(other.into()),
     }
@@ -362,7 +365,10 @@ pub async fn update(State(state): State<AppState>, Path(id): Path<String>, form:
     let synthetic = state.config.synthetic_policy();
     let result = households::update_household(&ctx, id, form.version()?, &input, fields.get("reason"), synthetic).await;
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/households/{id}")).into_response()),
+        Ok(_) => Ok(crate::flash::redirect(
+            &format!("/households/{id}"),
+            "flash.household.saved",
+        )),
         Err(UseCaseError::Invalid(errors)) => invalid(page, &errors),
         Err(UseCaseError::Conflict) => {
             // Keep what the user typed and tell them someone else saved first.

@@ -9,7 +9,7 @@ use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::forms::{StaffForm, path_id};
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use husly_domain::CaseId;
 use husly_domain::validation::parse_kr;
 use husly_usecases::UseCaseError;
@@ -28,7 +28,16 @@ pub async fn save_application(
         Ok(application) => usecases::save_application(&ctx, id, form.version()?, &application).await,
         Err(errors) => Err(UseCaseError::Invalid(errors)),
     };
-    finish(&state, user, id, result, "application", Some(values)).await
+    finish(
+        &state,
+        user,
+        id,
+        result,
+        "flash.case.application_saved",
+        "application",
+        Some(values),
+    )
+    .await
 }
 
 /// The simple workflow steps: each is a button with a version and, where needed, a reason.
@@ -52,7 +61,16 @@ pub async fn action(State(state): State<AppState>, Path(id): Path<String>, form:
         "expire" | "reinstate" => result.map_err(|e| e.renamed("reason", &format!("{step}.reason"))),
         _ => result,
     };
-    finish(&state, &form.user, id, result, "action", None).await
+    finish(
+        &state,
+        &form.user,
+        id,
+        result,
+        &format!("flash.step.{step}"),
+        "action",
+        None,
+    )
+    .await
 }
 
 pub async fn override_rule(
@@ -74,14 +92,36 @@ pub async fn override_rule(
     .await
     // The page shows the reason's error beside the rule it belongs to.
     .map_err(|e| e.renamed("reason", &format!("override.{rule}")));
-    finish(&state, &form.user, id, result, &format!("override.{rule}"), None).await
+    finish(
+        &state,
+        &form.user,
+        id,
+        result,
+        "flash.case.override_saved",
+        &format!("override.{rule}"),
+        None,
+    )
+    .await
 }
 
 pub async fn assign(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
     let id: CaseId = path_id(&id)?;
     let take = form.fields.get("to") == "me";
     let result = usecases::assign(&form.user.ctx(&state), id, form.version()?, take).await;
-    finish(&state, &form.user, id, result, "assign", None).await
+    finish(
+        &state,
+        &form.user,
+        id,
+        result,
+        if take {
+            "flash.case.taken"
+        } else {
+            "flash.case.released"
+        },
+        "assign",
+        None,
+    )
+    .await
 }
 
 pub async fn propose(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
@@ -109,7 +149,7 @@ pub async fn propose(State(state): State<AppState>, Path(id): Path<String>, form
     let result = usecases::propose_decision(&form.user.ctx(&state), id, input)
         .await
         .map_err(|e| e.renamed("reasons", "decision.reasons"));
-    finish(&state, &form.user, id, result, "outcome", None).await
+    finish(&state, &form.user, id, result, "flash.case.proposed", "outcome", None).await
 }
 
 pub async fn review(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
@@ -121,7 +161,20 @@ pub async fn review(State(state): State<AppState>, Path(id): Path<String>, form:
     };
     let ctx = form.user.ctx(&state);
     let result = usecases::review_decision(&ctx, id, form.version()?, approve, form.fields.get("reason")).await;
-    finish(&state, &form.user, id, result, "review", None).await
+    finish(
+        &state,
+        &form.user,
+        id,
+        result,
+        if approve {
+            "flash.case.approved"
+        } else {
+            "flash.case.sent_back"
+        },
+        "review",
+        None,
+    )
+    .await
 }
 
 pub async fn send(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
@@ -129,7 +182,16 @@ pub async fn send(State(state): State<AppState>, Path(id): Path<String>, form: S
     let f = &form.fields;
     let ctx = form.user.ctx(&state);
     let result = usecases::send_decision(&ctx, id, form.version()?, f.get("language"), f.get("delivered_on")).await;
-    finish(&state, &form.user, id, result, "language", None).await
+    finish(
+        &state,
+        &form.user,
+        id,
+        result,
+        "flash.case.decision_sent",
+        "language",
+        None,
+    )
+    .await
 }
 
 pub async fn interim(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
@@ -144,7 +206,16 @@ pub async fn interim(State(state): State<AppState>, Path(id): Path<String>, form
         f.get("language"),
     )
     .await;
-    finish(&state, &form.user, id, result, "interim_reason", None).await
+    finish(
+        &state,
+        &form.user,
+        id,
+        result,
+        "flash.case.interim_sent",
+        "interim_reason",
+        None,
+    )
+    .await
 }
 
 /// Links or dismisses a possible duplicate, with the reason.
@@ -164,7 +235,7 @@ pub async fn resolve_flag(
     let result = usecases::resolve_flag(&ctx, id, &flag, link, form.fields.get("reason"))
         .await
         .map_err(|e| e.renamed("reason", &field));
-    finish(&state, &form.user, id, result, &field, None).await
+    finish(&state, &form.user, id, result, "flash.case.flag_resolved", &field, None).await
 }
 
 /// Attaches a document; the CSRF token travels inside the multipart body and is checked before
@@ -186,5 +257,8 @@ pub async fn upload_document(
         Err(error) => return rerender(&state, &user, id, &[error], false, None).await,
     };
     usecases::add_document(&ctx, id, &filename, kind, &upload.bytes).await?;
-    Ok(Redirect::to(&format!("/cases/{id}")).into_response())
+    Ok(crate::flash::redirect(
+        &format!("/cases/{id}"),
+        "flash.case.document_added",
+    ))
 }

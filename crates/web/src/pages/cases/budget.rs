@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use husly_domain::authz::Action;
 use husly_domain::finance::GrantType;
 use husly_domain::finance::requests::BUDGET_YEARS;
@@ -144,7 +144,12 @@ pub async fn set(State(state): State<AppState>, form: StaffForm) -> AppResult<Re
         fields.get("note"),
     );
     let errors = match usecases::set_allocation(&user.ctx(&state), municipality, grant, year, allocated, note).await {
-        Ok((year, _, _)) => return Ok(Redirect::to(&format!("/grants/budget?year={year}")).into_response()),
+        Ok((year, _, _)) => {
+            return Ok(crate::flash::redirect(
+                &format!("/grants/budget?year={year}"),
+                "flash.budget.saved",
+            ));
+        }
         Err(UseCaseError::Invalid(errors)) => errors,
         Err(other) => return Err(other.into()),
     };

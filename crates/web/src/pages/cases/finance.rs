@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use husly_domain::authz::Action;
 use husly_domain::finance::requests::PaymentRequest;
 use husly_domain::finance::{CaseFinance, GrantCase, LoanPurpose, MeansTestException, StartlanCase, Tenure};
@@ -298,7 +298,12 @@ pub async fn save(State(state): State<AppState>, Path(id): Path<String>, form: S
         Err(errors) => Err(UseCaseError::Invalid(errors)),
     };
     let errors = match result {
-        Ok(()) => return Ok(Redirect::to(&format!("/cases/{id}#economy-heading")).into_response()),
+        Ok(()) => {
+            return Ok(crate::flash::redirect(
+                &format!("/cases/{id}#economy-heading"),
+                "flash.case.economy_saved",
+            ));
+        }
         Err(UseCaseError::Conflict) => {
             page.conflict = true;
             Vec::new()
@@ -350,7 +355,16 @@ pub async fn pay(State(state): State<AppState>, Path(id): Path<String>, form: St
     let result = husly_usecases::finance::register_payment(&user.ctx(&state), id, form.version()?, payment)
         .await
         .map_err(|e| e.nested("payment.", &[]));
-    finish(&state, user, id, result, "payment.amount_kr", None).await
+    finish(
+        &state,
+        user,
+        id,
+        result,
+        "flash.case.payment_registered",
+        "payment.amount_kr",
+        None,
+    )
+    .await
 }
 
 /// `POST /cases/{id}/establishment-grant`: registers an establishment-grant application for the
@@ -358,7 +372,10 @@ pub async fn pay(State(state): State<AppState>, Path(id): Path<String>, form: St
 pub async fn combine(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
     let id: CaseId = path_id(&id)?;
     match husly_usecases::finance::open_establishment_grant(&form.user.ctx(&state), id).await {
-        Ok(grant) => Ok(Redirect::to(&format!("/cases/{}", grant.id)).into_response()),
-        Err(e) => finish(&state, &form.user, id, Err::<(), _>(e), "finance", None).await,
+        Ok(grant) => Ok(crate::flash::redirect(
+            &format!("/cases/{}", grant.id),
+            "flash.case.grant_opened",
+        )),
+        Err(e) => finish(&state, &form.user, id, Err::<(), _>(e), "", "finance", None).await,
     }
 }

@@ -10,7 +10,7 @@ use crate::pages::{path_id, render};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use husly_domain::HouseholdId;
 use husly_domain::authz::Action;
 use husly_domain::cases::requests::check_registration;
@@ -135,7 +135,12 @@ pub async fn submit(State(state): State<AppState>, Path(id): Path<String>, form:
         }
     };
     let errors = match result {
-        Ok(case) => return Ok(Redirect::to(&format!("/cases/{}", case.id)).into_response()),
+        Ok(case) => {
+            return Ok(crate::flash::redirect(
+                &format!("/cases/{}", case.id),
+                "flash.case.registered",
+            ));
+        }
         Err(UseCaseError::Invalid(errors)) => errors,
         Err(other) => return Err(other.into()),
     };

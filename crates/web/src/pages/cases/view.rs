@@ -10,7 +10,7 @@ use crate::pages::{path_id, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use husly_domain::CaseId;
 use husly_domain::authz::Action;
 use husly_domain::cases::deadlines::{Urgency, urgency};
@@ -386,18 +386,20 @@ pub(super) async fn rerender(
     Ok(response)
 }
 
-/// The outcome of a use case on the case: back to the case page (at `anchor`), or the page
-/// again with the problem shown beside `field`, keeping what was typed.
+/// The outcome of a use case on the case: back to the case page with the confirmation `done` (a
+/// `flash.…` key), or the page again with the problem shown beside `field`, keeping what was
+/// typed.
 pub(super) async fn finish<T>(
     state: &AppState,
     user: &CurrentUser,
     id: CaseId,
     result: Result<T, UseCaseError>,
+    done: &str,
     field: &str,
     values: Option<FormValues>,
 ) -> AppResult<Response> {
     let error = match result {
-        Ok(_) => return Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
+        Ok(_) => return Ok(crate::flash::redirect(&format!("/cases/{id}"), done)),
         Err(UseCaseError::Conflict) => return rerender(state, user, id, &[], true, values).await,
         Err(UseCaseError::Invalid(errors)) => return rerender(state, user, id, &errors, false, values).await,
         Err(UseCaseError::Refused(refusal)) => crate::i18n::refusal_error(field, refusal),
