@@ -27,6 +27,7 @@ pub struct FileConfig {
     pub max_document_bytes: Option<usize>,
     pub max_connections: Option<u32>,
     pub sqlite_synchronous: Option<SqliteSync>,
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -43,6 +44,8 @@ pub struct Config {
     pub max_document_bytes: usize,
     pub max_connections: u32,
     pub sqlite_sync: SqliteSync,
+    /// The bearer token `/metrics` asks for (`HUSLY_METRICS_TOKEN` or the file's `metrics_token`).
+    pub metrics_token: Option<String>,
 }
 
 impl Config {
@@ -106,13 +109,17 @@ impl Config {
                 .unwrap_or(if is_sqlite { 6 } else { 16 })
                 .clamp(1, 512),
             sqlite_sync: file.sqlite_synchronous.unwrap_or_default(),
+            metrics_token: std::env::var("HUSLY_METRICS_TOKEN")
+                .ok()
+                .or(file.metrics_token)
+                .filter(|t| !t.trim().is_empty()),
         })
     }
 
     /// The configuration as text, with the database password replaced.
     pub fn redacted(&self) -> String {
         format!(
-            "database = {:?}\ndata_dir = {:?}\naddr = {:?}\nlog_format = {:?}\nlang = {:?}\ndemo = {}\nsecure_cookies = {:?}\nbehind_proxy = {}\nmax_body_bytes = {}\nmax_document_bytes = {}\nmax_connections = {}\nsqlite_synchronous = {:?}\n",
+            "database = {:?}\ndata_dir = {:?}\naddr = {:?}\nlog_format = {:?}\nlang = {:?}\ndemo = {}\nsecure_cookies = {:?}\nbehind_proxy = {}\nmax_body_bytes = {}\nmax_document_bytes = {}\nmax_connections = {}\nsqlite_synchronous = {:?}\nmetrics_token = {}\n",
             redact_url(&self.database_url),
             self.data_dir.display().to_string(),
             self.addr,
@@ -125,6 +132,11 @@ impl Config {
             self.max_document_bytes,
             self.max_connections,
             self.sqlite_sync,
+            if self.metrics_token.is_some() {
+                "\"***\""
+            } else {
+                "(none: this machine only)"
+            },
         )
     }
 }

@@ -627,3 +627,25 @@ async fn control_characters_are_refused_at_every_door() {
         store.close().await;
     }
 }
+
+/// `/metrics` is not public: with a configured token the caller must present it; without one
+/// only this machine may ask (the test above asks from it).
+#[tokio::test]
+async fn metrics_ask_for_their_token() {
+    let db = Database::sqlite();
+    let file = db.dir.path().join("husly.toml");
+    std::fs::write(&file, "metrics_token = \"s3cret-metrics-token\"\n").unwrap();
+    let server = start(&db, &["--config", file.to_str().unwrap()]);
+    let ask = |token: Option<&str>| {
+        let mut request = client().get(server.url("/metrics"));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+    assert_eq!(ask(None).await.unwrap().status(), 404);
+    assert_eq!(ask(Some("guess")).await.unwrap().status(), 404);
+    let answer = ask(Some("s3cret-metrics-token")).await.unwrap();
+    assert_eq!(answer.status(), 200);
+    assert!(answer.text().await.unwrap().contains("husly_http_requests_total"));
+}

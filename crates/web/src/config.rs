@@ -23,6 +23,9 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// Largest document (PDF, JPEG, PNG) accepted as an upload, in bytes.
     pub max_document_bytes: usize,
+    /// The bearer token `/metrics` asks for. Without one, `/metrics` answers only requests from
+    /// this machine (and none behind a proxy, where every request would look local).
+    pub metrics_token: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -33,6 +36,7 @@ impl Default for WebConfig {
             behind_proxy: false,
             max_body_bytes: 64 * 1024,
             max_document_bytes: 10 * 1024 * 1024,
+            metrics_token: None,
         }
     }
 }

@@ -287,7 +287,27 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn metrics_page(State(state): State<AppState>) -> Response {
+/// The figures say how busy the office is and which routes fail: not for everyone. With a
+/// configured token the caller must present it; without one only this machine may ask.
+async fn metrics_page(State(state): State<AppState>, request: Request) -> Response {
+    let allowed = match &state.config.metrics_token {
+        Some(token) => request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|given| crate::auth::constant_time_eq(given.trim().as_bytes(), token.as_bytes())),
+        None => {
+            !state.config.behind_proxy
+                && request
+                    .extensions()
+                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                    .is_some_and(|peer| peer.0.ip().is_loopback())
+        }
+    };
+    if !allowed {
+        return AppError::NotFound.into_response();
+    }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(),

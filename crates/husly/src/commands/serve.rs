@@ -50,6 +50,7 @@ pub async fn run(config: &Config) -> anyhow::Result<ExitCode> {
         behind_proxy: config.behind_proxy,
         max_body_bytes: config.max_body_bytes,
         max_document_bytes: config.max_document_bytes,
+        metrics_token: config.metrics_token.clone(),
     };
     husly_web::serve(listener, AppState::new(store.clone(), web), shutdown_signal()).await?;
     store.close().await;
