@@ -159,7 +159,7 @@ async fn a_case_through_the_api_from_registration_to_the_appeal_body() {
             body["error"]["message"]
                 .as_str()
                 .unwrap()
-                .contains("uphold_and_forward"),
+                .contains("opprettholde vedtaket og sende klagen videre"),
             "{body}"
         );
         let (status, body) = post(

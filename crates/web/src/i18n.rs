@@ -78,7 +78,8 @@ pub fn refusal_text(tr: Tr, refusal: husly_domain::cases::Refusal) -> String {
     match refusal {
         Refusal::NotNow { state, action } => {
             let state_text = tr.t(&format!("case_state.{}", state.code())).to_string();
-            tr.f(&key, &[("state", &state_text), ("action", action)])
+            let action_text = tr.t(&format!("step.{action}")).to_string();
+            tr.f(&key, &[("state", &state_text), ("action", &action_text)])
         }
         Refusal::NotEditable(state) | Refusal::NotGranted(state) => {
             let state_text = tr.t(&format!("case_state.{}", state.code())).to_string();
@@ -222,6 +223,12 @@ mod tests {
                 missing.push(key);
             }
         }
+        for action in husly_domain::cases::CaseAction::all() {
+            let key = format!("step.{}", action.code());
+            if !NB.contains_key(&key) {
+                missing.push(key);
+            }
+        }
         for code in husly_domain::cases::Refusal::CODES {
             let key = format!("refusal.{code}");
             if !NB.contains_key(&key) {
@@ -251,7 +258,10 @@ mod tests {
                 action: "renew",
             },
         );
-        assert_eq!(text, "Steget «renew» er ikke mulig når saken har status «Avslått».");
+        assert_eq!(
+            text,
+            "Det er ikke mulig å fornye godkjenningen når saken har status «Avslått»."
+        );
         let text = refusal_text(
             Tr::new(Lang::En),
             Refusal::MoreThanOutstanding {
