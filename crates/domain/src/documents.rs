@@ -65,25 +65,13 @@ pub fn clean_name(name: &str, kind: DocumentType) -> String {
 /// Checks an upload: not empty, within `max_bytes`, and a PDF, JPEG or PNG by content.
 pub fn check_upload(field: &str, bytes: &[u8], max_bytes: usize) -> Result<DocumentType, FieldError> {
     if bytes.is_empty() {
-        return Err(FieldError::new(field, "required", "Velg en fil.", "Choose a file."));
+        return Err(FieldError::new(field, "required", "error.document.file_required"));
     }
     if bytes.len() > max_bytes {
         let mb = max_bytes / (1024 * 1024);
-        return Err(FieldError::new(
-            field,
-            "too_large",
-            format!("Filen er for stor. Den kan være høyst {mb} MB."),
-            format!("The file is too large. It can be at most {mb} MB."),
-        ));
+        return Err(FieldError::new(field, "too_large", "error.document.too_large").arg("mb", mb));
     }
-    detect(bytes).ok_or_else(|| {
-        FieldError::new(
-            field,
-            "unsupported_type",
-            "Filen er ikke en PDF, JPEG eller PNG. Lagre den som en av disse og prøv igjen.",
-            "The file is not a PDF, JPEG or PNG. Save it as one of these and try again.",
-        )
-    })
+    detect(bytes).ok_or_else(|| FieldError::new(field, "unsupported_type", "error.document.unsupported_type"))
 }
 
 #[cfg(test)]

@@ -122,8 +122,7 @@ pub fn validate_household(input: &HouseholdInput, policy: SyntheticPolicy) -> Re
         errors.push(FieldError::new(
             "to_date",
             "to_date.before_from",
-            "Til-datoen kan ikke være før fra-datoen.",
-            "The end date cannot be before the start date.",
+            "error.household.to_date_before_from",
         ));
     }
     let members = validate_members(&input.members, policy, &mut errors);
@@ -146,8 +145,7 @@ fn check_postal_code(code: String, errors: &mut Errors) -> Option<String> {
         errors.push(FieldError::new(
             "postal_code",
             "postal_code.invalid",
-            "Postnummeret må ha fire sifre.",
-            "The postal code must have four digits.",
+            "error.household.postal_code",
         ));
         None
     }
@@ -155,12 +153,9 @@ fn check_postal_code(code: String, errors: &mut Errors) -> Option<String> {
 
 fn validate_members(inputs: &[MemberInput], policy: SyntheticPolicy, errors: &mut Errors) -> Vec<ValidMember> {
     if inputs.len() > MAX_MEMBERS {
-        errors.push(FieldError::new(
-            "members",
-            "members.too_many",
-            format!("En husstand kan ha høyst {MAX_MEMBERS} medlemmer."),
-            format!("A household can have at most {MAX_MEMBERS} members."),
-        ));
+        errors.push(
+            FieldError::new("members", "members.too_many", "error.household.too_many_members").arg("max", MAX_MEMBERS),
+        );
         return Vec::new();
     }
     let mut members: Vec<ValidMember> = Vec::new();
@@ -190,8 +185,7 @@ fn validate_members(inputs: &[MemberInput], policy: SyntheticPolicy, errors: &mu
             errors.push(FieldError::new(
                 format!("{prefix}national_id"),
                 "members.duplicate",
-                "Denne personen står allerede i husstanden.",
-                "This person is already a member of the household.",
+                "error.household.member_duplicate",
             ));
             continue;
         }
@@ -203,15 +197,13 @@ fn validate_members(inputs: &[MemberInput], policy: SyntheticPolicy, errors: &mu
         errors.push(FieldError::new(
             "members",
             "members.empty",
-            "Husstanden må ha minst ett medlem.",
-            "The household must have at least one member.",
+            "error.household.no_members",
         ));
     } else if main_applicants != 1 {
         errors.push(FieldError::new(
             "members",
             "members.main_applicant",
-            "Husstanden må ha nøyaktig én hovedsøker.",
-            "The household must have exactly one main applicant.",
+            "error.household.main_applicant",
         ));
     }
     members

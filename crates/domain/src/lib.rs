@@ -11,6 +11,7 @@ pub mod eligibility;
 pub mod finance;
 pub mod household;
 pub mod ids;
+pub mod message;
 pub mod person;
 pub mod rules;
 pub mod startlan;
@@ -18,29 +19,48 @@ pub mod validation;
 
 pub use ids::{CaseId, DecisionId, HouseholdId, MunicipalityId, PersonId, UserId};
 
-/// The user interface languages. Bokmål is the default.
+/// The user interface languages: bokmål (the default), nynorsk and English.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
     Nb,
+    Nn,
     En,
 }
 
 impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::Nb, Lang::Nn, Lang::En];
+
     pub fn code(self) -> &'static str {
         match self {
             Lang::Nb => "nb",
+            Lang::Nn => "nn",
             Lang::En => "en",
         }
     }
 
     pub fn from_code(code: &str) -> Option<Lang> {
         match code.trim().to_ascii_lowercase().as_str() {
-            "nb" | "no" | "nn" | "nb-no" | "no-no" | "nn-no" => Some(Lang::Nb),
+            "nb" | "no" | "nb-no" | "no-no" => Some(Lang::Nb),
+            "nn" | "nn-no" => Some(Lang::Nn),
             "en" | "en-gb" | "en-us" => Some(Lang::En),
             _ => None,
         }
+    }
+
+    /// The language's name in itself, as a language choice shows it.
+    pub fn own_name(self) -> &'static str {
+        match self {
+            Lang::Nb => "Bokmål",
+            Lang::Nn => "Nynorsk",
+            Lang::En => "English",
+        }
+    }
+
+    /// Whether numbers are written with a decimal comma (the Norwegian written forms).
+    pub fn decimal_comma(self) -> bool {
+        !matches!(self, Lang::En)
     }
 }
 pub mod national_id;

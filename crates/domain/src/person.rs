@@ -63,12 +63,7 @@ pub fn validate_person(
         match national_id::parse(&input.national_id, policy) {
             Ok(p) => Some(p),
             Err(e) => {
-                errors.push(FieldError::new(
-                    field("national_id"),
-                    e.code(),
-                    e.message(Lang::Nb),
-                    e.message(Lang::En),
-                ));
+                errors.push(FieldError::with_message(field("national_id"), e.code(), e.message()));
                 None
             }
         }
@@ -95,7 +90,7 @@ pub fn validate_person(
             errors.push(FieldError::unknown_value(
                 field("preferred_language"),
                 code,
-                &["nb", "en"],
+                &["nb", "nn", "en"],
             ));
             None
         }),
@@ -129,8 +124,7 @@ fn birth_date(
                 errors.push(FieldError::new(
                     field,
                     "birth_date.mismatch",
-                    "Fødselsdatoen stemmer ikke med dag og måned i fødselsnummeret.",
-                    "The birth date does not match the day and month in the identity number.",
+                    "error.person.birth_date_mismatch",
                 ));
                 return None;
             }
@@ -140,8 +134,7 @@ fn birth_date(
             errors.push(FieldError::new(
                 field,
                 "birth_date.required",
-                "Fødselsdato må fylles ut fordi den ikke kan leses sikkert av dette nummeret.",
-                "Birth date is required because it cannot be read reliably from this number.",
+                "error.person.birth_date_required",
             ));
             None
         }),
@@ -158,12 +151,7 @@ fn check_phone(field: &str, phone: String, errors: &mut Errors) -> Option<String
     if allowed && (8..=15).contains(&digits) {
         Some(phone)
     } else {
-        errors.push(FieldError::new(
-            field,
-            "phone.invalid",
-            "Telefonnummeret må ha 8 til 15 sifre, gjerne med landskode som +47.",
-            "The phone number must have 8 to 15 digits, optionally with a country code such as +47.",
-        ));
+        errors.push(FieldError::new(field, "phone.invalid", "error.person.phone"));
         None
     }
 }
@@ -183,12 +171,7 @@ fn check_email(field: &str, email: String, errors: &mut Errors) -> Option<String
     if valid {
         Some(email)
     } else {
-        errors.push(FieldError::new(
-            field,
-            "email.invalid",
-            "E-postadressen ser ikke riktig ut. Eksempel: navn@eksempel.no",
-            "The e-mail address does not look right. Example: name@example.com",
-        ));
+        errors.push(FieldError::new(field, "email.invalid", "error.person.email"));
         None
     }
 }

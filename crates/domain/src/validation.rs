@@ -3,7 +3,7 @@
 //! Each error names the field it belongs to (a path such as `members[2].national_id`), carries a
 //! stable code that API clients can rely on, and renders a sentence in the user's language.
 
-use crate::Lang;
+use crate::message::{Message, shorten};
 use serde::Serialize;
 
 /// Longest accepted free-text field. Long enough for any real name or address line, short enough
@@ -19,12 +19,7 @@ pub fn has_forbidden_control(text: &str) -> bool {
 
 /// The error for a field holding a control character.
 pub fn control_character(field: impl Into<String>) -> FieldError {
-    FieldError::new(
-        field,
-        "control_character",
-        "Feltet inneholder et kontrolltegn som ikke kan lagres. Skriv teksten på nytt.",
-        "The field holds a control character that cannot be stored. Type the text again.",
-    )
+    FieldError::new(field, "control_character", "error.control_character")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -33,69 +28,59 @@ pub struct FieldError {
     pub field: String,
     /// Stable machine-readable code, e.g. `required` or `national_id.check_digit_2`.
     pub code: &'static str,
+    /// What to tell the person, worded by the catalogue.
     #[serde(skip)]
-    nb: String,
-    #[serde(skip)]
-    en: String,
+    pub message: Message,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, code: &'static str, nb: impl Into<String>, en: impl Into<String>) -> Self {
+    /// An error worded by the catalogue entry `key`.
+    pub fn new(field: impl Into<String>, code: &'static str, key: &'static str) -> Self {
+        Self::with_message(field, code, Message::new(key))
+    }
+
+    pub fn with_message(field: impl Into<String>, code: &'static str, message: Message) -> Self {
         Self {
             field: field.into(),
             code,
-            nb: nb.into(),
-            en: en.into(),
+            message,
         }
     }
 
-    pub fn message(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Nb => &self.nb,
-            Lang::En => &self.en,
-        }
+    /// Adds a value for a `{name}` placeholder of the message.
+    pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.message = self.message.arg(name, value);
+        self
+    }
+
+    /// Adds a placeholder value that is itself a catalogue key.
+    pub fn arg_key(mut self, name: &'static str, key: impl Into<std::borrow::Cow<'static, str>>) -> Self {
+        self.message = self.message.arg_key(name, key);
+        self
+    }
+
+    /// Adds a placeholder value that is a list of catalogue keys.
+    pub fn arg_keys(mut self, name: &'static str, keys: Vec<std::borrow::Cow<'static, str>>) -> Self {
+        self.message = self.message.arg_keys(name, keys);
+        self
     }
 
     pub fn required(field: impl Into<String>) -> Self {
-        Self::new(field, "required", "Feltet må fylles ut.", "This field is required.")
+        Self::new(field, "required", "error.required")
     }
 
     pub fn too_long(field: impl Into<String>, max: usize) -> Self {
-        Self::new(
-            field,
-            "too_long",
-            format!("Teksten er for lang (høyst {max} tegn)."),
-            format!("The text is too long (at most {max} characters)."),
-        )
+        Self::new(field, "too_long", "error.too_long").arg("max", max)
     }
 
     pub fn invalid_date(field: impl Into<String>) -> Self {
-        Self::new(
-            field,
-            "invalid_date",
-            "Skriv datoen som dd.mm.åååå, for eksempel 24.12.2026.",
-            "Write the date as dd.mm.yyyy, for example 24.12.2026.",
-        )
+        Self::new(field, "invalid_date", "error.invalid_date")
     }
 
     pub fn unknown_value(field: impl Into<String>, value: &str, allowed: &[&str]) -> Self {
-        let allowed = allowed.join(", ");
-        Self::new(
-            field,
-            "unknown_value",
-            format!("Ukjent verdi «{}». Gyldige verdier: {allowed}.", shorten(value)),
-            format!("Unknown value “{}”. Valid values: {allowed}.", shorten(value)),
-        )
-    }
-}
-
-/// A value shown back to the user in an error message, cut so a huge input cannot flood the page.
-fn shorten(value: &str) -> String {
-    const MAX: usize = 40;
-    if value.chars().count() <= MAX {
-        value.to_string()
-    } else {
-        value.chars().take(MAX).collect::<String>() + "…"
+        Self::new(field, "unknown_value", "error.unknown_value")
+            .arg("value", shorten(value))
+            .arg("allowed", allowed.join(", "))
     }
 }
 
@@ -187,19 +172,9 @@ pub fn format_date(date: time::Date) -> String {
 /// Checks an amount typed in whole kroner: not negative, at most `max`.
 pub fn amount_kr(errors: &mut Errors, field: &str, kr: i64, max: i64) {
     if kr < 0 {
-        errors.push(FieldError::new(
-            field,
-            "negative_amount",
-            "Beløpet kan ikke være negativt.",
-            "The amount cannot be negative.",
-        ));
+        errors.push(FieldError::new(field, "negative_amount", "error.negative_amount"));
     } else if kr > max {
-        errors.push(FieldError::new(
-            field,
-            "amount_too_large",
-            "Beløpet er urimelig stort.",
-            "The amount is implausibly large.",
-        ));
+        errors.push(FieldError::new(field, "amount_too_large", "error.amount_too_large"));
     }
 }
 

@@ -31,7 +31,7 @@ pub struct GlobalOptions {
     /// Log output: `text` or `json`.
     #[arg(long, global = true, env = "HUSLY_LOG_FORMAT")]
     pub log_format: Option<String>,
-    /// Language for command output: `nb` (bokmål) or `en`.
+    /// Language for command output: `nb` (bokmål), `nn` (nynorsk) or `en`.
     #[arg(long, global = true, env = "HUSLY_LANG")]
     pub lang: Option<String>,
 }

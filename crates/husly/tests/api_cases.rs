@@ -594,6 +594,6 @@ async fn documents_assignment_interim_answers_and_flags_through_the_api() {
             json!({ "resolution": "dismiss", "reason": "Ikke samme person" }),
         )
         .await;
-        assert_eq!(status, 400, "no such open flag");
+        assert_eq!(status, 404, "no such flag");
     }
 }

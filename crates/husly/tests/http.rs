@@ -480,6 +480,65 @@ async fn english_on_request_and_operational_endpoints() {
     assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
 }
 
+/// Nynorsk is a language of its own: chosen in the header, it words pages, error pages and the
+/// API's field errors from the nynorsk catalogue, and the header then offers bokmål and English.
+#[tokio::test]
+async fn nynorsk_is_chosen_and_used_everywhere() {
+    let db = Database::sqlite();
+    prepare(&db.url).await;
+    let server = start(&db, &[]);
+    let chosen = client()
+        .post(server.url("/language"))
+        .form(&[("lang", "nn")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(chosen.status(), 303);
+    let cookie = chosen.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("husly_lang=nn;"), "{cookie}");
+
+    let page = client()
+        .get(server.url("/login"))
+        .header("cookie", "husly_lang=nn")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<html lang=\"nn\">"), "{page}");
+    for other in ["value=\"nb\"", ">Bokmål<", "value=\"en\"", ">English<"] {
+        assert!(page.contains(other), "the language switch lacks {other}");
+    }
+    assert!(!page.contains(">Nynorsk<"), "the page offers its own language");
+
+    let missing = client()
+        .get(server.url("/no/such/page"))
+        .header("accept-language", "nn-NO")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(missing.text().await.unwrap().contains("Fann ikkje sida"));
+
+    let refused = client()
+        .post(server.url("/api/v1/calculators/bostotte"))
+        .header("accept-language", "nn")
+        .json(&serde_json::json!({ "month": "juni", "kommunenummer": "3301", "members": [] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    let month = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["field"] == "month")
+        .unwrap_or_else(|| panic!("{body}"));
+    assert_eq!(month["message"], "Skriv månaden som åååå-mm, til dømes 2023-06.");
+}
+
 #[tokio::test]
 async fn an_acknowledged_write_survives_kill_9() {
     for db in Database::all().await {

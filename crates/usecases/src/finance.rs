@@ -20,15 +20,10 @@ pub async fn record_economy(ctx: &Ctx, id: CaseId, version: i64, economy: &CaseF
     let municipality = ctx.case_owner(id, Action::HandleCase).await?;
     let case = ctx.store.case(municipality, id).await?;
     if !economy.fits(case.case_type) {
-        return Err(UseCaseError::Invalid(vec![FieldError::new(
-            "kind",
-            "wrong_kind",
-            format!("Økonomien passer ikke til en sak av typen «{}».", case.case_type.code()),
-            format!(
-                "This economy does not belong to a case of type “{}”.",
-                case.case_type.code()
-            ),
-        )]));
+        return Err(UseCaseError::Invalid(vec![
+            FieldError::new("kind", "wrong_kind", "error.finance.wrong_kind")
+                .arg_key("case_type", format!("case_type.{}", case.case_type.code())),
+        ]));
     }
     economy.validate(StartlanRules::embedded())?;
     ctx.change_case(municipality, id, version, None, |case, _| case.record_economy(economy))
@@ -83,8 +78,7 @@ pub async fn open_establishment_grant(ctx: &Ctx, startlan: CaseId) -> UseCaseRes
         return Err(UseCaseError::Invalid(vec![FieldError::new(
             "finance",
             "no_grant_needed",
-            "Startlånet dekker finansieringsbehovet, eller økonomien er ikke registrert; det er ikke behov for tilskudd til etablering.",
-            "The start loan covers the financing need, or the economy is not recorded; no establishment grant is needed.",
+            "error.finance.no_grant_needed",
         )]));
     };
     let actor = ctx.actor(municipality);
@@ -113,20 +107,11 @@ pub async fn grant_budget(
 ) -> UseCaseResult<GrantBudget> {
     ctx.require(Action::ViewGrantBudget, municipality)?;
     if !requests::BUDGET_YEARS.contains(&year) {
-        return Err(UseCaseError::Invalid(vec![FieldError::new(
-            "year",
-            "invalid_year",
-            format!(
-                "Velg et år mellom {} og {}.",
-                requests::BUDGET_YEARS.start(),
-                requests::BUDGET_YEARS.end()
-            ),
-            format!(
-                "Choose a year between {} and {}.",
-                requests::BUDGET_YEARS.start(),
-                requests::BUDGET_YEARS.end()
-            ),
-        )]));
+        return Err(UseCaseError::Invalid(vec![
+            FieldError::new("year", "invalid_year", "error.finance.invalid_year")
+                .arg("first", requests::BUDGET_YEARS.start())
+                .arg("last", requests::BUDGET_YEARS.end()),
+        ]));
     }
     let lines = ctx.store.grant_budget(municipality, year).await?;
     let startlan = ctx.store.startlan_year(municipality, year).await?;

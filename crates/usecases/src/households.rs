@@ -21,14 +21,8 @@ pub async fn search_people(
 ) -> UseCaseResult<Vec<SearchHit>> {
     ctx.require(Action::SearchPeople, municipality)?;
     let q = q.trim();
-    let query = SearchQuery::parse(q).ok_or_else(|| {
-        UseCaseError::Invalid(vec![FieldError::new(
-            "q",
-            "invalid_query",
-            "Søk på et fullt fødselsnummer (11 siffer) eller på navn uten siffer.",
-            "Search for a full 11-digit identity number or a name without digits.",
-        )])
-    })?;
+    let query = SearchQuery::parse(q)
+        .ok_or_else(|| UseCaseError::Invalid(vec![FieldError::new("q", "invalid_query", "error.search.query")]))?;
     let hits = ctx.store.search_people(municipality, &query, limit).await?;
     let query_hmac = ctx.store.keyed_hash(&q.to_lowercase()).await?;
     ctx.audit_read(

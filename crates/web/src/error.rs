@@ -8,6 +8,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use husly_domain::cases::Refusal;
+use husly_domain::message::Message;
 use husly_domain::validation::FieldError;
 use husly_store::StoreError;
 use husly_usecases::UseCaseError;
@@ -20,7 +21,8 @@ pub enum AppError {
     Unauthenticated,
     /// The form's CSRF token was missing or wrong.
     Csrf,
-    BadRequest(String),
+    /// The request cannot be handled; the message says why, worded by the catalogue.
+    BadRequest(Message),
     /// Validation failed on these fields (API; pages re-render their form instead).
     Validation(Vec<FieldError>),
     Conflict,
@@ -39,10 +41,9 @@ pub enum AppError {
 pub struct ErrorInfo {
     /// Stable code, also the translation key `error.<code>`.
     pub code: &'static str,
-    pub detail: Option<String>,
+    /// What the error adds to its general text, worded in the request's language.
+    pub detail: Option<Message>,
     pub fields: Vec<FieldError>,
-    /// A refusal, worded in the request's language when the body is written.
-    pub refusal: Option<Refusal>,
 }
 
 impl AppError {
@@ -89,15 +90,12 @@ impl IntoResponse for AppError {
             code: self.code(),
             detail: match &self {
                 AppError::BadRequest(d) => Some(d.clone()),
+                AppError::Refused(r) => Some(r.message()),
                 _ => None,
             },
             fields: match self {
                 AppError::Validation(ref f) => f.clone(),
                 _ => Vec::new(),
-            },
-            refusal: match self {
-                AppError::Refused(r) => Some(r),
-                _ => None,
             },
         };
         let mut response = self.status().into_response();
@@ -120,7 +118,8 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Conflict { .. } => AppError::Conflict,
-            StoreError::Invalid(m) | StoreError::Duplicate(m) => AppError::BadRequest(m),
+            // The store's own words are for operators (English, in the log); people get the catalogue's.
+            StoreError::Invalid(_) | StoreError::Duplicate(_) => AppError::BadRequest(Message::new("error.not_saved")),
             other => AppError::Internal(other.into()),
         }
     }
@@ -134,7 +133,7 @@ impl From<UseCaseError> for AppError {
             UseCaseError::Invalid(fields) => AppError::Validation(fields),
             UseCaseError::Refused(refusal) => AppError::Refused(refusal),
             UseCaseError::Conflict => AppError::Conflict,
-            UseCaseError::Letter(detail) => AppError::BadRequest(format!("The letter cannot be written: {detail}")),
+            UseCaseError::Letter(detail) => AppError::BadRequest(Message::new("error.letter").arg("problem", detail)),
             UseCaseError::Store(e) => e.into(),
             UseCaseError::Internal(e) => AppError::Internal(anyhow::anyhow!(e)),
         }

@@ -6,10 +6,10 @@
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::i18n::{self, Tr};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use husly_domain::Lang;
+use husly_domain::message::{Message, shorten};
 use husly_domain::validation::FieldError;
 use serde::de::DeserializeOwned;
 
@@ -36,7 +36,7 @@ impl FormFields {
         self.0.iter().any(|(k, _)| k == name)
     }
 
-    pub fn parse(body: &[u8], lang: Lang) -> Result<FormFields, AppError> {
+    pub fn parse(body: &[u8]) -> Result<FormFields, AppError> {
         let mut fields = Vec::new();
         let mut refused = Vec::new();
         for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
@@ -44,13 +44,11 @@ impl FormFields {
             let name = decode(halves.next().unwrap_or_default());
             let value = decode(halves.next().unwrap_or_default());
             let Ok(name) = String::from_utf8(name) else {
-                return Err(AppError::BadRequest(
-                    Tr::new(lang).t("form.bad_encoding_name").to_string(),
-                ));
+                return Err(AppError::BadRequest(Message::new("form.bad_encoding_name")));
             };
             let Ok(value) = String::from_utf8(value) else {
                 return Err(AppError::BadRequest(
-                    Tr::new(lang).f("form.bad_encoding", &[("field", &name)]),
+                    Message::new("form.bad_encoding").arg("field", shorten(&name)),
                 ));
             };
             if husly_domain::validation::has_forbidden_control(&value) {
@@ -75,11 +73,10 @@ impl FromRequest<AppState> for FormFields {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let lang = i18n::negotiate(request.headers());
         let body = Bytes::from_request(request, state)
             .await
             .map_err(|_| AppError::PayloadTooLarge)?;
-        FormFields::parse(&body, lang)
+        FormFields::parse(&body)
     }
 }
 
@@ -97,7 +94,7 @@ impl StaffForm {
         self.fields
             .get("version")
             .parse()
-            .map_err(|_| AppError::BadRequest("version".into()))
+            .map_err(|_| AppError::BadRequest(Message::new("error.form.version")))
     }
 }
 
@@ -131,13 +128,13 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json"));
         if !is_json {
-            return Err(AppError::BadRequest("Content-Type must be application/json.".into()));
+            return Err(AppError::BadRequest(Message::new("error.api.content_type")));
         }
         let body = Bytes::from_request(request, state)
             .await
             .map_err(|_| AppError::PayloadTooLarge)?;
         if std::str::from_utf8(&body).is_err() {
-            return Err(AppError::BadRequest("The body is not valid UTF-8.".into()));
+            return Err(AppError::BadRequest(Message::new("error.api.not_utf8")));
         }
         if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&body) {
             let mut refused = Vec::new();
@@ -166,14 +163,13 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
                     Err(AppError::Validation(vec![FieldError::required(field)]))
                 // "?" is where serde_path_to_error stands when the document ends too early.
                 } else if path == "." || path == "?" || path.is_empty() {
-                    Err(AppError::BadRequest(format!("Invalid JSON: {inner}")))
+                    Err(AppError::BadRequest(
+                        Message::new("error.api.invalid_json").arg("problem", inner),
+                    ))
                 } else {
-                    Err(AppError::Validation(vec![FieldError::new(
-                        path,
-                        "invalid_json_value",
-                        format!("Ugyldig verdi: {inner}"),
-                        format!("Invalid value: {inner}"),
-                    )]))
+                    Err(AppError::Validation(vec![
+                        FieldError::new(path, "invalid_json_value", "error.invalid_json_value").arg("problem", inner),
+                    ]))
                 }
             }
         }
@@ -245,7 +241,7 @@ impl FormErrors {
         FormErrors {
             items: errors
                 .iter()
-                .map(|e| (e.field.clone(), e.message(lang).to_string()))
+                .map(|e| (e.field.clone(), crate::i18n::Tr::new(lang).error(e)))
                 .collect(),
         }
     }
@@ -279,12 +275,12 @@ mod tests {
 
     #[test]
     fn decodes_forms_and_names_bad_fields() {
-        let form = FormFields::parse(b"a=%C3%A6+b&b=&c", Lang::Nb).ok().unwrap_or_default();
+        let form = FormFields::parse(b"a=%C3%A6+b&b=&c").ok().unwrap_or_default();
         assert_eq!(form.get("a"), "æ b");
         assert_eq!(form.get("b"), "");
         assert!(form.has("c"));
-        match FormFields::parse(b"given_name=%FF", Lang::En) {
-            Err(AppError::BadRequest(m)) => assert!(m.contains("given_name"), "{m}"),
+        match FormFields::parse(b"given_name=%FF") {
+            Err(AppError::BadRequest(m)) => assert_eq!(m, Message::new("form.bad_encoding").arg("field", "given_name")),
             other => panic!("expected a bad request, got {other:?}"),
         }
     }

@@ -109,11 +109,12 @@ impl Layout {
         self.municipality.as_ref().is_some_and(|m| m.id == municipality.id)
     }
 
-    pub fn other_lang(&self) -> &'static str {
-        match self.tr.lang {
-            husly_domain::Lang::Nb => "en",
-            husly_domain::Lang::En => "nb",
-        }
+    /// The languages the page can switch to: all but its own.
+    pub fn other_langs(&self) -> Vec<husly_domain::Lang> {
+        husly_domain::Lang::ALL
+            .into_iter()
+            .filter(|l| *l != self.tr.lang)
+            .collect()
     }
 }
 

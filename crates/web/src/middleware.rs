@@ -179,20 +179,19 @@ fn rejection_info(text: &str) -> ErrorInfo {
         return ErrorInfo {
             code: "validation",
             detail: None,
-            fields: vec![husly_domain::validation::FieldError::new(
-                field,
-                "invalid_query_value",
-                format!("Ugyldig verdi: {message}"),
-                format!("Invalid value: {message}"),
-            )],
-            refusal: None,
+            fields: vec![
+                husly_domain::validation::FieldError::new(field, "invalid_query_value", "error.invalid_json_value")
+                    .arg("problem", message),
+            ],
         };
     }
     ErrorInfo {
         code: "bad_request",
-        detail: Some(text.chars().take(200).collect()),
+        detail: Some(
+            husly_domain::message::Message::new("error.technical_detail")
+                .arg("problem", text.chars().take(200).collect::<String>()),
+        ),
         fields: Vec::new(),
-        refusal: None,
     }
 }
 
@@ -201,7 +200,6 @@ fn plain_info(code: &'static str) -> ErrorInfo {
         code,
         detail: None,
         fields: Vec::new(),
-        refusal: None,
     }
 }
 
@@ -216,16 +214,14 @@ fn has_content_type(response: &Response) -> bool {
 
 /// What the error adds to its general text: the detail given, or the refusal in words.
 fn detail_of(tr: Tr, info: &ErrorInfo) -> Option<String> {
-    info.detail
-        .clone()
-        .or_else(|| info.refusal.map(|r| i18n::refusal_text(tr, r)))
+    info.detail.as_ref().map(|d| tr.message(d))
 }
 
 fn api_error_body(tr: Tr, info: &ErrorInfo) -> Response {
     let fields: Vec<_> = info
         .fields
         .iter()
-        .map(|f| serde_json::json!({ "field": f.field, "code": f.code, "message": f.message(tr.lang) }))
+        .map(|f| serde_json::json!({ "field": f.field, "code": f.code, "message": tr.error(f) }))
         .collect();
     let mut message = tr.t(&format!("error.{}.text", info.code)).to_string();
     if let Some(detail) = detail_of(tr, info) {
@@ -240,11 +236,7 @@ fn html_error_body(tr: Tr, info: &ErrorInfo, request_id: &str) -> Response {
         title: tr.t(&format!("error.{}.title", info.code)).to_string(),
         text: tr.t(&format!("error.{}.text", info.code)).to_string(),
         detail: detail_of(tr, info),
-        fields: info
-            .fields
-            .iter()
-            .map(|f| (f.field.clone(), f.message(tr.lang).to_string()))
-            .collect(),
+        fields: info.fields.iter().map(|f| (f.field.clone(), tr.error(f))).collect(),
         request_id: request_id.to_string(),
     };
     match page.render() {

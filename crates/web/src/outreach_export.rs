@@ -1,29 +1,20 @@
 //! The outreach list as a spreadsheet: CSV (semicolon-separated, UTF-8 with BOM, as Norwegian
 //! Excel opens it) and XLSX. Shared by the web download and `husly outreach bostotte`.
 
+use crate::i18n::Tr;
 use husly_domain::Lang;
 use husly_domain::bostotte::OutreachList;
 use rust_xlsxwriter::{Format, Workbook};
 
-fn headers(lang: Lang) -> [&'static str; 6] {
-    match lang {
-        Lang::Nb => [
-            "Adresse",
-            "Husstand",
-            "Personer",
-            "Husleie per måned (kr)",
-            "Inntekt som teller per år (kr)",
-            "Anslått bostøtte per måned (kr)",
-        ],
-        Lang::En => [
-            "Address",
-            "Household",
-            "People",
-            "Rent per month (NOK)",
-            "Counted income per year (NOK)",
-            "Estimated bostøtte per month (NOK)",
-        ],
-    }
+/// The column headings, from the catalogue (`outreach.column.*`).
+const COLUMNS: [&str; 6] = ["address", "household", "members", "rent", "income", "estimate"];
+
+fn headers(lang: Lang) -> Vec<String> {
+    let tr = Tr::new(lang);
+    COLUMNS
+        .iter()
+        .map(|c| tr.t(&format!("outreach.column.{c}")).to_string())
+        .collect()
 }
 
 /// One CSV field: quoted when needed, and never read as a formula by a spreadsheet.
@@ -67,14 +58,12 @@ pub fn csv(list: &OutreachList, lang: Lang) -> String {
 pub fn xlsx(list: &OutreachList, lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
-    sheet.set_name(match lang {
-        Lang::Nb => format!("Bostøtte {}", list.month),
-        Lang::En => format!("Bostotte {}", list.month),
-    })?;
+    // A sheet name is plain: no «/» or «:», at most 31 characters.
+    sheet.set_name(Tr::new(lang).f("outreach.sheet", &[("month", &list.month.to_string())]))?;
     let bold = Format::new().set_bold();
     let kroner = Format::new().set_num_format("# ##0");
     for (col, header) in headers(lang).iter().enumerate() {
-        sheet.write_string_with_format(0, col as u16, *header, &bold)?;
+        sheet.write_string_with_format(0, col as u16, header, &bold)?;
     }
     for (i, c) in list.candidates.iter().enumerate() {
         let row = i as u32 + 1;
@@ -119,6 +108,16 @@ mod tests {
         let row = text.lines().nth(1).unwrap();
         assert!(row.starts_with("\"'=HYPERLINK(\"\"x\"\"); Prøvestien 4\";"), "{row}");
         assert!(row.ends_with(";2;9500;210000;3120"), "{row}");
+    }
+
+    #[test]
+    fn every_language_has_its_headings() {
+        for lang in Lang::ALL {
+            for heading in headers(lang) {
+                assert!(!heading.starts_with("outreach."), "{lang:?}: {heading}");
+            }
+        }
+        assert!(csv(&list(), Lang::Nn).starts_with("\u{feff}Adresse;Husstand;"));
     }
 
     #[test]

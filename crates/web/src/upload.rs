@@ -4,6 +4,7 @@
 
 use axum::extract::Multipart;
 use husly_domain::documents::{check_upload, clean_name};
+use husly_domain::message::Message;
 use husly_domain::validation::FieldError;
 
 use crate::error::{AppError, AppResult};
@@ -21,7 +22,7 @@ pub async fn read_request(request: axum::extract::Request) -> AppResult<Upload> 
     use axum::extract::FromRequest;
     let multipart = Multipart::from_request(request, &())
         .await
-        .map_err(|e| AppError::BadRequest(format!("Expected a file upload form: {}", e.body_text())))?;
+        .map_err(|_| AppError::BadRequest(Message::new("error.upload.not_a_form")))?;
     read(multipart).await
 }
 
@@ -35,16 +36,21 @@ pub async fn read(mut multipart: Multipart) -> AppResult<Upload> {
     while let Some(field) = multipart
         .next_field()
         .await
-        .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {}", e.body_text())))?
+        .map_err(|_| AppError::BadRequest(Message::new("error.upload.unreadable")))?
     {
         match field.name().unwrap_or_default() {
-            "csrf" => upload.csrf = field.text().await.map_err(|_| AppError::BadRequest("csrf".into()))?,
+            "csrf" => {
+                upload.csrf = field
+                    .text()
+                    .await
+                    .map_err(|_| AppError::BadRequest(Message::new("error.upload.unreadable")))?
+            }
             "file" => {
                 upload.filename = field.file_name().unwrap_or_default().to_string();
                 upload.bytes = field
                     .bytes()
                     .await
-                    .map_err(|e| AppError::BadRequest(format!("The file could not be read: {}", e.body_text())))?
+                    .map_err(|_| AppError::BadRequest(Message::new("error.upload.unreadable")))?
                     .to_vec();
             }
             _ => {}

@@ -149,17 +149,11 @@ pub fn check_outreach_month(
     let first = super::BostotteRules::embedded().first_month();
     match text.parse::<YearMonth>() {
         Ok(month) if month >= first => Ok(month),
-        Ok(_) => Err(FieldError::new(
-            "month",
-            "no_rules",
-            format!("Husly har bostøtteregler fra {first}."),
-            format!("Husly has bostøtte rules from {first}."),
-        )),
+        Ok(_) => Err(FieldError::new("month", "no_rules", "error.bostotte.rules_from").arg("first", first)),
         Err(_) => Err(FieldError::new(
             "month",
             "invalid_month",
-            "Skriv måneden som åååå-mm, for eksempel 2026-12.",
-            "Write the month as yyyy-mm, for example 2026-12.",
+            "error.outreach.invalid_month",
         )),
     }
 }

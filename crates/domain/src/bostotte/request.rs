@@ -92,13 +92,8 @@ impl EstimateRequest {
     /// Validates the request and estimates: what the API and `husly calc bostotte` both call.
     pub fn estimate(&self, rules: &BostotteRules) -> Result<Estimate, Vec<FieldError>> {
         let input = self.validate(rules)?;
-        estimate(rules, &input).map_err(|e| {
-            vec![FieldError::new(
-                "month",
-                "no_rules",
-                format!("Husly har ikke alle bostøtteregler for denne måneden ({e})."),
-                format!("Husly does not have every bostøtte rule for this month ({e})."),
-            )]
+        estimate(rules, &input).map_err(|_| {
+            vec![FieldError::new("month", "no_rules", "error.bostotte.rules_incomplete").arg("month", &self.month)]
         })
     }
 
@@ -107,18 +102,11 @@ impl EstimateRequest {
         let mut errors = Vec::new();
         let month = match self.month.parse::<YearMonth>() {
             Ok(month) if month < rules.first_month() => {
-                errors.push(FieldError::new(
-                    "month",
-                    "no_rules",
-                    format!(
-                        "Husly har ikke bostøtteregler for {month}. Tidligste måned er {}.",
-                        rules.first_month()
-                    ),
-                    format!(
-                        "Husly has no bostøtte rules for {month}. The earliest month is {}.",
-                        rules.first_month()
-                    ),
-                ));
+                errors.push(
+                    FieldError::new("month", "no_rules", "error.bostotte.no_rules")
+                        .arg("month", month)
+                        .arg("first", rules.first_month()),
+                );
                 None
             }
             Ok(month) => Some(month),
@@ -130,8 +118,7 @@ impl EstimateRequest {
                 errors.push(FieldError::new(
                     "month",
                     "invalid_month",
-                    "Skriv måneden som åååå-mm, for eksempel 2023-06.",
-                    "Write the month as yyyy-mm, for example 2023-06.",
+                    "error.bostotte.invalid_month",
                 ));
                 None
             }
@@ -141,27 +128,18 @@ impl EstimateRequest {
             errors.push(FieldError::new(
                 "kommunenummer",
                 "invalid_municipality_number",
-                "Kommunenummeret har fire sifre, for eksempel 3301.",
-                "A municipality number has four digits, for example 3301.",
+                "error.bostotte.invalid_municipality_number",
             ));
         }
 
         let reference = month.map(YearMonth::first_day);
         let mut members = Vec::with_capacity(self.members.len());
         if self.members.is_empty() {
-            errors.push(FieldError::new(
-                "members",
-                "required",
-                "Husstanden må ha minst én person.",
-                "The household must have at least one person.",
-            ));
+            errors.push(FieldError::new("members", "required", "error.bostotte.no_members"));
         } else if self.members.len() > MAX_MEMBERS {
-            errors.push(FieldError::new(
-                "members",
-                "too_many",
-                format!("En husstand kan ha høyst {MAX_MEMBERS} personer."),
-                format!("A household can have at most {MAX_MEMBERS} people."),
-            ));
+            errors.push(
+                FieldError::new("members", "too_many", "error.bostotte.too_many_members").arg("max", MAX_MEMBERS),
+            );
         }
         for (i, member) in self.members.iter().take(MAX_MEMBERS).enumerate() {
             let field = format!("members[{i}].birth_date");
@@ -174,8 +152,7 @@ impl EstimateRequest {
                     errors.push(FieldError::new(
                         field,
                         "born_after_month",
-                        "Personen er født etter den 1. i måneden som beregnes, og hører ikke til husstanden da.",
-                        "The person was born after the 1st of the month estimated and is not in the household then.",
+                        "error.bostotte.born_after_month",
                     ));
                     None
                 }
@@ -183,8 +160,7 @@ impl EstimateRequest {
                     errors.push(FieldError::new(
                         field,
                         "implausible_birth_date",
-                        "Fødselsdatoen gir en alder over 130 år.",
-                        "The birth date gives an age above 130 years.",
+                        "error.bostotte.implausible_birth_date",
                     ));
                     None
                 }
@@ -234,8 +210,7 @@ impl EstimateRequest {
                 errors.push(FieldError::new(
                     "annual_income_kr",
                     "required",
-                    "Oppgi husstandens inntekt per år, eller inntektene til hver person.",
-                    "Give the household's yearly income, or each person's incomes.",
+                    "error.bostotte.income_required",
                 ));
                 None
             }
@@ -268,8 +243,7 @@ impl EstimateRequest {
                 errors.push(FieldError::new(
                     "annual_housing_costs_kr",
                     "required",
-                    "Oppgi boutgiftene per år, eller boutgiftene post for post under «housing».",
-                    "Give the yearly housing costs, or the cost items under “housing”.",
+                    "error.bostotte.housing_costs_required",
                 ));
                 None
             }
@@ -305,12 +279,9 @@ fn amount(errors: &mut Vec<FieldError>, field: &str, kr: i64) -> Option<i64> {
     if (0..=MAX_AMOUNT_KR).contains(&kr) {
         Some(kr * 100)
     } else {
-        errors.push(FieldError::new(
-            field,
-            "out_of_range",
-            format!("Beløpet må være mellom 0 og {MAX_AMOUNT_KR} kroner."),
-            format!("The amount must be between 0 and {MAX_AMOUNT_KR} kroner."),
-        ));
+        errors.push(
+            FieldError::new(field, "out_of_range", "error.bostotte.amount_out_of_range").arg("max", MAX_AMOUNT_KR),
+        );
         None
     }
 }
@@ -328,12 +299,9 @@ fn tenure(errors: &mut Vec<FieldError>, field: &str, code: &str) -> Option<Tenur
 }
 
 fn either_or(field: &str, other: &str) -> FieldError {
-    FieldError::new(
-        field,
-        "either_or",
-        format!("Oppgi enten «{field}» eller «{other}», ikke begge."),
-        format!("Give either “{field}” or “{other}”, not both."),
-    )
+    FieldError::new(field, "either_or", "error.bostotte.either_or")
+        .arg("field", field)
+        .arg("other", other)
 }
 
 fn housing_items(
@@ -389,12 +357,10 @@ fn housing_items(
         let Some(kr) = value else { continue };
         let field = format!("housing.{name}");
         if !allowed.contains(&name) {
-            errors.push(FieldError::new(
-                field,
-                "not_for_tenure",
-                format!("Posten gjelder ikke for boforholdet «{}».", tenure.code()),
-                format!("The item does not apply to the tenure “{}”.", tenure.code()),
-            ));
+            errors.push(
+                FieldError::new(field, "not_for_tenure", "error.bostotte.not_for_tenure")
+                    .arg_key("tenure", format!("tenure.{}", tenure.code())),
+            );
         } else if let Some(ore) = amount(errors, &field, kr) {
             *slot = ore;
         }

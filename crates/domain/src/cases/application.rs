@@ -207,12 +207,8 @@ impl ApplicationForm {
             ("areas_to_avoid", &self.areas_to_avoid),
         ] {
             if areas.len() > MAX_AREAS {
-                errors.push(FieldError::new(
-                    name,
-                    "too_many",
-                    format!("Oppgi høyst {MAX_AREAS} områder."),
-                    format!("Give at most {MAX_AREAS} areas."),
-                ));
+                errors
+                    .push(FieldError::new(name, "too_many", "error.application.too_many_areas").arg("max", MAX_AREAS));
             }
             for (i, area) in areas.iter().enumerate() {
                 text_error(&mut errors, &format!("{name}[{i}]"), area, MAX_TEXT_LEN);
@@ -222,8 +218,7 @@ impl ApplicationForm {
             errors.push(FieldError::new(
                 "economy",
                 "too_many",
-                "Det er oppgitt økonomi for flere personer enn husstanden har.",
-                "Economy is given for more people than the household has.",
+                "error.application.economy_too_many_people",
             ));
         }
         for (i, member) in self.economy.iter().enumerate() {
@@ -244,12 +239,7 @@ impl ApplicationForm {
             ("evicted_on", self.evicted_on),
         ] {
             if date.is_some_and(|d| d > today) {
-                errors.push(FieldError::new(
-                    field,
-                    "in_future",
-                    "Datoen kan ikke være fram i tid.",
-                    "The date cannot be in the future.",
-                ));
+                errors.push(FieldError::new(field, "in_future", "error.application.date_in_future"));
             }
         }
         errors
@@ -258,53 +248,42 @@ impl ApplicationForm {
     /// Every item a submission needs that is still missing, each with its field.
     pub fn missing_for_submission(&self, members: usize) -> Vec<FieldError> {
         let mut missing = Vec::new();
-        let mut require = |present: bool, field: &str, nb: &str, en: &str| {
+        let mut require = |present: bool, field: &str, key: &'static str| {
             if !present {
-                missing.push(FieldError::new(field, "required", nb, en));
+                missing.push(FieldError::new(field, "required", key));
             }
         };
         require(
             self.current_housing.is_some(),
             "current_housing",
-            "Svar på hvor husstanden bor nå.",
-            "Say where the household lives now.",
+            "error.application.current_housing_required",
         );
         require(
             !self.reasons.is_empty(),
             "reasons",
-            "Velg minst én grunn til at dere søker.",
-            "Choose at least one reason for applying.",
+            "error.application.reasons_required",
         );
         require(
             self.lawful_residence.is_some(),
             "lawful_residence",
-            "Svar på om søkeren har lovlig opphold i Norge.",
-            "Say whether the applicant has lawful residence in Norway.",
+            "error.application.lawful_residence_required",
         );
         require(
             self.registered_in_municipality_since.is_some(),
             "registered_in_municipality_since",
-            "Oppgi fra hvilken dato søkeren har vært folkeregistrert i kommunen.",
-            "Give the date from which the applicant has been registered as resident in the municipality.",
+            "error.application.registered_in_municipality_since_required",
         );
         require(
             self.rent_arrears.is_some(),
             "rent_arrears",
-            "Svar på om husstanden har husleierestanse.",
-            "Say whether the household has rent arrears.",
+            "error.application.rent_arrears_required",
         );
         require(
             self.economy.len() == members,
             "economy",
-            "Oppgi inntekt og formue for hver person i husstanden (0 hvis ingen).",
-            "Give income and wealth for each person in the household (0 if none).",
+            "error.application.economy_required",
         );
-        require(
-            self.confirmed,
-            "confirmed",
-            "Bekreft at opplysningene er riktige.",
-            "Confirm that the information is correct.",
-        );
+        require(self.confirmed, "confirmed", "error.application.confirmed_required");
         missing
     }
 
@@ -329,12 +308,7 @@ impl ApplicationForm {
 }
 
 fn out_of_range(field: String) -> FieldError {
-    FieldError::new(
-        field,
-        "out_of_range",
-        "Beløpet er utenfor det som kan registreres.",
-        "The amount is outside what can be registered.",
-    )
+    FieldError::new(field, "out_of_range", "error.application.amount_out_of_range")
 }
 
 /// Parses an optional date typed in a form (dd.mm.yyyy or ISO); an empty field is none.

@@ -55,6 +55,25 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// What to tell the person: `refusal.<code>`, with the state and step as catalogue keys.
+    pub fn message(self) -> crate::message::Message {
+        use crate::validation::{format_date, format_ore_as_kr};
+        let message = crate::message::Message::new(format!("refusal.{}", self.code()));
+        match self {
+            Refusal::NotNow { state, action } => message
+                .arg_key("state", format!("case_state.{}", state.code()))
+                .arg_key("action", format!("step.{action}")),
+            Refusal::NotEditable(state) | Refusal::NotGranted(state) => {
+                message.arg_key("state", format!("case_state.{}", state.code()))
+            }
+            Refusal::StillValid(until) => message.arg("until", format_date(until)),
+            Refusal::MoreThanOutstanding { outstanding_ore } => {
+                message.arg("outstanding", format_ore_as_kr(outstanding_ore))
+            }
+            _ => message,
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Refusal::NotNow { .. } => "not_now",

@@ -34,8 +34,8 @@ pub const MAX_REASONS: usize = 8_000;
 /// Longest free text in a step, a review or an override (the same as the form's long texts).
 pub const MAX_NOTE: usize = super::application::MAX_LONG_TEXT;
 
-fn required(field: &str, nb: &str, en: &str) -> FieldError {
-    FieldError::new(field, "required", nb, en)
+fn required(field: &str, key: &'static str) -> FieldError {
+    FieldError::new(field, "required", key)
 }
 
 fn note(errors: &mut Vec<FieldError>, field: &str, text: &str) {
@@ -74,8 +74,7 @@ pub fn check_registration(
             errors.push(FieldError::new(
                 "received_on",
                 "in_future",
-                "Mottatt-datoen kan ikke være fram i tid.",
-                "The date received cannot be in the future.",
+                "error.case.received_in_future",
             ));
             None
         }
@@ -172,27 +171,18 @@ pub fn check_step(request: &StepRequest<'_>) -> Result<Step, Vec<FieldError>> {
                 _ => errors.push(FieldError::new(
                     "information_due",
                     "invalid_date",
-                    "Skriv en frist fram i tid, for eksempel 15.12.2026.",
-                    "Write a deadline in the future, for example 15.12.2026.",
+                    "error.case.information_due_invalid",
                 )),
             }
             if reason.is_empty() {
-                errors.push(required(
-                    "reason",
-                    "Skriv hvilke opplysninger som trengs.",
-                    "Write which information is needed.",
-                ));
+                errors.push(required("reason", "error.case.information_reason_required"));
             }
             CaseAction::RequestInformation
         }
         "information_received" => CaseAction::InformationReceived,
         "register_appeal" => {
             if request.appeal_deadline.is_some_and(|d| request.today > d) && reason.is_empty() {
-                errors.push(required(
-                    "reason",
-                    "Klagefristen er ute. Skriv hvorfor klagen likevel behandles (forvaltningsloven § 31).",
-                    "The appeal deadline has passed. Write why the appeal is still considered (Public Administration Act § 31).",
-                ));
+                errors.push(required("reason", "error.case.late_appeal_reason_required"));
             }
             CaseAction::RegisterAppeal
         }
@@ -207,37 +197,24 @@ pub fn check_step(request: &StepRequest<'_>) -> Result<Step, Vec<FieldError>> {
                 None => errors.push(FieldError::new(
                     "expiry_reason",
                     "required",
-                    "Velg hvorfor godkjenningen avsluttes.",
-                    "Choose why the approval ends.",
+                    "error.case.expiry_reason_required",
                 )),
             }
             if reason.is_empty() {
-                errors.push(required(
-                    "reason",
-                    "Skriv begrunnelsen. Husstanden mister plassen på ventelisten.",
-                    "Write the reasons. The household loses its place on the waiting list.",
-                ));
+                errors.push(required("reason", "error.case.expiry_reason_text_required"));
             }
             confirmation(&mut errors, request.confirmed);
             CaseAction::Expire
         }
         "reinstate" => {
             if reason.is_empty() {
-                errors.push(required(
-                    "reason",
-                    "Skriv hvorfor godkjenningen gjenopprettes.",
-                    "Write why the approval is restored.",
-                ));
+                errors.push(required("reason", "error.case.reinstate_reason_required"));
             }
             CaseAction::Reinstate
         }
         "withdraw" => {
             if reason.is_empty() {
-                errors.push(required(
-                    "reason",
-                    "Skriv hvorfor saken trekkes.",
-                    "Write why the case is withdrawn.",
-                ));
+                errors.push(required("reason", "error.case.withdraw_reason_required"));
             }
             CaseAction::Withdraw
         }
@@ -258,8 +235,7 @@ fn confirmation(errors: &mut Vec<FieldError>, confirmed: bool) {
         errors.push(FieldError::new(
             "confirmed",
             "not_confirmed",
-            "Bekreft at du vil avslutte godkjenningen.",
-            "Confirm that you want to end the approval.",
+            "error.case.expiry_not_confirmed",
         ));
     }
 }
@@ -302,7 +278,7 @@ pub fn check_proposal(request: ProposalRequest<'_>) -> Result<CheckedProposal, V
     let outcome_code = request.outcome.trim();
     let outcome = Outcome::from_code(outcome_code);
     if outcome_code.is_empty() {
-        errors.push(required("outcome", "Velg utfallet.", "Choose the outcome."));
+        errors.push(required("outcome", "error.case.outcome_required"));
     } else if outcome.is_none() {
         errors.push(FieldError::unknown_value(
             "outcome",
@@ -312,11 +288,7 @@ pub fn check_proposal(request: ProposalRequest<'_>) -> Result<CheckedProposal, V
     }
     let reasons = request.reasons.trim();
     if reasons.is_empty() {
-        errors.push(required(
-            "reasons",
-            "Skriv begrunnelsen (forvaltningsloven § 25): de faktiske forholdene og hovedhensynene.",
-            "Write the reasons (Public Administration Act § 25): the facts and the main considerations.",
-        ));
+        errors.push(required("reasons", "error.case.reasons_required"));
     } else if reasons.chars().count() > MAX_REASONS {
         errors.push(FieldError::too_long("reasons", MAX_REASONS));
     }
@@ -329,38 +301,26 @@ pub fn check_proposal(request: ProposalRequest<'_>) -> Result<CheckedProposal, V
         .filter(|c| !c.is_empty())
         .collect();
     if conditions.len() > MAX_CONDITIONS {
-        errors.push(FieldError::new(
-            "conditions",
-            "too_many_items",
-            format!("Høyst {MAX_CONDITIONS} vilkår."),
-            format!("At most {MAX_CONDITIONS} conditions."),
-        ));
+        errors.push(
+            FieldError::new("conditions", "too_many_items", "error.case.too_many_conditions")
+                .arg("max", MAX_CONDITIONS),
+        );
     } else if conditions.iter().any(|c| c.chars().count() > MAX_CONDITION_LEN) {
         errors.push(FieldError::too_long("conditions", MAX_CONDITION_LEN));
     }
     let granted = outcome == Some(Outcome::Granted);
     if granted {
         if granted_text.is_empty() {
-            errors.push(required(
-                "granted_text",
-                "Skriv hva som innvilges, for eksempel «plass på ventelisten for bolig med to soverom».",
-                "Write what is granted, for example “a place on the waiting list for a two-bedroom dwelling”.",
-            ));
+            errors.push(required("granted_text", "error.case.granted_text_required"));
         }
         if !request.application_complete {
-            errors.push(FieldError::new(
-                "outcome",
-                "incomplete",
-                "Søknaden mangler opplysninger. Innhent dem før søknaden innvilges.",
-                "The application lacks information. Obtain it before granting.",
-            ));
+            errors.push(FieldError::new("outcome", "incomplete", "error.case.incomplete"));
         }
     } else if outcome.is_some() && !conditions.is_empty() {
         errors.push(FieldError::new(
             "conditions",
             "conditions_on_refusal",
-            "Et avslag har ingen vilkår.",
-            "A refusal has no conditions.",
+            "error.case.conditions_on_refusal",
         ));
     }
     let mut amount_ore = None;
@@ -369,21 +329,15 @@ pub fn check_proposal(request: ProposalRequest<'_>) -> Result<CheckedProposal, V
             errors.push(FieldError::new(
                 "outcome",
                 "economy_missing",
-                "Registrer økonomien i saken før lånet eller tilskuddet innvilges.",
-                "Record the case's economy before granting the loan or grant.",
+                "error.case.economy_missing",
             ));
         }
         match request.amount_kr {
-            None => errors.push(required(
-                "amount_kr",
-                "Skriv beløpet som innvilges.",
-                "Write the amount granted.",
-            )),
+            None => errors.push(required("amount_kr", "error.case.amount_required")),
             Some(kr) if kr <= 0 || kr > crate::startlan::input::MAX_AMOUNT_KR => errors.push(FieldError::new(
                 "amount_kr",
                 "amount_out_of_range",
-                "Beløpet må være mer enn 0 kr og rimelig.",
-                "The amount must be more than 0 kr and plausible.",
+                "error.case.amount_out_of_range",
             )),
             Some(kr) => amount_ore = Some(kr * 100),
         }
@@ -391,8 +345,7 @@ pub fn check_proposal(request: ProposalRequest<'_>) -> Result<CheckedProposal, V
         errors.push(FieldError::new(
             "amount_kr",
             "amount_not_applicable",
-            "Bare innvilgede lån og tilskudd har et beløp.",
-            "Only granted loans and grants have an amount.",
+            "error.case.amount_not_applicable",
         ));
     }
     match outcome {
@@ -416,11 +369,7 @@ pub fn check_review(approve: bool, reason: &str) -> Result<Option<String>, Vec<F
     let mut errors = Vec::new();
     note(&mut errors, "reason", reason);
     if !approve && reason.is_empty() {
-        errors.push(required(
-            "reason",
-            "Skriv hva som må endres.",
-            "Write what needs to change.",
-        ));
+        errors.push(required("reason", "error.case.return_reason_required"));
     }
     done(errors, || (!reason.is_empty()).then(|| reason.to_string()))
 }
@@ -453,8 +402,7 @@ pub fn check_send(language: &str, delivered_on: &str, today: Date) -> Result<(St
         errors.push(FieldError::new(
             "delivered_on",
             "invalid_date",
-            "Skriv datoen brevet når mottakeren (i dag eller senere) som dd.mm.åååå.",
-            "Write the date the letter reaches the recipient (today or later) as dd.mm.yyyy.",
+            "error.case.delivered_on_invalid",
         ));
     }
     match delivered {
@@ -472,8 +420,7 @@ pub fn check_interim(expected_by: &str, reason: &str, today: Date) -> Result<(Da
         errors.push(FieldError::new(
             "expected_by",
             "invalid_date",
-            "Skriv når søkeren kan vente svar (fram i tid) som dd.mm.åååå.",
-            "Write when the applicant can expect an answer (in the future) as dd.mm.yyyy.",
+            "error.case.expected_by_invalid",
         ));
     }
     let reason = reason.trim();
@@ -482,8 +429,7 @@ pub fn check_interim(expected_by: &str, reason: &str, today: Date) -> Result<(Da
         errors.push(FieldError::new(
             "interim_reason",
             "required",
-            "Skriv hvorfor saken ikke er avgjort ennå.",
-            "Write why the case is not decided yet.",
+            "error.case.interim_reason_required",
         ));
     }
     match expected {
@@ -511,11 +457,7 @@ pub fn check_override(
     let reason = reason.trim();
     note(&mut errors, field, reason);
     if outcome.is_some() && reason.is_empty() {
-        errors.push(required(
-            field,
-            "Skriv begrunnelsen for vurderingen.",
-            "Write the reasons for the judgement.",
-        ));
+        errors.push(required(field, "error.case.override_reason_required"));
     }
     done(errors, || (outcome, reason.to_string()))
 }
@@ -526,12 +468,7 @@ pub fn check_flag_resolution(field: &str, reason: &str) -> Result<String, Vec<Fi
     let mut errors = Vec::new();
     note(&mut errors, field, reason);
     if reason.is_empty() {
-        errors.push(FieldError::new(
-            field,
-            "required",
-            "Skriv begrunnelsen.",
-            "Write the reason.",
-        ));
+        errors.push(FieldError::new(field, "required", "error.case.reason_required"));
     }
     done(errors, || reason.to_string())
 }

@@ -162,8 +162,7 @@ impl CaseFinance {
                     e.push(FieldError::new(
                         "grant.applied_kr",
                         "more_than_cost",
-                        "Beløpet det søkes om kan ikke være større enn kostnaden.",
-                        "The amount applied for cannot exceed the cost.",
+                        "error.finance.more_than_cost",
                     ));
                 }
                 if let Some(reference) = &g.startlan_reference {

@@ -24,12 +24,7 @@ pub struct Payment {
 }
 
 fn unreadable_amount(field: &str) -> FieldError {
-    FieldError::new(
-        field,
-        "not_a_number",
-        "Skriv beløpet i hele kroner, for eksempel 250 000.",
-        "Write the amount in whole kroner, for example 250 000.",
-    )
+    FieldError::new(field, "not_a_number", "error.finance.not_a_number")
 }
 
 /// The payment, or every problem with it (fields `amount_kr`, `paid_on`, `note`).
@@ -41,8 +36,7 @@ pub fn check_payment_request(request: &PaymentRequest<'_>) -> Result<Payment, Ve
             errors.push(FieldError::new(
                 "amount_kr",
                 "amount_out_of_range",
-                "Beløpet må være mer enn 0 kr.",
-                "The amount must be more than 0 kr.",
+                "error.finance.amount_out_of_range",
             ));
             None
         }
@@ -93,16 +87,11 @@ pub fn check_allocation(
     }
     let year = year.trim().parse::<i32>().ok().filter(|y| BUDGET_YEARS.contains(y));
     if year.is_none() {
-        errors.push(FieldError::new(
-            "year",
-            "invalid_year",
-            format!("Velg et år mellom {} og {}.", BUDGET_YEARS.start(), BUDGET_YEARS.end()),
-            format!(
-                "Choose a year between {} and {}.",
-                BUDGET_YEARS.start(),
-                BUDGET_YEARS.end()
-            ),
-        ));
+        errors.push(
+            FieldError::new("year", "invalid_year", "error.finance.invalid_year")
+                .arg("first", BUDGET_YEARS.start())
+                .arg("last", BUDGET_YEARS.end()),
+        );
     }
     // A municipality's yearly frame may be many grants' worth: up to 100 × the largest grant.
     let amount = parse_kr(allocated_kr).filter(|kr| (0..=MAX_GRANT_KR * 100).contains(kr));
@@ -110,8 +99,7 @@ pub fn check_allocation(
         errors.push(FieldError::new(
             "allocated_kr",
             "not_a_number",
-            "Skriv rammen i hele kroner, for eksempel 2 500 000.",
-            "Write the allocation in whole kroner, for example 2 500 000.",
+            "error.finance.allocation_not_a_number",
         ));
     }
     let note = note.trim();

@@ -111,17 +111,11 @@ pub enum IdKind {
 }
 
 impl IdKind {
-    pub fn label_nb(&self) -> &'static str {
+    /// The stable code, also the catalogue key `id_kind.<code>`.
+    pub fn code(&self) -> &'static str {
         match self {
-            IdKind::Fodselsnummer => "fødselsnummer",
-            IdKind::DNummer => "D-nummer",
-        }
-    }
-
-    pub fn label_en(&self) -> &'static str {
-        match self {
-            IdKind::Fodselsnummer => "national identity number",
-            IdKind::DNummer => "D number",
+            IdKind::Fodselsnummer => "fodselsnummer",
+            IdKind::DNummer => "d_nummer",
         }
     }
 }
@@ -137,17 +131,11 @@ pub enum SyntheticKind {
 }
 
 impl SyntheticKind {
-    pub fn label_nb(&self) -> &'static str {
+    /// The stable code, also the catalogue key `synthetic_source.<code>`.
+    pub fn code(&self) -> &'static str {
         match self {
-            SyntheticKind::Tenor => "Skatteetatens testdata (Tenor)",
-            SyntheticKind::Nav => "Navs testdata (Dolly)",
-        }
-    }
-
-    pub fn label_en(&self) -> &'static str {
-        match self {
-            SyntheticKind::Tenor => "the Norwegian Tax Administration's test data (Tenor)",
-            SyntheticKind::Nav => "Nav's test data (Dolly)",
+            SyntheticKind::Tenor => "tenor",
+            SyntheticKind::Nav => "nav",
         }
     }
 }

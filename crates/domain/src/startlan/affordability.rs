@@ -119,13 +119,8 @@ pub struct GrantNeed {
 /// Validates `input` and assesses it with the rules in force in its month.
 pub fn assess(input: &AffordabilityInput, rules: &StartlanRules) -> Result<AffordabilityResult, Vec<FieldError>> {
     validate(input, rules)?;
-    let month_rules = rules.for_month(input.month).map_err(|e| {
-        vec![FieldError::new(
-            "month",
-            "no_rules_for_month",
-            e.to_string(),
-            e.to_string(),
-        )]
+    let month_rules = rules.for_month(input.month).map_err(|_| {
+        vec![FieldError::new("month", "no_rules_for_month", "error.startlan.no_rules").arg("month", input.month)]
     })?;
     let mut trace = Trace::default();
 
@@ -233,12 +228,11 @@ fn record_terms(input: &AffordabilityInput, rules: &MonthRules<'_>, trace: &mut 
 }
 
 fn loan_payment(terms: LoanTerms, field: &str) -> Result<LoanPayment, Vec<FieldError>> {
-    let schedule = summarize(terms).map_err(|e| {
+    let schedule = summarize(terms).map_err(|_| {
         vec![FieldError::new(
             field,
             "cannot_compute_schedule",
-            format!("Nedbetalingsplanen kan ikke beregnes: {e}."),
-            format!("The payment schedule cannot be computed: {e}."),
+            "error.startlan.cannot_compute_schedule",
         )]
     })?;
     Ok(LoanPayment {

@@ -129,13 +129,8 @@ pub fn validate(input: &AffordabilityInput, rules: &StartlanRules) -> Result<(),
 
     let terms = match rules.for_month(input.month) {
         Ok(month_rules) => Some(month_rules.terms.values),
-        Err(err) => {
-            e.push(FieldError::new(
-                "month",
-                "no_rules_for_month",
-                format!("Det finnes ingen regler for {} ({err}).", input.month),
-                format!("There are no rules for {} ({err}).", input.month),
-            ));
+        Err(_) => {
+            e.push(FieldError::new("month", "no_rules_for_month", "error.startlan.no_rules").arg("month", input.month));
             None
         }
     };
@@ -148,12 +143,10 @@ pub fn validate(input: &AffordabilityInput, rules: &StartlanRules) -> Result<(),
         amount(&mut e, "own_living_cost_estimate_kr", own);
     }
     if input.fixed_costs.len() > MAX_FIXED_COSTS {
-        e.push(FieldError::new(
-            "fixed_costs",
-            "too_many_items",
-            format!("Høyst {MAX_FIXED_COSTS} faste utgifter."),
-            format!("At most {MAX_FIXED_COSTS} fixed costs."),
-        ));
+        e.push(
+            FieldError::new("fixed_costs", "too_many_items", "error.startlan.too_many_fixed_costs")
+                .arg("max", MAX_FIXED_COSTS),
+        );
     }
     for (i, cost) in input.fixed_costs.iter().enumerate() {
         amount(&mut e, &format!("fixed_costs[{i}].amount_kr"), cost.amount_kr);
@@ -186,12 +179,10 @@ pub fn validate(input: &AffordabilityInput, rules: &StartlanRules) -> Result<(),
     if let Some(bank) = &input.loans.bank {
         amount(&mut e, "loans.bank.principal_kr", bank.principal_kr);
         if !(1..=MAX_BANK_TERM_YEARS).contains(&bank.term_years) {
-            e.push(FieldError::new(
-                "loans.bank.term_years",
-                "term_out_of_range",
-                format!("Nedbetalingstiden må være 1–{MAX_BANK_TERM_YEARS} år."),
-                format!("The term must be 1–{MAX_BANK_TERM_YEARS} years."),
-            ));
+            e.push(
+                FieldError::new("loans.bank.term_years", "term_out_of_range", "error.startlan.bank_term")
+                    .arg("max", MAX_BANK_TERM_YEARS),
+            );
         }
         if let Some(rate) = bank.rate
             && !(0..=MAX_RATE_BASIS_POINTS).contains(&rate.basis_points())
@@ -199,8 +190,7 @@ pub fn validate(input: &AffordabilityInput, rules: &StartlanRules) -> Result<(),
             e.push(FieldError::new(
                 "loans.bank.rate",
                 "rate_out_of_range",
-                "Renten må være mellom 0 % og 100 %.",
-                "The rate must be between 0 % and 100 %.",
+                "error.startlan.rate_out_of_range",
             ));
         }
     }
@@ -223,25 +213,20 @@ fn household(e: &mut Errors, h: &HouseholdComposition) {
         e.push(FieldError::new(
             "household.adults",
             "at_least_one_adult",
-            "Husstanden må ha minst én voksen.",
-            "The household must have at least one adult.",
+            "error.startlan.at_least_one_adult",
         ));
     }
     if h.couple && h.adults < 2 {
         e.push(FieldError::new(
             "household.couple",
             "couple_needs_two_adults",
-            "Et par krever minst to voksne i husstanden.",
-            "A couple needs at least two adults in the household.",
+            "error.startlan.couple_needs_two_adults",
         ));
     }
     if h.adults as usize + h.children_ages.len() > MAX_MEMBERS {
-        e.push(FieldError::new(
-            "household",
-            "too_many_members",
-            format!("Høyst {MAX_MEMBERS} personer i en husstand."),
-            format!("At most {MAX_MEMBERS} people in a household."),
-        ));
+        e.push(
+            FieldError::new("household", "too_many_members", "error.startlan.too_many_members").arg("max", MAX_MEMBERS),
+        );
         return;
     }
     for (i, &age) in h.children_ages.iter().enumerate() {
@@ -249,8 +234,7 @@ fn household(e: &mut Errors, h: &HouseholdComposition) {
             e.push(FieldError::new(
                 format!("household.children_ages[{i}]"),
                 "child_age_out_of_range",
-                "Barn må være 0–17 år; personer fra 18 år telles som voksne.",
-                "Children must be 0–17 years old; people aged 18 or over count as adults.",
+                "error.startlan.child_age_out_of_range",
             ));
         }
     }
@@ -272,73 +256,72 @@ fn startlan_terms(
         e.push(FieldError::new(
             "loans.startlan.term_years",
             "term_too_short",
-            "Nedbetalingstiden må være minst ett år.",
-            "The term must be at least one year.",
+            "error.startlan.term_too_short",
         ));
     } else if loan.term_years > special_max {
-        e.push(FieldError::new(
-            "loans.startlan.term_years",
-            "term_too_long",
-            format!("Nedbetalingstiden kan være høyst {special_max} år."),
-            format!("The term can be at most {special_max} years."),
-        ));
+        e.push(
+            FieldError::new(
+                "loans.startlan.term_years",
+                "term_too_long",
+                "error.startlan.term_too_long",
+            )
+            .arg("max", special_max),
+        );
     } else if loan.term_years > normal_max && !has_reason {
-        e.push(FieldError::new(
-            "loans.startlan.extended_term_reason",
-            "extended_term_reason_required",
-            format!(
-                "Nedbetalingstid over {normal_max} år (inntil {special_max}) krever en begrunnelse: særlige forhold etter § 8-5."
-            ),
-            format!("A term over {normal_max} years (up to {special_max}) needs a reason: special circumstances under § 8-5."),
-        ));
+        e.push(
+            FieldError::new(
+                "loans.startlan.extended_term_reason",
+                "extended_term_reason_required",
+                "error.startlan.extended_term_reason",
+            )
+            .arg("normal", normal_max)
+            .arg("max", special_max),
+        );
     }
     if loan.term_years > normal_max && loan.term_years <= special_max {
         match &loan.extended_term_conditions {
-            None => e.push(FieldError::new(
-                "loans.startlan.extended_term_conditions",
-                "extended_term_conditions_required",
-                format!("Nedbetalingstid over {normal_max} år krever at vilkårene i § 8-5 er vurdert."),
-                format!("A term over {normal_max} years requires the conditions of § 8-5 to be assessed."),
-            )),
+            None => e.push(
+                FieldError::new(
+                    "loans.startlan.extended_term_conditions",
+                    "extended_term_conditions_required",
+                    "error.startlan.extended_term_conditions",
+                )
+                .arg("normal", normal_max),
+            ),
             Some(conditions) => {
                 let unmet = extended_term::unmet(conditions, has_children);
                 if !unmet.is_empty() {
-                    let letters = |text: fn(extended_term::Condition) -> &'static str| {
-                        unmet
-                            .iter()
-                            .map(|c| format!("{}) {}", c.letter(), text(*c)))
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    };
-                    e.push(FieldError::new(
-                        "loans.startlan.extended_term_conditions",
-                        "extended_term_conditions_not_met",
-                        format!(
-                            "Vilkårene for nedbetalingstid over {normal_max} år er ikke oppfylt: {}.",
-                            letters(extended_term::Condition::text_nb)
-                        ),
-                        format!(
-                            "The conditions for a term over {normal_max} years are not met: {}.",
-                            letters(extended_term::Condition::text_en)
-                        ),
-                    ));
+                    let conditions = unmet
+                        .iter()
+                        .map(|c| format!("startlan.condition.{}", c.letter()).into())
+                        .collect();
+                    e.push(
+                        FieldError::new(
+                            "loans.startlan.extended_term_conditions",
+                            "extended_term_conditions_not_met",
+                            "error.startlan.extended_term_conditions_not_met",
+                        )
+                        .arg("normal", normal_max)
+                        .arg_keys("conditions", conditions),
+                    );
                 }
             }
         }
     }
     if loan.instalment_free_years > max_free {
-        e.push(FieldError::new(
-            "loans.startlan.instalment_free_years",
-            "instalment_free_too_long",
-            format!("Avdragsfrihet kan gis i høyst {max_free} år."),
-            format!("Instalment-free years can be at most {max_free}."),
-        ));
+        e.push(
+            FieldError::new(
+                "loans.startlan.instalment_free_years",
+                "instalment_free_too_long",
+                "error.startlan.instalment_free_too_long",
+            )
+            .arg("max", max_free),
+        );
     } else if loan.term_years > 0 && loan.instalment_free_years >= loan.term_years {
         e.push(FieldError::new(
             "loans.startlan.instalment_free_years",
             "instalment_free_not_less_than_term",
-            "Den avdragsfrie perioden må være kortere enn nedbetalingstiden.",
-            "The instalment-free period must be shorter than the term.",
+            "error.startlan.instalment_free_not_less_than_term",
         ));
     }
 }
@@ -496,8 +479,10 @@ pub(crate) mod tests {
             (result[0].field.as_str(), result[0].code),
             ("month", "no_rules_for_month")
         );
-        assert!(result[0].message(crate::Lang::Nb).contains("2021-06"));
-        assert!(result[0].message(crate::Lang::En).contains("no rules"));
+        assert_eq!(
+            result[0].message.args,
+            [("month", crate::message::Arg::Text("2021-06".into()))]
+        );
     }
 
     #[test]

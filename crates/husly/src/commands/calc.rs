@@ -2,6 +2,7 @@
 //! JSON contract (one JSON request on standard input, the result as pretty JSON on standard
 //! output; invalid input gives the API's error object and exit code 2).
 
+use husly_web::i18n::Tr;
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -57,12 +58,7 @@ where
             if path == "." || path == "?" || path.is_empty() {
                 return invalid(lang, "bad_request", &format!("invalid JSON: {inner}"), &[]);
             }
-            let field = FieldError::new(
-                path,
-                "invalid_json_value",
-                format!("Ugyldig verdi: {inner}"),
-                format!("Invalid value: {inner}"),
-            );
+            let field = FieldError::new(path, "invalid_json_value", "error.invalid_json_value").arg("problem", inner);
             return invalid(lang, "validation", &message(lang), &[field]);
         }
     };
@@ -79,17 +75,14 @@ where
 }
 
 fn message(lang: Lang) -> String {
-    match lang {
-        Lang::Nb => "Noen felt er ikke fylt ut riktig.".into(),
-        Lang::En => "Some fields are not filled in correctly.".into(),
-    }
+    Tr::new(lang).t("error.validation.text").to_string()
 }
 
 /// The API's error object on standard output, a one-line summary on standard error.
 fn invalid(lang: Lang, code: &str, message: &str, fields: &[FieldError]) -> ExitCode {
     let fields: Vec<_> = fields
         .iter()
-        .map(|f| json!({ "field": f.field, "code": f.code, "message": f.message(lang) }))
+        .map(|f| json!({ "field": f.field, "code": f.code, "message": Tr::new(lang).error(f) }))
         .collect();
     for field in &fields {
         eprintln!(

@@ -2,28 +2,27 @@
 
 use crate::config::Config;
 use husly_domain::Lang;
-use husly_domain::national_id::{SyntheticKind, SyntheticPolicy, parse};
+use husly_domain::national_id::{SyntheticPolicy, parse};
+use husly_web::i18n::Tr;
 use std::io::BufRead;
 use std::process::ExitCode;
 
 /// One output line for one input: `NUMBER<TAB>valid<TAB>KIND` or `INPUT<TAB>invalid<TAB>REASON`.
 pub fn check_line(input: &str, policy: SyntheticPolicy, lang: Lang) -> (bool, String) {
+    let tr = Tr::new(lang);
     match parse(input, policy) {
         Ok(parsed) => {
-            let kind = match lang {
-                Lang::Nb => parsed.kind.label_nb(),
-                Lang::En => parsed.kind.label_en(),
-            };
-            let kind = match (parsed.synthetic, lang) {
-                (None, _) => kind.to_string(),
-                (Some(SyntheticKind::Tenor), Lang::Nb) => format!("syntetisk {kind} (Test-Norge, måned + 80)"),
-                (Some(SyntheticKind::Nav), Lang::Nb) => format!("syntetisk {kind} (NAV/H-nummer, måned + 40)"),
-                (Some(SyntheticKind::Tenor), Lang::En) => format!("synthetic {kind} (Test-Norge, month + 80)"),
-                (Some(SyntheticKind::Nav), Lang::En) => format!("synthetic {kind} (NAV/H-number, month + 40)"),
+            let kind = tr.t(&format!("id_kind.{}", parsed.kind.code())).to_string();
+            let kind = match parsed.synthetic {
+                None => kind,
+                Some(source) => tr.f(&format!("idcheck.synthetic.{}", source.code()), &[("kind", &kind)]),
             };
             (true, format!("{}\tvalid\t{kind}", parsed.id))
         }
-        Err(e) => (false, format!("{}\tinvalid\t{}", input.trim(), e.message(lang))),
+        Err(e) => (
+            false,
+            format!("{}\tinvalid\t{}", input.trim(), tr.message(&e.message())),
+        ),
     }
 }
 

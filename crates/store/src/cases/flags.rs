@@ -156,7 +156,19 @@ impl Store {
         .execute(tx.conn())
         .await?;
         if updated.rows_affected() != 1 {
-            return Err(StoreError::Invalid("the flag is not open".into()));
+            let exists = sqlx::query("SELECT 1 FROM case_flag WHERE municipality_id = $1 AND case_id = $2 AND id = $3")
+                .bind(municipality.to_string())
+                .bind(case.id.to_string())
+                .bind(flag)
+                .fetch_optional(tx.conn())
+                .await?
+                .is_some();
+            // A flag of this case that is no longer open was resolved by someone else first.
+            return Err(if exists {
+                StoreError::Conflict { expected: 0 }
+            } else {
+                StoreError::NotFound
+            });
         }
         case_event(
             &mut tx,

@@ -92,7 +92,7 @@ pub(super) async fn case(
     let missing: Vec<Value> = overview
         .missing
         .iter()
-        .map(|e| json!({ "field": format!("form.{}", e.field), "code": e.code, "message": e.message(user.tr.lang) }))
+        .map(|e| json!({ "field": format!("form.{}", e.field), "code": e.code, "message": user.tr.error(e) }))
         .collect();
     Ok(Json(json!({
         "case": overview.file.case,

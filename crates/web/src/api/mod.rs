@@ -23,6 +23,7 @@ use axum::{Json, Router};
 use husly_domain::MunicipalityId;
 use husly_domain::authz::Action;
 use husly_domain::household::HouseholdInput;
+use husly_domain::message::Message;
 use husly_store::audit::AuditFilter;
 use husly_usecases::UseCaseError;
 use husly_usecases::households;
@@ -85,20 +86,17 @@ fn page_of(limit: Option<i64>, offset: Option<i64>, default: i64, max: i64) -> A
     let mut errors = Vec::new();
     let limit = limit.unwrap_or(default);
     if !(1..=max).contains(&limit) {
-        errors.push(husly_domain::validation::FieldError::new(
-            "limit",
-            "out_of_range",
-            format!("Skriv et tall fra 1 til {max}."),
-            format!("Give a number from 1 to {max}."),
-        ));
+        errors.push(
+            husly_domain::validation::FieldError::new("limit", "out_of_range", "error.api.limit_out_of_range")
+                .arg("max", max),
+        );
     }
     let offset = offset.unwrap_or(0);
     if offset < 0 {
         errors.push(husly_domain::validation::FieldError::new(
             "offset",
             "out_of_range",
-            "Skriv 0 eller et større tall.",
-            "Give 0 or more.",
+            "error.api.offset_out_of_range",
         ));
     }
     if errors.is_empty() {
@@ -129,9 +127,7 @@ async fn municipality_for(
             match (held.next(), held.next()) {
                 (Some(only), None) => *only,
                 _ => {
-                    return Err(AppError::BadRequest(
-                        "Give the municipality (kommunenummer) as the query parameter `municipality`.".into(),
-                    ));
+                    return Err(AppError::BadRequest(Message::new("error.api.municipality_required")));
                 }
             }
         }
@@ -176,9 +172,7 @@ async fn search_people(
     let hits = households::search_people(&user.ctx(&state), municipality, &params.q, limit)
         .await
         .map_err(|e| match e {
-            UseCaseError::Invalid(_) => {
-                AppError::BadRequest("`q` must be a full 11-digit identity number or a name without digits.".into())
-            }
+            UseCaseError::Invalid(_) => AppError::BadRequest(Message::new("error.search.query")),
             other => other.into(),
         })?;
     Ok(Json(json!({ "results": hits })))

@@ -570,7 +570,7 @@ fn schemas() -> Value {
             "id": { "type": "string", "format": "uuid" }, "municipality_id": { "type": "string", "format": "uuid" },
             "national_id": { "type": "string", "pattern": "^[0-9]{11}$" }, "id_kind": { "type": "string", "enum": ["fodselsnummer", "d_nummer"] },
             "given_name": { "type": "string" }, "family_name": { "type": "string" }, "birth_date": { "type": "string", "format": "date" },
-            "phone": { "type": ["string", "null"] }, "email": { "type": ["string", "null"] }, "preferred_language": { "type": "string", "enum": ["nb", "en"] }
+            "phone": { "type": ["string", "null"] }, "email": { "type": ["string", "null"] }, "preferred_language": { "type": "string", "enum": ["nb", "nn", "en"] }
         }},
         "Member": { "type": "object", "properties": { "person": { "$ref": "#/components/schemas/Person" }, "relation": { "$ref": "#/components/schemas/Relation" } } },
         "Household": { "type": "object", "properties": {
@@ -584,7 +584,7 @@ fn schemas() -> Value {
             "national_id": { "type": "string", "description": "Fødselsnummer or D-nummer; spaces, hyphens and dots between digits are accepted" },
             "given_name": text, "family_name": text,
             "birth_date": { "type": "string", "description": "dd.mm.yyyy or yyyy-mm-dd; may be empty when the number gives it" },
-            "phone": text, "email": text, "preferred_language": { "type": "string", "enum": ["", "nb", "en"] },
+            "phone": text, "email": text, "preferred_language": { "type": "string", "enum": ["", "nb", "nn", "en"] },
             "relation": { "$ref": "#/components/schemas/Relation" }
         }},
         "HouseholdInput": { "type": "object", "additionalProperties": false, "properties": {

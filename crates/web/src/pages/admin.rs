@@ -15,6 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use husly_domain::UserId;
 use husly_domain::authz::{Action, Role};
+use husly_domain::message::Message;
 use husly_domain::validation::FieldError;
 use husly_store::accounts::{ApiToken, User};
 use husly_store::audit::{AuditEntry, AuditFilter};
@@ -131,23 +132,13 @@ pub async fn create_user(State(state): State<AppState>, staff: StaffForm) -> App
     let roles = roles_from(form);
     let mut errors = Vec::new();
     if !email.contains('@') || email.len() > 200 {
-        errors.push(FieldError::new(
-            "email",
-            "email.invalid",
-            "Skriv en gyldig e-postadresse.",
-            "Enter a valid e-mail address.",
-        ));
+        errors.push(FieldError::new("email", "email.invalid", "error.admin.email"));
     }
     if display_name.is_empty() || display_name.chars().count() > 200 {
         errors.push(FieldError::required("display_name"));
     }
     if roles.is_empty() {
-        errors.push(FieldError::new(
-            "role",
-            "roles.empty",
-            "Velg minst én rolle.",
-            "Choose at least one role.",
-        ));
+        errors.push(FieldError::new("role", "roles.empty", "error.admin.no_roles"));
     }
     let password = generated_password();
     let mut created = None;
@@ -158,12 +149,9 @@ pub async fn create_user(State(state): State<AppState>, staff: StaffForm) -> App
                 state.store.set_roles(id, municipality.id, &roles, &actor).await?;
                 created = Some(id);
             }
-            Err(husly_store::StoreError::Duplicate(_)) => errors.push(FieldError::new(
-                "email",
-                "email.taken",
-                "Det finnes allerede en bruker med denne e-postadressen.",
-                "A user with this e-mail address already exists.",
-            )),
+            Err(husly_store::StoreError::Duplicate(_)) => {
+                errors.push(FieldError::new("email", "email.taken", "error.admin.email_taken"))
+            }
             Err(e) => return Err(e.into()),
         }
     }
@@ -252,7 +240,7 @@ pub async fn set_roles(State(state): State<AppState>, Path(id): Path<String>, st
     let roles = roles_from(form);
     if target.id == user.user.id && !roles.contains(&Role::Admin) {
         // Removing one's own admin role locks the office out of its user administration.
-        return Err(AppError::BadRequest(user.tr.t("admin.keep_own_admin").to_string()));
+        return Err(AppError::BadRequest(Message::new("admin.keep_own_admin")));
     }
     let actor = user.actor(Some(municipality.id), "administration");
     state
@@ -274,7 +262,7 @@ pub async fn set_status(
     let (municipality, target) = managed_user(&state, user, &id).await?;
     let disable = form.get("disabled") == "true";
     if disable && target.id == user.user.id {
-        return Err(AppError::BadRequest(user.tr.t("admin.keep_own_admin").to_string()));
+        return Err(AppError::BadRequest(Message::new("admin.keep_own_admin")));
     }
     if disable && form.get("confirmed") != "yes" {
         // Deactivating signs the user out everywhere and stops their API keys: never one click.
@@ -328,7 +316,7 @@ pub async fn create_token(
     user.require(Action::ManageTokens, municipality.id)?;
     let name = form.get("name").trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(AppError::BadRequest(user.tr.t("admin.token_name_required").to_string()));
+        return Err(AppError::BadRequest(Message::new("admin.token_name_required")));
     }
     let actor = user.actor(Some(municipality.id), "administration");
     let (_, secret) = state.store.create_token(target.id, name, None, &actor).await?;

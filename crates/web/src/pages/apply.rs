@@ -86,16 +86,14 @@ pub async fn create(
             errors.push(FieldError::new(
                 "municipality",
                 "required",
-                "Velg kommunen du søker i.",
-                "Choose the municipality you apply to.",
+                "error.apply.municipality_required",
             ));
         }
         if case_type.is_none() {
             errors.push(FieldError::new(
                 "case_type",
                 "required",
-                "Velg hva du søker om.",
-                "Choose what you apply for.",
+                "error.apply.case_type_required",
             ));
         }
         let municipalities = state
@@ -486,12 +484,7 @@ pub async fn save(
             .first()
             .is_some_and(|m| m.phone.trim().is_empty() && m.email.trim().is_empty())
         {
-            errors.push(FieldError::new(
-                "phone",
-                "required",
-                "Oppgi telefonnummer eller e-postadresse, så vi kan kontakte deg.",
-                "Give a phone number or an e-mail address so we can contact you.",
-            ));
+            errors.push(FieldError::new("phone", "required", "error.apply.contact_required"));
         }
         if let Some(form) = &form {
             errors.extend(form.missing_for_submission(page.members.len()));

@@ -290,12 +290,7 @@ fn parse_kr(errors: &mut Vec<FieldError>, field: &str, text: &str) -> Option<i64
     match husly_domain::validation::parse_kr(text) {
         Some(kr) if kr >= 0 => Some(kr),
         _ => {
-            errors.push(FieldError::new(
-                field,
-                "invalid_amount",
-                "Skriv et helt beløp i kroner, for eksempel 12 500.",
-                "Write a whole amount in kroner, for example 12 500.",
-            ));
+            errors.push(FieldError::new(field, "invalid_amount", "error.bostotte.amount"));
             None
         }
     }

@@ -201,8 +201,7 @@ pub async fn save_incomes(
                 errors.push(FieldError::new(
                     format!("{prefix}.kind"),
                     "required",
-                    "Velg hva slags inntekt det er.",
-                    "Choose the kind of income.",
+                    "error.economy.kind_required",
                 ));
             }
             match husly_domain::validation::parse_kr(&row.amount) {
@@ -212,8 +211,7 @@ pub async fn save_incomes(
                             errors.push(FieldError::new(
                                 format!("{prefix}.kind"),
                                 "duplicate",
-                                "Denne inntektstypen er allerede ført for personen. Slå beløpene sammen.",
-                                "This kind of income is already entered for the person. Add the amounts together.",
+                                "error.economy.kind_duplicate",
                             ));
                         } else {
                             incomes.push((member.person.id, kind, kr * 100));
@@ -223,8 +221,7 @@ pub async fn save_incomes(
                 _ => errors.push(FieldError::new(
                     format!("{prefix}.amount"),
                     "invalid_amount",
-                    "Skriv et helt beløp i kroner per år, for eksempel 250 000.",
-                    "Write a whole amount in kroner per year, for example 250 000.",
+                    "error.economy.amount",
                 )),
             }
         }

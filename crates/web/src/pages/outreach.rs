@@ -93,12 +93,7 @@ async fn list_for_download(
     format: &str,
 ) -> AppResult<OutreachList> {
     run(state, user, month, format).await.map_err(|e| match e {
-        UseCaseError::Invalid(errors) => AppError::BadRequest(
-            errors
-                .first()
-                .map(|e| e.message(user.tr.lang).to_string())
-                .unwrap_or_default(),
-        ),
+        UseCaseError::Invalid(errors) => AppError::Validation(errors),
         other => other.into(),
     })
 }

@@ -36,6 +36,7 @@ impl PersonPage {
     fn language(&self) -> &'static str {
         match self.person.preferred_language {
             husly_domain::Lang::Nb => self.l.tr.t("person.language.nb"),
+            husly_domain::Lang::Nn => self.l.tr.t("person.language.nn"),
             husly_domain::Lang::En => self.l.tr.t("person.language.en"),
         }
     }

@@ -571,7 +571,7 @@ impl Parser {
         text: &str,
         required: bool,
         parse: impl Fn(&str) -> Option<T>,
-        (code, nb, en): (&'static str, &'static str, &'static str),
+        (code, key): (&'static str, &'static str),
     ) -> Option<T> {
         if text.trim().is_empty() {
             if required {
@@ -581,47 +581,30 @@ impl Parser {
         }
         let parsed = parse(text);
         if parsed.is_none() {
-            self.fail(FieldError::new(field, code, nb, en));
+            self.fail(FieldError::new(field, code, key));
         }
         parsed
     }
 
     fn month(&mut self, field: &str, text: &str) -> Option<YearMonth> {
-        let message = (
-            "invalid_month",
-            "Skriv måneden som åååå-mm, for eksempel 2026-11.",
-            "Write the month as yyyy-mm, for example 2026-11.",
-        );
+        let message = ("invalid_month", "error.startlan.invalid_month");
         self.read(field, text, true, parse_month, message)
     }
 
     fn kr(&mut self, field: &str, text: &str, required: bool) -> Option<i64> {
-        let message = (
-            "invalid_amount",
-            "Skriv et helt beløp i kroner, for eksempel 12 500.",
-            "Write a whole amount in kroner, for example 12 500.",
-        );
+        let message = ("invalid_amount", "error.startlan.invalid_amount");
         self.read(field, text, required, parse_kr, message)
     }
 
     fn whole(&mut self, field: &str, text: &str, required: bool) -> Option<u32> {
-        let message = (
-            "invalid_number",
-            "Skriv et helt tall, for eksempel 30.",
-            "Write a whole number, for example 30.",
-        );
+        let message = ("invalid_number", "error.startlan.invalid_number");
         self.read(field, text, required, parse_whole, message)
     }
 
     fn ages(&mut self, field: &str, text: &str) -> Option<Vec<u32>> {
         let parsed = parse_ages(text);
         if parsed.is_none() {
-            self.fail(FieldError::new(
-                field,
-                "invalid_ages",
-                "Skriv alderen til hvert barn i hele år, skilt med komma, for eksempel 4, 9.",
-                "Write each child's age in whole years, separated by commas, for example 4, 9.",
-            ));
+            self.fail(FieldError::new(field, "invalid_ages", "error.startlan.children_ages"));
         }
         parsed
     }
@@ -632,12 +615,7 @@ impl Parser {
         }
         let parsed = Percent::parse(text);
         if parsed.is_none() {
-            self.fail(FieldError::new(
-                field,
-                "invalid_rate",
-                "Skriv renten i prosent med høyst to desimaler, for eksempel 8,5.",
-                "Write the rate as a percentage with at most two decimals, for example 8.5.",
-            ));
+            self.fail(FieldError::new(field, "invalid_rate", "error.startlan.rate"));
         }
         parsed
     }
@@ -666,12 +644,7 @@ impl Parser {
             "child_support" => Some(FixedCostKind::ChildSupport),
             "other" => Some(FixedCostKind::Other),
             "" => {
-                self.fail(FieldError::new(
-                    field,
-                    "required",
-                    "Velg hva slags utgift det er.",
-                    "Choose the kind of cost.",
-                ));
+                self.fail(FieldError::new(field, "required", "error.startlan.cost_kind_required"));
                 None
             }
             other => {
@@ -754,9 +727,9 @@ fn localize(errors: &[FieldError], lang: Lang) -> FormErrors {
             .map(|e| {
                 let label = field_label(&e.field, tr);
                 let message = if label.is_empty() {
-                    e.message(lang).to_string()
+                    tr.error(e)
                 } else {
-                    format!("{label}: {}", e.message(lang))
+                    format!("{label}: {}", tr.error(e))
                 };
                 (e.field.clone(), message)
             })
@@ -819,9 +792,10 @@ fn lowercase_first(text: &str) -> String {
 
 /// `7 %`, `4,5 %` in bokmål and `4.5 %` in English.
 pub(crate) fn pct(p: Percent, lang: Lang) -> String {
-    match lang {
-        Lang::Nb => p.with_decimal_comma(),
-        Lang::En => p.to_string(),
+    if lang.decimal_comma() {
+        p.with_decimal_comma()
+    } else {
+        p.to_string()
     }
 }
 
@@ -831,10 +805,7 @@ pub fn format_ore(ore: i64, lang: Lang) -> String {
     let kr = format_kr(i64::try_from(abs / 100).unwrap_or(i64::MAX));
     let whole = kr.trim_end_matches("\u{a0}kr");
     let sign = if ore < 0 { "−" } else { "" };
-    let separator = match lang {
-        Lang::Nb => ',',
-        Lang::En => '.',
-    };
+    let separator = if lang.decimal_comma() { ',' } else { '.' };
     format!("{sign}{whole}{separator}{:02}\u{a0}kr", abs % 100)
 }
 

@@ -260,7 +260,6 @@ fn national_id_shape_and_display() {
 
 #[test]
 fn labels() {
-    assert_eq!(IdKind::Fodselsnummer.label_nb(), "fødselsnummer");
-    assert_eq!(IdKind::DNummer.label_nb(), "D-nummer");
-    assert_eq!(IdKind::DNummer.label_en(), "D number");
+    assert_eq!(IdKind::Fodselsnummer.code(), "fodselsnummer");
+    assert_eq!(IdKind::DNummer.code(), "d_nummer");
 }

@@ -11,6 +11,7 @@ use crate::forms::{StaffForm, path_id};
 use axum::extract::{Path, State};
 use axum::response::Response;
 use husly_domain::CaseId;
+use husly_domain::message::Message;
 use husly_domain::validation::parse_kr;
 use husly_usecases::UseCaseError;
 use husly_usecases::cases::{self as usecases, ProposalInput, StepInput};
@@ -161,7 +162,7 @@ pub async fn review(State(state): State<AppState>, Path(id): Path<String>, form:
     let approve = match form.fields.get("decision") {
         "approve" => true,
         "send_back" => false,
-        _ => return Err(AppError::BadRequest("decision".into())),
+        _ => return Err(AppError::BadRequest(Message::new("error.decision_choice"))),
     };
     let ctx = form.user.ctx(&state);
     let result = usecases::review_decision(&ctx, id, form.version()?, approve, form.fields.get("reason")).await;
@@ -232,7 +233,7 @@ pub async fn resolve_flag(
     let link = match form.fields.get("decision") {
         "link" => true,
         "dismiss" => false,
-        _ => return Err(AppError::BadRequest("decision".into())),
+        _ => return Err(AppError::BadRequest(Message::new("error.decision_choice"))),
     };
     let field = format!("flag.{flag}");
     let ctx = form.user.ctx(&state);

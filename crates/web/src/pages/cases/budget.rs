@@ -10,6 +10,7 @@ use axum::response::Response;
 use husly_domain::authz::Action;
 use husly_domain::finance::GrantType;
 use husly_domain::finance::requests::BUDGET_YEARS;
+use husly_domain::message::Message;
 use husly_store::finance::{BudgetLine, LedgerRow, StartlanYear};
 use husly_usecases::UseCaseError;
 use husly_usecases::finance as usecases;
@@ -101,11 +102,11 @@ async fn page(state: &AppState, user: &CurrentUser, year: i32) -> AppResult<Budg
     let budget = usecases::grant_budget(&user.ctx(state), municipality, year, LEDGER_ROWS)
         .await
         .map_err(|e| match e {
-            UseCaseError::Invalid(_) => AppError::BadRequest(format!(
-                "year must be between {} and {}",
-                BUDGET_YEARS.start(),
-                BUDGET_YEARS.end()
-            )),
+            UseCaseError::Invalid(_) => AppError::BadRequest(
+                Message::new("error.finance.invalid_year")
+                    .arg("first", BUDGET_YEARS.start())
+                    .arg("last", BUDGET_YEARS.end()),
+            ),
             other => other.into(),
         })?;
     Ok(BudgetPage {

@@ -7,6 +7,7 @@ use axum::response::Response;
 use husly_domain::authz::Action;
 use husly_domain::finance::requests::PaymentRequest;
 use husly_domain::finance::{CaseFinance, GrantCase, LoanPurpose, MeansTestException, StartlanCase, Tenure};
+use husly_domain::message::Message;
 use husly_domain::startlan::StartlanRules;
 use husly_domain::validation::{FieldError, parse_kr};
 use husly_store::cases::Case;
@@ -277,12 +278,7 @@ fn startlan_from_form(fields: &FormFields) -> (StartlanFields, String, String, R
 
 /// The error for an amount that cannot be read as whole kroner.
 pub fn unreadable_amount(field: &str) -> FieldError {
-    FieldError::new(
-        field,
-        "not_a_number",
-        "Skriv beløpet i hele kroner, for eksempel 250 000.",
-        "Write the amount in whole kroner, for example 250 000.",
-    )
+    FieldError::new(field, "not_a_number", "error.finance.not_a_number")
 }
 
 /// `POST /cases/{id}/finance`: records the economy of a startlån or grant case.
@@ -339,7 +335,7 @@ fn typed_economy(fields: &FormFields, page: &mut CasePage) -> AppResult<Result<C
         page.finance.grant = typed;
         Ok(result)
     } else {
-        Err(AppError::BadRequest("this case has no economy".into()))
+        Err(AppError::BadRequest(Message::new("error.finance.no_economy")))
     }
 }
 

@@ -245,12 +245,7 @@ fn amount(errors: &mut Vec<FieldError>, field: &str, text: &str, may_be_negative
     match husly_domain::validation::parse_kr(text) {
         Some(kr) if (may_be_negative || kr >= 0) && kr.abs() <= husly_domain::bostotte::MAX_AMOUNT_KR => Some(kr),
         _ => {
-            errors.push(FieldError::new(
-                field,
-                "invalid_amount",
-                "Skriv et helt beløp i kroner, for eksempel 250 000.",
-                "Write a whole amount in kroner, for example 250 000.",
-            ));
+            errors.push(FieldError::new(field, "invalid_amount", "error.application.amount"));
             None
         }
     }

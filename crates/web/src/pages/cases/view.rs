@@ -17,6 +17,7 @@ use husly_domain::cases::deadlines::{Urgency, urgency};
 use husly_domain::cases::{CaseState, CaseType, DecisionStatus, Outcome};
 use husly_domain::eligibility::{Assessment, RuleOutcome};
 use husly_domain::finance::CaseFinance;
+use husly_domain::message::{Message, shorten};
 use husly_domain::startlan::AffordabilityResult;
 use husly_domain::validation::{FieldError, format_date};
 use husly_store::cases::{Case, Decision, Letter, QueueRow};
@@ -96,7 +97,7 @@ pub async fn queue(
         .await
         .map_err(|e| match e {
             UseCaseError::Invalid(_) => {
-                AppError::BadRequest(format!("Unknown filter «{filter}».").chars().take(80).collect())
+                AppError::BadRequest(Message::new("error.queue.filter").arg("filter", shorten(&filter)))
             }
             other => other.into(),
         })?;
@@ -249,6 +250,7 @@ impl CasePage {
     fn rule_name<'a>(&self, r: &'a husly_domain::eligibility::RuleResult) -> &'a str {
         match self.l.tr.lang {
             husly_domain::Lang::Nb => &r.name.nb,
+            husly_domain::Lang::Nn => &r.name.nn,
             husly_domain::Lang::En => &r.name.en,
         }
     }
@@ -256,6 +258,7 @@ impl CasePage {
     fn rule_text<'a>(&self, r: &'a husly_domain::eligibility::RuleResult) -> &'a str {
         match self.l.tr.lang {
             husly_domain::Lang::Nb => &r.explanation.nb,
+            husly_domain::Lang::Nn => &r.explanation.nn,
             husly_domain::Lang::En => &r.explanation.en,
         }
     }
@@ -332,10 +335,7 @@ pub(super) async fn case_page(state: &AppState, user: &CurrentUser, file: CaseFi
         can_handle: user.require(Action::HandleCase, case.municipality_id).is_ok(),
         can_approve: user.require(Action::ApproveDecision, case.municipality_id).is_ok(),
         own_proposal,
-        missing: missing
-            .iter()
-            .map(|e| (e.field.clone(), e.message(user.tr.lang).to_string()))
-            .collect(),
+        missing: missing.iter().map(|e| (e.field.clone(), user.tr.error(e))).collect(),
         case,
         household,
         assessment,
@@ -403,9 +403,6 @@ pub(super) async fn finish<T>(
         Err(UseCaseError::Conflict) => return rerender(state, user, id, &[], true, values).await,
         Err(UseCaseError::Invalid(errors)) => return rerender(state, user, id, &errors, false, values).await,
         Err(UseCaseError::Refused(refusal)) => crate::i18n::refusal_error(field, refusal),
-        Err(UseCaseError::Store(husly_store::StoreError::Invalid(message))) => {
-            FieldError::new(field, "refused", message.clone(), message)
-        }
         Err(other) => return Err(other.into()),
     };
     rerender(state, user, id, &[error], false, values).await
