@@ -12,7 +12,6 @@ use crate::municipalities::{Municipality, parse_id};
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use husly_domain::authz::{Principal, Role};
 use husly_domain::{MunicipalityId, UserId};
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -21,7 +20,7 @@ use std::collections::BTreeMap;
 pub const MIN_PASSWORD_LEN: usize = 12;
 pub const MAX_PASSWORD_LEN: usize = 256;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct User {
     pub id: UserId,
     pub email: String,
@@ -32,7 +31,7 @@ pub struct User {
     pub municipalities: Vec<Municipality>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ApiToken {
     pub id: String,
     pub user_id: UserId,

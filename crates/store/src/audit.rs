@@ -58,7 +58,7 @@ pub struct Event<'a> {
 }
 
 /// One stored entry, as read back.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct AuditEntry {
     pub chain: String,
     pub seq: i64,

@@ -2,7 +2,6 @@
 
 use husly_domain::documents::DocumentType;
 use husly_domain::{CaseId, MunicipalityId};
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
@@ -10,7 +9,7 @@ use crate::Store;
 use crate::audit::{self, Actor, Event};
 use crate::error::{StoreError, StoreResult};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
     pub id: String,
     pub filename: String,

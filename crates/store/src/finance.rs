@@ -4,7 +4,6 @@
 
 use husly_domain::finance::{self, CaseFinance, Entry, EntryKind, GrantType, Position};
 use husly_domain::{CaseId, DecisionId, MunicipalityId};
-use serde::Serialize;
 use sqlx::Row;
 use time::Date;
 
@@ -25,7 +24,7 @@ pub(crate) struct Posting<'a> {
 }
 
 /// A ledger row as shown on the case and the budget page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LedgerRow {
     pub id: String,
     pub year: i32,
@@ -39,7 +38,7 @@ pub struct LedgerRow {
 }
 
 /// One grant's line in a year's budget.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BudgetLine {
     pub grant_type: GrantType,
     pub position: Position,
@@ -50,7 +49,7 @@ pub struct BudgetLine {
 }
 
 /// Startlån granted in a year: decisions sent with a granted outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct StartlanYear {
     pub loans: i64,
     pub amount_ore: i64,

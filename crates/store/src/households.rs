@@ -14,14 +14,12 @@ use husly_domain::household::{Relation, ValidHousehold};
 use husly_domain::national_id::NationalId;
 use husly_domain::person::{ValidPerson, name_tokens};
 use husly_domain::{HouseholdId, Lang, MunicipalityId, PersonId, UserId};
-use serde::Serialize;
 use sqlx::Row;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Person {
     pub id: PersonId,
     pub municipality_id: MunicipalityId,
-    #[serde(serialize_with = "serialize_id")]
     pub national_id: NationalId,
     pub id_kind: String,
     pub given_name: String,
@@ -32,23 +30,19 @@ pub struct Person {
     pub preferred_language: Lang,
 }
 
-fn serialize_id<S: serde::Serializer>(id: &NationalId, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(id.as_ref())
-}
-
 impl Person {
     pub fn full_name(&self) -> String {
         format!("{} {}", self.given_name, self.family_name)
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Member {
     pub person: Person,
     pub relation: Relation,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Household {
     pub id: HouseholdId,
     pub municipality_id: MunicipalityId,
@@ -70,7 +64,7 @@ impl Household {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct TimelineEvent {
     pub id: String,
     pub kind: String,

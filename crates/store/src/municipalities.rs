@@ -4,10 +4,9 @@ use crate::Store;
 use crate::audit::{self, Actor, Event};
 use crate::error::{StoreError, StoreResult};
 use husly_domain::MunicipalityId;
-use serde::Serialize;
 use sqlx::Row;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Municipality {
     pub id: MunicipalityId,
     pub number: String,

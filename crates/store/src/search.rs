@@ -10,7 +10,6 @@ use crate::error::StoreResult;
 use crate::households::{PERSON_COLUMNS, Person, person_from_row};
 use crate::municipalities::parse_id;
 use husly_domain::{HouseholdId, MunicipalityId, PersonId};
-use serde::Serialize;
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -47,13 +46,13 @@ impl SearchQuery {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SearchHit {
     pub person: Person,
     pub households: Vec<HouseholdRef>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct HouseholdRef {
     pub id: HouseholdId,
     pub address_line: String,

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use husly_domain::bostotte::{IncomeKind, MemberFacts, TenancyFacts};
 use husly_domain::{HouseholdId, MunicipalityId, PersonId};
-use serde::Serialize;
 use sqlx::Row;
 use time::Date;
 
@@ -20,7 +19,7 @@ const TENANCY_BATCH: i64 = 2_000;
 /// The benefit code for statlig bostøtte in `household_benefit`.
 pub const BOSTOTTE: &str = "bostotte";
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tenancy {
     pub id: String,
     pub dwelling_address: String,
@@ -32,7 +31,7 @@ pub struct Tenancy {
     pub heating_included: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Benefit {
     pub benefit: String,
     pub from_date: Date,
@@ -40,7 +39,7 @@ pub struct Benefit {
 }
 
 /// A household's economy as registered: tenancies, incomes by member, benefits.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Economy {
     pub tenancies: Vec<Tenancy>,
     pub incomes: Vec<(PersonId, IncomeKind, i64)>,

@@ -2,7 +2,6 @@
 //! a reason; records are never merged.
 
 use husly_domain::{CaseId, HouseholdId, MunicipalityId};
-use serde::Serialize;
 use sqlx::Row;
 
 use super::{case_event, read_case};
@@ -13,7 +12,7 @@ use crate::households::Change;
 use crate::municipalities::parse_id;
 
 /// A possible duplicate found when the case was registered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Flag {
     pub id: String,
     /// `person_in_open_case` or `member_in_other_household`.

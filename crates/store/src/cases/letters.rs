@@ -3,7 +3,6 @@
 
 use husly_domain::DecisionId;
 use husly_domain::{CaseId, MunicipalityId, UserId};
-use serde::Serialize;
 use sqlx::Row;
 
 use super::Case;
@@ -11,7 +10,7 @@ use crate::Store;
 use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Letter {
     pub id: String,
     pub kind: String,

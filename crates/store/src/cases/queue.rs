@@ -3,7 +3,6 @@
 use husly_domain::cases::deadlines;
 use husly_domain::cases::{CaseState, CaseType};
 use husly_domain::{CaseId, MunicipalityId, UserId};
-use serde::Serialize;
 use sqlx::Row;
 use time::Date;
 
@@ -13,7 +12,7 @@ use crate::municipalities::parse_id;
 use crate::{Store, date_text, parse_date_text};
 
 /// A row of the work queue.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueRow {
     pub id: CaseId,
     pub reference: String,

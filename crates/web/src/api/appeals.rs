@@ -3,6 +3,7 @@
 //! the appeal body decided. (Reversing on appeal is a new proposal: `POST …/decisions`.) The same
 //! use case as the case page's buttons.
 
+use super::contract::Case;
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::AppResult;
@@ -10,7 +11,6 @@ use crate::forms::{ApiJson, path_id};
 use axum::Json;
 use axum::extract::{Path, State};
 use husly_domain::validation::FieldError;
-use husly_store::cases::Case;
 use husly_usecases::UseCaseError;
 use husly_usecases::cases::{self as usecases, StepInput};
 use serde::Deserialize;
@@ -34,7 +34,9 @@ async fn step(state: &AppState, user: &ApiUser, id: &str, step: &str, request: &
         expiry_reason: "",
         confirmed: false,
     };
-    Ok(Json(usecases::take_step(&user.ctx(state), path_id(id)?, input).await?))
+    Ok(Json(
+        usecases::take_step(&user.ctx(state), path_id(id)?, input).await?.into(),
+    ))
 }
 
 /// `POST /cases/{id}/appeals`: registers an appeal against the sent decision.

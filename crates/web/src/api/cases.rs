@@ -3,6 +3,7 @@
 //! request, calls the same use case as the case page (`husly_usecases::cases`), and answers with
 //! the result.
 
+use super::contract::{Case, CaseDetail, CaseQueue, Timeline};
 use super::municipality_for;
 use crate::AppState;
 use crate::auth::ApiUser;
@@ -15,11 +16,9 @@ use axum::response::{IntoResponse, Response};
 use husly_domain::CaseId;
 use husly_domain::authz::Action;
 use husly_domain::cases::ApplicationForm;
-use husly_store::cases::Case;
 use husly_usecases::UseCaseError;
 use husly_usecases::cases::{self as usecases, ProposalInput, StepInput};
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 const DEFAULT_LIMIT: i64 = 50;
 const MAX_LIMIT: i64 = 200;
@@ -40,12 +39,12 @@ pub(super) async fn queue(
     State(state): State<AppState>,
     user: ApiUser,
     Query(params): Query<QueueParams>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<CaseQueue>> {
     let municipality = municipality_for(&state, &user, params.municipality.as_deref(), Action::ViewCase).await?;
     let filter = params.filter.as_deref().map_or("open", str::trim);
     let (limit, offset) = super::page_of(params.limit, params.offset, DEFAULT_LIMIT, MAX_LIMIT)?;
     let rows = usecases::queue(&user.ctx(&state), municipality, filter, limit, offset).await?;
-    Ok(Json(json!({ "cases": rows })))
+    Ok(Json(CaseQueue::from(rows.as_slice())))
 }
 
 // ------------------------------------------------------------------------------------------
@@ -75,7 +74,7 @@ pub(super) async fn register(
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, format!("/api/v1/cases/{}", case.id))],
-        Json(case),
+        Json(Case::from(case)),
     )
         .into_response())
 }
@@ -87,29 +86,18 @@ pub(super) async fn case(
     State(state): State<AppState>,
     user: ApiUser,
     Path(id): Path<String>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<CaseDetail>> {
     let overview = usecases::case_overview(&user.ctx(&state), path_id(&id)?).await?;
-    let missing: Vec<Value> = overview
-        .missing
-        .iter()
-        .map(|e| json!({ "field": format!("form.{}", e.field), "code": e.code, "message": user.tr.error(e) }))
-        .collect();
-    Ok(Json(json!({
-        "case": overview.file.case,
-        "assessment": overview.assessment,
-        "missing": missing,
-        "decisions": overview.decisions,
-        "letters": overview.letters,
-    })))
+    Ok(Json(CaseDetail::new(&overview, user.tr)))
 }
 
 pub(super) async fn timeline(
     State(state): State<AppState>,
     user: ApiUser,
     Path(id): Path<String>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<Timeline>> {
     let events = usecases::timeline(&user.ctx(&state), path_id(&id)?).await?;
-    Ok(Json(json!({ "events": events })))
+    Ok(Json(Timeline::from(events.as_slice())))
 }
 
 /// A stored letter's PDF, exactly as sent.
@@ -147,8 +135,8 @@ pub(super) async fn save_application(
 }
 
 /// The case as it is after a change, or why it did not change.
-fn answer(result: Result<Case, UseCaseError>) -> AppResult<Json<Case>> {
-    Ok(Json(result?))
+fn answer(result: Result<husly_domain::cases::Case, UseCaseError>) -> AppResult<Json<Case>> {
+    Ok(Json(result?.into()))
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,6 +1,7 @@
 //! A case's documents in the JSON API: list, upload (multipart, the file in the part `file`) and
 //! download, through the same use cases and checks as the case page.
 
+use super::contract::{Document, DocumentList};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult};
@@ -12,16 +13,15 @@ use axum::response::{IntoResponse, Response};
 use husly_domain::CaseId;
 use husly_domain::authz::Action;
 use husly_usecases::cases as usecases;
-use serde_json::{Value, json};
 
 /// `GET /cases/{id}/documents`
 pub(super) async fn list(
     State(state): State<AppState>,
     user: ApiUser,
     Path(id): Path<String>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<DocumentList>> {
     let documents = usecases::documents(&user.ctx(&state), path_id(&id)?).await?;
-    Ok(Json(json!({ "documents": documents })))
+    Ok(Json(DocumentList::from(documents.as_slice())))
 }
 
 /// `POST /cases/{id}/documents`: a PDF, JPEG or PNG, recognised by its content.
@@ -45,7 +45,7 @@ pub(super) async fn upload(
             header::LOCATION,
             format!("/api/v1/cases/{id}/documents/{}", document.id),
         )],
-        Json(json!(document)),
+        Json(Document::from(&document)),
     )
         .into_response())
 }

@@ -1,16 +1,15 @@
 //! The API for startlån and grant cases (the economy, the affordability test, payments, the
 //! ledger) and for the yearly grant budget: the same use cases as the case page.
 
+use super::contract::{AllocationSaved, Case, CaseLedger, FinanceSaved, GrantBudget, GrantLine};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use husly_domain::authz::Action;
 use husly_domain::finance::CaseFinance;
 use husly_domain::finance::requests::PaymentRequest;
-use husly_store::cases::Case;
 use husly_usecases::cases::assessment::affordability_of;
 use husly_usecases::finance as usecases;
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use super::municipality_for;
 use crate::AppState;
@@ -32,13 +31,16 @@ pub(super) async fn save(
     user: ApiUser,
     Path(id): Path<String>,
     ApiJson(request): ApiJson<FinanceRequest>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<FinanceSaved>> {
     let ctx = user.ctx(&state);
     let case = usecases::record_economy(&ctx, path_id(&id)?, request.version, &request.finance)
         .await
         .map_err(|e| e.nested("finance.", &[]))?;
     let affordability = affordability_of(&case);
-    Ok(Json(json!({ "case": case, "affordability": affordability })))
+    Ok(Json(FinanceSaved {
+        case: case.into(),
+        affordability,
+    }))
 }
 
 /// `GET /cases/{id}/ledger`: a grant case's entries and what is committed and not paid.
@@ -46,11 +48,9 @@ pub(super) async fn ledger(
     State(state): State<AppState>,
     user: ApiUser,
     Path(id): Path<String>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<CaseLedger>> {
     let ledger = usecases::ledger(&user.ctx(&state), path_id(&id)?).await?;
-    Ok(Json(
-        json!({ "entries": ledger.entries, "outstanding_ore": ledger.outstanding_ore }),
-    ))
+    Ok(Json(CaseLedger::from(&ledger)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -78,7 +78,7 @@ pub(super) async fn pay(
         note: &request.note,
     };
     let case = usecases::register_payment(&user.ctx(&state), path_id(&id)?, request.version, payment).await?;
-    Ok(Json(case))
+    Ok(Json(case.into()))
 }
 
 #[derive(Debug, Deserialize)]
@@ -93,13 +93,11 @@ pub(super) async fn budget(
     State(state): State<AppState>,
     user: ApiUser,
     Query(params): Query<BudgetParams>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<GrantBudget>> {
     let municipality = municipality_for(&state, &user, params.municipality.as_deref(), Action::ViewGrantBudget).await?;
     let year = params.year.unwrap_or_else(|| time::OffsetDateTime::now_utc().year());
     let budget = usecases::grant_budget(&user.ctx(&state), municipality, year, 0).await?;
-    Ok(Json(
-        json!({ "year": budget.year, "grants": budget.lines, "startlan": budget.startlan }),
-    ))
+    Ok(Json(GrantBudget::from(&budget)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -118,7 +116,7 @@ pub(super) async fn set_allocation(
     user: ApiUser,
     Path((year, grant)): Path<(String, String)>,
     ApiJson(request): ApiJson<AllocationRequest>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<AllocationSaved>> {
     let municipality = municipality_for(
         &state,
         &user,
@@ -130,5 +128,8 @@ pub(super) async fn set_allocation(
     let ctx = user.ctx(&state);
     let (year, _, line) =
         usecases::set_allocation(&ctx, municipality, &grant, &year, &allocated, &request.note).await?;
-    Ok(Json(json!({ "year": year, "grant": line })))
+    Ok(Json(AllocationSaved {
+        year,
+        grant: line.as_ref().map(GrantLine::from),
+    }))
 }

@@ -2,6 +2,7 @@
 //! answer (forvaltningsloven § 11 a), and resolving a possible duplicate. The same use cases as
 //! the case page.
 
+use super::contract::Case;
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::AppResult;
@@ -9,7 +10,6 @@ use crate::forms::{ApiJson, path_id};
 use axum::Json;
 use axum::extract::{Path, State};
 use husly_domain::validation::FieldError;
-use husly_store::cases::Case;
 use husly_usecases::UseCaseError;
 use husly_usecases::cases as usecases;
 use serde::Deserialize;
@@ -30,7 +30,7 @@ pub(super) async fn assign(
     ApiJson(request): ApiJson<AssignRequest>,
 ) -> AppResult<Json<Case>> {
     let case = usecases::assign(&user.ctx(&state), path_id(&id)?, request.version, request.take).await?;
-    Ok(Json(case))
+    Ok(Json(case.into()))
 }
 
 #[derive(Debug, Deserialize)]
@@ -65,7 +65,7 @@ pub(super) async fn interim(
     )
     .await;
     // The request names the reason `reason`; the page's form calls it `interim_reason`.
-    Ok(Json(result.map_err(|e| e.renamed("interim_reason", "reason"))?))
+    Ok(Json(result.map_err(|e| e.renamed("interim_reason", "reason"))?.into()))
 }
 
 #[derive(Debug, Deserialize)]
@@ -92,5 +92,5 @@ pub(super) async fn resolve_flag(
         }
     };
     let case = usecases::resolve_flag(&user.ctx(&state), path_id(&id)?, &flag, link, &request.reason).await?;
-    Ok(Json(case))
+    Ok(Json(case.into()))
 }

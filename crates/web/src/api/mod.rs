@@ -5,6 +5,7 @@
 mod appeals;
 mod calculators;
 mod cases;
+pub mod contract;
 mod documents;
 mod finance;
 mod handling;
@@ -136,22 +137,22 @@ async fn municipality_for(
     Ok(id)
 }
 
-async fn me(State(state): State<AppState>, user: ApiUser) -> AppResult<Json<serde_json::Value>> {
+async fn me(State(state): State<AppState>, user: ApiUser) -> AppResult<Json<contract::Me>> {
     let municipalities = state.store.municipalities().await?;
-    let roles: serde_json::Map<String, serde_json::Value> = municipalities
+    let roles = municipalities
         .iter()
         .filter(|m| !user.principal.roles_in(m.id).is_empty())
         .map(|m| {
-            let codes: Vec<&str> = user.principal.roles_in(m.id).iter().map(|r| r.code()).collect();
-            (m.number.clone(), json!(codes))
+            let codes = user.principal.roles_in(m.id).iter().map(|r| r.code()).collect();
+            (m.number.clone(), codes)
         })
         .collect();
-    Ok(Json(json!({
-        "id": user.user.id,
-        "email": user.user.email,
-        "display_name": user.user.display_name,
-        "roles": roles,
-    })))
+    Ok(Json(contract::Me {
+        id: user.user.id,
+        email: user.user.email.clone(),
+        display_name: user.user.display_name.clone(),
+        roles,
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -166,7 +167,7 @@ async fn search_people(
     State(state): State<AppState>,
     user: ApiUser,
     Query(params): Query<SearchParams>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<contract::SearchResults>> {
     let municipality = municipality_for(&state, &user, params.municipality.as_deref(), Action::SearchPeople).await?;
     let (limit, _) = page_of(params.limit, None, 50, 200)?;
     let hits = households::search_people(&user.ctx(&state), municipality, &params.q, limit)
@@ -175,39 +176,35 @@ async fn search_people(
             UseCaseError::Invalid(_) => AppError::BadRequest(Message::new("error.search.query")),
             other => other.into(),
         })?;
-    Ok(Json(json!({ "results": hits })))
+    Ok(Json(contract::SearchResults::from(hits.as_slice())))
 }
 
 async fn person(
     State(state): State<AppState>,
     user: ApiUser,
     Path(id): Path<String>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<contract::PersonWithHouseholds>> {
     let (person, households) = households::person(&user.ctx(&state), path_id(&id)?).await?;
-    let households: Vec<_> = households
-        .into_iter()
-        .map(|(id, address_line, relation)| json!({ "id": id, "address_line": address_line, "relation": relation }))
-        .collect();
-    Ok(Json(json!({ "person": person, "households": households })))
+    Ok(Json(contract::PersonWithHouseholds::new(&person, &households)))
 }
 
 async fn household(
     State(state): State<AppState>,
     user: ApiUser,
     Path(id): Path<String>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<contract::Household>> {
     let ctx = user.ctx(&state);
     let household = households::open_household(&ctx, path_id(&id)?, Action::ViewHousehold, json!({})).await?;
-    Ok(Json(json!(household)))
+    Ok(Json(contract::Household::from(&household)))
 }
 
 async fn timeline(
     State(state): State<AppState>,
     user: ApiUser,
     Path(id): Path<String>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<contract::Timeline>> {
     let events = households::household_timeline(&user.ctx(&state), path_id(&id)?).await?;
-    Ok(Json(json!({ "events": events })))
+    Ok(Json(contract::Timeline::from(events.as_slice())))
 }
 
 async fn create_household(
@@ -226,7 +223,7 @@ async fn create_household(
             axum::http::header::LOCATION,
             format!("/api/v1/households/{}", household.id),
         )],
-        Json(json!(household)),
+        Json(contract::Household::from(&household)),
     )
         .into_response())
 }
@@ -246,7 +243,7 @@ async fn update_household(
     user: ApiUser,
     Path(id): Path<String>,
     ApiJson(update): ApiJson<HouseholdUpdate>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<contract::Household>> {
     let reason = update.reason.as_deref().unwrap_or_default();
     let synthetic = state.config.synthetic_policy();
     let ctx = user.ctx(&state);
@@ -259,7 +256,7 @@ async fn update_household(
         synthetic,
     )
     .await?;
-    Ok(Json(json!(household)))
+    Ok(Json(contract::Household::from(&household)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -276,7 +273,7 @@ async fn audit_log(
     State(state): State<AppState>,
     user: ApiUser,
     Query(params): Query<AuditParams>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<contract::AuditEntries>> {
     let municipality = municipality_for(&state, &user, params.municipality.as_deref(), Action::ReadAudit).await?;
     let (limit, offset) = page_of(params.limit, params.offset, 100, 500)?;
     let filter = AuditFilter {
@@ -289,7 +286,7 @@ async fn audit_log(
         offset,
     };
     let entries = state.store.audit_entries(municipality, &filter).await?;
-    Ok(Json(json!({ "entries": entries })))
+    Ok(Json(contract::AuditEntries::from(entries.as_slice())))
 }
 
 #[derive(Debug, Deserialize)]

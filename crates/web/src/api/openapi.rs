@@ -1,7 +1,9 @@
 //! The OpenAPI 3.1 description of `/api/v1`, served at `/api/openapi.json`.
 //!
-//! Written out by hand next to the routes it describes; a test walks every documented operation
-//! against the running server, and the route table test checks that every API route is here.
+//! The paths are written next to the routes they describe. The schemas of the answers are
+//! generated from their own types (`api::contract`); the request bodies' and the calculators'
+//! schemas are still written here. A test walks every documented operation against the running
+//! server and validates each answer, and the route table test checks that every API route is here.
 
 use axum::routing::get;
 use axum::{Json, Router};
@@ -205,9 +207,7 @@ fn case_handling_paths() -> Value {
                 "operationId": "listDocuments", "summary": "The documents attached to the case",
                 "parameters": [id_param("Case id")],
                 "responses": with_errors(json!({
-                    "200": { "description": "The documents", "content": { "application/json": { "schema": { "type": "object", "required": ["documents"], "properties": {
-                        "documents": { "type": "array", "items": { "$ref": "#/components/schemas/Document" } }
-                    }}}}}
+                    "200": { "description": "The documents", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/DocumentList" } } } }
                 }))
             },
             "post": {
@@ -375,10 +375,7 @@ fn case_paths() -> Value {
             "parameters": [id_param("Case id")],
             "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/FinanceRequest" } } } },
             "responses": with_errors(json!({
-                "200": { "description": "Recorded", "content": { "application/json": { "schema": { "type": "object", "properties": {
-                    "case": { "$ref": "#/components/schemas/Case" },
-                    "affordability": { "oneOf": [{ "$ref": "#/components/schemas/StartlanAssessment" }, { "type": "null" }] }
-                }}}}},
+                "200": { "description": "Recorded", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/FinanceSaved" } } } },
                 "409": { "$ref": "#/components/responses/Error" },
                 "422": { "$ref": "#/components/responses/Error" }
             }))
@@ -407,7 +404,7 @@ fn case_paths() -> Value {
             ],
             "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/AllocationRequest" } } } },
             "responses": with_errors(json!({
-                "200": { "description": "Set; the grant's budget line", "content": { "application/json": { "schema": { "type": "object" } } } },
+                "200": { "description": "Set; the grant's budget line", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/AllocationSaved" } } } },
                 "422": { "$ref": "#/components/responses/Error" }
             }))
         }}
@@ -417,11 +414,6 @@ fn case_paths() -> Value {
 /// The schemas of startlån and grant cases and the grant budget.
 fn finance_schemas() -> Value {
     let kr = json!({ "type": "integer", "minimum": 0, "maximum": husly_domain::finance::MAX_GRANT_KR });
-    let ore = json!({ "type": "integer", "description": "øre" });
-    let position = json!({ "type": "object", "properties": {
-        "allocated_ore": ore, "committed_ore": ore, "paid_ore": ore, "released_ore": ore,
-        "remaining_ore": { "type": "integer", "description": "allocated − committed − paid; negative when over-committed" }
-    }});
     let purposes: Vec<&str> = husly_domain::finance::LoanPurpose::ALL
         .iter()
         .map(|p| p.code())
@@ -446,7 +438,6 @@ fn finance_schemas() -> Value {
         "startlan_reference": { "type": ["string", "null"], "description": "The start loan case the grant tops up" }
     }});
     json!({
-        "GrantType": { "type": "string", "enum": husly_domain::finance::GrantType::ALL.map(|g| g.code()) },
         "CaseFinance": { "oneOf": [startlan_case, grant_case], "discriminator": { "propertyName": "kind" } },
         "FinanceRequest": { "type": "object", "additionalProperties": false, "required": ["version", "finance"], "properties": {
             "version": { "type": "integer" }, "finance": { "$ref": "#/components/schemas/CaseFinance" }
@@ -456,24 +447,6 @@ fn finance_schemas() -> Value {
             "amount_kr": { "type": "integer", "minimum": 1 },
             "paid_on": { "type": "string", "description": "dd.mm.yyyy or yyyy-mm-dd" },
             "note": { "type": "string", "maxLength": husly_domain::validation::MAX_TEXT_LEN }
-        }},
-        "CaseLedger": { "type": "object", "properties": {
-            "entries": { "type": "array", "items": { "$ref": "#/components/schemas/LedgerEntry" } },
-            "outstanding_ore": ore
-        }},
-        "LedgerEntry": { "type": "object", "properties": {
-            "id": { "type": "string" }, "year": { "type": "integer" }, "grant_type": { "$ref": "#/components/schemas/GrantType" },
-            "case_id": { "type": "string", "format": "uuid" }, "case_reference": { "type": "string" },
-            "kind": { "type": "string", "enum": ["committed", "paid", "released"] },
-            "amount_ore": ore, "occurred_on": { "type": "string", "format": "date" }, "note": { "type": "string" }
-        }},
-        "GrantBudget": { "type": "object", "properties": {
-            "year": { "type": "integer" },
-            "grants": { "type": "array", "items": { "type": "object", "properties": {
-                "grant_type": { "$ref": "#/components/schemas/GrantType" }, "position": position, "note": { "type": "string" },
-                "cases": { "type": "integer", "description": "Cases with a commitment this year" }
-            }}},
-            "startlan": { "type": "object", "properties": { "loans": { "type": "integer" }, "amount_ore": ore } }
         }},
         "AllocationRequest": { "type": "object", "additionalProperties": false, "required": ["allocated_kr"], "properties": {
             "allocated_kr": { "type": "integer", "minimum": 0 },
@@ -560,26 +533,6 @@ fn schemas() -> Value {
                 }}}
             }
         }}},
-        "Me": { "type": "object", "properties": {
-            "id": { "type": "string", "format": "uuid" }, "email": { "type": "string" }, "display_name": { "type": "string" },
-            "roles": { "type": "object", "description": "Roles by kommunenummer", "additionalProperties": { "type": "array", "items": { "$ref": "#/components/schemas/Role" } } }
-        }},
-        "Role": { "type": "string", "enum": ["admin", "caseworker", "approver", "follow_up_worker", "housing_manager", "leader", "partner"] },
-        "Relation": { "type": "string", "enum": ["main_applicant", "spouse", "cohabitant", "child", "other_adult"] },
-        "Person": { "type": "object", "properties": {
-            "id": { "type": "string", "format": "uuid" }, "municipality_id": { "type": "string", "format": "uuid" },
-            "national_id": { "type": "string", "pattern": "^[0-9]{11}$" }, "id_kind": { "type": "string", "enum": ["fodselsnummer", "d_nummer"] },
-            "given_name": { "type": "string" }, "family_name": { "type": "string" }, "birth_date": { "type": "string", "format": "date" },
-            "phone": { "type": ["string", "null"] }, "email": { "type": ["string", "null"] }, "preferred_language": { "type": "string", "enum": ["nb", "nn", "en"] }
-        }},
-        "Member": { "type": "object", "properties": { "person": { "$ref": "#/components/schemas/Person" }, "relation": { "$ref": "#/components/schemas/Relation" } } },
-        "Household": { "type": "object", "properties": {
-            "id": { "type": "string", "format": "uuid" }, "municipality_id": { "type": "string", "format": "uuid" },
-            "address_line": { "type": "string" }, "postal_code": { "type": "string" }, "postal_city": { "type": "string" },
-            "from_date": { "type": "string", "format": "date" }, "to_date": { "type": ["string", "null"], "format": "date" },
-            "version": { "type": "integer", "description": "Send it back when updating (optimistic versioning)" },
-            "members": { "type": "array", "items": { "$ref": "#/components/schemas/Member" } }
-        }},
         "MemberInput": { "type": "object", "additionalProperties": false, "properties": {
             "national_id": { "type": "string", "description": "Fødselsnummer or D-nummer; spaces, hyphens and dots between digits are accepted" },
             "given_name": text, "family_name": text,
@@ -596,28 +549,6 @@ fn schemas() -> Value {
             "version": { "type": "integer" }, "reason": { "type": ["string", "null"], "maxLength": 1000 },
             "household": { "$ref": "#/components/schemas/HouseholdInput" }
         }},
-        "SearchResults": { "type": "object", "properties": { "results": { "type": "array", "items": { "type": "object", "properties": {
-            "person": { "$ref": "#/components/schemas/Person" },
-            "households": { "type": "array", "items": { "type": "object", "properties": { "id": { "type": "string", "format": "uuid" }, "address_line": { "type": "string" } } } }
-        }}}}},
-        "PersonWithHouseholds": { "type": "object", "properties": {
-            "person": { "$ref": "#/components/schemas/Person" },
-            "households": { "type": "array", "items": { "type": "object", "properties": {
-                "id": { "type": "string", "format": "uuid" }, "address_line": { "type": "string" }, "relation": { "$ref": "#/components/schemas/Relation" }
-            }}}
-        }},
-        "Timeline": { "type": "object", "properties": { "events": { "type": "array", "items": { "type": "object", "properties": {
-            "id": { "type": "string" }, "kind": { "type": "string" }, "actor_user_id": { "type": ["string", "null"] },
-            "actor_name": { "type": ["string", "null"] }, "reason": { "type": ["string", "null"] }, "details": { "type": "object" },
-            "occurred_at": { "type": "integer", "description": "Microseconds since the Unix epoch, UTC" }
-        }}}}},
-        "AuditEntries": { "type": "object", "properties": { "entries": { "type": "array", "items": { "type": "object", "properties": {
-            "chain": { "type": "string" }, "seq": { "type": "integer" }, "id": { "type": "string" }, "occurred_at": { "type": "integer" },
-            "actor": { "type": "string" }, "actor_role": { "type": "string" }, "municipality_id": { "type": ["string", "null"] },
-            "action": { "type": "string" }, "resource_kind": { "type": "string" }, "resource_id": { "type": "string" },
-            "purpose": { "type": "string" }, "request_id": { "type": "string" }, "details": { "type": "string" },
-            "prev_hash": { "type": "string" }, "hash": { "type": "string" }
-        }}}}}
     });
     if let (Some(all), Value::Object(rest)) = (all.as_object_mut(), rest) {
         all.extend(rest);
@@ -630,6 +561,10 @@ fn schemas() -> Value {
     }
     if let (Some(all), Value::Object(finance)) = (all.as_object_mut(), finance_schemas()) {
         all.extend(finance);
+    }
+    // The answers' schemas are generated from their types (`api::contract`).
+    if let Some(all) = all.as_object_mut() {
+        all.extend(super::contract::components());
     }
     all
 }
@@ -755,14 +690,10 @@ fn startlan_schemas() -> Value {
 
 /// The schemas of cases (`husly_store::cases`, `husly_domain::cases`, `husly_domain::eligibility`).
 fn case_schemas() -> Value {
-    use husly_domain::cases::{CaseState, CaseType, Consent, CurrentHousing, Reason, application};
-    let codes = |all: &[&'static str]| json!({ "type": "string", "enum": all });
-    let case_type = codes(&CaseType::ALL.map(CaseType::code));
-    let case_state = codes(&CaseState::ALL.map(CaseState::code));
+    use husly_domain::cases::{Consent, CurrentHousing, Reason, application};
     let date = |description: &str| json!({ "type": "string", "format": "date", "description": description });
     let opt_date =
         |description: &str| json!({ "type": ["string", "null"], "format": "date", "description": description });
-    let id = json!({ "type": "string", "format": "uuid" });
     let version =
         json!({ "type": "integer", "description": "The case's version as read; a stale version is refused with 409" });
     let long_text = json!({ "type": "string", "maxLength": application::MAX_LONG_TEXT });
@@ -775,8 +706,6 @@ fn case_schemas() -> Value {
     let text3 = json!({ "type": "object", "properties": { "nb": { "type": "string" }, "nn": { "type": "string" }, "en": { "type": "string" } } });
     let rule_outcome = json!({ "type": "string", "enum": ["met", "not_met", "manual", "not_applicable"] });
     json!({
-        "CaseType": case_type,
-        "CaseState": case_state,
         "ApplicationForm": { "type": "object", "additionalProperties": false, "description": "What the applicant answers; every field may be left out in a draft. Amounts are whole kroner per year.", "properties": {
             "current_housing": { "type": ["string", "null"], "enum": CurrentHousing::ALL.map(CurrentHousing::code).into_iter().map(Some).chain([None]).collect::<Vec<_>>() },
             "current_housing_text": long_text,
@@ -806,37 +735,6 @@ fn case_schemas() -> Value {
             "version": { "type": "integer", "description": "The case version the client read" },
             "reason": { "type": ["string", "null"] }
         }},
-        "Document": { "type": "object", "required": ["id", "filename", "mime", "size", "sha256", "created_at"], "properties": {
-            "id": { "type": "string", "format": "uuid" },
-            "filename": { "type": "string" },
-            "mime": { "type": "string", "enum": ["application/pdf", "image/jpeg", "image/png"] },
-            "size": { "type": "integer" },
-            "sha256": { "type": "string" },
-            "created_at": { "type": "integer", "description": "Microseconds since 1970 (UTC)" }
-        }},
-        "Case": { "type": "object", "properties": {
-            "id": id, "municipality_id": id, "household_id": id,
-            "reference": { "type": "string", "examples": ["2026-000042"] },
-            "case_type": { "$ref": "#/components/schemas/CaseType" }, "state": { "$ref": "#/components/schemas/CaseState" },
-            "version": { "type": "integer", "description": "Send it back with every change (optimistic versioning)" },
-            "form": { "$ref": "#/components/schemas/ApplicationForm" },
-            "overrides": { "type": "array", "items": { "$ref": "#/components/schemas/RuleOverride" } },
-            "received_on": date("The day the application was received"),
-            "assigned_to": { "type": ["string", "null"], "format": "uuid" }, "assigned_name": { "type": ["string", "null"] },
-            "interim_due": opt_date("The interim answer is due (forvaltningsloven § 11 a)"),
-            "interim_sent_on": opt_date(""), "information_due": opt_date("Deadline for requested information"),
-            "decided_on": opt_date(""), "delivered_on": opt_date("The decision reaches the recipient"),
-            "appeal_deadline": opt_date("Three weeks from delivery"), "valid_until": opt_date("A place on the waiting list lasts until"),
-            "renewal_reminder_on": opt_date(""), "next_due": opt_date("The earliest open deadline"),
-            "finance": { "oneOf": [{ "$ref": "#/components/schemas/CaseFinance" }, { "type": "null" }], "description": "A startlån or grant case's economy, once recorded" }
-        }},
-        "CaseRow": { "type": "object", "properties": {
-            "id": id, "reference": { "type": "string" },
-            "case_type": { "$ref": "#/components/schemas/CaseType" }, "state": { "$ref": "#/components/schemas/CaseState" },
-            "received_on": date(""), "next_due": opt_date("The earliest open deadline"),
-            "assigned_name": { "type": ["string", "null"] }, "applicant": { "type": "string" }, "address_line": { "type": "string" }
-        }},
-        "CaseQueue": { "type": "object", "properties": { "cases": { "type": "array", "items": { "$ref": "#/components/schemas/CaseRow" } } } },
         "RuleOverride": { "type": "object", "properties": {
             "rule": { "type": "string" }, "outcome": rule_outcome, "reason": { "type": "string" }
         }},
@@ -853,34 +751,6 @@ fn case_schemas() -> Value {
             "bedrooms": { "type": "integer", "description": "Bedrooms the household needs by the municipality's rule" },
             "used": { "type": "array", "items": { "$ref": "#/components/schemas/RuleValue" } },
             "unverified": { "type": "array", "items": { "$ref": "#/components/schemas/RuleValue" } }
-        }},
-        "Decision": { "type": "object", "properties": {
-            "id": id, "outcome": { "type": "string", "enum": ["granted", "refused"] }, "reasons": { "type": "string" },
-            "granted_text": { "type": ["string", "null"] },
-            "assessment": { "description": "The assessment as proposed (an Assessment, or null)" },
-            "status": { "type": "string", "enum": ["proposed", "sent_back", "approved", "sent"] },
-            "proposed_by": id, "proposed_by_name": { "type": "string" },
-            "proposed_at": { "type": "integer", "description": "Microseconds since the Unix epoch, UTC" },
-            "decided_by": { "type": ["string", "null"], "format": "uuid" }, "decided_at": { "type": ["integer", "null"] },
-            "sent_at": { "type": ["integer", "null"] }, "on_appeal": { "type": "boolean" },
-            "amount_ore": { "type": ["integer", "null"], "description": "The loan or grant amount granted, øre" },
-            "conditions": { "type": "array", "items": { "type": "string" }, "description": "The conditions attached to what is granted" }
-        }},
-        "Letter": { "type": "object", "properties": {
-            "id": id, "kind": { "type": "string", "enum": ["decision", "interim_answer"] },
-            "language": { "type": "string", "enum": ["nb", "nn", "en"] },
-            "sha256": { "type": "string", "description": "SHA-256 of the stored PDF, hex" },
-            "created_at": { "type": "integer", "description": "Microseconds since the Unix epoch, UTC" }
-        }},
-        "FieldError": { "type": "object", "required": ["field", "code", "message"], "properties": {
-            "field": { "type": "string", "examples": ["form.rent_arrears"] }, "code": { "type": "string" }, "message": { "type": "string" }
-        }},
-        "CaseDetail": { "type": "object", "required": ["case", "assessment", "missing", "decisions", "letters"], "properties": {
-            "case": { "$ref": "#/components/schemas/Case" },
-            "assessment": { "anyOf": [{ "$ref": "#/components/schemas/Assessment" }, { "type": "null" }], "description": "As of today (or the day received, if later); null when the municipality's rules cannot assess it" },
-            "missing": { "type": "array", "description": "What the application still lacks before it can be granted", "items": { "$ref": "#/components/schemas/FieldError" } },
-            "decisions": { "type": "array", "description": "Newest first", "items": { "$ref": "#/components/schemas/Decision" } },
-            "letters": { "type": "array", "description": "Newest first", "items": { "$ref": "#/components/schemas/Letter" } }
         }},
         "NewApplication": { "type": "object", "additionalProperties": false, "required": ["case_type", "received_on"], "properties": {
             "case_type": { "$ref": "#/components/schemas/CaseType" },

@@ -1,0 +1,327 @@
+//! Cases: the work queue, a case with its decisions and letters, its documents and timeline.
+
+use super::people::TimelineEvent;
+use super::{
+    ApplicationFormSchema, AssessmentSchema, CaseFinanceSchema, CaseStateSchema, CaseTypeSchema, DateSchema, IdSchema,
+    MicrosSchema, RuleOverrideSchema,
+};
+use crate::i18n::Tr;
+use husly_domain::cases::{ApplicationForm, CaseState, CaseType};
+use husly_domain::eligibility::{Assessment, Override};
+use husly_domain::finance::CaseFinance;
+use husly_domain::{CaseId, DecisionId, HouseholdId, MunicipalityId, UserId};
+use schemars::JsonSchema;
+use serde::Serialize;
+use time::Date;
+
+/// A case: an application for a municipal dwelling or § 6 assistance, a startlån, a grant.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Case {
+    #[schemars(with = "IdSchema")]
+    pub id: CaseId,
+    #[schemars(with = "IdSchema")]
+    pub municipality_id: MunicipalityId,
+    #[schemars(with = "IdSchema")]
+    pub household_id: HouseholdId,
+    #[schemars(example = "2026-000042")]
+    pub reference: String,
+    #[schemars(with = "CaseTypeSchema")]
+    pub case_type: CaseType,
+    #[schemars(with = "CaseStateSchema")]
+    pub state: CaseState,
+    /// Send it back with every change (optimistic versioning).
+    pub version: i64,
+    #[schemars(with = "ApplicationFormSchema")]
+    pub form: ApplicationForm,
+    #[schemars(with = "Vec<RuleOverrideSchema>")]
+    pub overrides: Vec<Override>,
+    /// The day the application was received.
+    #[schemars(with = "DateSchema")]
+    pub received_on: Date,
+    #[schemars(with = "Option<IdSchema>")]
+    pub assigned_to: Option<UserId>,
+    pub assigned_name: Option<String>,
+    /// The interim answer is due (forvaltningsloven § 11 a).
+    #[schemars(with = "Option<DateSchema>")]
+    pub interim_due: Option<Date>,
+    #[schemars(with = "Option<DateSchema>")]
+    pub interim_sent_on: Option<Date>,
+    /// Deadline for requested information.
+    #[schemars(with = "Option<DateSchema>")]
+    pub information_due: Option<Date>,
+    #[schemars(with = "Option<DateSchema>")]
+    pub decided_on: Option<Date>,
+    /// The decision reaches the recipient.
+    #[schemars(with = "Option<DateSchema>")]
+    pub delivered_on: Option<Date>,
+    /// Three weeks from delivery.
+    #[schemars(with = "Option<DateSchema>")]
+    pub appeal_deadline: Option<Date>,
+    /// A place on the waiting list lasts until.
+    #[schemars(with = "Option<DateSchema>")]
+    pub valid_until: Option<Date>,
+    #[schemars(with = "Option<DateSchema>")]
+    pub renewal_reminder_on: Option<Date>,
+    /// The earliest open deadline.
+    #[schemars(with = "Option<DateSchema>")]
+    pub next_due: Option<Date>,
+    /// A startlån or grant case's economy, once recorded.
+    #[schemars(with = "Option<CaseFinanceSchema>")]
+    pub finance: Option<CaseFinance>,
+}
+
+impl From<&husly_domain::cases::Case> for Case {
+    fn from(c: &husly_domain::cases::Case) -> Case {
+        Case {
+            id: c.id,
+            municipality_id: c.municipality_id,
+            household_id: c.household_id,
+            reference: c.reference.clone(),
+            case_type: c.case_type,
+            state: c.state,
+            version: c.version,
+            form: c.form.clone(),
+            overrides: c.overrides.clone(),
+            received_on: c.received_on,
+            assigned_to: c.assigned_to,
+            assigned_name: c.assigned_name.clone(),
+            interim_due: c.interim_due,
+            interim_sent_on: c.interim_sent_on,
+            information_due: c.information_due,
+            decided_on: c.decided_on,
+            delivered_on: c.delivered_on,
+            appeal_deadline: c.appeal_deadline,
+            valid_until: c.valid_until,
+            renewal_reminder_on: c.renewal_reminder_on,
+            next_due: c.next_due,
+            finance: c.finance.clone(),
+        }
+    }
+}
+
+impl From<husly_domain::cases::Case> for Case {
+    fn from(c: husly_domain::cases::Case) -> Case {
+        Case::from(&c)
+    }
+}
+
+/// A row of the work queue.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct CaseRow {
+    #[schemars(with = "IdSchema")]
+    pub id: CaseId,
+    pub reference: String,
+    #[schemars(with = "CaseTypeSchema")]
+    pub case_type: CaseType,
+    #[schemars(with = "CaseStateSchema")]
+    pub state: CaseState,
+    #[schemars(with = "DateSchema")]
+    pub received_on: Date,
+    /// The earliest open deadline.
+    #[schemars(with = "Option<DateSchema>")]
+    pub next_due: Option<Date>,
+    pub assigned_name: Option<String>,
+    pub applicant: String,
+    pub address_line: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct CaseQueue {
+    pub cases: Vec<CaseRow>,
+}
+
+impl From<&[husly_store::cases::QueueRow]> for CaseQueue {
+    fn from(rows: &[husly_store::cases::QueueRow]) -> CaseQueue {
+        CaseQueue {
+            cases: rows
+                .iter()
+                .map(|r| CaseRow {
+                    id: r.id,
+                    reference: r.reference.clone(),
+                    case_type: r.case_type,
+                    state: r.state,
+                    received_on: r.received_on,
+                    next_due: r.next_due,
+                    assigned_name: r.assigned_name.clone(),
+                    applicant: r.applicant.clone(),
+                    address_line: r.address_line.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A decision: proposed, sent back, approved by a second person, or sent.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Decision {
+    #[schemars(with = "IdSchema")]
+    pub id: DecisionId,
+    /// `granted` or `refused`.
+    pub outcome: &'static str,
+    pub reasons: String,
+    pub granted_text: Option<String>,
+    /// The assessment as proposed (an Assessment, or null).
+    pub assessment: serde_json::Value,
+    /// `proposed`, `sent_back`, `approved` or `sent`.
+    pub status: &'static str,
+    #[schemars(with = "IdSchema")]
+    pub proposed_by: UserId,
+    pub proposed_by_name: String,
+    #[schemars(with = "MicrosSchema")]
+    pub proposed_at: i64,
+    #[schemars(with = "Option<IdSchema>")]
+    pub decided_by: Option<UserId>,
+    pub decided_at: Option<i64>,
+    pub sent_at: Option<i64>,
+    pub on_appeal: bool,
+    /// The loan or grant amount granted, øre.
+    pub amount_ore: Option<i64>,
+    /// The conditions attached to what is granted.
+    pub conditions: Vec<String>,
+}
+
+impl From<&husly_domain::cases::Decision> for Decision {
+    fn from(d: &husly_domain::cases::Decision) -> Decision {
+        Decision {
+            id: d.id,
+            outcome: d.outcome.code(),
+            reasons: d.reasons.clone(),
+            granted_text: d.granted_text.clone(),
+            assessment: d.assessment.clone(),
+            status: d.status.code(),
+            proposed_by: d.proposed_by,
+            proposed_by_name: d.proposed_by_name.clone(),
+            proposed_at: d.proposed_at,
+            decided_by: d.decided_by,
+            decided_at: d.decided_at,
+            sent_at: d.sent_at,
+            on_appeal: d.on_appeal,
+            amount_ore: d.amount_ore,
+            conditions: d.conditions.clone(),
+        }
+    }
+}
+
+/// A letter as sent, kept exactly as it went out.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Letter {
+    pub id: String,
+    /// `decision`, `interim_answer` or `request_for_information`.
+    pub kind: String,
+    /// `nb`, `nn` or `en`.
+    pub language: String,
+    /// SHA-256 of the stored PDF, hex.
+    pub sha256: String,
+    #[schemars(with = "MicrosSchema")]
+    pub created_at: i64,
+}
+
+impl From<&husly_store::cases::Letter> for Letter {
+    fn from(l: &husly_store::cases::Letter) -> Letter {
+        Letter {
+            id: l.id.clone(),
+            kind: l.kind.clone(),
+            language: l.language.clone(),
+            sha256: l.sha256.clone(),
+            created_at: l.created_at,
+        }
+    }
+}
+
+/// A field error in the request's language.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct FieldError {
+    #[schemars(example = "form.rent_arrears")]
+    pub field: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// A case with what the case page shows beside it.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct CaseDetail {
+    pub case: Case,
+    /// As of today (or the day received, if later); null when the municipality's rules cannot
+    /// assess it.
+    #[schemars(with = "Option<AssessmentSchema>")]
+    pub assessment: Option<Assessment>,
+    /// What the application still lacks before it can be granted.
+    pub missing: Vec<FieldError>,
+    /// Newest first.
+    pub decisions: Vec<Decision>,
+    /// Newest first.
+    pub letters: Vec<Letter>,
+}
+
+impl CaseDetail {
+    pub fn new(overview: &husly_usecases::cases::CaseOverview, tr: Tr) -> CaseDetail {
+        CaseDetail {
+            case: Case::from(&overview.file.case),
+            assessment: overview.assessment.clone(),
+            missing: overview
+                .missing
+                .iter()
+                .map(|e| FieldError {
+                    field: format!("form.{}", e.field),
+                    code: e.code,
+                    message: tr.error(e),
+                })
+                .collect(),
+            decisions: overview.decisions.iter().map(Decision::from).collect(),
+            letters: overview.letters.iter().map(Letter::from).collect(),
+        }
+    }
+}
+
+/// A document attached to a case (or to a draft application).
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Document {
+    pub id: String,
+    pub filename: String,
+    /// `application/pdf`, `image/jpeg` or `image/png`, recognised by the content.
+    pub mime: String,
+    pub size: i64,
+    pub sha256: String,
+    #[schemars(with = "MicrosSchema")]
+    pub created_at: i64,
+}
+
+impl From<&husly_store::documents::Document> for Document {
+    fn from(d: &husly_store::documents::Document) -> Document {
+        Document {
+            id: d.id.clone(),
+            filename: d.filename.clone(),
+            mime: d.mime.clone(),
+            size: d.size,
+            sha256: d.sha256.clone(),
+            created_at: d.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct DocumentList {
+    pub documents: Vec<Document>,
+}
+
+impl From<&[husly_store::documents::Document]> for DocumentList {
+    fn from(documents: &[husly_store::documents::Document]) -> DocumentList {
+        DocumentList {
+            documents: documents.iter().map(Document::from).collect(),
+        }
+    }
+}
+
+/// A household's or a case's events, oldest first.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Timeline {
+    pub events: Vec<TimelineEvent>,
+}
+
+impl From<&[husly_store::households::TimelineEvent]> for Timeline {
+    fn from(events: &[husly_store::households::TimelineEvent]) -> Timeline {
+        Timeline {
+            events: events.iter().map(TimelineEvent::from).collect(),
+        }
+    }
+}

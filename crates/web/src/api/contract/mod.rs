@@ -1,0 +1,233 @@
+//! The answers of `/api/v1` as their own types, and their JSON Schemas.
+//!
+//! A handler maps what a use case returns (domain values, store rows) into these structs before
+//! it answers, so a new column in the database or a new field in the domain does not change the
+//! public API by accident: it changes only when a type here changes. Their schemas in the
+//! OpenAPI document are generated from these types (schemars), never written by hand, and closed
+//! (`additionalProperties: false`), so the contract test that validates every real answer
+//! against the document fails on any field the document does not name.
+
+mod cases;
+mod finance;
+mod people;
+
+pub use cases::{Case, CaseDetail, CaseQueue, Document, DocumentList, Letter, Timeline};
+pub use finance::{AllocationSaved, CaseLedger, FinanceSaved, GrantBudget, GrantLine};
+pub use people::{AuditEntries, Household, Me, PersonWithHouseholds, SearchResults};
+
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+/// The component schemas of every answer type, keyed by name, for `#/components/schemas`.
+pub fn components() -> Map<String, Value> {
+    let mut generator = SchemaSettings::draft2020_12()
+        .with(|s| {
+            s.definitions_path = "/components/schemas".into();
+            s.meta_schema = None;
+        })
+        .for_serialize()
+        .into_generator();
+    generator.subschema_for::<Me>();
+    generator.subschema_for::<SearchResults>();
+    generator.subschema_for::<PersonWithHouseholds>();
+    generator.subschema_for::<Household>();
+    generator.subschema_for::<Timeline>();
+    generator.subschema_for::<AuditEntries>();
+    generator.subschema_for::<CaseQueue>();
+    generator.subschema_for::<Case>();
+    generator.subschema_for::<CaseDetail>();
+    generator.subschema_for::<DocumentList>();
+    generator.subschema_for::<Document>();
+    generator.subschema_for::<FinanceSaved>();
+    generator.subschema_for::<CaseLedger>();
+    generator.subschema_for::<GrantBudget>();
+    generator.subschema_for::<AllocationSaved>();
+    let mut definitions = generator.take_definitions(true);
+    for schema in definitions.values_mut() {
+        close(schema);
+    }
+    definitions
+}
+
+/// Every object schema with named properties allows no others: an answer with a field the
+/// document does not name fails validation.
+fn close(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            if map.contains_key("properties") && !map.contains_key("additionalProperties") {
+                map.insert("additionalProperties".into(), Value::Bool(false));
+            }
+            map.values_mut().for_each(close);
+        }
+        Value::Array(items) => items.iter_mut().for_each(close),
+        _ => {}
+    }
+}
+
+/// A schema written in place: `#[schemars(with = "…")]` on a field whose Rust type serialises
+/// as a plain string (an id, a date).
+macro_rules! inline_schema {
+    ($(#[$doc:meta])* $name:ident, $schema:tt) => {
+        $(#[$doc])*
+        pub(super) struct $name;
+
+        impl JsonSchema for $name {
+            fn inline_schema() -> bool {
+                true
+            }
+
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!($schema)
+            }
+        }
+    };
+}
+
+/// A named component listing a domain enum's codes, taken from the domain so they cannot differ.
+macro_rules! codes_schema {
+    ($(#[$doc:meta])* $name:ident, $component:literal, $codes:expr) => {
+        $(#[$doc])*
+        pub(super) struct $name;
+
+        impl JsonSchema for $name {
+            fn schema_name() -> Cow<'static, str> {
+                $component.into()
+            }
+
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                let codes: Vec<&str> = $codes;
+                json_schema!({ "type": "string", "enum": codes })
+            }
+        }
+    };
+}
+
+/// A reference to a component still written by hand in `openapi.rs` (request bodies and the
+/// calculators' answers).
+macro_rules! written_schema {
+    ($name:ident, $component:literal) => {
+        pub(super) struct $name;
+
+        impl JsonSchema for $name {
+            fn inline_schema() -> bool {
+                true
+            }
+
+            fn schema_name() -> Cow<'static, str> {
+                $component.into()
+            }
+
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!({ "$ref": concat!("#/components/schemas/", $component) })
+            }
+        }
+    };
+}
+
+inline_schema!(
+    /// A UUIDv7 id.
+    IdSchema,
+    { "type": "string", "format": "uuid" }
+);
+inline_schema!(
+    /// A calendar date, `yyyy-mm-dd`.
+    DateSchema,
+    { "type": "string", "format": "date" }
+);
+inline_schema!(
+    /// Microseconds since the Unix epoch, UTC.
+    MicrosSchema,
+    { "type": "integer", "description": "Microseconds since the Unix epoch, UTC" }
+);
+
+codes_schema!(
+    CaseTypeSchema,
+    "CaseType",
+    husly_domain::cases::CaseType::ALL.iter().map(|t| t.code()).collect()
+);
+codes_schema!(
+    CaseStateSchema,
+    "CaseState",
+    husly_domain::cases::CaseState::ALL.iter().map(|s| s.code()).collect()
+);
+codes_schema!(
+    RelationSchema,
+    "Relation",
+    husly_domain::household::Relation::ALL
+        .iter()
+        .map(|r| r.code())
+        .collect()
+);
+codes_schema!(
+    RoleSchema,
+    "Role",
+    husly_domain::authz::Role::ALL.iter().map(|r| r.code()).collect()
+);
+codes_schema!(
+    GrantTypeSchema,
+    "GrantType",
+    husly_domain::finance::GrantType::ALL.iter().map(|g| g.code()).collect()
+);
+codes_schema!(
+    LanguageSchema,
+    "Language",
+    husly_domain::Lang::ALL.iter().map(|l| l.code()).collect()
+);
+
+written_schema!(ApplicationFormSchema, "ApplicationForm");
+written_schema!(RuleOverrideSchema, "RuleOverride");
+written_schema!(CaseFinanceSchema, "CaseFinance");
+written_schema!(AssessmentSchema, "Assessment");
+written_schema!(StartlanAssessmentSchema, "StartlanAssessment");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_answer_object_is_closed_and_every_reference_resolves() {
+        let components = components();
+        let text = serde_json::to_string(&components).unwrap();
+        for name in ["Case", "CaseDetail", "Household", "Person", "GrantBudget", "CaseType"] {
+            assert!(components.contains_key(name), "{name} missing: {:?}", components.keys());
+        }
+        fn walk(value: &Value, refs: &mut Vec<String>) {
+            match value {
+                Value::Object(map) => {
+                    if map.contains_key("properties") {
+                        assert_eq!(map.get("additionalProperties"), Some(&Value::Bool(false)), "{map:?}");
+                    }
+                    if let Some(Value::String(r)) = map.get("$ref") {
+                        refs.push(r.clone());
+                    }
+                    map.values().for_each(|v| walk(v, refs));
+                }
+                Value::Array(items) => items.iter().for_each(|v| walk(v, refs)),
+                _ => {}
+            }
+        }
+        let mut refs = Vec::new();
+        walk(&Value::Object(components.clone()), &mut refs);
+        assert!(!text.contains("$defs"), "{text}");
+        let written = [
+            "ApplicationForm",
+            "RuleOverride",
+            "CaseFinance",
+            "Assessment",
+            "StartlanAssessment",
+        ];
+        for r in refs {
+            let name = r.trim_start_matches("#/components/schemas/");
+            assert!(
+                components.contains_key(name) || written.contains(&name),
+                "{r} is neither generated nor written"
+            );
+        }
+    }
+}

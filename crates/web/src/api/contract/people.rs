@@ -1,0 +1,263 @@
+//! People, households, their timeline, the signed-in user and the access log.
+
+use super::{DateSchema, IdSchema, LanguageSchema, MicrosSchema, RelationSchema, RoleSchema};
+use husly_domain::household::Relation;
+use husly_domain::{HouseholdId, Lang, MunicipalityId, PersonId, UserId};
+use husly_store::households as store;
+use schemars::JsonSchema;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The authenticated user and their roles per municipality.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Me {
+    #[schemars(with = "IdSchema")]
+    pub id: UserId,
+    pub email: String,
+    pub display_name: String,
+    /// Role codes by kommunenummer.
+    #[schemars(with = "BTreeMap<String, Vec<RoleSchema>>")]
+    pub roles: BTreeMap<String, Vec<&'static str>>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Person {
+    #[schemars(with = "IdSchema")]
+    pub id: PersonId,
+    #[schemars(with = "IdSchema")]
+    pub municipality_id: MunicipalityId,
+    /// The fødselsnummer or D-nummer, 11 digits.
+    #[schemars(regex(pattern = r"^[0-9]{11}$"))]
+    pub national_id: String,
+    /// `fodselsnummer` or `d_nummer`.
+    pub id_kind: String,
+    pub given_name: String,
+    pub family_name: String,
+    #[schemars(with = "DateSchema")]
+    pub birth_date: time::Date,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    #[schemars(with = "LanguageSchema")]
+    pub preferred_language: Lang,
+}
+
+impl From<&store::Person> for Person {
+    fn from(p: &store::Person) -> Person {
+        Person {
+            id: p.id,
+            municipality_id: p.municipality_id,
+            national_id: p.national_id.as_ref().to_string(),
+            id_kind: p.id_kind.clone(),
+            given_name: p.given_name.clone(),
+            family_name: p.family_name.clone(),
+            birth_date: p.birth_date,
+            phone: p.phone.clone(),
+            email: p.email.clone(),
+            preferred_language: p.preferred_language,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Member {
+    pub person: Person,
+    #[schemars(with = "RelationSchema")]
+    pub relation: Relation,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Household {
+    #[schemars(with = "IdSchema")]
+    pub id: HouseholdId,
+    #[schemars(with = "IdSchema")]
+    pub municipality_id: MunicipalityId,
+    pub address_line: String,
+    pub postal_code: String,
+    pub postal_city: String,
+    #[schemars(with = "DateSchema")]
+    pub from_date: time::Date,
+    #[schemars(with = "Option<DateSchema>")]
+    pub to_date: Option<time::Date>,
+    /// Send it back when updating (optimistic versioning).
+    pub version: i64,
+    pub members: Vec<Member>,
+}
+
+impl From<&store::Household> for Household {
+    fn from(h: &store::Household) -> Household {
+        Household {
+            id: h.id,
+            municipality_id: h.municipality_id,
+            address_line: h.address_line.clone(),
+            postal_code: h.postal_code.clone(),
+            postal_city: h.postal_city.clone(),
+            from_date: h.from_date,
+            to_date: h.to_date,
+            version: h.version,
+            members: h
+                .members
+                .iter()
+                .map(|m| Member {
+                    person: Person::from(&m.person),
+                    relation: m.relation,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A household a person is found in.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct HouseholdLink {
+    #[schemars(with = "IdSchema")]
+    pub id: HouseholdId,
+    pub address_line: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct SearchHit {
+    pub person: Person,
+    pub households: Vec<HouseholdLink>,
+}
+
+/// Matching people with their households.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct SearchResults {
+    pub results: Vec<SearchHit>,
+}
+
+impl From<&[husly_store::search::SearchHit]> for SearchResults {
+    fn from(hits: &[husly_store::search::SearchHit]) -> SearchResults {
+        SearchResults {
+            results: hits
+                .iter()
+                .map(|hit| SearchHit {
+                    person: Person::from(&hit.person),
+                    households: hit
+                        .households
+                        .iter()
+                        .map(|h| HouseholdLink {
+                            id: h.id,
+                            address_line: h.address_line.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A household of the person, with the person's place in it.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PersonHousehold {
+    #[schemars(with = "IdSchema")]
+    pub id: HouseholdId,
+    pub address_line: String,
+    #[schemars(with = "RelationSchema")]
+    pub relation: Relation,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PersonWithHouseholds {
+    pub person: Person,
+    pub households: Vec<PersonHousehold>,
+}
+
+impl PersonWithHouseholds {
+    pub fn new(person: &store::Person, households: &[(HouseholdId, String, Relation)]) -> PersonWithHouseholds {
+        PersonWithHouseholds {
+            person: Person::from(person),
+            households: households
+                .iter()
+                .map(|(id, address_line, relation)| PersonHousehold {
+                    id: *id,
+                    address_line: address_line.clone(),
+                    relation: *relation,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One event of a household's or a case's timeline.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TimelineEvent {
+    pub id: String,
+    /// What happened, e.g. `household.updated` or `case.decision_sent`.
+    pub kind: String,
+    pub actor_user_id: Option<String>,
+    pub actor_name: Option<String>,
+    pub reason: Option<String>,
+    /// The facts of the change; their keys depend on `kind`.
+    pub details: serde_json::Value,
+    #[schemars(with = "MicrosSchema")]
+    pub occurred_at: i64,
+}
+
+impl From<&store::TimelineEvent> for TimelineEvent {
+    fn from(e: &store::TimelineEvent) -> TimelineEvent {
+        TimelineEvent {
+            id: e.id.clone(),
+            kind: e.kind.clone(),
+            actor_user_id: e.actor_user_id.clone(),
+            actor_name: e.actor_name.clone(),
+            reason: e.reason.clone(),
+            details: e.details.clone(),
+            occurred_at: e.occurred_at,
+        }
+    }
+}
+
+/// One entry of the tamper-evident access log.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct AuditEntry {
+    pub chain: String,
+    pub seq: i64,
+    pub id: String,
+    #[schemars(with = "MicrosSchema")]
+    pub occurred_at: i64,
+    pub actor: String,
+    pub actor_role: String,
+    pub municipality_id: Option<String>,
+    pub action: String,
+    pub resource_kind: String,
+    pub resource_id: String,
+    pub purpose: String,
+    pub request_id: String,
+    /// A JSON object as text; never personal data in clear.
+    pub details: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct AuditEntries {
+    pub entries: Vec<AuditEntry>,
+}
+
+impl From<&[husly_store::audit::AuditEntry]> for AuditEntries {
+    fn from(entries: &[husly_store::audit::AuditEntry]) -> AuditEntries {
+        AuditEntries {
+            entries: entries
+                .iter()
+                .map(|e| AuditEntry {
+                    chain: e.chain.clone(),
+                    seq: e.seq,
+                    id: e.id.clone(),
+                    occurred_at: e.occurred_at,
+                    actor: e.actor.clone(),
+                    actor_role: e.actor_role.clone(),
+                    municipality_id: e.municipality_id.clone(),
+                    action: e.action.clone(),
+                    resource_kind: e.resource_kind.clone(),
+                    resource_id: e.resource_id.clone(),
+                    purpose: e.purpose.clone(),
+                    request_id: e.request_id.clone(),
+                    details: e.details.clone(),
+                    prev_hash: e.prev_hash.clone(),
+                    hash: e.hash.clone(),
+                })
+                .collect(),
+        }
+    }
+}
