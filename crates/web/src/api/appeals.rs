@@ -4,6 +4,7 @@
 //! use case as the case page's buttons.
 
 use super::contract::Case;
+use super::contract::requests::{AppealStep, OutcomeRequest};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::AppResult;
@@ -13,16 +14,6 @@ use axum::extract::{Path, State};
 use husly_domain::validation::FieldError;
 use husly_usecases::UseCaseError;
 use husly_usecases::cases::{self as usecases, StepInput};
-use serde::Deserialize;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct AppealStep {
-    version: i64,
-    /// Why, where the step needs it: an appeal after the deadline (forvaltningsloven § 31).
-    #[serde(default)]
-    reason: Option<String>,
-}
 
 async fn step(state: &AppState, user: &ApiUser, id: &str, step: &str, request: &AppealStep) -> AppResult<Json<Case>> {
     let input = StepInput {
@@ -58,16 +49,6 @@ pub(super) async fn forward(
     ApiJson(request): ApiJson<AppealStep>,
 ) -> AppResult<Json<Case>> {
     step(&state, &user, &id, "uphold_and_forward", &request).await
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct OutcomeRequest {
-    version: i64,
-    /// `upheld`, `reversed` or `returned` (sent back to be decided again).
-    outcome: String,
-    #[serde(default)]
-    reason: Option<String>,
 }
 
 /// The appeal body's outcomes and the step each records.

@@ -3,6 +3,9 @@
 //! request, calls the same use case as the case page (`husly_usecases::cases`), and answers with
 //! the result.
 
+use super::contract::requests::{
+    ActionRequest, ApplicationUpdate, DecisionRequest, NewApplication, OverrideRequest, ReviewRequest, SendRequest,
+};
 use super::contract::{Case, CaseDetail, CaseQueue, Timeline};
 use super::municipality_for;
 use crate::AppState;
@@ -15,7 +18,6 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use husly_domain::CaseId;
 use husly_domain::authz::Action;
-use husly_domain::cases::ApplicationForm;
 use husly_usecases::UseCaseError;
 use husly_usecases::cases::{self as usecases, ProposalInput, StepInput};
 use serde::Deserialize;
@@ -49,16 +51,6 @@ pub(super) async fn queue(
 
 // ------------------------------------------------------------------------------------------
 // Registering an application
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct NewApplication {
-    case_type: String,
-    /// `YYYY-MM-DD` (or `dd.mm.yyyy`), not in the future.
-    received_on: String,
-    #[serde(default)]
-    form: ApplicationForm,
-}
 
 pub(super) async fn register(
     State(state): State<AppState>,
@@ -117,13 +109,6 @@ pub(super) async fn letter(
 // ------------------------------------------------------------------------------------------
 // Changing a case
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct ApplicationUpdate {
-    version: i64,
-    form: ApplicationForm,
-}
-
 pub(super) async fn save_application(
     State(state): State<AppState>,
     user: ApiUser,
@@ -137,28 +122,6 @@ pub(super) async fn save_application(
 /// The case as it is after a change, or why it did not change.
 fn answer(result: Result<husly_domain::cases::Case, UseCaseError>) -> AppResult<Json<Case>> {
     Ok(Json(result?.into()))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct ActionRequest {
-    version: i64,
-    action: String,
-    #[serde(default)]
-    reason: Option<String>,
-    /// `YYYY-MM-DD`; the deadline for `request_information`.
-    #[serde(default)]
-    information_due: Option<String>,
-    /// The letter's language for `request_information`: `nb` (default), `nn` or `en`.
-    #[serde(default)]
-    language: Option<String>,
-    /// Why an approval ends, for `expire`: `validity_ended`, `housed_elsewhere`, `moved_away` or
-    /// `asked_to_be_removed`.
-    #[serde(default)]
-    expiry_reason: Option<String>,
-    /// `true` to confirm a step that ends the household's rights (`expire`).
-    #[serde(default)]
-    confirmed: bool,
 }
 
 /// The simple workflow steps, validated as the case page validates them.
@@ -180,18 +143,6 @@ pub(super) async fn act(
     answer(usecases::take_step(&user.ctx(&state), path_id::<CaseId>(&id)?, input).await)
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct OverrideRequest {
-    version: i64,
-    rule: String,
-    /// `met`, `not_met`, or null to remove the override.
-    #[serde(default)]
-    outcome: Option<String>,
-    #[serde(default)]
-    reason: Option<String>,
-}
-
 pub(super) async fn override_rule(
     State(state): State<AppState>,
     user: ApiUser,
@@ -209,22 +160,6 @@ pub(super) async fn override_rule(
         )
         .await,
     )
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct DecisionRequest {
-    version: i64,
-    outcome: String,
-    reasons: String,
-    #[serde(default)]
-    granted_text: Option<String>,
-    /// The loan or grant amount granted, whole kroner (startlån and grant cases).
-    #[serde(default)]
-    amount_kr: Option<i64>,
-    /// The conditions attached to what is granted.
-    #[serde(default)]
-    conditions: Vec<String>,
 }
 
 /// Proposes a decision (a reversal when the case is on appeal), for an approver to review.
@@ -245,16 +180,6 @@ pub(super) async fn propose(
     answer(usecases::propose_decision(&user.ctx(&state), path_id(&id)?, input).await)
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct ReviewRequest {
-    version: i64,
-    approve: bool,
-    /// Required when sending the proposal back.
-    #[serde(default)]
-    reason: Option<String>,
-}
-
 /// The approver approves the proposed decision or sends it back; never their own proposal.
 pub(super) async fn review(
     State(state): State<AppState>,
@@ -273,17 +198,6 @@ pub(super) async fn review(
         )
         .await,
     )
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct SendRequest {
-    version: i64,
-    /// `nb`, `nn` or `en`.
-    language: String,
-    /// `YYYY-MM-DD`: when the letter reaches the recipient (today or later); the appeal
-    /// deadline runs from it.
-    delivered_on: String,
 }
 
 /// Sends the approved decision: writes the letter (HTML and PDF) and stores it with the case.

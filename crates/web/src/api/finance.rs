@@ -1,11 +1,10 @@
 //! The API for startlån and grant cases (the economy, the affordability test, payments, the
 //! ledger) and for the yearly grant budget: the same use cases as the case page.
 
-use super::contract::{AllocationSaved, Case, CaseLedger, FinanceSaved, GrantBudget, GrantLine};
+use super::contract::{self, AllocationSaved, Case, CaseLedger, FinanceSaved, GrantBudget, GrantLine};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use husly_domain::authz::Action;
-use husly_domain::finance::CaseFinance;
 use husly_domain::finance::requests::PaymentRequest;
 use husly_usecases::cases::assessment::affordability_of;
 use husly_usecases::finance as usecases;
@@ -17,20 +16,13 @@ use crate::auth::ApiUser;
 use crate::error::AppResult;
 use crate::forms::{ApiJson, path_id};
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct FinanceRequest {
-    version: i64,
-    finance: CaseFinance,
-}
-
 /// `PUT /cases/{id}/finance`: records the case's economy; answers with the case and, for a
 /// startlån, the affordability test.
 pub(super) async fn save(
     State(state): State<AppState>,
     user: ApiUser,
     Path(id): Path<String>,
-    ApiJson(request): ApiJson<FinanceRequest>,
+    ApiJson(request): ApiJson<contract::requests::FinanceRequest>,
 ) -> AppResult<Json<FinanceSaved>> {
     let ctx = user.ctx(&state);
     let case = usecases::record_economy(&ctx, path_id(&id)?, request.version, &request.finance)
@@ -53,23 +45,12 @@ pub(super) async fn ledger(
     Ok(Json(CaseLedger::from(&ledger)))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct PaymentBody {
-    version: i64,
-    amount_kr: i64,
-    /// `DD.MM.YYYY` or `YYYY-MM-DD`.
-    paid_on: String,
-    #[serde(default)]
-    note: String,
-}
-
 /// `POST /cases/{id}/payments`: registers a payment of a granted grant.
 pub(super) async fn pay(
     State(state): State<AppState>,
     user: ApiUser,
     Path(id): Path<String>,
-    ApiJson(request): ApiJson<PaymentBody>,
+    ApiJson(request): ApiJson<contract::requests::PaymentRequest>,
 ) -> AppResult<Json<Case>> {
     let amount = request.amount_kr.to_string();
     let payment = PaymentRequest {
@@ -100,22 +81,12 @@ pub(super) async fn budget(
     Ok(Json(GrantBudget::from(&budget)))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct AllocationRequest {
-    allocated_kr: i64,
-    #[serde(default)]
-    note: String,
-    #[serde(default)]
-    municipality: Option<String>,
-}
-
 /// `PUT /grants/budget/{year}/{grant}`: sets a grant's allocation for a year.
 pub(super) async fn set_allocation(
     State(state): State<AppState>,
     user: ApiUser,
     Path((year, grant)): Path<(String, String)>,
-    ApiJson(request): ApiJson<AllocationRequest>,
+    ApiJson(request): ApiJson<contract::requests::AllocationRequest>,
 ) -> AppResult<Json<AllocationSaved>> {
     let municipality = municipality_for(
         &state,

@@ -3,6 +3,7 @@
 //! the case page.
 
 use super::contract::Case;
+use super::contract::requests::{AssignRequest, FlagRequest, InterimRequest};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::AppResult;
@@ -12,15 +13,6 @@ use axum::extract::{Path, State};
 use husly_domain::validation::FieldError;
 use husly_usecases::UseCaseError;
 use husly_usecases::cases as usecases;
-use serde::Deserialize;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct AssignRequest {
-    version: i64,
-    /// `true` takes the case for the caller; `false` releases it.
-    take: bool,
-}
 
 /// `POST /cases/{id}/assignment`
 pub(super) async fn assign(
@@ -31,19 +23,6 @@ pub(super) async fn assign(
 ) -> AppResult<Json<Case>> {
     let case = usecases::assign(&user.ctx(&state), path_id(&id)?, request.version, request.take).await?;
     Ok(Json(case.into()))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct InterimRequest {
-    version: i64,
-    /// `YYYY-MM-DD` (or `dd.mm.yyyy`), in the future: when the party may expect an answer.
-    expected_by: String,
-    /// Why the case is not decided yet.
-    reason: String,
-    /// `nb` (default), `nn` or `en`.
-    #[serde(default)]
-    language: Option<String>,
 }
 
 /// `POST /cases/{id}/interim-answer`: sends the interim answer as a letter.
@@ -66,14 +45,6 @@ pub(super) async fn interim(
     .await;
     // The request names the reason `reason`; the page's form calls it `interim_reason`.
     Ok(Json(result.map_err(|e| e.renamed("interim_reason", "reason"))?.into()))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct FlagRequest {
-    /// `link` (the same household, handled together) or `dismiss` (not a duplicate).
-    resolution: String,
-    reason: String,
 }
 
 /// `POST /cases/{id}/flags/{flag_id}`: links or dismisses a possible duplicate, with the reason.

@@ -228,21 +228,11 @@ async fn create_household(
         .into_response())
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct HouseholdUpdate {
-    /// The version the client read; the update fails with 409 if someone saved in between.
-    version: i64,
-    #[serde(default)]
-    reason: Option<String>,
-    household: HouseholdInput,
-}
-
 async fn update_household(
     State(state): State<AppState>,
     user: ApiUser,
     Path(id): Path<String>,
-    ApiJson(update): ApiJson<HouseholdUpdate>,
+    ApiJson(update): ApiJson<contract::requests::HouseholdUpdate>,
 ) -> AppResult<Json<contract::Household>> {
     let reason = update.reason.as_deref().unwrap_or_default();
     let synthetic = state.config.synthetic_policy();

@@ -1,8 +1,9 @@
 //! The OpenAPI 3.1 description of `/api/v1`, served at `/api/openapi.json`.
 //!
-//! The paths are written next to the routes they describe. The schemas of the answers are
-//! generated from their own types (`api::contract`); the request bodies' and the calculators'
-//! schemas are still written here. A test walks every documented operation against the running
+//! The paths are written next to the routes they describe. The schemas of the answers and of
+//! the request bodies are generated from their own types (`api::contract`); the domain's input
+//! types inside them (the application form, a household, a case's economy) and the calculators'
+//! and the outreach list's schemas are still written here. A test walks every documented operation against the running
 //! server and validates each answer, and the route table test checks that every API route is here.
 
 use axum::routing::get;
@@ -234,30 +235,19 @@ fn case_handling_paths() -> Value {
         "/api/v1/cases/{id}/assignment": { "post": {
             "operationId": "assignCase", "summary": "Take the case (`take: true`) or release it",
             "parameters": [id_param("Case id")],
-            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "additionalProperties": false, "required": ["version", "take"], "properties": {
-                "version": { "type": "integer" },
-                "take": { "type": "boolean" }
-            }}}}},
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/AssignRequest" } } } },
             "responses": case_change_responses()
         }},
         "/api/v1/cases/{id}/interim-answer": { "post": {
             "operationId": "sendInterimAnswer", "summary": "Send the interim answer (forvaltningsloven § 11 a) as a letter",
             "parameters": [id_param("Case id")],
-            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "additionalProperties": false, "required": ["version", "expected_by", "reason"], "properties": {
-                "version": { "type": "integer" },
-                "expected_by": { "type": "string", "format": "date", "description": "When the party may expect an answer (in the future)" },
-                "reason": { "type": "string", "description": "Why the case is not decided yet" },
-                "language": { "type": ["string", "null"], "enum": ["nb", "nn", "en", null] }
-            }}}}},
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/InterimRequest" } } } },
             "responses": case_change_responses()
         }},
         "/api/v1/cases/{id}/flags/{flag_id}": { "post": {
             "operationId": "resolveDuplicateFlag", "summary": "Link (the same household, handled together) or dismiss (not a duplicate) a possible duplicate, with the reason",
             "parameters": [id_param("Case id"), { "name": "flag_id", "in": "path", "required": true, "description": "Flag id", "schema": { "type": "string", "format": "uuid" } }],
-            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "additionalProperties": false, "required": ["resolution", "reason"], "properties": {
-                "resolution": { "type": "string", "enum": ["link", "dismiss"] },
-                "reason": { "type": "string" }
-            }}}}},
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/FlagRequest" } } } },
             "responses": case_change_responses()
         }},
         "/api/v1/cases/{id}/appeals": { "post": {
@@ -276,11 +266,7 @@ fn case_handling_paths() -> Value {
         "/api/v1/cases/{id}/appeals/outcome": { "post": {
             "operationId": "recordAppealOutcome", "summary": "Record what the appeal body decided: upheld, reversed, or returned to be decided again",
             "parameters": [id_param("Case id")],
-            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "additionalProperties": false, "required": ["version", "outcome"], "properties": {
-                "version": { "type": "integer" },
-                "outcome": { "type": "string", "enum": ["upheld", "reversed", "returned"] },
-                "reason": { "type": ["string", "null"] }
-            }}}}},
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/OutcomeRequest" } } } },
             "responses": case_change_responses()
         }}
     })
@@ -439,20 +425,6 @@ fn finance_schemas() -> Value {
     }});
     json!({
         "CaseFinance": { "oneOf": [startlan_case, grant_case], "discriminator": { "propertyName": "kind" } },
-        "FinanceRequest": { "type": "object", "additionalProperties": false, "required": ["version", "finance"], "properties": {
-            "version": { "type": "integer" }, "finance": { "$ref": "#/components/schemas/CaseFinance" }
-        }},
-        "PaymentRequest": { "type": "object", "additionalProperties": false, "required": ["version", "amount_kr", "paid_on"], "properties": {
-            "version": { "type": "integer" },
-            "amount_kr": { "type": "integer", "minimum": 1 },
-            "paid_on": { "type": "string", "description": "dd.mm.yyyy or yyyy-mm-dd" },
-            "note": { "type": "string", "maxLength": husly_domain::validation::MAX_TEXT_LEN }
-        }},
-        "AllocationRequest": { "type": "object", "additionalProperties": false, "required": ["allocated_kr"], "properties": {
-            "allocated_kr": { "type": "integer", "minimum": 0 },
-            "note": { "type": "string", "maxLength": husly_domain::validation::MAX_TEXT_LEN },
-            "municipality": { "type": ["string", "null"], "description": "Kommunenummer, when the user works in several" }
-        }}
     })
 }
 
@@ -544,10 +516,6 @@ fn schemas() -> Value {
             "address_line": text, "postal_code": { "type": "string", "pattern": "^[0-9]{4}$" }, "postal_city": text,
             "from_date": { "type": "string", "description": "dd.mm.yyyy or yyyy-mm-dd" }, "to_date": { "type": "string" },
             "members": { "type": "array", "maxItems": husly_domain::household::MAX_MEMBERS, "items": { "$ref": "#/components/schemas/MemberInput" } }
-        }},
-        "HouseholdUpdate": { "type": "object", "additionalProperties": false, "required": ["version", "household"], "properties": {
-            "version": { "type": "integer" }, "reason": { "type": ["string", "null"], "maxLength": 1000 },
-            "household": { "$ref": "#/components/schemas/HouseholdInput" }
         }},
     });
     if let (Some(all), Value::Object(rest)) = (all.as_object_mut(), rest) {
@@ -694,10 +662,7 @@ fn case_schemas() -> Value {
     let date = |description: &str| json!({ "type": "string", "format": "date", "description": description });
     let opt_date =
         |description: &str| json!({ "type": ["string", "null"], "format": "date", "description": description });
-    let version =
-        json!({ "type": "integer", "description": "The case's version as read; a stale version is refused with 409" });
     let long_text = json!({ "type": "string", "maxLength": application::MAX_LONG_TEXT });
-    let opt_text = |max: usize, description: &str| json!({ "type": ["string", "null"], "maxLength": max, "description": description });
     let income_kinds: Vec<&str> = husly_domain::bostotte::IncomeKind::ALL
         .iter()
         .map(|k| k.code())
@@ -731,10 +696,6 @@ fn case_schemas() -> Value {
             "existing_tenant": { "type": "boolean", "default": false, "description": "Already rents a municipal dwelling" },
             "confirmed": { "type": "boolean", "default": false, "description": "The applicant confirms the answers (required before granting)" }
         }},
-        "AppealStep": { "type": "object", "additionalProperties": false, "required": ["version"], "properties": {
-            "version": { "type": "integer", "description": "The case version the client read" },
-            "reason": { "type": ["string", "null"] }
-        }},
         "RuleOverride": { "type": "object", "properties": {
             "rule": { "type": "string" }, "outcome": rule_outcome, "reason": { "type": "string" }
         }},
@@ -752,47 +713,5 @@ fn case_schemas() -> Value {
             "used": { "type": "array", "items": { "$ref": "#/components/schemas/RuleValue" } },
             "unverified": { "type": "array", "items": { "$ref": "#/components/schemas/RuleValue" } }
         }},
-        "NewApplication": { "type": "object", "additionalProperties": false, "required": ["case_type", "received_on"], "properties": {
-            "case_type": { "$ref": "#/components/schemas/CaseType" },
-            "received_on": { "type": "string", "description": "yyyy-mm-dd (or dd.mm.yyyy); not in the future", "examples": ["2026-11-02"] },
-            "form": { "$ref": "#/components/schemas/ApplicationForm" }
-        }},
-        "ApplicationUpdate": { "type": "object", "additionalProperties": false, "required": ["version", "form"], "properties": {
-            "version": version, "form": { "$ref": "#/components/schemas/ApplicationForm" }
-        }},
-        "CaseActionRequest": { "type": "object", "additionalProperties": false, "required": ["version", "action"], "properties": {
-            "version": version,
-            "action": { "type": "string", "enum": husly_domain::cases::requests::STEPS },
-            "reason": opt_text(application::MAX_LONG_TEXT, "Required for request_information (what is needed), withdraw, expire, reinstate, and an appeal after the deadline"),
-            "information_due": { "type": ["string", "null"], "description": "yyyy-mm-dd, in the future; required for request_information" },
-            "language": { "type": ["string", "null"], "enum": ["nb", "nn", "en", null], "description": "The language of the request-for-information letter (default nb)" },
-            "expiry_reason": { "type": ["string", "null"], "enum": ["validity_ended", "housed_elsewhere", "moved_away", "asked_to_be_removed", null],
-                "description": "Required for expire. `validity_ended` only once the approval's period has run out (otherwise 400)" },
-            "confirmed": { "type": "boolean", "default": false, "description": "Must be true for expire: the household loses its place on the waiting list" }
-        }},
-        "OverrideRequest": { "type": "object", "additionalProperties": false, "required": ["version", "rule"], "properties": {
-            "version": version,
-            "rule": { "type": "string", "description": "A rule code of the assessment", "examples": ["other_instruments"] },
-            "outcome": { "type": ["string", "null"], "enum": ["met", "not_met", null], "description": "null removes the override" },
-            "reason": opt_text(application::MAX_LONG_TEXT, "The reasons for the judgement; required with an outcome")
-        }},
-        "DecisionRequest": { "type": "object", "additionalProperties": false, "required": ["version", "outcome", "reasons"], "properties": {
-            "version": version,
-            "outcome": { "type": "string", "enum": ["granted", "refused"] },
-            "reasons": { "type": "string", "minLength": 1, "maxLength": 8000, "description": "Forvaltningsloven § 25: the facts and the main considerations" },
-            "granted_text": opt_text(application::MAX_LONG_TEXT, "What is granted; required when granting"),
-            "amount_kr": { "type": ["integer", "null"], "minimum": 1, "description": "Startlån and grant cases: the amount granted in whole kroner; required when granting one, refused otherwise" },
-            "conditions": { "type": "array", "maxItems": 20, "items": { "type": "string", "maxLength": 1000 }, "default": [], "description": "Conditions attached to what is granted (none on a refusal); written in the letter" }
-        }},
-        "ReviewRequest": { "type": "object", "additionalProperties": false, "required": ["version", "approve"], "properties": {
-            "version": version,
-            "approve": { "type": "boolean", "description": "true approves; false sends the proposal back" },
-            "reason": opt_text(application::MAX_LONG_TEXT, "What needs to change; required when sending back")
-        }},
-        "SendRequest": { "type": "object", "additionalProperties": false, "required": ["version", "language", "delivered_on"], "properties": {
-            "version": version,
-            "language": { "type": "string", "enum": ["nb", "nn", "en"], "description": "The letter's language: bokmål, nynorsk or English" },
-            "delivered_on": { "type": "string", "description": "yyyy-mm-dd, today or later: when the letter reaches the recipient; the appeal deadline runs from it" }
-        }}
     })
 }

@@ -1,6 +1,6 @@
-//! The answers of `/api/v1` as their own types, and their JSON Schemas.
+//! The answers and request bodies of `/api/v1` as their own types, and their JSON Schemas.
 //!
-//! A handler maps what a use case returns (domain values, store rows) into these structs before
+//! A handler reads a request body into one of `requests`, and maps what a use case returns (domain values, store rows) into these structs before
 //! it answers, so a new column in the database or a new field in the domain does not change the
 //! public API by accident: it changes only when a type here changes. Their schemas in the
 //! OpenAPI document are generated from these types (schemars), never written by hand, and closed
@@ -22,13 +22,7 @@ use std::borrow::Cow;
 
 /// The component schemas of every answer type, keyed by name, for `#/components/schemas`.
 pub fn components() -> Map<String, Value> {
-    let mut generator = SchemaSettings::draft2020_12()
-        .with(|s| {
-            s.definitions_path = "/components/schemas".into();
-            s.meta_schema = None;
-        })
-        .for_serialize()
-        .into_generator();
+    let mut generator = settings().for_serialize().into_generator();
     generator.subschema_for::<Me>();
     generator.subschema_for::<SearchResults>();
     generator.subschema_for::<PersonWithHouseholds>();
@@ -45,10 +39,23 @@ pub fn components() -> Map<String, Value> {
     generator.subschema_for::<GrantBudget>();
     generator.subschema_for::<AllocationSaved>();
     let mut definitions = generator.take_definitions(true);
+    // Request bodies are read (deserialised): their schemas follow serde's reading rules, such as
+    // a field with a default being optional.
+    let mut generator = settings().for_deserialize().into_generator();
+    requests::register(&mut generator);
+    definitions.extend(generator.take_definitions(true));
     for schema in definitions.values_mut() {
         close(schema);
     }
     definitions
+}
+
+/// JSON Schema 2020-12, as OpenAPI 3.1 uses it, with the definitions where OpenAPI keeps them.
+fn settings() -> SchemaSettings {
+    SchemaSettings::draft2020_12().with(|s| {
+        s.definitions_path = "/components/schemas".into();
+        s.meta_schema = None;
+    })
 }
 
 /// Every object schema with named properties allows no others: an answer with a field the
@@ -185,6 +192,9 @@ written_schema!(RuleOverrideSchema, "RuleOverride");
 written_schema!(CaseFinanceSchema, "CaseFinance");
 written_schema!(AssessmentSchema, "Assessment");
 written_schema!(StartlanAssessmentSchema, "StartlanAssessment");
+written_schema!(HouseholdInputSchema, "HouseholdInput");
+
+pub mod requests;
 
 #[cfg(test)]
 mod tests {
@@ -194,7 +204,16 @@ mod tests {
     fn every_answer_object_is_closed_and_every_reference_resolves() {
         let components = components();
         let text = serde_json::to_string(&components).unwrap();
-        for name in ["Case", "CaseDetail", "Household", "Person", "GrantBudget", "CaseType"] {
+        for name in [
+            "Case",
+            "CaseDetail",
+            "Household",
+            "Person",
+            "GrantBudget",
+            "CaseType",
+            "CaseActionRequest",
+            "CaseStep",
+        ] {
             assert!(components.contains_key(name), "{name} missing: {:?}", components.keys());
         }
         fn walk(value: &Value, refs: &mut Vec<String>) {
@@ -215,19 +234,28 @@ mod tests {
         let mut refs = Vec::new();
         walk(&Value::Object(components.clone()), &mut refs);
         assert!(!text.contains("$defs"), "{text}");
-        let written = [
-            "ApplicationForm",
-            "RuleOverride",
-            "CaseFinance",
-            "Assessment",
-            "StartlanAssessment",
-        ];
-        for r in refs {
+        // Every reference anywhere in the document names a schema the document has.
+        let document = super::super::openapi::document();
+        let schemas = document["components"]["schemas"].as_object().expect("schemas");
+        let mut everywhere = Vec::new();
+        collect_refs(&document, &mut everywhere);
+        assert!(everywhere.len() > 50);
+        for r in everywhere.iter().filter(|r| r.starts_with("#/components/schemas/")) {
             let name = r.trim_start_matches("#/components/schemas/");
-            assert!(
-                components.contains_key(name) || written.contains(&name),
-                "{r} is neither generated nor written"
-            );
+            assert!(schemas.contains_key(name), "{r} does not resolve");
+        }
+    }
+
+    fn collect_refs(value: &Value, refs: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref") {
+                    refs.push(r.clone());
+                }
+                map.values().for_each(|v| collect_refs(v, refs));
+            }
+            Value::Array(items) => items.iter().for_each(|v| collect_refs(v, refs)),
+            _ => {}
         }
     }
 }

@@ -1,0 +1,284 @@
+//! The request bodies of `/api/v1`. Each is read with unknown fields refused; its schema in the
+//! OpenAPI document is generated from the struct. The domain's own input types (the application
+//! form, a household, a case's economy) are referred to by the schemas still written by hand.
+
+use super::{ApplicationFormSchema, CaseFinanceSchema, CaseTypeSchema, HouseholdInputSchema, LanguageSchema};
+use husly_domain::cases::ApplicationForm;
+use husly_domain::cases::application::MAX_LONG_TEXT;
+use husly_domain::cases::requests::{MAX_CONDITION_LEN, MAX_CONDITIONS, MAX_REASONS};
+use husly_domain::finance::CaseFinance;
+use husly_domain::household::HouseholdInput;
+use husly_domain::validation::MAX_TEXT_LEN;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::Deserialize;
+use std::borrow::Cow;
+
+/// Registers every request body's schema.
+pub(super) fn register(generator: &mut schemars::SchemaGenerator) {
+    generator.subschema_for::<NewApplication>();
+    generator.subschema_for::<ApplicationUpdate>();
+    generator.subschema_for::<ActionRequest>();
+    generator.subschema_for::<OverrideRequest>();
+    generator.subschema_for::<DecisionRequest>();
+    generator.subschema_for::<ReviewRequest>();
+    generator.subschema_for::<SendRequest>();
+    generator.subschema_for::<AppealStep>();
+    generator.subschema_for::<OutcomeRequest>();
+    generator.subschema_for::<AssignRequest>();
+    generator.subschema_for::<InterimRequest>();
+    generator.subschema_for::<FlagRequest>();
+    generator.subschema_for::<HouseholdUpdate>();
+    generator.subschema_for::<FinanceRequest>();
+    generator.subschema_for::<PaymentRequest>();
+    generator.subschema_for::<AllocationRequest>();
+}
+
+codes_schema!(StepSchema, "CaseStep", husly_domain::cases::requests::STEPS.to_vec());
+codes_schema!(
+    ExpiryReasonSchema,
+    "ExpiryReason",
+    husly_domain::cases::requests::ExpiryReason::ALL
+        .iter()
+        .map(|r| r.code())
+        .collect()
+);
+
+/// A new application, registered by a caseworker for a household.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewApplication {
+    #[schemars(with = "CaseTypeSchema")]
+    pub case_type: String,
+    /// yyyy-mm-dd (or dd.mm.yyyy); not in the future.
+    #[schemars(example = "2026-11-02")]
+    pub received_on: String,
+    #[serde(default)]
+    #[schemars(with = "ApplicationFormSchema")]
+    pub form: ApplicationForm,
+}
+
+/// The application's answers as saved.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationUpdate {
+    /// The case's version as read; a stale version is refused with 409.
+    pub version: i64,
+    #[schemars(with = "ApplicationFormSchema")]
+    pub form: ApplicationForm,
+}
+
+/// A workflow step.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "CaseActionRequest")]
+pub struct ActionRequest {
+    /// The case's version as read; a stale version is refused with 409.
+    pub version: i64,
+    #[schemars(with = "StepSchema")]
+    pub action: String,
+    /// Required for request_information (what is needed), withdraw, expire, reinstate, and an
+    /// appeal after the deadline.
+    #[serde(default)]
+    #[schemars(length(max = MAX_LONG_TEXT))]
+    pub reason: Option<String>,
+    /// yyyy-mm-dd, in the future; required for request_information.
+    #[serde(default)]
+    pub information_due: Option<String>,
+    /// The language of the request-for-information letter (default nb).
+    #[serde(default)]
+    #[schemars(with = "Option<LanguageSchema>")]
+    pub language: Option<String>,
+    /// Required for expire. `validity_ended` only once the approval's period has run out
+    /// (otherwise 400).
+    #[serde(default)]
+    #[schemars(with = "Option<ExpiryReasonSchema>")]
+    pub expiry_reason: Option<String>,
+    /// Must be true for expire: the household loses its place on the waiting list.
+    #[serde(default)]
+    pub confirmed: bool,
+}
+
+/// The caseworker's judgement of one rule of the assessment.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OverrideRequest {
+    pub version: i64,
+    /// A rule code of the assessment.
+    #[schemars(example = &"other_instruments")]
+    pub rule: String,
+    /// `met`, `not_met`, or null to remove the override.
+    #[serde(default)]
+    pub outcome: Option<String>,
+    /// The reasons for the judgement; required with an outcome.
+    #[serde(default)]
+    #[schemars(length(max = MAX_LONG_TEXT))]
+    pub reason: Option<String>,
+}
+
+/// A proposed decision, for a second person to approve.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRequest {
+    pub version: i64,
+    /// `granted` or `refused`.
+    pub outcome: String,
+    /// Forvaltningsloven § 25: the facts and the main considerations.
+    #[schemars(length(min = 1, max = MAX_REASONS))]
+    pub reasons: String,
+    /// What is granted; required when granting.
+    #[serde(default)]
+    #[schemars(length(max = MAX_LONG_TEXT))]
+    pub granted_text: Option<String>,
+    /// Startlån and grant cases: the amount granted in whole kroner; required when granting
+    /// one, refused otherwise.
+    #[serde(default)]
+    #[schemars(range(min = 1))]
+    pub amount_kr: Option<i64>,
+    /// Conditions attached to what is granted (none on a refusal); written in the letter.
+    #[serde(default)]
+    #[schemars(length(max = MAX_CONDITIONS), inner(length(max = MAX_CONDITION_LEN)))]
+    pub conditions: Vec<String>,
+}
+
+/// The approver's answer to a proposal.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRequest {
+    pub version: i64,
+    /// true approves; false sends the proposal back.
+    pub approve: bool,
+    /// What needs to change; required when sending back.
+    #[serde(default)]
+    #[schemars(length(max = MAX_LONG_TEXT))]
+    pub reason: Option<String>,
+}
+
+/// Sending the approved decision.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendRequest {
+    pub version: i64,
+    /// The letter's language: bokmål, nynorsk or English.
+    #[schemars(with = "LanguageSchema")]
+    pub language: String,
+    /// yyyy-mm-dd, today or later: when the letter reaches the recipient; the appeal deadline
+    /// runs from it.
+    pub delivered_on: String,
+}
+
+/// An appeal registered, or forwarded to the appeal body.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppealStep {
+    /// The case version the client read.
+    pub version: i64,
+    /// Why, where the step needs it: an appeal after the deadline (forvaltningsloven § 31).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+codes_schema!(
+    AppealOutcomeSchema,
+    "AppealOutcome",
+    vec!["upheld", "reversed", "returned"]
+);
+
+/// What the appeal body decided.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeRequest {
+    pub version: i64,
+    /// `upheld`, `reversed` or `returned` (sent back to be decided again).
+    #[schemars(with = "AppealOutcomeSchema")]
+    pub outcome: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Taking a case, or letting it go.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignRequest {
+    pub version: i64,
+    /// `true` takes the case for the caller; `false` releases it.
+    pub take: bool,
+}
+
+/// The interim answer (forvaltningsloven § 11 a).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InterimRequest {
+    pub version: i64,
+    /// yyyy-mm-dd (or dd.mm.yyyy), in the future: when the party may expect an answer.
+    pub expected_by: String,
+    /// Why the case is not decided yet.
+    #[schemars(length(max = MAX_LONG_TEXT))]
+    pub reason: String,
+    /// The letter's language (default nb).
+    #[serde(default)]
+    #[schemars(with = "Option<LanguageSchema>")]
+    pub language: Option<String>,
+}
+
+codes_schema!(FlagResolutionSchema, "FlagResolution", vec!["link", "dismiss"]);
+
+/// A possible duplicate linked or dismissed.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FlagRequest {
+    /// `link` (the same household, handled together) or `dismiss` (not a duplicate).
+    #[schemars(with = "FlagResolutionSchema")]
+    pub resolution: String,
+    #[schemars(length(max = MAX_LONG_TEXT))]
+    pub reason: String,
+}
+
+/// A household changed.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdUpdate {
+    /// The version the client read; the update fails with 409 if someone saved in between.
+    pub version: i64,
+    #[serde(default)]
+    #[schemars(length(max = 1000))]
+    pub reason: Option<String>,
+    #[schemars(with = "HouseholdInputSchema")]
+    pub household: HouseholdInput,
+}
+
+/// A startlån or grant case's economy.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FinanceRequest {
+    pub version: i64,
+    #[schemars(with = "CaseFinanceSchema")]
+    pub finance: CaseFinance,
+}
+
+/// A payment of a granted grant.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentRequest {
+    pub version: i64,
+    #[schemars(range(min = 1))]
+    pub amount_kr: i64,
+    /// dd.mm.yyyy or yyyy-mm-dd.
+    pub paid_on: String,
+    #[serde(default)]
+    #[schemars(length(max = MAX_TEXT_LEN))]
+    pub note: String,
+}
+
+/// A grant's allocation for a year.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AllocationRequest {
+    #[schemars(range(min = 0))]
+    pub allocated_kr: i64,
+    #[serde(default)]
+    #[schemars(length(max = MAX_TEXT_LEN))]
+    pub note: String,
+    /// Kommunenummer, when the user works in several.
+    #[serde(default)]
+    pub municipality: Option<String>,
+}
