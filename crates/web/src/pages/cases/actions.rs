@@ -1,20 +1,21 @@
-//! What the case page's forms post. Each handler reads its form (the CSRF token is checked by
-//! [`StaffForm`] before anything else), calls the use case, and shows the outcome: back to the
-//! case page, or the page again with the problem beside its field.
+//! What the case page's forms post. Each handler binds its form to a typed struct (the CSRF
+//! token is checked by [`StaffForm`] before anything else; a field that does not fit is a field
+//! error), calls the use case, and shows the outcome: back to the case page, or the page again
+//! with the problem beside its field.
 
 use super::form::FormValues;
 use super::view::{finish, rerender};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::forms::{StaffForm, path_id};
 use axum::extract::{Path, State};
 use axum::response::Response;
 use husly_domain::CaseId;
-use husly_domain::message::Message;
 use husly_domain::validation::parse_kr;
 use husly_usecases::UseCaseError;
 use husly_usecases::cases::{self as usecases, ProposalInput, StepInput};
+use serde::Deserialize;
 
 pub async fn save_application(
     State(state): State<AppState>,
@@ -45,18 +46,37 @@ pub async fn save_application(
     .await
 }
 
+/// A workflow step's form: a button with a version and, where the step needs them, a reason, a
+/// deadline, a language, why an approval ends and its confirmation.
+#[derive(Deserialize)]
+struct StepForm {
+    version: i64,
+    action: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    information_due: String,
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
+    expiry_reason: String,
+    /// The checkbox: present (`yes`) when ticked.
+    #[serde(default)]
+    confirmed: Option<String>,
+}
+
 /// The simple workflow steps: each is a button with a version and, where needed, a reason.
 pub async fn action(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
     let id: CaseId = path_id(&id)?;
-    let f = &form.fields;
+    let f: StepForm = form.bind()?;
     let input = StepInput {
-        version: form.version()?,
-        step: f.get("action"),
-        reason: f.get("reason"),
-        information_due: f.get("information_due"),
-        language: f.get("language"),
-        expiry_reason: f.get("expiry_reason"),
-        confirmed: f.get("confirmed") == "yes",
+        version: f.version,
+        step: &f.action,
+        reason: &f.reason,
+        information_due: &f.information_due,
+        language: &f.language,
+        expiry_reason: &f.expiry_reason,
+        confirmed: f.confirmed.as_deref() == Some("yes"),
     };
     let step = input.step.trim();
     let result = usecases::take_step(&form.user.ctx(&state), id, input).await;
@@ -78,25 +98,29 @@ pub async fn action(State(state): State<AppState>, Path(id): Path<String>, form:
     .await
 }
 
+/// A caseworker's judgement of one rule: `met`, `not_met`, or empty to remove it.
+#[derive(Deserialize)]
+struct OverrideForm {
+    version: i64,
+    rule: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    reason: String,
+}
+
 pub async fn override_rule(
     State(state): State<AppState>,
     Path(id): Path<String>,
     form: StaffForm,
 ) -> AppResult<Response> {
     let id: CaseId = path_id(&id)?;
-    let f = &form.fields;
-    let rule = f.get("rule").trim();
-    let result = usecases::override_rule(
-        &form.user.ctx(&state),
-        id,
-        form.version()?,
-        rule,
-        Some(f.get("outcome")),
-        f.get("reason"),
-    )
-    .await
-    // The page shows the reason's error beside the rule it belongs to.
-    .map_err(|e| e.renamed("reason", &format!("override.{rule}")));
+    let f: OverrideForm = form.bind()?;
+    let rule = f.rule.trim();
+    let result = usecases::override_rule(&form.user.ctx(&state), id, f.version, rule, Some(&f.outcome), &f.reason)
+        .await
+        // The page shows the reason's error beside the rule it belongs to.
+        .map_err(|e| e.renamed("reason", &format!("override.{rule}")));
     finish(
         &state,
         &form.user,
@@ -109,10 +133,25 @@ pub async fn override_rule(
     .await
 }
 
+/// Whom the case goes to: the caller (`me`), or nobody (`none`).
+#[derive(Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case")]
+enum AssignTo {
+    Me,
+    None,
+}
+
+#[derive(Deserialize)]
+struct AssignForm {
+    version: i64,
+    to: AssignTo,
+}
+
 pub async fn assign(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
     let id: CaseId = path_id(&id)?;
-    let take = form.fields.get("to") == "me";
-    let result = usecases::assign(&form.user.ctx(&state), id, form.version()?, take).await;
+    let f: AssignForm = form.bind()?;
+    let take = f.to == AssignTo::Me;
+    let result = usecases::assign(&form.user.ctx(&state), id, f.version, take).await;
     finish(
         &state,
         &form.user,
@@ -129,10 +168,26 @@ pub async fn assign(State(state): State<AppState>, Path(id): Path<String>, form:
     .await
 }
 
+/// A proposed decision. The amount is typed as people write kroner; the conditions one per line.
+#[derive(Deserialize)]
+struct ProposalForm {
+    version: i64,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    reasons: String,
+    #[serde(default)]
+    granted_text: String,
+    #[serde(default)]
+    amount_kr: String,
+    #[serde(default)]
+    conditions: String,
+}
+
 pub async fn propose(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
     let id: CaseId = path_id(&id)?;
-    let f = &form.fields;
-    let amount_text = f.get("amount_kr").trim();
+    let f: ProposalForm = form.bind()?;
+    let amount_text = f.amount_kr.trim();
     let amount_kr = match parse_kr(amount_text) {
         _ if amount_text.is_empty() => None,
         Some(kr) => Some(kr),
@@ -142,12 +197,12 @@ pub async fn propose(State(state): State<AppState>, Path(id): Path<String>, form
         }
     };
     let input = ProposalInput {
-        version: form.version()?,
-        outcome: f.get("outcome"),
-        reasons: f.get("reasons"),
-        granted_text: f.get("granted_text"),
+        version: f.version,
+        outcome: &f.outcome,
+        reasons: &f.reasons,
+        granted_text: &f.granted_text,
         amount_kr,
-        conditions: f.get("conditions").lines().map(str::to_string).collect(),
+        conditions: f.conditions.lines().map(str::to_string).collect(),
     };
     // The application form on the same page has a field `reasons` too (the coded reasons): the
     // decision's reasons are shown as `decision.reasons`.
@@ -157,15 +212,28 @@ pub async fn propose(State(state): State<AppState>, Path(id): Path<String>, form
     finish(&state, &form.user, id, result, "flash.case.proposed", "outcome", None).await
 }
 
+/// The approver's choice.
+#[derive(Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case")]
+enum ReviewChoice {
+    Approve,
+    SendBack,
+}
+
+#[derive(Deserialize)]
+struct ReviewForm {
+    version: i64,
+    decision: ReviewChoice,
+    #[serde(default)]
+    reason: String,
+}
+
 pub async fn review(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
     let id: CaseId = path_id(&id)?;
-    let approve = match form.fields.get("decision") {
-        "approve" => true,
-        "send_back" => false,
-        _ => return Err(AppError::BadRequest(Message::new("error.decision_choice"))),
-    };
+    let f: ReviewForm = form.bind()?;
+    let approve = f.decision == ReviewChoice::Approve;
     let ctx = form.user.ctx(&state);
-    let result = usecases::review_decision(&ctx, id, form.version()?, approve, form.fields.get("reason")).await;
+    let result = usecases::review_decision(&ctx, id, f.version, approve, &f.reason).await;
     finish(
         &state,
         &form.user,
@@ -182,11 +250,20 @@ pub async fn review(State(state): State<AppState>, Path(id): Path<String>, form:
     .await
 }
 
+#[derive(Deserialize)]
+struct SendForm {
+    version: i64,
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
+    delivered_on: String,
+}
+
 pub async fn send(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
     let id: CaseId = path_id(&id)?;
-    let f = &form.fields;
+    let f: SendForm = form.bind()?;
     let ctx = form.user.ctx(&state);
-    let result = usecases::send_decision(&ctx, id, form.version()?, f.get("language"), f.get("delivered_on")).await;
+    let result = usecases::send_decision(&ctx, id, f.version, &f.language, &f.delivered_on).await;
     finish(
         &state,
         &form.user,
@@ -199,16 +276,27 @@ pub async fn send(State(state): State<AppState>, Path(id): Path<String>, form: S
     .await
 }
 
+#[derive(Deserialize)]
+struct InterimForm {
+    version: i64,
+    #[serde(default)]
+    expected_by: String,
+    #[serde(default)]
+    interim_reason: String,
+    #[serde(default)]
+    language: String,
+}
+
 pub async fn interim(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
     let id: CaseId = path_id(&id)?;
-    let f = &form.fields;
+    let f: InterimForm = form.bind()?;
     let result = usecases::send_interim_answer(
         &form.user.ctx(&state),
         id,
-        form.version()?,
-        f.get("expected_by"),
-        f.get("interim_reason"),
-        f.get("language"),
+        f.version,
+        &f.expected_by,
+        &f.interim_reason,
+        &f.language,
     )
     .await;
     finish(
@@ -223,6 +311,21 @@ pub async fn interim(State(state): State<AppState>, Path(id): Path<String>, form
     .await
 }
 
+/// The same household handled together (`link`), or not a duplicate (`dismiss`).
+#[derive(Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case")]
+enum FlagChoice {
+    Link,
+    Dismiss,
+}
+
+#[derive(Deserialize)]
+struct FlagForm {
+    decision: FlagChoice,
+    #[serde(default)]
+    reason: String,
+}
+
 /// Links or dismisses a possible duplicate, with the reason.
 pub async fn resolve_flag(
     State(state): State<AppState>,
@@ -230,14 +333,11 @@ pub async fn resolve_flag(
     form: StaffForm,
 ) -> AppResult<Response> {
     let id: CaseId = path_id(&id)?;
-    let link = match form.fields.get("decision") {
-        "link" => true,
-        "dismiss" => false,
-        _ => return Err(AppError::BadRequest(Message::new("error.decision_choice"))),
-    };
+    let f: FlagForm = form.bind()?;
+    let link = f.decision == FlagChoice::Link;
     let field = format!("flag.{flag}");
     let ctx = form.user.ctx(&state);
-    let result = usecases::resolve_flag(&ctx, id, &flag, link, form.fields.get("reason"))
+    let result = usecases::resolve_flag(&ctx, id, &flag, link, &f.reason)
         .await
         .map_err(|e| e.renamed("reason", &field));
     finish(&state, &form.user, id, result, "flash.case.flag_resolved", &field, None).await
