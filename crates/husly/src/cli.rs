@@ -218,7 +218,7 @@ pub enum OutreachCommand {
         /// Kommunenummer of the municipality.
         #[arg(long)]
         municipality: String,
-        /// Month (yyyy-mm); the current month when left out.
+        /// Month (yyyy-mm or mm.yyyy); the current month when left out.
         #[arg(long)]
         month: Option<String>,
         /// `csv` or `json`.

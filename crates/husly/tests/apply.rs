@@ -52,7 +52,9 @@ async fn an_applicant_saves_returns_and_submits() {
             .await
             .unwrap();
         assert_eq!(saved.status(), 200);
-        assert!(saved.text().await.unwrap().contains("Søknaden er lagret"));
+        let html = saved.text().await.unwrap();
+        assert!(html.contains("Søknaden er lagret"));
+        assert_eq!(common::title_of(&html), "Søknad – Husly", "the form page's title");
 
         // Another browser needs the code; a wrong code opens nothing.
         let other = client();
@@ -136,7 +138,7 @@ async fn an_applicant_saves_returns_and_submits() {
             .form(&[
                 ("csrf", csrf.as_str()),
                 ("version", "1"),
-                ("interim_reason", "Vi venter på opplysninger fra NAV."),
+                ("interim_reason", "Vi venter på opplysninger fra Nav."),
                 ("expected_by", expected.as_str()),
                 ("language", "nb"),
             ])

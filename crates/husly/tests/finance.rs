@@ -318,6 +318,11 @@ async fn a_startlan_case_from_the_economy_to_the_decision_letter() {
             budget.contains("Innvilgede startlån dette året: <strong>1</strong>"),
             "{budget}"
         );
+        // The first and last years the budget keeps link only inwards: every year it links to opens.
+        let first = common::page_text(s, &caseworker, "/grants/budget?year=2020").await;
+        assert!(!first.contains("year=2019") && first.contains("year=2021"), "{first}");
+        let last = common::page_text(s, &caseworker, "/grants/budget?year=2100").await;
+        assert!(!last.contains("year=2101") && last.contains("year=2099"));
     }
 }
 

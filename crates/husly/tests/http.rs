@@ -86,6 +86,10 @@ async fn caseworker_registers_finds_and_edits_a_household() {
             .await
             .unwrap();
         assert!(found.contains("Rypefjær, Selma"), "name search");
+        assert!(
+            found.contains(">1 person funnet.<"),
+            "one hit is counted in the singular"
+        );
         let spaced = format!("{} {}", &number[..6], &number[6..]);
         let found = http
             .get(server.url("/search"))
@@ -536,7 +540,7 @@ async fn nynorsk_is_chosen_and_used_everywhere() {
         .iter()
         .find(|f| f["field"] == "month")
         .unwrap_or_else(|| panic!("{body}"));
-    assert_eq!(month["message"], "Skriv månaden som åååå-mm, til dømes 2023-06.");
+    assert_eq!(month["message"], "Skriv månaden som mm.åååå, til dømes 06.2023.");
 }
 
 #[tokio::test]

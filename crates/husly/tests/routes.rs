@@ -735,6 +735,14 @@ async fn ask(server: &common::Server, http: &Client, route: &Route, token: Optio
         .get("location")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    let html = response
+        .headers()
+        .get("content-type")
+        .is_some_and(|v| v.to_str().unwrap_or_default().starts_with("text/html"));
+    if html && route.method == Method::GET {
+        // Every page a role may see has a plain-text title.
+        common::title_of(&response.text().await.expect("body"));
+    }
     classify(route, status, location.as_deref())
 }
 

@@ -135,7 +135,7 @@ impl<'r> Outreach<'r> {
     }
 }
 
-/// The month an outreach list is run for, as typed (`yyyy-mm`); empty is the month of `today`.
+/// The month an outreach list is run for, as typed (`mm.yyyy` or `yyyy-mm`); empty is the month of `today`.
 /// A month before the first rule table is refused: there is nothing to estimate with.
 pub fn check_outreach_month(
     text: Option<&str>,

@@ -59,6 +59,74 @@ pub(super) fn text(nb: impl Into<String>, nn: impl Into<String>, en: impl Into<S
     }
 }
 
+/// A value written the same in every language: a number, an amount, a date, a reference.
+impl From<String> for Text {
+    fn from(value: String) -> Text {
+        Text {
+            nb: value.clone(),
+            nn: value.clone(),
+            en: value,
+        }
+    }
+}
+
+impl From<&str> for Text {
+    fn from(value: &str) -> Text {
+        Text::from(value.to_string())
+    }
+}
+
+/// One fact a rule used: its label and its value, each in bokmål, nynorsk and English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fact {
+    pub label: Text,
+    pub value: Text,
+}
+
+/// Reads a fact as written now, or as assessments kept with decisions before 2026-12 wrote it:
+/// `["bokmål / English", "value"]`, where a yes/no value was also written `"ja / yes"`.
+impl<'de> Deserialize<'de> for Fact {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Stored {
+            Now { label: Text, value: Text },
+            Before(String, String),
+        }
+        let split = |stored: &str| match stored.split_once(" / ") {
+            Some((nb, en)) => text(nb, nb, en),
+            None => Text::from(stored),
+        };
+        Ok(match Stored::deserialize(deserializer)? {
+            Stored::Now { label, value } => Fact { label, value },
+            Stored::Before(label, value) => Fact {
+                label: split(&label),
+                value: split(&value),
+            },
+        })
+    }
+}
+
+pub(super) fn fact(nb: &str, nn: &str, en: &str, value: impl Into<Text>) -> Fact {
+    Fact {
+        label: text(nb, nn, en),
+        value: value.into(),
+    }
+}
+
+/// Yes, no, or not given.
+pub(super) fn answer_text(value: Option<bool>) -> Text {
+    match value {
+        Some(true) => text("ja", "ja", "yes"),
+        Some(false) => text("nei", "nei", "no"),
+        None => not_given(),
+    }
+}
+
+pub(super) fn not_given() -> Text {
+    text("ikke oppgitt", "ikkje oppgitt", "not given")
+}
+
 /// A caseworker's decision to set a rule's result, with the reason (recorded as an event).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Override {
@@ -73,8 +141,8 @@ pub struct RuleResult {
     /// `asset_cap`, `rent_arrears`, `eviction_quarantine`, `other_instruments`, `need`.
     pub rule: String,
     pub name: Text,
-    /// The facts used, as `label: value` in bokmål and English.
-    pub facts: Vec<(String, String)>,
+    /// The facts used, each with its label and value in the three languages.
+    pub facts: Vec<Fact>,
     /// What the automatic check found.
     pub computed: RuleOutcome,
     pub explanation: Text,
@@ -152,14 +220,7 @@ pub(super) struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    pub(super) fn push(
-        &mut self,
-        rule: &str,
-        name: Text,
-        facts: Vec<(String, String)>,
-        computed: RuleOutcome,
-        explanation: Text,
-    ) {
+    pub(super) fn push(&mut self, rule: &str, name: Text, facts: Vec<Fact>, computed: RuleOutcome, explanation: Text) {
         let overridden = self.overrides.iter().rev().find(|o| o.rule == rule).cloned();
         self.results.push(RuleResult {
             rule: rule.to_string(),
@@ -223,9 +284,11 @@ pub fn assess(rules: &EligibilityRules, facts: &Facts<'_>, overrides: &[Override
                     "asset_cap",
                     text("Formue", "Formue", "Assets"),
                     vec![
-                        ("Nettoformue / Net wealth".into(), kr(wealth)),
-                        (
-                            "Grense / Limit".into(),
+                        fact("Nettoformue", "Nettoformue", "Net wealth", kr(wealth)),
+                        fact(
+                            "Grense",
+                            "Grense",
+                            "Limit",
                             format!("{} = {}", cap.with_decimal_comma(), kr(limit)),
                         ),
                     ],
@@ -250,7 +313,7 @@ pub fn assess(rules: &EligibilityRules, facts: &Facts<'_>, overrides: &[Override
             b.push(
                 "other_instruments",
                 text("Andre virkemidler", "Andre verkemiddel", "Other instruments"),
-                vec![("Inntekt per år / Income per year".into(), kr(income))],
+                vec![fact("Inntekt per år", "Inntekt per år", "Income per year", kr(income))],
                 RuleOutcome::Manual,
                 text(
                     "Vurder om husstanden kan skaffe seg bolig selv med bostøtte, startlån, tilskudd eller hjelp til å leie privat.",
@@ -265,10 +328,7 @@ pub fn assess(rules: &EligibilityRules, facts: &Facts<'_>, overrides: &[Override
             b.push(
                 "need",
                 text("Behov for bistand", "Behov for bistand", "Need for assistance"),
-                vec![(
-                    "Grunner / Reasons".into(),
-                    form.reasons.iter().map(|r| r.code()).collect::<Vec<_>>().join(", "),
-                )],
+                Vec::new(),
                 RuleOutcome::Manual,
                 text(
                     "Vurder om søkeren er vanskeligstilt på boligmarkedet (boligsosialloven § 4) og hvilken bistand som trengs for å skaffe eller beholde en egnet bolig (§ 6).",
@@ -330,8 +390,13 @@ fn age_rule(
         "age",
         text("Alder", "Alder", "Age"),
         vec![
-            ("Søkerens alder / Applicant's age".into(), age.to_string()),
-            ("Nedre grense / Minimum".into(), min.to_string()),
+            fact(
+                "Søkerens alder",
+                "Alderen til søkjaren",
+                "Applicant's age",
+                age.to_string(),
+            ),
+            fact("Nedre grense", "Nedre grense", "Minimum", min.to_string()),
         ],
         outcome,
         match outcome {
@@ -360,17 +425,15 @@ fn lawful_residence_rule(b: &mut Builder<'_>, lawful: Option<bool>) {
         Some(false) => RuleOutcome::NotMet,
         None => RuleOutcome::Manual,
     };
-    let answer = match lawful {
-        Some(true) => "ja / yes",
-        Some(false) => "nei / no",
-        None => "ikke oppgitt / not given",
-    };
+    let answer = answer_text(lawful);
     b.push(
         "lawful_residence",
         text("Lovlig opphold", "Lovleg opphald", "Lawful residence"),
-        vec![(
-            "Lovlig opphold i Norge / Lawful residence in Norway".into(),
-            answer.into(),
+        vec![fact(
+            "Lovlig opphold i Norge",
+            "Lovleg opphald i Noreg",
+            "Lawful residence in Norway",
+            answer,
         )],
         outcome,
         match outcome {
@@ -402,10 +465,7 @@ fn registered_rule(b: &mut Builder<'_>, since: Option<Date>, municipality: &str)
     b.push(
         "registered_resident",
         text("Folkeregistrert i kommunen", "Folkeregistrert i kommunen", "Registered in the municipality"),
-        vec![(
-            "Folkeregistrert fra / Registered since".into(),
-            since.map_or_else(|| "ikke oppgitt / not given".into(), date_text),
-        )],
+        vec![fact("Folkeregistrert fra", "Folkeregistrert frå", "Registered since", since.map_or_else(not_given, |d| date_text(d).into()))],
         outcome,
         match outcome {
             RuleOutcome::Met => text(
@@ -438,11 +498,8 @@ fn botid_rule(b: &mut Builder<'_>, trace: &mut Trace, period: &Period<Allocation
         "botid",
         text("Botid", "Butid", "Residence time"),
         vec![
-            (
-                "År i kommunen / Years in the municipality".into(),
-                years.map_or_else(|| "ikke oppgitt / not given".into(), |y| y.to_string()),
-            ),
-            ("Krav / Required".into(), required.to_string()),
+            fact("År i kommunen", "År i kommunen", "Years in the municipality", years.map_or_else(not_given, |y| y.to_string().into())),
+            fact("Krav", "Krav", "Required", required.to_string()),
         ],
         outcome,
         match outcome {
@@ -501,9 +558,11 @@ fn income_rule(
         "income_cap",
         text("Inntekt", "Inntekt", "Income"),
         vec![
-            ("Inntekt per år / Income per year".into(), kr(income)),
-            (
-                "Grense for husstanden / Limit for the household".into(),
+            fact("Inntekt per år", "Inntekt per år", "Income per year", kr(income)),
+            fact(
+                "Grense for husstanden",
+                "Grense for husstanden",
+                "Limit for the household",
                 format!("{} = {}", cap.with_decimal_comma(), kr(limit)),
             ),
         ],
@@ -536,14 +595,7 @@ fn arrears_rule(b: &mut Builder<'_>, trace: &mut Trace, period: &Period<Allocati
     b.push(
         "rent_arrears",
         text("Husleierestanse", "Husleigerestanse", "Rent arrears"),
-        vec![(
-            "Restanse / Arrears".into(),
-            match arrears {
-                Some(true) => "ja / yes".into(),
-                Some(false) => "nei / no".into(),
-                None => "ikke oppgitt / not given".into(),
-            },
-        )],
+        vec![fact("Restanse", "Restanse", "Arrears", answer_text(arrears))],
         outcome,
         match outcome {
             RuleOutcome::Met => text(
@@ -557,9 +609,9 @@ fn arrears_rule(b: &mut Builder<'_>, trace: &mut Trace, period: &Period<Allocati
                 "The household has rent arrears, which exclude allocation under the municipality's rules.",
             ),
             _ => text(
-                "Vurder restansen og om en nedbetalingsavtale eller hjelp fra NAV er aktuelt.",
-                "Vurder restansen og om ein nedbetalingsavtale eller hjelp frå NAV er aktuelt.",
-                "Consider the arrears and whether a repayment plan or help from NAV is relevant.",
+                "Vurder restansen og om en nedbetalingsavtale eller hjelp fra Nav er aktuelt.",
+                "Vurder restansen og om ein nedbetalingsavtale eller hjelp frå Nav er aktuelt.",
+                "Consider the arrears and whether a repayment plan or help from Nav is relevant.",
             ),
         },
     );
@@ -630,7 +682,7 @@ fn eviction_rule(
     b.push(
         "eviction_quarantine",
         text("Utkastelse", "Utkasting", "Eviction"),
-        vec![("Kastet ut / Evicted".into(), date_text(evicted))],
+        vec![fact("Kastet ut", "Kasta ut", "Evicted", date_text(evicted))],
         outcome,
         explanation,
     );

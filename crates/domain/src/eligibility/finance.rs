@@ -3,7 +3,8 @@
 //! (Husbanken's veiledere leave them to skjønn); the affordability test and the § 8-5 conditions
 //! come from the calculation, and a tenant's adaptation needs the landlord's consent.
 
-use super::assess::{Builder, RuleOutcome, kr, text};
+use super::assess::{Builder, RuleOutcome, Text, fact, kr, text};
+use crate::finance::MeansTestException;
 use crate::finance::{CaseFinance, GrantCase, GrantType, StartlanCase, Tenure};
 use crate::startlan::{AffordabilityResult, ConditionStatus};
 
@@ -20,7 +21,12 @@ pub(super) fn adult_rule(b: &mut Builder<'_>, age: Option<i32>) {
     b.push(
         "age",
         text("Myndig søker", "Myndig søkjar", "Applicant of age"),
-        vec![("Søkerens alder / Applicant's age".into(), age.to_string())],
+        vec![fact(
+            "Søkerens alder",
+            "Alderen til søkjaren",
+            "Applicant's age",
+            age.to_string(),
+        )],
         if met { RuleOutcome::Met } else { RuleOutcome::NotMet },
         if met {
             text(
@@ -57,7 +63,7 @@ pub(super) fn startlan_rules(b: &mut Builder<'_>, case: &StartlanCase, result: O
         Some(exception) => b.push(
             "means_test",
             text("Behovsprøving", "Behovsprøving", "Means test"),
-            vec![("Unntak / Exception".into(), exception.code().into())],
+            vec![fact("Unntak", "Unntak", "Exception", exception_name(exception))],
             RuleOutcome::Met,
             text(
                 "Husstanden faller inn under et unntak i forskriften § 5-4; langvarige finansieringsproblemer og sparemuligheter må ikke vurderes.",
@@ -91,17 +97,23 @@ pub(super) fn startlan_rules(b: &mut Builder<'_>, case: &StartlanCase, result: O
         ),
         Some(r) => {
             let facts = vec![
-                ("Lån / Loan".into(), ore_kr(r.startlan.principal_ore)),
-                (
-                    "Rente i stresstest / Stress-test rate".into(),
+                fact("Lån", "Lån", "Loan", ore_kr(r.startlan.principal_ore)),
+                fact(
+                    "Rente i stresstest",
+                    "Rente i stresstest",
+                    "Stress-test rate",
                     r.stress_rate.with_decimal_comma(),
                 ),
-                (
-                    "Terminbeløp per måned / Monthly payment".into(),
+                fact(
+                    "Terminbeløp per måned",
+                    "Terminbeløp per månad",
+                    "Monthly payment",
                     ore_kr(r.startlan.monthly_payment_ore),
                 ),
-                (
-                    "Til disposisjon per måned / Left each month".into(),
+                fact(
+                    "Til disposisjon per måned",
+                    "Til disposisjon per månad",
+                    "Left each month",
                     ore_kr(r.disposable_ore),
                 ),
             ];
@@ -178,10 +190,11 @@ pub(super) fn startlan_rules(b: &mut Builder<'_>, case: &StartlanCase, result: O
                         "Nedbetalingstid over 30 år",
                         "Term over 30 years",
                     ),
-                    vec![(
-                        "Vilkår i § 8-5 / Conditions of § 8-5".into(),
-                        listed(crate::startlan::Condition::text_nb, NB),
-                    )],
+                    vec![fact("Vilkår i § 8-5", "Vilkår i § 8-5", "Conditions of § 8-5", text(
+                            listed(crate::startlan::Condition::text_nb, NB),
+                            listed(crate::startlan::Condition::text_nn, NN),
+                            listed(crate::startlan::Condition::text_en, EN),
+                        ))],
                     if unmet.is_empty() {
                         RuleOutcome::Met
                     } else {
@@ -239,9 +252,9 @@ pub(super) fn grant_rules(b: &mut Builder<'_>, grant: &GrantCase) {
     let applied = kr(grant.applied_kr);
     let cost = kr(grant.cost_kr);
     let facts = vec![
-        ("Formål / Purpose".into(), grant.purpose.clone()),
-        ("Kostnad / Cost".into(), cost),
-        ("Omsøkt beløp / Applied for".into(), applied),
+        fact("Formål", "Føremål", "Purpose", grant.purpose.clone()),
+        fact("Kostnad", "Kostnad", "Cost", cost),
+        fact("Omsøkt beløp", "Omsøkt beløp", "Applied for", applied),
     ];
     match grant.grant {
         GrantType::Establishment => {
@@ -264,7 +277,12 @@ pub(super) fn grant_rules(b: &mut Builder<'_>, grant: &GrantCase) {
                         "Saman med startlån",
                         "Combined with a start loan",
                     ),
-                    vec![("Startlånsak / Start loan case".into(), reference.clone())],
+                    vec![fact(
+                        "Startlånsak",
+                        "Startlånssak",
+                        "Start loan case",
+                        reference.clone(),
+                    )],
                     RuleOutcome::Met,
                     text(
                         format!("Tilskuddet kommer i tillegg til startlånet i sak {reference}."),
@@ -338,5 +356,31 @@ pub(super) fn finance_rules(
         None => missing_economy(b),
         Some(CaseFinance::Startlan(case)) => startlan_rules(b, case, affordability),
         Some(CaseFinance::Grant(grant)) => grant_rules(b, grant),
+    }
+}
+
+/// An exception from the means test in words (forskrift om lån fra Husbanken § 5-4).
+fn exception_name(exception: MeansTestException) -> Text {
+    match exception {
+        MeansTestException::ChildrenOrSpecialNeeds => text(
+            "barnefamilie eller særlige sosiale eller helsemessige utfordringer",
+            "barnefamilie eller særlege sosiale eller helsemessige utfordringar",
+            "family with children, or special social or health challenges",
+        ),
+        MeansTestException::RefinancingToKeepHome => text(
+            "refinansiering for å beholde boligen",
+            "refinansiering for å halde på bustaden",
+            "refinancing to keep the home",
+        ),
+        MeansTestException::MunicipalTenant => text(
+            "leier kommunal bolig",
+            "leiger kommunal bustad",
+            "rents a municipal dwelling",
+        ),
+        MeansTestException::Recruitment => text(
+            "rekruttering av arbeidskraft i distriktskommuner",
+            "rekruttering av arbeidskraft i distriktskommunar",
+            "recruiting labour in rural municipalities",
+        ),
     }
 }

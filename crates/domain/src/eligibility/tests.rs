@@ -72,7 +72,7 @@ fn income_exactly_at_the_cap_is_within_it() {
     let above = run("0301", &members, &form(cap + 1), day, &[]);
     assert_eq!(result(&above, "income_cap").computed, RuleOutcome::NotMet);
     assert_eq!(above.overall, RuleOutcome::NotMet);
-    assert!(result(&above, "income_cap").facts[1].1.contains("4 G"));
+    assert!(result(&above, "income_cap").facts[1].value.nb.contains("4 G"));
     assert!(
         above.unverified.iter().any(|u| u.table == "grunnbelop"),
         "the 2026 G is unverified"
@@ -395,5 +395,18 @@ mod finance_cases {
         let rules: Vec<_> = a.results.iter().map(|r| r.rule.as_str()).collect();
         assert_eq!(rules, ["age", "means_test", "startlan_combined"]);
         assert!(a.results[2].explanation.nn.contains("2026-000007"));
+    }
+
+    #[test]
+    fn facts_read_as_kept_with_older_decisions() {
+        let old: Fact = serde_json::from_value(serde_json::json!(["Restanse / Arrears", "ja / yes"])).unwrap();
+        assert_eq!(old.label.nb, "Restanse");
+        assert_eq!(old.label.en, "Arrears");
+        assert_eq!((old.value.nb.as_str(), old.value.en.as_str()), ("ja", "yes"));
+        let plain: Fact = serde_json::from_value(serde_json::json!(["Lån / Loan", "1 500 000 kr"])).unwrap();
+        assert_eq!(plain.value.nn, "1 500 000 kr");
+        let now = super::assess::fact("Krav", "Krav", "Required", "3".to_string());
+        let again: Fact = serde_json::from_value(serde_json::to_value(&now).unwrap()).unwrap();
+        assert_eq!(again, now);
     }
 }

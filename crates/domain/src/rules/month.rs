@@ -33,6 +33,11 @@ impl YearMonth {
     }
 
     /// The first day of the month: bostøtte's reference date (*situasjonsdato*).
+    /// The month as forms show it, `mm.yyyy` (`12.2026`), like a date written `dd.mm.yyyy`.
+    pub fn written(self) -> String {
+        format!("{:02}.{}", self.month(), self.year())
+    }
+
     pub fn first_day(self) -> Date {
         let month = Month::try_from(self.month).expect("month is validated on construction");
         Date::from_calendar_date(self.year, month, 1).expect("the first of a valid month exists")
@@ -71,10 +76,22 @@ impl fmt::Display for MonthParseError {
 impl FromStr for YearMonth {
     type Err = MonthParseError;
 
+    /// `yyyy-mm` (ISO, as the API and the rule files write it) or `mm.yyyy` (as Norwegians write a
+    /// month, like their dates; also `m.yyyy`).
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let text = text.trim();
-        let (year, month) = text.split_once('-').ok_or(MonthParseError)?;
-        if year.len() != 4 || month.len() != 2 || !year.bytes().chain(month.bytes()).all(|b| b.is_ascii_digit()) {
+        let (year, month) = match text.split_once('-') {
+            Some((year, month)) if month.len() == 2 => (year, month),
+            Some(_) => return Err(MonthParseError),
+            None => {
+                let (month, year) = text.split_once('.').ok_or(MonthParseError)?;
+                if !(1..=2).contains(&month.len()) {
+                    return Err(MonthParseError);
+                }
+                (year, month)
+            }
+        };
+        if year.len() != 4 || !year.bytes().chain(month.bytes()).all(|b| b.is_ascii_digit()) {
             return Err(MonthParseError);
         }
         let year: i32 = year.parse().map_err(|_| MonthParseError)?;
@@ -99,6 +116,27 @@ impl<'de> Deserialize<'de> for YearMonth {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_month_is_read_as_iso_or_as_norwegians_write_it() {
+        let december: YearMonth = "2026-12".parse().unwrap();
+        assert_eq!("12.2026".parse::<YearMonth>().unwrap(), december);
+        assert_eq!(" 3.2027 ".parse::<YearMonth>().unwrap().to_string(), "2027-03");
+        assert_eq!(december.written(), "12.2026");
+        assert_eq!(december.to_string(), "2026-12");
+        for bad in [
+            "2026-1",
+            "13.2026",
+            "12.26",
+            "122026",
+            "12.2026.1",
+            "desember 2026",
+            "0.2026",
+            ".2026",
+        ] {
+            assert!(bad.parse::<YearMonth>().is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn parses_and_prints_months() {

@@ -168,6 +168,19 @@ pub async fn page_text(server: &Server, http: &reqwest::Client, path: &str) -> S
         .expect("body")
 }
 
+/// The text of a page's `<title>`, checked to be plain text (no markup leaked into it).
+#[allow(dead_code)]
+pub fn title_of(html: &str) -> &str {
+    let start = html.find("<title>").map_or(0, |i| i + "<title>".len());
+    let end = html[start..].find("</title>").map_or(start, |i| start + i);
+    let title = &html[start..end];
+    assert!(
+        !title.contains('<') && !title.trim().is_empty(),
+        "the title is not plain text: {title:?}"
+    );
+    title
+}
+
 /// An HTTP client that keeps cookies and does not follow redirects.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()

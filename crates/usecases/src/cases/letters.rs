@@ -94,20 +94,7 @@ fn rule_line(result: &RuleResult, language: Language) -> RuleLine {
     let facts = result
         .facts
         .iter()
-        .map(|(label, value)| {
-            // Labels are "bokmål / English"; a letter shows one language.
-            let label = match (language, label.split_once(" / ")) {
-                (Language::En, Some((_, en))) => en,
-                (_, Some((nb, _))) => nb,
-                (_, None) => label.as_str(),
-            };
-            let value = match (language, value.split_once(" / ")) {
-                (Language::En, Some((_, en))) => en,
-                (_, Some((nb, _))) => nb,
-                (_, None) => value.as_str(),
-            };
-            format!("{label}: {value}")
-        })
+        .map(|fact| format!("{}: {}", pick(&fact.label, language), pick(&fact.value, language)))
         .collect::<Vec<_>>()
         .join("; ");
     // A rule of pure judgement has no recorded facts; the letter says whose judgement it is.

@@ -704,7 +704,7 @@ fn case_schemas() -> Value {
             "municipality_rules": { "type": "string" }, "rule_version": { "type": "string" },
             "results": { "type": "array", "items": { "type": "object", "properties": {
                 "rule": { "type": "string", "examples": ["income_cap"] }, "name": text3,
-                "facts": { "type": "array", "items": { "type": "array", "minItems": 2, "maxItems": 2, "items": { "type": "string" }, "description": "[label, value]" } },
+                "facts": { "type": "array", "items": { "type": "object", "required": ["label", "value"], "properties": { "label": text3, "value": text3 } } },
                 "computed": rule_outcome, "explanation": text3,
                 "overridden": { "anyOf": [{ "$ref": "#/components/schemas/RuleOverride" }, { "type": "null" }] }
             }}},

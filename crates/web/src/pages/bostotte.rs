@@ -97,23 +97,17 @@ impl BostottePage {
     }
 
     /// The unverified values grouped by table and period: (table and period, fields, note, source).
-    fn unverified_groups(&self) -> Vec<(String, String, String, String)> {
-        let Some(estimate) = &self.estimate else {
-            return Vec::new();
-        };
-        let mut groups: Vec<(String, Vec<&str>, String, String)> = Vec::new();
-        for used in &estimate.unverified {
-            let key = format!("{} ({} {})", used.table, self.l.t("bostotte.from"), used.period_from);
-            let note = used.note.clone().unwrap_or_default();
-            match groups.iter_mut().find(|g| g.0 == key && g.2 == note) {
-                Some(group) => group.1.push(&used.field),
-                None => groups.push((key, vec![&used.field], note, source_title(&used.source))),
-            }
-        }
-        groups
-            .into_iter()
-            .map(|(key, fields, note, source)| (key, fields.join(", "), note, source))
-            .collect()
+    /// Which rates the estimate used, named by their month.
+    fn rules_for(&self) -> String {
+        let month = self.estimate.as_ref().map(|e| e.month.written()).unwrap_or_default();
+        self.l.tr.f("bostotte.rules_for", &[("month", &month)])
+    }
+
+    /// The values not confirmed against their source, in words.
+    fn unverified(&self) -> Vec<super::rule_values::Unverified> {
+        self.estimate.as_ref().map_or_else(Vec::new, |estimate| {
+            super::rule_values::unverified(&estimate.unverified, self.l.tr, source_title)
+        })
     }
 
     fn sources_used(&self) -> Vec<(String, Option<String>)> {
@@ -184,7 +178,7 @@ fn page(user: &CurrentUser, state: &AppState, household: &Household) -> Bostotte
             "{}, {} {}",
             household.address_line, household.postal_code, household.postal_city
         ),
-        month: YearMonth::of(today).to_string(),
+        month: YearMonth::of(today).written(),
         rows,
         tenure: "rent".into(),
         monthly_rent: String::new(),

@@ -9,6 +9,7 @@ pub(crate) mod household;
 pub(crate) mod login;
 mod outreach;
 mod person;
+pub(crate) mod rule_values;
 pub mod search;
 mod startlan_calculator;
 pub mod startlan_form;

@@ -74,7 +74,7 @@ pub async fn page(
         l: Layout::for_user(&user, Section::Outreach, state.config.demo_mode),
         month: list
             .as_ref()
-            .map_or_else(|| query.month.clone().unwrap_or_default(), |l| l.month.to_string()),
+            .map_or_else(|| query.month.clone().unwrap_or_default(), |l| l.month.written()),
         errors: FormErrors::from_fields(&errors, user.tr.lang),
         can_view_households,
         list,

@@ -33,6 +33,14 @@ struct SearchPage {
 }
 
 impl SearchPage {
+    /// "1 person funnet." or "3 personer funnet.": the count with the noun in its number.
+    fn found(&self) -> String {
+        match self.hits.len() {
+            1 => self.l.tr.t("search.found_one").to_string(),
+            n => self.l.tr.f("search.found", &[("count", &n.to_string())]),
+        }
+    }
+
     fn date(&self, d: &time::Date) -> String {
         husly_domain::validation::format_date(*d)
     }

@@ -12,6 +12,7 @@
 //! `l: Layout`, `startlan: StartlanFields`, `errors: FormErrors` and
 //! `affordability: Option<AffordabilityResult>`.
 
+use super::rule_values::Unverified;
 use crate::forms::{FormErrors, FormFields};
 use crate::i18n::Tr;
 use husly_domain::Lang;
@@ -157,7 +158,7 @@ impl StartlanFields {
     /// An empty form for `month`: one adult, annuity loans, blank rows for fixed costs.
     pub fn blank(month: YearMonth) -> Self {
         StartlanFields {
-            month: month.to_string(),
+            month: month.written(),
             adults: "1".into(),
             fixed_costs: blank_rows(0, FIXED_COST_ROWS),
             kind: "annuity".into(),
@@ -250,7 +251,7 @@ impl StartlanFields {
         let bank = input.loans.bank.as_ref();
         let financing = input.financing.as_ref();
         StartlanFields {
-            month: input.month.to_string(),
+            month: input.month.written(),
             adults: input.household.adults.to_string(),
             couple: input.household.couple,
             children_ages: input
@@ -837,7 +838,7 @@ pub struct Explanation {
     /// A sentence introducing the rules used.
     pub rules_intro: String,
     pub rules: Vec<RuleUsed>,
-    pub unverified: Vec<UnverifiedValue>,
+    pub unverified: Vec<Unverified>,
 }
 
 #[derive(Debug, Clone)]
@@ -870,14 +871,6 @@ pub struct RuleUsed {
     pub what: String,
     pub source: String,
     pub url: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct UnverifiedValue {
-    pub what: String,
-    pub fields: String,
-    pub note: String,
-    pub source: String,
 }
 
 impl Explanation {
@@ -1090,17 +1083,6 @@ fn loan_terms(loan: &LoanPayment, tr: Tr) -> String {
     )
 }
 
-fn table_name(table: &str, tr: Tr) -> String {
-    let key = match table {
-        "policy_rate" => "startlan.table.policy_rate",
-        "stress_test" => "startlan.table.stress_test",
-        "terms" => "startlan.table.terms",
-        "social_assistance" => "startlan.table.social_assistance",
-        other => return other.to_string(),
-    };
-    tr.t(key).to_string()
-}
-
 /// (title, url) of a source in either rule file.
 fn source(id: &str) -> (String, Option<String>) {
     let rules = StartlanRules::embedded();
@@ -1125,11 +1107,12 @@ fn rules_used(r: &AffordabilityResult, tr: Tr) -> Vec<RuleUsed> {
         seen.push(key);
         let (title, url) = source(&used.source);
         rules.push(RuleUsed {
-            what: format!(
-                "{} ({} {})",
-                table_name(&used.table, tr),
-                tr.t("startlan.from"),
-                used.period_from
+            what: tr.f(
+                "rule_table.from",
+                &[
+                    ("table", &super::rule_values::table_name(&used.table, tr)),
+                    ("month", &used.period_from.written()),
+                ],
             ),
             source: title,
             url,
@@ -1138,31 +1121,9 @@ fn rules_used(r: &AffordabilityResult, tr: Tr) -> Vec<RuleUsed> {
     rules
 }
 
-/// The unverified values grouped by table, period and note.
-fn unverified(r: &AffordabilityResult, tr: Tr) -> Vec<UnverifiedValue> {
-    let mut groups: Vec<UnverifiedValue> = Vec::new();
-    for used in &r.unverified {
-        let what = format!(
-            "{} ({} {})",
-            table_name(&used.table, tr),
-            tr.t("startlan.from"),
-            used.period_from
-        );
-        let note = used.note.clone().unwrap_or_default();
-        match groups.iter_mut().find(|g| g.what == what && g.note == note) {
-            Some(group) => {
-                group.fields.push_str(", ");
-                group.fields.push_str(&used.field);
-            }
-            None => groups.push(UnverifiedValue {
-                what,
-                fields: used.field.clone(),
-                note,
-                source: source(&used.source).0,
-            }),
-        }
-    }
-    groups
+/// The unverified values, in words: each table and month once, with its source.
+fn unverified(r: &AffordabilityResult, tr: Tr) -> Vec<Unverified> {
+    super::rule_values::unverified(&r.unverified, tr, |id| source(id).0)
 }
 
 #[cfg(test)]

@@ -49,6 +49,15 @@ struct BudgetPage {
 }
 
 impl BudgetPage {
+    /// The year before, when the budget keeps it (no link to a year the page would refuse).
+    fn prev_year(&self) -> Option<i32> {
+        Some(self.year - 1).filter(|y| BUDGET_YEARS.contains(y))
+    }
+
+    fn next_year(&self) -> Option<i32> {
+        Some(self.year + 1).filter(|y| BUDGET_YEARS.contains(y))
+    }
+
     fn ore(&self, ore: &i64) -> String {
         husly_domain::validation::format_ore_as_kr(*ore)
     }

@@ -38,6 +38,16 @@ impl Summary<'_> {
         husly_domain::validation::format_ore_as_kr(*ore)
     }
 
+    /// A rule's result in words (the summary is written in bokmål, as the archive keeps it).
+    fn outcome(&self, r: &husly_domain::eligibility::RuleResult) -> &'static str {
+        crate::i18n::Tr::new(husly_domain::Lang::Nb).t(match r.outcome().code() {
+            "met" => "rule_outcome.met",
+            "not_met" => "rule_outcome.not_met",
+            "manual" => "rule_outcome.manual",
+            _ => "rule_outcome.not_applicable",
+        })
+    }
+
     fn time(&self, micros: &i64) -> String {
         crate::layout::format_timestamp(*micros)
     }

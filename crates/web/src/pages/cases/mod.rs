@@ -2,6 +2,7 @@
 //! its assessment, decisions, letters, timeline and the actions its state allows.
 
 mod actions;
+mod answers;
 pub(crate) mod budget;
 mod case_file;
 pub(crate) mod finance;

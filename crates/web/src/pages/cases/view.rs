@@ -247,20 +247,21 @@ impl CasePage {
         }
     }
 
-    fn rule_name<'a>(&self, r: &'a husly_domain::eligibility::RuleResult) -> &'a str {
+    /// A text of the assessment (a rule's name, its explanation, a fact) in the page's language.
+    fn in_lang<'a>(&self, text: &'a husly_domain::eligibility::Text) -> &'a str {
         match self.l.tr.lang {
-            husly_domain::Lang::Nb => &r.name.nb,
-            husly_domain::Lang::Nn => &r.name.nn,
-            husly_domain::Lang::En => &r.name.en,
+            husly_domain::Lang::Nb => &text.nb,
+            husly_domain::Lang::Nn => &text.nn,
+            husly_domain::Lang::En => &text.en,
         }
     }
 
+    fn rule_name<'a>(&self, r: &'a husly_domain::eligibility::RuleResult) -> &'a str {
+        self.in_lang(&r.name)
+    }
+
     fn rule_text<'a>(&self, r: &'a husly_domain::eligibility::RuleResult) -> &'a str {
-        match self.l.tr.lang {
-            husly_domain::Lang::Nb => &r.explanation.nb,
-            husly_domain::Lang::Nn => &r.explanation.nn,
-            husly_domain::Lang::En => &r.explanation.en,
-        }
+        self.in_lang(&r.explanation)
     }
 
     fn awaits_decision(&self) -> bool {
@@ -279,6 +280,25 @@ impl CasePage {
 
     fn is(&self, state: &str) -> bool {
         self.case.state.code() == state
+    }
+
+    /// The assessment's rule values not confirmed against their source, in words.
+    fn unverified_rules(
+        &self,
+        a: &husly_domain::eligibility::Assessment,
+    ) -> Vec<crate::pages::rule_values::Unverified> {
+        let sources = &husly_domain::eligibility::EligibilityRules::embedded().sources;
+        crate::pages::rule_values::unverified(&a.unverified, self.l.tr, |id| {
+            sources
+                .iter()
+                .find(|s| s.id == id)
+                .map_or_else(|| id.to_string(), |s| s.title.clone())
+        })
+    }
+
+    /// What the applicant answered, read-only.
+    fn answers(&self) -> Vec<super::answers::Answer> {
+        super::answers::answers(&self.case.form, &self.household, self.l.tr)
     }
 
     fn editable(&self) -> bool {
