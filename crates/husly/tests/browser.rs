@@ -322,6 +322,30 @@ impl Browser {
     }
 
     /// Runs axe-core on the current page and records its violations.
+    /// Visits each page at phone width (375 px) and asserts that nothing spills over the side:
+    /// the page does not scroll sideways, and every element wider than the screen sits inside a
+    /// region that scrolls on its own (a table's labelled, focusable region). Runs axe there too.
+    async fn at_phone_width(&mut self, pages: &[&str]) {
+        self.client.set_window_size(375, 812).await.expect("phone width");
+        for page in pages {
+            self.goto(page).await;
+            self.wait_path(page, |p| page.starts_with(p)).await;
+            let found = self.client.execute(OVERFLOW, vec![]).await.expect("measure the page");
+            assert_eq!(
+                found["spills"],
+                json!([]),
+                "{page} at 375 px: elements spill over the side ({found})"
+            );
+            assert!(
+                found["page"].as_u64() <= found["screen"].as_u64(),
+                "{page} at 375 px scrolls sideways ({found})"
+            );
+            self.screenshot(&format!("phone{}", page.replace('/', "-"))).await;
+            self.axe(&format!("{page} at 375 px")).await;
+        }
+        self.client.set_window_size(1280, 1024).await.expect("desktop width");
+    }
+
     async fn axe(&mut self, page: &str) {
         let loaded = self
             .client
@@ -388,6 +412,25 @@ impl Browser {
         self.violations.push(report);
     }
 }
+
+/// What sticks out past the right edge of the screen, outside any region that scrolls sideways.
+const OVERFLOW: &str = r#"
+const screen = document.documentElement.clientWidth;
+const scrolls = (el) => {
+  for (let p = el.parentElement; p; p = p.parentElement) {
+    const o = getComputedStyle(p).overflowX;
+    if (o === 'auto' || o === 'scroll' || o === 'hidden') return true;
+  }
+  return false;
+};
+const spills = [];
+for (const el of document.body.querySelectorAll('*')) {
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 || r.height === 0 || r.right <= screen + 1 || scrolls(el)) continue;
+  spills.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''));
+}
+return { page: document.documentElement.scrollWidth, screen, spills: spills.slice(0, 10) };
+"#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn caseworker_flow_in_chromium_is_accessible() {
@@ -1329,5 +1372,8 @@ async fn application_flow(b: &mut Browser, logins: &Logins) {
     assert!(!b.has(".error-summary").await, "registering the appeal shows errors");
     assert_eq!(b.case_state().await, "Klage mottatt");
     b.axe("case: appeal received").await;
+
+    // At phone width: the work queue, the case with its assessment table, and the public door.
+    b.at_phone_width(&["/apply", "/cases", &case]).await;
     b.log_out().await;
 }
