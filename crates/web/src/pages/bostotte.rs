@@ -338,9 +338,14 @@ fn request_of(page: &BostottePage, household: &Household, number: &str) -> (Esti
             annual_ground_rent_kr: ground,
             ..Default::default()
         },
-        _ => HousingRequest {
+        "rent" => HousingRequest {
             tenure: "rent".into(),
             annual_rent_kr: Some(rent.unwrap_or(0)),
+            ..Default::default()
+        },
+        // Anything else is refused by the same validation the API uses, named at the field.
+        other => HousingRequest {
+            tenure: other.to_string(),
             ..Default::default()
         },
     };
