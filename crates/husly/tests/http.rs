@@ -419,7 +419,8 @@ async fn security_headers_csrf_and_login_throttling() {
         .unwrap();
     assert_eq!(login_without_token.status(), 403);
 
-    // Five failures lock the account for a while; an unknown account answers exactly alike.
+    // Five failures from one address make each further attempt from there wait (a growing delay,
+    // always said in `Retry-After`); an unknown account answers exactly alike.
     let attempt = |who: String, password: &'static str| {
         let server = &server;
         async move {
@@ -440,23 +441,35 @@ async fn security_headers_csrf_and_login_throttling() {
                 .await
                 .unwrap();
             let status = response.status().as_u16();
-            (status, response.text().await.unwrap())
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().to_string());
+            (status, retry_after, response.text().await.unwrap())
         }
     };
     let known = fixture.users[&Role::Approver].0.clone();
     for who in [known.clone(), "nobody@drammen.example".to_string()] {
         for _ in 0..5 {
-            let (status, body) = attempt(who.clone(), "wrong password").await;
+            let (status, _, body) = attempt(who.clone(), "wrong password").await;
             assert_eq!(status, 401);
             assert!(body.contains("Feil e-postadresse eller passord"));
         }
-        let (status, body) = attempt(who.clone(), "wrong password").await;
+        let (status, retry_after, body) = attempt(who.clone(), "wrong password").await;
         assert_eq!(status, 429, "{who}");
+        assert_eq!(retry_after.as_deref(), Some("1"), "{who}: the wait is said");
         assert!(body.contains("For mange mislykkede forsøk"));
     }
-    // Even the right password waits out the lock.
-    let (status, _) = attempt(known, PASSWORD).await;
-    assert_eq!(status, 429);
+    // Even the right password waits out the delay from this address, and is told how long; once
+    // it is over, it logs in.
+    let (status, retry_after, _) = attempt(known.clone(), PASSWORD).await;
+    assert_eq!((status, retry_after.as_deref()), (429, Some("1")));
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let (status, _, _) = attempt(known, PASSWORD).await;
+    assert_eq!(status, 303, "the owner gets in once the wait is over");
+    // The lockouts are in the access log, with the account and the address only as keyed hashes.
+    let log = server.logs();
+    assert!(log.contains("login locked"), "the lockout is logged");
 }
 
 #[tokio::test]

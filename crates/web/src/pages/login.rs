@@ -88,6 +88,7 @@ fn client_address(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> St
 pub async fn submit(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    axum::Extension(request_id): axum::Extension<crate::middleware::RequestId>,
     headers: HeaderMap,
     form: FormFields,
 ) -> AppResult<Response> {
@@ -98,21 +99,28 @@ pub async fn submit(
     }
     let email = form.get("email").trim().to_string();
     let address = client_address(&state, &headers, peer);
-    if !state.throttle.allowed(&email, &address) {
+    if let Err(wait) = state.throttle.check(&email, &address) {
         let message = tr.t("login.throttled").to_string();
         let mut response = login_page(&state, tr, expected, email, Some(message))?;
         *response.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
+        // Whole seconds, rounded up: the client may try again then.
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
         return Ok(response);
     }
     let Some(user_id) = state.store.authenticate(&email, form.get("password")).await? else {
-        state.throttle.record_failure(&email, &address);
+        if let Some(lockout) = state.throttle.record_failure(&email, &address) {
+            record_lockout(&state, &request_id.0, &email, &address, lockout).await?;
+        }
         tracing::info!("login failed");
         let message = tr.t("login.wrong").to_string();
         let mut response = login_page(&state, tr, expected, email, Some(message))?;
         *response.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
         return Ok(response);
     };
-    state.throttle.record_success(&email);
+    state.throttle.record_success(&email, &address);
     let secret = state.store.create_session(user_id, None).await?;
     tracing::info!("login succeeded");
     let mut response = Redirect::to("/").into_response();
@@ -121,6 +129,36 @@ pub async fn submit(
     h.append(header::SET_COOKIE, cookie(SESSION_COOKIE, &secret, None, secure));
     h.append(header::SET_COOKIE, cookie(LOGIN_CSRF_COOKIE, "", Some(0), secure));
     Ok(response)
+}
+
+/// A lockout goes to the access log for the administrator: which count closed, for which account
+/// and address — both as keyed hashes, never in clear (an address is personal data too).
+async fn record_lockout(
+    state: &AppState,
+    request_id: &str,
+    email: &str,
+    address: &str,
+    lockout: crate::throttle::Lockout,
+) -> AppResult<()> {
+    use husly_store::audit::{Actor, Event};
+    let account = state.store.keyed_hash(&email.trim().to_lowercase()).await?;
+    let from = state.store.keyed_hash(address).await?;
+    let actor = Actor {
+        actor: "system".into(),
+        role: "login".into(),
+        request_id: request_id.to_string(),
+        purpose: "login throttle".into(),
+    };
+    let event = Event {
+        municipality: None,
+        action: "auth.lockout",
+        resource_kind: "account",
+        resource_id: account,
+        details: serde_json::json!({ "scope": lockout.code(), "address": from }),
+    };
+    state.store.audit(&actor, event).await?;
+    tracing::warn!(scope = lockout.code(), "login locked");
+    Ok(())
 }
 
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap, staff: StaffForm) -> AppResult<Response> {
