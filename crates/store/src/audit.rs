@@ -297,84 +297,90 @@ impl Store {
 
     /// Walks every chain and checks sequence numbers, links, hashes and the chain heads.
     pub async fn verify_audit(&self) -> StoreResult<VerifyReport> {
-        let heads = sqlx::query("SELECT chain, seq, hash FROM audit_chain_head ORDER BY chain")
-            .fetch_all(self.pool())
-            .await?;
-        let mut report = VerifyReport {
-            chains: heads.len(),
-            entries: 0,
-            first_break: None,
-        };
-        for head in heads {
-            let chain: String = head.try_get("chain")?;
-            let head_seq: i64 = head.try_get("seq")?;
-            let head_hash: String = head.try_get("hash")?;
-            if let Some(problem) = self
-                .verify_chain(&chain, head_seq, &head_hash, &mut report.entries)
-                .await?
-            {
-                report.first_break = Some(problem);
-                break;
-            }
-        }
-        Ok(report)
+        let mut conn = self.pool().acquire().await?;
+        verify_on(&mut conn).await
     }
+}
 
-    async fn verify_chain(
-        &self,
-        chain: &str,
-        head_seq: i64,
-        head_hash: &str,
-        count: &mut u64,
-    ) -> StoreResult<Option<ChainBreak>> {
-        let sql = format!("SELECT {ENTRY_COLUMNS} FROM audit_entry WHERE chain = $1 ORDER BY seq");
-        let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(chain).fetch(self.pool());
-        let mut expected_seq = 1;
-        let mut prev_hash = GENESIS.to_string();
-        let broken = |seq: i64, id: Option<&str>, reason: String| ChainBreak {
-            chain: chain.to_string(),
-            seq,
-            entry_id: id.map(str::to_string),
-            reason,
-        };
-        while let Some(row) = rows.try_next().await? {
-            let entry = AuditEntry::from_row(&row)?;
-            *count += 1;
-            if entry.seq != expected_seq {
-                return Ok(Some(broken(
-                    expected_seq,
-                    None,
-                    format!("entry is missing (next entry found is {})", entry.seq),
-                )));
-            }
-            if entry.prev_hash != prev_hash {
-                return Ok(Some(broken(
-                    entry.seq,
-                    Some(&entry.id),
-                    "link to the previous entry is broken".into(),
-                )));
-            }
-            if entry.compute_hash() != entry.hash {
-                return Ok(Some(broken(
-                    entry.seq,
-                    Some(&entry.id),
-                    "content does not match its hash (entry was changed)".into(),
-                )));
-            }
-            prev_hash = entry.hash;
-            expected_seq += 1;
+/// [`Store::verify_audit`] on one connection, also inside a transaction (an import checks the
+/// chains it wrote before it commits).
+pub(crate) async fn verify_on(conn: &mut sqlx::AnyConnection) -> StoreResult<VerifyReport> {
+    let heads = sqlx::query("SELECT chain, seq, hash FROM audit_chain_head ORDER BY chain")
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut report = VerifyReport {
+        chains: heads.len(),
+        entries: 0,
+        first_break: None,
+    };
+    for head in heads {
+        let chain: String = head.try_get("chain")?;
+        let head_seq: i64 = head.try_get("seq")?;
+        let head_hash: String = head.try_get("hash")?;
+        if let Some(problem) = verify_chain(&mut *conn, &chain, head_seq, &head_hash, &mut report.entries).await? {
+            report.first_break = Some(problem);
+            break;
         }
-        let last = expected_seq - 1;
-        if last != head_seq || prev_hash != head_hash {
+    }
+    Ok(report)
+}
+
+async fn verify_chain(
+    conn: &mut sqlx::AnyConnection,
+    chain: &str,
+    head_seq: i64,
+    head_hash: &str,
+    count: &mut u64,
+) -> StoreResult<Option<ChainBreak>> {
+    let sql = format!("SELECT {ENTRY_COLUMNS} FROM audit_entry WHERE chain = $1 ORDER BY seq");
+    let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(chain).fetch(&mut *conn);
+    let mut expected_seq = 1;
+    let mut prev_hash = GENESIS.to_string();
+    let broken = |seq: i64, id: Option<&str>, reason: String| ChainBreak {
+        chain: chain.to_string(),
+        seq,
+        entry_id: id.map(str::to_string),
+        reason,
+    };
+    while let Some(row) = rows.try_next().await? {
+        let entry = AuditEntry::from_row(&row)?;
+        *count += 1;
+        if entry.seq != expected_seq {
             return Ok(Some(broken(
-                last + 1,
+                expected_seq,
                 None,
-                format!("chain ends at entry {last}, but the chain head records entry {head_seq} (entries removed)"),
+                format!("entry is missing (next entry found is {})", entry.seq),
             )));
         }
-        Ok(None)
+        if entry.prev_hash != prev_hash {
+            return Ok(Some(broken(
+                entry.seq,
+                Some(&entry.id),
+                "link to the previous entry is broken".into(),
+            )));
+        }
+        if entry.compute_hash() != entry.hash {
+            return Ok(Some(broken(
+                entry.seq,
+                Some(&entry.id),
+                "content does not match its hash (entry was changed)".into(),
+            )));
+        }
+        prev_hash = entry.hash;
+        expected_seq += 1;
     }
+    let last = expected_seq - 1;
+    if last != head_seq || prev_hash != head_hash {
+        return Ok(Some(broken(
+            last + 1,
+            None,
+            format!("chain ends at entry {last}, but the chain head records entry {head_seq} (entries removed)"),
+        )));
+    }
+    Ok(None)
+}
 
+impl Store {
     /// Reads entries of one municipality's chain, newest first.
     pub async fn audit_entries(
         &self,

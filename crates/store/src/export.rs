@@ -6,18 +6,24 @@
 //! whichever backend they came from; a round trip is checked with a plain comparison.
 //! Sessions are not exported: they are short-lived and tied to one running server.
 //!
-//! An import goes into an empty database, in one transaction: a bad line (named by number)
-//! leaves nothing behind.
+//! The last line is a trailer: the rows per table and the SHA-256 of every byte before it. An
+//! archive without a valid trailer (cut short, even at a line boundary, or changed) is refused, so
+//! a truncated file can never import as complete.
+//!
+//! An import goes into an empty database, in one transaction: a bad line (named by number), a
+//! missing or wrong trailer, or an audit log whose chains do not verify leaves nothing behind.
 
 use crate::Store;
 use crate::error::{StoreError, StoreResult};
 use futures_util::TryStreamExt;
 use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
 use sqlx::Row;
 use std::io::{BufRead, Write};
 
 pub const FORMAT: &str = "husly-export";
-pub const FORMAT_VERSION: i64 = 1;
+/// Version 2 added the trailer; version 1 archives (without one) cannot be proved complete.
+pub const FORMAT_VERSION: i64 = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -459,6 +465,53 @@ impl Store {
     }
 }
 
+/// A writer that digests what passes through it, for the trailer.
+struct Hashing<'a, W: Write> {
+    inner: &'a mut W,
+    digest: Sha256,
+}
+
+impl<W: Write> Write for Hashing<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.digest.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// The trailer line for rows counted so far and the digest of every byte before it.
+fn trailer(counts: &Counts, digest: Sha256) -> Value {
+    let rows: Map<String, Value> = counts.0.iter().map(|(t, n)| (t.clone(), Value::from(*n))).collect();
+    serde_json::json!({ "trailer": { "rows": rows, "sha256": hex::encode(digest.finalize()) } })
+}
+
+/// Appends the trailer to an archive written without one: for tests and tools that build an
+/// archive by hand. The rows are counted from the lines themselves.
+pub fn seal(archive: &str) -> String {
+    let mut counts = Counts::default();
+    for line in archive.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        if let Ok(Value::Object(o)) = serde_json::from_str::<Value>(line)
+            && let Some(Value::String(table)) = o.get("table")
+        {
+            counts.add(table);
+        }
+    }
+    let mut digest = Sha256::new();
+    digest.update(archive.as_bytes());
+    let mut sealed = archive.to_string();
+    if !sealed.is_empty() && !sealed.ends_with('\n') {
+        sealed.push('\n');
+        digest.update(b"\n");
+    }
+    sealed.push_str(&trailer(&counts, digest).to_string());
+    sealed.push('\n');
+    sealed
+}
+
 fn write_line(out: &mut impl Write, value: &Value) -> StoreResult<()> {
     serde_json::to_writer(&mut *out, value).map_err(|e| StoreError::Other(e.into()))?;
     out.write_all(b"\n").map_err(|e| StoreError::Other(e.into()))
@@ -480,6 +533,11 @@ fn cell(row: &sqlx::any::AnyRow, column: &str, kind: Kind) -> StoreResult<Value>
 impl Store {
     /// Writes every exported table to `out`. Returns the row counts per table.
     pub async fn export(&self, out: &mut impl Write) -> StoreResult<Counts> {
+        let mut out = Hashing {
+            inner: out,
+            digest: Sha256::new(),
+        };
+        let out = &mut out;
         let header = serde_json::json!({
             "format": FORMAT,
             "version": FORMAT_VERSION,
@@ -508,6 +566,8 @@ impl Store {
                 counts.add(table.name);
             }
         }
+        let trailer = trailer(&counts, out.digest.clone());
+        write_line(out.inner, &trailer)?;
         Ok(counts)
     }
 
@@ -540,6 +600,12 @@ impl Store {
             batch.push(values);
         }
         insert_batch(&mut tx, &TABLES[table_index], &batch).await?;
+        // All or nothing: an audit log that does not verify is not imported at all.
+        if let Some(problem) = crate::audit::verify_on(tx.conn()).await?.first_break {
+            return Err(StoreError::Invalid(format!(
+                "the archive's audit log does not verify ({problem}); nothing was imported"
+            )));
+        }
         tx.commit().await?;
         if let Ok(mut cache) = self.hmac_key.write() {
             *cache = None;
@@ -575,6 +641,13 @@ struct ArchiveRows<R: BufRead> {
     table_index: usize,
     /// The schema version the archive was written from.
     schema: i64,
+    /// Every byte read before the trailer, and the rows per table, to check against it.
+    digest: Sha256,
+    counts: Counts,
+    /// The trailer was read and matched; nothing may follow it.
+    sealed: bool,
+    /// The end was reached (and reported).
+    done: bool,
 }
 
 impl<R: BufRead> ArchiveRows<R> {
@@ -584,11 +657,19 @@ impl<R: BufRead> ArchiveRows<R> {
         let (_, header) = lines
             .next()
             .ok_or_else(|| StoreError::Invalid("line 1: the file is empty, expected a husly-export header".into()))?;
-        let schema = check_header(&header.map_err(|e| line_error(1, &e.to_string()))?)?;
+        let header = header.map_err(|e| line_error(1, &e.to_string()))?;
+        let schema = check_header(&header)?;
+        let mut digest = Sha256::new();
+        digest.update(header.as_bytes());
+        digest.update(b"\n");
         Ok(ArchiveRows {
             lines,
             table_index: 0,
             schema,
+            digest,
+            counts: Counts::default(),
+            sealed: false,
+            done: false,
         })
     }
 }
@@ -597,23 +678,74 @@ impl<R: BufRead> Iterator for ArchiveRows<R> {
     type Item = StoreResult<(usize, Vec<Value>)>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
         for (index, line) in self.lines.by_ref() {
             let number = index + 1;
             let line = match line {
                 Ok(line) => line,
                 Err(e) => return Some(Err(line_error(number, &e.to_string()))),
             };
+            if self.sealed {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                self.done = true;
+                return Some(Err(line_error(number, "nothing may follow the trailer")));
+            }
+            if line.starts_with("{\"trailer\"") {
+                if let Err(e) = check_trailer(&self.digest, &self.counts, number, &line) {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+                self.sealed = true;
+                continue;
+            }
+            self.digest.update(line.as_bytes());
+            self.digest.update(b"\n");
             if line.trim().is_empty() {
                 continue;
             }
             let row = parse_row(number, &line, self.table_index, self.schema);
             if let Ok((table, _)) = &row {
                 self.table_index = *table;
+                self.counts.add(TABLES[*table].name);
             }
             return Some(row);
         }
-        None
+        self.done = true;
+        if self.sealed {
+            None
+        } else {
+            Some(Err(StoreError::Invalid(
+                "the archive ends without its trailer: it was cut short or is not complete; nothing was imported"
+                    .into(),
+            )))
+        }
     }
+}
+
+/// Checks the trailer against the rows read and the digest of every byte before it.
+fn check_trailer(digest: &Sha256, counts: &Counts, number: usize, line: &str) -> StoreResult<()> {
+    let trailer: Value = serde_json::from_str(line).map_err(|e| line_error(number, &format!("not JSON: {e}")))?;
+    let expected = &trailer["trailer"];
+    let digest = hex::encode(digest.clone().finalize());
+    if expected["sha256"].as_str() != Some(digest.as_str()) {
+        return Err(line_error(
+            number,
+            "the archive does not match its trailer's SHA-256: it was changed or damaged",
+        ));
+    }
+    let rows = expected["rows"].as_object().cloned().unwrap_or_default();
+    let counted: Map<String, Value> = counts.0.iter().map(|(t, n)| (t.clone(), Value::from(*n))).collect();
+    if rows != counted {
+        return Err(line_error(
+            number,
+            "the rows per table do not match the trailer: the archive is not complete",
+        ));
+    }
+    Ok(())
 }
 
 fn line_error(line: usize, message: &str) -> StoreError {
@@ -631,6 +763,12 @@ fn check_header(line: &str) -> StoreResult<i64> {
     }
     match header.get("version").and_then(Value::as_i64) {
         Some(FORMAT_VERSION) => {}
+        Some(1) => {
+            return Err(line_error(
+                1,
+                "archive format version 1 has no trailer, so it cannot be proved complete; export it again with this husly",
+            ));
+        }
         Some(v) => {
             return Err(line_error(
                 1,

@@ -523,6 +523,74 @@ async fn a_bad_archive_line_leaves_nothing_behind() {
     }
 }
 
+/// An archive cut short — even at a line boundary, even down to its header — or changed, or with
+/// something after its trailer, is refused; so is an import whose audit log does not verify, and
+/// it leaves the database empty.
+#[tokio::test]
+async fn an_archive_that_is_not_complete_is_refused() {
+    let source = TestDb::sqlite().await.unwrap();
+    populated(&source).await;
+    let mut archive = Vec::new();
+    source.store.export(&mut archive).await.unwrap();
+    let text = String::from_utf8(archive).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines.last().unwrap().starts_with("{\"trailer\""),
+        "the archive ends with its trailer"
+    );
+    let check = |text: String| husly_store::export::check_archive(std::io::Cursor::new(text));
+    assert!(check(text.clone()).is_ok());
+    let cut = |n: usize| lines[..n].join("\n") + "\n";
+    for (what, broken) in [
+        ("cut before the trailer", cut(lines.len() - 1)),
+        ("cut in the middle, at a line boundary", cut(lines.len() / 2)),
+        ("only the header", cut(1)),
+        ("a row removed", {
+            let mut l = lines.clone();
+            l.remove(lines.len() / 2);
+            l.join("\n") + "\n"
+        }),
+        ("a value changed", text.replacen("\"row\":{", "\"row\":{ ", 1)),
+        (
+            "something after the trailer",
+            text.clone() + "{\"table\":\"installation\",\"row\":{}}\n",
+        ),
+    ] {
+        let error = check(broken).expect_err(what).to_string();
+        assert!(
+            error.contains("trailer") || error.contains("SHA-256") || error.contains("not complete"),
+            "{what}: {error}"
+        );
+    }
+    // An older archive without a trailer cannot prove it is complete.
+    let old = text.replacen("\"version\":2", "\"version\":1", 1);
+    assert!(check(old).unwrap_err().to_string().contains("version 1 has no trailer"));
+
+    for db in databases().await {
+        // A cut archive imports nothing.
+        assert!(db.store.import(cut(lines.len() / 2).as_bytes()).await.is_err());
+        assert!(db.store.municipalities().await.unwrap().is_empty());
+        // An audit log whose chain is broken (an entry removed, the archive sealed again) imports
+        // nothing either.
+        let entry = lines
+            .iter()
+            .position(|l| l.contains("\"table\":\"audit_entry\""))
+            .expect("an audit entry");
+        let mut without: Vec<&str> = lines[..lines.len() - 1].to_vec();
+        without.remove(entry);
+        let resealed = husly_store::export::seal(&(without.join("\n") + "\n"));
+        assert!(check(resealed.clone()).is_ok(), "the archive itself is whole");
+        match db.store.import(resealed.as_bytes()).await {
+            Err(StoreError::Invalid(message)) => assert!(message.contains("audit log does not verify"), "{message}"),
+            other => panic!("expected the broken audit log to be refused, got {other:?}"),
+        }
+        assert!(
+            db.store.municipalities().await.unwrap().is_empty(),
+            "all or nothing: the database stays empty"
+        );
+    }
+}
+
 #[tokio::test]
 async fn seeding_is_deterministic() {
     let a = TestDb::sqlite().await.unwrap();
@@ -1297,8 +1365,9 @@ async fn binary_columns_round_trip_and_old_archives_still_read() {
     let letter = "{\"table\":\"case_letter\",\"row\":{\"id\":\"l\",\"municipality_id\":\"m\",\"case_id\":\"c\",\
         \"decision_id\":null,\"kind\":\"decision\",\"language\":\"nb\",\"html\":\"<p></p>\",\"PDF\":\"255044462d\",\
         \"sha256\":\"x\",\"created_by\":null,\"created_at\":1}}\n";
-    let header = |schema: i64| format!("{{\"format\":\"husly-export\",\"version\":1,\"schema\":{schema}}}\n");
-    let check = |text: String| husly_store::export::check_archive(std::io::Cursor::new(text));
+    let header = |schema: i64| format!("{{\"format\":\"husly-export\",\"version\":2,\"schema\":{schema}}}\n");
+    let check =
+        |text: String| husly_store::export::check_archive(std::io::Cursor::new(husly_store::export::seal(&text)));
     assert!(
         check(header(4) + &letter.replace("PDF", "pdf_hex")).is_ok(),
         "schema 4 named it pdf_hex"
@@ -1473,10 +1542,10 @@ async fn every_seeded_case_takes_its_next_step() {
 /// An archive holding a control character in any text is refused, naming the line and column.
 #[test]
 fn an_archive_with_a_control_character_is_refused() {
-    let archive = concat!(
-        "{\"format\":\"husly-export\",\"version\":1,\"schema\":5}\n",
+    let archive = husly_store::export::seal(concat!(
+        "{\"format\":\"husly-export\",\"version\":2,\"schema\":5}\n",
         "{\"table\":\"installation\",\"row\":{\"key\":\"k\",\"value\":\"a\\u0000b\"}}\n"
-    );
+    ));
     let error = husly_store::export::check_archive(std::io::Cursor::new(archive))
         .unwrap_err()
         .to_string();
