@@ -170,8 +170,17 @@ pub enum TokenCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Verify every hash chain; exits non-zero and names the first bad entry.
-    Verify,
+    /// Verify every hash chain, and the database against the audit checkpoints kept outside it;
+    /// exits non-zero and names the first problem.
+    /// Append a signed checkpoint of every chain's head to the checkpoint file (the server does
+    /// this at start, every ten minutes and at shutdown; run it from cron between).
+    Checkpoint,
+    Verify {
+        /// The checkpoint file (default: `audit-checkpoints.jsonl` in the data directory, when
+        /// it exists).
+        #[arg(long)]
+        checkpoints: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]

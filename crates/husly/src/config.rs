@@ -28,6 +28,7 @@ pub struct FileConfig {
     pub max_connections: Option<u32>,
     pub sqlite_synchronous: Option<SqliteSync>,
     pub metrics_token: Option<String>,
+    pub audit_checkpoint_key: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +47,9 @@ pub struct Config {
     pub sqlite_sync: SqliteSync,
     /// The bearer token `/metrics` asks for (`HUSLY_METRICS_TOKEN` or the file's `metrics_token`).
     pub metrics_token: Option<String>,
+    /// The key audit checkpoints are signed with (`HUSLY_AUDIT_CHECKPOINT_KEY` or the file's
+    /// `audit_checkpoint_key`); without one, a key file in the data directory.
+    pub audit_checkpoint_key: Option<String>,
 }
 
 impl Config {
@@ -113,13 +117,17 @@ impl Config {
                 .ok()
                 .or(file.metrics_token)
                 .filter(|t| !t.trim().is_empty()),
+            audit_checkpoint_key: std::env::var("HUSLY_AUDIT_CHECKPOINT_KEY")
+                .ok()
+                .or(file.audit_checkpoint_key)
+                .filter(|t| !t.trim().is_empty()),
         })
     }
 
     /// The configuration as text, with the database password replaced.
     pub fn redacted(&self) -> String {
         format!(
-            "database = {:?}\ndata_dir = {:?}\naddr = {:?}\nlog_format = {:?}\nlang = {:?}\ndemo = {}\nsecure_cookies = {:?}\nbehind_proxy = {}\nmax_body_bytes = {}\nmax_document_bytes = {}\nmax_connections = {}\nsqlite_synchronous = {:?}\nmetrics_token = {}\n",
+            "database = {:?}\ndata_dir = {:?}\naddr = {:?}\nlog_format = {:?}\nlang = {:?}\ndemo = {}\nsecure_cookies = {:?}\nbehind_proxy = {}\nmax_body_bytes = {}\nmax_document_bytes = {}\nmax_connections = {}\nsqlite_synchronous = {:?}\nmetrics_token = {}\naudit_checkpoint_key = {}\n",
             redact_url(&self.database_url),
             self.data_dir.display().to_string(),
             self.addr,
@@ -136,6 +144,11 @@ impl Config {
                 "\"***\""
             } else {
                 "(none: this machine only)"
+            },
+            if self.audit_checkpoint_key.is_some() {
+                "\"***\""
+            } else {
+                "(none: a key file in the data directory)"
             },
         )
     }

@@ -40,7 +40,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Municipality(cmd) => commands::users::municipality(&config, cmd).await,
         Command::User(cmd) => commands::users::run(&config, cmd).await,
         Command::Token(cmd) => commands::users::token(&config, cmd).await,
-        Command::Audit(cli::AuditCommand::Verify) => commands::data::verify(&config).await,
+        Command::Audit(cli::AuditCommand::Checkpoint) => commands::data::checkpoint(&config).await,
+        Command::Audit(cli::AuditCommand::Verify { checkpoints }) => {
+            commands::data::verify(&config, checkpoints.as_deref()).await
+        }
         Command::Export(file) => commands::data::export(&config, &file.file).await,
         Command::Import(file) => commands::data::import(&config, &file.file).await,
         Command::Backup(args) => commands::data::backup(&config, &args.dir).await,

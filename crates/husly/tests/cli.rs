@@ -274,6 +274,47 @@ async fn audit_verify_names_the_first_tampered_entry() {
     assert!(err.contains("entry 2") && err.contains("changed"), "{err}");
 }
 
+/// Someone with write access to the database removes the newest entry of a chain and moves its
+/// head back: the chain alone still verifies, but the checkpoint kept outside the database does
+/// not agree, and `audit verify` says so.
+#[tokio::test]
+async fn audit_verify_compares_with_the_checkpoints_outside_the_database() {
+    let db = Database::sqlite();
+    assert!(run(&db, &["seed", "--households", "3"], None).status.success());
+    let checkpoint = run(&db, &["audit", "checkpoint"], None);
+    assert!(checkpoint.status.success(), "{}", text(&checkpoint.stderr));
+    let file = db.dir.path().join("audit-checkpoints.jsonl");
+    let key = db.dir.path().join("audit-checkpoint.key");
+    #[cfg(unix)]
+    for path in [&file, &key] {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{} is private", path.display());
+    }
+    let intact = run(&db, &["audit", "verify"], None);
+    assert!(intact.status.success(), "{}", text(&intact.stderr));
+    assert!(text(&intact.stdout).contains("agrees with 1 audit checkpoints"));
+
+    let store = husly_store::Store::connect(&db.url, &Default::default()).await.unwrap();
+    let (chain, seq): (String, i64) =
+        sqlx::query_as("SELECT chain, seq FROM audit_chain_head WHERE seq > 1 ORDER BY chain LIMIT 1")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    husly_store::testing::rewrite_audit_chain_without(&store, &chain, seq)
+        .await
+        .unwrap();
+    assert_eq!(store.verify_audit().await.unwrap().first_break, None);
+    store.close().await;
+    let out = run(&db, &["audit", "verify"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("REWRITTEN") && err.contains(&format!("entry {seq}")),
+        "{err}"
+    );
+}
+
 #[test]
 fn municipalities_are_added_once() {
     let db = Database::sqlite();

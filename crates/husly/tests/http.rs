@@ -104,33 +104,22 @@ async fn caseworker_registers_finds_and_edits_a_household() {
 
         // The household's bostøtte form refuses a tenure the rules do not know, as the API does,
         // and names the field; no estimate is shown.
-        let refused = http
-            .post(server.url(&format!("{location}/bostotte")))
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("month", "06.2026"),
-                ("members[0].income", "250 000"),
-                ("tenure", "castle"),
-                ("monthly_rent", "9 000"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let bostotte = |tenure: &'static str| {
+            http.post(server.url(&format!("{location}/bostotte")))
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("month", "06.2026"),
+                    ("members[0].income", "250 000"),
+                    ("tenure", tenure),
+                    ("monthly_rent", "9 000"),
+                ])
+                .send()
+        };
+        let refused = bostotte("castle").await.unwrap();
         assert_eq!(refused.status(), 422);
         let html = refused.text().await.unwrap();
         assert!(html.contains("Ukjent verdi «castle»"), "the tenure is named: {html}");
-        let estimated = http
-            .post(server.url(&format!("{location}/bostotte")))
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("month", "06.2026"),
-                ("members[0].income", "250 000"),
-                ("tenure", "rent"),
-                ("monthly_rent", "9 000"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let estimated = bostotte("rent").await.unwrap();
         assert_eq!(estimated.status(), 200, "a month written mm.åååå is read");
 
         // Edit with the version read; a second edit based on the same version conflicts.

@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 pub const INSTALLATION_CHAIN: &str = "installation";
-const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+pub(crate) const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 const HMAC_KEY: &str = "audit_hmac_key";
 
 /// Who did something, in which capacity, and why: the part of an audit entry that comes from
@@ -101,14 +101,14 @@ impl AuditEntry {
         out
     }
 
-    fn compute_hash(&self) -> String {
+    pub(crate) fn compute_hash(&self) -> String {
         let mut hasher = Sha256::new();
         hasher.update(self.prev_hash.as_bytes());
         hasher.update(self.canonical_bytes());
         hex::encode(hasher.finalize())
     }
 
-    fn from_row(row: &sqlx::any::AnyRow) -> StoreResult<AuditEntry> {
+    pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> StoreResult<AuditEntry> {
         Ok(AuditEntry {
             chain: row.try_get("chain")?,
             seq: row.try_get("seq")?,
@@ -129,7 +129,7 @@ impl AuditEntry {
     }
 }
 
-const ENTRY_COLUMNS: &str = "chain, seq, id, occurred_at, actor, actor_role, municipality_id, action, \
+pub(crate) const ENTRY_COLUMNS: &str = "chain, seq, id, occurred_at, actor, actor_role, municipality_id, action, \
      resource_kind, resource_id, purpose, request_id, details, prev_hash, hash";
 
 fn chain_of(municipality: Option<MunicipalityId>) -> String {
@@ -176,33 +176,38 @@ pub async fn append(tx: &mut Tx, actor: &Actor, event: Event<'_>) -> StoreResult
         hash: String::new(),
     };
     entry.hash = entry.compute_hash();
-    sqlx::query(
-        "INSERT INTO audit_entry (chain, seq, id, occurred_at, actor, actor_role, municipality_id, action, \
-         resource_kind, resource_id, purpose, request_id, details, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-    )
-    .bind(&entry.chain)
-    .bind(entry.seq)
-    .bind(&entry.id)
-    .bind(entry.occurred_at)
-    .bind(&entry.actor)
-    .bind(&entry.actor_role)
-    .bind(&entry.municipality_id)
-    .bind(&entry.action)
-    .bind(&entry.resource_kind)
-    .bind(&entry.resource_id)
-    .bind(&entry.purpose)
-    .bind(&entry.request_id)
-    .bind(&entry.details)
-    .bind(&entry.prev_hash)
-    .bind(&entry.hash)
-    .execute(tx.conn())
-    .await?;
+    insert_entry(tx.conn(), &entry).await?;
     sqlx::query("UPDATE audit_chain_head SET seq = $1, hash = $2 WHERE chain = $3")
         .bind(entry.seq)
         .bind(&entry.hash)
         .bind(&entry.chain)
         .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Writes one entry as it is (its hash already computed).
+pub(crate) async fn insert_entry(conn: &mut sqlx::AnyConnection, entry: &AuditEntry) -> StoreResult<()> {
+    let sql = format!(
+        "INSERT INTO audit_entry ({ENTRY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(&entry.chain)
+        .bind(entry.seq)
+        .bind(&entry.id)
+        .bind(entry.occurred_at)
+        .bind(&entry.actor)
+        .bind(&entry.actor_role)
+        .bind(&entry.municipality_id)
+        .bind(&entry.action)
+        .bind(&entry.resource_kind)
+        .bind(&entry.resource_id)
+        .bind(&entry.purpose)
+        .bind(&entry.request_id)
+        .bind(&entry.details)
+        .bind(&entry.prev_hash)
+        .bind(&entry.hash)
+        .execute(conn)
         .await?;
     Ok(())
 }

@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod cases;
+pub mod checkpoint;
 pub mod db;
 pub mod documents;
 pub mod drafts;

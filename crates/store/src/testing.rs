@@ -79,3 +79,39 @@ pub fn replace_database(url: &str, name: &str) -> String {
         None => format!("{prefix}/{name}"),
     }
 }
+
+/// What an attacker with write access to the database can do to the audit log without
+/// `verify_audit` noticing (the chain's hash is unkeyed and its head lives in the same database):
+/// remove entry `seq` of `chain` — the newest, or one in the middle — renumber and rehash the
+/// entries after it, and move the head. Only the checkpoints kept outside the database find it.
+pub async fn rewrite_audit_chain_without(store: &Store, chain: &str, seq: i64) -> StoreResult<()> {
+    use crate::audit::{AuditEntry, ENTRY_COLUMNS, GENESIS};
+    let mut tx = store.write().await?;
+    let sql = format!("SELECT {ENTRY_COLUMNS} FROM audit_entry WHERE chain = $1 ORDER BY seq");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(chain)
+        .fetch_all(tx.conn())
+        .await?;
+    let entries = rows.iter().map(AuditEntry::from_row).collect::<StoreResult<Vec<_>>>()?;
+    sqlx::query("DELETE FROM audit_entry WHERE chain = $1")
+        .bind(chain)
+        .execute(tx.conn())
+        .await?;
+    let mut prev = GENESIS.to_string();
+    let mut next = 1;
+    for mut entry in entries.into_iter().filter(|e| e.seq != seq) {
+        entry.seq = next;
+        entry.prev_hash = prev;
+        entry.hash = entry.compute_hash();
+        crate::audit::insert_entry(tx.conn(), &entry).await?;
+        prev = entry.hash;
+        next += 1;
+    }
+    sqlx::query("UPDATE audit_chain_head SET seq = $1, hash = $2 WHERE chain = $3")
+        .bind(next - 1)
+        .bind(&prev)
+        .bind(chain)
+        .execute(tx.conn())
+        .await?;
+    tx.commit().await
+}

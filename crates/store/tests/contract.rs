@@ -335,6 +335,58 @@ async fn store_with_audit(db: &TestDb) -> Municipality {
     m
 }
 
+/// The two rewrites `verify_audit` cannot see — the newest entry removed and the head moved
+/// back, an entry in the middle removed and the rest rehashed — are found by the checkpoints
+/// kept outside the database; a checkpoint from another key, or changed, is refused.
+#[tokio::test]
+async fn checkpoints_outside_the_database_find_a_rewritten_audit_log() {
+    use husly_store::testing::rewrite_audit_chain_without;
+    const KEY: &[u8] = b"a key kept outside the database";
+    for newest in [true, false] {
+        for db in databases().await {
+            let m = store_with_audit(&db).await;
+            let chain = m.id.to_string();
+            let checkpoint = db.store.audit_checkpoint(KEY, 1).await.unwrap();
+            let head = checkpoint.heads.iter().find(|h| h.chain == chain).unwrap().seq;
+            assert_eq!(
+                db.store
+                    .check_audit_checkpoints(KEY, std::slice::from_ref(&checkpoint))
+                    .await
+                    .unwrap(),
+                None
+            );
+            rewrite_audit_chain_without(&db.store, &chain, if newest { head } else { 2 })
+                .await
+                .unwrap();
+            assert_eq!(
+                db.store.verify_audit().await.unwrap().first_break,
+                None,
+                "the rewrite is invisible to the chain alone"
+            );
+            let problem = db
+                .store
+                .check_audit_checkpoints(KEY, std::slice::from_ref(&checkpoint))
+                .await
+                .unwrap()
+                .expect("the checkpoint finds the rewrite");
+            assert_eq!(
+                (problem.chain.as_str(), problem.seq),
+                (chain.as_str(), head),
+                "{problem}"
+            );
+            let forged = db.store.audit_checkpoint(b"the attacker's key", 2).await.unwrap();
+            assert!(
+                db.store
+                    .check_audit_checkpoints(KEY, &[forged])
+                    .await
+                    .unwrap()
+                    .is_some_and(|p| p.reason.contains("signature")),
+                "a checkpoint written with another key is refused"
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn audit_chain_detects_changes_removals_and_reordering() {
     for db in databases().await {

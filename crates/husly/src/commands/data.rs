@@ -54,19 +54,53 @@ pub async fn seed(config: &Config, args: &SeedArgs) -> anyhow::Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn verify(config: &Config) -> anyhow::Result<ExitCode> {
+pub async fn checkpoint(config: &Config) -> anyhow::Result<ExitCode> {
+    let store = open_store(config).await?;
+    let key = super::checkpoints::key(config)?;
+    let checkpoint = super::checkpoints::write(&store, config, &key).await?;
+    println!(
+        "checkpoint of {} chains appended to {}",
+        checkpoint.heads.len(),
+        super::checkpoints::file(config).display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn verify(config: &Config, checkpoints: Option<&Path>) -> anyhow::Result<ExitCode> {
     let store = open_store(config).await?;
     let report = store.verify_audit().await?;
-    match report.first_break {
+    if let Some(problem) = report.first_break {
+        eprintln!("audit log BROKEN at {problem}");
+        return Ok(ExitCode::FAILURE);
+    }
+    println!(
+        "audit log intact: {} entries in {} chains",
+        report.entries, report.chains
+    );
+    // The chains alone cannot show a rewrite by someone with write access to the database; the
+    // checkpoints kept outside it can.
+    let default = super::checkpoints::file(config);
+    let path = match checkpoints {
+        Some(path) => path.to_path_buf(),
+        None if default.exists() => default,
         None => {
             println!(
-                "audit log intact: {} entries in {} chains",
-                report.entries, report.chains
+                "no audit checkpoints to compare with ({} does not exist)",
+                default.display()
             );
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+    let text = std::fs::read_to_string(&path).with_context(|| format!("could not read {}", path.display()))?;
+    let list = husly_store::checkpoint::read_checkpoints(&text)?;
+    let key = super::checkpoints::key(config)?;
+    match store.check_audit_checkpoints(&key, &list).await? {
+        None => {
+            println!("agrees with {} audit checkpoints in {}", list.len(), path.display());
             Ok(ExitCode::SUCCESS)
         }
         Some(problem) => {
-            eprintln!("audit log BROKEN at {problem}");
+            eprintln!("audit log REWRITTEN: {problem}");
             Ok(ExitCode::FAILURE)
         }
     }

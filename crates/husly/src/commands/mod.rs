@@ -1,6 +1,7 @@
 //! One module per group of commands.
 
 pub mod calc;
+pub mod checkpoints;
 pub mod data;
 pub mod idcheck;
 pub mod serve;

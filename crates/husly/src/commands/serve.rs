@@ -44,6 +44,22 @@ pub async fn run(config: &Config) -> anyhow::Result<ExitCode> {
     out.flush()?;
     drop(out);
     tracing::info!(addr = %local, backend = ?store.backend(), demo = config.demo, "serving");
+    // Audit checkpoints outside the database: now, every ten minutes, and at shutdown.
+    let key = super::checkpoints::key(config)?;
+    super::checkpoints::write(&store, config, &key).await?;
+    let periodic = {
+        let (store, config, key) = (store.clone(), config.clone(), key.clone());
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(super::checkpoints::INTERVAL);
+            ticks.tick().await;
+            loop {
+                ticks.tick().await;
+                if let Err(e) = super::checkpoints::write(&store, &config, &key).await {
+                    tracing::error!(error = %e, "audit checkpoint not written");
+                }
+            }
+        })
+    };
     let web = WebConfig {
         demo_mode: config.demo,
         secure_cookies: config.secure_cookies,
@@ -53,6 +69,8 @@ pub async fn run(config: &Config) -> anyhow::Result<ExitCode> {
         metrics_token: config.metrics_token.clone(),
     };
     husly_web::serve(listener, AppState::new(store.clone(), web), shutdown_signal()).await?;
+    periodic.abort();
+    super::checkpoints::write(&store, config, &key).await?;
     store.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
