@@ -29,6 +29,9 @@ pub struct FileConfig {
     pub sqlite_synchronous: Option<SqliteSync>,
     pub metrics_token: Option<String>,
     pub audit_checkpoint_key: Option<String>,
+    pub apply_drafts_per_hour: Option<u32>,
+    pub apply_documents_per_draft: Option<u32>,
+    pub apply_bytes_per_draft: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -50,10 +53,15 @@ pub struct Config {
     /// The key audit checkpoints are signed with (`HUSLY_AUDIT_CHECKPOINT_KEY` or the file's
     /// `audit_checkpoint_key`); without one, a key file in the data directory.
     pub audit_checkpoint_key: Option<String>,
+    /// Quotas on the self-service door.
+    pub apply_drafts_per_hour: u32,
+    pub apply_documents_per_draft: u32,
+    pub apply_bytes_per_draft: u64,
 }
 
 impl Config {
     pub fn load(global: &GlobalOptions, addr: Option<&str>, demo_flag: bool) -> anyhow::Result<Config> {
+        let web_defaults = husly_web::WebConfig::default();
         let file = match &global.config {
             Some(path) => read_file(path)?,
             None => FileConfig::default(),
@@ -121,13 +129,25 @@ impl Config {
                 .ok()
                 .or(file.audit_checkpoint_key)
                 .filter(|t| !t.trim().is_empty()),
+            apply_drafts_per_hour: file
+                .apply_drafts_per_hour
+                .unwrap_or(web_defaults.apply_drafts_per_hour)
+                .max(1),
+            apply_documents_per_draft: file
+                .apply_documents_per_draft
+                .unwrap_or(web_defaults.apply_documents_per_draft)
+                .max(1),
+            apply_bytes_per_draft: file
+                .apply_bytes_per_draft
+                .unwrap_or(web_defaults.apply_bytes_per_draft)
+                .max(1),
         })
     }
 
     /// The configuration as text, with the database password replaced.
     pub fn redacted(&self) -> String {
         format!(
-            "database = {:?}\ndata_dir = {:?}\naddr = {:?}\nlog_format = {:?}\nlang = {:?}\ndemo = {}\nsecure_cookies = {:?}\nbehind_proxy = {}\nmax_body_bytes = {}\nmax_document_bytes = {}\nmax_connections = {}\nsqlite_synchronous = {:?}\nmetrics_token = {}\naudit_checkpoint_key = {}\n",
+            "database = {:?}\ndata_dir = {:?}\naddr = {:?}\nlog_format = {:?}\nlang = {:?}\ndemo = {}\nsecure_cookies = {:?}\nbehind_proxy = {}\nmax_body_bytes = {}\nmax_document_bytes = {}\nmax_connections = {}\nsqlite_synchronous = {:?}\nmetrics_token = {}\naudit_checkpoint_key = {}\napply_drafts_per_hour = {}\napply_documents_per_draft = {}\napply_bytes_per_draft = {}\n",
             redact_url(&self.database_url),
             self.data_dir.display().to_string(),
             self.addr,
@@ -150,6 +170,9 @@ impl Config {
             } else {
                 "(none: a key file in the data directory)"
             },
+            self.apply_drafts_per_hour,
+            self.apply_documents_per_draft,
+            self.apply_bytes_per_draft,
         )
     }
 }

@@ -160,3 +160,75 @@ async fn an_applicant_saves_returns_and_submits() {
         assert_eq!(client().get(server.url(&letter)).send().await.unwrap().status(), 404);
     }
 }
+
+/// The anonymous door has quotas: drafts per address and hour, documents per draft, and a draft's
+/// code guessed no faster than a password; every 429 says when to try again.
+#[tokio::test]
+async fn the_self_service_door_has_quotas() {
+    let db = Database::sqlite();
+    prepare(&db.url).await;
+    let config = db.dir.path().join("husly.toml");
+    std::fs::write(&config, "apply_drafts_per_hour = 2\napply_documents_per_draft = 1\n").unwrap();
+    let server = start(&db, &["--demo", "--config", config.to_str().unwrap()]);
+    let applicant = client();
+    let new_draft = || {
+        applicant
+            .post(server.url("/apply"))
+            .form(&[("municipality", "3301"), ("case_type", "municipal_housing")])
+            .send()
+    };
+    let first = new_draft().await.unwrap();
+    assert_eq!(first.status(), 303);
+    let draft_path = first.headers()["location"]
+        .to_str()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    // One document fits this draft; the second is refused with the reason, beside the file field.
+    let pdf = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n".to_vec();
+    let upload = || {
+        let part = reqwest::multipart::Part::bytes(pdf.clone()).file_name("leiekontrakt.pdf");
+        applicant
+            .post(server.url(&format!("{draft_path}/documents")))
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+    };
+    assert_eq!(upload().await.unwrap().status(), 303);
+    let refused = upload().await.unwrap();
+    assert_eq!(refused.status(), 422);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("så mange vedlegg som den kan ha (1)")
+    );
+
+    assert_eq!(new_draft().await.unwrap().status(), 303);
+    let third = new_draft().await.unwrap();
+    assert_eq!(third.status(), 429, "a third draft within the hour");
+    let wait: u64 = third.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((3000..=3600).contains(&wait), "{wait}");
+
+    // Guessing the code: after five wrong guesses from one address, each next one waits.
+    let guesser = client();
+    for _ in 0..5 {
+        let wrong = guesser
+            .post(server.url(&format!("{draft_path}/code")))
+            .form(&[("code", "WRONGCODE9")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(wrong.status(), 422);
+    }
+    let throttled = guesser
+        .post(server.url(&format!("{draft_path}/code")))
+        .form(&[("code", "WRONGCODE9")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(throttled.status(), 429);
+    assert!(throttled.headers().contains_key("retry-after"));
+}

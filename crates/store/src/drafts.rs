@@ -166,6 +166,42 @@ impl Store {
         tx.commit().await
     }
 
+    /// Deletes every draft never sent whose time ran out (`expires_at` before `now`), with its
+    /// documents, each with an entry in its municipality's audit log: nothing personal an
+    /// applicant left stays longer than the 30 days. Returns how many were deleted.
+    pub async fn delete_expired_drafts(&self, now: i64, actor: &Actor) -> StoreResult<u64> {
+        let mut tx = self.write().await?;
+        let rows = sqlx::query(
+            "SELECT id, municipality_id FROM application_draft WHERE submitted_case_id IS NULL AND expires_at < $1",
+        )
+        .bind(now)
+        .fetch_all(tx.conn())
+        .await?;
+        for row in &rows {
+            let id: String = row.try_get("id")?;
+            let municipality = parse_id(&row.try_get::<String, _>("municipality_id")?)?;
+            let documents = sqlx::query("DELETE FROM case_document WHERE draft_id = $1 AND case_id IS NULL")
+                .bind(&id)
+                .execute(tx.conn())
+                .await?
+                .rows_affected();
+            sqlx::query("DELETE FROM application_draft WHERE id = $1")
+                .bind(&id)
+                .execute(tx.conn())
+                .await?;
+            let event = Event {
+                municipality: Some(municipality),
+                action: "draft.expired_deleted",
+                resource_kind: "application_draft",
+                resource_id: id,
+                details: serde_json::json!({ "documents": documents }),
+            };
+            audit::append(&mut tx, actor, event).await?;
+        }
+        tx.commit().await?;
+        Ok(rows.len() as u64)
+    }
+
     /// Submits a complete draft: the household and the case are created together, or not at all.
     pub async fn submit_draft(
         &self,

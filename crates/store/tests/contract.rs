@@ -1648,3 +1648,57 @@ async fn sqlite_connections_run_with_the_promised_settings() {
         store.close().await;
     }
 }
+
+/// A draft never sent is deleted with its documents once its 30 days have run out, each with an
+/// entry in the municipality's audit log; a draft still in time, and a sent one, stay.
+#[tokio::test]
+async fn expired_drafts_are_deleted_with_their_documents() {
+    use husly_domain::cases::CaseType;
+    use husly_store::documents::Owner;
+    for db in databases().await {
+        let store = &db.store;
+        let actor = Actor::cli("test");
+        let m = municipality(store, "3301").await;
+        let (old, old_code) = store
+            .create_draft(m.id, CaseType::MunicipalHousing, "r1")
+            .await
+            .unwrap();
+        let (fresh, fresh_code) = store
+            .create_draft(m.id, CaseType::MunicipalHousing, "r2")
+            .await
+            .unwrap();
+        store
+            .add_document(
+                m.id,
+                Owner::Draft(&old),
+                "leiekontrakt.pdf",
+                husly_domain::documents::DocumentType::Pdf,
+                b"%PDF-1.4",
+                &actor,
+            )
+            .await
+            .unwrap();
+        sqlx::query("UPDATE application_draft SET expires_at = 1 WHERE id = $1")
+            .bind(&old)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let now = time::OffsetDateTime::now_utc().unix_timestamp() * 1_000_000;
+        assert_eq!(store.delete_expired_drafts(now, &actor).await.unwrap(), 1);
+        assert!(matches!(store.draft(&old, &old_code).await, Err(StoreError::NotFound)));
+        assert!(store.documents(m.id, Owner::Draft(&old)).await.unwrap().is_empty());
+        assert!(store.draft(&fresh, &fresh_code).await.is_ok(), "a draft in time stays");
+        let filter = AuditFilter {
+            actor: None,
+            action: Some("draft.expired_deleted".into()),
+            resource_id: Some(old.clone()),
+            from_micros: None,
+            to_micros: None,
+            limit: 10,
+            offset: 0,
+        };
+        assert_eq!(store.audit_entries(m.id, &filter).await.unwrap().len(), 1);
+        assert_eq!(store.delete_expired_drafts(now, &actor).await.unwrap(), 0, "once only");
+        assert!(store.verify_audit().await.unwrap().first_break.is_none());
+    }
+}

@@ -26,6 +26,11 @@ pub struct WebConfig {
     /// The bearer token `/metrics` asks for. Without one, `/metrics` answers only requests from
     /// this machine (and none behind a proxy, where every request would look local).
     pub metrics_token: Option<String>,
+    /// Applications one address may start at `/apply` per hour.
+    pub apply_drafts_per_hour: u32,
+    /// Documents one application may carry before it is sent, and their bytes in all.
+    pub apply_documents_per_draft: u32,
+    pub apply_bytes_per_draft: u64,
 }
 
 impl Default for WebConfig {
@@ -37,6 +42,9 @@ impl Default for WebConfig {
             max_body_bytes: 64 * 1024,
             max_document_bytes: 10 * 1024 * 1024,
             metrics_token: None,
+            apply_drafts_per_hour: 10,
+            apply_documents_per_draft: 20,
+            apply_bytes_per_draft: 50 * 1024 * 1024,
         }
     }
 }

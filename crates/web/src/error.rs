@@ -30,6 +30,8 @@ pub enum AppError {
     Refused(Refusal),
     PayloadTooLarge,
     TooManyRequests,
+    /// Too many requests; the client may try again after this long (`Retry-After`).
+    TooManyRequestsFor(std::time::Duration),
     /// Overloaded: no database connection came free in time. Better a quick "try again" than
     /// a request that hangs.
     Unavailable,
@@ -56,7 +58,7 @@ impl AppError {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyRequests | AppError::TooManyRequestsFor(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -72,7 +74,7 @@ impl AppError {
             AppError::Validation(_) => "validation",
             AppError::Conflict => "conflict",
             AppError::PayloadTooLarge => "payload_too_large",
-            AppError::TooManyRequests => "too_many_requests",
+            AppError::TooManyRequests | AppError::TooManyRequestsFor(_) => "too_many_requests",
             AppError::Unavailable => "unavailable",
             AppError::Internal(_) => "internal",
         }
@@ -103,6 +105,12 @@ impl IntoResponse for AppError {
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
                 axum::http::HeaderValue::from_static("2"),
+            );
+        }
+        if let AppError::TooManyRequestsFor(wait) = self {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(crate::quota::retry_after_seconds(wait)),
             );
         }
         response.extensions_mut().insert(info);

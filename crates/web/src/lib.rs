@@ -19,6 +19,7 @@ pub mod middleware;
 pub mod outreach_export;
 pub mod pages;
 mod parity;
+pub mod quota;
 pub mod throttle;
 pub mod upload;
 
@@ -34,6 +35,8 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
     pub throttle: Arc<throttle::LoginThrottle>,
+    /// Quotas on the self-service door (drafts per address).
+    pub quota: Arc<quota::Quota>,
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
 }
 
@@ -43,6 +46,7 @@ impl AppState {
             store,
             config: Arc::new(config),
             throttle: Arc::new(throttle::LoginThrottle::default()),
+            quota: Arc::new(quota::Quota::default()),
             metrics: middleware::metrics_handle(),
         }
     }

@@ -44,9 +44,11 @@ pub async fn run(config: &Config) -> anyhow::Result<ExitCode> {
     out.flush()?;
     drop(out);
     tracing::info!(addr = %local, backend = ?store.backend(), demo = config.demo, "serving");
-    // Audit checkpoints outside the database: now, every ten minutes, and at shutdown.
+    // Audit checkpoints outside the database: now, every ten minutes, and at shutdown; expired
+    // drafts go at the same times.
     let key = super::checkpoints::key(config)?;
     super::checkpoints::write(&store, config, &key).await?;
+    delete_expired_drafts(&store).await;
     let periodic = {
         let (store, config, key) = (store.clone(), config.clone(), key.clone());
         tokio::spawn(async move {
@@ -57,6 +59,7 @@ pub async fn run(config: &Config) -> anyhow::Result<ExitCode> {
                 if let Err(e) = super::checkpoints::write(&store, &config, &key).await {
                     tracing::error!(error = %e, "audit checkpoint not written");
                 }
+                delete_expired_drafts(&store).await;
             }
         })
     };
@@ -67,6 +70,9 @@ pub async fn run(config: &Config) -> anyhow::Result<ExitCode> {
         max_body_bytes: config.max_body_bytes,
         max_document_bytes: config.max_document_bytes,
         metrics_token: config.metrics_token.clone(),
+        apply_drafts_per_hour: config.apply_drafts_per_hour,
+        apply_documents_per_draft: config.apply_documents_per_draft,
+        apply_bytes_per_draft: config.apply_bytes_per_draft,
     };
     husly_web::serve(listener, AppState::new(store.clone(), web), shutdown_signal()).await?;
     periodic.abort();
@@ -74,6 +80,16 @@ pub async fn run(config: &Config) -> anyhow::Result<ExitCode> {
     store.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Deletes the drafts whose 30 days have run out; a failure is logged and tried again next time.
+async fn delete_expired_drafts(store: &Store) {
+    let now = i64::try_from(time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1000).unwrap_or(i64::MAX);
+    match store.delete_expired_drafts(now, &Actor::cli("expired drafts")).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(drafts = n, "expired drafts deleted"),
+        Err(e) => tracing::error!(error = %e, "expired drafts not deleted"),
+    }
 }
 
 /// Creates "Demo kommune" with synthetic households (first start only) and one user per role,

@@ -13,7 +13,7 @@ use crate::layout::Layout;
 use crate::middleware::RequestId;
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Path, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use husly_domain::cases::CaseType;
@@ -21,6 +21,7 @@ use husly_domain::household::{HouseholdInput, MemberInput, validate_household};
 use husly_domain::validation::{FieldError, format_date};
 use husly_store::drafts::Draft;
 use serde::Deserialize;
+use std::net::SocketAddr;
 
 /// Member rows on the form: the applicant and up to five more.
 const ROWS: usize = 6;
@@ -72,11 +73,21 @@ pub async fn start(
 
 pub async fn create(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Extension(request): Extension<RequestId>,
     fields: FormFields,
 ) -> AppResult<Response> {
     let tr = tr(&headers);
+    let address = super::login::client_address(&state, &headers, peer);
+    let per_hour = state.config.apply_drafts_per_hour;
+    if let Err(wait) = state.quota.take(
+        &format!("drafts:{address}"),
+        per_hour,
+        std::time::Duration::from_secs(3600),
+    ) {
+        return Err(AppError::TooManyRequestsFor(wait));
+    }
     let number = fields.get("municipality").trim();
     let municipality = state.store.municipality_by_number(number).await?;
     let case_type = CaseType::from_code(fields.get("case_type"));
@@ -337,13 +348,21 @@ pub async fn view(
 
 pub async fn enter_code(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(id): Path<String>,
     fields: FormFields,
 ) -> AppResult<Response> {
     let code = fields.get("code").trim().to_string();
+    // A draft's code is guessed no faster than a password: the login throttle, keyed by draft.
+    let address = super::login::client_address(&state, &headers, peer);
+    let draft_key = format!("draft:{id}");
+    if let Err(wait) = state.throttle.check(&draft_key, &address) {
+        return Err(AppError::TooManyRequestsFor(wait));
+    }
     match state.store.draft(&id, &code).await {
         Ok(_) => {
+            state.throttle.record_success(&draft_key, &address);
             let mut response = Redirect::to(&format!("/apply/{id}")).into_response();
             response.headers_mut().append(
                 header::SET_COOKIE,
@@ -357,6 +376,7 @@ pub async fn enter_code(
             Ok(response)
         }
         Err(husly_store::StoreError::NotFound) => {
+            state.throttle.record_failure(&draft_key, &address);
             let mut response = render(&CodePage {
                 l: Layout::anonymous(tr(&headers), state.config.demo_mode),
                 id,
@@ -591,6 +611,28 @@ pub async fn letter(
 }
 
 /// The applicant attaches a document to the draft; it follows the application when submitted.
+/// Whether one more document of `bytes` fits the application's quota (documents and bytes).
+fn draft_room(
+    config: &crate::WebConfig,
+    held: &[husly_store::documents::Document],
+    bytes: usize,
+) -> Result<(), FieldError> {
+    let total: u64 = held.iter().map(|d| u64::try_from(d.size).unwrap_or(0)).sum::<u64>() + bytes as u64;
+    if held.len() >= config.apply_documents_per_draft as usize {
+        Err(
+            FieldError::new("file", "too_many_documents", "error.apply.too_many_documents")
+                .arg("max", config.apply_documents_per_draft),
+        )
+    } else if total > config.apply_bytes_per_draft {
+        Err(
+            FieldError::new("file", "documents_too_large", "error.apply.documents_too_large")
+                .arg("mb", config.apply_bytes_per_draft / (1024 * 1024)),
+        )
+    } else {
+        Ok(())
+    }
+}
+
 pub async fn upload_document(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -606,7 +648,13 @@ pub async fn upload_document(
         return Ok(Redirect::to(&format!("/apply/{id}/receipt")).into_response());
     }
     let upload = crate::upload::read_request(request).await?;
-    match crate::upload::check(&upload, state.config.max_document_bytes) {
+    let held = state
+        .store
+        .documents(draft.municipality_id, husly_store::documents::Owner::Draft(&draft.id))
+        .await?;
+    let checked = crate::upload::check(&upload, state.config.max_document_bytes)
+        .and_then(|checked| draft_room(&state.config, &held, upload.bytes.len()).map(|()| checked));
+    match checked {
         Ok((kind, filename)) => {
             let actor = husly_store::drafts::applicant(&draft.id, &request_id.0);
             state
