@@ -322,26 +322,29 @@ impl Browser {
     }
 
     /// Runs axe-core on the current page and records its violations.
-    /// Visits each page at phone width (375 px) and asserts that nothing spills over the side:
+    /// Visits each page at phone widths (375 and 320 px) and asserts that nothing spills over the side:
     /// the page does not scroll sideways, and every element wider than the screen sits inside a
     /// region that scrolls on its own (a table's labelled, focusable region). Runs axe there too.
     async fn at_phone_width(&mut self, pages: &[&str]) {
-        self.client.set_window_size(375, 812).await.expect("phone width");
-        for page in pages {
-            self.goto(page).await;
-            self.wait_path(page, |p| page.starts_with(p)).await;
-            let found = self.client.execute(OVERFLOW, vec![]).await.expect("measure the page");
-            assert_eq!(
-                found["spills"],
-                json!([]),
-                "{page} at 375 px: elements spill over the side ({found})"
-            );
-            assert!(
-                found["page"].as_u64() <= found["screen"].as_u64(),
-                "{page} at 375 px scrolls sideways ({found})"
-            );
-            self.screenshot(&format!("phone{}", page.replace('/', "-"))).await;
-            self.axe(&format!("{page} at 375 px")).await;
+        for width in [375, 320] {
+            self.client.set_window_size(width, 812).await.expect("phone width");
+            for page in pages {
+                self.goto(page).await;
+                self.wait_path(page, |p| page.starts_with(p)).await;
+                let found = self.client.execute(OVERFLOW, vec![]).await.expect("measure the page");
+                assert_eq!(
+                    found["spills"],
+                    json!([]),
+                    "{page} at {width} px: elements spill over the side ({found})"
+                );
+                assert!(
+                    found["page"].as_u64() <= found["screen"].as_u64(),
+                    "{page} at {width} px scrolls sideways ({found})"
+                );
+                self.screenshot(&format!("phone{width}{}", page.replace('/', "-")))
+                    .await;
+                self.axe(&format!("{page} at {width} px")).await;
+            }
         }
         self.client.set_window_size(1280, 1024).await.expect("desktop width");
     }

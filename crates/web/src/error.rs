@@ -29,9 +29,8 @@ pub enum AppError {
     /// The case's lifecycle refused the command; worded from the catalogue (`refusal.<code>`).
     Refused(Refusal),
     PayloadTooLarge,
-    TooManyRequests,
     /// Too many requests; the client may try again after this long (`Retry-After`).
-    TooManyRequestsFor(std::time::Duration),
+    TooManyRequests(std::time::Duration),
     /// Overloaded: no database connection came free in time. Better a quick "try again" than
     /// a request that hangs.
     Unavailable,
@@ -58,7 +57,7 @@ impl AppError {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::TooManyRequests | AppError::TooManyRequestsFor(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -74,7 +73,7 @@ impl AppError {
             AppError::Validation(_) => "validation",
             AppError::Conflict => "conflict",
             AppError::PayloadTooLarge => "payload_too_large",
-            AppError::TooManyRequests | AppError::TooManyRequestsFor(_) => "too_many_requests",
+            AppError::TooManyRequests(_) => "too_many_requests",
             AppError::Unavailable => "unavailable",
             AppError::Internal(_) => "internal",
         }
@@ -107,7 +106,7 @@ impl IntoResponse for AppError {
                 axum::http::HeaderValue::from_static("2"),
             );
         }
-        if let AppError::TooManyRequestsFor(wait) = self {
+        if let AppError::TooManyRequests(wait) = self {
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
                 axum::http::HeaderValue::from(crate::quota::retry_after_seconds(wait)),

@@ -79,15 +79,6 @@ pub async fn create(
     fields: FormFields,
 ) -> AppResult<Response> {
     let tr = tr(&headers);
-    let address = super::login::client_address(&state, &headers, peer);
-    let per_hour = state.config.apply_drafts_per_hour;
-    if let Err(wait) = state.quota.take(
-        &format!("drafts:{address}"),
-        per_hour,
-        std::time::Duration::from_secs(3600),
-    ) {
-        return Err(AppError::TooManyRequestsFor(wait));
-    }
     let number = fields.get("municipality").trim();
     let municipality = state.store.municipality_by_number(number).await?;
     let case_type = CaseType::from_code(fields.get("case_type"));
@@ -123,6 +114,13 @@ pub async fn create(
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(response);
     };
+    // Only a draft that is created counts against the address; a form with errors does not.
+    let address = super::login::client_address(&state, &headers, peer);
+    let hour = std::time::Duration::from_secs(3600);
+    let per_hour = state.config.apply_drafts_per_hour;
+    if let Err(wait) = state.quota.take(&format!("drafts:{address}"), per_hour, hour) {
+        return Err(AppError::TooManyRequests(wait));
+    }
     let (id, code) = state.store.create_draft(municipality.id, case_type, &request.0).await?;
     let mut response = Redirect::to(&format!("/apply/{id}?new=1")).into_response();
     response.headers_mut().append(
@@ -358,7 +356,7 @@ pub async fn enter_code(
     let address = super::login::client_address(&state, &headers, peer);
     let draft_key = format!("draft:{id}");
     if let Err(wait) = state.throttle.check(&draft_key, &address) {
-        return Err(AppError::TooManyRequestsFor(wait));
+        return Err(AppError::TooManyRequests(wait));
     }
     match state.store.draft(&id, &code).await {
         Ok(_) => {

@@ -103,11 +103,10 @@ pub async fn submit(
         let message = tr.t("login.throttled").to_string();
         let mut response = login_page(&state, tr, expected, email, Some(message))?;
         *response.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
-        // Whole seconds, rounded up: the client may try again then.
-        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        let seconds = crate::quota::retry_after_seconds(wait);
         response
             .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         return Ok(response);
     }
     let Some(user_id) = state.store.authenticate(&email, form.get("password")).await? else {

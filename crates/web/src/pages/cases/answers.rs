@@ -41,7 +41,7 @@ pub fn answers(form: &ApplicationForm, household: &Household, tr: Tr) -> Vec<Ans
     .filter(|(given, _)| *given)
     .map(|(_, key)| tr.t(key).to_string())
     .collect();
-    let mut rows = vec![
+    let rows = vec![
         (
             "application.current_housing",
             with_text(
@@ -86,6 +86,13 @@ pub fn answers(form: &ApplicationForm, household: &Household, tr: Tr) -> Vec<Ans
         ),
         ("application.confirmed", yes_no(Some(form.confirmed))),
     ];
+    let mut answers: Vec<Answer> = rows
+        .into_iter()
+        .map(|(key, text)| Answer {
+            label: tr.t(key).to_string(),
+            text,
+        })
+        .collect();
     // The economy, per member in household order: each income in words and kroner per year.
     for (member, economy) in household.members.iter().zip(&form.economy) {
         let incomes: Vec<String> = economy
@@ -101,16 +108,10 @@ pub fn answers(form: &ApplicationForm, household: &Household, tr: Tr) -> Vec<Ans
                 format_kr(economy.net_wealth_kr)
             );
         }
-        rows.push(("", format!("{}: {text}", member.person.full_name())));
+        answers.push(Answer {
+            label: tr.t("application.economy").to_string(),
+            text: format!("{}: {text}", member.person.full_name()),
+        });
     }
-    rows.into_iter()
-        .map(|(key, text)| Answer {
-            label: if key.is_empty() {
-                tr.t("application.economy").to_string()
-            } else {
-                tr.t(key).to_string()
-            },
-            text,
-        })
-        .collect()
+    answers
 }
