@@ -3,10 +3,11 @@
 use crate::national_id::SyntheticPolicy;
 use crate::person::{PersonInput, ValidPerson, validate_person};
 use crate::validation::{Errors, FieldError};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A member's relation to the household's main applicant (*hovedsøker*).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Relation {
     MainApplicant,
@@ -45,7 +46,7 @@ pub const MAX_MEMBERS: usize = 20;
 
 /// A household member as typed: the person's fields and the relation, side by side (not nested,
 /// so that an API error can name `members[1].given_name` exactly).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct MemberInput {
     pub national_id: String,
@@ -72,7 +73,7 @@ impl MemberInput {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct HouseholdInput {
     pub address_line: String,

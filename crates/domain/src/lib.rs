@@ -14,6 +14,7 @@ pub mod ids;
 pub mod message;
 pub mod person;
 pub mod rules;
+pub mod schema;
 pub mod startlan;
 pub mod validation;
 

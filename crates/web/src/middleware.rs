@@ -2,6 +2,7 @@
 //! limits, metrics, and the rendering of error responses.
 
 use crate::AppState;
+use crate::api::contract::{ErrorAnswer, ErrorDetail, FieldProblem};
 use crate::error::{AppError, ErrorInfo};
 use crate::i18n::{self, Tr};
 use crate::layout::ErrorPage;
@@ -218,16 +219,27 @@ fn detail_of(tr: Tr, info: &ErrorInfo) -> Option<String> {
 }
 
 fn api_error_body(tr: Tr, info: &ErrorInfo) -> Response {
-    let fields: Vec<_> = info
+    let fields = info
         .fields
         .iter()
-        .map(|f| serde_json::json!({ "field": f.field, "code": f.code, "message": tr.error(f) }))
+        .map(|f| FieldProblem {
+            field: f.field.clone(),
+            code: f.code.to_string(),
+            message: tr.error(f),
+        })
         .collect();
     let mut message = tr.t(&format!("error.{}.text", info.code)).to_string();
     if let Some(detail) = detail_of(tr, info) {
         message = format!("{message} {detail}");
     }
-    Json(serde_json::json!({ "error": { "code": info.code, "message": message, "fields": fields } })).into_response()
+    Json(ErrorAnswer {
+        error: ErrorDetail {
+            code: info.code,
+            message,
+            fields,
+        },
+    })
+    .into_response()
 }
 
 fn html_error_body(tr: Tr, info: &ErrorInfo, request_id: &str) -> Response {

@@ -1,6 +1,7 @@
 //! The explained estimate: every step, every rule value used and which of them are unverified.
 //! The arithmetic lives in [`super::month_rules::MonthRules`], shared with the outreach batch.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::input::{EstimateInput, HousingCosts, IncomeBasis, Tenure};
@@ -8,7 +9,8 @@ use super::month_rules::{FINE, MonthRules, ORE_PER_KR};
 use super::rules::{BostotteRules, Regime};
 use crate::rules::{Percent, RuleError, Trace, UsedValue, YearMonth, div_round};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(rename = "BostotteEstimate")]
 pub struct Estimate {
     pub month: YearMonth,
     /// Rule file version and the periods used, e.g. `bostotte 2026.11.1; own_share 2023-06; caps 2023-06`.
@@ -43,15 +45,17 @@ pub struct Estimate {
     pub unverified: Vec<UsedValue>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "BostotteOutcome")]
 pub enum Outcome {
     Paid,
     BelowMinimum,
     OwnShareExceedsCosts,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(rename = "BostotteMemberLine")]
 pub struct MemberLine {
     pub age: i32,
     pub weight: Percent,
@@ -65,8 +69,9 @@ pub struct MemberLine {
     pub exclusion: Option<Exclusion>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "BostotteExclusion")]
 pub enum Exclusion {
     /// The member is younger than the age from which income counts and is not the applicant.
     UnderAge,
@@ -74,7 +79,8 @@ pub enum Exclusion {
     ExcludedKinds,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(rename = "BostotteHousingLine")]
 pub struct HousingLine {
     pub tenure: Tenure,
     /// The household's own costs that count, kr per year.
@@ -84,7 +90,8 @@ pub struct HousingLine {
     pub total_kr: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(rename = "BostotteCapLine")]
 pub struct CapLine {
     pub base_kr: i64,
     pub group_supplement_kr: i64,
@@ -92,7 +99,8 @@ pub struct CapLine {
     pub total_kr: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(rename = "BostotteOwnShareLine")]
 pub struct OwnShareLine {
     pub regime: Regime,
     pub minimum_kr: i64,

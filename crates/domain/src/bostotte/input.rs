@@ -1,5 +1,6 @@
 //! What the estimator needs to know about a household, with money in øre.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
@@ -39,7 +40,7 @@ pub struct Income {
 
 /// Kinds of income a caseworker registers. Benefit kinds listed in the rule table's
 /// `excluded_kinds` do not count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum IncomeKind {
     Wages,
@@ -133,8 +134,9 @@ pub enum IncomeBasis {
     PerMember,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "BostotteTenure")]
 pub enum Tenure {
     /// Rented, including municipal dwellings.
     Rent,

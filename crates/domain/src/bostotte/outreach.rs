@@ -5,6 +5,7 @@
 //! an estimate above zero (a few words each), so memory follows the number of candidates, not
 //! the number of tenancies.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use time::Date;
 
@@ -36,7 +37,8 @@ pub struct MemberFacts {
     pub incomes: Vec<(IncomeKind, i64)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(rename = "OutreachCandidate")]
 pub struct Candidate {
     pub household_id: HouseholdId,
     pub address_line: String,
@@ -47,7 +49,7 @@ pub struct Candidate {
     pub monthly_kr: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct OutreachList {
     pub month: crate::rules::YearMonth,
     /// Tenancies looked at (active, without bostøtte).

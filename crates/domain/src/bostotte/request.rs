@@ -5,6 +5,7 @@
 //! form gives incomes per member (`members[].incomes`) and itemised costs (`housing`), and the
 //! estimator decides what counts. Each error names the field it belongs to.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::estimate::{Estimate, estimate};
@@ -18,8 +19,9 @@ use crate::validation::{FieldError, parse_date};
 /// sum can overflow.
 pub const MAX_AMOUNT_KR: i64 = 100_000_000;
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "BostotteRequest")]
 pub struct EstimateRequest {
     /// `YYYY-MM`: picks the rules in force and the reference date (the 1st).
     pub month: String,
@@ -48,8 +50,9 @@ pub struct EstimateRequest {
     pub young_disabled: bool,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "BostotteMember")]
 pub struct MemberRequest {
     /// `YYYY-MM-DD` or `dd.mm.yyyy`.
     pub birth_date: String,
@@ -61,15 +64,17 @@ pub struct MemberRequest {
     pub incomes: Vec<IncomeRequest>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "BostotteIncome")]
 pub struct IncomeRequest {
     pub kind: String,
     pub annual_kr: i64,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "BostotteHousing")]
 pub struct HousingRequest {
     pub tenure: String,
     #[serde(default)]

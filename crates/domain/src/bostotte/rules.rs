@@ -1,5 +1,6 @@
 //! The bostøtte rule tables (`rules/bostotte.toml`) as types.
 
+use schemars::JsonSchema;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -41,8 +42,9 @@ pub struct Caps {
     pub adapted_dwelling: i64,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "OwnShareRegime")]
 pub enum Regime {
     /// Through June 2024: a progressive term that grows in steps with the weighted income.
     Stepwise,

@@ -4,6 +4,7 @@
 //! [`ApplicationForm::missing_for_submission`] names every item a submission still needs. Money is
 //! typed in whole kroner and held in øre.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
@@ -15,7 +16,7 @@ pub const MAX_LONG_TEXT: usize = 4_000;
 pub const MAX_AREAS: usize = 10;
 
 /// Where the household lives now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CurrentHousing {
     PrivateRental,
@@ -55,7 +56,7 @@ impl CurrentHousing {
 }
 
 /// Reasons for applying: a coded list (KOSTRA reports the main one) with free text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     Economy,
@@ -95,7 +96,7 @@ impl Reason {
 }
 
 /// Consents to share information with partner agencies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Consent {
     Nav,
@@ -122,7 +123,7 @@ impl Consent {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MemberEconomy {
     /// Yearly incomes, whole kroner.
@@ -134,7 +135,7 @@ pub struct MemberEconomy {
 }
 
 /// What the applicant answers. Everything is optional in a draft.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApplicationForm {
     #[serde(default)]
@@ -143,6 +144,7 @@ pub struct ApplicationForm {
     pub current_housing_text: String,
     /// When the current lease or stay ends, if it does.
     #[serde(default)]
+    #[schemars(with = "Option<crate::schema::DateSchema>")]
     pub current_housing_ends: Option<Date>,
     #[serde(default)]
     pub reasons: Vec<Reason>,
@@ -168,11 +170,13 @@ pub struct ApplicationForm {
     pub lawful_residence: Option<bool>,
     /// Registered as resident (folkeregistrert) in the municipality since this date.
     #[serde(default)]
+    #[schemars(with = "Option<crate::schema::DateSchema>")]
     pub registered_in_municipality_since: Option<Date>,
     #[serde(default)]
     pub rent_arrears: Option<bool>,
     /// The household was evicted from a municipal dwelling on this date.
     #[serde(default)]
+    #[schemars(with = "Option<crate::schema::DateSchema>")]
     pub evicted_on: Option<Date>,
     #[serde(default)]
     pub consents: Vec<Consent>,

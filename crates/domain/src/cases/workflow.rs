@@ -4,10 +4,11 @@
 //! saying who, when and why. Anything not in the table is refused with an error that names the
 //! state and the action.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The kinds of case, each with its own legal basis, decision, letter and appeal route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseType {
     /// Søknad om kommunal bolig: local allocation rules; appeal to the municipal appeal body.

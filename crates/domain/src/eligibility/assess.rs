@@ -1,6 +1,7 @@
 //! The automatic eligibility assessment: every rule, the facts it used and its result, with the
 //! caseworker's overrides on top. Pure: the caller passes the date and all facts.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
@@ -11,7 +12,7 @@ use crate::cases::workflow::CaseType;
 use crate::household::Relation;
 use crate::rules::{Period, RuleError, Trace, UsedValue, YearMonth};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleOutcome {
     Met,
@@ -44,7 +45,8 @@ impl RuleOutcome {
 }
 
 /// A sentence in each language the letters use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "TranslatedText")]
 pub struct Text {
     pub nb: String,
     pub nn: String,
@@ -128,14 +130,15 @@ pub(super) fn not_given() -> Text {
 }
 
 /// A caseworker's decision to set a rule's result, with the reason (recorded as an event).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "RuleOverride")]
 pub struct Override {
     pub rule: String,
     pub outcome: RuleOutcome,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RuleResult {
     /// Stable code: `age`, `lawful_residence`, `registered_resident`, `botid`, `income_cap`,
     /// `asset_cap`, `rent_arrears`, `eviction_quarantine`, `other_instruments`, `need`.
@@ -156,9 +159,10 @@ impl RuleResult {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Assessment {
     pub case_type: CaseType,
+    #[schemars(with = "crate::schema::DateSchema")]
     pub date: Date,
     pub municipality_rules: String,
     pub rule_version: String,

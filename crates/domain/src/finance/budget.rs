@@ -14,7 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The municipal housing grants (forskrift om tilskudd til etablering og tilpasning av bolig).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GrantType {
     /// Tilskudd til etablering i egen bolig.

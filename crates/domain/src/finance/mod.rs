@@ -7,6 +7,7 @@
 pub mod budget;
 pub mod requests;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use budget::{Entry, EntryKind, GrantType, PaymentError, Position, check_payment, outstanding, position};
@@ -20,7 +21,7 @@ pub const MAX_PURPOSE_LEN: usize = 2000;
 pub const MAX_GRANT_KR: i64 = 100_000_000;
 
 /// The case's economy, by case type.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CaseFinance {
     Startlan(StartlanCase),
@@ -28,7 +29,7 @@ pub enum CaseFinance {
 }
 
 /// What the loan is for (Husbanken's veileder: purchase, refinancing, building, upgrading).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LoanPurpose {
     Purchase,
@@ -62,7 +63,7 @@ impl LoanPurpose {
 /// The exceptions from the means test in forskriften § 5-4 (Husbanken's veileder «Generelt om
 /// startlån»): when one applies, the household need not show long-term financing problems or
 /// that it has used its saving possibilities.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MeansTestException {
     /// Households with children, or with special social or health challenges, who need a stable
@@ -98,8 +99,9 @@ impl MeansTestException {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "StartlanCaseFinance")]
 pub struct StartlanCase {
     pub purpose: LoanPurpose,
     /// The exception from the means test the caseworker relies on, if any.
@@ -110,15 +112,17 @@ pub struct StartlanCase {
 }
 
 /// Whether the applicant owns or rents the dwelling a grant is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "GrantTenure")]
 pub enum Tenure {
     Owner,
     Tenant,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "GrantCaseFinance")]
 pub struct GrantCase {
     pub grant: GrantType,
     /// What the grant is for: the purchase, or the adaptation (e.g. «trappeheis og bredere dører»).

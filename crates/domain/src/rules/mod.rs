@@ -14,6 +14,7 @@ mod percent;
 pub use month::{MonthParseError, YearMonth};
 pub use percent::Percent;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::fmt;
@@ -115,7 +116,8 @@ impl<T> Table<T> {
 }
 
 /// A rule value that was used in a calculation, for the explanation and the `unverified` list.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "RuleValue")]
 pub struct UsedValue {
     pub table: String,
     pub field: String,

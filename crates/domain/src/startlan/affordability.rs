@@ -9,6 +9,7 @@
 //! assessment also finds the largest startlån (whole kroner, same term and kind) the household can
 //! still service, and, given the purchase, what a grant would have to cover beyond it.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::extended_term::ConditionResult;
@@ -21,7 +22,8 @@ use crate::rules::{Percent, Trace, UsedValue, YearMonth};
 use crate::validation::FieldError;
 
 /// The outcome of an assessment. Amounts are øre.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "StartlanAssessment")]
 pub struct AffordabilityResult {
     pub month: YearMonth,
     /// Norges Bank's policy rate in force in the month.
@@ -56,7 +58,8 @@ pub struct AffordabilityResult {
     pub unverified: Vec<UsedValue>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "StartlanLivingCosts")]
 pub struct LivingCosts {
     /// The social-assistance floor and its composition.
     pub floor: LivingCostFloor,
@@ -67,8 +70,9 @@ pub struct LivingCosts {
     pub source: LivingCostSource,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "StartlanLineCode")]
 pub enum LineCode {
     IncomeAfterTax,
     LivingCosts,
@@ -78,7 +82,8 @@ pub enum LineCode {
     BankLoanPayment,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "StartlanLine")]
 pub struct Line {
     pub code: LineCode,
     /// For a fixed cost: its kind.
@@ -91,7 +96,8 @@ pub struct Line {
 }
 
 /// A loan at its test rate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "StartlanLoanPayment")]
 pub struct LoanPayment {
     pub principal_ore: i64,
     /// The rate the loan was tested at.
@@ -106,7 +112,8 @@ pub struct LoanPayment {
 }
 
 /// What a grant (*tilskudd til etablering*) would have to cover.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "StartlanGrantNeed")]
 pub struct GrantNeed {
     /// Price plus purchase costs, less equity and the bank loan; never below zero.
     pub financing_need_ore: i64,

@@ -11,10 +11,11 @@
 //! their home, when their income is low but predictable; b) and c) may be set aside when the
 //! household is at risk of losing its home. d) is never waived.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// What the caseworker records for a term over the normal maximum.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtendedTermConditions {
     /// a) Documented lasting low income.
@@ -40,8 +41,9 @@ pub struct ExtendedTermConditions {
 }
 
 /// The four conditions, in the regulation's order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "ExtendedTermCondition")]
 pub enum Condition {
     LastingLowIncome,
     DwellingSuitsLongTerm,
@@ -96,8 +98,9 @@ impl Condition {
 }
 
 /// How one condition came out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "ExtendedTermConditionStatus")]
 pub enum ConditionStatus {
     Met,
     /// Not met, but set aside by a waiver the household qualifies for.
@@ -105,7 +108,8 @@ pub enum ConditionStatus {
     NotMet,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "ExtendedTermConditionResult")]
 pub struct ConditionResult {
     pub condition: Condition,
     pub status: ConditionStatus,

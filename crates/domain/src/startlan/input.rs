@@ -5,6 +5,7 @@
 //! the path of its field (`loans.startlan.term_years`), a stable code and a sentence in bokmål and
 //! English.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::extended_term::{self, ExtendedTermConditions};
@@ -22,8 +23,9 @@ pub const MAX_FIXED_COSTS: usize = 50;
 /// Longest term accepted for a co-financing bank loan (a plausibility limit, not a rule).
 pub const MAX_BANK_TERM_YEARS: u32 = 50;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "StartlanRequest")]
 pub struct AffordabilityInput {
     /// The month assessed; it picks the rules (policy rate, guideline rates…).
     pub month: YearMonth,
@@ -47,8 +49,9 @@ pub struct AffordabilityInput {
     pub financing: Option<Financing>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "StartlanFixedCostKind")]
 pub enum FixedCostKind {
     /// Consumer debt, car loans, credit cards.
     Debt,
@@ -60,8 +63,9 @@ pub enum FixedCostKind {
     Other,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "StartlanFixedCost")]
 pub struct FixedCost {
     pub kind: FixedCostKind,
     #[serde(default)]
@@ -70,8 +74,9 @@ pub struct FixedCost {
     pub amount_kr: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "StartlanLoans")]
 pub struct Loans {
     pub startlan: StartlanLoan,
     /// A bank loan financing the rest of the purchase, if any.
@@ -79,7 +84,7 @@ pub struct Loans {
     pub bank: Option<BankLoan>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StartlanLoan {
     /// Kroner.
@@ -97,8 +102,9 @@ pub struct StartlanLoan {
     pub extended_term_conditions: Option<ExtendedTermConditions>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "StartlanBankLoan")]
 pub struct BankLoan {
     /// Kroner.
     pub principal_kr: i64,
@@ -110,8 +116,9 @@ pub struct BankLoan {
     pub rate: Option<Percent>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "StartlanFinancing")]
 pub struct Financing {
     /// Kroner.
     pub price_kr: i64,

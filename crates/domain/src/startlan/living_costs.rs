@@ -11,6 +11,7 @@
 //!   share a household without being a couple is this program's assumption, not the rundskriv's;
 //! - each child by age: 0–5, 6–10 and 11–17 years.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::kr_to_ore;
@@ -18,8 +19,9 @@ use super::rules::{SOCIAL_ASSISTANCE, SocialAssistanceRates};
 use crate::rules::{Period, Trace};
 
 /// Who lives in the household, as far as the guideline rates care.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "StartlanHousehold")]
 pub struct HouseholdComposition {
     /// Adults (18 or older), the applicants included.
     pub adults: u32,
@@ -31,7 +33,7 @@ pub struct HouseholdComposition {
     pub children_ages: Vec<u32>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FloorCategory {
     Single,
@@ -78,7 +80,7 @@ impl FloorCategory {
 }
 
 /// One category of the floor: how many, at which monthly rate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct FloorLine {
     pub category: FloorCategory,
     pub count: u32,
@@ -86,14 +88,14 @@ pub struct FloorLine {
     pub amount_ore: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LivingCostFloor {
     pub lines: Vec<FloorLine>,
     pub total_ore: i64,
 }
 
 /// Which living-cost amount the assessment used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LivingCostSource {
     /// The household's own estimate, being at least the floor.

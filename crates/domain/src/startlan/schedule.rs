@@ -16,6 +16,7 @@
 //! The limits here are arithmetic, not policy: how long a startlån may run is a rule
 //! ([`super::rules::Terms`]) checked when an application is validated.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::rules::{Percent, div_round};
@@ -29,7 +30,7 @@ pub const MAX_RATE_BASIS_POINTS: i64 = 10_000;
 
 const MONTHS_PER_YEAR: u32 = 12;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LoanKind {
     /// Level payments (*annuitetslån*).
@@ -234,7 +235,8 @@ fn last_payment(principal: i64, rate: Percent, months: u32, payment: i64) -> Opt
 }
 
 /// The figures of a schedule a caseworker needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "StartlanSchedule")]
 pub struct ScheduleSummary {
     /// Number of payments (fewer than the term only when a tiny annuity repays early).
     pub months: u32,

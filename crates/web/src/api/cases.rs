@@ -3,6 +3,7 @@
 //! request, calls the same use case as the case page (`husly_usecases::cases`), and answers with
 //! the result.
 
+use super::contract::queries::QueueParams;
 use super::contract::requests::{
     ActionRequest, ApplicationUpdate, DecisionRequest, NewApplication, OverrideRequest, ReviewRequest, SendRequest,
 };
@@ -20,22 +21,12 @@ use husly_domain::CaseId;
 use husly_domain::authz::Action;
 use husly_usecases::UseCaseError;
 use husly_usecases::cases::{self as usecases, ProposalInput, StepInput};
-use serde::Deserialize;
 
 const DEFAULT_LIMIT: i64 = 50;
 const MAX_LIMIT: i64 = 200;
 
 // ------------------------------------------------------------------------------------------
 // The work queue
-
-#[derive(Debug, Deserialize)]
-pub(super) struct QueueParams {
-    municipality: Option<String>,
-    /// `mine`, `unassigned`, `due_soon`, `overdue`, `to_approve` or `open` (the default).
-    filter: Option<String>,
-    limit: Option<i64>,
-    offset: Option<i64>,
-}
 
 pub(super) async fn queue(
     State(state): State<AppState>,

@@ -1,6 +1,7 @@
 //! The API for startlån and grant cases (the economy, the affordability test, payments, the
 //! ledger) and for the yearly grant budget: the same use cases as the case page.
 
+use super::contract::queries::BudgetParams;
 use super::contract::{self, AllocationSaved, Case, CaseLedger, FinanceSaved, GrantBudget, GrantLine};
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -8,7 +9,6 @@ use husly_domain::authz::Action;
 use husly_domain::finance::requests::PaymentRequest;
 use husly_usecases::cases::assessment::affordability_of;
 use husly_usecases::finance as usecases;
-use serde::Deserialize;
 
 use super::municipality_for;
 use crate::AppState;
@@ -60,12 +60,6 @@ pub(super) async fn pay(
     };
     let case = usecases::register_payment(&user.ctx(&state), path_id(&id)?, request.version, payment).await?;
     Ok(Json(case.into()))
-}
-
-#[derive(Debug, Deserialize)]
-pub(super) struct BudgetParams {
-    municipality: Option<String>,
-    year: Option<i32>,
 }
 
 /// `GET /grants/budget?year=2026`: per grant the allocation, committed, paid and remaining, and

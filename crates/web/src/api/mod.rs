@@ -21,6 +21,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use contract::queries::{AuditParams, MunicipalityParam, OutreachParams, SearchParams};
 use husly_domain::MunicipalityId;
 use husly_domain::authz::Action;
 use husly_domain::household::HouseholdInput;
@@ -28,7 +29,6 @@ use husly_domain::message::Message;
 use husly_store::audit::AuditFilter;
 use husly_usecases::UseCaseError;
 use husly_usecases::households;
-use serde::Deserialize;
 use serde_json::json;
 
 pub fn routes() -> Router<AppState> {
@@ -73,12 +73,6 @@ pub fn routes() -> Router<AppState> {
             "/grants/budget/{year}/{grant}",
             axum::routing::put(finance::set_allocation),
         )
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct MunicipalityParam {
-    /// Kommunenummer, e.g. `3301`. May be left out by users with a role in one municipality only.
-    municipality: Option<String>,
 }
 
 /// A page of a list: `limit` rows (1 to `max`; `default` when left out) from `offset` (0 or
@@ -153,14 +147,6 @@ async fn me(State(state): State<AppState>, user: ApiUser) -> AppResult<Json<cont
         display_name: user.user.display_name.clone(),
         roles,
     }))
-}
-
-#[derive(Debug, Deserialize)]
-struct SearchParams {
-    municipality: Option<String>,
-    #[serde(default)]
-    q: String,
-    limit: Option<i64>,
 }
 
 async fn search_people(
@@ -249,16 +235,6 @@ async fn update_household(
     Ok(Json(contract::Household::from(&household)))
 }
 
-#[derive(Debug, Deserialize)]
-struct AuditParams {
-    municipality: Option<String>,
-    actor: Option<String>,
-    action: Option<String>,
-    resource: Option<String>,
-    limit: Option<i64>,
-    offset: Option<i64>,
-}
-
 async fn audit_log(
     State(state): State<AppState>,
     user: ApiUser,
@@ -277,13 +253,6 @@ async fn audit_log(
     };
     let entries = state.store.audit_entries(municipality, &filter).await?;
     Ok(Json(contract::AuditEntries::from(entries.as_slice())))
-}
-
-#[derive(Debug, Deserialize)]
-struct OutreachParams {
-    municipality: Option<String>,
-    /// `YYYY-MM`; the current month when left out.
-    month: Option<String>,
 }
 
 /// The bostøtte outreach list of a municipality as JSON.

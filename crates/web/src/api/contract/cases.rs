@@ -1,10 +1,7 @@
 //! Cases: the work queue, a case with its decisions and letters, its documents and timeline.
 
 use super::people::TimelineEvent;
-use super::{
-    ApplicationFormSchema, AssessmentSchema, CaseFinanceSchema, CaseStateSchema, CaseTypeSchema, DateSchema, IdSchema,
-    MicrosSchema, RuleOverrideSchema,
-};
+use super::{CaseStateSchema, DateSchema, MicrosSchema};
 use crate::i18n::Tr;
 use husly_domain::cases::{ApplicationForm, CaseState, CaseType};
 use husly_domain::eligibility::{Assessment, Override};
@@ -17,28 +14,21 @@ use time::Date;
 /// A case: an application for a municipal dwelling or § 6 assistance, a startlån, a grant.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Case {
-    #[schemars(with = "IdSchema")]
     pub id: CaseId,
-    #[schemars(with = "IdSchema")]
     pub municipality_id: MunicipalityId,
-    #[schemars(with = "IdSchema")]
     pub household_id: HouseholdId,
     #[schemars(example = "2026-000042")]
     pub reference: String,
-    #[schemars(with = "CaseTypeSchema")]
     pub case_type: CaseType,
     #[schemars(with = "CaseStateSchema")]
     pub state: CaseState,
     /// Send it back with every change (optimistic versioning).
     pub version: i64,
-    #[schemars(with = "ApplicationFormSchema")]
     pub form: ApplicationForm,
-    #[schemars(with = "Vec<RuleOverrideSchema>")]
     pub overrides: Vec<Override>,
     /// The day the application was received.
     #[schemars(with = "DateSchema")]
     pub received_on: Date,
-    #[schemars(with = "Option<IdSchema>")]
     pub assigned_to: Option<UserId>,
     pub assigned_name: Option<String>,
     /// The interim answer is due (forvaltningsloven § 11 a).
@@ -66,7 +56,6 @@ pub struct Case {
     #[schemars(with = "Option<DateSchema>")]
     pub next_due: Option<Date>,
     /// A startlån or grant case's economy, once recorded.
-    #[schemars(with = "Option<CaseFinanceSchema>")]
     pub finance: Option<CaseFinance>,
 }
 
@@ -108,10 +97,8 @@ impl From<husly_domain::cases::Case> for Case {
 /// A row of the work queue.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct CaseRow {
-    #[schemars(with = "IdSchema")]
     pub id: CaseId,
     pub reference: String,
-    #[schemars(with = "CaseTypeSchema")]
     pub case_type: CaseType,
     #[schemars(with = "CaseStateSchema")]
     pub state: CaseState,
@@ -154,7 +141,6 @@ impl From<&[husly_store::cases::QueueRow]> for CaseQueue {
 /// A decision: proposed, sent back, approved by a second person, or sent.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Decision {
-    #[schemars(with = "IdSchema")]
     pub id: DecisionId,
     /// `granted` or `refused`.
     pub outcome: &'static str,
@@ -164,12 +150,10 @@ pub struct Decision {
     pub assessment: serde_json::Value,
     /// `proposed`, `sent_back`, `approved` or `sent`.
     pub status: &'static str,
-    #[schemars(with = "IdSchema")]
     pub proposed_by: UserId,
     pub proposed_by_name: String,
     #[schemars(with = "MicrosSchema")]
     pub proposed_at: i64,
-    #[schemars(with = "Option<IdSchema>")]
     pub decided_by: Option<UserId>,
     pub decided_at: Option<i64>,
     pub sent_at: Option<i64>,
@@ -228,25 +212,15 @@ impl From<&husly_store::cases::Letter> for Letter {
     }
 }
 
-/// A field error in the request's language.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct FieldError {
-    #[schemars(example = "form.rent_arrears")]
-    pub field: String,
-    pub code: &'static str,
-    pub message: String,
-}
-
 /// A case with what the case page shows beside it.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct CaseDetail {
     pub case: Case,
     /// As of today (or the day received, if later); null when the municipality's rules cannot
     /// assess it.
-    #[schemars(with = "Option<AssessmentSchema>")]
     pub assessment: Option<Assessment>,
     /// What the application still lacks before it can be granted.
-    pub missing: Vec<FieldError>,
+    pub missing: Vec<super::FieldProblem>,
     /// Newest first.
     pub decisions: Vec<Decision>,
     /// Newest first.
@@ -261,9 +235,9 @@ impl CaseDetail {
             missing: overview
                 .missing
                 .iter()
-                .map(|e| FieldError {
+                .map(|e| super::FieldProblem {
                     field: format!("form.{}", e.field),
-                    code: e.code,
+                    code: e.code.to_string(),
                     message: tr.error(e),
                 })
                 .collect(),

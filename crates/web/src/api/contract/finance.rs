@@ -1,7 +1,7 @@
 //! Startlån and grant cases: the recorded economy, the grant ledger and the yearly budget.
 
+use super::DateSchema;
 use super::cases::Case;
-use super::{DateSchema, GrantTypeSchema, IdSchema, StartlanAssessmentSchema};
 use husly_domain::CaseId;
 use husly_domain::finance::GrantType;
 use husly_domain::startlan::AffordabilityResult;
@@ -14,7 +14,6 @@ use time::Date;
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct FinanceSaved {
     pub case: Case,
-    #[schemars(with = "Option<StartlanAssessmentSchema>")]
     pub affordability: Option<AffordabilityResult>,
 }
 
@@ -23,9 +22,7 @@ pub struct FinanceSaved {
 pub struct LedgerEntry {
     pub id: String,
     pub year: i32,
-    #[schemars(with = "GrantTypeSchema")]
     pub grant_type: GrantType,
-    #[schemars(with = "IdSchema")]
     pub case_id: CaseId,
     pub case_reference: String,
     /// `committed`, `paid` or `released`.
@@ -86,7 +83,6 @@ pub struct Position {
 /// One grant's line in a year's budget.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct GrantLine {
-    #[schemars(with = "GrantTypeSchema")]
     pub grant_type: GrantType,
     pub position: Position,
     /// The allocation's note (e.g. the budget decision it comes from).

@@ -12,46 +12,19 @@ mod finance;
 mod people;
 
 pub use cases::{Case, CaseDetail, CaseQueue, Document, DocumentList, Letter, Timeline};
+pub use errors::{ErrorAnswer, ErrorDetail, FieldProblem};
 pub use finance::{AllocationSaved, CaseLedger, FinanceSaved, GrantBudget, GrantLine};
 pub use people::{AuditEntries, Household, Me, PersonWithHouseholds, SearchResults};
 
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::borrow::Cow;
 
-/// The component schemas of every answer type, keyed by name, for `#/components/schemas`.
-pub fn components() -> Map<String, Value> {
-    let mut generator = settings().for_serialize().into_generator();
-    generator.subschema_for::<Me>();
-    generator.subschema_for::<SearchResults>();
-    generator.subschema_for::<PersonWithHouseholds>();
-    generator.subschema_for::<Household>();
-    generator.subschema_for::<Timeline>();
-    generator.subschema_for::<AuditEntries>();
-    generator.subschema_for::<CaseQueue>();
-    generator.subschema_for::<Case>();
-    generator.subschema_for::<CaseDetail>();
-    generator.subschema_for::<DocumentList>();
-    generator.subschema_for::<Document>();
-    generator.subschema_for::<FinanceSaved>();
-    generator.subschema_for::<CaseLedger>();
-    generator.subschema_for::<GrantBudget>();
-    generator.subschema_for::<AllocationSaved>();
-    let mut definitions = generator.take_definitions(true);
-    // Request bodies are read (deserialised): their schemas follow serde's reading rules, such as
-    // a field with a default being optional.
-    let mut generator = settings().for_deserialize().into_generator();
-    requests::register(&mut generator);
-    definitions.extend(generator.take_definitions(true));
-    for schema in definitions.values_mut() {
-        close(schema);
-    }
-    definitions
-}
+pub(super) use husly_domain::schema::DateSchema;
 
 /// JSON Schema 2020-12, as OpenAPI 3.1 uses it, with the definitions where OpenAPI keeps them.
-fn settings() -> SchemaSettings {
+pub(super) fn settings() -> SchemaSettings {
     SchemaSettings::draft2020_12().with(|s| {
         s.definitions_path = "/components/schemas".into();
         s.meta_schema = None;
@@ -60,7 +33,7 @@ fn settings() -> SchemaSettings {
 
 /// Every object schema with named properties allows no others: an answer with a field the
 /// document does not name fails validation.
-fn close(schema: &mut Value) {
+pub(super) fn close(schema: &mut Value) {
     match schema {
         Value::Object(map) => {
             if map.contains_key("properties") && !map.contains_key("additionalProperties") {
@@ -102,51 +75,19 @@ macro_rules! codes_schema {
         $(#[$doc])*
         pub(super) struct $name;
 
-        impl JsonSchema for $name {
-            fn schema_name() -> Cow<'static, str> {
+        impl ::schemars::JsonSchema for $name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
                 $component.into()
             }
 
-            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
                 let codes: Vec<&str> = $codes;
-                json_schema!({ "type": "string", "enum": codes })
+                ::schemars::json_schema!({ "type": "string", "enum": codes })
             }
         }
     };
 }
 
-/// A reference to a component still written by hand in `openapi.rs` (request bodies and the
-/// calculators' answers).
-macro_rules! written_schema {
-    ($name:ident, $component:literal) => {
-        pub(super) struct $name;
-
-        impl JsonSchema for $name {
-            fn inline_schema() -> bool {
-                true
-            }
-
-            fn schema_name() -> Cow<'static, str> {
-                $component.into()
-            }
-
-            fn json_schema(_: &mut SchemaGenerator) -> Schema {
-                json_schema!({ "$ref": concat!("#/components/schemas/", $component) })
-            }
-        }
-    };
-}
-
-inline_schema!(
-    /// A UUIDv7 id.
-    IdSchema,
-    { "type": "string", "format": "uuid" }
-);
-inline_schema!(
-    /// A calendar date, `yyyy-mm-dd`.
-    DateSchema,
-    { "type": "string", "format": "date" }
-);
 inline_schema!(
     /// Microseconds since the Unix epoch, UTC.
     MicrosSchema,
@@ -154,22 +95,9 @@ inline_schema!(
 );
 
 codes_schema!(
-    CaseTypeSchema,
-    "CaseType",
-    husly_domain::cases::CaseType::ALL.iter().map(|t| t.code()).collect()
-);
-codes_schema!(
     CaseStateSchema,
     "CaseState",
     husly_domain::cases::CaseState::ALL.iter().map(|s| s.code()).collect()
-);
-codes_schema!(
-    RelationSchema,
-    "Relation",
-    husly_domain::household::Relation::ALL
-        .iter()
-        .map(|r| r.code())
-        .collect()
 );
 codes_schema!(
     RoleSchema,
@@ -177,23 +105,13 @@ codes_schema!(
     husly_domain::authz::Role::ALL.iter().map(|r| r.code()).collect()
 );
 codes_schema!(
-    GrantTypeSchema,
-    "GrantType",
-    husly_domain::finance::GrantType::ALL.iter().map(|g| g.code()).collect()
-);
-codes_schema!(
     LanguageSchema,
     "Language",
     husly_domain::Lang::ALL.iter().map(|l| l.code()).collect()
 );
 
-written_schema!(ApplicationFormSchema, "ApplicationForm");
-written_schema!(RuleOverrideSchema, "RuleOverride");
-written_schema!(CaseFinanceSchema, "CaseFinance");
-written_schema!(AssessmentSchema, "Assessment");
-written_schema!(StartlanAssessmentSchema, "StartlanAssessment");
-written_schema!(HouseholdInputSchema, "HouseholdInput");
-
+mod errors;
+pub mod queries;
 pub mod requests;
 
 #[cfg(test)]
@@ -202,7 +120,8 @@ mod tests {
 
     #[test]
     fn every_answer_object_is_closed_and_every_reference_resolves() {
-        let components = components();
+        let document = super::super::openapi::document();
+        let components = document["components"]["schemas"].as_object().expect("schemas").clone();
         let text = serde_json::to_string(&components).unwrap();
         for name in [
             "Case",
@@ -231,7 +150,6 @@ mod tests {
         closed(&Value::Object(components.clone()));
         assert!(!text.contains("$defs"), "{text}");
         // Every reference anywhere in the document names a schema the document has.
-        let document = super::super::openapi::document();
         let schemas = document["components"]["schemas"].as_object().expect("schemas");
         let mut everywhere = Vec::new();
         collect_refs(&document, &mut everywhere);

@@ -1,6 +1,6 @@
 //! People, households, their timeline, the signed-in user and the access log.
 
-use super::{DateSchema, IdSchema, LanguageSchema, MicrosSchema, RelationSchema, RoleSchema};
+use super::{DateSchema, LanguageSchema, MicrosSchema, RoleSchema};
 use husly_domain::household::Relation;
 use husly_domain::{HouseholdId, Lang, MunicipalityId, PersonId, UserId};
 use husly_store::households as store;
@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 /// The authenticated user and their roles per municipality.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Me {
-    #[schemars(with = "IdSchema")]
     pub id: UserId,
     pub email: String,
     pub display_name: String,
@@ -22,9 +21,7 @@ pub struct Me {
 
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Person {
-    #[schemars(with = "IdSchema")]
     pub id: PersonId,
-    #[schemars(with = "IdSchema")]
     pub municipality_id: MunicipalityId,
     /// The fødselsnummer or D-nummer, 11 digits.
     #[schemars(regex(pattern = r"^[0-9]{11}$"))]
@@ -61,15 +58,12 @@ impl From<&store::Person> for Person {
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Member {
     pub person: Person,
-    #[schemars(with = "RelationSchema")]
     pub relation: Relation,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Household {
-    #[schemars(with = "IdSchema")]
     pub id: HouseholdId,
-    #[schemars(with = "IdSchema")]
     pub municipality_id: MunicipalityId,
     pub address_line: String,
     pub postal_code: String,
@@ -109,7 +103,6 @@ impl From<&store::Household> for Household {
 /// A household a person is found in.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct HouseholdLink {
-    #[schemars(with = "IdSchema")]
     pub id: HouseholdId,
     pub address_line: String,
 }
@@ -150,10 +143,8 @@ impl From<&[husly_store::search::SearchHit]> for SearchResults {
 /// A household of the person, with the person's place in it.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct PersonHousehold {
-    #[schemars(with = "IdSchema")]
     pub id: HouseholdId,
     pub address_line: String,
-    #[schemars(with = "RelationSchema")]
     pub relation: Relation,
 }
 

@@ -1,37 +1,16 @@
 //! The request bodies of `/api/v1`. Each is read with unknown fields refused; its schema in the
-//! OpenAPI document is generated from the struct. The domain's own input types (the application
-//! form, a household, a case's economy) are referred to by the schemas still written by hand.
+//! OpenAPI document is generated from the struct, and from the domain's own input types inside it
+//! (the application form, a household, a case's economy).
 
-use super::{ApplicationFormSchema, CaseFinanceSchema, CaseTypeSchema, HouseholdInputSchema, LanguageSchema};
+use super::LanguageSchema;
 use husly_domain::cases::ApplicationForm;
 use husly_domain::cases::application::MAX_LONG_TEXT;
 use husly_domain::cases::requests::{MAX_CONDITION_LEN, MAX_CONDITIONS, MAX_REASONS};
 use husly_domain::finance::CaseFinance;
 use husly_domain::household::HouseholdInput;
 use husly_domain::validation::MAX_TEXT_LEN;
-use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use schemars::JsonSchema;
 use serde::Deserialize;
-use std::borrow::Cow;
-
-/// Registers every request body's schema.
-pub(super) fn register(generator: &mut schemars::SchemaGenerator) {
-    generator.subschema_for::<NewApplication>();
-    generator.subschema_for::<ApplicationUpdate>();
-    generator.subschema_for::<ActionRequest>();
-    generator.subschema_for::<OverrideRequest>();
-    generator.subschema_for::<DecisionRequest>();
-    generator.subschema_for::<ReviewRequest>();
-    generator.subschema_for::<SendRequest>();
-    generator.subschema_for::<AppealStep>();
-    generator.subschema_for::<OutcomeRequest>();
-    generator.subschema_for::<AssignRequest>();
-    generator.subschema_for::<InterimRequest>();
-    generator.subschema_for::<FlagRequest>();
-    generator.subschema_for::<HouseholdUpdate>();
-    generator.subschema_for::<FinanceRequest>();
-    generator.subschema_for::<PaymentRequest>();
-    generator.subschema_for::<AllocationRequest>();
-}
 
 codes_schema!(StepSchema, "CaseStep", husly_domain::cases::requests::STEPS.to_vec());
 codes_schema!(
@@ -47,13 +26,12 @@ codes_schema!(
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewApplication {
-    #[schemars(with = "CaseTypeSchema")]
+    #[schemars(with = "husly_domain::cases::CaseType")]
     pub case_type: String,
     /// yyyy-mm-dd (or dd.mm.yyyy); not in the future.
     #[schemars(example = "2026-11-02")]
     pub received_on: String,
     #[serde(default)]
-    #[schemars(with = "ApplicationFormSchema")]
     pub form: ApplicationForm,
 }
 
@@ -63,7 +41,6 @@ pub struct NewApplication {
 pub struct ApplicationUpdate {
     /// The case's version as read; a stale version is refused with 409.
     pub version: i64,
-    #[schemars(with = "ApplicationFormSchema")]
     pub form: ApplicationForm,
 }
 
@@ -242,7 +219,6 @@ pub struct HouseholdUpdate {
     #[serde(default)]
     #[schemars(length(max = 1000))]
     pub reason: Option<String>,
-    #[schemars(with = "HouseholdInputSchema")]
     pub household: HouseholdInput,
 }
 
@@ -251,7 +227,6 @@ pub struct HouseholdUpdate {
 #[serde(deny_unknown_fields)]
 pub struct FinanceRequest {
     pub version: i64,
-    #[schemars(with = "CaseFinanceSchema")]
     pub finance: CaseFinance,
 }
 

@@ -1,0 +1,85 @@
+//! The query parameters of `/api/v1`, read by the handlers and described in the document from
+//! these same types (`openapi::query_parameters`).
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// The municipality a call works in.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct MunicipalityParam {
+    /// Kommunenummer (four digits). May be left out when the user has a role in one municipality only.
+    #[schemars(regex(pattern = r"^[0-9]{4}$"))]
+    pub municipality: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct SearchParams {
+    /// Kommunenummer (four digits). May be left out when the user has a role in one municipality only.
+    #[schemars(regex(pattern = r"^[0-9]{4}$"))]
+    pub municipality: Option<String>,
+    /// A full 11-digit identity number, or the start of name words; a search without it is
+    /// refused (400).
+    #[serde(default)]
+    #[schemars(length(max = 200))]
+    pub q: String,
+    /// At most this many people (default 50).
+    #[schemars(range(min = 1, max = 200))]
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct AuditParams {
+    /// Kommunenummer (four digits). May be left out when the user has a role in one municipality only.
+    #[schemars(regex(pattern = r"^[0-9]{4}$"))]
+    pub municipality: Option<String>,
+    /// Only entries by this user (id).
+    pub actor: Option<String>,
+    /// Only entries of this action, e.g. `case.view`.
+    pub action: Option<String>,
+    /// Only entries about this record (id).
+    pub resource: Option<String>,
+    /// At most this many entries (default 100).
+    #[schemars(range(min = 1, max = 500))]
+    pub limit: Option<i64>,
+    /// Entries to skip, newest first (default 0).
+    #[schemars(range(min = 0))]
+    pub offset: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct OutreachParams {
+    /// Kommunenummer (four digits). May be left out when the user has a role in one municipality only.
+    #[schemars(regex(pattern = r"^[0-9]{4}$"))]
+    pub municipality: Option<String>,
+    /// yyyy-mm; the current month when left out.
+    #[schemars(regex(pattern = r"^[0-9]{4}-[0-9]{2}$"))]
+    pub month: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct QueueParams {
+    /// Kommunenummer (four digits). May be left out when the user has a role in one municipality only.
+    #[schemars(regex(pattern = r"^[0-9]{4}$"))]
+    pub municipality: Option<String>,
+    /// mine: assigned to the caller; unassigned; due_soon: a deadline within a week; overdue: a
+    /// deadline passed; to_approve: proposed decisions waiting for approval; open (the default):
+    /// every open case.
+    #[schemars(extend("enum" = ["mine", "unassigned", "due_soon", "overdue", "to_approve", "open"]))]
+    pub filter: Option<String>,
+    /// At most this many cases (default 50).
+    #[schemars(range(min = 1, max = 200))]
+    pub limit: Option<i64>,
+    /// Cases to skip (default 0).
+    #[schemars(range(min = 0))]
+    pub offset: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct BudgetParams {
+    /// Kommunenummer (four digits). May be left out when the user has a role in one municipality only.
+    #[schemars(regex(pattern = r"^[0-9]{4}$"))]
+    pub municipality: Option<String>,
+    /// The budget year; this year when left out.
+    #[schemars(range(min = 2020, max = 2100))]
+    pub year: Option<i32>,
+}
