@@ -434,7 +434,7 @@ pub(crate) fn user_from_rows(id: UserId, rows: &[sqlx::any::AnyRow]) -> StoreRes
             continue;
         };
         let role = Role::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("unknown role {code:?}")))?;
-        let municipality = crate::municipalities::from_row(row)?;
+        let municipality = <Municipality as sqlx::FromRow<_>>::from_row(row)?;
         roles.entry(municipality.id).or_default().push(role);
         if municipalities.last().is_none_or(|m| m.id != municipality.id) {
             municipalities.push(municipality);

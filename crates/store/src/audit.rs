@@ -107,8 +107,10 @@ impl AuditEntry {
         hasher.update(self.canonical_bytes());
         hex::encode(hasher.finalize())
     }
+}
 
-    pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> StoreResult<AuditEntry> {
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for AuditEntry {
+    fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<AuditEntry> {
         Ok(AuditEntry {
             chain: row.try_get("chain")?,
             seq: row.try_get("seq")?,
@@ -338,7 +340,9 @@ async fn verify_chain(
     count: &mut u64,
 ) -> StoreResult<Option<ChainBreak>> {
     let sql = format!("SELECT {ENTRY_COLUMNS} FROM audit_entry WHERE chain = $1 ORDER BY seq");
-    let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(chain).fetch(&mut *conn);
+    let mut rows = sqlx::query_as::<_, AuditEntry>(sqlx::AssertSqlSafe(sql))
+        .bind(chain)
+        .fetch(&mut *conn);
     let mut expected_seq = 1;
     let mut prev_hash = GENESIS.to_string();
     let broken = |seq: i64, id: Option<&str>, reason: String| ChainBreak {
@@ -347,8 +351,7 @@ async fn verify_chain(
         entry_id: id.map(str::to_string),
         reason,
     };
-    while let Some(row) = rows.try_next().await? {
-        let entry = AuditEntry::from_row(&row)?;
+    while let Some(entry) = rows.try_next().await? {
         *count += 1;
         if entry.seq != expected_seq {
             return Ok(Some(broken(
@@ -398,7 +401,7 @@ impl Store {
              AND ($4 IS NULL OR resource_id = $4) AND ($5 IS NULL OR occurred_at >= $5) \
              AND ($6 IS NULL OR occurred_at < $6) ORDER BY seq DESC LIMIT $7 OFFSET $8"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(&filter.actor)
             .bind(&filter.action)
@@ -409,6 +412,6 @@ impl Store {
             .bind(filter.offset.max(0))
             .fetch_all(self.pool())
             .await?;
-        rows.iter().map(AuditEntry::from_row).collect()
+        Ok(rows)
     }
 }

@@ -26,15 +26,17 @@ pub enum Owner<'a> {
     Draft(&'a str),
 }
 
-fn document_of(row: &sqlx::any::AnyRow) -> StoreResult<Document> {
-    Ok(Document {
-        id: row.try_get("id")?,
-        filename: row.try_get("filename")?,
-        mime: row.try_get("mime")?,
-        size: row.try_get("size")?,
-        sha256: row.try_get("sha256")?,
-        created_at: row.try_get("created_at")?,
-    })
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for Document {
+    fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Document> {
+        Ok(Document {
+            id: row.try_get("id")?,
+            filename: row.try_get("filename")?,
+            mime: row.try_get("mime")?,
+            size: row.try_get("size")?,
+            sha256: row.try_get("sha256")?,
+            created_at: row.try_get("created_at")?,
+        })
+    }
 }
 
 impl Store {
@@ -104,12 +106,12 @@ impl Store {
             "SELECT id, filename, mime, size, sha256, created_at FROM case_document \
              WHERE municipality_id = $1 AND {column} = $2 ORDER BY created_at, id"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(value)
             .fetch_all(self.pool())
             .await?;
-        rows.iter().map(document_of).collect()
+        Ok(rows)
     }
 
     /// One document's bytes, only through the case (or draft) it belongs to.
@@ -135,6 +137,6 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let bytes: Vec<u8> = row.try_get("content")?;
-        Ok((document_of(&row)?, bytes))
+        Ok((<Document as sqlx::FromRow<_>>::from_row(&row)?, bytes))
     }
 }

@@ -18,12 +18,35 @@ pub enum StoreError {
     #[error("data in the database is not as expected: {0}")]
     Corrupt(String),
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A row decoder (`sqlx::FromRow`) reports a value that is not as expected as the store's own
+/// error, carried through sqlx's decode error and unwrapped again below.
+impl From<StoreError> for sqlx::Error {
+    fn from(error: StoreError) -> sqlx::Error {
+        match error {
+            StoreError::Database(inner) => inner,
+            other => sqlx::Error::Decode(Box::new(other)),
+        }
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> StoreError {
+        match error {
+            sqlx::Error::Decode(inner) => match inner.downcast::<StoreError>() {
+                Ok(store) => *store,
+                Err(inner) => StoreError::Database(sqlx::Error::Decode(inner)),
+            },
+            other => StoreError::Database(other),
+        }
+    }
+}
 
 impl StoreError {
     /// True when no database connection came free in time: the installation is overloaded.

@@ -171,19 +171,21 @@ pub(crate) async fn release_outstanding(
     Ok(())
 }
 
-fn ledger_row(row: &sqlx::any::AnyRow) -> StoreResult<LedgerRow> {
-    let year: i64 = row.try_get("year")?;
-    Ok(LedgerRow {
-        id: row.try_get("id")?,
-        year: i32::try_from(year).map_err(|_| StoreError::Corrupt("ledger year".into()))?,
-        grant_type: grant_of(&row.try_get::<String, _>("grant_type")?)?,
-        case_id: CaseId(crate::municipalities::parse_id(&row.try_get::<String, _>("case_id")?)?),
-        case_reference: row.try_get("reference")?,
-        kind: kind_of(&row.try_get::<String, _>("kind")?)?,
-        amount_ore: row.try_get("amount_ore")?,
-        occurred_on: parse_date_text(&row.try_get::<String, _>("occurred_on")?)?,
-        note: row.try_get("note")?,
-    })
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for LedgerRow {
+    fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<LedgerRow> {
+        let year: i64 = row.try_get("year")?;
+        Ok(LedgerRow {
+            id: row.try_get("id")?,
+            year: i32::try_from(year).map_err(|_| StoreError::Corrupt("ledger year".into()))?,
+            grant_type: grant_of(&row.try_get::<String, _>("grant_type")?)?,
+            case_id: CaseId(crate::municipalities::parse_id(&row.try_get::<String, _>("case_id")?)?),
+            case_reference: row.try_get("reference")?,
+            kind: kind_of(&row.try_get::<String, _>("kind")?)?,
+            amount_ore: row.try_get("amount_ore")?,
+            occurred_on: parse_date_text(&row.try_get::<String, _>("occurred_on")?)?,
+            note: row.try_get("note")?,
+        })
+    }
 }
 
 const LEDGER_SELECT: &str = "SELECT l.id, l.year, l.grant_type, l.case_id, c.reference, l.kind, l.amount_ore, \
@@ -232,12 +234,12 @@ impl Store {
     pub async fn case_ledger(&self, municipality: MunicipalityId, id: CaseId) -> StoreResult<Vec<LedgerRow>> {
         let sql =
             format!("{LEDGER_SELECT} WHERE l.municipality_id = $1 AND l.case_id = $2 ORDER BY l.created_at, l.id");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(id.to_string())
             .fetch_all(self.pool())
             .await?;
-        rows.iter().map(ledger_row).collect()
+        Ok(rows)
     }
 
     /// A year's ledger entries, newest first (at most `limit`).
@@ -250,13 +252,13 @@ impl Store {
         let sql = format!(
             "{LEDGER_SELECT} WHERE l.municipality_id = $1 AND l.year = $2 ORDER BY l.created_at DESC, l.id DESC LIMIT $3"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(i64::from(year))
             .bind(limit)
             .fetch_all(self.pool())
             .await?;
-        rows.iter().map(ledger_row).collect()
+        Ok(rows)
     }
 
     /// The year's budget per grant: allocation and the ledger summed.

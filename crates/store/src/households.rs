@@ -14,6 +14,7 @@ use husly_domain::household::{Relation, ValidHousehold};
 use husly_domain::national_id::NationalId;
 use husly_domain::person::{ValidPerson, name_tokens};
 use husly_domain::{HouseholdId, Lang, MunicipalityId, PersonId, UserId};
+use sqlx::FromRow;
 use sqlx::Row;
 
 #[derive(Debug, Clone)]
@@ -77,17 +78,19 @@ pub struct TimelineEvent {
 
 /// The columns `e.id, e.kind, e.actor_user_id, u.display_name, e.reason, e.details,
 /// e.occurred_at` of a `case_event` joined with its actor, as a timeline entry.
-pub(crate) fn timeline_event(row: &sqlx::any::AnyRow) -> StoreResult<TimelineEvent> {
-    let details: String = row.try_get("details")?;
-    Ok(TimelineEvent {
-        id: row.try_get("id")?,
-        kind: row.try_get("kind")?,
-        actor_user_id: row.try_get("actor_user_id")?,
-        actor_name: row.try_get("display_name")?,
-        reason: row.try_get("reason")?,
-        details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
-        occurred_at: row.try_get("occurred_at")?,
-    })
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for TimelineEvent {
+    fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<TimelineEvent> {
+        let details: String = row.try_get("details")?;
+        Ok(TimelineEvent {
+            id: row.try_get("id")?,
+            kind: row.try_get("kind")?,
+            actor_user_id: row.try_get("actor_user_id")?,
+            actor_name: row.try_get("display_name")?,
+            reason: row.try_get("reason")?,
+            details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
+            occurred_at: row.try_get("occurred_at")?,
+        })
+    }
 }
 
 /// Who changes a household, and why (the "why" goes to the timeline and the audit log).
@@ -106,22 +109,24 @@ fn relation_of(row: &sqlx::any::AnyRow) -> StoreResult<Relation> {
     Relation::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("unknown relation {code:?}")))
 }
 
-pub(crate) fn person_from_row(row: &sqlx::any::AnyRow) -> StoreResult<Person> {
-    let national_id: String = row.try_get("national_id")?;
-    let language: String = row.try_get("preferred_language")?;
-    Ok(Person {
-        id: parse_id(&row.try_get::<String, _>("id")?)?,
-        municipality_id: parse_id(&row.try_get::<String, _>("municipality_id")?)?,
-        national_id: NationalId::from_trusted_digits(&national_id)
-            .ok_or_else(|| StoreError::Corrupt("malformed identity number in the person table".into()))?,
-        id_kind: row.try_get("id_kind")?,
-        given_name: row.try_get("given_name")?,
-        family_name: row.try_get("family_name")?,
-        birth_date: parse_date_text(&row.try_get::<String, _>("birth_date")?)?,
-        phone: row.try_get("phone")?,
-        email: row.try_get("email")?,
-        preferred_language: Lang::from_code(&language).unwrap_or_default(),
-    })
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for Person {
+    fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Person> {
+        let national_id: String = row.try_get("national_id")?;
+        let language: String = row.try_get("preferred_language")?;
+        Ok(Person {
+            id: parse_id(&row.try_get::<String, _>("id")?)?,
+            municipality_id: parse_id(&row.try_get::<String, _>("municipality_id")?)?,
+            national_id: NationalId::from_trusted_digits(&national_id)
+                .ok_or_else(|| StoreError::Corrupt("malformed identity number in the person table".into()))?,
+            id_kind: row.try_get("id_kind")?,
+            given_name: row.try_get("given_name")?,
+            family_name: row.try_get("family_name")?,
+            birth_date: parse_date_text(&row.try_get::<String, _>("birth_date")?)?,
+            phone: row.try_get("phone")?,
+            email: row.try_get("email")?,
+            preferred_language: Lang::from_code(&language).unwrap_or_default(),
+        })
+    }
 }
 
 fn id_kind_code(person: &ValidPerson) -> &'static str {
@@ -418,7 +423,7 @@ impl Store {
         for member in &rows {
             if member.try_get::<Option<String>, _>("relation")?.is_some() {
                 members.push(Member {
-                    person: person_from_row(member)?,
+                    person: Person::from_row(member)?,
                     relation: relation_of(member)?,
                 });
             }
@@ -430,10 +435,7 @@ impl Store {
             postal_code: row.try_get("postal_code")?,
             postal_city: row.try_get("postal_city")?,
             from_date: parse_date_text(&row.try_get::<String, _>("from_date")?)?,
-            to_date: row
-                .try_get::<Option<String>, _>("to_date")?
-                .map(|d| parse_date_text(&d))
-                .transpose()?,
+            to_date: crate::opt_date(row, "to_date")?,
             version: row.try_get("version")?,
             members,
         })
@@ -445,7 +447,7 @@ impl Store {
         municipality: MunicipalityId,
         household: HouseholdId,
     ) -> StoreResult<Vec<TimelineEvent>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as(
             "SELECT e.id, e.kind, e.actor_user_id, u.display_name, e.reason, e.details, e.occurred_at \
              FROM case_event e LEFT JOIN app_user u ON u.id = e.actor_user_id \
              WHERE e.municipality_id = $1 AND e.household_id = $2 ORDER BY e.occurred_at DESC, e.id DESC LIMIT 200",
@@ -454,7 +456,7 @@ impl Store {
         .bind(household.to_string())
         .fetch_all(self.pool())
         .await?;
-        rows.iter().map(timeline_event).collect()
+        Ok(rows)
     }
 
     pub async fn person(
@@ -469,7 +471,7 @@ impl Store {
             .fetch_optional(self.pool())
             .await?
             .ok_or(StoreError::NotFound)?;
-        let person = person_from_row(&row)?;
+        let person = Person::from_row(&row)?;
         let rows = sqlx::query(
             "SELECT h.id, h.address_line, m.relation FROM household_member m JOIN household h ON h.id = m.household_id \
              WHERE m.municipality_id = $1 AND m.person_id = $2 ORDER BY h.from_date DESC",

@@ -45,6 +45,16 @@ pub fn time_of(micros: i64) -> time::OffsetDateTime {
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
 }
 
+/// A domain value read from a row: `sqlx::FromRow` is implemented for `Decoded<T>` where the
+/// store decodes a type the domain owns.
+pub(crate) struct Decoded<T>(pub T);
+
+impl<T> Decoded<T> {
+    pub(crate) fn into_inner(self) -> T {
+        self.0
+    }
+}
+
 /// Flags are stored as BIGINT 0/1 on both backends (sqlx's `Any` driver cannot read SQLite booleans).
 pub(crate) fn flag(value: bool) -> i64 {
     i64::from(value)
@@ -63,4 +73,12 @@ pub fn date_text(date: time::Date) -> String {
 pub fn parse_date_text(text: &str) -> StoreResult<time::Date> {
     husly_domain::validation::parse_date(text)
         .ok_or_else(|| StoreError::Corrupt(format!("bad date in database: {text:?}")))
+}
+
+/// A date column that may be empty.
+pub(crate) fn opt_date(row: &sqlx::any::AnyRow, column: &str) -> StoreResult<Option<time::Date>> {
+    use sqlx::Row;
+    row.try_get::<Option<String>, _>(column)?
+        .map(|d| parse_date_text(&d))
+        .transpose()
 }

@@ -14,13 +14,15 @@ pub struct Municipality {
     pub is_demo: bool,
 }
 
-pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> StoreResult<Municipality> {
-    Ok(Municipality {
-        id: parse_id(&row.try_get::<String, _>("id")?)?,
-        number: row.try_get("number")?,
-        name: row.try_get("name")?,
-        is_demo: crate::flag_of(row, "is_demo")?,
-    })
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for Municipality {
+    fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Municipality> {
+        Ok(Municipality {
+            id: parse_id(&row.try_get::<String, _>("id")?)?,
+            number: row.try_get("number")?,
+            name: row.try_get("name")?,
+            is_demo: crate::flag_of(row, "is_demo")?,
+        })
+    }
 }
 
 pub(crate) fn parse_id<T: std::str::FromStr>(text: &str) -> StoreResult<T> {
@@ -77,17 +79,17 @@ impl Store {
     }
 
     pub async fn municipality_by_number(&self, number: &str) -> StoreResult<Option<Municipality>> {
-        let row = sqlx::query("SELECT id, number, name, is_demo FROM municipality WHERE number = $1")
+        let row = sqlx::query_as("SELECT id, number, name, is_demo FROM municipality WHERE number = $1")
             .bind(number)
             .fetch_optional(self.pool())
             .await?;
-        row.as_ref().map(from_row).transpose()
+        Ok(row)
     }
 
     pub async fn municipalities(&self) -> StoreResult<Vec<Municipality>> {
-        let rows = sqlx::query("SELECT id, number, name, is_demo FROM municipality ORDER BY number")
+        let rows = sqlx::query_as("SELECT id, number, name, is_demo FROM municipality ORDER BY number")
             .fetch_all(self.pool())
             .await?;
-        rows.iter().map(from_row).collect()
+        Ok(rows)
     }
 }

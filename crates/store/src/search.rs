@@ -7,9 +7,10 @@
 
 use crate::Store;
 use crate::error::StoreResult;
-use crate::households::{PERSON_COLUMNS, Person, person_from_row};
+use crate::households::{PERSON_COLUMNS, Person};
 use crate::municipalities::parse_id;
 use husly_domain::{HouseholdId, MunicipalityId, PersonId};
+use sqlx::FromRow;
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -80,7 +81,7 @@ impl Store {
             }
             SearchQuery::Name(words) => self.search_by_name(municipality, words, limit).await?,
         };
-        let people = rows.iter().map(person_from_row).collect::<StoreResult<Vec<_>>>()?;
+        let people = rows.iter().map(Person::from_row).collect::<Result<Vec<_>, _>>()?;
         let mut households = self.households_of(municipality, &people).await?;
         Ok(people
             .into_iter()

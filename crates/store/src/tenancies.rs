@@ -184,8 +184,7 @@ impl Store {
     pub async fn economy(&self, municipality: MunicipalityId, household: HouseholdId) -> StoreResult<Economy> {
         let m = municipality.to_string();
         let h = household.to_string();
-        let mut economy = Economy::default();
-        let rows = sqlx::query(
+        let tenancies = sqlx::query_as(
             "SELECT t.id, d.address_line, d.bedrooms, d.adapted, t.from_date, t.to_date, t.monthly_rent_ore, \
              t.heating_included FROM tenancy t JOIN dwelling d ON d.id = t.dwelling_id \
              WHERE t.municipality_id = $1 AND t.household_id = $2 ORDER BY t.from_date DESC",
@@ -194,21 +193,6 @@ impl Store {
         .bind(&h)
         .fetch_all(self.pool())
         .await?;
-        for row in rows {
-            economy.tenancies.push(Tenancy {
-                id: row.try_get("id")?,
-                dwelling_address: row.try_get("address_line")?,
-                bedrooms: row.try_get("bedrooms")?,
-                adapted: crate::flag_of(&row, "adapted")?,
-                from_date: parse_date_text(&row.try_get::<String, _>("from_date")?)?,
-                to_date: row
-                    .try_get::<Option<String>, _>("to_date")?
-                    .map(|d| parse_date_text(&d))
-                    .transpose()?,
-                monthly_rent_ore: row.try_get("monthly_rent_ore")?,
-                heating_included: crate::flag_of(&row, "heating_included")?,
-            });
-        }
         let rows = sqlx::query(
             "SELECT person_id, kind, annual_ore FROM household_income \
              WHERE municipality_id = $1 AND household_id = $2 ORDER BY person_id, kind",
@@ -217,14 +201,17 @@ impl Store {
         .bind(&h)
         .fetch_all(self.pool())
         .await?;
-        for row in rows {
-            economy.incomes.push((
-                PersonId(parse_id(&row.try_get::<String, _>("person_id")?)?),
-                income_kind(&row.try_get::<String, _>("kind")?)?,
-                row.try_get("annual_ore")?,
-            ));
-        }
-        let rows = sqlx::query(
+        let incomes = rows
+            .iter()
+            .map(|row| {
+                Ok((
+                    PersonId(parse_id(&row.try_get::<String, _>("person_id")?)?),
+                    income_kind(&row.try_get::<String, _>("kind")?)?,
+                    row.try_get("annual_ore")?,
+                ))
+            })
+            .collect::<StoreResult<_>>()?;
+        let benefits = sqlx::query_as(
             "SELECT benefit, from_date, to_date FROM household_benefit \
              WHERE municipality_id = $1 AND household_id = $2 ORDER BY from_date DESC",
         )
@@ -232,17 +219,11 @@ impl Store {
         .bind(&h)
         .fetch_all(self.pool())
         .await?;
-        for row in rows {
-            economy.benefits.push(Benefit {
-                benefit: row.try_get("benefit")?,
-                from_date: parse_date_text(&row.try_get::<String, _>("from_date")?)?,
-                to_date: row
-                    .try_get::<Option<String>, _>("to_date")?
-                    .map(|d| parse_date_text(&d))
-                    .transpose()?,
-            });
-        }
-        Ok(economy)
+        Ok(Economy {
+            tenancies,
+            incomes,
+            benefits,
+        })
     }
 
     /// Replaces the registered incomes of a household's members (what the caseworker verified),
@@ -367,5 +348,30 @@ impl Store {
         self.for_each_active_tenancy_without_bostotte(municipality.id, month.first_day(), |t| outreach.consider(t))
             .await?;
         Ok(outreach.finish())
+    }
+}
+
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for Tenancy {
+    fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Tenancy> {
+        Ok(Tenancy {
+            id: row.try_get("id")?,
+            dwelling_address: row.try_get("address_line")?,
+            bedrooms: row.try_get("bedrooms")?,
+            adapted: crate::flag_of(row, "adapted")?,
+            from_date: parse_date_text(&row.try_get::<String, _>("from_date")?)?,
+            to_date: crate::opt_date(row, "to_date")?,
+            monthly_rent_ore: row.try_get("monthly_rent_ore")?,
+            heating_included: crate::flag_of(row, "heating_included")?,
+        })
+    }
+}
+
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for Benefit {
+    fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Benefit> {
+        Ok(Benefit {
+            benefit: row.try_get("benefit")?,
+            from_date: parse_date_text(&row.try_get::<String, _>("from_date")?)?,
+            to_date: crate::opt_date(row, "to_date")?,
+        })
     }
 }

@@ -88,11 +88,10 @@ pub async fn rewrite_audit_chain_without(store: &Store, chain: &str, seq: i64) -
     use crate::audit::{AuditEntry, ENTRY_COLUMNS, GENESIS};
     let mut tx = store.write().await?;
     let sql = format!("SELECT {ENTRY_COLUMNS} FROM audit_entry WHERE chain = $1 ORDER BY seq");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let entries: Vec<AuditEntry> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(chain)
         .fetch_all(tx.conn())
         .await?;
-    let entries = rows.iter().map(AuditEntry::from_row).collect::<StoreResult<Vec<_>>>()?;
     sqlx::query("DELETE FROM audit_entry WHERE chain = $1")
         .bind(chain)
         .execute(tx.conn())

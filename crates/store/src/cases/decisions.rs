@@ -6,10 +6,10 @@ use husly_domain::{CaseId, DecisionId, MunicipalityId, UserId};
 use sqlx::Row;
 
 use super::{Case, Decision, corrupt};
-use crate::Store;
 use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
 use crate::municipalities::parse_id;
+use crate::{Decoded, Store};
 
 pub(super) async fn latest_decision(tx: &mut Tx, case: &Case) -> StoreResult<Option<LatestDecision>> {
     let row = sqlx::query(
@@ -101,7 +101,7 @@ pub(super) async fn write_decision(
 
 impl Store {
     pub async fn decisions(&self, municipality: MunicipalityId, case: CaseId) -> StoreResult<Vec<Decision>> {
-        let rows = sqlx::query(
+        let rows: Vec<Decoded<Decision>> = sqlx::query_as(
             "SELECT d.id, d.outcome, d.reasons, d.granted_text, d.assessment, d.status, d.proposed_by, u.display_name, \
              d.proposed_at, d.decided_by, d.decided_at, d.sent_at, d.on_appeal, d.amount_ore, d.conditions FROM case_decision d \
              JOIN app_user u ON u.id = d.proposed_by WHERE d.municipality_id = $1 AND d.case_id = $2 \
@@ -111,38 +111,40 @@ impl Store {
         .bind(case.to_string())
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|row| {
-                let outcome: String = row.try_get("outcome")?;
-                let assessment: String = row.try_get("assessment")?;
-                Ok(Decision {
-                    id: DecisionId(parse_id(&row.try_get::<String, _>("id")?)?),
-                    outcome: Outcome::from_code(&outcome).ok_or_else(|| corrupt("outcome", &outcome))?,
-                    reasons: row.try_get("reasons")?,
-                    granted_text: row.try_get("granted_text")?,
-                    assessment: serde_json::from_str(&assessment).unwrap_or(serde_json::Value::Null),
-                    status: {
-                        let status: String = row.try_get("status")?;
-                        DecisionStatus::from_code(&status).ok_or_else(|| corrupt("decision status", &status))?
-                    },
-                    proposed_by: UserId(parse_id(&row.try_get::<String, _>("proposed_by")?)?),
-                    proposed_by_name: row.try_get("display_name")?,
-                    proposed_at: row.try_get("proposed_at")?,
-                    decided_by: row
-                        .try_get::<Option<String>, _>("decided_by")?
-                        .map(|u| parse_id(&u).map(UserId))
-                        .transpose()?,
-                    decided_at: row.try_get("decided_at")?,
-                    sent_at: row.try_get("sent_at")?,
-                    on_appeal: crate::flag_of(row, "on_appeal")?,
-                    amount_ore: row.try_get("amount_ore")?,
-                    conditions: row
-                        .try_get::<Option<String>, _>("conditions")?
-                        .map(|c| serde_json::from_str(&c).map_err(|e| StoreError::Corrupt(format!("conditions: {e}"))))
-                        .transpose()?
-                        .unwrap_or_default(),
-                })
-            })
-            .collect()
+        Ok(rows.into_iter().map(Decoded::into_inner).collect())
+    }
+}
+
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for Decoded<Decision> {
+    fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Decoded<Decision>> {
+        let outcome: String = row.try_get("outcome")?;
+        let assessment: String = row.try_get("assessment")?;
+        Ok(Decoded(Decision {
+            id: DecisionId(parse_id(&row.try_get::<String, _>("id")?)?),
+            outcome: Outcome::from_code(&outcome).ok_or_else(|| corrupt("outcome", &outcome))?,
+            reasons: row.try_get("reasons")?,
+            granted_text: row.try_get("granted_text")?,
+            assessment: serde_json::from_str(&assessment).unwrap_or(serde_json::Value::Null),
+            status: {
+                let status: String = row.try_get("status")?;
+                DecisionStatus::from_code(&status).ok_or_else(|| corrupt("decision status", &status))?
+            },
+            proposed_by: UserId(parse_id(&row.try_get::<String, _>("proposed_by")?)?),
+            proposed_by_name: row.try_get("display_name")?,
+            proposed_at: row.try_get("proposed_at")?,
+            decided_by: row
+                .try_get::<Option<String>, _>("decided_by")?
+                .map(|u| parse_id(&u).map(UserId))
+                .transpose()?,
+            decided_at: row.try_get("decided_at")?,
+            sent_at: row.try_get("sent_at")?,
+            on_appeal: crate::flag_of(row, "on_appeal")?,
+            amount_ore: row.try_get("amount_ore")?,
+            conditions: row
+                .try_get::<Option<String>, _>("conditions")?
+                .map(|c| serde_json::from_str(&c).map_err(|e| StoreError::Corrupt(format!("conditions: {e}"))))
+                .transpose()?
+                .unwrap_or_default(),
+        }))
     }
 }

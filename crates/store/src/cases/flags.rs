@@ -92,7 +92,7 @@ pub(super) async fn flag_duplicates(
 
 impl Store {
     pub async fn flags(&self, municipality: MunicipalityId, case: CaseId) -> StoreResult<Vec<Flag>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as(
             "SELECT f.id, f.kind, p.given_name, p.family_name, f.other_case_id, oc.reference, f.other_household_id, \
              f.status, f.resolution_reason FROM case_flag f JOIN person p ON p.id = f.person_id \
              LEFT JOIN application_case oc ON oc.id = f.other_case_id \
@@ -102,31 +102,7 @@ impl Store {
         .bind(case.to_string())
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|row| {
-                let other_case: Option<String> = row.try_get("other_case_id")?;
-                let reference: Option<String> = row.try_get("reference")?;
-                Ok(Flag {
-                    id: row.try_get("id")?,
-                    kind: row.try_get("kind")?,
-                    person_name: format!(
-                        "{} {}",
-                        row.try_get::<String, _>("given_name")?,
-                        row.try_get::<String, _>("family_name")?
-                    ),
-                    other_case: match (other_case, reference) {
-                        (Some(id), Some(reference)) => Some((CaseId(parse_id(&id)?), reference)),
-                        _ => None,
-                    },
-                    other_household: row
-                        .try_get::<Option<String>, _>("other_household_id")?
-                        .map(|h| parse_id(&h).map(HouseholdId))
-                        .transpose()?,
-                    status: row.try_get("status")?,
-                    resolution_reason: row.try_get("resolution_reason")?,
-                })
-            })
-            .collect()
+        Ok(rows)
     }
 
     /// A caseworker links (the same household applying twice, handled together) or dismisses
@@ -182,5 +158,31 @@ impl Store {
         )
         .await?;
         tx.commit().await
+    }
+}
+
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for Flag {
+    fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Flag> {
+        let other_case: Option<String> = row.try_get("other_case_id")?;
+        let reference: Option<String> = row.try_get("reference")?;
+        Ok(Flag {
+            id: row.try_get("id")?,
+            kind: row.try_get("kind")?,
+            person_name: format!(
+                "{} {}",
+                row.try_get::<String, _>("given_name")?,
+                row.try_get::<String, _>("family_name")?
+            ),
+            other_case: match (other_case, reference) {
+                (Some(id), Some(reference)) => Some((CaseId(parse_id(&id)?), reference)),
+                _ => None,
+            },
+            other_household: row
+                .try_get::<Option<String>, _>("other_household_id")?
+                .map(|h| parse_id(&h).map(HouseholdId))
+                .transpose()?,
+            status: row.try_get("status")?,
+            resolution_reason: row.try_get("resolution_reason")?,
+        })
     }
 }

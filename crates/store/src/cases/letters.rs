@@ -27,14 +27,16 @@ pub struct NewLetter<'a> {
     pub pdf: &'a [u8],
 }
 
-fn letter_of(row: &sqlx::any::AnyRow) -> StoreResult<Letter> {
-    Ok(Letter {
-        id: row.try_get("id")?,
-        kind: row.try_get("kind")?,
-        language: row.try_get("language")?,
-        sha256: row.try_get("sha256")?,
-        created_at: row.try_get("created_at")?,
-    })
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for Letter {
+    fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Letter> {
+        Ok(Letter {
+            id: row.try_get("id")?,
+            kind: row.try_get("kind")?,
+            language: row.try_get("language")?,
+            sha256: row.try_get("sha256")?,
+            created_at: row.try_get("created_at")?,
+        })
+    }
 }
 
 pub(super) async fn store_letter(
@@ -69,7 +71,7 @@ pub(super) async fn store_letter(
 
 impl Store {
     pub async fn letters(&self, municipality: MunicipalityId, case: CaseId) -> StoreResult<Vec<Letter>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as(
             "SELECT id, kind, language, sha256, created_at FROM case_letter WHERE municipality_id = $1 AND case_id = $2 \
              ORDER BY created_at DESC, id DESC",
         )
@@ -77,7 +79,7 @@ impl Store {
         .bind(case.to_string())
         .fetch_all(self.pool())
         .await?;
-        rows.iter().map(letter_of).collect()
+        Ok(rows)
     }
 
     /// A stored letter: its HTML and PDF, exactly as sent.
@@ -98,6 +100,6 @@ impl Store {
         .await?
         .ok_or(StoreError::NotFound)?;
         let pdf: Vec<u8> = row.try_get("pdf")?;
-        Ok((letter_of(&row)?, row.try_get("html")?, pdf))
+        Ok((<Letter as sqlx::FromRow<_>>::from_row(&row)?, row.try_get("html")?, pdf))
     }
 }

@@ -13,6 +13,7 @@ use crate::db::{Tx, for_update};
 use crate::error::{StoreError, StoreResult};
 use crate::households::Change;
 use crate::municipalities::parse_id;
+use crate::{Decoded, opt_date};
 use crate::{Store, date_text, parse_date_text};
 
 mod change;
@@ -31,51 +32,47 @@ const CASE_COLUMNS: &str = "c.id, c.municipality_id, c.household_id, c.reference
      c.interim_sent_on, c.information_due, c.decided_on, c.delivered_on, c.appeal_deadline, c.valid_until, \
      c.renewal_reminder_on, c.next_due, c.finance";
 
-pub(super) fn opt_date(row: &sqlx::any::AnyRow, column: &str) -> StoreResult<Option<Date>> {
-    row.try_get::<Option<String>, _>(column)?
-        .map(|d| parse_date_text(&d))
-        .transpose()
-}
-
 pub(super) fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Corrupt(format!("unknown {what} `{value}`"))
 }
 
-fn case_from_row(row: &sqlx::any::AnyRow) -> StoreResult<Case> {
-    let case_type: String = row.try_get("case_type")?;
-    let state: String = row.try_get("state")?;
-    let form: String = row.try_get("form")?;
-    let overrides: String = row.try_get("overrides")?;
-    Ok(Case {
-        id: CaseId(parse_id(&row.try_get::<String, _>("id")?)?),
-        municipality_id: MunicipalityId(parse_id(&row.try_get::<String, _>("municipality_id")?)?),
-        household_id: HouseholdId(parse_id(&row.try_get::<String, _>("household_id")?)?),
-        reference: row.try_get("reference")?,
-        case_type: CaseType::from_code(&case_type).ok_or_else(|| corrupt("case type", &case_type))?,
-        state: CaseState::from_code(&state).ok_or_else(|| corrupt("state", &state))?,
-        version: row.try_get("version")?,
-        form: serde_json::from_str(&form).map_err(|e| StoreError::Corrupt(format!("case form: {e}")))?,
-        overrides: serde_json::from_str(&overrides).map_err(|e| StoreError::Corrupt(format!("overrides: {e}")))?,
-        received_on: parse_date_text(&row.try_get::<String, _>("received_on")?)?,
-        assigned_to: row
-            .try_get::<Option<String>, _>("assigned_to")?
-            .map(|u| parse_id(&u).map(UserId))
-            .transpose()?,
-        assigned_name: row.try_get("assigned_name")?,
-        interim_due: opt_date(row, "interim_due")?,
-        interim_sent_on: opt_date(row, "interim_sent_on")?,
-        information_due: opt_date(row, "information_due")?,
-        decided_on: opt_date(row, "decided_on")?,
-        delivered_on: opt_date(row, "delivered_on")?,
-        appeal_deadline: opt_date(row, "appeal_deadline")?,
-        valid_until: opt_date(row, "valid_until")?,
-        renewal_reminder_on: opt_date(row, "renewal_reminder_on")?,
-        next_due: opt_date(row, "next_due")?,
-        finance: row
-            .try_get::<Option<String>, _>("finance")?
-            .map(|f| serde_json::from_str(&f).map_err(|e| StoreError::Corrupt(format!("case finance: {e}"))))
-            .transpose()?,
-    })
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for Decoded<Case> {
+    fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Decoded<Case>> {
+        let case_type: String = row.try_get("case_type")?;
+        let state: String = row.try_get("state")?;
+        let form: String = row.try_get("form")?;
+        let overrides: String = row.try_get("overrides")?;
+        Ok(Decoded(Case {
+            id: CaseId(parse_id(&row.try_get::<String, _>("id")?)?),
+            municipality_id: MunicipalityId(parse_id(&row.try_get::<String, _>("municipality_id")?)?),
+            household_id: HouseholdId(parse_id(&row.try_get::<String, _>("household_id")?)?),
+            reference: row.try_get("reference")?,
+            case_type: CaseType::from_code(&case_type).ok_or_else(|| corrupt("case type", &case_type))?,
+            state: CaseState::from_code(&state).ok_or_else(|| corrupt("state", &state))?,
+            version: row.try_get("version")?,
+            form: serde_json::from_str(&form).map_err(|e| StoreError::Corrupt(format!("case form: {e}")))?,
+            overrides: serde_json::from_str(&overrides).map_err(|e| StoreError::Corrupt(format!("overrides: {e}")))?,
+            received_on: parse_date_text(&row.try_get::<String, _>("received_on")?)?,
+            assigned_to: row
+                .try_get::<Option<String>, _>("assigned_to")?
+                .map(|u| parse_id(&u).map(UserId))
+                .transpose()?,
+            assigned_name: row.try_get("assigned_name")?,
+            interim_due: opt_date(row, "interim_due")?,
+            interim_sent_on: opt_date(row, "interim_sent_on")?,
+            information_due: opt_date(row, "information_due")?,
+            decided_on: opt_date(row, "decided_on")?,
+            delivered_on: opt_date(row, "delivered_on")?,
+            appeal_deadline: opt_date(row, "appeal_deadline")?,
+            valid_until: opt_date(row, "valid_until")?,
+            renewal_reminder_on: opt_date(row, "renewal_reminder_on")?,
+            next_due: opt_date(row, "next_due")?,
+            finance: row
+                .try_get::<Option<String>, _>("finance")?
+                .map(|f| serde_json::from_str(&f).map_err(|e| StoreError::Corrupt(format!("case finance: {e}"))))
+                .transpose()?,
+        }))
+    }
 }
 
 pub(crate) async fn case_event(
@@ -124,13 +121,13 @@ pub(super) async fn read_case(
         "SELECT {CASE_COLUMNS} FROM application_case c LEFT JOIN app_user u ON u.id = c.assigned_to \
          WHERE c.municipality_id = $1 AND c.id = $2"
     );
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let row: Decoded<Case> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(municipality.to_string())
         .bind(id.to_string())
         .fetch_optional(conn)
         .await?
         .ok_or(StoreError::NotFound)?;
-    case_from_row(&row)
+    Ok(row.into_inner())
 }
 
 /// Reads a case inside a transaction, without a lock or version check.
@@ -150,13 +147,13 @@ pub(crate) async fn locked_case(
          WHERE c.municipality_id = $1 AND c.id = $2 {}",
         for_update(tx.backend()).replace("FOR UPDATE", "FOR UPDATE OF c")
     );
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let case: Decoded<Case> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(municipality.to_string())
         .bind(id.to_string())
         .fetch_optional(tx.conn())
         .await?
         .ok_or(StoreError::NotFound)?;
-    let case = case_from_row(&row)?;
+    let case = case.into_inner();
     if case.version != expected {
         return Err(StoreError::Conflict { expected });
     }
@@ -339,12 +336,12 @@ impl Store {
             "SELECT {CASE_COLUMNS} FROM application_case c LEFT JOIN app_user u ON u.id = c.assigned_to \
              WHERE c.municipality_id = $1 AND c.household_id = $2 ORDER BY c.received_on DESC, c.id DESC"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let rows: Vec<Decoded<Case>> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(household.to_string())
             .fetch_all(self.pool())
             .await?;
-        rows.iter().map(case_from_row).collect()
+        Ok(rows.into_iter().map(Decoded::into_inner).collect())
     }
 
     /// The case's timeline, newest first.
@@ -353,7 +350,7 @@ impl Store {
         municipality: MunicipalityId,
         id: CaseId,
     ) -> StoreResult<Vec<crate::households::TimelineEvent>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as(
             "SELECT e.id, e.kind, e.actor_user_id, u.display_name, e.reason, e.details, e.occurred_at \
              FROM case_event e LEFT JOIN app_user u ON u.id = e.actor_user_id \
              WHERE e.municipality_id = $1 AND e.case_id = $2 ORDER BY e.occurred_at DESC, e.id DESC LIMIT 500",
@@ -362,6 +359,6 @@ impl Store {
         .bind(id.to_string())
         .fetch_all(self.pool())
         .await?;
-        rows.iter().map(crate::households::timeline_event).collect()
+        Ok(rows)
     }
 }

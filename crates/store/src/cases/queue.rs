@@ -6,9 +6,10 @@ use husly_domain::{CaseId, MunicipalityId, UserId};
 use sqlx::Row;
 use time::Date;
 
-use super::{corrupt, opt_date};
+use super::corrupt;
 use crate::error::StoreResult;
 use crate::municipalities::parse_id;
+use crate::opt_date;
 use crate::{Store, date_text, parse_date_text};
 
 /// A row of the work queue.
@@ -93,7 +94,7 @@ impl Store {
              LEFT JOIN app_user u ON u.id = c.assigned_to \
              ORDER BY c.due_order, c.id"
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(limit)
             .bind(offset);
@@ -103,27 +104,28 @@ impl Store {
         if let QueueFilter::DueSoon(today) = filter {
             query = query.bind(date_text(today + time::Duration::days(deadlines::DUE_SOON_DAYS)));
         }
-        let rows = query.fetch_all(self.pool()).await?;
-        rows.iter()
-            .map(|row| {
-                let case_type: String = row.try_get("case_type")?;
-                let state: String = row.try_get("state")?;
-                let given: Option<String> = row.try_get("given_name")?;
-                let family: Option<String> = row.try_get("family_name")?;
-                Ok(QueueRow {
-                    id: CaseId(parse_id(&row.try_get::<String, _>("id")?)?),
-                    reference: row.try_get("reference")?,
-                    case_type: CaseType::from_code(&case_type).ok_or_else(|| corrupt("case type", &case_type))?,
-                    state: CaseState::from_code(&state).ok_or_else(|| corrupt("state", &state))?,
-                    received_on: parse_date_text(&row.try_get::<String, _>("received_on")?)?,
-                    next_due: opt_date(row, "next_due")?,
-                    assigned_name: row.try_get("assigned_name")?,
-                    applicant: format!("{} {}", given.unwrap_or_default(), family.unwrap_or_default())
-                        .trim()
-                        .to_string(),
-                    address_line: row.try_get("address_line")?,
-                })
-            })
-            .collect()
+        Ok(query.fetch_all(self.pool()).await?)
+    }
+}
+
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for QueueRow {
+    fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<QueueRow> {
+        let case_type: String = row.try_get("case_type")?;
+        let state: String = row.try_get("state")?;
+        let given: Option<String> = row.try_get("given_name")?;
+        let family: Option<String> = row.try_get("family_name")?;
+        Ok(QueueRow {
+            id: CaseId(parse_id(&row.try_get::<String, _>("id")?)?),
+            reference: row.try_get("reference")?,
+            case_type: CaseType::from_code(&case_type).ok_or_else(|| corrupt("case type", &case_type))?,
+            state: CaseState::from_code(&state).ok_or_else(|| corrupt("state", &state))?,
+            received_on: parse_date_text(&row.try_get::<String, _>("received_on")?)?,
+            next_due: opt_date(row, "next_due")?,
+            assigned_name: row.try_get("assigned_name")?,
+            applicant: format!("{} {}", given.unwrap_or_default(), family.unwrap_or_default())
+                .trim()
+                .to_string(),
+            address_line: row.try_get("address_line")?,
+        })
     }
 }
