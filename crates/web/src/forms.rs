@@ -36,6 +36,14 @@ impl FormFields {
         self.0.iter().any(|(k, _)| k == name)
     }
 
+    /// The values of indexed fields `prefix[0].part` … `prefix[count - 1].part` (a table's rows);
+    /// a row the form lacks is empty.
+    pub fn rows(&self, prefix: &str, part: &str, count: usize) -> Vec<String> {
+        (0..count)
+            .map(|i| self.get(&format!("{prefix}[{i}].{part}")).to_string())
+            .collect()
+    }
+
     /// The form bound to a typed struct, so each field is named once in Rust (the struct) and
     /// once in its template. Repeated fields fill a `Vec`; a choice can be an enum. A field that
     /// is missing or does not fit its type is a field error in the catalogue's words (422), never
@@ -87,6 +95,12 @@ impl FormFields {
             Err(AppError::Validation(refused))
         }
     }
+}
+
+/// A checkbox field (`#[serde(default, deserialize_with = "checkbox")]`): ticked when the form
+/// has it, whatever its value, as browsers send only ticked boxes.
+pub fn checkbox<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    <String as serde::Deserialize>::deserialize(deserializer).map(|_| true)
 }
 
 fn decode(raw: &[u8]) -> Vec<u8> {

@@ -461,7 +461,7 @@ pub async fn save(
     }
     let (household, rows) = household_of(&fields);
     let names = member_names(&rows);
-    let values = FormValues::from_post(&fields, names.len());
+    let values = FormValues::from_post(&fields, names.len())?;
     let mut page = draft_page(&state, tr, &draft, municipality_name(&state, &draft).await?);
     page.documents = state
         .store

@@ -29,7 +29,7 @@ pub async fn save_application(
     let rows = (0..)
         .take_while(|i| form.fields.has(&format!("economy[{i}].income")))
         .count();
-    let values = FormValues::from_post(&form.fields, rows);
+    let values = FormValues::from_post(&form.fields, rows)?;
     let result = match values.to_form() {
         Ok(application) => usecases::save_application(&ctx, id, form.version()?, &application).await,
         Err(errors) => Err(UseCaseError::Invalid(errors)),

@@ -5,30 +5,44 @@ use husly_domain::bostotte::IncomeKind;
 use husly_domain::cases::{ApplicationForm, Consent, CurrentHousing, MemberEconomy, Reason};
 use husly_domain::validation::{FieldError, format_date};
 
-use crate::forms::FormFields;
+use crate::error::AppError;
+use crate::forms::{FormFields, checkbox};
+use serde::Deserialize;
 
-/// What the template shows in each field (as typed, or from the stored form).
-#[derive(Debug, Clone, Default)]
+/// What the template shows in each field (as typed, or from the stored form). A posted form is
+/// bound to it field by field (the names are the template's); a field left out is empty.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct FormValues {
     pub current_housing: String,
     pub current_housing_text: String,
     pub current_housing_ends: String,
     pub reasons: Vec<String>,
     pub reasons_text: String,
+    #[serde(deserialize_with = "checkbox")]
     pub wheelchair_access: bool,
+    #[serde(deserialize_with = "checkbox")]
     pub ground_floor_or_lift: bool,
+    #[serde(deserialize_with = "checkbox")]
     pub pets: bool,
     pub preferred_areas: String,
     pub areas_to_avoid: String,
     pub needs_text: String,
+    /// One per member (`economy[0].income`, …), read by [`FormValues::from_post`].
+    #[serde(skip)]
     pub incomes: Vec<String>,
+    /// One per member (`economy[0].wealth`, …).
+    #[serde(skip)]
     pub wealth: Vec<String>,
     pub lawful_residence: String,
+    #[serde(rename = "registered_in_municipality_since")]
     pub registered_since: String,
     pub rent_arrears: String,
     pub evicted_on: String,
     pub consents: Vec<String>,
+    #[serde(deserialize_with = "checkbox")]
     pub existing_tenant: bool,
+    #[serde(deserialize_with = "checkbox")]
     pub confirmed: bool,
 }
 
@@ -115,33 +129,12 @@ impl FormValues {
         }
     }
 
-    pub fn from_post(fields: &FormFields, members: usize) -> FormValues {
-        FormValues {
-            current_housing: fields.get("current_housing").to_string(),
-            current_housing_text: fields.get("current_housing_text").to_string(),
-            current_housing_ends: fields.get("current_housing_ends").to_string(),
-            reasons: fields.all("reasons").map(str::to_string).collect(),
-            reasons_text: fields.get("reasons_text").to_string(),
-            wheelchair_access: fields.has("wheelchair_access"),
-            ground_floor_or_lift: fields.has("ground_floor_or_lift"),
-            pets: fields.has("pets"),
-            preferred_areas: fields.get("preferred_areas").to_string(),
-            areas_to_avoid: fields.get("areas_to_avoid").to_string(),
-            needs_text: fields.get("needs_text").to_string(),
-            incomes: (0..members)
-                .map(|i| fields.get(&format!("economy[{i}].income")).to_string())
-                .collect(),
-            wealth: (0..members)
-                .map(|i| fields.get(&format!("economy[{i}].wealth")).to_string())
-                .collect(),
-            lawful_residence: fields.get("lawful_residence").to_string(),
-            registered_since: fields.get("registered_in_municipality_since").to_string(),
-            rent_arrears: fields.get("rent_arrears").to_string(),
-            evicted_on: fields.get("evicted_on").to_string(),
-            consents: fields.all("consents").map(str::to_string).collect(),
-            existing_tenant: fields.has("existing_tenant"),
-            confirmed: fields.has("confirmed"),
-        }
+    /// The posted form, with one economy row per member (as the form was rendered).
+    pub fn from_post(fields: &FormFields, members: usize) -> Result<FormValues, AppError> {
+        let mut values: FormValues = fields.bind()?;
+        values.incomes = fields.rows("economy", "income", members);
+        values.wealth = fields.rows("economy", "wealth", members);
+        Ok(values)
     }
 
     /// The application the values describe, or every field error at once.
@@ -274,7 +267,7 @@ mod tests {
             ("consents", "nav"),
             ("confirmed", "1"),
         ]);
-        let form = FormValues::from_post(&fields, 1).to_form().unwrap();
+        let form = FormValues::from_post(&fields, 1).unwrap().to_form().unwrap();
         assert_eq!(form.reasons, [Reason::Economy, Reason::Violence]);
         assert_eq!(form.economy[0].incomes, [(IncomeKind::OtherTaxable, 250_000)]);
         assert_eq!(form.economy[0].net_wealth_kr, -5_000);
@@ -293,7 +286,7 @@ mod tests {
             ("lawful_residence", "maybe"),
             ("evicted_on", "31.02.2024"),
         ]);
-        let errors = FormValues::from_post(&fields, 1).to_form().unwrap_err();
+        let errors = FormValues::from_post(&fields, 1).unwrap().to_form().unwrap_err();
         let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             names,
