@@ -300,12 +300,12 @@ pub fn assess(rules: &EligibilityRules, facts: &Facts<'_>, overrides: &[Override
                     match outcome {
                         RuleOutcome::Met => text(
                             "Husstandens formue er innenfor grensen.",
-                            "Formuen til husstanden er innanfor grensa.",
+                            "Formuen til hushaldet er innanfor grensa.",
                             "The household's assets are within the limit.",
                         ),
                         _ => text(
                             "Husstandens formue er over grensen.",
-                            "Formuen til husstanden er over grensa.",
+                            "Formuen til hushaldet er over grensa.",
                             "The household's assets exceed the limit.",
                         ),
                     },
@@ -321,7 +321,7 @@ pub fn assess(rules: &EligibilityRules, facts: &Facts<'_>, overrides: &[Override
                 RuleOutcome::Manual,
                 text(
                     "Vurder om husstanden kan skaffe seg bolig selv med bostøtte, startlån, tilskudd eller hjelp til å leie privat.",
-                    "Vurder om husstanden kan skaffe seg bustad sjølv med bustøtte, startlån, tilskot eller hjelp til å leige privat.",
+                    "Vurder om hushaldet kan skaffe seg bustad sjølv med bustøtte, startlån, tilskot eller hjelp til å leige privat.",
                     "Consider whether the household can find housing itself with housing allowance, a start loan, a grant or help to rent privately.",
                 ),
             );
@@ -565,7 +565,7 @@ fn income_rule(
             fact("Inntekt per år", "Inntekt per år", "Income per year", kr(income)),
             fact(
                 "Grense for husstanden",
-                "Grense for husstanden",
+                "Grense for hushaldet",
                 "Limit for the household",
                 format!("{} = {}", cap.with_decimal_comma(), kr(limit)),
             ),
@@ -574,12 +574,12 @@ fn income_rule(
         match outcome {
             RuleOutcome::Met => text(
                 "Husstandens inntekt er innenfor grensen.",
-                "Inntekta til husstanden er innanfor grensa.",
+                "Inntekta til hushaldet er innanfor grensa.",
                 "The household's income is within the limit.",
             ),
             _ => text(
                 "Husstandens inntekt er over grensen.",
-                "Inntekta til husstanden er over grensa.",
+                "Inntekta til hushaldet er over grensa.",
                 "The household's income exceeds the limit.",
             ),
         },
@@ -604,12 +604,12 @@ fn arrears_rule(b: &mut Builder<'_>, trace: &mut Trace, period: &Period<Allocati
         match outcome {
             RuleOutcome::Met => text(
                 "Husstanden har ikke husleierestanse.",
-                "Husstanden har ikkje husleigerestanse.",
+                "Hushaldet har ikkje husleigerestanse.",
                 "The household has no rent arrears.",
             ),
             RuleOutcome::NotMet => text(
                 "Husstanden har husleierestanse, som utelukker tildeling etter kommunens regler.",
-                "Husstanden har husleigerestanse, som utelukkar tildeling etter reglane til kommunen.",
+                "Hushaldet har husleigerestanse, som utelukkar tildeling etter reglane til kommunen.",
                 "The household has rent arrears, which exclude allocation under the municipality's rules.",
             ),
             _ => text(

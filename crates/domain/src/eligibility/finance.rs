@@ -66,8 +66,8 @@ pub(super) fn startlan_rules(b: &mut Builder<'_>, case: &StartlanCase, result: O
             vec![fact("Unntak", "Unntak", "Exception", exception_name(exception))],
             RuleOutcome::Met,
             text(
-                "Husstanden faller inn under et unntak i forskriften § 5-4; langvarige finansieringsproblemer og sparemuligheter må ikke vurderes.",
-                "Hushaldet fell inn under eit unntak i forskrifta § 5-4; langvarige finansieringsproblem og sparemoglegheiter må ikkje vurderast.",
+                "Husstanden faller inn under et unntak i forskriften § 5-4; langvarige finansieringsproblemer og sparemuligheter trenger ikke vurderes.",
+                "Hushaldet fell inn under eit unntak i forskrifta § 5-4; langvarige finansieringsproblem og sparemoglegheiter treng ikkje vurderast.",
                 "The household falls under an exception in § 5-4 of the regulation; long-term financing problems and saving possibilities need not be assessed.",
             ),
         ),
@@ -86,7 +86,7 @@ pub(super) fn startlan_rules(b: &mut Builder<'_>, case: &StartlanCase, result: O
     match result {
         None => b.push(
             "affordability",
-            text("Betjeningsevne", "Betjeningsevne", "Ability to service the loan"),
+            text("Betjeningsevne", "Beteningsevne", "Ability to service the loan"),
             Vec::new(),
             RuleOutcome::Manual,
             text(
@@ -123,7 +123,7 @@ pub(super) fn startlan_rules(b: &mut Builder<'_>, case: &StartlanCase, result: O
             let max = ore_kr(r.max_affordable_startlan_ore);
             b.push(
                 "affordability",
-                text("Betjeningsevne", "Betjeningsevne", "Ability to service the loan"),
+                text("Betjeningsevne", "Beteningsevne", "Ability to service the loan"),
                 facts,
                 if r.affordable {
                     RuleOutcome::Met
@@ -136,7 +136,7 @@ pub(super) fn startlan_rules(b: &mut Builder<'_>, case: &StartlanCase, result: O
                             "Med renten i stresstesten ({rate}) har husstanden {left} igjen hver måned etter levekostnader, faste utgifter og lån."
                         ),
                         format!(
-                            "Med renta i stresstesten ({rate}) har hushaldet {left} att kvar månad etter levekostnader, faste utgifter og lån."
+                            "Med renta i stresstesten ({rate}) har hushaldet {left} att kvar månad etter levekostnadar, faste utgifter og lån."
                         ),
                         format!(
                             "At the stress-test rate ({rate_en}) the household has {left} left each month after living costs, fixed costs and loans."

@@ -24,9 +24,21 @@ use std::fmt;
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub id: String,
+    /// Where the values were read, with the maintainers' notes on how.
     pub title: String,
     #[serde(default)]
     pub url: Option<String>,
+    /// The name a decision letter cites, as the rule-giver names it (no notes on where it was
+    /// read); the title when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cited_as: Option<String>,
+}
+
+impl Source {
+    /// How a letter names this source as the legal basis.
+    pub fn citation(&self) -> &str {
+        self.cited_as.as_deref().unwrap_or(&self.title)
+    }
 }
 
 /// What every period of every table says about itself.

@@ -2,7 +2,7 @@
 //! an HTML fragment (shown inside the app's pages) and a PDF (stored with its hash).
 
 use husly_domain::cases::{CaseType, Outcome};
-use husly_domain::eligibility::{Assessment, EligibilityRules, MunicipalityRules, RuleResult};
+use husly_domain::eligibility::{Assessment, EligibilityRules, MunicipalityRules, RuleOutcome, RuleResult};
 use husly_letters::{
     Appeal, ContactPerson, Content, Decision as LetterDecision, InterimAnswer, Language, Letter, Recipient, RuleLine,
     Sender, Templates,
@@ -90,6 +90,9 @@ fn pick(text: &husly_domain::eligibility::Text, language: Language) -> String {
     }
 }
 
+/// A condition as the letter shows it: the facts used and the finding, never the instruction the
+/// caseworker was given. The finding starts with whether the condition is met; a judgement
+/// names whose it is and gives its reason.
 fn rule_line(result: &RuleResult, language: Language) -> RuleLine {
     let facts = result
         .facts
@@ -107,15 +110,30 @@ fn rule_line(result: &RuleResult, language: Language) -> RuleLine {
     } else {
         facts
     };
-    let mut result_text = pick(&result.explanation, language);
-    if let Some(o) = &result.overridden {
-        let prefix = match language {
-            Language::Nb => "Saksbehandlerens vurdering",
-            Language::Nn => "Vurderinga til saksbehandlaren",
-            Language::En => "The caseworker's assessment",
-        };
-        result_text = format!("{result_text} {prefix}: {}", o.reason);
-    }
+    let verdict = match (result.outcome(), language) {
+        (RuleOutcome::Met, Language::Nb | Language::Nn) => "Oppfylt.",
+        (RuleOutcome::Met, Language::En) => "Met.",
+        (RuleOutcome::NotMet, Language::Nb) => "Ikke oppfylt.",
+        (RuleOutcome::NotMet, Language::Nn) => "Ikkje oppfylt.",
+        (RuleOutcome::NotMet, Language::En) => "Not met.",
+        (RuleOutcome::Manual | RuleOutcome::NotApplicable, Language::Nb) => "Ikke avgjort.",
+        (RuleOutcome::Manual | RuleOutcome::NotApplicable, Language::Nn) => "Ikkje avgjort.",
+        (RuleOutcome::Manual | RuleOutcome::NotApplicable, Language::En) => "Not decided.",
+    };
+    let result_text = match &result.overridden {
+        Some(judgement) => {
+            let whose = match language {
+                Language::Nb => "Saksbehandlerens vurdering",
+                Language::Nn => "Vurderinga til saksbehandlaren",
+                Language::En => "The caseworker's assessment",
+            };
+            format!("{verdict} {whose}: {}", judgement.reason)
+        }
+        // An automatic finding says what was found; a rule left to judgement without one has
+        // only its instruction, which is no finding.
+        None if result.computed == RuleOutcome::Manual => verdict.to_string(),
+        None => format!("{verdict} {}", pick(&result.explanation, language)),
+    };
     RuleLine {
         rule: pick(&result.name, language),
         facts,
@@ -123,9 +141,23 @@ fn rule_line(result: &RuleResult, language: Language) -> RuleLine {
     }
 }
 
+/// The conditions a decision rests on: for a refusal the ones not met (so the letter never
+/// lists only met conditions under a refusal), for a grant every condition that applied.
+fn rule_lines(assessment: &Assessment, granted: bool, language: Language) -> Vec<RuleLine> {
+    let not_met = |r: &&RuleResult| r.outcome() == RuleOutcome::NotMet;
+    let applied = |r: &&RuleResult| r.outcome() != RuleOutcome::NotApplicable;
+    let shown: Vec<&RuleResult> = if !granted && assessment.results.iter().any(|r| not_met(&r)) {
+        assessment.results.iter().filter(not_met).collect()
+    } else {
+        assessment.results.iter().filter(applied).collect()
+    };
+    shown.into_iter().map(|r| rule_line(r, language)).collect()
+}
+
 fn legal_basis(case_type: CaseType, language: Language, rules_title: &str) -> Vec<String> {
     let fvl = match language {
-        Language::Nb | Language::Nn => "forvaltningsloven §§ 24, 25 og 27",
+        Language::Nb => "forvaltningsloven §§ 24, 25 og 27",
+        Language::Nn => "forvaltningslova §§ 24, 25 og 27",
         Language::En => "the Public Administration Act (forvaltningsloven) §§ 24, 25 and 27",
     };
     match case_type {
@@ -210,7 +242,7 @@ fn finance_facts(case: &Case, decision: &Decision, language: Language) -> Vec<St
                 "Betjeningsevnen er beregnet med en rente på {rate} (styringsrenten pluss {margin} prosentpoeng). Levekostnader er satt til {living} per måned. Etter levekostnader, faste utgifter og lån har husstanden {left} igjen per måned."
             ),
             Language::Nn => format!(
-                "Betjeningsevna er rekna ut med ei rente på {rate} (styringsrenta pluss {margin} prosentpoeng). Levekostnader er sette til {living} per månad. Etter levekostnader, faste utgifter og lån har hushaldet {left} att per månad."
+                "Beteningsevna er rekna ut med ei rente på {rate} (styringsrenta pluss {margin} prosentpoeng). Levekostnadene er sette til {living} per månad. Etter levekostnader, faste utgifter og lån har hushaldet {left} att per månad."
             ),
             Language::En => format!(
                 "The ability to service the loan was calculated at a rate of {rate} (the policy rate plus {margin} percentage points). Living costs are set at {living} a month. After living costs, fixed costs and loans the household has {left} left each month."
@@ -281,7 +313,7 @@ pub fn decision_letter(
         .allocation_rules(number, husly_domain::rules::YearMonth::of(today))
         .ok()
         .and_then(|p| rules.sources.iter().find(|s| s.id == p.meta.source))
-        .map_or_else(|| municipality.name.clone(), |s| s.title.clone());
+        .map_or_else(|| municipality.name.clone(), |s| s.citation().to_string());
     let members = household.members.len();
     let mut facts = vec![
         match language {
@@ -298,10 +330,13 @@ pub fn decision_letter(
                 husly_domain::validation::format_date(case.received_on)
             ),
         },
-        match language {
-            Language::Nb => format!("Husstanden består av {members} personer."),
-            Language::Nn => format!("Husstanden består av {members} personar."),
-            Language::En => format!("The household has {members} members."),
+        match (language, members) {
+            (Language::Nb, 1) => "Husstanden består av 1 person.".to_string(),
+            (Language::Nn, 1) => "Hushaldet består av 1 person.".to_string(),
+            (Language::En, 1) => "The household has 1 member.".to_string(),
+            (Language::Nb, _) => format!("Husstanden består av {members} personer."),
+            (Language::Nn, _) => format!("Hushaldet består av {members} personar."),
+            (Language::En, _) => format!("The household has {members} members."),
         },
     ];
     facts.extend(finance_facts(case, decision, language));
@@ -338,7 +373,7 @@ pub fn decision_letter(
         legal_basis: legal_basis(case.case_type, language, &rules_title),
         facts,
         rules: assessment
-            .map(|a| a.results.iter().map(|r| rule_line(r, language)).collect())
+            .map(|a| rule_lines(&a, granted, language))
             .unwrap_or_default(),
         reasons: decision.reasons.clone(),
         granted_text: decision
@@ -430,9 +465,4 @@ fn letter(
 }
 
 #[cfg(test)]
-mod tests {
-    #[test]
-    fn the_municipalities_wording_loads() {
-        let _ = super::templates();
-    }
-}
+mod tests;

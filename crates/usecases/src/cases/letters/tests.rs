@@ -1,0 +1,358 @@
+//! Every decision letter as the party reads it: each case type, granted and refused, in bokmål,
+//! nynorsk and English, rendered from a real assessment through [`decision_letter`].
+
+use super::*;
+use husly_domain::cases::{ApplicationForm, CaseState, DecisionStatus};
+use husly_domain::eligibility::{Facts, Member as AssessedMember, Override, RuleOutcome, assess};
+use husly_domain::finance::CaseFinance;
+use husly_domain::household::Relation;
+use husly_domain::national_id::synthetic_tenor_next;
+use husly_domain::{CaseId, DecisionId, HouseholdId, Lang, MunicipalityId, PersonId, UserId};
+use husly_store::households::{Member, Person};
+use std::collections::BTreeMap;
+use time::macros::date;
+
+const TODAY: Date = date!(2026 - 11 - 16);
+const DEMO: &str = "0301";
+const DRAMMEN: &str = "3301";
+
+fn person(given: &str, birth: Date, individual: u16) -> Person {
+    Person {
+        id: PersonId::new(),
+        municipality_id: MunicipalityId::new(),
+        national_id: synthetic_tenor_next(birth, individual),
+        id_kind: "fodselsnummer".into(),
+        given_name: given.into(),
+        family_name: "Testesen".into(),
+        birth_date: birth,
+        phone: None,
+        email: None,
+        preferred_language: Lang::Nb,
+    }
+}
+
+fn household(members: usize) -> Household {
+    let mut people = vec![Member {
+        person: person("Kari", date!(1988 - 04 - 12), 100),
+        relation: Relation::MainApplicant,
+    }];
+    if members > 1 {
+        people.push(Member {
+            person: person("Ola", date!(2015 - 09 - 03), 200),
+            relation: Relation::Child,
+        });
+    }
+    Household {
+        id: HouseholdId::new(),
+        municipality_id: MunicipalityId::new(),
+        address_line: "Diktervegen 4".into(),
+        postal_code: "3040".into(),
+        postal_city: "Drammen".into(),
+        from_date: date!(2020 - 01 - 01),
+        to_date: None,
+        version: 1,
+        members: people,
+    }
+}
+
+fn caseworker() -> User {
+    User {
+        id: UserId::new(),
+        email: "saksbehandler@example.invalid".into(),
+        display_name: "Siri Saksbehandler".into(),
+        disabled: false,
+        roles: BTreeMap::new(),
+        municipalities: Vec::new(),
+    }
+}
+
+fn form() -> ApplicationForm {
+    serde_json::from_value(serde_json::json!({
+        "current_housing": "private_rental",
+        "current_housing_ends": "2027-01-31",
+        "reasons": ["economy", "substance_use_or_mental_health"],
+        "economy": [{ "incomes": [["wages", 260000]], "net_wealth_kr": 0 }],
+        "lawful_residence": true,
+        "registered_in_municipality_since": "2018-01-01",
+        "rent_arrears": false,
+        "confirmed": true
+    }))
+    .expect("a complete form")
+}
+
+fn finance(case_type: CaseType) -> Option<CaseFinance> {
+    let value = match case_type {
+        CaseType::Startlan => serde_json::json!({
+            "kind": "startlan", "purpose": "purchase", "exception": "children_or_special_needs",
+            "affordability": {
+                "month": "2026-11",
+                "household": { "adults": 1, "children_ages": [11] },
+                "income_after_tax_kr": 38000,
+                "loans": { "startlan": { "principal_kr": 2500000, "term_years": 30, "kind": "annuity" } }
+            }
+        }),
+        CaseType::EstablishmentGrant | CaseType::AdaptationGrant => serde_json::json!({
+            "kind": "grant",
+            "grant": if case_type == CaseType::EstablishmentGrant { "establishment" } else { "adaptation" },
+            "purpose": "trappeheis", "cost_kr": 200000, "applied_kr": 150000, "tenure": "owner"
+        }),
+        _ => return None,
+    };
+    Some(serde_json::from_value(value).expect("a case economy"))
+}
+
+/// The decision as proposed: the assessment of the day, with the caseworker's judgement on every
+/// rule that needs one (met when granting, not met when refusing).
+fn decided(case_type: CaseType, outcome: Outcome, number: &str, household: &Household) -> (Case, Decision) {
+    let mut case = Case::received(
+        CaseId::new(),
+        household.municipality_id,
+        household.id,
+        "2026-000042".into(),
+        case_type,
+        form(),
+        date!(2026 - 10 - 01),
+    );
+    case.state = CaseState::Approved;
+    case.finance = finance(case_type);
+    let members: Vec<AssessedMember> = household
+        .members
+        .iter()
+        .map(|m| AssessedMember {
+            birth_date: m.person.birth_date,
+            relation: m.relation,
+        })
+        .collect();
+    let affordability = case.finance.as_ref().and_then(|f| match f {
+        CaseFinance::Startlan(s) => {
+            husly_domain::startlan::assess(&s.affordability, husly_domain::startlan::StartlanRules::embedded()).ok()
+        }
+        CaseFinance::Grant(_) => None,
+    });
+    let facts = Facts {
+        case_type,
+        municipality_number: number,
+        date: TODAY,
+        members: &members,
+        form: &case.form,
+        finance: case.finance.as_ref(),
+        affordability: affordability.as_ref(),
+    };
+    let rules = EligibilityRules::embedded();
+    let first = assess(rules, &facts, &[]).expect("assessable");
+    let verdict = if outcome == Outcome::Granted {
+        RuleOutcome::Met
+    } else {
+        RuleOutcome::NotMet
+    };
+    let overrides: Vec<Override> = first
+        .results
+        .iter()
+        .filter(|r| r.computed == RuleOutcome::Manual)
+        .map(|r| Override {
+            rule: r.rule.clone(),
+            outcome: verdict,
+            reason: "Dokumentasjon i søknaden.".into(),
+        })
+        .collect();
+    let mut assessment = assess(rules, &facts, &overrides).expect("assessable");
+    if outcome == Outcome::Refused && assessment.results.iter().all(|r| r.outcome() != RuleOutcome::NotMet) {
+        // Every rule met on its own: the refusal rests on the caseworker's judgement of one.
+        let first_rule = assessment.results[0].rule.clone();
+        assessment = assess(
+            rules,
+            &facts,
+            &[Override {
+                rule: first_rule,
+                outcome: RuleOutcome::NotMet,
+                reason: "Dokumentasjon i søknaden.".into(),
+            }],
+        )
+        .expect("assessable");
+    }
+    let decision = Decision {
+        id: DecisionId::new(),
+        outcome,
+        reasons: "Søknaden er vurdert.".into(),
+        granted_text: Some("Det du har søkt om".into()),
+        assessment: serde_json::to_value(&assessment).expect("json"),
+        status: DecisionStatus::Approved,
+        proposed_by: UserId::new(),
+        proposed_by_name: "Siri Saksbehandler".into(),
+        proposed_at: 0,
+        decided_by: None,
+        decided_at: None,
+        sent_at: None,
+        on_appeal: false,
+        amount_ore: None,
+        conditions: Vec::new(),
+    };
+    (case, decision)
+}
+
+/// The letter's text, tags removed, in one line.
+fn text_of(letter: &Letter) -> String {
+    let html = husly_letters::render_html_fragment(letter, templates()).expect("renders");
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn every_letter() -> Vec<(String, Language, Outcome, String)> {
+    let mut letters = Vec::new();
+    for number in [DEMO, DRAMMEN] {
+        for case_type in CaseType::ALL {
+            for outcome in [Outcome::Granted, Outcome::Refused] {
+                for members in [1, 2] {
+                    let household = household(members);
+                    let (case, decision) = decided(case_type, outcome, number, &household);
+                    for code in ["nb", "nn", "en"] {
+                        let letter = decision_letter(&caseworker(), number, &case, &household, &decision, code, TODAY);
+                        let context = format!("{number} {} {outcome:?} {members} {code}", case_type.code());
+                        letters.push((context, letter.language, outcome, text_of(&letter)));
+                    }
+                }
+            }
+        }
+    }
+    letters
+}
+
+/// Whole words (letters only) of a text, as written.
+fn words(text: &str) -> Vec<&str> {
+    text.split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+#[test]
+fn the_municipalities_wording_loads() {
+    let _ = templates();
+}
+
+#[test]
+fn nynorsk_letters_are_nynorsk_throughout() {
+    // Bokmål forms a nynorsk text never uses (Språkrådet; the nynorsk of the letter templates).
+    const BOKMAL: &[&str] = &[
+        "ikke",
+        "hvis",
+        "noen",
+        "mye",
+        "søkerens",
+        "Søkerens",
+        "Norge",
+        "loven",
+        "forvaltningsloven",
+        "boligsosialloven",
+        "husstanden",
+        "Husstanden",
+        "husstandens",
+        "Husstandens",
+        "Levekostnader",
+        "levekostnader",
+        "betjeningsevne",
+        "Betjeningsevne",
+        "betjeningsevnen",
+        "Betjeningsevnen",
+        "bolig",
+        "boligen",
+        "hvilken",
+        "hvordan",
+        "ble",
+        "mottatt",
+        "fra",
+        "følgende",
+        "enn",
+        "selv",
+        "skaffe seg bolig",
+    ];
+    // A regulation is cited by its own (bokmål) name.
+    let citations: Vec<&str> = EligibilityRules::embedded()
+        .sources
+        .iter()
+        .map(|s| s.citation())
+        .collect();
+    let mut found = Vec::new();
+    for (context, language, _, text) in every_letter() {
+        if language != Language::Nn {
+            continue;
+        }
+        let text = citations.iter().fold(text, |text, cited| text.replace(cited, ""));
+        for word in words(&text) {
+            if BOKMAL.contains(&word) {
+                found.push(format!("{context}: «{word}»"));
+            }
+        }
+    }
+    found.dedup();
+    assert!(found.is_empty(), "bokmål in nynorsk letters:\n{}", found.join("\n"));
+}
+
+#[test]
+fn letters_show_no_codes_and_no_instructions_to_the_caseworker() {
+    for (context, _, _, text) in every_letter() {
+        for code in [
+            "substance_use_or_mental_health",
+            "private_rental",
+            "children_or_special_needs",
+            "_",
+        ] {
+            assert!(!text.contains(code), "{context}: a raw code «{code}» in\n{text}");
+        }
+        for instruction in ["Vurder om", "Consider whether", "Assess whether"] {
+            assert!(
+                !text.contains(instruction),
+                "{context}: the caseworker's instruction «{instruction}» instead of the finding in\n{text}"
+            );
+        }
+        assert!(
+            !text.contains("må ikke vurderes"),
+            "{context}: «må ikke vurderes» in\n{text}"
+        );
+    }
+}
+
+#[test]
+fn numbers_agree_and_english_reads_naturally() {
+    for (context, language, _, text) in every_letter() {
+        for wrong in ["1 personer", "1 personar", "1 members", "until and including"] {
+            assert!(!text.contains(wrong), "{context}: «{wrong}» in\n{text}");
+        }
+        let one = match language {
+            Language::Nb | Language::Nn => "består av 1 person.",
+            Language::En => "The household has 1 member.",
+        };
+        let two = match language {
+            Language::Nb => "består av 2 personer.",
+            Language::Nn => "består av 2 personar.",
+            Language::En => "The household has 2 members.",
+        };
+        assert!(
+            text.contains(one) || text.contains(two),
+            "{context}: household size in\n{text}"
+        );
+    }
+}
+
+#[test]
+fn a_refusal_shows_the_conditions_it_rests_on_and_a_grant_those_it_meets() {
+    let not_met = ["Ikke oppfylt", "Ikkje oppfylt", "Not met"];
+    for (context, _, outcome, text) in every_letter() {
+        let says_not_met = not_met.iter().any(|n| text.contains(n));
+        match outcome {
+            Outcome::Refused => assert!(says_not_met, "{context}: a refusal names no condition not met:\n{text}"),
+            _ => assert!(!says_not_met, "{context}: a grant with a condition not met:\n{text}"),
+        }
+    }
+}
