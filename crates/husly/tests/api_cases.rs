@@ -301,16 +301,16 @@ async fn a_case_through_the_api_from_registration_to_the_appeal_body() {
             s,
             caseworker,
             &send,
-            json!({ "version": 6, "language": "de", "delivered_on": "2020-01-01" }),
+            json!({ "version": 6, "language": "de", "delivery": "fax", "delivered_on": "2020-01-01" }),
         )
         .await;
         assert_eq!(status, 422, "{body}");
-        assert_eq!(fields(&body), ["language", "delivered_on"]);
+        assert_eq!(fields(&body), ["language", "delivery", "delivered_on"]);
         let (status, case) = post(
             s,
             caseworker,
             &send,
-            json!({ "version": 6, "language": "nn", "delivered_on": today }),
+            json!({ "version": 6, "language": "nn", "delivery": "digital", "delivered_on": today }),
         )
         .await;
         assert_eq!(status, 200, "{case}");
@@ -355,8 +355,26 @@ async fn a_case_through_the_api_from_registration_to_the_appeal_body() {
         )
         .await;
         assert_eq!(status, 400, "not before the appeal is with the appeal body: {body}");
+        // When and how the appeal was sent decide whether it is in time: both are required.
+        let (status, body) = post(
+            s,
+            caseworker,
+            &format!("{url}/appeals"),
+            json!({ "version": 7, "appeal_sent_on": "31.12.2999", "appeal_channel": "pigeon" }),
+        )
+        .await;
+        assert_eq!(
+            (status, fields(&body)),
+            (422, vec!["appeal_channel".to_string(), "appeal_sent_on".to_string()]),
+            "{body}"
+        );
         for (version, operation, body, state) in [
-            (7, "appeals", json!({}), "appeal_received"),
+            (
+                7,
+                "appeals",
+                json!({ "appeal_sent_on": today, "appeal_channel": "digital" }),
+                "appeal_received",
+            ),
             (8, "appeals/forward", json!({}), "forwarded_to_appeal_body"),
             (9, "appeals/outcome", json!({ "outcome": "maybe" }), ""),
             (9, "appeals/outcome", json!({ "outcome": "upheld" }), "closed"),

@@ -1301,7 +1301,13 @@ async fn application_flow(b: &mut Browser, logins: &Logins) {
     b.wait_path(&case, |p| p == case).await;
     assert_eq!(b.case_state().await, "Vedtak godkjent");
     b.select("f-language-send", "Nynorsk").await;
-    assert!(!b.value("f-delivered_on").await.is_empty(), "no default delivery date");
+    // The day it reaches the applicant follows from how it is sent, unless the caseworker gives
+    // one: by post, three working days later; the case shows that day.
+    assert!(
+        b.value("f-delivered_on").await.is_empty(),
+        "the delivery date is not today by default"
+    );
+    b.click("#f-delivery-paper").await;
     b.submit(&format!("form[action=\"{case}/send\"] button[type=\"submit\"]"))
         .await;
     assert!(!b.has(".error-summary").await, "sending shows errors");
@@ -1365,15 +1371,27 @@ async fn application_flow(b: &mut Browser, logins: &Logins) {
     b.screenshot("case-expire-unconfirmed").await;
     b.axe("case: ending the approval, unconfirmed").await;
 
-    // An appeal.
+    // An appeal: when and how it was sent decide whether it is in time (forvaltningsloven § 30);
+    // without them it is not registered.
     b.goto(&case).await;
     b.wait_path(&case, |p| p == case).await;
-    b.submit(&format!(
-        "form[action=\"{case}/action\"]:has(input[name=\"action\"][value=\"register_appeal\"]) button"
-    ))
-    .await;
+    let register_appeal =
+        format!("form[action=\"{case}/action\"]:has(input[name=\"action\"][value=\"register_appeal\"]) button");
+    b.submit(&register_appeal).await;
+    assert!(
+        b.has("#f-appeal_sent_on-error").await && b.has("#f-appeal_channel-error").await,
+        "an appeal without its date and channel is refused beside those fields"
+    );
+    let posted = husly_domain::validation::format_date(time::OffsetDateTime::now_utc().date());
+    b.fill("f-appeal_sent_on", &posted).await;
+    b.click("#f-appeal-channel-post").await;
+    b.submit(&register_appeal).await;
     assert!(!b.has(".error-summary").await, "registering the appeal shows errors");
     assert_eq!(b.case_state().await, "Klage mottatt");
+    assert!(
+        b.text("main").await.contains("innen fristen"),
+        "the timeline says the appeal came in time"
+    );
     b.axe("case: appeal received").await;
 
     // At phone width: the work queue, the case with its assessment table, and the public door.

@@ -188,7 +188,12 @@ async fn an_application_from_registration_to_the_appeal_body() {
         let r = step(
             &caseworker,
             format!("{case_url}/send"),
-            with(&[("version", "5"), ("language", "nn"), ("delivered_on", &today)]),
+            with(&[
+                ("version", "5"),
+                ("language", "nn"),
+                ("delivery", "digital"),
+                ("delivered_on", &today),
+            ]),
         )
         .await;
         assert_eq!(r.status(), 303);
@@ -273,6 +278,9 @@ async fn an_application_from_registration_to_the_appeal_body() {
             "{page}"
         );
 
+        // The appeal was posted today: the day it was sent, not the day it is registered, is
+        // held against the deadline (forvaltningsloven § 30).
+        let posted = husly_domain::validation::format_date(time::OffsetDateTime::now_utc().date());
         for (version, action) in [
             ("8", "renew"),
             ("9", "register_appeal"),
@@ -282,11 +290,21 @@ async fn an_application_from_registration_to_the_appeal_body() {
             let r = step(
                 &caseworker,
                 format!("{case_url}/action"),
-                with(&[("version", version), ("action", action)]),
+                with(&[
+                    ("version", version),
+                    ("action", action),
+                    ("appeal_sent_on", &posted),
+                    ("appeal_channel", "post"),
+                ]),
             )
             .await;
             assert_eq!(r.status(), 303, "{action}");
         }
+        let page = common::page_text(&server, &caseworker, &case_url).await;
+        assert!(
+            page.contains(&format!("Klagen ble sendt {posted} (per post), innen fristen.")),
+            "{page}"
+        );
         // The case file the appeal went to the appeal body with: summary, letters, documents.
         let file = caseworker
             .get(server.url(&format!("{case_url}/case-file.zip")))

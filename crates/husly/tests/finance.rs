@@ -96,7 +96,12 @@ async fn approve_and_send(
         caseworker,
         &format!("{case_url}/send"),
         form(
-            &[("version", "5"), ("language", language), ("delivered_on", &today)],
+            &[
+                ("version", "5"),
+                ("language", language),
+                ("delivery", "digital"),
+                ("delivered_on", &today),
+            ],
             csrf,
         ),
     )
@@ -669,7 +674,7 @@ async fn startlan_and_grant_cases_through_the_api() {
             caseworker,
             Method::POST,
             &format!("{case}/send"),
-            Some(json!({ "version": 5, "language": "en", "delivered_on": today.to_string() })),
+            Some(json!({ "version": 5, "language": "en", "delivery": "paper", "delivered_on": today.to_string() })),
         )
         .await;
         assert_eq!((status, body["state"].as_str()), (200, Some("granted")), "{body}");

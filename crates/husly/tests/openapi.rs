@@ -369,9 +369,14 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
             M::POST,
             format!("{url}/send"),
             caseworker,
-            json!({ "version": 8, "language": "nb", "delivered_on": today }),
+            json!({ "version": 8, "language": "nb", "delivery": "digital", "delivered_on": today }),
         ),
-        (M::POST, format!("{url}/appeals"), caseworker, json!({ "version": 9 })),
+        (
+            M::POST,
+            format!("{url}/appeals"),
+            caseworker,
+            json!({ "version": 9, "appeal_sent_on": today, "appeal_channel": "post" }),
+        ),
         (
             M::POST,
             format!("{url}/appeals/forward"),
@@ -477,7 +482,7 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
             M::POST,
             format!("{grant_url}/send"),
             caseworker,
-            json!({ "version": 5, "language": "nb", "delivered_on": today }),
+            json!({ "version": 5, "language": "nb", "delivery": "paper" }),
         ),
         (
             M::POST,

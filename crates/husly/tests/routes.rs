@@ -514,7 +514,9 @@ fn routes(f: &Fixture) -> Vec<Route> {
             format!("/api/v1/cases/{c}/send"),
             Some(HandleCase),
             Record,
-            Some(serde_json::json!({"version": 2, "language": "nb", "delivered_on": "2026-12-01"})),
+            Some(
+                serde_json::json!({"version": 2, "language": "nb", "delivery": "digital", "delivered_on": "2026-12-01"}),
+            ),
         ),
         page(
             Method::POST,
@@ -625,7 +627,7 @@ fn routes(f: &Fixture) -> Vec<Route> {
             format!("/api/v1/cases/{c}/appeals"),
             Some(HandleCase),
             Record,
-            Some(serde_json::json!({"version": 2})),
+            Some(serde_json::json!({"version": 2, "appeal_sent_on": "2026-01-05", "appeal_channel": "post"})),
         ),
         api(
             Method::POST,

@@ -388,7 +388,7 @@ impl Store {
         let row = sqlx::query(
             "SELECT COUNT(*) AS loans, CAST(COALESCE(SUM(d.amount_ore), 0) AS BIGINT) AS amount FROM case_decision d \
              JOIN application_case c ON c.id = d.case_id \
-             WHERE d.municipality_id = $1 AND c.case_type = 'startlan' AND d.status = 'sent' AND d.outcome = 'granted' \
+             WHERE d.municipality_id = $1 AND c.case_type = 'startlan' AND d.status = 'sent' AND d.outcome IN ('granted', 'partly_granted') \
              AND d.sent_at >= $2 AND d.sent_at < $3",
         )
         .bind(municipality.to_string())

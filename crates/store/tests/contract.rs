@@ -852,6 +852,7 @@ fn step(action: husly_domain::cases::CaseAction) -> husly_domain::cases::request
         reason: Some("test".into()),
         information_due: None,
         expiry: None,
+        appeal: None,
     }
 }
 
@@ -1552,6 +1553,7 @@ async fn every_seeded_case_takes_its_next_step() {
                 reason: Some("test".into()),
                 information_due: None,
                 expiry: None,
+                appeal: None,
             };
             let result = store
                 .change_case(m.id, case.id, case.version, None, &by, |c, latest| match c.state {

@@ -8,7 +8,7 @@
 
 use super::case::{Case, DecisionStatus, LatestDecision};
 use super::requests::{CheckedProposal, ExpiryReason, Step};
-use super::{ApplicationForm, CaseAction, CaseState, Outcome, deadlines, transition};
+use super::{ApplicationForm, CaseAction, CaseState, deadlines, transition};
 use crate::eligibility::{Override, RuleOutcome};
 use crate::finance::GrantType;
 use crate::{DecisionId, UserId};
@@ -275,6 +275,13 @@ impl Case {
         if action == CaseAction::Expire {
             details["expiry_reason"] = json!(expiry.code());
         }
+        if let Some(appeal) = step.appeal {
+            details["appeal"] = json!({
+                "sent_on": appeal.sent_on.to_string(),
+                "channel": appeal.channel.code(),
+                "in_time": appeal.in_time,
+            });
+        }
         let mut change = CaseChange::new(case, step_event(action), details).because(step.reason.clone());
         if let Some(grant) = self.case_type.grant()
             && matches!(to, CaseState::Closed | CaseState::Withdrawn)
@@ -349,7 +356,7 @@ impl Case {
         proposer: UserId,
         assessment: Value,
     ) -> Result<CaseChange, Refusal> {
-        let granted = proposal.outcome == Outcome::Granted;
+        let granted = proposal.outcome.grants();
         match (self.case_type.is_finance(), granted, proposal.amount_ore) {
             (true, true, None) => return Err(Refusal::AmountMissing),
             (_, _, Some(amount)) if amount <= 0 => return Err(Refusal::AmountNotPositive),
@@ -462,7 +469,7 @@ impl Case {
                 on: sent_on,
                 note: "replaced by a new decision",
             });
-            if let (Outcome::Granted, Some(amount_ore)) = (latest.outcome, latest.amount_ore) {
+            if let (true, Some(amount_ore)) = (latest.outcome.grants(), latest.amount_ore) {
                 change.ledger.push(LedgerEffect::Commit {
                     grant,
                     amount_ore,

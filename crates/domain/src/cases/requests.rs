@@ -129,6 +129,44 @@ impl ExpiryReason {
     }
 }
 
+/// How an appeal reached the office. Forvaltningsloven § 30: an appeal is in time when it was
+/// handed to the post, or delivered to the office, before the deadline ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppealChannel {
+    /// Posted: the date is the postmark's.
+    Post,
+    /// Sent digitally (e-mail, the municipality's form, Altinn): the date it was sent.
+    Digital,
+    /// Handed in at the office: the date it was handed in.
+    InPerson,
+}
+
+impl AppealChannel {
+    pub const ALL: [AppealChannel; 3] = [AppealChannel::Post, AppealChannel::Digital, AppealChannel::InPerson];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            AppealChannel::Post => "post",
+            AppealChannel::Digital => "digital",
+            AppealChannel::InPerson => "in_person",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<AppealChannel> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+}
+
+/// When and how an appeal was sent, and whether that was within the deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct AppealReceipt {
+    pub sent_on: Date,
+    pub channel: AppealChannel,
+    /// Sent on or before the appeal deadline (§ 30); an appeal without a deadline is in time.
+    pub in_time: bool,
+}
+
 pub struct StepRequest<'a> {
     pub step: &'a str,
     /// The user's note: the items asked for, or why (required for some steps).
@@ -142,6 +180,10 @@ pub struct StepRequest<'a> {
     pub expiry_reason: &'a str,
     /// The user confirmed a step that ends or reduces the household's rights.
     pub confirmed: bool,
+    /// For `register_appeal`: the day the appeal was posted, sent or handed in.
+    pub appeal_sent_on: &'a str,
+    /// For `register_appeal`: an [`AppealChannel`] code.
+    pub appeal_channel: &'a str,
 }
 
 /// A step that passed [`check_step`].
@@ -154,6 +196,8 @@ pub struct Step {
     pub information_due: Option<Date>,
     /// Why an approval ends (`expire` only).
     pub expiry: Option<ExpiryReason>,
+    /// When and how the appeal was sent (`register_appeal` only).
+    pub appeal: Option<AppealReceipt>,
 }
 
 /// The step, or every problem with the request.
@@ -161,6 +205,7 @@ pub fn check_step(request: &StepRequest<'_>) -> Result<Step, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut information_due = None;
     let mut expiry = None;
+    let mut appeal = None;
     let reason = request.reason.trim();
     note(&mut errors, "reason", reason);
     let action = match request.step.trim() {
@@ -181,7 +226,9 @@ pub fn check_step(request: &StepRequest<'_>) -> Result<Step, Vec<FieldError>> {
         }
         "information_received" => CaseAction::InformationReceived,
         "register_appeal" => {
-            if request.appeal_deadline.is_some_and(|d| request.today > d) && reason.is_empty() {
+            appeal = appeal_receipt(&mut errors, request);
+            // A late appeal may still be heard (§ 31), and the note says why.
+            if appeal.is_some_and(|a| !a.in_time) && reason.is_empty() {
                 errors.push(required("reason", "error.case.late_appeal_reason_required"));
             }
             CaseAction::RegisterAppeal
@@ -226,6 +273,30 @@ pub fn check_step(request: &StepRequest<'_>) -> Result<Step, Vec<FieldError>> {
         reason: (!reason.is_empty()).then(|| reason.to_string()),
         information_due,
         expiry,
+        appeal,
+    })
+}
+
+/// When and how the appeal was sent: both required, the day not in the future; compared with
+/// the deadline, never the day it is registered.
+fn appeal_receipt(errors: &mut Vec<FieldError>, request: &StepRequest<'_>) -> Option<AppealReceipt> {
+    let channel = AppealChannel::from_code(request.appeal_channel.trim());
+    if channel.is_none() {
+        errors.push(required("appeal_channel", "error.case.appeal_channel_required"));
+    }
+    let sent_on = parse_date(request.appeal_sent_on.trim()).filter(|d| *d <= request.today);
+    if sent_on.is_none() {
+        errors.push(FieldError::new(
+            "appeal_sent_on",
+            "invalid_date",
+            "error.case.appeal_sent_on_invalid",
+        ));
+    }
+    let (sent_on, channel) = (sent_on?, channel?);
+    Some(AppealReceipt {
+        sent_on,
+        channel,
+        in_time: request.appeal_deadline.is_none_or(|deadline| sent_on <= deadline),
     })
 }
 
@@ -283,7 +354,7 @@ pub fn check_proposal(request: ProposalRequest<'_>) -> Result<CheckedProposal, V
         errors.push(FieldError::unknown_value(
             "outcome",
             outcome_code,
-            &[Outcome::Granted.code(), Outcome::Refused.code()],
+            &Outcome::ALL.map(Outcome::code),
         ));
     }
     let reasons = request.reasons.trim();
@@ -308,7 +379,7 @@ pub fn check_proposal(request: ProposalRequest<'_>) -> Result<CheckedProposal, V
     } else if conditions.iter().any(|c| c.chars().count() > MAX_CONDITION_LEN) {
         errors.push(FieldError::too_long("conditions", MAX_CONDITION_LEN));
     }
-    let granted = outcome == Some(Outcome::Granted);
+    let granted = outcome.is_some_and(Outcome::grants);
     if granted {
         if granted_text.is_empty() {
             errors.push(required("granted_text", "error.case.granted_text_required"));
@@ -389,24 +460,86 @@ pub fn check_letter_language(errors: &mut Vec<FieldError>, field: &str, code: &s
     code.to_string()
 }
 
-/// Sending the approved decision: the letter's language and the day it reaches the party
-/// (today or later), from which the appeal deadline runs.
-pub fn check_send(language: &str, delivered_on: &str, today: Date) -> Result<(String, Date), Vec<FieldError>> {
+/// How a decision letter reaches the party. The appeal deadline runs from the day it does
+/// (forvaltningsloven § 29), which is not the day it is sent when it goes by post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryChannel {
+    /// Made available digitally (Digipost, e-Boks, the municipality's inbox): reaches the party
+    /// the same day.
+    Digital,
+    /// Posted on paper: reaches the party some working days later (the municipality's rule).
+    Paper,
+}
+
+impl DeliveryChannel {
+    pub const ALL: [DeliveryChannel; 2] = [DeliveryChannel::Digital, DeliveryChannel::Paper];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            DeliveryChannel::Digital => "digital",
+            DeliveryChannel::Paper => "paper",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<DeliveryChannel> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+}
+
+/// How and when the decision reaches the party.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delivery {
+    pub channel: DeliveryChannel,
+    pub on: Date,
+}
+
+/// The day a letter sent `today` reaches the party when the caseworker gives none: the same day
+/// digitally, `paper_working_days` working days later by post.
+pub fn default_delivery(channel: DeliveryChannel, today: Date, paper_working_days: u32) -> Date {
+    match channel {
+        DeliveryChannel::Digital => today,
+        DeliveryChannel::Paper => (0..paper_working_days).fold(today, |day, _| {
+            super::deadlines::next_working_day_from(day + time::Duration::days(1))
+        }),
+    }
+}
+
+/// Sending the approved decision: the letter's language, how it goes, and the day it reaches
+/// the party (given, today or later; or by the channel's default), from which the appeal
+/// deadline runs.
+pub fn check_send(
+    language: &str,
+    channel: &str,
+    delivered_on: &str,
+    today: Date,
+    paper_working_days: u32,
+) -> Result<(String, Delivery), Vec<FieldError>> {
     let mut errors = Vec::new();
     if language.trim().is_empty() {
         errors.push(FieldError::unknown_value("language", "", &LETTER_LANGUAGES));
     }
     let language = check_letter_language(&mut errors, "language", language);
-    let delivered = parse_date(delivered_on.trim()).filter(|d| *d >= today);
-    if delivered.is_none() {
-        errors.push(FieldError::new(
-            "delivered_on",
-            "invalid_date",
-            "error.case.delivered_on_invalid",
-        ));
+    let channel = DeliveryChannel::from_code(channel.trim());
+    if channel.is_none() {
+        errors.push(required("delivery", "error.case.delivery_required"));
     }
-    match delivered {
-        Some(delivered) if errors.is_empty() => Ok((language, delivered)),
+    let delivered = match (delivered_on.trim(), channel) {
+        ("", Some(channel)) => Some(default_delivery(channel, today, paper_working_days)),
+        ("", None) => None,
+        (typed, _) => {
+            let delivered = parse_date(typed).filter(|d| *d >= today);
+            if delivered.is_none() {
+                errors.push(FieldError::new(
+                    "delivered_on",
+                    "invalid_date",
+                    "error.case.delivered_on_invalid",
+                ));
+            }
+            delivered
+        }
+    };
+    match (channel, delivered) {
+        (Some(channel), Some(on)) if errors.is_empty() => Ok((language, Delivery { channel, on })),
         _ => Err(errors),
     }
 }
@@ -487,7 +620,61 @@ mod tests {
             appeal_deadline: Some(date!(2026 - 11 - 20)),
             expiry_reason: "",
             confirmed: false,
+            appeal_sent_on: "",
+            appeal_channel: "",
         }
+    }
+
+    fn appeal<'a>(sent_on: &'a str, channel: &'a str, reason: &'a str) -> Result<Step, Vec<FieldError>> {
+        check_step(&StepRequest {
+            appeal_sent_on: sent_on,
+            appeal_channel: channel,
+            ..request("register_appeal", reason, "")
+        })
+    }
+
+    /// Forvaltningsloven § 30: the deadline (here 20.11.2026) is kept when the appeal was posted
+    /// or delivered by its last day, however late it is registered (today is 26.11.2026); § 31:
+    /// a late appeal needs the reason it is heard anyway.
+    #[test]
+    fn an_appeal_is_timely_by_when_it_was_sent_not_when_it_is_registered() {
+        // (sent on, channel, note, in time or the fields refused)
+        type Expected = Result<bool, &'static [&'static str]>;
+        let cases: [(&str, &str, &str, Expected); 9] = [
+            ("20.11.2026", "post", "", Ok(true)),
+            ("2026-11-19", "digital", "", Ok(true)),
+            ("20.11.2026", "in_person", "", Ok(true)),
+            ("21.11.2026", "post", "", Err(&["reason"])),
+            ("21.11.2026", "post", "Innlagt på sykehus", Ok(false)),
+            ("27.11.2026", "post", "", Err(&["appeal_sent_on"])),
+            ("", "post", "", Err(&["appeal_sent_on"])),
+            ("20.11.2026", "", "", Err(&["appeal_channel"])),
+            ("20.11.2026", "pigeon", "", Err(&["appeal_channel"])),
+        ];
+        for (sent_on, channel, reason, expected) in cases {
+            let result = appeal(sent_on, channel, reason);
+            match (expected, result) {
+                (Ok(in_time), Ok(step)) => {
+                    let receipt = step.appeal.expect("the receipt");
+                    assert_eq!(receipt.in_time, in_time, "{sent_on} {channel}");
+                    assert_eq!(receipt.channel.code(), channel);
+                }
+                (Err(fields), Err(errors)) => {
+                    let named: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                    assert_eq!(named, fields, "{sent_on} {channel} {reason}");
+                }
+                (expected, result) => panic!("{sent_on} {channel} {reason}: {expected:?} but {result:?}"),
+            }
+        }
+        // Without a sent decision there is no deadline to miss.
+        let step = check_step(&StepRequest {
+            appeal_deadline: None,
+            appeal_sent_on: "01.01.2026",
+            appeal_channel: "post",
+            ..request("register_appeal", "", "")
+        })
+        .unwrap();
+        assert!(step.appeal.unwrap().in_time);
     }
 
     #[test]
@@ -505,10 +692,10 @@ mod tests {
         assert_eq!(step.information_due, Some(date!(2026 - 12 - 10)));
         assert_eq!(step.reason.as_deref(), Some("Lønnsslipp"));
         assert!(
-            check_step(&request("register_appeal", "", "")).is_err(),
+            appeal("26.11.2026", "post", "").is_err(),
             "a late appeal needs a reason"
         );
-        assert!(check_step(&request("register_appeal", "Søkeren var innlagt på sykehus", "")).is_ok());
+        assert!(appeal("26.11.2026", "post", "Søkeren var innlagt på sykehus").is_ok());
         assert_eq!(
             check_step(&request("fly", "", "")).unwrap_err()[0].code,
             "unknown_value"
@@ -630,18 +817,63 @@ mod tests {
         assert_eq!(codes(unrecorded), [("outcome".to_string(), "economy_missing")]);
     }
 
+    /// The day a decision reaches the party, when the caseworker gives none, by channel: the day
+    /// it is made available digitally; by post, three working days later (weekends and public
+    /// holidays do not count). A given day is kept.
+    #[test]
+    fn a_decision_reaches_the_party_by_its_channel_not_on_the_day_it_is_sent() {
+        let paper = |on| Delivery {
+            channel: DeliveryChannel::Paper,
+            on,
+        };
+        let cases = [
+            // Thursday → Tuesday (Saturday and Sunday do not count).
+            (date!(2026 - 11 - 26), "paper", "", Some(date!(2026 - 12 - 01))),
+            // Tuesday before Easter 2026 → Wednesday 1 April, then Tuesday 7 and Wednesday 8 April
+            // (Maundy Thursday to Easter Monday do not count).
+            (date!(2026 - 03 - 31), "paper", "", Some(date!(2026 - 04 - 08))),
+            (date!(2026 - 11 - 26), "digital", "", Some(date!(2026 - 11 - 26))),
+            (
+                date!(2026 - 11 - 26),
+                "paper",
+                "30.11.2026",
+                Some(date!(2026 - 11 - 30)),
+            ),
+            (date!(2026 - 11 - 26), "paper", "25.11.2026", None),
+            (date!(2026 - 11 - 26), "", "", None),
+        ];
+        for (today, channel, typed, expected) in cases {
+            let result = check_send("nb", channel, typed, today, 3).ok().map(|(_, d)| d.on);
+            assert_eq!(result, expected, "{today} {channel} {typed:?}");
+        }
+        assert_eq!(
+            check_send("nb", "paper", "", date!(2026 - 11 - 26), 3),
+            Ok(("nb".into(), paper(date!(2026 - 12 - 01))))
+        );
+    }
+
     #[test]
     fn reviews_sends_interim_answers_overrides_and_flags_name_what_is_missing() {
         let today = date!(2026 - 11 - 26);
         assert_eq!(check_review(true, ""), Ok(None));
         assert_eq!(check_review(false, "  ").unwrap_err()[0].field, "reason");
-        assert_eq!(check_send("nn", "26.11.2026", today), Ok(("nn".into(), today)));
-        let errors = check_send("sv", "25.11.2026", today).unwrap_err();
+        let digital = |on| Delivery {
+            channel: DeliveryChannel::Digital,
+            on,
+        };
+        assert_eq!(
+            check_send("nn", "digital", "26.11.2026", today, 3),
+            Ok(("nn".into(), digital(today)))
+        );
+        let errors = check_send("sv", "", "25.11.2026", today, 3).unwrap_err();
         assert_eq!(
             errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
-            ["language", "delivered_on"]
+            ["language", "delivery", "delivered_on"]
         );
-        assert_eq!(check_send("", "2026-12-01", today).unwrap_err()[0].field, "language");
+        assert_eq!(
+            check_send("", "digital", "2026-12-01", today, 3).unwrap_err()[0].field,
+            "language"
+        );
         assert!(check_interim("26.11.2026", "Venter på legeerklæring", today).is_err());
         assert_eq!(
             check_interim("10.12.2026", " Venter ", today),

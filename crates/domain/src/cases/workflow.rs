@@ -163,20 +163,29 @@ impl CaseState {
 pub enum Outcome {
     Granted,
     Refused,
+    /// Granted in part: some of what was applied for (guidance but not a dwelling, a smaller
+    /// grant than asked); the reasons say what is refused and why. A grant for the lifecycle.
+    PartlyGranted,
 }
 
 impl Outcome {
+    pub const ALL: [Outcome; 3] = [Outcome::Granted, Outcome::PartlyGranted, Outcome::Refused];
+
     pub fn code(self) -> &'static str {
         match self {
             Outcome::Granted => "granted",
             Outcome::Refused => "refused",
+            Outcome::PartlyGranted => "partly_granted",
         }
     }
 
     pub fn from_code(code: &str) -> Option<Outcome> {
-        [Outcome::Granted, Outcome::Refused]
-            .into_iter()
-            .find(|o| o.code() == code)
+        Self::ALL.into_iter().find(|o| o.code() == code)
+    }
+
+    /// Whether the party is granted something: in whole or in part.
+    pub fn grants(self) -> bool {
+        matches!(self, Outcome::Granted | Outcome::PartlyGranted)
     }
 }
 
@@ -234,7 +243,7 @@ impl CaseAction {
             CaseAction::Withdraw,
             CaseAction::Close,
         ];
-        for o in [Outcome::Granted, Outcome::Refused] {
+        for o in Outcome::ALL {
             actions.push(CaseAction::ProposeDecision(o));
             actions.push(CaseAction::SendDecision(o));
         }
@@ -289,7 +298,7 @@ pub fn transition(case_type: CaseType, state: CaseState, action: CaseAction) -> 
         (S::UnderAssessment, A::ProposeDecision(_)) => S::DecisionProposed,
         (S::DecisionProposed, A::SendBack) => S::UnderAssessment,
         (S::DecisionProposed, A::Approve) => S::Approved,
-        (S::Approved, A::SendDecision(Outcome::Granted)) => case_type.granted_state(),
+        (S::Approved, A::SendDecision(Outcome::Granted | Outcome::PartlyGranted)) => case_type.granted_state(),
         (S::Approved, A::SendDecision(Outcome::Refused)) => S::Refused,
         (S::OnWaitingList | S::Granted | S::Refused, A::RegisterAppeal) => S::AppealReceived,
         (S::AppealReceived, A::ReverseOnAppeal) => S::DecisionProposed,
@@ -357,6 +366,11 @@ mod tests {
                 A::ProposeDecision(Outcome::Refused),
                 S::DecisionProposed,
             ),
+            (
+                S::UnderAssessment,
+                A::ProposeDecision(Outcome::PartlyGranted),
+                S::DecisionProposed,
+            ),
             (S::DecisionProposed, A::SendBack, S::UnderAssessment),
             (S::DecisionProposed, A::Approve, S::Approved),
             (S::Approved, A::SendDecision(Outcome::Refused), S::Refused),
@@ -390,7 +404,8 @@ mod tests {
             for state in CaseState::ALL {
                 for action in all_actions() {
                     let got = transition(case_type, state, action);
-                    let expected = if action == A::SendDecision(Outcome::Granted) && state == S::Approved {
+                    let grant = matches!(action, A::SendDecision(o) if o.grants());
+                    let expected = if grant && state == S::Approved {
                         Some(match case_type {
                             CaseType::MunicipalHousing => S::OnWaitingList,
                             CaseType::Section6Assistance

@@ -113,6 +113,14 @@ pub struct LetterSender {
     pub phone: String,
     pub email: String,
     pub web: String,
+    /// Working days a decision posted on paper is taken to need to reach the party, when the
+    /// caseworker gives no date (the municipality's practice; the appeal deadline runs from it).
+    #[serde(default = "default_paper_delivery_working_days")]
+    pub paper_delivery_working_days: u32,
+}
+
+fn default_paper_delivery_working_days() -> u32 {
+    3
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -194,6 +194,15 @@ impl Seeding<'_> {
             reason: (action == CaseAction::RequestInformation).then(|| "Siste lønnsslipp og leiekontrakt".into()),
             information_due,
             expiry: None,
+            // A seeded appeal was posted two days before it was registered.
+            appeal: (action == CaseAction::RegisterAppeal).then(|| {
+                let sent_on = on - time::Duration::days(2);
+                husly_domain::cases::requests::AppealReceipt {
+                    sent_on,
+                    channel: husly_domain::cases::requests::AppealChannel::Post,
+                    in_time: self.case.appeal_deadline.is_none_or(|deadline| sent_on <= deadline),
+                }
+            }),
         };
         let change = self.case.take_step(&step, on, 12);
         self.apply(change, by, on);

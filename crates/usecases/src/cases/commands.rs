@@ -9,6 +9,7 @@ use crate::{Ctx, UseCaseError, UseCaseResult};
 use husly_domain::authz::Action;
 use husly_domain::cases::requests::{self, ProposalRequest, StepRequest};
 use husly_domain::cases::{ApplicationForm, CaseAction, DecisionStatus, Refusal};
+use husly_domain::eligibility::EligibilityRules;
 use husly_domain::validation::FieldError;
 use husly_domain::{CaseId, DecisionId, HouseholdId};
 use husly_store::cases::Case;
@@ -81,6 +82,10 @@ pub struct StepInput<'a> {
     pub expiry_reason: &'a str,
     /// The user confirmed a step that ends or reduces the household's rights.
     pub confirmed: bool,
+    /// For `register_appeal`: the day the appeal was posted, sent or handed in.
+    pub appeal_sent_on: &'a str,
+    /// For `register_appeal`: `post`, `digital` or `in_person`.
+    pub appeal_channel: &'a str,
 }
 
 /// Takes a simple step; asking for information also sends the request as a letter.
@@ -96,6 +101,8 @@ pub async fn take_step(ctx: &Ctx, id: CaseId, input: StepInput<'_>) -> UseCaseRe
         appeal_deadline: file.case.appeal_deadline,
         expiry_reason: input.expiry_reason,
         confirmed: input.confirmed,
+        appeal_sent_on: input.appeal_sent_on,
+        appeal_channel: input.appeal_channel,
     });
     let step = both(errors, step)?;
     let letter = match (step.action, step.information_due) {
@@ -210,16 +217,22 @@ pub async fn review_decision(ctx: &Ctx, id: CaseId, version: i64, approve: bool,
 }
 
 /// Sends the approved decision: writes its letter in `language` (HTML and PDF), stores it with
-/// the case, and starts the appeal deadline from `delivered_on`.
+/// the case, and starts the appeal deadline from the day it reaches the party: `delivered_on`,
+/// or by `channel` (`digital`: today; `paper`: the municipality's working days later).
 pub async fn send_decision(
     ctx: &Ctx,
     id: CaseId,
     version: i64,
     language: &str,
+    channel: &str,
     delivered_on: &str,
 ) -> UseCaseResult<Case> {
     let file = for_handling(ctx, id).await?;
-    let (language, delivered) = requests::check_send(language, delivered_on, ctx.today)?;
+    let paper_days = EligibilityRules::embedded()
+        .municipality(&file.number)
+        .letters
+        .paper_delivery_working_days;
+    let (language, delivery) = requests::check_send(language, channel, delivered_on, ctx.today, paper_days)?;
     let decision = ctx
         .store
         .decisions(file.municipality, id)
@@ -244,7 +257,11 @@ pub async fn send_decision(
         id,
         version,
         Some(&letter.as_new("decision")),
-        |case, latest| case.send_decision(latest, ctx.today, delivered, validity),
+        |case, latest| {
+            let mut change = case.send_decision(latest, ctx.today, delivery.on, validity)?;
+            change.details["delivery"] = serde_json::json!(delivery.channel.code());
+            Ok(change)
+        },
     )
     .await
 }

@@ -344,7 +344,7 @@ pub fn decision_letter(
         .allocation_rules(number, husly_domain::rules::YearMonth::of(today))
         .map(|p| p.values.validity_months)
         .unwrap_or(12);
-    let granted = decision.outcome == Outcome::Granted;
+    let granted = decision.outcome.grants();
     let valid_until = (granted && case.case_type == CaseType::MunicipalHousing)
         .then(|| husly_domain::cases::deadlines::validity(today, validity).0);
     let appeal_body = match case.case_type {
@@ -365,10 +365,10 @@ pub fn decision_letter(
         .collect::<Vec<_>>()
         .join(", ");
     let content = Content::Decision(LetterDecision {
-        outcome: if granted {
-            husly_letters::Outcome::Granted
-        } else {
-            husly_letters::Outcome::Refused
+        outcome: match decision.outcome {
+            Outcome::Granted => husly_letters::Outcome::Granted,
+            Outcome::PartlyGranted => husly_letters::Outcome::PartlyGranted,
+            Outcome::Refused => husly_letters::Outcome::Refused,
         },
         legal_basis: legal_basis(case.case_type, language, &rules_title),
         facts,

@@ -4,7 +4,7 @@
 //! use case as the case page's buttons.
 
 use super::contract::Case;
-use super::contract::requests::{AppealStep, OutcomeRequest};
+use super::contract::requests::{AppealRegistration, AppealStep, OutcomeRequest};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::AppResult;
@@ -15,19 +15,25 @@ use husly_domain::validation::FieldError;
 use husly_usecases::UseCaseError;
 use husly_usecases::cases::{self as usecases, StepInput};
 
-async fn step(state: &AppState, user: &ApiUser, id: &str, step: &str, request: &AppealStep) -> AppResult<Json<Case>> {
-    let input = StepInput {
-        version: request.version,
+async fn step(state: &AppState, user: &ApiUser, id: &str, input: StepInput<'_>) -> AppResult<Json<Case>> {
+    Ok(Json(
+        usecases::take_step(&user.ctx(state), path_id(id)?, input).await?.into(),
+    ))
+}
+
+/// A step of the appeal that needs only the version and, perhaps, a note.
+fn plain<'a>(step: &'a str, version: i64, reason: &'a str) -> StepInput<'a> {
+    StepInput {
+        version,
         step,
-        reason: request.reason.as_deref().unwrap_or_default(),
+        reason,
         information_due: "",
         language: "",
         expiry_reason: "",
         confirmed: false,
-    };
-    Ok(Json(
-        usecases::take_step(&user.ctx(state), path_id(id)?, input).await?.into(),
-    ))
+        appeal_sent_on: "",
+        appeal_channel: "",
+    }
 }
 
 /// `POST /cases/{id}/appeals`: registers an appeal against the sent decision.
@@ -35,9 +41,18 @@ pub(super) async fn register(
     State(state): State<AppState>,
     user: ApiUser,
     Path(id): Path<String>,
-    ApiJson(request): ApiJson<AppealStep>,
+    ApiJson(request): ApiJson<AppealRegistration>,
 ) -> AppResult<Json<Case>> {
-    step(&state, &user, &id, "register_appeal", &request).await
+    let input = StepInput {
+        appeal_sent_on: &request.appeal_sent_on,
+        appeal_channel: &request.appeal_channel,
+        ..plain(
+            "register_appeal",
+            request.version,
+            request.reason.as_deref().unwrap_or_default(),
+        )
+    };
+    step(&state, &user, &id, input).await
 }
 
 /// `POST /cases/{id}/appeals/forward`: the municipality upholds its decision and forwards the
@@ -48,7 +63,12 @@ pub(super) async fn forward(
     Path(id): Path<String>,
     ApiJson(request): ApiJson<AppealStep>,
 ) -> AppResult<Json<Case>> {
-    step(&state, &user, &id, "uphold_and_forward", &request).await
+    let input = plain(
+        "uphold_and_forward",
+        request.version,
+        request.reason.as_deref().unwrap_or_default(),
+    );
+    step(&state, &user, &id, input).await
 }
 
 /// The appeal body's outcomes and the step each records.
@@ -70,9 +90,6 @@ pub(super) async fn outcome(
         let allowed = OUTCOMES.map(|(code, _)| code);
         return Err(UseCaseError::Invalid(vec![FieldError::unknown_value("outcome", outcome, &allowed)]).into());
     };
-    let appeal = AppealStep {
-        version: request.version,
-        reason: request.reason,
-    };
-    step(&state, &user, &id, name, &appeal).await
+    let input = plain(name, request.version, request.reason.as_deref().unwrap_or_default());
+    step(&state, &user, &id, input).await
 }

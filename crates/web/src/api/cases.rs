@@ -130,6 +130,8 @@ pub(super) async fn act(
         language: request.language.as_deref().unwrap_or_default(),
         expiry_reason: request.expiry_reason.as_deref().unwrap_or_default(),
         confirmed: request.confirmed,
+        appeal_sent_on: request.appeal_sent_on.as_deref().unwrap_or_default(),
+        appeal_channel: request.appeal_channel.as_deref().unwrap_or_default(),
     };
     answer(usecases::take_step(&user.ctx(&state), path_id::<CaseId>(&id)?, input).await)
 }
@@ -199,6 +201,16 @@ pub(super) async fn send(
     ApiJson(request): ApiJson<SendRequest>,
 ) -> AppResult<Json<Case>> {
     let ctx = user.ctx(&state);
-    let (language, delivered_on) = (&request.language, &request.delivered_on);
-    answer(usecases::send_decision(&ctx, path_id(&id)?, request.version, language, delivered_on).await)
+    let delivered_on = request.delivered_on.as_deref().unwrap_or_default();
+    answer(
+        usecases::send_decision(
+            &ctx,
+            path_id(&id)?,
+            request.version,
+            &request.language,
+            &request.delivery,
+            delivered_on,
+        )
+        .await,
+    )
 }

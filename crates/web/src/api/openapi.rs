@@ -484,8 +484,8 @@ fn case_handling(doc: &mut Document) {
         "registerAppeal",
         "Register an appeal against the sent decision",
     )
-    .description("An appeal after the deadline needs `reason` (forvaltningsloven § 31). To find for the appellant, propose a new decision (`POST …/decisions`).")
-    .case_change::<requests::AppealStep>()
+    .description("Whether the appeal is in time is judged by `appeal_sent_on`, the day it was posted, sent or handed in (forvaltningsloven § 30), not the day it is registered; a late appeal needs `reason` (§ 31). To find for the appellant, propose a new decision (`POST …/decisions`).")
+    .case_change::<requests::AppealRegistration>()
     .add();
     doc.post(
         "/cases/{id}/appeals/forward",

@@ -1,6 +1,6 @@
 use super::*;
 use crate::cases::requests::{CheckedProposal, ExpiryReason, Step};
-use crate::cases::{AppealBodyOutcome, CaseType, Decision};
+use crate::cases::{AppealBodyOutcome, CaseType, Decision, Outcome};
 use crate::{CaseId, HouseholdId, MunicipalityId};
 use proptest::prelude::*;
 use time::macros::date;
@@ -40,6 +40,7 @@ fn step(action: CaseAction) -> Step {
         reason: Some("fordi".into()),
         information_due: (action == CaseAction::RequestInformation).then_some(date!(2026 - 12 - 10)),
         expiry: None,
+        appeal: None,
     }
 }
 

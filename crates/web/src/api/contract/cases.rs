@@ -142,7 +142,7 @@ impl From<&[husly_store::cases::QueueRow]> for CaseQueue {
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Decision {
     pub id: DecisionId,
-    /// `granted` or `refused`.
+    #[schemars(with = "super::OutcomeSchema")]
     pub outcome: &'static str,
     pub reasons: String,
     pub granted_text: Option<String>,

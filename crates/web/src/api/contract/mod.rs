@@ -109,6 +109,11 @@ codes_schema!(
     "Language",
     husly_domain::Lang::ALL.iter().map(|l| l.code()).collect()
 );
+codes_schema!(
+    OutcomeSchema,
+    "DecisionOutcome",
+    husly_domain::cases::Outcome::ALL.iter().map(|o| o.code()).collect()
+);
 
 mod errors;
 pub mod queries;

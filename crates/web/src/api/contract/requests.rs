@@ -2,7 +2,7 @@
 //! OpenAPI document is generated from the struct, and from the domain's own input types inside it
 //! (the application form, a household, a case's economy).
 
-use super::LanguageSchema;
+use super::{LanguageSchema, OutcomeSchema};
 use husly_domain::cases::ApplicationForm;
 use husly_domain::cases::application::MAX_LONG_TEXT;
 use husly_domain::cases::requests::{MAX_CONDITION_LEN, MAX_CONDITIONS, MAX_REASONS};
@@ -73,6 +73,13 @@ pub struct ActionRequest {
     /// Must be true for expire: the household loses its place on the waiting list.
     #[serde(default)]
     pub confirmed: bool,
+    /// Required for register_appeal: the day the appeal was posted, sent or handed in.
+    #[serde(default)]
+    pub appeal_sent_on: Option<String>,
+    /// Required for register_appeal: `post`, `digital` or `in_person`.
+    #[serde(default)]
+    #[schemars(with = "Option<AppealChannelSchema>")]
+    pub appeal_channel: Option<String>,
 }
 
 /// The caseworker's judgement of one rule of the assessment.
@@ -97,7 +104,9 @@ pub struct OverrideRequest {
 #[serde(deny_unknown_fields)]
 pub struct DecisionRequest {
     pub version: i64,
-    /// `granted` or `refused`.
+    /// `granted`, `partly_granted` (some of what was applied for; the reasons say what is
+    /// refused and why) or `refused`.
+    #[schemars(with = "OutcomeSchema")]
     pub outcome: String,
     /// Forvaltningsloven § 25: the facts and the main considerations.
     #[schemars(length(min = 1, max = MAX_REASONS))]
@@ -138,18 +147,61 @@ pub struct SendRequest {
     /// The letter's language: bokmål, nynorsk or English.
     #[schemars(with = "LanguageSchema")]
     pub language: String,
+    /// How the letter goes: `digital` (made available today) or `paper` (posted).
+    #[schemars(with = "DeliverySchema")]
+    pub delivery: String,
     /// yyyy-mm-dd, today or later: when the letter reaches the recipient; the appeal deadline
-    /// runs from it.
-    pub delivered_on: String,
+    /// runs from it. Left out: today for `digital`, the municipality's number of working days
+    /// later for `paper`.
+    #[serde(default)]
+    pub delivered_on: Option<String>,
 }
 
-/// An appeal registered, or forwarded to the appeal body.
+codes_schema!(
+    DeliverySchema,
+    "Delivery",
+    husly_domain::cases::requests::DeliveryChannel::ALL
+        .iter()
+        .map(|c| c.code())
+        .collect()
+);
+
+/// An appeal received against the sent decision. Whether it is in time is judged by the day it
+/// was posted, sent or handed in (forvaltningsloven § 30), not the day it is registered.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppealRegistration {
+    /// The case version the client read.
+    pub version: i64,
+    /// The day the appeal was posted (the postmark), sent digitally or handed in; yyyy-mm-dd
+    /// (or dd.mm.yyyy), not in the future.
+    #[schemars(example = "2026-11-20")]
+    pub appeal_sent_on: String,
+    /// How it came: `post`, `digital` or `in_person`.
+    #[schemars(with = "AppealChannelSchema")]
+    pub appeal_channel: String,
+    /// Why a late appeal is heard anyway (forvaltningsloven § 31); required when it is late.
+    #[serde(default)]
+    #[schemars(length(max = MAX_LONG_TEXT))]
+    pub reason: Option<String>,
+}
+
+codes_schema!(
+    AppealChannelSchema,
+    "AppealChannel",
+    husly_domain::cases::requests::AppealChannel::ALL
+        .iter()
+        .map(|c| c.code())
+        .collect()
+);
+
+/// An appeal forwarded to the appeal body.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AppealStep {
     /// The case version the client read.
     pub version: i64,
-    /// Why, where the step needs it: an appeal after the deadline (forvaltningsloven § 31).
+    /// A note for the case's history.
     #[serde(default)]
     pub reason: Option<String>,
 }

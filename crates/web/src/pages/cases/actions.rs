@@ -63,6 +63,10 @@ struct StepForm {
     /// The checkbox: present (`yes`) when ticked.
     #[serde(default)]
     confirmed: Option<String>,
+    #[serde(default)]
+    appeal_sent_on: String,
+    #[serde(default)]
+    appeal_channel: String,
 }
 
 /// The simple workflow steps: each is a button with a version and, where needed, a reason.
@@ -77,6 +81,8 @@ pub async fn action(State(state): State<AppState>, Path(id): Path<String>, form:
         language: &f.language,
         expiry_reason: &f.expiry_reason,
         confirmed: f.confirmed.as_deref() == Some("yes"),
+        appeal_sent_on: &f.appeal_sent_on,
+        appeal_channel: &f.appeal_channel,
     };
     let step = input.step.trim();
     let result = usecases::take_step(&form.user.ctx(&state), id, input).await;
@@ -256,6 +262,8 @@ struct SendForm {
     #[serde(default)]
     language: String,
     #[serde(default)]
+    delivery: String,
+    #[serde(default)]
     delivered_on: String,
 }
 
@@ -263,7 +271,7 @@ pub async fn send(State(state): State<AppState>, Path(id): Path<String>, form: S
     let id: CaseId = path_id(&id)?;
     let f: SendForm = form.bind()?;
     let ctx = form.user.ctx(&state);
-    let result = usecases::send_decision(&ctx, id, f.version, &f.language, &f.delivered_on).await;
+    let result = usecases::send_decision(&ctx, id, f.version, &f.language, &f.delivery, &f.delivered_on).await;
     finish(
         &state,
         &form.user,
