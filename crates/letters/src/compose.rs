@@ -243,6 +243,12 @@ impl Composer<'_> {
         }
         self.reasons(decision);
         self.appeal(&decision.appeal);
+        // What is granted is carried out; the party may ask that it waits for the appeal (§ 42).
+        // A refusal carries nothing out.
+        if decision.outcome != Outcome::Refused {
+            self.plain(Key::AppealPostpone);
+        }
+        self.plain(Key::AppealCosts);
     }
 
     /// Forvaltningsloven § 25: the rules, the facts, and the main considerations of the skjønn.
@@ -273,7 +279,7 @@ impl Composer<'_> {
     }
 
     /// Forvaltningsloven §§ 27–29 and 32: the right to appeal, the deadline, where to send it and
-    /// who decides.
+    /// who decides. The decision adds §§ 42 and 36 after it.
     fn appeal(&mut self, appeal: &Appeal) {
         self.heading(2, Key::AppealHeading);
         let deadline = weeks(self.letter.language, appeal.deadline_weeks);

@@ -88,6 +88,8 @@ keys! {
     AppealRouteAdaptationGrant = "decision.appeal_route_adaptation_grant" [send_to, appeal_body];
     AppealHow = "decision.appeal_how" [];
     AppealHelp = "decision.appeal_help" [];
+    AppealPostpone = "decision.appeal_postpone" [];
+    AppealCosts = "decision.appeal_costs" [];
 
     InterimTitle = "interim_answer.title" [application];
     InterimIntro = "interim_answer.intro" [application];

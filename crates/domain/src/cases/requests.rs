@@ -329,6 +329,9 @@ pub struct ProposalRequest<'a> {
     pub amount_kr: Option<i64>,
     /// The conditions attached to what is granted, one text each.
     pub conditions: Vec<String>,
+    /// The household has children and their best interests are not yet assessed (the rule
+    /// [`crate::eligibility::CHILDRENS_BEST_INTERESTS`] without the caseworker's assessment).
+    pub childrens_best_interests_unassessed: bool,
 }
 
 /// A proposal that passed [`check_proposal`].
@@ -378,6 +381,15 @@ pub fn check_proposal(request: ProposalRequest<'_>) -> Result<CheckedProposal, V
         );
     } else if conditions.iter().any(|c| c.chars().count() > MAX_CONDITION_LEN) {
         errors.push(FieldError::too_long("conditions", MAX_CONDITION_LEN));
+    }
+    // Grunnloven § 104 second paragraph and barnekonvensjonen art. 3: no decision that concerns
+    // children is made before their best interests are assessed, whatever the outcome.
+    if request.childrens_best_interests_unassessed {
+        errors.push(FieldError::new(
+            "childrens_best_interests",
+            "not_assessed",
+            "error.case.childrens_best_interests_required",
+        ));
     }
     let granted = outcome.is_some_and(Outcome::grants);
     if granted {
@@ -758,6 +770,7 @@ mod tests {
             economy_recorded: false,
             amount_kr: None,
             conditions: Vec::new(),
+            childrens_best_interests_unassessed: false,
         };
         assert_eq!(
             check_proposal(base("refused", " Inntekten er over grensen. ", false)).map(|p| (p.outcome, p.reasons)),
@@ -771,6 +784,20 @@ mod tests {
             check_proposal(base("maybe", "x", true)).unwrap_err()[0].code,
             "unknown_value"
         );
+        // Children's best interests are assessed before any decision, a refusal too.
+        for outcome in ["granted", "partly_granted", "refused"] {
+            let errors = check_proposal(ProposalRequest {
+                granted_text: "Kommunal bolig",
+                childrens_best_interests_unassessed: true,
+                ..base(outcome, "x", true)
+            })
+            .unwrap_err();
+            assert_eq!(
+                errors.iter().map(|e| (e.field.as_str(), e.code)).collect::<Vec<_>>(),
+                [("childrens_best_interests", "not_assessed")],
+                "{outcome}"
+            );
+        }
     }
 
     #[test]
@@ -784,6 +811,7 @@ mod tests {
             economy_recorded: true,
             amount_kr,
             conditions: conditions.iter().map(|c| c.to_string()).collect(),
+            childrens_best_interests_unassessed: false,
         };
         let ok = check_proposal(loan("granted", Some(1_500_000), &["Pant i boligen", "  "])).unwrap();
         assert_eq!(ok.amount_ore, Some(150_000_000));

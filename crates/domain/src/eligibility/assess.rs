@@ -218,6 +218,12 @@ fn date_text(date: Date) -> String {
     crate::validation::format_date(date)
 }
 
+/// The rule of every assessment of a household with children: what is best for the children,
+/// assessed and given weight (Grunnloven § 104 second paragraph; barnekonvensjonen art. 3 no. 1).
+/// It needs the caseworker's written assessment before a decision is proposed, and a letter
+/// always shows it.
+pub const CHILDRENS_BEST_INTERESTS: &str = "childrens_best_interests";
+
 pub(super) struct Builder<'a> {
     results: Vec<RuleResult>,
     overrides: &'a [Override],
@@ -346,10 +352,21 @@ pub fn assess(rules: &EligibilityRules, facts: &Facts<'_>, overrides: &[Override
         }
     }
 
+    if has_children {
+        childrens_best_interests(&mut b, facts.members, facts.date);
+    }
+
     trace.record("allocation_rules", period, "children_per_bedroom");
     let bedrooms = bedrooms_needed(facts.members, facts.date, r.children_per_bedroom);
     let results = b.results;
-    let overall = if results.iter().any(|r| r.outcome() == RuleOutcome::NotMet) {
+    // The children's best interests weigh in the decision but are no condition the household
+    // meets or fails: only their being unassessed holds the overall result open.
+    let condition = |r: &&RuleResult| r.rule != CHILDRENS_BEST_INTERESTS;
+    let overall = if results
+        .iter()
+        .filter(condition)
+        .any(|r| r.outcome() == RuleOutcome::NotMet)
+    {
         RuleOutcome::NotMet
     } else if results.iter().any(|r| r.outcome() == RuleOutcome::Manual) {
         RuleOutcome::Manual
@@ -371,6 +388,37 @@ pub fn assess(rules: &EligibilityRules, facts: &Facts<'_>, overrides: &[Override
         used: trace.into_used(),
         unverified,
     })
+}
+
+fn childrens_best_interests(b: &mut Builder<'_>, members: &[Member], date: Date) {
+    let ages: Vec<String> = members
+        .iter()
+        .skip(1)
+        .map(|m| age_at(m.birth_date, date))
+        .filter(|age| *age < 18)
+        .map(|age| age.to_string())
+        .collect();
+    let listed = |and: &str| match ages.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} {and} {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    b.push(
+        CHILDRENS_BEST_INTERESTS,
+        text("Barnets beste", "Barnets beste", "The child's best interests"),
+        vec![fact(
+            "Barn i husstanden, alder",
+            "Born i hushaldet, alder",
+            "Children in the household, age",
+            text(listed("og"), listed("og"), listed("and")),
+        )],
+        RuleOutcome::Manual,
+        text(
+            "Vurder hva som er best for barna, og hvilken vekt det skal ha i saken (Grunnloven § 104, barnekonvensjonen artikkel 3).",
+            "Vurder kva som er best for borna, og kva vekt det skal ha i saka (Grunnlova § 104, barnekonvensjonen artikkel 3).",
+            "Assess what is best for the children and the weight it carries in the case (the Constitution § 104, the Convention on the Rights of the Child article 3).",
+        ),
+    );
 }
 
 fn age_rule(

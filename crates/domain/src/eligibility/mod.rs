@@ -8,6 +8,9 @@ mod rules;
 #[cfg(test)]
 mod tests;
 
-pub use assess::{Assessment, Fact, Facts, Member, Override, RuleOutcome, RuleResult, Text, assess, bedrooms_needed};
+pub use assess::{
+    Assessment, CHILDRENS_BEST_INTERESTS, Fact, Facts, Member, Override, RuleOutcome, RuleResult, Text, assess,
+    bedrooms_needed,
+};
 pub use finance::AGE_OF_MAJORITY;
 pub use rules::{AllocationRules, EligibilityRules, GMultiple, Grunnbelop, LetterSender, MunicipalityRules};

@@ -161,6 +161,65 @@ fn age_and_its_exception_for_parents() {
     assert_eq!(result(&parent, "age").computed, RuleOutcome::Manual);
 }
 
+/// Grunnloven § 104 and barnekonvensjonen art. 3: a household with children has their best
+/// interests as a rule of its own, left to the caseworker's written assessment; it holds the
+/// overall result open until assessed but is no condition the household fails.
+#[test]
+fn a_household_with_children_has_their_best_interests_to_assess() {
+    let parent = date!(1985 - 01 - 01);
+    let with_children = vec![
+        Member {
+            birth_date: parent,
+            relation: Relation::MainApplicant,
+        },
+        Member {
+            birth_date: date!(2019 - 03 - 01),
+            relation: Relation::Child,
+        },
+        Member {
+            birth_date: date!(2012 - 09 - 01),
+            relation: Relation::Child,
+        },
+        Member {
+            birth_date: date!(2006 - 09 - 01),
+            relation: Relation::Child,
+        },
+    ];
+    let judged = |outcome| Override {
+        rule: "other_instruments".into(),
+        outcome,
+        reason: "Vurdert.".into(),
+    };
+    let children = |outcome| Override {
+        rule: CHILDRENS_BEST_INTERESTS.into(),
+        outcome,
+        reason: "Barna går på skole i bydelen; flytting bør skje i nærområdet.".into(),
+    };
+    let day = date!(2026 - 06 - 15);
+    let a = run("3301", &with_children, &form(150_000), day, &[judged(RuleOutcome::Met)]);
+    let rule = result(&a, CHILDRENS_BEST_INTERESTS);
+    assert_eq!(rule.computed, RuleOutcome::Manual);
+    assert_eq!(rule.facts[0].value.nb, "7 og 13", "only those under 18, by age");
+    assert_eq!(rule.facts[0].value.en, "7 and 13");
+    assert_eq!(
+        a.overall,
+        RuleOutcome::Manual,
+        "open until the children's interests are assessed"
+    );
+    for weighed in [RuleOutcome::Met, RuleOutcome::NotMet] {
+        let a = run(
+            "3301",
+            &with_children,
+            &form(150_000),
+            day,
+            &[judged(RuleOutcome::Met), children(weighed)],
+        );
+        assert_eq!(a.overall, RuleOutcome::Met, "weighed, not a condition: {weighed:?}");
+    }
+    let alone = run("3301", &single(parent), &form(150_000), day, &[]);
+    assert!(alone.results.iter().all(|r| r.rule != CHILDRENS_BEST_INTERESTS));
+}
+
 #[test]
 fn a_caseworker_override_counts_and_keeps_the_computed_result() {
     let members = single(date!(1980 - 01 - 01));

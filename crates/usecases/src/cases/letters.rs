@@ -2,7 +2,9 @@
 //! an HTML fragment (shown inside the app's pages) and a PDF (stored with its hash).
 
 use husly_domain::cases::{CaseType, Outcome};
-use husly_domain::eligibility::{Assessment, EligibilityRules, MunicipalityRules, RuleOutcome, RuleResult};
+use husly_domain::eligibility::{
+    Assessment, CHILDRENS_BEST_INTERESTS, EligibilityRules, MunicipalityRules, RuleOutcome, RuleResult,
+};
 use husly_letters::{
     Appeal, ContactPerson, Content, Decision as LetterDecision, InterimAnswer, Language, Letter, Recipient, RuleLine,
     Sender, Templates,
@@ -110,7 +112,13 @@ fn rule_line(result: &RuleResult, language: Language) -> RuleLine {
     } else {
         facts
     };
+    let assessed = match language {
+        Language::Nb | Language::Nn => "Vurdert.",
+        Language::En => "Assessed.",
+    };
     let verdict = match (result.outcome(), language) {
+        // The children's best interests are weighed, not met or failed.
+        (RuleOutcome::Met | RuleOutcome::NotMet, _) if result.rule == CHILDRENS_BEST_INTERESTS => assessed,
         (RuleOutcome::Met, Language::Nb | Language::Nn) => "Oppfylt.",
         (RuleOutcome::Met, Language::En) => "Met.",
         (RuleOutcome::NotMet, Language::Nb) => "Ikke oppfylt.",
@@ -144,9 +152,11 @@ fn rule_line(result: &RuleResult, language: Language) -> RuleLine {
 /// The conditions a decision rests on: for a refusal the ones not met (so the letter never
 /// lists only met conditions under a refusal), for a grant every condition that applied.
 fn rule_lines(assessment: &Assessment, granted: bool, language: Language) -> Vec<RuleLine> {
-    let not_met = |r: &&RuleResult| r.outcome() == RuleOutcome::NotMet;
+    // The children's best interests are always shown: every decision concerning them weighs them.
+    let not_met = |r: &&RuleResult| r.outcome() == RuleOutcome::NotMet || r.rule == CHILDRENS_BEST_INTERESTS;
     let applied = |r: &&RuleResult| r.outcome() != RuleOutcome::NotApplicable;
-    let shown: Vec<&RuleResult> = if !granted && assessment.results.iter().any(|r| not_met(&r)) {
+    let refused_on = |r: &RuleResult| r.outcome() == RuleOutcome::NotMet && r.rule != CHILDRENS_BEST_INTERESTS;
+    let shown: Vec<&RuleResult> = if !granted && assessment.results.iter().any(refused_on) {
         assessment.results.iter().filter(not_met).collect()
     } else {
         assessment.results.iter().filter(applied).collect()

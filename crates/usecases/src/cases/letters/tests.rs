@@ -190,7 +190,7 @@ fn decided(case_type: CaseType, outcome: Outcome, number: &str, household: &Hous
     (case, decision)
 }
 
-/// The letter's text, tags removed, in one line.
+/// The letter's text, tags removed and entities read, in one line.
 fn text_of(letter: &Letter) -> String {
     let html = husly_letters::render_html_fragment(letter, templates()).expect("renders");
     let mut text = String::new();
@@ -206,6 +206,15 @@ fn text_of(letter: &Letter) -> String {
             _ => {}
         }
     }
+    let text = [
+        ("&#39;", "'"),
+        ("&quot;", "\""),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&amp;", "&"),
+    ]
+    .iter()
+    .fold(text, |text, (entity, c)| text.replace(entity, c));
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -320,6 +329,38 @@ fn letters_show_no_codes_and_no_instructions_to_the_caseworker() {
             !text.contains("må ikke vurderes"),
             "{context}: «må ikke vurderes» in\n{text}"
         );
+    }
+}
+
+#[test]
+fn a_household_with_children_has_their_best_interests_assessed_in_every_decision() {
+    for (context, language, _, text) in every_letter() {
+        let (name, verdict) = match language {
+            Language::En => ("The child's best interests", "Assessed."),
+            _ => ("Barnets beste", "Vurdert."),
+        };
+        let with_children = context.contains(" 2 ");
+        assert_eq!(text.contains(name), with_children, "{context}:\n{text}");
+        if with_children {
+            assert!(
+                text.contains(verdict),
+                "{context}: the assessment is not shown:\n{text}"
+            );
+        }
+    }
+}
+
+/// Forvaltningsloven § 36 (legal costs after a successful appeal) in every decision, and § 42
+/// (asking that what is granted waits for the appeal) wherever something is carried out.
+#[test]
+fn decisions_name_legal_costs_and_postponed_implementation() {
+    for (context, _, outcome, text) in every_letter() {
+        assert!(
+            text.contains("§ 36)") || text.contains("section 36 of"),
+            "{context}:\n{text}"
+        );
+        let postpone = text.contains("§ 42)") || text.contains("section 42 of");
+        assert_eq!(postpone, outcome != Outcome::Refused, "{context}:\n{text}");
     }
 }
 
