@@ -146,6 +146,35 @@ async fn an_application_from_registration_to_the_appeal_body() {
             html.contains("href=\"#f-decision-reasons\""),
             "the summary links to the field"
         );
+        // Before proposing, the letter the proposal would give can be read; nothing is saved.
+        let proposal = [
+            ("outcome", "granted"),
+            (
+                "granted_text",
+                "Plass på ventelisten for kommunal bolig med ett soverom",
+            ),
+            ("reasons", "Søkeren bor i en leid bolig hun ikke kan betale for."),
+            ("language", "nn"),
+        ];
+        let r = step(&caseworker, format!("{case_url}/preview"), with(&proposal)).await;
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("Førehandsvising") || html.contains("Forhåndsvisning"),
+            "{html}"
+        );
+        assert!(
+            html.contains("Vi har innvilga") || html.contains("innvilgar"),
+            "a nynorsk grant: {html}"
+        );
+        let mut as_pdf = proposal.to_vec();
+        as_pdf.push(("format", "pdf"));
+        let r = step(&caseworker, format!("{case_url}/preview"), with(&as_pdf)).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        assert!(r.bytes().await.unwrap().starts_with(b"%PDF"));
+        let r = step(&caseworker, format!("{case_url}/preview"), with(&[("language", "nb")])).await;
+        assert_eq!(r.status(), 404, "no decision is proposed yet");
         let r = step(
             &caseworker,
             format!("{case_url}/propose"),

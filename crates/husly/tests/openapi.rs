@@ -343,6 +343,12 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
         ),
         (
             M::POST,
+            format!("{url}/decision-preview"),
+            caseworker,
+            json!({ "language": "nn", "outcome": "partly_granted", "reasons": "Delvis innvilget.", "granted_text": "Oppfølging" }),
+        ),
+        (
+            M::POST,
             format!("{url}/interim-answer"),
             caseworker,
             json!({ "version": 5, "expected_by": "2099-01-01", "reason": "Venter på opplysninger" }),

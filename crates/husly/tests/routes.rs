@@ -266,6 +266,16 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         page(
             Method::POST,
+            format!("/cases/{c}/preview"),
+            Some(HandleCase),
+            Record,
+            vec![
+                ("outcome", "refused".into()),
+                ("reasons", "Inntekten er over grensen.".into()),
+            ],
+        ),
+        page(
+            Method::POST,
             format!("/cases/{c}/application"),
             Some(HandleCase),
             Record,
@@ -607,6 +617,13 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Some(HandleCase),
             Record,
             Some(serde_json::json!({"version": 2, "take": true})),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/cases/{c}/decision-preview"),
+            Some(HandleCase),
+            Record,
+            Some(serde_json::json!({"outcome": "refused", "reasons": "Inntekten er over grensen."})),
         ),
         api(
             Method::POST,

@@ -3,7 +3,7 @@
 //! audit entry in one transaction. Each returns the case as it is afterwards.
 
 use super::assessment::{assessment_of, assessment_snapshot, rule_codes, validity_months};
-use super::letters::{decision_letter, information_letter, interim_letter, render};
+use super::letters::{information_letter, interim_letter, render, render_decision};
 use super::{CaseFile, load};
 use crate::{Ctx, UseCaseError, UseCaseResult};
 use husly_domain::authz::Action;
@@ -248,16 +248,7 @@ pub async fn send_decision(
         .next()
         .filter(|d| d.status == DecisionStatus::Approved)
         .ok_or(UseCaseError::Refused(Refusal::NotApproved))?;
-    let letter = render(decision_letter(
-        &ctx.user,
-        &file.number,
-        &file.case,
-        &file.household,
-        &decision,
-        &language,
-        ctx.today,
-    ))
-    .await?;
+    let letter = render_decision(ctx, &file, &decision, &language).await?;
     let validity = validity_months(&file.number, ctx.today);
     ctx.change_case(
         file.municipality,

@@ -279,6 +279,25 @@ pub fn templates() -> &'static Templates {
     })
 }
 
+/// The decision letter of a case, as of today, written out (off the async threads).
+pub(crate) async fn render_decision(
+    ctx: &crate::Ctx,
+    file: &super::CaseFile,
+    decision: &Decision,
+    language: &str,
+) -> UseCaseResult<Rendered> {
+    render(decision_letter(
+        &ctx.user,
+        &file.number,
+        &file.case,
+        &file.household,
+        decision,
+        language,
+        ctx.today,
+    ))
+    .await
+}
+
 /// Renders the letter off the async executor: laying out and compressing a PDF is CPU work.
 pub async fn render(letter: Letter) -> UseCaseResult<Rendered> {
     tokio::task::spawn_blocking(move || {

@@ -4,8 +4,10 @@
 pub mod assessment;
 mod commands;
 pub mod letters;
+mod preview;
 
 pub use commands::*;
+pub use preview::{DraftDecision, Preview, preview_decision};
 
 use crate::{Ctx, UseCaseError, UseCaseResult};
 use husly_domain::authz::Action;

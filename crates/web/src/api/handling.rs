@@ -3,16 +3,17 @@
 //! the case page.
 
 use super::contract::Case;
-use super::contract::requests::{AssignRequest, FlagRequest, InterimRequest};
+use super::contract::requests::{AssignRequest, FlagRequest, InterimRequest, PreviewRequest};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::AppResult;
 use crate::forms::{ApiJson, path_id};
 use axum::Json;
 use axum::extract::{Path, State};
+use axum::response::Response;
 use husly_domain::validation::FieldError;
 use husly_usecases::UseCaseError;
-use husly_usecases::cases as usecases;
+use husly_usecases::cases::{self as usecases, DraftDecision};
 
 /// `POST /cases/{id}/assignment`
 pub(super) async fn assign(
@@ -64,4 +65,28 @@ pub(super) async fn resolve_flag(
     };
     let case = usecases::resolve_flag(&user.ctx(&state), path_id(&id)?, &flag, link, &request.reason).await?;
     Ok(Json(case.into()))
+}
+
+/// `POST /cases/{id}/decision-preview`: the decision letter as a PDF before it is sent, for the
+/// proposal in the body or, without an outcome, for the decision waiting for approval or sending.
+pub(super) async fn preview(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<PreviewRequest>,
+) -> AppResult<Response> {
+    let draft = request.outcome.as_deref().map(|outcome| DraftDecision {
+        outcome,
+        reasons: request.reasons.as_deref().unwrap_or_default(),
+        granted_text: request.granted_text.as_deref().unwrap_or_default(),
+        amount_kr: request.amount_kr,
+        conditions: request.conditions.clone(),
+    });
+    let language = request.language.as_deref().unwrap_or("nb");
+    let preview = usecases::preview_decision(&user.ctx(&state), path_id(&id)?, draft, language).await?;
+    Ok(crate::download::pdf_inline(
+        &format!("{}-utkast.pdf", preview.case.reference),
+        preview.letter.pdf,
+        None,
+    ))
 }

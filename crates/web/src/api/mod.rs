@@ -58,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/documents/{document_id}", get(documents::download))
         .route("/cases/{id}/assignment", axum::routing::post(handling::assign))
         .route("/cases/{id}/interim-answer", axum::routing::post(handling::interim))
+        .route("/cases/{id}/decision-preview", axum::routing::post(handling::preview))
         .route(
             "/cases/{id}/flags/{flag_id}",
             axum::routing::post(handling::resolve_flag),

@@ -473,6 +473,15 @@ fn case_handling(doc: &mut Document) {
     .case_change::<requests::InterimRequest>()
     .add();
     doc.post(
+        "/cases/{id}/decision-preview",
+        "previewDecisionLetter",
+        "The decision letter as the PDF it would be, before it is sent: for a proposal being written, or for the decision waiting for approval or sending",
+    )
+    .description("Nothing is stored; the read is recorded in the access log. Without `outcome` the case's proposed or approved decision is shown (404 when there is none).")
+    .body::<requests::PreviewRequest>()
+    .file_answer("application/pdf", "The letter")
+    .add();
+    doc.post(
         "/cases/{id}/flags/{flag_id}",
         "resolveDuplicateFlag",
         "Link (the same household, handled together) or dismiss (not a duplicate) a possible duplicate, with the reason",

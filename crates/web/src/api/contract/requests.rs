@@ -126,6 +126,31 @@ pub struct DecisionRequest {
     pub conditions: Vec<String>,
 }
 
+/// A decision letter to preview: the proposal being written (with `outcome`) or, without an
+/// outcome, the decision waiting for approval or sending.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewRequest {
+    /// The letter's language (default nb).
+    #[serde(default)]
+    #[schemars(with = "Option<LanguageSchema>")]
+    pub language: Option<String>,
+    /// The proposal's outcome; left out to preview the pending decision.
+    #[serde(default)]
+    #[schemars(with = "Option<OutcomeSchema>")]
+    pub outcome: Option<String>,
+    #[serde(default)]
+    #[schemars(length(max = MAX_REASONS))]
+    pub reasons: Option<String>,
+    #[serde(default)]
+    pub granted_text: Option<String>,
+    /// The loan or grant amount, whole kroner.
+    #[serde(default)]
+    pub amount_kr: Option<i64>,
+    #[serde(default)]
+    pub conditions: Vec<String>,
+}
+
 /// The approver's answer to a proposal.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -174,25 +174,32 @@ pub async fn assign(State(state): State<AppState>, Path(id): Path<String>, form:
     .await
 }
 
-/// A proposed decision. The amount is typed as people write kroner; the conditions one per line.
+/// A decision as the proposal form writes it. The amount is typed as people write kroner; the
+/// conditions one per line.
 #[derive(Deserialize)]
-struct ProposalForm {
-    version: i64,
+pub(super) struct DraftFields {
     #[serde(default)]
-    outcome: String,
+    pub outcome: String,
     #[serde(default)]
-    reasons: String,
+    pub reasons: String,
     #[serde(default)]
-    granted_text: String,
+    pub granted_text: String,
     #[serde(default)]
-    amount_kr: String,
+    pub amount_kr: String,
     #[serde(default)]
-    conditions: String,
+    pub conditions: String,
 }
+
+impl DraftFields {
+    pub fn conditions(&self) -> Vec<String> {
+        self.conditions.lines().map(str::to_string).collect()
+    }
+}
+
 
 pub async fn propose(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
     let id: CaseId = path_id(&id)?;
-    let f: ProposalForm = form.bind()?;
+    let (version, f) = (form.version()?, form.bind::<DraftFields>()?);
     let amount_text = f.amount_kr.trim();
     let amount_kr = match parse_kr(amount_text) {
         _ if amount_text.is_empty() => None,
@@ -203,12 +210,12 @@ pub async fn propose(State(state): State<AppState>, Path(id): Path<String>, form
         }
     };
     let input = ProposalInput {
-        version: f.version,
+        version,
         outcome: &f.outcome,
         reasons: &f.reasons,
         granted_text: &f.granted_text,
         amount_kr,
-        conditions: f.conditions.lines().map(str::to_string).collect(),
+        conditions: f.conditions(),
     };
     // The application form on the same page has a field `reasons` too (the coded reasons): the
     // decision's reasons are shown as `decision.reasons`.

@@ -7,6 +7,7 @@ pub(crate) mod budget;
 mod case_file;
 pub(crate) mod finance;
 mod form;
+mod preview;
 mod register;
 pub(crate) mod view;
 
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/propose", post(actions::propose))
         .route("/cases/{id}/review", post(actions::review))
         .route("/cases/{id}/send", post(actions::send))
+        .route("/cases/{id}/preview", post(preview::preview))
         .route("/cases/{id}/interim", post(actions::interim))
         .route("/cases/{id}/letters/{letter}", get(view::letter))
         .route("/cases/{id}/flags/{flag}", post(actions::resolve_flag))
