@@ -196,7 +196,6 @@ impl DraftFields {
     }
 }
 
-
 pub async fn propose(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
     let id: CaseId = path_id(&id)?;
     let (version, f) = (form.version()?, form.bind::<DraftFields>()?);

@@ -5,6 +5,7 @@ mod actions;
 mod answers;
 pub(crate) mod budget;
 mod case_file;
+mod delivery;
 pub(crate) mod finance;
 mod form;
 mod preview;
