@@ -175,6 +175,15 @@ async fn an_application_from_registration_to_the_appeal_body() {
         assert!(r.bytes().await.unwrap().starts_with(b"%PDF"));
         let r = step(&caseworker, format!("{case_url}/preview"), with(&[("language", "nb")])).await;
         assert_eq!(r.status(), 404, "no decision is proposed yet");
+        // A proposal the preview cannot write is shown on the case page, the problem beside its field.
+        let r = step(
+            &caseworker,
+            format!("{case_url}/preview"),
+            with(&[("outcome", "refused"), ("reasons", "")]),
+        )
+        .await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("id=\"f-decision-reasons-error\""));
         let r = step(
             &caseworker,
             format!("{case_url}/propose"),

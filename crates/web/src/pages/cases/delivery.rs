@@ -40,6 +40,17 @@ impl CasePage {
     }
 
     /// When and how a registered appeal was sent, and whether in time (from the event).
+    /// A channel as a choice: its words (written to sit inside a sentence) with a capital.
+    pub(super) fn appeal_channel_label(&self, code: &str) -> String {
+        let key = format!("appeal_channel.{code}");
+        let words = self.l.tr.t(&key);
+        let mut chars = words.chars();
+        chars
+            .next()
+            .map(|first| first.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    }
+
     pub(super) fn appeal_note(&self, event: &husly_store::households::TimelineEvent) -> Option<String> {
         let appeal = event.details.get("appeal")?;
         let sent_on = appeal.get("sent_on")?.as_str()?;

@@ -13,6 +13,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use husly_domain::CaseId;
 use husly_domain::validation::parse_kr;
+use husly_usecases::UseCaseError;
 use husly_usecases::cases::{self as usecases, DraftDecision};
 use serde::Deserialize;
 
@@ -51,7 +52,18 @@ pub async fn preview(State(state): State<AppState>, Path(id): Path<String>, form
         amount_kr: parse_kr(d.amount_kr.trim()),
         conditions: d.conditions(),
     });
-    let preview = usecases::preview_decision(&form.user.ctx(&state), id, draft, &f.language).await?;
+    // What the proposal would refuse, the preview shows beside the proposal's fields, as
+    // proposing would (the decision's reasons are `decision.reasons` on the case page).
+    let preview = match usecases::preview_decision(&form.user.ctx(&state), id, draft, &f.language)
+        .await
+        .map_err(|e| e.renamed("reasons", "decision.reasons"))
+    {
+        Ok(preview) => preview,
+        Err(UseCaseError::Invalid(errors)) => {
+            return super::view::rerender(&state, &form.user, id, &errors, false, None).await;
+        }
+        Err(other) => return Err(other.into()),
+    };
     if f.format == "pdf" {
         return Ok(crate::download::pdf_inline(
             &format!("{}-utkast.pdf", preview.case.reference),
