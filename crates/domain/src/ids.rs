@@ -32,20 +32,8 @@ macro_rules! typed_id {
             }
         }
 
-        /// Written as the UUID it is, in place: an id needs no component of its own.
-        impl schemars::JsonSchema for $name {
-            fn inline_schema() -> bool {
-                true
-            }
-
-            fn schema_name() -> std::borrow::Cow<'static, str> {
-                "Id".into()
-            }
-
-            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                schemars::json_schema!({ "type": "string", "format": "uuid" })
-            }
-        }
+        // Written as the UUID it is, in place: an id needs no component of its own.
+        $crate::inline_schema!($name, "Id", { "type": "string", "format": "uuid" });
 
         impl FromStr for $name {
             type Err = uuid::Error;

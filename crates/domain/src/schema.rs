@@ -5,72 +5,49 @@
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use std::borrow::Cow;
 
-/// A calendar date as `time` writes it: `yyyy-mm-dd`.
+/// `JsonSchema` for a type written in place wherever it is used (no component of its own):
+/// `inline_schema!(Type, "Name", { …the schema… })`.
+#[macro_export]
+macro_rules! inline_schema {
+    ($ty:ty, $name:literal, $schema:tt) => {
+        impl ::schemars::JsonSchema for $ty {
+            fn inline_schema() -> bool {
+                true
+            }
+
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                $name.into()
+            }
+
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                ::schemars::json_schema!($schema)
+            }
+        }
+    };
+}
+
+/// A calendar date as `time` writes it: `yyyy-mm-dd` (`#[schemars(with = "DateSchema")]`).
 pub struct DateSchema;
 
-impl JsonSchema for DateSchema {
-    fn inline_schema() -> bool {
-        true
-    }
+inline_schema!(DateSchema, "Date", { "type": "string", "format": "date" });
 
-    fn schema_name() -> Cow<'static, str> {
-        "Date".into()
-    }
+inline_schema!(crate::rules::YearMonth, "YearMonth", {
+    "type": "string",
+    "description": "A month: yyyy-mm (also read as mm.yyyy)",
+    "examples": ["2026-03"]
+});
 
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({ "type": "string", "format": "date" })
-    }
-}
+inline_schema!(crate::rules::Percent, "Percent", {
+    "type": "string",
+    "description": "A percentage with at most two decimals: \"7 %\", \"8.5 %\" (also read as \"8,5\")",
+    "examples": ["7 %", "16.44 %"]
+});
 
-impl JsonSchema for crate::rules::YearMonth {
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn schema_name() -> Cow<'static, str> {
-        "YearMonth".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "description": "A month: yyyy-mm (also read as mm.yyyy)",
-            "examples": ["2026-03"]
-        })
-    }
-}
-
-impl JsonSchema for crate::rules::Percent {
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn schema_name() -> Cow<'static, str> {
-        "Percent".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "description": "A percentage with at most two decimals: \"7 %\", \"8.5 %\" (also read as \"8,5\")",
-            "examples": ["7 %", "16.44 %"]
-        })
-    }
-}
-
-impl JsonSchema for crate::eligibility::GMultiple {
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn schema_name() -> Cow<'static, str> {
-        "GMultiple".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({ "type": "string", "description": "A multiple of the grunnbeløp G", "examples": ["3.5 G"] })
-    }
-}
+inline_schema!(crate::eligibility::GMultiple, "GMultiple", {
+    "type": "string",
+    "description": "A multiple of the grunnbeløp G",
+    "examples": ["3.5 G"]
+});
 
 /// A fact is written `{label, value}`; the older pair form is only read from stored assessments.
 impl JsonSchema for crate::eligibility::Fact {

@@ -157,6 +157,21 @@ impl RuleResult {
     pub fn outcome(&self) -> RuleOutcome {
         self.overridden.as_ref().map_or(self.computed, |o| o.outcome)
     }
+
+    /// A consideration the caseworker weighs rather than a condition met or failed: the
+    /// children's best interests. Its judgement reads "assessed", and it never decides the
+    /// overall result or a refusal.
+    pub fn is_weighed(&self) -> bool {
+        self.rule == CHILDRENS_BEST_INTERESTS
+    }
+}
+
+impl Assessment {
+    /// Whether a consideration to be weighed still lacks the caseworker's written assessment; no
+    /// decision is proposed until it has one.
+    pub fn awaits_weighing(&self) -> bool {
+        self.results.iter().any(|r| r.is_weighed() && r.overridden.is_none())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -361,7 +376,7 @@ pub fn assess(rules: &EligibilityRules, facts: &Facts<'_>, overrides: &[Override
     let results = b.results;
     // The children's best interests weigh in the decision but are no condition the household
     // meets or fails: only their being unassessed holds the overall result open.
-    let condition = |r: &&RuleResult| r.rule != CHILDRENS_BEST_INTERESTS;
+    let condition = |r: &&RuleResult| !r.is_weighed();
     let overall = if results
         .iter()
         .filter(condition)

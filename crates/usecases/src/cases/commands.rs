@@ -9,7 +9,7 @@ use crate::{Ctx, UseCaseError, UseCaseResult};
 use husly_domain::authz::Action;
 use husly_domain::cases::requests::{self, ProposalRequest, StepRequest};
 use husly_domain::cases::{ApplicationForm, CaseAction, DecisionStatus, Refusal};
-use husly_domain::eligibility::{CHILDRENS_BEST_INTERESTS, EligibilityRules};
+use husly_domain::eligibility::EligibilityRules;
 use husly_domain::validation::FieldError;
 use husly_domain::{CaseId, DecisionId, HouseholdId};
 use husly_store::cases::Case;
@@ -182,12 +182,8 @@ pub struct ProposalInput<'a> {
 /// keeps the assessment as it stands.
 pub async fn propose_decision(ctx: &Ctx, id: CaseId, input: ProposalInput<'_>) -> UseCaseResult<Case> {
     let file = for_handling(ctx, id).await?;
-    let childrens_best_interests_unassessed = assessment_of(&file.case, &file.household, &file.number, ctx.today)
-        .is_some_and(|a| {
-            a.results
-                .iter()
-                .any(|r| r.rule == CHILDRENS_BEST_INTERESTS && r.overridden.is_none())
-        });
+    let childrens_best_interests_unassessed =
+        assessment_of(&file.case, &file.household, &file.number, ctx.today).is_some_and(|a| a.awaits_weighing());
     let proposal = requests::check_proposal(ProposalRequest {
         outcome: input.outcome,
         reasons: input.reasons,

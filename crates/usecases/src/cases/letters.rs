@@ -2,9 +2,7 @@
 //! an HTML fragment (shown inside the app's pages) and a PDF (stored with its hash).
 
 use husly_domain::cases::{CaseType, Outcome};
-use husly_domain::eligibility::{
-    Assessment, CHILDRENS_BEST_INTERESTS, EligibilityRules, MunicipalityRules, RuleOutcome, RuleResult,
-};
+use husly_domain::eligibility::{Assessment, EligibilityRules, MunicipalityRules, RuleOutcome, RuleResult};
 use husly_letters::{
     Appeal, ContactPerson, Content, Decision as LetterDecision, InterimAnswer, Language, Letter, Recipient, RuleLine,
     Sender, Templates,
@@ -118,7 +116,7 @@ fn rule_line(result: &RuleResult, language: Language) -> RuleLine {
     };
     let verdict = match (result.outcome(), language) {
         // The children's best interests are weighed, not met or failed.
-        (RuleOutcome::Met | RuleOutcome::NotMet, _) if result.rule == CHILDRENS_BEST_INTERESTS => assessed,
+        (RuleOutcome::Met | RuleOutcome::NotMet, _) if result.is_weighed() => assessed,
         (RuleOutcome::Met, Language::Nb | Language::Nn) => "Oppfylt.",
         (RuleOutcome::Met, Language::En) => "Met.",
         (RuleOutcome::NotMet, Language::Nb) => "Ikke oppfylt.",
@@ -153,9 +151,9 @@ fn rule_line(result: &RuleResult, language: Language) -> RuleLine {
 /// lists only met conditions under a refusal), for a grant every condition that applied.
 fn rule_lines(assessment: &Assessment, granted: bool, language: Language) -> Vec<RuleLine> {
     // The children's best interests are always shown: every decision concerning them weighs them.
-    let not_met = |r: &&RuleResult| r.outcome() == RuleOutcome::NotMet || r.rule == CHILDRENS_BEST_INTERESTS;
+    let not_met = |r: &&RuleResult| r.outcome() == RuleOutcome::NotMet || r.is_weighed();
     let applied = |r: &&RuleResult| r.outcome() != RuleOutcome::NotApplicable;
-    let refused_on = |r: &RuleResult| r.outcome() == RuleOutcome::NotMet && r.rule != CHILDRENS_BEST_INTERESTS;
+    let refused_on = |r: &RuleResult| r.outcome() == RuleOutcome::NotMet && !r.is_weighed();
     let shown: Vec<&RuleResult> = if !granted && assessment.results.iter().any(refused_on) {
         assessment.results.iter().filter(not_met).collect()
     } else {

@@ -17,9 +17,7 @@ pub use finance::{AllocationSaved, CaseLedger, FinanceSaved, GrantBudget, GrantL
 pub use people::{AuditEntries, Household, Me, PersonWithHouseholds, SearchResults};
 
 use schemars::generate::SchemaSettings;
-use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::Value;
-use std::borrow::Cow;
 
 pub(super) use husly_domain::schema::DateSchema;
 
@@ -46,29 +44,6 @@ pub(super) fn close(schema: &mut Value) {
     }
 }
 
-/// A schema written in place: `#[schemars(with = "…")]` on a field whose Rust type serialises
-/// as a plain string (an id, a date).
-macro_rules! inline_schema {
-    ($(#[$doc:meta])* $name:ident, $schema:tt) => {
-        $(#[$doc])*
-        pub(super) struct $name;
-
-        impl JsonSchema for $name {
-            fn inline_schema() -> bool {
-                true
-            }
-
-            fn schema_name() -> Cow<'static, str> {
-                stringify!($name).into()
-            }
-
-            fn json_schema(_: &mut SchemaGenerator) -> Schema {
-                json_schema!($schema)
-            }
-        }
-    };
-}
-
 /// A named component listing a domain enum's codes, taken from the domain so they cannot differ.
 macro_rules! codes_schema {
     ($(#[$doc:meta])* $name:ident, $component:literal, $codes:expr) => {
@@ -88,11 +63,10 @@ macro_rules! codes_schema {
     };
 }
 
-inline_schema!(
-    /// Microseconds since the Unix epoch, UTC.
-    MicrosSchema,
-    { "type": "integer", "description": "Microseconds since the Unix epoch, UTC" }
-);
+/// Microseconds since the Unix epoch, UTC.
+pub(super) struct MicrosSchema;
+
+husly_domain::inline_schema!(MicrosSchema, "Micros", { "type": "integer", "description": "Microseconds since the Unix epoch, UTC" });
 
 codes_schema!(
     CaseStateSchema,

@@ -233,14 +233,9 @@ impl CasePage {
         use husly_domain::eligibility::RuleOutcome;
         // The children's best interests are weighed, not met or failed.
         match r.outcome() {
-            RuleOutcome::Met | RuleOutcome::NotMet if self.weighed(r) => "rule_outcome.assessed".into(),
+            RuleOutcome::Met | RuleOutcome::NotMet if r.is_weighed() => "rule_outcome.assessed".into(),
             outcome => format!("rule_outcome.{}", outcome.code()),
         }
-    }
-
-    /// A rule the caseworker weighs rather than finds met or not: the children's best interests.
-    fn weighed(&self, r: &husly_domain::eligibility::RuleResult) -> bool {
-        r.rule == husly_domain::eligibility::CHILDRENS_BEST_INTERESTS
     }
 
     fn decision_key(&self, o: &Outcome) -> String {
