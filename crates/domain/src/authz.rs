@@ -125,7 +125,8 @@ impl Action {
 pub fn roles_allowed(action: Action) -> &'static [Role] {
     use Role::*;
     const READ_PERSONAL: &[Role] = &[Caseworker, Approver, FollowUpWorker, HousingManager];
-    const WRITE_PERSONAL: &[Role] = &[Caseworker, Approver];
+    // Four eyes: the approver checks what a caseworker recorded, and records nothing itself.
+    const WRITE_PERSONAL: &[Role] = &[Caseworker];
     match action {
         Action::SearchPeople | Action::ViewPerson | Action::ViewHousehold => READ_PERSONAL,
         Action::RegisterHousehold | Action::EditHousehold => WRITE_PERSONAL,
@@ -229,7 +230,9 @@ mod tests {
             (Caseworker, ViewHousehold, true),
             (Caseworker, RegisterHousehold, true),
             (Caseworker, ManageUsers, false),
-            (Approver, EditHousehold, true),
+            (Approver, EditHousehold, false),
+            (Approver, RegisterHousehold, false),
+            (Approver, ViewHousehold, true),
             (FollowUpWorker, ViewHousehold, true),
             (FollowUpWorker, EditHousehold, false),
             (HousingManager, SearchPeople, true),

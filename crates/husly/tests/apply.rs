@@ -19,9 +19,15 @@ async fn an_applicant_saves_returns_and_submits() {
         let fixture = prepare(&db.url).await;
         let server = start(&db, &["--demo"]);
         let applicant = client();
+        // A visitor's forms carry the token of their cookie, set by the page that shows them.
+        let csrf = common::csrf_of(&server, &applicant, "/apply").await;
         let started = applicant
             .post(server.url("/apply"))
-            .form(&[("municipality", "3301"), ("case_type", "municipal_housing")])
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("municipality", "3301"),
+                ("case_type", "municipal_housing"),
+            ])
             .send()
             .await
             .unwrap();
@@ -44,6 +50,7 @@ async fn an_applicant_saves_returns_and_submits() {
             ("members[0].family_name", "Eksempelsen".into()),
             ("current_housing", "with_family_or_friends".into()),
             ("submit", "save".into()),
+            ("csrf", csrf.clone()),
         ];
         let saved = applicant
             .post(server.url(&draft_path))
@@ -60,16 +67,18 @@ async fn an_applicant_saves_returns_and_submits() {
         let other = client();
         let asked = common::page_text(&server, &other, &draft_path).await;
         assert!(asked.contains("name=\"code\""));
+        let other_csrf = common::csrf_of(&server, &other, &draft_path).await;
+        assert_ne!(other_csrf, csrf, "each browser has its own token");
         let wrong = other
             .post(server.url(&format!("{draft_path}/code")))
-            .form(&[("code", "WRONGCODE9")])
+            .form(&[("csrf", other_csrf.as_str()), ("code", "WRONGCODE9")])
             .send()
             .await
             .unwrap();
         assert_eq!(wrong.status(), 422);
         let right = other
             .post(server.url(&format!("{draft_path}/code")))
-            .form(&[("code", code.to_lowercase().as_str())])
+            .form(&[("csrf", other_csrf.as_str()), ("code", code.to_lowercase().as_str())])
             .send()
             .await
             .unwrap();
@@ -80,7 +89,8 @@ async fn an_applicant_saves_returns_and_submits() {
             "the draft kept what was typed"
         );
 
-        fields.retain(|(k, _)| *k != "submit");
+        fields.retain(|(k, _)| *k != "submit" && *k != "csrf");
+        fields.push(("csrf", other_csrf.clone()));
         fields.push(("submit", "submit".into()));
         let refused = other.post(server.url(&draft_path)).form(&fields).send().await.unwrap();
         assert_eq!(refused.status(), 422);
@@ -171,10 +181,15 @@ async fn the_self_service_door_has_quotas() {
     std::fs::write(&config, "apply_drafts_per_hour = 2\napply_documents_per_draft = 1\n").unwrap();
     let server = start(&db, &["--demo", "--config", config.to_str().unwrap()]);
     let applicant = client();
+    let csrf = common::csrf_of(&server, &applicant, "/apply").await;
     let new_draft = || {
         applicant
             .post(server.url("/apply"))
-            .form(&[("municipality", "3301"), ("case_type", "municipal_housing")])
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("municipality", "3301"),
+                ("case_type", "municipal_housing"),
+            ])
             .send()
     };
     let first = new_draft().await.unwrap();
@@ -192,7 +207,11 @@ async fn the_self_service_door_has_quotas() {
         let part = reqwest::multipart::Part::bytes(pdf.clone()).file_name("leiekontrakt.pdf");
         applicant
             .post(server.url(&format!("{draft_path}/documents")))
-            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .multipart(
+                reqwest::multipart::Form::new()
+                    .text("csrf", csrf.clone())
+                    .part("file", part),
+            )
             .send()
     };
     assert_eq!(upload().await.unwrap().status(), 303);
@@ -214,10 +233,11 @@ async fn the_self_service_door_has_quotas() {
 
     // Guessing the code: after five wrong guesses from one address, each next one waits.
     let guesser = client();
+    let guesser_csrf = common::csrf_of(&server, &guesser, &draft_path).await;
     for _ in 0..5 {
         let wrong = guesser
             .post(server.url(&format!("{draft_path}/code")))
-            .form(&[("code", "WRONGCODE9")])
+            .form(&[("csrf", guesser_csrf.as_str()), ("code", "WRONGCODE9")])
             .send()
             .await
             .unwrap();
@@ -225,7 +245,7 @@ async fn the_self_service_door_has_quotas() {
     }
     let throttled = guesser
         .post(server.url(&format!("{draft_path}/code")))
-        .form(&[("code", "WRONGCODE9")])
+        .form(&[("csrf", guesser_csrf.as_str()), ("code", "WRONGCODE9")])
         .send()
         .await
         .unwrap();

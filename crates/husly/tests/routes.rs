@@ -1,14 +1,16 @@
-//! Every route × every role: the expected answer follows from the authorisation policy.
+//! Every route × every role: the expected answer follows from the table of roles the README
+//! promises ([`promised`]), written out here rather than read from the policy it checks.
 //!
-//! Anonymous visitors are sent to the login page (pages) or get 401 (API); a role that the
-//! policy allows gets through to the handler; a role the policy denies gets 403; a user of
-//! another municipality gets 404 for any of this municipality's records.
+//! Anonymous visitors are sent to the login page (pages) or get 401 (API); a role the table
+//! allows gets through to the handler; any other role gets 403; a user of another municipality
+//! gets 404 for any of this municipality's records. The route list is compared with the router's
+//! own, so a new route is walked or the test fails.
 
 mod common;
 
 use common::fixture::{Fixture, PASSWORD, prepare};
 use common::{Database, start};
-use husly_domain::authz::{Action, Role, roles_allowed};
+use husly_domain::authz::{Action, Role};
 use reqwest::{Client, Method};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -29,6 +31,20 @@ struct Route {
     api: bool,
     body: Vec<(&'static str, String)>,
     json: Option<serde_json::Value>,
+    /// The record the path names does not exist (or is not opened): whoever gets past
+    /// authorisation is told it is not found.
+    missing: bool,
+}
+
+impl Route {
+    fn missing(self) -> Route {
+        Route { missing: true, ..self }
+    }
+
+    /// A self-service form: it carries the visitor's token instead of a session's.
+    fn is_visitor_form(&self) -> bool {
+        self.method == Method::POST && self.path.starts_with("/apply")
+    }
 }
 
 fn routes(f: &Fixture) -> Vec<Route> {
@@ -41,6 +57,7 @@ fn routes(f: &Fixture) -> Vec<Route> {
             api: false,
             body,
             json: None,
+            missing: false,
         };
     let api =
         |method: Method, path: String, action: Option<Action>, scope: Scope, json: Option<serde_json::Value>| Route {
@@ -51,6 +68,7 @@ fn routes(f: &Fixture) -> Vec<Route> {
             api: true,
             body: Vec::new(),
             json,
+            missing: false,
         };
     let (h, p, u, t) = (f.household, f.person, f.target_user, f.target_token.clone());
     let (c, letter, document) = (f.case, f.letter.clone(), f.document.clone());
@@ -198,6 +216,49 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         page(Method::GET, "/apply".into(), None, Public, vec![]),
         page(
+            Method::POST,
+            "/apply".into(),
+            None,
+            Public,
+            vec![
+                ("municipality", "3301".into()),
+                ("case_type", "municipal_housing".into()),
+            ],
+        ),
+        // A draft that this browser has not opened with its code: not found, for everyone.
+        page(
+            Method::POST,
+            format!("/apply/{MISSING}"),
+            None,
+            Public,
+            vec![("submit", "save".into())],
+        )
+        .missing(),
+        page(Method::GET, format!("/apply/{MISSING}/receipt"), None, Public, vec![]).missing(),
+        page(
+            Method::POST,
+            format!("/apply/{MISSING}/documents"),
+            None,
+            Public,
+            vec![],
+        )
+        .missing(),
+        page(
+            Method::GET,
+            format!("/apply/{MISSING}/letters/{MISSING}"),
+            None,
+            Public,
+            vec![],
+        )
+        .missing(),
+        page(
+            Method::POST,
+            "/municipality".into(),
+            None,
+            Record,
+            vec![("municipality", f.home.to_string())],
+        ),
+        page(
             Method::GET,
             "/apply/01900000-0000-7000-8000-000000000000".into(),
             None,
@@ -333,7 +394,8 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Some(HandleCase),
             Record,
             vec![("decision", "dismiss".into()), ("reason", "Ikke samme person".into())],
-        ),
+        )
+        .missing(),
         page(
             Method::POST,
             format!("/cases/{c}/documents"),
@@ -638,7 +700,8 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Some(HandleCase),
             Record,
             Some(serde_json::json!({"resolution": "dismiss", "reason": "Ikke samme person"})),
-        ),
+        )
+        .missing(),
         api(
             Method::POST,
             format!("/api/v1/cases/{c}/appeals"),
@@ -674,7 +737,43 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Working,
             Some(serde_json::json!({"allocated_kr": 100000})),
         ),
+        // Last: it ends the session the walk uses.
+        page(Method::POST, "/logout".into(), None, Working, vec![]),
     ]
+}
+
+/// A document upload's form: a small PDF, with the CSRF token when given.
+fn upload_form(csrf: Option<&str>) -> reqwest::multipart::Form {
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"%PDF-1.4 x".to_vec()).file_name("a.pdf"),
+    );
+    match csrf {
+        Some(token) => form.text("csrf", token.to_string()),
+        None => form,
+    }
+}
+
+/// Which roles may take each action: the README's table of roles ("Roles"), stated
+/// independently of `husly_domain::authz::roles_allowed`, which the walk holds to it.
+fn promised(action: Action) -> &'static [Role] {
+    use Role::*;
+    match action {
+        // Search people, view households and people: everyone who works with households.
+        Action::SearchPeople | Action::ViewPerson | Action::ViewHousehold => {
+            &[Caseworker, Approver, FollowUpWorker, HousingManager]
+        }
+        // Only the caseworker registers and edits; the approver checks what others recorded.
+        Action::RegisterHousehold | Action::EditHousehold => &[Caseworker],
+        // Users, API keys and the access log: the administrator alone, who sees no household.
+        Action::ManageUsers | Action::ManageTokens | Action::ReadAudit => &[Admin],
+        Action::RunOutreach => &[Caseworker, Approver, HousingManager, Leader],
+        Action::ViewCase => &[Caseworker, Approver, FollowUpWorker, HousingManager],
+        Action::HandleCase => &[Caseworker],
+        Action::ApproveDecision => &[Approver],
+        Action::ViewGrantBudget => &[Caseworker, Approver, HousingManager, Leader],
+        Action::ManageGrantBudget => &[Approver, Leader],
+    }
 }
 
 /// Who asks: a role in the home municipality, a stranger from another municipality, or nobody.
@@ -693,13 +792,14 @@ enum Outcome {
     LoginRequired,
 }
 
-/// A duplicate flag the walk's case does not have: a role allowed to handle the case gets past
-/// authorisation and is told the flag does not exist (404); any other role is stopped before.
-const MISSING_FLAG: &str = "01900000-0000-7000-8000-000000000000";
+/// An id no record has (a duplicate flag, a draft): a role allowed to use the route gets past
+/// authorisation and is told the record does not exist (404); any other role is stopped before.
+const MISSING: &str = "01900000-0000-7000-8000-000000000000";
+const MISSING_FLAG: &str = MISSING;
 
 fn expected(route: &Route, who: Who) -> Outcome {
     let outcome = expected_access(route, who);
-    if outcome == Outcome::Allowed && route.path.ends_with(&format!("/flags/{MISSING_FLAG}")) {
+    if outcome == Outcome::Allowed && route.missing {
         return Outcome::NotFound;
     }
     outcome
@@ -718,16 +818,17 @@ fn expected_access(route: &Route, who: Who) -> Outcome {
         },
         Who::Role(role) => match route.action {
             None => Outcome::Allowed,
-            Some(action) if roles_allowed(action).contains(&role) => Outcome::Allowed,
+            Some(action) if promised(action).contains(&role) => Outcome::Allowed,
             Some(_) => Outcome::Forbidden,
         },
     }
 }
 
-fn classify(route: &Route, status: u16, location: Option<&str>) -> Outcome {
+fn classify(route: &Route, status: u16, location: Option<&str>, signed_out: bool) -> Outcome {
     match status {
         401 => Outcome::LoginRequired,
-        303 if !route.api && location == Some("/login") => Outcome::LoginRequired,
+        // Sent to sign in, unless this was signing out (which ends the session it had).
+        303 if !route.api && location == Some("/login") && !signed_out => Outcome::LoginRequired,
         403 => Outcome::Forbidden,
         404 => Outcome::NotFound,
         s if s < 500 && s != 405 => Outcome::Allowed,
@@ -740,11 +841,18 @@ async fn ask(server: &common::Server, http: &Client, route: &Route, token: Optio
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
+    let csrf = if route.is_visitor_form() {
+        common::csrf_of(server, http, "/apply").await
+    } else {
+        csrf.to_string()
+    };
     if let Some(json) = &route.json {
         request = request.json(json);
+    } else if route.method == Method::POST && route.path.ends_with("/documents") {
+        request = request.multipart(upload_form(Some(&csrf)));
     } else if route.method == Method::POST {
         let mut form = route.body.clone();
-        form.push(("csrf", csrf.to_string()));
+        form.push(("csrf", csrf));
         request = request.form(&form);
     }
     let response = request.send().await.expect("request");
@@ -754,6 +862,11 @@ async fn ask(server: &common::Server, http: &Client, route: &Route, token: Optio
         .get("location")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    let signed_out = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .any(|c| c.to_str().unwrap_or_default().starts_with("husly_session=;"));
     let html = response
         .headers()
         .get("content-type")
@@ -762,7 +875,7 @@ async fn ask(server: &common::Server, http: &Client, route: &Route, token: Optio
         // Every page a role may see has a plain-text title.
         common::title_of(&response.text().await.expect("body"));
     }
-    classify(route, status, location.as_deref())
+    classify(route, status, location.as_deref(), signed_out)
 }
 
 #[tokio::test]
@@ -877,15 +990,24 @@ impl Sessions<'_> {
 /// A role that may use the route (the route's first allowed role; any role for routes without
 /// an action).
 fn allowed_role(route: &Route) -> Role {
-    route.action.map_or(Role::Caseworker, |action| roles_allowed(action)[0])
+    route.action.map_or(Role::Caseworker, |action| promised(action)[0])
+}
+
+/// Every row of every table (the export), to compare before and after.
+async fn database(store: &husly_store::Store) -> Vec<u8> {
+    let mut archive = Vec::new();
+    store.export(&mut archive).await.expect("export");
+    archive
 }
 
 async fn audit_entries(store: &husly_store::Store) -> u64 {
     store.verify_audit().await.expect("audit").entries
 }
 
-/// Every state-changing form of a signed-in user, posted without its CSRF token and with a wrong
-/// one, by a user who may otherwise use it: 403, and nothing read, recorded or changed.
+/// Every state-changing form, posted without its CSRF token and with a wrong one, by a user who
+/// may otherwise use it (a signed-in user, or for self-service a visitor holding a token of their
+/// own): 403, and nothing read, recorded or changed — the whole database, as an export, is the same
+/// before and after.
 #[tokio::test]
 async fn a_form_without_its_csrf_token_is_refused_before_anything_is_read() {
     for db in Database::all().await {
@@ -907,21 +1029,21 @@ async fn a_form_without_its_csrf_token_is_refused_before_anything_is_read() {
         let table = routes(&fixture);
         let forms = table
             .iter()
-            .filter(|r| !r.api && r.method == Method::POST && r.scope != Scope::Public);
+            .filter(|r| !r.api && r.method == Method::POST && (r.scope != Scope::Public || r.is_visitor_form()));
         for route in forms {
-            let http = sessions.of(allowed_role(route)).await;
+            let http = if route.is_visitor_form() {
+                let visitor = common::client();
+                common::csrf_of(&server, &visitor, "/apply").await;
+                visitor
+            } else {
+                sessions.of(allowed_role(route)).await
+            };
             for token in [None, Some("forged-token-0000000000000000")] {
                 let before = audit_entries(&store).await;
+                let snapshot = database(&store).await;
                 let mut request = http.post(server.url(&route.path));
                 request = if route.path.ends_with("/documents") {
-                    let mut form = reqwest::multipart::Form::new().part(
-                        "file",
-                        reqwest::multipart::Part::bytes(b"%PDF-1.4 x".to_vec()).file_name("a.pdf"),
-                    );
-                    if let Some(token) = token {
-                        form = form.text("csrf", token);
-                    }
-                    request.multipart(form)
+                    request.multipart(upload_form(token))
                 } else {
                     let mut form = route.body.clone();
                     if let Some(token) = token {
@@ -932,16 +1054,28 @@ async fn a_form_without_its_csrf_token_is_refused_before_anything_is_read() {
                 let status = request.send().await.expect("post").status().as_u16();
                 let after = audit_entries(&store).await;
                 posted += 1;
-                if status != 403 || after != before {
+                if status != 403 || after != before || database(&store).await != snapshot {
                     failures.push(format!(
-                        "POST {} with token {token:?}: {status}, {} new audit entries",
+                        "POST {} with token {token:?}: {status}, {} new audit entries, database changed: {}",
                         route.path,
-                        after - before
+                        after - before,
+                        database(&store).await != snapshot
                     ));
                 }
             }
         }
-        assert!(posted >= 40, "only {posted} forms were posted");
+        assert!(posted >= 50, "only {posted} forms were posted");
+        for visitor_form in ["/apply", "/apply/{id}", "/apply/{id}/code", "/apply/{id}/documents"] {
+            let posted = table.iter().any(|r| {
+                r.is_visitor_form()
+                    && husly_web::routing::Endpoint {
+                        method: Method::POST,
+                        path: visitor_form.into(),
+                    }
+                    .matches(&r.method, &r.path)
+            });
+            assert!(posted, "the self-service form {visitor_form} is in the matrix");
+        }
         assert!(failures.is_empty(), "on {}:\n{}", db.url, failures.join("\n"));
         assert_eq!(store.case(home, fixture.case).await.unwrap(), case_before);
         assert_eq!(
@@ -971,7 +1105,81 @@ const NOT_PERSONAL: &[(&str, &str)] = &[
     ("/api/v1/grants/budget", "figures without names"),
 ];
 
-/// Every read of personal data, by a user who may make it: exactly one new audit entry.
+/// What each read records: the route's pattern (as the router has it), the action, and the kind
+/// of record named (a search or a list names the municipality).
+const READS: &[(&str, &str, &str)] = &[
+    ("/search", "person.search", "person"),
+    ("/households/{id}", "household.view", "household"),
+    ("/households/{id}/edit", "household.view", "household"),
+    ("/households/{id}/bostotte", "household.view", "household"),
+    ("/households/{id}/economy", "household.view", "household"),
+    ("/households/{id}/applications/new", "household.view", "household"),
+    ("/people/{id}", "person.view", "person"),
+    ("/cases", "case.queue", "municipality"),
+    ("/cases/{id}", "case.view", "case"),
+    ("/cases/{id}/letters/{letter}", "case.letter", "case"),
+    ("/cases/{id}/documents/{document}", "case.document", "case"),
+    ("/cases/{id}/case-file.zip", "case.case_file", "case"),
+    ("/outreach", "outreach.bostotte", "municipality"),
+    ("/outreach.csv", "outreach.bostotte", "municipality"),
+    ("/outreach.xlsx", "outreach.bostotte", "municipality"),
+    ("/grants/budget", "grant_ledger.view", "municipality"),
+    ("/api/v1/people", "person.search", "person"),
+    ("/api/v1/people/{id}", "person.view", "person"),
+    ("/api/v1/households/{id}", "household.view", "household"),
+    ("/api/v1/households/{id}/timeline", "household.timeline", "household"),
+    ("/api/v1/outreach/bostotte", "outreach.bostotte", "municipality"),
+    ("/api/v1/cases", "case.queue", "municipality"),
+    ("/api/v1/cases/{id}", "case.view", "case"),
+    ("/api/v1/cases/{id}/timeline", "case.timeline", "case"),
+    ("/api/v1/cases/{id}/letters/{letter_id}", "case.letter", "case"),
+    ("/api/v1/cases/{id}/ledger", "grant_ledger.view", "case"),
+    ("/api/v1/cases/{id}/documents", "case.documents", "case"),
+    ("/api/v1/cases/{id}/documents/{document_id}", "case.document", "case"),
+];
+
+/// What is wrong with the audit entry a read wrote, if anything: it names the role that read, a
+/// read action ([`READS`]), and the record the path names; it holds no identity number, name or search term
+/// in clear (those are keyed hashes).
+fn wrong_entry(f: &Fixture, route: &Route, role: Role, entry: &husly_store::audit::AuditEntry) -> Option<String> {
+    if !entry.actor_role.split(',').any(|r| r.trim() == role.code()) {
+        return Some(format!("the entry names the role {:?}", entry.actor_role));
+    }
+    let Some((_, action, kind)) = READS.iter().find(|(pattern, _, _)| {
+        husly_web::routing::Endpoint {
+            method: Method::GET,
+            path: (*pattern).into(),
+        }
+        .matches(&Method::GET, &route.path)
+    }) else {
+        return Some("the read is missing from READS".into());
+    };
+    if entry.action != *action || entry.resource_kind != *kind {
+        return Some(format!("expected {action} of a {kind}"));
+    }
+    let named = [
+        f.household.to_string(),
+        f.person.to_string(),
+        f.case.to_string(),
+        f.letter.clone(),
+        f.document.clone(),
+    ];
+    let in_path: Vec<&String> = named.iter().filter(|id| route.path.contains(id.as_str())).collect();
+    if !in_path.is_empty() && !in_path.contains(&&entry.resource_id) {
+        return Some("the entry does not name the record read".into());
+    }
+    let (given, family) = &f.main_applicant_name;
+    let text = format!("{} {} {}", entry.resource_id, entry.purpose, entry.details).to_lowercase();
+    for secret in [f.main_applicant_id.as_str(), given, family, "ingrid"] {
+        if text.contains(&secret.to_lowercase()) {
+            return Some(format!("the entry holds {secret:?} in clear"));
+        }
+    }
+    None
+}
+
+/// Every read of personal data, by a user who may make it: exactly one new audit entry, naming
+/// who read what, with search terms and identity numbers only as keyed hashes.
 #[tokio::test]
 async fn every_read_of_personal_data_writes_exactly_one_audit_entry() {
     for db in Database::all().await {
@@ -1011,9 +1219,86 @@ async fn every_read_of_personal_data_writes_exactly_one_audit_entry() {
                     route.path,
                     after - before
                 ));
+                continue;
+            }
+            let filter = husly_store::audit::AuditFilter {
+                limit: 1,
+                ..Default::default()
+            };
+            let entry = store
+                .audit_entries(fixture.home, &filter)
+                .await
+                .expect("audit")
+                .remove(0);
+            if let Some(problem) = wrong_entry(&fixture, route, role, &entry) {
+                failures.push(format!("GET {} as {role:?}: {problem}: {entry:?}", route.path));
             }
         }
         assert!(read >= 25, "only {read} reads were made");
         assert!(failures.is_empty(), "on {}:\n{}", db.url, failures.join("\n"));
     }
+}
+
+/// Routes the walk does not ask every role, and why; each is tested where named.
+const NOT_WALKED: &[(&str, &str)] = &[
+    ("GET /healthz", "operational, open to all; http.rs checks it"),
+    ("GET /readyz", "operational, open to all; http.rs checks it"),
+    (
+        "GET /metrics",
+        "operational, open to all, no personal data; http.rs checks it",
+    ),
+    ("GET /static/husly.css", "a static file"),
+    ("GET /static/favicon.svg", "a static file"),
+    ("GET /favicon.ico", "a static file"),
+    (
+        "GET /api/openapi.json",
+        "the API's description; openapi.rs validates it",
+    ),
+    ("GET /login", "the sign-in form; every test signs in through it"),
+    (
+        "POST /login",
+        "signing in; http.rs tests wrong passwords, throttling and its CSRF token",
+    ),
+    (
+        "POST /language",
+        "a display preference in a cookie, no stored data; http.rs switches it",
+    ),
+    (
+        "GET /",
+        "the start page; the walk reads every role's CSRF token from it",
+    ),
+];
+
+/// The walk and the router agree: every route the router serves is walked (or listed above with
+/// the reason), and every route walked is one the router serves.
+#[tokio::test]
+async fn the_walk_covers_every_route_the_router_serves() {
+    let db = Database::sqlite();
+    let fixture = prepare(&db.url).await;
+    let walked = routes(&fixture);
+    let router = husly_web::routes();
+    let mut missing = Vec::new();
+    for endpoint in router.endpoints() {
+        let exempt = NOT_WALKED.iter().any(|(route, _)| *route == endpoint.to_string());
+        let is_walked = walked.iter().any(|r| endpoint.matches(&r.method, &r.path));
+        if exempt == is_walked {
+            missing.push(format!(
+                "{endpoint}: {}",
+                if exempt {
+                    "walked and exempted"
+                } else {
+                    "neither walked nor exempted"
+                }
+            ));
+        }
+    }
+    for route in &walked {
+        if !router.endpoints().iter().any(|e| e.matches(&route.method, &route.path)) {
+            missing.push(format!(
+                "{} {}: walked, but the router has no such route",
+                route.method, route.path
+            ));
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
 }

@@ -16,8 +16,6 @@ use husly_store::audit::Actor;
 use husly_store::municipalities::Municipality;
 
 pub const SESSION_COOKIE: &str = "husly_session";
-/// Double-submit cookie protecting the login form, which has no session yet.
-pub const LOGIN_CSRF_COOKIE: &str = "husly_login_csrf";
 
 /// The authenticated principal behind a request, whichever way they authenticated.
 #[derive(Debug, Clone)]

@@ -63,6 +63,14 @@ impl Layout {
         }
     }
 
+    /// The frame for a visitor's page with forms (self-service): their CSRF token goes in the forms.
+    pub fn visitor(tr: Tr, demo: bool, csrf: &crate::visitor::VisitorToken) -> Layout {
+        Layout {
+            csrf: csrf.token.clone(),
+            ..Layout::anonymous(tr, demo)
+        }
+    }
+
     pub fn for_user(user: &CurrentUser, section: Section, demo: bool) -> Layout {
         let allowed = |action| {
             user.municipality

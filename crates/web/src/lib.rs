@@ -20,8 +20,10 @@ pub mod outreach_export;
 pub mod pages;
 mod parity;
 pub mod quota;
+pub mod routing;
 pub mod throttle;
 pub mod upload;
+pub mod visitor;
 
 use axum::Router;
 use husly_store::Store;
@@ -54,12 +56,16 @@ impl AppState {
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
-    let app = Router::new()
+    middleware::wrap(routes().into_router(), state)
+}
+
+/// Every route, before the middleware; [`routing::Routes::endpoints`] lists them.
+pub fn routes() -> routing::Routes {
+    routing::Routes::new()
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
         .merge(api::openapi::routes())
-        .merge(middleware::operational_routes());
-    middleware::wrap(app, state)
+        .merge(middleware::operational_routes())
 }
 
 /// Serves until `shutdown` resolves.

@@ -6,13 +6,13 @@ use crate::api::contract::{ErrorAnswer, ErrorDetail, FieldProblem};
 use crate::error::{AppError, ErrorInfo};
 use crate::i18n::{self, Tr};
 use crate::layout::ErrorPage;
+use crate::routing::get;
 use askama::Template;
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
 use axum::{Json, Router};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;
@@ -273,8 +273,8 @@ pub fn metrics_handle() -> PrometheusHandle {
 }
 
 /// `/healthz`, `/readyz`, `/metrics` and the embedded static files.
-pub fn operational_routes() -> Router<AppState> {
-    Router::new()
+pub fn operational_routes() -> crate::routing::Routes {
+    crate::routing::Routes::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_page))

@@ -16,11 +16,11 @@ use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult};
 use crate::forms::ApiJson;
 use crate::forms::path_id;
+use crate::routing::{Routes, get, post, put};
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use contract::queries::{AuditParams, MunicipalityParam, OutreachParams, SearchParams};
 use husly_domain::MunicipalityId;
 use husly_domain::authz::Action;
@@ -31,49 +31,43 @@ use husly_usecases::UseCaseError;
 use husly_usecases::households;
 use serde_json::json;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/me", get(me))
         .route("/people", get(search_people))
         .route("/people/{id}", get(person))
-        .route("/households", axum::routing::post(create_household))
+        .route("/households", post(create_household))
         .route("/households/{id}", get(household).put(update_household))
         .route("/households/{id}/timeline", get(timeline))
         .route("/audit", get(audit_log))
-        .route("/calculators/bostotte", axum::routing::post(calculators::bostotte))
+        .route("/calculators/bostotte", post(calculators::bostotte))
         .route("/outreach/bostotte", get(outreach_bostotte))
-        .route("/calculators/startlan", axum::routing::post(calculators::startlan))
+        .route("/calculators/startlan", post(calculators::startlan))
         .route("/cases", get(cases::queue))
-        .route("/households/{id}/applications", axum::routing::post(cases::register))
+        .route("/households/{id}/applications", post(cases::register))
         .route("/cases/{id}", get(cases::case))
         .route("/cases/{id}/timeline", get(cases::timeline))
-        .route("/cases/{id}/application", axum::routing::put(cases::save_application))
-        .route("/cases/{id}/actions", axum::routing::post(cases::act))
-        .route("/cases/{id}/overrides", axum::routing::post(cases::override_rule))
-        .route("/cases/{id}/decisions", axum::routing::post(cases::propose))
-        .route("/cases/{id}/review", axum::routing::post(cases::review))
-        .route("/cases/{id}/send", axum::routing::post(cases::send))
+        .route("/cases/{id}/application", put(cases::save_application))
+        .route("/cases/{id}/actions", post(cases::act))
+        .route("/cases/{id}/overrides", post(cases::override_rule))
+        .route("/cases/{id}/decisions", post(cases::propose))
+        .route("/cases/{id}/review", post(cases::review))
+        .route("/cases/{id}/send", post(cases::send))
         .route("/cases/{id}/letters/{letter_id}", get(cases::letter))
         .route("/cases/{id}/documents", get(documents::list).post(documents::upload))
         .route("/cases/{id}/documents/{document_id}", get(documents::download))
-        .route("/cases/{id}/assignment", axum::routing::post(handling::assign))
-        .route("/cases/{id}/interim-answer", axum::routing::post(handling::interim))
-        .route("/cases/{id}/decision-preview", axum::routing::post(handling::preview))
-        .route(
-            "/cases/{id}/flags/{flag_id}",
-            axum::routing::post(handling::resolve_flag),
-        )
-        .route("/cases/{id}/appeals", axum::routing::post(appeals::register))
-        .route("/cases/{id}/appeals/forward", axum::routing::post(appeals::forward))
-        .route("/cases/{id}/appeals/outcome", axum::routing::post(appeals::outcome))
-        .route("/cases/{id}/finance", axum::routing::put(finance::save))
+        .route("/cases/{id}/assignment", post(handling::assign))
+        .route("/cases/{id}/interim-answer", post(handling::interim))
+        .route("/cases/{id}/decision-preview", post(handling::preview))
+        .route("/cases/{id}/flags/{flag_id}", post(handling::resolve_flag))
+        .route("/cases/{id}/appeals", post(appeals::register))
+        .route("/cases/{id}/appeals/forward", post(appeals::forward))
+        .route("/cases/{id}/appeals/outcome", post(appeals::outcome))
+        .route("/cases/{id}/finance", put(finance::save))
         .route("/cases/{id}/ledger", get(finance::ledger))
-        .route("/cases/{id}/payments", axum::routing::post(finance::pay))
+        .route("/cases/{id}/payments", post(finance::pay))
         .route("/grants/budget", get(finance::budget))
-        .route(
-            "/grants/budget/{year}/{grant}",
-            axum::routing::put(finance::set_allocation),
-        )
+        .route("/grants/budget/{year}/{grant}", put(finance::set_allocation))
 }
 
 /// A page of a list: `limit` rows (1 to `max`; `default` when left out) from `offset` (0 or

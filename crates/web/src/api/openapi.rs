@@ -8,16 +8,16 @@
 //! checks that every API route is here and nothing else.
 
 use super::contract::{self, queries, requests};
-use axum::routing::get;
-use axum::{Json, Router};
+use crate::routing::{Routes, get};
+use axum::Json;
 use husly_domain::bostotte::{Estimate, EstimateRequest, OutreachList};
 use husly_domain::household::HouseholdInput;
 use husly_domain::startlan::{AffordabilityInput, AffordabilityResult};
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 
-pub fn routes() -> Router<crate::AppState> {
-    Router::new().route("/api/openapi.json", get(|| async { Json(document()) }))
+pub fn routes() -> Routes {
+    Routes::new().route("/api/openapi.json", get(|| async { Json(document()) }))
 }
 
 /// The whole document.

@@ -11,6 +11,7 @@ use crate::forms::{FormErrors, FormFields};
 use crate::i18n::{self, Tr};
 use crate::layout::Layout;
 use crate::middleware::RequestId;
+use crate::visitor::{VisitorForm, VisitorToken};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{ConnectInfo, Path, Query, State};
@@ -54,6 +55,7 @@ pub struct StartQuery {
 pub async fn start(
     State(state): State<AppState>,
     headers: HeaderMap,
+    csrf: VisitorToken,
     Query(query): Query<StartQuery>,
 ) -> AppResult<Response> {
     let municipalities = state
@@ -63,12 +65,13 @@ pub async fn start(
         .into_iter()
         .map(|m| (m.number, m.name))
         .collect();
-    render(&StartPage {
-        l: Layout::anonymous(tr(&headers), state.config.demo_mode),
+    let page = render(&StartPage {
+        l: Layout::visitor(tr(&headers), state.config.demo_mode, &csrf),
         municipalities,
         chosen: query.kommune.unwrap_or_default(),
         errors: FormErrors::default(),
-    })
+    })?;
+    Ok((csrf, page).into_response())
 }
 
 pub async fn create(
@@ -76,7 +79,7 @@ pub async fn create(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Extension(request): Extension<RequestId>,
-    fields: FormFields,
+    VisitorForm { fields, token }: VisitorForm,
 ) -> AppResult<Response> {
     let tr = tr(&headers);
     let number = fields.get("municipality").trim();
@@ -106,7 +109,10 @@ pub async fn create(
             .map(|m| (m.number, m.name))
             .collect();
         let mut response = render(&StartPage {
-            l: Layout::anonymous(tr, state.config.demo_mode),
+            l: Layout {
+                csrf: token,
+                ..Layout::anonymous(tr, state.config.demo_mode)
+            },
             municipalities,
             chosen: number.to_string(),
             errors: FormErrors::from_fields(&errors, tr.lang),
@@ -236,7 +242,7 @@ impl DraftPage {
     }
 }
 
-fn draft_page(state: &AppState, tr: Tr, draft: &Draft, municipality: String) -> DraftPage {
+fn draft_page(state: &AppState, l: Layout, draft: &Draft, municipality: String) -> DraftPage {
     let input = &draft.household;
     let rows: Vec<MemberRow> = (0..ROWS)
         .map(|index| {
@@ -257,7 +263,7 @@ fn draft_page(state: &AppState, tr: Tr, draft: &Draft, municipality: String) -> 
     let members = member_names(&rows);
     let main = input.members.first();
     DraftPage {
-        l: Layout::anonymous(tr, state.config.demo_mode),
+        l,
         id: draft.id.clone(),
         new_code: None,
         case_type: draft.case_type.code().into(),
@@ -319,21 +325,19 @@ async fn municipality_name(state: &AppState, draft: &Draft) -> AppResult<String>
 pub async fn view(
     State(state): State<AppState>,
     headers: HeaderMap,
+    csrf: VisitorToken,
     Path(id): Path<String>,
     Query(query): Query<DraftQuery>,
 ) -> AppResult<Response> {
-    let tr = tr(&headers);
+    let l = Layout::visitor(tr(&headers), state.config.demo_mode, &csrf);
     let Some((draft, code)) = open(&state, &headers, &id).await? else {
-        return render(&CodePage {
-            l: Layout::anonymous(tr, state.config.demo_mode),
-            id,
-            error: false,
-        });
+        let page = render(&CodePage { l, id, error: false })?;
+        return Ok((csrf, page).into_response());
     };
     if draft.submitted_case.is_some() {
         return Ok(Redirect::to(&format!("/apply/{id}/receipt")).into_response());
     }
-    let mut page = draft_page(&state, tr, &draft, municipality_name(&state, &draft).await?);
+    let mut page = draft_page(&state, l, &draft, municipality_name(&state, &draft).await?);
     page.documents = state
         .store
         .documents(draft.municipality_id, husly_store::documents::Owner::Draft(&draft.id))
@@ -341,7 +345,7 @@ pub async fn view(
     if query.new.is_some() {
         page.new_code = Some(code);
     }
-    render(&page)
+    Ok((csrf, render(&page)?).into_response())
 }
 
 pub async fn enter_code(
@@ -349,7 +353,7 @@ pub async fn enter_code(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(id): Path<String>,
-    fields: FormFields,
+    VisitorForm { fields, token }: VisitorForm,
 ) -> AppResult<Response> {
     let code = fields.get("code").trim().to_string();
     // A draft's code is guessed no faster than a password: the login throttle, keyed by draft.
@@ -376,7 +380,10 @@ pub async fn enter_code(
         Err(husly_store::StoreError::NotFound) => {
             state.throttle.record_failure(&draft_key, &address);
             let mut response = render(&CodePage {
-                l: Layout::anonymous(tr(&headers), state.config.demo_mode),
+                l: Layout {
+                    csrf: token,
+                    ..Layout::anonymous(tr(&headers), state.config.demo_mode)
+                },
                 id,
                 error: true,
             })?;
@@ -450,7 +457,7 @@ pub async fn save(
     headers: HeaderMap,
     Extension(request): Extension<RequestId>,
     Path(id): Path<String>,
-    fields: FormFields,
+    VisitorForm { fields, token }: VisitorForm,
 ) -> AppResult<Response> {
     let tr = tr(&headers);
     let Some((draft, _)) = open(&state, &headers, &id).await? else {
@@ -459,10 +466,14 @@ pub async fn save(
     if draft.submitted_case.is_some() {
         return Ok(Redirect::to(&format!("/apply/{id}/receipt")).into_response());
     }
+    let l = Layout {
+        csrf: token,
+        ..Layout::anonymous(tr, state.config.demo_mode)
+    };
     let (household, rows) = household_of(&fields);
     let names = member_names(&rows);
     let values = FormValues::from_post(&fields, names.len())?;
-    let mut page = draft_page(&state, tr, &draft, municipality_name(&state, &draft).await?);
+    let mut page = draft_page(&state, l, &draft, municipality_name(&state, &draft).await?);
     page.documents = state
         .store
         .documents(draft.municipality_id, husly_store::documents::Owner::Draft(&draft.id))
@@ -639,13 +650,15 @@ pub async fn upload_document(
     request: axum::extract::Request,
 ) -> AppResult<Response> {
     let tr = tr(&headers);
+    // The token travels inside the multipart body: read it, and check it before the draft is.
+    let upload = crate::upload::read_request(request).await?;
+    let token = crate::visitor::check(&headers, &upload.csrf)?;
     let Some((draft, _)) = open(&state, &headers, &id).await? else {
         return Err(AppError::NotFound);
     };
     if draft.submitted_case.is_some() {
         return Ok(Redirect::to(&format!("/apply/{id}/receipt")).into_response());
     }
-    let upload = crate::upload::read_request(request).await?;
     let held = state
         .store
         .documents(draft.municipality_id, husly_store::documents::Owner::Draft(&draft.id))
@@ -669,7 +682,11 @@ pub async fn upload_document(
             Ok(Redirect::to(&format!("/apply/{id}")).into_response())
         }
         Err(error) => {
-            let mut page = draft_page(&state, tr, &draft, municipality_name(&state, &draft).await?);
+            let l = Layout {
+                csrf: token,
+                ..Layout::anonymous(tr, state.config.demo_mode)
+            };
+            let mut page = draft_page(&state, l, &draft, municipality_name(&state, &draft).await?);
             page.documents = state
                 .store
                 .documents(draft.municipality_id, husly_store::documents::Owner::Draft(&draft.id))

@@ -2,18 +2,18 @@
 
 use super::render;
 use crate::AppState;
-use crate::auth::{CurrentUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE, constant_time_eq};
+use crate::auth::{CurrentUser, SESSION_COOKIE};
 use crate::config::SecureCookies;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FormFields, StaffForm};
 use crate::i18n::{self, LANG_COOKIE, Tr};
 use crate::layout::Layout;
+use crate::visitor::{VisitorForm, VisitorToken};
 use askama::Template;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use husly_domain::Lang;
-use husly_store::accounts::new_secret;
 use std::net::SocketAddr;
 
 #[derive(Template)]
@@ -61,18 +61,18 @@ fn login_page(state: &AppState, tr: Tr, csrf: String, email: String, error: Opti
     render(&page)
 }
 
-pub async fn form(State(state): State<AppState>, headers: HeaderMap, user: Option<CurrentUser>) -> AppResult<Response> {
+pub async fn form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    user: Option<CurrentUser>,
+    csrf: VisitorToken,
+) -> AppResult<Response> {
     if user.is_some() {
         return Ok(Redirect::to("/").into_response());
     }
     let tr = Tr::new(i18n::negotiate(&headers));
-    let csrf = new_secret("");
-    let mut response = login_page(&state, tr, csrf.clone(), String::new(), None)?;
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        cookie(LOGIN_CSRF_COOKIE, &csrf, None, secure(&state, &headers)),
-    );
-    Ok(response)
+    let page = login_page(&state, tr, csrf.token.clone(), String::new(), None)?;
+    Ok((csrf, page).into_response())
 }
 
 pub(crate) fn client_address(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
@@ -90,13 +90,12 @@ pub async fn submit(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     axum::Extension(request_id): axum::Extension<crate::middleware::RequestId>,
     headers: HeaderMap,
-    form: FormFields,
+    VisitorForm {
+        fields: form,
+        token: expected,
+    }: VisitorForm,
 ) -> AppResult<Response> {
     let tr = Tr::new(i18n::negotiate(&headers));
-    let expected = i18n::cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
-    if expected.is_empty() || !constant_time_eq(expected.as_bytes(), form.get("csrf").as_bytes()) {
-        return Err(AppError::Csrf);
-    }
     let email = form.get("email").trim().to_string();
     let address = client_address(&state, &headers, peer);
     if let Err(wait) = state.throttle.check(&email, &address) {
@@ -122,11 +121,10 @@ pub async fn submit(
     state.throttle.record_success(&email, &address);
     let secret = state.store.create_session(user_id, None).await?;
     tracing::info!("login succeeded");
-    let mut response = Redirect::to("/").into_response();
+    let mut response = (VisitorToken::cleared(&state, &headers), Redirect::to("/")).into_response();
     let secure = secure(&state, &headers);
     let h = response.headers_mut();
     h.append(header::SET_COOKIE, cookie(SESSION_COOKIE, &secret, None, secure));
-    h.append(header::SET_COOKIE, cookie(LOGIN_CSRF_COOKIE, "", Some(0), secure));
     Ok(response)
 }
 

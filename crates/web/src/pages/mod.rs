@@ -16,13 +16,12 @@ pub mod startlan_form;
 
 use crate::AppState;
 use crate::error::AppResult;
+use crate::routing::{Routes, get, post};
 use askama::Template;
-use axum::Router;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/", get(home))
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))

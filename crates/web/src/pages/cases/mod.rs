@@ -14,12 +14,10 @@ pub(crate) mod view;
 
 pub use form::FormValues;
 
-use crate::AppState;
-use axum::Router;
-use axum::routing::{get, post};
+use crate::routing::{Routes, get, post};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/cases", get(view::queue))
         .route(
             "/households/{id}/applications/new",
