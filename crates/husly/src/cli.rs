@@ -84,6 +84,18 @@ pub struct ServeArgs {
     /// and accepts synthetic identity numbers.
     #[arg(long, env = "HUSLY_DEMO")]
     pub demo: bool,
+    /// Starts the clock that dates Husly's work (today, the day received, deadlines, the month
+    /// of a calculation, the budget year) at this instant instead of the system's, running on
+    /// from there (RFC 3339, e.g. 2026-12-31T23:30:00+01:00): for tests and for training
+    /// installations that must show a given day. Timestamps of events stay the system's. Dates
+    /// are Norway's either way.
+    #[arg(long, value_parser = parse_instant)]
+    pub clock: Option<time::OffsetDateTime>,
+}
+
+fn parse_instant(text: &str) -> Result<time::OffsetDateTime, String> {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| format!("not an RFC 3339 instant such as 2026-12-31T23:30:00+01:00 ({e})"))
 }
 
 #[derive(Debug, Args)]

@@ -34,7 +34,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = config::Config::load(&cli.global, addr, demo)?;
     commands::init_logging(config.json_logs);
     match cli.command {
-        Command::Serve(_) => commands::serve::run(&config).await,
+        Command::Serve(args) => commands::serve::run(&config, args.clock).await,
         Command::Migrate => commands::data::migrate(&config).await,
         Command::Seed(args) => commands::data::seed(&config, &args).await,
         Command::Municipality(cmd) => commands::users::municipality(&config, cmd).await,

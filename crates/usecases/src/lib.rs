@@ -8,11 +8,13 @@
 //! present the result. Nothing here knows HTTP or HTML, and the store behind it holds no rule.
 
 pub mod cases;
+pub mod clock;
 mod ctx;
 mod error;
 pub mod finance;
 pub mod households;
 pub mod outreach;
 
+pub use clock::Clock;
 pub use ctx::{Channel, Ctx};
 pub use error::{UseCaseError, UseCaseResult};

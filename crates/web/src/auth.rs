@@ -97,14 +97,14 @@ impl Caller {
     }
 
     /// The caller as a use case sees them, for a request through `channel`.
-    pub fn ctx(&self, store: &husly_store::Store, channel: husly_usecases::Channel) -> husly_usecases::Ctx {
+    pub fn ctx(&self, state: &AppState, channel: husly_usecases::Channel) -> husly_usecases::Ctx {
         husly_usecases::Ctx {
-            store: store.clone(),
+            store: state.store.clone(),
             principal: self.principal.clone(),
             user: self.user.clone(),
             request_id: self.request_id.clone(),
             lang: self.tr.lang,
-            today: time::OffsetDateTime::now_utc().date(),
+            today: state.clock.today(),
             channel,
         }
     }
@@ -155,7 +155,7 @@ impl std::ops::Deref for CurrentUser {
 impl CurrentUser {
     /// The signed-in user as a use case's caller.
     pub fn ctx(&self, state: &AppState) -> husly_usecases::Ctx {
-        self.caller.ctx(&state.store, husly_usecases::Channel::Page)
+        self.caller.ctx(state, husly_usecases::Channel::Page)
     }
 
     /// Checks the CSRF token a form sent back.
@@ -247,7 +247,7 @@ pub struct ApiUser(pub Caller);
 impl ApiUser {
     /// The API client as a use case's caller.
     pub fn ctx(&self, state: &AppState) -> husly_usecases::Ctx {
-        self.0.ctx(&state.store, husly_usecases::Channel::Api)
+        self.0.ctx(state, husly_usecases::Channel::Api)
     }
 }
 

@@ -40,6 +40,8 @@ pub struct AppState {
     /// Quotas on the self-service door (drafts per address).
     pub quota: Arc<quota::Quota>,
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
+    /// The one clock: instants in UTC, dates in Norway.
+    pub clock: husly_usecases::Clock,
 }
 
 impl AppState {
@@ -50,6 +52,7 @@ impl AppState {
             throttle: Arc::new(throttle::LoginThrottle::default()),
             quota: Arc::new(quota::Quota::default()),
             metrics: middleware::metrics_handle(),
+            clock: husly_usecases::Clock::system(),
         }
     }
 }

@@ -195,7 +195,7 @@ pub async fn outreach(config: &Config, number: &str, month: Option<&str>, format
         bail!("--format must be csv or json, not {format:?}");
     }
     let month = match month {
-        None => YearMonth::of(time::OffsetDateTime::now_utc().date()),
+        None => husly_usecases::Clock::system().this_month(),
         Some(text) => text
             .parse::<YearMonth>()
             .map_err(|e| anyhow::anyhow!("--month {text:?}: {e}"))?,

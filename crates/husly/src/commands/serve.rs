@@ -7,6 +7,7 @@ use husly_domain::authz::Role;
 use husly_store::Store;
 use husly_store::audit::Actor;
 use husly_store::seed::DEMO_MUNICIPALITY;
+use husly_usecases::Clock;
 use husly_web::{AppState, WebConfig};
 use std::io::Write;
 use std::process::ExitCode;
@@ -21,10 +22,14 @@ const DEMO_GRANT_BUDGET: [(husly_domain::finance::GrantType, i64); 2] = [
 const DEMO_HOUSEHOLDS: u64 = 250;
 const DEMO_SEED: u64 = 2026;
 
-pub async fn run(config: &Config) -> anyhow::Result<ExitCode> {
+pub async fn run(config: &Config, clock_start: Option<time::OffsetDateTime>) -> anyhow::Result<ExitCode> {
     let store = open_store(config).await?;
+    let clock = clock_start.map_or_else(Clock::system, Clock::starting_at);
+    if let Some(at) = clock_start {
+        tracing::warn!(%at, "the clock starts at a chosen instant, not the system's");
+    }
     let demo_logins = if config.demo {
-        prepare_demo(&store).await?
+        prepare_demo(&store, clock).await?
     } else {
         Vec::new()
     };
@@ -74,7 +79,11 @@ pub async fn run(config: &Config) -> anyhow::Result<ExitCode> {
         apply_documents_per_draft: config.apply_documents_per_draft,
         apply_bytes_per_draft: config.apply_bytes_per_draft,
     };
-    husly_web::serve(listener, AppState::new(store.clone(), web), shutdown_signal()).await?;
+    let state = AppState {
+        clock,
+        ..AppState::new(store.clone(), web)
+    };
+    husly_web::serve(listener, state, shutdown_signal()).await?;
     periodic.abort();
     super::checkpoints::write(&store, config, &key).await?;
     store.close().await;
@@ -94,7 +103,7 @@ async fn delete_expired_drafts(store: &Store) {
 
 /// Creates "Demo kommune" with synthetic households (first start only) and one user per role,
 /// each with a fresh random password.
-async fn prepare_demo(store: &Store) -> anyhow::Result<Vec<(String, String, &'static str)>> {
+async fn prepare_demo(store: &Store, clock: Clock) -> anyhow::Result<Vec<(String, String, &'static str)>> {
     let actor = Actor::cli("demo setup");
     let (number, name) = DEMO_MUNICIPALITY;
     let municipality = store.ensure_municipality(number, name, true, &actor).await?;
@@ -103,7 +112,7 @@ async fn prepare_demo(store: &Store) -> anyhow::Result<Vec<(String, String, &'st
             .seed_households(&municipality, DEMO_HOUSEHOLDS, DEMO_SEED, &actor)
             .await?;
         // This year's grant budget, so the budget page has something to show.
-        let year = time::OffsetDateTime::now_utc().year();
+        let year = clock.this_year();
         let change = husly_store::households::Change {
             actor: &actor,
             user: None,

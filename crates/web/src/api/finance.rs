@@ -70,7 +70,7 @@ pub(super) async fn budget(
     Query(params): Query<BudgetParams>,
 ) -> AppResult<Json<GrantBudget>> {
     let municipality = municipality_for(&state, &user, params.municipality.as_deref(), Action::ViewGrantBudget).await?;
-    let year = params.year.unwrap_or_else(|| time::OffsetDateTime::now_utc().year());
+    let year = params.year.unwrap_or_else(|| state.clock.this_year());
     let budget = usecases::grant_budget(&user.ctx(&state), municipality, year, 0).await?;
     Ok(Json(GrantBudget::from(&budget)))
 }

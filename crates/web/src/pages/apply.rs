@@ -32,10 +32,6 @@ fn tr(headers: &HeaderMap) -> Tr {
     Tr::new(i18n::negotiate(headers))
 }
 
-fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
-}
-
 // ------------------------------------------------------------------------------------------
 
 #[derive(Template)]
@@ -394,7 +390,8 @@ pub async fn enter_code(
     }
 }
 
-fn household_of(fields: &FormFields) -> (HouseholdInput, Vec<MemberRow>) {
+/// The household as the form gives it, living at the address from `today`.
+fn household_of(fields: &FormFields, today: time::Date) -> (HouseholdInput, Vec<MemberRow>) {
     let rows: Vec<MemberRow> = (0..ROWS)
         .map(|index| {
             let f = |name: &str| fields.get(&format!("members[{index}].{name}")).to_string();
@@ -444,7 +441,7 @@ fn household_of(fields: &FormFields) -> (HouseholdInput, Vec<MemberRow>) {
             address_line: fields.get("address_line").to_string(),
             postal_code: fields.get("postal_code").to_string(),
             postal_city: fields.get("postal_city").to_string(),
-            from_date: format_date(today()),
+            from_date: format_date(today),
             to_date: String::new(),
             members,
         },
@@ -470,7 +467,7 @@ pub async fn save(
         csrf: token,
         ..Layout::anonymous(tr, state.config.demo_mode)
     };
-    let (household, rows) = household_of(&fields);
+    let (household, rows) = household_of(&fields, state.clock.today());
     let names = member_names(&rows);
     let values = FormValues::from_post(&fields, names.len())?;
     let mut page = draft_page(&state, l, &draft, municipality_name(&state, &draft).await?);
@@ -490,7 +487,7 @@ pub async fn save(
     let mut errors = Vec::new();
     let form = match values.to_form() {
         Ok(form) => {
-            errors.extend(form.check(page.members.len(), today()));
+            errors.extend(form.check(page.members.len(), state.clock.today()));
             Some(form)
         }
         Err(e) => {
@@ -521,7 +518,7 @@ pub async fn save(
         if let (Ok(valid), Some(form), true) = (valid, &form, errors.is_empty()) {
             state
                 .store
-                .submit_draft(&draft, &valid, &household, form, today(), &request.0)
+                .submit_draft(&draft, &valid, &household, form, state.clock.today(), &request.0)
                 .await?;
             return Ok(Redirect::to(&format!("/apply/{id}/receipt")).into_response());
         }

@@ -170,7 +170,7 @@ fn page(user: &CurrentUser, state: &AppState, household: &Household) -> Bostotte
             young_disabled: false,
         })
         .collect();
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = state.clock.today();
     BostottePage {
         l: Layout::for_user(user, Section::None, state.config.demo_mode),
         household_id: household.id.to_string(),

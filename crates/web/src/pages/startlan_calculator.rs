@@ -15,7 +15,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use husly_domain::authz::Action;
-use husly_domain::rules::YearMonth;
 use husly_domain::startlan::{AffordabilityResult, StartlanRules};
 
 #[derive(Template)]
@@ -39,7 +38,7 @@ fn page(state: &AppState, user: &CurrentUser, startlan: StartlanFields) -> Calcu
 /// `GET /calculators/startlan`: a blank form for the current month.
 pub async fn form(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     user.working_municipality(Action::ViewCase)?;
-    let month = YearMonth::of(time::OffsetDateTime::now_utc().date());
+    let month = state.clock.this_month();
     render(&page(&state, &user, StartlanFields::blank(month)))
 }
 

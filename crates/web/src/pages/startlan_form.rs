@@ -373,7 +373,8 @@ impl StartlanFields {
         };
 
         let input = AffordabilityInput {
-            month: month.unwrap_or_else(|| YearMonth::of(time::OffsetDateTime::now_utc().date())),
+            // An unreadable month is already an error; the rest is checked against this month's rules.
+            month: month.unwrap_or_else(|| husly_usecases::Clock::system().this_month()),
             household: HouseholdComposition {
                 adults: adults.unwrap_or(1),
                 couple: self.couple,

@@ -102,10 +102,6 @@ impl BudgetPage {
     }
 }
 
-fn this_year() -> i32 {
-    time::OffsetDateTime::now_utc().year()
-}
-
 async fn page(state: &AppState, user: &CurrentUser, year: i32) -> AppResult<BudgetPage> {
     let municipality = user.working_municipality(Action::ViewGrantBudget)?.id;
     let budget = usecases::grant_budget(&user.ctx(state), municipality, year, LEDGER_ROWS)
@@ -139,7 +135,7 @@ pub async fn view(
     user: CurrentUser,
     Query(query): Query<BudgetQuery>,
 ) -> AppResult<Response> {
-    let year = query.year.unwrap_or_else(this_year);
+    let year = query.year.unwrap_or_else(|| state.clock.this_year());
     render(&page(&state, &user, year).await?)
 }
 
@@ -164,7 +160,7 @@ pub async fn set(State(state): State<AppState>, form: StaffForm) -> AppResult<Re
         Err(other) => return Err(other.into()),
     };
     let year = year.trim().parse().ok().filter(|y| BUDGET_YEARS.contains(y));
-    let mut page = page(&state, user, year.unwrap_or_else(this_year)).await?;
+    let mut page = page(&state, user, year.unwrap_or_else(|| state.clock.this_year())).await?;
     page.errors = FormErrors::from_fields(&errors, user.tr.lang);
     page.grant = grant.trim().to_string();
     page.allocated = allocated.trim().to_string();

@@ -106,17 +106,17 @@ fn exception_key(e: MeansTestException) -> &'static str {
     }
 }
 
-fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
-}
-
 /// The startlån form's fields for a case: what is recorded, or a blank form for this month
 /// with the household's composition filled in.
-pub fn startlan_fields(case: &Case, household: &husly_store::households::Household) -> StartlanFields {
+pub fn startlan_fields(
+    case: &Case,
+    household: &husly_store::households::Household,
+    today: time::Date,
+) -> StartlanFields {
     if let Some(CaseFinance::Startlan(s)) = &case.finance {
         return StartlanFields::from_input(&s.affordability);
     }
-    let date = today();
+    let date = today;
     let mut fields = StartlanFields::blank(husly_domain::rules::YearMonth::of(date));
     let ages: Vec<i32> = household
         .members
@@ -143,7 +143,7 @@ pub fn startlan_fields(case: &Case, household: &husly_store::households::Househo
 /// The finance section as recorded for the case.
 pub async fn section(state: &AppState, case: &Case) -> AppResult<FinanceSection> {
     let mut section = FinanceSection {
-        budget_year: today().year(),
+        budget_year: state.clock.this_year(),
         ..Default::default()
     };
     match &case.finance {

@@ -83,7 +83,7 @@ fn page(user: &CurrentUser, state: &AppState, household: &Household, v: FormValu
             })
             .collect(),
         case_type: CaseType::MunicipalHousing.code().into(),
-        received_on: format_date(time::OffsetDateTime::now_utc().date()),
+        received_on: format_date(state.clock.today()),
         v,
         errors: FormErrors::default(),
     }
@@ -107,7 +107,7 @@ pub async fn form(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
             });
         }
     }
-    form.existing_tenant = economy.tenancy_on(time::OffsetDateTime::now_utc().date()).is_some();
+    form.existing_tenant = economy.tenancy_on(state.clock.today()).is_some();
     render(&page(
         &user,
         &state,

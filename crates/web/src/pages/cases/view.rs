@@ -348,7 +348,7 @@ pub(super) async fn case_page(state: &AppState, user: &CurrentUser, file: CaseFi
         .first()
         .is_some_and(|d| d.status == DecisionStatus::Proposed && d.proposed_by == user.user.id);
     let finance = super::finance::section(state, &case).await?;
-    let startlan = super::finance::startlan_fields(&case, &household);
+    let startlan = super::finance::startlan_fields(&case, &household, state.clock.today());
     let members = household
         .members
         .iter()
