@@ -282,7 +282,7 @@ async fn a_startlan_case_from_the_economy_to_the_decision_letter() {
         assert_eq!(status, 403);
         approve_and_send(s, &caseworker, &approver, &case_url, &csrf, "nb").await;
         let page = common::page_text(s, &caseworker, &case_url).await;
-        assert!(page.contains("Innvilget"), "{page}");
+        assert_eq!(common::case_state(&page), "Innvilget");
         let letter = page
             .split("href=\"")
             .find(|s| s.contains("/letters/") && s.contains(".html"))

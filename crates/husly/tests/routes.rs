@@ -872,8 +872,16 @@ async fn ask(server: &common::Server, http: &Client, route: &Route, token: Optio
         .get("content-type")
         .is_some_and(|v| v.to_str().unwrap_or_default().starts_with("text/html"));
     if html && route.method == Method::GET {
-        // Every page a role may see has a plain-text title.
-        common::title_of(&response.text().await.expect("body"));
+        // Every page a role may see has a plain-text title, and no text shown as its raw key.
+        let body = response.text().await.expect("body");
+        common::title_of(&body);
+        let raw = common::raw_keys(&body);
+        assert!(
+            raw.is_empty(),
+            "{} {} shows raw catalogue keys: {raw:?}",
+            route.method,
+            route.path
+        );
     }
     classify(route, status, location.as_deref(), signed_out)
 }

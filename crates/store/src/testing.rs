@@ -114,3 +114,10 @@ pub async fn rewrite_audit_chain_without(store: &Store, chain: &str, seq: i64) -
         .await?;
     tx.commit().await
 }
+
+/// Runs a statement as it is, outside the store's rules: for tests that break the database on
+/// purpose (a table gone) to see how the program fails.
+pub async fn execute_raw(store: &Store, sql: &str) -> StoreResult<()> {
+    store.pool().execute(sqlx::AssertSqlSafe(sql.to_string())).await?;
+    Ok(())
+}

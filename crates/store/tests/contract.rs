@@ -388,7 +388,7 @@ async fn checkpoints_outside_the_database_find_a_rewritten_audit_log() {
 }
 
 #[tokio::test]
-async fn audit_chain_detects_changes_removals_and_reordering() {
+async fn audit_chain_detects_changes_removals_reordering_and_insertions() {
     for db in databases().await {
         let m = store_with_audit(&db).await;
         let report = db.store.verify_audit().await.unwrap();
@@ -451,6 +451,53 @@ async fn audit_chain_detects_changes_removals_and_reordering() {
         tamper(&db.store, "UPDATE audit_entry SET resource_id = CASE resource_id WHEN 'h1' THEN 'h2' WHEN 'h2' THEN 'h1' ELSE resource_id END WHERE chain <> 'installation'").await;
         assert!(db.store.verify_audit().await.unwrap().first_break.is_some());
     }
+    for db in databases().await {
+        let m = store_with_audit(&db).await;
+        // An entry added after the newest, linked to it but not counted by the chain head.
+        let newest: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT MAX(seq) FROM audit_entry WHERE chain = '{}'",
+            m.id
+        )))
+        .fetch_one(db.store.pool())
+        .await
+        .unwrap();
+        forge_entry(&db.store, &m.id.to_string(), newest, newest + 1).await;
+        let broken = db.store.verify_audit().await.unwrap().first_break;
+        assert_eq!(broken.expect("an added entry detected").seq, newest + 1);
+    }
+    for db in databases().await {
+        let m = store_with_audit(&db).await;
+        // An entry slipped in between: the later ones moved up a place to make room.
+        let chain = m.id.to_string();
+        for sql in [
+            format!("UPDATE audit_entry SET seq = seq + 1000 WHERE seq >= 3 AND chain = '{chain}'"),
+            format!("UPDATE audit_entry SET seq = seq - 999 WHERE seq >= 1000 AND chain = '{chain}'"),
+        ] {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(db.store.pool())
+                .await
+                .unwrap();
+        }
+        forge_entry(&db.store, &chain, 2, 3).await;
+        let broken = db.store.verify_audit().await.unwrap().first_break;
+        assert_eq!(broken.expect("an inserted entry detected").seq, 3);
+    }
+}
+
+/// Adds an entry to `chain` at `seq`: a copy of entry `after` linked to it, about another record,
+/// with a hash its writer could not compute without rehashing (it repeats the link).
+async fn forge_entry(store: &Store, chain: &str, after: i64, seq: i64) {
+    let sql = format!(
+        "INSERT INTO audit_entry (chain, seq, id, occurred_at, actor, actor_role, municipality_id, action, \
+         resource_kind, resource_id, purpose, request_id, details, prev_hash, hash) \
+         SELECT chain, {seq}, 'forged-{seq}', occurred_at, actor, actor_role, municipality_id, action, \
+         resource_kind, 'h9', purpose, request_id, details, hash, hash FROM audit_entry \
+         WHERE seq = {after} AND chain = '{chain}'"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .execute(store.pool())
+        .await
+        .unwrap();
 }
 
 #[tokio::test]

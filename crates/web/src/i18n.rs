@@ -308,6 +308,9 @@ mod tests {
                 }
             }
         }
+        for action in crate::pages::admin::AUDIT_ACTIONS {
+            missing.extend(Some(format!("audit.action.{action}")).filter(|k| !NB.contains_key(k)));
+        }
         for code in ["fodselsnummer", "d_nummer"] {
             missing.extend(Some(format!("id_kind.{code}")).filter(|k| !NB.contains_key(k)));
         }

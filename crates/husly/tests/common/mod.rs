@@ -181,6 +181,54 @@ pub fn title_of(html: &str) -> &str {
     title
 }
 
+/// The case's state as its page shows it (the element `#case-state`), so a check reads the state
+/// and not a word that could stand anywhere on the page.
+pub fn case_state(html: &str) -> String {
+    let start = html.find("id=\"case-state\"").expect("the page shows the case's state");
+    let text = &html[start..];
+    let text = &text[text.find('>').expect("the element's tag ends") + 1..];
+    text[..text.find('<').expect("the element ends")].trim().to_string()
+}
+
+/// Texts of a page that are catalogue keys shown raw (`case_state.received`): a text the catalogue
+/// lacks is shown as its key, which a reader must never meet. Text between tags and the values of
+/// `title`, `aria-label` and `placeholder` are read; a key has lowercase words joined by dots
+/// (and is not a file's name).
+pub fn raw_keys(html: &str) -> Vec<String> {
+    let looks_like_key = |text: &str| {
+        let text = text.trim();
+        let parts: Vec<&str> = text.split('.').collect();
+        parts.len() >= 2
+            && parts.iter().all(|p| {
+                !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            })
+            && parts[0].bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+            // A file's name (an uploaded document) is not a key.
+            && !["pdf", "png", "jpg", "jpeg", "zip", "csv", "xlsx", "html", "json"].contains(&parts[parts.len() - 1])
+    };
+    let body = html.split("<body").nth(1).unwrap_or(html);
+    let mut found = Vec::new();
+    for piece in body.split('<') {
+        let Some((tag, text)) = piece.split_once('>') else {
+            continue;
+        };
+        if tag.starts_with("script") || tag.starts_with("style") {
+            continue;
+        }
+        if looks_like_key(text) {
+            found.push(text.trim().to_string());
+        }
+        for attribute in ["title=\"", "aria-label=\"", "placeholder=\""] {
+            if let Some(value) = tag.split(attribute).nth(1).and_then(|v| v.split('"').next())
+                && looks_like_key(value)
+            {
+                found.push(value.to_string());
+            }
+        }
+    }
+    found
+}
+
 /// An HTTP client that keeps cookies and does not follow redirects.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()

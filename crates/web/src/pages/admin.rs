@@ -365,8 +365,9 @@ pub struct AuditParams {
 
 pub const AUDIT_PAGE_SIZE: i64 = 100;
 
-/// Every action the audit log records (each has a label `audit.action.<code>`).
-const AUDIT_ACTIONS: &[&str] = &[
+/// Every action the access log records, in the order the filter offers them; each has a label
+/// `audit.action.<code>`.
+pub(crate) const AUDIT_ACTIONS: &[&str] = &[
     "person.search",
     "person.view",
     "household.view",
@@ -384,6 +385,26 @@ const AUDIT_ACTIONS: &[&str] = &[
     "municipality.create",
     "seed.households",
     "installation.export",
+    "case.queue",
+    "case.view",
+    "case.timeline",
+    "case.change",
+    "case.letter",
+    "case.letter_preview",
+    "case.document",
+    "case.documents",
+    "case.case_file",
+    "document.add",
+    "draft.create",
+    "draft.save",
+    "draft.expired_deleted",
+    "grant_budget.set",
+    "grant_ledger.post",
+    "grant_ledger.view",
+    "household.benefit",
+    "household.incomes",
+    "outreach.bostotte",
+    "auth.lockout",
 ];
 
 #[derive(Template)]
