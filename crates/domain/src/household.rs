@@ -103,7 +103,13 @@ pub struct ValidHousehold {
 /// Validates a whole household and reports every problem at once. Blank member rows (as a form
 /// with spare rows sends them) are ignored; their positions still count in field paths so the
 /// error lands next to the row the user typed in.
-pub fn validate_household(input: &HouseholdInput, policy: SyntheticPolicy) -> Result<ValidHousehold, Vec<FieldError>> {
+/// `today` decides whether an identity number can still tell a birth date (see
+/// [`crate::national_id::ParsedId::birth_date_on`]).
+pub fn validate_household(
+    input: &HouseholdInput,
+    policy: SyntheticPolicy,
+    today: time::Date,
+) -> Result<ValidHousehold, Vec<FieldError>> {
     let mut errors = Errors::default();
     let address_line = errors.required_text("address_line", &input.address_line);
     let postal_code = errors
@@ -126,7 +132,7 @@ pub fn validate_household(input: &HouseholdInput, policy: SyntheticPolicy) -> Re
             "error.household.to_date_before_from",
         ));
     }
-    let members = validate_members(&input.members, policy, &mut errors);
+    let members = validate_members(&input.members, policy, today, &mut errors);
     errors.into_result(()).and_then(|()| {
         Ok(ValidHousehold {
             address_line: address_line.unwrap_or_default(),
@@ -152,7 +158,12 @@ fn check_postal_code(code: String, errors: &mut Errors) -> Option<String> {
     }
 }
 
-fn validate_members(inputs: &[MemberInput], policy: SyntheticPolicy, errors: &mut Errors) -> Vec<ValidMember> {
+fn validate_members(
+    inputs: &[MemberInput],
+    policy: SyntheticPolicy,
+    today: time::Date,
+    errors: &mut Errors,
+) -> Vec<ValidMember> {
     if inputs.len() > MAX_MEMBERS {
         errors.push(
             FieldError::new("members", "members.too_many", "error.household.too_many_members").arg("max", MAX_MEMBERS),
@@ -179,7 +190,7 @@ fn validate_members(inputs: &[MemberInput], policy: SyntheticPolicy, errors: &mu
             }),
         };
         main_applicants += usize::from(relation == Some(Relation::MainApplicant));
-        let Some(person) = validate_person(&prefix, &person_input, policy, errors) else {
+        let Some(person) = validate_person(&prefix, &person_input, policy, today, errors) else {
             continue;
         };
         if members.iter().any(|m| m.person.national_id == person.national_id) {
@@ -215,6 +226,9 @@ mod tests {
     use super::*;
     use crate::national_id::synthetic_tenor_next;
     use proptest::prelude::*;
+
+    /// A day before 2032, when a classic number still tells the birth date.
+    const TODAY: time::Date = time::macros::date!(2026 - 11 - 01);
 
     fn number(year: i32, individual: u16) -> String {
         let date = time::Date::from_calendar_date(year, time::Month::June, 15).unwrap();
@@ -265,11 +279,29 @@ mod tests {
                 member(&number(2012, 600), "child"),
             ]),
             SyntheticPolicy::Allow,
+            TODAY,
         )
         .unwrap();
         assert_eq!(valid.members.len(), 2);
         assert_eq!(valid.members[1].relation, Relation::Child);
         assert_eq!(valid.members[1].person.birth_date, time::macros::date!(2012 - 06 - 15));
+    }
+
+    /// From 2032 a number no longer tells the century (a person born in 1932 may get a number
+    /// that reads as 2032), so the birth date must be the one registered: required when left
+    /// out, and taken as typed when given.
+    #[test]
+    fn from_2032_the_birth_date_is_the_registered_one() {
+        let in_2032 = time::macros::date!(2032 - 01 - 02);
+        let untyped = input(vec![member(&number(1980, 100), "main_applicant")]);
+        assert!(validate_household(&untyped, SyntheticPolicy::Allow, TODAY).is_ok());
+        let got = codes(validate_household(&untyped, SyntheticPolicy::Allow, in_2032));
+        assert_eq!(got, [("members[0].birth_date".to_string(), "birth_date.required")]);
+
+        let mut typed = untyped.clone();
+        typed.members[0].birth_date = "15.06.1980".into();
+        let valid = validate_household(&typed, SyntheticPolicy::Allow, in_2032).unwrap();
+        assert_eq!(valid.members[0].person.birth_date, time::macros::date!(1980 - 06 - 15));
     }
 
     #[test]
@@ -332,7 +364,7 @@ mod tests {
             ),
         ];
         for (case, (field, code)) in table {
-            let got = codes(validate_household(&case, SyntheticPolicy::Allow));
+            let got = codes(validate_household(&case, SyntheticPolicy::Allow, TODAY));
             assert!(
                 got.iter().any(|(f, c)| f == field && *c == code),
                 "expected {field}/{code}, got {got:?}"
@@ -343,8 +375,8 @@ mod tests {
     #[test]
     fn synthetic_numbers_depend_on_the_policy() {
         let case = input(vec![member(&number(1980, 100), "main_applicant")]);
-        assert!(validate_household(&case, SyntheticPolicy::Allow).is_ok());
-        let got = codes(validate_household(&case, SyntheticPolicy::Reject));
+        assert!(validate_household(&case, SyntheticPolicy::Allow, TODAY).is_ok());
+        let got = codes(validate_household(&case, SyntheticPolicy::Reject, TODAY));
         assert_eq!(
             got,
             [(
@@ -359,7 +391,7 @@ mod tests {
         let many = (0..=MAX_MEMBERS)
             .map(|i| member(&number(1990, i as u16 * 3), "child"))
             .collect();
-        let got = codes(validate_household(&input(many), SyntheticPolicy::Allow));
+        let got = codes(validate_household(&input(many), SyntheticPolicy::Allow, TODAY));
         assert!(got.iter().any(|(f, c)| f == "members" && *c == "members.too_many"));
     }
 
@@ -382,16 +414,16 @@ mod tests {
                 members: vec![row(0), row(5)],
                 ..Default::default()
             };
-            let _ = validate_household(&case, SyntheticPolicy::Reject);
+            let _ = validate_household(&case, SyntheticPolicy::Reject, TODAY);
         }
 
         /// Blank rows, wherever they are, never change the outcome.
         #[test]
         fn blank_rows_are_ignored(position in 0usize..3) {
             let mut members = vec![member(&number(1980, 100), "main_applicant"), member(&number(2015, 700), "child")];
-            let base = validate_household(&input(members.clone()), SyntheticPolicy::Allow).unwrap();
+            let base = validate_household(&input(members.clone()), SyntheticPolicy::Allow, TODAY).unwrap();
             members.insert(position, MemberInput::default());
-            let with_blank = validate_household(&input(members), SyntheticPolicy::Allow).unwrap();
+            let with_blank = validate_household(&input(members), SyntheticPolicy::Allow, TODAY).unwrap();
             prop_assert_eq!(base, with_blank);
         }
     }

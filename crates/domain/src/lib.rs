@@ -12,6 +12,7 @@ pub mod finance;
 pub mod household;
 pub mod ids;
 pub mod message;
+pub mod oslo;
 pub mod person;
 pub mod rules;
 pub mod schema;

@@ -53,6 +53,7 @@ pub fn validate_person(
     prefix: &str,
     input: &PersonInput,
     policy: SyntheticPolicy,
+    today: time::Date,
     errors: &mut Errors,
 ) -> Option<ValidPerson> {
     let field = |name: &str| format!("{prefix}{name}");
@@ -76,6 +77,7 @@ pub fn validate_person(
         parsed.as_ref(),
         typed_birth,
         &input.birth_date,
+        today,
         errors,
     );
     let phone = errors
@@ -108,13 +110,15 @@ pub fn validate_person(
     })
 }
 
-/// The birth date: typed by the user, or read from the number when the number tells it reliably.
+/// The birth date: typed by the user, or read from the number when the number tells it reliably
+/// (before 2032, see [`national_id::ParsedId::birth_date_on`]).
 /// A typed date must agree with the day and month in the number.
 fn birth_date(
     field: &str,
     parsed: Option<&national_id::ParsedId>,
     typed: Option<time::Date>,
     raw: &str,
+    today: time::Date,
     errors: &mut Errors,
 ) -> Option<time::Date> {
     let parsed = parsed?;
@@ -130,7 +134,7 @@ fn birth_date(
             }
             Some(date)
         }
-        None if raw.trim().is_empty() => parsed.birth_date().or_else(|| {
+        None if raw.trim().is_empty() => parsed.birth_date_on(today).or_else(|| {
             errors.push(FieldError::new(
                 field,
                 "birth_date.required",

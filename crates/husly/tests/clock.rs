@@ -51,24 +51,18 @@ async fn dates_are_norwegian_dates_around_midnight() {
                 "the reference counts in {year}: {}",
                 case["reference"]
             );
-            let tomorrow = time::Date::parse(today, time::macros::format_description!("[year]-[month]-[day]"))
-                .unwrap()
-                .next_day()
-                .unwrap()
-                .to_string();
+            let today_date =
+                time::Date::parse(today, time::macros::format_description!("[year]-[month]-[day]")).unwrap();
+            // The one-month answer (forvaltningsloven § 11 a) counts from Norway's day.
+            let due = husly_domain::cases::deadlines::interim_answer_due(today_date);
+            assert_eq!(case["interim_due"], due.to_string(), "at {instant}");
+            let tomorrow = today_date.next_day().unwrap().to_string();
             let future = register(&tomorrow).await.unwrap();
             assert_eq!(future.status(), 422, "at {instant}, {tomorrow} is in the future");
 
             // The grant budget opens on Norway's year.
-            let budget: serde_json::Value = common::client()
-                .get(server.url("/api/v1/grants/budget?municipality=3301"))
-                .bearer_auth(&fixture.users[&Role::Leader].1)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let leader = &fixture.users[&Role::Leader].1;
+            let budget = common::api_json(&server, "/api/v1/grants/budget?municipality=3301", leader).await;
             assert_eq!(budget["year"].to_string(), year, "at {instant}");
         }
     }

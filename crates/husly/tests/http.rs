@@ -401,15 +401,7 @@ async fn bad_input_gets_a_clear_error_and_stores_nothing() {
     );
 
     // None of the refused requests stored anything: only the fixture's household remains.
-    let hits: serde_json::Value = api
-        .get(server.url("/api/v1/people?municipality=3301&q=c+d"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let hits = common::api_json(&server, "/api/v1/people?municipality=3301&q=c+d", token).await;
     assert_eq!(hits["results"].as_array().unwrap().len(), 0);
 }
 

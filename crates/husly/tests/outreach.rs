@@ -8,7 +8,6 @@ use common::{Database, start};
 use husly_domain::authz::Role;
 use husly_store::audit::Actor;
 use husly_store::{Store, StoreOptions};
-use serde_json::Value;
 
 #[tokio::test]
 async fn the_outreach_list_in_page_downloads_and_api() {
@@ -24,15 +23,12 @@ async fn the_outreach_list_in_page_downloads_and_api() {
         let (email, token) = &fixture.users[&Role::Leader];
         let http = common::login(&server, email, PASSWORD).await;
 
-        let api: Value = reqwest::Client::new()
-            .get(server.url("/api/v1/outreach/bostotte?municipality=3301&month=2026-07"))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let api = common::api_json(
+            &server,
+            "/api/v1/outreach/bostotte?municipality=3301&month=2026-07",
+            token,
+        )
+        .await;
         let candidates = api["candidates"].as_array().unwrap();
         assert!(!candidates.is_empty(), "{api}");
         assert!(api["examined"].as_u64().unwrap() >= candidates.len() as u64);
@@ -118,15 +114,12 @@ async fn the_outreach_list_in_page_downloads_and_api() {
             )
             .await
             .unwrap();
-        let after: Value = reqwest::Client::new()
-            .get(server.url("/api/v1/outreach/bostotte?municipality=3301&month=2026-07"))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let after = common::api_json(
+            &server,
+            "/api/v1/outreach/bostotte?municipality=3301&month=2026-07",
+            token,
+        )
+        .await;
         assert_eq!(after["candidates"].as_array().unwrap().len(), candidates.len() - 1);
         assert!(
             after["candidates"]

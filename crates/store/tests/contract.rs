@@ -47,7 +47,7 @@ fn household(members: Vec<MemberInput>) -> ValidHousehold {
         to_date: String::new(),
         members,
     };
-    validate_household(&input, SyntheticPolicy::Allow).expect("valid household")
+    validate_household(&input, SyntheticPolicy::Allow, time::macros::date!(2026 - 11 - 01)).expect("valid household")
 }
 
 async fn municipality(store: &Store, number: &str) -> Municipality {

@@ -104,7 +104,7 @@ pub async fn register_household(
     synthetic: SyntheticPolicy,
 ) -> UseCaseResult<Household> {
     ctx.require(Action::RegisterHousehold, municipality)?;
-    let valid = validate_household(input, synthetic)?;
+    let valid = validate_household(input, synthetic, ctx.today)?;
     let actor = ctx.actor(municipality);
     let id = ctx
         .store
@@ -128,7 +128,7 @@ pub async fn update_household(
     let municipality = ctx.household_owner(id, Action::EditHousehold).await?;
     let reason = reason.trim();
     let reason_error = (reason.chars().count() > MAX_REASON).then(|| FieldError::too_long("reason", MAX_REASON));
-    let valid = match (validate_household(input, synthetic), reason_error) {
+    let valid = match (validate_household(input, synthetic, ctx.today), reason_error) {
         (Ok(valid), None) => valid,
         (Ok(_), Some(error)) => return Err(UseCaseError::Invalid(vec![error])),
         (Err(mut errors), error) => {

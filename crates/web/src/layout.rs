@@ -152,7 +152,7 @@ pub struct SecretPage {
 /// A stored timestamp (µs since the epoch, UTC) as Norwegian local time, `dd.mm.yyyy kl. HH.MM`.
 pub fn format_timestamp(micros: i64) -> String {
     let utc = husly_store::time_of(micros);
-    let local = utc.to_offset(oslo_offset(utc));
+    let local = utc.to_offset(husly_domain::oslo::offset_at(utc));
     format!(
         "{:02}.{:02}.{:04} kl. {:02}.{:02}",
         local.day(),
@@ -163,27 +163,6 @@ pub fn format_timestamp(micros: i64) -> String {
     )
 }
 
-/// Norway's UTC offset at an instant: CEST (+2) from 01:00 UTC on the last Sunday of March to
-/// 01:00 UTC on the last Sunday of October, CET (+1) otherwise (the EU summer-time directive).
-pub fn oslo_offset(utc: time::OffsetDateTime) -> time::UtcOffset {
-    let year = utc.year();
-    let summer_start = last_sunday_0100(year, time::Month::March);
-    let summer_end = last_sunday_0100(year, time::Month::October);
-    let hours = if utc >= summer_start && utc < summer_end { 2 } else { 1 };
-    time::UtcOffset::from_hms(hours, 0, 0).unwrap_or(time::UtcOffset::UTC)
-}
-
-fn last_sunday_0100(year: i32, month: time::Month) -> time::OffsetDateTime {
-    let last_day = time::util::days_in_month(month, year);
-    let date = time::Date::from_calendar_date(year, month, last_day).unwrap_or(time::Date::MIN);
-    let back = date.weekday().number_days_from_sunday();
-    let sunday = date - time::Duration::days(i64::from(back));
-    sunday
-        .with_hms(1, 0, 0)
-        .unwrap_or(time::PrimitiveDateTime::MIN)
-        .assume_utc()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,10 +170,6 @@ mod tests {
 
     #[test]
     fn oslo_time_follows_summer_time() {
-        assert_eq!(oslo_offset(datetime!(2026-03-29 00:59 UTC)).whole_hours(), 1);
-        assert_eq!(oslo_offset(datetime!(2026-03-29 01:00 UTC)).whole_hours(), 2);
-        assert_eq!(oslo_offset(datetime!(2026-10-25 00:59 UTC)).whole_hours(), 2);
-        assert_eq!(oslo_offset(datetime!(2026-10-25 01:00 UTC)).whole_hours(), 1);
         let micros = husly_store::micros_of(datetime!(2026-07-01 10:05 UTC));
         assert_eq!(format_timestamp(micros), "01.07.2026 kl. 12.05");
     }

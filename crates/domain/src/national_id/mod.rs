@@ -140,6 +140,9 @@ impl SyntheticKind {
     }
 }
 
+/// The day from which new numbers may be issued whose digits do not tell the century.
+pub const NUMBERS_WITHOUT_CENTURY_FROM: time::Date = time::macros::date!(2032 - 01 - 01);
+
 /// Which check-digit rule the first check digit satisfied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -175,6 +178,14 @@ impl ParsedId {
     /// classic-rule fødselsnummer, including synthetic ones, with a known century.
     pub fn birth_date(&self) -> Option<time::Date> {
         self.birth_date
+    }
+
+    /// The birth date as far as the number can tell it on `today`. Numbers issued from 1 January
+    /// 2032 no longer encode the century, also when their first check digit has the classic
+    /// remainder 0 (Skatteetaten, "Nytt fødselsnummer fra 2032"), and nothing in a number says
+    /// when it was issued: from that day, only the birth date registered with the person counts.
+    pub fn birth_date_on(&self, today: time::Date) -> Option<time::Date> {
+        self.birth_date.filter(|_| today < NUMBERS_WITHOUT_CENTURY_FROM)
     }
 
     /// `(day, month)` with the D-number and synthetic offsets removed. Always a valid

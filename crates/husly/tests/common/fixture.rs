@@ -108,6 +108,7 @@ pub async fn prepare(url: &str) -> Fixture {
     let valid = validate_household(
         &household_input(&main_applicant_id, "Ingrid", "Skjærgård"),
         SyntheticPolicy::Allow,
+        husly_usecases::Clock::system().today(),
     )
     .expect("valid");
     let household = store
@@ -120,6 +121,7 @@ pub async fn prepare(url: &str) -> Fixture {
     let valid_other = validate_household(
         &household_input(&super::synthetic_id(1979, 9, 9, 160), "Tor", "Vintereik"),
         SyntheticPolicy::Allow,
+        husly_usecases::Clock::system().today(),
     )
     .expect("valid");
     let other_household = store

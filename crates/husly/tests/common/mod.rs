@@ -229,6 +229,19 @@ pub fn raw_keys(html: &str) -> Vec<String> {
     found
 }
 
+/// The JSON an API read answers, asked with an API token.
+pub async fn api_json(server: &Server, path: &str, token: &str) -> serde_json::Value {
+    client()
+        .get(server.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("a JSON answer")
+}
+
 /// An HTTP client that keeps cookies and does not follow redirects.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()

@@ -246,7 +246,7 @@ impl Store {
         let mut case_rng = SplitMix64::new(economy_rng.next_u64() ^ 0xCA5E_0000_0001);
         let mut counters = self.reference_counters(municipality).await?;
         let staff = self.seed_staff(municipality, actor).await?;
-        let today = time::OffsetDateTime::now_utc().date();
+        let today = husly_domain::oslo::date_at(time::OffsetDateTime::now_utc());
         let mut used_ids = HashSet::new();
         let mut summary = SeedSummary {
             households: 0,

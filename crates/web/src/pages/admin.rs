@@ -469,12 +469,7 @@ impl AuditPage {
 
 /// Turns the filter form into a store filter; dates are whole days in Norwegian time.
 fn audit_filter(params: &AuditParams, errors: &mut husly_domain::validation::Errors, users: &[User]) -> AuditFilter {
-    let day_start = |date: time::Date| {
-        let midnight = date.midnight().assume_utc();
-        husly_store::micros_of(
-            midnight - time::Duration::hours(crate::layout::oslo_offset(midnight).whole_hours().into()),
-        )
-    };
+    let day_start = |date: time::Date| husly_store::micros_of(husly_domain::oslo::start_of_day(date));
     let from = errors.optional_date("from", &params.from).map(day_start);
     let to = errors
         .optional_date("to", &params.to)

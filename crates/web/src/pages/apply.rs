@@ -501,7 +501,7 @@ pub async fn save(
         state.store.save_draft(&draft, &household, form, &request.0).await?;
     }
     if submitting {
-        let valid = validate_household(&household, state.config.synthetic_policy());
+        let valid = validate_household(&household, state.config.synthetic_policy(), state.clock.today());
         if let Err(e) = &valid {
             errors.extend(e.iter().cloned());
         }
