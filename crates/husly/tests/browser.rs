@@ -1316,6 +1316,7 @@ async fn application_flow(b: &mut Browser, logins: &Logins) {
     b.click(&format!("main table.data-table a[href=\"{case}\"]")).await;
     b.wait_path(&case, |p| p == case).await;
     assert_eq!(b.case_state().await, "Vedtak godkjent");
+    b.axe("case: approved, with the form that sends the decision").await;
     b.select("f-language-send", "Nynorsk").await;
     // The day it reaches the applicant follows from how it is sent, unless the caseworker gives
     // one: by post, three working days later; the case shows that day.
