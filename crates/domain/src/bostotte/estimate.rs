@@ -216,7 +216,12 @@ pub fn estimate(rules: &BostotteRules, input: &EstimateInput) -> Result<Estimate
     } else {
         0
     };
-    let pensioner_household = input.members.iter().any(|m| m.old_age_pensioner || m.young_disabled);
+    // Before September 2024 the heating supplement was a pensioners' right (§ 2 d): old-age,
+    // disability (young disabled among them) and survivor pensioners.
+    let pensioner_household = input
+        .members
+        .iter()
+        .any(|m| m.old_age_pensioner || m.young_disabled || m.disability_or_survivor_pensioner);
     let heating_sum_kr = if itemised && !input.housing.heating_included {
         trace.record("fixed_sums", r.fixed, "heating_for_all");
         if r.heating_applies(pensioner_household) {

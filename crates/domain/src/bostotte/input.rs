@@ -28,6 +28,10 @@ pub struct Member {
     pub old_age_pensioner: bool,
     /// *Ung ufør*: disability benefit with the young-disabled supplement.
     pub young_disabled: bool,
+    /// Receives disability benefit (*uføretrygd*) or a survivor's pension (*etterlattepensjon*).
+    /// Until September 2024 the heating supplement went to old-age, disability and survivor
+    /// pensioners (forskrift om bostøtte § 2 d as it then read), not to every household.
+    pub disability_or_survivor_pensioner: bool,
     /// Yearly incomes by kind; only used when the income is given per member.
     pub incomes: Vec<Income>,
 }

@@ -60,6 +60,11 @@ pub struct MemberRequest {
     pub old_age_pensioner: bool,
     #[serde(default)]
     pub young_disabled: bool,
+    /// Receives disability benefit (*uføretrygd*) or a survivor's pension (*etterlattepensjon*).
+    /// Until September 2024 the heating supplement went to old-age, disability and survivor
+    /// pensioners (forskrift om bostøtte § 2 d as it then read), not to every household.
+    #[serde(default)]
+    pub disability_or_survivor_pensioner: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub incomes: Vec<IncomeRequest>,
 }
@@ -196,6 +201,7 @@ impl EstimateRequest {
                     birth_date,
                     old_age_pensioner: member.old_age_pensioner,
                     young_disabled: member.young_disabled || (i == 0 && self.young_disabled),
+                    disability_or_survivor_pensioner: member.disability_or_survivor_pensioner,
                     incomes,
                 });
             }

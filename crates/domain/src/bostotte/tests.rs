@@ -100,6 +100,38 @@ fn single_pensioner_thresholds_apply_where_the_table_has_them() {
     assert!(pensioner.monthly_kr > general.monthly_kr);
 }
 
+/// Forskrift om bostøtte § 2 d before 1 September 2024: the heating supplement (when heating is
+/// not in the rent) went to households with an old-age, disability (young disabled among them)
+/// or survivor pensioner, and to no other; from September 2024 to every household.
+#[test]
+fn the_heating_supplement_before_september_2024_was_for_pensioners_of_every_kind() {
+    let heating = |month: &str, pensioner: fn(&mut MemberRequest)| {
+        let mut request = simple(month, 200_000, 0, &["1970-05-01"]);
+        request.annual_housing_costs_kr = None;
+        request.housing = Some(HousingRequest {
+            tenure: "rent".into(),
+            annual_rent_kr: Some(120_000),
+            ..Default::default()
+        });
+        pensioner(&mut request.members[0]);
+        run(&request).housing.heating_sum_kr
+    };
+    type Mark = fn(&mut MemberRequest);
+    let cases: [(&str, Mark, i64); 8] = [
+        ("2024-06", |_| {}, 0),
+        ("2024-06", |m| m.old_age_pensioner = true, 6_625),
+        ("2024-06", |m| m.young_disabled = true, 6_625),
+        ("2024-06", |m| m.disability_or_survivor_pensioner = true, 6_625),
+        ("2024-08", |m| m.disability_or_survivor_pensioner = true, 6_625),
+        ("2024-08", |_| {}, 0),
+        ("2024-09", |_| {}, 6_625),
+        ("2024-09", |m| m.disability_or_survivor_pensioner = true, 6_625),
+    ];
+    for (month, pensioner, expected) in cases {
+        assert_eq!(heating(month, pensioner), expected, "{month}");
+    }
+}
+
 /// Husbanken's guide 2.5.1 (2026): 3 adults with 300 000 → 238 095; one adult and two children
 /// with 300 000 → 230 769.
 #[test]

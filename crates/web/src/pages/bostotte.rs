@@ -28,6 +28,8 @@ pub struct MemberRow {
     pub income: String,
     pub old_age_pensioner: bool,
     pub young_disabled: bool,
+    /// Disability benefit or a survivor's pension (the heating supplement before September 2024).
+    pub disability_or_survivor_pensioner: bool,
 }
 
 #[derive(Template)]
@@ -168,6 +170,7 @@ fn page(user: &CurrentUser, state: &AppState, household: &Household) -> Bostotte
             income: String::new(),
             old_age_pensioner: false,
             young_disabled: false,
+            disability_or_survivor_pensioner: false,
         })
         .collect();
     let today = state.clock.today();
@@ -247,6 +250,8 @@ pub async fn calculate(State(state): State<AppState>, Path(id): Path<String>, st
         row.income = form.get(&format!("members[{}].income", row.index)).to_string();
         row.old_age_pensioner = form.has(&format!("members[{}].old_age_pensioner", row.index));
         row.young_disabled = form.has(&format!("members[{}].young_disabled", row.index));
+        row.disability_or_survivor_pensioner =
+            form.has(&format!("members[{}].disability_or_survivor_pensioner", row.index));
     }
     page.tenure = form.get("tenure").to_string();
     page.monthly_rent = form.get("monthly_rent").to_string();
@@ -303,6 +308,7 @@ fn request_of(page: &BostottePage, household: &Household, number: &str) -> (Esti
                 birth_date: member.person.birth_date.to_string(),
                 old_age_pensioner: row.old_age_pensioner,
                 young_disabled: row.young_disabled,
+                disability_or_survivor_pensioner: row.disability_or_survivor_pensioner,
                 incomes: income
                     .map(|annual_kr| IncomeRequest {
                         kind: "other_taxable".into(),
