@@ -390,7 +390,7 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         page(
             Method::POST,
-            format!("/cases/{c}/flags/{MISSING_FLAG}"),
+            format!("/cases/{c}/flags/{MISSING}"),
             Some(HandleCase),
             Record,
             vec![("decision", "dismiss".into()), ("reason", "Ikke samme person".into())],
@@ -696,7 +696,7 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         api(
             Method::POST,
-            format!("/api/v1/cases/{c}/flags/{MISSING_FLAG}"),
+            format!("/api/v1/cases/{c}/flags/{MISSING}"),
             Some(HandleCase),
             Record,
             Some(serde_json::json!({"resolution": "dismiss", "reason": "Ikke samme person"})),
@@ -795,7 +795,6 @@ enum Outcome {
 /// An id no record has (a duplicate flag, a draft): a role allowed to use the route gets past
 /// authorisation and is told the record does not exist (404); any other role is stopped before.
 const MISSING: &str = "01900000-0000-7000-8000-000000000000";
-const MISSING_FLAG: &str = MISSING;
 
 fn expected(route: &Route, who: Who) -> Outcome {
     let outcome = expected_access(route, who);

@@ -64,9 +64,9 @@ impl Layout {
     }
 
     /// The frame for a visitor's page with forms (self-service): their CSRF token goes in the forms.
-    pub fn visitor(tr: Tr, demo: bool, csrf: &crate::visitor::VisitorToken) -> Layout {
+    pub fn visitor(tr: Tr, demo: bool, csrf: &str) -> Layout {
         Layout {
-            csrf: csrf.token.clone(),
+            csrf: csrf.to_string(),
             ..Layout::anonymous(tr, demo)
         }
     }

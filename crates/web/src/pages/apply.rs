@@ -62,7 +62,7 @@ pub async fn start(
         .map(|m| (m.number, m.name))
         .collect();
     let page = render(&StartPage {
-        l: Layout::visitor(tr(&headers), state.config.demo_mode, &csrf),
+        l: Layout::visitor(tr(&headers), state.config.demo_mode, &csrf.token),
         municipalities,
         chosen: query.kommune.unwrap_or_default(),
         errors: FormErrors::default(),
@@ -105,10 +105,7 @@ pub async fn create(
             .map(|m| (m.number, m.name))
             .collect();
         let mut response = render(&StartPage {
-            l: Layout {
-                csrf: token,
-                ..Layout::anonymous(tr, state.config.demo_mode)
-            },
+            l: Layout::visitor(tr, state.config.demo_mode, &token),
             municipalities,
             chosen: number.to_string(),
             errors: FormErrors::from_fields(&errors, tr.lang),
@@ -325,7 +322,7 @@ pub async fn view(
     Path(id): Path<String>,
     Query(query): Query<DraftQuery>,
 ) -> AppResult<Response> {
-    let l = Layout::visitor(tr(&headers), state.config.demo_mode, &csrf);
+    let l = Layout::visitor(tr(&headers), state.config.demo_mode, &csrf.token);
     let Some((draft, code)) = open(&state, &headers, &id).await? else {
         let page = render(&CodePage { l, id, error: false })?;
         return Ok((csrf, page).into_response());
@@ -376,10 +373,7 @@ pub async fn enter_code(
         Err(husly_store::StoreError::NotFound) => {
             state.throttle.record_failure(&draft_key, &address);
             let mut response = render(&CodePage {
-                l: Layout {
-                    csrf: token,
-                    ..Layout::anonymous(tr(&headers), state.config.demo_mode)
-                },
+                l: Layout::visitor(tr(&headers), state.config.demo_mode, &token),
                 id,
                 error: true,
             })?;
@@ -463,10 +457,7 @@ pub async fn save(
     if draft.submitted_case.is_some() {
         return Ok(Redirect::to(&format!("/apply/{id}/receipt")).into_response());
     }
-    let l = Layout {
-        csrf: token,
-        ..Layout::anonymous(tr, state.config.demo_mode)
-    };
+    let l = Layout::visitor(tr, state.config.demo_mode, &token);
     let (household, rows) = household_of(&fields, state.clock.today());
     let names = member_names(&rows);
     let values = FormValues::from_post(&fields, names.len())?;
@@ -679,10 +670,7 @@ pub async fn upload_document(
             Ok(Redirect::to(&format!("/apply/{id}")).into_response())
         }
         Err(error) => {
-            let l = Layout {
-                csrf: token,
-                ..Layout::anonymous(tr, state.config.demo_mode)
-            };
+            let l = Layout::visitor(tr, state.config.demo_mode, &token);
             let mut page = draft_page(&state, l, &draft, municipality_name(&state, &draft).await?);
             page.documents = state
                 .store
