@@ -261,6 +261,11 @@ async fn logs_hold_no_personal_data() {
             .unwrap();
         assert_eq!(status(failed), 500, "the forced failure answers 500");
 
+        // The server writes its log line after the answer has gone: wait for it.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !server.logs().contains("ERROR") && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
         let logs = server.logs();
         assert!(logs.contains("request"), "the server logs requests: {logs}");
         assert!(logs.contains("ERROR"), "the failure is logged: {logs}");
