@@ -262,12 +262,7 @@ mod tests {
     }
 
     fn codes(result: Result<ValidHousehold, Vec<FieldError>>) -> Vec<(String, &'static str)> {
-        result
-            .err()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|e| (e.field, e.code))
-            .collect()
+        crate::validation::error_codes(result)
     }
 
     #[test]

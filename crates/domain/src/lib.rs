@@ -7,6 +7,7 @@ pub mod authz;
 pub mod bostotte;
 pub mod cases;
 pub mod documents;
+pub mod economy;
 pub mod eligibility;
 pub mod finance;
 pub mod household;

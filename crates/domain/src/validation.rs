@@ -229,6 +229,18 @@ pub fn format_kr(amount: i64) -> String {
     format!("{}{out}\u{a0}kr", if amount < 0 { "−" } else { "" })
 }
 
+/// The field and code of each error a check returned (none when it passed): what table tests
+/// compare.
+#[cfg(test)]
+pub(crate) fn error_codes<T>(result: Result<T, Vec<FieldError>>) -> Vec<(String, &'static str)> {
+    result
+        .err()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| (e.field, e.code))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

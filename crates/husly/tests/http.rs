@@ -781,3 +781,117 @@ async fn metrics_ask_for_their_token() {
     assert_eq!(answer.status(), 200);
     assert!(answer.text().await.unwrap().contains("husly_http_requests_total"));
 }
+
+/// An office's administration keeps its rules at the door: an administrator cannot take away
+/// their own administrator role or disable themselves (the office would lock itself out), an
+/// e-mail address is one account, and the one-time password shown for a new user signs them in.
+#[tokio::test]
+async fn user_administration_keeps_its_rules() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let (email, token) = &fixture.users[&Role::Admin];
+        let admin = login(&server, email, PASSWORD).await;
+        let me = common::api_json(&server, "/api/v1/me", token).await;
+        let own = format!("/admin/users/{}", me["id"].as_str().unwrap());
+        let csrf = csrf_of(&server, &admin, &own).await;
+
+        let roles = [("csrf", csrf.as_str()), ("role", "caseworker")];
+        let refused = admin
+            .post(server.url(&format!("{own}/roles")))
+            .form(&roles)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 422);
+        assert!(
+            refused
+                .text()
+                .await
+                .unwrap()
+                .contains("Du kan ikke fjerne din egen administratorrolle")
+        );
+        let disable = [("csrf", csrf.as_str()), ("disabled", "true"), ("confirmed", "yes")];
+        let refused = admin
+            .post(server.url(&format!("{own}/status")))
+            .form(&disable)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 422);
+        let page = common::page_text(&server, &admin, &own).await;
+        assert!(page.contains(r#"value="admin" checked"#), "still an administrator");
+        assert!(!page.contains("tag--disabled"), "still active");
+
+        let csrf = csrf_of(&server, &admin, "/admin/users/new").await;
+        let create = |email: &str| {
+            let form = [
+                ("csrf", csrf.clone()),
+                ("email", email.to_string()),
+                ("display_name", "Ny Saksbehandler".to_string()),
+                ("role", "caseworker".to_string()),
+            ];
+            admin.post(server.url("/admin/users/new")).form(&form).send()
+        };
+        let taken = create(email).await.unwrap();
+        assert_eq!(taken.status(), 422);
+        assert!(
+            taken
+                .text()
+                .await
+                .unwrap()
+                .contains("Det finnes allerede en bruker med denne e-postadressen")
+        );
+        let created = create("ny.saksbehandler@kommune.invalid").await.unwrap();
+        assert_eq!(created.status(), 200);
+        let html = created.text().await.unwrap();
+        let password = html
+            .split("<code")
+            .nth(1)
+            .and_then(|rest| rest.split('>').nth(1))
+            .and_then(|rest| rest.split('<').next())
+            .expect("the one-time password is shown")
+            .to_string();
+        let newcomer = login(&server, "ny.saksbehandler@kommune.invalid", &password).await;
+        let queue = newcomer.get(server.url("/cases")).send().await.unwrap();
+        assert_eq!(
+            queue.status(),
+            200,
+            "the new user signs in with the password shown once"
+        );
+    }
+}
+
+/// The economy page and the API keep one rule for registered incomes (in the domain): a member
+/// has each kind of income once. The page shows the use case's error beside the row it came from.
+#[tokio::test]
+async fn an_income_kind_twice_is_refused_beside_its_row() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let (email, token) = &fixture.users[&Role::Caseworker];
+        let caseworker = login(&server, email, PASSWORD).await;
+        let page = format!("/households/{}/economy", fixture.household);
+        let csrf = csrf_of(&server, &caseworker, &page).await;
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("members[0].rows", "2"),
+            ("members[0].incomes[0].kind", "wages"),
+            ("members[0].incomes[0].amount", "250 000"),
+            ("members[0].incomes[1].kind", "wages"),
+            ("members[0].incomes[1].amount", "10 000"),
+        ];
+        let refused = caseworker.post(server.url(&page)).form(&form).send().await.unwrap();
+        assert_eq!(refused.status(), 422);
+        let html = refused.text().await.unwrap();
+        assert!(html.contains(r#"id="f-members-0-incomes-1-kind-error""#), "{html}");
+        assert!(html.contains("Denne inntektstypen er allerede ført for personen"));
+        let economy = common::api_json(
+            &server,
+            &format!("/api/v1/households/{}/economy", fixture.household),
+            token,
+        )
+        .await;
+        assert_eq!(economy["incomes"], serde_json::json!([]), "nothing was saved");
+    }
+}

@@ -279,6 +279,70 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
     )
     .await;
 
+    // The household's economy: incomes verified per member, bostøtte from a date.
+    let person = created["members"][0]["person"]["id"].clone();
+    let incomes = json!({ "incomes": [{ "person_id": person, "kind": "wages", "annual_ore": 31_000_000 }] });
+    let (status, economy) = call(
+        contract,
+        s,
+        caseworker,
+        M::PUT,
+        &format!("{household_url}/economy/incomes"),
+        Some(incomes),
+    )
+    .await;
+    assert_eq!(status, 200, "{economy}");
+    assert_eq!(economy["incomes"][0]["annual_ore"], 31_000_000);
+    let twice = json!({ "incomes": [
+        { "person_id": person, "kind": "wages", "annual_ore": 1 },
+        { "person_id": person, "kind": "wages", "annual_ore": 2 }
+    ] });
+    let (status, refused) = call(
+        contract,
+        s,
+        caseworker,
+        M::PUT,
+        &format!("{household_url}/economy/incomes"),
+        Some(twice),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(refused["error"]["fields"][0]["field"], "incomes[1].kind", "{refused}");
+    let (status, economy) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &format!("{household_url}/economy/bostotte"),
+        Some(json!({ "from_date": "2026-06-01" })),
+    )
+    .await;
+    assert_eq!(status, 201, "{economy}");
+    assert_eq!(economy["benefits"][0]["benefit"], "bostotte");
+    call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &format!("{household_url}/economy/bostotte"),
+        Some(json!({ "from_date": "31.02.2026" })),
+    )
+    .await;
+    let (_, economy) = call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        &format!("{household_url}/economy"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        economy["incomes"].as_array().map(Vec::len),
+        Some(1),
+        "the refused change left nothing"
+    );
+
     // A case from registration to the appeal body.
     let (_, case) = call(
         contract,

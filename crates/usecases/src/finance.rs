@@ -55,6 +55,38 @@ pub async fn ledger(ctx: &Ctx, id: CaseId) -> UseCaseResult<CaseLedger> {
     })
 }
 
+/// Where a grant case stands: its ledger, and the grant's budget line for this year.
+pub struct GrantPosition {
+    pub ledger: CaseLedger,
+    pub budget_year: i32,
+    pub budget: Option<BudgetLine>,
+}
+
+/// [`GrantPosition`] of a case the caller has already opened (the read is recorded with it).
+pub(crate) async fn grant_position(
+    ctx: &Ctx,
+    municipality: MunicipalityId,
+    id: CaseId,
+    grant: GrantType,
+) -> UseCaseResult<GrantPosition> {
+    let entries = ctx.store.case_ledger(municipality, id).await?;
+    let budget_year = ctx.today.year();
+    let budget = ctx
+        .store
+        .grant_budget(municipality, budget_year)
+        .await?
+        .into_iter()
+        .find(|line| line.grant_type == grant);
+    Ok(GrantPosition {
+        ledger: CaseLedger {
+            outstanding_ore: outstanding_of(&entries),
+            entries,
+        },
+        budget_year,
+        budget,
+    })
+}
+
 /// Registers a payment of a granted grant; never more than is committed and not yet paid.
 /// Field errors are named `amount_kr`, `paid_on` and `note`.
 pub async fn register_payment(ctx: &Ctx, id: CaseId, version: i64, request: PaymentRequest<'_>) -> UseCaseResult<Case> {

@@ -3,6 +3,8 @@
 
 use crate::{Ctx, UseCaseError, UseCaseResult};
 use husly_domain::authz::Action;
+use husly_domain::bostotte::IncomeKind;
+use husly_domain::economy::{RegisteredIncome, check_incomes};
 use husly_domain::household::{HouseholdInput, Relation, validate_household};
 use husly_domain::national_id::SyntheticPolicy;
 use husly_domain::validation::FieldError;
@@ -10,7 +12,9 @@ use husly_domain::{HouseholdId, MunicipalityId, PersonId};
 use husly_store::cases::Case;
 use husly_store::households::{Change, Household, Person, TimelineEvent};
 use husly_store::search::{SearchHit, SearchQuery};
+use husly_store::tenancies::{BOSTOTTE, Economy};
 use serde_json::json;
+use time::Date;
 
 /// Finds people in a municipality by name prefixes or a full identity number.
 pub async fn search_people(
@@ -145,4 +149,44 @@ pub async fn update_household(
         .update_household(municipality, id, version, &valid, &change)
         .await?;
     Ok(ctx.store.household(municipality, id).await?)
+}
+
+/// A household opened with its economy: the incomes registered per member and the benefits it
+/// receives. The read is recorded with what it was opened for (`purpose`).
+pub async fn open_economy(
+    ctx: &Ctx,
+    id: HouseholdId,
+    action: Action,
+    purpose: &str,
+) -> UseCaseResult<(Household, Economy)> {
+    let household = open_household(ctx, id, action, json!({ "for": purpose })).await?;
+    let economy = ctx.store.economy(household.municipality_id, id).await?;
+    Ok((household, economy))
+}
+
+/// Replaces the incomes the caseworker has verified for the household's members, as one event on
+/// the household's timeline; returns the economy as it now stands. Field errors are named
+/// `incomes[i].…` ([`check_incomes`]).
+pub async fn set_incomes(ctx: &Ctx, id: HouseholdId, incomes: &[RegisteredIncome]) -> UseCaseResult<Economy> {
+    let municipality = ctx.household_owner(id, Action::EditHousehold).await?;
+    let household = ctx.store.household(municipality, id).await?;
+    let members: Vec<PersonId> = household.members.iter().map(|m| m.person.id).collect();
+    check_incomes(&members, incomes)?;
+    let rows: Vec<(PersonId, IncomeKind, i64)> = incomes.iter().map(|i| (i.person_id, i.kind, i.annual_ore)).collect();
+    let actor = ctx.actor(municipality);
+    ctx.store
+        .set_incomes(municipality, id, &rows, &ctx.change(&actor))
+        .await?;
+    Ok(ctx.store.economy(municipality, id).await?)
+}
+
+/// Records that the household receives bostøtte from `from` (what the outreach list leaves out);
+/// returns the economy as it now stands.
+pub async fn register_bostotte(ctx: &Ctx, id: HouseholdId, from: Date) -> UseCaseResult<Economy> {
+    let municipality = ctx.household_owner(id, Action::EditHousehold).await?;
+    let actor = ctx.actor(municipality);
+    ctx.store
+        .register_benefit(municipality, id, BOSTOTTE, from, &ctx.change(&actor))
+        .await?;
+    Ok(ctx.store.economy(municipality, id).await?)
 }

@@ -7,6 +7,7 @@
 //! The web crate's pages and its JSON API both call these functions; they only parse input and
 //! present the result. Nothing here knows HTTP or HTML, and the store behind it holds no rule.
 
+pub mod accounts;
 pub mod cases;
 pub mod clock;
 mod ctx;
@@ -14,6 +15,8 @@ mod error;
 pub mod finance;
 pub mod households;
 pub mod outreach;
+pub mod self_service;
+pub mod sessions;
 
 pub use clock::Clock;
 pub use ctx::{Channel, Ctx};

@@ -12,7 +12,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use husly_domain::MunicipalityId;
 use husly_domain::authz::{Action, Decision, Principal, authorize};
 use husly_store::accounts::User;
-use husly_store::audit::Actor;
 use husly_store::municipalities::Municipality;
 
 pub const SESSION_COOKIE: &str = "husly_session";
@@ -37,65 +36,6 @@ impl Caller {
         }
     }
 
-    /// Records that this caller read personal data (purpose: case handling). Reads change nothing
-    /// else, so the entry gets its own short transaction, committed before the response is sent.
-    pub async fn audit_read(
-        &self,
-        store: &husly_store::Store,
-        municipality: MunicipalityId,
-        action: &str,
-        resource: (&str, String),
-        details: serde_json::Value,
-    ) -> AppResult<()> {
-        let event = husly_store::audit::Event {
-            municipality: Some(municipality),
-            action,
-            resource_kind: resource.0,
-            resource_id: resource.1,
-            details,
-        };
-        store
-            .audit(&self.actor(Some(municipality), "case_handling"), event)
-            .await?;
-        Ok(())
-    }
-
-    /// The municipality owning a household, once the caller may perform `action` there.
-    pub async fn household_owner(
-        &self,
-        store: &husly_store::Store,
-        id: husly_domain::HouseholdId,
-        action: Action,
-    ) -> AppResult<MunicipalityId> {
-        let owner = store.household_municipality(id).await?.ok_or(AppError::NotFound)?;
-        self.require(action, owner)?;
-        Ok(owner)
-    }
-
-    /// The municipality owning a case, once the caller may perform `action` there.
-    pub async fn case_owner(
-        &self,
-        store: &husly_store::Store,
-        id: husly_domain::CaseId,
-        action: Action,
-    ) -> AppResult<MunicipalityId> {
-        let owner = store.case_municipality(id).await?.ok_or(AppError::NotFound)?;
-        self.require(action, owner)?;
-        Ok(owner)
-    }
-
-    /// The municipality owning a person record, once the caller may perform `action` there.
-    pub async fn person_owner(
-        &self,
-        store: &husly_store::Store,
-        id: husly_domain::PersonId,
-        action: Action,
-    ) -> AppResult<MunicipalityId> {
-        let owner = store.person_municipality(id).await?.ok_or(AppError::NotFound)?;
-        self.require(action, owner)?;
-        Ok(owner)
-    }
-
     /// The caller as a use case sees them, for a request through `channel`.
     pub fn ctx(&self, state: &AppState, channel: husly_usecases::Channel) -> husly_usecases::Ctx {
         husly_usecases::Ctx {
@@ -106,26 +46,6 @@ impl Caller {
             lang: self.tr.lang,
             today: state.clock.today(),
             channel,
-        }
-    }
-
-    /// The audit actor for work in a municipality.
-    pub fn actor(&self, municipality: Option<MunicipalityId>, purpose: &str) -> Actor {
-        let role = municipality
-            .map(|m| {
-                self.principal
-                    .roles_in(m)
-                    .iter()
-                    .map(|r| r.code())
-                    .collect::<Vec<_>>()
-                    .join(",")
-            })
-            .unwrap_or_default();
-        Actor {
-            actor: self.user.id.to_string(),
-            role,
-            request_id: self.request_id.clone(),
-            purpose: purpose.to_string(),
         }
     }
 }

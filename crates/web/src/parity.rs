@@ -26,6 +26,37 @@ mod tests {
             "the case file as one ZIP for a person; API clients read the case, letters and documents",
         ),
         (
+            "log_in",
+            "the API signs every call with a key; there is no session to start",
+        ),
+        (
+            "log_out",
+            "the API has no session to end; an administrator revokes a key",
+        ),
+        (
+            "record_lockout",
+            "the login throttle's entry in the access log; the API has no password to guess",
+        ),
+        (
+            "choose_municipality",
+            "a session's working municipality; an API call names its municipality",
+        ),
+        (
+            "users",
+            "staff accounts are managed in the browser: a leaked API key must not be able to mint accounts or keys",
+        ),
+        ("create_user", "as `users`: no API key creates accounts"),
+        ("managed_user", "as `users`"),
+        ("set_roles", "as `users`: no API key grants roles"),
+        ("set_disabled", "as `users`"),
+        ("reset_password", "as `users`"),
+        ("create_token", "as `users`: no API key mints keys"),
+        ("revoke_token", "as `users`"),
+        (
+            "log_users",
+            "the names beside the access log page's entries; the API's entries name the actor by id",
+        ),
+        (
             "open_establishment_grant",
             "a button on the startlån case page; API clients register the grant application with its economy",
         ),

@@ -41,6 +41,8 @@ pub struct CaseOverview {
     pub flags: Vec<Flag>,
     pub documents: Vec<Document>,
     pub timeline: Vec<TimelineEvent>,
+    /// For a grant case: its ledger and the grant's budget line this year.
+    pub grant: Option<crate::finance::GrantPosition>,
 }
 
 /// The work queue in a municipality, a page at a time; `filter` is one of [`QueueFilter::CODES`].
@@ -116,7 +118,12 @@ pub async fn overview_of(ctx: &Ctx, file: CaseFile) -> UseCaseResult<CaseOvervie
         affordability.as_ref(),
     );
     let missing = file.case.form.missing_for_submission(file.household.members.len());
+    let grant = match file.case.case_type.grant() {
+        Some(grant) => Some(crate::finance::grant_position(ctx, m, case, grant).await?),
+        None => None,
+    };
     Ok(CaseOverview {
+        grant,
         decisions: ctx.store.decisions(m, case).await?,
         letters: ctx.store.letters(m, case).await?,
         flags: ctx.store.flags(m, case).await?,

@@ -22,10 +22,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use contract::queries::{AuditParams, MunicipalityParam, OutreachParams, SearchParams};
-use husly_domain::MunicipalityId;
 use husly_domain::authz::Action;
 use husly_domain::household::HouseholdInput;
 use husly_domain::message::Message;
+use husly_domain::validation::FieldError;
+use husly_domain::{HouseholdId, MunicipalityId};
 use husly_store::audit::AuditFilter;
 use husly_usecases::UseCaseError;
 use husly_usecases::households;
@@ -39,6 +40,9 @@ pub fn routes() -> Routes {
         .route("/households", post(create_household))
         .route("/households/{id}", get(household).put(update_household))
         .route("/households/{id}/timeline", get(timeline))
+        .route("/households/{id}/economy", get(economy))
+        .route("/households/{id}/economy/incomes", put(set_incomes))
+        .route("/households/{id}/economy/bostotte", post(register_bostotte))
         .route("/audit", get(audit_log))
         .route("/calculators/bostotte", post(calculators::bostotte))
         .route("/outreach/bostotte", get(outreach_bostotte))
@@ -188,6 +192,41 @@ async fn timeline(
     Ok(Json(contract::Timeline::from(events.as_slice())))
 }
 
+async fn economy(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> AppResult<Json<contract::HouseholdEconomy>> {
+    let ctx = user.ctx(&state);
+    let (household, economy) = households::open_economy(&ctx, path_id(&id)?, Action::ViewHousehold, "economy").await?;
+    Ok(Json(contract::HouseholdEconomy::new(household.id, &economy)))
+}
+
+async fn set_incomes(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(update): ApiJson<contract::requests::IncomesUpdate>,
+) -> AppResult<Json<contract::HouseholdEconomy>> {
+    let id: HouseholdId = path_id(&id)?;
+    let economy = households::set_incomes(&user.ctx(&state), id, &update.incomes).await?;
+    Ok(Json(contract::HouseholdEconomy::new(id, &economy)))
+}
+
+async fn register_bostotte(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(registration): ApiJson<contract::requests::BostotteRegistration>,
+) -> AppResult<Response> {
+    let id: HouseholdId = path_id(&id)?;
+    let Some(from) = husly_domain::validation::parse_date(&registration.from_date) else {
+        return Err(AppError::Validation(vec![FieldError::invalid_date("from_date")]));
+    };
+    let economy = households::register_bostotte(&user.ctx(&state), id, from).await?;
+    Ok((StatusCode::CREATED, Json(contract::HouseholdEconomy::new(id, &economy))).into_response())
+}
+
 async fn create_household(
     State(state): State<AppState>,
     user: ApiUser,
@@ -246,7 +285,7 @@ async fn audit_log(
         limit,
         offset,
     };
-    let entries = state.store.audit_entries(municipality, &filter).await?;
+    let entries = husly_usecases::accounts::access_log(&user.ctx(&state), municipality, &filter).await?;
     Ok(Json(contract::AuditEntries::from(entries.as_slice())))
 }
 

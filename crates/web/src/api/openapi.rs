@@ -326,6 +326,29 @@ fn people_and_households(doc: &mut Document) {
     .answer::<contract::Timeline>("200", "The events")
     .add();
     doc.get(
+        "/households/{id}/economy",
+        "getHouseholdEconomy",
+        "The household's registered incomes per member, its benefits and its tenancies",
+    )
+    .answer::<contract::HouseholdEconomy>("200", "The economy")
+    .add();
+    doc.put(
+        "/households/{id}/economy/incomes",
+        "setHouseholdIncomes",
+        "Replace the incomes verified for the household's members (one of each kind per member)",
+    )
+    .body::<requests::IncomesUpdate>()
+    .answer::<contract::HouseholdEconomy>("200", "The economy as it now stands")
+    .add();
+    doc.post(
+        "/households/{id}/economy/bostotte",
+        "registerHouseholdBostotte",
+        "Record that the household receives bostøtte from a date (the outreach list leaves it out)",
+    )
+    .body::<requests::BostotteRegistration>()
+    .answer::<contract::HouseholdEconomy>("201", "The economy as it now stands")
+    .add();
+    doc.get(
         "/audit",
         "getAuditLog",
         "Access log entries of a municipality, newest first (administrators)",

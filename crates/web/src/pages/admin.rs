@@ -6,20 +6,19 @@
 use super::{path_id, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::forms::{FormErrors, FormFields, StaffForm};
 use crate::layout::{Layout, SecretPage, Section};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use husly_domain::UserId;
 use husly_domain::authz::{Action, Role};
-use husly_domain::message::Message;
-use husly_domain::validation::FieldError;
+use husly_domain::{MunicipalityId, UserId};
 use husly_store::accounts::{ApiToken, User};
 use husly_store::audit::{AuditEntry, AuditFilter};
 use husly_store::municipalities::Municipality;
+use husly_usecases::{UseCaseError, accounts};
 
 pub fn role_key(role: Role) -> &'static str {
     match role {
@@ -31,22 +30,6 @@ pub fn role_key(role: Role) -> &'static str {
         Role::Leader => "role.leader",
         Role::Partner => "role.partner",
     }
-}
-
-/// A readable one-time password: 24 letters and digits without look-alikes, in groups of four.
-fn generated_password() -> String {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-    let mut bytes = [0u8; 24];
-    rand::fill(&mut bytes);
-    let chars: Vec<char> = bytes
-        .iter()
-        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-        .collect();
-    chars
-        .chunks(4)
-        .map(|c| c.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join("-")
 }
 
 #[derive(Template)]
@@ -74,7 +57,7 @@ impl UsersPage {
 
 pub async fn users(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let municipality = user.working_municipality(Action::ManageUsers)?.clone();
-    let users = state.store.users(Some(municipality.id)).await?;
+    let users = accounts::users(&user.ctx(&state), municipality.id).await?;
     render(&UsersPage {
         l: Layout::for_user(&user, Section::Users, state.config.demo_mode),
         municipality,
@@ -127,65 +110,42 @@ fn roles_from(form: &FormFields) -> Vec<Role> {
 pub async fn create_user(State(state): State<AppState>, staff: StaffForm) -> AppResult<Response> {
     let (user, form) = (&staff.user, &staff.fields);
     let municipality = user.working_municipality(Action::ManageUsers)?.clone();
-    let email = form.get("email").trim().to_string();
-    let display_name = form.get("display_name").trim().to_string();
+    let (email, display_name) = (form.get("email").trim(), form.get("display_name").trim());
     let roles = roles_from(form);
-    let mut errors = Vec::new();
-    if !email.contains('@') || email.len() > 200 {
-        errors.push(FieldError::new("email", "email.invalid", "error.admin.email"));
-    }
-    if display_name.is_empty() || display_name.chars().count() > 200 {
-        errors.push(FieldError::required("display_name"));
-    }
-    if roles.is_empty() {
-        errors.push(FieldError::new("role", "roles.empty", "error.admin.no_roles"));
-    }
-    let password = generated_password();
-    let mut created = None;
-    if errors.is_empty() {
-        let actor = user.actor(Some(municipality.id), "administration");
-        match state.store.create_user(&email, &display_name, &password, &actor).await {
-            Ok(id) => {
-                state.store.set_roles(id, municipality.id, &roles, &actor).await?;
-                created = Some(id);
-            }
-            Err(husly_store::StoreError::Duplicate(_)) => {
-                errors.push(FieldError::new("email", "email.taken", "error.admin.email_taken"))
-            }
-            Err(e) => return Err(e.into()),
+    let new = accounts::NewUser {
+        email,
+        display_name,
+        roles: &roles,
+    };
+    let (id, password) = match accounts::create_user(&user.ctx(&state), municipality.id, new).await {
+        Ok(created) => created,
+        Err(UseCaseError::Invalid(errors)) => {
+            let page = NewUserPage {
+                l: Layout::for_user(user, Section::Users, state.config.demo_mode),
+                email: email.to_string(),
+                display_name: display_name.to_string(),
+                selected: roles,
+                errors: FormErrors::from_fields(&errors, user.tr.lang),
+            };
+            let mut response = render(&page)?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(response);
         }
-    }
-    let Some(id) = created else {
-        let lang = user.tr.lang;
-        let page = NewUserPage {
-            l: Layout::for_user(user, Section::Users, state.config.demo_mode),
-            email,
-            display_name,
-            selected: roles,
-            errors: FormErrors::from_fields(&errors, lang),
-        };
-        let mut response = render(&page)?;
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(response);
+        Err(e) => return Err(e.into()),
     };
     render(&SecretPage {
         l: Layout::for_user(user, Section::Users, state.config.demo_mode),
         title: user.tr.t("admin.user_created").to_string(),
-        explanation: user.tr.f("admin.password_once", &[("email", &email)]),
+        explanation: user.tr.f("admin.password_once", &[("email", email)]),
         secret: password,
         back_href: format!("/admin/users/{id}"),
     })
 }
 
-/// The target user, if they hold a role in the admin's municipality.
-async fn managed_user(state: &AppState, user: &CurrentUser, raw_id: &str) -> AppResult<(Municipality, User)> {
-    let municipality = user.working_municipality(Action::ManageUsers)?.clone();
-    let id: UserId = path_id(raw_id)?;
-    let target = state.store.user(id).await?;
-    if !target.roles.contains_key(&municipality.id) {
-        return Err(AppError::NotFound);
-    }
-    Ok((municipality, target))
+/// The municipality the administrator works in and the user named by the path.
+fn target(user: &CurrentUser, raw_id: &str) -> AppResult<(MunicipalityId, UserId)> {
+    let municipality = user.working_municipality(Action::ManageUsers)?.id;
+    Ok((municipality, path_id(raw_id)?))
 }
 
 #[derive(Template)]
@@ -222,9 +182,9 @@ async fn user_page(
     id: &str,
     confirm_error: Option<String>,
 ) -> AppResult<UserPage> {
-    let (municipality, target) = managed_user(state, user, id).await?;
-    let held = target.roles.get(&municipality.id).cloned().unwrap_or_default();
-    let tokens = state.store.tokens(&[target.id]).await?;
+    let (municipality, id) = target(user, id)?;
+    let (target, tokens) = accounts::managed_user(&user.ctx(state), municipality, id).await?;
+    let held = target.roles.get(&municipality).cloned().unwrap_or_default();
     Ok(UserPage {
         l: Layout::for_user(user, Section::Users, state.config.demo_mode),
         target,
@@ -236,52 +196,36 @@ async fn user_page(
 
 pub async fn set_roles(State(state): State<AppState>, Path(id): Path<String>, staff: StaffForm) -> AppResult<Response> {
     let (user, form) = (&staff.user, &staff.fields);
-    let (municipality, target) = managed_user(&state, user, &id).await?;
-    let roles = roles_from(form);
-    if target.id == user.user.id && !roles.contains(&Role::Admin) {
-        // Removing one's own admin role locks the office out of its user administration.
-        return Err(AppError::BadRequest(Message::new("admin.keep_own_admin")));
-    }
-    let actor = user.actor(Some(municipality.id), "administration");
-    state
-        .store
-        .set_roles(target.id, municipality.id, &roles, &actor)
-        .await?;
+    let (municipality, id) = target(user, &id)?;
+    accounts::set_roles(&user.ctx(&state), municipality, id, &roles_from(form)).await?;
     Ok(crate::flash::redirect(
-        &format!("/admin/users/{}", target.id),
+        &format!("/admin/users/{id}"),
         "flash.admin.roles_saved",
     ))
 }
 
 pub async fn set_status(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(raw_id): Path<String>,
     staff: StaffForm,
 ) -> AppResult<Response> {
     let (user, form) = (&staff.user, &staff.fields);
-    let (municipality, target) = managed_user(&state, user, &id).await?;
+    let (municipality, id) = target(user, &raw_id)?;
     let disable = form.get("disabled") == "true";
-    if disable && target.id == user.user.id {
-        return Err(AppError::BadRequest(Message::new("admin.keep_own_admin")));
-    }
-    if disable && form.get("confirmed") != "yes" {
+    if disable && form.get("confirmed") != "yes" && id != user.user.id {
         // Deactivating signs the user out everywhere and stops their API keys: never one click.
         let error = user.tr.t("admin.disable_unconfirmed").to_string();
-        let mut response = render(&user_page(&state, user, &id, Some(error)).await?)?;
+        let mut response = render(&user_page(&state, user, &raw_id, Some(error)).await?)?;
         *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(response);
     }
-    let actor = user.actor(Some(municipality.id), "administration");
-    state
-        .store
-        .set_user_disabled(target.id, disable, Some(municipality.id), &actor)
-        .await?;
+    accounts::set_disabled(&user.ctx(&state), municipality, id, disable).await?;
     let done = if disable {
         "flash.admin.disabled"
     } else {
         "flash.admin.enabled"
     };
-    Ok(crate::flash::redirect(&format!("/admin/users/{}", target.id), done))
+    Ok(crate::flash::redirect(&format!("/admin/users/{id}"), done))
 }
 
 pub async fn reset_password(
@@ -290,13 +234,8 @@ pub async fn reset_password(
     staff: StaffForm,
 ) -> AppResult<Response> {
     let user = &staff.user;
-    let (municipality, target) = managed_user(&state, user, &id).await?;
-    let password = generated_password();
-    let actor = user.actor(Some(municipality.id), "administration");
-    state
-        .store
-        .set_password(target.id, &password, Some(municipality.id), &actor)
-        .await?;
+    let (municipality, id) = target(user, &id)?;
+    let (target, password) = accounts::reset_password(&user.ctx(&state), municipality, id).await?;
     render(&SecretPage {
         l: Layout::for_user(user, Section::Users, state.config.demo_mode),
         title: user.tr.t("admin.password_reset").to_string(),
@@ -312,20 +251,14 @@ pub async fn create_token(
     staff: StaffForm,
 ) -> AppResult<Response> {
     let (user, form) = (&staff.user, &staff.fields);
-    let (municipality, target) = managed_user(&state, user, &id).await?;
-    user.require(Action::ManageTokens, municipality.id)?;
-    let name = form.get("name").trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(AppError::BadRequest(Message::new("admin.token_name_required")));
-    }
-    let actor = user.actor(Some(municipality.id), "administration");
-    let (_, secret) = state.store.create_token(target.id, name, None, &actor).await?;
+    let (municipality, id) = target(user, &id)?;
+    let secret = accounts::create_token(&user.ctx(&state), municipality, id, form.get("name")).await?;
     render(&SecretPage {
         l: Layout::for_user(user, Section::Users, state.config.demo_mode),
         title: user.tr.t("admin.token_created").to_string(),
         explanation: user.tr.t("admin.token_once").to_string(),
         secret,
-        back_href: format!("/admin/users/{}", target.id),
+        back_href: format!("/admin/users/{id}"),
     })
 }
 
@@ -335,16 +268,10 @@ pub async fn revoke_token(
     staff: StaffForm,
 ) -> AppResult<Response> {
     let (user, form) = (&staff.user, &staff.fields);
-    let municipality = user.working_municipality(Action::ManageTokens)?.clone();
-    let owner = form.get("user");
-    let (_, target) = managed_user(&state, user, owner).await?;
-    let tokens = state.store.tokens(&[target.id]).await?;
-    if !tokens.iter().any(|t| t.id == id) {
-        return Err(AppError::NotFound);
-    }
-    let actor = user.actor(Some(municipality.id), "administration");
-    state.store.revoke_token(&id, &actor).await?;
-    Ok(Redirect::to(&format!("/admin/users/{}", target.id)).into_response())
+    let municipality = user.working_municipality(Action::ManageTokens)?.id;
+    let owner: UserId = path_id(form.get("user"))?;
+    accounts::revoke_token(&user.ctx(&state), municipality, owner, &id).await?;
+    Ok(Redirect::to(&format!("/admin/users/{owner}")).into_response())
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -512,12 +439,13 @@ pub async fn audit(
     user: CurrentUser,
     Query(params): Query<AuditParams>,
 ) -> AppResult<Response> {
-    let municipality = user.working_municipality(Action::ReadAudit)?.clone();
-    let users = state.store.users(Some(municipality.id)).await?;
+    let municipality = user.working_municipality(Action::ReadAudit)?.id;
+    let ctx = user.ctx(&state);
+    let users = accounts::log_users(&ctx, municipality).await?;
     let mut errors = husly_domain::validation::Errors::default();
     let filter = audit_filter(&params, &mut errors, &users);
     let mut entries = if errors.is_empty() {
-        state.store.audit_entries(municipality.id, &filter).await?
+        accounts::access_log(&ctx, municipality, &filter).await?
     } else {
         Vec::new()
     };

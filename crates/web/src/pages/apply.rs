@@ -17,10 +17,11 @@ use axum::Extension;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use husly_domain::cases::CaseType;
-use husly_domain::household::{HouseholdInput, MemberInput, validate_household};
-use husly_domain::validation::{FieldError, format_date};
+use husly_domain::household::{HouseholdInput, MemberInput};
+use husly_domain::validation::format_date;
 use husly_store::drafts::Draft;
+use husly_usecases::UseCaseError;
+use husly_usecases::self_service::{Applicant, DraftLimits, Saved};
 use serde::Deserialize;
 use std::net::SocketAddr;
 
@@ -30,6 +31,15 @@ const DRAFT_COOKIE: &str = "husly_draft";
 
 fn tr(headers: &HeaderMap) -> Tr {
     Tr::new(i18n::negotiate(headers))
+}
+
+/// The applicant of a draft, for this request.
+fn applicant(state: &AppState, request_id: &str) -> Applicant {
+    Applicant {
+        store: state.store.clone(),
+        request_id: request_id.to_string(),
+        today: state.clock.today(),
+    }
 }
 
 // ------------------------------------------------------------------------------------------
@@ -51,16 +61,11 @@ pub struct StartQuery {
 pub async fn start(
     State(state): State<AppState>,
     headers: HeaderMap,
+    Extension(request): Extension<RequestId>,
     csrf: VisitorToken,
     Query(query): Query<StartQuery>,
 ) -> AppResult<Response> {
-    let municipalities = state
-        .store
-        .municipalities()
-        .await?
-        .into_iter()
-        .map(|m| (m.number, m.name))
-        .collect();
+    let municipalities = applicant(&state, &request.0).municipalities().await?;
     let page = render(&StartPage {
         l: Layout::visitor(tr(&headers), state.config.demo_mode, &csrf.token),
         municipalities,
@@ -79,48 +84,29 @@ pub async fn create(
 ) -> AppResult<Response> {
     let tr = tr(&headers);
     let number = fields.get("municipality").trim();
-    let municipality = state.store.municipality_by_number(number).await?;
-    let case_type = CaseType::from_code(fields.get("case_type"));
-    let (Some(municipality), Some(case_type)) = (municipality, case_type) else {
-        let mut errors = Vec::new();
-        if number.is_empty() || state.store.municipality_by_number(number).await?.is_none() {
-            errors.push(FieldError::new(
-                "municipality",
-                "required",
-                "error.apply.municipality_required",
-            ));
+    let applicant = applicant(&state, &request.0);
+    let chosen = match applicant.choose(number, fields.get("case_type")).await {
+        Ok(chosen) => chosen,
+        Err(UseCaseError::Invalid(errors)) => {
+            let mut response = render(&StartPage {
+                l: Layout::visitor(tr, state.config.demo_mode, &token),
+                municipalities: applicant.municipalities().await?,
+                chosen: number.to_string(),
+                errors: FormErrors::from_fields(&errors, tr.lang),
+            })?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(response);
         }
-        if case_type.is_none() {
-            errors.push(FieldError::new(
-                "case_type",
-                "required",
-                "error.apply.case_type_required",
-            ));
-        }
-        let municipalities = state
-            .store
-            .municipalities()
-            .await?
-            .into_iter()
-            .map(|m| (m.number, m.name))
-            .collect();
-        let mut response = render(&StartPage {
-            l: Layout::visitor(tr, state.config.demo_mode, &token),
-            municipalities,
-            chosen: number.to_string(),
-            errors: FormErrors::from_fields(&errors, tr.lang),
-        })?;
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(response);
+        Err(e) => return Err(e.into()),
     };
-    // Only a draft that is created counts against the address; a form with errors does not.
+    // Only a draft that is started counts against the address; a form with errors does not.
     let address = super::login::client_address(&state, &headers, peer);
     let hour = std::time::Duration::from_secs(3600);
     let per_hour = state.config.apply_drafts_per_hour;
     if let Err(wait) = state.quota.take(&format!("drafts:{address}"), per_hour, hour) {
         return Err(AppError::TooManyRequests(wait));
     }
-    let (id, code) = state.store.create_draft(municipality.id, case_type, &request.0).await?;
+    let (id, code) = applicant.start(chosen).await?;
     let mut response = Redirect::to(&format!("/apply/{id}?new=1")).into_response();
     response.headers_mut().append(
         header::SET_COOKIE,
@@ -135,7 +121,7 @@ pub async fn create(
 }
 
 /// The draft the browser's cookie opens, if it is this one.
-async fn open(state: &AppState, headers: &HeaderMap, id: &str) -> AppResult<Option<(Draft, String)>> {
+async fn open(applicant: &Applicant, headers: &HeaderMap, id: &str) -> AppResult<Option<(Draft, String)>> {
     let Some(value) = i18n::cookie(headers, DRAFT_COOKIE) else {
         return Ok(None);
     };
@@ -145,9 +131,9 @@ async fn open(state: &AppState, headers: &HeaderMap, id: &str) -> AppResult<Opti
     if cookie_id != id {
         return Ok(None);
     }
-    match state.store.draft(id, code).await {
+    match applicant.open(id, code).await {
         Ok(draft) => Ok(Some((draft, code.to_string()))),
-        Err(husly_store::StoreError::NotFound) => Ok(None),
+        Err(UseCaseError::NotFound) => Ok(None),
         Err(e) => Err(e.into()),
     }
 }
@@ -304,37 +290,31 @@ struct CodePage {
     error: bool,
 }
 
-async fn municipality_name(state: &AppState, draft: &Draft) -> AppResult<String> {
-    Ok(state
-        .store
-        .municipalities()
-        .await?
-        .into_iter()
-        .find(|m| m.id == draft.municipality_id)
-        .map(|m| m.name)
-        .unwrap_or_default())
+/// The draft's page with what is stored: its municipality's name and its documents.
+async fn stored_page(applicant: &Applicant, state: &AppState, l: Layout, draft: &Draft) -> AppResult<DraftPage> {
+    let mut page = draft_page(state, l, draft, applicant.municipality_name(draft).await?);
+    page.documents = applicant.documents(draft).await?;
+    Ok(page)
 }
 
 pub async fn view(
     State(state): State<AppState>,
     headers: HeaderMap,
+    Extension(request): Extension<RequestId>,
     csrf: VisitorToken,
     Path(id): Path<String>,
     Query(query): Query<DraftQuery>,
 ) -> AppResult<Response> {
     let l = Layout::visitor(tr(&headers), state.config.demo_mode, &csrf.token);
-    let Some((draft, code)) = open(&state, &headers, &id).await? else {
+    let applicant = applicant(&state, &request.0);
+    let Some((draft, code)) = open(&applicant, &headers, &id).await? else {
         let page = render(&CodePage { l, id, error: false })?;
         return Ok((csrf, page).into_response());
     };
     if draft.submitted_case.is_some() {
         return Ok(Redirect::to(&format!("/apply/{id}/receipt")).into_response());
     }
-    let mut page = draft_page(&state, l, &draft, municipality_name(&state, &draft).await?);
-    page.documents = state
-        .store
-        .documents(draft.municipality_id, husly_store::documents::Owner::Draft(&draft.id))
-        .await?;
+    let mut page = stored_page(&applicant, &state, l, &draft).await?;
     if query.new.is_some() {
         page.new_code = Some(code);
     }
@@ -345,6 +325,7 @@ pub async fn enter_code(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
+    Extension(request): Extension<RequestId>,
     Path(id): Path<String>,
     VisitorForm { fields, token }: VisitorForm,
 ) -> AppResult<Response> {
@@ -355,7 +336,7 @@ pub async fn enter_code(
     if let Err(wait) = state.throttle.check(&draft_key, &address) {
         return Err(AppError::TooManyRequests(wait));
     }
-    match state.store.draft(&id, &code).await {
+    match applicant(&state, &request.0).open(&id, &code).await {
         Ok(_) => {
             state.throttle.record_success(&draft_key, &address);
             let mut response = Redirect::to(&format!("/apply/{id}")).into_response();
@@ -370,7 +351,7 @@ pub async fn enter_code(
             );
             Ok(response)
         }
-        Err(husly_store::StoreError::NotFound) => {
+        Err(UseCaseError::NotFound) => {
             state.throttle.record_failure(&draft_key, &address);
             let mut response = render(&CodePage {
                 l: Layout::visitor(tr(&headers), state.config.demo_mode, &token),
@@ -451,7 +432,8 @@ pub async fn save(
     VisitorForm { fields, token }: VisitorForm,
 ) -> AppResult<Response> {
     let tr = tr(&headers);
-    let Some((draft, _)) = open(&state, &headers, &id).await? else {
+    let applicant = applicant(&state, &request.0);
+    let Some((draft, _)) = open(&applicant, &headers, &id).await? else {
         return Err(AppError::NotFound);
     };
     if draft.submitted_case.is_some() {
@@ -461,11 +443,7 @@ pub async fn save(
     let (household, rows) = household_of(&fields, state.clock.today());
     let names = member_names(&rows);
     let values = FormValues::from_post(&fields, names.len())?;
-    let mut page = draft_page(&state, l, &draft, municipality_name(&state, &draft).await?);
-    page.documents = state
-        .store
-        .documents(draft.municipality_id, husly_store::documents::Owner::Draft(&draft.id))
-        .await?;
+    let mut page = stored_page(&applicant, &state, l, &draft).await?;
     page.address_line = household.address_line.clone();
     page.postal_code = household.postal_code.clone();
     page.postal_city = household.postal_city.clone();
@@ -475,53 +453,31 @@ pub async fn save(
     page.members = names;
     page.v = values.clone();
 
-    let mut errors = Vec::new();
-    let form = match values.to_form() {
-        Ok(form) => {
-            errors.extend(form.check(page.members.len(), state.clock.today()));
-            Some(form)
+    let submit = fields.get("submit") == "submit";
+    let saved = applicant
+        .save(
+            &draft,
+            &household,
+            values.to_form(),
+            page.members.len(),
+            submit,
+            state.config.synthetic_policy(),
+        )
+        .await;
+    match saved {
+        Ok(Saved::Submitted(_)) => Ok(Redirect::to(&format!("/apply/{id}/receipt")).into_response()),
+        Ok(Saved::Kept) => {
+            page.saved = true;
+            render(&page)
         }
-        Err(e) => {
-            errors.extend(e);
-            None
+        Err(UseCaseError::Invalid(errors)) => {
+            page.errors = FormErrors::from_fields(&errors, tr.lang);
+            let mut response = render(&page)?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
         }
-    };
-    let submitting = fields.get("submit") == "submit";
-    // Whatever can be kept is kept: a draft stores what was typed even when it is not complete.
-    if let Some(form) = &form {
-        state.store.save_draft(&draft, &household, form, &request.0).await?;
+        Err(e) => Err(e.into()),
     }
-    if submitting {
-        let valid = validate_household(&household, state.config.synthetic_policy(), state.clock.today());
-        if let Err(e) = &valid {
-            errors.extend(e.iter().cloned());
-        }
-        if household
-            .members
-            .first()
-            .is_some_and(|m| m.phone.trim().is_empty() && m.email.trim().is_empty())
-        {
-            errors.push(FieldError::new("phone", "required", "error.apply.contact_required"));
-        }
-        if let Some(form) = &form {
-            errors.extend(form.missing_for_submission(page.members.len()));
-        }
-        if let (Ok(valid), Some(form), true) = (valid, &form, errors.is_empty()) {
-            state
-                .store
-                .submit_draft(&draft, &valid, &household, form, state.clock.today(), &request.0)
-                .await?;
-            return Ok(Redirect::to(&format!("/apply/{id}/receipt")).into_response());
-        }
-    }
-    if errors.is_empty() {
-        page.saved = true;
-        return render(&page);
-    }
-    page.errors = FormErrors::from_fields(&errors, tr.lang);
-    let mut response = render(&page)?;
-    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(response)
 }
 
 #[derive(Template)]
@@ -548,19 +504,23 @@ impl ReceiptPage {
     }
 }
 
-pub async fn receipt(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn receipt(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Extension(request): Extension<RequestId>,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
     let tr = tr(&headers);
-    let Some((draft, _)) = open(&state, &headers, &id).await? else {
+    let applicant = applicant(&state, &request.0);
+    let Some((draft, _)) = open(&applicant, &headers, &id).await? else {
         return Err(AppError::NotFound);
     };
-    let case_id = draft.submitted_case.ok_or(AppError::NotFound)?;
-    let case = state.store.case(draft.municipality_id, case_id).await?;
-    let letters = state.store.letters(draft.municipality_id, case_id).await?;
+    let (case, letters) = applicant.case(&draft).await?;
     render(&ReceiptPage {
         l: Layout::anonymous(tr, state.config.demo_mode),
         id,
         reference: case.reference.clone(),
-        municipality: municipality_name(&state, &draft).await?,
+        municipality: applicant.municipality_name(&draft).await?,
         received: format_date(case.received_on),
         answer_by: format_date(husly_domain::cases::deadlines::interim_answer_due(case.received_on)),
         state_key: format!("case_state.{}", case.state.code()),
@@ -572,28 +532,15 @@ pub async fn receipt(State(state): State<AppState>, headers: HeaderMap, Path(id)
 pub async fn letter(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Extension(request_id): Extension<RequestId>,
+    Extension(request): Extension<RequestId>,
     Path((id, letter)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let Some((draft, _)) = open(&state, &headers, &id).await? else {
+    let applicant = applicant(&state, &request.0);
+    let Some((draft, _)) = open(&applicant, &headers, &id).await? else {
         return Err(AppError::NotFound);
     };
-    let case_id = draft.submitted_case.ok_or(AppError::NotFound)?;
     let letter_id = letter.strip_suffix(".pdf").ok_or(AppError::NotFound)?;
-    let (meta, _, pdf) = state.store.letter(draft.municipality_id, case_id, letter_id).await?;
-    state
-        .store
-        .audit(
-            &husly_store::drafts::applicant(&draft.id, &request_id.0),
-            husly_store::audit::Event {
-                municipality: Some(draft.municipality_id),
-                action: "case.letter",
-                resource_kind: "case",
-                resource_id: case_id.to_string(),
-                details: serde_json::json!({ "letter": meta.id, "by": "applicant" }),
-            },
-        )
-        .await?;
+    let (meta, pdf) = applicant.letter(&draft, letter_id).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),
@@ -608,28 +555,6 @@ pub async fn letter(
 }
 
 /// The applicant attaches a document to the draft; it follows the application when submitted.
-/// Whether one more document of `bytes` fits the application's quota (documents and bytes).
-fn draft_room(
-    config: &crate::WebConfig,
-    held: &[husly_store::documents::Document],
-    bytes: usize,
-) -> Result<(), FieldError> {
-    let total: u64 = held.iter().map(|d| u64::try_from(d.size).unwrap_or(0)).sum::<u64>() + bytes as u64;
-    if held.len() >= config.apply_documents_per_draft as usize {
-        Err(
-            FieldError::new("file", "too_many_documents", "error.apply.too_many_documents")
-                .arg("max", config.apply_documents_per_draft),
-        )
-    } else if total > config.apply_bytes_per_draft {
-        Err(
-            FieldError::new("file", "documents_too_large", "error.apply.documents_too_large")
-                .arg("mb", config.apply_bytes_per_draft / (1024 * 1024)),
-        )
-    } else {
-        Ok(())
-    }
-}
-
 pub async fn upload_document(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -641,45 +566,31 @@ pub async fn upload_document(
     // The token travels inside the multipart body: read it, and check it before the draft is.
     let upload = crate::upload::read_request(request).await?;
     let token = crate::visitor::check(&headers, &upload.csrf)?;
-    let Some((draft, _)) = open(&state, &headers, &id).await? else {
+    let applicant = applicant(&state, &request_id.0);
+    let Some((draft, _)) = open(&applicant, &headers, &id).await? else {
         return Err(AppError::NotFound);
     };
     if draft.submitted_case.is_some() {
         return Ok(Redirect::to(&format!("/apply/{id}/receipt")).into_response());
     }
-    let held = state
-        .store
-        .documents(draft.municipality_id, husly_store::documents::Owner::Draft(&draft.id))
-        .await?;
-    let checked = crate::upload::check(&upload, state.config.max_document_bytes)
-        .and_then(|checked| draft_room(&state.config, &held, upload.bytes.len()).map(|()| checked));
-    match checked {
-        Ok((kind, filename)) => {
-            let actor = husly_store::drafts::applicant(&draft.id, &request_id.0);
-            state
-                .store
-                .add_document(
-                    draft.municipality_id,
-                    husly_store::documents::Owner::Draft(&draft.id),
-                    &filename,
-                    kind,
-                    &upload.bytes,
-                    &actor,
-                )
-                .await?;
-            Ok(Redirect::to(&format!("/apply/{id}")).into_response())
-        }
-        Err(error) => {
+    let limits = DraftLimits {
+        documents: state.config.apply_documents_per_draft,
+        bytes: state.config.apply_bytes_per_draft,
+    };
+    let attached = match crate::upload::check(&upload, state.config.max_document_bytes) {
+        Ok((kind, filename)) => applicant.attach(&draft, &filename, kind, &upload.bytes, limits).await,
+        Err(error) => Err(UseCaseError::Invalid(vec![error])),
+    };
+    match attached {
+        Ok(_) => Ok(Redirect::to(&format!("/apply/{id}")).into_response()),
+        Err(UseCaseError::Invalid(errors)) => {
             let l = Layout::visitor(tr, state.config.demo_mode, &token);
-            let mut page = draft_page(&state, l, &draft, municipality_name(&state, &draft).await?);
-            page.documents = state
-                .store
-                .documents(draft.municipality_id, husly_store::documents::Owner::Draft(&draft.id))
-                .await?;
-            page.errors = FormErrors::from_fields(&[error], tr.lang);
+            let mut page = stored_page(&applicant, &state, l, &draft).await?;
+            page.errors = FormErrors::from_fields(&errors, tr.lang);
             let mut response = render(&page)?;
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }
+        Err(e) => Err(e.into()),
     }
 }

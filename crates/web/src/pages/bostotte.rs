@@ -4,7 +4,7 @@
 use super::{path_id, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::forms::{FormErrors, StaffForm};
 use crate::layout::{Layout, Section};
 use askama::Template;
@@ -19,6 +19,7 @@ use husly_domain::bostotte::{
 use husly_domain::rules::{Percent, YearMonth};
 use husly_domain::validation::{FieldError, format_date};
 use husly_store::households::Household;
+use husly_store::tenancies::Economy;
 
 /// One member row: who they are (from the household) and what the caseworker typed.
 pub struct MemberRow {
@@ -137,25 +138,13 @@ fn source_title(id: &str) -> String {
 
 pub use husly_domain::validation::format_kr;
 
-async fn load(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<(Household, String)> {
+async fn load(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<(Household, Economy, String)> {
     let id: HouseholdId = path_id(id)?;
-    let municipality = user.household_owner(&state.store, id, Action::ViewHousehold).await?;
-    let household = state.store.household(municipality, id).await?;
-    user.audit_read(
-        &state.store,
-        municipality,
-        "household.view",
-        ("household", id.to_string()),
-        serde_json::json!({ "for": "bostotte_estimate" }),
-    )
-    .await?;
-    let number = user
-        .municipalities
-        .iter()
-        .find(|m| m.id == municipality)
-        .map(|m| m.number.clone())
-        .ok_or(AppError::NotFound)?;
-    Ok((household, number))
+    let ctx = user.ctx(state);
+    let (household, economy) =
+        husly_usecases::households::open_economy(&ctx, id, Action::ViewHousehold, "bostotte_estimate").await?;
+    let number = ctx.municipality_number(household.municipality_id)?.to_string();
+    Ok((household, economy, number))
 }
 
 fn page(user: &CurrentUser, state: &AppState, household: &Household) -> BostottePage {
@@ -200,18 +189,14 @@ fn page(user: &CurrentUser, state: &AppState, household: &Household) -> Bostotte
 }
 
 pub async fn form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Response> {
-    let (household, _) = load(&state, &user, &id).await?;
+    let (household, economy, _) = load(&state, &user, &id).await?;
     let mut page = page(&user, &state, &household);
-    prefill(
-        &mut page,
-        &household,
-        &state.store.economy(household.municipality_id, household.id).await?,
-    );
+    prefill(&mut page, &household, &economy);
     render(&page)
 }
 
 /// Starts the form from what is registered: the incomes that count, and the tenancy in force.
-fn prefill(page: &mut BostottePage, household: &Household, economy: &husly_store::tenancies::Economy) {
+fn prefill(page: &mut BostottePage, household: &Household, economy: &Economy) {
     let Ok(month) = page.month.parse::<YearMonth>() else {
         return;
     };
@@ -243,7 +228,7 @@ fn prefill(page: &mut BostottePage, household: &Household, economy: &husly_store
 
 pub async fn calculate(State(state): State<AppState>, Path(id): Path<String>, staff: StaffForm) -> AppResult<Response> {
     let (user, form) = (&staff.user, &staff.fields);
-    let (household, number) = load(&state, user, &id).await?;
+    let (household, _, number) = load(&state, user, &id).await?;
     let mut page = page(user, &state, &household);
     page.month = form.get("month").trim().to_string();
     for row in &mut page.rows {

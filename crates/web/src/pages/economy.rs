@@ -11,12 +11,14 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use husly_domain::HouseholdId;
 use husly_domain::authz::Action;
 use husly_domain::bostotte::IncomeKind;
+use husly_domain::economy::RegisteredIncome;
 use husly_domain::validation::{FieldError, format_date, parse_date};
-use husly_domain::{HouseholdId, MunicipalityId, PersonId};
-use husly_store::households::{Change, Household};
-use husly_store::tenancies::{BOSTOTTE, Economy};
+use husly_store::households::Household;
+use husly_store::tenancies::Economy;
+use husly_usecases::{UseCaseError, households};
 
 /// Blank income rows offered per member, besides the registered ones.
 const BLANK_ROWS: usize = 2;
@@ -77,25 +79,9 @@ impl EconomyPage {
     }
 }
 
-async fn load(
-    state: &AppState,
-    user: &CurrentUser,
-    id: &str,
-    action: Action,
-) -> AppResult<(MunicipalityId, Household, Economy)> {
+async fn load(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<(Household, Economy)> {
     let id: HouseholdId = path_id(id)?;
-    let municipality = user.household_owner(&state.store, id, action).await?;
-    let household = state.store.household(municipality, id).await?;
-    let economy = state.store.economy(municipality, id).await?;
-    user.audit_read(
-        &state.store,
-        municipality,
-        "household.view",
-        ("household", id.to_string()),
-        serde_json::json!({ "for": "economy" }),
-    )
-    .await?;
-    Ok((municipality, household, economy))
+    Ok(households::open_economy(&user.ctx(state), id, Action::EditHousehold, "economy").await?)
 }
 
 fn page(user: &CurrentUser, state: &AppState, household: &Household, economy: Economy) -> EconomyPage {
@@ -144,16 +130,8 @@ fn page(user: &CurrentUser, state: &AppState, household: &Household, economy: Ec
 }
 
 pub async fn view(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Response> {
-    let (_, household, economy) = load(&state, &user, &id, Action::EditHousehold).await?;
+    let (household, economy) = load(&state, &user, &id).await?;
     render(&page(&user, &state, &household, economy))
-}
-
-fn change<'a>(user: &'a CurrentUser, actor: &'a husly_store::audit::Actor) -> Change<'a> {
-    Change {
-        actor,
-        user: Some(user.user.id),
-        reason: None,
-    }
 }
 
 fn invalid(mut page: EconomyPage, errors: &[FieldError]) -> AppResult<Response> {
@@ -169,9 +147,11 @@ pub async fn save_incomes(
     staff: StaffForm,
 ) -> AppResult<Response> {
     let (user, form) = (&staff.user, &staff.fields);
-    let (municipality, household, economy) = load(&state, user, &id, Action::EditHousehold).await?;
+    let (household, economy) = load(&state, user, &id).await?;
     let mut page = page(user, &state, &household, economy);
-    let mut incomes: Vec<(PersonId, IncomeKind, i64)> = Vec::new();
+    // The incomes as read, each with the row it came from (where its errors are shown).
+    let mut incomes: Vec<RegisteredIncome> = Vec::new();
+    let mut rows: Vec<String> = Vec::new();
     let mut errors = Vec::new();
     for (block, member) in page.members.iter_mut().zip(&household.members) {
         let declared: usize = form
@@ -204,36 +184,50 @@ pub async fn save_incomes(
                     "error.economy.kind_required",
                 ));
             }
-            match husly_domain::validation::parse_kr(&row.amount) {
-                Some(kr) if (0..=husly_domain::bostotte::MAX_AMOUNT_KR).contains(&kr) => {
-                    if let Some(kind) = kind {
-                        if incomes.iter().any(|(p, k, _)| *p == member.person.id && *k == kind) {
-                            errors.push(FieldError::new(
-                                format!("{prefix}.kind"),
-                                "duplicate",
-                                "error.economy.kind_duplicate",
-                            ));
-                        } else {
-                            incomes.push((member.person.id, kind, kr * 100));
-                        }
-                    }
-                }
-                _ => errors.push(FieldError::new(
+            let ore = husly_domain::validation::parse_kr(&row.amount).and_then(|kr| kr.checked_mul(100));
+            if ore.is_none() {
+                errors.push(FieldError::new(
                     format!("{prefix}.amount"),
                     "invalid_amount",
                     "error.economy.amount",
-                )),
+                ));
+            }
+            if let (Some(kind), Some(annual_ore)) = (kind, ore) {
+                incomes.push(RegisteredIncome {
+                    person_id: member.person.id,
+                    kind,
+                    annual_ore,
+                });
+                rows.push(prefix);
             }
         }
     }
     if !errors.is_empty() {
         return invalid(page, &errors);
     }
-    let actor = user.actor(Some(municipality), "case_handling");
-    state
-        .store
-        .set_incomes(municipality, household.id, &incomes, &change(user, &actor))
-        .await?;
+    match households::set_incomes(&user.ctx(&state), household.id, &incomes).await {
+        Ok(_) => {}
+        Err(UseCaseError::Invalid(errors)) => {
+            // `incomes[i].kind` is the kind field of the i-th row read; `annual_ore` its amount.
+            let on_rows: Vec<FieldError> = errors
+                .into_iter()
+                .map(|mut e| {
+                    let (at, part) = e
+                        .field
+                        .trim_start_matches("incomes[")
+                        .split_once("].")
+                        .unwrap_or_default();
+                    if let Some(prefix) = at.parse::<usize>().ok().and_then(|i| rows.get(i)) {
+                        let part = if part == "annual_ore" { "amount" } else { "kind" };
+                        e.field = format!("{prefix}.{part}");
+                    }
+                    e
+                })
+                .collect();
+            return invalid(page, &on_rows);
+        }
+        Err(e) => return Err(e.into()),
+    }
     Ok(crate::flash::redirect(
         &format!("/households/{}/economy", household.id),
         "flash.economy.saved",
@@ -246,17 +240,13 @@ pub async fn register_bostotte(
     staff: StaffForm,
 ) -> AppResult<Response> {
     let (user, form) = (&staff.user, &staff.fields);
-    let (municipality, household, economy) = load(&state, user, &id, Action::EditHousehold).await?;
+    let (household, economy) = load(&state, user, &id).await?;
     let mut page = page(user, &state, &household, economy);
     page.benefit_from = form.get("benefit_from").to_string();
     let Some(from) = parse_date(&page.benefit_from) else {
         return invalid(page, &[FieldError::invalid_date("benefit_from")]);
     };
-    let actor = user.actor(Some(municipality), "case_handling");
-    state
-        .store
-        .register_benefit(municipality, household.id, BOSTOTTE, from, &change(user, &actor))
-        .await?;
+    households::register_bostotte(&user.ctx(&state), household.id, from).await?;
     Ok(crate::flash::redirect(
         &format!("/households/{}/economy", household.id),
         "flash.economy.saved",
@@ -278,7 +268,7 @@ mod tests {
                     "{kind:?} in {lang:?}"
                 );
             }
-            assert!(catalog.contains_key(&format!("benefit.{BOSTOTTE}")));
+            assert!(catalog.contains_key(&format!("benefit.{}", husly_store::tenancies::BOSTOTTE)));
         }
     }
 }

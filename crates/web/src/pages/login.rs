@@ -4,8 +4,8 @@ use super::render;
 use crate::AppState;
 use crate::auth::{CurrentUser, SESSION_COOKIE};
 use crate::config::SecureCookies;
-use crate::error::{AppError, AppResult};
-use crate::forms::{FormFields, StaffForm};
+use crate::error::AppResult;
+use crate::forms::{FormFields, StaffForm, path_id};
 use crate::i18n::{self, LANG_COOKIE, Tr};
 use crate::layout::Layout;
 use crate::visitor::{VisitorForm, VisitorToken};
@@ -14,6 +14,7 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use husly_domain::Lang;
+use husly_usecases::sessions;
 use std::net::SocketAddr;
 
 #[derive(Template)]
@@ -108,9 +109,10 @@ pub async fn submit(
             .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         return Ok(response);
     }
-    let Some(user_id) = state.store.authenticate(&email, form.get("password")).await? else {
+    let Some(secret) = sessions::log_in(&state.store, &email, form.get("password")).await? else {
         if let Some(lockout) = state.throttle.record_failure(&email, &address) {
-            record_lockout(&state, &request_id.0, &email, &address, lockout).await?;
+            sessions::record_lockout(&state.store, &request_id.0, &email, &address, lockout.code()).await?;
+            tracing::warn!(scope = lockout.code(), "login locked");
         }
         tracing::info!("login failed");
         let message = tr.t("login.wrong").to_string();
@@ -119,7 +121,6 @@ pub async fn submit(
         return Ok(response);
     };
     state.throttle.record_success(&email, &address);
-    let secret = state.store.create_session(user_id, None).await?;
     tracing::info!("login succeeded");
     let mut response = (VisitorToken::cleared(&state, &headers), Redirect::to("/")).into_response();
     let secure = secure(&state, &headers);
@@ -128,39 +129,9 @@ pub async fn submit(
     Ok(response)
 }
 
-/// A lockout goes to the access log for the administrator: which count closed, for which account
-/// and address — both as keyed hashes, never in clear (an address is personal data too).
-async fn record_lockout(
-    state: &AppState,
-    request_id: &str,
-    email: &str,
-    address: &str,
-    lockout: crate::throttle::Lockout,
-) -> AppResult<()> {
-    use husly_store::audit::{Actor, Event};
-    let account = state.store.keyed_hash(&email.trim().to_lowercase()).await?;
-    let from = state.store.keyed_hash(address).await?;
-    let actor = Actor {
-        actor: "system".into(),
-        role: "login".into(),
-        request_id: request_id.to_string(),
-        purpose: "login throttle".into(),
-    };
-    let event = Event {
-        municipality: None,
-        action: "auth.lockout",
-        resource_kind: "account",
-        resource_id: account,
-        details: serde_json::json!({ "scope": lockout.code(), "address": from }),
-    };
-    state.store.audit(&actor, event).await?;
-    tracing::warn!(scope = lockout.code(), "login locked");
-    Ok(())
-}
-
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap, staff: StaffForm) -> AppResult<Response> {
     let user = &staff.user;
-    state.store.delete_session(&user.session_secret).await?;
+    sessions::log_out(&state.store, &user.session_secret).await?;
     let mut response = Redirect::to("/login").into_response();
     response.headers_mut().append(
         header::SET_COOKIE,
@@ -199,15 +170,8 @@ fn same_site_path(referer: &str) -> Option<String> {
 
 pub async fn switch_municipality(State(state): State<AppState>, staff: StaffForm) -> AppResult<Response> {
     let (user, form) = (&staff.user, &staff.fields);
-    let wanted = user
-        .municipalities
-        .iter()
-        .find(|m| m.id.to_string() == form.get("municipality"))
-        .ok_or(AppError::NotFound)?;
-    state
-        .store
-        .set_session_municipality(&user.session_secret, wanted.id)
-        .await?;
+    let wanted = path_id(form.get("municipality"))?;
+    sessions::choose_municipality(&user.ctx(&state), &user.session_secret, wanted).await?;
     Ok(Redirect::to("/").into_response())
 }
 

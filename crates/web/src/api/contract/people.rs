@@ -1,9 +1,11 @@
 //! People, households, their timeline, the signed-in user and the access log.
 
 use super::{DateSchema, LanguageSchema, MicrosSchema, RoleSchema};
+use husly_domain::economy::RegisteredIncome;
 use husly_domain::household::Relation;
 use husly_domain::{HouseholdId, Lang, MunicipalityId, PersonId, UserId};
 use husly_store::households as store;
+use husly_store::tenancies::Economy;
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -247,6 +249,81 @@ impl From<&[husly_store::audit::AuditEntry]> for AuditEntries {
                     details: e.details.clone(),
                     prev_hash: e.prev_hash.clone(),
                     hash: e.hash.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A household's registered economy: the incomes verified per member, the benefits it receives
+/// and its tenancies, newest first.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct HouseholdEconomy {
+    pub household_id: HouseholdId,
+    pub incomes: Vec<RegisteredIncome>,
+    pub benefits: Vec<Benefit>,
+    pub tenancies: Vec<Tenancy>,
+}
+
+/// A benefit the household receives (`bostotte`), from a date.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Benefit {
+    pub benefit: String,
+    #[schemars(with = "DateSchema")]
+    pub from_date: time::Date,
+    #[schemars(with = "Option<DateSchema>")]
+    pub to_date: Option<time::Date>,
+}
+
+/// A tenancy of a municipal dwelling.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Tenancy {
+    pub dwelling_address: String,
+    pub bedrooms: i64,
+    /// Adapted for a person with a disability.
+    pub adapted: bool,
+    #[schemars(with = "DateSchema")]
+    pub from_date: time::Date,
+    #[schemars(with = "Option<DateSchema>")]
+    pub to_date: Option<time::Date>,
+    /// Whole øre.
+    pub monthly_rent_ore: i64,
+    pub heating_included: bool,
+}
+
+impl HouseholdEconomy {
+    pub fn new(household: HouseholdId, economy: &Economy) -> HouseholdEconomy {
+        HouseholdEconomy {
+            household_id: household,
+            incomes: economy
+                .incomes
+                .iter()
+                .map(|(person_id, kind, annual_ore)| RegisteredIncome {
+                    person_id: *person_id,
+                    kind: *kind,
+                    annual_ore: *annual_ore,
+                })
+                .collect(),
+            benefits: economy
+                .benefits
+                .iter()
+                .map(|b| Benefit {
+                    benefit: b.benefit.clone(),
+                    from_date: b.from_date,
+                    to_date: b.to_date,
+                })
+                .collect(),
+            tenancies: economy
+                .tenancies
+                .iter()
+                .map(|t| Tenancy {
+                    dwelling_address: t.dwelling_address.clone(),
+                    bedrooms: t.bedrooms,
+                    adapted: t.adapted,
+                    from_date: t.from_date,
+                    to_date: t.to_date,
+                    monthly_rent_ore: t.monthly_rent_ore,
+                    heating_included: t.heating_included,
                 })
                 .collect(),
         }

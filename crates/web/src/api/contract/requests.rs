@@ -334,3 +334,19 @@ pub struct AllocationRequest {
     #[serde(default)]
     pub municipality: Option<String>,
 }
+
+/// The incomes verified for a household's members; they replace those registered.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IncomesUpdate {
+    pub incomes: Vec<husly_domain::economy::RegisteredIncome>,
+}
+
+/// Bostøtte granted to the household from a date.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BostotteRegistration {
+    /// yyyy-mm-dd (or dd.mm.yyyy).
+    #[schemars(example = "2026-06-01")]
+    pub from_date: String,
+}

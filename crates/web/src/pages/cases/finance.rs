@@ -22,6 +22,7 @@ use crate::pages::render;
 use crate::pages::startlan_form::{Choice, StartlanFields};
 use husly_domain::CaseId;
 use husly_usecases::UseCaseError;
+use husly_usecases::finance::GrantPosition;
 
 /// A grant's fields as typed (names are the domain's paths, so errors land on them).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -141,9 +142,9 @@ pub fn startlan_fields(
 }
 
 /// The finance section as recorded for the case.
-pub async fn section(state: &AppState, case: &Case) -> AppResult<FinanceSection> {
+pub fn section(case: &Case, grant: Option<GrantPosition>, this_year: i32) -> FinanceSection {
     let mut section = FinanceSection {
-        budget_year: state.clock.this_year(),
+        budget_year: this_year,
         ..Default::default()
     };
     match &case.finance {
@@ -171,22 +172,14 @@ pub async fn section(state: &AppState, case: &Case) -> AppResult<FinanceSection>
     }
     if case.case_type == husly_domain::cases::CaseType::Startlan {
         section.kind = "startlan";
-    } else if let Some(grant) = case.case_type.grant() {
+    } else if let Some(grant) = grant {
         section.kind = "grant";
-        section.ledger = state.store.case_ledger(case.municipality_id, case.id).await?;
-        section.outstanding_ore =
-            husly_domain::finance::outstanding(section.ledger.iter().map(|e| husly_domain::finance::Entry {
-                kind: e.kind,
-                amount_ore: e.amount_ore,
-            }));
-        section.budget = state
-            .store
-            .grant_budget(case.municipality_id, section.budget_year)
-            .await?
-            .into_iter()
-            .find(|line| line.grant_type == grant);
+        section.ledger = grant.ledger.entries;
+        section.outstanding_ore = grant.ledger.outstanding_ore;
+        section.budget_year = grant.budget_year;
+        section.budget = grant.budget;
     }
-    Ok(section)
+    section
 }
 
 fn grant_from_form(fields: &FormFields, case: &Case) -> (GrantFields, Result<CaseFinance, Vec<FieldError>>) {

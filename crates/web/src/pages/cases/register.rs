@@ -17,6 +17,7 @@ use husly_domain::cases::requests::check_registration;
 use husly_domain::cases::{ApplicationForm, CaseType};
 use husly_domain::validation::format_date;
 use husly_store::households::Household;
+use husly_store::tenancies::Economy;
 use husly_usecases::UseCaseError;
 use husly_usecases::cases as usecases;
 
@@ -47,19 +48,9 @@ impl RegisterPage {
     }
 }
 
-async fn load(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<(husly_domain::MunicipalityId, Household)> {
+async fn load(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<(Household, Economy)> {
     let id: HouseholdId = path_id(id)?;
-    let municipality = user.household_owner(&state.store, id, Action::HandleCase).await?;
-    let household = state.store.household(municipality, id).await?;
-    user.audit_read(
-        &state.store,
-        municipality,
-        "household.view",
-        ("household", id.to_string()),
-        serde_json::json!({ "for": "application" }),
-    )
-    .await?;
-    Ok((municipality, household))
+    Ok(husly_usecases::households::open_economy(&user.ctx(state), id, Action::HandleCase, "application").await?)
 }
 
 fn page(user: &CurrentUser, state: &AppState, household: &Household, v: FormValues) -> RegisterPage {
@@ -90,9 +81,8 @@ fn page(user: &CurrentUser, state: &AppState, household: &Household, v: FormValu
 }
 
 pub async fn form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Response> {
-    let (municipality, household) = load(&state, &user, &id).await?;
     // Start from the incomes the household has registered.
-    let economy = state.store.economy(municipality, household.id).await?;
+    let (household, economy) = load(&state, &user, &id).await?;
     let mut form = ApplicationForm::default();
     let any_income = !economy.incomes.is_empty();
     if any_income {
@@ -118,7 +108,7 @@ pub async fn form(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
 
 pub async fn submit(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
     let (user, fields) = (&form.user, &form.fields);
-    let (_, household) = load(&state, user, &id).await?;
+    let (household, _) = load(&state, user, &id).await?;
     let values = FormValues::from_post(fields, household.members.len())?;
     let (case_type, received_on) = (fields.get("case_type"), fields.get("received_on"));
     let ctx = user.ctx(&state);

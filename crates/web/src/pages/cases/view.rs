@@ -342,12 +342,13 @@ pub(super) async fn case_page(state: &AppState, user: &CurrentUser, file: CaseFi
         flags,
         documents,
         timeline,
+        grant,
     } = overview;
     let CaseFile { case, household, .. } = file;
     let own_proposal = decisions
         .first()
         .is_some_and(|d| d.status == DecisionStatus::Proposed && d.proposed_by == user.user.id);
-    let finance = super::finance::section(state, &case).await?;
+    let finance = super::finance::section(&case, grant, state.clock.this_year());
     let startlan = super::finance::startlan_fields(&case, &household, state.clock.today());
     let members = household
         .members

@@ -1,0 +1,258 @@
+//! Self-service: a household applies without an account. The application is a draft opened
+//! with its id and a code until it is submitted; submitting creates the household and the case
+//! together. After that the applicant follows the case and reads its letters with the same code.
+//!
+//! Everything here acts as the [`Applicant`] of one draft: there is no staff role to authorise,
+//! the draft's code is the authority, and the audit log names the draft. Rate limits on who may
+//! start drafts or guess codes are the web's (they key on the client's address).
+
+use crate::{UseCaseError, UseCaseResult};
+use husly_domain::cases::{ApplicationForm, CaseType};
+use husly_domain::documents::DocumentType;
+use husly_domain::household::{HouseholdInput, validate_household};
+use husly_domain::national_id::SyntheticPolicy;
+use husly_domain::validation::FieldError;
+use husly_domain::{CaseId, MunicipalityId};
+use husly_store::Store;
+use husly_store::audit::Event;
+use husly_store::cases::{Case, Letter};
+use husly_store::documents::{Document, Owner};
+use husly_store::drafts::{Draft, applicant};
+use serde_json::json;
+use time::Date;
+
+/// The applicant of a draft, for one request.
+pub struct Applicant {
+    pub store: Store,
+    pub request_id: String,
+    /// Today's date (the one clock): when a submitted application is received.
+    pub today: Date,
+}
+
+/// How much an applicant may attach to one application.
+#[derive(Debug, Clone, Copy)]
+pub struct DraftLimits {
+    pub documents: u32,
+    pub bytes: u64,
+}
+
+/// An application checked and ready to start as a draft.
+#[derive(Debug, Clone, Copy)]
+pub struct NewApplication {
+    pub municipality: MunicipalityId,
+    pub case_type: CaseType,
+}
+
+/// What became of a saved draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    /// Kept as a draft.
+    Kept,
+    /// Submitted: the household and the case now exist.
+    Submitted(CaseId),
+}
+
+impl Applicant {
+    /// The municipalities one can apply to: (kommunenummer, name).
+    pub async fn municipalities(&self) -> UseCaseResult<Vec<(String, String)>> {
+        Ok(self
+            .store
+            .municipalities()
+            .await?
+            .into_iter()
+            .map(|m| (m.number, m.name))
+            .collect())
+    }
+
+    /// Checks what an application is to be: `case_type` (its code) to the municipality numbered
+    /// `municipality`. Nothing is stored yet, so a caller can count only drafts that are started.
+    pub async fn choose(&self, municipality: &str, case_type: &str) -> UseCaseResult<NewApplication> {
+        let found = self.store.municipality_by_number(municipality.trim()).await?;
+        let case_type = CaseType::from_code(case_type);
+        let (Some(found), Some(case_type)) = (&found, case_type) else {
+            let mut errors = Vec::new();
+            if found.is_none() {
+                errors.push(FieldError::new(
+                    "municipality",
+                    "required",
+                    "error.apply.municipality_required",
+                ));
+            }
+            if case_type.is_none() {
+                errors.push(FieldError::new(
+                    "case_type",
+                    "required",
+                    "error.apply.case_type_required",
+                ));
+            }
+            return Err(UseCaseError::Invalid(errors));
+        };
+        Ok(NewApplication {
+            municipality: found.id,
+            case_type,
+        })
+    }
+
+    /// Starts the draft of a chosen application; returns its id and the code that opens it again.
+    pub async fn start(&self, chosen: NewApplication) -> UseCaseResult<(String, String)> {
+        Ok(self
+            .store
+            .create_draft(chosen.municipality, chosen.case_type, &self.request_id)
+            .await?)
+    }
+
+    /// Opens a draft with its code. A wrong code, an unknown id and an expired draft are all
+    /// "not found", so a guess learns nothing.
+    pub async fn open(&self, id: &str, code: &str) -> UseCaseResult<Draft> {
+        Ok(self.store.draft(id, code).await?)
+    }
+
+    /// The name of the municipality the draft applies to.
+    pub async fn municipality_name(&self, draft: &Draft) -> UseCaseResult<String> {
+        Ok(self
+            .store
+            .municipalities()
+            .await?
+            .into_iter()
+            .find(|m| m.id == draft.municipality_id)
+            .map(|m| m.name)
+            .unwrap_or_default())
+    }
+
+    /// The documents attached to the draft.
+    pub async fn documents(&self, draft: &Draft) -> UseCaseResult<Vec<Document>> {
+        Ok(self
+            .store
+            .documents(draft.municipality_id, Owner::Draft(&draft.id))
+            .await?)
+    }
+
+    /// Saves what the applicant typed, and submits it when `submit` is set and it is complete.
+    ///
+    /// Whatever can be kept is kept: the draft stores the form even when it has errors (`form`
+    /// is the form as read, or the errors of reading it). `members` is how many household
+    /// members the form lists. An `Err(Invalid)` therefore still means the readable part was
+    /// saved; the errors say what is missing or wrong, by field.
+    pub async fn save(
+        &self,
+        draft: &Draft,
+        household: &HouseholdInput,
+        form: Result<ApplicationForm, Vec<FieldError>>,
+        members: usize,
+        submit: bool,
+        synthetic: SyntheticPolicy,
+    ) -> UseCaseResult<Saved> {
+        if draft.submitted_case.is_some() {
+            return Err(UseCaseError::NotFound);
+        }
+        let (form, mut errors) = match form {
+            Ok(form) => {
+                let errors = form.check(members, self.today);
+                (Some(form), errors)
+            }
+            Err(errors) => (None, errors),
+        };
+        if let Some(form) = &form {
+            self.store.save_draft(draft, household, form, &self.request_id).await?;
+        }
+        if submit {
+            let valid = validate_household(household, synthetic, self.today);
+            if let Err(e) = &valid {
+                errors.extend(e.iter().cloned());
+            }
+            if household
+                .members
+                .first()
+                .is_some_and(|m| m.phone.trim().is_empty() && m.email.trim().is_empty())
+            {
+                errors.push(FieldError::new("phone", "required", "error.apply.contact_required"));
+            }
+            if let Some(form) = &form {
+                errors.extend(form.missing_for_submission(members));
+            }
+            if let (Ok(valid), Some(form), true) = (valid, &form, errors.is_empty()) {
+                let (case, _) = self
+                    .store
+                    .submit_draft(draft, &valid, household, form, self.today, &self.request_id)
+                    .await?;
+                return Ok(Saved::Submitted(case));
+            }
+        }
+        if errors.is_empty() {
+            Ok(Saved::Kept)
+        } else {
+            Err(UseCaseError::Invalid(errors))
+        }
+    }
+
+    /// The submitted application's case and the letters sent in it.
+    pub async fn case(&self, draft: &Draft) -> UseCaseResult<(Case, Vec<Letter>)> {
+        let id = draft.submitted_case.ok_or(UseCaseError::NotFound)?;
+        let case = self.store.case(draft.municipality_id, id).await?;
+        let letters = self.store.letters(draft.municipality_id, id).await?;
+        Ok((case, letters))
+    }
+
+    /// A letter of the applicant's own case as sent (its record and PDF); the read is recorded.
+    pub async fn letter(&self, draft: &Draft, letter: &str) -> UseCaseResult<(Letter, Vec<u8>)> {
+        let case = draft.submitted_case.ok_or(UseCaseError::NotFound)?;
+        let (meta, _, pdf) = self.store.letter(draft.municipality_id, case, letter).await?;
+        let event = Event {
+            municipality: Some(draft.municipality_id),
+            action: "case.letter",
+            resource_kind: "case",
+            resource_id: case.to_string(),
+            details: json!({ "letter": meta.id, "by": "applicant" }),
+        };
+        self.store.audit(&applicant(&draft.id, &self.request_id), event).await?;
+        Ok((meta, pdf))
+    }
+
+    /// Attaches a document (already checked for its type) to the draft, within `limits`; it
+    /// follows the application when submitted. A document over the limits is a field error on
+    /// `file`.
+    pub async fn attach(
+        &self,
+        draft: &Draft,
+        filename: &str,
+        kind: DocumentType,
+        bytes: &[u8],
+        limits: DraftLimits,
+    ) -> UseCaseResult<Document> {
+        if draft.submitted_case.is_some() {
+            return Err(UseCaseError::NotFound);
+        }
+        let held = self.documents(draft).await?;
+        room_for(&held, bytes.len(), limits).map_err(|e| UseCaseError::Invalid(vec![e]))?;
+        let actor = applicant(&draft.id, &self.request_id);
+        Ok(self
+            .store
+            .add_document(
+                draft.municipality_id,
+                Owner::Draft(&draft.id),
+                filename,
+                kind,
+                bytes,
+                &actor,
+            )
+            .await?)
+    }
+}
+
+/// Whether one more document of `bytes` fits beside those `held`.
+fn room_for(held: &[Document], bytes: usize, limits: DraftLimits) -> Result<(), FieldError> {
+    let total = held.iter().map(|d| u64::try_from(d.size).unwrap_or(0)).sum::<u64>() + bytes as u64;
+    if held.len() >= limits.documents as usize {
+        Err(
+            FieldError::new("file", "too_many_documents", "error.apply.too_many_documents")
+                .arg("max", limits.documents),
+        )
+    } else if total > limits.bytes {
+        Err(
+            FieldError::new("file", "documents_too_large", "error.apply.documents_too_large")
+                .arg("mb", limits.bytes / (1024 * 1024)),
+        )
+    } else {
+        Ok(())
+    }
+}
