@@ -7,7 +7,7 @@ use time::Date;
 
 use super::rules::{AllocationRules, EligibilityRules};
 use crate::bostotte::age_at;
-use crate::cases::application::{ApplicationForm, Reason};
+use crate::cases::application::{ApplicationForm, CurrentHousing, Reason};
 use crate::cases::workflow::CaseType;
 use crate::household::Relation;
 use crate::rules::{Period, RuleError, Trace, UsedValue, YearMonth};
@@ -140,7 +140,7 @@ pub struct Override {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RuleResult {
-    /// Stable code: `age`, `lawful_residence`, `registered_resident`, `botid`, `income_cap`,
+    /// Stable code: `age`, `without_suitable_dwelling`, `lawful_residence`, `registered_resident`, `botid`, `income_cap`,
     /// `asset_cap`, `rent_arrears`, `eviction_quarantine`, `other_instruments`, `need`.
     pub rule: String,
     pub name: Text,
@@ -281,6 +281,9 @@ pub fn assess(rules: &EligibilityRules, facts: &Facts<'_>, overrides: &[Override
     match facts.case_type {
         CaseType::MunicipalHousing => {
             age_rule(&mut b, &mut trace, period, applicant_age, has_children);
+            if r.without_suitable_dwelling {
+                dwelling_rule(&mut b, &mut trace, period, facts);
+            }
             if r.lawful_residence {
                 trace.record("allocation_rules", period, "lawful_residence");
                 lawful_residence_rule(&mut b, form.lawful_residence);
@@ -753,4 +756,98 @@ fn eviction_rule(
         outcome,
         explanation,
     );
+}
+
+/// Drammen's core criterion, and most municipalities': the household is, or is about to be,
+/// without a suitable dwelling. Without a dwelling of its own (homeless, in temporary
+/// accommodation), or losing the one it has within the rule's months, it is met; otherwise
+/// whether the present dwelling suits the household is the caseworker's judgement.
+fn dwelling_rule(b: &mut Builder<'_>, trace: &mut Trace, period: &Period<AllocationRules>, facts: &Facts<'_>) {
+    trace.record("allocation_rules", period, "losing_dwelling_within_months");
+    let months = period.values.losing_dwelling_within_months;
+    let form = facts.form;
+    let horizon = crate::cases::deadlines::add_months(facts.date, months);
+    let ends_soon = form.current_housing_ends.filter(|ends| *ends <= horizon);
+    let outcome = match (form.current_housing, ends_soon) {
+        (Some(CurrentHousing::Homeless | CurrentHousing::TemporaryAccommodation), _) => RuleOutcome::Met,
+        (Some(_), Some(_)) => RuleOutcome::Met,
+        _ => RuleOutcome::Manual,
+    };
+    let used = vec![
+        fact(
+            "Bosituasjon nå",
+            "Busituasjon no",
+            "Present housing",
+            form.current_housing.map_or_else(not_given, housing_name),
+        ),
+        fact(
+            "Boforholdet slutter",
+            "Buforholdet sluttar",
+            "Present housing ends",
+            form.current_housing_ends
+                .map_or_else(not_given, |d| date_text(d).into()),
+        ),
+    ];
+    let explanation = match (form.current_housing, ends_soon) {
+        (Some(CurrentHousing::Homeless | CurrentHousing::TemporaryAccommodation), _) => text(
+            "Husstanden har ikke egen bolig.",
+            "Hushaldet har ikkje eigen bustad.",
+            "The household has no dwelling of its own.",
+        ),
+        (Some(_), Some(ends)) => text(
+            format!(
+                "Husstanden mister boligen {} (innen {months} måneder).",
+                date_text(ends)
+            ),
+            format!(
+                "Hushaldet mistar bustaden {} (innan {months} månader).",
+                date_text(ends)
+            ),
+            format!(
+                "The household loses its dwelling on {} (within {months} months).",
+                date_text(ends)
+            ),
+        ),
+        (Some(_), None) => text(
+            "Vurder om boligen husstanden har i dag, er egnet: størrelse, standard, tilgjengelighet og om den er trygg og stabil.",
+            "Vurder om bustaden hushaldet har i dag, er eigna: storleik, standard, tilgjenge og om han er trygg og stabil.",
+            "Assess whether the household's present dwelling suits it: size, standard, accessibility and whether it is safe and stable.",
+        ),
+        (None, _) => text(
+            "Det er ikke oppgitt hvor husstanden bor nå; undersøk.",
+            "Det er ikkje oppgitt kvar hushaldet bur no; undersøk.",
+            "It is not stated where the household lives now; find out.",
+        ),
+    };
+    b.push(
+        "without_suitable_dwelling",
+        text("Uten egnet bolig", "Utan eigna bustad", "Without a suitable dwelling"),
+        used,
+        outcome,
+        explanation,
+    );
+}
+
+/// Where the household lives now, in words.
+fn housing_name(housing: CurrentHousing) -> Text {
+    match housing {
+        CurrentHousing::PrivateRental => text("Leier privat", "Leiger privat", "Rents privately"),
+        CurrentHousing::MunicipalRental => text(
+            "Leier kommunal bolig",
+            "Leiger kommunal bustad",
+            "Rents a municipal dwelling",
+        ),
+        CurrentHousing::OwnHome => text("Eier egen bolig", "Eig eigen bustad", "Owns a home"),
+        CurrentHousing::WithFamilyOrFriends => text(
+            "Bor hos familie eller venner",
+            "Bur hos familie eller vener",
+            "Lives with family or friends",
+        ),
+        CurrentHousing::Institution => text("Bor på institusjon", "Bur på institusjon", "Lives in an institution"),
+        CurrentHousing::TemporaryAccommodation => {
+            text("Midlertidig botilbud", "Mellombels butilbod", "Temporary accommodation")
+        }
+        CurrentHousing::Homeless => text("Uten bolig", "Utan bustad", "Without a dwelling"),
+        CurrentHousing::Other => text("Annet", "Anna", "Other"),
+    }
 }

@@ -64,6 +64,11 @@ pub struct Grunnbelop {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 pub struct AllocationRules {
     pub min_age: i32,
+    /// The household is, or is about to be, without a suitable dwelling (Drammen's core
+    /// criterion, and most municipalities').
+    pub without_suitable_dwelling: bool,
+    /// "About to be": its present housing ends within this many months.
+    pub losing_dwelling_within_months: u32,
     pub lawful_residence: bool,
     pub registered_resident: bool,
     /// Years registered in the municipality; 0 = no requirement beyond registration.

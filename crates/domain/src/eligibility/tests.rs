@@ -21,9 +21,10 @@ fn single(birth: Date) -> Vec<Member> {
     }]
 }
 
+/// A complete application of a household in temporary accommodation (so without a dwelling).
 fn form(income_kr: i64) -> ApplicationForm {
     ApplicationForm {
-        current_housing: Some(CurrentHousing::PrivateRental),
+        current_housing: Some(CurrentHousing::TemporaryAccommodation),
         reasons: vec![Reason::Economy],
         lawful_residence: Some(true),
         registered_in_municipality_since: Some(date!(2015 - 01 - 01)),
@@ -468,4 +469,79 @@ mod finance_cases {
         let again: Fact = serde_json::from_value(serde_json::to_value(&now).unwrap()).unwrap();
         assert_eq!(again, now);
     }
+}
+
+/// Drammen's guidelines 2020, § 2: the applicant must "være eller være i ferd med å bli uten egnet
+/// bolig". Without a dwelling of one's own it is met; losing the present one within the rule's
+/// three months (the day itself counts) it is met; otherwise it is the caseworker's judgement.
+#[test]
+fn without_a_suitable_dwelling_follows_the_housing_situation_and_when_it_ends() {
+    let members = single(date!(1980 - 01 - 01));
+    let day = date!(2026 - 06 - 15);
+    let cases = [
+        (Some(CurrentHousing::Homeless), None, RuleOutcome::Met),
+        (Some(CurrentHousing::TemporaryAccommodation), None, RuleOutcome::Met),
+        (
+            Some(CurrentHousing::PrivateRental),
+            Some(date!(2026 - 09 - 15)),
+            RuleOutcome::Met,
+        ),
+        (
+            Some(CurrentHousing::Institution),
+            Some(date!(2026 - 07 - 01)),
+            RuleOutcome::Met,
+        ),
+        (
+            Some(CurrentHousing::WithFamilyOrFriends),
+            Some(date!(2026 - 05 - 01)),
+            RuleOutcome::Met,
+        ),
+        (
+            Some(CurrentHousing::PrivateRental),
+            Some(date!(2026 - 09 - 16)),
+            RuleOutcome::Manual,
+        ),
+        (Some(CurrentHousing::PrivateRental), None, RuleOutcome::Manual),
+        (Some(CurrentHousing::OwnHome), None, RuleOutcome::Manual),
+        (None, None, RuleOutcome::Manual),
+    ];
+    for (housing, ends, expected) in cases {
+        let mut f = form(300_000);
+        f.current_housing = housing;
+        f.current_housing_ends = ends;
+        let a = run("3301", &members, &f, day, &[]);
+        let rule = result(&a, "without_suitable_dwelling");
+        assert_eq!(rule.computed, expected, "{housing:?} ending {ends:?}: {rule:?}");
+        assert!(
+            a.used.iter().any(|u| u.field == "losing_dwelling_within_months"),
+            "the months are a cited rule value"
+        );
+        if let Some(ends) = ends.filter(|_| expected == RuleOutcome::Met) {
+            let written = crate::validation::format_date(ends);
+            assert!(rule.explanation.nb.contains(&written), "{:?}", rule.explanation);
+            assert!(
+                rule.explanation.nn.contains("mistar bustaden"),
+                "{:?}",
+                rule.explanation
+            );
+        }
+    }
+}
+
+/// Where the household lives is never a raw code, in any language.
+#[test]
+fn the_dwelling_rule_names_the_housing_in_words() {
+    let members = single(date!(1980 - 01 - 01));
+    let mut f = form(300_000);
+    f.current_housing = Some(CurrentHousing::WithFamilyOrFriends);
+    let a = run("3301", &members, &f, date!(2026 - 06 - 15), &[]);
+    let rule = result(&a, "without_suitable_dwelling");
+    assert_eq!(rule.facts[0].value.nn, "Bur hos familie eller vener");
+    assert_eq!(rule.facts[0].value.en, "Lives with family or friends");
+    assert_eq!(rule.facts[1].value.nb, "ikke oppgitt");
+    assert_eq!(
+        rule.facts.len(),
+        2,
+        "the applicant's own description stays on the case page"
+    );
 }
