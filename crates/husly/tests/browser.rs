@@ -1240,6 +1240,24 @@ async fn application_flow(b: &mut Browser, logins: &Logins) {
     assert_eq!(b.case_state().await, "Mottatt");
     b.axe("case: received").await;
 
+    // A journal note: an empty one is refused beside its field; then one kept for case handling.
+    let note = format!("form[action=\"{case}/notes\"] button[type=\"submit\"]");
+    b.submit(&note).await;
+    assert!(
+        b.has("#f-note-text-error").await,
+        "an empty note is refused beside its field"
+    );
+    b.fill("f-note-text", "Ringte søkeren; hun sender lønnsslippen innen fredag.")
+        .await;
+    b.click("#f-note-case_handling").await;
+    b.submit(&note).await;
+    assert!(
+        b.text("#notes").await.contains("Ringte søkeren"),
+        "the note is on the case"
+    );
+    assert!(b.text(".flash").await.contains("Notatet er lagret."));
+    b.axe("case: a journal note").await;
+
     // Take it, assess it, judge the rule that needs a judgement, propose a grant.
     b.submit(&format!("form[action=\"{case}/assign\"] button[type=\"submit\"]"))
         .await;

@@ -895,3 +895,78 @@ async fn an_income_kind_twice_is_refused_beside_its_row() {
         assert_eq!(economy["incomes"], serde_json::json!([]), "nothing was saved");
     }
 }
+
+/// Journal notes: a caseworker keeps one on a case for case handling only and one for everyone;
+/// an approver reads both, a follow-up worker only the one for everyone, on the page and through
+/// the API. The timeline says a note was written; neither it nor the access log holds the text.
+#[tokio::test]
+async fn a_note_for_case_handling_is_read_by_case_handling_only() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let (email, _) = &fixture.users[&Role::Caseworker];
+        let caseworker = login(&server, email, PASSWORD).await;
+        let page = format!("/cases/{}", fixture.case);
+        for (text, visibility) in [
+            ("Søker fortalte om helseproblemer.", "case_handling"),
+            ("Avtalt hjemmebesøk 3. desember.", "everyone"),
+        ] {
+            let csrf = csrf_of(&server, &caseworker, &page).await;
+            let form = [("csrf", csrf.as_str()), ("text", text), ("visibility", visibility)];
+            let saved = caseworker
+                .post(server.url(&format!("{page}/notes")))
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(saved.status(), 303);
+        }
+        let html = common::page_text(&server, &caseworker, &page).await;
+        assert!(html.contains("Notatet er lagret."), "the confirmation is shown");
+        assert!(html.contains("Et notat ble skrevet"), "the timeline names the note");
+
+        let csrf = csrf_of(&server, &caseworker, &page).await;
+        let empty = [("csrf", csrf.as_str()), ("text", " "), ("visibility", "everyone")];
+        let refused = caseworker
+            .post(server.url(&format!("{page}/notes")))
+            .form(&empty)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 422);
+        assert!(refused.text().await.unwrap().contains(r#"id="f-note-text-error""#));
+
+        for (role, sees_restricted) in [(Role::Approver, true), (Role::FollowUpWorker, false)] {
+            let (email, token) = &fixture.users[&role];
+            let reader = login(&server, email, PASSWORD).await;
+            let html = common::page_text(&server, &reader, &page).await;
+            assert!(html.contains("Avtalt hjemmebesøk"), "{role:?}");
+            assert_eq!(html.contains("helseproblemer"), sees_restricted, "{role:?} on the page");
+            let api = common::api_json(&server, &format!("/api/v1/cases/{}/notes", fixture.case), token).await;
+            assert_eq!(
+                api["notes"].as_array().map(Vec::len),
+                Some(if sees_restricted { 2 } else { 1 }),
+                "{role:?}"
+            );
+            assert!(
+                !html.contains("f-note-text"),
+                "{role:?} reads notes but does not write them"
+            );
+        }
+
+        let store = husly_store::Store::connect(&db.url, &husly_store::StoreOptions::default())
+            .await
+            .unwrap();
+        let filter = husly_store::audit::AuditFilter {
+            limit: 1000,
+            ..Default::default()
+        };
+        let entries = store.audit_entries(fixture.home, &filter).await.unwrap();
+        let written = entries.iter().filter(|e| e.details.contains("case.note_added")).count();
+        assert_eq!(written, 2, "each note is in the access log");
+        assert!(
+            entries.iter().all(|e| !e.details.contains("helseproblemer")),
+            "never its text"
+        );
+    }
+}

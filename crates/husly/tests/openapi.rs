@@ -374,6 +374,19 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
     .await;
     call(contract, s, caseworker, M::GET, &url, None).await;
     call(contract, s, caseworker, M::GET, &format!("{url}/timeline"), None).await;
+
+    // Journal notes on the case and the household: one kept, one refused (no text).
+    for notes in [format!("{url}/notes"), format!("{household_url}/notes")] {
+        let note = json!({ "text": "Ringte søker; lønnsslipp kommer.", "visibility": "case_handling" });
+        let (status, kept) = call(contract, s, caseworker, M::POST, &notes, Some(note)).await;
+        assert_eq!(status, 201, "{kept}");
+        assert_eq!(kept["notes"][0]["visibility"], "case_handling");
+        let empty = json!({ "text": "  ", "visibility": "everyone" });
+        let (status, _) = call(contract, s, caseworker, M::POST, &notes, Some(empty)).await;
+        assert_eq!(status, 422);
+        let (_, read) = call(contract, s, caseworker, M::GET, &notes, None).await;
+        assert_eq!(read["notes"].as_array().map(Vec::len), Some(1));
+    }
     let steps: Vec<(M, String, &str, Value)> = vec![
         (
             M::POST,

@@ -324,6 +324,20 @@ const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "journal_note",
+        order_by: "id",
+        columns: &[
+            ("id", Text),
+            ("municipality_id", Text),
+            ("household_id", Text),
+            ("case_id", OptText),
+            ("visibility", Text),
+            ("text", Text),
+            ("written_by", Text),
+            ("written_at", Int),
+        ],
+    },
+    Table {
         name: "case_reference_counter",
         order_by: "municipality_id, year",
         columns: &[("municipality_id", Text), ("year", Int), ("last", Int)],

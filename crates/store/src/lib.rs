@@ -22,6 +22,7 @@ mod group_commit;
 pub mod households;
 pub mod migrate;
 pub mod municipalities;
+pub mod notes;
 pub mod search;
 pub mod seed;
 pub mod sessions;

@@ -39,6 +39,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "binary",
         sql: include_str!("../migrations/0005_binary.sql"),
     },
+    Migration {
+        version: 6,
+        name: "notes",
+        sql: include_str!("../migrations/0006_notes.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked
@@ -75,7 +80,7 @@ fn render(sql: &str, backend: Backend) -> String {
 }
 
 /// The newest schema version this binary knows.
-pub const LATEST: i64 = 5;
+pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;
 
 impl Store {
     /// Applies every pending migration and returns the versions applied.

@@ -1751,3 +1751,91 @@ async fn expired_drafts_are_deleted_with_their_documents() {
         assert!(store.verify_audit().await.unwrap().first_break.is_none());
     }
 }
+
+/// Journal notes are kept as written, oldest first, with the writer's name; each is an event on
+/// the timeline and an audit entry that names the note, not its text; a household of another
+/// municipality is "not found", and a note needs the user who writes it.
+#[tokio::test]
+async fn journal_notes_are_kept_in_order_with_their_event() {
+    use husly_domain::notes::{NoteVisibility, check_note};
+    use husly_store::notes::NoteSubject;
+    for db in databases().await {
+        let store = &db.store;
+        let m = municipality(store, "3301").await;
+        let other = municipality(store, "0301").await;
+        let actor = Actor::cli("test");
+        let writer = store
+            .create_user(
+                "notat@kommune.invalid",
+                "Nora Notatskriver",
+                "et langt passord 123",
+                &actor,
+            )
+            .await
+            .unwrap();
+        let id = store
+            .create_household(
+                m.id,
+                &household(vec![member(&nid(1975, 1, 2, 300), "Kari", "Notat", "main_applicant")]),
+                &change(&actor),
+            )
+            .await
+            .unwrap();
+        let by_writer = Change {
+            actor: &actor,
+            user: Some(writer),
+            reason: None,
+        };
+        let subject = NoteSubject::Household(id);
+        for (text, visibility) in [
+            ("Første notat.", NoteVisibility::Everyone),
+            ("Andre notat,\nmed linjeskift.", NoteVisibility::CaseHandling),
+        ] {
+            let note = check_note(text, visibility).unwrap();
+            store.add_note(m.id, subject, &note, &by_writer).await.unwrap();
+        }
+        let notes = store.notes(m.id, subject).await.unwrap();
+        let kept: Vec<(&str, NoteVisibility, &str)> = notes
+            .iter()
+            .map(|n| (n.text.as_str(), n.visibility, n.written_by.as_str()))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                ("Første notat.", NoteVisibility::Everyone, "Nora Notatskriver"),
+                (
+                    "Andre notat,\nmed linjeskift.",
+                    NoteVisibility::CaseHandling,
+                    "Nora Notatskriver"
+                ),
+            ],
+            "{:?}",
+            db.backend()
+        );
+        let timeline = store.timeline(m.id, id).await.unwrap();
+        assert_eq!(timeline.iter().filter(|e| e.kind == "household.note_added").count(), 2);
+        let filter = AuditFilter {
+            limit: 50,
+            ..Default::default()
+        };
+        let entries = store.audit_entries(m.id, &filter).await.unwrap();
+        assert_eq!(entries.iter().filter(|e| e.action == "household.note").count(), 2);
+        assert!(entries.iter().all(|e| !e.details.contains("Første notat")));
+
+        let note = check_note("Feil kommune.", NoteVisibility::Everyone).unwrap();
+        assert!(matches!(
+            store.add_note(other.id, subject, &note, &by_writer).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(store.notes(other.id, subject).await.unwrap().is_empty());
+        assert!(
+            store.add_note(m.id, subject, &note, &change(&actor)).await.is_err(),
+            "no writer"
+        );
+        assert_eq!(
+            store.notes(m.id, subject).await.unwrap().len(),
+            2,
+            "nothing half-written"
+        );
+    }
+}

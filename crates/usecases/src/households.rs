@@ -68,6 +68,8 @@ pub struct HouseholdOverview {
     pub household: Household,
     pub timeline: Vec<TimelineEvent>,
     pub cases: Option<Vec<Case>>,
+    /// The journal notes on the household the caller may read, oldest first.
+    pub notes: Vec<husly_store::notes::Note>,
 }
 
 pub async fn household_overview(ctx: &Ctx, id: HouseholdId) -> UseCaseResult<HouseholdOverview> {
@@ -78,10 +80,12 @@ pub async fn household_overview(ctx: &Ctx, id: HouseholdId) -> UseCaseResult<Hou
         Ok(()) => Some(ctx.store.cases_of_household(municipality, id).await?),
         Err(_) => None,
     };
+    let notes = crate::notes::readable(ctx, municipality, husly_store::notes::NoteSubject::Household(id)).await?;
     Ok(HouseholdOverview {
         household,
         timeline,
         cases,
+        notes,
     })
 }
 

@@ -14,6 +14,7 @@ mod ctx;
 mod error;
 pub mod finance;
 pub mod households;
+pub mod notes;
 pub mod outreach;
 pub mod self_service;
 pub mod sessions;

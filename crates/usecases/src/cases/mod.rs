@@ -43,6 +43,8 @@ pub struct CaseOverview {
     pub timeline: Vec<TimelineEvent>,
     /// For a grant case: its ledger and the grant's budget line this year.
     pub grant: Option<crate::finance::GrantPosition>,
+    /// The journal notes the caller may read, oldest first.
+    pub notes: Vec<husly_store::notes::Note>,
 }
 
 /// The work queue in a municipality, a page at a time; `filter` is one of [`QueueFilter::CODES`].
@@ -122,8 +124,10 @@ pub async fn overview_of(ctx: &Ctx, file: CaseFile) -> UseCaseResult<CaseOvervie
         Some(grant) => Some(crate::finance::grant_position(ctx, m, case, grant).await?),
         None => None,
     };
+    let notes = crate::notes::readable(ctx, m, husly_store::notes::NoteSubject::Case(case)).await?;
     Ok(CaseOverview {
         grant,
+        notes,
         decisions: ctx.store.decisions(m, case).await?,
         letters: ctx.store.letters(m, case).await?,
         flags: ctx.store.flags(m, case).await?,

@@ -9,6 +9,7 @@ pub mod contract;
 mod documents;
 mod finance;
 mod handling;
+mod notes;
 pub mod openapi;
 
 use crate::AppState;
@@ -43,6 +44,10 @@ pub fn routes() -> Routes {
         .route("/households/{id}/economy", get(economy))
         .route("/households/{id}/economy/incomes", put(set_incomes))
         .route("/households/{id}/economy/bostotte", post(register_bostotte))
+        .route(
+            "/households/{id}/notes",
+            get(notes::household_notes).post(notes::add_household_note),
+        )
         .route("/audit", get(audit_log))
         .route("/calculators/bostotte", post(calculators::bostotte))
         .route("/outreach/bostotte", get(outreach_bostotte))
@@ -51,6 +56,7 @@ pub fn routes() -> Routes {
         .route("/households/{id}/applications", post(cases::register))
         .route("/cases/{id}", get(cases::case))
         .route("/cases/{id}/timeline", get(cases::timeline))
+        .route("/cases/{id}/notes", get(notes::case_notes).post(notes::add_case_note))
         .route("/cases/{id}/application", put(cases::save_application))
         .route("/cases/{id}/actions", post(cases::act))
         .route("/cases/{id}/overrides", post(cases::override_rule))

@@ -326,6 +326,21 @@ fn people_and_households(doc: &mut Document) {
     .answer::<contract::Timeline>("200", "The events")
     .add();
     doc.get(
+        "/households/{id}/notes",
+        "getHouseholdNotes",
+        "The household's own journal notes the caller may read, oldest first",
+    )
+    .answer::<contract::NoteList>("200", "The notes")
+    .add();
+    doc.post(
+        "/households/{id}/notes",
+        "addHouseholdNote",
+        "Keep a journal note on the household (caseworkers); it cannot be changed afterwards",
+    )
+    .body::<requests::NewNote>()
+    .answer::<contract::NoteList>("201", "The notes, with the new one last")
+    .add();
+    doc.get(
         "/households/{id}/economy",
         "getHouseholdEconomy",
         "The household's registered incomes per member, its benefits and its tenancies",
@@ -397,6 +412,21 @@ fn cases(doc: &mut Document) {
         "The case's events, newest first",
     )
     .answer::<contract::Timeline>("200", "The events")
+    .add();
+    doc.get(
+        "/cases/{id}/notes",
+        "getCaseNotes",
+        "The case's journal notes the caller may read, oldest first",
+    )
+    .answer::<contract::NoteList>("200", "The notes")
+    .add();
+    doc.post(
+        "/cases/{id}/notes",
+        "addCaseNote",
+        "Keep a journal note on the case (caseworkers); it cannot be changed afterwards",
+    )
+    .body::<requests::NewNote>()
+    .answer::<contract::NoteList>("201", "The notes, with the new one last")
     .add();
     doc.put(
         "/cases/{id}/application",

@@ -330,6 +330,9 @@ pub(crate) const AUDIT_ACTIONS: &[&str] = &[
     "grant_ledger.view",
     "household.benefit",
     "household.incomes",
+    "household.note",
+    "case.notes",
+    "household.notes",
     "outreach.bostotte",
     "auth.lockout",
 ];

@@ -242,13 +242,14 @@ pub async fn create(State(state): State<AppState>, form: StaffForm) -> AppResult
 
 #[derive(Template)]
 #[template(path = "household.html")]
-struct HouseholdPage {
+pub(crate) struct HouseholdPage {
     l: Layout,
     household: Household,
     timeline: Vec<TimelineEvent>,
     can_edit: bool,
     can_apply: bool,
     cases: Vec<husly_store::cases::Case>,
+    pub(crate) notes: super::notes::NotesSection,
 }
 
 impl HouseholdPage {
@@ -288,12 +289,19 @@ impl HouseholdPage {
 }
 
 pub async fn view(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Response> {
-    let overview = households::household_overview(&user.ctx(&state), path_id(&id)?).await?;
+    render(&household_page(&state, &user, path_id(&id)?).await?)
+}
+
+/// The household page: the household with its timeline, cases and journal notes.
+pub(crate) async fn household_page(state: &AppState, user: &CurrentUser, id: HouseholdId) -> AppResult<HouseholdPage> {
+    let overview = households::household_overview(&user.ctx(state), id).await?;
     let municipality = overview.household.municipality_id;
-    render(&HouseholdPage {
-        l: Layout::for_user(&user, Section::None, state.config.demo_mode),
-        can_edit: user.require(Action::EditHousehold, municipality).is_ok(),
+    let can_edit = user.require(Action::EditHousehold, municipality).is_ok();
+    Ok(HouseholdPage {
+        l: Layout::for_user(user, Section::None, state.config.demo_mode),
+        can_edit,
         can_apply: user.require(Action::HandleCase, municipality).is_ok(),
+        notes: super::notes::NotesSection::new(format!("/households/{id}/notes"), overview.notes, can_edit),
         household: overview.household,
         timeline: overview.timeline,
         cases: overview.cases.unwrap_or_default(),

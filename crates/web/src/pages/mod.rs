@@ -7,6 +7,7 @@ pub(crate) mod cases;
 mod economy;
 pub(crate) mod household;
 pub(crate) mod login;
+mod notes;
 mod outreach;
 mod person;
 pub(crate) mod rule_values;
@@ -43,6 +44,8 @@ pub fn routes() -> Routes {
             get(economy::view).post(economy::save_incomes),
         )
         .route("/households/{id}/benefits", post(economy::register_bostotte))
+        .route("/households/{id}/notes", post(notes::add_to_household))
+        .route("/cases/{id}/notes", post(notes::add_to_case))
         .route(
             "/calculators/startlan",
             get(startlan_calculator::form).post(startlan_calculator::calculate),

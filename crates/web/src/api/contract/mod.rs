@@ -14,7 +14,7 @@ mod people;
 pub use cases::{Case, CaseDetail, CaseQueue, Document, DocumentList, Letter, Timeline};
 pub use errors::{ErrorAnswer, ErrorDetail, FieldProblem};
 pub use finance::{AllocationSaved, CaseLedger, FinanceSaved, GrantBudget, GrantLine};
-pub use people::{AuditEntries, Household, HouseholdEconomy, Me, PersonWithHouseholds, SearchResults};
+pub use people::{AuditEntries, Household, HouseholdEconomy, Me, NoteList, PersonWithHouseholds, SearchResults};
 
 use schemars::generate::SchemaSettings;
 use serde_json::Value;

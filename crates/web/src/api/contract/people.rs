@@ -3,6 +3,7 @@
 use super::{DateSchema, LanguageSchema, MicrosSchema, RoleSchema};
 use husly_domain::economy::RegisteredIncome;
 use husly_domain::household::Relation;
+use husly_domain::notes::NoteVisibility;
 use husly_domain::{HouseholdId, Lang, MunicipalityId, PersonId, UserId};
 use husly_store::households as store;
 use husly_store::tenancies::Economy;
@@ -324,6 +325,41 @@ impl HouseholdEconomy {
                     to_date: t.to_date,
                     monthly_rent_ore: t.monthly_rent_ore,
                     heating_included: t.heating_included,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Journal notes the caller may read, oldest first.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct NoteList {
+    pub notes: Vec<Note>,
+}
+
+/// A journal note: kept as written, never changed.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Note {
+    pub id: String,
+    pub visibility: NoteVisibility,
+    pub text: String,
+    /// The writer's name.
+    pub written_by: String,
+    #[schemars(with = "MicrosSchema")]
+    pub written_at: i64,
+}
+
+impl From<&[husly_store::notes::Note]> for NoteList {
+    fn from(notes: &[husly_store::notes::Note]) -> NoteList {
+        NoteList {
+            notes: notes
+                .iter()
+                .map(|n| Note {
+                    id: n.id.clone(),
+                    visibility: n.visibility,
+                    text: n.text.clone(),
+                    written_by: n.written_by.clone(),
+                    written_at: n.written_at,
                 })
                 .collect(),
         }

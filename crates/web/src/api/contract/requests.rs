@@ -350,3 +350,12 @@ pub struct BostotteRegistration {
     #[schemars(example = "2026-06-01")]
     pub from_date: String,
 }
+
+/// A journal note to keep on a case or a household; it cannot be changed afterwards.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewNote {
+    #[schemars(length(max = husly_domain::notes::MAX_NOTE))]
+    pub text: String,
+    pub visibility: husly_domain::notes::NoteVisibility,
+}

@@ -120,6 +120,7 @@ pub async fn queue(
 #[template(path = "case.html")]
 pub struct CasePage {
     pub l: Layout,
+    pub notes: crate::pages::notes::NotesSection,
     pub case: Case,
     pub household: Household,
     pub assessment: Option<Assessment>,
@@ -329,7 +330,7 @@ pub(crate) async fn load(state: &AppState, user: &CurrentUser, id: &str, action:
 }
 
 /// The case page for a case already opened.
-pub(super) async fn case_page(state: &AppState, user: &CurrentUser, file: CaseFile) -> AppResult<CasePage> {
+pub(crate) async fn case_page(state: &AppState, user: &CurrentUser, file: CaseFile) -> AppResult<CasePage> {
     let ctx = user.ctx(state);
     let overview = usecases::overview_of(&ctx, file).await?;
     let usecases::CaseOverview {
@@ -343,6 +344,7 @@ pub(super) async fn case_page(state: &AppState, user: &CurrentUser, file: CaseFi
         documents,
         timeline,
         grant,
+        notes,
     } = overview;
     let CaseFile { case, household, .. } = file;
     let own_proposal = decisions
@@ -355,10 +357,12 @@ pub(super) async fn case_page(state: &AppState, user: &CurrentUser, file: CaseFi
         .iter()
         .map(|m| format!("{} {}", m.person.given_name, m.person.family_name))
         .collect();
+    let can_handle = user.require(Action::HandleCase, case.municipality_id).is_ok();
     Ok(CasePage {
         l: Layout::for_user(user, Section::Cases, state.config.demo_mode),
         v: FormValues::of(&case.form, household.members.len()),
-        can_handle: user.require(Action::HandleCase, case.municipality_id).is_ok(),
+        notes: crate::pages::notes::NotesSection::new(format!("/cases/{}/notes", case.id), notes, can_handle),
+        can_handle,
         can_approve: user.require(Action::ApproveDecision, case.municipality_id).is_ok(),
         own_proposal,
         missing: missing.iter().map(|e| (e.field.clone(), user.tr.error(e))).collect(),
