@@ -246,10 +246,10 @@ log "server $SERVER_PID at $BASE"
 # --- log in the way a browser does ------------------------------------------------------------
 login_page=$(curl -sS -D "$WORK/login.headers" "$BASE/login")
 CSRF=$(printf '%s' "$login_page" | grep -o 'name="csrf" value="[^"]*"' | head -n1 | sed 's/.*value="//; s/"$//')
-CSRF_COOKIE=$(sed -n 's/^[Ss]et-[Cc]ookie: husly_login_csrf=\([^;]*\).*/\1/p' "$WORK/login.headers" | head -n1 | tr -d '\r')
+CSRF_COOKIE=$(sed -n 's/^[Ss]et-[Cc]ookie: husly_csrf=\([^;]*\).*/\1/p' "$WORK/login.headers" | head -n1 | tr -d '\r')
 [[ -n $CSRF && -n $CSRF_COOKIE ]] || die "no CSRF token on GET /login"
 status=$(curl -sS -o /dev/null -D "$WORK/session.headers" -w '%{http_code}' \
-    -b "husly_login_csrf=$CSRF_COOKIE" \
+    -b "husly_csrf=$CSRF_COOKIE" \
     --data-urlencode "csrf=$CSRF" --data-urlencode "email=$EMAIL" --data-urlencode "password=$PASSWORD" \
     "$BASE/login")
 [[ $status == 303 ]] || die "login answered $status, expected 303"

@@ -970,3 +970,38 @@ async fn a_note_for_case_handling_is_read_by_case_handling_only() {
         );
     }
 }
+
+/// The work queue says how many cases each filter holds and narrows to one case type; the page,
+/// the API and the rows agree, and an unknown case type is refused by name.
+#[tokio::test]
+async fn the_queue_counts_its_filters_and_narrows_to_a_case_type() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let (email, token) = &fixture.users[&Role::Caseworker];
+        let caseworker = login(&server, email, PASSWORD).await;
+        let all = common::api_json(&server, "/api/v1/cases?municipality=3301&filter=open", token).await;
+        let open = all["cases"].as_array().map_or(0, Vec::len);
+        assert!(open > 0, "{all}");
+        assert_eq!(all["counts"]["open"], open, "{all}");
+        let html = common::page_text(&server, &caseworker, "/cases?filter=open").await;
+        assert!(
+            html.contains(&format!(r#"<span class="count">({open})</span>"#)),
+            "the open tab says how many"
+        );
+        for case_type in ["municipal_housing", "startlan"] {
+            let path = format!("/api/v1/cases?municipality=3301&filter=open&case_type={case_type}");
+            let narrowed = common::api_json(&server, &path, token).await;
+            let cases = narrowed["cases"].as_array().unwrap();
+            assert!(cases.iter().all(|c| c["case_type"] == case_type), "{narrowed}");
+            assert_eq!(narrowed["counts"]["open"], cases.len(), "{narrowed}");
+        }
+        let refused = caseworker
+            .get(server.url("/cases?filter=open&case_type=villa"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 400);
+        assert!(refused.text().await.unwrap().contains("«villa» er ikke en sakstype."));
+    }
+}

@@ -44,6 +44,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "notes",
         sql: include_str!("../migrations/0006_notes.sql"),
     },
+    Migration {
+        version: 7,
+        name: "queue_indexes",
+        sql: include_str!("../migrations/0007_queue_indexes.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked

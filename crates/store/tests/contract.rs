@@ -1063,7 +1063,10 @@ async fn a_case_from_application_to_appeal_body() {
             .await
             .unwrap();
         // The approvers' queue lists the proposal.
-        let to_approve = store.queue(m.id, QueueFilter::AwaitingApproval, 50, 0).await.unwrap();
+        let to_approve = store
+            .queue(m.id, QueueFilter::AwaitingApproval, None, 50, 0)
+            .await
+            .unwrap();
         assert_eq!(to_approve.len(), 1);
         assert_eq!(to_approve[0].state, CaseState::DecisionProposed);
         // Four eyes: the proposer cannot approve.
@@ -1151,34 +1154,65 @@ async fn a_case_from_application_to_appeal_body() {
         assert!(timeline.iter().all(|e| e.actor_name.is_some()), "every event says who");
 
         // The queue: the open § 6 case is there and overdue after its interim date.
-        let open = store.queue(m.id, QueueFilter::Open, 50, 0).await.unwrap();
+        let open = store.queue(m.id, QueueFilter::Open, None, 50, 0).await.unwrap();
         assert_eq!(open.len(), 1);
         assert_eq!(open[0].reference, "2026-000002");
         assert_eq!(open[0].applicant, "Kari Nordmann");
         assert!(
             store
-                .queue(m.id, QueueFilter::AwaitingApproval, 50, 0)
+                .queue(m.id, QueueFilter::AwaitingApproval, None, 50, 0)
                 .await
                 .unwrap()
                 .is_empty()
         );
         let overdue = store
-            .queue(m.id, QueueFilter::Overdue(time::macros::date!(2026 - 12 - 01)), 50, 0)
+            .queue(
+                m.id,
+                QueueFilter::Overdue(time::macros::date!(2026 - 12 - 01)),
+                None,
+                50,
+                0,
+            )
             .await
             .unwrap();
         assert_eq!(overdue.len(), 1);
         let soon = store
-            .queue(m.id, QueueFilter::DueSoon(time::macros::date!(2026 - 11 - 25)), 50, 0)
+            .queue(
+                m.id,
+                QueueFilter::DueSoon(time::macros::date!(2026 - 11 - 25)),
+                None,
+                50,
+                0,
+            )
             .await
             .unwrap();
         assert_eq!(soon.len(), 1);
         assert!(
             store
-                .queue(m.id, QueueFilter::Mine(proposer), 50, 0)
+                .queue(m.id, QueueFilter::Mine(proposer), None, 50, 0)
                 .await
                 .unwrap()
                 .is_empty()
         );
+        // The counts beside the queue's filters are the rows each filter lists, also of one type.
+        let day = time::macros::date!(2026 - 11 - 25);
+        for case_type in [
+            None,
+            Some(CaseType::Section6Assistance),
+            Some(CaseType::MunicipalHousing),
+        ] {
+            let counts = store.queue_counts(m.id, proposer, day, case_type).await.unwrap();
+            for code in QueueFilter::CODES {
+                let filter = QueueFilter::from_code(code, proposer, day).unwrap();
+                let rows = store.queue(m.id, filter, case_type, 50, 0).await.unwrap();
+                assert_eq!(counts.of(code), rows.len() as i64, "{code} of {case_type:?}");
+            }
+        }
+        let only_housing = store
+            .queue_counts(m.id, proposer, day, Some(CaseType::MunicipalHousing))
+            .await
+            .unwrap();
+        assert_eq!(only_housing.open, 0, "the open case is a § 6 case");
         // Another municipality does not find the case.
         let other = municipality(store, "0301").await;
         assert!(matches!(store.case(other.id, id).await, Err(StoreError::NotFound)));

@@ -57,35 +57,82 @@ impl QueueFilter {
     }
 }
 
+/// How many cases each filter of the queue holds (with the same case type filter).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueueCounts {
+    pub mine: i64,
+    pub unassigned: i64,
+    pub due_soon: i64,
+    pub overdue: i64,
+    pub to_approve: i64,
+    pub open: i64,
+}
+
+impl QueueCounts {
+    /// The count of the filter with this code ([`QueueFilter::CODES`]).
+    pub fn of(&self, code: &str) -> i64 {
+        match code {
+            "mine" => self.mine,
+            "unassigned" => self.unassigned,
+            "due_soon" => self.due_soon,
+            "overdue" => self.overdue,
+            "to_approve" => self.to_approve,
+            _ => self.open,
+        }
+    }
+}
+
+/// The states a case is no longer in the queue in.
+const OPEN: &str =
+    "c.state NOT IN ('expired', 'withdrawn', 'closed', 'refused', 'granted', 'forwarded_to_appeal_body')";
+
+/// Counts stop here: a tab says "1000+" rather than have every queue view count every open case
+/// of the municipality (15 ms at 45 000 open cases on SQLite; a capped count is well under 1 ms).
+pub const QUEUE_COUNT_CAP: i64 = 1000;
+
+/// The cases a filter selects, as SQL over `application_case c` and its parameters, numbered from
+/// `$2` (`$1` is the municipality).
+fn selection(filter: QueueFilter, case_type: Option<CaseType>) -> (String, Vec<String>) {
+    let (condition, params) = match filter {
+        QueueFilter::Open => (OPEN.to_string(), vec![]),
+        QueueFilter::Mine(user) => (format!("{OPEN} AND c.assigned_to = $2"), vec![user.to_string()]),
+        QueueFilter::Unassigned => (format!("{OPEN} AND c.assigned_to IS NULL"), vec![]),
+        QueueFilter::DueSoon(today) => (
+            "c.due_order >= $2 AND c.due_order <= $3".to_string(),
+            vec![
+                date_text(today),
+                date_text(today + time::Duration::days(deadlines::DUE_SOON_DAYS)),
+            ],
+        ),
+        QueueFilter::Overdue(today) => ("c.due_order < $2".to_string(), vec![date_text(today)]),
+        QueueFilter::AwaitingApproval => ("c.state = 'decision_proposed'".to_string(), vec![]),
+    };
+    // A case type is a code of the domain's own list, never the user's text.
+    match case_type {
+        Some(t) => (format!("{condition} AND c.case_type = '{}'", t.code()), params),
+        None => (condition, params),
+    }
+}
+
 impl Store {
-    /// The work queue: open cases with the earliest deadline first.
+    /// The work queue: open cases with the earliest deadline first, of one case type or all.
     pub async fn queue(
         &self,
         municipality: MunicipalityId,
         filter: QueueFilter,
+        case_type: Option<CaseType>,
         limit: i64,
         offset: i64,
     ) -> StoreResult<Vec<QueueRow>> {
         // First the page of case ids, walking an index in the queue's order (no joins, no sort);
         // then the names and addresses for those few rows only.
-        let open =
-            "c.state NOT IN ('expired', 'withdrawn', 'closed', 'refused', 'granted', 'forwarded_to_appeal_body')";
-        let (condition, param): (String, Option<String>) = match filter {
-            QueueFilter::Open => (open.to_string(), None),
-            QueueFilter::Mine(user) => (format!("{open} AND c.assigned_to = $4"), Some(user.to_string())),
-            QueueFilter::Unassigned => (format!("{open} AND c.assigned_to IS NULL"), None),
-            QueueFilter::DueSoon(today) => (
-                "c.due_order >= $4 AND c.due_order <= $5".to_string(),
-                Some(date_text(today)),
-            ),
-            QueueFilter::Overdue(today) => ("c.due_order < $4".to_string(), Some(date_text(today))),
-            QueueFilter::AwaitingApproval => ("c.state = 'decision_proposed'".to_string(), None),
-        };
+        let (condition, params) = selection(filter, case_type);
+        let (limit_at, offset_at) = (params.len() + 2, params.len() + 3);
         let sql = format!(
             "SELECT c.id, c.reference, c.case_type, c.state, c.received_on, c.next_due, u.display_name AS assigned_name, \
              h.address_line, p.given_name, p.family_name \
              FROM (SELECT c.id FROM application_case c WHERE c.municipality_id = $1 AND {condition} \
-                   ORDER BY c.due_order, c.id LIMIT $2 OFFSET $3) page \
+                   ORDER BY c.due_order, c.id LIMIT ${limit_at} OFFSET ${offset_at}) page \
              JOIN application_case c ON c.id = page.id \
              JOIN household h ON h.id = c.household_id \
              LEFT JOIN household_member m ON m.municipality_id = c.municipality_id AND m.household_id = c.household_id \
@@ -94,17 +141,47 @@ impl Store {
              LEFT JOIN app_user u ON u.id = c.assigned_to \
              ORDER BY c.due_order, c.id"
         );
-        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(municipality.to_string())
-            .bind(limit)
-            .bind(offset);
-        if let Some(param) = &param {
-            query = query.bind(param.clone());
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(municipality.to_string());
+        for param in params {
+            query = query.bind(param);
         }
-        if let QueueFilter::DueSoon(today) = filter {
-            query = query.bind(date_text(today + time::Duration::days(deadlines::DUE_SOON_DAYS)));
+        Ok(query.bind(limit).bind(offset).fetch_all(self.pool()).await?)
+    }
+
+    /// How many cases each filter of the queue holds for `user` on `today`, each counted no
+    /// further than [`QUEUE_COUNT_CAP`].
+    pub async fn queue_counts(
+        &self,
+        municipality: MunicipalityId,
+        user: UserId,
+        today: Date,
+        case_type: Option<CaseType>,
+    ) -> StoreResult<QueueCounts> {
+        let mut counts = QueueCounts::default();
+        for code in QueueFilter::CODES {
+            let Some(filter) = QueueFilter::from_code(code, user, today) else {
+                continue;
+            };
+            let (condition, params) = selection(filter, case_type);
+            let sql = format!(
+                "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM application_case c \
+                 WHERE c.municipality_id = $1 AND {condition} LIMIT {QUEUE_COUNT_CAP}) capped"
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(municipality.to_string());
+            for param in params {
+                query = query.bind(param);
+            }
+            let n: i64 = query.fetch_one(self.pool()).await?.try_get("n")?;
+            match code {
+                "mine" => counts.mine = n,
+                "unassigned" => counts.unassigned = n,
+                "due_soon" => counts.due_soon = n,
+                "overdue" => counts.overdue = n,
+                "to_approve" => counts.to_approve = n,
+                _ => counts.open = n,
+            }
         }
-        Ok(query.fetch_all(self.pool()).await?)
+        Ok(counts)
     }
 }
 

@@ -11,11 +11,12 @@ pub use preview::{DraftDecision, Preview, preview_decision};
 
 use crate::{Ctx, UseCaseError, UseCaseResult};
 use husly_domain::authz::Action;
+use husly_domain::cases::CaseType;
 use husly_domain::eligibility::Assessment;
 use husly_domain::startlan::AffordabilityResult;
 use husly_domain::validation::FieldError;
 use husly_domain::{CaseId, MunicipalityId};
-use husly_store::cases::{Case, Decision, Flag, Letter, QueueFilter, QueueRow};
+use husly_store::cases::{Case, Decision, Flag, Letter, QueueCounts, QueueFilter, QueueRow};
 use husly_store::documents::{Document, Owner};
 use husly_store::households::{Household, TimelineEvent};
 use serde_json::json;
@@ -47,11 +48,13 @@ pub struct CaseOverview {
     pub notes: Vec<husly_store::notes::Note>,
 }
 
-/// The work queue in a municipality, a page at a time; `filter` is one of [`QueueFilter::CODES`].
+/// The work queue in a municipality, a page at a time; `filter` is one of [`QueueFilter::CODES`],
+/// `case_type` a case type's code (all types when `None`).
 pub async fn queue(
     ctx: &Ctx,
     municipality: MunicipalityId,
     filter: &str,
+    case_type: Option<&str>,
     limit: i64,
     offset: i64,
 ) -> UseCaseResult<Vec<QueueRow>> {
@@ -63,15 +66,41 @@ pub async fn queue(
             &QueueFilter::CODES,
         )]));
     };
-    let rows = ctx.store.queue(municipality, parsed, limit, offset).await?;
+    let of_type = case_type_of(case_type)?;
+    let rows = ctx.store.queue(municipality, parsed, of_type, limit, offset).await?;
     ctx.audit_read(
         municipality,
         "case.queue",
         ("municipality", municipality.to_string()),
-        json!({ "filter": filter, "rows": rows.len() }),
+        json!({ "filter": filter, "case_type": case_type, "rows": rows.len() }),
     )
     .await?;
     Ok(rows)
+}
+
+/// How many cases each filter of the queue holds for the caller today (figures, no names).
+pub async fn queue_counts(
+    ctx: &Ctx,
+    municipality: MunicipalityId,
+    case_type: Option<&str>,
+) -> UseCaseResult<QueueCounts> {
+    ctx.require(Action::ViewCase, municipality)?;
+    let of_type = case_type_of(case_type)?;
+    Ok(ctx
+        .store
+        .queue_counts(municipality, ctx.user.id, ctx.today, of_type)
+        .await?)
+}
+
+/// A case type filter: its code, or none for every type.
+fn case_type_of(code: Option<&str>) -> UseCaseResult<Option<CaseType>> {
+    match code.map(str::trim).filter(|c| !c.is_empty()) {
+        None => Ok(None),
+        Some(code) => CaseType::from_code(code).map(Some).ok_or_else(|| {
+            let codes: Vec<&str> = CaseType::ALL.iter().map(|t| t.code()).collect();
+            UseCaseError::Invalid(vec![FieldError::unknown_value("case_type", code, &codes)])
+        }),
+    }
 }
 
 /// Loads a case and its household for `action`, without recording a read (for commands, whose

@@ -36,8 +36,11 @@ pub(super) async fn queue(
     let municipality = municipality_for(&state, &user, params.municipality.as_deref(), Action::ViewCase).await?;
     let filter = params.filter.as_deref().map_or("open", str::trim);
     let (limit, offset) = super::page_of(params.limit, params.offset, DEFAULT_LIMIT, MAX_LIMIT)?;
-    let rows = usecases::queue(&user.ctx(&state), municipality, filter, limit, offset).await?;
-    Ok(Json(CaseQueue::from(rows.as_slice())))
+    let ctx = user.ctx(&state);
+    let case_type = params.case_type.as_deref();
+    let rows = usecases::queue(&ctx, municipality, filter, case_type, limit, offset).await?;
+    let counts = usecases::queue_counts(&ctx, municipality, case_type).await?;
+    Ok(Json(CaseQueue::new(&rows, &counts)))
 }
 
 // ------------------------------------------------------------------------------------------

@@ -115,10 +115,23 @@ pub struct CaseRow {
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct CaseQueue {
     pub cases: Vec<CaseRow>,
+    /// How many cases each filter holds for the caller today (with the same case type filter).
+    pub counts: QueueCounts,
 }
 
-impl From<&[husly_store::cases::QueueRow]> for CaseQueue {
-    fn from(rows: &[husly_store::cases::QueueRow]) -> CaseQueue {
+/// Cases per filter of the work queue, each counted up to 1 000 (1 000 means "1 000 or more").
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct QueueCounts {
+    pub mine: i64,
+    pub unassigned: i64,
+    pub due_soon: i64,
+    pub overdue: i64,
+    pub to_approve: i64,
+    pub open: i64,
+}
+
+impl CaseQueue {
+    pub fn new(rows: &[husly_store::cases::QueueRow], counts: &husly_store::cases::QueueCounts) -> CaseQueue {
         CaseQueue {
             cases: rows
                 .iter()
@@ -134,6 +147,14 @@ impl From<&[husly_store::cases::QueueRow]> for CaseQueue {
                     address_line: r.address_line.clone(),
                 })
                 .collect(),
+            counts: QueueCounts {
+                mine: counts.mine,
+                unassigned: counts.unassigned,
+                due_soon: counts.due_soon,
+                overdue: counts.overdue,
+                to_approve: counts.to_approve,
+                open: counts.open,
+            },
         }
     }
 }

@@ -66,6 +66,9 @@ pub struct QueueParams {
     /// every open case.
     #[schemars(extend("enum" = ["mine", "unassigned", "due_soon", "overdue", "to_approve", "open"]))]
     pub filter: Option<String>,
+    /// Only cases of this type (all types when left out).
+    #[schemars(with = "Option<husly_domain::cases::CaseType>")]
+    pub case_type: Option<String>,
     /// At most this many cases (default 50).
     #[schemars(range(min = 1, max = 200))]
     pub limit: Option<i64>,

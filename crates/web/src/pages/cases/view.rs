@@ -20,7 +20,7 @@ use husly_domain::finance::CaseFinance;
 use husly_domain::message::{Message, shorten};
 use husly_domain::startlan::AffordabilityResult;
 use husly_domain::validation::{FieldError, format_date};
-use husly_store::cases::{Case, Decision, Letter, QueueRow};
+use husly_store::cases::{Case, Decision, Letter, QUEUE_COUNT_CAP, QueueCounts, QueueRow};
 use husly_store::households::{Household, TimelineEvent};
 use husly_usecases::UseCaseError;
 use husly_usecases::cases::{self as usecases, CaseFile};
@@ -44,6 +44,8 @@ const QUEUE_FILTERS: [(&str, &str); 6] = [
 #[derive(Debug, Default, Deserialize)]
 pub struct QueueQuery {
     filter: Option<String>,
+    /// A case type's code; all types when absent or empty.
+    case_type: Option<String>,
     page: Option<i64>,
 }
 
@@ -52,6 +54,9 @@ pub struct QueueQuery {
 struct QueuePage {
     l: Layout,
     filter: String,
+    /// The case type shown ("" for all).
+    case_type: String,
+    counts: QueueCounts,
     rows: Vec<QueueRow>,
     page: i64,
     more: bool,
@@ -82,6 +87,34 @@ impl QueuePage {
     fn type_key(&self, t: &CaseType) -> String {
         format!("case_type.{}", t.code())
     }
+
+    /// A filter's count as shown: "1000+" where counting stopped.
+    fn count(&self, code: &str) -> String {
+        match self.counts.of(code) {
+            n if n >= QUEUE_COUNT_CAP => format!("{QUEUE_COUNT_CAP}+"),
+            n => n.to_string(),
+        }
+    }
+
+    /// The case types to choose from: (code, catalogue key, chosen).
+    fn case_types(&self) -> Vec<(&'static str, String, bool)> {
+        CaseType::ALL
+            .iter()
+            .map(|t| (t.code(), self.type_key(t), self.case_type == t.code()))
+            .collect()
+    }
+
+    /// The queue's address with a filter and page, keeping the case type.
+    fn href(&self, filter: &str, page: i64) -> String {
+        let mut href = format!("/cases?filter={filter}");
+        if !self.case_type.is_empty() {
+            href.push_str(&format!("&case_type={}", self.case_type));
+        }
+        if page > 1 {
+            href.push_str(&format!("&page={page}"));
+        }
+        href
+    }
 }
 
 pub async fn queue(
@@ -91,21 +124,39 @@ pub async fn queue(
 ) -> AppResult<Response> {
     let municipality = user.working_municipality(Action::ViewCase)?.id;
     let filter = query.filter.unwrap_or_else(|| "mine".into());
+    let case_type = query.case_type.unwrap_or_default().trim().to_string();
     let page = query.page.unwrap_or(1).clamp(1, 10_000);
     let ctx = user.ctx(&state);
-    let mut rows = usecases::queue(&ctx, municipality, &filter, QUEUE_PAGE + 1, (page - 1) * QUEUE_PAGE)
+    let of_type = (!case_type.is_empty()).then_some(case_type.as_str());
+    let unknown = |e: UseCaseError| match e {
+        UseCaseError::Invalid(errors) if errors.iter().any(|e| e.field == "case_type") => {
+            AppError::BadRequest(Message::new("error.queue.case_type").arg("case_type", shorten(&case_type)))
+        }
+        UseCaseError::Invalid(_) => {
+            AppError::BadRequest(Message::new("error.queue.filter").arg("filter", shorten(&filter)))
+        }
+        other => other.into(),
+    };
+    let mut rows = usecases::queue(
+        &ctx,
+        municipality,
+        &filter,
+        of_type,
+        QUEUE_PAGE + 1,
+        (page - 1) * QUEUE_PAGE,
+    )
+    .await
+    .map_err(unknown)?;
+    let counts = usecases::queue_counts(&ctx, municipality, of_type)
         .await
-        .map_err(|e| match e {
-            UseCaseError::Invalid(_) => {
-                AppError::BadRequest(Message::new("error.queue.filter").arg("filter", shorten(&filter)))
-            }
-            other => other.into(),
-        })?;
+        .map_err(unknown)?;
     let more = rows.len() as i64 > QUEUE_PAGE;
     rows.truncate(QUEUE_PAGE as usize);
     render(&QueuePage {
         l: Layout::for_user(&user, Section::Cases, state.config.demo_mode),
         filter,
+        case_type,
+        counts,
         rows,
         page,
         more,
