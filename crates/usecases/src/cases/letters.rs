@@ -162,6 +162,23 @@ fn rule_lines(assessment: &Assessment, granted: bool, language: Language) -> Vec
     shown.into_iter().map(|r| rule_line(r, language)).collect()
 }
 
+/// The legal basis of a municipal-housing decision in a municipality whose own allocation rules
+/// are not in Husly: the conditions every municipality's rules share, said as such, never the
+/// maintainers' name for the default rule set.
+fn common_conditions(language: Language) -> &'static str {
+    match language {
+        Language::Nb => {
+            "vilkårene som er felles for kommunenes tildeling av kommunal bolig: alder, lovlig opphold, folkeregistrering i kommunen og at husstanden er eller er i ferd med å bli uten egnet bolig (kommunen har ikke egne tildelingsregler i Husly)"
+        }
+        Language::Nn => {
+            "vilkåra som er felles for tildelinga av kommunal bustad i kommunane: alder, lovleg opphald, folkeregistrering i kommunen og at hushaldet er eller er i ferd med å bli utan eigna bustad (kommunen har ikkje eigne tildelingsreglar i Husly)"
+        }
+        Language::En => {
+            "the conditions municipalities' allocation rules for municipal housing share: age, lawful residence, registration as resident in the municipality, and that the household is or is about to be without a suitable dwelling (the municipality has no allocation rules of its own in Husly)"
+        }
+    }
+}
+
 fn legal_basis(case_type: CaseType, language: Language, rules_title: &str) -> Vec<String> {
     let fvl = match language {
         Language::Nb => "forvaltningsloven §§ 24, 25 og 27",
@@ -336,11 +353,15 @@ pub fn decision_letter(
     let rules = EligibilityRules::embedded();
     let municipality = rules.municipality(number);
     let assessment: Option<Assessment> = serde_json::from_value(decision.assessment.clone()).ok();
-    let rules_title = rules
-        .allocation_rules(number, husly_domain::rules::YearMonth::of(today))
-        .ok()
-        .and_then(|p| rules.sources.iter().find(|s| s.id == p.meta.source))
-        .map_or_else(|| municipality.name.clone(), |s| s.citation().to_string());
+    let rules_title = if municipality.number == "default" {
+        common_conditions(language).to_string()
+    } else {
+        rules
+            .allocation_rules(number, husly_domain::rules::YearMonth::of(today))
+            .ok()
+            .and_then(|p| rules.sources.iter().find(|s| s.id == p.meta.source))
+            .map_or_else(|| municipality.name.clone(), |s| s.citation().to_string())
+    };
     let members = household.members.len();
     let mut facts = vec![
         match language {

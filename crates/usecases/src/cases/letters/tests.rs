@@ -15,6 +15,8 @@ use time::macros::date;
 const TODAY: Date = date!(2026 - 11 - 16);
 const DEMO: &str = "0301";
 const DRAMMEN: &str = "3301";
+/// A municipality whose own allocation rules are not in Husly (the default rule set applies).
+const WITHOUT_RULES: &str = "1875";
 
 fn person(given: &str, birth: Date, individual: u16) -> Person {
     Person {
@@ -220,7 +222,7 @@ fn text_of(letter: &Letter) -> String {
 
 fn every_letter() -> Vec<(String, Language, Outcome, String)> {
     let mut letters = Vec::new();
-    for number in [DEMO, DRAMMEN] {
+    for number in [DEMO, DRAMMEN, WITHOUT_RULES] {
         for case_type in CaseType::ALL {
             for outcome in Outcome::ALL {
                 for members in [1, 2] {
@@ -407,4 +409,32 @@ fn a_refusal_shows_the_conditions_it_rests_on_a_grant_those_it_meets_and_a_parti
             }
         }
     }
+}
+
+/// A municipality without its own rules in Husly says which rules its decision applied: the
+/// conditions municipalities share, in the letter's language, never the rule file's own title.
+#[test]
+fn a_municipality_without_its_own_rules_says_which_rules_apply() {
+    let default_title = EligibilityRules::embedded()
+        .sources
+        .iter()
+        .find(|s| s.id == "husly-default")
+        .map(|s| s.title.clone())
+        .expect("the default rule set's source");
+    let said = [
+        "vilkårene som er felles for kommunenes tildeling av kommunal bolig",
+        "vilkåra som er felles for tildelinga av kommunal bustad",
+        "the conditions municipalities' allocation rules for municipal housing share",
+    ];
+    let mut seen = 0;
+    for (context, _, _, text) in every_letter() {
+        assert!(!text.contains(&default_title), "{context}: cites the rule file's title");
+        if context.starts_with(WITHOUT_RULES) && context.contains("municipal_housing") {
+            assert!(said.iter().any(|s| text.contains(s)), "{context}:\n{text}");
+            seen += 1;
+        } else {
+            assert!(said.iter().all(|s| !text.contains(s)), "{context}");
+        }
+    }
+    assert!(seen > 0);
 }
