@@ -19,6 +19,7 @@ pub mod person;
 pub mod rules;
 pub mod schema;
 pub mod startlan;
+pub mod tasks;
 pub mod validation;
 
 pub use ids::{CaseId, DecisionId, HouseholdId, MunicipalityId, PersonId, UserId};

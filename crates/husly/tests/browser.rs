@@ -1261,6 +1261,21 @@ async fn application_flow(b: &mut Browser, logins: &Logins) {
     assert!(b.text(".flash").await.contains("Notatet er lagret."));
     b.axe("case: a journal note").await;
 
+    // A task for the caseworker, due in a week; it is listed on the case.
+    let week = time::OffsetDateTime::now_utc().date() + time::Duration::days(7);
+    let due = format!("{:02}.{:02}.{}", week.day(), u8::from(week.month()), week.year());
+    b.click("#tasks details > summary").await;
+    b.fill("f-task-title", "Ring søkeren om lønnsslippen").await;
+    b.fill("f-task-due_on", &due).await;
+    b.axe("case: giving a task").await;
+    b.submit(&format!("form[action=\"{case}/tasks\"] button[type=\"submit\"]"))
+        .await;
+    assert!(
+        b.text("#tasks").await.contains("Ring søkeren om lønnsslippen"),
+        "the task is on the case"
+    );
+    assert!(b.text(".flash").await.contains("Oppgaven er lagt til."));
+
     // Take it, assess it, judge the rule that needs a judgement, propose a grant.
     b.submit(&format!("form[action=\"{case}/assign\"] button[type=\"submit\"]"))
         .await;

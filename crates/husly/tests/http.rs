@@ -1005,3 +1005,98 @@ async fn the_queue_counts_its_filters_and_narrows_to_a_case_type() {
         assert!(refused.text().await.unwrap().contains("«villa» er ikke en sakstype."));
     }
 }
+
+/// Tasks: a caseworker gives one to themselves; it is listed above their work queue and on the
+/// case, is marked done and opened again, each an event on the timeline; a past date and an
+/// approver as the one to do it are refused beside their fields.
+#[tokio::test]
+async fn a_task_is_given_done_and_opened_again() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let (email, _) = &fixture.users[&Role::Caseworker];
+        let caseworker = login(&server, email, PASSWORD).await;
+        let page = format!("/cases/{}", fixture.case);
+        let soon = time::OffsetDateTime::now_utc().date() + time::Duration::days(10);
+        let due = format!("{:02}.{:02}.{}", soon.day(), u8::from(soon.month()), soon.year());
+        let csrf = csrf_of(&server, &caseworker, &page).await;
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("title", "Ring søkeren om lønnsslipp"),
+            ("due_on", due.as_str()),
+        ];
+        let given = caseworker
+            .post(server.url(&format!("{page}/tasks")))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(given.status(), 303);
+        let html = common::page_text(&server, &caseworker, &page).await;
+        assert!(html.contains("Oppgaven er lagt til."));
+        let queue = common::page_text(&server, &caseworker, "/cases").await;
+        assert!(
+            queue.contains("Mine oppgaver") && queue.contains("Ring søkeren om lønnsslipp"),
+            "{queue}"
+        );
+        let task = html
+            .split(&format!("{page}/tasks/"))
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .expect("the task's done button")
+            .to_string();
+        let csrf = csrf_of(&server, &caseworker, &page).await;
+        for (step, said) in [
+            ("done", "Oppgaven er merket som ferdig."),
+            ("reopen", "Oppgaven er åpnet igjen."),
+        ] {
+            let answer = caseworker
+                .post(server.url(&format!("{page}/tasks/{task}/{step}")))
+                .form(&[("csrf", csrf.as_str())])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(answer.status(), 303, "{step}");
+            assert!(
+                common::page_text(&server, &caseworker, &page).await.contains(said),
+                "{step}"
+            );
+        }
+        let again = caseworker
+            .post(server.url(&format!("{page}/tasks/{task}/reopen")))
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 409, "an open task cannot be opened again");
+        let html = common::page_text(&server, &caseworker, &page).await;
+        for event in [
+            "En oppgave ble gitt",
+            "En oppgave ble gjort",
+            "En oppgave ble åpnet igjen",
+        ] {
+            assert!(html.contains(event), "{event}");
+        }
+
+        let me = common::api_json(&server, "/api/v1/me", &fixture.users[&Role::Approver].1).await;
+        let approver = me["id"].as_str().unwrap().to_string();
+        let refused = [
+            ("csrf", csrf.as_str()),
+            ("title", "Godkjenn"),
+            ("due_on", "01.01.2020"),
+            ("assigned_to", approver.as_str()),
+        ];
+        let answer = caseworker
+            .post(server.url(&format!("{page}/tasks")))
+            .form(&refused)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 422);
+        let html = answer.text().await.unwrap();
+        assert!(html.contains(r#"id="f-task-due_on-error""#) && html.contains("Fristen kan ikke være før i dag."));
+        assert!(
+            html.contains(r#"id="f-task-assigned_to-error""#) && html.contains("Velg en saksbehandler i kommunen.")
+        );
+    }
+}

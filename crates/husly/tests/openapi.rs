@@ -375,6 +375,33 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
     call(contract, s, caseworker, M::GET, &url, None).await;
     call(contract, s, caseworker, M::GET, &format!("{url}/timeline"), None).await;
 
+    // A task on the case: given, refused without a title, done, done again (409), open again.
+    let tasks = format!("{url}/tasks");
+    let soon = (time::OffsetDateTime::now_utc().date() + time::Duration::days(30)).to_string();
+    let task = json!({ "title": "Ring søkeren om lønnsslipp", "due_on": soon });
+    let (status, given) = call(contract, s, caseworker, M::POST, &tasks, Some(task)).await;
+    assert_eq!(status, 201, "{given}");
+    let task_url = format!("{tasks}/{}", given["tasks"][0]["id"].as_str().unwrap_or_default());
+    let untitled = json!({ "title": "", "due_on": soon });
+    assert_eq!(
+        call(contract, s, caseworker, M::POST, &tasks, Some(untitled)).await.0,
+        422
+    );
+    for (done, expected) in [(true, 200), (true, 409), (false, 200)] {
+        let (status, _) = call(
+            contract,
+            s,
+            caseworker,
+            M::PUT,
+            &task_url,
+            Some(json!({ "done": done })),
+        )
+        .await;
+        assert_eq!(status, expected, "done: {done}");
+    }
+    let (_, listed) = call(contract, s, caseworker, M::GET, &tasks, None).await;
+    assert!(listed["tasks"][0]["done_at"].is_null(), "{listed}");
+
     // Journal notes on the case and the household: one kept, one refused (no text).
     for notes in [format!("{url}/notes"), format!("{household_url}/notes")] {
         let note = json!({ "text": "Ringte søker; lønnsslipp kommer.", "visibility": "case_handling" });

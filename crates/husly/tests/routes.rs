@@ -72,6 +72,8 @@ fn routes(f: &Fixture) -> Vec<Route> {
         };
     let (h, p, u, t) = (f.household, f.person, f.target_user, f.target_token.clone());
     let (c, letter, document) = (f.case, f.letter.clone(), f.document.clone());
+    // A task's due date: ahead of today in any time zone, and not too far.
+    let soon = (time::OffsetDateTime::now_utc().date() + time::Duration::days(30)).to_string();
     use Action::*;
     use Scope::*;
     vec![
@@ -397,6 +399,29 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         page(
             Method::POST,
+            format!("/cases/{c}/tasks"),
+            Some(HandleCase),
+            Record,
+            vec![("title", "Ring søker".into()), ("due_on", soon.clone())],
+        ),
+        page(
+            Method::POST,
+            format!("/cases/{c}/tasks/{MISSING}/done"),
+            Some(HandleCase),
+            Record,
+            vec![],
+        )
+        .missing(),
+        page(
+            Method::POST,
+            format!("/cases/{c}/tasks/{MISSING}/reopen"),
+            Some(HandleCase),
+            Record,
+            vec![],
+        )
+        .missing(),
+        page(
+            Method::POST,
             format!("/households/{h}/notes"),
             Some(EditHousehold),
             Record,
@@ -588,6 +613,28 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Record,
             Some(serde_json::json!({"text": "Ringte søker.", "visibility": "everyone"})),
         ),
+        api(
+            Method::GET,
+            format!("/api/v1/cases/{c}/tasks"),
+            Some(ViewCase),
+            Record,
+            None,
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/cases/{c}/tasks"),
+            Some(HandleCase),
+            Record,
+            Some(serde_json::json!({"title": "Ring søker", "due_on": soon})),
+        ),
+        api(
+            Method::PUT,
+            format!("/api/v1/cases/{c}/tasks/{MISSING}"),
+            Some(HandleCase),
+            Record,
+            Some(serde_json::json!({"done": true})),
+        )
+        .missing(),
         api(
             Method::GET,
             format!("/api/v1/households/{h}/notes"),
@@ -1019,6 +1066,7 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
             .replace(&fixture.case.to_string(), "{id}")
             .replace(&fixture.letter, "{letter_id}")
             .replace(&fixture.document, "{document_id}")
+            .replace("/tasks/01900000-0000-7000-8000-000000000000", "/tasks/{task_id}")
             .replace("01900000-0000-7000-8000-000000000000", "{flag_id}")
             .replace("/grants/budget/2026/establishment", "/grants/budget/{year}/{grant}")
     };
@@ -1204,6 +1252,7 @@ const READS: &[(&str, &str, &str)] = &[
     ("/api/v1/cases/{id}", "case.view", "case"),
     ("/api/v1/cases/{id}/timeline", "case.timeline", "case"),
     ("/api/v1/cases/{id}/notes", "case.notes", "case"),
+    ("/api/v1/cases/{id}/tasks", "case.tasks", "case"),
     ("/api/v1/households/{id}/notes", "household.notes", "household"),
     ("/api/v1/cases/{id}/letters/{letter_id}", "case.letter", "case"),
     ("/api/v1/cases/{id}/ledger", "grant_ledger.view", "case"),

@@ -338,6 +338,22 @@ const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "case_task",
+        order_by: "id",
+        columns: &[
+            ("id", Text),
+            ("municipality_id", Text),
+            ("case_id", Text),
+            ("title", Text),
+            ("due_on", Text),
+            ("assigned_to", Text),
+            ("created_by", Text),
+            ("created_at", Int),
+            ("done_by", OptText),
+            ("done_at", OptInt),
+        ],
+    },
+    Table {
         name: "case_reference_counter",
         order_by: "municipality_id, year",
         columns: &[("municipality_id", Text), ("year", Int), ("last", Int)],

@@ -26,6 +26,7 @@ pub mod notes;
 pub mod search;
 pub mod seed;
 pub mod sessions;
+pub mod tasks;
 pub mod tenancies;
 pub mod testing;
 

@@ -49,6 +49,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "queue_indexes",
         sql: include_str!("../migrations/0007_queue_indexes.sql"),
     },
+    Migration {
+        version: 8,
+        name: "tasks",
+        sql: include_str!("../migrations/0008_tasks.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked

@@ -1873,3 +1873,81 @@ async fn journal_notes_are_kept_in_order_with_their_event() {
         );
     }
 }
+
+/// Tasks on a case: open ones first by due date, done and opened again once each (twice is a
+/// conflict), each an event on the case; the open ones of a caseworker across cases.
+#[tokio::test]
+async fn tasks_are_given_done_and_opened_again() {
+    use husly_domain::tasks::check_task;
+    use time::macros::date;
+    for db in databases().await {
+        let store = &db.store;
+        let m = municipality(store, "3301").await;
+        let actor = Actor::cli("test");
+        let worker = store
+            .create_user("oppgave@kommune.invalid", "Oda Oppgave", "et langt passord 123", &actor)
+            .await
+            .unwrap();
+        let household = store
+            .create_household(
+                m.id,
+                &household(vec![member(&nid(1982, 4, 5, 310), "Kari", "Oppgave", "main_applicant")]),
+                &change(&actor),
+            )
+            .await
+            .unwrap();
+        let (case, _) = store
+            .register_application(
+                m.id,
+                household,
+                husly_domain::cases::CaseType::MunicipalHousing,
+                &husly_domain::cases::ApplicationForm::default(),
+                date!(2026 - 11 - 01),
+                &change(&actor),
+            )
+            .await
+            .unwrap();
+        let by = Change {
+            actor: &actor,
+            user: Some(worker),
+            reason: None,
+        };
+        let today = date!(2026 - 11 - 02);
+        for (title, due) in [
+            ("Purre NAV", date!(2026 - 11 - 20)),
+            ("Ring søker", date!(2026 - 11 - 05)),
+        ] {
+            let task = check_task(title, Some(due), today).unwrap();
+            store.add_task(m.id, case, &task, worker, &by).await.unwrap();
+        }
+        let tasks = store.tasks(m.id, case).await.unwrap();
+        let titles: Vec<&str> = tasks.iter().map(|t| t.title.as_str()).collect();
+        assert_eq!(titles, ["Ring søker", "Purre NAV"], "{:?}", db.backend());
+        let first = tasks[0].id.clone();
+        store.set_task_done(m.id, case, &first, true, &by).await.unwrap();
+        assert!(matches!(
+            store.set_task_done(m.id, case, &first, true, &by).await,
+            Err(StoreError::Conflict { .. })
+        ));
+        let tasks = store.tasks(m.id, case).await.unwrap();
+        assert_eq!(tasks[0].title, "Purre NAV", "open ones first");
+        assert!(tasks[1].done_at.is_some());
+        let open = store.open_tasks_of(m.id, worker, 50).await.unwrap();
+        assert_eq!(open.len(), 1);
+        store.set_task_done(m.id, case, &first, false, &by).await.unwrap();
+        assert_eq!(store.open_tasks_of(m.id, worker, 50).await.unwrap().len(), 2);
+        assert!(matches!(
+            store.set_task_done(m.id, case, "no-such-task", true, &by).await,
+            Err(StoreError::NotFound)
+        ));
+        let events: Vec<String> = store
+            .case_timeline(m.id, case)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.kind)
+            .filter(|k| k.starts_with("case.task"))
+            .collect();
+        assert_eq!(events.len(), 4, "{events:?}");
+    }
+}

@@ -18,6 +18,7 @@ pub mod notes;
 pub mod outreach;
 pub mod self_service;
 pub mod sessions;
+pub mod tasks;
 
 pub use clock::Clock;
 pub use ctx::{Channel, Ctx};

@@ -57,6 +57,10 @@ mod tests {
             "the names beside the access log page's entries; the API's entries name the actor by id",
         ),
         (
+            "assignees",
+            "the list of caseworkers in the page's task form; an API client names the caseworker by id",
+        ),
+        (
             "open_establishment_grant",
             "a button on the startlån case page; API clients register the grant application with its economy",
         ),

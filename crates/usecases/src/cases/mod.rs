@@ -46,18 +46,29 @@ pub struct CaseOverview {
     pub grant: Option<crate::finance::GrantPosition>,
     /// The journal notes the caller may read, oldest first.
     pub notes: Vec<husly_store::notes::Note>,
+    /// The case's tasks, open ones first.
+    pub tasks: Vec<husly_store::tasks::Task>,
+}
+
+/// The work queue as a caseworker sees it: a page of cases, how many each filter holds, and the
+/// caller's own open tasks.
+pub struct WorkQueue {
+    pub rows: Vec<QueueRow>,
+    pub counts: QueueCounts,
+    /// The caller's open tasks, the earliest due first (empty for those who handle no cases).
+    pub my_tasks: Vec<husly_store::tasks::Task>,
 }
 
 /// The work queue in a municipality, a page at a time; `filter` is one of [`QueueFilter::CODES`],
-/// `case_type` a case type's code (all types when `None`).
-pub async fn queue(
+/// `case_type` a case type's code (all types when `None`). One read, recorded once.
+pub async fn work_queue(
     ctx: &Ctx,
     municipality: MunicipalityId,
     filter: &str,
     case_type: Option<&str>,
     limit: i64,
     offset: i64,
-) -> UseCaseResult<Vec<QueueRow>> {
+) -> UseCaseResult<WorkQueue> {
     ctx.require(Action::ViewCase, municipality)?;
     let Some(parsed) = QueueFilter::from_code(filter, ctx.user.id, ctx.today) else {
         return Err(UseCaseError::Invalid(vec![FieldError::unknown_value(
@@ -68,28 +79,26 @@ pub async fn queue(
     };
     let of_type = case_type_of(case_type)?;
     let rows = ctx.store.queue(municipality, parsed, of_type, limit, offset).await?;
+    let counts = ctx
+        .store
+        .queue_counts(municipality, ctx.user.id, ctx.today, of_type)
+        .await?;
+    let my_tasks = match ctx.require(Action::HandleCase, municipality) {
+        Ok(()) => {
+            ctx.store
+                .open_tasks_of(municipality, ctx.user.id, crate::tasks::MY_TASKS)
+                .await?
+        }
+        Err(_) => Vec::new(),
+    };
     ctx.audit_read(
         municipality,
         "case.queue",
         ("municipality", municipality.to_string()),
-        json!({ "filter": filter, "case_type": case_type, "rows": rows.len() }),
+        json!({ "filter": filter, "case_type": case_type, "rows": rows.len(), "tasks": my_tasks.len() }),
     )
     .await?;
-    Ok(rows)
-}
-
-/// How many cases each filter of the queue holds for the caller today (figures, no names).
-pub async fn queue_counts(
-    ctx: &Ctx,
-    municipality: MunicipalityId,
-    case_type: Option<&str>,
-) -> UseCaseResult<QueueCounts> {
-    ctx.require(Action::ViewCase, municipality)?;
-    let of_type = case_type_of(case_type)?;
-    Ok(ctx
-        .store
-        .queue_counts(municipality, ctx.user.id, ctx.today, of_type)
-        .await?)
+    Ok(WorkQueue { rows, counts, my_tasks })
 }
 
 /// A case type filter: its code, or none for every type.
@@ -154,9 +163,11 @@ pub async fn overview_of(ctx: &Ctx, file: CaseFile) -> UseCaseResult<CaseOvervie
         None => None,
     };
     let notes = crate::notes::readable(ctx, m, husly_store::notes::NoteSubject::Case(case)).await?;
+    let tasks = ctx.store.tasks(m, case).await?;
     Ok(CaseOverview {
         grant,
         notes,
+        tasks,
         decisions: ctx.store.decisions(m, case).await?,
         letters: ctx.store.letters(m, case).await?,
         flags: ctx.store.flags(m, case).await?,

@@ -11,6 +11,7 @@ mod finance;
 mod handling;
 mod notes;
 pub mod openapi;
+mod tasks;
 
 use crate::AppState;
 use crate::auth::ApiUser;
@@ -57,6 +58,8 @@ pub fn routes() -> Routes {
         .route("/cases/{id}", get(cases::case))
         .route("/cases/{id}/timeline", get(cases::timeline))
         .route("/cases/{id}/notes", get(notes::case_notes).post(notes::add_case_note))
+        .route("/cases/{id}/tasks", get(tasks::list).post(tasks::add))
+        .route("/cases/{id}/tasks/{task_id}", put(tasks::set_done))
         .route("/cases/{id}/application", put(cases::save_application))
         .route("/cases/{id}/actions", post(cases::act))
         .route("/cases/{id}/overrides", post(cases::override_rule))

@@ -257,6 +257,7 @@ fn path_parameters(path: &str, reads: &mut SchemaGenerator) -> Vec<Value> {
                 ("letter_id", _) => ("Letter id", uuid),
                 ("document_id", _) => ("Document id", uuid),
                 ("flag_id", _) => ("Flag id", uuid),
+                ("task_id", _) => ("Task id", uuid),
                 ("year", _) => (
                     "The budget year",
                     json!({ "type": "integer", "minimum": 2020, "maximum": 2100 }),
@@ -427,6 +428,26 @@ fn cases(doc: &mut Document) {
     )
     .body::<requests::NewNote>()
     .answer::<contract::NoteList>("201", "The notes, with the new one last")
+    .add();
+    doc.get("/cases/{id}/tasks", "getCaseTasks", "The case's tasks, open ones first")
+        .answer::<contract::TaskList>("200", "The tasks")
+        .add();
+    doc.post(
+        "/cases/{id}/tasks",
+        "addCaseTask",
+        "Give a task on the case to a caseworker of the municipality (the caller when left out)",
+    )
+    .body::<requests::NewTask>()
+    .answer::<contract::TaskList>("201", "The case's tasks")
+    .add();
+    doc.put(
+        "/cases/{id}/tasks/{task_id}",
+        "setCaseTaskDone",
+        "Mark a task done, or open it again",
+    )
+    .body::<requests::TaskDone>()
+    .answer::<contract::TaskList>("200", "The case's tasks")
+    .error("409")
     .add();
     doc.put(
         "/cases/{id}/application",

@@ -332,6 +332,7 @@ pub(crate) const AUDIT_ACTIONS: &[&str] = &[
     "household.incomes",
     "household.note",
     "case.notes",
+    "case.tasks",
     "household.notes",
     "outreach.bostotte",
     "auth.lockout",

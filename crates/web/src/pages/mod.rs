@@ -14,6 +14,7 @@ pub(crate) mod rule_values;
 pub mod search;
 mod startlan_calculator;
 pub mod startlan_form;
+pub(crate) mod tasks;
 
 use crate::AppState;
 use crate::error::AppResult;
@@ -46,6 +47,9 @@ pub fn routes() -> Routes {
         .route("/households/{id}/benefits", post(economy::register_bostotte))
         .route("/households/{id}/notes", post(notes::add_to_household))
         .route("/cases/{id}/notes", post(notes::add_to_case))
+        .route("/cases/{id}/tasks", post(tasks::add))
+        .route("/cases/{id}/tasks/{task}/done", post(tasks::done))
+        .route("/cases/{id}/tasks/{task}/reopen", post(tasks::reopen))
         .route(
             "/calculators/startlan",
             get(startlan_calculator::form).post(startlan_calculator::calculate),

@@ -117,6 +117,53 @@ pub struct CaseQueue {
     pub cases: Vec<CaseRow>,
     /// How many cases each filter holds for the caller today (with the same case type filter).
     pub counts: QueueCounts,
+    /// The caller's open tasks, the earliest due first (for caseworkers; empty for others).
+    pub my_tasks: Vec<Task>,
+}
+
+/// A task on a case.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Task {
+    pub id: String,
+    pub case_id: CaseId,
+    pub case_reference: String,
+    pub title: String,
+    #[schemars(with = "DateSchema")]
+    pub due_on: time::Date,
+    pub assigned_to: UserId,
+    pub assigned_name: String,
+    /// When it was done (microseconds since the epoch); absent while open.
+    #[schemars(with = "Option<MicrosSchema>")]
+    pub done_at: Option<i64>,
+}
+
+/// A case's tasks, open ones first.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TaskList {
+    pub tasks: Vec<Task>,
+}
+
+impl From<&husly_store::tasks::Task> for Task {
+    fn from(t: &husly_store::tasks::Task) -> Task {
+        Task {
+            id: t.id.clone(),
+            case_id: t.case_id,
+            case_reference: t.case_reference.clone(),
+            title: t.title.clone(),
+            due_on: t.due_on,
+            assigned_to: t.assigned_to,
+            assigned_name: t.assigned_name.clone(),
+            done_at: t.done_at,
+        }
+    }
+}
+
+impl From<&[husly_store::tasks::Task]> for TaskList {
+    fn from(tasks: &[husly_store::tasks::Task]) -> TaskList {
+        TaskList {
+            tasks: tasks.iter().map(Task::from).collect(),
+        }
+    }
 }
 
 /// Cases per filter of the work queue, each counted up to 1 000 (1 000 means "1 000 or more").
@@ -130,10 +177,12 @@ pub struct QueueCounts {
     pub open: i64,
 }
 
-impl CaseQueue {
-    pub fn new(rows: &[husly_store::cases::QueueRow], counts: &husly_store::cases::QueueCounts) -> CaseQueue {
+impl From<&husly_usecases::cases::WorkQueue> for CaseQueue {
+    fn from(queue: &husly_usecases::cases::WorkQueue) -> CaseQueue {
+        let counts = &queue.counts;
         CaseQueue {
-            cases: rows
+            cases: queue
+                .rows
                 .iter()
                 .map(|r| CaseRow {
                     id: r.id,
@@ -155,6 +204,7 @@ impl CaseQueue {
                 to_approve: counts.to_approve,
                 open: counts.open,
             },
+            my_tasks: queue.my_tasks.iter().map(Task::from).collect(),
         }
     }
 }

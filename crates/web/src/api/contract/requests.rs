@@ -359,3 +359,24 @@ pub struct NewNote {
     pub text: String,
     pub visibility: husly_domain::notes::NoteVisibility,
 }
+
+/// A task to give on a case.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTask {
+    #[schemars(length(max = husly_domain::tasks::MAX_TITLE))]
+    pub title: String,
+    /// yyyy-mm-dd (or dd.mm.yyyy); today or later.
+    #[schemars(example = "2026-12-15")]
+    pub due_on: String,
+    /// A caseworker of the municipality; the caller when left out.
+    #[serde(default)]
+    pub assigned_to: Option<husly_domain::UserId>,
+}
+
+/// A task marked done, or open again.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskDone {
+    pub done: bool,
+}

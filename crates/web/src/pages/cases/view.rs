@@ -56,6 +56,8 @@ struct QueuePage {
     filter: String,
     /// The case type shown ("" for all).
     case_type: String,
+    /// The reader's open tasks (for caseworkers), the earliest due first.
+    my_tasks: Vec<husly_store::tasks::Task>,
     counts: QueueCounts,
     rows: Vec<QueueRow>,
     page: i64,
@@ -78,6 +80,10 @@ impl QueuePage {
 
     fn due_soon(&self, d: &time::Date) -> bool {
         urgency(*d, self.today) == Urgency::DueSoon
+    }
+
+    fn task_overdue(&self, d: &time::Date) -> bool {
+        *d < self.today
     }
 
     fn state_key(&self, s: &CaseState) -> String {
@@ -137,7 +143,11 @@ pub async fn queue(
         }
         other => other.into(),
     };
-    let mut rows = usecases::queue(
+    let usecases::WorkQueue {
+        mut rows,
+        counts,
+        my_tasks,
+    } = usecases::work_queue(
         &ctx,
         municipality,
         &filter,
@@ -147,15 +157,13 @@ pub async fn queue(
     )
     .await
     .map_err(unknown)?;
-    let counts = usecases::queue_counts(&ctx, municipality, of_type)
-        .await
-        .map_err(unknown)?;
     let more = rows.len() as i64 > QUEUE_PAGE;
     rows.truncate(QUEUE_PAGE as usize);
     render(&QueuePage {
         l: Layout::for_user(&user, Section::Cases, state.config.demo_mode),
         filter,
         case_type,
+        my_tasks,
         counts,
         rows,
         page,
@@ -171,6 +179,7 @@ pub async fn queue(
 #[template(path = "case.html")]
 pub struct CasePage {
     pub l: Layout,
+    pub tasks: crate::pages::tasks::TasksSection,
     pub notes: crate::pages::notes::NotesSection,
     pub case: Case,
     pub household: Household,
@@ -396,6 +405,7 @@ pub(crate) async fn case_page(state: &AppState, user: &CurrentUser, file: CaseFi
         timeline,
         grant,
         notes,
+        tasks,
     } = overview;
     let CaseFile { case, household, .. } = file;
     let own_proposal = decisions
@@ -409,7 +419,25 @@ pub(crate) async fn case_page(state: &AppState, user: &CurrentUser, file: CaseFi
         .map(|m| format!("{} {}", m.person.given_name, m.person.family_name))
         .collect();
     let can_handle = user.require(Action::HandleCase, case.municipality_id).is_ok();
+    let assignees = if can_handle {
+        husly_usecases::tasks::assignees(&ctx, case.municipality_id)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.display_name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let tasks = crate::pages::tasks::TasksSection {
+        case_id: case.id.to_string(),
+        tasks,
+        assignees,
+        me: Some(user.user.id),
+        today: Some(ctx.today),
+        ..Default::default()
+    };
     Ok(CasePage {
+        tasks,
         l: Layout::for_user(user, Section::Cases, state.config.demo_mode),
         v: FormValues::of(&case.form, household.members.len()),
         notes: crate::pages::notes::NotesSection::new(format!("/cases/{}/notes", case.id), notes, can_handle),
