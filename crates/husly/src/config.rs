@@ -32,6 +32,7 @@ pub struct FileConfig {
     pub apply_drafts_per_hour: Option<u32>,
     pub apply_documents_per_draft: Option<u32>,
     pub apply_bytes_per_draft: Option<u64>,
+    pub apply_bytes_per_municipality_per_day: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -57,6 +58,7 @@ pub struct Config {
     pub apply_drafts_per_hour: u32,
     pub apply_documents_per_draft: u32,
     pub apply_bytes_per_draft: u64,
+    pub apply_bytes_per_municipality_per_day: u64,
 }
 
 impl Config {
@@ -141,13 +143,17 @@ impl Config {
                 .apply_bytes_per_draft
                 .unwrap_or(web_defaults.apply_bytes_per_draft)
                 .max(1),
+            apply_bytes_per_municipality_per_day: file
+                .apply_bytes_per_municipality_per_day
+                .unwrap_or(web_defaults.apply_bytes_per_municipality_per_day)
+                .max(1),
         })
     }
 
     /// The configuration as text, with the database password replaced.
     pub fn redacted(&self) -> String {
         format!(
-            "database = {:?}\ndata_dir = {:?}\naddr = {:?}\nlog_format = {:?}\nlang = {:?}\ndemo = {}\nsecure_cookies = {:?}\nbehind_proxy = {}\nmax_body_bytes = {}\nmax_document_bytes = {}\nmax_connections = {}\nsqlite_synchronous = {:?}\nmetrics_token = {}\naudit_checkpoint_key = {}\napply_drafts_per_hour = {}\napply_documents_per_draft = {}\napply_bytes_per_draft = {}\n",
+            "database = {:?}\ndata_dir = {:?}\naddr = {:?}\nlog_format = {:?}\nlang = {:?}\ndemo = {}\nsecure_cookies = {:?}\nbehind_proxy = {}\nmax_body_bytes = {}\nmax_document_bytes = {}\nmax_connections = {}\nsqlite_synchronous = {:?}\nmetrics_token = {}\naudit_checkpoint_key = {}\napply_drafts_per_hour = {}\napply_documents_per_draft = {}\napply_bytes_per_draft = {}\napply_bytes_per_municipality_per_day = {}\n",
             redact_url(&self.database_url),
             self.data_dir.display().to_string(),
             self.addr,
@@ -173,6 +179,7 @@ impl Config {
             self.apply_drafts_per_hour,
             self.apply_documents_per_draft,
             self.apply_bytes_per_draft,
+            self.apply_bytes_per_municipality_per_day,
         )
     }
 }

@@ -179,7 +179,11 @@ async fn the_self_service_door_has_quotas() {
     let db = Database::sqlite();
     prepare(&db.url).await;
     let config = db.dir.path().join("husly.toml");
-    std::fs::write(&config, "apply_drafts_per_hour = 2\napply_documents_per_draft = 1\n").unwrap();
+    std::fs::write(
+        &config,
+        "apply_drafts_per_hour = 2\napply_documents_per_draft = 1\napply_bytes_per_municipality_per_day = 60\n",
+    )
+    .unwrap();
     let server = start(&db, &["--demo", "--config", config.to_str().unwrap()]);
     let applicant = client();
     let csrf = common::csrf_of(&server, &applicant, "/apply").await;
@@ -226,11 +230,36 @@ async fn the_self_service_door_has_quotas() {
             .contains("så mange vedlegg som den kan ha (1)")
     );
 
-    assert_eq!(new_draft().await.unwrap().status(), 303);
+    let second = new_draft().await.unwrap();
+    assert_eq!(second.status(), 303);
     let third = new_draft().await.unwrap();
     assert_eq!(third.status(), 429, "a third draft within the hour");
     let wait: u64 = third.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((3000..=3600).contains(&wait), "{wait}");
+
+    // The municipality's day of uploads (60 bytes here) is used up by the first document: another
+    // draft's upload waits until that one is a day old.
+    let second_path = second.headers()["location"]
+        .to_str()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let part = reqwest::multipart::Part::bytes(pdf.clone()).file_name("lonnsslipp.pdf");
+    let full = applicant
+        .post(server.url(&format!("{second_path}/documents")))
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("csrf", csrf.clone())
+                .part("file", part),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(full.status(), 429);
+    let wait: u64 = full.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((86_000..=86_400).contains(&wait), "{wait}");
 
     // Guessing the code: after five wrong guesses from one address, each next one waits.
     let guesser = client();

@@ -140,3 +140,23 @@ impl Store {
         Ok((<Document as sqlx::FromRow<_>>::from_row(&row)?, bytes))
     }
 }
+
+impl Store {
+    /// What applicants uploaded to the municipality since `since` (microseconds): the bytes in
+    /// all, and when the earliest of those uploads was made (`None` when there were none).
+    pub async fn applicant_uploads_since(
+        &self,
+        municipality: MunicipalityId,
+        since: i64,
+    ) -> StoreResult<(i64, Option<i64>)> {
+        let row = sqlx::query(
+            "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) AS bytes, MIN(created_at) AS earliest FROM case_document \
+             WHERE municipality_id = $1 AND created_at >= $2 AND uploaded_by LIKE 'applicant:%'",
+        )
+        .bind(municipality.to_string())
+        .bind(since)
+        .fetch_one(self.pool())
+        .await?;
+        Ok((row.try_get("bytes")?, row.try_get("earliest")?))
+    }
+}

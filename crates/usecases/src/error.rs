@@ -28,6 +28,9 @@ pub enum UseCaseError {
     Letter(String),
     #[error(transparent)]
     Store(StoreError),
+    /// A quota is used up; the caller may try again after this long.
+    #[error("quota used up")]
+    Quota(std::time::Duration),
     /// A fault that is nobody's input: a task that stopped, a bug.
     #[error("internal: {0}")]
     Internal(String),

@@ -34,7 +34,12 @@ pub struct Applicant {
 pub struct DraftLimits {
     pub documents: u32,
     pub bytes: u64,
+    /// Bytes all applicants together may upload to the municipality in 24 hours.
+    pub municipality_bytes_per_day: u64,
 }
+
+/// The window of [`DraftLimits::municipality_bytes_per_day`], in microseconds.
+const DAY_MICROS: i64 = 24 * 3600 * 1_000_000;
 
 /// An application checked and ready to start as a draft.
 #[derive(Debug, Clone, Copy)]
@@ -224,6 +229,18 @@ impl Applicant {
         }
         let held = self.documents(draft).await?;
         room_for(&held, bytes.len(), limits).map_err(|e| UseCaseError::Invalid(vec![e]))?;
+        // A door without an account must not fill the municipality's disk: the day's uploads of
+        // all applicants together are capped, and the answer says when room is made again.
+        let now = husly_store::now_micros();
+        let (used, earliest) = self
+            .store
+            .applicant_uploads_since(draft.municipality_id, now - DAY_MICROS)
+            .await?;
+        if u64::try_from(used).unwrap_or(0) + bytes.len() as u64 > limits.municipality_bytes_per_day {
+            let frees_at = earliest.map_or(now + DAY_MICROS, |t| t + DAY_MICROS);
+            let wait = u64::try_from(frees_at - now).unwrap_or(0).max(1_000_000);
+            return Err(UseCaseError::Quota(std::time::Duration::from_micros(wait)));
+        }
         let actor = applicant(&draft.id, &self.request_id);
         Ok(self
             .store

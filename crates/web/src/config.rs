@@ -31,6 +31,8 @@ pub struct WebConfig {
     /// Documents one application may carry before it is sent, and their bytes in all.
     pub apply_documents_per_draft: u32,
     pub apply_bytes_per_draft: u64,
+    /// Bytes all applicants together may upload to one municipality in 24 hours.
+    pub apply_bytes_per_municipality_per_day: u64,
 }
 
 impl Default for WebConfig {
@@ -45,6 +47,7 @@ impl Default for WebConfig {
             apply_drafts_per_hour: 10,
             apply_documents_per_draft: 20,
             apply_bytes_per_draft: 50 * 1024 * 1024,
+            apply_bytes_per_municipality_per_day: 2 * 1024 * 1024 * 1024,
         }
     }
 }

@@ -140,6 +140,7 @@ impl From<UseCaseError> for AppError {
             UseCaseError::Invalid(fields) => AppError::Validation(fields),
             UseCaseError::Refused(refusal) => AppError::Refused(refusal),
             UseCaseError::Conflict => AppError::Conflict,
+            UseCaseError::Quota(wait) => AppError::TooManyRequests(wait),
             UseCaseError::Letter(detail) => AppError::BadRequest(Message::new("error.letter").arg("problem", detail)),
             UseCaseError::Store(e) => e.into(),
             UseCaseError::Internal(e) => AppError::Internal(anyhow::anyhow!(e)),

@@ -78,6 +78,7 @@ pub async fn run(config: &Config, clock_start: Option<time::OffsetDateTime>) -> 
         apply_drafts_per_hour: config.apply_drafts_per_hour,
         apply_documents_per_draft: config.apply_documents_per_draft,
         apply_bytes_per_draft: config.apply_bytes_per_draft,
+        apply_bytes_per_municipality_per_day: config.apply_bytes_per_municipality_per_day,
     };
     let state = AppState {
         clock,

@@ -576,6 +576,7 @@ pub async fn upload_document(
     let limits = DraftLimits {
         documents: state.config.apply_documents_per_draft,
         bytes: state.config.apply_bytes_per_draft,
+        municipality_bytes_per_day: state.config.apply_bytes_per_municipality_per_day,
     };
     let attached = match crate::upload::check(&upload, state.config.max_document_bytes) {
         Ok((kind, filename)) => applicant.attach(&draft, &filename, kind, &upload.bytes, limits).await,
