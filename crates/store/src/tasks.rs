@@ -114,19 +114,7 @@ impl Store {
         .execute(tx.conn())
         .await?;
         if updated.rows_affected() != 1 {
-            let exists =
-                sqlx::query("SELECT 1 AS one FROM case_task WHERE municipality_id = $1 AND case_id = $2 AND id = $3")
-                    .bind(municipality.to_string())
-                    .bind(case.id.to_string())
-                    .bind(task)
-                    .fetch_optional(tx.conn())
-                    .await?
-                    .is_some();
-            return Err(if exists {
-                StoreError::Conflict { expected: 0 }
-            } else {
-                StoreError::NotFound
-            });
+            return Err(crate::cases::unchanged_row(&mut tx, "case_task", &case, task).await?);
         }
         let kind = if done { "case.task_done" } else { "case.task_reopened" };
         case_event(&mut tx, &case, kind, change, serde_json::json!({ "task": task })).await?;

@@ -7,7 +7,7 @@ use sqlx::Row;
 use super::{case_event, read_case};
 use crate::Store;
 use crate::db::Tx;
-use crate::error::{StoreError, StoreResult};
+use crate::error::StoreResult;
 use crate::households::Change;
 use crate::municipalities::parse_id;
 
@@ -131,19 +131,8 @@ impl Store {
         .execute(tx.conn())
         .await?;
         if updated.rows_affected() != 1 {
-            let exists = sqlx::query("SELECT 1 FROM case_flag WHERE municipality_id = $1 AND case_id = $2 AND id = $3")
-                .bind(municipality.to_string())
-                .bind(case.id.to_string())
-                .bind(flag)
-                .fetch_optional(tx.conn())
-                .await?
-                .is_some();
             // A flag of this case that is no longer open was resolved by someone else first.
-            return Err(if exists {
-                StoreError::Conflict { expected: 0 }
-            } else {
-                StoreError::NotFound
-            });
+            return Err(super::unchanged_row(&mut tx, "case_flag", &case, flag).await?);
         }
         case_event(
             &mut tx,

@@ -111,6 +111,25 @@ pub(crate) async fn case_event(
     .await
 }
 
+/// Why an update of one row of a case's own table (`case_flag`, `case_task`) changed nothing: the
+/// row is not the case's (not found), or it is no longer in the state the update expected, so
+/// somebody else got there first (a conflict).
+pub(crate) async fn unchanged_row(tx: &mut Tx, table: &'static str, case: &Case, id: &str) -> StoreResult<StoreError> {
+    let sql = format!("SELECT 1 AS one FROM {table} WHERE municipality_id = $1 AND case_id = $2 AND id = $3");
+    let exists = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(case.municipality_id.to_string())
+        .bind(case.id.to_string())
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?
+        .is_some();
+    Ok(if exists {
+        StoreError::Conflict { expected: 0 }
+    } else {
+        StoreError::NotFound
+    })
+}
+
 /// Reads one case of a municipality.
 pub(super) async fn read_case(
     conn: &mut sqlx::AnyConnection,
