@@ -1208,6 +1208,9 @@ async fn application_flow(b: &mut Browser, logins: &Logins) {
 
     // The caseworker finds the case among the unassigned ones and opens it.
     b.log_in(&logins.caseworker).await;
+    b.goto("/cases/workload").await;
+    assert!(b.text("main h1").await.contains("Arbeidsfordeling"));
+    b.axe("workload").await;
     b.click("nav a[href=\"/cases\"]").await;
     b.wait_path("/cases", |p| p == "/cases").await;
     b.submit("main a[href=\"/cases?filter=unassigned\"]").await;

@@ -1100,3 +1100,68 @@ async fn a_task_is_given_done_and_opened_again() {
         );
     }
 }
+
+/// A team lead shares out the work: a case is given to another caseworker (not to an approver),
+/// and the workload page says who has how many open cases.
+#[tokio::test]
+async fn a_case_is_given_to_another_caseworker_and_the_workload_shows_it() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let store = husly_store::Store::connect(&db.url, &husly_store::StoreOptions::default())
+            .await
+            .unwrap();
+        let actor = husly_store::audit::Actor::cli("test");
+        let colleague = store
+            .create_user("kollega@drammen.example", "Kari Kollega", PASSWORD, &actor)
+            .await
+            .unwrap();
+        store
+            .grant_role(colleague, fixture.home, Role::Caseworker, &actor)
+            .await
+            .unwrap();
+        let server = start(&db, &[]);
+        let (email, _) = &fixture.users[&Role::Caseworker];
+        let caseworker = login(&server, email, PASSWORD).await;
+        let page = format!("/cases/{}", fixture.case);
+        let html = common::page_text(&server, &caseworker, &page).await;
+        let version = html
+            .split(r#"name="version" value=""#)
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap()
+            .to_string();
+        let csrf = csrf_of(&server, &caseworker, &page).await;
+        let approver = common::api_json(&server, "/api/v1/me", &fixture.users[&Role::Approver].1).await;
+        let to_approver = [
+            ("csrf", csrf.as_str()),
+            ("version", version.as_str()),
+            ("to", approver["id"].as_str().unwrap()),
+        ];
+        let refused = caseworker
+            .post(server.url(&format!("{page}/assign")))
+            .form(&to_approver)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 422, "an approver handles no cases");
+        let colleague_id = colleague.to_string();
+        let given = [
+            ("csrf", csrf.as_str()),
+            ("version", version.as_str()),
+            ("to", colleague_id.as_str()),
+        ];
+        let answer = caseworker
+            .post(server.url(&format!("{page}/assign")))
+            .form(&given)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 303);
+        let html = common::page_text(&server, &caseworker, &page).await;
+        assert!(html.contains("Saken har fått ny saksbehandler.") && html.contains("Kari Kollega"));
+        let workload = common::page_text(&server, &caseworker, "/cases/workload").await;
+        let row = workload.split("Kari Kollega").nth(1).expect("the colleague's row");
+        assert!(row.trim_start().starts_with("</th>"), "{row}");
+        assert!(row.contains(r#"<td class="numeric">1</td>"#), "one open case: {row}");
+    }
+}

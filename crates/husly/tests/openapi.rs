@@ -374,6 +374,16 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
     .await;
     call(contract, s, caseworker, M::GET, &url, None).await;
     call(contract, s, caseworker, M::GET, &format!("{url}/timeline"), None).await;
+    let (status, workload) = call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        "/api/v1/cases/workload?municipality=3301",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{workload}");
 
     // A task on the case: given, refused without a title, done, done again (409), open again.
     let tasks = format!("{url}/tasks");
@@ -414,6 +424,16 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
         let (_, read) = call(contract, s, caseworker, M::GET, &notes, None).await;
         assert_eq!(read["notes"].as_array().map(Vec::len), Some(1));
     }
+    let (status, _) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &format!("{url}/assignment"),
+        Some(json!({ "version": 1, "take": true, "assign_to": "01900000-0000-7000-8000-000000000001" })),
+    )
+    .await;
+    assert_eq!(status, 422, "take or assign_to, not both");
     let steps: Vec<(M, String, &str, Value)> = vec![
         (
             M::POST,

@@ -281,6 +281,7 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Working,
             vec![],
         ),
+        page(Method::GET, "/cases/workload".into(), Some(ViewCase), Working, vec![]),
         page(
             Method::GET,
             "/calculators/startlan".into(),
@@ -580,6 +581,13 @@ fn routes(f: &Fixture) -> Vec<Route> {
         api(
             Method::GET,
             "/api/v1/cases?municipality=3301&filter=open".into(),
+            Some(ViewCase),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
+            "/api/v1/cases/workload?municipality=3301".into(),
             Some(ViewCase),
             Record,
             None,
@@ -1206,6 +1214,14 @@ async fn a_form_without_its_csrf_token_is_refused_before_anything_is_read() {
 /// Reads that show nothing personal, and why they write no audit entry.
 const NOT_PERSONAL: &[(&str, &str)] = &[
     ("/households/new", "an empty registration form"),
+    (
+        "/cases/workload",
+        "staff names and case counts, no one the municipality serves",
+    ),
+    (
+        "/api/v1/cases/workload",
+        "staff names and case counts, no one the municipality serves",
+    ),
     (
         "/admin/users",
         "staff accounts, not personal data of the people the municipality serves",

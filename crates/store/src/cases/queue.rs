@@ -185,6 +185,54 @@ impl Store {
     }
 }
 
+/// One caseworker's share of the open cases (or, without a user, the cases nobody has).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkloadRow {
+    pub user: Option<UserId>,
+    pub name: Option<String>,
+    pub open: i64,
+    pub overdue: i64,
+    pub due_soon: i64,
+    /// Proposed decisions waiting for a second person.
+    pub to_approve: i64,
+}
+
+impl Store {
+    /// How the municipality's open cases are shared among caseworkers on `today`: one row per
+    /// caseworker with cases, and one for the unassigned, by name. Reads every open case once: a
+    /// page a team lead opens now and then, not the queue.
+    pub async fn workload(&self, municipality: MunicipalityId, today: Date) -> StoreResult<Vec<WorkloadRow>> {
+        let sql = format!(
+            "SELECT c.assigned_to, u.display_name, COUNT(*) AS open, \
+             CAST(COALESCE(SUM(CASE WHEN c.due_order < $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS overdue, \
+             CAST(COALESCE(SUM(CASE WHEN c.due_order >= $2 AND c.due_order <= $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS due_soon, \
+             CAST(COALESCE(SUM(CASE WHEN c.state = 'decision_proposed' THEN 1 ELSE 0 END), 0) AS BIGINT) AS to_approve \
+             FROM application_case c LEFT JOIN app_user u ON u.id = c.assigned_to \
+             WHERE c.municipality_id = $1 AND {OPEN} \
+             GROUP BY c.assigned_to, u.display_name ORDER BY u.display_name"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(municipality.to_string())
+            .bind(date_text(today))
+            .bind(date_text(today + time::Duration::days(deadlines::DUE_SOON_DAYS)))
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let user: Option<String> = row.try_get("assigned_to")?;
+                Ok(WorkloadRow {
+                    user: user.map(|u| parse_id(&u).map(UserId)).transpose()?,
+                    name: row.try_get("display_name")?,
+                    open: row.try_get("open")?,
+                    overdue: row.try_get("overdue")?,
+                    due_soon: row.try_get("due_soon")?,
+                    to_approve: row.try_get("to_approve")?,
+                })
+            })
+            .collect()
+    }
+}
+
 impl sqlx::FromRow<'_, sqlx::any::AnyRow> for QueueRow {
     fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<QueueRow> {
         let case_type: String = row.try_get("case_type")?;

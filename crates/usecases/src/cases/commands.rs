@@ -159,10 +159,39 @@ pub async fn override_rule(
     .await
 }
 
-/// The caller takes the case (`take: true`) or releases it.
-pub async fn assign(ctx: &Ctx, id: CaseId, version: i64, take: bool) -> UseCaseResult<Case> {
+/// Who a case is given to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assignee {
+    /// The caller takes it.
+    Me,
+    /// Nobody: the caller releases it.
+    Nobody,
+    /// A caseworker of the municipality (a team lead sharing out the work).
+    Caseworker(husly_domain::UserId),
+}
+
+/// Gives the case to the caller, to nobody, or to another caseworker of the municipality (field
+/// error `to` when they are not one).
+pub async fn assign(ctx: &Ctx, id: CaseId, version: i64, to: Assignee) -> UseCaseResult<Case> {
     let municipality = ctx.case_owner(id, Action::HandleCase).await?;
-    let to = take.then_some(ctx.user.id);
+    let to = match to {
+        Assignee::Me => Some(ctx.user.id),
+        Assignee::Nobody => None,
+        Assignee::Caseworker(user) => {
+            if !crate::tasks::assignees(ctx, municipality)
+                .await?
+                .iter()
+                .any(|u| u.id == user)
+            {
+                return Err(UseCaseError::Invalid(vec![FieldError::new(
+                    "to",
+                    "not_a_caseworker",
+                    "error.task.not_a_caseworker",
+                )]));
+            }
+            Some(user)
+        }
+    };
     ctx.change_case(municipality, id, version, None, |case, _| case.assign(to))
         .await
 }

@@ -16,7 +16,7 @@ use husly_domain::eligibility::Assessment;
 use husly_domain::startlan::AffordabilityResult;
 use husly_domain::validation::FieldError;
 use husly_domain::{CaseId, MunicipalityId};
-use husly_store::cases::{Case, Decision, Flag, Letter, QueueCounts, QueueFilter, QueueRow};
+use husly_store::cases::{Case, Decision, Flag, Letter, QueueCounts, QueueFilter, QueueRow, WorkloadRow};
 use husly_store::documents::{Document, Owner};
 use husly_store::households::{Household, TimelineEvent};
 use serde_json::json;
@@ -99,6 +99,14 @@ pub async fn work_queue(
     )
     .await?;
     Ok(WorkQueue { rows, counts, my_tasks })
+}
+
+/// How the municipality's open cases are shared among its caseworkers today: open, overdue, due
+/// within a week and awaiting approval per caseworker, and those nobody has. Staff names and
+/// figures only, so the read is not recorded.
+pub async fn workload(ctx: &Ctx, municipality: MunicipalityId) -> UseCaseResult<Vec<WorkloadRow>> {
+    ctx.require(Action::ViewCase, municipality)?;
+    Ok(ctx.store.workload(municipality, ctx.today).await?)
 }
 
 /// A case type filter: its code, or none for every type.

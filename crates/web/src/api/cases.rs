@@ -42,6 +42,17 @@ pub(super) async fn queue(
     Ok(Json(CaseQueue::from(&queue)))
 }
 
+/// `GET /cases/workload`: how the open cases are shared among the caseworkers.
+pub(super) async fn workload(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Query(param): Query<super::MunicipalityParam>,
+) -> AppResult<Json<super::contract::Workload>> {
+    let municipality = municipality_for(&state, &user, param.municipality.as_deref(), Action::ViewCase).await?;
+    let rows = usecases::workload(&user.ctx(&state), municipality).await?;
+    Ok(Json(super::contract::Workload::from(rows.as_slice())))
+}
+
 // ------------------------------------------------------------------------------------------
 // Registering an application
 

@@ -22,7 +22,20 @@ pub(super) async fn assign(
     Path(id): Path<String>,
     ApiJson(request): ApiJson<AssignRequest>,
 ) -> AppResult<Json<Case>> {
-    let case = usecases::assign(&user.ctx(&state), path_id(&id)?, request.version, request.take).await?;
+    let to = match (request.take, request.assign_to) {
+        (Some(true), None) => usecases::Assignee::Me,
+        (Some(false), None) => usecases::Assignee::Nobody,
+        (None, Some(user)) => usecases::Assignee::Caseworker(user),
+        _ => {
+            return Err(UseCaseError::Invalid(vec![FieldError::new(
+                "take",
+                "take_or_assign_to",
+                "error.api.take_or_assign_to",
+            )])
+            .into());
+        }
+    };
+    let case = usecases::assign(&user.ctx(&state), path_id(&id)?, request.version, to).await?;
     Ok(Json(case.into()))
 }
 

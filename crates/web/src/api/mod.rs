@@ -54,6 +54,7 @@ pub fn routes() -> Routes {
         .route("/outreach/bostotte", get(outreach_bostotte))
         .route("/calculators/startlan", post(calculators::startlan))
         .route("/cases", get(cases::queue))
+        .route("/cases/workload", get(cases::workload))
         .route("/households/{id}/applications", post(cases::register))
         .route("/cases/{id}", get(cases::case))
         .route("/cases/{id}/timeline", get(cases::timeline))

@@ -401,6 +401,14 @@ fn cases(doc: &mut Document) {
     .answer::<contract::Case>("201", "Registered")
     .add();
     doc.get(
+        "/cases/workload",
+        "getWorkload",
+        "How the open cases are shared among the caseworkers today: open, overdue, due within a week and awaiting approval per caseworker, and those nobody has",
+    )
+    .query::<queries::MunicipalityParam>()
+    .answer::<contract::Workload>("200", "The workload")
+    .add();
+    doc.get(
         "/cases/{id}",
         "getCase",
         "A case with its assessment as of today, what the application still lacks, its decisions and letters",

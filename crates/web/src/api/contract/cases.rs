@@ -137,6 +137,41 @@ pub struct Task {
     pub done_at: Option<i64>,
 }
 
+/// How a municipality's open cases are shared among its caseworkers today.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Workload {
+    pub caseworkers: Vec<WorkloadRow>,
+}
+
+/// One caseworker's share of the open cases; without `user_id`, the cases nobody has.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct WorkloadRow {
+    pub user_id: Option<UserId>,
+    pub name: Option<String>,
+    pub open: i64,
+    pub overdue: i64,
+    pub due_soon: i64,
+    pub to_approve: i64,
+}
+
+impl From<&[husly_store::cases::WorkloadRow]> for Workload {
+    fn from(rows: &[husly_store::cases::WorkloadRow]) -> Workload {
+        Workload {
+            caseworkers: rows
+                .iter()
+                .map(|r| WorkloadRow {
+                    user_id: r.user,
+                    name: r.name.clone(),
+                    open: r.open,
+                    overdue: r.overdue,
+                    due_soon: r.due_soon,
+                    to_approve: r.to_approve,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A case's tasks, open ones first.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct TaskList {

@@ -254,8 +254,12 @@ pub struct OutcomeRequest {
 #[serde(deny_unknown_fields)]
 pub struct AssignRequest {
     pub version: i64,
-    /// `true` takes the case for the caller; `false` releases it.
-    pub take: bool,
+    /// `true` takes the case for the caller; `false` releases it. Leave out with `assign_to`.
+    #[serde(default)]
+    pub take: Option<bool>,
+    /// Gives the case to this caseworker of the municipality instead.
+    #[serde(default)]
+    pub assign_to: Option<husly_domain::UserId>,
 }
 
 /// The interim answer (forvaltningsloven § 11 a).

@@ -139,39 +139,28 @@ pub async fn override_rule(
     .await
 }
 
-/// Whom the case goes to: the caller (`me`), or nobody (`none`).
-#[derive(Deserialize, PartialEq)]
-#[serde(rename_all = "snake_case")]
-enum AssignTo {
-    Me,
-    None,
-}
-
 #[derive(Deserialize)]
 struct AssignForm {
     version: i64,
-    to: AssignTo,
+    /// `me`, `none`, or a caseworker's id.
+    to: String,
 }
 
 pub async fn assign(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
     let id: CaseId = path_id(&id)?;
     let f: AssignForm = form.bind()?;
-    let take = f.to == AssignTo::Me;
-    let result = usecases::assign(&form.user.ctx(&state), id, f.version, take).await;
-    finish(
-        &state,
-        &form.user,
-        id,
-        result,
-        if take {
-            "flash.case.taken"
-        } else {
-            "flash.case.released"
-        },
-        "assign",
-        None,
-    )
-    .await
+    let to = match f.to.trim() {
+        "me" => usecases::Assignee::Me,
+        "none" => usecases::Assignee::Nobody,
+        other => usecases::Assignee::Caseworker(path_id(other)?),
+    };
+    let result = usecases::assign(&form.user.ctx(&state), id, f.version, to).await;
+    let said = match to {
+        usecases::Assignee::Me => "flash.case.taken",
+        usecases::Assignee::Nobody => "flash.case.released",
+        usecases::Assignee::Caseworker(_) => "flash.case.given",
+    };
+    finish(&state, &form.user, id, result, said, "assign", None).await
 }
 
 /// A decision as the proposal form writes it. The amount is typed as people write kroner; the

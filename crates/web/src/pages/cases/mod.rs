@@ -19,6 +19,7 @@ use crate::routing::{Routes, get, post};
 pub fn routes() -> Routes {
     Routes::new()
         .route("/cases", get(view::queue))
+        .route("/cases/workload", get(view::workload))
         .route(
             "/households/{id}/applications/new",
             get(register::form).post(register::submit),

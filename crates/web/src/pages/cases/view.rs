@@ -172,6 +172,23 @@ pub async fn queue(
     })
 }
 
+#[derive(Template)]
+#[template(path = "cases_workload.html")]
+struct WorkloadPage {
+    l: Layout,
+    rows: Vec<husly_store::cases::WorkloadRow>,
+}
+
+/// How the open cases are shared among the caseworkers: for a team lead sharing out the work.
+pub async fn workload(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    let municipality = user.working_municipality(Action::ViewCase)?.id;
+    let rows = usecases::workload(&user.ctx(&state), municipality).await?;
+    render(&WorkloadPage {
+        l: Layout::for_user(&user, Section::Cases, state.config.demo_mode),
+        rows,
+    })
+}
+
 // ------------------------------------------------------------------------------------------
 // The case page
 
