@@ -1095,7 +1095,12 @@ async fn a_case_from_application_to_appeal_body() {
         let delivered = time::macros::date!(2026 - 11 - 03);
         store
             .change_case(m.id, id, 4, Some(&letter), &by(proposer), |c, latest| {
-                c.send_decision(latest, delivered, delivered, 12)
+                c.send_decision(
+                    latest,
+                    delivered,
+                    husly_domain::cases::requests::Delivery::digital(delivered),
+                    12,
+                )
             })
             .await
             .unwrap();
@@ -1116,7 +1121,12 @@ async fn a_case_from_application_to_appeal_body() {
         assert!(matches!(
             store
                 .change_case(m.id, id, 5, Some(&letter), &by(proposer), |c, latest| {
-                    c.send_decision(latest, delivered, delivered, 12)
+                    c.send_decision(
+                        latest,
+                        delivered,
+                        husly_domain::cases::requests::Delivery::digital(delivered),
+                        12,
+                    )
                 })
                 .await,
             Err(StoreError::Refused(Refusal::NotApproved))
@@ -1383,7 +1393,7 @@ async fn grants_commit_pay_and_release_against_the_years_budget() {
         let sent = time::macros::date!(2026 - 03 - 20);
         store
             .change_case(m.id, id, 5, Some(&letter), &by(caseworker), |c, latest| {
-                c.send_decision(latest, sent, sent, 12)
+                c.send_decision(latest, sent, husly_domain::cases::requests::Delivery::digital(sent), 12)
             })
             .await
             .unwrap();

@@ -437,15 +437,17 @@ impl Case {
     }
 
     /// Sends the approved decision: the appeal deadline runs from the day the letter reaches
-    /// the party; an approval on the waiting list is valid for `validity_months`; a grant
-    /// commits its amount (and releases what an earlier decision had committed).
+    /// the party (`delivery`: how, and on which day); an approval on the waiting list is valid
+    /// for `validity_months`; a grant commits its amount (and releases what an earlier decision
+    /// had committed). The event says how the letter went out and when it arrived.
     pub fn send_decision(
         &self,
         latest: Option<&LatestDecision>,
         sent_on: Date,
-        delivered_on: Date,
+        delivery: super::requests::Delivery,
         validity_months: u32,
     ) -> Result<CaseChange, Refusal> {
+        let delivered_on = delivery.on;
         let latest = latest
             .filter(|d| d.status == DecisionStatus::Approved)
             .ok_or(Refusal::NotApproved)?;
@@ -460,7 +462,8 @@ impl Case {
             case.renewal_reminder_on = Some(reminder);
         }
         let details = json!({ "decision": latest.id.to_string(), "outcome": latest.outcome.code(),
-            "delivered_on": delivered_on.to_string(), "appeal_deadline": case.appeal_deadline.map(|d| d.to_string()) });
+            "delivery": delivery.channel.code(), "delivered_on": delivered_on.to_string(),
+            "appeal_deadline": case.appeal_deadline.map(|d| d.to_string()) });
         let mut change = CaseChange::new(case, "case.decision_sent", details);
         change.decision = Some(DecisionChange::Send { id: latest.id });
         if let Some(grant) = self.case_type.grant() {

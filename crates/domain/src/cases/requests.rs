@@ -505,6 +505,16 @@ pub struct Delivery {
     pub on: Date,
 }
 
+impl Delivery {
+    /// Made available digitally on `on`.
+    pub fn digital(on: Date) -> Delivery {
+        Delivery {
+            channel: DeliveryChannel::Digital,
+            on,
+        }
+    }
+}
+
 /// The day a letter sent `today` reaches the party when the caseworker gives none: the same day
 /// digitally, `paper_working_days` working days later by post.
 pub fn default_delivery(channel: DeliveryChannel, today: Date, paper_working_days: u32) -> Date {

@@ -324,9 +324,12 @@ pub(super) fn generate_cases(
             if target != CaseState::DecisionProposed {
                 let change = seeding.case.review(seeding.latest.as_ref(), staff.approver, true, None);
                 seeding.apply(change, staff.approver, decided);
-                let change = seeding
-                    .case
-                    .send_decision(seeding.latest.as_ref(), decided, decided, 12);
+                let change = seeding.case.send_decision(
+                    seeding.latest.as_ref(),
+                    decided,
+                    husly_domain::cases::requests::Delivery::digital(decided),
+                    12,
+                );
                 seeding.apply(change, staff.caseworker, decided);
             }
         }

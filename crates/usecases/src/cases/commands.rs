@@ -280,11 +280,7 @@ pub async fn send_decision(
         id,
         version,
         Some(&letter.as_new("decision")),
-        |case, latest| {
-            let mut change = case.send_decision(latest, ctx.today, delivery.on, validity)?;
-            change.details["delivery"] = serde_json::json!(delivery.channel.code());
-            Ok(change)
-        },
+        |case, latest| case.send_decision(latest, ctx.today, delivery, validity),
     )
     .await
 }

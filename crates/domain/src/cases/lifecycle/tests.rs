@@ -116,22 +116,45 @@ fn a_housing_application_from_received_to_the_waiting_list_and_an_appeal() {
         "four eyes"
     );
     assert_eq!(
-        held.case.send_decision(held.latest.as_ref(), TODAY, TODAY, 12),
+        held.case.send_decision(
+            held.latest.as_ref(),
+            TODAY,
+            crate::cases::requests::Delivery::digital(TODAY),
+            12
+        ),
         Err(Refusal::NotApproved)
     );
     let change = held.case.review(held.latest.as_ref(), approver, true, None).unwrap();
     held.apply(change);
     let change = held
         .case
-        .send_decision(held.latest.as_ref(), TODAY, date!(2026 - 11 - 27), 12)
+        .send_decision(
+            held.latest.as_ref(),
+            TODAY,
+            crate::cases::requests::Delivery {
+                channel: crate::cases::requests::DeliveryChannel::Paper,
+                on: date!(2026 - 11 - 27),
+            },
+            12,
+        )
         .unwrap();
     assert_eq!(change.case.state, CaseState::OnWaitingList);
+    assert_eq!(
+        change.details["delivery"], "paper",
+        "the event says how the letter went out"
+    );
+    assert_eq!(change.details["delivered_on"], "2026-11-27");
     assert_eq!(change.case.appeal_deadline, Some(date!(2026 - 12 - 18)));
     assert_eq!(change.case.valid_until, Some(date!(2027 - 11 - 26)));
     assert!(change.ledger.is_empty(), "a housing decision touches no grant budget");
     held.apply(change);
     assert_eq!(
-        held.case.send_decision(held.latest.as_ref(), TODAY, TODAY, 12),
+        held.case.send_decision(
+            held.latest.as_ref(),
+            TODAY,
+            crate::cases::requests::Delivery::digital(TODAY),
+            12
+        ),
         Err(Refusal::NotApproved),
         "a sent decision is not sent twice"
     );
@@ -227,7 +250,15 @@ fn a_grant_commits_its_amount_when_sent_and_releases_it_when_closed() {
         .review(held.latest.as_ref(), UserId::new(), true, None)
         .unwrap();
     held.apply(change);
-    let change = held.case.send_decision(held.latest.as_ref(), TODAY, TODAY, 12).unwrap();
+    let change = held
+        .case
+        .send_decision(
+            held.latest.as_ref(),
+            TODAY,
+            crate::cases::requests::Delivery::digital(TODAY),
+            12,
+        )
+        .unwrap();
     let decision = held.latest.unwrap().id;
     assert_eq!(
         change.ledger,
@@ -399,7 +430,7 @@ proptest! {
                     *approve,
                     None,
                 ),
-                Command::Send => held.case.send_decision(held.latest.as_ref(), TODAY, TODAY, 12),
+                Command::Send => held.case.send_decision(held.latest.as_ref(), TODAY, crate::cases::requests::Delivery::digital(TODAY), 12),
                 Command::Interim => held.case.send_interim_answer(TODAY),
                 Command::SaveForm => held.case.save_form(&ApplicationForm::default()),
                 Command::Override => held.case.set_override("age", Some(RuleOutcome::Met), "x", &["age"]),
