@@ -205,6 +205,10 @@ pub struct BackupArgs {
     /// Directory the archive is written to (created if missing).
     #[arg(default_value = "backups")]
     pub dir: PathBuf,
+    /// Encrypt the archive to this age public key (`age1…`), so the backup can leave the machine;
+    /// repeat for several keys. Decrypt with `age -d -i KEY` (or rage) before `husly import`.
+    #[arg(long = "recipient", value_name = "AGE_PUBLIC_KEY")]
+    pub recipients: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

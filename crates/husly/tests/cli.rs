@@ -337,3 +337,57 @@ fn municipalities_are_added_once() {
         "3301\tDrammen\n"
     );
 }
+
+/// A backup encrypted to an age key can leave the machine: it does not read as an archive, the
+/// key opens it to the archive an export writes (which imports), and a key that is not one is
+/// refused before anything is written.
+#[tokio::test]
+async fn an_encrypted_backup_opens_with_its_key_only() {
+    let source = Database::sqlite();
+    let seeded = run(&source, &["seed", "--households", "5", "--seed", "7"], None);
+    assert!(seeded.status.success(), "{}", text(&seeded.stderr));
+    let key = age::x25519::Identity::generate();
+    let public = key.to_public().to_string();
+    let backups = source.dir.path().join("sealed");
+    let sealed = run(
+        &source,
+        &["backup", backups.to_str().unwrap(), "--recipient", &public],
+        None,
+    );
+    assert!(sealed.status.success(), "{}", text(&sealed.stderr));
+    let file = std::fs::read_dir(&backups).unwrap().next().unwrap().unwrap().path();
+    assert!(file.to_str().unwrap().ends_with(".jsonl.age"), "{}", file.display());
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(bytes.starts_with(b"age-encryption.org/v1"), "an age file");
+    assert!(
+        !String::from_utf8_lossy(&bytes).contains("\"table\""),
+        "no archive line in clear"
+    );
+
+    let archive = age::decrypt(&key, &bytes).expect("the key opens it");
+    let opened = source.dir.path().join("opened.jsonl");
+    std::fs::write(&opened, &archive).unwrap();
+    let target = Database::sqlite();
+    let imported = run(&target, &["import", opened.to_str().unwrap()], None);
+    assert!(imported.status.success(), "{}", text(&imported.stderr));
+    let other = age::x25519::Identity::generate();
+    assert!(age::decrypt(&other, &bytes).is_err(), "another key does not open it");
+
+    let refused = run(
+        &source,
+        &[
+            "backup",
+            source.dir.path().join("never").to_str().unwrap(),
+            "--recipient",
+            "age1notakey",
+        ],
+        None,
+    );
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused.stderr).contains("is not an age public key"),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert!(!source.dir.path().join("never").exists(), "nothing written");
+}

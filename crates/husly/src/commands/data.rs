@@ -108,7 +108,7 @@ pub async fn verify(config: &Config, checkpoints: Option<&Path>) -> anyhow::Resu
 
 pub async fn export(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
     let store = open_store(config).await?;
-    let counts = write_archive(&store, file).await?;
+    let counts = write_archive(&store, file, &[]).await?;
     println!("exported {} rows to {}", counts.total(), file.display());
     for (table, n) in &counts.0 {
         println!("  {table}: {n}");
@@ -116,12 +116,25 @@ pub async fn export(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn write_archive(store: &husly_store::Store, file: &Path) -> anyhow::Result<husly_store::export::Counts> {
+async fn write_archive(
+    store: &husly_store::Store,
+    file: &Path,
+    recipients: &[age::x25519::Recipient],
+) -> anyhow::Result<husly_store::export::Counts> {
     // Write to a temporary name and rename, so a failed export never leaves a half file behind.
     let partial = file.with_extension("partial");
     let handle = private_file(&partial).with_context(|| format!("creating {}", partial.display()))?;
     let mut out = BufWriter::new(handle);
-    let counts = store.export(&mut out).await?;
+    let counts = if recipients.is_empty() {
+        store.export(&mut out).await?
+    } else {
+        // Encrypted as it is written: the plain archive never touches the disk.
+        let encryptor = age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))?;
+        let mut sealed = encryptor.wrap_output(&mut out)?;
+        let counts = store.export(&mut sealed).await?;
+        sealed.finish()?;
+        counts
+    };
     out.flush()?;
     out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
     std::fs::rename(&partial, file).with_context(|| format!("renaming to {}", file.display()))?;
@@ -170,21 +183,31 @@ pub async fn import(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn backup(config: &Config, dir: &Path) -> anyhow::Result<ExitCode> {
+pub async fn backup(config: &Config, dir: &Path, recipients: &[String]) -> anyhow::Result<ExitCode> {
+    // A key that cannot be read is refused before anything is written.
+    let recipients = recipients
+        .iter()
+        .map(|key| {
+            key.trim()
+                .parse::<age::x25519::Recipient>()
+                .map_err(|e| anyhow::anyhow!("--recipient {key:?} is not an age public key (age1…): {e}"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     super::private_dir(dir).with_context(|| format!("creating {}", dir.display()))?;
     let store = open_store(config).await?;
     let now = time::OffsetDateTime::now_utc();
     let name = format!(
-        "husly-{:04}{:02}{:02}-{:02}{:02}{:02}.jsonl",
+        "husly-{:04}{:02}{:02}-{:02}{:02}{:02}.jsonl{}",
         now.year(),
         u8::from(now.month()),
         now.day(),
         now.hour(),
         now.minute(),
-        now.second()
+        now.second(),
+        if recipients.is_empty() { "" } else { ".age" }
     );
     let file = dir.join(name);
-    let counts = write_archive(&store, &file).await?;
+    let counts = write_archive(&store, &file, &recipients).await?;
     println!("backup of {} rows written to {}", counts.total(), file.display());
     Ok(ExitCode::SUCCESS)
 }
