@@ -780,6 +780,33 @@ async fn metrics_ask_for_their_token() {
     let answer = ask(Some("s3cret-metrics-token")).await.unwrap();
     assert_eq!(answer.status(), 200);
     assert!(answer.text().await.unwrap().contains("husly_http_requests_total"));
+
+    // The audit checkpoints, for a second party to collect, are asked for the same way.
+    let collect = |token: Option<&str>, after: Option<i64>| {
+        let path = after.map_or("/audit/checkpoints".to_string(), |at| {
+            format!("/audit/checkpoints?after={at}")
+        });
+        let mut request = client().get(server.url(&path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+    assert_eq!(collect(None, None).await.unwrap().status(), 404);
+    let answer = collect(Some("s3cret-metrics-token"), None).await.unwrap();
+    assert_eq!(answer.status(), 200);
+    let body = answer.text().await.unwrap();
+    let checkpoints: Vec<serde_json::Value> = body.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(!checkpoints.is_empty(), "the server writes one at start");
+    assert!(
+        checkpoints
+            .iter()
+            .all(|c| c["heads"].is_array() && c["mac"].is_string()),
+        "{body}"
+    );
+    let last = checkpoints.last().unwrap()["at"].as_i64().unwrap();
+    let newer = collect(Some("s3cret-metrics-token"), Some(last)).await.unwrap();
+    assert_eq!(newer.text().await.unwrap(), "", "nothing after the last one");
 }
 
 /// An office's administration keeps its rules at the door: an administrator cannot take away

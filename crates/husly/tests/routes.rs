@@ -1385,6 +1385,10 @@ const NOT_WALKED: &[(&str, &str)] = &[
         "GET /metrics",
         "operational, open to all, no personal data; http.rs checks it",
     ),
+    (
+        "GET /audit/checkpoints",
+        "operational, for the operator's collector: chain heads and their MACs, no personal data; http.rs checks it",
+    ),
     ("GET /static/husly.css", "a static file"),
     ("GET /static/favicon.svg", "a static file"),
     ("GET /favicon.ico", "a static file"),

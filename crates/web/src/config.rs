@@ -33,6 +33,9 @@ pub struct WebConfig {
     pub apply_bytes_per_draft: u64,
     /// Bytes all applicants together may upload to one municipality in 24 hours.
     pub apply_bytes_per_municipality_per_day: u64,
+    /// The audit checkpoints the server appends (the data directory's `audit-checkpoints.jsonl`),
+    /// served at `/audit/checkpoints` for a second party to collect.
+    pub checkpoints_file: Option<std::path::PathBuf>,
 }
 
 impl Default for WebConfig {
@@ -48,6 +51,7 @@ impl Default for WebConfig {
             apply_documents_per_draft: 20,
             apply_bytes_per_draft: 50 * 1024 * 1024,
             apply_bytes_per_municipality_per_day: 2 * 1024 * 1024 * 1024,
+            checkpoints_file: None,
         }
     }
 }

@@ -278,6 +278,7 @@ pub fn operational_routes() -> crate::routing::Routes {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_page))
+        .route("/audit/checkpoints", get(checkpoints_page))
         .route("/static/husly.css", get(stylesheet))
         .route("/favicon.ico", get(favicon))
         .route("/static/favicon.svg", get(favicon))
@@ -294,7 +295,50 @@ async fn readyz(State(state): State<AppState>) -> Response {
 /// The figures say how busy the office is and which routes fail: not for everyone. With a
 /// configured token the caller must present it; without one only this machine may ask.
 async fn metrics_page(State(state): State<AppState>, request: Request) -> Response {
-    let allowed = match &state.config.metrics_token {
+    if !operator(&state, &request) {
+        return AppError::NotFound.into_response();
+    }
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+/// The audit checkpoints the server has written, one JSON line each, for a second party to
+/// collect and keep where the database's writer cannot reach (`?after=` an `at` value: only the
+/// newer ones). Asked for as `/metrics` is.
+async fn checkpoints_page(State(state): State<AppState>, request: Request) -> Response {
+    if !operator(&state, &request) {
+        return AppError::NotFound.into_response();
+    }
+    let after: i64 = request
+        .uri()
+        .query()
+        .and_then(|q| q.split('&').find_map(|pair| pair.strip_prefix("after=")))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(i64::MIN);
+    let text = match &state.config.checkpoints_file {
+        Some(file) => tokio::fs::read_to_string(file).await.unwrap_or_default(),
+        None => String::new(),
+    };
+    let newer: String = text
+        .lines()
+        .filter(|line| {
+            serde_json::from_str::<serde_json::Value>(line)
+                .ok()
+                .and_then(|c| c["at"].as_i64())
+                .is_some_and(|at| at > after)
+        })
+        .flat_map(|line| [line, "\n"])
+        .collect();
+    ([(header::CONTENT_TYPE, "application/x-ndjson")], newer).into_response()
+}
+
+/// Whether the caller may read the operator's endpoints: with a configured token the caller
+/// must present it; without one only this machine may ask.
+fn operator(state: &AppState, request: &Request) -> bool {
+    match &state.config.metrics_token {
         Some(token) => request
             .headers()
             .get(header::AUTHORIZATION)
@@ -308,15 +352,7 @@ async fn metrics_page(State(state): State<AppState>, request: Request) -> Respon
                     .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
                     .is_some_and(|peer| peer.0.ip().is_loopback())
         }
-    };
-    if !allowed {
-        return AppError::NotFound.into_response();
     }
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(),
-    )
-        .into_response()
 }
 
 async fn stylesheet() -> Response {
