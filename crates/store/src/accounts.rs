@@ -300,6 +300,27 @@ impl Store {
         }
     }
 
+    /// The active users holding `role` in the municipality, as (id, display name) by name: one
+    /// query, for the choices of a form shown on every case page.
+    pub async fn active_holders(&self, municipality: MunicipalityId, role: Role) -> StoreResult<Vec<(UserId, String)>> {
+        let rows = sqlx::query(
+            "SELECT u.id, u.display_name FROM app_user u JOIN role_assignment r ON r.user_id = u.id \
+             WHERE r.municipality_id = $1 AND r.role = $2 AND u.disabled = 0 ORDER BY u.display_name, u.id",
+        )
+        .bind(municipality.to_string())
+        .bind(role.code())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    parse_id(&row.try_get::<String, _>("id")?)?,
+                    row.try_get("display_name")?,
+                ))
+            })
+            .collect()
+    }
+
     /// All users, or those holding a role in one municipality, ordered by e-mail.
     pub async fn users(&self, municipality: Option<MunicipalityId>) -> StoreResult<Vec<User>> {
         let rows = match municipality {

@@ -7,24 +7,17 @@ use husly_domain::authz::{Action, Role};
 use husly_domain::tasks::check_task;
 use husly_domain::validation::{FieldError, parse_date};
 use husly_domain::{CaseId, MunicipalityId, UserId};
-use husly_store::accounts::User;
 use husly_store::tasks::Task;
 use serde_json::json;
 
 /// The most open tasks listed above the queue ([`crate::cases::work_queue`]).
 pub const MY_TASKS: i64 = 50;
 
-/// The caseworkers of the municipality a task can be given to (active, with the caseworker role).
-pub async fn assignees(ctx: &Ctx, municipality: MunicipalityId) -> UseCaseResult<Vec<User>> {
+/// The caseworkers of the municipality a task or a case can be given to (active, with the
+/// caseworker role), as (id, name) by name.
+pub async fn assignees(ctx: &Ctx, municipality: MunicipalityId) -> UseCaseResult<Vec<(UserId, String)>> {
     ctx.require(Action::HandleCase, municipality)?;
-    let mut users = ctx.store.users(Some(municipality)).await?;
-    users.retain(|u| {
-        !u.disabled
-            && u.roles
-                .get(&municipality)
-                .is_some_and(|r| r.contains(&Role::Caseworker))
-    });
-    Ok(users)
+    Ok(ctx.store.active_holders(municipality, Role::Caseworker).await?)
 }
 
 /// Gives a task on a case, due on `due_on` (dd.mm.åååå or åååå-mm-dd), to `assignee` (the caller
@@ -40,7 +33,11 @@ pub async fn add_task(
     let assignee = assignee.unwrap_or(ctx.user.id);
     let checked = check_task(title, parse_date(due_on.trim()), ctx.today);
     let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
-    if !assignees(ctx, municipality).await?.iter().any(|u| u.id == assignee) {
+    if !assignees(ctx, municipality)
+        .await?
+        .iter()
+        .any(|(id, _)| *id == assignee)
+    {
         errors.push(FieldError::new(
             "assigned_to",
             "not_a_caseworker",

@@ -181,7 +181,7 @@ pub async fn assign(ctx: &Ctx, id: CaseId, version: i64, to: Assignee) -> UseCas
             if !crate::tasks::assignees(ctx, municipality)
                 .await?
                 .iter()
-                .any(|u| u.id == user)
+                .any(|(id, _)| *id == user)
             {
                 return Err(UseCaseError::Invalid(vec![FieldError::new(
                     "to",

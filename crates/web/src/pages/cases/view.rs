@@ -437,11 +437,7 @@ pub(crate) async fn case_page(state: &AppState, user: &CurrentUser, file: CaseFi
         .collect();
     let can_handle = user.require(Action::HandleCase, case.municipality_id).is_ok();
     let assignees = if can_handle {
-        husly_usecases::tasks::assignees(&ctx, case.municipality_id)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.display_name))
-            .collect()
+        husly_usecases::tasks::assignees(&ctx, case.municipality_id).await?
     } else {
         Vec::new()
     };
