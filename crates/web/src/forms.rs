@@ -13,6 +13,8 @@ use husly_domain::message::{Message, shorten};
 use husly_domain::validation::FieldError;
 use serde::de::DeserializeOwned;
 
+mod bind;
+
 /// Parses a path id; a malformed id is simply "not found".
 pub fn path_id<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
@@ -28,42 +30,23 @@ impl FormFields {
         self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
     }
 
-    pub fn all(&self, name: &str) -> impl Iterator<Item = &str> {
-        self.0.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
-
-    pub fn has(&self, name: &str) -> bool {
-        self.0.iter().any(|(k, _)| k == name)
-    }
-
-    /// The values of indexed fields `prefix[0].part` … `prefix[count - 1].part` (a table's rows);
-    /// a row the form lacks is empty.
-    pub fn rows(&self, prefix: &str, part: &str, count: usize) -> Vec<String> {
-        (0..count)
-            .map(|i| self.get(&format!("{prefix}[{i}].{part}")).to_string())
-            .collect()
-    }
-
     /// The form bound to a typed struct, so each field is named once in Rust (the struct) and
     /// once in its template. Repeated fields fill a `Vec`; a choice can be an enum. A field that
     /// is missing or does not fit its type is a field error in the catalogue's words (422), never
     /// a half-read form.
     pub fn bind<T: DeserializeOwned>(&self) -> Result<T, AppError> {
-        // The fields are already decoded and checked (UTF-8, control characters); encoding them
-        // again lets serde_html_form do the binding.
-        let encoded = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(self.0.iter())
-            .finish();
-        let deserializer = serde_html_form::Deserializer::from_bytes(encoded.as_bytes());
-        serde_path_to_error::deserialize(deserializer).map_err(|e| {
-            let field = e.path().to_string();
-            let inner = e.into_inner().to_string();
-            let error = match inner
-                .strip_prefix("missing field `")
-                .and_then(|rest| rest.split('`').next())
-            {
-                Some(missing) => FieldError::required(missing),
-                None => FieldError::new(field, "invalid_value", "error.form.invalid_value"),
+        let tree = bind::Node::of(&self.0).map_err(|field| {
+            AppError::Validation(vec![FieldError::new(
+                field,
+                "invalid_value",
+                "error.form.invalid_value",
+            )])
+        })?;
+        serde_path_to_error::deserialize(tree).map_err(|e| {
+            let path = e.path().to_string();
+            let error = match missing_field(&path, &e.into_inner().to_string()) {
+                Some(field) => FieldError::required(field),
+                None => FieldError::new(path, "invalid_value", "error.form.invalid_value"),
             };
             AppError::Validation(vec![error])
         })
@@ -193,17 +176,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
             Err(e) => {
                 let path = e.path().to_string();
                 let inner = e.into_inner();
-                // A required field left out: serde names it in the message, not the path.
-                let message = inner.to_string();
-                let missing = message
-                    .strip_prefix("missing field `")
-                    .and_then(|rest| rest.split_once('`'))
-                    .map(|(name, _)| name.to_string());
-                if let Some(name) = missing {
-                    let field = match path.as_str() {
-                        "." | "?" | "" => name,
-                        parent => format!("{parent}.{name}"),
-                    };
+                if let Some(field) = missing_field(&path, &inner.to_string()) {
                     Err(AppError::Validation(vec![FieldError::required(field)]))
                 // "?" is where serde_path_to_error stands when the document ends too early.
                 } else if path == "." || path == "?" || path.is_empty() {
@@ -218,6 +191,16 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
             }
         }
     }
+}
+
+/// The path of a required field left out, from serde's message (it names the field in the
+/// message, not in the path): `members[0]` and "missing field `relation`" → `members[0].relation`.
+fn missing_field(path: &str, message: &str) -> Option<String> {
+    let (name, _) = message.strip_prefix("missing field `")?.split_once('`')?;
+    Some(match path {
+        "." | "?" | "" => name.to_string(),
+        parent => format!("{parent}.{name}"),
+    })
 }
 
 /// Every string (and key) of a JSON document that holds a forbidden control character, named by
@@ -370,7 +353,7 @@ mod tests {
         let form = FormFields::parse(b"a=%C3%A6+b&b=&c").ok().unwrap_or_default();
         assert_eq!(form.get("a"), "æ b");
         assert_eq!(form.get("b"), "");
-        assert!(form.has("c"));
+        assert_eq!(form.get("c"), "");
         match FormFields::parse(b"given_name=%FF") {
             Err(AppError::BadRequest(m)) => assert_eq!(m, Message::new("form.bad_encoding").arg("field", "given_name")),
             other => panic!("expected a bad request, got {other:?}"),

@@ -7,7 +7,7 @@ use super::{path_id, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
-use crate::forms::{FormErrors, FormFields, StaffForm};
+use crate::forms::{FormErrors, StaffForm};
 use crate::layout::{Layout, SecretPage, Section};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -103,15 +103,28 @@ pub async fn new_user_form(State(state): State<AppState>, user: CurrentUser) -> 
     })
 }
 
-fn roles_from(form: &FormFields) -> Vec<Role> {
-    form.all("role").filter_map(Role::from_code).collect()
+/// The new-user and roles forms as typed: one `role` field per ticked role.
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct UserFields {
+    email: String,
+    display_name: String,
+    #[serde(rename = "role")]
+    roles: Vec<String>,
+}
+
+impl UserFields {
+    fn roles(&self) -> Vec<Role> {
+        self.roles.iter().filter_map(|code| Role::from_code(code)).collect()
+    }
 }
 
 pub async fn create_user(State(state): State<AppState>, staff: StaffForm) -> AppResult<Response> {
     let (user, form) = (&staff.user, &staff.fields);
     let municipality = user.working_municipality(Action::ManageUsers)?.clone();
-    let (email, display_name) = (form.get("email").trim(), form.get("display_name").trim());
-    let roles = roles_from(form);
+    let typed: UserFields = form.bind()?;
+    let (email, display_name) = (typed.email.trim(), typed.display_name.trim());
+    let roles = typed.roles();
     let new = accounts::NewUser {
         email,
         display_name,
@@ -197,7 +210,7 @@ async fn user_page(
 pub async fn set_roles(State(state): State<AppState>, Path(id): Path<String>, staff: StaffForm) -> AppResult<Response> {
     let (user, form) = (&staff.user, &staff.fields);
     let (municipality, id) = target(user, &id)?;
-    accounts::set_roles(&user.ctx(&state), municipality, id, &roles_from(form)).await?;
+    accounts::set_roles(&user.ctx(&state), municipality, id, &form.bind::<UserFields>()?.roles()).await?;
     Ok(crate::flash::redirect(
         &format!("/admin/users/{id}"),
         "flash.admin.roles_saved",

@@ -7,7 +7,7 @@ use super::login::{cookie, secure};
 use super::render;
 use crate::AppState;
 use crate::error::{AppError, AppResult};
-use crate::forms::{FormErrors, FormFields};
+use crate::forms::FormErrors;
 use crate::i18n::{self, Tr};
 use crate::layout::Layout;
 use crate::middleware::RequestId;
@@ -140,12 +140,31 @@ async fn open(applicant: &Applicant, headers: &HeaderMap, id: &str) -> AppResult
 
 // ------------------------------------------------------------------------------------------
 
+/// One member row of the application form, as typed (`members[i].…`).
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub struct MemberRow {
+    #[serde(skip)]
     pub index: usize,
     pub relation: String,
     pub national_id: String,
     pub given_name: String,
     pub family_name: String,
+}
+
+/// The household part of the application form, as typed; the answers are [`FormValues`].
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct HouseholdFields {
+    address_line: String,
+    postal_code: String,
+    postal_city: String,
+    /// The main applicant's contact details.
+    phone: String,
+    email: String,
+    members: Vec<MemberRow>,
+    /// `submit` when the applicant sends the application, otherwise the draft is kept.
+    submit: String,
 }
 
 #[derive(Template)]
@@ -365,57 +384,41 @@ pub async fn enter_code(
     }
 }
 
-/// The household as the form gives it, living at the address from `today`.
-fn household_of(fields: &FormFields, today: time::Date) -> (HouseholdInput, Vec<MemberRow>) {
-    let rows: Vec<MemberRow> = (0..ROWS)
-        .map(|index| {
-            let f = |name: &str| fields.get(&format!("members[{index}].{name}")).to_string();
-            MemberRow {
-                index,
-                relation: if index == 0 {
-                    "main_applicant".into()
-                } else {
-                    f("relation")
-                },
-                national_id: f("national_id"),
-                given_name: f("given_name"),
-                family_name: f("family_name"),
-            }
-        })
-        .collect();
+/// The household as the form gives it, living at the address from `today`. The first row is the
+/// main applicant, whatever was posted; a later row left blank has no relation either.
+fn household_of(typed: &mut HouseholdFields, today: time::Date) -> (HouseholdInput, Vec<MemberRow>) {
+    let mut rows = std::mem::take(&mut typed.members);
+    rows.resize_with(ROWS, MemberRow::default);
+    for (index, row) in rows.iter_mut().enumerate() {
+        row.index = index;
+    }
+    rows[0].relation = "main_applicant".into();
     let members = rows
         .iter()
         .map(|r| {
             let blank =
                 r.national_id.trim().is_empty() && r.given_name.trim().is_empty() && r.family_name.trim().is_empty();
+            let main = r.index == 0;
             MemberInput {
                 national_id: r.national_id.clone(),
                 given_name: r.given_name.clone(),
                 family_name: r.family_name.clone(),
-                relation: if blank && r.index > 0 {
+                relation: if blank && !main {
                     String::new()
                 } else {
                     r.relation.clone()
                 },
-                phone: if r.index == 0 {
-                    fields.get("phone").to_string()
-                } else {
-                    String::new()
-                },
-                email: if r.index == 0 {
-                    fields.get("email").to_string()
-                } else {
-                    String::new()
-                },
+                phone: if main { typed.phone.clone() } else { String::new() },
+                email: if main { typed.email.clone() } else { String::new() },
                 ..Default::default()
             }
         })
         .collect();
     (
         HouseholdInput {
-            address_line: fields.get("address_line").to_string(),
-            postal_code: fields.get("postal_code").to_string(),
-            postal_city: fields.get("postal_city").to_string(),
+            address_line: typed.address_line.clone(),
+            postal_code: typed.postal_code.clone(),
+            postal_city: typed.postal_city.clone(),
             from_date: format_date(today),
             to_date: String::new(),
             members,
@@ -440,20 +443,21 @@ pub async fn save(
         return Ok(Redirect::to(&format!("/apply/{id}/receipt")).into_response());
     }
     let l = Layout::visitor(tr, state.config.demo_mode, &token);
-    let (household, rows) = household_of(&fields, state.clock.today());
+    let mut typed: HouseholdFields = fields.bind()?;
+    let (household, rows) = household_of(&mut typed, state.clock.today());
     let names = member_names(&rows);
-    let values = FormValues::from_post(&fields, names.len())?;
+    let values = FormValues::from_post(&fields, Some(names.len()))?;
     let mut page = stored_page(&applicant, &state, l, &draft).await?;
     page.address_line = household.address_line.clone();
     page.postal_code = household.postal_code.clone();
     page.postal_city = household.postal_city.clone();
-    page.phone = fields.get("phone").to_string();
-    page.email = fields.get("email").to_string();
+    page.phone = typed.phone;
+    page.email = typed.email;
     page.rows = rows;
     page.members = names;
     page.v = values.clone();
 
-    let submit = fields.get("submit") == "submit";
+    let submit = typed.submit == "submit";
     let saved = applicant
         .save(
             &draft,

@@ -5,7 +5,7 @@ use super::{path_id, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
-use crate::forms::{FormErrors, StaffForm};
+use crate::forms::{FormErrors, StaffForm, checkbox};
 use crate::layout::{Layout, Section};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -20,17 +20,62 @@ use husly_domain::rules::{Percent, YearMonth};
 use husly_domain::validation::{FieldError, format_date};
 use husly_store::households::Household;
 use husly_store::tenancies::Economy;
+use serde::Deserialize;
 
 /// One member row: who they are (from the household) and what the caseworker typed.
 pub struct MemberRow {
     pub index: usize,
     pub name: String,
     pub birth_date: String,
+    pub typed: MemberFields,
+}
+
+/// What the caseworker types for one member; the form's `members[i].…` fields.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MemberFields {
+    /// Whole kroner a year.
+    #[serde(default)]
     pub income: String,
+    #[serde(default, deserialize_with = "checkbox")]
     pub old_age_pensioner: bool,
+    #[serde(default, deserialize_with = "checkbox")]
     pub young_disabled: bool,
     /// Disability benefit or a survivor's pension (the heating supplement before September 2024).
+    #[serde(default, deserialize_with = "checkbox")]
     pub disability_or_survivor_pensioner: bool,
+}
+
+/// The estimate form as typed. Amounts are whole kroner as typed; the estimate reads them.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct BostotteFields {
+    /// `YYYY-MM`.
+    #[serde(default)]
+    pub month: String,
+    #[serde(default)]
+    pub members: Vec<MemberFields>,
+    /// `rent`, `cooperative` or `owned`.
+    #[serde(default)]
+    pub tenure: String,
+    #[serde(default)]
+    pub monthly_rent: String,
+    #[serde(default)]
+    pub monthly_common_costs: String,
+    #[serde(default)]
+    pub monthly_loan_costs: String,
+    #[serde(default)]
+    pub annual_municipal_charges: String,
+    #[serde(default)]
+    pub annual_property_tax: String,
+    #[serde(default)]
+    pub annual_ground_rent: String,
+    #[serde(default, deserialize_with = "checkbox")]
+    pub heating_included: bool,
+    #[serde(default, deserialize_with = "checkbox")]
+    pub adapted_dwelling: bool,
+    #[serde(default)]
+    pub net_wealth: String,
+    #[serde(default)]
+    pub dwelling_tax_value: String,
 }
 
 #[derive(Template)]
@@ -39,19 +84,9 @@ struct BostottePage {
     l: Layout,
     household_id: String,
     address: String,
-    month: String,
     rows: Vec<MemberRow>,
-    tenure: String,
-    monthly_rent: String,
-    monthly_common_costs: String,
-    monthly_loan_costs: String,
-    annual_municipal_charges: String,
-    annual_property_tax: String,
-    annual_ground_rent: String,
-    heating_included: bool,
-    adapted_dwelling: bool,
-    net_wealth: String,
-    dwelling_tax_value: String,
+    /// The form as typed; its member rows are in `rows`.
+    typed: BostotteFields,
     errors: FormErrors,
     estimate: Option<Estimate>,
 }
@@ -156,10 +191,7 @@ fn page(user: &CurrentUser, state: &AppState, household: &Household) -> Bostotte
             index,
             name: format!("{} {}", m.person.given_name, m.person.family_name),
             birth_date: format_date(m.person.birth_date),
-            income: String::new(),
-            old_age_pensioner: false,
-            young_disabled: false,
-            disability_or_survivor_pensioner: false,
+            typed: MemberFields::default(),
         })
         .collect();
     let today = state.clock.today();
@@ -170,19 +202,13 @@ fn page(user: &CurrentUser, state: &AppState, household: &Household) -> Bostotte
             "{}, {} {}",
             household.address_line, household.postal_code, household.postal_city
         ),
-        month: YearMonth::of(today).written(),
         rows,
-        tenure: "rent".into(),
-        monthly_rent: String::new(),
-        monthly_common_costs: String::new(),
-        monthly_loan_costs: String::new(),
-        annual_municipal_charges: String::new(),
-        annual_property_tax: String::new(),
-        annual_ground_rent: String::new(),
-        heating_included: true,
-        adapted_dwelling: false,
-        net_wealth: String::new(),
-        dwelling_tax_value: String::new(),
+        typed: BostotteFields {
+            month: YearMonth::of(today).written(),
+            tenure: "rent".into(),
+            heating_included: true,
+            ..Default::default()
+        },
         errors: FormErrors::default(),
         estimate: None,
     }
@@ -197,7 +223,7 @@ pub async fn form(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
 
 /// Starts the form from what is registered: the incomes that count, and the tenancy in force.
 fn prefill(page: &mut BostottePage, household: &Household, economy: &Economy) {
-    let Ok(month) = page.month.parse::<YearMonth>() else {
+    let Ok(month) = page.typed.month.parse::<YearMonth>() else {
         return;
     };
     let Ok(rules) = husly_domain::bostotte::MonthRules::new(BostotteRules::embedded(), month) else {
@@ -210,19 +236,19 @@ fn prefill(page: &mut BostottePage, household: &Household, economy: &Economy) {
             .map(|(_, ore)| ore)
             .sum();
         if counted > 0 {
-            row.income = (counted / 100).to_string();
+            row.typed.income = (counted / 100).to_string();
         }
-        row.old_age_pensioner = economy
+        row.typed.old_age_pensioner = economy
             .incomes_of(member.person.id)
             .any(|(kind, _)| kind == husly_domain::bostotte::IncomeKind::Pension)
             && husly_domain::bostotte::age_at(member.person.birth_date, month.first_day())
                 >= husly_domain::bostotte::OLD_AGE_PENSION_AGE;
     }
     if let Some(tenancy) = economy.tenancy_on(month.first_day()) {
-        page.tenure = "rent".into();
-        page.monthly_rent = (tenancy.monthly_rent_ore / 100).to_string();
-        page.heating_included = tenancy.heating_included;
-        page.adapted_dwelling = tenancy.adapted;
+        page.typed.tenure = "rent".into();
+        page.typed.monthly_rent = (tenancy.monthly_rent_ore / 100).to_string();
+        page.typed.heating_included = tenancy.heating_included;
+        page.typed.adapted_dwelling = tenancy.adapted;
     }
 }
 
@@ -230,25 +256,12 @@ pub async fn calculate(State(state): State<AppState>, Path(id): Path<String>, st
     let (user, form) = (&staff.user, &staff.fields);
     let (household, _, number) = load(&state, user, &id).await?;
     let mut page = page(user, &state, &household);
-    page.month = form.get("month").trim().to_string();
-    for row in &mut page.rows {
-        row.income = form.get(&format!("members[{}].income", row.index)).to_string();
-        row.old_age_pensioner = form.has(&format!("members[{}].old_age_pensioner", row.index));
-        row.young_disabled = form.has(&format!("members[{}].young_disabled", row.index));
-        row.disability_or_survivor_pensioner =
-            form.has(&format!("members[{}].disability_or_survivor_pensioner", row.index));
+    let mut typed: BostotteFields = form.bind()?;
+    typed.month = typed.month.trim().to_string();
+    for (row, member) in page.rows.iter_mut().zip(std::mem::take(&mut typed.members)) {
+        row.typed = member;
     }
-    page.tenure = form.get("tenure").to_string();
-    page.monthly_rent = form.get("monthly_rent").to_string();
-    page.monthly_common_costs = form.get("monthly_common_costs").to_string();
-    page.monthly_loan_costs = form.get("monthly_loan_costs").to_string();
-    page.annual_municipal_charges = form.get("annual_municipal_charges").to_string();
-    page.annual_property_tax = form.get("annual_property_tax").to_string();
-    page.annual_ground_rent = form.get("annual_ground_rent").to_string();
-    page.heating_included = form.has("heating_included");
-    page.adapted_dwelling = form.has("adapted_dwelling");
-    page.net_wealth = form.get("net_wealth").to_string();
-    page.dwelling_tax_value = form.get("dwelling_tax_value").to_string();
+    page.typed = typed;
 
     let (request, mut errors) = request_of(&page, &household, &number);
     if errors.is_empty() {
@@ -288,12 +301,12 @@ fn request_of(page: &BostottePage, household: &Household, number: &str) -> (Esti
         .zip(&household.members)
         .map(|(row, member)| {
             let field = format!("members[{}].income", row.index);
-            let income = parse_kr(&mut errors, &field, &row.income);
+            let income = parse_kr(&mut errors, &field, &row.typed.income);
             MemberRequest {
                 birth_date: member.person.birth_date.to_string(),
-                old_age_pensioner: row.old_age_pensioner,
-                young_disabled: row.young_disabled,
-                disability_or_survivor_pensioner: row.disability_or_survivor_pensioner,
+                old_age_pensioner: row.typed.old_age_pensioner,
+                young_disabled: row.typed.young_disabled,
+                disability_or_survivor_pensioner: row.typed.disability_or_survivor_pensioner,
                 incomes: income
                     .map(|annual_kr| IncomeRequest {
                         kind: "other_taxable".into(),
@@ -304,17 +317,18 @@ fn request_of(page: &BostottePage, household: &Household, number: &str) -> (Esti
             }
         })
         .collect();
+    let typed = &page.typed;
     let mut monthly = |field: &str, text: &str| parse_kr(&mut errors, field, text).map(|kr| kr.saturating_mul(12));
-    let rent = monthly("monthly_rent", &page.monthly_rent);
-    let common = monthly("monthly_common_costs", &page.monthly_common_costs);
-    let loan = monthly("monthly_loan_costs", &page.monthly_loan_costs);
-    let charges = parse_kr(&mut errors, "annual_municipal_charges", &page.annual_municipal_charges);
-    let tax = parse_kr(&mut errors, "annual_property_tax", &page.annual_property_tax);
-    let ground = parse_kr(&mut errors, "annual_ground_rent", &page.annual_ground_rent);
-    let net_wealth_kr = parse_kr(&mut errors, "net_wealth", &page.net_wealth);
-    let dwelling_tax_value_kr = parse_kr(&mut errors, "dwelling_tax_value", &page.dwelling_tax_value);
+    let rent = monthly("monthly_rent", &typed.monthly_rent);
+    let common = monthly("monthly_common_costs", &typed.monthly_common_costs);
+    let loan = monthly("monthly_loan_costs", &typed.monthly_loan_costs);
+    let charges = parse_kr(&mut errors, "annual_municipal_charges", &typed.annual_municipal_charges);
+    let tax = parse_kr(&mut errors, "annual_property_tax", &typed.annual_property_tax);
+    let ground = parse_kr(&mut errors, "annual_ground_rent", &typed.annual_ground_rent);
+    let net_wealth_kr = parse_kr(&mut errors, "net_wealth", &typed.net_wealth);
+    let dwelling_tax_value_kr = parse_kr(&mut errors, "dwelling_tax_value", &typed.dwelling_tax_value);
     // Only the items of the chosen tenure are sent; the form groups them by tenure.
-    let housing = match page.tenure.as_str() {
+    let housing = match typed.tenure.as_str() {
         "cooperative" => HousingRequest {
             tenure: "cooperative".into(),
             annual_common_costs_kr: common,
@@ -340,19 +354,19 @@ fn request_of(page: &BostottePage, household: &Household, number: &str) -> (Esti
             ..Default::default()
         },
     };
-    let any_income = page.rows.iter().any(|r| !r.income.trim().is_empty());
+    let any_income = page.rows.iter().any(|r| !r.typed.income.trim().is_empty());
     let request = EstimateRequest {
-        month: page.month.clone(),
+        month: typed.month.clone(),
         kommunenummer: number.to_string(),
         members,
         annual_income_kr: (!any_income).then_some(0),
         housing: Some(HousingRequest {
-            heating_included: page.heating_included,
+            heating_included: typed.heating_included,
             ..housing
         }),
         net_wealth_kr,
         dwelling_tax_value_kr,
-        adapted_dwelling: page.adapted_dwelling,
+        adapted_dwelling: typed.adapted_dwelling,
         ..Default::default()
     };
     (request, errors)

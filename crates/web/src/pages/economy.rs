@@ -242,7 +242,12 @@ pub async fn register_bostotte(
     let (user, form) = (&staff.user, &staff.fields);
     let (household, economy) = load(&state, user, &id).await?;
     let mut page = page(user, &state, &household, economy);
-    page.benefit_from = form.get("benefit_from").to_string();
+    #[derive(serde::Deserialize)]
+    struct BenefitFields {
+        #[serde(default)]
+        benefit_from: String,
+    }
+    page.benefit_from = form.bind::<BenefitFields>()?.benefit_from;
     let Some(from) = parse_date(&page.benefit_from) else {
         return invalid(page, &[FieldError::invalid_date("benefit_from")]);
     };

@@ -21,20 +21,6 @@ use husly_usecases::households;
 /// Member rows a new form starts with; "add a row" adds more.
 const INITIAL_ROWS: usize = 3;
 
-/// One member row of the form, as typed.
-#[derive(Debug, Clone, Default)]
-pub struct MemberRow {
-    pub index: usize,
-    pub national_id: String,
-    pub given_name: String,
-    pub family_name: String,
-    pub birth_date: String,
-    pub relation: String,
-    pub phone: String,
-    pub email: String,
-    pub preferred_language: String,
-}
-
 #[derive(Template)]
 #[template(path = "household_form.html")]
 struct HouseholdForm {
@@ -43,15 +29,21 @@ struct HouseholdForm {
     cancel_href: String,
     is_edit: bool,
     version: i64,
-    address_line: String,
-    postal_code: String,
-    postal_city: String,
-    from_date: String,
-    to_date: String,
     reason: String,
-    rows: Vec<MemberRow>,
+    /// The household as typed; its member rows are the form's rows.
+    household: HouseholdInput,
     errors: FormErrors,
     conflict: bool,
+}
+
+/// What the household form posts besides the household itself.
+#[derive(serde::Deserialize)]
+struct FormActions {
+    #[serde(default)]
+    reason: String,
+    /// The "add a member row" button.
+    #[serde(default)]
+    add_row: Option<String>,
 }
 
 impl HouseholdForm {
@@ -82,80 +74,36 @@ pub fn relation_key(relation: Relation) -> &'static str {
     }
 }
 
-/// Reads the household fields and member rows from a posted form.
-fn input_from_form(form: &FormFields) -> (HouseholdInput, Vec<MemberRow>) {
-    let declared: usize = form.get("rows").parse().unwrap_or(INITIAL_ROWS);
-    let rows: Vec<MemberRow> = (0..declared.min(husly_domain::household::MAX_MEMBERS + 1))
-        .map(|i| {
-            let f = |name: &str| form.get(&format!("members[{i}].{name}")).to_string();
-            MemberRow {
-                index: i,
-                national_id: f("national_id"),
-                given_name: f("given_name"),
-                family_name: f("family_name"),
-                birth_date: f("birth_date"),
-                relation: f("relation"),
-                phone: f("phone"),
-                email: f("email"),
-                preferred_language: f("preferred_language"),
-            }
-        })
-        .collect();
-    let members = rows
-        .iter()
-        .map(|r| MemberInput {
-            national_id: r.national_id.clone(),
-            given_name: r.given_name.clone(),
-            family_name: r.family_name.clone(),
-            birth_date: r.birth_date.clone(),
-            phone: r.phone.clone(),
-            email: r.email.clone(),
-            preferred_language: r.preferred_language.clone(),
-            // A row left entirely blank has no relation either (the select's blank option).
-            relation: if r.national_id.trim().is_empty()
-                && r.given_name.trim().is_empty()
-                && r.family_name.trim().is_empty()
-            {
-                String::new()
-            } else {
-                r.relation.clone()
-            },
-        })
-        .collect();
-    let input = HouseholdInput {
-        address_line: form.get("address_line").to_string(),
-        postal_code: form.get("postal_code").to_string(),
-        postal_city: form.get("postal_city").to_string(),
-        from_date: form.get("from_date").to_string(),
-        to_date: form.get("to_date").to_string(),
-        members,
-    };
-    (input, rows)
+/// The household as posted. A member row left entirely blank has no relation either (its select
+/// keeps a value the user did not choose), so the domain sees it as blank and leaves it out.
+fn posted_household(fields: &FormFields) -> AppResult<(HouseholdInput, FormActions)> {
+    let mut household: HouseholdInput = fields.bind()?;
+    household.members.truncate(husly_domain::household::MAX_MEMBERS + 1);
+    for member in &mut household.members {
+        if [&member.national_id, &member.given_name, &member.family_name]
+            .iter()
+            .all(|t| t.trim().is_empty())
+        {
+            member.relation.clear();
+        }
+    }
+    Ok((household, fields.bind()?))
 }
 
 fn blank_form(user: &CurrentUser, state: &AppState) -> HouseholdForm {
-    let mut rows: Vec<MemberRow> = (0..INITIAL_ROWS)
-        .map(|index| MemberRow {
-            index,
-            ..Default::default()
-        })
-        .collect();
-    if let Some(first) = rows.first_mut() {
-        first.relation = Relation::MainApplicant.code().to_string();
-    }
+    let mut household = HouseholdInput {
+        members: vec![MemberInput::default(); INITIAL_ROWS],
+        ..Default::default()
+    };
+    household.members[0].relation = Relation::MainApplicant.code().to_string();
     HouseholdForm {
         l: Layout::for_user(user, Section::NewHousehold, state.config.demo_mode),
         action: "/households/new".into(),
         cancel_href: "/search".into(),
         is_edit: false,
         version: 0,
-        address_line: String::new(),
-        postal_code: String::new(),
-        postal_city: String::new(),
-        from_date: String::new(),
-        to_date: String::new(),
         reason: String::new(),
-        rows,
+        household,
         errors: FormErrors::default(),
         conflict: false,
     }
@@ -165,11 +113,12 @@ fn blank_form(user: &CurrentUser, state: &AppState) -> HouseholdForm {
 fn form_from_post(
     user: &CurrentUser,
     state: &AppState,
-    form: &FormFields,
-    rows: Vec<MemberRow>,
+    (household, actions): (HouseholdInput, FormActions),
     action: String,
-    is_edit: bool,
+    // The version an edit form was rendered from; none for a new household.
+    version: Option<i64>,
 ) -> HouseholdForm {
+    let is_edit = version.is_some();
     let cancel_href = if is_edit {
         action.trim_end_matches("/edit").to_string()
     } else {
@@ -184,14 +133,9 @@ fn form_from_post(
         ),
         action,
         is_edit,
-        version: form.get("version").parse().unwrap_or(0),
-        address_line: form.get("address_line").to_string(),
-        postal_code: form.get("postal_code").to_string(),
-        postal_city: form.get("postal_city").to_string(),
-        from_date: form.get("from_date").to_string(),
-        to_date: form.get("to_date").to_string(),
-        reason: form.get("reason").to_string(),
-        rows,
+        version: version.unwrap_or(0),
+        reason: actions.reason,
+        household,
         errors: FormErrors::default(),
         conflict: false,
     }
@@ -204,12 +148,8 @@ pub async fn new_form(State(state): State<AppState>, user: CurrentUser) -> AppRe
 
 /// Handles the "add a member row" button: re-render with one more row, no validation.
 fn with_added_row(mut page: HouseholdForm) -> AppResult<Response> {
-    if page.rows.len() < husly_domain::household::MAX_MEMBERS {
-        let index = page.rows.len();
-        page.rows.push(MemberRow {
-            index,
-            ..Default::default()
-        });
+    if page.household.members.len() < husly_domain::household::MAX_MEMBERS {
+        page.household.members.push(MemberInput::default());
     }
     render(&page)
 }
@@ -224,13 +164,14 @@ fn invalid(mut page: HouseholdForm, errors: &[husly_domain::validation::FieldErr
 pub async fn create(State(state): State<AppState>, form: StaffForm) -> AppResult<Response> {
     let (user, fields) = (&form.user, &form.fields);
     let municipality = user.working_municipality(Action::RegisterHousehold)?.id;
-    let (input, rows) = input_from_form(fields);
-    let page = form_from_post(user, &state, fields, rows, "/households/new".into(), false);
-    if fields.has("add_row") {
+    let posted = posted_household(fields)?;
+    let add_row = posted.1.add_row.is_some();
+    let page = form_from_post(user, &state, posted, "/households/new".into(), None);
+    if add_row {
         return with_added_row(page);
     }
     let synthetic = state.config.synthetic_policy();
-    match households::register_household(&user.ctx(&state), municipality, &input, synthetic).await {
+    match households::register_household(&user.ctx(&state), municipality, &page.household, synthetic).await {
         Ok(household) => Ok(crate::flash::redirect(
             &format!("/households/{}", household.id),
             "flash.household.registered",
@@ -308,13 +249,12 @@ pub(crate) async fn household_page(state: &AppState, user: &CurrentUser, id: Hou
     })
 }
 
-fn rows_of(household: &Household) -> Vec<MemberRow> {
-    let mut rows: Vec<MemberRow> = household
+/// The household as its edit form shows it, with one blank row to add a member.
+fn typed(household: &Household) -> HouseholdInput {
+    let mut members: Vec<MemberInput> = household
         .members
         .iter()
-        .enumerate()
-        .map(|(index, m)| MemberRow {
-            index,
+        .map(|m| MemberInput {
             national_id: m.person.national_id.to_string(),
             given_name: m.person.given_name.clone(),
             family_name: m.person.family_name.clone(),
@@ -325,12 +265,15 @@ fn rows_of(household: &Household) -> Vec<MemberRow> {
             preferred_language: m.person.preferred_language.code().to_string(),
         })
         .collect();
-    let index = rows.len();
-    rows.push(MemberRow {
-        index,
-        ..Default::default()
-    });
-    rows
+    members.push(MemberInput::default());
+    HouseholdInput {
+        address_line: household.address_line.clone(),
+        postal_code: household.postal_code.clone(),
+        postal_city: household.postal_city.clone(),
+        from_date: format_date(household.from_date),
+        to_date: household.to_date.map(format_date).unwrap_or_default(),
+        members,
+    }
 }
 
 pub async fn edit_form(
@@ -348,13 +291,8 @@ pub async fn edit_form(
         cancel_href: format!("/households/{id}"),
         is_edit: true,
         version: household.version,
-        address_line: household.address_line.clone(),
-        postal_code: household.postal_code.clone(),
-        postal_city: household.postal_city.clone(),
-        from_date: format_date(household.from_date),
-        to_date: household.to_date.map(format_date).unwrap_or_default(),
         reason: String::new(),
-        rows: rows_of(&household),
+        household: typed(&household),
         errors: FormErrors::default(),
         conflict: false,
     })
@@ -365,13 +303,15 @@ pub async fn update(State(state): State<AppState>, Path(id): Path<String>, form:
     let id: HouseholdId = path_id(&id)?;
     let ctx = user.ctx(&state);
     ctx.household_owner(id, Action::EditHousehold).await?;
-    let (input, rows) = input_from_form(fields);
-    let mut page = form_from_post(user, &state, fields, rows, format!("/households/{id}/edit"), true);
-    if fields.has("add_row") {
+    let version = form.version()?;
+    let posted = posted_household(fields)?;
+    let add_row = posted.1.add_row.is_some();
+    let mut page = form_from_post(user, &state, posted, format!("/households/{id}/edit"), Some(version));
+    if add_row {
         return with_added_row(page);
     }
     let synthetic = state.config.synthetic_policy();
-    let result = households::update_household(&ctx, id, form.version()?, &input, fields.get("reason"), synthetic).await;
+    let result = households::update_household(&ctx, id, version, &page.household, &page.reason, synthetic).await;
     match result {
         Ok(_) => Ok(crate::flash::redirect(
             &format!("/households/{id}"),

@@ -47,7 +47,7 @@ pub async fn form(State(state): State<AppState>, user: CurrentUser) -> AppResult
 pub async fn calculate(State(state): State<AppState>, staff: StaffForm) -> AppResult<Response> {
     let (user, form) = (&staff.user, &staff.fields);
     user.working_municipality(Action::ViewCase)?;
-    let mut page = page(&state, user, StartlanFields::from_form(form));
+    let mut page = page(&state, user, StartlanFields::from_form(form)?);
     match page.startlan.assess(StartlanRules::embedded(), page.l.tr.lang) {
         Ok((_, result)) => {
             page.affordability = Some(result);

@@ -13,7 +13,8 @@
 //! `affordability: Option<AffordabilityResult>`.
 
 use super::rule_values::Unverified;
-use crate::forms::{FormErrors, FormFields};
+use crate::error::AppError;
+use crate::forms::{FormErrors, FormFields, checkbox};
 use crate::i18n::Tr;
 use husly_domain::Lang;
 use husly_domain::rules::{Percent, YearMonth};
@@ -24,6 +25,7 @@ use husly_domain::startlan::{
     StartlanRules, assess, validate,
 };
 use husly_domain::validation::{FieldError, format_kr, parse_kr};
+use serde::Deserialize;
 
 /// Fixed-cost rows a blank form offers.
 pub const FIXED_COST_ROWS: usize = 5;
@@ -73,13 +75,17 @@ const WAIVER_LOW_INCOME: &str = "low_predictable_income";
 const WAIVER_AT_RISK: &str = "at_risk_of_losing_home";
 const WAIVER_BOTH: &str = "at_risk_and_low_predictable_income";
 
-/// One fixed-cost row as typed. A row with neither description nor amount is left out.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// One fixed-cost row as typed (`fixed_costs[i].…`). A row with neither description nor amount
+/// is left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
 pub struct FixedCostRow {
+    #[serde(skip)]
     pub index: usize,
     /// `debt`, `student_loan`, `childcare`, `child_support`, `other`, or "" (not chosen).
     pub kind: String,
     pub label: String,
+    #[serde(rename = "amount_kr")]
     pub amount: String,
 }
 
@@ -114,43 +120,80 @@ pub struct Choice {
     pub selected: bool,
 }
 
-/// Everything the affordability form holds, as typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Everything the affordability form holds, as typed. Each field is bound from the form field
+/// of the same path ([`names`]; a test posts every name and checks it lands).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
 pub struct StartlanFields {
     /// `YYYY-MM` (also accepted: `MM.YYYY`).
     pub month: String,
+    #[serde(rename = "household.adults")]
     pub adults: String,
+    #[serde(rename = "household.couple", deserialize_with = "checkbox")]
     pub couple: bool,
     /// Comma-separated ages in whole years.
+    #[serde(rename = "household.children_ages")]
     pub children_ages: String,
     /// Kroner per month, as are the next two.
+    #[serde(rename = "income_after_tax_kr")]
     pub income_after_tax: String,
+    #[serde(rename = "maintenance_kr")]
     pub maintenance: String,
+    #[serde(rename = "own_living_cost_estimate_kr")]
     pub own_living_cost_estimate: String,
     /// At least [`FIXED_COST_ROWS`] rows.
     pub fixed_costs: Vec<FixedCostRow>,
     /// Kroner.
+    #[serde(rename = "loans.startlan.principal_kr")]
     pub principal: String,
+    #[serde(rename = "loans.startlan.term_years")]
     pub term_years: String,
+    #[serde(rename = "loans.startlan.instalment_free_years")]
     pub instalment_free_years: String,
     /// `annuity` or `serial`.
+    #[serde(rename = "loans.startlan.kind")]
     pub kind: String,
+    #[serde(rename = "loans.startlan.extended_term_reason")]
     pub extended_term_reason: String,
+    #[serde(
+        rename = "loans.startlan.extended_term_conditions.lasting_low_income",
+        deserialize_with = "checkbox"
+    )]
     pub lasting_low_income: bool,
+    #[serde(
+        rename = "loans.startlan.extended_term_conditions.dwelling_suits_long_term",
+        deserialize_with = "checkbox"
+    )]
     pub dwelling_suits_long_term: bool,
+    #[serde(
+        rename = "loans.startlan.extended_term_conditions.renting_unsuitable",
+        deserialize_with = "checkbox"
+    )]
     pub renting_unsuitable: bool,
+    #[serde(
+        rename = "loans.startlan.extended_term_conditions.shorter_term_not_responsible",
+        deserialize_with = "checkbox"
+    )]
     pub shorter_term_not_responsible: bool,
     /// "", `low_predictable_income`, `at_risk_of_losing_home` or `at_risk_and_low_predictable_income`.
+    #[serde(rename = "loans.startlan.extended_term_conditions.waiver")]
     pub waiver: String,
     /// Kroner; the bank loan is left out when its principal, term and rate are all blank.
+    #[serde(rename = "loans.bank.principal_kr")]
     pub bank_principal: String,
+    #[serde(rename = "loans.bank.term_years")]
     pub bank_term_years: String,
+    #[serde(rename = "loans.bank.kind")]
     pub bank_kind: String,
     /// A percentage such as `8,5`; blank tests the bank loan at the startlån's stress rate.
+    #[serde(rename = "loans.bank.rate")]
     pub bank_rate: String,
     /// Kroner; the purchase is left out when all three are blank.
+    #[serde(rename = "financing.price_kr")]
     pub price: String,
+    #[serde(rename = "financing.purchase_costs_kr")]
     pub purchase_costs: String,
+    #[serde(rename = "financing.equity_kr")]
     pub equity: String,
 }
 
@@ -167,56 +210,19 @@ impl StartlanFields {
         }
     }
 
-    /// The fields of a posted form. Fixed-cost rows beyond [`FIXED_COST_ROWS`] are read while the
-    /// form has them.
-    pub fn from_form(form: &FormFields) -> Self {
-        let text = |name: &str| form.get(name).to_string();
-        let mut fixed_costs = Vec::new();
-        for index in 0..MAX_FIXED_COSTS {
-            let row = FixedCostRow {
-                index,
-                ..Default::default()
-            };
-            let present = [row.kind_name(), row.label_name(), row.amount_name()]
-                .iter()
-                .any(|name| form.has(name));
-            if index >= FIXED_COST_ROWS && !present {
-                break;
-            }
-            fixed_costs.push(FixedCostRow {
-                kind: text(&row.kind_name()),
-                label: text(&row.label_name()),
-                amount: text(&row.amount_name()),
-                ..row
-            });
+    /// The fields of a posted form: every value as typed, at least [`FIXED_COST_ROWS`] rows of
+    /// fixed costs and at most [`MAX_FIXED_COSTS`].
+    pub fn from_form(form: &FormFields) -> Result<Self, AppError> {
+        let mut fields: StartlanFields = form.bind()?;
+        fields.month = fields.month.trim().to_string();
+        fields.fixed_costs.truncate(MAX_FIXED_COSTS);
+        if fields.fixed_costs.len() < FIXED_COST_ROWS {
+            fields.fixed_costs.resize_with(FIXED_COST_ROWS, FixedCostRow::default);
         }
-        StartlanFields {
-            month: text(MONTH).trim().to_string(),
-            adults: text(ADULTS),
-            couple: form.has(COUPLE),
-            children_ages: text(CHILDREN_AGES),
-            income_after_tax: text(INCOME),
-            maintenance: text(MAINTENANCE),
-            own_living_cost_estimate: text(OWN_LIVING_COSTS),
-            fixed_costs,
-            principal: text(PRINCIPAL),
-            term_years: text(TERM),
-            instalment_free_years: text(INSTALMENT_FREE),
-            kind: text(KIND),
-            extended_term_reason: text(REASON),
-            lasting_low_income: form.has(LASTING_LOW_INCOME),
-            dwelling_suits_long_term: form.has(DWELLING_SUITS_LONG_TERM),
-            renting_unsuitable: form.has(RENTING_UNSUITABLE),
-            shorter_term_not_responsible: form.has(SHORTER_TERM_NOT_RESPONSIBLE),
-            waiver: text(WAIVER),
-            bank_principal: text(BANK_PRINCIPAL),
-            bank_term_years: text(BANK_TERM),
-            bank_kind: text(BANK_KIND),
-            bank_rate: text(BANK_RATE),
-            price: text(PRICE),
-            purchase_costs: text(PURCHASE_COSTS),
-            equity: text(EQUITY),
+        for (index, row) in fields.fixed_costs.iter_mut().enumerate() {
+            row.index = index;
         }
+        Ok(fields)
     }
 
     /// The form filled in from a stored input, for example the one a case recorded. Amounts are
@@ -1447,7 +1453,52 @@ mod tests {
         f.lasting_low_income = true;
         f.waiver = WAIVER_BOTH.into();
         let html = render(f.clone(), FormErrors::default(), Lang::Nb);
-        assert_eq!(StartlanFields::from_form(&posted(&html)), f);
+        assert_eq!(StartlanFields::from_form(&posted(&html)).unwrap(), f);
+    }
+
+    #[test]
+    fn every_name_errors_use_is_a_field_the_form_binds() {
+        let all = [
+            MONTH,
+            ADULTS,
+            COUPLE,
+            CHILDREN_AGES,
+            INCOME,
+            MAINTENANCE,
+            OWN_LIVING_COSTS,
+            PRINCIPAL,
+            TERM,
+            INSTALMENT_FREE,
+            KIND,
+            REASON,
+            LASTING_LOW_INCOME,
+            DWELLING_SUITS_LONG_TERM,
+            RENTING_UNSUITABLE,
+            SHORTER_TERM_NOT_RESPONSIBLE,
+            WAIVER,
+            BANK_PRINCIPAL,
+            BANK_TERM,
+            BANK_KIND,
+            BANK_RATE,
+            PRICE,
+            PURCHASE_COSTS,
+            EQUITY,
+        ];
+        let blank = StartlanFields::from_form(&FormFields::default()).unwrap();
+        for name in all {
+            let form = FormFields(vec![(name.to_string(), "7".to_string())]);
+            assert_ne!(
+                StartlanFields::from_form(&form).unwrap(),
+                blank,
+                "{name} is bound to no field"
+            );
+        }
+        let row = FormFields(vec![(names::fixed_cost(6, "amount_kr"), "7".into())]);
+        let bound = StartlanFields::from_form(&row).unwrap();
+        assert_eq!(
+            (bound.fixed_costs.len(), bound.fixed_costs[6].amount.as_str()),
+            (7, "7")
+        );
     }
 
     #[test]

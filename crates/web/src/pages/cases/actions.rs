@@ -25,11 +25,7 @@ pub async fn save_application(
     let (id, user) = (path_id::<CaseId>(&id)?, &form.user);
     let ctx = user.ctx(&state);
     ctx.case_owner(id, husly_domain::authz::Action::HandleCase).await?;
-    // One economy row per member, as the form was rendered; the use case checks the count.
-    let rows = (0..)
-        .take_while(|i| form.fields.has(&format!("economy[{i}].income")))
-        .count();
-    let values = FormValues::from_post(&form.fields, rows)?;
+    let values = FormValues::from_post(&form.fields, None)?;
     let result = match values.to_form() {
         Ok(application) => usecases::save_application(&ctx, id, form.version()?, &application).await,
         Err(errors) => Err(UseCaseError::Invalid(errors)),

@@ -139,16 +139,22 @@ pub async fn view(
     render(&page(&state, &user, year).await?)
 }
 
+/// The allocation form as typed; the use case reads and checks each value.
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct AllocationFields {
+    grant: String,
+    year: String,
+    allocated_kr: String,
+    note: String,
+}
+
 /// `POST /grants/budget`: sets a grant's allocation for a year.
 pub async fn set(State(state): State<AppState>, form: StaffForm) -> AppResult<Response> {
-    let (user, fields) = (&form.user, &form.fields);
+    let user = &form.user;
     let municipality = user.working_municipality(Action::ManageGrantBudget)?.id;
-    let (grant, year, allocated, note) = (
-        fields.get("grant"),
-        fields.get("year"),
-        fields.get("allocated_kr"),
-        fields.get("note"),
-    );
+    let typed: AllocationFields = form.bind()?;
+    let (grant, year, allocated, note) = (&typed.grant, &typed.year, &typed.allocated_kr, &typed.note);
     let errors = match usecases::set_allocation(&user.ctx(&state), municipality, grant, year, allocated, note).await {
         Ok((year, _, _)) => {
             return Ok(crate::flash::redirect(

@@ -17,22 +17,49 @@ use super::view::{CasePage, case_page, finish, load};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::forms::path_id;
-use crate::forms::{FormErrors, FormFields, StaffForm};
+use crate::forms::{FormErrors, FormFields, StaffForm, checkbox};
 use crate::pages::render;
 use crate::pages::startlan_form::{Choice, StartlanFields};
 use husly_domain::CaseId;
 use husly_usecases::UseCaseError;
 use husly_usecases::finance::GrantPosition;
+use serde::Deserialize;
 
 /// A grant's fields as typed (names are the domain's paths, so errors land on them).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct GrantFields {
+    #[serde(default, rename = "grant.purpose")]
     pub purpose: String,
+    #[serde(default, rename = "grant.cost_kr")]
     pub cost_kr: String,
+    #[serde(default, rename = "grant.applied_kr")]
     pub applied_kr: String,
+    #[serde(default, rename = "grant.tenure")]
     pub tenure: String,
+    #[serde(default, rename = "grant.landlord_consent", deserialize_with = "checkbox")]
     pub landlord_consent: bool,
+    #[serde(default, rename = "grant.startlan_reference")]
     pub startlan_reference: String,
+}
+
+/// What a startlån case's economy form holds besides the affordability fields.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct LoanFields {
+    loan_purpose: String,
+    /// Empty: no exception from the means test.
+    means_test_exception: String,
+}
+
+/// The payment form (`payment.…`).
+#[derive(Deserialize)]
+struct PaymentFields {
+    #[serde(default, rename = "payment.amount_kr")]
+    amount_kr: String,
+    #[serde(default, rename = "payment.paid_on")]
+    paid_on: String,
+    #[serde(default, rename = "payment.note")]
+    note: String,
 }
 
 /// What the case page shows of a loan or grant case beside the startlån form.
@@ -182,14 +209,15 @@ pub fn section(case: &Case, grant: Option<GrantPosition>, this_year: i32) -> Fin
     section
 }
 
-fn grant_from_form(fields: &FormFields, case: &Case) -> (GrantFields, Result<CaseFinance, Vec<FieldError>>) {
+fn grant_from_form(typed: GrantFields, case: &Case) -> (GrantFields, Result<CaseFinance, Vec<FieldError>>) {
+    let trim = |text: String| text.trim().to_string();
     let typed = GrantFields {
-        purpose: fields.get("grant.purpose").trim().to_string(),
-        cost_kr: fields.get("grant.cost_kr").trim().to_string(),
-        applied_kr: fields.get("grant.applied_kr").trim().to_string(),
-        tenure: fields.get("grant.tenure").trim().to_string(),
-        landlord_consent: fields.has("grant.landlord_consent"),
-        startlan_reference: fields.get("grant.startlan_reference").trim().to_string(),
+        purpose: trim(typed.purpose),
+        cost_kr: trim(typed.cost_kr),
+        applied_kr: trim(typed.applied_kr),
+        tenure: trim(typed.tenure),
+        startlan_reference: trim(typed.startlan_reference),
+        ..typed
     };
     let mut errors = Vec::new();
     let mut amount = |field: &str, text: &str| match parse_kr(text) {
@@ -230,10 +258,12 @@ fn grant_from_form(fields: &FormFields, case: &Case) -> (GrantFields, Result<Cas
     (typed, result)
 }
 
-fn startlan_from_form(fields: &FormFields) -> (StartlanFields, String, String, Result<CaseFinance, Vec<FieldError>>) {
-    let typed = StartlanFields::from_form(fields);
-    let purpose_code = fields.get("loan_purpose").trim().to_string();
-    let exception_code = fields.get("means_test_exception").trim().to_string();
+fn startlan_from_form(
+    typed: StartlanFields,
+    loan: LoanFields,
+) -> (StartlanFields, String, String, Result<CaseFinance, Vec<FieldError>>) {
+    let purpose_code = loan.loan_purpose.trim().to_string();
+    let exception_code = loan.means_test_exception.trim().to_string();
     let mut errors = Vec::new();
     let purpose = LoanPurpose::from_code(&purpose_code);
     if purpose.is_none() {
@@ -318,13 +348,14 @@ pub async fn save(State(state): State<AppState>, Path(id): Path<String>, form: S
 /// economy (or the fields' errors).
 fn typed_economy(fields: &FormFields, page: &mut CasePage) -> AppResult<Result<CaseFinance, Vec<FieldError>>> {
     if page.case.case_type == husly_domain::cases::CaseType::Startlan {
-        let (typed, purpose, exception, result) = startlan_from_form(fields);
+        let (typed, purpose, exception, result) =
+            startlan_from_form(StartlanFields::from_form(fields)?, fields.bind()?);
         page.startlan = typed;
         page.finance.loan_purpose = purpose;
         page.finance.exception = exception;
         Ok(result)
     } else if page.case.case_type.grant().is_some() {
-        let (typed, result) = grant_from_form(fields, &page.case);
+        let (typed, result) = grant_from_form(fields.bind()?, &page.case);
         page.finance.grant = typed;
         Ok(result)
     } else {
@@ -334,12 +365,13 @@ fn typed_economy(fields: &FormFields, page: &mut CasePage) -> AppResult<Result<C
 
 /// `POST /cases/{id}/payments`: registers a payment of a granted grant.
 pub async fn pay(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
-    let (user, fields) = (&form.user, &form.fields);
+    let user = &form.user;
     let id: CaseId = path_id(&id)?;
+    let typed: PaymentFields = form.bind()?;
     let payment = PaymentRequest {
-        amount_kr: fields.get("payment.amount_kr"),
-        paid_on: fields.get("payment.paid_on"),
-        note: fields.get("payment.note"),
+        amount_kr: &typed.amount_kr,
+        paid_on: &typed.paid_on,
+        note: &typed.note,
     };
     let result = husly_usecases::finance::register_payment(&user.ctx(&state), id, form.version()?, payment)
         .await

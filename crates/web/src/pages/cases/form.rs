@@ -129,11 +129,27 @@ impl FormValues {
         }
     }
 
-    /// The posted form, with one economy row per member (as the form was rendered).
-    pub fn from_post(fields: &FormFields, members: usize) -> Result<FormValues, AppError> {
+    /// The posted form with its economy rows: as many as posted, or one per member when the
+    /// number of members is known here (the use case checks the count otherwise).
+    pub fn from_post(fields: &FormFields, members: Option<usize>) -> Result<FormValues, AppError> {
+        /// One member's row of the economy table (`economy[i].income`, `economy[i].wealth`).
+        #[derive(Default, Deserialize)]
+        #[serde(default)]
+        struct EconomyRow {
+            income: String,
+            wealth: String,
+        }
+        #[derive(Deserialize)]
+        struct EconomyTable {
+            #[serde(default)]
+            economy: Vec<EconomyRow>,
+        }
         let mut values: FormValues = fields.bind()?;
-        values.incomes = fields.rows("economy", "income", members);
-        values.wealth = fields.rows("economy", "wealth", members);
+        let mut rows = fields.bind::<EconomyTable>()?.economy;
+        if let Some(members) = members {
+            rows.resize_with(members, EconomyRow::default);
+        }
+        (values.incomes, values.wealth) = rows.into_iter().map(|row| (row.income, row.wealth)).unzip();
         Ok(values)
     }
 
@@ -267,7 +283,7 @@ mod tests {
             ("consents", "nav"),
             ("confirmed", "1"),
         ]);
-        let form = FormValues::from_post(&fields, 1).unwrap().to_form().unwrap();
+        let form = FormValues::from_post(&fields, Some(1)).unwrap().to_form().unwrap();
         assert_eq!(form.reasons, [Reason::Economy, Reason::Violence]);
         assert_eq!(form.economy[0].incomes, [(IncomeKind::OtherTaxable, 250_000)]);
         assert_eq!(form.economy[0].net_wealth_kr, -5_000);
@@ -286,7 +302,7 @@ mod tests {
             ("lawful_residence", "maybe"),
             ("evicted_on", "31.02.2024"),
         ]);
-        let errors = FormValues::from_post(&fields, 1).unwrap().to_form().unwrap_err();
+        let errors = FormValues::from_post(&fields, Some(1)).unwrap().to_form().unwrap_err();
         let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             names,

@@ -109,7 +109,7 @@ pub async fn form(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
 pub async fn submit(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
     let (user, fields) = (&form.user, &form.fields);
     let (household, _) = load(&state, user, &id).await?;
-    let values = FormValues::from_post(fields, household.members.len())?;
+    let values = FormValues::from_post(fields, Some(household.members.len()))?;
     let (case_type, received_on) = (fields.get("case_type"), fields.get("received_on"));
     let ctx = user.ctx(&state);
     let result = match values.to_form() {
