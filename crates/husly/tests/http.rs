@@ -1192,3 +1192,128 @@ async fn a_case_is_given_to_another_caseworker_and_the_workload_shows_it() {
         assert!(row.contains(r#"<td class="numeric">1</td>"#), "one open case: {row}");
     }
 }
+
+/// "Who has looked at my data?" is one search in the access log (issue: casework people can
+/// trust, item 7): by identity number, the log shows the entries about the person, their
+/// households and their cases — in words and by name, not ids — and nothing about a namesake;
+/// a name that matches two people asks which; an unknown case reference is named; the answer
+/// comes as a PDF for an access request; and the officer's own lookup is in the log.
+#[tokio::test]
+async fn the_access_log_answers_who_has_seen_a_persons_data() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let store = husly_store::Store::connect(&db.url, &husly_store::StoreOptions::default())
+            .await
+            .unwrap();
+        let actor = husly_store::audit::Actor::cli("test");
+        let change = husly_store::households::Change {
+            actor: &actor,
+            user: None,
+            reason: None,
+        };
+        let namesake = husly_domain::household::validate_household(
+            &household_input(&synthetic_id(1990, 1, 15, 170), "Ingrid", "Fjellstad"),
+            husly_domain::national_id::SyntheticPolicy::Allow,
+            husly_usecases::Clock::system().today(),
+        )
+        .unwrap();
+        let namesake_household = store.create_household(fixture.home, &namesake, &change).await.unwrap();
+        let server = start(&db, &[]);
+        let caseworker = login(&server, &fixture.users[&Role::Caseworker].0, PASSWORD).await;
+        for path in [
+            format!("/households/{}", fixture.household),
+            format!("/cases/{}", fixture.case),
+            format!("/households/{namesake_household}"),
+        ] {
+            let status = caseworker.get(server.url(&path)).send().await.unwrap().status();
+            assert_eq!(status, 200, "{path}");
+        }
+        let officer = login(&server, &fixture.users[&Role::Admin].0, PASSWORD).await;
+
+        let by_number = format!("/admin/audit?person={}", fixture.main_applicant_id);
+        let html = common::page_text(&server, &officer, &by_number).await;
+        let reference = store.case(fixture.home, fixture.case).await.unwrap().reference;
+        for wanted in [
+            "Ingrid Skjærgård",
+            "Husstand: Modellveien 12, 3015 Drammen",
+            &format!("Sak {reference} (Søknad om kommunal bolig)"),
+            "Så husstand",
+            "Så sak",
+            "Test caseworker (caseworker@drammen.example)",
+            "access-request.pdf",
+        ] {
+            assert!(html.contains(wanted), "{wanted} missing from the person's log");
+        }
+        assert!(!html.contains("Fjellstad"), "a namesake's entries are not shown");
+        assert!(!html.contains(&fixture.case.to_string()), "cases by reference, not id");
+        assert!(common::raw_keys(&html).is_empty(), "{:?}", common::raw_keys(&html));
+
+        let by_name = common::page_text(&server, &officer, "/admin/audit?person=ingrid").await;
+        assert!(by_name.contains("Ingrid Fjellstad") && by_name.contains("Ingrid Skjærgård"));
+        assert!(!by_name.contains("<tbody>"), "no entries until one person is chosen");
+
+        let unknown = officer
+            .get(server.url("/admin/audit?case=1999-999999"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(unknown.status(), 422);
+        assert!(unknown.text().await.unwrap().contains("1999-999999"));
+
+        let pdf = officer
+            .get(server.url(&format!("/admin/audit/access-request.pdf?person_id={}", fixture.person)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(pdf.status(), 200);
+        assert_eq!(pdf.headers()["content-type"], "application/pdf");
+        assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+
+        // The API answers the same question, by identity number; an unknown number is not found.
+        let token = &fixture.users[&Role::Admin].1;
+        let path = format!("/api/v1/audit?municipality=3301&person={}", fixture.main_applicant_id);
+        let answer = common::api_json(&server, &path, token).await;
+        let footprint = store.person_records(fixture.home, fixture.person).await.unwrap();
+        let listed = answer["entries"].as_array().expect("entries");
+        assert!(!listed.is_empty());
+        assert!(
+            listed
+                .iter()
+                .all(|e| footprint.contains(&e["resource_id"].as_str().unwrap().to_string())),
+            "{listed:?}"
+        );
+        assert!(!footprint.contains(&namesake_household.to_string()));
+        let unknown = client()
+            .get(server.url(&format!(
+                "/api/v1/audit?municipality=3301&person={}",
+                synthetic_id(1950, 5, 5, 180)
+            )))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(unknown.status(), 404);
+
+        let lookups = store
+            .audit_entries(
+                fixture.home,
+                &husly_store::audit::AuditFilter {
+                    action: Some("audit.view".into()),
+                    limit: 100,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(
+            lookups.iter().any(|e| e.resource_id == fixture.person.to_string()),
+            "the officer's lookup of the person is itself in the log"
+        );
+        assert!(
+            lookups
+                .iter()
+                .all(|e| !e.details.contains(&fixture.main_applicant_id) && !e.details.contains("Skjærgård")),
+            "never the number or name typed"
+        );
+    }
+}

@@ -486,6 +486,13 @@ fn routes(f: &Fixture) -> Vec<Route> {
             vec![],
         ),
         page(Method::GET, "/admin/audit".into(), Some(ReadAudit), Working, vec![]),
+        page(
+            Method::GET,
+            format!("/admin/audit/access-request.pdf?person_id={p}"),
+            Some(ReadAudit),
+            Record,
+            vec![],
+        ),
         api(Method::GET, "/api/v1/me".into(), None, Working, None),
         api(
             Method::GET,
@@ -1228,14 +1235,9 @@ const NOT_PERSONAL: &[(&str, &str)] = &[
     ),
     ("/admin/users/new", "an empty form"),
     ("/admin/users/", "a staff account"),
-    (
-        "/admin/audit",
-        "the access log itself; reading it is the administrator's job",
-    ),
     ("/apply", "the applicant's own draft, opened with its code"),
     ("/calculators/startlan", "a calculator with no stored data"),
     ("/api/v1/me", "the caller's own account"),
-    ("/api/v1/audit", "the access log itself"),
     ("/api/v1/grants/budget", "figures without names"),
 ];
 
@@ -1274,6 +1276,9 @@ const READS: &[(&str, &str, &str)] = &[
     ("/api/v1/cases/{id}/ledger", "grant_ledger.view", "case"),
     ("/api/v1/cases/{id}/documents", "case.documents", "case"),
     ("/api/v1/cases/{id}/documents/{document_id}", "case.document", "case"),
+    ("/admin/audit", "audit.view", "municipality"),
+    ("/api/v1/audit", "audit.view", "municipality"),
+    ("/admin/audit/access-request.pdf", "audit.view", "person"),
 ];
 
 /// What is wrong with the audit entry a read wrote, if anything: it names the role that read, a

@@ -49,7 +49,7 @@ pub(crate) struct Span {
 }
 
 impl Span {
-    fn plain(text: impl Into<String>) -> Span {
+    pub(crate) fn plain(text: impl Into<String>) -> Span {
         Span {
             text: text.into(),
             strong: false,

@@ -26,6 +26,7 @@ mod html;
 mod input;
 mod lang;
 mod pdf;
+mod report;
 mod templates;
 
 pub use error::{LetterError, TemplateError};
@@ -34,6 +35,7 @@ pub use input::{
     Appeal, CaseType, ContactPerson, Content, Decision, InformationRequest, InterimAnswer, Language, Letter,
     LetterKind, Outcome, Recipient, RuleLine, Sender,
 };
+pub use report::{Report, ReportSection, render_report_pdf};
 pub use templates::Templates;
 
 /// The letter as a complete HTML document (with `lang`, a `<style>` element and no scripts), for

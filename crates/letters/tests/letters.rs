@@ -5,8 +5,8 @@ mod common;
 
 use common::{flow_text, letter, page_texts, startlan_with_conditions, texts, typical};
 use husly_letters::{
-    CaseType, Content, Language, Letter, LetterError, LetterKind, Outcome, Templates, render_html,
-    render_html_fragment, render_pdf,
+    CaseType, Content, Language, Letter, LetterError, LetterKind, Outcome, Report, ReportSection, Templates,
+    render_html, render_html_fragment, render_pdf, render_report_pdf,
 };
 
 /// Fixed wording each letter must contain, per language.
@@ -729,5 +729,41 @@ fn samples() {
                 .unwrap();
             }
         }
+    }
+}
+
+#[test]
+fn a_report_is_printed_by_the_letters_machinery_over_as_many_pages_as_it_needs() {
+    let report = Report {
+        language: Language::Nb,
+        date: time::macros::date!(2026 - 12 - 02),
+        title: "Innsyn i tilgangsloggen: Kari Nordmann".into(),
+        municipality: "Drammen kommune".into(),
+        unit: "Boligtjenesten".into(),
+        meta: vec![("Laget".into(), "02.12.2026".into())],
+        sections: vec![ReportSection {
+            heading: "Oppslag".into(),
+            paragraphs: vec!["Nyeste først.".into()],
+            items: (0..120).map(|i| format!("Oppslag nummer {i}")).collect(),
+        }],
+        footer: vec!["Husly".into()],
+        page_number: "Side {page} av {pages}".into(),
+    };
+    let pdf = render_report_pdf(&report).unwrap();
+    assert_eq!(
+        pdf,
+        render_report_pdf(&report).unwrap(),
+        "the same report gives the same bytes"
+    );
+    let pages = page_texts(&pdf);
+    assert!(pages.len() >= 2, "120 items take more than one page: {}", pages.len());
+    let all = pages.join(" ");
+    for wanted in [
+        "Innsyn i tilgangsloggen",
+        "Oppslag nummer 0",
+        "Oppslag nummer 119",
+        "Side 1 av",
+    ] {
+        assert!(all.contains(wanted), "{wanted} missing");
     }
 }

@@ -255,6 +255,8 @@ pub struct AuditFilter {
     pub actor: Option<String>,
     pub action: Option<String>,
     pub resource_id: Option<String>,
+    /// Entries about any of these records (a person's footprint); empty: any record.
+    pub resources: Vec<String>,
     pub from_micros: Option<i64>,
     pub to_micros: Option<i64>,
     pub limit: i64,
@@ -395,13 +397,24 @@ impl Store {
         municipality: MunicipalityId,
         filter: &AuditFilter,
     ) -> StoreResult<Vec<AuditEntry>> {
+        // A footprint's ids are bound one by one (`resource_id IN ($9, $10, …)`), so the
+        // resource index serves them; the list is bounded by what one person can have.
+        let any_of = (0..filter.resources.len())
+            .map(|i| format!("${}", 9 + i))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let resources = if any_of.is_empty() {
+            String::new()
+        } else {
+            format!(" AND resource_id IN ({any_of})")
+        };
         let sql = format!(
             "SELECT {ENTRY_COLUMNS} FROM audit_entry WHERE chain = $1 \
              AND ($2 IS NULL OR actor = $2) AND ($3 IS NULL OR action = $3) \
              AND ($4 IS NULL OR resource_id = $4) AND ($5 IS NULL OR occurred_at >= $5) \
-             AND ($6 IS NULL OR occurred_at < $6) ORDER BY seq DESC LIMIT $7 OFFSET $8"
+             AND ($6 IS NULL OR occurred_at < $6){resources} ORDER BY seq DESC LIMIT $7 OFFSET $8"
         );
-        let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(&filter.actor)
             .bind(&filter.action)
@@ -409,9 +422,11 @@ impl Store {
             .bind(filter.from_micros)
             .bind(filter.to_micros)
             .bind(filter.limit.clamp(1, 500))
-            .bind(filter.offset.max(0))
-            .fetch_all(self.pool())
-            .await?;
+            .bind(filter.offset.max(0));
+        for id in &filter.resources {
+            query = query.bind(id);
+        }
+        let rows = query.fetch_all(self.pool()).await?;
         Ok(rows)
     }
 }

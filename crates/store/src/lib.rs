@@ -18,6 +18,7 @@ pub mod drafts;
 pub mod error;
 pub mod export;
 pub mod finance;
+pub mod footprint;
 mod group_commit;
 pub mod households;
 pub mod migrate;

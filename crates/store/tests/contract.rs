@@ -1785,10 +1785,8 @@ async fn expired_drafts_are_deleted_with_their_documents() {
             actor: None,
             action: Some("draft.expired_deleted".into()),
             resource_id: Some(old.clone()),
-            from_micros: None,
-            to_micros: None,
             limit: 10,
-            offset: 0,
+            ..Default::default()
         };
         assert_eq!(store.audit_entries(m.id, &filter).await.unwrap().len(), 1);
         assert_eq!(store.delete_expired_drafts(now, &actor).await.unwrap(), 0, "once only");

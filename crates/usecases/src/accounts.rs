@@ -1,4 +1,4 @@
-//! Staff accounts and API keys in a municipality, and its access log: what an office's
+//! Staff accounts and API keys in a municipality: what an office's
 //! administrator does.
 //!
 //! An administrator manages the users who hold a role in the municipality; a user without a
@@ -11,7 +11,7 @@ use husly_domain::validation::FieldError;
 use husly_domain::{MunicipalityId, UserId};
 use husly_store::StoreError;
 use husly_store::accounts::{ApiToken, User};
-use husly_store::audit::{Actor, AuditEntry, AuditFilter};
+use husly_store::audit::Actor;
 
 /// The longest e-mail address, display name and key name accepted.
 pub const MAX_EMAIL: usize = 200;
@@ -153,23 +153,6 @@ pub async fn revoke_token(ctx: &Ctx, municipality: MunicipalityId, owner: UserId
         return Err(UseCaseError::NotFound);
     }
     Ok(ctx.store.revoke_token(token, &admin(ctx, municipality)).await?)
-}
-
-/// The municipality's access log, newest first, as `filter` selects.
-pub async fn access_log(
-    ctx: &Ctx,
-    municipality: MunicipalityId,
-    filter: &AuditFilter,
-) -> UseCaseResult<Vec<AuditEntry>> {
-    ctx.require(Action::ReadAudit, municipality)?;
-    Ok(ctx.store.audit_entries(municipality, filter).await?)
-}
-
-/// The users an access log names (to filter it and show names): those with a role in the
-/// municipality.
-pub async fn log_users(ctx: &Ctx, municipality: MunicipalityId) -> UseCaseResult<Vec<User>> {
-    ctx.require(Action::ReadAudit, municipality)?;
-    Ok(ctx.store.users(Some(municipality)).await?)
 }
 
 /// A readable one-time password: 24 letters and digits without look-alikes, in groups of four.

@@ -7,6 +7,7 @@
 //! The web crate's pages and its JSON API both call these functions; they only parse input and
 //! present the result. Nothing here knows HTTP or HTML, and the store behind it holds no rule.
 
+pub mod access_log;
 pub mod accounts;
 pub mod cases;
 pub mod clock;

@@ -308,7 +308,7 @@ mod tests {
                 }
             }
         }
-        for action in crate::pages::admin::AUDIT_ACTIONS {
+        for action in crate::pages::access_log::AUDIT_ACTIONS {
             missing.extend(Some(format!("audit.action.{action}")).filter(|k| !NB.contains_key(k)));
         }
         for code in ["fodselsnummer", "d_nummer"] {

@@ -53,10 +53,6 @@ mod tests {
         ("create_token", "as `users`: no API key mints keys"),
         ("revoke_token", "as `users`"),
         (
-            "log_users",
-            "the names beside the access log page's entries; the API's entries name the actor by id",
-        ),
-        (
             "assignees",
             "the list of caseworkers in the page's task form; an API client names the caseworker by id",
         ),

@@ -31,6 +31,7 @@ use husly_domain::validation::FieldError;
 use husly_domain::{HouseholdId, MunicipalityId};
 use husly_store::audit::AuditFilter;
 use husly_usecases::UseCaseError;
+use husly_usecases::access_log::{self, AccessQuery, PersonFound, PersonWanted};
 use husly_usecases::households;
 use serde_json::json;
 
@@ -290,12 +291,35 @@ async fn audit_log(
         actor: params.actor,
         action: params.action,
         resource_id: params.resource,
-        from_micros: None,
-        to_micros: None,
         limit,
         offset,
+        ..Default::default()
     };
-    let entries = husly_usecases::accounts::access_log(&user.ctx(&state), municipality, &filter).await?;
+    // A person by id, or by identity number (never by name: an API client knows whom it asks for).
+    let person = match params.person.as_deref().map(str::trim) {
+        None | Some("") => PersonWanted::Anyone,
+        Some(text) => match text.parse() {
+            Ok(id) => PersonWanted::Chosen(id),
+            Err(_) if text.len() == 11 && text.bytes().all(|b| b.is_ascii_digit()) => PersonWanted::Typed(text.into()),
+            Err(_) => {
+                return Err(AppError::Validation(vec![FieldError::new(
+                    "person",
+                    "invalid_query",
+                    "error.search.query",
+                )]));
+            }
+        },
+    };
+    let query = AccessQuery {
+        filter,
+        person,
+        case_reference: params.case.unwrap_or_default(),
+    };
+    let report = access_log::access_report(&user.ctx(&state), municipality, query).await?;
+    let entries = match report.person {
+        PersonFound::Nobody | PersonFound::Several(_) => return Err(AppError::NotFound),
+        PersonFound::Anyone | PersonFound::One(_) => report.entries,
+    };
     Ok(Json(contract::AuditEntries::from(entries.as_slice())))
 }
 

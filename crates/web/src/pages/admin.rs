@@ -1,4 +1,4 @@
-//! Administration: users and roles in the admin's municipality, API tokens, and the audit log.
+//! Administration: users and roles in the admin's municipality, and API tokens.
 //!
 //! An administrator manages the users who hold a role in the municipality they work in; a user
 //! without a role there is "not found" to them. New passwords and tokens are shown once.
@@ -10,13 +10,12 @@ use crate::error::AppResult;
 use crate::forms::{FormErrors, StaffForm};
 use crate::layout::{Layout, SecretPage, Section};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use husly_domain::authz::{Action, Role};
 use husly_domain::{MunicipalityId, UserId};
 use husly_store::accounts::{ApiToken, User};
-use husly_store::audit::{AuditEntry, AuditFilter};
 use husly_store::municipalities::Municipality;
 use husly_usecases::{UseCaseError, accounts};
 
@@ -285,198 +284,4 @@ pub async fn revoke_token(
     let owner: UserId = path_id(form.get("user"))?;
     accounts::revoke_token(&user.ctx(&state), municipality, owner, &id).await?;
     Ok(Redirect::to(&format!("/admin/users/{owner}")).into_response())
-}
-
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct AuditParams {
-    #[serde(default)]
-    actor: String,
-    #[serde(default)]
-    action: String,
-    #[serde(default)]
-    resource: String,
-    #[serde(default)]
-    from: String,
-    #[serde(default)]
-    to: String,
-    #[serde(default)]
-    page: u32,
-}
-
-pub const AUDIT_PAGE_SIZE: i64 = 100;
-
-/// Every action the access log records, in the order the filter offers them; each has a label
-/// `audit.action.<code>`.
-pub(crate) const AUDIT_ACTIONS: &[&str] = &[
-    "person.search",
-    "person.view",
-    "household.view",
-    "household.timeline",
-    "household.create",
-    "household.update",
-    "user.create",
-    "user.grant_role",
-    "user.set_roles",
-    "user.disable",
-    "user.enable",
-    "user.reset_password",
-    "token.create",
-    "token.revoke",
-    "municipality.create",
-    "seed.households",
-    "installation.export",
-    "case.queue",
-    "case.view",
-    "case.timeline",
-    "case.change",
-    "case.letter",
-    "case.letter_preview",
-    "case.document",
-    "case.documents",
-    "case.case_file",
-    "document.add",
-    "draft.create",
-    "draft.save",
-    "draft.expired_deleted",
-    "grant_budget.set",
-    "grant_ledger.post",
-    "grant_ledger.view",
-    "household.benefit",
-    "household.incomes",
-    "household.note",
-    "case.notes",
-    "case.tasks",
-    "household.notes",
-    "outreach.bostotte",
-    "auth.lockout",
-];
-
-#[derive(Template)]
-#[template(path = "admin_audit.html")]
-struct AuditPage {
-    l: Layout,
-    params: AuditParams,
-    entries: Vec<AuditEntry>,
-    users: Vec<User>,
-    errors: FormErrors,
-    previous: Option<String>,
-    next: Option<String>,
-}
-
-impl AuditPage {
-    fn time(&self, micros: &i64) -> String {
-        crate::layout::format_timestamp(*micros)
-    }
-
-    fn who(&self, actor: &str) -> String {
-        self.users
-            .iter()
-            .find(|u| u.id.to_string() == actor)
-            .map_or_else(|| actor.to_string(), |u| u.email.clone())
-    }
-
-    fn err(&self, field: &str) -> Option<&str> {
-        self.errors.get(field)
-    }
-
-    /// A translated label for a stable code, or the code itself when there is none.
-    fn label(&self, prefix: &str, code: &str) -> String {
-        let key = format!("{prefix}.{code}");
-        match self.l.tr.t(&key) {
-            text if text == key => code.to_string(),
-            text => text.to_string(),
-        }
-    }
-
-    fn roles(&self, codes: &str) -> String {
-        codes
-            .split(',')
-            .filter(|c| !c.is_empty())
-            .map(|c| Role::from_code(c).map_or_else(|| c.to_string(), |r| self.l.tr.t(role_key(r)).to_string()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
-    /// The actions the filter offers, with their labels.
-    fn actions(&self) -> Vec<(&'static str, String)> {
-        AUDIT_ACTIONS
-            .iter()
-            .map(|code| (*code, self.label("audit.action", code)))
-            .collect()
-    }
-
-    /// The random tail of a request id: enough to find it in the server's logs.
-    fn short(&self, id: &str) -> String {
-        id.rsplit('-').next().unwrap_or(id).to_string()
-    }
-}
-
-/// Turns the filter form into a store filter; dates are whole days in Norwegian time.
-fn audit_filter(params: &AuditParams, errors: &mut husly_domain::validation::Errors, users: &[User]) -> AuditFilter {
-    let day_start = |date: time::Date| husly_store::micros_of(husly_domain::oslo::start_of_day(date));
-    let from = errors.optional_date("from", &params.from).map(day_start);
-    let to = errors
-        .optional_date("to", &params.to)
-        .map(|d| day_start(d.next_day().unwrap_or(d)));
-    let actor = match params.actor.trim() {
-        "" => None,
-        wanted => Some(
-            users
-                .iter()
-                .find(|u| u.email == wanted.to_lowercase())
-                .map_or_else(|| wanted.to_string(), |u| u.id.to_string()),
-        ),
-    };
-    let nonempty = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
-    AuditFilter {
-        actor,
-        action: nonempty(&params.action),
-        resource_id: nonempty(&params.resource),
-        from_micros: from,
-        to_micros: to,
-        limit: AUDIT_PAGE_SIZE + 1,
-        offset: i64::from(params.page) * AUDIT_PAGE_SIZE,
-    }
-}
-
-fn page_link(params: &AuditParams, page: u32) -> String {
-    let q = |s: &str| percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string();
-    format!(
-        "/admin/audit?actor={}&action={}&resource={}&from={}&to={}&page={page}",
-        q(&params.actor),
-        q(&params.action),
-        q(&params.resource),
-        q(&params.from),
-        q(&params.to)
-    )
-}
-
-pub async fn audit(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Query(params): Query<AuditParams>,
-) -> AppResult<Response> {
-    let municipality = user.working_municipality(Action::ReadAudit)?.id;
-    let ctx = user.ctx(&state);
-    let users = accounts::log_users(&ctx, municipality).await?;
-    let mut errors = husly_domain::validation::Errors::default();
-    let filter = audit_filter(&params, &mut errors, &users);
-    let mut entries = if errors.is_empty() {
-        accounts::access_log(&ctx, municipality, &filter).await?
-    } else {
-        Vec::new()
-    };
-    let has_more = entries.len() as i64 > AUDIT_PAGE_SIZE;
-    entries.truncate(AUDIT_PAGE_SIZE as usize);
-    let previous = (params.page > 0).then(|| page_link(&params, params.page - 1));
-    let next = has_more.then(|| page_link(&params, params.page + 1));
-    render(&AuditPage {
-        l: Layout::for_user(&user, Section::Audit, state.config.demo_mode),
-        errors: FormErrors::from_fields(&errors.0, user.tr.lang),
-        params,
-        entries,
-        users,
-        previous,
-        next,
-    })
 }

@@ -1,5 +1,6 @@
 //! Server-rendered pages for staff. One file per area; each handler authorises first.
 
+pub mod access_log;
 pub mod admin;
 mod apply;
 pub mod bostotte;
@@ -66,7 +67,8 @@ pub fn routes() -> Routes {
         .route("/admin/users/{id}/password", post(admin::reset_password))
         .route("/admin/users/{id}/tokens", post(admin::create_token))
         .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
-        .route("/admin/audit", get(admin::audit))
+        .route("/admin/audit", get(access_log::audit))
+        .route("/admin/audit/access-request.pdf", get(access_log::access_request_pdf))
         .merge(cases::routes())
         .route("/apply", get(apply::start).post(apply::create))
         .route("/apply/{id}", get(apply::view).post(apply::save))

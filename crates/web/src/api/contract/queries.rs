@@ -38,6 +38,11 @@ pub struct AuditParams {
     pub action: Option<String>,
     /// Only entries about this record (id).
     pub resource: Option<String>,
+    /// Only entries about this person, their households and their cases: an identity number
+    /// (11 digits) or a person's id. Answers 404 when no person in the municipality has it.
+    pub person: Option<String>,
+    /// Only entries about the case with this reference, e.g. `2026-000042`.
+    pub case: Option<String>,
     /// At most this many entries (default 100).
     #[schemars(range(min = 1, max = 500))]
     pub limit: Option<i64>,

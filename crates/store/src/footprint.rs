@@ -1,0 +1,133 @@
+//! What an access log needs to answer "who has looked at my data?": the records that hold a
+//! person's data, and the names of the records an access log lists.
+
+use crate::Store;
+use crate::error::StoreResult;
+use husly_domain::{MunicipalityId, PersonId};
+use sqlx::Row;
+use std::collections::HashMap;
+
+/// Records of one kind named at once: bounded so a query's parameter list stays small.
+const NAMES_AT_ONCE: usize = 200;
+
+/// What an access log shows for a record instead of its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordName {
+    Person {
+        given_name: String,
+        family_name: String,
+    },
+    Household {
+        address_line: String,
+        postal_code: String,
+        postal_city: String,
+    },
+    Case {
+        reference: String,
+        case_type: String,
+    },
+}
+
+impl Store {
+    /// The ids of every record that holds the person's data in the municipality: the person,
+    /// the households they are a member of, those households' cases, and the self-service
+    /// drafts those cases came from. The ids are what audit entries name.
+    pub async fn person_records(&self, municipality: MunicipalityId, person: PersonId) -> StoreResult<Vec<String>> {
+        let m = municipality.to_string();
+        let households: Vec<String> = sqlx::query_scalar(
+            "SELECT household_id FROM household_member WHERE municipality_id = $1 AND person_id = $2 \
+             ORDER BY household_id",
+        )
+        .bind(&m)
+        .bind(person.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        let mut records = vec![person.to_string()];
+        for household in &households {
+            let cases: Vec<String> = sqlx::query_scalar(
+                "SELECT id FROM application_case WHERE municipality_id = $1 AND household_id = $2 ORDER BY id",
+            )
+            .bind(&m)
+            .bind(household)
+            .fetch_all(self.pool())
+            .await?;
+            for case in &cases {
+                let drafts: Vec<String> = sqlx::query_scalar(
+                    "SELECT id FROM application_draft WHERE municipality_id = $1 AND submitted_case_id = $2",
+                )
+                .bind(&m)
+                .bind(case)
+                .fetch_all(self.pool())
+                .await?;
+                records.extend(drafts);
+            }
+            records.extend(cases);
+        }
+        records.extend(households);
+        Ok(records)
+    }
+
+    /// The names of the records among `ids` that are people, households or cases of the
+    /// municipality; other ids (users, drafts, the municipality) are left out.
+    pub async fn record_names(
+        &self,
+        municipality: MunicipalityId,
+        ids: &[String],
+    ) -> StoreResult<HashMap<String, RecordName>> {
+        let mut ids: Vec<&String> = ids.iter().filter(|id| !id.is_empty()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut names = HashMap::new();
+        for chunk in ids.chunks(NAMES_AT_ONCE) {
+            let list = (0..chunk.len())
+                .map(|i| format!("${}", i + 2))
+                .collect::<Vec<_>>()
+                .join(", ");
+            for (table, columns) in [
+                ("person", "id, given_name, family_name"),
+                ("household", "id, address_line, postal_code, postal_city"),
+                ("application_case", "id, reference, case_type"),
+            ] {
+                let sql = format!("SELECT {columns} FROM {table} WHERE municipality_id = $1 AND id IN ({list})");
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(municipality.to_string());
+                for id in chunk {
+                    query = query.bind(*id);
+                }
+                for row in query.fetch_all(self.pool()).await? {
+                    let name = match table {
+                        "person" => RecordName::Person {
+                            given_name: row.try_get("given_name")?,
+                            family_name: row.try_get("family_name")?,
+                        },
+                        "household" => RecordName::Household {
+                            address_line: row.try_get("address_line")?,
+                            postal_code: row.try_get("postal_code")?,
+                            postal_city: row.try_get("postal_city")?,
+                        },
+                        _ => RecordName::Case {
+                            reference: row.try_get("reference")?,
+                            case_type: row.try_get("case_type")?,
+                        },
+                    };
+                    names.insert(row.try_get("id")?, name);
+                }
+            }
+        }
+        Ok(names)
+    }
+
+    /// The id of a case by its reference (`2026-000042`) in the municipality.
+    pub async fn case_by_reference(
+        &self,
+        municipality: MunicipalityId,
+        reference: &str,
+    ) -> StoreResult<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM application_case WHERE municipality_id = $1 AND reference = $2")
+                .bind(municipality.to_string())
+                .bind(reference)
+                .fetch_optional(self.pool())
+                .await?,
+        )
+    }
+}
