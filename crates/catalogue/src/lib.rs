@@ -9,6 +9,7 @@
 //! of the workspace name exists.
 
 use husly_domain::Lang;
+use husly_domain::eligibility::{StoredArg, StoredMessage, Text, Wording};
 use husly_domain::message::{Arg, Message};
 use husly_domain::validation::FieldError;
 use std::collections::HashMap;
@@ -21,13 +22,14 @@ macro_rules! sources {
             include_str!(concat!("../locales/", $lang, "-calculators.toml")),
             include_str!(concat!("../locales/", $lang, "-finance.toml")),
             include_str!(concat!("../locales/", $lang, "-errors.toml")),
+            include_str!(concat!("../locales/", $lang, "-eligibility.toml")),
         ]
     };
 }
 
-const NB_SOURCES: [&str; 4] = sources!("nb");
-const NN_SOURCES: [&str; 4] = sources!("nn");
-const EN_SOURCES: [&str; 4] = sources!("en");
+const NB_SOURCES: [&str; 5] = sources!("nb");
+const NN_SOURCES: [&str; 5] = sources!("nn");
+const EN_SOURCES: [&str; 5] = sources!("en");
 
 static NB: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(&NB_SOURCES));
 static NN: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(&NN_SOURCES));
@@ -101,6 +103,44 @@ impl Tr {
 
     pub fn code(&self) -> &'static str {
         self.lang.code()
+    }
+
+    /// A text of an eligibility assessment (a rule's name, a fact, an explanation) in this
+    /// language: a catalogue message worded, a value as it is, an older written text in this
+    /// language.
+    pub fn wording(&self, wording: &Wording) -> String {
+        match wording {
+            Wording::Message(message) => self.stored(message),
+            Wording::Value(value) => value.clone(),
+            Wording::Written(text) => match self.lang {
+                Lang::Nb => text.nb.clone(),
+                Lang::Nn => text.nn.clone(),
+                Lang::En => text.en.clone(),
+            },
+        }
+    }
+
+    /// A kept message in this language.
+    pub fn stored(&self, message: &StoredMessage) -> String {
+        fill(self.t(&message.key), |name| {
+            Some(match message.args.get(name)? {
+                StoredArg::Text(text) => text.clone(),
+                // A decimal comma in Norwegian, a point in English.
+                StoredArg::Decimal(number) if self.lang == Lang::En => number.replace(',', "."),
+                StoredArg::Decimal(number) => number.clone(),
+                StoredArg::Key(key) => self.t(key).to_string(),
+                StoredArg::List(items) => items.iter().map(|m| self.stored(m)).collect::<Vec<_>>().join("; "),
+            })
+        })
+    }
+}
+
+/// A text of an eligibility assessment in bokmål, nynorsk and English (the JSON API's form).
+pub fn translated(wording: &Wording) -> Text {
+    Text {
+        nb: Tr::new(Lang::Nb).wording(wording),
+        nn: Tr::new(Lang::Nn).wording(wording),
+        en: Tr::new(Lang::En).wording(wording),
     }
 }
 
@@ -231,5 +271,160 @@ mod tests {
             "Unknown value “{allowed}”. Valid values: nb, nn, en."
         );
         assert_eq!(fill("{ not a placeholder } {x}", |_| None), "{ not a placeholder } {x}");
+    }
+
+    mod eligibility {
+        use super::*;
+        use husly_domain::cases::application::{ApplicationForm, CurrentHousing};
+        use husly_domain::cases::workflow::CaseType;
+        use husly_domain::eligibility::{Assessment, EligibilityRules, Facts, Member, RULES, assess, rule_name_key};
+        use husly_domain::household::Relation;
+        use time::macros::date;
+
+        fn run(members: &[Member], form: &ApplicationForm) -> Assessment {
+            assess(
+                EligibilityRules::embedded(),
+                &Facts {
+                    case_type: CaseType::MunicipalHousing,
+                    municipality_number: "3301",
+                    date: date!(2026 - 06 - 15),
+                    members,
+                    form,
+                    finance: None,
+                    affordability: None,
+                },
+                &[],
+            )
+            .unwrap()
+        }
+
+        fn member(birth_date: time::Date, relation: Relation) -> Member {
+            Member { birth_date, relation }
+        }
+
+        /// Every text an assessment names is worded in each language: no key and no placeholder
+        /// is left showing.
+        #[test]
+        fn an_assessment_reads_in_words_in_every_language() {
+            let members = [
+                member(date!(1980 - 01 - 01), Relation::MainApplicant),
+                member(date!(2019 - 01 - 01), Relation::Child),
+                member(date!(2012 - 09 - 01), Relation::Child),
+                member(date!(2006 - 09 - 01), Relation::Child),
+            ];
+            let form = ApplicationForm {
+                current_housing: Some(CurrentHousing::WithFamilyOrFriends),
+                evicted_on: Some(date!(2026 - 01 - 10)),
+                ..Default::default()
+            };
+            let a = run(&members, &form);
+            assert!(a.results.len() > 5);
+            for lang in Lang::ALL {
+                let tr = Tr::new(lang);
+                for r in &a.results {
+                    let mut texts = vec![tr.wording(&r.name(a.case_type)), tr.wording(&r.explanation)];
+                    for fact in &r.facts {
+                        texts.push(tr.wording(&fact.label));
+                        texts.push(tr.wording(&fact.value));
+                    }
+                    for text in texts {
+                        assert!(
+                            !text.contains('{') && !text.contains("eligibility."),
+                            "{lang:?}: {text}"
+                        );
+                    }
+                }
+            }
+            let rule = |code: &str| a.results.iter().find(|r| r.rule == code).unwrap();
+            let children = rule("childrens_best_interests");
+            assert_eq!(Tr::new(Lang::Nb).wording(&children.name(a.case_type)), "Barnets beste");
+            assert_eq!(Tr::new(Lang::Nb).wording(&children.facts[0].value), "7 og 13");
+            assert_eq!(Tr::new(Lang::En).wording(&children.facts[0].value), "7 and 13");
+            let dwelling = rule("without_suitable_dwelling");
+            assert_eq!(
+                Tr::new(Lang::Nn).wording(&dwelling.facts[0].value),
+                "Bur hos familie eller vener"
+            );
+            assert_eq!(
+                Tr::new(Lang::En).wording(&dwelling.facts[0].value),
+                "Lives with family or friends"
+            );
+            assert_eq!(Tr::new(Lang::Nb).wording(&dwelling.facts[1].value), "ikke oppgitt");
+            assert_eq!(
+                translated(&dwelling.facts[1].label),
+                Text {
+                    nb: "Boforholdet slutter".into(),
+                    nn: "Buforholdet sluttar".into(),
+                    en: "Present housing ends".into(),
+                }
+            );
+            let eviction = rule("eviction_quarantine");
+            assert_eq!(
+                Tr::new(Lang::Nb).wording(&eviction.explanation),
+                "Husstanden ble kastet ut 10.01.2026; vurder betydningen for søknaden."
+            );
+        }
+
+        #[test]
+        fn a_rate_has_a_decimal_comma_in_norwegian_and_a_point_in_english() {
+            let message: Wording = StoredMessage::new("eligibility.rule.affordability.not_met")
+                .arg_decimal("rate", "7,5 %")
+                .arg("short", "1 000 kr")
+                .arg("max", "2 000 000 kr")
+                .into();
+            assert_eq!(
+                Tr::new(Lang::Nb).wording(&message),
+                "Med renten i stresstesten (7,5 %) mangler husstanden 1 000 kr hver måned. Husstanden kan betjene et startlån på inntil 2 000 000 kr."
+            );
+            assert_eq!(
+                Tr::new(Lang::En).wording(&message),
+                "At the stress-test rate (7.5 %) the household is 1 000 kr short each month. It can service a start loan of up to 2 000 000 kr."
+            );
+            let conditions = StoredMessage::new("eligibility.list").arg_list(
+                "items",
+                vec![
+                    StoredMessage::new("eligibility.extended_term.listed")
+                        .arg("letter", 'a')
+                        .arg_key("condition", "eligibility.extended_term.condition.lasting_low_income")
+                        .arg_key("status", "eligibility.extended_term.status.met"),
+                    StoredMessage::new("eligibility.extended_term.listed")
+                        .arg("letter", 'b')
+                        .arg_key(
+                            "condition",
+                            "eligibility.extended_term.condition.dwelling_suits_long_term",
+                        )
+                        .arg_key("status", "eligibility.extended_term.status.waived"),
+                ],
+            );
+            assert_eq!(
+                Tr::new(Lang::Nn).stored(&conditions),
+                "a) varig låg inntekt er dokumentert (oppfylt); b) bustaden vil dekkje behova til hushaldet i lang tid (unntak gjeld)"
+            );
+        }
+
+        #[test]
+        fn every_rule_has_a_name_in_every_case_type() {
+            for case_type in CaseType::ALL {
+                for rule in RULES {
+                    let key = rule_name_key(rule, case_type);
+                    for lang in Lang::ALL {
+                        assert!(catalog(lang).contains_key(&key), "{key} in {lang:?}");
+                    }
+                }
+            }
+        }
+
+        /// A text kept in each language by an older assessment reads as written.
+        #[test]
+        fn an_older_written_text_reads_as_written() {
+            let written = Wording::Written(Text {
+                nb: "Restanse".into(),
+                nn: "Restanse".into(),
+                en: "Arrears".into(),
+            });
+            assert_eq!(Tr::new(Lang::Nn).wording(&written), "Restanse");
+            assert_eq!(Tr::new(Lang::En).wording(&written), "Arrears");
+            assert_eq!(Tr::new(Lang::En).wording(&Wording::Value("3".into())), "3");
+        }
     }
 }

@@ -96,7 +96,7 @@ mod tests {
     /// Keys named in code: `t("…")` and `f("…", …)` calls, and string literals of the prefixes
     /// the domain and the store use for messages.
     fn keys_named_in(source: &str) -> Vec<String> {
-        const PREFIXES: [&str; 7] = [
+        const PREFIXES: [&str; 8] = [
             "error.",
             "refusal.",
             "national_id.",
@@ -104,6 +104,7 @@ mod tests {
             "tenure.",
             "id_kind.",
             "startlan.condition.",
+            "eligibility.",
         ];
         let mut keys = Vec::new();
         for (start, _) in source.match_indices('"') {
@@ -171,6 +172,14 @@ mod tests {
             let key = format!("step.{}", action.code());
             if !NB.contains_key(&key) {
                 missing.push(key);
+            }
+        }
+        for case_type in husly_domain::cases::CaseType::ALL {
+            for rule in husly_domain::eligibility::RULES {
+                let key = husly_domain::eligibility::rule_name_key(rule, case_type);
+                if !NB.contains_key(&key) {
+                    missing.push(key);
+                }
             }
         }
         for code in husly_domain::cases::Refusal::CODES {
