@@ -393,13 +393,20 @@ impl From<&husly_domain::eligibility::Assessment> for Assessment {
     }
 }
 
-/// An assessment kept with a decision, worded as [`Assessment`]; kept as it is if it does not
-/// read as one.
+/// An assessment kept with a decision (with what else the decision keeps beside it), its rules
+/// worded as [`Assessment`]'s; kept as it is if it does not read as one.
 fn worded(kept: &serde_json::Value) -> serde_json::Value {
-    serde_json::from_value::<husly_domain::eligibility::Assessment>(kept.clone())
-        .ok()
-        .and_then(|a| serde_json::to_value(Assessment::from(&a)).ok())
-        .unwrap_or_else(|| kept.clone())
+    let Ok(assessment) = serde_json::from_value::<husly_domain::eligibility::Assessment>(kept.clone()) else {
+        return kept.clone();
+    };
+    let mut out = kept.clone();
+    if let (Some(object), Ok(results)) = (
+        out.as_object_mut(),
+        serde_json::to_value(Assessment::from(&assessment).results),
+    ) {
+        object.insert("results".to_string(), results);
+    }
+    out
 }
 
 /// A case with what the case page shows beside it.
