@@ -2,7 +2,7 @@
 //!
 //! The domain and the store never write sentences: they name what happened with a stable key
 //! (`error.household.postal_code`, `refusal.not_now`, `national_id.check_digit_2`) and the values
-//! the sentence needs. The web crate's catalogue words the key in bokmål, nynorsk or English, so
+//! the sentence needs. The catalogue (`husly-catalogue`) words the key in bokmål, nynorsk or English, so
 //! a page, the JSON API and the command line say the same thing in the reader's language.
 
 use std::borrow::Cow;

@@ -56,10 +56,10 @@ impl JsonSchema for crate::eligibility::Fact {
     }
 
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        let text = generator.subschema_for::<crate::eligibility::Text>();
+        let text = generator.subschema_for::<crate::eligibility::Wording>();
         json_schema!({
             "type": "object",
-            "description": "A fact a rule used: its label and its value, each in bokmål, nynorsk and English",
+            "description": "A fact a rule used: its label and its value, each a catalogue message, a value, or (older assessments) the text in bokmål, nynorsk and English",
             "required": ["label", "value"],
             "properties": { "label": text, "value": text }
         })

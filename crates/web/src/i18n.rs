@@ -1,144 +1,15 @@
-//! Interface text in bokmål, nynorsk and English: the one message catalogue.
-//!
-//! Messages live in `locales/{nb,nn,en}.toml` and, per larger area, `locales/{nb,nn,en}-AREA.toml`,
-//! as flat `"key" = "text"` tables embedded in the binary; a key is defined in one file only. Keys
-//! are stable identifiers: the domain, the use cases and the store name a text by its key and its
-//! arguments ([`Message`]), and only this module words it, so the HTML pages, the JSON API and the
-//! command line say the same thing. Tests check that the three languages have the same keys and
-//! placeholders, and that every key the code and templates name exists.
+//! The web side of the message catalogue: which language a request reads, and the cookie that
+//! keeps the user's choice. The catalogue itself (the locale files, lookup and the filling of
+//! `{name}` placeholders) is the `husly-catalogue` crate; [`Tr`] and [`catalog`] are re-exported
+//! here so pages, templates and the API word texts as before.
 
 use axum::http::HeaderMap;
 use husly_domain::Lang;
-use husly_domain::message::{Arg, Message};
 use husly_domain::validation::FieldError;
-use std::collections::HashMap;
-use std::sync::LazyLock;
+
+pub use husly_catalogue::{Tr, catalog};
 
 pub const LANG_COOKIE: &str = "husly_lang";
-
-macro_rules! sources {
-    ($lang:literal) => {
-        [
-            include_str!(concat!("../locales/", $lang, ".toml")),
-            include_str!(concat!("../locales/", $lang, "-calculators.toml")),
-            include_str!(concat!("../locales/", $lang, "-finance.toml")),
-            include_str!(concat!("../locales/", $lang, "-errors.toml")),
-        ]
-    };
-}
-
-const NB_SOURCES: [&str; 4] = sources!("nb");
-const NN_SOURCES: [&str; 4] = sources!("nn");
-const EN_SOURCES: [&str; 4] = sources!("en");
-
-static NB: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(&NB_SOURCES));
-static NN: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(&NN_SOURCES));
-static EN: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(&EN_SOURCES));
-
-fn load(sources: &[&str]) -> HashMap<String, String> {
-    // The files are part of the binary and checked by tests; a broken file is a build defect.
-    sources
-        .iter()
-        .flat_map(|source| toml::from_str::<HashMap<String, String>>(source).unwrap_or_default())
-        .collect()
-}
-
-pub fn catalog(lang: Lang) -> &'static HashMap<String, String> {
-    match lang {
-        Lang::Nb => &NB,
-        Lang::Nn => &NN,
-        Lang::En => &EN,
-    }
-}
-
-/// A translator for one language, handed to every template.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Tr {
-    pub lang: Lang,
-}
-
-impl Tr {
-    pub fn new(lang: Lang) -> Tr {
-        Tr { lang }
-    }
-
-    /// The text for `key`; the key itself when missing, so a gap is visible rather than blank.
-    pub fn t<'a>(&self, key: &'a str) -> &'a str {
-        catalog(self.lang).get(key).map_or(key, String::as_str)
-    }
-
-    /// Text with `{name}` placeholders filled in.
-    pub fn f(&self, key: &str, args: &[(&str, &str)]) -> String {
-        fill(self.t(key), |name| {
-            args.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v).to_string())
-        })
-    }
-
-    /// A message from the domain, the use cases or the store, in this language.
-    pub fn message(&self, message: &Message) -> String {
-        fill(self.t(&message.key), |name| {
-            let (_, arg) = message.args.iter().find(|(n, _)| *n == name)?;
-            Some(match arg {
-                Arg::Text(text) => text.clone(),
-                Arg::Key(key) => self.t(key).to_string(),
-                Arg::Keys(keys) => keys.iter().map(|k| self.t(k)).collect::<Vec<_>>().join("; "),
-            })
-        })
-    }
-
-    /// A field error's sentence in this language.
-    pub fn error(&self, error: &FieldError) -> String {
-        self.message(&error.message)
-    }
-
-    pub fn code(&self) -> &'static str {
-        self.lang.code()
-    }
-}
-
-/// Fills `{name}` placeholders in one pass, so a value that itself holds braces (a user's input)
-/// is never read as a placeholder. A placeholder without a value stays visible.
-fn fill(template: &str, mut value: impl FnMut(&str) -> Option<String>) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after.find('}').map(|close| (&after[..close], close)) {
-            Some((name, close)) if is_placeholder(name) => {
-                match value(name) {
-                    Some(v) => out.push_str(&v),
-                    None => out.push_str(&rest[open..open + close + 2]),
-                }
-                rest = &after[close + 1..];
-            }
-            _ => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn is_placeholder(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-}
-
-/// The placeholders a text names, for the catalogue tests.
-#[cfg(test)]
-fn placeholders(text: &str) -> std::collections::BTreeSet<String> {
-    let mut names = std::collections::BTreeSet::new();
-    fill(text, |name| {
-        names.insert(name.to_string());
-        Some(String::new())
-    });
-    names
-}
 
 /// A refusal of the case lifecycle in words (`refusal.<code>`, with the state and step named).
 pub fn refusal_text(tr: Tr, refusal: husly_domain::cases::Refusal) -> String {
@@ -196,45 +67,9 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::LazyLock;
 
-    fn languages() -> [(Lang, [&'static str; 4]); 3] {
-        [(Lang::Nb, NB_SOURCES), (Lang::Nn, NN_SOURCES), (Lang::En, EN_SOURCES)]
-    }
-
-    #[test]
-    fn every_file_parses_and_no_key_is_defined_twice() {
-        for (lang, sources) in languages() {
-            let mut seen = std::collections::HashSet::new();
-            for source in sources {
-                let table: HashMap<String, String> = toml::from_str(source).expect("a locale file parses");
-                for key in table.into_keys() {
-                    assert!(seen.insert(key.clone()), "`{key}` is defined twice in {lang:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn the_three_languages_have_the_same_keys_and_placeholders() {
-        assert!(NB.len() > 1000, "the bokmål catalogue did not parse");
-        let mut problems = Vec::new();
-        for lang in [Lang::Nn, Lang::En] {
-            for (key, text) in catalog(Lang::Nb) {
-                match catalog(lang).get(key) {
-                    None => problems.push(format!("`{key}` is missing in {lang:?}")),
-                    Some(other) if placeholders(other) != placeholders(text) => {
-                        problems.push(format!("`{key}` has other placeholders in {lang:?}"))
-                    }
-                    Some(_) => {}
-                }
-            }
-            for key in catalog(lang).keys().filter(|k| !NB.contains_key(*k)) {
-                problems.push(format!("`{key}` is in {lang:?} but not in bokmål"));
-            }
-        }
-        problems.sort();
-        assert!(problems.is_empty(), "{problems:#?}");
-    }
+    static NB: LazyLock<&'static std::collections::HashMap<String, String>> = LazyLock::new(|| catalog(Lang::Nb));
 
     /// Every source file and template of the workspace, read at test time.
     fn workspace_sources() -> Vec<(std::path::PathBuf, String)> {
@@ -261,7 +96,7 @@ mod tests {
     /// Keys named in code: `t("…")` and `f("…", …)` calls, and string literals of the prefixes
     /// the domain and the store use for messages.
     fn keys_named_in(source: &str) -> Vec<String> {
-        const PREFIXES: [&str; 7] = [
+        const PREFIXES: [&str; 8] = [
             "error.",
             "refusal.",
             "national_id.",
@@ -269,6 +104,7 @@ mod tests {
             "tenure.",
             "id_kind.",
             "startlan.condition.",
+            "eligibility.",
         ];
         let mut keys = Vec::new();
         for (start, _) in source.match_indices('"') {
@@ -338,6 +174,14 @@ mod tests {
                 missing.push(key);
             }
         }
+        for case_type in husly_domain::cases::CaseType::ALL {
+            for rule in husly_domain::eligibility::RULES {
+                let key = husly_domain::eligibility::rule_name_key(rule, case_type);
+                if !NB.contains_key(&key) {
+                    missing.push(key);
+                }
+            }
+        }
         for code in husly_domain::cases::Refusal::CODES {
             let key = format!("refusal.{code}");
             if !NB.contains_key(&key) {
@@ -382,53 +226,6 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains('{'), "{text}");
-    }
-
-    #[test]
-    fn identity_number_errors_are_full_sentences_in_every_language() {
-        use husly_domain::national_id::{SyntheticKind, SyntheticPolicy, parse};
-        let inputs = [
-            "",
-            "1234x678901",
-            "123",
-            "1",
-            "32131299999",
-            "01010112345",
-            "\u{200b}0101",
-        ];
-        let mut errors: Vec<_> = inputs
-            .iter()
-            .filter_map(|i| parse(i, SyntheticPolicy::Reject).err())
-            .collect();
-        errors.push(husly_domain::national_id::IdError::SyntheticNotAllowed {
-            kind: SyntheticKind::Tenor,
-        });
-        assert!(errors.len() >= 6);
-        for lang in Lang::ALL {
-            for error in &errors {
-                let text = Tr::new(lang).message(&error.message());
-                assert!(text.ends_with('.'), "{lang:?}: {text}");
-                assert!(text.chars().next().is_some_and(char::is_uppercase), "{lang:?}: {text}");
-                assert!(
-                    !text.contains('{') && !text.contains("national_id."),
-                    "{lang:?}: {text}"
-                );
-            }
-        }
-        let text = Tr::new(Lang::Nb).message(&husly_domain::national_id::IdError::WrongLength { digits: 1 }.message());
-        assert!(text.contains("1 siffer."), "{text}");
-    }
-
-    #[test]
-    fn a_value_with_braces_is_never_read_as_a_placeholder() {
-        let message = Message::new("error.unknown_value")
-            .arg("value", "{allowed}")
-            .arg("allowed", "nb, nn, en");
-        assert_eq!(
-            Tr::new(Lang::En).message(&message),
-            "Unknown value “{allowed}”. Valid values: nb, nn, en."
-        );
-        assert_eq!(fill("{ not a placeholder } {x}", |_| None), "{ not a placeholder } {x}");
     }
 
     #[test]

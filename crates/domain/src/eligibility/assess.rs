@@ -3,6 +3,7 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use time::Date;
 
 use super::rules::{AllocationRules, EligibilityRules};
@@ -44,7 +45,8 @@ impl RuleOutcome {
     }
 }
 
-/// A sentence in each language the letters use.
+/// A text in each language, as assessments kept with decisions before 2027 wrote their rule
+/// names, facts and explanations (and as the JSON API answers them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[schemars(rename = "TranslatedText")]
 pub struct Text {
@@ -53,51 +55,128 @@ pub struct Text {
     pub en: String,
 }
 
-pub(super) fn text(nb: impl Into<String>, nn: impl Into<String>, en: impl Into<String>) -> Text {
-    Text {
-        nb: nb.into(),
-        nn: nn.into(),
-        en: en.into(),
+/// A text of the assessment as it is kept with a decision: a catalogue key with its arguments
+/// (how every assessment is written now), a value written the same in every language, or the
+/// text in each language that older assessments held, which still reads as it was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+#[schemars(rename = "AssessmentWording")]
+pub enum Wording {
+    /// A catalogue key and its arguments, worded in the reader's language.
+    Message(StoredMessage),
+    /// A number, an amount, a date, a reference or what the user typed.
+    Value(String),
+    /// The text in bokmål, nynorsk and English, as older assessments wrote it.
+    Written(Text),
+}
+
+/// A catalogue key with the values for its `{name}` placeholders, in a form that is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "CatalogueMessage")]
+pub struct StoredMessage {
+    pub key: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub args: BTreeMap<String, StoredArg>,
+}
+
+/// A placeholder's value in a kept message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(rename = "CatalogueArg")]
+pub enum StoredArg {
+    /// Written as is in every language: a number, a date, an amount, a reference.
+    Text(String),
+    /// A decimal number written with a decimal comma; English reads it with a point.
+    Decimal(String),
+    /// Another catalogue key, worded in the same language.
+    Key(String),
+    /// Messages, each worded and the list joined with semicolons.
+    List(Vec<StoredMessage>),
+}
+
+impl StoredMessage {
+    pub fn new(key: impl Into<String>) -> StoredMessage {
+        StoredMessage {
+            key: key.into(),
+            args: BTreeMap::new(),
+        }
+    }
+
+    /// Adds a value written as is.
+    pub fn arg(mut self, name: &str, value: impl ToString) -> StoredMessage {
+        self.args.insert(name.to_string(), StoredArg::Text(value.to_string()));
+        self
+    }
+
+    /// Adds a decimal number written with a decimal comma.
+    pub fn arg_decimal(mut self, name: &str, value: impl ToString) -> StoredMessage {
+        self.args
+            .insert(name.to_string(), StoredArg::Decimal(value.to_string()));
+        self
+    }
+
+    /// Adds a value that is itself a catalogue key.
+    pub fn arg_key(mut self, name: &str, key: impl Into<String>) -> StoredMessage {
+        self.args.insert(name.to_string(), StoredArg::Key(key.into()));
+        self
+    }
+
+    /// Adds a list of messages.
+    pub fn arg_list(mut self, name: &str, items: Vec<StoredMessage>) -> StoredMessage {
+        self.args.insert(name.to_string(), StoredArg::List(items));
+        self
+    }
+}
+
+impl From<StoredMessage> for Wording {
+    fn from(message: StoredMessage) -> Wording {
+        Wording::Message(message)
     }
 }
 
 /// A value written the same in every language: a number, an amount, a date, a reference.
-impl From<String> for Text {
-    fn from(value: String) -> Text {
-        Text {
-            nb: value.clone(),
-            nn: value.clone(),
-            en: value,
-        }
+impl From<String> for Wording {
+    fn from(value: String) -> Wording {
+        Wording::Value(value)
     }
 }
 
-impl From<&str> for Text {
-    fn from(value: &str) -> Text {
-        Text::from(value.to_string())
+impl From<&str> for Wording {
+    fn from(value: &str) -> Wording {
+        Wording::Value(value.to_string())
     }
 }
 
-/// One fact a rule used: its label and its value, each in bokmål, nynorsk and English.
+/// A catalogue key without arguments.
+pub(super) fn msg(key: &str) -> StoredMessage {
+    StoredMessage::new(key)
+}
+
+/// One fact a rule used: its label and its value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Fact {
-    pub label: Text,
-    pub value: Text,
+    pub label: Wording,
+    pub value: Wording,
 }
 
-/// Reads a fact as written now, or as assessments kept with decisions before 2026-12 wrote it:
-/// `["bokmål / English", "value"]`, where a yes/no value was also written `"ja / yes"`.
+/// Reads a fact as written now, as assessments kept before 2027 wrote it (`{label, value}` each
+/// `{nb, nn, en}`), or as those before 2026-12 wrote it: `["bokmål / English", "value"]`, where a
+/// yes/no value was also written `"ja / yes"`.
 impl<'de> Deserialize<'de> for Fact {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
         #[serde(untagged)]
         enum Stored {
-            Now { label: Text, value: Text },
+            Now { label: Wording, value: Wording },
             Before(String, String),
         }
         let split = |stored: &str| match stored.split_once(" / ") {
-            Some((nb, en)) => text(nb, nb, en),
-            None => Text::from(stored),
+            Some((nb, en)) => Wording::Written(Text {
+                nb: nb.to_string(),
+                nn: nb.to_string(),
+                en: en.to_string(),
+            }),
+            None => Wording::Value(stored.to_string()),
         };
         Ok(match Stored::deserialize(deserializer)? {
             Stored::Now { label, value } => Fact { label, value },
@@ -109,24 +188,63 @@ impl<'de> Deserialize<'de> for Fact {
     }
 }
 
-pub(super) fn fact(nb: &str, nn: &str, en: &str, value: impl Into<Text>) -> Fact {
+/// A fact: its label's catalogue key and its value.
+pub(super) fn fact(label: &str, value: impl Into<Wording>) -> Fact {
     Fact {
-        label: text(nb, nn, en),
+        label: msg(label).into(),
         value: value.into(),
     }
 }
 
 /// Yes, no, or not given.
-pub(super) fn answer_text(value: Option<bool>) -> Text {
+pub(super) fn answer_text(value: Option<bool>) -> Wording {
     match value {
-        Some(true) => text("ja", "ja", "yes"),
-        Some(false) => text("nei", "nei", "no"),
+        Some(true) => msg("eligibility.answer.yes").into(),
+        Some(false) => msg("eligibility.answer.no").into(),
         None => not_given(),
     }
 }
 
-pub(super) fn not_given() -> Text {
-    text("ikke oppgitt", "ikkje oppgitt", "not given")
+pub(super) fn not_given() -> Wording {
+    msg("eligibility.answer.not_given").into()
+}
+
+/// Every rule's stable code, for the catalogue tests (each has a name `eligibility.rule.<code>.name`).
+pub const RULES: [&str; 20] = [
+    "age",
+    "without_suitable_dwelling",
+    "lawful_residence",
+    "registered_resident",
+    "botid",
+    "income_cap",
+    "asset_cap",
+    "rent_arrears",
+    "eviction_quarantine",
+    "other_instruments",
+    "need",
+    CHILDRENS_BEST_INTERESTS,
+    "economy",
+    "means_test",
+    "affordability",
+    "extended_term",
+    "modest_dwelling",
+    "startlan_combined",
+    "appropriateness",
+    "landlord_consent",
+];
+
+/// The catalogue key of a rule's name: `eligibility.rule.<code>.name`. The startlån and grant
+/// cases' `age` rule asks whether the applicant is of age, and is named so
+/// (`eligibility.rule.age_of_majority.name`).
+pub fn rule_name_key(rule: &str, case_type: CaseType) -> String {
+    let finance = matches!(
+        case_type,
+        CaseType::Startlan | CaseType::EstablishmentGrant | CaseType::AdaptationGrant
+    );
+    match rule {
+        "age" if finance => "eligibility.rule.age_of_majority.name".to_string(),
+        _ => format!("eligibility.rule.{rule}.name"),
+    }
 }
 
 /// A caseworker's decision to set a rule's result, with the reason (recorded as an event).
@@ -143,16 +261,26 @@ pub struct RuleResult {
     /// Stable code: `age`, `without_suitable_dwelling`, `lawful_residence`, `registered_resident`, `botid`, `income_cap`,
     /// `asset_cap`, `rent_arrears`, `eviction_quarantine`, `other_instruments`, `need`.
     pub rule: String,
-    pub name: Text,
-    /// The facts used, each with its label and value in the three languages.
+    /// The name as older assessments wrote it; a rule assessed now is named by its code
+    /// ([`RuleResult::name`]).
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub written_name: Option<Wording>,
+    /// The facts used, each with its label and value.
     pub facts: Vec<Fact>,
     /// What the automatic check found.
     pub computed: RuleOutcome,
-    pub explanation: Text,
+    pub explanation: Wording,
     pub overridden: Option<Override>,
 }
 
 impl RuleResult {
+    /// The rule's name: as an older assessment wrote it, else its catalogue key by its code.
+    pub fn name(&self, case_type: CaseType) -> Wording {
+        self.written_name
+            .clone()
+            .unwrap_or_else(|| msg(&rule_name_key(&self.rule, case_type)).into())
+    }
+
     /// The result that counts: the caseworker's override if there is one.
     pub fn outcome(&self) -> RuleOutcome {
         self.overridden.as_ref().map_or(self.computed, |o| o.outcome)
@@ -245,14 +373,20 @@ pub(super) struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    pub(super) fn push(&mut self, rule: &str, name: Text, facts: Vec<Fact>, computed: RuleOutcome, explanation: Text) {
+    pub(super) fn push(
+        &mut self,
+        rule: &str,
+        facts: Vec<Fact>,
+        computed: RuleOutcome,
+        explanation: impl Into<Wording>,
+    ) {
         let overridden = self.overrides.iter().rev().find(|o| o.rule == rule).cloned();
         self.results.push(RuleResult {
             rule: rule.to_string(),
-            name,
+            written_name: None,
             facts,
             computed,
-            explanation,
+            explanation: explanation.into(),
             overridden,
         });
     }
@@ -310,28 +444,17 @@ pub fn assess(rules: &EligibilityRules, facts: &Facts<'_>, overrides: &[Override
                 };
                 b.push(
                     "asset_cap",
-                    text("Formue", "Formue", "Assets"),
                     vec![
-                        fact("Nettoformue", "Nettoformue", "Net wealth", kr(wealth)),
+                        fact("eligibility.fact.net_wealth", kr(wealth)),
                         fact(
-                            "Grense",
-                            "Grense",
-                            "Limit",
+                            "eligibility.fact.limit",
                             format!("{} = {}", cap.with_decimal_comma(), kr(limit)),
                         ),
                     ],
                     outcome,
                     match outcome {
-                        RuleOutcome::Met => text(
-                            "Husstandens formue er innenfor grensen.",
-                            "Formuen til hushaldet er innanfor grensa.",
-                            "The household's assets are within the limit.",
-                        ),
-                        _ => text(
-                            "Husstandens formue er over grensen.",
-                            "Formuen til hushaldet er over grensa.",
-                            "The household's assets exceed the limit.",
-                        ),
+                        RuleOutcome::Met => msg("eligibility.rule.asset_cap.met"),
+                        _ => msg("eligibility.rule.asset_cap.not_met"),
                     },
                 );
             }
@@ -340,14 +463,9 @@ pub fn assess(rules: &EligibilityRules, facts: &Facts<'_>, overrides: &[Override
             let income = form.income_ore(|k| k.is_taxable()) / 100;
             b.push(
                 "other_instruments",
-                text("Andre virkemidler", "Andre verkemiddel", "Other instruments"),
-                vec![fact("Inntekt per år", "Inntekt per år", "Income per year", kr(income))],
+                vec![fact("eligibility.fact.income_per_year", kr(income))],
                 RuleOutcome::Manual,
-                text(
-                    "Vurder om husstanden kan skaffe seg bolig selv med bostøtte, startlån, tilskudd eller hjelp til å leie privat.",
-                    "Vurder om hushaldet kan skaffe seg bustad sjølv med bustøtte, startlån, tilskot eller hjelp til å leige privat.",
-                    "Consider whether the household can find housing itself with housing allowance, a start loan, a grant or help to rent privately.",
-                ),
+                msg("eligibility.rule.other_instruments.manual"),
             );
         }
         CaseType::Section6Assistance => {
@@ -355,14 +473,9 @@ pub fn assess(rules: &EligibilityRules, facts: &Facts<'_>, overrides: &[Override
             lawful_residence_rule(&mut b, form.lawful_residence);
             b.push(
                 "need",
-                text("Behov for bistand", "Behov for bistand", "Need for assistance"),
                 Vec::new(),
                 RuleOutcome::Manual,
-                text(
-                    "Vurder om søkeren er vanskeligstilt på boligmarkedet (boligsosialloven § 4) og hvilken bistand som trengs for å skaffe eller beholde en egnet bolig (§ 6).",
-                    "Vurder om søkjaren er vanskelegstilt på bustadmarknaden (bustadsosiallova § 4) og kva bistand som trengst for å skaffe eller halde på ein eigna bustad (§ 6).",
-                    "Assess whether the applicant is disadvantaged in the housing market (social housing act § 4) and what assistance is needed to obtain or keep a suitable dwelling (§ 6).",
-                ),
+                msg("eligibility.rule.need.manual"),
             );
         }
         CaseType::Startlan | CaseType::EstablishmentGrant | CaseType::AdaptationGrant => {
@@ -416,26 +529,19 @@ fn childrens_best_interests(b: &mut Builder<'_>, members: &[Member], date: Date)
         .filter(|age| *age < 18)
         .map(|age| age.to_string())
         .collect();
-    let listed = |and: &str| match ages.split_last() {
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} {and} {last}", rest.join(", ")),
-        None => String::new(),
+    let listed: Wording = match ages.split_last() {
+        Some((last, [])) => last.clone().into(),
+        Some((last, rest)) => msg("eligibility.list.and")
+            .arg("rest", rest.join(", "))
+            .arg("last", last)
+            .into(),
+        None => String::new().into(),
     };
     b.push(
         CHILDRENS_BEST_INTERESTS,
-        text("Barnets beste", "Barnets beste", "The child's best interests"),
-        vec![fact(
-            "Barn i husstanden, alder",
-            "Born i hushaldet, alder",
-            "Children in the household, age",
-            text(listed("og"), listed("og"), listed("and")),
-        )],
+        vec![fact("eligibility.fact.children_ages", listed)],
         RuleOutcome::Manual,
-        text(
-            "Vurder hva som er best for barna, og hvilken vekt det skal ha i saken (Grunnloven § 104, barnekonvensjonen artikkel 3).",
-            "Vurder kva som er best for borna, og kva vekt det skal ha i saka (Grunnlova § 104, barnekonvensjonen artikkel 3).",
-            "Assess what is best for the children and the weight it carries in the case (the Constitution § 104, the Convention on the Rights of the Child article 3).",
-        ),
+        msg("eligibility.rule.childrens_best_interests.manual"),
     );
 }
 
@@ -458,33 +564,15 @@ fn age_rule(
     };
     b.push(
         "age",
-        text("Alder", "Alder", "Age"),
         vec![
-            fact(
-                "Søkerens alder",
-                "Alderen til søkjaren",
-                "Applicant's age",
-                age.to_string(),
-            ),
-            fact("Nedre grense", "Nedre grense", "Minimum", min.to_string()),
+            fact("eligibility.fact.applicant_age", age.to_string()),
+            fact("eligibility.fact.minimum_age", min.to_string()),
         ],
         outcome,
         match outcome {
-            RuleOutcome::Met => text(
-                format!("Søkeren er {age} år og oppfyller alderskravet på {min} år."),
-                format!("Søkjaren er {age} år og oppfyller alderskravet på {min} år."),
-                format!("The applicant is {age} and meets the age requirement of {min}."),
-            ),
-            RuleOutcome::Manual => text(
-                format!("Søkeren er under {min} år, men har omsorg for barn; vurder unntak."),
-                format!("Søkjaren er under {min} år, men har omsorg for born; vurder unntak."),
-                format!("The applicant is under {min} but cares for children; consider an exception."),
-            ),
-            _ => text(
-                format!("Søkeren er {age} år og oppfyller ikke alderskravet på {min} år."),
-                format!("Søkjaren er {age} år og oppfyller ikkje alderskravet på {min} år."),
-                format!("The applicant is {age} and does not meet the age requirement of {min}."),
-            ),
+            RuleOutcome::Met => msg("eligibility.rule.age.met").arg("age", age).arg("min", min),
+            RuleOutcome::Manual => msg("eligibility.rule.age.manual").arg("min", min),
+            _ => msg("eligibility.rule.age.not_met").arg("age", age).arg("min", min),
         },
     );
 }
@@ -498,30 +586,12 @@ fn lawful_residence_rule(b: &mut Builder<'_>, lawful: Option<bool>) {
     let answer = answer_text(lawful);
     b.push(
         "lawful_residence",
-        text("Lovlig opphold", "Lovleg opphald", "Lawful residence"),
-        vec![fact(
-            "Lovlig opphold i Norge",
-            "Lovleg opphald i Noreg",
-            "Lawful residence in Norway",
-            answer,
-        )],
+        vec![fact("eligibility.fact.lawful_residence", answer)],
         outcome,
         match outcome {
-            RuleOutcome::Met => text(
-                "Søkeren har lovlig opphold i Norge.",
-                "Søkjaren har lovleg opphald i Noreg.",
-                "The applicant is lawfully resident in Norway.",
-            ),
-            RuleOutcome::NotMet => text(
-                "Søkeren har ikke lovlig opphold i Norge.",
-                "Søkjaren har ikkje lovleg opphald i Noreg.",
-                "The applicant is not lawfully resident in Norway.",
-            ),
-            _ => text(
-                "Det er ikke opplyst om søkeren har lovlig opphold; undersøk.",
-                "Det er ikkje opplyst om søkjaren har lovleg opphald; undersøk.",
-                "It is not stated whether the applicant is lawfully resident; find out.",
-            ),
+            RuleOutcome::Met => msg("eligibility.rule.lawful_residence.met"),
+            RuleOutcome::NotMet => msg("eligibility.rule.lawful_residence.not_met"),
+            _ => msg("eligibility.rule.lawful_residence.manual"),
         },
     );
 }
@@ -534,20 +604,14 @@ fn registered_rule(b: &mut Builder<'_>, since: Option<Date>, municipality: &str)
     };
     b.push(
         "registered_resident",
-        text("Folkeregistrert i kommunen", "Folkeregistrert i kommunen", "Registered in the municipality"),
-        vec![fact("Folkeregistrert fra", "Folkeregistrert frå", "Registered since", since.map_or_else(not_given, |d| date_text(d).into()))],
+        vec![fact(
+            "eligibility.fact.registered_since",
+            since.map_or_else(not_given, |d| date_text(d).into()),
+        )],
         outcome,
         match outcome {
-            RuleOutcome::Met => text(
-                format!("Søkeren er folkeregistrert i {municipality}."),
-                format!("Søkjaren er folkeregistrert i {municipality}."),
-                format!("The applicant is registered as resident in {municipality}."),
-            ),
-            _ => text(
-                format!("Det er ikke oppgitt at søkeren er folkeregistrert i {municipality}; undersøk eller vurder unntak."),
-                format!("Det er ikkje oppgitt at søkjaren er folkeregistrert i {municipality}; undersøk eller vurder unntak."),
-                format!("It is not stated that the applicant is registered in {municipality}; check or consider an exception."),
-            ),
+            RuleOutcome::Met => msg("eligibility.rule.registered_resident.met").arg("municipality", municipality),
+            _ => msg("eligibility.rule.registered_resident.manual").arg("municipality", municipality),
         },
     );
 }
@@ -566,28 +630,18 @@ fn botid_rule(b: &mut Builder<'_>, trace: &mut Trace, period: &Period<Allocation
     };
     b.push(
         "botid",
-        text("Botid", "Butid", "Residence time"),
         vec![
-            fact("År i kommunen", "År i kommunen", "Years in the municipality", years.map_or_else(not_given, |y| y.to_string().into())),
-            fact("Krav", "Krav", "Required", required.to_string()),
+            fact(
+                "eligibility.fact.years_in_municipality",
+                years.map_or_else(not_given, |y| y.to_string().into()),
+            ),
+            fact("eligibility.fact.required_years", required.to_string()),
         ],
         outcome,
         match outcome {
-            RuleOutcome::Met => text(
-                format!("Søkeren har bodd i kommunen i minst {required} år."),
-                format!("Søkjaren har budd i kommunen i minst {required} år."),
-                format!("The applicant has lived in the municipality for at least {required} years."),
-            ),
-            RuleOutcome::NotMet => text(
-                format!("Søkeren har bodd i kommunen i kortere tid enn {required} år."),
-                format!("Søkjaren har budd i kommunen kortare enn {required} år."),
-                format!("The applicant has lived in the municipality for less than {required} years."),
-            ),
-            _ => text(
-                "Botidskravet er ikke oppfylt eller ikke kjent; vurder unntak (for eksempel bosatte flyktninger).",
-                "Butidskravet er ikkje oppfylt eller ikkje kjent; vurder unntak (til dømes busette flyktningar).",
-                "The residence-time requirement is not met or not known; consider an exception (for example settled refugees).",
-            ),
+            RuleOutcome::Met => msg("eligibility.rule.botid.met").arg("required", required),
+            RuleOutcome::NotMet => msg("eligibility.rule.botid.not_met").arg("required", required),
+            _ => msg("eligibility.rule.botid.manual"),
         },
     );
 }
@@ -626,28 +680,17 @@ fn income_rule(
     };
     b.push(
         "income_cap",
-        text("Inntekt", "Inntekt", "Income"),
         vec![
-            fact("Inntekt per år", "Inntekt per år", "Income per year", kr(income)),
+            fact("eligibility.fact.income_per_year", kr(income)),
             fact(
-                "Grense for husstanden",
-                "Grense for hushaldet",
-                "Limit for the household",
+                "eligibility.fact.household_limit",
                 format!("{} = {}", cap.with_decimal_comma(), kr(limit)),
             ),
         ],
         outcome,
         match outcome {
-            RuleOutcome::Met => text(
-                "Husstandens inntekt er innenfor grensen.",
-                "Inntekta til hushaldet er innanfor grensa.",
-                "The household's income is within the limit.",
-            ),
-            _ => text(
-                "Husstandens inntekt er over grensen.",
-                "Inntekta til hushaldet er over grensa.",
-                "The household's income exceeds the limit.",
-            ),
+            RuleOutcome::Met => msg("eligibility.rule.income_cap.met"),
+            _ => msg("eligibility.rule.income_cap.not_met"),
         },
     );
 }
@@ -664,25 +707,12 @@ fn arrears_rule(b: &mut Builder<'_>, trace: &mut Trace, period: &Period<Allocati
     };
     b.push(
         "rent_arrears",
-        text("Husleierestanse", "Husleigerestanse", "Rent arrears"),
-        vec![fact("Restanse", "Restanse", "Arrears", answer_text(arrears))],
+        vec![fact("eligibility.fact.arrears", answer_text(arrears))],
         outcome,
         match outcome {
-            RuleOutcome::Met => text(
-                "Husstanden har ikke husleierestanse.",
-                "Hushaldet har ikkje husleigerestanse.",
-                "The household has no rent arrears.",
-            ),
-            RuleOutcome::NotMet => text(
-                "Husstanden har husleierestanse, som utelukker tildeling etter kommunens regler.",
-                "Hushaldet har husleigerestanse, som utelukkar tildeling etter reglane til kommunen.",
-                "The household has rent arrears, which exclude allocation under the municipality's rules.",
-            ),
-            _ => text(
-                "Vurder restansen og om en nedbetalingsavtale eller hjelp fra Nav er aktuelt.",
-                "Vurder restansen og om ein nedbetalingsavtale eller hjelp frå Nav er aktuelt.",
-                "Consider the arrears and whether a repayment plan or help from Nav is relevant.",
-            ),
+            RuleOutcome::Met => msg("eligibility.rule.rent_arrears.met"),
+            RuleOutcome::NotMet => msg("eligibility.rule.rent_arrears.not_met"),
+            _ => msg("eligibility.rule.rent_arrears.manual"),
         },
     );
 }
@@ -702,57 +732,22 @@ fn eviction_rule(
             if today < ends {
                 (
                     RuleOutcome::NotMet,
-                    text(
-                        format!(
-                            "Husstanden ble kastet ut {}; karantenen varer til {}.",
-                            date_text(evicted),
-                            date_text(ends)
-                        ),
-                        format!(
-                            "Husstanden vart kasta ut {}; karantenen varer til {}.",
-                            date_text(evicted),
-                            date_text(ends)
-                        ),
-                        format!(
-                            "The household was evicted on {}; the quarantine lasts until {}.",
-                            date_text(evicted),
-                            date_text(ends)
-                        ),
-                    ),
+                    msg("eligibility.rule.eviction_quarantine.not_met")
+                        .arg("evicted", date_text(evicted))
+                        .arg("ends", date_text(ends)),
                 )
             } else {
-                (
-                    RuleOutcome::Met,
-                    text(
-                        "Karantenen etter utkastelsen er over.",
-                        "Karantenen etter utkastinga er over.",
-                        "The quarantine after the eviction is over.",
-                    ),
-                )
+                (RuleOutcome::Met, msg("eligibility.rule.eviction_quarantine.met"))
             }
         }
         None => (
             RuleOutcome::Manual,
-            text(
-                format!(
-                    "Husstanden ble kastet ut {}; vurder betydningen for søknaden.",
-                    date_text(evicted)
-                ),
-                format!(
-                    "Husstanden vart kasta ut {}; vurder kva det har å seie for søknaden.",
-                    date_text(evicted)
-                ),
-                format!(
-                    "The household was evicted on {}; consider what it means for the application.",
-                    date_text(evicted)
-                ),
-            ),
+            msg("eligibility.rule.eviction_quarantine.manual").arg("evicted", date_text(evicted)),
         ),
     };
     b.push(
         "eviction_quarantine",
-        text("Utkastelse", "Utkasting", "Eviction"),
-        vec![fact("Kastet ut", "Kasta ut", "Evicted", date_text(evicted))],
+        vec![fact("eligibility.fact.evicted", date_text(evicted))],
         outcome,
         explanation,
     );
@@ -775,79 +770,39 @@ fn dwelling_rule(b: &mut Builder<'_>, trace: &mut Trace, period: &Period<Allocat
     };
     let used = vec![
         fact(
-            "Bosituasjon nå",
-            "Busituasjon no",
-            "Present housing",
+            "eligibility.fact.present_housing",
             form.current_housing.map_or_else(not_given, housing_name),
         ),
         fact(
-            "Boforholdet slutter",
-            "Buforholdet sluttar",
-            "Present housing ends",
+            "eligibility.fact.present_housing_ends",
             form.current_housing_ends
                 .map_or_else(not_given, |d| date_text(d).into()),
         ),
     ];
     let explanation = match (form.current_housing, ends_soon) {
-        (Some(CurrentHousing::Homeless | CurrentHousing::TemporaryAccommodation), _) => text(
-            "Husstanden har ikke egen bolig.",
-            "Hushaldet har ikkje eigen bustad.",
-            "The household has no dwelling of its own.",
-        ),
-        (Some(_), Some(ends)) => text(
-            format!(
-                "Husstanden mister boligen {} (innen {months} måneder).",
-                date_text(ends)
-            ),
-            format!(
-                "Hushaldet mistar bustaden {} (innan {months} månader).",
-                date_text(ends)
-            ),
-            format!(
-                "The household loses its dwelling on {} (within {months} months).",
-                date_text(ends)
-            ),
-        ),
-        (Some(_), None) => text(
-            "Vurder om boligen husstanden har i dag, er egnet: størrelse, standard, tilgjengelighet og om den er trygg og stabil.",
-            "Vurder om bustaden hushaldet har i dag, er eigna: storleik, standard, tilgjenge og om han er trygg og stabil.",
-            "Assess whether the household's present dwelling suits it: size, standard, accessibility and whether it is safe and stable.",
-        ),
-        (None, _) => text(
-            "Det er ikke oppgitt hvor husstanden bor nå; undersøk.",
-            "Det er ikkje oppgitt kvar hushaldet bur no; undersøk.",
-            "It is not stated where the household lives now; find out.",
-        ),
+        (Some(CurrentHousing::Homeless | CurrentHousing::TemporaryAccommodation), _) => {
+            msg("eligibility.rule.without_suitable_dwelling.no_dwelling")
+        }
+        (Some(_), Some(ends)) => msg("eligibility.rule.without_suitable_dwelling.losing")
+            .arg("ends", date_text(ends))
+            .arg("months", months),
+        (Some(_), None) => msg("eligibility.rule.without_suitable_dwelling.assess"),
+        (None, _) => msg("eligibility.rule.without_suitable_dwelling.unknown"),
     };
-    b.push(
-        "without_suitable_dwelling",
-        text("Uten egnet bolig", "Utan eigna bustad", "Without a suitable dwelling"),
-        used,
-        outcome,
-        explanation,
-    );
+    b.push("without_suitable_dwelling", used, outcome, explanation);
 }
 
 /// Where the household lives now, in words.
-fn housing_name(housing: CurrentHousing) -> Text {
-    match housing {
-        CurrentHousing::PrivateRental => text("Leier privat", "Leiger privat", "Rents privately"),
-        CurrentHousing::MunicipalRental => text(
-            "Leier kommunal bolig",
-            "Leiger kommunal bustad",
-            "Rents a municipal dwelling",
-        ),
-        CurrentHousing::OwnHome => text("Eier egen bolig", "Eig eigen bustad", "Owns a home"),
-        CurrentHousing::WithFamilyOrFriends => text(
-            "Bor hos familie eller venner",
-            "Bur hos familie eller vener",
-            "Lives with family or friends",
-        ),
-        CurrentHousing::Institution => text("Bor på institusjon", "Bur på institusjon", "Lives in an institution"),
-        CurrentHousing::TemporaryAccommodation => {
-            text("Midlertidig botilbud", "Mellombels butilbod", "Temporary accommodation")
-        }
-        CurrentHousing::Homeless => text("Uten bolig", "Utan bustad", "Without a dwelling"),
-        CurrentHousing::Other => text("Annet", "Anna", "Other"),
-    }
+fn housing_name(housing: CurrentHousing) -> Wording {
+    let key = match housing {
+        CurrentHousing::PrivateRental => "eligibility.housing.private_rental",
+        CurrentHousing::MunicipalRental => "eligibility.housing.municipal_rental",
+        CurrentHousing::OwnHome => "eligibility.housing.own_home",
+        CurrentHousing::WithFamilyOrFriends => "eligibility.housing.with_family_or_friends",
+        CurrentHousing::Institution => "eligibility.housing.institution",
+        CurrentHousing::TemporaryAccommodation => "eligibility.housing.temporary_accommodation",
+        CurrentHousing::Homeless => "eligibility.housing.homeless",
+        CurrentHousing::Other => "eligibility.housing.other",
+    };
+    msg(key).into()
 }

@@ -9,8 +9,8 @@ mod rules;
 mod tests;
 
 pub use assess::{
-    Assessment, CHILDRENS_BEST_INTERESTS, Fact, Facts, Member, Override, RuleOutcome, RuleResult, Text, assess,
-    bedrooms_needed,
+    Assessment, CHILDRENS_BEST_INTERESTS, Fact, Facts, Member, Override, RULES, RuleOutcome, RuleResult, StoredArg,
+    StoredMessage, Text, Wording, assess, bedrooms_needed, rule_name_key,
 };
 pub use finance::AGE_OF_MAJORITY;
 pub use rules::{AllocationRules, EligibilityRules, GMultiple, Grunnbelop, LetterSender, MunicipalityRules};

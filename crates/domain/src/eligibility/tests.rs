@@ -55,6 +55,25 @@ fn run(number: &str, members: &[Member], form: &ApplicationForm, date: Date, ove
     .unwrap()
 }
 
+/// The catalogue key of a text of the assessment.
+fn key(wording: &Wording) -> &str {
+    match wording {
+        Wording::Message(m) => &m.key,
+        other => panic!("not a catalogue message: {other:?}"),
+    }
+}
+
+/// A plain argument of a text of the assessment.
+fn arg<'a>(wording: &'a Wording, name: &str) -> &'a str {
+    match wording {
+        Wording::Message(m) => match m.args.get(name) {
+            Some(StoredArg::Text(text) | StoredArg::Decimal(text)) => text,
+            other => panic!("no plain `{name}` in {m:?}: {other:?}"),
+        },
+        other => panic!("not a catalogue message: {other:?}"),
+    }
+}
+
 fn result<'a>(a: &'a Assessment, rule: &str) -> &'a RuleResult {
     a.results
         .iter()
@@ -73,7 +92,11 @@ fn income_exactly_at_the_cap_is_within_it() {
     let above = run("0301", &members, &form(cap + 1), day, &[]);
     assert_eq!(result(&above, "income_cap").computed, RuleOutcome::NotMet);
     assert_eq!(above.overall, RuleOutcome::NotMet);
-    assert!(result(&above, "income_cap").facts[1].value.nb.contains("4 G"));
+    assert!(
+        matches!(&result(&above, "income_cap").facts[1].value, Wording::Value(v) if v.contains("4 G")),
+        "{:?}",
+        result(&above, "income_cap").facts[1]
+    );
     assert!(
         above.unverified.iter().any(|u| u.table == "grunnbelop"),
         "the 2026 G is unverified"
@@ -200,8 +223,9 @@ fn a_household_with_children_has_their_best_interests_to_assess() {
     let a = run("3301", &with_children, &form(150_000), day, &[judged(RuleOutcome::Met)]);
     let rule = result(&a, CHILDRENS_BEST_INTERESTS);
     assert_eq!(rule.computed, RuleOutcome::Manual);
-    assert_eq!(rule.facts[0].value.nb, "7 og 13", "only those under 18, by age");
-    assert_eq!(rule.facts[0].value.en, "7 and 13");
+    let ages = &rule.facts[0].value;
+    assert_eq!(key(ages), "eligibility.list.and", "only those under 18, by age");
+    assert_eq!((arg(ages, "rest"), arg(ages, "last")), ("7", "13"));
     assert_eq!(
         a.overall,
         RuleOutcome::Manual,
@@ -399,7 +423,11 @@ mod finance_cases {
         let poor = finance_run(CaseType::Startlan, Some(&startlan(20_000, 30)), true);
         assert_eq!(poor.results[2].outcome(), NotMet);
         assert_eq!(poor.overall, NotMet);
-        assert!(poor.results[2].explanation.nb.contains("mangler husstanden"));
+        assert_eq!(
+            key(&poor.results[2].explanation),
+            "eligibility.rule.affordability.not_met"
+        );
+        assert_eq!(arg(&poor.results[2].explanation, "rate"), "7 %");
         let long = finance_run(CaseType::Startlan, Some(&startlan(60_000, 45)), true);
         assert_eq!(long.results[3].rule, "extended_term");
         assert_eq!(long.results[3].outcome(), Met);
@@ -454,18 +482,24 @@ mod finance_cases {
         let a = finance_run(CaseType::EstablishmentGrant, Some(&finance), false);
         let rules: Vec<_> = a.results.iter().map(|r| r.rule.as_str()).collect();
         assert_eq!(rules, ["age", "means_test", "startlan_combined"]);
-        assert!(a.results[2].explanation.nn.contains("2026-000007"));
+        assert_eq!(arg(&a.results[2].explanation, "reference"), "2026-000007");
     }
 
     #[test]
     fn facts_read_as_kept_with_older_decisions() {
         let old: Fact = serde_json::from_value(serde_json::json!(["Restanse / Arrears", "ja / yes"])).unwrap();
-        assert_eq!(old.label.nb, "Restanse");
-        assert_eq!(old.label.en, "Arrears");
-        assert_eq!((old.value.nb.as_str(), old.value.en.as_str()), ("ja", "yes"));
+        let written = |nb: &str, nn: &str, en: &str| {
+            Wording::Written(Text {
+                nb: nb.into(),
+                nn: nn.into(),
+                en: en.into(),
+            })
+        };
+        assert_eq!(old.label, written("Restanse", "Restanse", "Arrears"));
+        assert_eq!(old.value, written("ja", "ja", "yes"));
         let plain: Fact = serde_json::from_value(serde_json::json!(["Lån / Loan", "1 500 000 kr"])).unwrap();
-        assert_eq!(plain.value.nn, "1 500 000 kr");
-        let now = super::assess::fact("Krav", "Krav", "Required", "3".to_string());
+        assert_eq!(plain.value, Wording::Value("1 500 000 kr".into()));
+        let now = super::assess::fact("eligibility.fact.required_years", "3".to_string());
         let again: Fact = serde_json::from_value(serde_json::to_value(&now).unwrap()).unwrap();
         assert_eq!(again, now);
     }
@@ -518,9 +552,10 @@ fn without_a_suitable_dwelling_follows_the_housing_situation_and_when_it_ends() 
         );
         if let Some(ends) = ends.filter(|_| expected == RuleOutcome::Met) {
             let written = crate::validation::format_date(ends);
-            assert!(rule.explanation.nb.contains(&written), "{:?}", rule.explanation);
-            assert!(
-                rule.explanation.nn.contains("mistar bustaden"),
+            assert_eq!(arg(&rule.explanation, "ends"), written, "{:?}", rule.explanation);
+            assert_eq!(
+                key(&rule.explanation),
+                "eligibility.rule.without_suitable_dwelling.losing",
                 "{:?}",
                 rule.explanation
             );
@@ -536,12 +571,108 @@ fn the_dwelling_rule_names_the_housing_in_words() {
     f.current_housing = Some(CurrentHousing::WithFamilyOrFriends);
     let a = run("3301", &members, &f, date!(2026 - 06 - 15), &[]);
     let rule = result(&a, "without_suitable_dwelling");
-    assert_eq!(rule.facts[0].value.nn, "Bur hos familie eller vener");
-    assert_eq!(rule.facts[0].value.en, "Lives with family or friends");
-    assert_eq!(rule.facts[1].value.nb, "ikke oppgitt");
+    assert_eq!(key(&rule.facts[0].value), "eligibility.housing.with_family_or_friends");
+    assert_eq!(key(&rule.facts[1].value), "eligibility.answer.not_given");
     assert_eq!(
         rule.facts.len(),
         2,
         "the applicant's own description stays on the case page"
+    );
+}
+
+/// Assessments kept with decisions read as they were written: the `{nb, nn, en}` texts of
+/// 2026, the `["bokmål / English", "value"]` facts before them, and the catalogue messages now.
+#[test]
+fn stored_rule_results_of_every_shape_read_back() {
+    use serde_json::json;
+    let text = |nb: &str, nn: &str, en: &str| {
+        Wording::Written(Text {
+            nb: nb.into(),
+            nn: nn.into(),
+            en: en.into(),
+        })
+    };
+    let cases: [(serde_json::Value, Option<Wording>, Vec<Fact>, Wording); 3] = [
+        (
+            json!({
+                "rule": "rent_arrears",
+                "name": {"nb": "Husleierestanse", "nn": "Husleigerestanse", "en": "Rent arrears"},
+                "facts": [{"label": {"nb": "Restanse", "nn": "Restanse", "en": "Arrears"},
+                           "value": {"nb": "nei", "nn": "nei", "en": "no"}}],
+                "computed": "met",
+                "explanation": {"nb": "Husstanden har ikke husleierestanse.",
+                                "nn": "Hushaldet har ikkje husleigerestanse.",
+                                "en": "The household has no rent arrears."},
+                "overridden": null
+            }),
+            Some(text("Husleierestanse", "Husleigerestanse", "Rent arrears")),
+            vec![Fact {
+                label: text("Restanse", "Restanse", "Arrears"),
+                value: text("nei", "nei", "no"),
+            }],
+            text(
+                "Husstanden har ikke husleierestanse.",
+                "Hushaldet har ikkje husleigerestanse.",
+                "The household has no rent arrears.",
+            ),
+        ),
+        (
+            json!({
+                "rule": "rent_arrears",
+                "name": {"nb": "Husleierestanse", "nn": "Husleigerestanse", "en": "Rent arrears"},
+                "facts": [["Restanse / Arrears", "ja / yes"], ["Beløp / Amount", "12 000 kr"]],
+                "computed": "not_met",
+                "explanation": {"nb": "Restanse.", "nn": "Restanse.", "en": "Arrears."},
+                "overridden": null
+            }),
+            Some(text("Husleierestanse", "Husleigerestanse", "Rent arrears")),
+            vec![
+                Fact {
+                    label: text("Restanse", "Restanse", "Arrears"),
+                    value: text("ja", "ja", "yes"),
+                },
+                Fact {
+                    label: text("Beløp", "Beløp", "Amount"),
+                    value: Wording::Value("12 000 kr".into()),
+                },
+            ],
+            text("Restanse.", "Restanse.", "Arrears."),
+        ),
+        (
+            json!({
+                "rule": "botid",
+                "facts": [{"label": {"key": "eligibility.fact.required_years"}, "value": "3"}],
+                "computed": "not_met",
+                "explanation": {"key": "eligibility.rule.botid.not_met", "args": {"required": {"text": "3"}}},
+                "overridden": null
+            }),
+            None,
+            vec![super::assess::fact("eligibility.fact.required_years", "3")],
+            StoredMessage::new("eligibility.rule.botid.not_met")
+                .arg("required", 3)
+                .into(),
+        ),
+    ];
+    for (stored, name, facts, explanation) in cases {
+        let read: RuleResult = serde_json::from_value(stored.clone()).expect("a kept rule result reads");
+        assert_eq!(read.written_name, name, "{stored}");
+        assert_eq!(read.facts, facts, "{stored}");
+        assert_eq!(read.explanation, explanation, "{stored}");
+        // And what is written now reads back the same.
+        let again: RuleResult = serde_json::from_value(serde_json::to_value(&read).unwrap()).unwrap();
+        assert_eq!(again, read);
+    }
+    let now: RuleResult = serde_json::from_value(json!({
+        "rule": "age", "facts": [], "computed": "met",
+        "explanation": {"key": "eligibility.rule.age_of_majority.met"}, "overridden": null
+    }))
+    .unwrap();
+    assert_eq!(
+        now.name(CaseType::Startlan),
+        Wording::from(StoredMessage::new("eligibility.rule.age_of_majority.name"))
+    );
+    assert_eq!(
+        now.name(CaseType::MunicipalHousing),
+        Wording::from(StoredMessage::new("eligibility.rule.age.name"))
     );
 }

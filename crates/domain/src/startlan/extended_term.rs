@@ -68,33 +68,6 @@ impl Condition {
             Condition::ShorterTermNotResponsible => 'd',
         }
     }
-
-    pub fn text_nb(self) -> &'static str {
-        match self {
-            Condition::LastingLowIncome => "varig lav inntekt er dokumentert",
-            Condition::DwellingSuitsLongTerm => "boligen vil dekke husstandens behov i lang tid",
-            Condition::RentingUnsuitable => "å leie privat er uegnet eller vesentlig dyrere over tid",
-            Condition::ShorterTermNotResponsible => "kortere nedbetalingstid er ikke økonomisk forsvarlig",
-        }
-    }
-
-    pub fn text_nn(self) -> &'static str {
-        match self {
-            Condition::LastingLowIncome => "varig låg inntekt er dokumentert",
-            Condition::DwellingSuitsLongTerm => "bustaden vil dekkje behova til hushaldet i lang tid",
-            Condition::RentingUnsuitable => "å leige privat er ueigna eller vesentleg dyrare over tid",
-            Condition::ShorterTermNotResponsible => "kortare nedbetalingstid er ikkje økonomisk forsvarleg",
-        }
-    }
-
-    pub fn text_en(self) -> &'static str {
-        match self {
-            Condition::LastingLowIncome => "lasting low income is documented",
-            Condition::DwellingSuitsLongTerm => "the dwelling will meet the household's needs for a long time",
-            Condition::RentingUnsuitable => "renting privately is unsuitable or considerably more expensive over time",
-            Condition::ShorterTermNotResponsible => "a shorter term is not financially responsible",
-        }
-    }
 }
 
 /// How one condition came out.

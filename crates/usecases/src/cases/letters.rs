@@ -1,6 +1,8 @@
 //! From a case to a letter: the structured decision becomes `husly_letters` input, rendered as
 //! an HTML fragment (shown inside the app's pages) and a PDF (stored with its hash).
 
+use husly_catalogue::Tr;
+use husly_domain::Lang;
 use husly_domain::cases::{CaseType, Outcome};
 use husly_domain::eligibility::{Assessment, EligibilityRules, MunicipalityRules, RuleOutcome, RuleResult};
 use husly_letters::{
@@ -82,66 +84,51 @@ fn contact(user: &User, m: &MunicipalityRules) -> ContactPerson {
     }
 }
 
-fn pick(text: &husly_domain::eligibility::Text, language: Language) -> String {
-    match language {
-        Language::Nb => text.nb.clone(),
-        Language::Nn => text.nn.clone(),
-        Language::En => text.en.clone(),
-    }
+/// The catalogue's translator for a letter's language.
+fn tr(language: Language) -> Tr {
+    Tr::new(match language {
+        Language::Nb => Lang::Nb,
+        Language::Nn => Lang::Nn,
+        Language::En => Lang::En,
+    })
 }
 
 /// A condition as the letter shows it: the facts used and the finding, never the instruction the
 /// caseworker was given. The finding starts with whether the condition is met; a judgement
 /// names whose it is and gives its reason.
-fn rule_line(result: &RuleResult, language: Language) -> RuleLine {
+fn rule_line(result: &RuleResult, case_type: CaseType, language: Language) -> RuleLine {
+    let tr = tr(language);
     let facts = result
         .facts
         .iter()
-        .map(|fact| format!("{}: {}", pick(&fact.label, language), pick(&fact.value, language)))
+        .map(|fact| format!("{}: {}", tr.wording(&fact.label), tr.wording(&fact.value)))
         .collect::<Vec<_>>()
         .join("; ");
     // A rule of pure judgement has no recorded facts; the letter says whose judgement it is.
     let facts = if facts.is_empty() {
-        match language {
-            Language::Nb => "Saksbehandlerens vurdering av opplysningene i saken".to_string(),
-            Language::Nn => "Vurderinga saksbehandlaren har gjort av opplysningane i saka".to_string(),
-            Language::En => "The caseworker's assessment of the information in the case".to_string(),
-        }
+        tr.t("eligibility.letter.judgement_facts").to_string()
     } else {
         facts
     };
-    let assessed = match language {
-        Language::Nb | Language::Nn => "Vurdert.",
-        Language::En => "Assessed.",
-    };
-    let verdict = match (result.outcome(), language) {
+    let verdict = tr.t(match result.outcome() {
         // The children's best interests are weighed, not met or failed.
-        (RuleOutcome::Met | RuleOutcome::NotMet, _) if result.is_weighed() => assessed,
-        (RuleOutcome::Met, Language::Nb | Language::Nn) => "Oppfylt.",
-        (RuleOutcome::Met, Language::En) => "Met.",
-        (RuleOutcome::NotMet, Language::Nb) => "Ikke oppfylt.",
-        (RuleOutcome::NotMet, Language::Nn) => "Ikkje oppfylt.",
-        (RuleOutcome::NotMet, Language::En) => "Not met.",
-        (RuleOutcome::Manual | RuleOutcome::NotApplicable, Language::Nb) => "Ikke avgjort.",
-        (RuleOutcome::Manual | RuleOutcome::NotApplicable, Language::Nn) => "Ikkje avgjort.",
-        (RuleOutcome::Manual | RuleOutcome::NotApplicable, Language::En) => "Not decided.",
-    };
+        RuleOutcome::Met | RuleOutcome::NotMet if result.is_weighed() => "eligibility.letter.verdict.assessed",
+        RuleOutcome::Met => "eligibility.letter.verdict.met",
+        RuleOutcome::NotMet => "eligibility.letter.verdict.not_met",
+        RuleOutcome::Manual | RuleOutcome::NotApplicable => "eligibility.letter.verdict.open",
+    });
     let result_text = match &result.overridden {
         Some(judgement) => {
-            let whose = match language {
-                Language::Nb => "Saksbehandlerens vurdering",
-                Language::Nn => "Vurderinga til saksbehandlaren",
-                Language::En => "The caseworker's assessment",
-            };
+            let whose = tr.t("eligibility.letter.whose_judgement");
             format!("{verdict} {whose}: {}", judgement.reason)
         }
         // An automatic finding says what was found; a rule left to judgement without one has
         // only its instruction, which is no finding.
         None if result.computed == RuleOutcome::Manual => verdict.to_string(),
-        None => format!("{verdict} {}", pick(&result.explanation, language)),
+        None => format!("{verdict} {}", tr.wording(&result.explanation)),
     };
     RuleLine {
-        rule: pick(&result.name, language),
+        rule: tr.wording(&result.name(case_type)),
         facts,
         result_text,
     }
@@ -159,7 +146,10 @@ fn rule_lines(assessment: &Assessment, granted: bool, language: Language) -> Vec
     } else {
         assessment.results.iter().filter(applied).collect()
     };
-    shown.into_iter().map(|r| rule_line(r, language)).collect()
+    shown
+        .into_iter()
+        .map(|r| rule_line(r, assessment.case_type, language))
+        .collect()
 }
 
 /// The legal basis of a municipal-housing decision in a municipality whose own allocation rules

@@ -1623,9 +1623,9 @@ mod tests {
     #[test]
     fn every_key_is_in_the_calculator_catalogues() {
         let nb: std::collections::HashMap<String, String> =
-            toml::from_str(include_str!("../../locales/nb-calculators.toml")).unwrap();
+            toml::from_str(include_str!("../../../catalogue/locales/nb-calculators.toml")).unwrap();
         let en: std::collections::HashMap<String, String> =
-            toml::from_str(include_str!("../../locales/en-calculators.toml")).unwrap();
+            toml::from_str(include_str!("../../../catalogue/locales/en-calculators.toml")).unwrap();
         let sources = [
             include_str!("startlan_form.rs"),
             include_str!("startlan_calculator.rs"),

@@ -4,8 +4,9 @@ use super::people::TimelineEvent;
 use super::{CaseStateSchema, DateSchema, MicrosSchema};
 use crate::i18n::Tr;
 use husly_domain::cases::{ApplicationForm, CaseState, CaseType};
-use husly_domain::eligibility::{Assessment, Override};
+use husly_domain::eligibility::{Override, RuleOutcome, Text};
 use husly_domain::finance::CaseFinance;
+use husly_domain::rules::UsedValue;
 use husly_domain::{CaseId, DecisionId, HouseholdId, MunicipalityId, UserId};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -277,7 +278,7 @@ impl From<&husly_domain::cases::Decision> for Decision {
             outcome: d.outcome.code(),
             reasons: d.reasons.clone(),
             granted_text: d.granted_text.clone(),
-            assessment: d.assessment.clone(),
+            assessment: worded(&d.assessment),
             status: d.status.code(),
             proposed_by: d.proposed_by,
             proposed_by_name: d.proposed_by_name.clone(),
@@ -318,6 +319,96 @@ impl From<&husly_store::cases::Letter> for Letter {
     }
 }
 
+/// The automatic eligibility assessment as the API answers it: every rule with its name, facts
+/// and explanation worded in bokmål, nynorsk and English from the catalogue.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Assessment {
+    pub case_type: CaseType,
+    #[schemars(with = "DateSchema")]
+    pub date: Date,
+    pub municipality_rules: String,
+    pub rule_version: String,
+    pub results: Vec<RuleResult>,
+    pub overall: RuleOutcome,
+    /// Bedrooms the household needs by the municipality's rule.
+    pub bedrooms: u32,
+    pub used: Vec<UsedValue>,
+    pub unverified: Vec<UsedValue>,
+}
+
+/// One rule of the assessment and what it found.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct RuleResult {
+    /// Stable code: `age`, `without_suitable_dwelling`, `lawful_residence`, `registered_resident`, `botid`, `income_cap`,
+    /// `asset_cap`, `rent_arrears`, `eviction_quarantine`, `other_instruments`, `need`, …
+    pub rule: String,
+    pub name: Text,
+    /// The facts used, each with its label and value in the three languages.
+    pub facts: Vec<Fact>,
+    /// What the automatic check found.
+    pub computed: RuleOutcome,
+    pub explanation: Text,
+    pub overridden: Option<Override>,
+}
+
+/// A fact a rule used: its label and its value, each in bokmål, nynorsk and English.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Fact {
+    pub label: Text,
+    pub value: Text,
+}
+
+impl From<&husly_domain::eligibility::Assessment> for Assessment {
+    fn from(a: &husly_domain::eligibility::Assessment) -> Assessment {
+        use husly_catalogue::translated;
+        Assessment {
+            case_type: a.case_type,
+            date: a.date,
+            municipality_rules: a.municipality_rules.clone(),
+            rule_version: a.rule_version.clone(),
+            results: a
+                .results
+                .iter()
+                .map(|r| RuleResult {
+                    rule: r.rule.clone(),
+                    name: translated(&r.name(a.case_type)),
+                    facts: r
+                        .facts
+                        .iter()
+                        .map(|f| Fact {
+                            label: translated(&f.label),
+                            value: translated(&f.value),
+                        })
+                        .collect(),
+                    computed: r.computed,
+                    explanation: translated(&r.explanation),
+                    overridden: r.overridden.clone(),
+                })
+                .collect(),
+            overall: a.overall,
+            bedrooms: a.bedrooms,
+            used: a.used.clone(),
+            unverified: a.unverified.clone(),
+        }
+    }
+}
+
+/// An assessment kept with a decision (with what else the decision keeps beside it), its rules
+/// worded as [`Assessment`]'s; kept as it is if it does not read as one.
+fn worded(kept: &serde_json::Value) -> serde_json::Value {
+    let Ok(assessment) = serde_json::from_value::<husly_domain::eligibility::Assessment>(kept.clone()) else {
+        return kept.clone();
+    };
+    let mut out = kept.clone();
+    if let (Some(object), Ok(results)) = (
+        out.as_object_mut(),
+        serde_json::to_value(Assessment::from(&assessment).results),
+    ) {
+        object.insert("results".to_string(), results);
+    }
+    out
+}
+
 /// A case with what the case page shows beside it.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct CaseDetail {
@@ -337,7 +428,7 @@ impl CaseDetail {
     pub fn new(overview: &husly_usecases::cases::CaseOverview, tr: Tr) -> CaseDetail {
         CaseDetail {
             case: Case::from(&overview.file.case),
-            assessment: overview.assessment.clone(),
+            assessment: overview.assessment.as_ref().map(Assessment::from),
             missing: overview
                 .missing
                 .iter()

@@ -48,6 +48,19 @@ impl Summary<'_> {
         })
     }
 
+    /// A text of the assessment in bokmål (the summary is written in bokmål).
+    fn nb(&self, text: &husly_domain::eligibility::Wording) -> String {
+        crate::i18n::Tr::new(husly_domain::Lang::Nb).wording(text)
+    }
+
+    fn rule_name(
+        &self,
+        a: &husly_domain::eligibility::Assessment,
+        r: &husly_domain::eligibility::RuleResult,
+    ) -> String {
+        self.nb(&r.name(a.case_type))
+    }
+
     fn time(&self, micros: &i64) -> String {
         crate::layout::format_timestamp(*micros)
     }

@@ -330,20 +330,17 @@ impl CasePage {
         }
     }
 
-    /// A text of the assessment (a rule's name, its explanation, a fact) in the page's language.
-    fn in_lang<'a>(&self, text: &'a husly_domain::eligibility::Text) -> &'a str {
-        match self.l.tr.lang {
-            husly_domain::Lang::Nb => &text.nb,
-            husly_domain::Lang::Nn => &text.nn,
-            husly_domain::Lang::En => &text.en,
-        }
+    /// A text of the assessment (its explanation, a fact) in the page's language.
+    fn in_lang(&self, text: &husly_domain::eligibility::Wording) -> String {
+        self.l.tr.wording(text)
     }
 
-    fn rule_name<'a>(&self, r: &'a husly_domain::eligibility::RuleResult) -> &'a str {
-        self.in_lang(&r.name)
+    fn rule_name(&self, r: &husly_domain::eligibility::RuleResult) -> String {
+        let case_type = self.assessment.as_ref().map_or(self.case.case_type, |a| a.case_type);
+        self.in_lang(&r.name(case_type))
     }
 
-    fn rule_text<'a>(&self, r: &'a husly_domain::eligibility::RuleResult) -> &'a str {
+    fn rule_text(&self, r: &husly_domain::eligibility::RuleResult) -> String {
         self.in_lang(&r.explanation)
     }
 
