@@ -45,7 +45,7 @@ impl RuleOutcome {
     }
 }
 
-/// A text in each language, as assessments kept with decisions before 2027 wrote their rule
+/// A text in each language, as assessments kept with decisions before December 2026 wrote their rule
 /// names, facts and explanations (and as the JSON API answers them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[schemars(rename = "TranslatedText")]
@@ -159,9 +159,9 @@ pub struct Fact {
     pub value: Wording,
 }
 
-/// Reads a fact as written now, as assessments kept before 2027 wrote it (`{label, value}` each
-/// `{nb, nn, en}`), or as those before 2026-12 wrote it: `["bokmål / English", "value"]`, where a
-/// yes/no value was also written `"ja / yes"`.
+/// Reads a fact as written now, as assessments kept before December 2026 wrote it (`{label, value}`
+/// each `{nb, nn, en}`), or in the older pair form: `["bokmål / English", "value"]`, where a yes/no
+/// value was also written `"ja / yes"`.
 impl<'de> Deserialize<'de> for Fact {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
