@@ -1030,6 +1030,53 @@ async fn the_queue_counts_its_filters_and_narrows_to_a_case_type() {
             .unwrap();
         assert_eq!(refused.status(), 400);
         assert!(refused.text().await.unwrap().contains("«villa» er ikke en sakstype."));
+
+        // Sorted by the day received, newest first: the API and the page list the same order,
+        // the page keeps the order in its tabs' links and marks the sorted column.
+        let newest = common::api_json(
+            &server,
+            "/api/v1/cases?municipality=3301&filter=open&sort=newest",
+            token,
+        )
+        .await;
+        let received: Vec<&str> = newest["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["received_on"].as_str().unwrap())
+            .collect();
+        let mut descending = received.clone();
+        descending.sort_by(|a, b| b.cmp(a));
+        assert_eq!(received, descending, "{newest}");
+        let html = common::page_text(&server, &caseworker, "/cases?filter=open&sort=newest").await;
+        assert!(html.contains(r#"<option value="newest" selected>"#));
+        assert!(html.contains("filter=mine&#38;sort=newest"), "the tabs keep the order");
+        assert!(html.contains(r#"aria-sort="descending""#));
+        let references: Vec<&str> = newest["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["reference"].as_str().unwrap())
+            .collect();
+        let on_page: Vec<usize> = references.iter().map(|r| html.find(r).expect("listed")).collect();
+        assert!(
+            on_page.windows(2).all(|w| w[0] < w[1]),
+            "the page lists the API's order"
+        );
+        let refused = caseworker
+            .get(server.url("/cases?filter=open&sort=height"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 400);
+        assert!(refused.text().await.unwrap().contains("«height»"));
+        let refused = client()
+            .get(server.url("/api/v1/cases?municipality=3301&sort=height"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 422);
     }
 }
 

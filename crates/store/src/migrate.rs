@@ -54,6 +54,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "tasks",
         sql: include_str!("../migrations/0008_tasks.sql"),
     },
+    Migration {
+        version: 9,
+        name: "queue_sort",
+        sql: include_str!("../migrations/0009_queue_sort.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked

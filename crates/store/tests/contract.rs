@@ -927,7 +927,7 @@ fn hex_sha256(bytes: &[u8]) -> String {
 async fn a_case_from_application_to_appeal_body() {
     use husly_domain::DecisionId;
     use husly_domain::cases::{AppealBodyOutcome, ApplicationForm, CaseAction, CaseState, CaseType, Outcome, Refusal};
-    use husly_store::cases::{NewLetter, QueueFilter};
+    use husly_store::cases::{NewLetter, QueueFilter, QueueSort};
     for db in databases().await {
         let store = &db.store;
         let actor = Actor::cli("test");
@@ -1064,7 +1064,7 @@ async fn a_case_from_application_to_appeal_body() {
             .unwrap();
         // The approvers' queue lists the proposal.
         let to_approve = store
-            .queue(m.id, QueueFilter::AwaitingApproval, None, 50, 0)
+            .queue(m.id, QueueFilter::AwaitingApproval, None, QueueSort::Deadline, 50, 0)
             .await
             .unwrap();
         assert_eq!(to_approve.len(), 1);
@@ -1164,13 +1164,16 @@ async fn a_case_from_application_to_appeal_body() {
         assert!(timeline.iter().all(|e| e.actor_name.is_some()), "every event says who");
 
         // The queue: the open § 6 case is there and overdue after its interim date.
-        let open = store.queue(m.id, QueueFilter::Open, None, 50, 0).await.unwrap();
+        let open = store
+            .queue(m.id, QueueFilter::Open, None, QueueSort::Deadline, 50, 0)
+            .await
+            .unwrap();
         assert_eq!(open.len(), 1);
         assert_eq!(open[0].reference, "2026-000002");
         assert_eq!(open[0].applicant, "Kari Nordmann");
         assert!(
             store
-                .queue(m.id, QueueFilter::AwaitingApproval, None, 50, 0)
+                .queue(m.id, QueueFilter::AwaitingApproval, None, QueueSort::Deadline, 50, 0)
                 .await
                 .unwrap()
                 .is_empty()
@@ -1180,6 +1183,7 @@ async fn a_case_from_application_to_appeal_body() {
                 m.id,
                 QueueFilter::Overdue(time::macros::date!(2026 - 12 - 01)),
                 None,
+                QueueSort::Deadline,
                 50,
                 0,
             )
@@ -1191,6 +1195,7 @@ async fn a_case_from_application_to_appeal_body() {
                 m.id,
                 QueueFilter::DueSoon(time::macros::date!(2026 - 11 - 25)),
                 None,
+                QueueSort::Deadline,
                 50,
                 0,
             )
@@ -1199,7 +1204,7 @@ async fn a_case_from_application_to_appeal_body() {
         assert_eq!(soon.len(), 1);
         assert!(
             store
-                .queue(m.id, QueueFilter::Mine(proposer), None, 50, 0)
+                .queue(m.id, QueueFilter::Mine(proposer), None, QueueSort::Deadline, 50, 0)
                 .await
                 .unwrap()
                 .is_empty()
@@ -1214,7 +1219,10 @@ async fn a_case_from_application_to_appeal_body() {
             let counts = store.queue_counts(m.id, proposer, day, case_type).await.unwrap();
             for code in QueueFilter::CODES {
                 let filter = QueueFilter::from_code(code, proposer, day).unwrap();
-                let rows = store.queue(m.id, filter, case_type, 50, 0).await.unwrap();
+                let rows = store
+                    .queue(m.id, filter, case_type, QueueSort::Deadline, 50, 0)
+                    .await
+                    .unwrap();
                 assert_eq!(counts.of(code), rows.len() as i64, "{code} of {case_type:?}");
             }
         }
@@ -1957,5 +1965,92 @@ async fn tasks_are_given_done_and_opened_again() {
             .filter(|k| k.starts_with("case.task"))
             .collect();
         assert_eq!(events.len(), 4, "{events:?}");
+    }
+}
+
+/// The work queue in each order it offers: by deadline, by the day received (oldest or newest
+/// first) and by reference, on both backends, a page at a time without losing or repeating a case.
+#[tokio::test]
+async fn the_queue_sorts_by_deadline_received_day_and_reference() {
+    use husly_domain::cases::{ApplicationForm, CaseType};
+    use husly_store::cases::{QueueFilter, QueueSort};
+    for db in databases().await {
+        let store = &db.store;
+        let actor = Actor::cli("test");
+        let m = municipality(store, "3301").await;
+        let household = store
+            .create_household(
+                m.id,
+                &household(vec![member(
+                    &nid(1985, 3, 4, 123),
+                    "Kari",
+                    "Nordmann",
+                    "main_applicant",
+                )]),
+                &change(&actor),
+            )
+            .await
+            .unwrap();
+        // Registered in this order (references 1, 2, 3), received on other days.
+        let received = [
+            (CaseType::MunicipalHousing, time::macros::date!(2026 - 10 - 01)),
+            (CaseType::Section6Assistance, time::macros::date!(2026 - 09 - 15)),
+            (CaseType::MunicipalHousing, time::macros::date!(2026 - 10 - 20)),
+        ];
+        for (case_type, day) in received {
+            store
+                .register_application(
+                    m.id,
+                    household,
+                    case_type,
+                    &ApplicationForm::default(),
+                    day,
+                    &change(&actor),
+                )
+                .await
+                .unwrap();
+        }
+        let order = |sort: QueueSort, limit: i64, offset: i64| {
+            let store = store.clone();
+            async move {
+                store
+                    .queue(m.id, QueueFilter::Open, None, sort, limit, offset)
+                    .await
+                    .unwrap()
+            }
+        };
+        let references = |rows: &[husly_store::cases::QueueRow]| -> Vec<String> {
+            rows.iter().map(|r| r.reference.clone()).collect()
+        };
+        assert_eq!(
+            references(&order(QueueSort::Reference, 50, 0).await),
+            ["2026-000001", "2026-000002", "2026-000003"]
+        );
+        assert_eq!(
+            references(&order(QueueSort::Oldest, 50, 0).await),
+            ["2026-000002", "2026-000001", "2026-000003"]
+        );
+        assert_eq!(
+            references(&order(QueueSort::Newest, 50, 0).await),
+            ["2026-000003", "2026-000001", "2026-000002"]
+        );
+        let by_deadline = order(QueueSort::Deadline, 50, 0).await;
+        let due: Vec<_> = by_deadline.iter().map(|r| r.next_due).collect();
+        let mut sorted = due.clone();
+        sorted.sort();
+        assert_eq!(due, sorted, "the earliest deadline first");
+        // Page by page, each order lists every case once.
+        for sort in [
+            QueueSort::Deadline,
+            QueueSort::Oldest,
+            QueueSort::Newest,
+            QueueSort::Reference,
+        ] {
+            let mut paged = Vec::new();
+            for offset in 0..3 {
+                paged.extend(references(&order(sort, 1, offset).await));
+            }
+            assert_eq!(paged, references(&order(sort, 50, 0).await), "{sort:?}");
+        }
     }
 }

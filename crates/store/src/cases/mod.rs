@@ -25,7 +25,7 @@ mod queue;
 pub use flags::Flag;
 pub use husly_domain::cases::{Case, Decision};
 pub use letters::{Letter, NewLetter};
-pub use queue::{QUEUE_COUNT_CAP, QueueCounts, QueueFilter, QueueRow, WorkloadRow};
+pub use queue::{QUEUE_COUNT_CAP, QueueCounts, QueueFilter, QueueRow, QueueSort, WorkloadRow};
 
 const CASE_COLUMNS: &str = "c.id, c.municipality_id, c.household_id, c.reference, c.case_type, c.state, c.version, \
      c.form, c.overrides, c.received_on, c.assigned_to, u.display_name AS assigned_name, c.interim_due, \

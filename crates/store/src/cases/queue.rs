@@ -1,4 +1,4 @@
-//! The work queue: open cases with the earliest deadline first, a page at a time.
+//! The work queue: open cases, the earliest deadline first or in another order, a page at a time.
 
 use husly_domain::cases::deadlines;
 use husly_domain::cases::{CaseState, CaseType};
@@ -54,6 +54,54 @@ impl QueueFilter {
             "open" => Self::Open,
             _ => return None,
         })
+    }
+}
+
+/// The order of the work queue.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum QueueSort {
+    /// The earliest deadline first (the default: what must be done next).
+    #[default]
+    Deadline,
+    /// The application received first, first.
+    Oldest,
+    /// The application received last, first.
+    Newest,
+    /// By case reference (year and number).
+    Reference,
+}
+
+impl QueueSort {
+    /// The codes the pages and the API accept, in the order the pages list them.
+    pub const CODES: [&'static str; 4] = ["deadline", "oldest", "newest", "reference"];
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Some(match code {
+            "deadline" => Self::Deadline,
+            "oldest" => Self::Oldest,
+            "newest" => Self::Newest,
+            "reference" => Self::Reference,
+            _ => return None,
+        })
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Deadline => "deadline",
+            Self::Oldest => "oldest",
+            Self::Newest => "newest",
+            Self::Reference => "reference",
+        }
+    }
+
+    /// The SQL order over `application_case c`; each one an index's order, so a page is a walk.
+    fn order_by(self) -> &'static str {
+        match self {
+            Self::Deadline => "c.due_order, c.id",
+            Self::Oldest => "c.received_on, c.id",
+            Self::Newest => "c.received_on DESC, c.id DESC",
+            Self::Reference => "c.reference",
+        }
     }
 }
 
@@ -115,12 +163,13 @@ fn selection(filter: QueueFilter, case_type: Option<CaseType>) -> (String, Vec<S
 }
 
 impl Store {
-    /// The work queue: open cases with the earliest deadline first, of one case type or all.
+    /// The work queue: open cases in `sort`'s order, of one case type or all.
     pub async fn queue(
         &self,
         municipality: MunicipalityId,
         filter: QueueFilter,
         case_type: Option<CaseType>,
+        sort: QueueSort,
         limit: i64,
         offset: i64,
     ) -> StoreResult<Vec<QueueRow>> {
@@ -128,18 +177,19 @@ impl Store {
         // then the names and addresses for those few rows only.
         let (condition, params) = selection(filter, case_type);
         let (limit_at, offset_at) = (params.len() + 2, params.len() + 3);
+        let order = sort.order_by();
         let sql = format!(
             "SELECT c.id, c.reference, c.case_type, c.state, c.received_on, c.next_due, u.display_name AS assigned_name, \
              h.address_line, p.given_name, p.family_name \
              FROM (SELECT c.id FROM application_case c WHERE c.municipality_id = $1 AND {condition} \
-                   ORDER BY c.due_order, c.id LIMIT ${limit_at} OFFSET ${offset_at}) page \
+                   ORDER BY {order} LIMIT ${limit_at} OFFSET ${offset_at}) page \
              JOIN application_case c ON c.id = page.id \
              JOIN household h ON h.id = c.household_id \
              LEFT JOIN household_member m ON m.municipality_id = c.municipality_id AND m.household_id = c.household_id \
                  AND m.relation = 'main_applicant' \
              LEFT JOIN person p ON p.id = m.person_id \
              LEFT JOIN app_user u ON u.id = c.assigned_to \
-             ORDER BY c.due_order, c.id"
+             ORDER BY {order}"
         );
         let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(municipality.to_string());
         for param in params {

@@ -16,7 +16,7 @@ use husly_domain::eligibility::Assessment;
 use husly_domain::startlan::AffordabilityResult;
 use husly_domain::validation::FieldError;
 use husly_domain::{CaseId, MunicipalityId};
-use husly_store::cases::{Case, Decision, Flag, Letter, QueueCounts, QueueFilter, QueueRow, WorkloadRow};
+use husly_store::cases::{Case, Decision, Flag, Letter, QueueCounts, QueueFilter, QueueRow, QueueSort, WorkloadRow};
 use husly_store::documents::{Document, Owner};
 use husly_store::households::{Household, TimelineEvent};
 use serde_json::json;
@@ -60,12 +60,14 @@ pub struct WorkQueue {
 }
 
 /// The work queue in a municipality, a page at a time; `filter` is one of [`QueueFilter::CODES`],
-/// `case_type` a case type's code (all types when `None`). One read, recorded once.
+/// `case_type` a case type's code (all types when `None`), `sort` one of [`QueueSort::CODES`] (the
+/// earliest deadline first when `None`). One read, recorded once.
 pub async fn work_queue(
     ctx: &Ctx,
     municipality: MunicipalityId,
     filter: &str,
     case_type: Option<&str>,
+    sort: Option<&str>,
     limit: i64,
     offset: i64,
 ) -> UseCaseResult<WorkQueue> {
@@ -78,7 +80,15 @@ pub async fn work_queue(
         )]));
     };
     let of_type = case_type_of(case_type)?;
-    let rows = ctx.store.queue(municipality, parsed, of_type, limit, offset).await?;
+    let sort = match sort.map(str::trim) {
+        None | Some("") => QueueSort::default(),
+        Some(code) => QueueSort::from_code(code)
+            .ok_or_else(|| UseCaseError::Invalid(vec![FieldError::unknown_value("sort", code, &QueueSort::CODES)]))?,
+    };
+    let rows = ctx
+        .store
+        .queue(municipality, parsed, of_type, sort, limit, offset)
+        .await?;
     let counts = ctx
         .store
         .queue_counts(municipality, ctx.user.id, ctx.today, of_type)
@@ -95,7 +105,7 @@ pub async fn work_queue(
         municipality,
         "case.queue",
         ("municipality", municipality.to_string()),
-        json!({ "filter": filter, "case_type": case_type, "rows": rows.len(), "tasks": my_tasks.len() }),
+        json!({ "filter": filter, "case_type": case_type, "sort": sort.code(), "rows": rows.len(), "tasks": my_tasks.len() }),
     )
     .await?;
     Ok(WorkQueue { rows, counts, my_tasks })

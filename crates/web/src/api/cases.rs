@@ -38,7 +38,8 @@ pub(super) async fn queue(
     let (limit, offset) = super::page_of(params.limit, params.offset, DEFAULT_LIMIT, MAX_LIMIT)?;
     let ctx = user.ctx(&state);
     let case_type = params.case_type.as_deref();
-    let queue = usecases::work_queue(&ctx, municipality, filter, case_type, limit, offset).await?;
+    let sort = params.sort.as_deref();
+    let queue = usecases::work_queue(&ctx, municipality, filter, case_type, sort, limit, offset).await?;
     Ok(Json(CaseQueue::from(&queue)))
 }
 

@@ -74,6 +74,10 @@ pub struct QueueParams {
     /// Only cases of this type (all types when left out).
     #[schemars(with = "Option<husly_domain::cases::CaseType>")]
     pub case_type: Option<String>,
+    /// deadline (the default): the earliest deadline first; oldest / newest: by the day the
+    /// application was received; reference: by case reference.
+    #[schemars(extend("enum" = ["deadline", "oldest", "newest", "reference"]))]
+    pub sort: Option<String>,
     /// At most this many cases (default 50).
     #[schemars(range(min = 1, max = 200))]
     pub limit: Option<i64>,

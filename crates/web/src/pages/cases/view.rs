@@ -20,7 +20,7 @@ use husly_domain::finance::CaseFinance;
 use husly_domain::message::{Message, shorten};
 use husly_domain::startlan::AffordabilityResult;
 use husly_domain::validation::{FieldError, format_date};
-use husly_store::cases::{Case, Decision, Letter, QUEUE_COUNT_CAP, QueueCounts, QueueRow};
+use husly_store::cases::{Case, Decision, Letter, QUEUE_COUNT_CAP, QueueCounts, QueueRow, QueueSort};
 use husly_store::households::{Household, TimelineEvent};
 use husly_usecases::UseCaseError;
 use husly_usecases::cases::{self as usecases, CaseFile};
@@ -46,6 +46,8 @@ pub struct QueueQuery {
     filter: Option<String>,
     /// A case type's code; all types when absent or empty.
     case_type: Option<String>,
+    /// A sort order's code; the earliest deadline first when absent.
+    sort: Option<String>,
     page: Option<i64>,
 }
 
@@ -56,6 +58,8 @@ struct QueuePage {
     filter: String,
     /// The case type shown ("" for all).
     case_type: String,
+    /// The order's code (`deadline` by default).
+    sort: String,
     /// The reader's open tasks (for caseworkers), the earliest due first.
     my_tasks: Vec<husly_store::tasks::Task>,
     counts: QueueCounts,
@@ -110,11 +114,33 @@ impl QueuePage {
             .collect()
     }
 
-    /// The queue's address with a filter and page, keeping the case type.
+    /// The orders to choose from: (code, catalogue key, chosen).
+    fn sorts(&self) -> Vec<(&'static str, String, bool)> {
+        QueueSort::CODES
+            .iter()
+            .map(|code| (*code, format!("queue.sort.{code}"), self.sort == *code))
+            .collect()
+    }
+
+    /// `aria-sort` for a column the queue is sorted by.
+    fn aria_sort(&self, column: &str) -> &'static str {
+        match (column, self.sort.as_str()) {
+            ("next_due", "deadline") | ("received", "oldest") | ("reference", "reference") => {
+                " aria-sort=\"ascending\""
+            }
+            ("received", "newest") => " aria-sort=\"descending\"",
+            _ => "",
+        }
+    }
+
+    /// The queue's address with a filter and page, keeping the case type and the order.
     fn href(&self, filter: &str, page: i64) -> String {
         let mut href = format!("/cases?filter={filter}");
         if !self.case_type.is_empty() {
             href.push_str(&format!("&case_type={}", self.case_type));
+        }
+        if self.sort != QueueSort::default().code() {
+            href.push_str(&format!("&sort={}", self.sort));
         }
         if page > 1 {
             href.push_str(&format!("&page={page}"));
@@ -131,12 +157,19 @@ pub async fn queue(
     let municipality = user.working_municipality(Action::ViewCase)?.id;
     let filter = query.filter.unwrap_or_else(|| "mine".into());
     let case_type = query.case_type.unwrap_or_default().trim().to_string();
+    let sort = match query.sort.as_deref().map(str::trim) {
+        None | Some("") => QueueSort::default().code().to_string(),
+        Some(code) => code.to_string(),
+    };
     let page = query.page.unwrap_or(1).clamp(1, 10_000);
     let ctx = user.ctx(&state);
     let of_type = (!case_type.is_empty()).then_some(case_type.as_str());
     let unknown = |e: UseCaseError| match e {
         UseCaseError::Invalid(errors) if errors.iter().any(|e| e.field == "case_type") => {
             AppError::BadRequest(Message::new("error.queue.case_type").arg("case_type", shorten(&case_type)))
+        }
+        UseCaseError::Invalid(errors) if errors.iter().any(|e| e.field == "sort") => {
+            AppError::BadRequest(Message::new("error.queue.sort").arg("sort", shorten(&sort)))
         }
         UseCaseError::Invalid(_) => {
             AppError::BadRequest(Message::new("error.queue.filter").arg("filter", shorten(&filter)))
@@ -152,6 +185,7 @@ pub async fn queue(
         municipality,
         &filter,
         of_type,
+        Some(&sort),
         QUEUE_PAGE + 1,
         (page - 1) * QUEUE_PAGE,
     )
@@ -163,6 +197,7 @@ pub async fn queue(
         l: Layout::for_user(&user, Section::Cases, state.config.demo_mode),
         filter,
         case_type,
+        sort,
         my_tasks,
         counts,
         rows,
