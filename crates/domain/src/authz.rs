@@ -81,10 +81,13 @@ pub enum Action {
     ViewGrantBudget,
     /// Set the year's allocation for a grant.
     ManageGrantBudget,
+    /// Write a journal note on a household: a caseworker, or a follow-up worker logging a
+    /// contact or a home visit.
+    WriteHouseholdNote,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 15] = [
         Action::SearchPeople,
         Action::ViewPerson,
         Action::ViewHousehold,
@@ -99,6 +102,7 @@ impl Action {
         Action::ApproveDecision,
         Action::ViewGrantBudget,
         Action::ManageGrantBudget,
+        Action::WriteHouseholdNote,
     ];
 
     pub fn code(self) -> &'static str {
@@ -117,6 +121,7 @@ impl Action {
             Action::ApproveDecision => "approve_decision",
             Action::ViewGrantBudget => "view_grant_budget",
             Action::ManageGrantBudget => "manage_grant_budget",
+            Action::WriteHouseholdNote => "write_household_note",
         }
     }
 }
@@ -139,6 +144,8 @@ pub fn roles_allowed(action: Action) -> &'static [Role] {
         // The budget is an aggregate; leaders own it and see no household behind a figure.
         Action::ViewGrantBudget => &[Caseworker, Approver, HousingManager, Leader],
         Action::ManageGrantBudget => &[Approver, Leader],
+        // Follow-up is work with the household; the approver checks, and records nothing.
+        Action::WriteHouseholdNote => &[Caseworker, FollowUpWorker],
     }
 }
 

@@ -58,8 +58,21 @@ pub struct NewNote {
     pub visibility: NoteVisibility,
 }
 
-/// Checks a note before it is kept; errors are named `text`.
-pub fn check_note(text: &str, visibility: NoteVisibility) -> Result<NewNote, Vec<FieldError>> {
+/// Checks a note before it is kept; errors are named `text`, or `visibility` when the writer
+/// could not read the note back (a follow-up worker keeps nothing for case handling only).
+pub fn check_note(
+    text: &str,
+    visibility: NoteVisibility,
+    writer: &Principal,
+    municipality: MunicipalityId,
+) -> Result<NewNote, Vec<FieldError>> {
+    if !visibility.readable_by(writer, municipality) {
+        return Err(vec![FieldError::new(
+            "visibility",
+            "not_readable_by_writer",
+            "error.note.visibility_not_readable",
+        )]);
+    }
     let text = text.trim();
     if text.is_empty() {
         return Err(vec![FieldError::new("text", "required", "error.note.text_required")]);
@@ -88,9 +101,18 @@ mod tests {
 
     #[test]
     fn a_note_is_its_trimmed_text_within_the_limit() {
-        let note = check_note("  Ringte søker; sender lønnsslipp.  ", NoteVisibility::Everyone).unwrap();
+        let here = MunicipalityId::new();
+        let writer = principal(here, Role::Caseworker);
+        let note = check_note(
+            "  Ringte søker; sender lønnsslipp.  ",
+            NoteVisibility::Everyone,
+            &writer,
+            here,
+        )
+        .unwrap();
         assert_eq!(note.text, "Ringte søker; sender lønnsslipp.");
-        let codes = |text: &str| crate::validation::error_codes(check_note(text, NoteVisibility::Everyone));
+        let codes =
+            |text: &str| crate::validation::error_codes(check_note(text, NoteVisibility::Everyone, &writer, here));
         assert_eq!(codes(" \n "), [("text".to_string(), "required")]);
         assert_eq!(codes(&"x".repeat(MAX_NOTE)), []);
         assert_eq!(codes(&"x".repeat(MAX_NOTE + 1)), [("text".to_string(), "too_long")]);
@@ -117,5 +139,24 @@ mod tests {
         for visibility in NoteVisibility::ALL {
             assert_eq!(NoteVisibility::from_code(visibility.code()), Some(visibility));
         }
+    }
+
+    #[test]
+    fn a_writer_keeps_only_notes_they_can_read_back() {
+        let here = MunicipalityId::new();
+        for role in Role::ALL {
+            let writer = principal(here, role);
+            for visibility in NoteVisibility::ALL {
+                let result = check_note("Hjemmebesøk; alt i orden.", visibility, &writer, here);
+                assert_eq!(
+                    result.is_ok(),
+                    visibility.readable_by(&writer, here),
+                    "{role:?} {visibility:?}"
+                );
+            }
+        }
+        let follow_up = principal(here, Role::FollowUpWorker);
+        let refused = check_note("Bekymring", NoteVisibility::CaseHandling, &follow_up, here).unwrap_err();
+        assert_eq!(refused[0].field, "visibility");
     }
 }

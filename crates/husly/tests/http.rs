@@ -1364,3 +1364,59 @@ async fn the_access_log_answers_who_has_seen_a_persons_data() {
         );
     }
 }
+
+/// A follow-up worker logs a home visit on the household: the form offers no "case handling
+/// only" (they could not read such a note back), the API refuses one by naming `visibility`, and
+/// the approver, who checks and records nothing, may not write a note at all.
+#[tokio::test]
+async fn a_follow_up_worker_logs_visits_on_the_household() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let (email, token) = &fixture.users[&Role::FollowUpWorker];
+        let worker = login(&server, email, PASSWORD).await;
+        let page = format!("/households/{}", fixture.household);
+        let html = common::page_text(&server, &worker, &page).await;
+        assert!(html.contains("f-note-text"), "the follow-up worker gets the note form");
+        assert!(
+            !html.contains("f-note-case_handling"),
+            "but no case-handling-only choice"
+        );
+        let csrf = csrf_of(&server, &worker, &page).await;
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("text", "Hjemmebesøk: husleia er betalt, avtalt nytt besøk om to uker."),
+            ("visibility", "everyone"),
+        ];
+        let saved = worker
+            .post(server.url(&format!("{page}/notes")))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(saved.status(), 303);
+        let html = common::page_text(&server, &worker, &page).await;
+        assert!(html.contains("Hjemmebesøk: husleia er betalt"));
+
+        let restricted = client()
+            .post(server.url(&format!("/api/v1/households/{}/notes", fixture.household)))
+            .bearer_auth(token)
+            .json(&serde_json::json!({ "text": "Bekymring", "visibility": "case_handling" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(restricted.status(), 422);
+        let body: serde_json::Value = restricted.json().await.unwrap();
+        assert!(body.to_string().contains("visibility"), "{body}");
+
+        let approver = &fixture.users[&Role::Approver].1;
+        let refused = client()
+            .post(server.url(&format!("/api/v1/households/{}/notes", fixture.household)))
+            .bearer_auth(approver)
+            .json(&serde_json::json!({ "text": "Sjekket", "visibility": "everyone" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 403);
+    }
+}

@@ -424,7 +424,7 @@ fn routes(f: &Fixture) -> Vec<Route> {
         page(
             Method::POST,
             format!("/households/{h}/notes"),
-            Some(EditHousehold),
+            Some(WriteHouseholdNote),
             Record,
             vec![("text", "Ringte søker.".into()), ("visibility", "case_handling".into())],
         ),
@@ -660,7 +660,7 @@ fn routes(f: &Fixture) -> Vec<Route> {
         api(
             Method::POST,
             format!("/api/v1/households/{h}/notes"),
-            Some(EditHousehold),
+            Some(WriteHouseholdNote),
             Record,
             Some(serde_json::json!({"text": "Ringte søker.", "visibility": "case_handling"})),
         ),
@@ -898,6 +898,8 @@ fn promised(action: Action) -> &'static [Role] {
         Action::ApproveDecision => &[Approver],
         Action::ViewGrantBudget => &[Caseworker, Approver, HousingManager, Leader],
         Action::ManageGrantBudget => &[Approver, Leader],
+        // Journal notes on a household: the caseworker, and the follow-up worker who visits.
+        Action::WriteHouseholdNote => &[Caseworker, FollowUpWorker],
     }
 }
 

@@ -1,4 +1,5 @@
-//! Journal notes on a case or a household: a caseworker writes one; everyone who may see the case
+//! Journal notes on a case or a household: a caseworker writes one (a follow-up worker too, on a
+//! household); everyone who may see the case
 //! or household reads those meant for them (the domain's [`NoteVisibility`] rule).
 
 use crate::{Ctx, UseCaseResult};
@@ -15,14 +16,15 @@ pub async fn add_case_note(ctx: &Ctx, id: CaseId, text: &str, visibility: NoteVi
     add(ctx, municipality, NoteSubject::Case(id), text, visibility).await
 }
 
-/// Keeps a note on a household (caseworkers); returns the notes as [`add_case_note`] does.
+/// Keeps a note on a household (caseworkers, and follow-up workers logging a contact or a home
+/// visit); returns the notes as [`add_case_note`] does.
 pub async fn add_household_note(
     ctx: &Ctx,
     id: HouseholdId,
     text: &str,
     visibility: NoteVisibility,
 ) -> UseCaseResult<Vec<Note>> {
-    let municipality = ctx.household_owner(id, Action::EditHousehold).await?;
+    let municipality = ctx.household_owner(id, Action::WriteHouseholdNote).await?;
     add(ctx, municipality, NoteSubject::Household(id), text, visibility).await
 }
 
@@ -33,7 +35,7 @@ async fn add(
     text: &str,
     visibility: NoteVisibility,
 ) -> UseCaseResult<Vec<Note>> {
-    let note = check_note(text, visibility)?;
+    let note = check_note(text, visibility, &ctx.principal, municipality)?;
     let actor = ctx.actor(municipality);
     ctx.store
         .add_note(municipality, subject, &note, &ctx.change(&actor))

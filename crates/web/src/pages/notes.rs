@@ -24,6 +24,8 @@ pub struct NotesSection {
     pub action: String,
     pub notes: Vec<Note>,
     pub can_write: bool,
+    /// Whether the writer may keep a note for case handling only (they can read it back).
+    pub can_restrict: bool,
     /// What was typed, kept when the note was refused.
     pub text: String,
     pub case_handling_only: bool,
@@ -31,11 +33,20 @@ pub struct NotesSection {
 }
 
 impl NotesSection {
-    pub fn new(action: String, notes: Vec<Note>, can_write: bool) -> NotesSection {
+    /// The section for `user` in `municipality`: the form when `can_write`, with the choice of
+    /// keeping a note for case handling only when the user can read such notes.
+    pub fn new(
+        action: String,
+        notes: Vec<Note>,
+        can_write: bool,
+        user: &crate::auth::CurrentUser,
+        municipality: husly_domain::MunicipalityId,
+    ) -> NotesSection {
         NotesSection {
             action,
             notes,
             can_write,
+            can_restrict: NoteVisibility::CaseHandling.readable_by(&user.principal, municipality),
             ..Default::default()
         }
     }
