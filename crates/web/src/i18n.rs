@@ -93,8 +93,8 @@ mod tests {
         out
     }
 
-    /// Keys named in code: `t("…")` and `f("…", …)` calls, and string literals of the prefixes
-    /// the domain and the store use for messages.
+    /// Keys named in code: `t("…")` and `f("…", …)` calls (the key on the call's line or the next),
+    /// and string literals of the prefixes the domain and the store use for messages.
     fn keys_named_in(source: &str) -> Vec<String> {
         const PREFIXES: [&str; 8] = [
             "error.",
@@ -111,7 +111,8 @@ mod tests {
             let rest = &source[start + 1..];
             let Some(end) = rest.find('"') else { continue };
             let literal = &rest[..end];
-            let before = &source[..start];
+            // rustfmt puts a long call's first argument on the next line: `tr.f(\n    "key", …)`.
+            let before = source[..start].trim_end();
             let called = ["t(", "f("].iter().any(|call| {
                 before.ends_with(call)
                     && !before[..before.len() - call.len()]
@@ -132,6 +133,12 @@ mod tests {
             }
         }
         keys
+    }
+
+    #[test]
+    fn a_key_on_the_line_after_its_call_is_found() {
+        let source = "facts.push(tr.f(\n    \"letter.fact.received\",\n    &[(\"date\", &date)],\n));";
+        assert_eq!(keys_named_in(source), ["letter.fact.received"]);
     }
 
     #[test]

@@ -156,52 +156,19 @@ fn rule_lines(assessment: &Assessment, granted: bool, language: Language) -> Vec
 /// are not in Husly: the conditions every municipality's rules share, said as such, never the
 /// maintainers' name for the default rule set.
 fn common_conditions(language: Language) -> &'static str {
-    match language {
-        Language::Nb => {
-            "vilkårene som er felles for kommunenes tildeling av kommunal bolig: alder, lovlig opphold, folkeregistrering i kommunen og at husstanden er eller er i ferd med å bli uten egnet bolig (kommunen har ikke egne tildelingsregler i Husly)"
-        }
-        Language::Nn => {
-            "vilkåra som er felles for tildelinga av kommunal bustad i kommunane: alder, lovleg opphald, folkeregistrering i kommunen og at hushaldet er eller er i ferd med å bli utan eigna bustad (kommunen har ikkje eigne tildelingsreglar i Husly)"
-        }
-        Language::En => {
-            "the conditions municipalities' allocation rules for municipal housing share: age, lawful residence, registration as resident in the municipality, and that the household is or is about to be without a suitable dwelling (the municipality has no allocation rules of its own in Husly)"
-        }
-    }
+    tr(language).t("letter.common_conditions")
 }
 
 fn legal_basis(case_type: CaseType, language: Language, rules_title: &str) -> Vec<String> {
-    let fvl = match language {
-        Language::Nb => "forvaltningsloven §§ 24, 25 og 27",
-        Language::Nn => "forvaltningslova §§ 24, 25 og 27",
-        Language::En => "the Public Administration Act (forvaltningsloven) §§ 24, 25 and 27",
+    let tr = tr(language);
+    let fvl = tr.t("letter.legal_basis.forvaltningsloven");
+    let act = match case_type {
+        CaseType::MunicipalHousing => rules_title,
+        CaseType::Section6Assistance => tr.t("letter.legal_basis.boligsosialloven"),
+        CaseType::Startlan => tr.t("letter.legal_basis.startlan"),
+        CaseType::EstablishmentGrant | CaseType::AdaptationGrant => tr.t("letter.legal_basis.grant"),
     };
-    match case_type {
-        CaseType::MunicipalHousing => vec![rules_title.to_string(), fvl.to_string()],
-        CaseType::Section6Assistance => vec![
-            match language {
-                Language::Nb => "lov om kommunenes ansvar på det boligsosiale feltet (boligsosialloven) §§ 6 og 7".into(),
-                Language::Nn => "lov om kommunane sitt ansvar på det bustadsosiale feltet (bustadsosiallova) §§ 6 og 7".into(),
-                Language::En => "the Act on municipalities' responsibility in the social housing field (boligsosialloven) §§ 6 and 7".into(),
-            },
-            fvl.to_string(),
-        ],
-        CaseType::Startlan => vec![
-            match language {
-                Language::Nb => "forskrift om lån fra Husbanken, bestemmelsene om startlån".into(),
-                Language::Nn => "forskrift om lån frå Husbanken, føresegnene om startlån".into(),
-                Language::En => "the regulation on loans from Husbanken (forskrift om lån fra Husbanken), the provisions on start loans".into(),
-            },
-            fvl.to_string(),
-        ],
-        CaseType::EstablishmentGrant | CaseType::AdaptationGrant => vec![
-            match language {
-                Language::Nb => "forskrift om tilskudd til etablering og tilpasning av bolig med mer".into(),
-                Language::Nn => "forskrift om tilskot til etablering og tilpassing av bustad med meir".into(),
-                Language::En => "the regulation on grants for establishment and adaptation of housing (forskrift om tilskudd til etablering og tilpasning av bolig med mer)".into(),
-            },
-            fvl.to_string(),
-        ],
-    }
+    vec![act.to_string(), fvl.to_string()]
 }
 
 /// The facts a loan or grant decision adds: what was applied for and, for a startlån, the
@@ -209,34 +176,24 @@ fn legal_basis(case_type: CaseType, language: Language, rules_title: &str) -> Ve
 fn finance_facts(case: &Case, decision: &Decision, language: Language) -> Vec<String> {
     use husly_domain::finance::CaseFinance;
     use husly_domain::validation::{format_kr, format_ore_as_kr};
+    let tr = tr(language);
     let mut facts = Vec::new();
     match &case.finance {
         Some(CaseFinance::Startlan(s)) => {
             let principal = format_kr(s.affordability.loans.startlan.principal_kr);
-            let years = s.affordability.loans.startlan.term_years;
-            facts.push(match language {
-                Language::Nb => format!("Du har søkt om startlån på {principal} med {years} års nedbetalingstid."),
-                Language::Nn => format!("Du har søkt om startlån på {principal} med {years} års nedbetalingstid."),
-                Language::En => format!("You applied for a start loan of {principal} over {years} years."),
-            });
+            let years = s.affordability.loans.startlan.term_years.to_string();
+            facts.push(tr.f(
+                "letter.fact.startlan_applied",
+                &[("principal", &principal), ("years", &years)],
+            ));
         }
         Some(CaseFinance::Grant(g)) => {
             let applied = format_kr(g.applied_kr);
             let cost = format_kr(g.cost_kr);
-            facts.push(match language {
-                Language::Nb => format!(
-                    "Du har søkt om {applied} i tilskudd til {}. Kostnaden er {cost}.",
-                    g.purpose
-                ),
-                Language::Nn => format!(
-                    "Du har søkt om {applied} i tilskot til {}. Kostnaden er {cost}.",
-                    g.purpose
-                ),
-                Language::En => format!(
-                    "You applied for a grant of {applied} for {}. The cost is {cost}.",
-                    g.purpose
-                ),
-            });
+            facts.push(tr.f(
+                "letter.fact.grant_applied",
+                &[("applied", &applied), ("purpose", &g.purpose), ("cost", &cost)],
+            ));
         }
         None => {}
     }
@@ -252,17 +209,15 @@ fn finance_facts(case: &Case, decision: &Decision, language: Language) -> Vec<St
         let margin = margin.trim_end_matches(" %");
         let living = format_ore_as_kr(a.living_costs.used_ore);
         let left = format_ore_as_kr(a.disposable_ore);
-        facts.push(match language {
-            Language::Nb => format!(
-                "Betjeningsevnen er beregnet med en rente på {rate} (styringsrenten pluss {margin} prosentpoeng). Levekostnader er satt til {living} per måned. Etter levekostnader, faste utgifter og lån har husstanden {left} igjen per måned."
-            ),
-            Language::Nn => format!(
-                "Beteningsevna er rekna ut med ei rente på {rate} (styringsrenta pluss {margin} prosentpoeng). Levekostnadene er sette til {living} per månad. Etter levekostnader, faste utgifter og lån har hushaldet {left} att per månad."
-            ),
-            Language::En => format!(
-                "The ability to service the loan was calculated at a rate of {rate} (the policy rate plus {margin} percentage points). Living costs are set at {living} a month. After living costs, fixed costs and loans the household has {left} left each month."
-            ),
-        });
+        facts.push(tr.f(
+            "letter.fact.affordability",
+            &[
+                ("rate", &rate),
+                ("margin", margin),
+                ("living", &living),
+                ("left", &left),
+            ],
+        ));
     }
     facts
 }
@@ -352,29 +307,14 @@ pub fn decision_letter(
             .and_then(|p| rules.sources.iter().find(|s| s.id == p.meta.source))
             .map_or_else(|| municipality.name.clone(), |s| s.citation().to_string())
     };
+    let tr = tr(language);
     let members = household.members.len();
+    let received = husly_domain::validation::format_date(case.received_on);
     let mut facts = vec![
-        match language {
-            Language::Nb => format!(
-                "Søknaden ble mottatt {}.",
-                husly_domain::validation::format_date(case.received_on)
-            ),
-            Language::Nn => format!(
-                "Søknaden vart motteken {}.",
-                husly_domain::validation::format_date(case.received_on)
-            ),
-            Language::En => format!(
-                "The application was received on {}.",
-                husly_domain::validation::format_date(case.received_on)
-            ),
-        },
-        match (language, members) {
-            (Language::Nb, 1) => "Husstanden består av 1 person.".to_string(),
-            (Language::Nn, 1) => "Hushaldet består av 1 person.".to_string(),
-            (Language::En, 1) => "The household has 1 member.".to_string(),
-            (Language::Nb, _) => format!("Husstanden består av {members} personer."),
-            (Language::Nn, _) => format!("Hushaldet består av {members} personar."),
-            (Language::En, _) => format!("The household has {members} members."),
+        tr.f("letter.fact.received", &[("date", &received)]),
+        match members {
+            1 => tr.t("letter.fact.household.one").to_string(),
+            _ => tr.f("letter.fact.household.other", &[("count", &members.to_string())]),
         },
     ];
     facts.extend(finance_facts(case, decision, language));
@@ -391,12 +331,10 @@ pub fn decision_letter(
         CaseType::MunicipalHousing | CaseType::Startlan | CaseType::EstablishmentGrant | CaseType::AdaptationGrant => {
             municipality.appeal_body.clone()
         }
-        CaseType::Section6Assistance => match language {
-            Language::Nn => municipality
-                .statsforvalter
-                .replace("Statsforvalteren", "Statsforvaltaren"),
-            _ => municipality.statsforvalter.clone(),
-        },
+        // The rule files name the county governor in bokmål; a nynorsk letter says «Statsforvaltaren».
+        CaseType::Section6Assistance => municipality
+            .statsforvalter
+            .replace("Statsforvalteren", tr.t("letter.statsforvalter")),
     };
     let send_to = std::iter::once(format!("{}, {}", municipality.letters.unit, municipality.letters.name))
         .chain(municipality.letters.postal_address.iter().cloned())
