@@ -1807,7 +1807,7 @@ async fn expired_drafts_are_deleted_with_their_documents() {
 /// municipality is "not found", and a note needs the user who writes it.
 #[tokio::test]
 async fn journal_notes_are_kept_in_order_with_their_event() {
-    use husly_domain::notes::{NoteVisibility, check_note};
+    use husly_domain::notes::{NewNote, NoteVisibility};
     use husly_store::notes::NoteSubject;
     for db in databases().await {
         let store = &db.store;
@@ -1841,7 +1841,10 @@ async fn journal_notes_are_kept_in_order_with_their_event() {
             ("Første notat.", NoteVisibility::Everyone),
             ("Andre notat,\nmed linjeskift.", NoteVisibility::CaseHandling),
         ] {
-            let note = check_note(text, visibility).unwrap();
+            let note = NewNote {
+                text: text.into(),
+                visibility,
+            };
             store.add_note(m.id, subject, &note, &by_writer).await.unwrap();
         }
         let notes = store.notes(m.id, subject).await.unwrap();
@@ -1872,7 +1875,10 @@ async fn journal_notes_are_kept_in_order_with_their_event() {
         assert_eq!(entries.iter().filter(|e| e.action == "household.note").count(), 2);
         assert!(entries.iter().all(|e| !e.details.contains("Første notat")));
 
-        let note = check_note("Feil kommune.", NoteVisibility::Everyone).unwrap();
+        let note = NewNote {
+            text: "Feil kommune.".into(),
+            visibility: NoteVisibility::Everyone,
+        };
         assert!(matches!(
             store.add_note(other.id, subject, &note, &by_writer).await,
             Err(StoreError::NotFound)
