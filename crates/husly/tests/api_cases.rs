@@ -615,3 +615,66 @@ async fn documents_assignment_interim_answers_and_flags_through_the_api() {
         assert_eq!(status, 404, "no such flag");
     }
 }
+
+/// Boligsosialloven § 6: refusing an application for a municipal dwelling records what the
+/// assessment of the household's § 6 needs found, through the API and the page alike; the letter
+/// tells the household, and the case keeps it with the decision.
+#[tokio::test]
+async fn refusing_a_dwelling_records_the_assessment_of_section6_needs() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let s = &server;
+        let (email, token) = &fixture.users[&Role::Caseworker];
+        let today = time::OffsetDateTime::now_utc().date().to_string();
+        let (status, case) = post(
+            s,
+            token,
+            &format!("/api/v1/households/{}/applications", fixture.household),
+            json!({ "case_type": "municipal_housing", "received_on": today }),
+        )
+        .await;
+        assert_eq!(status, 201, "{case}");
+        let id = case["id"].as_str().unwrap().to_string();
+        let url = format!("/api/v1/cases/{id}");
+        let (status, _) = post(
+            s,
+            token,
+            &format!("{url}/actions"),
+            json!({ "version": 1, "action": "start_assessment" }),
+        )
+        .await;
+        assert_eq!(status, 200);
+        let refusal = |section6: Value| json!({ "version": 2, "outcome": "refused", "reasons": "Inntekten er over grensen.", "section6": section6 });
+        let (status, body) = post(s, token, &format!("{url}/decisions"), refusal(Value::Null)).await;
+        assert_eq!((status, fields(&body)), (422, vec!["section6".to_string()]), "{body}");
+        let (status, body) = post(s, token, &format!("{url}/decisions"), refusal(json!("maybe"))).await;
+        assert_eq!((status, fields(&body)), (422, vec!["section6".to_string()]), "{body}");
+
+        // The page's letter preview says what was found, in the letter's words.
+        let caseworker = common::login(s, email, common::fixture::PASSWORD).await;
+        let csrf = common::csrf_of(s, &caseworker, &format!("/cases/{id}")).await;
+        let preview = caseworker
+            .post(s.url(&format!("/cases/{id}/preview")))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("language", "nb"),
+                ("outcome", "refused"),
+                ("reasons", "Inntekten er over grensen."),
+                ("section6", "no_need"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(preview.status(), 200);
+        let html = preview.text().await.unwrap();
+        assert!(html.contains("Behov for bistand etter boligsosialloven § 6"), "{html}");
+        assert!(html.contains("Vi har kommet til at du ikke har behov for slik bistand nå."));
+
+        let (status, body) = post(s, token, &format!("{url}/decisions"), refusal(json!("no_need"))).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, case) = get(s, token, &url).await;
+        assert_eq!(status, 200);
+        assert_eq!(case["decisions"][0]["section6"], "no_need", "{case}");
+    }
+}

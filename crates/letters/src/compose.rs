@@ -3,7 +3,9 @@
 
 use time::Date;
 
-use crate::input::{Appeal, CaseType, Content, Decision, InformationRequest, InterimAnswer, Letter, Outcome};
+use crate::input::{
+    Appeal, CaseType, Content, Decision, InformationRequest, InterimAnswer, Letter, Outcome, Section6Finding,
+};
 use crate::lang::{long_date, weeks};
 use crate::templates::{Key, Templates, fill};
 
@@ -276,6 +278,17 @@ impl Composer<'_> {
         }
         self.heading(3, Key::AssessmentHeading);
         self.body.extend(paragraphs(&decision.reasons));
+        // Boligsosialloven § 6: refused a dwelling, the household learns whether it was found to
+        // need individually adapted help, and what happens about it.
+        if let Some(finding) = decision.section6 {
+            self.heading(3, Key::Section6Heading);
+            self.plain(match finding {
+                Section6Finding::CaseOpened => Key::Section6CaseOpened,
+                Section6Finding::NoNeed => Key::Section6NoNeed,
+                Section6Finding::AlreadyReceiving => Key::Section6AlreadyReceiving,
+                Section6Finding::Declined => Key::Section6Declined,
+            });
+        }
     }
 
     /// Forvaltningsloven §§ 27–29 and 32: the right to appeal, the deadline, where to send it and

@@ -197,6 +197,21 @@ pub struct Decision {
     /// The last day the decision applies, if it is time-limited.
     pub valid_until: Option<Date>,
     pub appeal: Appeal,
+    /// What the assessment of the household's needs under boligsosialloven § 6 found, for a
+    /// refused or partly granted application for a municipal dwelling.
+    #[serde(default)]
+    pub section6: Option<Section6Finding>,
+}
+
+/// What the municipality found when it assessed whether a household refused a dwelling needs
+/// individually adapted assistance (boligsosialloven § 6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section6Finding {
+    CaseOpened,
+    NoNeed,
+    AlreadyReceiving,
+    Declined,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -295,6 +310,12 @@ impl Decision {
         }
         if self.outcome == Outcome::Refused && !self.conditions.is_empty() {
             return Err(invalid("content.conditions", "must be empty for a refusal"));
+        }
+        if self.outcome == Outcome::Granted && self.section6.is_some() {
+            return Err(invalid(
+                "content.section6",
+                "is for a refused or partly granted application",
+            ));
         }
         for condition in &self.conditions {
             require("content.conditions", condition)?;

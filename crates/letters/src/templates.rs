@@ -79,6 +79,11 @@ keys! {
     RuleFactsLabel = "decision.rule_facts_label" [];
     RuleResultLabel = "decision.rule_result_label" [];
     AssessmentHeading = "decision.assessment_heading" [];
+    Section6Heading = "decision.section6_heading" [];
+    Section6CaseOpened = "decision.section6_case_opened" [];
+    Section6NoNeed = "decision.section6_no_need" [];
+    Section6AlreadyReceiving = "decision.section6_already_receiving" [];
+    Section6Declined = "decision.section6_declined" [];
     AppealHeading = "decision.appeal_heading" [];
     AppealRight = "decision.appeal_right" [deadline];
     AppealRouteMunicipalHousing = "decision.appeal_route_municipal_housing" [send_to, appeal_body];

@@ -5,8 +5,8 @@ mod common;
 
 use common::{flow_text, letter, page_texts, startlan_with_conditions, texts, typical};
 use husly_letters::{
-    CaseType, Content, Language, Letter, LetterError, LetterKind, Outcome, Report, ReportSection, Templates,
-    render_html, render_html_fragment, render_pdf, render_report_pdf,
+    CaseType, Content, Language, Letter, LetterError, LetterKind, Outcome, Report, ReportSection, Section6Finding,
+    Templates, render_html, render_html_fragment, render_pdf, render_report_pdf,
 };
 
 /// Fixed wording each letter must contain, per language.
@@ -765,5 +765,68 @@ fn a_report_is_printed_by_the_letters_machinery_over_as_many_pages_as_it_needs()
         "Side 1 av",
     ] {
         assert!(all.contains(wanted), "{wanted} missing");
+    }
+}
+
+/// Boligsosialloven § 6: a refused application for a municipal dwelling tells the household what
+/// the assessment of its § 6 needs found, under its own heading, in each language; a grant may
+/// not carry such a finding.
+#[test]
+fn a_refusal_says_what_the_assessment_of_section6_needs_found() {
+    let wanted = [
+        (
+            Language::Nb,
+            "Behov for bistand etter boligsosialloven § 6",
+            "Vi har kommet til at du ikke har behov for slik bistand nå.",
+        ),
+        (
+            Language::Nn,
+            "Behov for bistand etter bustadsosiallova § 6",
+            "Vi har kome til at du ikkje har behov for slik bistand no.",
+        ),
+        (
+            Language::En,
+            "Need for assistance under the Social Housing Act § 6",
+            "We have concluded that you do not need such assistance now.",
+        ),
+    ];
+    for (language, heading, finding) in wanted {
+        let mut refusal = letter(
+            language,
+            LetterKind::Decision,
+            CaseType::MunicipalHousing,
+            Outcome::Refused,
+        );
+        let Content::Decision(decision) = &mut refusal.content else {
+            unreachable!()
+        };
+        decision.section6 = Some(Section6Finding::NoNeed);
+        let html = render_html(&refusal, &Templates::builtin()).unwrap();
+        assert!(
+            html.contains(heading) && html.contains(finding),
+            "{language:?}:\n{html}"
+        );
+        let text = flow_text(
+            &page_texts(&render_pdf(&refusal, &Templates::builtin()).unwrap()),
+            language,
+        );
+        assert!(text.contains(finding), "{language:?} PDF");
+        let mut grant = letter(
+            language,
+            LetterKind::Decision,
+            CaseType::MunicipalHousing,
+            Outcome::Granted,
+        );
+        let Content::Decision(decision) = &mut grant.content else {
+            unreachable!()
+        };
+        decision.section6 = Some(Section6Finding::NoNeed);
+        assert!(matches!(
+            grant.validate(),
+            Err(LetterError::Invalid {
+                field: "content.section6",
+                ..
+            })
+        ));
     }
 }

@@ -254,6 +254,7 @@ const TABLES: &[Table] = &[
             ("on_appeal", Bool),
             ("amount_ore", OptInt),
             ("conditions", OptText),
+            ("section6", OptText),
         ],
     },
     Table {

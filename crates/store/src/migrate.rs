@@ -59,6 +59,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "queue_sort",
         sql: include_str!("../migrations/0009_queue_sort.sql"),
     },
+    Migration {
+        version: 10,
+        name: "section6_finding",
+        sql: include_str!("../migrations/0010_section6_finding.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked

@@ -915,6 +915,7 @@ fn proposal(
         granted_text: Some("Venteliste, to soverom".into()),
         amount_ore,
         conditions: conditions.to_vec(),
+        section6: None,
     }
 }
 
@@ -1665,6 +1666,7 @@ async fn every_seeded_case_takes_its_next_step() {
                             granted_text: None,
                             amount_ore: None,
                             conditions: Vec::new(),
+                            section6: None,
                         },
                         reviewer,
                         serde_json::json!({}),

@@ -165,6 +165,8 @@ pub struct Decision {
     pub amount_ore: Option<i64>,
     /// The conditions attached to what is granted.
     pub conditions: Vec<String>,
+    /// What the assessment of § 6 needs found (a refused or partly granted housing application).
+    pub section6: Option<super::section6::Section6Finding>,
 }
 
 /// The newest decision of a case: what the review and send commands check.

@@ -380,7 +380,8 @@ impl Case {
                 "case.decision_proposed"
             },
             json!({ "decision": id.to_string(), "outcome": proposal.outcome.code(), "from": self.state.code(),
-                "amount_ore": proposal.amount_ore, "conditions": proposal.conditions }),
+                "amount_ore": proposal.amount_ore, "conditions": proposal.conditions,
+                "section6": proposal.section6.map(|f| f.code()) }),
         );
         change.decision = Some(DecisionChange::Propose {
             id,

@@ -5,6 +5,7 @@ pub mod case;
 pub mod deadlines;
 pub mod lifecycle;
 pub mod requests;
+pub mod section6;
 pub mod workflow;
 
 pub use application::{ApplicationForm, Consent, CurrentHousing, MemberEconomy, Reason};

@@ -2,6 +2,7 @@
 //! API's JSON: every problem with the request is named by its field. A request that passes is
 //! then put to the case's lifecycle ([`super::lifecycle`]), which checks it against the case.
 
+use super::section6::Section6Finding;
 use super::{AppealBodyOutcome, CaseAction, CaseType, Outcome};
 use crate::eligibility::RuleOutcome;
 use crate::validation::{FieldError, parse_date};
@@ -332,6 +333,11 @@ pub struct ProposalRequest<'a> {
     /// The household has children and their best interests are not yet assessed (the rule
     /// [`crate::eligibility::CHILDRENS_BEST_INTERESTS`] without the caseworker's assessment).
     pub childrens_best_interests_unassessed: bool,
+    /// An application for a municipal dwelling: a refusal or a partial grant records what the
+    /// assessment of the household's § 6 needs found ([`super::section6`]).
+    pub municipal_housing: bool,
+    /// The § 6 finding's code, or empty.
+    pub section6: &'a str,
 }
 
 /// A proposal that passed [`check_proposal`].
@@ -342,6 +348,8 @@ pub struct CheckedProposal {
     pub granted_text: Option<String>,
     pub amount_ore: Option<i64>,
     pub conditions: Vec<String>,
+    /// What the assessment of § 6 needs found (a refused or partly granted housing application).
+    pub section6: Option<Section6Finding>,
 }
 
 /// Checks a proposal the same way for the page and the API: an outcome, the reasons
@@ -431,6 +439,20 @@ pub fn check_proposal(request: ProposalRequest<'_>) -> Result<CheckedProposal, V
             "error.case.amount_not_applicable",
         ));
     }
+    // Boligsosialloven § 6: a household refused a dwelling, wholly or in part, is assessed for
+    // individually adapted help, and the decision says what was found.
+    let section6_code = request.section6.trim();
+    let section6 = Section6Finding::from_code(section6_code);
+    let section6_needed = request.municipal_housing && outcome.is_some_and(|o| o != Outcome::Granted);
+    if section6_needed && section6_code.is_empty() {
+        errors.push(required("section6", "error.case.section6_required"));
+    } else if !section6_code.is_empty() && section6.is_none() {
+        errors.push(FieldError::unknown_value(
+            "section6",
+            section6_code,
+            &Section6Finding::ALL.map(Section6Finding::code),
+        ));
+    }
     match outcome {
         Some(outcome) if errors.is_empty() => Ok(CheckedProposal {
             outcome,
@@ -438,6 +460,7 @@ pub fn check_proposal(request: ProposalRequest<'_>) -> Result<CheckedProposal, V
             granted_text: (!granted_text.is_empty()).then(|| granted_text.to_string()),
             amount_ore,
             conditions,
+            section6: section6.filter(|_| section6_needed),
         }),
         _ => Err(errors),
     }
@@ -781,6 +804,8 @@ mod tests {
             amount_kr: None,
             conditions: Vec::new(),
             childrens_best_interests_unassessed: false,
+            municipal_housing: false,
+            section6: "",
         };
         assert_eq!(
             check_proposal(base("refused", " Inntekten er over grensen. ", false)).map(|p| (p.outcome, p.reasons)),
@@ -810,6 +835,55 @@ mod tests {
         }
     }
 
+    /// Boligsosialloven § 6: refusing a municipal dwelling, wholly or in part, records what the
+    /// assessment of the household's § 6 needs found; a grant needs none, and another case type
+    /// keeps none.
+    #[test]
+    fn a_refused_housing_application_records_the_assessment_of_section6_needs() {
+        let housing = |outcome: &'static str, section6: &'static str| ProposalRequest {
+            outcome,
+            reasons: "Vilkårene er ikke oppfylt.",
+            granted_text: if outcome == "refused" { "" } else { "Oppfølging" },
+            application_complete: true,
+            finance_case: false,
+            economy_recorded: false,
+            amount_kr: None,
+            conditions: Vec::new(),
+            childrens_best_interests_unassessed: false,
+            municipal_housing: true,
+            section6,
+        };
+        type Expected = Result<Option<Section6Finding>, (&'static str, &'static str)>;
+        let cases: [(&str, &str, Expected); 8] = [
+            ("refused", "", Err(("section6", "required"))),
+            ("partly_granted", "", Err(("section6", "required"))),
+            ("refused", "no_need", Ok(Some(Section6Finding::NoNeed))),
+            ("partly_granted", "case_opened", Ok(Some(Section6Finding::CaseOpened))),
+            (
+                "refused",
+                "already_receiving",
+                Ok(Some(Section6Finding::AlreadyReceiving)),
+            ),
+            ("refused", "declined", Ok(Some(Section6Finding::Declined))),
+            ("refused", "perhaps", Err(("section6", "unknown_value"))),
+            ("granted", "", Ok(None)),
+        ];
+        for (outcome, section6, expected) in cases {
+            let found = check_proposal(housing(outcome, section6))
+                .map(|p| p.section6)
+                .map_err(|e| (e[0].field.clone(), e[0].code));
+            let expected = expected.map_err(|(f, c)| (f.to_string(), c));
+            assert_eq!(found, expected, "{outcome} {section6}");
+        }
+        // Kept only where it belongs: a grant, or a § 6 case itself, keeps no finding.
+        assert_eq!(check_proposal(housing("granted", "no_need")).unwrap().section6, None);
+        let section6_case = ProposalRequest {
+            municipal_housing: false,
+            ..housing("refused", "")
+        };
+        assert_eq!(check_proposal(section6_case).unwrap().section6, None);
+    }
+
     #[test]
     fn a_granted_loan_or_grant_needs_its_amount_and_a_refusal_has_neither_amount_nor_conditions() {
         let loan = |outcome: &'static str, amount_kr, conditions: &[&str]| ProposalRequest {
@@ -822,6 +896,8 @@ mod tests {
             amount_kr,
             conditions: conditions.iter().map(|c| c.to_string()).collect(),
             childrens_best_interests_unassessed: false,
+            municipal_housing: false,
+            section6: "",
         };
         let ok = check_proposal(loan("granted", Some(1_500_000), &["Pant i boligen", "  "])).unwrap();
         assert_eq!(ok.amount_ore, Some(150_000_000));

@@ -160,6 +160,7 @@ pub fn letter(language: Language, kind: LetterKind, case_type: CaseType, outcome
             granted_text: (outcome != Outcome::Refused).then(|| t.granted_for(case_type).to_owned()),
             conditions: Vec::new(),
             valid_until: (outcome != Outcome::Refused).then_some(date!(2027 - 02 - 04)),
+            section6: None,
             appeal: Appeal {
                 deadline_weeks: 3,
                 appeal_body: match case_type {

@@ -1,6 +1,7 @@
 //! Decisions of a case: proposed, reviewed by a second person, sent; read for the case page and
 //! written as a lifecycle change says.
 
+use husly_domain::cases::section6::Section6Finding;
 use husly_domain::cases::{DecisionChange, DecisionStatus, LatestDecision, Outcome};
 use husly_domain::{CaseId, DecisionId, MunicipalityId, UserId};
 use sqlx::Row;
@@ -50,8 +51,8 @@ pub(super) async fn write_decision(
         } => {
             sqlx::query(
                 "INSERT INTO case_decision (id, municipality_id, case_id, outcome, reasons, granted_text, assessment, status, \
-                 proposed_by, proposed_at, on_appeal, amount_ore, conditions) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                 proposed_by, proposed_at, on_appeal, amount_ore, conditions, section6) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
             )
             .bind(id.to_string())
             .bind(municipality.to_string())
@@ -66,6 +67,7 @@ pub(super) async fn write_decision(
             .bind(crate::flag(*on_appeal))
             .bind(proposal.amount_ore)
             .bind(serde_json::to_string(&proposal.conditions).map_err(anyhow::Error::from)?)
+            .bind(proposal.section6.map(|f| f.code()))
             .execute(tx.conn())
             .await?;
         }
@@ -103,7 +105,7 @@ impl Store {
     pub async fn decisions(&self, municipality: MunicipalityId, case: CaseId) -> StoreResult<Vec<Decision>> {
         let rows: Vec<Decoded<Decision>> = sqlx::query_as(
             "SELECT d.id, d.outcome, d.reasons, d.granted_text, d.assessment, d.status, d.proposed_by, u.display_name, \
-             d.proposed_at, d.decided_by, d.decided_at, d.sent_at, d.on_appeal, d.amount_ore, d.conditions FROM case_decision d \
+             d.proposed_at, d.decided_by, d.decided_at, d.sent_at, d.on_appeal, d.amount_ore, d.conditions, d.section6 FROM case_decision d \
              JOIN app_user u ON u.id = d.proposed_by WHERE d.municipality_id = $1 AND d.case_id = $2 \
              ORDER BY d.proposed_at DESC, d.id DESC",
         )
@@ -145,6 +147,10 @@ impl sqlx::FromRow<'_, sqlx::any::AnyRow> for Decoded<Decision> {
                 .map(|c| serde_json::from_str(&c).map_err(|e| StoreError::Corrupt(format!("conditions: {e}"))))
                 .transpose()?
                 .unwrap_or_default(),
+            section6: row
+                .try_get::<Option<String>, _>("section6")?
+                .map(|code| Section6Finding::from_code(&code).ok_or_else(|| corrupt("section6 finding", &code)))
+                .transpose()?,
         }))
     }
 }

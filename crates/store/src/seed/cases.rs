@@ -6,6 +6,7 @@ use super::{Generated, SplitMix64};
 use crate::municipalities::Municipality;
 use crate::{date_text, micros_of};
 use husly_domain::cases::requests::{CheckedProposal, Step};
+use husly_domain::cases::section6::Section6Finding;
 use husly_domain::cases::{
     ApplicationForm, Case, CaseAction, CaseChange, CaseState, CaseType, CurrentHousing, DecisionChange, DecisionStatus,
     LatestDecision, LedgerEffect, Outcome, Reason, Refusal,
@@ -128,6 +129,7 @@ impl Seeding<'_> {
                     json!(*on_appeal),
                     proposal.amount_ore.map_or(Value::Null, |a| json!(a)),
                     json!(serde_json::to_string(&proposal.conditions).unwrap_or_default()),
+                    proposal.section6.map_or(Value::Null, |f| json!(f.code())),
                 ]);
             }
             Some(DecisionChange::Review { status, by, .. }) => {
@@ -316,6 +318,8 @@ pub(super) fn generate_cases(
                 granted_text: granted.then(|| granted_text(case_type).into()),
                 amount_ore: finance.as_ref().filter(|_| granted).map(|f| f.applied_ore()),
                 conditions: Vec::new(),
+                // Refused a dwelling, the household was assessed for § 6 help.
+                section6: (!granted && case_type == CaseType::MunicipalHousing).then_some(Section6Finding::NoNeed),
             };
             let change = seeding
                 .case

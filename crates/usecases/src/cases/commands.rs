@@ -8,7 +8,7 @@ use super::{CaseFile, load};
 use crate::{Ctx, UseCaseError, UseCaseResult};
 use husly_domain::authz::Action;
 use husly_domain::cases::requests::{self, ProposalRequest, StepRequest};
-use husly_domain::cases::{ApplicationForm, CaseAction, DecisionStatus, Refusal};
+use husly_domain::cases::{ApplicationForm, CaseAction, CaseType, DecisionStatus, Refusal};
 use husly_domain::eligibility::EligibilityRules;
 use husly_domain::validation::FieldError;
 use husly_domain::{CaseId, DecisionId, HouseholdId};
@@ -205,6 +205,9 @@ pub struct ProposalInput<'a> {
     /// The loan or grant amount, whole kroner.
     pub amount_kr: Option<i64>,
     pub conditions: Vec<String>,
+    /// What the assessment of the household's § 6 needs found (a code of
+    /// [`husly_domain::cases::section6::Section6Finding`]); needed to refuse a municipal dwelling.
+    pub section6: &'a str,
 }
 
 /// Proposes a decision (a reversal when the case is on appeal) for an approver to review; it
@@ -227,6 +230,8 @@ pub async fn propose_decision(ctx: &Ctx, id: CaseId, input: ProposalInput<'_>) -
         amount_kr: input.amount_kr,
         conditions: input.conditions,
         childrens_best_interests_unassessed,
+        municipal_housing: file.case.case_type == CaseType::MunicipalHousing,
+        section6: input.section6,
     })?;
     let assessment = assessment_snapshot(&file.case, &file.household, &file.number, ctx.today);
     let proposer = ctx.user.id;

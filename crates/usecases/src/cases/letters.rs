@@ -3,6 +3,7 @@
 
 use husly_catalogue::Tr;
 use husly_domain::Lang;
+use husly_domain::cases::section6::Section6Finding;
 use husly_domain::cases::{CaseType, Outcome};
 use husly_domain::eligibility::{Assessment, EligibilityRules, MunicipalityRules, RuleOutcome, RuleResult};
 use husly_letters::{
@@ -366,6 +367,15 @@ pub fn decision_letter(
             Vec::new()
         },
         valid_until,
+        section6: decision
+            .section6
+            .filter(|_| decision.outcome != Outcome::Granted)
+            .map(|finding| match finding {
+                Section6Finding::CaseOpened => husly_letters::Section6Finding::CaseOpened,
+                Section6Finding::NoNeed => husly_letters::Section6Finding::NoNeed,
+                Section6Finding::AlreadyReceiving => husly_letters::Section6Finding::AlreadyReceiving,
+                Section6Finding::Declined => husly_letters::Section6Finding::Declined,
+            }),
         appeal: Appeal {
             deadline_weeks: 3,
             appeal_body,

@@ -8,7 +8,7 @@ use super::{CaseFile, load};
 use crate::{Ctx, UseCaseError, UseCaseResult};
 use husly_domain::authz::Action;
 use husly_domain::cases::requests::{self, ProposalRequest};
-use husly_domain::cases::{DecisionStatus, Outcome};
+use husly_domain::cases::{CaseType, DecisionStatus, Outcome};
 use husly_domain::{CaseId, DecisionId};
 use husly_store::cases::{Case, Decision};
 use serde_json::json;
@@ -21,6 +21,8 @@ pub struct DraftDecision<'a> {
     /// The loan or grant amount, whole kroner.
     pub amount_kr: Option<i64>,
     pub conditions: Vec<String>,
+    /// The § 6 finding's code (a refused housing application), or empty.
+    pub section6: &'a str,
 }
 
 /// The letter, and the case it is for.
@@ -86,6 +88,9 @@ fn drafted(ctx: &Ctx, file: &CaseFile, draft: DraftDecision<'_>) -> UseCaseResul
         amount_kr: draft.amount_kr,
         conditions: draft.conditions,
         childrens_best_interests_unassessed: false,
+        // Shown when given; that a refusal needs one is the proposal's own check.
+        municipal_housing: file.case.case_type == CaseType::MunicipalHousing && !draft.section6.trim().is_empty(),
+        section6: draft.section6,
     })?;
     Ok(Decision {
         id: DecisionId::new(),
@@ -103,5 +108,6 @@ fn drafted(ctx: &Ctx, file: &CaseFile, draft: DraftDecision<'_>) -> UseCaseResul
         on_appeal: false,
         amount_ore: proposal.amount_ore,
         conditions: proposal.conditions,
+        section6: proposal.section6,
     })
 }

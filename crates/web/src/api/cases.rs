@@ -183,6 +183,7 @@ pub(super) async fn propose(
         granted_text: request.granted_text.as_deref().unwrap_or_default(),
         amount_kr: request.amount_kr,
         conditions: request.conditions,
+        section6: request.section6.map_or("", |f| f.code()),
     };
     answer(usecases::propose_decision(&user.ctx(&state), path_id(&id)?, input).await)
 }

@@ -94,6 +94,7 @@ pub(super) async fn preview(
         granted_text: request.granted_text.as_deref().unwrap_or_default(),
         amount_kr: request.amount_kr,
         conditions: request.conditions.clone(),
+        section6: request.section6.map_or("", |f| f.code()),
     });
     let language = request.language.as_deref().unwrap_or("nb");
     let preview = usecases::preview_decision(&user.ctx(&state), path_id(&id)?, draft, language).await?;

@@ -51,6 +51,7 @@ fn proposal(outcome: Outcome, amount_ore: Option<i64>) -> CheckedProposal {
         granted_text: (outcome == Outcome::Granted).then(|| "Plass på ventelisten".into()),
         amount_ore,
         conditions: Vec::new(),
+        section6: None,
     }
 }
 
@@ -338,6 +339,7 @@ fn a_decision_round_trips_to_what_the_commands_check() {
         on_appeal: false,
         amount_ore: None,
         conditions: Vec::new(),
+        section6: None,
     };
     assert_eq!(d.latest().status, DecisionStatus::Approved);
     for status in DecisionStatus::ALL {

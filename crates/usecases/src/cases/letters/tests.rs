@@ -188,6 +188,7 @@ fn decided(case_type: CaseType, outcome: Outcome, number: &str, household: &Hous
         on_appeal: false,
         amount_ore: None,
         conditions: Vec::new(),
+        section6: None,
     };
     (case, decision)
 }

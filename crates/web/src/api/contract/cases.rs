@@ -269,6 +269,9 @@ pub struct Decision {
     pub amount_ore: Option<i64>,
     /// The conditions attached to what is granted.
     pub conditions: Vec<String>,
+    /// What the assessment of the household's § 6 needs found (a refused or partly granted
+    /// application for a municipal dwelling).
+    pub section6: Option<husly_domain::cases::section6::Section6Finding>,
 }
 
 impl From<&husly_domain::cases::Decision> for Decision {
@@ -289,6 +292,7 @@ impl From<&husly_domain::cases::Decision> for Decision {
             on_appeal: d.on_appeal,
             amount_ore: d.amount_ore,
             conditions: d.conditions.clone(),
+            section6: d.section6,
         }
     }
 }

@@ -124,6 +124,11 @@ pub struct DecisionRequest {
     #[serde(default)]
     #[schemars(length(max = MAX_CONDITIONS), inner(length(max = MAX_CONDITION_LEN)))]
     pub conditions: Vec<String>,
+    /// Boligsosialloven § 6: what the assessment of the household's need for individually
+    /// adapted help found; required to refuse (wholly or in part) an application for a municipal
+    /// dwelling, and written in the letter.
+    #[serde(default)]
+    pub section6: Option<husly_domain::cases::section6::Section6Finding>,
 }
 
 /// A decision letter to preview: the proposal being written (with `outcome`) or, without an
@@ -149,6 +154,9 @@ pub struct PreviewRequest {
     pub amount_kr: Option<i64>,
     #[serde(default)]
     pub conditions: Vec<String>,
+    /// The § 6 finding of a refused housing application, as in the proposal.
+    #[serde(default)]
+    pub section6: Option<husly_domain::cases::section6::Section6Finding>,
 }
 
 /// The approver's answer to a proposal.

@@ -173,6 +173,9 @@ pub(super) struct DraftFields {
     pub amount_kr: String,
     #[serde(default)]
     pub conditions: String,
+    /// What the assessment of § 6 needs found (a refused housing application).
+    #[serde(default)]
+    pub section6: String,
 }
 
 impl DraftFields {
@@ -200,6 +203,7 @@ pub async fn propose(State(state): State<AppState>, Path(id): Path<String>, form
         granted_text: &f.granted_text,
         amount_kr,
         conditions: f.conditions(),
+        section6: &f.section6,
     };
     // The application form on the same page has a field `reasons` too (the coded reasons): the
     // decision's reasons are shown as `decision.reasons`.

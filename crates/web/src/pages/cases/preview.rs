@@ -51,6 +51,7 @@ pub async fn preview(State(state): State<AppState>, Path(id): Path<String>, form
         granted_text: &d.granted_text,
         amount_kr: parse_kr(d.amount_kr.trim()),
         conditions: d.conditions(),
+        section6: &d.section6,
     });
     // What the proposal would refuse, the preview shows beside the proposal's fields, as
     // proposing would (the decision's reasons are `decision.reasons` on the case page).

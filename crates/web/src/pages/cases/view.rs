@@ -351,6 +351,11 @@ impl CasePage {
         }
     }
 
+    /// The codes of what the assessment of § 6 needs can find, in the order the form offers them.
+    fn section6_findings(&self) -> [&'static str; 4] {
+        husly_domain::cases::section6::Section6Finding::ALL.map(|f| f.code())
+    }
+
     fn decision_key(&self, o: &Outcome) -> String {
         format!("decision_outcome.{}", o.code())
     }
