@@ -678,3 +678,108 @@ async fn refusing_a_dwelling_records_the_assessment_of_section6_needs() {
         assert_eq!(case["decisions"][0]["section6"], "no_need", "{case}");
     }
 }
+
+/// Boligsosialloven § 6 help, once granted, is ended or changed only by a new decision: the case
+/// cannot be closed, a new decision is proposed, approved and sent like the first, and its letter
+/// says the help ends (not that an application is refused).
+#[tokio::test]
+async fn granted_section6_help_ends_only_by_a_new_decision() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let s = &server;
+        let (email, caseworker) = &fixture.users[&Role::Caseworker];
+        let approver = &fixture.users[&Role::Approver].1;
+        let today = time::OffsetDateTime::now_utc().date().to_string();
+        let (status, case) = post(
+            s,
+            caseworker,
+            &format!("/api/v1/households/{}/applications", fixture.household),
+            json!({ "case_type": "section6_assistance", "received_on": today, "form": complete_form() }),
+        )
+        .await;
+        assert_eq!(status, 201, "{case}");
+        let id = case["id"].as_str().unwrap().to_string();
+        let url = format!("/api/v1/cases/{id}");
+        let step = |version: i64, action: &str| json!({ "version": version, "action": action });
+        assert_eq!(
+            post(s, caseworker, &format!("{url}/actions"), step(1, "start_assessment"))
+                .await
+                .0,
+            200
+        );
+        let grant = json!({ "version": 2, "outcome": "granted", "granted_text": "Hjelp til å finne bolig", "reasons": "Behovet er dokumentert." });
+        let (status, body) = post(s, caseworker, &format!("{url}/decisions"), grant).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(
+            post(
+                s,
+                approver,
+                &format!("{url}/review"),
+                json!({ "version": 3, "approve": true })
+            )
+            .await
+            .0,
+            200
+        );
+        let send = |version: i64| json!({ "version": version, "language": "nb", "delivery": "digital", "delivered_on": today });
+        let (status, case) = post(s, caseworker, &format!("{url}/send"), send(4)).await;
+        assert_eq!((status, case["state"].as_str()), (200, Some("granted")), "{case}");
+
+        // Closing would end the help without a decision: refused, nothing changes.
+        let (status, body) = post(s, caseworker, &format!("{url}/actions"), step(5, "close")).await;
+        assert!((400..500).contains(&status), "{status} {body}");
+        assert_eq!(get(s, caseworker, &url).await.1["case"]["state"], "granted");
+
+        // The letter of the new decision says the help ends.
+        let page = common::login(s, email, common::fixture::PASSWORD).await;
+        let html = common::page_text(s, &page, &format!("/cases/{id}")).await;
+        assert!(
+            html.contains("Avslutt eller endre bistanden (nytt vedtak)"),
+            "the page offers a new decision"
+        );
+        let csrf = common::csrf_of(s, &page, &format!("/cases/{id}")).await;
+        let preview = page
+            .post(s.url(&format!("/cases/{id}/preview")))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("language", "nb"),
+                ("outcome", "refused"),
+                ("reasons", "Husstanden har fått bolig og klarer seg selv."),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(preview.status(), 200);
+        let letter = preview.text().await.unwrap();
+        assert!(
+            letter.contains("avsluttes. Dette vedtaket avløser det forrige vedtaket"),
+            "{letter}"
+        );
+        assert!(!letter.contains("Vi avslår"), "not an answer to an application");
+
+        let end =
+            json!({ "version": 5, "outcome": "refused", "reasons": "Husstanden har fått bolig og klarer seg selv." });
+        let (status, case) = post(s, caseworker, &format!("{url}/decisions"), end).await;
+        assert_eq!(
+            (status, case["state"].as_str()),
+            (200, Some("decision_proposed")),
+            "{case}"
+        );
+        assert_eq!(
+            post(
+                s,
+                approver,
+                &format!("{url}/review"),
+                json!({ "version": 6, "approve": true })
+            )
+            .await
+            .0,
+            200
+        );
+        let (status, case) = post(s, caseworker, &format!("{url}/send"), send(7)).await;
+        assert_eq!((status, case["state"].as_str()), (200, Some("refused")), "{case}");
+        let detail = get(s, caseworker, &url).await.1;
+        assert_eq!(detail["letters"].as_array().map(Vec::len), Some(2), "{detail}");
+    }
+}

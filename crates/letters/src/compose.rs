@@ -215,10 +215,12 @@ impl Composer<'_> {
         self.intro(Key::DecisionIntro, Key::DecisionIntroReceived);
         self.heading(2, Key::OutcomeHeading);
         let application = self.application().to_owned();
-        let outcome = match decision.outcome {
-            Outcome::Granted => Key::OutcomeGranted,
-            Outcome::Refused => Key::OutcomeRefused,
-            Outcome::PartlyGranted => Key::OutcomePartlyGranted,
+        let outcome = match (decision.outcome, decision.replaces_granted) {
+            (Outcome::Granted, _) => Key::OutcomeGranted,
+            (Outcome::Refused, false) => Key::OutcomeRefused,
+            (Outcome::PartlyGranted, false) => Key::OutcomePartlyGranted,
+            (Outcome::Refused, true) => Key::OutcomeEnded,
+            (Outcome::PartlyGranted, true) => Key::OutcomeChanged,
         };
         let outcome = self.filled(outcome, &[("application", &application)]);
         self.paragraph(outcome);

@@ -201,6 +201,10 @@ pub struct Decision {
     /// refused or partly granted application for a municipal dwelling.
     #[serde(default)]
     pub section6: Option<Section6Finding>,
+    /// A new decision on § 6 help already granted: a refusal ends the help, a partial grant
+    /// changes it, and the letter says so instead of answering an application.
+    #[serde(default)]
+    pub replaces_granted: bool,
 }
 
 /// What the municipality found when it assessed whether a household refused a dwelling needs

@@ -64,6 +64,8 @@ keys! {
     OutcomeGranted = "decision.outcome_granted" [application];
     OutcomeRefused = "decision.outcome_refused" [application];
     OutcomePartlyGranted = "decision.outcome_partly_granted" [application];
+    OutcomeEnded = "decision.outcome_ended" [];
+    OutcomeChanged = "decision.outcome_changed" [];
     GrantedLabelMunicipalHousing = "decision.granted_label_municipal_housing" [];
     GrantedLabelSection6 = "decision.granted_label_section6" [];
     GrantedLabelStartlan = "decision.granted_label_startlan" [];

@@ -310,6 +310,15 @@ pub fn transition(case_type: CaseType, state: CaseState, action: CaseAction) -> 
         (S::OnWaitingList, A::Expire) => S::Expired,
         (S::Expired, A::Reinstate) => S::OnWaitingList,
         (S::OnWaitingList, A::Renew) => S::OnWaitingList,
+        // Boligsosialloven § 6 help, once granted, is ended or reduced only by a new decision
+        // (with its letter and appeal right), never by closing the case.
+        (S::Granted, A::ProposeDecision(_)) if case_type == CaseType::Section6Assistance => S::DecisionProposed,
+        (S::Granted, A::Close) if case_type == CaseType::Section6Assistance => {
+            return Err(TransitionError {
+                state: state.code(),
+                action: action.code(),
+            });
+        }
         (S::OnWaitingList | S::Granted, A::Close) => S::Closed,
         (s, A::Withdraw) if !s.is_final() && s != S::ForwardedToAppealBody => S::Withdrawn,
         _ => {
@@ -415,6 +424,16 @@ mod tests {
                         })
                     } else if action == A::Withdraw {
                         (!state.is_final() && state != S::ForwardedToAppealBody).then_some(S::Withdrawn)
+                    } else if case_type == CaseType::Section6Assistance && state == S::Granted {
+                        // § 6 help is ended or changed by a new decision, never closed.
+                        match action {
+                            A::ProposeDecision(_) => Some(S::DecisionProposed),
+                            A::Close => None,
+                            _ => allowed
+                                .iter()
+                                .find(|(s, a, _)| *s == state && *a == action)
+                                .map(|(_, _, n)| *n),
+                        }
                     } else {
                         allowed
                             .iter()

@@ -161,6 +161,7 @@ pub fn letter(language: Language, kind: LetterKind, case_type: CaseType, outcome
             conditions: Vec::new(),
             valid_until: (outcome != Outcome::Refused).then_some(date!(2027 - 02 - 04)),
             section6: None,
+            replaces_granted: false,
             appeal: Appeal {
                 deadline_weeks: 3,
                 appeal_body: match case_type {

@@ -247,7 +247,7 @@ pub(crate) async fn render_decision(
     decision: &Decision,
     language: &str,
 ) -> UseCaseResult<Rendered> {
-    render(decision_letter(
+    let mut letter = decision_letter(
         &ctx.user,
         &file.number,
         &file.case,
@@ -255,8 +255,18 @@ pub(crate) async fn render_decision(
         decision,
         language,
         ctx.today,
-    ))
-    .await
+    );
+    // Boligsosialloven § 6 help already granted is ended or changed by this new decision.
+    if file.case.case_type == CaseType::Section6Assistance {
+        let earlier = ctx.store.decisions(file.municipality, file.case.id).await?;
+        let granted_before = earlier.iter().any(|d| {
+            d.id != decision.id && d.status == husly_domain::cases::DecisionStatus::Sent && d.outcome.grants()
+        });
+        if let Content::Decision(content) = &mut letter.content {
+            content.replaces_granted = granted_before;
+        }
+    }
+    render(letter).await
 }
 
 /// Renders the letter off the async executor: laying out and compressing a PDF is CPU work.
@@ -367,6 +377,8 @@ pub fn decision_letter(
             Vec::new()
         },
         valid_until,
+        // Set by `render_decision`, which reads the case's earlier decisions.
+        replaces_granted: false,
         section6: decision
             .section6
             .filter(|_| decision.outcome != Outcome::Granted)

@@ -402,6 +402,18 @@ impl CasePage {
         self.case.state.code() == state
     }
 
+    /// Whether a decision can be proposed now: under assessment, or a new decision that ends or
+    /// changes § 6 help already granted (never closing it without one).
+    fn can_propose(&self) -> bool {
+        use husly_domain::cases::{CaseAction, Outcome, transition};
+        transition(
+            self.case.case_type,
+            self.case.state,
+            CaseAction::ProposeDecision(Outcome::Refused),
+        )
+        .is_ok_and(|_| self.case.state != husly_domain::cases::CaseState::AppealReceived)
+    }
+
     /// The assessment's rule values not confirmed against their source, in words.
     fn unverified_rules(
         &self,
