@@ -830,6 +830,16 @@ async fn flow(mut b: Browser, logins: Logins) -> Browser {
     b.find("table.data-table").await;
     b.screenshot("access-log").await;
     b.axe("access log").await;
+    // "Who has looked at this person's data?": a name that matches several asks which; the
+    // chosen person's log names records in words and offers the PDF for an access request.
+    b.fill("f-person", "a").await;
+    b.click("main form[action=\"/admin/audit\"] button[type=\"submit\"]")
+        .await;
+    b.find("main ul a[href*=\"person_id=\"]").await;
+    b.axe("access log, choose a person").await;
+    b.click("main ul a[href*=\"person_id=\"]").await;
+    b.find("main a[href^=\"/admin/audit/access-request.pdf\"]").await;
+    b.axe("access log for one person").await;
     b.click("form[action=\"/logout\"] button").await;
     b.wait_path("/login", |p| p == "/login").await;
 

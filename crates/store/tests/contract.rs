@@ -57,6 +57,24 @@ async fn municipality(store: &Store, number: &str) -> Municipality {
         .unwrap()
 }
 
+/// Kari Nordmann's household of one, the case tests' applicant.
+async fn kari_nordmann(
+    store: &Store,
+    municipality: husly_domain::MunicipalityId,
+    actor: &Actor,
+) -> husly_domain::HouseholdId {
+    let kari = household(vec![member(
+        &nid(1985, 3, 4, 123),
+        "Kari",
+        "Nordmann",
+        "main_applicant",
+    )]);
+    store
+        .create_household(municipality, &kari, &change(actor))
+        .await
+        .unwrap()
+}
+
 fn change(actor: &Actor) -> Change<'_> {
     Change {
         actor,
@@ -941,19 +959,7 @@ async fn a_case_from_application_to_appeal_body() {
             .create_user("a@example.no", "Ari Approver", "a long password here", &actor)
             .await
             .unwrap();
-        let household = store
-            .create_household(
-                m.id,
-                &household(vec![member(
-                    &nid(1985, 3, 4, 123),
-                    "Kari",
-                    "Nordmann",
-                    "main_applicant",
-                )]),
-                &change(&actor),
-            )
-            .await
-            .unwrap();
+        let household = kari_nordmann(store, m.id, &actor).await;
         let by = |user| Change {
             actor: &actor,
             user: Some(user),
@@ -1535,19 +1541,7 @@ async fn binary_columns_round_trip_and_old_archives_still_read() {
         let store = &db.store;
         let actor = Actor::cli("test");
         let m = municipality(store, "3301").await;
-        let household = store
-            .create_household(
-                m.id,
-                &household(vec![member(
-                    &nid(1985, 3, 4, 123),
-                    "Kari",
-                    "Nordmann",
-                    "main_applicant",
-                )]),
-                &change(&actor),
-            )
-            .await
-            .unwrap();
+        let household = kari_nordmann(store, m.id, &actor).await;
         let (case, _) = store
             .register_application(
                 m.id,
@@ -1986,19 +1980,7 @@ async fn the_queue_sorts_by_deadline_received_day_and_reference() {
         let store = &db.store;
         let actor = Actor::cli("test");
         let m = municipality(store, "3301").await;
-        let household = store
-            .create_household(
-                m.id,
-                &household(vec![member(
-                    &nid(1985, 3, 4, 123),
-                    "Kari",
-                    "Nordmann",
-                    "main_applicant",
-                )]),
-                &change(&actor),
-            )
-            .await
-            .unwrap();
+        let household = kari_nordmann(store, m.id, &actor).await;
         // Registered in this order (references 1, 2, 3), received on other days.
         let received = [
             (CaseType::MunicipalHousing, time::macros::date!(2026 - 10 - 01)),
