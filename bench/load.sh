@@ -181,7 +181,7 @@ if ((CASE_PERCENT > 0 && CASES < CASE_TARGET)); then
     log "WARNING: only $CASES cases, fewer than $CASE_TARGET (raise BENCH_CASE_PERCENT)"
 fi
 if ((CASE_PERCENT > 0)); then
-    ENDPOINTS=(healthz household search case queue)
+    ENDPOINTS=(healthz household search case queue queue_newest)
 else
     ENDPOINTS=(healthz household search)
 fi

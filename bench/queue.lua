@@ -2,7 +2,8 @@
 -- page, ordered by next deadline). Most requests (80 %) page through the open cases,
 -- /cases?filter=open&page=<random 1..100>; the rest use the other filters: unassigned
 -- (pages 1..100), due_soon, overdue and mine (pages 1..10; the bench caseworker has no cases
--- assigned, so "mine" is always empty). Every queue view is audited.
+-- assigned, so "mine" is always empty). Every queue view is audited. A script that sets the global
+-- QUEUE_SORT before loading this one (queue_newest.lua) asks for that order (&sort=...).
 local common = dofile((os.getenv("BENCH_DIR") or "bench") .. "/common.lua")
 
 -- { filter, highest page, weight in per cent }
@@ -31,7 +32,8 @@ function request()
     end
     r = r - f[3]
   end
-  return wrk.format("GET", "/cases?filter=" .. filter .. "&page=" .. math.random(pages))
+  local sort = QUEUE_SORT and ("&sort=" .. QUEUE_SORT) or ""
+  return wrk.format("GET", "/cases?filter=" .. filter .. sort .. "&page=" .. math.random(pages))
 end
 
 done = common.done
