@@ -618,7 +618,8 @@ async fn documents_assignment_interim_answers_and_flags_through_the_api() {
 
 /// Boligsosialloven § 6: refusing an application for a municipal dwelling records what the
 /// assessment of the household's § 6 needs found, through the API and the page alike; the letter
-/// tells the household, and the case keeps it with the decision.
+/// tells the household, and the case keeps it with the decision. "A § 6 case is opened" needs
+/// the household's § 6 case to exist.
 #[tokio::test]
 async fn refusing_a_dwelling_records_the_assessment_of_section6_needs() {
     for db in Database::all().await {
@@ -671,11 +672,22 @@ async fn refusing_a_dwelling_records_the_assessment_of_section6_needs() {
         assert!(html.contains("Behov for bistand etter boligsosialloven § 6"), "{html}");
         assert!(html.contains("Vi har kommet til at du ikke har behov for slik bistand nå."));
 
-        let (status, body) = post(s, token, &format!("{url}/decisions"), refusal(json!("no_need"))).await;
+        // "A § 6 case is opened" is true only once the household has one.
+        let (status, body) = post(s, token, &format!("{url}/decisions"), refusal(json!("case_opened"))).await;
+        assert_eq!((status, fields(&body)), (422, vec!["section6".to_string()]), "{body}");
+        let (status, body) = post(
+            s,
+            token,
+            &format!("/api/v1/households/{}/applications", fixture.household),
+            json!({ "case_type": "section6_assistance", "received_on": today }),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        let (status, body) = post(s, token, &format!("{url}/decisions"), refusal(json!("case_opened"))).await;
         assert_eq!(status, 200, "{body}");
         let (status, case) = get(s, token, &url).await;
         assert_eq!(status, 200);
-        assert_eq!(case["decisions"][0]["section6"], "no_need", "{case}");
+        assert_eq!(case["decisions"][0]["section6"], "case_opened", "{case}");
     }
 }
 

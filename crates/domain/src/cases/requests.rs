@@ -338,6 +338,9 @@ pub struct ProposalRequest<'a> {
     pub municipal_housing: bool,
     /// The § 6 finding's code, or empty.
     pub section6: &'a str,
+    /// The household has a § 6 case still in handling or granted: the finding "a § 6 case is
+    /// opened" must be true when the letter says so.
+    pub section6_case_registered: bool,
 }
 
 /// A proposal that passed [`check_proposal`].
@@ -446,6 +449,12 @@ pub fn check_proposal(request: ProposalRequest<'_>) -> Result<CheckedProposal, V
     let section6_needed = request.municipal_housing && outcome.is_some_and(|o| o != Outcome::Granted);
     if section6_needed && section6_code.is_empty() {
         errors.push(required("section6", "error.case.section6_required"));
+    } else if section6_needed && section6 == Some(Section6Finding::CaseOpened) && !request.section6_case_registered {
+        errors.push(FieldError::new(
+            "section6",
+            "section6_case_missing",
+            "error.case.section6_case_missing",
+        ));
     } else if !section6_code.is_empty() && section6.is_none() {
         errors.push(FieldError::unknown_value(
             "section6",
@@ -806,6 +815,7 @@ mod tests {
             childrens_best_interests_unassessed: false,
             municipal_housing: false,
             section6: "",
+            section6_case_registered: false,
         };
         assert_eq!(
             check_proposal(base("refused", " Inntekten er over grensen. ", false)).map(|p| (p.outcome, p.reasons)),
@@ -852,6 +862,7 @@ mod tests {
             childrens_best_interests_unassessed: false,
             municipal_housing: true,
             section6,
+            section6_case_registered: true,
         };
         type Expected = Result<Option<Section6Finding>, (&'static str, &'static str)>;
         let cases: [(&str, &str, Expected); 8] = [
@@ -875,6 +886,21 @@ mod tests {
             let expected = expected.map_err(|(f, c)| (f.to_string(), c));
             assert_eq!(found, expected, "{outcome} {section6}");
         }
+        // "A § 6 case is opened" only when the household has one.
+        let unregistered = ProposalRequest {
+            section6_case_registered: false,
+            ..housing("refused", "case_opened")
+        };
+        let errors = check_proposal(unregistered).unwrap_err();
+        assert_eq!(
+            (errors[0].field.as_str(), errors[0].code),
+            ("section6", "section6_case_missing")
+        );
+        let no_need = ProposalRequest {
+            section6_case_registered: false,
+            ..housing("refused", "no_need")
+        };
+        assert!(check_proposal(no_need).is_ok());
         // Kept only where it belongs: a grant, or a § 6 case itself, keeps no finding.
         assert_eq!(check_proposal(housing("granted", "no_need")).unwrap().section6, None);
         let section6_case = ProposalRequest {
@@ -898,6 +924,7 @@ mod tests {
             childrens_best_interests_unassessed: false,
             municipal_housing: false,
             section6: "",
+            section6_case_registered: false,
         };
         let ok = check_proposal(loan("granted", Some(1_500_000), &["Pant i boligen", "  "])).unwrap();
         assert_eq!(ok.amount_ore, Some(150_000_000));

@@ -8,7 +8,7 @@ use super::{CaseFile, load};
 use crate::{Ctx, UseCaseError, UseCaseResult};
 use husly_domain::authz::Action;
 use husly_domain::cases::requests::{self, ProposalRequest, StepRequest};
-use husly_domain::cases::{ApplicationForm, CaseAction, CaseType, DecisionStatus, Refusal};
+use husly_domain::cases::{ApplicationForm, CaseAction, CaseState, CaseType, DecisionStatus, Refusal};
 use husly_domain::eligibility::EligibilityRules;
 use husly_domain::validation::FieldError;
 use husly_domain::{CaseId, DecisionId, HouseholdId};
@@ -216,6 +216,20 @@ pub async fn propose_decision(ctx: &Ctx, id: CaseId, input: ProposalInput<'_>) -
     let file = for_handling(ctx, id).await?;
     let childrens_best_interests_unassessed =
         assessment_of(&file.case, &file.household, &file.number, ctx.today).is_some_and(|a| a.awaits_weighing());
+    // A refusal that says a § 6 case is opened needs one: in handling, or granted.
+    let section6_case_registered = file.case.case_type == CaseType::MunicipalHousing
+        && ctx
+            .store
+            .cases_of_household(file.municipality, file.case.household_id)
+            .await?
+            .iter()
+            .any(|c| {
+                c.case_type == CaseType::Section6Assistance
+                    && !matches!(
+                        c.state,
+                        CaseState::Withdrawn | CaseState::Closed | CaseState::Refused | CaseState::Expired
+                    )
+            });
     let proposal = requests::check_proposal(ProposalRequest {
         outcome: input.outcome,
         reasons: input.reasons,
@@ -232,6 +246,7 @@ pub async fn propose_decision(ctx: &Ctx, id: CaseId, input: ProposalInput<'_>) -
         childrens_best_interests_unassessed,
         municipal_housing: file.case.case_type == CaseType::MunicipalHousing,
         section6: input.section6,
+        section6_case_registered,
     })?;
     let assessment = assessment_snapshot(&file.case, &file.household, &file.number, ctx.today);
     let proposer = ctx.user.id;

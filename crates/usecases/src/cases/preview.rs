@@ -91,6 +91,8 @@ fn drafted(ctx: &Ctx, file: &CaseFile, draft: DraftDecision<'_>) -> UseCaseResul
         // Shown when given; that a refusal needs one is the proposal's own check.
         municipal_housing: file.case.case_type == CaseType::MunicipalHousing && !draft.section6.trim().is_empty(),
         section6: draft.section6,
+        // The preview shows the letter; whether the § 6 case exists is the proposal's check.
+        section6_case_registered: true,
     })?;
     Ok(Decision {
         id: DecisionId::new(),
