@@ -33,37 +33,26 @@ impl Store {
     /// the households they are a member of, those households' cases, and the self-service
     /// drafts those cases came from. The ids are what audit entries name.
     pub async fn person_records(&self, municipality: MunicipalityId, person: PersonId) -> StoreResult<Vec<String>> {
-        let m = municipality.to_string();
-        let households: Vec<String> = sqlx::query_scalar(
-            "SELECT household_id FROM household_member WHERE municipality_id = $1 AND person_id = $2 \
-             ORDER BY household_id",
-        )
-        .bind(&m)
-        .bind(person.to_string())
-        .fetch_all(self.pool())
-        .await?;
+        // Three set queries, whatever the number of households and cases.
+        const HOUSEHOLDS: &str =
+            "SELECT household_id FROM household_member WHERE municipality_id = $1 AND person_id = $2";
+        let cases =
+            format!("SELECT id FROM application_case WHERE municipality_id = $1 AND household_id IN ({HOUSEHOLDS})");
+        let drafts =
+            format!("SELECT id FROM application_draft WHERE municipality_id = $1 AND submitted_case_id IN ({cases})");
         let mut records = vec![person.to_string()];
-        for household in &households {
-            let cases: Vec<String> = sqlx::query_scalar(
-                "SELECT id FROM application_case WHERE municipality_id = $1 AND household_id = $2 ORDER BY id",
-            )
-            .bind(&m)
-            .bind(household)
-            .fetch_all(self.pool())
-            .await?;
-            for case in &cases {
-                let drafts: Vec<String> = sqlx::query_scalar(
-                    "SELECT id FROM application_draft WHERE municipality_id = $1 AND submitted_case_id = $2",
-                )
-                .bind(&m)
-                .bind(case)
+        for sql in [
+            format!("{HOUSEHOLDS} ORDER BY household_id"),
+            format!("{cases} ORDER BY id"),
+            drafts,
+        ] {
+            let ids: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .bind(municipality.to_string())
+                .bind(person.to_string())
                 .fetch_all(self.pool())
                 .await?;
-                records.extend(drafts);
-            }
-            records.extend(cases);
+            records.extend(ids);
         }
-        records.extend(households);
         Ok(records)
     }
 

@@ -411,7 +411,7 @@ impl CasePage {
             self.case.state,
             CaseAction::ProposeDecision(Outcome::Refused),
         )
-        .is_ok_and(|_| self.case.state != husly_domain::cases::CaseState::AppealReceived)
+        .is_ok()
     }
 
     /// The assessment's rule values not confirmed against their source, in words.
