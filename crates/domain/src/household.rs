@@ -145,7 +145,7 @@ pub fn validate_household(
     })
 }
 
-fn check_postal_code(code: String, errors: &mut Errors) -> Option<String> {
+pub(crate) fn check_postal_code(code: String, errors: &mut Errors) -> Option<String> {
     if code.len() == 4 && code.chars().all(|c| c.is_ascii_digit()) {
         Some(code)
     } else {

@@ -16,6 +16,7 @@ pub mod message;
 pub mod notes;
 pub mod oslo;
 pub mod person;
+pub mod representative;
 pub mod rules;
 pub mod schema;
 pub mod startlan;

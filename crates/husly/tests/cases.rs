@@ -144,6 +144,64 @@ async fn an_application_from_registration_to_the_appeal_body() {
             html.contains("href=\"#f-decision-reasons\""),
             "the summary links to the field"
         );
+        // The party has a fullmektig (forvaltningsloven § 12): a bad registration is refused by field,
+        // a good one confirmed; from then on the case's letters are addressed to the fullmektig.
+        let household_csrf = csrf_of(&server, &caseworker, &format!("/households/{h}")).await;
+        let representative = |pairs: &[(&str, &str)]| {
+            let mut form = post_form(pairs);
+            form.push(("csrf".into(), household_csrf.clone()));
+            caseworker
+                .post(server.url(&format!("/households/{h}/representatives")))
+                .form(&form)
+                .send()
+        };
+        let fullmektig = [
+            ("kind", "fullmektig"),
+            ("name", "Tone Tillit"),
+            ("organisation", "Advokatfirmaet Tillit"),
+            ("address_line", "Postboks 12"),
+            ("postal_code", "3001"),
+            ("postal_city", "Drammen"),
+            ("authority_from", "01.11.2026"),
+            ("copy_to_party", "true"),
+        ];
+        let mut without_address = fullmektig.to_vec();
+        without_address.retain(|(field, _)| *field != "address_line");
+        let r = representative(&without_address).await.unwrap();
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("id=\"r-address_line-error\""), "{html}");
+        let r = representative(&fullmektig).await.unwrap();
+        assert_eq!(r.status(), 303);
+        assert_eq!(
+            r.headers()["location"],
+            format!("/households/{h}#representative").as_str()
+        );
+        let html = caseworker
+            .get(server.url(&format!("/households/{h}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("Fullmektigen eller vergen er registrert"),
+            "a confirmation: {html}"
+        );
+        assert!(html.contains("Tone Tillit") && html.contains("Avslutt fullmakten eller vergemålet"));
+        let html = caseworker
+            .get(server.url(&case_url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("Brevene i saken sendes til fullmektigen Tone Tillit."),
+            "{html}"
+        );
         // Before proposing, the letter the proposal would give can be read; nothing is saved.
         let proposal = [
             ("outcome", "granted"),
@@ -164,6 +222,12 @@ async fn an_application_from_registration_to_the_appeal_body() {
         assert!(
             html.contains("Vi har innvilga") || html.contains("innvilgar"),
             "a nynorsk grant: {html}"
+        );
+        assert!(
+            html.contains("Tone Tillit")
+                && html.contains("Du får dette brevet som fullmektig for")
+                && html.contains("Kopi til:"),
+            "the letter goes to the fullmektig, with a copy to the party: {html}"
         );
         let mut as_pdf = proposal.to_vec();
         as_pdf.push(("format", "pdf"));

@@ -424,6 +424,33 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
         let (_, read) = call(contract, s, caseworker, M::GET, &notes, None).await;
         assert_eq!(read["notes"].as_array().map(Vec::len), Some(1));
     }
+    // The party's representative: a bad one refused by field, one registered, a second refused
+    // while it acts (what the letters then say is checked in the cases test).
+    let representatives = format!("{household_url}/representatives");
+    let bad = json!({ "kind": "advokat", "name": "", "address_line": "Postboks 12", "postal_code": "3001", "postal_city": "Drammen", "authority_from": "2026-01-01" });
+    let (status, refused) = call(contract, s, caseworker, M::POST, &representatives, Some(bad)).await;
+    assert_eq!(status, 422, "{refused}");
+    let fullmektig = json!({ "kind": "fullmektig", "name": "Tone Tillit", "organisation": "Advokatfirmaet Tillit", "address_line": "Postboks 12", "postal_code": "3001", "postal_city": "Drammen", "authority_from": "2026-01-01", "copy_to_party": true });
+    let (status, kept) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &representatives,
+        Some(fullmektig.clone()),
+    )
+    .await;
+    assert_eq!(status, 201, "{kept}");
+    assert_eq!(kept["representatives"][0]["acting"], true);
+    let (status, _) = call(contract, s, caseworker, M::POST, &representatives, Some(fullmektig)).await;
+    assert_eq!(status, 422, "one acts at a time");
+    let (_, read) = call(contract, s, caseworker, M::GET, &representatives, None).await;
+    assert_eq!(read["representatives"].as_array().map(Vec::len), Some(1));
+    let representative = read["representatives"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+
     let (status, _) = call(
         contract,
         s,
@@ -540,6 +567,29 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
         None,
     )
     .await;
+    // Ended: letters go to the party again; ending twice is refused.
+    let end = format!("{representatives}/{representative}/end");
+    let (status, ended) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &end,
+        Some(json!({ "reason": "Fullmakten er trukket tilbake" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{ended}");
+    assert_eq!(ended["representatives"][0]["acting"], false);
+    let (status, _) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &end,
+        Some(json!({ "reason": "igjen" })),
+    )
+    .await;
+    assert_eq!(status, 422);
 
     // Documents of the fixture's case.
     let case_url = format!("/api/v1/cases/{}", f.case);

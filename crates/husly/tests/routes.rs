@@ -430,6 +430,28 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         page(
             Method::POST,
+            format!("/households/{h}/representatives"),
+            Some(EditHousehold),
+            Record,
+            vec![
+                ("kind", "fullmektig".into()),
+                ("name", "Tone Tillit".into()),
+                ("address_line", "Postboks 12".into()),
+                ("postal_code", "3001".into()),
+                ("postal_city", "Drammen".into()),
+                ("authority_from", "01.01.2026".into()),
+            ],
+        ),
+        page(
+            Method::POST,
+            format!("/households/{h}/representatives/{MISSING}/end"),
+            Some(EditHousehold),
+            Record,
+            vec![("reason", "Fullmakten er trukket tilbake".into())],
+        )
+        .missing(),
+        page(
+            Method::POST,
             format!("/cases/{c}/flags/{MISSING}"),
             Some(HandleCase),
             Record,
@@ -664,6 +686,31 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Record,
             Some(serde_json::json!({"text": "Ringte søker.", "visibility": "case_handling"})),
         ),
+        api(
+            Method::GET,
+            format!("/api/v1/households/{h}/representatives"),
+            Some(ViewHousehold),
+            Record,
+            None,
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/households/{h}/representatives"),
+            Some(EditHousehold),
+            Record,
+            Some(serde_json::json!({
+                "kind": "verge", "name": "Vera Verge", "address_line": "Postboks 3", "postal_code": "3001",
+                "postal_city": "Drammen", "authority_from": "2026-01-01"
+            })),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/households/{h}/representatives/{MISSING}/end"),
+            Some(EditHousehold),
+            Record,
+            Some(serde_json::json!({"reason": "Fullmakten er trukket tilbake"})),
+        )
+        .missing(),
         api(
             Method::GET,
             format!("/api/v1/cases/{c}/letters/{letter}"),
@@ -1084,6 +1131,10 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
             .replace(&fixture.letter, "{letter_id}")
             .replace(&fixture.document, "{document_id}")
             .replace("/tasks/01900000-0000-7000-8000-000000000000", "/tasks/{task_id}")
+            .replace(
+                "/representatives/01900000-0000-7000-8000-000000000000",
+                "/representatives/{representative_id}",
+            )
             .replace("01900000-0000-7000-8000-000000000000", "{flag_id}")
             .replace("/grants/budget/2026/establishment", "/grants/budget/{year}/{grant}")
     };
@@ -1274,6 +1325,11 @@ const READS: &[(&str, &str, &str)] = &[
     ("/api/v1/cases/{id}/notes", "case.notes", "case"),
     ("/api/v1/cases/{id}/tasks", "case.tasks", "case"),
     ("/api/v1/households/{id}/notes", "household.notes", "household"),
+    (
+        "/api/v1/households/{id}/representatives",
+        "household.representatives",
+        "household",
+    ),
     ("/api/v1/cases/{id}/letters/{letter_id}", "case.letter", "case"),
     ("/api/v1/cases/{id}/ledger", "grant_ledger.view", "case"),
     ("/api/v1/cases/{id}/documents", "case.documents", "case"),

@@ -4,7 +4,8 @@
 use time::Date;
 
 use crate::input::{
-    Appeal, CaseType, Content, Decision, InformationRequest, InterimAnswer, Letter, Outcome, Section6Finding,
+    Appeal, CaseType, Content, Decision, InformationRequest, InterimAnswer, Letter, Outcome, RepresentativeRole,
+    Section6Finding,
 };
 use crate::lang::{long_date, weeks};
 use crate::templates::{Key, Templates, fill};
@@ -369,6 +370,24 @@ impl Composer<'_> {
         self.body.push(Block::Lines(signature));
         let note = self.text(Key::ElectronicApproval).to_owned();
         self.body.push(Block::Note(note));
+        if let Some(representation) = self.letter.representation.as_ref().filter(|r| r.copy_to_party) {
+            let party = clean(&representation.party_name);
+            let copy = self.filled(Key::CopyToParty, &[("party", &party)]);
+            self.body.push(Block::Lines(vec![copy]));
+        }
+    }
+
+    /// Forvaltningsloven § 12: a letter to the representative says whom it is about, first.
+    fn representation(&mut self) {
+        if let Some(representation) = &self.letter.representation {
+            let key = match representation.role {
+                RepresentativeRole::Fullmektig => Key::RepresentedByFullmektig,
+                RepresentativeRole::Verge => Key::RepresentedByVerge,
+            };
+            let party = clean(&representation.party_name);
+            let text = self.filled(key, &[("party", &party)]);
+            self.paragraph(text);
+        }
     }
 
     fn title(&self) -> String {
@@ -409,6 +428,7 @@ pub(crate) fn compose(letter: &Letter, templates: &Templates) -> Document {
         templates,
         body: Vec::new(),
     };
+    composer.representation();
     match &letter.content {
         Content::Decision(decision) => composer.decision(decision),
         Content::InterimAnswer(interim) => composer.interim(interim),

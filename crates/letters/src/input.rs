@@ -117,9 +117,31 @@ pub struct Letter {
     /// When the application was received, if the letter should say so.
     pub application_received: Option<Date>,
     pub municipality: Sender,
+    /// Who the letter is addressed to: the party, or the party's representative.
     pub recipient: Recipient,
+    /// Set when the recipient is the party's representative, not the party.
+    #[serde(default)]
+    pub representation: Option<Representation>,
     pub contact: ContactPerson,
     pub content: Content,
+}
+
+/// The letter goes to the party's representative (forvaltningsloven § 12 third paragraph: the
+/// agency writes to the fullmektig; a verge acts for the person within the mandate).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Representation {
+    pub role: RepresentativeRole,
+    /// The party the letter is about, as the letter names them.
+    pub party_name: String,
+    /// Whether the party gets a copy of the letter.
+    pub copy_to_party: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RepresentativeRole {
+    Fullmektig,
+    Verge,
 }
 
 /// The municipality and unit that send the letter.
@@ -274,6 +296,9 @@ impl Letter {
         require_lines("municipality.postal_address", &self.municipality.postal_address)?;
         require("recipient.name", &self.recipient.name)?;
         require_lines("recipient.address_lines", &self.recipient.address_lines)?;
+        if let Some(representation) = &self.representation {
+            require("representation.party_name", &representation.party_name)?;
+        }
         require("contact.name", &self.contact.name)?;
         require("contact.phone", &self.contact.phone)?;
         require("contact.email", &self.contact.email)?;

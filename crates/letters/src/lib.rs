@@ -33,7 +33,7 @@ pub use error::{LetterError, TemplateError};
 pub use html::LETTER_CSS;
 pub use input::{
     Appeal, CaseType, ContactPerson, Content, Decision, InformationRequest, InterimAnswer, Language, Letter,
-    LetterKind, Outcome, Recipient, RuleLine, Section6Finding, Sender,
+    LetterKind, Outcome, Recipient, Representation, RepresentativeRole, RuleLine, Section6Finding, Sender,
 };
 pub use report::{Report, ReportSection, render_report_pdf};
 pub use templates::Templates;

@@ -52,6 +52,9 @@ keys! {
     ContactText = "letter.contact_text" [contact_name, contact_phone, contact_email];
     Closing = "letter.closing" [];
     ElectronicApproval = "letter.electronic_approval" [];
+    RepresentedByFullmektig = "letter.represented_fullmektig" [party];
+    RepresentedByVerge = "letter.represented_verge" [party];
+    CopyToParty = "letter.copy_to_party" [party];
 
     DecisionTitleMunicipalHousing = "decision.title_municipal_housing" [];
     DecisionTitleSection6 = "decision.title_section6" [];

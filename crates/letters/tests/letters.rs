@@ -5,8 +5,9 @@ mod common;
 
 use common::{flow_text, letter, page_texts, startlan_with_conditions, texts, typical};
 use husly_letters::{
-    CaseType, Content, Language, Letter, LetterError, LetterKind, Outcome, Report, ReportSection, Section6Finding,
-    Templates, render_html, render_html_fragment, render_pdf, render_report_pdf,
+    CaseType, Content, Language, Letter, LetterError, LetterKind, Outcome, Recipient, Report, ReportSection,
+    Representation, RepresentativeRole, Section6Finding, Templates, render_html, render_html_fragment, render_pdf,
+    render_report_pdf,
 };
 
 /// Fixed wording each letter must contain, per language.
@@ -829,4 +830,81 @@ fn a_refusal_says_what_the_assessment_of_section6_needs_found() {
             })
         ));
     }
+}
+
+/// Forvaltningsloven § 12: a letter to a fullmektig or a verge is addressed to them, says first
+/// whom it is about, and ends with the copy to the party when the party gets one.
+#[test]
+fn a_letter_to_a_representative_says_whom_it_is_about_and_who_gets_a_copy() {
+    let wanted = [
+        (
+            Language::Nb,
+            RepresentativeRole::Fullmektig,
+            "Du får dette brevet som fullmektig for Åse Ødegård Hæhre (forvaltningsloven § 12).",
+            Some("Kopi til: Åse Ødegård Hæhre"),
+        ),
+        (
+            Language::Nn,
+            RepresentativeRole::Verge,
+            "Du får dette brevet som verje for Åse Ødegård Hæhre.",
+            None,
+        ),
+        (
+            Language::En,
+            RepresentativeRole::Fullmektig,
+            "You receive this letter as the authorised representative of Åse Ødegård Hæhre",
+            Some("Copy to: Åse Ødegård Hæhre"),
+        ),
+    ];
+    for kind in [
+        LetterKind::Decision,
+        LetterKind::InterimAnswer,
+        LetterKind::RequestForInformation,
+    ] {
+        for (language, role, opening, copy) in wanted {
+            let mut to_representative = letter(language, kind, CaseType::MunicipalHousing, Outcome::Refused);
+            to_representative.recipient = Recipient {
+                name: "Advokat Tone Tillit".to_owned(),
+                address_lines: vec!["Postboks 12".to_owned(), "3001 Drammen".to_owned()],
+            };
+            to_representative.representation = Some(Representation {
+                role,
+                party_name: "Åse Ødegård Hæhre".to_owned(),
+                copy_to_party: copy.is_some(),
+            });
+            let context = format!("{language:?} {kind:?}");
+            let text = pdf_text(&to_representative);
+            assert_contains(&text, "Advokat Tone Tillit Postboks 12 3001 Drammen", &context);
+            assert_contains(&text, opening, &context);
+            let html = render_html(&to_representative, &Templates::builtin()).unwrap();
+            let first_paragraph = html.split("<p>").nth(1).unwrap_or_default();
+            assert!(
+                first_paragraph.contains("Åse Ødegård Hæhre"),
+                "{context}: {first_paragraph}"
+            );
+            match copy {
+                Some(copy) => {
+                    assert_contains(&text, copy, &context);
+                    assert!(
+                        text.trim_end().ends_with(copy),
+                        "{context}: the copy line closes the letter"
+                    );
+                }
+                None => assert!(!text.contains("Kopi til"), "{context}"),
+            }
+        }
+    }
+    let mut unnamed = typical();
+    unnamed.representation = Some(Representation {
+        role: RepresentativeRole::Verge,
+        party_name: " ".to_owned(),
+        copy_to_party: false,
+    });
+    assert!(matches!(
+        unnamed.validate(),
+        Err(LetterError::Invalid {
+            field: "representation.party_name",
+            ..
+        })
+    ));
 }

@@ -24,6 +24,7 @@ pub mod households;
 pub mod migrate;
 pub mod municipalities;
 pub mod notes;
+pub mod representatives;
 pub mod search;
 pub mod seed;
 pub mod sessions;

@@ -64,6 +64,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "section6_finding",
         sql: include_str!("../migrations/0010_section6_finding.sql"),
     },
+    Migration {
+        version: 11,
+        name: "representative",
+        sql: include_str!("../migrations/0011_representative.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked

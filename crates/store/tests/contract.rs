@@ -2044,3 +2044,105 @@ async fn the_queue_sorts_by_deadline_received_day_and_reference() {
         }
     }
 }
+
+/// A household's representative: one acting at a time (a second is a conflict and leaves
+/// nothing), ended with a date and reason and kept; events name the record, never the person.
+#[tokio::test]
+async fn one_representative_acts_at_a_time_and_ended_ones_are_kept() {
+    use husly_domain::representative::{RepresentativeInput, check_representative};
+    use time::macros::date;
+    let typed = |name: &str| {
+        check_representative(
+            &RepresentativeInput {
+                kind: "verge".into(),
+                name: name.into(),
+                organisation: String::new(),
+                address_line: "Postboks 1".into(),
+                postal_code: "3001".into(),
+                postal_city: "Drammen".into(),
+                phone: "99999999".into(),
+                authority_from: "2026-11-01".into(),
+                copy_to_party: false,
+            },
+            date!(2026 - 12 - 02),
+        )
+        .unwrap()
+    };
+    for db in databases().await {
+        let store = &db.store;
+        let m = municipality(store, "3301").await;
+        let other = municipality(store, "0301").await;
+        let actor = Actor::cli("test");
+        let user = store
+            .create_user(
+                "verge@kommune.invalid",
+                "Vera Saksbehandler",
+                "et langt passord 123",
+                &actor,
+            )
+            .await
+            .unwrap();
+        let by_user = Change {
+            actor: &actor,
+            user: Some(user),
+            reason: None,
+        };
+        let household = kari_nordmann(store, m.id, &actor).await;
+        let first = store
+            .add_representative(m.id, household, &typed("Verge Eksempel"), &by_user)
+            .await
+            .unwrap();
+        let second = store
+            .add_representative(m.id, household, &typed("Verge To"), &by_user)
+            .await;
+        assert!(matches!(second, Err(StoreError::Conflict { .. })), "{second:?}");
+        assert!(matches!(
+            store
+                .add_representative(other.id, household, &typed("Verge To"), &by_user)
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        let kept = store.representatives(m.id, household).await.unwrap();
+        assert_eq!(kept.len(), 1, "{:?}", db.backend());
+        assert_eq!(kept[0].details.phone.as_deref(), Some("99999999"));
+        assert!(store.representatives(other.id, household).await.unwrap().is_empty());
+
+        let today = date!(2026 - 12 - 02);
+        store
+            .end_representative(m.id, household, &first, today, "Vergemålet er opphevet", &by_user)
+            .await
+            .unwrap();
+        assert!(matches!(
+            store
+                .end_representative(m.id, household, &first, today, "igjen", &by_user)
+                .await,
+            Err(StoreError::Conflict { .. })
+        ));
+        store
+            .add_representative(m.id, household, &typed("Verge To"), &by_user)
+            .await
+            .unwrap();
+        let kept = store.representatives(m.id, household).await.unwrap();
+        assert_eq!(
+            kept.iter()
+                .map(|r| (r.details.name.as_str(), r.ended_on))
+                .collect::<Vec<_>>(),
+            [("Verge To", None), ("Verge Eksempel", Some(today))]
+        );
+        assert_eq!(kept[1].end_reason.as_deref(), Some("Vergemålet er opphevet"));
+        let timeline = store.timeline(m.id, household).await.unwrap();
+        assert_eq!(
+            timeline
+                .iter()
+                .filter(|e| e.kind.starts_with("household.representative"))
+                .count(),
+            3
+        );
+        let filter = AuditFilter {
+            limit: 50,
+            ..Default::default()
+        };
+        let entries = store.audit_entries(m.id, &filter).await.unwrap();
+        assert!(entries.iter().all(|e| !e.details.contains("Verge Eksempel")));
+    }
+}

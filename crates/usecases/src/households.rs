@@ -70,6 +70,8 @@ pub struct HouseholdOverview {
     pub cases: Option<Vec<Case>>,
     /// The journal notes on the household the caller may read, oldest first.
     pub notes: Vec<husly_store::notes::Note>,
+    /// The party's representatives (fullmektig or verge), the acting one first.
+    pub representatives: Vec<husly_domain::representative::Representative>,
 }
 
 pub async fn household_overview(ctx: &Ctx, id: HouseholdId) -> UseCaseResult<HouseholdOverview> {
@@ -81,11 +83,13 @@ pub async fn household_overview(ctx: &Ctx, id: HouseholdId) -> UseCaseResult<Hou
         Err(_) => None,
     };
     let notes = crate::notes::readable(ctx, municipality, husly_store::notes::NoteSubject::Household(id)).await?;
+    let representatives = ctx.store.representatives(municipality, id).await?;
     Ok(HouseholdOverview {
         household,
         timeline,
         cases,
         notes,
+        representatives,
     })
 }
 

@@ -17,6 +17,7 @@ pub mod finance;
 pub mod households;
 pub mod notes;
 pub mod outreach;
+pub mod representatives;
 pub mod self_service;
 pub mod sessions;
 pub mod tasks;

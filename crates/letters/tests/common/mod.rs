@@ -202,6 +202,7 @@ pub fn letter(language: Language, kind: LetterKind, case_type: CaseType, outcome
             name: "Åse Ødegård Hæhre".to_owned(),
             address_lines: vec!["Bjørnstjerne Bjørnsons gate 12".to_owned(), "3044 Drammen".to_owned()],
         },
+        representation: None,
         contact: ContactPerson {
             name: "Kåre Sæther".to_owned(),
             phone: "32 04 12 34".to_owned(),

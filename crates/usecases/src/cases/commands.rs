@@ -3,7 +3,7 @@
 //! audit entry in one transaction. Each returns the case as it is afterwards.
 
 use super::assessment::{assessment_of, assessment_snapshot, rule_codes, validity_months};
-use super::letters::{information_letter, interim_letter, render, render_decision};
+use super::letters::{Party, information_letter, interim_letter, render, render_decision};
 use super::{CaseFile, load};
 use crate::{Ctx, UseCaseError, UseCaseResult};
 use husly_domain::authz::Action;
@@ -111,7 +111,7 @@ pub async fn take_step(ctx: &Ctx, id: CaseId, input: StepInput<'_>) -> UseCaseRe
                 &ctx.user,
                 &file.number,
                 &file.case,
-                &file.household,
+                Party::of(&file),
                 step.reason.as_deref().unwrap_or_default(),
                 deadline,
                 &language,
@@ -322,7 +322,7 @@ pub async fn send_interim_answer(
         &ctx.user,
         &file.number,
         &file.case,
-        &file.household,
+        Party::of(&file),
         &reason,
         expected,
         &language,

@@ -6,9 +6,10 @@ use husly_domain::Lang;
 use husly_domain::cases::section6::Section6Finding;
 use husly_domain::cases::{CaseType, Outcome};
 use husly_domain::eligibility::{Assessment, EligibilityRules, MunicipalityRules, RuleOutcome, RuleResult};
+use husly_domain::representative::{Representative, RepresentativeKind};
 use husly_letters::{
-    Appeal, ContactPerson, Content, Decision as LetterDecision, InterimAnswer, Language, Letter, Recipient, RuleLine,
-    Sender, Templates,
+    Appeal, ContactPerson, Content, Decision as LetterDecision, InterimAnswer, Language, Letter, Recipient,
+    Representation, RepresentativeRole, RuleLine, Sender, Templates,
 };
 use husly_store::accounts::User;
 use husly_store::cases::{Case, Decision, NewLetter};
@@ -63,17 +64,63 @@ fn sender(m: &MunicipalityRules, number: &str) -> Sender {
     }
 }
 
-fn recipient(household: &Household) -> Recipient {
-    let name = household
+/// The party a letter is about: the household, and its representative acting today, if any.
+#[derive(Clone, Copy)]
+pub struct Party<'a> {
+    pub household: &'a Household,
+    pub representative: Option<&'a Representative>,
+}
+
+impl<'a> Party<'a> {
+    /// The party of a case file: whom its letters go to today.
+    pub fn of(file: &'a super::CaseFile) -> Party<'a> {
+        Party {
+            household: &file.household,
+            representative: file.representative.as_ref(),
+        }
+    }
+}
+
+fn party_name(household: &Household) -> String {
+    household
         .main_applicant()
         .map(|p| format!("{} {}", p.given_name, p.family_name))
-        .unwrap_or_default();
-    Recipient {
-        name,
-        address_lines: vec![
-            household.address_line.clone(),
-            format!("{} {}", household.postal_code, household.postal_city),
-        ],
+        .unwrap_or_default()
+}
+
+/// Who the letter goes to: the party at the household's address, or, while the party has a
+/// representative acting, the representative (forvaltningsloven § 12), naming the party.
+fn addressee(
+    Party {
+        household,
+        representative,
+    }: Party<'_>,
+) -> (Recipient, Option<Representation>) {
+    match representative {
+        Some(r) => (
+            Recipient {
+                name: r.details.name.clone(),
+                address_lines: r.address_lines(),
+            },
+            Some(Representation {
+                role: match r.details.kind {
+                    RepresentativeKind::Fullmektig => RepresentativeRole::Fullmektig,
+                    RepresentativeKind::Verge => RepresentativeRole::Verge,
+                },
+                party_name: party_name(household),
+                copy_to_party: r.details.copy_to_party,
+            }),
+        ),
+        None => (
+            Recipient {
+                name: party_name(household),
+                address_lines: vec![
+                    household.address_line.clone(),
+                    format!("{} {}", household.postal_code, household.postal_city),
+                ],
+            },
+            None,
+        ),
     }
 }
 
@@ -251,7 +298,7 @@ pub(crate) async fn render_decision(
         &ctx.user,
         &file.number,
         &file.case,
-        &file.household,
+        Party::of(file),
         decision,
         language,
         ctx.today,
@@ -300,11 +347,12 @@ pub fn decision_letter(
     user: &User,
     number: &str,
     case: &Case,
-    household: &Household,
+    party: Party<'_>,
     decision: &Decision,
     language_code: &str,
     today: Date,
 ) -> Letter {
+    let household = party.household;
     let language = language(language_code);
     let rules = EligibilityRules::embedded();
     let municipality = rules.municipality(number);
@@ -394,7 +442,7 @@ pub fn decision_letter(
             send_to,
         },
     });
-    letter(user, number, case, household, language, today, content)
+    letter(user, number, case, party, language, today, content)
 }
 
 /// A request for the information the case needs, one item per line of `items`.
@@ -403,7 +451,7 @@ pub fn information_letter(
     user: &User,
     number: &str,
     case: &Case,
-    household: &Household,
+    party: Party<'_>,
     items: &str,
     deadline: Date,
     language_code: &str,
@@ -417,7 +465,7 @@ pub fn information_letter(
             .collect(),
         deadline,
     });
-    letter(user, number, case, household, language(language_code), today, content)
+    letter(user, number, case, party, language(language_code), today, content)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -425,7 +473,7 @@ pub fn interim_letter(
     user: &User,
     number: &str,
     case: &Case,
-    household: &Household,
+    party: Party<'_>,
     reason: &str,
     expected_by: Date,
     language_code: &str,
@@ -435,7 +483,7 @@ pub fn interim_letter(
         reason: reason.to_string(),
         expected_by,
     });
-    letter(user, number, case, household, language(language_code), today, content)
+    letter(user, number, case, party, language(language_code), today, content)
 }
 
 /// The parts every letter of a case shares: sender, recipient, reference, dates, contact.
@@ -443,12 +491,13 @@ fn letter(
     user: &User,
     number: &str,
     case: &Case,
-    household: &Household,
+    party: Party<'_>,
     language: Language,
     today: Date,
     content: Content,
 ) -> Letter {
     let municipality = EligibilityRules::embedded().municipality(number);
+    let (recipient, representation) = addressee(party);
     Letter {
         language,
         case_type: letter_case_type(case.case_type),
@@ -456,7 +505,8 @@ fn letter(
         date: today,
         application_received: Some(case.received_on),
         municipality: sender(municipality, number),
-        recipient: recipient(household),
+        recipient,
+        representation,
         contact: contact(user, municipality),
         content,
     }

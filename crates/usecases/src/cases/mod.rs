@@ -28,6 +28,8 @@ pub struct CaseFile {
     pub number: String,
     pub case: Case,
     pub household: Household,
+    /// The party's representative acting today, to whom letters go (forvaltningsloven § 12).
+    pub representative: Option<husly_domain::representative::Representative>,
 }
 
 /// Everything shown of a case: the case page and the API's case.
@@ -137,11 +139,13 @@ async fn load(ctx: &Ctx, id: CaseId, action: Action) -> UseCaseResult<CaseFile> 
     let number = ctx.municipality_number(municipality)?.to_string();
     let case = ctx.store.case(municipality, id).await?;
     let household = ctx.store.household(municipality, case.household_id).await?;
+    let representative = crate::representatives::acting(ctx, municipality, case.household_id).await?;
     Ok(CaseFile {
         municipality,
         number,
         case,
         household,
+        representative,
     })
 }
 

@@ -11,6 +11,7 @@ mod finance;
 mod handling;
 mod notes;
 pub mod openapi;
+mod representatives;
 mod tasks;
 
 use crate::AppState;
@@ -49,6 +50,14 @@ pub fn routes() -> Routes {
         .route(
             "/households/{id}/notes",
             get(notes::household_notes).post(notes::add_household_note),
+        )
+        .route(
+            "/households/{id}/representatives",
+            get(representatives::list).post(representatives::register),
+        )
+        .route(
+            "/households/{id}/representatives/{representative_id}/end",
+            post(representatives::end),
         )
         .route("/audit", get(audit_log))
         .route("/calculators/bostotte", post(calculators::bostotte))

@@ -258,6 +258,7 @@ fn path_parameters(path: &str, reads: &mut SchemaGenerator) -> Vec<Value> {
                 ("document_id", _) => ("Document id", uuid),
                 ("flag_id", _) => ("Flag id", uuid),
                 ("task_id", _) => ("Task id", uuid),
+                ("representative_id", _) => ("Representative id", uuid),
                 ("year", _) => (
                     "The budget year",
                     json!({ "type": "integer", "minimum": 2020, "maximum": 2100 }),
@@ -340,6 +341,31 @@ fn people_and_households(doc: &mut Document) {
     )
     .body::<requests::NewNote>()
     .answer::<contract::NoteList>("201", "The notes, with the new one last")
+    .add();
+    doc.get(
+        "/households/{id}/representatives",
+        "getHouseholdRepresentatives",
+        "The household's representatives (fullmektig or verge), the acting one first",
+    )
+    .answer::<contract::RepresentativeList>("200", "The representatives")
+    .add();
+    doc.post(
+        "/households/{id}/representatives",
+        "registerHouseholdRepresentative",
+        "Register the party's representative (caseworkers); from then on the household's letters are addressed to it. One acts at a time",
+    )
+    .body::<husly_domain::representative::RepresentativeInput>()
+    .answer::<contract::RepresentativeList>("201", "The representatives, the new one first")
+    .error("409")
+    .add();
+    doc.post(
+        "/households/{id}/representatives/{representative_id}/end",
+        "endHouseholdRepresentative",
+        "End the representative; letters go to the party again from that day",
+    )
+    .body::<requests::EndRepresentative>()
+    .answer::<contract::RepresentativeList>("200", "The representatives")
+    .error("409")
     .add();
     doc.get(
         "/households/{id}/economy",

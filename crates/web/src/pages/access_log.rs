@@ -85,6 +85,8 @@ pub(crate) const AUDIT_ACTIONS: &[&str] = &[
     "case.notes",
     "case.tasks",
     "household.notes",
+    "household.representative",
+    "household.representatives",
     "outreach.bostotte",
     "auth.lockout",
     "audit.view",

@@ -191,6 +191,7 @@ pub(crate) struct HouseholdPage {
     can_apply: bool,
     cases: Vec<husly_store::cases::Case>,
     pub(crate) notes: super::notes::NotesSection,
+    pub(crate) representatives: super::representatives::RepresentativesSection,
 }
 
 impl HouseholdPage {
@@ -249,6 +250,7 @@ pub(crate) async fn household_page(state: &AppState, user: &CurrentUser, id: Hou
             user,
             municipality,
         ),
+        representatives: super::representatives::RepresentativesSection::new(id, overview.representatives, can_edit),
         household: overview.household,
         timeline: overview.timeline,
         cases: overview.cases.unwrap_or_default(),

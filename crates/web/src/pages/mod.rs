@@ -11,6 +11,7 @@ pub(crate) mod login;
 mod notes;
 mod outreach;
 mod person;
+mod representatives;
 pub(crate) mod rule_values;
 pub mod search;
 mod startlan_calculator;
@@ -47,6 +48,11 @@ pub fn routes() -> Routes {
         )
         .route("/households/{id}/benefits", post(economy::register_bostotte))
         .route("/households/{id}/notes", post(notes::add_to_household))
+        .route("/households/{id}/representatives", post(representatives::register))
+        .route(
+            "/households/{id}/representatives/{representative}/end",
+            post(representatives::end),
+        )
         .route("/cases/{id}/notes", post(notes::add_to_case))
         .route("/cases/{id}/tasks", post(tasks::add))
         .route("/cases/{id}/tasks/{task}/done", post(tasks::done))

@@ -230,7 +230,18 @@ fn every_letter() -> Vec<(String, Language, Outcome, String)> {
                     let household = household(members);
                     let (case, decision) = decided(case_type, outcome, number, &household);
                     for code in ["nb", "nn", "en"] {
-                        let letter = decision_letter(&caseworker(), number, &case, &household, &decision, code, TODAY);
+                        let letter = decision_letter(
+                            &caseworker(),
+                            number,
+                            &case,
+                            Party {
+                                household: &household,
+                                representative: None,
+                            },
+                            &decision,
+                            code,
+                            TODAY,
+                        );
                         let context = format!("{number} {} {outcome:?} {members} {code}", case_type.code());
                         letters.push((context, letter.language, outcome, text_of(&letter)));
                     }

@@ -14,7 +14,9 @@ mod people;
 pub use cases::{Case, CaseDetail, CaseQueue, Document, DocumentList, Letter, TaskList, Timeline, Workload};
 pub use errors::{ErrorAnswer, ErrorDetail, FieldProblem};
 pub use finance::{AllocationSaved, CaseLedger, FinanceSaved, GrantBudget, GrantLine};
-pub use people::{AuditEntries, Household, HouseholdEconomy, Me, NoteList, PersonWithHouseholds, SearchResults};
+pub use people::{
+    AuditEntries, Household, HouseholdEconomy, Me, NoteList, PersonWithHouseholds, RepresentativeList, SearchResults,
+};
 
 use schemars::generate::SchemaSettings;
 use serde_json::Value;

@@ -365,3 +365,58 @@ impl From<&[husly_store::notes::Note]> for NoteList {
         }
     }
 }
+
+/// A household's representatives (fullmektig or verge), the acting one first.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct RepresentativeList {
+    pub representatives: Vec<Representative>,
+}
+
+/// A party's representative: while one acts, the household's letters are addressed to it
+/// (forvaltningsloven § 12).
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Representative {
+    pub id: String,
+    pub kind: husly_domain::representative::RepresentativeKind,
+    pub name: String,
+    pub organisation: Option<String>,
+    pub address_line: String,
+    pub postal_code: String,
+    pub postal_city: String,
+    pub phone: Option<String>,
+    /// Fullmektig: the day the written authority was received; verge: the day it began.
+    #[schemars(with = "DateSchema")]
+    pub authority_from: time::Date,
+    /// Whether the party gets a copy of each letter.
+    pub copy_to_party: bool,
+    /// Whether letters go to this representative now.
+    pub acting: bool,
+    #[schemars(with = "Option<DateSchema>")]
+    pub ended_on: Option<time::Date>,
+    pub end_reason: Option<String>,
+}
+
+impl RepresentativeList {
+    pub fn of(kept: &[husly_domain::representative::Representative], today: time::Date) -> RepresentativeList {
+        RepresentativeList {
+            representatives: kept
+                .iter()
+                .map(|r| Representative {
+                    id: r.id.clone(),
+                    kind: r.details.kind,
+                    name: r.details.name.clone(),
+                    organisation: r.details.organisation.clone(),
+                    address_line: r.details.address_line.clone(),
+                    postal_code: r.details.postal_code.clone(),
+                    postal_city: r.details.postal_city.clone(),
+                    phone: r.details.phone.clone(),
+                    authority_from: r.details.authority_from,
+                    copy_to_party: r.details.copy_to_party,
+                    acting: r.acts_on(today),
+                    ended_on: r.ended_on,
+                    end_reason: r.end_reason.clone(),
+                })
+                .collect(),
+        }
+    }
+}

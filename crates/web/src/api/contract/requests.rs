@@ -392,3 +392,15 @@ pub struct NewTask {
 pub struct TaskDone {
     pub done: bool,
 }
+
+/// The end of a representative: letters go to the party again from that day.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndRepresentative {
+    /// The day it ends, `yyyy-mm-dd` or `dd.mm.yyyy`; today or earlier; empty or absent: today.
+    #[serde(default)]
+    pub ended_on: String,
+    /// Why letters no longer go there.
+    #[schemars(length(max = husly_domain::representative::MAX_END_REASON))]
+    pub reason: String,
+}

@@ -235,6 +235,8 @@ pub struct CasePage {
     pub notes: crate::pages::notes::NotesSection,
     pub case: Case,
     pub household: Household,
+    /// Whom the case's letters go to when the party has a representative, in the reader's words.
+    pub letters_to: Option<String>,
     pub assessment: Option<Assessment>,
     pub missing: Vec<(String, String)>,
     pub decisions: Vec<Decision>,
@@ -473,7 +475,19 @@ pub(crate) async fn case_page(state: &AppState, user: &CurrentUser, file: CaseFi
         notes,
         tasks,
     } = overview;
-    let CaseFile { case, household, .. } = file;
+    let CaseFile {
+        case,
+        household,
+        representative,
+        ..
+    } = file;
+    let letters_to = representative.map(|r| {
+        let key = match r.details.kind {
+            husly_domain::representative::RepresentativeKind::Fullmektig => "case.letters_to.fullmektig",
+            husly_domain::representative::RepresentativeKind::Verge => "case.letters_to.verge",
+        };
+        user.tr.f(key, &[("name", &r.details.name)])
+    });
     let own_proposal = decisions
         .first()
         .is_some_and(|d| d.status == DecisionStatus::Proposed && d.proposed_by == user.user.id);
@@ -515,6 +529,7 @@ pub(crate) async fn case_page(state: &AppState, user: &CurrentUser, file: CaseFi
         missing: missing.iter().map(|e| (e.field.clone(), user.tr.error(e))).collect(),
         case,
         household,
+        letters_to,
         assessment,
         decisions,
         letters,
