@@ -13,6 +13,7 @@ pub mod finance;
 pub mod household;
 pub mod ids;
 pub mod message;
+pub mod messages;
 pub mod notes;
 pub mod oslo;
 pub mod person;

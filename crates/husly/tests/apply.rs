@@ -169,6 +169,73 @@ async fn an_applicant_saves_returns_and_submits() {
         assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
         // Without the code the letter is not found.
         assert_eq!(client().get(server.url(&letter)).send().await.unwrap().status(), 404);
+
+        // The caseworker takes the case; the applicant writes from the status page: nothing at all
+        // is refused with the field named, a message lands on the case with a task for the
+        // caseworker, and the applicant sees it was received.
+        let sent = caseworker
+            .post(server.url(&format!("{case_path}/assign")))
+            .form(&[("csrf", csrf.as_str()), ("version", "2"), ("to", "me")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(sent.status(), 303, "{}", sent.text().await.unwrap_or_default());
+        let receipt_path = format!("{draft_path}/receipt");
+        let visitor_csrf = common::csrf_of(&server, &other, &receipt_path).await;
+        let write = |text: &'static str| {
+            let form = reqwest::multipart::Form::new()
+                .text("csrf", visitor_csrf.clone())
+                .text("text", text);
+            other
+                .post(server.url(&format!("{draft_path}/messages")))
+                .multipart(form)
+                .send()
+        };
+        let empty = write("   ").await.unwrap();
+        assert_eq!(empty.status(), 422);
+        let html = empty.text().await.unwrap();
+        assert!(
+            html.contains("id=\"f-text-error\"") && html.contains("href=\"#f-text\""),
+            "{html}"
+        );
+        let sent = write("Lønnsslippen kommer i posten i morgen.").await.unwrap();
+        assert_eq!(sent.status(), 303);
+        assert_eq!(
+            sent.headers()["location"],
+            format!("{receipt_path}?sent=1#write").as_str()
+        );
+        let receipt = common::page_text(&server, &other, &format!("{receipt_path}?sent=1")).await;
+        assert!(receipt.contains("Vi har fått det du sendte"), "{receipt}");
+        assert!(receipt.contains("Lønnsslippen kommer i posten i morgen."));
+        let case_page = common::page_text(&server, &caseworker, &case_path).await;
+        assert!(
+            case_page.contains("Fra søkeren") && case_page.contains("Lønnsslippen kommer i posten i morgen."),
+            "{case_page}"
+        );
+        assert!(
+            case_page.contains("Se på det søkeren har sendt"),
+            "a task for the caseworker"
+        );
+        assert!(
+            case_page.contains("Søkeren sendte en melding eller et dokument"),
+            "on the timeline"
+        );
+        let queue = common::page_text(&server, &caseworker, "/cases").await;
+        assert!(
+            queue.contains("Se på det søkeren har sendt"),
+            "in the caseworker's own tasks"
+        );
+        // Without the code nothing is sent.
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", visitor_csrf.clone())
+            .text("text", "Hei");
+        let stranger = client()
+            .post(server.url(&format!("{draft_path}/messages")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(stranger.status(), 403, "no CSRF cookie, no draft cookie");
     }
 }
 

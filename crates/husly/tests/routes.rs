@@ -45,6 +45,11 @@ impl Route {
     fn is_visitor_form(&self) -> bool {
         self.method == Method::POST && self.path.starts_with("/apply")
     }
+
+    /// A form that sends a file (multipart): documents, and the applicant's message with one.
+    fn is_upload(&self) -> bool {
+        self.path.ends_with("/documents") || self.path.ends_with("/messages")
+    }
 }
 
 fn routes(f: &Fixture) -> Vec<Route> {
@@ -245,6 +250,7 @@ fn routes(f: &Fixture) -> Vec<Route> {
             vec![],
         )
         .missing(),
+        page(Method::POST, format!("/apply/{MISSING}/messages"), None, Public, vec![]).missing(),
         page(
             Method::GET,
             format!("/apply/{MISSING}/letters/{MISSING}"),
@@ -1021,7 +1027,7 @@ async fn ask(server: &common::Server, http: &Client, route: &Route, token: Optio
     };
     if let Some(json) = &route.json {
         request = request.json(json);
-    } else if route.method == Method::POST && route.path.ends_with("/documents") {
+    } else if route.method == Method::POST && route.is_upload() {
         request = request.multipart(upload_form(Some(&csrf)));
     } else if route.method == Method::POST {
         let mut form = route.body.clone();
@@ -1228,7 +1234,7 @@ async fn a_form_without_its_csrf_token_is_refused_before_anything_is_read() {
                 let before = audit_entries(&store).await;
                 let snapshot = database(&store).await;
                 let mut request = http.post(server.url(&route.path));
-                request = if route.path.ends_with("/documents") {
+                request = if route.is_upload() {
                     request.multipart(upload_form(token))
                 } else {
                     let mut form = route.body.clone();

@@ -331,7 +331,12 @@ impl Composer<'_> {
         let text = self.filled(Key::RequestDeadline, &[("deadline", &deadline)]);
         self.paragraph(text);
         let address = self.postal_address();
-        let text = self.filled(Key::RequestHowToSend, &[("postal_address", &address)]);
+        let how = if request.reply_online {
+            Key::RequestHowToSendOnline
+        } else {
+            Key::RequestHowToSend
+        };
+        let text = self.filled(how, &[("postal_address", &address)]);
         self.paragraph(text);
         self.plain(Key::RequestConsequence);
         self.plain(Key::RequestExtension);

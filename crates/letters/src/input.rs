@@ -279,6 +279,9 @@ pub struct InterimAnswer {
 pub struct InformationRequest {
     pub items: Vec<String>,
     pub deadline: Date,
+    /// The party applied online and can answer on the application's status page.
+    #[serde(default)]
+    pub reply_online: bool,
 }
 
 impl Letter {

@@ -117,6 +117,7 @@ keys! {
     RequestDeadlineHeading = "request_for_information.deadline_heading" [];
     RequestDeadline = "request_for_information.deadline" [deadline];
     RequestHowToSend = "request_for_information.how_to_send" [postal_address];
+    RequestHowToSendOnline = "request_for_information.how_to_send_online" [postal_address];
     RequestConsequence = "request_for_information.consequence" [];
     RequestExtension = "request_for_information.extension" [];
 }

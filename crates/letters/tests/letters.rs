@@ -908,3 +908,39 @@ fn a_letter_to_a_representative_says_whom_it_is_about_and_who_gets_a_copy() {
         })
     ));
 }
+
+/// An applicant who applied online is told the request can be answered on the status page, and
+/// that the post still works; one who did not is told the post only.
+#[test]
+fn a_request_to_an_online_applicant_says_where_to_answer_online() {
+    let online = [
+        (
+            Language::Nb,
+            "Du kan laste opp dokumentene og skrive til oss på siden der du følger søknaden din",
+        ),
+        (
+            Language::Nn,
+            "Du kan laste opp dokumenta og skrive til oss på sida der du følgjer søknaden din",
+        ),
+        (
+            Language::En,
+            "You can upload the documents and write to us on the page where you follow your application",
+        ),
+    ];
+    for (language, wanted) in online {
+        let mut request = letter(
+            language,
+            LetterKind::RequestForInformation,
+            CaseType::MunicipalHousing,
+            Outcome::Granted,
+        );
+        assert!(!pdf_text(&request).contains(wanted), "{language:?}: post only");
+        let Content::RequestForInformation(content) = &mut request.content else {
+            unreachable!()
+        };
+        content.reply_online = true;
+        let text = pdf_text(&request);
+        assert_contains(&text, wanted, &format!("{language:?}"));
+        assert_contains(&text, "Postboks 7500", &format!("{language:?}: the post still works"));
+    }
+}

@@ -49,52 +49,10 @@ impl Store {
         bytes: &[u8],
         actor: &Actor,
     ) -> StoreResult<Document> {
-        let id = uuid::Uuid::now_v7().to_string();
-        let sha256 = hex::encode(Sha256::digest(bytes));
-        let now = crate::now_micros();
-        let (case, draft) = match owner {
-            Owner::Case(c) => (Some(c.to_string()), None),
-            Owner::Draft(d) => (None, Some(d.to_string())),
-        };
         let mut tx = self.write().await?;
-        sqlx::query(
-            "INSERT INTO case_document (id, municipality_id, case_id, draft_id, filename, mime, size, sha256, content, uploaded_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(&id)
-        .bind(municipality.to_string())
-        .bind(&case)
-        .bind(&draft)
-        .bind(filename)
-        .bind(kind.mime())
-        .bind(bytes.len() as i64)
-        .bind(&sha256)
-        .bind(bytes.to_vec())
-        .bind(&actor.actor)
-        .bind(now)
-        .execute(tx.conn())
-        .await?;
-        audit::append(
-            &mut tx,
-            actor,
-            Event {
-                municipality: Some(municipality),
-                action: "document.add",
-                resource_kind: if case.is_some() { "case" } else { "application_draft" },
-                resource_id: case.or(draft).unwrap_or_default(),
-                details: serde_json::json!({ "document": id, "sha256": sha256, "size": bytes.len() }),
-            },
-        )
-        .await?;
+        let document = insert_document(&mut tx, municipality, owner, filename, kind, bytes, actor).await?;
         tx.commit().await?;
-        Ok(Document {
-            id,
-            filename: filename.to_string(),
-            mime: kind.mime().to_string(),
-            size: bytes.len() as i64,
-            sha256,
-            created_at: now,
-        })
+        Ok(document)
     }
 
     pub async fn documents(&self, municipality: MunicipalityId, owner: Owner<'_>) -> StoreResult<Vec<Document>> {
@@ -159,4 +117,60 @@ impl Store {
         .await?;
         Ok((row.try_get("bytes")?, row.try_get("earliest")?))
     }
+}
+
+/// Stores a document in the caller's transaction, with its audit entry.
+pub(crate) async fn insert_document(
+    tx: &mut crate::db::Tx,
+    municipality: MunicipalityId,
+    owner: Owner<'_>,
+    filename: &str,
+    kind: DocumentType,
+    bytes: &[u8],
+    actor: &Actor,
+) -> StoreResult<Document> {
+    let id = uuid::Uuid::now_v7().to_string();
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    let now = crate::now_micros();
+    let (case, draft) = match owner {
+        Owner::Case(c) => (Some(c.to_string()), None),
+        Owner::Draft(d) => (None, Some(d.to_string())),
+    };
+    sqlx::query(
+        "INSERT INTO case_document (id, municipality_id, case_id, draft_id, filename, mime, size, sha256, content, uploaded_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&id)
+    .bind(municipality.to_string())
+    .bind(&case)
+    .bind(&draft)
+    .bind(filename)
+    .bind(kind.mime())
+    .bind(bytes.len() as i64)
+    .bind(&sha256)
+    .bind(bytes.to_vec())
+    .bind(&actor.actor)
+    .bind(now)
+    .execute(tx.conn())
+    .await?;
+    audit::append(
+        tx,
+        actor,
+        Event {
+            municipality: Some(municipality),
+            action: "document.add",
+            resource_kind: if case.is_some() { "case" } else { "application_draft" },
+            resource_id: case.or(draft).unwrap_or_default(),
+            details: serde_json::json!({ "document": id, "sha256": sha256, "size": bytes.len() }),
+        },
+    )
+    .await?;
+    Ok(Document {
+        id,
+        filename: filename.to_string(),
+        mime: kind.mime().to_string(),
+        size: bytes.len() as i64,
+        sha256,
+        created_at: now,
+    })
 }

@@ -52,6 +52,18 @@ pub fn applicant(draft: &str, request_id: &str) -> Actor {
 }
 
 impl Store {
+    /// Whether the case was applied for online: a submitted draft names it, so the applicant can
+    /// follow it and write on its status page.
+    pub async fn applied_online(&self, municipality: MunicipalityId, case: CaseId) -> StoreResult<bool> {
+        let row =
+            sqlx::query("SELECT 1 AS one FROM application_draft WHERE municipality_id = $1 AND submitted_case_id = $2")
+                .bind(municipality.to_string())
+                .bind(case.to_string())
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(row.is_some())
+    }
+
     /// Starts a draft; returns its id and the code the applicant needs to open it again.
     pub async fn create_draft(
         &self,

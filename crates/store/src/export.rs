@@ -375,6 +375,19 @@ const TABLES: &[Table] = &[
             ("created_at", Int),
             ("done_by", OptText),
             ("done_at", OptInt),
+            ("raised_by_applicant", Int),
+        ],
+    },
+    Table {
+        name: "applicant_message",
+        order_by: "id",
+        columns: &[
+            ("id", Text),
+            ("municipality_id", Text),
+            ("case_id", Text),
+            ("draft_id", Text),
+            ("text", Text),
+            ("sent_at", Int),
         ],
     },
     Table {

@@ -69,6 +69,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "representative",
         sql: include_str!("../migrations/0011_representative.sql"),
     },
+    Migration {
+        version: 15,
+        name: "applicant_message",
+        sql: include_str!("../migrations/0015_applicant_message.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked

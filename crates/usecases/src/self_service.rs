@@ -7,13 +7,17 @@
 //! start drafts or guess codes are the web's (they key on the client's address).
 
 use crate::{UseCaseError, UseCaseResult};
+use husly_catalogue::Tr;
+use husly_domain::Lang;
 use husly_domain::cases::{ApplicationForm, CaseType};
 use husly_domain::documents::DocumentType;
 use husly_domain::household::{HouseholdInput, validate_household};
+use husly_domain::messages::{TASK_DUE_DAYS, accepts_applicant_messages, check_applicant_message};
 use husly_domain::national_id::SyntheticPolicy;
 use husly_domain::validation::FieldError;
 use husly_domain::{CaseId, MunicipalityId};
 use husly_store::Store;
+use husly_store::applicant_messages::{ApplicantContribution, ApplicantMessage};
 use husly_store::audit::Event;
 use husly_store::cases::{Case, Letter};
 use husly_store::documents::{Document, Owner};
@@ -229,18 +233,7 @@ impl Applicant {
         }
         let held = self.documents(draft).await?;
         room_for(&held, bytes.len(), limits).map_err(|e| UseCaseError::Invalid(vec![e]))?;
-        // A door without an account must not fill the municipality's disk: the day's uploads of
-        // all applicants together are capped, and the answer says when room is made again.
-        let now = husly_store::now_micros();
-        let (used, earliest) = self
-            .store
-            .applicant_uploads_since(draft.municipality_id, now - DAY_MICROS)
-            .await?;
-        if u64::try_from(used).unwrap_or(0) + bytes.len() as u64 > limits.municipality_bytes_per_day {
-            let frees_at = earliest.map_or(now + DAY_MICROS, |t| t + DAY_MICROS);
-            let wait = u64::try_from(frees_at - now).unwrap_or(0).max(1_000_000);
-            return Err(UseCaseError::Quota(std::time::Duration::from_micros(wait)));
-        }
+        self.room_today(draft, bytes.len(), limits).await?;
         let actor = applicant(&draft.id, &self.request_id);
         Ok(self
             .store
@@ -253,6 +246,68 @@ impl Applicant {
                 &actor,
             )
             .await?)
+    }
+}
+
+impl Applicant {
+    /// What the applicant has written on the submitted application's case, oldest first.
+    pub async fn messages(&self, draft: &Draft) -> UseCaseResult<Vec<ApplicantMessage>> {
+        let case = draft.submitted_case.ok_or(UseCaseError::NotFound)?;
+        Ok(self.store.applicant_messages(draft.municipality_id, case).await?)
+    }
+
+    /// The applicant writes to the municipality from the status page: a message, a document
+    /// (already checked for its type), or both, while the case is not finished. It lands on the
+    /// case as an event and, when a caseworker has the case, as a task for them. Field errors are
+    /// named `text` or `file`; the day's upload cap of the municipality applies to the document.
+    pub async fn write(
+        &self,
+        draft: &Draft,
+        text: &str,
+        document: Option<(&str, DocumentType, &[u8])>,
+        limits: DraftLimits,
+    ) -> UseCaseResult<()> {
+        let id = draft.submitted_case.ok_or(UseCaseError::NotFound)?;
+        let case = self.store.case(draft.municipality_id, id).await?;
+        if !accepts_applicant_messages(case.state) {
+            return Err(UseCaseError::Invalid(vec![FieldError::new(
+                "text",
+                "case.finished",
+                "error.applicant_message.case_finished",
+            )]));
+        }
+        let text = check_applicant_message(text, document.is_some())?;
+        if let Some((_, _, bytes)) = document {
+            self.room_today(draft, bytes.len(), limits).await?;
+        }
+        let title = Tr::new(Lang::Nb).t("task.applicant_wrote").to_string();
+        let due = self.today + time::Duration::days(TASK_DUE_DAYS);
+        let contribution = ApplicantContribution {
+            text: text.as_deref(),
+            document,
+            task: case.assigned_to.map(|caseworker| (title.as_str(), due, caseworker)),
+        };
+        let actor = applicant(&draft.id, &self.request_id);
+        Ok(self
+            .store
+            .add_applicant_contribution(draft.municipality_id, id, &draft.id, &contribution, &actor)
+            .await?)
+    }
+
+    /// A door without an account must not fill the municipality's disk: the day's uploads of all
+    /// applicants together are capped, and the answer says when room is made again.
+    async fn room_today(&self, draft: &Draft, bytes: usize, limits: DraftLimits) -> UseCaseResult<()> {
+        let now = husly_store::now_micros();
+        let (used, earliest) = self
+            .store
+            .applicant_uploads_since(draft.municipality_id, now - DAY_MICROS)
+            .await?;
+        if u64::try_from(used).unwrap_or(0) + bytes as u64 > limits.municipality_bytes_per_day {
+            let frees_at = earliest.map_or(now + DAY_MICROS, |t| t + DAY_MICROS);
+            let wait = u64::try_from(frees_at - now).unwrap_or(0).max(1_000_000);
+            return Err(UseCaseError::Quota(std::time::Duration::from_micros(wait)));
+        }
+        Ok(())
     }
 }
 

@@ -14,6 +14,8 @@ pub struct Upload {
     pub csrf: String,
     pub filename: String,
     pub bytes: Vec<u8>,
+    /// A message sent with the file (the applicant's status page), if the form has one.
+    pub text: String,
 }
 
 /// Reads the multipart form from the request, after the handler has authorised the caller (so a
@@ -26,12 +28,13 @@ pub async fn read_request(request: axum::extract::Request) -> AppResult<Upload> 
     read(multipart).await
 }
 
-/// Reads the multipart form: the CSRF token and one file.
+/// Reads the multipart form: the CSRF token, one file and, where the form has it, a message.
 pub async fn read(mut multipart: Multipart) -> AppResult<Upload> {
     let mut upload = Upload {
         csrf: String::new(),
         filename: String::new(),
         bytes: Vec::new(),
+        text: String::new(),
     };
     while let Some(field) = multipart
         .next_field()
@@ -41,6 +44,12 @@ pub async fn read(mut multipart: Multipart) -> AppResult<Upload> {
         match field.name().unwrap_or_default() {
             "csrf" => {
                 upload.csrf = field
+                    .text()
+                    .await
+                    .map_err(|_| AppError::BadRequest(Message::new("error.upload.unreadable")))?
+            }
+            "text" => {
+                upload.text = field
                     .text()
                     .await
                     .map_err(|_| AppError::BadRequest(Message::new("error.upload.unreadable")))?

@@ -181,6 +181,7 @@ pub fn letter(language: Language, kind: LetterKind, case_type: CaseType, outcome
         LetterKind::RequestForInformation => Content::RequestForInformation(InformationRequest {
             items: t.items.iter().map(|item| (*item).to_owned()).collect(),
             deadline: date!(2026 - 02 - 25),
+            reply_online: false,
         }),
     };
     Letter {

@@ -105,6 +105,9 @@ pub async fn take_step(ctx: &Ctx, id: CaseId, input: StepInput<'_>) -> UseCaseRe
         appeal_channel: input.appeal_channel,
     });
     let step = both(errors, step)?;
+    // An applicant who applied online answers on the application's status page too.
+    let reply_online =
+        step.action == CaseAction::RequestInformation && ctx.store.applied_online(file.municipality, id).await?;
     let letter = match (step.action, step.information_due) {
         (CaseAction::RequestInformation, Some(deadline)) => Some(
             render(information_letter(
@@ -114,6 +117,7 @@ pub async fn take_step(ctx: &Ctx, id: CaseId, input: StepInput<'_>) -> UseCaseRe
                 Party::of(&file),
                 step.reason.as_deref().unwrap_or_default(),
                 deadline,
+                reply_online,
                 &language,
                 ctx.today,
             ))

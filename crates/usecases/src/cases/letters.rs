@@ -454,6 +454,7 @@ pub fn information_letter(
     party: Party<'_>,
     items: &str,
     deadline: Date,
+    reply_online: bool,
     language_code: &str,
     today: Date,
 ) -> Letter {
@@ -464,6 +465,7 @@ pub fn information_letter(
             .filter(|l| !l.is_empty())
             .collect(),
         deadline,
+        reply_online,
     });
     letter(user, number, case, party, language(language_code), today, content)
 }

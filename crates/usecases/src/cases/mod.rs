@@ -50,6 +50,8 @@ pub struct CaseOverview {
     pub notes: Vec<husly_store::notes::Note>,
     /// The case's tasks, open ones first.
     pub tasks: Vec<husly_store::tasks::Task>,
+    /// What the applicant has written from the status page, oldest first.
+    pub applicant_messages: Vec<husly_store::applicant_messages::ApplicantMessage>,
 }
 
 /// The work queue as a caseworker sees it: a page of cases, how many each filter holds, and the
@@ -186,7 +188,9 @@ pub async fn overview_of(ctx: &Ctx, file: CaseFile) -> UseCaseResult<CaseOvervie
     };
     let notes = crate::notes::readable(ctx, m, husly_store::notes::NoteSubject::Case(case)).await?;
     let tasks = ctx.store.tasks(m, case).await?;
+    let applicant_messages = ctx.store.applicant_messages(m, case).await?;
     Ok(CaseOverview {
+        applicant_messages,
         grant,
         notes,
         tasks,

@@ -496,6 +496,17 @@ struct ReceiptPage {
     state_key: String,
     /// The letters sent in the case: the applicant reads them here too.
     letters: Vec<husly_store::cases::Letter>,
+    /// Whether the applicant may still write to the municipality about the case.
+    can_write: bool,
+    /// Whether the case waits for information the municipality asked for.
+    information_requested: bool,
+    /// What the applicant has written, oldest first.
+    messages: Vec<husly_store::applicant_messages::ApplicantMessage>,
+    /// Whether the page follows a message just sent.
+    sent: bool,
+    errors: FormErrors,
+    /// The message typed, kept when it was refused.
+    text: String,
 }
 
 impl ReceiptPage {
@@ -506,30 +517,106 @@ impl ReceiptPage {
     fn time(&self, micros: &i64) -> String {
         crate::layout::format_timestamp(*micros)
     }
+
+    fn err(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+
+    fn anchor(&self, field: &str) -> String {
+        FormErrors::anchor(field)
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ReceiptQuery {
+    sent: Option<String>,
+}
+
+/// The status page of a submitted application: the case, its letters, and the form to write.
+async fn receipt_page(applicant: &Applicant, l: Layout, id: String, draft: &Draft) -> AppResult<ReceiptPage> {
+    let (case, letters) = applicant.case(draft).await?;
+    Ok(ReceiptPage {
+        l,
+        id,
+        reference: case.reference.clone(),
+        municipality: applicant.municipality_name(draft).await?,
+        received: format_date(case.received_on),
+        answer_by: format_date(husly_domain::cases::deadlines::interim_answer_due(case.received_on)),
+        state_key: format!("case_state.{}", case.state.code()),
+        letters,
+        can_write: husly_domain::messages::accepts_applicant_messages(case.state),
+        information_requested: case.state == husly_domain::cases::CaseState::WaitingForInformation,
+        messages: applicant.messages(draft).await?,
+        sent: false,
+        errors: FormErrors::default(),
+        text: String::new(),
+    })
 }
 
 pub async fn receipt(
     State(state): State<AppState>,
     headers: HeaderMap,
     Extension(request): Extension<RequestId>,
+    csrf: VisitorToken,
     Path(id): Path<String>,
+    Query(query): Query<ReceiptQuery>,
 ) -> AppResult<Response> {
-    let tr = tr(&headers);
+    let l = Layout::visitor(tr(&headers), state.config.demo_mode, &csrf.token);
     let applicant = applicant(&state, &request.0);
     let Some((draft, _)) = open(&applicant, &headers, &id).await? else {
         return Err(AppError::NotFound);
     };
-    let (case, letters) = applicant.case(&draft).await?;
-    render(&ReceiptPage {
-        l: Layout::anonymous(tr, state.config.demo_mode),
-        id,
-        reference: case.reference.clone(),
-        municipality: applicant.municipality_name(&draft).await?,
-        received: format_date(case.received_on),
-        answer_by: format_date(husly_domain::cases::deadlines::interim_answer_due(case.received_on)),
-        state_key: format!("case_state.{}", case.state.code()),
-        letters,
-    })
+    let mut page = receipt_page(&applicant, l, id, &draft).await?;
+    page.sent = query.sent.is_some();
+    Ok((csrf, render(&page)?).into_response())
+}
+
+/// The applicant writes to the municipality from the status page: a message, a document or both.
+pub async fn write(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Extension(request_id): Extension<RequestId>,
+    Path(id): Path<String>,
+    request: axum::extract::Request,
+) -> AppResult<Response> {
+    let tr = tr(&headers);
+    // The token travels inside the multipart body: read it, and check it before the draft is.
+    let upload = crate::upload::read_request(request).await?;
+    let token = crate::visitor::check(&headers, &upload.csrf)?;
+    let applicant = applicant(&state, &request_id.0);
+    let Some((draft, _)) = open(&applicant, &headers, &id).await? else {
+        return Err(AppError::NotFound);
+    };
+    let limits = DraftLimits {
+        documents: state.config.apply_documents_per_draft,
+        bytes: state.config.apply_bytes_per_draft,
+        municipality_bytes_per_day: state.config.apply_bytes_per_municipality_per_day,
+    };
+    let written = if upload.bytes.is_empty() && upload.filename.is_empty() {
+        applicant.write(&draft, &upload.text, None, limits).await
+    } else {
+        match crate::upload::check(&upload, state.config.max_document_bytes) {
+            Ok((kind, filename)) => {
+                applicant
+                    .write(&draft, &upload.text, Some((&filename, kind, &upload.bytes)), limits)
+                    .await
+            }
+            Err(error) => Err(UseCaseError::Invalid(vec![error])),
+        }
+    };
+    match written {
+        Ok(()) => Ok(Redirect::to(&format!("/apply/{id}/receipt?sent=1#write")).into_response()),
+        Err(UseCaseError::Invalid(errors)) => {
+            let l = Layout::visitor(tr, state.config.demo_mode, &token);
+            let mut page = receipt_page(&applicant, l, id, &draft).await?;
+            page.errors = FormErrors::from_fields(&errors, tr.lang);
+            page.text = upload.text;
+            let mut response = render(&page)?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A letter of the applicant's own case, as sent (PDF), opened with the draft's code.

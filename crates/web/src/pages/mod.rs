@@ -81,6 +81,7 @@ pub fn routes() -> Routes {
         .route("/apply/{id}/code", post(apply::enter_code))
         .route("/apply/{id}/receipt", get(apply::receipt))
         .route("/apply/{id}/documents", post(apply::upload_document))
+        .route("/apply/{id}/messages", post(apply::write))
         .route("/apply/{id}/letters/{letter}", get(apply::letter))
 }
 

@@ -233,6 +233,8 @@ pub struct CasePage {
     pub l: Layout,
     pub tasks: crate::pages::tasks::TasksSection,
     pub notes: crate::pages::notes::NotesSection,
+    /// What the applicant wrote from the status page, oldest first.
+    pub applicant_messages: Vec<husly_store::applicant_messages::ApplicantMessage>,
     pub case: Case,
     pub household: Household,
     /// Whom the case's letters go to when the party has a representative, in the reader's words.
@@ -474,6 +476,7 @@ pub(crate) async fn case_page(state: &AppState, user: &CurrentUser, file: CaseFi
         grant,
         notes,
         tasks,
+        applicant_messages,
     } = overview;
     let CaseFile {
         case,
@@ -523,6 +526,7 @@ pub(crate) async fn case_page(state: &AppState, user: &CurrentUser, file: CaseFi
             user,
             case.municipality_id,
         ),
+        applicant_messages,
         can_handle,
         can_approve: user.require(Action::ApproveDecision, case.municipality_id).is_ok(),
         own_proposal,
