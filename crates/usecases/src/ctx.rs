@@ -28,6 +28,8 @@ pub struct Ctx {
     /// Today's date, for deadlines and dates written on letters.
     pub today: Date,
     pub channel: Channel,
+    /// Where notices to parties (SMS, e-mail) go.
+    pub notifier: std::sync::Arc<dyn crate::notify::Notifier>,
 }
 
 impl Ctx {

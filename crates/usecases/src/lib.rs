@@ -16,6 +16,7 @@ mod error;
 pub mod finance;
 pub mod households;
 pub mod notes;
+pub mod notify;
 pub mod outreach;
 pub mod representatives;
 pub mod self_service;

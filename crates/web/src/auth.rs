@@ -46,6 +46,7 @@ impl Caller {
             lang: self.tr.lang,
             today: state.clock.today(),
             channel,
+            notifier: state.notifier.clone(),
         }
     }
 }

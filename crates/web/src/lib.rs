@@ -16,6 +16,7 @@ pub mod forms;
 pub mod i18n;
 pub mod layout;
 pub mod middleware;
+pub mod notify;
 pub mod outreach_export;
 pub mod pages;
 mod parity;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
     /// The one clock: instants in UTC, dates in Norway.
     pub clock: husly_usecases::Clock,
+    /// Where notices to parties go (SMS, e-mail); logged where no gateway is configured.
+    pub notifier: Arc<dyn husly_usecases::notify::Notifier>,
 }
 
 impl AppState {
@@ -53,6 +56,7 @@ impl AppState {
             quota: Arc::new(quota::Quota::default()),
             metrics: middleware::metrics_handle(),
             clock: husly_usecases::Clock::system(),
+            notifier: Arc::new(notify::LogNotifier),
         }
     }
 }

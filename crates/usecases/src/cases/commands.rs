@@ -126,14 +126,19 @@ pub async fn take_step(ctx: &Ctx, id: CaseId, input: StepInput<'_>) -> UseCaseRe
         _ => None,
     };
     let validity = validity_months(&file.number, ctx.today);
-    ctx.change_case(
-        file.municipality,
-        id,
-        input.version,
-        letter.as_ref().map(|l| l.as_new("request_for_information")).as_ref(),
-        |case, _| case.take_step(&step, ctx.today, validity),
-    )
-    .await
+    let case = ctx
+        .change_case(
+            file.municipality,
+            id,
+            input.version,
+            letter.as_ref().map(|l| l.as_new("request_for_information")).as_ref(),
+            |case, _| case.take_step(&step, ctx.today, validity),
+        )
+        .await?;
+    if letter.is_some() {
+        crate::notify::letter_sent(ctx, &file).await;
+    }
+    Ok(case)
 }
 
 /// Records the caseworker's judgement of a rule (`met` or `not_met`, with reasons), or removes
@@ -299,14 +304,17 @@ pub async fn send_decision(
         .ok_or(UseCaseError::Refused(Refusal::NotApproved))?;
     let letter = render_decision(ctx, &file, &decision, &language).await?;
     let validity = validity_months(&file.number, ctx.today);
-    ctx.change_case(
-        file.municipality,
-        id,
-        version,
-        Some(&letter.as_new("decision")),
-        |case, latest| case.send_decision(latest, ctx.today, delivery, validity),
-    )
-    .await
+    let case = ctx
+        .change_case(
+            file.municipality,
+            id,
+            version,
+            Some(&letter.as_new("decision")),
+            |case, latest| case.send_decision(latest, ctx.today, delivery, validity),
+        )
+        .await?;
+    crate::notify::letter_sent(ctx, &file).await;
+    Ok(case)
 }
 
 /// Sends the interim answer (forvaltningsloven § 11 a) as a letter.
@@ -333,14 +341,17 @@ pub async fn send_interim_answer(
         ctx.today,
     ))
     .await?;
-    ctx.change_case(
-        file.municipality,
-        id,
-        version,
-        Some(&letter.as_new("interim_answer")),
-        |case, _| case.send_interim_answer(ctx.today),
-    )
-    .await
+    let case = ctx
+        .change_case(
+            file.municipality,
+            id,
+            version,
+            Some(&letter.as_new("interim_answer")),
+            |case, _| case.send_interim_answer(ctx.today),
+        )
+        .await?;
+    crate::notify::letter_sent(ctx, &file).await;
+    Ok(case)
 }
 
 /// Links (the same household applying twice, handled together) or dismisses (not a duplicate) a
