@@ -66,7 +66,7 @@ async fn a_case_through_the_api_from_registration_to_the_appeal_body() {
         let caseworker = fixture.users[&Role::Caseworker].1.as_str();
         let approver = fixture.users[&Role::Approver].1.as_str();
         let stranger = fixture.stranger.1.as_str();
-        let today = time::OffsetDateTime::now_utc().date().to_string();
+        let today = common::today().to_string();
         let applications = format!("/api/v1/households/{}/applications", fixture.household);
 
         // Bad input is refused with every field named; nothing is stored.
@@ -448,7 +448,7 @@ async fn the_proposer_can_never_approve() {
         let s = &server;
         // The stranger holds every role in the other municipality, approver included.
         let both = fixture.stranger.1.as_str();
-        let today = time::OffsetDateTime::now_utc().date().to_string();
+        let today = common::today().to_string();
         let (status, case) = post(
             s,
             both,
@@ -627,7 +627,7 @@ async fn refusing_a_dwelling_records_the_assessment_of_section6_needs() {
         let server = start(&db, &[]);
         let s = &server;
         let (email, token) = &fixture.users[&Role::Caseworker];
-        let today = time::OffsetDateTime::now_utc().date().to_string();
+        let today = common::today().to_string();
         let (status, case) = post(
             s,
             token,
@@ -702,7 +702,7 @@ async fn granted_section6_help_ends_only_by_a_new_decision() {
         let s = &server;
         let (email, caseworker) = &fixture.users[&Role::Caseworker];
         let approver = &fixture.users[&Role::Approver].1;
-        let today = time::OffsetDateTime::now_utc().date().to_string();
+        let today = common::today().to_string();
         let (status, case) = post(
             s,
             caseworker,

@@ -1275,7 +1275,7 @@ async fn application_flow(b: &mut Browser, logins: &Logins) {
     b.axe("case: a journal note").await;
 
     // A task for the caseworker, due in a week; it is listed on the case.
-    let week = time::OffsetDateTime::now_utc().date() + time::Duration::days(7);
+    let week = common::today() + time::Duration::days(7);
     let due = format!("{:02}.{:02}.{}", week.day(), u8::from(week.month()), week.year());
     b.click("#tasks details > summary").await;
     b.fill("f-task-title", "Ring søkeren om lønnsslippen").await;
@@ -1448,7 +1448,7 @@ async fn application_flow(b: &mut Browser, logins: &Logins) {
         b.has("#f-appeal_sent_on-error").await && b.has("#f-appeal_channel-error").await,
         "an appeal without its date and channel is refused beside those fields"
     );
-    let posted = husly_domain::validation::format_date(time::OffsetDateTime::now_utc().date());
+    let posted = husly_domain::validation::format_date(common::today());
     b.fill("f-appeal_sent_on", &posted).await;
     b.click("#f-appeal-channel-post").await;
     b.submit(&register_appeal).await;

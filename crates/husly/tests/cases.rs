@@ -284,7 +284,7 @@ async fn an_application_from_registration_to_the_appeal_body() {
             .await
             .unwrap();
         assert_eq!(r.status(), 303);
-        let today = husly_domain::validation::format_date(time::OffsetDateTime::now_utc().date());
+        let today = husly_domain::validation::format_date(common::today());
         let r = step(
             &caseworker,
             format!("{case_url}/send"),
@@ -380,7 +380,7 @@ async fn an_application_from_registration_to_the_appeal_body() {
 
         // The appeal was posted today: the day it was sent, not the day it is registered, is
         // held against the deadline (forvaltningsloven § 30).
-        let posted = husly_domain::validation::format_date(time::OffsetDateTime::now_utc().date());
+        let posted = husly_domain::validation::format_date(common::today());
         for (version, action) in [
             ("8", "renew"),
             ("9", "register_appeal"),
@@ -526,7 +526,7 @@ async fn asking_for_information_sends_a_letter_and_sets_a_deadline() {
             .await
             .unwrap();
         assert_eq!(r.status(), 303);
-        let deadline = time::OffsetDateTime::now_utc().date() + time::Duration::days(14);
+        let deadline = common::today() + time::Duration::days(14);
         let bad = post(vec![
             ("version", "3".into()),
             ("action", "request_information".into()),

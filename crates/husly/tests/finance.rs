@@ -90,7 +90,7 @@ async fn approve_and_send(
     )
     .await;
     assert_eq!(status, 303);
-    let today = husly_domain::validation::format_date(time::OffsetDateTime::now_utc().date());
+    let today = husly_domain::validation::format_date(common::today());
     let (status, body) = post(
         server,
         caseworker,
@@ -111,7 +111,7 @@ async fn approve_and_send(
 
 /// A startlån economy as the case page's form sends it.
 fn startlan_form(term_years: &str, extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, String)> {
-    let month = time::OffsetDateTime::now_utc().date();
+    let month = common::today();
     let month = format!("{}-{:02}", month.year(), u8::from(month.month()));
     let mut pairs: Vec<(&'static str, String)> = vec![
         ("loan_purpose", "purchase".into()),
@@ -433,7 +433,7 @@ async fn an_adaptation_grant_commits_is_paid_and_releases_the_rest_of_the_budget
         .await;
         assert_eq!(status, 303);
         approve_and_send(s, &caseworker, &approver, &case_url, &csrf, "nn").await;
-        let today = husly_domain::validation::format_date(time::OffsetDateTime::now_utc().date());
+        let today = husly_domain::validation::format_date(common::today());
         let budget = common::page_text(s, &leader, "/grants/budget").await;
         assert!(
             budget.contains("80\u{a0}000\u{a0}kr") && budget.contains("420\u{a0}000\u{a0}kr"),
@@ -565,7 +565,7 @@ async fn startlan_and_grant_cases_through_the_api() {
         let caseworker = fixture.users[&Role::Caseworker].1.as_str();
         let approver = fixture.users[&Role::Approver].1.as_str();
         let leader = fixture.users[&Role::Leader].1.as_str();
-        let today = time::OffsetDateTime::now_utc().date();
+        let today = common::today();
         let month = format!("{}-{:02}", today.year(), u8::from(today.month()));
         let (status, body) = call(
             s,

@@ -1091,7 +1091,7 @@ async fn a_task_is_given_done_and_opened_again() {
         let (email, _) = &fixture.users[&Role::Caseworker];
         let caseworker = login(&server, email, PASSWORD).await;
         let page = format!("/cases/{}", fixture.case);
-        let soon = time::OffsetDateTime::now_utc().date() + time::Duration::days(10);
+        let soon = common::today() + time::Duration::days(10);
         let due = format!("{:02}.{:02}.{}", soon.day(), u8::from(soon.month()), soon.year());
         let csrf = csrf_of(&server, &caseworker, &page).await;
         let form = [

@@ -169,7 +169,7 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
     let caseworker = f.users[&Role::Caseworker].1.as_str();
     let approver = f.users[&Role::Approver].1.as_str();
     let admin = f.users[&Role::Admin].1.as_str();
-    let today = time::OffsetDateTime::now_utc().date().to_string();
+    let today = common::today().to_string();
 
     // People and households.
     call(contract, s, caseworker, M::GET, "/api/v1/me", None).await;
@@ -387,7 +387,7 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
 
     // A task on the case: given, refused without a title, done, done again (409), open again.
     let tasks = format!("{url}/tasks");
-    let soon = (time::OffsetDateTime::now_utc().date() + time::Duration::days(30)).to_string();
+    let soon = (common::today() + time::Duration::days(30)).to_string();
     let task = json!({ "title": "Ring søkeren om lønnsslipp", "due_on": soon });
     let (status, given) = call(contract, s, caseworker, M::POST, &tasks, Some(task)).await;
     assert_eq!(status, 201, "{given}");

@@ -78,7 +78,7 @@ fn routes(f: &Fixture) -> Vec<Route> {
     let (h, p, u, t) = (f.household, f.person, f.target_user, f.target_token.clone());
     let (c, letter, document) = (f.case, f.letter.clone(), f.document.clone());
     // A task's due date: ahead of today in any time zone, and not too far.
-    let soon = (time::OffsetDateTime::now_utc().date() + time::Duration::days(30)).to_string();
+    let soon = (common::today() + time::Duration::days(30)).to_string();
     use Action::*;
     use Scope::*;
     vec![

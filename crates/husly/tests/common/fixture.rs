@@ -128,7 +128,7 @@ pub async fn prepare(url: &str) -> Fixture {
         .create_household(other.id, &valid_other, &change)
         .await
         .expect("household");
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = super::today();
     let (case, _) = store
         .register_application(
             home.id,

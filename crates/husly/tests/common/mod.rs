@@ -308,3 +308,9 @@ pub async fn csrf_of_any(server: &Server, http: &reqwest::Client, page: &str) ->
     let html = response.text().await.ok()?;
     html.contains("name=\"csrf\" value=\"").then(|| hidden(&html, "csrf"))
 }
+
+/// Today's date in Norway, as the server reads it: the tests compare their dates with the
+/// server's, which are Oslo dates (UTC's date is the day before between midnight and 01:00/02:00).
+pub fn today() -> time::Date {
+    husly_domain::oslo::date_at(time::OffsetDateTime::now_utc())
+}
