@@ -2,6 +2,7 @@
 
 use crate::national_id::SyntheticPolicy;
 use crate::person::{PersonInput, ValidPerson, validate_person};
+use crate::postal::{PostalRegister, check_postal_address};
 use crate::validation::{Errors, FieldError};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -112,10 +113,12 @@ pub fn validate_household(
 ) -> Result<ValidHousehold, Vec<FieldError>> {
     let mut errors = Errors::default();
     let address_line = errors.required_text("address_line", &input.address_line);
-    let postal_code = errors
-        .required_text("postal_code", &input.postal_code)
-        .and_then(|code| check_postal_code(code, &mut errors));
-    let postal_city = errors.required_text("postal_city", &input.postal_city);
+    let (postal_code, postal_city) = check_postal_address(
+        PostalRegister::embedded(),
+        &input.postal_code,
+        &input.postal_city,
+        &mut errors,
+    );
     let from_date = if input.from_date.trim().is_empty() {
         errors.push(FieldError::required("from_date"));
         None
@@ -143,19 +146,6 @@ pub fn validate_household(
             members,
         })
     })
-}
-
-pub(crate) fn check_postal_code(code: String, errors: &mut Errors) -> Option<String> {
-    if code.len() == 4 && code.chars().all(|c| c.is_ascii_digit()) {
-        Some(code)
-    } else {
-        errors.push(FieldError::new(
-            "postal_code",
-            "postal_code.invalid",
-            "error.household.postal_code",
-        ));
-        None
-    }
 }
 
 fn validate_members(

@@ -17,6 +17,7 @@ pub mod messages;
 pub mod notes;
 pub mod oslo;
 pub mod person;
+pub mod postal;
 pub mod representative;
 pub mod rules;
 pub mod schema;

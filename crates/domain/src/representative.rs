@@ -7,7 +7,7 @@
 //! One representative at a time per household: the letters go to one address. A representative
 //! is ended (with a date and a reason), never deleted, so the file shows who received which letter.
 
-use crate::household::check_postal_code;
+use crate::postal::{PostalRegister, check_postal_address};
 use crate::validation::{Errors, FieldError};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -120,10 +120,12 @@ pub fn check_representative(input: &RepresentativeInput, today: Date) -> Result<
     let name = errors.required_text("name", &input.name);
     let organisation = errors.optional_text("organisation", &input.organisation);
     let address_line = errors.required_text("address_line", &input.address_line);
-    let postal_code = errors
-        .required_text("postal_code", &input.postal_code)
-        .and_then(|code| check_postal_code(code, &mut errors));
-    let postal_city = errors.required_text("postal_city", &input.postal_city);
+    let (postal_code, postal_city) = check_postal_address(
+        PostalRegister::embedded(),
+        &input.postal_code,
+        &input.postal_city,
+        &mut errors,
+    );
     let phone = errors.optional_text("phone", &input.phone);
     let authority_from = if input.authority_from.trim().is_empty() {
         errors.push(FieldError::required("authority_from"));
@@ -256,16 +258,10 @@ mod tests {
                 ("authority_from".to_string(), "authority_from.future"),
             ]
         );
+        // The postal place may be left blank: it is filled in from the postal code.
         let empty = RepresentativeInput::default();
         let codes = error_codes(check_representative(&empty, TODAY));
-        for field in [
-            "kind",
-            "name",
-            "address_line",
-            "postal_code",
-            "postal_city",
-            "authority_from",
-        ] {
+        for field in ["kind", "name", "address_line", "postal_code", "authority_from"] {
             assert!(codes.contains(&(field.to_string(), "required")), "{field}: {codes:?}");
         }
     }

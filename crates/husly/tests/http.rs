@@ -54,11 +54,39 @@ async fn caseworker_registers_finds_and_edits_a_household() {
         assert!(html.contains("aria-invalid=\"true\""));
         assert!(html.contains("value=\"Fiktivbakken 3\""), "typed values are kept");
 
-        // Corrected, it is registered and we land on the household page.
+        // Posten's register: a code that does not exist, and a place that is not the code's,
+        // are named with the right place; nothing is stored.
         let number = synthetic_id(1990, 10, 11, 321);
+        for (code, place, expected) in [
+            (
+                "0000",
+                "Drammen",
+                "Postnummeret 0000 finnes ikke i Postens postnummerregister",
+            ),
+            ("0150", "Drammen", "Postnummeret 0150 hører til Oslo."),
+        ] {
+            let mut form = household_form(&csrf, &number, code);
+            form.retain(|(k, _)| k != "postal_city");
+            form.push(("postal_city".into(), place.into()));
+            let wrong = http
+                .post(server.url("/households/new"))
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(wrong.status(), 422, "{code} {place}");
+            let html = wrong.text().await.unwrap();
+            assert!(html.contains(expected), "{code} {place}: {expected}");
+        }
+
+        // Corrected, with the place left blank, it is registered with the place filled in from
+        // the postal code, and we land on the household page.
+        let mut corrected = household_form(&csrf, &number, "3015");
+        corrected.retain(|(k, _)| k != "postal_city");
+        corrected.push(("postal_city".into(), String::new()));
         let ok = http
             .post(server.url("/households/new"))
-            .form(&household_form(&csrf, &number, "3015"))
+            .form(&corrected)
             .send()
             .await
             .unwrap();
@@ -75,6 +103,10 @@ async fn caseworker_registers_finds_and_edits_a_household() {
             .unwrap();
         assert!(page.contains("Selma Rypefjær"));
         assert!(page.contains("Husstanden ble registrert"));
+        assert!(
+            page.contains("Fiktivbakken 3, 3015 Drammen"),
+            "the place from the register"
+        );
 
         // Search by name prefix and by the number with a space.
         let found = http

@@ -2,7 +2,9 @@
 //!
 //! Everyone generated here is invented: identity numbers are synthetic Test-Norge numbers
 //! (month + 80, valid check digits, never issued to a real person), family names are invented
-//! compounds of nature words and farm-name endings, and addresses are made up.
+//! compounds of nature words and farm-name endings, and street addresses are made up (their postal
+//! codes are real ones of the municipality, from Posten's register, so an address validates when
+//! a caseworker edits it).
 //! The same seed gives the same people, households and addresses (ids and timestamps differ).
 //! The generator is a SplitMix64 written here rather than a crate's RNG, whose output may change
 //! between versions: a seed must give the same data for as long as Husly exists.
@@ -17,6 +19,7 @@ use crate::{Store, date_text};
 use husly_domain::household::Relation;
 use husly_domain::national_id::synthetic_tenor_next;
 use husly_domain::person::name_tokens;
+use husly_domain::postal::{PostalPlace, PostalRegister, PostalUse};
 use husly_domain::{HouseholdId, PersonId};
 use serde_json::{Value, json};
 use std::collections::HashSet;
@@ -351,16 +354,18 @@ fn generate(
         incomes: vec![],
         benefits: vec![],
     };
+    let street_codes = street_postal_codes(&municipality.number);
     for _ in 0..count {
         let household = HouseholdId::new();
         let family = format!("{}{}", rng.pick(FAMILY_FIRST), rng.pick(FAMILY_LAST));
+        let postal = *rng.pick(&street_codes);
         let from = date_text(random_date(rng, 2015, 2026));
         out.households.push(vec![
             json!(household.to_string()),
             json!(m),
             json!(format!("{} {}", rng.pick(STREETS), 1 + rng.below(120))),
-            json!(format!("{:04}", 1000 + rng.below(8000))),
-            json!(format!("{} sentrum", municipality.name.trim_end_matches(" kommune"))),
+            json!(postal.code),
+            json!(postal.place_name()),
             json!(from),
             Value::Null,
             json!(1),
@@ -587,6 +592,22 @@ fn unique_id(rng: &mut SplitMix64, birth: time::Date, used: &mut HashSet<String>
         }
         start = (start + 1) % 1000;
     }
+}
+
+/// The postal codes for street addresses in the municipality numbered `number`, from Posten's
+/// register; Drammen's for a municipality the register does not know (the demo's 9999).
+fn street_postal_codes(number: &str) -> Vec<&'static PostalPlace> {
+    let register = PostalRegister::embedded();
+    let of = |number: &str| -> Vec<&'static PostalPlace> {
+        register
+            .places()
+            .filter(|p| {
+                p.municipality_number == number && matches!(p.used_for, PostalUse::Street | PostalUse::StreetAndBox)
+            })
+            .collect()
+    };
+    let codes = of(number);
+    if codes.is_empty() { of("3301") } else { codes }
 }
 
 /// The demo municipality that `husly serve --demo` creates.
