@@ -84,10 +84,14 @@ pub enum Action {
     /// Write a journal note on a household: a caseworker, or a follow-up worker logging a
     /// contact or a home visit.
     WriteHouseholdNote,
+    /// Follow the social housing action plan: goals, measures, indicators and their values.
+    ViewActionPlan,
+    /// Keep the action plan: goals, measures, indicators, targets and values reported by hand.
+    ManageActionPlan,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 17] = [
         Action::SearchPeople,
         Action::ViewPerson,
         Action::ViewHousehold,
@@ -103,6 +107,8 @@ impl Action {
         Action::ViewGrantBudget,
         Action::ManageGrantBudget,
         Action::WriteHouseholdNote,
+        Action::ViewActionPlan,
+        Action::ManageActionPlan,
     ];
 
     pub fn code(self) -> &'static str {
@@ -122,6 +128,8 @@ impl Action {
             Action::ViewGrantBudget => "view_grant_budget",
             Action::ManageGrantBudget => "manage_grant_budget",
             Action::WriteHouseholdNote => "write_household_note",
+            Action::ViewActionPlan => "view_action_plan",
+            Action::ManageActionPlan => "manage_action_plan",
         }
     }
 }
@@ -146,6 +154,9 @@ pub fn roles_allowed(action: Action) -> &'static [Role] {
         Action::ManageGrantBudget => &[Approver, Leader],
         // Follow-up is work with the household; the approver checks, and records nothing.
         Action::WriteHouseholdNote => &[Caseworker, FollowUpWorker],
+        // The plan holds no personal data: the unit follows it; leaders keep it.
+        Action::ViewActionPlan => &[Leader, Admin, Caseworker, Approver, FollowUpWorker, HousingManager],
+        Action::ManageActionPlan => &[Leader, Admin],
     }
 }
 
@@ -256,6 +267,10 @@ mod tests {
             (Caseworker, ManageGrantBudget, false),
             (FollowUpWorker, ViewGrantBudget, false),
             (Partner, ViewGrantBudget, false),
+            (Leader, ManageActionPlan, true),
+            (Caseworker, ViewActionPlan, true),
+            (Caseworker, ManageActionPlan, false),
+            (Partner, ViewActionPlan, false),
         ];
         let m = MunicipalityId::new();
         for (role, action, allowed) in table {

@@ -3,6 +3,7 @@
 //! Nothing in this crate performs I/O, reads a clock or talks to a database; callers pass in
 //! everything a decision needs. That keeps every rule testable with plain tables.
 
+pub mod action_plan;
 pub mod authz;
 pub mod bostotte;
 pub mod cases;
@@ -12,6 +13,7 @@ pub mod eligibility;
 pub mod finance;
 pub mod household;
 pub mod ids;
+pub mod indicators;
 pub mod message;
 pub mod messages;
 pub mod notes;

@@ -843,11 +843,38 @@ async fn flow(mut b: Browser, logins: Logins) -> Browser {
     b.click("form[action=\"/logout\"] button").await;
     b.wait_path("/login", |p| p == "/login").await;
 
-    // 10. A leader's bostøtte outreach list over the demo municipality's municipal tenancies.
+    // 10. The leader lands on the demo's action plan, adds an indicator (a mistake first) and
+    // reads the values computed from the cases; then the bostøtte outreach list.
     b.fill("email", &logins.leader.0).await;
     b.fill("password", &logins.leader.1).await;
     b.click("main form[action=\"/login\"] button[type=\"submit\"]").await;
-    b.wait_path("the start page", |p| p == "/").await;
+    b.wait_path("the action plan", |p| p.starts_with("/plans/")).await;
+    let plan = b.path().await;
+    assert!(b.text("main h1").await.starts_with("Boligsosial handlingsplan"));
+    assert!(
+        b.text("main").await.contains("beregnet fra"),
+        "the demo plan's values come from its cases"
+    );
+    b.screenshot("action-plan").await;
+    b.axe("action plan").await;
+    b.click("main a[href$=\"/indicators/new\"]").await;
+    b.wait_path("the indicator form", |p| p.ends_with("/indicators/new"))
+        .await;
+    b.axe("new indicator form").await;
+    b.fill("f-name", "Nye søkere").await;
+    b.select("f-definition", "Nye søknader om kommunal bolig").await;
+    b.select("f-direction", "Lavere er bedre").await;
+    b.fill("f-baseline", "10").await;
+    b.fill("f-target", "40").await;
+    b.submit("main form button[type=\"submit\"]").await;
+    b.find(".error-summary").await;
+    b.assert_field_error("f-target").await;
+    b.axe("indicator form with an error").await;
+    b.select("f-direction", "Høyere er bedre").await;
+    b.click("main form button[type=\"submit\"]").await;
+    b.wait_path("the plan again", |p| p == plan).await;
+    assert!(b.text(".flash").await.contains("Indikatoren er lagt til."));
+    b.at_phone_width(&[plan.as_str()]).await;
     b.click("nav a[href=\"/outreach\"]").await;
     b.wait_path("/outreach", |p| p == "/outreach").await;
     let summary = b

@@ -508,7 +508,7 @@ async fn the_startlan_page_assesses_a_posted_form() {
     // A leader may not see cases, so not the calculator either.
     let leader = common::login(&server, &fixture.users[&Role::Leader].0, PASSWORD).await;
     assert_eq!(leader.get(&url).send().await.unwrap().status(), 403);
-    let leader_csrf = common::csrf_of(&server, &leader, "/").await;
+    let leader_csrf = common::csrf_of(&server, &leader, "/plans").await;
     let response = leader
         .post(&url)
         .form(&startlan_form(&leader_csrf, &[]))

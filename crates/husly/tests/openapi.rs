@@ -736,6 +736,175 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
         None,
     )
     .await;
+    action_plan(contract, s, f).await;
+}
+
+/// The action plan: a leader starts a plan, adds a goal, a measure and an indicator from the
+/// cases, revises a target with a reason and reports a value by hand.
+async fn action_plan(contract: &mut Contract, s: &Server, f: &Fixture) {
+    use Method as M;
+    let leader = f.users[&Role::Leader].1.as_str();
+    let (_, listed) = call(
+        contract,
+        s,
+        leader,
+        M::GET,
+        "/api/v1/action-plans?municipality=3301",
+        None,
+    )
+    .await;
+    assert_eq!(listed["plans"].as_array().map(Vec::len), Some(1), "{listed}");
+    let (status, created) = call(
+        contract,
+        s,
+        leader,
+        M::POST,
+        "/api/v1/action-plans?municipality=3301",
+        Some(json!({ "title": "Boligsosial handlingsplan 2030–2033", "period_from": "2030", "period_to": "2033" })),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let plan = created["plan"]["id"].as_str().unwrap().to_string();
+    let base = format!("/api/v1/action-plans/{plan}");
+    let (status, bad) = call(
+        contract,
+        s,
+        leader,
+        M::PUT,
+        &base,
+        Some(json!({ "version": 1, "plan": { "title": "x", "period_from": "2033", "period_to": "2030" } })),
+    )
+    .await;
+    assert_eq!(
+        (status, bad["error"]["fields"][0]["field"].as_str()),
+        (422, Some("period_to")),
+        "{bad}"
+    );
+    let (status, _) = call(
+        contract,
+        s,
+        leader,
+        M::PUT,
+        &base,
+        Some(
+            json!({ "version": 1, "plan": { "title": "Boligsosial handlingsplan 2030–2033", "period_from": "2030",
+                     "period_to": "2033", "adopted_on": "2026-06-18", "council_ref": "PS 45/26" } }),
+        ),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, with_goal) = call(
+        contract,
+        s,
+        leader,
+        M::POST,
+        &format!("{base}/goals"),
+        Some(json!({ "title": "Flere skal eie egen bolig" })),
+    )
+    .await;
+    let goal = with_goal["goals"][0]["id"].as_str().unwrap().to_string();
+    call(
+        contract,
+        s,
+        leader,
+        M::PUT,
+        &format!("{base}/goals/{goal}"),
+        Some(json!({ "title": "Flere skal eie egen bolig", "description": "Startlån til barnefamilier" })),
+    )
+    .await;
+    let (_, with_measure) = call(
+        contract,
+        s,
+        leader,
+        M::POST,
+        &format!("{base}/goals/{goal}/measures"),
+        Some(json!({ "title": "Startlånkampanje", "owner": "Boligkontoret", "budget_kr": "150 000" })),
+    )
+    .await;
+    let measure = with_measure["goals"][0]["measures"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(with_measure["goals"][0]["measures"][0]["budget_ore"], 15_000_000);
+    call(
+        contract,
+        s,
+        leader,
+        M::PUT,
+        &format!("{base}/measures/{measure}"),
+        Some(json!({ "title": "Startlånkampanje", "owner": "Boligkontoret", "status": "done" })),
+    )
+    .await;
+    let (status, computed) = call(
+        contract,
+        s,
+        leader,
+        M::POST,
+        &format!("{base}/goals/{goal}/indicators"),
+        Some(
+            json!({ "name": "Nye søkere", "definition": "housing_applications_new", "baseline": "0",
+                     "baseline_year": "2029", "target": "10", "target_year": "2033" }),
+        ),
+    )
+    .await;
+    assert_eq!(status, 201, "{computed}");
+    let indicator = &computed["goals"][0]["indicators"][0];
+    assert_eq!(
+        (indicator["unit"].as_str(), indicator["direction"].as_str()),
+        (Some("count"), Some("increase"))
+    );
+    let (_, manual) = call(
+        contract,
+        s,
+        leader,
+        M::POST,
+        &format!("{base}/goals/{goal}/indicators"),
+        Some(
+            json!({ "name": "Eiere blant tidligere leietakere", "unit": "percent", "direction": "increase",
+                     "baseline": "12.5", "baseline_year": "2029", "target": "20", "target_year": "2033" }),
+        ),
+    )
+    .await;
+    let manual_id = manual["goals"][0]["indicators"][1]["id"].as_str().unwrap().to_string();
+    let (status, refused) = call(
+        contract,
+        s,
+        leader,
+        M::PUT,
+        &format!("{base}/indicators/{manual_id}"),
+        Some(json!({ "indicator": { "name": "Eiere blant tidligere leietakere", "unit": "percent", "direction": "increase",
+                     "baseline": "12.5", "baseline_year": "2029", "target": "25", "target_year": "2033" } })),
+    )
+    .await;
+    assert_eq!(
+        (status, refused["error"]["fields"][0]["field"].as_str()),
+        (422, Some("reason")),
+        "{refused}"
+    );
+    call(
+        contract,
+        s,
+        leader,
+        M::PUT,
+        &format!("{base}/indicators/{manual_id}"),
+        Some(json!({ "indicator": { "name": "Eiere blant tidligere leietakere", "unit": "percent", "direction": "increase",
+                     "baseline": "12.5", "baseline_year": "2029", "target": "25", "target_year": "2033" },
+                     "reason": "Bystyret økte ambisjonen" })),
+    )
+    .await;
+    let (_, reported) = call(
+        contract,
+        s,
+        leader,
+        M::PUT,
+        &format!("{base}/indicators/{manual_id}/value"),
+        Some(json!({ "year": 2025, "value": "13.75" })),
+    )
+    .await;
+    assert_eq!(reported["goals"][0]["indicators"][1]["reported"][0]["value"], "13.75");
+    let (_, history) = call(contract, s, leader, M::GET, &format!("{base}/history"), None).await;
+    assert_eq!(history["events"][0]["kind"], "plan.value_reported");
+    call(contract, s, leader, M::GET, &base, None).await;
 }
 
 #[tokio::test]

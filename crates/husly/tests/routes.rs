@@ -77,6 +77,7 @@ fn routes(f: &Fixture) -> Vec<Route> {
         };
     let (h, p, u, t) = (f.household, f.person, f.target_user, f.target_token.clone());
     let (c, letter, document) = (f.case, f.letter.clone(), f.document.clone());
+    let (plan, goal, measure, indicator) = (&f.plan, &f.goal, &f.measure, &f.indicator);
     // A task's due date: ahead of today in any time zone, and not too far.
     let soon = (common::today() + time::Duration::days(30)).to_string();
     use Action::*;
@@ -288,6 +289,148 @@ fn routes(f: &Fixture) -> Vec<Route> {
             vec![],
         ),
         page(Method::GET, "/cases/workload".into(), Some(ViewCase), Working, vec![]),
+        page(Method::GET, "/plan".into(), Some(ViewActionPlan), Working, vec![]),
+        page(Method::GET, "/plans".into(), Some(ViewActionPlan), Working, vec![]),
+        page(
+            Method::GET,
+            "/plans/new".into(),
+            Some(ManageActionPlan),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            "/plans/new".into(),
+            Some(ManageActionPlan),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            format!("/plans/{plan}"),
+            Some(ViewActionPlan),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            format!("/plans/{plan}/history"),
+            Some(ViewActionPlan),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            format!("/plans/{plan}/edit"),
+            Some(ManageActionPlan),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/plans/{plan}/edit"),
+            Some(ManageActionPlan),
+            Record,
+            vec![("version", "99".into()), ("title", "x".into())],
+        ),
+        page(
+            Method::GET,
+            format!("/plans/{plan}/goals/new"),
+            Some(ManageActionPlan),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/plans/{plan}/goals/new"),
+            Some(ManageActionPlan),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            format!("/plans/{plan}/goals/{goal}/edit"),
+            Some(ManageActionPlan),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/plans/{plan}/goals/{goal}/edit"),
+            Some(ManageActionPlan),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            format!("/plans/{plan}/goals/{goal}/measures/new"),
+            Some(ManageActionPlan),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/plans/{plan}/goals/{goal}/measures/new"),
+            Some(ManageActionPlan),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            format!("/plans/{plan}/goals/{goal}/indicators/new"),
+            Some(ManageActionPlan),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/plans/{plan}/goals/{goal}/indicators/new"),
+            Some(ManageActionPlan),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            format!("/plans/{plan}/measures/{measure}/edit"),
+            Some(ManageActionPlan),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/plans/{plan}/measures/{measure}/edit"),
+            Some(ManageActionPlan),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            format!("/plans/{plan}/indicators/{indicator}/edit"),
+            Some(ManageActionPlan),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/plans/{plan}/indicators/{indicator}/edit"),
+            Some(ManageActionPlan),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            format!("/plans/{plan}/indicators/{indicator}/report"),
+            Some(ManageActionPlan),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/plans/{plan}/indicators/{indicator}/report"),
+            Some(ManageActionPlan),
+            Record,
+            vec![],
+        ),
         page(
             Method::GET,
             "/calculators/startlan".into(),
@@ -694,6 +837,92 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         api(
             Method::GET,
+            "/api/v1/action-plans".into(),
+            Some(ViewActionPlan),
+            Working,
+            None,
+        ),
+        api(
+            Method::POST,
+            "/api/v1/action-plans".into(),
+            Some(ManageActionPlan),
+            Working,
+            Some(serde_json::json!({"title": "Handlingsplan", "period_from": "2026", "period_to": "2029"})),
+        ),
+        api(
+            Method::GET,
+            format!("/api/v1/action-plans/{plan}"),
+            Some(ViewActionPlan),
+            Record,
+            None,
+        ),
+        api(
+            Method::PUT,
+            format!("/api/v1/action-plans/{plan}"),
+            Some(ManageActionPlan),
+            Record,
+            Some(
+                serde_json::json!({"version": 99, "plan": {"title": "x", "period_from": "2026", "period_to": "2029"}}),
+            ),
+        ),
+        api(
+            Method::GET,
+            format!("/api/v1/action-plans/{plan}/history"),
+            Some(ViewActionPlan),
+            Record,
+            None,
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/action-plans/{plan}/goals"),
+            Some(ManageActionPlan),
+            Record,
+            Some(serde_json::json!({"title": "Flere skal eie egen bolig"})),
+        ),
+        api(
+            Method::PUT,
+            format!("/api/v1/action-plans/{plan}/goals/{goal}"),
+            Some(ManageActionPlan),
+            Record,
+            Some(serde_json::json!({"title": "Ingen skal være bostedsløse"})),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/action-plans/{plan}/goals/{goal}/measures"),
+            Some(ManageActionPlan),
+            Record,
+            Some(serde_json::json!({"title": "Boligskole", "owner": "Flyktningtjenesten"})),
+        ),
+        api(
+            Method::PUT,
+            format!("/api/v1/action-plans/{plan}/measures/{measure}"),
+            Some(ManageActionPlan),
+            Record,
+            Some(serde_json::json!({"title": "Bo-team for unge", "owner": "Boligkontoret", "status": "in_progress"})),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/action-plans/{plan}/goals/{goal}/indicators"),
+            Some(ManageActionPlan),
+            Record,
+            Some(serde_json::json!({"name": ""})),
+        ),
+        api(
+            Method::PUT,
+            format!("/api/v1/action-plans/{plan}/indicators/{indicator}"),
+            Some(ManageActionPlan),
+            Record,
+            Some(serde_json::json!({"indicator": {"name": ""}})),
+        ),
+        api(
+            Method::PUT,
+            format!("/api/v1/action-plans/{plan}/indicators/{indicator}/value"),
+            Some(ManageActionPlan),
+            Record,
+            Some(serde_json::json!({"year": 2025, "value": "38"})),
+        ),
+        api(
+            Method::GET,
             format!("/api/v1/households/{h}/representatives"),
             Some(ViewHousehold),
             Record,
@@ -953,6 +1182,10 @@ fn promised(action: Action) -> &'static [Role] {
         Action::ManageGrantBudget => &[Approver, Leader],
         // Journal notes on a household: the caseworker, and the follow-up worker who visits.
         Action::WriteHouseholdNote => &[Caseworker, FollowUpWorker],
+        // The action plan holds no personal data: the whole unit follows it; leaders (and the
+        // administrator who sets the installation up) keep it.
+        Action::ViewActionPlan => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader, Admin],
+        Action::ManageActionPlan => &[Leader, Admin],
     }
 }
 
@@ -1090,7 +1323,10 @@ async fn every_route_for_every_role() {
                     // page is open to every role.
                     let csrf = match common::csrf_of_any(&server, &http, "/").await {
                         Some(csrf) => csrf,
-                        None => common::csrf_of(&server, &http, "/search").await,
+                        None => match common::csrf_of_any(&server, &http, "/plans").await {
+                            Some(csrf) => csrf,
+                            None => common::csrf_of(&server, &http, "/search").await,
+                        },
                     };
                     (http, csrf, Some(token.clone()))
                 }
@@ -1136,6 +1372,10 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
             .replace(&fixture.case.to_string(), "{id}")
             .replace(&fixture.letter, "{letter_id}")
             .replace(&fixture.document, "{document_id}")
+            .replace(&fixture.plan, "{plan_id}")
+            .replace(&fixture.goal, "{goal_id}")
+            .replace(&fixture.measure, "{measure_id}")
+            .replace(&fixture.indicator, "{indicator_id}")
             .replace("/tasks/01900000-0000-7000-8000-000000000000", "/tasks/{task_id}")
             .replace(
                 "/representatives/01900000-0000-7000-8000-000000000000",
@@ -1298,6 +1538,11 @@ const NOT_PERSONAL: &[(&str, &str)] = &[
     ("/calculators/startlan", "a calculator with no stored data"),
     ("/api/v1/me", "the caller's own account"),
     ("/api/v1/grants/budget", "figures without names"),
+    (
+        "/plan",
+        "the action plan: goals, measures and counts over cases, no one the municipality serves",
+    ),
+    ("/api/v1/action-plans", "as /plan"),
 ];
 
 /// What each read records: the route's pattern (as the router has it), the action, and the kind

@@ -74,6 +74,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "applicant_message",
         sql: include_str!("../migrations/0015_applicant_message.sql"),
     },
+    Migration {
+        version: 16,
+        name: "action_plan",
+        sql: include_str!("../migrations/0016_action_plan.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked

@@ -75,6 +75,11 @@ async fn kari_nordmann(
         .unwrap()
 }
 
+/// A second municipality, to show that nothing crosses over.
+async fn other_municipality(store: &Store) -> husly_domain::MunicipalityId {
+    municipality(store, "0301").await.id
+}
+
 fn change(actor: &Actor) -> Change<'_> {
     Change {
         actor,
@@ -1124,6 +1129,33 @@ async fn a_case_from_application_to_appeal_body() {
             ("<p>Vedtak</p>", b"%PDF-1.7 test".as_slice())
         );
         assert_eq!(store.decisions(m.id, id).await.unwrap()[0].status.code(), "sent");
+        // What the action plan's indicators count: the sent decision's outcome and date.
+        let mut facts = store.case_facts(m.id, received).await.unwrap();
+        facts.sort_by_key(|f| f.case_type.code());
+        assert_eq!(facts.len(), 2);
+        assert_eq!(
+            (
+                facts[0].case_type,
+                facts[0].state,
+                facts[0].outcome,
+                facts[0].decided_on
+            ),
+            (
+                CaseType::MunicipalHousing,
+                CaseState::OnWaitingList,
+                Some(Outcome::Granted),
+                Some(delivered)
+            )
+        );
+        assert_eq!((facts[1].outcome, facts[1].decided_on), (None, None));
+        assert_eq!(facts[1].received_on, received);
+        assert!(
+            store
+                .case_facts(other_municipality(store).await, received)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         // A sent decision is immutable: it cannot be sent or reviewed again.
         assert!(matches!(
             store

@@ -9,6 +9,7 @@
 
 pub mod access_log;
 pub mod accounts;
+pub mod action_plan;
 pub mod cases;
 pub mod clock;
 mod ctx;

@@ -57,6 +57,10 @@ mod tests {
             "the list of caseworkers in the page's task form; an API client names the caseworker by id",
         ),
         (
+            "plan_to_edit",
+            "fills a page's form to change the plan; API clients read the plan and send the change",
+        ),
+        (
             "open_establishment_grant",
             "a button on the startlån case page; API clients register the grant application with its economy",
         ),

@@ -103,8 +103,8 @@ async fn delete_expired_drafts(store: &Store) {
     }
 }
 
-/// Creates "Demo kommune" with synthetic households (first start only) and one user per role,
-/// each with a fresh random password.
+/// Creates "Demo kommune" with synthetic households and an action plan (first start only) and
+/// one user per role, each with a fresh random password.
 async fn prepare_demo(store: &Store, clock: Clock) -> anyhow::Result<Vec<(String, String, &'static str)>> {
     let actor = Actor::cli("demo setup");
     let (number, name) = DEMO_MUNICIPALITY;
@@ -142,6 +142,17 @@ async fn prepare_demo(store: &Store, clock: Clock) -> anyhow::Result<Vec<(String
             Err(e) => return Err(e.into()),
         };
         store.grant_role(user, municipality.id, role, &actor).await?;
+        if role == Role::Leader {
+            // The leader keeps the demo's action plan (first start only).
+            let change = husly_store::households::Change {
+                actor: &actor,
+                user: Some(user),
+                reason: Some("demo setup"),
+            };
+            store
+                .seed_action_plan(municipality.id, clock.this_year(), &change)
+                .await?;
+        }
         logins.push((email, password, role.code()));
     }
     Ok(logins)

@@ -32,6 +32,12 @@ pub struct Fixture {
     pub case: husly_domain::CaseId,
     pub letter: String,
     pub document: String,
+    /// The home municipality's action plan: a goal with a measure and an indicator reported
+    /// by hand.
+    pub plan: String,
+    pub goal: String,
+    pub measure: String,
+    pub indicator: String,
 }
 
 pub fn household_input(national_id: &str, given: &str, family: &str) -> HouseholdInput {
@@ -64,6 +70,7 @@ pub async fn prepare(url: &str) -> Fixture {
         .await
         .expect("other");
     let mut users = BTreeMap::new();
+    let mut leader = None;
     for role in Role::ALL {
         let email = format!("{}@drammen.example", role.code());
         let id = store
@@ -71,6 +78,9 @@ pub async fn prepare(url: &str) -> Fixture {
             .await
             .expect("user");
         store.grant_role(id, home.id, role, &actor).await.expect("role");
+        if role == Role::Leader {
+            leader = Some(id);
+        }
         let (_, token) = store.create_token(id, "test", None, &actor).await.expect("token");
         users.insert(role, (email, token));
     }
@@ -169,6 +179,7 @@ pub async fn prepare(url: &str) -> Fixture {
         .await
         .expect("document")
         .id;
+    let (plan, goal, measure, indicator) = action_plan(&store, home.id, leader.expect("a leader"), &actor).await;
     store.close().await;
     Fixture {
         home: home.id,
@@ -185,5 +196,86 @@ pub async fn prepare(url: &str) -> Fixture {
         case,
         letter,
         document,
+        plan,
+        goal,
+        measure,
+        indicator,
     }
+}
+
+/// An action plan for 2026–2029 with one goal, one measure and one indicator reported by hand.
+async fn action_plan(
+    store: &husly_store::Store,
+    municipality: MunicipalityId,
+    leader: husly_domain::UserId,
+    actor: &husly_store::audit::Actor,
+) -> (String, String, String, String) {
+    use husly_domain::action_plan::*;
+    let change = Change {
+        actor,
+        user: Some(leader),
+        reason: None,
+    };
+    let plan = store
+        .create_action_plan(
+            municipality,
+            &PlanHeading {
+                title: "Boligsosial handlingsplan 2026–2029".into(),
+                period_from: 2026,
+                period_to: 2029,
+                adopted_on: None,
+                council_ref: None,
+            },
+            &change,
+        )
+        .await
+        .expect("plan");
+    let goal = store
+        .add_plan_goal(
+            municipality,
+            &plan,
+            &GoalText {
+                title: "Ingen skal være bostedsløse".into(),
+                description: None,
+            },
+            &change,
+        )
+        .await
+        .expect("goal");
+    let measure = store
+        .add_plan_measure(
+            municipality,
+            &plan,
+            &goal,
+            &MeasureDetails {
+                title: "Bo-team for unge".into(),
+                owner: "Boligkontoret".into(),
+                deadline: None,
+                status: MeasureStatus::Planned,
+                budget_ore: None,
+            },
+            &change,
+        )
+        .await
+        .expect("measure");
+    let indicator = store
+        .add_plan_indicator(
+            municipality,
+            &plan,
+            &goal,
+            &IndicatorDetails {
+                name: "Bostedsløse (kartlegging)".into(),
+                definition: None,
+                unit: Unit::Count,
+                direction: Direction::Decrease,
+                baseline: Figure::whole(40),
+                baseline_year: 2025,
+                target: Figure::whole(20),
+                target_year: 2029,
+            },
+            &change,
+        )
+        .await
+        .expect("indicator");
+    (plan, goal, measure, indicator)
 }

@@ -10,6 +10,7 @@
 //! between versions: a seed must give the same data for as long as Husly exists.
 
 mod cases;
+mod plan;
 
 use crate::audit::{Actor, Event};
 use crate::error::StoreResult;

@@ -11,6 +11,7 @@ mod finance;
 mod handling;
 mod notes;
 pub mod openapi;
+mod plans;
 mod representatives;
 mod tasks;
 
@@ -39,6 +40,31 @@ use serde_json::json;
 pub fn routes() -> Routes {
     Routes::new()
         .route("/me", get(me))
+        .route("/action-plans", get(plans::list).post(plans::create))
+        .route("/action-plans/{plan_id}", get(plans::view).put(plans::update))
+        .route("/action-plans/{plan_id}/history", get(plans::history))
+        .route("/action-plans/{plan_id}/goals", post(plans::add_goal))
+        .route("/action-plans/{plan_id}/goals/{goal_id}", put(plans::update_goal))
+        .route(
+            "/action-plans/{plan_id}/goals/{goal_id}/measures",
+            post(plans::add_measure),
+        )
+        .route(
+            "/action-plans/{plan_id}/goals/{goal_id}/indicators",
+            post(plans::add_indicator),
+        )
+        .route(
+            "/action-plans/{plan_id}/measures/{measure_id}",
+            put(plans::update_measure),
+        )
+        .route(
+            "/action-plans/{plan_id}/indicators/{indicator_id}",
+            put(plans::update_indicator),
+        )
+        .route(
+            "/action-plans/{plan_id}/indicators/{indicator_id}/value",
+            put(plans::report_value),
+        )
         .route("/people", get(search_people))
         .route("/people/{id}", get(person))
         .route("/households", post(create_household))

@@ -31,6 +31,7 @@ pub fn document() -> Value {
     cases(&mut doc);
     case_handling(&mut doc);
     finance(&mut doc);
+    action_plan(&mut doc);
     calculators(&mut doc);
     let error = doc.answers.subschema_for::<contract::ErrorAnswer>();
     let mut schemas = doc.answers.take_definitions(true);
@@ -259,6 +260,10 @@ fn path_parameters(path: &str, reads: &mut SchemaGenerator) -> Vec<Value> {
                 ("flag_id", _) => ("Flag id", uuid),
                 ("task_id", _) => ("Task id", uuid),
                 ("representative_id", _) => ("Representative id", uuid),
+                ("plan_id", _) => ("Action plan id", uuid),
+                ("goal_id", _) => ("Goal id (of the plan)", uuid),
+                ("measure_id", _) => ("Measure id (of the plan)", uuid),
+                ("indicator_id", _) => ("Indicator id (of the plan)", uuid),
                 ("year", _) => (
                     "The budget year",
                     json!({ "type": "integer", "minimum": 2020, "maximum": 2100 }),
@@ -665,6 +670,106 @@ fn finance(doc: &mut Document) {
 }
 
 /// The stateless calculators: no sign-in, nothing stored.
+fn action_plan(doc: &mut Document) {
+    use husly_domain::action_plan::{GoalInput, IndicatorInput, MeasureInput, PlanInput};
+    doc.get(
+        "/action-plans",
+        "getActionPlans",
+        "The municipality's social housing action plans, the latest period first",
+    )
+    .query::<queries::MunicipalityParam>()
+    .answer::<contract::PlanList>("200", "The plans")
+    .add();
+    doc.post(
+        "/action-plans",
+        "createActionPlan",
+        "Start an action plan (leaders); a draft until its adoption date is recorded",
+    )
+    .query::<queries::MunicipalityParam>()
+    .body::<PlanInput>()
+    .answer::<contract::ActionPlan>("201", "The new plan")
+    .add();
+    doc.get(
+        "/action-plans/{plan_id}",
+        "getActionPlan",
+        "A plan with each goal's indicators (this year's value, computed from the cases or reported by hand, and status against the target) and measures",
+    )
+    .answer::<contract::ActionPlan>("200", "The plan")
+    .add();
+    doc.put(
+        "/action-plans/{plan_id}",
+        "updateActionPlan",
+        "Change the plan's title, period or adoption, at the version read",
+    )
+    .body::<requests::PlanChange>()
+    .answer::<contract::ActionPlan>("200", "The plan")
+    .error("409")
+    .add();
+    doc.get(
+        "/action-plans/{plan_id}/history",
+        "getActionPlanHistory",
+        "Every change to the plan with who, when, why and the old and new values, newest first",
+    )
+    .answer::<contract::PlanHistory>("200", "The changes")
+    .add();
+    doc.post(
+        "/action-plans/{plan_id}/goals",
+        "addActionPlanGoal",
+        "Add a goal to the plan",
+    )
+    .body::<GoalInput>()
+    .answer::<contract::ActionPlan>("201", "The plan with the new goal last")
+    .add();
+    doc.put(
+        "/action-plans/{plan_id}/goals/{goal_id}",
+        "updateActionPlanGoal",
+        "Change a goal's title and description",
+    )
+    .body::<GoalInput>()
+    .answer::<contract::ActionPlan>("200", "The plan")
+    .add();
+    doc.post(
+        "/action-plans/{plan_id}/goals/{goal_id}/measures",
+        "addActionPlanMeasure",
+        "Add a measure under a goal",
+    )
+    .body::<MeasureInput>()
+    .answer::<contract::ActionPlan>("201", "The plan")
+    .add();
+    doc.put(
+        "/action-plans/{plan_id}/measures/{measure_id}",
+        "updateActionPlanMeasure",
+        "Change a measure: its status as work goes on, deadline, owner or budget",
+    )
+    .body::<MeasureInput>()
+    .answer::<contract::ActionPlan>("200", "The plan")
+    .add();
+    doc.post(
+        "/action-plans/{plan_id}/goals/{goal_id}/indicators",
+        "addActionPlanIndicator",
+        "Add an indicator under a goal: linked to a built-in definition (its value comes from the cases) or reported by hand",
+    )
+    .body::<IndicatorInput>()
+    .answer::<contract::ActionPlan>("201", "The plan")
+    .add();
+    doc.put(
+        "/action-plans/{plan_id}/indicators/{indicator_id}",
+        "updateActionPlanIndicator",
+        "Change an indicator; a changed baseline or target needs a reason, kept with the old and new values",
+    )
+    .body::<requests::IndicatorChange>()
+    .answer::<contract::ActionPlan>("200", "The plan")
+    .add();
+    doc.put(
+        "/action-plans/{plan_id}/indicators/{indicator_id}/value",
+        "reportActionPlanValue",
+        "Report a year's value of an indicator not computed from the cases; replaces an earlier value for that year",
+    )
+    .body::<requests::IndicatorValue>()
+    .answer::<contract::ActionPlan>("200", "The plan")
+    .add();
+}
+
 fn calculators(doc: &mut Document) {
     doc.post(
         "/calculators/bostotte",

@@ -1,6 +1,7 @@
 //! Server-rendered pages for staff. One file per area; each handler authorises first.
 
 pub mod access_log;
+mod action_plan;
 pub mod admin;
 mod apply;
 pub mod bostotte;
@@ -32,6 +33,43 @@ pub fn routes() -> Routes {
         .route("/language", post(login::language))
         .route("/municipality", post(login::switch_municipality))
         .route("/search", get(search::page))
+        .route("/plan", get(action_plan::start))
+        .route("/plans", get(action_plan::list))
+        .route("/plans/new", get(action_plan::new_plan).post(action_plan::create_plan))
+        .route("/plans/{id}", get(action_plan::view))
+        .route(
+            "/plans/{id}/edit",
+            get(action_plan::edit_plan).post(action_plan::update_plan),
+        )
+        .route("/plans/{id}/history", get(action_plan::history))
+        .route(
+            "/plans/{id}/goals/new",
+            get(action_plan::new_goal).post(action_plan::create_goal),
+        )
+        .route(
+            "/plans/{id}/goals/{goal}/edit",
+            get(action_plan::edit_goal).post(action_plan::update_goal),
+        )
+        .route(
+            "/plans/{id}/goals/{goal}/measures/new",
+            get(action_plan::new_measure).post(action_plan::create_measure),
+        )
+        .route(
+            "/plans/{id}/goals/{goal}/indicators/new",
+            get(action_plan::new_indicator).post(action_plan::create_indicator),
+        )
+        .route(
+            "/plans/{id}/measures/{measure}/edit",
+            get(action_plan::edit_measure).post(action_plan::update_measure),
+        )
+        .route(
+            "/plans/{id}/indicators/{indicator}/edit",
+            get(action_plan::edit_indicator).post(action_plan::update_indicator),
+        )
+        .route(
+            "/plans/{id}/indicators/{indicator}/report",
+            get(action_plan::report).post(action_plan::save_report),
+        )
         .route("/households/new", get(household::new_form).post(household::create))
         .route("/households/{id}", get(household::view))
         .route(
@@ -93,7 +131,7 @@ struct HomePage {
 }
 
 /// The start page: caseworkers go straight to search; everyone else sees what they can do and
-/// which roles they hold where (leaders and partners get their modules later).
+/// which roles they hold where; leaders land on the action plan.
 async fn home(
     axum::extract::State(state): axum::extract::State<AppState>,
     user: Option<crate::auth::CurrentUser>,
@@ -104,6 +142,10 @@ async fn home(
     let layout = crate::layout::Layout::for_user(&user, crate::layout::Section::None, state.config.demo_mode);
     if layout.can_search {
         return Ok(Redirect::to("/search").into_response());
+    }
+    // Leaders start where their work is: the action plan.
+    if layout.can_action_plan && !layout.can_admin {
+        return Ok(Redirect::to("/plan").into_response());
     }
     let roles = user
         .municipalities

@@ -10,6 +10,7 @@
 mod cases;
 mod finance;
 mod people;
+pub mod plan;
 
 pub use cases::{Case, CaseDetail, CaseQueue, Document, DocumentList, Letter, TaskList, Timeline, Workload};
 pub use errors::{ErrorAnswer, ErrorDetail, FieldProblem};
@@ -17,6 +18,7 @@ pub use finance::{AllocationSaved, CaseLedger, FinanceSaved, GrantBudget, GrantL
 pub use people::{
     AuditEntries, Household, HouseholdEconomy, Me, NoteList, PersonWithHouseholds, RepresentativeList, SearchResults,
 };
+pub use plan::{ActionPlan, PlanHistory, PlanList};
 
 use schemars::generate::SchemaSettings;
 use serde_json::Value;

@@ -404,3 +404,31 @@ pub struct EndRepresentative {
     #[schemars(length(max = husly_domain::representative::MAX_END_REASON))]
     pub reason: String,
 }
+
+/// A change of an action plan's heading, at the version read.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanChange {
+    pub version: i64,
+    pub plan: husly_domain::action_plan::PlanInput,
+}
+
+/// A change of an indicator; a changed baseline or target needs the reason.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorChange {
+    pub indicator: husly_domain::action_plan::IndicatorInput,
+    #[serde(default)]
+    #[schemars(length(max = 200))]
+    pub reason: String,
+}
+
+/// A value reported by hand for an indicator not computed from the cases.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorValue {
+    /// The year the value is for: not after this year.
+    pub year: i32,
+    /// A number, not negative, at most two decimals: `38`, `12.5`.
+    pub value: String,
+}

@@ -1,0 +1,482 @@
+//! The action plan's built-in indicators: each a definition in a small, closed vocabulary over the
+//! facts of a municipality's cases (`rules/indicators.toml`), evaluated here without I/O. The store
+//! supplies the facts ([`CaseFact`]); what the vocabulary can say is what this module can compute,
+//! so a definition can never reach data a user could not otherwise see in aggregate.
+
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+use time::Date;
+
+use crate::action_plan::{Direction, Figure, Unit};
+use crate::cases::workflow::{CaseState, CaseType, Outcome};
+
+const EMBEDDED: &str = include_str!("../../../rules/indicators.toml");
+
+/// What the store knows about one case that an indicator may count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFact {
+    pub case_type: CaseType,
+    pub state: CaseState,
+    pub received_on: Date,
+    /// The day the first decision was sent.
+    pub decided_on: Option<Date>,
+    /// That first decision's outcome.
+    pub outcome: Option<Outcome>,
+    pub interim_due: Option<Date>,
+    pub interim_sent_on: Option<Date>,
+    /// Children under 18 in the household when the case was registered.
+    pub children: bool,
+    /// The household already rented a municipal dwelling when it applied (KOSTRA counts only
+    /// new applicants).
+    pub existing_tenant: bool,
+}
+
+impl CaseFact {
+    /// Forvaltningsloven § 11 a missed: neither an interim answer nor a decision by the day the
+    /// interim answer was due (seen on `today` for a case still open).
+    pub fn interim_missed(&self, today: Date) -> bool {
+        let Some(due) = self.interim_due else {
+            return false;
+        };
+        let answered = match (self.interim_sent_on, self.decided_on) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        match answered {
+            Some(day) => day > due,
+            None => today > due,
+        }
+    }
+}
+
+/// A condition a case meets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Condition {
+    Decided,
+    Granted,
+    Refused,
+    Children,
+    NewApplicant,
+    InterimMissed,
+    OnWaitingList,
+}
+
+impl Condition {
+    fn holds(self, fact: &CaseFact, today: Date) -> bool {
+        match self {
+            Condition::Decided => fact.decided_on.is_some(),
+            Condition::Granted => matches!(fact.outcome, Some(Outcome::Granted | Outcome::PartlyGranted)),
+            Condition::Refused => fact.outcome == Some(Outcome::Refused),
+            Condition::Children => fact.children,
+            Condition::NewApplicant => !fact.existing_tenant,
+            Condition::InterimMissed => fact.interim_missed(today),
+            Condition::OnWaitingList => fact.state == CaseState::OnWaitingList,
+        }
+    }
+}
+
+/// What is computed over the cases counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    Count,
+    Share,
+    MedianDays,
+}
+
+/// Which date places a case in a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum YearBy {
+    Received,
+    Decided,
+    /// The state today: a value for the current year only.
+    Now,
+}
+
+/// One built-in indicator.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Definition {
+    pub key: String,
+    pub measure: Measure,
+    #[serde(deserialize_with = "case_types")]
+    pub types: Vec<CaseType>,
+    pub year_by: YearBy,
+    #[serde(rename = "where", default)]
+    pub conditions: Vec<Condition>,
+    #[serde(default)]
+    pub share_of: Vec<Condition>,
+    #[serde(deserialize_with = "direction")]
+    pub better: Direction,
+    pub source: String,
+}
+
+fn case_types<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<CaseType>, D::Error> {
+    let codes = Vec::<String>::deserialize(d)?;
+    codes
+        .iter()
+        .map(|c| CaseType::from_code(c).ok_or_else(|| serde::de::Error::custom(format!("unknown case type {c:?}"))))
+        .collect()
+}
+
+fn direction<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Direction, D::Error> {
+    let code = String::deserialize(d)?;
+    Direction::from_code(&code).ok_or_else(|| serde::de::Error::custom(format!("unknown direction {code:?}")))
+}
+
+impl Definition {
+    pub fn unit(&self) -> Unit {
+        match self.measure {
+            Measure::Count => Unit::Count,
+            Measure::Share => Unit::Percent,
+            Measure::MedianDays => Unit::Days,
+        }
+    }
+}
+
+/// A source a definition cites.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+}
+
+/// The built-in definitions and their sources.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Definitions {
+    pub sources: Vec<Source>,
+    #[serde(rename = "indicator")]
+    pub all: Vec<Definition>,
+}
+
+static DEFINITIONS: LazyLock<Definitions> =
+    LazyLock::new(|| Definitions::parse(EMBEDDED).expect("rules/indicators.toml is valid"));
+
+impl Definitions {
+    /// The definitions shipped with this build.
+    pub fn embedded() -> &'static Definitions {
+        &DEFINITIONS
+    }
+
+    /// Reads a definitions file and checks it: unique keys, cited sources, a share with a
+    /// numerator, a median over decided cases.
+    pub fn parse(text: &str) -> Result<Definitions, String> {
+        let definitions: Definitions = toml::from_str(text).map_err(|e| e.to_string())?;
+        for (index, definition) in definitions.all.iter().enumerate() {
+            let key = &definition.key;
+            if definitions.all[..index].iter().any(|d| &d.key == key) {
+                return Err(format!("indicator {key}: defined twice"));
+            }
+            if !definitions.sources.iter().any(|s| s.id == definition.source) {
+                return Err(format!("indicator {key}: unknown source {:?}", definition.source));
+            }
+            if (definition.measure == Measure::Share) == definition.share_of.is_empty() {
+                return Err(format!(
+                    "indicator {key}: share_of belongs to a share, and a share needs it"
+                ));
+            }
+            if definition.measure == Measure::MedianDays && !definition.conditions.contains(&Condition::Decided) {
+                return Err(format!(
+                    "indicator {key}: a median of days to decision counts decided cases"
+                ));
+            }
+            // The store reads, besides this year's cases, only those on the waiting list now.
+            if definition.year_by == YearBy::Now && !definition.conditions.contains(&Condition::OnWaitingList) {
+                return Err(format!("indicator {key}: a figure of today counts the waiting list"));
+            }
+        }
+        Ok(definitions)
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Definition> {
+        self.all.iter().find(|d| d.key == key)
+    }
+
+    /// Key, unit and better direction of each: what an indicator form offers.
+    pub fn choices(&self) -> Vec<(&str, Unit, Direction)> {
+        self.all.iter().map(|d| (d.key.as_str(), d.unit(), d.better)).collect()
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+}
+
+/// An indicator's value for a year, with what it was computed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Value {
+    pub figure: Figure,
+    /// The cases counted (the denominator of a share).
+    pub cases: i64,
+    /// For a share: the cases in the numerator.
+    pub numerator: Option<i64>,
+}
+
+/// Evaluates `definition` for `year` over `facts`, as seen on `today`. `None` when there is no
+/// value: a share or a median with no case to compute it from, or a "now" figure asked for
+/// another year than the current one.
+pub fn evaluate(definition: &Definition, facts: &[CaseFact], year: i32, today: Date) -> Option<Value> {
+    if definition.year_by == YearBy::Now && year != today.year() {
+        return None;
+    }
+    let counted = facts.iter().filter(|fact| {
+        (definition.types.is_empty() || definition.types.contains(&fact.case_type))
+            && in_year(definition.year_by, fact, year)
+            && definition.conditions.iter().all(|c| c.holds(fact, today))
+    });
+    match definition.measure {
+        Measure::Count => {
+            let cases = counted.count() as i64;
+            Some(Value {
+                figure: Figure::whole(cases),
+                cases,
+                numerator: None,
+            })
+        }
+        Measure::Share => {
+            let (mut cases, mut numerator) = (0i64, 0i64);
+            for fact in counted {
+                cases += 1;
+                numerator += i64::from(definition.share_of.iter().all(|c| c.holds(fact, today)));
+            }
+            Figure::percent(numerator, cases).map(|figure| Value {
+                figure,
+                cases,
+                numerator: Some(numerator),
+            })
+        }
+        Measure::MedianDays => {
+            let mut days: Vec<i64> = counted
+                .filter_map(|fact| Some((fact.decided_on? - fact.received_on).whole_days()))
+                .collect();
+            median_hundredths(&mut days).map(|figure| Value {
+                figure,
+                cases: days.len() as i64,
+                numerator: None,
+            })
+        }
+    }
+}
+
+fn in_year(year_by: YearBy, fact: &CaseFact, year: i32) -> bool {
+    match year_by {
+        YearBy::Received => fact.received_on.year() == year,
+        YearBy::Decided => fact.decided_on.is_some_and(|d| d.year() == year),
+        YearBy::Now => true,
+    }
+}
+
+/// The median of whole days, exact in hundredths (the mean of the two middle values when even).
+fn median_hundredths(days: &mut [i64]) -> Option<Figure> {
+    if days.is_empty() {
+        return None;
+    }
+    days.sort_unstable();
+    let middle = days.len() / 2;
+    Some(if days.len() % 2 == 1 {
+        Figure::whole(days[middle])
+    } else {
+        Figure((days[middle - 1] + days[middle]) * 50)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    const TODAY: Date = date!(2026 - 12 - 03);
+
+    fn fact(case_type: CaseType, received: Date) -> CaseFact {
+        CaseFact {
+            case_type,
+            state: CaseState::Received,
+            received_on: received,
+            decided_on: None,
+            outcome: None,
+            interim_due: None,
+            interim_sent_on: None,
+            children: false,
+            existing_tenant: false,
+        }
+    }
+
+    fn decided(mut fact: CaseFact, on: Date, outcome: Outcome) -> CaseFact {
+        fact.decided_on = Some(on);
+        fact.outcome = Some(outcome);
+        fact.state = match outcome {
+            Outcome::Refused => CaseState::Refused,
+            _ => fact.case_type.granted_state(),
+        };
+        fact
+    }
+
+    /// A fixed municipality: eight cases whose figures are counted by hand below.
+    fn dataset() -> Vec<CaseFact> {
+        use CaseType::*;
+        let mut with_children = decided(
+            fact(MunicipalHousing, date!(2026 - 01 - 10)),
+            date!(2026 - 02 - 09),
+            Outcome::Granted,
+        );
+        with_children.children = true;
+        let mut tenant = fact(MunicipalHousing, date!(2026 - 03 - 01));
+        tenant.existing_tenant = true;
+        let mut late = fact(MunicipalHousing, date!(2026 - 04 - 01));
+        late.interim_due = Some(date!(2026 - 05 - 01));
+        let mut answered = decided(
+            fact(Section6Assistance, date!(2026 - 05 - 01)),
+            date!(2026 - 07 - 10),
+            Outcome::PartlyGranted,
+        );
+        answered.interim_due = Some(date!(2026 - 06 - 01));
+        answered.interim_sent_on = Some(date!(2026 - 05 - 28));
+        let mut startlan_family = decided(
+            fact(Startlan, date!(2026 - 06 - 01)),
+            date!(2026 - 06 - 21),
+            Outcome::Granted,
+        );
+        startlan_family.children = true;
+        vec![
+            with_children, // 30 days
+            decided(
+                fact(MunicipalHousing, date!(2026 - 02 - 01)),
+                date!(2026 - 03 - 13),
+                Outcome::Refused,
+            ), // 40 days
+            decided(
+                fact(MunicipalHousing, date!(2025 - 11 - 20)),
+                date!(2026 - 01 - 09),
+                Outcome::Refused,
+            ), // 50 days
+            tenant,
+            late,
+            answered,        // 70 days
+            startlan_family, // 20 days
+            decided(
+                fact(Startlan, date!(2025 - 03 - 01)),
+                date!(2025 - 03 - 31),
+                Outcome::Granted,
+            ),
+        ]
+    }
+
+    fn value(key: &str, year: i32) -> Option<Value> {
+        let definition = Definitions::embedded()
+            .get(key)
+            .unwrap_or_else(|| panic!("{key} is built in"));
+        evaluate(definition, &dataset(), year, TODAY)
+    }
+
+    fn figure(key: &str, year: i32) -> Option<Figure> {
+        value(key, year).map(|v| v.figure)
+    }
+
+    #[test]
+    fn built_in_indicators_match_the_figures_counted_by_hand() {
+        // New housing applications received in 2026: four, the tenant's not among them.
+        assert_eq!(figure("housing_applications_new", 2026), Some(Figure::whole(3)));
+        // Housing decisions in 2026 for new applicants: three, two refused.
+        let refused = value("housing_refused_share", 2026).unwrap();
+        assert_eq!((refused.numerator, refused.cases), (Some(2), 3));
+        assert_eq!(refused.figure, Figure(6_667));
+        // On the waiting list now: the family; asked for last year, no value.
+        assert_eq!(figure("waiting_list_now", 2026), Some(Figure::whole(1)));
+        assert_eq!(figure("waiting_list_children_now", 2026), Some(Figure::whole(1)));
+        assert_eq!(figure("waiting_list_now", 2025), None);
+        // Days to decision for decisions in 2026: 20, 30, 40, 50, 70 → 40.
+        assert_eq!(figure("median_days_to_decision", 2026), Some(Figure::whole(40)));
+        // 2025: one decision of 30 days.
+        assert_eq!(figure("median_days_to_decision", 2025), Some(Figure::whole(30)));
+        // § 11 a: the April case, unanswered since 1 May; the § 6 case was answered in time.
+        assert_eq!(figure("interim_answers_missed", 2026), Some(Figure::whole(1)));
+        assert_eq!(figure("section6_granted", 2026), Some(Figure::whole(1)));
+        assert_eq!(figure("startlan_granted", 2026), Some(Figure::whole(1)));
+        assert_eq!(figure("startlan_granted_families", 2026), Some(Figure::whole(1)));
+        assert_eq!(figure("startlan_granted", 2025), Some(Figure::whole(1)));
+        assert_eq!(figure("grants_granted", 2026), Some(Figure::ZERO));
+        // A share or a median over no case has no value (not 0 %).
+        assert_eq!(figure("housing_refused_share", 2024), None);
+        assert_eq!(figure("median_days_to_decision", 2024), None);
+    }
+
+    #[test]
+    fn an_even_number_of_cases_has_the_mean_of_the_middle_two_as_median() {
+        assert_eq!(median_hundredths(&mut [10, 41, 20, 30]), Some(Figure(2_500)));
+        assert_eq!(median_hundredths(&mut [1, 2]), Some(Figure(150)));
+        assert_eq!(median_hundredths(&mut []), None);
+    }
+
+    #[test]
+    fn an_interim_answer_is_missed_when_nothing_came_by_the_day_it_was_due() {
+        let mut case = fact(CaseType::MunicipalHousing, date!(2026 - 01 - 01));
+        case.interim_due = Some(date!(2026 - 02 - 01));
+        assert!(!case.interim_missed(date!(2026 - 02 - 01)));
+        assert!(case.interim_missed(date!(2026 - 02 - 02)));
+        case.decided_on = Some(date!(2026 - 01 - 30));
+        assert!(!case.interim_missed(date!(2026 - 12 - 01)));
+        case.decided_on = Some(date!(2026 - 02 - 10));
+        case.interim_sent_on = Some(date!(2026 - 02 - 01));
+        assert!(!case.interim_missed(date!(2026 - 12 - 01)));
+        case.interim_sent_on = Some(date!(2026 - 02 - 05));
+        assert!(case.interim_missed(date!(2026 - 12 - 01)));
+    }
+
+    #[test]
+    fn a_definitions_file_is_checked_when_read() {
+        let base = "[[sources]]\nid = \"local\"\ntitle = \"t\"\nurl = \"\"\n";
+        let one = |body: &str| format!("{base}[[indicator]]\nkey = \"k\"\n{body}");
+        let count = "measure = \"count\"\ntypes = []\nyear_by = \"received\"\nbetter = \"increase\"\n";
+        assert!(Definitions::parse(&one(&format!("{count}source = \"local\"\n"))).is_ok());
+        for (bad, why) in [
+            (one(&format!("{count}source = \"nowhere\"\n")), "unknown source"),
+            (
+                one(
+                    "measure = \"share\"\ntypes = []\nyear_by = \"received\"\nbetter = \"increase\"\nsource = \"local\"\n",
+                ),
+                "share_of",
+            ),
+            (
+                one(
+                    "measure = \"median_days\"\ntypes = []\nyear_by = \"decided\"\nbetter = \"decrease\"\nsource = \"local\"\n",
+                ),
+                "decided",
+            ),
+            (
+                one("measure = \"count\"\ntypes = []\nyear_by = \"now\"\nbetter = \"decrease\"\nsource = \"local\"\n"),
+                "waiting list",
+            ),
+            (
+                one(
+                    "measure = \"count\"\ntypes = [\"villa\"]\nyear_by = \"received\"\nbetter = \"increase\"\nsource = \"local\"\n",
+                ),
+                "unknown case type",
+            ),
+            (
+                format!(
+                    "{}[[indicator]]\nkey = \"k\"\n{count}source = \"local\"\n",
+                    one(&format!("{count}source = \"local\"\n"))
+                ),
+                "defined twice",
+            ),
+        ] {
+            let error = Definitions::parse(&bad).unwrap_err();
+            assert!(error.contains(why), "{why}: {error}");
+        }
+    }
+
+    #[test]
+    fn every_built_in_definition_cites_a_source() {
+        let definitions = Definitions::embedded();
+        assert!(definitions.all.len() >= 10);
+        for definition in &definitions.all {
+            assert!(definitions.source(&definition.source).is_some(), "{}", definition.key);
+        }
+    }
+}
