@@ -24,13 +24,14 @@ macro_rules! sources {
             include_str!(concat!("../locales/", $lang, "-errors.toml")),
             include_str!(concat!("../locales/", $lang, "-eligibility.toml")),
             include_str!(concat!("../locales/", $lang, "-letters.toml")),
+            include_str!(concat!("../locales/", $lang, "-kostra.toml")),
         ]
     };
 }
 
-const NB_SOURCES: [&str; 6] = sources!("nb");
-const NN_SOURCES: [&str; 6] = sources!("nn");
-const EN_SOURCES: [&str; 6] = sources!("en");
+const NB_SOURCES: [&str; 7] = sources!("nb");
+const NN_SOURCES: [&str; 7] = sources!("nn");
+const EN_SOURCES: [&str; 7] = sources!("en");
 
 static NB: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(&NB_SOURCES));
 static NN: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(&NN_SOURCES));

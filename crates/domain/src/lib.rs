@@ -12,6 +12,7 @@ pub mod eligibility;
 pub mod finance;
 pub mod household;
 pub mod ids;
+pub mod kostra;
 pub mod message;
 pub mod messages;
 pub mod notes;

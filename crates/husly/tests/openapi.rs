@@ -412,6 +412,47 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
     let (_, listed) = call(contract, s, caseworker, M::GET, &tasks, None).await;
     assert!(listed["tasks"][0]["done_at"].is_null(), "{listed}");
 
+    // The KOSTRA main reason: the applicant ticked economy, which suggests "other"; the
+    // caseworker classifies, an unknown category is refused by field, the approver may not.
+    let (_, before) = call(contract, s, caseworker, M::GET, &url, None).await;
+    assert_eq!(before["kostra"]["suggested"], "other", "{before}");
+    assert!(before["kostra"]["category"].is_null(), "{before}");
+    let kostra = format!("{url}/kostra-category");
+    let (status, refused) = call(
+        contract,
+        s,
+        caseworker,
+        M::PUT,
+        &kostra,
+        Some(json!({ "category": "economy" })),
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(refused["error"]["fields"][0]["field"], "category", "{refused}");
+    let (status, classified) = call(
+        contract,
+        s,
+        caseworker,
+        M::PUT,
+        &kostra,
+        Some(json!({ "category": "refugee" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{classified}");
+    assert_eq!(classified["category"], "refugee");
+    assert_eq!(classified["suggested"], "other");
+    assert!(classified["classified_at"].is_i64(), "{classified}");
+    let (status, _) = call(
+        contract,
+        s,
+        approver,
+        M::PUT,
+        &kostra,
+        Some(json!({ "category": "other" })),
+    )
+    .await;
+    assert_eq!(status, 403);
+
     // Journal notes on the case and the household: one kept, one refused (no text).
     for notes in [format!("{url}/notes"), format!("{household_url}/notes")] {
         let note = json!({ "text": "Ringte søker; lønnsslipp kommer.", "visibility": "case_handling" });

@@ -406,6 +406,13 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         page(
             Method::POST,
+            format!("/cases/{c}/kostra"),
+            Some(HandleCase),
+            Record,
+            vec![("category", "other".into())],
+        ),
+        page(
+            Method::POST,
             format!("/cases/{c}/tasks"),
             Some(HandleCase),
             Record,
@@ -723,6 +730,13 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Some(ViewCase),
             Record,
             None,
+        ),
+        api(
+            Method::PUT,
+            format!("/api/v1/cases/{c}/kostra-category"),
+            Some(HandleCase),
+            Record,
+            Some(serde_json::json!({"category": "other"})),
         ),
         api(
             Method::PUT,

@@ -15,6 +15,7 @@ mod ctx;
 mod error;
 pub mod finance;
 pub mod households;
+pub mod kostra;
 pub mod notes;
 pub mod notify;
 pub mod outreach;

@@ -71,6 +71,7 @@ pub fn routes() -> Routes {
         .route("/cases/{id}/notes", get(notes::case_notes).post(notes::add_case_note))
         .route("/cases/{id}/tasks", get(tasks::list).post(tasks::add))
         .route("/cases/{id}/tasks/{task_id}", put(tasks::set_done))
+        .route("/cases/{id}/kostra-category", put(cases::classify_kostra))
         .route("/cases/{id}/application", put(cases::save_application))
         .route("/cases/{id}/actions", post(cases::act))
         .route("/cases/{id}/overrides", post(cases::override_rule))

@@ -475,6 +475,14 @@ fn cases(doc: &mut Document) {
     .answer::<contract::TaskList>("201", "The case's tasks")
     .add();
     doc.put(
+        "/cases/{id}/kostra-category",
+        "classifyKostraCategory",
+        "Classify the case's KOSTRA skjema 13 main reason (caseworkers); the reasons the applicant ticked only suggest one",
+    )
+    .body::<requests::KostraClassification>()
+    .answer::<contract::Kostra>("200", "The case's KOSTRA main reason as classified")
+    .add();
+    doc.put(
         "/cases/{id}/tasks/{task_id}",
         "setCaseTaskDone",
         "Mark a task done, or open it again",

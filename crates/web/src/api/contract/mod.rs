@@ -11,7 +11,7 @@ mod cases;
 mod finance;
 mod people;
 
-pub use cases::{Case, CaseDetail, CaseQueue, Document, DocumentList, Letter, TaskList, Timeline, Workload};
+pub use cases::{Case, CaseDetail, CaseQueue, Document, DocumentList, Kostra, Letter, TaskList, Timeline, Workload};
 pub use errors::{ErrorAnswer, ErrorDetail, FieldProblem};
 pub use finance::{AllocationSaved, CaseLedger, FinanceSaved, GrantBudget, GrantLine};
 pub use people::{
