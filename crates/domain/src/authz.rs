@@ -84,10 +84,17 @@ pub enum Action {
     /// Write a journal note on a household: a caseworker, or a follow-up worker logging a
     /// contact or a home visit.
     WriteHouseholdNote,
+    /// See a household's stays in temporary accommodation (sosialtjenesteloven § 27) and the
+    /// list of households staying in one.
+    ViewTemporaryStays,
+    /// Record a stay in temporary accommodation, and end one.
+    RecordTemporaryStay,
+    /// See the year's KOSTRA figures on temporary accommodation: counts, no one behind them.
+    ViewStayFigures,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 18] = [
         Action::SearchPeople,
         Action::ViewPerson,
         Action::ViewHousehold,
@@ -103,6 +110,9 @@ impl Action {
         Action::ViewGrantBudget,
         Action::ManageGrantBudget,
         Action::WriteHouseholdNote,
+        Action::ViewTemporaryStays,
+        Action::RecordTemporaryStay,
+        Action::ViewStayFigures,
     ];
 
     pub fn code(self) -> &'static str {
@@ -122,6 +132,9 @@ impl Action {
             Action::ViewGrantBudget => "view_grant_budget",
             Action::ManageGrantBudget => "manage_grant_budget",
             Action::WriteHouseholdNote => "write_household_note",
+            Action::ViewTemporaryStays => "view_temporary_stays",
+            Action::RecordTemporaryStay => "record_temporary_stay",
+            Action::ViewStayFigures => "view_stay_figures",
         }
     }
 }
@@ -146,6 +159,12 @@ pub fn roles_allowed(action: Action) -> &'static [Role] {
         Action::ManageGrantBudget => &[Approver, Leader],
         // Follow-up is work with the household; the approver checks, and records nothing.
         Action::WriteHouseholdNote => &[Caseworker, FollowUpWorker],
+        // NAV's caseworker finds the place; the follow-up worker and the housing manager see
+        // the household through it. The approver checks decisions, and records nothing.
+        Action::ViewTemporaryStays => READ_PERSONAL,
+        Action::RecordTemporaryStay => &[Caseworker, FollowUpWorker, HousingManager],
+        // Leaders report the figures to KOSTRA and see no household behind them.
+        Action::ViewStayFigures => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
     }
 }
 
@@ -256,6 +275,15 @@ mod tests {
             (Caseworker, ManageGrantBudget, false),
             (FollowUpWorker, ViewGrantBudget, false),
             (Partner, ViewGrantBudget, false),
+            (Caseworker, RecordTemporaryStay, true),
+            (FollowUpWorker, RecordTemporaryStay, true),
+            (HousingManager, RecordTemporaryStay, true),
+            (Approver, RecordTemporaryStay, false),
+            (Approver, ViewTemporaryStays, true),
+            (Leader, ViewTemporaryStays, false),
+            (Leader, ViewStayFigures, true),
+            (Partner, ViewStayFigures, false),
+            (Admin, ViewStayFigures, false),
         ];
         let m = MunicipalityId::new();
         for (role, action, allowed) in table {

@@ -22,6 +22,7 @@ pub mod representative;
 pub mod rules;
 pub mod schema;
 pub mod startlan;
+pub mod stays;
 pub mod tasks;
 pub mod validation;
 

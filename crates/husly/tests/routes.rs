@@ -465,6 +465,22 @@ fn routes(f: &Fixture) -> Vec<Route> {
         .missing(),
         page(
             Method::POST,
+            format!("/households/{h}/stays"),
+            Some(RecordTemporaryStay),
+            Record,
+            vec![("place", "Hospitset".into()), ("from", "01.01.2026".into())],
+        ),
+        page(
+            Method::POST,
+            format!("/households/{h}/stays/{MISSING}/end"),
+            Some(RecordTemporaryStay),
+            Record,
+            vec![("to", "02.01.2026".into()), ("end_reason", "unknown".into())],
+        )
+        .missing(),
+        page(Method::GET, "/stays".into(), Some(ViewStayFigures), Working, vec![]),
+        page(
+            Method::POST,
             format!("/cases/{c}/flags/{MISSING}"),
             Some(HandleCase),
             Record,
@@ -726,6 +742,44 @@ fn routes(f: &Fixture) -> Vec<Route> {
         .missing(),
         api(
             Method::GET,
+            format!("/api/v1/households/{h}/stays"),
+            Some(ViewTemporaryStays),
+            Record,
+            None,
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/households/{h}/stays"),
+            Some(RecordTemporaryStay),
+            Record,
+            Some(
+                serde_json::json!({"place": "Campingen", "from": "2025-06-01", "to": "2025-06-03", "end_reason": "unknown"}),
+            ),
+        ),
+        api(
+            Method::PUT,
+            format!("/api/v1/households/{h}/stays/{MISSING}/end"),
+            Some(RecordTemporaryStay),
+            Record,
+            Some(serde_json::json!({"to": "2026-01-02", "end_reason": "unknown"})),
+        )
+        .missing(),
+        api(
+            Method::GET,
+            "/api/v1/stays?municipality=3301".into(),
+            Some(ViewTemporaryStays),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
+            "/api/v1/stays/figures?municipality=3301&year=2026".into(),
+            Some(ViewStayFigures),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
             format!("/api/v1/cases/{c}/letters/{letter}"),
             Some(ViewCase),
             Record,
@@ -967,6 +1021,11 @@ fn promised(action: Action) -> &'static [Role] {
         Action::ManageGrantBudget => &[Approver, Leader],
         // Journal notes on a household: the caseworker, and the follow-up worker who visits.
         Action::WriteHouseholdNote => &[Caseworker, FollowUpWorker],
+        // Temporary accommodation: everyone who works with households sees the stays; those who
+        // find places and follow households up record them; leaders see the figures only.
+        Action::ViewTemporaryStays => &[Caseworker, Approver, FollowUpWorker, HousingManager],
+        Action::RecordTemporaryStay => &[Caseworker, FollowUpWorker, HousingManager],
+        Action::ViewStayFigures => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
     }
 }
 
@@ -1155,6 +1214,7 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
                 "/representatives/01900000-0000-7000-8000-000000000000",
                 "/representatives/{representative_id}",
             )
+            .replace("/stays/01900000-0000-7000-8000-000000000000", "/stays/{stay_id}")
             .replace("01900000-0000-7000-8000-000000000000", "{flag_id}")
             .replace("/grants/budget/2026/establishment", "/grants/budget/{year}/{grant}")
     };
@@ -1312,6 +1372,8 @@ const NOT_PERSONAL: &[(&str, &str)] = &[
     ("/calculators/startlan", "a calculator with no stored data"),
     ("/api/v1/me", "the caller's own account"),
     ("/api/v1/grants/budget", "figures without names"),
+    ("/stays", "KOSTRA figures without names"),
+    ("/api/v1/stays/figures", "KOSTRA figures without names"),
 ];
 
 /// What each read records: the route's pattern (as the router has it), the action, and the kind
@@ -1350,6 +1412,8 @@ const READS: &[(&str, &str, &str)] = &[
         "household.representatives",
         "household",
     ),
+    ("/api/v1/households/{id}/stays", "household.stays", "household"),
+    ("/api/v1/stays", "stays.list", "municipality"),
     ("/api/v1/cases/{id}/letters/{letter_id}", "case.letter", "case"),
     ("/api/v1/cases/{id}/ledger", "grant_ledger.view", "case"),
     ("/api/v1/cases/{id}/documents", "case.documents", "case"),

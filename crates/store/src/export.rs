@@ -364,6 +364,24 @@ const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "temporary_stay",
+        order_by: "id",
+        columns: &[
+            ("id", Text),
+            ("municipality_id", Text),
+            ("household_id", Text),
+            ("place", Text),
+            ("from_date", Text),
+            ("to_date", OptText),
+            ("with_children", Int),
+            ("end_reason", OptText),
+            ("recorded_by", Text),
+            ("recorded_at", Int),
+            ("ended_by", OptText),
+            ("ended_at", OptInt),
+        ],
+    },
+    Table {
         name: "case_task",
         order_by: "id",
         columns: &[

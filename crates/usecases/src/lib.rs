@@ -22,6 +22,7 @@ pub mod outreach;
 pub mod representatives;
 pub mod self_service;
 pub mod sessions;
+pub mod stays;
 pub mod tasks;
 
 pub use clock::Clock;

@@ -40,7 +40,13 @@ pub(super) struct Composition {
     children_ages: Vec<i32>,
 }
 
-fn compositions(generated: &Generated, on: Date) -> HashMap<String, Composition> {
+impl Composition {
+    pub(super) fn has_children(&self) -> bool {
+        !self.children_ages.is_empty()
+    }
+}
+
+pub(super) fn compositions(generated: &Generated, on: Date) -> HashMap<String, Composition> {
     let births: HashMap<&str, Date> = generated
         .people
         .iter()

@@ -12,6 +12,7 @@ mod handling;
 mod notes;
 pub mod openapi;
 mod representatives;
+mod stays;
 mod tasks;
 
 use crate::AppState;
@@ -59,6 +60,10 @@ pub fn routes() -> Routes {
             "/households/{id}/representatives/{representative_id}/end",
             post(representatives::end),
         )
+        .route("/households/{id}/stays", get(stays::list).post(stays::record))
+        .route("/households/{id}/stays/{stay_id}/end", put(stays::end))
+        .route("/stays", get(stays::ongoing))
+        .route("/stays/figures", get(stays::figures))
         .route("/audit", get(audit_log))
         .route("/calculators/bostotte", post(calculators::bostotte))
         .route("/outreach/bostotte", get(outreach_bostotte))

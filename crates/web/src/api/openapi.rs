@@ -13,6 +13,7 @@ use axum::Json;
 use husly_domain::bostotte::{Estimate, EstimateRequest, OutreachList};
 use husly_domain::household::HouseholdInput;
 use husly_domain::startlan::{AffordabilityInput, AffordabilityResult};
+use husly_domain::stays::StayFigures;
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 
@@ -259,6 +260,7 @@ fn path_parameters(path: &str, reads: &mut SchemaGenerator) -> Vec<Value> {
                 ("flag_id", _) => ("Flag id", uuid),
                 ("task_id", _) => ("Task id", uuid),
                 ("representative_id", _) => ("Representative id", uuid),
+                ("stay_id", _) => ("Stay id", uuid),
                 ("year", _) => (
                     "The budget year",
                     json!({ "type": "integer", "minimum": 2020, "maximum": 2100 }),
@@ -425,6 +427,46 @@ fn cases(doc: &mut Document) {
     .description("The form may be a draft: what is given is checked (errors name fields such as `form.economy[0].incomes[0]`), what is still missing is listed under `missing` when the case is read. The case starts as `received`; the interim-answer deadline runs from `received_on`. `Location` names the new case.")
     .body::<requests::NewApplication>()
     .answer::<contract::Case>("201", "Registered")
+    .add();
+    doc.get(
+        "/households/{id}/stays",
+        "getHouseholdStays",
+        "The household's stays in temporary accommodation (sosialtjenesteloven § 27), the newest first, with the flags KOSTRA counts",
+    )
+    .answer::<contract::stays::StayList>("200", "The stays")
+    .add();
+    doc.post(
+        "/households/{id}/stays",
+        "recordStay",
+        "Record a stay in temporary accommodation (caseworkers, follow-up workers, housing managers); one that shares a night with another of the household's is refused on `from`",
+    )
+    .body::<contract::stays::NewStay>()
+    .answer::<contract::stays::StayList>("201", "The household's stays")
+    .add();
+    doc.put(
+        "/households/{id}/stays/{stay_id}/end",
+        "endStay",
+        "End an ongoing stay: its last day and why",
+    )
+    .body::<contract::stays::EndStay>()
+    .answer::<contract::stays::StayList>("200", "The household's stays")
+    .error("409")
+    .add();
+    doc.get(
+        "/stays",
+        "getOngoingStays",
+        "The municipality's stays in temporary accommodation going on today, the oldest first",
+    )
+    .query::<queries::MunicipalityParam>()
+    .answer::<contract::stays::StayList>("200", "The stays")
+    .add();
+    doc.get(
+        "/stays/figures",
+        "getStayFigures",
+        "The year's KOSTRA skjema 13 figures on temporary accommodation: households (each counted once) and stays; counts only",
+    )
+    .query::<contract::stays::FiguresParams>()
+    .answer::<StayFigures>("200", "The figures")
     .add();
     doc.get(
         "/cases/workload",

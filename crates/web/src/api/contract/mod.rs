@@ -94,6 +94,7 @@ codes_schema!(
 mod errors;
 pub mod queries;
 pub mod requests;
+pub mod stays;
 
 #[cfg(test)]
 mod tests {
