@@ -25,13 +25,14 @@ macro_rules! sources {
             include_str!(concat!("../locales/", $lang, "-eligibility.toml")),
             include_str!(concat!("../locales/", $lang, "-letters.toml")),
             include_str!(concat!("../locales/", $lang, "-plan.toml")),
+            include_str!(concat!("../locales/", $lang, "-kostra.toml")),
         ]
     };
 }
 
-const NB_SOURCES: [&str; 7] = sources!("nb");
-const NN_SOURCES: [&str; 7] = sources!("nn");
-const EN_SOURCES: [&str; 7] = sources!("en");
+const NB_SOURCES: [&str; 8] = sources!("nb");
+const NN_SOURCES: [&str; 8] = sources!("nn");
+const EN_SOURCES: [&str; 8] = sources!("en");
 
 static NB: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(&NB_SOURCES));
 static NN: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(&NN_SOURCES));

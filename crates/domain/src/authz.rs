@@ -88,10 +88,17 @@ pub enum Action {
     ViewActionPlan,
     /// Keep the action plan: goals, measures, indicators, targets and values reported by hand.
     ManageActionPlan,
+    /// See a household's stays in temporary accommodation (sosialtjenesteloven § 27) and the
+    /// list of households staying in one.
+    ViewTemporaryStays,
+    /// Record a stay in temporary accommodation, and end one.
+    RecordTemporaryStay,
+    /// See the year's KOSTRA figures on temporary accommodation: counts, no one behind them.
+    ViewStayFigures,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 20] = [
         Action::SearchPeople,
         Action::ViewPerson,
         Action::ViewHousehold,
@@ -109,6 +116,9 @@ impl Action {
         Action::WriteHouseholdNote,
         Action::ViewActionPlan,
         Action::ManageActionPlan,
+        Action::ViewTemporaryStays,
+        Action::RecordTemporaryStay,
+        Action::ViewStayFigures,
     ];
 
     pub fn code(self) -> &'static str {
@@ -130,6 +140,9 @@ impl Action {
             Action::WriteHouseholdNote => "write_household_note",
             Action::ViewActionPlan => "view_action_plan",
             Action::ManageActionPlan => "manage_action_plan",
+            Action::ViewTemporaryStays => "view_temporary_stays",
+            Action::RecordTemporaryStay => "record_temporary_stay",
+            Action::ViewStayFigures => "view_stay_figures",
         }
     }
 }
@@ -157,6 +170,12 @@ pub fn roles_allowed(action: Action) -> &'static [Role] {
         // The plan holds no personal data: the unit follows it; leaders keep it.
         Action::ViewActionPlan => &[Leader, Admin, Caseworker, Approver, FollowUpWorker, HousingManager],
         Action::ManageActionPlan => &[Leader, Admin],
+        // NAV's caseworker finds the place; the follow-up worker and the housing manager see
+        // the household through it. The approver checks decisions, and records nothing.
+        Action::ViewTemporaryStays => READ_PERSONAL,
+        Action::RecordTemporaryStay => &[Caseworker, FollowUpWorker, HousingManager],
+        // Leaders report the figures to KOSTRA and see no household behind them.
+        Action::ViewStayFigures => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
     }
 }
 
@@ -271,6 +290,15 @@ mod tests {
             (Caseworker, ViewActionPlan, true),
             (Caseworker, ManageActionPlan, false),
             (Partner, ViewActionPlan, false),
+            (Caseworker, RecordTemporaryStay, true),
+            (FollowUpWorker, RecordTemporaryStay, true),
+            (HousingManager, RecordTemporaryStay, true),
+            (Approver, RecordTemporaryStay, false),
+            (Approver, ViewTemporaryStays, true),
+            (Leader, ViewTemporaryStays, false),
+            (Leader, ViewStayFigures, true),
+            (Partner, ViewStayFigures, false),
+            (Admin, ViewStayFigures, false),
         ];
         let m = MunicipalityId::new();
         for (role, action, allowed) in table {

@@ -14,6 +14,7 @@ pub mod finance;
 pub mod household;
 pub mod ids;
 pub mod indicators;
+pub mod kostra;
 pub mod message;
 pub mod messages;
 pub mod notes;
@@ -24,6 +25,7 @@ pub mod representative;
 pub mod rules;
 pub mod schema;
 pub mod startlan;
+pub mod stays;
 pub mod tasks;
 pub mod validation;
 

@@ -412,6 +412,47 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
     let (_, listed) = call(contract, s, caseworker, M::GET, &tasks, None).await;
     assert!(listed["tasks"][0]["done_at"].is_null(), "{listed}");
 
+    // The KOSTRA main reason: the applicant ticked economy, which suggests "other"; the
+    // caseworker classifies, an unknown category is refused by field, the approver may not.
+    let (_, before) = call(contract, s, caseworker, M::GET, &url, None).await;
+    assert_eq!(before["kostra"]["suggested"], "other", "{before}");
+    assert!(before["kostra"]["category"].is_null(), "{before}");
+    let kostra = format!("{url}/kostra-category");
+    let (status, refused) = call(
+        contract,
+        s,
+        caseworker,
+        M::PUT,
+        &kostra,
+        Some(json!({ "category": "economy" })),
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(refused["error"]["fields"][0]["field"], "category", "{refused}");
+    let (status, classified) = call(
+        contract,
+        s,
+        caseworker,
+        M::PUT,
+        &kostra,
+        Some(json!({ "category": "refugee" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{classified}");
+    assert_eq!(classified["category"], "refugee");
+    assert_eq!(classified["suggested"], "other");
+    assert!(classified["classified_at"].is_i64(), "{classified}");
+    let (status, _) = call(
+        contract,
+        s,
+        approver,
+        M::PUT,
+        &kostra,
+        Some(json!({ "category": "other" })),
+    )
+    .await;
+    assert_eq!(status, 403);
+
     // Journal notes on the case and the household: one kept, one refused (no text).
     for notes in [format!("{url}/notes"), format!("{household_url}/notes")] {
         let note = json!({ "text": "Ringte søker; lønnsslipp kommer.", "visibility": "case_handling" });
@@ -424,6 +465,65 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
         let (_, read) = call(contract, s, caseworker, M::GET, &notes, None).await;
         assert_eq!(read["notes"].as_array().map(Vec::len), Some(1));
     }
+    // Temporary accommodation: a stay recorded, one sharing a night refused on `from`, the
+    // first ended, listed, and the year's figures.
+    let stays = format!("{household_url}/stays");
+    let from = (common::today() - time::Duration::days(20)).to_string();
+    let (status, recorded) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &stays,
+        Some(json!({ "place": "Hospitset", "from": from, "with_children": true })),
+    )
+    .await;
+    assert_eq!(status, 201, "{recorded}");
+    assert!(recorded["stays"][0]["to"].is_null(), "{recorded}");
+    let (status, overlap) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &stays,
+        Some(json!({ "place": "Campingen", "from": common::today().to_string() })),
+    )
+    .await;
+    assert_eq!(status, 422, "{overlap}");
+    assert_eq!(overlap["error"]["fields"][0]["field"], "from", "{overlap}");
+    let stay_id = recorded["stays"][0]["id"].as_str().unwrap_or_default().to_string();
+    let (status, ended) = call(
+        contract,
+        s,
+        caseworker,
+        M::PUT,
+        &format!("{stays}/{stay_id}/end"),
+        Some(json!({ "to": (common::today() - time::Duration::days(10)).to_string(), "end_reason": "municipal_dwelling" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{ended}");
+    assert_eq!(ended["stays"][0]["short"], true, "{ended}");
+    let (status, _) = call(contract, s, caseworker, M::GET, &stays, None).await;
+    assert_eq!(status, 200);
+    let (status, _) = call(contract, s, caseworker, M::GET, "/api/v1/stays?municipality=3301", None).await;
+    assert_eq!(status, 200);
+    // The year the stay began (the stay lies in it whatever today's date).
+    let year = (common::today() - time::Duration::days(20)).year();
+    let (status, figures) = call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        &format!("/api/v1/stays/figures?municipality=3301&year={year}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{figures}");
+    assert!(
+        figures["households_with_children"].as_i64().unwrap_or_default() >= 1,
+        "{figures}"
+    );
+
     // The party's representative: a bad one refused by field, one registered, a second refused
     // while it acts (what the letters then say is checked in the cases test).
     let representatives = format!("{household_url}/representatives");

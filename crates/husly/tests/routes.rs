@@ -549,6 +549,13 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         page(
             Method::POST,
+            format!("/cases/{c}/kostra"),
+            Some(HandleCase),
+            Record,
+            vec![("category", "other".into())],
+        ),
+        page(
+            Method::POST,
             format!("/cases/{c}/tasks"),
             Some(HandleCase),
             Record,
@@ -599,6 +606,22 @@ fn routes(f: &Fixture) -> Vec<Route> {
             vec![("reason", "Fullmakten er trukket tilbake".into())],
         )
         .missing(),
+        page(
+            Method::POST,
+            format!("/households/{h}/stays"),
+            Some(RecordTemporaryStay),
+            Record,
+            vec![("place", "Hospitset".into()), ("from", "01.01.2026".into())],
+        ),
+        page(
+            Method::POST,
+            format!("/households/{h}/stays/{MISSING}/end"),
+            Some(RecordTemporaryStay),
+            Record,
+            vec![("to", "02.01.2026".into()), ("end_reason", "unknown".into())],
+        )
+        .missing(),
+        page(Method::GET, "/stays".into(), Some(ViewStayFigures), Working, vec![]),
         page(
             Method::POST,
             format!("/cases/{c}/flags/{MISSING}"),
@@ -948,10 +971,55 @@ fn routes(f: &Fixture) -> Vec<Route> {
         .missing(),
         api(
             Method::GET,
+            format!("/api/v1/households/{h}/stays"),
+            Some(ViewTemporaryStays),
+            Record,
+            None,
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/households/{h}/stays"),
+            Some(RecordTemporaryStay),
+            Record,
+            Some(
+                serde_json::json!({"place": "Campingen", "from": "2025-06-01", "to": "2025-06-03", "end_reason": "unknown"}),
+            ),
+        ),
+        api(
+            Method::PUT,
+            format!("/api/v1/households/{h}/stays/{MISSING}/end"),
+            Some(RecordTemporaryStay),
+            Record,
+            Some(serde_json::json!({"to": "2026-01-02", "end_reason": "unknown"})),
+        )
+        .missing(),
+        api(
+            Method::GET,
+            "/api/v1/stays?municipality=3301".into(),
+            Some(ViewTemporaryStays),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
+            "/api/v1/stays/figures?municipality=3301&year=2026".into(),
+            Some(ViewStayFigures),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
             format!("/api/v1/cases/{c}/letters/{letter}"),
             Some(ViewCase),
             Record,
             None,
+        ),
+        api(
+            Method::PUT,
+            format!("/api/v1/cases/{c}/kostra-category"),
+            Some(HandleCase),
+            Record,
+            Some(serde_json::json!({"category": "other"})),
         ),
         api(
             Method::PUT,
@@ -1186,6 +1254,11 @@ fn promised(action: Action) -> &'static [Role] {
         // administrator who sets the installation up) keep it.
         Action::ViewActionPlan => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader, Admin],
         Action::ManageActionPlan => &[Leader, Admin],
+        // Temporary accommodation: everyone who works with households sees the stays; those who
+        // find places and follow households up record them; leaders see the figures only.
+        Action::ViewTemporaryStays => &[Caseworker, Approver, FollowUpWorker, HousingManager],
+        Action::RecordTemporaryStay => &[Caseworker, FollowUpWorker, HousingManager],
+        Action::ViewStayFigures => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
     }
 }
 
@@ -1381,6 +1454,7 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
                 "/representatives/01900000-0000-7000-8000-000000000000",
                 "/representatives/{representative_id}",
             )
+            .replace("/stays/01900000-0000-7000-8000-000000000000", "/stays/{stay_id}")
             .replace("01900000-0000-7000-8000-000000000000", "{flag_id}")
             .replace("/grants/budget/2026/establishment", "/grants/budget/{year}/{grant}")
     };
@@ -1543,6 +1617,8 @@ const NOT_PERSONAL: &[(&str, &str)] = &[
         "the action plan: goals, measures and counts over cases, no one the municipality serves",
     ),
     ("/api/v1/action-plans", "as /plan"),
+    ("/stays", "KOSTRA figures without names"),
+    ("/api/v1/stays/figures", "KOSTRA figures without names"),
 ];
 
 /// What each read records: the route's pattern (as the router has it), the action, and the kind
@@ -1581,6 +1657,8 @@ const READS: &[(&str, &str, &str)] = &[
         "household.representatives",
         "household",
     ),
+    ("/api/v1/households/{id}/stays", "household.stays", "household"),
+    ("/api/v1/stays", "stays.list", "municipality"),
     ("/api/v1/cases/{id}/letters/{letter_id}", "case.letter", "case"),
     ("/api/v1/cases/{id}/ledger", "grant_ledger.view", "case"),
     ("/api/v1/cases/{id}/documents", "case.documents", "case"),

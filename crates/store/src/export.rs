@@ -228,10 +228,12 @@ const TABLES: &[Table] = &[
             ("due_order", Text),
             ("finance", OptText),
             ("existing_tenant", Bool),
-            ("main_reason", OptText),
             ("children", Int),
             ("created_at", Int),
             ("updated_at", Int),
+            ("kostra_category", OptText),
+            ("kostra_classified_by", OptText),
+            ("kostra_classified_at", OptInt),
         ],
     },
     Table {
@@ -359,6 +361,24 @@ const TABLES: &[Table] = &[
             ("ended_on", OptText),
             ("end_reason", OptText),
             ("ended_by", OptText),
+        ],
+    },
+    Table {
+        name: "temporary_stay",
+        order_by: "id",
+        columns: &[
+            ("id", Text),
+            ("municipality_id", Text),
+            ("household_id", Text),
+            ("place", Text),
+            ("from_date", Text),
+            ("to_date", OptText),
+            ("with_children", Int),
+            ("end_reason", OptText),
+            ("recorded_by", Text),
+            ("recorded_at", Int),
+            ("ended_by", OptText),
+            ("ended_at", OptInt),
         ],
     },
     Table {
@@ -952,6 +972,21 @@ const RENAMED: &[(&str, &str, &str, i64)] = &[
     ("case_document", "content_hex", "content", 5),
 ];
 
+/// Columns dropped since an earlier schema: (table, column, the schema that dropped it). Archives
+/// written before carry them; their values are left out on import. `main_reason` was the
+/// applicant's first tick, which the form's ticks (exported with the case) still hold.
+const DROPPED: &[(&str, &str, i64)] = &[("application_case", "main_reason", 12)];
+
+/// Columns added since an earlier schema: (table, column, the schema that added it, the value
+/// rows of older archives get: the one the migration gave existing rows, null when `None`).
+const ADDED: &[(&str, &str, i64, Option<i64>)] = &[
+    ("case_decision", "section6", 10, None),
+    ("application_case", "kostra_category", 12, None),
+    ("application_case", "kostra_classified_by", 12, None),
+    ("application_case", "kostra_classified_at", 12, None),
+    ("case_task", "raised_by_applicant", 15, Some(0)),
+];
+
 /// Parses one row line; checks the table order, the exact column set and each value's type.
 fn parse_row(line_no: usize, line: &str, current_table: usize, schema: i64) -> StoreResult<(usize, Vec<Value>)> {
     let mut object: Map<String, Value> = match serde_json::from_str(line) {
@@ -989,6 +1024,16 @@ fn parse_row(line_no: usize, line: &str, current_table: usize, schema: i64) -> S
             && let Some(value) = row.remove(*old)
         {
             row.insert((*new).into(), value);
+        }
+    }
+    for (table, column, since) in DROPPED {
+        if *table == name && schema < *since {
+            row.remove(*column);
+        }
+    }
+    for (table, column, since, value) in ADDED {
+        if *table == name && schema < *since && !row.contains_key(*column) {
+            row.insert((*column).into(), value.map_or(Value::Null, Value::from));
         }
     }
     let table = &TABLES[position];

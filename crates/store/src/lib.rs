@@ -30,6 +30,7 @@ pub mod representatives;
 pub mod search;
 pub mod seed;
 pub mod sessions;
+pub mod stays;
 pub mod tasks;
 pub mod tenancies;
 pub mod testing;

@@ -70,6 +70,16 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0011_representative.sql"),
     },
     Migration {
+        version: 12,
+        name: "kostra_reason",
+        sql: include_str!("../migrations/0012_kostra_reason.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "temporary_stay",
+        sql: include_str!("../migrations/0013_temporary_stay.sql"),
+    },
+    Migration {
         version: 15,
         name: "applicant_message",
         sql: include_str!("../migrations/0015_applicant_message.sql"),

@@ -72,6 +72,8 @@ pub struct HouseholdOverview {
     pub notes: Vec<husly_store::notes::Note>,
     /// The party's representatives (fullmektig or verge), the acting one first.
     pub representatives: Vec<husly_domain::representative::Representative>,
+    /// Stays in temporary accommodation, the newest first (for those who may see them).
+    pub stays: Option<Vec<husly_domain::stays::Stay>>,
 }
 
 pub async fn household_overview(ctx: &Ctx, id: HouseholdId) -> UseCaseResult<HouseholdOverview> {
@@ -84,7 +86,12 @@ pub async fn household_overview(ctx: &Ctx, id: HouseholdId) -> UseCaseResult<Hou
     };
     let notes = crate::notes::readable(ctx, municipality, husly_store::notes::NoteSubject::Household(id)).await?;
     let representatives = ctx.store.representatives(municipality, id).await?;
+    let stays = match ctx.require(Action::ViewTemporaryStays, municipality) {
+        Ok(()) => Some(ctx.store.stays(municipality, id).await?),
+        Err(_) => None,
+    };
     Ok(HouseholdOverview {
+        stays,
         household,
         timeline,
         cases,

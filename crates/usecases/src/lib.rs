@@ -16,12 +16,14 @@ mod ctx;
 mod error;
 pub mod finance;
 pub mod households;
+pub mod kostra;
 pub mod notes;
 pub mod notify;
 pub mod outreach;
 pub mod representatives;
 pub mod self_service;
 pub mod sessions;
+pub mod stays;
 pub mod tasks;
 
 pub use clock::Clock;

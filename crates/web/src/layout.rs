@@ -21,6 +21,8 @@ pub enum Section {
     GrantBudget,
     /// The social housing action plan.
     ActionPlan,
+    /// The year's KOSTRA figures on temporary accommodation.
+    Stays,
     None,
 }
 
@@ -40,6 +42,7 @@ pub struct Layout {
     pub can_cases: bool,
     pub can_grant_budget: bool,
     pub can_action_plan: bool,
+    pub can_stays: bool,
     pub demo: bool,
     /// The confirmation of the action that led here, in the user's language.
     pub flash: Option<String>,
@@ -62,6 +65,7 @@ impl Layout {
             can_cases: false,
             can_grant_budget: false,
             can_action_plan: false,
+            can_stays: false,
             demo,
             flash: None,
         }
@@ -95,6 +99,7 @@ impl Layout {
             can_cases: allowed(Action::ViewCase),
             can_grant_budget: allowed(Action::ViewGrantBudget),
             can_action_plan: allowed(Action::ViewActionPlan),
+            can_stays: allowed(Action::ViewStayFigures),
             demo,
             flash: user.flash.as_deref().map(|key| user.tr.t(key).to_string()),
         }
@@ -116,6 +121,7 @@ impl Layout {
                 | (Section::Calculators, "calculators")
                 | (Section::GrantBudget, "grant_budget")
                 | (Section::ActionPlan, "action_plan")
+                | (Section::Stays, "stays")
         )
     }
 

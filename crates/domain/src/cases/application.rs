@@ -55,7 +55,8 @@ impl CurrentHousing {
     }
 }
 
-/// Reasons for applying: a coded list (KOSTRA reports the main one) with free text.
+/// Reasons for applying: a coded list with free text, the applicant's own statement. KOSTRA's
+/// main reason is the caseworker's classification (`crate::kostra`), which these only suggest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
@@ -304,11 +305,6 @@ impl ApplicationForm {
     pub fn net_wealth_ore(&self) -> i64 {
         self.economy.iter().map(|m| m.net_wealth_kr * 100).sum()
     }
-
-    /// The main reason for KOSTRA: the first one chosen.
-    pub fn main_reason(&self) -> Option<Reason> {
-        self.reasons.first().copied()
-    }
 }
 
 fn out_of_range(field: String) -> FieldError {
@@ -354,7 +350,7 @@ mod tests {
         let form = complete();
         assert!(form.check(1, date!(2026 - 11 - 26)).is_empty());
         assert!(form.missing_for_submission(1).is_empty());
-        assert_eq!(form.main_reason(), Some(Reason::Economy));
+        assert_eq!(form.reasons[0], Reason::Economy);
         assert_eq!(form.income_ore(|_| true), 28_000_000);
     }
 

@@ -19,11 +19,13 @@ use crate::{Store, date_text, parse_date_text};
 mod change;
 mod decisions;
 mod flags;
+mod kostra;
 mod letters;
 mod queue;
 
 pub use flags::Flag;
 pub use husly_domain::cases::{Case, Decision};
+pub use kostra::KostraClassification;
 pub use letters::{Letter, NewLetter};
 pub use queue::{QUEUE_COUNT_CAP, QueueCounts, QueueFilter, QueueRow, QueueSort, WorkloadRow};
 
@@ -283,8 +285,8 @@ pub(crate) async fn register_application_in(
     let now = crate::now_micros();
     sqlx::query(
         "INSERT INTO application_case (id, municipality_id, household_id, reference, case_type, state, version, form, \
-         overrides, received_on, interim_due, next_due, due_order, existing_tenant, main_reason, children, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '[]', $9, $10, $11, $12, $13, $14, $15, $16, $16)",
+         overrides, received_on, interim_due, next_due, due_order, existing_tenant, children, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '[]', $9, $10, $11, $12, $13, $14, $15, $15)",
     )
     .bind(id.to_string())
     .bind(municipality.to_string())
@@ -299,7 +301,6 @@ pub(crate) async fn register_application_in(
     .bind(case.next_due.map(date_text))
     .bind(due_order(case.next_due))
     .bind(crate::flag(form.existing_tenant))
-    .bind(form.main_reason().map(|r| r.code()))
     .bind(children)
     .bind(now)
     .execute(tx.conn())

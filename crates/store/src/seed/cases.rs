@@ -40,7 +40,13 @@ pub(super) struct Composition {
     children_ages: Vec<i32>,
 }
 
-fn compositions(generated: &Generated, on: Date) -> HashMap<String, Composition> {
+impl Composition {
+    pub(super) fn has_children(&self) -> bool {
+        !self.children_ages.is_empty()
+    }
+}
+
+pub(super) fn compositions(generated: &Generated, on: Date) -> HashMap<String, Composition> {
     let births: HashMap<&str, Date> = generated
         .people
         .iter()
@@ -339,7 +345,7 @@ pub(super) fn generate_cases(
         }
         let Seeding { case, decision_row, .. } = seeding;
         out.decisions.extend(decision_row);
-        out.cases.push(case_row(&case, reason, composition));
+        out.cases.push(case_row(&case, composition));
     }
     out
 }
@@ -355,7 +361,8 @@ fn granted_text(case_type: CaseType) -> &'static str {
 }
 
 /// The case row in the archive's column order of `application_case`.
-fn case_row(case: &Case, reason: Reason, composition: Option<&Composition>) -> Vec<Value> {
+/// Seeded cases are not classified for KOSTRA: the case page suggests a category from the ticks.
+fn case_row(case: &Case, composition: Option<&Composition>) -> Vec<Value> {
     let date = |d: Option<Date>| d.map_or(Value::Null, |d| json!(date_text(d)));
     let next_due = case.computed_next_due();
     let now = crate::now_micros();
@@ -385,10 +392,12 @@ fn case_row(case: &Case, reason: Reason, composition: Option<&Composition>) -> V
             .as_ref()
             .map_or(Value::Null, |f| json!(serde_json::to_string(f).unwrap_or_default())),
         json!(false),
-        json!(reason.code()),
         json!(composition.map_or(0, |c| c.children_ages.len() as i64)),
         json!(now),
         json!(now),
+        Value::Null,
+        Value::Null,
+        Value::Null,
     ]
 }
 

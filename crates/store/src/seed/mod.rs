@@ -11,6 +11,7 @@
 
 mod cases;
 mod plan;
+mod stays;
 
 use crate::audit::{Actor, Event};
 use crate::error::StoreResult;
@@ -248,6 +249,8 @@ impl Store {
         // Tenancies and incomes draw from their own generator, so households stay as before.
         let mut economy_rng = SplitMix64::new(rng.next_u64() ^ 0xEC0_0000_0001);
         let mut case_rng = SplitMix64::new(economy_rng.next_u64() ^ 0xCA5E_0000_0001);
+        // Stays draw from a generator of their own, so everything seeded before them stays as it was.
+        let mut stay_rng = SplitMix64::new(seed ^ 0x57A7_0000_0001);
         let mut counters = self.reference_counters(municipality).await?;
         let staff = self.seed_staff(municipality, actor).await?;
         let today = husly_domain::oslo::date_at(time::OffsetDateTime::now_utc());
@@ -285,6 +288,9 @@ impl Store {
             insert_rows(&mut tx, "grant_ledger", &seeded.ledger).await?;
             insert_rows(&mut tx, "case_event", &generated.events).await?;
             insert_rows(&mut tx, "case_event", &seeded.events).await?;
+            let (stays, stay_events) = stays::generate_stays(&mut stay_rng, municipality, &generated, today, staff);
+            insert_rows(&mut tx, "temporary_stay", &stays).await?;
+            insert_rows(&mut tx, "case_event", &stay_events).await?;
             tx.commit().await?;
             remaining -= n;
         }

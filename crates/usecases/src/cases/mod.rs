@@ -52,6 +52,9 @@ pub struct CaseOverview {
     pub tasks: Vec<husly_store::tasks::Task>,
     /// What the applicant has written from the status page, oldest first.
     pub applicant_messages: Vec<husly_store::applicant_messages::ApplicantMessage>,
+    /// The KOSTRA main reason: the suggestion from the applicant's ticks and the caseworker's
+    /// classification.
+    pub kostra: crate::kostra::KostraView,
 }
 
 /// The work queue as a caseworker sees it: a page of cases, how many each filter holds, and the
@@ -189,7 +192,9 @@ pub async fn overview_of(ctx: &Ctx, file: CaseFile) -> UseCaseResult<CaseOvervie
     let notes = crate::notes::readable(ctx, m, husly_store::notes::NoteSubject::Case(case)).await?;
     let tasks = ctx.store.tasks(m, case).await?;
     let applicant_messages = ctx.store.applicant_messages(m, case).await?;
+    let kostra = crate::kostra::view_of(ctx, &file.case).await?;
     Ok(CaseOverview {
+        kostra,
         applicant_messages,
         grant,
         notes,

@@ -229,3 +229,15 @@ pub(super) async fn send(
         .await,
     )
 }
+
+/// `PUT /cases/{id}/kostra-category`: the caseworker's KOSTRA main-reason classification.
+pub async fn classify_kostra(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<super::contract::requests::KostraClassification>,
+) -> AppResult<Json<super::contract::Kostra>> {
+    let (ctx, id) = (user.ctx(&state), path_id(&id)?);
+    let view = husly_usecases::kostra::classify_kostra(&ctx, id, &request.category).await?;
+    Ok(Json(super::contract::Kostra::from(&view)))
+}

@@ -13,6 +13,7 @@ mod notes;
 pub mod openapi;
 mod plans;
 mod representatives;
+mod stays;
 mod tasks;
 
 use crate::AppState;
@@ -85,6 +86,10 @@ pub fn routes() -> Routes {
             "/households/{id}/representatives/{representative_id}/end",
             post(representatives::end),
         )
+        .route("/households/{id}/stays", get(stays::list).post(stays::record))
+        .route("/households/{id}/stays/{stay_id}/end", put(stays::end))
+        .route("/stays", get(stays::ongoing))
+        .route("/stays/figures", get(stays::figures))
         .route("/audit", get(audit_log))
         .route("/calculators/bostotte", post(calculators::bostotte))
         .route("/outreach/bostotte", get(outreach_bostotte))
@@ -97,6 +102,7 @@ pub fn routes() -> Routes {
         .route("/cases/{id}/notes", get(notes::case_notes).post(notes::add_case_note))
         .route("/cases/{id}/tasks", get(tasks::list).post(tasks::add))
         .route("/cases/{id}/tasks/{task_id}", put(tasks::set_done))
+        .route("/cases/{id}/kostra-category", put(cases::classify_kostra))
         .route("/cases/{id}/application", put(cases::save_application))
         .route("/cases/{id}/actions", post(cases::act))
         .route("/cases/{id}/overrides", post(cases::override_rule))

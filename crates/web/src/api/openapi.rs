@@ -13,6 +13,7 @@ use axum::Json;
 use husly_domain::bostotte::{Estimate, EstimateRequest, OutreachList};
 use husly_domain::household::HouseholdInput;
 use husly_domain::startlan::{AffordabilityInput, AffordabilityResult};
+use husly_domain::stays::StayFigures;
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 
@@ -264,6 +265,7 @@ fn path_parameters(path: &str, reads: &mut SchemaGenerator) -> Vec<Value> {
                 ("goal_id", _) => ("Goal id (of the plan)", uuid),
                 ("measure_id", _) => ("Measure id (of the plan)", uuid),
                 ("indicator_id", _) => ("Indicator id (of the plan)", uuid),
+                ("stay_id", _) => ("Stay id", uuid),
                 ("year", _) => (
                     "The budget year",
                     json!({ "type": "integer", "minimum": 2020, "maximum": 2100 }),
@@ -432,6 +434,46 @@ fn cases(doc: &mut Document) {
     .answer::<contract::Case>("201", "Registered")
     .add();
     doc.get(
+        "/households/{id}/stays",
+        "getHouseholdStays",
+        "The household's stays in temporary accommodation (sosialtjenesteloven § 27), the newest first, with the flags KOSTRA counts",
+    )
+    .answer::<contract::stays::StayList>("200", "The stays")
+    .add();
+    doc.post(
+        "/households/{id}/stays",
+        "recordStay",
+        "Record a stay in temporary accommodation (caseworkers, follow-up workers, housing managers); one that shares a night with another of the household's is refused on `from`",
+    )
+    .body::<contract::stays::NewStay>()
+    .answer::<contract::stays::StayList>("201", "The household's stays")
+    .add();
+    doc.put(
+        "/households/{id}/stays/{stay_id}/end",
+        "endStay",
+        "End an ongoing stay: its last day and why",
+    )
+    .body::<contract::stays::EndStay>()
+    .answer::<contract::stays::StayList>("200", "The household's stays")
+    .error("409")
+    .add();
+    doc.get(
+        "/stays",
+        "getOngoingStays",
+        "The municipality's stays in temporary accommodation going on today, the oldest first",
+    )
+    .query::<queries::MunicipalityParam>()
+    .answer::<contract::stays::StayList>("200", "The stays")
+    .add();
+    doc.get(
+        "/stays/figures",
+        "getStayFigures",
+        "The year's KOSTRA skjema 13 figures on temporary accommodation: households (each counted once) and stays; counts only",
+    )
+    .query::<contract::stays::FiguresParams>()
+    .answer::<StayFigures>("200", "The figures")
+    .add();
+    doc.get(
         "/cases/workload",
         "getWorkload",
         "How the open cases are shared among the caseworkers today: open, overdue, due within a week and awaiting approval per caseworker, and those nobody has",
@@ -478,6 +520,14 @@ fn cases(doc: &mut Document) {
     )
     .body::<requests::NewTask>()
     .answer::<contract::TaskList>("201", "The case's tasks")
+    .add();
+    doc.put(
+        "/cases/{id}/kostra-category",
+        "classifyKostraCategory",
+        "Classify the case's KOSTRA skjema 13 main reason (caseworkers); the reasons the applicant ticked only suggest one",
+    )
+    .body::<requests::KostraClassification>()
+    .answer::<contract::Kostra>("200", "The case's KOSTRA main reason as classified")
     .add();
     doc.put(
         "/cases/{id}/tasks/{task_id}",

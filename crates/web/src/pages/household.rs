@@ -192,6 +192,7 @@ pub(crate) struct HouseholdPage {
     cases: Vec<husly_store::cases::Case>,
     pub(crate) notes: super::notes::NotesSection,
     pub(crate) representatives: super::representatives::RepresentativesSection,
+    pub(crate) stays: super::stays::StaysSection,
 }
 
 impl HouseholdPage {
@@ -251,6 +252,12 @@ pub(crate) async fn household_page(state: &AppState, user: &CurrentUser, id: Hou
             municipality,
         ),
         representatives: super::representatives::RepresentativesSection::new(id, overview.representatives, can_edit),
+        stays: super::stays::StaysSection::new(
+            id,
+            overview.stays,
+            user.require(Action::RecordTemporaryStay, municipality).is_ok(),
+            state.clock.today(),
+        ),
         household: overview.household,
         timeline: overview.timeline,
         cases: overview.cases.unwrap_or_default(),

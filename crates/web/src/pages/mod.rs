@@ -17,6 +17,7 @@ pub(crate) mod rule_values;
 pub mod search;
 mod startlan_calculator;
 pub mod startlan_form;
+mod stays;
 pub(crate) mod tasks;
 
 use crate::AppState;
@@ -91,6 +92,9 @@ pub fn routes() -> Routes {
             "/households/{id}/representatives/{representative}/end",
             post(representatives::end),
         )
+        .route("/households/{id}/stays", post(stays::record))
+        .route("/households/{id}/stays/{stay}/end", post(stays::end))
+        .route("/stays", get(stays::figures))
         .route("/cases/{id}/notes", post(notes::add_to_case))
         .route("/cases/{id}/tasks", post(tasks::add))
         .route("/cases/{id}/tasks/{task}/done", post(tasks::done))

@@ -426,6 +426,34 @@ pub struct CaseDetail {
     pub decisions: Vec<Decision>,
     /// Newest first.
     pub letters: Vec<Letter>,
+    /// The KOSTRA main reason: suggested from the applicant's ticks, and as classified.
+    pub kostra: Kostra,
+}
+
+/// A case's KOSTRA skjema 13 main reason. `category` is the caseworker's classification (null
+/// until classified); `suggested` is derived from the reasons the applicant ticked and is only
+/// a suggestion.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Kostra {
+    pub suggested: Option<husly_domain::kostra::KostraCategory>,
+    pub category: Option<husly_domain::kostra::KostraCategory>,
+    pub classified_by: Option<UserId>,
+    pub classified_by_name: Option<String>,
+    #[schemars(with = "Option<MicrosSchema>")]
+    pub classified_at: Option<i64>,
+}
+
+impl From<&husly_usecases::kostra::KostraView> for Kostra {
+    fn from(v: &husly_usecases::kostra::KostraView) -> Kostra {
+        let c = v.classification.as_ref();
+        Kostra {
+            suggested: v.suggested,
+            category: c.map(|c| c.category),
+            classified_by: c.map(|c| c.classified_by),
+            classified_by_name: c.map(|c| c.classified_by_name.clone()),
+            classified_at: c.map(|c| c.classified_at),
+        }
+    }
 }
 
 impl CaseDetail {
@@ -444,6 +472,7 @@ impl CaseDetail {
                 .collect(),
             decisions: overview.decisions.iter().map(Decision::from).collect(),
             letters: overview.letters.iter().map(Letter::from).collect(),
+            kostra: Kostra::from(&overview.kostra),
         }
     }
 }

@@ -12,7 +12,7 @@ mod finance;
 mod people;
 pub mod plan;
 
-pub use cases::{Case, CaseDetail, CaseQueue, Document, DocumentList, Letter, TaskList, Timeline, Workload};
+pub use cases::{Case, CaseDetail, CaseQueue, Document, DocumentList, Kostra, Letter, TaskList, Timeline, Workload};
 pub use errors::{ErrorAnswer, ErrorDetail, FieldProblem};
 pub use finance::{AllocationSaved, CaseLedger, FinanceSaved, GrantBudget, GrantLine};
 pub use people::{
@@ -96,6 +96,7 @@ codes_schema!(
 mod errors;
 pub mod queries;
 pub mod requests;
+pub mod stays;
 
 #[cfg(test)]
 mod tests {

@@ -386,6 +386,14 @@ pub struct NewTask {
     pub assigned_to: Option<husly_domain::UserId>,
 }
 
+/// The caseworker's KOSTRA main-reason classification of a case.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KostraClassification {
+    /// `refugee`, `adapted_dwelling`, `mental_health_or_substance_use` or `other`.
+    pub category: String,
+}
+
 /// A task marked done, or open again.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -8,6 +8,7 @@ mod case_file;
 mod delivery;
 pub(crate) mod finance;
 mod form;
+pub(crate) mod kostra;
 mod preview;
 mod register;
 pub(crate) mod view;
@@ -29,6 +30,7 @@ pub fn routes() -> Routes {
         .route("/cases/{id}/action", post(actions::action))
         .route("/cases/{id}/override", post(actions::override_rule))
         .route("/cases/{id}/assign", post(actions::assign))
+        .route("/cases/{id}/kostra", post(kostra::classify))
         .route("/cases/{id}/propose", post(actions::propose))
         .route("/cases/{id}/review", post(actions::review))
         .route("/cases/{id}/send", post(actions::send))

@@ -231,6 +231,7 @@ pub async fn workload(State(state): State<AppState>, user: CurrentUser) -> AppRe
 #[template(path = "case.html")]
 pub struct CasePage {
     pub l: Layout,
+    pub kostra: super::kostra::KostraSection,
     pub tasks: crate::pages::tasks::TasksSection,
     pub notes: crate::pages::notes::NotesSection,
     /// What the applicant wrote from the status page, oldest first.
@@ -477,6 +478,7 @@ pub(crate) async fn case_page(state: &AppState, user: &CurrentUser, file: CaseFi
         notes,
         tasks,
         applicant_messages,
+        kostra,
     } = overview;
     let CaseFile {
         case,
@@ -516,6 +518,7 @@ pub(crate) async fn case_page(state: &AppState, user: &CurrentUser, file: CaseFi
         ..Default::default()
     };
     Ok(CasePage {
+        kostra: super::kostra::KostraSection::new(case.id, kostra, can_handle),
         tasks,
         l: Layout::for_user(user, Section::Cases, state.config.demo_mode),
         v: FormValues::of(&case.form, household.members.len()),

@@ -1,0 +1,200 @@
+//! Stays in temporary accommodation (sosialtjenesteloven § 27): recorded and ended, never
+//! deleted. A household's stays never share a night: the store runs the domain's overlap rule on
+//! the household's stays with the household row locked (`FOR UPDATE` on PostgreSQL; SQLite's
+//! write transactions are serial), so two concurrent recordings cannot both pass. Each change is
+//! an event on the household's timeline and an audit entry naming the stay, never the place.
+
+use husly_domain::stays::{EndReason, NewStay, Stay, first_overlap};
+use husly_domain::{HouseholdId, MunicipalityId};
+use sqlx::Row;
+use time::Date;
+
+use crate::db::{Tx, for_update};
+use crate::error::{StoreError, StoreResult};
+use crate::households::{Change, record_change};
+use crate::municipalities::parse_id;
+use crate::{Store, date_text, opt_date, parse_date_text};
+
+const STAY_COLUMNS: &str = "s.id, s.household_id, s.place, s.from_date, s.to_date, s.end_reason, s.with_children, \
+     p.birth_date FROM temporary_stay s \
+     LEFT JOIN household_member m ON m.household_id = s.household_id AND m.relation = 'main_applicant' \
+     LEFT JOIN person p ON p.id = m.person_id";
+
+fn stay(row: &sqlx::any::AnyRow) -> StoreResult<Stay> {
+    let reason: Option<String> = row.try_get("end_reason")?;
+    Ok(Stay {
+        id: row.try_get("id")?,
+        household: HouseholdId(parse_id(&row.try_get::<String, _>("household_id")?)?),
+        place: row.try_get("place")?,
+        from: parse_date_text(&row.try_get::<String, _>("from_date")?)?,
+        to: opt_date(row, "to_date")?,
+        end_reason: reason
+            .map(|code| {
+                EndReason::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("unknown end reason {code:?}")))
+            })
+            .transpose()?,
+        with_children: crate::flag_of(row, "with_children")?,
+        main_person_born: opt_date(row, "birth_date")?,
+    })
+}
+
+/// Locks the household (it must be the municipality's) and reads its stays, oldest first.
+async fn locked_stays(tx: &mut Tx, municipality: MunicipalityId, household: HouseholdId) -> StoreResult<Vec<Stay>> {
+    let sql = format!(
+        "SELECT id FROM household WHERE municipality_id = $1 AND id = $2{}",
+        for_update(tx.backend())
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(municipality.to_string())
+        .bind(household.to_string())
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let sql = format!(
+        "SELECT {STAY_COLUMNS} WHERE s.municipality_id = $1 AND s.household_id = $2 ORDER BY s.from_date, s.id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(municipality.to_string())
+        .bind(household.to_string())
+        .fetch_all(tx.conn())
+        .await?;
+    rows.iter().map(stay).collect()
+}
+
+impl Store {
+    /// Records a stay; `change.user` records it. `Ok(Err(other))` when it shares a night with
+    /// another stay of the household (nothing written).
+    pub async fn add_stay(
+        &self,
+        municipality: MunicipalityId,
+        household: HouseholdId,
+        new: &NewStay,
+        change: &Change<'_>,
+    ) -> StoreResult<Result<String, Stay>> {
+        let user = change
+            .user
+            .ok_or_else(|| StoreError::Invalid("a stay is recorded by a user".into()))?;
+        let mut tx = self.write().await?;
+        let kept = locked_stays(&mut tx, municipality, household).await?;
+        if let Some(other) = first_overlap(&kept, None, new.from, new.to) {
+            return Ok(Err(other.clone()));
+        }
+        let id = uuid::Uuid::now_v7().to_string();
+        let now = crate::now_micros();
+        let ended = new.to.is_some();
+        sqlx::query(
+            "INSERT INTO temporary_stay (id, municipality_id, household_id, place, from_date, to_date, with_children, \
+             end_reason, recorded_by, recorded_at, ended_by, ended_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(&id)
+        .bind(municipality.to_string())
+        .bind(household.to_string())
+        .bind(&new.place)
+        .bind(date_text(new.from))
+        .bind(new.to.map(date_text))
+        .bind(crate::flag(new.with_children))
+        .bind(new.end_reason.map(EndReason::code))
+        .bind(user.to_string())
+        .bind(now)
+        .bind(ended.then(|| user.to_string()))
+        .bind(ended.then_some(now))
+        .execute(tx.conn())
+        .await?;
+        let details = serde_json::json!({
+            "stay": id,
+            "from": date_text(new.from),
+            "to": new.to.map(date_text),
+            "end_reason": new.end_reason.map(EndReason::code),
+            "with_children": new.with_children,
+        });
+        record_change(
+            &mut tx,
+            municipality,
+            household,
+            ("household.stay_recorded", "household.stay"),
+            change,
+            details,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(id))
+    }
+
+    /// Ends the household's ongoing stay `id` on `to` for `reason`. `Ok(Err(other))` when the
+    /// end would make it share a night with another stay; a stay already ended is a conflict.
+    pub async fn end_stay(
+        &self,
+        municipality: MunicipalityId,
+        household: HouseholdId,
+        id: &str,
+        to: Date,
+        reason: EndReason,
+        change: &Change<'_>,
+    ) -> StoreResult<Result<(), Stay>> {
+        let user = change
+            .user
+            .ok_or_else(|| StoreError::Invalid("a stay is ended by a user".into()))?;
+        let mut tx = self.write().await?;
+        let kept = locked_stays(&mut tx, municipality, household).await?;
+        let this = kept.iter().find(|s| s.id == id).ok_or(StoreError::NotFound)?;
+        if this.to.is_some() {
+            return Err(StoreError::Conflict { expected: 0 });
+        }
+        if let Some(other) = first_overlap(&kept, Some(id), this.from, Some(to)) {
+            return Ok(Err(other.clone()));
+        }
+        sqlx::query(
+            "UPDATE temporary_stay SET to_date = $1, end_reason = $2, ended_by = $3, ended_at = $4 \
+             WHERE municipality_id = $5 AND household_id = $6 AND id = $7 AND to_date IS NULL",
+        )
+        .bind(date_text(to))
+        .bind(reason.code())
+        .bind(user.to_string())
+        .bind(crate::now_micros())
+        .bind(municipality.to_string())
+        .bind(household.to_string())
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+        record_change(
+            &mut tx,
+            municipality,
+            household,
+            ("household.stay_ended", "household.stay"),
+            change,
+            serde_json::json!({ "stay": id, "to": date_text(to), "end_reason": reason.code() }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    /// A household's stays, the newest first.
+    pub async fn stays(&self, municipality: MunicipalityId, household: HouseholdId) -> StoreResult<Vec<Stay>> {
+        let sql = format!(
+            "SELECT {STAY_COLUMNS} WHERE s.municipality_id = $1 AND s.household_id = $2 ORDER BY s.from_date DESC, s.id DESC"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(municipality.to_string())
+            .bind(household.to_string())
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(stay).collect()
+    }
+
+    /// The municipality's stays with a night in `[from, to)` (ongoing ones included), oldest first.
+    pub async fn stays_between(&self, municipality: MunicipalityId, from: Date, to: Date) -> StoreResult<Vec<Stay>> {
+        let sql = format!(
+            "SELECT {STAY_COLUMNS} WHERE s.municipality_id = $1 AND s.from_date < $2 \
+             AND (s.to_date IS NULL OR s.to_date >= $3) ORDER BY s.from_date, s.id"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(municipality.to_string())
+            .bind(date_text(to))
+            .bind(date_text(from))
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(stay).collect()
+    }
+}

@@ -1,0 +1,104 @@
+//! Stays in temporary accommodation (sosialtjenesteloven § 27) and the year's KOSTRA figures.
+
+use super::DateSchema;
+use husly_domain::HouseholdId;
+use husly_domain::stays::EndReason;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+/// A stay with the flags KOSTRA skjema 13 counts.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Stay {
+    pub id: String,
+    pub household_id: HouseholdId,
+    /// The place or its provider.
+    pub place: String,
+    #[schemars(with = "DateSchema")]
+    pub from: Date,
+    /// The last day; null while the stay goes on.
+    #[schemars(with = "Option<DateSchema>")]
+    pub to: Option<Date>,
+    pub end_reason: Option<EndReason>,
+    /// Children under 18 stayed there with the household.
+    pub with_children: bool,
+    /// Nights so far (up to today while it goes on).
+    pub nights: i64,
+    /// Ended after 14 nights or fewer.
+    pub short: bool,
+    /// More than 3 months (so far, while it goes on).
+    pub over_3_months: bool,
+    /// The main person was 18–25 when it began.
+    pub aged_18_to_25: bool,
+}
+
+impl Stay {
+    pub fn of(s: &husly_domain::stays::Stay, today: Date) -> Stay {
+        Stay {
+            id: s.id.clone(),
+            household_id: s.household,
+            place: s.place.clone(),
+            from: s.from,
+            to: s.to,
+            end_reason: s.end_reason,
+            with_children: s.with_children,
+            nights: s.nights(today),
+            short: s.is_short(),
+            over_3_months: s.is_long(today),
+            aged_18_to_25: s.is_young(),
+        }
+    }
+}
+
+/// Stays, the newest first (a household's) or the oldest first (ongoing in a municipality).
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct StayList {
+    pub stays: Vec<Stay>,
+}
+
+impl StayList {
+    pub fn of(stays: &[husly_domain::stays::Stay], today: Date) -> StayList {
+        StayList {
+            stays: stays.iter().map(|s| Stay::of(s, today)).collect(),
+        }
+    }
+}
+
+/// A stay to record.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewStay {
+    #[schemars(length(min = 1, max = 200))]
+    pub place: String,
+    /// yyyy-mm-dd (or dd.mm.yyyy); today or earlier.
+    #[schemars(example = "2026-11-02")]
+    pub from: String,
+    /// The last day, for a stay that has ended; left out while it goes on.
+    #[serde(default)]
+    pub to: Option<String>,
+    /// Why it ended; required with `to`.
+    #[serde(default)]
+    pub end_reason: Option<EndReason>,
+    #[serde(default)]
+    pub with_children: bool,
+}
+
+/// The end of an ongoing stay.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndStay {
+    /// The last day, yyyy-mm-dd (or dd.mm.yyyy); not before the first.
+    #[schemars(example = "2026-11-30")]
+    pub to: String,
+    pub end_reason: EndReason,
+}
+
+/// The municipality, and the year of the figures (this year when left out).
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct FiguresParams {
+    /// Kommunenummer (four digits). May be left out when the user has a role in one municipality only.
+    #[schemars(regex(pattern = r"^[0-9]{4}$"))]
+    pub municipality: Option<String>,
+    #[schemars(range(min = 2000, max = 2100))]
+    pub year: Option<i32>,
+}
