@@ -84,10 +84,12 @@ pub enum Action {
     /// Write a journal note on a household: a caseworker, or a follow-up worker logging a
     /// contact or a home visit.
     WriteHouseholdNote,
+    /// Enter the municipality's reference-budget table (SIFO) for startlån living costs.
+    ManageReferenceBudget,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::SearchPeople,
         Action::ViewPerson,
         Action::ViewHousehold,
@@ -103,6 +105,7 @@ impl Action {
         Action::ViewGrantBudget,
         Action::ManageGrantBudget,
         Action::WriteHouseholdNote,
+        Action::ManageReferenceBudget,
     ];
 
     pub fn code(self) -> &'static str {
@@ -122,6 +125,7 @@ impl Action {
             Action::ViewGrantBudget => "view_grant_budget",
             Action::ManageGrantBudget => "manage_grant_budget",
             Action::WriteHouseholdNote => "write_household_note",
+            Action::ManageReferenceBudget => "manage_reference_budget",
         }
     }
 }
@@ -146,6 +150,8 @@ pub fn roles_allowed(action: Action) -> &'static [Role] {
         Action::ManageGrantBudget => &[Approver, Leader],
         // Follow-up is work with the household; the approver checks, and records nothing.
         Action::WriteHouseholdNote => &[Caseworker, FollowUpWorker],
+        // Municipal rule data, no personal data: the administration and the leaders own it.
+        Action::ManageReferenceBudget => &[Admin, Leader],
     }
 }
 
@@ -256,6 +262,10 @@ mod tests {
             (Caseworker, ManageGrantBudget, false),
             (FollowUpWorker, ViewGrantBudget, false),
             (Partner, ViewGrantBudget, false),
+            (Admin, ManageReferenceBudget, true),
+            (Leader, ManageReferenceBudget, true),
+            (Caseworker, ManageReferenceBudget, false),
+            (Approver, ManageReferenceBudget, false),
         ];
         let m = MunicipalityId::new();
         for (role, action, allowed) in table {

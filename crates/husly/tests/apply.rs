@@ -142,8 +142,7 @@ async fn an_applicant_saves_returns_and_submits() {
             .expect("the case link")
             .to_string();
         let csrf = common::csrf_of(&server, &caseworker, &case_path).await;
-        let expected =
-            husly_domain::validation::format_date(common::today() + time::Duration::days(30));
+        let expected = husly_domain::validation::format_date(common::today() + time::Duration::days(30));
         let sent = caseworker
             .post(server.url(&format!("{case_path}/interim")))
             .form(&[

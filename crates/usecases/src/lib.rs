@@ -18,6 +18,7 @@ pub mod households;
 pub mod notes;
 pub mod notify;
 pub mod outreach;
+pub mod reference_budget;
 pub mod representatives;
 pub mod self_service;
 pub mod sessions;

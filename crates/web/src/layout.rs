@@ -19,6 +19,8 @@ pub enum Section {
     Calculators,
     /// The municipality's yearly grant budget.
     GrantBudget,
+    /// The municipality's reference budget (SIFO) for startlån living costs.
+    ReferenceBudget,
     None,
 }
 
@@ -37,6 +39,7 @@ pub struct Layout {
     pub can_outreach: bool,
     pub can_cases: bool,
     pub can_grant_budget: bool,
+    pub can_reference_budget: bool,
     pub demo: bool,
     /// The confirmation of the action that led here, in the user's language.
     pub flash: Option<String>,
@@ -58,6 +61,7 @@ impl Layout {
             can_outreach: false,
             can_cases: false,
             can_grant_budget: false,
+            can_reference_budget: false,
             demo,
             flash: None,
         }
@@ -90,6 +94,7 @@ impl Layout {
             can_outreach: allowed(Action::RunOutreach),
             can_cases: allowed(Action::ViewCase),
             can_grant_budget: allowed(Action::ViewGrantBudget),
+            can_reference_budget: allowed(Action::ManageReferenceBudget),
             demo,
             flash: user.flash.as_deref().map(|key| user.tr.t(key).to_string()),
         }
@@ -110,6 +115,7 @@ impl Layout {
                 | (Section::Cases, "cases")
                 | (Section::Calculators, "calculators")
                 | (Section::GrantBudget, "grant_budget")
+                | (Section::ReferenceBudget, "reference_budget")
         )
     }
 

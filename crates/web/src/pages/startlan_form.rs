@@ -20,9 +20,9 @@ use husly_domain::Lang;
 use husly_domain::rules::{Percent, YearMonth};
 use husly_domain::startlan::input::MAX_FIXED_COSTS;
 use husly_domain::startlan::{
-    AffordabilityInput, AffordabilityResult, BankLoan, ExtendedTermConditions, Financing, FixedCost, FixedCostKind,
-    FloorCategory, HouseholdComposition, LineCode, LivingCostSource, LoanKind, LoanPayment, Loans, StartlanLoan,
-    StartlanRules, assess, validate,
+    AffordabilityInput, AffordabilityResult, Assumption, BankLoan, ExtendedTermConditions, Financing, FixedCost,
+    FixedCostKind, FloorCategory, HouseholdComposition, LineCode, LivingCostSource, LoanKind, LoanPayment, Loans,
+    ReferenceBudgetCost, ReferenceBudgetLayout, StartlanLoan, StartlanRules, validate,
 };
 use husly_domain::validation::{FieldError, format_kr, parse_kr};
 use serde::Deserialize;
@@ -306,8 +306,18 @@ impl StartlanFields {
         rules: &StartlanRules,
         lang: Lang,
     ) -> Result<(AffordabilityInput, AffordabilityResult), FormErrors> {
+        self.assess_with(rules, lang, None)
+    }
+
+    /// [`Self::assess`] with the municipality's reference budget in force, if any.
+    pub fn assess_with(
+        &self,
+        rules: &StartlanRules,
+        lang: Lang,
+        reference: Option<&husly_domain::startlan::ReferenceBudget>,
+    ) -> Result<(AffordabilityInput, AffordabilityResult), FormErrors> {
         let input = self.parse(rules, lang)?;
-        match assess(&input, rules) {
+        match husly_domain::startlan::assess_with_reference(&input, rules, reference) {
             Ok(result) => Ok((input, result)),
             Err(errors) => Err(self.domain_errors(errors, lang)),
         }
@@ -385,6 +395,7 @@ impl StartlanFields {
                 adults: adults.unwrap_or(1),
                 couple: self.couple,
                 children_ages: children_ages.unwrap_or_default(),
+                ..Default::default()
             },
             income_after_tax_kr: income.unwrap_or(0),
             fixed_costs,
@@ -1061,15 +1072,73 @@ fn living_costs(r: &AffordabilityResult, tr: Tr) -> Vec<String> {
             &[("amount", &format_ore_short(own, lang))],
         ));
     }
+    if let Some(reference) = &costs.reference_budget {
+        details.push(reference_budget_line(reference, tr));
+    }
     details.push(
-        tr.t(match (costs.source, costs.own_estimate_ore) {
-            (LivingCostSource::OwnEstimate, _) => "startlan.line.used_own",
-            (LivingCostSource::SocialAssistanceFloor, Some(_)) => "startlan.line.used_floor",
-            (LivingCostSource::SocialAssistanceFloor, None) => "startlan.line.used_floor_no_estimate",
-        })
+        tr.t(
+            match (costs.source, costs.own_estimate_ore, costs.reference_budget.is_some()) {
+                (LivingCostSource::OwnEstimate, _, _) => "startlan.line.used_own",
+                (LivingCostSource::ReferenceBudget, _, _) => "startlan.line.used_reference",
+                (LivingCostSource::SocialAssistanceFloor, Some(_), _) => "startlan.line.used_floor",
+                (LivingCostSource::SocialAssistanceFloor, None, true) => "startlan.line.used_floor_over_reference",
+                (LivingCostSource::SocialAssistanceFloor, None, false) => "startlan.line.used_floor_no_estimate",
+            },
+        )
         .to_string(),
     );
     details
+}
+
+/// `Referansebudsjett (SIFO 2025, versjon 2, fra 01.01.2026): 31–50 år, kvinne 6 500 kr; …`.
+fn reference_budget_line(r: &ReferenceBudgetCost, tr: Tr) -> String {
+    let lang = tr.lang;
+    let layout = ReferenceBudgetLayout::embedded();
+    let assumptions = |list: &[Assumption]| -> String {
+        list.iter()
+            .map(|a| {
+                format!(
+                    " ({})",
+                    tr.t(match a {
+                        Assumption::AgeNotStated => "startlan.assumption.age_not_stated",
+                        Assumption::SexNotStated => "startlan.assumption.sex_not_stated",
+                        Assumption::LargerThanTable => "startlan.assumption.larger_than_table",
+                    })
+                )
+            })
+            .collect()
+    };
+    let mut parts: Vec<String> = r
+        .members
+        .iter()
+        .map(|m| {
+            format!(
+                "{} {}{}",
+                super::reference_budget::key_label(layout, &m.key, Some(m.adult), tr),
+                format_ore_short(m.amount_ore, lang),
+                assumptions(&m.assumptions)
+            )
+        })
+        .collect();
+    parts.push(format!(
+        "{} {}{}",
+        tr.f(
+            "startlan.reference.household",
+            &[("size", r.household_key.trim_start_matches("size_"))]
+        ),
+        format_ore_short(r.household_ore, lang),
+        assumptions(&r.household_assumptions)
+    ));
+    tr.f(
+        "startlan.line.reference_budget",
+        &[
+            ("label", &r.label),
+            ("version", &r.version.to_string()),
+            ("from", &husly_domain::validation::format_date(r.valid_from)),
+            ("parts", &parts.join("; ")),
+            ("total", &format_ore_short(r.total_ore, lang)),
+        ],
+    )
 }
 
 /// `2 500 000 kr over 30 år, annuitetslån`.
@@ -1208,7 +1277,8 @@ mod tests {
             HouseholdComposition {
                 adults: 2,
                 couple: true,
-                children_ages: vec![4, 9]
+                children_ages: vec![4, 9],
+                ..Default::default()
             }
         );
         assert_eq!(input.income_after_tax_kr, 52_000);
