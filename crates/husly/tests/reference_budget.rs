@@ -157,7 +157,7 @@ async fn an_admin_enters_a_table_and_the_calculator_uses_it() {
             .unwrap();
         assert_eq!(oslo["living_costs"]["source"], "social_assistance_floor");
         let unknown = http
-            .post(s.url("/api/v1/calculators/startlan?municipality=9999"))
+            .post(s.url("/api/v1/calculators/startlan?municipality=0000"))
             .json(&startlan_request())
             .send()
             .await
@@ -255,4 +255,14 @@ async fn the_api_reads_and_enters_versions_and_names_bad_fields() {
         let response = http.get(&url).bearer_auth(caseworker).send().await.unwrap();
         assert_eq!(response.status(), 403);
     }
+}
+
+#[tokio::test]
+async fn the_demo_enters_a_table_labelled_as_not_sifos_figures() {
+    let db = Database::sqlite();
+    let server = start(&db, &["--demo"]);
+    let (email, password) = server.demo_login("leader");
+    let leader = login(&server, &email, &password).await;
+    let page = common::page_text(&server, &leader, "/admin/reference-budget").await;
+    assert!(page.contains("Eksempeltall for demo – ikke SIFOs tall"), "{page}");
 }
