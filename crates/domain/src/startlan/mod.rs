@@ -33,7 +33,9 @@ pub use affordability::{
 };
 pub use extended_term::{Condition, ConditionResult, ConditionStatus, ExtendedTermConditions};
 pub use input::{AffordabilityInput, BankLoan, Financing, FixedCost, FixedCostKind, Loans, StartlanLoan, validate};
-pub use living_costs::{FloorCategory, FloorLine, HouseholdComposition, LivingCostFloor, LivingCostSource};
+pub use living_costs::{
+    FloorCategory, FloorLine, HouseholdComposition, LivingCostFloor, LivingCostSource, MemberDetail,
+};
 pub use reference_budget::{
     Assumption, MemberCost, ReferenceBudget, ReferenceBudgetAmounts, ReferenceBudgetCost, ReferenceBudgetLayout, Sex,
 };
