@@ -96,6 +96,7 @@ fn startlan_affordability(c: &mut Criterion) {
                     adults: if couple { 2 } else { 1 },
                     couple,
                     children_ages: (0..rng.below(4)).map(|_| rng.below(18) as u32).collect(),
+                    ..Default::default()
                 },
                 income_after_tax_kr: 20_000 + rng.below(50_000) as i64,
                 fixed_costs: Vec::new(),

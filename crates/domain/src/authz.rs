@@ -95,10 +95,12 @@ pub enum Action {
     RecordTemporaryStay,
     /// See the year's KOSTRA figures on temporary accommodation: counts, no one behind them.
     ViewStayFigures,
+    /// Enter the municipality's reference-budget table (SIFO) for startlån living costs.
+    ManageReferenceBudget,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::SearchPeople,
         Action::ViewPerson,
         Action::ViewHousehold,
@@ -119,6 +121,7 @@ impl Action {
         Action::ViewTemporaryStays,
         Action::RecordTemporaryStay,
         Action::ViewStayFigures,
+        Action::ManageReferenceBudget,
     ];
 
     pub fn code(self) -> &'static str {
@@ -143,6 +146,7 @@ impl Action {
             Action::ViewTemporaryStays => "view_temporary_stays",
             Action::RecordTemporaryStay => "record_temporary_stay",
             Action::ViewStayFigures => "view_stay_figures",
+            Action::ManageReferenceBudget => "manage_reference_budget",
         }
     }
 }
@@ -176,6 +180,8 @@ pub fn roles_allowed(action: Action) -> &'static [Role] {
         Action::RecordTemporaryStay => &[Caseworker, FollowUpWorker, HousingManager],
         // Leaders report the figures to KOSTRA and see no household behind them.
         Action::ViewStayFigures => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
+        // Municipal rule data, no personal data: the administration and the leaders own it.
+        Action::ManageReferenceBudget => &[Admin, Leader],
     }
 }
 
@@ -299,6 +305,10 @@ mod tests {
             (Leader, ViewStayFigures, true),
             (Partner, ViewStayFigures, false),
             (Admin, ViewStayFigures, false),
+            (Admin, ManageReferenceBudget, true),
+            (Leader, ManageReferenceBudget, true),
+            (Caseworker, ManageReferenceBudget, false),
+            (Approver, ManageReferenceBudget, false),
         ];
         let m = MunicipalityId::new();
         for (role, action, allowed) in table {

@@ -791,6 +791,42 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
     )
     .await;
 
+    // The reference budget (SIFO): read, a bad save, a good save; the calculator then uses it.
+    let (_, budgets) = call(contract, s, admin, M::GET, "/api/v1/reference-budgets", None).await;
+    let amounts = |keys: &Value, ore: i64, step: i64| -> Value {
+        keys.as_array()
+            .map(|keys| {
+                keys.iter()
+                    .enumerate()
+                    .map(|(i, k)| (k.as_str().unwrap_or_default().to_string(), json!(ore + step * i as i64)))
+                    .collect::<serde_json::Map<String, Value>>()
+            })
+            .unwrap_or_default()
+            .into()
+    };
+    let table = json!({
+        "expected_version": 0, "valid_from": "2026-01-01", "label": "Eksempeltall",
+        "individual_ore": amounts(&budgets["layout"]["individual_keys"], 550_000, 0),
+        "household_ore": amounts(&budgets["layout"]["household_keys"], 250_000, 80_000),
+    });
+    let mut bad = table.clone();
+    bad["label"] = json!("");
+    call(contract, s, admin, M::PUT, "/api/v1/reference-budgets", Some(bad)).await;
+    call(contract, s, admin, M::PUT, "/api/v1/reference-budgets", Some(table)).await;
+    call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        "/api/v1/calculators/startlan?municipality=3301",
+        Some(json!({ "month": "2026-06",
+                     "household": { "adults": 2, "couple": true, "children_ages": [7],
+                                    "members": [{ "age": 40, "sex": "male" }, { "age": 38 }, { "sex": "female" }] },
+                     "income_after_tax_kr": 55000,
+                     "loans": { "startlan": { "principal_kr": 2500000, "term_years": 30, "kind": "annuity" } } })),
+    )
+    .await;
+
     // Calculators, outreach and the access log.
     call(
         contract,

@@ -1212,6 +1212,40 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Working,
             Some(serde_json::json!({"allocated_kr": 100000})),
         ),
+        page(
+            Method::GET,
+            "/admin/reference-budget".into(),
+            Some(ManageReferenceBudget),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            "/admin/reference-budget".into(),
+            Some(ManageReferenceBudget),
+            Working,
+            vec![("valid_from", "01.01.2026".into())],
+        ),
+        api(
+            Method::GET,
+            "/api/v1/reference-budgets".into(),
+            Some(ManageReferenceBudget),
+            Working,
+            None,
+        ),
+        api(
+            Method::PUT,
+            "/api/v1/reference-budgets".into(),
+            Some(ManageReferenceBudget),
+            Working,
+            Some(serde_json::json!({
+                "expected_version": 0,
+                "valid_from": "",
+                "label": "",
+                "individual_ore": {},
+                "household_ore": {}
+            })),
+        ),
         // Last: it ends the session the walk uses.
         page(Method::POST, "/logout".into(), None, Working, vec![]),
     ]
@@ -1259,6 +1293,8 @@ fn promised(action: Action) -> &'static [Role] {
         Action::ViewTemporaryStays => &[Caseworker, Approver, FollowUpWorker, HousingManager],
         Action::RecordTemporaryStay => &[Caseworker, FollowUpWorker, HousingManager],
         Action::ViewStayFigures => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
+        // The municipality's reference budget (SIFO figures): the administrator and the leaders.
+        Action::ManageReferenceBudget => &[Admin, Leader],
     }
 }
 
@@ -1619,6 +1655,8 @@ const NOT_PERSONAL: &[(&str, &str)] = &[
     ("/api/v1/action-plans", "as /plan"),
     ("/stays", "KOSTRA figures without names"),
     ("/api/v1/stays/figures", "KOSTRA figures without names"),
+    ("/admin/reference-budget", "municipal rule data, no person"),
+    ("/api/v1/reference-budgets", "municipal rule data, no person"),
 ];
 
 /// What each read records: the route's pattern (as the router has it), the action, and the kind

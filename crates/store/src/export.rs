@@ -517,6 +517,21 @@ const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "reference_budget",
+        order_by: "id",
+        columns: &[
+            ("id", Text),
+            ("municipality_id", Text),
+            ("version", Int),
+            ("valid_from", Text),
+            ("label", Text),
+            ("layout_version", Text),
+            ("amounts", Text),
+            ("entered_by", OptText),
+            ("entered_at", Int),
+        ],
+    },
+    Table {
         name: "grant_ledger",
         order_by: "id",
         columns: &[

@@ -26,6 +26,7 @@ pub mod households;
 pub mod migrate;
 pub mod municipalities;
 pub mod notes;
+pub mod reference_budget;
 pub mod representatives;
 pub mod search;
 pub mod seed;

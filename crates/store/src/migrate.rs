@@ -80,6 +80,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0013_temporary_stay.sql"),
     },
     Migration {
+        version: 14,
+        name: "reference_budget",
+        sql: include_str!("../migrations/0014_reference_budget.sql"),
+    },
+    Migration {
         version: 15,
         name: "applicant_message",
         sql: include_str!("../migrations/0015_applicant_message.sql"),

@@ -106,7 +106,10 @@ pub async fn register_payment(ctx: &Ctx, id: CaseId, version: i64, request: Paym
 pub async fn open_establishment_grant(ctx: &Ctx, startlan: CaseId) -> UseCaseResult<Case> {
     let municipality = ctx.case_owner(startlan, Action::HandleCase).await?;
     let loan = ctx.store.case(municipality, startlan).await?;
-    let Some(grant) = affordability_of(&loan).and_then(|result| loan.establishment_grant_needed(&result)) else {
+    let reference = crate::cases::assessment::reference_budget_for(ctx, municipality, &loan).await?;
+    let Some(grant) =
+        affordability_of(&loan, reference.as_ref()).and_then(|result| loan.establishment_grant_needed(&result))
+    else {
         return Err(UseCaseError::Invalid(vec![FieldError::new(
             "finance",
             "no_grant_needed",

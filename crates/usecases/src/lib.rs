@@ -20,6 +20,7 @@ pub mod kostra;
 pub mod notes;
 pub mod notify;
 pub mod outreach;
+pub mod reference_budget;
 pub mod representatives;
 pub mod self_service;
 pub mod sessions;

@@ -16,6 +16,7 @@ use super::extended_term::ConditionResult;
 use super::input::{AffordabilityInput, FixedCostKind, validate};
 use super::kr_to_ore;
 use super::living_costs::{LivingCostFloor, LivingCostSource, living_cost_floor};
+use super::reference_budget::{ReferenceBudget, ReferenceBudgetCost, ReferenceBudgetLayout, reference_budget_cost};
 use super::rules::{MonthRules, POLICY_RATE, STRESS_TEST, StartlanRules, TERMS};
 use super::schedule::{LoanKind, LoanTerms, MAX_PRINCIPAL_ORE, ScheduleSummary, first_full_payment, summarize};
 use crate::rules::{Percent, Trace, UsedValue, YearMonth};
@@ -63,9 +64,12 @@ pub struct AffordabilityResult {
 pub struct LivingCosts {
     /// The social-assistance floor and its composition.
     pub floor: LivingCostFloor,
+    /// The municipality's reference budget (SIFO) for the household, when one is entered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_budget: Option<ReferenceBudgetCost>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub own_estimate_ore: Option<i64>,
-    /// The amount deducted: the higher of the estimate and the floor.
+    /// The amount deducted: the own estimate, else the reference budget, never below the floor.
     pub used_ore: i64,
     pub source: LivingCostSource,
 }
@@ -123,8 +127,19 @@ pub struct GrantNeed {
     pub grant_needed_ore: i64,
 }
 
-/// Validates `input` and assesses it with the rules in force in its month.
+/// Validates `input` and assesses it with the rules in force in its month, without a reference
+/// budget (the own estimate or the social-assistance floor).
 pub fn assess(input: &AffordabilityInput, rules: &StartlanRules) -> Result<AffordabilityResult, Vec<FieldError>> {
+    assess_with_reference(input, rules, None)
+}
+
+/// As [`assess`], with the municipality's reference budget (SIFO) in force, if one is entered:
+/// the living costs are the own estimate, else the reference budget, never below the floor.
+pub fn assess_with_reference(
+    input: &AffordabilityInput,
+    rules: &StartlanRules,
+    reference: Option<&ReferenceBudget>,
+) -> Result<AffordabilityResult, Vec<FieldError>> {
     validate(input, rules)?;
     let month_rules = rules.for_month(input.month).map_err(|_| {
         vec![FieldError::new("month", "no_rules_for_month", "error.startlan.no_rules").arg("month", input.month)]
@@ -136,12 +151,12 @@ pub fn assess(input: &AffordabilityInput, rules: &StartlanRules) -> Result<Affor
 
     let floor = living_cost_floor(&input.household, month_rules.social_assistance, &mut trace);
     let own_estimate_ore = input.own_living_cost_estimate_kr.map(kr_to_ore);
-    let (used_ore, source) = match own_estimate_ore {
-        Some(own) if own >= floor.total_ore => (own, LivingCostSource::OwnEstimate),
-        _ => (floor.total_ore, LivingCostSource::SocialAssistanceFloor),
-    };
+    let reference_budget =
+        reference.map(|budget| reference_budget_cost(&input.household, ReferenceBudgetLayout::embedded(), budget));
+    let (used_ore, source) = living_cost_used(own_estimate_ore, reference_budget.as_ref(), floor.total_ore);
     let living_costs = LivingCosts {
         floor,
+        reference_budget,
         own_estimate_ore,
         used_ore,
         source,
@@ -209,6 +224,23 @@ pub fn assess(input: &AffordabilityInput, rules: &StartlanRules) -> Result<Affor
         unverified: trace.unverified(),
         used_rules: trace.into_used(),
     })
+}
+
+/// The own estimate if given, else the reference budget if any, unless the floor is higher.
+pub fn living_cost_used(
+    own_estimate_ore: Option<i64>,
+    reference: Option<&ReferenceBudgetCost>,
+    floor_ore: i64,
+) -> (i64, LivingCostSource) {
+    let base = match (own_estimate_ore, reference) {
+        (Some(own), _) => Some((own, LivingCostSource::OwnEstimate)),
+        (None, Some(r)) => Some((r.total_ore, LivingCostSource::ReferenceBudget)),
+        (None, None) => None,
+    };
+    match base {
+        Some((amount, source)) if amount >= floor_ore => (amount, source),
+        _ => (floor_ore, LivingCostSource::SocialAssistanceFloor),
+    }
 }
 
 /// (policy rate, margin, their sum).
@@ -449,6 +481,7 @@ mod tests {
             adults: 1,
             couple: false,
             children_ages: vec![2],
+            ..Default::default()
         };
         input.income_after_tax_kr = 30_000;
         input.fixed_costs.clear();

@@ -236,6 +236,28 @@ fn household(e: &mut Errors, h: &HouseholdComposition) {
         );
         return;
     }
+    let adults = h.adults as usize;
+    if h.members.len() > adults + h.children_ages.len() {
+        e.push(FieldError::new(
+            "household.members",
+            "more_than_members",
+            "error.startlan.more_than_members",
+        ));
+    }
+    for (i, detail) in h.members.iter().enumerate() {
+        let Some(age) = detail.age else { continue };
+        let fits = match i.checked_sub(adults) {
+            None => (18..=super::reference_budget::MAX_AGE).contains(&age),
+            Some(child) => h.children_ages.get(child).is_none_or(|&a| a == age),
+        };
+        if !fits {
+            e.push(FieldError::new(
+                format!("household.members[{i}].age"),
+                "member_age_mismatch",
+                "error.startlan.member_age_mismatch",
+            ));
+        }
+    }
     for (i, &age) in h.children_ages.iter().enumerate() {
         if FloorCategory::of_child(age).is_none() {
             e.push(FieldError::new(
@@ -499,6 +521,7 @@ pub(crate) mod tests {
             adults: 1,
             couple: true,
             children_ages: vec![3, 18],
+            ..Default::default()
         };
         assert_eq!(
             errors(&input),
@@ -511,6 +534,7 @@ pub(crate) mod tests {
             adults: 0,
             couple: false,
             children_ages: vec![],
+            ..Default::default()
         };
         assert_eq!(errors(&input), one("household.adults", "at_least_one_adult"));
     }

@@ -15,6 +15,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::kr_to_ore;
+use super::reference_budget::Sex;
 use super::rules::{SOCIAL_ASSISTANCE, SocialAssistanceRates};
 use crate::rules::{Period, Trace};
 
@@ -31,6 +32,25 @@ pub struct HouseholdComposition {
     /// Age in whole years of each child under 18.
     #[serde(default)]
     pub children_ages: Vec<u32>,
+    /// For SIFO's reference budget: each member's details, the adults first, then the children
+    /// in the order of `children_ages`. May be shorter than the household: an adult without an
+    /// age counts in the most expensive adult band, a member whose sex is not stated at the higher
+    /// amount of a band split by sex.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<MemberDetail>,
+}
+
+/// One member's age and sex, as SIFO's reference budget distinguishes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "StartlanMemberDetail")]
+pub struct MemberDetail {
+    /// Whole years at the calculation date. For an adult, 18 or older; for a child, the same as
+    /// in `children_ages` (or left out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age: Option<u32>,
+    #[serde(default)]
+    pub sex: Sex,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
@@ -100,7 +120,10 @@ pub struct LivingCostFloor {
 pub enum LivingCostSource {
     /// The household's own estimate, being at least the floor.
     OwnEstimate,
-    /// The social-assistance floor, there being no estimate or a lower one.
+    /// The municipality's reference budget (SIFO), there being no own estimate and the budget
+    /// being at least the floor.
+    ReferenceBudget,
+    /// The social-assistance floor, there being no estimate or reference budget, or a lower one.
     SocialAssistanceFloor,
 }
 
@@ -175,6 +198,7 @@ mod tests {
             adults: 2,
             couple: true,
             children_ages: vec![12, 4],
+            ..Default::default()
         };
         let (floor, trace) = floor_of(household, "2024-05");
         assert_eq!(floor.total_ore, 2_210_000);
@@ -204,6 +228,7 @@ mod tests {
                 adults: 1,
                 couple: false,
                 children_ages: vec![6, 10],
+                ..Default::default()
             },
             "2022-07",
         );
@@ -216,6 +241,7 @@ mod tests {
                 adults: 3,
                 couple: true,
                 children_ages: vec![],
+                ..Default::default()
             },
             "2024-01",
         );
@@ -227,6 +253,7 @@ mod tests {
                 adults: 2,
                 couple: false,
                 children_ages: vec![],
+                ..Default::default()
             },
             "2024-01",
         );
@@ -240,6 +267,7 @@ mod tests {
                 adults: 1,
                 couple: false,
                 children_ages: vec![],
+                ..Default::default()
             },
             "2026-11",
         );

@@ -14,6 +14,7 @@
 //! - [`rules`]: the rule tables and loading them.
 //! - [`schedule`]: the payment schedule of one loan (annuity or serial).
 //! - [`living_costs`]: the living-cost floor from the household's composition.
+//! - [`reference_budget`]: SIFO's reference budget as entered by the municipality.
 //! - [`input`]: what a caseworker types, and its validation.
 //! - [`extended_term`]: the § 8-5 conditions for a term over 30 years.
 //! - [`affordability`]: the assessment itself.
@@ -22,13 +23,22 @@ pub mod affordability;
 pub mod extended_term;
 pub mod input;
 pub mod living_costs;
+pub mod reference_budget;
 pub mod rules;
 pub mod schedule;
 
-pub use affordability::{AffordabilityResult, GrantNeed, Line, LineCode, LivingCosts, LoanPayment, assess};
+pub use affordability::{
+    AffordabilityResult, GrantNeed, Line, LineCode, LivingCosts, LoanPayment, assess, assess_with_reference,
+    living_cost_used,
+};
 pub use extended_term::{Condition, ConditionResult, ConditionStatus, ExtendedTermConditions};
 pub use input::{AffordabilityInput, BankLoan, Financing, FixedCost, FixedCostKind, Loans, StartlanLoan, validate};
-pub use living_costs::{FloorCategory, FloorLine, HouseholdComposition, LivingCostFloor, LivingCostSource};
+pub use living_costs::{
+    FloorCategory, FloorLine, HouseholdComposition, LivingCostFloor, LivingCostSource, MemberDetail,
+};
+pub use reference_budget::{
+    Assumption, MemberCost, ReferenceBudget, ReferenceBudgetAmounts, ReferenceBudgetCost, ReferenceBudgetLayout, Sex,
+};
 pub use rules::{MonthRules, PolicyRate, RulesLoadError, SocialAssistanceRates, StartlanRules, StressTest, Terms};
 pub use schedule::{
     LoanKind, LoanTerms, Schedule, ScheduleError, ScheduleRow, ScheduleSummary, first_full_payment, summarize,

@@ -103,8 +103,11 @@ async fn delete_expired_drafts(store: &Store) {
     }
 }
 
-/// Creates "Demo kommune" with synthetic households and an action plan (first start only) and
-/// one user per role, each with a fresh random password.
+/// The demo's reference budget says plainly that its figures are not SIFO's.
+pub const DEMO_REFERENCE_BUDGET_LABEL: &str = "Eksempeltall for demo – ikke SIFOs tall";
+
+/// Creates "Demo kommune" with synthetic households, an action plan and a reference budget
+/// (first start only) and one user per role, each with a fresh random password.
 async fn prepare_demo(store: &Store, clock: Clock) -> anyhow::Result<Vec<(String, String, &'static str)>> {
     let actor = Actor::cli("demo setup");
     let (number, name) = DEMO_MUNICIPALITY;
@@ -125,6 +128,22 @@ async fn prepare_demo(store: &Store, clock: Clock) -> anyhow::Result<Vec<(String
                 .set_grant_allocation(municipality.id, year, grant, kr * 100, "Demo: årets ramme", &change)
                 .await?;
         }
+        // A reference budget so the startlån calculator shows one in use: invented round figures,
+        // labelled as such (Husly ships no SIFO figures it could not verify).
+        let layout = husly_domain::startlan::ReferenceBudgetLayout::embedded();
+        let amounts = husly_domain::startlan::reference_budget::demo_amounts(layout);
+        let from = time::Date::from_calendar_date(year, time::Month::January, 1)?;
+        store
+            .add_reference_budget(
+                municipality.id,
+                0,
+                from,
+                DEMO_REFERENCE_BUDGET_LABEL,
+                &layout.version,
+                &amounts,
+                &change,
+            )
+            .await?;
     }
     let mut logins = Vec::new();
     for role in Role::ALL {

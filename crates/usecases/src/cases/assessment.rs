@@ -2,10 +2,14 @@
 //! household and the application, with the caseworker's overrides, and for a startlån the
 //! affordability test.
 
+use husly_domain::MunicipalityId;
 use husly_domain::eligibility::{Assessment, EligibilityRules, Facts, Member, assess};
 use husly_domain::finance::CaseFinance;
 use husly_domain::rules::YearMonth;
-use husly_domain::startlan::{AffordabilityResult, StartlanRules};
+use husly_domain::startlan::{AffordabilityResult, ReferenceBudget, StartlanRules};
+
+use super::CaseFile;
+use crate::{Ctx, UseCaseResult};
 use husly_store::cases::Case;
 use husly_store::households::Household;
 use time::Date;
@@ -29,19 +33,36 @@ pub fn members_of(household: &Household) -> Vec<Member> {
         .collect()
 }
 
-/// A startlån case's affordability test, from its recorded economy.
-pub fn affordability_of(case: &Case) -> Option<AffordabilityResult> {
+/// A startlån case's affordability test, from its recorded economy, with the municipality's
+/// reference budget in force (see [`reference_budget_for`]).
+pub fn affordability_of(case: &Case, reference: Option<&ReferenceBudget>) -> Option<AffordabilityResult> {
     match &case.finance {
         Some(CaseFinance::Startlan(s)) => {
-            husly_domain::startlan::assess(&s.affordability, StartlanRules::embedded()).ok()
+            husly_domain::startlan::assess_with_reference(&s.affordability, StartlanRules::embedded(), reference).ok()
         }
         _ => None,
     }
 }
 
+/// For a startlån case: the municipality's reference budget in force in the month its economy is
+/// assessed for. Municipal rule data, no personal data: the caller has authorised the case.
+pub async fn reference_budget_for(
+    ctx: &Ctx,
+    municipality: MunicipalityId,
+    case: &Case,
+) -> UseCaseResult<Option<ReferenceBudget>> {
+    match &case.finance {
+        Some(CaseFinance::Startlan(s)) => {
+            crate::reference_budget::in_force(&ctx.store, municipality, s.affordability.month).await
+        }
+        _ => Ok(None),
+    }
+}
+
 /// The assessment as of `today` (or the day received, if later), with the case's overrides.
-pub fn assessment_of(case: &Case, household: &Household, number: &str, today: Date) -> Option<Assessment> {
-    assessment_with(case, household, number, today, affordability_of(case).as_ref())
+pub fn assessment_of(file: &CaseFile, today: Date) -> Option<Assessment> {
+    let affordability = affordability_of(&file.case, file.reference_budget.as_ref());
+    assessment_with(&file.case, &file.household, &file.number, today, affordability.as_ref())
 }
 
 /// [`assessment_of`] with the case's affordability already calculated.
@@ -71,9 +92,9 @@ pub fn assessment_with(
 
 /// What a proposed decision keeps of the assessment: the rules and, for a startlån, the
 /// affordability test as calculated when proposed.
-pub fn assessment_snapshot(case: &Case, household: &Household, number: &str, today: Date) -> serde_json::Value {
-    let affordability = affordability_of(case);
-    let mut snapshot = assessment_with(case, household, number, today, affordability.as_ref())
+pub fn assessment_snapshot(file: &CaseFile, today: Date) -> serde_json::Value {
+    let affordability = affordability_of(&file.case, file.reference_budget.as_ref());
+    let mut snapshot = assessment_with(&file.case, &file.household, &file.number, today, affordability.as_ref())
         .map(|a| serde_json::to_value(a).unwrap_or_default())
         .unwrap_or_default();
     if let (Some(result), serde_json::Value::Object(map)) = (affordability, &mut snapshot) {

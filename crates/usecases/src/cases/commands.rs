@@ -153,7 +153,7 @@ pub async fn override_rule(
 ) -> UseCaseResult<Case> {
     let file = for_handling(ctx, id).await?;
     let rule = rule.trim();
-    let assessment = assessment_of(&file.case, &file.household, &file.number, ctx.today);
+    let assessment = assessment_of(&file, ctx.today);
     let rules = rule_codes(assessment.as_ref());
     let mut errors = Vec::new();
     if rule.is_empty() {
@@ -223,8 +223,7 @@ pub struct ProposalInput<'a> {
 /// keeps the assessment as it stands.
 pub async fn propose_decision(ctx: &Ctx, id: CaseId, input: ProposalInput<'_>) -> UseCaseResult<Case> {
     let file = for_handling(ctx, id).await?;
-    let childrens_best_interests_unassessed =
-        assessment_of(&file.case, &file.household, &file.number, ctx.today).is_some_and(|a| a.awaits_weighing());
+    let childrens_best_interests_unassessed = assessment_of(&file, ctx.today).is_some_and(|a| a.awaits_weighing());
     // A refusal that says a § 6 case is opened needs one: in handling, or granted.
     let section6_case_registered = file.case.case_type == CaseType::MunicipalHousing
         && ctx
@@ -257,7 +256,7 @@ pub async fn propose_decision(ctx: &Ctx, id: CaseId, input: ProposalInput<'_>) -
         section6: input.section6,
         section6_case_registered,
     })?;
-    let assessment = assessment_snapshot(&file.case, &file.household, &file.number, ctx.today);
+    let assessment = assessment_snapshot(&file, ctx.today);
     let proposer = ctx.user.id;
     ctx.change_case(file.municipality, id, input.version, None, |case, _| {
         case.propose(DecisionId::new(), &proposal, proposer, assessment)

@@ -266,6 +266,18 @@ fn finance_facts(case: &Case, decision: &Decision, language: Language) -> Vec<St
                 ("left", &left),
             ],
         ));
+        facts.push(
+            tr.t(match a.living_costs.source {
+                husly_domain::startlan::LivingCostSource::OwnEstimate => "letter.fact.living_basis.own_estimate",
+                husly_domain::startlan::LivingCostSource::ReferenceBudget => {
+                    "letter.fact.living_basis.reference_budget"
+                }
+                husly_domain::startlan::LivingCostSource::SocialAssistanceFloor => {
+                    "letter.fact.living_basis.social_assistance_floor"
+                }
+            })
+            .to_string(),
+        );
     }
     facts
 }

@@ -30,6 +30,9 @@ pub struct CaseFile {
     pub household: Household,
     /// The party's representative acting today, to whom letters go (forvaltningsloven § 12).
     pub representative: Option<husly_domain::representative::Representative>,
+    /// For a startlån: the municipality's reference budget (SIFO) in force in the month its
+    /// economy is assessed for, if one is entered.
+    pub reference_budget: Option<husly_domain::startlan::ReferenceBudget>,
 }
 
 /// Everything shown of a case: the case page and the API's case.
@@ -145,12 +148,14 @@ async fn load(ctx: &Ctx, id: CaseId, action: Action) -> UseCaseResult<CaseFile> 
     let case = ctx.store.case(municipality, id).await?;
     let household = ctx.store.household(municipality, case.household_id).await?;
     let representative = crate::representatives::acting(ctx, municipality, case.household_id).await?;
+    let reference_budget = assessment::reference_budget_for(ctx, municipality, &case).await?;
     Ok(CaseFile {
         municipality,
         number,
         case,
         household,
         representative,
+        reference_budget,
     })
 }
 
@@ -176,7 +181,7 @@ pub async fn case_overview(ctx: &Ctx, id: CaseId) -> UseCaseResult<CaseOverview>
 /// [`case_overview`] of a case already opened with [`open_case`].
 pub async fn overview_of(ctx: &Ctx, file: CaseFile) -> UseCaseResult<CaseOverview> {
     let (m, case) = (file.municipality, file.case.id);
-    let affordability = assessment::affordability_of(&file.case);
+    let affordability = assessment::affordability_of(&file.case, file.reference_budget.as_ref());
     let assessment = assessment::assessment_with(
         &file.case,
         &file.household,
@@ -295,7 +300,7 @@ pub struct CaseFileContents {
 pub async fn case_file(ctx: &Ctx, id: CaseId) -> UseCaseResult<CaseFileContents> {
     let file = load(ctx, id, Action::ViewCase).await?;
     let m = file.municipality;
-    let assessment = assessment::assessment_of(&file.case, &file.household, &file.number, ctx.today);
+    let assessment = assessment::assessment_of(&file, ctx.today);
     let mut letters = Vec::new();
     for letter in ctx.store.letters(m, id).await? {
         let (meta, _, pdf) = ctx.store.letter(m, id, &letter.id).await?;

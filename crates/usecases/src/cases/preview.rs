@@ -99,7 +99,7 @@ fn drafted(ctx: &Ctx, file: &CaseFile, draft: DraftDecision<'_>) -> UseCaseResul
         outcome: proposal.outcome,
         reasons: proposal.reasons,
         granted_text: proposal.granted_text.filter(|_| proposal.outcome != Outcome::Refused),
-        assessment: assessment_snapshot(&file.case, &file.household, &file.number, ctx.today),
+        assessment: assessment_snapshot(file, ctx.today),
         status: DecisionStatus::Proposed,
         proposed_by: ctx.user.id,
         proposed_by_name: ctx.user.display_name.clone(),

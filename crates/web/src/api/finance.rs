@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use husly_domain::authz::Action;
 use husly_domain::finance::requests::PaymentRequest;
-use husly_usecases::cases::assessment::affordability_of;
+use husly_usecases::cases::assessment::{affordability_of, reference_budget_for};
 use husly_usecases::finance as usecases;
 
 use super::municipality_for;
@@ -28,7 +28,8 @@ pub(super) async fn save(
     let case = usecases::record_economy(&ctx, path_id(&id)?, request.version, &request.finance)
         .await
         .map_err(|e| e.nested("finance.", &[]))?;
-    let affordability = affordability_of(&case);
+    let reference = reference_budget_for(&ctx, case.municipality_id, &case).await?;
+    let affordability = affordability_of(&case, reference.as_ref());
     Ok(Json(FinanceSaved {
         case: case.into(),
         affordability,

@@ -12,6 +12,7 @@ mod handling;
 mod notes;
 pub mod openapi;
 mod plans;
+mod reference_budget;
 mod representatives;
 mod stays;
 mod tasks;
@@ -124,6 +125,10 @@ pub fn routes() -> Routes {
         .route("/cases/{id}/payments", post(finance::pay))
         .route("/grants/budget", get(finance::budget))
         .route("/grants/budget/{year}/{grant}", put(finance::set_allocation))
+        .route(
+            "/reference-budgets",
+            get(reference_budget::list).put(reference_budget::put),
+        )
 }
 
 /// A page of a list: `limit` rows (1 to `max`; `default` when left out) from `offset` (0 or

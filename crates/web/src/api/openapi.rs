@@ -34,6 +34,7 @@ pub fn document() -> Value {
     finance(&mut doc);
     action_plan(&mut doc);
     calculators(&mut doc);
+    reference_budgets(&mut doc);
     let error = doc.answers.subschema_for::<contract::ErrorAnswer>();
     let mut schemas = doc.answers.take_definitions(true);
     // A type both read and answered (the application form, a case's economy) is described as
@@ -719,6 +720,29 @@ fn finance(doc: &mut Document) {
     .add();
 }
 
+/// The municipality's reference-budget tables (SIFO) for startlån living costs.
+fn reference_budgets(doc: &mut Document) {
+    use crate::api::reference_budget as rb;
+    doc.get(
+        "/reference-budgets",
+        "getReferenceBudgets",
+        "The reference-budget layout (age bands, sex, household sizes, sources) and every version the municipality entered",
+    )
+    .description("SIFO's referansebudsjett as the municipality entered it, newest version first; the startlån calculation uses the newest version valid on the first day of its month. For administrators and leaders, who enter the tables.")
+    .query::<rb::ReferenceBudgetParams>()
+    .answer::<rb::ReferenceBudgets>("200", "The layout and the versions")
+    .add();
+    doc.put(
+        "/reference-budgets",
+        "putReferenceBudget",
+        "Enter a new version of the municipality's reference budget (administrators and leaders)",
+    )
+    .description("Every key of the layout is required, amounts are øre per month (0 to 100 000 000), household amounts never fall as the household grows. A bad value is a 422 naming the field (`individual_ore.age_20_30_female`, `household_ore.size_3`, `valid_from`, `label`); another save since `expected_version` is a 409. Audited as `reference_budget.set`.")
+    .body::<rb::ReferenceBudgetPut>()
+    .answer::<rb::ReferenceBudgetSaved>("200", "Saved; the new version")
+    .add();
+}
+
 /// The stateless calculators: no sign-in, nothing stored.
 fn action_plan(doc: &mut Document) {
     use husly_domain::action_plan::{GoalInput, IndicatorInput, MeasureInput, PlanInput};
@@ -836,8 +860,9 @@ fn calculators(doc: &mut Document) {
         "assessStartlan",
         "Assess whether a household can service a startlån (betjeningsevne), line by line, with every rule value used",
     )
-    .description("Stateless: nothing is stored and no sign-in is needed. `month` picks the rules in force (Norges Bank's policy rate, Husbanken's stress-test margin and repayment terms, the guideline rates for økonomisk sosialhjelp). Amounts in the request are whole kroner (`_kr`, per month unless they are principals or purchase figures); amounts in the answer are øre (`_ore`). Every loan is tested at the stress rate (policy rate plus margin) unless a bank loan gives its own `rate`; living costs are the household's own estimate or the social-assistance floor, whichever is higher. `unverified` lists the rule values used that are not verified against a primary source.")
+    .description("Stateless: nothing is stored and no sign-in is needed. `month` picks the rules in force (Norges Bank's policy rate, Husbanken's stress-test margin and repayment terms, the guideline rates for økonomisk sosialhjelp). Amounts in the request are whole kroner (`_kr`, per month unless they are principals or purchase figures); amounts in the answer are øre (`_ore`). Every loan is tested at the stress rate (policy rate plus margin) unless a bank loan gives its own `rate`. Living costs are the household's own estimate if given, else the municipality's reference budget (SIFO) when `?municipality=` names one that has entered a table in force in the month, never below the social-assistance floor; `living_costs.source` says which was used and `living_costs.reference_budget` shows the table version and every member's band. `household.adult_ages`, `adult_sexes` and `children_sexes` pick the bands; an adult without an age counts in the most expensive adult band, a member whose sex is not stated at the higher amount. An unknown `municipality` is a 422 naming it. `unverified` lists the rule values used that are not verified against a primary source.")
     .public()
+    .query::<crate::api::calculators::StartlanParams>()
     .body::<AffordabilityInput>()
     .answer::<AffordabilityResult>("200", "The assessment")
     .add();

@@ -77,6 +77,7 @@ pub(crate) const AUDIT_ACTIONS: &[&str] = &[
     "draft.save",
     "draft.expired_deleted",
     "grant_budget.set",
+    "reference_budget.set",
     "grant_ledger.post",
     "grant_ledger.view",
     "household.benefit",

@@ -12,6 +12,7 @@ pub(crate) mod login;
 mod notes;
 mod outreach;
 mod person;
+mod reference_budget;
 mod representatives;
 pub(crate) mod rule_values;
 pub mod search;
@@ -116,6 +117,10 @@ pub fn routes() -> Routes {
         .route("/admin/users/{id}/tokens", post(admin::create_token))
         .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
         .route("/admin/audit", get(access_log::audit))
+        .route(
+            "/admin/reference-budget",
+            get(reference_budget::view).post(reference_budget::save),
+        )
         .route("/admin/audit/access-request.pdf", get(access_log::access_request_pdf))
         .merge(cases::routes())
         .route("/apply", get(apply::start).post(apply::create))

@@ -1,7 +1,8 @@
 //! The startlån affordability calculator (*betjeningsevne*) as a page of its own: the caseworker
 //! fills in the household's economy and the loans, Husly shows the assessment line by line.
 //! Nothing is stored and no personal data is read, so nothing is audited; the page is for staff
-//! who may see cases in their working municipality.
+//! who may see cases in their working municipality, and uses its reference budget (SIFO) when one
+//! is entered.
 
 use super::render;
 use super::startlan_form::StartlanFields;
@@ -46,9 +47,15 @@ pub async fn form(State(state): State<AppState>, user: CurrentUser) -> AppResult
 /// above it (422).
 pub async fn calculate(State(state): State<AppState>, staff: StaffForm) -> AppResult<Response> {
     let (user, form) = (&staff.user, &staff.fields);
-    user.working_municipality(Action::ViewCase)?;
+    let municipality = user.working_municipality(Action::ViewCase)?.id;
     let mut page = page(&state, user, StartlanFields::from_form(form)?);
-    match page.startlan.assess(StartlanRules::embedded(), page.l.tr.lang) {
+    let rules = StartlanRules::embedded();
+    // The municipality's reference budget in force in the month typed, when the month is readable.
+    let reference = match page.startlan.parse(rules, page.l.tr.lang) {
+        Ok(input) => husly_usecases::reference_budget::in_force(&state.store, municipality, input.month).await?,
+        Err(_) => None,
+    };
+    match page.startlan.assess_with(rules, page.l.tr.lang, reference.as_ref()) {
         Ok((_, result)) => {
             page.affordability = Some(result);
             render(&page)

@@ -20,9 +20,9 @@ use husly_domain::Lang;
 use husly_domain::rules::{Percent, YearMonth};
 use husly_domain::startlan::input::MAX_FIXED_COSTS;
 use husly_domain::startlan::{
-    AffordabilityInput, AffordabilityResult, BankLoan, ExtendedTermConditions, Financing, FixedCost, FixedCostKind,
-    FloorCategory, HouseholdComposition, LineCode, LivingCostSource, LoanKind, LoanPayment, Loans, StartlanLoan,
-    StartlanRules, assess, validate,
+    AffordabilityInput, AffordabilityResult, Assumption, BankLoan, ExtendedTermConditions, Financing, FixedCost,
+    FixedCostKind, FloorCategory, HouseholdComposition, LineCode, LivingCostSource, LoanKind, LoanPayment, Loans,
+    MemberDetail, ReferenceBudgetCost, ReferenceBudgetLayout, Sex, StartlanLoan, StartlanRules, validate,
 };
 use husly_domain::validation::{FieldError, format_kr, parse_kr};
 use serde::Deserialize;
@@ -37,6 +37,10 @@ pub mod names {
     pub const COUPLE: &str = "household.couple";
     /// Comma-separated ages.
     pub const CHILDREN_AGES: &str = "household.children_ages";
+    /// Comma-separated ages of the adults, for the reference budget (optional).
+    pub const ADULT_AGES: &str = "household.adult_ages";
+    /// Comma-separated sexes, adults first, then the children (optional): k/f, m, or –.
+    pub const SEXES: &str = "household.sexes";
     pub const INCOME: &str = "income_after_tax_kr";
     pub const MAINTENANCE: &str = "maintenance_kr";
     pub const OWN_LIVING_COSTS: &str = "own_living_cost_estimate_kr";
@@ -134,6 +138,12 @@ pub struct StartlanFields {
     /// Comma-separated ages in whole years.
     #[serde(rename = "household.children_ages")]
     pub children_ages: String,
+    /// Comma-separated ages of the adults (optional; the reference budget's bands).
+    #[serde(rename = "household.adult_ages")]
+    pub adult_ages: String,
+    /// Comma-separated sexes, adults first (optional; the reference budget's bands).
+    #[serde(rename = "household.sexes")]
+    pub sexes: String,
     /// Kroner per month, as are the next two.
     #[serde(rename = "income_after_tax_kr")]
     pub income_after_tax: String,
@@ -267,6 +277,17 @@ impl StartlanFields {
                 .map(u32::to_string)
                 .collect::<Vec<_>>()
                 .join(", "),
+            adult_ages: input
+                .household
+                .members
+                .iter()
+                .take(input.household.adults as usize)
+                .map(|m| m.age.map(|a| a.to_string()).unwrap_or_else(|| "-".into()))
+                .collect::<Vec<_>>()
+                .join(", ")
+                .trim_end_matches([',', ' ', '-'])
+                .to_string(),
+            sexes: typed_sexes(&input.household.members),
             income_after_tax: typed_kr(input.income_after_tax_kr),
             maintenance: typed_kr(input.maintenance_kr),
             own_living_cost_estimate: input.own_living_cost_estimate_kr.map(typed_kr).unwrap_or_default(),
@@ -306,8 +327,18 @@ impl StartlanFields {
         rules: &StartlanRules,
         lang: Lang,
     ) -> Result<(AffordabilityInput, AffordabilityResult), FormErrors> {
+        self.assess_with(rules, lang, None)
+    }
+
+    /// [`Self::assess`] with the municipality's reference budget in force, if any.
+    pub fn assess_with(
+        &self,
+        rules: &StartlanRules,
+        lang: Lang,
+        reference: Option<&husly_domain::startlan::ReferenceBudget>,
+    ) -> Result<(AffordabilityInput, AffordabilityResult), FormErrors> {
         let input = self.parse(rules, lang)?;
-        match assess(&input, rules) {
+        match husly_domain::startlan::assess_with_reference(&input, rules, reference) {
             Ok(result) => Ok((input, result)),
             Err(errors) => Err(self.domain_errors(errors, lang)),
         }
@@ -324,6 +355,8 @@ impl StartlanFields {
             p.taint(COUPLE);
         }
         let children_ages = p.ages(CHILDREN_AGES, &self.children_ages);
+        let adult_ages = p.optional_ages(ADULT_AGES, &self.adult_ages);
+        let sexes = p.sexes(SEXES, &self.sexes);
         let income = p.kr(INCOME, &self.income_after_tax, true);
         let maintenance = p.kr(MAINTENANCE, &self.maintenance, false);
         let own = p.kr(OWN_LIVING_COSTS, &self.own_living_cost_estimate, false);
@@ -384,6 +417,11 @@ impl StartlanFields {
             household: HouseholdComposition {
                 adults: adults.unwrap_or(1),
                 couple: self.couple,
+                members: members(
+                    adults.unwrap_or(1) as usize,
+                    &adult_ages.unwrap_or_default(),
+                    &sexes.unwrap_or_default(),
+                ),
                 children_ages: children_ages.unwrap_or_default(),
             },
             income_after_tax_kr: income.unwrap_or(0),
@@ -430,6 +468,10 @@ impl StartlanFields {
             Some(ADULTS.to_string())
         } else if field.starts_with("household.children_ages") {
             Some(CHILDREN_AGES.to_string())
+        } else if field == "household.members" {
+            Some(SEXES.to_string())
+        } else if field.starts_with("household.members[") {
+            Some(ADULT_AGES.to_string())
         } else if field == "fixed_costs" {
             Some(names::fixed_cost(0, "amount_kr"))
         } else if let Some(rest) = field.strip_prefix("fixed_costs[") {
@@ -617,6 +659,42 @@ impl Parser {
         parsed
     }
 
+    /// Ages where a `-` or `?` stands for one not given.
+    fn optional_ages(&mut self, field: &str, text: &str) -> Option<Vec<Option<u32>>> {
+        let parsed: Option<Vec<Option<u32>>> = text
+            .split([',', ';'])
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .map(|part| match part {
+                "-" | "–" | "?" => Some(None),
+                _ => parse_ages(part).and_then(|a| (a.len() == 1).then(|| Some(a[0]))),
+            })
+            .collect();
+        if parsed.is_none() {
+            self.fail(FieldError::new(field, "invalid_ages", "error.startlan.adult_ages"));
+        }
+        parsed
+    }
+
+    /// `k`/`f`/`j` (female), `m`/`g` (male), `-`/`?` (not stated), comma-separated.
+    fn sexes(&mut self, field: &str, text: &str) -> Option<Vec<Sex>> {
+        let parsed: Option<Vec<Sex>> = text
+            .split([',', ';'])
+            .map(|part| part.trim().to_lowercase())
+            .filter(|part| !part.is_empty())
+            .map(|part| match part.as_str() {
+                "k" | "f" | "j" | "w" => Some(Sex::Female),
+                "m" | "g" | "b" => Some(Sex::Male),
+                "-" | "–" | "?" => Some(Sex::NotStated),
+                _ => None,
+            })
+            .collect();
+        if parsed.is_none() {
+            self.fail(FieldError::new(field, "invalid_sexes", "error.startlan.sexes"));
+        }
+        parsed
+    }
+
     fn rate(&mut self, field: &str, text: &str) -> Option<Percent> {
         if text.trim().is_empty() {
             return None;
@@ -715,6 +793,35 @@ fn parse_whole(text: &str) -> Option<u32> {
 }
 
 /// Ages separated by commas, semicolons, spaces or "og"/"and"; each optionally followed by "år".
+/// The members' details for the reference budget: the adults' ages and everyone's sex, adults
+/// first. Empty when nothing was given.
+fn members(adults: usize, adult_ages: &[Option<u32>], sexes: &[Sex]) -> Vec<MemberDetail> {
+    let given = adult_ages.len().min(adults).max(sexes.len());
+    (0..given)
+        .map(|i| MemberDetail {
+            age: if i < adults {
+                adult_ages.get(i).copied().flatten()
+            } else {
+                None
+            },
+            sex: sexes.get(i).copied().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// `k, m, -, j` as typed back into the form.
+fn typed_sexes(members: &[MemberDetail]) -> String {
+    let typed: Vec<&str> = members
+        .iter()
+        .map(|m| match m.sex {
+            Sex::Female => "k",
+            Sex::Male => "m",
+            Sex::NotStated => "-",
+        })
+        .collect();
+    typed.join(", ").trim_end_matches([',', ' ', '-']).to_string()
+}
+
 fn parse_ages(text: &str) -> Option<Vec<u32>> {
     let lower = text.to_lowercase();
     lower
@@ -768,6 +875,8 @@ fn field_label(field: &str, tr: Tr) -> String {
         ADULTS => "startlan.adults",
         COUPLE => "startlan.couple",
         CHILDREN_AGES => "startlan.children_ages",
+        ADULT_AGES => "startlan.adult_ages",
+        SEXES => "startlan.sexes",
         INCOME => "startlan.income_after_tax",
         MAINTENANCE => "startlan.maintenance",
         OWN_LIVING_COSTS => "startlan.own_living_costs",
@@ -1061,15 +1170,73 @@ fn living_costs(r: &AffordabilityResult, tr: Tr) -> Vec<String> {
             &[("amount", &format_ore_short(own, lang))],
         ));
     }
+    if let Some(reference) = &costs.reference_budget {
+        details.push(reference_budget_line(reference, tr));
+    }
     details.push(
-        tr.t(match (costs.source, costs.own_estimate_ore) {
-            (LivingCostSource::OwnEstimate, _) => "startlan.line.used_own",
-            (LivingCostSource::SocialAssistanceFloor, Some(_)) => "startlan.line.used_floor",
-            (LivingCostSource::SocialAssistanceFloor, None) => "startlan.line.used_floor_no_estimate",
-        })
+        tr.t(
+            match (costs.source, costs.own_estimate_ore, costs.reference_budget.is_some()) {
+                (LivingCostSource::OwnEstimate, _, _) => "startlan.line.used_own",
+                (LivingCostSource::ReferenceBudget, _, _) => "startlan.line.used_reference",
+                (LivingCostSource::SocialAssistanceFloor, Some(_), _) => "startlan.line.used_floor",
+                (LivingCostSource::SocialAssistanceFloor, None, true) => "startlan.line.used_floor_over_reference",
+                (LivingCostSource::SocialAssistanceFloor, None, false) => "startlan.line.used_floor_no_estimate",
+            },
+        )
         .to_string(),
     );
     details
+}
+
+/// `Referansebudsjett (SIFO 2025, versjon 2, fra 01.01.2026): 31–50 år, kvinne 6 500 kr; …`.
+fn reference_budget_line(r: &ReferenceBudgetCost, tr: Tr) -> String {
+    let lang = tr.lang;
+    let layout = ReferenceBudgetLayout::embedded();
+    let assumptions = |list: &[Assumption]| -> String {
+        list.iter()
+            .map(|a| {
+                format!(
+                    " ({})",
+                    tr.t(match a {
+                        Assumption::AgeNotStated => "startlan.assumption.age_not_stated",
+                        Assumption::SexNotStated => "startlan.assumption.sex_not_stated",
+                        Assumption::LargerThanTable => "startlan.assumption.larger_than_table",
+                    })
+                )
+            })
+            .collect()
+    };
+    let mut parts: Vec<String> = r
+        .members
+        .iter()
+        .map(|m| {
+            format!(
+                "{} {}{}",
+                super::reference_budget::key_label(layout, &m.key, Some(m.adult), tr),
+                format_ore_short(m.amount_ore, lang),
+                assumptions(&m.assumptions)
+            )
+        })
+        .collect();
+    parts.push(format!(
+        "{} {}{}",
+        tr.f(
+            "startlan.reference.household",
+            &[("size", r.household_key.trim_start_matches("size_"))]
+        ),
+        format_ore_short(r.household_ore, lang),
+        assumptions(&r.household_assumptions)
+    ));
+    tr.f(
+        "startlan.line.reference_budget",
+        &[
+            ("label", &r.label),
+            ("version", &r.version.to_string()),
+            ("from", &husly_domain::validation::format_date(r.valid_from)),
+            ("parts", &parts.join("; ")),
+            ("total", &format_ore_short(r.total_ore, lang)),
+        ],
+    )
 }
 
 /// `2 500 000 kr over 30 år, annuitetslån`.
@@ -1125,6 +1292,22 @@ fn rules_used(r: &AffordabilityResult, tr: Tr) -> Vec<RuleUsed> {
             url,
         });
     }
+    if let Some(reference) = &r.living_costs.reference_budget {
+        let layout = ReferenceBudgetLayout::embedded();
+        let cited = layout.sources.iter().find(|s| s.id == layout.source);
+        rules.push(RuleUsed {
+            what: tr.f(
+                "startlan.rules.reference_budget",
+                &[
+                    ("label", &reference.label),
+                    ("version", &reference.version.to_string()),
+                    ("from", &husly_domain::validation::format_date(reference.valid_from)),
+                ],
+            ),
+            source: cited.map_or_else(|| layout.source.clone(), |s| s.title.clone()),
+            url: cited.and_then(|s| s.url.clone()),
+        });
+    }
     rules
 }
 
@@ -1145,6 +1328,34 @@ mod tests {
 
     /// A couple with two children (4 and 9) buying with a 30-year startlån, as in the
     /// calculator contract test.
+    #[test]
+    fn ages_and_sexes_for_the_reference_budget_are_read_and_typed_back() {
+        let mut f = example();
+        f.adult_ages = "35, -".into();
+        f.sexes = "k, -, M".into();
+        let input = f.parse(rules(), Lang::Nb).expect("valid");
+        assert_eq!(
+            input.household.members,
+            [
+                MemberDetail {
+                    age: Some(35),
+                    sex: Sex::Female
+                },
+                MemberDetail::default(),
+                MemberDetail {
+                    age: None,
+                    sex: Sex::Male
+                },
+            ]
+        );
+        let back = StartlanFields::from_input(&input);
+        assert_eq!((back.adult_ages.as_str(), back.sexes.as_str()), ("35", "k, -, m"));
+        f.sexes = "kvinne".into();
+        f.adult_ages = "12".into();
+        let errors = f.parse(rules(), Lang::Nb).unwrap_err();
+        assert!(errors.has(SEXES) && errors.has(ADULT_AGES), "{errors:?}");
+    }
+
     fn example() -> StartlanFields {
         let mut f = StartlanFields::blank("2024-10".parse().unwrap());
         f.adults = "2".into();
@@ -1208,7 +1419,8 @@ mod tests {
             HouseholdComposition {
                 adults: 2,
                 couple: true,
-                children_ages: vec![4, 9]
+                children_ages: vec![4, 9],
+                ..Default::default()
             }
         );
         assert_eq!(input.income_after_tax_kr, 52_000);
@@ -1463,6 +1675,8 @@ mod tests {
             ADULTS,
             COUPLE,
             CHILDREN_AGES,
+            ADULT_AGES,
+            SEXES,
             INCOME,
             MAINTENANCE,
             OWN_LIVING_COSTS,
