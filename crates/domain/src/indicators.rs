@@ -10,6 +10,7 @@ use time::Date;
 
 use crate::action_plan::{Direction, Figure, Unit};
 use crate::cases::workflow::{CaseState, CaseType, Outcome};
+use crate::stays::{Stay, StayFigures};
 
 const EMBEDDED: &str = include_str!("../../../rules/indicators.toml");
 
@@ -96,14 +97,62 @@ pub enum YearBy {
     Now,
 }
 
+/// What a definition counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Population {
+    /// Applications (the default).
+    #[default]
+    Cases,
+    /// Households in temporary accommodation (sosialtjenesteloven § 27) during the year, each
+    /// counted once, as KOSTRA skjema 13 counts them.
+    Stays,
+}
+
+/// A yearly figure over stays in temporary accommodation ([`crate::stays::StayFigures`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StayFigure {
+    Households,
+    #[serde(rename = "households_14_days_or_fewer")]
+    Households14DaysOrFewer,
+    #[serde(rename = "households_over_3_months")]
+    HouseholdsOver3Months,
+    HouseholdsWithChildren,
+    #[serde(rename = "households_with_children_over_3_months")]
+    HouseholdsWithChildrenOver3Months,
+    #[serde(rename = "households_aged_18_to_25")]
+    HouseholdsAged18To25,
+}
+
+impl StayFigure {
+    fn of(self, f: &StayFigures) -> i64 {
+        match self {
+            StayFigure::Households => f.households,
+            StayFigure::Households14DaysOrFewer => f.households_14_days_or_fewer,
+            StayFigure::HouseholdsOver3Months => f.households_over_3_months,
+            StayFigure::HouseholdsWithChildren => f.households_with_children,
+            StayFigure::HouseholdsWithChildrenOver3Months => f.households_with_children_over_3_months,
+            StayFigure::HouseholdsAged18To25 => f.households_aged_18_to_25,
+        }
+    }
+}
+
 /// One built-in indicator.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Definition {
     pub key: String,
     pub measure: Measure,
-    #[serde(deserialize_with = "case_types")]
+    #[serde(default)]
+    pub over: Population,
+    /// Over stays: the figure counted (a share's numerator).
+    pub figure: Option<StayFigure>,
+    /// Over stays, for a share: the figure it is a share of.
+    pub of: Option<StayFigure>,
+    #[serde(default, deserialize_with = "case_types")]
     pub types: Vec<CaseType>,
+    #[serde(default = "received")]
     pub year_by: YearBy,
     #[serde(rename = "where", default)]
     pub conditions: Vec<Condition>,
@@ -112,6 +161,10 @@ pub struct Definition {
     #[serde(deserialize_with = "direction")]
     pub better: Direction,
     pub source: String,
+}
+
+fn received() -> YearBy {
+    YearBy::Received
 }
 
 fn case_types<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<CaseType>, D::Error> {
@@ -176,6 +229,22 @@ impl Definitions {
             if !definitions.sources.iter().any(|s| s.id == definition.source) {
                 return Err(format!("indicator {key}: unknown source {:?}", definition.source));
             }
+            if definition.over == Population::Stays {
+                let shaped = match definition.measure {
+                    Measure::Count => definition.figure.is_some() && definition.of.is_none(),
+                    Measure::Share => definition.figure.is_some() && definition.of.is_some(),
+                    Measure::MedianDays => false,
+                };
+                if !shaped || !definition.conditions.is_empty() || !definition.share_of.is_empty() {
+                    return Err(format!(
+                        "indicator {key}: over stays, a count names a figure and a share a figure and what it is of"
+                    ));
+                }
+                continue;
+            }
+            if definition.figure.is_some() || definition.of.is_some() {
+                return Err(format!("indicator {key}: figure and of belong to stays"));
+            }
             if (definition.measure == Measure::Share) == definition.share_of.is_empty() {
                 return Err(format!(
                     "indicator {key}: share_of belongs to a share, and a share needs it"
@@ -218,10 +287,21 @@ pub struct Value {
     pub numerator: Option<i64>,
 }
 
+/// What the definitions count: the cases' facts and the stays in temporary accommodation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Facts<'a> {
+    pub cases: &'a [CaseFact],
+    pub stays: &'a [Stay],
+}
+
 /// Evaluates `definition` for `year` over `facts`, as seen on `today`. `None` when there is no
-/// value: a share or a median with no case to compute it from, or a "now" figure asked for
-/// another year than the current one.
-pub fn evaluate(definition: &Definition, facts: &[CaseFact], year: i32, today: Date) -> Option<Value> {
+/// value: a share or a median with nothing to compute it from, or a "now" figure asked for
+/// another year than the current one. Over stays, `cases` in the value counts households.
+pub fn evaluate(definition: &Definition, facts: Facts<'_>, year: i32, today: Date) -> Option<Value> {
+    if definition.over == Population::Stays {
+        return evaluate_stays(definition, facts.stays, year, today);
+    }
+    let facts = facts.cases;
     if definition.year_by == YearBy::Now && year != today.year() {
         return None;
     }
@@ -261,6 +341,26 @@ pub fn evaluate(definition: &Definition, facts: &[CaseFact], year: i32, today: D
                 numerator: None,
             })
         }
+    }
+}
+
+fn evaluate_stays(definition: &Definition, stays: &[Stay], year: i32, today: Date) -> Option<Value> {
+    let figures = crate::stays::figures(year, today, stays);
+    let counted = definition.figure?.of(&figures);
+    match (definition.measure, definition.of) {
+        (Measure::Share, Some(of)) => {
+            let whole = of.of(&figures);
+            Figure::percent(counted, whole).map(|figure| Value {
+                figure,
+                cases: whole,
+                numerator: Some(counted),
+            })
+        }
+        _ => Some(Value {
+            figure: Figure::whole(counted),
+            cases: counted,
+            numerator: None,
+        }),
     }
 }
 
@@ -371,7 +471,15 @@ mod tests {
         let definition = Definitions::embedded()
             .get(key)
             .unwrap_or_else(|| panic!("{key} is built in"));
-        evaluate(definition, &dataset(), year, TODAY)
+        evaluate(
+            definition,
+            Facts {
+                cases: &dataset(),
+                stays: &stays(),
+            },
+            year,
+            TODAY,
+        )
     }
 
     fn figure(key: &str, year: i32) -> Option<Figure> {
@@ -404,6 +512,57 @@ mod tests {
         // A share or a median over no case has no value (not 0 %).
         assert_eq!(figure("housing_refused_share", 2024), None);
         assert_eq!(figure("median_days_to_decision", 2024), None);
+    }
+
+    /// Three households in temporary accommodation in 2026, counted by hand: a family for four
+    /// months, a young man for a week, and a family for ten days in 2025 only.
+    fn stays() -> Vec<Stay> {
+        let stay = |from: Date, to: Option<Date>, with_children: bool, born: Date| Stay {
+            id: format!("{from}"),
+            household: crate::HouseholdId::new(),
+            place: "Hybelhuset".into(),
+            from,
+            to,
+            end_reason: None,
+            with_children,
+            main_person_born: Some(born),
+        };
+        vec![
+            stay(
+                date!(2026 - 02 - 01),
+                Some(date!(2026 - 06 - 15)),
+                true,
+                date!(1985 - 01 - 01),
+            ),
+            stay(
+                date!(2026 - 09 - 01),
+                Some(date!(2026 - 09 - 08)),
+                false,
+                date!(2004 - 05 - 05),
+            ),
+            stay(
+                date!(2025 - 03 - 01),
+                Some(date!(2025 - 03 - 11)),
+                true,
+                date!(1990 - 01 - 01),
+            ),
+        ]
+    }
+
+    #[test]
+    fn stay_indicators_count_households_as_kostra_does() {
+        assert_eq!(figure("temporary_households", 2026), Some(Figure::whole(2)));
+        let long = value("temporary_over_3_months_share", 2026).unwrap();
+        assert_eq!(
+            (long.numerator, long.cases, long.figure),
+            (Some(1), 2, Figure::whole(50))
+        );
+        assert_eq!(figure("temporary_families_with_children", 2026), Some(Figure::whole(1)));
+        assert_eq!(figure("temporary_aged_18_to_25", 2026), Some(Figure::whole(1)));
+        assert_eq!(figure("temporary_families_with_children", 2025), Some(Figure::whole(1)));
+        // No household stayed in 2024: a count of none, and a share of nothing has no value.
+        assert_eq!(figure("temporary_households", 2024), Some(Figure::ZERO));
+        assert_eq!(figure("temporary_over_3_months_share", 2024), None);
     }
 
     #[test]
@@ -447,6 +606,12 @@ mod tests {
                     "measure = \"median_days\"\ntypes = []\nyear_by = \"decided\"\nbetter = \"decrease\"\nsource = \"local\"\n",
                 ),
                 "decided",
+            ),
+            (
+                one(
+                    "measure = \"share\"\nover = \"stays\"\nfigure = \"households\"\nbetter = \"decrease\"\nsource = \"local\"\n",
+                ),
+                "over stays",
             ),
             (
                 one("measure = \"count\"\ntypes = []\nyear_by = \"now\"\nbetter = \"decrease\"\nsource = \"local\"\n"),

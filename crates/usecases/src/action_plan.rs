@@ -9,7 +9,7 @@ use husly_domain::action_plan::{
     check_measure, check_plan, figure, status,
 };
 use husly_domain::authz::Action;
-use husly_domain::indicators::{Definitions, evaluate};
+use husly_domain::indicators::{Definition, Definitions, Facts, Population, evaluate};
 use husly_domain::validation::{Errors, FieldError};
 use husly_store::action_plans::{Indicator, Plan, PlanEvent, PlanSummary};
 
@@ -19,8 +19,12 @@ use crate::{Ctx, UseCaseError, UseCaseResult};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ValueSource {
     /// Computed from the cases now: how many cases it counts (and for a share, how many of those
-    /// are in the numerator).
-    Computed { cases: i64, numerator: Option<i64> },
+    /// are in the numerator); `households` when it counts households in temporary accommodation.
+    Computed {
+        cases: i64,
+        numerator: Option<i64>,
+        households: bool,
+    },
     /// Reported by hand for `year`.
     Reported { year: i32 },
 }
@@ -77,18 +81,30 @@ pub async fn plan_to_edit(ctx: &Ctx, id: &str) -> UseCaseResult<Plan> {
 pub async fn plan(ctx: &Ctx, id: &str) -> UseCaseResult<PlanView> {
     let municipality = plan_owner(ctx, id, Action::ViewActionPlan).await?;
     let Plan { summary, goals } = ctx.store.action_plan(municipality, id).await?;
-    let computed = goals
+    let definitions = Definitions::embedded();
+    let used: Vec<&Definition> = goals
         .iter()
         .flat_map(|g| &g.indicators)
-        .any(|i| i.details.definition.is_some());
-    let facts = if computed {
-        let new_year = time::Date::from_calendar_date(ctx.today.year(), time::Month::January, 1).unwrap_or(ctx.today);
+        .filter_map(|i| i.details.definition.as_deref().and_then(|key| definitions.get(key)))
+        .collect();
+    let new_year = time::Date::from_calendar_date(ctx.today.year(), time::Month::January, 1).unwrap_or(ctx.today);
+    let stays = if used.iter().any(|d| d.over == Population::Stays) {
+        let next_year =
+            time::Date::from_calendar_date(ctx.today.year() + 1, time::Month::January, 1).unwrap_or(ctx.today);
+        ctx.store.stays_between(municipality, new_year, next_year).await?
+    } else {
+        Vec::new()
+    };
+    let facts = if used.iter().any(|d| d.over == Population::Cases) {
         ctx.store.case_facts(municipality, new_year).await?
     } else {
         Vec::new()
     };
     let (today, year) = (ctx.today, ctx.today.year());
-    let definitions = Definitions::embedded();
+    let facts = Facts {
+        cases: &facts,
+        stays: &stays,
+    };
     let goals = goals
         .into_iter()
         .map(|goal| {
@@ -97,18 +113,18 @@ pub async fn plan(ctx: &Ctx, id: &str) -> UseCaseResult<PlanView> {
                 .iter()
                 .map(|indicator| {
                     let value = match &indicator.details.definition {
-                        Some(key) => definitions
-                            .get(key)
-                            .and_then(|d| evaluate(d, &facts, year, today))
-                            .map(|v| {
+                        Some(key) => definitions.get(key).and_then(|d| {
+                            evaluate(d, facts, year, today).map(|v| {
                                 (
                                     v.figure,
                                     ValueSource::Computed {
                                         cases: v.cases,
                                         numerator: v.numerator,
+                                        households: d.over == Population::Stays,
                                     },
                                 )
-                            }),
+                            })
+                        }),
                         None => indicator
                             .reported
                             .iter()

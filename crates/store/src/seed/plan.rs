@@ -90,6 +90,22 @@ const GOALS: &[(&str, &str, &[DemoIndicator], &[DemoMeasure])] = &[
                 35,
                 25,
             ),
+            computed(
+                "Barnefamilier i midlertidig botilbud",
+                "temporary_families_with_children",
+                Unit::Count,
+                Direction::Decrease,
+                8,
+                0,
+            ),
+            computed(
+                "Andel over 3 måneder i midlertidig botilbud",
+                "temporary_over_3_months_share",
+                Unit::Percent,
+                Direction::Decrease,
+                24,
+                10,
+            ),
         ],
         &[
             measure(

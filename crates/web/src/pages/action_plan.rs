@@ -65,23 +65,25 @@ impl PlanPage {
         match source {
             ValueSource::Computed {
                 cases,
-                numerator: Some(n),
-            } => self.l.tr.f(
-                if *cases == 1 {
-                    "plan.value.share_of_one"
-                } else {
-                    "plan.value.share_of"
-                },
-                &[("numerator", &n.to_string()), ("cases", &cases.to_string())],
-            ),
-            ValueSource::Computed { cases, numerator: None } => self.l.tr.f(
-                if *cases == 1 {
-                    "plan.value.computed_one"
-                } else {
-                    "plan.value.computed"
-                },
-                &[("cases", &cases.to_string())],
-            ),
+                numerator,
+                households,
+            } => {
+                // "beregnet fra 1 sak", "3 av 12 husstander": the noun agrees with the number.
+                let key = match (numerator.is_some(), *households, *cases == 1) {
+                    (true, false, false) => "plan.value.share_of",
+                    (true, false, true) => "plan.value.share_of_one",
+                    (true, true, false) => "plan.value.share_of_households",
+                    (true, true, true) => "plan.value.share_of_households_one",
+                    (false, false, false) => "plan.value.computed",
+                    (false, false, true) => "plan.value.computed_one",
+                    (false, true, false) => "plan.value.computed_households",
+                    (false, true, true) => "plan.value.computed_households_one",
+                };
+                let numerator = numerator.unwrap_or_default().to_string();
+                self.l
+                    .tr
+                    .f(key, &[("numerator", &numerator), ("cases", &cases.to_string())])
+            }
             ValueSource::Reported { year } => self.l.tr.f("plan.value.reported", &[("year", &year.to_string())]),
         }
     }

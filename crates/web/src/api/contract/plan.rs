@@ -76,7 +76,7 @@ pub struct Indicator {
     pub target_year: i32,
     /// This year's value (or the latest reported), absent when there is none yet.
     pub value: Option<String>,
-    /// Cases counted (computed values).
+    /// Cases counted (computed values); for an indicator over temporary accommodation, households.
     pub cases: Option<i64>,
     /// For a share: the cases in the numerator.
     pub numerator: Option<i64>,
@@ -122,7 +122,7 @@ impl From<&PlanView> for ActionPlan {
                         .map(|i| {
                             let d = &i.indicator.details;
                             let (cases, numerator, reported_for) = match i.value.map(|(_, source)| source) {
-                                Some(ValueSource::Computed { cases, numerator }) => (Some(cases), numerator, None),
+                                Some(ValueSource::Computed { cases, numerator, .. }) => (Some(cases), numerator, None),
                                 Some(ValueSource::Reported { year }) => (None, None, Some(year)),
                                 None => (None, None, None),
                             };
