@@ -463,6 +463,23 @@ fn typed_indicator(indicator: &IndicatorDetails) -> IndicatorInput {
     }
 }
 
+/// Where a posted form leads: to `to` (built from what the use case returned) with the
+/// confirmation `flash`; a refusal shows `form` again with its errors (422); any other error is
+/// answered as itself.
+fn saved<T>(
+    state: &AppState,
+    user: &CurrentUser,
+    result: Result<T, UseCaseError>,
+    to: impl FnOnce(&T) -> String,
+    flash: &'static str,
+    form: Form,
+) -> AppResult<Response> {
+    match result {
+        Ok(value) => Ok(crate::flash::redirect(&to(&value), flash)),
+        Err(e) => form_page(state, user, form, &invalid(e)?),
+    }
+}
+
 fn invalid(error: UseCaseError) -> AppResult<Vec<FieldError>> {
     match error {
         UseCaseError::Invalid(errors) => Ok(errors),
@@ -518,10 +535,16 @@ pub async fn create_plan(State(state): State<AppState>, form: StaffForm) -> AppR
     let user = &form.user;
     let m = manager(user)?;
     let input: PlanInput = form.bind()?;
-    match usecases::create_plan(&user.ctx(&state), m, &input).await {
-        Ok(id) => Ok(crate::flash::redirect(&format!("/plans/{id}"), "flash.plan.created")),
-        Err(e) => form_page(&state, user, plan_form(user.tr, &input, None), &invalid(e)?),
-    }
+    let result = usecases::create_plan(&user.ctx(&state), m, &input).await;
+    let form = plan_form(user.tr, &input, None);
+    saved(
+        &state,
+        user,
+        result,
+        |id| format!("/plans/{id}"),
+        "flash.plan.created",
+        form,
+    )
 }
 
 /// `GET /plans/{id}/edit`
@@ -593,13 +616,16 @@ pub async fn create_goal(
 ) -> AppResult<Response> {
     let user = &form.user;
     let input: GoalInput = form.bind()?;
-    match usecases::add_goal(&user.ctx(&state), &id, &input).await {
-        Ok(goal) => Ok(crate::flash::redirect(
-            &format!("/plans/{id}#goal-{goal}"),
-            "flash.plan.goal_added",
-        )),
-        Err(e) => form_page(&state, user, goal_form(user.tr, &id, None, &input), &invalid(e)?),
-    }
+    let result = usecases::add_goal(&user.ctx(&state), &id, &input).await;
+    let form = goal_form(user.tr, &id, None, &input);
+    saved(
+        &state,
+        user,
+        result,
+        |goal| format!("/plans/{id}#goal-{goal}"),
+        "flash.plan.goal_added",
+        form,
+    )
 }
 
 /// `GET /plans/{id}/goals/{goal}/edit`
@@ -629,30 +655,33 @@ pub async fn update_goal(
 ) -> AppResult<Response> {
     let user = &form.user;
     let input: GoalInput = form.bind()?;
-    match usecases::update_goal(&user.ctx(&state), &id, &goal, &input).await {
-        Ok(()) => Ok(crate::flash::redirect(
-            &format!("/plans/{id}#goal-{goal}"),
-            "flash.plan.saved",
-        )),
-        Err(e) => form_page(&state, user, goal_form(user.tr, &id, Some(&goal), &input), &invalid(e)?),
-    }
+    let result = usecases::update_goal(&user.ctx(&state), &id, &goal, &input).await;
+    let form = goal_form(user.tr, &id, Some(&goal), &input);
+    saved(
+        &state,
+        user,
+        result,
+        |_| format!("/plans/{id}#goal-{goal}"),
+        "flash.plan.saved",
+        form,
+    )
 }
 
 // Measures.
 
-fn measure_form(tr: Tr, plan: &str, target: MeasureTarget<'_>, input: &MeasureInput) -> Form {
+fn measure_form(tr: Tr, plan: &str, target: FormTarget<'_>, input: &MeasureInput) -> Form {
     Form {
         title: tr
             .t(match target {
-                MeasureTarget::New(_) => "plan.add_measure",
-                MeasureTarget::Existing(_) => "plan.edit_measure",
+                FormTarget::New(_) => "plan.add_measure",
+                FormTarget::Existing(_) => "plan.edit_measure",
             })
             .to_string(),
         intro: None,
         link: None,
         action: match target {
-            MeasureTarget::New(goal) => format!("/plans/{plan}/goals/{goal}/measures/new"),
-            MeasureTarget::Existing(measure) => format!("/plans/{plan}/measures/{measure}/edit"),
+            FormTarget::New(goal) => format!("/plans/{plan}/goals/{goal}/measures/new"),
+            FormTarget::Existing(measure) => format!("/plans/{plan}/measures/{measure}/edit"),
         },
         back: format!("/plans/{plan}"),
         fields: measure_fields(tr, input),
@@ -661,8 +690,9 @@ fn measure_form(tr: Tr, plan: &str, target: MeasureTarget<'_>, input: &MeasureIn
     }
 }
 
+/// What a measure or indicator form adds to (the goal's id) or changes (the item's id).
 #[derive(Clone, Copy)]
-enum MeasureTarget<'a> {
+enum FormTarget<'a> {
     New(&'a str),
     Existing(&'a str),
 }
@@ -684,7 +714,7 @@ pub async fn new_measure(
     form_page(
         &state,
         &user,
-        measure_form(user.tr, &id, MeasureTarget::New(&goal), &input),
+        measure_form(user.tr, &id, FormTarget::New(&goal), &input),
         &[],
     )
 }
@@ -697,18 +727,16 @@ pub async fn create_measure(
 ) -> AppResult<Response> {
     let user = &form.user;
     let input: MeasureInput = form.bind()?;
-    match usecases::add_measure(&user.ctx(&state), &id, &goal, &input).await {
-        Ok(_) => Ok(crate::flash::redirect(
-            &format!("/plans/{id}#goal-{goal}"),
-            "flash.plan.measure_added",
-        )),
-        Err(e) => form_page(
-            &state,
-            user,
-            measure_form(user.tr, &id, MeasureTarget::New(&goal), &input),
-            &invalid(e)?,
-        ),
-    }
+    let result = usecases::add_measure(&user.ctx(&state), &id, &goal, &input).await;
+    let form = measure_form(user.tr, &id, FormTarget::New(&goal), &input);
+    saved(
+        &state,
+        user,
+        result,
+        |_| format!("/plans/{id}#goal-{goal}"),
+        "flash.plan.measure_added",
+        form,
+    )
 }
 
 /// `GET /plans/{id}/measures/{measure}/edit`
@@ -728,7 +756,7 @@ pub async fn edit_measure(
     form_page(
         &state,
         &user,
-        measure_form(user.tr, &id, MeasureTarget::Existing(&measure), &input),
+        measure_form(user.tr, &id, FormTarget::Existing(&measure), &input),
         &[],
     )
 }
@@ -741,36 +769,37 @@ pub async fn update_measure(
 ) -> AppResult<Response> {
     let user = &form.user;
     let input: MeasureInput = form.bind()?;
-    match usecases::update_measure(&user.ctx(&state), &id, &measure, &input).await {
-        Ok(()) => Ok(crate::flash::redirect(&format!("/plans/{id}"), "flash.plan.saved")),
-        Err(e) => form_page(
-            &state,
-            user,
-            measure_form(user.tr, &id, MeasureTarget::Existing(&measure), &input),
-            &invalid(e)?,
-        ),
-    }
+    let result = usecases::update_measure(&user.ctx(&state), &id, &measure, &input).await;
+    let form = measure_form(user.tr, &id, FormTarget::Existing(&measure), &input);
+    saved(
+        &state,
+        user,
+        result,
+        |_| format!("/plans/{id}"),
+        "flash.plan.saved",
+        form,
+    )
 }
 
 // Indicators.
 
-fn indicator_form(tr: Tr, plan: &str, target: MeasureTarget<'_>, input: &IndicatorInput, reason: &str) -> Form {
+fn indicator_form(tr: Tr, plan: &str, target: FormTarget<'_>, input: &IndicatorInput, reason: &str) -> Form {
     let mut fields = indicator_fields(tr, input);
-    if let MeasureTarget::Existing(_) = target {
+    if let FormTarget::Existing(_) = target {
         fields.push(field(tr, "reason", reason, FieldKind::Text));
     }
     Form {
         title: tr
             .t(match target {
-                MeasureTarget::New(_) => "plan.add_indicator",
-                MeasureTarget::Existing(_) => "plan.edit_indicator",
+                FormTarget::New(_) => "plan.add_indicator",
+                FormTarget::Existing(_) => "plan.edit_indicator",
             })
             .to_string(),
         intro: Some(tr.t("plan.indicator_intro").to_string()),
         link: None,
         action: match target {
-            MeasureTarget::New(goal) => format!("/plans/{plan}/goals/{goal}/indicators/new"),
-            MeasureTarget::Existing(indicator) => format!("/plans/{plan}/indicators/{indicator}/edit"),
+            FormTarget::New(goal) => format!("/plans/{plan}/goals/{goal}/indicators/new"),
+            FormTarget::Existing(indicator) => format!("/plans/{plan}/indicators/{indicator}/edit"),
         },
         back: format!("/plans/{plan}"),
         fields,
@@ -797,7 +826,7 @@ pub async fn new_indicator(
     form_page(
         &state,
         &user,
-        indicator_form(user.tr, &id, MeasureTarget::New(&goal), &input, ""),
+        indicator_form(user.tr, &id, FormTarget::New(&goal), &input, ""),
         &[],
     )
 }
@@ -810,18 +839,16 @@ pub async fn create_indicator(
 ) -> AppResult<Response> {
     let user = &form.user;
     let input: IndicatorInput = form.bind()?;
-    match usecases::add_indicator(&user.ctx(&state), &id, &goal, &input).await {
-        Ok(_) => Ok(crate::flash::redirect(
-            &format!("/plans/{id}#goal-{goal}"),
-            "flash.plan.indicator_added",
-        )),
-        Err(e) => form_page(
-            &state,
-            user,
-            indicator_form(user.tr, &id, MeasureTarget::New(&goal), &input, ""),
-            &invalid(e)?,
-        ),
-    }
+    let result = usecases::add_indicator(&user.ctx(&state), &id, &goal, &input).await;
+    let form = indicator_form(user.tr, &id, FormTarget::New(&goal), &input, "");
+    saved(
+        &state,
+        user,
+        result,
+        |_| format!("/plans/{id}#goal-{goal}"),
+        "flash.plan.indicator_added",
+        form,
+    )
 }
 
 /// `GET /plans/{id}/indicators/{indicator}/edit`
@@ -838,7 +865,7 @@ pub async fn edit_indicator(
         .find(|x| x.id == indicator)
         .ok_or(crate::error::AppError::NotFound)?;
     let input = typed_indicator(&found.details);
-    let mut page = indicator_form(user.tr, &id, MeasureTarget::Existing(&indicator), &input, "");
+    let mut page = indicator_form(user.tr, &id, FormTarget::Existing(&indicator), &input, "");
     if found.details.definition.is_none() {
         page.link = Some((
             format!("/plans/{id}/indicators/{indicator}/report"),
@@ -857,15 +884,16 @@ pub async fn update_indicator(
     let user = &form.user;
     let typed: IndicatorInput = form.bind()?;
     let reason = form.fields.get("reason");
-    match usecases::update_indicator(&user.ctx(&state), &id, &indicator, &typed, reason).await {
-        Ok(()) => Ok(crate::flash::redirect(&format!("/plans/{id}"), "flash.plan.saved")),
-        Err(e) => form_page(
-            &state,
-            user,
-            indicator_form(user.tr, &id, MeasureTarget::Existing(&indicator), &typed, reason),
-            &invalid(e)?,
-        ),
-    }
+    let result = usecases::update_indicator(&user.ctx(&state), &id, &indicator, &typed, reason).await;
+    let form = indicator_form(user.tr, &id, FormTarget::Existing(&indicator), &typed, reason);
+    saved(
+        &state,
+        user,
+        result,
+        |_| format!("/plans/{id}"),
+        "flash.plan.saved",
+        form,
+    )
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
