@@ -66,14 +66,7 @@ impl Figure {
 
     /// Written the Norwegian way: `42`, `12,5`, `36,25`, `1 250`.
     pub fn written(self) -> String {
-        let digits = (self.0 / 100).to_string();
-        let mut whole = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                whole.push('\u{a0}');
-            }
-            whole.push(c);
-        }
+        let whole = crate::validation::group_thousands(self.0.unsigned_abs() / 100);
         match self.0 % 100 {
             0 => whole,
             h if h % 10 == 0 => format!("{whole},{}", h / 10),

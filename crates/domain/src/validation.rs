@@ -218,7 +218,13 @@ pub fn format_ore_as_kr(ore: i64) -> String {
 
 /// `12 345 kr` with a non-breaking space between thousands, as Norwegian text writes it.
 pub fn format_kr(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
+    let sign = if amount < 0 { "−" } else { "" };
+    format!("{sign}{}\u{a0}kr", group_thousands(amount.unsigned_abs()))
+}
+
+/// `1 250 000` with a non-breaking space between thousands, as Norwegian text writes numbers.
+pub fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -226,7 +232,7 @@ pub fn format_kr(amount: i64) -> String {
         }
         out.push(c);
     }
-    format!("{}{out}\u{a0}kr", if amount < 0 { "−" } else { "" })
+    out
 }
 
 /// The field and code of each error a check returned (none when it passed): what table tests
