@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 use time::Date;
 
+use crate::CaseId;
 use crate::action_plan::{Direction, Figure, Unit};
 use crate::cases::workflow::{CaseState, CaseType, Outcome};
 use crate::stays::{Stay, StayFigures};
@@ -17,6 +18,9 @@ const EMBEDDED: &str = include_str!("../../../rules/indicators.toml");
 /// What the store knows about one case that an indicator may count.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseFact {
+    pub case: CaseId,
+    /// The case's reference (e.g. 2026-000123), for a drill-down list.
+    pub reference: String,
     pub case_type: CaseType,
     pub state: CaseState,
     pub received_on: Date,
@@ -301,15 +305,10 @@ pub fn evaluate(definition: &Definition, facts: Facts<'_>, year: i32, today: Dat
     if definition.over == Population::Stays {
         return evaluate_stays(definition, facts.stays, year, today);
     }
-    let facts = facts.cases;
     if definition.year_by == YearBy::Now && year != today.year() {
         return None;
     }
-    let counted = facts.iter().filter(|fact| {
-        (definition.types.is_empty() || definition.types.contains(&fact.case_type))
-            && in_year(definition.year_by, fact, year)
-            && definition.conditions.iter().all(|c| c.holds(fact, today))
-    });
+    let counted = counted_cases(definition, facts.cases, year, today);
     match definition.measure {
         Measure::Count => {
             let cases = counted.count() as i64;
@@ -323,7 +322,7 @@ pub fn evaluate(definition: &Definition, facts: Facts<'_>, year: i32, today: Dat
             let (mut cases, mut numerator) = (0i64, 0i64);
             for fact in counted {
                 cases += 1;
-                numerator += i64::from(definition.share_of.iter().all(|c| c.holds(fact, today)));
+                numerator += i64::from(definition.in_numerator(fact, today));
             }
             Figure::percent(numerator, cases).map(|figure| Value {
                 figure,
@@ -341,6 +340,30 @@ pub fn evaluate(definition: &Definition, facts: Facts<'_>, year: i32, today: Dat
                 numerator: None,
             })
         }
+    }
+}
+
+/// The cases a definition over cases counts for `year`, as seen on `today`: what a drill-down
+/// lists behind a value. Empty for a definition over stays, or a "now" figure of another year.
+pub fn counted_cases<'a>(
+    definition: &'a Definition,
+    facts: &'a [CaseFact],
+    year: i32,
+    today: Date,
+) -> impl Iterator<Item = &'a CaseFact> + 'a {
+    let applies = definition.over == Population::Cases && (definition.year_by != YearBy::Now || year == today.year());
+    facts.iter().filter(move |fact| {
+        applies
+            && (definition.types.is_empty() || definition.types.contains(&fact.case_type))
+            && in_year(definition.year_by, fact, year)
+            && definition.conditions.iter().all(|c| c.holds(fact, today))
+    })
+}
+
+impl Definition {
+    /// For a share: whether a counted case is in the numerator.
+    pub fn in_numerator(&self, fact: &CaseFact, today: Date) -> bool {
+        self.measure == Measure::Share && self.share_of.iter().all(|c| c.holds(fact, today))
     }
 }
 
@@ -362,6 +385,24 @@ fn evaluate_stays(definition: &Definition, stays: &[Stay], year: i32, today: Dat
             numerator: None,
         }),
     }
+}
+
+/// How many earlier years the snapshot job fills in from the data where none were taken (a
+/// municipality starting with Husly, or history brought in by import): the span a trend shows.
+pub const BACKFILL_YEARS: i32 = 10;
+
+/// The years whose values the daily snapshot job takes on `today`: this year, and every earlier
+/// year back to the first application (at most [`BACKFILL_YEARS`]) that has no snapshot yet. A
+/// past year once taken is left as it was seen, even when its data is corrected later.
+pub fn snapshot_years(today: Date, first_case_year: Option<i32>, years_taken: &[i32]) -> Vec<i32> {
+    let this_year = today.year();
+    let first = first_case_year
+        .unwrap_or(this_year)
+        .clamp(this_year - BACKFILL_YEARS, this_year);
+    (first..this_year)
+        .filter(|year| !years_taken.contains(year))
+        .chain(std::iter::once(this_year))
+        .collect()
 }
 
 fn in_year(year_by: YearBy, fact: &CaseFact, year: i32) -> bool {
@@ -395,6 +436,8 @@ mod tests {
 
     fn fact(case_type: CaseType, received: Date) -> CaseFact {
         CaseFact {
+            case: CaseId(uuid::Uuid::now_v7()),
+            reference: format!("{}-000001", received.year()),
             case_type,
             state: CaseState::Received,
             received_on: received,
@@ -415,6 +458,26 @@ mod tests {
             _ => fact.case_type.granted_state(),
         };
         fact
+    }
+
+    #[test]
+    fn the_snapshot_job_takes_this_year_and_fills_in_missing_past_years() {
+        // A new installation with history from 2019: every past year once, then this year.
+        assert_eq!(
+            snapshot_years(TODAY, Some(2019), &[]),
+            vec![2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026]
+        );
+        // The next day only this year; a year missed in between is filled in.
+        assert_eq!(
+            snapshot_years(TODAY, Some(2019), &[2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026]),
+            vec![2026]
+        );
+        assert_eq!(snapshot_years(TODAY, Some(2024), &[2024, 2026]), vec![2025, 2026]);
+        // At most ten years back; no cases, or cases only this year: this year alone.
+        assert_eq!(snapshot_years(TODAY, Some(1990), &[]).first(), Some(&2016));
+        assert_eq!(snapshot_years(TODAY, None, &[]), vec![2026]);
+        // A first case dated in the future (a data error) does not stop this year's value.
+        assert_eq!(snapshot_years(TODAY, Some(2030), &[]), vec![2026]);
     }
 
     /// A fixed municipality: eight cases whose figures are counted by hand below.

@@ -148,3 +148,156 @@ async fn a_leader_keeps_the_plan_and_the_unit_follows_it() {
         assert_eq!(refused.status(), 403);
     }
 }
+
+/// A goal's dashboard on both backends, with two servers sharing the database: the scheduler
+/// takes today's snapshots once, the trend shows last year as it stood at the year's end and this
+/// year computed now, as an SVG chart and as a table; the drill-down behind a value shows the
+/// leader counts and a caseworker the cases, the latter a recorded read.
+#[tokio::test]
+async fn a_goal_dashboard_shows_the_trend_and_what_a_value_counts() {
+    use husly_domain::action_plan::Figure;
+    use husly_store::snapshots::Snapshot;
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let store = husly_store::Store::connect(&db.url, &husly_store::StoreOptions::default())
+            .await
+            .expect("store");
+        let today = common::today();
+        let (this_year, last_year) = (today.year(), today.year() - 1);
+        let day = |year: i32, month: time::Month, d: u8| time::Date::from_calendar_date(year, month, d).unwrap();
+        let snapshot = |taken_on: time::Date, value: i64| Snapshot {
+            definition: "housing_applications_new".into(),
+            year: last_year,
+            taken_on,
+            value: Some(Figure::whole(value)),
+            counted: value,
+            numerator: None,
+        };
+        // Last year as the job saw it in June and on New Year's Eve, and a correction computed
+        // later: the year's end counts.
+        store
+            .save_snapshots(
+                fixture.home,
+                &[
+                    snapshot(day(last_year, time::Month::June, 30), 3),
+                    snapshot(day(last_year, time::Month::December, 31), 7),
+                    snapshot(day(this_year, time::Month::January, 2), 8),
+                ],
+            )
+            .await
+            .unwrap();
+        let server = start(&db, &[]);
+        let second = start(&db, &[]);
+
+        // Both servers look for today's run at start; one claims it and runs it.
+        let mut runs = Vec::new();
+        for _ in 0..100 {
+            runs = store.job_runs("indicator_snapshots", 10).await.unwrap();
+            if runs.iter().any(|r| r.outcome.as_deref() == Some("done")) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        assert_eq!(runs.len(), 1, "one run today: {runs:?}");
+        assert_eq!((runs[0].run_on, runs[0].outcome.as_deref()), (today, Some("done")));
+        let taken = store
+            .snapshots_of_year(fixture.home, "housing_applications_new", this_year)
+            .await
+            .unwrap();
+        assert_eq!(
+            taken.iter().map(|s| (s.taken_on, s.value)).collect::<Vec<_>>(),
+            vec![(today, Some(Figure::whole(1)))],
+            "today's snapshot of this year: the fixture's one new application"
+        );
+        drop(second);
+
+        let plan = &fixture.plan;
+        let trends = common::api_json(
+            &server,
+            &format!("/api/v1/action-plans/{plan}/goals/{}", fixture.goal),
+            &fixture.users[&Role::Leader].1,
+        )
+        .await;
+        let computed = trends["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["indicator"]["id"] == fixture.computed_indicator.as_str())
+            .expect("the computed indicator");
+        assert_eq!(
+            computed["points"],
+            serde_json::json!([
+                { "year": last_year, "value": "7", "source": "snapshot", "taken_on": format!("{last_year}-12-31") },
+                { "year": this_year, "value": "1", "source": "computed", "taken_on": null },
+            ]),
+            "{trends}"
+        );
+
+        let leader = login(&server, &fixture.users[&Role::Leader].0, PASSWORD).await;
+        let html = page(&server, &leader, &format!("/plans/{plan}")).await;
+        assert!(html.contains(&format!("href=\"/plans/{plan}/goals/{}\"", fixture.goal)));
+        let html = page(&server, &leader, &format!("/plans/{plan}/goals/{}", fixture.goal)).await;
+        assert!(html.contains("<svg class=\"chart\""), "a chart");
+        assert!(html.contains("role=\"img\""));
+        assert!(
+            html.contains(&format!("Verdier: {last_year}: 7, {this_year}: 1.")),
+            "the chart's description tells the figures"
+        );
+        assert!(html.contains(&format!("Slik tallet sto ved årsslutt (lagret 31.12.{last_year})")));
+        assert!(html.contains("Beregnet nå"));
+
+        // The leader sees what the value counts, but not the cases; nothing personal is read.
+        let behind = format!("/plans/{plan}/indicators/{}/cases", fixture.computed_indicator);
+        let before = store.verify_audit().await.unwrap().entries;
+        let html = page(&server, &leader, &behind).await;
+        assert!(
+            html.contains(&format!("Indikatoren teller 1 sak for {this_year}.")),
+            "{html}"
+        );
+        assert!(html.contains("Rollen din gir tilgang til tallene, men ikke til sakene bak dem."));
+        assert!(!html.contains(&format!("/cases/{}", fixture.case)));
+        assert_eq!(store.verify_audit().await.unwrap().entries, before);
+
+        // A caseworker sees the case itself, and the read is recorded.
+        let caseworker = login(&server, &fixture.users[&Role::Caseworker].0, PASSWORD).await;
+        let html = page(&server, &caseworker, &behind).await;
+        assert!(html.contains(&format!("href=\"/cases/{}\"", fixture.case)), "{html}");
+        assert_eq!(store.verify_audit().await.unwrap().entries, before + 1);
+        let last = store
+            .audit_entries(
+                fixture.home,
+                &husly_store::audit::AuditFilter {
+                    limit: 1,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(last[0].action, "plan.indicator_cases");
+
+        // A bad year is named; an indicator reported by hand has no cases behind it; another
+        // municipality's user is told the plan does not exist.
+        let bad = caseworker
+            .get(server.url(&format!("{behind}?year=i fjor")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), 422);
+        let manual = caseworker
+            .get(server.url(&format!("/plans/{plan}/indicators/{}/cases", fixture.indicator)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(manual.status(), 404);
+        let foreign = common::client()
+            .get(server.url(&format!(
+                "/api/v1/action-plans/{plan}/indicators/{}/cases",
+                fixture.computed_indicator
+            )))
+            .bearer_auth(&fixture.stranger.1)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(foreign.status(), 404);
+    }
+}

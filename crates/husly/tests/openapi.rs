@@ -1041,6 +1041,22 @@ async fn action_plan(contract: &mut Contract, s: &Server, f: &Fixture) {
     let (_, history) = call(contract, s, leader, M::GET, &format!("{base}/history"), None).await;
     assert_eq!(history["events"][0]["kind"], "plan.value_reported");
     call(contract, s, leader, M::GET, &base, None).await;
+    let (status, trends) = call(contract, s, leader, M::GET, &format!("{base}/goals/{goal}"), None).await;
+    assert_eq!(status, 200, "{trends}");
+    assert_eq!(trends["indicators"][1]["points"][0]["source"], "reported", "{trends}");
+    let computed_id = indicator["id"].as_str().unwrap();
+    let caseworker = f.users[&Role::Caseworker].1.as_str();
+    let (status, behind) = call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        &format!("{base}/indicators/{computed_id}/cases?year=2026"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{behind}");
+    assert!(behind["cases"].is_array(), "a caseworker sees the cases: {behind}");
 }
 
 #[tokio::test]

@@ -78,6 +78,7 @@ fn routes(f: &Fixture) -> Vec<Route> {
     let (h, p, u, t) = (f.household, f.person, f.target_user, f.target_token.clone());
     let (c, letter, document) = (f.case, f.letter.clone(), f.document.clone());
     let (plan, goal, measure, indicator) = (&f.plan, &f.goal, &f.measure, &f.indicator);
+    let computed = &f.computed_indicator;
     // A task's due date: ahead of today in any time zone, and not too far.
     let soon = (common::today() + time::Duration::days(30)).to_string();
     use Action::*;
@@ -315,6 +316,20 @@ fn routes(f: &Fixture) -> Vec<Route> {
         page(
             Method::GET,
             format!("/plans/{plan}/history"),
+            Some(ViewActionPlan),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            format!("/plans/{plan}/goals/{goal}"),
+            Some(ViewActionPlan),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            format!("/plans/{plan}/indicators/{computed}/cases?year=2026"),
             Some(ViewActionPlan),
             Record,
             vec![],
@@ -891,6 +906,20 @@ fn routes(f: &Fixture) -> Vec<Route> {
         api(
             Method::GET,
             format!("/api/v1/action-plans/{plan}/history"),
+            Some(ViewActionPlan),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
+            format!("/api/v1/action-plans/{plan}/goals/{goal}"),
+            Some(ViewActionPlan),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
+            format!("/api/v1/action-plans/{plan}/indicators/{computed}/cases"),
             Some(ViewActionPlan),
             Record,
             None,
@@ -1485,6 +1514,7 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
             .replace(&fixture.goal, "{goal_id}")
             .replace(&fixture.measure, "{measure_id}")
             .replace(&fixture.indicator, "{indicator_id}")
+            .replace(&fixture.computed_indicator, "{indicator_id}")
             .replace("/tasks/01900000-0000-7000-8000-000000000000", "/tasks/{task_id}")
             .replace(
                 "/representatives/01900000-0000-7000-8000-000000000000",

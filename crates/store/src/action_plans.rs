@@ -7,7 +7,7 @@ use husly_domain::action_plan::{
 };
 use husly_domain::cases::{CaseState, CaseType, Outcome};
 use husly_domain::indicators::CaseFact;
-use husly_domain::{MunicipalityId, UserId};
+use husly_domain::{CaseId, MunicipalityId, UserId};
 use serde_json::json;
 use sqlx::Row;
 
@@ -15,6 +15,7 @@ use crate::audit::{self, Event};
 use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
 use crate::households::Change;
+use crate::municipalities::parse_id;
 use crate::{Store, date_text, parse_date_text};
 
 /// A plan's heading as listed.
@@ -560,7 +561,7 @@ impl Store {
     /// sent, children and whether the household was already a tenant. No names.
     pub async fn case_facts(&self, municipality: MunicipalityId, since: time::Date) -> StoreResult<Vec<CaseFact>> {
         let rows = sqlx::query(
-            "SELECT c.case_type, c.state, c.received_on, c.decided_on, c.interim_due, c.interim_sent_on, c.children, \
+            "SELECT c.id, c.reference, c.case_type, c.state, c.received_on, c.decided_on, c.interim_due, c.interim_sent_on, c.children, \
              c.existing_tenant, (SELECT d.outcome FROM case_decision d WHERE d.municipality_id = c.municipality_id \
              AND d.case_id = c.id AND d.status = 'sent' AND d.on_appeal = 0 ORDER BY d.sent_at, d.id LIMIT 1) AS outcome \
              FROM application_case c WHERE c.municipality_id = $1 \
@@ -580,6 +581,8 @@ impl Store {
                 let state: String = row.try_get("state")?;
                 let outcome: Option<String> = row.try_get("outcome")?;
                 Ok(CaseFact {
+                    case: CaseId(parse_id(&row.try_get::<String, _>("id")?)?),
+                    reference: row.try_get("reference")?,
                     case_type: CaseType::from_code(&case_type).ok_or_else(|| corrupt("case type", &case_type))?,
                     state: CaseState::from_code(&state).ok_or_else(|| corrupt("case state", &state))?,
                     received_on: date(row, "received_on")?.ok_or_else(|| corrupt("received date", ""))?,

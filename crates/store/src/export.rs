@@ -499,6 +499,19 @@ const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "indicator_snapshot",
+        order_by: "municipality_id, definition, year, taken_on",
+        columns: &[
+            ("municipality_id", Text),
+            ("definition", Text),
+            ("year", Int),
+            ("taken_on", Text),
+            ("value", OptInt),
+            ("counted", Int),
+            ("numerator", OptInt),
+        ],
+    },
+    Table {
         name: "case_reference_counter",
         order_by: "municipality_id, year",
         columns: &[("municipality_id", Text), ("year", Int), ("last", Int)],
@@ -619,6 +632,10 @@ pub const NOT_EXPORTED: &[(&str, &str)] = &[
         "sessions are short-lived and tied to one running server",
     ),
     ("schema_migration", "written by `migrate` in the target database"),
+    (
+        "job_run",
+        "the scheduler's claims of one installation's servers; the target's servers run their own",
+    ),
 ];
 
 /// Every exported table with its columns, in archive order.

@@ -94,6 +94,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "action_plan",
         sql: include_str!("../migrations/0016_action_plan.sql"),
     },
+    Migration {
+        version: 17,
+        name: "snapshots",
+        sql: include_str!("../migrations/0017_snapshots.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked

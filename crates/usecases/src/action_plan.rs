@@ -9,10 +9,11 @@ use husly_domain::action_plan::{
     check_measure, check_plan, figure, status,
 };
 use husly_domain::authz::Action;
-use husly_domain::indicators::{Definition, Definitions, Facts, Population, evaluate};
+use husly_domain::indicators::{Definition, Definitions, Population};
 use husly_domain::validation::{Errors, FieldError};
 use husly_store::action_plans::{Indicator, Plan, PlanEvent, PlanSummary};
 
+use crate::indicator_values::LoadedFacts;
 use crate::{Ctx, UseCaseError, UseCaseResult};
 
 /// Where an indicator's value this year comes from.
@@ -61,7 +62,7 @@ pub async fn plans(ctx: &Ctx, municipality: MunicipalityId) -> UseCaseResult<Vec
 }
 
 /// The municipality owning a plan, once the caller may perform `action` there.
-async fn plan_owner(ctx: &Ctx, plan: &str, action: Action) -> UseCaseResult<MunicipalityId> {
+pub(crate) async fn plan_owner(ctx: &Ctx, plan: &str, action: Action) -> UseCaseResult<MunicipalityId> {
     let owner = ctx
         .store
         .action_plan_municipality(plan)
@@ -81,65 +82,18 @@ pub async fn plan_to_edit(ctx: &Ctx, id: &str) -> UseCaseResult<Plan> {
 pub async fn plan(ctx: &Ctx, id: &str) -> UseCaseResult<PlanView> {
     let municipality = plan_owner(ctx, id, Action::ViewActionPlan).await?;
     let Plan { summary, goals } = ctx.store.action_plan(municipality, id).await?;
-    let definitions = Definitions::embedded();
-    let used: Vec<&Definition> = goals
-        .iter()
-        .flat_map(|g| &g.indicators)
-        .filter_map(|i| i.details.definition.as_deref().and_then(|key| definitions.get(key)))
-        .collect();
-    let new_year = time::Date::from_calendar_date(ctx.today.year(), time::Month::January, 1).unwrap_or(ctx.today);
-    let stays = if used.iter().any(|d| d.over == Population::Stays) {
-        let next_year =
-            time::Date::from_calendar_date(ctx.today.year() + 1, time::Month::January, 1).unwrap_or(ctx.today);
-        ctx.store.stays_between(municipality, new_year, next_year).await?
-    } else {
-        Vec::new()
-    };
-    let facts = if used.iter().any(|d| d.over == Population::Cases) {
-        ctx.store.case_facts(municipality, new_year).await?
-    } else {
-        Vec::new()
-    };
+    let used = definitions_of(goals.iter().flat_map(|g| &g.indicators));
     let (today, year) = (ctx.today, ctx.today.year());
-    let facts = Facts {
-        cases: &facts,
-        stays: &stays,
-    };
+    let loaded = LoadedFacts::load(&ctx.store, municipality, &used, year, today).await?;
     let goals = goals
         .into_iter()
-        .map(|goal| {
-            let indicators = goal
+        .map(|goal| GoalView {
+            indicators: goal
                 .indicators
                 .iter()
-                .map(|indicator| {
-                    let value = match &indicator.details.definition {
-                        Some(key) => definitions.get(key).and_then(|d| {
-                            evaluate(d, facts, year, today).map(|v| {
-                                (
-                                    v.figure,
-                                    ValueSource::Computed {
-                                        cases: v.cases,
-                                        numerator: v.numerator,
-                                        households: d.over == Population::Stays,
-                                    },
-                                )
-                            })
-                        }),
-                        None => indicator
-                            .reported
-                            .iter()
-                            .rev()
-                            .find(|(y, _)| *y <= year)
-                            .map(|(y, v)| (*v, ValueSource::Reported { year: *y })),
-                    };
-                    IndicatorView {
-                        status: value.map(|(v, _)| status(&indicator.details, v, today)),
-                        indicator: indicator.clone(),
-                        value,
-                    }
-                })
-                .collect();
-            GoalView { goal, indicators }
+                .map(|indicator| indicator_view(indicator, &loaded, year, today))
+                .collect(),
+            goal,
         })
         .collect();
     Ok(PlanView {
@@ -148,6 +102,51 @@ pub async fn plan(ctx: &Ctx, id: &str) -> UseCaseResult<PlanView> {
         goals,
         year,
     })
+}
+
+/// An indicator's value for `year` (computed from the facts, or the latest reported by then) and
+/// its status as of `today`.
+pub(crate) fn indicator_view(
+    indicator: &Indicator,
+    loaded: &LoadedFacts,
+    year: i32,
+    today: time::Date,
+) -> IndicatorView {
+    let definitions = Definitions::embedded();
+    let value = match &indicator.details.definition {
+        Some(key) => definitions.get(key).and_then(|d| {
+            loaded.value(d, year, today).map(|v| {
+                (
+                    v.figure,
+                    ValueSource::Computed {
+                        cases: v.cases,
+                        numerator: v.numerator,
+                        households: d.over == Population::Stays,
+                    },
+                )
+            })
+        }),
+        None => indicator
+            .reported
+            .iter()
+            .rev()
+            .find(|(y, _)| *y <= year)
+            .map(|(y, v)| (*v, ValueSource::Reported { year: *y })),
+    };
+    IndicatorView {
+        status: value.map(|(v, _)| status(&indicator.details, v, today)),
+        indicator: indicator.clone(),
+        value,
+    }
+}
+
+/// The definitions the given indicators are linked to.
+pub(crate) fn definitions_of<'a>(indicators: impl IntoIterator<Item = &'a Indicator>) -> Vec<&'static Definition> {
+    let definitions = Definitions::embedded();
+    indicators
+        .into_iter()
+        .filter_map(|i| i.details.definition.as_deref().and_then(|key| definitions.get(key)))
+        .collect()
 }
 
 /// The plan's history, newest first.

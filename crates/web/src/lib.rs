@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod charts;
 pub mod config;
 pub mod download;
 pub mod error;

@@ -4,6 +4,7 @@ pub mod calc;
 pub mod checkpoints;
 pub mod data;
 pub mod idcheck;
+pub mod scheduler;
 pub mod serve;
 pub mod users;
 

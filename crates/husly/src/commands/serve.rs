@@ -68,6 +68,8 @@ pub async fn run(config: &Config, clock_start: Option<time::OffsetDateTime>) -> 
             }
         })
     };
+    // Daily jobs (the indicators' snapshots), claimed so that one server runs each.
+    let scheduler = super::scheduler::spawn(store.clone(), clock);
     let web = WebConfig {
         demo_mode: config.demo,
         secure_cookies: config.secure_cookies,
@@ -87,6 +89,7 @@ pub async fn run(config: &Config, clock_start: Option<time::OffsetDateTime>) -> 
     };
     husly_web::serve(listener, state, shutdown_signal()).await?;
     periodic.abort();
+    scheduler.abort();
     super::checkpoints::write(&store, config, &key).await?;
     store.close().await;
     tracing::info!("stopped");

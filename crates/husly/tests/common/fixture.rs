@@ -38,6 +38,8 @@ pub struct Fixture {
     pub goal: String,
     pub measure: String,
     pub indicator: String,
+    /// An indicator of the same goal computed from the cases (new housing applications).
+    pub computed_indicator: String,
 }
 
 pub fn household_input(national_id: &str, given: &str, family: &str) -> HouseholdInput {
@@ -179,7 +181,8 @@ pub async fn prepare(url: &str) -> Fixture {
         .await
         .expect("document")
         .id;
-    let (plan, goal, measure, indicator) = action_plan(&store, home.id, leader.expect("a leader"), &actor).await;
+    let (plan, goal, measure, indicator, computed_indicator) =
+        action_plan(&store, home.id, leader.expect("a leader"), &actor).await;
     store.close().await;
     Fixture {
         home: home.id,
@@ -200,16 +203,18 @@ pub async fn prepare(url: &str) -> Fixture {
         goal,
         measure,
         indicator,
+        computed_indicator,
     }
 }
 
-/// An action plan for 2026–2029 with one goal, one measure and one indicator reported by hand.
+/// An action plan for 2026–2029 with one goal, one measure, one indicator reported by hand and
+/// one computed from the cases.
 async fn action_plan(
     store: &husly_store::Store,
     municipality: MunicipalityId,
     leader: husly_domain::UserId,
     actor: &husly_store::audit::Actor,
-) -> (String, String, String, String) {
+) -> (String, String, String, String, String) {
     use husly_domain::action_plan::*;
     let change = Change {
         actor,
@@ -277,5 +282,24 @@ async fn action_plan(
         )
         .await
         .expect("indicator");
-    (plan, goal, measure, indicator)
+    let computed = store
+        .add_plan_indicator(
+            municipality,
+            &plan,
+            &goal,
+            &IndicatorDetails {
+                name: "Nye søknader".into(),
+                definition: Some("housing_applications_new".into()),
+                unit: Unit::Count,
+                direction: Direction::Increase,
+                baseline: Figure::whole(0),
+                baseline_year: 2025,
+                target: Figure::whole(5),
+                target_year: 2029,
+            },
+            &change,
+        )
+        .await
+        .expect("computed indicator");
+    (plan, goal, measure, indicator, computed)
 }

@@ -46,7 +46,10 @@ pub fn routes() -> Routes {
         .route("/action-plans/{plan_id}", get(plans::view).put(plans::update))
         .route("/action-plans/{plan_id}/history", get(plans::history))
         .route("/action-plans/{plan_id}/goals", post(plans::add_goal))
-        .route("/action-plans/{plan_id}/goals/{goal_id}", put(plans::update_goal))
+        .route(
+            "/action-plans/{plan_id}/goals/{goal_id}",
+            get(plans::goal_trends).put(plans::update_goal),
+        )
         .route(
             "/action-plans/{plan_id}/goals/{goal_id}/measures",
             post(plans::add_measure),
@@ -66,6 +69,10 @@ pub fn routes() -> Routes {
         .route(
             "/action-plans/{plan_id}/indicators/{indicator_id}/value",
             put(plans::report_value),
+        )
+        .route(
+            "/action-plans/{plan_id}/indicators/{indicator_id}/cases",
+            get(plans::indicator_cases),
         )
         .route("/people", get(search_people))
         .route("/people/{id}", get(person))

@@ -842,6 +842,21 @@ fn action_plan(doc: &mut Document) {
     .body::<requests::IndicatorValue>()
     .answer::<contract::ActionPlan>("200", "The plan")
     .add();
+    doc.get(
+        "/action-plans/{plan_id}/goals/{goal_id}",
+        "getActionPlanGoalTrends",
+        "A goal's dashboard: each indicator's value this year, status and trend by year (earlier years as they stood at the year's end, from the daily snapshots)",
+    )
+    .answer::<contract::GoalTrends>("200", "The goal with its indicators' trends")
+    .add();
+    doc.get(
+        "/action-plans/{plan_id}/indicators/{indicator_id}/cases",
+        "getActionPlanIndicatorCases",
+        "What an indicator computed from the cases counts for a year: counts by month and state, and the cases themselves for a role that may view cases (a recorded read)",
+    )
+    .query::<queries::YearParam>()
+    .answer::<contract::IndicatorCases>("200", "What the value is based on")
+    .add();
 }
 
 fn calculators(doc: &mut Document) {

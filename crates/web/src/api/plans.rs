@@ -1,7 +1,7 @@
 //! The social housing action plan: plans, a plan with its values, its history, and each change
 //! a leader makes. Writes answer with the plan as it now stands.
 
-use super::contract::{self, ActionPlan, PlanHistory, PlanList, requests};
+use super::contract::{self, ActionPlan, GoalTrends, IndicatorCases, PlanHistory, PlanList, requests};
 use super::municipality_for;
 use crate::AppState;
 use crate::auth::ApiUser;
@@ -15,6 +15,7 @@ use husly_domain::action_plan::{GoalInput, IndicatorInput, MeasureInput, PlanInp
 use husly_domain::authz::Action;
 use husly_usecases::Ctx;
 use husly_usecases::action_plan as usecases;
+use husly_usecases::plan_dashboard;
 
 async fn answer(ctx: &Ctx, plan: &str) -> AppResult<Json<ActionPlan>> {
     Ok(Json(ActionPlan::from(&usecases::plan(ctx, plan).await?)))
@@ -160,4 +161,25 @@ pub(super) async fn report_value(
     let ctx = user.ctx(&state);
     usecases::report_value(&ctx, &plan, &indicator, &reported.year.to_string(), &reported.value).await?;
     answer(&ctx, &plan).await
+}
+
+/// `GET /action-plans/{plan_id}/goals/{goal_id}`
+pub(super) async fn goal_trends(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path((plan, goal)): Path<(String, String)>,
+) -> AppResult<Json<GoalTrends>> {
+    let dashboard = plan_dashboard::goal_dashboard(&user.ctx(&state), &plan, &goal).await?;
+    Ok(Json(GoalTrends::from(&dashboard)))
+}
+
+/// `GET /action-plans/{plan_id}/indicators/{indicator_id}/cases`
+pub(super) async fn indicator_cases(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path((plan, indicator)): Path<(String, String)>,
+    Query(params): Query<contract::queries::YearParam>,
+) -> AppResult<Json<IndicatorCases>> {
+    let drill = plan_dashboard::indicator_cases(&user.ctx(&state), &plan, &indicator, params.year).await?;
+    Ok(Json(IndicatorCases::from(&drill)))
 }

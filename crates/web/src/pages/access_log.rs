@@ -101,6 +101,7 @@ pub(crate) const AUDIT_ACTIONS: &[&str] = &[
     "plan.indicator_added",
     "plan.indicator_changed",
     "plan.value_reported",
+    "plan.indicator_cases",
     "auth.lockout",
     "audit.view",
 ];

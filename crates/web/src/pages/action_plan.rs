@@ -44,21 +44,11 @@ impl PlanPage {
     }
 
     fn status_key(&self, status: &Option<Status>) -> &'static str {
-        match status {
-            Some(Status::OnTrack) => "plan.status.on_track",
-            Some(Status::AtRisk) => "plan.status.at_risk",
-            Some(Status::OffTrack) => "plan.status.off_track",
-            None => "plan.status.none",
-        }
+        status_key(*status)
     }
 
     fn status_class(&self, status: &Option<Status>) -> &'static str {
-        match status {
-            Some(Status::OnTrack) => "tag tag--success",
-            Some(Status::AtRisk) => "tag tag--warning",
-            Some(Status::OffTrack) => "tag tag--danger",
-            None => "tag tag--disabled",
-        }
+        status_class(*status)
     }
 
     fn source(&self, source: &ValueSource) -> String {
@@ -199,8 +189,28 @@ fn hundredths(value: &serde_json::Value) -> String {
         .unwrap_or_else(|| "–".into())
 }
 
+/// The catalogue key of an indicator's status.
+pub(super) fn status_key(status: Option<Status>) -> &'static str {
+    match status {
+        Some(Status::OnTrack) => "plan.status.on_track",
+        Some(Status::AtRisk) => "plan.status.at_risk",
+        Some(Status::OffTrack) => "plan.status.off_track",
+        None => "plan.status.none",
+    }
+}
+
+/// The tag style of an indicator's status.
+pub(super) fn status_class(status: Option<Status>) -> &'static str {
+    match status {
+        Some(Status::OnTrack) => "tag tag--success",
+        Some(Status::AtRisk) => "tag tag--warning",
+        Some(Status::OffTrack) => "tag tag--danger",
+        None => "tag tag--disabled",
+    }
+}
+
 /// A figure with its unit, as a person reads it: "42", "12,5 %", "36 dager".
-fn written(tr: Tr, unit: Unit, value: Figure) -> String {
+pub(super) fn written(tr: Tr, unit: Unit, value: Figure) -> String {
     let number = value.written();
     match unit {
         Unit::Count => number,

@@ -12,6 +12,7 @@ pub(crate) mod login;
 mod notes;
 mod outreach;
 mod person;
+mod plan_dashboard;
 mod reference_budget;
 mod representatives;
 pub(crate) mod rule_values;
@@ -44,6 +45,8 @@ pub fn routes() -> Routes {
             get(action_plan::edit_plan).post(action_plan::update_plan),
         )
         .route("/plans/{id}/history", get(action_plan::history))
+        .route("/plans/{id}/goals/{goal}", get(plan_dashboard::goal))
+        .route("/plans/{id}/indicators/{indicator}/cases", get(plan_dashboard::cases))
         .route(
             "/plans/{id}/goals/new",
             get(action_plan::new_goal).post(action_plan::create_goal),

@@ -18,7 +18,7 @@ pub use finance::{AllocationSaved, CaseLedger, FinanceSaved, GrantBudget, GrantL
 pub use people::{
     AuditEntries, Household, HouseholdEconomy, Me, NoteList, PersonWithHouseholds, RepresentativeList, SearchResults,
 };
-pub use plan::{ActionPlan, PlanHistory, PlanList};
+pub use plan::{ActionPlan, GoalTrends, IndicatorCases, PlanHistory, PlanList};
 
 use schemars::generate::SchemaSettings;
 use serde_json::Value;

@@ -2,12 +2,14 @@
 //! where it came from, status) and measures. Figures are decimal strings ("12.5"), exact as kept.
 
 use husly_domain::action_plan::{Direction, MeasureStatus, Status, Unit};
+use husly_domain::cases::{CaseState, CaseType};
 use husly_store::action_plans::{PlanEvent, PlanSummary};
-use husly_usecases::action_plan::{PlanView, ValueSource};
+use husly_usecases::action_plan::{IndicatorView, PlanView, ValueSource};
+use husly_usecases::plan_dashboard::{DrillDown, GoalDashboard, PointSource};
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::DateSchema;
+use super::{CaseStateSchema, DateSchema};
 
 /// The municipality's action plans, the latest period first.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -116,43 +118,7 @@ impl From<&PlanView> for ActionPlan {
                     id: g.goal.id.clone(),
                     title: g.goal.text.title.clone(),
                     description: g.goal.text.description.clone(),
-                    indicators: g
-                        .indicators
-                        .iter()
-                        .map(|i| {
-                            let d = &i.indicator.details;
-                            let (cases, numerator, reported_for) = match i.value.map(|(_, source)| source) {
-                                Some(ValueSource::Computed { cases, numerator, .. }) => (Some(cases), numerator, None),
-                                Some(ValueSource::Reported { year }) => (None, None, Some(year)),
-                                None => (None, None, None),
-                            };
-                            Indicator {
-                                id: i.indicator.id.clone(),
-                                name: d.name.clone(),
-                                definition: d.definition.clone(),
-                                unit: d.unit,
-                                direction: d.direction,
-                                baseline: d.baseline.decimal(),
-                                baseline_year: d.baseline_year,
-                                target: d.target.decimal(),
-                                target_year: d.target_year,
-                                value: i.value.map(|(v, _)| v.decimal()),
-                                cases,
-                                numerator,
-                                reported_for,
-                                status: i.status,
-                                reported: i
-                                    .indicator
-                                    .reported
-                                    .iter()
-                                    .map(|(year, value)| ReportedValue {
-                                        year: *year,
-                                        value: value.decimal(),
-                                    })
-                                    .collect(),
-                            }
-                        })
-                        .collect(),
+                    indicators: g.indicators.iter().map(Indicator::from).collect(),
                     measures: g
                         .goal
                         .measures
@@ -168,6 +134,205 @@ impl From<&PlanView> for ActionPlan {
                         .collect(),
                 })
                 .collect(),
+        }
+    }
+}
+
+impl From<&IndicatorView> for Indicator {
+    fn from(i: &IndicatorView) -> Indicator {
+        let d = &i.indicator.details;
+        let (cases, numerator, reported_for) = match i.value.map(|(_, source)| source) {
+            Some(ValueSource::Computed { cases, numerator, .. }) => (Some(cases), numerator, None),
+            Some(ValueSource::Reported { year }) => (None, None, Some(year)),
+            None => (None, None, None),
+        };
+        Indicator {
+            id: i.indicator.id.clone(),
+            name: d.name.clone(),
+            definition: d.definition.clone(),
+            unit: d.unit,
+            direction: d.direction,
+            baseline: d.baseline.decimal(),
+            baseline_year: d.baseline_year,
+            target: d.target.decimal(),
+            target_year: d.target_year,
+            value: i.value.map(|(v, _)| v.decimal()),
+            cases,
+            numerator,
+            reported_for,
+            status: i.status,
+            reported: i
+                .indicator
+                .reported
+                .iter()
+                .map(|(year, value)| ReportedValue {
+                    year: *year,
+                    value: value.decimal(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A goal's dashboard: each indicator with its value this year, status and trend.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct GoalTrends {
+    pub plan: PlanHeading,
+    pub goal_id: String,
+    pub title: String,
+    pub description: Option<String>,
+    /// The year of the indicators' values.
+    pub year: i32,
+    /// The years the trends span (the plan's period, or from an earlier baseline).
+    pub first_year: i32,
+    pub last_year: i32,
+    pub indicators: Vec<IndicatorTrend>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct IndicatorTrend {
+    pub indicator: Indicator,
+    /// The years with a value, oldest first.
+    pub points: Vec<TrendPoint>,
+    /// The value counts cases: `…/indicators/{indicator_id}/cases` shows what lies behind it.
+    pub counts_cases: bool,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TrendPoint {
+    pub year: i32,
+    pub value: String,
+    /// `snapshot`: as it stood at the year's end, saved on `taken_on` (after the year for a year
+    /// that ended before snapshots were kept); `computed`: computed from the data now;
+    /// `reported`: reported by hand.
+    pub source: PointKind,
+    #[schemars(with = "Option<DateSchema>")]
+    pub taken_on: Option<time::Date>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PointKind {
+    Snapshot,
+    Computed,
+    Reported,
+}
+
+impl From<&GoalDashboard> for GoalTrends {
+    fn from(d: &GoalDashboard) -> GoalTrends {
+        GoalTrends {
+            plan: PlanHeading::from(&d.summary),
+            goal_id: d.goal.id.clone(),
+            title: d.goal.text.title.clone(),
+            description: d.goal.text.description.clone(),
+            year: d.year,
+            first_year: d.first_year,
+            last_year: d.last_year,
+            indicators: d
+                .indicators
+                .iter()
+                .map(|t| IndicatorTrend {
+                    indicator: Indicator::from(&t.view),
+                    points: t
+                        .points
+                        .iter()
+                        .map(|p| {
+                            let (source, taken_on) = match p.source {
+                                PointSource::Snapshot { taken_on } => (PointKind::Snapshot, Some(taken_on)),
+                                PointSource::Computed => (PointKind::Computed, None),
+                                PointSource::Reported => (PointKind::Reported, None),
+                            };
+                            TrendPoint {
+                                year: p.year,
+                                value: p.value.decimal(),
+                                source,
+                                taken_on,
+                            }
+                        })
+                        .collect(),
+                    counts_cases: t.counts_cases,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// What lies behind an indicator's value for a year.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct IndicatorCases {
+    pub indicator_id: String,
+    pub year: i32,
+    /// The cases counted.
+    pub counted: i64,
+    /// For a share: those in the numerator.
+    pub numerator: Option<i64>,
+    /// By the month that places a case in the year (1–12), months without cases left out.
+    pub by_month: Vec<MonthCount>,
+    /// By the cases' state today, the largest first.
+    pub by_state: Vec<StateCount>,
+    /// The cases, newest first; absent for a role that may see the figures but not cases.
+    pub cases: Option<Vec<CountedCase>>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct MonthCount {
+    pub month: u8,
+    pub cases: i64,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct StateCount {
+    #[schemars(with = "CaseStateSchema")]
+    pub state: CaseState,
+    pub cases: i64,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct CountedCase {
+    pub id: String,
+    pub reference: String,
+    pub case_type: CaseType,
+    #[schemars(with = "CaseStateSchema")]
+    pub state: CaseState,
+    #[schemars(with = "DateSchema")]
+    pub received_on: time::Date,
+    #[schemars(with = "Option<DateSchema>")]
+    pub decided_on: Option<time::Date>,
+    /// For a share: counted in the numerator.
+    pub in_numerator: bool,
+}
+
+impl From<&DrillDown> for IndicatorCases {
+    fn from(d: &DrillDown) -> IndicatorCases {
+        IndicatorCases {
+            indicator_id: d.indicator.id.clone(),
+            year: d.year,
+            counted: d.counted,
+            numerator: d.numerator,
+            by_month: d
+                .by_month
+                .iter()
+                .map(|&(month, cases)| MonthCount { month, cases })
+                .collect(),
+            by_state: d
+                .by_state
+                .iter()
+                .map(|&(state, cases)| StateCount { state, cases })
+                .collect(),
+            cases: d.cases.as_ref().map(|cases| {
+                cases
+                    .iter()
+                    .map(|c| CountedCase {
+                        id: c.case.to_string(),
+                        reference: c.reference.clone(),
+                        case_type: c.case_type,
+                        state: c.state,
+                        received_on: c.received_on,
+                        decided_on: c.decided_on,
+                        in_numerator: c.in_numerator,
+                    })
+                    .collect()
+            }),
         }
     }
 }

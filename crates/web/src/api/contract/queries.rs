@@ -12,6 +12,14 @@ pub struct MunicipalityParam {
     pub municipality: Option<String>,
 }
 
+/// A year of figures.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct YearParam {
+    /// The year (this year when left out).
+    #[schemars(range(min = 2000, max = 2100))]
+    pub year: Option<i32>,
+}
+
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct SearchParams {
     /// Kommunenummer (four digits). May be left out when the user has a role in one municipality only.

@@ -1,0 +1,72 @@
+//! The background scheduler inside `husly serve`: every few minutes each server asks the
+//! database whether today's run of a daily job is still unclaimed, and the one server that
+//! claims it runs it. Several servers on one PostgreSQL therefore run each job once a day; a
+//! server that dies mid-run leaves a claim that another takes over once it is stale.
+
+use husly_store::Store;
+use husly_store::jobs::ClaimTimes;
+use husly_usecases::Clock;
+use husly_usecases::indicator_values::{SNAPSHOT_JOB, take_indicator_snapshots};
+use std::time::Duration;
+
+/// How often a server looks for a job to run.
+pub const TICK: Duration = Duration::from_secs(5 * 60);
+
+const MINUTE: i64 = 60_000_000;
+
+/// A snapshot run takes seconds; two hours without an end means its server died. A failure
+/// (the database away for a moment) is tried again a quarter of an hour later.
+const CLAIM_TIMES: ClaimTimes = ClaimTimes {
+    stale_after: 120 * MINUTE,
+    retry_after: 15 * MINUTE,
+};
+
+/// Starts the scheduler: a first look at once, then every [`TICK`].
+pub fn spawn(store: Store, clock: Clock) -> tokio::task::JoinHandle<()> {
+    // A fresh name per process: a restarted server is another claimant.
+    let instance = uuid::Uuid::now_v7().to_string();
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(TICK);
+        loop {
+            ticks.tick().await;
+            run_due(&store, clock, &instance).await;
+        }
+    })
+}
+
+/// Runs today's snapshot job if this server wins its claim. Errors are logged and recorded on
+/// the run (counts and error kinds only, never personal data), to be tried again.
+pub async fn run_due(store: &Store, clock: Clock, instance: &str) {
+    let today = clock.today();
+    let now = husly_store::micros_of(clock.now());
+    match store.claim_job(SNAPSHOT_JOB, today, instance, now, CLAIM_TIMES).await {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(e) => {
+            tracing::error!(job = SNAPSHOT_JOB, error = %e, "job not claimed");
+            return;
+        }
+    }
+    let outcome = match take_indicator_snapshots(store, today).await {
+        Ok(run) => {
+            tracing::info!(
+                job = SNAPSHOT_JOB,
+                municipalities = run.municipalities,
+                values = run.values,
+                "indicator snapshots taken"
+            );
+            "done".to_string()
+        }
+        Err(e) => {
+            tracing::error!(job = SNAPSHOT_JOB, error = %e, "indicator snapshots not taken");
+            format!("failed: {e}").chars().take(200).collect()
+        }
+    };
+    let finished = husly_store::micros_of(clock.now());
+    if let Err(e) = store
+        .finish_job(SNAPSHOT_JOB, today, instance, finished, &outcome)
+        .await
+    {
+        tracing::error!(job = SNAPSHOT_JOB, error = %e, "job end not recorded");
+    }
+}

@@ -1,0 +1,105 @@
+//! The built-in indicators' values: the facts they count, read once for the years asked, and the
+//! daily snapshot job that keeps each year's value as it was seen. Values are aggregates, not
+//! personal data; the job runs as the system and needs no caller.
+
+use husly_domain::MunicipalityId;
+use husly_domain::indicators::{CaseFact, Definition, Definitions, Facts, Population, Value, evaluate, snapshot_years};
+use husly_domain::stays::Stay;
+use husly_store::Store;
+use husly_store::snapshots::Snapshot;
+use time::{Date, Month};
+
+use crate::UseCaseResult;
+
+/// The facts the given definitions count, from 1 January of `first_year` on: the cases received
+/// or decided since then (and those on the waiting list now) and the stays overlapping the years.
+/// Each part is read only when a definition counts it.
+pub struct LoadedFacts {
+    pub cases: Vec<CaseFact>,
+    pub stays: Vec<Stay>,
+}
+
+impl LoadedFacts {
+    pub async fn load(
+        store: &Store,
+        municipality: MunicipalityId,
+        definitions: &[&Definition],
+        first_year: i32,
+        today: Date,
+    ) -> UseCaseResult<LoadedFacts> {
+        let from = new_year(first_year).unwrap_or(today);
+        let cases = if definitions.iter().any(|d| d.over == Population::Cases) {
+            store.case_facts(municipality, from).await?
+        } else {
+            Vec::new()
+        };
+        let stays = if definitions.iter().any(|d| d.over == Population::Stays) {
+            let to = new_year(today.year() + 1).unwrap_or(today);
+            store.stays_between(municipality, from, to).await?
+        } else {
+            Vec::new()
+        };
+        Ok(LoadedFacts { cases, stays })
+    }
+
+    pub fn facts(&self) -> Facts<'_> {
+        Facts {
+            cases: &self.cases,
+            stays: &self.stays,
+        }
+    }
+
+    pub fn value(&self, definition: &Definition, year: i32, today: Date) -> Option<Value> {
+        evaluate(definition, self.facts(), year, today)
+    }
+}
+
+pub(crate) fn new_year(year: i32) -> Option<Date> {
+    Date::from_calendar_date(year, Month::January, 1).ok()
+}
+
+/// What one run of the snapshot job did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SnapshotRun {
+    pub municipalities: usize,
+    /// Values taken (definitions × years × municipalities).
+    pub values: usize,
+}
+
+/// The name the scheduler knows the job by.
+pub const SNAPSHOT_JOB: &str = "indicator_snapshots";
+
+/// Takes today's snapshot of every built-in indicator in every municipality: this year's value,
+/// and each earlier year that has none yet (see [`snapshot_years`]). Taking it twice the same day
+/// replaces the first, so the job is safe to run again.
+pub async fn take_indicator_snapshots(store: &Store, today: Date) -> UseCaseResult<SnapshotRun> {
+    let definitions: Vec<&Definition> = Definitions::embedded().all.iter().collect();
+    let mut run = SnapshotRun::default();
+    for municipality in store.municipalities().await? {
+        let years = snapshot_years(
+            today,
+            store.first_case_year(municipality.id).await?,
+            &store.snapshot_years(municipality.id).await?,
+        );
+        let first = years.first().copied().unwrap_or(today.year());
+        let facts = LoadedFacts::load(store, municipality.id, &definitions, first, today).await?;
+        let mut snapshots = Vec::with_capacity(definitions.len() * years.len());
+        for definition in &definitions {
+            for &year in &years {
+                let value = facts.value(definition, year, today);
+                snapshots.push(Snapshot {
+                    definition: definition.key.clone(),
+                    year,
+                    taken_on: today,
+                    value: value.map(|v| v.figure),
+                    counted: value.map_or(0, |v| v.cases),
+                    numerator: value.and_then(|v| v.numerator),
+                });
+            }
+        }
+        store.save_snapshots(municipality.id, &snapshots).await?;
+        run.municipalities += 1;
+        run.values += snapshots.len();
+    }
+    Ok(run)
+}

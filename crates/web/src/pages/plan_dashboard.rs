@@ -1,0 +1,215 @@
+//! A goal's dashboard (`/plans/{id}/goals/{goal}`): each indicator's value, status and trend as
+//! an SVG chart with the same figures in a table; and the drill-down behind a value
+//! (`/plans/{id}/indicators/{indicator}/cases`), as far as the reader's role allows.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use husly_domain::action_plan::{Figure, Status, Unit};
+use husly_domain::cases::{CaseState, CaseType};
+use husly_domain::validation::format_date;
+use husly_usecases::plan_dashboard::{self as usecases, DrillDown, GoalDashboard, IndicatorTrend, PointSource};
+use serde::Deserialize;
+
+use super::action_plan::{status_class, status_key, written};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::charts::{YearChart, year_chart};
+use crate::error::AppResult;
+use crate::i18n::Tr;
+use crate::layout::{Layout, Section};
+use crate::pages::render;
+
+#[derive(Template)]
+#[template(path = "plan_goal.html")]
+struct GoalPage {
+    l: Layout,
+    dashboard: GoalDashboard,
+    /// Each indicator's chart (SVG markup), in the order of the indicators.
+    charts: Vec<String>,
+}
+
+impl GoalPage {
+    fn figure(&self, unit: &Unit, value: &Figure) -> String {
+        written(self.l.tr, *unit, *value)
+    }
+
+    fn status_key(&self, status: &Option<Status>) -> &'static str {
+        status_key(*status)
+    }
+
+    fn status_class(&self, status: &Option<Status>) -> &'static str {
+        status_class(*status)
+    }
+
+    fn source(&self, year: &i32, source: &PointSource) -> String {
+        let tr = self.l.tr;
+        match source {
+            PointSource::Snapshot { taken_on } if taken_on.year() == *year => {
+                tr.f("plan.trend.snapshot", &[("date", &format_date(*taken_on))])
+            }
+            PointSource::Snapshot { taken_on } => {
+                tr.f("plan.trend.snapshot_late", &[("date", &format_date(*taken_on))])
+            }
+            PointSource::Computed => tr.t("plan.trend.computed").to_string(),
+            PointSource::Reported => tr.t("plan.trend.reported").to_string(),
+        }
+    }
+
+    fn definition_key(&self, definition: &Option<String>) -> String {
+        match definition {
+            Some(key) => format!("indicator.{key}"),
+            None => "plan.indicator.manual".into(),
+        }
+    }
+}
+
+/// An indicator's chart, its description telling the same figures in words.
+fn chart(tr: Tr, index: usize, trend: &IndicatorTrend, first_year: i32, last_year: i32) -> String {
+    let d = &trend.view.indicator.details;
+    let show = |value: Figure| written(tr, d.unit, value);
+    let values = if trend.points.is_empty() {
+        tr.t("plan.chart.no_values").to_string()
+    } else {
+        let list: Vec<String> = trend
+            .points
+            .iter()
+            .map(|p| format!("{}: {}", p.year, show(p.value)))
+            .collect();
+        tr.f("plan.chart.values", &[("list", &list.join(", "))])
+    };
+    let description = tr.f(
+        "plan.chart.description",
+        &[
+            ("baseline_year", &d.baseline_year.to_string()),
+            ("baseline", &show(d.baseline)),
+            ("target_year", &d.target_year.to_string()),
+            ("target", &show(d.target)),
+            ("values", &values),
+        ],
+    );
+    let points: Vec<(i32, i64)> = trend.points.iter().map(|p| (p.year, p.value.0)).collect();
+    let axis = |hundredths: i64| written(tr, d.unit, Figure(hundredths));
+    year_chart(&YearChart {
+        id: &format!("chart-{index}"),
+        title: &d.name,
+        description: &description,
+        first_year: first_year.min(d.baseline_year),
+        last_year: last_year.max(d.target_year),
+        points: &points,
+        baseline: (d.baseline_year, d.baseline.0),
+        target: (d.target_year, d.target.0),
+        legend: [
+            tr.t("plan.chart.series"),
+            tr.t("plan.chart.baseline"),
+            tr.t("plan.chart.target"),
+        ],
+        format: &axis,
+    })
+}
+
+/// `GET /plans/{id}/goals/{goal}`
+pub async fn goal(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((plan, goal)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let dashboard = usecases::goal_dashboard(&user.ctx(&state), &plan, &goal).await?;
+    let l = Layout::for_user(&user, Section::ActionPlan, state.config.demo_mode);
+    let charts = dashboard
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(i, trend)| chart(l.tr, i, trend, dashboard.first_year, dashboard.last_year))
+        .collect();
+    render(&GoalPage { l, dashboard, charts })
+}
+
+#[derive(Template)]
+#[template(path = "plan_indicator_cases.html")]
+struct CasesPage {
+    l: Layout,
+    drill: DrillDown,
+    /// The years the reader may choose, newest first.
+    years: Vec<i32>,
+}
+
+impl CasesPage {
+    fn date(&self, d: &time::Date) -> String {
+        format_date(*d)
+    }
+
+    fn month_key(&self, month: &u8) -> String {
+        format!("plan.month.{month}")
+    }
+
+    fn state_key(&self, state: &CaseState) -> String {
+        format!("case_state.{}", state.code())
+    }
+
+    fn type_key(&self, case_type: &CaseType) -> String {
+        format!("case_type.{}", case_type.code())
+    }
+
+    fn lead(&self) -> String {
+        let key = if self.drill.counted == 1 {
+            "plan.drill.lead_one"
+        } else {
+            "plan.drill.lead"
+        };
+        self.l.tr.f(
+            key,
+            &[
+                ("count", &self.drill.counted.to_string()),
+                ("year", &self.drill.year.to_string()),
+            ],
+        )
+    }
+
+    fn numerator_text(&self, numerator: &i64) -> String {
+        self.l
+            .tr
+            .f("plan.drill.numerator", &[("count", &numerator.to_string())])
+    }
+
+    fn is_share(&self) -> bool {
+        self.drill.numerator.is_some()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct YearQuery {
+    /// Kept as text so that a bad year is told as a field error, not a rejected request.
+    year: Option<String>,
+}
+
+/// `GET /plans/{id}/indicators/{indicator}/cases?year=`
+pub async fn cases(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((plan, indicator)): Path<(String, String)>,
+    Query(query): Query<YearQuery>,
+) -> AppResult<Response> {
+    let ctx = user.ctx(&state);
+    let year = match query.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        None => None,
+        Some(text) => Some(text.parse::<i32>().map_err(|_| {
+            husly_usecases::UseCaseError::Invalid(vec![
+                husly_domain::validation::FieldError::new("year", "year.invalid", "error.indicator.report_year")
+                    .arg("last", ctx.today.year()),
+            ])
+        })?),
+    };
+    let drill = usecases::indicator_cases(&ctx, &plan, &indicator, year).await?;
+    let first = drill
+        .summary
+        .heading
+        .period_from
+        .min(drill.indicator.details.baseline_year);
+    let years = (first..=ctx.today.year()).rev().collect();
+    render(&CasesPage {
+        l: Layout::for_user(&user, Section::ActionPlan, state.config.demo_mode),
+        drill,
+        years,
+    })
+}
