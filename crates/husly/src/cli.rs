@@ -118,6 +118,10 @@ pub struct SeedArgs {
     /// Per cent of households with an application for municipal housing.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u8).range(0..=100))]
     pub case_percent: u8,
+    /// Years of history: cases and stays spread over this many years (the older ones decided and
+    /// ended), so the action plan's trends have data. 0: the last four months only.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=10))]
+    pub years: u8,
 }
 
 #[derive(Debug, Subcommand)]

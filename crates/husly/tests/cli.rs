@@ -391,3 +391,64 @@ async fn an_encrypted_backup_opens_with_its_key_only() {
     );
     assert!(!source.dir.path().join("never").exists(), "nothing written");
 }
+
+/// `husly seed --years N` spreads the cases over N years, the older ones decided and most
+/// housing applications among them closed on moving in, so the action plan's snapshot job fills
+/// in a trend for every year on its first run.
+#[tokio::test]
+async fn seed_with_years_of_history_gives_every_year_a_value() {
+    let dbs = Database::all().await;
+    let db = &dbs[0];
+    let refused = run(db, &["seed", "--households", "10", "--years", "11"], None);
+    assert!(!refused.status.success(), "at most ten years");
+    let seeded = run(
+        db,
+        &[
+            "seed",
+            "--households",
+            "400",
+            "--case-percent",
+            "100",
+            "--years",
+            "6",
+            "--seed",
+            "3",
+        ],
+        None,
+    );
+    assert!(seeded.status.success(), "{}", text(&seeded.stderr));
+    let store = husly_store::Store::connect(&db.url, &husly_store::StoreOptions::default())
+        .await
+        .expect("store");
+    let municipality = store.municipalities().await.unwrap().remove(0);
+    let today = common::today();
+    let facts = store
+        .case_facts(
+            municipality.id,
+            time::Date::from_calendar_date(today.year() - 10, time::Month::January, 1).unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(facts.len(), 400);
+    let oldest = facts.iter().map(|f| f.received_on).min().unwrap();
+    assert!((today - oldest).whole_days() < 6 * 365, "{oldest}");
+    let years: std::collections::BTreeSet<i32> = facts.iter().map(|f| f.received_on.year()).collect();
+    assert!(years.len() >= 6, "{years:?}");
+    let settled = facts
+        .iter()
+        .filter(|f| (today - f.received_on).whole_days() >= 120)
+        .collect::<Vec<_>>();
+    assert!(settled.iter().all(|f| f.decided_on.is_some()), "old cases are decided");
+    assert!(
+        settled
+            .iter()
+            .any(|f| f.state == husly_domain::cases::CaseState::Closed),
+        "housing applications closed on moving in"
+    );
+    let run = husly_usecases::indicator_values::take_indicator_snapshots(&store, today)
+        .await
+        .unwrap();
+    assert_eq!(run.municipalities, 1);
+    let taken = store.snapshot_years(municipality.id).await.unwrap();
+    assert_eq!(taken, (oldest.year()..=today.year()).collect::<Vec<_>>());
+}

@@ -41,6 +41,7 @@ pub async fn seed(config: &Config, args: &SeedArgs) -> anyhow::Result<ExitCode> 
                     tenant_percent: args.tenant_percent,
                     bostotte_percent: args.bostotte_percent,
                     case_percent: args.case_percent,
+                    history_years: args.years,
                 },
                 &actor,
             )

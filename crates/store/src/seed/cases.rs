@@ -217,11 +217,17 @@ impl Seeding<'_> {
     }
 }
 
+/// Days back the open caseload reaches: cases received within them are spread over the states a
+/// housing office has open.
+const RECENT_DAYS: u64 = 120;
+
 /// Application cases for a share of the generated households, received over the last four
-/// months and spread over the states a housing office has open; each reached by the workflow.
+/// months and spread over the states a housing office has open, or, with years of history,
+/// received over those years, the older ones decided (granted housing applications closed once
+/// the household moved in); each reached by the workflow.
 pub(super) fn generate_cases(
     rng: &mut SplitMix64,
-    percent: u8,
+    shares: super::EconomyShares,
     municipality: &Municipality,
     generated: &Generated,
     counters: &mut BTreeMap<i32, i64>,
@@ -231,18 +237,26 @@ pub(super) fn generate_cases(
     let mut out = SeededCases::default();
     let households = compositions(generated, today);
     for household in &generated.households {
-        if rng.below(100) >= u64::from(percent) {
+        if rng.below(100) >= u64::from(shares.case_percent) {
             continue;
         }
         let household_id = household[0].as_str().unwrap_or_default().to_string();
-        let received = today - Duration::days(rng.below(120) as i64);
+        let span = match shares.history_years {
+            0 => RECENT_DAYS,
+            years => 365 * u64::from(years),
+        };
+        let received = today - Duration::days(rng.below(span) as i64);
+        let settled = (today - received).whole_days() >= RECENT_DAYS as i64;
         let counter = counters.entry(received.year()).or_insert(0);
         *counter += 1;
         let reference = format!("{}-{:06}", received.year(), counter);
         // The case type follows the reference, so the random sequence (and every figure seeded
         // before loans and grants existed) stays as it was.
         let case_type = seeded_case_type(*counter);
-        let target = match rng.below(100) {
+        let roll = rng.below(100);
+        let target = match roll {
+            _ if settled && roll < 80 => case_type.granted_state(),
+            _ if settled => CaseState::Refused,
             0..25 => CaseState::Received,
             25..60 => CaseState::UnderAssessment,
             60..70 => CaseState::WaitingForInformation,
@@ -341,6 +355,14 @@ pub(super) fn generate_cases(
                     12,
                 );
                 seeding.apply(change, staff.caseworker, decided);
+            }
+        }
+        // An old housing application on the waiting list was closed when the household moved
+        // in, months after the decision, unless it still waits.
+        if let (true, CaseState::OnWaitingList, Some(decided)) = (settled, seeding.case.state, decided) {
+            let moved_in = decided + Duration::days(20 + rng.below(400) as i64);
+            if moved_in < today {
+                seeding.step(CaseAction::Close, staff.caseworker, moved_in, None);
             }
         }
         let Seeding { case, decision_row, .. } = seeding;

@@ -276,7 +276,7 @@ impl Store {
             insert_rows(&mut tx, "household_benefit", &generated.benefits).await?;
             let seeded = cases::generate_cases(
                 &mut case_rng,
-                shares.case_percent,
+                shares,
                 municipality,
                 &generated,
                 &mut counters,
@@ -288,7 +288,14 @@ impl Store {
             insert_rows(&mut tx, "grant_ledger", &seeded.ledger).await?;
             insert_rows(&mut tx, "case_event", &generated.events).await?;
             insert_rows(&mut tx, "case_event", &seeded.events).await?;
-            let (stays, stay_events) = stays::generate_stays(&mut stay_rng, municipality, &generated, today, staff);
+            let (stays, stay_events) = stays::generate_stays(
+                &mut stay_rng,
+                municipality,
+                &generated,
+                today,
+                shares.history_years,
+                staff,
+            );
             insert_rows(&mut tx, "temporary_stay", &stays).await?;
             insert_rows(&mut tx, "case_event", &stay_events).await?;
             tx.commit().await?;
@@ -456,6 +463,10 @@ pub struct EconomyShares {
     pub bostotte_percent: u8,
     /// Per cent of households with an application case (in a spread of states).
     pub case_percent: u8,
+    /// Years of history: cases received and stays begun over this many years, those older than
+    /// the open caseload decided (and housing applications mostly closed on moving in). Zero:
+    /// the last four months only.
+    pub history_years: u8,
 }
 
 impl Default for EconomyShares {
@@ -466,6 +477,7 @@ impl Default for EconomyShares {
             tenant_percent: 45,
             bostotte_percent: 35,
             case_percent: 20,
+            history_years: 0,
         }
     }
 }

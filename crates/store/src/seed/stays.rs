@@ -23,8 +23,11 @@ pub(super) fn generate_stays(
     municipality: &Municipality,
     generated: &Generated,
     today: Date,
+    history_years: u8,
     staff: SeedStaff,
 ) -> (Vec<Vec<Value>>, Vec<Vec<Value>>) {
+    // With years of history, stays begin over those years and the old ones have ended.
+    let span = 300.max(365 * u64::from(history_years));
     let households = compositions(generated, today);
     let (mut stays, mut events) = (Vec::new(), Vec::new());
     let by = staff.caseworker.to_string();
@@ -33,9 +36,11 @@ pub(super) fn generate_stays(
             continue;
         }
         let household_id = household[0].as_str().unwrap_or_default().to_string();
-        let from = today - Duration::days(rng.below(300) as i64);
+        let from = today - Duration::days(rng.below(span) as i64);
         let nights = 1 + rng.below(150) as i64;
-        let to = (rng.below(10) < 6 && from + Duration::days(nights) <= today).then(|| from + Duration::days(nights));
+        let long_ago = history_years > 0 && from + Duration::days(nights + 60) < today;
+        let to = ((rng.below(10) < 6 || long_ago) && from + Duration::days(nights) <= today)
+            .then(|| from + Duration::days(nights));
         let reason = to.map(|_| *rng.pick(&EndReason::ALL));
         let children = households
             .get(&household_id)
