@@ -246,6 +246,52 @@ async fn a_goal_dashboard_shows_the_trend_and_what_a_value_counts() {
         assert!(html.contains(&format!("Slik tallet sto ved årsslutt (lagret 31.12.{last_year})")));
         assert!(html.contains("Beregnet nå"));
 
+        // The status report for the council, and its tables.
+        let pdf = leader
+            .get(server.url(&format!("/plans/{plan}/report.pdf")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(pdf.status(), 200);
+        assert_eq!(pdf.headers()["content-type"], "application/pdf");
+        assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+        let xlsx = leader
+            .get(server.url(&format!("/plans/{plan}/report.xlsx")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(xlsx.status(), 200);
+        let bytes = xlsx.bytes().await.unwrap();
+        let indicators = common::xlsx_cells(&bytes, 1);
+        assert_eq!(indicators[0][0], "Mål i planen");
+        let computed_row = indicators
+            .iter()
+            .find(|row| row[1] == "Nye søknader")
+            .expect("the computed indicator's row");
+        assert_eq!(
+            computed_row[2..],
+            [
+                "Nye søknader om kommunal bolig",
+                "Antall",
+                "1",
+                "0",
+                "2025",
+                "5",
+                "2029",
+                "Risiko"
+            ],
+            "{indicators:?}"
+        );
+        let trend = common::xlsx_cells(&bytes, 2);
+        assert!(
+            trend
+                .iter()
+                .any(|row| row[1] == "Nye søknader" && row[2] == last_year.to_string() && row[3] == "7"),
+            "{trend:?}"
+        );
+        let measures = common::xlsx_cells(&bytes, 3);
+        assert_eq!(measures[1][1], "Bo-team for unge");
+
         // The leader sees what the value counts, but not the cases; nothing personal is read.
         let behind = format!("/plans/{plan}/indicators/{}/cases", fixture.computed_indicator);
         let before = store.verify_audit().await.unwrap().entries;

@@ -322,6 +322,20 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         page(
             Method::GET,
+            format!("/plans/{plan}/report.pdf"),
+            Some(ViewActionPlan),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            format!("/plans/{plan}/report.xlsx"),
+            Some(ViewActionPlan),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::GET,
             format!("/plans/{plan}/goals/{goal}"),
             Some(ViewActionPlan),
             Record,

@@ -35,7 +35,7 @@ pub use input::{
     Appeal, CaseType, ContactPerson, Content, Decision, InformationRequest, InterimAnswer, Language, Letter,
     LetterKind, Outcome, Recipient, Representation, RepresentativeRole, RuleLine, Section6Finding, Sender,
 };
-pub use report::{Report, ReportSection, render_report_pdf};
+pub use report::{Report, ReportChart, ReportSection, render_report_pdf};
 pub use templates::Templates;
 
 /// The letter as a complete HTML document (with `lang`, a `<style>` element and no scripts), for

@@ -27,6 +27,26 @@ pub struct ReportSection {
     pub heading: String,
     pub paragraphs: Vec<String>,
     pub items: Vec<String>,
+    pub charts: Vec<ReportChart>,
+}
+
+/// A line chart of yearly values in a report section, drawn as vectors and tagged as a Figure
+/// whose Alt text is `description` (PDF/UA), so a screen reader reads the figures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportChart {
+    pub title: String,
+    pub description: String,
+    pub first_year: i32,
+    pub last_year: i32,
+    /// Values in hundredths by year, oldest first.
+    pub points: Vec<(i32, i64)>,
+    pub baseline: (i32, i64),
+    pub target: (i32, i64),
+    /// Grid lines: value in hundredths and its label as the reader writes it, lowest first; the
+    /// plot spans from the first to the last.
+    pub ticks: Vec<(i64, String)>,
+    /// Labels of the values, the baseline and the target.
+    pub legend: [String; 3],
 }
 
 /// The report as an A4 PDF (tagged, text extractable, deterministic). CPU-bound: call it from a

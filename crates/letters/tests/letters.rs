@@ -746,6 +746,7 @@ fn a_report_is_printed_by_the_letters_machinery_over_as_many_pages_as_it_needs()
             heading: "Oppslag".into(),
             paragraphs: vec!["Nyeste først.".into()],
             items: (0..120).map(|i| format!("Oppslag nummer {i}")).collect(),
+            charts: Vec::new(),
         }],
         footer: vec!["Husly".into()],
         page_number: "Side {page} av {pages}".into(),

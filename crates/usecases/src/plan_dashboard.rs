@@ -67,55 +67,98 @@ pub async fn goal_dashboard(ctx: &Ctx, plan: &str, goal: &str) -> UseCaseResult<
     let municipality = plan_owner(ctx, plan, Action::ViewActionPlan).await?;
     let Plan { summary, goals } = ctx.store.action_plan(municipality, plan).await?;
     let goal = goals.into_iter().find(|g| g.id == goal).ok_or(UseCaseError::NotFound)?;
+    let mut dashboards = dashboards(ctx, municipality, &summary, vec![goal]).await?;
+    dashboards.pop().ok_or(UseCaseError::NotFound)
+}
+
+/// The whole plan as the yearly status report shows it: every goal's dashboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanReport {
+    pub municipality: MunicipalityId,
+    pub summary: PlanSummary,
+    pub goals: Vec<GoalDashboard>,
+    pub year: i32,
+}
+
+/// Every goal of a plan with its indicators' trends and its measures, for the status report.
+pub async fn plan_report(ctx: &Ctx, plan: &str) -> UseCaseResult<PlanReport> {
+    let municipality = plan_owner(ctx, plan, Action::ViewActionPlan).await?;
+    let Plan { summary, goals } = ctx.store.action_plan(municipality, plan).await?;
+    let goals = dashboards(ctx, municipality, &summary, goals).await?;
+    Ok(PlanReport {
+        municipality,
+        summary,
+        goals,
+        year: ctx.today.year(),
+    })
+}
+
+/// The dashboards of the given goals: one read of the snapshots and, where a past year lacks
+/// one, of the facts, for all of them.
+async fn dashboards(
+    ctx: &Ctx,
+    municipality: MunicipalityId,
+    summary: &PlanSummary,
+    goals: Vec<Goal>,
+) -> UseCaseResult<Vec<GoalDashboard>> {
     let (today, year) = (ctx.today, ctx.today.year());
     // From the plan's start, an earlier baseline or an earlier value reported by hand.
-    let first_year = goal
-        .indicators
-        .iter()
-        .flat_map(|i| std::iter::once(i.details.baseline_year).chain(i.reported.iter().map(|(y, _)| *y)))
-        .fold(summary.heading.period_from, i32::min)
-        .min(year);
-    let last_year = summary.heading.period_to.max(year);
-    let definitions = definitions_of(&goal.indicators);
+    let span_of = |goal: &Goal| {
+        let first = goal
+            .indicators
+            .iter()
+            .flat_map(|i| std::iter::once(i.details.baseline_year).chain(i.reported.iter().map(|(y, _)| *y)))
+            .fold(summary.heading.period_from, i32::min)
+            .min(year);
+        (first, summary.heading.period_to.max(year))
+    };
+    let first_of_all = goals.iter().map(|g| span_of(g).0).min().unwrap_or(year);
+    let definitions = definitions_of(goals.iter().flat_map(|g| &g.indicators));
     let keys: Vec<&str> = definitions.iter().map(|d| d.key.as_str()).collect();
     let snapshots: HashMap<(String, i32), (Option<Figure>, Date)> = ctx
         .store
-        .year_end_snapshots(municipality, &keys, first_year, year - 1)
+        .year_end_snapshots(municipality, &keys, first_of_all, year - 1)
         .await?
         .into_iter()
         .map(|s| ((s.definition, s.year), (s.value, s.taken_on)))
         .collect();
     // Past years the job has not taken (a new installation before its first run) are computed
     // from the data now, so a trend is never silently short.
-    let first_missing = (first_year..year)
+    let first_missing = (first_of_all..year)
         .find(|y| keys.iter().any(|k| !snapshots.contains_key(&(k.to_string(), *y))))
         .unwrap_or(year);
     let loaded = LoadedFacts::load(&ctx.store, municipality, &definitions, first_missing, today).await?;
-    let indicators = goal
-        .indicators
-        .iter()
-        .map(|indicator| {
-            let definition = indicator
-                .details
-                .definition
-                .as_deref()
-                .and_then(|key| Definitions::embedded().get(key));
-            IndicatorTrend {
-                view: indicator_view(indicator, &loaded, year, today),
-                points: trend(indicator, definition, &snapshots, &loaded, first_year, year, today),
-                counts_cases: definition.is_some_and(|d| d.over == Population::Cases),
+    Ok(goals
+        .into_iter()
+        .map(|goal| {
+            let (first_year, last_year) = span_of(&goal);
+            let indicators = goal
+                .indicators
+                .iter()
+                .map(|indicator| {
+                    let definition = indicator
+                        .details
+                        .definition
+                        .as_deref()
+                        .and_then(|key| Definitions::embedded().get(key));
+                    IndicatorTrend {
+                        view: indicator_view(indicator, &loaded, year, today),
+                        points: trend(indicator, definition, &snapshots, &loaded, first_year, year, today),
+                        counts_cases: definition.is_some_and(|d| d.over == Population::Cases),
+                    }
+                })
+                .collect();
+            GoalDashboard {
+                municipality,
+                summary: summary.clone(),
+                goal,
+                indicators,
+                first_year,
+                last_year,
+                year,
             }
         })
-        .collect();
-    Ok(GoalDashboard {
-        municipality,
-        summary,
-        goal,
-        indicators,
-        first_year,
-        last_year,
-        year,
-    })
+        .collect())
 }
 
 fn trend(

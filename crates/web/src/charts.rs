@@ -44,10 +44,8 @@ pub fn year_chart(chart: &YearChart<'_>) -> String {
         .iter()
         .map(|(_, v)| *v)
         .chain([chart.baseline.1, chart.target.1]);
-    let (low, high) = values.fold((0i64, 0i64), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    let step = nice_step((high - low).max(100));
-    let top = ((high + step - 1).div_euclid(step) * step).max(step);
-    let bottom = low.div_euclid(step) * step;
+    let ticks = axis_ticks(values);
+    let (bottom, top) = (ticks[0], ticks[ticks.len() - 1]);
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let x = |year: i32| LEFT + plot_w * f64::from(year - chart.first_year) / years;
@@ -62,8 +60,7 @@ pub fn year_chart(chart: &YearChart<'_>) -> String {
         escape(chart.description)
     );
     // Horizontal grid lines with their values.
-    let mut value = bottom;
-    while value <= top {
+    for &value in &ticks {
         let _ = write!(
             svg,
             r#"<line x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="{GRID}"/><text x="{}" y="{:.1}" text-anchor="end" font-size="12" fill="{INK}">{}</text>"#,
@@ -73,7 +70,6 @@ pub fn year_chart(chart: &YearChart<'_>) -> String {
             escape(&(chart.format)(value)),
             y = y(value)
         );
-        value += step;
     }
     // Years along the bottom; every other one when there are many.
     let every = if chart.last_year - chart.first_year > 8 { 2 } else { 1 };
@@ -167,6 +163,19 @@ pub fn year_chart(chart: &YearChart<'_>) -> String {
     svg
 }
 
+/// The grid lines (hundredths) of an axis that shows every one of `values` and zero: round steps
+/// from a multiple at or below the lowest to one at or above the highest. The page's SVG and the
+/// PDF report draw the same axis.
+pub fn axis_ticks(values: impl IntoIterator<Item = i64>) -> Vec<i64> {
+    let (low, high) = values
+        .into_iter()
+        .fold((0i64, 0i64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let step = nice_step((high - low).max(100));
+    let top = ((high + step - 1).div_euclid(step) * step).max(step);
+    let bottom = low.div_euclid(step) * step;
+    (0..).map(|i| bottom + i * step).take_while(|v| *v <= top).collect()
+}
+
 /// A step between grid lines (hundredths) of 1, 2 or 5 times a power of ten, giving four to
 /// eight lines over `span`.
 fn nice_step(span: i64) -> i64 {
@@ -228,6 +237,15 @@ mod tests {
 
     #[test]
     fn the_axis_covers_every_value_with_round_steps() {
+        assert_eq!(
+            axis_ticks([4_000, 12_345]),
+            vec![0, 2_000, 4_000, 6_000, 8_000, 10_000, 12_000, 14_000]
+        );
+        assert_eq!(axis_ticks([0]), vec![0, 100]);
+        assert_eq!(
+            axis_ticks([5_050, 2_500]),
+            vec![0, 1_000, 2_000, 3_000, 4_000, 5_000, 6_000]
+        );
         assert_eq!(nice_step(100), 100);
         assert_eq!(nice_step(4_000), 1_000);
         assert_eq!(nice_step(1_000_000), 200_000);

@@ -64,6 +64,15 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
+/// The letters crate's language for a reader's language.
+pub fn letters_language(lang: Lang) -> husly_letters::Language {
+    match lang {
+        Lang::Nb => husly_letters::Language::Nb,
+        Lang::Nn => husly_letters::Language::Nn,
+        Lang::En => husly_letters::Language::En,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

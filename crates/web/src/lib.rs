@@ -21,6 +21,7 @@ pub mod notify;
 pub mod outreach_export;
 pub mod pages;
 mod parity;
+pub mod plan_export;
 pub mod quota;
 pub mod routing;
 pub mod throttle;

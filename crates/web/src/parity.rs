@@ -10,6 +10,10 @@ mod tests {
     /// Use cases only a page calls, and why the API has none.
     const PAGE_ONLY: &[(&str, &str)] = &[
         (
+            "plan_report",
+            "the status report as PDF and XLSX downloads; the API gives the same figures as JSON per plan and goal",
+        ),
+        (
             "open_case",
             "opens the case to show the case page again after a form; the API answers with the case",
         ),

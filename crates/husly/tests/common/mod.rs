@@ -314,3 +314,60 @@ pub async fn csrf_of_any(server: &Server, http: &reqwest::Client, page: &str) ->
 pub fn today() -> time::Date {
     husly_domain::oslo::date_at(time::OffsetDateTime::now_utc())
 }
+
+/// The cells of an XLSX workbook's sheet number `sheet` (from 1), row by row, as text: shared strings resolved,
+/// numbers as written (whole numbers without decimals). Read with the zip crate and a few string
+/// searches; the workbook is the one Husly writes, not any workbook.
+#[allow(dead_code)]
+pub fn xlsx_cells(bytes: &[u8], sheet: usize) -> Vec<Vec<String>> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an XLSX is a ZIP archive");
+    let mut part = |name: &str| -> String {
+        let mut text = String::new();
+        if let Ok(mut file) = archive.by_name(name) {
+            file.read_to_string(&mut text).expect(name);
+        }
+        text
+    };
+    let shared = part("xl/sharedStrings.xml");
+    let sheet = part(&format!("xl/worksheets/sheet{sheet}.xml"));
+    let unescape = |s: &str| {
+        s.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&")
+    };
+    let inner = |element: &str, tag: &str| -> Option<String> {
+        let open = element.find(&format!("<{tag}"))?;
+        let start = open + element[open..].find('>')? + 1;
+        let end = start + element[start..].find(&format!("</{tag}>"))?;
+        Some(unescape(&element[start..end]))
+    };
+    let strings: Vec<String> = shared
+        .split("<si>")
+        .skip(1)
+        .map(|si| inner(si, "t").unwrap_or_default())
+        .collect();
+    sheet
+        .split("<row ")
+        .skip(1)
+        .map(|row| {
+            row.split("<c ")
+                .skip(1)
+                .map(|cell| {
+                    let attributes = &cell[..cell.find('>').unwrap_or(0)];
+                    if attributes.contains("t=\"s\"") {
+                        let index: usize = inner(cell, "v").expect("a shared string's index").parse().unwrap();
+                        strings[index].clone()
+                    } else if attributes.contains("t=\"inlineStr\"") {
+                        inner(cell, "t").unwrap_or_default()
+                    } else {
+                        let value = inner(cell, "v").unwrap_or_default();
+                        value.strip_suffix(".0").map(str::to_string).unwrap_or(value)
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}

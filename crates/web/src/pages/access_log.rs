@@ -417,7 +417,7 @@ pub async fn access_request_pdf(
         })
         .collect();
     let report_doc = husly_letters::Report {
-        language: letters_language(tr.lang),
+        language: crate::i18n::letters_language(tr.lang),
         date: state.clock.today(),
         title: tr.f("audit.pdf.title", &[("name", &name)]),
         municipality,
@@ -434,6 +434,7 @@ pub async fn access_request_pdf(
                 heading: tr.t("audit.pdf.about_heading").to_string(),
                 paragraphs: vec![tr.t("audit.pdf.about").to_string()],
                 items: Vec::new(),
+                charts: Vec::new(),
             },
             husly_letters::ReportSection {
                 heading: tr.f("audit.pdf.entries_heading", &[("count", &items.len().to_string())]),
@@ -443,6 +444,7 @@ pub async fn access_request_pdf(
                     Vec::new()
                 },
                 items,
+                charts: Vec::new(),
             },
         ],
         footer: vec![tr.t("audit.pdf.footer").to_string()],
@@ -464,12 +466,4 @@ pub async fn access_request_pdf(
         pdf,
     )
         .into_response())
-}
-
-fn letters_language(lang: husly_domain::Lang) -> husly_letters::Language {
-    match lang {
-        husly_domain::Lang::Nb => husly_letters::Language::Nb,
-        husly_domain::Lang::Nn => husly_letters::Language::Nn,
-        husly_domain::Lang::En => husly_letters::Language::En,
-    }
 }

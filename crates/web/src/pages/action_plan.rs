@@ -24,6 +24,7 @@ use crate::error::AppResult;
 use crate::forms::{FormErrors, StaffForm};
 use crate::i18n::Tr;
 use crate::layout::{Layout, Section};
+use crate::pages::plan_words::{status_class, status_key, written};
 use crate::pages::render;
 
 #[derive(Template)]
@@ -187,36 +188,6 @@ fn hundredths(value: &serde_json::Value) -> String {
         .as_i64()
         .map(|v| Figure(v).written())
         .unwrap_or_else(|| "–".into())
-}
-
-/// The catalogue key of an indicator's status.
-pub(super) fn status_key(status: Option<Status>) -> &'static str {
-    match status {
-        Some(Status::OnTrack) => "plan.status.on_track",
-        Some(Status::AtRisk) => "plan.status.at_risk",
-        Some(Status::OffTrack) => "plan.status.off_track",
-        None => "plan.status.none",
-    }
-}
-
-/// The tag style of an indicator's status.
-pub(super) fn status_class(status: Option<Status>) -> &'static str {
-    match status {
-        Some(Status::OnTrack) => "tag tag--success",
-        Some(Status::AtRisk) => "tag tag--warning",
-        Some(Status::OffTrack) => "tag tag--danger",
-        None => "tag tag--disabled",
-    }
-}
-
-/// A figure with its unit, as a person reads it: "42", "12,5 %", "36 dager".
-pub(super) fn written(tr: Tr, unit: Unit, value: Figure) -> String {
-    let number = value.written();
-    match unit {
-        Unit::Count => number,
-        Unit::Percent => format!("{number}\u{a0}%"),
-        Unit::Days => tr.f("plan.unit.days_value", &[("value", &number)]),
-    }
 }
 
 fn municipality(user: &CurrentUser) -> AppResult<MunicipalityId> {

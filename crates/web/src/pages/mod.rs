@@ -13,6 +13,7 @@ mod notes;
 mod outreach;
 mod person;
 mod plan_dashboard;
+pub(crate) mod plan_words;
 mod reference_budget;
 mod representatives;
 pub(crate) mod rule_values;
@@ -46,6 +47,8 @@ pub fn routes() -> Routes {
         )
         .route("/plans/{id}/history", get(action_plan::history))
         .route("/plans/{id}/goals/{goal}", get(plan_dashboard::goal))
+        .route("/plans/{id}/report.pdf", get(plan_dashboard::report_pdf))
+        .route("/plans/{id}/report.xlsx", get(plan_dashboard::report_xlsx))
         .route("/plans/{id}/indicators/{indicator}/cases", get(plan_dashboard::cases))
         .route(
             "/plans/{id}/goals/new",

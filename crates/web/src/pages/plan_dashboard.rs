@@ -11,11 +11,11 @@ use husly_domain::validation::format_date;
 use husly_usecases::plan_dashboard::{self as usecases, DrillDown, GoalDashboard, IndicatorTrend, PointSource};
 use serde::Deserialize;
 
-use super::action_plan::{status_class, status_key, written};
+use super::plan_words::{chart_description, status_class, status_key, written};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::charts::{YearChart, year_chart};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::i18n::Tr;
 use crate::layout::{Layout, Section};
 use crate::pages::render;
@@ -67,27 +67,7 @@ impl GoalPage {
 /// An indicator's chart, its description telling the same figures in words.
 fn chart(tr: Tr, index: usize, trend: &IndicatorTrend, first_year: i32, last_year: i32) -> String {
     let d = &trend.view.indicator.details;
-    let show = |value: Figure| written(tr, d.unit, value);
-    let values = if trend.points.is_empty() {
-        tr.t("plan.chart.no_values").to_string()
-    } else {
-        let list: Vec<String> = trend
-            .points
-            .iter()
-            .map(|p| format!("{}: {}", p.year, show(p.value)))
-            .collect();
-        tr.f("plan.chart.values", &[("list", &list.join(", "))])
-    };
-    let description = tr.f(
-        "plan.chart.description",
-        &[
-            ("baseline_year", &d.baseline_year.to_string()),
-            ("baseline", &show(d.baseline)),
-            ("target_year", &d.target_year.to_string()),
-            ("target", &show(d.target)),
-            ("values", &values),
-        ],
-    );
+    let description = chart_description(tr, trend);
     let points: Vec<(i32, i64)> = trend.points.iter().map(|p| (p.year, p.value.0)).collect();
     let axis = |hundredths: i64| written(tr, d.unit, Figure(hundredths));
     year_chart(&YearChart {
@@ -212,4 +192,71 @@ pub async fn cases(
         drill,
         years,
     })
+}
+
+/// The municipality's name as the user knows it (the report's letterhead).
+fn municipality_name(user: &CurrentUser, id: husly_domain::MunicipalityId) -> String {
+    user.municipalities
+        .iter()
+        .find(|m| m.id == id)
+        .map(|m| m.name.clone())
+        .unwrap_or_default()
+}
+
+/// `GET /plans/{id}/report.pdf`: the yearly status report for the council.
+pub async fn report_pdf(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(plan): Path<String>,
+) -> AppResult<Response> {
+    let ctx = user.ctx(&state);
+    let report = usecases::plan_report(&ctx, &plan).await?;
+    let document = crate::plan_export::report(
+        &report,
+        user.tr,
+        &municipality_name(&user, report.municipality),
+        ctx.today,
+    );
+    let pdf = tokio::task::spawn_blocking(move || husly_letters::render_report_pdf(&document))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(download(
+        &format!("handlingsplan-status-{}.pdf", report.year),
+        "application/pdf",
+        pdf,
+    ))
+}
+
+/// `GET /plans/{id}/report.xlsx`: the report's tables.
+pub async fn report_xlsx(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(plan): Path<String>,
+) -> AppResult<Response> {
+    let report = usecases::plan_report(&user.ctx(&state), &plan).await?;
+    let body =
+        crate::plan_export::xlsx(&report, user.tr).map_err(|e| AppError::Internal(anyhow::anyhow!("xlsx: {e}")))?;
+    Ok(download(
+        &format!("handlingsplan-tall-{}.xlsx", report.year),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        body,
+    ))
+}
+
+fn download(filename: &str, content_type: &str, body: Vec<u8>) -> Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response()
 }
