@@ -1602,6 +1602,7 @@ async fn a_form_without_its_csrf_token_is_refused_before_anything_is_read() {
         let store = husly_store::Store::connect(&db.url, &husly_store::StoreOptions::default())
             .await
             .expect("store");
+        common::scheduler_settled(&store).await;
         let home = store.municipality_by_number("3301").await.unwrap().unwrap().id;
         let case_before = store.case(home, fixture.case).await.unwrap();
         let household_before = store.household(home, fixture.household).await.unwrap();

@@ -47,12 +47,14 @@ pub async fn run_due(store: &Store, clock: Clock, instance: &str) {
             return;
         }
     }
+    let started = std::time::Instant::now();
     let outcome = match take_indicator_snapshots(store, today).await {
         Ok(run) => {
             tracing::info!(
                 job = SNAPSHOT_JOB,
                 municipalities = run.municipalities,
                 values = run.values,
+                elapsed_ms = started.elapsed().as_millis() as u64,
                 "indicator snapshots taken"
             );
             "done".to_string()
