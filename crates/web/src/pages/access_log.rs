@@ -434,6 +434,7 @@ pub async fn access_request_pdf(
                 heading: tr.t("audit.pdf.about_heading").to_string(),
                 paragraphs: vec![tr.t("audit.pdf.about").to_string()],
                 items: Vec::new(),
+                charts: Vec::new(),
             },
             husly_letters::ReportSection {
                 heading: tr.f("audit.pdf.entries_heading", &[("count", &items.len().to_string())]),
@@ -443,6 +444,7 @@ pub async fn access_request_pdf(
                     Vec::new()
                 },
                 items,
+                charts: Vec::new(),
             },
         ],
         footer: vec![tr.t("audit.pdf.footer").to_string()],
