@@ -795,7 +795,7 @@ fn status_report(charts: Vec<ReportChart>) -> Report {
         sections: vec![ReportSection {
             heading: "Mål 1: Kortere ventetid".into(),
             paragraphs: vec!["Tallene er hentet fra saksbehandlingen.".into()],
-            items: vec!["Ventetid i uker".into()],
+            items: vec!["Ventetid og midlertidig bolig".into()],
             charts,
         }],
         footer: vec!["Husly".into()],
@@ -847,6 +847,15 @@ fn a_status_report_draws_its_charts_with_extractable_labels_tagged_as_figures() 
     ] {
         assert!(all.contains(wanted), "{wanted:?} missing in {all}");
     }
+    // The labels stand where the chart stands, also for a reader that ignores the tags.
+    let at = |wanted: &str| all.find(wanted).unwrap();
+    assert!(at("Ventetid i uker") < at("Verdi"), "{all}");
+    assert!(at("Verdi") < at("Husstander i midlertidig bolig"), "{all}");
+    assert!(
+        at("Husstander i midlertidig bolig") < all.rfind("Mål 2028").unwrap(),
+        "{all}"
+    );
+    assert!(all.rfind("Mål 2028").unwrap() < at("Side 1 av 1"), "{all}");
 
     // Each chart is a Figure whose Alt text is its description, with content on a page and a box.
     let document = lopdf::Document::load_mem(&pdf).unwrap();

@@ -70,6 +70,8 @@ pub(crate) enum Shape {
 /// A chart placed on a page: its marks, then its labels, all content of one structure element.
 pub(crate) struct Figure {
     pub elem: usize,
+    /// The index in the page's runs it is drawn before (set when it is placed on a page).
+    pub at: usize,
     /// Left, bottom, right, top.
     pub bbox: [f32; 4],
     pub shapes: Vec<Shape>,
@@ -183,6 +185,7 @@ pub(crate) fn figure(fonts: &[Font; 2], chart: &ReportChart, elem: usize, left: 
     let bottom = top - height(fonts, chart, width);
     Figure {
         elem,
+        at: 0,
         bbox: [left, bottom, left + width, top],
         shapes,
         runs,

@@ -364,6 +364,9 @@ pub(crate) fn layout(doc: &Document, fonts: &[Font; 2]) -> Layout {
         // The first page's header carries the reference and date as content; later pages repeat
         // it as an artifact.
         let mut runs = header(fonts, doc, page, if index == 0 { Some(meta) } else { None });
+        for figure in &mut page.figures {
+            figure.at += runs.len();
+        }
         runs.append(&mut page.runs);
         page.runs = runs;
         let number = fill(
@@ -431,8 +434,9 @@ fn paginate(fonts: &[Font; 2], lines: &[Line], pages: &mut Vec<Page>, first_top:
             page.runs.push(run(look, MARGIN_X + x, baseline, text.clone(), *elem));
         }
         if let Some((elem, chart)) = &line.chart {
-            page.figures
-                .push(chart::figure(fonts, chart, *elem, MARGIN_X, top, TEXT_WIDTH));
+            let mut figure = chart::figure(fonts, chart, *elem, MARGIN_X, top, TEXT_WIDTH);
+            figure.at = page.runs.len();
+            page.figures.push(figure);
         }
         top -= line.leading;
         fresh = false;

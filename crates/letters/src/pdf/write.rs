@@ -19,7 +19,7 @@ use crate::LetterError;
 use crate::pdf::Meta;
 use crate::pdf::chart::{Figure, Shape};
 use crate::pdf::font::{Font, Style};
-use crate::pdf::layout::{Ink, Layout, PAGE_HEIGHT, PAGE_WIDTH, Role, Run};
+use crate::pdf::layout::{Ink, Layout, PAGE_HEIGHT, PAGE_WIDTH, Page, Role, Run};
 
 const FONT_NAMES: [&[u8]; 2] = [b"F1", b"F2"];
 
@@ -62,7 +62,22 @@ pub(crate) fn write(layout: &Layout, fonts: &[Font; 2], meta: &Meta) -> Result<V
     for (index, page) in layout.pages.iter().enumerate() {
         let mut content = Content::new();
         let mut mcids = Vec::new();
-        for group in page.runs.chunk_by(|a, b| a.elem == b.elem) {
+        for item in page_items(page) {
+            let group = match item {
+                Item::Runs(group) => group,
+                Item::Figure(figure) => {
+                    let mcid = i32::try_from(mcids.len()).map_err(|_| LetterError::Font("too many texts".into()))?;
+                    content
+                        .begin_marked_content_with_properties(Name(role_name(Role::Figure)))
+                        .properties()
+                        .identify(mcid);
+                    marked[figure.elem].push((index, mcid));
+                    mcids.push(elem_refs[figure.elem]);
+                    draw_figure(&mut content, figure, fonts, &mut glyphs)?;
+                    content.end_marked_content();
+                    continue;
+                }
+            };
             match group[0].elem {
                 Some(elem) => {
                     let mcid = i32::try_from(mcids.len()).map_err(|_| LetterError::Font("too many texts".into()))?;
@@ -86,17 +101,6 @@ pub(crate) fn write(layout: &Layout, fonts: &[Font; 2], meta: &Meta) -> Result<V
                     &mut glyphs[run.style.index()],
                 )?;
             }
-            content.end_marked_content();
-        }
-        for figure in &page.figures {
-            let mcid = i32::try_from(mcids.len()).map_err(|_| LetterError::Font("too many texts".into()))?;
-            content
-                .begin_marked_content_with_properties(Name(role_name(Role::Figure)))
-                .properties()
-                .identify(mcid);
-            marked[figure.elem].push((index, mcid));
-            mcids.push(elem_refs[figure.elem]);
-            draw_figure(&mut content, figure, fonts, &mut glyphs)?;
             content.end_marked_content();
         }
         content.begin_marked_content(Name(b"Artifact"));
@@ -202,6 +206,30 @@ fn show(content: &mut Content, run: &Run, font: &Font, glyphs: &mut Glyphs) -> R
         .show(Str(&encoded))
         .end_text();
     Ok(())
+}
+
+/// What a page's content stream holds, in reading order.
+enum Item<'a> {
+    /// Runs of one structure element (or artifacts).
+    Runs(&'a [Run]),
+    Figure(&'a Figure),
+}
+
+/// The page's runs grouped by element, each chart between the runs it stands between, so that
+/// even a reader that ignores the tags (a plain copy of the page) meets its labels in order.
+fn page_items(page: &Page) -> Vec<Item<'_>> {
+    let mut items = Vec::new();
+    let mut figures = page.figures.iter().peekable();
+    let mut start = 0;
+    for group in page.runs.chunk_by(|a, b| a.elem == b.elem) {
+        while let Some(figure) = figures.next_if(|figure| figure.at <= start) {
+            items.push(Item::Figure(figure));
+        }
+        items.push(Item::Runs(group));
+        start += group.len();
+    }
+    items.extend(figures.map(Item::Figure));
+    items
 }
 
 /// A chart's marks in the order of the SVG (later marks on top), then its labels. The graphics
