@@ -37,6 +37,8 @@ pub(crate) enum Block {
     Rules(Vec<RuleItem>),
     /// Lines that belong together, e.g. the signature.
     Lines(Vec<String>),
+    /// A report's line chart (never in a letter).
+    Chart(crate::report::ReportChart),
 }
 
 pub(crate) struct RuleItem {

@@ -100,6 +100,16 @@ fn block_into(out: &mut String, block: &Block) {
         Block::Lines(text) => {
             let _ = writeln!(out, "<p class=\"letter-signature\">{}</p>", lines(text));
         }
+        // Reports are printed as PDF only; should one reach HTML, its chart reads as its title
+        // and description.
+        Block::Chart(chart) => {
+            let _ = writeln!(
+                out,
+                "<figure><figcaption>{}</figcaption><p>{}</p></figure>",
+                escape(&chart.title),
+                escape(&chart.description)
+            );
+        }
     }
 }
 

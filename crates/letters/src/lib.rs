@@ -11,6 +11,11 @@
 //! see the case documents (§§ 18–19), and a contact person. The `compose` module decides the wording once
 //! for both outputs.
 //!
+//! The same PDF machinery prints [`Report`]s that are not letters (an access-log extract, the
+//! action plan's status report): headed sections of paragraphs, lists and [`ReportChart`]s, line
+//! charts drawn as vectors with extractable labels and tagged as figures with their description
+//! as Alt text.
+//!
 //! ```
 //! # use husly_letters::*;
 //! # fn demo(letter: &Letter) -> Result<(), LetterError> {

@@ -1,7 +1,8 @@
-//! A report that is not a letter (an access-log extract for an access request, later the action
-//! plan's status report), laid out and printed by the same PDF machinery: the municipality's
-//! header, a title, reference lines, headed sections of paragraphs and lists, a footer and page
-//! numbers. The caller gives every text in the reader's language.
+//! A report that is not a letter (an access-log extract for an access request, the action plan's
+//! status report), laid out and printed by the same PDF machinery: the municipality's header, a
+//! title, reference lines, headed sections of paragraphs, lists and line charts, a footer and page
+//! numbers. The caller gives every text in the reader's language, the charts' axis labels
+//! included, so this crate never formats a number.
 
 use crate::compose::{Block, Document, Span};
 use crate::{Language, LetterError, pdf};
@@ -27,11 +28,17 @@ pub struct ReportSection {
     pub heading: String,
     pub paragraphs: Vec<String>,
     pub items: Vec<String>,
+    /// Drawn after the paragraphs and items, each kept whole on one page.
     pub charts: Vec<ReportChart>,
 }
 
 /// A line chart of yearly values in a report section, drawn as vectors and tagged as a Figure
 /// whose Alt text is `description` (PDF/UA), so a screen reader reads the figures.
+///
+/// It looks like the web page's SVG chart: the values joined by a line with a dot on each (a
+/// missing year breaks the line), the baseline as an open circle and the target as a filled
+/// diamond joined by a dashed line, grid lines labelled on the left, the years along the bottom
+/// (every other one when there are more than nine) and a legend of the three marks below.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportChart {
     pub title: String,
@@ -49,8 +56,42 @@ pub struct ReportChart {
     pub legend: [String; 3],
 }
 
+impl ReportChart {
+    /// Refuses a chart whose marks would fall outside its plot: every year within
+    /// `first_year..=last_year` (at most a hundred years), the values' years rising, at least two
+    /// grid lines rising, and every value within them.
+    fn validate(&self) -> Result<(), LetterError> {
+        let invalid = |field, problem| Err(LetterError::Invalid { field, problem });
+        if self.first_year > self.last_year {
+            return invalid("chart.first_year", "is after last_year");
+        }
+        if i64::from(self.last_year) - i64::from(self.first_year) > 100 {
+            return invalid("chart.last_year", "is more than a hundred years after first_year");
+        }
+        if self.ticks.len() < 2 || self.ticks.windows(2).any(|pair| pair[0].0 >= pair[1].0) {
+            return invalid("chart.ticks", "needs at least two grid lines, lowest first");
+        }
+        if self.points.windows(2).any(|pair| pair[0].0 >= pair[1].0) {
+            return invalid("chart.points", "must be oldest first, one per year");
+        }
+        let years = self.first_year..=self.last_year;
+        let (low, high) = (self.ticks[0].0, self.ticks[self.ticks.len() - 1].0);
+        let marks = self.points.iter().chain([&self.baseline, &self.target]);
+        for (year, value) in marks {
+            if !years.contains(year) {
+                return invalid("chart.points", "has a year outside first_year..=last_year");
+            }
+            if !(low..=high).contains(value) {
+                return invalid("chart.ticks", "do not cover every value");
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The report as an A4 PDF (tagged, text extractable, deterministic). CPU-bound: call it from a
-/// blocking task in async code.
+/// blocking task in async code. A chart whose values its grid lines do not cover, or whose years
+/// fall outside its span, is refused with [`LetterError::Invalid`].
 pub fn render_report_pdf(report: &Report) -> Result<Vec<u8>, LetterError> {
     let mut body = Vec::new();
     for section in &report.sections {
@@ -66,6 +107,10 @@ pub fn render_report_pdf(report: &Report) -> Result<Vec<u8>, LetterError> {
         );
         if !section.items.is_empty() {
             body.push(Block::List(section.items.clone()));
+        }
+        for chart in &section.charts {
+            chart.validate()?;
+            body.push(Block::Chart(chart.clone()));
         }
     }
     let doc = Document {

@@ -5,9 +5,9 @@ mod common;
 
 use common::{flow_text, letter, page_texts, startlan_with_conditions, texts, typical};
 use husly_letters::{
-    CaseType, Content, Language, Letter, LetterError, LetterKind, Outcome, Recipient, Report, ReportSection,
-    Representation, RepresentativeRole, Section6Finding, Templates, render_html, render_html_fragment, render_pdf,
-    render_report_pdf,
+    CaseType, Content, Language, Letter, LetterError, LetterKind, Outcome, Recipient, Report, ReportChart,
+    ReportSection, Representation, RepresentativeRole, Section6Finding, Templates, render_html, render_html_fragment,
+    render_pdf, render_report_pdf,
 };
 
 /// Fixed wording each letter must contain, per language.
@@ -768,6 +768,157 @@ fn a_report_is_printed_by_the_letters_machinery_over_as_many_pages_as_it_needs()
     ] {
         assert!(all.contains(wanted), "{wanted} missing");
     }
+}
+
+fn status_chart(title: &str, description: &str, points: Vec<(i32, i64)>) -> ReportChart {
+    ReportChart {
+        title: title.into(),
+        description: description.into(),
+        first_year: 2020,
+        last_year: 2028,
+        points,
+        baseline: (2020, 4_000),
+        target: (2028, 2_000),
+        ticks: (0..=5).map(|i| (i * 1_000, format!("{},0", i * 10))).collect(),
+        legend: ["Verdi".into(), "Utgangspunkt 2020".into(), "Mål 2028".into()],
+    }
+}
+
+fn status_report(charts: Vec<ReportChart>) -> Report {
+    Report {
+        language: Language::Nb,
+        date: time::macros::date!(2026 - 12 - 02),
+        title: "Boligsosial handlingsplan: status 2026".into(),
+        municipality: "Drammen kommune".into(),
+        unit: "Boligtjenesten".into(),
+        meta: vec![("Laget".into(), "02.12.2026".into())],
+        sections: vec![ReportSection {
+            heading: "Mål 1: Kortere ventetid".into(),
+            paragraphs: vec!["Tallene er hentet fra saksbehandlingen.".into()],
+            items: vec!["Ventetid og midlertidig bolig".into()],
+            charts,
+        }],
+        footer: vec!["Husly".into()],
+        page_number: "Side {page} av {pages}".into(),
+    }
+}
+
+#[test]
+fn a_status_report_draws_its_charts_with_extractable_labels_tagged_as_figures() {
+    let report = status_report(vec![
+        status_chart(
+            "Ventetid i uker",
+            "Ventetiden har gått ned fra 40 uker i 2020 til 28 uker i 2025. Målet er 20 uker i 2028.",
+            vec![
+                (2020, 4_000),
+                (2021, 3_600),
+                (2023, 3_100),
+                (2024, 2_900),
+                (2025, 2_800),
+            ],
+        ),
+        status_chart(
+            "Husstander i midlertidig bolig",
+            "Tallet har ligget mellom 30 og 35 siden 2020. Målet er 20 i 2028.",
+            vec![(2020, 3_500), (2021, 3_300), (2022, 3_000)],
+        ),
+    ]);
+    let pdf = render_report_pdf(&report).unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(
+        pdf,
+        render_report_pdf(&report).unwrap(),
+        "the same report gives the same bytes"
+    );
+
+    let all = page_texts(&pdf).join(" ");
+    for wanted in [
+        "Ventetid i uker",
+        "Husstander i midlertidig bolig",
+        // Grid labels as the caller wrote them, years, the legend.
+        "0,0",
+        "20,0",
+        "50,0",
+        "2020",
+        "2024",
+        "2028",
+        "Verdi",
+        "Utgangspunkt 2020",
+        "Mål 2028",
+    ] {
+        assert!(all.contains(wanted), "{wanted:?} missing in {all}");
+    }
+    // The labels stand where the chart stands, also for a reader that ignores the tags.
+    let at = |wanted: &str| all.find(wanted).unwrap();
+    assert!(at("Ventetid i uker") < at("Verdi"), "{all}");
+    assert!(at("Verdi") < at("Husstander i midlertidig bolig"), "{all}");
+    assert!(
+        at("Husstander i midlertidig bolig") < all.rfind("Mål 2028").unwrap(),
+        "{all}"
+    );
+    assert!(all.rfind("Mål 2028").unwrap() < at("Side 1 av 1"), "{all}");
+
+    // Each chart is a Figure whose Alt text is its description, with content on a page and a box.
+    let document = lopdf::Document::load_mem(&pdf).unwrap();
+    let mut figures = Vec::new();
+    for object in document.objects.values() {
+        let Ok(dict) = object.as_dict() else { continue };
+        if dict.get(b"S").and_then(|s| s.as_name()).ok() != Some(b"Figure".as_slice()) {
+            continue;
+        }
+        let alt = lopdf::decode_text_string(dict.get(b"Alt").expect("a figure has Alt text")).unwrap();
+        let kids = dict.get(b"K").unwrap().as_array().unwrap();
+        assert!(!kids.is_empty(), "{alt}: the drawing is the figure's content");
+        let attributes = dict.get(b"A").unwrap().as_array().unwrap()[0].as_dict().unwrap();
+        assert_eq!(attributes.get(b"O").unwrap().as_name().unwrap(), b"Layout");
+        assert_eq!(attributes.get(b"BBox").unwrap().as_array().unwrap().len(), 4);
+        figures.push(alt);
+    }
+    figures.sort();
+    assert_eq!(
+        figures,
+        [
+            "Tallet har ligget mellom 30 og 35 siden 2020. Målet er 20 i 2028.",
+            "Ventetiden har gått ned fra 40 uker i 2020 til 28 uker i 2025. Målet er 20 uker i 2028.",
+        ]
+    );
+
+    // The marks are vector paths in the charts' colours: the series blue, the target brown, a
+    // dashed line from baseline to target, and curves for the dots.
+    let mut content = Vec::new();
+    for (_, page) in document.get_pages() {
+        content.extend(document.get_page_content(page));
+    }
+    let content = String::from_utf8_lossy(&content);
+    for wanted in [
+        "0.11764706 0.30980393 0.5411765 RG",
+        "0.5411765 0.27450982 0 rg",
+        "[4.5 3] 0 d",
+        " c\n",
+    ] {
+        assert!(content.contains(wanted), "{wanted:?} not drawn");
+    }
+}
+
+#[test]
+fn a_chart_whose_grid_does_not_cover_its_values_is_refused() {
+    let mut chart = status_chart("Ventetid", "Ventetiden.", vec![(2020, 6_000)]);
+    let report = status_report(vec![chart.clone()]);
+    assert!(matches!(
+        render_report_pdf(&report),
+        Err(LetterError::Invalid {
+            field: "chart.ticks",
+            ..
+        })
+    ));
+    chart.points = vec![(2019, 3_000)];
+    let report = status_report(vec![chart]);
+    assert!(matches!(
+        render_report_pdf(&report),
+        Err(LetterError::Invalid {
+            field: "chart.points",
+            ..
+        })
+    ));
 }
 
 /// Boligsosialloven § 6: a refused application for a municipal dwelling tells the household what

@@ -1,11 +1,14 @@
 //! Line breaking and pagination: the composed letter as positioned runs of text on A4 pages.
 //!
 //! Ragged right, no hyphenation (easier to read for most people). Headings keep with the next
-//! two lines, a paragraph's first line keeps with its second, and the running header, footer and
-//! page numbers are drawn on every page once the page count is known.
+//! two lines, a paragraph's first line keeps with its second, a report's chart is never split
+//! and keeps its title line with it, and the running header, footer and page numbers are drawn
+//! on every page once the page count is known.
 
+use crate::ReportChart;
 use crate::compose::{Block, Document, Span};
 use crate::lang::{MONTHS_EN, MONTHS_NO};
+use crate::pdf::chart::{self, Figure, Rgb};
 use crate::pdf::font::{Font, Style};
 use crate::templates::fill;
 
@@ -81,19 +84,31 @@ pub(crate) enum Role {
     L,
     LI,
     LBody,
+    Figure,
 }
 
 pub(crate) struct Elem {
     pub role: Role,
     /// `None`: a child of the document element.
     pub parent: Option<usize>,
+    /// A figure's text alternative.
+    pub alt: Option<String>,
+    /// A figure's box on its page once placed: left, bottom, right, top.
+    pub bbox: Option<[f32; 4]>,
+}
+
+/// The colour text is drawn in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Ink {
+    Gray(f32),
+    Rgb(Rgb),
 }
 
 /// Text at a position (baseline start), tagged with its structure element or an artifact.
 pub(crate) struct Run {
     pub style: Style,
     pub size: f32,
-    pub gray: f32,
+    pub ink: Ink,
     pub x: f32,
     pub y: f32,
     pub text: String,
@@ -104,6 +119,17 @@ pub(crate) struct Page {
     pub runs: Vec<Run>,
     /// Horizontal hairlines: (x from, x to, y).
     pub rules: Vec<(f32, f32, f32)>,
+    pub figures: Vec<Figure>,
+}
+
+impl Page {
+    fn new() -> Page {
+        Page {
+            runs: Vec::new(),
+            rules: Vec::new(),
+            figures: Vec::new(),
+        }
+    }
 }
 
 pub(crate) struct Layout {
@@ -120,6 +146,8 @@ struct Line {
     /// (x from the left margin, style, text, structure element).
     pieces: Vec<(f32, Style, String, Option<usize>)>,
     keep_with_next: bool,
+    /// A chart filling the line's whole height, and its figure element.
+    chart: Option<(usize, ReportChart)>,
 }
 
 struct Flow<'f> {
@@ -132,7 +160,12 @@ struct Flow<'f> {
 
 impl Flow<'_> {
     fn elem(&mut self, role: Role, parent: Option<usize>) -> usize {
-        self.elems.push(Elem { role, parent });
+        self.elems.push(Elem {
+            role,
+            parent,
+            alt: None,
+            bbox: None,
+        });
         self.elems.len() - 1
     }
 
@@ -175,6 +208,7 @@ impl Flow<'_> {
                 pieces,
                 // No single first line at a page's foot, no single last line at a page's head.
                 keep_with_next: count > 1 && (index == 0 || index + 2 == count),
+                chart: None,
             });
         }
     }
@@ -221,6 +255,35 @@ impl Flow<'_> {
         }
     }
 
+    /// A chart's title in bold, kept with the chart, then the chart as one line as high as it is,
+    /// so that it is never split and moves whole to the next page when it does not fit.
+    fn chart(&mut self, chart: &ReportChart) {
+        let title = Span {
+            text: chart.title.clone(),
+            strong: true,
+        };
+        let look = TextStyle {
+            style: Style::Bold,
+            ..BODY
+        };
+        let first = self.lines.len();
+        self.paragraph(&[title], look, 0.0, 12.0);
+        for line in &mut self.lines[first..] {
+            line.keep_with_next = true;
+        }
+        let figure = self.elem(Role::Figure, None);
+        self.elems[figure].alt = Some(chart.description.clone());
+        self.lines.push(Line {
+            space_before: 4.0,
+            leading: chart::height(self.fonts, chart, TEXT_WIDTH),
+            size: 0.0,
+            gray: 0.0,
+            pieces: Vec::new(),
+            keep_with_next: false,
+            chart: Some((figure, chart.clone())),
+        });
+    }
+
     fn block(&mut self, block: &Block) {
         match block {
             Block::Heading { level, text } => self.heading(text, *level),
@@ -264,6 +327,7 @@ impl Flow<'_> {
                     }
                 }
             }
+            Block::Chart(chart) => self.chart(chart),
         }
     }
 }
@@ -284,22 +348,25 @@ pub(crate) fn layout(doc: &Document, fonts: &[Font; 2]) -> Layout {
         flow.block(block);
     }
 
-    let mut pages = vec![Page {
-        runs: Vec::new(),
-        rules: Vec::new(),
-    }];
+    let mut pages = vec![Page::new()];
     let mut y = RECIPIENT_TOP;
     for line in with_separators(&doc.recipient) {
         pages[0].runs.push(run(BODY, MARGIN_X, y, line, Some(recipient)));
         y -= BODY.leading;
     }
-    paginate(&flow.lines, &mut pages, y - 30.0);
+    paginate(fonts, &flow.lines, &mut pages, y - 30.0);
+    for figure in pages.iter().flat_map(|page| &page.figures) {
+        flow.elems[figure.elem].bbox = Some(figure.bbox);
+    }
 
     let count = pages.len();
     for (index, page) in pages.iter_mut().enumerate() {
         // The first page's header carries the reference and date as content; later pages repeat
         // it as an artifact.
         let mut runs = header(fonts, doc, page, if index == 0 { Some(meta) } else { None });
+        for figure in &mut page.figures {
+            figure.at += runs.len();
+        }
         runs.append(&mut page.runs);
         page.runs = runs;
         let number = fill(
@@ -329,7 +396,7 @@ fn run(look: TextStyle, x: f32, baseline: f32, text: String, elem: Option<usize>
     Run {
         style: look.style,
         size: look.size,
-        gray: look.gray,
+        ink: Ink::Gray(look.gray),
         x,
         y: baseline,
         text,
@@ -337,7 +404,7 @@ fn run(look: TextStyle, x: f32, baseline: f32, text: String, elem: Option<usize>
     }
 }
 
-fn paginate(lines: &[Line], pages: &mut Vec<Page>, first_top: f32) {
+fn paginate(fonts: &[Font; 2], lines: &[Line], pages: &mut Vec<Page>, first_top: f32) {
     let mut top = first_top;
     let mut fresh = true;
     for (index, line) in lines.iter().enumerate() {
@@ -350,10 +417,7 @@ fn paginate(lines: &[Line], pages: &mut Vec<Page>, first_top: f32) {
             needed += lines[next].space_before + lines[next].leading;
         }
         if top - needed < BODY_BOTTOM && !fresh {
-            pages.push(Page {
-                runs: Vec::new(),
-                rules: Vec::new(),
-            });
+            pages.push(Page::new());
             top = BODY_TOP;
         } else {
             top -= space;
@@ -368,6 +432,11 @@ fn paginate(lines: &[Line], pages: &mut Vec<Page>, first_top: f32) {
                 gray: line.gray,
             };
             page.runs.push(run(look, MARGIN_X + x, baseline, text.clone(), *elem));
+        }
+        if let Some((elem, chart)) = &line.chart {
+            let mut figure = chart::figure(fonts, chart, *elem, MARGIN_X, top, TEXT_WIDTH);
+            figure.at = page.runs.len();
+            page.figures.push(figure);
         }
         top -= line.leading;
         fresh = false;
@@ -701,5 +770,195 @@ mod tests {
         let styles: Vec<Style> = lines[0].iter().map(|(_, style, _)| *style).collect();
         assert_eq!(styles, [Style::Bold, Style::Regular]);
         assert_eq!(texts(&lines), ["Resultat: Vilkåret er oppfylt."]);
+    }
+
+    fn chart(points: &[(i32, i64)]) -> ReportChart {
+        ReportChart {
+            title: "Ventetid".into(),
+            description: "Ventetiden har gått ned fra 40 til 28 uker.".into(),
+            first_year: 2020,
+            last_year: 2027,
+            points: points.to_vec(),
+            baseline: (2020, 4_000),
+            target: (2027, 2_000),
+            ticks: (0..=4).map(|i| (i * 1_000, (i * 10).to_string())).collect(),
+            legend: ["Verdi".into(), "Utgangspunkt".into(), "Mål".into()],
+        }
+    }
+
+    fn report(body: Vec<Block>) -> Document {
+        Document {
+            title: "Statusrapport".into(),
+            municipality: "Drammen kommune".into(),
+            unit: "Boligtjenesten".into(),
+            meta: Vec::new(),
+            recipient: Vec::new(),
+            body,
+            footer: Vec::new(),
+            page_number: "Side {page} av {pages}".into(),
+        }
+    }
+
+    /// The plot's value lines (the legend's sample line is the last series line).
+    fn series_pieces(figure: &Figure) -> Vec<Vec<(f32, f32)>> {
+        let mut lines: Vec<Vec<(f32, f32)>> = figure
+            .shapes
+            .iter()
+            .filter_map(|shape| match shape {
+                chart::Shape::Line { points, colour, .. } if *colour == chart::SERIES => Some(points.clone()),
+                _ => None,
+            })
+            .collect();
+        lines.pop().expect("the legend's line");
+        lines
+    }
+
+    #[test]
+    fn a_gap_in_the_years_breaks_the_line_into_two_pieces() {
+        let fonts = fonts().unwrap();
+        let points = [
+            (2020, 4_000),
+            (2021, 3_600),
+            (2022, 3_300),
+            (2024, 3_000),
+            (2025, 2_800),
+        ];
+        let layout = layout(&report(vec![Block::Chart(chart(&points))]), fonts);
+        let figure = &layout.pages[0].figures[0];
+        let pieces = series_pieces(figure);
+        assert_eq!(pieces.iter().map(Vec::len).collect::<Vec<_>>(), [3, 2]);
+        assert!(pieces[0][2].0 < pieces[1][0].0, "the second piece starts after the gap");
+        // A dot on every value, the baseline's open circle, the target's diamond, the legend's.
+        let circles = figure
+            .shapes
+            .iter()
+            .filter(|shape| matches!(shape, chart::Shape::Circle { .. }))
+            .count();
+        assert_eq!(circles, points.len() + 1 + 2);
+        let dashed = figure
+            .shapes
+            .iter()
+            .filter(
+                |shape| matches!(shape, chart::Shape::Line { dash: Some(_), colour, .. } if *colour == chart::TARGET),
+            )
+            .count();
+        assert_eq!(dashed, 1, "baseline to target");
+
+        // Every mark and label lies within the figure's box, which the structure tree gets.
+        let [left, bottom, right, top] = figure.bbox;
+        assert_eq!(layout.elems[figure.elem].bbox, Some(figure.bbox));
+        assert_eq!(layout.elems[figure.elem].role, Role::Figure);
+        for shape in &figure.shapes {
+            let (points, r) = match shape {
+                chart::Shape::Line { points, .. } => (points.clone(), 0.0),
+                chart::Shape::Circle { x, y, r, .. } | chart::Shape::Diamond { x, y, r, .. } => (vec![(*x, *y)], *r),
+            };
+            for (x, y) in points {
+                assert!(
+                    x - r >= left && x + r <= right && y - r >= bottom && y + r <= top,
+                    "{shape:?}"
+                );
+            }
+        }
+        for run in &figure.runs {
+            assert!(
+                run.x >= left && run.x <= right && run.y > bottom && run.y < top,
+                "{}",
+                run.text
+            );
+        }
+
+        // One value alone has no line, only its dot.
+        let layout = layout_one(fonts, &[(2024, 3_000)]);
+        assert!(series_pieces(&layout.pages[0].figures[0]).is_empty());
+    }
+
+    fn layout_one(fonts: &[Font; 2], points: &[(i32, i64)]) -> Layout {
+        layout(&report(vec![Block::Chart(chart(points))]), fonts)
+    }
+
+    #[test]
+    fn years_are_labelled_every_other_one_when_there_are_many() {
+        let fonts = fonts().unwrap();
+        let labels = |first: i32| {
+            let mut chart = chart(&[(2020, 3_000)]);
+            chart.first_year = first;
+            let layout = layout(&report(vec![Block::Chart(chart)]), fonts);
+            layout.pages[0].figures[0]
+                .runs
+                .iter()
+                .filter_map(|run| run.text.trim().parse::<i32>().ok().filter(|year| *year > 1000))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(labels(2019), (2019..=2027).collect::<Vec<_>>());
+        assert_eq!(labels(2018), (2018..=2027).step_by(2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_chart_that_does_not_fit_moves_whole_to_the_next_page_with_its_title() {
+        let fonts = fonts().unwrap();
+        let points = [(2020, 4_000), (2021, 3_600)];
+        // The fewest one-line paragraphs after which the chart no longer fits on the first page.
+        let (count, layout) = (1..60)
+            .map(|count| {
+                let mut body: Vec<Block> = (0..count)
+                    .map(|i| Block::Paragraph(vec![Span::plain(format!("Avsnitt {i}"))]))
+                    .collect();
+                body.push(Block::Chart(chart(&points)));
+                (count, layout(&report(body), fonts))
+            })
+            .find(|(_, layout)| layout.pages.len() > 1)
+            .expect("enough paragraphs fill a page");
+        assert!(count > 1, "one paragraph and a chart fit on a page");
+        assert_eq!(layout.pages.len(), 2);
+        let (first, second) = (&layout.pages[0], &layout.pages[1]);
+        assert!(first.figures.is_empty());
+        assert_eq!(second.figures.len(), 1);
+        let last_paragraph = format!("Avsnitt {}", count - 1);
+        let lowest = first
+            .runs
+            .iter()
+            .find(|run| run.text == last_paragraph)
+            .expect("every paragraph on the first page");
+        let figure = &second.figures[0];
+        let chart_height = figure.bbox[3] - figure.bbox[1];
+        // Room for the chart alone perhaps, not for the chart with its title.
+        let room = lowest.y - BODY_BOTTOM;
+        assert!(
+            room > 40.0 && room < chart_height + 40.0,
+            "moved for its height, room was {room}"
+        );
+        // The title moved with it and sits right above it.
+        let title = second
+            .runs
+            .iter()
+            .find(|run| run.text == "Ventetid")
+            .expect("title on page 2");
+        assert_eq!(title.style, Style::Bold);
+        assert!(title.y > figure.bbox[3] && title.y < BODY_TOP);
+        assert!(!first.runs.iter().any(|run| run.text == "Ventetid"));
+    }
+
+    #[test]
+    fn a_long_legend_wraps_and_makes_the_chart_taller() {
+        let fonts = fonts().unwrap();
+        let short = chart(&[(2020, 3_000)]);
+        let mut long = short.clone();
+        long.legend = [
+            "Andel husstander som har fått vedtak innen fire uker".into(),
+            "Utgangspunkt da handlingsplanen ble vedtatt".into(),
+            "Mål for handlingsplanens siste år".into(),
+        ];
+        assert!(chart::height(fonts, &long, TEXT_WIDTH) > chart::height(fonts, &short, TEXT_WIDTH));
+        let layout = layout(&report(vec![Block::Chart(long)]), fonts);
+        let figure = &layout.pages[0].figures[0];
+        for run in &figure.runs {
+            let width = fonts[0].width(run.text.trim_end(), run.size);
+            assert!(
+                run.x + width <= figure.bbox[2] + 0.01,
+                "{} runs past the chart",
+                run.text
+            );
+        }
     }
 }

@@ -1,5 +1,7 @@
-//! The letter as an A4 PDF: DejaVu Sans embedded as subsets, tagged, text extractable.
+//! The letter as an A4 PDF: DejaVu Sans embedded as subsets, tagged, text extractable; a
+//! report's charts drawn as vectors and tagged as figures.
 
+mod chart;
 mod font;
 mod layout;
 mod write;

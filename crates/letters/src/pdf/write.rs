@@ -1,20 +1,25 @@
 //! The laid-out pages as PDF objects: embedded font subsets with ToUnicode maps, compressed
-//! content streams, the structure tree (tags) and the document metadata.
+//! content streams, the structure tree (tags) and the document metadata. A report's chart is
+//! drawn as vector paths (circles as four Bézier arcs) with its labels as text, all marked
+//! content of one `Figure` element whose `/Alt` is the chart's description.
 //!
 //! Output depends on the input alone: objects are numbered in a fixed order, maps are ordered,
 //! the subset tag is derived from the glyphs used, and the only date is the letter's date.
 
 use std::collections::BTreeMap;
 
-use pdf_writer::types::{CidFontType, FontFlags, StructRole, SystemInfo, TabOrder, UnicodeCmap};
+use pdf_writer::types::{
+    CidFontType, FontFlags, LineCapStyle, LineJoinStyle, Placement, StructRole, SystemInfo, TabOrder, UnicodeCmap,
+};
 use pdf_writer::writers::StructTreeRoot;
 use pdf_writer::{Content, Date, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use subsetter::GlyphRemapper;
 
 use crate::LetterError;
 use crate::pdf::Meta;
+use crate::pdf::chart::{Figure, Shape};
 use crate::pdf::font::{Font, Style};
-use crate::pdf::layout::{Layout, PAGE_HEIGHT, PAGE_WIDTH, Role, Run};
+use crate::pdf::layout::{Ink, Layout, PAGE_HEIGHT, PAGE_WIDTH, Page, Role, Run};
 
 const FONT_NAMES: [&[u8]; 2] = [b"F1", b"F2"];
 
@@ -57,7 +62,22 @@ pub(crate) fn write(layout: &Layout, fonts: &[Font; 2], meta: &Meta) -> Result<V
     for (index, page) in layout.pages.iter().enumerate() {
         let mut content = Content::new();
         let mut mcids = Vec::new();
-        for group in page.runs.chunk_by(|a, b| a.elem == b.elem) {
+        for item in page_items(page) {
+            let group = match item {
+                Item::Runs(group) => group,
+                Item::Figure(figure) => {
+                    let mcid = i32::try_from(mcids.len()).map_err(|_| LetterError::Font("too many texts".into()))?;
+                    content
+                        .begin_marked_content_with_properties(Name(role_name(Role::Figure)))
+                        .properties()
+                        .identify(mcid);
+                    marked[figure.elem].push((index, mcid));
+                    mcids.push(elem_refs[figure.elem]);
+                    draw_figure(&mut content, figure, fonts, &mut glyphs)?;
+                    content.end_marked_content();
+                    continue;
+                }
+            };
             match group[0].elem {
                 Some(elem) => {
                     let mcid = i32::try_from(mcids.len()).map_err(|_| LetterError::Font("too many texts".into()))?;
@@ -175,14 +195,122 @@ fn show(content: &mut Content, run: &Run, font: &Font, glyphs: &mut Glyphs) -> R
         glyphs.chars.entry(new).or_insert(c);
         encoded.extend_from_slice(&new.to_be_bytes());
     }
+    content.begin_text();
+    match run.ink {
+        Ink::Gray(gray) => content.set_fill_gray(gray),
+        Ink::Rgb([r, g, b]) => content.set_fill_rgb(r, g, b),
+    };
     content
-        .begin_text()
-        .set_fill_gray(run.gray)
         .set_font(Name(FONT_NAMES[run.style.index()]), run.size)
         .set_text_matrix([1.0, 0.0, 0.0, 1.0, run.x, run.y])
         .show(Str(&encoded))
         .end_text();
     Ok(())
+}
+
+/// What a page's content stream holds, in reading order.
+enum Item<'a> {
+    /// Runs of one structure element (or artifacts).
+    Runs(&'a [Run]),
+    Figure(&'a Figure),
+}
+
+/// The page's runs grouped by element, each chart between the runs it stands between, so that
+/// even a reader that ignores the tags (a plain copy of the page) meets its labels in order.
+fn page_items(page: &Page) -> Vec<Item<'_>> {
+    let mut items = Vec::new();
+    let mut figures = page.figures.iter().peekable();
+    let mut start = 0;
+    for group in page.runs.chunk_by(|a, b| a.elem == b.elem) {
+        while let Some(figure) = figures.next_if(|figure| figure.at <= start) {
+            items.push(Item::Figure(figure));
+        }
+        items.push(Item::Runs(group));
+        start += group.len();
+    }
+    items.extend(figures.map(Item::Figure));
+    items
+}
+
+/// A chart's marks in the order of the SVG (later marks on top), then its labels. The graphics
+/// state is saved and restored around the marks so that dashes and colours do not leak.
+fn draw_figure(
+    content: &mut Content,
+    figure: &Figure,
+    fonts: &[Font; 2],
+    glyphs: &mut [Glyphs; 2],
+) -> Result<(), LetterError> {
+    content.save_state();
+    content
+        .set_line_cap(LineCapStyle::RoundCap)
+        .set_line_join(LineJoinStyle::RoundJoin);
+    for shape in &figure.shapes {
+        match shape {
+            Shape::Line {
+                points,
+                colour: [r, g, b],
+                width,
+                dash,
+            } => {
+                let Some((&(x0, y0), rest)) = points.split_first() else {
+                    continue;
+                };
+                content.set_stroke_rgb(*r, *g, *b).set_line_width(*width);
+                match dash {
+                    Some(pattern) => content.set_dash_pattern(*pattern, 0.0),
+                    None => content.set_dash_pattern([], 0.0),
+                };
+                content.move_to(x0, y0);
+                for &(x, y) in rest {
+                    content.line_to(x, y);
+                }
+                content.stroke();
+            }
+            Shape::Circle { x, y, r, fill, stroke } => {
+                content.set_fill_rgb(fill[0], fill[1], fill[2]);
+                circle(content, *x, *y, *r);
+                match stroke {
+                    Some(([sr, sg, sb], width)) => {
+                        content
+                            .set_stroke_rgb(*sr, *sg, *sb)
+                            .set_line_width(*width)
+                            .set_dash_pattern([], 0.0)
+                            .fill_nonzero_and_stroke();
+                    }
+                    None => {
+                        content.fill_nonzero();
+                    }
+                }
+            }
+            Shape::Diamond { x, y, r, fill } => {
+                content
+                    .set_fill_rgb(fill[0], fill[1], fill[2])
+                    .move_to(*x, y + r)
+                    .line_to(x + r, *y)
+                    .line_to(*x, y - r)
+                    .line_to(x - r, *y)
+                    .close_path()
+                    .fill_nonzero();
+            }
+        }
+    }
+    content.restore_state();
+    for run in &figure.runs {
+        show(content, run, &fonts[run.style.index()], &mut glyphs[run.style.index()])?;
+    }
+    Ok(())
+}
+
+/// A closed circle path of four cubic Bézier arcs (the usual 0.5523 control distance).
+fn circle(content: &mut Content, x: f32, y: f32, r: f32) {
+    let k = 0.552_284_8 * r;
+    content
+        .move_to(x + r, y)
+        .cubic_to(x + r, y + k, x + k, y + r, x, y + r)
+        .cubic_to(x - k, y + r, x - r, y + k, x - r, y)
+        .cubic_to(x - r, y - k, x - k, y - r, x, y - r)
+        .cubic_to(x + k, y - r, x + r, y - k, x + r, y)
+        .close_path();
 }
 
 /// Each face as a Type0 font over a CIDFontType2 subset (CID = new glyph id), with widths and a
@@ -314,6 +442,18 @@ fn write_structure(
         let parent = elem.parent.map_or(document_elem, |parent| elem_refs[parent]);
         let mut writer = pdf.struct_element(id);
         writer.kind(struct_role(elem.role)).parent(parent);
+        if let Some(alt) = &elem.alt {
+            writer.alt(TextStr(alt));
+        }
+        // PDF 1.7 (14.8.5.4.3) wants an illustration's box when it sits on one page.
+        if let Some([left, bottom, right, top]) = elem.bbox {
+            writer
+                .attributes()
+                .push()
+                .layout()
+                .placement(Placement::Block)
+                .bbox(Rect::new(left, bottom, right, top));
+        }
         let mut children = writer.children();
         for (child, child_elem) in elem_refs.iter().zip(&layout.elems) {
             if child_elem.parent == Some(index) {
@@ -350,6 +490,7 @@ fn role_name(role: Role) -> &'static [u8] {
         Role::L => b"L",
         Role::LI => b"LI",
         Role::LBody => b"LBody",
+        Role::Figure => b"Figure",
     }
 }
 
@@ -362,6 +503,7 @@ fn struct_role(role: Role) -> StructRole {
         Role::L => StructRole::L,
         Role::LI => StructRole::LI,
         Role::LBody => StructRole::LBody,
+        Role::Figure => StructRole::Figure,
     }
 }
 
