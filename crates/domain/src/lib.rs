@@ -15,6 +15,7 @@ pub mod household;
 pub mod ids;
 pub mod indicators;
 pub mod kostra;
+pub mod kostra_form;
 pub mod message;
 pub mod messages;
 pub mod notes;

@@ -23,6 +23,7 @@ pub mod finance;
 pub mod footprint;
 mod group_commit;
 pub mod households;
+pub mod kostra_facts;
 pub mod migrate;
 pub mod municipalities;
 pub mod notes;

@@ -17,6 +17,7 @@ mod error;
 pub mod finance;
 pub mod households;
 pub mod kostra;
+pub mod kostra_form;
 pub mod notes;
 pub mod notify;
 pub mod outreach;

@@ -9,6 +9,7 @@ pub mod contract;
 mod documents;
 mod finance;
 mod handling;
+mod kostra;
 mod notes;
 pub mod openapi;
 mod plans;
@@ -91,6 +92,7 @@ pub fn routes() -> Routes {
         .route("/households/{id}/stays/{stay_id}/end", put(stays::end))
         .route("/stays", get(stays::ongoing))
         .route("/stays/figures", get(stays::figures))
+        .route("/kostra/{year}", get(kostra::figures))
         .route("/audit", get(audit_log))
         .route("/calculators/bostotte", post(calculators::bostotte))
         .route("/outreach/bostotte", get(outreach_bostotte))

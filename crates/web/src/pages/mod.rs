@@ -8,6 +8,7 @@ pub mod bostotte;
 pub(crate) mod cases;
 mod economy;
 pub(crate) mod household;
+mod kostra_form;
 pub(crate) mod login;
 mod notes;
 mod outreach;
@@ -96,6 +97,8 @@ pub fn routes() -> Routes {
         .route("/households/{id}/stays", post(stays::record))
         .route("/households/{id}/stays/{stay}/end", post(stays::end))
         .route("/stays", get(stays::figures))
+        .route("/kostra", get(kostra_form::page))
+        .route("/kostra.csv", get(kostra_form::download))
         .route("/cases/{id}/notes", post(notes::add_to_case))
         .route("/cases/{id}/tasks", post(tasks::add))
         .route("/cases/{id}/tasks/{task}/done", post(tasks::done))

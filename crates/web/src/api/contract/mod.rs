@@ -9,6 +9,7 @@
 
 mod cases;
 mod finance;
+pub mod kostra;
 mod people;
 pub mod plan;
 
