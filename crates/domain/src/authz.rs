@@ -100,10 +100,13 @@ pub enum Action {
     /// See the year's KOSTRA skjema 13 figures and their data-quality warnings: counts; the
     /// cases behind a warning only with `ViewCase` as well.
     ViewKostraFigures,
+    /// See how applications fare at each stage by household type and main reason: suppressed
+    /// aggregates, no household named.
+    ViewEquityFigures,
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 23] = [
         Action::SearchPeople,
         Action::ViewPerson,
         Action::ViewHousehold,
@@ -126,6 +129,7 @@ impl Action {
         Action::ViewStayFigures,
         Action::ManageReferenceBudget,
         Action::ViewKostraFigures,
+        Action::ViewEquityFigures,
     ];
 
     pub fn code(self) -> &'static str {
@@ -152,6 +156,7 @@ impl Action {
             Action::ViewStayFigures => "view_stay_figures",
             Action::ManageReferenceBudget => "manage_reference_budget",
             Action::ViewKostraFigures => "view_kostra_figures",
+            Action::ViewEquityFigures => "view_equity_figures",
         }
     }
 }
@@ -191,6 +196,9 @@ pub fn roles_allowed(action: Action) -> &'static [Role] {
         // see it to clear its warnings. The administrator keeps accounts, not the reporting, and
         // does not see the stay figures either.
         Action::ViewKostraFigures => &[Leader, Caseworker, Approver, FollowUpWorker, HousingManager],
+        // Aggregates with small numbers suppressed: the leader who answers for equal treatment,
+        // and the unit whose practice it measures. Not the administrator (no reporting role).
+        Action::ViewEquityFigures => &[Leader, Caseworker, Approver, FollowUpWorker, HousingManager],
     }
 }
 
@@ -322,6 +330,10 @@ mod tests {
             (HousingManager, ViewKostraFigures, true),
             (Admin, ViewKostraFigures, false),
             (Partner, ViewKostraFigures, false),
+            (Leader, ViewEquityFigures, true),
+            (FollowUpWorker, ViewEquityFigures, true),
+            (Admin, ViewEquityFigures, false),
+            (Partner, ViewEquityFigures, false),
         ];
         let m = MunicipalityId::new();
         for (role, action, allowed) in table {

@@ -10,6 +10,7 @@ pub mod cases;
 pub mod documents;
 pub mod economy;
 pub mod eligibility;
+pub mod equity;
 pub mod finance;
 pub mod household;
 pub mod ids;

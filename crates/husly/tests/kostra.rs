@@ -1,7 +1,8 @@
 //! KOSTRA skjema 13 through the real server: three applications (one housed, one waiting, one
 //! refused) move the figures by what they should; the warning about a new tenant without a main
 //! reason names the case for a caseworker (a recorded read) and only counts it for a leader; the
-//! CSV holds both years; another municipality's user sees none of it.
+//! CSV holds both years; another municipality's user sees none of it. Equity monitoring over the
+//! same kind of data: suppressed aggregates, nothing recorded, nothing named.
 
 mod common;
 
@@ -274,6 +275,157 @@ async fn the_figures_follow_the_cases_and_the_warnings_name_them_only_to_casewor
         // A role without the figures: 403.
         let partner = common::login(&server, &fixture.users[&Role::Partner].0, PASSWORD).await;
         let status = partner.get(server.url(&page)).send().await.unwrap().status();
+        assert_eq!(status, 403);
+    }
+}
+
+/// Every count published in an equity answer: each is 0 or at least 5.
+fn counts(equity: &Value) -> Vec<i64> {
+    equity["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["groups"].as_array().unwrap().iter())
+        .flat_map(|g| g["stages"].as_array().unwrap().iter())
+        .filter_map(|c| c["count"].as_i64())
+        .collect()
+}
+
+fn equity_cell<'a>(equity: &'a Value, by: &str, group: &str, stage: &str) -> &'a Value {
+    let table = equity["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["by"] == by)
+        .unwrap();
+    let row = table["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["group"] == group)
+        .unwrap();
+    row["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["stage"] == stage)
+        .unwrap()
+}
+
+/// Six single adults apply and are granted, five move in today: the equity tables show them as
+/// single adults without a main reason, the last stage is not yet known, no count of 1–4 is
+/// published, nothing is recorded as a read, and another municipality's user sees none of it.
+#[tokio::test]
+async fn equity_tables_count_the_year_and_suppress_small_numbers() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let store = Store::connect(&db.url, &husly_store::StoreOptions::default())
+            .await
+            .unwrap();
+        let m = fixture.home;
+        let actor = Actor::cli("test");
+        let worker = store
+            .create_user("likeverd-saks@drammen.example", "Sara Saks", PASSWORD, &actor)
+            .await
+            .unwrap();
+        let boss = store
+            .create_user("likeverd-godkj@drammen.example", "Gina Godkjenner", PASSWORD, &actor)
+            .await
+            .unwrap();
+        let by = Change {
+            actor: &actor,
+            user: Some(worker),
+            reason: Some("test"),
+        };
+        let ok = Change {
+            actor: &actor,
+            user: Some(boss),
+            reason: Some("test"),
+        };
+        let today = common::today();
+        husly_store::testing::execute_raw(
+            &store,
+            &format!(
+                "INSERT INTO dwelling (id, municipality_id, address_line, postal_code, postal_city, bedrooms, adapted, created_at) \
+                 VALUES ('01900000-0000-7000-8000-00000000d301', '{m}', 'Kommunegata 4', '3015', 'Drammen', 1, 0, 1700000000000000)"
+            ),
+        )
+        .await
+        .unwrap();
+        for n in 0..6u16 {
+            let (case, _) = decided(&store, m, 10 + n, Outcome::Granted, &by, &ok).await;
+            if n < 5 {
+                let household = store.case(m, case).await.unwrap().household_id;
+                husly_store::testing::execute_raw(
+                    &store,
+                    &format!(
+                        "INSERT INTO tenancy (id, municipality_id, dwelling_id, household_id, from_date, to_date, monthly_rent_ore, heating_included, created_at) \
+                         VALUES ('01900000-0000-7000-8000-00000000e3{n:02}', '{m}', '01900000-0000-7000-8000-00000000d301', '{household}', '{today}', NULL, 900000, 0, 1700000000000000)"
+                    ),
+                )
+                .await
+                .unwrap();
+            }
+        }
+        let year = today.year();
+        let api = format!("/api/v1/equity/{year}?municipality=3301");
+        let leader_token = fixture.users[&Role::Leader].1.clone();
+        let audit_before = store.verify_audit().await.unwrap().entries;
+        let equity = common::api_json(&server, &api, &leader_token).await;
+        assert_eq!(
+            store.verify_audit().await.unwrap().entries,
+            audit_before,
+            "aggregates: no read recorded"
+        );
+        assert!(counts(&equity).iter().all(|n| *n == 0 || *n >= 5), "{equity}");
+        let housed = equity_cell(&equity, "household_type", "household_type.single_adult", "housed");
+        assert_eq!(
+            (housed["shown"].as_str(), housed["count"].as_i64()),
+            (Some("count"), Some(5)),
+            "{equity}"
+        );
+        let granted = equity_cell(&equity, "household_type", "household_type.single_adult", "granted");
+        assert!(granted["count"].as_i64().unwrap_or_default() >= 6, "{equity}");
+        let still = equity_cell(&equity, "household_type", "total", "still_housed_12_months");
+        assert_eq!(still["shown"], "not_yet_known", "{equity}");
+        let unclassified = equity_cell(&equity, "kostra_category", "not_classified", "housed");
+        assert_eq!(unclassified["count"].as_i64(), Some(5), "{equity}");
+
+        let leader = common::login(&server, &fixture.users[&Role::Leader].0, PASSWORD).await;
+        let html = common::page_text(&server, &leader, &format!("/equity?year={year}")).await;
+        assert!(
+            html.contains("Enslig voksen") && html.contains("ikke kjent ennå"),
+            "{html}"
+        );
+        assert!(html.contains("<th scope=\"row\">Alle</th>"), "{html}");
+        assert!(!html.contains("Ingrid") && !html.contains("Telling"), "no one is named");
+        assert!(common::raw_keys(&html).is_empty(), "{:?}", common::raw_keys(&html));
+        let csv = leader
+            .get(server.url(&format!("/equity.csv?year={year}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(csv.status(), 200);
+        let text = csv.text().await.unwrap();
+        assert!(text.starts_with("\u{feff}Tabell;Gruppe;Søkte;Fikk ja;"), "{text}");
+        assert!(
+            text.contains("Etter husstandstype da de søkte;Enslig voksen;"),
+            "{text}"
+        );
+        let refused = leader.get(server.url("/equity?year=1999")).send().await.unwrap();
+        assert_eq!(refused.status(), 422);
+
+        let (_, stranger_token) = &fixture.stranger;
+        let theirs = common::client()
+            .get(server.url(&api))
+            .bearer_auth(stranger_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(theirs.status(), 404);
+        let partner = common::login(&server, &fixture.users[&Role::Partner].0, PASSWORD).await;
+        let status = partner.get(server.url("/equity")).send().await.unwrap().status();
         assert_eq!(status, 403);
     }
 }

@@ -542,6 +542,18 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
     )
     .await;
     assert_eq!(status, 422, "{refused}");
+    // Equity: the tables of the year's applications, suppressed.
+    let (status, equity) = call(
+        contract,
+        s,
+        leader,
+        M::GET,
+        &format!("/api/v1/equity/{year}?municipality=3301"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{equity}");
+    assert_eq!(equity["tables"].as_array().map(Vec::len), Some(2), "{equity}");
 
     // The party's representative: a bad one refused by field, one registered, a second refused
     // while it acts (what the letters then say is checked in the cases test).

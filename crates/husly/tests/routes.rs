@@ -637,6 +637,20 @@ fn routes(f: &Fixture) -> Vec<Route> {
             vec![],
         ),
         page(
+            Method::GET,
+            "/equity?year=2025".into(),
+            Some(ViewEquityFigures),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            "/equity.csv?year=2025".into(),
+            Some(ViewEquityFigures),
+            Working,
+            vec![],
+        ),
+        page(
             Method::POST,
             format!("/cases/{c}/flags/{MISSING}"),
             Some(HandleCase),
@@ -1030,6 +1044,13 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         api(
             Method::GET,
+            "/api/v1/equity/2025?municipality=3301".into(),
+            Some(ViewEquityFigures),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
             format!("/api/v1/cases/{c}/letters/{letter}"),
             Some(ViewCase),
             Record,
@@ -1319,6 +1340,8 @@ fn promised(action: Action) -> &'static [Role] {
         // KOSTRA skjema 13: the leader who reports it and those who clear its warnings; the
         // cases behind a warning only to those who may see cases (the walk reads as the first).
         Action::ViewKostraFigures => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
+        // Equity: suppressed aggregates for the leader and the unit, no household named.
+        Action::ViewEquityFigures => &[Leader, Caseworker, Approver, FollowUpWorker, HousingManager],
     }
 }
 
@@ -1518,6 +1541,7 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
             .replace("01900000-0000-7000-8000-000000000000", "{flag_id}")
             .replace("/grants/budget/2026/establishment", "/grants/budget/{year}/{grant}")
             .replace("/kostra/2025", "/kostra/{year}")
+            .replace("/equity/2025", "/equity/{year}")
     };
     let mut routed: Vec<String> = routes(&fixture)
         .iter()
@@ -1683,6 +1707,14 @@ const NOT_PERSONAL: &[(&str, &str)] = &[
     (
         "/kostra.csv",
         "KOSTRA figures and warning counts, without the cases behind them",
+    ),
+    (
+        "/equity",
+        "aggregates by group with small numbers suppressed, no household named",
+    ),
+    (
+        "/api/v1/equity",
+        "aggregates by group with small numbers suppressed, no household named",
     ),
     ("/admin/reference-budget", "municipal rule data, no person"),
     ("/api/v1/reference-budgets", "municipal rule data, no person"),

@@ -1,7 +1,7 @@
 //! The facts KOSTRA skjema 13 is computed from, on both backends (SQLite always, PostgreSQL when
 //! `HUSLY_TEST_POSTGRES_URL` is set): applications with their first decision, the day of the
 //! grant and the states entered from the timeline, tenancies of the households that applied,
-//! and dwellings; nothing of another municipality.
+//! and dwellings, and the facts equity monitoring reads; nothing of another municipality.
 
 use husly_domain::DecisionId;
 use husly_domain::cases::requests::{CheckedProposal, Delivery, Step};
@@ -201,5 +201,106 @@ async fn the_facts_of_applications_tenancies_and_dwellings() {
         assert!(before.cases.is_empty() && before.tenancy_starts.is_empty());
         let theirs = store.kostra_facts(other.id, date!(2026 - 12 - 31)).await.unwrap();
         assert!(theirs.cases.is_empty() && theirs.tenancy_starts.is_empty() && theirs.dwellings.is_empty());
+    }
+}
+
+/// Equity's facts: the year's applications, their households' tenancies with their ends and
+/// the members' birth dates; nothing of another year or municipality.
+#[tokio::test]
+async fn the_equity_facts_of_a_year() {
+    for db in TestDb::all().await.expect("test databases") {
+        let store = &db.store;
+        let actor = Actor::cli("test");
+        let m = store
+            .ensure_municipality("3301", "Drammen", false, &actor)
+            .await
+            .unwrap();
+        let other = store.ensure_municipality("0301", "Oslo", false, &actor).await.unwrap();
+        let worker = store
+            .create_user("saks@kommune.invalid", "Sara Saks", "et langt passord 123", &actor)
+            .await
+            .unwrap();
+        let by = Change {
+            actor: &actor,
+            user: Some(worker),
+            reason: Some("test"),
+        };
+        let mut input = HouseholdInput {
+            address_line: "Prøvestien 4".into(),
+            postal_code: "3015".into(),
+            postal_city: "Drammen".into(),
+            from_date: "01.02.2024".into(),
+            to_date: String::new(),
+            members: vec![MemberInput {
+                national_id: synthetic_tenor_next(date!(1985 - 03 - 04), 211).to_string(),
+                given_name: "Mor".into(),
+                family_name: "Telling".into(),
+                relation: "main_applicant".into(),
+                ..Default::default()
+            }],
+        };
+        input.members.push(MemberInput {
+            national_id: synthetic_tenor_next(date!(2015 - 05 - 06), 212).to_string(),
+            given_name: "Barn".into(),
+            family_name: "Telling".into(),
+            relation: "child".into(),
+            ..Default::default()
+        });
+        let valid = validate_household(&input, SyntheticPolicy::Allow, date!(2026 - 11 - 01)).expect("valid");
+        let family = store.create_household(m.id, &valid, &by).await.unwrap();
+        let form = ApplicationForm::default();
+        let (case, _) = store
+            .register_application(
+                m.id,
+                family,
+                CaseType::MunicipalHousing,
+                &form,
+                date!(2026 - 10 - 01),
+                &by,
+            )
+            .await
+            .unwrap();
+        execute_raw(
+            store,
+            &format!(
+                "INSERT INTO dwelling (id, municipality_id, address_line, postal_code, postal_city, bedrooms, adapted, created_at) \
+                 VALUES ('01900000-0000-7000-8000-00000000d201', '{}', 'Kommunegata 3', '3015', 'Drammen', 3, 0, 1700000000000000)",
+                m.id
+            ),
+        )
+        .await
+        .unwrap();
+        execute_raw(
+            store,
+            &format!(
+                "INSERT INTO tenancy (id, municipality_id, dwelling_id, household_id, from_date, to_date, monthly_rent_ore, heating_included, created_at) \
+                 VALUES ('01900000-0000-7000-8000-00000000e201', '{}', '01900000-0000-7000-8000-00000000d201', '{family}', '2026-11-01', '2026-11-20', 900000, 0, 1700000000000000)",
+                m.id
+            ),
+        )
+        .await
+        .unwrap();
+        let today = date!(2026 - 12 - 03);
+        let facts = store.equity_facts(m.id, 2026, today).await.unwrap();
+        assert_eq!(facts.cases.len(), 1, "{}", db.url);
+        assert_eq!(facts.cases[0].id, case);
+        assert_eq!(
+            facts.tenancies,
+            vec![husly_domain::equity::TenancyFact {
+                household: family,
+                from: date!(2026 - 11 - 01),
+                to: Some(date!(2026 - 11 - 20)),
+            }]
+        );
+        let mut births: Vec<_> = facts.births.iter().map(|(h, b)| (*h, *b)).collect();
+        births.sort();
+        assert_eq!(
+            births,
+            vec![(family, date!(1985 - 03 - 04)), (family, date!(2015 - 05 - 06))]
+        );
+        let earlier = store.equity_facts(m.id, 2025, today).await.unwrap();
+        assert!(earlier.cases.is_empty() && earlier.tenancies.is_empty() && earlier.births.is_empty());
+        let theirs = store.equity_facts(other.id, 2026, today).await.unwrap();
+        assert!(theirs.cases.is_empty() && theirs.tenancies.is_empty() && theirs.births.is_empty());
     }
 }

@@ -25,6 +25,8 @@ pub enum Section {
     Stays,
     /// The year's KOSTRA skjema 13 figures and their warnings.
     Kostra,
+    /// Equity monitoring: outcomes by household type and main reason.
+    Equity,
     /// The municipality's reference budget (SIFO) for startlån living costs.
     ReferenceBudget,
     None,
@@ -48,6 +50,7 @@ pub struct Layout {
     pub can_action_plan: bool,
     pub can_stays: bool,
     pub can_kostra: bool,
+    pub can_equity: bool,
     pub can_reference_budget: bool,
     pub demo: bool,
     /// The confirmation of the action that led here, in the user's language.
@@ -73,6 +76,7 @@ impl Layout {
             can_action_plan: false,
             can_stays: false,
             can_kostra: false,
+            can_equity: false,
             can_reference_budget: false,
             demo,
             flash: None,
@@ -109,6 +113,7 @@ impl Layout {
             can_action_plan: allowed(Action::ViewActionPlan),
             can_stays: allowed(Action::ViewStayFigures),
             can_kostra: allowed(Action::ViewKostraFigures),
+            can_equity: allowed(Action::ViewEquityFigures),
             can_reference_budget: allowed(Action::ManageReferenceBudget),
             demo,
             flash: user.flash.as_deref().map(|key| user.tr.t(key).to_string()),
@@ -133,6 +138,7 @@ impl Layout {
                 | (Section::ActionPlan, "action_plan")
                 | (Section::Stays, "stays")
                 | (Section::Kostra, "kostra")
+                | (Section::Equity, "equity")
                 | (Section::ReferenceBudget, "reference_budget")
         )
     }

@@ -7,6 +7,7 @@ mod calculators;
 mod cases;
 pub mod contract;
 mod documents;
+mod equity;
 mod finance;
 mod handling;
 mod kostra;
@@ -93,6 +94,7 @@ pub fn routes() -> Routes {
         .route("/stays", get(stays::ongoing))
         .route("/stays/figures", get(stays::figures))
         .route("/kostra/{year}", get(kostra::figures))
+        .route("/equity/{year}", get(equity::figures))
         .route("/audit", get(audit_log))
         .route("/calculators/bostotte", post(calculators::bostotte))
         .route("/outreach/bostotte", get(outreach_bostotte))

@@ -24,11 +24,11 @@ use serde::Deserialize;
 #[derive(Debug, Default, Deserialize)]
 pub struct YearQuery {
     #[serde(default)]
-    year: Option<String>,
+    pub(super) year: Option<String>,
 }
 
 /// The year as typed: blank for the default year, else a whole number (refused on `year`).
-fn parse_year(query: &YearQuery) -> Result<Option<i32>, UseCaseError> {
+pub(super) fn parse_year(query: &YearQuery) -> Result<Option<i32>, UseCaseError> {
     match query.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
         None => Ok(None),
         Some(text) => text.parse().map(Some).map_err(|_| {
