@@ -226,12 +226,12 @@ async fn the_figures_follow_the_cases_and_the_warnings_name_them_only_to_casewor
             html.contains(&format!("href=\"/cases/{housed}\">{housed_ref}</a>")),
             "{html}"
         );
-        assert!(html.contains("nye leietakere mangler hovedårsak"), "{html}");
+        assert!(html.contains("Nye leietakere uten hovedårsak: "), "{html}");
         assert!(html.contains("KOSantnyinnflytt0000"), "{html}");
         assert!(common::raw_keys(&html).is_empty(), "{:?}", common::raw_keys(&html));
         let leader = common::login(&server, &fixture.users[&Role::Leader].0, PASSWORD).await;
         let html = common::page_text(&server, &leader, &page).await;
-        assert!(html.contains("nye leietakere mangler hovedårsak"), "{html}");
+        assert!(html.contains("Nye leietakere uten hovedårsak: "), "{html}");
         assert!(!html.contains(&housed_ref), "the leader sees no case");
         assert!(html.contains(&format!("<th scope=\"col\" class=\"numeric\">{}</th>", year - 1)));
         let refused = leader.get(server.url("/kostra?year=1999")).send().await.unwrap();
