@@ -97,10 +97,16 @@ pub enum Action {
     ViewStayFigures,
     /// Enter the municipality's reference-budget table (SIFO) for startlån living costs.
     ManageReferenceBudget,
+    /// See the year's KOSTRA skjema 13 figures and their data-quality warnings: counts; the
+    /// cases behind a warning only with `ViewCase` as well.
+    ViewKostraFigures,
+    /// See how applications fare at each stage by household type and main reason: suppressed
+    /// aggregates, no household named.
+    ViewEquityFigures,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 23] = [
         Action::SearchPeople,
         Action::ViewPerson,
         Action::ViewHousehold,
@@ -122,6 +128,8 @@ impl Action {
         Action::RecordTemporaryStay,
         Action::ViewStayFigures,
         Action::ManageReferenceBudget,
+        Action::ViewKostraFigures,
+        Action::ViewEquityFigures,
     ];
 
     pub fn code(self) -> &'static str {
@@ -147,6 +155,8 @@ impl Action {
             Action::RecordTemporaryStay => "record_temporary_stay",
             Action::ViewStayFigures => "view_stay_figures",
             Action::ManageReferenceBudget => "manage_reference_budget",
+            Action::ViewKostraFigures => "view_kostra_figures",
+            Action::ViewEquityFigures => "view_equity_figures",
         }
     }
 }
@@ -182,6 +192,13 @@ pub fn roles_allowed(action: Action) -> &'static [Role] {
         Action::ViewStayFigures => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
         // Municipal rule data, no personal data: the administration and the leaders own it.
         Action::ManageReferenceBudget => &[Admin, Leader],
+        // The leader reports skjema 13; those who keep the cases, stays and tenancies behind it
+        // see it to clear its warnings. The administrator keeps accounts, not the reporting, and
+        // does not see the stay figures either.
+        Action::ViewKostraFigures => &[Leader, Caseworker, Approver, FollowUpWorker, HousingManager],
+        // Aggregates with small numbers suppressed: the leader who answers for equal treatment,
+        // and the unit whose practice it measures. Not the administrator (no reporting role).
+        Action::ViewEquityFigures => &[Leader, Caseworker, Approver, FollowUpWorker, HousingManager],
     }
 }
 
@@ -309,6 +326,14 @@ mod tests {
             (Leader, ManageReferenceBudget, true),
             (Caseworker, ManageReferenceBudget, false),
             (Approver, ManageReferenceBudget, false),
+            (Leader, ViewKostraFigures, true),
+            (HousingManager, ViewKostraFigures, true),
+            (Admin, ViewKostraFigures, false),
+            (Partner, ViewKostraFigures, false),
+            (Leader, ViewEquityFigures, true),
+            (FollowUpWorker, ViewEquityFigures, true),
+            (Admin, ViewEquityFigures, false),
+            (Partner, ViewEquityFigures, false),
         ];
         let m = MunicipalityId::new();
         for (role, action, allowed) in table {

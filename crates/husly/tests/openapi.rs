@@ -523,6 +523,37 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
         figures["households_with_children"].as_i64().unwrap_or_default() >= 1,
         "{figures}"
     );
+    // KOSTRA skjema 13: the caseworker gets the cases behind each warning, the leader counts only.
+    let kostra = format!("/api/v1/kostra/{year}?municipality=3301");
+    let (status, form) = call(contract, s, caseworker, M::GET, &kostra, None).await;
+    assert_eq!(status, 200, "{form}");
+    assert!(form["warnings"][0]["cases"].is_array(), "{form}");
+    let leader = f.users[&Role::Leader].1.as_str();
+    let (status, form) = call(contract, s, leader, M::GET, &kostra, None).await;
+    assert_eq!(status, 200, "{form}");
+    assert!(form["warnings"][0]["cases"].is_null(), "{form}");
+    let (status, refused) = call(
+        contract,
+        s,
+        leader,
+        M::GET,
+        "/api/v1/kostra/1999?municipality=3301",
+        None,
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    // Equity: the tables of the year's applications, suppressed.
+    let (status, equity) = call(
+        contract,
+        s,
+        leader,
+        M::GET,
+        &format!("/api/v1/equity/{year}?municipality=3301"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{equity}");
+    assert_eq!(equity["tables"].as_array().map(Vec::len), Some(2), "{equity}");
 
     // The party's representative: a bad one refused by field, one registered, a second refused
     // while it acts (what the letters then say is checked in the cases test).

@@ -652,6 +652,34 @@ fn routes(f: &Fixture) -> Vec<Route> {
         .missing(),
         page(Method::GET, "/stays".into(), Some(ViewStayFigures), Working, vec![]),
         page(
+            Method::GET,
+            "/kostra?year=2025".into(),
+            Some(ViewKostraFigures),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            "/kostra.csv?year=2025".into(),
+            Some(ViewKostraFigures),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            "/equity?year=2025".into(),
+            Some(ViewEquityFigures),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            "/equity.csv?year=2025".into(),
+            Some(ViewEquityFigures),
+            Working,
+            vec![],
+        ),
+        page(
             Method::POST,
             format!("/cases/{c}/flags/{MISSING}"),
             Some(HandleCase),
@@ -1052,6 +1080,20 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         api(
             Method::GET,
+            "/api/v1/kostra/2025?municipality=3301".into(),
+            Some(ViewKostraFigures),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
+            "/api/v1/equity/2025?municipality=3301".into(),
+            Some(ViewEquityFigures),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
             format!("/api/v1/cases/{c}/letters/{letter}"),
             Some(ViewCase),
             Record,
@@ -1338,6 +1380,11 @@ fn promised(action: Action) -> &'static [Role] {
         Action::ViewStayFigures => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
         // The municipality's reference budget (SIFO figures): the administrator and the leaders.
         Action::ManageReferenceBudget => &[Admin, Leader],
+        // KOSTRA skjema 13: the leader who reports it and those who clear its warnings; the
+        // cases behind a warning only to those who may see cases (the walk reads as the first).
+        Action::ViewKostraFigures => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
+        // Equity: suppressed aggregates for the leader and the unit, no household named.
+        Action::ViewEquityFigures => &[Leader, Caseworker, Approver, FollowUpWorker, HousingManager],
     }
 }
 
@@ -1537,6 +1584,8 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
             .replace("/stays/01900000-0000-7000-8000-000000000000", "/stays/{stay_id}")
             .replace("01900000-0000-7000-8000-000000000000", "{flag_id}")
             .replace("/grants/budget/2026/establishment", "/grants/budget/{year}/{grant}")
+            .replace("/kostra/2025", "/kostra/{year}")
+            .replace("/equity/2025", "/equity/{year}")
     };
     let mut routed: Vec<String> = routes(&fixture)
         .iter()
@@ -1700,6 +1749,18 @@ const NOT_PERSONAL: &[(&str, &str)] = &[
     ("/api/v1/action-plans", "as /plan"),
     ("/stays", "KOSTRA figures without names"),
     ("/api/v1/stays/figures", "KOSTRA figures without names"),
+    (
+        "/kostra.csv",
+        "KOSTRA figures and warning counts, without the cases behind them",
+    ),
+    (
+        "/equity",
+        "aggregates by group with small numbers suppressed, no household named",
+    ),
+    (
+        "/api/v1/equity",
+        "aggregates by group with small numbers suppressed, no household named",
+    ),
     ("/admin/reference-budget", "municipal rule data, no person"),
     ("/api/v1/reference-budgets", "municipal rule data, no person"),
 ];
@@ -1742,6 +1803,8 @@ const READS: &[(&str, &str, &str)] = &[
     ),
     ("/api/v1/households/{id}/stays", "household.stays", "household"),
     ("/api/v1/stays", "stays.list", "municipality"),
+    ("/kostra", "kostra.cases", "municipality"),
+    ("/api/v1/kostra/{year}", "kostra.cases", "municipality"),
     ("/api/v1/cases/{id}/letters/{letter_id}", "case.letter", "case"),
     ("/api/v1/cases/{id}/ledger", "grant_ledger.view", "case"),
     ("/api/v1/cases/{id}/documents", "case.documents", "case"),

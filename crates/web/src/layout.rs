@@ -23,6 +23,10 @@ pub enum Section {
     ActionPlan,
     /// The year's KOSTRA figures on temporary accommodation.
     Stays,
+    /// The year's KOSTRA skjema 13 figures and their warnings.
+    Kostra,
+    /// Equity monitoring: outcomes by household type and main reason.
+    Equity,
     /// The municipality's reference budget (SIFO) for startlån living costs.
     ReferenceBudget,
     None,
@@ -45,6 +49,8 @@ pub struct Layout {
     pub can_grant_budget: bool,
     pub can_action_plan: bool,
     pub can_stays: bool,
+    pub can_kostra: bool,
+    pub can_equity: bool,
     pub can_reference_budget: bool,
     pub demo: bool,
     /// The confirmation of the action that led here, in the user's language.
@@ -69,6 +75,8 @@ impl Layout {
             can_grant_budget: false,
             can_action_plan: false,
             can_stays: false,
+            can_kostra: false,
+            can_equity: false,
             can_reference_budget: false,
             demo,
             flash: None,
@@ -104,6 +112,8 @@ impl Layout {
             can_grant_budget: allowed(Action::ViewGrantBudget),
             can_action_plan: allowed(Action::ViewActionPlan),
             can_stays: allowed(Action::ViewStayFigures),
+            can_kostra: allowed(Action::ViewKostraFigures),
+            can_equity: allowed(Action::ViewEquityFigures),
             can_reference_budget: allowed(Action::ManageReferenceBudget),
             demo,
             flash: user.flash.as_deref().map(|key| user.tr.t(key).to_string()),
@@ -127,6 +137,8 @@ impl Layout {
                 | (Section::GrantBudget, "grant_budget")
                 | (Section::ActionPlan, "action_plan")
                 | (Section::Stays, "stays")
+                | (Section::Kostra, "kostra")
+                | (Section::Equity, "equity")
                 | (Section::ReferenceBudget, "reference_budget")
         )
     }

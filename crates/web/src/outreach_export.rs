@@ -18,7 +18,7 @@ fn headers(lang: Lang) -> Vec<String> {
 }
 
 /// One CSV field: quoted when needed, and never read as a formula by a spreadsheet.
-fn field(text: &str) -> String {
+pub(crate) fn field(text: &str) -> String {
     let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {

@@ -7,8 +7,10 @@ mod calculators;
 mod cases;
 pub mod contract;
 mod documents;
+mod equity;
 mod finance;
 mod handling;
+mod kostra;
 mod notes;
 pub mod openapi;
 mod plans;
@@ -98,6 +100,8 @@ pub fn routes() -> Routes {
         .route("/households/{id}/stays/{stay_id}/end", put(stays::end))
         .route("/stays", get(stays::ongoing))
         .route("/stays/figures", get(stays::figures))
+        .route("/kostra/{year}", get(kostra::figures))
+        .route("/equity/{year}", get(equity::figures))
         .route("/audit", get(audit_log))
         .route("/calculators/bostotte", post(calculators::bostotte))
         .route("/outreach/bostotte", get(outreach_bostotte))

@@ -267,6 +267,14 @@ fn path_parameters(path: &str, reads: &mut SchemaGenerator) -> Vec<Value> {
                 ("measure_id", _) => ("Measure id (of the plan)", uuid),
                 ("indicator_id", _) => ("Indicator id (of the plan)", uuid),
                 ("stay_id", _) => ("Stay id", uuid),
+                ("year", "kostra") => (
+                    "The KOSTRA reporting year (from 2000 to this year; this year's figures are counted to today)",
+                    json!({ "type": "integer", "minimum": 2000, "maximum": 2100 }),
+                ),
+                ("year", "equity") => (
+                    "The year the applications were received (from 2000 to this year)",
+                    json!({ "type": "integer", "minimum": 2000, "maximum": 2100 }),
+                ),
                 ("year", _) => (
                     "The budget year",
                     json!({ "type": "integer", "minimum": 2020, "maximum": 2100 }),
@@ -473,6 +481,22 @@ fn cases(doc: &mut Document) {
     )
     .query::<contract::stays::FiguresParams>()
     .answer::<StayFigures>("200", "The figures")
+    .add();
+    doc.get(
+        "/kostra/{year}",
+        "getKostraFigures",
+        "The year's KOSTRA skjema 13 figures beside the year before, with the data-quality warnings to fix before submission; the cases behind a warning only for a caller who may see cases (that read is recorded)",
+    )
+    .query::<queries::MunicipalityParam>()
+    .answer::<contract::kostra::KostraFigures>("200", "The figures and warnings")
+    .add();
+    doc.get(
+        "/equity/{year}",
+        "getEquity",
+        "Equity monitoring: the year's applications for municipal housing at each stage (applied, granted, waiting list, moved in, still housed after 12 months) by household type and by KOSTRA main reason; counts of 1–4 and the cells they could be worked out from are suppressed, rates only over the minimum denominator; no household named",
+    )
+    .query::<queries::MunicipalityParam>()
+    .answer::<contract::equity::Equity>("200", "The tables")
     .add();
     doc.get(
         "/cases/workload",

@@ -91,6 +91,7 @@ pub(crate) const AUDIT_ACTIONS: &[&str] = &[
     "household.stay",
     "household.stays",
     "stays.list",
+    "kostra.cases",
     "outreach.bostotte",
     "plan.created",
     "plan.changed",

@@ -7,7 +7,9 @@ mod apply;
 pub mod bostotte;
 pub(crate) mod cases;
 mod economy;
+mod equity;
 pub(crate) mod household;
+mod kostra_form;
 pub(crate) mod login;
 mod notes;
 mod outreach;
@@ -102,6 +104,10 @@ pub fn routes() -> Routes {
         .route("/households/{id}/stays", post(stays::record))
         .route("/households/{id}/stays/{stay}/end", post(stays::end))
         .route("/stays", get(stays::figures))
+        .route("/kostra", get(kostra_form::page))
+        .route("/kostra.csv", get(kostra_form::download))
+        .route("/equity", get(equity::page))
+        .route("/equity.csv", get(equity::download))
         .route("/cases/{id}/notes", post(notes::add_to_case))
         .route("/cases/{id}/tasks", post(tasks::add))
         .route("/cases/{id}/tasks/{task}/done", post(tasks::done))

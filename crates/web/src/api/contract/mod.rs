@@ -8,7 +8,9 @@
 //! against the document fails on any field the document does not name.
 
 mod cases;
+pub mod equity;
 mod finance;
+pub mod kostra;
 mod people;
 pub mod plan;
 

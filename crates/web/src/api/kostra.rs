@@ -1,0 +1,32 @@
+//! KOSTRA skjema 13: the year's figures with the year before, and the warnings to fix first.
+
+use super::contract::{kostra as c, queries::MunicipalityParam};
+use super::municipality_for;
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::AppResult;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use husly_domain::authz::Action;
+use husly_domain::validation::FieldError;
+use husly_usecases::UseCaseError;
+use husly_usecases::kostra_form;
+
+pub async fn figures(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(year): Path<String>,
+    Query(param): Query<MunicipalityParam>,
+) -> AppResult<Json<c::KostraFigures>> {
+    let municipality =
+        municipality_for(&state, &user, param.municipality.as_deref(), Action::ViewKostraFigures).await?;
+    let year: i32 = year.trim().parse().map_err(|_| {
+        UseCaseError::Invalid(vec![FieldError::new(
+            "year",
+            "out_of_range",
+            "error.kostra.year_out_of_range",
+        )])
+    })?;
+    let figures = kostra_form::kostra_figures(&user.ctx(&state), municipality, Some(year), true).await?;
+    Ok(Json(c::KostraFigures::of(&figures)))
+}
