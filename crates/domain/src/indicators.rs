@@ -392,11 +392,12 @@ fn evaluate_stays(definition: &Definition, stays: &[Stay], year: i32, today: Dat
 pub const BACKFILL_YEARS: i32 = 10;
 
 /// The years whose values the daily snapshot job takes on `today`: this year, and every earlier
-/// year back to the first application (at most [`BACKFILL_YEARS`]) that has no snapshot yet. A
-/// past year once taken is left as it was seen, even when its data is corrected later.
-pub fn snapshot_years(today: Date, first_case_year: Option<i32>, years_taken: &[i32]) -> Vec<i32> {
+/// year back to the first year with data (an application or a stay; at most [`BACKFILL_YEARS`])
+/// that has no snapshot yet. A past year once taken is left as it was seen, even when its data
+/// is corrected later.
+pub fn snapshot_years(today: Date, first_data_year: Option<i32>, years_taken: &[i32]) -> Vec<i32> {
     let this_year = today.year();
-    let first = first_case_year
+    let first = first_data_year
         .unwrap_or(this_year)
         .clamp(this_year - BACKFILL_YEARS, this_year);
     (first..this_year)

@@ -60,14 +60,23 @@ impl Store {
             .collect()
     }
 
-    /// The year of the municipality's first application, if it has any.
-    pub async fn first_case_year(&self, municipality: MunicipalityId) -> StoreResult<Option<i32>> {
-        let first: Option<String> =
-            sqlx::query_scalar("SELECT MIN(received_on) FROM application_case WHERE municipality_id = $1")
+    /// The first year the municipality has data the indicators count: its first application or
+    /// its first stay in temporary accommodation. Before it, an indicator has no value (not zero).
+    pub async fn first_data_year(&self, municipality: MunicipalityId) -> StoreResult<Option<i32>> {
+        let mut first: Option<i32> = None;
+        for sql in [
+            "SELECT MIN(received_on) FROM application_case WHERE municipality_id = $1",
+            "SELECT MIN(from_date) FROM temporary_stay WHERE municipality_id = $1",
+        ] {
+            let day: Option<String> = sqlx::query_scalar(sql)
                 .bind(municipality.to_string())
                 .fetch_one(self.pool())
                 .await?;
-        Ok(first.as_deref().map(parse_date_text).transpose()?.map(|d| d.year()))
+            if let Some(year) = day.as_deref().map(parse_date_text).transpose()?.map(|d| d.year()) {
+                first = Some(first.map_or(year, |f| f.min(year)));
+            }
+        }
+        Ok(first)
     }
 
     /// For each of `definitions` and each year from `from` to `to`, the value as it stood at the

@@ -134,7 +134,7 @@ async fn a_years_value_is_the_one_that_stood_at_its_end() {
             .await
             .unwrap();
         let other = store.ensure_municipality("0301", "Oslo", false, &actor).await.unwrap();
-        assert_eq!(store.first_case_year(m.id).await.unwrap(), None);
+        assert_eq!(store.first_data_year(m.id).await.unwrap(), None);
         assert!(store.snapshot_years(m.id).await.unwrap().is_empty());
         store
             .save_snapshots(

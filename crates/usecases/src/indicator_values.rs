@@ -78,7 +78,7 @@ pub async fn take_indicator_snapshots(store: &Store, today: Date) -> UseCaseResu
     for municipality in store.municipalities().await? {
         let years = snapshot_years(
             today,
-            store.first_case_year(municipality.id).await?,
+            store.first_data_year(municipality.id).await?,
             &store.snapshot_years(municipality.id).await?,
         );
         let first = years.first().copied().unwrap_or(today.year());

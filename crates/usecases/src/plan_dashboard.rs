@@ -123,8 +123,10 @@ async fn dashboards(
         .map(|s| ((s.definition, s.year), (s.value, s.taken_on)))
         .collect();
     // Past years the job has not taken (a new installation before its first run) are computed
-    // from the data now, so a trend is never silently short.
-    let first_missing = (first_of_all..year)
+    // from the data now, so a trend is never silently short; a year before the first data has no
+    // value rather than a zero.
+    let first_data = ctx.store.first_data_year(municipality).await?.unwrap_or(year);
+    let first_missing = (first_of_all.max(first_data)..year)
         .find(|y| keys.iter().any(|k| !snapshots.contains_key(&(k.to_string(), *y))))
         .unwrap_or(year);
     let loaded = LoadedFacts::load(&ctx.store, municipality, &definitions, first_missing, today).await?;
@@ -143,7 +145,15 @@ async fn dashboards(
                         .and_then(|key| Definitions::embedded().get(key));
                     IndicatorTrend {
                         view: indicator_view(indicator, &loaded, year, today),
-                        points: trend(indicator, definition, &snapshots, &loaded, first_year, year, today),
+                        points: trend(
+                            indicator,
+                            definition,
+                            &snapshots,
+                            &loaded,
+                            (first_year, first_data),
+                            year,
+                            today,
+                        ),
                         counts_cases: definition.is_some_and(|d| d.over == Population::Cases),
                     }
                 })
@@ -166,7 +176,7 @@ fn trend(
     definition: Option<&Definition>,
     snapshots: &HashMap<(String, i32), (Option<Figure>, Date)>,
     loaded: &LoadedFacts,
-    first_year: i32,
+    (first_year, first_data): (i32, i32),
     this_year: i32,
     today: Date,
 ) -> Vec<TrendPoint> {
@@ -193,6 +203,7 @@ fn trend(
                     value,
                     source: PointSource::Snapshot { taken_on },
                 }),
+                None if year < first_data => None,
                 None => loaded.value(definition, year, today).map(|v| TrendPoint {
                     year,
                     value: v.figure,

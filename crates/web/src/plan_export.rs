@@ -81,8 +81,8 @@ pub fn report(report: &PlanReport, tr: Tr, municipality: &str, today: time::Date
                 tr.t("plan.period").to_string(),
                 format!("{}–{}", heading.period_from, heading.period_to),
             ),
+            // Two lines: the letterhead has room for no more; the date made is in the text.
             (tr.t("plan.adopted").to_string(), adopted),
-            (tr.t("plan.report.made").to_string(), format_date(today)),
         ],
         sections,
         footer: vec![tr.t("plan.report.footer").to_string()],
