@@ -35,6 +35,8 @@ pub struct CaseFact {
     /// The household already rented a municipal dwelling when it applied (KOSTRA counts only
     /// new applicants).
     pub existing_tenant: bool,
+    /// An appeal against a decision in the case was registered.
+    pub appealed: bool,
 }
 
 impl CaseFact {
@@ -66,6 +68,7 @@ pub enum Condition {
     NewApplicant,
     InterimMissed,
     OnWaitingList,
+    Appealed,
 }
 
 impl Condition {
@@ -78,6 +81,7 @@ impl Condition {
             Condition::NewApplicant => !fact.existing_tenant,
             Condition::InterimMissed => fact.interim_missed(today),
             Condition::OnWaitingList => fact.state == CaseState::OnWaitingList,
+            Condition::Appealed => fact.appealed,
         }
     }
 }
@@ -448,6 +452,7 @@ mod tests {
             interim_sent_on: None,
             children: false,
             existing_tenant: false,
+            appealed: false,
         }
     }
 
@@ -479,6 +484,41 @@ mod tests {
         assert_eq!(snapshot_years(TODAY, None, &[]), vec![2026]);
         // A first case dated in the future (a data error) does not stop this year's value.
         assert_eq!(snapshot_years(TODAY, Some(2030), &[]), vec![2026]);
+    }
+
+    #[test]
+    fn the_appealed_share_counts_the_years_decided_cases_with_an_appeal() {
+        let definition = Definitions::embedded().get("appealed_share").expect("defined");
+        let mut appealed = decided(
+            fact(CaseType::MunicipalHousing, date!(2026 - 01 - 10)),
+            date!(2026 - 02 - 01),
+            Outcome::Refused,
+        );
+        appealed.appealed = true;
+        let cases = [
+            appealed,
+            decided(
+                fact(CaseType::Startlan, date!(2026 - 03 - 01)),
+                date!(2026 - 03 - 20),
+                Outcome::Granted,
+            ),
+            // Decided the year before, and not decided: not counted.
+            decided(
+                fact(CaseType::Startlan, date!(2025 - 03 - 01)),
+                date!(2025 - 03 - 20),
+                Outcome::Granted,
+            ),
+            fact(CaseType::MunicipalHousing, date!(2026 - 05 - 01)),
+        ];
+        let facts = Facts {
+            cases: &cases,
+            stays: &[],
+        };
+        let value = evaluate(definition, facts, 2026, TODAY).expect("a value");
+        assert_eq!(
+            (value.figure, value.cases, value.numerator),
+            (Figure(5_000), 2, Some(1))
+        );
     }
 
     /// A fixed municipality: eight cases whose figures are counted by hand below.

@@ -562,7 +562,8 @@ impl Store {
     pub async fn case_facts(&self, municipality: MunicipalityId, since: time::Date) -> StoreResult<Vec<CaseFact>> {
         let rows = sqlx::query(
             "SELECT c.id, c.reference, c.case_type, c.state, c.received_on, c.decided_on, c.interim_due, c.interim_sent_on, c.children, \
-             c.existing_tenant, (SELECT d.outcome FROM case_decision d WHERE d.municipality_id = c.municipality_id \
+             c.existing_tenant, CASE WHEN EXISTS (SELECT 1 FROM case_event e WHERE e.municipality_id = c.municipality_id \
+             AND e.case_id = c.id AND e.kind = 'case.register_appeal') THEN 1 ELSE 0 END AS appealed, (SELECT d.outcome FROM case_decision d WHERE d.municipality_id = c.municipality_id \
              AND d.case_id = c.id AND d.status = 'sent' AND d.on_appeal = 0 ORDER BY d.sent_at, d.id LIMIT 1) AS outcome \
              FROM application_case c WHERE c.municipality_id = $1 \
              AND (c.received_on >= $2 OR c.decided_on >= $2 OR c.state = 'on_waiting_list')",
@@ -594,6 +595,7 @@ impl Store {
                     interim_sent_on: date(row, "interim_sent_on")?,
                     children: row.try_get::<i64, _>("children")? > 0,
                     existing_tenant: row.try_get::<i64, _>("existing_tenant")? != 0,
+                    appealed: crate::flag_of(row, "appealed")?,
                 })
             })
             .collect()

@@ -1185,6 +1185,15 @@ async fn a_case_from_application_to_appeal_body() {
                 .unwrap();
         }
         assert_eq!(store.case(m.id, id).await.unwrap().state, CaseState::Closed);
+        // The action plan's facts know the case was appealed, and only this one.
+        let appealed: Vec<bool> = store
+            .case_facts(m.id, received)
+            .await
+            .unwrap()
+            .iter()
+            .map(|f| f.appealed)
+            .collect();
+        assert_eq!(appealed.iter().filter(|a| **a).count(), 1, "{appealed:?}");
         let timeline = store.case_timeline(m.id, id).await.unwrap();
         let kinds: Vec<&str> = timeline.iter().rev().map(|e| e.kind.as_str()).collect();
         assert_eq!(
