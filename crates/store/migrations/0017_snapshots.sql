@@ -27,3 +27,7 @@ CREATE TABLE indicator_snapshot (
     numerator BIGINT,
     PRIMARY KEY (municipality_id, definition, year, taken_on)
 );
+
+-- The indicators read a year's cases by the day they were received or decided; the first has
+-- its index (application_case_received), this is the second.
+CREATE INDEX application_case_decided ON application_case (municipality_id, decided_on);

@@ -558,18 +558,34 @@ impl Store {
 
     /// The facts the indicators count of the municipality's cases received or decided from
     /// `since` on, and of those on the waiting list now: type, state, dates, the first decision
-    /// sent, children and whether the household was already a tenant. No names.
+    /// sent, children, whether the household was already a tenant and whether an appeal was
+    /// registered. No names.
     pub async fn case_facts(&self, municipality: MunicipalityId, since: time::Date) -> StoreResult<Vec<CaseFact>> {
+        self.case_facts_between(municipality, since, time::Date::MAX).await
+    }
+
+    /// As [`Store::case_facts`], for the cases received or decided from `from` up to (not
+    /// including) `until`, and those on the waiting list now. Each of the three is a range or
+    /// point on its own index, so a year of a large municipality reads only that year's cases.
+    pub async fn case_facts_between(
+        &self,
+        municipality: MunicipalityId,
+        from: time::Date,
+        until: time::Date,
+    ) -> StoreResult<Vec<CaseFact>> {
         let rows = sqlx::query(
             "SELECT c.id, c.reference, c.case_type, c.state, c.received_on, c.decided_on, c.interim_due, c.interim_sent_on, c.children, \
              c.existing_tenant, CASE WHEN EXISTS (SELECT 1 FROM case_event e WHERE e.municipality_id = c.municipality_id \
              AND e.case_id = c.id AND e.kind = 'case.register_appeal') THEN 1 ELSE 0 END AS appealed, (SELECT d.outcome FROM case_decision d WHERE d.municipality_id = c.municipality_id \
              AND d.case_id = c.id AND d.status = 'sent' AND d.on_appeal = 0 ORDER BY d.sent_at, d.id LIMIT 1) AS outcome \
-             FROM application_case c WHERE c.municipality_id = $1 \
-             AND (c.received_on >= $2 OR c.decided_on >= $2 OR c.state = 'on_waiting_list')",
+             FROM application_case c WHERE c.municipality_id = $1 AND c.id IN ( \
+             SELECT id FROM application_case WHERE municipality_id = $1 AND received_on >= $2 AND received_on < $3 \
+             UNION SELECT id FROM application_case WHERE municipality_id = $1 AND decided_on >= $2 AND decided_on < $3 \
+             UNION SELECT id FROM application_case WHERE municipality_id = $1 AND state = 'on_waiting_list')",
         )
         .bind(municipality.to_string())
-        .bind(date_text(since))
+        .bind(date_text(from))
+        .bind(date_text(until))
         .fetch_all(self.pool())
         .await?;
         let date = |row: &sqlx::any::AnyRow, column: &str| -> StoreResult<Option<time::Date>> {

@@ -11,9 +11,9 @@ use time::{Date, Month};
 
 use crate::UseCaseResult;
 
-/// The facts the given definitions count, from 1 January of `first_year` on: the cases received
-/// or decided since then (and those on the waiting list now) and the stays overlapping the years.
-/// Each part is read only when a definition counts it.
+/// The facts the given definitions count from 1 January of `first_year` to the end of
+/// `last_year`: the cases received or decided in those years (and those on the waiting list
+/// now) and the stays overlapping them. Each part is read only when a definition counts it.
 pub struct LoadedFacts {
     pub cases: Vec<CaseFact>,
     pub stays: Vec<Stay>,
@@ -24,18 +24,18 @@ impl LoadedFacts {
         store: &Store,
         municipality: MunicipalityId,
         definitions: &[&Definition],
-        first_year: i32,
+        (first_year, last_year): (i32, i32),
         today: Date,
     ) -> UseCaseResult<LoadedFacts> {
         let from = new_year(first_year).unwrap_or(today);
+        let until = new_year(last_year + 1).unwrap_or(Date::MAX);
         let cases = if definitions.iter().any(|d| d.over == Population::Cases) {
-            store.case_facts(municipality, from).await?
+            store.case_facts_between(municipality, from, until).await?
         } else {
             Vec::new()
         };
         let stays = if definitions.iter().any(|d| d.over == Population::Stays) {
-            let to = new_year(today.year() + 1).unwrap_or(today);
-            store.stays_between(municipality, from, to).await?
+            store.stays_between(municipality, from, until).await?
         } else {
             Vec::new()
         };
@@ -82,7 +82,7 @@ pub async fn take_indicator_snapshots(store: &Store, today: Date) -> UseCaseResu
             &store.snapshot_years(municipality.id).await?,
         );
         let first = years.first().copied().unwrap_or(today.year());
-        let facts = LoadedFacts::load(store, municipality.id, &definitions, first, today).await?;
+        let facts = LoadedFacts::load(store, municipality.id, &definitions, (first, today.year()), today).await?;
         let mut snapshots = Vec::with_capacity(definitions.len() * years.len());
         for definition in &definitions {
             for &year in &years {

@@ -1,4 +1,5 @@
-//! Files handed to the browser or an API client: letters as PDF and uploaded documents.
+//! Files handed to the browser or an API client: letters as PDF, uploaded documents, and the
+//! files Husly makes for download (reports, spreadsheets).
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -39,6 +40,23 @@ pub fn attachment(document: &Document, bytes: Vec<u8>) -> Response {
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{ascii}\"")),
         ],
         bytes,
+    )
+        .into_response()
+}
+
+/// A file Husly made (a report, a spreadsheet) as a download named `filename` (plain ASCII, made
+/// by the caller); not kept in caches, as its figures change with the data.
+pub fn file(filename: &str, content_type: &str, body: impl IntoResponse) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        body,
     )
         .into_response()
 }

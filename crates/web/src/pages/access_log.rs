@@ -10,8 +10,7 @@ use crate::forms::FormErrors;
 use crate::layout::{Layout, Section};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use husly_domain::authz::{Action, Role};
 use husly_domain::validation::format_date;
 use husly_store::audit::{AuditEntry, AuditFilter};
@@ -455,16 +454,5 @@ pub async fn access_request_pdf(
         .await
         .map_err(|e| AppError::Internal(e.into()))?
         .map_err(|e| AppError::Internal(e.into()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"innsyn-tilgangslogg.pdf\"".to_string(),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        pdf,
-    )
-        .into_response())
+    Ok(crate::download::file("innsyn-tilgangslogg.pdf", "application/pdf", pdf))
 }

@@ -12,8 +12,8 @@ use crate::i18n::Tr;
 use crate::layout::{Layout, Section};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use husly_domain::action_plan::Figure;
 use husly_domain::authz::Action;
 use husly_domain::equity::{Equity, EquityRow, MIN_DENOMINATOR, Shown, Stage};
@@ -174,15 +174,9 @@ pub async fn download(
         other => other.into(),
     })?;
     let filename = format!("likeverd-{number}-{}.csv", equity.year);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
+    Ok(crate::download::file(
+        &filename,
+        "text/csv; charset=utf-8",
         csv(&equity, &user.tr),
-    )
-        .into_response())
+    ))
 }

@@ -9,8 +9,8 @@ use crate::forms::FormErrors;
 use crate::layout::{Layout, Section};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use husly_domain::authz::Action;
 use husly_domain::bostotte::OutreachList;
 use husly_usecases::UseCaseError;
@@ -100,17 +100,7 @@ async fn list_for_download(
 
 fn download(list: &OutreachList, number: &str, extension: &str, content_type: &str, body: Vec<u8>) -> Response {
     let filename = format!("bostotte-oppsok-{number}-{}.{extension}", list.month);
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
+    crate::download::file(&filename, content_type, body)
 }
 
 pub async fn csv(

@@ -221,7 +221,7 @@ pub async fn report_pdf(
         .await
         .map_err(|e| AppError::Internal(e.into()))?
         .map_err(|e| AppError::Internal(e.into()))?;
-    Ok(download(
+    Ok(crate::download::file(
         &format!("handlingsplan-status-{}.pdf", report.year),
         "application/pdf",
         pdf,
@@ -237,26 +237,9 @@ pub async fn report_xlsx(
     let report = usecases::plan_report(&user.ctx(&state), &plan).await?;
     let body =
         crate::plan_export::xlsx(&report, user.tr).map_err(|e| AppError::Internal(anyhow::anyhow!("xlsx: {e}")))?;
-    Ok(download(
+    Ok(crate::download::file(
         &format!("handlingsplan-tall-{}.xlsx", report.year),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         body,
     ))
-}
-
-fn download(filename: &str, content_type: &str, body: Vec<u8>) -> Response {
-    use axum::http::header;
-    use axum::response::IntoResponse;
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        body,
-    )
-        .into_response()
 }
