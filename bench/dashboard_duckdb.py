@@ -113,8 +113,11 @@ if len(sys.argv) > 5:
     for row in rows:
         year = row[0]
         for key, value in zip(KEYS, row[1:]):
-            theirs = husly.get(key, {}).get(year)
-            if key not in husly or (value is None and theirs is None):
+            # Only the years a dashboard shows (the plan's span), and values on both sides.
+            if key not in husly or year not in husly[key] and value is not None and year < min(husly[key], default=year):
+                continue
+            theirs = husly[key].get(year)
+            if value is None and theirs is None:
                 continue
             compared += 1
             if value is None or theirs is None or abs(float(value) - theirs) > 0.01:

@@ -875,6 +875,22 @@ async fn flow(mut b: Browser, logins: Logins) -> Browser {
     b.wait_path("the plan again", |p| p == plan).await;
     assert!(b.text(".flash").await.contains("Indikatoren er lagt til."));
     b.at_phone_width(&[plan.as_str()]).await;
+    // The first goal's dashboard: each indicator's trend as a chart with its figures as a table,
+    // and what a value is based on (counts only, for a leader); then the KOSTRA figures and the
+    // equity tables.
+    b.goto(&plan).await;
+    b.click("main section > p > a[href*=\"/goals/\"]").await;
+    let goal = b.wait_path("a goal's dashboard", |p| p.contains("/goals/")).await;
+    assert!(b.has("main svg.chart[role=\"img\"]").await, "a chart per indicator");
+    b.screenshot("goal-dashboard").await;
+    b.click("main a[href$=\"/cases\"]").await;
+    b.wait_path("what a value is based on", |p| p.ends_with("/cases")).await;
+    assert!(b.text("main").await.contains("Rollen din gir tilgang til tallene"));
+    b.at_phone_width(&[goal.as_str()]).await;
+    b.click("nav a[href=\"/kostra\"]").await;
+    b.wait_path("/kostra", |p| p == "/kostra").await;
+    b.click("nav a[href=\"/equity\"]").await;
+    b.wait_path("/equity", |p| p == "/equity").await;
     b.click("nav a[href=\"/outreach\"]").await;
     b.wait_path("/outreach", |p| p == "/outreach").await;
     let summary = b
