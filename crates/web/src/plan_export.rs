@@ -4,12 +4,12 @@
 
 use husly_domain::action_plan::{Figure, Unit};
 use husly_domain::validation::{format_date, format_ore_as_kr};
-use husly_usecases::plan_dashboard::{IndicatorTrend, PlanReport, PointSource};
+use husly_usecases::plan_dashboard::{IndicatorTrend, PlanReport};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use crate::charts::axis_ticks;
 use crate::i18n::Tr;
-use crate::pages::plan_words::{status_key, written};
+use crate::pages::plan_words::{point_source, status_key, written};
 
 /// The report as a document for the letters crate, made on `today` in `municipality`.
 pub fn report(report: &PlanReport, tr: Tr, municipality: &str, today: time::Date) -> husly_letters::Report {
@@ -205,16 +205,7 @@ pub fn xlsx(report: &PlanReport, tr: Tr) -> Result<Vec<u8>, XlsxError> {
     for goal in &report.goals {
         for t in &goal.indicators {
             for p in &t.points {
-                let source = match p.source {
-                    PointSource::Snapshot { taken_on } if taken_on.year() == p.year => {
-                        tr.f("plan.trend.snapshot", &[("date", &format_date(taken_on))])
-                    }
-                    PointSource::Snapshot { taken_on } => {
-                        tr.f("plan.trend.snapshot_late", &[("date", &format_date(taken_on))])
-                    }
-                    PointSource::Computed => tr.t("plan.trend.computed").to_string(),
-                    PointSource::Reported => tr.t("plan.trend.reported").to_string(),
-                };
+                let source = point_source(tr, p.year, p.source);
                 sheet.write_string(row, 0, &goal.goal.text.title)?;
                 sheet.write_string(row, 1, &t.view.indicator.details.name)?;
                 sheet.write_number(row, 2, f64::from(p.year))?;

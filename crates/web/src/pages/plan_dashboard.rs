@@ -9,9 +9,9 @@ use husly_domain::action_plan::{Figure, Status, Unit};
 use husly_domain::cases::{CaseState, CaseType};
 use husly_domain::validation::format_date;
 use husly_usecases::plan_dashboard::{self as usecases, DrillDown, GoalDashboard, IndicatorTrend, PointSource};
-use serde::Deserialize;
 
-use super::plan_words::{chart_description, status_class, status_key, written};
+use super::kostra_form::{YearQuery, parse_year};
+use super::plan_words::{chart_description, point_source, status_class, status_key, written};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::charts::{YearChart, year_chart};
@@ -43,17 +43,7 @@ impl GoalPage {
     }
 
     fn source(&self, year: &i32, source: &PointSource) -> String {
-        let tr = self.l.tr;
-        match source {
-            PointSource::Snapshot { taken_on } if taken_on.year() == *year => {
-                tr.f("plan.trend.snapshot", &[("date", &format_date(*taken_on))])
-            }
-            PointSource::Snapshot { taken_on } => {
-                tr.f("plan.trend.snapshot_late", &[("date", &format_date(*taken_on))])
-            }
-            PointSource::Computed => tr.t("plan.trend.computed").to_string(),
-            PointSource::Reported => tr.t("plan.trend.reported").to_string(),
-        }
+        point_source(self.l.tr, *year, *source)
     }
 
     fn definition_key(&self, definition: &Option<String>) -> String {
@@ -157,12 +147,6 @@ impl CasesPage {
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct YearQuery {
-    /// Kept as text so that a bad year is told as a field error, not a rejected request.
-    year: Option<String>,
-}
-
 /// `GET /plans/{id}/indicators/{indicator}/cases?year=`
 pub async fn cases(
     State(state): State<AppState>,
@@ -171,15 +155,7 @@ pub async fn cases(
     Query(query): Query<YearQuery>,
 ) -> AppResult<Response> {
     let ctx = user.ctx(&state);
-    let year = match query.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        None => None,
-        Some(text) => Some(text.parse::<i32>().map_err(|_| {
-            husly_usecases::UseCaseError::Invalid(vec![
-                husly_domain::validation::FieldError::new("year", "year.invalid", "error.indicator.report_year")
-                    .arg("last", ctx.today.year()),
-            ])
-        })?),
-    };
+    let year = parse_year(&query)?;
     let drill = usecases::indicator_cases(&ctx, &plan, &indicator, year).await?;
     let first = drill
         .summary

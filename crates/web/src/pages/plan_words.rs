@@ -2,7 +2,8 @@
 //! style, a figure with its unit, a chart told in words.
 
 use husly_domain::action_plan::{Figure, Status, Unit};
-use husly_usecases::plan_dashboard::IndicatorTrend;
+use husly_domain::validation::format_date;
+use husly_usecases::plan_dashboard::{IndicatorTrend, PointSource};
 
 use crate::i18n::Tr;
 
@@ -60,4 +61,16 @@ pub(crate) fn chart_description(tr: Tr, trend: &IndicatorTrend) -> String {
             ("values", &values),
         ],
     )
+}
+
+/// Where a trend's value for `year` came from, in words.
+pub(crate) fn point_source(tr: Tr, year: i32, source: PointSource) -> String {
+    match source {
+        PointSource::Snapshot { taken_on } if taken_on.year() == year => {
+            tr.f("plan.trend.snapshot", &[("date", &format_date(taken_on))])
+        }
+        PointSource::Snapshot { taken_on } => tr.f("plan.trend.snapshot_late", &[("date", &format_date(taken_on))]),
+        PointSource::Computed => tr.t("plan.trend.computed").to_string(),
+        PointSource::Reported => tr.t("plan.trend.reported").to_string(),
+    }
 }
