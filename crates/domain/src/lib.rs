@@ -4,6 +4,7 @@
 //! everything a decision needs. That keeps every rule testable with plain tables.
 
 pub mod action_plan;
+pub mod allocation;
 pub mod authz;
 pub mod bostotte;
 pub mod cases;

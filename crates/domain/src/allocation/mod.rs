@@ -1,0 +1,5 @@
+//! Dwellings, the waiting list and allocation: the dwelling register's types and lifecycle, the
+//! municipality's priority policy as versioned data, each waiting household's explainable
+//! priority, the optimal assignment of vacancies to households, and verifiable draws for ties.
+//!
+//! Pure: the store loads the facts, these functions decide, the use cases save the result.
