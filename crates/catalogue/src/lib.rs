@@ -26,13 +26,14 @@ macro_rules! sources {
             include_str!(concat!("../locales/", $lang, "-letters.toml")),
             include_str!(concat!("../locales/", $lang, "-plan.toml")),
             include_str!(concat!("../locales/", $lang, "-kostra.toml")),
+            include_str!(concat!("../locales/", $lang, "-dwellings.toml")),
         ]
     };
 }
 
-const NB_SOURCES: [&str; 8] = sources!("nb");
-const NN_SOURCES: [&str; 8] = sources!("nn");
-const EN_SOURCES: [&str; 8] = sources!("en");
+const NB_SOURCES: [&str; 9] = sources!("nb");
+const NN_SOURCES: [&str; 9] = sources!("nn");
+const EN_SOURCES: [&str; 9] = sources!("en");
 
 static NB: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(&NB_SOURCES));
 static NN: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(&NN_SOURCES));
