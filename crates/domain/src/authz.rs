@@ -103,10 +103,14 @@ pub enum Action {
     /// See how applications fare at each stage by household type and main reason: suppressed
     /// aggregates, no household named.
     ViewEquityFigures,
+    /// See the dwelling register: dwellings, their facts, status and history (no personal data).
+    ViewDwellings,
+    /// Keep the dwelling register: register, change, import, set status, remove and restore.
+    ManageDwellings,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 25] = [
         Action::SearchPeople,
         Action::ViewPerson,
         Action::ViewHousehold,
@@ -130,6 +134,8 @@ impl Action {
         Action::ManageReferenceBudget,
         Action::ViewKostraFigures,
         Action::ViewEquityFigures,
+        Action::ViewDwellings,
+        Action::ManageDwellings,
     ];
 
     pub fn code(self) -> &'static str {
@@ -157,6 +163,8 @@ impl Action {
             Action::ManageReferenceBudget => "manage_reference_budget",
             Action::ViewKostraFigures => "view_kostra_figures",
             Action::ViewEquityFigures => "view_equity_figures",
+            Action::ViewDwellings => "view_dwellings",
+            Action::ManageDwellings => "manage_dwellings",
         }
     }
 }
@@ -199,6 +207,9 @@ pub fn roles_allowed(action: Action) -> &'static [Role] {
         // Aggregates with small numbers suppressed: the leader who answers for equal treatment,
         // and the unit whose practice it measures. Not the administrator (no reporting role).
         Action::ViewEquityFigures => &[Leader, Caseworker, Approver, FollowUpWorker, HousingManager],
+        // The register holds no personal data: everyone in the unit may read it.
+        Action::ViewDwellings => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
+        Action::ManageDwellings => &[HousingManager],
     }
 }
 
@@ -321,6 +332,12 @@ mod tests {
             (Leader, ViewTemporaryStays, false),
             (Leader, ViewStayFigures, true),
             (Partner, ViewStayFigures, false),
+            (HousingManager, ManageDwellings, true),
+            (Caseworker, ManageDwellings, false),
+            (Leader, ManageDwellings, false),
+            (Caseworker, ViewDwellings, true),
+            (Leader, ViewDwellings, true),
+            (Partner, ViewDwellings, false),
             (Admin, ViewStayFigures, false),
             (Admin, ManageReferenceBudget, true),
             (Leader, ManageReferenceBudget, true),

@@ -17,6 +17,7 @@ pub mod checkpoint;
 pub mod db;
 pub mod documents;
 pub mod drafts;
+pub mod dwellings;
 pub mod equity_facts;
 pub mod error;
 pub mod export;

@@ -99,6 +99,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "snapshots",
         sql: include_str!("../migrations/0017_snapshots.sql"),
     },
+    Migration {
+        version: 18,
+        name: "dwelling_register",
+        sql: include_str!("../migrations/0018_dwelling_register.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked

@@ -13,6 +13,7 @@ pub mod action_plan;
 pub mod cases;
 pub mod clock;
 mod ctx;
+pub mod dwellings;
 pub mod equity;
 mod error;
 pub mod finance;

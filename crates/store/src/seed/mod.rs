@@ -10,6 +10,7 @@
 //! between versions: a seed must give the same data for as long as Husly exists.
 
 mod cases;
+mod dwellings;
 mod plan;
 mod stays;
 
@@ -251,6 +252,8 @@ impl Store {
         let mut case_rng = SplitMix64::new(economy_rng.next_u64() ^ 0xCA5E_0000_0001);
         // Stays draw from a generator of their own, so everything seeded before them stays as it was.
         let mut stay_rng = SplitMix64::new(seed ^ 0x57A7_0000_0001);
+        // So does the vacant stock.
+        let mut stock_rng = SplitMix64::new(seed ^ 0xD3E1_0000_0001);
         let mut counters = self.reference_counters(municipality).await?;
         let staff = self.seed_staff(municipality, actor).await?;
         let today = husly_domain::oslo::date_at(time::OffsetDateTime::now_utc());
@@ -298,6 +301,16 @@ impl Store {
             );
             insert_rows(&mut tx, "temporary_stay", &stays).await?;
             insert_rows(&mut tx, "case_event", &stay_events).await?;
+            let vacancies = dwellings::vacant_stock(
+                &mut stock_rng,
+                &municipality.id.to_string(),
+                &municipality.number,
+                n,
+                &street_postal_codes(&municipality.number),
+                today,
+                crate::now_micros(),
+            );
+            insert_rows(&mut tx, "dwelling", &vacancies).await?;
             tx.commit().await?;
             remaining -= n;
         }
@@ -431,7 +444,7 @@ fn generate(
                 economy,
                 shares,
                 &mut out,
-                &m,
+                (&m, &municipality.number),
                 household,
                 &shape,
                 &member_ids,
@@ -488,7 +501,7 @@ fn generate_economy(
     rng: &mut SplitMix64,
     shares: EconomyShares,
     out: &mut Generated,
-    municipality: &str,
+    (municipality, municipality_number): (&str, &str),
     household: HouseholdId,
     shape: &[(Relation, time::Date)],
     members: &[PersonId],
@@ -540,17 +553,27 @@ fn generate_economy(
     }
     let dwelling = uuid::Uuid::now_v7().to_string();
     let bedrooms = (1 + children.div_ceil(2) + u64::from(shape.len() > 1 && children == 0)).min(5) as i64;
-    out.dwellings.push(vec![
-        json!(dwelling),
-        json!(municipality),
-        address_line,
-        postal_code,
-        postal_city,
-        json!(bedrooms),
-        json!(rng.below(100) < 5),
-        json!(now),
-    ]);
+    let adapted = rng.below(100) < 5;
     let rent_kr = 5_500 + 1_800 * bedrooms + rng.below(2_500) as i64;
+    // The register's other facts come from a generator of their own, so that everything drawn
+    // after them (tenancies, incomes, cases) is as before.
+    let mut facts_rng = SplitMix64::new((out.dwellings.len() as u64) << 32 ^ rent_kr as u64 ^ 0xD3E1);
+    out.dwellings.push(dwellings::dwelling_row(
+        &mut facts_rng,
+        dwellings::DwellingSeed {
+            id: &dwelling,
+            municipality,
+            municipality_number,
+            address: (address_line, postal_code, postal_city),
+            bedrooms,
+            adapted,
+            monthly_rent_ore: rent_kr * 100,
+            elderly: shape.first().is_some_and(|(_, born)| born.year() <= 1958),
+            status: "let",
+            status_from: from,
+            now,
+        },
+    ));
     out.tenancies.push(vec![
         json!(uuid::Uuid::now_v7().to_string()),
         json!(municipality),
