@@ -29,6 +29,8 @@ pub enum Section {
     Equity,
     /// The municipality's reference budget (SIFO) for startlån living costs.
     ReferenceBudget,
+    /// The dwelling register.
+    Dwellings,
     None,
 }
 
@@ -52,6 +54,7 @@ pub struct Layout {
     pub can_kostra: bool,
     pub can_equity: bool,
     pub can_reference_budget: bool,
+    pub can_dwellings: bool,
     pub demo: bool,
     /// The confirmation of the action that led here, in the user's language.
     pub flash: Option<String>,
@@ -78,6 +81,7 @@ impl Layout {
             can_kostra: false,
             can_equity: false,
             can_reference_budget: false,
+            can_dwellings: false,
             demo,
             flash: None,
         }
@@ -115,6 +119,7 @@ impl Layout {
             can_kostra: allowed(Action::ViewKostraFigures),
             can_equity: allowed(Action::ViewEquityFigures),
             can_reference_budget: allowed(Action::ManageReferenceBudget),
+            can_dwellings: allowed(Action::ViewDwellings),
             demo,
             flash: user.flash.as_deref().map(|key| user.tr.t(key).to_string()),
         }
@@ -140,6 +145,7 @@ impl Layout {
                 | (Section::Kostra, "kostra")
                 | (Section::Equity, "equity")
                 | (Section::ReferenceBudget, "reference_budget")
+                | (Section::Dwellings, "dwellings")
         )
     }
 

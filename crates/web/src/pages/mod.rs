@@ -6,6 +6,7 @@ pub mod admin;
 mod apply;
 pub mod bostotte;
 pub(crate) mod cases;
+mod dwellings;
 mod economy;
 mod equity;
 pub(crate) mod household;
@@ -135,6 +136,7 @@ pub fn routes() -> Routes {
         )
         .route("/admin/audit/access-request.pdf", get(access_log::access_request_pdf))
         .merge(cases::routes())
+        .merge(dwellings::routes())
         .route("/apply", get(apply::start).post(apply::create))
         .route("/apply/{id}", get(apply::view).post(apply::save))
         .route("/apply/{id}/code", post(apply::enter_code))
