@@ -346,11 +346,7 @@ pub fn rank(
             before_draw.iter().map(|t| date_key(r, *t)).collect::<Vec<_>>(),
         )
     };
-    rows.sort_by(|a, b| {
-        group_key(a)
-            .cmp(&group_key(b))
-            .then_with(|| a.priority.entry_id.cmp(&b.priority.entry_id))
-    });
+    rows.sort_by_cached_key(|r| (group_key(r), r.priority.entry_id.clone()));
 
     let mut start = 0;
     while start < rows.len() {

@@ -245,4 +245,17 @@ proptest! {
         shuffled.reverse();
         prop_assert_eq!(rank(policy(), &list, TODAY, None), rank(policy(), &shuffled, TODAY, None));
     }
+
+    /// Waiting longer never lowers the points, and never raises them past the cap.
+    #[test]
+    fn waiting_longer_never_lowers_points(h in arb_household(0), later in 0i64..2_000) {
+        let now = score(policy(), &h, TODAY);
+        let then = score(policy(), &h, TODAY + time::Duration::days(later));
+        prop_assert!(then.waiting.points >= now.waiting.points);
+        prop_assert!(then.waiting.points <= policy().waiting_time.max_points);
+        prop_assert_eq!(
+            then.total - then.waiting.points,
+            then.criteria.iter().map(|c| c.points).sum::<u32>()
+        );
+    }
 }
