@@ -18,7 +18,10 @@
 //!                                    # any [table], or TOML puts it inside that table
 //!
 //! [[sources]]                        # as in rules/eligibility.toml
-//! id = "drammen"  title = "…"  url = "…"  cited_as = "…"
+//! id = "drammen"
+//! title = "…"                        # where it was read, with notes
+//! url = "…"                          # optional
+//! cited_as = "…"                     # optional: how a letter names it
 //!
 //! [[criteria]]                       # points are added for every criterion that applies
 //! id = "homeless_with_children"      # a-z, 0-9, _ and -, unique
@@ -30,7 +33,9 @@
 //! note = "…"                         # optional
 //!
 //! [waiting_time]                     # points per full month since the approval date, capped
-//! points_per_month = 1  max_points = 36  source = "…"
+//! points_per_month = 1               # 0..=100
+//! max_points = 36                    # 0..=1000
+//! source = "…"
 //!
 //! [bedrooms]                         # need = 1 (applicant and partner) + 1 per other adult
 //! children_per_bedroom = 2           #        + ceil(children / children_per_bedroom)
@@ -95,6 +100,8 @@ pub const MAX_CRITERIA: usize = 50;
 /// Most points per month of waiting, and the highest cap on waiting points.
 pub const MAX_POINTS_PER_MONTH: u32 = 100;
 pub const MAX_WAITING_POINTS: u32 = 1_000;
+/// Longest policy text accepted, in bytes (the shipped one is under 10 000).
+pub const MAX_POLICY_BYTES: usize = 100_000;
 /// Deepest nesting of `all`/`any`/`not` (a policy is read by people; deeper is a mistake).
 pub const MAX_CONDITION_DEPTH: usize = 6;
 

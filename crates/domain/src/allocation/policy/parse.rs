@@ -7,7 +7,8 @@ use toml::{Table, Value};
 
 use super::{
     Access, BedroomRule, Condition, Criterion, Fact, MAX_CONDITION_DEPTH, MAX_CRITERIA, MAX_CRITERION_POINTS,
-    MAX_POINTS_PER_MONTH, MAX_WAITING_POINTS, PriorityPolicy, Provenance, TieBreaker, WaitingTime, canonical,
+    MAX_POINTS_PER_MONTH, MAX_POLICY_BYTES, MAX_WAITING_POINTS, PriorityPolicy, Provenance, TieBreaker, WaitingTime,
+    canonical,
 };
 use crate::allocation::dwelling::DwellingType;
 use crate::cases::{CurrentHousing, Reason};
@@ -48,6 +49,9 @@ const MAX_COUNT: i64 = 20;
 const MAX_AGE: i64 = 120;
 
 pub(super) fn parse(text: &str) -> Result<PriorityPolicy, Vec<FieldError>> {
+    if text.len() > MAX_POLICY_BYTES {
+        return Err(vec![FieldError::too_long("policy", MAX_POLICY_BYTES)]);
+    }
     let root: Table = match toml::from_str(text) {
         Ok(root) => root,
         Err(error) => {

@@ -197,3 +197,9 @@ fn codes_round_trip() {
         assert_eq!(TieBreaker::from_code(t.code()), Some(t));
     }
 }
+
+#[test]
+fn a_huge_text_is_refused_before_it_is_read() {
+    let text = format!("{EMBEDDED}\n#{}", "x".repeat(MAX_POLICY_BYTES));
+    assert!(has(&errors(&text), "policy", "too_long"));
+}
