@@ -4,3 +4,10 @@
 //!
 //! Pure: the store loads the facts, these functions decide, the use cases save the result.
 pub mod dwelling;
+pub mod explain;
+#[cfg(test)]
+mod fixtures;
+pub mod needs;
+pub mod policy;
+pub mod priority;
+pub mod simulation;
