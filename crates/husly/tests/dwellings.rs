@@ -1,0 +1,164 @@
+//! The dwelling register through the pages, on both backends: a housing manager registers a
+//! dwelling (bad input refused field by field, what was typed kept), finds it in the register,
+//! changes its facts, takes it out of use only after confirming with a reason, sets it vacant
+//! again, removes and restores it — each step confirmed and in the history. A caseworker reads
+//! the register without the forms and is refused the changes; another municipality's user
+//! does not find the dwelling.
+
+mod common;
+
+use common::fixture::{PASSWORD, prepare};
+use common::{Database, start};
+use husly_domain::authz::Role;
+
+#[tokio::test]
+async fn a_housing_manager_keeps_the_register_and_others_only_read_it() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let manager = common::login(&server, &fixture.users[&Role::HousingManager].0, PASSWORD).await;
+        let csrf = common::csrf_of(&server, &manager, "/dwellings/new").await;
+        let post = |path: &str, pairs: Vec<(&'static str, String)>| {
+            let mut form = pairs;
+            form.push(("csrf", csrf.clone()));
+            manager.post(server.url(path)).form(&form).send()
+        };
+        let facts = |bedrooms: &str, postal: &str| {
+            vec![
+                ("address_line", "Øvre Torggate 7".to_string()),
+                ("postal_code", postal.to_string()),
+                ("district", "Bragernes".into()),
+                ("unit_number", "h0201".into()),
+                ("dwelling_type", "ordinary_rental".into()),
+                ("ownership", "municipal".into()),
+                ("bedrooms", bedrooms.to_string()),
+                ("floor", "2".into()),
+                ("monthly_rent_kr", "9 850".into()),
+                ("lift", "ja".into()),
+            ]
+        };
+
+        // Bad input: each field named, nothing saved, what was typed kept.
+        let refused = post("/dwellings/new", facts("to", "9999")).await.unwrap();
+        assert_eq!(refused.status(), 422, "{}", db.url);
+        let html = refused.text().await.unwrap();
+        assert!(html.contains("id=\"f-bedrooms-error\""), "{html}");
+        assert!(html.contains("id=\"f-postal_code-error\""), "{html}");
+        assert!(html.contains("value=\"Øvre Torggate 7\""), "typed values kept");
+        let register = common::page_text(&server, &manager, "/dwellings").await;
+        assert!(!register.contains("Øvre Torggate 7"), "nothing saved");
+
+        let created = post("/dwellings/new", facts("2", "3015")).await.unwrap();
+        assert_eq!(created.status(), 303);
+        let page = created.headers()["location"].to_str().unwrap().to_string();
+        let html = common::page_text(&server, &manager, &page).await;
+        assert!(html.contains("Boligen er registrert."), "{html}");
+        assert!(
+            html.contains("Øvre Torggate 7, H0201") && html.contains("850"),
+            "{html}"
+        );
+
+        // Found by the start of the address, in any letter case.
+        let found = common::page_text(&server, &manager, "/dwellings?q=%C3%B8vre+torg").await;
+        assert!(found.contains(&format!("href=\"{page}\"")), "{found}");
+
+        // A change of facts, at the version read; a stale version is refused.
+        let mut changed = facts("3", "3015");
+        changed.push(("version", "1".into()));
+        let saved = post(&format!("{page}/edit"), changed.clone()).await.unwrap();
+        assert_eq!(saved.status(), 303);
+        let stale = post(&format!("{page}/edit"), changed).await.unwrap();
+        assert_eq!(stale.status(), 409);
+        assert!(stale.text().await.unwrap().contains("Noen andre har endret boligen"));
+
+        // Out of use: the reason is required, then a confirmation step, then the change.
+        let status = |version: &str, reason: &str, confirmed: bool| {
+            let mut pairs = vec![
+                ("version", version.to_string()),
+                ("status", "decommissioned".into()),
+                ("reason", reason.to_string()),
+            ];
+            if confirmed {
+                pairs.push(("confirmed", "yes".into()));
+            }
+            pairs
+        };
+        let no_reason = post(&format!("{page}/status"), status("2", "", false)).await.unwrap();
+        assert_eq!(no_reason.status(), 422);
+        let ask = post(&format!("{page}/status"), status("2", "Solgt til borettslag", false))
+            .await
+            .unwrap();
+        assert_eq!(ask.status(), 200);
+        let html = ask.text().await.unwrap();
+        assert!(html.contains("Bekreft at boligen tas ut av bruk"), "{html}");
+        assert!(
+            common::page_text(&server, &manager, &page)
+                .await
+                .contains("tag tag--success"),
+            "still vacant until confirmed"
+        );
+        let done = post(&format!("{page}/status"), status("2", "Solgt til borettslag", true))
+            .await
+            .unwrap();
+        assert_eq!(done.status(), 303);
+        let html = common::page_text(&server, &manager, &page).await;
+        assert!(
+            html.contains("Statusen er endret.") && html.contains("Tatt ut av bruk"),
+            "{html}"
+        );
+        assert!(html.contains("Solgt til borettslag"), "the reason is in the history");
+        // Undone: vacant again, no confirmation needed.
+        let back = post(
+            &format!("{page}/status"),
+            vec![("version", "3".into()), ("status", "vacant".into())],
+        )
+        .await
+        .unwrap();
+        assert_eq!(back.status(), 303);
+
+        // Removed (with a reason) and restored.
+        let removed = post(
+            &format!("{page}/delete"),
+            vec![("version", "4".into()), ("reason", "Registrert to ganger".into())],
+        )
+        .await
+        .unwrap();
+        assert_eq!(removed.status(), 303);
+        assert!(!common::page_text(&server, &manager, "/dwellings").await.contains(&page));
+        let restored = post(&format!("{page}/restore"), vec![("version", "5".into())])
+            .await
+            .unwrap();
+        assert_eq!(restored.status(), 303);
+        let html = common::page_text(&server, &manager, &page).await;
+        for event in [
+            "Registrert",
+            "Opplysninger endret",
+            "Status endret",
+            "Fjernet fra registeret",
+            "Lagt tilbake i registeret",
+        ] {
+            assert!(html.contains(event), "{event}: {html}");
+        }
+        assert!(html.contains("Soverom"), "the changed field is named");
+
+        // A caseworker reads but sees no forms, and is refused a change.
+        let caseworker = common::login(&server, &fixture.users[&Role::Caseworker].0, PASSWORD).await;
+        let html = common::page_text(&server, &caseworker, &page).await;
+        assert!(
+            html.contains("Øvre Torggate 7") && !html.contains("/status\""),
+            "{html}"
+        );
+        let csrf = common::csrf_of(&server, &caseworker, "/dwellings").await;
+        let refused = caseworker
+            .post(server.url(&format!("{page}/status")))
+            .form(&[("csrf", csrf.as_str()), ("version", "6"), ("status", "reserved")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 403);
+        // Another municipality's user does not find it.
+        let stranger = common::login(&server, &fixture.stranger.0, PASSWORD).await;
+        let other = stranger.get(server.url(&page)).send().await.unwrap();
+        assert_eq!(other.status(), 404);
+    }
+}
