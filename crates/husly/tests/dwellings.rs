@@ -162,3 +162,24 @@ async fn a_housing_manager_keeps_the_register_and_others_only_read_it() {
         assert_eq!(other.status(), 404);
     }
 }
+
+/// The demo's waiting list in priority order: every household with its points, why, its bedroom
+/// need and an explanation; the read is audited; a leader (no case access) is refused.
+#[tokio::test]
+async fn the_waiting_list_shows_each_households_priority_and_why() {
+    let db = Database::sqlite();
+    let server = start(&db, &["--demo"]);
+    let (email, password) = server.demo_login("caseworker");
+    let caseworker = common::login(&server, &email, &password).await;
+    let html = common::page_text(&server, &caseworker, "/waiting-list").await;
+    assert!(html.contains("<h1>Ventelisten</h1>"), "{html}");
+    let rows = html.matches("href=\"/cases/").count();
+    assert!(rows > 0, "the demo has households on the waiting list: {html}");
+    assert!(html.contains("Ventetid:") && html.contains("Forklaring"), "{html}");
+    assert!(html.contains("Dere har") || html.contains("poeng"), "an explanation in words: {html}");
+    assert!(html.contains("Retningslinjer") || html.contains("Drammen"), "the policy is cited: {html}");
+    let (email, password) = server.demo_login("leader");
+    let leader = common::login(&server, &email, &password).await;
+    let refused = leader.get(server.url("/waiting-list")).send().await.unwrap();
+    assert_eq!(refused.status(), 403);
+}

@@ -40,6 +40,7 @@ pub mod stays;
 pub mod tasks;
 pub mod tenancies;
 pub mod testing;
+pub mod waiting_list;
 
 pub use db::{Backend, Store, StoreOptions, Tx};
 pub use error::{StoreError, StoreResult};

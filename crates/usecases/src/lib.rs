@@ -31,6 +31,7 @@ pub mod self_service;
 pub mod sessions;
 pub mod stays;
 pub mod tasks;
+pub mod waiting_list;
 
 pub use clock::Clock;
 pub use ctx::{Channel, Ctx};

@@ -31,6 +31,8 @@ pub enum Section {
     ReferenceBudget,
     /// The dwelling register.
     Dwellings,
+    /// The waiting list in priority order.
+    WaitingList,
     None,
 }
 
@@ -55,6 +57,7 @@ pub struct Layout {
     pub can_equity: bool,
     pub can_reference_budget: bool,
     pub can_dwellings: bool,
+    pub can_waiting_list: bool,
     pub demo: bool,
     /// The confirmation of the action that led here, in the user's language.
     pub flash: Option<String>,
@@ -82,6 +85,7 @@ impl Layout {
             can_equity: false,
             can_reference_budget: false,
             can_dwellings: false,
+            can_waiting_list: false,
             demo,
             flash: None,
         }
@@ -120,6 +124,7 @@ impl Layout {
             can_equity: allowed(Action::ViewEquityFigures),
             can_reference_budget: allowed(Action::ManageReferenceBudget),
             can_dwellings: allowed(Action::ViewDwellings),
+            can_waiting_list: allowed(Action::ViewCase),
             demo,
             flash: user.flash.as_deref().map(|key| user.tr.t(key).to_string()),
         }
@@ -146,6 +151,7 @@ impl Layout {
                 | (Section::Equity, "equity")
                 | (Section::ReferenceBudget, "reference_budget")
                 | (Section::Dwellings, "dwellings")
+                | (Section::WaitingList, "waiting_list")
         )
     }
 

@@ -102,6 +102,13 @@ pub(crate) const AUDIT_ACTIONS: &[&str] = &[
     "plan.indicator_changed",
     "plan.value_reported",
     "plan.indicator_cases",
+    "dwelling.created",
+    "dwelling.updated",
+    "dwelling.status",
+    "dwelling.deleted",
+    "dwelling.restored",
+    "dwelling.imported",
+    "waiting_list.view",
     "auth.lockout",
     "audit.view",
 ];

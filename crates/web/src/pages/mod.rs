@@ -25,6 +25,7 @@ mod startlan_calculator;
 pub mod startlan_form;
 mod stays;
 pub(crate) mod tasks;
+mod waiting_list;
 
 use crate::AppState;
 use crate::error::AppResult;
@@ -137,6 +138,7 @@ pub fn routes() -> Routes {
         .route("/admin/audit/access-request.pdf", get(access_log::access_request_pdf))
         .merge(cases::routes())
         .merge(dwellings::routes())
+        .route("/waiting-list", get(waiting_list::page))
         .route("/apply", get(apply::start).post(apply::create))
         .route("/apply/{id}", get(apply::view).post(apply::save))
         .route("/apply/{id}/code", post(apply::enter_code))

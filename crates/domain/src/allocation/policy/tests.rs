@@ -17,7 +17,7 @@ fn has(errors: &[(String, &'static str)], field: &str, code: &str) -> bool {
 fn the_shipped_drammen_policy_parses_and_is_cited() {
     let p = PriorityPolicy::parse(EMBEDDED).unwrap();
     assert_eq!(p.municipality, "3301");
-    assert_eq!(p.effective_from, date!(2027 - 01 - 01));
+    assert_eq!(p.effective_from, date!(2020 - 02 - 04));
     assert_eq!(
         p.tie_breakers,
         [TieBreaker::ApprovalDate, TieBreaker::ReceivedDate, TieBreaker::Draw]
@@ -64,14 +64,14 @@ fn the_fingerprint_ignores_line_endings_and_trailing_spaces_but_not_content() {
 
 #[test]
 fn a_policy_without_effective_from_is_refused() {
-    let text = EMBEDDED.replace("effective_from = 2027-01-01\n", "");
+    let text = EMBEDDED.replace("effective_from = 2020-02-04\n", "");
     assert!(has(&errors(&text), "effective_from", "policy_effective_from"));
-    let text = EMBEDDED.replace("effective_from = 2027-01-01", "effective_from = \"1. januar\"");
+    let text = EMBEDDED.replace("effective_from = 2020-02-04", "effective_from = \"1. januar\"");
     assert!(has(&errors(&text), "effective_from", "policy_date"));
-    let text = EMBEDDED.replace("effective_from = 2027-01-01", "effective_from = \"2027-02-30\"");
+    let text = EMBEDDED.replace("effective_from = 2020-02-04", "effective_from = \"2027-02-30\"");
     assert!(has(&errors(&text), "effective_from", "policy_date"));
     // A quoted ISO date is accepted as well.
-    let text = EMBEDDED.replace("effective_from = 2027-01-01", "effective_from = \"2027-02-01\"");
+    let text = EMBEDDED.replace("effective_from = 2020-02-04", "effective_from = \"2027-02-01\"");
     assert_eq!(
         PriorityPolicy::parse(&text).unwrap().effective_from,
         date!(2027 - 02 - 01)
@@ -141,7 +141,7 @@ fn text_that_is_not_toml_names_its_line() {
 #[test]
 fn every_problem_is_reported_at_once() {
     let text = EMBEDDED
-        .replace("effective_from = 2027-01-01\n", "")
+        .replace("effective_from = 2020-02-04\n", "")
         .replace("when = \"refugee\"", "when = { refugee = true, homeless = true }")
         .replace(
             "source = \"husly\"\nunverified = true\nnote = \"Drammen",
@@ -172,19 +172,19 @@ fn the_version_in_force_is_the_latest_that_has_started() {
     let v1 = PriorityPolicy::parse(EMBEDDED).unwrap();
     let v2 = PriorityPolicy::parse(
         &EMBEDDED
-            .replace("effective_from = 2027-01-01", "effective_from = 2027-06-01")
-            .replace("drammen-2027.1", "drammen-2027.2"),
+            .replace("effective_from = 2020-02-04", "effective_from = 2027-06-01")
+            .replace("drammen-2020.1", "drammen-2020.2"),
     )
     .unwrap();
     let versions = [v2, v1];
-    assert_eq!(in_force(&versions, date!(2026 - 12 - 31)), None);
+    assert_eq!(in_force(&versions, date!(2020 - 02 - 03)), None);
     assert_eq!(
         in_force(&versions, date!(2027 - 05 - 31)).unwrap().version,
-        "drammen-2027.1"
+        "drammen-2020.1"
     );
     assert_eq!(
         in_force(&versions, date!(2027 - 06 - 01)).unwrap().version,
-        "drammen-2027.2"
+        "drammen-2020.2"
     );
 }
 

@@ -15,7 +15,7 @@ fn health_first() -> PriorityPolicy {
             "id = \"health_situation\"\npoints = 20",
             "id = \"health_situation\"\npoints = 500",
         )
-        .replace("version = \"drammen-2027.1\"", "version = \"drammen-2027.2-utkast\"")
+        .replace("version = \"drammen-2020.1\"", "version = \"drammen-2020.2-utkast\"")
         .replace("effective_from = 2027-01-01", "effective_from = 2027-07-01");
     PriorityPolicy::parse(&text).unwrap()
 }
@@ -39,7 +39,7 @@ fn a_draft_moves_households_and_the_summary_counts_them() {
     };
     assert_eq!(order(&sim.current), ["homeless", "family", "sick2", "sick"]);
     assert_eq!(order(&sim.draft), ["sick2", "sick", "homeless", "family"]);
-    assert_eq!(sim.draft.policy_version, "drammen-2027.2-utkast");
+    assert_eq!(sim.draft.policy_version, "drammen-2020.2-utkast");
     assert_ne!(sim.current.policy_fingerprint, sim.draft.policy_fingerprint);
 
     let shift = |id: &str| sim.shifts.iter().find(|s| s.entry_id == id).unwrap();

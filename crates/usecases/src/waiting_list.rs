@@ -1,0 +1,120 @@
+//! The waiting list with each household's priority: points and why, waiting time, bedroom need,
+//! the place on the list and among the households competing for the same dwellings, and the
+//! explanation in plain words. The ranking cites the priority policy it used (version and
+//! fingerprint). Households are named, so reading the list is an audited read.
+
+use husly_domain::MunicipalityId;
+use husly_domain::allocation::explain::explain;
+use husly_domain::allocation::needs::{BedroomRange, bedroom_range};
+use husly_domain::allocation::policy::PriorityPolicy;
+use husly_domain::allocation::priority::{
+    HouseholdType, Ranked, WaitingHousehold, WaitingMember, peer_positions, rank,
+};
+use husly_domain::authz::Action;
+use husly_domain::message::Message;
+use husly_store::waiting_list::WaitingCase;
+use serde_json::json;
+
+use crate::{Ctx, UseCaseResult};
+
+/// Households per page of the list.
+pub const PAGE: usize = 100;
+
+/// One household on the list, as ranked.
+#[derive(Debug, Clone)]
+pub struct WaitingEntry {
+    pub case: WaitingCase,
+    pub ranked: Ranked,
+    pub household_type: HouseholdType,
+    pub bedrooms: BedroomRange,
+    /// Why it stands where it stands, in the reader's language.
+    pub explanation: Vec<Message>,
+}
+
+/// A page of the ranked waiting list.
+#[derive(Debug, Clone)]
+pub struct WaitingList {
+    pub policy: PriorityPolicy,
+    pub fingerprint: String,
+    pub total: usize,
+    pub offset: usize,
+    pub entries: Vec<WaitingEntry>,
+    /// Some households share a place until a draw settles it.
+    pub unresolved_ties: bool,
+}
+
+/// The domain's view of a case on the list.
+pub fn waiting_household(case: &WaitingCase) -> WaitingHousehold {
+    let form = &case.form;
+    WaitingHousehold {
+        entry_id: case.reference.clone(),
+        members: case
+            .members
+            .iter()
+            .map(|(relation, birth_date)| WaitingMember {
+                relation: *relation,
+                birth_date: *birth_date,
+            })
+            .collect(),
+        current_housing: form.current_housing,
+        reasons: form.reasons.clone(),
+        kostra: case.kostra,
+        wheelchair_need: form.wheelchair_access,
+        ground_floor_or_lift: form.ground_floor_or_lift,
+        pets: form.pets,
+        preferred_areas: form.preferred_areas.clone(),
+        areas_to_avoid: form.areas_to_avoid.clone(),
+        received_on: case.received_on,
+        approved_on: case.approved_on,
+    }
+}
+
+/// The ranked waiting list, `PAGE` households from `offset`.
+pub async fn waiting_list(ctx: &Ctx, municipality: MunicipalityId, offset: usize) -> UseCaseResult<WaitingList> {
+    ctx.require(Action::ViewCase, municipality)?;
+    let cases = ctx.store.waiting_cases(municipality).await?;
+    // Until municipalities keep their own versions (with a simulation before one takes effect),
+    // the shipped policy applies: modelled on Drammen's published priority order.
+    let policy = PriorityPolicy::embedded().clone();
+    let households: Vec<WaitingHousehold> = cases.iter().map(waiting_household).collect();
+    let ranking = rank(&policy, &households, ctx.today, None);
+    let peers = peer_positions(&policy, &households, &ranking);
+    let by_entry: std::collections::HashMap<&str, (&WaitingCase, &WaitingHousehold)> = cases
+        .iter()
+        .zip(&households)
+        .map(|(c, h)| (c.reference.as_str(), (c, h)))
+        .collect();
+    let total = ranking.entries.len();
+    let offset = offset.min(total);
+    let entries: Vec<WaitingEntry> = ranking.entries[offset..(offset + PAGE).min(total)]
+        .iter()
+        .filter_map(|ranked| {
+            let (case, household) = by_entry.get(ranked.priority.entry_id.as_str())?;
+            let situation = household.situation(ctx.today);
+            let own_peers = peers.get(&ranked.priority.entry_id).cloned().unwrap_or_default();
+            Some(WaitingEntry {
+                case: (*case).clone(),
+                ranked: ranked.clone(),
+                household_type: household.household_type(ctx.today),
+                bedrooms: bedroom_range(&policy, &situation),
+                explanation: explain(&policy, &ranking, &ranked.priority.entry_id, &own_peers, ctx.lang)
+                    .unwrap_or_default(),
+            })
+        })
+        .collect();
+    ctx.audit_read(
+        municipality,
+        "waiting_list.view",
+        ("municipality", municipality.to_string()),
+        json!({ "households": entries.len(), "offset": offset, "policy": ranking.policy_fingerprint }),
+    )
+    .await?;
+    Ok(WaitingList {
+        fingerprint: ranking.policy_fingerprint.clone(),
+        unresolved_ties: ranking.has_unresolved_ties(),
+        policy,
+        total,
+        offset,
+        entries,
+    })
+}
