@@ -461,6 +461,7 @@ async fn caseworker_flow_in_chromium_is_accessible() {
         approver: server.demo_login("approver"),
         admin: server.demo_login("admin"),
         leader: server.demo_login("leader"),
+        housing_manager: server.demo_login("housing_manager"),
     };
 
     let scratch = tempfile::tempdir().expect("temporary directory");
@@ -527,6 +528,7 @@ struct Logins {
     approver: (String, String),
     admin: (String, String),
     leader: (String, String),
+    housing_manager: (String, String),
 }
 
 async fn flow(mut b: Browser, logins: Logins) -> Browser {
@@ -936,7 +938,54 @@ async fn flow(mut b: Browser, logins: Logins) -> Browser {
 
     // 11. An application for municipal housing, from the anonymous applicant to the appeal.
     application_flow(&mut b, &logins).await;
+    // 12. The housing manager's dwelling register, and the waiting list in priority order.
+    dwellings_flow(&mut b, &logins).await;
     b
+}
+
+async fn dwellings_flow(b: &mut Browser, logins: &Logins) {
+    b.log_in(&logins.housing_manager).await;
+    b.goto("/dwellings").await;
+    b.find("main table.data-table").await;
+    b.axe("dwelling register").await;
+    b.click("main a[href=\"/dwellings/new\"]").await;
+    b.wait_path("/dwellings/new", |p| p == "/dwellings/new").await;
+    // Bad input first: named beside its field and in the summary.
+    b.fill("f-address_line", "Skippergata 4").await;
+    b.fill("f-postal_code", "3015").await;
+    b.fill("f-bedrooms", "to").await;
+    b.fill("f-monthly_rent_kr", "8 900").await;
+    b.submit("main form button[type=\"submit\"]").await;
+    b.assert_field_error("f-bedrooms").await;
+    b.axe("dwelling form with an error").await;
+    b.fill("f-bedrooms", "2").await;
+    b.click("#f-wheelchair_accessible").await;
+    b.submit("main form button[type=\"submit\"]").await;
+    let dwelling = b.wait_path("the new dwelling", |p| p.starts_with("/dwellings/0")).await;
+    assert!(b.text(".flash").await.contains("Boligen er registrert."));
+    // Out of use: a reason, then a confirmation.
+    b.select("f-status", "Tatt ut av bruk").await;
+    b.fill("f-reason", "Brannskadet").await;
+    b.submit("main form[action$=\"/status\"] button[type=\"submit\"]").await;
+    assert!(b.text("main").await.contains("Bekreft at boligen tas ut av bruk"));
+    b.axe("confirming that a dwelling is taken out of use").await;
+    b.submit("main form[action$=\"/status\"] button[type=\"submit\"]").await;
+    assert!(b.text(".flash").await.contains("Statusen er endret."));
+    b.axe("a dwelling with its history").await;
+    b.at_phone_width(&["/dwellings", dwelling.as_str(), "/dwellings/new"])
+        .await;
+    b.click("form[action=\"/logout\"] button").await;
+    b.wait_path("/login", |p| p == "/login").await;
+    b.log_in(&logins.caseworker).await;
+    b.goto("/waiting-list").await;
+    b.find("main h1").await;
+    if b.has("main details summary").await {
+        b.click("main details summary").await;
+    }
+    b.axe("the waiting list").await;
+    b.at_phone_width(&["/waiting-list"]).await;
+    b.click("form[action=\"/logout\"] button").await;
+    b.wait_path("/login", |p| p == "/login").await;
 }
 
 impl Browser {

@@ -176,8 +176,14 @@ async fn the_waiting_list_shows_each_households_priority_and_why() {
     let rows = html.matches("href=\"/cases/").count();
     assert!(rows > 0, "the demo has households on the waiting list: {html}");
     assert!(html.contains("Ventetid:") && html.contains("Forklaring"), "{html}");
-    assert!(html.contains("Dere har") || html.contains("poeng"), "an explanation in words: {html}");
-    assert!(html.contains("Retningslinjer") || html.contains("Drammen"), "the policy is cited: {html}");
+    assert!(
+        html.contains("Dere har") || html.contains("poeng"),
+        "an explanation in words: {html}"
+    );
+    assert!(
+        html.contains("Retningslinjer") || html.contains("Drammen"),
+        "the policy is cited: {html}"
+    );
     let (email, password) = server.demo_login("leader");
     let leader = common::login(&server, &email, &password).await;
     let refused = leader.get(server.url("/waiting-list")).send().await.unwrap();

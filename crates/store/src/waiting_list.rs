@@ -87,14 +87,19 @@ impl Store {
             let code: String = row.try_get("relation")?;
             let relation =
                 Relation::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("unknown relation `{code}`")))?;
-            let Some(born) = opt_date(row, "birth_date")? else { continue };
+            let Some(born) = opt_date(row, "birth_date")? else {
+                continue;
+            };
             by_household
                 .entry(row.try_get("household_id")?)
                 .or_default()
                 .push((relation, born));
         }
         for case in &mut cases {
-            case.members = by_household.get(&case.household.to_string()).cloned().unwrap_or_default();
+            case.members = by_household
+                .get(&case.household.to_string())
+                .cloned()
+                .unwrap_or_default();
         }
         Ok(cases)
     }

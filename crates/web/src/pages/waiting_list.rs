@@ -78,7 +78,11 @@ impl WaitingListPage {
 }
 
 /// `GET /waiting-list`.
-pub async fn page(State(state): State<AppState>, user: CurrentUser, Query(params): Query<Params>) -> AppResult<Response> {
+pub async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(params): Query<Params>,
+) -> AppResult<Response> {
     let municipality = user.working_municipality(Action::ViewCase)?.id;
     let page = params.page.unwrap_or(1).clamp(1, 10_000);
     let list = waiting_list::waiting_list(&user.ctx(&state), municipality, (page - 1) * PAGE).await?;
