@@ -3,3 +3,6 @@
 //! priority, the optimal assignment of vacancies to households, and verifiable draws for ties.
 //!
 //! Pure: the store loads the facts, these functions decide, the use cases save the result.
+
+pub mod draw;
+pub mod matching;
