@@ -9,12 +9,12 @@
 //!
 //! # Algorithm and why it is optimal
 //!
-//! Each dwelling gets a private "stay vacant" column of weight 0, so every matching extends to an
-//! assignment that places *every* dwelling (in a household or its own vacant column) with the
-//! same weight, and the reverse. That rectangular assignment problem (cost = −weight) is solved by
-//! the shortest augmenting path method (Jonker–Volgenant, as in Crouse 2016, the method behind
+//! Each household gets a private "not placed" column of weight 0, so every matching extends to an
+//! assignment that places *every* household (in a dwelling or its own column) with the same
+//! weight, and the reverse. That rectangular assignment problem (cost = −weight) is solved by the
+//! shortest augmenting path method (Jonker–Volgenant, as in Crouse 2016, the method behind
 //! `scipy.optimize.linear_sum_assignment`), but over a sparse graph (CSR adjacency, Dijkstra with
-//! a binary heap and Johnson potentials): dwellings are added one at a time, each by the
+//! a binary heap and Johnson potentials): households are added one at a time, each by the
 //! cheapest augmenting path in the residual graph. The potentials stay a feasible LP dual with
 //! complementary slackness after every step, so the final assignment is optimal by LP duality.
 //! The dual is returned as a [`Certificate`]: non-negative prices `y` per dwelling and `z` per
@@ -22,17 +22,23 @@
 //! weighs at most `Σy + Σz` (weak duality), [`verify_optimal`] proves optimality without trusting
 //! this code.
 //!
+//! Augmenting from the households, strongest claim first, rather than from the dwellings: a
+//! dwelling's search would walk through every better-placed household it could also take (on
+//! 50 000 × 5 000 that was about 50 s); a weaker household mostly finds its own column or a free
+//! dwelling at once, since the dwellings' prices have already risen to what stronger claims pay.
+//!
 //! # Determinism
 //!
-//! Edges are put in a canonical order (by dwelling, then household) before solving, dwellings are
-//! added in index order, and Dijkstra breaks ties by (distance, free household first, lowest
-//! index). The same set of edges therefore gives the same assignment whatever order it came in.
+//! Edges are put in a canonical order (by household, then dwelling) before solving, households
+//! are added in a fixed order (largest edge weight first, then index), and Dijkstra breaks ties by
+//! (distance, free column first, lowest index). The same set of edges therefore gives the same
+//! assignment whatever order it came in.
 //!
 //! # Overflow
 //!
-//! Potentials stay within about `(2·dwellings + 2) · max weight` in magnitude; weights above
-//! [`max_weight`] for the problem's size are refused with [`MatchingError::WeightTooLarge`], so
-//! no sum can overflow `i64`.
+//! Potentials stay within about `(2·(households + dwellings) + 2) · max weight` in magnitude;
+//! weights above [`max_weight`] for the problem's size are refused with
+//! [`MatchingError::WeightTooLarge`], so no sum can overflow `i64`.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -88,10 +94,10 @@ pub enum MatchingError {
     TooManyEdges { edges: usize },
 }
 
-/// The largest weight [`assign`] accepts for a problem with this many dwellings: potentials and
-/// path lengths stay within `(2·dwellings + 2) · weight`, and a reduced cost adds four of them.
-pub fn max_weight(dwellings: u32) -> i64 {
-    i64::MAX / 8 / (2 * i64::from(dwellings) + 2)
+/// The largest weight [`assign`] accepts for a problem of this size: potentials and path lengths
+/// stay within `(2·(households + dwellings) + 2) · weight`, and a reduced cost adds four of them.
+pub fn max_weight(households: u32, dwellings: u32) -> i64 {
+    i64::MAX / 8 / (2 * (i64::from(households) + i64::from(dwellings)) + 2)
 }
 
 /// The maximum-weight assignment of `problem`.
@@ -126,15 +132,19 @@ pub fn verify_optimal(problem: &AssignmentProblem, assignment: &Assignment, cert
     let mut total: i128 = 0;
     for &(hh, dd) in &assignment.pairs {
         let Some(&w) = weights.get(&(hh, dd)) else { return false };
+        if hh as usize >= h || dd as usize >= d {
+            return false;
+        }
         if std::mem::replace(&mut used_h[hh as usize], true) || std::mem::replace(&mut used_d[dd as usize], true) {
             return false;
         }
         total += i128::from(w);
     }
     let covered = problem.edges.iter().all(|e| {
-        i128::from(certificate.dwelling_price[e.dwelling as usize])
-            + i128::from(certificate.household_price[e.household as usize])
-            >= i128::from(e.weight)
+        let y = certificate.dwelling_price.get(e.dwelling as usize);
+        let z = certificate.household_price.get(e.household as usize);
+        y.zip(z)
+            .is_some_and(|(&y, &z)| i128::from(y) + i128::from(z) >= i128::from(e.weight))
     });
     let bound: i128 = prices.map(|&p| i128::from(p)).sum();
     covered && total == i128::from(assignment.total) && total == bound
@@ -142,21 +152,23 @@ pub fn verify_optimal(problem: &AssignmentProblem, assignment: &Assignment, cert
 
 const NONE: u32 = u32::MAX;
 
-/// The edges in compressed sparse rows: dwelling `d`'s households are
-/// `household[start[d]..start[d + 1]]`, ascending, with their costs (−weight).
+/// The edges in compressed sparse rows, one row per household: household `h`'s dwellings are
+/// `dwelling[start[h]..start[h + 1]]`, ascending, with their costs (−weight). `order` is the
+/// order households are added in: strongest claim (largest weight) first, then by index.
 struct Graph {
     households: usize,
     dwellings: usize,
     start: Vec<u32>,
-    household: Vec<u32>,
+    dwelling: Vec<u32>,
     cost: Vec<i64>,
+    order: Vec<u32>,
 }
 
 impl Graph {
     fn new(problem: &AssignmentProblem) -> Result<Graph, MatchingError> {
         let (h, d) = (problem.households, problem.dwellings);
-        let max = max_weight(d);
-        let mut degree = vec![0u32; d as usize + 1];
+        let max = max_weight(h, d);
+        let mut degree = vec![0u32; h as usize + 1];
         for (index, e) in problem.edges.iter().enumerate() {
             if e.household >= h {
                 return Err(MatchingError::HouseholdOutOfRange {
@@ -185,15 +197,15 @@ impl Graph {
                     max,
                 });
             }
-            degree[e.dwelling as usize + 1] += 1;
+            degree[e.household as usize + 1] += 1;
         }
         if u32::try_from(problem.edges.len()).is_err() {
             return Err(MatchingError::TooManyEdges {
                 edges: problem.edges.len(),
             });
         }
-        // Counting sort by dwelling, then each row by household: the canonical order. Rows hold
-        // (household, index of the edge) to keep the peak memory at 8 bytes an edge.
+        // Counting sort by household, then each row by dwelling: the canonical order. Rows hold
+        // (dwelling, index of the edge) to keep the peak memory at 8 bytes an edge.
         let mut start = degree;
         for i in 1..start.len() {
             start[i] += start[i - 1];
@@ -201,34 +213,46 @@ impl Graph {
         let mut next = start.clone();
         let mut rows = vec![(0u32, 0u32); problem.edges.len()];
         for (index, e) in problem.edges.iter().enumerate() {
-            let slot = &mut next[e.dwelling as usize];
-            rows[*slot as usize] = (e.household, index as u32);
+            let slot = &mut next[e.household as usize];
+            rows[*slot as usize] = (e.dwelling, index as u32);
             *slot += 1;
         }
         drop(next);
-        for dwelling in 0..d as usize {
-            let row = &mut rows[start[dwelling] as usize..start[dwelling + 1] as usize];
+        let mut best = vec![0i64; h as usize];
+        for household in 0..h as usize {
+            let row = &mut rows[start[household] as usize..start[household + 1] as usize];
             row.sort_unstable();
             if let Some(pair) = row.windows(2).find(|pair| pair[0].0 == pair[1].0) {
                 return Err(MatchingError::DuplicateEdge {
                     edge: pair[1].1 as usize,
-                    household: pair[0].0,
-                    dwelling: dwelling as u32,
+                    household: household as u32,
+                    dwelling: pair[0].0,
                 });
             }
+            best[household] = row
+                .iter()
+                .map(|r| problem.edges[r.1 as usize].weight)
+                .max()
+                .unwrap_or(0);
         }
+        // Households without edges cannot be placed; the rest strongest first, which keeps the
+        // augmenting paths short (a later household seldom displaces an earlier one). Any order
+        // gives an optimum; this one is fixed by the input alone.
+        let mut order: Vec<u32> = (0..h).filter(|&x| best[x as usize] > 0).collect();
+        order.sort_unstable_by_key(|&x| (Reverse(best[x as usize]), x));
         Ok(Graph {
             households: h as usize,
             dwellings: d as usize,
             start,
-            household: rows.iter().map(|r| r.0).collect(),
+            dwelling: rows.iter().map(|r| r.0).collect(),
             cost: rows.iter().map(|r| -problem.edges[r.1 as usize].weight).collect(),
+            order,
         })
     }
 }
 
-/// Shortest augmenting path state. Rows are dwellings; columns are households `0..h` followed by
-/// each dwelling's own vacant column `h + d`.
+/// Shortest augmenting path state. Rows are households; columns are dwellings `0..d` followed by
+/// each household's own "not placed" column `d + h`.
 struct Solver {
     /// Row and column potentials (the LP dual of the min-cost form).
     u: Vec<i64>,
@@ -248,11 +272,11 @@ struct Solver {
 
 impl Solver {
     fn new(graph: &Graph) -> Solver {
-        let columns = graph.households + graph.dwellings;
+        let columns = graph.dwellings + graph.households;
         Solver {
-            u: vec![0; graph.dwellings],
+            u: vec![0; graph.households],
             v: vec![0; columns],
-            col_of_row: vec![NONE; graph.dwellings],
+            col_of_row: vec![NONE; graph.households],
             row_of_col: vec![NONE; columns],
             distance: vec![i64::MAX; columns],
             via_row: vec![NONE; columns],
@@ -265,49 +289,49 @@ impl Solver {
     }
 
     fn solve(mut self, graph: &Graph) -> (Assignment, Certificate) {
-        for row in 0..graph.dwellings as u32 {
+        for &row in &graph.order {
             self.add_row(graph, row);
         }
-        let h = graph.households;
+        let d = graph.dwellings;
         let mut pairs: Vec<(u32, u32)> = Vec::new();
         let mut total = 0i64;
-        for (dwelling, &col) in self.col_of_row.iter().enumerate() {
-            if (col as usize) < h {
-                pairs.push((col, dwelling as u32));
-                // Within bounds: max_weight keeps dwellings · weight far below i64::MAX.
-                total += -self.edge_cost(graph, dwelling, col);
+        for (household, &col) in self.col_of_row.iter().enumerate() {
+            if (col as usize) < d {
+                pairs.push((household as u32, col));
+                // Within bounds: max_weight keeps the number of pairs × weight below i64::MAX.
+                total += -self.edge_cost(graph, household, col);
             }
         }
-        pairs.sort_unstable();
-        // Max-weight dual from the min-cost dual: z = −v (households), y = −u − v(vacant column).
+        // Max-weight dual from the min-cost dual: y = −v (dwellings), z = −u − v(own column);
+        // a household never added (no edges) has price 0.
         let certificate = Certificate {
-            dwelling_price: (0..graph.dwellings).map(|d| -self.u[d] - self.v[h + d]).collect(),
-            household_price: self.v[..h].iter().map(|&v| -v).collect(),
+            dwelling_price: self.v[..d].iter().map(|&v| -v).collect(),
+            household_price: (0..graph.households).map(|h| -self.u[h] - self.v[d + h]).collect(),
         };
         (Assignment { pairs, total }, certificate)
     }
 
-    fn edge_cost(&self, graph: &Graph, dwelling: usize, household: u32) -> i64 {
-        let (lo, hi) = (graph.start[dwelling] as usize, graph.start[dwelling + 1] as usize);
-        let at = graph.household[lo..hi]
-            .binary_search(&household)
+    fn edge_cost(&self, graph: &Graph, household: usize, dwelling: u32) -> i64 {
+        let (lo, hi) = (graph.start[household] as usize, graph.start[household + 1] as usize);
+        let at = graph.dwelling[lo..hi]
+            .binary_search(&dwelling)
             .expect("an assigned pair is an edge");
         graph.cost[lo + at]
     }
 
-    /// Places dwelling `first` by the cheapest augmenting path (Dijkstra on reduced costs), then
+    /// Places household `first` by the cheapest augmenting path (Dijkstra on reduced costs), then
     /// updates the potentials so reduced costs stay non-negative and zero on assigned pairs.
     fn add_row(&mut self, graph: &Graph, first: u32) {
-        let h = graph.households;
+        let d = graph.dwellings;
         let mut min_distance = 0i64;
         let mut row = first;
         let sink = loop {
             self.scanned_rows.push(row);
             let r = row as usize;
             let (lo, hi) = (graph.start[r] as usize, graph.start[r + 1] as usize);
-            let columns = graph.household[lo..hi].iter().zip(&graph.cost[lo..hi]);
-            let vacant = (h + r) as u32;
-            for (&col, &cost) in columns.chain(std::iter::once((&vacant, &0))) {
+            let columns = graph.dwelling[lo..hi].iter().zip(&graph.cost[lo..hi]);
+            let own = (d + r) as u32;
+            for (&col, &cost) in columns.chain(std::iter::once((&own, &0))) {
                 let c = col as usize;
                 if self.done[c] {
                     continue;
@@ -322,8 +346,8 @@ impl Solver {
                     self.heap.push(Reverse((reduced, self.row_of_col[c] != NONE, col)));
                 }
             }
-            // The first row's vacant column is always reachable, so the heap never runs dry
-            // before a free column is found.
+            // The first row's own column is always reachable and free, so the heap never runs
+            // dry before a free column is found.
             let (distance, col) = loop {
                 let Reverse((distance, _, col)) = self.heap.pop().expect("a free column is reachable");
                 if !self.done[col as usize] && distance == self.distance[col as usize] {

@@ -151,7 +151,7 @@ fn invalid_edges_are_refused_naming_the_edge() {
             dwelling: 1
         })
     );
-    let max = max_weight(2);
+    let max = max_weight(2, 2);
     assert_eq!(
         assign(&problem(2, 2, &[(0, 0, max + 1)])),
         Err(MatchingError::WeightTooLarge {
@@ -173,7 +173,7 @@ fn invalid_edges_are_refused_naming_the_edge() {
 
 #[test]
 fn the_largest_allowed_weights_do_not_overflow() {
-    let max = max_weight(3);
+    let max = max_weight(3, 3);
     let p = problem(
         3,
         3,
