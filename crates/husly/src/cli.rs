@@ -73,6 +73,10 @@ pub enum Command {
     Id(IdCommand),
     /// Show the effective configuration (secrets redacted).
     Config,
+    /// Re-run a published allocation draw (JSON: commitment, seed, input_hash, entries, order) and
+    /// check that it matches; FILE `-` reads standard input. Exit code 0: it matches; 1: it does
+    /// not (the first difference is named); 2: the file cannot be read or is not a published draw.
+    VerifyDraw(FileArg),
 }
 
 #[derive(Debug, Args)]

@@ -58,6 +58,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }) => commands::data::outreach(&config, &municipality, month.as_deref(), &format).await,
         Command::Calc(cli::CalcCommand::Bostotte) => Ok(commands::calc::bostotte(&config)),
         Command::Calc(cli::CalcCommand::Startlan) => Ok(commands::calc::startlan(&config)),
+        Command::VerifyDraw(file) => Ok(commands::verify_draw::run(config.lang, &file.file)),
         Command::Config => {
             print!("{}", config.redacted());
             Ok(ExitCode::SUCCESS)

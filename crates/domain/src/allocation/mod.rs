@@ -3,10 +3,12 @@
 //! priority, the optimal assignment of vacancies to households, and verifiable draws for ties.
 //!
 //! Pure: the store loads the facts, these functions decide, the use cases save the result.
+pub mod draw;
 pub mod dwelling;
 pub mod explain;
 #[cfg(test)]
 mod fixtures;
+pub mod matching;
 pub mod needs;
 pub mod policy;
 pub mod priority;

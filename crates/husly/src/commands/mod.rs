@@ -7,6 +7,7 @@ pub mod idcheck;
 pub mod scheduler;
 pub mod serve;
 pub mod users;
+pub mod verify_draw;
 
 use crate::config::Config;
 use husly_store::{Store, StoreOptions};
