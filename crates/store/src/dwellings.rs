@@ -527,6 +527,20 @@ impl Store {
         })
     }
 
+    /// Every vacant dwelling of the municipality (not removed), in address order: what an
+    /// allocation round offers.
+    pub async fn vacant_dwellings(&self, municipality: MunicipalityId) -> StoreResult<Vec<Dwelling>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM dwelling WHERE municipality_id = $1 AND status = 'vacant' AND deleted_at IS NULL \
+             ORDER BY address_line, id"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(municipality.to_string())
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(dwelling).collect()
+    }
+
     /// How many of the municipality's dwellings (not deleted) have each status.
     pub async fn dwelling_status_counts(
         &self,

@@ -5,11 +5,12 @@
 
 use husly_domain::MunicipalityId;
 use husly_domain::allocation::explain::explain;
-use husly_domain::allocation::needs::{BedroomRange, bedroom_range};
+use husly_domain::allocation::needs::{BedroomRange, DwellingFacts, bedroom_range};
 use husly_domain::allocation::policy::PriorityPolicy;
 use husly_domain::allocation::priority::{
     HouseholdType, Ranked, WaitingHousehold, WaitingMember, peer_positions, rank,
 };
+use husly_domain::allocation::proposal::{Proposal, Vacancy, propose};
 use husly_domain::authz::Action;
 use husly_domain::message::Message;
 use husly_store::waiting_list::WaitingCase;
@@ -116,5 +117,59 @@ pub async fn waiting_list(ctx: &Ctx, municipality: MunicipalityId, offset: usize
         total,
         offset,
         entries,
+    })
+}
+
+/// A proposal for the current vacancies, as a caseworker reads it before an allocation meeting.
+#[derive(Debug, Clone)]
+pub struct AllocationPreview {
+    pub policy: PriorityPolicy,
+    pub fingerprint: String,
+    pub vacancies: Vec<husly_store::dwellings::Dwelling>,
+    pub cases: std::collections::HashMap<String, WaitingCase>,
+    pub points: std::collections::HashMap<String, u32>,
+    pub proposal: Proposal,
+    pub unresolved_ties: bool,
+}
+
+/// Which waiting household for which vacant dwelling, optimal under the policy, and for every
+/// household why it did or did not get each dwelling that fits it. Computed now and saved
+/// nowhere; the read names households, so it is audited.
+pub async fn allocation_preview(ctx: &Ctx, municipality: MunicipalityId) -> UseCaseResult<AllocationPreview> {
+    ctx.require(Action::ViewCase, municipality)?;
+    ctx.require(Action::ViewDwellings, municipality)?;
+    let cases = ctx.store.waiting_cases(municipality).await?;
+    let vacancies = ctx.store.vacant_dwellings(municipality).await?;
+    let policy = PriorityPolicy::embedded().clone();
+    let households: Vec<WaitingHousehold> = cases.iter().map(waiting_household).collect();
+    let ranking = rank(&policy, &households, ctx.today, None);
+    let facts: Vec<Vacancy> = vacancies
+        .iter()
+        .map(|d| Vacancy {
+            id: d.id.clone(),
+            facts: DwellingFacts::of(&d.details, d.status),
+        })
+        .collect();
+    let proposal = propose(&policy, &households, &ranking, &facts, ctx.today)
+        .map_err(|e| crate::UseCaseError::Internal(format!("allocation: {e:?}")))?;
+    ctx.audit_read(
+        municipality,
+        "allocation.preview",
+        ("municipality", municipality.to_string()),
+        json!({ "vacancies": vacancies.len(), "households": cases.len(), "policy": ranking.policy_fingerprint }),
+    )
+    .await?;
+    Ok(AllocationPreview {
+        fingerprint: ranking.policy_fingerprint.clone(),
+        unresolved_ties: ranking.has_unresolved_ties(),
+        points: ranking
+            .entries
+            .iter()
+            .map(|r| (r.priority.entry_id.clone(), r.priority.total))
+            .collect(),
+        cases: cases.into_iter().map(|c| (c.reference.clone(), c)).collect(),
+        policy,
+        vacancies,
+        proposal,
     })
 }

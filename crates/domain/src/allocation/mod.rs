@@ -12,4 +12,5 @@ pub mod matching;
 pub mod needs;
 pub mod policy;
 pub mod priority;
+pub mod proposal;
 pub mod simulation;

@@ -109,6 +109,7 @@ pub(crate) const AUDIT_ACTIONS: &[&str] = &[
     "dwelling.restored",
     "dwelling.imported",
     "waiting_list.view",
+    "allocation.preview",
     "auth.lockout",
     "audit.view",
 ];

@@ -3,6 +3,7 @@
 pub mod access_log;
 mod action_plan;
 pub mod admin;
+mod allocation;
 mod apply;
 pub mod bostotte;
 pub(crate) mod cases;
@@ -139,6 +140,7 @@ pub fn routes() -> Routes {
         .merge(cases::routes())
         .merge(dwellings::routes())
         .route("/waiting-list", get(waiting_list::page))
+        .route("/allocation", get(allocation::page))
         .route("/apply", get(apply::start).post(apply::create))
         .route("/apply/{id}", get(apply::view).post(apply::save))
         .route("/apply/{id}/code", post(apply::enter_code))
