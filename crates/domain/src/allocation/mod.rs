@@ -4,3 +4,4 @@
 //!
 //! Pure: the store loads the facts, these functions decide, the use cases save the result.
 pub mod dwelling;
+pub mod dwelling_import;
