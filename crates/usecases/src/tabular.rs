@@ -168,7 +168,7 @@ pub fn decode_text(bytes: &[u8]) -> String {
 /// line that is not blank (`;` on a tie, as Norwegian Excel writes it).
 fn detect_delimiter(text: &str) -> (u8, bool) {
     let first = text.lines().find(|line| !line.trim().is_empty()).unwrap_or("");
-    if let Some(sep) = first.trim_end().strip_prefix("sep=")
+    if let Some(sep) = first.trim_end_matches(' ').strip_prefix("sep=")
         && let [byte] = sep.as_bytes()
     {
         return (*byte, true);
@@ -224,7 +224,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, TableError> {
             Ok(true) => {}
             Err(_) => {
                 return Err(TableError::BadCsv {
-                    row: breaks_before + 1 - breaks_in_cells,
+                    row: (breaks_before + 1).saturating_sub(breaks_in_cells).max(1),
                 });
             }
         }
@@ -242,6 +242,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, TableError> {
             .filter(|b| **b == b'\n')
             .count();
         counted_to = start;
+        // Every line break inside an earlier record's cells lies before this record's start.
         let row = breaks_before + 1 - breaks_in_cells;
         breaks_in_cells += record.iter().map(|cell| cell.matches('\n').count()).sum::<usize>();
         builder.push(row, record.iter().map(str::to_string).collect())?;

@@ -81,6 +81,12 @@ fn an_excel_sep_line_sets_the_delimiter_and_is_not_a_row() {
 }
 
 #[test]
+fn a_tab_given_on_a_sep_line_is_the_delimiter() {
+    let table = read_table("boliger.csv", b"sep=\t\nAdresse\tBydel\nBybrua 1;2\tGulskogen\n").unwrap();
+    assert_eq!(table.rows, [(2, cells(&["Bybrua 1;2", "Gulskogen"]))]);
+}
+
+#[test]
 fn a_cell_with_a_line_break_is_one_spreadsheet_row() {
     let text = "Adresse;Bydel\n\"Bybrua 1\nleil. 2\";Gulskogen\nTollbugata 12;Bragernes\n";
     let table = read_table("boliger.csv", text.as_bytes()).unwrap();
