@@ -5,6 +5,7 @@
 //! Pure: the store loads the facts, these functions decide, the use cases save the result.
 pub mod draw;
 pub mod dwelling;
+pub mod dwelling_import;
 pub mod explain;
 #[cfg(test)]
 mod fixtures;
