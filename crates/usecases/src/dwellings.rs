@@ -7,13 +7,14 @@ use husly_domain::MunicipalityId;
 use husly_domain::allocation::dwelling::{
     DwellingInput, DwellingStatus, StatusChange, ValidDwelling, check_status_change, validate_dwelling,
 };
+use husly_domain::allocation::dwelling_import;
 use husly_domain::authz::Action;
 use husly_domain::postal::PostalRegister;
 use husly_domain::validation::{Errors, FieldError};
 use husly_store::StoreError;
-use husly_store::dwellings::{Dwelling, DwellingEvent, DwellingFilter, DwellingPage, Upserted};
+use husly_store::dwellings::{Dwelling, DwellingEvent, DwellingFilter, DwellingPage, ImportCounts, Upserted};
 
-use crate::{Ctx, UseCaseError, UseCaseResult};
+use crate::{Ctx, UseCaseError, UseCaseResult, tabular};
 
 /// The register as listed: a page of dwellings and how many there are of each status.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -263,5 +264,37 @@ pub async fn delete_synced_dwelling(ctx: &Ctx, municipality: MunicipalityId, ext
     Ok(ctx
         .store
         .set_dwelling_deleted(municipality, &found.id, None, true, &who)
+        .await?)
+}
+
+/// Imports dwellings from a CSV or XLSX file: every row is checked first, and only when all are
+/// good is anything saved, in one transaction (rows with a known external id update that
+/// dwelling). A refused file comes back as field errors named `rows[N].field` (N the row as the
+/// spreadsheet shows it), `columns[C]` or `file`; at most
+/// [`dwelling_import::MAX_REPORTED_ERRORS`] of them, with a last one telling how many more.
+pub async fn import_dwellings(
+    ctx: &Ctx,
+    municipality: MunicipalityId,
+    file_name: &str,
+    bytes: &[u8],
+) -> UseCaseResult<ImportCounts> {
+    ctx.require(Action::ManageDwellings, municipality)?;
+    let table = tabular::read_table(file_name, bytes)
+        .map_err(|e| UseCaseError::Invalid(vec![FieldError::with_message("file", e.code(), e.message())]))?;
+    let rows = dwelling_import::check_dwelling_rows(&table.header, &table.rows, PostalRegister::embedded()).map_err(
+        |report| {
+            let more = report.not_shown();
+            let mut errors: Vec<FieldError> = report.errors.into_iter().map(|e| e.error).collect();
+            if more > 0 {
+                errors.push(FieldError::new("file", "more_errors", "import.more_errors").arg("count", more));
+            }
+            UseCaseError::Invalid(errors)
+        },
+    )?;
+    let rows: Vec<ValidDwelling> = rows.into_iter().map(|(_, d)| d).collect();
+    let actor = ctx.actor(municipality);
+    Ok(ctx
+        .store
+        .import_dwellings(municipality, &rows, ctx.today, &ctx.change(&actor))
         .await?)
 }

@@ -27,6 +27,7 @@ pub fn routes() -> Routes {
     Routes::new()
         .route("/dwellings", get(list))
         .route("/dwellings/new", get(new_form).post(create))
+        .route("/dwellings/import", get(import_form).post(import))
         .route("/dwellings/{id}", get(view))
         .route("/dwellings/{id}/edit", get(edit_form).post(update))
         .route("/dwellings/{id}/status", post(set_status))
@@ -686,4 +687,82 @@ async fn update(State(state): State<AppState>, Path(id): Path<String>, form: Sta
         }
         Err(e) => Err(e.into()),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import from a file
+
+#[derive(Template)]
+#[template(path = "dwellings_import.html")]
+struct ImportPage {
+    l: Layout,
+    /// Each problem as a place in the file and what is wrong there.
+    problems: Vec<(String, String)>,
+}
+
+/// Where in the file an error is: `rows[5].bedrooms` → "Rad 5, Soverom"; `columns[C]` → "Kolonne C".
+fn place(field: &str, tr: &crate::i18n::Tr) -> String {
+    let index = |rest: &str| rest.split(']').next().unwrap_or_default().to_string();
+    if let Some(rest) = field.strip_prefix("rows[") {
+        let row = index(rest);
+        let name = rest.split("].").nth(1).unwrap_or_default();
+        let label = tr.t(&format!("dwelling.field.{name}")).to_string();
+        if name.is_empty() || label.starts_with("dwelling.field.") {
+            tr.f("import.row", &[("row", &row)])
+        } else {
+            tr.f("import.row_column", &[("row", &row), ("column", &label)])
+        }
+    } else if let Some(rest) = field.strip_prefix("columns[") {
+        tr.f("import.column", &[("column", &index(rest))])
+    } else {
+        tr.t("import.the_file").to_string()
+    }
+}
+
+/// `GET /dwellings/import`.
+async fn import_form(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    user.working_municipality(Action::ManageDwellings)?;
+    render(&ImportPage {
+        l: Layout::for_user(&user, Section::Dwellings, state.config.demo_mode),
+        problems: Vec::new(),
+    })
+}
+
+/// `POST /dwellings/import`: a CSV or XLSX file; all rows or none.
+async fn import(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    request: axum::extract::Request,
+) -> AppResult<Response> {
+    // Who may import is settled before the body is read.
+    let municipality = user.working_municipality(Action::ManageDwellings)?.id;
+    let upload = crate::upload::read_request(request).await?;
+    user.check_csrf(&upload.csrf)?;
+    match dwellings::import_dwellings(&user.ctx(&state), municipality, &upload.filename, &upload.bytes).await {
+        Ok(counts) => {
+            let l = Layout::for_user(&user, Section::Dwellings, state.config.demo_mode);
+            let text = l.tr.f(
+                "dwellings.import.done",
+                &[
+                    ("created", &counts.created.to_string()),
+                    ("updated", &counts.updated.to_string()),
+                    ("unchanged", &counts.unchanged.to_string()),
+                ],
+            );
+            render(&ImportDone { l, text })
+        }
+        Err(UseCaseError::Invalid(errors)) => {
+            let l = Layout::for_user(&user, Section::Dwellings, state.config.demo_mode);
+            let problems = errors.iter().map(|e| (place(&e.field, &l.tr), l.tr.error(e))).collect();
+            unprocessable(render(&ImportPage { l, problems })?, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dwellings_import_done.html")]
+struct ImportDone {
+    l: Layout,
+    text: String,
 }
