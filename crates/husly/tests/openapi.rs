@@ -904,6 +904,183 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
     )
     .await;
     action_plan(contract, s, f).await;
+    dwellings(contract, s, f).await;
+}
+
+fn dwelling_record(external_id: Option<&str>) -> Value {
+    let mut record = json!({
+        "address_line": "Konnerudgata 14", "postal_code": "3015", "district": "Konnerud",
+        "gnr": 114, "bnr": 52, "unit_number": "H0201", "dwelling_type": "ordinary_rental",
+        "ownership": "municipal", "bedrooms": 3, "area_m2": 72, "floor": 2, "lift": true,
+        "wheelchair_accessible": false, "adapted": false, "pets_allowed": true, "monthly_rent_kr": 11200
+    });
+    if let Some(id) = external_id {
+        record["external_id"] = json!(id);
+    }
+    record
+}
+
+/// The dwelling register: a housing manager registers, lists, changes, sets the status, removes
+/// and restores; a property-management system syncs by its own id.
+async fn dwellings(contract: &mut Contract, s: &Server, f: &Fixture) {
+    use Method as M;
+    let manager = f.users[&Role::HousingManager].1.as_str();
+    let (status, created) = call(
+        contract,
+        s,
+        manager,
+        M::POST,
+        "/api/v1/dwellings?municipality=3301",
+        Some(json!({ "dwelling": dwelling_record(None), "status": "reserved" })),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["dwelling"]["monthly_rent_ore"], 1_120_000);
+    assert_eq!(created["dwelling"]["status"], "reserved");
+    let mut castle = dwelling_record(None);
+    castle["dwelling_type"] = json!("castle");
+    let (status, refused) = call(
+        contract,
+        s,
+        manager,
+        M::POST,
+        "/api/v1/dwellings?municipality=3301",
+        Some(json!({ "dwelling": castle })),
+    )
+    .await;
+    assert_eq!(
+        (status, refused["error"]["fields"][0]["field"].as_str()),
+        (422, Some("dwelling.dwelling_type")),
+        "{refused}"
+    );
+    let (status, list) = call(
+        contract,
+        s,
+        manager,
+        M::GET,
+        "/api/v1/dwellings?municipality=3301&status=reserved&bedrooms=3&limit=10",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{list}");
+    let listed = list["dwellings"].as_array().cloned().unwrap_or_default();
+    assert!(!listed.is_empty(), "{list}");
+    assert!(
+        listed.iter().all(|d| d["status"] == "reserved" && d["bedrooms"] == 3),
+        "{list}"
+    );
+    let (status, _) = call(
+        contract,
+        s,
+        manager,
+        M::GET,
+        "/api/v1/dwellings?municipality=3301&status=sold",
+        None,
+    )
+    .await;
+    assert_eq!(status, 422);
+    let id = created["dwelling"]["id"].as_str().unwrap_or_default().to_string();
+    let url = format!("/api/v1/dwellings/{id}");
+    let (status, _) = call(contract, s, manager, M::GET, &url, None).await;
+    assert_eq!(status, 200);
+    // Another municipality's dwelling is not found.
+    let (status, _) = call(contract, s, &f.stranger.1, M::GET, &url, None).await;
+    assert_eq!(status, 404);
+    let mut bigger = dwelling_record(None);
+    bigger["bedrooms"] = json!(4);
+    let (status, changed) = call(
+        contract,
+        s,
+        manager,
+        M::PUT,
+        &url,
+        Some(json!({ "version": 1, "dwelling": bigger })),
+    )
+    .await;
+    assert_eq!(
+        (status, changed["dwelling"]["version"].as_i64()),
+        (200, Some(2)),
+        "{changed}"
+    );
+    let (status, _) = call(
+        contract,
+        s,
+        manager,
+        M::PUT,
+        &url,
+        Some(json!({ "version": 1, "dwelling": dwelling_record(None) })),
+    )
+    .await;
+    assert_eq!(status, 409);
+    let (status, set) = call(
+        contract,
+        s,
+        manager,
+        M::POST,
+        &format!("{url}/status"),
+        Some(json!({ "version": 2, "status": "vacant" })),
+    )
+    .await;
+    assert_eq!(
+        (status, set["dwelling"]["status"].as_str()),
+        (200, Some("vacant")),
+        "{set}"
+    );
+    let (status, removed) = call(
+        contract,
+        s,
+        manager,
+        M::POST,
+        &format!("{url}/delete"),
+        Some(json!({ "version": 3, "reason": "Registrert to ganger" })),
+    )
+    .await;
+    assert_eq!(
+        (status, removed["dwelling"]["deleted"].as_bool()),
+        (200, Some(true)),
+        "{removed}"
+    );
+    let (status, restored) = call(
+        contract,
+        s,
+        manager,
+        M::POST,
+        &format!("{url}/restore"),
+        Some(json!({ "version": 4 })),
+    )
+    .await;
+    assert_eq!(
+        (status, restored["dwelling"]["deleted"].as_bool()),
+        (200, Some(false)),
+        "{restored}"
+    );
+
+    // The property-management system: the same upsert twice, read, remove.
+    let pms = "/api/v1/dwellings/by-external-id/PMS-77?municipality=3301";
+    let (status, first) = call(contract, s, manager, M::PUT, pms, Some(dwelling_record(None))).await;
+    assert_eq!((status, first["outcome"].as_str()), (201, Some("created")), "{first}");
+    let (status, again) = call(contract, s, manager, M::PUT, pms, Some(dwelling_record(Some("PMS-77")))).await;
+    assert_eq!((status, again["outcome"].as_str()), (200, Some("unchanged")), "{again}");
+    let (status, _) = call(contract, s, manager, M::PUT, pms, Some(dwelling_record(Some("PMS-78")))).await;
+    assert_eq!(status, 422);
+    let (status, found) = call(contract, s, manager, M::GET, pms, None).await;
+    assert_eq!(
+        (status, found["external_id"].as_str()),
+        (200, Some("PMS-77")),
+        "{found}"
+    );
+    let (status, _) = call(contract, s, manager, M::DELETE, pms, None).await;
+    assert_eq!(status, 204);
+    let (status, _) = call(
+        contract,
+        s,
+        manager,
+        M::DELETE,
+        "/api/v1/dwellings/by-external-id/NO-SUCH?municipality=3301",
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
 }
 
 /// The action plan: a leader starts a plan, adds a goal, a measure and an indicator from the

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::fixture::{Fixture, PASSWORD, prepare};
+use common::fixture::{DWELLING_EXTERNAL_ID, Fixture, PASSWORD, prepare};
 use common::{Database, start};
 use husly_domain::authz::{Action, Role};
 use reqwest::{Client, Method};
@@ -79,6 +79,11 @@ fn routes(f: &Fixture) -> Vec<Route> {
     let (c, letter, document) = (f.case, f.letter.clone(), f.document.clone());
     let (plan, goal, measure, indicator) = (&f.plan, &f.goal, &f.measure, &f.indicator);
     let computed = &f.computed_indicator;
+    let dwelling = &f.dwelling;
+    let dwelling_record = serde_json::json!({
+        "address_line": "Tollbugata 9", "postal_code": "3015", "dwelling_type": "temporary",
+        "ownership": "leased_in", "bedrooms": 1, "monthly_rent_kr": 7200
+    });
     // A task's due date: ahead of today in any time zone, and not too far.
     let soon = (common::today() + time::Duration::days(30)).to_string();
     use Action::*;
@@ -1066,6 +1071,77 @@ fn routes(f: &Fixture) -> Vec<Route> {
         .missing(),
         api(
             Method::GET,
+            "/api/v1/dwellings?municipality=3301&status=vacant".into(),
+            Some(ViewDwellings),
+            Record,
+            None,
+        ),
+        api(
+            Method::POST,
+            "/api/v1/dwellings?municipality=3301".into(),
+            Some(ManageDwellings),
+            Record,
+            Some(serde_json::json!({ "dwelling": dwelling_record.clone() })),
+        ),
+        api(
+            Method::GET,
+            format!("/api/v1/dwellings/{dwelling}"),
+            Some(ViewDwellings),
+            Record,
+            None,
+        ),
+        api(
+            Method::PUT,
+            format!("/api/v1/dwellings/{dwelling}"),
+            Some(ManageDwellings),
+            Record,
+            Some(serde_json::json!({ "version": 99, "dwelling": dwelling_record.clone() })),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/dwellings/{dwelling}/status"),
+            Some(ManageDwellings),
+            Record,
+            Some(serde_json::json!({ "version": 99, "status": "reserved" })),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/dwellings/{dwelling}/delete"),
+            Some(ManageDwellings),
+            Record,
+            Some(serde_json::json!({ "version": 99, "reason": "Registrert ved en feil" })),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/dwellings/{dwelling}/restore"),
+            Some(ManageDwellings),
+            Record,
+            Some(serde_json::json!({ "version": 99 })),
+        ),
+        api(
+            Method::GET,
+            format!("/api/v1/dwellings/by-external-id/{DWELLING_EXTERNAL_ID}?municipality=3301"),
+            Some(ViewDwellings),
+            Record,
+            None,
+        ),
+        // The housing manager's sync creates the dwelling, and the DELETE after it removes it.
+        api(
+            Method::PUT,
+            "/api/v1/dwellings/by-external-id/PMS-WALK?municipality=3301".into(),
+            Some(ManageDwellings),
+            Record,
+            Some(dwelling_record.clone()),
+        ),
+        api(
+            Method::DELETE,
+            "/api/v1/dwellings/by-external-id/PMS-WALK?municipality=3301".into(),
+            Some(ManageDwellings),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
             "/api/v1/stays?municipality=3301".into(),
             Some(ViewTemporaryStays),
             Record,
@@ -1385,6 +1461,10 @@ fn promised(action: Action) -> &'static [Role] {
         Action::ViewKostraFigures => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
         // Equity: suppressed aggregates for the leader and the unit, no household named.
         Action::ViewEquityFigures => &[Leader, Caseworker, Approver, FollowUpWorker, HousingManager],
+        // The dwelling register holds no personal data: the housing unit and its leaders read
+        // it; the housing manager (and a property-management system with their key) keeps it.
+        Action::ViewDwellings => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
+        Action::ManageDwellings => &[HousingManager],
     }
 }
 
@@ -1586,6 +1666,12 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
             .replace("/grants/budget/2026/establishment", "/grants/budget/{year}/{grant}")
             .replace("/kostra/2025", "/kostra/{year}")
             .replace("/equity/2025", "/equity/{year}")
+            .replace(&fixture.dwelling, "{id}")
+            .replace(
+                &format!("/by-external-id/{DWELLING_EXTERNAL_ID}"),
+                "/by-external-id/{external_id}",
+            )
+            .replace("/by-external-id/PMS-WALK", "/by-external-id/{external_id}")
     };
     let mut routed: Vec<String> = routes(&fixture)
         .iter()
@@ -1763,6 +1849,10 @@ const NOT_PERSONAL: &[(&str, &str)] = &[
     ),
     ("/admin/reference-budget", "municipal rule data, no person"),
     ("/api/v1/reference-budgets", "municipal rule data, no person"),
+    (
+        "/api/v1/dwellings",
+        "the dwelling register: dwellings, their facts and status, no one the municipality serves",
+    ),
 ];
 
 /// What each read records: the route's pattern (as the router has it), the action, and the kind

@@ -70,6 +70,7 @@ macro_rules! method {
 method!(get, GET);
 method!(post, POST);
 method!(put, PUT);
+method!(delete, DELETE);
 
 /// Routes being declared: the axum router and the list of what it serves.
 #[derive(Default)]

@@ -40,7 +40,13 @@ pub struct Fixture {
     pub indicator: String,
     /// An indicator of the same goal computed from the cases (new housing applications).
     pub computed_indicator: String,
+    /// A vacant dwelling of the home municipality, known to its property-management system as
+    /// [`DWELLING_EXTERNAL_ID`].
+    pub dwelling: String,
 }
+
+/// The fixture dwelling's id in the property-management system.
+pub const DWELLING_EXTERNAL_ID: &str = "FIX-1";
 
 pub fn household_input(national_id: &str, given: &str, family: &str) -> HouseholdInput {
     HouseholdInput {
@@ -73,6 +79,7 @@ pub async fn prepare(url: &str) -> Fixture {
         .expect("other");
     let mut users = BTreeMap::new();
     let mut leader = None;
+    let mut housing_manager = None;
     for role in Role::ALL {
         let email = format!("{}@drammen.example", role.code());
         let id = store
@@ -82,6 +89,9 @@ pub async fn prepare(url: &str) -> Fixture {
         store.grant_role(id, home.id, role, &actor).await.expect("role");
         if role == Role::Leader {
             leader = Some(id);
+        }
+        if role == Role::HousingManager {
+            housing_manager = Some(id);
         }
         let (_, token) = store.create_token(id, "test", None, &actor).await.expect("token");
         users.insert(role, (email, token));
@@ -183,6 +193,7 @@ pub async fn prepare(url: &str) -> Fixture {
         .id;
     let (plan, goal, measure, indicator, computed_indicator) =
         action_plan(&store, home.id, leader.expect("a leader"), &actor).await;
+    let dwelling = dwelling(&store, home.id, housing_manager.expect("a housing manager"), &actor).await;
     store.close().await;
     Fixture {
         home: home.id,
@@ -204,7 +215,33 @@ pub async fn prepare(url: &str) -> Fixture {
         measure,
         indicator,
         computed_indicator,
+        dwelling,
     }
+}
+
+/// A vacant two-bedroom flat in the home municipality's register.
+async fn dwelling(store: &Store, municipality: MunicipalityId, by: UserId, actor: &Actor) -> String {
+    use husly_domain::allocation::dwelling::{DwellingInput, DwellingStatus, validate_dwelling};
+    let input = DwellingInput {
+        external_id: DWELLING_EXTERNAL_ID.into(),
+        address_line: "Tollbugata 7".into(),
+        postal_code: "3015".into(),
+        dwelling_type: "ordinary_rental".into(),
+        ownership: "municipal".into(),
+        bedrooms: "2".into(),
+        monthly_rent_kr: "9500".into(),
+        ..Default::default()
+    };
+    let valid = validate_dwelling(&input, husly_domain::postal::PostalRegister::embedded(), "").expect("valid");
+    let change = Change {
+        actor,
+        user: Some(by),
+        reason: None,
+    };
+    store
+        .create_dwelling(municipality, &valid, DwellingStatus::Vacant, super::today(), &change)
+        .await
+        .expect("dwelling")
 }
 
 /// An action plan for 2026–2029 with one goal, one measure, one indicator reported by hand and

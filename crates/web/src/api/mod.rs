@@ -7,6 +7,7 @@ mod calculators;
 mod cases;
 pub mod contract;
 mod documents;
+mod dwellings;
 mod equity;
 mod finance;
 mod handling;
@@ -136,6 +137,15 @@ pub fn routes() -> Routes {
         .route("/cases/{id}/payments", post(finance::pay))
         .route("/grants/budget", get(finance::budget))
         .route("/grants/budget/{year}/{grant}", put(finance::set_allocation))
+        .route("/dwellings", get(dwellings::list).post(dwellings::create))
+        .route("/dwellings/{id}", get(dwellings::view).put(dwellings::update))
+        .route("/dwellings/{id}/status", post(dwellings::set_status))
+        .route("/dwellings/{id}/delete", post(dwellings::delete))
+        .route("/dwellings/{id}/restore", post(dwellings::restore))
+        .route(
+            "/dwellings/by-external-id/{external_id}",
+            get(dwellings::synced).put(dwellings::sync).delete(dwellings::unsync),
+        )
         .route(
             "/reference-budgets",
             get(reference_budget::list).put(reference_budget::put),

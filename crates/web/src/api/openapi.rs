@@ -35,6 +35,7 @@ pub fn document() -> Value {
     action_plan(&mut doc);
     calculators(&mut doc);
     reference_budgets(&mut doc);
+    dwellings(&mut doc);
     let error = doc.answers.subschema_for::<contract::ErrorAnswer>();
     let mut schemas = doc.answers.take_definitions(true);
     // A type both read and answered (the application form, a case's economy) is described as
@@ -83,6 +84,10 @@ impl Document {
 
     fn put(&mut self, path: &'static str, id: &'static str, summary: &'static str) -> Operation<'_> {
         self.operation("put", path, id, summary)
+    }
+
+    fn delete(&mut self, path: &'static str, id: &'static str, summary: &'static str) -> Operation<'_> {
+        self.operation("delete", path, id, summary)
     }
 
     fn operation(
@@ -186,6 +191,13 @@ impl Operation<'_> {
         self
     }
 
+    /// Done, with nothing to answer.
+    fn no_content(mut self, description: &'static str) -> Self {
+        self.responses
+            .insert("204".into(), json!({ "description": description }));
+        self
+    }
+
     /// A file answered as it was stored (a letter's PDF, an uploaded document).
     fn file_answer(mut self, media_type: &'static str, description: &'static str) -> Self {
         self.responses.insert(
@@ -256,6 +268,11 @@ fn path_parameters(path: &str, reads: &mut SchemaGenerator) -> Vec<Value> {
             let (description, schema) = match (name, previous) {
                 ("id", "people") => ("Person id", uuid),
                 ("id", "households") => ("Household id", uuid),
+                ("id", "dwellings") => ("Dwelling id", uuid),
+                ("external_id", _) => (
+                    "The property-management system's own id of the dwelling (Kobo `fdvuBoligId`)",
+                    json!({ "type": "string", "minLength": 1, "maxLength": 100 }),
+                ),
                 ("id", _) => ("Case id", uuid),
                 ("letter_id", _) => ("Letter id", uuid),
                 ("document_id", _) => ("Document id", uuid),
@@ -904,5 +921,103 @@ fn calculators(doc: &mut Document) {
     .query::<crate::api::calculators::StartlanParams>()
     .body::<AffordabilityInput>()
     .answer::<AffordabilityResult>("200", "The assessment")
+    .add();
+}
+
+/// The dwelling register, and a property-management system's sync by its own id.
+fn dwellings(doc: &mut Document) {
+    use contract::dwellings as d;
+    doc.get(
+        "/dwellings",
+        "listDwellings",
+        "The municipality's dwelling register in address order, filtered, a page at a time, with the count per status",
+    )
+    .description("The register holds no personal data; reading it is open to everyone in the housing unit and is not recorded in the access log. An unknown `status` or `type` is a 422 naming the parameter.")
+    .query::<queries::DwellingParams>()
+    .answer::<d::DwellingList>("200", "A page of dwellings")
+    .add();
+    doc.post(
+        "/dwellings",
+        "createDwelling",
+        "Register a dwelling with its first status (housing managers)",
+    )
+    .description("The facts are checked as the register form checks them, every problem at once, each naming its field below `dwelling.` (the postal code against Posten's register; an `external_id` already in the register is refused). Rent is whole kroner in the request and øre in the answer. The `Location` header names the new dwelling.")
+    .query::<queries::MunicipalityParam>()
+    .body::<d::NewDwelling>()
+    .answer::<d::DwellingDetail>("201", "Registered; the dwelling with its history")
+    .add();
+    doc.get(
+        "/dwellings/{id}",
+        "getDwelling",
+        "A dwelling with its facts, status, version and history (who changed what, when and why), the newest change first",
+    )
+    .answer::<d::DwellingDetail>("200", "The dwelling")
+    .add();
+    doc.put(
+        "/dwellings/{id}",
+        "updateDwelling",
+        "Replace a dwelling's facts at the version read (housing managers)",
+    )
+    .description("Every field of the record is replaced; a field left out is cleared or takes its default. A stale `version` is a 409.")
+    .body::<d::DwellingChange>()
+    .answer::<d::DwellingDetail>("200", "Changed; the dwelling with its new version")
+    .error("409")
+    .add();
+    doc.post(
+        "/dwellings/{id}/status",
+        "setDwellingStatus",
+        "Set a dwelling's status from a day: vacant, under repair, reserved or decommissioned (housing managers)",
+    )
+    .description("`let` comes only from a tenancy. Under repair and decommissioned need a `reason` (a 422 naming `reason` without one); a move the current status does not allow is a 422 naming `status`; `from` cannot be before the current status began. Decommissioning is undone by setting the dwelling vacant again.")
+    .body::<d::StatusRequest>()
+    .answer::<d::DwellingDetail>("200", "Set; the dwelling with its new version")
+    .error("409")
+    .add();
+    doc.post(
+        "/dwellings/{id}/delete",
+        "deleteDwelling",
+        "Remove a dwelling from the register (registered by mistake, or gone), with the reason (housing managers)",
+    )
+    .description("A soft delete: the dwelling and its history are kept, it leaves the register's list (`?deleted=true` lists the removed ones) and can be restored.")
+    .body::<d::DeleteRequest>()
+    .answer::<d::DwellingDetail>("200", "Removed")
+    .error("409")
+    .add();
+    doc.post(
+        "/dwellings/{id}/restore",
+        "restoreDwelling",
+        "Put a removed dwelling back in the register (housing managers)",
+    )
+    .body::<d::RestoreRequest>()
+    .answer::<d::DwellingDetail>("200", "Restored")
+    .error("409")
+    .add();
+    doc.get(
+        "/dwellings/by-external-id/{external_id}",
+        "getSyncedDwelling",
+        "The dwelling a property-management system knows by its own id (also when removed)",
+    )
+    .query::<queries::MunicipalityParam>()
+    .answer::<d::Dwelling>("200", "The dwelling")
+    .add();
+    doc.put(
+        "/dwellings/by-external-id/{external_id}",
+        "syncDwelling",
+        "Create or update the dwelling a property-management system knows by its own id: idempotent (housing managers' keys)",
+    )
+    .description("The same call twice changes nothing the second time (`outcome: unchanged`, no history entry). A new dwelling is vacant from today and answered with 201; an existing one keeps its status and gets the facts sent (`updated`); a removed one is put back with them (`restored`). The path gives the external id; an `external_id` in the body must be the same. Rent is whole kroner in the request and øre in the answer.")
+    .query::<queries::MunicipalityParam>()
+    .body::<d::DwellingRecord>()
+    .answer::<d::SyncedDwelling>("201", "Created")
+    .answer::<d::SyncedDwelling>("200", "Updated, restored or unchanged, as `outcome` says")
+    .add();
+    doc.delete(
+        "/dwellings/by-external-id/{external_id}",
+        "unsyncDwelling",
+        "Remove the dwelling a property-management system knows by its own id (a soft delete; a later sync restores it)",
+    )
+    .description("Removing a dwelling already removed changes nothing and also answers 204.")
+    .query::<queries::MunicipalityParam>()
+    .no_content("Removed")
     .add();
 }

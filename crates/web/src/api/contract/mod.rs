@@ -8,6 +8,7 @@
 //! against the document fails on any field the document does not name.
 
 mod cases;
+pub mod dwellings;
 pub mod equity;
 mod finance;
 pub mod kostra;

@@ -103,3 +103,34 @@ pub struct BudgetParams {
     #[schemars(range(min = 2020, max = 2100))]
     pub year: Option<i32>,
 }
+
+/// The dwelling register's filters and page.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct DwellingParams {
+    /// Kommunenummer (four digits). May be left out when the user has a role in one municipality only.
+    #[schemars(regex(pattern = r"^[0-9]{4}$"))]
+    pub municipality: Option<String>,
+    /// Only dwellings with this status.
+    #[schemars(with = "Option<husly_domain::allocation::dwelling::DwellingStatus>")]
+    pub status: Option<String>,
+    /// Only dwellings of this type.
+    #[serde(rename = "type")]
+    #[schemars(with = "Option<husly_domain::allocation::dwelling::DwellingType>")]
+    pub dwelling_type: Option<String>,
+    /// Only dwellings with exactly this many bedrooms.
+    #[schemars(range(min = 0, max = 10))]
+    pub bedrooms: Option<i64>,
+    /// Only wheelchair-accessible dwellings (when true).
+    pub wheelchair_accessible: Option<bool>,
+    /// The start of the address (case-insensitive), or an external id or unit number exactly.
+    #[schemars(length(max = 200))]
+    pub q: Option<String>,
+    /// The removed (soft-deleted) dwellings instead of the register.
+    pub deleted: Option<bool>,
+    /// At most this many dwellings (default 50).
+    #[schemars(range(min = 1, max = 200))]
+    pub limit: Option<i64>,
+    /// Dwellings to skip, in address order (default 0).
+    #[schemars(range(min = 0))]
+    pub offset: Option<i64>,
+}
