@@ -189,3 +189,48 @@ async fn the_waiting_list_shows_each_households_priority_and_why() {
     let refused = leader.get(server.url("/waiting-list")).send().await.unwrap();
     assert_eq!(refused.status(), 403);
 }
+
+/// The import page: a file with a bad row saves nothing and names the row and the field; the
+/// sample file in docs/examples is imported whole, and importing it again changes nothing.
+#[tokio::test]
+async fn an_import_is_all_or_nothing_and_names_each_problem() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let manager = common::login(&server, &fixture.users[&Role::HousingManager].0, PASSWORD).await;
+        let csrf = common::csrf_of(&server, &manager, "/dwellings/import").await;
+        let upload = |name: &'static str, bytes: Vec<u8>| {
+            let part = reqwest::multipart::Part::bytes(bytes).file_name(name);
+            let form = reqwest::multipart::Form::new()
+                .text("csrf", csrf.clone())
+                .part("file", part);
+            manager.post(server.url("/dwellings/import")).multipart(form).send()
+        };
+        let before = common::page_text(&server, &manager, "/dwellings").await;
+        let bad = "Adresse;Postnummer;Boligtype;Eierform;Soverom;Husleie\n\
+                   Ny gate 1;3015;ordinær;kommunal;2;9 000\n\
+                   Ny gate 2;3015;ordinær;kommunal;to;9 000\n";
+        let refused = upload("boliger.csv", bad.as_bytes().to_vec()).await.unwrap();
+        assert_eq!(refused.status(), 422, "{}", db.url);
+        let html = refused.text().await.unwrap();
+        assert!(html.contains("Rad 3, kolonne «Soverom»"), "{html}");
+        assert!(html.contains("Ingen boliger er lagret."), "{html}");
+        assert!(
+            !common::page_text(&server, &manager, "/dwellings")
+                .await
+                .contains("Ny gate 1")
+        );
+
+        let sample = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/examples/boliger.csv")).unwrap();
+        let done = upload("boliger.csv", sample.clone()).await.unwrap();
+        assert_eq!(done.status(), 200);
+        let html = done.text().await.unwrap();
+        assert!(
+            html.contains("Importen er fullført: 6 nye boliger, 0 oppdatert og 0 uendret."),
+            "{html}"
+        );
+        let again = upload("boliger.csv", sample).await.unwrap().text().await.unwrap();
+        assert!(again.contains("0 nye boliger, 0 oppdatert og 6 uendret."), "{again}");
+        assert_ne!(before, common::page_text(&server, &manager, "/dwellings").await);
+    }
+}

@@ -1081,6 +1081,62 @@ async fn dwellings(contract: &mut Contract, s: &Server, f: &Fixture) {
     )
     .await;
     assert_eq!(status, 404);
+
+    // An import: a good file is saved; a file with a bad row saves nothing and names the row.
+    let import = |csv: &'static str| {
+        let part = reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("boliger.csv");
+        reqwest::Client::new()
+            .post(s.url("/api/v1/dwellings/import?municipality=3301"))
+            .bearer_auth(manager)
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+    };
+    let good = "Adresse;Postnummer;Boligtype;Eierform;Soverom;Husleie;Bolig-ID\n\
+                Importveien 1;3015;ordinary_rental;municipal;2;9500;IMP-1\n";
+    let response = import(good).await.expect("import");
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.expect("JSON");
+    assert_eq!((status, &body["created"]), (200, &json!(1)), "{body}");
+    contract.check(&M::POST, "/api/v1/dwellings/import?municipality=3301", status, &body);
+    let bad = "Adresse;Postnummer;Boligtype;Eierform;Soverom;Husleie\n\
+               Importveien 2;3015;slott;municipal;2;9500\n";
+    let response = import(bad).await.expect("import");
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.expect("JSON");
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("rows[2].dwelling_type"), "{body}");
+    contract.check(&M::POST, "/api/v1/dwellings/import?municipality=3301", status, &body);
+
+    // The waiting list and the proposal for the vacancies (the fixture's flat among them).
+    let caseworker = f.users[&Role::Caseworker].1.as_str();
+    let (status, list) = call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        "/api/v1/waiting-list?municipality=3301",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{list}");
+    assert!(
+        list["policy"]["fingerprint"].as_str().is_some_and(|f| f.len() == 64),
+        "{list}"
+    );
+    let (status, proposal) = call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        "/api/v1/allocation/proposal?municipality=3301",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{proposal}");
+    assert!(
+        proposal["dwellings"].as_array().is_some_and(|d| !d.is_empty()),
+        "{proposal}"
+    );
 }
 
 /// The action plan: a leader starts a plan, adds a goal, a measure and an indicator from the

@@ -48,7 +48,7 @@ impl Route {
 
     /// A form that sends a file (multipart): documents, and the applicant's message with one.
     fn is_upload(&self) -> bool {
-        self.path.ends_with("/documents") || self.path.ends_with("/messages")
+        self.path.ends_with("/documents") || self.path.ends_with("/messages") || self.path.contains("/import")
     }
 }
 
@@ -656,6 +656,79 @@ fn routes(f: &Fixture) -> Vec<Route> {
         )
         .missing(),
         page(Method::GET, "/stays".into(), Some(ViewStayFigures), Working, vec![]),
+        page(Method::GET, "/dwellings".into(), Some(ViewDwellings), Working, vec![]),
+        page(
+            Method::GET,
+            "/dwellings/new".into(),
+            Some(ManageDwellings),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            "/dwellings/new".into(),
+            Some(ManageDwellings),
+            Working,
+            vec![("address_line", "Vandringsveien 1".into()), ("bedrooms", "to".into())],
+        ),
+        page(
+            Method::GET,
+            "/dwellings/import".into(),
+            Some(ManageDwellings),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            "/dwellings/import".into(),
+            Some(ManageDwellings),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            format!("/dwellings/{dwelling}"),
+            Some(ViewDwellings),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            format!("/dwellings/{dwelling}/edit"),
+            Some(ManageDwellings),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/dwellings/{dwelling}/edit"),
+            Some(ManageDwellings),
+            Record,
+            vec![("version", "99".into()), ("bedrooms", "to".into())],
+        ),
+        page(
+            Method::POST,
+            format!("/dwellings/{dwelling}/status"),
+            Some(ManageDwellings),
+            Record,
+            vec![("version", "99".into()), ("status", "reserved".into())],
+        ),
+        page(
+            Method::POST,
+            format!("/dwellings/{dwelling}/delete"),
+            Some(ManageDwellings),
+            Record,
+            vec![("version", "99".into()), ("reason", "Registrert ved en feil".into())],
+        ),
+        page(
+            Method::POST,
+            format!("/dwellings/{dwelling}/restore"),
+            Some(ManageDwellings),
+            Record,
+            vec![("version", "99".into())],
+        ),
+        page(Method::GET, "/waiting-list".into(), Some(ViewCase), Working, vec![]),
+        page(Method::GET, "/allocation".into(), Some(ViewCase), Working, vec![]),
         page(
             Method::GET,
             "/kostra?year=2025".into(),
@@ -1117,6 +1190,27 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Some(ManageDwellings),
             Record,
             Some(serde_json::json!({ "version": 99 })),
+        ),
+        api(
+            Method::POST,
+            "/api/v1/dwellings/import?municipality=3301".into(),
+            Some(ManageDwellings),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
+            "/api/v1/waiting-list?municipality=3301".into(),
+            Some(ViewCase),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
+            "/api/v1/allocation/proposal?municipality=3301".into(),
+            Some(ViewCase),
+            Record,
+            None,
         ),
         api(
             Method::GET,
@@ -1853,6 +1947,10 @@ const NOT_PERSONAL: &[(&str, &str)] = &[
         "/api/v1/dwellings",
         "the dwelling register: dwellings, their facts and status, no one the municipality serves",
     ),
+    (
+        "/dwellings",
+        "the dwelling register: dwellings, their facts and status, no one the municipality serves",
+    ),
 ];
 
 /// What each read records: the route's pattern (as the router has it), the action, and the kind
@@ -1902,6 +2000,10 @@ const READS: &[(&str, &str, &str)] = &[
     ("/admin/audit", "audit.view", "municipality"),
     ("/api/v1/audit", "audit.view", "municipality"),
     ("/admin/audit/access-request.pdf", "audit.view", "person"),
+    ("/waiting-list", "waiting_list.view", "municipality"),
+    ("/allocation", "allocation.preview", "municipality"),
+    ("/api/v1/waiting-list", "waiting_list.view", "municipality"),
+    ("/api/v1/allocation/proposal", "allocation.preview", "municipality"),
 ];
 
 /// What is wrong with the audit entry a read wrote, if anything: it names the role that read, a

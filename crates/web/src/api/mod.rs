@@ -2,6 +2,7 @@
 //! clients authenticate with an API token (`Authorization: Bearer husly_…`). The contract is
 //! described by the OpenAPI document at `/api/openapi.json` ([`openapi`]).
 
+mod allocation;
 mod appeals;
 mod calculators;
 mod cases;
@@ -138,6 +139,9 @@ pub fn routes() -> Routes {
         .route("/grants/budget", get(finance::budget))
         .route("/grants/budget/{year}/{grant}", put(finance::set_allocation))
         .route("/dwellings", get(dwellings::list).post(dwellings::create))
+        .route("/dwellings/import", post(allocation::import))
+        .route("/waiting-list", get(allocation::waiting))
+        .route("/allocation/proposal", get(allocation::proposal))
         .route("/dwellings/{id}", get(dwellings::view).put(dwellings::update))
         .route("/dwellings/{id}/status", post(dwellings::set_status))
         .route("/dwellings/{id}/delete", post(dwellings::delete))

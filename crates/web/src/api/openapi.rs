@@ -36,6 +36,7 @@ pub fn document() -> Value {
     calculators(&mut doc);
     reference_budgets(&mut doc);
     dwellings(&mut doc);
+    allocation(&mut doc);
     let error = doc.answers.subschema_for::<contract::ErrorAnswer>();
     let mut schemas = doc.answers.take_definitions(true);
     // A type both read and answered (the application form, a case's economy) is described as
@@ -1019,5 +1020,38 @@ fn dwellings(doc: &mut Document) {
     .description("Removing a dwelling already removed changes nothing and also answers 204.")
     .query::<queries::MunicipalityParam>()
     .no_content("Removed")
+    .add();
+}
+
+/// The waiting list in priority order, the proposal for the vacancies, importing dwellings.
+fn allocation(doc: &mut Document) {
+    use contract::allocation as a;
+    doc.post(
+        "/dwellings/import",
+        "importDwellings",
+        "Import dwellings from a CSV or XLSX file (housing managers): all rows or none",
+    )
+    .description("A `multipart/form-data` body with the file in the part `file` (CSV with `;`, `,` or tab, UTF-8 or Windows-1252; or .xlsx, first sheet), at most 5 MB and 20 000 rows. The first row holds the column headings: the record's field names, Kobo's names or the Norwegian ones. Every row is checked before anything is saved; a 422 names each problem as `rows[N].field` (N the row as the spreadsheet shows it), `columns[C]` or `file`. A row whose `external_id` is in the register updates that dwelling, so the same file twice changes nothing.")
+    .query::<queries::MunicipalityParam>()
+    .file_body()
+    .answer::<a::ImportResult>("200", "Imported")
+    .add();
+    doc.get(
+        "/waiting-list",
+        "getWaitingList",
+        "The waiting list in priority order, 100 households a page, each with its points and why, its bedroom need and the explanation in words",
+    )
+    .description("Names households, so the read is recorded in the access log. The ranking cites the priority policy it used by version and fingerprint.")
+    .query::<queries::WaitingListParams>()
+    .answer::<a::WaitingList>("200", "A page of the ranked waiting list")
+    .add();
+    doc.get(
+        "/allocation/proposal",
+        "getAllocationProposal",
+        "Which waiting household for which vacant dwelling: the optimal assignment under the priority policy, and for each household without a proposal why",
+    )
+    .description("Only pairs that meet every hard constraint (bedrooms within the policy's range, wheelchair access, step-free access, pets, avoided districts, who may get the dwelling type) are considered; among those, the assignment maximises the total of priority points × 1 000 plus a small fit bonus, so priority always comes first. Computed when asked and saved nowhere; the read is recorded in the access log.")
+    .query::<queries::MunicipalityParam>()
+    .answer::<a::AllocationProposal>("200", "The proposal")
     .add();
 }

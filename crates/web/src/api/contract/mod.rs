@@ -7,6 +7,7 @@
 //! (`additionalProperties: false`), so the contract test that validates every real answer
 //! against the document fails on any field the document does not name.
 
+pub mod allocation;
 mod cases;
 pub mod dwellings;
 pub mod equity;

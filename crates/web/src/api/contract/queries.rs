@@ -134,3 +134,15 @@ pub struct DwellingParams {
     #[schemars(range(min = 0))]
     pub offset: Option<i64>,
 }
+
+/// Which municipality's waiting list, and from which place.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WaitingListParams {
+    /// Kommunenummer (four digits). May be left out when the user has a role in one municipality only.
+    #[schemars(regex(pattern = r"^[0-9]{4}$"))]
+    pub municipality: Option<String>,
+    /// How many households to skip (pages of 100).
+    #[schemars(range(min = 0, max = 1000000))]
+    pub offset: Option<usize>,
+}
