@@ -8,7 +8,7 @@ use husly_domain::allocation::explain::explain;
 use husly_domain::allocation::needs::{BedroomRange, DwellingFacts, bedroom_range};
 use husly_domain::allocation::policy::PriorityPolicy;
 use husly_domain::allocation::priority::{
-    HouseholdType, Ranked, WaitingHousehold, WaitingMember, peer_positions, rank,
+    HouseholdType, Ranked, WaitingHousehold, WaitingMember, peer_positions_of, rank,
 };
 use husly_domain::allocation::proposal::{Proposal, Vacancy, propose};
 use husly_domain::authz::Action;
@@ -79,15 +79,17 @@ pub async fn waiting_list(ctx: &Ctx, municipality: MunicipalityId, offset: usize
     let policy = PriorityPolicy::embedded().clone();
     let households: Vec<WaitingHousehold> = cases.iter().map(waiting_household).collect();
     let ranking = rank(&policy, &households, ctx.today, None);
-    let peers = peer_positions(&policy, &households, &ranking);
+    let total = ranking.entries.len();
+    let offset = offset.min(total);
+    let page = &ranking.entries[offset..(offset + PAGE).min(total)];
+    let shown: std::collections::HashSet<&str> = page.iter().map(|r| r.priority.entry_id.as_str()).collect();
+    let peers = peer_positions_of(&policy, &households, &ranking, Some(&shown));
     let by_entry: std::collections::HashMap<&str, (&WaitingCase, &WaitingHousehold)> = cases
         .iter()
         .zip(&households)
         .map(|(c, h)| (c.reference.as_str(), (c, h)))
         .collect();
-    let total = ranking.entries.len();
-    let offset = offset.min(total);
-    let entries: Vec<WaitingEntry> = ranking.entries[offset..(offset + PAGE).min(total)]
+    let entries: Vec<WaitingEntry> = page
         .iter()
         .filter_map(|ranked| {
             let (case, household) = by_entry.get(ranked.priority.entry_id.as_str())?;

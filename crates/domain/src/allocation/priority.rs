@@ -413,6 +413,17 @@ pub fn peer_positions(
     households: &[WaitingHousehold],
     ranking: &Ranking,
 ) -> HashMap<String, Vec<PeerPosition>> {
+    peer_positions_of(policy, households, ranking, None)
+}
+
+/// [`peer_positions`] for the households in `only` (all when `None`): a page of the list costs
+/// one pass over the list per household shown, not the whole square.
+pub fn peer_positions_of(
+    policy: &PriorityPolicy,
+    households: &[WaitingHousehold],
+    ranking: &Ranking,
+    only: Option<&std::collections::HashSet<&str>>,
+) -> HashMap<String, Vec<PeerPosition>> {
     let today = ranking.ranked_on;
     let by_id: HashMap<&str, &WaitingHousehold> = households.iter().map(|h| (h.entry_id.as_str(), h)).collect();
     struct Row {
@@ -440,7 +451,10 @@ pub fn peer_positions(
         })
         .collect();
     let mut out = HashMap::new();
-    for row in &rows {
+    for row in rows
+        .iter()
+        .filter(|r| only.is_none_or(|only| only.contains(r.id.as_str())))
+    {
         let mut places = Vec::new();
         for &t in &row.types {
             let mut ahead = 0;

@@ -259,3 +259,20 @@ proptest! {
         );
     }
 }
+
+proptest! {
+    /// Positions for a page of the list are the same as those for the whole list.
+    #[test]
+    fn peer_positions_of_a_page_match_the_whole(list in arb_list(), skip in 0usize..4) {
+        let policy = PriorityPolicy::embedded();
+        let ranking = rank(policy, &list, TODAY, None);
+        let all = peer_positions(policy, &list, &ranking);
+        let page: std::collections::HashSet<&str> =
+            ranking.entries.iter().skip(skip).take(3).map(|r| r.priority.entry_id.as_str()).collect();
+        let some = peer_positions_of(policy, &list, &ranking, Some(&page));
+        prop_assert_eq!(some.len(), page.len());
+        for (id, places) in &some {
+            prop_assert_eq!(Some(places), all.get(id));
+        }
+    }
+}
