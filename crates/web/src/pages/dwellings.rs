@@ -300,6 +300,13 @@ async fn dwelling_page(state: &AppState, user: &CurrentUser, id: &str) -> AppRes
     })
 }
 
+/// The dwelling page again, saying that someone else changed it first (409).
+async fn conflict(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<Response> {
+    let mut page = dwelling_page(state, user, id).await?;
+    page.conflict = true;
+    unprocessable(render(&page)?, StatusCode::CONFLICT)
+}
+
 /// `GET /dwellings/{id}`.
 async fn view(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Response> {
     let id: uuid::Uuid = path_id(&id)?;
@@ -359,11 +366,7 @@ async fn set_status(State(state): State<AppState>, Path(id): Path<String>, form:
             page.status_form = f;
             unprocessable(render(&page)?, StatusCode::UNPROCESSABLE_ENTITY)
         }
-        Err(UseCaseError::Conflict) => {
-            let mut page = dwelling_page(&state, &form.user, &id).await?;
-            page.conflict = true;
-            unprocessable(render(&page)?, StatusCode::CONFLICT)
-        }
+        Err(UseCaseError::Conflict) => conflict(&state, &form.user, &id).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -392,11 +395,7 @@ async fn delete(State(state): State<AppState>, Path(id): Path<String>, form: Sta
             page.delete_reason = f.reason;
             unprocessable(render(&page)?, StatusCode::UNPROCESSABLE_ENTITY)
         }
-        Err(UseCaseError::Conflict) => {
-            let mut page = dwelling_page(&state, &form.user, &id).await?;
-            page.conflict = true;
-            unprocessable(render(&page)?, StatusCode::CONFLICT)
-        }
+        Err(UseCaseError::Conflict) => conflict(&state, &form.user, &id).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -411,11 +410,7 @@ async fn restore(State(state): State<AppState>, Path(id): Path<String>, form: St
             &format!("/dwellings/{id}"),
             "flash.dwelling.restored",
         )),
-        Err(UseCaseError::Conflict) => {
-            let mut page = dwelling_page(&state, &form.user, &id).await?;
-            page.conflict = true;
-            unprocessable(render(&page)?, StatusCode::CONFLICT)
-        }
+        Err(UseCaseError::Conflict) => conflict(&state, &form.user, &id).await,
         Err(e) => Err(e.into()),
     }
 }

@@ -16,7 +16,7 @@ fn health_first() -> PriorityPolicy {
             "id = \"health_situation\"\npoints = 500",
         )
         .replace("version = \"drammen-2020.1\"", "version = \"drammen-2020.2-utkast\"")
-        .replace("effective_from = 2027-01-01", "effective_from = 2027-07-01");
+        .replace("effective_from = 2020-02-04", "effective_from = 2027-07-01");
     PriorityPolicy::parse(&text).unwrap()
 }
 
