@@ -1,14 +1,18 @@
 //! The waiting list under a priority policy (docs/benchmarks.md): ranking 5 000 households,
-//! their places among households competing for the same dwellings, and a draft-policy
-//! simulation over the same list.
+//! their places among households competing for the same dwellings, a draft-policy simulation
+//! over the same list, and the whole proposal for 500 vacancies (ranking, every household ×
+//! vacancy compatibility check, the optimal assignment).
 //!
 //! `cargo bench -p husly-domain --bench priority`
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use husly_domain::allocation::dwelling::{DwellingStatus, DwellingType};
+use husly_domain::allocation::needs::DwellingFacts;
 use husly_domain::allocation::policy::PriorityPolicy;
 use husly_domain::allocation::priority::{WaitingHousehold, WaitingMember, peer_positions, rank};
+use husly_domain::allocation::proposal::{Vacancy, propose};
 use husly_domain::allocation::simulation::simulate;
 use husly_domain::cases::{CurrentHousing, Reason};
 use husly_domain::household::Relation;
@@ -70,6 +74,35 @@ fn waiting_list(today: Date) -> Vec<WaitingHousehold> {
         .collect()
 }
 
+/// 500 vacancies sized like a municipal stock: mostly small, some accessible, in six districts.
+fn vacancies() -> Vec<Vacancy> {
+    let mut rng = Rng(11);
+    let districts = ["Bragernes", "Strømsø", "Konnerud", "Fjell", "Åssiden", "Gulskogen"];
+    (0..500)
+        .map(|i| {
+            let floor = rng.below(6) as i64;
+            let lift = floor <= 1 || rng.below(2) == 0;
+            Vacancy {
+                id: format!("d{i}"),
+                facts: DwellingFacts {
+                    dwelling_type: match rng.below(20) {
+                        0 => DwellingType::CareDwelling,
+                        1 => DwellingType::YouthDwelling,
+                        _ => DwellingType::OrdinaryRental,
+                    },
+                    status: DwellingStatus::Vacant,
+                    bedrooms: [0, 1, 1, 1, 2, 2, 2, 3, 3, 4][rng.below(10) as usize],
+                    floor: Some(floor),
+                    lift,
+                    wheelchair_accessible: lift && rng.below(3) == 0,
+                    pets_allowed: rng.below(3) == 0,
+                    district: Some(districts[rng.below(6) as usize].to_string()),
+                },
+            }
+        })
+        .collect()
+}
+
 fn bench(c: &mut Criterion) {
     let today = Date::from_calendar_date(2027, time::Month::March, 15).unwrap();
     let list = waiting_list(today);
@@ -91,6 +124,13 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("simulate a draft, 5 000 households", |b| {
         b.iter(|| simulate(policy, &draft, black_box(&list), today, Some(&draw)))
+    });
+    let vacant = vacancies();
+    group.bench_function("proposal, 5 000 households x 500 vacancies", |b| {
+        b.iter(|| {
+            let ranking = rank(policy, black_box(&list), today, Some(&draw));
+            propose(policy, &list, &ranking, black_box(&vacant), today).unwrap()
+        })
     });
     group.finish();
 }
