@@ -107,10 +107,13 @@ pub enum Action {
     ViewDwellings,
     /// Keep the dwelling register: register, change, import, set status, remove and restore.
     ManageDwellings,
+    /// Run allocation rounds and make offers: start a round, draw, override a proposal with a
+    /// reason, offer, record answers, withdraw and reopen offers.
+    Allocate,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Action::SearchPeople,
         Action::ViewPerson,
         Action::ViewHousehold,
@@ -136,6 +139,7 @@ impl Action {
         Action::ViewEquityFigures,
         Action::ViewDwellings,
         Action::ManageDwellings,
+        Action::Allocate,
     ];
 
     pub fn code(self) -> &'static str {
@@ -165,6 +169,7 @@ impl Action {
             Action::ViewEquityFigures => "view_equity_figures",
             Action::ViewDwellings => "view_dwellings",
             Action::ManageDwellings => "manage_dwellings",
+            Action::Allocate => "allocate",
         }
     }
 }
@@ -210,6 +215,7 @@ pub fn roles_allowed(action: Action) -> &'static [Role] {
         // The register holds no personal data: everyone in the unit may read it.
         Action::ViewDwellings => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
         Action::ManageDwellings => &[HousingManager],
+        Action::Allocate => &[Caseworker, HousingManager],
     }
 }
 
@@ -338,6 +344,11 @@ mod tests {
             (Caseworker, ViewDwellings, true),
             (Leader, ViewDwellings, true),
             (Partner, ViewDwellings, false),
+            (Caseworker, Allocate, true),
+            (HousingManager, Allocate, true),
+            (Approver, Allocate, false),
+            (Leader, Allocate, false),
+            (FollowUpWorker, Allocate, false),
             (Admin, ViewStayFigures, false),
             (Admin, ManageReferenceBudget, true),
             (Leader, ManageReferenceBudget, true),

@@ -1559,6 +1559,9 @@ fn promised(action: Action) -> &'static [Role] {
         // it; the housing manager (and a property-management system with their key) keeps it.
         Action::ViewDwellings => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
         Action::ManageDwellings => &[HousingManager],
+        // Allocation rounds and offers: the caseworkers of the allocation meeting and the
+        // housing manager who lets the dwellings.
+        Action::Allocate => &[Caseworker, HousingManager],
     }
 }
 

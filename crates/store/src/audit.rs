@@ -44,6 +44,16 @@ impl Actor {
             purpose: purpose.into(),
         }
     }
+
+    /// Work the server does by itself (the nightly jobs).
+    pub fn system(purpose: &str) -> Actor {
+        Actor {
+            actor: "system".into(),
+            role: "scheduler".into(),
+            request_id: uuid::Uuid::now_v7().to_string(),
+            purpose: purpose.into(),
+        }
+    }
 }
 
 /// What was done to which resource.

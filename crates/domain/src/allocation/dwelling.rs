@@ -14,31 +14,6 @@ use time::Date;
 use crate::postal::{PostalRegister, check_postal_address};
 use crate::validation::{Errors, FieldError, parse_kr};
 
-macro_rules! coded {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn from_code(code: &str) -> Option<$name> {
-                $name::ALL.iter().copied().find(|v| v.code() == code)
-            }
-
-            pub fn codes() -> Vec<&'static str> {
-                $name::ALL.iter().map(|v| v.code()).collect()
-            }
-        }
-    };
-}
-
 coded! {
     /// What kind of dwelling it is; decides who it may be offered to.
     DwellingType {

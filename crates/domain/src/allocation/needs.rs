@@ -103,7 +103,8 @@ impl DwellingFacts {
 }
 
 /// A coded reason a dwelling does not fit a household.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
 pub enum Mismatch {
     NotVacant { status: DwellingStatus },
     TypeNotForHousehold { dwelling_type: DwellingType },

@@ -83,6 +83,7 @@ use std::sync::OnceLock;
 use time::Date;
 
 use super::dwelling::DwellingType;
+use super::offer::DeclineReason;
 use super::priority::Situation;
 use crate::Lang;
 use crate::cases::{CurrentHousing, Reason};
@@ -277,6 +278,21 @@ pub struct BedroomRule {
     pub provenance: Provenance,
 }
 
+/// The municipality's rule for offers: how long a household has to answer, which decline
+/// reasons count as reasonable, and how many declines without one it may make.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfferRules {
+    /// Days from the offer to the answer date.
+    pub answer_days: u32,
+    /// Declines without a reasonable ground allowed before the municipality may take the
+    /// household off the waiting list.
+    pub unreasonable_declines_allowed: u32,
+    pub reasonable_decline_reasons: Vec<DeclineReason>,
+    /// Whether letting the answer date pass counts as a decline without a reasonable ground.
+    pub expiry_counts_as_decline: bool,
+    pub provenance: Provenance,
+}
+
 /// Who may get a dwelling type through the waiting list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Access {
@@ -300,6 +316,7 @@ pub struct PriorityPolicy {
     pub bedrooms: BedroomRule,
     /// Every dwelling type, in [`DwellingType::ALL`] order.
     pub dwelling_types: Vec<(DwellingType, Access)>,
+    pub offers: OfferRules,
     canonical: String,
 }
 

@@ -26,8 +26,10 @@ pub struct Vacancy {
     pub facts: DwellingFacts,
 }
 
-/// What the proposal says about one household.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What the proposal says about one household. Saved with a round (as JSON), so its form is
+/// part of the stored data: change it only with a migration of `allocation_round.outcomes`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     /// Proposed for this dwelling (index into the vacancies).
     Proposed { dwelling: usize },

@@ -7,10 +7,11 @@ use toml::{Table, Value};
 
 use super::{
     Access, BedroomRule, Condition, Criterion, Fact, MAX_CONDITION_DEPTH, MAX_CRITERIA, MAX_CRITERION_POINTS,
-    MAX_POINTS_PER_MONTH, MAX_POLICY_BYTES, MAX_WAITING_POINTS, PriorityPolicy, Provenance, TieBreaker, WaitingTime,
+    MAX_POINTS_PER_MONTH, MAX_POLICY_BYTES, MAX_WAITING_POINTS, OfferRules, PriorityPolicy, Provenance, TieBreaker, WaitingTime,
     canonical,
 };
 use crate::allocation::dwelling::DwellingType;
+use crate::allocation::offer::DeclineReason;
 use crate::cases::{CurrentHousing, Reason};
 use crate::eligibility::Text;
 use crate::kostra::KostraCategory;
@@ -29,6 +30,7 @@ const TOP: &[&str] = &[
     "tie_breakers",
     "bedrooms",
     "dwelling_types",
+    "offers",
 ];
 const PROVENANCE: &[&str] = &["source", "unverified", "note"];
 const CONDITION_KEYS: &[&str] = &[
@@ -88,6 +90,7 @@ pub(super) fn parse(text: &str) -> Result<PriorityPolicy, Vec<FieldError>> {
     let tie_breakers = p.tie_breakers(&root);
     let bedrooms = p.bedrooms(&root);
     let dwelling_types = p.dwelling_types(&root);
+    let offers = p.offers(&root);
 
     if !p.errors.is_empty() {
         return Err(p.errors);
@@ -104,6 +107,7 @@ pub(super) fn parse(text: &str) -> Result<PriorityPolicy, Vec<FieldError>> {
         tie_breakers,
         bedrooms: bedrooms.expect("checked"),
         dwelling_types: dwelling_types.expect("checked"),
+        offers: offers.expect("checked"),
         canonical: canonical(text),
     })
 }
@@ -661,6 +665,50 @@ impl Parser {
             studio_for_single_adult: studio,
             provenance: provenance?,
         })
+    }
+
+    fn offers(&mut self, root: &Table) -> Option<OfferRules> {
+        let t = self.table(root.get("offers"), "offers")?;
+        let mut allowed = vec![
+            "answer_days",
+            "unreasonable_declines_allowed",
+            "reasonable_decline_reasons",
+            "expiry_counts_as_decline",
+        ];
+        allowed.extend_from_slice(PROVENANCE);
+        self.known(t, "offers", &allowed);
+        let answer_days = self.number(t, "offers", "answer_days", 1, 90);
+        let declines = self.number(t, "offers", "unreasonable_declines_allowed", 0, 10);
+        let expiry = self.bool(t, "offers", "expiry_counts_as_decline");
+        let reasons = self.decline_reasons(t);
+        let provenance = self.provenance(t, "offers");
+        Some(OfferRules {
+            answer_days: answer_days?,
+            unreasonable_declines_allowed: declines?,
+            reasonable_decline_reasons: reasons?,
+            expiry_counts_as_decline: expiry,
+            provenance: provenance?,
+        })
+    }
+
+    fn decline_reasons(&mut self, t: &Table) -> Option<Vec<DeclineReason>> {
+        let path = "offers.reasonable_decline_reasons";
+        let items = self.array(t.get("reasonable_decline_reasons"), path)?;
+        let allowed = DeclineReason::codes();
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let item_path = format!("{path}[{i}]");
+            let Value::String(code) = item else {
+                self.wrong_type(&item_path, "text");
+                continue;
+            };
+            match DeclineReason::from_code(code.trim()) {
+                Some(r) if out.contains(&r) => self.duplicate(&item_path, code),
+                Some(r) => out.push(r),
+                None => self.push(FieldError::unknown_value(item_path, code, &allowed)),
+            }
+        }
+        Some(out)
     }
 
     fn dwelling_types(&mut self, root: &Table) -> Option<Vec<(DwellingType, Access)>> {
