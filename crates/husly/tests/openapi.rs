@@ -905,6 +905,170 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
     .await;
     action_plan(contract, s, f).await;
     dwellings(contract, s, f).await;
+    rounds(contract, s, f).await;
+}
+
+/// An allocation round from start to end, and the fixture's offer answered, reopened and
+/// withdrawn.
+async fn rounds(contract: &mut Contract, s: &Server, f: &Fixture) {
+    use Method as M;
+    let caseworker = f.users[&Role::Caseworker].1.as_str();
+    let (status, started) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        "/api/v1/allocation/rounds?municipality=3301",
+        None,
+    )
+    .await;
+    assert_eq!(status, 201, "{started}");
+    let id = started["id"].as_str().unwrap().to_string();
+    assert!(started["seed"].is_null(), "secret before the draw: {started}");
+    let (status, _) = call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        &format!("/api/v1/allocation/rounds/{id}/draw"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 422, "nothing is published before the draw");
+    let version = started["version"].as_i64().unwrap();
+    let (status, drawn) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &format!("/api/v1/allocation/rounds/{id}/draw"),
+        Some(json!({ "version": version })),
+    )
+    .await;
+    assert_eq!(status, 200, "{drawn}");
+    let (status, published) = call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        &format!("/api/v1/allocation/rounds/{id}/draw"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{published}");
+    let published: husly_domain::allocation::draw::PublishedDraw = serde_json::from_value(published).unwrap();
+    assert_eq!(husly_domain::allocation::draw::verify(&published), Ok(()));
+    let (status, read) = call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        &format!("/api/v1/allocation/rounds/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{read}");
+    assert_eq!(read["seed"], published.seed.to_hex(), "revealed after the draw");
+    let line = drawn["lines"][0]["dwelling_id"].as_str().unwrap().to_string();
+    let version = drawn["version"].as_i64().unwrap();
+    let (status, overridden) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &format!("/api/v1/allocation/rounds/{id}/lines/{line}"),
+        Some(json!({ "version": version, "reason": "Boligen skal pusses opp først" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{overridden}");
+    assert!(overridden["lines"][0]["case_id"].is_null(), "{overridden}");
+    let (status, refused) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &format!("/api/v1/allocation/rounds/{id}/offers"),
+        Some(json!({ "dwelling_id": line })),
+    )
+    .await;
+    assert_eq!(status, 422, "nobody to offer it to: {refused}");
+    call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        "/api/v1/allocation/rounds?municipality=3301",
+        None,
+    )
+    .await;
+    let (status, ended) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &format!("/api/v1/allocation/rounds/{id}/end"),
+        Some(json!({ "version": overridden["version"], "reason": "Møtet er ferdig" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{ended}");
+    assert_eq!(ended["state"], "closed");
+
+    // The fixture's open offer: declined, reopened, withdrawn.
+    let offer = format!("/api/v1/offers/{}", f.offer);
+    let (status, open) = call(contract, s, caseworker, M::GET, &offer, None).await;
+    assert_eq!(status, 200, "{open}");
+    let (status, declined) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &format!("{offer}/answer"),
+        Some(json!({ "version": open["offer"]["version"], "answer": "decline", "reason": "location" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{declined}");
+    assert_eq!(declined["unreasonable_declines"], 1);
+    let (status, reopened) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &format!("{offer}/reopen"),
+        Some(json!({ "version": declined["offer"]["version"], "reason": "Registrert på feil husstand" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{reopened}");
+    let (status, withdrawn) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &format!("{offer}/withdraw"),
+        Some(json!({ "version": reopened["offer"]["version"], "reason": "Boligen trengs til en akutt sak" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{withdrawn}");
+    assert_eq!(withdrawn["offer"]["state"], "withdrawn");
+    let (status, _) = call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        "/api/v1/offers?municipality=3301&all=true",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, refused) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &format!("/api/v1/allocation/rounds/{}/offers", f.round),
+        Some(json!({ "dwelling_id": f.offered_dwelling, "answer_by": "2020-01-01" })),
+    )
+    .await;
+    assert_eq!(status, 422, "an answer date in the past: {refused}");
 }
 
 fn dwelling_record(external_id: Option<&str>) -> Value {

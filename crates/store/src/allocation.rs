@@ -144,6 +144,13 @@ pub struct OfferMove<'a> {
     pub answer_by: Option<Date>,
 }
 
+/// Which allocation record an id names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AllocationTable {
+    Round,
+    Offer,
+}
+
 /// Who made a move: a user (with the change's actor) or the applicant through self-service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MovedBy {
@@ -385,6 +392,21 @@ impl Store {
         record(&mut tx, municipality, event, change).await?;
         tx.commit().await?;
         Ok((id, number))
+    }
+
+    /// The municipality a round or an offer belongs to (`table` is `allocation_round` or
+    /// `offer`), for a caller that names it by id only.
+    pub async fn allocation_owner(&self, table: AllocationTable, id: &str) -> StoreResult<Option<MunicipalityId>> {
+        let sql = match table {
+            AllocationTable::Round => "SELECT municipality_id FROM allocation_round WHERE id = $1",
+            AllocationTable::Offer => "SELECT municipality_id FROM offer WHERE id = $1",
+        };
+        sqlx::query(sql)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .map(|row| Ok(MunicipalityId(parse_id(&row.try_get::<String, _>("municipality_id")?)?)))
+            .transpose()
     }
 
     /// The municipality's rounds, newest first.

@@ -400,6 +400,9 @@ pub async fn reopen_offer(
         .map_err(already_offered)
 }
 
+/// The scheduler's name for the nightly expiry.
+pub const OFFER_EXPIRY_JOB: &str = "offer_expiry";
+
 /// Marks every open offer whose answer date has passed as expired (the nightly job). Returns
 /// how many were expired; an offer answered meanwhile is left as it is.
 pub async fn expire_offers(store: &Store, today: Date) -> UseCaseResult<usize> {

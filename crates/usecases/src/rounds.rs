@@ -182,6 +182,14 @@ pub async fn round(ctx: &Ctx, municipality: MunicipalityId, id: &str) -> UseCase
 pub async fn published_draw(ctx: &Ctx, municipality: MunicipalityId, id: &str) -> UseCaseResult<draw::PublishedDraw> {
     authorise(ctx, municipality)?;
     let round = ctx.store.round(municipality, id).await?;
+    // Case references identify households to whoever can look them up: a recorded read.
+    ctx.audit_read(
+        municipality,
+        "allocation.draw_published",
+        ("allocation_round", id.to_string()),
+        json!({ "entries": round.entries.len() }),
+    )
+    .await?;
     match (round.seed, round.draw_order) {
         (Some(seed), Some(order)) => Ok(draw::PublishedDraw {
             commitment: round.commitment,

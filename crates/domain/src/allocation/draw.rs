@@ -54,12 +54,13 @@ impl<'de> serde::Deserialize<'de> for Seed {
 }
 
 /// Everything a round publishes about a draw, as JSON; enough to re-run it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PublishedDraw {
     /// `hex(SHA-256(seed))`, published before the draw.
     pub commitment: String,
-    /// Revealed after the draw.
+    /// Revealed after the draw: 64 hex digits.
+    #[schemars(with = "String")]
     pub seed: Seed,
     /// `hex(SHA-256(entries joined by "\n"))`, published before the draw.
     pub input_hash: String,

@@ -7,6 +7,7 @@ use husly_store::Store;
 use husly_store::jobs::ClaimTimes;
 use husly_usecases::Clock;
 use husly_usecases::indicator_values::{SNAPSHOT_JOB, take_indicator_snapshots};
+use husly_usecases::offers::{OFFER_EXPIRY_JOB, expire_offers};
 use std::time::Duration;
 
 /// How often a server looks for a job to run.
@@ -34,41 +35,75 @@ pub fn spawn(store: Store, clock: Clock) -> tokio::task::JoinHandle<()> {
     })
 }
 
-/// Runs today's snapshot job if this server wins its claim. Errors are logged and recorded on
-/// the run (counts and error kinds only, never personal data), to be tried again.
+/// The daily jobs, in the order a tick runs them.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    /// The action plan's indicator snapshots.
+    Snapshots,
+    /// Offers whose answer date has passed are marked expired.
+    OfferExpiry,
+}
+
+impl Job {
+    const ALL: [Job; 2] = [Job::Snapshots, Job::OfferExpiry];
+
+    fn name(self) -> &'static str {
+        match self {
+            Job::Snapshots => SNAPSHOT_JOB,
+            Job::OfferExpiry => OFFER_EXPIRY_JOB,
+        }
+    }
+}
+
+/// Runs each of today's jobs that this server wins the claim of. Errors are logged and recorded
+/// on the run (counts and error kinds only, never personal data), to be tried again.
 pub async fn run_due(store: &Store, clock: Clock, instance: &str) {
+    for job in Job::ALL {
+        run_job(store, clock, instance, job).await;
+    }
+}
+
+async fn run_job(store: &Store, clock: Clock, instance: &str, job: Job) {
     let today = clock.today();
     let now = husly_store::micros_of(clock.now());
-    match store.claim_job(SNAPSHOT_JOB, today, instance, now, CLAIM_TIMES).await {
+    let name = job.name();
+    match store.claim_job(name, today, instance, now, CLAIM_TIMES).await {
         Ok(true) => {}
         Ok(false) => return,
         Err(e) => {
-            tracing::error!(job = SNAPSHOT_JOB, error = %e, "job not claimed");
+            tracing::error!(job = name, error = %e, "job not claimed");
             return;
         }
     }
     let started = std::time::Instant::now();
-    let outcome = match take_indicator_snapshots(store, today).await {
-        Ok(run) => {
+    let result = match job {
+        Job::Snapshots => take_indicator_snapshots(store, today).await.map(|run| {
             tracing::info!(
-                job = SNAPSHOT_JOB,
+                job = name,
                 municipalities = run.municipalities,
                 values = run.values,
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "indicator snapshots taken"
             );
-            "done".to_string()
-        }
+        }),
+        Job::OfferExpiry => expire_offers(store, today).await.map(|expired| {
+            tracing::info!(
+                job = name,
+                expired,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "offers past their answer date expired"
+            );
+        }),
+    };
+    let outcome = match result {
+        Ok(()) => "done".to_string(),
         Err(e) => {
-            tracing::error!(job = SNAPSHOT_JOB, error = %e, "indicator snapshots not taken");
+            tracing::error!(job = name, error = %e, "job failed");
             format!("failed: {e}").chars().take(200).collect()
         }
     };
     let finished = husly_store::micros_of(clock.now());
-    if let Err(e) = store
-        .finish_job(SNAPSHOT_JOB, today, instance, finished, &outcome)
-        .await
-    {
-        tracing::error!(job = SNAPSHOT_JOB, error = %e, "job end not recorded");
+    if let Err(e) = store.finish_job(name, today, instance, finished, &outcome).await {
+        tracing::error!(job = name, error = %e, "job end not recorded");
     }
 }

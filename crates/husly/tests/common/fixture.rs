@@ -43,6 +43,12 @@ pub struct Fixture {
     /// A vacant dwelling of the home municipality, known to its property-management system as
     /// [`DWELLING_EXTERNAL_ID`].
     pub dwelling: String,
+    /// A drawn allocation round of the home municipality whose one vacancy (another flat) is
+    /// offered to the fixture's case: the offer is open.
+    pub round: String,
+    pub offer: String,
+    /// The round's vacancy, offered by [`Fixture::offer`].
+    pub offered_dwelling: String,
 }
 
 /// The fixture dwelling's id in the property-management system.
@@ -193,7 +199,9 @@ pub async fn prepare(url: &str) -> Fixture {
         .id;
     let (plan, goal, measure, indicator, computed_indicator) =
         action_plan(&store, home.id, leader.expect("a leader"), &actor).await;
-    let dwelling = dwelling(&store, home.id, housing_manager.expect("a housing manager"), &actor).await;
+    let manager = housing_manager.expect("a housing manager");
+    let dwelling = dwelling(&store, home.id, manager, DWELLING_EXTERNAL_ID, "Tollbugata 7", &actor).await;
+    let (round, offer, offered_dwelling) = round_with_offer(&store, home.id, manager, case, &actor).await;
     store.close().await;
     Fixture {
         home: home.id,
@@ -216,15 +224,74 @@ pub async fn prepare(url: &str) -> Fixture {
         indicator,
         computed_indicator,
         dwelling,
+        round,
+        offer,
+        offered_dwelling,
     }
 }
 
+/// A drawn round with one vacancy offered to `case` (made in the store directly: the fixture's
+/// case is not on the waiting list, and the walk needs records, not the rules that make them).
+async fn round_with_offer(
+    store: &Store,
+    municipality: MunicipalityId,
+    by: UserId,
+    case: husly_domain::CaseId,
+    actor: &Actor,
+) -> (String, String, String) {
+    use husly_store::allocation::{DrawnRound, NewOffer, NewRound};
+    let flat = dwelling(store, municipality, by, "FIX-2", "Tollbugata 9", actor).await;
+    let reference = store.case(municipality, case).await.expect("case").reference;
+    let change = Change {
+        actor,
+        user: Some(by),
+        reason: None,
+    };
+    let entries = vec![reference];
+    let seed = husly_domain::allocation::draw::Seed([7; 32]);
+    let new = NewRound {
+        policy_version: "drammen-2020.1",
+        policy_fingerprint: &husly_domain::allocation::policy::PriorityPolicy::embedded().fingerprint(),
+        entries: &entries,
+        input_hash: &husly_domain::allocation::draw::input_hash(&entries),
+        commitment: &husly_domain::allocation::draw::commit(&seed),
+        seed: &seed.to_hex(),
+        dwellings: std::slice::from_ref(&flat),
+    };
+    let (round, _) = store.create_round(municipality, &new, &change).await.expect("round");
+    let order = husly_domain::allocation::draw::draw(&seed, &entries);
+    let drawn = DrawnRound {
+        draw_order: &order,
+        outcomes: serde_json::json!([[entries[0], { "outcome": "proposed", "dwelling": 0 }]]),
+        lines: vec![(flat.clone(), Some((case, 100)))],
+    };
+    store.save_draw(municipality, &round, 1, &drawn, &change).await.expect("draw");
+    let today = super::today();
+    let offer = NewOffer {
+        round_id: Some(&round),
+        dwelling_id: &flat,
+        case,
+        sent_on: today,
+        answer_by: today + time::Duration::days(7),
+        note: None,
+    };
+    let offer = store.create_offer(municipality, &offer, &change).await.expect("offer");
+    (round, offer, flat)
+}
+
 /// A vacant two-bedroom flat in the home municipality's register.
-async fn dwelling(store: &Store, municipality: MunicipalityId, by: UserId, actor: &Actor) -> String {
+async fn dwelling(
+    store: &Store,
+    municipality: MunicipalityId,
+    by: UserId,
+    external_id: &str,
+    address: &str,
+    actor: &Actor,
+) -> String {
     use husly_domain::allocation::dwelling::{DwellingInput, DwellingStatus, validate_dwelling};
     let input = DwellingInput {
-        external_id: DWELLING_EXTERNAL_ID.into(),
-        address_line: "Tollbugata 7".into(),
+        external_id: external_id.into(),
+        address_line: address.into(),
         postal_code: "3015".into(),
         dwelling_type: "ordinary_rental".into(),
         ownership: "municipal".into(),

@@ -18,6 +18,7 @@ pub mod openapi;
 mod plans;
 mod reference_budget;
 mod representatives;
+mod rounds;
 mod stays;
 mod tasks;
 
@@ -142,6 +143,17 @@ pub fn routes() -> Routes {
         .route("/dwellings/import", post(allocation::import))
         .route("/waiting-list", get(allocation::waiting))
         .route("/allocation/proposal", get(allocation::proposal))
+        .route("/allocation/rounds", get(rounds::list).post(rounds::start))
+        .route("/allocation/rounds/{id}", get(rounds::view))
+        .route("/allocation/rounds/{id}/draw", get(rounds::published).post(rounds::draw))
+        .route("/allocation/rounds/{id}/lines/{dwelling}", post(rounds::override_line))
+        .route("/allocation/rounds/{id}/end", post(rounds::end))
+        .route("/allocation/rounds/{id}/offers", post(rounds::make_offer))
+        .route("/offers", get(rounds::offer_list))
+        .route("/offers/{id}", get(rounds::offer))
+        .route("/offers/{id}/answer", post(rounds::answer))
+        .route("/offers/{id}/withdraw", post(rounds::withdraw))
+        .route("/offers/{id}/reopen", post(rounds::reopen))
         .route("/dwellings/{id}", get(dwellings::view).put(dwellings::update))
         .route("/dwellings/{id}/status", post(dwellings::set_status))
         .route("/dwellings/{id}/delete", post(dwellings::delete))

@@ -270,6 +270,9 @@ fn path_parameters(path: &str, reads: &mut SchemaGenerator) -> Vec<Value> {
                 ("id", "people") => ("Person id", uuid),
                 ("id", "households") => ("Household id", uuid),
                 ("id", "dwellings") => ("Dwelling id", uuid),
+                ("id", "rounds") => ("Allocation round id", uuid),
+                ("id", "offers") => ("Offer id", uuid),
+                ("dwelling", _) => ("Dwelling id (a vacancy of the round)", uuid),
                 ("external_id", _) => (
                     "The property-management system's own id of the dwelling (Kobo `fdvuBoligId`)",
                     json!({ "type": "string", "minLength": 1, "maxLength": 100 }),
@@ -1053,5 +1056,127 @@ fn allocation(doc: &mut Document) {
     .description("Only pairs that meet every hard constraint (bedrooms within the policy's range, wheelchair access, step-free access, pets, avoided districts, who may get the dwelling type) are considered; among those, the assignment maximises the total of priority points × 1 000 plus a small fit bonus, so priority always comes first. Computed when asked and saved nowhere; the read is recorded in the access log.")
     .query::<queries::MunicipalityParam>()
     .answer::<a::AllocationProposal>("200", "The proposal")
+    .add();
+    rounds(doc);
+}
+
+/// Allocation rounds with their verifiable draw, overrides and offers.
+fn rounds(doc: &mut Document) {
+    use contract::rounds as r;
+    doc.get(
+        "/allocation/rounds",
+        "listAllocationRounds",
+        "The municipality's allocation rounds, newest first",
+    )
+    .query::<queries::MunicipalityParam>()
+    .answer::<Vec<r::RoundSummary>>("200", "The rounds")
+    .add();
+    doc.post(
+        "/allocation/rounds",
+        "startAllocationRound",
+        "Start a round: freeze the vacancies not yet offered and the waiting households not in an offer, and commit to a secret seed",
+    )
+    .description("The answer shows the input hash and the commitment (SHA-256 of the seed) to publish before the draw; the seed itself stays secret until `POST …/draw`. Without a vacancy the answer is a 422. The `Location` header names the new round.")
+    .query::<queries::MunicipalityParam>()
+    .answer::<r::RoundDetail>("201", "Started and frozen")
+    .add();
+    doc.get(
+        "/allocation/rounds/{id}",
+        "getAllocationRound",
+        "A round with its lines (the household chosen for each vacancy, the proposal's and any override with its reason) and its offers",
+    )
+    .description("Names households, so the read is recorded in the access log.")
+    .answer::<r::RoundDetail>("200", "The round")
+    .add();
+    doc.post(
+        "/allocation/rounds/{id}/draw",
+        "drawAllocationRound",
+        "Reveal the seed, draw the order for ties, and save the optimal proposal for the round's vacancies",
+    )
+    .description("Only a frozen round at the version read (409 otherwise). Households that left the waiting list since the round was frozen are left out; a dwelling no longer vacant gets nobody and says why.")
+    .body::<r::DrawRequest>()
+    .answer::<r::RoundDetail>("200", "Drawn; the proposal saved")
+    .error("409")
+    .add();
+    doc.get(
+        "/allocation/rounds/{id}/draw",
+        "getPublishedDraw",
+        "The published draw of a drawn round: commitment, seed, input hash, entries (case references) and the drawn order",
+    )
+    .description("The document `husly verify-draw` reads (docs/verify-draw.md): anyone can re-run the draw from it and get the same order. A round not yet drawn is a 422.")
+    .answer::<husly_domain::allocation::draw::PublishedDraw>("200", "The published draw")
+    .add();
+    doc.post(
+        "/allocation/rounds/{id}/lines/{dwelling}",
+        "overrideAllocationLine",
+        "Choose another household (by case reference) or none for a vacancy of a drawn round, with the reason",
+    )
+    .description("The household must be on the round's frozen list, on no other line and fit the dwelling under the policy's hard constraints (422 naming `case` otherwise); the line must have no open or accepted offer. The proposal's own choice is kept beside the override.")
+    .body::<r::OverrideRequest>()
+    .answer::<r::RoundDetail>("200", "Saved")
+    .error("409")
+    .add();
+    doc.post(
+        "/allocation/rounds/{id}/end",
+        "endAllocationRound",
+        "Close a drawn round, or cancel one nobody has been offered anything from, with the reason",
+    )
+    .body::<r::EndRequest>()
+    .answer::<r::RoundDetail>("200", "Closed or cancelled")
+    .error("409")
+    .add();
+    doc.post(
+        "/allocation/rounds/{id}/offers",
+        "makeOffer",
+        "Offer a drawn round's vacancy to the household chosen for it, with an answer date",
+    )
+    .description("A dwelling and a household carry at most one open offer each; the database refuses a second, also under simultaneous requests (422 saying which). The answer date defaults to the municipality's answer period. The `Location` header names the offer.")
+    .body::<r::OfferRequest>()
+    .answer::<r::OfferDetail>("201", "Offered")
+    .add();
+    doc.get(
+        "/offers",
+        "listOffers",
+        "The municipality's offers, newest first: the open ones, or all with `all=true`",
+    )
+    .description("Names households, so the read is recorded in the access log.")
+    .query::<queries::OfferListParams>()
+    .answer::<Vec<r::Offer>>("200", "The offers")
+    .add();
+    doc.get(
+        "/offers/{id}",
+        "getOffer",
+        "An offer with the household's standing with the municipality's decline rule",
+    )
+    .answer::<r::OfferDetail>("200", "The offer")
+    .add();
+    doc.post(
+        "/offers/{id}/answer",
+        "answerOffer",
+        "Record the household's answer: accept, or decline with a coded reason",
+    )
+    .description("Only an open offer, by its answer date, at the version read. Which reasons count as reasonable, and how many declines without one the household may make, is the municipality's policy; the answer says whether the limit is now exceeded (the municipality decides what follows).")
+    .body::<r::AnswerRequest>()
+    .answer::<r::OfferDetail>("200", "Recorded")
+    .error("409")
+    .add();
+    doc.post(
+        "/offers/{id}/withdraw",
+        "withdrawOffer",
+        "Take an open offer back, with the reason; it does not count against the household",
+    )
+    .body::<r::OfferChangeRequest>()
+    .answer::<r::OfferDetail>("200", "Withdrawn")
+    .error("409")
+    .add();
+    doc.post(
+        "/offers/{id}/reopen",
+        "reopenOffer",
+        "Undo a decline, an expiry or a withdrawal: the offer is open again with a new answer date",
+    )
+    .description("Refused (422) when the dwelling or the household has another open offer by now.")
+    .body::<r::OfferChangeRequest>()
+    .answer::<r::OfferDetail>("200", "Open again")
+    .error("409")
     .add();
 }

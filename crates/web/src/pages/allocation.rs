@@ -6,6 +6,7 @@ use super::render;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
+use crate::i18n::Tr;
 use crate::layout::{Layout, Section};
 use askama::Template;
 use axum::extract::State;
@@ -54,47 +55,23 @@ impl AllocationPage {
     }
 
     fn unplaced(&self) -> Vec<Unplaced<'_>> {
-        let tr = &self.l.tr;
         self.p
             .proposal
             .households
             .iter()
             .filter_map(|(id, outcome)| {
                 let case = self.p.cases.get(id)?;
-                let why = match outcome {
-                    Outcome::Proposed { .. } => return None,
-                    Outcome::FittingTakenByOthers { taken } => taken
-                        .iter()
-                        .filter_map(|(d, other)| {
-                            let dwelling = self.p.vacancies.get(*d)?;
-                            let other = self.p.cases.get(other)?;
-                            Some(tr.f(
-                                "allocation.preview.taken",
-                                &[
-                                    ("address", dwelling.details.address_line.as_str()),
-                                    ("name", other.applicant_name.as_str()),
-                                    ("reference", other.reference.as_str()),
-                                ],
-                            ))
-                        })
-                        .collect(),
-                    Outcome::NothingFits { reasons } if reasons.is_empty() => {
-                        vec![tr.t("allocation.preview.no_vacancies").to_string()]
-                    }
-                    Outcome::NothingFits { reasons } => reasons
-                        .iter()
-                        .take(3)
-                        .map(|(reason, count)| {
-                            tr.f(
-                                "allocation.preview.misfit",
-                                &[
-                                    ("reason", &tr.message(&reason.message())),
-                                    ("count", &count.to_string()),
-                                ],
-                            )
-                        })
-                        .collect(),
-                };
+                let why = why_unplaced(
+                    &self.l.tr,
+                    outcome,
+                    |d| self.p.vacancies.get(d).map(|d| d.details.address_line.clone()),
+                    |other| {
+                        self.p
+                            .cases
+                            .get(other)
+                            .map(|c| (c.applicant_name.clone(), c.reference.clone()))
+                    },
+                )?;
                 Some(Unplaced {
                     case,
                     points: self.points(id),
@@ -111,6 +88,52 @@ impl AllocationPage {
     fn short_fingerprint(&self) -> &str {
         &self.p.fingerprint[..self.p.fingerprint.len().min(12)]
     }
+}
+
+/// Why a household got no dwelling, in the reader's words: the fitting dwellings and whom they
+/// went to, or the commonest reasons nothing fits. `None` for a household that got one.
+/// `address` names a dwelling by its index, `household` gives another household's name and
+/// reference by its entry id.
+pub(super) fn why_unplaced(
+    tr: &Tr,
+    outcome: &Outcome,
+    address: impl Fn(usize) -> Option<String>,
+    household: impl Fn(&str) -> Option<(String, String)>,
+) -> Option<Vec<String>> {
+    Some(match outcome {
+        Outcome::Proposed { .. } => return None,
+        Outcome::FittingTakenByOthers { taken } => taken
+            .iter()
+            .filter_map(|(d, other)| {
+                let address = address(*d)?;
+                let (name, reference) = household(other)?;
+                Some(tr.f(
+                    "allocation.preview.taken",
+                    &[
+                        ("address", address.as_str()),
+                        ("name", name.as_str()),
+                        ("reference", reference.as_str()),
+                    ],
+                ))
+            })
+            .collect(),
+        Outcome::NothingFits { reasons } if reasons.is_empty() => {
+            vec![tr.t("allocation.preview.no_vacancies").to_string()]
+        }
+        Outcome::NothingFits { reasons } => reasons
+            .iter()
+            .take(3)
+            .map(|(reason, count)| {
+                tr.f(
+                    "allocation.preview.misfit",
+                    &[
+                        ("reason", &tr.message(&reason.message())),
+                        ("count", &count.to_string()),
+                    ],
+                )
+            })
+            .collect(),
+    })
 }
 
 /// `GET /allocation`.

@@ -20,6 +20,8 @@ mod plan_dashboard;
 pub(crate) mod plan_words;
 mod reference_budget;
 mod representatives;
+mod rounds;
+mod offers;
 pub(crate) mod rule_values;
 pub mod search;
 mod startlan_calculator;
@@ -139,6 +141,8 @@ pub fn routes() -> Routes {
         .route("/admin/audit/access-request.pdf", get(access_log::access_request_pdf))
         .merge(cases::routes())
         .merge(dwellings::routes())
+        .merge(rounds::routes())
+        .merge(offers::routes())
         .route("/waiting-list", get(waiting_list::page))
         .route("/allocation", get(allocation::page))
         .route("/apply", get(apply::start).post(apply::create))

@@ -100,6 +100,7 @@ codes_schema!(
 mod errors;
 pub mod queries;
 pub mod requests;
+pub mod rounds;
 pub mod stays;
 
 #[cfg(test)]

@@ -146,3 +146,15 @@ pub struct WaitingListParams {
     #[schemars(range(min = 0, max = 1000000))]
     pub offset: Option<usize>,
 }
+
+/// Which offers a list shows.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct OfferListParams {
+    /// Kommunenummer (four digits). May be left out when the user has a role in one municipality only.
+    #[schemars(regex(pattern = r"^[0-9]{4}$"))]
+    #[serde(default)]
+    pub municipality: Option<String>,
+    /// `true` lists every offer; only the open ones otherwise.
+    #[serde(default)]
+    pub all: bool,
+}
