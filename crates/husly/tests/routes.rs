@@ -261,6 +261,14 @@ fn routes(f: &Fixture) -> Vec<Route> {
         .missing(),
         page(Method::POST, format!("/apply/{MISSING}/messages"), None, Public, vec![]).missing(),
         page(
+            Method::POST,
+            format!("/apply/{MISSING}/offers/{MISSING}"),
+            None,
+            Public,
+            vec![("answer", "accept".into())],
+        )
+        .missing(),
+        page(
             Method::GET,
             format!("/apply/{MISSING}/letters/{MISSING}"),
             None,
@@ -2062,7 +2070,6 @@ async fn a_form_without_its_csrf_token_is_refused_before_anything_is_read() {
     }
 }
 
-/// Reads that show nothing personal, and why they write no audit entry.
 /// Like [`NOT_PERSONAL`], for one path exactly (the records below it are personal).
 const NOT_PERSONAL_EXACT: &[(&str, &str)] = &[
     (
@@ -2075,6 +2082,7 @@ const NOT_PERSONAL_EXACT: &[(&str, &str)] = &[
     ),
 ];
 
+/// Reads that show nothing personal, and why they write no audit entry.
 const NOT_PERSONAL: &[(&str, &str)] = &[
     ("/households/new", "an empty registration form"),
     (

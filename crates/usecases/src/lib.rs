@@ -10,6 +10,7 @@
 pub mod access_log;
 pub mod accounts;
 pub mod action_plan;
+pub mod applicant_position;
 pub mod cases;
 pub mod clock;
 mod ctx;

@@ -13,6 +13,7 @@ use crate::layout::Layout;
 use crate::middleware::RequestId;
 use crate::visitor::{VisitorForm, VisitorToken};
 use askama::Template;
+use husly_usecases::applicant_position::Position;
 use axum::Extension;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -507,9 +508,69 @@ struct ReceiptPage {
     errors: FormErrors,
     /// The message typed, kept when it was refused.
     text: String,
+    /// The place on the waiting list with why, and the offers (after a municipal-housing grant).
+    position: Option<Position>,
+    /// The answer to the open offer as typed, its errors, and whether a decline awaits
+    /// confirmation.
+    offer_form: OfferAnswer,
+    offer_errors: FormErrors,
+    confirm_decline: bool,
+    /// The confirmation after an answer (`accepted` or `declined`).
+    answered: String,
 }
 
 impl ReceiptPage {
+    fn explanation(&self) -> Vec<String> {
+        self.position
+            .as_ref()
+            .map(|p| p.explanation.iter().map(|m| self.l.tr.message(m)).collect())
+            .unwrap_or_default()
+    }
+
+    fn place_text(&self) -> Option<String> {
+        let (place, total) = self.position.as_ref()?.place?;
+        Some(self.l.tr.f(
+            "apply.position.place",
+            &[("place", &place.to_string()), ("total", &total.to_string())],
+        ))
+    }
+
+    fn open_offer(&self) -> Option<&husly_store::allocation::Offer> {
+        self.position.as_ref()?.open_offer()
+    }
+
+    fn past_offers(&self) -> Vec<&husly_store::allocation::Offer> {
+        self.position
+            .as_ref()
+            .map(|p| p.offers.iter().filter(|o| !o.state.is_open()).collect())
+            .unwrap_or_default()
+    }
+
+    fn date(&self, d: &time::Date) -> String {
+        format_date(*d)
+    }
+
+    fn offer_state(&self, o: &husly_store::allocation::Offer) -> String {
+        o.state.key()
+    }
+
+    fn reasons(&self) -> Vec<(&'static str, String, bool)> {
+        husly_domain::allocation::offer::DeclineReason::ALL
+            .iter()
+            .map(|r| (r.code(), r.key(), self.offer_form.reason == r.code()))
+            .collect()
+    }
+
+    fn confirm_reason(&self) -> String {
+        husly_domain::allocation::offer::DeclineReason::from_code(&self.offer_form.reason)
+            .map(|r| r.key())
+            .unwrap_or_default()
+    }
+
+    fn offer_err(&self, field: &str) -> Option<&str> {
+        self.offer_errors.get(&format!("offer-{field}"))
+    }
+
     fn letter_key(&self, kind: &str) -> String {
         format!("letter_kind.{kind}")
     }
@@ -530,11 +591,13 @@ impl ReceiptPage {
 #[derive(Debug, serde::Deserialize)]
 pub struct ReceiptQuery {
     sent: Option<String>,
+    answered: Option<String>,
 }
 
 /// The status page of a submitted application: the case, its letters, and the form to write.
 async fn receipt_page(applicant: &Applicant, l: Layout, id: String, draft: &Draft) -> AppResult<ReceiptPage> {
     let (case, letters) = applicant.case(draft).await?;
+    let l_lang = l.tr.lang;
     Ok(ReceiptPage {
         l,
         id,
@@ -550,7 +613,105 @@ async fn receipt_page(applicant: &Applicant, l: Layout, id: String, draft: &Draf
         sent: false,
         errors: FormErrors::default(),
         text: String::new(),
+        position: match case.state {
+            husly_domain::cases::CaseState::OnWaitingList | husly_domain::cases::CaseState::Closed => {
+                Some(applicant.position(draft, l_lang).await?)
+            }
+            _ => None,
+        },
+        offer_form: OfferAnswer::default(),
+        offer_errors: FormErrors::default(),
+        confirm_decline: false,
+        answered: String::new(),
     })
+}
+
+/// The applicant's answer to an offer, as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct OfferAnswer {
+    #[serde(default)]
+    answer: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    confirmed: Option<String>,
+}
+
+/// The applicant answers the household's open offer from the status page; a decline is shown
+/// once more to be confirmed.
+pub async fn answer_offer(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Extension(request): Extension<RequestId>,
+    Path((id, offer)): Path<(String, String)>,
+    VisitorForm { fields, token }: VisitorForm,
+) -> AppResult<Response> {
+    let tr = tr(&headers);
+    let applicant = applicant(&state, &request.0);
+    let Some((draft, _)) = open(&applicant, &headers, &id).await? else {
+        return Err(AppError::NotFound);
+    };
+    let offer: uuid::Uuid = crate::forms::path_id(&offer)?;
+    let form = OfferAnswer {
+        answer: fields.get("answer").to_string(),
+        reason: fields.get("reason").to_string(),
+        note: fields.get("note").to_string(),
+        version: fields.get("version").to_string(),
+        confirmed: Some(fields.get("confirmed").to_string()).filter(|c| !c.is_empty()),
+    };
+    let again = |errors: Vec<husly_domain::validation::FieldError>, confirm: bool| {
+        let applicant = &applicant;
+        let draft = &draft;
+        let id = id.clone();
+        let token = token.clone();
+        let form = form.clone();
+        let state = &state;
+        async move {
+            let l = Layout::visitor(tr, state.config.demo_mode, &token);
+            let mut page = receipt_page(applicant, l, id, draft).await?;
+            let errors: Vec<_> = errors
+                .into_iter()
+                .map(|mut e| {
+                    e.field = format!("offer-{}", e.field);
+                    e
+                })
+                .collect();
+            page.offer_errors = FormErrors::from_fields(&errors, tr.lang);
+            page.offer_form = form;
+            page.confirm_decline = confirm;
+            let mut response = render(&page)?;
+            if !confirm {
+                *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            }
+            Ok::<Response, AppError>(response)
+        }
+    };
+    if form.answer == "decline" && form.confirmed.is_none() {
+        return match husly_usecases::offers::parse_answer(&form.answer, &form.reason, &form.note) {
+            Ok(_) => again(Vec::new(), true).await,
+            Err(errors) => again(errors, false).await,
+        };
+    }
+    let version: i64 = form.version.trim().parse().map_err(|_| AppError::Conflict)?;
+    match applicant
+        .answer_offer(&draft, &offer.to_string(), version, &form.answer, &form.reason, &form.note)
+        .await
+    {
+        Ok(done) => {
+            let answered = if done.state == husly_domain::allocation::offer::OfferState::Accepted {
+                "accepted"
+            } else {
+                "declined"
+            };
+            Ok(Redirect::to(&format!("/apply/{id}/receipt?answered={answered}#offer")).into_response())
+        }
+        Err(UseCaseError::Invalid(errors)) => again(errors, false).await,
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn receipt(
@@ -568,6 +729,11 @@ pub async fn receipt(
     };
     let mut page = receipt_page(&applicant, l, id, &draft).await?;
     page.sent = query.sent.is_some();
+    page.answered = match query.answered.as_deref() {
+        Some("accepted") => "accepted".into(),
+        Some("declined") => "declined".into(),
+        _ => String::new(),
+    };
     Ok((csrf, render(&page)?).into_response())
 }
 

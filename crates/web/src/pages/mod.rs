@@ -151,6 +151,7 @@ pub fn routes() -> Routes {
         .route("/apply/{id}/receipt", get(apply::receipt))
         .route("/apply/{id}/documents", post(apply::upload_document))
         .route("/apply/{id}/messages", post(apply::write))
+        .route("/apply/{id}/offers/{offer}", post(apply::answer_offer))
         .route("/apply/{id}/letters/{letter}", get(apply::letter))
 }
 

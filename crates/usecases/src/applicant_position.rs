@@ -1,0 +1,106 @@
+//! The applicant's own view of the waiting list, on the self-service status page: the place on
+//! the list and why, in plain words; the offers made, and the answer to an open one.
+//!
+//! The applicant acts through the draft's code (see [`crate::self_service`]); no staff role is
+//! involved. The ranking reads the whole list, but only the applicant's own place and
+//! explanation leave this module.
+
+use husly_domain::Lang;
+use husly_domain::allocation::explain::explain;
+use husly_domain::allocation::offer::{DeclineStanding, OfferState};
+use husly_domain::allocation::policy::PriorityPolicy;
+use husly_domain::allocation::priority::{WaitingHousehold, peer_positions_of, rank};
+use husly_domain::message::Message;
+use husly_store::allocation::Offer;
+use husly_store::drafts::{Draft, applicant};
+
+use crate::offers::{Answered, answer_offer_as_applicant, standing};
+use crate::self_service::Applicant;
+use crate::waiting_list::waiting_household;
+use crate::{UseCaseError, UseCaseResult};
+
+/// Where the applicant's household stands, and its offers.
+#[derive(Debug, Clone)]
+pub struct Position {
+    /// The place on the list and how many wait, when the case is on the waiting list.
+    pub place: Option<(u32, usize)>,
+    /// Why, in the applicant's language ("Dere har 220 poeng …").
+    pub explanation: Vec<Message>,
+    /// Every offer made to the household, oldest first.
+    pub offers: Vec<Offer>,
+    pub standing: DeclineStanding,
+}
+
+impl Position {
+    /// The offer waiting for the applicant's answer, if any.
+    pub fn open_offer(&self) -> Option<&Offer> {
+        self.offers.iter().find(|o| o.state == OfferState::Open)
+    }
+}
+
+impl Applicant {
+    /// The household's place on the waiting list with its explanation, and its offers.
+    pub async fn position(&self, draft: &Draft, lang: Lang) -> UseCaseResult<Position> {
+        let case = draft.submitted_case.ok_or(UseCaseError::NotFound)?;
+        let municipality = draft.municipality_id;
+        // Municipalities' own policy versions replace the shipped default once they keep them.
+        let policy = PriorityPolicy::embedded();
+        let offers = self.store.offers_of_case(municipality, case).await?;
+        let cases = self.store.waiting_cases(municipality).await?;
+        let own = cases.iter().find(|c| c.case == case).map(|c| c.reference.clone());
+        let (place, explanation) = match own {
+            Some(reference) => {
+                let households: Vec<WaitingHousehold> = cases.iter().map(waiting_household).collect();
+                let ranking = rank(policy, &households, self.today, None);
+                let only: std::collections::HashSet<&str> = std::iter::once(reference.as_str()).collect();
+                let peers = peer_positions_of(policy, &households, &ranking, Some(&only));
+                let own_peers = peers.get(&reference).cloned().unwrap_or_default();
+                let place = ranking
+                    .entries
+                    .iter()
+                    .find(|r| r.priority.entry_id == reference)
+                    .map(|r| (r.position, ranking.entries.len()));
+                let explanation = explain(policy, &ranking, &reference, &own_peers, lang).unwrap_or_default();
+                (place, explanation)
+            }
+            None => (None, Vec::new()),
+        };
+        Ok(Position {
+            place,
+            explanation,
+            standing: standing(&offers, &policy.offers),
+            offers,
+        })
+    }
+
+    /// The applicant's answer to the household's open offer `offer`: `accept`, or `decline`
+    /// with a coded reason (and a note for `other`).
+    pub async fn answer_offer(
+        &self,
+        draft: &Draft,
+        offer: &str,
+        version: i64,
+        answer: &str,
+        reason: &str,
+        note: &str,
+    ) -> UseCaseResult<Answered> {
+        let case = draft.submitted_case.ok_or(UseCaseError::NotFound)?;
+        let current = self.store.offer(draft.municipality_id, offer).await?;
+        if current.case != case {
+            return Err(UseCaseError::NotFound);
+        }
+        let actor = applicant(&draft.id, &self.request_id);
+        answer_offer_as_applicant(
+            &self.store,
+            &actor,
+            draft.municipality_id,
+            &current,
+            version,
+            answer,
+            reason,
+            note,
+            self.today,
+        )
+        .await
+    }
+}
