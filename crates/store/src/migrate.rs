@@ -104,6 +104,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "dwelling_register",
         sql: include_str!("../migrations/0018_dwelling_register.sql"),
     },
+    Migration {
+        version: 19,
+        name: "priority_policy",
+        sql: include_str!("../migrations/0019_priority_policy.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked
