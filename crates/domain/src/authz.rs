@@ -107,10 +107,16 @@ pub enum Action {
     ViewDwellings,
     /// Keep the dwelling register: register, change, import, set status, remove and restore.
     ManageDwellings,
+    /// Read the priority policy's versions: which is in force and which are scheduled, and their
+    /// criteria (municipal rule data, no personal data).
+    ViewPriorityPolicy,
+    /// Simulate a new version of the priority policy on today's waiting list and save it with an
+    /// effective date. The households that move are named only to those who may also see cases.
+    ManagePriorityPolicy,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 27] = [
         Action::SearchPeople,
         Action::ViewPerson,
         Action::ViewHousehold,
@@ -136,6 +142,8 @@ impl Action {
         Action::ViewEquityFigures,
         Action::ViewDwellings,
         Action::ManageDwellings,
+        Action::ViewPriorityPolicy,
+        Action::ManagePriorityPolicy,
     ];
 
     pub fn code(self) -> &'static str {
@@ -165,6 +173,8 @@ impl Action {
             Action::ViewEquityFigures => "view_equity_figures",
             Action::ViewDwellings => "view_dwellings",
             Action::ManageDwellings => "manage_dwellings",
+            Action::ViewPriorityPolicy => "view_priority_policy",
+            Action::ManagePriorityPolicy => "manage_priority_policy",
         }
     }
 }
@@ -210,6 +220,11 @@ pub fn roles_allowed(action: Action) -> &'static [Role] {
         // The register holds no personal data: everyone in the unit may read it.
         Action::ViewDwellings => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
         Action::ManageDwellings => &[HousingManager],
+        // The priority policy is the municipality's rule for who comes first: everyone in the
+        // unit may read it (caseworkers explain it to applicants); the leader, who answers for
+        // the rules the council or committee adopted, changes it.
+        Action::ViewPriorityPolicy => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
+        Action::ManagePriorityPolicy => &[Leader],
     }
 }
 
@@ -351,6 +366,14 @@ mod tests {
             (FollowUpWorker, ViewEquityFigures, true),
             (Admin, ViewEquityFigures, false),
             (Partner, ViewEquityFigures, false),
+            (Caseworker, ViewPriorityPolicy, true),
+            (Leader, ViewPriorityPolicy, true),
+            (Admin, ViewPriorityPolicy, false),
+            (Partner, ViewPriorityPolicy, false),
+            (Leader, ManagePriorityPolicy, true),
+            (HousingManager, ManagePriorityPolicy, false),
+            (Caseworker, ManagePriorityPolicy, false),
+            (Admin, ManagePriorityPolicy, false),
         ];
         let m = MunicipalityId::new();
         for (role, action, allowed) in table {

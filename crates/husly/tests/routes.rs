@@ -1559,6 +1559,10 @@ fn promised(action: Action) -> &'static [Role] {
         // it; the housing manager (and a property-management system with their key) keeps it.
         Action::ViewDwellings => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
         Action::ManageDwellings => &[HousingManager],
+        // The priority policy is rule data: the unit reads it; the leader changes it (after a
+        // simulation), naming the households that move only if they may also see cases.
+        Action::ViewPriorityPolicy => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
+        Action::ManagePriorityPolicy => &[Leader],
     }
 }
 
