@@ -25,6 +25,7 @@ pub mod notes;
 pub mod notify;
 pub mod outreach;
 pub mod plan_dashboard;
+pub mod priority_policy;
 pub mod reference_budget;
 pub mod representatives;
 pub mod self_service;
