@@ -110,6 +110,8 @@ pub(crate) const AUDIT_ACTIONS: &[&str] = &[
     "dwelling.imported",
     "waiting_list.view",
     "allocation.preview",
+    "priority_policy.saved",
+    "priority_policy.simulate",
     "auth.lockout",
     "audit.view",
 ];

@@ -17,6 +17,7 @@ mod notes;
 mod outreach;
 mod person;
 mod plan_dashboard;
+mod policy;
 pub(crate) mod plan_words;
 mod reference_budget;
 mod representatives;
@@ -141,6 +142,9 @@ pub fn routes() -> Routes {
         .merge(dwellings::routes())
         .route("/waiting-list", get(waiting_list::page))
         .route("/allocation", get(allocation::page))
+        .route("/allocation/policy", get(policy::list))
+        .route("/allocation/policy/new", get(policy::new_form).post(policy::submit))
+        .route("/allocation/policy/{id}", get(policy::view))
         .route("/apply", get(apply::start).post(apply::create))
         .route("/apply/{id}", get(apply::view).post(apply::save))
         .route("/apply/{id}/code", post(apply::enter_code))

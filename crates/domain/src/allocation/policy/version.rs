@@ -20,12 +20,12 @@
 use time::Date;
 
 use super::PriorityPolicy;
-use crate::validation::{FieldError, MAX_TEXT_LEN, parse_date};
+use crate::validation::{FieldError, parse_date};
 
 /// Longest version label (as the policy's own `version`).
 pub const MAX_VERSION_LEN: usize = 50;
 /// Longest reason for a change.
-pub const MAX_REASON_LEN: usize = MAX_TEXT_LEN;
+pub const MAX_REASON_LEN: usize = 2_000;
 
 /// What a leader typed.
 #[derive(Debug, Clone, Copy, Default)]
