@@ -731,6 +731,34 @@ fn routes(f: &Fixture) -> Vec<Route> {
         page(Method::GET, "/allocation".into(), Some(ViewCase), Working, vec![]),
         page(
             Method::GET,
+            "/allocation/policy".into(),
+            Some(ViewPriorityPolicy),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            "/allocation/policy/standard".into(),
+            Some(ViewPriorityPolicy),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            "/allocation/policy/new".into(),
+            Some(ManagePriorityPolicy),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            "/allocation/policy/new".into(),
+            Some(ManagePriorityPolicy),
+            Working,
+            vec![("action", "simulate".into()), ("policy", "".into())],
+        ),
+        page(
+            Method::GET,
             "/kostra?year=2025".into(),
             Some(ViewKostraFigures),
             Working,
@@ -1211,6 +1239,52 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Some(ViewCase),
             Record,
             None,
+        ),
+        api(
+            Method::GET,
+            "/api/v1/allocation/policies?municipality=3301".into(),
+            Some(ViewPriorityPolicy),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
+            "/api/v1/allocation/policies/standard?municipality=3301".into(),
+            Some(ViewPriorityPolicy),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
+            format!("/api/v1/allocation/policies/{MISSING}?municipality=3301"),
+            Some(ViewPriorityPolicy),
+            Record,
+            None,
+        )
+        .missing(),
+        api(
+            Method::POST,
+            "/api/v1/allocation/policies/simulate".into(),
+            Some(ManagePriorityPolicy),
+            Record,
+            Some(serde_json::json!({ "municipality": "3301", "text": "", "version": "", "effective_from": "" })),
+        ),
+        api(
+            Method::POST,
+            "/api/v1/allocation/policies".into(),
+            Some(ManagePriorityPolicy),
+            Record,
+            Some(serde_json::json!({
+                "municipality": "3301", "text": "", "version": "", "effective_from": "",
+                "reason": "", "simulated_fingerprint": ""
+            })),
+        ),
+        api(
+            Method::POST,
+            "/api/v1/draws/verify".into(),
+            None,
+            Public,
+            Some(serde_json::json!({})),
         ),
         api(
             Method::GET,
@@ -1946,6 +2020,11 @@ const NOT_PERSONAL: &[(&str, &str)] = &[
         "aggregates by group with small numbers suppressed, no household named",
     ),
     ("/admin/reference-budget", "municipal rule data, no person"),
+    ("/allocation/policy", "the priority policy's versions: municipal rule data, no person"),
+    (
+        "/api/v1/allocation/policies",
+        "the priority policy's versions: municipal rule data, no person",
+    ),
     ("/api/v1/reference-budgets", "municipal rule data, no person"),
     (
         "/api/v1/dwellings",
