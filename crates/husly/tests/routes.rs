@@ -1834,6 +1834,8 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
                 "/representatives/{representative_id}",
             )
             .replace("/stays/01900000-0000-7000-8000-000000000000", "/stays/{stay_id}")
+            .replace("/policies/01900000-0000-7000-8000-000000000000", "/policies/{id}")
+            .replace("/policies/standard", "/policies/{id}")
             .replace("01900000-0000-7000-8000-000000000000", "{flag_id}")
             .replace("/grants/budget/2026/establishment", "/grants/budget/{year}/{grant}")
             .replace("/kostra/2025", "/kostra/{year}")
