@@ -1166,7 +1166,10 @@ async fn priority_policy(contract: &mut Contract, s: &Server, f: &Fixture) {
     )
     .await;
     assert_eq!(status, 200, "{standard}");
-    let text = standard["text"].as_str().unwrap().replace("points = 100", "points = 150");
+    let text = standard["text"]
+        .as_str()
+        .unwrap()
+        .replace("points = 100", "points = 150");
     let today = common::today().to_string();
     let draft = json!({ "municipality": "3301", "text": text, "version": "2027.1", "effective_from": today });
     let mut bad = draft.clone();
@@ -1181,7 +1184,10 @@ async fn priority_policy(contract: &mut Contract, s: &Server, f: &Fixture) {
     )
     .await;
     assert_eq!(status, 422, "{refused}");
-    assert_eq!(refused["error"]["fields"][0]["field"], "text.criteria[0].points", "{refused}");
+    assert_eq!(
+        refused["error"]["fields"][0]["field"], "text.criteria[0].points",
+        "{refused}"
+    );
     let (status, simulated) = call(
         contract,
         s,
@@ -1195,7 +1201,15 @@ async fn priority_policy(contract: &mut Contract, s: &Server, f: &Fixture) {
     let mut save = draft.clone();
     save["reason"] = json!("Hovedutvalget vedtok å gi barnefamilier mer vekt");
     save["simulated_fingerprint"] = json!("0000");
-    let (status, refused) = call(contract, s, leader, M::POST, "/api/v1/allocation/policies", Some(save.clone())).await;
+    let (status, refused) = call(
+        contract,
+        s,
+        leader,
+        M::POST,
+        "/api/v1/allocation/policies",
+        Some(save.clone()),
+    )
+    .await;
     assert_eq!(status, 422, "{refused}");
     save["simulated_fingerprint"] = simulated["fingerprint"].clone();
     let (status, saved) = call(contract, s, leader, M::POST, "/api/v1/allocation/policies", Some(save)).await;
@@ -1228,7 +1242,11 @@ async fn priority_policy(contract: &mut Contract, s: &Server, f: &Fixture) {
     let mut swapped = serde_json::to_value(&draw).unwrap();
     swapped["order"] = json!([draw.order[1], draw.order[0]]);
     let (status, mismatch) = call(contract, s, anyone, M::POST, "/api/v1/draws/verify", Some(swapped)).await;
-    assert_eq!((status, mismatch["mismatch"]["kind"].as_str()), (200, Some("order")), "{mismatch}");
+    assert_eq!(
+        (status, mismatch["mismatch"]["kind"].as_str()),
+        (200, Some("order")),
+        "{mismatch}"
+    );
     let (status, _) = call(
         contract,
         s,

@@ -63,14 +63,22 @@ async fn a_leader_simulates_and_saves_a_version_and_the_waiting_list_cites_it() 
             standard.contains("Bostedsløse barnefamilier") && standard.contains("har barn under 18 år"),
             "{standard}"
         );
-        assert!(common::raw_keys(&standard).is_empty(), "{:?}", common::raw_keys(&standard));
+        assert!(
+            common::raw_keys(&standard).is_empty(),
+            "{:?}",
+            common::raw_keys(&standard)
+        );
         // A caseworker reads the rules but does not change them.
         let refused = caseworker.get(s.url("/allocation/policy/new")).send().await.unwrap();
         assert_eq!(refused.status(), 403);
 
         // The form starts from the text in force.
         let form = page_text(s, &leader, "/allocation/policy/new").await;
-        assert!(form.contains("version = &quot;drammen-2020.1&quot;") || form.contains("version = &#34;drammen-2020.1&#34;"), "the text in force is prefilled");
+        assert!(
+            form.contains("version = &quot;drammen-2020.1&quot;")
+                || form.contains("version = &#34;drammen-2020.1&#34;"),
+            "the text in force is prefilled"
+        );
         let csrf = hidden(&form, "csrf");
         let today = common::today();
         let today_text = date_form(today);
@@ -95,7 +103,10 @@ async fn a_leader_simulates_and_saves_a_version_and_the_waiting_list_cites_it() 
         .await;
         assert_eq!(status, 422, "{html}");
         assert!(html.contains("criteria[0].points"), "{html}");
-        assert!(html.contains("href=\"#f-policy\""), "the summary links to the text: {html}");
+        assert!(
+            html.contains("href=\"#f-policy\""),
+            "the summary links to the text: {html}"
+        );
         assert!(html.contains("value=\"2027.1\""), "the typed version is kept");
         assert!(html.contains("points = -5"), "the typed text is kept");
 
@@ -114,7 +125,10 @@ async fn a_leader_simulates_and_saves_a_version_and_the_waiting_list_cites_it() 
         )
         .await;
         assert_eq!(status, 422, "{html}");
-        assert!(html.contains("Skriv hvilken dato de nye reglene skal gjelde fra."), "{html}");
+        assert!(
+            html.contains("Skriv hvilken dato de nye reglene skal gjelde fra."),
+            "{html}"
+        );
         // Saving what was not simulated is refused.
         let (status, html) = post(
             s,
@@ -133,7 +147,10 @@ async fn a_leader_simulates_and_saves_a_version_and_the_waiting_list_cites_it() 
         .await;
         assert_eq!(status, 422, "{html}");
         assert!(html.contains("Simuler teksten før du lagrer"), "{html}");
-        assert!(store.priority_policies(demo.id).await.unwrap().is_empty(), "nothing saved");
+        assert!(
+            store.priority_policies(demo.id).await.unwrap().is_empty(),
+            "nothing saved"
+        );
 
         // The simulation on the same page: who moves, by group, and the cases that move most.
         let before = store
@@ -163,7 +180,12 @@ async fn a_leader_simulates_and_saves_a_version_and_the_waiting_list_cites_it() 
         )
         .await;
         assert_eq!(status, 200, "{html}");
-        for words in ["Simulering på dagens venteliste", "Etter husstandstype", "Etter grunn til søknaden", "Flytter mest opp"] {
+        for words in [
+            "Simulering på dagens venteliste",
+            "Etter husstandstype",
+            "Etter grunn til søknaden",
+            "Flytter mest opp",
+        ] {
             assert!(html.contains(words), "{words}: {html}");
         }
         assert!(common::raw_keys(&html).is_empty(), "{:?}", common::raw_keys(&html));
@@ -201,7 +223,10 @@ async fn a_leader_simulates_and_saves_a_version_and_the_waiting_list_cites_it() 
         .await;
         assert_eq!((status, location.as_str()), (303, "/allocation/policy"));
         let list = page_text(s, &leader, "/allocation/policy").await;
-        assert!(list.contains("Den nye versjonen av prioriteringsreglene er lagret."), "{list}");
+        assert!(
+            list.contains("Den nye versjonen av prioriteringsreglene er lagret."),
+            "{list}"
+        );
         assert!(list.contains("2027.1") && list.contains("Barnefamilier skal prioriteres høyere"));
         let saved = store.priority_policies(demo.id).await.unwrap();
         assert_eq!(saved.len(), 1);
@@ -216,7 +241,10 @@ async fn a_leader_simulates_and_saves_a_version_and_the_waiting_list_cites_it() 
         // A version scheduled in ten days: listed as such; the list keeps citing 2027.1 today.
         let later = today + time::Duration::days(10);
         let form = page_text(s, &leader, "/allocation/policy/new").await;
-        assert!(form.contains("version = &quot;2027.1&quot;") || form.contains("version = &#34;2027.1&#34;"), "the new text in force is prefilled");
+        assert!(
+            form.contains("version = &quot;2027.1&quot;") || form.contains("version = &#34;2027.1&#34;"),
+            "the new text in force is prefilled"
+        );
         let text2 = text.replace("points = 190", "points = 150");
         let fields = |action: &'static str, simulated: String| {
             vec![
@@ -310,7 +338,10 @@ async fn anyone_verifies_a_published_draw_over_the_api() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim_end(), answer["message"].as_str().unwrap());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim_end(),
+        answer["message"].as_str().unwrap()
+    );
 
     // Not a published draw: 422 naming the field.
     let mut bad = serde_json::to_value(&draw).unwrap();

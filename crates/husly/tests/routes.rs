@@ -2022,7 +2022,10 @@ const NOT_PERSONAL: &[(&str, &str)] = &[
         "aggregates by group with small numbers suppressed, no household named",
     ),
     ("/admin/reference-budget", "municipal rule data, no person"),
-    ("/allocation/policy", "the priority policy's versions: municipal rule data, no person"),
+    (
+        "/allocation/policy",
+        "the priority policy's versions: municipal rule data, no person",
+    ),
     (
         "/api/v1/allocation/policies",
         "the priority policy's versions: municipal rule data, no person",

@@ -156,7 +156,11 @@ impl Store {
 
     /// The version in force on `date`: the latest `effective_from` on or before it, and of one
     /// day the one saved last. `None`: the municipality has no own version in force then.
-    pub async fn priority_policy_on(&self, municipality: MunicipalityId, date: Date) -> StoreResult<Option<StoredPolicy>> {
+    pub async fn priority_policy_on(
+        &self,
+        municipality: MunicipalityId,
+        date: Date,
+    ) -> StoreResult<Option<StoredPolicy>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM priority_policy WHERE municipality_id = $1 AND effective_from <= $2 \
              ORDER BY effective_from DESC, created_at DESC, id DESC LIMIT 1"

@@ -39,7 +39,10 @@ async fn versions_append_and_the_one_in_force_is_picked_by_date() {
             .await
             .unwrap();
         let other = store.ensure_municipality("0301", "Oslo", false, &actor).await.unwrap();
-        assert_eq!(store.priority_policy_on(m.id, date!(2027 - 01 - 01)).await.unwrap(), None);
+        assert_eq!(
+            store.priority_policy_on(m.id, date!(2027 - 01 - 01)).await.unwrap(),
+            None
+        );
         assert!(store.priority_policies(m.id).await.unwrap().is_empty());
 
         let first = store
@@ -84,7 +87,10 @@ async fn versions_append_and_the_one_in_force_is_picked_by_date() {
             all.iter().map(|p| p.version.as_str()).collect::<Vec<_>>(),
             ["2027.2b", "2027.2", "2027.1"]
         );
-        assert_eq!(store.priority_policy(m.id, &second.id).await.unwrap(), Some(second.clone()));
+        assert_eq!(
+            store.priority_policy(m.id, &second.id).await.unwrap(),
+            Some(second.clone())
+        );
         assert_eq!(store.priority_policy(other.id, &second.id).await.unwrap(), None);
         assert_eq!(store.priority_policies(other.id).await.unwrap().len(), 1);
 

@@ -10,9 +10,7 @@
 
 use husly_domain::MunicipalityId;
 use husly_domain::allocation::policy::PriorityPolicy;
-use husly_domain::allocation::policy::version::{
-    DraftContext, DraftInput, check_draft, check_reason, check_simulated,
-};
+use husly_domain::allocation::policy::version::{DraftContext, DraftInput, check_draft, check_reason, check_simulated};
 use husly_domain::allocation::priority::WaitingHousehold;
 use husly_domain::allocation::simulation::{Shift, Simulation, simulate};
 use husly_domain::authz::{Action, Decision, authorize};
@@ -189,7 +187,11 @@ fn movers(simulation: &Simulation) -> Movers {
 }
 
 /// Checks a draft against the municipality's versions; the policy it would be.
-async fn checked_draft(ctx: &Ctx, municipality: MunicipalityId, input: &DraftInput<'_>) -> UseCaseResult<PriorityPolicy> {
+async fn checked_draft(
+    ctx: &Ctx,
+    municipality: MunicipalityId,
+    input: &DraftInput<'_>,
+) -> UseCaseResult<PriorityPolicy> {
     let number = ctx.municipality_number(municipality)?.to_string();
     let stored = ctx.store.priority_policies(municipality).await?;
     let taken: Vec<&str> = stored.iter().map(|s| s.version.as_str()).collect();

@@ -6,8 +6,8 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use husly_domain::allocation::policy::{Access, Condition, PriorityPolicy, TieBreaker, text_in};
 use husly_domain::allocation::policy::version::DraftInput;
+use husly_domain::allocation::policy::{Access, Condition, PriorityPolicy, TieBreaker, text_in};
 use husly_domain::allocation::simulation::{GroupSummary, Shift};
 use husly_domain::authz::Action;
 use husly_domain::validation::{FieldError, format_date};
@@ -55,7 +55,12 @@ pub(crate) fn describe(condition: &Condition, tr: Tr) -> String {
             "policy.cond.housing",
             &[(
                 "list",
-                &list(housing.iter().map(|h| format!("current_housing.{}", h.code())).collect()),
+                &list(
+                    housing
+                        .iter()
+                        .map(|h| format!("current_housing.{}", h.code()))
+                        .collect(),
+                ),
             )],
         ),
         Condition::ChildrenAtLeast(n) => tr.f("policy.cond.children_at_least", &[("count", &n.to_string())]),
@@ -219,7 +224,11 @@ pub async fn view(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
         l: Layout::for_user(&user, Section::WaitingList, state.config.demo_mode),
         row: version_row(&version),
         ties: policy.tie_breakers.iter().map(|t| tie_key(*t)).collect(),
-        sources: policy.sources.iter().map(|s| (s.title.clone(), s.url.clone())).collect(),
+        sources: policy
+            .sources
+            .iter()
+            .map(|s| (s.title.clone(), s.url.clone()))
+            .collect(),
         criteria,
         access,
         policy,
@@ -351,7 +360,11 @@ impl NewPage {
                 if e.field == "policy" {
                     self.text_errors.push((String::new(), message.clone()));
                 }
-                let field = if e.field == "simulated" { "policy" } else { e.field.as_str() };
+                let field = if e.field == "simulated" {
+                    "policy"
+                } else {
+                    e.field.as_str()
+                };
                 self.summary.push((field.to_string(), message));
             }
         }

@@ -247,7 +247,11 @@ mod tests {
     fn a_text_without_a_header_gets_one_before_its_first_field() {
         let body: String = PriorityPolicy::embedded_text()
             .lines()
-            .filter(|l| !["version", "municipality", "effective_from"].iter().any(|k| assigns(l, k)))
+            .filter(|l| {
+                !["version", "municipality", "effective_from"]
+                    .iter()
+                    .any(|k| assigns(l, k))
+            })
             .collect::<Vec<_>>()
             .join("\n");
         let with = with_header(&body, "a \"quoted\" label", "0301", date!(2027 - 02 - 01));
@@ -281,7 +285,10 @@ mod tests {
     fn a_label_is_used_once_and_never_the_shipped_one() {
         let text = PriorityPolicy::embedded_text();
         let taken = check_draft(&input(text, " 2027.1 ", "01.01.2027"), &context(&["2027.1"])).unwrap_err();
-        assert_eq!((fields(&taken), taken[0].code), (vec!["version"], "policy_version_taken"));
+        assert_eq!(
+            (fields(&taken), taken[0].code),
+            (vec!["version"], "policy_version_taken")
+        );
         let shipped = PriorityPolicy::embedded().version.clone();
         let err = check_draft(&input(text, &shipped, "01.01.2027"), &context(&[])).unwrap_err();
         assert_eq!(err[0].code, "policy_version_taken");
