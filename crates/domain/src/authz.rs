@@ -110,10 +110,16 @@ pub enum Action {
     /// Run allocation rounds and make offers: start a round, draw, override a proposal with a
     /// reason, offer, record answers, withdraw and reopen offers.
     Allocate,
+    /// Read the priority policy's versions: which is in force and which are scheduled, and their
+    /// criteria (municipal rule data, no personal data).
+    ViewPriorityPolicy,
+    /// Simulate a new version of the priority policy on today's waiting list and save it with an
+    /// effective date. The households that move are named only to those who may also see cases.
+    ManagePriorityPolicy,
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 28] = [
         Action::SearchPeople,
         Action::ViewPerson,
         Action::ViewHousehold,
@@ -140,6 +146,8 @@ impl Action {
         Action::ViewDwellings,
         Action::ManageDwellings,
         Action::Allocate,
+        Action::ViewPriorityPolicy,
+        Action::ManagePriorityPolicy,
     ];
 
     pub fn code(self) -> &'static str {
@@ -170,6 +178,8 @@ impl Action {
             Action::ViewDwellings => "view_dwellings",
             Action::ManageDwellings => "manage_dwellings",
             Action::Allocate => "allocate",
+            Action::ViewPriorityPolicy => "view_priority_policy",
+            Action::ManagePriorityPolicy => "manage_priority_policy",
         }
     }
 }
@@ -216,6 +226,11 @@ pub fn roles_allowed(action: Action) -> &'static [Role] {
         Action::ViewDwellings => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
         Action::ManageDwellings => &[HousingManager],
         Action::Allocate => &[Caseworker, HousingManager],
+        // The priority policy is the municipality's rule for who comes first: everyone in the
+        // unit may read it (caseworkers explain it to applicants); the leader, who answers for
+        // the rules the council or committee adopted, changes it.
+        Action::ViewPriorityPolicy => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
+        Action::ManagePriorityPolicy => &[Leader],
     }
 }
 
@@ -362,6 +377,14 @@ mod tests {
             (FollowUpWorker, ViewEquityFigures, true),
             (Admin, ViewEquityFigures, false),
             (Partner, ViewEquityFigures, false),
+            (Caseworker, ViewPriorityPolicy, true),
+            (Leader, ViewPriorityPolicy, true),
+            (Admin, ViewPriorityPolicy, false),
+            (Partner, ViewPriorityPolicy, false),
+            (Leader, ManagePriorityPolicy, true),
+            (HousingManager, ManagePriorityPolicy, false),
+            (Caseworker, ManagePriorityPolicy, false),
+            (Admin, ManagePriorityPolicy, false),
         ];
         let m = MunicipalityId::new();
         for (role, action, allowed) in table {

@@ -1069,6 +1069,7 @@ async fn rounds(contract: &mut Contract, s: &Server, f: &Fixture) {
     )
     .await;
     assert_eq!(status, 422, "an answer date in the past: {refused}");
+    priority_policy(contract, s, f).await;
 }
 
 fn dwelling_record(external_id: Option<&str>) -> Value {
@@ -1301,6 +1302,125 @@ async fn dwellings(contract: &mut Contract, s: &Server, f: &Fixture) {
         proposal["dwellings"].as_array().is_some_and(|d| !d.is_empty()),
         "{proposal}"
     );
+}
+
+/// The priority policy: the versions, a bad draft and a good one simulated, a save without and
+/// with the simulation's fingerprint, the new version read back; a draw verified and one not.
+async fn priority_policy(contract: &mut Contract, s: &Server, f: &Fixture) {
+    use Method as M;
+    use husly_domain::allocation::draw::{PublishedDraw, Seed};
+    let leader = f.users[&Role::Leader].1.as_str();
+    let (status, list) = call(
+        contract,
+        s,
+        leader,
+        M::GET,
+        "/api/v1/allocation/policies?municipality=3301",
+        None,
+    )
+    .await;
+    assert_eq!((status, list["in_force"].as_str()), (200, Some("standard")), "{list}");
+    let (status, standard) = call(
+        contract,
+        s,
+        leader,
+        M::GET,
+        "/api/v1/allocation/policies/standard?municipality=3301",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{standard}");
+    let text = standard["text"]
+        .as_str()
+        .unwrap()
+        .replace("points = 100", "points = 150");
+    let today = common::today().to_string();
+    let draft = json!({ "municipality": "3301", "text": text, "version": "2027.1", "effective_from": today });
+    let mut bad = draft.clone();
+    bad["text"] = json!(text.replacen("points = 200", "points = -1", 1));
+    let (status, refused) = call(
+        contract,
+        s,
+        leader,
+        M::POST,
+        "/api/v1/allocation/policies/simulate",
+        Some(bad),
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(
+        refused["error"]["fields"][0]["field"], "text.criteria[0].points",
+        "{refused}"
+    );
+    let (status, simulated) = call(
+        contract,
+        s,
+        leader,
+        M::POST,
+        "/api/v1/allocation/policies/simulate",
+        Some(draft.clone()),
+    )
+    .await;
+    assert_eq!(status, 200, "{simulated}");
+    let mut save = draft.clone();
+    save["reason"] = json!("Hovedutvalget vedtok å gi barnefamilier mer vekt");
+    save["simulated_fingerprint"] = json!("0000");
+    let (status, refused) = call(
+        contract,
+        s,
+        leader,
+        M::POST,
+        "/api/v1/allocation/policies",
+        Some(save.clone()),
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    save["simulated_fingerprint"] = simulated["fingerprint"].clone();
+    let (status, saved) = call(contract, s, leader, M::POST, "/api/v1/allocation/policies", Some(save)).await;
+    assert_eq!(status, 201, "{saved}");
+    let id = saved["id"].as_str().unwrap();
+    let (status, read) = call(
+        contract,
+        s,
+        leader,
+        M::GET,
+        &format!("/api/v1/allocation/policies/{id}?municipality=3301"),
+        None,
+    )
+    .await;
+    assert_eq!((status, read["status"].as_str()), (200, Some("in_force")), "{read}");
+
+    // Anyone may verify a published draw (signed in or not: the integration test asks anonymously).
+    let anyone = f.users[&Role::Caseworker].1.as_str();
+    let draw = PublishedDraw::new(Seed([7; 32]), ["2026-000002".to_string(), "2026-000001".to_string()]).unwrap();
+    let (status, ok) = call(
+        contract,
+        s,
+        anyone,
+        M::POST,
+        "/api/v1/draws/verify",
+        Some(serde_json::to_value(&draw).unwrap()),
+    )
+    .await;
+    assert_eq!((status, ok["ok"].as_bool()), (200, Some(true)), "{ok}");
+    let mut swapped = serde_json::to_value(&draw).unwrap();
+    swapped["order"] = json!([draw.order[1], draw.order[0]]);
+    let (status, mismatch) = call(contract, s, anyone, M::POST, "/api/v1/draws/verify", Some(swapped)).await;
+    assert_eq!(
+        (status, mismatch["mismatch"]["kind"].as_str()),
+        (200, Some("order")),
+        "{mismatch}"
+    );
+    let (status, _) = call(
+        contract,
+        s,
+        anyone,
+        M::POST,
+        "/api/v1/draws/verify",
+        Some(json!({ "seed": "xyz" })),
+    )
+    .await;
+    assert_eq!(status, 422);
 }
 
 /// The action plan: a leader starts a plan, adds a goal, a measure and an indicator from the

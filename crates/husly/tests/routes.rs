@@ -808,6 +808,34 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         page(
             Method::GET,
+            "/allocation/policy".into(),
+            Some(ViewPriorityPolicy),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            "/allocation/policy/standard".into(),
+            Some(ViewPriorityPolicy),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            "/allocation/policy/new".into(),
+            Some(ManagePriorityPolicy),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            "/allocation/policy/new".into(),
+            Some(ManagePriorityPolicy),
+            Working,
+            vec![("action", "simulate".into()), ("policy", "".into())],
+        ),
+        page(
+            Method::GET,
             "/kostra?year=2025".into(),
             Some(ViewKostraFigures),
             Working,
@@ -1300,6 +1328,8 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Method::POST,
             "/api/v1/allocation/rounds?municipality=3301".into(),
             Some(Allocate),
+            "/api/v1/allocation/policies?municipality=3301".into(),
+            Some(ViewPriorityPolicy),
             Record,
             None,
         ),
@@ -1307,6 +1337,8 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Method::GET,
             format!("/api/v1/allocation/rounds/{round}"),
             Some(Allocate),
+            "/api/v1/allocation/policies/standard?municipality=3301".into(),
+            Some(ViewPriorityPolicy),
             Record,
             None,
         ),
@@ -1373,6 +1405,35 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Some(Allocate),
             Record,
             Some(serde_json::json!({ "version": 99, "reason": "Feil registrert" })),
+            format!("/api/v1/allocation/policies/{MISSING}?municipality=3301"),
+            Some(ViewPriorityPolicy),
+            Record,
+            None,
+        )
+        .missing(),
+        api(
+            Method::POST,
+            "/api/v1/allocation/policies/simulate".into(),
+            Some(ManagePriorityPolicy),
+            Record,
+            Some(serde_json::json!({ "municipality": "3301", "text": "", "version": "", "effective_from": "" })),
+        ),
+        api(
+            Method::POST,
+            "/api/v1/allocation/policies".into(),
+            Some(ManagePriorityPolicy),
+            Record,
+            Some(serde_json::json!({
+                "municipality": "3301", "text": "", "version": "", "effective_from": "",
+                "reason": "", "simulated_fingerprint": ""
+            })),
+        ),
+        api(
+            Method::POST,
+            "/api/v1/draws/verify".into(),
+            None,
+            Public,
+            Some(serde_json::json!({})),
         ),
         api(
             Method::GET,
@@ -1724,6 +1785,10 @@ fn promised(action: Action) -> &'static [Role] {
         // Allocation rounds and offers: the caseworkers of the allocation meeting and the
         // housing manager who lets the dwellings.
         Action::Allocate => &[Caseworker, HousingManager],
+        // The priority policy is rule data: the unit reads it; the leader changes it (after a
+        // simulation), naming the households that move only if they may also see cases.
+        Action::ViewPriorityPolicy => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
+        Action::ManagePriorityPolicy => &[Leader],
     }
 }
 
@@ -1921,6 +1986,8 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
                 "/representatives/{representative_id}",
             )
             .replace("/stays/01900000-0000-7000-8000-000000000000", "/stays/{stay_id}")
+            .replace("/policies/01900000-0000-7000-8000-000000000000", "/policies/{id}")
+            .replace("/policies/standard", "/policies/{id}")
             .replace("01900000-0000-7000-8000-000000000000", "{flag_id}")
             .replace("/grants/budget/2026/establishment", "/grants/budget/{year}/{grant}")
             .replace("/kostra/2025", "/kostra/{year}")
@@ -2123,6 +2190,14 @@ const NOT_PERSONAL: &[(&str, &str)] = &[
         "aggregates by group with small numbers suppressed, no household named",
     ),
     ("/admin/reference-budget", "municipal rule data, no person"),
+    (
+        "/allocation/policy",
+        "the priority policy's versions: municipal rule data, no person",
+    ),
+    (
+        "/api/v1/allocation/policies",
+        "the priority policy's versions: municipal rule data, no person",
+    ),
     ("/api/v1/reference-budgets", "municipal rule data, no person"),
     (
         "/api/v1/dwellings",

@@ -658,6 +658,21 @@ const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "priority_policy",
+        order_by: "id",
+        columns: &[
+            ("id", Text),
+            ("municipality_id", Text),
+            ("version", Text),
+            ("effective_from", Text),
+            ("policy", Text),
+            ("fingerprint", Text),
+            ("reason", Text),
+            ("created_by", OptText),
+            ("created_at", Int),
+        ],
+    },
+    Table {
         name: "grant_ledger",
         order_by: "id",
         columns: &[

@@ -31,6 +31,7 @@ pub mod kostra_facts;
 pub mod migrate;
 pub mod municipalities;
 pub mod notes;
+pub mod priority_policy;
 pub mod reference_budget;
 pub mod representatives;
 pub mod search;

@@ -105,6 +105,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0018_dwelling_register.sql"),
     },
     Migration {
+        version: 19,
+        name: "priority_policy",
+        sql: include_str!("../migrations/0019_priority_policy.sql"),
+    },
+    Migration {
         version: 20,
         name: "allocation_rounds",
         sql: include_str!("../migrations/0020_allocation_rounds.sql"),

@@ -8,12 +8,12 @@
 use husly_domain::Lang;
 use husly_domain::allocation::explain::explain;
 use husly_domain::allocation::offer::{DeclineStanding, OfferState};
-use husly_domain::allocation::policy::PriorityPolicy;
 use husly_domain::allocation::priority::{WaitingHousehold, peer_positions_of, rank};
 use husly_domain::message::Message;
 use husly_store::allocation::Offer;
 use husly_store::drafts::{Draft, applicant};
 
+use crate::priority_policy::policy_in_force;
 use crate::offers::{Answered, answer_offer_as_applicant, standing};
 use crate::self_service::Applicant;
 use crate::waiting_list::waiting_household;
@@ -43,8 +43,8 @@ impl Applicant {
     pub async fn position(&self, draft: &Draft, lang: Lang) -> UseCaseResult<Position> {
         let case = draft.submitted_case.ok_or(UseCaseError::NotFound)?;
         let municipality = draft.municipality_id;
-        // Municipalities' own policy versions replace the shipped default once they keep them.
-        let policy = PriorityPolicy::embedded();
+        let (policy, _) = policy_in_force(&self.store, municipality, self.today).await?;
+        let policy = &policy;
         let offers = self.store.offers_of_case(municipality, case).await?;
         let cases = self.store.waiting_cases(municipality).await?;
         let own = cases.iter().find(|c| c.case == case).map(|c| c.reference.clone());

@@ -27,6 +27,7 @@ pub mod notify;
 pub mod outreach;
 pub mod plan_dashboard;
 pub mod offers;
+pub mod priority_policy;
 pub mod reference_budget;
 pub mod rounds;
 pub mod representatives;

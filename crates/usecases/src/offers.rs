@@ -9,7 +9,7 @@ use husly_domain::allocation::dwelling::DwellingStatus;
 use husly_domain::allocation::offer::{
     self, Answer, DeclineReason, DeclineStanding, OfferRefusal, OfferState, PastAnswer,
 };
-use husly_domain::allocation::policy::{OfferRules, PriorityPolicy};
+use husly_domain::allocation::policy::OfferRules;
 use husly_domain::allocation::round::{RoundRefusal, RoundState, check_reason};
 use husly_domain::authz::Action;
 use husly_domain::validation::{Errors, FieldError};
@@ -22,13 +22,13 @@ use husly_store::{Store, StoreError};
 use serde_json::json;
 use time::Date;
 
+use crate::priority_policy::policy_in_force;
 use crate::rounds::refused as round_refused;
 use crate::{Ctx, UseCaseError, UseCaseResult};
 
-/// The municipality's offer rule.
-// Municipalities' own policy versions replace the shipped default once they keep them.
-fn rules(_municipality: MunicipalityId) -> OfferRules {
-    PriorityPolicy::embedded().offers.clone()
+/// The municipality's offer rule, from the priority policy in force on `date`.
+async fn rules(store: &Store, municipality: MunicipalityId, date: Date) -> UseCaseResult<OfferRules> {
+    Ok(policy_in_force(store, municipality, date).await?.0.offers)
 }
 
 fn refused(field: &str, refusal: OfferRefusal) -> UseCaseError {
@@ -96,7 +96,7 @@ pub async fn offer(ctx: &Ctx, municipality: MunicipalityId, id: &str) -> UseCase
     let offer = ctx.store.offer(municipality, id).await?;
     let events = ctx.store.allocation_events(municipality, None, Some(id)).await?;
     let household_offers = ctx.store.offers_of_case(municipality, offer.case).await?;
-    let rules = rules(municipality);
+    let rules = rules(&ctx.store, municipality, ctx.today).await?;
     ctx.audit_read(
         municipality,
         "offer.view",
@@ -160,7 +160,7 @@ pub async fn make_offer(
             FieldError::new("", "offer_refused", "offer.refused.not_vacant").arg_key("status", d.status.key()),
         ]));
     }
-    let rules = rules(municipality);
+    let rules = rules(&ctx.store, municipality, ctx.today).await?;
     let mut errors = Errors::default();
     let answer_by = answer_date(ctx, &mut errors, answer_by, &rules);
     let note = errors.optional_text("note", note);
@@ -252,7 +252,7 @@ async fn record_answer(
     store
         .move_offer(municipality, &current.id, version, &mv, by, change)
         .await?;
-    let rules = rules(municipality);
+    let rules = rules(store, municipality, today).await?;
     let household = store.offers_of_case(municipality, current.case).await?;
     Ok(Answered {
         state: to,
@@ -370,7 +370,7 @@ pub async fn reopen_offer(
         return Err(UseCaseError::Conflict);
     }
     let to = offer::reopen(current.state).map_err(|r| refused("", r))?;
-    let rules = rules(municipality);
+    let rules = rules(&ctx.store, municipality, ctx.today).await?;
     let mut errors = Errors::default();
     let answer_by = answer_date(ctx, &mut errors, answer_by, &rules);
     let reason = match check_reason(reason) {

@@ -21,6 +21,7 @@ use husly_store::dwellings::Dwelling;
 use husly_store::waiting_list::WaitingCase;
 use serde_json::json;
 
+use crate::priority_policy::policy_in_force;
 use crate::waiting_list::waiting_household;
 use crate::{Ctx, UseCaseError, UseCaseResult};
 
@@ -29,10 +30,18 @@ pub(crate) fn refused(field: &str, refusal: &RoundRefusal) -> UseCaseError {
     UseCaseError::Invalid(vec![FieldError::new(field, "round_refused", refusal.key())])
 }
 
-/// The priority policy a round of this municipality uses today.
-// Municipalities' own versions replace the shipped default once they keep them.
-fn policy_in_force(_ctx: &Ctx, _municipality: MunicipalityId) -> PriorityPolicy {
-    PriorityPolicy::embedded().clone()
+/// The priority policy a round uses: the one in force the day it was started, which it cites
+/// by fingerprint. A version saved later with that same day as its effective date would change
+/// the rules under a frozen round; the round is then refused and must be started again.
+async fn policy_of_round(ctx: &Ctx, municipality: MunicipalityId, round: &Round) -> UseCaseResult<PriorityPolicy> {
+    let started = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(round.created_at) * 1_000)
+        .map_err(|e| UseCaseError::Internal(format!("a round's start: {e}")))?
+        .date();
+    let (policy, _) = policy_in_force(&ctx.store, municipality, started).await?;
+    if policy.fingerprint() != round.policy_fingerprint {
+        return Err(refused("", &RoundRefusal::PolicyChanged));
+    }
+    Ok(policy)
 }
 
 fn authorise(ctx: &Ctx, municipality: MunicipalityId) -> UseCaseResult<()> {
@@ -64,7 +73,7 @@ pub async fn rounds(ctx: &Ctx, municipality: MunicipalityId) -> UseCaseResult<Ve
 /// draw.
 pub async fn start_round(ctx: &Ctx, municipality: MunicipalityId) -> UseCaseResult<(String, i64)> {
     authorise(ctx, municipality)?;
-    let policy = policy_in_force(ctx, municipality);
+    let (policy, _) = policy_in_force(&ctx.store, municipality, ctx.today).await?;
     let (cases, bound_dwellings) = free_cases(ctx, municipality).await?;
     let vacancies: Vec<String> = ctx
         .store
@@ -111,6 +120,8 @@ pub struct RoundView {
     pub events: Vec<AllocationEvent>,
     /// The published draw, once drawn.
     pub published: Option<draw::PublishedDraw>,
+    /// The answer date an offer made today gets by default (the municipality's rule).
+    pub default_answer_by: time::Date,
 }
 
 impl RoundView {
@@ -158,6 +169,8 @@ pub async fn round(ctx: &Ctx, municipality: MunicipalityId, id: &str) -> UseCase
         }),
         _ => None,
     };
+    let (policy, _) = policy_in_force(&ctx.store, municipality, ctx.today).await?;
+    let default_answer_by = husly_domain::allocation::offer::answer_by(ctx.today, &policy.offers);
     ctx.audit_read(
         municipality,
         "allocation.round_view",
@@ -174,6 +187,7 @@ pub async fn round(ctx: &Ctx, municipality: MunicipalityId, id: &str) -> UseCase
         offers,
         events,
         published,
+        default_answer_by,
     })
 }
 
@@ -212,7 +226,7 @@ pub async fn draw_round(ctx: &Ctx, municipality: MunicipalityId, id: &str, versi
     if round.version != version {
         return Err(UseCaseError::Conflict);
     }
-    let policy = policy_in_force(ctx, municipality);
+    let policy = policy_of_round(ctx, municipality, &round).await?;
     let seed = Seed::from_hex(&ctx.store.round_seed(municipality, id).await?).map_err(UseCaseError::Internal)?;
     let order = draw::draw(&seed, &round.entries);
     let frozen: HashSet<&str> = round.entries.iter().map(String::as_str).collect();
@@ -292,7 +306,7 @@ pub async fn override_line(
         .any(|o| o.dwelling_id == dwelling && matches!(o.state.code(), "open" | "accepted"));
     let d = ctx.store.dwelling(municipality, dwelling).await?;
     let facts = DwellingFacts::of(&d.details, d.status);
-    let policy = policy_in_force(ctx, municipality);
+    let policy = policy_of_round(ctx, municipality, &round).await?;
     let reference = reference.trim();
     let (cases, _) = free_cases(ctx, municipality).await?;
     let case = cases.iter().find(|c| c.reference.eq_ignore_ascii_case(reference));

@@ -74,9 +74,8 @@ pub fn waiting_household(case: &WaitingCase) -> WaitingHousehold {
 pub async fn waiting_list(ctx: &Ctx, municipality: MunicipalityId, offset: usize) -> UseCaseResult<WaitingList> {
     ctx.require(Action::ViewCase, municipality)?;
     let cases = ctx.store.waiting_cases(municipality).await?;
-    // Until municipalities keep their own versions (with a simulation before one takes effect),
-    // the shipped policy applies: modelled on Drammen's published priority order.
-    let policy = PriorityPolicy::embedded().clone();
+    // The municipality's own version in force today, else the shipped one (modelled on Drammen).
+    let (policy, _) = crate::priority_policy::policy_in_force(&ctx.store, municipality, ctx.today).await?;
     let households: Vec<WaitingHousehold> = cases.iter().map(waiting_household).collect();
     let ranking = rank(&policy, &households, ctx.today, None);
     let total = ranking.entries.len();
@@ -142,7 +141,7 @@ pub async fn allocation_preview(ctx: &Ctx, municipality: MunicipalityId) -> UseC
     ctx.require(Action::ViewDwellings, municipality)?;
     let cases = ctx.store.waiting_cases(municipality).await?;
     let vacancies = ctx.store.vacant_dwellings(municipality).await?;
-    let policy = PriorityPolicy::embedded().clone();
+    let (policy, _) = crate::priority_policy::policy_in_force(&ctx.store, municipality, ctx.today).await?;
     let households: Vec<WaitingHousehold> = cases.iter().map(waiting_household).collect();
     let ranking = rank(&policy, &households, ctx.today, None);
     let facts: Vec<Vacancy> = vacancies

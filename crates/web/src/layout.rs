@@ -58,6 +58,10 @@ pub struct Layout {
     pub can_reference_budget: bool,
     pub can_dwellings: bool,
     pub can_waiting_list: bool,
+    /// Read the priority policy's versions (the waiting list's pages link to them).
+    pub can_priority_policy: bool,
+    /// Change the priority policy (a new version after a simulation).
+    pub can_change_policy: bool,
     pub demo: bool,
     /// The confirmation of the action that led here, in the user's language.
     pub flash: Option<String>,
@@ -86,6 +90,8 @@ impl Layout {
             can_reference_budget: false,
             can_dwellings: false,
             can_waiting_list: false,
+            can_priority_policy: false,
+            can_change_policy: false,
             demo,
             flash: None,
         }
@@ -125,6 +131,8 @@ impl Layout {
             can_reference_budget: allowed(Action::ManageReferenceBudget),
             can_dwellings: allowed(Action::ViewDwellings),
             can_waiting_list: allowed(Action::ViewCase),
+            can_priority_policy: allowed(Action::ViewPriorityPolicy),
+            can_change_policy: allowed(Action::ManagePriorityPolicy),
             demo,
             flash: user.flash.as_deref().map(|key| user.tr.t(key).to_string()),
         }

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod charts;
 pub mod config;
 pub mod download;
+pub mod draw_words;
 pub mod error;
 pub mod flash;
 pub mod forms;

@@ -77,6 +77,7 @@
 mod parse;
 #[cfg(test)]
 mod tests;
+pub mod version;
 
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;

@@ -56,6 +56,8 @@ pub enum RoundRefusal {
     AlreadyProposed,
     #[error("the dwelling does not fit the household")]
     DoesNotFit(Vec<Mismatch>),
+    #[error("the priority policy in force the day the round started has changed since")]
+    PolicyChanged,
 }
 
 impl RoundRefusal {
@@ -69,6 +71,7 @@ impl RoundRefusal {
             RoundRefusal::NotInRound => "round.refused.not_in_round",
             RoundRefusal::AlreadyProposed => "round.refused.already_proposed",
             RoundRefusal::DoesNotFit(_) => "round.refused.does_not_fit",
+            RoundRefusal::PolicyChanged => "round.refused.policy_changed",
         }
     }
 }

@@ -3,7 +3,8 @@
 //! not (the first difference is named), 2 when the file cannot be read or is not a published draw.
 
 use husly_domain::Lang;
-use husly_domain::allocation::draw::{DrawMismatch, EntryProblem, PublishedDraw, verify};
+use husly_domain::allocation::draw::{PublishedDraw, verify};
+use husly_web::draw_words::mismatch_text;
 use husly_web::i18n::Tr;
 use std::io::Read;
 use std::path::Path;
@@ -64,51 +65,6 @@ pub fn run(lang: Lang, file: &Path) -> ExitCode {
         Err(mismatch) => {
             println!("{}", mismatch_text(tr, &published, &mismatch));
             ExitCode::from(MISMATCH)
-        }
-    }
-}
-
-/// The first difference in words; positions counted from 1 as a reader counts them.
-fn mismatch_text(tr: Tr, published: &PublishedDraw, mismatch: &DrawMismatch) -> String {
-    match mismatch {
-        DrawMismatch::Commitment { published, computed } => tr.f(
-            "verify_draw.commitment",
-            &[("published", published), ("computed", computed)],
-        ),
-        DrawMismatch::InputHash { published, computed } => tr.f(
-            "verify_draw.input_hash",
-            &[("published", published), ("computed", computed)],
-        ),
-        DrawMismatch::Entries { position, problem } => {
-            let number = (position + 1).to_string();
-            let id = published.entries.get(*position).cloned().unwrap_or_default();
-            let problem = match problem {
-                EntryProblem::Empty => tr.t("verify_draw.entry.empty"),
-                EntryProblem::LineBreak => tr.t("verify_draw.entry.line_break"),
-                EntryProblem::NotSorted => tr.t("verify_draw.entry.not_sorted"),
-            };
-            tr.f(
-                "verify_draw.entries",
-                &[("number", &number), ("id", &id), ("problem", problem)],
-            )
-        }
-        DrawMismatch::OrderLength { published, computed } => {
-            let (published, computed) = (published.to_string(), computed.to_string());
-            tr.f(
-                "verify_draw.order_length",
-                &[("published", &published), ("computed", &computed)],
-            )
-        }
-        DrawMismatch::Order {
-            position,
-            published,
-            computed,
-        } => {
-            let number = (position + 1).to_string();
-            tr.f(
-                "verify_draw.order",
-                &[("number", &number), ("published", published), ("computed", computed)],
-            )
         }
     }
 }

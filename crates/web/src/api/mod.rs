@@ -16,6 +16,7 @@ mod kostra;
 mod notes;
 pub mod openapi;
 mod plans;
+pub(crate) mod policy;
 mod reference_budget;
 mod representatives;
 mod rounds;
@@ -154,6 +155,10 @@ pub fn routes() -> Routes {
         .route("/offers/{id}/answer", post(rounds::answer))
         .route("/offers/{id}/withdraw", post(rounds::withdraw))
         .route("/offers/{id}/reopen", post(rounds::reopen))
+        .route("/allocation/policies", get(policy::list).post(policy::save))
+        .route("/allocation/policies/simulate", post(policy::simulate))
+        .route("/allocation/policies/{id}", get(policy::view))
+        .route("/draws/verify", post(policy::verify_draw))
         .route("/dwellings/{id}", get(dwellings::view).put(dwellings::update))
         .route("/dwellings/{id}/status", post(dwellings::set_status))
         .route("/dwellings/{id}/delete", post(dwellings::delete))

@@ -273,6 +273,10 @@ fn path_parameters(path: &str, reads: &mut SchemaGenerator) -> Vec<Value> {
                 ("id", "rounds") => ("Allocation round id", uuid),
                 ("id", "offers") => ("Offer id", uuid),
                 ("dwelling", _) => ("Dwelling id (a vacancy of the round)", uuid),
+                ("id", "policies") => (
+                    "The priority policy version's id, or `standard` for Husly's standard",
+                    json!({ "type": "string", "minLength": 1, "maxLength": 40 }),
+                ),
                 ("external_id", _) => (
                     "The property-management system's own id of the dwelling (Kobo `fdvuBoligId`)",
                     json!({ "type": "string", "minLength": 1, "maxLength": 100 }),
@@ -1058,6 +1062,7 @@ fn allocation(doc: &mut Document) {
     .answer::<a::AllocationProposal>("200", "The proposal")
     .add();
     rounds(doc);
+    priority_policy(doc);
 }
 
 /// Allocation rounds with their verifiable draw, overrides and offers.
@@ -1178,5 +1183,55 @@ fn rounds(doc: &mut Document) {
     .body::<r::OfferChangeRequest>()
     .answer::<r::OfferDetail>("200", "Open again")
     .error("409")
+    .add();
+}
+
+/// The priority policy's versions, a draft's simulation and saving, and verifying a draw.
+fn priority_policy(doc: &mut Document) {
+    use crate::api::policy as p;
+    doc.get(
+        "/allocation/policies",
+        "listPriorityPolicies",
+        "The priority policy's versions: the municipality's own, the latest effective date first, then Husly's standard (modelled on Drammen), with which is in force today",
+    )
+    .description("Municipal rule data, no personal data: open to everyone in the housing unit and not recorded in the access log. Each version's criteria are listed; `GET /allocation/policies/{id}` adds the text.")
+    .query::<p::PolicyParams>()
+    .answer::<p::PolicyList>("200", "The versions")
+    .add();
+    doc.get(
+        "/allocation/policies/{id}",
+        "getPriorityPolicy",
+        "One version of the priority policy with its TOML text",
+    )
+    .query::<p::PolicyParams>()
+    .answer::<p::PolicyVersionView>("200", "The version")
+    .add();
+    doc.post(
+        "/allocation/policies/simulate",
+        "simulatePriorityPolicy",
+        "Rank today's waiting list under the policy in force and under a draft, and say who moves up and down by household type, reason and KOSTRA category (leaders); nothing is changed",
+    )
+    .description("The draft's `version`, `effective_from` and the municipality's number are written into the text's header before it is checked. A text that does not parse is a 422 naming each problem under `text` (`text.criteria[2].points`, or `text` itself with the line); a missing or past `effective_from` (today is the earliest) and a label used before are 422s on those fields. The households that move most are named by case reference only for a caller who may also see cases, and that read is recorded in the access log. The answer's `fingerprint` is what `POST /allocation/policies` needs.")
+    .body::<p::PolicyDraft>()
+    .answer::<p::PolicySimulationView>("200", "The simulation")
+    .add();
+    doc.post(
+        "/allocation/policies",
+        "savePriorityPolicy",
+        "Save a simulated draft as a new version of the priority policy with its effective date (leaders)",
+    )
+    .description("Checked as the simulation checks it, and `simulated_fingerprint` must be the simulation's `fingerprint` of this very draft (else a 422 on `simulated`); `reason` is required. Nothing is saved on a 422. Audited as `priority_policy.saved`. The version applies from its `effective_from`; of two from one day the one saved last.")
+    .body::<p::PolicySave>()
+    .answer::<p::PolicyVersionView>("201", "Saved; the new version")
+    .add();
+    doc.post(
+        "/draws/verify",
+        "verifyDraw",
+        "Verify a published draw: re-run it from the published data and say whether the commitment, the input hash and the order match (as `husly verify-draw`)",
+    )
+    .description("Open to anyone with the published data: no sign-in; nothing is read or stored. A draw that does not match is a 200 with `ok: false`, the first difference in `mismatch` and in words in `message`; a body that is not a published draw (an unknown field, a seed that is not 64 hex digits) is a 422. docs/verify-draw.md describes the procedure.")
+    .public()
+    .body::<p::DrawToVerify>()
+    .answer::<p::DrawVerification>("200", "The verification")
     .add();
 }

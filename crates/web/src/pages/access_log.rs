@@ -125,6 +125,8 @@ pub(crate) const AUDIT_ACTIONS: &[&str] = &[
     "offer.expired",
     "offer.withdrawn",
     "offer.reopened",
+    "priority_policy.saved",
+    "priority_policy.simulate",
     "auth.lockout",
     "audit.view",
 ];

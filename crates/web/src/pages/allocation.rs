@@ -85,6 +85,11 @@ impl AllocationPage {
         d.details.dwelling_type.key()
     }
 
+    /// Husly's standard applies: the municipality has no own version in force.
+    fn is_standard(&self) -> bool {
+        self.p.fingerprint == husly_domain::allocation::policy::PriorityPolicy::embedded().fingerprint()
+    }
+
     fn short_fingerprint(&self) -> &str {
         &self.p.fingerprint[..self.p.fingerprint.len().min(12)]
     }

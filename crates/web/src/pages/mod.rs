@@ -18,6 +18,7 @@ mod outreach;
 mod person;
 mod plan_dashboard;
 pub(crate) mod plan_words;
+mod policy;
 mod reference_budget;
 mod representatives;
 mod rounds;
@@ -145,6 +146,9 @@ pub fn routes() -> Routes {
         .merge(offers::routes())
         .route("/waiting-list", get(waiting_list::page))
         .route("/allocation", get(allocation::page))
+        .route("/allocation/policy", get(policy::list))
+        .route("/allocation/policy/new", get(policy::new_form).post(policy::submit))
+        .route("/allocation/policy/{id}", get(policy::view))
         .route("/apply", get(apply::start).post(apply::create))
         .route("/apply/{id}", get(apply::view).post(apply::save))
         .route("/apply/{id}/code", post(apply::enter_code))

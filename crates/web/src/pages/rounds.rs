@@ -14,8 +14,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use husly_domain::allocation::offer::{self as offer_rules, OfferState};
-use husly_domain::allocation::policy::PriorityPolicy;
+use husly_domain::allocation::offer::OfferState;
 use husly_domain::allocation::proposal::Outcome;
 use husly_domain::allocation::round::RoundState;
 use husly_domain::authz::Action;
@@ -286,13 +285,13 @@ async fn round_page(state: &AppState, user: &CurrentUser, id: &str) -> AppResult
     let municipality: MunicipalityId = user.working_municipality(Action::Allocate)?.id;
     let ctx = user.ctx(state);
     let v = rounds::round(&ctx, municipality, id).await?;
-    let rules = &PriorityPolicy::embedded().offers;
+    let default_answer_by = format_date(v.default_answer_by);
     Ok(RoundPage {
         l: Layout::for_user(user, Section::WaitingList, state.config.demo_mode),
         v,
         errors: FormErrors::default(),
         end_reason: String::new(),
-        default_answer_by: format_date(offer_rules::answer_by(ctx.today, rules)),
+        default_answer_by,
         conflict: false,
     })
 }

@@ -72,6 +72,11 @@ impl WaitingListPage {
         self.page * PAGE < self.list.total
     }
 
+    /// Husly's standard applies: the municipality has no own version in force.
+    fn is_standard(&self) -> bool {
+        self.list.fingerprint == husly_domain::allocation::policy::PriorityPolicy::embedded().fingerprint()
+    }
+
     fn short_fingerprint(&self) -> &str {
         &self.list.fingerprint[..self.list.fingerprint.len().min(12)]
     }
