@@ -739,6 +739,34 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         page(Method::GET, "/waiting-list".into(), Some(ViewCase), Working, vec![]),
         page(Method::GET, "/allocation".into(), Some(ViewCase), Working, vec![]),
+        page(
+            Method::GET,
+            "/allocation/policy".into(),
+            Some(ViewPriorityPolicy),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            "/allocation/policy/standard".into(),
+            Some(ViewPriorityPolicy),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            "/allocation/policy/new".into(),
+            Some(ManagePriorityPolicy),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            "/allocation/policy/new".into(),
+            Some(ManagePriorityPolicy),
+            Working,
+            vec![("action", "simulate".into()), ("policy", "".into())],
+        ),
         page(Method::GET, "/allocation/rounds".into(), Some(Allocate), Working, vec![]),
         page(Method::POST, "/allocation/rounds".into(), Some(Allocate), Working, vec![]),
         page(
@@ -805,34 +833,6 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Some(Allocate),
             Record,
             vec![("version", "99".into()), ("reason", "Feil registrert".into())],
-        ),
-        page(
-            Method::GET,
-            "/allocation/policy".into(),
-            Some(ViewPriorityPolicy),
-            Working,
-            vec![],
-        ),
-        page(
-            Method::GET,
-            "/allocation/policy/standard".into(),
-            Some(ViewPriorityPolicy),
-            Working,
-            vec![],
-        ),
-        page(
-            Method::GET,
-            "/allocation/policy/new".into(),
-            Some(ManagePriorityPolicy),
-            Working,
-            vec![],
-        ),
-        page(
-            Method::POST,
-            "/allocation/policy/new".into(),
-            Some(ManagePriorityPolicy),
-            Working,
-            vec![("action", "simulate".into()), ("policy", "".into())],
         ),
         page(
             Method::GET,
@@ -934,6 +934,52 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Some(SearchPeople),
             Record,
             None,
+        ),
+        api(
+            Method::GET,
+            "/api/v1/allocation/policies?municipality=3301".into(),
+            Some(ViewPriorityPolicy),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
+            "/api/v1/allocation/policies/standard?municipality=3301".into(),
+            Some(ViewPriorityPolicy),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
+            format!("/api/v1/allocation/policies/{MISSING}?municipality=3301"),
+            Some(ViewPriorityPolicy),
+            Record,
+            None,
+        )
+        .missing(),
+        api(
+            Method::POST,
+            "/api/v1/allocation/policies/simulate".into(),
+            Some(ManagePriorityPolicy),
+            Record,
+            Some(serde_json::json!({ "municipality": "3301", "text": "", "version": "", "effective_from": "" })),
+        ),
+        api(
+            Method::POST,
+            "/api/v1/allocation/policies".into(),
+            Some(ManagePriorityPolicy),
+            Record,
+            Some(serde_json::json!({
+                "municipality": "3301", "text": "", "version": "", "effective_from": "",
+                "reason": "", "simulated_fingerprint": ""
+            })),
+        ),
+        api(
+            Method::POST,
+            "/api/v1/draws/verify".into(),
+            None,
+            Public,
+            Some(serde_json::json!({})),
         ),
         api(
             Method::GET,
@@ -1328,8 +1374,6 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Method::POST,
             "/api/v1/allocation/rounds?municipality=3301".into(),
             Some(Allocate),
-            "/api/v1/allocation/policies?municipality=3301".into(),
-            Some(ViewPriorityPolicy),
             Record,
             None,
         ),
@@ -1337,8 +1381,6 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Method::GET,
             format!("/api/v1/allocation/rounds/{round}"),
             Some(Allocate),
-            "/api/v1/allocation/policies/standard?municipality=3301".into(),
-            Some(ViewPriorityPolicy),
             Record,
             None,
         ),
@@ -1405,35 +1447,6 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Some(Allocate),
             Record,
             Some(serde_json::json!({ "version": 99, "reason": "Feil registrert" })),
-            format!("/api/v1/allocation/policies/{MISSING}?municipality=3301"),
-            Some(ViewPriorityPolicy),
-            Record,
-            None,
-        )
-        .missing(),
-        api(
-            Method::POST,
-            "/api/v1/allocation/policies/simulate".into(),
-            Some(ManagePriorityPolicy),
-            Record,
-            Some(serde_json::json!({ "municipality": "3301", "text": "", "version": "", "effective_from": "" })),
-        ),
-        api(
-            Method::POST,
-            "/api/v1/allocation/policies".into(),
-            Some(ManagePriorityPolicy),
-            Record,
-            Some(serde_json::json!({
-                "municipality": "3301", "text": "", "version": "", "effective_from": "",
-                "reason": "", "simulated_fingerprint": ""
-            })),
-        ),
-        api(
-            Method::POST,
-            "/api/v1/draws/verify".into(),
-            None,
-            Public,
-            Some(serde_json::json!({})),
         ),
         api(
             Method::GET,
@@ -1782,13 +1795,13 @@ fn promised(action: Action) -> &'static [Role] {
         // it; the housing manager (and a property-management system with their key) keeps it.
         Action::ViewDwellings => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
         Action::ManageDwellings => &[HousingManager],
-        // Allocation rounds and offers: the caseworkers of the allocation meeting and the
-        // housing manager who lets the dwellings.
-        Action::Allocate => &[Caseworker, HousingManager],
         // The priority policy is rule data: the unit reads it; the leader changes it (after a
         // simulation), naming the households that move only if they may also see cases.
         Action::ViewPriorityPolicy => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
         Action::ManagePriorityPolicy => &[Leader],
+        // Allocation rounds and offers: the caseworkers of the allocation meeting and the
+        // housing manager who lets the dwellings.
+        Action::Allocate => &[Caseworker, HousingManager],
     }
 }
 
