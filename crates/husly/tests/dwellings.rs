@@ -164,7 +164,7 @@ async fn a_housing_manager_keeps_the_register_and_others_only_read_it() {
 }
 
 /// The demo's waiting list in priority order: every household with its points, why, its bedroom
-/// need and an explanation; the read is audited; a leader (no case access) is refused.
+/// need and an explanation; the demo's rounds and offers; a leader (no case access) is refused.
 #[tokio::test]
 async fn the_waiting_list_shows_each_households_priority_and_why() {
     let db = Database::sqlite();
@@ -184,6 +184,16 @@ async fn the_waiting_list_shows_each_households_priority_and_why() {
         html.contains("Retningslinjer") || html.contains("Drammen"),
         "the policy is cited: {html}"
     );
+    // The demo's allocation history: a closed round and one with offers waiting for an answer.
+    let rounds = common::page_text(&server, &caseworker, "/allocation/rounds").await;
+    assert!(
+        rounds.contains("Avsluttet") && rounds.contains("Trukket, forslag klart"),
+        "{rounds}"
+    );
+    let offers = common::page_text(&server, &caseworker, "/offers?all=1").await;
+    for state in ["Takket ja", "Takket nei", "Venter på svar"] {
+        assert!(offers.contains(state), "{state}: {offers}");
+    }
     let (email, password) = server.demo_login("leader");
     let leader = common::login(&server, &email, &password).await;
     let refused = leader.get(server.url("/waiting-list")).send().await.unwrap();

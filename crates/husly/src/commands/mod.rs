@@ -3,6 +3,7 @@
 pub mod calc;
 pub mod checkpoints;
 pub mod data;
+pub mod demo_allocation;
 pub mod idcheck;
 pub mod scheduler;
 pub mod serve;

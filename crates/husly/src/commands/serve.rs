@@ -175,6 +175,10 @@ async fn prepare_demo(store: &Store, clock: Clock) -> anyhow::Result<Vec<(String
                 .seed_action_plan(municipality.id, clock.this_year(), &change)
                 .await?;
         }
+        if role == Role::Caseworker {
+            // Rounds held and offers made, first start only.
+            super::demo_allocation::seed(store, municipality.id, user, clock.today()).await?;
+        }
         logins.push((email, password, role.code()));
     }
     Ok(logins)
