@@ -47,6 +47,13 @@
 //! ordinary_rental = true
 //! youth_dwelling = { main_applicant_age = [18, 25] }
 //! emergency = false                  # never allocated through the waiting list
+//!
+//! [offers]                           # the offer rule (allocation::offer)
+//! answer_days = 7                    # 1..=90: days from the offer to the answer date
+//! unreasonable_declines_allowed = 1  # 0..=10: before the municipality may act
+//! reasonable_decline_reasons = ["health_or_accessibility", "safety"]
+//! expiry_counts_as_decline = true    # silence counts as a decline without a ground
+//! source = "…"
 //! ```
 //!
 //! # Conditions
