@@ -26,6 +26,7 @@ pub mod footprint;
 mod group_commit;
 pub mod households;
 pub mod jobs;
+pub mod lettings;
 pub mod kostra_facts;
 pub mod migrate;
 pub mod municipalities;
