@@ -29,13 +29,14 @@ macro_rules! sources {
             include_str!(concat!("../locales/", $lang, "-dwellings.toml")),
             include_str!(concat!("../locales/", $lang, "-allocation.toml")),
             include_str!(concat!("../locales/", $lang, "-import.toml")),
+            include_str!(concat!("../locales/", $lang, "-stock.toml")),
         ]
     };
 }
 
-const NB_SOURCES: [&str; 11] = sources!("nb");
-const NN_SOURCES: [&str; 11] = sources!("nn");
-const EN_SOURCES: [&str; 11] = sources!("en");
+const NB_SOURCES: [&str; 12] = sources!("nb");
+const NN_SOURCES: [&str; 12] = sources!("nn");
+const EN_SOURCES: [&str; 12] = sources!("en");
 
 static NB: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(&NB_SOURCES));
 static NN: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(&NN_SOURCES));

@@ -81,6 +81,7 @@ impl WaitEstimate {
             Ok(MonthRange { low, high }) if low >= 24 => Message::new("stock.estimate.years")
                 .arg("low", low / 12)
                 .arg("high", high.div_ceil(12)),
+            Ok(MonthRange { low: 1, high: 1 }) => Message::new("stock.estimate.one_month"),
             Ok(MonthRange { low, high }) if low == high => Message::new("stock.estimate.months_one").arg("months", low),
             Ok(MonthRange { low, high }) => Message::new("stock.estimate.months")
                 .arg("low", low)

@@ -19,6 +19,7 @@ mod plans;
 mod reference_budget;
 mod representatives;
 mod stays;
+mod stock;
 mod tasks;
 
 use crate::AppState;
@@ -142,6 +143,7 @@ pub fn routes() -> Routes {
         .route("/dwellings/import", post(allocation::import))
         .route("/waiting-list", get(allocation::waiting))
         .route("/allocation/proposal", get(allocation::proposal))
+        .route("/allocation/stock", get(stock::stock_and_demand))
         .route("/dwellings/{id}", get(dwellings::view).put(dwellings::update))
         .route("/dwellings/{id}/status", post(dwellings::set_status))
         .route("/dwellings/{id}/delete", post(dwellings::delete))

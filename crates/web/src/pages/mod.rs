@@ -26,6 +26,7 @@ mod startlan_calculator;
 pub mod startlan_form;
 mod stays;
 pub(crate) mod tasks;
+mod stock;
 mod waiting_list;
 
 use crate::AppState;
@@ -141,6 +142,7 @@ pub fn routes() -> Routes {
         .merge(dwellings::routes())
         .route("/waiting-list", get(waiting_list::page))
         .route("/allocation", get(allocation::page))
+        .route("/allocation/stock", get(stock::page))
         .route("/apply", get(apply::start).post(apply::create))
         .route("/apply/{id}", get(apply::view).post(apply::save))
         .route("/apply/{id}/code", post(apply::enter_code))
