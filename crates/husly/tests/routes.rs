@@ -729,6 +729,7 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         page(Method::GET, "/waiting-list".into(), Some(ViewCase), Working, vec![]),
         page(Method::GET, "/allocation".into(), Some(ViewCase), Working, vec![]),
+        page(Method::GET, "/allocation/stock".into(), Some(ViewDwellings), Working, vec![]),
         page(
             Method::GET,
             "/kostra?year=2025".into(),
@@ -1209,6 +1210,13 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Method::GET,
             "/api/v1/allocation/proposal?municipality=3301".into(),
             Some(ViewCase),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
+            "/api/v1/allocation/stock?municipality=3301".into(),
+            Some(ViewDwellings),
             Record,
             None,
         ),
@@ -1950,6 +1958,14 @@ const NOT_PERSONAL: &[(&str, &str)] = &[
     (
         "/dwellings",
         "the dwelling register: dwellings, their facts and status, no one the municipality serves",
+    ),
+    (
+        "/allocation/stock",
+        "stock versus demand: counts by bedroom need, no household or dwelling named",
+    ),
+    (
+        "/api/v1/allocation/stock",
+        "stock versus demand: counts by bedroom need, no household or dwelling named",
     ),
 ];
 
