@@ -729,7 +729,13 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         page(Method::GET, "/waiting-list".into(), Some(ViewCase), Working, vec![]),
         page(Method::GET, "/allocation".into(), Some(ViewCase), Working, vec![]),
-        page(Method::GET, "/allocation/stock".into(), Some(ViewDwellings), Working, vec![]),
+        page(
+            Method::GET,
+            "/allocation/stock".into(),
+            Some(ViewDwellings),
+            Working,
+            vec![],
+        ),
         page(
             Method::GET,
             "/kostra?year=2025".into(),

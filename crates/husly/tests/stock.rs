@@ -35,11 +35,18 @@ async fn stock_versus_demand_and_the_estimated_wait() {
             assert!(html.contains(&format!("Leid ut {y}</th>")), "{y}: {html}");
         }
         assert!(!html.contains(&format!("Leid ut {year}</th>")), "only full years");
-        for row in ["1 soverom (eller hybel)", "5 soverom eller flere", "Behov for bolig tilpasset rullestol"] {
+        for row in [
+            "1 soverom (eller hybel)",
+            "5 soverom eller flere",
+            "Behov for bolig tilpasset rullestol",
+        ] {
             assert!(html.contains(&format!("<th scope=\"row\">{row}</th>")), "{row}: {html}");
         }
         assert!(html.contains("role=\"img\" aria-labelledby=\"stock-chart-title stock-chart-desc\""));
-        assert!(html.contains("husstander venter,"), "the chart's description tells the figures");
+        assert!(
+            html.contains("husstander venter,"),
+            "the chart's description tells the figures"
+        );
 
         // The waiting list: every household has an estimate or the reason it has none, and the
         // seeded lettings give real ranges.
@@ -48,8 +55,14 @@ async fn stock_versus_demand_and_the_estimated_wait() {
         assert!(list.contains("href=\"/allocation/stock\""), "{list}");
         let rows = list.matches("href=\"/cases/").count();
         let estimates = list.matches("(anslag)</td>").count() + list.matches("<td>Kan ikke anslås:").count();
-        assert!(rows > 0 && estimates == rows, "{rows} rows, {estimates} estimates: {list}");
-        assert!(list.contains("måneder (anslag)") || list.contains("år (anslag)"), "{list}");
+        assert!(
+            rows > 0 && estimates == rows,
+            "{rows} rows, {estimates} estimates: {list}"
+        );
+        assert!(
+            list.contains("måneder (anslag)") || list.contains("år (anslag)"),
+            "{list}"
+        );
 
         // The API: seven rows, three years, the bedroom rows adding up to the list.
         let stock = common::api_json(&server, "/api/v1/allocation/stock?municipality=3301", token).await;
@@ -61,10 +74,16 @@ async fn stock_versus_demand_and_the_estimated_wait() {
                 .as_u64()
                 .unwrap()
         };
-        let parts: u64 = ["bedrooms_1", "bedrooms_2", "bedrooms_3", "bedrooms_4", "bedrooms_5_plus"]
-            .iter()
-            .map(|g| waiting(g))
-            .sum();
+        let parts: u64 = [
+            "bedrooms_1",
+            "bedrooms_2",
+            "bedrooms_3",
+            "bedrooms_4",
+            "bedrooms_5_plus",
+        ]
+        .iter()
+        .map(|g| waiting(g))
+        .sum();
         let api_list = common::api_json(&server, "/api/v1/waiting-list?municipality=3301", token).await;
         assert_eq!(parts, waiting("all"));
         assert_eq!(waiting("all"), api_list["total"].as_u64().unwrap(), "{api_list}");
@@ -88,7 +107,18 @@ async fn stock_versus_demand_and_the_estimated_wait() {
         // A leader sees the counts, not the named list.
         let (email, _) = &fixture.users[&Role::Leader];
         let leader = common::login(&server, email, PASSWORD).await;
-        assert_eq!(leader.get(server.url("/allocation/stock")).send().await.unwrap().status(), 200);
-        assert_eq!(leader.get(server.url("/waiting-list")).send().await.unwrap().status(), 403);
+        assert_eq!(
+            leader
+                .get(server.url("/allocation/stock"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+        assert_eq!(
+            leader.get(server.url("/waiting-list")).send().await.unwrap().status(),
+            403
+        );
     }
 }

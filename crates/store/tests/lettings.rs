@@ -23,15 +23,14 @@ async fn lettings_and_the_counted_register_are_the_municipalitys_own() {
 
         let since = date!(2023 - 01 - 01);
         let lettings = store.lettings_since(m.id, since).await.unwrap();
-        let expected: i64 = sqlx::query(
-            "SELECT COUNT(*) AS n FROM tenancy WHERE municipality_id = $1 AND from_date >= '2023-01-01'",
-        )
-        .bind(m.id.to_string())
-        .fetch_one(store.pool())
-        .await
-        .unwrap()
-        .try_get("n")
-        .unwrap();
+        let expected: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM tenancy WHERE municipality_id = $1 AND from_date >= '2023-01-01'")
+                .bind(m.id.to_string())
+                .fetch_one(store.pool())
+                .await
+                .unwrap()
+                .try_get("n")
+                .unwrap();
         assert!(expected > 0, "the seed lets dwellings over the years ({})", db.url);
         assert_eq!(lettings.len() as i64, expected, "{}", db.url);
         assert!(lettings.iter().all(|l| l.on >= since && (0..=5).contains(&l.bedrooms)));

@@ -285,7 +285,10 @@ mod tests {
 
     #[test]
     fn paired_bars_are_an_image_with_every_value_written() {
-        let groups = vec![("1 soverom".to_string(), 120, 35), ("5 <eller> flere".to_string(), 0, 7)];
+        let groups = vec![
+            ("1 soverom".to_string(), 120, 35),
+            ("5 <eller> flere".to_string(), 0, 7),
+        ];
         let svg = paired_bars(&PairedBars {
             id: "s1",
             title: "Behov",

@@ -83,9 +83,7 @@ impl WaitEstimate {
                 .arg("high", high.div_ceil(12)),
             Ok(MonthRange { low: 1, high: 1 }) => Message::new("stock.estimate.one_month"),
             Ok(MonthRange { low, high }) if low == high => Message::new("stock.estimate.months_one").arg("months", low),
-            Ok(MonthRange { low, high }) => Message::new("stock.estimate.months")
-                .arg("low", low)
-                .arg("high", high),
+            Ok(MonthRange { low, high }) => Message::new("stock.estimate.months").arg("low", low).arg("high", high),
             Err(reason) => Message::new(format!("stock.estimate.none.{}", reason.code())),
         }
     }

@@ -25,8 +25,8 @@ pub mod search;
 mod startlan_calculator;
 pub mod startlan_form;
 mod stays;
-pub(crate) mod tasks;
 mod stock;
+pub(crate) mod tasks;
 mod waiting_list;
 
 use crate::AppState;

@@ -90,11 +90,18 @@ fn the_table_counts_demand_stock_and_lettings_per_row() {
     let table = stock_and_demand(policy(), &households, &dwellings, &lettings, TODAY);
     assert_eq!(table.years, [2024, 2025, 2026]);
     let one = table.row(Group::Bedrooms(1)).unwrap();
-    assert_eq!((one.waiting, one.dwellings, one.vacant, one.wheelchair_accessible), (2, 7, 2, 5));
+    assert_eq!(
+        (one.waiting, one.dwellings, one.vacant, one.wheelchair_accessible),
+        (2, 7, 2, 5)
+    );
     assert_eq!(one.lettings, [1, 1, 0]);
     assert_eq!(one.years_to_serve_tenths, Some(30));
     let two = table.row(Group::Bedrooms(2)).unwrap();
-    assert_eq!((two.waiting, two.dwellings, two.vacant), (1, 4, 0), "decommissioned left out");
+    assert_eq!(
+        (two.waiting, two.dwellings, two.vacant),
+        (1, 4, 0),
+        "decommissioned left out"
+    );
     assert_eq!(two.lettings, [0, 0, 1]);
     let three = table.row(Group::Bedrooms(3)).unwrap();
     assert_eq!((three.waiting, three.dwellings, three.lettings_total()), (0, 0, 0));
@@ -105,7 +112,12 @@ fn the_table_counts_demand_stock_and_lettings_per_row() {
     assert_eq!((all.waiting, all.dwellings, all.lettings_total()), (4, 12, 4));
     let wheelchair = table.row(Group::Wheelchair).unwrap();
     assert_eq!(
-        (wheelchair.waiting, wheelchair.dwellings, wheelchair.vacant, wheelchair.lettings),
+        (
+            wheelchair.waiting,
+            wheelchair.dwellings,
+            wheelchair.vacant,
+            wheelchair.lettings
+        ),
         (1, 6, 1, [0, 1, 1])
     );
     assert_eq!(wheelchair.lettings_per_year_tenths(), 7);

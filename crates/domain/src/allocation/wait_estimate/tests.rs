@@ -23,7 +23,11 @@ fn letting(on: Date, bedrooms: i64, wheelchair: bool, dwelling_type: DwellingTyp
 fn peer(position: u32) -> PeerPosition {
     PeerPosition {
         dwelling_type: DwellingType::OrdinaryRental,
-        bedrooms: BedroomRange { need: 1, min: 0, max: 2 },
+        bedrooms: BedroomRange {
+            need: 1,
+            min: 0,
+            max: 2,
+        },
         position,
         of: 50,
     }
@@ -74,10 +78,7 @@ fn without_fitting_lettings_or_a_place_there_is_no_estimate() {
     let big = [letting(date!(2025 - 02 - 01), 4, false, DwellingType::OrdinaryRental)];
     let none = wait_estimate(policy(), &household, &[peer(1)], &big, TODAY);
     assert_eq!(none.outcome, Err(NoEstimate::NoCompatibleLettings));
-    assert_eq!(
-        none.message().key,
-        "stock.estimate.none.no_compatible_lettings"
-    );
+    assert_eq!(none.message().key, "stock.estimate.none.no_compatible_lettings");
     let nowhere = wait_estimate(policy(), &household, &[], &big, TODAY);
     assert_eq!(nowhere.outcome, Err(NoEstimate::NoDwellingType));
     assert_eq!(nowhere.position, None);
