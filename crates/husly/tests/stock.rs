@@ -104,6 +104,40 @@ async fn stock_versus_demand_and_the_estimated_wait() {
             }
         }
 
+        // The applicant's status page gets the same estimate without a staff context.
+        let first = &api_list["households"][0];
+        let today = husly_domain::oslo::date_at(time::OffsetDateTime::now_utc());
+        let own = husly_usecases::stock::wait_estimate_of(
+            &store,
+            drammen.id,
+            first["reference"].as_str().unwrap(),
+            husly_domain::allocation::policy::PriorityPolicy::embedded(),
+            today,
+        )
+        .await
+        .unwrap()
+        .expect("on the list");
+        assert_eq!(
+            own.outcome.ok().map(|r| r.low),
+            first["estimated_wait"]["low_months"].as_u64().map(|m| m as u32)
+        );
+        assert_eq!(
+            own.position,
+            first["estimated_wait"]["position"].as_u64().map(|p| p as u32)
+        );
+        assert!(
+            husly_usecases::stock::wait_estimate_of(
+                &store,
+                drammen.id,
+                "1999-000001",
+                husly_domain::allocation::policy::PriorityPolicy::embedded(),
+                today
+            )
+            .await
+            .unwrap()
+            .is_none()
+        );
+
         // A leader sees the counts, not the named list.
         let (email, _) = &fixture.users[&Role::Leader];
         let leader = common::login(&server, email, PASSWORD).await;
