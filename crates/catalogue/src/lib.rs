@@ -31,13 +31,14 @@ macro_rules! sources {
             include_str!(concat!("../locales/", $lang, "-import.toml")),
             include_str!(concat!("../locales/", $lang, "-offers.toml")),
             include_str!(concat!("../locales/", $lang, "-policy.toml")),
+            include_str!(concat!("../locales/", $lang, "-stock.toml")),
         ]
     };
 }
 
-const NB_SOURCES: [&str; 13] = sources!("nb");
-const NN_SOURCES: [&str; 13] = sources!("nn");
-const EN_SOURCES: [&str; 13] = sources!("en");
+const NB_SOURCES: [&str; 14] = sources!("nb");
+const NN_SOURCES: [&str; 14] = sources!("nn");
+const EN_SOURCES: [&str; 14] = sources!("en");
 
 static NB: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(&NB_SOURCES));
 static NN: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(&NN_SOURCES));

@@ -117,6 +117,7 @@ async fn the_applicant_sees_the_place_and_why_and_answers_the_offer() {
         assert!(html.contains("Plassen deres på ventelisten"), "{html}");
         assert!(html.contains("Dere står som nummer 1 av 1 husstander"), "{html}");
         assert!(html.contains("Dere har") && html.contains("poeng"), "the explanation: {html}");
+        assert!(html.contains("Estimert ventetid:"), "an estimate, labelled as one: {html}");
         assert!(html.contains("Dere har fått tilbud om bolig") && html.contains("Tollbugata 7"), "{html}");
 
         // A decline is confirmed before it is sent; a decline without a reason is refused.

@@ -194,6 +194,10 @@ async fn the_waiting_list_shows_each_households_priority_and_why() {
     for state in ["Takket ja", "Takket nei", "Venter på svar"] {
         assert!(offers.contains(state), "{state}: {offers}");
     }
+    assert!(
+        html.contains("Estimert ventetid") && (html.contains("måneder (anslag)") || html.contains("år (anslag)")),
+        "the demo's lettings give estimates: {html}"
+    );
     let (email, password) = server.demo_login("leader");
     let leader = common::login(&server, &email, &password).await;
     let refused = leader.get(server.url("/waiting-list")).send().await.unwrap();

@@ -1302,6 +1302,24 @@ async fn dwellings(contract: &mut Contract, s: &Server, f: &Fixture) {
         proposal["dwellings"].as_array().is_some_and(|d| !d.is_empty()),
         "{proposal}"
     );
+    assert!(
+        list["households"]
+            .as_array()
+            .is_some_and(|h| h.iter().all(|h| h["estimated_wait"]["text"].is_string())),
+        "{list}"
+    );
+    let (status, stock) = call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        "/api/v1/allocation/stock?municipality=3301",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{stock}");
+    assert_eq!(stock["rows"].as_array().map(Vec::len), Some(7), "{stock}");
+    assert_eq!(stock["years"].as_array().map(Vec::len), Some(3), "{stock}");
 }
 
 /// The priority policy: the versions, a bad draft and a good one simulated, a save without and

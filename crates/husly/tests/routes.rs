@@ -741,6 +741,13 @@ fn routes(f: &Fixture) -> Vec<Route> {
         page(Method::GET, "/allocation".into(), Some(ViewCase), Working, vec![]),
         page(
             Method::GET,
+            "/allocation/stock".into(),
+            Some(ViewDwellings),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::GET,
             "/allocation/policy".into(),
             Some(ViewPriorityPolicy),
             Working,
@@ -932,6 +939,13 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Method::GET,
             "/api/v1/people?municipality=3301&q=ingrid".into(),
             Some(SearchPeople),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
+            "/api/v1/allocation/stock?municipality=3301".into(),
+            Some(ViewDwellings),
             Record,
             None,
         ),
@@ -2219,6 +2233,14 @@ const NOT_PERSONAL: &[(&str, &str)] = &[
     (
         "/dwellings",
         "the dwelling register: dwellings, their facts and status, no one the municipality serves",
+    ),
+    (
+        "/allocation/stock",
+        "stock versus demand: counts by bedroom need, no household or dwelling named",
+    ),
+    (
+        "/api/v1/allocation/stock",
+        "stock versus demand: counts by bedroom need, no household or dwelling named",
     ),
 ];
 

@@ -28,6 +28,7 @@ mod group_commit;
 pub mod households;
 pub mod jobs;
 pub mod kostra_facts;
+pub mod lettings;
 pub mod migrate;
 pub mod municipalities;
 pub mod notes;

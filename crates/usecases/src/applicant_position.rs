@@ -9,6 +9,7 @@ use husly_domain::Lang;
 use husly_domain::allocation::explain::explain;
 use husly_domain::allocation::offer::{DeclineStanding, OfferState};
 use husly_domain::allocation::priority::{WaitingHousehold, peer_positions_of, rank};
+use husly_domain::allocation::wait_estimate::{WaitEstimate, wait_estimate};
 use husly_domain::message::Message;
 use husly_store::allocation::Offer;
 use husly_store::drafts::{Draft, applicant};
@@ -16,6 +17,7 @@ use husly_store::drafts::{Draft, applicant};
 use crate::priority_policy::policy_in_force;
 use crate::offers::{Answered, answer_offer_as_applicant, standing};
 use crate::self_service::Applicant;
+use crate::stock::lettings_for_estimates;
 use crate::waiting_list::waiting_household;
 use crate::{UseCaseError, UseCaseResult};
 
@@ -26,6 +28,8 @@ pub struct Position {
     pub place: Option<(u32, usize)>,
     /// Why, in the applicant's language ("Dere har 220 poeng …").
     pub explanation: Vec<Message>,
+    /// The estimated wait from the last three years' lettings of fitting dwellings.
+    pub estimate: Option<WaitEstimate>,
     /// Every offer made to the household, oldest first.
     pub offers: Vec<Offer>,
     pub standing: DeclineStanding,
@@ -48,7 +52,7 @@ impl Applicant {
         let offers = self.store.offers_of_case(municipality, case).await?;
         let cases = self.store.waiting_cases(municipality).await?;
         let own = cases.iter().find(|c| c.case == case).map(|c| c.reference.clone());
-        let (place, explanation) = match own {
+        let (place, explanation, estimate) = match own {
             Some(reference) => {
                 let households: Vec<WaitingHousehold> = cases.iter().map(waiting_household).collect();
                 let ranking = rank(policy, &households, self.today, None);
@@ -61,13 +65,19 @@ impl Applicant {
                     .find(|r| r.priority.entry_id == reference)
                     .map(|r| (r.position, ranking.entries.len()));
                 let explanation = explain(policy, &ranking, &reference, &own_peers, lang).unwrap_or_default();
-                (place, explanation)
+                let lettings = lettings_for_estimates(&self.store, municipality, self.today).await?;
+                let estimate = households
+                    .iter()
+                    .find(|h| h.entry_id == reference)
+                    .map(|h| wait_estimate(policy, h, &own_peers, &lettings, self.today));
+                (place, explanation, estimate)
             }
-            None => (None, Vec::new()),
+            None => (None, Vec::new(), None),
         };
         Ok(Position {
             place,
             explanation,
+            estimate,
             standing: standing(&offers, &policy.offers),
             offers,
         })

@@ -34,6 +34,7 @@ pub mod representatives;
 pub mod self_service;
 pub mod sessions;
 pub mod stays;
+pub mod stock;
 pub mod tabular;
 pub mod tasks;
 pub mod waiting_list;

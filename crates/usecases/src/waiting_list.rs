@@ -11,6 +11,7 @@ use husly_domain::allocation::priority::{
     HouseholdType, Ranked, WaitingHousehold, WaitingMember, peer_positions_of, rank,
 };
 use husly_domain::allocation::proposal::{Proposal, Vacancy, propose};
+use husly_domain::allocation::wait_estimate::{WaitEstimate, wait_estimate};
 use husly_domain::authz::Action;
 use husly_domain::message::Message;
 use husly_store::waiting_list::WaitingCase;
@@ -30,6 +31,8 @@ pub struct WaitingEntry {
     pub bedrooms: BedroomRange,
     /// Why it stands where it stands, in the reader's language.
     pub explanation: Vec<Message>,
+    /// How long it may still wait, as a range (an estimate), or why none can be given.
+    pub estimate: WaitEstimate,
 }
 
 /// A page of the ranked waiting list.
@@ -83,6 +86,7 @@ pub async fn waiting_list(ctx: &Ctx, municipality: MunicipalityId, offset: usize
     let page = &ranking.entries[offset..(offset + PAGE).min(total)];
     let shown: std::collections::HashSet<&str> = page.iter().map(|r| r.priority.entry_id.as_str()).collect();
     let peers = peer_positions_of(&policy, &households, &ranking, Some(&shown));
+    let lettings = crate::stock::lettings_for_estimates(&ctx.store, municipality, ctx.today).await?;
     let by_entry: std::collections::HashMap<&str, (&WaitingCase, &WaitingHousehold)> = cases
         .iter()
         .zip(&households)
@@ -94,6 +98,7 @@ pub async fn waiting_list(ctx: &Ctx, municipality: MunicipalityId, offset: usize
             let (case, household) = by_entry.get(ranked.priority.entry_id.as_str())?;
             let situation = household.situation(ctx.today);
             let own_peers = peers.get(&ranked.priority.entry_id).cloned().unwrap_or_default();
+            let estimate = wait_estimate(&policy, household, &own_peers, &lettings, ctx.today);
             Some(WaitingEntry {
                 case: (*case).clone(),
                 ranked: ranked.clone(),
@@ -101,6 +106,7 @@ pub async fn waiting_list(ctx: &Ctx, municipality: MunicipalityId, offset: usize
                 bedrooms: bedroom_range(&policy, &situation),
                 explanation: explain(&policy, &ranking, &ranked.priority.entry_id, &own_peers, ctx.lang)
                     .unwrap_or_default(),
+                estimate,
             })
         })
         .collect();

@@ -163,6 +163,87 @@ pub fn year_chart(chart: &YearChart<'_>) -> String {
     svg
 }
 
+/// Two values per group drawn as horizontal bars, each group's label above its pair and each
+/// value written at the end of its bar. Narrow by design (360 units wide), so at 320 px its text
+/// is still close to full size. The second series is hatched as well as coloured.
+pub struct PairedBars<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
+    /// Label, first value, second value; values in tenths.
+    pub groups: &'a [(String, i64, i64)],
+    pub legend: [&'a str; 2],
+    /// Writes a value (tenths) as the reader writes it.
+    pub format: &'a dyn Fn(i64) -> String,
+}
+
+const BARS_WIDTH: f64 = 360.0;
+const BAR: f64 = 14.0;
+const BAR_LABEL_ROOM: f64 = 48.0;
+
+pub fn paired_bars(chart: &PairedBars<'_>) -> String {
+    let id = chart.id;
+    let group_h = 16.0 + 2.0 * BAR + 4.0 + 14.0;
+    let legend_h = 48.0;
+    let height = 8.0 + group_h * chart.groups.len() as f64 + legend_h;
+    let max = chart
+        .groups
+        .iter()
+        .flat_map(|(_, a, b)| [*a, *b])
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let left = 4.0;
+    let span = BARS_WIDTH - left - BAR_LABEL_ROOM;
+    let length = |v: i64| (span * v.max(0) as f64 / max).max(if v > 0 { 1.0 } else { 0.0 });
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart chart--bars" viewBox="0 0 {BARS_WIDTH} {height}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc><defs><pattern id="{id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="{TARGET}"/><line x1="0" y1="0" x2="0" y2="6" stroke="white" stroke-width="2"/></pattern></defs>"#,
+        escape(chart.title),
+        escape(chart.description)
+    );
+    let mut y = 8.0;
+    for (label, a, b) in chart.groups {
+        let _ = write!(
+            svg,
+            r#"<text x="{left}" y="{:.1}" font-size="13" font-weight="600" fill="{INK}">{}</text>"#,
+            y + 12.0,
+            escape(label)
+        );
+        for (i, (value, fill)) in [(*a, SERIES.to_string()), (*b, format!("url(#{id}-hatch)"))]
+            .into_iter()
+            .enumerate()
+        {
+            let top = y + 16.0 + i as f64 * (BAR + 4.0);
+            let w = length(value);
+            let _ = write!(
+                svg,
+                r#"<rect x="{left}" y="{top:.1}" width="{w:.1}" height="{BAR}" fill="{fill}"/><text x="{:.1}" y="{:.1}" font-size="12" fill="{INK}">{}</text>"#,
+                left + w + 4.0,
+                top + BAR - 3.0,
+                escape(&(chart.format)(value))
+            );
+        }
+        y += group_h;
+    }
+    // The legend, one series per line so it fits a narrow screen.
+    let [first, second] = chart.legend;
+    let _ = write!(
+        svg,
+        r#"<g font-size="12" fill="{INK}"><rect x="{left}" y="{:.1}" width="14" height="14" fill="{SERIES}"/><text x="{:.1}" y="{:.1}">{}</text><rect x="{left}" y="{:.1}" width="14" height="14" fill="url(#{id}-hatch)"/><text x="{:.1}" y="{:.1}">{}</text></g></svg>"#,
+        y + 4.0,
+        left + 20.0,
+        y + 15.0,
+        escape(first),
+        y + 26.0,
+        left + 20.0,
+        y + 37.0,
+        escape(second)
+    );
+    svg
+}
+
 /// The grid lines (hundredths) of an axis that shows every one of `values` and zero: round steps
 /// from a multiple at or below the lowest to one at or above the highest. The page's SVG and the
 /// PDF report draw the same axis.
@@ -201,6 +282,31 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paired_bars_are_an_image_with_every_value_written() {
+        let groups = vec![
+            ("1 soverom".to_string(), 120, 35),
+            ("5 <eller> flere".to_string(), 0, 7),
+        ];
+        let svg = paired_bars(&PairedBars {
+            id: "s1",
+            title: "Behov",
+            description: "Tall",
+            groups: &groups,
+            legend: ["Venter", "Leid ut"],
+            format: &|v| format!("{},{}", v / 10, v % 10),
+        });
+        assert!(svg.contains(r#"role="img" aria-labelledby="s1-title s1-desc""#));
+        for value in ["12,0", "3,5", "0,0", "0,7"] {
+            assert!(svg.contains(&format!(">{value}</text>")), "{value}: {svg}");
+        }
+        assert!(svg.contains("5 &lt;eller&gt; flere"));
+        // The longest bar spans the room left after the value labels; a zero has no bar.
+        assert!(svg.contains(r#"width="308.0""#), "{svg}");
+        assert!(svg.contains(r#"width="0.0""#));
+        assert!(svg.ends_with("</svg>"));
+    }
 
     fn chart(points: &[(i32, i64)]) -> String {
         year_chart(&YearChart {

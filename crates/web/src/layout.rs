@@ -60,6 +60,8 @@ pub struct Layout {
     pub can_waiting_list: bool,
     /// Read the priority policy's versions (the waiting list's pages link to them).
     pub can_priority_policy: bool,
+    /// Allocation rounds and offers.
+    pub can_allocate: bool,
     /// Change the priority policy (a new version after a simulation).
     pub can_change_policy: bool,
     pub demo: bool,
@@ -91,6 +93,7 @@ impl Layout {
             can_dwellings: false,
             can_waiting_list: false,
             can_priority_policy: false,
+            can_allocate: false,
             can_change_policy: false,
             demo,
             flash: None,
@@ -132,6 +135,7 @@ impl Layout {
             can_dwellings: allowed(Action::ViewDwellings),
             can_waiting_list: allowed(Action::ViewCase),
             can_priority_policy: allowed(Action::ViewPriorityPolicy),
+            can_allocate: allowed(Action::Allocate),
             can_change_policy: allowed(Action::ManagePriorityPolicy),
             demo,
             flash: user.flash.as_deref().map(|key| user.tr.t(key).to_string()),

@@ -1,6 +1,7 @@
 //! Dwellings, the waiting list and allocation: the dwelling register's types and lifecycle, the
 //! municipality's priority policy as versioned data, each waiting household's explainable
-//! priority, the optimal assignment of vacancies to households, and verifiable draws for ties.
+//! priority, the optimal assignment of vacancies to households, verifiable draws for ties, stock
+//! versus demand and each household's estimated wait.
 //!
 //! Pure: the store loads the facts, these functions decide, the use cases save the result.
 
@@ -47,3 +48,5 @@ pub mod priority;
 pub mod proposal;
 pub mod round;
 pub mod simulation;
+pub mod stock;
+pub mod wait_estimate;

@@ -21,6 +21,7 @@ mod reference_budget;
 mod representatives;
 mod rounds;
 mod stays;
+mod stock;
 mod tasks;
 
 use crate::AppState;
@@ -159,6 +160,7 @@ pub fn routes() -> Routes {
         .route("/allocation/policies/simulate", post(policy::simulate))
         .route("/allocation/policies/{id}", get(policy::view))
         .route("/draws/verify", post(policy::verify_draw))
+        .route("/allocation/stock", get(stock::stock_and_demand))
         .route("/dwellings/{id}", get(dwellings::view).put(dwellings::update))
         .route("/dwellings/{id}/status", post(dwellings::set_status))
         .route("/dwellings/{id}/delete", post(dwellings::delete))

@@ -37,6 +37,7 @@ pub fn document() -> Value {
     reference_budgets(&mut doc);
     dwellings(&mut doc);
     allocation(&mut doc);
+    stock(&mut doc);
     let error = doc.answers.subschema_for::<contract::ErrorAnswer>();
     let mut schemas = doc.answers.take_definitions(true);
     // A type both read and answered (the application form, a case's economy) is described as
@@ -1233,5 +1234,18 @@ fn priority_policy(doc: &mut Document) {
     .public()
     .body::<p::DrawToVerify>()
     .answer::<p::DrawVerification>("200", "The verification")
+    .add();
+}
+
+/// Stock versus demand (the waiting-time estimate rides on each waiting-list entry).
+fn stock(doc: &mut Document) {
+    doc.get(
+        "/allocation/stock",
+        "getStockAndDemand",
+        "Stock versus demand: waiting households by bedroom need and wheelchair need against the dwellings (all, vacant now, wheelchair accessible) and the lettings of each of the last three full years",
+    )
+    .description("Counts only, no household or dwelling named, so the read is not recorded in the access log. A letting is a tenancy that began in the year, in a dwelling still in the register. `years_to_serve` is the number waiting divided by the average lettings per year (null when none were let); vacancies now are not subtracted. Each entry of `GET /waiting-list` carries `estimated_wait`, a range in months worked out from the household's place among those competing for the same dwellings and the lettings that would have fitted it in each of the same years (low from the busiest year, high from the quietest, never below half the average).")
+    .query::<queries::MunicipalityParam>()
+    .answer::<contract::stock::StockAndDemandAnswer>("200", "The comparison")
     .add();
 }

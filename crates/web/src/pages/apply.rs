@@ -527,6 +527,11 @@ impl ReceiptPage {
             .unwrap_or_default()
     }
 
+    fn estimate_text(&self) -> Option<String> {
+        let estimate = self.position.as_ref()?.estimate.as_ref()?;
+        Some(self.l.tr.message(&estimate.message()))
+    }
+
     fn place_text(&self) -> Option<String> {
         let (place, total) = self.position.as_ref()?.place?;
         Some(self.l.tr.f(

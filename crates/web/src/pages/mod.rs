@@ -28,6 +28,7 @@ pub mod search;
 mod startlan_calculator;
 pub mod startlan_form;
 mod stays;
+mod stock;
 pub(crate) mod tasks;
 mod waiting_list;
 
@@ -149,6 +150,7 @@ pub fn routes() -> Routes {
         .route("/allocation/policy", get(policy::list))
         .route("/allocation/policy/new", get(policy::new_form).post(policy::submit))
         .route("/allocation/policy/{id}", get(policy::view))
+        .route("/allocation/stock", get(stock::page))
         .route("/apply", get(apply::start).post(apply::create))
         .route("/apply/{id}", get(apply::view).post(apply::save))
         .route("/apply/{id}/code", post(apply::enter_code))

@@ -60,6 +60,10 @@ impl WaitingListPage {
         .collect()
     }
 
+    fn estimate(&self, e: &WaitingEntry) -> String {
+        self.l.tr.message(&e.estimate.message())
+    }
+
     fn tied(&self, e: &WaitingEntry) -> bool {
         e.ranked.decided_by == DecidedBy::Unresolved
     }

@@ -66,6 +66,8 @@ pub struct WaitingHousehold {
     pub approved_on: Date,
     /// Why the household stands where it stands, in plain words in the caller's language.
     pub explanation: Vec<String>,
+    /// How long it may still wait, from its place and the last three years' lettings.
+    pub estimated_wait: super::stock::WaitEstimateAnswer,
 }
 
 /// A page of the waiting list in priority order.
@@ -117,6 +119,7 @@ impl WaitingList {
                         bedrooms_max: e.bedrooms.max,
                         approved_on: e.case.approved_on,
                         explanation: e.explanation.iter().map(&word).collect(),
+                        estimated_wait: super::stock::WaitEstimateAnswer::of(&e.estimate, &word),
                     }
                 })
                 .collect(),

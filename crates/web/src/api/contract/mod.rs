@@ -15,6 +15,7 @@ mod finance;
 pub mod kostra;
 mod people;
 pub mod plan;
+pub mod stock;
 
 pub use cases::{Case, CaseDetail, CaseQueue, Document, DocumentList, Kostra, Letter, TaskList, Timeline, Workload};
 pub use errors::{ErrorAnswer, ErrorDetail, FieldProblem};
