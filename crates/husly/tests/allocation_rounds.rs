@@ -13,7 +13,13 @@ use husly_domain::allocation::draw::{PublishedDraw, commit, verify};
 use husly_domain::authz::Role;
 use serde_json::{Value, json};
 
-async fn api(server: &common::Server, token: &str, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+async fn api(
+    server: &common::Server,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
     let mut request = common::client().request(method, server.url(path)).bearer_auth(token);
     if let Some(body) = body {
         request = request.json(&body);
@@ -56,9 +62,19 @@ async fn a_round_is_drawn_verifiably_and_its_offers_are_answered_once() {
         let html = common::page_text(&server, &caseworker, &round).await;
         assert!(html.contains("Runden er startet"), "{html}");
         assert!(html.contains("Trekk og lag forslag"), "{html}");
-        assert!(!html.contains("Det hemmelige tallet, vist etter trekningen"), "the seed is secret");
+        assert!(
+            !html.contains("Det hemmelige tallet, vist etter trekningen"),
+            "the seed is secret"
+        );
         let version = common::hidden(&html, "version");
-        let (_, frozen) = api(&server, &token, reqwest::Method::GET, &format!("/api/v1/allocation/rounds/{id}"), None).await;
+        let (_, frozen) = api(
+            &server,
+            &token,
+            reqwest::Method::GET,
+            &format!("/api/v1/allocation/rounds/{id}"),
+            None,
+        )
+        .await;
         let commitment = frozen["commitment"].as_str().unwrap().to_string();
         assert!(html.contains(&commitment), "the commitment is on the page");
 
@@ -68,35 +84,66 @@ async fn a_round_is_drawn_verifiably_and_its_offers_are_answered_once() {
         let html = common::page_text(&server, &caseworker, &round).await;
         assert!(html.contains("Trekningen er gjort"), "{html}");
         assert!(html.contains("Forslag per bolig"), "{html}");
-        let (status, published) = api(&server, &token, reqwest::Method::GET, &format!("/api/v1/allocation/rounds/{id}/draw"), None).await;
+        let (status, published) = api(
+            &server,
+            &token,
+            reqwest::Method::GET,
+            &format!("/api/v1/allocation/rounds/{id}/draw"),
+            None,
+        )
+        .await;
         assert_eq!(status, 200, "{published}");
         let published: PublishedDraw = serde_json::from_value(published).unwrap();
         assert_eq!(verify(&published), Ok(()));
         assert_eq!(commit(&published.seed), commitment, "the seed is the one committed to");
-        assert!(html.contains(&published.seed.to_hex()), "the seed is on the page after the draw");
+        assert!(
+            html.contains(&published.seed.to_hex()),
+            "the seed is on the page after the draw"
+        );
         let mut tampered = published.clone();
         let last = tampered.order.len() - 1;
         tampered.order.swap(0, last);
-        assert!(published.order.len() < 2 || verify(&tampered).is_err(), "a changed order is caught");
+        assert!(
+            published.order.len() < 2 || verify(&tampered).is_err(),
+            "a changed order is caught"
+        );
 
-        let (_, detail) = api(&server, &token, reqwest::Method::GET, &format!("/api/v1/allocation/rounds/{id}"), None).await;
+        let (_, detail) = api(
+            &server,
+            &token,
+            reqwest::Method::GET,
+            &format!("/api/v1/allocation/rounds/{id}"),
+            None,
+        )
+        .await;
         let lines = detail["lines"].as_array().unwrap().clone();
         let proposed: Vec<&Value> = lines.iter().filter(|l| !l["case_id"].is_null()).collect();
-        assert!(proposed.len() >= 2, "{}: the seeded list fills at least two vacancies: {detail}", db.url);
+        assert!(
+            proposed.len() >= 2,
+            "{}: the seeded list fills at least two vacancies: {detail}",
+            db.url
+        );
         let version = detail["version"].as_i64().unwrap().to_string();
 
         // An override needs a reason and a household on the round's list.
         let first = proposed[0]["dwelling_id"].as_str().unwrap().to_string();
         let line_page = format!("{round}/lines/{first}");
-        let no_reason = post(line_page.clone(), vec![("version", version.clone()), ("case", "".into()), ("reason", "".into())])
-            .await
-            .unwrap();
+        let no_reason = post(
+            line_page.clone(),
+            vec![("version", version.clone()), ("case", "".into()), ("reason", "".into())],
+        )
+        .await
+        .unwrap();
         assert_eq!(no_reason.status(), 422);
         let html = no_reason.text().await.unwrap();
         assert!(html.contains("id=\"f-reason-error\""), "{html}");
         let stranger = post(
             line_page.clone(),
-            vec![("version", version.clone()), ("case", "BOL-1999-999999".into()), ("reason", "Kjent fra møtet".into())],
+            vec![
+                ("version", version.clone()),
+                ("case", "BOL-1999-999999".into()),
+                ("reason", "Kjent fra møtet".into()),
+            ],
         )
         .await
         .unwrap();
@@ -104,13 +151,19 @@ async fn a_round_is_drawn_verifiably_and_its_offers_are_answered_once() {
         assert!(stranger.text().await.unwrap().contains("id=\"f-case-error\""));
 
         // Offer the first line from the page; record a decline, confirmed first.
-        let offered = post(format!("{round}/offers"), vec![("dwelling", first.clone()), ("answer_by", "".into())])
-            .await
-            .unwrap();
+        let offered = post(
+            format!("{round}/offers"),
+            vec![("dwelling", first.clone()), ("answer_by", "".into())],
+        )
+        .await
+        .unwrap();
         assert_eq!(offered.status(), 303);
         let offer = offered.headers()["location"].to_str().unwrap().to_string();
         let html = common::page_text(&server, &caseworker, &offer).await;
-        assert!(html.contains("Tilbudet er sendt.") && html.contains("Venter på svar"), "{html}");
+        assert!(
+            html.contains("Tilbudet er sendt.") && html.contains("Venter på svar"),
+            "{html}"
+        );
         let version = common::hidden(&html, "version");
         let decline = |confirmed: bool| {
             let mut pairs = vec![
@@ -126,11 +179,19 @@ async fn a_round_is_drawn_verifiably_and_its_offers_are_answered_once() {
         let ask = post(format!("{offer}/answer"), decline(false)).await.unwrap();
         assert_eq!(ask.status(), 200);
         assert!(ask.text().await.unwrap().contains("Bekreft at husstanden takker nei"));
-        assert!(common::page_text(&server, &caseworker, &offer).await.contains("Venter på svar"), "not until confirmed");
+        assert!(
+            common::page_text(&server, &caseworker, &offer)
+                .await
+                .contains("Venter på svar"),
+            "not until confirmed"
+        );
         let done = post(format!("{offer}/answer"), decline(true)).await.unwrap();
         assert_eq!(done.status(), 303);
         let html = common::page_text(&server, &caseworker, &offer).await;
-        assert!(html.contains("husstanden takker nei") && html.contains("Takket nei"), "{html}");
+        assert!(
+            html.contains("husstanden takker nei") && html.contains("Takket nei"),
+            "{html}"
+        );
         assert!(html.contains("takket nei uten rimelig grunn 1 ganger"), "{html}");
         let again = post(format!("{offer}/answer"), decline(true)).await.unwrap();
         assert_eq!(again.status(), 409, "answered once");
@@ -139,12 +200,20 @@ async fn a_round_is_drawn_verifiably_and_its_offers_are_answered_once() {
         let version = common::hidden(&html, "version");
         let reopened = post(
             format!("{offer}/reopen"),
-            vec![("version", version), ("answer_by", "".into()), ("reason", "Svaret ble registrert på feil sak".into())],
+            vec![
+                ("version", version),
+                ("answer_by", "".into()),
+                ("reason", "Svaret ble registrert på feil sak".into()),
+            ],
         )
         .await
         .unwrap();
         assert_eq!(reopened.status(), 303);
-        assert!(common::page_text(&server, &caseworker, &offer).await.contains("Venter på svar"));
+        assert!(
+            common::page_text(&server, &caseworker, &offer)
+                .await
+                .contains("Venter på svar")
+        );
 
         // Eight offers of the second line at once: the database lets exactly one through.
         let second = proposed[1]["dwelling_id"].as_str().unwrap().to_string();
@@ -181,11 +250,18 @@ async fn a_round_is_drawn_verifiably_and_its_offers_are_answered_once() {
             let later = common::today() + time::Duration::days(40);
             let expired = husly_usecases::offers::expire_offers(&store, later).await.unwrap();
             assert!(expired >= 2, "{}: {expired} expired", db.url);
-            assert_eq!(husly_usecases::offers::expire_offers(&store, later).await.unwrap(), 0, "once");
+            assert_eq!(
+                husly_usecases::offers::expire_offers(&store, later).await.unwrap(),
+                0,
+                "once"
+            );
             store.close().await;
         }
         let html = common::page_text(&server, &caseworker, &offer).await;
-        assert!(html.contains("Svarfristen gikk ut") && html.contains("automatisk"), "{html}");
+        assert!(
+            html.contains("Svarfristen gikk ut") && html.contains("automatisk"),
+            "{html}"
+        );
         let list = common::page_text(&server, &caseworker, "/offers?all=1").await;
         assert!(list.contains(&offer), "{list}");
 
@@ -194,7 +270,14 @@ async fn a_round_is_drawn_verifiably_and_its_offers_are_answered_once() {
         let leader = common::login(&server, leader_email, PASSWORD).await;
         let refused = leader.get(server.url(&round)).send().await.unwrap();
         assert_eq!(refused.status(), 403);
-        let (status, _) = api(&server, &fixture.stranger.1, reqwest::Method::GET, &format!("/api/v1/allocation/rounds/{id}"), None).await;
+        let (status, _) = api(
+            &server,
+            &fixture.stranger.1,
+            reqwest::Method::GET,
+            &format!("/api/v1/allocation/rounds/{id}"),
+            None,
+        )
+        .await;
         assert_eq!(status, 404);
     }
 }

@@ -116,16 +116,28 @@ async fn the_applicant_sees_the_place_and_why_and_answers_the_offer() {
         let html = common::page_text(&server, &applicant, &receipt).await;
         assert!(html.contains("Plassen deres på ventelisten"), "{html}");
         assert!(html.contains("Dere står som nummer 1 av 1 husstander"), "{html}");
-        assert!(html.contains("Dere har") && html.contains("poeng"), "the explanation: {html}");
-        assert!(html.contains("Estimert ventetid:"), "an estimate, labelled as one: {html}");
-        assert!(html.contains("Dere har fått tilbud om bolig") && html.contains("Tollbugata 7"), "{html}");
+        assert!(
+            html.contains("Dere har") && html.contains("poeng"),
+            "the explanation: {html}"
+        );
+        assert!(
+            html.contains("Estimert ventetid:"),
+            "an estimate, labelled as one: {html}"
+        );
+        assert!(
+            html.contains("Dere har fått tilbud om bolig") && html.contains("Tollbugata 7"),
+            "{html}"
+        );
 
         // A decline is confirmed before it is sent; a decline without a reason is refused.
         let answer = |pairs: Vec<(&'static str, String)>| {
             let mut form = pairs;
             form.push(("csrf", csrf.clone()));
             form.push(("version", "1".into()));
-            applicant.post(server.url(&format!("{draft}/offers/{offer}"))).form(&form).send()
+            applicant
+                .post(server.url(&format!("{draft}/offers/{offer}")))
+                .form(&form)
+                .send()
         };
         let no_reason = answer(vec![("answer", "decline".into())]).await.unwrap();
         assert_eq!(no_reason.status(), 422);
@@ -134,7 +146,12 @@ async fn the_applicant_sees_the_place_and_why_and_answers_the_offer() {
             .await
             .unwrap();
         assert_eq!(ask.status(), 200);
-        assert!(ask.text().await.unwrap().contains("Er dere sikre på at dere vil takke nei?"));
+        assert!(
+            ask.text()
+                .await
+                .unwrap()
+                .contains("Er dere sikre på at dere vil takke nei?")
+        );
         assert_eq!(store.offer(fixture.home, &offer).await.unwrap().state, OfferState::Open);
         let sent = answer(vec![
             ("answer", "decline".into()),
@@ -148,7 +165,10 @@ async fn the_applicant_sees_the_place_and_why_and_answers_the_offer() {
         assert!(html.contains("dere har takket nei"), "{html}");
         assert!(html.contains("Tidligere tilbud"), "{html}");
         let history = store.allocation_events(fixture.home, None, Some(&offer)).await.unwrap();
-        assert!(history.last().unwrap().by_applicant, "recorded as the applicant's own answer");
+        assert!(
+            history.last().unwrap().by_applicant,
+            "recorded as the applicant's own answer"
+        );
 
         // Reopened by the caseworker; the applicant accepts.
         let declined = store.offer(fixture.home, &offer).await.unwrap();
@@ -178,12 +198,19 @@ async fn the_applicant_sees_the_place_and_why_and_answers_the_offer() {
         assert_eq!(accepted.status(), 303);
         let html = common::page_text(&server, &applicant, &format!("{receipt}?answered=accepted")).await;
         assert!(html.contains("Dere har takket ja"), "{html}");
-        assert_eq!(store.offer(fixture.home, &offer).await.unwrap().state, OfferState::Accepted);
+        assert_eq!(
+            store.offer(fixture.home, &offer).await.unwrap().state,
+            OfferState::Accepted
+        );
 
         // Someone else's offer is not found through this draft.
         let stranger = applicant
             .post(server.url(&format!("{draft}/offers/{}", fixture.offer)))
-            .form(&[("csrf", csrf.clone()), ("version", "1".into()), ("answer", "accept".into())])
+            .form(&[
+                ("csrf", csrf.clone()),
+                ("version", "1".into()),
+                ("answer", "accept".into()),
+            ])
             .send()
             .await
             .unwrap();

@@ -774,8 +774,20 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Working,
             vec![("action", "simulate".into()), ("policy", "".into())],
         ),
-        page(Method::GET, "/allocation/rounds".into(), Some(Allocate), Working, vec![]),
-        page(Method::POST, "/allocation/rounds".into(), Some(Allocate), Working, vec![]),
+        page(
+            Method::GET,
+            "/allocation/rounds".into(),
+            Some(Allocate),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            "/allocation/rounds".into(),
+            Some(Allocate),
+            Working,
+            vec![],
+        ),
         page(
             Method::GET,
             format!("/allocation/rounds/{round}"),
@@ -795,7 +807,11 @@ fn routes(f: &Fixture) -> Vec<Route> {
             format!("/allocation/rounds/{round}/end"),
             Some(Allocate),
             Record,
-            vec![("version", "99".into()), ("how", "close".into()), ("reason", "Møtet er ferdig".into())],
+            vec![
+                ("version", "99".into()),
+                ("how", "close".into()),
+                ("reason", "Møtet er ferdig".into()),
+            ],
         ),
         page(
             Method::POST,
@@ -816,7 +832,11 @@ fn routes(f: &Fixture) -> Vec<Route> {
             format!("/allocation/rounds/{round}/lines/{dwelling}"),
             Some(Allocate),
             Record,
-            vec![("version", "99".into()), ("case", "".into()), ("reason", "Ingen skal ha den".into())],
+            vec![
+                ("version", "99".into()),
+                ("case", "".into()),
+                ("reason", "Ingen skal ha den".into()),
+            ],
         ),
         page(Method::GET, "/offers".into(), Some(Allocate), Working, vec![]),
         page(Method::GET, format!("/offers/{offer}"), Some(Allocate), Record, vec![]),
@@ -832,7 +852,11 @@ fn routes(f: &Fixture) -> Vec<Route> {
             format!("/offers/{offer}/withdraw"),
             Some(Allocate),
             Record,
-            vec![("version", "99".into()), ("reason", "Feil bolig".into()), ("confirmed", "yes".into())],
+            vec![
+                ("version", "99".into()),
+                ("reason", "Feil bolig".into()),
+                ("confirmed", "yes".into()),
+            ],
         ),
         page(
             Method::POST,
@@ -1440,7 +1464,13 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Record,
             None,
         ),
-        api(Method::GET, format!("/api/v1/offers/{offer}"), Some(Allocate), Record, None),
+        api(
+            Method::GET,
+            format!("/api/v1/offers/{offer}"),
+            Some(Allocate),
+            Record,
+            None,
+        ),
         api(
             Method::POST,
             format!("/api/v1/offers/{offer}/answer"),
@@ -2296,9 +2326,21 @@ const READS: &[(&str, &str, &str)] = &[
     ("/api/v1/waiting-list", "waiting_list.view", "municipality"),
     ("/api/v1/allocation/proposal", "allocation.preview", "municipality"),
     ("/allocation/rounds/{id}", "allocation.round_view", "allocation_round"),
-    ("/allocation/rounds/{id}/lines/{dwelling}", "allocation.round_view", "allocation_round"),
-    ("/api/v1/allocation/rounds/{id}", "allocation.round_view", "allocation_round"),
-    ("/api/v1/allocation/rounds/{id}/draw", "allocation.draw_published", "allocation_round"),
+    (
+        "/allocation/rounds/{id}/lines/{dwelling}",
+        "allocation.round_view",
+        "allocation_round",
+    ),
+    (
+        "/api/v1/allocation/rounds/{id}",
+        "allocation.round_view",
+        "allocation_round",
+    ),
+    (
+        "/api/v1/allocation/rounds/{id}/draw",
+        "allocation.draw_published",
+        "allocation_round",
+    ),
     ("/offers", "offer.list", "municipality"),
     ("/offers/{id}", "offer.view", "offer"),
     ("/api/v1/offers", "offer.list", "municipality"),
@@ -2363,14 +2405,12 @@ async fn every_read_of_personal_data_writes_exactly_one_audit_entry() {
         let mut failures = Vec::new();
         let mut read = 0;
         let table = routes(&fixture);
-        let reads = table
-            .iter()
-            .filter(|r| {
-                let bare = r.path.split('?').next().unwrap_or_default();
-                r.method == Method::GET
-                    && !NOT_PERSONAL.iter().any(|(prefix, _)| r.path.starts_with(prefix))
-                    && !NOT_PERSONAL_EXACT.iter().any(|(path, _)| bare == *path)
-            });
+        let reads = table.iter().filter(|r| {
+            let bare = r.path.split('?').next().unwrap_or_default();
+            r.method == Method::GET
+                && !NOT_PERSONAL.iter().any(|(prefix, _)| r.path.starts_with(prefix))
+                && !NOT_PERSONAL_EXACT.iter().any(|(path, _)| bare == *path)
+        });
         for route in reads {
             let role = allowed_role(route);
             let before = audit_entries(&store).await;

@@ -104,7 +104,6 @@ async fn stock_versus_demand_and_the_estimated_wait() {
             }
         }
 
-
         // A leader sees the counts, not the named list.
         let (email, _) = &fixture.users[&Role::Leader];
         let leader = common::login(&server, email, PASSWORD).await;

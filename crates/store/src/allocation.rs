@@ -286,7 +286,11 @@ async fn record(
     let (resource_kind, resource_id) = match (event.offer, event.round) {
         (Some(offer), _) => ("offer", offer),
         (None, Some(round)) => ("allocation_round", round),
-        (None, None) => return Err(StoreError::Invalid("an allocation event concerns a round or an offer".into())),
+        (None, None) => {
+            return Err(StoreError::Invalid(
+                "an allocation event concerns a round or an offer".into(),
+            ));
+        }
     };
     audit::append(
         tx,
@@ -328,13 +332,12 @@ impl Store {
         change: &Change<'_>,
     ) -> StoreResult<(String, i64)> {
         let mut tx = self.write().await?;
-        let number: i64 = sqlx::query(
-            "SELECT COALESCE(MAX(number), 0) + 1 AS next FROM allocation_round WHERE municipality_id = $1",
-        )
-        .bind(municipality.to_string())
-        .fetch_one(tx.conn())
-        .await?
-        .try_get("next")?;
+        let number: i64 =
+            sqlx::query("SELECT COALESCE(MAX(number), 0) + 1 AS next FROM allocation_round WHERE municipality_id = $1")
+                .bind(municipality.to_string())
+                .fetch_one(tx.conn())
+                .await?
+                .try_get("next")?;
         let id = uuid::Uuid::now_v7().to_string();
         let user = change
             .user

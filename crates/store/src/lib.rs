@@ -9,8 +9,8 @@
 //! and filters by it, so no query can forget the tenant.
 
 pub mod accounts;
-pub mod allocation;
 pub mod action_plans;
+pub mod allocation;
 pub mod applicant_messages;
 pub mod audit;
 pub mod cases;

@@ -25,7 +25,12 @@ async fn a_round_and_its_offers_keep_one_open_offer_per_dwelling_and_household()
             .unwrap();
         store.seed_households(&m, 1000, 7, &actor).await.unwrap();
         let caseworker = store
-            .create_user("tildeling@kommune.invalid", "Tora Tildeling", "et langt passord 123", &actor)
+            .create_user(
+                "tildeling@kommune.invalid",
+                "Tora Tildeling",
+                "et langt passord 123",
+                &actor,
+            )
             .await
             .unwrap();
         let by = Change {
@@ -41,7 +46,13 @@ async fn a_round_and_its_offers_keep_one_open_offer_per_dwelling_and_household()
             .into_iter()
             .map(|d| d.id)
             .collect();
-        assert!(waiting.len() >= 4 && vacant.len() >= 3, "{:?}: the seed has a waiting list ({}) and vacancies ({})", db.backend(), waiting.len(), vacant.len());
+        assert!(
+            waiting.len() >= 4 && vacant.len() >= 3,
+            "{:?}: the seed has a waiting list ({}) and vacancies ({})",
+            db.backend(),
+            waiting.len(),
+            vacant.len()
+        );
         let mut entries: Vec<String> = waiting.iter().map(|c| c.reference.clone()).collect();
         entries.sort();
 
@@ -78,7 +89,10 @@ async fn a_round_and_its_offers_keep_one_open_offer_per_dwelling_and_household()
         };
         let stale = store.save_draw(m.id, &round, frozen.version + 1, &drawn, &by).await;
         assert!(matches!(stale, Err(StoreError::Conflict { .. })));
-        store.save_draw(m.id, &round, frozen.version, &drawn, &by).await.unwrap();
+        store
+            .save_draw(m.id, &round, frozen.version, &drawn, &by)
+            .await
+            .unwrap();
         let saved = store.round(m.id, &round).await.unwrap();
         assert_eq!(saved.state, RoundState::Drawn);
         assert_eq!(saved.seed.as_deref(), Some("s"), "revealed after the draw");
@@ -91,7 +105,14 @@ async fn a_round_and_its_offers_keep_one_open_offer_per_dwelling_and_household()
         let mut why = by.clone();
         why.reason = Some("Kjent fra møtet");
         store
-            .override_line(m.id, &round, saved.version, &vacant[1], Some((waiting[3].case, 40)), &why)
+            .override_line(
+                m.id,
+                &round,
+                saved.version,
+                &vacant[1],
+                Some((waiting[3].case, 40)),
+                &why,
+            )
             .await
             .unwrap();
         let overridden = store.round(m.id, &round).await.unwrap();
@@ -207,7 +228,13 @@ async fn a_round_and_its_offers_keep_one_open_offer_per_dwelling_and_household()
         // The nightly expiry finds the open offers past their answer date.
         let due = store.offers_past_answer_date(date!(2026 - 12 - 11)).await.unwrap();
         assert!(due.iter().any(|(_, id, _)| id == &next));
-        assert!(store.offers_past_answer_date(date!(2026 - 12 - 10)).await.unwrap().is_empty());
+        assert!(
+            store
+                .offers_past_answer_date(date!(2026 - 12 - 10))
+                .await
+                .unwrap()
+                .is_empty()
+        );
 
         // History: who, when, what; the applicant's decline is marked as the applicant's.
         let history = store.allocation_events(m.id, None, Some(&first)).await.unwrap();
@@ -215,18 +242,32 @@ async fn a_round_and_its_offers_keep_one_open_offer_per_dwelling_and_household()
         assert_eq!(kinds, ["offer_made", "offer_declined"]);
         assert!(history[1].by_applicant && history[1].actor.is_none());
         let round_history = store.allocation_events(m.id, Some(&round), None).await.unwrap();
-        assert!(round_history.iter().any(|e| e.kind == "line_overridden" && e.reason.as_deref() == Some("Kjent fra møtet")));
+        assert!(
+            round_history
+                .iter()
+                .any(|e| e.kind == "line_overridden" && e.reason.as_deref() == Some("Kjent fra møtet"))
+        );
         let (bound_cases, bound_dwellings) = store.bound_by_offers(m.id).await.unwrap();
         assert!(bound_dwellings.contains(&vacant[0]) && bound_dwellings.contains(&vacant[2]));
         assert!(!bound_cases.contains(&waiting[0].case), "a declined offer binds nobody");
         let rounds = store.rounds(m.id).await.unwrap();
         assert_eq!(rounds.len(), 2);
-        assert_eq!(rounds[1].offers as usize, store.offers_of_round(m.id, &round).await.unwrap().len());
+        assert_eq!(
+            rounds[1].offers as usize,
+            store.offers_of_round(m.id, &round).await.unwrap().len()
+        );
 
         let mut closing = by.clone();
         closing.reason = Some("Møtet er ferdig");
         store
-            .end_round(m.id, &round, overridden.version, RoundState::Drawn, RoundState::Closed, &closing)
+            .end_round(
+                m.id,
+                &round,
+                overridden.version,
+                RoundState::Drawn,
+                RoundState::Closed,
+                &closing,
+            )
             .await
             .unwrap();
         assert_eq!(store.round(m.id, &round).await.unwrap().state, RoundState::Closed);

@@ -14,8 +14,8 @@ use husly_domain::message::Message;
 use husly_store::allocation::Offer;
 use husly_store::drafts::{Draft, applicant};
 
-use crate::priority_policy::policy_in_force;
 use crate::offers::{Answered, answer_offer_as_applicant, standing};
+use crate::priority_policy::policy_in_force;
 use crate::self_service::Applicant;
 use crate::stock::lettings_for_estimates;
 use crate::waiting_list::waiting_household;

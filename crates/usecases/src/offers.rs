@@ -43,12 +43,18 @@ fn authorise(ctx: &Ctx, municipality: MunicipalityId) -> UseCaseResult<()> {
 /// A second open offer, as the database refused it, on the form.
 fn already_offered(error: StoreError) -> UseCaseError {
     match error {
-        StoreError::Duplicate(index) if index == OPEN_OFFER_FOR_DWELLING => UseCaseError::Invalid(vec![
-            FieldError::new("", "open_offer", "offer.refused.dwelling_has_open_offer"),
-        ]),
-        StoreError::Duplicate(index) if index == OPEN_OFFER_FOR_CASE => UseCaseError::Invalid(vec![
-            FieldError::new("", "open_offer", "offer.refused.household_has_open_offer"),
-        ]),
+        StoreError::Duplicate(index) if index == OPEN_OFFER_FOR_DWELLING => {
+            UseCaseError::Invalid(vec![FieldError::new(
+                "",
+                "open_offer",
+                "offer.refused.dwelling_has_open_offer",
+            )])
+        }
+        StoreError::Duplicate(index) if index == OPEN_OFFER_FOR_CASE => UseCaseError::Invalid(vec![FieldError::new(
+            "",
+            "open_offer",
+            "offer.refused.household_has_open_offer",
+        )]),
         other => other.into(),
     }
 }

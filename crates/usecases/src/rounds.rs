@@ -147,7 +147,12 @@ pub async fn round(ctx: &Ctx, municipality: MunicipalityId, id: &str) -> UseCase
         None => Vec::new(),
     };
     let offers = ctx.store.offers_of_round(municipality, id).await?;
-    let mut named: Vec<CaseId> = round.lines.iter().flat_map(|l| [l.case, l.proposed_case]).flatten().collect();
+    let mut named: Vec<CaseId> = round
+        .lines
+        .iter()
+        .flat_map(|l| [l.case, l.proposed_case])
+        .flatten()
+        .collect();
     named.extend(offers.iter().map(|o| o.case));
     let cases_by_reference = ctx.store.case_ids_by_reference(municipality, &round.entries).await?;
     named.extend(
@@ -390,4 +395,3 @@ pub async fn end_round(
         .end_round(municipality, id, version, round.state, to, &who)
         .await?)
 }
-

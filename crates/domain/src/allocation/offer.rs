@@ -214,7 +214,10 @@ mod tests {
     fn only_an_open_offer_is_answered_and_only_by_its_answer_date() {
         let by = date!(2026 - 12 - 10);
         let today = date!(2026 - 12 - 10);
-        assert_eq!(answer(OfferState::Open, by, today, Answer::Accept), Ok(OfferState::Accepted));
+        assert_eq!(
+            answer(OfferState::Open, by, today, Answer::Accept),
+            Ok(OfferState::Accepted)
+        );
         assert_eq!(
             answer(OfferState::Open, by, today, Answer::Decline(DeclineReason::Location)),
             Ok(OfferState::Declined)
@@ -223,8 +226,16 @@ mod tests {
             answer(OfferState::Open, by, date!(2026 - 12 - 11), Answer::Accept),
             Err(OfferRefusal::PastAnswerDate)
         );
-        for state in [OfferState::Accepted, OfferState::Declined, OfferState::Expired, OfferState::Withdrawn] {
-            assert_eq!(answer(state, by, today, Answer::Accept), Err(OfferRefusal::NotOpen(state)));
+        for state in [
+            OfferState::Accepted,
+            OfferState::Declined,
+            OfferState::Expired,
+            OfferState::Withdrawn,
+        ] {
+            assert_eq!(
+                answer(state, by, today, Answer::Accept),
+                Err(OfferRefusal::NotOpen(state))
+            );
             assert_eq!(withdraw(state), Err(OfferRefusal::NotOpen(state)));
         }
     }

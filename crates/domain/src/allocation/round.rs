@@ -169,9 +169,15 @@ mod tests {
     #[test]
     fn a_round_moves_frozen_drawn_closed_and_is_cancelled_only_before_offers() {
         assert_eq!(draw(RoundState::Frozen), Ok(RoundState::Drawn));
-        assert_eq!(draw(RoundState::Drawn), Err(RoundRefusal::WrongState(RoundState::Drawn)));
+        assert_eq!(
+            draw(RoundState::Drawn),
+            Err(RoundRefusal::WrongState(RoundState::Drawn))
+        );
         assert_eq!(close(RoundState::Drawn), Ok(RoundState::Closed));
-        assert_eq!(close(RoundState::Frozen), Err(RoundRefusal::WrongState(RoundState::Frozen)));
+        assert_eq!(
+            close(RoundState::Frozen),
+            Err(RoundRefusal::WrongState(RoundState::Frozen))
+        );
         assert_eq!(cancel(RoundState::Frozen, 0), Ok(RoundState::Cancelled));
         assert_eq!(cancel(RoundState::Drawn, 0), Ok(RoundState::Cancelled));
         assert_eq!(cancel(RoundState::Drawn, 1), Err(RoundRefusal::OffersMade));
@@ -196,7 +202,11 @@ mod tests {
             reason,
         };
         assert_eq!(
-            check_override(policy, &base(Some((&single, true)), "Kjent fra møtet: trenger å bo nær skolen"), today),
+            check_override(
+                policy,
+                &base(Some((&single, true)), "Kjent fra møtet: trenger å bo nær skolen"),
+                today
+            ),
             Ok("Kjent fra møtet: trenger å bo nær skolen".to_string())
         );
         assert_eq!(
@@ -209,7 +219,10 @@ mod tests {
         );
         let mut elsewhere = base(Some((&single, true)), "Allerede foreslått");
         elsewhere.proposed_elsewhere = true;
-        assert_eq!(check_override(policy, &elsewhere, today), Err(RoundRefusal::AlreadyProposed));
+        assert_eq!(
+            check_override(policy, &elsewhere, today),
+            Err(RoundRefusal::AlreadyProposed)
+        );
         let mut offered = base(None, "Boligen står tom");
         offered.line_offered = true;
         assert_eq!(check_override(policy, &offered, today), Err(RoundRefusal::LineOffered));

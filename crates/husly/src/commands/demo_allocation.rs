@@ -31,11 +31,7 @@ pub async fn seed(store: &Store, municipality: MunicipalityId, caseworker: UserI
     let Some(first) = drawn_round(&ctx, municipality).await? else {
         return Ok(());
     };
-    let answers = [
-        ("accept", ""),
-        ("decline", "school_or_work"),
-        ("decline", "location"),
-    ];
+    let answers = [("accept", ""), ("decline", "school_or_work"), ("decline", "location")];
     for (line, (answer, reason)) in proposed_lines(&ctx, municipality, &first).await?.iter().zip(answers) {
         let offer = offers::make_offer(&ctx, municipality, &first, line, "", "").await?;
         let version = store.offer(municipality, &offer).await?.version;

@@ -265,7 +265,10 @@ async fn round_with_offer(
         outcomes: serde_json::json!([[entries[0], { "outcome": "proposed", "dwelling": 0 }]]),
         lines: vec![(flat.clone(), Some((case, 100)))],
     };
-    store.save_draw(municipality, &round, 1, &drawn, &change).await.expect("draw");
+    store
+        .save_draw(municipality, &round, 1, &drawn, &change)
+        .await
+        .expect("draw");
     let today = super::today();
     let offer = NewOffer {
         round_id: Some(&round),

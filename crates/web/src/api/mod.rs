@@ -147,7 +147,10 @@ pub fn routes() -> Routes {
         .route("/allocation/proposal", get(allocation::proposal))
         .route("/allocation/rounds", get(rounds::list).post(rounds::start))
         .route("/allocation/rounds/{id}", get(rounds::view))
-        .route("/allocation/rounds/{id}/draw", get(rounds::published).post(rounds::draw))
+        .route(
+            "/allocation/rounds/{id}/draw",
+            get(rounds::published).post(rounds::draw),
+        )
         .route("/allocation/rounds/{id}/lines/{dwelling}", post(rounds::override_line))
         .route("/allocation/rounds/{id}/end", post(rounds::end))
         .route("/allocation/rounds/{id}/offers", post(rounds::make_offer))

@@ -131,7 +131,15 @@ pub async fn end(
 ) -> AppResult<Json<c::RoundDetail>> {
     let municipality = owner(&state, &user, AllocationTable::Round, &id).await?;
     let ctx = user.ctx(&state);
-    rounds::end_round(&ctx, municipality, id.trim(), request.version, request.cancel, &request.reason).await?;
+    rounds::end_round(
+        &ctx,
+        municipality,
+        id.trim(),
+        request.version,
+        request.cancel,
+        &request.reason,
+    )
+    .await?;
     round_detail(&ctx, municipality, id.trim()).await
 }
 

@@ -13,7 +13,6 @@ use crate::layout::Layout;
 use crate::middleware::RequestId;
 use crate::visitor::{VisitorForm, VisitorToken};
 use askama::Template;
-use husly_usecases::applicant_position::Position;
 use axum::Extension;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -22,6 +21,7 @@ use husly_domain::household::{HouseholdInput, MemberInput};
 use husly_domain::validation::format_date;
 use husly_store::drafts::Draft;
 use husly_usecases::UseCaseError;
+use husly_usecases::applicant_position::Position;
 use husly_usecases::self_service::{Applicant, DraftLimits, Saved};
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -703,7 +703,14 @@ pub async fn answer_offer(
     }
     let version: i64 = form.version.trim().parse().map_err(|_| AppError::Conflict)?;
     match applicant
-        .answer_offer(&draft, &offer.to_string(), version, &form.answer, &form.reason, &form.note)
+        .answer_offer(
+            &draft,
+            &offer.to_string(),
+            version,
+            &form.answer,
+            &form.reason,
+            &form.note,
+        )
         .await
     {
         Ok(done) => {

@@ -183,7 +183,12 @@ impl OfferPage {
     }
 
     fn reasonable(&self) -> Vec<String> {
-        self.v.rules.reasonable_decline_reasons.iter().map(|r| r.key()).collect()
+        self.v
+            .rules
+            .reasonable_decline_reasons
+            .iter()
+            .map(|r| r.key())
+            .collect()
     }
 }
 
@@ -295,13 +300,24 @@ async fn withdraw(State(state): State<AppState>, Path(id): Path<String>, form: S
     if f.confirmed.is_none() {
         if let Err(refusal) = husly_domain::allocation::round::check_reason(&f.reason) {
             let error = husly_domain::validation::FieldError::new("reason", "round_refused", refusal.key());
-            return again(&state, &form.user, &id, "withdraw", f, UseCaseError::Invalid(vec![error])).await;
+            return again(
+                &state,
+                &form.user,
+                &id,
+                "withdraw",
+                f,
+                UseCaseError::Invalid(vec![error]),
+            )
+            .await;
         }
         return confirm(&state, &form.user, &id, "withdraw", f).await;
     }
     let ctx = form.user.ctx(&state);
     match offers::withdraw_offer(&ctx, municipality, &id, version, &f.reason).await {
-        Ok(()) => Ok(crate::flash::redirect(&format!("/offers/{id}"), "flash.offer.withdrawn")),
+        Ok(()) => Ok(crate::flash::redirect(
+            &format!("/offers/{id}"),
+            "flash.offer.withdrawn",
+        )),
         Err(e) => again(&state, &form.user, &id, "withdraw", f, e).await,
     }
 }

@@ -178,13 +178,10 @@ impl RoundPage {
                     .as_ref()
                     .and_then(|_| self.label(line.proposed_case))
                     .map(|(_, name, reference)| (name, reference)),
-                offer: self.v.live_offer(&line.dwelling_id).or_else(|| {
-                    self.v
-                        .offers
-                        .iter()
-                        .rev()
-                        .find(|o| o.dwelling_id == line.dwelling_id)
-                }),
+                offer: self
+                    .v
+                    .live_offer(&line.dwelling_id)
+                    .or_else(|| self.v.offers.iter().rev().find(|o| o.dwelling_id == line.dwelling_id)),
             })
             .collect()
     }
@@ -506,7 +503,9 @@ async fn override_line(
             )
             .await
         }
-        Err(UseCaseError::Conflict) => page_with_errors(&state, &form.user, &id, Err(UseCaseError::Conflict), String::new()).await,
+        Err(UseCaseError::Conflict) => {
+            page_with_errors(&state, &form.user, &id, Err(UseCaseError::Conflict), String::new()).await
+        }
         Err(e) => Err(e.into()),
     }
 }

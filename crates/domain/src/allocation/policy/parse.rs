@@ -7,8 +7,8 @@ use toml::{Table, Value};
 
 use super::{
     Access, BedroomRule, Condition, Criterion, Fact, MAX_CONDITION_DEPTH, MAX_CRITERIA, MAX_CRITERION_POINTS,
-    MAX_POINTS_PER_MONTH, MAX_POLICY_BYTES, MAX_WAITING_POINTS, OfferRules, PriorityPolicy, Provenance, TieBreaker, WaitingTime,
-    canonical,
+    MAX_POINTS_PER_MONTH, MAX_POLICY_BYTES, MAX_WAITING_POINTS, OfferRules, PriorityPolicy, Provenance, TieBreaker,
+    WaitingTime, canonical,
 };
 use crate::allocation::dwelling::DwellingType;
 use crate::allocation::offer::DeclineReason;
