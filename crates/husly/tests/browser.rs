@@ -984,6 +984,20 @@ async fn dwellings_flow(b: &mut Browser, logins: &Logins) {
     }
     b.axe("the waiting list").await;
     b.at_phone_width(&["/waiting-list"]).await;
+    // The demo's allocation rounds: the drawn one with its proposal, an offer with its forms.
+    b.goto("/allocation/rounds").await;
+    b.find("main table.data-table").await;
+    b.axe("the allocation rounds").await;
+    b.click("main table.data-table tbody tr a").await;
+    let round = b.wait_path("a round", |p| p.starts_with("/allocation/rounds/0")).await;
+    b.find("main h1").await;
+    b.axe("an allocation round with its proposal").await;
+    b.goto("/offers").await;
+    b.click("main table.data-table tbody tr a").await;
+    let offer = b.wait_path("an offer", |p| p.starts_with("/offers/0")).await;
+    b.axe("an offer waiting for an answer").await;
+    b.at_phone_width(&["/allocation/rounds", round.as_str(), "/offers", offer.as_str()])
+        .await;
     b.click("form[action=\"/logout\"] button").await;
     b.wait_path("/login", |p| p == "/login").await;
 }

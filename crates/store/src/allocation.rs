@@ -780,25 +780,27 @@ impl Store {
 
     /// Every offer made to a case, oldest first.
     pub async fn offers_of_case(&self, municipality: MunicipalityId, case: CaseId) -> StoreResult<Vec<Offer>> {
-        let sql = format!(
-            "SELECT {OFFER_COLUMNS} {OFFER_FROM} WHERE o.municipality_id = $1 AND o.case_id = $2 ORDER BY o.created_at, o.id"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(municipality.to_string())
-            .bind(case.to_string())
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter().map(offer_of).collect()
+        self.offers_where(municipality, "o.case_id", &case.to_string()).await
     }
 
-    /// The offers of a round.
+    /// The offers of a round, oldest first.
     pub async fn offers_of_round(&self, municipality: MunicipalityId, round: &str) -> StoreResult<Vec<Offer>> {
+        self.offers_where(municipality, "o.round_id", round).await
+    }
+
+    /// The offers whose `column` (a fixed column name, never input) is `value`, oldest first.
+    async fn offers_where(
+        &self,
+        municipality: MunicipalityId,
+        column: &'static str,
+        value: &str,
+    ) -> StoreResult<Vec<Offer>> {
         let sql = format!(
-            "SELECT {OFFER_COLUMNS} {OFFER_FROM} WHERE o.municipality_id = $1 AND o.round_id = $2 ORDER BY o.created_at, o.id"
+            "SELECT {OFFER_COLUMNS} {OFFER_FROM} WHERE o.municipality_id = $1 AND {column} = $2 ORDER BY o.created_at, o.id"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
-            .bind(round)
+            .bind(value)
             .fetch_all(self.pool())
             .await?;
         rows.iter().map(offer_of).collect()
