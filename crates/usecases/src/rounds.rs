@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use husly_domain::allocation::draw::{self, Seed};
 use husly_domain::allocation::needs::DwellingFacts;
+use husly_domain::allocation::offer::OfferState;
 use husly_domain::allocation::policy::PriorityPolicy;
 use husly_domain::allocation::priority::{WaitingHousehold, rank};
 use husly_domain::allocation::proposal::{Outcome, Vacancy, propose};
@@ -60,6 +61,11 @@ async fn free_cases(ctx: &Ctx, municipality: MunicipalityId) -> UseCaseResult<(V
         .filter(|c| !bound_cases.contains(&c.case))
         .collect();
     Ok((cases, bound_dwellings))
+}
+
+/// Whether an offer in this state holds its dwelling and household (open or accepted).
+fn binds(state: OfferState) -> bool {
+    matches!(state, OfferState::Open | OfferState::Accepted)
 }
 
 /// The municipality's rounds, newest first.
@@ -127,9 +133,7 @@ pub struct RoundView {
 impl RoundView {
     /// The open or accepted offer of a line's dwelling, if any.
     pub fn live_offer(&self, dwelling: &str) -> Option<&Offer> {
-        self.offers
-            .iter()
-            .find(|o| o.dwelling_id == dwelling && matches!(o.state.code(), "open" | "accepted"))
+        self.offers.iter().find(|o| o.dwelling_id == dwelling && binds(o.state))
     }
 }
 
@@ -306,18 +310,13 @@ pub async fn override_line(
         .find(|l| l.dwelling_id == dwelling)
         .ok_or(UseCaseError::NotFound)?;
     let offers = ctx.store.offers_of_round(municipality, id).await?;
-    let line_offered = offers
-        .iter()
-        .any(|o| o.dwelling_id == dwelling && matches!(o.state.code(), "open" | "accepted"));
+    let line_offered = offers.iter().any(|o| o.dwelling_id == dwelling && binds(o.state));
     let d = ctx.store.dwelling(municipality, dwelling).await?;
     let facts = DwellingFacts::of(&d.details, d.status);
     let policy = policy_of_round(ctx, municipality, &round).await?;
     let reference = reference.trim();
     let (cases, _) = free_cases(ctx, municipality).await?;
     let case = cases.iter().find(|c| c.reference.eq_ignore_ascii_case(reference));
-    if !reference.is_empty() && case.is_none() && !round.entries.iter().any(|e| e.eq_ignore_ascii_case(reference)) {
-        return Err(refused("case", &RoundRefusal::NotInRound));
-    }
     let household = case.map(waiting_household);
     let in_round = case.is_some_and(|c| round.entries.contains(&c.reference));
     let proposed_elsewhere = case.is_some_and(|c| {

@@ -145,8 +145,13 @@ pub struct AllocationPreview {
 pub async fn allocation_preview(ctx: &Ctx, municipality: MunicipalityId) -> UseCaseResult<AllocationPreview> {
     ctx.require(Action::ViewCase, municipality)?;
     ctx.require(Action::ViewDwellings, municipality)?;
-    let cases = ctx.store.waiting_cases(municipality).await?;
-    let vacancies = ctx.store.vacant_dwellings(municipality).await?;
+    // Households and dwellings already in an offer (open or accepted) are out of the proposal,
+    // as they are out of a new round.
+    let (bound_cases, bound_dwellings) = ctx.store.bound_by_offers(municipality).await?;
+    let mut cases = ctx.store.waiting_cases(municipality).await?;
+    cases.retain(|c| !bound_cases.contains(&c.case));
+    let mut vacancies = ctx.store.vacant_dwellings(municipality).await?;
+    vacancies.retain(|d| !bound_dwellings.contains(&d.id));
     let (policy, _) = crate::priority_policy::policy_in_force(&ctx.store, municipality, ctx.today).await?;
     let households: Vec<WaitingHousehold> = cases.iter().map(waiting_household).collect();
     let ranking = rank(&policy, &households, ctx.today, None);

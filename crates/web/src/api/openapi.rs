@@ -1058,7 +1058,7 @@ fn allocation(doc: &mut Document) {
         "getAllocationProposal",
         "Which waiting household for which vacant dwelling: the optimal assignment under the priority policy, and for each household without a proposal why",
     )
-    .description("Only pairs that meet every hard constraint (bedrooms within the policy's range, wheelchair access, step-free access, pets, avoided districts, who may get the dwelling type) are considered; among those, the assignment maximises the total of priority points × 1 000 plus a small fit bonus, so priority always comes first. Computed when asked and saved nowhere; the read is recorded in the access log.")
+    .description("Only pairs that meet every hard constraint (bedrooms within the policy's range, wheelchair access, step-free access, pets, avoided districts, who may get the dwelling type) are considered; among those, the assignment maximises the total of priority points × 1 000 plus a small fit bonus, so priority always comes first. Households and dwellings already in an open or accepted offer are left out. Computed when asked and saved nowhere (a round saves its proposal); the read is recorded in the access log.")
     .query::<queries::MunicipalityParam>()
     .answer::<a::AllocationProposal>("200", "The proposal")
     .add();
