@@ -10,6 +10,7 @@ use husly_domain::allocation::policy::version::DraftInput;
 use husly_domain::allocation::policy::{Access, Condition, PriorityPolicy, TieBreaker, text_in};
 use husly_domain::allocation::simulation::{GroupSummary, Shift};
 use husly_domain::authz::Action;
+use husly_domain::equity::{Shown, suppress};
 use husly_domain::validation::{FieldError, format_date};
 use husly_usecases::UseCaseError;
 use husly_usecases::priority_policy::{self as usecases, PolicySimulation, PolicyVersion, VersionStatus};
@@ -235,31 +236,56 @@ pub async fn view(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
     })
 }
 
-/// One group's line of the simulation.
+/// One group's line of the simulation, as shown: counts of 1–4 as "<5", and whatever would let
+/// a small count be worked out from a total hidden (the equity figures' rule), so no household
+/// is singled out by the counts either.
 struct GroupRow {
     label: String,
-    households: u32,
-    up: u32,
-    down: u32,
-    unchanged: u32,
+    households: String,
+    up: String,
+    down: String,
+    unchanged: String,
     mean: String,
 }
 
-fn group_row(label: String, g: &GroupSummary, tr: Tr) -> GroupRow {
-    let mean = g.mean_shift();
-    let text = format!("{mean:+.1}");
-    GroupRow {
-        label,
-        households: g.households,
-        up: g.moved_up,
-        down: g.moved_down,
-        unchanged: g.unchanged,
-        mean: if tr.lang == husly_domain::Lang::En {
-            text
-        } else {
-            text.replace('.', ",")
-        },
-    }
+/// The rows of one section: `groups` with, when `total` is given, the row that adds them up
+/// (suppressed with them, then dropped: the whole list is its own section).
+fn group_rows(groups: Vec<(String, &GroupSummary)>, total: Option<&GroupSummary>, tr: Tr) -> Vec<GroupRow> {
+    let values = |g: &GroupSummary| {
+        [g.moved_up, g.moved_down, g.unchanged, g.households]
+            .iter()
+            .map(|n| Some(i64::from(*n)))
+            .collect::<Vec<_>>()
+    };
+    let mut table: Vec<Vec<Option<i64>>> = groups.iter().map(|(_, g)| values(g)).collect();
+    table.extend(total.map(values));
+    let shown = suppress(&table, total.is_some(), true);
+    groups
+        .into_iter()
+        .zip(shown)
+        .map(|((label, g), cells)| {
+            let text = |i: usize| super::equity::cell(&tr, cells[i]);
+            let mean = g.mean_shift();
+            let mean = if matches!(cells[3], Shown::Count(n) if n >= 5) {
+                let text = format!("{mean:+.1}");
+                if tr.lang == husly_domain::Lang::En {
+                    text
+                } else {
+                    text.replace('.', ",")
+                }
+            } else {
+                "–".to_string()
+            };
+            GroupRow {
+                label,
+                up: text(0),
+                down: text(1),
+                unchanged: text(2),
+                households: text(3),
+                mean,
+            }
+        })
+        .collect()
 }
 
 /// The simulation as the page shows it.
@@ -278,12 +304,13 @@ fn sim_view(s: &PolicySimulation, tr: Tr) -> SimView {
     let by_type = sim
         .by_household_type
         .iter()
-        .map(|(t, g)| group_row(tr.t(&t.key()).to_string(), g, tr))
+        .map(|(t, g)| (tr.t(&t.key()).to_string(), g))
         .collect();
+    // A household with several reasons counts under each: the rows do not add up to the whole.
     let by_reason = sim
         .by_reason
         .iter()
-        .map(|(r, g)| group_row(tr.t(&format!("reason.{}", r.code())).to_string(), g, tr))
+        .map(|(r, g)| (tr.t(&format!("reason.{}", r.code())).to_string(), g))
         .collect();
     let by_kostra = sim
         .by_kostra
@@ -293,7 +320,7 @@ fn sim_view(s: &PolicySimulation, tr: Tr) -> SimView {
                 Some(k) => tr.t(&k.key()).to_string(),
                 None => tr.t("policy.sim.unclassified").to_string(),
             };
-            group_row(label, g, tr)
+            (label, g)
         })
         .collect();
     SimView {
@@ -304,11 +331,15 @@ fn sim_view(s: &PolicySimulation, tr: Tr) -> SimView {
             (
                 "policy.sim.all",
                 "",
-                vec![group_row(tr.t("policy.sim.all").to_string(), &sim.all, tr)],
+                group_rows(vec![(tr.t("policy.sim.all").to_string(), &sim.all)], None, tr),
             ),
-            ("policy.sim.by_type", "", by_type),
-            ("policy.sim.by_reason", "policy.sim.by_reason_hint", by_reason),
-            ("policy.sim.by_kostra", "", by_kostra),
+            ("policy.sim.by_type", "", group_rows(by_type, Some(&sim.all), tr)),
+            (
+                "policy.sim.by_reason",
+                "policy.sim.by_reason_hint",
+                group_rows(by_reason, None, tr),
+            ),
+            ("policy.sim.by_kostra", "", group_rows(by_kostra, Some(&sim.all), tr)),
         ],
         movers: s.movers.as_ref().map(|m| {
             vec![
@@ -438,5 +469,52 @@ pub async fn submit(State(state): State<AppState>, form: StaffForm) -> AppResult
             Ok(response)
         }
         Err(other) => Err(other.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(up: u32, down: u32, unchanged: u32) -> GroupSummary {
+        GroupSummary {
+            households: up + down + unchanged,
+            moved_up: up,
+            moved_down: down,
+            unchanged,
+            shift_sum: i64::from(up) * 3 - i64::from(down) * 2,
+        }
+    }
+
+    #[test]
+    fn a_small_group_is_not_shown_in_counts_a_reader_could_work_back() {
+        let tr = Tr::new(husly_domain::Lang::Nb);
+        let families = group(2, 10, 30);
+        let singles = group(12, 9, 40);
+        let all = group(14, 19, 70);
+        let rows = group_rows(
+            vec![("Barnefamilier".into(), &families), ("Enslige".into(), &singles)],
+            Some(&all),
+            tr,
+        );
+        assert_eq!(rows[0].up, "<5");
+        // The row's other counts and the column below would give the 2 back: one of each is hidden.
+        let hidden = |r: &GroupRow| {
+            [&r.down, &r.unchanged, &r.households]
+                .iter()
+                .filter(|c| c.as_str() == "skjult")
+                .count()
+        };
+        assert!(
+            hidden(&rows[0]) >= 1,
+            "{:?}",
+            [&rows[0].down, &rows[0].unchanged, &rows[0].households]
+        );
+        assert_eq!(rows[1].up, "skjult", "the column's other part");
+        // A group of fewer than five shows no mean shift either.
+        let tiny = group_rows(vec![("Andre".into(), &group(1, 1, 1))], None, tr);
+        assert_eq!((tiny[0].households.as_str(), tiny[0].mean.as_str()), ("<5", "–"));
+        let shown = group_rows(vec![("Alle".into(), &all)], None, tr);
+        assert_eq!((shown[0].up.as_str(), shown[0].households.as_str()), ("14", "103"));
     }
 }
