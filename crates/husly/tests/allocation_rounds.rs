@@ -42,6 +42,21 @@ async fn a_round_is_drawn_verifiably_and_its_offers_are_answered_once() {
                 .seed_households(&home, 800, 21, &husly_store::audit::Actor::cli("test"))
                 .await
                 .unwrap();
+            // Fewer vacancies than waiting households, so some get nothing and are told why.
+            let vacant: Vec<String> = sqlx::query_scalar(
+                "SELECT id FROM dwelling WHERE municipality_id = $1 AND status = 'vacant' ORDER BY id",
+            )
+            .bind(home.id.to_string())
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+            for id in vacant.iter().skip(4) {
+                sqlx::query("UPDATE dwelling SET status = 'under_repair' WHERE id = $1")
+                    .bind(id)
+                    .execute(store.pool())
+                    .await
+                    .unwrap();
+            }
             store.close().await;
         }
         let server = start(&db, &[]);
@@ -84,6 +99,10 @@ async fn a_round_is_drawn_verifiably_and_its_offers_are_answered_once() {
         let html = common::page_text(&server, &caseworker, &round).await;
         assert!(html.contains("Trekningen er gjort"), "{html}");
         assert!(html.contains("Forslag per bolig"), "{html}");
+        assert!(
+            html.contains("Husstander uten forslag, og hvorfor") && html.contains("class=\"task\""),
+            "the households without a dwelling, with why: {html}"
+        );
         let (status, published) = api(
             &server,
             &token,

@@ -68,6 +68,9 @@ fn binds(state: OfferState) -> bool {
     matches!(state, OfferState::Open | OfferState::Accepted)
 }
 
+/// Households without a dwelling a round's page names; the rest are counted.
+pub const UNPLACED_SHOWN: usize = 100;
+
 /// The municipality's rounds, newest first.
 pub async fn rounds(ctx: &Ctx, municipality: MunicipalityId) -> UseCaseResult<Vec<RoundSummary>> {
     authorise(ctx, municipality)?;
@@ -118,14 +121,15 @@ pub struct RoundView {
     pub dwellings: Vec<Dwelling>,
     /// Reference and main applicant's name of every case the round names.
     pub labels: HashMap<CaseId, (String, String)>,
-    /// Entry id (case reference) → case id, for the households of the outcomes.
+    /// Entry id (case reference) → case id, for the households of the outcomes shown.
     pub cases_by_reference: HashMap<String, CaseId>,
-    /// Per household, in ranking order: why it did or did not get a dwelling (after the draw).
-    pub outcomes: Vec<(String, Outcome)>,
+    /// The first [`UNPLACED_SHOWN`] households without a dwelling, in ranking order, with why
+    /// (after the draw).
+    pub unplaced: Vec<(String, Outcome)>,
+    /// How many households the round left without a dwelling in all.
+    pub unplaced_total: usize,
     pub offers: Vec<Offer>,
     pub events: Vec<AllocationEvent>,
-    /// The published draw, once drawn.
-    pub published: Option<draw::PublishedDraw>,
     /// The answer date an offer made today gets by default (the municipality's rule).
     pub default_answer_by: time::Date,
 }
@@ -150,6 +154,23 @@ pub async fn round(ctx: &Ctx, municipality: MunicipalityId, id: &str) -> UseCase
             .map_err(|e| UseCaseError::Internal(format!("a round's outcomes: {e}")))?,
         None => Vec::new(),
     };
+    let mut unplaced: Vec<(String, Outcome)> = outcomes
+        .into_iter()
+        .filter(|(_, o)| !matches!(o, Outcome::Proposed { .. }))
+        .collect();
+    let unplaced_total = unplaced.len();
+    unplaced.truncate(UNPLACED_SHOWN);
+    // Only the households the page names: those shown and those their dwellings went to.
+    let mut references: Vec<String> = Vec::new();
+    for (reference, outcome) in &unplaced {
+        references.push(reference.clone());
+        if let Outcome::FittingTakenByOthers { taken } = outcome {
+            references.extend(taken.iter().map(|(_, other)| other.clone()));
+        }
+    }
+    references.sort();
+    references.dedup();
+    let cases_by_reference = ctx.store.case_ids_by_reference(municipality, &references).await?;
     let offers = ctx.store.offers_of_round(municipality, id).await?;
     let mut named: Vec<CaseId> = round
         .lines
@@ -158,26 +179,11 @@ pub async fn round(ctx: &Ctx, municipality: MunicipalityId, id: &str) -> UseCase
         .flatten()
         .collect();
     named.extend(offers.iter().map(|o| o.case));
-    let cases_by_reference = ctx.store.case_ids_by_reference(municipality, &round.entries).await?;
-    named.extend(
-        outcomes
-            .iter()
-            .filter_map(|(reference, _)| cases_by_reference.get(reference).copied()),
-    );
+    named.extend(cases_by_reference.values().copied());
     named.sort();
     named.dedup();
     let labels = ctx.store.case_labels(municipality, &named).await?;
     let events = ctx.store.allocation_events(municipality, Some(id), None).await?;
-    let published = match (&round.seed, &round.draw_order) {
-        (Some(seed), Some(order)) => Some(draw::PublishedDraw {
-            commitment: round.commitment.clone(),
-            seed: Seed::from_hex(seed).map_err(UseCaseError::Internal)?,
-            input_hash: round.input_hash.clone(),
-            entries: round.entries.clone(),
-            order: order.clone(),
-        }),
-        _ => None,
-    };
     let (policy, _) = policy_in_force(&ctx.store, municipality, ctx.today).await?;
     let default_answer_by = husly_domain::allocation::offer::answer_by(ctx.today, &policy.offers);
     ctx.audit_read(
@@ -192,10 +198,10 @@ pub async fn round(ctx: &Ctx, municipality: MunicipalityId, id: &str) -> UseCase
         dwellings,
         labels,
         cases_by_reference,
-        outcomes,
+        unplaced,
+        unplaced_total,
         offers,
         events,
-        published,
         default_answer_by,
     })
 }
@@ -205,6 +211,9 @@ pub async fn round(ctx: &Ctx, municipality: MunicipalityId, id: &str) -> UseCase
 pub async fn published_draw(ctx: &Ctx, municipality: MunicipalityId, id: &str) -> UseCaseResult<draw::PublishedDraw> {
     authorise(ctx, municipality)?;
     let round = ctx.store.round(municipality, id).await?;
+    let (Some(seed), Some(order)) = (round.seed, round.draw_order) else {
+        return Err(refused("", &RoundRefusal::WrongState(round.state)));
+    };
     // Case references identify households to whoever can look them up: a recorded read.
     ctx.audit_read(
         municipality,
@@ -213,16 +222,13 @@ pub async fn published_draw(ctx: &Ctx, municipality: MunicipalityId, id: &str) -
         json!({ "entries": round.entries.len() }),
     )
     .await?;
-    match (round.seed, round.draw_order) {
-        (Some(seed), Some(order)) => Ok(draw::PublishedDraw {
-            commitment: round.commitment,
-            seed: Seed::from_hex(&seed).map_err(UseCaseError::Internal)?,
-            input_hash: round.input_hash,
-            entries: round.entries,
-            order,
-        }),
-        _ => Err(refused("", &RoundRefusal::WrongState(round.state))),
-    }
+    Ok(draw::PublishedDraw {
+        commitment: round.commitment,
+        seed: Seed::from_hex(&seed).map_err(UseCaseError::Internal)?,
+        input_hash: round.input_hash,
+        entries: round.entries,
+        order,
+    })
 }
 
 /// Reveals the seed, draws, ranks the frozen households still on the list with the draw as the

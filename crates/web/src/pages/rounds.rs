@@ -15,7 +15,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use husly_domain::allocation::offer::OfferState;
-use husly_domain::allocation::proposal::Outcome;
 use husly_domain::allocation::round::RoundState;
 use husly_domain::authz::Action;
 use husly_domain::validation::format_date;
@@ -25,9 +24,6 @@ use husly_store::dwellings::Dwelling;
 use husly_usecases::UseCaseError;
 use husly_usecases::rounds::{self, RoundView};
 use serde::Deserialize;
-
-/// Households without a dwelling the round page lists; the rest are counted.
-const UNPLACED_SHOWN: usize = 100;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -190,20 +186,14 @@ impl RoundPage {
         self.v.round.lines.iter().filter(|l| l.case.is_some()).count()
     }
 
-    fn unplaced_all(&self) -> impl Iterator<Item = &(String, Outcome)> {
-        self.v
-            .outcomes
-            .iter()
-            .filter(|(_, o)| !matches!(o, Outcome::Proposed { .. }))
-    }
-
     fn unplaced(&self) -> Vec<UnplacedRow> {
         let name_of = |reference: &str| {
             let case = self.v.cases_by_reference.get(reference)?;
             self.v.labels.get(case).map(|(r, n)| (n.clone(), r.clone()))
         };
-        self.unplaced_all()
-            .take(UNPLACED_SHOWN)
+        self.v
+            .unplaced
+            .iter()
             .filter_map(|(reference, outcome)| {
                 let why = why_unplaced(
                     &self.l.tr,
@@ -211,11 +201,9 @@ impl RoundPage {
                     |d| self.v.dwellings.get(d).map(|d| d.details.address_line.clone()),
                     name_of,
                 )?;
-                let case = self.v.cases_by_reference.get(reference).copied();
-                let name = name_of(reference).map(|(n, _)| n).unwrap_or_default();
                 Some(UnplacedRow {
-                    case,
-                    name,
+                    case: self.v.cases_by_reference.get(reference).copied(),
+                    name: name_of(reference).map(|(n, _)| n).unwrap_or_default(),
                     reference: reference.clone(),
                     why,
                 })
@@ -224,7 +212,7 @@ impl RoundPage {
     }
 
     fn unplaced_more(&self) -> usize {
-        self.unplaced_all().count().saturating_sub(UNPLACED_SHOWN)
+        self.v.unplaced_total.saturating_sub(self.v.unplaced.len())
     }
 
     fn offer_state(&self, o: &Offer) -> String {
