@@ -204,6 +204,54 @@ async fn the_waiting_list_shows_each_households_priority_and_why() {
     assert_eq!(refused.status(), 403);
 }
 
+/// The waiting list is kept in memory between requests, and follows every change to what it is
+/// read from, also a change the server did not make itself (another server on the same
+/// database): a household that leaves the list is gone from the next page, and back when it
+/// returns.
+#[tokio::test]
+async fn the_kept_waiting_list_follows_changes_made_elsewhere() {
+    for db in Database::all().await {
+        let server = start(&db, &["--demo"]);
+        let (email, password) = server.demo_login("caseworker");
+        let caseworker = common::login(&server, &email, &password).await;
+        let count = |html: &str| -> usize {
+            html.split("Husstander på ventelisten</dt><dd>")
+                .nth(1)
+                .and_then(|s| s.split('<').next())
+                .and_then(|n| n.trim().parse().ok())
+                .unwrap_or_else(|| panic!("the count of households: {html}"))
+        };
+        let html = common::page_text(&server, &caseworker, "/waiting-list").await;
+        let before = count(&html);
+        let first = html
+            .split("href=\"/cases/")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("a case on the list")
+            .to_string();
+        let again = common::page_text(&server, &caseworker, "/waiting-list").await;
+        assert_eq!(count(&again), before, "unchanged, the same list");
+
+        let store = husly_store::Store::connect(&db.url, &husly_store::StoreOptions::default())
+            .await
+            .unwrap();
+        let set_state = |state: &'static str| {
+            sqlx::query("UPDATE application_case SET state = $1 WHERE id = $2")
+                .bind(state)
+                .bind(first.clone())
+                .execute(store.pool())
+        };
+        set_state("withdrawn").await.unwrap();
+        let html = common::page_text(&server, &caseworker, "/waiting-list").await;
+        assert_eq!(count(&html), before - 1, "{}: the household left the list", db.url);
+        assert!(!html.contains(&format!("/cases/{first}\"")), "{html}");
+        set_state("on_waiting_list").await.unwrap();
+        let html = common::page_text(&server, &caseworker, "/waiting-list").await;
+        assert_eq!(count(&html), before, "{}: and is back", db.url);
+        assert!(html.contains(&format!("/cases/{first}\"")), "{html}");
+    }
+}
+
 /// The import page: a file with a bad row saves nothing and names the row and the field; the
 /// sample file in docs/examples is imported whole, and importing it again changes nothing.
 #[tokio::test]

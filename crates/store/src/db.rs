@@ -56,6 +56,8 @@ pub struct Store {
     pub(crate) owners: Arc<std::sync::Mutex<std::collections::HashMap<uuid::Uuid, husly_domain::MunicipalityId>>>,
     /// The group-commit appender for read-audit entries, started on first use.
     pub(crate) appender: Arc<std::sync::OnceLock<crate::group_commit::Appender>>,
+    /// Values derived from the data and kept between requests (see `derived`).
+    pub(crate) derived: Arc<crate::derived::Derived>,
 }
 
 /// A write transaction. Dropping it without [`Tx::commit`] rolls back.
@@ -118,6 +120,7 @@ impl Store {
             hmac_key: Arc::default(),
             appender: Arc::default(),
             owners: Arc::default(),
+            derived: Arc::default(),
         })
     }
 

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod cases;
 pub mod checkpoint;
 pub mod db;
+pub mod derived;
 pub mod documents;
 pub mod drafts;
 pub mod dwellings;

@@ -114,6 +114,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "allocation_rounds",
         sql: include_str!("../migrations/0020_allocation_rounds.sql"),
     },
+    Migration {
+        version: 21,
+        name: "waiting_list_generation",
+        sql: include_str!("../migrations/0021_waiting_list_generation.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked

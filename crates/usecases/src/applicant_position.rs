@@ -2,23 +2,20 @@
 //! the list and why, in plain words; the offers made, and the answer to an open one.
 //!
 //! The applicant acts through the draft's code (see [`crate::self_service`]); no staff role is
-//! involved. The ranking reads the whole list, but only the applicant's own place and
+//! involved. The ranking is the whole (kept) list, but only the applicant's own place and
 //! explanation leave this module.
 
 use husly_domain::Lang;
 use husly_domain::allocation::explain::explain;
 use husly_domain::allocation::offer::{DeclineStanding, OfferState};
-use husly_domain::allocation::priority::{WaitingHousehold, peer_positions_of, rank};
 use husly_domain::allocation::wait_estimate::{WaitEstimate, wait_estimate};
 use husly_domain::message::Message;
 use husly_store::allocation::Offer;
 use husly_store::drafts::{Draft, applicant};
 
 use crate::offers::{Answered, answer_offer_as_applicant, standing};
-use crate::priority_policy::policy_in_force;
+use crate::ranked_list::ranked_list;
 use crate::self_service::Applicant;
-use crate::stock::lettings_for_estimates;
-use crate::waiting_list::waiting_household;
 use crate::{UseCaseError, UseCaseResult};
 
 /// Where the applicant's household stands, and its offers.
@@ -47,30 +44,20 @@ impl Applicant {
     pub async fn position(&self, draft: &Draft, lang: Lang) -> UseCaseResult<Position> {
         let case = draft.submitted_case.ok_or(UseCaseError::NotFound)?;
         let municipality = draft.municipality_id;
-        let (policy, _) = policy_in_force(&self.store, municipality, self.today).await?;
-        let policy = &policy;
         let offers = self.store.offers_of_case(municipality, case).await?;
-        let cases = self.store.waiting_cases(municipality).await?;
-        let own = cases.iter().find(|c| c.case == case).map(|c| c.reference.clone());
+        let list = ranked_list(&self.store, municipality, self.today).await?;
+        let own = list.cases.iter().position(|c| c.case == case);
         let (place, explanation, estimate) = match own {
-            Some(reference) => {
-                let households: Vec<WaitingHousehold> = cases.iter().map(waiting_household).collect();
-                let ranking = rank(policy, &households, self.today, None);
-                let only: std::collections::HashSet<&str> = std::iter::once(reference.as_str()).collect();
-                let peers = peer_positions_of(policy, &households, &ranking, Some(&only));
-                let own_peers = peers.get(&reference).cloned().unwrap_or_default();
-                let place = ranking
-                    .entries
-                    .iter()
-                    .find(|r| r.priority.entry_id == reference)
-                    .map(|r| (r.position, ranking.entries.len()));
-                let explanation = explain(policy, &ranking, &reference, &own_peers, lang).unwrap_or_default();
-                let lettings = lettings_for_estimates(&self.store, municipality, self.today).await?;
-                let estimate = households
-                    .iter()
-                    .find(|h| h.entry_id == reference)
-                    .map(|h| wait_estimate(policy, h, &own_peers, &lettings, self.today));
-                (place, explanation, estimate)
+            Some(i) => {
+                let (reference, household) = (&list.cases[i].reference, &list.households[i]);
+                let peers = list.peers.positions(reference);
+                let place = list
+                    .ranking
+                    .get(reference)
+                    .map(|r| (r.position, list.ranking.entries.len()));
+                let explanation = explain(&list.policy, &list.ranking, reference, &peers, lang).unwrap_or_default();
+                let estimate = wait_estimate(&list.policy, household, &peers, &list.lettings, list.ranked_on);
+                (place, explanation, Some(estimate))
             }
             None => (None, Vec::new(), None),
         };
@@ -78,7 +65,7 @@ impl Applicant {
             place,
             explanation,
             estimate,
-            standing: standing(&offers, &policy.offers),
+            standing: standing(&offers, &list.policy.offers),
             offers,
         })
     }

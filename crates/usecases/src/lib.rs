@@ -28,6 +28,7 @@ pub mod offers;
 pub mod outreach;
 pub mod plan_dashboard;
 pub mod priority_policy;
+pub mod ranked_list;
 pub mod reference_budget;
 pub mod representatives;
 pub mod rounds;

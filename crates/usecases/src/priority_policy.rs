@@ -11,7 +11,6 @@
 use husly_domain::MunicipalityId;
 use husly_domain::allocation::policy::PriorityPolicy;
 use husly_domain::allocation::policy::version::{DraftContext, DraftInput, check_draft, check_reason, check_simulated};
-use husly_domain::allocation::priority::WaitingHousehold;
 use husly_domain::allocation::simulation::{Shift, Simulation, simulate};
 use husly_domain::authz::{Action, Decision, authorize};
 use husly_domain::validation::FieldError;
@@ -20,7 +19,6 @@ use husly_store::priority_policy::{NewPolicy, StoredPolicy};
 use serde_json::json;
 use time::Date;
 
-use crate::waiting_list::waiting_household;
 use crate::{Ctx, UseCaseError, UseCaseResult};
 
 /// How many households that move most are named, each way.
@@ -212,9 +210,8 @@ pub async fn simulate_policy(
     ctx.require(Action::ManagePriorityPolicy, municipality)?;
     let draft = checked_draft(ctx, municipality, &input).await?;
     let (current, current_origin) = policy_in_force(&ctx.store, municipality, ctx.today).await?;
-    let cases = ctx.store.waiting_cases(municipality).await?;
-    let households: Vec<WaitingHousehold> = cases.iter().map(waiting_household).collect();
-    let simulation = simulate(&current, &draft, &households, ctx.today, None);
+    let list = crate::ranked_list::ranked_list(&ctx.store, municipality, ctx.today).await?;
+    let simulation = simulate(&current, &draft, &list.households, ctx.today, None);
     let may_see_cases = authorize(&ctx.principal, Action::ViewCase, municipality) == Decision::Allow;
     let movers = if may_see_cases {
         let movers = movers(&simulation);

@@ -53,12 +53,12 @@ fn authorise(ctx: &Ctx, municipality: MunicipalityId) -> UseCaseResult<()> {
 /// The waiting cases a new round may propose: on the list and bound by no offer.
 async fn free_cases(ctx: &Ctx, municipality: MunicipalityId) -> UseCaseResult<(Vec<WaitingCase>, HashSet<String>)> {
     let (bound_cases, bound_dwellings) = ctx.store.bound_by_offers(municipality).await?;
-    let cases = ctx
-        .store
-        .waiting_cases(municipality)
-        .await?
-        .into_iter()
+    let list = crate::ranked_list::ranked_list(&ctx.store, municipality, ctx.today).await?;
+    let cases = list
+        .cases
+        .iter()
         .filter(|c| !bound_cases.contains(&c.case))
+        .cloned()
         .collect();
     Ok((cases, bound_dwellings))
 }

@@ -4,43 +4,27 @@
 //! dwelling register and the lettings of the last three full years. It is aggregate — no
 //! household or dwelling is named — so it needs `ViewDwellings` and is not an audited read.
 //!
-//! The use case `waiting_list` gives each household of the page its estimate (from
-//! [`lettings_for_estimates`]), and so does the applicant's own status page
+//! The use case `waiting_list` gives each household of the page its estimate (from the kept
+//! list's tally of lettings, see `ranked_list`), and so does the applicant's own status page
 //! (`applicant_position`). The method is in `husly_domain::allocation::wait_estimate`.
 
-use husly_domain::MunicipalityId;
-use husly_domain::allocation::priority::WaitingHousehold;
-use husly_domain::allocation::stock::{self, Letting, StockAndDemand, lettings_from};
-use husly_domain::authz::Action;
-use husly_store::Store;
-use time::Date;
-
-use crate::waiting_list::waiting_household;
 use crate::{Ctx, UseCaseResult};
+use husly_domain::MunicipalityId;
+use husly_domain::allocation::stock::{self, StockAndDemand, lettings_from};
+use husly_domain::authz::Action;
 
 /// The waiting list against the stock and the last three years' lettings, under the policy in
 /// force. Counts only.
 pub async fn stock_and_demand(ctx: &Ctx, municipality: MunicipalityId) -> UseCaseResult<StockAndDemand> {
     ctx.require(Action::ViewDwellings, municipality)?;
-    let cases = ctx.store.waiting_cases(municipality).await?;
-    let households: Vec<WaitingHousehold> = cases.iter().map(waiting_household).collect();
+    let list = crate::ranked_list::ranked_list(&ctx.store, municipality, ctx.today).await?;
     let dwellings = ctx.store.dwelling_counts(municipality).await?;
     let lettings = ctx.store.lettings_since(municipality, lettings_from(ctx.today)).await?;
-    let (policy, _) = crate::priority_policy::policy_in_force(&ctx.store, municipality, ctx.today).await?;
     Ok(stock::stock_and_demand(
-        &policy,
-        &households,
+        &list.policy,
+        &list.households,
         &dwellings,
         &lettings,
         ctx.today,
     ))
-}
-
-/// The lettings an estimate on `today` counts.
-pub async fn lettings_for_estimates(
-    store: &Store,
-    municipality: MunicipalityId,
-    today: Date,
-) -> UseCaseResult<Vec<Letting>> {
-    Ok(store.lettings_since(municipality, lettings_from(today)).await?)
 }

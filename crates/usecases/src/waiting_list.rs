@@ -7,9 +7,7 @@ use husly_domain::MunicipalityId;
 use husly_domain::allocation::explain::explain;
 use husly_domain::allocation::needs::{BedroomRange, DwellingFacts, bedroom_range};
 use husly_domain::allocation::policy::PriorityPolicy;
-use husly_domain::allocation::priority::{
-    HouseholdType, Ranked, WaitingHousehold, WaitingMember, peer_positions_of, rank,
-};
+use husly_domain::allocation::priority::{HouseholdType, Ranked, WaitingHousehold, WaitingMember, rank};
 use husly_domain::allocation::proposal::{Proposal, Vacancy, propose};
 use husly_domain::allocation::wait_estimate::{WaitEstimate, wait_estimate};
 use husly_domain::authz::Action;
@@ -17,6 +15,7 @@ use husly_domain::message::Message;
 use husly_store::waiting_list::WaitingCase;
 use serde_json::json;
 
+use crate::ranked_list::ranked_list;
 use crate::{Ctx, UseCaseResult};
 
 /// Households per page of the list.
@@ -73,40 +72,27 @@ pub fn waiting_household(case: &WaitingCase) -> WaitingHousehold {
     }
 }
 
-/// The ranked waiting list, `PAGE` households from `offset`.
+/// The ranked waiting list, `PAGE` households from `offset`. The ranking is the kept one
+/// (see [`crate::ranked_list`]); only the page's households are explained and estimated.
 pub async fn waiting_list(ctx: &Ctx, municipality: MunicipalityId, offset: usize) -> UseCaseResult<WaitingList> {
     ctx.require(Action::ViewCase, municipality)?;
-    let cases = ctx.store.waiting_cases(municipality).await?;
-    // The municipality's own version in force today, else the shipped one (modelled on Drammen).
-    let (policy, _) = crate::priority_policy::policy_in_force(&ctx.store, municipality, ctx.today).await?;
-    let households: Vec<WaitingHousehold> = cases.iter().map(waiting_household).collect();
-    let ranking = rank(&policy, &households, ctx.today, None);
+    let list = ranked_list(&ctx.store, municipality, ctx.today).await?;
+    let (policy, ranking) = (&list.policy, &list.ranking);
     let total = ranking.entries.len();
     let offset = offset.min(total);
-    let page = &ranking.entries[offset..(offset + PAGE).min(total)];
-    let shown: std::collections::HashSet<&str> = page.iter().map(|r| r.priority.entry_id.as_str()).collect();
-    let peers = peer_positions_of(&policy, &households, &ranking, Some(&shown));
-    let lettings = crate::stock::lettings_for_estimates(&ctx.store, municipality, ctx.today).await?;
-    let by_entry: std::collections::HashMap<&str, (&WaitingCase, &WaitingHousehold)> = cases
-        .iter()
-        .zip(&households)
-        .map(|(c, h)| (c.reference.as_str(), (c, h)))
-        .collect();
-    let entries: Vec<WaitingEntry> = page
+    let entries: Vec<WaitingEntry> = ranking.entries[offset..(offset + PAGE).min(total)]
         .iter()
         .filter_map(|ranked| {
-            let (case, household) = by_entry.get(ranked.priority.entry_id.as_str())?;
-            let situation = household.situation(ctx.today);
-            let own_peers = peers.get(&ranked.priority.entry_id).cloned().unwrap_or_default();
-            let estimate = wait_estimate(&policy, household, &own_peers, &lettings, ctx.today);
+            let (case, household) = list.get(&ranked.priority.entry_id)?;
+            let situation = household.situation(list.ranked_on);
+            let peers = list.peers.positions(&ranked.priority.entry_id);
             Some(WaitingEntry {
-                case: (*case).clone(),
+                case: case.clone(),
                 ranked: ranked.clone(),
-                household_type: household.household_type(ctx.today),
-                bedrooms: bedroom_range(&policy, &situation),
-                explanation: explain(&policy, &ranking, &ranked.priority.entry_id, &own_peers, ctx.lang)
-                    .unwrap_or_default(),
-                estimate,
+                household_type: household.household_type(list.ranked_on),
+                bedrooms: bedroom_range(policy, &situation),
+                explanation: explain(policy, ranking, &ranked.priority.entry_id, &peers, ctx.lang).unwrap_or_default(),
+                estimate: wait_estimate(policy, household, &peers, &list.lettings, list.ranked_on),
             })
         })
         .collect();
@@ -120,7 +106,7 @@ pub async fn waiting_list(ctx: &Ctx, municipality: MunicipalityId, offset: usize
     Ok(WaitingList {
         fingerprint: ranking.policy_fingerprint.clone(),
         unresolved_ties: ranking.has_unresolved_ties(),
-        policy,
+        policy: policy.clone(),
         total,
         offset,
         entries,
@@ -148,12 +134,17 @@ pub async fn allocation_preview(ctx: &Ctx, municipality: MunicipalityId) -> UseC
     // Households and dwellings already in an offer (open or accepted) are out of the proposal,
     // as they are out of a new round.
     let (bound_cases, bound_dwellings) = ctx.store.bound_by_offers(municipality).await?;
-    let mut cases = ctx.store.waiting_cases(municipality).await?;
-    cases.retain(|c| !bound_cases.contains(&c.case));
+    let list = ranked_list(&ctx.store, municipality, ctx.today).await?;
+    let (cases, households): (Vec<WaitingCase>, Vec<WaitingHousehold>) = list
+        .cases
+        .iter()
+        .zip(&list.households)
+        .filter(|(c, _)| !bound_cases.contains(&c.case))
+        .map(|(c, h)| (c.clone(), h.clone()))
+        .unzip();
     let mut vacancies = ctx.store.vacant_dwellings(municipality).await?;
     vacancies.retain(|d| !bound_dwellings.contains(&d.id));
-    let (policy, _) = crate::priority_policy::policy_in_force(&ctx.store, municipality, ctx.today).await?;
-    let households: Vec<WaitingHousehold> = cases.iter().map(waiting_household).collect();
+    let policy = list.policy.clone();
     let ranking = rank(&policy, &households, ctx.today, None);
     let facts: Vec<Vacancy> = vacancies
         .iter()

@@ -31,7 +31,7 @@ pub const PREFERRED_DISTRICT_BONUS: i64 = 300;
 const _: () = assert!(EXACT_BEDROOMS_BONUS + PREFERRED_DISTRICT_BONUS < FIT_SCALE);
 
 /// The bedrooms a household needs and may be offered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct BedroomRange {
     /// The rule's count: 1 for the applicant (and partner), 1 per other adult, the children
     /// `children_per_bedroom` to a room.

@@ -416,6 +416,74 @@ pub fn peer_positions(
     peer_positions_of(policy, households, ranking, None)
 }
 
+/// Every household's places among its competitors, built once for a ranking and then asked
+/// for any household in logarithmic time. [`peer_positions_of`] passes over the whole list once
+/// per household asked; this passes over it once per distinct bedroom range and dwelling type
+/// (a handful), which pays as soon as a page of households is asked, and a kept ranking (the
+/// waiting-list page's) answers every later page without passing over the list at all.
+#[derive(Debug, Clone)]
+pub struct PeerIndex {
+    /// Each household's position, bedroom range and the dwelling types it may get.
+    rows: HashMap<String, (u32, BedroomRange, Vec<DwellingType>)>,
+    /// For a dwelling type and a bedroom range: the sorted positions of the households that may
+    /// get that type with an overlapping range.
+    competitors: HashMap<(DwellingType, BedroomRange), Vec<u32>>,
+}
+
+impl PeerIndex {
+    pub fn new(policy: &PriorityPolicy, households: &[WaitingHousehold], ranking: &Ranking) -> PeerIndex {
+        let today = ranking.ranked_on;
+        let by_id: HashMap<&str, &WaitingHousehold> = households.iter().map(|h| (h.entry_id.as_str(), h)).collect();
+        let mut rows = HashMap::with_capacity(ranking.entries.len());
+        for r in &ranking.entries {
+            let Some(h) = by_id.get(r.priority.entry_id.as_str()) else {
+                continue;
+            };
+            let s = h.situation(today);
+            let types: Vec<DwellingType> = DwellingType::ALL
+                .iter()
+                .copied()
+                .filter(|t| policy.may_get(*t, &s))
+                .collect();
+            rows.insert(h.entry_id.clone(), (r.position, bedroom_range(policy, &s), types));
+        }
+        let mut competitors: HashMap<(DwellingType, BedroomRange), Vec<u32>> = HashMap::new();
+        let keys: std::collections::HashSet<(DwellingType, BedroomRange)> = rows
+            .values()
+            .flat_map(|(_, range, types)| types.iter().map(move |t| (*t, *range)))
+            .collect();
+        for (t, range) in keys {
+            let mut positions: Vec<u32> = rows
+                .values()
+                .filter(|(_, other, types)| types.contains(&t) && other.overlaps(&range))
+                .map(|(position, _, _)| *position)
+                .collect();
+            positions.sort_unstable();
+            competitors.insert((t, range), positions);
+        }
+        PeerIndex { rows, competitors }
+    }
+
+    /// The household's place per dwelling type it may get (empty for an unknown household).
+    pub fn positions(&self, entry_id: &str) -> Vec<PeerPosition> {
+        let Some((position, range, types)) = self.rows.get(entry_id) else {
+            return Vec::new();
+        };
+        types
+            .iter()
+            .map(|t| {
+                let competitors = self.competitors.get(&(*t, *range)).map(Vec::as_slice).unwrap_or(&[]);
+                PeerPosition {
+                    dwelling_type: *t,
+                    bedrooms: *range,
+                    position: competitors.partition_point(|p| p < position) as u32 + 1,
+                    of: competitors.len() as u32,
+                }
+            })
+            .collect()
+    }
+}
+
 /// [`peer_positions`] for the households in `only` (all when `None`): a page of the list costs
 /// one pass over the list per household shown, not the whole square.
 pub fn peer_positions_of(

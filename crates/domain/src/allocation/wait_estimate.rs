@@ -31,6 +31,7 @@ mod tests;
 
 use time::Date;
 
+use super::dwelling::DwellingType;
 use super::needs::bedroom_range;
 use super::policy::PriorityPolicy;
 use super::priority::{PeerPosition, WaitingHousehold};
@@ -107,41 +108,66 @@ pub fn estimate_months(position: u32, lettings: [u32; YEARS]) -> Option<MonthRan
     })
 }
 
+/// The lettings an estimate counts, grouped by what it compares (year, bedrooms, wheelchair
+/// access, dwelling type): a few dozen groups however many lettings, so that a page of
+/// estimates does not pass over every letting once per household.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LettingTally {
+    years: [i32; YEARS],
+    /// (index into `years`, bedrooms, wheelchair accessible, type) and how many.
+    groups: Vec<((usize, i64, bool, DwellingType), u32)>,
+}
+
+impl LettingTally {
+    /// The lettings in the [`full_years`] before `today`; others are left out.
+    pub fn new(lettings: &[Letting], today: Date) -> LettingTally {
+        let years = full_years(today);
+        let mut groups: std::collections::BTreeMap<(usize, i64, bool, DwellingType), u32> = Default::default();
+        for l in lettings {
+            if let Some(i) = years.iter().position(|y| *y == l.on.year()) {
+                *groups
+                    .entry((i, l.bedrooms, l.wheelchair_accessible, l.dwelling_type))
+                    .or_default() += 1;
+            }
+        }
+        LettingTally {
+            years,
+            groups: groups.into_iter().collect(),
+        }
+    }
+}
+
 /// The compatible lettings per year of [`full_years`].
 pub fn compatible_lettings(
     policy: &PriorityPolicy,
     household: &WaitingHousehold,
-    lettings: &[Letting],
+    tally: &LettingTally,
     today: Date,
 ) -> [u32; YEARS] {
-    let years = full_years(today);
     let s = household.situation(today);
     let range = bedroom_range(policy, &s);
     let mut out = [0; YEARS];
-    for l in lettings {
-        let Some(i) = years.iter().position(|y| *y == l.on.year()) else {
-            continue;
-        };
-        if range.contains(l.bedrooms)
-            && (!household.wheelchair_need || l.wheelchair_accessible)
-            && policy.may_get(l.dwelling_type, &s)
+    for ((i, bedrooms, wheelchair_accessible, dwelling_type), n) in &tally.groups {
+        if range.contains(*bedrooms)
+            && (!household.wheelchair_need || *wheelchair_accessible)
+            && policy.may_get(*dwelling_type, &s)
         {
-            out[i] += 1;
+            out[*i] += n;
         }
     }
     out
 }
 
 /// The household's estimate on `today`, from its peer positions and the lettings since
-/// [`super::stock::lettings_from`].
+/// [`super::stock::lettings_from`], tallied on the same `today`.
 pub fn wait_estimate(
     policy: &PriorityPolicy,
     household: &WaitingHousehold,
     peers: &[PeerPosition],
-    lettings: &[Letting],
+    lettings: &LettingTally,
     today: Date,
 ) -> WaitEstimate {
-    let years = full_years(today);
+    let years = lettings.years;
     let counted = compatible_lettings(policy, household, lettings, today);
     let position = peers.iter().map(|p| p.position).min();
     let outcome = match position {

@@ -276,3 +276,19 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// The index gives every household the places the direct count gives.
+    #[test]
+    fn the_peer_index_agrees_with_the_direct_count(list in arb_list()) {
+        let policy = PriorityPolicy::embedded();
+        let ranking = rank(policy, &list, TODAY, None);
+        let all = peer_positions(policy, &list, &ranking);
+        let index = PeerIndex::new(policy, &list, &ranking);
+        for r in &ranking.entries {
+            let id = &r.priority.entry_id;
+            prop_assert_eq!(&index.positions(id), all.get(id).unwrap());
+        }
+        prop_assert!(index.positions("not on the list").is_empty());
+    }
+}

@@ -59,6 +59,7 @@ fn only_lettings_that_fit_the_household_count() {
         letting(date!(2026 - 05 - 01), 2, true, DwellingType::OrdinaryRental),
         letting(date!(2023 - 05 - 01), 2, false, DwellingType::OrdinaryRental), // too old
     ];
+    let lettings = LettingTally::new(&lettings, TODAY);
     assert_eq!(compatible_lettings(policy(), &household, &lettings, TODAY), [2, 0, 1]);
     let mut wheelchair = household.clone();
     wheelchair.wheelchair_need = true;
@@ -75,7 +76,10 @@ fn only_lettings_that_fit_the_household_count() {
 #[test]
 fn without_fitting_lettings_or_a_place_there_is_no_estimate() {
     let household = single("a");
-    let big = [letting(date!(2025 - 02 - 01), 4, false, DwellingType::OrdinaryRental)];
+    let big = LettingTally::new(
+        &[letting(date!(2025 - 02 - 01), 4, false, DwellingType::OrdinaryRental)],
+        TODAY,
+    );
     let none = wait_estimate(policy(), &household, &[peer(1)], &big, TODAY);
     assert_eq!(none.outcome, Err(NoEstimate::NoCompatibleLettings));
     assert_eq!(none.message().key, "stock.estimate.none.no_compatible_lettings");
