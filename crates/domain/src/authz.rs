@@ -116,10 +116,15 @@ pub enum Action {
     /// Simulate a new version of the priority policy on today's waiting list and save it with an
     /// effective date. The households that move are named only to those who may also see cases.
     ManagePriorityPolicy,
+    /// See tenancy contracts: who rents which dwelling, on what terms, until when, and their
+    /// history.
+    ViewTenancies,
+    /// Write a contract from an accepted offer, end a contract, and undo an end.
+    ManageTenancies,
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 30] = [
         Action::SearchPeople,
         Action::ViewPerson,
         Action::ViewHousehold,
@@ -148,6 +153,8 @@ impl Action {
         Action::Allocate,
         Action::ViewPriorityPolicy,
         Action::ManagePriorityPolicy,
+        Action::ViewTenancies,
+        Action::ManageTenancies,
     ];
 
     pub fn code(self) -> &'static str {
@@ -180,6 +187,8 @@ impl Action {
             Action::Allocate => "allocate",
             Action::ViewPriorityPolicy => "view_priority_policy",
             Action::ManagePriorityPolicy => "manage_priority_policy",
+            Action::ViewTenancies => "view_tenancies",
+            Action::ManageTenancies => "manage_tenancies",
         }
     }
 }
@@ -231,6 +240,10 @@ pub fn roles_allowed(action: Action) -> &'static [Role] {
         // the rules the council or committee adopted, changes it.
         Action::ViewPriorityPolicy => &[Caseworker, Approver, FollowUpWorker, HousingManager, Leader],
         Action::ManagePriorityPolicy => &[Leader],
+        // The unit that houses and follows up the household reads the contract; the housing
+        // manager, who lets the dwellings, writes and ends it.
+        Action::ViewTenancies => READ_PERSONAL,
+        Action::ManageTenancies => &[HousingManager],
     }
 }
 

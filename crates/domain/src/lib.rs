@@ -30,6 +30,7 @@ pub mod schema;
 pub mod startlan;
 pub mod stays;
 pub mod tasks;
+pub mod tenancy;
 pub mod validation;
 
 pub use ids::{CaseId, DecisionId, HouseholdId, MunicipalityId, PersonId, UserId};

@@ -344,15 +344,18 @@ async fn equity_tables_count_the_year_and_suppress_small_numbers() {
             reason: Some("test"),
         };
         let today = common::today();
-        husly_store::testing::execute_raw(
-            &store,
-            &format!(
-                "INSERT INTO dwelling (id, municipality_id, address_line, postal_code, postal_city, bedrooms, adapted, created_at) \
-                 VALUES ('01900000-0000-7000-8000-00000000d301', '{m}', 'Kommunegata 4', '3015', 'Drammen', 1, 0, 1700000000000000)"
-            ),
-        )
-        .await
-        .unwrap();
+        // One flat each: a dwelling has one running tenancy at a time (schema 22).
+        for n in 0..5u16 {
+            husly_store::testing::execute_raw(
+                &store,
+                &format!(
+                    "INSERT INTO dwelling (id, municipality_id, address_line, postal_code, postal_city, bedrooms, adapted, created_at) \
+                     VALUES ('01900000-0000-7000-8000-00000000d3{n:02}', '{m}', 'Kommunegata 4', '3015', 'Drammen', 1, 0, 1700000000000000)"
+                ),
+            )
+            .await
+            .unwrap();
+        }
         for n in 0..6u16 {
             let (case, _) = decided(&store, m, 10 + n, Outcome::Granted, &by, &ok).await;
             if n < 5 {
@@ -361,7 +364,7 @@ async fn equity_tables_count_the_year_and_suppress_small_numbers() {
                     &store,
                     &format!(
                         "INSERT INTO tenancy (id, municipality_id, dwelling_id, household_id, from_date, to_date, monthly_rent_ore, heating_included, created_at) \
-                         VALUES ('01900000-0000-7000-8000-00000000e3{n:02}', '{m}', '01900000-0000-7000-8000-00000000d301', '{household}', '{today}', NULL, 900000, 0, 1700000000000000)"
+                         VALUES ('01900000-0000-7000-8000-00000000e3{n:02}', '{m}', '01900000-0000-7000-8000-00000000d3{n:02}', '{household}', '{today}', NULL, 900000, 0, 1700000000000000)"
                     ),
                 )
                 .await

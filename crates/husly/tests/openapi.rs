@@ -1070,6 +1070,127 @@ async fn rounds(contract: &mut Contract, s: &Server, f: &Fixture) {
     .await;
     assert_eq!(status, 422, "an answer date in the past: {refused}");
     priority_policy(contract, s, f).await;
+    tenancies(contract, s, f).await;
+}
+
+/// The fixture's offer (withdrawn above) reopened and accepted; the housing manager writes the
+/// contract, lists and reads it, ends it and undoes the end; the fixture's own contract is read.
+async fn tenancies(contract: &mut Contract, s: &Server, f: &Fixture) {
+    use Method as M;
+    let caseworker = f.users[&Role::Caseworker].1.as_str();
+    let manager = f.users[&Role::HousingManager].1.as_str();
+    let offer = format!("/api/v1/offers/{}", f.offer);
+    let (_, withdrawn) = call(contract, s, caseworker, M::GET, &offer, None).await;
+    let (status, reopened) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &format!("{offer}/reopen"),
+        Some(json!({ "version": withdrawn["offer"]["version"], "reason": "Boligen er ledig likevel" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{reopened}");
+    let (status, accepted) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &format!("{offer}/answer"),
+        Some(json!({ "version": reopened["offer"]["version"], "answer": "accept" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{accepted}");
+    let version = accepted["offer"]["version"].clone();
+    let (status, refused) = call(
+        contract,
+        s,
+        manager,
+        M::POST,
+        &format!("{offer}/contract"),
+        Some(json!({
+            "version": version, "start": "2027-02-01", "term": "fixed", "term_end": "2028-01-31",
+            "monthly_rent_kr": 8100, "security_kind": "deposit", "security_kr": 60000
+        })),
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    let fields: Vec<&str> = refused["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["notice_11_1_on", "security_kr"], "{refused}");
+    let (status, written) = call(
+        contract,
+        s,
+        manager,
+        M::POST,
+        &format!("{offer}/contract"),
+        Some(json!({
+            "version": version, "start": "2027-02-01", "term": "indefinite",
+            "monthly_rent_kr": 8100, "security_kind": "guarantee", "security_kr": 48600
+        })),
+    )
+    .await;
+    assert_eq!(status, 201, "{written}");
+    assert_eq!(written["contract"]["security_ore"], 4_860_000);
+    let tenancy = format!("/api/v1/tenancies/{}", written["contract"]["id"].as_str().unwrap());
+    let (status, list) = call(
+        contract,
+        s,
+        manager,
+        M::GET,
+        "/api/v1/tenancies?municipality=3301&list=expiring&months=6",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{list}");
+    assert!(
+        list["contracts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == f.tenancy.as_str()),
+        "the fixture's contract ends within six months: {list}"
+    );
+    let (status, ended) = call(
+        contract,
+        s,
+        manager,
+        M::POST,
+        &format!("{tenancy}/end"),
+        Some(json!({
+            "version": written["contract"]["version"], "ended_on": "2027-08-31", "reason": "moved_to_private_rental",
+            "notice_on": "2027-05-31"
+        })),
+    )
+    .await;
+    assert_eq!(status, 200, "{ended}");
+    assert_eq!(ended["contract"]["state"], "ended");
+    let (status, undone) = call(
+        contract,
+        s,
+        manager,
+        M::POST,
+        &format!("{tenancy}/undo-end"),
+        Some(json!({ "version": ended["contract"]["version"], "reason": "Flyttingen ble avlyst" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{undone}");
+    assert_eq!(undone["contract"]["state"], "active");
+    let (status, own) = call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        &format!("/api/v1/tenancies/{}", f.tenancy),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{own}");
+    assert_eq!(own["contract"]["term_status"], "ending_soon");
 }
 
 fn dwelling_record(external_id: Option<&str>) -> Value {

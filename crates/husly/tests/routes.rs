@@ -82,6 +82,7 @@ fn routes(f: &Fixture) -> Vec<Route> {
     let dwelling = &f.dwelling;
     let round = &f.round;
     let offer = &f.offer;
+    let tenancy = &f.tenancy;
     let dwelling_record = serde_json::json!({
         "address_line": "Tollbugata 9", "postal_code": "3015", "dwelling_type": "temporary",
         "ownership": "leased_in", "bedrooms": 1, "monthly_rent_kr": 7200
@@ -865,6 +866,54 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Record,
             vec![("version", "99".into()), ("reason", "Feil registrert".into())],
         ),
+        page(Method::GET, "/tenancies".into(), Some(ViewTenancies), Working, vec![]),
+        page(
+            Method::GET,
+            "/tenancies?list=expiring&months=6".into(),
+            Some(ViewTenancies),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::GET,
+            format!("/tenancies/{tenancy}"),
+            Some(ViewTenancies),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/tenancies/{tenancy}/end"),
+            Some(ManageTenancies),
+            Record,
+            vec![
+                ("version", "99".into()),
+                ("ended_on", "01.01.2020".into()),
+                ("reason", "tenant_notice".into()),
+                ("confirmed", "yes".into()),
+            ],
+        ),
+        page(
+            Method::POST,
+            format!("/tenancies/{tenancy}/undo-end"),
+            Some(ManageTenancies),
+            Record,
+            vec![("version", "99".into()), ("note", "Feil registrert".into())],
+        ),
+        page(
+            Method::GET,
+            format!("/offers/{offer}/contract"),
+            Some(ManageTenancies),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/offers/{offer}/contract"),
+            Some(ManageTenancies),
+            Record,
+            vec![("version", "99".into()), ("start", "01.01.2027".into())],
+        ),
         page(
             Method::GET,
             "/kostra?year=2025".into(),
@@ -1494,6 +1543,44 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         api(
             Method::GET,
+            "/api/v1/tenancies?municipality=3301&list=expiring".into(),
+            Some(ViewTenancies),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
+            format!("/api/v1/tenancies/{tenancy}"),
+            Some(ViewTenancies),
+            Record,
+            None,
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/tenancies/{tenancy}/end"),
+            Some(ManageTenancies),
+            Record,
+            Some(serde_json::json!({ "version": 99, "ended_on": "2020-01-01", "reason": "tenant_notice" })),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/tenancies/{tenancy}/undo-end"),
+            Some(ManageTenancies),
+            Record,
+            Some(serde_json::json!({ "version": 99, "reason": "Feil registrert" })),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/offers/{offer}/contract"),
+            Some(ManageTenancies),
+            Record,
+            Some(serde_json::json!({
+                "version": 99, "start": "2027-01-01", "term": "indefinite", "monthly_rent_kr": 8100,
+                "security_kind": "none"
+            })),
+        ),
+        api(
+            Method::GET,
             format!("/api/v1/dwellings/by-external-id/{DWELLING_EXTERNAL_ID}?municipality=3301"),
             Some(ViewDwellings),
             Record,
@@ -1846,6 +1933,10 @@ fn promised(action: Action) -> &'static [Role] {
         // Allocation rounds and offers: the caseworkers of the allocation meeting and the
         // housing manager who lets the dwellings.
         Action::Allocate => &[Caseworker, HousingManager],
+        // Tenancy contracts: everyone who works with households reads them; the housing
+        // manager, who lets the dwellings, writes and ends them.
+        Action::ViewTenancies => &[Caseworker, Approver, FollowUpWorker, HousingManager],
+        Action::ManageTenancies => &[HousingManager],
     }
 }
 
@@ -2054,6 +2145,7 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
             .replace(&fixture.dwelling, "{id}")
             .replace(&fixture.round, "{id}")
             .replace(&fixture.offer, "{id}")
+            .replace(&fixture.tenancy, "{id}")
             .replace(
                 &format!("/by-external-id/{DWELLING_EXTERNAL_ID}"),
                 "/by-external-id/{external_id}",
@@ -2345,6 +2437,11 @@ const READS: &[(&str, &str, &str)] = &[
     ("/offers/{id}", "offer.view", "offer"),
     ("/api/v1/offers", "offer.list", "municipality"),
     ("/api/v1/offers/{id}", "offer.view", "offer"),
+    ("/tenancies", "tenancy.list", "municipality"),
+    ("/tenancies/{id}", "tenancy.view", "tenancy"),
+    ("/offers/{id}/contract", "offer.view", "offer"),
+    ("/api/v1/tenancies", "tenancy.list", "municipality"),
+    ("/api/v1/tenancies/{id}", "tenancy.view", "tenancy"),
 ];
 
 /// What is wrong with the audit entry a read wrote, if anything: it names the role that read, a

@@ -273,6 +273,45 @@ fn event_action(kind: &str) -> &'static str {
     }
 }
 
+/// Sets a locked dwelling's status with its event and audit entry; `details` says what moved it
+/// (a contract, for `let` and for the vacancy after one).
+pub(crate) async fn set_status_in(
+    tx: &mut Tx,
+    municipality: MunicipalityId,
+    existing: &Dwelling,
+    new: &StatusChange,
+    mut details: serde_json::Value,
+    change: &Change<'_>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE dwelling SET status = $1, status_from = $2, version = version + 1, updated_at = $3 \
+         WHERE municipality_id = $4 AND id = $5",
+    )
+    .bind(new.status.code())
+    .bind(date_text(new.from))
+    .bind(crate::now_micros())
+    .bind(municipality.to_string())
+    .bind(&existing.id)
+    .execute(tx.conn())
+    .await?;
+    if let serde_json::Value::Object(map) = &mut details {
+        map.insert("before".into(), existing.status.code().into());
+        map.insert("before_from".into(), date_text(existing.status_from).into());
+    }
+    let event = EventRecord {
+        dwelling: &existing.id,
+        kind: "status",
+        status: Some((new.status, new.from)),
+        details,
+    };
+    record(tx, municipality, event, change).await
+}
+
+/// The dwelling, locked for a change in this transaction.
+pub(crate) async fn locked_dwelling(tx: &mut Tx, municipality: MunicipalityId, id: &str) -> StoreResult<Dwelling> {
+    locked(tx, municipality, id).await
+}
+
 async fn locked(tx: &mut Tx, municipality: MunicipalityId, id: &str) -> StoreResult<Dwelling> {
     let sql = format!(
         "SELECT {COLUMNS} FROM dwelling WHERE municipality_id = $1 AND id = $2{}",
@@ -694,24 +733,7 @@ impl Store {
         if existing.version != version {
             return Err(StoreError::Conflict { expected: version });
         }
-        sqlx::query(
-            "UPDATE dwelling SET status = $1, status_from = $2, version = version + 1, updated_at = $3 \
-             WHERE municipality_id = $4 AND id = $5",
-        )
-        .bind(new.status.code())
-        .bind(date_text(new.from))
-        .bind(crate::now_micros())
-        .bind(municipality.to_string())
-        .bind(id)
-        .execute(tx.conn())
-        .await?;
-        let event = EventRecord {
-            dwelling: id,
-            kind: "status",
-            status: Some((new.status, new.from)),
-            details: json!({ "before": existing.status.code(), "before_from": date_text(existing.status_from) }),
-        };
-        record(&mut tx, municipality, event, change).await?;
+        set_status_in(&mut tx, municipality, &existing, new, json!({}), change).await?;
         tx.commit().await?;
         Ok(())
     }

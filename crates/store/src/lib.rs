@@ -15,6 +15,7 @@ pub mod applicant_messages;
 pub mod audit;
 pub mod cases;
 pub mod checkpoint;
+pub mod contracts;
 pub mod db;
 pub mod derived;
 pub mod documents;

@@ -119,6 +119,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "waiting_list_generation",
         sql: include_str!("../migrations/0021_waiting_list_generation.sql"),
     },
+    Migration {
+        version: 22,
+        name: "tenancy_contracts",
+        sql: include_str!("../migrations/0022_tenancy_contracts.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked

@@ -13,6 +13,7 @@ pub mod action_plan;
 pub mod applicant_position;
 pub mod cases;
 pub mod clock;
+pub mod contracts;
 mod ctx;
 pub mod dwellings;
 pub mod equity;

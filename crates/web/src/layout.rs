@@ -33,6 +33,8 @@ pub enum Section {
     Dwellings,
     /// The waiting list in priority order.
     WaitingList,
+    /// Tenancy contracts.
+    Tenancies,
     None,
 }
 
@@ -64,6 +66,10 @@ pub struct Layout {
     pub can_allocate: bool,
     /// Change the priority policy (a new version after a simulation).
     pub can_change_policy: bool,
+    /// Read tenancy contracts.
+    pub can_tenancies: bool,
+    /// Write, end and undo the end of contracts.
+    pub can_manage_tenancies: bool,
     pub demo: bool,
     /// The confirmation of the action that led here, in the user's language.
     pub flash: Option<String>,
@@ -95,6 +101,8 @@ impl Layout {
             can_priority_policy: false,
             can_allocate: false,
             can_change_policy: false,
+            can_tenancies: false,
+            can_manage_tenancies: false,
             demo,
             flash: None,
         }
@@ -137,6 +145,8 @@ impl Layout {
             can_priority_policy: allowed(Action::ViewPriorityPolicy),
             can_allocate: allowed(Action::Allocate),
             can_change_policy: allowed(Action::ManagePriorityPolicy),
+            can_tenancies: allowed(Action::ViewTenancies),
+            can_manage_tenancies: allowed(Action::ManageTenancies),
             demo,
             flash: user.flash.as_deref().map(|key| user.tr.t(key).to_string()),
         }
@@ -164,6 +174,7 @@ impl Layout {
                 | (Section::ReferenceBudget, "reference_budget")
                 | (Section::Dwellings, "dwellings")
                 | (Section::WaitingList, "waiting_list")
+                | (Section::Tenancies, "tenancies")
         )
     }
 

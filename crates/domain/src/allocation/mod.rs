@@ -33,6 +33,7 @@ macro_rules! coded {
         }
     };
 }
+pub(crate) use coded;
 
 pub mod draw;
 pub mod dwelling;

@@ -49,6 +49,9 @@ pub struct Fixture {
     pub offer: String,
     /// The round's vacancy, offered by [`Fixture::offer`].
     pub offered_dwelling: String,
+    /// A running fixed-term contract of the home household (a third flat), ending in four
+    /// months.
+    pub tenancy: String,
 }
 
 /// The fixture dwelling's id in the property-management system.
@@ -202,6 +205,7 @@ pub async fn prepare(url: &str) -> Fixture {
     let manager = housing_manager.expect("a housing manager");
     let dwelling = dwelling(&store, home.id, manager, DWELLING_EXTERNAL_ID, "Tollbugata 7", &actor).await;
     let (round, offer, offered_dwelling) = round_with_offer(&store, home.id, manager, case, &actor).await;
+    let tenancy = tenancy(&store, home.id, manager, household, &actor).await;
     store.close().await;
     Fixture {
         home: home.id,
@@ -227,7 +231,50 @@ pub async fn prepare(url: &str) -> Fixture {
         round,
         offer,
         offered_dwelling,
+        tenancy,
     }
+}
+
+/// A running fixed-term contract of `household` in a flat of its own, written in the store
+/// directly (the walk needs a record; the contract's rules are tested with the use cases).
+async fn tenancy(
+    store: &Store,
+    municipality: MunicipalityId,
+    by: UserId,
+    household: husly_domain::HouseholdId,
+    actor: &Actor,
+) -> String {
+    let flat = dwelling(store, municipality, by, "FIX-3", "Tollbugata 11", actor).await;
+    let today = super::today();
+    let id = uuid::Uuid::now_v7().to_string();
+    let (start, end) = (today - time::Duration::days(1000), today + time::Duration::days(120));
+    husly_store::testing::execute_raw(
+        store,
+        &format!(
+            "INSERT INTO tenancy (id, municipality_id, dwelling_id, household_id, from_date, to_date, monthly_rent_ore, \
+             heating_included, created_at, term, term_end, security_kind, security_ore, version) \
+             VALUES ('{id}', '{municipality}', '{flat}', '{household}', '{start}', '{end}', 810000, 0, 1700000000000000, \
+             'fixed', '{end}', 'deposit', 2430000, 1)"
+        ),
+    )
+    .await
+    .expect("tenancy");
+    husly_store::testing::execute_raw(
+        store,
+        &format!(
+            "INSERT INTO tenancy_period (tenancy_id, seq, municipality_id, from_date, to_date, monthly_rent_ore, created_at) \
+             VALUES ('{id}', 1, '{municipality}', '{start}', '{end}', 810000, 1700000000000000)"
+        ),
+    )
+    .await
+    .expect("period");
+    husly_store::testing::execute_raw(
+        store,
+        &format!("UPDATE dwelling SET status = 'let' WHERE id = '{flat}'"),
+    )
+    .await
+    .expect("let");
+    id
 }
 
 /// A drawn round with one vacancy offered to `case` (made in the store directly: the fixture's

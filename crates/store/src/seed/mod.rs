@@ -212,6 +212,7 @@ struct Generated {
     events: Vec<Vec<Value>>,
     dwellings: Vec<Vec<Value>>,
     tenancies: Vec<Vec<Value>>,
+    periods: Vec<Vec<Value>>,
     incomes: Vec<Vec<Value>>,
     benefits: Vec<Vec<Value>>,
 }
@@ -275,6 +276,7 @@ impl Store {
             insert_rows(&mut tx, "household_member", &generated.members).await?;
             insert_rows(&mut tx, "dwelling", &generated.dwellings).await?;
             insert_rows(&mut tx, "tenancy", &generated.tenancies).await?;
+            insert_rows(&mut tx, "tenancy_period", &generated.periods).await?;
             insert_rows(&mut tx, "household_income", &generated.incomes).await?;
             insert_rows(&mut tx, "household_benefit", &generated.benefits).await?;
             let seeded = cases::generate_cases(
@@ -378,6 +380,7 @@ fn generate(
         events: vec![],
         dwellings: vec![],
         tenancies: vec![],
+        periods: vec![],
         incomes: vec![],
         benefits: vec![],
     };
@@ -574,15 +577,45 @@ fn generate_economy(
             now,
         },
     ));
+    // Contracts from 2022 on are fixed-term for five years (municipal contracts mostly are,
+    // and some then run out within the coming months); older ones run indefinitely. Decided by
+    // the start, not drawn, so everything drawn after stays as before.
+    let term_end = husly_domain::validation::parse_date(from)
+        .filter(|start| start.year() >= 2022)
+        .map(|start| husly_domain::tenancy::ordinary_term_end(husly_domain::stays::add_months(start, 24)))
+        .map(date_text);
+    let tenancy = uuid::Uuid::now_v7().to_string();
     out.tenancies.push(vec![
-        json!(uuid::Uuid::now_v7().to_string()),
+        json!(tenancy),
         json!(municipality),
         json!(dwelling),
         json!(h),
         json!(from),
-        Value::Null,
+        json!(term_end),
         json!(rent_kr * 100),
         json!(rng.below(100) < 70),
+        json!(now),
+        Value::Null,
+        Value::Null,
+        json!(if term_end.is_some() { "fixed" } else { "indefinite" }),
+        json!(term_end),
+        json!("none"),
+        json!(0),
+        Value::Null,
+        Value::Null,
+        Value::Null,
+        Value::Null,
+        json!(1),
+        Value::Null,
+    ]);
+    out.periods.push(vec![
+        json!(tenancy),
+        json!(1),
+        json!(municipality),
+        json!(from),
+        json!(term_end),
+        json!(rent_kr * 100),
+        Value::Null,
         json!(now),
     ]);
     if rng.below(100) < u64::from(shares.bostotte_percent) {

@@ -23,6 +23,7 @@ mod rounds;
 mod stays;
 mod stock;
 mod tasks;
+mod tenancies;
 
 use crate::AppState;
 use crate::auth::ApiUser;
@@ -159,6 +160,11 @@ pub fn routes() -> Routes {
         .route("/offers/{id}/answer", post(rounds::answer))
         .route("/offers/{id}/withdraw", post(rounds::withdraw))
         .route("/offers/{id}/reopen", post(rounds::reopen))
+        .route("/offers/{id}/contract", post(tenancies::create))
+        .route("/tenancies", get(tenancies::list))
+        .route("/tenancies/{id}", get(tenancies::view))
+        .route("/tenancies/{id}/end", post(tenancies::end))
+        .route("/tenancies/{id}/undo-end", post(tenancies::undo_end))
         .route("/allocation/policies", get(policy::list).post(policy::save))
         .route("/allocation/policies/simulate", post(policy::simulate))
         .route("/allocation/policies/{id}", get(policy::view))

@@ -37,6 +37,7 @@ pub fn document() -> Value {
     reference_budgets(&mut doc);
     dwellings(&mut doc);
     allocation(&mut doc);
+    tenancies(&mut doc);
     stock(&mut doc);
     let error = doc.answers.subschema_for::<contract::ErrorAnswer>();
     let mut schemas = doc.answers.take_definitions(true);
@@ -273,6 +274,7 @@ fn path_parameters(path: &str, reads: &mut SchemaGenerator) -> Vec<Value> {
                 ("id", "dwellings") => ("Dwelling id", uuid),
                 ("id", "rounds") => ("Allocation round id", uuid),
                 ("id", "offers") => ("Offer id", uuid),
+                ("id", "tenancies") => ("Tenancy contract id", uuid),
                 ("dwelling", _) => ("Dwelling id (a vacancy of the round)", uuid),
                 ("id", "policies") => (
                     "The priority policy version's id, or `standard` for Husly's standard",
@@ -1183,6 +1185,56 @@ fn rounds(doc: &mut Document) {
     .description("Refused (422) when the dwelling or the household has another open offer by now.")
     .body::<r::OfferChangeRequest>()
     .answer::<r::OfferDetail>("200", "Open again")
+    .error("409")
+    .add();
+}
+
+/// Tenancy contracts: written from an accepted offer, listed, ended and the end undone.
+fn tenancies(doc: &mut Document) {
+    use contract::tenancies as t;
+    doc.post(
+        "/offers/{id}/contract",
+        "createContract",
+        "Write the tenancy contract for an accepted offer: the dwelling is let from the start and the household's application is closed",
+    )
+    .description("One transaction: the contract and its first period, the dwelling `let` from the start day, the application case closed (it leaves the waiting list). Refused (422 naming the field) when the rules are not met: a fixed term shorter than three years needs `notice_11_1_on` (husleieloven §§ 9-3, 11-1), a deposit is at most six months' rent (§ 3-5); refused (422) when the offer is not accepted, already has a contract, or the dwelling has an open contract. The `Location` header names the contract.")
+    .body::<t::ContractRequest>()
+    .answer::<t::ContractDetail>("201", "Written")
+    .error("409")
+    .add();
+    doc.get(
+        "/tenancies",
+        "listTenancies",
+        "The municipality's contracts: running (newest first), expiring within `months` (soonest first, those past their term first) or ended",
+    )
+    .description("Names households, so the read is recorded in the access log. 100 per page from `offset`.")
+    .query::<t::ContractListParams>()
+    .answer::<t::ContractList>("200", "The contracts")
+    .add();
+    doc.get(
+        "/tenancies/{id}",
+        "getTenancy",
+        "A contract with its periods and history",
+    )
+    .answer::<t::ContractDetail>("200", "The contract")
+    .add();
+    doc.post(
+        "/tenancies/{id}/end",
+        "endTenancy",
+        "End a running contract: the move-out day, the reason and the day notice was given; the dwelling is vacant from the day after",
+    )
+    .body::<t::EndRequest>()
+    .answer::<t::ContractDetail>("200", "Ended")
+    .error("409")
+    .add();
+    doc.post(
+        "/tenancies/{id}/undo-end",
+        "undoTenancyEnd",
+        "Undo the end of a contract, with the reason: it runs again and the dwelling is let again",
+    )
+    .description("Refused (422) when the dwelling has been let to someone else since.")
+    .body::<t::UndoEndRequest>()
+    .answer::<t::ContractDetail>("200", "Running again")
     .error("409")
     .add();
 }

@@ -127,6 +127,11 @@ pub(crate) const AUDIT_ACTIONS: &[&str] = &[
     "offer.reopened",
     "priority_policy.saved",
     "priority_policy.simulate",
+    "tenancy.created",
+    "tenancy.ended",
+    "tenancy.end_undone",
+    "tenancy.list",
+    "tenancy.view",
     "auth.lockout",
     "audit.view",
 ];

@@ -30,6 +30,7 @@ pub mod startlan_form;
 mod stays;
 mod stock;
 pub(crate) mod tasks;
+mod tenancies;
 mod waiting_list;
 
 use crate::AppState;
@@ -145,6 +146,7 @@ pub fn routes() -> Routes {
         .merge(dwellings::routes())
         .merge(rounds::routes())
         .merge(offers::routes())
+        .merge(tenancies::routes())
         .route("/waiting-list", get(waiting_list::page))
         .route("/allocation", get(allocation::page))
         .route("/allocation/policy", get(policy::list))

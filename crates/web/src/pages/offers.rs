@@ -122,6 +122,8 @@ struct OfferPage {
     confirm: bool,
     conflict: bool,
     default_answer_by: String,
+    /// The contract written from this offer, once it is accepted and one is written.
+    contract: Option<String>,
 }
 
 impl OfferPage {
@@ -131,6 +133,10 @@ impl OfferPage {
 
     fn open(&self) -> bool {
         self.v.offer.state == OfferState::Open
+    }
+
+    fn accepted(&self) -> bool {
+        self.v.offer.state == OfferState::Accepted
     }
 
     fn reopenable(&self) -> bool {
@@ -197,8 +203,15 @@ async fn offer_page(state: &AppState, user: &CurrentUser, id: &str) -> AppResult
     let ctx = user.ctx(state);
     let v = offers::offer(&ctx, municipality, id).await?;
     let default_answer_by = format_date(rules::answer_by(ctx.today, &v.rules));
+    let l = Layout::for_user(user, Section::WaitingList, state.config.demo_mode);
+    let contract = if v.offer.state == OfferState::Accepted && l.can_tenancies {
+        husly_usecases::contracts::contract_of_offer(&ctx, municipality, id).await?
+    } else {
+        None
+    };
     Ok(OfferPage {
-        l: Layout::for_user(user, Section::WaitingList, state.config.demo_mode),
+        l,
+        contract,
         w: OfferWords,
         v,
         form: AnswerForm::default(),

@@ -103,6 +103,7 @@ pub mod queries;
 pub mod requests;
 pub mod rounds;
 pub mod stays;
+pub mod tenancies;
 
 #[cfg(test)]
 mod tests {
