@@ -2,13 +2,16 @@
 //! round (the commitment shown, the seed not), draws (the seed revealed and the published draw
 //! re-runs to the same order), is refused an override without a reason or with a household
 //! that is not on the list, offers a dwelling, records a decline only after confirming it,
-//! reopens it; eight simultaneous offers of one dwelling make exactly one; the nightly expiry
-//! closes an offer past its answer date; a leader is refused, another municipality finds nothing.
+//! reopens it; the offer and the reopening each send the household a letter (naming the
+//! dwelling's address and the answer date) that the case page lists and downloads; eight
+//! simultaneous offers of one dwelling make exactly one; the nightly expiry closes an offer past its
+//! answer date; a leader is refused, another municipality finds nothing.
 
 mod common;
 
 use common::fixture::{PASSWORD, prepare};
 use common::{Database, start};
+use husly_domain::CaseId;
 use husly_domain::allocation::draw::{PublishedDraw, commit, verify};
 use husly_domain::authz::Role;
 use serde_json::{Value, json};
@@ -27,6 +30,47 @@ async fn api(
     let response = request.send().await.unwrap();
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// A date as a bokmål letter writes it: "4. februar 2026".
+fn long_date_nb(date: time::Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "januar",
+        "februar",
+        "mars",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "desember",
+    ];
+    format!(
+        "{}. {} {}",
+        date.day(),
+        MONTHS[usize::from(u8::from(date.month())) - 1],
+        date.year()
+    )
+}
+
+/// The offer letters of a case, newest first, with the HTML each was sent as.
+async fn offer_letters(db: &Database, case: CaseId) -> Vec<(husly_store::cases::Letter, String)> {
+    let store = husly_store::Store::connect(&db.url, &husly_store::StoreOptions::default())
+        .await
+        .unwrap();
+    let home = store.municipality_by_number("3301").await.unwrap().unwrap();
+    let mut letters = Vec::new();
+    for letter in store.letters(home.id, case).await.unwrap() {
+        if letter.kind == "offer" {
+            let (_, html, _) = store.letter(home.id, case, &letter.id).await.unwrap();
+            letters.push((letter, html));
+        }
+    }
+    store.close().await;
+    letters
 }
 
 #[tokio::test]
@@ -183,6 +227,44 @@ async fn a_round_is_drawn_verifiably_and_its_offers_are_answered_once() {
             html.contains("Tilbudet er sendt.") && html.contains("Venter på svar"),
             "{html}"
         );
+        // The offer went out as a letter of the household's case, in the same transaction: the
+        // case page lists it, and it names the dwelling's address and the answer date.
+        let case = CaseId(proposed[0]["case_id"].as_str().unwrap().parse().unwrap());
+        let (address, answer_by) = {
+            let store = husly_store::Store::connect(&db.url, &husly_store::StoreOptions::default())
+                .await
+                .unwrap();
+            let home = store.municipality_by_number("3301").await.unwrap().unwrap();
+            let dwelling = store.dwelling(home.id, &first).await.unwrap();
+            let offer_id = offer.rsplit('/').next().unwrap();
+            let answer_by = store.offer(home.id, offer_id).await.unwrap().answer_by;
+            store.close().await;
+            (dwelling.details.address_line, answer_by)
+        };
+        let letters = offer_letters(&db, case).await;
+        assert_eq!(letters.len(), 1, "{}: one letter for one offer", db.url);
+        let (sent, _) = &letters[0];
+        assert_eq!(sent.language, "nb", "the household's language");
+        let case_page = common::page_text(&server, &caseworker, &format!("/cases/{case}")).await;
+        assert!(
+            case_page.contains("Tilbud om kommunal utleiebolig")
+                && case_page.contains(&format!("/cases/{case}/letters/{}.pdf", sent.id)),
+            "the case page lists the offer letter: {case_page}"
+        );
+        let shown = common::page_text(&server, &caseworker, &format!("/cases/{case}/letters/{}.html", sent.id)).await;
+        assert!(shown.contains("Tilbud om kommunal utleiebolig"), "{shown}");
+        assert!(shown.contains(&address), "the address {address:?}: {shown}");
+        let deadline = format!("Svarfristen er {}.", long_date_nb(answer_by));
+        assert!(shown.contains(&deadline), "{deadline:?}: {shown}");
+        assert!(!shown.contains("Klagefristen"), "an offer is not a decision: {shown}");
+        let pdf = caseworker
+            .get(server.url(&format!("/cases/{case}/letters/{}.pdf", sent.id)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(pdf.status(), 200);
+        assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
+
         let version = common::hidden(&html, "version");
         let decline = |confirmed: bool| {
             let mut pairs = vec![
@@ -215,13 +297,22 @@ async fn a_round_is_drawn_verifiably_and_its_offers_are_answered_once() {
         let again = post(format!("{offer}/answer"), decline(true)).await.unwrap();
         assert_eq!(again.status(), 409, "answered once");
 
-        // Undone: reopened with a new answer date and a reason.
+        // Undone: reopened with a new answer date and a reason; a second letter with that date.
         let version = common::hidden(&html, "version");
+        let new_date = common::today() + time::Duration::days(12);
         let reopened = post(
             format!("{offer}/reopen"),
             vec![
                 ("version", version),
-                ("answer_by", "".into()),
+                (
+                    "answer_by",
+                    format!(
+                        "{:02}.{:02}.{}",
+                        new_date.day(),
+                        u8::from(new_date.month()),
+                        new_date.year()
+                    ),
+                ),
                 ("reason", "Svaret ble registrert på feil sak".into()),
             ],
         )
@@ -233,6 +324,12 @@ async fn a_round_is_drawn_verifiably_and_its_offers_are_answered_once() {
                 .await
                 .contains("Venter på svar")
         );
+        let letters = offer_letters(&db, case).await;
+        assert_eq!(letters.len(), 2, "{}: a second letter for the reopened offer", db.url);
+        let (_, newest) = &letters[0];
+        let deadline = format!("Svarfristen er {}.", long_date_nb(new_date));
+        assert!(newest.contains(&deadline), "the new date {deadline:?}: {newest}");
+        assert!(newest.contains(&address), "{newest}");
 
         // Eight offers of the second line at once: the database lets exactly one through.
         let second = proposed[1]["dwelling_id"].as_str().unwrap().to_string();
@@ -260,6 +357,9 @@ async fn a_round_is_drawn_verifiably_and_its_offers_are_answered_once() {
         }
         statuses.sort();
         assert_eq!(statuses, [201, 422, 422, 422, 422, 422, 422, 422], "{}", db.url);
+        // The letter is written with the offer: the seven refused leave none behind.
+        let second_case = CaseId(proposed[1]["case_id"].as_str().unwrap().parse().unwrap());
+        assert_eq!(offer_letters(&db, second_case).await.len(), 1, "{}", db.url);
 
         // The nightly expiry: past the answer date the open offers expire, and say so.
         {

@@ -1,14 +1,16 @@
 //! The applicant's own status page once the application is granted, on both backends: the place
 //! on the waiting list and why in plain words, an offer with its answer date, a decline that
-//! is confirmed before it is sent (and recorded as the applicant's), and an acceptance.
+//! is confirmed before it is sent (and recorded as the applicant's), the offer reopened by the
+//! caseworker with its letter on the applicant's page (answerable online), and an acceptance.
 
 mod common;
 
-use common::fixture::prepare;
+use common::fixture::{PASSWORD, prepare};
 use common::{Database, client, start, synthetic_id};
 use husly_domain::CaseId;
 use husly_domain::allocation::offer::OfferState;
-use husly_store::allocation::{MovedBy, NewOffer, OfferMove};
+use husly_domain::authz::Role;
+use husly_store::allocation::NewOffer;
 use husly_store::audit::Actor;
 use husly_store::households::Change;
 
@@ -170,20 +172,49 @@ async fn the_applicant_sees_the_place_and_why_and_answers_the_offer() {
             "recorded as the applicant's own answer"
         );
 
-        // Reopened by the caseworker; the applicant accepts.
+        // Reopened by the caseworker, which sends the offer letter; the applicant sees it on the
+        // status page, is told there it can answer there, and accepts.
+        assert!(
+            !html.contains("Tilbud om kommunal utleiebolig"),
+            "no letter for an offer made outside the use case"
+        );
         let declined = store.offer(fixture.home, &offer).await.unwrap();
-        let reopen = OfferMove {
-            from: OfferState::Declined,
-            to: OfferState::Open,
-            on: today,
-            decline_reason: None,
-            note: None,
-            answer_by: Some(today + time::Duration::days(7)),
-        };
-        store
-            .move_offer(fixture.home, &offer, declined.version, &reopen, MovedBy::User, &by)
+        let (email, _) = fixture.users[&Role::Caseworker].clone();
+        let caseworker = common::login(&server, &email, PASSWORD).await;
+        let staff_csrf = common::csrf_of(&server, &caseworker, &format!("/offers/{offer}")).await;
+        let reopened = caseworker
+            .post(server.url(&format!("/offers/{offer}/reopen")))
+            .form(&[
+                ("csrf", staff_csrf),
+                ("version", declined.version.to_string()),
+                ("answer_by", String::new()),
+                ("reason", "Husstanden ombestemte seg samme dag".into()),
+            ])
+            .send()
             .await
             .unwrap();
+        assert_eq!(reopened.status(), 303, "{}", reopened.text().await.unwrap_or_default());
+        let html = common::page_text(&server, &applicant, &receipt).await;
+        assert!(
+            html.contains("Tilbud om kommunal utleiebolig"),
+            "the letter is listed: {html}"
+        );
+        let link = html
+            .split("href=\"")
+            .map(|s| s.split('"').next().unwrap_or_default())
+            .find(|href| href.starts_with(&format!("{draft}/letters/")))
+            .unwrap_or_else(|| panic!("a letter link in {html}"))
+            .to_string();
+        let pdf = applicant.get(server.url(&link)).send().await.unwrap();
+        assert_eq!(pdf.status(), 200);
+        assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
+        let letters = store.letters(fixture.home, case).await.unwrap();
+        let sent = letters.iter().find(|l| l.kind == "offer").expect("an offer letter");
+        let (_, letter_html, _) = store.letter(fixture.home, case, &sent.id).await.unwrap();
+        assert!(
+            letter_html.contains("Tollbugata 7") && letter_html.contains("siden der du følger søknaden din"),
+            "the dwelling, and the status page to answer on: {letter_html}"
+        );
         let version = store.offer(fixture.home, &offer).await.unwrap().version;
         let accepted = applicant
             .post(server.url(&format!("{draft}/offers/{offer}")))

@@ -4,10 +4,10 @@
 use time::Date;
 
 use crate::input::{
-    Appeal, CaseType, Content, Decision, InformationRequest, InterimAnswer, Letter, Outcome, RepresentativeRole,
-    Section6Finding,
+    Appeal, CaseType, Content, Decision, DeclineGround, DwellingType, InformationRequest, InterimAnswer, Letter, Offer,
+    Outcome, RepresentativeRole, Section6Finding,
 };
-use crate::lang::{long_date, weeks};
+use crate::lang::{kroner, long_date, times, weeks};
 use crate::templates::{Key, Templates, fill};
 
 /// A letter's finished text.
@@ -156,6 +156,31 @@ impl CaseKeys {
             granted_label,
             appeal_route,
         }
+    }
+}
+
+fn dwelling_type_key(dwelling_type: DwellingType) -> Key {
+    match dwelling_type {
+        DwellingType::OrdinaryRental => Key::OfferTypeOrdinaryRental,
+        DwellingType::CareDwelling => Key::OfferTypeCareDwelling,
+        DwellingType::YouthDwelling => Key::OfferTypeYouthDwelling,
+        DwellingType::SharedHousingUnit => Key::OfferTypeSharedHousingUnit,
+        DwellingType::Temporary => Key::OfferTypeTemporary,
+        DwellingType::Emergency => Key::OfferTypeEmergency,
+    }
+}
+
+fn ground_key(ground: DeclineGround) -> Key {
+    match ground {
+        DeclineGround::HealthOrAccessibility => Key::OfferGroundHealthOrAccessibility,
+        DeclineGround::Safety => Key::OfferGroundSafety,
+        DeclineGround::SchoolOrWork => Key::OfferGroundSchoolOrWork,
+        DeclineGround::Rent => Key::OfferGroundRent,
+        DeclineGround::Size => Key::OfferGroundSize,
+        DeclineGround::Location => Key::OfferGroundLocation,
+        DeclineGround::Standard => Key::OfferGroundStandard,
+        DeclineGround::FoundOtherHousing => Key::OfferGroundFoundOtherHousing,
+        DeclineGround::Other => Key::OfferGroundOther,
     }
 }
 
@@ -344,6 +369,113 @@ impl Composer<'_> {
         self.plain(Key::RequestExtension);
     }
 
+    /// An offer of a dwelling: what it is and costs, by when and how to answer, what an
+    /// acceptance leads to, and what a decline means under the municipality's rules. No appeal
+    /// clause: an offer is not a decision; taking the household off the waiting list would be.
+    fn offer(&mut self, offer: &Offer) {
+        let application = self.application().to_owned();
+        let intro = self.filled(Key::OfferIntro, &[("application", &application)]);
+        self.paragraph(intro);
+
+        self.heading(2, Key::OfferDwellingHeading);
+        let facts = self.dwelling_facts(offer);
+        self.body.push(Block::List(facts));
+        self.plain(Key::OfferHousingAllowance);
+
+        self.heading(2, Key::OfferAnswerHeading);
+        let answer_by = self.date(offer.answer_by);
+        let text = self.filled(Key::OfferAnswerBy, &[("answer_by", &answer_by)]);
+        self.paragraph(text);
+        let how = if offer.answer_online {
+            Key::OfferHowToAnswerOnline
+        } else {
+            Key::OfferHowToAnswer
+        };
+        let (contact, reference) = (clean(&self.letter.contact.name), clean(&self.letter.reference));
+        let text = self.filled(how, &[("contact_name", &contact), ("reference", &reference)]);
+        self.paragraph(text);
+        self.plain(Key::OfferViewing);
+
+        self.heading(2, Key::OfferAcceptHeading);
+        self.plain(Key::OfferAccept);
+
+        self.heading(2, Key::OfferDeclineHeading);
+        let rules = &offer.decline_rules;
+        if rules.reasonable_grounds.is_empty() {
+            self.plain(Key::OfferNoReasonableGrounds);
+        } else {
+            self.plain(Key::OfferReasonableGrounds);
+            let grounds = rules
+                .reasonable_grounds
+                .iter()
+                .map(|ground| self.text(ground_key(*ground)).to_owned())
+                .collect();
+            self.body.push(Block::List(grounds));
+            self.plain(Key::OfferReasonableTell);
+        }
+        match rules.unreasonable_declines_allowed {
+            0 => self.plain(Key::OfferDeclinesNone),
+            allowed => {
+                let count = times(self.letter.language, allowed);
+                let text = self.filled(Key::OfferDeclinesAllowed, &[("count", &count)]);
+                self.paragraph(text);
+            }
+        }
+        self.plain(if rules.expiry_counts_as_decline {
+            Key::OfferExpiryCounts
+        } else {
+            Key::OfferExpiryNotCounted
+        });
+        self.plain(Key::OfferRemovalDecision);
+    }
+
+    /// The dwelling as a list: address, type, bedrooms, rent, then what the register knows of
+    /// size, floor, lift and access, and the day it is free.
+    fn dwelling_facts(&self, offer: &Offer) -> Vec<String> {
+        let dwelling = &offer.dwelling;
+        let address = dwelling
+            .address_lines
+            .iter()
+            .map(|line| clean(line))
+            .filter(|line| !line.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut facts = vec![self.filled(Key::OfferAddress, &[("address", &address)])];
+        let dwelling_type = self.text(dwelling_type_key(dwelling.dwelling_type));
+        facts.push(self.filled(Key::OfferDwellingType, &[("dwelling_type", dwelling_type)]));
+        facts.push(match dwelling.bedrooms {
+            0 => self.text(Key::OfferBedroomsNone).to_owned(),
+            count => self.filled(Key::OfferBedrooms, &[("count", &count.to_string())]),
+        });
+        if let Some(area) = dwelling.area_m2 {
+            facts.push(self.filled(Key::OfferArea, &[("area", &area.to_string())]));
+        }
+        if let Some(floor) = dwelling.floor {
+            // A minus sign, not a hyphen, below the ground floor.
+            let floor = floor.to_string().replace('-', "−");
+            facts.push(self.filled(Key::OfferFloor, &[("floor", &floor)]));
+        }
+        if let Some(lift) = dwelling.lift {
+            let key = if lift { Key::OfferLiftYes } else { Key::OfferLiftNo };
+            facts.push(self.text(key).to_owned());
+        }
+        if let Some(accessible) = dwelling.wheelchair_accessible {
+            let key = if accessible {
+                Key::OfferWheelchairYes
+            } else {
+                Key::OfferWheelchairNo
+            };
+            facts.push(self.text(key).to_owned());
+        }
+        let rent = kroner(self.letter.language, offer.monthly_rent_ore);
+        facts.push(self.filled(Key::OfferRent, &[("rent", &rent)]));
+        if let Some(from) = offer.available_from {
+            let from = self.date(from);
+            facts.push(self.filled(Key::OfferAvailableFrom, &[("available_from", &from)]));
+        }
+        facts
+    }
+
     fn postal_address(&self) -> String {
         let sender = &self.letter.municipality;
         let mut parts = vec![clean(&sender.name), clean(&sender.unit)];
@@ -403,6 +535,7 @@ impl Composer<'_> {
             Content::Decision(_) => self.text(self.case_keys().decision_title).to_owned(),
             Content::InterimAnswer(_) => self.filled(Key::InterimTitle, &[("application", application)]),
             Content::RequestForInformation(_) => self.text(Key::RequestTitle).to_owned(),
+            Content::Offer(_) => self.text(Key::OfferTitle).to_owned(),
         }
     }
 
@@ -440,6 +573,7 @@ pub(crate) fn compose(letter: &Letter, templates: &Templates) -> Document {
         Content::Decision(decision) => composer.decision(decision),
         Content::InterimAnswer(interim) => composer.interim(interim),
         Content::RequestForInformation(request) => composer.information_request(request),
+        Content::Offer(offer) => composer.offer(offer),
     }
     composer.closing();
     let meta = vec![

@@ -72,7 +72,7 @@ impl CaseType {
     ];
 }
 
-/// The three kinds of letter; [`Content`] carries each kind's data.
+/// The kinds of letter; [`Content`] carries each kind's data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LetterKind {
@@ -82,14 +82,30 @@ pub enum LetterKind {
     InterimAnswer,
     /// A request for information or documents the case needs (forvaltningsloven § 17).
     RequestForInformation,
+    /// An offer of a municipal rental dwelling to a household on the waiting list (tilbud om
+    /// kommunal utleiebolig). Not an enkeltvedtak: it carries no appeal clause. Taking a
+    /// household off the waiting list after declines is a decision of its own, with its own letter.
+    Offer,
 }
 
 impl LetterKind {
-    pub const ALL: [LetterKind; 3] = [
+    pub const ALL: [LetterKind; 4] = [
         LetterKind::Decision,
         LetterKind::InterimAnswer,
         LetterKind::RequestForInformation,
+        LetterKind::Offer,
     ];
+
+    /// The kind's name as stored with a letter (`decision`, `interim_answer`,
+    /// `request_for_information`, `offer`).
+    pub fn code(self) -> &'static str {
+        match self {
+            LetterKind::Decision => "decision",
+            LetterKind::InterimAnswer => "interim_answer",
+            LetterKind::RequestForInformation => "request_for_information",
+            LetterKind::Offer => "offer",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -181,6 +197,7 @@ pub enum Content {
     Decision(Decision),
     InterimAnswer(InterimAnswer),
     RequestForInformation(InformationRequest),
+    Offer(Offer),
 }
 
 impl Content {
@@ -189,6 +206,7 @@ impl Content {
             Content::Decision(_) => LetterKind::Decision,
             Content::InterimAnswer(_) => LetterKind::InterimAnswer,
             Content::RequestForInformation(_) => LetterKind::RequestForInformation,
+            Content::Offer(_) => LetterKind::Offer,
         }
     }
 }
@@ -284,6 +302,107 @@ pub struct InformationRequest {
     pub reply_online: bool,
 }
 
+/// An offer of a municipal rental dwelling: the dwelling, the rent, when the household must
+/// answer and how, and what declining means under the municipality's rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offer {
+    pub dwelling: OfferedDwelling,
+    /// The monthly rent in øre; the letter shows kroner.
+    pub monthly_rent_ore: i64,
+    /// The first day the household can move in, if the municipality knows it; not before the
+    /// letter's date. Without it the letter says the day is agreed after an acceptance.
+    pub available_from: Option<Date>,
+    /// The last day to answer (the offer's answer date); not before the letter's date.
+    pub answer_by: Date,
+    /// The party applied online and can answer on the application's status page.
+    #[serde(default)]
+    pub answer_online: bool,
+    pub decline_rules: DeclineRules,
+}
+
+/// The dwelling offered, as the municipality's register describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferedDwelling {
+    /// The address, e.g. `["Tollbugata 7, leilighet H0203", "3044 Drammen"]`.
+    pub address_lines: Vec<String>,
+    pub dwelling_type: DwellingType,
+    /// Bedrooms; 0 is a one-room flat.
+    pub bedrooms: u8,
+    /// Floor area in square metres, if known.
+    pub area_m2: Option<u32>,
+    /// The floor as numbered in Norway (1 is the ground floor), if known.
+    pub floor: Option<i32>,
+    /// Whether the building has a lift, if known.
+    pub lift: Option<bool>,
+    /// Whether the dwelling can be used from a wheelchair, if known.
+    pub wheelchair_accessible: Option<bool>,
+}
+
+/// The kinds of municipal dwelling a letter can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DwellingType {
+    OrdinaryRental,
+    CareDwelling,
+    YouthDwelling,
+    SharedHousingUnit,
+    Temporary,
+    Emergency,
+}
+
+impl DwellingType {
+    pub const ALL: [DwellingType; 6] = [
+        DwellingType::OrdinaryRental,
+        DwellingType::CareDwelling,
+        DwellingType::YouthDwelling,
+        DwellingType::SharedHousingUnit,
+        DwellingType::Temporary,
+        DwellingType::Emergency,
+    ];
+}
+
+/// The municipality's rule for declining an offer (its priority policy's `[offers]` section).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclineRules {
+    /// The grounds on which a decline does not count against the household, in the order the
+    /// letter lists them; each at most once.
+    pub reasonable_grounds: Vec<DeclineGround>,
+    /// How many declines without a reasonable ground the household may make before the
+    /// municipality may take it off the waiting list.
+    pub unreasonable_declines_allowed: u32,
+    /// Whether letting the answer date pass counts as a decline without a reasonable ground.
+    pub expiry_counts_as_decline: bool,
+}
+
+/// A ground for declining an offer, as the municipality's rule names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeclineGround {
+    HealthOrAccessibility,
+    Safety,
+    SchoolOrWork,
+    Rent,
+    Size,
+    Location,
+    Standard,
+    FoundOtherHousing,
+    Other,
+}
+
+impl DeclineGround {
+    pub const ALL: [DeclineGround; 9] = [
+        DeclineGround::HealthOrAccessibility,
+        DeclineGround::Safety,
+        DeclineGround::SchoolOrWork,
+        DeclineGround::Rent,
+        DeclineGround::Size,
+        DeclineGround::Location,
+        DeclineGround::Standard,
+        DeclineGround::FoundOtherHousing,
+        DeclineGround::Other,
+    ];
+}
+
 impl Letter {
     pub fn kind(&self) -> LetterKind {
         self.content.kind()
@@ -318,7 +437,39 @@ impl Letter {
                 require_lines("content.items", &request.items)?;
                 after("content.deadline", request.deadline, self.date)
             }
+            Content::Offer(offer) => offer.validate(self.date),
         }
+    }
+}
+
+impl Offer {
+    fn validate(&self, date: Date) -> Result<(), LetterError> {
+        require_lines("content.dwelling.address_lines", &self.dwelling.address_lines)?;
+        if self.dwelling.area_m2 == Some(0) {
+            return Err(invalid("content.dwelling.area_m2", "must be more than zero"));
+        }
+        if self.monthly_rent_ore < 0 {
+            return Err(invalid("content.monthly_rent_ore", "must not be negative"));
+        }
+        // An offer may be answered on the day it is made, never before.
+        if self.answer_by < date {
+            return Err(invalid("content.answer_by", "is before the letter's date"));
+        }
+        if self.available_from.is_some_and(|from| from < date) {
+            return Err(invalid("content.available_from", "is before the letter's date"));
+        }
+        let grounds = &self.decline_rules.reasonable_grounds;
+        if grounds
+            .iter()
+            .enumerate()
+            .any(|(at, ground)| grounds[..at].contains(ground))
+        {
+            return Err(invalid(
+                "content.decline_rules.reasonable_grounds",
+                "names a ground twice",
+            ));
+        }
+        Ok(())
     }
 }
 

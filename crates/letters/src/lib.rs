@@ -1,5 +1,6 @@
-//! Lawful letters to applicants — decisions (vedtak), interim answers (foreløpig svar) and
-//! requests for information — in bokmål, nynorsk or English, as HTML and as PDF.
+//! Lawful letters to applicants — decisions (vedtak), interim answers (foreløpig svar),
+//! requests for information and offers of a municipal dwelling (tilbud om kommunal utleiebolig) —
+//! in bokmål, nynorsk or English, as HTML and as PDF.
 //!
 //! The crate is pure: no database, no HTTP, no clock, no file system. Templates and fonts are
 //! compiled in; the same input gives byte-identical output, so a stored letter's hash can be
@@ -8,8 +9,11 @@
 //! A decision letter always carries what forvaltningsloven asks for: the legal basis, the facts,
 //! the rules applied and the main considerations (§§ 24–25), the outcome, the right to appeal
 //! with the deadline, where to send the appeal and who decides it (§§ 27–29, 32), the right to
-//! see the case documents (§§ 18–19), and a contact person. The `compose` module decides the wording once
-//! for both outputs.
+//! see the case documents (§§ 18–19), and a contact person. An offer is not an enkeltvedtak and has
+//! no appeal clause; it says what the dwelling is, what it costs, by when and how to answer, and
+//! what declining means under the municipality's rules (and that taking the household off the
+//! waiting list would be a decision of its own, which can be appealed). The `compose` module
+//! decides the wording once for both outputs.
 //!
 //! The same PDF machinery prints [`Report`]s that are not letters (an access-log extract, the
 //! action plan's status report): headed sections of paragraphs, lists and [`ReportChart`]s, line
@@ -37,8 +41,9 @@ mod templates;
 pub use error::{LetterError, TemplateError};
 pub use html::LETTER_CSS;
 pub use input::{
-    Appeal, CaseType, ContactPerson, Content, Decision, InformationRequest, InterimAnswer, Language, Letter,
-    LetterKind, Outcome, Recipient, Representation, RepresentativeRole, RuleLine, Section6Finding, Sender,
+    Appeal, CaseType, ContactPerson, Content, Decision, DeclineGround, DeclineRules, DwellingType, InformationRequest,
+    InterimAnswer, Language, Letter, LetterKind, Offer, OfferedDwelling, Outcome, Recipient, Representation,
+    RepresentativeRole, RuleLine, Section6Finding, Sender,
 };
 pub use report::{Report, ReportChart, ReportSection, render_report_pdf};
 pub use templates::Templates;

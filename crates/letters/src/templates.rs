@@ -2,7 +2,7 @@
 //! overrides of single texts.
 //!
 //! A file has one table per part (`[letter]`, `[decision]`, `[interim_answer]`,
-//! `[request_for_information]`) and one string per text. `{name}` is a placeholder; `{{` and `}}`
+//! `[request_for_information]`, `[offer]`) and one string per text. `{name}` is a placeholder; `{{` and `}}`
 //! are literal braces. Every text must use exactly the placeholders its key declares (see
 //! [`keys!`]), so an override cannot drop the appeal deadline or invent a value the code does not
 //! supply. Files are checked whole when loaded, overrides when added.
@@ -120,6 +120,54 @@ keys! {
     RequestHowToSendOnline = "request_for_information.how_to_send_online" [postal_address];
     RequestConsequence = "request_for_information.consequence" [];
     RequestExtension = "request_for_information.extension" [];
+
+    OfferTitle = "offer.title" [];
+    OfferIntro = "offer.intro" [application];
+    OfferDwellingHeading = "offer.dwelling_heading" [];
+    OfferAddress = "offer.address" [address];
+    OfferDwellingType = "offer.dwelling_type" [dwelling_type];
+    OfferTypeOrdinaryRental = "offer.type_ordinary_rental" [];
+    OfferTypeCareDwelling = "offer.type_care_dwelling" [];
+    OfferTypeYouthDwelling = "offer.type_youth_dwelling" [];
+    OfferTypeSharedHousingUnit = "offer.type_shared_housing_unit" [];
+    OfferTypeTemporary = "offer.type_temporary" [];
+    OfferTypeEmergency = "offer.type_emergency" [];
+    OfferBedrooms = "offer.bedrooms" [count];
+    OfferBedroomsNone = "offer.bedrooms_none" [];
+    OfferArea = "offer.area" [area];
+    OfferFloor = "offer.floor" [floor];
+    OfferLiftYes = "offer.lift_yes" [];
+    OfferLiftNo = "offer.lift_no" [];
+    OfferWheelchairYes = "offer.wheelchair_yes" [];
+    OfferWheelchairNo = "offer.wheelchair_no" [];
+    OfferRent = "offer.rent" [rent];
+    OfferAvailableFrom = "offer.available_from" [available_from];
+    OfferHousingAllowance = "offer.housing_allowance" [];
+    OfferAnswerHeading = "offer.answer_heading" [];
+    OfferAnswerBy = "offer.answer_by" [answer_by];
+    OfferHowToAnswer = "offer.how_to_answer" [contact_name, reference];
+    OfferHowToAnswerOnline = "offer.how_to_answer_online" [contact_name, reference];
+    OfferViewing = "offer.viewing" [];
+    OfferAcceptHeading = "offer.accept_heading" [];
+    OfferAccept = "offer.accept" [];
+    OfferDeclineHeading = "offer.decline_heading" [];
+    OfferReasonableGrounds = "offer.reasonable_grounds" [];
+    OfferReasonableTell = "offer.reasonable_tell" [];
+    OfferNoReasonableGrounds = "offer.no_reasonable_grounds" [];
+    OfferGroundHealthOrAccessibility = "offer.ground_health_or_accessibility" [];
+    OfferGroundSafety = "offer.ground_safety" [];
+    OfferGroundSchoolOrWork = "offer.ground_school_or_work" [];
+    OfferGroundRent = "offer.ground_rent" [];
+    OfferGroundSize = "offer.ground_size" [];
+    OfferGroundLocation = "offer.ground_location" [];
+    OfferGroundStandard = "offer.ground_standard" [];
+    OfferGroundFoundOtherHousing = "offer.ground_found_other_housing" [];
+    OfferGroundOther = "offer.ground_other" [];
+    OfferDeclinesAllowed = "offer.declines_allowed" [count];
+    OfferDeclinesNone = "offer.declines_none" [];
+    OfferExpiryCounts = "offer.expiry_counts" [];
+    OfferExpiryNotCounted = "offer.expiry_not_counted" [];
+    OfferRemovalDecision = "offer.removal_decision" [];
 }
 
 impl Key {

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use time::Date;
 
 use crate::audit::{self, Event};
+use crate::cases::{NewLetter, store_letter};
 use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
 use crate::households::Change;
@@ -675,6 +676,19 @@ impl Store {
         offer: &NewOffer<'_>,
         change: &Change<'_>,
     ) -> StoreResult<String> {
+        self.create_offer_with_letter(municipality, offer, None, change).await
+    }
+
+    /// Makes an offer and stores its letter as a letter of the household's case, in one
+    /// transaction: a refused offer leaves no letter, and no offer is made without its letter.
+    /// The event records the letter's SHA-256.
+    pub async fn create_offer_with_letter(
+        &self,
+        municipality: MunicipalityId,
+        offer: &NewOffer<'_>,
+        letter: Option<&NewLetter<'_>>,
+        change: &Change<'_>,
+    ) -> StoreResult<String> {
         let mut tx = self.write().await?;
         let id = uuid::Uuid::now_v7().to_string();
         let now = crate::now_micros();
@@ -700,16 +714,21 @@ impl Store {
         .execute(tx.conn())
         .await
         .map_err(open_offer_conflict)?;
+        let mut details = json!({
+            "dwelling": offer.dwelling_id,
+            "case": offer.case.to_string(),
+            "answer_by": date_text(offer.answer_by),
+        });
+        if let Some(letter) = letter {
+            let sha = store_letter(&mut tx, municipality, offer.case, None, letter, change.user).await?;
+            details["letter_sha256"] = sha.into();
+        }
         let event = EventRecord {
             round: offer.round_id,
             offer: Some(&id),
             kind: "offer_made",
             by: MovedBy::User,
-            details: json!({
-                "dwelling": offer.dwelling_id,
-                "case": offer.case.to_string(),
-                "answer_by": date_text(offer.answer_by),
-            }),
+            details,
         };
         record(&mut tx, municipality, event, change).await?;
         tx.commit().await?;
@@ -728,8 +747,25 @@ impl Store {
         by: MovedBy,
         change: &Change<'_>,
     ) -> StoreResult<()> {
+        self.move_offer_with_letter(municipality, id, version, mv, by, None, change)
+            .await
+    }
+
+    /// [`Store::move_offer`], storing `letter` (a reopened offer's new letter) as a letter of the
+    /// offer's case in the same transaction; the event records its SHA-256.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn move_offer_with_letter(
+        &self,
+        municipality: MunicipalityId,
+        id: &str,
+        version: i64,
+        mv: &OfferMove<'_>,
+        by: MovedBy,
+        letter: Option<&NewLetter<'_>>,
+        change: &Change<'_>,
+    ) -> StoreResult<()> {
         let mut tx = self.write().await?;
-        move_offer_in(&mut tx, municipality, id, version, mv, by, change).await?;
+        move_offer_in(&mut tx, municipality, id, version, mv, by, letter, change).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -947,6 +983,7 @@ async fn bump_round(
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn move_offer_in(
     tx: &mut Tx,
     municipality: MunicipalityId,
@@ -954,6 +991,7 @@ async fn move_offer_in(
     version: i64,
     mv: &OfferMove<'_>,
     by: MovedBy,
+    letter: Option<&NewLetter<'_>>,
     change: &Change<'_>,
 ) -> StoreResult<()> {
     let answered = matches!(mv.to, OfferState::Accepted | OfferState::Declined).then(|| date_text(mv.on));
@@ -985,22 +1023,28 @@ async fn move_offer_in(
         (_, OfferState::Withdrawn) => "offer_withdrawn",
         _ => "offer_reopened",
     };
-    let round: Option<String> = sqlx::query("SELECT round_id FROM offer WHERE id = $1")
+    let row = sqlx::query("SELECT round_id, case_id FROM offer WHERE id = $1")
         .bind(id)
         .fetch_one(tx.conn())
-        .await?
-        .try_get("round_id")?;
+        .await?;
+    let round: Option<String> = row.try_get("round_id")?;
+    let mut details = json!({
+        "from": mv.from.code(),
+        "to": mv.to.code(),
+        "decline_reason": mv.decline_reason.map(DeclineReason::code),
+        "answer_by": mv.answer_by.map(date_text),
+    });
+    if let Some(letter) = letter {
+        let case = CaseId(parse_id(&row.try_get::<String, _>("case_id")?)?);
+        let sha = store_letter(tx, municipality, case, None, letter, change.user).await?;
+        details["letter_sha256"] = sha.into();
+    }
     let event = EventRecord {
         round: round.as_deref(),
         offer: Some(id),
         kind,
         by,
-        details: json!({
-            "from": mv.from.code(),
-            "to": mv.to.code(),
-            "decline_reason": mv.decline_reason.map(DeclineReason::code),
-            "answer_by": mv.answer_by.map(date_text),
-        }),
+        details,
     };
     record(tx, municipality, event, change).await
 }

@@ -1,6 +1,8 @@
 //! Offers: make one from a drawn round's line, record the household's answer (accept, or
 //! decline with a coded reason), withdraw, reopen (the undo of a decline, an expiry or a
-//! withdrawal), and the nightly expiry. The rules are the domain's (`allocation::offer`) with the
+//! withdrawal), and the nightly expiry. Making an offer and reopening one send the household the
+//! offer letter (tilbud om kommunal utleiebolig), stored as a letter of its case in the same
+//! transaction as the offer. The rules are the domain's (`allocation::offer`) with the
 //! municipality's `[offers]` policy; the database refuses a second open offer for a dwelling or a
 //! household, and that refusal is shown on the form, not as a fault.
 
@@ -13,6 +15,7 @@ use husly_domain::allocation::policy::OfferRules;
 use husly_domain::allocation::round::{RoundRefusal, RoundState, check_reason};
 use husly_domain::authz::Action;
 use husly_domain::validation::{Errors, FieldError};
+use husly_letters::LetterKind;
 use husly_store::allocation::{
     AllocationEvent, MovedBy, NewOffer, OPEN_OFFER_FOR_CASE, OPEN_OFFER_FOR_DWELLING, Offer, OfferMove,
 };
@@ -22,6 +25,8 @@ use husly_store::{Store, StoreError};
 use serde_json::json;
 use time::Date;
 
+use crate::cases::letters::{OfferTerms, Party, offer_letter, party_language, render};
+use crate::cases::{CaseFile, load};
 use crate::priority_policy::policy_in_force;
 use crate::rounds::refused as round_refused;
 use crate::{Ctx, UseCaseError, UseCaseResult};
@@ -133,8 +138,51 @@ fn answer_date(ctx: &Ctx, errors: &mut Errors, typed: &str, rules: &OfferRules) 
     Some(answer_by)
 }
 
+/// The offer letter for the household of `file`, written out: the dwelling as registered, the
+/// answer date, and the offer rule in force; in the household's letter language.
+async fn render_offer_letter(
+    ctx: &Ctx,
+    file: &CaseFile,
+    dwelling: &husly_store::dwellings::Dwelling,
+    answer_by: Date,
+    rules: &OfferRules,
+) -> UseCaseResult<crate::cases::letters::Rendered> {
+    let language = party_language(&ctx.store, file).await?;
+    let answer_online = ctx.store.applied_online(file.municipality, file.case.id).await?;
+    // A dwelling registered as vacant from a later day can be moved into from that day.
+    let available_from =
+        (dwelling.status == DwellingStatus::Vacant && dwelling.status_from > ctx.today).then_some(dwelling.status_from);
+    let terms = OfferTerms {
+        dwelling: &dwelling.details,
+        available_from,
+        answer_by,
+        answer_online,
+        rules,
+    };
+    render(offer_letter(
+        &ctx.user,
+        &file.number,
+        &file.case,
+        Party::of(file),
+        &terms,
+        language,
+        ctx.today,
+    ))
+    .await
+}
+
+/// The case an offer goes to, in the municipality making it.
+async fn offer_case(ctx: &Ctx, municipality: MunicipalityId, case: husly_domain::CaseId) -> UseCaseResult<CaseFile> {
+    let file = load(ctx, case, Action::ViewCase).await?;
+    if file.municipality != municipality {
+        return Err(UseCaseError::NotFound);
+    }
+    Ok(file)
+}
+
 /// Offers a drawn round's line to the household chosen on it, with an answer date (the
-/// policy's default when empty). Returns the offer's id.
+/// policy's default when empty), and sends the household the offer letter: stored with the
+/// offer in one transaction, as a letter of its case. Returns the offer's id.
 pub async fn make_offer(
     ctx: &Ctx,
     municipality: MunicipalityId,
@@ -173,6 +221,8 @@ pub async fn make_offer(
     let Some(answer_by) = answer_by.filter(|_| errors.is_empty()) else {
         return Err(UseCaseError::Invalid(errors.0));
     };
+    let file = offer_case(ctx, municipality, case).await?;
+    let letter = render_offer_letter(ctx, &file, &d, answer_by, &rules).await?;
     let new = NewOffer {
         round_id: Some(round),
         dwelling_id: dwelling,
@@ -182,10 +232,18 @@ pub async fn make_offer(
         note: note.as_deref(),
     };
     let actor = ctx.actor(municipality);
-    ctx.store
-        .create_offer(municipality, &new, &ctx.change(&actor))
+    let id = ctx
+        .store
+        .create_offer_with_letter(
+            municipality,
+            &new,
+            Some(&letter.as_new(LetterKind::Offer.code())),
+            &ctx.change(&actor),
+        )
         .await
-        .map_err(already_offered)
+        .map_err(already_offered)?;
+    crate::notify::letter_sent(ctx, &file).await;
+    Ok(id)
 }
 
 /// An answer as typed: `accept`, or `decline` with a reason code (and a note for `other`).
@@ -361,7 +419,8 @@ pub async fn withdraw_offer(
 }
 
 /// Undoes a decline, an expiry or a withdrawal: the offer is open again with a new answer date,
-/// unless the dwelling or the household has another open offer by now.
+/// unless the dwelling or the household has another open offer by now. The household gets a new
+/// offer letter with the new answer date, stored with the move.
 pub async fn reopen_offer(
     ctx: &Ctx,
     municipality: MunicipalityId,
@@ -389,6 +448,9 @@ pub async fn reopen_offer(
     let (Some(answer_by), Some(reason), true) = (answer_by, reason, errors.is_empty()) else {
         return Err(UseCaseError::Invalid(errors.0));
     };
+    let file = offer_case(ctx, municipality, current.case).await?;
+    let dwelling = ctx.store.dwelling(municipality, &current.dwelling_id).await?;
+    let letter = render_offer_letter(ctx, &file, &dwelling, answer_by, &rules).await?;
     let mv = OfferMove {
         from: current.state,
         to,
@@ -401,9 +463,19 @@ pub async fn reopen_offer(
     let mut who = ctx.change(&actor);
     who.reason = Some(&reason);
     ctx.store
-        .move_offer(municipality, id, version, &mv, MovedBy::User, &who)
+        .move_offer_with_letter(
+            municipality,
+            id,
+            version,
+            &mv,
+            MovedBy::User,
+            Some(&letter.as_new(LetterKind::Offer.code())),
+            &who,
+        )
         .await
-        .map_err(already_offered)
+        .map_err(already_offered)?;
+    crate::notify::letter_sent(ctx, &file).await;
+    Ok(())
 }
 
 /// The scheduler's name for the nightly expiry.

@@ -3,8 +3,8 @@
 #![allow(dead_code, reason = "each test binary uses a different part")]
 
 use husly_letters::{
-    Appeal, CaseType, ContactPerson, Content, Decision, InformationRequest, InterimAnswer, Language, Letter,
-    LetterKind, Outcome, Recipient, RuleLine, Sender,
+    Appeal, CaseType, ContactPerson, Content, Decision, DeclineGround, DeclineRules, DwellingType, InformationRequest,
+    InterimAnswer, Language, Letter, LetterKind, Offer, OfferedDwelling, Outcome, Recipient, RuleLine, Sender,
 };
 use time::macros::date;
 
@@ -183,6 +183,7 @@ pub fn letter(language: Language, kind: LetterKind, case_type: CaseType, outcome
             deadline: date!(2026 - 02 - 25),
             reply_online: false,
         }),
+        LetterKind::Offer => Content::Offer(offer()),
     };
     Letter {
         language,
@@ -211,6 +212,47 @@ pub fn letter(language: Language, kind: LetterKind, case_type: CaseType, outcome
         },
         content,
     }
+}
+
+/// An offer of a two-bedroom flat in Drammen at 9 850 kroner a month, to answer by 11 February
+/// 2026, under Drammen's shipped rule (four reasonable grounds, one decline without one allowed,
+/// silence counts as a decline).
+pub fn offer() -> Offer {
+    Offer {
+        dwelling: OfferedDwelling {
+            address_lines: vec!["Tollbugata 7, leilighet H0203".to_owned(), "3044 Drammen".to_owned()],
+            dwelling_type: DwellingType::OrdinaryRental,
+            bedrooms: 2,
+            area_m2: Some(64),
+            floor: Some(2),
+            lift: Some(true),
+            wheelchair_accessible: Some(false),
+        },
+        monthly_rent_ore: 985_050,
+        available_from: Some(date!(2026 - 03 - 01)),
+        answer_by: date!(2026 - 02 - 11),
+        answer_online: false,
+        decline_rules: DeclineRules {
+            reasonable_grounds: vec![
+                DeclineGround::HealthOrAccessibility,
+                DeclineGround::Safety,
+                DeclineGround::SchoolOrWork,
+                DeclineGround::FoundOtherHousing,
+            ],
+            unreasonable_declines_allowed: 1,
+            expiry_counts_as_decline: true,
+        },
+    }
+}
+
+/// An offer letter in `language` for municipal housing.
+pub fn offer_letter(language: Language) -> Letter {
+    letter(
+        language,
+        LetterKind::Offer,
+        CaseType::MunicipalHousing,
+        Outcome::Granted,
+    )
 }
 
 /// A typical decision: bokmål, municipal housing, granted.

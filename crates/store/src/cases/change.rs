@@ -53,7 +53,7 @@ impl Store {
             write_decision(&mut tx, municipality, id, decision).await?;
         }
         if let Some(letter) = letter {
-            let sha = store_letter(&mut tx, &case, sent_decision, letter, who.user).await?;
+            let sha = store_letter(&mut tx, municipality, id, sent_decision, letter, who.user).await?;
             if let serde_json::Value::Object(map) = &mut details {
                 map.insert("letter_sha256".into(), sha.into());
             }

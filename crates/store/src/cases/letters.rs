@@ -5,7 +5,6 @@ use husly_domain::DecisionId;
 use husly_domain::{CaseId, MunicipalityId, UserId};
 use sqlx::Row;
 
-use super::Case;
 use crate::Store;
 use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
@@ -39,9 +38,11 @@ impl sqlx::FromRow<'_, sqlx::any::AnyRow> for Letter {
     }
 }
 
-pub(super) async fn store_letter(
+/// Stores a letter of `case` in the transaction that sends it; returns the PDF's SHA-256.
+pub(crate) async fn store_letter(
     tx: &mut Tx,
-    case: &Case,
+    municipality: MunicipalityId,
+    case: CaseId,
     decision: Option<DecisionId>,
     letter: &NewLetter<'_>,
     user: Option<UserId>,
@@ -54,8 +55,8 @@ pub(super) async fn store_letter(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(&id)
-    .bind(case.municipality_id.to_string())
-    .bind(case.id.to_string())
+    .bind(municipality.to_string())
+    .bind(case.to_string())
     .bind(decision.map(|d| d.to_string()))
     .bind(letter.kind)
     .bind(letter.language)

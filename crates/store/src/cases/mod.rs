@@ -26,6 +26,7 @@ mod queue;
 pub use flags::Flag;
 pub use husly_domain::cases::{Case, Decision};
 pub use kostra::KostraClassification;
+pub(crate) use letters::store_letter;
 pub use letters::{Letter, NewLetter};
 pub use queue::{QUEUE_COUNT_CAP, QueueCounts, QueueFilter, QueueRow, QueueSort, WorkloadRow};
 

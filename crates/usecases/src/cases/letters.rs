@@ -3,13 +3,17 @@
 
 use husly_catalogue::Tr;
 use husly_domain::Lang;
+use husly_domain::allocation::dwelling::{DwellingType, ValidDwelling};
+use husly_domain::allocation::offer::DeclineReason;
+use husly_domain::allocation::policy::OfferRules;
 use husly_domain::cases::section6::Section6Finding;
 use husly_domain::cases::{CaseType, Outcome};
 use husly_domain::eligibility::{Assessment, EligibilityRules, MunicipalityRules, RuleOutcome, RuleResult};
 use husly_domain::representative::{Representative, RepresentativeKind};
 use husly_letters::{
-    Appeal, ContactPerson, Content, Decision as LetterDecision, InterimAnswer, Language, Letter, Recipient,
-    Representation, RepresentativeRole, RuleLine, Sender, Templates,
+    Appeal, ContactPerson, Content, Decision as LetterDecision, DeclineGround, DeclineRules, InterimAnswer, Language,
+    Letter, Offer as LetterOffer, OfferedDwelling, Recipient, Representation, RepresentativeRole, RuleLine, Sender,
+    Templates,
 };
 use husly_store::accounts::User;
 use husly_store::cases::{Case, Decision, NewLetter};
@@ -498,6 +502,115 @@ pub fn interim_letter(
         expected_by,
     });
     letter(user, number, case, party, language(language_code), today, content)
+}
+
+/// What an offer letter says about the offer: the dwelling as registered, the day it is free (if
+/// after today), the answer date, whether the party can answer on the status page, and the
+/// municipality's offer rule in force.
+pub struct OfferTerms<'a> {
+    pub dwelling: &'a ValidDwelling,
+    pub available_from: Option<Date>,
+    pub answer_by: Date,
+    pub answer_online: bool,
+    pub rules: &'a OfferRules,
+}
+
+fn letter_dwelling_type(dwelling_type: DwellingType) -> husly_letters::DwellingType {
+    match dwelling_type {
+        DwellingType::OrdinaryRental => husly_letters::DwellingType::OrdinaryRental,
+        DwellingType::CareDwelling => husly_letters::DwellingType::CareDwelling,
+        DwellingType::YouthDwelling => husly_letters::DwellingType::YouthDwelling,
+        DwellingType::SharedHousingUnit => husly_letters::DwellingType::SharedHousingUnit,
+        DwellingType::Temporary => husly_letters::DwellingType::Temporary,
+        DwellingType::Emergency => husly_letters::DwellingType::Emergency,
+    }
+}
+
+fn decline_ground(reason: DeclineReason) -> DeclineGround {
+    match reason {
+        DeclineReason::HealthOrAccessibility => DeclineGround::HealthOrAccessibility,
+        DeclineReason::Safety => DeclineGround::Safety,
+        DeclineReason::SchoolOrWork => DeclineGround::SchoolOrWork,
+        DeclineReason::Rent => DeclineGround::Rent,
+        DeclineReason::Size => DeclineGround::Size,
+        DeclineReason::Location => DeclineGround::Location,
+        DeclineReason::Standard => DeclineGround::Standard,
+        DeclineReason::FoundOtherHousing => DeclineGround::FoundOtherHousing,
+        DeclineReason::Other => DeclineGround::Other,
+    }
+}
+
+/// The decline rule as the letter states it: the policy's reasonable grounds in its order (each
+/// once), the declines allowed, and whether silence counts.
+pub fn decline_rules(rules: &OfferRules) -> DeclineRules {
+    let mut grounds: Vec<DeclineGround> = Vec::new();
+    for ground in rules.reasonable_decline_reasons.iter().copied().map(decline_ground) {
+        if !grounds.contains(&ground) {
+            grounds.push(ground);
+        }
+    }
+    DeclineRules {
+        reasonable_grounds: grounds,
+        unreasonable_declines_allowed: rules.unreasonable_declines_allowed,
+        expiry_counts_as_decline: rules.expiry_counts_as_decline,
+    }
+}
+
+/// The offer of a dwelling to the party of `case` (tilbud om kommunal utleiebolig), from the
+/// caseworker who makes it. The address line carries the flat's bruksenhetsnummer when the
+/// register has one, as a postal address does ("Tollbugata 7 H0203").
+#[allow(clippy::too_many_arguments)]
+pub fn offer_letter(
+    user: &User,
+    number: &str,
+    case: &Case,
+    party: Party<'_>,
+    terms: &OfferTerms<'_>,
+    language_code: &str,
+    today: Date,
+) -> Letter {
+    let d = terms.dwelling;
+    let street = match &d.unit_number {
+        Some(unit) if !unit.trim().is_empty() => format!("{} {}", d.address_line, unit.trim()),
+        _ => d.address_line.clone(),
+    };
+    let content = Content::Offer(LetterOffer {
+        dwelling: OfferedDwelling {
+            address_lines: vec![street, format!("{} {}", d.postal_code, d.postal_city)],
+            dwelling_type: letter_dwelling_type(d.dwelling_type),
+            bedrooms: u8::try_from(d.bedrooms.max(0)).unwrap_or(u8::MAX),
+            area_m2: d.area_m2.and_then(|a| u32::try_from(a).ok()).filter(|a| *a > 0),
+            floor: d.floor.and_then(|f| i32::try_from(f).ok()),
+            // The register records both as yes or no.
+            lift: Some(d.lift),
+            wheelchair_accessible: Some(d.wheelchair_accessible),
+        },
+        monthly_rent_ore: d.monthly_rent_ore,
+        available_from: terms.available_from.filter(|from| *from > today),
+        answer_by: terms.answer_by,
+        answer_online: terms.answer_online,
+        decline_rules: decline_rules(terms.rules),
+    });
+    letter(user, number, case, party, language(language_code), today, content)
+}
+
+/// The language a party's letters are written in: the one its decision letter went out in (the
+/// caseworker chose it when sending), else the case's newest letter's, else the main applicant's
+/// preferred language.
+pub async fn party_language(store: &husly_store::Store, file: &super::CaseFile) -> UseCaseResult<&'static str> {
+    let letters = store.letters(file.municipality, file.case.id).await?;
+    let sent = letters
+        .iter()
+        .find(|l| l.kind == husly_letters::LetterKind::Decision.code())
+        .or_else(|| letters.first())
+        .and_then(|l| Language::from_code(&l.language));
+    Ok(match sent {
+        Some(language) => language_code(language),
+        None => file
+            .household
+            .main_applicant()
+            .map_or("nb", |p| p.preferred_language.code()),
+    })
 }
 
 /// The parts every letter of a case shares: sender, recipient, reference, dates, contact.

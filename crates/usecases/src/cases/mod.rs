@@ -142,7 +142,7 @@ fn case_type_of(code: Option<&str>) -> UseCaseResult<Option<CaseType>> {
 
 /// Loads a case and its household for `action`, without recording a read (for commands, whose
 /// change is recorded instead).
-async fn load(ctx: &Ctx, id: CaseId, action: Action) -> UseCaseResult<CaseFile> {
+pub(crate) async fn load(ctx: &Ctx, id: CaseId, action: Action) -> UseCaseResult<CaseFile> {
     let municipality = ctx.case_owner(id, action).await?;
     let number = ctx.municipality_number(municipality)?.to_string();
     let case = ctx.store.case(municipality, id).await?;

@@ -193,7 +193,7 @@ fn decided(case_type: CaseType, outcome: Outcome, number: &str, household: &Hous
     (case, decision)
 }
 
-/// The letter's text, tags removed and entities read, in one line.
+/// The letter's text, tags removed and entities read, in one line (no-break spaces as spaces).
 fn text_of(letter: &Letter) -> String {
     let html = husly_letters::render_html_fragment(letter, templates()).expect("renders");
     let mut text = String::new();
@@ -449,4 +449,163 @@ fn a_municipality_without_its_own_rules_says_which_rules_apply() {
         }
     }
     assert!(seen > 0);
+}
+
+fn flat() -> ValidDwelling {
+    ValidDwelling {
+        external_id: None,
+        address_line: "Tollbugata 7".into(),
+        postal_code: "3044".into(),
+        postal_city: "Drammen".into(),
+        district: None,
+        matrikkel: husly_domain::allocation::dwelling::Matrikkel::default(),
+        unit_number: Some("H0203".into()),
+        dwelling_type: DwellingType::OrdinaryRental,
+        ownership: husly_domain::allocation::dwelling::OwnershipForm::Municipal,
+        bedrooms: 2,
+        area_m2: Some(64),
+        floor: Some(2),
+        lift: true,
+        wheelchair_accessible: false,
+        adapted: false,
+        pets_allowed: false,
+        monthly_rent_ore: 985_000,
+    }
+}
+
+/// The offer letter of a granted household, from the register's flat and the shipped policy.
+fn offer_text(code: &str, available_from: Option<Date>, rules: &OfferRules) -> (Language, String) {
+    let household = household(2);
+    let (case, _) = decided(CaseType::MunicipalHousing, Outcome::Granted, DRAMMEN, &household);
+    let dwelling = flat();
+    let terms = OfferTerms {
+        dwelling: &dwelling,
+        available_from,
+        answer_by: TODAY + time::Duration::days(7),
+        answer_online: false,
+        rules,
+    };
+    let party = Party {
+        household: &household,
+        representative: None,
+    };
+    let letter = offer_letter(&caseworker(), DRAMMEN, &case, party, &terms, code, TODAY);
+    assert_eq!(letter.kind(), husly_letters::LetterKind::Offer);
+    (letter.language, text_of(&letter))
+}
+
+/// The offer letter says what the register and the policy in force say: the flat with its
+/// bruksenhetsnummer, the rent in kroner (stored in øre), the answer date, and the decline rule's
+/// own values (the shipped policy: four reasonable grounds, one decline without one, silence
+/// counts).
+#[test]
+fn an_offer_letter_states_the_register_and_the_policy_in_force() {
+    use husly_domain::allocation::policy::PriorityPolicy;
+    let shipped = &PriorityPolicy::embedded().offers;
+    let (language, text) = offer_text("nb", None, shipped);
+    assert_eq!(language, Language::Nb);
+    for wanted in [
+        "Tilbud om kommunal utleiebolig",
+        "Adresse: Tollbugata 7 H0203, 3044 Drammen",
+        "Type bolig: ordinær utleiebolig",
+        "Soverom: 2",
+        "Størrelse: 64 m²",
+        "Heis: ja",
+        "Tilgjengelig med rullestol: nei",
+        "Husleie: 9 850 kroner per måned",
+        "Svarfristen er 23. november 2026.",
+        "Du svarer ved å ringe eller sende e-post til Siri Saksbehandler.",
+        "Oppgi referansen 2026-000042.",
+        "Du kan be om å få se boligen",
+        "Boligen ligger for langt fra barnas skole eller fra arbeidet ditt.",
+        "Du har skaffet deg en annen bolig selv.",
+        "Du kan i alt takke nei uten rimelig grunn én gang.",
+        "Vi regner det da som at du har takket nei uten rimelig grunn.",
+        "får du et eget vedtak om det. Det vedtaket kan du klage på.",
+    ] {
+        assert!(text.contains(wanted), "missing «{wanted}» in:\n{text}");
+    }
+    for unwanted in ["Husleien er for høy", "Ledig fra", "Klagefristen", "Vi innvilger"] {
+        assert!(!text.contains(unwanted), "«{unwanted}» in:\n{text}");
+    }
+    // A day the flat is free is shown only when it is later than today.
+    let (_, text) = offer_text("nb", Some(TODAY), shipped);
+    assert!(!text.contains("Ledig fra"), "{text}");
+    let (_, text) = offer_text("nb", Some(date!(2026 - 12 - 01)), shipped);
+    assert!(text.contains("Ledig fra: 1. desember 2026"), "{text}");
+
+    // Another municipality's rule: every reason reasonable (listed once), none allowed without
+    // one, silence not counted.
+    let mut lenient = shipped.clone();
+    lenient.reasonable_decline_reasons = DeclineReason::ALL.to_vec();
+    lenient.reasonable_decline_reasons.push(DeclineReason::Rent);
+    lenient.unreasonable_declines_allowed = 0;
+    lenient.expiry_counts_as_decline = false;
+    assert_eq!(
+        decline_rules(&lenient).reasonable_grounds.len(),
+        DeclineReason::ALL.len()
+    );
+    let (_, text) = offer_text("nb", None, &lenient);
+    assert_eq!(text.matches("Husleien er for høy for deg.").count(), 1, "{text}");
+    assert!(text.contains("Takker du nei uten rimelig grunn, kan kommunen ta deg av ventelisten."));
+    assert!(
+        text.contains("Det teller ikke som et nei uten rimelig grunn."),
+        "{text}"
+    );
+    assert!(!text.contains("Du kan i alt takke nei"), "{text}");
+
+    let (language, text) = offer_text("en", None, shipped);
+    assert_eq!(language, Language::En);
+    assert!(text.contains("Rent: NOK 9 850 a month"), "{text}");
+    assert!(
+        text.contains("The deadline for your answer is 23 November 2026."),
+        "{text}"
+    );
+}
+
+/// The nynorsk offer letter is nynorsk throughout, as the decision letters are ("enn" is nynorsk
+/// too: "fleire gonger enn det").
+#[test]
+fn a_nynorsk_offer_letter_is_nynorsk_throughout() {
+    const BOKMAL: &[&str] = &[
+        "ikke",
+        "hvis",
+        "noen",
+        "bolig",
+        "boligen",
+        "husstanden",
+        "fra",
+        "selv",
+        "leie",
+        "husleie",
+        "Husleie",
+        "svarer",
+        "takker",
+        "regner",
+        "ganger",
+        "gang",
+        "ventelisten",
+        "tilbudet",
+        "tilbud",
+        "Tilbud",
+        "mener",
+        "helsen",
+        "barnas",
+        "ønsker",
+        "fornøyd",
+        "avtaler",
+    ];
+    use husly_domain::allocation::policy::PriorityPolicy;
+    let mut every_reason = PriorityPolicy::embedded().offers.clone();
+    every_reason.reasonable_decline_reasons = DeclineReason::ALL.to_vec();
+    for rules in [&PriorityPolicy::embedded().offers, &every_reason] {
+        let (language, text) = offer_text("nn", Some(date!(2026 - 12 - 01)), rules);
+        assert_eq!(language, Language::Nn);
+        // The sender's unit is the municipality's own name for it.
+        let text = text.replace("Boligtjenesten", "");
+        let found: Vec<&str> = words(&text).into_iter().filter(|w| BOKMAL.contains(w)).collect();
+        assert!(found.is_empty(), "bokmål in a nynorsk offer letter: {found:?}\n{text}");
+        assert!(text.contains("Tilbod om kommunal utleigebustad"), "{text}");
+        assert!(text.contains("Husleige: 9 850 kroner per månad"), "{text}");
+    }
 }

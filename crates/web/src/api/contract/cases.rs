@@ -301,7 +301,7 @@ impl From<&husly_domain::cases::Decision> for Decision {
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Letter {
     pub id: String,
-    /// `decision`, `interim_answer` or `request_for_information`.
+    /// `decision`, `interim_answer`, `request_for_information` or `offer` (an offer of a dwelling).
     pub kind: String,
     /// `nb`, `nn` or `en`.
     pub language: String,
