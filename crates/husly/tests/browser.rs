@@ -974,6 +974,39 @@ async fn dwellings_flow(b: &mut Browser, logins: &Logins) {
     b.axe("a dwelling with its history").await;
     b.at_phone_width(&["/dwellings", dwelling.as_str(), "/dwellings/new"])
         .await;
+    // Tenancies: those running out within a year, one contract whose end is refused without a
+    // day and a reason, and the contract form for an accepted offer of the demo.
+    b.goto("/tenancies?list=expiring&months=12").await;
+    b.find("main table.data-table").await;
+    b.axe("the tenancies running out within a year").await;
+    b.click("main table.data-table tbody tr a").await;
+    let tenancy = b.wait_path("a tenancy", |p| p.starts_with("/tenancies/0")).await;
+    b.click("main details summary").await;
+    b.fill("f-end-ended_on", "").await;
+    b.submit("main form[action$=\"/end\"] button[type=\"submit\"]").await;
+    b.assert_field_error("f-end-ended_on").await;
+    b.assert_field_error("f-end-reason").await;
+    b.axe("ending a tenancy, refused with its errors").await;
+    b.goto("/offers?all=1").await;
+    let accepted = b
+        .row_with("main table.data-table", "Takket ja")
+        .await
+        .expect("the demo has an accepted offer");
+    accepted
+        .find(Locator::Css("a"))
+        .await
+        .expect("the offer's link")
+        .click()
+        .await
+        .expect("open the offer");
+    let offer = b.wait_path("an accepted offer", |p| p.starts_with("/offers/0")).await;
+    b.click(&format!("main a[href=\"{offer}/contract\"]")).await;
+    let form = b.wait_path("the contract form", |p| p.ends_with("/contract")).await;
+    b.fill("f-monthly_rent_kr", "0").await;
+    b.submit("main form button[type=\"submit\"]").await;
+    b.assert_field_error("f-monthly_rent_kr").await;
+    b.axe("the contract form with an error").await;
+    b.at_phone_width(&["/tenancies", tenancy.as_str(), form.as_str()]).await;
     b.click("form[action=\"/logout\"] button").await;
     b.wait_path("/login", |p| p == "/login").await;
     b.log_in(&logins.caseworker).await;
