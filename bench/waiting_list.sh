@@ -2,9 +2,10 @@
 # Load on the waiting list (issue 15): seeds a fresh SQLite database until about WAITING
 # households are on the waiting list, starts `husly serve` on loopback and runs wrk against
 # GET /waiting-list (bench/waiting_list.lua: half first page, half a random page) as a signed-in
-# caseworker. Every request ranks the whole list under the priority policy, places the page's 100
-# households among their competitors, estimates their wait from the last three years' lettings,
-# renders the page and writes an access-log entry.
+# caseworker. The server keeps the ranked list in memory (rebuilt when the database's change
+# counter moves); each request places the page's 100 households among their competitors,
+# estimates their wait from the last three years' lettings, renders the page and writes an
+# access-log entry. The first request after start reads and ranks the list.
 #
 #   bench/waiting_list.sh [waiting=20000] [duration=20s]
 #
@@ -12,8 +13,8 @@
 # (default 64), BENCH_THREADS (default 2), BENCH_KEEP=1 (keep the temporary directory),
 # BENCH_RESULTS_DIR (default bench/results).
 #
-# At 64 connections most requests wait longer than the pool's 5 s acquire timeout and are answered
-# 503; the results file gives the status counts and a one-connection run for the served latency.
+# The results file gives the status counts (a 503 is a request that waited longer than the pool's
+# 5 s acquire timeout) and a one-connection run for the served latency.
 #
 # Seeding: `husly seed --case-percent 100 --years 1` puts about 18 % of households on the waiting
 # list, so WAITING × 5.5 households are seeded; the count actually reached is reported.

@@ -5,7 +5,9 @@
 //! Sources (domain brief § 1.4): husleieloven § 9-3 makes three years the shortest fixed term;
 //! § 11-1 lets a dwelling let by the municipality to the disadvantaged have a shorter term, if the
 //! tenant was told in writing before signing that the dwelling is such a dwelling, with fewer
-//! rights. § 3-5 caps a deposit at six months' rent.
+//! rights. § 3-5 first paragraph caps a deposit at six months' rent (Husleietvistutvalget,
+//! <https://www.htu.no/artikler/hva-er-et-lovlig-depositum>; the law at
+//! <https://lovdata.no/lov/1999-03-26-17/§3-5>).
 
 #[cfg(test)]
 mod tests;

@@ -14,6 +14,8 @@ CREATE TABLE waiting_list_generation (
 );
 
 -- sqlite:begin
+-- `+c.state` keeps SQLite from looking a member's household up through the index on the state
+-- (every waiting case of the municipality) instead of the one on the household.
 CREATE TRIGGER waiting_list_case_insert AFTER INSERT ON application_case
 WHEN NEW.state = 'on_waiting_list'
 BEGIN
@@ -34,7 +36,7 @@ BEGIN
 END;
 CREATE TRIGGER waiting_list_member_insert AFTER INSERT ON household_member
 WHEN EXISTS (SELECT 1 FROM application_case c WHERE c.municipality_id = NEW.municipality_id
-    AND c.household_id = NEW.household_id AND c.state = 'on_waiting_list')
+    AND c.household_id = NEW.household_id AND +c.state = 'on_waiting_list')
 BEGIN
     INSERT INTO waiting_list_generation (municipality_id, generation) VALUES (NEW.municipality_id, 1)
     ON CONFLICT (municipality_id) DO UPDATE SET generation = generation + 1;
@@ -46,7 +48,7 @@ BEGIN
 END;
 CREATE TRIGGER waiting_list_member_delete AFTER DELETE ON household_member
 WHEN EXISTS (SELECT 1 FROM application_case c WHERE c.municipality_id = OLD.municipality_id
-    AND c.household_id = OLD.household_id AND c.state = 'on_waiting_list')
+    AND c.household_id = OLD.household_id AND +c.state = 'on_waiting_list')
 BEGIN
     INSERT INTO waiting_list_generation (municipality_id, generation) VALUES (OLD.municipality_id, 1)
     ON CONFLICT (municipality_id) DO UPDATE SET generation = generation + 1;

@@ -576,7 +576,8 @@ impl Store {
             "SELECT {COLUMNS} {FROM} WHERE t.municipality_id = $1 AND {condition} ORDER BY {order} \
              LIMIT ${limit_at} OFFSET ${offset_at}"
         );
-        let count_sql = format!("SELECT COUNT(*) FROM tenancy t WHERE t.municipality_id = $1 AND {condition}");
+        // Counted over the same joins as the page, so the total is what the pages can show.
+        let count_sql = format!("SELECT COUNT(*) {FROM} WHERE t.municipality_id = $1 AND {condition}");
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(municipality.to_string());
         let mut count = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql)).bind(municipality.to_string());
         if let Some(day) = &day {

@@ -192,9 +192,15 @@ pub async fn create_contract(
         .map_err(taken)
 }
 
-/// Ends a contract (read at `version`): the move-out day, the reason, the day notice was given.
-/// The dwelling is vacant from the day after.
-pub async fn end_contract(ctx: &Ctx, id: &str, version: i64, input: &EndInput<'_>) -> UseCaseResult<()> {
+/// The contract the caller may change (`ManageTenancies`), still at `version` and in `state`;
+/// otherwise `refusal` (code and catalogue key) on the form.
+async fn to_change(
+    ctx: &Ctx,
+    id: &str,
+    version: i64,
+    state: ContractState,
+    refusal: (&'static str, &'static str),
+) -> UseCaseResult<(MunicipalityId, Contract)> {
     let municipality = ctx
         .store
         .contract_municipality(id)
@@ -205,13 +211,23 @@ pub async fn end_contract(ctx: &Ctx, id: &str, version: i64, input: &EndInput<'_
     if current.version != version {
         return Err(UseCaseError::Conflict);
     }
-    if current.state() == ContractState::Ended {
-        return Err(UseCaseError::Invalid(vec![FieldError::new(
-            "",
-            "tenancy.already_ended",
-            "error.tenancy.already_ended",
-        )]));
+    if current.state() != state {
+        return Err(UseCaseError::Invalid(vec![FieldError::new("", refusal.0, refusal.1)]));
     }
+    Ok((municipality, current))
+}
+
+/// Ends a contract (read at `version`): the move-out day, the reason, the day notice was given.
+/// The dwelling is vacant from the day after.
+pub async fn end_contract(ctx: &Ctx, id: &str, version: i64, input: &EndInput<'_>) -> UseCaseResult<()> {
+    let (municipality, current) = to_change(
+        ctx,
+        id,
+        version,
+        ContractState::Active,
+        ("tenancy.already_ended", "error.tenancy.already_ended"),
+    )
+    .await?;
     let end = check_end(input, current.start).map_err(UseCaseError::Invalid)?;
     let actor = ctx.actor(municipality);
     let who = ctx.change(&actor);
@@ -221,23 +237,14 @@ pub async fn end_contract(ctx: &Ctx, id: &str, version: i64, input: &EndInput<'_
 /// Undoes the end of a contract (read at `version`), with a reason: it runs again, unless the
 /// dwelling has been let to someone else since.
 pub async fn undo_contract_end(ctx: &Ctx, id: &str, version: i64, reason: &str) -> UseCaseResult<()> {
-    let municipality = ctx
-        .store
-        .contract_municipality(id)
-        .await?
-        .ok_or(UseCaseError::NotFound)?;
-    ctx.require(Action::ManageTenancies, municipality)?;
-    let current = ctx.store.contract(municipality, id).await?;
-    if current.version != version {
-        return Err(UseCaseError::Conflict);
-    }
-    if current.state() == ContractState::Active {
-        return Err(UseCaseError::Invalid(vec![FieldError::new(
-            "",
-            "tenancy.not_ended",
-            "error.tenancy.not_ended",
-        )]));
-    }
+    let (municipality, _) = to_change(
+        ctx,
+        id,
+        version,
+        ContractState::Ended,
+        ("tenancy.not_ended", "error.tenancy.not_ended"),
+    )
+    .await?;
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(UseCaseError::Invalid(vec![FieldError::required("reason")]));

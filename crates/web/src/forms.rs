@@ -273,6 +273,20 @@ impl FormErrors {
         }
     }
 
+    /// The errors of one of several forms on a page (`answer`, `end`, …): each field is named
+    /// `{form}-{field}` (the form's own name for an error of the whole form), as that form's
+    /// inputs are.
+    pub fn of_form(errors: Vec<FieldError>, form: &str, lang: Lang) -> FormErrors {
+        let named: Vec<FieldError> = errors
+            .into_iter()
+            .map(|mut e| {
+                e.field = format!("{form}-{}", e.field).trim_end_matches('-').to_string();
+                e
+            })
+            .collect();
+        FormErrors::from_fields(&named, lang)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }

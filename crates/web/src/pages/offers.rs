@@ -241,14 +241,7 @@ async fn again(
     let mut page = offer_page(state, user, id).await?;
     match error {
         UseCaseError::Invalid(errors) => {
-            let errors: Vec<_> = errors
-                .into_iter()
-                .map(|mut e| {
-                    e.field = format!("{active}-{}", e.field).trim_end_matches('-').to_string();
-                    e
-                })
-                .collect();
-            page.errors = FormErrors::from_fields(&errors, page.l.tr.lang);
+            page.errors = FormErrors::of_form(errors, active, page.l.tr.lang);
             page.active = active;
             page.form = form;
             status(render(&page)?, StatusCode::UNPROCESSABLE_ENTITY)
