@@ -10,6 +10,10 @@ mod tests {
     /// Use cases only a page calls, and why the API has none.
     const PAGE_ONLY: &[(&str, &str)] = &[
         (
+            "contract_of_offer",
+            "the offer page's link to the contract written from it; in the API a contract names its offer (`offer_id`)",
+        ),
+        (
             "plan_report",
             "the status report as PDF and XLSX downloads; the API gives the same figures as JSON per plan and goal",
         ),
