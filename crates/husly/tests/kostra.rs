@@ -68,6 +68,7 @@ async fn decided(
         amount_ore: None,
         conditions: vec![],
         section6: None,
+        renewal: None,
     };
     let proposer = by.user.unwrap();
     store

@@ -5,7 +5,7 @@ use time::Date;
 
 use crate::input::{
     Appeal, CaseType, Content, Decision, DeclineGround, DwellingType, InformationRequest, InterimAnswer, Letter, Offer,
-    Outcome, RepresentativeRole, Section6Finding,
+    Outcome, Renewal, RepresentativeRole, Section6Finding,
 };
 use crate::lang::{kroner, long_date, times, weeks};
 use crate::templates::{Key, Templates, fill};
@@ -149,6 +149,12 @@ impl CaseKeys {
                 Key::GrantedLabelAdaptationGrant,
                 Key::AppealRouteAdaptationGrant,
             ),
+            CaseType::TenancyRenewal => (
+                Key::ApplicationTenancyRenewal,
+                Key::DecisionTitleTenancyRenewal,
+                Key::GrantedLabelTenancyRenewal,
+                Key::AppealRouteTenancyRenewal,
+            ),
         };
         CaseKeys {
             application,
@@ -250,8 +256,35 @@ impl Composer<'_> {
             (Outcome::Refused, true) => Key::OutcomeEnded,
             (Outcome::PartlyGranted, true) => Key::OutcomeChanged,
         };
-        let outcome = self.filled(outcome, &[("application", &application)]);
+        let outcome = match &decision.renewal {
+            Some(Renewal::Renewed { address, from, until }) => {
+                let (from, until) = (self.date(*from), self.date(*until));
+                self.filled(
+                    Key::OutcomeRenewed,
+                    &[("address", address), ("from", &from), ("until", &until)],
+                )
+            }
+            Some(Renewal::NotRenewed { address, term_end, .. }) => {
+                let term_end = self.date(*term_end);
+                self.filled(Key::OutcomeNotRenewed, &[("address", address), ("term_end", &term_end)])
+            }
+            None => self.filled(outcome, &[("application", &application)]),
+        };
         self.paragraph(outcome);
+        // Not renewed: what the municipality will do so that the household is not left
+        // without a home, and the way to a home of its own.
+        if let Some(Renewal::NotRenewed {
+            transition_plan,
+            startlan_referral,
+            ..
+        }) = &decision.renewal
+        {
+            self.heading(3, Key::TransitionHeading);
+            self.body.extend(paragraphs(transition_plan));
+            if *startlan_referral {
+                self.plain(Key::StartlanReferral);
+            }
+        }
         if let Some(granted) = &decision.granted_text {
             let label = self.text(self.case_keys().granted_label);
             let granted = labelled(label, granted);

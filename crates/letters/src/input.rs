@@ -60,15 +60,19 @@ pub enum CaseType {
     /// Søknad om tilskudd til tilpasning av bolig; appeals go to the municipality's appeal body
     /// (forvaltningsloven § 28 andre ledd), sent via the unit that decided.
     AdaptationGrant,
+    /// Whether a fixed-term contract for a municipal dwelling is renewed; appeals go to the
+    /// municipality's appeal body, as for the dwelling itself.
+    TenancyRenewal,
 }
 
 impl CaseType {
-    pub const ALL: [CaseType; 5] = [
+    pub const ALL: [CaseType; 6] = [
         CaseType::MunicipalHousing,
         CaseType::Section6Assistance,
         CaseType::Startlan,
         CaseType::EstablishmentGrant,
         CaseType::AdaptationGrant,
+        CaseType::TenancyRenewal,
     ];
 }
 
@@ -245,6 +249,25 @@ pub struct Decision {
     /// changes it, and the letter says so instead of answering an application.
     #[serde(default)]
     pub replaces_granted: bool,
+    /// A renewal review's decision: the new period, or the end and what happens next.
+    #[serde(default)]
+    pub renewal: Option<Renewal>,
+}
+
+/// What a renewal decision does to the contract, as the letter says it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Renewal {
+    /// The contract for `address` runs on from `from` to `until`.
+    Renewed { address: String, from: Date, until: Date },
+    /// The contract for `address` ends with its term on `term_end`; the plan says what the
+    /// municipality will do, and a startlån referral says the household may buy a home.
+    NotRenewed {
+        address: String,
+        term_end: Date,
+        transition_plan: String,
+        startlan_referral: bool,
+    },
 }
 
 /// What the municipality found when it assessed whether a household refused a dwelling needs
@@ -570,7 +593,7 @@ mod tests {
             case_types: Vec<CaseType>,
         }
         let named: Named = toml::from_str(
-            r#"case_types = ["municipal_housing", "section6_assistance", "startlan", "establishment_grant", "adaptation_grant"]"#,
+            r#"case_types = ["municipal_housing", "section6_assistance", "startlan", "establishment_grant", "adaptation_grant", "tenancy_renewal"]"#,
         )
         .unwrap();
         assert_eq!(named.case_types, CaseType::ALL);

@@ -42,7 +42,7 @@ pub use error::{LetterError, TemplateError};
 pub use html::LETTER_CSS;
 pub use input::{
     Appeal, CaseType, ContactPerson, Content, Decision, DeclineGround, DeclineRules, DwellingType, InformationRequest,
-    InterimAnswer, Language, Letter, LetterKind, Offer, OfferedDwelling, Outcome, Recipient, Representation,
+    InterimAnswer, Language, Letter, LetterKind, Offer, OfferedDwelling, Outcome, Recipient, Renewal, Representation,
     RepresentativeRole, RuleLine, Section6Finding, Sender,
 };
 pub use report::{Report, ReportChart, ReportSection, render_report_pdf};

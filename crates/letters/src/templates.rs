@@ -46,6 +46,7 @@ keys! {
     ApplicationStartlan = "letter.application_startlan" [];
     ApplicationEstablishmentGrant = "letter.application_establishment_grant" [];
     ApplicationAdaptationGrant = "letter.application_adaptation_grant" [];
+    ApplicationTenancyRenewal = "letter.application_tenancy_renewal" [];
     AccessHeading = "letter.access_heading" [];
     AccessText = "letter.access_text" [];
     ContactHeading = "letter.contact_heading" [];
@@ -61,6 +62,7 @@ keys! {
     DecisionTitleStartlan = "decision.title_startlan" [];
     DecisionTitleEstablishmentGrant = "decision.title_establishment_grant" [];
     DecisionTitleAdaptationGrant = "decision.title_adaptation_grant" [];
+    DecisionTitleTenancyRenewal = "decision.title_tenancy_renewal" [];
     DecisionIntro = "decision.intro" [application];
     DecisionIntroReceived = "decision.intro_received" [application, received];
     OutcomeHeading = "decision.outcome_heading" [];
@@ -74,6 +76,11 @@ keys! {
     GrantedLabelStartlan = "decision.granted_label_startlan" [];
     GrantedLabelEstablishmentGrant = "decision.granted_label_establishment_grant" [];
     GrantedLabelAdaptationGrant = "decision.granted_label_adaptation_grant" [];
+    GrantedLabelTenancyRenewal = "decision.granted_label_tenancy_renewal" [];
+    OutcomeRenewed = "decision.outcome_renewed" [address, from, until];
+    OutcomeNotRenewed = "decision.outcome_not_renewed" [address, term_end];
+    TransitionHeading = "decision.transition_heading" [];
+    StartlanReferral = "decision.startlan_referral" [];
     ConditionsHeading = "decision.conditions_heading" [];
     PartlyNote = "decision.partly_note" [];
     ValidUntil = "decision.valid_until" [valid_until];
@@ -96,6 +103,7 @@ keys! {
     AppealRouteStartlan = "decision.appeal_route_startlan" [send_to, appeal_body];
     AppealRouteEstablishmentGrant = "decision.appeal_route_establishment_grant" [send_to, appeal_body];
     AppealRouteAdaptationGrant = "decision.appeal_route_adaptation_grant" [send_to, appeal_body];
+    AppealRouteTenancyRenewal = "decision.appeal_route_tenancy_renewal" [send_to, appeal_body];
     AppealHow = "decision.appeal_how" [];
     AppealHelp = "decision.appeal_help" [];
     AppealPostpone = "decision.appeal_postpone" [];

@@ -66,6 +66,8 @@ pub struct Period {
     pub from: Date,
     pub to: Option<Date>,
     pub monthly_rent_ore: i64,
+    /// The renewal review of this period, once opened: the case and its reference.
+    pub review: Option<(CaseId, String)>,
 }
 
 /// One change in a contract's history.
@@ -160,7 +162,7 @@ fn unique_conflict(error: sqlx::Error) -> StoreError {
     StoreError::from(error)
 }
 
-async fn record(
+pub(crate) async fn record(
     tx: &mut Tx,
     municipality: MunicipalityId,
     tenancy: &str,
@@ -190,6 +192,9 @@ async fn record(
             action: match kind {
                 "created" => "tenancy.created",
                 "ended" => "tenancy.ended",
+                "review_opened" => "tenancy.review_opened",
+                "renewed" => "tenancy.renewed",
+                "not_renewed" => "tenancy.not_renewed",
                 _ => "tenancy.end_undone",
             },
             resource_kind: "tenancy",
@@ -509,8 +514,9 @@ impl Store {
     /// The contract's periods, the first first.
     pub async fn contract_periods(&self, municipality: MunicipalityId, id: &str) -> StoreResult<Vec<Period>> {
         let rows = sqlx::query(
-            "SELECT seq, from_date, to_date, monthly_rent_ore FROM tenancy_period \
-             WHERE municipality_id = $1 AND tenancy_id = $2 ORDER BY seq",
+            "SELECT p.seq, p.from_date, p.to_date, p.monthly_rent_ore, p.review_case_id, c.reference \
+             FROM tenancy_period p LEFT JOIN application_case c ON c.id = p.review_case_id \
+             WHERE p.municipality_id = $1 AND p.tenancy_id = $2 ORDER BY p.seq",
         )
         .bind(municipality.to_string())
         .bind(id)
@@ -523,6 +529,10 @@ impl Store {
                     from: parse_date_text(&row.try_get::<String, _>("from_date")?)?,
                     to: opt_date(row, "to_date")?,
                     monthly_rent_ore: row.try_get("monthly_rent_ore")?,
+                    review: match row.try_get::<Option<String>, _>("review_case_id")? {
+                        Some(case) => Some((CaseId(parse_id(&case)?), row.try_get("reference")?)),
+                        None => None,
+                    },
                 })
             })
             .collect()

@@ -262,6 +262,7 @@ const TABLES: &[Table] = &[
             ("amount_ore", OptInt),
             ("conditions", OptText),
             ("section6", OptText),
+            ("renewal", OptText),
         ],
     },
     Table {
@@ -632,6 +633,7 @@ const TABLES: &[Table] = &[
             ("monthly_rent_ore", Int),
             ("created_by", OptText),
             ("created_at", Int),
+            ("review_case_id", OptText),
         ],
     },
     Table {
@@ -1189,6 +1191,8 @@ const ADDED: &[(&str, &str, i64, Option<i64>)] = &[
     ("application_case", "kostra_classified_by", 12, None),
     ("application_case", "kostra_classified_at", 12, None),
     ("case_task", "raised_by_applicant", 15, Some(0)),
+    ("case_decision", "renewal", 23, None),
+    ("tenancy_period", "review_case_id", 23, None),
 ];
 
 /// Parses one row line; checks the table order, the exact column set and each value's type.

@@ -124,6 +124,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "tenancy_contracts",
         sql: include_str!("../migrations/0022_tenancy_contracts.sql"),
     },
+    Migration {
+        version: 23,
+        name: "renewal_reviews",
+        sql: include_str!("../migrations/0023_renewal_reviews.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked

@@ -939,6 +939,7 @@ fn proposal(
         amount_ore,
         conditions: conditions.to_vec(),
         section6: None,
+        renewal: None,
     }
 }
 
@@ -1702,6 +1703,7 @@ async fn every_seeded_case_takes_its_next_step() {
                             amount_ore: None,
                             conditions: Vec::new(),
                             section6: None,
+                            renewal: None,
                         },
                         reviewer,
                         serde_json::json!({}),

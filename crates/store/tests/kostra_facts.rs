@@ -68,6 +68,7 @@ async fn decide(
         amount_ore: None,
         conditions: vec![],
         section6: None,
+        renewal: None,
     };
     store
         .change_case(m, id, 2, None, by, |c, _| {

@@ -31,6 +31,7 @@ pub mod plan_dashboard;
 pub mod priority_policy;
 pub mod ranked_list;
 pub mod reference_budget;
+pub mod renewals;
 pub mod representatives;
 pub mod rounds;
 pub mod self_service;

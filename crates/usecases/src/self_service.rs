@@ -77,7 +77,7 @@ impl Applicant {
     /// `municipality`. Nothing is stored yet, so a caller can count only drafts that are started.
     pub async fn choose(&self, municipality: &str, case_type: &str) -> UseCaseResult<NewApplication> {
         let found = self.store.municipality_by_number(municipality.trim()).await?;
-        let case_type = CaseType::from_code(case_type);
+        let case_type = CaseType::applied_for(case_type);
         let (Some(found), Some(case_type)) = (&found, case_type) else {
             let mut errors = Vec::new();
             if found.is_none() {

@@ -50,7 +50,9 @@ impl Case {
         form: ApplicationForm,
         received_on: Date,
     ) -> Case {
-        let interim_due = deadlines::interim_answer_due(received_on);
+        // A renewal review is the office's own initiative, not an application: no interim answer.
+        let interim_due =
+            (case_type != super::CaseType::TenancyRenewal).then(|| deadlines::interim_answer_due(received_on));
         Case {
             id,
             municipality_id,
@@ -64,7 +66,7 @@ impl Case {
             received_on,
             assigned_to: None,
             assigned_name: None,
-            interim_due: Some(interim_due),
+            interim_due,
             interim_sent_on: None,
             information_due: None,
             decided_on: None,
@@ -72,7 +74,7 @@ impl Case {
             appeal_deadline: None,
             valid_until: None,
             renewal_reminder_on: None,
-            next_due: Some(interim_due),
+            next_due: interim_due,
             finance: None,
         }
     }
@@ -167,6 +169,8 @@ pub struct Decision {
     pub conditions: Vec<String>,
     /// What the assessment of § 6 needs found (a refused or partly granted housing application).
     pub section6: Option<super::section6::Section6Finding>,
+    /// A renewal review's decision: the new term, or the plan when not renewed.
+    pub renewal: Option<super::renewal::RenewalTerms>,
 }
 
 /// The newest decision of a case: what the review and send commands check.
@@ -177,6 +181,8 @@ pub struct LatestDecision {
     pub outcome: Outcome,
     pub status: DecisionStatus,
     pub amount_ore: Option<i64>,
+    /// A renewal decision's new term: its last day (a renewal granted).
+    pub renew_until: Option<time::Date>,
 }
 
 impl Decision {
@@ -187,6 +193,10 @@ impl Decision {
             outcome: self.outcome,
             status: self.status,
             amount_ore: self.amount_ore,
+            renew_until: match self.renewal {
+                Some(super::renewal::RenewalTerms::Renew { until }) => Some(until),
+                _ => None,
+            },
         }
     }
 }

@@ -52,6 +52,8 @@ pub enum Refusal {
     NotGranted(CaseState),
     #[error("the payment is more than what is granted and not yet paid ({outstanding_ore} øre)")]
     MoreThanOutstanding { outstanding_ore: i64 },
+    #[error("a renewal granted needs the new term's last day")]
+    RenewalTermMissing,
 }
 
 impl Refusal {
@@ -92,10 +94,11 @@ impl Refusal {
             Refusal::NotAGrant => "not_a_grant",
             Refusal::NotGranted(_) => "not_granted",
             Refusal::MoreThanOutstanding { .. } => "more_than_outstanding",
+            Refusal::RenewalTermMissing => "renewal_term_missing",
         }
     }
 
-    pub const CODES: [&'static str; 16] = [
+    pub const CODES: [&'static str; 17] = [
         "not_now",
         "not_editable",
         "no_proposal",
@@ -112,6 +115,7 @@ impl Refusal {
         "not_a_grant",
         "not_granted",
         "more_than_outstanding",
+        "renewal_term_missing",
     ];
 }
 
@@ -162,6 +166,15 @@ pub enum LedgerEffect {
     },
 }
 
+/// What a sent renewal decision does to the contract under review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TenancyEffect {
+    /// The next period of the tenancy, from the day after the present term to `until`.
+    Renew { until: Date },
+    /// Not renewed: the contract runs to the end of its term (recorded on its history).
+    NotRenewed,
+}
+
 /// An accepted command: everything the store writes, in one transaction.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseChange {
@@ -174,6 +187,8 @@ pub struct CaseChange {
     pub reason: Option<String>,
     pub decision: Option<DecisionChange>,
     pub ledger: Vec<LedgerEffect>,
+    /// A renewal decision sent: what it does to the contract reviewed.
+    pub tenancy: Option<TenancyEffect>,
 }
 
 impl CaseChange {
@@ -185,6 +200,7 @@ impl CaseChange {
             reason: None,
             decision: None,
             ledger: Vec::new(),
+            tenancy: None,
         }
     }
 
@@ -364,6 +380,9 @@ impl Case {
             _ if !granted && !proposal.conditions.is_empty() => return Err(Refusal::ConditionsOnRefusal),
             _ => {}
         }
+        if self.case_type == super::CaseType::TenancyRenewal && proposal.renewal.is_none() {
+            return Err(Refusal::RenewalTermMissing);
+        }
         let on_appeal = self.state == CaseState::AppealReceived;
         let action = if on_appeal {
             CaseAction::ReverseOnAppeal
@@ -381,7 +400,7 @@ impl Case {
             },
             json!({ "decision": id.to_string(), "outcome": proposal.outcome.code(), "from": self.state.code(),
                 "amount_ore": proposal.amount_ore, "conditions": proposal.conditions,
-                "section6": proposal.section6.map(|f| f.code()) }),
+                "section6": proposal.section6.map(|f| f.code()), "renewal": proposal.renewal }),
         );
         change.decision = Some(DecisionChange::Propose {
             id,
@@ -467,6 +486,13 @@ impl Case {
             "appeal_deadline": case.appeal_deadline.map(|d| d.to_string()) });
         let mut change = CaseChange::new(case, "case.decision_sent", details);
         change.decision = Some(DecisionChange::Send { id: latest.id });
+        if self.case_type == super::CaseType::TenancyRenewal {
+            change.tenancy = Some(match (latest.outcome.grants(), latest.renew_until) {
+                (true, Some(until)) => TenancyEffect::Renew { until },
+                (true, None) => return Err(Refusal::RenewalTermMissing),
+                (false, _) => TenancyEffect::NotRenewed,
+            });
+        }
         if let Some(grant) = self.case_type.grant() {
             change.ledger.push(LedgerEffect::ReleaseOutstanding {
                 grant,

@@ -61,12 +61,12 @@ pub fn check_registration(
 ) -> Result<(CaseType, Date), Vec<FieldError>> {
     let mut errors = Vec::new();
     let case_type_code = case_type.trim();
-    let case_type = CaseType::from_code(case_type_code);
+    let case_type = CaseType::applied_for(case_type_code);
     if case_type.is_none() {
         errors.push(FieldError::unknown_value(
             "case_type",
             case_type_code,
-            &CaseType::ALL.map(CaseType::code),
+            &CaseType::APPLIED_FOR.map(CaseType::code),
         ));
     }
     let received = match parse_date(received_on.trim()) {
@@ -333,9 +333,11 @@ pub struct ProposalRequest<'a> {
     /// The household has children and their best interests are not yet assessed (the rule
     /// [`crate::eligibility::CHILDRENS_BEST_INTERESTS`] without the caseworker's assessment).
     pub childrens_best_interests_unassessed: bool,
-    /// An application for a municipal dwelling: a refusal or a partial grant records what the
-    /// assessment of the household's § 6 needs found ([`super::section6`]).
+    /// An application for a municipal dwelling or a renewal review: a refusal or a partial grant
+    /// records what the assessment of the household's § 6 needs found ([`super::section6`]).
     pub municipal_housing: bool,
+    /// A renewal review: the new term or the plan when not renewed ([`super::renewal`]).
+    pub renewal: Option<super::renewal::RenewalRequest<'a>>,
     /// The § 6 finding's code, or empty.
     pub section6: &'a str,
     /// The household has a § 6 case still in handling or granted: the finding "a § 6 case is
@@ -353,6 +355,8 @@ pub struct CheckedProposal {
     pub conditions: Vec<String>,
     /// What the assessment of § 6 needs found (a refused or partly granted housing application).
     pub section6: Option<Section6Finding>,
+    /// A renewal review's decision: the new term, or the plan when not renewed.
+    pub renewal: Option<super::renewal::RenewalTerms>,
 }
 
 /// Checks a proposal the same way for the page and the API: an outcome, the reasons
@@ -462,6 +466,10 @@ pub fn check_proposal(request: ProposalRequest<'_>) -> Result<CheckedProposal, V
             &Section6Finding::ALL.map(Section6Finding::code),
         ));
     }
+    let renewal = request
+        .renewal
+        .as_ref()
+        .and_then(|renewal| super::renewal::check_renewal(outcome, renewal, &mut errors));
     match outcome {
         Some(outcome) if errors.is_empty() => Ok(CheckedProposal {
             outcome,
@@ -470,6 +478,7 @@ pub fn check_proposal(request: ProposalRequest<'_>) -> Result<CheckedProposal, V
             amount_ore,
             conditions,
             section6: section6.filter(|_| section6_needed),
+            renewal,
         }),
         _ => Err(errors),
     }
@@ -816,6 +825,7 @@ mod tests {
             municipal_housing: false,
             section6: "",
             section6_case_registered: false,
+            renewal: None,
         };
         assert_eq!(
             check_proposal(base("refused", " Inntekten er over grensen. ", false)).map(|p| (p.outcome, p.reasons)),
@@ -863,6 +873,7 @@ mod tests {
             municipal_housing: true,
             section6,
             section6_case_registered: true,
+            renewal: None,
         };
         type Expected = Result<Option<Section6Finding>, (&'static str, &'static str)>;
         let cases: [(&str, &str, Expected); 8] = [
@@ -925,6 +936,7 @@ mod tests {
             municipal_housing: false,
             section6: "",
             section6_case_registered: false,
+            renewal: None,
         };
         let ok = check_proposal(loan("granted", Some(1_500_000), &["Pant i boligen", "  "])).unwrap();
         assert_eq!(ok.amount_ore, Some(150_000_000));

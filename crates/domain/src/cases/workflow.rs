@@ -21,16 +21,35 @@ pub enum CaseType {
     EstablishmentGrant,
     /// Tilskudd til tilpasning av bolig; appeal to the municipal appeal body.
     AdaptationGrant,
+    /// Whether a fixed-term tenancy contract is renewed: opened by the office before the term
+    /// ends (`super::renewal`); allocation rules; appeal to the municipal appeal body.
+    TenancyRenewal,
 }
 
 impl CaseType {
-    pub const ALL: [CaseType; 5] = [
+    pub const ALL: [CaseType; 6] = [
+        CaseType::MunicipalHousing,
+        CaseType::Section6Assistance,
+        CaseType::Startlan,
+        CaseType::EstablishmentGrant,
+        CaseType::AdaptationGrant,
+        CaseType::TenancyRenewal,
+    ];
+
+    /// What a household applies for, or a caseworker registers: all but the renewal review,
+    /// which the office opens itself for a contract.
+    pub const APPLIED_FOR: [CaseType; 5] = [
         CaseType::MunicipalHousing,
         CaseType::Section6Assistance,
         CaseType::Startlan,
         CaseType::EstablishmentGrant,
         CaseType::AdaptationGrant,
     ];
+
+    /// An application code, as [`Self::from_code`] but only for [`Self::APPLIED_FOR`].
+    pub fn applied_for(code: &str) -> Option<CaseType> {
+        Self::APPLIED_FOR.into_iter().find(|t| t.code() == code)
+    }
 
     pub fn code(self) -> &'static str {
         match self {
@@ -39,6 +58,7 @@ impl CaseType {
             CaseType::Startlan => "startlan",
             CaseType::EstablishmentGrant => "establishment_grant",
             CaseType::AdaptationGrant => "adaptation_grant",
+            CaseType::TenancyRenewal => "tenancy_renewal",
         }
     }
 
@@ -420,7 +440,8 @@ mod tests {
                             CaseType::Section6Assistance
                             | CaseType::Startlan
                             | CaseType::EstablishmentGrant
-                            | CaseType::AdaptationGrant => S::Granted,
+                            | CaseType::AdaptationGrant
+                            | CaseType::TenancyRenewal => S::Granted,
                         })
                     } else if action == A::Withdraw {
                         (!state.is_final() && state != S::ForwardedToAppealBody).then_some(S::Withdrawn)

@@ -413,9 +413,12 @@ pub fn assess(rules: &EligibilityRules, facts: &Facts<'_>, overrides: &[Override
         .any(|m| age_at(m.birth_date, facts.date) < 18);
 
     match facts.case_type {
-        CaseType::MunicipalHousing => {
+        // A renewal review reassesses a sitting tenant against the same allocation rules; whether
+        // the household is without a suitable dwelling is not asked, as it loses the one it has
+        // when the term ends without renewal.
+        CaseType::MunicipalHousing | CaseType::TenancyRenewal => {
             age_rule(&mut b, &mut trace, period, applicant_age, has_children);
-            if r.without_suitable_dwelling {
+            if r.without_suitable_dwelling && facts.case_type == CaseType::MunicipalHousing {
                 dwelling_rule(&mut b, &mut trace, period, facts);
             }
             if r.lawful_residence {

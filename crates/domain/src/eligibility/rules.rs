@@ -91,6 +91,38 @@ pub struct AllocationRules {
     pub validity_months: u32,
     /// Children sharing a bedroom in the bedroom rule.
     pub children_per_bedroom: u32,
+    /// A fixed-term contract's renewal review opens this many months before its term ends.
+    #[serde(default = "default_renewal_lead_time_months")]
+    pub renewal_lead_time_months: u32,
+    /// The usual new term when a contract is renewed, in months.
+    #[serde(default = "default_renewal_term_months")]
+    pub renewal_term_months: u32,
+    /// The new term for a household with children under 18, in months.
+    #[serde(default = "default_renewal_term_months_children")]
+    pub renewal_term_months_children: u32,
+}
+
+fn default_renewal_lead_time_months() -> u32 {
+    6
+}
+
+fn default_renewal_term_months() -> u32 {
+    36
+}
+
+fn default_renewal_term_months_children() -> u32 {
+    60
+}
+
+impl AllocationRules {
+    /// The municipality's practice for renewal reviews.
+    pub fn renewal_practice(&self) -> crate::cases::renewal::RenewalPractice {
+        crate::cases::renewal::RenewalPractice {
+            lead_time_months: self.renewal_lead_time_months,
+            term_months: self.renewal_term_months,
+            term_months_children: self.renewal_term_months_children,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -154,9 +186,15 @@ impl EligibilityRules {
                 .check(&format!("municipalities[{}].periods", m.number), &rules.sources)?;
             for period in m.periods.periods() {
                 let r = &period.values;
-                if r.income_cap_g.len() > 5 || r.children_per_bedroom == 0 || r.validity_months == 0 {
+                if r.income_cap_g.len() > 5
+                    || r.children_per_bedroom == 0
+                    || r.validity_months == 0
+                    || r.renewal_term_months == 0
+                    || r.renewal_term_months_children == 0
+                    || r.renewal_lead_time_months > 24
+                {
                     return Err(format!(
-                        "municipalities[{}] from {}: income_cap_g has at most 5 values, children_per_bedroom and validity_months are at least 1",
+                        "municipalities[{}] from {}: income_cap_g has at most 5 values, children_per_bedroom, validity_months and the renewal terms are at least 1, the renewal lead time at most 24 months",
                         m.number, period.meta.from
                     ));
                 }

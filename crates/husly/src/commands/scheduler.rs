@@ -8,6 +8,7 @@ use husly_store::jobs::ClaimTimes;
 use husly_usecases::Clock;
 use husly_usecases::indicator_values::{SNAPSHOT_JOB, take_indicator_snapshots};
 use husly_usecases::offers::{OFFER_EXPIRY_JOB, expire_offers};
+use husly_usecases::renewals::{RENEWAL_REVIEW_JOB, open_renewal_reviews};
 use std::time::Duration;
 
 /// How often a server looks for a job to run.
@@ -42,15 +43,18 @@ enum Job {
     Snapshots,
     /// Offers whose answer date has passed are marked expired.
     OfferExpiry,
+    /// Fixed-term contracts nearing their end get a renewal review case.
+    RenewalReviews,
 }
 
 impl Job {
-    const ALL: [Job; 2] = [Job::Snapshots, Job::OfferExpiry];
+    const ALL: [Job; 3] = [Job::Snapshots, Job::OfferExpiry, Job::RenewalReviews];
 
     fn name(self) -> &'static str {
         match self {
             Job::Snapshots => SNAPSHOT_JOB,
             Job::OfferExpiry => OFFER_EXPIRY_JOB,
+            Job::RenewalReviews => RENEWAL_REVIEW_JOB,
         }
     }
 }
@@ -92,6 +96,15 @@ async fn run_job(store: &Store, clock: Clock, instance: &str, job: Job) {
                 expired,
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "offers past their answer date expired"
+            );
+        }),
+        Job::RenewalReviews => open_renewal_reviews(store, today).await.map(|run| {
+            tracing::info!(
+                job = name,
+                opened = run.opened,
+                already_open = run.already_open,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "renewal reviews opened"
             );
         }),
     };

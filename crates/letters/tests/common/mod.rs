@@ -124,7 +124,7 @@ impl Texts {
     /// What is granted, for the case type.
     pub fn granted_for(&self, case_type: CaseType) -> &'static str {
         match case_type {
-            CaseType::MunicipalHousing | CaseType::Section6Assistance => self.granted,
+            CaseType::MunicipalHousing | CaseType::Section6Assistance | CaseType::TenancyRenewal => self.granted,
             CaseType::Startlan => self.granted_loan,
             CaseType::EstablishmentGrant => self.granted_establishment,
             CaseType::AdaptationGrant => self.granted_adaptation,
@@ -149,6 +149,10 @@ pub fn letter(language: Language, kind: LetterKind, case_type: CaseType, outcome
                 CaseType::AdaptationGrant => {
                     vec!["Retningslinjer for tilskudd til tilpasning av bolig i Drammen kommune".to_owned()]
                 }
+                CaseType::TenancyRenewal => vec![
+                    t.legal_basis_housing.to_owned(),
+                    "husleieloven §§ 9-3 og 11-1".to_owned(),
+                ],
             },
             facts: t.facts.iter().map(|fact| (*fact).to_owned()).collect(),
             rules: vec![RuleLine {
@@ -159,9 +163,26 @@ pub fn letter(language: Language, kind: LetterKind, case_type: CaseType, outcome
             reasons: t.reasons.to_owned(),
             granted_text: (outcome != Outcome::Refused).then(|| t.granted_for(case_type).to_owned()),
             conditions: Vec::new(),
-            valid_until: (outcome != Outcome::Refused).then_some(date!(2027 - 02 - 04)),
+            valid_until: (outcome != Outcome::Refused && case_type != CaseType::TenancyRenewal)
+                .then_some(date!(2027 - 02 - 04)),
             section6: None,
             replaces_granted: false,
+            renewal: (case_type == CaseType::TenancyRenewal).then(|| {
+                if outcome == Outcome::Refused {
+                    husly_letters::Renewal::NotRenewed {
+                        address: "Tollbugata 3".to_owned(),
+                        term_end: date!(2027 - 02 - 28),
+                        transition_plan: t.reasons.to_owned(),
+                        startlan_referral: true,
+                    }
+                } else {
+                    husly_letters::Renewal::Renewed {
+                        address: "Tollbugata 3".to_owned(),
+                        from: date!(2027 - 03 - 01),
+                        until: date!(2030 - 02 - 28),
+                    }
+                }
+            }),
             appeal: Appeal {
                 deadline_weeks: 3,
                 appeal_body: match case_type {
@@ -169,7 +190,8 @@ pub fn letter(language: Language, kind: LetterKind, case_type: CaseType, outcome
                     CaseType::MunicipalHousing
                     | CaseType::Startlan
                     | CaseType::EstablishmentGrant
-                    | CaseType::AdaptationGrant => t.appeal_body_housing.to_owned(),
+                    | CaseType::AdaptationGrant
+                    | CaseType::TenancyRenewal => t.appeal_body_housing.to_owned(),
                 },
                 send_to: t.send_to.to_owned(),
             },

@@ -37,6 +37,7 @@ impl Store {
             reason,
             decision,
             ledger,
+            tenancy,
         } = change;
         if case.id != before.id || case.municipality_id != municipality || case.version != before.version {
             return Err(StoreError::Invalid("a command may not change which case it is".into()));
@@ -60,6 +61,9 @@ impl Store {
         }
         for effect in ledger {
             apply_ledger(&mut tx, &case, effect, &who).await?;
+        }
+        if let Some(effect) = tenancy {
+            crate::renewals::apply(&mut tx, &case, effect, &who).await?;
         }
         save_case(&mut tx, &case).await?;
         case_event(&mut tx, &case, event, &who, details).await?;

@@ -1,6 +1,7 @@
 //! Decisions of a case: proposed, reviewed by a second person, sent; read for the case page and
 //! written as a lifecycle change says.
 
+use husly_domain::cases::renewal::RenewalTerms;
 use husly_domain::cases::section6::Section6Finding;
 use husly_domain::cases::{DecisionChange, DecisionStatus, LatestDecision, Outcome};
 use husly_domain::{CaseId, DecisionId, MunicipalityId, UserId};
@@ -14,7 +15,7 @@ use crate::{Decoded, Store};
 
 pub(super) async fn latest_decision(tx: &mut Tx, case: &Case) -> StoreResult<Option<LatestDecision>> {
     let row = sqlx::query(
-        "SELECT id, proposed_by, outcome, status, amount_ore FROM case_decision WHERE municipality_id = $1 AND case_id = $2 \
+        "SELECT id, proposed_by, outcome, status, amount_ore, renewal FROM case_decision WHERE municipality_id = $1 AND case_id = $2 \
          ORDER BY proposed_at DESC, id DESC LIMIT 1",
     )
     .bind(case.municipality_id.to_string())
@@ -30,6 +31,10 @@ pub(super) async fn latest_decision(tx: &mut Tx, case: &Case) -> StoreResult<Opt
             outcome: Outcome::from_code(&outcome).ok_or_else(|| corrupt("outcome", &outcome))?,
             status: DecisionStatus::from_code(&status).ok_or_else(|| corrupt("decision status", &status))?,
             amount_ore: row.try_get("amount_ore")?,
+            renew_until: match renewal_of(&row)? {
+                Some(RenewalTerms::Renew { until }) => Some(until),
+                _ => None,
+            },
         })
     })
     .transpose()
@@ -51,8 +56,8 @@ pub(super) async fn write_decision(
         } => {
             sqlx::query(
                 "INSERT INTO case_decision (id, municipality_id, case_id, outcome, reasons, granted_text, assessment, status, \
-                 proposed_by, proposed_at, on_appeal, amount_ore, conditions, section6) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                 proposed_by, proposed_at, on_appeal, amount_ore, conditions, section6, renewal) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
             )
             .bind(id.to_string())
             .bind(municipality.to_string())
@@ -68,6 +73,14 @@ pub(super) async fn write_decision(
             .bind(proposal.amount_ore)
             .bind(serde_json::to_string(&proposal.conditions).map_err(anyhow::Error::from)?)
             .bind(proposal.section6.map(|f| f.code()))
+            .bind(
+                proposal
+                    .renewal
+                    .as_ref()
+                    .map(serde_json::to_string)
+                    .transpose()
+                    .map_err(anyhow::Error::from)?,
+            )
             .execute(tx.conn())
             .await?;
         }
@@ -105,7 +118,7 @@ impl Store {
     pub async fn decisions(&self, municipality: MunicipalityId, case: CaseId) -> StoreResult<Vec<Decision>> {
         let rows: Vec<Decoded<Decision>> = sqlx::query_as(
             "SELECT d.id, d.outcome, d.reasons, d.granted_text, d.assessment, d.status, d.proposed_by, u.display_name, \
-             d.proposed_at, d.decided_by, d.decided_at, d.sent_at, d.on_appeal, d.amount_ore, d.conditions, d.section6 FROM case_decision d \
+             d.proposed_at, d.decided_by, d.decided_at, d.sent_at, d.on_appeal, d.amount_ore, d.conditions, d.section6, d.renewal FROM case_decision d \
              JOIN app_user u ON u.id = d.proposed_by WHERE d.municipality_id = $1 AND d.case_id = $2 \
              ORDER BY d.proposed_at DESC, d.id DESC",
         )
@@ -151,6 +164,14 @@ impl sqlx::FromRow<'_, sqlx::any::AnyRow> for Decoded<Decision> {
                 .try_get::<Option<String>, _>("section6")?
                 .map(|code| Section6Finding::from_code(&code).ok_or_else(|| corrupt("section6 finding", &code)))
                 .transpose()?,
+            renewal: renewal_of(row)?,
         }))
     }
+}
+
+/// A decision's renewal terms, kept as JSON (`RenewalTerms`' own serde form).
+fn renewal_of(row: &sqlx::any::AnyRow) -> StoreResult<Option<RenewalTerms>> {
+    row.try_get::<Option<String>, _>("renewal")?
+        .map(|text| serde_json::from_str(&text).map_err(|e| corrupt("renewal terms", &e.to_string())))
+        .transpose()
 }

@@ -117,6 +117,7 @@ impl Seeding<'_> {
                     outcome: proposal.outcome,
                     status: DecisionStatus::Proposed,
                     amount_ore: proposal.amount_ore,
+                    renew_until: None,
                 });
                 self.decision_row = Some(vec![
                     json!(id.to_string()),
@@ -136,6 +137,7 @@ impl Seeding<'_> {
                     proposal.amount_ore.map_or(Value::Null, |a| json!(a)),
                     json!(serde_json::to_string(&proposal.conditions).unwrap_or_default()),
                     proposal.section6.map_or(Value::Null, |f| json!(f.code())),
+                    Value::Null,
                 ]);
             }
             Some(DecisionChange::Review { status, by, .. }) => {
@@ -340,6 +342,7 @@ pub(super) fn generate_cases(
                 conditions: Vec::new(),
                 // Refused a dwelling, the household was assessed for § 6 help.
                 section6: (!granted && case_type == CaseType::MunicipalHousing).then_some(Section6Finding::NoNeed),
+                renewal: None,
             };
             let change = seeding
                 .case
@@ -379,6 +382,7 @@ fn granted_text(case_type: CaseType) -> &'static str {
         CaseType::Startlan => "Startlån til kjøp av bolig",
         CaseType::EstablishmentGrant => "Tilskudd til etablering i egen bolig",
         CaseType::AdaptationGrant => "Tilskudd til tilpasning av bolig",
+        CaseType::TenancyRenewal => "Ny leiekontrakt",
     }
 }
 

@@ -617,6 +617,7 @@ fn generate_economy(
         json!(rent_kr * 100),
         Value::Null,
         json!(now),
+        Value::Null,
     ]);
     if rng.below(100) < u64::from(shares.bostotte_percent) {
         out.benefits.push(vec![

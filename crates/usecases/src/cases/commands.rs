@@ -217,6 +217,48 @@ pub struct ProposalInput<'a> {
     /// What the assessment of the household's § 6 needs found (a code of
     /// [`husly_domain::cases::section6::Section6Finding`]); needed to refuse a municipal dwelling.
     pub section6: &'a str,
+    /// A renewal review: the new term's last day (renewed) …
+    pub renew_until: &'a str,
+    /// … or what happens next (not renewed), and whether the household is referred to startlån.
+    pub transition_plan: &'a str,
+    pub startlan_referral: bool,
+}
+
+/// The new term's last day a renewal review suggests: the municipality's usual term from the end
+/// of the present one, longer for a household with children under 18.
+pub fn suggested_renewal_until(file: &CaseFile, today: time::Date) -> Option<time::Date> {
+    let period_end = file.reviewed_contract.as_ref()?.period_end?;
+    let rules = EligibilityRules::embedded()
+        .allocation_rules(&file.number, husly_domain::rules::YearMonth::of(today))
+        .ok()?;
+    let with_children = file
+        .household
+        .members
+        .iter()
+        .any(|m| husly_domain::bostotte::age_at(m.person.birth_date, today) < 18);
+    Some(
+        rules
+            .values
+            .renewal_practice()
+            .suggested_until(period_end, with_children),
+    )
+}
+
+/// The renewal part of a proposal for a renewal review, against the contract it is about.
+pub(crate) fn renewal_request<'a>(
+    file: &CaseFile,
+    renew_until: &'a str,
+    transition_plan: &'a str,
+    startlan_referral: bool,
+) -> Option<husly_domain::cases::renewal::RenewalRequest<'a>> {
+    let contract = file.reviewed_contract.as_ref()?;
+    Some(husly_domain::cases::renewal::RenewalRequest {
+        renew_until,
+        transition_plan,
+        startlan_referral,
+        term_end: contract.period_end?,
+        notice_11_1_given: contract.notice_11_1_on.is_some(),
+    })
 }
 
 /// Proposes a decision (a reversal when the case is on appeal) for an approver to review; it
@@ -225,7 +267,11 @@ pub async fn propose_decision(ctx: &Ctx, id: CaseId, input: ProposalInput<'_>) -
     let file = for_handling(ctx, id).await?;
     let childrens_best_interests_unassessed = assessment_of(&file, ctx.today).is_some_and(|a| a.awaits_weighing());
     // A refusal that says a § 6 case is opened needs one: in handling, or granted.
-    let section6_case_registered = file.case.case_type == CaseType::MunicipalHousing
+    let housing_decision = matches!(
+        file.case.case_type,
+        CaseType::MunicipalHousing | CaseType::TenancyRenewal
+    );
+    let section6_case_registered = housing_decision
         && ctx
             .store
             .cases_of_household(file.municipality, file.case.household_id)
@@ -252,9 +298,10 @@ pub async fn propose_decision(ctx: &Ctx, id: CaseId, input: ProposalInput<'_>) -
         amount_kr: input.amount_kr,
         conditions: input.conditions,
         childrens_best_interests_unassessed,
-        municipal_housing: file.case.case_type == CaseType::MunicipalHousing,
+        municipal_housing: housing_decision,
         section6: input.section6,
         section6_case_registered,
+        renewal: renewal_request(&file, input.renew_until, input.transition_plan, input.startlan_referral),
     })?;
     let assessment = assessment_snapshot(&file, ctx.today);
     let proposer = ctx.user.id;

@@ -6,6 +6,7 @@ use husly_domain::Lang;
 use husly_domain::allocation::dwelling::{DwellingType, ValidDwelling};
 use husly_domain::allocation::offer::DeclineReason;
 use husly_domain::allocation::policy::OfferRules;
+use husly_domain::cases::renewal::RenewalTerms;
 use husly_domain::cases::section6::Section6Finding;
 use husly_domain::cases::{CaseType, Outcome};
 use husly_domain::eligibility::{Assessment, EligibilityRules, MunicipalityRules, RuleOutcome, RuleResult};
@@ -18,6 +19,7 @@ use husly_letters::{
 use husly_store::accounts::User;
 use husly_store::cases::{Case, Decision, NewLetter};
 use husly_store::households::Household;
+use husly_store::renewals::ReviewedContract;
 use time::Date;
 
 use crate::error::{UseCaseError, UseCaseResult};
@@ -219,6 +221,13 @@ fn legal_basis(case_type: CaseType, language: Language, rules_title: &str) -> Ve
         CaseType::Section6Assistance => tr.t("letter.legal_basis.boligsosialloven"),
         CaseType::Startlan => tr.t("letter.legal_basis.startlan"),
         CaseType::EstablishmentGrant | CaseType::AdaptationGrant => tr.t("letter.legal_basis.grant"),
+        CaseType::TenancyRenewal => {
+            return vec![
+                rules_title.to_string(),
+                tr.t("letter.legal_basis.husleieloven").to_string(),
+                fvl.to_string(),
+            ];
+        }
     };
     vec![act.to_string(), fvl.to_string()]
 }
@@ -316,6 +325,7 @@ pub(crate) async fn render_decision(
         &file.case,
         Party::of(file),
         decision,
+        file.reviewed_contract.as_ref(),
         language,
         ctx.today,
     );
@@ -356,15 +366,41 @@ fn letter_case_type(case_type: CaseType) -> husly_letters::CaseType {
         CaseType::Startlan => husly_letters::CaseType::Startlan,
         CaseType::EstablishmentGrant => husly_letters::CaseType::EstablishmentGrant,
         CaseType::AdaptationGrant => husly_letters::CaseType::AdaptationGrant,
+        CaseType::TenancyRenewal => husly_letters::CaseType::TenancyRenewal,
     }
 }
 
+/// What a renewal decision does to `contract`, as its letter says it.
+fn renewal_of(decision: &Decision, contract: Option<&ReviewedContract>) -> Option<husly_letters::Renewal> {
+    let contract = contract?;
+    let period_end = contract.period_end?;
+    Some(match decision.renewal.as_ref()? {
+        RenewalTerms::Renew { until } => husly_letters::Renewal::Renewed {
+            address: contract.address_line.clone(),
+            from: period_end.next_day().unwrap_or(period_end),
+            until: *until,
+        },
+        RenewalTerms::End {
+            transition_plan,
+            startlan_referral,
+        } => husly_letters::Renewal::NotRenewed {
+            address: contract.address_line.clone(),
+            term_end: period_end,
+            transition_plan: transition_plan.clone(),
+            startlan_referral: *startlan_referral,
+        },
+    })
+}
+
+/// A decision's letter; `contract` is the contract a renewal review is about.
+#[allow(clippy::too_many_arguments)]
 pub fn decision_letter(
     user: &User,
     number: &str,
     case: &Case,
     party: Party<'_>,
     decision: &Decision,
+    contract: Option<&ReviewedContract>,
     language_code: &str,
     today: Date,
 ) -> Letter {
@@ -385,8 +421,26 @@ pub fn decision_letter(
     let tr = tr(language);
     let members = household.members.len();
     let received = husly_domain::validation::format_date(case.received_on);
+    let first_fact = match contract {
+        // A review is the office's own: the contract, not an application, is where it starts.
+        Some(contract) if case.case_type == CaseType::TenancyRenewal => tr.f(
+            "letter.fact.contract",
+            &[
+                ("address", &contract.address_line),
+                ("start", &husly_domain::validation::format_date(contract.start)),
+                (
+                    "term_end",
+                    &contract
+                        .period_end
+                        .map(husly_domain::validation::format_date)
+                        .unwrap_or_default(),
+                ),
+            ],
+        ),
+        _ => tr.f("letter.fact.received", &[("date", &received)]),
+    };
     let mut facts = vec![
-        tr.f("letter.fact.received", &[("date", &received)]),
+        first_fact,
         match members {
             1 => tr.t("letter.fact.household.one").to_string(),
             _ => tr.f("letter.fact.household.other", &[("count", &members.to_string())]),
@@ -403,9 +457,11 @@ pub fn decision_letter(
     let appeal_body = match case.case_type {
         // Loans and grants, like housing, are appealed to the municipality's own appeal body
         // (forvaltningsloven § 28 second paragraph).
-        CaseType::MunicipalHousing | CaseType::Startlan | CaseType::EstablishmentGrant | CaseType::AdaptationGrant => {
-            municipality.appeal_body.clone()
-        }
+        CaseType::MunicipalHousing
+        | CaseType::Startlan
+        | CaseType::EstablishmentGrant
+        | CaseType::AdaptationGrant
+        | CaseType::TenancyRenewal => municipality.appeal_body.clone(),
         // The rule files name the county governor in bokmål; a nynorsk letter says «Statsforvaltaren».
         CaseType::Section6Assistance => municipality
             .statsforvalter
@@ -443,6 +499,7 @@ pub fn decision_letter(
         valid_until,
         // Set by `render_decision`, which reads the case's earlier decisions.
         replaces_granted: false,
+        renewal: renewal_of(decision, contract),
         section6: decision
             .section6
             .filter(|_| decision.outcome != Outcome::Granted)
@@ -630,7 +687,8 @@ fn letter(
         case_type: letter_case_type(case.case_type),
         reference: case.reference.clone(),
         date: today,
-        application_received: Some(case.received_on),
+        // A renewal review answers no application.
+        application_received: (case.case_type != CaseType::TenancyRenewal).then_some(case.received_on),
         municipality: sender(municipality, number),
         recipient,
         representation,

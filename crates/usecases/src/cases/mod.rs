@@ -33,6 +33,8 @@ pub struct CaseFile {
     /// For a startlån: the municipality's reference budget (SIFO) in force in the month its
     /// economy is assessed for, if one is entered.
     pub reference_budget: Option<husly_domain::startlan::ReferenceBudget>,
+    /// For a renewal review: the contract it is about.
+    pub reviewed_contract: Option<husly_store::renewals::ReviewedContract>,
 }
 
 /// Everything shown of a case: the case page and the API's case.
@@ -149,6 +151,10 @@ pub(crate) async fn load(ctx: &Ctx, id: CaseId, action: Action) -> UseCaseResult
     let household = ctx.store.household(municipality, case.household_id).await?;
     let representative = crate::representatives::acting(ctx, municipality, case.household_id).await?;
     let reference_budget = assessment::reference_budget_for(ctx, municipality, &case).await?;
+    let reviewed_contract = match case.case_type {
+        CaseType::TenancyRenewal => ctx.store.reviewed_contract(municipality, id).await?,
+        _ => None,
+    };
     Ok(CaseFile {
         municipality,
         number,
@@ -156,6 +162,7 @@ pub(crate) async fn load(ctx: &Ctx, id: CaseId, action: Action) -> UseCaseResult
         household,
         representative,
         reference_budget,
+        reviewed_contract,
     })
 }
 

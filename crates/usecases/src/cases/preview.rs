@@ -23,6 +23,10 @@ pub struct DraftDecision<'a> {
     pub conditions: Vec<String>,
     /// The § 6 finding's code (a refused housing application), or empty.
     pub section6: &'a str,
+    /// A renewal review's new term or plan (as in [`super::commands::ProposalInput`]).
+    pub renew_until: &'a str,
+    pub transition_plan: &'a str,
+    pub startlan_referral: bool,
 }
 
 /// The letter, and the case it is for.
@@ -89,10 +93,19 @@ fn drafted(ctx: &Ctx, file: &CaseFile, draft: DraftDecision<'_>) -> UseCaseResul
         conditions: draft.conditions,
         childrens_best_interests_unassessed: false,
         // Shown when given; that a refusal needs one is the proposal's own check.
-        municipal_housing: file.case.case_type == CaseType::MunicipalHousing && !draft.section6.trim().is_empty(),
+        municipal_housing: matches!(
+            file.case.case_type,
+            CaseType::MunicipalHousing | CaseType::TenancyRenewal
+        ) && !draft.section6.trim().is_empty(),
         section6: draft.section6,
         // The preview shows the letter; whether the § 6 case exists is the proposal's check.
         section6_case_registered: true,
+        renewal: super::commands::renewal_request(
+            file,
+            draft.renew_until,
+            draft.transition_plan,
+            draft.startlan_referral,
+        ),
     })?;
     Ok(Decision {
         id: DecisionId::new(),
@@ -111,5 +124,6 @@ fn drafted(ctx: &Ctx, file: &CaseFile, draft: DraftDecision<'_>) -> UseCaseResul
         amount_ore: proposal.amount_ore,
         conditions: proposal.conditions,
         section6: proposal.section6,
+        renewal: proposal.renewal,
     })
 }

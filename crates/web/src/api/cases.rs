@@ -184,6 +184,9 @@ pub(super) async fn propose(
         amount_kr: request.amount_kr,
         conditions: request.conditions,
         section6: request.section6.map_or("", |f| f.code()),
+        renew_until: request.renew_until.as_deref().unwrap_or_default(),
+        transition_plan: request.transition_plan.as_deref().unwrap_or_default(),
+        startlan_referral: request.startlan_referral,
     };
     answer(usecases::propose_decision(&user.ctx(&state), path_id(&id)?, input).await)
 }

@@ -95,6 +95,9 @@ pub(super) async fn preview(
         amount_kr: request.amount_kr,
         conditions: request.conditions.clone(),
         section6: request.section6.map_or("", |f| f.code()),
+        renew_until: request.renew_until.as_deref().unwrap_or_default(),
+        transition_plan: request.transition_plan.as_deref().unwrap_or_default(),
+        startlan_referral: request.startlan_referral,
     });
     let language = request.language.as_deref().unwrap_or("nb");
     let preview = usecases::preview_decision(&user.ctx(&state), path_id(&id)?, draft, language).await?;

@@ -1,4 +1,5 @@
 use super::*;
+use crate::cases::renewal::RenewalTerms;
 use crate::cases::requests::{CheckedProposal, ExpiryReason, Step};
 use crate::cases::{AppealBodyOutcome, CaseType, Decision, Outcome};
 use crate::{CaseId, HouseholdId, MunicipalityId};
@@ -52,7 +53,26 @@ fn proposal(outcome: Outcome, amount_ore: Option<i64>) -> CheckedProposal {
         amount_ore,
         conditions: Vec::new(),
         section6: None,
+        renewal: None,
     }
+}
+
+/// A proposal for `case_type`: a renewal review's carries its terms.
+fn proposal_for(case_type: CaseType, outcome: Outcome, amount_ore: Option<i64>) -> CheckedProposal {
+    let mut p = proposal(outcome, amount_ore);
+    if case_type == CaseType::TenancyRenewal {
+        p.renewal = Some(if outcome.grants() {
+            RenewalTerms::Renew {
+                until: date!(2030 - 02 - 28),
+            }
+        } else {
+            RenewalTerms::End {
+                transition_plan: "Hjelp til å finne bolig".into(),
+                startlan_referral: false,
+            }
+        });
+    }
+    p
 }
 
 /// A case with the decisions written so far, as the store would hold them.
@@ -76,6 +96,10 @@ impl Held {
                     outcome: proposal.outcome,
                     status: DecisionStatus::Proposed,
                     amount_ore: proposal.amount_ore,
+                    renew_until: match proposal.renewal {
+                        Some(RenewalTerms::Renew { until }) => Some(until),
+                        _ => None,
+                    },
                 })
             }
             Some(DecisionChange::Review { status, .. }) => self.latest.as_mut().unwrap().status = status,
@@ -340,6 +364,7 @@ fn a_decision_round_trips_to_what_the_commands_check() {
         amount_ore: None,
         conditions: Vec::new(),
         section6: None,
+        renewal: None,
     };
     assert_eq!(d.latest().status, DecisionStatus::Approved);
     for status in DecisionStatus::ALL {
@@ -420,7 +445,7 @@ proptest! {
             let result = match &command {
                 Command::Step(action) => held.case.take_step(&step(*action), TODAY, 12),
                 Command::Propose(outcome, amount, with_condition) => {
-                    let mut p = proposal(*outcome, *amount);
+                    let mut p = proposal_for(case_type, *outcome, *amount);
                     if *with_condition {
                         p.conditions.push("Pant".into());
                     }
@@ -462,6 +487,19 @@ proptest! {
                 prop_assert!(proposal.outcome == Outcome::Granted || (proposal.amount_ore.is_none() && proposal.conditions.is_empty()));
                 prop_assert_eq!(case_type.is_finance() && proposal.outcome == Outcome::Granted, proposal.amount_ore.is_some());
             }
+            match change.tenancy {
+                Some(TenancyEffect::Renew { .. }) => prop_assert!(
+                    case_type == CaseType::TenancyRenewal && latest_before.is_some_and(|d| d.outcome.grants()),
+                    "only a granted renewal renews a contract"
+                ),
+                Some(TenancyEffect::NotRenewed) => prop_assert!(
+                    case_type == CaseType::TenancyRenewal && latest_before.is_some_and(|d| !d.outcome.grants())
+                ),
+                None => prop_assert!(
+                    case_type != CaseType::TenancyRenewal || !matches!(change.decision, Some(DecisionChange::Send { .. })),
+                    "every renewal decision sent says what it does to the contract"
+                ),
+            }
             for effect in &change.ledger {
                 prop_assert!(case_type.grant().is_some(), "only grants touch the budget");
                 if let LedgerEffect::Commit { amount_ore, .. } = effect {
@@ -470,5 +508,84 @@ proptest! {
             }
             held.apply(change);
         }
+    }
+}
+
+#[test]
+fn a_renewal_review_renews_or_ends_the_contract_when_its_decision_is_sent() {
+    let caseworker = UserId::new();
+    let approver = UserId::new();
+    let review = Case::received(
+        CaseId::new(),
+        MunicipalityId::new(),
+        HouseholdId::new(),
+        "2026-000001".into(),
+        CaseType::TenancyRenewal,
+        ApplicationForm::default(),
+        TODAY,
+    );
+    assert_eq!(
+        review.interim_due, None,
+        "the office's own review needs no interim answer"
+    );
+    let assessing = review
+        .take_step(&step(CaseAction::StartAssessment), TODAY, 12)
+        .unwrap()
+        .case;
+    assert_eq!(
+        assessing.propose(
+            DecisionId::new(),
+            &proposal(Outcome::Granted, None),
+            caseworker,
+            Value::Null
+        ),
+        Err(Refusal::RenewalTermMissing),
+        "a renewal decision says what it decides"
+    );
+    for (outcome, effect) in [
+        (
+            Outcome::Granted,
+            TenancyEffect::Renew {
+                until: date!(2030 - 02 - 28),
+            },
+        ),
+        (Outcome::Refused, TenancyEffect::NotRenewed),
+    ] {
+        let mut held = Held {
+            case: assessing.clone(),
+            latest: None,
+        };
+        let p = proposal_for(CaseType::TenancyRenewal, outcome, None);
+        let change = held
+            .case
+            .propose(DecisionId::new(), &p, caseworker, Value::Null)
+            .unwrap();
+        assert_eq!(
+            change.tenancy, None,
+            "nothing happens to the contract before the letter goes"
+        );
+        held.apply(change);
+        let change = held.case.review(held.latest.as_ref(), approver, true, None).unwrap();
+        held.apply(change);
+        let change = held
+            .case
+            .send_decision(
+                held.latest.as_ref(),
+                TODAY,
+                crate::cases::requests::Delivery::digital(TODAY),
+                12,
+            )
+            .unwrap();
+        assert_eq!(change.tenancy, Some(effect));
+        let state = if outcome.grants() {
+            CaseState::Granted
+        } else {
+            CaseState::Refused
+        };
+        assert_eq!(change.case.state, state);
+        assert_eq!(
+            change.case.valid_until, None,
+            "a renewal is not a place on the waiting list"
+        );
     }
 }

@@ -189,8 +189,35 @@ fn decided(case_type: CaseType, outcome: Outcome, number: &str, household: &Hous
         amount_ore: None,
         conditions: Vec::new(),
         section6: None,
+        renewal: (case_type == CaseType::TenancyRenewal).then(|| {
+            if outcome.grants() {
+                husly_domain::cases::renewal::RenewalTerms::Renew {
+                    until: time::macros::date!(2030 - 02 - 28),
+                }
+            } else {
+                husly_domain::cases::renewal::RenewalTerms::End {
+                    transition_plan: "Møte med NAV 1. mars 2027.".into(),
+                    startlan_referral: true,
+                }
+            }
+        }),
     };
     (case, decision)
+}
+
+/// The contract a renewal review letter is about.
+fn reviewed_contract() -> husly_store::renewals::ReviewedContract {
+    husly_store::renewals::ReviewedContract {
+        tenancy_id: "t".into(),
+        seq: 1,
+        address_line: "Tollbugata 3".into(),
+        start: time::macros::date!(2024 - 03 - 01),
+        period_end: Some(time::macros::date!(2027 - 02 - 28)),
+        term_end: Some(time::macros::date!(2027 - 02 - 28)),
+        notice_11_1_on: None,
+        monthly_rent_ore: 900_000,
+        ended_on: None,
+    }
 }
 
 /// The letter's text, tags removed and entities read, in one line (no-break spaces as spaces).
@@ -226,6 +253,11 @@ fn every_letter() -> Vec<(String, Language, Outcome, String)> {
     for number in [DEMO, DRAMMEN, WITHOUT_RULES] {
         for case_type in CaseType::ALL {
             for outcome in Outcome::ALL {
+                // A renewal is renewed or not, never in part.
+                if case_type == CaseType::TenancyRenewal && outcome == Outcome::PartlyGranted {
+                    continue;
+                }
+                let contract = reviewed_contract();
                 for members in [1, 2] {
                     let household = household(members);
                     let (case, decision) = decided(case_type, outcome, number, &household);
@@ -239,6 +271,7 @@ fn every_letter() -> Vec<(String, Language, Outcome, String)> {
                                 representative: None,
                             },
                             &decision,
+                            (case_type == CaseType::TenancyRenewal).then_some(&contract),
                             code,
                             TODAY,
                         );
@@ -441,7 +474,9 @@ fn a_municipality_without_its_own_rules_says_which_rules_apply() {
     let mut seen = 0;
     for (context, _, _, text) in every_letter() {
         assert!(!text.contains(&default_title), "{context}: cites the rule file's title");
-        if context.starts_with(WITHOUT_RULES) && context.contains("municipal_housing") {
+        // A renewal review applies the allocation rules too.
+        let allocation = context.contains("municipal_housing") || context.contains("tenancy_renewal");
+        if context.starts_with(WITHOUT_RULES) && allocation {
             assert!(said.iter().any(|s| text.contains(s)), "{context}:\n{text}");
             seen += 1;
         } else {

@@ -272,6 +272,9 @@ pub struct Decision {
     /// What the assessment of the household's § 6 needs found (a refused or partly granted
     /// application for a municipal dwelling).
     pub section6: Option<husly_domain::cases::section6::Section6Finding>,
+    /// A renewal review's decision: `renew` with the new term's last day, or `end` with the
+    /// plan for what happens next and whether the household is referred to startlån.
+    pub renewal: Option<husly_domain::cases::renewal::RenewalTerms>,
 }
 
 impl From<&husly_domain::cases::Decision> for Decision {
@@ -293,6 +296,7 @@ impl From<&husly_domain::cases::Decision> for Decision {
             amount_ore: d.amount_ore,
             conditions: d.conditions.clone(),
             section6: d.section6,
+            renewal: d.renewal.clone(),
         }
     }
 }

@@ -129,6 +129,20 @@ pub struct DecisionRequest {
     /// dwelling, and written in the letter.
     #[serde(default)]
     pub section6: Option<husly_domain::cases::section6::Section6Finding>,
+    /// A renewal review, renewed: the new term's last day (`yyyy-mm-dd` or `dd.mm.yyyy`), after
+    /// the present term; a term under three years needs the contract's § 11-1 notice.
+    #[serde(default)]
+    #[schemars(example = "2030-02-28")]
+    pub renew_until: Option<String>,
+    /// A renewal review, not renewed: what the municipality will do so that the household is not
+    /// left without a home; required then, and written in the letter.
+    #[serde(default)]
+    #[schemars(length(max = husly_domain::cases::renewal::MAX_TRANSITION_PLAN))]
+    pub transition_plan: Option<String>,
+    /// A renewal review, not renewed: the household is referred to startlån (a move on to
+    /// owning a home); the letter says so.
+    #[serde(default)]
+    pub startlan_referral: bool,
 }
 
 /// A decision letter to preview: the proposal being written (with `outcome`) or, without an
@@ -157,6 +171,20 @@ pub struct PreviewRequest {
     /// The § 6 finding of a refused housing application, as in the proposal.
     #[serde(default)]
     pub section6: Option<husly_domain::cases::section6::Section6Finding>,
+    /// A renewal review, renewed: the new term's last day (`yyyy-mm-dd` or `dd.mm.yyyy`), after
+    /// the present term; a term under three years needs the contract's § 11-1 notice.
+    #[serde(default)]
+    #[schemars(example = "2030-02-28")]
+    pub renew_until: Option<String>,
+    /// A renewal review, not renewed: what the municipality will do so that the household is not
+    /// left without a home; required then, and written in the letter.
+    #[serde(default)]
+    #[schemars(length(max = husly_domain::cases::renewal::MAX_TRANSITION_PLAN))]
+    pub transition_plan: Option<String>,
+    /// A renewal review, not renewed: the household is referred to startlån (a move on to
+    /// owning a home); the letter says so.
+    #[serde(default)]
+    pub startlan_referral: bool,
 }
 
 /// The approver's answer to a proposal.

@@ -176,6 +176,13 @@ pub(super) struct DraftFields {
     /// What the assessment of § 6 needs found (a refused housing application).
     #[serde(default)]
     pub section6: String,
+    /// A renewal review: the new term's last day, or the plan and a startlån referral.
+    #[serde(default)]
+    pub renew_until: String,
+    #[serde(default)]
+    pub transition_plan: String,
+    #[serde(default)]
+    pub startlan_referral: Option<String>,
 }
 
 impl DraftFields {
@@ -204,6 +211,9 @@ pub async fn propose(State(state): State<AppState>, Path(id): Path<String>, form
         amount_kr,
         conditions: f.conditions(),
         section6: &f.section6,
+        renew_until: &f.renew_until,
+        transition_plan: &f.transition_plan,
+        startlan_referral: f.startlan_referral.is_some(),
     };
     // The application form on the same page has a field `reasons` too (the coded reasons): the
     // decision's reasons are shown as `decision.reasons`.

@@ -52,6 +52,9 @@ pub async fn preview(State(state): State<AppState>, Path(id): Path<String>, form
         amount_kr: parse_kr(d.amount_kr.trim()),
         conditions: d.conditions(),
         section6: &d.section6,
+        renew_until: &d.renew_until,
+        transition_plan: &d.transition_plan,
+        startlan_referral: d.startlan_referral.is_some(),
     });
     // What the proposal would refuse, the preview shows beside the proposal's fields, as
     // proposing would (the decision's reasons are `decision.reasons` on the case page).

@@ -36,7 +36,7 @@ pub struct RegisterPage {
 
 impl RegisterPage {
     fn case_types(&self) -> Vec<&'static str> {
-        CaseType::ALL.iter().map(|t| t.code()).collect()
+        CaseType::APPLIED_FOR.iter().map(|t| t.code()).collect()
     }
 
     fn err(&self, field: &str) -> Option<&str> {

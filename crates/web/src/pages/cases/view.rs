@@ -14,6 +14,7 @@ use axum::response::Response;
 use husly_domain::CaseId;
 use husly_domain::authz::Action;
 use husly_domain::cases::deadlines::{Urgency, urgency};
+use husly_domain::cases::renewal::RenewalTerms;
 use husly_domain::cases::{CaseState, CaseType, DecisionStatus, Outcome};
 use husly_domain::eligibility::{Assessment, RuleOutcome};
 use husly_domain::finance::CaseFinance;
@@ -262,6 +263,9 @@ pub struct CasePage {
     pub affordability: Option<AffordabilityResult>,
     /// Startlån and grant cases: the rest of the economy, the ledger and the budget.
     pub finance: super::finance::FinanceSection,
+    /// A renewal review: the contract it is about, and the new term's suggested last day.
+    pub reviewed_contract: Option<husly_store::renewals::ReviewedContract>,
+    pub suggested_until: Option<time::Date>,
 }
 
 impl CasePage {
@@ -287,6 +291,10 @@ impl CasePage {
 
     fn is_finance(&self) -> bool {
         self.case.case_type.is_finance()
+    }
+
+    fn is_renewal(&self) -> bool {
+        self.case.case_type == husly_domain::cases::CaseType::TenancyRenewal
     }
 
     /// The establishment grant a startlån case needs beside the loan, øre.
@@ -480,10 +488,12 @@ pub(crate) async fn case_page(state: &AppState, user: &CurrentUser, file: CaseFi
         applicant_messages,
         kostra,
     } = overview;
+    let suggested_until = usecases::suggested_renewal_until(&file, ctx.today);
     let CaseFile {
         case,
         household,
         representative,
+        reviewed_contract,
         ..
     } = file;
     let letters_to = representative.map(|r| {
@@ -552,6 +562,8 @@ pub(crate) async fn case_page(state: &AppState, user: &CurrentUser, file: CaseFi
         startlan,
         affordability,
         finance,
+        reviewed_contract,
+        suggested_until,
     })
 }
 
