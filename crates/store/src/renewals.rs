@@ -114,20 +114,32 @@ impl Store {
         {
             return Ok(None);
         }
-        let form = match due.source_case {
-            Some(case) => sqlx::query_scalar::<_, String>(
-                "SELECT form FROM application_case WHERE municipality_id = $1 AND id = $2",
-            )
-            .bind(municipality.to_string())
-            .bind(case.to_string())
-            .fetch_optional(tx.conn())
-            .await?
+        // The review starts from what the household last told us: the application the contract
+        // came from, else its newest application for a municipal dwelling.
+        let form: Option<String> = match due.source_case {
+            Some(case) => {
+                sqlx::query_scalar("SELECT form FROM application_case WHERE municipality_id = $1 AND id = $2")
+                    .bind(municipality.to_string())
+                    .bind(case.to_string())
+                    .fetch_optional(tx.conn())
+                    .await?
+            }
+            None => {
+                sqlx::query_scalar(
+                    "SELECT form FROM application_case WHERE municipality_id = $1 AND household_id = $2 \
+                     AND case_type = 'municipal_housing' ORDER BY received_on DESC, id DESC LIMIT 1",
+                )
+                .bind(municipality.to_string())
+                .bind(due.household.to_string())
+                .fetch_optional(tx.conn())
+                .await?
+            }
+        };
+        let form = form
             .map(|text| serde_json::from_str::<ApplicationForm>(&text))
             .transpose()
             .map_err(|e| StoreError::Corrupt(format!("application form: {e}")))?
-            .unwrap_or_default(),
-            None => ApplicationForm::default(),
-        };
+            .unwrap_or_default();
         let (case, reference) = register_application_in(
             &mut tx,
             municipality,

@@ -372,17 +372,17 @@ pub fn xlsx_cells(bytes: &[u8], sheet: usize) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Waits (at most ten seconds) until a started server's scheduler has finished today's snapshot
-/// run, so that a test comparing the whole database before and after an action sees only what
-/// the action did.
+/// Waits (at most ten seconds) until a started server's scheduler has finished today's run of
+/// its last job (the renewal reviews, after the snapshots and the offer expiry), so that a test
+/// comparing the whole database before and after an action sees only what the action did.
 #[allow(dead_code)]
 pub async fn scheduler_settled(store: &husly_store::Store) {
     for _ in 0..100 {
-        let runs = store.job_runs("indicator_snapshots", 1).await.expect("job runs");
+        let runs = store.job_runs("renewal_reviews", 1).await.expect("job runs");
         if runs.first().is_some_and(|r| r.finished_at.is_some()) {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    panic!("the scheduler did not finish today's snapshots within ten seconds");
+    panic!("the scheduler did not finish today's jobs within ten seconds");
 }

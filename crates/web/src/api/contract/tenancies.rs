@@ -126,12 +126,14 @@ pub struct Period {
     #[schemars(with = "Option<DateSchema>")]
     pub to: Option<Date>,
     pub monthly_rent_ore: i64,
+    /// The renewal review of this period, once opened (a `tenancy_renewal` case).
+    pub review_case_id: Option<husly_domain::CaseId>,
 }
 
 /// A change in the contract's history.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct ContractEvent {
-    /// `created`, `ended` or `end_undone`.
+    /// `created`, `ended`, `end_undone`, `review_opened`, `renewed` or `not_renewed`.
     pub kind: String,
     #[schemars(with = "MicrosSchema")]
     pub occurred_at: i64,
@@ -159,6 +161,7 @@ impl ContractDetail {
                     from: p.from,
                     to: p.to,
                     monthly_rent_ore: p.monthly_rent_ore,
+                    review_case_id: p.review.as_ref().map(|(case, _)| *case),
                 })
                 .collect(),
             events: v
