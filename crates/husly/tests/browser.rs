@@ -1010,6 +1010,89 @@ async fn dwellings_flow(b: &mut Browser, logins: &Logins) {
     b.click("form[action=\"/logout\"] button").await;
     b.wait_path("/login", |p| p == "/login").await;
     b.log_in(&logins.caseworker).await;
+    // A renewal review the server opened for a contract nearing its end: not renewed, with the
+    // plan and a startlån referral, through four eyes, to the letter.
+    b.goto("/cases?filter=all&case_type=tenancy_renewal").await;
+    b.click("main table.data-table tbody tr a").await;
+    let review = b.wait_path("a renewal review", |p| p.starts_with("/cases/0")).await;
+    assert!(b.text("main").await.contains("Fornyelse av leiekontrakt"));
+    b.axe("a renewal review").await;
+    b.submit(&format!(
+        "form[action=\"{review}/action\"]:has(input[name=\"action\"][value=\"start_assessment\"]) button"
+    ))
+    .await;
+    assert_eq!(b.case_state().await, "Under vurdering");
+    // The children's best interests are weighed before anything is decided for a family.
+    let children = "table[aria-labelledby=\"assessment-heading\"] tbody \
+                    tr:has(input[name=\"rule\"][value=\"childrens_best_interests\"])";
+    if b.has(children).await {
+        b.click(&format!("{children} details > summary")).await;
+        b.fill(
+            "f-override-childrens_best_interests",
+            "Barna kan bli boende i nærmiljøet; familien får hjelp til ny bolig før perioden løper ut.",
+        )
+        .await;
+        b.submit(&format!(
+            "{children} form[action=\"{review}/override\"] button[type=\"submit\"]"
+        ))
+        .await;
+    }
+    b.click("#f-outcome-refused").await;
+    b.click("#f-section6-no_need").await;
+    b.fill(
+        "f-decision-reasons",
+        "Husstanden har inntekt over grensen og kan kjøpe bolig.",
+    )
+    .await;
+    b.submit(&format!("form[action=\"{review}/propose\"] button[type=\"submit\"]"))
+        .await;
+    b.assert_field_error("f-transition_plan").await;
+    b.axe("a renewal review, not renewed without a plan").await;
+    b.click("#f-outcome-refused").await;
+    b.click("#f-section6-no_need").await;
+    b.fill(
+        "f-decision-reasons",
+        "Husstanden har inntekt over grensen og kan kjøpe bolig.",
+    )
+    .await;
+    b.fill(
+        "f-transition_plan",
+        "Vi hjelper husstanden med å søke startlån og å finne bolig innen kontrakten løper ut.",
+    )
+    .await;
+    b.click("#f-startlan_referral").await;
+    b.submit(&format!("form[action=\"{review}/propose\"] button[type=\"submit\"]"))
+        .await;
+    assert!(!b.has(".error-summary").await, "proposing shows errors");
+    assert_eq!(b.case_state().await, "Vedtak foreslått");
+    b.log_out().await;
+    b.log_in(&logins.approver).await;
+    b.goto(&review).await;
+    b.wait_path(&review, |p| p == review).await;
+    b.submit(&format!("form[action=\"{review}/review\"] button[value=\"approve\"]"))
+        .await;
+    assert_eq!(b.case_state().await, "Vedtak godkjent");
+    b.log_out().await;
+    b.log_in(&logins.caseworker).await;
+    b.goto(&review).await;
+    b.wait_path(&review, |p| p == review).await;
+    b.click("#f-delivery-digital").await;
+    b.submit(&format!("form[action=\"{review}/send\"] button[type=\"submit\"]"))
+        .await;
+    assert!(!b.has(".error-summary").await, "sending shows errors");
+    assert_eq!(b.case_state().await, "Avslått");
+    let view = format!("main a[href^=\"{review}/letters/\"][href$=\".html\"]");
+    b.click(&view).await;
+    b.wait_path("the renewal letter", |p| p.contains("/letters/")).await;
+    let text = b.text("article.letter").await;
+    assert!(
+        text.contains("Vedtak om fornyelse av leiekontrakt")
+            && text.contains("blir ikke fornyet")
+            && text.contains("Slik hjelper vi deg videre")
+            && text.contains("startlån"),
+        "the renewal letter reads {text:?}"
+    );
+    b.axe("a renewal decision letter").await;
     b.goto("/waiting-list").await;
     b.find("main h1").await;
     if b.has("main details summary").await {

@@ -1142,7 +1142,7 @@ async fn tenancies(contract: &mut Contract, s: &Server, f: &Fixture) {
         s,
         manager,
         M::GET,
-        "/api/v1/tenancies?municipality=3301&list=expiring&months=6",
+        "/api/v1/tenancies?municipality=3301&list=expiring&months=12",
         None,
     )
     .await;

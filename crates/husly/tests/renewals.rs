@@ -11,17 +11,34 @@ use common::{Database, start};
 use husly_domain::authz::Role;
 
 fn post_form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+        .collect()
 }
 
 #[tokio::test]
 async fn a_contract_nearing_its_end_is_reviewed_and_renewed_with_a_letter() {
     for db in Database::all().await {
         let f = prepare(&db.url).await;
-        let server = start(&db, &[]);
         let store = husly_store::Store::connect(&db.url, &husly_store::StoreOptions::default())
             .await
             .unwrap();
+        // The fixture's contract ends in seven months; moved to four, it is within the lead time
+        // of six when the server starts.
+        let end = (common::today() + time::Duration::days(120)).to_string();
+        for sql in [
+            "UPDATE tenancy SET term_end = $1, to_date = $1 WHERE id = $2",
+            "UPDATE tenancy_period SET to_date = $1 WHERE tenancy_id = $2",
+        ] {
+            sqlx::query(sql)
+                .bind(&end)
+                .bind(&f.tenancy)
+                .execute(store.pool())
+                .await
+                .unwrap();
+        }
+        let server = start(&db, &[]);
         common::scheduler_settled(&store).await;
         let periods = store.contract_periods(f.home, &f.tenancy).await.unwrap();
         let (review, reference) = periods[0].review.clone().expect("the daily run opened a review");
@@ -45,7 +62,10 @@ async fn a_contract_nearing_its_end_is_reviewed_and_renewed_with_a_letter() {
         let case_url = format!("/cases/{review}");
         let page = common::page_text(&server, &caseworker, &case_url).await;
         assert!(page.contains("Fornyelse av leiekontrakt"), "{page}");
-        assert!(page.contains(&format!("href=\"/tenancies/{}\">Tollbugata 11</a>", f.tenancy)), "{page}");
+        assert!(
+            page.contains(&format!("href=\"/tenancies/{}\">Tollbugata 11</a>", f.tenancy)),
+            "{page}"
+        );
         assert!(page.contains(&reference));
         assert!(common::raw_keys(&page).is_empty(), "{:?}", common::raw_keys(&page));
         // The tenancy page links to its review.
@@ -109,8 +129,14 @@ async fn a_contract_nearing_its_end_is_reviewed_and_renewed_with_a_letter() {
         // renewal is never partly granted; not renewing needs the plan.
         let page = common::page_text(&server, &caseworker, &case_url).await;
         let day = |d: time::Date| husly_domain::validation::format_date(d);
-        let suggested = day(husly_domain::cases::renewal::term_until(term_end.next_day().unwrap(), 36));
-        assert!(page.contains(&format!("value=\"{suggested}\"")), "the suggested term: {page}");
+        let suggested = day(husly_domain::cases::renewal::term_until(
+            term_end.next_day().unwrap(),
+            36,
+        ));
+        assert!(
+            page.contains(&format!("value=\"{suggested}\"")),
+            "the suggested term: {page}"
+        );
         let propose = |pairs: Vec<(&'static str, String)>| {
             let mut pairs = pairs;
             pairs.push(("version", version(&page)));
@@ -134,13 +160,22 @@ async fn a_contract_nearing_its_end_is_reviewed_and_renewed_with_a_letter() {
         assert_eq!(too_early.status(), 422);
         let html = too_early.text().await.unwrap();
         assert!(html.contains("href=\"#f-renew_until\""), "{html}");
-        assert!(html.contains(&format!("slutte etter at dagens periode slutter ({})", day(term_end))), "{html}");
+        assert!(
+            html.contains(&format!("slutte etter at dagens periode slutter ({})", day(term_end))),
+            "{html}"
+        );
         assert!(html.contains("id=\"f-renew_until\"") && html.contains("aria-invalid=\"true\""));
         let without_plan = propose(vec![("outcome", "refused".into()), ("section6", "no_need".into())])
             .await
             .unwrap();
         assert_eq!(without_plan.status(), 422);
-        assert!(without_plan.text().await.unwrap().contains("href=\"#f-transition_plan\""));
+        assert!(
+            without_plan
+                .text()
+                .await
+                .unwrap()
+                .contains("href=\"#f-transition_plan\"")
+        );
         // The API refuses the same, by the same field.
         let token = &f.users[&Role::Caseworker].1;
         let api = common::client()
@@ -202,9 +237,15 @@ async fn a_contract_nearing_its_end_is_reviewed_and_renewed_with_a_letter() {
             .replace(".pdf", ".html");
         let letter = common::page_text(&server, &caseworker, &letter).await;
         assert!(letter.contains("Vedtak om fornyelse av leiekontrakt"), "{letter}");
-        assert!(letter.contains("Leiekontrakten din for Tollbugata 11 blir fornyet."), "{letter}");
+        assert!(
+            letter.contains("Leiekontrakten din for Tollbugata 11 blir fornyet."),
+            "{letter}"
+        );
         assert!(letter.contains("husleieloven §§ 9-3 og 11-1"), "{letter}");
-        assert!(!letter.contains("Søknaden ble mottatt"), "a review answers no application");
+        assert!(
+            !letter.contains("Søknaden ble mottatt"),
+            "a review answers no application"
+        );
 
         // The contract has its next period, and the API's contract says so.
         let periods = store.contract_periods(f.home, &f.tenancy).await.unwrap();
@@ -219,10 +260,18 @@ async fn a_contract_nearing_its_end_is_reviewed_and_renewed_with_a_letter() {
         .await;
         assert_eq!(
             contract["contract"]["term_end"].as_str(),
-            Some(husly_domain::validation::parse_date(&suggested).unwrap().to_string().as_str()),
+            Some(
+                husly_domain::validation::parse_date(&suggested)
+                    .unwrap()
+                    .to_string()
+                    .as_str()
+            ),
             "{contract}"
         );
-        assert_eq!(contract["periods"][0]["review_case_id"].as_str(), Some(review.to_string().as_str()));
+        assert_eq!(
+            contract["periods"][0]["review_case_id"].as_str(),
+            Some(review.to_string().as_str())
+        );
         let decision = common::api_json(&server, &format!("/api/v1/cases/{review}"), token).await;
         assert!(decision.to_string().contains("\"kind\":\"renew\""), "{decision}");
     }

@@ -43,7 +43,9 @@ async fn decide(
     };
     let c = store.case(m, case).await?;
     let c = store
-        .change_case(m, case, c.version, None, caseworker, |c, _| c.take_step(&start, today, 12))
+        .change_case(m, case, c.version, None, caseworker, |c, _| {
+            c.take_step(&start, today, 12)
+        })
         .await?;
     let proposer = caseworker.user.unwrap();
     let c = store
@@ -117,10 +119,7 @@ async fn a_period_is_reviewed_once_and_its_decision_renews_or_ends_the_contract(
 
         // Opening twice, and twice at the same moment, opens one review.
         let (first, second) = (&due[0], &due[1]);
-        let opened = store
-            .open_renewal_review(m.id, first, today, &by_system)
-            .await
-            .unwrap();
+        let opened = store.open_renewal_review(m.id, first, today, &by_system).await.unwrap();
         let (review, reference) = opened.expect("opened");
         assert_eq!(
             store.open_renewal_review(m.id, first, today, &by_system).await.unwrap(),
@@ -142,13 +141,24 @@ async fn a_period_is_reviewed_once_and_its_decision_renews_or_ends_the_contract(
             .contracts_due_for_review(m.id, date!(2027 - 06 - 03), 1000)
             .await
             .unwrap();
-        assert_eq!(still_due.len(), due.len() - 2, "{backend:?}: reviewed periods leave the list");
+        assert_eq!(
+            still_due.len(),
+            due.len() - 2,
+            "{backend:?}: reviewed periods leave the list"
+        );
 
         let case = store.case(m.id, review).await.unwrap();
-        assert_eq!((case.case_type, case.state), (CaseType::TenancyRenewal, CaseState::Received));
+        assert_eq!(
+            (case.case_type, case.state),
+            (CaseType::TenancyRenewal, CaseState::Received)
+        );
         assert_eq!(case.household_id, first.household);
         assert_eq!(case.interim_due, None, "no interim answer for the office's own review");
-        let contract = store.reviewed_contract(m.id, review).await.unwrap().expect("its contract");
+        let contract = store
+            .reviewed_contract(m.id, review)
+            .await
+            .unwrap()
+            .expect("its contract");
         assert_eq!(contract.tenancy_id, first.tenancy_id);
         assert_eq!(contract.period_end, Some(first.term_end));
         let periods = store.contract_periods(m.id, &first.tenancy_id).await.unwrap();
@@ -173,7 +183,10 @@ async fn a_period_is_reviewed_once_and_its_decision_renews_or_ends_the_contract(
         let (present, next) = (&periods[periods.len() - 2], &periods[periods.len() - 1]);
         assert_eq!(next.seq, present.seq + 1);
         assert_eq!(next.from, first.term_end.next_day().unwrap());
-        assert_eq!((next.to, next.monthly_rent_ore), (Some(until), present.monthly_rent_ore));
+        assert_eq!(
+            (next.to, next.monthly_rent_ore),
+            (Some(until), present.monthly_rent_ore)
+        );
         assert_eq!(next.review, None, "the new period has its own review later");
         let events = store.contract_events(m.id, &first.tenancy_id).await.unwrap();
         let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
@@ -201,6 +214,9 @@ async fn a_period_is_reviewed_once_and_its_decision_renews_or_ends_the_contract(
         assert_eq!(kept.ended_on, None, "the housing manager ends it at the move-out");
         let events = store.contract_events(m.id, &second.tenancy_id).await.unwrap();
         assert_eq!(events.last().unwrap().kind, "not_renewed");
-        assert_eq!(store.decisions(m.id, second_review).await.unwrap()[0].renewal, Some(plan));
+        assert_eq!(
+            store.decisions(m.id, second_review).await.unwrap()[0].renewal,
+            Some(plan)
+        );
     }
 }

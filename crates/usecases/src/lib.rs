@@ -15,6 +15,7 @@ pub mod cases;
 pub mod clock;
 pub mod contracts;
 mod ctx;
+pub mod daily_jobs;
 pub mod dwellings;
 pub mod equity;
 mod error;

@@ -35,6 +35,8 @@ pub enum Section {
     WaitingList,
     /// Tenancy contracts.
     Tenancies,
+    /// The server's daily jobs and their runs.
+    Jobs,
     None,
 }
 
@@ -175,6 +177,7 @@ impl Layout {
                 | (Section::Dwellings, "dwellings")
                 | (Section::WaitingList, "waiting_list")
                 | (Section::Tenancies, "tenancies")
+                | (Section::Jobs, "jobs")
         )
     }
 

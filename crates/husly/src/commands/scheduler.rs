@@ -108,9 +108,18 @@ async fn run_job(store: &Store, clock: Clock, instance: &str, job: Job) {
             );
         }),
     };
+    // Prometheus: runs by outcome, and the last run's duration and finish, per job.
+    let seconds = started.elapsed().as_secs_f64();
+    metrics::gauge!("husly_job_last_duration_seconds", "job" => name).set(seconds);
     let outcome = match result {
-        Ok(()) => "done".to_string(),
+        Ok(()) => {
+            metrics::counter!("husly_job_runs_total", "job" => name, "outcome" => "done").increment(1);
+            metrics::gauge!("husly_job_last_success_timestamp_seconds", "job" => name)
+                .set(clock.now().unix_timestamp() as f64);
+            "done".to_string()
+        }
         Err(e) => {
+            metrics::counter!("husly_job_runs_total", "job" => name, "outcome" => "failed").increment(1);
             tracing::error!(job = name, error = %e, "job failed");
             format!("failed: {e}").chars().take(200).collect()
         }

@@ -49,8 +49,9 @@ pub struct Fixture {
     pub offer: String,
     /// The round's vacancy, offered by [`Fixture::offer`].
     pub offered_dwelling: String,
-    /// A running fixed-term contract of the home household (a third flat), ending in four
-    /// months.
+    /// A running fixed-term contract of the home household (a third flat), ending in seven
+    /// months: beyond the renewal review's lead time (six), so the server opens no review for it
+    /// unless a test moves its end nearer.
     pub tenancy: String,
 }
 
@@ -247,7 +248,7 @@ async fn tenancy(
     let flat = dwelling(store, municipality, by, "FIX-3", "Tollbugata 11", actor).await;
     let today = super::today();
     let id = uuid::Uuid::now_v7().to_string();
-    let (start, end) = (today - time::Duration::days(1000), today + time::Duration::days(120));
+    let (start, end) = (today - time::Duration::days(1000), today + time::Duration::days(220));
     husly_store::testing::execute_raw(
         store,
         &format!(

@@ -7,6 +7,7 @@ mod allocation;
 mod apply;
 pub mod bostotte;
 pub(crate) mod cases;
+mod daily_jobs;
 mod dwellings;
 mod economy;
 mod equity;
@@ -137,6 +138,7 @@ pub fn routes() -> Routes {
         .route("/admin/users/{id}/tokens", post(admin::create_token))
         .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
         .route("/admin/audit", get(access_log::audit))
+        .route("/admin/jobs", get(daily_jobs::page))
         .route(
             "/admin/reference-budget",
             get(reference_budget::view).post(reference_budget::save),
