@@ -124,6 +124,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "tenancy_contracts",
         sql: include_str!("../migrations/0022_tenancy_contracts.sql"),
     },
+    Migration {
+        version: 24,
+        name: "rent_ledger",
+        sql: include_str!("../migrations/0024_rent_ledger.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked
