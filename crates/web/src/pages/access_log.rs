@@ -132,6 +132,8 @@ pub(crate) const AUDIT_ACTIONS: &[&str] = &[
     "tenancy.end_undone",
     "tenancy.list",
     "tenancy.view",
+    "tenancy.ledger_imported",
+    "tenancy.arrears",
     "auth.lockout",
     "audit.view",
 ];
