@@ -53,10 +53,7 @@ async fn a_ledger_is_imported_whole_once_and_read_back_as_arrears() {
             .ensure_municipality("3301", "Drammen", false, &actor)
             .await
             .unwrap();
-        let other = store
-            .ensure_municipality("3201", "Bærum", false, &actor)
-            .await
-            .unwrap();
+        let other = store.ensure_municipality("3201", "Bærum", false, &actor).await.unwrap();
         store.seed_households(&m, 80, 5, &actor).await.unwrap();
         store.seed_households(&other, 30, 6, &actor).await.unwrap();
         let by = Change {
@@ -73,7 +70,10 @@ async fn a_ledger_is_imported_whole_once_and_read_back_as_arrears() {
         let expected: Vec<String> = (1..=known.len() as u64).map(reference).collect();
         assert_eq!(references, expected, "{backend:?}");
         let theirs = store.ledger_tenancies(other.id).await.unwrap();
-        assert!(theirs.iter().any(|k| k.reference == reference(1)), "counted per municipality");
+        assert!(
+            theirs.iter().any(|k| k.reference == reference(1)),
+            "counted per municipality"
+        );
 
         // A tenancy written without a reference gets the next one.
         let first = &known[0];
@@ -146,14 +146,22 @@ async fn a_ledger_is_imported_whole_once_and_read_back_as_arrears() {
             imported.id
         );
         let again = store.import_ledger(m.id, &batch(&rows), &rows, &by).await.unwrap();
-        assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 6), "{backend:?}");
+        assert_eq!(
+            (again.created, again.updated, again.unchanged),
+            (0, 0, 6),
+            "{backend:?}"
+        );
         assert_eq!(count(store, entries).await, 6);
         assert_eq!(count(store, &of_first).await, 6);
 
         // The accounting system's latest word: March's payment arrived.
         let paid = vec![row(5, b, 3, 9_400, 9_400), row(8, a, 4, 8_100, 0)];
         let later = store.import_ledger(m.id, &batch(&paid), &paid, &by).await.unwrap();
-        assert_eq!((later.created, later.updated, later.unchanged), (1, 1, 0), "{backend:?}");
+        assert_eq!(
+            (later.created, later.updated, later.unchanged),
+            (1, 1, 0),
+            "{backend:?}"
+        );
         assert_eq!(store.ledger_months(m.id, b).await.unwrap()[1].paid_ore, 940_000);
         assert_eq!(count(store, entries).await, 7);
 
@@ -224,6 +232,9 @@ async fn a_ledger_is_imported_whole_once_and_read_back_as_arrears() {
         assert_eq!(renumbered.len(), numbered.len());
         let mut references: Vec<String> = renumbered.into_iter().map(|k| k.reference).collect();
         references.sort();
-        assert_eq!(references, (1..=numbered.len() as u64).map(reference).collect::<Vec<_>>());
+        assert_eq!(
+            references,
+            (1..=numbered.len() as u64).map(reference).collect::<Vec<_>>()
+        );
     }
 }

@@ -13,7 +13,9 @@ use std::collections::HashMap;
 use husly_domain::MunicipalityId;
 use husly_domain::authz::Action;
 use husly_domain::rules::{Period, Source, YearMonth};
-use husly_domain::tenancy::arrears::{Arrears, ArrearsRules, ArrearsThreshold, LedgerMonth, SignalReason, arrears, signal};
+use husly_domain::tenancy::arrears::{
+    Arrears, ArrearsRules, ArrearsThreshold, LedgerMonth, SignalReason, arrears, signal,
+};
 use husly_domain::tenancy::ledger::{KnownTenancy, LedgerSummary, check_ledger_rows};
 use husly_domain::validation::FieldError;
 use husly_store::Store;

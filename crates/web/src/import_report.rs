@@ -28,7 +28,10 @@ pub fn place(field: &str, labels: &str, tr: &Tr) -> String {
 
 /// Each problem as its place and its message.
 pub fn problems(errors: &[FieldError], labels: &str, tr: &Tr) -> Vec<(String, String)> {
-    errors.iter().map(|e| (place(&e.field, labels, tr), tr.error(e))).collect()
+    errors
+        .iter()
+        .map(|e| (place(&e.field, labels, tr), tr.error(e)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -39,7 +42,10 @@ mod tests {
     #[test]
     fn places_name_the_row_and_column_as_the_spreadsheet_shows_them() {
         let tr = Tr::new(Lang::Nb);
-        assert_eq!(place("rows[5].bedrooms", "dwelling.field.", &tr), "Rad 5, kolonne «Soverom»");
+        assert_eq!(
+            place("rows[5].bedrooms", "dwelling.field.", &tr),
+            "Rad 5, kolonne «Soverom»"
+        );
         assert_eq!(place("rows[5].nothing", "dwelling.field.", &tr), "Rad 5");
         assert_eq!(place("columns[C]", "dwelling.field.", &tr), "Kolonne C");
         assert_eq!(place("file", "dwelling.field.", &tr), tr.t("import.the_file"));

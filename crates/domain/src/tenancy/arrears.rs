@@ -92,7 +92,10 @@ impl RentMonths {
 
     /// As written in the rule file: `1`, `1.5`.
     pub fn text(self) -> String {
-        Percent::from_basis_points(self.0).to_string().trim_end_matches(" %").to_string()
+        Percent::from_basis_points(self.0)
+            .to_string()
+            .trim_end_matches(" %")
+            .to_string()
     }
 }
 
@@ -108,7 +111,9 @@ impl<'de> Deserialize<'de> for RentMonths {
         Percent::parse(&text)
             .filter(|p| !text.contains('%') && p.basis_points() > 0)
             .map(|p| RentMonths(p.basis_points()))
-            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a number of months like \"1\" or \"1.5\"")))
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!("`{text}` is not a number of months like \"1\" or \"1.5\""))
+            })
     }
 }
 
@@ -235,7 +240,9 @@ pub fn signal(arrears: &Arrears, monthly_rent_ore: i64, threshold: &ArrearsThres
     if let Some(kr) = threshold.amount_kr
         && arrears.arrears_ore >= kr * 100
     {
-        reasons.push(SignalReason::Amount { threshold_ore: kr * 100 });
+        reasons.push(SignalReason::Amount {
+            threshold_ore: kr * 100,
+        });
     }
     if let Some(months) = threshold.months_behind
         && arrears.unpaid_months >= months

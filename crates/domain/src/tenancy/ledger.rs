@@ -48,10 +48,21 @@ const COLUMNS: &[(&str, &[&str])] = &[
             "kontrakt",
         ],
     ),
-    ("period", &["period", "month", "periode", "måned", "maned", "månad", "manad", "mnd"]),
+    (
+        "period",
+        &["period", "month", "periode", "måned", "maned", "månad", "manad", "mnd"],
+    ),
     (
         "due_kr",
-        &["duekr", "due", "amountdue", "forfalt", "skyldig", "fakturert", "leiekrav"],
+        &[
+            "duekr",
+            "due",
+            "amountdue",
+            "forfalt",
+            "skyldig",
+            "fakturert",
+            "leiekrav",
+        ],
     ),
     ("paid_kr", &["paidkr", "paid", "amountpaid", "innbetalt", "betalt"]),
     ("tenant", &["tenant", "leietaker", "leigetakar", "navn", "namn", "name"]),
@@ -94,7 +105,11 @@ pub fn reference(number: u64) -> String {
 /// A reference as written in a file, in the form Husly keeps it: upper case without spaces, and
 /// a bare number (`123`, `000123`, `L123`, `L-123`) as [`reference`] writes it.
 pub fn normalise_reference(text: &str) -> String {
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    let compact: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
     let digits = compact
         .strip_prefix('L')
         .map(|rest| rest.strip_prefix('-').unwrap_or(rest))
@@ -242,7 +257,10 @@ pub fn parse_ore(text: &str) -> Option<i64> {
         }
         (None, None) => (grouped(s, '\u{0}')?, ""),
     };
-    if decimals.len() > 2 || !decimals.bytes().all(|b| b.is_ascii_digit()) || (decimals.is_empty() && s.ends_with([',', '.'])) {
+    if decimals.len() > 2
+        || !decimals.bytes().all(|b| b.is_ascii_digit())
+        || (decimals.is_empty() && s.ends_with([',', '.']))
+    {
         return None;
     }
     let kr: i64 = whole.parse().ok()?;
@@ -261,7 +279,10 @@ fn amount(field: &str, text: &str) -> Result<Option<i64>, FieldError> {
         return Ok(None);
     }
     match parse_ore(text) {
-        None => Err(FieldError::new(field, "not_an_amount", "error.ledger.not_an_amount").arg("value", shorten(text.trim()))),
+        None => {
+            Err(FieldError::new(field, "not_an_amount", "error.ledger.not_an_amount")
+                .arg("value", shorten(text.trim())))
+        }
         Some(ore) if ore < 0 => Err(FieldError::new(field, "negative_amount", "error.negative_amount")),
         Some(ore) if ore > MAX_MONTH_AMOUNT_KR * 100 => {
             Err(FieldError::new(field, "amount_too_large", "error.amount_too_large"))
@@ -347,7 +368,10 @@ fn check_row(
         }
     };
     // A blank «paid» is a month nothing was paid in.
-    let paid = amount(&field("paid_kr"), cells.paid).map_err(|e| errors.push(e)).ok().map(|p| p.unwrap_or(0));
+    let paid = amount(&field("paid_kr"), cells.paid)
+        .map_err(|e| errors.push(e))
+        .ok()
+        .map(|p| p.unwrap_or(0));
     match (tenancy, period, due, paid) {
         (Some(tenancy), Some(period), Some(due_ore), Some(paid_ore)) if errors.is_empty() => Ok((
             LedgerRow {
@@ -427,7 +451,9 @@ pub fn check_ledger_rows(
             Ok(_) => control,
             // The control character is the problem to fix; «required» on the same field is noise.
             Err(found) => {
-                let found = found.into_iter().filter(|e| !control.iter().any(|c| c.field == e.field));
+                let found = found
+                    .into_iter()
+                    .filter(|e| !control.iter().any(|c| c.field == e.field));
                 control.iter().cloned().chain(found).collect()
             }
         };

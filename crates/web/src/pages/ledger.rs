@@ -99,7 +99,10 @@ impl LedgerWords {
             };
             parts.push(tr.f(key, &[("months", &months.to_string())]));
         }
-        tr.f("ledger.threshold.intro", &[("criteria", &parts.join(tr.t("ledger.threshold.or")))])
+        tr.f(
+            "ledger.threshold.intro",
+            &[("criteria", &parts.join(tr.t("ledger.threshold.or")))],
+        )
     }
 }
 
@@ -144,10 +147,7 @@ impl LedgerPage {
         let source = t.source.as_ref()?;
         Some(self.l.tr.f(
             "ledger.threshold.source",
-            &[
-                ("source", source.citation()),
-                ("from", &t.period.meta.from.written()),
-            ],
+            &[("source", source.citation()), ("from", &t.period.meta.from.written())],
         ))
     }
 

@@ -30,7 +30,12 @@ fn arrears_as_a_table() {
         // Paid as due.
         (vec![line(1, 8_100, 8_100), line(2, 8_100, 8_100)], 0, 0, None),
         // March unpaid.
-        (vec![line(1, 8_100, 8_100), line(2, 8_100, 8_100), line(3, 8_100, 0)], 8_100, 1, Some(3)),
+        (
+            vec![line(1, 8_100, 8_100), line(2, 8_100, 8_100), line(3, 8_100, 0)],
+            8_100,
+            1,
+            Some(3),
+        ),
         // January's rent paid late in February: nothing owed.
         (vec![line(1, 8_100, 0), line(2, 8_100, 16_200)], 0, 0, None),
         // Part of January unpaid, and all of February: the payments settle January first, so
@@ -42,7 +47,12 @@ fn arrears_as_a_table() {
         (vec![line(1, 8_100, 9_100), line(2, 8_100, 7_100)], 0, 0, None),
         // Only the latest months are unpaid once payments reach the oldest first.
         (
-            vec![line(1, 8_100, 0), line(2, 8_100, 0), line(3, 8_100, 16_200), line(4, 8_100, 0)],
+            vec![
+                line(1, 8_100, 0),
+                line(2, 8_100, 0),
+                line(3, 8_100, 16_200),
+                line(4, 8_100, 0),
+            ],
             16_200,
             2,
             Some(3),
@@ -118,7 +128,10 @@ fn the_embedded_file_loads_with_a_default_and_overrides_win() {
     assert_eq!(drammen.values, threshold(None, Some(3_000), None));
     // Before its own period begins, Drammen has none in force.
     assert!(rules.threshold("3301", month(12)).is_err());
-    assert_eq!(rules.threshold("0301", month(12)).unwrap().values.months_behind, Some(2));
+    assert_eq!(
+        rules.threshold("0301", month(12)).unwrap().values.months_behind,
+        Some(2)
+    );
 }
 
 #[test]

@@ -71,8 +71,19 @@ fn amounts_are_read_as_accounting_exports_and_norwegians_write_them() {
         assert_eq!(parse_ore(text), Some(ore), "{text}");
     }
     for bad in [
-        "", "kr", "8,100", "8.10.0", "12,345,67", "8100,", "8100.", ",50", "8 100,505", "åtte", "8e3",
-        "1 2 3,4,5", "99999999999999999999",
+        "",
+        "kr",
+        "8,100",
+        "8.10.0",
+        "12,345,67",
+        "8100,",
+        "8100.",
+        ",50",
+        "8 100,505",
+        "åtte",
+        "8e3",
+        "1 2 3,4,5",
+        "99999999999999999999",
     ] {
         assert_eq!(parse_ore(bad), None, "{bad}");
     }
@@ -101,14 +112,33 @@ fn months_are_read_in_the_forms_exports_use() {
     assert_eq!(parse_period("mai 2026"), YearMonth::new(2026, 5));
     assert_eq!(parse_period("des. 2025"), YearMonth::new(2025, 12));
     assert_eq!(parse_period("okt 2025"), YearMonth::new(2025, 10));
-    for bad in ["", "2026", "13.2026", "202613", "ma 2026", "mars 26", "mars", "2026-3", "marsj 2026", "1.2.3"] {
+    for bad in [
+        "",
+        "2026",
+        "13.2026",
+        "202613",
+        "ma 2026",
+        "mars 26",
+        "mars",
+        "2026-3",
+        "marsj 2026",
+        "1.2.3",
+    ] {
         assert_eq!(parse_period(bad), None, "{bad}");
     }
 }
 
 #[test]
 fn references_are_read_with_or_without_their_prefix_and_zeros() {
-    for text in ["L-000123", "l-000123", "L000123", "L-123", "123", "000123", " L - 000 123 "] {
+    for text in [
+        "L-000123",
+        "l-000123",
+        "L000123",
+        "L-123",
+        "123",
+        "000123",
+        " L - 000 123 ",
+    ] {
         assert_eq!(normalise_reference(text), "L-000123", "{text}");
     }
     assert_eq!(normalise_reference("L-1234567"), "L-1234567");
@@ -119,7 +149,10 @@ fn references_are_read_with_or_without_their_prefix_and_zeros() {
 #[test]
 fn good_rows_name_their_tenancy_month_and_amounts() {
     let rows = vec![
-        (2, strings(&["L-000001", "Kari Nordmann", "2026-02", "8 100,00", "8 100,00"])),
+        (
+            2,
+            strings(&["L-000001", "Kari Nordmann", "2026-02", "8 100,00", "8 100,00"]),
+        ),
         (3, strings(&["1", "", "03.2026", "8 100", ""])),
         (5, strings(&["L-000042", "Per", "mars 2026", "9 400,50", "-"])),
     ];
@@ -192,13 +225,23 @@ fn every_bad_row_is_reported_naming_its_row_column_and_the_reference() {
     let unknown = &errors.errors[0];
     assert_eq!(unknown.column.as_deref(), Some("Leieforhold"));
     assert!(
-        unknown.error.message.args.iter().any(|(name, value)| *name == "value" && *value == Arg::Text("L-009999".into())),
+        unknown
+            .error
+            .message
+            .args
+            .iter()
+            .any(|(name, value)| *name == "value" && *value == Arg::Text("L-009999".into())),
         "{:?}",
         unknown.error.message
     );
     let duplicate = &errors.errors[1];
     assert!(
-        duplicate.error.message.args.iter().any(|(name, value)| *name == "first_row" && *value == Arg::Text("2".into())),
+        duplicate
+            .error
+            .message
+            .args
+            .iter()
+            .any(|(name, value)| *name == "first_row" && *value == Arg::Text("2".into())),
         "{:?}",
         duplicate.error.message
     );
@@ -240,7 +283,10 @@ fn only_the_first_errors_are_kept_and_all_are_counted() {
         .map(|n| (n, strings(&["L-777777", "", "2026-02", "1", "0"])))
         .collect();
     let errors = check(&rows).unwrap_err();
-    assert_eq!(errors.errors.len(), crate::allocation::dwelling_import::MAX_REPORTED_ERRORS);
+    assert_eq!(
+        errors.errors.len(),
+        crate::allocation::dwelling_import::MAX_REPORTED_ERRORS
+    );
     assert_eq!(errors.total, 401);
     assert_eq!(errors.not_shown(), 201);
 }
