@@ -85,6 +85,14 @@ async fn a_ledger_is_imported_all_or_nothing_and_its_arrears_are_listed() {
         );
         assert!(common::raw_keys(&html).is_empty(), "{:?}", common::raw_keys(&html));
         assert!(store.ledger_months(f.home, &f.tenancy).await.unwrap().is_empty());
+        // A file larger than a form's 64 KiB is read (and refused here for its rows, not its size).
+        let many: Vec<(&str, YearMonth, &str, &str)> = (0..2_000).map(|_| ("L-999999", m1, "8 100,00", "0")).collect();
+        let large = file(&many);
+        assert!(large.len() > 64 * 1024);
+        let refused = upload(large).await.unwrap();
+        assert_eq!(refused.status(), 422);
+        let html = refused.text().await.unwrap();
+        assert!(html.contains("Det er 1800 feil til"), "the rest are counted: {html}");
 
         // A good file: this month is unpaid, a month's rent, which is the threshold.
         let good = file(&[
