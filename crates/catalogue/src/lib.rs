@@ -34,13 +34,14 @@ macro_rules! sources {
             include_str!(concat!("../locales/", $lang, "-stock.toml")),
             include_str!(concat!("../locales/", $lang, "-tenancy.toml")),
             include_str!(concat!("../locales/", $lang, "-renewal.toml")),
+            include_str!(concat!("../locales/", $lang, "-ledger.toml")),
         ]
     };
 }
 
-const NB_SOURCES: [&str; 16] = sources!("nb");
-const NN_SOURCES: [&str; 16] = sources!("nn");
-const EN_SOURCES: [&str; 16] = sources!("en");
+const NB_SOURCES: [&str; 17] = sources!("nb");
+const NN_SOURCES: [&str; 17] = sources!("nn");
+const EN_SOURCES: [&str; 17] = sources!("en");
 
 static NB: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(&NB_SOURCES));
 static NN: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(&NN_SOURCES));

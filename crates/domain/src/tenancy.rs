@@ -9,6 +9,8 @@
 //! <https://www.htu.no/artikler/hva-er-et-lovlig-depositum>; the law at
 //! <https://lovdata.no/lov/1999-03-26-17/§3-5>).
 
+pub mod arrears;
+pub mod ledger;
 #[cfg(test)]
 mod tests;
 

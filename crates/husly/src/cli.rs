@@ -62,6 +62,10 @@ pub enum Command {
     Import(FileArg),
     /// Write an archive named by date and time into a directory.
     Backup(BackupArgs),
+    /// Import the rent ledger from the municipality's accounting system (CSV or XLSX: tenancy
+    /// reference, month, amount due, amount paid), all rows or none. A refused file prints each
+    /// problem by row and column on standard error and exits with 2.
+    ImportLedger(ImportLedgerArgs),
     /// Outreach lists over a municipality's data.
     #[command(subcommand)]
     Outreach(OutreachCommand),
@@ -206,6 +210,15 @@ pub enum AuditCommand {
 #[derive(Debug, Args)]
 pub struct FileArg {
     pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportLedgerArgs {
+    /// The file (CSV or .xlsx); see `docs/examples/husleiereskontro.csv`.
+    pub file: PathBuf,
+    /// Kommunenummer of the municipality whose ledger it is.
+    #[arg(long)]
+    pub municipality: String,
 }
 
 #[derive(Debug, Args)]

@@ -47,6 +47,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(file) => commands::data::export(&config, &file.file).await,
         Command::Import(file) => commands::data::import(&config, &file.file).await,
         Command::Backup(args) => commands::data::backup(&config, &args.dir, &args.recipients).await,
+        Command::ImportLedger(args) => commands::ledger::import(&config, &args.file, &args.municipality).await,
         Command::Id(cli::IdCommand::Check {
             allow_synthetic,
             numbers,

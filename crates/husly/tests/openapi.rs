@@ -1071,6 +1071,69 @@ async fn rounds(contract: &mut Contract, s: &Server, f: &Fixture) {
     assert_eq!(status, 422, "an answer date in the past: {refused}");
     priority_policy(contract, s, f).await;
     tenancies(contract, s, f).await;
+    rent_ledger(contract, s, f).await;
+}
+
+/// The rent ledger: a file naming an unknown tenancy is refused naming the row; a good file for
+/// the fixture's contract is imported; the arrears list and the contract show its arrears.
+async fn rent_ledger(contract: &mut Contract, s: &Server, f: &Fixture) {
+    use Method as M;
+    let manager = f.users[&Role::HousingManager].1.as_str();
+    let (_, own) = call(
+        contract,
+        s,
+        manager,
+        M::GET,
+        &format!("/api/v1/tenancies/{}", f.tenancy),
+        None,
+    )
+    .await;
+    let reference = own["contract"]["reference"].as_str().expect("a reference").to_string();
+    let month = husly_domain::rules::YearMonth::of(common::today()).written();
+    let path = "/api/v1/tenancies/ledger?municipality=3301";
+    let import = |csv: String| {
+        let part = reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("reskontro.csv");
+        reqwest::Client::new()
+            .post(s.url(path))
+            .bearer_auth(manager)
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+    };
+    let bad = format!("Leieforhold;Periode;Forfalt;Innbetalt\nL-999999;{month};8 100;0\n");
+    let response = import(bad).await.expect("import");
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.expect("JSON");
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("rows[2].reference"), "{body}");
+    contract.check(&M::POST, path, status, &body);
+    let good = format!("Leieforhold;Periode;Forfalt;Innbetalt\n{reference};{month};8 100,00;-\n");
+    let response = import(good).await.expect("import");
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.expect("JSON");
+    assert_eq!((status, &body["rows"]), (200, &json!(1)), "{body}");
+    contract.check(&M::POST, path, status, &body);
+    let (status, list) = call(
+        contract,
+        s,
+        manager,
+        M::GET,
+        "/api/v1/tenancies/arrears?municipality=3301",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list["tenancies"][0]["reference"], reference.as_str(), "{list}");
+    let (status, own) = call(
+        contract,
+        s,
+        manager,
+        M::GET,
+        &format!("/api/v1/tenancies/{}", f.tenancy),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{own}");
+    assert_eq!(own["ledger"]["arrears"]["arrears_ore"], 810_000, "{own}");
 }
 
 /// The fixture's offer (withdrawn above) reopened and accepted; the housing manager writes the

@@ -48,7 +48,10 @@ impl Route {
 
     /// A form that sends a file (multipart): documents, and the applicant's message with one.
     fn is_upload(&self) -> bool {
-        self.path.ends_with("/documents") || self.path.ends_with("/messages") || self.path.contains("/import")
+        self.path.ends_with("/documents")
+            || self.path.ends_with("/messages")
+            || self.path.contains("/import")
+            || self.path.contains("/tenancies/ledger")
     }
 }
 
@@ -869,6 +872,20 @@ fn routes(f: &Fixture) -> Vec<Route> {
         page(Method::GET, "/tenancies".into(), Some(ViewTenancies), Working, vec![]),
         page(
             Method::GET,
+            "/tenancies/ledger".into(),
+            Some(ViewTenancies),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            "/tenancies/ledger".into(),
+            Some(ManageTenancies),
+            Working,
+            vec![],
+        ),
+        page(
+            Method::GET,
             "/tenancies?list=expiring&months=6".into(),
             Some(ViewTenancies),
             Working,
@@ -1551,6 +1568,20 @@ fn routes(f: &Fixture) -> Vec<Route> {
         api(
             Method::GET,
             format!("/api/v1/tenancies/{tenancy}"),
+            Some(ViewTenancies),
+            Record,
+            None,
+        ),
+        api(
+            Method::POST,
+            "/api/v1/tenancies/ledger?municipality=3301".into(),
+            Some(ManageTenancies),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
+            "/api/v1/tenancies/arrears?municipality=3301".into(),
             Some(ViewTenancies),
             Record,
             None,
@@ -2438,6 +2469,9 @@ const READS: &[(&str, &str, &str)] = &[
     ("/api/v1/offers", "offer.list", "municipality"),
     ("/api/v1/offers/{id}", "offer.view", "offer"),
     ("/tenancies", "tenancy.list", "municipality"),
+    // Before `/tenancies/{id}`, which would match them too.
+    ("/tenancies/ledger", "tenancy.arrears", "municipality"),
+    ("/api/v1/tenancies/arrears", "tenancy.arrears", "municipality"),
     ("/tenancies/{id}", "tenancy.view", "tenancy"),
     ("/offers/{id}/contract", "offer.view", "offer"),
     ("/api/v1/tenancies", "tenancy.list", "municipality"),

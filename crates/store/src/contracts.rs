@@ -29,6 +29,9 @@ pub const CONTRACT_FOR_OFFER: &str = "tenancy_offer";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Contract {
     pub id: String,
+    /// What the accounting system knows the contract by (`L-000123`), unique in the
+    /// municipality; numbered by the database when the contract is written.
+    pub reference: String,
     pub dwelling_id: String,
     pub address_line: String,
     pub household: HouseholdId,
@@ -99,7 +102,7 @@ pub struct ContractPage {
     pub total: i64,
 }
 
-const COLUMNS: &str = "t.id, t.dwelling_id, d.address_line, t.household_id, p.given_name, p.family_name, t.case_id, \
+const COLUMNS: &str = "t.id, t.reference, t.dwelling_id, d.address_line, t.household_id, p.given_name, p.family_name, t.case_id, \
      c.reference AS case_reference, t.offer_id, t.from_date, t.term, t.term_end, t.monthly_rent_ore, t.security_kind, \
      t.security_ore, t.notice_11_1_on, t.ended_on, t.end_reason, t.notice_on, t.version";
 const FROM: &str = "FROM tenancy t JOIN dwelling d ON d.id = t.dwelling_id \
@@ -115,6 +118,7 @@ fn coded<T>(row: &sqlx::any::AnyRow, column: &str, parse: fn(&str) -> Option<T>)
 fn contract(row: &sqlx::any::AnyRow) -> StoreResult<Contract> {
     Ok(Contract {
         id: row.try_get("id")?,
+        reference: row.try_get::<Option<String>, _>("reference")?.unwrap_or_default(),
         dwelling_id: row.try_get("dwelling_id")?,
         address_line: row.try_get("address_line")?,
         household: HouseholdId(parse_id(&row.try_get::<String, _>("household_id")?)?),

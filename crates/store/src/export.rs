@@ -619,7 +619,13 @@ const TABLES: &[Table] = &[
             ("notice_on", OptText),
             ("version", Int),
             ("updated_at", OptInt),
+            ("reference", OptText),
         ],
+    },
+    Table {
+        name: "tenancy_reference_counter",
+        order_by: "municipality_id",
+        columns: &[("municipality_id", Text), ("last", Int)],
     },
     Table {
         name: "tenancy_period",
@@ -648,6 +654,41 @@ const TABLES: &[Table] = &[
             ("kind", Text),
             ("reason", OptText),
             ("details", Text),
+        ],
+    },
+    Table {
+        name: "rent_ledger_import",
+        order_by: "id",
+        columns: &[
+            ("id", Text),
+            ("municipality_id", Text),
+            ("file_name", Text),
+            ("row_count", Int),
+            ("months", Int),
+            ("tenancies", Int),
+            ("first_period", Text),
+            ("last_period", Text),
+            ("created", Int),
+            ("updated", Int),
+            ("unchanged", Int),
+            ("via", Text),
+            ("imported_by", OptText),
+            ("imported_at", Int),
+        ],
+    },
+    Table {
+        name: "rent_ledger_entry",
+        order_by: "id",
+        columns: &[
+            ("id", Text),
+            ("municipality_id", Text),
+            ("tenancy_id", Text),
+            ("period", Text),
+            ("due_ore", Int),
+            ("paid_ore", Int),
+            ("import_id", Text),
+            ("imported_at", Int),
+            ("imported_by", OptText),
         ],
     },
     Table {
@@ -1193,6 +1234,8 @@ const ADDED: &[(&str, &str, i64, Option<i64>)] = &[
     ("case_task", "raised_by_applicant", 15, Some(0)),
     ("case_decision", "renewal", 23, None),
     ("tenancy_period", "review_case_id", 23, None),
+    // Numbered on import by the trigger that numbers every tenancy written without one.
+    ("tenancy", "reference", 24, None),
 ];
 
 /// Parses one row line; checks the table order, the exact column set and each value's type.

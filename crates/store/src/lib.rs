@@ -36,6 +36,7 @@ pub mod municipalities;
 pub mod notes;
 pub mod priority_policy;
 pub mod reference_budget;
+pub mod rent_ledger;
 pub mod renewals;
 pub mod representatives;
 pub mod search;

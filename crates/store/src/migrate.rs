@@ -129,6 +129,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "renewal_reviews",
         sql: include_str!("../migrations/0023_renewal_reviews.sql"),
     },
+    Migration {
+        version: 24,
+        name: "rent_ledger",
+        sql: include_str!("../migrations/0024_rent_ledger.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked

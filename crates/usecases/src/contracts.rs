@@ -54,6 +54,8 @@ pub struct ContractView {
     pub expiry: Expiry,
     /// The caller may end the contract or undo its end.
     pub may_manage: bool,
+    /// Its rent ledger months and arrears.
+    pub ledger: crate::ledger::TenancyLedger,
 }
 
 /// A store refusal on the contract's unique indexes, on the form.
@@ -128,6 +130,7 @@ pub async fn contract(ctx: &Ctx, id: &str) -> UseCaseResult<ContractView> {
     let contract = ctx.store.contract(municipality, id).await?;
     let periods = ctx.store.contract_periods(municipality, id).await?;
     let events = ctx.store.contract_events(municipality, id).await?;
+    let ledger = crate::ledger::tenancy_ledger(ctx, municipality, id, contract.monthly_rent_ore).await?;
     ctx.audit_read(municipality, "tenancy.view", ("tenancy", id.to_string()), json!({}))
         .await?;
     let expiry = match contract.state() {
@@ -140,6 +143,7 @@ pub async fn contract(ctx: &Ctx, id: &str) -> UseCaseResult<ContractView> {
         periods,
         events,
         expiry,
+        ledger,
     })
 }
 

@@ -279,18 +279,9 @@ pub async fn import_dwellings(
     bytes: &[u8],
 ) -> UseCaseResult<ImportCounts> {
     ctx.require(Action::ManageDwellings, municipality)?;
-    let table = tabular::read_table(file_name, bytes)
-        .map_err(|e| UseCaseError::Invalid(vec![FieldError::with_message("file", e.code(), e.message())]))?;
-    let rows = dwelling_import::check_dwelling_rows(&table.header, &table.rows, PostalRegister::embedded()).map_err(
-        |report| {
-            let more = report.not_shown();
-            let mut errors: Vec<FieldError> = report.errors.into_iter().map(|e| e.error).collect();
-            if more > 0 {
-                errors.push(FieldError::new("file", "more_errors", "import.more_errors").arg("count", more));
-            }
-            UseCaseError::Invalid(errors)
-        },
-    )?;
+    let table = tabular::read_table(file_name, bytes).map_err(tabular::unreadable)?;
+    let rows = dwelling_import::check_dwelling_rows(&table.header, &table.rows, PostalRegister::embedded())
+        .map_err(tabular::refused)?;
     let rows: Vec<ValidDwelling> = rows.into_iter().map(|(_, d)| d).collect();
     let actor = ctx.actor(municipality);
     Ok(ctx

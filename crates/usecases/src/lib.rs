@@ -24,6 +24,7 @@ pub mod households;
 pub mod indicator_values;
 pub mod kostra;
 pub mod kostra_form;
+pub mod ledger;
 pub mod notes;
 pub mod notify;
 pub mod offers;

@@ -106,6 +106,28 @@ const ZIP_SIGNATURE: &[u8] = b"PK\x03\x04";
 /// Compound File Binary, the container of the old .xls workbooks.
 const OLE_SIGNATURE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
+/// An upload that cannot be read as a table, as the import's error on the field `file`.
+pub fn unreadable(error: TableError) -> crate::UseCaseError {
+    crate::UseCaseError::Invalid(vec![husly_domain::validation::FieldError::with_message(
+        "file",
+        error.code(),
+        error.message(),
+    )])
+}
+
+/// A refused import as field errors named `rows[N].field`, `columns[C]` or `columns`: the
+/// reported problems, and a last one on `file` telling how many more there were.
+pub fn refused(report: husly_domain::allocation::dwelling_import::ImportErrors) -> crate::UseCaseError {
+    let more = report.not_shown();
+    let mut errors: Vec<_> = report.errors.into_iter().map(|e| e.error).collect();
+    if more > 0 {
+        errors.push(
+            husly_domain::validation::FieldError::new("file", "more_errors", "import.more_errors").arg("count", more),
+        );
+    }
+    crate::UseCaseError::Invalid(errors)
+}
+
 /// Which format an upload is in: by its content first (a workbook is a ZIP archive), then by the
 /// file name's extension. A file with no extension is tried as CSV.
 pub fn detect_format(file_name: &str, bytes: &[u8]) -> Result<Format, TableError> {

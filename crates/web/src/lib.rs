@@ -16,6 +16,7 @@ pub mod error;
 pub mod flash;
 pub mod forms;
 pub mod i18n;
+pub mod import_report;
 pub mod layout;
 pub mod middleware;
 pub mod notify;

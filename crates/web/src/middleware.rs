@@ -32,7 +32,8 @@ pub fn wrap(app: Router<AppState>, state: AppState) -> Router {
     let largest = state
         .config
         .max_body_bytes
-        .max(state.config.max_document_bytes + UPLOAD_OVERHEAD);
+        .max(state.config.max_document_bytes + UPLOAD_OVERHEAD)
+        .max(TABLE_UPLOAD_BYTES);
     app.layer(from_fn(crate::flash::clear_when_shown))
         .layer(from_fn(crate::forms::refuse_control_in_query))
         .layer(from_fn_with_state(state.clone(), limit_body))
@@ -46,11 +47,24 @@ pub fn wrap(app: Router<AppState>, state: AppState) -> Router {
 /// Room for the multipart framing and the form's other fields around an uploaded document.
 const UPLOAD_OVERHEAD: usize = 64 * 1024;
 
+/// The largest body of a table upload (the dwelling register, the rent ledger): the file the
+/// import reads at the most, and the form around it.
+const TABLE_UPLOAD_BYTES: usize = husly_usecases::tabular::MAX_FILE_BYTES + UPLOAD_OVERHEAD;
+
+/// Whether a path takes a table to import.
+fn is_table_upload(path: &str) -> bool {
+    path.ends_with("/dwellings/import") || path.ends_with("/tenancies/ledger")
+}
+
 /// Request bodies are small (64 KiB by default) except on the document upload routes, which take
-/// one document of up to the configured size. Larger bodies get 413 before they are read.
+/// one document of up to the configured size, and the imports, which take a table of up to
+/// [`husly_usecases::tabular::MAX_FILE_BYTES`]. Larger bodies get 413 before they are read.
 async fn limit_body(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let limit = if request.uri().path().ends_with("/documents") {
+    let path = request.uri().path();
+    let limit = if path.ends_with("/documents") {
         state.config.max_document_bytes + UPLOAD_OVERHEAD
+    } else if is_table_upload(path) && request.method() == axum::http::Method::POST {
+        TABLE_UPLOAD_BYTES
     } else {
         state.config.max_body_bytes
     };

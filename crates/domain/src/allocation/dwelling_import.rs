@@ -93,15 +93,40 @@ pub fn norwegian_heading(field: &str) -> &'static str {
 
 /// The field a column heading names, if any.
 pub fn field_for_heading(heading: &str) -> Option<&'static str> {
-    let normal: String = heading
-        .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '_' | '-' | '\u{feff}'))
-        .flat_map(char::to_lowercase)
-        .collect();
-    COLUMNS
-        .iter()
-        .find(|(_, names)| names.contains(&normal.as_str()))
-        .map(|(field, _)| *field)
+    DWELLING_COLUMNS.field_for(heading)
+}
+
+/// The columns of one kind of import: each field with the headings it is known by (normalised),
+/// the fields without which no row could be good, the heading a Norwegian file uses for a field
+/// (named when the column is missing), and the catalogue prefix of a field's name in messages
+/// (`import.column.` + the field).
+pub(crate) struct ColumnSpec {
+    pub columns: &'static [(&'static str, &'static [&'static str])],
+    pub required: &'static [&'static str],
+    pub heading: fn(&str) -> &'static str,
+    pub name_key: &'static str,
+}
+
+const DWELLING_COLUMNS: ColumnSpec = ColumnSpec {
+    columns: COLUMNS,
+    required: &REQUIRED_FIELDS,
+    heading: norwegian_heading,
+    name_key: "import.column.",
+};
+
+impl ColumnSpec {
+    /// The field a column heading names (letter case, spaces, `_` and `-` ignored), if any.
+    pub fn field_for(&self, heading: &str) -> Option<&'static str> {
+        let normal: String = heading
+            .chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '_' | '-' | '\u{feff}'))
+            .flat_map(char::to_lowercase)
+            .collect();
+        self.columns
+            .iter()
+            .find(|(_, names)| names.contains(&normal.as_str()))
+            .map(|(field, _)| *field)
+    }
 }
 
 fn slot<'a>(input: &'a mut DwellingInput, field: &str) -> Option<&'a mut String> {
@@ -162,7 +187,7 @@ pub struct ImportErrors {
 }
 
 impl ImportErrors {
-    fn push(&mut self, error: ImportError) {
+    pub(crate) fn push(&mut self, error: ImportError) {
         self.total += 1;
         if self.errors.len() < MAX_REPORTED_ERRORS {
             self.errors.push(error);
@@ -178,6 +203,16 @@ impl ImportErrors {
 /// Which field each column fills (`None`: an empty column without heading, ignored), or the
 /// problems with the header.
 fn map_columns(header: &[String], rows: &[(usize, Vec<String>)]) -> Result<Vec<Option<&'static str>>, ImportErrors> {
+    map_columns_of(&DWELLING_COLUMNS, header, rows)
+}
+
+/// [`map_columns`] for any kind of import: header problems (a column without a name that holds
+/// values, an unknown heading, a field given twice, a required field missing), all of them.
+pub(crate) fn map_columns_of(
+    spec: &ColumnSpec,
+    header: &[String],
+    rows: &[(usize, Vec<String>)],
+) -> Result<Vec<Option<&'static str>>, ImportErrors> {
     let mut errors = ImportErrors::default();
     let mut fields = Vec::with_capacity(header.len());
     let mut seen: HashMap<&'static str, usize> = HashMap::new();
@@ -199,7 +234,7 @@ fn map_columns(header: &[String], rows: &[(usize, Vec<String>)]) -> Result<Vec<O
             fields.push(None);
             continue;
         }
-        let Some(field) = field_for_heading(heading) else {
+        let Some(field) = spec.field_for(heading) else {
             errors.push(ImportError {
                 row: None,
                 column: Some(heading.clone()),
@@ -217,7 +252,7 @@ fn map_columns(header: &[String], rows: &[(usize, Vec<String>)]) -> Result<Vec<O
                 error: FieldError::new(path, "duplicate_column", "error.import.duplicate_column")
                     .arg("first", column_letter(first))
                     .arg("column", &letter)
-                    .arg_key("name", format!("import.column.{field}")),
+                    .arg_key("name", format!("{}{field}", spec.name_key)),
             });
             fields.push(None);
             continue;
@@ -225,14 +260,14 @@ fn map_columns(header: &[String], rows: &[(usize, Vec<String>)]) -> Result<Vec<O
         seen.insert(field, index);
         fields.push(Some(field));
     }
-    for field in REQUIRED_FIELDS {
+    for field in spec.required {
         if !seen.contains_key(field) {
             errors.push(ImportError {
                 row: None,
                 column: None,
                 error: FieldError::new("columns", "missing_column", "error.import.missing_column")
-                    .arg_key("name", format!("import.column.{field}"))
-                    .arg("heading", norwegian_heading(field)),
+                    .arg_key("name", format!("{}{field}", spec.name_key))
+                    .arg("heading", (spec.heading)(field)),
             });
         }
     }

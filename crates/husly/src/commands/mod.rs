@@ -5,6 +5,7 @@ pub mod checkpoints;
 pub mod data;
 pub mod demo_allocation;
 pub mod idcheck;
+pub mod ledger;
 pub mod scheduler;
 pub mod serve;
 pub mod users;

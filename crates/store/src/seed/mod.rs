@@ -607,6 +607,8 @@ fn generate_economy(
         Value::Null,
         json!(1),
         Value::Null,
+        // The reference: numbered by the database as the row is written.
+        Value::Null,
     ]);
     out.periods.push(vec![
         json!(tenancy),

@@ -13,6 +13,7 @@ mod equity;
 mod finance;
 mod handling;
 mod kostra;
+mod ledger;
 mod notes;
 pub mod openapi;
 mod plans;
@@ -162,6 +163,8 @@ pub fn routes() -> Routes {
         .route("/offers/{id}/reopen", post(rounds::reopen))
         .route("/offers/{id}/contract", post(tenancies::create))
         .route("/tenancies", get(tenancies::list))
+        .route("/tenancies/ledger", post(ledger::import))
+        .route("/tenancies/arrears", get(ledger::arrears))
         .route("/tenancies/{id}", get(tenancies::view))
         .route("/tenancies/{id}/end", post(tenancies::end))
         .route("/tenancies/{id}/undo-end", post(tenancies::undo_end))

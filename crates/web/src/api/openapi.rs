@@ -1237,6 +1237,31 @@ fn tenancies(doc: &mut Document) {
     .answer::<t::ContractDetail>("200", "Running again")
     .error("409")
     .add();
+    ledger(doc);
+}
+
+/// The rent ledger: importing the accounting system's file, and the tenancies in arrears.
+fn ledger(doc: &mut Document) {
+    use contract::ledger as l;
+    doc.post(
+        "/tenancies/ledger",
+        "importRentLedger",
+        "Import the rent ledger from the accounting system (housing managers): one row per tenancy and month with the amount due and the amount paid; all rows or none",
+    )
+    .description("A `multipart/form-data` body with the file in the part `file` (CSV with `;`, `,` or tab, UTF-8 or Windows-1252; or .xlsx, first sheet), at most 5 MB and 20 000 rows. Columns (headings in Norwegian or English, letter case and spaces ignored): `Leieforhold`/`Kontraktsnummer`/`reference` (the contract's `reference`, e.g. `L-000123`; the number alone is read too), `Periode`/`Måned`/`period` (`2026-03`, `03.2026`, `202603`, `mars 2026`), `Forfalt`/`Skyldig`/`due_kr` and `Innbetalt`/`Betalt`/`paid_kr` (kroner: `8 100`, `8 100,50`, `8100.50`, `-` for nothing); `Leietaker` and `Adresse` are read past. Every row is checked before anything is saved; a 422 names each problem as `rows[N].field` (N the row as the spreadsheet shows it), `columns[C]` or `file`: a reference the municipality has no tenancy with (named in the message), a tenancy and month given twice, a negative amount, a month that has not begun or is before the contract. A month already on the ledger takes the file's figures, so the same file twice changes nothing (`unchanged`).")
+    .query::<queries::MunicipalityParam>()
+    .file_body()
+    .answer::<l::LedgerImportResult>("200", "Imported")
+    .add();
+    doc.get(
+        "/tenancies/arrears",
+        "listArrears",
+        "The tenancies whose rent arrears reach the municipality's threshold this month, the largest first, with the latest imports",
+    )
+    .description("Arrears are what fell due less what was paid over every month on the ledger, payments settling the oldest rent first. The threshold (months of rent, an amount, or months with rent unpaid, whichever comes first) is the municipality's in the rule file `rules/rent_arrears.toml`, cited. Names households, so the read is recorded in the access log. A contract's own months and arrears come with `GET /tenancies/{id}` (`ledger`).")
+    .query::<queries::MunicipalityParam>()
+    .answer::<l::ArrearsList>("200", "The tenancies in arrears over the threshold")
+    .add();
 }
 
 /// The priority policy's versions, a draft's simulation and saving, and verifying a draw.

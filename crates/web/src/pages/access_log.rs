@@ -135,6 +135,8 @@ pub(crate) const AUDIT_ACTIONS: &[&str] = &[
     "tenancy.not_renewed",
     "tenancy.list",
     "tenancy.view",
+    "tenancy.ledger_imported",
+    "tenancy.arrears",
     "auth.lockout",
     "audit.view",
 ];

@@ -695,25 +695,6 @@ struct ImportPage {
     problems: Vec<(String, String)>,
 }
 
-/// Where in the file an error is: `rows[5].bedrooms` → "Rad 5, Soverom"; `columns[C]` → "Kolonne C".
-fn place(field: &str, tr: &crate::i18n::Tr) -> String {
-    let index = |rest: &str| rest.split(']').next().unwrap_or_default().to_string();
-    if let Some(rest) = field.strip_prefix("rows[") {
-        let row = index(rest);
-        let name = rest.split("].").nth(1).unwrap_or_default();
-        let label = tr.t(&format!("dwelling.field.{name}")).to_string();
-        if name.is_empty() || label.starts_with("dwelling.field.") {
-            tr.f("import.row", &[("row", &row)])
-        } else {
-            tr.f("import.row_column", &[("row", &row), ("column", &label)])
-        }
-    } else if let Some(rest) = field.strip_prefix("columns[") {
-        tr.f("import.column", &[("column", &index(rest))])
-    } else {
-        tr.t("import.the_file").to_string()
-    }
-}
-
 /// `GET /dwellings/import`.
 async fn import_form(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     user.working_municipality(Action::ManageDwellings)?;
@@ -748,7 +729,7 @@ async fn import(
         }
         Err(UseCaseError::Invalid(errors)) => {
             let l = Layout::for_user(&user, Section::Dwellings, state.config.demo_mode);
-            let problems = errors.iter().map(|e| (place(&e.field, &l.tr), l.tr.error(e))).collect();
+            let problems = crate::import_report::problems(&errors, "dwelling.field.", &l.tr);
             unprocessable(render(&ImportPage { l, problems })?, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(e) => Err(e.into()),

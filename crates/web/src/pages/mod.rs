@@ -13,6 +13,7 @@ mod economy;
 mod equity;
 pub(crate) mod household;
 mod kostra_form;
+mod ledger;
 pub(crate) mod login;
 mod notes;
 mod offers;
@@ -149,6 +150,7 @@ pub fn routes() -> Routes {
         .merge(rounds::routes())
         .merge(offers::routes())
         .merge(tenancies::routes())
+        .merge(ledger::routes())
         .route("/waiting-list", get(waiting_list::page))
         .route("/allocation", get(allocation::page))
         .route("/allocation/policy", get(policy::list))

@@ -176,6 +176,7 @@ struct EndForm {
 struct ContractPage {
     l: Layout,
     w: ContractWords,
+    lw: super::ledger::LedgerWords,
     v: ContractView,
     form: EndForm,
     /// Which form the errors or the confirmation belong to: `end` or `undo`.
@@ -220,6 +221,26 @@ impl ContractPage {
         self.v.contract.ended_on.is_some()
     }
 
+    /// The ledger's balance in words: arrears, nothing owed, or paid in advance.
+    fn balance_text(&self) -> String {
+        let balance = self.v.ledger.arrears.balance_ore;
+        match balance {
+            0 => self.l.t("ledger.balance.zero").to_string(),
+            b if b > 0 => self.l.tr.f("ledger.balance.owed", &[("amount", &self.lw.kr(&b))]),
+            b => self.l.tr.f("ledger.balance.credit", &[("amount", &self.lw.kr(&-b))]),
+        }
+    }
+
+    fn signal_text(&self) -> String {
+        self.v
+            .ledger
+            .signal
+            .iter()
+            .map(|r| self.lw.reason(&self.l.tr, r))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
     fn default_ended_on(&self) -> String {
         if self.form.ended_on.is_empty() {
             self.v.contract.term_end.map(format_date).unwrap_or_default()
@@ -231,8 +252,10 @@ impl ContractPage {
 
 async fn contract_page(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<ContractPage> {
     let v = contracts::contract(&user.ctx(state), id).await?;
+    let l = Layout::for_user(user, Section::Tenancies, state.config.demo_mode);
     Ok(ContractPage {
-        l: Layout::for_user(user, Section::Tenancies, state.config.demo_mode),
+        lw: super::ledger::LedgerWords { lang: l.tr.lang },
+        l,
         w: ContractWords,
         v,
         form: EndForm::default(),

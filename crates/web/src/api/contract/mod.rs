@@ -13,6 +13,7 @@ pub mod dwellings;
 pub mod equity;
 mod finance;
 pub mod kostra;
+pub mod ledger;
 mod people;
 pub mod plan;
 pub mod stock;

@@ -35,6 +35,9 @@ impl TermStatus {
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Contract {
     pub id: String,
+    /// What the municipality's accounting system knows the contract by (`L-000123`): the
+    /// rent ledger's rows name it.
+    pub reference: String,
     pub dwelling_id: String,
     pub address_line: String,
     pub household_id: HouseholdId,
@@ -69,6 +72,7 @@ impl Contract {
     pub fn of(c: &husly_store::contracts::Contract, expiry: Expiry) -> Contract {
         Contract {
             id: c.id.clone(),
+            reference: c.reference.clone(),
             dwelling_id: c.dwelling_id.clone(),
             address_line: c.address_line.clone(),
             household_id: c.household,
@@ -147,6 +151,8 @@ pub struct ContractDetail {
     pub contract: Contract,
     pub periods: Vec<Period>,
     pub events: Vec<ContractEvent>,
+    /// The rent ledger's months and the arrears they show.
+    pub ledger: super::ledger::TenancyLedger,
 }
 
 impl ContractDetail {
@@ -174,6 +180,7 @@ impl ContractDetail {
                     reason: e.reason.clone(),
                 })
                 .collect(),
+            ledger: super::ledger::TenancyLedger::of(&v.ledger),
         }
     }
 }
