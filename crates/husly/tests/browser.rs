@@ -1012,7 +1012,7 @@ async fn dwellings_flow(b: &mut Browser, logins: &Logins) {
     b.log_in(&logins.caseworker).await;
     // A renewal review the server opened for a contract nearing its end: not renewed, with the
     // plan and a startlån referral, through four eyes, to the letter.
-    b.goto("/cases?filter=all&case_type=tenancy_renewal").await;
+    b.goto("/cases?filter=open&case_type=tenancy_renewal").await;
     b.click("main table.data-table tbody tr a").await;
     let review = b.wait_path("a renewal review", |p| p.starts_with("/cases/0")).await;
     assert!(b.text("main").await.contains("Fornyelse av leiekontrakt"));

@@ -139,6 +139,7 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         page(Method::GET, format!("/people/{p}"), Some(ViewPerson), Record, vec![]),
         page(Method::GET, "/admin/users".into(), Some(ManageUsers), Working, vec![]),
+        page(Method::GET, "/admin/jobs".into(), Some(ManageUsers), Working, vec![]),
         page(
             Method::GET,
             "/admin/users/new".into(),
@@ -2345,6 +2346,10 @@ const NOT_PERSONAL: &[(&str, &str)] = &[
         "staff accounts, not personal data of the people the municipality serves",
     ),
     ("/admin/users/new", "an empty form"),
+    (
+        "/admin/jobs",
+        "the server's daily jobs: days, times and outcomes, no one the municipality serves",
+    ),
     ("/admin/users/", "a staff account"),
     ("/apply", "the applicant's own draft, opened with its code"),
     ("/calculators/startlan", "a calculator with no stored data"),

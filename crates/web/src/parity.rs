@@ -10,6 +10,10 @@ mod tests {
     /// Use cases only a page calls, and why the API has none.
     const PAGE_ONLY: &[(&str, &str)] = &[
         (
+            "job_history",
+            "the daily jobs' runs for an administrator; monitoring reads the same from `/metrics` (runs by outcome, last duration and success per job)",
+        ),
+        (
             "contract_of_offer",
             "the offer page's link to the contract written from it; in the API a contract names its offer (`offer_id`)",
         ),
