@@ -5,7 +5,7 @@
 
 use husly_domain::allocation::dwelling::{DwellingStatus, StatusChange};
 use husly_domain::allocation::offer::OfferState;
-use husly_domain::cases::{CaseChange, Refusal};
+use husly_domain::cases::CaseChange;
 use husly_domain::tenancy::{ContractEnd, ContractState, ContractTerm, EndReason, NewContract, SecurityKind};
 use husly_domain::{CaseId, HouseholdId, MunicipalityId};
 use serde_json::json;
@@ -253,8 +253,9 @@ fn known_end(contract_end: Option<Date>, term_end: Option<Date>) -> Option<Strin
 impl Store {
     /// Writes the contract for the accepted offer `offer` (at `offer_version`), in one
     /// transaction: the contract and its first period, the dwelling let from the start day, and
-    /// the application case changed by `close` (the lifecycle's close, which takes the household
-    /// off the waiting list) when the lifecycle allows it. Returns the contract's id.
+    /// the application case changed as `close` returns (the lifecycle's close, which takes the
+    /// household off the waiting list); `None` leaves the case as it is, which the caller decides.
+    /// Returns the contract's id.
     pub async fn create_contract(
         &self,
         municipality: MunicipalityId,
@@ -262,7 +263,7 @@ impl Store {
         offer_version: i64,
         new: &NewContract,
         change: &Change<'_>,
-        close: impl FnOnce(&Case) -> Result<CaseChange, Refusal>,
+        close: impl FnOnce(&Case) -> Option<CaseChange>,
     ) -> StoreResult<String> {
         let mut tx = self.write().await?;
         let sql = format!(
@@ -301,10 +302,7 @@ impl Store {
                 .fetch_one(tx.conn())
                 .await?;
         let before = crate::cases::locked_case(&mut tx, municipality, case_id, version).await?;
-        // An accepted offer's case is on the waiting list and is closed with the contract. One
-        // that has moved on meanwhile (an appeal registered, say) is left as it is: the
-        // household has its home either way, and the caseworker sees the case as it stands.
-        let closed = close(&before).ok();
+        let closed = close(&before);
         let id = uuid::Uuid::now_v7().to_string();
         let now = crate::now_micros();
         sqlx::query(

@@ -94,7 +94,7 @@ async fn a_contract_lets_the_dwelling_closes_the_case_and_can_be_ended_and_undon
         let open = store.offer(m.id, &offer).await.unwrap();
         let refused = store
             .create_contract(m.id, &offer, open.version, &contract(today), &by, |c| {
-                c.take_step(&close(), today, 12)
+                c.take_step(&close(), today, 12).ok()
             })
             .await;
         assert!(matches!(refused, Err(StoreError::Invalid(_))), "{refused:?}");
@@ -106,7 +106,7 @@ async fn a_contract_lets_the_dwelling_closes_the_case_and_can_be_ended_and_undon
 
         let id = store
             .create_contract(m.id, &offer, accepted.version, &contract(today), &by, |c| {
-                c.take_step(&close(), today, 12)
+                c.take_step(&close(), today, 12).ok()
             })
             .await
             .unwrap();
@@ -138,7 +138,7 @@ async fn a_contract_lets_the_dwelling_closes_the_case_and_can_be_ended_and_undon
         // A second contract for the same offer is refused.
         let again = store
             .create_contract(m.id, &offer, accepted.version, &contract(today), &by, |c| {
-                c.take_step(&close(), today, 12)
+                c.take_step(&close(), today, 12).ok()
             })
             .await;
         assert!(
@@ -216,7 +216,7 @@ async fn a_contract_lets_the_dwelling_closes_the_case_and_can_be_ended_and_undon
         let new = contract(today);
         let (a, b) = tokio::join!(
             store.create_contract(m.id, &offer_2, accepted_2.version, &new, &by, |c| {
-                c.take_step(&close(), today, 12)
+                c.take_step(&close(), today, 12).ok()
             }),
             store.undo_contract_end(m.id, &id, ended.version, &undo),
         );

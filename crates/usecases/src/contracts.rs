@@ -190,7 +190,11 @@ pub async fn create_contract(
     let who = ctx.change(&actor);
     ctx.store
         .create_contract(municipality, offer, version, &new, &who, |case| {
-            case.take_step(&step, ctx.today, validity)
+            // An accepted offer's case is on the waiting list and is closed with the contract.
+            // One that has moved on meanwhile (an appeal registered, say) is left as it is: the
+            // household has its home either way, the caseworker sees the case as it stands, and
+            // the contract's event records `case_closed: false`.
+            case.take_step(&step, ctx.today, validity).ok()
         })
         .await
         .map_err(taken)
