@@ -254,16 +254,7 @@ pub(crate) async fn apply(tx: &mut Tx, case: &Case, effect: TenancyEffect, who: 
                 .execute(tx.conn())
                 .await?;
             }
-            sqlx::query(
-                "UPDATE tenancy SET term_end = $1, to_date = $1, version = version + 1, updated_at = $2 \
-                 WHERE municipality_id = $3 AND id = $4",
-            )
-            .bind(date_text(until))
-            .bind(crate::now_micros())
-            .bind(municipality.to_string())
-            .bind(&tenancy)
-            .execute(tx.conn())
-            .await?;
+            set_term_end(tx, municipality, &tenancy, until).await?;
             let details = json!({ "case": case.id.to_string(), "reference": case.reference,
                 "from": date_text(from), "until": date_text(until) });
             record(tx, municipality, &tenancy, "renewed", details, who).await
@@ -276,19 +267,25 @@ pub(crate) async fn apply(tx: &mut Tx, case: &Case, effect: TenancyEffect, who: 
                 .bind(seq + 1)
                 .execute(tx.conn())
                 .await?;
-            sqlx::query(
-                "UPDATE tenancy SET term_end = $1, to_date = $1, version = version + 1, updated_at = $2 \
-                 WHERE municipality_id = $3 AND id = $4",
-            )
-            .bind(date_text(period_end))
-            .bind(crate::now_micros())
-            .bind(municipality.to_string())
-            .bind(&tenancy)
-            .execute(tx.conn())
-            .await?;
+            set_term_end(tx, municipality, &tenancy, period_end).await?;
             let details = json!({ "case": case.id.to_string(), "reference": case.reference,
                 "term_end": date_text(period_end) });
             record(tx, municipality, &tenancy, "not_renewed", details, who).await
         }
     }
+}
+
+/// Moves the contract's term end (and `to_date`, the end every older reader knows) to `term_end`.
+async fn set_term_end(tx: &mut Tx, municipality: MunicipalityId, tenancy: &str, term_end: Date) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE tenancy SET term_end = $1, to_date = $1, version = version + 1, updated_at = $2 \
+         WHERE municipality_id = $3 AND id = $4",
+    )
+    .bind(date_text(term_end))
+    .bind(crate::now_micros())
+    .bind(municipality.to_string())
+    .bind(tenancy)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
 }
