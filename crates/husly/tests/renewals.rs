@@ -67,6 +67,16 @@ async fn a_contract_nearing_its_end_is_reviewed_and_renewed_with_a_letter() {
             "{page}"
         );
         assert!(page.contains(&reference));
+        // Due three months before the term ends, in the work queue too.
+        let opened = store.case(f.home, review).await.unwrap();
+        let practice = husly_domain::eligibility::EligibilityRules::embedded()
+            .allocation_rules("3301", husly_domain::rules::YearMonth::of(common::today()))
+            .unwrap()
+            .values
+            .renewal_practice();
+        let decide_by = practice.decide_by(term_end, common::today());
+        assert_eq!((opened.decide_by, opened.next_due), (Some(decide_by), Some(decide_by)));
+        assert!(page.contains("Vedtaket bør sendes innen"), "{page}");
         assert!(common::raw_keys(&page).is_empty(), "{:?}", common::raw_keys(&page));
         // The tenancy page links to its review.
         let tenancy = common::page_text(&server, &caseworker, &format!("/tenancies/{}", f.tenancy)).await;

@@ -7,3 +7,5 @@
 ALTER TABLE tenancy_period ADD COLUMN review_case_id TEXT REFERENCES application_case (id);
 CREATE UNIQUE INDEX tenancy_period_review ON tenancy_period (review_case_id) WHERE review_case_id IS NOT NULL;
 ALTER TABLE case_decision ADD COLUMN renewal TEXT;
+-- The day a review's decision should be sent by (its deadline in the work queue).
+ALTER TABLE application_case ADD COLUMN decide_by TEXT;

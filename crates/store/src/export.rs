@@ -239,6 +239,7 @@ const TABLES: &[Table] = &[
             ("kostra_category", OptText),
             ("kostra_classified_by", OptText),
             ("kostra_classified_at", OptInt),
+            ("decide_by", OptText),
         ],
     },
     Table {
@@ -1233,6 +1234,7 @@ const ADDED: &[(&str, &str, i64, Option<i64>)] = &[
     ("application_case", "kostra_classified_at", 12, None),
     ("case_task", "raised_by_applicant", 15, Some(0)),
     ("case_decision", "renewal", 23, None),
+    ("application_case", "decide_by", 23, None),
     ("tenancy_period", "review_case_id", 23, None),
     // Numbered on import by the trigger that numbers every tenancy written without one.
     ("tenancy", "reference", 24, None),

@@ -83,15 +83,16 @@ impl Store {
             .collect()
     }
 
-    /// Opens the review of `due`'s period as a `tenancy_renewal` case received `today`, starting
-    /// from the form of the application the contract came from. `None` when the period has a
-    /// review already or the contract has ended since it was listed (another server, or a
-    /// housing manager, was first).
+    /// Opens the review of `due`'s period as a `tenancy_renewal` case received `today`, its
+    /// decision due by `decide_by`, starting from the form of the application the contract came
+    /// from. `None` when the period has a review already or the contract has ended since it was
+    /// listed (another server, or a housing manager, was first).
     pub async fn open_renewal_review(
         &self,
         municipality: MunicipalityId,
         due: &DueForReview,
         today: Date,
+        decide_by: Date,
         change: &Change<'_>,
     ) -> StoreResult<Option<(CaseId, String)>> {
         let mut tx = self.write().await?;
@@ -150,6 +151,21 @@ impl Store {
             change,
         )
         .await?;
+        // The review's deadline, and the queue's order that follows from it.
+        let mut opened = crate::cases::read_case(tx.conn(), municipality, case).await?;
+        opened.decide_by = Some(decide_by);
+        let next_due = opened.computed_next_due();
+        sqlx::query(
+            "UPDATE application_case SET decide_by = $1, next_due = $2, due_order = $3 \
+             WHERE municipality_id = $4 AND id = $5",
+        )
+        .bind(date_text(decide_by))
+        .bind(next_due.map(date_text))
+        .bind(crate::cases::due_order(next_due))
+        .bind(municipality.to_string())
+        .bind(case.to_string())
+        .execute(tx.conn())
+        .await?;
         let claimed = sqlx::query(
             "UPDATE tenancy_period SET review_case_id = $1 \
              WHERE municipality_id = $2 AND tenancy_id = $3 AND seq = $4 AND review_case_id IS NULL",
@@ -165,7 +181,7 @@ impl Store {
             return Ok(None);
         }
         let details = json!({ "case": case.to_string(), "reference": reference, "period": due.seq,
-            "term_end": date_text(due.term_end) });
+            "term_end": date_text(due.term_end), "decide_by": date_text(decide_by) });
         record(&mut tx, municipality, &due.tenancy_id, "review_opened", details, change).await?;
         tx.commit().await?;
         Ok(Some((case, reference)))

@@ -118,17 +118,24 @@ async fn a_period_is_reviewed_once_and_its_decision_renews_or_ends_the_contract(
         assert!(later.len() < due.len(), "a nearer horizon lists fewer");
 
         // Opening twice, and twice at the same moment, opens one review.
+        let decide_by = date!(2027 - 01 - 15);
         let (first, second) = (&due[0], &due[1]);
-        let opened = store.open_renewal_review(m.id, first, today, &by_system).await.unwrap();
+        let opened = store
+            .open_renewal_review(m.id, first, today, decide_by, &by_system)
+            .await
+            .unwrap();
         let (review, reference) = opened.expect("opened");
         assert_eq!(
-            store.open_renewal_review(m.id, first, today, &by_system).await.unwrap(),
+            store
+                .open_renewal_review(m.id, first, today, decide_by, &by_system)
+                .await
+                .unwrap(),
             None,
             "{backend:?}: a period is reviewed once"
         );
         let (a, b) = tokio::join!(
-            store.open_renewal_review(m.id, second, today, &by_system),
-            store.open_renewal_review(m.id, second, today, &by_system),
+            store.open_renewal_review(m.id, second, today, decide_by, &by_system),
+            store.open_renewal_review(m.id, second, today, decide_by, &by_system),
         );
         let opened_at_once = [a.unwrap(), b.unwrap()];
         assert_eq!(
@@ -154,6 +161,11 @@ async fn a_period_is_reviewed_once_and_its_decision_renews_or_ends_the_contract(
         );
         assert_eq!(case.household_id, first.household);
         assert_eq!(case.interim_due, None, "no interim answer for the office's own review");
+        assert_eq!(
+            (case.decide_by, case.next_due),
+            (Some(decide_by), Some(decide_by)),
+            "{backend:?}: due in the work queue by its day"
+        );
         let contract = store
             .reviewed_contract(m.id, review)
             .await

@@ -44,13 +44,15 @@ pub async fn open_renewal_reviews(store: &Store, today: Date) -> UseCaseResult<R
         let Ok(period) = rules.allocation_rules(&municipality.number, YearMonth::of(today)) else {
             continue;
         };
-        let due_by = add_months(today, period.values.renewal_practice().lead_time_months);
+        let practice = period.values.renewal_practice();
+        let due_by = add_months(today, practice.lead_time_months);
         loop {
             let due = store.contracts_due_for_review(municipality.id, due_by, BATCH).await?;
             let mut opened_now = 0;
             for contract in &due {
+                let decide_by = practice.decide_by(contract.term_end, today);
                 match store
-                    .open_renewal_review(municipality.id, contract, today, &change)
+                    .open_renewal_review(municipality.id, contract, today, decide_by, &change)
                     .await?
                 {
                     Some(_) => opened_now += 1,

@@ -33,6 +33,9 @@ pub struct Case {
     pub appeal_deadline: Option<Date>,
     pub valid_until: Option<Date>,
     pub renewal_reminder_on: Option<Date>,
+    /// A renewal review: the day its decision should be sent by, so the household has time to
+    /// appeal and, if not renewed, to move (`super::renewal::RenewalPractice::decide_by`).
+    pub decide_by: Option<Date>,
     pub next_due: Option<Date>,
     /// A startlån or grant case's economy, once recorded.
     pub finance: Option<CaseFinance>,
@@ -74,6 +77,7 @@ impl Case {
             appeal_deadline: None,
             valid_until: None,
             renewal_reminder_on: None,
+            decide_by: None,
             next_due: interim_due,
             finance: None,
         }
@@ -86,6 +90,7 @@ impl Case {
             interim_sent: self.interim_sent_on.is_some(),
             information_due: self.information_due,
             renewal_reminder: self.renewal_reminder_on,
+            decide_by: self.decide_by,
         }
     }
 

@@ -87,6 +87,8 @@ pub struct OpenDeadlines {
     pub interim_sent: bool,
     pub information_due: Option<Date>,
     pub renewal_reminder: Option<Date>,
+    /// A renewal review's decision is due (a case the office opened itself).
+    pub decide_by: Option<Date>,
 }
 
 /// The earliest deadline the municipality has to act on in this state (the work queue's order).
@@ -94,8 +96,10 @@ pub fn next_due(state: super::workflow::CaseState, d: OpenDeadlines) -> Option<D
     use super::workflow::CaseState as S;
     let interim = d.interim_due.filter(|_| !d.interim_sent);
     match state {
-        S::WaitingForInformation => [interim, d.information_due].into_iter().flatten().min(),
-        s if s.awaits_decision() => interim,
+        S::WaitingForInformation => [interim, d.information_due, d.decide_by].into_iter().flatten().min(),
+        s if s.awaits_decision() => [interim, d.decide_by].into_iter().flatten().min(),
+        // An approved renewal decision is still to be sent by its day.
+        S::Approved => d.decide_by,
         S::OnWaitingList => d.renewal_reminder,
         _ => None,
     }
@@ -201,8 +205,26 @@ mod tests {
             interim_sent: false,
             information_due: Some(date!(2026 - 11 - 28)),
             renewal_reminder: Some(date!(2027 - 10 - 01)),
+            decide_by: None,
         };
         assert_eq!(next_due(S::UnderAssessment, d), Some(date!(2026 - 12 - 01)));
+        // A renewal review has no interim answer; its decision is due by its own day.
+        let review = OpenDeadlines {
+            interim_due: None,
+            information_due: None,
+            decide_by: Some(date!(2027 - 03 - 02)),
+            ..d
+        };
+        for state in [
+            S::Received,
+            S::UnderAssessment,
+            S::DecisionProposed,
+            S::Approved,
+            S::WaitingForInformation,
+        ] {
+            assert_eq!(next_due(state, review), Some(date!(2027 - 03 - 02)), "{state:?}");
+        }
+        assert_eq!(next_due(S::Granted, review), None, "decided");
         assert_eq!(next_due(S::WaitingForInformation, d), Some(date!(2026 - 11 - 28)));
         assert_eq!(next_due(S::OnWaitingList, d), Some(date!(2027 - 10 - 01)));
         assert_eq!(next_due(S::Refused, d), None);

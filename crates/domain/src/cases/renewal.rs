@@ -155,6 +155,14 @@ pub fn term_until(from: Date, months: u32) -> Date {
     }
 }
 
+/// `day` minus `months` calendar months; the 31st becomes the last day of a shorter month.
+fn months_before(day: Date, months: u32) -> Date {
+    let total = day.year() * 12 + (day.month() as i32 - 1) - months as i32;
+    let (year, month) = (total.div_euclid(12), total.rem_euclid(12) + 1);
+    let month = time::Month::try_from(month as u8).expect("1..=12");
+    Date::from_calendar_date(year, month, day.day().min(month.length(year))).expect("clamped to the month")
+}
+
 fn month_end(day: Date) -> Date {
     day.replace_day(day.month().length(day.year())).unwrap_or(day)
 }
@@ -168,12 +176,21 @@ pub struct RenewalPractice {
     pub term_months: u32,
     /// The new term for a household with children under 18.
     pub term_months_children: u32,
+    /// The decision should be sent this many months before the term ends.
+    pub decide_months_before: u32,
 }
 
 impl RenewalPractice {
     /// Whether a contract whose term ends on `term_end` is due for its review on `today`.
     pub fn review_due(&self, term_end: Date, today: Date) -> bool {
         term_end <= add_months(today, self.lead_time_months)
+    }
+
+    /// The day a review's decision should be sent by: `decide_months_before` months before the
+    /// term ends (the same day of the month, or the month's last day when shorter), never before
+    /// `today` (a review opened late is due at once).
+    pub fn decide_by(&self, term_end: Date, today: Date) -> Date {
+        months_before(term_end, self.decide_months_before).max(today)
     }
 
     /// The new term's last day a caseworker is offered: the usual term, longer with children.
@@ -315,6 +332,7 @@ mod tests {
             lead_time_months: 6,
             term_months: 36,
             term_months_children: 60,
+            decide_months_before: 3,
         };
         assert!(practice.review_due(date!(2027 - 06 - 03), date!(2026 - 12 - 03)));
         assert!(!practice.review_due(date!(2027 - 06 - 04), date!(2026 - 12 - 03)));
@@ -328,5 +346,11 @@ mod tests {
             practice.suggested_until(date!(2027 - 02 - 28), true),
             date!(2032 - 02 - 29)
         );
+        // Three months ahead of the term's end, the month's last day when shorter; never past.
+        let today = date!(2026 - 12 - 03);
+        assert_eq!(practice.decide_by(date!(2027 - 06 - 03), today), date!(2027 - 03 - 03));
+        assert_eq!(practice.decide_by(date!(2027 - 05 - 31), today), date!(2027 - 02 - 28));
+        assert_eq!(practice.decide_by(date!(2028 - 05 - 31), today), date!(2028 - 02 - 29));
+        assert_eq!(practice.decide_by(date!(2027 - 01 - 15), today), today);
     }
 }

@@ -100,6 +100,13 @@ pub struct AllocationRules {
     /// The new term for a household with children under 18, in months.
     #[serde(default = "default_renewal_term_months_children")]
     pub renewal_term_months_children: u32,
+    /// A review's decision should be sent this many months before the term ends.
+    #[serde(default = "default_renewal_decide_months_before")]
+    pub renewal_decide_months_before: u32,
+}
+
+fn default_renewal_decide_months_before() -> u32 {
+    3
 }
 
 fn default_renewal_lead_time_months() -> u32 {
@@ -121,6 +128,7 @@ impl AllocationRules {
             lead_time_months: self.renewal_lead_time_months,
             term_months: self.renewal_term_months,
             term_months_children: self.renewal_term_months_children,
+            decide_months_before: self.renewal_decide_months_before,
         }
     }
 }
@@ -192,9 +200,10 @@ impl EligibilityRules {
                     || r.renewal_term_months == 0
                     || r.renewal_term_months_children == 0
                     || r.renewal_lead_time_months > 24
+                    || r.renewal_decide_months_before > r.renewal_lead_time_months
                 {
                     return Err(format!(
-                        "municipalities[{}] from {}: income_cap_g has at most 5 values, children_per_bedroom, validity_months and the renewal terms are at least 1, the renewal lead time at most 24 months",
+                        "municipalities[{}] from {}: income_cap_g has at most 5 values, children_per_bedroom, validity_months and the renewal terms are at least 1, the renewal lead time at most 24 months and not shorter than the months a decision is due before the term ends",
                         m.number, period.meta.from
                     ));
                 }

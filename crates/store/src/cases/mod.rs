@@ -33,7 +33,7 @@ pub use queue::{QUEUE_COUNT_CAP, QueueCounts, QueueFilter, QueueRow, QueueSort, 
 const CASE_COLUMNS: &str = "c.id, c.municipality_id, c.household_id, c.reference, c.case_type, c.state, c.version, \
      c.form, c.overrides, c.received_on, c.assigned_to, u.display_name AS assigned_name, c.interim_due, \
      c.interim_sent_on, c.information_due, c.decided_on, c.delivered_on, c.appeal_deadline, c.valid_until, \
-     c.renewal_reminder_on, c.next_due, c.finance";
+     c.renewal_reminder_on, c.next_due, c.finance, c.decide_by";
 
 pub(super) fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Corrupt(format!("unknown {what} `{value}`"))
@@ -69,6 +69,7 @@ impl sqlx::FromRow<'_, sqlx::any::AnyRow> for Decoded<Case> {
             appeal_deadline: opt_date(row, "appeal_deadline")?,
             valid_until: opt_date(row, "valid_until")?,
             renewal_reminder_on: opt_date(row, "renewal_reminder_on")?,
+            decide_by: opt_date(row, "decide_by")?,
             next_due: opt_date(row, "next_due")?,
             finance: row
                 .try_get::<Option<String>, _>("finance")?
@@ -188,7 +189,8 @@ pub(crate) async fn save_case(tx: &mut Tx, case: &Case) -> StoreResult<()> {
     sqlx::query(
         "UPDATE application_case SET state = $1, version = version + 1, form = $2, overrides = $3, assigned_to = $4, \
          interim_sent_on = $5, information_due = $6, decided_on = $7, delivered_on = $8, appeal_deadline = $9, \
-         valid_until = $10, renewal_reminder_on = $11, next_due = $12, due_order = $17, finance = $18, updated_at = $13 \
+         valid_until = $10, renewal_reminder_on = $11, next_due = $12, due_order = $17, finance = $18, updated_at = $13, \
+         decide_by = $19 \
          WHERE municipality_id = $14 AND id = $15 AND version = $16",
     )
     .bind(case.state.code())
@@ -215,6 +217,7 @@ pub(crate) async fn save_case(tx: &mut Tx, case: &Case) -> StoreResult<()> {
             .transpose()
             .map_err(anyhow::Error::from)?,
     )
+    .bind(case.decide_by.map(date_text))
     .execute(tx.conn())
     .await?;
     Ok(())

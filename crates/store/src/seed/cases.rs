@@ -424,6 +424,7 @@ fn case_row(case: &Case, composition: Option<&Composition>) -> Vec<Value> {
         Value::Null,
         Value::Null,
         Value::Null,
+        Value::Null,
     ]
 }
 

@@ -30,6 +30,7 @@ fn case(case_type: CaseType) -> Case {
         appeal_deadline: None,
         valid_until: None,
         renewal_reminder_on: None,
+        decide_by: None,
         next_due: Some(date!(2026 - 12 - 02)),
         finance: None,
     }

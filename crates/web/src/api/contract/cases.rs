@@ -53,6 +53,9 @@ pub struct Case {
     pub valid_until: Option<Date>,
     #[schemars(with = "Option<DateSchema>")]
     pub renewal_reminder_on: Option<Date>,
+    /// A renewal review: the day its decision should be sent by.
+    #[schemars(with = "Option<DateSchema>")]
+    pub decide_by: Option<Date>,
     /// The earliest open deadline.
     #[schemars(with = "Option<DateSchema>")]
     pub next_due: Option<Date>,
@@ -83,6 +86,7 @@ impl From<&husly_domain::cases::Case> for Case {
             appeal_deadline: c.appeal_deadline,
             valid_until: c.valid_until,
             renewal_reminder_on: c.renewal_reminder_on,
+            decide_by: c.decide_by,
             next_due: c.next_due,
             finance: c.finance.clone(),
         }
