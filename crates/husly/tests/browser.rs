@@ -828,6 +828,16 @@ async fn flow(mut b: Browser, logins: Logins) -> Browser {
     })
     .await;
     b.axe("user").await;
+    // The daily jobs the demo server has run since it started, each with its outcome.
+    b.click("nav a[href=\"/admin/jobs\"]").await;
+    b.wait_path("/admin/jobs", |p| p == "/admin/jobs").await;
+    let jobs = b.text("main").await;
+    assert!(
+        jobs.contains("Fornyelse av leiekontrakter") && jobs.contains("Fullført"),
+        "the jobs page reads {jobs:?}"
+    );
+    b.axe("the daily jobs").await;
+    b.at_phone_width(&["/admin/jobs"]).await;
     b.goto("/admin/audit").await;
     b.find("table.data-table").await;
     b.screenshot("access-log").await;
@@ -1017,6 +1027,7 @@ async fn dwellings_flow(b: &mut Browser, logins: &Logins) {
     let review = b.wait_path("a renewal review", |p| p.starts_with("/cases/0")).await;
     assert!(b.text("main").await.contains("Fornyelse av leiekontrakt"));
     b.axe("a renewal review").await;
+    b.at_phone_width(&[review.as_str()]).await;
     b.submit(&format!(
         "form[action=\"{review}/action\"]:has(input[name=\"action\"][value=\"start_assessment\"]) button"
     ))
