@@ -121,10 +121,17 @@ pub enum Action {
     ViewTenancies,
     /// Write a contract from an accepted offer, end a contract, and undo an end.
     ManageTenancies,
+    /// See a household's follow-up plan and log, and the follow-up caseload with its risk
+    /// signals.
+    ViewFollowUp,
+    /// Make, change, close and reopen a household's follow-up plan and its measures.
+    KeepFollowUpPlan,
+    /// Log a contact, a home visit or a neighbour complaint on a household.
+    LogFollowUp,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 33] = [
         Action::SearchPeople,
         Action::ViewPerson,
         Action::ViewHousehold,
@@ -155,6 +162,9 @@ impl Action {
         Action::ManagePriorityPolicy,
         Action::ViewTenancies,
         Action::ManageTenancies,
+        Action::ViewFollowUp,
+        Action::KeepFollowUpPlan,
+        Action::LogFollowUp,
     ];
 
     pub fn code(self) -> &'static str {
@@ -189,6 +199,9 @@ impl Action {
             Action::ManagePriorityPolicy => "manage_priority_policy",
             Action::ViewTenancies => "view_tenancies",
             Action::ManageTenancies => "manage_tenancies",
+            Action::ViewFollowUp => "view_follow_up",
+            Action::KeepFollowUpPlan => "keep_follow_up_plan",
+            Action::LogFollowUp => "log_follow_up",
         }
     }
 }
@@ -244,6 +257,12 @@ pub fn roles_allowed(action: Action) -> &'static [Role] {
         // manager, who lets the dwellings, writes and ends it.
         Action::ViewTenancies => READ_PERSONAL,
         Action::ManageTenancies => &[HousingManager],
+        // The unit that works with the household sees its follow-up; the follow-up worker and
+        // the caseworker keep the plan; the housing manager also logs what reaches the landlord
+        // (a neighbour complaint, a visit to the dwelling). The approver records nothing.
+        Action::ViewFollowUp => READ_PERSONAL,
+        Action::KeepFollowUpPlan => &[Caseworker, FollowUpWorker],
+        Action::LogFollowUp => &[Caseworker, FollowUpWorker, HousingManager],
     }
 }
 
@@ -378,6 +397,14 @@ mod tests {
             (Leader, Allocate, false),
             (FollowUpWorker, Allocate, false),
             (Admin, ViewStayFigures, false),
+            (FollowUpWorker, KeepFollowUpPlan, true),
+            (Caseworker, KeepFollowUpPlan, true),
+            (HousingManager, KeepFollowUpPlan, false),
+            (HousingManager, LogFollowUp, true),
+            (Approver, LogFollowUp, false),
+            (Approver, ViewFollowUp, true),
+            (Leader, ViewFollowUp, false),
+            (Partner, ViewFollowUp, false),
             (Admin, ManageReferenceBudget, true),
             (Leader, ManageReferenceBudget, true),
             (Caseworker, ManageReferenceBudget, false),

@@ -13,6 +13,7 @@ pub mod economy;
 pub mod eligibility;
 pub mod equity;
 pub mod finance;
+pub mod follow_up;
 pub mod household;
 pub mod ids;
 pub mod indicators;

@@ -523,6 +523,109 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
         figures["households_with_children"].as_i64().unwrap_or_default() >= 1,
         "{figures}"
     );
+    // Follow-up in the home: a plan started (a second is a conflict), changed, a measure agreed
+    // and done, a visit and a complaint logged, the caseload read, the plan closed and reopened.
+    let follow_up = format!("{household_url}/follow-up");
+    let worker = f.users[&Role::FollowUpWorker].1.as_str();
+    let review_on = (common::today() + time::Duration::days(60)).to_string();
+    let plan = json!({ "goals": "Beholde boligen", "responsible": f.follow_up_worker, "review_on": review_on,
+        "partner_kind": "nav", "partner_name": "NAV Drammen" });
+    let (status, started) = call(
+        contract,
+        s,
+        worker,
+        M::POST,
+        &format!("{follow_up}/plans"),
+        Some(plan.clone()),
+    )
+    .await;
+    assert_eq!(status, 201, "{started}");
+    let (status, _) = call(contract, s, worker, M::POST, &format!("{follow_up}/plans"), Some(plan)).await;
+    assert_eq!(status, 409);
+    let plan_id = started["plans"][0]["id"].as_str().unwrap_or_default().to_string();
+    let plan_url = format!("{follow_up}/plans/{plan_id}");
+    let changed = json!({ "version": 1, "goals": "Beholde boligen og betale husleien",
+        "responsible": f.follow_up_worker, "review_on": review_on });
+    let (status, body) = call(contract, s, worker, M::PUT, &plan_url, Some(changed)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["plans"][0]["partner_kind"], Value::Null, "{body}");
+    let measure = json!({ "version": 2, "text": "Søke bostøtte", "owner": "Husstanden" });
+    let (status, body) = call(
+        contract,
+        s,
+        worker,
+        M::POST,
+        &format!("{plan_url}/measures"),
+        Some(measure),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let measure_id = body["plans"][0]["measures"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let (status, body) = call(
+        contract,
+        s,
+        worker,
+        M::PUT,
+        &format!("{plan_url}/measures/{measure_id}"),
+        Some(json!({ "version": 3, "status": "done" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    for entry in [
+        json!({ "kind": "home_visit", "outcome": "held", "occurred_on": common::today().to_string(), "note": "Alt vel" }),
+        json!({ "kind": "neighbour_complaint", "occurred_on": common::today().to_string(), "note": "Bråk" }),
+    ] {
+        let (status, body) = call(
+            contract,
+            s,
+            worker,
+            M::POST,
+            &format!("{follow_up}/entries"),
+            Some(entry),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let (status, caseload) = call(
+        contract,
+        s,
+        worker,
+        M::GET,
+        "/api/v1/follow-up/caseload?municipality=3301&scope=all",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{caseload}");
+    assert_eq!(
+        caseload["households"][0]["signals"][0]["kind"], "neighbour_complaints",
+        "{caseload}"
+    );
+    let (status, body) = call(
+        contract,
+        s,
+        worker,
+        M::POST,
+        &format!("{plan_url}/close"),
+        Some(json!({ "version": 4, "reason": "goals_reached" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = call(
+        contract,
+        s,
+        worker,
+        M::POST,
+        &format!("{plan_url}/reopen"),
+        Some(json!({ "version": 5, "reason": "Trenger hjelp igjen" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = call(contract, s, worker, M::GET, &follow_up, None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["plans"][0]["state"], "active", "{body}");
     // KOSTRA skjema 13: the caseworker gets the cases behind each warning, the leader counts only.
     let kostra = format!("/api/v1/kostra/{year}?municipality=3301");
     let (status, form) = call(contract, s, caseworker, M::GET, &kostra, None).await;

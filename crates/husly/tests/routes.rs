@@ -671,6 +671,83 @@ fn routes(f: &Fixture) -> Vec<Route> {
         )
         .missing(),
         page(Method::GET, "/stays".into(), Some(ViewStayFigures), Working, vec![]),
+        page(Method::GET, format!("/households/{h}/follow-up"), Some(ViewFollowUp), Record, vec![]),
+        page(
+            Method::POST,
+            format!("/households/{h}/follow-up/log"),
+            Some(LogFollowUp),
+            Record,
+            vec![
+                ("kind", "phone_call".into()),
+                ("occurred_on", common::today().to_string()),
+                ("note", "Ringte om husleien".into()),
+            ],
+        ),
+        page(
+            Method::POST,
+            format!("/households/{h}/follow-up/plan"),
+            Some(KeepFollowUpPlan),
+            Record,
+            vec![
+                ("goals", "Beholde boligen".into()),
+                ("responsible", f.follow_up_worker.to_string()),
+                ("review_on", soon.clone()),
+            ],
+        ),
+        page(
+            Method::POST,
+            format!("/households/{h}/follow-up/plan/{MISSING}"),
+            Some(KeepFollowUpPlan),
+            Record,
+            vec![
+                ("version", "1".into()),
+                ("goals", "Beholde boligen".into()),
+                ("responsible", f.follow_up_worker.to_string()),
+                ("review_on", soon.clone()),
+            ],
+        )
+        .missing(),
+        page(
+            Method::POST,
+            format!("/households/{h}/follow-up/plan/{MISSING}/close"),
+            Some(KeepFollowUpPlan),
+            Record,
+            vec![
+                ("version", "1".into()),
+                ("reason", "goals_reached".into()),
+                ("confirmed", "yes".into()),
+            ],
+        )
+        .missing(),
+        page(
+            Method::POST,
+            format!("/households/{h}/follow-up/plan/{MISSING}/reopen"),
+            Some(KeepFollowUpPlan),
+            Record,
+            vec![("version", "1".into()), ("reason", "Flyttet tilbake".into())],
+        )
+        .missing(),
+        page(
+            Method::POST,
+            format!("/households/{h}/follow-up/plan/{MISSING}/measures"),
+            Some(KeepFollowUpPlan),
+            Record,
+            vec![
+                ("version", "1".into()),
+                ("text", "Søke bostøtte".into()),
+                ("owner", "Husstanden".into()),
+            ],
+        )
+        .missing(),
+        page(
+            Method::POST,
+            format!("/households/{h}/follow-up/plan/{MISSING}/measures/{MISSING}"),
+            Some(KeepFollowUpPlan),
+            Record,
+            vec![("version", "1".into()), ("status", "done".into())],
+        )
+        .missing(),
+        page(Method::GET, "/follow-up".into(), Some(ViewFollowUp), Working, vec![]),
         page(Method::GET, "/dwellings".into(), Some(ViewDwellings), Working, vec![]),
         page(
             Method::GET,
@@ -1635,6 +1712,74 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         api(
             Method::GET,
+            format!("/api/v1/households/{h}/follow-up"),
+            Some(ViewFollowUp),
+            Record,
+            None,
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/households/{h}/follow-up/entries"),
+            Some(LogFollowUp),
+            Record,
+            Some(serde_json::json!({"kind": "home_visit", "outcome": "missed", "occurred_on": common::today().to_string()})),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/households/{h}/follow-up/plans"),
+            Some(KeepFollowUpPlan),
+            Record,
+            Some(serde_json::json!({"goals": "Beholde boligen", "responsible": f.follow_up_worker, "review_on": soon})),
+        ),
+        api(
+            Method::PUT,
+            format!("/api/v1/households/{h}/follow-up/plans/{MISSING}"),
+            Some(KeepFollowUpPlan),
+            Record,
+            Some(serde_json::json!({"version": 1, "goals": "Beholde boligen", "responsible": f.follow_up_worker, "review_on": soon})),
+        )
+        .missing(),
+        api(
+            Method::POST,
+            format!("/api/v1/households/{h}/follow-up/plans/{MISSING}/close"),
+            Some(KeepFollowUpPlan),
+            Record,
+            Some(serde_json::json!({"version": 1, "reason": "moved_away"})),
+        )
+        .missing(),
+        api(
+            Method::POST,
+            format!("/api/v1/households/{h}/follow-up/plans/{MISSING}/reopen"),
+            Some(KeepFollowUpPlan),
+            Record,
+            Some(serde_json::json!({"version": 1, "reason": "Flyttet tilbake"})),
+        )
+        .missing(),
+        api(
+            Method::POST,
+            format!("/api/v1/households/{h}/follow-up/plans/{MISSING}/measures"),
+            Some(KeepFollowUpPlan),
+            Record,
+            Some(serde_json::json!({"version": 1, "text": "Søke bostøtte", "owner": "Husstanden"})),
+        )
+        .missing(),
+        api(
+            Method::PUT,
+            format!("/api/v1/households/{h}/follow-up/plans/{MISSING}/measures/{MISSING}"),
+            Some(KeepFollowUpPlan),
+            Record,
+            Some(serde_json::json!({"version": 1, "status": "dropped"})),
+        )
+        .missing(),
+        api(
+            Method::GET,
+            "/api/v1/follow-up/caseload?municipality=3301&scope=all".into(),
+            Some(ViewFollowUp),
+            Record,
+            None,
+        ),
+        api(
+            Method::GET,
             "/api/v1/stays?municipality=3301".into(),
             Some(ViewTemporaryStays),
             Record,
@@ -1969,6 +2114,12 @@ fn promised(action: Action) -> &'static [Role] {
         // manager, who lets the dwellings, writes and ends them.
         Action::ViewTenancies => &[Caseworker, Approver, FollowUpWorker, HousingManager],
         Action::ManageTenancies => &[HousingManager],
+        // Follow-up in the home: everyone who works with households sees it; the follow-up
+        // worker and the caseworker keep the plan; the housing manager logs what reaches the
+        // landlord (a complaint, a visit to the dwelling).
+        Action::ViewFollowUp => &[Caseworker, Approver, FollowUpWorker, HousingManager],
+        Action::KeepFollowUpPlan => &[Caseworker, FollowUpWorker],
+        Action::LogFollowUp => &[Caseworker, FollowUpWorker, HousingManager],
     }
 }
 
@@ -2148,9 +2299,10 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
             documented.push(format!("{} {path}", method.to_uppercase()));
         }
     }
-    let template = |path: &str| -> String {
-        let path = path.split('?').next().unwrap_or(path);
-        path.replace(&fixture.household.to_string(), "{id}")
+    let template =
+        |path: &str| -> String {
+            let path = path.split('?').next().unwrap_or(path);
+            path.replace(&fixture.household.to_string(), "{id}")
             .replace(&fixture.person.to_string(), "{id}")
             .replace(&fixture.case.to_string(), "{id}")
             .replace(&fixture.letter, "{letter_id}")
@@ -2166,6 +2318,16 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
                 "/representatives/{representative_id}",
             )
             .replace("/stays/01900000-0000-7000-8000-000000000000", "/stays/{stay_id}")
+            .replace(
+                "/follow-up/plan/01900000-0000-7000-8000-000000000000/measures/01900000-0000-7000-8000-000000000000",
+                "/follow-up/plan/{plan}/measures/{measure}",
+            )
+            .replace("/follow-up/plan/01900000-0000-7000-8000-000000000000", "/follow-up/plan/{plan}")
+            .replace(
+                "/follow-up/plans/01900000-0000-7000-8000-000000000000/measures/01900000-0000-7000-8000-000000000000",
+                "/follow-up/plans/{plan_id}/measures/{measure_id}",
+            )
+            .replace("/follow-up/plans/01900000-0000-7000-8000-000000000000", "/follow-up/plans/{plan_id}")
             .replace("/policies/01900000-0000-7000-8000-000000000000", "/policies/{id}")
             .replace("/policies/standard", "/policies/{id}")
             .replace("01900000-0000-7000-8000-000000000000", "{flag_id}")
@@ -2183,7 +2345,7 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
                 "/by-external-id/{external_id}",
             )
             .replace("/by-external-id/PMS-WALK", "/by-external-id/{external_id}")
-    };
+        };
     let mut routed: Vec<String> = routes(&fixture)
         .iter()
         .filter(|r| r.api)
@@ -2440,6 +2602,14 @@ const READS: &[(&str, &str, &str)] = &[
     ),
     ("/api/v1/households/{id}/stays", "household.stays", "household"),
     ("/api/v1/stays", "stays.list", "municipality"),
+    ("/households/{id}/follow-up", "household.follow_up_view", "household"),
+    (
+        "/api/v1/households/{id}/follow-up",
+        "household.follow_up_view",
+        "household",
+    ),
+    ("/follow-up", "follow_up.caseload", "municipality"),
+    ("/api/v1/follow-up/caseload", "follow_up.caseload", "municipality"),
     ("/kostra", "kostra.cases", "municipality"),
     ("/api/v1/kostra/{year}", "kostra.cases", "municipality"),
     ("/api/v1/cases/{id}/letters/{letter_id}", "case.letter", "case"),

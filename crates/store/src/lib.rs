@@ -25,6 +25,7 @@ pub mod equity_facts;
 pub mod error;
 pub mod export;
 pub mod finance;
+pub mod follow_up;
 pub mod footprint;
 mod group_commit;
 pub mod households;

@@ -134,6 +134,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "rent_ledger",
         sql: include_str!("../migrations/0024_rent_ledger.sql"),
     },
+    Migration {
+        version: 26,
+        name: "follow_up",
+        sql: include_str!("../migrations/0026_follow_up.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked

@@ -10,14 +10,14 @@
 
 use std::collections::HashMap;
 
-use husly_domain::MunicipalityId;
 use husly_domain::authz::Action;
 use husly_domain::rules::{Period, Source, YearMonth};
 use husly_domain::tenancy::arrears::{
-    Arrears, ArrearsRules, ArrearsThreshold, LedgerMonth, SignalReason, arrears, signal,
+    Arrears, ArrearsThreshold, LedgerMonth, SignalReason, arrears, embedded_rules, signal,
 };
 use husly_domain::tenancy::ledger::{KnownTenancy, LedgerSummary, check_ledger_rows};
 use husly_domain::validation::FieldError;
+use husly_domain::{HouseholdId, MunicipalityId};
 use husly_store::Store;
 use husly_store::households::Change;
 use husly_store::rent_ledger::{LedgerImportRecord, LedgerImported, NewLedgerImport, TenancyInArrears};
@@ -75,8 +75,8 @@ pub struct ArrearsList {
 }
 
 fn threshold_for(number: &str, today: Date) -> Option<Threshold> {
-    let rules = ArrearsRules::embedded();
-    let period = rules.threshold(number, YearMonth::of(today)).ok()?;
+    let rules = embedded_rules();
+    let period = rules.in_force("rent_arrears", number, YearMonth::of(today)).ok()?;
     Some(Threshold {
         period: period.clone(),
         source: rules.source(&period.meta.source).cloned(),
@@ -200,6 +200,27 @@ pub async fn arrears_list(ctx: &Ctx, municipality: MunicipalityId) -> UseCaseRes
         threshold,
         imports,
     })
+}
+
+/// The households whose open contract's arrears reach the threshold this month: arrears (øre)
+/// and months unpaid, for the follow-up caseload (whose read is the audited one).
+pub(crate) async fn households_over_threshold(
+    ctx: &Ctx,
+    municipality: MunicipalityId,
+) -> UseCaseResult<HashMap<HouseholdId, (i64, u32)>> {
+    let Some(threshold) = threshold_for(ctx.municipality_number(municipality)?, ctx.today) else {
+        return Ok(HashMap::new());
+    };
+    let mut over = HashMap::new();
+    for tenancy in ctx.store.tenancies_in_arrears(municipality).await? {
+        let owed = arrears(&tenancy.months);
+        if tenancy.ended_on.is_none() && !signal(&owed, tenancy.monthly_rent_ore, &threshold.period.values).is_empty() {
+            let entry = over.entry(tenancy.household).or_insert((0, 0));
+            entry.0 += owed.arrears_ore;
+            entry.1 = entry.1.max(owed.unpaid_months);
+        }
+    }
+    Ok(over)
 }
 
 /// A tenancy's ledger months, arrears and signal; read with the contract, whose read is the

@@ -20,6 +20,7 @@ pub mod dwellings;
 pub mod equity;
 mod error;
 pub mod finance;
+pub mod follow_up;
 pub mod households;
 pub mod indicator_values;
 pub mod kostra;

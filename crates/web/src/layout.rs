@@ -35,6 +35,8 @@ pub enum Section {
     WaitingList,
     /// Tenancy contracts.
     Tenancies,
+    /// The follow-up caseload.
+    FollowUp,
     /// The server's daily jobs and their runs.
     Jobs,
     None,
@@ -58,6 +60,7 @@ pub struct Layout {
     pub can_action_plan: bool,
     pub can_stays: bool,
     pub can_kostra: bool,
+    pub can_follow_up: bool,
     pub can_equity: bool,
     pub can_reference_budget: bool,
     pub can_dwellings: bool,
@@ -105,6 +108,7 @@ impl Layout {
             can_change_policy: false,
             can_tenancies: false,
             can_manage_tenancies: false,
+            can_follow_up: false,
             demo,
             flash: None,
         }
@@ -149,6 +153,7 @@ impl Layout {
             can_change_policy: allowed(Action::ManagePriorityPolicy),
             can_tenancies: allowed(Action::ViewTenancies),
             can_manage_tenancies: allowed(Action::ManageTenancies),
+            can_follow_up: allowed(Action::ViewFollowUp),
             demo,
             flash: user.flash.as_deref().map(|key| user.tr.t(key).to_string()),
         }
@@ -177,6 +182,7 @@ impl Layout {
                 | (Section::Dwellings, "dwellings")
                 | (Section::WaitingList, "waiting_list")
                 | (Section::Tenancies, "tenancies")
+                | (Section::FollowUp, "follow_up")
                 | (Section::Jobs, "jobs")
         )
     }

@@ -9,6 +9,7 @@
 //! values are a new period in a file, not a code change.
 
 mod month;
+pub mod municipal;
 mod percent;
 
 pub use month::{MonthParseError, YearMonth};

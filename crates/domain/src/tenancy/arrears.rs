@@ -17,7 +17,8 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::rules::{Percent, Period, RuleError, Source, Table, YearMonth};
+use crate::rules::municipal::MunicipalRules;
+use crate::rules::{Percent, Period, YearMonth};
 
 const EMBEDDED: &str = include_str!("../../../../rules/rent_arrears.toml");
 
@@ -132,75 +133,27 @@ pub struct ArrearsThreshold {
     pub months_behind: Option<u32>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MunicipalityArrears {
-    /// Kommunenummer, or `default` for municipalities without their own thresholds.
-    pub number: String,
-    pub name: String,
-    pub periods: Table<ArrearsThreshold>,
-}
-
 /// The rule file `rules/rent_arrears.toml`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ArrearsRules {
-    pub version: String,
-    pub sources: Vec<Source>,
-    pub municipalities: Vec<MunicipalityArrears>,
+pub type ArrearsRules = MunicipalRules<ArrearsThreshold>;
+
+/// The embedded rule file, checked when first read.
+pub fn embedded_rules() -> &'static ArrearsRules {
+    static RULES: OnceLock<ArrearsRules> = OnceLock::new();
+    RULES.get_or_init(|| rules_from_toml(EMBEDDED).expect("the embedded rules/rent_arrears.toml is valid"))
 }
 
-impl ArrearsRules {
-    pub fn embedded() -> &'static ArrearsRules {
-        static RULES: OnceLock<ArrearsRules> = OnceLock::new();
-        RULES.get_or_init(|| Self::from_toml_str(EMBEDDED).expect("the embedded rules/rent_arrears.toml is valid"))
-    }
-
-    pub fn from_toml_str(text: &str) -> Result<ArrearsRules, String> {
-        let rules: ArrearsRules = toml::from_str(text).map_err(|e| e.to_string())?;
-        if !rules.municipalities.iter().any(|m| m.number == "default") {
-            return Err("the rule file needs a `default` municipality".into());
+/// Reads a rent-arrears rule file: every period gives at least one threshold, each at least 1.
+pub fn rules_from_toml(text: &str) -> Result<ArrearsRules, String> {
+    MunicipalRules::from_toml_str(text, |period: &Period<ArrearsThreshold>| {
+        let t = &period.values;
+        if t.months_of_rent.is_none() && t.amount_kr.is_none() && t.months_behind.is_none() {
+            return Err("give at least one of months_of_rent, amount_kr, months_behind".into());
         }
-        for m in &rules.municipalities {
-            m.periods
-                .check(&format!("municipalities[{}].periods", m.number), &rules.sources)?;
-            for period in m.periods.periods() {
-                let t = &period.values;
-                if t.months_of_rent.is_none() && t.amount_kr.is_none() && t.months_behind.is_none() {
-                    return Err(format!(
-                        "municipalities[{}] from {}: give at least one of months_of_rent, amount_kr, months_behind",
-                        m.number, period.meta.from
-                    ));
-                }
-                if t.amount_kr.is_some_and(|kr| kr <= 0) || t.months_behind == Some(0) {
-                    return Err(format!(
-                        "municipalities[{}] from {}: amount_kr and months_behind are at least 1",
-                        m.number, period.meta.from
-                    ));
-                }
-            }
+        if t.amount_kr.is_some_and(|kr| kr <= 0) || t.months_behind == Some(0) {
+            return Err("amount_kr and months_behind are at least 1".into());
         }
-        Ok(rules)
-    }
-
-    /// The municipality's own thresholds, or the default ones.
-    pub fn municipality(&self, number: &str) -> &MunicipalityArrears {
-        self.municipalities
-            .iter()
-            .find(|m| m.number == number)
-            .or_else(|| self.municipalities.iter().find(|m| m.number == "default"))
-            .expect("checked when loaded")
-    }
-
-    /// The thresholds in force for the municipality in a month.
-    pub fn threshold(&self, number: &str, month: YearMonth) -> Result<&Period<ArrearsThreshold>, RuleError> {
-        self.municipality(number).periods.in_force("rent_arrears", month)
-    }
-
-    /// The source a period cites.
-    pub fn source(&self, id: &str) -> Option<&Source> {
-        self.sources.iter().find(|s| s.id == id)
-    }
+        Ok(())
+    })
 }
 
 /// Why arrears raise a signal.

@@ -22,6 +22,8 @@ pub struct Fixture {
     pub stranger: (String, String),
     /// A user in the home municipality that admin routes act on.
     pub target_user: UserId,
+    /// The follow-up worker of the home municipality (responsible for a follow-up plan).
+    pub follow_up_worker: UserId,
     pub target_token: String,
     pub household: HouseholdId,
     pub person: PersonId,
@@ -90,6 +92,7 @@ pub async fn prepare(url: &str) -> Fixture {
     let mut users = BTreeMap::new();
     let mut leader = None;
     let mut housing_manager = None;
+    let mut follow_up_worker = None;
     for role in Role::ALL {
         let email = format!("{}@drammen.example", role.code());
         let id = store
@@ -102,6 +105,9 @@ pub async fn prepare(url: &str) -> Fixture {
         }
         if role == Role::HousingManager {
             housing_manager = Some(id);
+        }
+        if role == Role::FollowUpWorker {
+            follow_up_worker = Some(id);
         }
         let (_, token) = store.create_token(id, "test", None, &actor).await.expect("token");
         users.insert(role, (email, token));
@@ -214,6 +220,7 @@ pub async fn prepare(url: &str) -> Fixture {
         users,
         stranger: ("stranger@oslo.example".into(), stranger_token),
         target_user,
+        follow_up_worker: follow_up_worker.expect("a follow-up worker"),
         target_token: target.id,
         household,
         person,

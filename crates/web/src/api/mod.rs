@@ -11,6 +11,7 @@ mod documents;
 mod dwellings;
 mod equity;
 mod finance;
+mod follow_up;
 mod handling;
 mod kostra;
 mod ledger;
@@ -105,6 +106,27 @@ pub fn routes() -> Routes {
         )
         .route("/households/{id}/stays", get(stays::list).post(stays::record))
         .route("/households/{id}/stays/{stay_id}/end", put(stays::end))
+        .route("/households/{id}/follow-up", get(follow_up::view))
+        .route("/households/{id}/follow-up/plans", post(follow_up::start))
+        .route("/households/{id}/follow-up/plans/{plan_id}", put(follow_up::change))
+        .route(
+            "/households/{id}/follow-up/plans/{plan_id}/close",
+            post(follow_up::close),
+        )
+        .route(
+            "/households/{id}/follow-up/plans/{plan_id}/reopen",
+            post(follow_up::reopen),
+        )
+        .route(
+            "/households/{id}/follow-up/plans/{plan_id}/measures",
+            post(follow_up::add_measure),
+        )
+        .route(
+            "/households/{id}/follow-up/plans/{plan_id}/measures/{measure_id}",
+            put(follow_up::set_measure),
+        )
+        .route("/households/{id}/follow-up/entries", post(follow_up::log))
+        .route("/follow-up/caseload", get(follow_up::caseload))
         .route("/stays", get(stays::ongoing))
         .route("/stays/figures", get(stays::figures))
         .route("/kostra/{year}", get(kostra::figures))

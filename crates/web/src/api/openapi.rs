@@ -495,6 +495,86 @@ fn cases(doc: &mut Document) {
     .error("409")
     .add();
     doc.get(
+        "/households/{id}/follow-up",
+        "getHouseholdFollowUp",
+        "The household's follow-up in the home: its plans (the active one first) with their agreed measures, its log of contacts, visits and complaints (the newest first), and its risk signals today",
+    )
+    .description("Caseworkers, approvers, follow-up workers and housing managers read it; the read is recorded in the access log. The signals and their weights are the municipality's settings in `rules/follow_up.toml` (rent arrears use `rules/rent_arrears.toml`).")
+    .answer::<contract::follow_up::FollowUp>("200", "The household's follow-up")
+    .add();
+    doc.post(
+        "/households/{id}/follow-up/plans",
+        "startFollowUpPlan",
+        "Start a follow-up plan (caseworkers and follow-up workers): goals, the responsible worker, a partner and the review day",
+    )
+    .description("A household has one active plan at a time: a second is a 409. The responsible worker must be a caseworker or follow-up worker of the municipality (422 on `responsible`); the review day is today to a year ahead.")
+    .body::<contract::follow_up::PlanRequest>()
+    .answer::<contract::follow_up::FollowUp>("201", "The household's follow-up")
+    .error("409")
+    .add();
+    doc.put(
+        "/households/{id}/follow-up/plans/{plan_id}",
+        "changeFollowUpPlan",
+        "Change the active plan's goals, responsible worker, partner and review day, from the version read",
+    )
+    .body::<contract::follow_up::PlanRequest>()
+    .answer::<contract::follow_up::FollowUp>("200", "The household's follow-up")
+    .error("409")
+    .add();
+    doc.post(
+        "/households/{id}/follow-up/plans/{plan_id}/close",
+        "closeFollowUpPlan",
+        "Close the active plan: the follow-up ends, for a reason (a note required with `other`); it can be reopened",
+    )
+    .body::<contract::follow_up::CloseRequest>()
+    .answer::<contract::follow_up::FollowUp>("200", "The household's follow-up")
+    .error("409")
+    .add();
+    doc.post(
+        "/households/{id}/follow-up/plans/{plan_id}/reopen",
+        "reopenFollowUpPlan",
+        "Reopen a closed plan (undoing a close), with the reason; a 409 when the household has another active plan",
+    )
+    .body::<contract::follow_up::ReopenRequest>()
+    .answer::<contract::follow_up::FollowUp>("200", "The household's follow-up")
+    .error("409")
+    .add();
+    doc.post(
+        "/households/{id}/follow-up/plans/{plan_id}/measures",
+        "addFollowUpMeasure",
+        "Agree a measure under the active plan: what, who does it, and a due day",
+    )
+    .body::<contract::follow_up::MeasureRequest>()
+    .answer::<contract::follow_up::FollowUp>("201", "The household's follow-up")
+    .error("409")
+    .add();
+    doc.put(
+        "/households/{id}/follow-up/plans/{plan_id}/measures/{measure_id}",
+        "setFollowUpMeasureStatus",
+        "Mark a measure done or dropped, or agreed again",
+    )
+    .body::<contract::follow_up::MeasureStatusRequest>()
+    .answer::<contract::follow_up::FollowUp>("200", "The household's follow-up")
+    .error("409")
+    .add();
+    doc.post(
+        "/households/{id}/follow-up/entries",
+        "logFollowUp",
+        "Log a contact, home visit or neighbour complaint (caseworkers, follow-up workers, housing managers); a home visit or meeting says whether it was held or missed",
+    )
+    .body::<contract::follow_up::EntryRequest>()
+    .answer::<contract::follow_up::FollowUp>("201", "The household's follow-up")
+    .add();
+    doc.get(
+        "/follow-up/caseload",
+        "getFollowUpCaseload",
+        "The follow-up caseload, the highest risk first: the caller's plans (`scope=mine`), or every household with a plan and every household with an open contract whose signals call for follow-up (`scope=all`)",
+    )
+    .description("Risk is the sum of the signals' weights: rent arrears over the threshold, neighbour complaints and missed appointments within their windows, a fixed-term contract ending soon or run out, no contact held for some weeks, a plan past its review day, and signals without a plan. Names households, so the read is recorded in the access log.")
+    .query::<contract::follow_up::CaseloadParams>()
+    .answer::<contract::follow_up::Caseload>("200", "The caseload")
+    .add();
+    doc.get(
         "/stays",
         "getOngoingStays",
         "The municipality's stays in temporary accommodation going on today, the oldest first",

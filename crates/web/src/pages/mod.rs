@@ -11,6 +11,7 @@ mod daily_jobs;
 mod dwellings;
 mod economy;
 mod equity;
+mod follow_up;
 pub(crate) mod household;
 mod kostra_form;
 mod ledger;
@@ -151,6 +152,7 @@ pub fn routes() -> Routes {
         .merge(offers::routes())
         .merge(tenancies::routes())
         .merge(ledger::routes())
+        .merge(follow_up::routes())
         .route("/waiting-list", get(waiting_list::page))
         .route("/allocation", get(allocation::page))
         .route("/allocation/policy", get(policy::list))

@@ -111,8 +111,8 @@ fn a_signal_when_any_threshold_is_reached() {
 
 #[test]
 fn the_embedded_file_loads_with_a_default_and_overrides_win() {
-    let rules = ArrearsRules::embedded();
-    let default = rules.threshold("3301", month(3)).unwrap();
+    let rules = embedded_rules();
+    let default = rules.in_force("rent_arrears", "3301", month(3)).unwrap();
     assert_eq!(default.values.months_of_rent, Some(RentMonths(100)));
     assert_eq!(default.values.months_behind, Some(2));
     assert!(!default.is_verified("months_of_rent"));
@@ -123,13 +123,19 @@ fn the_embedded_file_loads_with_a_default_and_overrides_win() {
         "{}\n[[municipalities]]\nnumber = \"3301\"\nname = \"Drammen\"\n[[municipalities.periods]]\nfrom = \"2027-01\"\nsource = \"husly-proposal\"\namount_kr = 3000\n",
         include_str!("../../../../../rules/rent_arrears.toml")
     );
-    let rules = ArrearsRules::from_toml_str(&with_drammen).unwrap();
-    let drammen = rules.threshold("3301", YearMonth::new(2027, 2).unwrap()).unwrap();
+    let rules = rules_from_toml(&with_drammen).unwrap();
+    let drammen = rules
+        .in_force("rent_arrears", "3301", YearMonth::new(2027, 2).unwrap())
+        .unwrap();
     assert_eq!(drammen.values, threshold(None, Some(3_000), None));
     // Before its own period begins, Drammen has none in force.
-    assert!(rules.threshold("3301", month(12)).is_err());
+    assert!(rules.in_force("rent_arrears", "3301", month(12)).is_err());
     assert_eq!(
-        rules.threshold("0301", month(12)).unwrap().values.months_behind,
+        rules
+            .in_force("rent_arrears", "0301", month(12))
+            .unwrap()
+            .values
+            .months_behind,
         Some(2)
     );
 }
@@ -145,7 +151,7 @@ fn broken_rule_files_are_refused() {
         ("source = \"husly-proposal\"", "source = \"nowhere\"", "unknown source"),
     ] {
         let broken = file.replace(from, to);
-        let error = ArrearsRules::from_toml_str(&broken).unwrap_err();
+        let error = rules_from_toml(&broken).unwrap_err();
         assert!(error.contains(complaint), "{from} → {to}: {error}");
     }
 }

@@ -12,6 +12,7 @@ mod cases;
 pub mod dwellings;
 pub mod equity;
 mod finance;
+pub mod follow_up;
 pub mod kostra;
 pub mod ledger;
 mod people;
