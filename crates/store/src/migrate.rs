@@ -134,6 +134,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "rent_ledger",
         sql: include_str!("../migrations/0024_rent_ledger.sql"),
     },
+    Migration {
+        version: 25,
+        name: "stay_costs_move_on",
+        sql: include_str!("../migrations/0025_stay_costs_move_on.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked
