@@ -630,6 +630,10 @@ mod tests {
             end_reason: None,
             with_children,
             main_person_born: Some(born),
+            provider: None,
+            nightly_cost_ore: None,
+            quality_remarks: None,
+            main_person_name: None,
         };
         vec![
             stay(

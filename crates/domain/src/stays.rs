@@ -23,6 +23,11 @@ pub const SHORT_DAYS: i64 = 14;
 pub const LONG_MONTHS: u8 = 3;
 /// Young people: the main person aged 18 to 25 when the stay began.
 pub const YOUNG_AGES: std::ops::RangeInclusive<i32> = 18..=25;
+/// The highest price per night the form takes, in kroner: above any hostel or hotel a
+/// municipality pays, it catches a price typed in øre or with a digit too many.
+pub const MAX_NIGHTLY_COST_KR: i64 = 10_000;
+/// The longest quality remark, in characters: a short note, not a report.
+pub const MAX_REMARKS_LEN: usize = 500;
 
 /// Why a stay ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
@@ -68,17 +73,37 @@ impl EndReason {
     }
 }
 
+/// A stay to record, as typed (dates `dd.mm.åååå` or `åååå-mm-dd`; `to` and `end_reason` blank
+/// while it goes on; the price per night in whole kroner, blank when not known).
+#[derive(Debug, Clone, Default)]
+pub struct StayInput<'a> {
+    pub place: &'a str,
+    pub provider: &'a str,
+    pub from: &'a str,
+    pub to: &'a str,
+    pub end_reason: &'a str,
+    pub with_children: bool,
+    pub nightly_cost_kr: &'a str,
+    pub quality_remarks: &'a str,
+}
+
 /// A checked stay, ready to be kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewStay {
-    /// The place or its provider (a hostel, a campsite, a private landlord).
+    /// The place (a hostel, a campsite, a flat).
     pub place: String,
+    /// Who runs it and is paid (a hostel or hotel operator, a private landlord).
+    pub provider: Option<String>,
     pub from: Date,
     /// `None` while the stay goes on.
     pub to: Option<Date>,
     pub end_reason: Option<EndReason>,
     /// Children under 18 stayed there with the household.
     pub with_children: bool,
+    /// What the municipality pays per night, in øre.
+    pub nightly_cost_ore: Option<i64>,
+    /// The caseworker's short note on the place's standard (hygiene, safety, fit for children).
+    pub quality_remarks: Option<String>,
 }
 
 /// A stay as kept.
@@ -87,12 +112,19 @@ pub struct Stay {
     pub id: String,
     pub household: crate::HouseholdId,
     pub place: String,
+    /// Who runs the place; `None` when not recorded (stays recorded before schema 25 too).
+    pub provider: Option<String>,
     pub from: Date,
     pub to: Option<Date>,
     pub end_reason: Option<EndReason>,
     pub with_children: bool,
+    /// The price per night in øre; `None` when not recorded.
+    pub nightly_cost_ore: Option<i64>,
+    pub quality_remarks: Option<String>,
     /// The main person's birth date, for the 18–25 flag.
     pub main_person_born: Option<Date>,
+    /// The main person's name, for the list of households staying today.
+    pub main_person_name: Option<String>,
 }
 
 /// The nights from `from`, up to `to` exclusive (at least one night): `[from, end)`.
@@ -152,8 +184,21 @@ impl Stay {
             .is_some_and(|born| YOUNG_AGES.contains(&crate::bostotte::age_at(born, self.from)))
     }
 
+    /// What the stay costs: its nights (up to `today` while it goes on) at the price per night;
+    /// `None` when no price is recorded.
+    pub fn cost_ore(&self, today: Date) -> Option<i64> {
+        self.nightly_cost_ore
+            .map(|price| self.nights(today).saturating_mul(price.max(0)))
+    }
+
+    /// What the stay's nights within `year` cost (an ongoing stay counted up to `today`).
+    pub fn cost_in(&self, year: i32, today: Date) -> Option<i64> {
+        self.nightly_cost_ore
+            .map(|price| self.nights_in(year, today).saturating_mul(price.max(0)))
+    }
+
     /// The nights of the stay within `year`, counting an ongoing stay up to `today`.
-    fn nights_in(&self, year: i32, today: Date) -> i64 {
+    pub fn nights_in(&self, year: i32, today: Date) -> i64 {
         let (start, end) = year_bounds(year);
         let stay_end = self.to.unwrap_or(today).max(self.from + Duration::days(1));
         let (from, to) = (self.from.max(start), stay_end.min(end));
@@ -181,34 +226,77 @@ fn year_bounds(year: i32) -> (Date, Date) {
 }
 
 /// Checks a stay to record; every problem at once, each named by its field. The stay cannot
-/// begin after `today`; an end needs its reason and cannot be before the start.
-pub fn check_stay(
-    place: &str,
-    from: &str,
-    to: &str,
-    end_reason: &str,
-    with_children: bool,
-    today: Date,
-) -> Result<NewStay, Vec<FieldError>> {
+/// begin after `today`; an end needs its reason and cannot be before the start; a price per
+/// night, when given, is whole kroner above 0 and at most [`MAX_NIGHTLY_COST_KR`].
+pub fn check_stay(input: &StayInput<'_>, today: Date) -> Result<NewStay, Vec<FieldError>> {
     let mut errors = Errors::default();
-    let place = errors.required_text("place", place);
-    let from = if from.trim().is_empty() {
+    let place = errors.required_text("place", input.place);
+    let provider = errors.optional_text("provider", input.provider);
+    let from = if input.from.trim().is_empty() {
         errors.push(FieldError::required("from"));
         None
     } else {
-        errors.optional_date("from", from)
+        errors.optional_date("from", input.from)
     };
     if from.is_some_and(|f| f > today) {
         errors.push(FieldError::new("from", "from.future", "error.stay.from_future"));
     }
-    let (to, end_reason) = check_end_fields(&mut errors, from, to, end_reason, !to.trim().is_empty());
+    let (to, end_reason) = check_end_fields(
+        &mut errors,
+        from,
+        input.to,
+        input.end_reason,
+        !input.to.trim().is_empty(),
+    );
+    let nightly_cost_ore = check_nightly_cost(&mut errors, input.nightly_cost_kr);
+    let remarks = input.quality_remarks.trim();
+    let quality_remarks = if remarks.chars().count() > MAX_REMARKS_LEN {
+        errors.push(FieldError::too_long("quality_remarks", MAX_REMARKS_LEN));
+        None
+    } else {
+        (!remarks.is_empty()).then(|| remarks.to_string())
+    };
     errors.into_result(()).map(|()| NewStay {
         place: place.unwrap_or_default(),
+        provider,
         from: from.unwrap_or(today),
         to,
         end_reason,
-        with_children,
+        with_children: input.with_children,
+        nightly_cost_ore,
+        quality_remarks,
     })
+}
+
+/// The price per night typed in whole kroner, in øre: blank is "not known"; otherwise above 0
+/// and at most [`MAX_NIGHTLY_COST_KR`] (a larger figure is most likely øre typed as kroner).
+fn check_nightly_cost(errors: &mut Errors, text: &str) -> Option<i64> {
+    const FIELD: &str = "nightly_cost_kr";
+    if text.trim().is_empty() {
+        return None;
+    }
+    match crate::validation::parse_kr(text) {
+        None => {
+            errors.push(FieldError::new(FIELD, "not_an_amount", "error.not_an_amount"));
+            None
+        }
+        Some(kr) if kr <= 0 => {
+            errors.push(FieldError::new(
+                FIELD,
+                "stay.nightly_cost_not_positive",
+                "error.stay.nightly_cost_not_positive",
+            ));
+            None
+        }
+        Some(kr) if kr > MAX_NIGHTLY_COST_KR => {
+            errors.push(
+                FieldError::new(FIELD, "stay.nightly_cost_too_high", "error.stay.nightly_cost_too_high")
+                    .arg("max", crate::validation::format_kr(MAX_NIGHTLY_COST_KR)),
+            );
+            None
+        }
+        Some(kr) => Some(kr * 100),
+    }
 }
 
 /// Checks the end of an ongoing stay: the last day (required, not before the first) and why.
@@ -291,6 +379,11 @@ pub struct StayFigures {
     pub stays_aged_18_to_25: i64,
     /// Stays going on `today`.
     pub ongoing: i64,
+    /// What the year's nights cost the municipality, in øre (ongoing stays up to `today`), over
+    /// the stays with a price per night recorded.
+    pub cost_ore: i64,
+    /// The year's stays without a price per night: the cost leaves them out.
+    pub stays_without_cost: i64,
 }
 
 /// The figures of `year` over the municipality's stays, with ongoing stays counted up to `today`.
@@ -316,6 +409,10 @@ pub fn figures(year: i32, today: Date, stays: &[Stay]) -> StayFigures {
         f.stays_with_children += i64::from(stay.with_children);
         f.stays_aged_18_to_25 += i64::from(young);
         f.ongoing += i64::from(stay.to.is_none());
+        match stay.cost_in(year, today) {
+            Some(cost) => f.cost_ore = f.cost_ore.saturating_add(cost),
+            None => f.stays_without_cost += 1,
+        }
         let h = households.entry(stay.household).or_default();
         h.nights += stay.nights_in(year, today);
         h.long |= long;

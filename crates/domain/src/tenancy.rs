@@ -309,13 +309,14 @@ pub fn check_contract(input: &ContractInput<'_>) -> Result<NewContract, Vec<Fiel
 }
 
 /// An end as typed: the move-out day, the reason, the day notice was given (optional), a note
-/// (required for `other`).
+/// (required for `other`), and for `bought_own_home` the household's startlån case (optional).
 #[derive(Debug, Clone, Default)]
 pub struct EndInput<'a> {
     pub ended_on: &'a str,
     pub reason: &'a str,
     pub notice_on: &'a str,
     pub note: &'a str,
+    pub move_on_case_id: &'a str,
 }
 
 /// An end that passed [`check_end`].
@@ -325,6 +326,26 @@ pub struct ContractEnd {
     pub reason: EndReason,
     pub notice_on: Option<Date>,
     pub note: Option<String>,
+    /// The startlån case the household bought its home with (the move from renting to owning);
+    /// the caller checks it with [`check_move_on_case`].
+    pub move_on_case: Option<crate::CaseId>,
+}
+
+/// The case named as the move-on case, as found in the contract's municipality: its household
+/// and type (`None` when there is no such case there). It must be a startlån case of the
+/// contract's household.
+pub fn check_move_on_case(
+    found: Option<(crate::HouseholdId, crate::cases::CaseType)>,
+    household: crate::HouseholdId,
+) -> Result<(), FieldError> {
+    match found {
+        Some((of, crate::cases::CaseType::Startlan)) if of == household => Ok(()),
+        _ => Err(FieldError::new(
+            "move_on_case_id",
+            "tenancy.move_on_case_not_startlan",
+            "error.tenancy.move_on_case_not_startlan",
+        )),
+    }
 }
 
 /// Checks an end of the contract that began on `start`.
@@ -340,6 +361,27 @@ pub fn check_end(input: &EndInput<'_>, start: Date) -> Result<ContractEnd, Vec<F
     );
     let notice_on = date_field(&mut errors, "notice_on", input.notice_on, false);
     let note = errors.optional_text("note", input.note);
+    let move_on_case = match input.move_on_case_id.trim() {
+        "" => None,
+        text => match text.parse::<crate::CaseId>() {
+            Ok(case) => Some(case),
+            Err(_) => {
+                errors.push(FieldError::new(
+                    "move_on_case_id",
+                    "tenancy.move_on_case_not_startlan",
+                    "error.tenancy.move_on_case_not_startlan",
+                ));
+                None
+            }
+        },
+    };
+    if move_on_case.is_some() && reason.is_some_and(|r| r != EndReason::BoughtOwnHome) {
+        errors.push(FieldError::new(
+            "move_on_case_id",
+            "tenancy.move_on_case_reason",
+            "error.tenancy.move_on_case_reason",
+        ));
+    }
     if let Some(day) = ended_on
         && day < start
     {
@@ -374,6 +416,7 @@ pub fn check_end(input: &EndInput<'_>, start: Date) -> Result<ContractEnd, Vec<F
             reason,
             notice_on,
             note,
+            move_on_case,
         }),
         _ => Err(errors.0),
     }

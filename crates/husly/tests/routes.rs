@@ -748,6 +748,13 @@ fn routes(f: &Fixture) -> Vec<Route> {
         )
         .missing(),
         page(Method::GET, "/follow-up".into(), Some(ViewFollowUp), Working, vec![]),
+        page(
+            Method::GET,
+            "/stays/ongoing".into(),
+            Some(ViewTemporaryStays),
+            Working,
+            vec![],
+        ),
         page(Method::GET, "/dwellings".into(), Some(ViewDwellings), Working, vec![]),
         page(
             Method::GET,
@@ -2483,6 +2490,10 @@ async fn a_form_without_its_csrf_token_is_refused_before_anything_is_read() {
 /// Like [`NOT_PERSONAL`], for one path exactly (the records below it are personal).
 const NOT_PERSONAL_EXACT: &[(&str, &str)] = &[
     (
+        "/stays",
+        "KOSTRA figures and costs without names; /stays/ongoing below names households",
+    ),
+    (
         "/allocation/rounds",
         "round numbers, states and counts; the rounds themselves name households",
     ),
@@ -2522,7 +2533,6 @@ const NOT_PERSONAL: &[(&str, &str)] = &[
         "the action plan: goals, measures and counts over cases, no one the municipality serves",
     ),
     ("/api/v1/action-plans", "as /plan"),
-    ("/stays", "KOSTRA figures without names"),
     ("/api/v1/stays/figures", "KOSTRA figures without names"),
     (
         "/kostra.csv",
@@ -2610,6 +2620,7 @@ const READS: &[(&str, &str, &str)] = &[
     ),
     ("/follow-up", "follow_up.caseload", "municipality"),
     ("/api/v1/follow-up/caseload", "follow_up.caseload", "municipality"),
+    ("/stays/ongoing", "stays.list", "municipality"),
     ("/kostra", "kostra.cases", "municipality"),
     ("/api/v1/kostra/{year}", "kostra.cases", "municipality"),
     ("/api/v1/cases/{id}/letters/{letter_id}", "case.letter", "case"),

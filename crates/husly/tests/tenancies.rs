@@ -3,13 +3,76 @@
 //! § 11-1 notice is refused, naming the field, and nothing is saved), the dwelling is let and
 //! the household leaves the waiting list; the contract is on the expiring list; ending it is
 //! confirmed first and frees the dwelling; an end can be undone with a reason; a caseworker
-//! reads but cannot end.
+//! reads but cannot end. A household that bought its own home: the end names its startlån
+//! case (another household's is refused on the field, on the page and in the API), the page links
+//! it, the JSON carries it, and undoing the end clears it.
 
 mod common;
 
 use common::fixture::{PASSWORD, prepare};
 use common::{Database, start};
 use husly_domain::authz::Role;
+use husly_domain::cases::{ApplicationForm, CaseType};
+use husly_store::audit::Actor;
+use husly_store::households::Change;
+use serde_json::{Value, json};
+
+/// A startlån case for a household, and one for a second household of the same municipality.
+async fn startlan_cases(
+    store: &husly_store::Store,
+    f: &common::fixture::Fixture,
+) -> (husly_domain::CaseId, String, husly_domain::CaseId) {
+    let actor = Actor::cli("test");
+    let change = Change {
+        actor: &actor,
+        user: None,
+        reason: None,
+    };
+    let today = common::today();
+    let (own, reference) = store
+        .register_application(
+            f.home,
+            f.household,
+            CaseType::Startlan,
+            &ApplicationForm::default(),
+            today,
+            &change,
+        )
+        .await
+        .unwrap();
+    let neighbour = husly_domain::household::validate_household(
+        &common::fixture::household_input(&common::synthetic_id(1985, 4, 4, 170), "Nina", "Naboen"),
+        husly_domain::national_id::SyntheticPolicy::Allow,
+        today,
+    )
+    .unwrap();
+    let neighbour = store.create_household(f.home, &neighbour, &change).await.unwrap();
+    let (theirs, _) = store
+        .register_application(
+            f.home,
+            neighbour,
+            CaseType::Startlan,
+            &ApplicationForm::default(),
+            today,
+            &change,
+        )
+        .await
+        .unwrap();
+    (own, reference, theirs)
+}
+
+/// An API write with a token: the status and the JSON answer.
+async fn api_post(server: &common::Server, token: &str, path: &str, body: Value) -> (u16, Value) {
+    let response = common::client()
+        .post(server.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
 
 #[tokio::test]
 async fn a_contract_from_an_accepted_offer_runs_out_ends_and_is_undone() {
@@ -140,10 +203,69 @@ async fn a_contract_from_an_accepted_offer_runs_out_ends_and_is_undone() {
                 .contains("kan ikke være før leieforholdet startet")
         );
         let move_out = start_on + time::Duration::days(200);
-        let fields = vec![("ended_on", day(move_out)), ("reason", "bought_own_home".into())];
+        // The household bought its home with a startlån: its case is offered on the form; a
+        // neighbour's startlån case is refused on the field, as is the link with another reason.
+        let (loan, loan_reference, neighbours_loan) = startlan_cases(&store, &f).await;
+        let html = common::page_text(&server, &manager, &location).await;
+        assert!(
+            html.contains(&format!("<option value=\"{loan}\">{loan_reference}</option>")),
+            "{html}"
+        );
+        assert!(
+            !html.contains(&neighbours_loan.to_string()),
+            "only the household's cases"
+        );
+        let theirs = end(vec![
+            ("ended_on", day(move_out)),
+            ("reason", "bought_own_home".into()),
+            ("move_on_case_id", neighbours_loan.to_string()),
+            ("confirmed", "yes".into()),
+        ])
+        .await
+        .unwrap();
+        assert_eq!(theirs.status(), 422);
+        let text = theirs.text().await.unwrap();
+        assert!(
+            text.contains("Velg en startlånsak for denne husstanden i kommunen.")
+                && text.contains("href=\"#f-end-move_on_case_id\""),
+            "{text}"
+        );
+        let wrong_reason = end(vec![
+            ("ended_on", day(move_out)),
+            ("reason", "tenant_notice".into()),
+            ("move_on_case_id", loan.to_string()),
+        ])
+        .await
+        .unwrap();
+        assert_eq!(wrong_reason.status(), 422);
+        assert!(
+            wrong_reason
+                .text()
+                .await
+                .unwrap()
+                .contains("kan bare knyttes til leieforholdet når årsaken er at husstanden kjøpte egen bolig")
+        );
+        assert_eq!(
+            store
+                .contract(f.home, location.trim_start_matches("/tenancies/"))
+                .await
+                .unwrap()
+                .ended_on,
+            None
+        );
+        let fields = vec![
+            ("ended_on", day(move_out)),
+            ("reason", "bought_own_home".into()),
+            ("move_on_case_id", loan.to_string()),
+        ];
         let confirm = end(fields.clone()).await.unwrap();
         assert_eq!(confirm.status(), 200);
-        assert!(confirm.text().await.unwrap().contains("Vil du avslutte leieforholdet?"));
+        let text = confirm.text().await.unwrap();
+        assert!(text.contains("Vil du avslutte leieforholdet?"), "{text}");
+        assert!(
+            text.contains(&format!("name=\"move_on_case_id\" value=\"{loan}\"")) && text.contains(&loan_reference),
+            "the confirmation carries the case: {text}"
+        );
         assert_eq!(
             store.dwelling(f.home, &f.offered_dwelling).await.unwrap().status.code(),
             "let"
@@ -156,6 +278,19 @@ async fn a_contract_from_an_accepted_offer_runs_out_ends_and_is_undone() {
             html.contains("Leieforholdet er avsluttet") && html.contains("Kjøpte egen bolig"),
             "{html}"
         );
+        assert!(
+            html.contains("Fra leie til eie: startlånsak")
+                && html.contains(&format!("<a href=\"/cases/{loan}\">{loan_reference}</a>")),
+            "the page links the case: {html}"
+        );
+        let id = location.trim_start_matches("/tenancies/");
+        let json = common::api_json(
+            &server,
+            &format!("/api/v1/tenancies/{id}"),
+            &f.users[&Role::HousingManager].1,
+        )
+        .await;
+        assert_eq!(json["contract"]["move_on_case_id"], loan.to_string(), "{json}");
         let dwelling = store.dwelling(f.home, &f.offered_dwelling).await.unwrap();
         assert_eq!(dwelling.status.code(), "vacant");
         assert_eq!(dwelling.status_from, move_out + time::Duration::days(1));
@@ -176,6 +311,7 @@ async fn a_contract_from_an_accepted_offer_runs_out_ends_and_is_undone() {
             html.contains("Avslutningen er angret") && html.contains("Kjøpet gikk ikke gjennom"),
             "{html}"
         );
+        assert!(!html.contains("Fra leie til eie"), "the undo clears the link: {html}");
 
         // A caseworker reads the contract and its JSON, and may not end it.
         let caseworker = common::login(&server, &f.users[&Role::Caseworker].0, PASSWORD).await;
@@ -210,6 +346,23 @@ async fn a_contract_from_an_accepted_offer_runs_out_ends_and_is_undone() {
             .map(|e| e["kind"].as_str().unwrap())
             .collect();
         assert_eq!(kinds, ["created", "ended", "end_undone"]);
+        assert_eq!(json["contract"]["move_on_case_id"], Value::Null, "{json}");
+
+        // The API ends it the same way: a neighbour's case refused on the field, then the own.
+        let token = &f.users[&Role::HousingManager].1;
+        let version = json["contract"]["version"].as_i64().unwrap();
+        let path = format!("/api/v1/tenancies/{id}/end");
+        let body = |case: String| {
+            json!({ "version": version, "ended_on": move_out.to_string(), "reason": "bought_own_home",
+                    "move_on_case_id": case })
+        };
+        let (status, refused) = api_post(&server, token, &path, body(neighbours_loan.to_string())).await;
+        assert_eq!(status, 422, "{refused}");
+        assert_eq!(refused["error"]["fields"][0]["field"], "move_on_case_id", "{refused}");
+        let (status, ended) = api_post(&server, token, &path, body(loan.to_string())).await;
+        assert_eq!(status, 200, "{ended}");
+        assert_eq!(ended["contract"]["state"], "ended", "{ended}");
+        assert_eq!(ended["contract"]["move_on_case_id"], loan.to_string(), "{ended}");
         assert_eq!(store.verify_audit().await.unwrap().first_break, None);
     }
 }

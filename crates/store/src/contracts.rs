@@ -49,6 +49,10 @@ pub struct Contract {
     pub ended_on: Option<Date>,
     pub end_reason: Option<EndReason>,
     pub notice_on: Option<Date>,
+    /// The household's startlån case, when the contract ended because it bought its own home,
+    /// and that case's reference.
+    pub move_on_case: Option<CaseId>,
+    pub move_on_reference: Option<String>,
     pub version: i64,
 }
 
@@ -104,11 +108,13 @@ pub struct ContractPage {
 
 const COLUMNS: &str = "t.id, t.reference, t.dwelling_id, d.address_line, t.household_id, p.given_name, p.family_name, t.case_id, \
      c.reference AS case_reference, t.offer_id, t.from_date, t.term, t.term_end, t.monthly_rent_ore, t.security_kind, \
-     t.security_ore, t.notice_11_1_on, t.ended_on, t.end_reason, t.notice_on, t.version";
+     t.security_ore, t.notice_11_1_on, t.ended_on, t.end_reason, t.notice_on, t.version, t.move_on_case_id, \
+     mc.reference AS move_on_reference";
 const FROM: &str = "FROM tenancy t JOIN dwelling d ON d.id = t.dwelling_id \
      JOIN household_member m ON m.household_id = t.household_id AND m.relation = 'main_applicant' \
      JOIN person p ON p.id = m.person_id \
-     LEFT JOIN application_case c ON c.id = t.case_id";
+     LEFT JOIN application_case c ON c.id = t.case_id \
+     LEFT JOIN application_case mc ON mc.id = t.move_on_case_id";
 
 fn coded<T>(row: &sqlx::any::AnyRow, column: &str, parse: fn(&str) -> Option<T>) -> StoreResult<T> {
     let code: String = row.try_get(column)?;
@@ -148,6 +154,11 @@ fn contract(row: &sqlx::any::AnyRow) -> StoreResult<Contract> {
             })
             .transpose()?,
         notice_on: opt_date(row, "notice_on")?,
+        move_on_case: row
+            .try_get::<Option<String>, _>("move_on_case_id")?
+            .map(|id| parse_id(&id).map(CaseId))
+            .transpose()?,
+        move_on_reference: row.try_get("move_on_reference")?,
         version: row.try_get("version")?,
     })
 }
@@ -402,12 +413,13 @@ impl Store {
         }
         sqlx::query(
             "UPDATE tenancy SET ended_on = $1, end_reason = $2, notice_on = $3, to_date = $1, version = version + 1, \
-             updated_at = $4 WHERE municipality_id = $5 AND id = $6",
+             updated_at = $4, move_on_case_id = $5 WHERE municipality_id = $6 AND id = $7",
         )
         .bind(date_text(end.ended_on))
         .bind(end.reason.code())
         .bind(end.notice_on.map(date_text))
         .bind(crate::now_micros())
+        .bind(end.move_on_case.map(|c| c.to_string()))
         .bind(municipality.to_string())
         .bind(id)
         .execute(tx.conn())
@@ -416,6 +428,7 @@ impl Store {
             "ended_on": date_text(end.ended_on),
             "reason": end.reason.code(),
             "notice_on": end.notice_on.map(date_text),
+            "move_on_case_id": end.move_on_case.map(|c| c.to_string()),
         });
         let with_note = Change {
             reason: end.note.as_deref().or(change.reason),
@@ -453,8 +466,8 @@ impl Store {
             return Err(StoreError::Invalid("the contract has not ended".into()));
         };
         sqlx::query(
-            "UPDATE tenancy SET ended_on = NULL, end_reason = NULL, notice_on = NULL, to_date = $1, \
-             version = version + 1, updated_at = $2 WHERE municipality_id = $3 AND id = $4",
+            "UPDATE tenancy SET ended_on = NULL, end_reason = NULL, notice_on = NULL, move_on_case_id = NULL, \
+             to_date = $1, version = version + 1, updated_at = $2 WHERE municipality_id = $3 AND id = $4",
         )
         .bind(known_end(None, before.term_end))
         .bind(crate::now_micros())
@@ -466,6 +479,7 @@ impl Store {
         let details = json!({
             "ended_on": date_text(ended_on),
             "reason": before.end_reason.map(EndReason::code),
+            "move_on_case_id": before.move_on_case.map(|c| c.to_string()),
         });
         record(&mut tx, municipality, id, "end_undone", details, change).await?;
         set_dwelling(

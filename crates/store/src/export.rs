@@ -386,6 +386,9 @@ const TABLES: &[Table] = &[
             ("recorded_at", Int),
             ("ended_by", OptText),
             ("ended_at", OptInt),
+            ("provider", OptText),
+            ("nightly_cost_ore", OptInt),
+            ("quality_remarks", OptText),
         ],
     },
     Table {
@@ -621,6 +624,7 @@ const TABLES: &[Table] = &[
             ("version", Int),
             ("updated_at", OptInt),
             ("reference", OptText),
+            ("move_on_case_id", OptText),
         ],
     },
     Table {
@@ -1294,6 +1298,10 @@ const ADDED: &[(&str, &str, i64, Option<i64>)] = &[
     ("tenancy_period", "review_case_id", 23, None),
     // Numbered on import by the trigger that numbers every tenancy written without one.
     ("tenancy", "reference", 24, None),
+    ("temporary_stay", "provider", 25, None),
+    ("temporary_stay", "nightly_cost_ore", 25, None),
+    ("temporary_stay", "quality_remarks", 25, None),
+    ("tenancy", "move_on_case_id", 25, None),
 ];
 
 /// Parses one row line; checks the table order, the exact column set and each value's type.

@@ -135,6 +135,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0024_rent_ledger.sql"),
     },
     Migration {
+        version: 25,
+        name: "stay_costs_move_on",
+        sql: include_str!("../migrations/0025_stay_costs_move_on.sql"),
+    },
+    Migration {
         version: 26,
         name: "follow_up",
         sql: include_str!("../migrations/0026_follow_up.sql"),

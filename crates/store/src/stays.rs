@@ -2,7 +2,8 @@
 //! deleted. A household's stays never share a night: the store runs the domain's overlap rule on
 //! the household's stays with the household row locked (`FOR UPDATE` on PostgreSQL; SQLite's
 //! write transactions are serial), so two concurrent recordings cannot both pass. Each change is
-//! an event on the household's timeline and an audit entry naming the stay, never the place.
+//! an event on the household's timeline and an audit entry naming the stay and its price per
+//! night, never the place, the provider or the remarks.
 
 use husly_domain::stays::{EndReason, NewStay, Stay, first_overlap};
 use husly_domain::{HouseholdId, MunicipalityId};
@@ -15,8 +16,9 @@ use crate::households::{Change, record_change};
 use crate::municipalities::parse_id;
 use crate::{Store, date_text, opt_date, parse_date_text};
 
-const STAY_COLUMNS: &str = "s.id, s.household_id, s.place, s.from_date, s.to_date, s.end_reason, s.with_children, \
-     p.birth_date FROM temporary_stay s \
+const STAY_COLUMNS: &str = "s.id, s.household_id, s.place, s.provider, s.from_date, s.to_date, s.end_reason, \
+     s.with_children, s.nightly_cost_ore, s.quality_remarks, p.birth_date, p.given_name, p.family_name \
+     FROM temporary_stay s \
      LEFT JOIN household_member m ON m.household_id = s.household_id AND m.relation = 'main_applicant' \
      LEFT JOIN person p ON p.id = m.person_id";
 
@@ -26,6 +28,7 @@ fn stay(row: &sqlx::any::AnyRow) -> StoreResult<Stay> {
         id: row.try_get("id")?,
         household: HouseholdId(parse_id(&row.try_get::<String, _>("household_id")?)?),
         place: row.try_get("place")?,
+        provider: row.try_get("provider")?,
         from: parse_date_text(&row.try_get::<String, _>("from_date")?)?,
         to: opt_date(row, "to_date")?,
         end_reason: reason
@@ -34,7 +37,16 @@ fn stay(row: &sqlx::any::AnyRow) -> StoreResult<Stay> {
             })
             .transpose()?,
         with_children: crate::flag_of(row, "with_children")?,
+        nightly_cost_ore: row.try_get("nightly_cost_ore")?,
+        quality_remarks: row.try_get("quality_remarks")?,
         main_person_born: opt_date(row, "birth_date")?,
+        main_person_name: match (
+            row.try_get::<Option<String>, _>("given_name")?,
+            row.try_get::<Option<String>, _>("family_name")?,
+        ) {
+            (Some(given), Some(family)) => Some(format!("{given} {family}")),
+            _ => None,
+        },
     })
 }
 
@@ -84,8 +96,8 @@ impl Store {
         let ended = new.to.is_some();
         sqlx::query(
             "INSERT INTO temporary_stay (id, municipality_id, household_id, place, from_date, to_date, with_children, \
-             end_reason, recorded_by, recorded_at, ended_by, ended_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+             end_reason, recorded_by, recorded_at, ended_by, ended_at, provider, nightly_cost_ore, quality_remarks) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         )
         .bind(&id)
         .bind(municipality.to_string())
@@ -99,6 +111,9 @@ impl Store {
         .bind(now)
         .bind(ended.then(|| user.to_string()))
         .bind(ended.then_some(now))
+        .bind(new.provider.as_deref())
+        .bind(new.nightly_cost_ore)
+        .bind(new.quality_remarks.as_deref())
         .execute(tx.conn())
         .await?;
         let details = serde_json::json!({
@@ -107,6 +122,7 @@ impl Store {
             "to": new.to.map(date_text),
             "end_reason": new.end_reason.map(EndReason::code),
             "with_children": new.with_children,
+            "nightly_cost_ore": new.nightly_cost_ore,
         });
         record_change(
             &mut tx,

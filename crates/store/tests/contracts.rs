@@ -165,17 +165,43 @@ async fn a_contract_lets_the_dwelling_closes_the_case_and_can_be_ended_and_undon
                 .any(|c| c.id == id)
         );
 
-        // Ended: the dwelling is vacant from the day after; then undone: let again.
+        // Ended: the dwelling is vacant from the day after; then undone: let again. The
+        // household bought its home with a startlån: the end names that case.
+        let (loan, _) = store
+            .register_application(
+                m.id,
+                written.household,
+                husly_domain::cases::CaseType::Startlan,
+                &husly_domain::cases::ApplicationForm::default(),
+                today,
+                &by,
+            )
+            .await
+            .unwrap();
         let end = ContractEnd {
             ended_on: date!(2028 - 06 - 30),
             reason: EndReason::BoughtOwnHome,
             notice_on: Some(date!(2028 - 03 - 31)),
             note: None,
+            move_on_case: Some(loan),
         };
         store.end_contract(m.id, &id, written.version, &end, &by).await.unwrap();
         let ended = store.contract(m.id, &id).await.unwrap();
         assert_eq!(ended.ended_on, Some(date!(2028 - 06 - 30)));
         assert_eq!(ended.end_reason, Some(EndReason::BoughtOwnHome));
+        assert_eq!(ended.move_on_case, Some(loan), "{:?}", db.backend());
+        let loan_reference = store.case(m.id, loan).await.unwrap().reference;
+        assert_eq!(ended.move_on_reference.as_deref(), Some(loan_reference.as_str()));
+        let listed = store.contracts(m.id, ContractFilter::Ended, 0, 10).await.unwrap();
+        assert!(
+            listed
+                .contracts
+                .iter()
+                .any(|c| c.id == id && c.move_on_case == Some(loan))
+        );
+        let events = store.contract_events(m.id, &id).await.unwrap();
+        let ended_event = events.iter().find(|e| e.kind == "ended").unwrap();
+        assert_eq!(ended_event.details["move_on_case_id"], loan.to_string());
         let dwelling = store.dwelling(m.id, &flat).await.unwrap();
         assert_eq!(
             (dwelling.status, dwelling.status_from),
@@ -192,6 +218,11 @@ async fn a_contract_lets_the_dwelling_closes_the_case_and_can_be_ended_and_undon
         store.undo_contract_end(m.id, &id, ended.version, &undo).await.unwrap();
         let running = store.contract(m.id, &id).await.unwrap();
         assert_eq!((running.ended_on, running.end_reason), (None, None));
+        assert_eq!(
+            (running.move_on_case, running.move_on_reference),
+            (None, None),
+            "the undo clears it"
+        );
         assert_eq!(store.dwelling(m.id, &flat).await.unwrap().status, DwellingStatus::Let);
         let kinds: Vec<String> = store
             .contract_events(m.id, &id)

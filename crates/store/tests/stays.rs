@@ -37,6 +37,101 @@ fn new_stay(place: &str, from: Date, to: Option<Date>) -> NewStay {
         to,
         end_reason: to.map(|_| EndReason::OtherTemporary),
         with_children: false,
+        provider: None,
+        nightly_cost_ore: None,
+        quality_remarks: None,
+    }
+}
+
+/// The provider, the price per night and the remarks are kept and read back; the cost follows
+/// from the nights; the audit entry carries the price but never the provider or the remarks; a
+/// stay without them reads back as "not recorded".
+#[tokio::test]
+async fn a_stay_keeps_its_provider_price_and_remarks() {
+    for db in TestDb::all().await.expect("test databases") {
+        let store = &db.store;
+        let actor = Actor::cli("test");
+        let m = store
+            .ensure_municipality("3301", "Drammen", false, &actor)
+            .await
+            .unwrap();
+        let cli = Change {
+            actor: &actor,
+            user: None,
+            reason: None,
+        };
+        let h = store
+            .create_household(m.id, &household(date!(1980 - 06 - 01)), &cli)
+            .await
+            .unwrap();
+        let worker = store
+            .create_user("nav@kommune.invalid", "Nora Nav", "et langt passord 123", &actor)
+            .await
+            .unwrap();
+        let by = Change {
+            actor: &actor,
+            user: Some(worker),
+            reason: None,
+        };
+        let priced = NewStay {
+            provider: Some("Byhotellet AS".into()),
+            nightly_cost_ore: Some(95_000),
+            quality_remarks: Some("Felles bad, trangt for barn.".into()),
+            ..new_stay("Rom 12", date!(2025 - 12 - 22), Some(date!(2026 - 01 - 05)))
+        };
+        store
+            .add_stay(m.id, h, &priced, &by)
+            .await
+            .unwrap()
+            .expect("no overlap");
+        store
+            .add_stay(m.id, h, &new_stay("Campingen", date!(2026 - 02 - 01), None), &by)
+            .await
+            .unwrap()
+            .expect("no overlap");
+        let kept = store.stays(m.id, h).await.unwrap();
+        let (unpriced, priced) = (&kept[0], &kept[1]);
+        assert_eq!(priced.provider.as_deref(), Some("Byhotellet AS"), "{:?}", db.backend());
+        assert_eq!(priced.nightly_cost_ore, Some(95_000));
+        assert_eq!(priced.quality_remarks.as_deref(), Some("Felles bad, trangt for barn."));
+        assert_eq!(priced.main_person_name.as_deref(), Some("Ung Opphold"));
+        assert_eq!(priced.cost_ore(date!(2026 - 03 - 01)), Some(14 * 95_000));
+        assert_eq!(priced.cost_in(2026, date!(2026 - 03 - 01)), Some(4 * 95_000));
+        assert_eq!(
+            (&unpriced.provider, unpriced.nightly_cost_ore, &unpriced.quality_remarks),
+            (&None, None, &None)
+        );
+        let year = store
+            .stays_between(m.id, date!(2026 - 01 - 01), date!(2027 - 01 - 01))
+            .await
+            .unwrap();
+        let f = husly_domain::stays::figures(2026, date!(2026 - 03 - 01), &year);
+        assert_eq!((f.cost_ore, f.stays_without_cost), (4 * 95_000, 1));
+        let filter = AuditFilter {
+            limit: 50,
+            ..Default::default()
+        };
+        let audited = store.audit_entries(m.id, &filter).await.unwrap();
+        let recorded: Vec<_> = audited.iter().filter(|e| e.action == "household.stay").collect();
+        assert_eq!(recorded.len(), 2);
+        assert!(
+            recorded
+                .iter()
+                .any(|e| e.details.contains("\"nightly_cost_ore\":95000"))
+        );
+        assert!(
+            audited
+                .iter()
+                .all(|e| !e.details.contains("Byhotellet") && !e.details.contains("Felles bad")),
+            "no provider or remarks in the log"
+        );
+        let mut archive = Vec::new();
+        store.export(&mut archive).await.unwrap();
+        let archive = String::from_utf8(archive).unwrap();
+        assert!(
+            archive.contains("\"nightly_cost_ore\":95000"),
+            "the archive carries the price"
+        );
     }
 }
 

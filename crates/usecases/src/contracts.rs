@@ -6,9 +6,12 @@ use husly_domain::MunicipalityId;
 use husly_domain::allocation::offer::OfferState;
 use husly_domain::authz::Action;
 use husly_domain::cases::CaseAction;
+use husly_domain::cases::CaseType;
 use husly_domain::cases::requests::Step;
 use husly_domain::stays::add_months;
-use husly_domain::tenancy::{ContractInput, ContractState, EndInput, Expiry, check_contract, check_end, expiry};
+use husly_domain::tenancy::{
+    ContractInput, ContractState, EndInput, Expiry, check_contract, check_end, check_move_on_case, expiry,
+};
 use husly_domain::validation::FieldError;
 use husly_store::StoreError;
 use husly_store::contracts::{
@@ -56,6 +59,9 @@ pub struct ContractView {
     pub may_manage: bool,
     /// Its rent ledger months and arrears.
     pub ledger: crate::ledger::TenancyLedger,
+    /// The household's startlån cases (id and reference, newest first), for the end form's
+    /// move-on choice: read only for a running contract the caller may end.
+    pub startlan_cases: Vec<(husly_domain::CaseId, String)>,
 }
 
 /// A store refusal on the contract's unique indexes, on the form.
@@ -137,8 +143,21 @@ pub async fn contract(ctx: &Ctx, id: &str) -> UseCaseResult<ContractView> {
         ContractState::Active => expiry(contract.term_end, ctx.today, DEFAULT_HORIZON_MONTHS),
         ContractState::Ended => Expiry::NotSoon,
     };
+    let may_manage = ctx.require(Action::ManageTenancies, municipality).is_ok();
+    let startlan_cases = if may_manage && contract.state() == ContractState::Active {
+        ctx.store
+            .cases_of_household(municipality, contract.household)
+            .await?
+            .into_iter()
+            .filter(|c| c.case_type == CaseType::Startlan)
+            .map(|c| (c.id, c.reference))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(ContractView {
-        may_manage: ctx.require(Action::ManageTenancies, municipality).is_ok(),
+        may_manage,
+        startlan_cases,
         contract,
         periods,
         events,
@@ -225,8 +244,10 @@ async fn to_change(
     Ok((municipality, current))
 }
 
-/// Ends a contract (read at `version`): the move-out day, the reason, the day notice was given.
-/// The dwelling is vacant from the day after.
+/// Ends a contract (read at `version`): the move-out day, the reason, the day notice was given,
+/// and when the household bought its own home, its startlån case (one of the same household in
+/// the same municipality; anything else is refused on `move_on_case_id`). The dwelling is vacant
+/// from the day after.
 pub async fn end_contract(ctx: &Ctx, id: &str, version: i64, input: &EndInput<'_>) -> UseCaseResult<()> {
     let (municipality, current) = to_change(
         ctx,
@@ -237,6 +258,14 @@ pub async fn end_contract(ctx: &Ctx, id: &str, version: i64, input: &EndInput<'_
     )
     .await?;
     let end = check_end(input, current.start).map_err(UseCaseError::Invalid)?;
+    if let Some(case) = end.move_on_case {
+        let found = match ctx.store.case(municipality, case).await {
+            Ok(c) => Some((c.household_id, c.case_type)),
+            Err(StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        };
+        check_move_on_case(found, current.household).map_err(|e| UseCaseError::Invalid(vec![e]))?;
+    }
     let actor = ctx.actor(municipality);
     let who = ctx.change(&actor);
     Ok(ctx.store.end_contract(municipality, id, version, &end, &who).await?)

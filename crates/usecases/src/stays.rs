@@ -4,22 +4,12 @@
 
 use crate::{Ctx, UseCaseError, UseCaseResult};
 use husly_domain::authz::Action;
+pub use husly_domain::stays::StayInput;
 use husly_domain::stays::{Stay, StayFigures, check_end, check_stay, figures, overlap_error};
 use husly_domain::validation::FieldError;
 use husly_domain::{HouseholdId, MunicipalityId};
 use serde_json::json;
 use time::{Date, Month};
-
-/// A stay to record, as typed (dates `dd.mm.åååå` or `åååå-mm-dd`; `to` and `end_reason` blank
-/// while it goes on).
-#[derive(Debug, Clone, Default)]
-pub struct StayInput<'a> {
-    pub place: &'a str,
-    pub from: &'a str,
-    pub to: &'a str,
-    pub end_reason: &'a str,
-    pub with_children: bool,
-}
 
 /// A household's stays, the newest first; the read is recorded.
 pub async fn household_stays(ctx: &Ctx, household: HouseholdId) -> UseCaseResult<Vec<Stay>> {
@@ -39,14 +29,7 @@ pub async fn household_stays(ctx: &Ctx, household: HouseholdId) -> UseCaseResult
 /// is refused on `from`, naming the other; nothing is written. Returns the household's stays.
 pub async fn record_stay(ctx: &Ctx, household: HouseholdId, input: &StayInput<'_>) -> UseCaseResult<Vec<Stay>> {
     let municipality = ctx.household_owner(household, Action::RecordTemporaryStay).await?;
-    let new = check_stay(
-        input.place,
-        input.from,
-        input.to,
-        input.end_reason,
-        input.with_children,
-        ctx.today,
-    )?;
+    let new = check_stay(input, ctx.today)?;
     let actor = ctx.actor(municipality);
     if let Err(other) = ctx
         .store

@@ -206,6 +206,10 @@ fn stays() -> Vec<Stay> {
         end_reason: to.map(|_| crate::stays::EndReason::OwnDwelling),
         with_children: children,
         main_person_born: Some(date!(1980 - 01 - 01)),
+        provider: None,
+        nightly_cost_ore: None,
+        quality_remarks: None,
+        main_person_name: None,
     };
     vec![
         // Begun in December 2024 and never ended: a warning in 2025.

@@ -8,11 +8,25 @@ fn stay(household: HouseholdId, from: Date, to: Option<Date>) -> Stay {
         id: format!("{from}"),
         household,
         place: "Hospitset".into(),
+        provider: None,
         from,
         to,
         end_reason: to.map(|_| EndReason::OtherTemporary),
         with_children: false,
+        nightly_cost_ore: None,
+        quality_remarks: None,
         main_person_born: Some(date!(1990 - 05 - 01)),
+        main_person_name: None,
+    }
+}
+
+fn input<'a>(place: &'a str, from: &'a str, to: &'a str, end_reason: &'a str) -> StayInput<'a> {
+    StayInput {
+        place,
+        from,
+        to,
+        end_reason,
+        ..Default::default()
     }
 }
 
@@ -58,12 +72,23 @@ fn flags_at_their_edges() {
 #[test]
 fn a_stay_is_checked_field_by_field() {
     let today = date!(2026 - 12 - 03);
-    let ok = check_stay(" Hospitset ", "01.11.2026", "", "", true, today).unwrap();
+    let ok = check_stay(
+        &StayInput {
+            with_children: true,
+            ..input(" Hospitset ", "01.11.2026", "", "")
+        },
+        today,
+    )
+    .unwrap();
     assert_eq!((ok.place.as_str(), ok.to, ok.with_children), ("Hospitset", None, true));
-    let errors = check_stay("", "04.12.2026", "01.12.2026", "moved", false, today).unwrap_err();
+    assert_eq!(
+        (ok.provider, ok.nightly_cost_ore, ok.quality_remarks),
+        (None, None, None)
+    );
+    let errors = check_stay(&input("", "04.12.2026", "01.12.2026", "moved"), today).unwrap_err();
     let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, ["place", "from", "to", "end_reason"]);
-    let errors = check_stay("Hospitset", "01.11.2026", "05.11.2026", "", false, today).unwrap_err();
+    let errors = check_stay(&input("Hospitset", "01.11.2026", "05.11.2026", ""), today).unwrap_err();
     assert_eq!(errors[0].field, "end_reason", "an end needs its reason");
     let kept = stay(HouseholdId::new(), date!(2026 - 11 - 01), None);
     assert_eq!(
@@ -107,6 +132,139 @@ fn the_years_figures_count_households_once() {
     assert_eq!(f.households_aged_18_to_25, 0);
 }
 
+#[test]
+fn the_price_per_night_is_whole_kroner_above_zero_and_below_the_cap() {
+    let today = date!(2026 - 12 - 03);
+    let priced = |kr: &'static str| {
+        check_stay(
+            &StayInput {
+                nightly_cost_kr: kr,
+                ..input("Hospitset", "01.11.2026", "", "")
+            },
+            today,
+        )
+    };
+    // (typed, øre kept, or the code of the refusal on nightly_cost_kr)
+    let cases: [(&str, Result<Option<i64>, &str>); 10] = [
+        ("", Ok(None)),
+        ("   ", Ok(None)),
+        ("950", Ok(Some(95_000))),
+        ("1 250 kr", Ok(Some(125_000))),
+        ("10 000", Ok(Some(1_000_000))),
+        ("10 001", Err("stay.nightly_cost_too_high")),
+        ("95000", Err("stay.nightly_cost_too_high")),
+        ("0", Err("stay.nightly_cost_not_positive")),
+        ("-500", Err("stay.nightly_cost_not_positive")),
+        ("ni hundre", Err("not_an_amount")),
+    ];
+    for (typed, expected) in cases {
+        match (priced(typed), expected) {
+            (Ok(new), Ok(ore)) => assert_eq!(new.nightly_cost_ore, ore, "{typed:?}"),
+            (Err(errors), Err(code)) => {
+                assert_eq!(errors.len(), 1, "{typed:?}");
+                assert_eq!(
+                    (errors[0].field.as_str(), errors[0].code),
+                    ("nightly_cost_kr", code),
+                    "{typed:?}"
+                );
+            }
+            (got, _) => panic!("{typed:?}: {got:?}"),
+        }
+    }
+}
+
+#[test]
+fn provider_and_remarks_are_optional_and_short() {
+    let today = date!(2026 - 12 - 03);
+    let long = "x".repeat(MAX_REMARKS_LEN + 1);
+    let ok = check_stay(
+        &StayInput {
+            provider: " Byhotellet AS ",
+            quality_remarks: " Felles bad, ikke egnet for barn. ",
+            ..input("Rom 12", "01.11.2026", "", "")
+        },
+        today,
+    )
+    .unwrap();
+    assert_eq!(ok.provider.as_deref(), Some("Byhotellet AS"));
+    assert_eq!(ok.quality_remarks.as_deref(), Some("Felles bad, ikke egnet for barn."));
+    let long_provider = "p".repeat(201);
+    let errors = check_stay(
+        &StayInput {
+            provider: &long_provider,
+            quality_remarks: &long,
+            ..input("Rom 12", "01.11.2026", "", "")
+        },
+        today,
+    )
+    .unwrap_err();
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["provider", "quality_remarks"]);
+}
+
+#[test]
+fn a_stays_cost_is_its_nights_at_the_price() {
+    let h = HouseholdId::new();
+    let priced = |from, to, ore| Stay {
+        nightly_cost_ore: Some(ore),
+        ..stay(h, from, to)
+    };
+    let today = date!(2026 - 12 - 03);
+    // (stay, its cost, its cost in 2026)
+    let cases = [
+        // 10 nights at 900 kr.
+        (
+            priced(date!(2026 - 03 - 01), Some(date!(2026 - 03 - 11)), 90_000),
+            Some(900_000),
+            Some(900_000),
+        ),
+        // Ending the day it began: one night.
+        (
+            priced(date!(2026 - 03 - 01), Some(date!(2026 - 03 - 01)), 90_000),
+            Some(90_000),
+            Some(90_000),
+        ),
+        // Ongoing: up to today (2 nights).
+        (
+            priced(date!(2026 - 12 - 01), None, 50_000),
+            Some(100_000),
+            Some(100_000),
+        ),
+        // Over new year: 11 nights in 2025, 4 in 2026.
+        (
+            priced(date!(2025 - 12 - 21), Some(date!(2026 - 01 - 05)), 10_000),
+            Some(150_000),
+            Some(40_000),
+        ),
+        // No price recorded: no cost.
+        (stay(h, date!(2026 - 03 - 01), Some(date!(2026 - 03 - 11))), None, None),
+    ];
+    for (s, cost, in_2026) in cases {
+        assert_eq!(s.cost_ore(today), cost, "{s:?}");
+        assert_eq!(s.cost_in(2026, today), in_2026, "{s:?}");
+    }
+}
+
+#[test]
+fn the_years_cost_counts_its_own_nights_and_the_stays_without_a_price() {
+    let h = HouseholdId::new();
+    let today = date!(2026 - 12 - 03);
+    let priced = |from, to, ore| Stay {
+        nightly_cost_ore: Some(ore),
+        ..stay(h, from, to)
+    };
+    let stays = [
+        priced(date!(2025 - 12 - 21), Some(date!(2026 - 01 - 05)), 10_000), // 4 nights in 2026
+        priced(date!(2026 - 12 - 01), None, 50_000),                        // 2 nights so far
+        stay(HouseholdId::new(), date!(2026 - 06 - 01), Some(date!(2026 - 06 - 03))),
+        priced(date!(2024 - 01 - 01), Some(date!(2024 - 02 - 01)), 99_900), // not this year
+    ];
+    let f = figures(2026, today, &stays);
+    assert_eq!((f.cost_ore, f.stays_without_cost), (40_000 + 100_000, 1));
+    let last = figures(2025, today, &stays);
+    assert_eq!((last.cost_ore, last.stays_without_cost), (110_000, 0));
+}
+
 fn day() -> impl Strategy<Value = Date> {
     (0i64..800).prop_map(|n| date!(2025 - 01 - 01) + Duration::days(n))
 }
@@ -140,6 +298,24 @@ proptest! {
         elsewhere.place = "Campingen".into();
         elsewhere.household = HouseholdId::new();
         prop_assert_eq!(elsewhere.is_long(today), s.is_long(today));
+    }
+
+    /// A cost is never negative, and the cost of a stay over two years is the two years' costs.
+    #[test]
+    fn a_cost_split_over_two_years_sums_to_the_whole(
+        (from, to) in period(),
+        today_offset in 0i64..400,
+        ore in 1i64..=MAX_NIGHTLY_COST_KR * 100,
+    ) {
+        let today = from + Duration::days(today_offset);
+        let s = Stay { nightly_cost_ore: Some(ore), ..stay(HouseholdId::new(), from, to) };
+        let whole = s.cost_ore(today).unwrap_or(-1);
+        prop_assert!(whole >= 0);
+        // `period()` starts in 2025 or 2026 and lasts at most 200 nights, or up to `today`
+        // (at most 400 days after it began): three years hold every night.
+        let years: i64 = (2025..=2028).map(|y| s.cost_in(y, today).unwrap_or(-1)).sum();
+        prop_assert!((2025..=2028).all(|y| s.cost_in(y, today).is_some_and(|c| c >= 0)));
+        prop_assert_eq!(years, whole);
     }
 
     /// Households are counted once however their stays are split, and never more than stays.

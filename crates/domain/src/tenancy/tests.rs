@@ -178,6 +178,7 @@ fn an_end_needs_a_reason_and_sensible_days() {
                 reason,
                 notice_on,
                 note,
+                move_on_case_id: "",
             },
             start,
         )
@@ -203,6 +204,70 @@ fn an_end_needs_a_reason_and_sensible_days() {
         vec![("note".to_string(), "tenancy.note_required")]
     );
     assert!(end("01.02.2027", "deceased", "", "").is_ok(), "the start day itself");
+}
+
+#[test]
+fn a_move_on_case_goes_only_with_bought_own_home() {
+    let start = date!(2027 - 02 - 01);
+    let case = crate::CaseId::new();
+    let id = case.to_string();
+    let end = |reason: &str, move_on: &str| {
+        check_end(
+            &EndInput {
+                ended_on: "30.06.2028",
+                reason,
+                move_on_case_id: move_on,
+                ..Default::default()
+            },
+            start,
+        )
+        .map(|e| e.move_on_case)
+        .map_err(|e| e.into_iter().map(|e| (e.field, e.code)).collect::<Vec<_>>())
+    };
+    let refused = |code: &'static str| Err(vec![("move_on_case_id".to_string(), code)]);
+    // (reason, case typed, the case kept or the refusal)
+    let cases = [
+        ("bought_own_home", id.as_str(), Ok(Some(case))),
+        ("bought_own_home", "", Ok(None)),
+        ("bought_own_home", "  ", Ok(None)),
+        ("tenant_notice", "", Ok(None)),
+        ("tenant_notice", id.as_str(), refused("tenancy.move_on_case_reason")),
+        (
+            "moved_to_private_rental",
+            id.as_str(),
+            refused("tenancy.move_on_case_reason"),
+        ),
+        (
+            "bought_own_home",
+            "2026-000123",
+            refused("tenancy.move_on_case_not_startlan"),
+        ),
+    ];
+    for (reason, typed, expected) in cases {
+        assert_eq!(end(reason, typed), expected, "{reason} {typed:?}");
+    }
+}
+
+#[test]
+fn the_move_on_case_is_a_startlan_case_of_the_same_household() {
+    use crate::cases::CaseType;
+    let household = crate::HouseholdId::new();
+    let other = crate::HouseholdId::new();
+    let ok = check_move_on_case(Some((household, CaseType::Startlan)), household);
+    assert!(ok.is_ok());
+    for found in [
+        None,
+        Some((other, CaseType::Startlan)),
+        Some((household, CaseType::MunicipalHousing)),
+        Some((household, CaseType::EstablishmentGrant)),
+    ] {
+        let refused = check_move_on_case(found, household).unwrap_err();
+        assert_eq!(
+            (refused.field.as_str(), refused.code),
+            ("move_on_case_id", "tenancy.move_on_case_not_startlan"),
+            "{found:?}"
+        );
+    }
 }
 
 #[test]

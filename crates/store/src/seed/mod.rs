@@ -609,6 +609,8 @@ fn generate_economy(
         Value::Null,
         // The reference: numbered by the database as the row is written.
         Value::Null,
+        // No move-on case: seeded tenancies are running.
+        Value::Null,
     ]);
     out.periods.push(vec![
         json!(tenancy),

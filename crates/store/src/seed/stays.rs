@@ -10,11 +10,22 @@ use husly_domain::stays::EndReason;
 use serde_json::{Value, json};
 use time::{Date, Duration};
 
-const PLACES: [&str; 4] = [
-    "Hospitset i sentrum",
-    "Campinghytte, Elvebredden",
-    "Pensjonatet",
-    "Kommunens akuttleilighet",
+/// Places with who runs them, the price per night in kroner, and a quality remark.
+const PLACES: [(&str, &str, i64, Option<&str>); 4] = [
+    (
+        "Hospitset i sentrum",
+        "Sentrum Hospits AS",
+        650,
+        Some("Felles bad og kjøkken; ikke egnet for barn."),
+    ),
+    ("Campinghytte, Elvebredden", "Elvebredden Camping", 900, None),
+    (
+        "Pensjonatet",
+        "Pensjonat Drift AS",
+        1_100,
+        Some("Eget bad, tilsyn på dagtid."),
+    ),
+    ("Kommunens akuttleilighet", "Kommunen (Boligkontoret)", 450, None),
 ];
 
 /// Rows for `temporary_stay` and their events on the households' timelines, in archive order.
@@ -47,11 +58,12 @@ pub(super) fn generate_stays(
             .is_some_and(|c: &Composition| c.has_children());
         let id = uuid::Uuid::now_v7().to_string();
         let now = crate::now_micros();
+        let place = *rng.pick(&PLACES);
         stays.push(vec![
             json!(id),
             json!(municipality.id.to_string()),
             json!(household_id),
-            json!(*rng.pick(&PLACES)),
+            json!(place.0),
             json!(date_text(from)),
             to.map_or(Value::Null, |d| json!(date_text(d))),
             json!(i64::from(children)),
@@ -60,6 +72,9 @@ pub(super) fn generate_stays(
             json!(now),
             to.map_or(Value::Null, |_| json!(by)),
             to.map_or(Value::Null, |_| json!(now)),
+            json!(place.1),
+            json!(place.2 * 100),
+            place.3.map_or(Value::Null, |r| json!(r)),
         ]);
         let details = json!({
             "stay": id,
@@ -67,6 +82,7 @@ pub(super) fn generate_stays(
             "to": to.map(date_text),
             "end_reason": reason.map(EndReason::code),
             "with_children": children,
+            "nightly_cost_ore": place.2 * 100,
         });
         events.push(vec![
             json!(uuid::Uuid::now_v7().to_string()),

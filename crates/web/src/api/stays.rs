@@ -31,12 +31,16 @@ pub async fn record(
     ApiJson(new): ApiJson<c::NewStay>,
 ) -> AppResult<(StatusCode, Json<c::StayList>)> {
     let ctx = user.ctx(&state);
+    let nightly_cost_kr = new.nightly_cost_kr.map(|kr| kr.to_string()).unwrap_or_default();
     let input = StayInput {
         place: &new.place,
+        provider: new.provider.as_deref().unwrap_or_default(),
         from: &new.from,
         to: new.to.as_deref().unwrap_or_default(),
         end_reason: new.end_reason.map(EndReason::code).unwrap_or_default(),
         with_children: new.with_children,
+        nightly_cost_kr: &nightly_cost_kr,
+        quality_remarks: new.quality_remarks.as_deref().unwrap_or_default(),
     };
     let kept = stays::record_stay(&ctx, path_id(&id)?, &input).await?;
     Ok((StatusCode::CREATED, Json(c::StayList::of(&kept, ctx.today))))

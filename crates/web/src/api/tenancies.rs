@@ -103,6 +103,7 @@ pub async fn end(
         reason: request.reason.code(),
         notice_on: request.notice_on.as_deref().unwrap_or_default(),
         note: request.note.as_deref().unwrap_or_default(),
+        move_on_case_id: request.move_on_case_id.as_deref().unwrap_or_default(),
     };
     contracts::end_contract(&user.ctx(&state), id.trim(), request.version, &input).await?;
     detail(&user, &state, id.trim()).await

@@ -115,6 +115,7 @@ pub fn routes() -> Routes {
         .route("/households/{id}/stays", post(stays::record))
         .route("/households/{id}/stays/{stay}/end", post(stays::end))
         .route("/stays", get(stays::figures))
+        .route("/stays/ongoing", get(stays::ongoing))
         .route("/kostra", get(kostra_form::page))
         .route("/kostra.csv", get(kostra_form::download))
         .route("/equity", get(equity::page))

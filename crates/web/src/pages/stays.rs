@@ -1,5 +1,6 @@
 //! Temporary accommodation: the section on the household page (`household_stays.html`) with the forms to
-//! record a stay and to end an ongoing one, and the `/stays` page with this year's KOSTRA figures.
+//! record a stay and to end an ongoing one, the `/stays` page with this year's KOSTRA figures and
+//! costs, and `/stays/ongoing` with the households in temporary accommodation today.
 
 use super::render;
 use crate::AppState;
@@ -15,7 +16,7 @@ use axum::response::Response;
 use husly_domain::HouseholdId;
 use husly_domain::authz::Action;
 use husly_domain::stays::{EndReason, Stay, StayFigures};
-use husly_domain::validation::{FieldError, format_date};
+use husly_domain::validation::{FieldError, format_date, format_ore_as_kr};
 use husly_usecases::UseCaseError;
 use husly_usecases::stays::{self, StayInput};
 use serde::Deserialize;
@@ -71,6 +72,15 @@ impl StaysSection {
         s.is_long(self.today.unwrap_or(s.from))
     }
 
+    pub fn kr(&self, ore: &i64) -> String {
+        format_ore_as_kr(*ore)
+    }
+
+    /// What the stay has cost so far, when its price per night is recorded.
+    pub fn cost(&self, s: &Stay) -> Option<String> {
+        s.cost_ore(self.today.unwrap_or(s.from)).map(format_ore_as_kr)
+    }
+
     pub fn err(&self, field: &str) -> Option<&str> {
         find(&self.errors, field)
     }
@@ -98,6 +108,8 @@ pub struct StayFormInput {
     #[serde(default)]
     pub place: String,
     #[serde(default)]
+    pub provider: String,
+    #[serde(default)]
     pub from: String,
     #[serde(default)]
     pub to: String,
@@ -105,6 +117,10 @@ pub struct StayFormInput {
     pub end_reason: String,
     #[serde(default)]
     pub with_children: Option<String>,
+    #[serde(default)]
+    pub nightly_cost_kr: String,
+    #[serde(default)]
+    pub quality_remarks: String,
 }
 
 /// `POST /households/{id}/stays`.
@@ -114,10 +130,13 @@ pub async fn record(State(state): State<AppState>, Path(id): Path<String>, form:
     let ctx = form.user.ctx(&state);
     let input = StayInput {
         place: &f.place,
+        provider: &f.provider,
         from: &f.from,
         to: &f.to,
         end_reason: &f.end_reason,
         with_children: f.with_children.is_some(),
+        nightly_cost_kr: &f.nightly_cost_kr,
+        quality_remarks: &f.quality_remarks,
     };
     match stays::record_stay(&ctx, id, &input).await {
         Ok(_) => Ok(crate::flash::redirect(
@@ -178,6 +197,14 @@ fn unprocessable(mut response: Response) -> AppResult<Response> {
 struct FiguresPage {
     l: Layout,
     figures: StayFigures,
+    /// The reader may see who is in temporary accommodation (the leader sees counts only).
+    can_list: bool,
+}
+
+impl FiguresPage {
+    fn kr(&self, ore: &i64) -> String {
+        format_ore_as_kr(*ore)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -200,7 +227,42 @@ pub async fn figures(
     )
     .await?;
     render(&FiguresPage {
+        can_list: user.working_municipality(Action::ViewTemporaryStays).is_ok(),
         l: Layout::for_user(&user, Section::Stays, state.config.demo_mode),
         figures,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "stays_ongoing.html")]
+struct OngoingPage {
+    l: Layout,
+    list: Vec<Stay>,
+    today: time::Date,
+}
+
+impl OngoingPage {
+    fn date(&self, d: &time::Date) -> String {
+        format_date(*d)
+    }
+
+    fn nights(&self, s: &Stay) -> i64 {
+        s.nights(self.today)
+    }
+
+    fn long(&self, s: &Stay) -> bool {
+        s.is_long(self.today)
+    }
+}
+
+/// `GET /stays/ongoing`: the households in temporary accommodation today, the longest first,
+/// flagged for stays over 3 months, children and young people 18–25; the read is audited.
+pub async fn ongoing(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    let ctx = user.ctx(&state);
+    let list = stays::ongoing_stays(&ctx, user.working_municipality(Action::ViewTemporaryStays)?.id).await?;
+    render(&OngoingPage {
+        l: Layout::for_user(&user, Section::Stays, state.config.demo_mode),
+        list,
+        today: ctx.today,
     })
 }

@@ -167,6 +167,9 @@ struct EndForm {
     notice_on: String,
     #[serde(default)]
     note: String,
+    /// The household's startlån case, with `bought_own_home` (empty: none).
+    #[serde(default)]
+    move_on_case_id: String,
     #[serde(default)]
     confirmed: Option<String>,
 }
@@ -209,6 +212,19 @@ impl ContractPage {
 
     fn chosen_reason(&self, code: &str) -> bool {
         self.form.reason == code
+    }
+
+    fn chosen_case(&self, case: &husly_domain::CaseId) -> bool {
+        self.form.move_on_case_id == case.to_string()
+    }
+
+    /// The reference of the startlån case chosen on the end form, for the confirmation.
+    fn chosen_case_reference(&self) -> Option<&str> {
+        self.v
+            .startlan_cases
+            .iter()
+            .find(|(case, _)| self.form.move_on_case_id == case.to_string())
+            .map(|(_, reference)| reference.as_str())
     }
 
     fn confirm_reason(&self) -> String {
@@ -307,6 +323,7 @@ async fn end(State(state): State<AppState>, Path(id): Path<String>, form: StaffF
         reason: &f.reason,
         notice_on: &f.notice_on,
         note: &f.note,
+        move_on_case_id: &f.move_on_case_id,
     };
     if f.confirmed.is_none() {
         let page = contract_page(&state, &form.user, &id).await?;

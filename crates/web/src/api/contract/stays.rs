@@ -1,4 +1,6 @@
 //! Stays in temporary accommodation (sosialtjenesteloven § 27) and the year's KOSTRA figures.
+//! The price per night is whole kroner in a request (`nightly_cost_kr`) and øre in an answer
+//! (`nightly_cost_ore`, `cost_ore`), as for contracts.
 
 use super::DateSchema;
 use husly_domain::HouseholdId;
@@ -12,8 +14,9 @@ use time::Date;
 pub struct Stay {
     pub id: String,
     pub household_id: HouseholdId,
-    /// The place or its provider.
     pub place: String,
+    /// Who runs the place; null when not recorded.
+    pub provider: Option<String>,
     #[schemars(with = "DateSchema")]
     pub from: Date,
     /// The last day; null while the stay goes on.
@@ -22,6 +25,13 @@ pub struct Stay {
     pub end_reason: Option<EndReason>,
     /// Children under 18 stayed there with the household.
     pub with_children: bool,
+    /// What the municipality pays per night, in øre; null when not recorded.
+    pub nightly_cost_ore: Option<i64>,
+    /// What the stay has cost, in øre: its nights (up to today while it goes on) at the price;
+    /// null without a price.
+    pub cost_ore: Option<i64>,
+    /// A short note on the place's standard.
+    pub quality_remarks: Option<String>,
     /// Nights so far (up to today while it goes on).
     pub nights: i64,
     /// Ended after 14 nights or fewer.
@@ -38,10 +48,14 @@ impl Stay {
             id: s.id.clone(),
             household_id: s.household,
             place: s.place.clone(),
+            provider: s.provider.clone(),
             from: s.from,
             to: s.to,
             end_reason: s.end_reason,
             with_children: s.with_children,
+            nightly_cost_ore: s.nightly_cost_ore,
+            cost_ore: s.cost_ore(today),
+            quality_remarks: s.quality_remarks.clone(),
             nights: s.nights(today),
             short: s.is_short(),
             over_3_months: s.is_long(today),
@@ -70,6 +84,10 @@ impl StayList {
 pub struct NewStay {
     #[schemars(length(min = 1, max = 200))]
     pub place: String,
+    /// Who runs the place (a hostel or hotel operator, a private landlord).
+    #[serde(default)]
+    #[schemars(length(max = 200))]
+    pub provider: Option<String>,
     /// yyyy-mm-dd (or dd.mm.yyyy); today or earlier.
     #[schemars(example = "2026-11-02")]
     pub from: String,
@@ -81,6 +99,15 @@ pub struct NewStay {
     pub end_reason: Option<EndReason>,
     #[serde(default)]
     pub with_children: bool,
+    /// What the municipality pays per night, in whole kroner (1–10000); answers give it in øre
+    /// as `nightly_cost_ore`. Left out when not known.
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 10000))]
+    pub nightly_cost_kr: Option<i64>,
+    /// A short note on the place's standard.
+    #[serde(default)]
+    #[schemars(length(max = 500))]
+    pub quality_remarks: Option<String>,
 }
 
 /// The end of an ongoing stay.

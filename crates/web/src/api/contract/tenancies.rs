@@ -64,6 +64,9 @@ pub struct Contract {
     pub end_reason: Option<EndReason>,
     #[schemars(with = "Option<DateSchema>")]
     pub notice_on: Option<Date>,
+    /// The household's startlån case, when it ended because the household bought its own home
+    /// (the move from renting to owning); null otherwise.
+    pub move_on_case_id: Option<husly_domain::CaseId>,
     pub term_status: TermStatus,
     pub version: i64,
 }
@@ -90,6 +93,7 @@ impl Contract {
             ended_on: c.ended_on,
             end_reason: c.end_reason,
             notice_on: c.notice_on,
+            move_on_case_id: c.move_on_case,
             term_status: TermStatus::of(expiry),
             version: c.version,
         }
@@ -224,6 +228,11 @@ pub struct EndRequest {
     #[serde(default)]
     #[schemars(length(max = 500))]
     pub note: Option<String>,
+    /// With `bought_own_home` only: the household's startlån case (an `application_case` of type
+    /// `startlan`, same household and municipality) the home was bought with.
+    #[serde(default)]
+    #[schemars(with = "Option<uuid::Uuid>")]
+    pub move_on_case_id: Option<String>,
 }
 
 /// Undoing the end of a contract.
