@@ -462,6 +462,7 @@ async fn caseworker_flow_in_chromium_is_accessible() {
         admin: server.demo_login("admin"),
         leader: server.demo_login("leader"),
         housing_manager: server.demo_login("housing_manager"),
+        follow_up_worker: server.demo_login("follow_up_worker"),
     };
 
     let scratch = tempfile::tempdir().expect("temporary directory");
@@ -529,6 +530,7 @@ struct Logins {
     admin: (String, String),
     leader: (String, String),
     housing_manager: (String, String),
+    follow_up_worker: (String, String),
 }
 
 async fn flow(mut b: Browser, logins: Logins) -> Browser {
@@ -950,7 +952,50 @@ async fn flow(mut b: Browser, logins: Logins) -> Browser {
     application_flow(&mut b, &logins).await;
     // 12. The housing manager's dwelling register, and the waiting list in priority order.
     dwellings_flow(&mut b, &logins).await;
+    // 13. The follow-up worker's caseload, and a home visit logged on a phone.
+    follow_up_flow(&mut b, &logins).await;
     b
+}
+
+async fn follow_up_flow(b: &mut Browser, logins: &Logins) {
+    b.log_in(&logins.follow_up_worker).await;
+    b.goto("/follow-up").await;
+    b.find("main table.data-table").await;
+    assert!(
+        b.text("main").await.contains("Husleierestanse"),
+        "the demo's caseload shows arrears"
+    );
+    b.axe("the follow-up caseload").await;
+    b.click("main table.data-table tbody tr a").await;
+    let page = b
+        .wait_path("a household's follow-up", |p| p.ends_with("/follow-up"))
+        .await;
+    b.axe("a household's follow-up").await;
+    // At the door, on a phone: a home visit held, first without its note, then with it.
+    b.client.set_window_size(375, 812).await.expect("phone width");
+    b.click("#f-log-kind-home_visit").await;
+    b.click("#f-log-outcome-held").await;
+    b.fill("f-log-note", "").await;
+    b.submit("main form[action$=\"/follow-up/log\"] button[type=\"submit\"]")
+        .await;
+    b.assert_field_error("f-log-note").await;
+    b.axe("a visit refused without its note, at 375 px").await;
+    b.fill(
+        "f-log-note",
+        "Hjemmebesøk. Vi gikk gjennom husleien og avtalte fast trekk.",
+    )
+    .await;
+    b.submit("main form[action$=\"/follow-up/log\"] button[type=\"submit\"]")
+        .await;
+    b.wait_path("back on the follow-up page", |p| p == page).await;
+    let main = b.text("main").await;
+    assert!(main.contains("Kontakten er registrert."), "{main}");
+    assert!(main.contains("avtalte fast trekk"), "{main}");
+    b.screenshot("follow-up-visit-375").await;
+    b.client.set_window_size(1280, 1024).await.expect("desktop width");
+    b.at_phone_width(&["/follow-up", page.as_str()]).await;
+    b.click("form[action=\"/logout\"] button").await;
+    b.wait_path("/login", |p| p == "/login").await;
 }
 
 async fn dwellings_flow(b: &mut Browser, logins: &Logins) {

@@ -535,6 +535,64 @@ impl Store {
         Ok(id)
     }
 
+    /// How many plans (active or closed) the user is or was responsible for in the municipality.
+    pub async fn follow_up_plans_of(&self, municipality: MunicipalityId, user: UserId) -> StoreResult<i64> {
+        Ok(sqlx::query(
+            "SELECT COUNT(*) AS n FROM follow_up_plan WHERE municipality_id = $1 AND responsible_user_id = $2",
+        )
+        .bind(municipality.to_string())
+        .bind(user.to_string())
+        .fetch_one(self.pool())
+        .await?
+        .try_get("n")?)
+    }
+
+    /// Hands up to `limit` of the municipality's active plans whose worker is not `to` (the
+    /// oldest first) to `to`, as when a worker leaves and another takes over the caseload; each
+    /// plan's handover is a `household.follow_up_plan_changed` event with its audit entry.
+    /// Returns how many were handed over.
+    pub async fn hand_over_follow_up_plans(
+        &self,
+        municipality: MunicipalityId,
+        to: UserId,
+        limit: i64,
+        change: &Change<'_>,
+    ) -> StoreResult<usize> {
+        let mut tx = self.write().await?;
+        let rows = sqlx::query(
+            "SELECT id, household_id FROM follow_up_plan WHERE municipality_id = $1 AND state = 'active' \
+             AND responsible_user_id <> $2 ORDER BY started_on, id LIMIT $3",
+        )
+        .bind(municipality.to_string())
+        .bind(to.to_string())
+        .bind(limit)
+        .fetch_all(tx.conn())
+        .await?;
+        for row in &rows {
+            let id: String = row.try_get("id")?;
+            let household = HouseholdId(parse_id(&row.try_get::<String, _>("household_id")?)?);
+            sqlx::query(
+                "UPDATE follow_up_plan SET responsible_user_id = $1, version = version + 1, updated_at = $2 WHERE id = $3",
+            )
+            .bind(to.to_string())
+            .bind(crate::now_micros())
+            .bind(&id)
+            .execute(tx.conn())
+            .await?;
+            record_change(
+                &mut tx,
+                municipality,
+                household,
+                ("household.follow_up_plan_changed", "household.follow_up"),
+                change,
+                serde_json::json!({ "plan": id, "responsible": to.to_string() }),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(rows.len())
+    }
+
     /// The municipality's active plans with the household's main person and address.
     pub async fn active_follow_up_plans(&self, municipality: MunicipalityId) -> StoreResult<Vec<PlanLine>> {
         let rows = sqlx::query(

@@ -21,6 +21,8 @@ const DEMO_GRANT_BUDGET: [(husly_domain::finance::GrantType, i64); 2] = [
 /// Households the demo municipality gets on its first start.
 const DEMO_HOUSEHOLDS: u64 = 250;
 const DEMO_SEED: u64 = 2026;
+/// Seeded follow-up plans the demo's follow-up worker takes over, so "Mine" has a caseload.
+const DEMO_FOLLOW_UP_PLANS: i64 = 12;
 
 pub async fn run(config: &Config, clock_start: Option<time::OffsetDateTime>) -> anyhow::Result<ExitCode> {
     let store = open_store(config).await?;
@@ -173,6 +175,17 @@ async fn prepare_demo(store: &Store, clock: Clock) -> anyhow::Result<Vec<(String
             };
             store
                 .seed_action_plan(municipality.id, clock.this_year(), &change)
+                .await?;
+        }
+        if role == Role::FollowUpWorker && store.follow_up_plans_of(municipality.id, user).await? == 0 {
+            // A caseload of the seeded plans for the demo's follow-up worker (first start only).
+            let change = husly_store::households::Change {
+                actor: &actor,
+                user: Some(user),
+                reason: Some("demo setup"),
+            };
+            store
+                .hand_over_follow_up_plans(municipality.id, user, DEMO_FOLLOW_UP_PLANS, &change)
                 .await?;
         }
         if role == Role::Caseworker {

@@ -11,6 +11,7 @@
 
 mod cases;
 mod dwellings;
+mod follow_up;
 mod plan;
 mod stays;
 
@@ -253,6 +254,7 @@ impl Store {
         let mut case_rng = SplitMix64::new(economy_rng.next_u64() ^ 0xCA5E_0000_0001);
         // Stays draw from a generator of their own, so everything seeded before them stays as it was.
         let mut stay_rng = SplitMix64::new(seed ^ 0x57A7_0000_0001);
+        let mut follow_up_rng = SplitMix64::new(seed ^ 0xF011_0000_0001);
         // So does the vacant stock.
         let mut stock_rng = SplitMix64::new(seed ^ 0xD3E1_0000_0001);
         let mut counters = self.reference_counters(municipality).await?;
@@ -303,6 +305,14 @@ impl Store {
             );
             insert_rows(&mut tx, "temporary_stay", &stays).await?;
             insert_rows(&mut tx, "case_event", &stay_events).await?;
+            let followed =
+                follow_up::generate_follow_up(&mut follow_up_rng, municipality, &generated.tenancies, today, staff);
+            insert_rows(&mut tx, "rent_ledger_import", &followed.ledger_imports).await?;
+            insert_rows(&mut tx, "rent_ledger_entry", &followed.ledger).await?;
+            insert_rows(&mut tx, "follow_up_plan", &followed.plans).await?;
+            insert_rows(&mut tx, "follow_up_measure", &followed.measures).await?;
+            insert_rows(&mut tx, "follow_up_entry", &followed.entries).await?;
+            insert_rows(&mut tx, "case_event", &followed.events).await?;
             let vacancies = dwellings::vacant_stock(
                 &mut stock_rng,
                 &municipality.id.to_string(),

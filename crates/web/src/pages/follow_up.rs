@@ -52,7 +52,11 @@ impl Words {
 
     /// A signal in words: its catalogue key and the values it names.
     pub fn signal(&self, l: &Layout, s: &Signal) -> String {
-        let key = format!("follow_up.signal.{}", s.code());
+        let key = match *s {
+            // "1 month" reads differently from "2 months".
+            Signal::Arrears { unpaid_months: 1, .. } => "follow_up.signal.arrears_one".to_string(),
+            _ => format!("follow_up.signal.{}", s.code()),
+        };
         let text = l.tr.t(&key).to_string();
         match *s {
             Signal::Arrears {
