@@ -6,13 +6,14 @@ use husly_domain::MunicipalityId;
 use husly_domain::authz::Action;
 use husly_store::jobs::JobRun;
 
+use crate::approval_expiry::APPROVAL_EXPIRY_JOB;
 use crate::indicator_values::SNAPSHOT_JOB;
 use crate::offers::OFFER_EXPIRY_JOB;
 use crate::renewals::RENEWAL_REVIEW_JOB;
 use crate::{Ctx, UseCaseResult};
 
 /// The daily jobs, in the order the scheduler runs them.
-pub const DAILY_JOBS: [&str; 3] = [SNAPSHOT_JOB, OFFER_EXPIRY_JOB, RENEWAL_REVIEW_JOB];
+pub const DAILY_JOBS: [&str; 4] = [SNAPSHOT_JOB, OFFER_EXPIRY_JOB, RENEWAL_REVIEW_JOB, APPROVAL_EXPIRY_JOB];
 
 /// How many runs of each job the overview shows.
 pub const RUNS_SHOWN: i64 = 14;

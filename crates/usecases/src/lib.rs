@@ -11,6 +11,7 @@ pub mod access_log;
 pub mod accounts;
 pub mod action_plan;
 pub mod applicant_position;
+pub mod approval_expiry;
 pub mod cases;
 pub mod clock;
 pub mod contracts;

@@ -6,6 +6,7 @@
 use husly_store::Store;
 use husly_store::jobs::ClaimTimes;
 use husly_usecases::Clock;
+use husly_usecases::approval_expiry::{APPROVAL_EXPIRY_JOB, expire_lapsed_approvals};
 use husly_usecases::indicator_values::{SNAPSHOT_JOB, take_indicator_snapshots};
 use husly_usecases::offers::{OFFER_EXPIRY_JOB, expire_offers};
 use husly_usecases::renewals::{RENEWAL_REVIEW_JOB, open_renewal_reviews};
@@ -45,16 +46,24 @@ enum Job {
     OfferExpiry,
     /// Fixed-term contracts nearing their end get a renewal review case.
     RenewalReviews,
+    /// Approvals on the waiting list whose validity ran out expire.
+    ApprovalExpiry,
 }
 
 impl Job {
-    const ALL: [Job; 3] = [Job::Snapshots, Job::OfferExpiry, Job::RenewalReviews];
+    const ALL: [Job; 4] = [
+        Job::Snapshots,
+        Job::OfferExpiry,
+        Job::RenewalReviews,
+        Job::ApprovalExpiry,
+    ];
 
     fn name(self) -> &'static str {
         match self {
             Job::Snapshots => SNAPSHOT_JOB,
             Job::OfferExpiry => OFFER_EXPIRY_JOB,
             Job::RenewalReviews => RENEWAL_REVIEW_JOB,
+            Job::ApprovalExpiry => APPROVAL_EXPIRY_JOB,
         }
     }
 }
@@ -105,6 +114,14 @@ async fn run_job(store: &Store, clock: Clock, instance: &str, job: Job) {
                 already_open = run.already_open,
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "renewal reviews opened"
+            );
+        }),
+        Job::ApprovalExpiry => expire_lapsed_approvals(store, today).await.map(|expired| {
+            tracing::info!(
+                job = name,
+                expired,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "lapsed approvals on the waiting list expired"
             );
         }),
     };

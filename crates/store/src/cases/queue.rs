@@ -304,3 +304,28 @@ impl sqlx::FromRow<'_, sqlx::any::AnyRow> for QueueRow {
         })
     }
 }
+
+impl Store {
+    /// Approvals on the waiting list whose validity ran out before `today`, in every
+    /// municipality, the longest lapsed first (at most `limit`): the daily expiry job's work.
+    pub async fn lapsed_approvals(&self, today: Date, limit: i64) -> StoreResult<Vec<(MunicipalityId, CaseId, i64)>> {
+        let rows = sqlx::query(
+            "SELECT municipality_id, id, version FROM application_case \
+             WHERE state = 'on_waiting_list' AND valid_until IS NOT NULL AND valid_until < $1 \
+             ORDER BY valid_until, id LIMIT $2",
+        )
+        .bind(date_text(today))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    MunicipalityId(parse_id(&row.try_get::<String, _>("municipality_id")?)?),
+                    CaseId(parse_id(&row.try_get::<String, _>("id")?)?),
+                    row.try_get("version")?,
+                ))
+            })
+            .collect()
+    }
+}

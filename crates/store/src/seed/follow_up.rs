@@ -29,13 +29,16 @@ const MEASURES: [(&str, &str); 5] = [
     ("Bli med på møte i borettslaget", "Husstanden"),
 ];
 
-const NOTES: [&str; 5] = [
-    "Hjemmebesøk. Leiligheten er ryddig; vi gikk gjennom regningene sammen.",
+const VISIT_NOTES: [&str; 3] = [
+    "Leiligheten er ryddig; vi gikk gjennom regningene sammen.",
     "Snakket om budsjettet og neste måneds husleie.",
-    "Husstanden har søkt bostøtte; venter på svar.",
-    "Ringte for å avtale neste besøk.",
-    "Møte på kontoret med NAV om fast trekk av husleien.",
+    "Husstanden har søkt bostøtte og venter på svar.",
 ];
+const CALL_NOTES: [&str; 2] = [
+    "Ringte for å avtale neste besøk.",
+    "Minnet om at husleien forfaller neste uke.",
+];
+const MEETING_NOTE: &str = "Møte på kontoret med NAV om fast trekk av husleien.";
 
 const PARTNERS: [(Option<PartnerKind>, &str); 4] = [
     (None, ""),
@@ -189,7 +192,9 @@ pub(super) fn generate_follow_up(
             let note = match (kind, outcome) {
                 (_, Some(Outcome::Missed)) => Value::Null,
                 (EntryKind::NeighbourComplaint, _) => json!("Nabo klaget på bråk sent på kvelden."),
-                _ => json!(*rng.pick(&NOTES)),
+                (EntryKind::PhoneCall, _) => json!(*rng.pick(&CALL_NOTES)),
+                (EntryKind::Meeting, _) => json!(MEETING_NOTE),
+                _ => json!(*rng.pick(&VISIT_NOTES)),
             };
             out.entries.push(vec![
                 json!(uuid::Uuid::now_v7().to_string()),

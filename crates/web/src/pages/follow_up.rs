@@ -279,8 +279,9 @@ async fn again(
     Ok(response)
 }
 
-fn done(id: HouseholdId, anchor: &str, key: &str) -> Response {
-    crate::flash::redirect(&format!("/households/{id}/follow-up#{anchor}"), key)
+/// Back to the page's top, where the confirmation shows above the log form.
+fn done(id: HouseholdId, key: &str) -> Response {
+    crate::flash::redirect(&format!("/households/{id}/follow-up"), key)
 }
 
 fn plan_input(fields: &FormFields) -> PlanInput<'_> {
@@ -303,7 +304,7 @@ async fn log(State(state): State<AppState>, Path(id): Path<String>, form: StaffF
         note: form.fields.get("note"),
     };
     match follow_up::log_entry(&form.user.ctx(&state), id, &input).await {
-        Ok(_) => Ok(done(id, "log", "flash.follow_up.logged")),
+        Ok(_) => Ok(done(id, "flash.follow_up.logged")),
         Err(e) => again(&state, &form, id, "log", e).await,
     }
 }
@@ -312,7 +313,7 @@ async fn log(State(state): State<AppState>, Path(id): Path<String>, form: StaffF
 async fn start(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
     let id: HouseholdId = path_id(&id)?;
     match follow_up::start_plan(&form.user.ctx(&state), id, &plan_input(&form.fields)).await {
-        Ok(_) => Ok(done(id, "plan", "flash.follow_up.plan_started")),
+        Ok(_) => Ok(done(id, "flash.follow_up.plan_started")),
         Err(e) => again(&state, &form, id, "start", e).await,
     }
 }
@@ -326,7 +327,7 @@ async fn change(
     let id: HouseholdId = path_id(&id)?;
     let version = form.version()?;
     match follow_up::change_plan(&form.user.ctx(&state), id, (&plan, version), &plan_input(&form.fields)).await {
-        Ok(()) => Ok(done(id, "plan", "flash.follow_up.plan_changed")),
+        Ok(()) => Ok(done(id, "flash.follow_up.plan_changed")),
         Err(e) => again(&state, &form, id, "plan", e).await,
     }
 }
@@ -355,7 +356,7 @@ async fn close(
         return render(&p);
     }
     match follow_up::close_plan(&form.user.ctx(&state), id, (&plan, version), &input).await {
-        Ok(()) => Ok(done(id, "plan", "flash.follow_up.plan_closed")),
+        Ok(()) => Ok(done(id, "flash.follow_up.plan_closed")),
         Err(e) => again(&state, &form, id, "close", e).await,
     }
 }
@@ -369,7 +370,7 @@ async fn reopen(
     let id: HouseholdId = path_id(&id)?;
     let version = form.version()?;
     match follow_up::reopen_plan(&form.user.ctx(&state), id, (&plan, version), form.fields.get("reason")).await {
-        Ok(()) => Ok(done(id, "plan", "flash.follow_up.plan_reopened")),
+        Ok(()) => Ok(done(id, "flash.follow_up.plan_reopened")),
         Err(e) => again(&state, &form, id, &format!("reopen-{plan}"), e).await,
     }
 }
@@ -388,7 +389,7 @@ async fn add_measure(
         due_on: form.fields.get("due_on"),
     };
     match follow_up::add_measure(&form.user.ctx(&state), id, (&plan, version), &input).await {
-        Ok(_) => Ok(done(id, "measures", "flash.follow_up.measure_added")),
+        Ok(_) => Ok(done(id, "flash.follow_up.measure_added")),
         Err(e) => again(&state, &form, id, "measure", e).await,
     }
 }
@@ -410,7 +411,7 @@ async fn set_measure(
     )
     .await
     {
-        Ok(()) => Ok(done(id, "measures", "flash.follow_up.measure_changed")),
+        Ok(()) => Ok(done(id, "flash.follow_up.measure_changed")),
         Err(e) => again(&state, &form, id, &format!("status-{measure}"), e).await,
     }
 }
