@@ -11,6 +11,7 @@
 
 pub mod arrears;
 pub mod ledger;
+pub mod rent;
 #[cfg(test)]
 mod tests;
 
@@ -118,7 +119,7 @@ pub struct NewContract {
     pub notice_11_1_on: Option<Date>,
 }
 
-fn kr_field(errors: &mut Errors, field: &str, text: &str, required: bool) -> Option<i64> {
+pub(super) fn kr_field(errors: &mut Errors, field: &str, text: &str, required: bool) -> Option<i64> {
     if text.trim().is_empty() {
         if required {
             errors.push(FieldError::required(field));
@@ -142,7 +143,7 @@ fn kr_field(errors: &mut Errors, field: &str, text: &str, required: bool) -> Opt
     }
 }
 
-fn coded_field<T: Copy>(
+pub(super) fn coded_field<T: Copy>(
     errors: &mut Errors,
     field: &str,
     text: &str,
@@ -161,7 +162,7 @@ fn coded_field<T: Copy>(
     found
 }
 
-fn date_field(errors: &mut Errors, field: &str, text: &str, required: bool) -> Option<Date> {
+pub(super) fn date_field(errors: &mut Errors, field: &str, text: &str, required: bool) -> Option<Date> {
     if required && text.trim().is_empty() {
         errors.push(FieldError::required(field));
         return None;

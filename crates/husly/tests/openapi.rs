@@ -1346,6 +1346,54 @@ async fn tenancies(contract: &mut Contract, s: &Server, f: &Fixture) {
     .await;
     assert_eq!(status, 200, "{undone}");
     assert_eq!(undone["contract"]["state"], "active");
+    // A new rent agreed from a later day, an index adjustment too soon after it refused on the
+    // day, and the agreed change cancelled before it takes effect.
+    let (status, changed) = call(
+        contract,
+        s,
+        manager,
+        M::POST,
+        &format!("{tenancy}/rent-changes"),
+        Some(json!({
+            "version": undone["contract"]["version"], "effective_from": "2027-06-01", "monthly_rent_kr": "8 400",
+            "basis": "agreement", "note": "Ny vaskemaskin i leiligheten"
+        })),
+    )
+    .await;
+    assert_eq!(status, 201, "{changed}");
+    assert_eq!(changed["rent_changes"][0]["status"], "coming", "{changed}");
+    assert_eq!(changed["rent_changes"][0]["previous_rent_ore"], 810_000);
+    let (status, refused) = call(
+        contract,
+        s,
+        manager,
+        M::POST,
+        &format!("{tenancy}/rent-changes"),
+        Some(json!({
+            "version": changed["contract"]["version"], "effective_from": "2027-07-01", "monthly_rent_kr": "8 600",
+            "basis": "index_adjustment", "notice_on": common::today().to_string()
+        })),
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(refused["error"]["fields"][0]["field"], "effective_from", "{refused}");
+    assert_eq!(refused["error"]["fields"][0]["code"], "rent.too_soon", "{refused}");
+    let change_id = changed["rent_changes"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let (status, cancelled) = call(
+        contract,
+        s,
+        manager,
+        M::POST,
+        &format!("{tenancy}/rent-changes/{change_id}/cancel"),
+        Some(json!({ "version": changed["contract"]["version"], "reason": "Vaskemaskinen ble ikke levert" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{cancelled}");
+    assert_eq!(cancelled["rent_changes"][0]["status"], "cancelled", "{cancelled}");
+    assert_eq!(cancelled["contract"]["monthly_rent_ore"], 810_000, "{cancelled}");
     let (status, own) = call(
         contract,
         s,

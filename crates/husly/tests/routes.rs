@@ -1003,6 +1003,26 @@ fn routes(f: &Fixture) -> Vec<Route> {
             vec![("version", "99".into()), ("note", "Feil registrert".into())],
         ),
         page(
+            Method::POST,
+            format!("/tenancies/{tenancy}/rent"),
+            Some(ManageTenancies),
+            Record,
+            vec![
+                ("version", "99".into()),
+                ("effective_from", "01.01.2027".into()),
+                ("monthly_rent_kr", "9 000".into()),
+                ("basis", "agreement".into()),
+                ("note", "Avtalt".into()),
+            ],
+        ),
+        page(
+            Method::POST,
+            format!("/tenancies/{tenancy}/rent/{MISSING}/cancel"),
+            Some(ManageTenancies),
+            Record,
+            vec![("version", "99".into()), ("reason", "Feil registrert".into())],
+        ),
+        page(
             Method::GET,
             format!("/offers/{offer}/contract"),
             Some(ManageTenancies),
@@ -1687,6 +1707,20 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         api(
             Method::POST,
+            format!("/api/v1/tenancies/{tenancy}/rent-changes"),
+            Some(ManageTenancies),
+            Record,
+            Some(serde_json::json!({ "version": 99, "effective_from": "2027-01-01", "monthly_rent_kr": "9000", "basis": "agreement", "note": "Avtalt" })),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/tenancies/{tenancy}/rent-changes/{MISSING}/cancel"),
+            Some(ManageTenancies),
+            Record,
+            Some(serde_json::json!({ "version": 99, "reason": "Feil registrert" })),
+        ),
+        api(
+            Method::POST,
             format!("/api/v1/offers/{offer}/contract"),
             Some(ManageTenancies),
             Record,
@@ -2325,6 +2359,8 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
                 "/representatives/{representative_id}",
             )
             .replace("/stays/01900000-0000-7000-8000-000000000000", "/stays/{stay_id}")
+            .replace("/rent/01900000-0000-7000-8000-000000000000", "/rent/{change}")
+            .replace("/rent-changes/01900000-0000-7000-8000-000000000000", "/rent-changes/{change_id}")
             .replace(
                 "/follow-up/plan/01900000-0000-7000-8000-000000000000/measures/01900000-0000-7000-8000-000000000000",
                 "/follow-up/plan/{plan}/measures/{measure}",

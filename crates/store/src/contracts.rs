@@ -210,6 +210,9 @@ pub(crate) async fn record(
                 "review_opened" => "tenancy.review_opened",
                 "renewed" => "tenancy.renewed",
                 "not_renewed" => "tenancy.not_renewed",
+                "rent_changed" => "tenancy.rent_changed",
+                "rent_change_cancelled" => "tenancy.rent_change_cancelled",
+                "rent_change_applied" => "tenancy.rent_change_applied",
                 _ => "tenancy.end_undone",
             },
             resource_kind: "tenancy",
@@ -220,7 +223,7 @@ pub(crate) async fn record(
     .await
 }
 
-async fn locked(tx: &mut Tx, municipality: MunicipalityId, id: &str, version: i64) -> StoreResult<Contract> {
+pub(crate) async fn locked(tx: &mut Tx, municipality: MunicipalityId, id: &str, version: i64) -> StoreResult<Contract> {
     let sql = format!(
         "SELECT {COLUMNS} {FROM} WHERE t.municipality_id = $1 AND t.id = $2{}",
         for_update(tx.backend()).replace("FOR UPDATE", "FOR UPDATE OF t")

@@ -697,6 +697,27 @@ const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "tenancy_rent_change",
+        order_by: "id",
+        columns: &[
+            ("id", Text),
+            ("municipality_id", Text),
+            ("tenancy_id", Text),
+            ("effective_from", Text),
+            ("monthly_rent_ore", Int),
+            ("previous_rent_ore", Int),
+            ("basis", Text),
+            ("notice_on", OptText),
+            ("note", OptText),
+            ("recorded_by", OptText),
+            ("recorded_at", Int),
+            ("applied_at", OptInt),
+            ("cancelled_at", OptInt),
+            ("cancelled_by", OptText),
+            ("cancel_reason", OptText),
+        ],
+    },
+    Table {
         name: "follow_up_plan",
         order_by: "id",
         columns: &[

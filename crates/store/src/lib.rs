@@ -38,6 +38,7 @@ pub mod notes;
 pub mod priority_policy;
 pub mod reference_budget;
 pub mod renewals;
+pub mod rent_changes;
 pub mod rent_ledger;
 pub mod representatives;
 pub mod search;

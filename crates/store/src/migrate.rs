@@ -144,6 +144,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "follow_up",
         sql: include_str!("../migrations/0026_follow_up.sql"),
     },
+    Migration {
+        version: 27,
+        name: "rent_changes",
+        sql: include_str!("../migrations/0027_rent_changes.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked

@@ -59,6 +59,8 @@ pub struct ContractView {
     pub may_manage: bool,
     /// Its rent ledger months and arrears.
     pub ledger: crate::ledger::TenancyLedger,
+    /// The rent changes, the latest day first (cancelled ones included).
+    pub rent_changes: Vec<husly_store::rent_changes::RentChange>,
     /// The household's startlån cases (id and reference, newest first), for the end form's
     /// move-on choice: read only for a running contract the caller may end.
     pub startlan_cases: Vec<(husly_domain::CaseId, String)>,
@@ -136,6 +138,7 @@ pub async fn contract(ctx: &Ctx, id: &str) -> UseCaseResult<ContractView> {
     let contract = ctx.store.contract(municipality, id).await?;
     let periods = ctx.store.contract_periods(municipality, id).await?;
     let events = ctx.store.contract_events(municipality, id).await?;
+    let rent_changes = ctx.store.rent_changes(municipality, id).await?;
     let ledger = crate::ledger::tenancy_ledger(ctx, municipality, id, contract.monthly_rent_ore).await?;
     ctx.audit_read(municipality, "tenancy.view", ("tenancy", id.to_string()), json!({}))
         .await?;
@@ -156,6 +159,7 @@ pub async fn contract(ctx: &Ctx, id: &str) -> UseCaseResult<ContractView> {
         Vec::new()
     };
     Ok(ContractView {
+        rent_changes,
         may_manage,
         startlan_cases,
         contract,
@@ -221,7 +225,7 @@ pub async fn create_contract(
 
 /// The contract the caller may change (`ManageTenancies`), still at `version` and in `state`;
 /// otherwise `refusal` (code and catalogue key) on the form.
-async fn to_change(
+pub(crate) async fn to_change(
     ctx: &Ctx,
     id: &str,
     version: i64,

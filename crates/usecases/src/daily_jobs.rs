@@ -10,10 +10,17 @@ use crate::approval_expiry::APPROVAL_EXPIRY_JOB;
 use crate::indicator_values::SNAPSHOT_JOB;
 use crate::offers::OFFER_EXPIRY_JOB;
 use crate::renewals::RENEWAL_REVIEW_JOB;
+use crate::rent_changes::RENT_CHANGE_JOB;
 use crate::{Ctx, UseCaseResult};
 
 /// The daily jobs, in the order the scheduler runs them.
-pub const DAILY_JOBS: [&str; 4] = [SNAPSHOT_JOB, OFFER_EXPIRY_JOB, RENEWAL_REVIEW_JOB, APPROVAL_EXPIRY_JOB];
+pub const DAILY_JOBS: [&str; 5] = [
+    SNAPSHOT_JOB,
+    OFFER_EXPIRY_JOB,
+    RENT_CHANGE_JOB,
+    RENEWAL_REVIEW_JOB,
+    APPROVAL_EXPIRY_JOB,
+];
 
 /// How many runs of each job the overview shows.
 pub const RUNS_SHOWN: i64 = 14;

@@ -36,6 +36,7 @@ pub mod priority_policy;
 pub mod ranked_list;
 pub mod reference_budget;
 pub mod renewals;
+pub mod rent_changes;
 pub mod representatives;
 pub mod rounds;
 pub mod self_service;

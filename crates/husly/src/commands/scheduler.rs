@@ -10,6 +10,7 @@ use husly_usecases::approval_expiry::{APPROVAL_EXPIRY_JOB, expire_lapsed_approva
 use husly_usecases::indicator_values::{SNAPSHOT_JOB, take_indicator_snapshots};
 use husly_usecases::offers::{OFFER_EXPIRY_JOB, expire_offers};
 use husly_usecases::renewals::{RENEWAL_REVIEW_JOB, open_renewal_reviews};
+use husly_usecases::rent_changes::{RENT_CHANGE_JOB, apply_rent_changes};
 use std::time::Duration;
 
 /// How often a server looks for a job to run.
@@ -44,6 +45,8 @@ enum Job {
     Snapshots,
     /// Offers whose answer date has passed are marked expired.
     OfferExpiry,
+    /// Rent changes whose day has come take effect (before the renewals, which carry the rent).
+    RentChanges,
     /// Fixed-term contracts nearing their end get a renewal review case.
     RenewalReviews,
     /// Approvals on the waiting list whose validity ran out expire.
@@ -51,9 +54,10 @@ enum Job {
 }
 
 impl Job {
-    const ALL: [Job; 4] = [
+    const ALL: [Job; 5] = [
         Job::Snapshots,
         Job::OfferExpiry,
+        Job::RentChanges,
         Job::RenewalReviews,
         Job::ApprovalExpiry,
     ];
@@ -62,6 +66,7 @@ impl Job {
         match self {
             Job::Snapshots => SNAPSHOT_JOB,
             Job::OfferExpiry => OFFER_EXPIRY_JOB,
+            Job::RentChanges => RENT_CHANGE_JOB,
             Job::RenewalReviews => RENEWAL_REVIEW_JOB,
             Job::ApprovalExpiry => APPROVAL_EXPIRY_JOB,
         }
@@ -105,6 +110,14 @@ async fn run_job(store: &Store, clock: Clock, instance: &str, job: Job) {
                 expired,
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "offers past their answer date expired"
+            );
+        }),
+        Job::RentChanges => apply_rent_changes(store, today).await.map(|applied| {
+            tracing::info!(
+                job = name,
+                applied,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "rent changes put into effect"
             );
         }),
         Job::RenewalReviews => open_renewal_reviews(store, today).await.map(|run| {

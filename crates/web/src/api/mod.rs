@@ -190,6 +190,11 @@ pub fn routes() -> Routes {
         .route("/tenancies/{id}", get(tenancies::view))
         .route("/tenancies/{id}/end", post(tenancies::end))
         .route("/tenancies/{id}/undo-end", post(tenancies::undo_end))
+        .route("/tenancies/{id}/rent-changes", post(tenancies::change_rent))
+        .route(
+            "/tenancies/{id}/rent-changes/{change_id}/cancel",
+            post(tenancies::cancel_rent_change),
+        )
         .route("/allocation/policies", get(policy::list).post(policy::save))
         .route("/allocation/policies/simulate", post(policy::simulate))
         .route("/allocation/policies/{id}", get(policy::view))

@@ -290,9 +290,14 @@ fn path_parameters(path: &str, reads: &mut SchemaGenerator) -> Vec<Value> {
                 ("flag_id", _) => ("Flag id", uuid),
                 ("task_id", _) => ("Task id", uuid),
                 ("representative_id", _) => ("Representative id", uuid),
+                ("plan_id", "plans") if path.contains("/follow-up/") => ("Follow-up plan id", uuid),
                 ("plan_id", _) => ("Action plan id", uuid),
                 ("goal_id", _) => ("Goal id (of the plan)", uuid),
+                ("measure_id", "measures") if path.contains("/follow-up/") => {
+                    ("Agreed measure id (of the follow-up plan)", uuid)
+                }
                 ("measure_id", _) => ("Measure id (of the plan)", uuid),
+                ("change_id", _) => ("Rent change id", uuid),
                 ("indicator_id", _) => ("Indicator id (of the plan)", uuid),
                 ("stay_id", _) => ("Stay id", uuid),
                 ("year", "kostra") => (
@@ -1315,6 +1320,25 @@ fn tenancies(doc: &mut Document) {
     .description("Refused (422) when the dwelling has been let to someone else since.")
     .body::<t::UndoEndRequest>()
     .answer::<t::ContractDetail>("200", "Running again")
+    .error("409")
+    .add();
+    doc.post(
+        "/tenancies/{id}/rent-changes",
+        "changeRent",
+        "Record a new rent from a day (housing managers): an index adjustment, an adjustment to the going rent, an agreement or a correction",
+    )
+    .description("Husleieloven chapter 4: an index adjustment (§ 4-2) at the earliest a year after the rent was last set and a month after the written notice; an adjustment to the going rent (§ 4-3) when the rent has stood two years and six months, six months after the notice; an agreement or a correction needs its note. Each problem is a 422 naming its field. A change whose day has come is in effect at once; a later one takes effect on its day (the daily job `rent_changes`) and can be cancelled until then. The increase is not checked against the consumer price index.")
+    .body::<t::RentChangeRequest>()
+    .answer::<t::ContractDetail>("201", "Recorded")
+    .error("409")
+    .add();
+    doc.post(
+        "/tenancies/{id}/rent-changes/{change_id}/cancel",
+        "cancelRentChange",
+        "Cancel a rent change not yet in effect, with the reason (one in effect is a 409: record a new change instead)",
+    )
+    .body::<t::CancelRentChangeRequest>()
+    .answer::<t::ContractDetail>("200", "Cancelled")
     .error("409")
     .add();
     ledger(doc);

@@ -119,3 +119,39 @@ pub async fn undo_end(
     contracts::undo_contract_end(&user.ctx(&state), id.trim(), request.version, &request.reason).await?;
     detail(&user, &state, id.trim()).await
 }
+
+/// `POST /tenancies/{id}/rent-changes`
+pub async fn change_rent(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<c::RentChangeRequest>,
+) -> AppResult<(StatusCode, Json<c::ContractDetail>)> {
+    let input = husly_domain::tenancy::rent::RentChangeInput {
+        effective_from: &request.effective_from,
+        monthly_rent_kr: &request.monthly_rent_kr,
+        basis: request.basis.code(),
+        notice_on: request.notice_on.as_deref().unwrap_or_default(),
+        note: request.note.as_deref().unwrap_or_default(),
+    };
+    husly_usecases::rent_changes::change_rent(&user.ctx(&state), id.trim(), request.version, &input).await?;
+    Ok((StatusCode::CREATED, detail(&user, &state, id.trim()).await?))
+}
+
+/// `POST /tenancies/{id}/rent-changes/{change_id}/cancel`
+pub async fn cancel_rent_change(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path((id, change)): Path<(String, String)>,
+    ApiJson(request): ApiJson<c::CancelRentChangeRequest>,
+) -> AppResult<Json<c::ContractDetail>> {
+    husly_usecases::rent_changes::cancel_rent_change(
+        &user.ctx(&state),
+        id.trim(),
+        request.version,
+        change.trim(),
+        &request.reason,
+    )
+    .await?;
+    detail(&user, &state, id.trim()).await
+}

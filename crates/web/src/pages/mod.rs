@@ -24,6 +24,7 @@ mod plan_dashboard;
 pub(crate) mod plan_words;
 mod policy;
 mod reference_budget;
+mod rent_changes;
 mod representatives;
 mod rounds;
 pub(crate) mod rule_values;

@@ -30,6 +30,11 @@ pub fn routes() -> Routes {
         .route("/tenancies/{id}", get(view))
         .route("/tenancies/{id}/end", post(end))
         .route("/tenancies/{id}/undo-end", post(undo_end))
+        .route("/tenancies/{id}/rent", post(super::rent_changes::change))
+        .route(
+            "/tenancies/{id}/rent/{change}/cancel",
+            post(super::rent_changes::cancel),
+        )
         .route("/offers/{id}/contract", get(contract_form).post(create))
 }
 
@@ -176,17 +181,21 @@ struct EndForm {
 
 #[derive(Template)]
 #[template(path = "tenancy.html")]
-struct ContractPage {
-    l: Layout,
+pub(super) struct ContractPage {
+    pub(super) l: Layout,
     w: ContractWords,
     lw: super::ledger::LedgerWords,
-    v: ContractView,
+    pub(super) v: ContractView,
     form: EndForm,
-    /// Which form the errors or the confirmation belong to: `end` or `undo`.
-    active: &'static str,
-    errors: FormErrors,
+    /// Which form the errors or the confirmation belong to: `end`, `undo`, `rent` or `cancel`.
+    pub(super) active: &'static str,
+    pub(super) errors: FormErrors,
     confirm: bool,
-    conflict: bool,
+    pub(super) conflict: bool,
+    /// What was typed in the rent form (or a cancel form), when it was refused.
+    pub(super) rent_typed: crate::forms::FormFields,
+    /// The rent change a refused cancel form was about.
+    pub(super) cancel_for: String,
 }
 
 impl ContractPage {
@@ -237,6 +246,49 @@ impl ContractPage {
         self.v.contract.ended_on.is_some()
     }
 
+    /// What was typed in the rent form's field, when it was refused.
+    fn rent_value(&self, field: &str) -> &str {
+        if self.active == "rent" {
+            self.rent_typed.get(field)
+        } else {
+            ""
+        }
+    }
+
+    fn rent_bases(&self) -> Vec<(&'static str, String)> {
+        husly_domain::tenancy::rent::RentBasis::ALL
+            .iter()
+            .map(|b| (b.code(), b.key()))
+            .collect()
+    }
+
+    fn rent_basis_chosen(&self, code: &str) -> bool {
+        self.rent_value("basis") == code
+    }
+
+    fn rent_status_key(&self, r: &husly_store::rent_changes::RentChange) -> &'static str {
+        match (r.cancelled, r.applied) {
+            (true, _) => "tenancy.rent.status.cancelled",
+            (false, true) => "tenancy.rent.status.in_effect",
+            (false, false) => "tenancy.rent.status.coming",
+        }
+    }
+
+    /// The cancel form's reason field: the refused one has the id the error summary links to.
+    fn cancel_field_id(&self, change: &str) -> String {
+        if self.active == "cancel" && self.cancel_for == change {
+            FormErrors::anchor("cancel-reason")
+        } else {
+            format!("f-cancel-reason-{change}")
+        }
+    }
+
+    fn cancel_err(&self, change: &str) -> Option<&str> {
+        (self.active == "cancel" && self.cancel_for == change)
+            .then(|| self.errors.get("cancel-reason"))
+            .flatten()
+    }
+
     /// The ledger's balance in words: arrears, nothing owed, or paid in advance.
     fn balance_text(&self) -> String {
         let balance = self.v.ledger.arrears.balance_ore;
@@ -266,7 +318,7 @@ impl ContractPage {
     }
 }
 
-async fn contract_page(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<ContractPage> {
+pub(super) async fn contract_page(state: &AppState, user: &CurrentUser, id: &str) -> AppResult<ContractPage> {
     let v = contracts::contract(&user.ctx(state), id).await?;
     let l = Layout::for_user(user, Section::Tenancies, state.config.demo_mode);
     Ok(ContractPage {
@@ -279,6 +331,8 @@ async fn contract_page(state: &AppState, user: &CurrentUser, id: &str) -> AppRes
         errors: FormErrors::default(),
         confirm: false,
         conflict: false,
+        rent_typed: crate::forms::FormFields::default(),
+        cancel_for: String::new(),
     })
 }
 

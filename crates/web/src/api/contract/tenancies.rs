@@ -157,6 +157,55 @@ pub struct ContractDetail {
     pub events: Vec<ContractEvent>,
     /// The rent ledger's months and the arrears they show.
     pub ledger: super::ledger::TenancyLedger,
+    /// Changes of the rent, the latest day first (cancelled ones included).
+    pub rent_changes: Vec<RentChange>,
+}
+
+/// A change of the rent (husleieloven chapter 4).
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct RentChange {
+    pub id: String,
+    #[schemars(with = "DateSchema")]
+    pub effective_from: Date,
+    pub monthly_rent_ore: i64,
+    pub previous_rent_ore: i64,
+    pub basis: husly_domain::tenancy::rent::RentBasis,
+    #[schemars(with = "Option<DateSchema>")]
+    pub notice_on: Option<Date>,
+    pub note: Option<String>,
+    /// `in_effect`, `coming` or `cancelled`.
+    pub status: String,
+    pub cancel_reason: Option<String>,
+}
+
+/// A new rent from a day.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RentChangeRequest {
+    /// The contract's version as read.
+    pub version: i64,
+    /// yyyy-mm-dd (or dd.mm.yyyy): after the day the rent was last set, within the term.
+    #[schemars(example = "2027-01-01")]
+    pub effective_from: String,
+    /// Kroner, as the page takes it (`8 400`, `8400`).
+    pub monthly_rent_kr: String,
+    pub basis: husly_domain::tenancy::rent::RentBasis,
+    /// The day of the written notice: required for `index_adjustment` (a month before) and
+    /// `market_adjustment` (six months before).
+    #[serde(default)]
+    pub notice_on: Option<String>,
+    /// Required for `agreement` and `correction`.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Cancelling a change not yet in effect.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelRentChangeRequest {
+    pub version: i64,
+    #[schemars(length(min = 1, max = 500))]
+    pub reason: String,
 }
 
 impl ContractDetail {
@@ -185,6 +234,26 @@ impl ContractDetail {
                 })
                 .collect(),
             ledger: super::ledger::TenancyLedger::of(&v.ledger),
+            rent_changes: v
+                .rent_changes
+                .iter()
+                .map(|r| RentChange {
+                    id: r.id.clone(),
+                    effective_from: r.effective_from,
+                    monthly_rent_ore: r.monthly_rent_ore,
+                    previous_rent_ore: r.previous_rent_ore,
+                    basis: r.basis,
+                    notice_on: r.notice_on,
+                    note: r.note.clone(),
+                    status: match (r.cancelled, r.applied) {
+                        (true, _) => "cancelled",
+                        (false, true) => "in_effect",
+                        (false, false) => "coming",
+                    }
+                    .to_string(),
+                    cancel_reason: r.cancel_reason.clone(),
+                })
+                .collect(),
         }
     }
 }
