@@ -115,6 +115,37 @@ pub enum Population {
     /// Households in temporary accommodation (sosialtjenesteloven § 27) during the year, each
     /// counted once, as KOSTRA skjema 13 counts them.
     Stays,
+    /// Municipal rental contracts that ended during the year, and how: the move from renting
+    /// to owning ("leie til eie").
+    Tenancies,
+}
+
+/// A municipal rental contract that ended: on which day, whether the household bought a home
+/// of its own, and whether the end names the household's startlån case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EndedTenancy {
+    pub ended_on: Date,
+    pub bought_own_home: bool,
+    pub with_startlan_case: bool,
+}
+
+/// A yearly figure over the contracts ended in the year (up to today).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TenancyFigure {
+    Ended,
+    BoughtOwnHome,
+    BoughtOwnHomeWithStartlan,
+}
+
+impl TenancyFigure {
+    fn counts(self, t: &EndedTenancy) -> bool {
+        match self {
+            TenancyFigure::Ended => true,
+            TenancyFigure::BoughtOwnHome => t.bought_own_home,
+            TenancyFigure::BoughtOwnHomeWithStartlan => t.bought_own_home && t.with_startlan_case,
+        }
+    }
 }
 
 /// A yearly figure over stays in temporary accommodation ([`crate::stays::StayFigures`]).
@@ -158,6 +189,10 @@ pub struct Definition {
     pub figure: Option<StayFigure>,
     /// Over stays, for a share: the figure it is a share of.
     pub of: Option<StayFigure>,
+    /// Over tenancies: the figure counted (a share's numerator).
+    pub tenancy_figure: Option<TenancyFigure>,
+    /// Over tenancies, for a share: the figure it is a share of.
+    pub tenancy_of: Option<TenancyFigure>,
     #[serde(default, deserialize_with = "case_types")]
     pub types: Vec<CaseType>,
     #[serde(default = "received")]
@@ -237,6 +272,29 @@ impl Definitions {
             if !definitions.sources.iter().any(|s| s.id == definition.source) {
                 return Err(format!("indicator {key}: unknown source {:?}", definition.source));
             }
+            if definition.over == Population::Tenancies {
+                let shaped = match definition.measure {
+                    Measure::Count => definition.tenancy_figure.is_some() && definition.tenancy_of.is_none(),
+                    Measure::Share => definition.tenancy_figure.is_some() && definition.tenancy_of.is_some(),
+                    Measure::MedianDays => false,
+                };
+                if !shaped
+                    || definition.figure.is_some()
+                    || definition.of.is_some()
+                    || !definition.conditions.is_empty()
+                    || !definition.share_of.is_empty()
+                {
+                    return Err(format!(
+                        "indicator {key}: over tenancies, a count names a tenancy_figure and a share a tenancy_figure and its tenancy_of"
+                    ));
+                }
+                continue;
+            }
+            if definition.tenancy_figure.is_some() || definition.tenancy_of.is_some() {
+                return Err(format!(
+                    "indicator {key}: tenancy_figure and tenancy_of belong to tenancies"
+                ));
+            }
             if definition.over == Population::Stays {
                 let shaped = match definition.measure {
                     Measure::Count => definition.figure.is_some() && definition.of.is_none(),
@@ -295,19 +353,23 @@ pub struct Value {
     pub numerator: Option<i64>,
 }
 
-/// What the definitions count: the cases' facts and the stays in temporary accommodation.
+/// What the definitions count: the cases' facts, the stays in temporary accommodation and the
+/// ended rental contracts.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Facts<'a> {
     pub cases: &'a [CaseFact],
     pub stays: &'a [Stay],
+    pub tenancies: &'a [EndedTenancy],
 }
 
 /// Evaluates `definition` for `year` over `facts`, as seen on `today`. `None` when there is no
 /// value: a share or a median with nothing to compute it from, or a "now" figure asked for
 /// another year than the current one. Over stays, `cases` in the value counts households.
 pub fn evaluate(definition: &Definition, facts: Facts<'_>, year: i32, today: Date) -> Option<Value> {
-    if definition.over == Population::Stays {
-        return evaluate_stays(definition, facts.stays, year, today);
+    match definition.over {
+        Population::Stays => return evaluate_stays(definition, facts.stays, year, today),
+        Population::Tenancies => return evaluate_tenancies(definition, facts.tenancies, year, today),
+        Population::Cases => {}
     }
     if definition.year_by == YearBy::Now && year != today.year() {
         return None;
@@ -373,22 +435,43 @@ impl Definition {
 
 fn evaluate_stays(definition: &Definition, stays: &[Stay], year: i32, today: Date) -> Option<Value> {
     let figures = crate::stays::figures(year, today, stays);
-    let counted = definition.figure?.of(&figures);
-    match (definition.measure, definition.of) {
-        (Measure::Share, Some(of)) => {
-            let whole = of.of(&figures);
-            Figure::percent(counted, whole).map(|figure| Value {
-                figure,
-                cases: whole,
-                numerator: Some(counted),
-            })
-        }
+    count_or_share(
+        definition.measure,
+        definition.figure?.of(&figures),
+        definition.of.map(|of| of.of(&figures)),
+    )
+}
+
+/// A count of `counted`, or for a share `counted` as a share of `whole` (none of nothing).
+fn count_or_share(measure: Measure, counted: i64, whole: Option<i64>) -> Option<Value> {
+    match (measure, whole) {
+        (Measure::Share, Some(whole)) => Figure::percent(counted, whole).map(|figure| Value {
+            figure,
+            cases: whole,
+            numerator: Some(counted),
+        }),
         _ => Some(Value {
             figure: Figure::whole(counted),
             cases: counted,
             numerator: None,
         }),
     }
+}
+
+/// Over the contracts ended in `year` up to `today` (an end registered ahead, on its move-out
+/// day, counts from that day).
+fn evaluate_tenancies(definition: &Definition, tenancies: &[EndedTenancy], year: i32, today: Date) -> Option<Value> {
+    let ended = || {
+        tenancies
+            .iter()
+            .filter(move |t| t.ended_on.year() == year && t.ended_on <= today)
+    };
+    let count = |figure: TenancyFigure| ended().filter(|t| figure.counts(t)).count() as i64;
+    count_or_share(
+        definition.measure,
+        count(definition.tenancy_figure?),
+        definition.tenancy_of.map(count),
+    )
 }
 
 /// How many earlier years the snapshot job fills in from the data where none were taken (a
@@ -512,7 +595,7 @@ mod tests {
         ];
         let facts = Facts {
             cases: &cases,
-            stays: &[],
+            ..Facts::default()
         };
         let value = evaluate(definition, facts, 2026, TODAY).expect("a value");
         assert_eq!(
@@ -580,6 +663,7 @@ mod tests {
             Facts {
                 cases: &dataset(),
                 stays: &stays(),
+                tenancies: &ended_tenancies(),
             },
             year,
             TODAY,
@@ -655,6 +739,62 @@ mod tests {
                 date!(1990 - 01 - 01),
             ),
         ]
+    }
+
+    /// Contracts ended around 2026, counted by hand below.
+    fn ended_tenancies() -> Vec<EndedTenancy> {
+        let ended = |ended_on: Date, bought_own_home: bool, with_startlan_case: bool| EndedTenancy {
+            ended_on,
+            bought_own_home,
+            with_startlan_case,
+        };
+        vec![
+            ended(date!(2026 - 01 - 01), true, true),
+            ended(date!(2026 - 05 - 15), true, false),
+            ended(date!(2026 - 06 - 30), false, false),
+            ended(date!(2026 - 12 - 03), false, false),
+            // The year before, and a move-out registered ahead (after today): not this year's yet.
+            ended(date!(2025 - 12 - 31), true, true),
+            ended(date!(2026 - 12 - 31), true, true),
+        ]
+    }
+
+    #[test]
+    fn rent_to_own_indicators_count_the_contracts_ended_by_buying_a_home() {
+        assert_eq!(figure("rent_to_own_households", 2026), Some(Figure::whole(2)));
+        assert_eq!(figure("rent_to_own_with_startlan", 2026), Some(Figure::whole(1)));
+        let share = value("rent_to_own_share", 2026).unwrap();
+        assert_eq!(
+            (share.numerator, share.cases, share.figure),
+            (Some(2), 4, Figure::whole(50))
+        );
+        assert_eq!(figure("rent_to_own_households", 2025), Some(Figure::whole(1)));
+        assert_eq!(figure("rent_to_own_share", 2025), Some(Figure::whole(100)));
+        // No contract ended in 2024: none bought, and a share of nothing has no value.
+        assert_eq!(figure("rent_to_own_households", 2024), Some(Figure::ZERO));
+        assert_eq!(figure("rent_to_own_share", 2024), None);
+    }
+
+    #[test]
+    fn a_definition_over_tenancies_is_shaped_as_one() {
+        let text = |body: &str| {
+            format!(
+                "[[sources]]\nid = \"s\"\ntitle = \"t\"\nurl = \"\"\n[[indicator]]\nkey = \"k\"\nbetter = \"increase\"\nsource = \"s\"\n{body}"
+            )
+        };
+        let refused = [
+            "measure = \"count\"\nover = \"tenancies\"",
+            "measure = \"share\"\nover = \"tenancies\"\ntenancy_figure = \"bought_own_home\"",
+            "measure = \"count\"\nover = \"tenancies\"\ntenancy_figure = \"ended\"\nfigure = \"households\"",
+            "measure = \"count\"\nover = \"tenancies\"\ntenancy_figure = \"ended\"\nwhere = [\"decided\"]",
+            "measure = \"count\"\ntenancy_figure = \"ended\"",
+        ];
+        for body in refused {
+            assert!(Definitions::parse(&text(body)).is_err(), "{body}");
+        }
+        let fine =
+            "measure = \"share\"\nover = \"tenancies\"\ntenancy_figure = \"bought_own_home\"\ntenancy_of = \"ended\"";
+        assert!(Definitions::parse(&text(fine)).is_ok());
     }
 
     #[test]

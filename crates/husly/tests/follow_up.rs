@@ -13,18 +13,6 @@ use husly_domain::authz::Role;
 use husly_domain::rules::YearMonth;
 use husly_domain::validation::format_date;
 
-fn previous(month: YearMonth) -> YearMonth {
-    if month.month() == 1 {
-        YearMonth::new(month.year() - 1, 12).unwrap()
-    } else {
-        YearMonth::new(month.year(), month.month() - 1).unwrap()
-    }
-}
-
-fn plain(html: &str) -> String {
-    html.replace(['\u{a0}', '\u{202f}'], " ")
-}
-
 #[tokio::test]
 async fn a_plan_is_kept_its_visits_logged_and_the_caseload_ordered_by_risk() {
     for db in Database::all().await {
@@ -141,7 +129,7 @@ async fn a_plan_is_kept_its_visits_logged_and_the_caseload_ordered_by_risk() {
             .unwrap();
             assert_eq!(logged.status(), 303, "{kind}");
         }
-        let html = plain(&common::page_text(&server, &worker, &page).await);
+        let html = common::plain(&common::page_text(&server, &worker, &page).await);
         assert!(html.contains("Kontakten er registrert."), "{html}");
         assert!(html.contains("Hjemmebesøk – Nei, husstanden møtte ikke"), "{html}");
         assert!(html.contains("Naboen klaget på bråk om natten"), "{html}");
@@ -153,7 +141,7 @@ async fn a_plan_is_kept_its_visits_logged_and_the_caseload_ordered_by_risk() {
             .unwrap();
         let reference = store.contract(f.home, &f.tenancy).await.unwrap().reference;
         let m0 = YearMonth::of(today);
-        let m1 = previous(m0);
+        let m1 = m0.previous();
         let csv = format!(
             "Leieforhold;Periode;Forfalt;Innbetalt\n{reference};{};8100;0\n{reference};{};8100;0\n",
             m1.written(),
@@ -171,7 +159,7 @@ async fn a_plan_is_kept_its_visits_logged_and_the_caseload_ordered_by_risk() {
         assert_eq!(imported.status(), 200);
 
         // The caseload: the household with its signals in words, and through the API.
-        let list = plain(&common::page_text(&server, &worker, "/follow-up").await);
+        let list = common::plain(&common::page_text(&server, &worker, "/follow-up").await);
         assert!(list.contains(&format!("href=\"/households/{h}/follow-up\"")), "{list}");
         assert!(list.contains("Husleierestanse på 16 200"), "{list}");
         assert!(list.contains("Naboklager siste tiden: 1"), "{list}");
@@ -330,5 +318,96 @@ async fn a_plan_is_kept_its_visits_logged_and_the_caseload_ordered_by_risk() {
             .cloned()
             .unwrap_or_default();
         assert_eq!(complaints["count"], 2, "{json}");
+    }
+}
+
+/// A municipality-sized caseload comes a page of 50 at a time in one order across the pages, on
+/// the page and through the API; "mine" holds only the plans the worker is responsible for.
+#[tokio::test]
+async fn a_large_caseload_comes_a_page_at_a_time() {
+    for db in Database::all().await {
+        let f = prepare(&db.url).await;
+        let store = husly_store::Store::connect(&db.url, &husly_store::StoreOptions::default())
+            .await
+            .unwrap();
+        let actor = husly_store::audit::Actor::cli("test");
+        let home = store.municipality_by_number("3301").await.unwrap().unwrap();
+        store.seed_households(&home, 900, 7, &actor).await.unwrap();
+        let change = husly_store::households::Change {
+            actor: &actor,
+            user: None,
+            reason: Some("test handover"),
+        };
+        let handed = store
+            .hand_over_follow_up_plans(f.home, f.follow_up_worker, 55, &change)
+            .await
+            .unwrap();
+        assert_eq!(handed, 55, "the seeded plans to hand over");
+        let server = start(&db, &[]);
+        let token = f.users[&Role::FollowUpWorker].1.clone();
+        let caseload = |query: &'static str| {
+            let path = format!("/api/v1/follow-up/caseload?municipality=3301&{query}");
+            let (server, token) = (&server, token.clone());
+            async move { common::api_json(server, &path, &token).await }
+        };
+
+        // Every household: pages of 50 that never repeat one, the highest risk first throughout.
+        let first = caseload("scope=all").await;
+        let total = first["total"].as_u64().unwrap();
+        assert!(total > 50, "a seeded municipality's caseload: {total}");
+        let mut seen = std::collections::HashSet::new();
+        let mut last_score = u64::MAX;
+        let mut offset = 0;
+        while offset < total {
+            let page = common::api_json(
+                &server,
+                &format!("/api/v1/follow-up/caseload?municipality=3301&scope=all&offset={offset}"),
+                &token,
+            )
+            .await;
+            assert_eq!(
+                (page["offset"].as_u64(), page["total"].as_u64()),
+                (Some(offset), Some(total))
+            );
+            let lines = page["households"].as_array().unwrap();
+            assert_eq!(lines.len() as u64, (total - offset).min(50), "offset {offset}");
+            for line in lines {
+                assert!(seen.insert(line["household_id"].to_string()), "{line} twice");
+                let score = line["risk_score"].as_u64().unwrap();
+                assert!(score <= last_score, "{line} after a score of {last_score}");
+                last_score = score;
+                assert!(!line["name"].as_str().unwrap().trim().is_empty(), "{line}");
+            }
+            offset += 50;
+        }
+        assert_eq!(seen.len() as u64, total);
+        let beyond = caseload("scope=all&offset=100000").await;
+        assert!(beyond["households"].as_array().unwrap().is_empty());
+        assert_eq!(beyond["total"].as_u64(), Some(total));
+
+        // The worker's own plans: the 55 handed over (and any the fixture gave it), no others.
+        let mine = caseload("scope=mine&offset=50").await;
+        let own = mine["total"].as_u64().unwrap();
+        assert!((55..=56).contains(&own), "{own}");
+        assert_eq!(mine["households"].as_array().unwrap().len() as u64, own - 50);
+        for line in mine["households"].as_array().unwrap() {
+            assert_eq!(line["responsible"], f.follow_up_worker.to_string(), "{line}");
+        }
+
+        // The page says which part it shows and links on, keeping the scope.
+        let worker = common::login(&server, &f.users[&Role::FollowUpWorker].0, PASSWORD).await;
+        let html = common::plain(&common::page_text(&server, &worker, "/follow-up?scope=all").await);
+        assert!(html.contains(&format!("Viser 1–50 av {} husstander.", total)), "{html}");
+        assert!(html.contains("href=\"/follow-up?scope=all&amp;offset=50\""), "{html}");
+        assert!(!html.contains("Forrige side"), "{html}");
+        let html = common::plain(&common::page_text(&server, &worker, "/follow-up?scope=all&offset=50").await);
+        assert!(
+            html.contains(&format!("Viser 51–{} av {total}", total.min(100))),
+            "{html}"
+        );
+        assert!(html.contains("href=\"/follow-up?scope=all&amp;offset=0\""), "{html}");
+        let html = common::plain(&common::page_text(&server, &worker, "/follow-up?offset=tull").await);
+        assert!(html.contains(&format!("Viser 1–50 av {own} husstander.")), "{html}");
+        assert!(common::raw_keys(&html).is_empty(), "{:?}", common::raw_keys(&html));
     }
 }

@@ -14,24 +14,12 @@ use husly_domain::authz::Role;
 use husly_domain::rules::YearMonth;
 use std::process::Stdio;
 
-fn previous(month: YearMonth) -> YearMonth {
-    if month.month() == 1 {
-        YearMonth::new(month.year() - 1, 12).unwrap()
-    } else {
-        YearMonth::new(month.year(), month.month() - 1).unwrap()
-    }
-}
-
 fn file(rows: &[(&str, YearMonth, &str, &str)]) -> Vec<u8> {
     let mut text = String::from("Leieforhold;Leietaker;Periode;Forfalt;Innbetalt\n");
     for (reference, month, due, paid) in rows {
         text.push_str(&format!("{reference};Ingrid;{};{due};{paid}\n", month.written()));
     }
     text.into_bytes()
-}
-
-fn plain(html: &str) -> String {
-    html.replace(['\u{a0}', '\u{202f}'], " ")
 }
 
 #[tokio::test]
@@ -46,7 +34,7 @@ async fn a_ledger_is_imported_all_or_nothing_and_its_arrears_are_listed() {
         assert!(reference.starts_with("L-"), "{reference}");
         let r: &str = &reference;
         let m0 = YearMonth::of(common::today());
-        let (m1, m2) = (previous(m0), previous(previous(m0)));
+        let (m1, m2) = (m0.previous(), m0.previous().previous());
 
         // The page: the list is empty, the import form is there.
         let manager = common::login(&server, &f.users[&Role::HousingManager].0, PASSWORD).await;
@@ -102,7 +90,7 @@ async fn a_ledger_is_imported_all_or_nothing_and_its_arrears_are_listed() {
         ]);
         let done = upload(good.clone()).await.unwrap();
         assert_eq!(done.status(), 200);
-        let html = plain(&done.text().await.unwrap());
+        let html = common::plain(&done.text().await.unwrap());
         assert!(html.contains("Husleiereskontroen er importert."), "{html}");
         assert!(html.contains("<dt>Rader i filen</dt><dd>3</dd>"), "{html}");
         assert!(html.contains("<dt>Nye måneder</dt><dd>3</dd>"), "{html}");
@@ -114,12 +102,12 @@ async fn a_ledger_is_imported_all_or_nothing_and_its_arrears_are_listed() {
         assert!(html.contains("minst én måneds husleie"), "{html}");
         assert!(common::raw_keys(&html).is_empty(), "{:?}", common::raw_keys(&html));
         // The same file again changes nothing.
-        let again = plain(&upload(good).await.unwrap().text().await.unwrap());
+        let again = common::plain(&upload(good).await.unwrap().text().await.unwrap());
         assert!(again.contains("<dt>Uendrede måneder</dt><dd>3</dd>"), "{again}");
         assert!(again.contains("<dt>Nye måneder</dt><dd>0</dd>"), "{again}");
 
         // The contract page: the reference, the arrears and the months.
-        let contract = plain(&common::page_text(&server, &manager, &format!("/tenancies/{}", f.tenancy)).await);
+        let contract = common::plain(&common::page_text(&server, &manager, &format!("/tenancies/{}", f.tenancy)).await);
         assert!(contract.contains(&reference), "{contract}");
         assert!(contract.contains("Restanse på 8 100 kr"), "{contract}");
         assert!(contract.contains(&m0.written()), "{contract}");

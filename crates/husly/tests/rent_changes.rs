@@ -11,10 +11,6 @@ use common::{Database, start};
 use husly_domain::authz::Role;
 use husly_domain::validation::format_date;
 
-fn plain(html: &str) -> String {
-    html.replace(['\u{a0}', '\u{202f}'], " ")
-}
-
 #[tokio::test]
 async fn the_rent_changes_now_or_on_its_day() {
     for db in Database::all().await {
@@ -68,7 +64,7 @@ async fn the_rent_changes_now_or_on_its_day() {
         .await
         .unwrap();
         assert_eq!(agreed.status(), 303);
-        let html = plain(&common::page_text(&server, &manager, &page).await);
+        let html = common::plain(&common::page_text(&server, &manager, &page).await);
         assert!(html.contains("Husleieendringen er registrert."), "{html}");
         assert!(html.contains("Trådt i kraft"), "{html}");
         assert_eq!(

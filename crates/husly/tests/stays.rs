@@ -30,10 +30,6 @@ async fn api(
 }
 
 /// Text with non-breaking and thin spaces as plain spaces.
-fn plain(html: &str) -> String {
-    html.replace(['\u{a0}', '\u{202f}'], " ")
-}
-
 #[tokio::test]
 async fn a_stay_is_recorded_refused_when_it_overlaps_and_ended() {
     for db in Database::all().await {
@@ -64,7 +60,7 @@ async fn a_stay_is_recorded_refused_when_it_overlaps_and_ended() {
         };
         let in_ore = post(format!("{page}/stays"), fields("95000")).await.unwrap();
         assert_eq!(in_ore.status(), 422, "{}", db.url);
-        let html = plain(&in_ore.text().await.unwrap());
+        let html = common::plain(&in_ore.text().await.unwrap());
         assert!(
             html.contains("Prisen per natt kan ikke være over 10 000 kr. Skrev du beløpet i øre?"),
             "{html}"
@@ -75,7 +71,7 @@ async fn a_stay_is_recorded_refused_when_it_overlaps_and_ended() {
         let recorded = post(format!("{page}/stays"), fields("950")).await.unwrap();
         assert_eq!(recorded.status(), 303, "{}", db.url);
         assert_eq!(recorded.headers()["location"], format!("{page}#stays").as_str());
-        let html = plain(&common::page_text(&server, &caseworker, &page).await);
+        let html = common::plain(&common::page_text(&server, &caseworker, &page).await);
         assert!(html.contains("Oppholdet er registrert."), "{html}");
         assert!(
             html.contains("Hospitset Bryggen") && html.contains("Med barn"),
@@ -195,8 +191,8 @@ async fn a_stay_is_recorded_refused_when_it_overlaps_and_ended() {
         let first = today - time::Duration::days(5);
         let year_end = time::Date::from_calendar_date(first.year() + 1, time::Month::January, 1).unwrap();
         let nights = (today.min(year_end) - first).whole_days();
-        let cost = plain(&husly_domain::validation::format_kr(nights * 950));
-        let html = plain(&html);
+        let cost = common::plain(&husly_domain::validation::format_kr(nights * 950));
+        let html = common::plain(&html);
         assert!(
             html.contains(&format!("Kommunens kostnad for nettene i året</dt><dd>{cost}</dd>")),
             "{cost}: {html}"

@@ -583,6 +583,35 @@ impl Store {
             .collect()
     }
 
+    /// The municipality's contracts that ended in `[from, to)`: the facts of the "from renting to
+    /// owning" indicators.
+    pub async fn ended_tenancies_between(
+        &self,
+        municipality: MunicipalityId,
+        from: Date,
+        to: Date,
+    ) -> StoreResult<Vec<husly_domain::indicators::EndedTenancy>> {
+        let rows = sqlx::query(
+            "SELECT ended_on, end_reason, move_on_case_id FROM tenancy \
+             WHERE municipality_id = $1 AND ended_on >= $2 AND ended_on < $3",
+        )
+        .bind(municipality.to_string())
+        .bind(date_text(from))
+        .bind(date_text(to))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(husly_domain::indicators::EndedTenancy {
+                    ended_on: parse_date_text(&row.try_get::<String, _>("ended_on")?)?,
+                    bought_own_home: row.try_get::<Option<String>, _>("end_reason")?.as_deref()
+                        == Some(EndReason::BoughtOwnHome.code()),
+                    with_startlan_case: row.try_get::<Option<String>, _>("move_on_case_id")?.is_some(),
+                })
+            })
+            .collect()
+    }
+
     /// A page of the municipality's contracts: `limit` from `offset`.
     pub async fn contracts(
         &self,
@@ -592,21 +621,26 @@ impl Store {
         limit: i64,
     ) -> StoreResult<ContractPage> {
         let (condition, order, day) = match filter {
-            ContractFilter::Open => ("t.ended_on IS NULL", "t.from_date DESC, t.id", None),
+            ContractFilter::Open => ("t.ended_on IS NULL", "t.from_date DESC, t.id DESC", None),
             ContractFilter::EndingBy(day) => (
                 "t.ended_on IS NULL AND t.term_end IS NOT NULL AND t.term_end <= $2",
                 "t.term_end, t.id",
                 Some(date_text(day)),
             ),
-            ContractFilter::Ended => ("t.ended_on IS NOT NULL", "t.ended_on DESC, t.id", None),
+            ContractFilter::Ended => ("t.ended_on IS NOT NULL", "t.ended_on DESC, t.id DESC", None),
         };
         let (limit_at, offset_at) = if day.is_some() { (3, 4) } else { (2, 3) };
+        // The page's contracts are picked from the list's index first and only they are joined:
+        // a page far down the list skips index entries, not joined rows.
         let sql = format!(
-            "SELECT {COLUMNS} {FROM} WHERE t.municipality_id = $1 AND {condition} ORDER BY {order} \
-             LIMIT ${limit_at} OFFSET ${offset_at}"
+            "SELECT {COLUMNS} {FROM} WHERE t.id IN (SELECT t.id FROM tenancy t \
+             WHERE t.municipality_id = $1 AND {condition} ORDER BY {order} LIMIT ${limit_at} OFFSET ${offset_at}) \
+             ORDER BY {order}"
         );
-        // Counted over the same joins as the page, so the total is what the pages can show.
-        let count_sql = format!("SELECT COUNT(*) {FROM} WHERE t.municipality_id = $1 AND {condition}");
+        // The contracts alone are counted (from the list's index): each has its dwelling (a
+        // foreign key) and its household one main applicant (the household rule), so the page's
+        // joins neither drop nor repeat a contract.
+        let count_sql = format!("SELECT COUNT(*) FROM tenancy t WHERE t.municipality_id = $1 AND {condition}");
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(municipality.to_string());
         let mut count = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql)).bind(municipality.to_string());
         if let Some(day) = &day {

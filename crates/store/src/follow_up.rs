@@ -12,9 +12,9 @@ use husly_domain::{HouseholdId, MunicipalityId, UserId};
 use sqlx::Row;
 use time::Date;
 
-use crate::db::{Tx, for_update};
+use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
-use crate::households::{Change, record_change};
+use crate::households::{Change, lock_household, record_change};
 use crate::municipalities::parse_id;
 use crate::{Store, date_text, opt_date, parse_date_text};
 
@@ -73,7 +73,42 @@ fn entry(row: &sqlx::any::AnyRow) -> StoreResult<Entry> {
     })
 }
 
-/// A household on the caseload because of its plan: who it is and the plan's facts.
+/// Which households a caseload read covers: the municipality's, those of the active plans one
+/// worker is responsible for, or one household. A worker's caseload reads its forty households,
+/// not the municipality's twenty thousand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Households {
+    All,
+    PlansOf(UserId),
+    One(HouseholdId),
+}
+
+impl Households {
+    /// ` AND <column> …` restricting `column` (a household id) to these households, with `$n`
+    /// as its one parameter ([`Households::value`]), or nothing for all of them.
+    pub(crate) fn condition(self, column: &str, n: usize) -> String {
+        match self {
+            Households::All => String::new(),
+            Households::PlansOf(_) => format!(
+                " AND {column} IN (SELECT household_id FROM follow_up_plan \
+                 WHERE municipality_id = $1 AND state = 'active' AND responsible_user_id = ${n})"
+            ),
+            Households::One(_) => format!(" AND {column} = ${n}"),
+        }
+    }
+
+    /// The parameter of [`Households::condition`], to bind after the query's others.
+    pub(crate) fn value(self) -> Option<String> {
+        match self {
+            Households::All => None,
+            Households::PlansOf(user) => Some(user.to_string()),
+            Households::One(household) => Some(household.to_string()),
+        }
+    }
+}
+
+/// A household on the caseload because of its plan: the plan's facts (the names are read for
+/// the page shown, [`Store::caseload_names`]).
 #[derive(Debug, Clone)]
 pub struct PlanLine {
     pub household: HouseholdId,
@@ -82,18 +117,6 @@ pub struct PlanLine {
     pub responsible_name: String,
     pub started_on: Date,
     pub review_on: Date,
-    pub name: String,
-    pub address_line: String,
-}
-
-/// An open contract on the caseload: whose, where, and its term's last day (fixed term).
-#[derive(Debug, Clone)]
-pub struct ContractLine {
-    pub household: HouseholdId,
-    pub tenancy_id: String,
-    pub term_end: Option<Date>,
-    pub name: String,
-    pub address_line: String,
 }
 
 /// A logged entry's facts for the risk signals (no note).
@@ -103,21 +126,6 @@ pub struct EntryFact {
     pub kind: EntryKind,
     pub outcome: Option<Outcome>,
     pub occurred_on: Date,
-}
-
-/// Locks the household (it must be the municipality's) inside the transaction.
-async fn lock_household(tx: &mut Tx, municipality: MunicipalityId, household: HouseholdId) -> StoreResult<()> {
-    let sql = format!(
-        "SELECT id FROM household WHERE municipality_id = $1 AND id = $2{}",
-        for_update(tx.backend())
-    );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(municipality.to_string())
-        .bind(household.to_string())
-        .fetch_optional(tx.conn())
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    Ok(())
 }
 
 async fn active_plan_id(
@@ -166,6 +174,33 @@ async fn bump_plan(
     } else {
         Err(StoreError::Conflict { expected: current })
     }
+}
+
+/// Ends a change to a plan: exactly one row moved (else the plan is no longer as the change
+/// needs it: a conflict, or `missing` when the row was not there), then the household event with
+/// its audit entry, then the commit.
+async fn finish(
+    mut tx: Tx,
+    (moved, missing): (u64, StoreError),
+    (municipality, household): (MunicipalityId, HouseholdId),
+    event: &str,
+    change: &Change<'_>,
+    details: serde_json::Value,
+) -> StoreResult<()> {
+    if moved != 1 {
+        return Err(missing);
+    }
+    record_change(
+        &mut tx,
+        municipality,
+        household,
+        (event, "household.follow_up"),
+        change,
+        details,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 impl Store {
@@ -299,20 +334,15 @@ impl Store {
         .bind(plan_id)
         .execute(tx.conn())
         .await?;
-        if done.rows_affected() != 1 {
-            return Err(StoreError::Conflict { expected: version + 1 });
-        }
-        record_change(
-            &mut tx,
-            municipality,
-            household,
-            ("household.follow_up_plan_changed", "household.follow_up"),
+        finish(
+            tx,
+            (done.rows_affected(), StoreError::Conflict { expected: version + 1 }),
+            (municipality, household),
+            "household.follow_up_plan_changed",
             change,
             plan_details(plan_id, fields),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Closes the active plan on `closed_on` for `reason`, from `version`.
@@ -340,20 +370,15 @@ impl Store {
         .bind(plan_id)
         .execute(tx.conn())
         .await?;
-        if done.rows_affected() != 1 {
-            return Err(StoreError::Conflict { expected: version + 1 });
-        }
-        record_change(
-            &mut tx,
-            municipality,
-            household,
-            ("household.follow_up_plan_closed", "household.follow_up"),
+        finish(
+            tx,
+            (done.rows_affected(), StoreError::Conflict { expected: version + 1 }),
+            (municipality, household),
+            "household.follow_up_plan_closed",
             change,
             serde_json::json!({ "plan": plan_id, "reason": reason.code(), "closed_on": date_text(closed_on) }),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Reopens a closed plan, from `version` (undoing a close). `Conflict` when the household has
@@ -379,20 +404,15 @@ impl Store {
         .bind(plan_id)
         .execute(tx.conn())
         .await?;
-        if done.rows_affected() != 1 {
-            return Err(StoreError::Conflict { expected: version + 1 });
-        }
-        record_change(
-            &mut tx,
-            municipality,
-            household,
-            ("household.follow_up_plan_reopened", "household.follow_up"),
+        finish(
+            tx,
+            (done.rows_affected(), StoreError::Conflict { expected: version + 1 }),
+            (municipality, household),
+            "household.follow_up_plan_reopened",
             change,
             serde_json::json!({ "plan": plan_id }),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Adds a measure to the active plan, from the plan's `version`.
@@ -470,20 +490,15 @@ impl Store {
         .bind(measure_id)
         .execute(tx.conn())
         .await?;
-        if done.rows_affected() != 1 {
-            return Err(StoreError::NotFound);
-        }
-        record_change(
-            &mut tx,
-            municipality,
-            household,
-            ("household.follow_up_measure_changed", "household.follow_up"),
+        finish(
+            tx,
+            (done.rows_affected(), StoreError::NotFound),
+            (municipality, household),
+            "household.follow_up_measure_changed",
             change,
             serde_json::json!({ "plan": plan_id, "measure": measure_id, "status": status.code() }),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Logs a contact, visit or complaint on the household, under its active plan if it has one.
@@ -593,20 +608,19 @@ impl Store {
         Ok(rows.len())
     }
 
-    /// The municipality's active plans with the household's main person and address.
-    pub async fn active_follow_up_plans(&self, municipality: MunicipalityId) -> StoreResult<Vec<PlanLine>> {
-        let rows = sqlx::query(
-            "SELECT f.id, f.household_id, f.responsible_user_id, u.display_name, f.started_on, f.review_on, \
-             p.given_name, p.family_name, h.address_line FROM follow_up_plan f \
-             JOIN app_user u ON u.id = f.responsible_user_id \
-             JOIN household h ON h.id = f.household_id \
-             JOIN household_member m ON m.household_id = f.household_id AND m.relation = 'main_applicant' \
-             JOIN person p ON p.id = m.person_id \
-             WHERE f.municipality_id = $1 AND f.state = 'active'",
-        )
-        .bind(municipality.to_string())
-        .fetch_all(self.pool())
-        .await?;
+    /// The active plans of these households.
+    pub async fn active_follow_up_plans(
+        &self,
+        municipality: MunicipalityId,
+        households: Households,
+    ) -> StoreResult<Vec<PlanLine>> {
+        let sql = format!(
+            "SELECT f.id, f.household_id, f.responsible_user_id, u.display_name, f.started_on, f.review_on \
+             FROM follow_up_plan f JOIN app_user u ON u.id = f.responsible_user_id \
+             WHERE f.municipality_id = $1 AND f.state = 'active'{}",
+            households.condition("f.household_id", 2)
+        );
+        let rows = self.scoped_rows(sql, municipality, &[], households).await?;
         rows.iter()
             .map(|row| {
                 Ok(PlanLine {
@@ -616,71 +630,114 @@ impl Store {
                     responsible_name: row.try_get("display_name")?,
                     started_on: parse_date_text(&row.try_get::<String, _>("started_on")?)?,
                     review_on: parse_date_text(&row.try_get::<String, _>("review_on")?)?,
-                    name: full_name(row)?,
-                    address_line: row.try_get("address_line")?,
                 })
             })
             .collect()
     }
 
-    /// The municipality's open contracts with their tenant and dwelling address.
-    pub async fn open_contract_lines(&self, municipality: MunicipalityId) -> StoreResult<Vec<ContractLine>> {
-        self.contract_lines(municipality, None).await
-    }
-
-    /// The household's open contracts (one, as a rule).
-    pub async fn open_contract_lines_of(
+    /// The open fixed-term contracts of these households whose term ends by `ending_by` (the
+    /// signal's horizon): whose, and the last day. Read from the term-end index, so the
+    /// municipality's caseload reads the few hundred ending, not every open contract.
+    pub async fn open_contracts_ending_by(
         &self,
         municipality: MunicipalityId,
-        household: HouseholdId,
-    ) -> StoreResult<Vec<ContractLine>> {
-        self.contract_lines(municipality, Some(household)).await
-    }
-
-    async fn contract_lines(
-        &self,
-        municipality: MunicipalityId,
-        household: Option<HouseholdId>,
-    ) -> StoreResult<Vec<ContractLine>> {
-        let rows = sqlx::query(
-            "SELECT t.id, t.household_id, t.term_end, p.given_name, p.family_name, d.address_line FROM tenancy t \
-             JOIN dwelling d ON d.id = t.dwelling_id \
-             JOIN household_member m ON m.household_id = t.household_id AND m.relation = 'main_applicant' \
-             JOIN person p ON p.id = m.person_id \
-             WHERE t.municipality_id = $1 AND t.ended_on IS NULL AND ($2 IS NULL OR t.household_id = $2)",
-        )
-        .bind(municipality.to_string())
-        .bind(household.map(|h| h.to_string()))
-        .fetch_all(self.pool())
-        .await?;
+        households: Households,
+        ending_by: Date,
+    ) -> StoreResult<Vec<(HouseholdId, Date)>> {
+        let sql = format!(
+            "SELECT household_id, term_end FROM tenancy WHERE municipality_id = $1 AND ended_on IS NULL \
+             AND term_end IS NOT NULL AND term_end <= $2{}",
+            households.condition("household_id", 3)
+        );
+        let rows = self
+            .scoped_rows(sql, municipality, &[date_text(ending_by)], households)
+            .await?;
         rows.iter()
             .map(|row| {
-                Ok(ContractLine {
-                    household: HouseholdId(parse_id(&row.try_get::<String, _>("household_id")?)?),
-                    tenancy_id: row.try_get("id")?,
-                    term_end: opt_date(row, "term_end")?,
-                    name: full_name(row)?,
-                    address_line: row.try_get("address_line")?,
-                })
+                Ok((
+                    HouseholdId(parse_id(&row.try_get::<String, _>("household_id")?)?),
+                    parse_date_text(&row.try_get::<String, _>("term_end")?)?,
+                ))
             })
             .collect()
     }
 
-    /// The municipality's logged entries from `since` on (no notes), and each household's last
-    /// contact held, whenever it was.
+    /// Which of these households have an open contract.
+    pub async fn with_open_contract(
+        &self,
+        municipality: MunicipalityId,
+        households: &[HouseholdId],
+    ) -> StoreResult<std::collections::HashSet<HouseholdId>> {
+        let mut found = std::collections::HashSet::new();
+        for chunk in households.chunks(ID_LIST_CHUNK) {
+            let sql = format!(
+                "SELECT DISTINCT household_id FROM tenancy WHERE municipality_id = $1 AND ended_on IS NULL \
+                 AND household_id IN ({})",
+                id_placeholders(chunk.len())
+            );
+            for row in self.rows_for_ids(sql, municipality, chunk).await? {
+                found.insert(HouseholdId(parse_id(&row.try_get::<String, _>("household_id")?)?));
+            }
+        }
+        Ok(found)
+    }
+
+    /// What a caseload line shows of each of these households (the page's, some fifty): the main
+    /// person's name and the household's address. A household not found is left out.
+    pub async fn caseload_names(
+        &self,
+        municipality: MunicipalityId,
+        households: &[HouseholdId],
+    ) -> StoreResult<std::collections::HashMap<HouseholdId, (String, String)>> {
+        let mut names = std::collections::HashMap::new();
+        for chunk in households.chunks(ID_LIST_CHUNK) {
+            let sql = format!(
+                "SELECT h.id, h.address_line, p.given_name, p.family_name FROM household h \
+                 JOIN household_member m ON m.household_id = h.id AND m.relation = 'main_applicant' \
+                 JOIN person p ON p.id = m.person_id WHERE h.municipality_id = $1 AND h.id IN ({})",
+                id_placeholders(chunk.len())
+            );
+            for row in self.rows_for_ids(sql, municipality, chunk).await? {
+                names.insert(
+                    HouseholdId(parse_id(&row.try_get::<String, _>("id")?)?),
+                    (full_name(&row)?, row.try_get("address_line")?),
+                );
+            }
+        }
+        Ok(names)
+    }
+
+    /// The rows of `sql`, whose parameters are the municipality (`$1`) and the households'
+    /// ids (`$2`…, [`id_placeholders`]).
+    async fn rows_for_ids(
+        &self,
+        sql: String,
+        municipality: MunicipalityId,
+        households: &[HouseholdId],
+    ) -> StoreResult<Vec<sqlx::any::AnyRow>> {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(municipality.to_string());
+        for household in households {
+            query = query.bind(household.to_string());
+        }
+        Ok(query.fetch_all(self.pool()).await?)
+    }
+
+    /// These households' complaints and missed appointments from `since` on (no notes), and
+    /// each one's last contact held, whenever it was.
     pub async fn follow_up_facts(
         &self,
         municipality: MunicipalityId,
         since: Date,
+        households: Households,
     ) -> StoreResult<(Vec<EntryFact>, Vec<(HouseholdId, Date)>)> {
-        let rows = sqlx::query(
+        let sql = format!(
             "SELECT household_id, kind, outcome, occurred_on FROM follow_up_entry \
-             WHERE municipality_id = $1 AND occurred_on >= $2 AND (kind = 'neighbour_complaint' OR outcome = 'missed')",
-        )
-        .bind(municipality.to_string())
-        .bind(date_text(since))
-        .fetch_all(self.pool())
-        .await?;
+             WHERE municipality_id = $1 AND occurred_on >= $2 AND (kind = 'neighbour_complaint' OR outcome = 'missed'){}",
+            households.condition("household_id", 3)
+        );
+        let rows = self
+            .scoped_rows(sql, municipality, &[date_text(since)], households)
+            .await?;
         let facts = rows
             .iter()
             .map(|row| {
@@ -693,14 +750,13 @@ impl Store {
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;
-        let rows = sqlx::query(
+        let sql = format!(
             "SELECT household_id, MAX(occurred_on) AS last_on FROM follow_up_entry \
-             WHERE municipality_id = $1 AND kind <> 'neighbour_complaint' AND (outcome IS NULL OR outcome = 'held') \
+             WHERE municipality_id = $1 AND kind <> 'neighbour_complaint' AND (outcome IS NULL OR outcome = 'held'){} \
              GROUP BY household_id",
-        )
-        .bind(municipality.to_string())
-        .fetch_all(self.pool())
-        .await?;
+            households.condition("household_id", 2)
+        );
+        let rows = self.scoped_rows(sql, municipality, &[], households).await?;
         let last = rows
             .iter()
             .map(|row| {
@@ -733,6 +789,35 @@ impl Store {
             })
             .collect()
     }
+}
+
+impl Store {
+    /// The rows of `sql`, whose parameters are the municipality (`$1`), then `params` (`$2`…),
+    /// and last the households' ([`Households::condition`] numbered `params.len() + 2`).
+    pub(crate) async fn scoped_rows(
+        &self,
+        sql: String,
+        municipality: MunicipalityId,
+        params: &[String],
+        households: Households,
+    ) -> StoreResult<Vec<sqlx::any::AnyRow>> {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(municipality.to_string());
+        for param in params {
+            query = query.bind(param.clone());
+        }
+        if let Some(value) = households.value() {
+            query = query.bind(value);
+        }
+        Ok(query.fetch_all(self.pool()).await?)
+    }
+}
+
+/// How many ids one `IN (…)` list binds (well within both backends' parameter limits).
+const ID_LIST_CHUNK: usize = 500;
+
+/// `$2, $3, …` for `n` ids after the municipality.
+fn id_placeholders(n: usize) -> String {
+    (2..n + 2).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
 fn full_name(row: &sqlx::any::AnyRow) -> StoreResult<String> {

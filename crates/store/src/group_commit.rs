@@ -26,7 +26,16 @@ pub(crate) struct Request {
     resource_kind: String,
     resource_id: String,
     details: serde_json::Value,
-    done: oneshot::Sender<Result<(), String>>,
+    done: oneshot::Sender<Result<(), BatchFailed>>,
+}
+
+/// Why a batch was not written, for each of its waiters: whether no connection came free in time
+/// (the installation is overloaded: the request is answered 503 like any other read that timed
+/// out), and the error's text.
+#[derive(Debug, Clone)]
+struct BatchFailed {
+    overloaded: bool,
+    message: String,
 }
 
 impl Store {
@@ -50,7 +59,13 @@ impl Store {
         committed
             .await
             .map_err(|_| StoreError::Other(anyhow::anyhow!("the audit appender has stopped")))?
-            .map_err(|e| StoreError::Other(anyhow::anyhow!("audit append failed: {e}")))
+            .map_err(|e| {
+                if e.overloaded {
+                    StoreError::Database(sqlx::Error::PoolTimedOut)
+                } else {
+                    StoreError::Other(anyhow::anyhow!("audit append failed: {}", e.message))
+                }
+            })
     }
 }
 
@@ -70,9 +85,12 @@ async fn run(store: Store, mut receiver: mpsc::Receiver<Request>) {
                 Err(_) => break,
             }
         }
-        let result = write_batch(&store, &batch).await.map_err(|e| e.to_string());
+        let result = write_batch(&store, &batch).await.map_err(|e| BatchFailed {
+            overloaded: e.is_overloaded(),
+            message: e.to_string(),
+        });
         if let Err(e) = &result {
-            tracing::error!(entries = batch.len(), error = %e, "audit batch failed");
+            tracing::error!(entries = batch.len(), error = %e.message, "audit batch failed");
         }
         for request in batch.drain(..) {
             let _ = request.done.send(result.clone());

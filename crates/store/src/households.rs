@@ -257,6 +257,27 @@ async fn append_event(
     Ok(())
 }
 
+/// Locks the household row inside the caller's transaction (`FOR UPDATE` on PostgreSQL; SQLite's
+/// write transactions are serial) after checking it is the municipality's: the guard of a rule
+/// over all of a household's records (stays that never share a night, one active follow-up plan).
+pub(crate) async fn lock_household(
+    tx: &mut Tx,
+    municipality: MunicipalityId,
+    household: HouseholdId,
+) -> StoreResult<()> {
+    let sql = format!(
+        "SELECT id FROM household WHERE municipality_id = $1 AND id = $2{}",
+        crate::db::for_update(tx.backend())
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(municipality.to_string())
+        .bind(household.to_string())
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok(())
+}
+
 /// A change to a household goes to its timeline and to the audit log, in the caller's transaction.
 pub(crate) async fn record_change(
     tx: &mut Tx,

@@ -149,6 +149,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "rent_changes",
         sql: include_str!("../migrations/0027_rent_changes.sql"),
     },
+    Migration {
+        version: 28,
+        name: "tenancy_list_indexes",
+        sql: include_str!("../migrations/0028_tenancy_list_indexes.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked

@@ -16,6 +16,7 @@ use time::Date;
 
 use crate::audit::{self, Event};
 use crate::error::{StoreError, StoreResult};
+use crate::follow_up::Households;
 use crate::households::Change;
 use crate::municipalities::parse_id;
 use crate::{Store, date_text, opt_date, parse_date_text};
@@ -71,6 +72,14 @@ pub struct TenancyInArrears {
     pub address_line: String,
     pub monthly_rent_ore: i64,
     pub ended_on: Option<Date>,
+    pub months: Vec<LedgerMonth>,
+}
+
+/// An open contract's ledger with arrears, for the follow-up caseload's signal (no names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenLedgerInArrears {
+    pub household: HouseholdId,
+    pub monthly_rent_ore: i64,
     pub months: Vec<LedgerMonth>,
 }
 
@@ -318,6 +327,50 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The open contracts of these households whose ledger shows more due than paid, each with
+    /// its months, the oldest first.
+    pub async fn open_ledgers_in_arrears(
+        &self,
+        municipality: MunicipalityId,
+        households: Households,
+    ) -> StoreResult<Vec<OpenLedgerInArrears>> {
+        // Over the whole municipality the ledgers in arrears are picked by the database first;
+        // a few households' ledgers are read whole and picked below.
+        let in_arrears = if households == Households::All {
+            " AND t.id IN (SELECT tenancy_id FROM rent_ledger_entry WHERE municipality_id = $1 \
+             GROUP BY tenancy_id HAVING SUM(due_ore - paid_ore) > 0)"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT t.id, t.household_id, t.monthly_rent_ore, e.period, e.due_ore, e.paid_ore \
+             FROM tenancy t JOIN rent_ledger_entry e ON e.municipality_id = t.municipality_id AND e.tenancy_id = t.id \
+             WHERE t.municipality_id = $1 AND t.ended_on IS NULL{}{in_arrears} ORDER BY t.id, e.period",
+            households.condition("t.household_id", 2)
+        );
+        let rows = self.scoped_rows(sql, municipality, &[], households).await?;
+        let mut out: Vec<(String, OpenLedgerInArrears)> = Vec::new();
+        for row in &rows {
+            let id: String = row.try_get("id")?;
+            if out.last().is_none_or(|(last, _)| *last != id) {
+                let ledger = OpenLedgerInArrears {
+                    household: HouseholdId(parse_id(&row.try_get::<String, _>("household_id")?)?),
+                    monthly_rent_ore: row.try_get("monthly_rent_ore")?,
+                    months: Vec::new(),
+                };
+                out.push((id, ledger));
+            }
+            if let Some((_, ledger)) = out.last_mut() {
+                ledger.months.push(ledger_month(row)?);
+            }
+        }
+        Ok(out
+            .into_iter()
+            .map(|(_, ledger)| ledger)
+            .filter(|ledger| ledger.months.iter().map(|m| m.due_ore - m.paid_ore).sum::<i64>() > 0)
+            .collect())
     }
 
     /// The municipality's latest ledger imports, the newest first.

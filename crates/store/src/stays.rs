@@ -10,9 +10,9 @@ use husly_domain::{HouseholdId, MunicipalityId};
 use sqlx::Row;
 use time::Date;
 
-use crate::db::{Tx, for_update};
+use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
-use crate::households::{Change, record_change};
+use crate::households::{Change, lock_household, record_change};
 use crate::municipalities::parse_id;
 use crate::{Store, date_text, opt_date, parse_date_text};
 
@@ -52,16 +52,7 @@ fn stay(row: &sqlx::any::AnyRow) -> StoreResult<Stay> {
 
 /// Locks the household (it must be the municipality's) and reads its stays, oldest first.
 async fn locked_stays(tx: &mut Tx, municipality: MunicipalityId, household: HouseholdId) -> StoreResult<Vec<Stay>> {
-    let sql = format!(
-        "SELECT id FROM household WHERE municipality_id = $1 AND id = $2{}",
-        for_update(tx.backend())
-    );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(municipality.to_string())
-        .bind(household.to_string())
-        .fetch_optional(tx.conn())
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    lock_household(tx, municipality, household).await?;
     let sql = format!(
         "SELECT {STAY_COLUMNS} WHERE s.municipality_id = $1 AND s.household_id = $2 ORDER BY s.from_date, s.id"
     );

@@ -199,6 +199,26 @@ async fn a_contract_lets_the_dwelling_closes_the_case_and_can_be_ended_and_undon
                 .iter()
                 .any(|c| c.id == id && c.move_on_case == Some(loan))
         );
+        // The "from renting to owning" indicators' facts: the year's ended contracts.
+        let year = (date!(2028 - 01 - 01), date!(2029 - 01 - 01));
+        let facts = store.ended_tenancies_between(m.id, year.0, year.1).await.unwrap();
+        assert_eq!(
+            facts,
+            vec![husly_domain::indicators::EndedTenancy {
+                ended_on: date!(2028 - 06 - 30),
+                bought_own_home: true,
+                with_startlan_case: true,
+            }],
+            "{:?}",
+            db.backend()
+        );
+        assert!(
+            store
+                .ended_tenancies_between(m.id, date!(2029 - 01 - 01), date!(2030 - 01 - 01))
+                .await
+                .unwrap()
+                .is_empty()
+        );
         let events = store.contract_events(m.id, &id).await.unwrap();
         let ended_event = events.iter().find(|e| e.kind == "ended").unwrap();
         assert_eq!(ended_event.details["move_on_case_id"], loan.to_string());
@@ -232,6 +252,14 @@ async fn a_contract_lets_the_dwelling_closes_the_case_and_can_be_ended_and_undon
             .map(|e| e.kind)
             .collect();
         assert_eq!(kinds, ["created", "ended", "end_undone"]);
+        assert!(
+            store
+                .ended_tenancies_between(m.id, year.0, year.1)
+                .await
+                .unwrap()
+                .is_empty(),
+            "an undone end is counted no more"
+        );
 
         // The database keeps one running contract per dwelling: a second household's accepted
         // offer of the same flat cannot get one while the first runs (two at once: one wins).

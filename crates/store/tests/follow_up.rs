@@ -10,6 +10,7 @@ use husly_domain::household::{HouseholdInput, MemberInput, validate_household};
 use husly_domain::national_id::{SyntheticPolicy, synthetic_tenor_next};
 use husly_domain::{MunicipalityId, UserId};
 use husly_store::audit::{Actor, AuditFilter};
+use husly_store::follow_up::Households;
 use husly_store::households::Change;
 use husly_store::testing::TestDb;
 use husly_store::{Store, StoreError};
@@ -70,6 +71,7 @@ async fn a_plan_its_measures_and_log_are_kept_with_events_and_versions() {
     for db in TestDb::all().await.expect("test databases") {
         let store = &db.store;
         let actor = Actor::cli("test");
+        let backend = store.backend();
         let (m, h, worker) = setup(store, &actor, "bo@kommune.invalid").await;
         let other = store.ensure_municipality("0301", "Oslo", false, &actor).await.unwrap();
         let by = Change {
@@ -151,13 +153,44 @@ async fn a_plan_its_measures_and_log_are_kept_with_events_and_versions() {
         assert_eq!(entries[0].occurred_on, date!(2026 - 12 - 03), "newest first");
         assert!(entries.iter().all(|e| e.plan_id.as_deref() == Some(id.as_str())));
         // The caseload's facts: complaints and missed visits since a day, and the last contact.
-        let (facts, last) = store.follow_up_facts(m, date!(2026 - 11 - 01)).await.unwrap();
-        assert_eq!(facts.len(), 2);
-        assert_eq!(last, vec![(h, date!(2026 - 12 - 02))]);
-        let lines = store.active_follow_up_plans(m).await.unwrap();
-        assert_eq!(lines.len(), 1);
-        assert_eq!(lines[0].name, "Frida Fulgtopp");
-        assert!(store.active_follow_up_plans(other.id).await.unwrap().is_empty());
+        // Read for the municipality, the worker's plans or the one household alike; another
+        // worker's plans hold none of it.
+        let nobody = UserId(uuid::Uuid::now_v7());
+        for scope in [Households::All, Households::PlansOf(worker), Households::One(h)] {
+            let (facts, last) = store.follow_up_facts(m, date!(2026 - 11 - 01), scope).await.unwrap();
+            assert_eq!(facts.len(), 2, "{backend:?} {scope:?}");
+            assert_eq!(last, vec![(h, date!(2026 - 12 - 02))], "{backend:?} {scope:?}");
+            let lines = store.active_follow_up_plans(m, scope).await.unwrap();
+            assert_eq!(lines.len(), 1, "{backend:?} {scope:?}");
+            assert_eq!((lines[0].household, lines[0].responsible), (h, worker));
+        }
+        let (facts, last) = store
+            .follow_up_facts(m, date!(2026 - 11 - 01), Households::PlansOf(nobody))
+            .await
+            .unwrap();
+        assert!(facts.is_empty() && last.is_empty(), "{backend:?}");
+        assert!(
+            store
+                .active_follow_up_plans(m, Households::PlansOf(nobody))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            store
+                .active_follow_up_plans(other.id, Households::All)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // The page's names, read only for the households shown, and only the municipality's.
+        let names = store.caseload_names(m, &[h]).await.unwrap();
+        assert_eq!(
+            names[&h],
+            ("Frida Fulgtopp".to_string(), "Oppfølgingsveien 3".to_string())
+        );
+        assert!(store.caseload_names(other.id, &[h]).await.unwrap().is_empty());
+        assert!(store.caseload_names(m, &[]).await.unwrap().is_empty());
 
         // Close, and reopen (undo) with a reason.
         store
@@ -177,7 +210,13 @@ async fn a_plan_its_measures_and_log_are_kept_with_events_and_versions() {
             (closed.state, closed.closed_on, closed.close_reason),
             (PlanState::Closed, Some(date!(2026 - 12 - 04)), Some(CloseReason::Other))
         );
-        assert!(store.active_follow_up_plans(m).await.unwrap().is_empty());
+        assert!(
+            store
+                .active_follow_up_plans(m, Households::All)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         // A new plan may start while the old is closed; then the old cannot be reopened.
         let second = store
             .create_follow_up_plan(m, h, &plan(worker), date!(2026 - 12 - 04), &by)

@@ -10,6 +10,7 @@ use husly_domain::tenancy::arrears::{LedgerMonth, arrears};
 use husly_domain::tenancy::ledger::{LedgerRow, LedgerSummary, reference};
 use husly_store::StoreError;
 use husly_store::audit::Actor;
+use husly_store::follow_up::Households;
 use husly_store::households::Change;
 use husly_store::rent_ledger::NewLedgerImport;
 use husly_store::testing::TestDb;
@@ -146,6 +147,56 @@ async fn a_ledger_is_imported_whole_once_and_read_back_as_arrears() {
         assert_eq!(behind.reference, known[1].reference);
         assert!(!behind.tenant_name.trim().is_empty() && !behind.address_line.is_empty());
         assert!(store.tenancies_in_arrears(other.id).await.unwrap().is_empty());
+        // The caseload's read: the same ledgers without names, for all or for one household.
+        let open = store.open_ledgers_in_arrears(m.id, Households::All).await.unwrap();
+        assert_eq!(open.len(), 2, "{backend:?}");
+        let one = store
+            .open_ledgers_in_arrears(m.id, Households::One(behind.household))
+            .await
+            .unwrap();
+        assert_eq!(one.len(), 1, "{backend:?}");
+        assert_eq!(
+            (one[0].household, one[0].months.clone()),
+            (behind.household, behind.months.clone())
+        );
+        let paid_contract = store.contract(m.id, a).await.unwrap();
+        let paid_up = paid_contract.household;
+        assert_eq!(paid_contract.ended_on, None, "{backend:?}");
+        // The caseload's other reads of contracts: an open contract, and its term's end up to a day.
+        assert!(
+            store
+                .with_open_contract(m.id, &[paid_up])
+                .await
+                .unwrap()
+                .contains(&paid_up)
+        );
+        assert!(store.with_open_contract(other.id, &[paid_up]).await.unwrap().is_empty());
+        let far = time::macros::date!(2100 - 01 - 01);
+        let ending = store
+            .open_contracts_ending_by(m.id, Households::One(paid_up), far)
+            .await
+            .unwrap();
+        let expected: Vec<_> = paid_contract.term_end.map(|end| (paid_up, end)).into_iter().collect();
+        assert_eq!(ending, expected, "{backend:?}");
+        if let Some(end) = paid_contract.term_end {
+            let day_before = end.previous_day().unwrap();
+            assert!(
+                store
+                    .open_contracts_ending_by(m.id, Households::One(paid_up), day_before)
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+        }
+        assert!(in_arrears.iter().all(|t| t.household != paid_up), "{backend:?}");
+        assert!(
+            store
+                .open_ledgers_in_arrears(m.id, Households::One(paid_up))
+                .await
+                .unwrap()
+                .is_empty(),
+            "a paid-up ledger is not in arrears"
+        );
 
         // The same file again changes nothing: no figure and no row's import.
         let entries = "SELECT COUNT(*) FROM rent_ledger_entry";

@@ -19,12 +19,12 @@ use crate::{Ctx, UseCaseError, UseCaseResult};
 /// Where an indicator's value this year comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ValueSource {
-    /// Computed from the cases now: how many cases it counts (and for a share, how many of those
-    /// are in the numerator); `households` when it counts households in temporary accommodation.
+    /// Computed from the data now: how many it counts (and for a share, how many of those are
+    /// in the numerator), and of what (`counted`).
     Computed {
         cases: i64,
         numerator: Option<i64>,
-        households: bool,
+        counted: Population,
     },
     /// Reported by hand for `year`.
     Reported { year: i32 },
@@ -121,7 +121,7 @@ pub(crate) fn indicator_view(
                     ValueSource::Computed {
                         cases: v.cases,
                         numerator: v.numerator,
-                        households: d.over == Population::Stays,
+                        counted: d.over,
                     },
                 )
             })

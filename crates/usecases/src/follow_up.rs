@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 
 use husly_domain::authz::{Action, Decision, authorize};
-use husly_domain::follow_up::risk::{Facts, PlanFacts, Risk, RiskSettings, assess, caseload_order, embedded_rules};
+use husly_domain::follow_up::risk::{
+    Facts, PlanFacts, Risk, RiskSettings, assess, caseload_order, contract_horizon, embedded_rules,
+};
 use husly_domain::follow_up::{
     CloseInput, Entry, EntryInput, EntryKind, MeasureInput, Outcome, Plan, PlanInput, check_close, check_entry,
     check_measure, check_measure_status, check_plan, check_reopen,
@@ -15,6 +17,8 @@ use husly_domain::rules::{Period, Source, YearMonth};
 use husly_domain::{HouseholdId, MunicipalityId, UserId};
 use serde_json::json;
 use time::{Date, Duration};
+
+use husly_store::follow_up::Households;
 
 use crate::{Ctx, UseCaseError, UseCaseResult, ledger};
 
@@ -110,17 +114,21 @@ pub async fn household_follow_up(ctx: &Ctx, household: HouseholdId) -> UseCaseRe
         .unwrap_or_default();
     let plans = ctx.store.follow_up_plans(municipality, household).await?;
     let entries = ctx.store.follow_up_entries(municipality, household).await?;
+    let settings = settings_for(ctx, municipality)?;
     let term_end = ctx
         .store
-        .open_contract_lines_of(municipality, household)
+        .open_contracts_ending_by(
+            municipality,
+            Households::One(household),
+            contract_horizon(&settings.period.values, ctx.today),
+        )
         .await?
         .into_iter()
-        .filter_map(|c| c.term_end)
+        .map(|(_, term_end)| term_end)
         .min();
-    let arrears = ledger::households_over_threshold(ctx, municipality)
+    let arrears = ledger::households_over_threshold(ctx, municipality, Households::One(household))
         .await?
         .remove(&household);
-    let settings = settings_for(ctx, municipality)?;
     let risk = assess(
         &facts_of(&plans, &entries, term_end, arrears),
         &settings.period.values,
@@ -299,25 +307,50 @@ pub enum CaseloadScope {
     All,
 }
 
+/// How many caseload lines a page shows.
+pub const CASELOAD_PAGE: usize = 50;
+
 /// The caseload: households with an active plan, and households with an open contract and a
-/// signal but no plan; the highest risk first.
+/// signal but no plan; the highest risk first, a page of them.
 #[derive(Debug, Clone)]
 pub struct Caseload {
+    /// The page's lines, `offset` on in the order.
     pub lines: Vec<CaseloadLine>,
+    /// How many households the caseload holds in all.
+    pub total: usize,
+    pub offset: usize,
     pub scope: CaseloadScope,
     pub settings: Settings,
 }
 
-/// The follow-up caseload, the highest risk first. With [`CaseloadScope::Mine`] the plans the
-/// caller is responsible for; with `All` every plan, and every household with an open contract
-/// whose signals call for follow-up but which has no plan. Names households: the read is recorded.
-pub async fn caseload(ctx: &Ctx, municipality: MunicipalityId, scope: CaseloadScope) -> UseCaseResult<Caseload> {
+/// A household's facts and risk before its name is read (only the page's names are).
+struct Assessed {
+    household: HouseholdId,
+    plan: Option<(String, UserId, String)>,
+    risk: Risk,
+    last_contact: Option<Date>,
+}
+
+/// The follow-up caseload, the highest risk first, `CASELOAD_PAGE` lines from `offset`. With
+/// [`CaseloadScope::Mine`] the plans the caller is responsible for (only their households' facts
+/// are read); with `All` every plan, and every household with an open contract whose signals
+/// call for follow-up but which has no plan. Names households: the read is recorded.
+pub async fn caseload(
+    ctx: &Ctx,
+    municipality: MunicipalityId,
+    scope: CaseloadScope,
+    offset: usize,
+) -> UseCaseResult<Caseload> {
     ctx.require(Action::ViewFollowUp, municipality)?;
     let settings = settings_for(ctx, municipality)?;
     let s = settings.period.values;
+    let households = match scope {
+        CaseloadScope::Mine => Households::PlansOf(ctx.user.id),
+        CaseloadScope::All => Households::All,
+    };
     let window = s.missed_window_days.max(s.complaint_window_days);
     let since = ctx.today - Duration::days(i64::from(window));
-    let (facts, last_contacts) = ctx.store.follow_up_facts(municipality, since).await?;
+    let (facts, last_contacts) = ctx.store.follow_up_facts(municipality, since, households).await?;
     let last: HashMap<HouseholdId, Date> = last_contacts.into_iter().collect();
     let mut by_household: HashMap<HouseholdId, Facts> = HashMap::new();
     for fact in &facts {
@@ -328,24 +361,25 @@ pub async fn caseload(ctx: &Ctx, municipality: MunicipalityId, scope: CaseloadSc
             f.missed.push(fact.occurred_on);
         }
     }
-    let mut arrears = ledger::households_over_threshold(ctx, municipality).await?;
-    let contracts = ctx.store.open_contract_lines(municipality).await?;
+    let mut arrears = ledger::households_over_threshold(ctx, municipality, households).await?;
+    // The fixed terms ending within the signal's horizon, the earliest per household.
     let mut term_ends: HashMap<HouseholdId, Date> = HashMap::new();
-    for c in &contracts {
-        if let Some(end) = c.term_end {
-            term_ends
-                .entry(c.household)
-                .and_modify(|d| *d = (*d).min(end))
-                .or_insert(end);
-        }
+    for (household, end) in ctx
+        .store
+        .open_contracts_ending_by(
+            municipality,
+            households,
+            contract_horizon(&settings.period.values, ctx.today),
+        )
+        .await?
+    {
+        term_ends
+            .entry(household)
+            .and_modify(|d| *d = (*d).min(end))
+            .or_insert(end);
     }
-    let mut lines = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for plan in ctx.store.active_follow_up_plans(municipality).await? {
-        if scope == CaseloadScope::Mine && plan.responsible != ctx.user.id {
-            continue;
-        }
-        seen.insert(plan.household);
+    let mut assessed = Vec::new();
+    for plan in ctx.store.active_follow_up_plans(municipality, households).await? {
         let mut f = by_household.remove(&plan.household).unwrap_or_default();
         f.plan = Some(PlanFacts {
             started_on: plan.started_on,
@@ -353,51 +387,83 @@ pub async fn caseload(ctx: &Ctx, municipality: MunicipalityId, scope: CaseloadSc
         });
         f.last_contact = last.get(&plan.household).copied();
         f.arrears = arrears.remove(&plan.household);
-        f.term_end = term_ends.get(&plan.household).copied();
-        lines.push(CaseloadLine {
+        f.term_end = term_ends.remove(&plan.household);
+        assessed.push(Assessed {
             household: plan.household,
-            name: plan.name,
-            address_line: plan.address_line,
             plan: Some((plan.plan_id, plan.responsible, plan.responsible_name)),
             risk: assess(&f, &s, ctx.today),
             last_contact: f.last_contact,
         });
     }
     if scope == CaseloadScope::All {
-        for c in contracts {
-            if !seen.insert(c.household) {
-                continue;
-            }
-            let mut f = by_household.remove(&c.household).unwrap_or_default();
-            f.last_contact = last.get(&c.household).copied();
-            f.arrears = arrears.remove(&c.household);
-            f.term_end = term_ends.get(&c.household).copied();
+        // Households without a plan are on the caseload by a signal, and only with an open
+        // contract: the arrears and the ending terms are open contracts' already; those with
+        // only complaints or missed visits are looked up.
+        let mut candidates: std::collections::HashSet<HouseholdId> = arrears.keys().copied().collect();
+        candidates.extend(term_ends.keys().copied());
+        let logged: Vec<HouseholdId> = by_household
+            .keys()
+            .filter(|h| !candidates.contains(h))
+            .copied()
+            .collect();
+        candidates.extend(ctx.store.with_open_contract(municipality, &logged).await?);
+        for household in candidates {
+            let mut f = by_household.remove(&household).unwrap_or_default();
+            f.last_contact = last.get(&household).copied();
+            f.arrears = arrears.remove(&household);
+            f.term_end = term_ends.remove(&household);
             let risk = assess(&f, &s, ctx.today);
-            if risk.signals.is_empty() {
-                continue;
+            if !risk.signals.is_empty() {
+                assessed.push(Assessed {
+                    household,
+                    plan: None,
+                    risk,
+                    last_contact: f.last_contact,
+                });
             }
-            lines.push(CaseloadLine {
-                household: c.household,
-                name: c.name,
-                address_line: c.address_line,
-                plan: None,
-                risk,
-                last_contact: f.last_contact,
-            });
         }
     }
-    lines.sort_by(|a, b| {
+    assessed.sort_by(|a, b| {
         caseload_order(
             (&a.risk, a.last_contact, a.household),
             (&b.risk, b.last_contact, b.household),
         )
     });
+    let total = assessed.len();
+    let page: Vec<Assessed> = assessed.into_iter().skip(offset).take(CASELOAD_PAGE).collect();
+    let ids: Vec<HouseholdId> = page.iter().map(|a| a.household).collect();
+    let mut names = ctx.store.caseload_names(municipality, &ids).await?;
+    let lines: Vec<CaseloadLine> = page
+        .into_iter()
+        .map(|a| {
+            let (name, address_line) = names.remove(&a.household).unwrap_or_default();
+            CaseloadLine {
+                household: a.household,
+                name,
+                address_line,
+                plan: a.plan,
+                risk: a.risk,
+                last_contact: a.last_contact,
+            }
+        })
+        .collect();
     ctx.audit_read(
         municipality,
         "follow_up.caseload",
         ("municipality", municipality.to_string()),
-        json!({ "households": lines.len(), "scope": match scope { CaseloadScope::Mine => "mine", CaseloadScope::All => "all" } }),
+        json!({
+            "households": lines.len(),
+            "total": total,
+            "offset": offset,
+            "scope": match scope { CaseloadScope::Mine => "mine", CaseloadScope::All => "all" },
+        }),
     )
     .await?;
-    Ok(Caseload { lines, scope, settings })
+    Ok(Caseload {
+        lines,
+        total,
+        offset,
+        scope,
+        settings,
+    })
 }

@@ -3,7 +3,9 @@
 //! personal data; the job runs as the system and needs no caller.
 
 use husly_domain::MunicipalityId;
-use husly_domain::indicators::{CaseFact, Definition, Definitions, Facts, Population, Value, evaluate, snapshot_years};
+use husly_domain::indicators::{
+    CaseFact, Definition, Definitions, EndedTenancy, Facts, Population, Value, evaluate, snapshot_years,
+};
 use husly_domain::stays::Stay;
 use husly_store::Store;
 use husly_store::snapshots::Snapshot;
@@ -13,10 +15,12 @@ use crate::UseCaseResult;
 
 /// The facts the given definitions count from 1 January of `first_year` to the end of
 /// `last_year`: the cases received or decided in those years (and those on the waiting list
-/// now) and the stays overlapping them. Each part is read only when a definition counts it.
+/// now), the stays overlapping them and the contracts ended in them. Each part is read only
+/// when a definition counts it.
 pub struct LoadedFacts {
     pub cases: Vec<CaseFact>,
     pub stays: Vec<Stay>,
+    pub tenancies: Vec<EndedTenancy>,
 }
 
 impl LoadedFacts {
@@ -39,13 +43,23 @@ impl LoadedFacts {
         } else {
             Vec::new()
         };
-        Ok(LoadedFacts { cases, stays })
+        let tenancies = if definitions.iter().any(|d| d.over == Population::Tenancies) {
+            store.ended_tenancies_between(municipality, from, until).await?
+        } else {
+            Vec::new()
+        };
+        Ok(LoadedFacts {
+            cases,
+            stays,
+            tenancies,
+        })
     }
 
     pub fn facts(&self) -> Facts<'_> {
         Facts {
             cases: &self.cases,
             stays: &self.stays,
+            tenancies: &self.tenancies,
         }
     }
 

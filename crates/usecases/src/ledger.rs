@@ -19,6 +19,7 @@ use husly_domain::tenancy::ledger::{KnownTenancy, LedgerSummary, check_ledger_ro
 use husly_domain::validation::FieldError;
 use husly_domain::{HouseholdId, MunicipalityId};
 use husly_store::Store;
+use husly_store::follow_up::Households;
 use husly_store::households::Change;
 use husly_store::rent_ledger::{LedgerImportRecord, LedgerImported, NewLedgerImport, TenancyInArrears};
 use serde_json::json;
@@ -202,20 +203,21 @@ pub async fn arrears_list(ctx: &Ctx, municipality: MunicipalityId) -> UseCaseRes
     })
 }
 
-/// The households whose open contract's arrears reach the threshold this month: arrears (øre)
+/// These households whose open contract's arrears reach the threshold this month: arrears (øre)
 /// and months unpaid, for the follow-up caseload (whose read is the audited one).
 pub(crate) async fn households_over_threshold(
     ctx: &Ctx,
     municipality: MunicipalityId,
+    households: Households,
 ) -> UseCaseResult<HashMap<HouseholdId, (i64, u32)>> {
     let Some(threshold) = threshold_for(ctx.municipality_number(municipality)?, ctx.today) else {
         return Ok(HashMap::new());
     };
     let mut over = HashMap::new();
-    for tenancy in ctx.store.tenancies_in_arrears(municipality).await? {
-        let owed = arrears(&tenancy.months);
-        if tenancy.ended_on.is_none() && !signal(&owed, tenancy.monthly_rent_ore, &threshold.period.values).is_empty() {
-            let entry = over.entry(tenancy.household).or_insert((0, 0));
+    for ledger in ctx.store.open_ledgers_in_arrears(municipality, households).await? {
+        let owed = arrears(&ledger.months);
+        if !signal(&owed, ledger.monthly_rent_ore, &threshold.period.values).is_empty() {
+            let entry = over.entry(ledger.household).or_insert((0, 0));
             entry.0 += owed.arrears_ore;
             entry.1 = entry.1.max(owed.unpaid_months);
         }

@@ -167,6 +167,12 @@ fn within(days: &[Date], today: Date, window_days: u32) -> u32 {
     days.iter().filter(|d| **d > from && **d <= today).count() as u32
 }
 
+/// The last term end that raises the contract signal on `today`: a reader of the facts need
+/// read no contract ending later.
+pub fn contract_horizon(settings: &RiskSettings, today: Date) -> Date {
+    add_months(today, settings.contract_ending_months)
+}
+
 /// The household's signals on `today`, in the order the caseload shows them.
 pub fn assess(facts: &Facts, settings: &RiskSettings, today: Date) -> Risk {
     let mut signals = Vec::new();
@@ -185,7 +191,7 @@ pub fn assess(facts: &Facts, settings: &RiskSettings, today: Date) -> Risk {
         signals.push(Signal::MissedAppointments { count: missed });
     }
     if let Some(term_end) = facts.term_end
-        && term_end <= add_months(today, settings.contract_ending_months)
+        && term_end <= contract_horizon(settings, today)
     {
         signals.push(Signal::ContractEnding {
             term_end,

@@ -56,6 +56,20 @@ impl YearMonth {
             }
         }
     }
+
+    pub fn previous(self) -> Self {
+        if self.month == 1 {
+            Self {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Self {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
 }
 
 impl fmt::Display for YearMonth {
@@ -116,6 +130,18 @@ impl<'de> Deserialize<'de> for YearMonth {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_months_before_and_after_cross_the_new_year() {
+        let january: YearMonth = "2027-01".parse().unwrap();
+        assert_eq!(january.previous().to_string(), "2026-12");
+        assert_eq!(january.previous().next(), january);
+        assert_eq!(january.next().previous(), january);
+        assert_eq!(
+            "2026-07".parse::<YearMonth>().unwrap().previous().to_string(),
+            "2026-06"
+        );
+    }
 
     #[test]
     fn a_month_is_read_as_iso_or_as_norwegians_write_it() {

@@ -156,6 +156,13 @@ pub fn start(db: &Database, extra: &[&str]) -> Server {
     }
 }
 
+/// A page's text with its no-break and narrow no-break spaces (in amounts and counts) as plain
+/// spaces, so a test can look for "16 200 kr".
+#[allow(dead_code)]
+pub fn plain(html: &str) -> String {
+    html.replace(['\u{a0}', '\u{202f}'], " ")
+}
+
 /// The body of a GET as text (the page a test reads).
 #[allow(dead_code)]
 pub async fn page_text(server: &Server, http: &reqwest::Client, path: &str) -> String {

@@ -58,14 +58,6 @@ pub(super) struct SeededFollowUp {
     pub events: Vec<Vec<Value>>,
 }
 
-fn month_before(month: YearMonth) -> YearMonth {
-    if month.month() == 1 {
-        YearMonth::new(month.year() - 1, 12).unwrap_or(month)
-    } else {
-        YearMonth::new(month.year(), month.month() - 1).unwrap_or(month)
-    }
-}
-
 /// The follow-up and ledger rows for the tenancies of one batch (`tenancies` in the archive's
 /// column order: id, municipality, dwelling, household, from, …, monthly rent at 6).
 pub(super) fn generate_follow_up(
@@ -80,11 +72,7 @@ pub(super) fn generate_follow_up(
     let by = staff.caseworker.to_string();
     let now = crate::now_micros();
     let this_month = YearMonth::of(today);
-    let months = [
-        month_before(month_before(this_month)),
-        month_before(this_month),
-        this_month,
-    ];
+    let months = [this_month.previous().previous(), this_month.previous(), this_month];
     let import_id = uuid::Uuid::now_v7().to_string();
     let mut ledger_tenancies = 0;
     for tenancy in tenancies {

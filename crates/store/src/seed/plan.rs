@@ -178,6 +178,14 @@ const GOALS: &[(&str, &str, &[DemoIndicator], &[DemoMeasure])] = &[
                 60,
                 90,
             ),
+            computed(
+                "Leietakere i kommunal bolig som kjøpte egen bolig",
+                "rent_to_own_households",
+                Unit::Count,
+                Direction::Increase,
+                4,
+                12,
+            ),
         ],
         &[measure(
             "Informere leietakere i kommunale boliger om startlån",

@@ -163,6 +163,12 @@ pub async fn caseload(
         _ => CaseloadScope::Mine,
     };
     Ok(Json(c::Caseload::of(
-        &follow_up::caseload(&user.ctx(&state), municipality, scope).await?,
+        &follow_up::caseload(
+            &user.ctx(&state),
+            municipality,
+            scope,
+            params.offset.unwrap_or(0) as usize,
+        )
+        .await?,
     )))
 }

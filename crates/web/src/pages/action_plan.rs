@@ -12,7 +12,7 @@ use husly_domain::action_plan::{
     PlanInput, Status, Unit,
 };
 use husly_domain::authz::Action;
-use husly_domain::indicators::Definitions;
+use husly_domain::indicators::{Definitions, Population};
 use husly_domain::validation::{FieldError, format_date};
 use husly_store::action_plans::{Plan, PlanEvent, PlanSummary};
 use husly_usecases::action_plan::{self as usecases, PlanView, ValueSource};
@@ -57,23 +57,21 @@ impl PlanPage {
             ValueSource::Computed {
                 cases,
                 numerator,
-                households,
+                counted,
             } => {
                 // "beregnet fra 1 sak", "3 av 12 husstander": the noun agrees with the number.
-                let key = match (numerator.is_some(), *households, *cases == 1) {
-                    (true, false, false) => "plan.value.share_of",
-                    (true, false, true) => "plan.value.share_of_one",
-                    (true, true, false) => "plan.value.share_of_households",
-                    (true, true, true) => "plan.value.share_of_households_one",
-                    (false, false, false) => "plan.value.computed",
-                    (false, false, true) => "plan.value.computed_one",
-                    (false, true, false) => "plan.value.computed_households",
-                    (false, true, true) => "plan.value.computed_households_one",
+                let noun = match counted {
+                    Population::Cases => "",
+                    Population::Stays => "_households",
+                    Population::Tenancies => "_contracts",
                 };
+                let what = if numerator.is_some() { "share_of" } else { "computed" };
+                let one = if *cases == 1 { "_one" } else { "" };
+                let key = format!("plan.value.{what}{noun}{one}");
                 let numerator = numerator.unwrap_or_default().to_string();
                 self.l
                     .tr
-                    .f(key, &[("numerator", &numerator), ("cases", &cases.to_string())])
+                    .f(&key, &[("numerator", &numerator), ("cases", &cases.to_string())])
             }
             ValueSource::Reported { year } => self.l.tr.f("plan.value.reported", &[("year", &year.to_string())]),
         }

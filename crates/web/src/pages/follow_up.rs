@@ -193,6 +193,9 @@ impl FollowUpPage {
 struct CaseloadParams {
     #[serde(default)]
     scope: Option<String>,
+    /// Where the page starts in the order; what is not a number reads as the first page.
+    #[serde(default)]
+    offset: String,
 }
 
 #[derive(Template)]
@@ -208,6 +211,33 @@ impl CaseloadPage {
     fn unverified(&self) -> bool {
         !self.c.settings.period.meta.verified
     }
+
+    fn next_offset(&self) -> Option<usize> {
+        let next = self.c.offset + follow_up::CASELOAD_PAGE;
+        (next < self.c.total).then_some(next)
+    }
+
+    fn previous_offset(&self) -> Option<usize> {
+        (self.c.offset > 0).then(|| self.c.offset.saturating_sub(follow_up::CASELOAD_PAGE))
+    }
+
+    /// "Viser 51–100 av 4 635 husstander", or the count alone when one page holds them all.
+    fn count_text(&self) -> String {
+        if self.c.total <= self.c.lines.len() {
+            return self
+                .l
+                .tr
+                .f("follow_up.caseload.count", &[("count", &self.c.total.to_string())]);
+        }
+        self.l.tr.f(
+            "follow_up.caseload.showing",
+            &[
+                ("first", &(self.c.offset + 1).to_string()),
+                ("last", &(self.c.offset + self.c.lines.len()).to_string()),
+                ("count", &self.c.total.to_string()),
+            ],
+        )
+    }
 }
 
 /// `GET /follow-up`: the caseload, the caller's plans (`?scope=all` for every household).
@@ -221,7 +251,8 @@ async fn caseload(
         _ => CaseloadScope::Mine,
     };
     let municipality = user.working_municipality(Action::ViewFollowUp)?.id;
-    let c = follow_up::caseload(&user.ctx(&state), municipality, scope).await?;
+    let offset = params.offset.trim().parse::<usize>().unwrap_or(0);
+    let c = follow_up::caseload(&user.ctx(&state), municipality, scope, offset).await?;
     render(&CaseloadPage {
         l: Layout::for_user(&user, Section::FollowUp, state.config.demo_mode),
         w: Words,

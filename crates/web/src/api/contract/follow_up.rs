@@ -266,6 +266,10 @@ pub struct CaseloadParams {
     pub municipality: Option<String>,
     #[serde(default)]
     pub scope: Option<CaseloadScope>,
+    /// Where the page of 50 starts in the caseload's order; 0 when left out.
+    #[serde(default)]
+    #[schemars(range(min = 0))]
+    pub offset: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
@@ -293,7 +297,11 @@ pub struct CaseloadLine {
 /// The caseload, the highest risk first, with the settings it used.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Caseload {
+    /// A page of at most 50 households, `offset` on in the order.
     pub households: Vec<CaseloadLine>,
+    /// How many households the caseload holds in all.
+    pub total: u64,
+    pub offset: u64,
     /// The rule file's period in force (`rules/follow_up.toml`): its first month and source.
     pub settings_from: String,
     pub settings_source: String,
@@ -319,6 +327,8 @@ impl Caseload {
                     last_contact: l.last_contact,
                 })
                 .collect(),
+            total: c.total as u64,
+            offset: c.offset as u64,
             settings_from: c.settings.period.meta.from.to_string(),
             settings_source: c.settings.period.meta.source.clone(),
             settings_verified: c.settings.period.meta.verified,
