@@ -347,3 +347,62 @@ async fn a_goal_dashboard_shows_the_trend_and_what_a_value_counts() {
         assert_eq!(foreign.status(), 404);
     }
 }
+
+/// "Fra leie til eie" from the data: the day a contract ends because the household bought a
+/// home of its own, the plan's indicators over tenancies count it, in words of contracts.
+#[tokio::test]
+async fn a_tenant_who_bought_a_home_counts_on_the_plan() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let plan = format!("/plans/{}", fixture.plan);
+        let leader = login(&server, &fixture.users[&Role::Leader].0, PASSWORD).await;
+        let new_indicator = format!("{plan}/goals/{}/indicators/new", fixture.goal);
+        let form = page(&server, &leader, &new_indicator).await;
+        assert!(
+            form.contains("Leietakere i kommunal bolig som kjøpte egen bolig"),
+            "offered by name"
+        );
+        for (name, definition, target) in [
+            ("Fra leie til eie", "rent_to_own_households", "10"),
+            ("Andel fra leie til eie", "rent_to_own_share", "30"),
+        ] {
+            let typed = [
+                ("name", name),
+                ("definition", definition),
+                ("direction", "increase"),
+                ("baseline", "0"),
+                ("baseline_year", "2025"),
+                ("target", target),
+                ("target_year", "2029"),
+            ];
+            let (status, location) = post(&server, &leader, &new_indicator, &typed).await;
+            assert_eq!(status, 303, "{location}");
+        }
+        let html = page(&server, &leader, &plan).await;
+        assert!(
+            html.contains("beregnet fra 0 leieforhold<"),
+            "nothing ended yet: {html}"
+        );
+
+        // The housing manager ends the fixture's contract today: the household bought a home.
+        let token = &fixture.users[&Role::HousingManager].1;
+        let contract = common::api_json(&server, &format!("/api/v1/tenancies/{}", fixture.tenancy), token).await;
+        let ended = common::client()
+            .post(server.url(&format!("/api/v1/tenancies/{}/end", fixture.tenancy)))
+            .bearer_auth(token)
+            .json(&serde_json::json!({
+                "version": contract["contract"]["version"],
+                "ended_on": common::today().to_string(),
+                "reason": "bought_own_home",
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ended.status(), 200, "{}", ended.text().await.unwrap());
+
+        let html = page(&server, &leader, &plan).await;
+        assert!(html.contains("beregnet fra 1 leieforhold<"), "the count: {html}");
+        assert!(html.contains("1 av 1 leieforhold<"), "the share: {html}");
+    }
+}

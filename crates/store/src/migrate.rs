@@ -151,8 +151,8 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 28,
-        name: "tenancy_list_indexes",
-        sql: include_str!("../migrations/0028_tenancy_list_indexes.sql"),
+        name: "list_indexes",
+        sql: include_str!("../migrations/0028_list_indexes.sql"),
     },
 ];
 
