@@ -11,7 +11,12 @@ use time::Date;
 use crate::CaseId;
 use crate::action_plan::{Direction, Figure, Unit};
 use crate::cases::workflow::{CaseState, CaseType, Outcome};
+use crate::kostra_form::{self, KostraFacts};
 use crate::stays::{Stay, StayFigures};
+
+pub mod tenants;
+
+pub use tenants::{TenantFact, TenantFigure};
 
 const EMBEDDED: &str = include_str!("../../../rules/indicators.toml");
 
@@ -93,6 +98,8 @@ pub enum Measure {
     Count,
     Share,
     MedianDays,
+    /// The median of days waited since the grant, over the cases on the waiting list today.
+    MedianDaysWaiting,
 }
 
 /// Which date places a case in a year.
@@ -118,6 +125,11 @@ pub enum Population {
     /// Municipal rental contracts that ended during the year, and how: the move from renting
     /// to owning ("leie til eie").
     Tenancies,
+    /// The running rental contracts today ([`tenants`]): a value for the current year only.
+    Tenants,
+    /// A count on KOSTRA skjema 13 ([`crate::kostra_form`]), e.g. new tenants by main reason:
+    /// the same figure the KOSTRA page shows for the year.
+    Kostra,
 }
 
 /// A municipal rental contract that ended: on which day, whether the household bought a home
@@ -193,6 +205,14 @@ pub struct Definition {
     pub tenancy_figure: Option<TenancyFigure>,
     /// Over tenancies, for a share: the figure it is a share of.
     pub tenancy_of: Option<TenancyFigure>,
+    /// Over running contracts: the figure counted (a share's numerator).
+    pub tenant_figure: Option<TenantFigure>,
+    /// Over running contracts, for a share: the figure it is a share of.
+    pub tenant_of: Option<TenantFigure>,
+    /// Over running contracts: how many months ahead a term end counts as expiring.
+    pub within_months: Option<u32>,
+    /// Over KOSTRA skjema 13: the key of the count (`kostra.figure.<key>` in the catalogue).
+    pub kostra_figure: Option<String>,
     #[serde(default, deserialize_with = "case_types")]
     pub types: Vec<CaseType>,
     #[serde(default = "received")]
@@ -224,11 +244,94 @@ fn direction<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Direction, D::Err
 }
 
 impl Definition {
+    /// Whether the definition names what its population counts, and nothing another one does.
+    fn check_shape(&self) -> Result<(), &'static str> {
+        let d = self;
+        let stays = d.figure.is_some() || d.of.is_some();
+        let tenancies = d.tenancy_figure.is_some() || d.tenancy_of.is_some();
+        let tenants = d.tenant_figure.is_some() || d.tenant_of.is_some() || d.within_months.is_some();
+        let kostra = d.kostra_figure.is_some();
+        let cases = !d.conditions.is_empty() || !d.share_of.is_empty();
+        // A count names its figure, a share its figure and what it is a share of.
+        let counted = |figure: bool, of: bool| match d.measure {
+            Measure::Count => figure && !of,
+            Measure::Share => figure && of,
+            Measure::MedianDays | Measure::MedianDaysWaiting => false,
+        };
+        match d.over {
+            Population::Tenancies => {
+                if !counted(d.tenancy_figure.is_some(), d.tenancy_of.is_some()) || stays || tenants || kostra || cases {
+                    return Err(
+                        "over tenancies, a count names a tenancy_figure and a share a tenancy_figure and its tenancy_of",
+                    );
+                }
+            }
+            Population::Stays => {
+                if !counted(d.figure.is_some(), d.of.is_some()) || tenancies || tenants || kostra || cases {
+                    return Err("over stays, a count names a figure and a share a figure and what it is of");
+                }
+            }
+            Population::Tenants => {
+                if !counted(d.tenant_figure.is_some(), d.tenant_of.is_some()) || stays || tenancies || kostra || cases {
+                    return Err(
+                        "over tenants, a count names a tenant_figure and a share a tenant_figure and its tenant_of",
+                    );
+                }
+                let needs_horizon = [d.tenant_figure, d.tenant_of]
+                    .into_iter()
+                    .flatten()
+                    .any(TenantFigure::needs_horizon);
+                if needs_horizon != d.within_months.is_some() {
+                    return Err("within_months belongs to expiring contracts, and they need it");
+                }
+            }
+            Population::Kostra => {
+                if d.measure != Measure::Count || stays || tenancies || tenants || cases {
+                    return Err("over KOSTRA, a definition is a count that names a kostra_figure");
+                }
+                let known = d
+                    .kostra_figure
+                    .as_deref()
+                    .is_some_and(|key| kostra_count_keys().contains(&key));
+                if !known {
+                    return Err("kostra_figure names no count on KOSTRA skjema 13");
+                }
+            }
+            Population::Cases => {
+                if stays {
+                    return Err("figure and of belong to stays");
+                }
+                if tenancies {
+                    return Err("tenancy_figure and tenancy_of belong to tenancies");
+                }
+                if tenants || kostra {
+                    return Err("tenant_figure, within_months and kostra_figure belong to their populations");
+                }
+                if (d.measure == Measure::Share) == d.share_of.is_empty() {
+                    return Err("share_of belongs to a share, and a share needs it");
+                }
+                if d.measure == Measure::MedianDays && !d.conditions.contains(&Condition::Decided) {
+                    return Err("a median of days to decision counts decided cases");
+                }
+                if d.measure == Measure::MedianDaysWaiting
+                    && (d.year_by != YearBy::Now || !d.conditions.contains(&Condition::OnWaitingList))
+                {
+                    return Err("a median of days waited counts the waiting list now");
+                }
+                // The store reads, besides this year's cases, only those on the waiting list now.
+                if d.year_by == YearBy::Now && !d.conditions.contains(&Condition::OnWaitingList) {
+                    return Err("a figure of today counts the waiting list");
+                }
+            }
+        }
+        Ok(())
+    }
+
     pub fn unit(&self) -> Unit {
         match self.measure {
             Measure::Count => Unit::Count,
             Measure::Share => Unit::Percent,
-            Measure::MedianDays => Unit::Days,
+            Measure::MedianDays | Measure::MedianDaysWaiting => Unit::Days,
         }
     }
 }
@@ -272,59 +375,9 @@ impl Definitions {
             if !definitions.sources.iter().any(|s| s.id == definition.source) {
                 return Err(format!("indicator {key}: unknown source {:?}", definition.source));
             }
-            if definition.over == Population::Tenancies {
-                let shaped = match definition.measure {
-                    Measure::Count => definition.tenancy_figure.is_some() && definition.tenancy_of.is_none(),
-                    Measure::Share => definition.tenancy_figure.is_some() && definition.tenancy_of.is_some(),
-                    Measure::MedianDays => false,
-                };
-                if !shaped
-                    || definition.figure.is_some()
-                    || definition.of.is_some()
-                    || !definition.conditions.is_empty()
-                    || !definition.share_of.is_empty()
-                {
-                    return Err(format!(
-                        "indicator {key}: over tenancies, a count names a tenancy_figure and a share a tenancy_figure and its tenancy_of"
-                    ));
-                }
-                continue;
-            }
-            if definition.tenancy_figure.is_some() || definition.tenancy_of.is_some() {
-                return Err(format!(
-                    "indicator {key}: tenancy_figure and tenancy_of belong to tenancies"
-                ));
-            }
-            if definition.over == Population::Stays {
-                let shaped = match definition.measure {
-                    Measure::Count => definition.figure.is_some() && definition.of.is_none(),
-                    Measure::Share => definition.figure.is_some() && definition.of.is_some(),
-                    Measure::MedianDays => false,
-                };
-                if !shaped || !definition.conditions.is_empty() || !definition.share_of.is_empty() {
-                    return Err(format!(
-                        "indicator {key}: over stays, a count names a figure and a share a figure and what it is of"
-                    ));
-                }
-                continue;
-            }
-            if definition.figure.is_some() || definition.of.is_some() {
-                return Err(format!("indicator {key}: figure and of belong to stays"));
-            }
-            if (definition.measure == Measure::Share) == definition.share_of.is_empty() {
-                return Err(format!(
-                    "indicator {key}: share_of belongs to a share, and a share needs it"
-                ));
-            }
-            if definition.measure == Measure::MedianDays && !definition.conditions.contains(&Condition::Decided) {
-                return Err(format!(
-                    "indicator {key}: a median of days to decision counts decided cases"
-                ));
-            }
-            // The store reads, besides this year's cases, only those on the waiting list now.
-            if definition.year_by == YearBy::Now && !definition.conditions.contains(&Condition::OnWaitingList) {
-                return Err(format!("indicator {key}: a figure of today counts the waiting list"));
-            }
+            definition
+                .check_shape()
+                .map_err(|why| format!("indicator {key}: {why}"))?;
         }
         Ok(definitions)
     }
@@ -353,13 +406,32 @@ pub struct Value {
     pub numerator: Option<i64>,
 }
 
-/// What the definitions count: the cases' facts, the stays in temporary accommodation and the
-/// ended rental contracts.
+/// What the definitions count: the cases' facts, the stays in temporary accommodation, the
+/// ended and the running rental contracts, and what KOSTRA skjema 13 is computed from.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Facts<'a> {
     pub cases: &'a [CaseFact],
     pub stays: &'a [Stay],
     pub tenancies: &'a [EndedTenancy],
+    pub tenants: &'a [TenantFact],
+    pub kostra: Option<&'a KostraFacts>,
+}
+
+/// The keys of the counts on KOSTRA skjema 13 (what a definition over KOSTRA may name).
+fn kostra_count_keys() -> &'static [&'static str] {
+    static KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+        let day = time::macros::date!(2020 - 12 - 31);
+        kostra_form::compute(2020, day, &KostraFacts::default(), &[])
+            .map(|form| {
+                form.rows
+                    .iter()
+                    .filter(|row| row.unit == kostra_form::Unit::Count)
+                    .map(|row| row.key)
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    &KEYS
 }
 
 /// Evaluates `definition` for `year` over `facts`, as seen on `today`. `None` when there is no
@@ -369,6 +441,8 @@ pub fn evaluate(definition: &Definition, facts: Facts<'_>, year: i32, today: Dat
     match definition.over {
         Population::Stays => return evaluate_stays(definition, facts.stays, year, today),
         Population::Tenancies => return evaluate_tenancies(definition, facts.tenancies, year, today),
+        Population::Tenants => return evaluate_tenants(definition, facts.tenants, year, today),
+        Population::Kostra => return evaluate_kostra(definition, facts, year, today),
         Population::Cases => {}
     }
     if definition.year_by == YearBy::Now && year != today.year() {
@@ -399,6 +473,17 @@ pub fn evaluate(definition: &Definition, facts: Facts<'_>, year: i32, today: Dat
         Measure::MedianDays => {
             let mut days: Vec<i64> = counted
                 .filter_map(|fact| Some((fact.decided_on? - fact.received_on).whole_days()))
+                .collect();
+            median_hundredths(&mut days).map(|figure| Value {
+                figure,
+                cases: days.len() as i64,
+                numerator: None,
+            })
+        }
+        Measure::MedianDaysWaiting => {
+            // From the grant (the decision that placed the case on the list) to today.
+            let mut days: Vec<i64> = counted
+                .map(|fact| (today - fact.decided_on.unwrap_or(fact.received_on)).whole_days())
                 .collect();
             median_hundredths(&mut days).map(|figure| Value {
                 figure,
@@ -472,6 +557,28 @@ fn evaluate_tenancies(definition: &Definition, tenancies: &[EndedTenancy], year:
         count(definition.tenancy_figure?),
         definition.tenancy_of.map(count),
     )
+}
+
+/// Over the contracts running today: a value for the current year only.
+fn evaluate_tenants(definition: &Definition, tenants: &[TenantFact], year: i32, today: Date) -> Option<Value> {
+    if year != today.year() {
+        return None;
+    }
+    let within = definition.within_months.unwrap_or(0);
+    let count = |figure: TenantFigure| tenants::count(figure, tenants, today, within);
+    count_or_share(
+        definition.measure,
+        count(definition.tenant_figure?),
+        definition.tenant_of.map(count),
+    )
+}
+
+/// A count of KOSTRA skjema 13 for `year`, as the KOSTRA page computes it.
+fn evaluate_kostra(definition: &Definition, facts: Facts<'_>, year: i32, today: Date) -> Option<Value> {
+    let key = definition.kostra_figure.as_deref()?;
+    let form = kostra_form::compute(year, today, facts.kostra?, facts.stays)?;
+    let counted = form.rows.iter().find(|row| row.key == key)?.value?;
+    count_or_share(Measure::Count, counted, None)
 }
 
 /// How many earlier years the snapshot job fills in from the data where none were taken (a
@@ -664,6 +771,8 @@ mod tests {
                 cases: &dataset(),
                 stays: &stays(),
                 tenancies: &ended_tenancies(),
+                tenants: &running_tenants(),
+                kostra: Some(&kostra_facts()),
             },
             year,
             TODAY,
@@ -773,6 +882,178 @@ mod tests {
         // No contract ended in 2024: none bought, and a share of nothing has no value.
         assert_eq!(figure("rent_to_own_households", 2024), Some(Figure::ZERO));
         assert_eq!(figure("rent_to_own_share", 2024), None);
+    }
+
+    /// Five contracts running on 3 December 2026, counted by hand below.
+    fn running_tenants() -> Vec<TenantFact> {
+        let tenant = |term_end: Option<Date>, renewal_decided: bool, arrears: bool, plan: bool| TenantFact {
+            term_end,
+            renewal_decided,
+            arrears_over_threshold: arrears,
+            follow_up_plan: plan,
+        };
+        vec![
+            // Ends in February, no decision: expiring (and in arrears, with a plan).
+            tenant(Some(date!(2027 - 02 - 28)), false, true, true),
+            // Ran out in November and is still open, no decision: expiring.
+            tenant(Some(date!(2026 - 11 - 30)), false, false, false),
+            // Ends in January, renewal decided: not expiring.
+            tenant(Some(date!(2027 - 01 - 15)), true, false, true),
+            // Ends in April: beyond three months.
+            tenant(Some(date!(2027 - 04 - 01)), false, true, false),
+            // Indefinite.
+            tenant(None, false, false, false),
+        ]
+    }
+
+    #[test]
+    fn tenant_indicators_count_the_contracts_running_today() {
+        assert_eq!(figure("tenants_now", 2026), Some(Figure::whole(5)));
+        assert_eq!(figure("contracts_expiring_undecided", 2026), Some(Figure::whole(2)));
+        assert_eq!(figure("tenants_in_arrears", 2026), Some(Figure::whole(2)));
+        let share = value("tenants_in_arrears_share", 2026).unwrap();
+        assert_eq!(
+            (share.numerator, share.cases, share.figure),
+            (Some(2), 5, Figure::whole(40))
+        );
+        assert_eq!(figure("tenants_with_follow_up_plan", 2026), Some(Figure::whole(2)));
+        // Today's state says nothing of last year: no value (the snapshot kept that one).
+        assert_eq!(figure("tenants_now", 2025), None);
+        // No contract running: a count of none, and a share of nothing has no value.
+        let definition = Definitions::embedded().get("tenants_in_arrears_share").unwrap();
+        assert_eq!(evaluate(definition, Facts::default(), 2026, TODAY), None);
+        let definition = Definitions::embedded().get("tenants_now").unwrap();
+        assert_eq!(
+            evaluate(definition, Facts::default(), 2026, TODAY).map(|v| v.figure),
+            Some(Figure::ZERO)
+        );
+    }
+
+    /// Three new tenants in 2026 (a refugee, one with a mental illness and one not yet
+    /// classified) and one in 2025, counted by hand below.
+    fn kostra_facts() -> KostraFacts {
+        use crate::kostra::KostraCategory;
+        use crate::kostra_form::KostraCase;
+        let mut tenancy_starts = Vec::new();
+        let mut moved = |category: Option<KostraCategory>, granted: Date, moved_in: Date| {
+            let household = crate::HouseholdId::new();
+            tenancy_starts.push((household, moved_in));
+            KostraCase {
+                id: CaseId(uuid::Uuid::now_v7()),
+                reference: format!("{}-000002", granted.year()),
+                household,
+                received_on: granted - time::Duration::days(30),
+                existing_tenant: false,
+                category,
+                first_decision: Some((granted, Outcome::Granted)),
+                granted_on: Some(granted),
+                state: CaseState::Closed,
+                history: Vec::new(),
+            }
+        };
+        let cases = vec![
+            moved(
+                Some(KostraCategory::Refugee),
+                date!(2026 - 02 - 01),
+                date!(2026 - 03 - 01),
+            ),
+            moved(
+                Some(KostraCategory::MentalHealthOrSubstanceUse),
+                date!(2026 - 04 - 01),
+                date!(2026 - 05 - 01),
+            ),
+            moved(None, date!(2026 - 06 - 01), date!(2026 - 06 - 15)),
+            moved(
+                Some(KostraCategory::Refugee),
+                date!(2025 - 05 - 01),
+                date!(2025 - 06 - 01),
+            ),
+        ];
+        KostraFacts {
+            cases,
+            tenancy_starts,
+            dwellings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn new_tenants_by_main_reason_are_the_kostra_counts() {
+        assert_eq!(figure("new_tenants", 2026), Some(Figure::whole(3)));
+        assert_eq!(figure("new_tenants_refugee", 2026), Some(Figure::whole(1)));
+        assert_eq!(
+            figure("new_tenants_mental_health_or_substance_use", 2026),
+            Some(Figure::whole(1))
+        );
+        assert_eq!(figure("new_tenants_adapted_dwelling", 2026), Some(Figure::ZERO));
+        assert_eq!(figure("new_tenants_other", 2026), Some(Figure::ZERO));
+        assert_eq!(figure("new_tenants_refugee", 2025), Some(Figure::whole(1)));
+        // A year that has not begun has no value.
+        assert_eq!(figure("new_tenants", 2027), None);
+    }
+
+    #[test]
+    fn the_median_wait_runs_from_the_grant_to_today() {
+        // The family granted on 9 February 2026 has waited 297 days on 3 December.
+        assert_eq!(figure("median_days_waiting", 2026), Some(Figure::whole(297)));
+        assert_eq!(figure("median_days_waiting", 2025), None);
+    }
+
+    #[test]
+    fn definitions_over_tenants_and_kostra_are_shaped_as_such() {
+        let text = |body: &str| {
+            format!(
+                "[[sources]]\nid = \"s\"\ntitle = \"t\"\nurl = \"\"\n[[indicator]]\nkey = \"k\"\nbetter = \"increase\"\nsource = \"s\"\n{body}"
+            )
+        };
+        let refused = [
+            ("measure = \"count\"\nover = \"tenants\"", "tenant_figure"),
+            (
+                "measure = \"count\"\nover = \"tenants\"\ntenant_figure = \"expiring_without_renewal_decision\"",
+                "within_months",
+            ),
+            (
+                "measure = \"count\"\nover = \"tenants\"\ntenant_figure = \"running\"\nwithin_months = 3",
+                "within_months",
+            ),
+            (
+                "measure = \"share\"\nover = \"tenants\"\ntenant_figure = \"in_arrears\"",
+                "tenant_of",
+            ),
+            (
+                "measure = \"count\"\nover = \"tenants\"\ntenant_figure = \"running\"\ntenancy_figure = \"ended\"",
+                "tenant_figure",
+            ),
+            (
+                "measure = \"count\"\nover = \"kostra\"\nkostra_figure = \"villas\"",
+                "no count",
+            ),
+            (
+                "measure = \"count\"\nover = \"kostra\"\nkostra_figure = \"new_applications_refused_share\"",
+                "no count",
+            ),
+            (
+                "measure = \"share\"\nover = \"kostra\"\nkostra_figure = \"new_tenants\"",
+                "is a count",
+            ),
+            (
+                "measure = \"count\"\nkostra_figure = \"new_tenants\"",
+                "belong to their populations",
+            ),
+            (
+                "measure = \"median_days_waiting\"\nyear_by = \"received\"\nwhere = [\"on_waiting_list\"]",
+                "days waited",
+            ),
+        ];
+        for (body, why) in refused {
+            let error = Definitions::parse(&text(body)).unwrap_err();
+            assert!(error.contains(why), "{body}: {error}");
+        }
+        for fine in [
+            "measure = \"share\"\nover = \"tenants\"\ntenant_figure = \"expiring_without_renewal_decision\"\ntenant_of = \"running\"\nwithin_months = 6",
+            "measure = \"count\"\nover = \"kostra\"\nkostra_figure = \"waiting_list\"",
+        ] {
+            assert!(Definitions::parse(&text(fine)).is_ok(), "{fine}");
+        }
     }
 
     #[test]

@@ -406,3 +406,102 @@ async fn a_tenant_who_bought_a_home_counts_on_the_plan() {
         assert!(html.contains("1 av 1 leieforhold<"), "the share: {html}");
     }
 }
+
+/// The figures of today over the running contracts: a fixed term ending within three months
+/// with no renewal decision counts as expiring, and a follow-up plan started counts at once.
+#[tokio::test]
+async fn running_contracts_and_follow_up_plans_count_on_the_plan() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        // The fixture's contract ends in seven months; moved to two, it is inside the horizon
+        // (the daily run opens its review, which is not decided).
+        let store = husly_store::Store::connect(&db.url, &husly_store::StoreOptions::default())
+            .await
+            .unwrap();
+        let end = (common::today() + time::Duration::days(60)).to_string();
+        for sql in [
+            "UPDATE tenancy SET term_end = $1, to_date = $1 WHERE id = $2",
+            "UPDATE tenancy_period SET to_date = $1 WHERE tenancy_id = $2",
+        ] {
+            sqlx::query(sql)
+                .bind(&end)
+                .bind(&fixture.tenancy)
+                .execute(store.pool())
+                .await
+                .unwrap();
+        }
+        let server = start(&db, &[]);
+        common::scheduler_settled(&store).await;
+        let plan = &fixture.plan;
+        let leader = login(&server, &fixture.users[&Role::Leader].0, PASSWORD).await;
+        let new_indicator = format!("/plans/{plan}/goals/{}/indicators/new", fixture.goal);
+        let form = page(&server, &leader, &new_indicator).await;
+        assert!(
+            form.contains("Husstander i kommunal bolig med oppfølgingsplan nå"),
+            "offered by name"
+        );
+        for (name, definition, direction, baseline, target) in [
+            ("Leieforhold nå", "tenants_now", "increase", "0", "5"),
+            (
+                "Med oppfølgingsplan",
+                "tenants_with_follow_up_plan",
+                "increase",
+                "0",
+                "3",
+            ),
+            (
+                "Går ut uten vedtak",
+                "contracts_expiring_undecided",
+                "decrease",
+                "4",
+                "0",
+            ),
+        ] {
+            let typed = [
+                ("name", name),
+                ("definition", definition),
+                ("direction", direction),
+                ("baseline", baseline),
+                ("baseline_year", "2025"),
+                ("target", target),
+                ("target_year", "2029"),
+            ];
+            let (status, location) = post(&server, &leader, &new_indicator, &typed).await;
+            assert_eq!(status, 303, "{location}");
+        }
+        let dashboard = format!("/api/v1/action-plans/{plan}/goals/{}", fixture.goal);
+        let this_year =
+            |name: &'static str| this_years_value(&server, &fixture.users[&Role::Leader].1, &dashboard, name);
+        assert!(this_year("Leieforhold nå").await >= 1, "the fixture's contract runs");
+        assert_eq!(this_year("Går ut uten vedtak").await, 1, "{}", db.url);
+        let planned = this_year("Med oppfølgingsplan").await;
+
+        // The follow-up worker starts a plan for the fixture's household: counted at once.
+        let started = common::client()
+            .post(server.url(&format!("/api/v1/households/{}/follow-up/plans", fixture.household)))
+            .bearer_auth(&fixture.users[&Role::FollowUpWorker].1)
+            .json(&serde_json::json!({
+                "goals": "Beholde boligen", "responsible": fixture.follow_up_worker,
+                "review_on": (common::today() + time::Duration::days(30)).to_string()
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(started.status(), 201, "{}", started.text().await.unwrap());
+        assert_eq!(this_year("Med oppfølgingsplan").await, planned + 1);
+    }
+}
+
+/// The value computed now of the goal dashboard's indicator called `name`.
+async fn this_years_value(server: &Server, token: &str, dashboard: &str, name: &str) -> i64 {
+    let trends = common::api_json(server, dashboard, token).await;
+    let indicator = trends["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["indicator"]["name"] == name)
+        .unwrap_or_else(|| panic!("{name} in {trends}"));
+    let point = indicator["points"].as_array().unwrap().last().unwrap();
+    assert_eq!(point["source"], "computed", "{name}: {indicator}");
+    point["value"].as_str().unwrap().parse().unwrap()
+}

@@ -48,6 +48,7 @@ pub mod snapshots;
 pub mod stays;
 pub mod tasks;
 pub mod tenancies;
+pub mod tenant_facts;
 pub mod testing;
 pub mod waiting_list;
 

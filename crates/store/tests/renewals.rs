@@ -230,5 +230,58 @@ async fn a_period_is_reviewed_once_and_its_decision_renews_or_ends_the_contract(
             store.decisions(m.id, second_review).await.unwrap()[0].renewal,
             Some(plan)
         );
+
+        // The indicators of today see the decisions: the renewed contract's new period is not
+        // reviewed yet but ends years ahead; the one not renewed is decided; a third, listed as
+        // due, has no decision.
+        let facts = store.running_tenant_facts(m.id, today).await.unwrap();
+        let fact = |household| {
+            facts
+                .iter()
+                .find(|(h, _)| *h == household)
+                .map(|(_, f)| *f)
+                .expect("running")
+        };
+        let renewed = fact(first.household);
+        assert_eq!(
+            (renewed.term_end, renewed.renewal_decided),
+            (Some(until), false),
+            "{backend:?}"
+        );
+        let ending = fact(second.household);
+        assert_eq!(
+            (ending.term_end, ending.renewal_decided),
+            (Some(second.term_end), true),
+            "{backend:?}"
+        );
+        assert!(!fact(due[2].household).renewal_decided, "{backend:?}");
+        assert!(
+            facts.iter().all(|(_, f)| !f.arrears_over_threshold),
+            "set by the caller"
+        );
+        assert!(facts.len() >= due.len(), "{backend:?}");
+        let before = store.running_tenant_facts(m.id, date!(2000 - 01 - 01)).await.unwrap();
+        assert!(before.is_empty(), "{backend:?}: nothing had begun in 2000");
+
+        // An end registered ahead: running until its day, with no term end left to decide;
+        // from the day after the move-out, not running.
+        let third = &due[2];
+        let version = store.contract(m.id, &third.tenancy_id).await.unwrap().version;
+        let end = husly_domain::tenancy::ContractEnd {
+            ended_on: date!(2027 - 01 - 31),
+            reason: husly_domain::tenancy::EndReason::TenantNotice,
+            notice_on: Some(date!(2026 - 10 - 31)),
+            note: None,
+            move_on_case: None,
+        };
+        store
+            .end_contract(m.id, &third.tenancy_id, version, &end, &caseworker)
+            .await
+            .unwrap();
+        let facts = store.running_tenant_facts(m.id, today).await.unwrap();
+        let leaving = facts.iter().find(|(h, _)| *h == third.household).expect("running").1;
+        assert_eq!(leaving.term_end, None, "{backend:?}");
+        let after = store.running_tenant_facts(m.id, date!(2027 - 02 - 01)).await.unwrap();
+        assert!(!after.iter().any(|(h, _)| *h == third.household), "{backend:?}");
     }
 }

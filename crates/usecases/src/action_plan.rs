@@ -84,7 +84,14 @@ pub async fn plan(ctx: &Ctx, id: &str) -> UseCaseResult<PlanView> {
     let Plan { summary, goals } = ctx.store.action_plan(municipality, id).await?;
     let used = definitions_of(goals.iter().flat_map(|g| &g.indicators));
     let (today, year) = (ctx.today, ctx.today.year());
-    let loaded = LoadedFacts::load(&ctx.store, municipality, &used, (year, year), today).await?;
+    let loaded = LoadedFacts::load(
+        &ctx.store,
+        (municipality, ctx.municipality_number(municipality)?),
+        &used,
+        (year, year),
+        today,
+    )
+    .await?;
     let goals = goals
         .into_iter()
         .map(|goal| GoalView {

@@ -4,10 +4,12 @@
 
 use husly_domain::MunicipalityId;
 use husly_domain::indicators::{
-    CaseFact, Definition, Definitions, EndedTenancy, Facts, Population, Value, evaluate, snapshot_years,
+    CaseFact, Definition, Definitions, EndedTenancy, Facts, Population, TenantFact, Value, evaluate, snapshot_years,
 };
+use husly_domain::kostra_form::KostraFacts;
 use husly_domain::stays::Stay;
 use husly_store::Store;
+use husly_store::follow_up::Households;
 use husly_store::snapshots::Snapshot;
 use time::{Date, Month};
 
@@ -15,43 +17,61 @@ use crate::UseCaseResult;
 
 /// The facts the given definitions count from 1 January of `first_year` to the end of
 /// `last_year`: the cases received or decided in those years (and those on the waiting list
-/// now), the stays overlapping them and the contracts ended in them. Each part is read only
-/// when a definition counts it.
+/// now), the stays overlapping them, the contracts ended in them, the contracts running today
+/// and what KOSTRA skjema 13 counts. Each part is read only when a definition counts it.
 pub struct LoadedFacts {
     pub cases: Vec<CaseFact>,
     pub stays: Vec<Stay>,
     pub tenancies: Vec<EndedTenancy>,
+    pub tenants: Vec<TenantFact>,
+    pub kostra: Option<KostraFacts>,
 }
 
 impl LoadedFacts {
+    /// `municipality` by id and kommunenummer (whose rent-arrears threshold applies).
     pub async fn load(
         store: &Store,
-        municipality: MunicipalityId,
+        (municipality, number): (MunicipalityId, &str),
         definitions: &[&Definition],
         (first_year, last_year): (i32, i32),
         today: Date,
     ) -> UseCaseResult<LoadedFacts> {
         let from = new_year(first_year).unwrap_or(today);
         let until = new_year(last_year + 1).unwrap_or(Date::MAX);
-        let cases = if definitions.iter().any(|d| d.over == Population::Cases) {
+        let counts = |population: Population| definitions.iter().any(|d| d.over == population);
+        let cases = if counts(Population::Cases) {
             store.case_facts_between(municipality, from, until).await?
         } else {
             Vec::new()
         };
-        let stays = if definitions.iter().any(|d| d.over == Population::Stays) {
+        // KOSTRA's figures count the stays too.
+        let stays = if counts(Population::Stays) || counts(Population::Kostra) {
             store.stays_between(municipality, from, until).await?
         } else {
             Vec::new()
         };
-        let tenancies = if definitions.iter().any(|d| d.over == Population::Tenancies) {
+        let tenancies = if counts(Population::Tenancies) {
             store.ended_tenancies_between(municipality, from, until).await?
         } else {
             Vec::new()
+        };
+        let tenants = if counts(Population::Tenants) {
+            running_tenants(store, (municipality, number), today).await?
+        } else {
+            Vec::new()
+        };
+        let kostra = if counts(Population::Kostra) {
+            let last_day = until.previous_day().unwrap_or(until).min(today);
+            Some(store.kostra_facts(municipality, last_day).await?)
+        } else {
+            None
         };
         Ok(LoadedFacts {
             cases,
             stays,
             tenancies,
+            tenants,
+            kostra,
         })
     }
 
@@ -60,12 +80,32 @@ impl LoadedFacts {
             cases: &self.cases,
             stays: &self.stays,
             tenancies: &self.tenancies,
+            tenants: &self.tenants,
+            kostra: self.kostra.as_ref(),
         }
     }
 
     pub fn value(&self, definition: &Definition, year: i32, today: Date) -> Option<Value> {
         evaluate(definition, self.facts(), year, today)
     }
+}
+
+/// The contracts running today, each marked when its household's arrears reach the threshold.
+async fn running_tenants(
+    store: &Store,
+    municipality: (MunicipalityId, &str),
+    today: Date,
+) -> UseCaseResult<Vec<TenantFact>> {
+    let over = crate::ledger::over_threshold(store, municipality, Households::All, today).await?;
+    Ok(store
+        .running_tenant_facts(municipality.0, today)
+        .await?
+        .into_iter()
+        .map(|(household, mut fact)| {
+            fact.arrears_over_threshold = over.contains_key(&household);
+            fact
+        })
+        .collect())
 }
 
 pub(crate) fn new_year(year: i32) -> Option<Date> {
@@ -96,7 +136,14 @@ pub async fn take_indicator_snapshots(store: &Store, today: Date) -> UseCaseResu
             &store.snapshot_years(municipality.id).await?,
         );
         let first = years.first().copied().unwrap_or(today.year());
-        let facts = LoadedFacts::load(store, municipality.id, &definitions, (first, today.year()), today).await?;
+        let facts = LoadedFacts::load(
+            store,
+            (municipality.id, &municipality.number),
+            &definitions,
+            (first, today.year()),
+            today,
+        )
+        .await?;
         let mut snapshots = Vec::with_capacity(definitions.len() * years.len());
         for definition in &definitions {
             for &year in &years {

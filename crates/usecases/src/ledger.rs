@@ -210,11 +210,23 @@ pub(crate) async fn households_over_threshold(
     municipality: MunicipalityId,
     households: Households,
 ) -> UseCaseResult<HashMap<HouseholdId, (i64, u32)>> {
-    let Some(threshold) = threshold_for(ctx.municipality_number(municipality)?, ctx.today) else {
+    let number = ctx.municipality_number(municipality)?;
+    over_threshold(&ctx.store, (municipality, number), households, ctx.today).await
+}
+
+/// As [`households_over_threshold`], for work done as the system (the indicators' snapshot):
+/// the municipality by id and kommunenummer, whose thresholds apply on `today`.
+pub(crate) async fn over_threshold(
+    store: &Store,
+    (municipality, number): (MunicipalityId, &str),
+    households: Households,
+    today: Date,
+) -> UseCaseResult<HashMap<HouseholdId, (i64, u32)>> {
+    let Some(threshold) = threshold_for(number, today) else {
         return Ok(HashMap::new());
     };
     let mut over = HashMap::new();
-    for ledger in ctx.store.open_ledgers_in_arrears(municipality, households).await? {
+    for ledger in store.open_ledgers_in_arrears(municipality, households).await? {
         let owed = arrears(&ledger.months);
         if !signal(&owed, ledger.monthly_rent_ore, &threshold.period.values).is_empty() {
             let entry = over.entry(ledger.household).or_insert((0, 0));

@@ -129,7 +129,14 @@ async fn dashboards(
     let first_missing = (first_of_all.max(first_data)..year)
         .find(|y| keys.iter().any(|k| !snapshots.contains_key(&(k.to_string(), *y))))
         .unwrap_or(year);
-    let loaded = LoadedFacts::load(&ctx.store, municipality, &definitions, (first_missing, year), today).await?;
+    let loaded = LoadedFacts::load(
+        &ctx.store,
+        (municipality, ctx.municipality_number(municipality)?),
+        &definitions,
+        (first_missing, year),
+        today,
+    )
+    .await?;
     Ok(goals
         .into_iter()
         .map(|goal| {
@@ -272,7 +279,14 @@ pub async fn indicator_cases(ctx: &Ctx, plan: &str, indicator: &str, year: Optio
                 .arg("last", today.year()),
         ]));
     }
-    let loaded = LoadedFacts::load(&ctx.store, municipality, &[definition], (year, year), today).await?;
+    let loaded = LoadedFacts::load(
+        &ctx.store,
+        (municipality, ctx.municipality_number(municipality)?),
+        &[definition],
+        (year, year),
+        today,
+    )
+    .await?;
     let mut counted: Vec<_> = counted_cases(definition, &loaded.cases, year, today).collect();
     counted.sort_by(|a, b| (b.received_on, &b.reference).cmp(&(a.received_on, &a.reference)));
     let mut by_month = [0i64; 12];

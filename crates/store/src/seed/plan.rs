@@ -83,6 +83,22 @@ const GOALS: &[(&str, &str, &[DemoIndicator], &[DemoMeasure])] = &[
                 0,
             ),
             computed(
+                "Ventetid på venteliste (median)",
+                "median_days_waiting",
+                Unit::Days,
+                Direction::Decrease,
+                150,
+                90,
+            ),
+            computed(
+                "Nye leietakere i kommunal bolig",
+                "new_tenants",
+                Unit::Count,
+                Direction::Increase,
+                40,
+                60,
+            ),
+            computed(
                 "Andel avslag på nye søknader",
                 "housing_refused_share",
                 Unit::Percent,
@@ -133,6 +149,30 @@ const GOALS: &[(&str, &str, &[DemoIndicator], &[DemoMeasure])] = &[
                 Direction::Increase,
                 80,
                 120,
+            ),
+            computed(
+                "Husstander i kommunal bolig med oppfølgingsplan",
+                "tenants_with_follow_up_plan",
+                Unit::Count,
+                Direction::Increase,
+                10,
+                30,
+            ),
+            computed(
+                "Andel leietakere med husleierestanse over terskelen",
+                "tenants_in_arrears_share",
+                Unit::Percent,
+                Direction::Decrease,
+                12,
+                5,
+            ),
+            computed(
+                "Kontrakter som går ut innen 3 måneder uten vedtak",
+                "contracts_expiring_undecided",
+                Unit::Count,
+                Direction::Decrease,
+                10,
+                0,
             ),
             DemoIndicator {
                 name: "Utkastelser (tall fra namsmannen)",
@@ -289,5 +329,24 @@ impl Store {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use husly_domain::indicators::Definitions;
+
+    #[test]
+    fn every_computed_demo_indicator_names_a_built_in_definition_of_its_unit() {
+        let definitions = Definitions::embedded();
+        for (_, _, indicators, _) in GOALS {
+            for demo in indicators.iter() {
+                let Some(key) = demo.definition else { continue };
+                let definition = definitions.get(key).unwrap_or_else(|| panic!("{key} is built in"));
+                assert_eq!(definition.unit(), demo.unit, "{key}");
+                assert_eq!(definition.better, demo.direction, "{key}");
+            }
+        }
     }
 }

@@ -62,8 +62,8 @@ impl PlanPage {
                 // "beregnet fra 1 sak", "3 av 12 husstander": the noun agrees with the number.
                 let noun = match counted {
                     Population::Cases => "",
-                    Population::Stays => "_households",
-                    Population::Tenancies => "_contracts",
+                    Population::Stays | Population::Kostra => "_households",
+                    Population::Tenancies | Population::Tenants => "_contracts",
                 };
                 let what = if numerator.is_some() { "share_of" } else { "computed" };
                 let one = if *cases == 1 { "_one" } else { "" };

@@ -78,7 +78,8 @@ pub struct Indicator {
     pub target_year: i32,
     /// This year's value (or the latest reported), absent when there is none yet.
     pub value: Option<String>,
-    /// Cases counted (computed values); for an indicator over temporary accommodation, households.
+    /// Cases counted (computed values); over temporary accommodation or KOSTRA, households; over
+    /// rental contracts, contracts.
     pub cases: Option<i64>,
     /// For a share: the cases in the numerator.
     pub numerator: Option<i64>,

@@ -1,0 +1,54 @@
+//! The facts the indicators of today count over the running rental contracts
+//! (`husly_domain::indicators::tenants`): each contract's term end, whether its present period's
+//! renewal review is decided, and whether the household has an active follow-up plan. No names;
+//! the rent arrears are read from the ledger by the caller, and the counting is the domain's.
+
+use husly_domain::indicators::TenantFact;
+use husly_domain::{HouseholdId, MunicipalityId};
+use sqlx::Row;
+
+use crate::error::StoreResult;
+use crate::municipalities::parse_id;
+use crate::{Store, date_text, flag_of, parse_date_text};
+
+impl Store {
+    /// The municipality's contracts running on `today` (begun, and not ended by then), each with
+    /// its household; `arrears_over_threshold` is left false for the caller to set. A contract
+    /// with an end registered ahead has no term end here: what comes after it is decided.
+    pub async fn running_tenant_facts(
+        &self,
+        municipality: MunicipalityId,
+        today: time::Date,
+    ) -> StoreResult<Vec<(HouseholdId, TenantFact)>> {
+        let rows = sqlx::query(
+            "SELECT t.household_id, CASE WHEN t.ended_on IS NULL THEN t.term_end END AS term_end, \
+             CASE WHEN EXISTS (SELECT 1 FROM tenancy_period p JOIN application_case c \
+              ON c.municipality_id = p.municipality_id AND c.id = p.review_case_id \
+              WHERE p.municipality_id = t.municipality_id AND p.tenancy_id = t.id AND c.decided_on IS NOT NULL \
+              AND p.seq = (SELECT MAX(q.seq) FROM tenancy_period q WHERE q.tenancy_id = t.id)) \
+             THEN 1 ELSE 0 END AS renewal_decided, \
+             CASE WHEN EXISTS (SELECT 1 FROM follow_up_plan f WHERE f.municipality_id = t.municipality_id \
+              AND f.household_id = t.household_id AND f.state = 'active') THEN 1 ELSE 0 END AS follow_up_plan \
+             FROM tenancy t WHERE t.municipality_id = $1 AND t.from_date <= $2 \
+             AND (t.ended_on IS NULL OR t.ended_on > $2)",
+        )
+        .bind(municipality.to_string())
+        .bind(date_text(today))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let term_end: Option<String> = row.try_get("term_end")?;
+                Ok((
+                    HouseholdId(parse_id(&row.try_get::<String, _>("household_id")?)?),
+                    TenantFact {
+                        term_end: term_end.as_deref().map(parse_date_text).transpose()?,
+                        renewal_decided: flag_of(row, "renewal_decided")?,
+                        arrears_over_threshold: false,
+                        follow_up_plan: flag_of(row, "follow_up_plan")?,
+                    },
+                ))
+            })
+            .collect()
+    }
+}
