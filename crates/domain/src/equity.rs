@@ -1,23 +1,23 @@
 //! Equity monitoring: how applications for municipal housing received in a year fare at each
-//! stage — granted, on the waiting list, housed, still housed a year after moving in — by
+//! stage — granted, on the waiting list, offered a dwelling, housed, still housed a year after
+//! moving in — by
 //! household type and by KOSTRA main reason, as counts and rates, with small numbers suppressed
 //! so that no household can be singled out. Pure: the store reads the facts, this counts.
 //!
 //! Small numbers (`later-modules.md` § 2, after IMDi and SSB practice): a count of 1–4 is shown
 //! as "<5"; a further cell is hidden wherever a hidden one could otherwise be worked out from a
 //! published total ([`suppress`]); a rate is shown only when its denominator is at least
-//! [`MIN_DENOMINATOR`] and neither count is hidden. "Offered" (a dwelling offered) needs the
-//! allocation data of a later module and is not a stage here.
+//! [`MIN_DENOMINATOR`] and neither count is hidden.
 
 use std::collections::BTreeMap;
 
 use time::{Date, Month};
 
-use crate::HouseholdId;
 use crate::action_plan::Figure;
 use crate::cases::workflow::CaseState;
 use crate::kostra::KostraCategory;
 use crate::kostra_form::KostraCase;
+use crate::{CaseId, HouseholdId};
 
 /// A rate is shown only over at least this many applications: below it, one household more or
 /// less moves the rate by five points or more, too little to compare groups on.
@@ -76,14 +76,22 @@ pub struct TenancyFact {
     pub to: Option<Date>,
 }
 
-/// What equity is computed from: the applications (as for KOSTRA), the tenancies of their
-/// households, and their members' birth dates.
+/// What equity is computed from: the applications (as for KOSTRA), the offers of a dwelling
+/// made to them (not withdrawn: the day each was sent), the tenancies of their households, and
+/// their members' birth dates.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EquityFacts {
     pub cases: Vec<KostraCase>,
+    pub offers: Vec<(CaseId, Date)>,
     pub tenancies: Vec<TenancyFact>,
     pub births: Vec<(HouseholdId, Date)>,
 }
+
+/// How many stages there are.
+pub const STAGES: usize = 6;
+
+/// The stages reached by one application, `None` for one not yet known.
+type Reached = [Option<bool>; STAGES];
 
 /// The stages, in order; each after the first is a subset of the one before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
@@ -94,6 +102,10 @@ pub enum Stage {
     Granted,
     /// Was placed on the waiting list.
     WaitingList,
+    /// Was offered a dwelling from the waiting list, or moved in (a tenancy recorded before
+    /// allocation was kept in Husly has no offer, but a household that moved in was offered the
+    /// dwelling).
+    Offered,
     /// Moved in: a tenancy began on or after the grant.
     Housed,
     /// Still had a tenancy twelve months after moving in.
@@ -102,10 +114,11 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 5] = [
+    pub const ALL: [Stage; STAGES] = [
         Stage::Applied,
         Stage::Granted,
         Stage::WaitingList,
+        Stage::Offered,
         Stage::Housed,
         Stage::StillHoused12Months,
     ];
@@ -115,6 +128,7 @@ impl Stage {
             Stage::Applied => "applied",
             Stage::Granted => "granted",
             Stage::WaitingList => "waiting_list",
+            Stage::Offered => "offered",
             Stage::Housed => "housed",
             Stage::StillHoused12Months => "still_housed_12_months",
         }
@@ -236,7 +250,8 @@ fn twelve_months_after(day: Date) -> Date {
 }
 
 /// What happened to one application: the stages reached, `None` for one not yet known.
-fn stages(case: &KostraCase, tenancies: &[TenancyFact], today: Date) -> [Option<bool>; 5] {
+fn stages(case: &KostraCase, facts: &EquityFacts, today: Date) -> Reached {
+    let tenancies = &facts.tenancies;
     let granted = case.first_decision.is_some_and(|(_, o)| o.grants());
     let waiting = case.history.iter().any(|e| e.state == CaseState::OnWaitingList)
         || (case.history.is_empty() && case.granted_on.is_some() && case.state == CaseState::OnWaitingList);
@@ -258,17 +273,26 @@ fn stages(case: &KostraCase, tenancies: &[TenancyFact], today: Date) -> [Option<
             })
         }
     };
+    // Offers go to the waiting list; an offer on record for a case never on it is an error in
+    // the data, and counting it would break the stages' order.
+    let offered = housed_on.is_some()
+        || (waiting
+            && facts
+                .offers
+                .iter()
+                .any(|(offered_to, sent_on)| *offered_to == case.id && *sent_on <= today));
     [
         Some(true),
         Some(granted),
         Some(waiting),
+        Some(offered),
         Some(housed_on.is_some()),
         still,
     ]
 }
 
-fn count(cases: &[[Option<bool>; 5]]) -> Vec<Option<i64>> {
-    (0..5)
+fn count(cases: &[Reached]) -> Vec<Option<i64>> {
+    (0..STAGES)
         .map(|i| {
             cases
                 .iter()
@@ -277,7 +301,7 @@ fn count(cases: &[[Option<bool>; 5]]) -> Vec<Option<i64>> {
         .collect()
 }
 
-fn table(by: &'static str, groups: Vec<(String, Vec<[Option<bool>; 5]>)>, all: &[[Option<bool>; 5]]) -> EquityTable {
+fn table(by: &'static str, groups: Vec<(String, Vec<Reached>)>, all: &[Reached]) -> EquityTable {
     let mut values: Vec<Vec<Option<i64>>> = groups.iter().map(|(_, cases)| count(cases)).collect();
     values.push(count(all));
     let shown = suppress(&values, true, false);
@@ -310,13 +334,13 @@ pub fn compute(year: i32, today: Date, facts: &EquityFacts) -> Option<Equity> {
     for (household, born) in &facts.births {
         births.entry(*household).or_default().push(*born);
     }
-    let cohort: Vec<(&KostraCase, [Option<bool>; 5])> = facts
+    let cohort: Vec<(&KostraCase, Reached)> = facts
         .cases
         .iter()
         .filter(|c| c.received_on.year() == year)
-        .map(|c| (c, stages(c, &facts.tenancies, today)))
+        .map(|c| (c, stages(c, facts, today)))
         .collect();
-    let all: Vec<[Option<bool>; 5]> = cohort.iter().map(|(_, s)| *s).collect();
+    let all: Vec<Reached> = cohort.iter().map(|(_, s)| *s).collect();
     let by_type = HouseholdType::ALL
         .iter()
         .map(|t| {

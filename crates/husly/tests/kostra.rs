@@ -357,8 +357,10 @@ async fn equity_tables_count_the_year_and_suppress_small_numbers() {
             .await
             .unwrap();
         }
+        let mut not_housed = None;
         for n in 0..6u16 {
             let (case, _) = decided(&store, m, 10 + n, Outcome::Granted, &by, &ok).await;
+            not_housed = Some(case);
             if n < 5 {
                 let household = store.case(m, case).await.unwrap().household_id;
                 husly_store::testing::execute_raw(
@@ -389,6 +391,30 @@ async fn equity_tables_count_the_year_and_suppress_small_numbers() {
             (Some("count"), Some(5)),
             "{equity}"
         );
+        // The sixth single adult was offered a flat the office withdrew: not offered. Once the
+        // offer stands (declined), offered but not housed.
+        let offered = |equity: &serde_json::Value| {
+            equity_cell(equity, "household_type", "household_type.single_adult", "offered")["count"].as_i64()
+        };
+        assert_eq!(offered(&equity), Some(5), "the housed were offered: {equity}");
+        husly_store::testing::execute_raw(
+            &store,
+            &format!(
+                "INSERT INTO offer (id, municipality_id, dwelling_id, case_id, state, sent_on, answer_by, created_by, created_at, updated_at) \
+                 VALUES ('01900000-0000-7000-8000-00000000f301', '{m}', '01900000-0000-7000-8000-00000000d300', '{}', 'withdrawn', '{today}', '{today}', '{worker}', 1700000000000000, 1700000000000000)",
+                not_housed.unwrap()
+            ),
+        )
+        .await
+        .unwrap();
+        assert_eq!(offered(&common::api_json(&server, &api, &leader_token).await), Some(5));
+        husly_store::testing::execute_raw(
+            &store,
+            "UPDATE offer SET state = 'declined' WHERE id = '01900000-0000-7000-8000-00000000f301'",
+        )
+        .await
+        .unwrap();
+        assert_eq!(offered(&common::api_json(&server, &api, &leader_token).await), Some(6));
         let granted = equity_cell(&equity, "household_type", "household_type.single_adult", "granted");
         assert!(granted["count"].as_i64().unwrap_or_default() >= 6, "{equity}");
         let still = equity_cell(&equity, "household_type", "total", "still_housed_12_months");

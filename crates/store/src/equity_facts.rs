@@ -1,6 +1,6 @@
 //! The facts equity monitoring is computed from (`husly_domain::equity`): the applications for
-//! municipal housing (as for KOSTRA), their households' tenancies with their ends, and the
-//! members' birth dates. No names or identity numbers; the counting is the domain's.
+//! municipal housing (as for KOSTRA), the offers of a dwelling made to them, their households'
+//! tenancies with their ends, and the members' birth dates. No names or identity numbers; the counting is the domain's.
 
 use husly_domain::MunicipalityId;
 use husly_domain::equity::{EquityFacts, TenancyFact};
@@ -54,6 +54,26 @@ impl Store {
             })
         })
         .collect::<StoreResult<_>>()?;
+        // An offer withdrawn by the office was never the household's to answer.
+        let offers = sqlx::query(
+            "SELECT o.case_id, o.sent_on FROM offer o JOIN application_case c ON c.id = o.case_id \
+             WHERE o.municipality_id = $1 AND o.state <> 'withdrawn' AND c.municipality_id = $1 \
+             AND c.case_type = 'municipal_housing' AND c.received_on >= $2 AND c.received_on <= $3 \
+             ORDER BY o.case_id, o.sent_on",
+        )
+        .bind(&m)
+        .bind(date_text(first))
+        .bind(date_text(last))
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|row| -> StoreResult<(husly_domain::CaseId, time::Date)> {
+            Ok((
+                id(row.try_get("case_id")?)?,
+                parse_date_text(&row.try_get::<String, _>("sent_on")?)?,
+            ))
+        })
+        .collect::<StoreResult<_>>()?;
         let births = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT m.household_id, p.birth_date FROM household_member m JOIN person p ON p.id = m.person_id \
              WHERE m.municipality_id = $1 AND m.household_id IN ({HOUSEHOLDS}) ORDER BY m.household_id, m.position"
@@ -73,6 +93,7 @@ impl Store {
         .collect::<StoreResult<_>>()?;
         Ok(EquityFacts {
             cases,
+            offers,
             tenancies,
             births,
         })

@@ -49,8 +49,9 @@ pub struct EquityTable {
     pub groups: Vec<EquityGroup>,
 }
 
-/// The applications for municipal housing received in `year`, as known on `as_of`. "Offered"
-/// is not a stage: it needs allocation data Husly does not have yet.
+/// The applications for municipal housing received in `year`, as known on `as_of`, at each
+/// stage: applied, granted, waiting list, offered (a dwelling offered and not withdrawn, or
+/// moved in), housed, still housed after 12 months.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Equity {
     pub year: i32,
