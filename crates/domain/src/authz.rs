@@ -70,6 +70,8 @@ pub enum Action {
     ReadAudit,
     /// Run the bostøtte outreach list over the municipality's tenancies.
     RunOutreach,
+    /// Record (or remove) a contact with a household on the outreach list.
+    RecordOutreachContact,
     /// See cases (applications), their assessment, decisions and letters.
     ViewCase,
     /// Register applications, assess, request information, propose decisions, send letters,
@@ -131,7 +133,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 34] = [
         Action::SearchPeople,
         Action::ViewPerson,
         Action::ViewHousehold,
@@ -141,6 +143,7 @@ impl Action {
         Action::ManageTokens,
         Action::ReadAudit,
         Action::RunOutreach,
+        Action::RecordOutreachContact,
         Action::ViewCase,
         Action::HandleCase,
         Action::ApproveDecision,
@@ -178,6 +181,7 @@ impl Action {
             Action::ManageTokens => "manage_tokens",
             Action::ReadAudit => "read_audit",
             Action::RunOutreach => "run_outreach",
+            Action::RecordOutreachContact => "record_outreach_contact",
             Action::ViewCase => "view_case",
             Action::HandleCase => "handle_case",
             Action::ApproveDecision => "approve_decision",
@@ -218,6 +222,8 @@ pub fn roles_allowed(action: Action) -> &'static [Role] {
         Action::ManageUsers | Action::ManageTokens | Action::ReadAudit => &[Admin],
         // Leaders follow the action plan's goal of active use of Husbanken's instruments.
         Action::RunOutreach => &[Caseworker, Approver, HousingManager, Leader],
+        // Those who meet the tenants: the caseworkers and the housing managers.
+        Action::RecordOutreachContact => &[Caseworker, HousingManager],
         Action::ViewCase => &[Caseworker, Approver, FollowUpWorker, HousingManager],
         Action::HandleCase => &[Caseworker],
         Action::ApproveDecision => &[Approver],

@@ -130,6 +130,18 @@ pub enum Population {
     /// A count on KOSTRA skjema 13 ([`crate::kostra_form`]), e.g. new tenants by main reason:
     /// the same figure the KOSTRA page shows for the year.
     Kostra,
+    /// The households on the bostøtte outreach list reached in the year (a contact recorded
+    /// whose outcome is not "not reached"), each once.
+    Outreach,
+}
+
+/// A contact recorded from the bostøtte outreach list: with whom, on which day, and whether
+/// the household was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutreachContactFact {
+    pub household: crate::HouseholdId,
+    pub contacted_on: Date,
+    pub reached: bool,
 }
 
 /// A municipal rental contract that ended: on which day, whether the household bought a home
@@ -297,6 +309,11 @@ impl Definition {
                     return Err("kostra_figure names no count on KOSTRA skjema 13");
                 }
             }
+            Population::Outreach => {
+                if d.measure != Measure::Count || stays || tenancies || tenants || kostra || cases {
+                    return Err("over outreach, a definition is a count of the households reached");
+                }
+            }
             Population::Cases => {
                 if stays {
                     return Err("figure and of belong to stays");
@@ -415,6 +432,7 @@ pub struct Facts<'a> {
     pub tenancies: &'a [EndedTenancy],
     pub tenants: &'a [TenantFact],
     pub kostra: Option<&'a KostraFacts>,
+    pub outreach: &'a [OutreachContactFact],
 }
 
 /// The keys of the counts on KOSTRA skjema 13 (what a definition over KOSTRA may name).
@@ -443,6 +461,7 @@ pub fn evaluate(definition: &Definition, facts: Facts<'_>, year: i32, today: Dat
         Population::Tenancies => return evaluate_tenancies(definition, facts.tenancies, year, today),
         Population::Tenants => return evaluate_tenants(definition, facts.tenants, year, today),
         Population::Kostra => return evaluate_kostra(definition, facts, year, today),
+        Population::Outreach => return Some(evaluate_outreach(facts.outreach, year, today)),
         Population::Cases => {}
     }
     if definition.year_by == YearBy::Now && year != today.year() {
@@ -579,6 +598,16 @@ fn evaluate_kostra(definition: &Definition, facts: Facts<'_>, year: i32, today: 
     let form = kostra_form::compute(year, today, facts.kostra?, facts.stays)?;
     let counted = form.rows.iter().find(|row| row.key == key)?.value?;
     count_or_share(Measure::Count, counted, None)
+}
+
+/// The households reached in `year` up to `today`, each once.
+fn evaluate_outreach(contacts: &[OutreachContactFact], year: i32, today: Date) -> Value {
+    let reached: std::collections::BTreeSet<crate::HouseholdId> = contacts
+        .iter()
+        .filter(|c| c.reached && c.contacted_on.year() == year && c.contacted_on <= today)
+        .map(|c| c.household)
+        .collect();
+    count_or_share(Measure::Count, reached.len() as i64, None).expect("a count has a value")
 }
 
 /// How many earlier years the snapshot job fills in from the data where none were taken (a
@@ -773,6 +802,7 @@ mod tests {
                 tenancies: &ended_tenancies(),
                 tenants: &running_tenants(),
                 kostra: Some(&kostra_facts()),
+                outreach: &outreach_contacts(),
             },
             year,
             TODAY,
@@ -989,6 +1019,36 @@ mod tests {
         assert_eq!(figure("new_tenants_refugee", 2025), Some(Figure::whole(1)));
         // A year that has not begun has no value.
         assert_eq!(figure("new_tenants", 2027), None);
+    }
+
+    /// Contacts from the outreach list, counted by hand below.
+    fn outreach_contacts() -> Vec<OutreachContactFact> {
+        let (a, b, c) = (
+            crate::HouseholdId::new(),
+            crate::HouseholdId::new(),
+            crate::HouseholdId::new(),
+        );
+        let contact = |household, contacted_on, reached| OutreachContactFact {
+            household,
+            contacted_on,
+            reached,
+        };
+        vec![
+            // Reached twice in 2026 (two lists): one household.
+            contact(a, date!(2026 - 02 - 10), true),
+            contact(a, date!(2026 - 09 - 10), true),
+            // Not reached in 2026; reached in 2025.
+            contact(b, date!(2026 - 03 - 01), false),
+            contact(b, date!(2025 - 11 - 01), true),
+            contact(c, date!(2026 - 12 - 01), true),
+        ]
+    }
+
+    #[test]
+    fn outreach_counts_each_household_reached_in_the_year_once() {
+        assert_eq!(figure("bostotte_outreach_reached", 2026), Some(Figure::whole(2)));
+        assert_eq!(figure("bostotte_outreach_reached", 2025), Some(Figure::whole(1)));
+        assert_eq!(figure("bostotte_outreach_reached", 2024), Some(Figure::ZERO));
     }
 
     #[test]

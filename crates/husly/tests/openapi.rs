@@ -997,6 +997,33 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
         None,
     )
     .await;
+    // A contact with a household from this month's list: a bad one named, recorded, read, removed.
+    let contacts = format!("/api/v1/households/{}/outreach-contacts", f.household);
+    let today = common::today().to_string();
+    let (status, _) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &contacts,
+        Some(json!({ "contacted_on": "2999-01-01", "channel": "phone", "outcome": "will_apply" })),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, recorded) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &contacts,
+        Some(json!({ "contacted_on": today, "channel": "phone", "outcome": "will_apply", "note": "Vil ha hjelp" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{recorded}");
+    call(contract, s, caseworker, M::GET, &contacts, None).await;
+    let id = recorded["contact"]["id"].as_str().unwrap().to_string();
+    let (status, _) = call(contract, s, caseworker, M::DELETE, &format!("{contacts}/{id}"), None).await;
+    assert_eq!(status, 204);
     call(
         contract,
         s,

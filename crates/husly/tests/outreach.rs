@@ -141,3 +141,155 @@ async fn the_outreach_list_in_page_downloads_and_api() {
         );
     }
 }
+
+/// A caseworker records a contact with a household on the list from its form: bad input is
+/// named and nothing is kept; the contact shows on the list after a confirmation, on the
+/// household's timeline and on the action plan as a household reached; the leader may run the
+/// list but not record; removing the contact takes it off the plan again.
+#[tokio::test]
+async fn a_contact_from_the_list_is_recorded_counted_and_removed() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let store = Store::connect(&db.url, &StoreOptions::default()).await.unwrap();
+        let drammen = store.municipality_by_number("3301").await.unwrap().unwrap();
+        store
+            .seed_households(&drammen, 600, 3, &Actor::cli("test"))
+            .await
+            .unwrap();
+        let server = start(&db, &[]);
+        let today = common::today();
+        let month = format!("{}-{:02}", today.year(), u8::from(today.month()));
+        let written_month = format!("{:02}.{}", u8::from(today.month()), today.year());
+        let (caseworker_email, caseworker_token) = &fixture.users[&Role::Caseworker];
+        let list = common::api_json(
+            &server,
+            &format!("/api/v1/outreach/bostotte?municipality=3301&month={month}"),
+            caseworker_token,
+        )
+        .await;
+        assert_eq!(list["contacts"], serde_json::json!([]), "{list}");
+        let household = list["candidates"][0]["household_id"].as_str().unwrap().to_string();
+        let caseworker = common::login(&server, caseworker_email, PASSWORD).await;
+        let form_path = format!("/outreach/households/{household}/contact?month={month}");
+        let form = common::page_text(&server, &caseworker, &form_path).await;
+        assert!(form.contains("Kontakt om bostøtte"), "{form}");
+        assert!(common::raw_keys(&form).is_empty(), "{:?}", common::raw_keys(&form));
+        let csrf = common::hidden(&form, "csrf");
+        let post = |fields: Vec<(&'static str, String)>| {
+            let mut fields = fields;
+            fields.push(("csrf", csrf.clone()));
+            caseworker
+                .post(server.url(&format!("/outreach/households/{household}/contact")))
+                .form(&fields)
+                .send()
+        };
+
+        // Bad input: each problem named, nothing kept.
+        let refused = post(vec![
+            ("month", month.clone()),
+            ("contacted_on", (today + time::Duration::days(1)).to_string()),
+            ("outcome", "will_apply".into()),
+        ])
+        .await
+        .unwrap();
+        assert_eq!(refused.status(), 422);
+        let text = refused.text().await.unwrap();
+        assert!(
+            text.contains("Datoen for kontakten kan ikke være fram i tid."),
+            "{text}"
+        );
+        assert!(text.contains("href=\"#f-channel\""), "{text}");
+        let kept = common::api_json(
+            &server,
+            &format!("/api/v1/households/{household}/outreach-contacts?month={month}"),
+            caseworker_token,
+        )
+        .await;
+        assert_eq!(kept["contact"], serde_json::Value::Null, "nothing kept: {kept}");
+
+        let recorded = post(vec![
+            ("month", month.clone()),
+            ("contacted_on", today.to_string()),
+            ("channel", "phone".into()),
+            ("outcome", "will_apply".into()),
+            ("note", "Vil ha hjelp med søknaden".into()),
+        ])
+        .await
+        .unwrap();
+        assert_eq!(recorded.status(), 303);
+        let back = recorded.headers()["location"].to_str().unwrap().to_string();
+        assert_eq!(back, format!("/outreach?month={written_month}"));
+        let html = common::page_text(&server, &caseworker, &back).await;
+        assert!(html.contains("Kontakten er registrert."), "confirmation");
+        let day = husly_domain::validation::format_date(today);
+        assert!(html.contains(&format!("Telefon {day}: Vil søke")), "{html}");
+
+        // The leader runs the list but records nothing.
+        let leader_token = &fixture.users[&Role::Leader].1;
+        let by_leader = common::client()
+            .post(server.url(&format!("/api/v1/households/{household}/outreach-contacts")))
+            .bearer_auth(leader_token)
+            .json(&serde_json::json!({"contacted_on": today.to_string(), "channel": "letter", "outcome": "applied"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(by_leader.status(), 403);
+
+        // On the household's timeline, and counted on the action plan.
+        let timeline = common::api_json(
+            &server,
+            &format!("/api/v1/households/{household}/timeline"),
+            caseworker_token,
+        )
+        .await;
+        assert!(
+            timeline.to_string().contains("household.outreach_contact_recorded"),
+            "{timeline}"
+        );
+        let plan = format!("/api/v1/action-plans/{}", fixture.plan);
+        let added = common::client()
+            .post(server.url(&format!("{plan}/goals/{}/indicators", fixture.goal)))
+            .bearer_auth(leader_token)
+            .json(
+                &serde_json::json!({ "name": "Nådd med bostøtte", "definition": "bostotte_outreach_reached",
+                "baseline": "0", "baseline_year": "2025", "target": "50", "target_year": "2029" }),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(added.status(), 201);
+        let reached = |plan: serde_json::Value| {
+            plan["goals"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|g| g["indicators"].as_array().unwrap().clone())
+                .find(|i| i["definition"] == "bostotte_outreach_reached")
+                .map(|i| i["value"].clone())
+                .unwrap()
+        };
+        assert_eq!(reached(common::api_json(&server, &plan, leader_token).await), "1");
+
+        // Removed as recorded in error: off the list's contacts and the plan.
+        let contact = common::api_json(
+            &server,
+            &format!("/api/v1/households/{household}/outreach-contacts?month={month}"),
+            caseworker_token,
+        )
+        .await;
+        assert_eq!(contact["note"], "Vil ha hjelp med søknaden");
+        let removed = caseworker
+            .post(server.url(&format!("/outreach/households/{household}/contact/remove")))
+            .form(&[
+                ("csrf", csrf.clone()),
+                ("contact", contact["contact"]["id"].as_str().unwrap().to_string()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(removed.status(), 303);
+        let html = common::page_text(&server, &caseworker, &back).await;
+        assert!(html.contains("Registreringen er fjernet."), "confirmation");
+        assert_eq!(reached(common::api_json(&server, &plan, leader_token).await), "0");
+    }
+}

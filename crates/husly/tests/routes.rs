@@ -1121,6 +1121,33 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Working,
             vec![],
         ),
+        page(
+            Method::GET,
+            format!("/outreach/households/{h}/contact?month=2026-12"),
+            Some(RecordOutreachContact),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/outreach/households/{h}/contact"),
+            Some(RecordOutreachContact),
+            Record,
+            vec![
+                ("month", "12.2026".into()),
+                ("contacted_on", common::today().to_string()),
+                ("channel", "phone".into()),
+                ("outcome", "will_apply".into()),
+            ],
+        ),
+        page(
+            Method::POST,
+            format!("/outreach/households/{h}/contact/remove"),
+            Some(RecordOutreachContact),
+            Record,
+            vec![("contact", MISSING.into())],
+        )
+        .missing(),
         page(Method::GET, "/admin/audit".into(), Some(ReadAudit), Working, vec![]),
         page(
             Method::GET,
@@ -1759,6 +1786,28 @@ fn routes(f: &Fixture) -> Vec<Route> {
             None,
         ),
         api(
+            Method::GET,
+            format!("/api/v1/households/{h}/outreach-contacts?month=2026-12"),
+            Some(RecordOutreachContact),
+            Record,
+            None,
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/households/{h}/outreach-contacts"),
+            Some(RecordOutreachContact),
+            Record,
+            Some(serde_json::json!({"contacted_on": common::today().to_string(), "channel": "letter", "outcome": "not_reached"})),
+        ),
+        api(
+            Method::DELETE,
+            format!("/api/v1/households/{h}/outreach-contacts/{MISSING}"),
+            Some(RecordOutreachContact),
+            Record,
+            None,
+        )
+        .missing(),
+        api(
             Method::POST,
             format!("/api/v1/households/{h}/follow-up/entries"),
             Some(LogFollowUp),
@@ -2117,6 +2166,7 @@ fn promised(action: Action) -> &'static [Role] {
         // Users, API keys and the access log: the administrator alone, who sees no household.
         Action::ManageUsers | Action::ManageTokens | Action::ReadAudit => &[Admin],
         Action::RunOutreach => &[Caseworker, Approver, HousingManager, Leader],
+        Action::RecordOutreachContact => &[Caseworker, HousingManager],
         Action::ViewCase => &[Caseworker, Approver, FollowUpWorker, HousingManager],
         Action::HandleCase => &[Caseworker],
         Action::ApproveDecision => &[Approver],
@@ -2359,6 +2409,10 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
                 "/representatives/{representative_id}",
             )
             .replace("/stays/01900000-0000-7000-8000-000000000000", "/stays/{stay_id}")
+            .replace(
+                "/outreach-contacts/01900000-0000-7000-8000-000000000000",
+                "/outreach-contacts/{contact_id}",
+            )
             .replace("/rent/01900000-0000-7000-8000-000000000000", "/rent/{change}")
             .replace("/rent-changes/01900000-0000-7000-8000-000000000000", "/rent-changes/{change_id}")
             .replace(
@@ -2649,6 +2703,16 @@ const READS: &[(&str, &str, &str)] = &[
     ("/api/v1/households/{id}/stays", "household.stays", "household"),
     ("/api/v1/stays", "stays.list", "municipality"),
     ("/households/{id}/follow-up", "household.follow_up_view", "household"),
+    (
+        "/outreach/households/{id}/contact",
+        "outreach.contact_view",
+        "household",
+    ),
+    (
+        "/api/v1/households/{id}/outreach-contacts",
+        "outreach.contact_view",
+        "household",
+    ),
     (
         "/api/v1/households/{id}/follow-up",
         "household.follow_up_view",

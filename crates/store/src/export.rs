@@ -774,6 +774,22 @@ const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "outreach_contact",
+        order_by: "id",
+        columns: &[
+            ("id", Text),
+            ("municipality_id", Text),
+            ("household_id", Text),
+            ("month", Text),
+            ("contacted_on", Text),
+            ("channel", Text),
+            ("outcome", Text),
+            ("note", OptText),
+            ("recorded_by", Text),
+            ("recorded_at", Int),
+        ],
+    },
+    Table {
         name: "allocation_event",
         order_by: "id",
         columns: &[

@@ -35,6 +35,7 @@ pub mod lettings;
 pub mod migrate;
 pub mod municipalities;
 pub mod notes;
+pub mod outreach_contacts;
 pub mod priority_policy;
 pub mod reference_budget;
 pub mod renewals;

@@ -154,6 +154,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "list_indexes",
         sql: include_str!("../migrations/0028_list_indexes.sql"),
     },
+    Migration {
+        version: 29,
+        name: "outreach_contacts",
+        sql: include_str!("../migrations/0029_outreach_contacts.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked

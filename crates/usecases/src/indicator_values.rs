@@ -4,7 +4,8 @@
 
 use husly_domain::MunicipalityId;
 use husly_domain::indicators::{
-    CaseFact, Definition, Definitions, EndedTenancy, Facts, Population, TenantFact, Value, evaluate, snapshot_years,
+    CaseFact, Definition, Definitions, EndedTenancy, Facts, OutreachContactFact, Population, TenantFact, Value,
+    evaluate, snapshot_years,
 };
 use husly_domain::kostra_form::KostraFacts;
 use husly_domain::stays::Stay;
@@ -17,14 +18,15 @@ use crate::UseCaseResult;
 
 /// The facts the given definitions count from 1 January of `first_year` to the end of
 /// `last_year`: the cases received or decided in those years (and those on the waiting list
-/// now), the stays overlapping them, the contracts ended in them, the contracts running today
-/// and what KOSTRA skjema 13 counts. Each part is read only when a definition counts it.
+/// now), the stays overlapping them, the contracts ended in them, the contracts running today,
+/// what KOSTRA skjema 13 counts and the contacts from the outreach list. Each part is read only when a definition counts it.
 pub struct LoadedFacts {
     pub cases: Vec<CaseFact>,
     pub stays: Vec<Stay>,
     pub tenancies: Vec<EndedTenancy>,
     pub tenants: Vec<TenantFact>,
     pub kostra: Option<KostraFacts>,
+    pub outreach: Vec<OutreachContactFact>,
 }
 
 impl LoadedFacts {
@@ -66,12 +68,27 @@ impl LoadedFacts {
         } else {
             None
         };
+        let outreach = if counts(Population::Outreach) {
+            store
+                .outreach_contacts_between(municipality, from, until)
+                .await?
+                .into_iter()
+                .map(|(household, contacted_on, reached)| OutreachContactFact {
+                    household,
+                    contacted_on,
+                    reached,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(LoadedFacts {
             cases,
             stays,
             tenancies,
             tenants,
             kostra,
+            outreach,
         })
     }
 
@@ -82,6 +99,7 @@ impl LoadedFacts {
             tenancies: &self.tenancies,
             tenants: &self.tenants,
             kostra: self.kostra.as_ref(),
+            outreach: &self.outreach,
         }
     }
 

@@ -10,6 +10,10 @@ mod tests {
     /// Use cases only a page calls, and why the API has none.
     const PAGE_ONLY: &[(&str, &str)] = &[
         (
+            "bostotte_outreach",
+            "the list alone for the CSV and XLSX downloads (a mail merge); the API answers with the list and its contacts (`outreach_with_contacts`)",
+        ),
+        (
             "job_history",
             "the daily jobs' runs for an administrator; monitoring reads the same from `/metrics` (runs by outcome, last duration and success per job)",
         ),

@@ -10,6 +10,7 @@
 //! with every amount taken from the versioned tables in `rules/bostotte.toml`. The result explains
 //! each step and lists the rule values used that are not verified against a primary source.
 
+pub mod contact;
 mod estimate;
 mod input;
 mod month_rules;

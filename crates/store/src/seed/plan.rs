@@ -219,6 +219,14 @@ const GOALS: &[(&str, &str, &[DemoIndicator], &[DemoMeasure])] = &[
                 90,
             ),
             computed(
+                "Leietakere nådd med informasjon om bostøtte",
+                "bostotte_outreach_reached",
+                Unit::Count,
+                Direction::Increase,
+                0,
+                40,
+            ),
+            computed(
                 "Leietakere i kommunal bolig som kjøpte egen bolig",
                 "rent_to_own_households",
                 Unit::Count,

@@ -17,6 +17,7 @@ mod kostra;
 mod ledger;
 mod notes;
 pub mod openapi;
+mod outreach;
 mod plans;
 pub(crate) mod policy;
 mod reference_budget;
@@ -32,12 +33,12 @@ use crate::auth::ApiUser;
 use crate::error::{AppError, AppResult};
 use crate::forms::ApiJson;
 use crate::forms::path_id;
-use crate::routing::{Routes, get, post, put};
+use crate::routing::{Routes, delete, get, post, put};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use contract::queries::{AuditParams, MunicipalityParam, OutreachParams, SearchParams};
+use contract::queries::{AuditParams, MunicipalityParam, SearchParams};
 use husly_domain::authz::Action;
 use husly_domain::household::HouseholdInput;
 use husly_domain::message::Message;
@@ -133,7 +134,15 @@ pub fn routes() -> Routes {
         .route("/equity/{year}", get(equity::figures))
         .route("/audit", get(audit_log))
         .route("/calculators/bostotte", post(calculators::bostotte))
-        .route("/outreach/bostotte", get(outreach_bostotte))
+        .route("/outreach/bostotte", get(outreach::list))
+        .route(
+            "/households/{id}/outreach-contacts",
+            get(outreach::contact).post(outreach::record),
+        )
+        .route(
+            "/households/{id}/outreach-contacts/{contact_id}",
+            delete(outreach::remove),
+        )
         .route("/calculators/startlan", post(calculators::startlan))
         .route("/cases", get(cases::queue))
         .route("/cases/workload", get(cases::workload))
@@ -450,17 +459,4 @@ async fn audit_log(
         PersonFound::Anyone | PersonFound::One(_) => report.entries,
     };
     Ok(Json(contract::AuditEntries::from(entries.as_slice())))
-}
-
-/// The bostøtte outreach list of a municipality as JSON.
-async fn outreach_bostotte(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Query(params): Query<OutreachParams>,
-) -> AppResult<Json<husly_domain::bostotte::OutreachList>> {
-    let id = municipality_for(&state, &user, params.municipality.as_deref(), Action::RunOutreach).await?;
-    let ctx = user.ctx(&state);
-    Ok(Json(
-        husly_usecases::outreach::bostotte_outreach(&ctx, id, params.month.as_deref(), "json").await?,
-    ))
 }

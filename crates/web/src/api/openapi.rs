@@ -10,7 +10,7 @@
 use super::contract::{self, queries, requests};
 use crate::routing::{Routes, get};
 use axum::Json;
-use husly_domain::bostotte::{Estimate, EstimateRequest, OutreachList};
+use husly_domain::bostotte::{Estimate, EstimateRequest};
 use husly_domain::household::HouseholdInput;
 use husly_domain::startlan::{AffordabilityInput, AffordabilityResult};
 use husly_domain::stays::StayFigures;
@@ -300,6 +300,7 @@ fn path_parameters(path: &str, reads: &mut SchemaGenerator) -> Vec<Value> {
                 ("change_id", _) => ("Rent change id", uuid),
                 ("indicator_id", _) => ("Indicator id (of the plan)", uuid),
                 ("stay_id", _) => ("Stay id", uuid),
+                ("contact_id", _) => ("Outreach contact id", uuid),
                 ("year", "kostra") => (
                     "The KOSTRA reporting year (from 2000 to this year; this year's figures are counted to today)",
                     json!({ "type": "integer", "minimum": 2000, "maximum": 2100 }),
@@ -452,8 +453,34 @@ fn people_and_households(doc: &mut Document) {
         "bostotteOutreach",
         "Tenants of municipal dwellings without bostøtte who likely qualify, largest estimate first",
     )
+    .description("With the contacts recorded from the month's list (without their notes). The run is recorded in the access log.")
     .query::<queries::OutreachParams>()
-    .answer::<OutreachList>("200", "The list")
+    .answer::<contract::outreach::Outreach>("200", "The list")
+    .add();
+    doc.get(
+        "/households/{id}/outreach-contacts",
+        "getOutreachContact",
+        "A household's contact about bostøtte from the outreach list of a month (caseworkers, housing managers)",
+    )
+    .description("`contact` is null when none is recorded for the month. The read is recorded in the access log.")
+    .query::<contract::outreach::MonthParam>()
+    .answer::<contract::outreach::HouseholdContact>("200", "The household's contact")
+    .add();
+    doc.post(
+        "/households/{id}/outreach-contacts",
+        "recordOutreachContact",
+        "Record a contact with a household on the outreach list: the day, how and what came of it (caseworkers, housing managers)",
+    )
+    .description("One contact per household and list month: recording again for the month replaces it. The action plan's indicator `bostotte_outreach_reached` counts the households reached (every outcome but `not_reached`). A 422 names each field that is wrong: a day ahead of today or more than 93 days back, an unknown channel or outcome, a note over 1000 characters.")
+    .body::<contract::outreach::ContactRequest>()
+    .answer::<contract::outreach::HouseholdContact>("200", "The household's contact as now recorded")
+    .add();
+    doc.delete(
+        "/households/{id}/outreach-contacts/{contact_id}",
+        "removeOutreachContact",
+        "Remove a contact recorded in error (caseworkers, housing managers); the household's history keeps that it was recorded and removed",
+    )
+    .no_content("Removed")
     .add();
 }
 

@@ -91,6 +91,8 @@ pub(crate) const AUDIT_ACTIONS: &[&str] = &[
     "household.stays",
     "household.follow_up",
     "household.follow_up_view",
+    "household.outreach_contact",
+    "outreach.contact_view",
     "follow_up.caseload",
     "stays.list",
     "kostra.cases",

@@ -62,7 +62,7 @@ impl PlanPage {
                 // "beregnet fra 1 sak", "3 av 12 husstander": the noun agrees with the number.
                 let noun = match counted {
                     Population::Cases => "",
-                    Population::Stays | Population::Kostra => "_households",
+                    Population::Stays | Population::Kostra | Population::Outreach => "_households",
                     Population::Tenancies | Population::Tenants => "_contracts",
                 };
                 let what = if numerator.is_some() { "share_of" } else { "computed" };

@@ -19,6 +19,7 @@ pub(crate) mod login;
 mod notes;
 mod offers;
 mod outreach;
+mod outreach_contact;
 mod person;
 mod plan_dashboard;
 pub(crate) mod plan_words;
@@ -155,6 +156,7 @@ pub fn routes() -> Routes {
         .merge(tenancies::routes())
         .merge(ledger::routes())
         .merge(follow_up::routes())
+        .merge(outreach_contact::routes())
         .route("/waiting-list", get(waiting_list::page))
         .route("/allocation", get(allocation::page))
         .route("/allocation/policy", get(policy::list))

@@ -11,10 +11,14 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use husly_domain::HouseholdId;
 use husly_domain::authz::Action;
 use husly_domain::bostotte::OutreachList;
+use husly_domain::validation::format_date;
+use husly_store::outreach_contacts::OutreachContact;
 use husly_usecases::UseCaseError;
 use serde::Deserialize;
+use std::collections::HashMap;
 
 /// Rows shown on the page; the downloads hold all.
 const PAGE_ROWS: usize = 500;
@@ -31,8 +35,12 @@ struct OutreachPage {
     month: String,
     errors: FormErrors,
     list: Option<OutreachList>,
+    /// The contacts recorded from the month's list.
+    contacts: HashMap<HouseholdId, OutreachContact>,
     /// Leaders may run the list but not open households: they get addresses without links.
     can_view_households: bool,
+    /// Caseworkers and housing managers record their contacts with the households.
+    can_record: bool,
 }
 
 impl OutreachPage {
@@ -43,6 +51,47 @@ impl OutreachPage {
     fn shown(&self) -> usize {
         self.list.as_ref().map_or(0, |l| l.candidates.len().min(PAGE_ROWS))
     }
+
+    /// "Ringt 03.12.2026: Vil søke", or nothing when no contact is recorded.
+    fn contact(&self, household: &HouseholdId) -> Option<String> {
+        let c = self.contacts.get(household)?;
+        Some(
+            self.l.tr.f(
+                "outreach.contact.summary",
+                &[
+                    (
+                        "channel",
+                        self.l
+                            .tr
+                            .t(&format!("outreach.contact.channel.{}", c.fields.channel.code())),
+                    ),
+                    ("date", &format_date(c.fields.contacted_on)),
+                    (
+                        "outcome",
+                        self.l
+                            .tr
+                            .t(&format!("outreach.contact.outcome.{}", c.fields.outcome.code())),
+                    ),
+                ],
+            ),
+        )
+    }
+
+    fn reached(&self) -> usize {
+        self.contacts.values().filter(|c| c.fields.outcome.reached()).count()
+    }
+}
+
+/// Runs the list for the user's working municipality (one recorded read).
+async fn run_with_contacts(
+    state: &AppState,
+    user: &CurrentUser,
+    month: Option<&str>,
+) -> Result<(OutreachList, HashMap<HouseholdId, OutreachContact>), UseCaseError> {
+    let municipality = user
+        .working_municipality(Action::RunOutreach)
+        .map_err(|_| UseCaseError::Forbidden)?;
+    husly_usecases::outreach::outreach_with_contacts(&user.ctx(state), municipality.id, month, "page").await
 }
 
 /// Runs the list for the user's working municipality (one recorded read).
@@ -65,9 +114,10 @@ pub async fn page(
 ) -> AppResult<Response> {
     let municipality = user.working_municipality(Action::RunOutreach)?.id;
     let can_view_households = user.require(Action::ViewHousehold, municipality).is_ok();
-    let (list, errors) = match run(&state, &user, query.month.as_deref(), "page").await {
-        Ok(list) => (Some(list), Vec::new()),
-        Err(UseCaseError::Invalid(errors)) => (None, errors),
+    let can_record = user.require(Action::RecordOutreachContact, municipality).is_ok();
+    let (list, contacts, errors) = match run_with_contacts(&state, &user, query.month.as_deref()).await {
+        Ok((list, contacts)) => (Some(list), contacts, Vec::new()),
+        Err(UseCaseError::Invalid(errors)) => (None, HashMap::new(), errors),
         Err(other) => return Err(other.into()),
     };
     let mut response = render(&OutreachPage {
@@ -77,6 +127,8 @@ pub async fn page(
             .map_or_else(|| query.month.clone().unwrap_or_default(), |l| l.month.written()),
         errors: FormErrors::from_fields(&errors, user.tr.lang),
         can_view_households,
+        can_record,
+        contacts,
         list,
     })?;
     if !errors.is_empty() {

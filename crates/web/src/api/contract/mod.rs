@@ -15,6 +15,7 @@ mod finance;
 pub mod follow_up;
 pub mod kostra;
 pub mod ledger;
+pub mod outreach;
 mod people;
 pub mod plan;
 pub mod stock;
