@@ -728,6 +728,37 @@ async fn flow(mut b: Browser, logins: Logins) -> Browser {
         b.has("main table.data-table").await,
         "the demo data (Store::seed_households) gives no outreach candidates"
     );
+    // 7a. A contact with the first household on the list: a cleared date is named, then the
+    //     contact is recorded and confirmed on the list; the form works at phone width.
+    let contact = b
+        .find("main table.data-table tbody tr td a[href*=\"/contact\"]")
+        .await
+        .attr("href")
+        .await
+        .expect("attr")
+        .unwrap_or_default();
+    b.goto(&contact).await;
+    b.wait_path("the contact form", |p| contact.starts_with(p)).await;
+    b.fill("f-contacted_on", "").await;
+    b.submit("main form.stack button[type=submit]").await;
+    b.assert_field_error("f-contacted_on").await;
+    b.axe("outreach contact with errors").await;
+    b.fill(
+        "f-contacted_on",
+        &husly_domain::validation::format_date(common::today()),
+    )
+    .await;
+    b.click("#f-channel-phone").await;
+    b.click("#f-outcome-will_apply").await;
+    b.submit("main form.stack button[type=submit]").await;
+    b.wait_path("back on the list", |p| p == "/outreach").await;
+    assert!(
+        b.text("main").await.contains("Kontakten er registrert."),
+        "no confirmation"
+    );
+    b.at_phone_width(&[contact.as_str()]).await;
+    b.goto("/outreach").await;
+    b.wait_path("/outreach", |p| p == "/outreach").await;
     let candidate = b
         .find("main table.data-table tbody tr a")
         .await

@@ -11,6 +11,7 @@ use serde_json::json;
 use sqlx::Row;
 use time::Date;
 
+use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
 use crate::households::{Change, lock_household, record_change};
 use crate::municipalities::parse_id;
@@ -53,6 +54,28 @@ fn contact(row: &sqlx::any::AnyRow) -> StoreResult<OutreachContact> {
     })
 }
 
+/// The household event with its audit entry (which carries the details, never the note), then
+/// the commit.
+async fn finish(
+    mut tx: Tx,
+    (municipality, household): (MunicipalityId, HouseholdId),
+    event: &str,
+    change: &Change<'_>,
+    details: serde_json::Value,
+) -> StoreResult<()> {
+    record_change(
+        &mut tx,
+        municipality,
+        household,
+        (event, "household.outreach_contact"),
+        change,
+        details,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 impl Store {
     /// Records the contact with `household` from the list of `month`, replacing one recorded
     /// before for that month. Returns its id. `NotFound` for a household not of `municipality`.
@@ -86,54 +109,39 @@ impl Store {
         .map(|row| row.try_get("id"))
         .transpose()?;
         let id = before.clone().unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
-        if before.is_some() {
-            sqlx::query(
-                "UPDATE outreach_contact SET contacted_on = $1, channel = $2, outcome = $3, note = $4, \
-                 recorded_by = $5, recorded_at = $6 WHERE municipality_id = $7 AND id = $8",
-            )
-            .bind(date_text(fields.contacted_on))
-            .bind(fields.channel.code())
-            .bind(fields.outcome.code())
-            .bind(fields.note.as_deref())
-            .bind(user.to_string())
-            .bind(crate::now_micros())
-            .bind(&m)
-            .bind(&id)
-            .execute(tx.conn())
-            .await?;
-        } else {
-            sqlx::query(
-                "INSERT INTO outreach_contact (id, municipality_id, household_id, month, contacted_on, channel, \
-                 outcome, note, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(&id)
-            .bind(&m)
-            .bind(&h)
-            .bind(&month_text)
-            .bind(date_text(fields.contacted_on))
-            .bind(fields.channel.code())
-            .bind(fields.outcome.code())
-            .bind(fields.note.as_deref())
-            .bind(user.to_string())
-            .bind(crate::now_micros())
-            .execute(tx.conn())
-            .await?;
-        }
+        // Recording again for the month keeps the row (and its id) and replaces what it says.
+        sqlx::query(
+            "INSERT INTO outreach_contact (id, municipality_id, household_id, month, contacted_on, channel, \
+             outcome, note, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+             ON CONFLICT (municipality_id, household_id, month) DO UPDATE SET contacted_on = excluded.contacted_on, \
+             channel = excluded.channel, outcome = excluded.outcome, note = excluded.note, \
+             recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
+        )
+        .bind(&id)
+        .bind(&m)
+        .bind(&h)
+        .bind(&month_text)
+        .bind(date_text(fields.contacted_on))
+        .bind(fields.channel.code())
+        .bind(fields.outcome.code())
+        .bind(fields.note.as_deref())
+        .bind(user.to_string())
+        .bind(crate::now_micros())
+        .execute(tx.conn())
+        .await?;
         // The note is the worker's words about a person: kept on the row, not in the event.
         let details = json!({
             "contact": id, "month": month.to_string(), "contacted_on": date_text(fields.contacted_on),
             "channel": fields.channel.code(), "outcome": fields.outcome.code(), "replaced": before.is_some(),
         });
-        record_change(
-            &mut tx,
-            municipality,
-            household,
-            ("household.outreach_contact_recorded", "household.outreach_contact"),
+        finish(
+            tx,
+            (municipality, household),
+            "household.outreach_contact_recorded",
             change,
             details,
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 
@@ -172,16 +180,14 @@ impl Store {
             "contact": id, "month": removed.month.to_string(),
             "contacted_on": date_text(removed.fields.contacted_on), "outcome": removed.fields.outcome.code(),
         });
-        record_change(
-            &mut tx,
-            municipality,
-            removed.household,
-            ("household.outreach_contact_removed", "household.outreach_contact"),
+        finish(
+            tx,
+            (municipality, household),
+            "household.outreach_contact_removed",
             change,
             details,
         )
         .await?;
-        tx.commit().await?;
         Ok(removed)
     }
 

@@ -19,7 +19,8 @@ use crate::UseCaseResult;
 /// The facts the given definitions count from 1 January of `first_year` to the end of
 /// `last_year`: the cases received or decided in those years (and those on the waiting list
 /// now), the stays overlapping them, the contracts ended in them, the contracts running today,
-/// what KOSTRA skjema 13 counts and the contacts from the outreach list. Each part is read only when a definition counts it.
+/// what KOSTRA skjema 13 counts and the contacts from the outreach list. Each part is read only
+/// when a definition counts it.
 pub struct LoadedFacts {
     pub cases: Vec<CaseFact>,
     pub stays: Vec<Stay>,
