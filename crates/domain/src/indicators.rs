@@ -296,6 +296,11 @@ impl Definition {
                 if needs_horizon != d.within_months.is_some() {
                     return Err("within_months belongs to expiring contracts, and they need it");
                 }
+                if d.within_months
+                    .is_some_and(|m| m == 0 || m > tenants::MAX_WITHIN_MONTHS)
+                {
+                    return Err("within_months is from 1 to 12");
+                }
             }
             Population::Kostra => {
                 if d.measure != Measure::Count || stays || tenancies || tenants || cases {
@@ -304,9 +309,9 @@ impl Definition {
                 let known = d
                     .kostra_figure
                     .as_deref()
-                    .is_some_and(|key| kostra_count_keys().contains(&key));
+                    .is_some_and(|key| KOSTRA_MOVE_IN_FIGURES.contains(&key));
                 if !known {
-                    return Err("kostra_figure names no count on KOSTRA skjema 13");
+                    return Err("kostra_figure names no new-tenant count on KOSTRA skjema 13");
                 }
             }
             Population::Outreach => {
@@ -435,22 +440,17 @@ pub struct Facts<'a> {
     pub outreach: &'a [OutreachContactFact],
 }
 
-/// The keys of the counts on KOSTRA skjema 13 (what a definition over KOSTRA may name).
-fn kostra_count_keys() -> &'static [&'static str] {
-    static KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
-        let day = time::macros::date!(2020 - 12 - 31);
-        kostra_form::compute(2020, day, &KostraFacts::default(), &[])
-            .map(|form| {
-                form.rows
-                    .iter()
-                    .filter(|row| row.unit == kostra_form::Unit::Count)
-                    .map(|row| row.key)
-                    .collect()
-            })
-            .unwrap_or_default()
-    });
-    &KEYS
-}
+/// The counts of KOSTRA skjema 13 a definition over KOSTRA may name: the new tenants, which
+/// the store reads from the households that moved in alone (`Store::kostra_move_in_facts`); the
+/// form's other figures need every application and its timeline, too much for a dashboard.
+pub const KOSTRA_MOVE_IN_FIGURES: [&str; 6] = [
+    "new_tenants",
+    "new_tenants_refugee",
+    "new_tenants_mental_health_or_substance_use",
+    "new_tenants_adapted_dwelling",
+    "new_tenants_other",
+    "new_tenants_unclassified",
+];
 
 /// Evaluates `definition` for `year` over `facts`, as seen on `today`. `None` when there is no
 /// value: a share or a median with nothing to compute it from, or a "now" figure asked for
@@ -1052,6 +1052,19 @@ mod tests {
     }
 
     #[test]
+    fn the_kostra_figures_an_indicator_may_name_are_counts_on_the_form() {
+        let form = kostra_form::compute(2026, TODAY, &KostraFacts::default(), &[]).unwrap();
+        for key in KOSTRA_MOVE_IN_FIGURES {
+            let row = form
+                .rows
+                .iter()
+                .find(|r| r.key == key)
+                .unwrap_or_else(|| panic!("{key}"));
+            assert_eq!(row.unit, kostra_form::Unit::Count, "{key}");
+        }
+    }
+
+    #[test]
     fn the_median_wait_runs_from_the_grant_to_today() {
         // The family granted on 9 February 2026 has waited 297 days on 3 December.
         assert_eq!(figure("median_days_waiting", 2026), Some(Figure::whole(297)));
@@ -1076,6 +1089,10 @@ mod tests {
                 "within_months",
             ),
             (
+                "measure = \"count\"\nover = \"tenants\"\ntenant_figure = \"expiring_without_renewal_decision\"\nwithin_months = 13",
+                "from 1 to 12",
+            ),
+            (
                 "measure = \"share\"\nover = \"tenants\"\ntenant_figure = \"in_arrears\"",
                 "tenant_of",
             ),
@@ -1085,11 +1102,11 @@ mod tests {
             ),
             (
                 "measure = \"count\"\nover = \"kostra\"\nkostra_figure = \"villas\"",
-                "no count",
+                "no new-tenant count",
             ),
             (
-                "measure = \"count\"\nover = \"kostra\"\nkostra_figure = \"new_applications_refused_share\"",
-                "no count",
+                "measure = \"count\"\nover = \"kostra\"\nkostra_figure = \"waiting_list\"",
+                "no new-tenant count",
             ),
             (
                 "measure = \"share\"\nover = \"kostra\"\nkostra_figure = \"new_tenants\"",
@@ -1110,7 +1127,7 @@ mod tests {
         }
         for fine in [
             "measure = \"share\"\nover = \"tenants\"\ntenant_figure = \"expiring_without_renewal_decision\"\ntenant_of = \"running\"\nwithin_months = 6",
-            "measure = \"count\"\nover = \"kostra\"\nkostra_figure = \"waiting_list\"",
+            "measure = \"count\"\nover = \"kostra\"\nkostra_figure = \"new_tenants_unclassified\"",
         ] {
             assert!(Definitions::parse(&text(fine)).is_ok(), "{fine}");
         }

@@ -35,6 +35,10 @@ fn parse<T: std::str::FromStr>(row: &AnyRow, column: &str) -> StoreResult<T> {
 const FIRST_DECISION: &str = "FROM case_decision d WHERE d.municipality_id = c.municipality_id AND d.case_id = c.id \
      AND d.status = 'sent' AND d.on_appeal = 0 ORDER BY d.sent_at, d.id LIMIT 1";
 
+/// Of households that began a tenancy from `$3` up to (not including) `$4`.
+const MOVERS: &str = " AND c.household_id IN (SELECT m.household_id FROM tenancy m WHERE m.municipality_id = $1 \
+     AND m.from_date >= $3 AND m.from_date < $4)";
+
 /// The applications counted: municipal housing, received by the last day counted.
 const CASES: &str = "application_case c WHERE c.municipality_id = $1 AND c.case_type = 'municipal_housing' \
      AND c.received_on <= $2";
@@ -45,18 +49,74 @@ impl Store {
     pub async fn kostra_facts(&self, municipality: MunicipalityId, until: time::Date) -> StoreResult<KostraFacts> {
         let m = municipality.to_string();
         let until_text = date_text(until);
+        let (mut cases, tenancy_starts) = self.kostra_cases(&m, &until_text, None).await?;
+        let mut history = self.kostra_history(&m, &until_text).await?;
+        for case in &mut cases {
+            case.history = history.remove(&case.id).unwrap_or_default();
+        }
+        let dwellings = sqlx::query("SELECT created_at, adapted FROM dwelling WHERE municipality_id = $1 ORDER BY id")
+            .bind(&m)
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|row| -> StoreResult<DwellingFact> {
+                Ok(DwellingFact {
+                    registered_on: oslo_day(row.try_get("created_at")?)?,
+                    adapted: row.try_get::<i64, _>("adapted")? != 0,
+                })
+            })
+            .collect::<StoreResult<_>>()?;
+        Ok(KostraFacts {
+            cases,
+            tenancy_starts,
+            dwellings,
+        })
+    }
+
+    /// What the new-tenant counts of skjema 13 are computed from, for the tenancies begun from
+    /// `from` up to (not including) `until`: the applications for municipal housing received by
+    /// `last_day` of the households that began one, with every tenancy start of theirs. No
+    /// timelines and no dwellings: the form's other figures cannot be computed from these, and
+    /// the action plan reads only the new tenants (`husly_domain::indicators`). A large
+    /// municipality's year reads its few thousand movers, not its every application.
+    pub async fn kostra_move_in_facts(
+        &self,
+        municipality: MunicipalityId,
+        (from, until): (time::Date, time::Date),
+        last_day: time::Date,
+    ) -> StoreResult<KostraFacts> {
+        let range = (date_text(from), date_text(until));
+        let (cases, tenancy_starts) = self
+            .kostra_cases(&municipality.to_string(), &date_text(last_day), Some(&range))
+            .await?;
+        Ok(KostraFacts {
+            cases,
+            tenancy_starts,
+            dwellings: Vec::new(),
+        })
+    }
+
+    /// The counted applications (without their timelines) and their households' tenancy starts;
+    /// with `moved_in`, only those of the households that began a tenancy in that range.
+    async fn kostra_cases(
+        &self,
+        m: &str,
+        until_text: &str,
+        moved_in: Option<&(String, String)>,
+    ) -> StoreResult<(Vec<KostraCase>, Vec<(HouseholdId, time::Date)>)> {
+        let movers = if moved_in.is_some() { MOVERS } else { "" };
         let sql = format!(
             "SELECT c.id, c.reference, c.household_id, c.state, c.received_on, c.existing_tenant, c.kostra_category, \
              (SELECT d.outcome {FIRST_DECISION}) AS first_outcome, (SELECT d.sent_at {FIRST_DECISION}) AS first_sent_at, \
              (SELECT MIN(g.sent_at) FROM case_decision g WHERE g.municipality_id = c.municipality_id \
              AND g.case_id = c.id AND g.status = 'sent' AND g.outcome IN ('granted', 'partly_granted')) AS granted_at \
-             FROM {CASES} ORDER BY c.received_on, c.id"
+             FROM {CASES}{movers} ORDER BY c.received_on, c.id"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(&m)
-            .bind(&until_text)
-            .fetch_all(self.pool())
-            .await?;
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(m).bind(until_text);
+        if let Some((from, until)) = moved_in {
+            query = query.bind(from).bind(until);
+        }
+        let rows = query.fetch_all(self.pool()).await?;
         let mut cases = Vec::with_capacity(rows.len());
         for row in &rows {
             let state: String = row.try_get("state")?;
@@ -86,20 +146,23 @@ impl Store {
                 history: Vec::new(),
             });
         }
-        let mut history = self.kostra_history(&m, &until_text).await?;
-        for case in &mut cases {
-            case.history = history.remove(&case.id).unwrap_or_default();
-        }
-        let starts = sqlx::query(
+        let movers = if moved_in.is_some() {
+            MOVERS.replace("c.household_id", "t.household_id")
+        } else {
+            String::new()
+        };
+        let sql = format!(
             "SELECT t.household_id, t.from_date FROM tenancy t WHERE t.municipality_id = $1 AND t.from_date <= $2 \
              AND t.household_id IN (SELECT household_id FROM application_case WHERE municipality_id = $1 \
-             AND case_type = 'municipal_housing') ORDER BY t.household_id, t.from_date",
-        )
-        .bind(&m)
-        .bind(&until_text)
-        .fetch_all(self.pool())
-        .await?;
-        let tenancy_starts = starts
+             AND case_type = 'municipal_housing'){movers} ORDER BY t.household_id, t.from_date"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(m).bind(until_text);
+        if let Some((from, until)) = moved_in {
+            query = query.bind(from).bind(until);
+        }
+        let tenancy_starts = query
+            .fetch_all(self.pool())
+            .await?
             .iter()
             .map(|row| -> StoreResult<(HouseholdId, time::Date)> {
                 Ok((
@@ -108,23 +171,7 @@ impl Store {
                 ))
             })
             .collect::<StoreResult<_>>()?;
-        let dwellings = sqlx::query("SELECT created_at, adapted FROM dwelling WHERE municipality_id = $1 ORDER BY id")
-            .bind(&m)
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(|row| -> StoreResult<DwellingFact> {
-                Ok(DwellingFact {
-                    registered_on: oslo_day(row.try_get("created_at")?)?,
-                    adapted: row.try_get::<i64, _>("adapted")? != 0,
-                })
-            })
-            .collect::<StoreResult<_>>()?;
-        Ok(KostraFacts {
-            cases,
-            tenancy_starts,
-            dwellings,
-        })
+        Ok((cases, tenancy_starts))
     }
 
     /// The states the counted cases entered, from their timelines: a step names the state it

@@ -15,25 +15,29 @@ impl Store {
     /// The municipality's contracts running on `today` (begun, and not ended by then), each with
     /// its household; `arrears_over_threshold` is left false for the caller to set. A contract
     /// with an end registered ahead has no term end here: what comes after it is decided.
+    /// Whether the renewal is decided is looked up only for a term ending by `decided_by` (the
+    /// farthest any figure looks ahead), which spares the lookup for most contracts.
     pub async fn running_tenant_facts(
         &self,
         municipality: MunicipalityId,
         today: time::Date,
+        decided_by: time::Date,
     ) -> StoreResult<Vec<(HouseholdId, TenantFact)>> {
         let rows = sqlx::query(
             "SELECT t.household_id, CASE WHEN t.ended_on IS NULL THEN t.term_end END AS term_end, \
-             CASE WHEN EXISTS (SELECT 1 FROM tenancy_period p JOIN application_case c \
+             CASE WHEN t.term_end <= $3 AND EXISTS (SELECT 1 FROM tenancy_period p JOIN application_case c \
               ON c.municipality_id = p.municipality_id AND c.id = p.review_case_id \
               WHERE p.municipality_id = t.municipality_id AND p.tenancy_id = t.id AND c.decided_on IS NOT NULL \
               AND p.seq = (SELECT MAX(q.seq) FROM tenancy_period q WHERE q.tenancy_id = t.id)) \
              THEN 1 ELSE 0 END AS renewal_decided, \
-             CASE WHEN EXISTS (SELECT 1 FROM follow_up_plan f WHERE f.municipality_id = t.municipality_id \
-              AND f.household_id = t.household_id AND f.state = 'active') THEN 1 ELSE 0 END AS follow_up_plan \
+             CASE WHEN t.household_id IN (SELECT f.household_id FROM follow_up_plan f \
+              WHERE f.municipality_id = $1 AND f.state = 'active') THEN 1 ELSE 0 END AS follow_up_plan \
              FROM tenancy t WHERE t.municipality_id = $1 AND t.from_date <= $2 \
              AND (t.ended_on IS NULL OR t.ended_on > $2)",
         )
         .bind(municipality.to_string())
         .bind(date_text(today))
+        .bind(date_text(decided_by))
         .fetch_all(self.pool())
         .await?;
         rows.iter()

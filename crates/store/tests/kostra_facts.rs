@@ -202,6 +202,41 @@ async fn the_facts_of_applications_tenancies_and_dwellings() {
         assert!(before.cases.is_empty() && before.tenancy_starts.is_empty());
         let theirs = store.kostra_facts(other.id, date!(2026 - 12 - 31)).await.unwrap();
         assert!(theirs.cases.is_empty() && theirs.tenancy_starts.is_empty() && theirs.dwellings.is_empty());
+
+        // The action plan's reading: only the household that moved in during 2026, with its
+        // tenancies, and the same new-tenant counts as the whole form.
+        let year = (date!(2026 - 01 - 01), date!(2027 - 01 - 01));
+        let movers = store
+            .kostra_move_in_facts(m.id, year, date!(2026 - 12 - 31))
+            .await
+            .unwrap();
+        assert!(movers.cases.iter().all(|c| c.household == housed), "{:?}", db.backend());
+        assert!(movers.cases.iter().any(|c| c.id == granted.id));
+        assert_eq!(movers.tenancy_starts, facts.tenancy_starts);
+        let full = husly_domain::kostra_form::compute(2026, date!(2026 - 12 - 31), &facts, &[]).unwrap();
+        let part = husly_domain::kostra_form::compute(2026, date!(2026 - 12 - 31), &movers, &[]).unwrap();
+        for key in husly_domain::indicators::KOSTRA_MOVE_IN_FIGURES {
+            let value =
+                |form: &husly_domain::kostra_form::Form13| form.rows.iter().find(|r| r.key == key).unwrap().value;
+            assert_eq!(value(&part), value(&full), "{key}");
+        }
+        // Every application of a household that moved in, and none other.
+        let ids = |cases: &[husly_domain::kostra_form::KostraCase]| {
+            let mut ids: Vec<_> = cases.iter().map(|c| c.id).collect();
+            ids.sort();
+            ids
+        };
+        let of_movers: Vec<_> = facts.cases.iter().filter(|c| c.household == housed).cloned().collect();
+        assert_eq!(ids(&movers.cases), ids(&of_movers), "{:?}", db.backend());
+        let none = store
+            .kostra_move_in_facts(
+                m.id,
+                (date!(2025 - 01 - 01), date!(2026 - 01 - 01)),
+                date!(2025 - 12 - 31),
+            )
+            .await
+            .unwrap();
+        assert!(none.cases.is_empty() && none.tenancy_starts.is_empty());
     }
 }
 

@@ -234,7 +234,10 @@ async fn a_period_is_reviewed_once_and_its_decision_renews_or_ends_the_contract(
         // The indicators of today see the decisions: the renewed contract's new period is not
         // reviewed yet but ends years ahead; the one not renewed is decided; a third, listed as
         // due, has no decision.
-        let facts = store.running_tenant_facts(m.id, today).await.unwrap();
+        let facts = store
+            .running_tenant_facts(m.id, today, date!(2027 - 12 - 31))
+            .await
+            .unwrap();
         let fact = |household| {
             facts
                 .iter()
@@ -260,7 +263,10 @@ async fn a_period_is_reviewed_once_and_its_decision_renews_or_ends_the_contract(
             "set by the caller"
         );
         assert!(facts.len() >= due.len(), "{backend:?}");
-        let before = store.running_tenant_facts(m.id, date!(2000 - 01 - 01)).await.unwrap();
+        let before = store
+            .running_tenant_facts(m.id, date!(2000 - 01 - 01), date!(2001 - 01 - 01))
+            .await
+            .unwrap();
         assert!(before.is_empty(), "{backend:?}: nothing had begun in 2000");
 
         // An end registered ahead: running until its day, with no term end left to decide;
@@ -278,10 +284,16 @@ async fn a_period_is_reviewed_once_and_its_decision_renews_or_ends_the_contract(
             .end_contract(m.id, &third.tenancy_id, version, &end, &caseworker)
             .await
             .unwrap();
-        let facts = store.running_tenant_facts(m.id, today).await.unwrap();
+        let facts = store
+            .running_tenant_facts(m.id, today, date!(2027 - 12 - 31))
+            .await
+            .unwrap();
         let leaving = facts.iter().find(|(h, _)| *h == third.household).expect("running").1;
         assert_eq!(leaving.term_end, None, "{backend:?}");
-        let after = store.running_tenant_facts(m.id, date!(2027 - 02 - 01)).await.unwrap();
+        let after = store
+            .running_tenant_facts(m.id, date!(2027 - 02 - 01), date!(2028 - 02 - 01))
+            .await
+            .unwrap();
         assert!(!after.iter().any(|(h, _)| *h == third.household), "{backend:?}");
     }
 }

@@ -63,9 +63,14 @@ impl LoadedFacts {
         } else {
             Vec::new()
         };
+        // The new-tenant counts read only the households that began a tenancy in those years.
         let kostra = if counts(Population::Kostra) {
             let last_day = until.previous_day().unwrap_or(until).min(today);
-            Some(store.kostra_facts(municipality, last_day).await?)
+            Some(
+                store
+                    .kostra_move_in_facts(municipality, (from, until), last_day)
+                    .await?,
+            )
         } else {
             None
         };
@@ -117,7 +122,11 @@ async fn running_tenants(
 ) -> UseCaseResult<Vec<TenantFact>> {
     let over = crate::ledger::over_threshold(store, municipality, Households::All, today).await?;
     Ok(store
-        .running_tenant_facts(municipality.0, today)
+        .running_tenant_facts(
+            municipality.0,
+            today,
+            husly_domain::indicators::tenants::decided_horizon(today),
+        )
         .await?
         .into_iter()
         .map(|(household, mut fact)| {

@@ -8,12 +8,22 @@ use time::Date;
 
 use crate::cases::deadlines::add_months;
 
+/// The farthest ahead a definition's `within_months` may look.
+pub const MAX_WITHIN_MONTHS: u32 = 12;
+
+/// The last term end whose renewal decision a figure of `today` may ask about.
+pub fn decided_horizon(today: Date) -> Date {
+    add_months(today, MAX_WITHIN_MONTHS)
+}
+
 /// A running municipal rental contract as it stands today (no names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TenantFact {
     /// The last day of a fixed term; `None` for an indefinite contract.
     pub term_end: Option<Date>,
-    /// The present period's renewal review has a decision (renew, not renew, move on).
+    /// The present period's renewal review has a decision (renew, not renew, move on); known
+    /// for a term ending within [`MAX_WITHIN_MONTHS`] of today, false beyond (no figure looks
+    /// further ahead).
     pub renewal_decided: bool,
     /// The rent ledger shows arrears that reach the municipality's threshold
     /// (`rules/rent_arrears.toml`).
