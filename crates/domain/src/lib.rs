@@ -28,6 +28,7 @@ pub mod postal;
 pub mod representative;
 pub mod rules;
 pub mod schema;
+pub mod search;
 pub mod startlan;
 pub mod stays;
 pub mod tasks;

@@ -180,16 +180,9 @@ fn check_email(field: &str, email: String, errors: &mut Errors) -> Option<String
     }
 }
 
-/// The lowercase words of a name, used as search keys. Norwegian letters are kept as they are.
+/// The words of a name a search matches (see [`crate::search::search_words`]).
 pub fn name_tokens(given_name: &str, family_name: &str) -> Vec<String> {
-    let mut tokens: Vec<String> = format!("{given_name} {family_name}")
-        .split(|c: char| c.is_whitespace() || c == '-')
-        .filter(|t| !t.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    tokens.sort();
-    tokens.dedup();
-    tokens
+    crate::search::search_words(&[given_name, family_name])
 }
 
 #[cfg(test)]
@@ -197,8 +190,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tokens_split_on_space_and_hyphen() {
+    fn tokens_split_on_space_hyphen_and_apostrophe() {
         assert_eq!(name_tokens("Kari-Anne", "Østby Ås"), ["anne", "kari", "ås", "østby"]);
+        assert_eq!(name_tokens("Siobhán", "O'Neill"), ["neill", "o", "siobhán"]);
     }
 
     #[test]

@@ -133,6 +133,8 @@ async fn caseworker_registers_finds_and_edits_a_household() {
             .await
             .unwrap();
         assert!(found.contains(&location), "number search finds the household link");
+        let found = common::page_text(&server, &http, "/search?q=fiktivbakk+3+drammen").await;
+        assert!(found.contains("Rypefjær, Selma"), "address search");
 
         // The household's bostøtte form refuses a tenure the rules do not know, as the API does,
         // and names the field; no estimate is shown.
@@ -1095,6 +1097,27 @@ async fn the_queue_counts_its_filters_and_narrows_to_a_case_type() {
             on_page.windows(2).all(|w| w[0] < w[1]),
             "the page lists the API's order"
         );
+        // A case number in the search box, with or without its leading zeros, names the case
+        // and lists its household.
+        let reference = references[0];
+        let case_id = newest["cases"][0]["id"].as_str().unwrap();
+        let (year, number) = reference.split_once('-').unwrap();
+        let short = format!("{year}-{}", number.trim_start_matches('0'));
+        let found = common::page_text(&server, &caseworker, &format!("/search?q={short}")).await;
+        assert!(
+            found.contains(&format!(r#"<a href="/cases/{case_id}">Åpne saken {reference}</a>"#)),
+            "{found}"
+        );
+        let api = common::api_json(
+            &server,
+            &format!("/api/v1/people?municipality=3301&q={reference}"),
+            token,
+        )
+        .await;
+        assert_eq!(api["case"]["id"], case_id, "{api}");
+        assert!(!api["results"].as_array().unwrap().is_empty(), "{api}");
+        let unknown = common::page_text(&server, &caseworker, "/search?q=1999-1").await;
+        assert!(unknown.contains("Ingen sak har saksnummeret 1999-000001."));
         let refused = caseworker
             .get(server.url("/cases?filter=open&sort=height"))
             .send()

@@ -116,11 +116,6 @@ const TABLES: &[Table] = &[
         ],
     },
     Table {
-        name: "person_name_token",
-        order_by: "municipality_id, token, person_id",
-        columns: &[("municipality_id", Text), ("token", Text), ("person_id", Text)],
-    },
-    Table {
         name: "household",
         order_by: "id",
         columns: &[
@@ -949,6 +944,14 @@ pub const NOT_EXPORTED: &[(&str, &str)] = &[
         "waiting_list_generation",
         "a change counter kept by triggers; importing the rows sets it in the target",
     ),
+    (
+        "person_search",
+        "the search index's words, made from the names; an import makes them again",
+    ),
+    (
+        "household_search",
+        "the search index's words, made from the addresses; an import makes them again",
+    ),
 ];
 
 /// Every exported table with its columns, in archive order.
@@ -962,10 +965,13 @@ pub fn exported_tables() -> Vec<(&'static str, Vec<&'static str>)> {
 impl Store {
     /// The live schema's tables and their columns, sorted: what an export must cover.
     pub async fn live_columns(&self) -> StoreResult<Vec<(String, Vec<String>)>> {
+        // SQLite's full-text index keeps its own tables (`*_fts`, `*_fts_data`, …); the triggers
+        // of schema 30 fill them from `person_search` and `household_search`.
         let sql = match self.backend() {
             crate::db::Backend::Sqlite => {
                 "SELECT m.name AS table_name, p.name AS column_name FROM sqlite_master m \
                  JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
+                 AND m.name NOT LIKE '%\\_fts%' ESCAPE '\\' \
                  ORDER BY m.name, p.name"
             }
             crate::db::Backend::Postgres => {
@@ -1120,6 +1126,7 @@ impl Store {
             batch.push(values);
         }
         insert_batch(&mut tx, &TABLES[table_index], &batch).await?;
+        crate::search::rebuild_search_index(&mut tx).await?;
         // All or nothing: an audit log that does not verify is not imported at all.
         if let Some(problem) = crate::audit::verify_on(tx.conn()).await?.first_break {
             return Err(StoreError::Invalid(format!(
@@ -1227,7 +1234,14 @@ impl<R: BufRead> Iterator for ArchiveRows<R> {
             if line.trim().is_empty() {
                 continue;
             }
-            let row = parse_row(number, &line, self.table_index, self.schema);
+            let row = match parse_row(number, &line, self.table_index, self.schema) {
+                Ok(Line::Row(table, values)) => Ok((table, values)),
+                Ok(Line::DroppedTable(name)) => {
+                    self.counts.add(&name);
+                    continue;
+                }
+                Err(e) => Err(e),
+            };
             if let Ok((table, _)) = &row {
                 self.table_index = *table;
                 self.counts.add(TABLES[*table].name);
@@ -1341,8 +1355,19 @@ const ADDED: &[(&str, &str, i64, Option<i64>)] = &[
     ("tenancy", "move_on_case_id", 25, None),
 ];
 
+/// Tables dropped since an earlier schema: (table, the schema that dropped it). Archives written
+/// before carry their rows; they are counted for the trailer and left out. `person_name_token`
+/// held the name words the search index (schema 30) now makes from the names themselves.
+const DROPPED_TABLES: &[(&str, i64)] = &[("person_name_token", 30)];
+
+/// A row line read: a row for a table of this schema, or one of a table since dropped.
+enum Line {
+    Row(usize, Vec<Value>),
+    DroppedTable(String),
+}
+
 /// Parses one row line; checks the table order, the exact column set and each value's type.
-fn parse_row(line_no: usize, line: &str, current_table: usize, schema: i64) -> StoreResult<(usize, Vec<Value>)> {
+fn parse_row(line_no: usize, line: &str, current_table: usize, schema: i64) -> StoreResult<Line> {
     let mut object: Map<String, Value> = match serde_json::from_str(line) {
         Ok(Value::Object(o)) => o,
         Ok(_) => return Err(line_error(line_no, "expected a JSON object")),
@@ -1352,6 +1377,12 @@ fn parse_row(line_no: usize, line: &str, current_table: usize, schema: i64) -> S
         Some(Value::String(s)) => s,
         _ => return Err(line_error(line_no, "missing \"table\"")),
     };
+    if DROPPED_TABLES
+        .iter()
+        .any(|(table, since)| *table == name && schema < *since)
+    {
+        return Ok(Line::DroppedTable(name));
+    }
     let position = TABLES
         .iter()
         .position(|t| t.name == name)
@@ -1424,7 +1455,7 @@ fn parse_row(line_no: usize, line: &str, current_table: usize, schema: i64) -> S
     if let Some(extra) = row.keys().next() {
         return Err(line_error(line_no, &format!("{name} has no column {extra:?}")));
     }
-    Ok((position, values))
+    Ok(Line::Row(position, values))
 }
 
 /// Inserts rows (values in the table's export column order) into one of the exported tables.

@@ -12,7 +12,7 @@ use crate::municipalities::parse_id;
 use crate::{Store, date_text, parse_date_text};
 use husly_domain::household::{Relation, ValidHousehold};
 use husly_domain::national_id::NationalId;
-use husly_domain::person::{ValidPerson, name_tokens};
+use husly_domain::person::ValidPerson;
 use husly_domain::{HouseholdId, Lang, MunicipalityId, PersonId, UserId};
 use sqlx::FromRow;
 use sqlx::Row;
@@ -167,10 +167,6 @@ async fn upsert_person(
             .bind(municipality.to_string())
             .execute(tx.conn())
             .await?;
-            sqlx::query("DELETE FROM person_name_token WHERE person_id = $1")
-                .bind(id.to_string())
-                .execute(tx.conn())
-                .await?;
             id
         }
         None => {
@@ -196,14 +192,7 @@ async fn upsert_person(
             id
         }
     };
-    for token in name_tokens(&person.given_name, &person.family_name) {
-        sqlx::query("INSERT INTO person_name_token (municipality_id, token, person_id) VALUES ($1, $2, $3)")
-            .bind(municipality.to_string())
-            .bind(token)
-            .bind(id.to_string())
-            .execute(tx.conn())
-            .await?;
-    }
+    crate::search::index_person(tx, municipality, id, &person.given_name, &person.family_name).await?;
     Ok(id)
 }
 
@@ -335,6 +324,12 @@ pub(crate) async fn create_household_in(
     .bind(now)
     .execute(tx.conn())
     .await?;
+    let address = (
+        input.address_line.as_str(),
+        input.postal_code.as_str(),
+        input.postal_city.as_str(),
+    );
+    crate::search::index_household(tx, municipality, id, address).await?;
     let members = insert_members(tx, municipality, id, input, now).await?;
     let details = serde_json::json!({ "members": members });
     record_change(
@@ -394,6 +389,12 @@ impl Store {
                 expected: expected_version,
             });
         }
+        let address = (
+            input.address_line.as_str(),
+            input.postal_code.as_str(),
+            input.postal_city.as_str(),
+        );
+        crate::search::index_household(&mut tx, municipality, id, address).await?;
         sqlx::query("DELETE FROM household_member WHERE household_id = $1 AND municipality_id = $2")
             .bind(id.to_string())
             .bind(municipality.to_string())

@@ -159,6 +159,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "outreach_contacts",
         sql: include_str!("../migrations/0029_outreach_contacts.sql"),
     },
+    Migration {
+        version: 30,
+        name: "search_index",
+        sql: include_str!("../migrations/0030_search_index.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked
@@ -231,6 +236,10 @@ impl Store {
             sqlx::raw_sql(sqlx::AssertSqlSafe(sql.as_str()))
                 .execute(tx.conn())
                 .await?;
+            if migration.version == crate::search::INDEX_SCHEMA {
+                // The words are made in Rust (`search_words`), so the rows are filled here.
+                crate::search::rebuild_search_index(&mut tx).await?;
+            }
             sqlx::query("INSERT INTO schema_migration (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
                 .bind(migration.version)
                 .bind(migration.name)

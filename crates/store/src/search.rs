@@ -1,51 +1,29 @@
-//! Finding people and their households by name or by identity number.
+//! Finding people and their households by name, address, identity number or case reference.
 //!
-//! Names are searched through `person_name_token`: every lowercased word of a person's name,
-//! indexed by municipality. Each query word must be the start of some word of the name, and a
-//! range scan (`token >= 'ola' AND token < 'ola\u{10FFFF}'`) serves it from the index on both
-//! backends (PostgreSQL's column uses the "C" collation so the range means "starts with").
+//! Names and addresses are found through a text index (schema 30): `person_search` and
+//! `household_search` hold the words of each name and address as `search_words` makes them,
+//! indexed by SQLite's FTS5 (with prefix indexes) or PostgreSQL's GIN over a tsvector. Each
+//! query word must be the start of some word; every word of the query must match. Whole-word
+//! matches rank first, then names in alphabetical order; address matches follow name matches.
 
 use crate::Store;
+use crate::db::{Backend, Tx};
 use crate::error::StoreResult;
 use crate::households::{PERSON_COLUMNS, Person};
 use crate::municipalities::parse_id;
-use husly_domain::{HouseholdId, MunicipalityId, PersonId};
+use husly_domain::search::search_words;
+use husly_domain::{CaseId, HouseholdId, MunicipalityId, PersonId};
 use sqlx::FromRow;
 use sqlx::Row;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-/// Words beyond this are ignored; four words find anyone.
-const MAX_WORDS: usize = 4;
+pub use husly_domain::search::SearchQuery;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SearchQuery {
-    /// Eleven digits (separators removed): an exact identity number.
-    NationalId(String),
-    /// Lowercased name words, each a prefix.
-    Name(Vec<String>),
-}
+/// The schema version that created the index; `migrate` fills it right after.
+pub(crate) const INDEX_SCHEMA: i64 = 30;
 
-impl SearchQuery {
-    /// `None` for a blank query or one with digits that cannot be an identity number.
-    pub fn parse(text: &str) -> Option<SearchQuery> {
-        let text = text.trim();
-        if text.is_empty() || text.chars().count() > 200 {
-            return None;
-        }
-        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-        if !digits.is_empty() {
-            let only_digits_and_separators = text.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.'));
-            return (only_digits_and_separators && digits.len() == 11).then_some(SearchQuery::NationalId(digits));
-        }
-        let words: Vec<String> = text
-            .split(|c: char| c.is_whitespace() || c == '-' || c == ',')
-            .filter(|w| !w.is_empty())
-            .take(MAX_WORDS)
-            .map(str::to_lowercase)
-            .collect();
-        (!words.is_empty()).then_some(SearchQuery::Name(words))
-    }
-}
+/// Rows per insert when the index is filled in bulk (three parameters each).
+const BULK_ROWS: usize = 300;
 
 #[derive(Debug, Clone)]
 pub struct SearchHit {
@@ -59,71 +37,160 @@ pub struct HouseholdRef {
     pub address_line: String,
 }
 
+/// The case a query named by its reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseMatch {
+    pub id: CaseId,
+    pub reference: String,
+    pub household: HouseholdId,
+}
+
+/// What a search found: the people, and the case when the query was a case reference.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    pub case: Option<CaseMatch>,
+    pub hits: Vec<SearchHit>,
+}
+
+/// The index tables: (table, the key column, the FTS5 table on SQLite).
+const PEOPLE: (&str, &str, &str) = ("person_search", "person_id", "person_search_fts");
+const HOUSEHOLDS: (&str, &str, &str) = ("household_search", "household_id", "household_search_fts");
+
 impl Store {
-    /// People in a municipality matching the query, by family name then given name.
+    /// People in a municipality matching the query (see the module documentation for the order).
     pub async fn search_people(
         &self,
         municipality: MunicipalityId,
         query: &SearchQuery,
         limit: i64,
-    ) -> StoreResult<Vec<SearchHit>> {
+    ) -> StoreResult<Found> {
         let limit = limit.clamp(1, 200);
-        let rows = match query {
+        let m = municipality.to_string();
+        let (case, rows) = match query {
             SearchQuery::NationalId(number) => {
                 let sql = format!(
                     "SELECT {PERSON_COLUMNS} FROM person p WHERE p.municipality_id = $1 AND p.national_id = $2"
                 );
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(municipality.to_string())
+                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(&m)
                     .bind(number)
                     .fetch_all(self.pool())
-                    .await?
+                    .await?;
+                (None, rows)
             }
-            SearchQuery::Name(words) => self.search_by_name(municipality, words, limit).await?,
+            SearchQuery::CaseReference(reference) => match self.case_match(&m, reference).await? {
+                Some(case) => {
+                    let sql = format!(
+                        "SELECT {PERSON_COLUMNS} FROM household_member hm JOIN person p ON p.id = hm.person_id \
+                         WHERE hm.municipality_id = $1 AND hm.household_id = $2 ORDER BY hm.position, p.id"
+                    );
+                    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(&m)
+                        .bind(case.household.to_string())
+                        .fetch_all(self.pool())
+                        .await?;
+                    (Some(case), rows)
+                }
+                None => (None, Vec::new()),
+            },
+            SearchQuery::Words(words) => {
+                let mut rows = self.people_by_words(&m, words, PEOPLE, limit).await?;
+                let wanted = limit - rows.len() as i64;
+                if wanted > 0 {
+                    rows.extend(self.people_by_words(&m, words, HOUSEHOLDS, wanted).await?);
+                }
+                (None, rows)
+            }
         };
-        let people = rows.iter().map(Person::from_row).collect::<Result<Vec<_>, _>>()?;
+        let mut seen = HashSet::new();
+        let mut people = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let person = Person::from_row(row)?;
+            if seen.insert(person.id) && (people.len() as i64) < limit {
+                people.push(person);
+            }
+        }
         let mut households = self.households_of(municipality, &people).await?;
-        Ok(people
+        let hits = people
             .into_iter()
             .map(|person| {
                 let households = households.remove(&person.id).unwrap_or_default();
                 SearchHit { person, households }
             })
-            .collect())
+            .collect();
+        Ok(Found { case, hits })
     }
 
-    async fn search_by_name(
+    async fn case_match(&self, municipality: &str, reference: &str) -> StoreResult<Option<CaseMatch>> {
+        let row = sqlx::query(
+            "SELECT id, reference, household_id FROM application_case WHERE municipality_id = $1 AND reference = $2",
+        )
+        .bind(municipality)
+        .bind(reference)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|row| {
+            Ok(CaseMatch {
+                id: parse_id(&row.try_get::<String, _>("id")?)?,
+                reference: row.try_get("reference")?,
+                household: parse_id(&row.try_get::<String, _>("household_id")?)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// People whose name (`PEOPLE`) or household address (`HOUSEHOLDS`) has a word starting
+    /// with each of `words`; whole-word matches first.
+    async fn people_by_words(
         &self,
-        municipality: MunicipalityId,
+        municipality: &str,
         words: &[String],
+        (table, _, fts): (&str, &str, &str),
         limit: i64,
     ) -> StoreResult<Vec<sqlx::any::AnyRow>> {
-        // The longest word is usually the most selective: let it drive the index scan.
-        let mut words = words.to_vec();
-        words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-        // First the set of matching ids (index-only: the token index and, per further word, the
-        // (municipality, person, token) index), then the people themselves, sorted, limited.
-        let mut sql = format!(
-            "SELECT {PERSON_COLUMNS} FROM person p WHERE p.municipality_id = $1 AND p.id IN ( \
-             SELECT t.person_id FROM person_name_token t \
-             WHERE t.municipality_id = $1 AND t.token >= $2 AND t.token < $3"
+        // $1 municipality, $2 the index query, $3 the limit, then one LIKE pattern per word.
+        let (from, matched, index_query) = match self.backend() {
+            Backend::Sqlite => (
+                format!("{fts} f JOIN {table} s ON s.id = f.rowid"),
+                format!("{fts} MATCH $2"),
+                words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" "),
+            ),
+            Backend::Postgres => (
+                format!("{table} s"),
+                "s.lexemes @@ CAST($2 AS tsquery)".to_string(),
+                words.iter().map(|w| format!("'{w}':*")).collect::<Vec<_>>().join(" & "),
+            ),
+        };
+        let whole_words: Vec<String> = (0..words.len())
+            .map(|i| format!("CASE WHEN ' ' || s.words || ' ' LIKE ${} THEN 1 ELSE 0 END", 4 + i))
+            .collect();
+        let score = whole_words.join(" + ");
+        let (join, order) = if table == PEOPLE.0 {
+            (
+                "JOIN person p ON p.id = s.person_id".to_string(),
+                "p.family_name, p.given_name, p.id",
+            )
+        } else {
+            (
+                "JOIN household h ON h.id = s.household_id \
+                 JOIN household_member hm ON hm.municipality_id = s.municipality_id AND hm.household_id = h.id \
+                 JOIN person p ON p.id = hm.person_id"
+                    .to_string(),
+                "h.address_line, h.id, hm.position, p.id",
+            )
+        };
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM {from} {join} WHERE {matched} AND s.municipality_id = $1 \
+             ORDER BY ({score}) DESC, {order} LIMIT $3"
         );
-        for i in 1..words.len() {
-            let (lo, hi) = (2 + 2 * i, 3 + 2 * i);
-            sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM person_name_token t{i} WHERE t{i}.municipality_id = $1 \
-                 AND t{i}.person_id = t.person_id AND t{i}.token >= ${lo} AND t{i}.token < ${hi})"
-            ));
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(municipality.to_string())
+            .bind(index_query)
+            .bind(limit);
+        for word in words {
+            query = query.bind(format!("% {word} %"));
         }
-        let limit_param = 2 + 2 * words.len();
-        sql.push_str(&format!(
-            ") ORDER BY p.family_name, p.given_name, p.id LIMIT ${limit_param}"
-        ));
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(municipality.to_string());
-        for word in &words {
-            query = query.bind(word.clone()).bind(format!("{word}\u{10FFFF}"));
-        }
-        Ok(query.bind(limit).fetch_all(self.pool()).await?)
+        Ok(query.fetch_all(self.pool()).await?)
     }
 
     /// The households of all hits in one query.
@@ -157,22 +224,116 @@ impl Store {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The words a person is found by, written with the name.
+pub(crate) async fn index_person(
+    tx: &mut Tx,
+    municipality: MunicipalityId,
+    person: PersonId,
+    given_name: &str,
+    family_name: &str,
+) -> StoreResult<()> {
+    let words = search_words(&[given_name, family_name]).join(" ");
+    upsert_words(tx, PEOPLE, (municipality.to_string(), person.to_string(), words)).await
+}
 
-    #[test]
-    fn parses_queries() {
-        assert_eq!(SearchQuery::parse("  "), None);
-        assert_eq!(
-            SearchQuery::parse("010190 123-45"),
-            Some(SearchQuery::NationalId("01019012345".into()))
+/// The words a household is found by, written with the address.
+pub(crate) async fn index_household(
+    tx: &mut Tx,
+    municipality: MunicipalityId,
+    household: HouseholdId,
+    (address_line, postal_code, postal_city): (&str, &str, &str),
+) -> StoreResult<()> {
+    let words = household_words(address_line, postal_code, postal_city);
+    upsert_words(tx, HOUSEHOLDS, (municipality.to_string(), household.to_string(), words)).await
+}
+
+pub(crate) fn household_words(address_line: &str, postal_code: &str, postal_city: &str) -> String {
+    search_words(&[address_line, postal_code, postal_city]).join(" ")
+}
+
+async fn upsert_words(
+    tx: &mut Tx,
+    (table, key, _): (&str, &str, &str),
+    (municipality, id, words): (String, String, String),
+) -> StoreResult<()> {
+    let sql = format!(
+        "INSERT INTO {table} ({key}, municipality_id, words) VALUES ($1, $2, $3) \
+         ON CONFLICT ({key}) DO UPDATE SET words = excluded.words"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .bind(municipality)
+        .bind(words)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Rows for the index in bulk: (municipality, person or household id, words).
+pub(crate) type WordRow = (String, String, String);
+
+pub(crate) async fn insert_person_words(tx: &mut Tx, rows: &[WordRow]) -> StoreResult<()> {
+    insert_words(tx, PEOPLE, rows).await
+}
+
+pub(crate) async fn insert_household_words(tx: &mut Tx, rows: &[WordRow]) -> StoreResult<()> {
+    insert_words(tx, HOUSEHOLDS, rows).await
+}
+
+async fn insert_words(tx: &mut Tx, (table, key, _): (&str, &str, &str), rows: &[WordRow]) -> StoreResult<()> {
+    for chunk in rows.chunks(BULK_ROWS) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+            .collect();
+        let sql = format!(
+            "INSERT INTO {table} (municipality_id, {key}, words) VALUES {}",
+            values.join(", ")
         );
-        assert_eq!(SearchQuery::parse("0101901234"), None);
-        assert_eq!(SearchQuery::parse("Ola 12"), None);
-        assert_eq!(
-            SearchQuery::parse("Kari-Anne  ØSTBY"),
-            Some(SearchQuery::Name(vec!["kari".into(), "anne".into(), "østby".into()]))
-        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (municipality, id, words) in chunk {
+            query = query.bind(municipality.clone()).bind(id.clone()).bind(words.clone());
+        }
+        query.execute(tx.conn()).await?;
     }
+    Ok(())
+}
+
+/// Fills the index from every name and address in the database (after the migration that
+/// created it, and after an import).
+pub(crate) async fn rebuild_search_index(tx: &mut Tx) -> StoreResult<()> {
+    sqlx::query("DELETE FROM person_search").execute(tx.conn()).await?;
+    sqlx::query("DELETE FROM household_search").execute(tx.conn()).await?;
+    let people: Vec<WordRow> = sqlx::query("SELECT id, municipality_id, given_name, family_name FROM person")
+        .fetch_all(tx.conn())
+        .await?
+        .iter()
+        .map(|row| {
+            let (given, family): (String, String) = (row.try_get("given_name")?, row.try_get("family_name")?);
+            Ok((
+                row.try_get("municipality_id")?,
+                row.try_get("id")?,
+                search_words(&[&given, &family]).join(" "),
+            ))
+        })
+        .collect::<StoreResult<_>>()?;
+    insert_person_words(tx, &people).await?;
+    let households: Vec<WordRow> =
+        sqlx::query("SELECT id, municipality_id, address_line, postal_code, postal_city FROM household")
+            .fetch_all(tx.conn())
+            .await?
+            .iter()
+            .map(|row| {
+                let (line, code, city): (String, String, String) = (
+                    row.try_get("address_line")?,
+                    row.try_get("postal_code")?,
+                    row.try_get("postal_city")?,
+                );
+                Ok((
+                    row.try_get("municipality_id")?,
+                    row.try_get("id")?,
+                    household_words(&line, &code, &city),
+                ))
+            })
+            .collect::<StoreResult<_>>()?;
+    insert_household_words(tx, &households).await
 }

@@ -76,7 +76,7 @@ pub async fn access_report(ctx: &Ctx, municipality: MunicipalityId, query: Acces
             let query = SearchQuery::parse(&text).ok_or_else(|| {
                 UseCaseError::Invalid(vec![FieldError::new("person", "invalid_query", "error.search.query")])
             })?;
-            let mut hits = ctx.store.search_people(municipality, &query, CANDIDATES).await?;
+            let mut hits = ctx.store.search_people(municipality, &query, CANDIDATES).await?.hits;
             match hits.len() {
                 0 => PersonFound::Nobody,
                 1 => PersonFound::One(hits.remove(0).person),

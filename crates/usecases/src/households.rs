@@ -11,32 +11,28 @@ use husly_domain::validation::FieldError;
 use husly_domain::{HouseholdId, MunicipalityId, PersonId};
 use husly_store::cases::Case;
 use husly_store::households::{Change, Household, Person, TimelineEvent};
-use husly_store::search::{SearchHit, SearchQuery};
+use husly_store::search::{Found, SearchQuery};
 use husly_store::tenancies::{BOSTOTTE, Economy};
 use serde_json::json;
 use time::Date;
 
-/// Finds people in a municipality by name prefixes or a full identity number.
-pub async fn search_people(
-    ctx: &Ctx,
-    municipality: MunicipalityId,
-    q: &str,
-    limit: i64,
-) -> UseCaseResult<Vec<SearchHit>> {
+/// Finds people in a municipality by the start of the words of their name or address, by a
+/// full identity number, or by a case reference (then with the case).
+pub async fn search_people(ctx: &Ctx, municipality: MunicipalityId, q: &str, limit: i64) -> UseCaseResult<Found> {
     ctx.require(Action::SearchPeople, municipality)?;
     let q = q.trim();
     let query = SearchQuery::parse(q)
         .ok_or_else(|| UseCaseError::Invalid(vec![FieldError::new("q", "invalid_query", "error.search.query")]))?;
-    let hits = ctx.store.search_people(municipality, &query, limit).await?;
+    let found = ctx.store.search_people(municipality, &query, limit).await?;
     let query_hmac = ctx.store.keyed_hash(&q.to_lowercase()).await?;
     ctx.audit_read(
         municipality,
         "person.search",
         ("person", String::new()),
-        json!({ "query_hmac": query_hmac, "hits": hits.len() }),
+        json!({ "query_hmac": query_hmac, "hits": found.hits.len(), "case": found.case.as_ref().map(|c| c.id) }),
     )
     .await?;
-    Ok(hits)
+    Ok(found)
 }
 
 /// A person and the households they belong to.

@@ -208,7 +208,8 @@ pub struct SeedSummary {
 struct Generated {
     households: Vec<Vec<Value>>,
     people: Vec<Vec<Value>>,
-    tokens: Vec<Vec<Value>>,
+    person_words: Vec<crate::search::WordRow>,
+    household_words: Vec<crate::search::WordRow>,
     members: Vec<Vec<Value>>,
     events: Vec<Vec<Value>>,
     dwellings: Vec<Vec<Value>>,
@@ -273,8 +274,9 @@ impl Store {
             summary.people += generated.people.len() as u64;
             let mut tx = self.write().await?;
             insert_rows(&mut tx, "person", &generated.people).await?;
-            insert_rows(&mut tx, "person_name_token", &generated.tokens).await?;
+            crate::search::insert_person_words(&mut tx, &generated.person_words).await?;
             insert_rows(&mut tx, "household", &generated.households).await?;
+            crate::search::insert_household_words(&mut tx, &generated.household_words).await?;
             insert_rows(&mut tx, "household_member", &generated.members).await?;
             insert_rows(&mut tx, "dwelling", &generated.dwellings).await?;
             insert_rows(&mut tx, "tenancy", &generated.tenancies).await?;
@@ -385,7 +387,8 @@ fn generate(
     let mut out = Generated {
         households: vec![],
         people: vec![],
-        tokens: vec![],
+        person_words: vec![],
+        household_words: vec![],
         members: vec![],
         events: vec![],
         dwellings: vec![],
@@ -400,10 +403,16 @@ fn generate(
         let family = format!("{}{}", rng.pick(FAMILY_FIRST), rng.pick(FAMILY_LAST));
         let postal = *rng.pick(&street_codes);
         let from = date_text(random_date(rng, 2015, 2026));
+        let address_line = format!("{} {}", rng.pick(STREETS), 1 + rng.below(120));
+        out.household_words.push((
+            m.clone(),
+            household.to_string(),
+            crate::search::household_words(&address_line, &postal.code, &postal.place_name()),
+        ));
         out.households.push(vec![
             json!(household.to_string()),
             json!(m),
-            json!(format!("{} {}", rng.pick(STREETS), 1 + rng.below(120))),
+            json!(address_line),
             json!(postal.code),
             json!(postal.place_name()),
             json!(from),
@@ -440,9 +449,8 @@ fn generate(
                 json!(now),
                 json!(now),
             ]);
-            for token in name_tokens(given, &family) {
-                out.tokens.push(vec![json!(m), json!(token), json!(person.to_string())]);
-            }
+            out.person_words
+                .push((m.clone(), person.to_string(), name_tokens(given, &family).join(" ")));
             out.members.push(vec![
                 json!(household.to_string()),
                 json!(person.to_string()),

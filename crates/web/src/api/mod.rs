@@ -304,13 +304,13 @@ async fn search_people(
 ) -> AppResult<Json<contract::SearchResults>> {
     let municipality = municipality_for(&state, &user, params.municipality.as_deref(), Action::SearchPeople).await?;
     let (limit, _) = page_of(params.limit, None, 50, 200)?;
-    let hits = households::search_people(&user.ctx(&state), municipality, &params.q, limit)
+    let found = households::search_people(&user.ctx(&state), municipality, &params.q, limit)
         .await
         .map_err(|e| match e {
             UseCaseError::Invalid(_) => AppError::BadRequest(Message::new("error.search.query")),
             other => other.into(),
         })?;
-    Ok(Json(contract::SearchResults::from(hits.as_slice())))
+    Ok(Json(contract::SearchResults::from(&found)))
 }
 
 async fn person(

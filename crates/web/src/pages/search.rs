@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use husly_domain::authz::Action;
-use husly_store::search::SearchHit;
+use husly_store::search::{CaseMatch, Found, SearchHit, SearchQuery};
 use husly_usecases::UseCaseError;
 
 /// Results shown on one page; a caseworker narrows the search rather than paging through names.
@@ -29,6 +29,9 @@ struct SearchPage {
     searched: bool,
     invalid: bool,
     hits: Vec<SearchHit>,
+    /// The case a case number named, and the number typed when it named none.
+    case: Option<CaseMatch>,
+    unknown_case: Option<String>,
     limit: i64,
 }
 
@@ -39,6 +42,10 @@ impl SearchPage {
             1 => self.l.tr.t("search.found_one").to_string(),
             n => self.l.tr.f("search.found", &[("count", &n.to_string())]),
         }
+    }
+
+    fn with_reference(&self, key: &str, reference: &str) -> String {
+        self.l.tr.f(key, &[("reference", reference)])
     }
 
     fn date(&self, d: &time::Date) -> String {
@@ -66,21 +73,27 @@ pub async fn page(
 ) -> AppResult<Response> {
     let municipality = user.working_municipality(Action::SearchPeople)?.id;
     let q = params.q.trim().to_string();
-    let (hits, searched, invalid) = if q.is_empty() {
-        (Vec::new(), false, false)
+    let (found, searched, invalid) = if q.is_empty() {
+        (Found::default(), false, false)
     } else {
         match husly_usecases::households::search_people(&user.ctx(&state), municipality, &q, RESULT_LIMIT).await {
-            Ok(hits) => (hits, true, false),
-            Err(UseCaseError::Invalid(_)) => (Vec::new(), false, true),
+            Ok(found) => (found, true, false),
+            Err(UseCaseError::Invalid(_)) => (Found::default(), false, true),
             Err(other) => return Err(other.into()),
         }
+    };
+    let unknown_case = match SearchQuery::parse(&q) {
+        Some(SearchQuery::CaseReference(reference)) if found.case.is_none() => Some(reference),
+        _ => None,
     };
     render(&SearchPage {
         l: Layout::for_user(&user, Section::Search, state.config.demo_mode),
         searched,
         invalid,
         q,
-        hits,
+        hits: found.hits,
+        case: found.case,
+        unknown_case,
         limit: RESULT_LIMIT,
     })
 }

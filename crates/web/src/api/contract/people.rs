@@ -4,7 +4,7 @@ use super::{DateSchema, LanguageSchema, MicrosSchema, RoleSchema};
 use husly_domain::economy::RegisteredIncome;
 use husly_domain::household::Relation;
 use husly_domain::notes::NoteVisibility;
-use husly_domain::{HouseholdId, Lang, MunicipalityId, PersonId, UserId};
+use husly_domain::{CaseId, HouseholdId, Lang, MunicipalityId, PersonId, UserId};
 use husly_store::households as store;
 use husly_store::tenancies::Economy;
 use schemars::JsonSchema;
@@ -116,16 +116,31 @@ pub struct SearchHit {
     pub households: Vec<HouseholdLink>,
 }
 
-/// Matching people with their households.
+/// The case a case number named.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct CaseLink {
+    pub id: CaseId,
+    pub reference: String,
+    pub household: HouseholdId,
+}
+
+/// Matching people with their households; with the case when the query was a case number.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct SearchResults {
     pub results: Vec<SearchHit>,
+    pub case: Option<CaseLink>,
 }
 
-impl From<&[husly_store::search::SearchHit]> for SearchResults {
-    fn from(hits: &[husly_store::search::SearchHit]) -> SearchResults {
+impl From<&husly_store::search::Found> for SearchResults {
+    fn from(found: &husly_store::search::Found) -> SearchResults {
         SearchResults {
-            results: hits
+            case: found.case.as_ref().map(|c| CaseLink {
+                id: c.id,
+                reference: c.reference.clone(),
+                household: c.household,
+            }),
+            results: found
+                .hits
                 .iter()
                 .map(|hit| SearchHit {
                     person: Person::from(&hit.person),
