@@ -107,7 +107,6 @@ impl Store {
                         // Keeps the planner's statistics current as the data grows (SQLite's advice
                         // for long-lived connections); cheap when nothing changed.
                         conn.execute("PRAGMA optimize = 0x10002").await?;
-                        drop_sample_statistics(conn).await?;
                     }
                     Ok(())
                 })
@@ -163,10 +162,6 @@ impl Store {
             Backend::Postgres => "VACUUM (ANALYZE)",
         };
         sqlx::raw_sql(sql).execute(&self.pool).await?;
-        if self.backend == Backend::Sqlite {
-            let mut conn = self.pool.acquire().await?;
-            drop_sample_statistics(&mut conn).await?;
-        }
         Ok(())
     }
 
@@ -178,29 +173,6 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
-}
-
-/// Keeps SQLite's per-index row counts (`sqlite_stat1`) and drops its value samples
-/// (`sqlite_stat4`, which `ANALYZE` writes in this build). With samples, a statement whose bound
-/// value might change the plan is compiled again on every execution with new values: 26 % of the
-/// server's CPU on the household page under load (`docs/benchmarks.md`, "Planner samples").
-/// The row counts alone give every page the plans it had, at one compilation per statement.
-async fn drop_sample_statistics(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-    let table: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'sqlite_stat4'")
-        .fetch_one(&mut *conn)
-        .await?;
-    if table == 0 {
-        return Ok(());
-    }
-    let samples: i64 = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sqlite_stat4)")
-        .fetch_one(&mut *conn)
-        .await?;
-    if samples > 0 {
-        conn.execute("DELETE FROM sqlite_stat4").await?;
-        // Reloads the statistics into this connection; others read them when they open.
-        conn.execute("ANALYZE sqlite_schema").await?;
-    }
-    Ok(())
 }
 
 /// Reads the backend from a database URL, with a clear message for anything else.

@@ -2288,23 +2288,3 @@ async fn one_representative_acts_at_a_time_and_ended_ones_are_kept() {
         assert!(entries.iter().all(|e| !e.details.contains("Verge Eksempel")));
     }
 }
-
-/// After a bulk load SQLite keeps its per-index row counts but no value samples, which would make
-/// it compile a statement again whenever its bound values change (see `Store::analyze`).
-#[tokio::test]
-async fn sqlite_statistics_keep_row_counts_without_value_samples() {
-    let db = TestDb::sqlite().await.unwrap();
-    populated(&db).await;
-    db.store.analyze().await.unwrap();
-    let mut counts = Vec::new();
-    for table in ["sqlite_stat1", "sqlite_stat4"] {
-        let sql = format!("SELECT COUNT(*) FROM {table}");
-        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-            .fetch_one(db.store.pool())
-            .await
-            .unwrap();
-        counts.push(n);
-    }
-    assert!(counts[0] > 0, "row counts kept");
-    assert_eq!(counts[1], 0, "no value samples");
-}
