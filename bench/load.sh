@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load test for Husly: seeds a fresh database (households and application cases), starts
-# `husly serve` on loopback and runs wrk against /healthz, the household page, the search page,
-# the case page and the work queue.
+# `husly serve` on loopback and runs wrk against /healthz, the household page, the search page
+# (by name and by address), the case page and the work queue.
 #
 #   bench/load.sh sqlite|postgres [households=100000] [duration=20s]
 #
@@ -27,6 +27,8 @@
 #   BENCH_RESULTS_DIR  where the results file goes (default bench/results)
 #   BENCH_SOURCE     free text recorded with a HUSLY_BIN binary, e.g. the commit it was built from
 #   RUST_LOG         passed to the server (default: the server's own default, info for husly)
+#   BENCH_CONFIG     a husly.toml for the server (e.g. session_cache_ms = 0 to compare)
+#   BENCH_ENDPOINTS  the endpoints to run, e.g. "household search" (default: all; healthz always)
 #   BENCH_PERF=1     also sample the server with `perf record -g` during each measured run and
 #                    append the top functions (self time) to the results file
 #
@@ -181,9 +183,18 @@ if ((CASE_PERCENT > 0 && CASES < CASE_TARGET)); then
     log "WARNING: only $CASES cases, fewer than $CASE_TARGET (raise BENCH_CASE_PERCENT)"
 fi
 if ((CASE_PERCENT > 0)); then
-    ENDPOINTS=(healthz household search case queue queue_newest)
+    ENDPOINTS=(healthz household search address case queue queue_newest)
 else
-    ENDPOINTS=(healthz household search)
+    ENDPOINTS=(healthz household search address)
+fi
+if [[ -n ${BENCH_ENDPOINTS:-} ]]; then
+    # healthz always runs first: the ratios are to it.
+    read -r -a chosen <<<"$BENCH_ENDPOINTS"
+    ENDPOINTS=(healthz)
+    for name in "${chosen[@]}"; do
+        [[ -f $BENCH_DIR/$name.lua ]] || die "BENCH_ENDPOINTS: no bench/$name.lua"
+        [[ $name == healthz ]] || ENDPOINTS+=("$name")
+    done
 fi
 # The endpoints that are pages (login, audit, the targets).
 PAGES=("${ENDPOINTS[@]:1}")
@@ -229,7 +240,7 @@ fi
 
 # --- server -----------------------------------------------------------------------------------
 log "starting husly serve"
-"$BIN" serve --addr 127.0.0.1:0 >"$WORK/serve.out" 2>"$WORK/serve.log" &
+"$BIN" ${BENCH_CONFIG:+--config "$BENCH_CONFIG"} serve --addr 127.0.0.1:0 >"$WORK/serve.out" 2>"$WORK/serve.log" &
 SERVER_PID=$!
 BASE=""
 for _ in $(seq 300); do

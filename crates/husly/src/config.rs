@@ -27,6 +27,7 @@ pub struct FileConfig {
     pub max_document_bytes: Option<usize>,
     pub max_connections: Option<u32>,
     pub sqlite_synchronous: Option<SqliteSync>,
+    pub session_cache_ms: Option<u64>,
     pub metrics_token: Option<String>,
     pub audit_checkpoint_key: Option<String>,
     pub apply_drafts_per_hour: Option<u32>,
@@ -49,6 +50,9 @@ pub struct Config {
     pub max_document_bytes: usize,
     pub max_connections: u32,
     pub sqlite_sync: SqliteSync,
+    /// How long a server uses a session it read before reading it again: the longest another
+    /// server may go on accepting a session ended or a user changed on this one.
+    pub session_cache: std::time::Duration,
     /// The bearer token `/metrics` asks for (`HUSLY_METRICS_TOKEN` or the file's `metrics_token`).
     pub metrics_token: Option<String>,
     /// The key audit checkpoints are signed with (`HUSLY_AUDIT_CHECKPOINT_KEY` or the file's
@@ -102,6 +106,10 @@ impl Config {
         if !(1024..=100 * 1024 * 1024).contains(&max_document_bytes) {
             bail!("max_document_bytes must be between 1 KiB and 100 MiB");
         }
+        let session_cache_ms = file.session_cache_ms.unwrap_or(2_000);
+        if session_cache_ms > 60_000 {
+            bail!("session_cache_ms must be between 0 (read every request) and 60000 (one minute)");
+        }
         Ok(Config {
             database_url,
             data_dir,
@@ -123,6 +131,7 @@ impl Config {
                 .unwrap_or(if is_sqlite { 6 } else { 16 })
                 .clamp(1, 512),
             sqlite_sync: file.sqlite_synchronous.unwrap_or_default(),
+            session_cache: std::time::Duration::from_millis(session_cache_ms),
             metrics_token: std::env::var("HUSLY_METRICS_TOKEN")
                 .ok()
                 .or(file.metrics_token)
@@ -153,7 +162,7 @@ impl Config {
     /// The configuration as text, with the database password replaced.
     pub fn redacted(&self) -> String {
         format!(
-            "database = {:?}\ndata_dir = {:?}\naddr = {:?}\nlog_format = {:?}\nlang = {:?}\ndemo = {}\nsecure_cookies = {:?}\nbehind_proxy = {}\nmax_body_bytes = {}\nmax_document_bytes = {}\nmax_connections = {}\nsqlite_synchronous = {:?}\nmetrics_token = {}\naudit_checkpoint_key = {}\napply_drafts_per_hour = {}\napply_documents_per_draft = {}\napply_bytes_per_draft = {}\napply_bytes_per_municipality_per_day = {}\n",
+            "database = {:?}\ndata_dir = {:?}\naddr = {:?}\nlog_format = {:?}\nlang = {:?}\ndemo = {}\nsecure_cookies = {:?}\nbehind_proxy = {}\nmax_body_bytes = {}\nmax_document_bytes = {}\nmax_connections = {}\nsqlite_synchronous = {:?}\nsession_cache_ms = {}\nmetrics_token = {}\naudit_checkpoint_key = {}\napply_drafts_per_hour = {}\napply_documents_per_draft = {}\napply_bytes_per_draft = {}\napply_bytes_per_municipality_per_day = {}\n",
             redact_url(&self.database_url),
             self.data_dir.display().to_string(),
             self.addr,
@@ -166,6 +175,7 @@ impl Config {
             self.max_document_bytes,
             self.max_connections,
             self.sqlite_sync,
+            self.session_cache.as_millis(),
             if self.metrics_token.is_some() {
                 "\"***\""
             } else {

@@ -159,7 +159,7 @@ impl Store {
         let mut event = user_event(Some(municipality), "user.grant_role", user);
         event.details = serde_json::json!({ "role": role.code() });
         audit::append(&mut tx, actor, event).await?;
-        tx.commit().await
+        self.commit_user_change(tx).await
     }
 
     /// Replaces a user's roles in one municipality.
@@ -190,7 +190,7 @@ impl Store {
         let mut event = user_event(Some(municipality), "user.set_roles", user);
         event.details = serde_json::json!({ "roles": roles.iter().map(|r| r.code()).collect::<Vec<_>>() });
         audit::append(&mut tx, actor, event).await?;
-        tx.commit().await
+        self.commit_user_change(tx).await
     }
 
     pub async fn set_user_disabled(
@@ -210,7 +210,8 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         if disabled {
-            // A disabled user is logged out everywhere at once.
+            // A disabled user is logged out everywhere: at once on this server, within the session
+            // cache's lifetime on the others.
             sqlx::query("DELETE FROM user_session WHERE user_id = $1")
                 .bind(user.to_string())
                 .execute(tx.conn())
@@ -218,7 +219,7 @@ impl Store {
         }
         let action = if disabled { "user.disable" } else { "user.enable" };
         audit::append(&mut tx, actor, user_event(municipality, action, user)).await?;
-        tx.commit().await
+        self.commit_user_change(tx).await
     }
 
     pub async fn set_password(
@@ -245,7 +246,16 @@ impl Store {
             .execute(tx.conn())
             .await?;
         audit::append(&mut tx, actor, user_event(municipality, "user.reset_password", user)).await?;
-        tx.commit().await
+        self.commit_user_change(tx).await
+    }
+
+    /// Commits a change to a user's roles, password or active flag. The sessions this server
+    /// remembers are forgotten, so it reads the user afresh at once; other servers do when their
+    /// entries run out (`session_cache`).
+    async fn commit_user_change(&self, tx: crate::Tx) -> StoreResult<()> {
+        tx.commit().await?;
+        self.sessions.forget_all();
+        Ok(())
     }
 
     /// Checks an e-mail and password. `None` for a wrong password, an unknown or a disabled user

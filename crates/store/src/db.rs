@@ -28,6 +28,9 @@ pub enum SqliteSync {
 pub struct StoreOptions {
     pub max_connections: u32,
     pub sqlite_sync: SqliteSync,
+    /// How long a session read from the database is used before it is read again (see
+    /// `session_cache`); zero reads it on every request.
+    pub session_cache: Duration,
 }
 
 impl Default for StoreOptions {
@@ -35,6 +38,7 @@ impl Default for StoreOptions {
         Self {
             max_connections: 16,
             sqlite_sync: SqliteSync::Normal,
+            session_cache: crate::session_cache::DEFAULT_SESSION_CACHE,
         }
     }
 }
@@ -58,6 +62,8 @@ pub struct Store {
     pub(crate) appender: Arc<std::sync::OnceLock<crate::group_commit::Appender>>,
     /// Values derived from the data and kept between requests (see `derived`).
     pub(crate) derived: Arc<crate::derived::Derived>,
+    /// Live sessions with their users, read shortly before (see `session_cache`).
+    pub(crate) sessions: Arc<crate::session_cache::SessionCache>,
 }
 
 /// A write transaction. Dropping it without [`Tx::commit`] rolls back.
@@ -107,6 +113,7 @@ impl Store {
                         // Keeps the planner's statistics current as the data grows (SQLite's advice
                         // for long-lived connections); cheap when nothing changed.
                         conn.execute("PRAGMA optimize = 0x10002").await?;
+                        keep_samples_where_plans_need_them(conn).await?;
                     }
                     Ok(())
                 })
@@ -121,6 +128,7 @@ impl Store {
             appender: Arc::default(),
             owners: Arc::default(),
             derived: Arc::default(),
+            sessions: Arc::new(crate::session_cache::SessionCache::new(options.session_cache)),
         })
     }
 
@@ -162,6 +170,22 @@ impl Store {
             Backend::Postgres => "VACUUM (ANALYZE)",
         };
         sqlx::raw_sql(sql).execute(&self.pool).await?;
+        if self.backend == Backend::Sqlite {
+            let mut conn = self.pool.acquire().await?;
+            keep_samples_where_plans_need_them(&mut conn).await?;
+        }
+        Ok(())
+    }
+
+    /// During a bulk load on PostgreSQL, refreshes the planner's statistics so that the plans
+    /// its triggers keep per connection are made again for the tables' new size. A plan made while
+    /// a table was empty may walk an index that reads every row of the municipality; without this
+    /// the waiting list's trigger on household members made seeding 100 000 households take
+    /// quadratic time (minutes, growing). The loaders call it each time the data has doubled.
+    pub async fn refresh_plans_while_loading(&self) -> StoreResult<()> {
+        if self.backend == Backend::Postgres {
+            sqlx::raw_sql("ANALYZE").execute(&self.pool).await?;
+        }
         Ok(())
     }
 
@@ -173,6 +197,37 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// The tables whose SQLite value samples (`sqlite_stat4`) are kept: the work queue's plans depend
+/// on how common a case state or an assignee is.
+const SAMPLED_TABLES: &str = "'application_case'";
+
+/// Keeps SQLite's value samples (`sqlite_stat4`, which `ANALYZE` writes in this build) only for
+/// the tables in [`SAMPLED_TABLES`], and the per-index row counts (`sqlite_stat1`) for all. With
+/// samples, a statement whose bound value is compared with an indexed column is compiled again
+/// whenever its bindings change, i.e. on every execution: measured on 100 000 households, the
+/// household page cost 1.37 ms of CPU with samples on every table and 0.86 ms without any, while
+/// the work queue needs its table's samples (7.4 ms per page with them, 18.0 ms without);
+/// `docs/benchmarks.md`, "Search, sessions and planner samples".
+async fn keep_samples_where_plans_need_them(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'sqlite_stat4'")
+        .fetch_one(&mut *conn)
+        .await?;
+    if exists == 0 {
+        return Ok(());
+    }
+    let others = format!("SELECT EXISTS (SELECT 1 FROM sqlite_stat4 WHERE tbl NOT IN ({SAMPLED_TABLES}))");
+    let found: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(others))
+        .fetch_one(&mut *conn)
+        .await?;
+    if found > 0 {
+        let delete = format!("DELETE FROM sqlite_stat4 WHERE tbl NOT IN ({SAMPLED_TABLES})");
+        conn.execute(sqlx::AssertSqlSafe(delete)).await?;
+        // Reloads the statistics into this connection; the others read them when they open.
+        conn.execute("ANALYZE sqlite_schema").await?;
+    }
+    Ok(())
 }
 
 /// Reads the backend from a database URL, with a clear message for anything else.

@@ -929,6 +929,9 @@ impl Counts {
     }
 }
 
+/// Rows an import writes before it first refreshes PostgreSQL's statistics (then at each doubling).
+const REFRESH_PLANS_FROM_ROWS: usize = 20_000;
+
 /// Tables of the schema that are not exported, and why.
 pub const NOT_EXPORTED: &[(&str, &str)] = &[
     (
@@ -1115,10 +1118,18 @@ impl Store {
         let mut counts = Counts::default();
         let mut table_index = 0;
         let mut batch: Vec<Vec<Value>> = Vec::new();
+        // See `Store::refresh_plans_while_loading`: the statistics are refreshed inside the
+        // import's transaction each time the rows written have doubled.
+        let (mut written, mut refresh_at) = (0usize, REFRESH_PLANS_FROM_ROWS);
         for row in rows {
             let (table_pos, values) = row?;
             if table_pos != table_index || batch.len() == IMPORT_BATCH_ROWS {
                 insert_batch(&mut tx, &TABLES[table_index], &batch).await?;
+                written += batch.len();
+                if written >= refresh_at && tx.backend() == crate::Backend::Postgres {
+                    sqlx::raw_sql("ANALYZE").execute(tx.conn()).await?;
+                    refresh_at = written * 2;
+                }
                 batch.clear();
                 table_index = table_pos;
             }

@@ -44,6 +44,7 @@ pub mod rent_ledger;
 pub mod representatives;
 pub mod search;
 pub mod seed;
+mod session_cache;
 pub mod sessions;
 pub mod snapshots;
 pub mod stays;

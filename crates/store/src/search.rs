@@ -165,24 +165,26 @@ impl Store {
             .map(|i| format!("CASE WHEN ' ' || s.words || ' ' LIKE ${} THEN 1 ELSE 0 END", 4 + i))
             .collect();
         let score = whole_words.join(" + ");
-        let (join, order) = if table == PEOPLE.0 {
-            (
-                "JOIN person p ON p.id = s.person_id".to_string(),
-                "p.family_name, p.given_name, p.id",
+        let sql = if table == PEOPLE.0 {
+            format!(
+                "SELECT {PERSON_COLUMNS} FROM {from} JOIN person p ON p.id = s.person_id \
+                 WHERE {matched} AND s.municipality_id = $1 \
+                 ORDER BY ({score}) DESC, p.family_name, p.given_name, p.id LIMIT $3"
             )
         } else {
-            (
-                "JOIN household h ON h.id = s.household_id \
-                 JOIN household_member hm ON hm.municipality_id = s.municipality_id AND hm.household_id = h.id \
-                 JOIN person p ON p.id = hm.person_id"
-                    .to_string(),
-                "h.address_line, h.id, hm.position, p.id",
+            // The households first, ordered and limited (no more households than people are
+            // wanted), then their members: the members of every matching address are never read.
+            format!(
+                "SELECT {PERSON_COLUMNS} FROM ( \
+                 SELECT s.household_id, s.municipality_id, ({score}) AS score, h.address_line \
+                 FROM {from} JOIN household h ON h.id = s.household_id \
+                 WHERE {matched} AND s.municipality_id = $1 \
+                 ORDER BY score DESC, h.address_line, s.household_id LIMIT $3) page \
+                 JOIN household_member hm ON hm.municipality_id = page.municipality_id AND hm.household_id = page.household_id \
+                 JOIN person p ON p.id = hm.person_id \
+                 ORDER BY page.score DESC, page.address_line, page.household_id, hm.position, p.id"
             )
         };
-        let sql = format!(
-            "SELECT {PERSON_COLUMNS} FROM {from} {join} WHERE {matched} AND s.municipality_id = $1 \
-             ORDER BY ({score}) DESC, {order} LIMIT $3"
-        );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(index_query)

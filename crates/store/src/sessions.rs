@@ -52,14 +52,19 @@ impl Store {
 
     /// A live session with its active user and their roles, in one query. `None` when the session is unknown, expired or the user disabled.
     pub async fn session_user(&self, secret: &str) -> StoreResult<Option<(Session, User)>> {
+        let token_hash = secret_hash(secret);
+        let now = crate::now_micros();
+        if let Some(found) = self.sessions.get(&token_hash, now) {
+            return Ok(Some(found));
+        }
         let sql = format!(
             "SELECT s.csrf_token, s.municipality_id AS session_municipality, s.expires_at, {USER_COLUMNS} \
              FROM user_session s JOIN app_user u ON u.id = s.user_id {ROLES_JOIN} \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0 {ROLES_ORDER}"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(secret_hash(secret))
-            .bind(crate::now_micros())
+            .bind(&token_hash)
+            .bind(now)
             .fetch_all(self.pool())
             .await?;
         let Some(row) = rows.first() else { return Ok(None) };
@@ -73,6 +78,7 @@ impl Store {
             expires_at: row.try_get("expires_at")?,
         };
         let user = user_from_rows(session.user_id, &rows)?.ok_or(crate::StoreError::NotFound)?;
+        self.sessions.put(token_hash, &session, &user);
         Ok(Some((session, user)))
     }
 
@@ -83,7 +89,9 @@ impl Store {
             .bind(secret_hash(secret))
             .execute(tx.conn())
             .await?;
-        tx.commit().await
+        tx.commit().await?;
+        self.sessions.forget(&secret_hash(secret));
+        Ok(())
     }
 
     pub async fn delete_session(&self, secret: &str) -> StoreResult<()> {
@@ -92,6 +100,8 @@ impl Store {
             .bind(secret_hash(secret))
             .execute(tx.conn())
             .await?;
-        tx.commit().await
+        tx.commit().await?;
+        self.sessions.forget(&secret_hash(secret));
+        Ok(())
     }
 }

@@ -1861,6 +1861,7 @@ async fn sqlite_connections_run_with_the_promised_settings() {
             &StoreOptions {
                 max_connections: 3,
                 sqlite_sync: sync,
+                ..StoreOptions::default()
             },
         )
         .await
@@ -2287,4 +2288,111 @@ async fn one_representative_acts_at_a_time_and_ended_ones_are_kept() {
         let entries = store.audit_entries(m.id, &filter).await.unwrap();
         assert!(entries.iter().all(|e| !e.details.contains("Verge Eksempel")));
     }
+}
+
+/// A server uses a session it read for at most the cache's lifetime: a role change, logout or
+/// deactivation takes effect at once on the server that made it, and on another server on the
+/// same database once the lifetime has passed.
+#[tokio::test]
+async fn a_remembered_session_is_forgotten_at_once_here_and_within_its_lifetime_elsewhere() {
+    use husly_store::StoreOptions;
+    let lifetime = std::time::Duration::from_millis(300);
+    let past_lifetime = lifetime + std::time::Duration::from_millis(50);
+    for db in databases().await {
+        let options = StoreOptions {
+            max_connections: 2,
+            session_cache: lifetime,
+            ..StoreOptions::default()
+        };
+        let here = Store::connect(&db.url, &options).await.unwrap();
+        let elsewhere = Store::connect(&db.url, &options).await.unwrap();
+        let m = municipality(&db.store, "3301").await;
+        let actor = Actor::cli("test");
+        let user = here
+            .create_user("cache@example.no", "Cecilie Cache", "a long password here", &actor)
+            .await
+            .unwrap();
+        here.grant_role(user, m.id, Role::Caseworker, &actor).await.unwrap();
+        let secret = here.create_session(user, Some(m.id)).await.unwrap();
+        let roles = |store: Store, secret: String| async move {
+            store
+                .session_user(&secret)
+                .await
+                .unwrap()
+                .map(|(_, user)| user.roles.get(&m.id).cloned().unwrap_or_default())
+        };
+        assert_eq!(roles(here.clone(), secret.clone()).await, Some(vec![Role::Caseworker]));
+        assert_eq!(
+            roles(elsewhere.clone(), secret.clone()).await,
+            Some(vec![Role::Caseworker])
+        );
+
+        here.set_roles(user, m.id, &[Role::Approver], &actor).await.unwrap();
+        assert_eq!(
+            roles(here.clone(), secret.clone()).await,
+            Some(vec![Role::Approver]),
+            "at once here"
+        );
+        tokio::time::sleep(past_lifetime).await;
+        assert_eq!(
+            roles(elsewhere.clone(), secret.clone()).await,
+            Some(vec![Role::Approver]),
+            "elsewhere after the lifetime"
+        );
+
+        elsewhere
+            .set_user_disabled(user, true, Some(m.id), &actor)
+            .await
+            .unwrap();
+        assert_eq!(
+            roles(elsewhere.clone(), secret.clone()).await,
+            None,
+            "disabled: at once there"
+        );
+        tokio::time::sleep(past_lifetime).await;
+        assert_eq!(
+            roles(here.clone(), secret.clone()).await,
+            None,
+            "and here after the lifetime"
+        );
+
+        elsewhere
+            .set_user_disabled(user, false, Some(m.id), &actor)
+            .await
+            .unwrap();
+        let secret = here.create_session(user, Some(m.id)).await.unwrap();
+        assert!(elsewhere.session_user(&secret).await.unwrap().is_some());
+        here.delete_session(&secret).await.unwrap();
+        assert!(
+            here.session_user(&secret).await.unwrap().is_none(),
+            "logged out: at once here"
+        );
+        tokio::time::sleep(past_lifetime).await;
+        assert!(
+            elsewhere.session_user(&secret).await.unwrap().is_none(),
+            "and elsewhere after the lifetime"
+        );
+    }
+}
+
+/// After a bulk load SQLite keeps its per-index row counts for every table and value samples only
+/// for the case table, whose plans depend on them (see `db::keep_samples_where_plans_need_them`).
+#[tokio::test]
+async fn sqlite_keeps_value_samples_only_where_plans_need_them() {
+    let db = TestDb::sqlite().await.unwrap();
+    populated(&db).await;
+    db.store.analyze().await.unwrap();
+    let count = |sql: &'static str| {
+        let pool = db.store.pool().clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+    };
+    assert!(
+        count("SELECT COUNT(DISTINCT tbl) FROM sqlite_stat1").await > 5,
+        "row counts kept"
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM sqlite_stat4 WHERE tbl <> 'application_case'").await,
+        0,
+        "no value samples elsewhere"
+    );
 }

@@ -52,6 +52,7 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     let options = StoreOptions {
         max_connections: config.max_connections,
         sqlite_sync: config.sqlite_sync,
+        session_cache: config.session_cache,
     };
     let store = Store::connect(&config.database_url, &options).await.map_err(|e| {
         anyhow::anyhow!(

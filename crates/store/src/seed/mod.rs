@@ -267,6 +267,7 @@ impl Store {
             people: 0,
         };
         let mut remaining = count;
+        let mut batches: u64 = 0;
         while remaining > 0 {
             let n = remaining.min(HOUSEHOLDS_PER_TX as u64);
             let generated = generate(&mut rng, &mut economy_rng, shares, municipality, n, &mut used_ids);
@@ -327,6 +328,10 @@ impl Store {
             insert_rows(&mut tx, "dwelling", &vacancies).await?;
             tx.commit().await?;
             remaining -= n;
+            batches += 1;
+            if batches.is_power_of_two() {
+                self.refresh_plans_while_loading().await?;
+            }
         }
         self.save_reference_counters(municipality, &counters).await?;
         self.analyze().await?;
