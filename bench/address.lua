@@ -12,19 +12,6 @@ for i = 0, 59 do
   queries[#queries + 1] = "/search?q=" .. common.urlencode(q)
 end
 
-local next_query
-
 setup = common.setup
-
-function init(args)
-  common.session_headers()
-  common.seed_random(thread_id)
-  next_query = math.random(#queries)
-end
-
-function request()
-  next_query = (next_query % #queries) + 1
-  return wrk.format("GET", queries[next_query])
-end
-
+common.cycle(queries)
 done = common.done

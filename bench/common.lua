@@ -40,6 +40,21 @@ function M.seed_random(thread_id)
   for _ = 1, 10 do math.random() end
 end
 
+-- Defines wrk's init() and request() for a script that cycles through fixed request paths,
+-- each thread starting at a random one, as a signed-in user.
+function M.cycle(paths)
+  local next_path
+  _G.init = function(args)
+    M.session_headers()
+    M.seed_random(thread_id)
+    next_path = math.random(#paths)
+  end
+  _G.request = function()
+    next_path = (next_path % #paths) + 1
+    return wrk.format("GET", paths[next_path])
+  end
+end
+
 function M.done(summary, latency, requests)
   local ms = function(us) return us / 1000.0 end
   local duration_s = summary.duration / 1e6
