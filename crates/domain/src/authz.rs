@@ -5,11 +5,11 @@
 //! store query is also filtered by municipality, so a miss in one is caught by the other.
 //!
 //! Principle of least privilege: administrators manage users and read the audit log but do not
-//! see households; leaders see aggregates (later modules) and no personal records; partners act
-//! only on the household's consent, which arrives with the collaboration module — until then
-//! they are denied every personal record.
+//! see households; leaders see aggregates and no personal records; partners see a household only
+//! on its consent: [`authorize_on_consent`] adds the consent dimension to the same decision.
 
 use crate::MunicipalityId;
+use crate::consent::ConsentCategory;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -130,10 +130,19 @@ pub enum Action {
     KeepFollowUpPlan,
     /// Log a contact, a home visit or a neighbour complaint on a household.
     LogFollowUp,
+    /// Register the municipality's partner organisations and their users' membership.
+    ManagePartners,
+    /// Record a household member's consent to share with a partner organisation, and its
+    /// withdrawal.
+    RecordConsent,
+    /// A partner's list of the households that have consented to its organisation.
+    ViewConsentedHouseholds,
+    /// A partner's view of one household: only the consented categories, on a consent in force.
+    ViewAsPartner,
 }
 
 impl Action {
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 38] = [
         Action::SearchPeople,
         Action::ViewPerson,
         Action::ViewHousehold,
@@ -168,6 +177,10 @@ impl Action {
         Action::ViewFollowUp,
         Action::KeepFollowUpPlan,
         Action::LogFollowUp,
+        Action::ManagePartners,
+        Action::RecordConsent,
+        Action::ViewConsentedHouseholds,
+        Action::ViewAsPartner,
     ];
 
     pub fn code(self) -> &'static str {
@@ -206,6 +219,10 @@ impl Action {
             Action::ViewFollowUp => "view_follow_up",
             Action::KeepFollowUpPlan => "keep_follow_up_plan",
             Action::LogFollowUp => "log_follow_up",
+            Action::ManagePartners => "manage_partners",
+            Action::RecordConsent => "record_consent",
+            Action::ViewConsentedHouseholds => "view_consented_households",
+            Action::ViewAsPartner => "view_as_partner",
         }
     }
 }
@@ -269,6 +286,32 @@ pub fn roles_allowed(action: Action) -> &'static [Role] {
         Action::ViewFollowUp => READ_PERSONAL,
         Action::KeepFollowUpPlan => &[Caseworker, FollowUpWorker],
         Action::LogFollowUp => &[Caseworker, FollowUpWorker, HousingManager],
+        // The administrator registers the partners and who works for them, as with users.
+        Action::ManagePartners => &[Admin],
+        // Those who meet the household record what it agrees to share: in an application
+        // meeting or on a home visit.
+        Action::RecordConsent => &[Caseworker, FollowUpWorker],
+        Action::ViewConsentedHouseholds => &[Partner],
+        // No role sees a household as a partner by its role alone: only on a consent in force.
+        Action::ViewAsPartner => &[],
+    }
+}
+
+/// What a partner needs for an action on a household: any consent in force (to open its view),
+/// or one that holds a category. Actions not listed are never done on consent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsentNeed {
+    Any,
+    Category(ConsentCategory),
+}
+
+/// The consent a partner needs for `action`, if a consent can allow it at all.
+pub fn consent_needed(action: Action) -> Option<ConsentNeed> {
+    match action {
+        Action::ViewAsPartner => Some(ConsentNeed::Any),
+        // A follow-up team logs its own contacts and visits on a follow-up consent.
+        Action::LogFollowUp => Some(ConsentNeed::Category(ConsentCategory::FollowUp)),
+        _ => None,
     }
 }
 
@@ -306,16 +349,40 @@ impl Principal {
     }
 }
 
-/// The one authorisation decision: role × action × the resource's municipality.
+/// The authorisation decision at the unit's own doors, which no consent opens: role × action ×
+/// the resource's municipality.
 pub fn authorize(principal: &Principal, action: Action, municipality: MunicipalityId) -> Decision {
+    authorize_on_consent(principal, action, municipality, None)
+}
+
+/// The one authorisation decision: role × action × the resource's municipality × what the
+/// household has consented to share with the caller's partner organisation, in force on the day
+/// of access. `consented` is `None` at a door no consent opens (the unit's own pages and API),
+/// and the categories in force (perhaps none) at the partner's door.
+///
+/// At the partner's door, a partner whose consent does not reach the action is told the
+/// household does not exist (`NotFound`): without consent, even its existence is confidential.
+pub fn authorize_on_consent(
+    principal: &Principal,
+    action: Action,
+    municipality: MunicipalityId,
+    consented: Option<&[ConsentCategory]>,
+) -> Decision {
     let held = principal.roles_in(municipality);
     if held.is_empty() {
         return Decision::NotFound;
     }
     if held.iter().any(|r| roles_allowed(action).contains(r)) {
-        Decision::Allow
-    } else {
-        Decision::Forbidden
+        return Decision::Allow;
+    }
+    let (Some(consented), true) = (consented, held.contains(&Role::Partner)) else {
+        return Decision::Forbidden;
+    };
+    match consent_needed(action) {
+        Some(ConsentNeed::Any) if !consented.is_empty() => Decision::Allow,
+        Some(ConsentNeed::Category(c)) if consented.contains(&c) => Decision::Allow,
+        Some(_) => Decision::NotFound,
+        None => Decision::Forbidden,
     }
 }
 
@@ -431,6 +498,15 @@ mod tests {
             (HousingManager, ManagePriorityPolicy, false),
             (Caseworker, ManagePriorityPolicy, false),
             (Admin, ManagePriorityPolicy, false),
+            (Admin, ManagePartners, true),
+            (Caseworker, ManagePartners, false),
+            (Partner, ManagePartners, false),
+            (Caseworker, RecordConsent, true),
+            (FollowUpWorker, RecordConsent, true),
+            (Approver, RecordConsent, false),
+            (Admin, RecordConsent, false),
+            (Partner, ViewConsentedHouseholds, true),
+            (Caseworker, ViewConsentedHouseholds, false),
         ];
         let m = MunicipalityId::new();
         for (role, action, allowed) in table {
@@ -441,6 +517,55 @@ mod tests {
                 "{role:?} {action:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_partner_acts_on_a_household_only_as_far_as_its_consent_reaches() {
+        use ConsentCategory::*;
+        let m = MunicipalityId::new();
+        let partner = principal(m, &[Role::Partner]);
+        // (action, consented at the partner's door, decision)
+        let table: &[(Action, &[ConsentCategory], Decision)] = &[
+            (Action::ViewAsPartner, &[], Decision::NotFound),
+            (Action::ViewAsPartner, &[Contact], Decision::Allow),
+            (Action::ViewAsPartner, &[Case], Decision::Allow),
+            (Action::LogFollowUp, &[], Decision::NotFound),
+            (Action::LogFollowUp, &[Contact, Case], Decision::NotFound),
+            (Action::LogFollowUp, &[FollowUp], Decision::Allow),
+            (Action::ViewConsentedHouseholds, &[], Decision::Allow),
+            // A consent never opens what it cannot allow.
+            (Action::ViewHousehold, &[Contact, Case, FollowUp], Decision::Forbidden),
+            (Action::ViewFollowUp, &[FollowUp], Decision::Forbidden),
+            (Action::RecordConsent, &[Contact], Decision::Forbidden),
+        ];
+        for (action, consented, want) in table {
+            assert_eq!(
+                authorize_on_consent(&partner, *action, m, Some(consented)),
+                *want,
+                "{action:?} {consented:?}"
+            );
+        }
+        // At the unit's own doors the role alone decides: 403, even for what a consent could
+        // allow at the partner's door.
+        assert_eq!(authorize(&partner, Action::LogFollowUp, m), Decision::Forbidden);
+        assert_eq!(authorize(&partner, Action::ViewAsPartner, m), Decision::Forbidden);
+        // A consent is no way into another municipality, and other roles gain nothing by one.
+        let other = MunicipalityId::new();
+        assert_eq!(
+            authorize_on_consent(&partner, Action::ViewAsPartner, other, Some(&[Contact])),
+            Decision::NotFound
+        );
+        for role in Role::ALL.into_iter().filter(|r| *r != Role::Partner) {
+            assert_eq!(
+                authorize_on_consent(&principal(m, &[role]), Action::ViewAsPartner, m, Some(&[Contact])),
+                Decision::Forbidden,
+                "{role:?}"
+            );
+        }
+        assert_eq!(
+            authorize_on_consent(&principal(m, &[Role::Caseworker]), Action::LogFollowUp, m, Some(&[])),
+            Decision::Allow
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod allocation;
 pub mod authz;
 pub mod bostotte;
 pub mod cases;
+pub mod consent;
 pub mod documents;
 pub mod economy;
 pub mod eligibility;

@@ -1036,6 +1036,88 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
     action_plan(contract, s, f).await;
     dwellings(contract, s, f).await;
     rounds(contract, s, f).await;
+    partners(contract, s, f).await;
+}
+
+/// Partner organisations, a consent recorded and withdrawn, and the partner's door.
+async fn partners(contract: &mut Contract, s: &Server, f: &Fixture) {
+    use Method as M;
+    let caseworker = f.users[&Role::Caseworker].1.as_str();
+    let admin = f.users[&Role::Admin].1.as_str();
+    let partner = f.users[&Role::Partner].1.as_str();
+    let today = common::today();
+    let (status, _) = call(
+        contract,
+        s,
+        admin,
+        M::POST,
+        "/api/v1/partners?municipality=3301",
+        Some(json!({ "name": "Bo-teamet", "kind": "voluntary_team" })),
+    )
+    .await;
+    assert_eq!(status, 422, "the name is taken");
+    let (status, organisations) = call(
+        contract,
+        s,
+        admin,
+        M::POST,
+        "/api/v1/partners?municipality=3301",
+        Some(json!({ "name": "NAV Drammen", "kind": "nav" })),
+    )
+    .await;
+    assert_eq!(status, 201, "{organisations}");
+    call(contract, s, admin, M::GET, "/api/v1/partners?municipality=3301", None).await;
+    let (status, _) = call(
+        contract,
+        s,
+        admin,
+        M::PUT,
+        "/api/v1/partners/memberships?municipality=3301",
+        Some(json!({ "user_id": f.target_user.to_string(), "organisation_id": null })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let consents = format!("/api/v1/households/{}/consents", f.household);
+    let (status, recorded) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &consents,
+        Some(json!({
+            "person_id": f.person.to_string(), "organisation_id": f.partner_organisation,
+            "purpose": "Oppfølging i hjemmet", "categories": ["follow_up"],
+            "valid_from": today.to_string(), "valid_to": (today + time::Duration::days(90)).to_string(),
+            "evidence": "meeting", "given_by": "guardian", "guardian": "Verge Vigdis Dahl"
+        })),
+    )
+    .await;
+    assert_eq!(status, 201, "{recorded}");
+    call(contract, s, caseworker, M::GET, &consents, None).await;
+    call(contract, s, partner, M::GET, "/api/v1/partner/households", None).await;
+    let door = format!("/api/v1/partner/households/{}", f.household);
+    call(contract, s, partner, M::GET, &door, None).await;
+    let (status, _) = call(
+        contract,
+        s,
+        partner,
+        M::POST,
+        &format!("{door}/follow-up/entries"),
+        Some(json!({ "kind": "phone_call", "occurred_on": today.to_string(), "note": "Ringte om husleien" })),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let id = recorded["consents"][0]["id"].as_str().unwrap().to_string();
+    let (status, _) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &format!("{consents}/{id}/withdraw"),
+        Some(json!({ "reason": "Ringte og trakk samtykket" })),
+    )
+    .await;
+    assert_eq!(status, 200);
 }
 
 /// An allocation round from start to end, and the fixture's offer answered, reopened and

@@ -1148,6 +1148,52 @@ fn routes(f: &Fixture) -> Vec<Route> {
             vec![("contact", MISSING.into())],
         )
         .missing(),
+        page(
+            Method::GET,
+            format!("/households/{h}/consents"),
+            Some(ViewHousehold),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/households/{h}/consents"),
+            Some(RecordConsent),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/households/{h}/consents/{MISSING}/withdraw"),
+            Some(RecordConsent),
+            Record,
+            vec![("reason", "Trakk samtykket i telefonen".into())],
+        )
+        .missing(),
+        page(Method::GET, "/partner".into(), Some(ViewConsentedHouseholds), Working, vec![]),
+        page(
+            Method::GET,
+            format!("/partner/households/{h}"),
+            Some(ViewAsPartner),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/partner/households/{h}/log"),
+            Some(ViewAsPartner),
+            Record,
+            vec![("kind", "phone_call".into()), ("occurred_on", "not a day".into())],
+        ),
+        page(Method::GET, "/admin/partners".into(), Some(ManagePartners), Working, vec![]),
+        page(Method::POST, "/admin/partners".into(), Some(ManagePartners), Working, vec![]),
+        page(
+            Method::POST,
+            "/admin/partners/members".into(),
+            Some(ManagePartners),
+            Working,
+            vec![],
+        ),
         page(Method::GET, "/admin/audit".into(), Some(ReadAudit), Working, vec![]),
         page(
             Method::GET,
@@ -1808,6 +1854,67 @@ fn routes(f: &Fixture) -> Vec<Route> {
         )
         .missing(),
         api(
+            Method::GET,
+            format!("/api/v1/households/{h}/consents"),
+            Some(ViewHousehold),
+            Record,
+            None,
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/households/{h}/consents"),
+            Some(RecordConsent),
+            Record,
+            Some(serde_json::json!({
+                "person_id": MISSING, "organisation_id": MISSING, "purpose": "", "categories": [],
+                "valid_from": "", "valid_to": "", "evidence": "meeting", "given_by": "person"
+            })),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/households/{h}/consents/{MISSING}/withdraw"),
+            Some(RecordConsent),
+            Record,
+            Some(serde_json::json!({"reason": "Trakk samtykket i telefonen"})),
+        )
+        .missing(),
+        api(
+            Method::GET,
+            "/api/v1/partner/households".into(),
+            Some(ViewConsentedHouseholds),
+            Working,
+            None,
+        ),
+        api(
+            Method::GET,
+            format!("/api/v1/partner/households/{h}"),
+            Some(ViewAsPartner),
+            Record,
+            None,
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/partner/households/{h}/follow-up/entries"),
+            Some(ViewAsPartner),
+            Record,
+            Some(serde_json::json!({"kind": "phone_call", "occurred_on": "not a day"})),
+        ),
+        api(Method::GET, "/api/v1/partners".into(), Some(ManagePartners), Working, None),
+        api(
+            Method::POST,
+            "/api/v1/partners".into(),
+            Some(ManagePartners),
+            Working,
+            Some(serde_json::json!({"name": "", "kind": "nav"})),
+        ),
+        api(
+            Method::PUT,
+            "/api/v1/partners/memberships".into(),
+            Some(ManagePartners),
+            Working,
+            Some(serde_json::json!({"user_id": "nobody"})),
+        ),
+        api(
             Method::POST,
             format!("/api/v1/households/{h}/follow-up/entries"),
             Some(LogFollowUp),
@@ -2211,6 +2318,14 @@ fn promised(action: Action) -> &'static [Role] {
         Action::ViewFollowUp => &[Caseworker, Approver, FollowUpWorker, HousingManager],
         Action::KeepFollowUpPlan => &[Caseworker, FollowUpWorker],
         Action::LogFollowUp => &[Caseworker, FollowUpWorker, HousingManager],
+        // Partner organisations and their users: the administrator, as with users.
+        Action::ManagePartners => &[Admin],
+        // A consent is recorded by those who meet the household: in a meeting, on a visit.
+        Action::RecordConsent => &[Caseworker, FollowUpWorker],
+        // The partner's door: its list, and a household on a consent in force (the fixture's
+        // partner holds one covering every category; `a_partner_sees_a_household_only_on_a_consent_in_force`
+        // walks it without one).
+        Action::ViewConsentedHouseholds | Action::ViewAsPartner => &[Partner],
     }
 }
 
@@ -2348,6 +2463,8 @@ async fn every_route_for_every_role() {
                     // page is open to every role.
                     let csrf = match common::csrf_of_any(&server, &http, "/").await {
                         Some(csrf) => csrf,
+                        // The start page sends partners to their households.
+                        None if role == Role::Partner => common::csrf_of(&server, &http, "/partner").await,
                         None => match common::csrf_of_any(&server, &http, "/plans").await {
                             Some(csrf) => csrf,
                             None => common::csrf_of(&server, &http, "/search").await,
@@ -2409,6 +2526,10 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
                 "/representatives/{representative_id}",
             )
             .replace("/stays/01900000-0000-7000-8000-000000000000", "/stays/{stay_id}")
+            .replace(
+                "/consents/01900000-0000-7000-8000-000000000000",
+                "/consents/{consent_id}",
+            )
             .replace(
                 "/outreach-contacts/01900000-0000-7000-8000-000000000000",
                 "/outreach-contacts/{contact_id}",
@@ -2610,6 +2731,14 @@ const NOT_PERSONAL: &[(&str, &str)] = &[
     ),
     ("/admin/users/new", "an empty form"),
     (
+        "/admin/partners",
+        "partner organisations and their staff accounts, no one the municipality serves",
+    ),
+    (
+        "/api/v1/partners",
+        "partner organisations and their staff accounts, no one the municipality serves",
+    ),
+    (
         "/admin/jobs",
         "the server's daily jobs: days, times and outcomes, no one the municipality serves",
     ),
@@ -2719,6 +2848,20 @@ const READS: &[(&str, &str, &str)] = &[
         "household",
     ),
     ("/follow-up", "follow_up.caseload", "municipality"),
+    ("/households/{id}/consents", "household.consents_view", "household"),
+    (
+        "/api/v1/households/{id}/consents",
+        "household.consents_view",
+        "household",
+    ),
+    ("/partner", "partner.household_list", "partner_organisation"),
+    (
+        "/api/v1/partner/households",
+        "partner.household_list",
+        "partner_organisation",
+    ),
+    ("/partner/households/{id}", "partner.household_view", "household"),
+    ("/api/v1/partner/households/{id}", "partner.household_view", "household"),
     ("/api/v1/follow-up/caseload", "follow_up.caseload", "municipality"),
     ("/stays/ongoing", "stays.list", "municipality"),
     ("/kostra", "kostra.cases", "municipality"),

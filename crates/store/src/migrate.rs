@@ -164,6 +164,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "search_index",
         sql: include_str!("../migrations/0030_search_index.sql"),
     },
+    Migration {
+        version: 31,
+        name: "partners_and_consent",
+        sql: include_str!("../migrations/0031_partners_and_consent.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked

@@ -1,11 +1,13 @@
 //! Who is acting, where, and on what day: everything a use case needs to know of its caller.
 
 use crate::error::{UseCaseError, UseCaseResult};
-use husly_domain::authz::{Action, Decision, Principal, authorize};
+use husly_domain::authz::{Action, Decision, Principal, Role, authorize, authorize_on_consent, consent_needed};
+use husly_domain::consent::{ConsentCategory, ConsentState, categories_in_force, consent_state};
 use husly_domain::{CaseId, HouseholdId, Lang, MunicipalityId};
 use husly_store::Store;
 use husly_store::accounts::User;
 use husly_store::audit::{Actor, Event};
+use husly_store::consents::Consent;
 use husly_store::households::Change;
 use time::Date;
 
@@ -14,6 +16,36 @@ use time::Date;
 pub enum Channel {
     Page,
     Api,
+}
+
+/// What a partner organisation may see of a household on the day of access.
+#[derive(Debug, Clone, Default)]
+pub struct PartnerGrant {
+    pub organisation: String,
+    pub organisation_name: String,
+    /// The consents in force the access relies on.
+    pub consents: Vec<Consent>,
+    /// The union of their categories.
+    pub categories: Vec<ConsentCategory>,
+}
+
+impl PartnerGrant {
+    pub fn allows(&self, category: ConsentCategory) -> bool {
+        self.categories.contains(&category)
+    }
+}
+
+/// Whether a kept consent is in force on `day` (the domain's rule).
+pub(crate) fn in_force(consent: &Consent, day: Date) -> bool {
+    consent_state(consent.valid_from, consent.valid_to, consent.withdrawal.is_some(), day) == ConsentState::InForce
+}
+
+fn decided(decision: Decision) -> UseCaseResult<()> {
+    match decision {
+        Decision::Allow => Ok(()),
+        Decision::Forbidden => Err(UseCaseError::Forbidden),
+        Decision::NotFound => Err(UseCaseError::NotFound),
+    }
 }
 
 /// The caller of a use case. Built by the web crate for each request.
@@ -36,11 +68,7 @@ impl Ctx {
     /// The single authorisation check; a municipality where the caller holds no role answers
     /// "not found", never "forbidden".
     pub fn require(&self, action: Action, municipality: MunicipalityId) -> UseCaseResult<()> {
-        match authorize(&self.principal, action, municipality) {
-            Decision::Allow => Ok(()),
-            Decision::Forbidden => Err(UseCaseError::Forbidden),
-            Decision::NotFound => Err(UseCaseError::NotFound),
-        }
+        decided(authorize(&self.principal, action, municipality))
     }
 
     /// The municipality owning a case, once the caller may perform `action` there.
@@ -50,7 +78,8 @@ impl Ctx {
         Ok(owner)
     }
 
-    /// The municipality owning a household, once the caller may perform `action` there.
+    /// The municipality owning a household, once the caller's roles allow `action` there (the
+    /// unit's own doors: a consent opens none of them).
     pub async fn household_owner(&self, id: HouseholdId, action: Action) -> UseCaseResult<MunicipalityId> {
         let owner = self
             .store
@@ -59,6 +88,81 @@ impl Ctx {
             .ok_or(UseCaseError::NotFound)?;
         self.require(action, owner)?;
         Ok(owner)
+    }
+
+    /// The municipality owning a household and, for a partner, the consents it acts on, once the
+    /// caller may perform `action` there: the partner's door. The one authorisation decision
+    /// with its consent dimension; the consents are read only when a consent could decide it.
+    pub async fn household_access(
+        &self,
+        id: HouseholdId,
+        action: Action,
+    ) -> UseCaseResult<(MunicipalityId, Option<PartnerGrant>)> {
+        let owner = self
+            .store
+            .household_municipality(id)
+            .await?
+            .ok_or(UseCaseError::NotFound)?;
+        let by_role = authorize(&self.principal, action, owner);
+        let partner = self.principal.roles_in(owner).contains(&Role::Partner);
+        if by_role == Decision::Allow || !partner || consent_needed(action).is_none() {
+            return decided(by_role).map(|()| (owner, None));
+        }
+        let grant = self.partner_grant(owner, id).await?;
+        decided(authorize_on_consent(
+            &self.principal,
+            action,
+            owner,
+            Some(&grant.categories),
+        ))?;
+        Ok((owner, Some(grant)))
+    }
+
+    /// What the caller's partner organisation may see of a household today: its consents in
+    /// force and the union of their categories (none when the caller works for no organisation).
+    pub async fn partner_grant(
+        &self,
+        municipality: MunicipalityId,
+        household: HouseholdId,
+    ) -> UseCaseResult<PartnerGrant> {
+        let Some((organisation, organisation_name)) =
+            self.store.partner_organisation_of(self.user.id, municipality).await?
+        else {
+            return Ok(PartnerGrant::default());
+        };
+        let consents: Vec<Consent> = self
+            .store
+            .consents_to_organisation(municipality, &organisation, household, self.today)
+            .await?
+            .into_iter()
+            .filter(|c| in_force(c, self.today))
+            .collect();
+        let categories = categories_in_force(
+            consents.iter().map(|c| {
+                (
+                    c.categories.as_slice(),
+                    c.valid_from,
+                    c.valid_to,
+                    c.withdrawal.is_some(),
+                )
+            }),
+            self.today,
+        );
+        Ok(PartnerGrant {
+            organisation,
+            organisation_name,
+            consents,
+            categories,
+        })
+    }
+
+    /// The audit actor for a partner acting on consents: the purpose names the consents relied on.
+    pub fn partner_actor(&self, municipality: MunicipalityId, grant: &PartnerGrant) -> Actor {
+        let ids: Vec<&str> = grant.consents.iter().map(|c| c.id.as_str()).collect();
+        Actor {
+            purpose: format!("consent:{}", ids.join(",")),
+            ..self.actor(municipality)
+        }
     }
 
     /// The kommunenummer of a municipality where the caller holds a role (rules and letters are
@@ -125,6 +229,19 @@ impl Ctx {
         municipality: MunicipalityId,
         action: &str,
         resource: (&str, String),
+        details: serde_json::Value,
+    ) -> UseCaseResult<()> {
+        self.audit_read_by(&self.actor(municipality), municipality, action, resource, details)
+            .await
+    }
+
+    /// Records a read as [`Ctx::audit_read`] does, by `actor` (a partner's names its consents).
+    pub async fn audit_read_by(
+        &self,
+        actor: &Actor,
+        municipality: MunicipalityId,
+        action: &str,
+        resource: (&str, String),
         mut details: serde_json::Value,
     ) -> UseCaseResult<()> {
         if let (Channel::Api, serde_json::Value::Object(map)) = (self.channel, &mut details) {
@@ -137,7 +254,7 @@ impl Ctx {
             resource_id: resource.1,
             details,
         };
-        self.store.audit(&self.actor(municipality), event).await?;
+        self.store.audit(actor, event).await?;
         Ok(())
     }
 }

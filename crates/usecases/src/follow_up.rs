@@ -277,11 +277,20 @@ pub async fn set_measure_status(
 /// Logs a contact, home visit or neighbour complaint on the household. Returns its id.
 pub async fn log_entry(ctx: &Ctx, household: HouseholdId, input: &EntryInput<'_>) -> UseCaseResult<String> {
     let municipality = ctx.household_owner(household, Action::LogFollowUp).await?;
+    log_entry_by(ctx, (municipality, household), &ctx.actor(municipality), input).await
+}
+
+/// Logs an entry by `actor`, once authorised (the unit by role, a partner on consent).
+pub(crate) async fn log_entry_by(
+    ctx: &Ctx,
+    (municipality, household): (MunicipalityId, HouseholdId),
+    actor: &husly_store::audit::Actor,
+    input: &EntryInput<'_>,
+) -> UseCaseResult<String> {
     let fields = check_entry(input, ctx.today)?;
-    let actor = ctx.actor(municipality);
     Ok(ctx
         .store
-        .add_follow_up_entry(municipality, household, &fields, &ctx.change(&actor))
+        .add_follow_up_entry(municipality, household, &fields, &ctx.change(actor))
         .await?)
 }
 

@@ -30,6 +30,15 @@ impl FormFields {
         self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
     }
 
+    /// Every value of a repeated field (ticked checkboxes), in order.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
     /// The form bound to a typed struct, so each field is named once in Rust (the struct) and
     /// once in its template. Repeated fields fill a `Vec`; a choice can be an enum. A field that
     /// is missing or does not fit its type is a field error in the catalogue's words (422), never

@@ -39,6 +39,10 @@ pub enum Section {
     FollowUp,
     /// The server's daily jobs and their runs.
     Jobs,
+    /// A partner's households, on consent.
+    Partner,
+    /// The municipality's partner organisations (administration).
+    Partners,
     None,
 }
 
@@ -75,6 +79,10 @@ pub struct Layout {
     pub can_tenancies: bool,
     /// Write, end and undo the end of contracts.
     pub can_manage_tenancies: bool,
+    /// A partner's households on consent.
+    pub can_partner: bool,
+    /// Register partner organisations and their users.
+    pub can_manage_partners: bool,
     pub demo: bool,
     /// The confirmation of the action that led here, in the user's language.
     pub flash: Option<String>,
@@ -109,6 +117,8 @@ impl Layout {
             can_tenancies: false,
             can_manage_tenancies: false,
             can_follow_up: false,
+            can_partner: false,
+            can_manage_partners: false,
             demo,
             flash: None,
         }
@@ -154,6 +164,8 @@ impl Layout {
             can_tenancies: allowed(Action::ViewTenancies),
             can_manage_tenancies: allowed(Action::ManageTenancies),
             can_follow_up: allowed(Action::ViewFollowUp),
+            can_partner: allowed(Action::ViewConsentedHouseholds),
+            can_manage_partners: allowed(Action::ManagePartners),
             demo,
             flash: user.flash.as_deref().map(|key| user.tr.t(key).to_string()),
         }
@@ -184,6 +196,8 @@ impl Layout {
                 | (Section::Tenancies, "tenancies")
                 | (Section::FollowUp, "follow_up")
                 | (Section::Jobs, "jobs")
+                | (Section::Partner, "partner")
+                | (Section::Partners, "partners")
         )
     }
 

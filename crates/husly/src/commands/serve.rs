@@ -151,6 +151,8 @@ async fn prepare_demo(store: &Store, clock: Clock) -> anyhow::Result<Vec<(String
             .await?;
     }
     let mut logins = Vec::new();
+    // Role::ALL begins with the administrator, who then links the partner to its organisation.
+    let mut admin = None;
     for role in Role::ALL {
         let email = format!("{}@demo.husly.no", role.code().replace('_', "-"));
         let password = husly_store::accounts::new_secret("")[..20].to_string();
@@ -166,6 +168,9 @@ async fn prepare_demo(store: &Store, clock: Clock) -> anyhow::Result<Vec<(String
             Err(e) => return Err(e.into()),
         };
         store.grant_role(user, municipality.id, role, &actor).await?;
+        if role == Role::Admin {
+            admin = Some(user);
+        }
         if role == Role::Leader {
             // The leader keeps the demo's action plan (first start only).
             let change = husly_store::households::Change {
@@ -187,6 +192,20 @@ async fn prepare_demo(store: &Store, clock: Clock) -> anyhow::Result<Vec<(String
             store
                 .hand_over_follow_up_plans(municipality.id, user, DEMO_FOLLOW_UP_PLANS, &change)
                 .await?;
+        }
+        if role == Role::Partner && store.partner_organisation_of(user, municipality.id).await?.is_none() {
+            // The demo's partner works for the seeded Bo-team, so its list has the households
+            // that consented to it (and the access log shows what it read, on which consent).
+            let bo_team = store
+                .partner_organisations(municipality.id)
+                .await?
+                .into_iter()
+                .find(|o| o.kind == husly_domain::follow_up::PartnerKind::VoluntaryTeam);
+            if let Some(team) = bo_team {
+                store
+                    .set_partner_membership(municipality.id, user, Some(&team.id), (&actor, admin.unwrap_or(user)))
+                    .await?;
+            }
         }
         if role == Role::Caseworker {
             // Rounds held and offers made, first start only.

@@ -55,6 +55,10 @@ pub struct Fixture {
     /// months: beyond the renewal review's lead time (six), so the server opens no review for it
     /// unless a test moves its end nearer.
     pub tenancy: String,
+    /// A partner organisation the partner role's user works for, and the household's consent to
+    /// it in force, covering every category.
+    pub partner_organisation: String,
+    pub consent: String,
 }
 
 /// The fixture dwelling's id in the property-management system.
@@ -93,6 +97,7 @@ pub async fn prepare(url: &str) -> Fixture {
     let mut leader = None;
     let mut housing_manager = None;
     let mut follow_up_worker = None;
+    let mut by_role = BTreeMap::new();
     for role in Role::ALL {
         let email = format!("{}@drammen.example", role.code());
         let id = store
@@ -106,6 +111,7 @@ pub async fn prepare(url: &str) -> Fixture {
         if role == Role::HousingManager {
             housing_manager = Some(id);
         }
+        by_role.insert(role, id);
         if role == Role::FollowUpWorker {
             follow_up_worker = Some(id);
         }
@@ -213,6 +219,8 @@ pub async fn prepare(url: &str) -> Fixture {
     let dwelling = dwelling(&store, home.id, manager, DWELLING_EXTERNAL_ID, "Tollbugata 7", &actor).await;
     let (round, offer, offered_dwelling) = round_with_offer(&store, home.id, manager, case, &actor).await;
     let tenancy = tenancy(&store, home.id, manager, household, &actor).await;
+    let (partner_organisation, consent) =
+        partner_with_consent(&store, (home.id, household, person), &by_role, &actor).await;
     store.close().await;
     Fixture {
         home: home.id,
@@ -240,7 +248,61 @@ pub async fn prepare(url: &str) -> Fixture {
         offer,
         offered_dwelling,
         tenancy,
+        partner_organisation,
+        consent,
     }
+}
+
+/// A partner organisation of the home municipality that the partner role's user works for, and
+/// the household's consent to it in force (every category, from a month ago for a year): the
+/// walk's partner sees the household on it.
+async fn partner_with_consent(
+    store: &Store,
+    (municipality, household, person): (MunicipalityId, HouseholdId, PersonId),
+    by_role: &BTreeMap<Role, UserId>,
+    actor: &Actor,
+) -> (String, String) {
+    let admin = by_role[&Role::Admin];
+    let organisation = store
+        .add_partner_organisation(
+            municipality,
+            "Bo-teamet",
+            husly_domain::follow_up::PartnerKind::VoluntaryTeam,
+            (actor, admin),
+        )
+        .await
+        .expect("organisation");
+    store
+        .set_partner_membership(
+            municipality,
+            by_role[&Role::Partner],
+            Some(&organisation),
+            (actor, admin),
+        )
+        .await
+        .expect("membership");
+    let today = super::today();
+    let fields = husly_domain::consent::ConsentFields {
+        person,
+        organisation: organisation.clone(),
+        purpose: "Oppfølging i hjemmet".into(),
+        categories: husly_domain::consent::ConsentCategory::ALL.to_vec(),
+        valid_from: today - time::Duration::days(30),
+        valid_to: today + time::Duration::days(335),
+        evidence: husly_domain::consent::ConsentEvidence::SignedForm,
+        given_by: husly_domain::consent::GivenBy::Person,
+        guardian: None,
+    };
+    let change = Change {
+        actor,
+        user: Some(by_role[&Role::Caseworker]),
+        reason: None,
+    };
+    let consent = store
+        .record_consent(municipality, household, &fields, &change)
+        .await
+        .expect("consent");
+    (organisation, consent)
 }
 
 /// A running fixed-term contract of `household` in a flat of its own, written in the store

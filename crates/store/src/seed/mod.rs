@@ -10,6 +10,7 @@
 //! between versions: a seed must give the same data for as long as Husly exists.
 
 mod cases;
+mod consents;
 mod dwellings;
 mod follow_up;
 mod plan;
@@ -256,10 +257,14 @@ impl Store {
         // Stays draw from a generator of their own, so everything seeded before them stays as it was.
         let mut stay_rng = SplitMix64::new(seed ^ 0x57A7_0000_0001);
         let mut follow_up_rng = SplitMix64::new(seed ^ 0xF011_0000_0001);
+        let mut consent_rng = SplitMix64::new(seed ^ 0xC025_0000_0001);
         // So does the vacant stock.
         let mut stock_rng = SplitMix64::new(seed ^ 0xD3E1_0000_0001);
         let mut counters = self.reference_counters(municipality).await?;
         let staff = self.seed_staff(municipality, actor).await?;
+        let organisations = self
+            .seed_partner_organisations(municipality, staff.caseworker, actor)
+            .await?;
         let today = husly_domain::oslo::date_at(time::OffsetDateTime::now_utc());
         let mut used_ids = HashSet::new();
         let mut summary = SeedSummary {
@@ -316,6 +321,22 @@ impl Store {
             insert_rows(&mut tx, "follow_up_measure", &followed.measures).await?;
             insert_rows(&mut tx, "follow_up_entry", &followed.entries).await?;
             insert_rows(&mut tx, "case_event", &followed.events).await?;
+            let main_applicants: Vec<(String, String)> = generated
+                .members
+                .iter()
+                .filter(|row| row[3] == "main_applicant")
+                .filter_map(|row| Some((row[0].as_str()?.to_string(), row[1].as_str()?.to_string())))
+                .collect();
+            let consented = consents::generate_consents(
+                &mut consent_rng,
+                &municipality.id.to_string(),
+                &main_applicants,
+                &organisations,
+                today,
+                &staff.caseworker.to_string(),
+            );
+            insert_rows(&mut tx, "consent", &consented.consents).await?;
+            insert_rows(&mut tx, "case_event", &consented.events).await?;
             let vacancies = dwellings::vacant_stock(
                 &mut stock_rng,
                 &municipality.id.to_string(),
@@ -351,6 +372,28 @@ impl Store {
 }
 
 impl Store {
+    /// The seeded partner organisations' ids, registered once per municipality (by name).
+    async fn seed_partner_organisations(
+        &self,
+        municipality: &Municipality,
+        by: husly_domain::UserId,
+        actor: &Actor,
+    ) -> StoreResult<Vec<String>> {
+        let known = self.partner_organisations(municipality.id).await?;
+        let mut ids = Vec::new();
+        for (name, kind) in consents::ORGANISATIONS {
+            let id = match known.iter().find(|o| o.name == name) {
+                Some(o) => o.id.clone(),
+                None => {
+                    self.add_partner_organisation(municipality.id, name, kind, (actor, by))
+                        .await?
+                }
+            };
+            ids.push(id);
+        }
+        Ok(ids)
+    }
+
     /// The two synthetic staff members seeded cases are attributed to: accounts that cannot sign
     /// in and hold no role, made once per municipality.
     async fn seed_staff(&self, municipality: &Municipality, actor: &Actor) -> StoreResult<cases::SeedStaff> {

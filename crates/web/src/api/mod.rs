@@ -6,6 +6,7 @@ mod allocation;
 mod appeals;
 mod calculators;
 mod cases;
+mod consents;
 pub mod contract;
 mod documents;
 mod dwellings;
@@ -134,6 +135,22 @@ pub fn routes() -> Routes {
         .route("/equity/{year}", get(equity::figures))
         .route("/audit", get(audit_log))
         .route("/calculators/bostotte", post(calculators::bostotte))
+        .route("/households/{id}/consents", get(consents::list).post(consents::record))
+        .route(
+            "/households/{id}/consents/{consent_id}/withdraw",
+            post(consents::withdraw),
+        )
+        .route("/partner/households", get(consents::partner_list))
+        .route("/partner/households/{id}", get(consents::partner_view))
+        .route(
+            "/partner/households/{id}/follow-up/entries",
+            post(consents::partner_log),
+        )
+        .route(
+            "/partners",
+            get(consents::organisations).post(consents::add_organisation),
+        )
+        .route("/partners/memberships", put(consents::set_membership))
         .route("/outreach/bostotte", get(outreach::list))
         .route(
             "/households/{id}/outreach-contacts",

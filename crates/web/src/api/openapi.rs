@@ -39,6 +39,7 @@ pub fn document() -> Value {
     allocation(&mut doc);
     tenancies(&mut doc);
     stock(&mut doc);
+    consents(&mut doc);
     let error = doc.answers.subschema_for::<contract::ErrorAnswer>();
     let mut schemas = doc.answers.take_definitions(true);
     // A type both read and answered (the application form, a case's economy) is described as
@@ -301,6 +302,7 @@ fn path_parameters(path: &str, reads: &mut SchemaGenerator) -> Vec<Value> {
                 ("indicator_id", _) => ("Indicator id (of the plan)", uuid),
                 ("stay_id", _) => ("Stay id", uuid),
                 ("contact_id", _) => ("Outreach contact id", uuid),
+                ("consent_id", _) => ("Consent id (of the household)", uuid),
                 ("year", "kostra") => (
                     "The KOSTRA reporting year (from 2000 to this year; this year's figures are counted to today)",
                     json!({ "type": "integer", "minimum": 2000, "maximum": 2100 }),
@@ -1455,5 +1457,90 @@ fn stock(doc: &mut Document) {
     .description("Counts only, no household or dwelling named, so the read is not recorded in the access log. A letting is a tenancy that began in the year, in a dwelling still in the register. `years_to_serve` is the number waiting divided by the average lettings per year (null when none were let); vacancies now are not subtracted. Each entry of `GET /waiting-list` carries `estimated_wait`, a range in months worked out from the household's place among those competing for the same dwellings and the lettings that would have fitted it in each of the same years (low from the busiest year, high from the quietest, never below half the average).")
     .query::<queries::MunicipalityParam>()
     .answer::<contract::stock::StockAndDemandAnswer>("200", "The comparison")
+    .add();
+}
+
+fn consents(doc: &mut Document) {
+    doc.get(
+        "/households/{id}/consents",
+        "listConsents",
+        "A household's consents to share with partner organisations, the newest first (those who work with households)",
+    )
+    .description("Each with its state today: `scheduled`, `in_force`, `expired` or `withdrawn`. The read is recorded in the access log.")
+    .answer::<contract::consents::ConsentList>("200", "The consents")
+    .add();
+    doc.post(
+        "/households/{id}/consents",
+        "recordConsent",
+        "Record a member's consent to share with a partner organisation (caseworkers, follow-up workers)",
+    )
+    .description("A 422 names each field that is wrong: a person outside the household, an organisation of another municipality (or none), no purpose, no category, a period that ends before it starts or has ended already, a guardian without a name. Nothing is kept then. The consent is a household event with its audit entry.")
+    .body::<contract::consents::ConsentRequest>()
+    .answer::<contract::consents::ConsentList>("201", "The household's consents, the new one first")
+    .add();
+    doc.post(
+        "/households/{id}/consents/{consent_id}/withdraw",
+        "withdrawConsent",
+        "Withdraw a consent at once, with the reason (caseworkers, follow-up workers)",
+    )
+    .description("The partner loses access at once. A withdrawal is not undone: if the person consents again, record a new consent. A consent withdrawn already answers 409.")
+    .body::<contract::consents::WithdrawRequest>()
+    .answer::<contract::consents::Consent>("200", "The consent as now withdrawn")
+    .add();
+    doc.get(
+        "/partner/households",
+        "partnerHouseholds",
+        "The households with a consent in force today to the caller's partner organisation (partners)",
+    )
+    .description(
+        "`organisation` is null while the caller is linked to no organisation. The read is recorded in the access log.",
+    )
+    .query::<queries::MunicipalityParam>()
+    .answer::<contract::consents::ConsentingHouseholds>("200", "The households")
+    .add();
+    doc.get(
+        "/partner/households/{id}",
+        "partnerHousehold",
+        "A household as its consents to the caller's organisation show it (partners)",
+    )
+    .description("Only the consented categories are filled; the others are null. A household without a consent in force to the caller's organisation (none, expired, withdrawn) is 404. Every read is recorded in the access log with the consents it relied on.")
+    .answer::<contract::consents::PartnerHousehold>("200", "The household")
+    .add();
+    doc.post(
+        "/partner/households/{id}/follow-up/entries",
+        "partnerLogFollowUp",
+        "Log a contact or home visit on the household's follow-up consent (partners)",
+    )
+    .description("Needs a consent in force that covers `follow_up`; without one, 404. The entry's audit record names the consents relied on.")
+    .body::<contract::follow_up::EntryRequest>()
+    .answer::<contract::consents::PartnerHousehold>("201", "The household as now seen")
+    .add();
+    doc.get(
+        "/partners",
+        "listPartnerOrganisations",
+        "The municipality's partner organisations with their users (administrators)",
+    )
+    .query::<queries::MunicipalityParam>()
+    .answer::<Vec<contract::consents::Organisation>>("200", "The organisations")
+    .add();
+    doc.post(
+        "/partners",
+        "addPartnerOrganisation",
+        "Register a partner organisation (administrators)",
+    )
+    .description("A name the municipality already uses is refused on `name` (422).")
+    .query::<queries::MunicipalityParam>()
+    .body::<contract::consents::OrganisationRequest>()
+    .answer::<Vec<contract::consents::Organisation>>("201", "The organisations")
+    .add();
+    doc.put(
+        "/partners/memberships",
+        "setPartnerMembership",
+        "Say which organisation a partner user works for, or none (administrators)",
+    )
+    .description("The user must hold the partner role in the municipality (else 422 on `user`).")
+    .query::<queries::MunicipalityParam>()
+    .body::<contract::consents::MembershipRequest>()
+    .answer::<Vec<contract::consents::Organisation>>("200", "The organisations")
     .add();
 }

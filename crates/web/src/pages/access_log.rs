@@ -93,6 +93,12 @@ pub(crate) const AUDIT_ACTIONS: &[&str] = &[
     "household.follow_up_view",
     "household.outreach_contact",
     "outreach.contact_view",
+    "household.consent",
+    "household.consents_view",
+    "partner.household_list",
+    "partner.household_view",
+    "partner.organisation_added",
+    "partner.membership_set",
     "follow_up.caseload",
     "stays.list",
     "kostra.cases",
@@ -186,6 +192,11 @@ impl Words<'_> {
 
     /// A translated label for a stable code, or the code itself when there is none.
     fn label(&self, prefix: &str, code: &str) -> String {
+        // A partner's purpose names the consents it acted on (`consent:<id>,<id>`).
+        let code = match code.split_once(':') {
+            Some(("consent", _)) if prefix == "audit.purpose" => "consent",
+            _ => code,
+        };
         let key = format!("{prefix}.{code}");
         match self.l.tr.t(&key) {
             text if text == key => code.to_string(),

@@ -7,6 +7,7 @@ mod allocation;
 mod apply;
 pub mod bostotte;
 pub(crate) mod cases;
+mod consents;
 mod daily_jobs;
 mod dwellings;
 mod economy;
@@ -20,6 +21,8 @@ mod notes;
 mod offers;
 mod outreach;
 mod outreach_contact;
+mod partner;
+mod partners;
 mod person;
 mod plan_dashboard;
 pub(crate) mod plan_words;
@@ -157,6 +160,9 @@ pub fn routes() -> Routes {
         .merge(ledger::routes())
         .merge(follow_up::routes())
         .merge(outreach_contact::routes())
+        .merge(consents::routes())
+        .merge(partner::routes())
+        .merge(partners::routes())
         .route("/waiting-list", get(waiting_list::page))
         .route("/allocation", get(allocation::page))
         .route("/allocation/policy", get(policy::list))
@@ -192,6 +198,10 @@ async fn home(
     let layout = crate::layout::Layout::for_user(&user, crate::layout::Section::None, state.config.demo_mode);
     if layout.can_search {
         return Ok(Redirect::to("/search").into_response());
+    }
+    // Partners start with the households that have consented to their organisation.
+    if layout.can_partner {
+        return Ok(Redirect::to("/partner").into_response());
     }
     // Leaders start where their work is: the action plan.
     if layout.can_action_plan && !layout.can_admin {

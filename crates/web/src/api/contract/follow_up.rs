@@ -126,53 +126,57 @@ pub struct FollowUp {
     pub risk_score: u32,
 }
 
+impl Plan {
+    pub fn of(p: &husly_domain::follow_up::Plan) -> Plan {
+        Plan {
+            id: p.id.clone(),
+            state: p.state,
+            goals: p.goals.clone(),
+            responsible: p.responsible,
+            responsible_name: p.responsible_name.clone(),
+            partner_kind: p.partner_kind,
+            partner_name: p.partner_name.clone(),
+            review_on: p.review_on,
+            started_on: p.started_on,
+            closed_on: p.closed_on,
+            close_reason: p.close_reason,
+            close_note: p.close_note.clone(),
+            version: p.version,
+            measures: p
+                .measures
+                .iter()
+                .map(|m| Measure {
+                    id: m.id.clone(),
+                    text: m.text.clone(),
+                    owner: m.owner.clone(),
+                    due_on: m.due_on,
+                    status: m.status,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Entry {
+    pub fn of(e: &husly_domain::follow_up::Entry) -> Entry {
+        Entry {
+            id: e.id.clone(),
+            kind: e.kind,
+            outcome: e.outcome,
+            occurred_on: e.occurred_on,
+            note: e.note.clone(),
+            recorded_by: e.recorded_by.clone(),
+            plan_id: e.plan_id.clone(),
+        }
+    }
+}
+
 impl FollowUp {
     pub fn of(f: &FollowUpFile) -> FollowUp {
         FollowUp {
             household_id: f.household,
-            plans: f
-                .plans
-                .iter()
-                .map(|p| Plan {
-                    id: p.id.clone(),
-                    state: p.state,
-                    goals: p.goals.clone(),
-                    responsible: p.responsible,
-                    responsible_name: p.responsible_name.clone(),
-                    partner_kind: p.partner_kind,
-                    partner_name: p.partner_name.clone(),
-                    review_on: p.review_on,
-                    started_on: p.started_on,
-                    closed_on: p.closed_on,
-                    close_reason: p.close_reason,
-                    close_note: p.close_note.clone(),
-                    version: p.version,
-                    measures: p
-                        .measures
-                        .iter()
-                        .map(|m| Measure {
-                            id: m.id.clone(),
-                            text: m.text.clone(),
-                            owner: m.owner.clone(),
-                            due_on: m.due_on,
-                            status: m.status,
-                        })
-                        .collect(),
-                })
-                .collect(),
-            entries: f
-                .entries
-                .iter()
-                .map(|e| Entry {
-                    id: e.id.clone(),
-                    kind: e.kind,
-                    outcome: e.outcome,
-                    occurred_on: e.occurred_on,
-                    note: e.note.clone(),
-                    recorded_by: e.recorded_by.clone(),
-                    plan_id: e.plan_id.clone(),
-                })
-                .collect(),
+            plans: f.plans.iter().map(Plan::of).collect(),
+            entries: f.entries.iter().map(Entry::of).collect(),
             signals: f.risk.signals.iter().map(Signal::of).collect(),
             risk_score: f.risk.score,
         }

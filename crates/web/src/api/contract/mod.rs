@@ -9,6 +9,7 @@
 
 pub mod allocation;
 mod cases;
+pub mod consents;
 pub mod dwellings;
 pub mod equity;
 mod finance;

@@ -1,0 +1,211 @@
+//! The partner's door (`/partner`): the households that have consented to the partner's
+//! organisation, and one household as its consents show it — exactly the consented categories,
+//! with the form to log a contact or visit when follow-up is among them.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use husly_domain::HouseholdId;
+use husly_domain::authz::Action;
+use husly_domain::consent::ConsentCategory;
+use husly_domain::follow_up::{EntryInput, EntryKind, Outcome, PlanState};
+use husly_domain::validation::format_date;
+use husly_usecases::UseCaseError;
+use husly_usecases::consents::{self, ConsentingHousehold, ConsentingPage, PartnerView};
+
+use super::render;
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::AppResult;
+use crate::forms::{FormErrors, FormFields, StaffForm, path_id};
+use crate::layout::{Layout, Section};
+use crate::routing::{Routes, get, post};
+use serde::Deserialize;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/partner", get(list))
+        .route("/partner/households/{id}", get(view))
+        .route("/partner/households/{id}/log", post(log))
+}
+
+fn category_names(l: &Layout, categories: &[ConsentCategory]) -> String {
+    categories
+        .iter()
+        .map(|c| l.t(&format!("consent.category.{}", c.code())).to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[derive(Template)]
+#[template(path = "partner_list.html")]
+struct ListPage {
+    l: Layout,
+    page: ConsentingPage,
+}
+
+impl ListPage {
+    fn categories(&self, h: &ConsentingHousehold) -> String {
+        category_names(&self.l, &h.categories)
+    }
+
+    fn date(&self, d: &time::Date) -> String {
+        format_date(*d)
+    }
+
+    fn next_offset(&self) -> Option<u64> {
+        let next = self.page.offset + consents::PARTNER_PAGE;
+        (next < self.page.total).then_some(next)
+    }
+
+    fn previous_offset(&self) -> Option<u64> {
+        (self.page.offset > 0).then(|| self.page.offset.saturating_sub(consents::PARTNER_PAGE))
+    }
+
+    fn count_text(&self) -> String {
+        let shown = self.page.lines.len() as u64;
+        if self.page.total <= shown {
+            return self
+                .l
+                .tr
+                .f("follow_up.caseload.count", &[("count", &self.page.total.to_string())]);
+        }
+        self.l.tr.f(
+            "follow_up.caseload.showing",
+            &[
+                ("first", &(self.page.offset + 1).to_string()),
+                ("last", &(self.page.offset + shown).to_string()),
+                ("count", &self.page.total.to_string()),
+            ],
+        )
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    offset: String,
+}
+
+/// `GET /partner[?offset=]`: the households with a consent to the caller's organisation in
+/// force today, a page of them.
+async fn list(State(state): State<AppState>, user: CurrentUser, Query(query): Query<ListQuery>) -> AppResult<Response> {
+    let municipality = user.working_municipality(Action::ViewConsentedHouseholds)?.id;
+    let offset = query.offset.trim().parse::<u64>().unwrap_or(0);
+    let page = consents::consenting_households(&user.ctx(&state), municipality, offset).await?;
+    render(&ListPage {
+        l: Layout::for_user(&user, Section::Partner, state.config.demo_mode),
+        page,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "partner_household.html")]
+struct HouseholdPage {
+    l: Layout,
+    v: PartnerView,
+    typed: Option<FormFields>,
+    errors: FormErrors,
+    today: time::Date,
+}
+
+impl HouseholdPage {
+    fn anchor(&self, field: &str) -> String {
+        FormErrors::anchor(field)
+    }
+
+    fn err(&self, field: &str) -> Option<&str> {
+        self.errors.get(&format!("log-{field}"))
+    }
+
+    fn typed_or(&self, field: &str, default: &str) -> String {
+        match &self.typed {
+            Some(typed) => typed.get(field).to_string(),
+            None => default.to_string(),
+        }
+    }
+
+    fn is_chosen(&self, field: &str, code: &str, default: &str) -> bool {
+        self.typed_or(field, default) == code
+    }
+
+    fn title(&self) -> String {
+        let names: Vec<&str> = self.v.grant.consents.iter().map(|c| c.person_name.as_str()).collect();
+        names.first().map(|n| n.to_string()).unwrap_or_default()
+    }
+
+    fn categories(&self, categories: &[ConsentCategory]) -> String {
+        category_names(&self.l, categories)
+    }
+
+    fn can_log(&self) -> bool {
+        self.v.grant.allows(ConsentCategory::FollowUp)
+    }
+
+    fn kinds(&self) -> Vec<(&'static str, String)> {
+        EntryKind::ALL.iter().map(|k| (k.code(), k.key())).collect()
+    }
+
+    fn outcomes(&self) -> Vec<(&'static str, String)> {
+        Outcome::ALL.iter().map(|k| (k.code(), k.key())).collect()
+    }
+
+    fn active_plan(&self) -> Option<&husly_domain::follow_up::Plan> {
+        self.v
+            .follow_up
+            .as_ref()
+            .and_then(|(plans, _)| plans.iter().find(|p| p.state == PlanState::Active))
+    }
+
+    fn date(&self, d: &time::Date) -> String {
+        format_date(*d)
+    }
+
+    fn today(&self) -> String {
+        format_date(self.today)
+    }
+}
+
+async fn page(state: &AppState, user: &CurrentUser, id: HouseholdId) -> Result<HouseholdPage, UseCaseError> {
+    Ok(HouseholdPage {
+        l: Layout::for_user(user, Section::Partner, state.config.demo_mode),
+        v: consents::partner_view(&user.ctx(state), id).await?,
+        typed: None,
+        errors: FormErrors::default(),
+        today: state.clock.today(),
+    })
+}
+
+/// `GET /partner/households/{id}`: the household as its consents to the caller's organisation
+/// show it; not found without one in force.
+async fn view(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> AppResult<Response> {
+    let id: HouseholdId = path_id(&id)?;
+    render(&page(&state, &user, id).await?)
+}
+
+/// `POST /partner/households/{id}/log`: a contact or visit logged on the follow-up consent.
+async fn log(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
+    let id: HouseholdId = path_id(&id)?;
+    let input = EntryInput {
+        kind: form.fields.get("kind"),
+        outcome: form.fields.get("outcome"),
+        occurred_on: form.fields.get("occurred_on"),
+        note: form.fields.get("note"),
+    };
+    match consents::partner_log_entry(&form.user.ctx(&state), id, &input).await {
+        Ok(_) => Ok(crate::flash::redirect(
+            &format!("/partner/households/{id}"),
+            "flash.follow_up.logged",
+        )),
+        Err(UseCaseError::Invalid(errors)) => {
+            let mut p = page(&state, &form.user, id).await?;
+            p.errors = FormErrors::of_form(errors, "log", p.l.tr.lang);
+            p.typed = Some(form.fields.clone());
+            let mut response = render(&p)?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
