@@ -1,9 +1,11 @@
 -- wrk script: GET /households/{id} as a signed-in caseworker, with a household id picked at
 -- random for every request from BENCH_IDS_FILE (one UUID per line, sampled by load.sh).
 -- Every view reads the household, its members and timeline and appends an audit entry.
+-- BENCH_PREFIX replaces "/households/" (bench/partner.sh: "/partner/households/").
 local common = dofile((os.getenv("BENCH_DIR") or "bench") .. "/common.lua")
 
 local ids = {}
+local prefix = os.getenv("BENCH_PREFIX") or "/households/"
 
 setup = common.setup
 
@@ -21,7 +23,7 @@ function init(args)
 end
 
 function request()
-  return wrk.format("GET", "/households/" .. ids[math.random(#ids)])
+  return wrk.format("GET", prefix .. ids[math.random(#ids)])
 end
 
 done = common.done

@@ -142,3 +142,124 @@ bench_login() {
 # The one-minute load average and the whole uptime line, for the results files: the machine
 # is shared, and a high load makes the absolute figures pessimistic.
 bench_uptime() { uptime | sed 's/^ *//'; }
+
+# bench_meters: defines the helpers that measure a run of the server started by bench_serve —
+# server_ticks (its CPU ticks), hwm_mib (its peak RSS), log_size and statuses_since (the
+# statuses it logged), field (a value of wrk's BENCH line), duration_s, run_wrk and wait_idle.
+# Callers fill PATHS (and SCRIPTS, if any endpoint needs its own wrk script) first.
+bench_meters() {
+    declare -gA SCRIPTS 2>/dev/null || true
+    server_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
+    TICKS=$(getconf CLK_TCK)
+    hwm_mib() { awk '$1 == "VmHWM:" { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
+    log_size() { stat -c %s "$WORK/serve.log"; }
+    statuses_since() {
+        tail -c +$(($1 + 1)) "$WORK/serve.log" | LC_ALL=C sed 's/\x1b\[[0-9;]*m//g' | LC_ALL=C grep -ao ' request status=[0-9]*' |
+            sed 's/.*=//' | sort | uniq -c | awk '{ printf "%s%s:%s", sep, $2, $1; sep = "," }'
+    }
+    field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
+    duration_s() {
+        case "$1" in *h) echo $((${1%h} * 3600)) ;; *m) echo $((${1%m} * 60)) ;; *s) echo "${1%s}" ;; *) echo "$1" ;; esac
+    }
+    # run_wrk NAME DURATION CONNECTIONS THREADS: wrk as the signed-in user against the path of
+    # PATHS[NAME] (bench/page.lua), or with the script of SCRIPTS[NAME] when the caller set one.
+    run_wrk() {
+        local name=$1 duration=$2 conns=$3 threads=$4
+        local script=${SCRIPTS[${name%%-*}]:-page.lua}
+        BENCH_DIR="$BENCH_DIR" BENCH_NAME="$name" BENCH_SESSION="$SESSION" BENCH_PATH="${PATHS[${name%%-*}]}" \
+            timeout --kill-after=10s $(($(duration_s "$duration") + 90)) \
+            wrk -t"$threads" -c"$conns" -d"$duration" --timeout 30s --latency -s "$BENCH_DIR/$script" "$BASE"
+    }
+    # wrk abandons requests in flight when its time is up, but the server finishes them: wait until
+    # the server is idle (under 5 % of a core for half a second, at most 120 s).
+    wait_idle() {
+        local before after
+        for _ in $(seq 240); do
+            before=$(server_ticks)
+            sleep 0.5
+            after=$(server_ticks)
+            awk -v d=$((after - before)) -v hz="$TICKS" 'BEGIN { exit !(d / hz < 0.025) }' && return 0
+        done
+        log "server still busy after 120 s"
+    }
+}
+
+# bench_runs: for each of ENDPOINTS a warm-up (WARMUP with 8 connections, unless 0), the measured
+# run (CONNS connections, THREADS threads, DURATION), then, unless SERIAL is 0, one run each with
+# one connection; fills RPS P50 P99 REQS STATUSES CPU_MS HWM LOADAVG and S_RPS S_P50 S_P99
+# S_STATUSES by endpoint and appends wrk's output to RAW. Needs bench_meters.
+bench_runs() {
+    declare -gA RPS P50 P99 REQS STATUSES CPU_MS HWM LOADAVG S_RPS S_P50 S_P99 S_STATUSES
+    for name in "${ENDPOINTS[@]}"; do
+        if [[ $WARMUP != 0 ]]; then run_wrk "$name-warmup" "$WARMUP" 8 1 >/dev/null || die "warm-up of $name failed"; fi
+        wait_idle
+        LOADAVG[$name]=$(cut -d' ' -f1-3 /proc/loadavg)
+        before=$(log_size)
+        ticks=$(server_ticks)
+        log "$name: wrk -t$THREADS -c$CONNS -d$DURATION ${PATHS[$name]} (load average ${LOADAVG[$name]})"
+        out=$(run_wrk "$name" "$DURATION" "$CONNS" "$THREADS") || die "wrk for $name failed: $out"
+        wait_idle
+        line=$(grep '^BENCH ' <<<"$out" | tail -n1)
+        [[ -n $line ]] || die "no BENCH line from wrk for $name"
+        RPS[$name]=$(field rps "$line")
+        P50[$name]=$(field p50_ms "$line")
+        P99[$name]=$(field p99_ms "$line")
+        REQS[$name]=$(field requests "$line")
+        STATUSES[$name]=$(statuses_since "$before")
+        CPU_MS[$name]=$(awk -v t=$(($(server_ticks) - ticks)) -v hz="$TICKS" -v n="${REQS[$name]}" \
+            'BEGIN { printf "%.2f", (n > 0 ? t * 1000 / hz / n : 0) }')
+        HWM[$name]=$(hwm_mib)
+        {
+            echo "### $name, $CONNS connections: wrk -t$THREADS -c$CONNS -d$DURATION --timeout 30s --latency -s bench/page.lua $BASE${PATHS[$name]}"
+            echo "load average before: ${LOADAVG[$name]}"
+            echo "$out"
+            echo "server-logged statuses (status:count, requests finished after wrk stopped included): ${STATUSES[$name]:-none logged}"
+            echo
+        } >>"$RAW"
+        log "$name: ${RPS[$name]} req/s, p50 ${P50[$name]} ms, p99 ${P99[$name]} ms, statuses ${STATUSES[$name]:-?}"
+    done
+    if [[ $SERIAL != 0 ]]; then
+        for name in "${ENDPOINTS[@]}"; do
+            wait_idle
+            before=$(log_size)
+            load=$(cut -d' ' -f1-3 /proc/loadavg)
+            out=$(run_wrk "$name-1conn" "$SERIAL" 1 1) || die "wrk for $name (one connection) failed"
+            line=$(grep '^BENCH ' <<<"$out" | tail -n1)
+            S_RPS[$name]=$(field rps "$line")
+            S_P50[$name]=$(field p50_ms "$line")
+            S_P99[$name]=$(field p99_ms "$line")
+            S_STATUSES[$name]=$(statuses_since "$before")
+            {
+                echo "### $name, one connection: wrk -t1 -c1 -d$SERIAL --timeout 30s --latency -s bench/page.lua $BASE${PATHS[$name]}"
+                echo "load average before: $load"
+                echo "$out"
+                echo
+            } >>"$RAW"
+            log "$name, one connection: ${S_RPS[$name]} req/s, p50 ${S_P50[$name]} ms, p99 ${S_P99[$name]} ms"
+        done
+    fi
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", (b > 0 ? a / b : 0) }'; }
+
+# bench_table: the results of bench_runs, one line per endpoint (with SHOWN[name], if set), and
+# the one-connection runs.
+bench_table() {
+    printf '%-9s %-36s %9s %9s %9s %7s %9s %8s %-16s %-26s %s\n' endpoint path 'req/s' 'p50 ms' 'p99 ms' ratio 'cpu ms/r' 'HWM MiB' 'load before' statuses 'shown'
+    for name in "${ENDPOINTS[@]}"; do
+        printf '%-9s %-36s %9s %9s %9s %7s %9s %8s %-16s %-26s %s\n' "$name" "${PATHS[$name]}" "${RPS[$name]}" "${P50[$name]}" \
+            "${P99[$name]}" "$(ratio "${RPS[$name]}" "${RPS[healthz]}")" "${CPU_MS[$name]}" "${HWM[$name]}" \
+            "${LOADAVG[$name]// /,}" "${STATUSES[$name]:-none}" "${SHOWN[$name]:-}"
+    done
+    echo "(ratio = req/s ÷ healthz req/s in this run; cpu ms/r = the server's CPU time per request;"
+    echo " HWM = the server's peak RSS (VmHWM) after that run; statuses = status:count as the server logged them)"
+    echo "server peak RSS over the whole run: $PEAK MiB"
+    if [[ $SERIAL != 0 ]]; then
+        echo
+        echo "one connection (-t1 -c1 -d$SERIAL):"
+        printf '%-9s %9s %9s %9s %s\n' endpoint 'req/s' 'p50 ms' 'p99 ms' statuses
+        for name in "${ENDPOINTS[@]}"; do
+            printf '%-9s %9s %9s %9s %s\n' "$name" "${S_RPS[$name]}" "${S_P50[$name]}" "${S_P99[$name]}" "${S_STATUSES[$name]:-none}"
+        done
+    fi
+}

@@ -235,6 +235,110 @@ async fn an_applicant_saves_returns_and_submits() {
             .await
             .unwrap();
         assert_eq!(stranger.status(), 403, "no CSRF cookie, no draft cookie");
+
+        // The person's own view: the consents the household has given, each withdrawn at once
+        // after a confirmation, and who has seen their data and why, also as a PDF.
+        let store = husly_store::Store::connect(&db.url, &husly_store::StoreOptions::default())
+            .await
+            .unwrap();
+        let case_id: husly_domain::CaseId = case_path.trim_start_matches("/cases/").parse().unwrap();
+        let household = store.case(fixture.home, case_id).await.unwrap().household_id;
+        let person = store.household(fixture.home, household).await.unwrap().members[0]
+            .person
+            .id
+            .to_string();
+        let consents_path = format!("/households/{household}/consents");
+        let csrf = common::csrf_of(&server, &caseworker, &consents_path).await;
+        let today = husly_domain::validation::format_date(common::today());
+        let until = husly_domain::validation::format_date(common::today() + time::Duration::days(300));
+        let recorded = caseworker
+            .post(server.url(&consents_path))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("person", person.as_str()),
+                ("given_by", "person"),
+                ("organisation", fixture.partner_organisation.as_str()),
+                ("purpose", "Oppfølging i hjemmet"),
+                ("categories", "contact"),
+                ("valid_from", today.as_str()),
+                ("valid_to", until.as_str()),
+                ("evidence", "meeting"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(recorded.status(), 303);
+        let partner = login(&server, &fixture.users[&Role::Partner].0, PASSWORD).await;
+        let door = server.url(&format!("/partner/households/{household}"));
+        assert_eq!(partner.get(&door).send().await.unwrap().status(), 200);
+        let privacy = format!("{draft_path}/privacy");
+        let receipt = common::page_text(&server, &other, &receipt_path).await;
+        assert!(
+            receipt.contains(&format!("href=\"{privacy}\"")),
+            "linked from the status page"
+        );
+        let html = common::page_text(&server, &other, &privacy).await;
+        for seen in [
+            "Bo-teamet",
+            "Gjelder",
+            "Test partner",
+            "Samarbeidspartner",
+            "På husstandens samtykke",
+            "Saksbehandling",
+        ] {
+            assert!(html.contains(seen), "{seen}: {html}");
+        }
+        assert!(!html.contains("partner@drammen.example"), "no staff e-mail addresses");
+        let consent = store.consents_of_household(fixture.home, household).await.unwrap()[0]
+            .id
+            .clone();
+        let withdraw = format!("{draft_path}/consents/{consent}/withdraw");
+        let visitor_csrf = common::csrf_of(&server, &other, &privacy).await;
+        let asked = other
+            .post(server.url(&withdraw))
+            .form(&[("csrf", visitor_csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(asked.status(), 200);
+        assert!(
+            asked.text().await.unwrap().contains("Trekke tilbake samtykket?"),
+            "confirmed first"
+        );
+        assert_eq!(
+            partner.get(&door).send().await.unwrap().status(),
+            200,
+            "not yet withdrawn"
+        );
+        let done = other
+            .post(server.url(&withdraw))
+            .form(&[("csrf", visitor_csrf.as_str()), ("confirmed", "yes"), ("reason", "")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(done.status(), 303);
+        assert_eq!(done.headers()["location"], format!("{privacy}?withdrawn=1").as_str());
+        assert_eq!(
+            partner.get(&door).send().await.unwrap().status(),
+            404,
+            "withdrawn at once"
+        );
+        let kept = store.consents_of_household(fixture.home, household).await.unwrap();
+        let withdrawal = kept[0].withdrawal.as_ref().expect("withdrawn");
+        assert_eq!(withdrawal.by, None, "by the person");
+        let html = common::page_text(&server, &other, &format!("{privacy}?withdrawn=1")).await;
+        assert!(
+            html.contains("Samtykket er trukket tilbake") && html.contains("Trukket tilbake"),
+            "{html}"
+        );
+        let pdf = other.get(server.url(&format!("{privacy}.pdf"))).send().await.unwrap();
+        assert_eq!(pdf.headers()["content-type"], "application/pdf");
+        assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
+        assert_eq!(
+            client().get(server.url(&privacy)).send().await.unwrap().status(),
+            404,
+            "not without the code"
+        );
     }
 }
 

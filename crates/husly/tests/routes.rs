@@ -281,6 +281,16 @@ fn routes(f: &Fixture) -> Vec<Route> {
             vec![],
         )
         .missing(),
+        page(Method::GET, format!("/apply/{MISSING}/privacy"), None, Public, vec![]).missing(),
+        page(Method::GET, format!("/apply/{MISSING}/privacy.pdf"), None, Public, vec![]).missing(),
+        page(
+            Method::POST,
+            format!("/apply/{MISSING}/consents/{MISSING}/withdraw"),
+            None,
+            Public,
+            vec![("confirmed", "yes".into())],
+        )
+        .missing(),
         page(
             Method::POST,
             "/municipality".into(),

@@ -14,11 +14,12 @@ use crate::households::{Change, lock_household, record_change};
 use crate::municipalities::parse_id;
 use crate::{Store, date_text, parse_date_text};
 
-/// A withdrawal: when (microseconds), by which worker, and why.
+/// A withdrawal: when (microseconds), by which worker (`None`: by the person, in
+/// self-service), and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Withdrawal {
     pub at: i64,
-    pub by: String,
+    pub by: Option<String>,
     pub reason: String,
 }
 
@@ -87,7 +88,7 @@ fn consent(row: &sqlx::any::AnyRow) -> StoreResult<Consent> {
         withdrawal: match withdrawn_at {
             Some(at) => Some(Withdrawal {
                 at,
-                by: row.try_get::<Option<String>, _>("withdrawn_by")?.unwrap_or_default(),
+                by: row.try_get("withdrawn_by")?,
                 reason: row.try_get::<Option<String>, _>("withdraw_reason")?.unwrap_or_default(),
             }),
             None => None,
@@ -262,8 +263,9 @@ impl Store {
         Ok(id)
     }
 
-    /// Withdraws the household's consent `id` now, with the reason; returns it as it now
-    /// stands. `NotFound` when it is not the household's; `Conflict` when it is withdrawn already.
+    /// Withdraws the household's consent `id` now, with the reason, by a worker (`change.user`)
+    /// or by the person in self-service (no user); returns it as it now stands. `NotFound` when
+    /// it is not the household's; `Conflict` when it is withdrawn already.
     pub async fn withdraw_consent(
         &self,
         municipality: MunicipalityId,
@@ -272,9 +274,7 @@ impl Store {
         reason: &str,
         change: &Change<'_>,
     ) -> StoreResult<Consent> {
-        let user = change
-            .user
-            .ok_or_else(|| StoreError::Invalid("a consent is withdrawn by a user".into()))?;
+        let user = change.user.map(|u| u.to_string());
         let mut tx = self.write().await?;
         lock_household(&mut tx, municipality, household).await?;
         let updated = sqlx::query(
@@ -282,7 +282,7 @@ impl Store {
              WHERE municipality_id = $4 AND household_id = $5 AND id = $6 AND withdrawn_at IS NULL",
         )
         .bind(crate::now_micros())
-        .bind(user.to_string())
+        .bind(user)
         .bind(reason)
         .bind(municipality.to_string())
         .bind(household.to_string())

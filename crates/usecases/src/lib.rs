@@ -35,6 +35,7 @@ pub mod outreach;
 pub mod partners;
 pub mod plan_dashboard;
 pub mod priority_policy;
+pub mod privacy;
 pub mod ranked_list;
 pub mod reference_budget;
 pub mod renewals;

@@ -167,21 +167,24 @@ struct AuditPage {
     pdf: Option<String>,
 }
 
-/// Words for one entry, shared by the page and the PDF.
-struct Words<'a> {
-    l: &'a Layout,
-    report: &'a AccessReport,
+/// Words for one entry, shared by the page and the PDF, and by the person's own view of the log
+/// in self-service (`for_the_person`: staff by name, without their e-mail addresses).
+pub(crate) struct Words<'a> {
+    pub l: &'a Layout,
+    pub report: &'a AccessReport,
+    pub for_the_person: bool,
 }
 
 impl Words<'_> {
-    fn time(&self, micros: i64) -> String {
+    pub fn time(&self, micros: i64) -> String {
         crate::layout::format_timestamp(micros)
     }
 
     /// The user's name and address, or the actor as recorded (the applicant, the system).
-    fn who(&self, actor: &str) -> String {
+    pub fn who(&self, actor: &str) -> String {
         let tr = self.l.tr;
         match self.report.users.iter().find(|u| u.id.to_string() == actor) {
+            Some(u) if self.for_the_person => u.display_name.clone(),
             Some(u) => format!("{} ({})", u.display_name, u.email),
             None if actor.starts_with("applicant:") => tr.t("audit.actor.applicant").to_string(),
             None if actor == "system" || actor == "cli" => tr.t(&format!("audit.actor.{actor}")).to_string(),
@@ -191,7 +194,7 @@ impl Words<'_> {
     }
 
     /// A translated label for a stable code, or the code itself when there is none.
-    fn label(&self, prefix: &str, code: &str) -> String {
+    pub fn label(&self, prefix: &str, code: &str) -> String {
         // A partner's purpose names the consents it acted on (`consent:<id>,<id>`).
         let code = match code.split_once(':') {
             Some(("consent", _)) if prefix == "audit.purpose" => "consent",
@@ -204,7 +207,7 @@ impl Words<'_> {
         }
     }
 
-    fn roles(&self, codes: &str) -> String {
+    pub fn roles(&self, codes: &str) -> String {
         codes
             .split(',')
             .filter(|c| !c.is_empty())
@@ -216,7 +219,7 @@ impl Words<'_> {
     }
 
     /// What the entry is about, by name or reference; a record without a name by its kind.
-    fn record(&self, entry: &AuditEntry) -> String {
+    pub fn record(&self, entry: &AuditEntry) -> String {
         let tr = self.l.tr;
         match self.report.names.get(&entry.resource_id) {
             Some(RecordName::Person {
@@ -251,6 +254,7 @@ impl AuditPage {
         Words {
             l: &self.l,
             report: &self.report,
+            for_the_person: false,
         }
     }
 
@@ -452,27 +456,44 @@ pub async fn access_request_pdf(
         return Err(AppError::NotFound);
     };
     let l = Layout::for_user(&user, Section::Audit, state.config.demo_mode);
-    let words = Words { l: &l, report: &report };
-    let tr = l.tr;
-    let name = format!("{} {}", person.given_name, person.family_name);
     let municipality = user.working_municipality(Action::ReadAudit)?.name.clone();
+    let words = Words {
+        l: &l,
+        report: &report,
+        for_the_person: false,
+    };
+    access_pdf(&words, person, municipality, state.clock.today()).await
+}
+
+/// The access log of a person as a PDF (GDPR art. 15): for the data-protection officer, and for
+/// the person in self-service.
+pub(crate) async fn access_pdf(
+    words: &Words<'_>,
+    person: &husly_store::households::Person,
+    municipality: String,
+    today: time::Date,
+) -> AppResult<Response> {
+    let report = words.report;
+    let tr = words.l.tr;
+    let name = format!("{} {}", person.given_name, person.family_name);
     let items: Vec<String> = report
         .entries
         .iter()
         .map(|e| {
             format!(
-                "{} · {} · {} · {} · {}",
+                "{} · {} · {} · {} · {} · {}",
                 words.time(e.occurred_at),
                 words.who(&e.actor),
                 words.roles(&e.actor_role),
                 words.label("audit.action", &e.action),
                 words.record(e),
+                words.label("audit.purpose", &e.purpose),
             )
         })
         .collect();
     let report_doc = husly_letters::Report {
         language: crate::i18n::letters_language(tr.lang),
-        date: state.clock.today(),
+        date: today,
         title: tr.f("audit.pdf.title", &[("name", &name)]),
         municipality,
         unit: tr.t("audit.pdf.unit").to_string(),
@@ -481,7 +502,7 @@ pub async fn access_request_pdf(
                 tr.t("audit.pdf.person").to_string(),
                 format!("{name}, {}", format_date(person.birth_date)),
             ),
-            (tr.t("audit.pdf.made").to_string(), format_date(state.clock.today())),
+            (tr.t("audit.pdf.made").to_string(), format_date(today)),
         ],
         sections: vec![
             husly_letters::ReportSection {

@@ -30,12 +30,12 @@ use std::net::SocketAddr;
 const ROWS: usize = 6;
 const DRAFT_COOKIE: &str = "husly_draft";
 
-fn tr(headers: &HeaderMap) -> Tr {
+pub(super) fn tr(headers: &HeaderMap) -> Tr {
     Tr::new(i18n::negotiate(headers))
 }
 
 /// The applicant of a draft, for this request.
-fn applicant(state: &AppState, request_id: &str) -> Applicant {
+pub(super) fn applicant(state: &AppState, request_id: &str) -> Applicant {
     Applicant {
         store: state.store.clone(),
         request_id: request_id.to_string(),
@@ -122,7 +122,7 @@ pub async fn create(
 }
 
 /// The draft the browser's cookie opens, if it is this one.
-async fn open(applicant: &Applicant, headers: &HeaderMap, id: &str) -> AppResult<Option<(Draft, String)>> {
+pub(super) async fn open(applicant: &Applicant, headers: &HeaderMap, id: &str) -> AppResult<Option<(Draft, String)>> {
     let Some(value) = i18n::cookie(headers, DRAFT_COOKIE) else {
         return Ok(None);
     };

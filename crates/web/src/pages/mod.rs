@@ -5,6 +5,7 @@ mod action_plan;
 pub mod admin;
 mod allocation;
 mod apply;
+mod apply_privacy;
 pub mod bostotte;
 pub(crate) mod cases;
 mod consents;
@@ -177,6 +178,9 @@ pub fn routes() -> Routes {
         .route("/apply/{id}/messages", post(apply::write))
         .route("/apply/{id}/offers/{offer}", post(apply::answer_offer))
         .route("/apply/{id}/letters/{letter}", get(apply::letter))
+        .route("/apply/{id}/privacy", get(apply_privacy::view))
+        .route("/apply/{id}/privacy.pdf", get(apply_privacy::pdf))
+        .route("/apply/{id}/consents/{consent}/withdraw", post(apply_privacy::withdraw))
 }
 
 #[derive(Template)]

@@ -20,7 +20,8 @@ use time::Date;
 pub struct Withdrawal {
     #[schemars(with = "MicrosSchema")]
     pub at: i64,
-    pub by: String,
+    /// The worker who recorded it; `null` when the person withdrew it in self-service.
+    pub by: Option<String>,
     pub reason: String,
 }
 
