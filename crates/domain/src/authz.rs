@@ -139,10 +139,13 @@ pub enum Action {
     ViewConsentedHouseholds,
     /// A partner's view of one household: only the consented categories, on a consent in force.
     ViewAsPartner,
+    /// A partner opens one of the documents of a household's applications, on a documents
+    /// consent in force.
+    ReadDocumentAsPartner,
 }
 
 impl Action {
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 39] = [
         Action::SearchPeople,
         Action::ViewPerson,
         Action::ViewHousehold,
@@ -181,6 +184,7 @@ impl Action {
         Action::RecordConsent,
         Action::ViewConsentedHouseholds,
         Action::ViewAsPartner,
+        Action::ReadDocumentAsPartner,
     ];
 
     pub fn code(self) -> &'static str {
@@ -223,6 +227,7 @@ impl Action {
             Action::RecordConsent => "record_consent",
             Action::ViewConsentedHouseholds => "view_consented_households",
             Action::ViewAsPartner => "view_as_partner",
+            Action::ReadDocumentAsPartner => "read_document_as_partner",
         }
     }
 }
@@ -293,7 +298,7 @@ pub fn roles_allowed(action: Action) -> &'static [Role] {
         Action::RecordConsent => &[Caseworker, FollowUpWorker],
         Action::ViewConsentedHouseholds => &[Partner],
         // No role sees a household as a partner by its role alone: only on a consent in force.
-        Action::ViewAsPartner => &[],
+        Action::ViewAsPartner | Action::ReadDocumentAsPartner => &[],
     }
 }
 
@@ -311,6 +316,7 @@ pub fn consent_needed(action: Action) -> Option<ConsentNeed> {
         Action::ViewAsPartner => Some(ConsentNeed::Any),
         // A follow-up team logs its own contacts and visits on a follow-up consent.
         Action::LogFollowUp => Some(ConsentNeed::Category(ConsentCategory::FollowUp)),
+        Action::ReadDocumentAsPartner => Some(ConsentNeed::Category(ConsentCategory::Documents)),
         _ => None,
     }
 }
@@ -533,6 +539,8 @@ mod tests {
             (Action::LogFollowUp, &[Contact, Case], Decision::NotFound),
             (Action::LogFollowUp, &[FollowUp], Decision::Allow),
             (Action::ViewConsentedHouseholds, &[], Decision::Allow),
+            (Action::ReadDocumentAsPartner, &[Contact, Economy], Decision::NotFound),
+            (Action::ReadDocumentAsPartner, &[Documents], Decision::Allow),
             // A consent never opens what it cannot allow.
             (Action::ViewHousehold, &[Contact, Case, FollowUp], Decision::Forbidden),
             (Action::ViewFollowUp, &[FollowUp], Decision::Forbidden),

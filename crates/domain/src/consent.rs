@@ -32,6 +32,12 @@ coded! {
         /// The follow-up plan, its measures, and the log of contacts and home visits; with it
         /// the partner may log its own contacts and visits.
         FollowUp => "follow_up",
+        /// The economy as registered: the members' incomes, the benefits the household
+        /// receives, and the rent of its municipal dwelling.
+        Economy => "economy",
+        /// The documents of the household's applications: their names and days, and the
+        /// documents themselves.
+        Documents => "documents",
     }
 }
 
@@ -466,7 +472,7 @@ mod tests {
         /// A category is in force on a day exactly when some consent holding it is in force.
         #[test]
         fn in_force_is_the_union_of_consents_in_force(
-            consents in proptest::collection::vec((0usize..8, -30i64..30, 0i64..60, any::<bool>()), 0..6),
+            consents in proptest::collection::vec((0usize..32, -30i64..30, 0i64..60, any::<bool>()), 0..6),
             offset in -40i64..60,
         ) {
             let all = ConsentCategory::ALL;

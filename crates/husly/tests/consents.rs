@@ -195,6 +195,15 @@ async fn a_partner_sees_a_household_only_on_a_consent_in_force() {
             !html.contains("Søknader og vedtak") && !html.contains("Registrer kontakt"),
             "{html}"
         );
+        assert!(
+            !html.contains("Husleie per måned") && !html.contains("leiekontrakt.pdf"),
+            "{html}"
+        );
+        assert_eq!(
+            status(&server, &http, &format!("{page}/documents/{}", f.document)).await,
+            404,
+            "no documents consent"
+        );
         let view = common::api_json(&server, &api, token).await;
         assert_eq!(view["categories"], serde_json::json!(["contact"]));
         assert!(view["cases"].is_null() && view["follow_up"].is_null(), "{view}");
@@ -220,6 +229,17 @@ async fn a_partner_sees_a_household_only_on_a_consent_in_force() {
             html.contains("Søknader og vedtak") && html.contains("Registrer kontakt"),
             "all shown"
         );
+        assert!(
+            html.contains("Husleie per måned") && html.contains("leiekontrakt.pdf"),
+            "economy and documents"
+        );
+        let file = http
+            .get(server.url(&format!("{page}/documents/{}", f.document)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(file.status(), 200);
+        assert_eq!(file.bytes().await.unwrap().as_ref(), b"%PDF-1.4 fixture");
         let logged = common::client()
             .post(server.url(&format!("{api}/follow-up/entries")))
             .bearer_auth(token)

@@ -1101,6 +1101,16 @@ async fn partners(contract: &mut Contract, s: &Server, f: &Fixture) {
         contract,
         s,
         partner,
+        M::GET,
+        &format!("{door}/documents/{}", f.document),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = call(
+        contract,
+        s,
+        partner,
         M::POST,
         &format!("{door}/follow-up/entries"),
         Some(json!({ "kind": "phone_call", "occurred_on": today.to_string(), "note": "Ringte om husleien" })),

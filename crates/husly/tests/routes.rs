@@ -1189,6 +1189,13 @@ fn routes(f: &Fixture) -> Vec<Route> {
             vec![],
         ),
         page(
+            Method::GET,
+            format!("/partner/households/{h}/documents/{document}"),
+            Some(ReadDocumentAsPartner),
+            Record,
+            vec![],
+        ),
+        page(
             Method::POST,
             format!("/partner/households/{h}/log"),
             Some(ViewAsPartner),
@@ -1903,6 +1910,13 @@ fn routes(f: &Fixture) -> Vec<Route> {
             None,
         ),
         api(
+            Method::GET,
+            format!("/api/v1/partner/households/{h}/documents/{document}"),
+            Some(ReadDocumentAsPartner),
+            Record,
+            None,
+        ),
+        api(
             Method::POST,
             format!("/api/v1/partner/households/{h}/follow-up/entries"),
             Some(ViewAsPartner),
@@ -2335,7 +2349,7 @@ fn promised(action: Action) -> &'static [Role] {
         // The partner's door: its list, and a household on a consent in force (the fixture's
         // partner holds one covering every category; `a_partner_sees_a_household_only_on_a_consent_in_force`
         // walks it without one).
-        Action::ViewConsentedHouseholds | Action::ViewAsPartner => &[Partner],
+        Action::ViewConsentedHouseholds | Action::ViewAsPartner | Action::ReadDocumentAsPartner => &[Partner],
     }
 }
 
@@ -2871,6 +2885,16 @@ const READS: &[(&str, &str, &str)] = &[
         "partner_organisation",
     ),
     ("/partner/households/{id}", "partner.household_view", "household"),
+    (
+        "/partner/households/{id}/documents/{document}",
+        "partner.document",
+        "household",
+    ),
+    (
+        "/api/v1/partner/households/{id}/documents/{document_id}",
+        "partner.document",
+        "household",
+    ),
     ("/api/v1/partner/households/{id}", "partner.household_view", "household"),
     ("/api/v1/follow-up/caseload", "follow_up.caseload", "municipality"),
     ("/stays/ongoing", "stays.list", "municipality"),

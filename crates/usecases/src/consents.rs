@@ -4,10 +4,13 @@
 //! with the consents it relied on.
 
 use husly_domain::authz::Action;
+use husly_domain::bostotte::IncomeKind;
 use husly_domain::consent::{ConsentCategory, ConsentInput, check_consent, check_withdrawal};
 use husly_domain::follow_up::{Entry, EntryInput, Plan};
+use husly_domain::household::Relation;
 use husly_domain::{HouseholdId, MunicipalityId, PersonId};
 use husly_store::consents::Consent;
+use husly_store::documents::{Document, Owner};
 use husly_store::households::Household;
 use husly_store::partners::PartnerOrganisation;
 use serde_json::json;
@@ -168,6 +171,9 @@ pub struct PartnerView {
     pub cases: Option<Vec<husly_domain::cases::Case>>,
     /// The plans (the active one first) and the log, the newest entry first.
     pub follow_up: Option<(Vec<Plan>, Vec<Entry>)>,
+    pub economy: Option<PartnerEconomy>,
+    /// The documents of the household's applications, the newest application first.
+    pub documents: Option<Vec<Document>>,
 }
 
 /// A partner's view of a household, on its consents in force today; a household that has not
@@ -191,6 +197,14 @@ pub async fn partner_view(ctx: &Ctx, household: HouseholdId) -> UseCaseResult<Pa
         )),
         false => None,
     };
+    let economy = match grant.allows(ConsentCategory::Economy) {
+        true => Some(partner_economy(ctx, municipality, household).await?),
+        false => None,
+    };
+    let documents = match grant.allows(ConsentCategory::Documents) {
+        true => Some(household_documents(ctx, municipality, household).await?),
+        false => None,
+    };
     let shown: Vec<&str> = grant.categories.iter().map(|c| c.code()).collect();
     let relied_on: Vec<&str> = grant.consents.iter().map(|c| c.id.as_str()).collect();
     ctx.audit_read_by(
@@ -207,7 +221,86 @@ pub async fn partner_view(ctx: &Ctx, household: HouseholdId) -> UseCaseResult<Pa
         contact,
         cases,
         follow_up,
+        economy,
+        documents,
     })
+}
+
+/// The economy as a partner with an economy consent sees it: each income by the member's place
+/// in the household (names are contact details, shown only on a contact consent), the benefits
+/// and the rent of the municipal dwelling rented today.
+#[derive(Debug, Clone)]
+pub struct PartnerEconomy {
+    /// (the member's relation, the kind of income, øre per year).
+    pub incomes: Vec<(Relation, IncomeKind, i64)>,
+    pub benefits: Vec<husly_store::tenancies::Benefit>,
+    pub monthly_rent_ore: Option<i64>,
+}
+
+async fn partner_economy(
+    ctx: &Ctx,
+    municipality: MunicipalityId,
+    household: HouseholdId,
+) -> UseCaseResult<PartnerEconomy> {
+    let economy = ctx.store.economy(municipality, household).await?;
+    let members = ctx.store.household(municipality, household).await?.members;
+    let incomes = economy
+        .incomes
+        .iter()
+        .filter_map(|(person, kind, ore)| {
+            let member = members.iter().find(|m| m.person.id == *person)?;
+            Some((member.relation, *kind, *ore))
+        })
+        .collect();
+    Ok(PartnerEconomy {
+        monthly_rent_ore: economy.tenancy_on(ctx.today).map(|t| t.monthly_rent_ore),
+        benefits: economy.benefits,
+        incomes,
+    })
+}
+
+/// The documents of the household's applications, the newest application first.
+async fn household_documents(
+    ctx: &Ctx,
+    municipality: MunicipalityId,
+    household: HouseholdId,
+) -> UseCaseResult<Vec<Document>> {
+    let mut documents = Vec::new();
+    for case in ctx.store.cases_of_household(municipality, household).await? {
+        documents.extend(ctx.store.documents(municipality, Owner::Case(case.id)).await?);
+    }
+    Ok(documents)
+}
+
+/// A document of the household's applications, opened by a partner on a documents consent in
+/// force; the read is recorded with the consents relied on. Any other document is not found.
+pub async fn partner_document(ctx: &Ctx, household: HouseholdId, document: &str) -> UseCaseResult<(Document, Vec<u8>)> {
+    let (municipality, grant) = ctx.household_access(household, Action::ReadDocumentAsPartner).await?;
+    let grant = grant.ok_or(UseCaseError::NotFound)?;
+    let mut found = None;
+    for case in ctx.store.cases_of_household(municipality, household).await? {
+        if ctx
+            .store
+            .documents(municipality, Owner::Case(case.id))
+            .await?
+            .iter()
+            .any(|d| d.id == document)
+        {
+            found = Some(ctx.store.document(municipality, Owner::Case(case.id), document).await?);
+            break;
+        }
+    }
+    let found = found.ok_or(UseCaseError::NotFound)?;
+    let relied_on: Vec<&str> = grant.consents.iter().map(|c| c.id.as_str()).collect();
+    ctx.audit_read_by(
+        &ctx.partner_actor(municipality, &grant),
+        municipality,
+        "partner.document",
+        ("household", household.to_string()),
+        json!({ "document": document, "consents": relied_on, "organisation": grant.organisation }),
+    )
+    .await?;
+    Ok(found)
 }
 
 /// A partner's follow-up team logs a contact or visit on the household's follow-up consent;

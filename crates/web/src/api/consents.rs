@@ -175,3 +175,14 @@ pub async fn set_membership(
         .map_err(|e| e.renamed("user", "user_id").renamed("organisation", "organisation_id"))?;
     organisations_of(&state, &user, m).await
 }
+
+/// `GET /partner/households/{id}/documents/{document_id}`: a document of the household's
+/// applications, on a documents consent in force.
+pub async fn partner_document(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path((id, document)): Path<(String, String)>,
+) -> AppResult<axum::response::Response> {
+    let (meta, bytes) = consents::partner_document(&user.ctx(&state), path_id(&id)?, &document).await?;
+    Ok(crate::download::attachment(&meta, bytes))
+}

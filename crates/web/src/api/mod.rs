@@ -143,6 +143,10 @@ pub fn routes() -> Routes {
         .route("/partner/households", get(consents::partner_list))
         .route("/partner/households/{id}", get(consents::partner_view))
         .route(
+            "/partner/households/{id}/documents/{document_id}",
+            get(consents::partner_document),
+        )
+        .route(
             "/partner/households/{id}/follow-up/entries",
             post(consents::partner_log),
         )

@@ -1506,6 +1506,14 @@ fn consents(doc: &mut Document) {
     .description("Only the consented categories are filled; the others are null. A household without a consent in force to the caller's organisation (none, expired, withdrawn) is 404. Every read is recorded in the access log with the consents it relied on.")
     .answer::<contract::consents::PartnerHousehold>("200", "The household")
     .add();
+    doc.get(
+        "/partner/households/{id}/documents/{document_id}",
+        "partnerDocument",
+        "A document of the household's applications, on a documents consent in force (partners)",
+    )
+    .description("Without a consent in force that covers `documents`, 404. The read is recorded in the access log with the consents it relied on.")
+    .file_answer("application/octet-stream", "The file (PDF, JPEG or PNG)")
+    .add();
     doc.post(
         "/partner/households/{id}/follow-up/entries",
         "partnerLogFollowUp",

@@ -97,6 +97,7 @@ pub(crate) const AUDIT_ACTIONS: &[&str] = &[
     "household.consents_view",
     "partner.household_list",
     "partner.household_view",
+    "partner.document",
     "partner.organisation_added",
     "partner.membership_set",
     "follow_up.caseload",

@@ -28,6 +28,7 @@ pub fn routes() -> Routes {
         .route("/partner", get(list))
         .route("/partner/households/{id}", get(view))
         .route("/partner/households/{id}/log", post(log))
+        .route("/partner/households/{id}/documents/{document}", get(document))
 }
 
 fn category_names(l: &Layout, categories: &[ConsentCategory]) -> String {
@@ -165,6 +166,42 @@ impl HouseholdPage {
     fn today(&self) -> String {
         format_date(self.today)
     }
+
+    fn kr(&self, ore: &i64) -> String {
+        husly_domain::validation::format_ore_as_kr(*ore)
+    }
+
+    fn relation(&self, relation: &husly_domain::household::Relation) -> &str {
+        self.l.t(super::household::relation_key(*relation))
+    }
+
+    fn income_kind(&self, kind: &husly_domain::bostotte::IncomeKind) -> String {
+        self.l.t(&format!("income_kind.{}", kind.code())).to_string()
+    }
+
+    fn benefit(&self, code: &str) -> String {
+        self.l.t(&format!("benefit.{code}")).to_string()
+    }
+
+    fn timestamp(&self, micros: &i64) -> String {
+        crate::layout::format_timestamp(*micros)
+    }
+
+    fn opt_date(&self, d: &Option<time::Date>) -> String {
+        d.map(format_date).unwrap_or_default()
+    }
+}
+
+/// `GET /partner/households/{id}/documents/{document}`: a document of the household's
+/// applications, on a documents consent in force.
+async fn document(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, document)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let id: HouseholdId = path_id(&id)?;
+    let (meta, bytes) = consents::partner_document(&user.ctx(&state), id, &document).await?;
+    Ok(crate::download::attachment(&meta, bytes))
 }
 
 async fn page(state: &AppState, user: &CurrentUser, id: HouseholdId) -> Result<HouseholdPage, UseCaseError> {

@@ -3,6 +3,7 @@
 
 use super::follow_up::{Entry, Plan};
 use super::{CaseStateSchema, DateSchema, MicrosSchema};
+use husly_domain::bostotte::IncomeKind;
 use husly_domain::cases::{CaseState, CaseType};
 use husly_domain::consent::{ConsentCategory, ConsentEvidence, ConsentState, GivenBy, consent_state};
 use husly_domain::follow_up::PartnerKind;
@@ -229,6 +230,49 @@ pub struct PartnerHousehold {
     pub contact: Option<PartnerContact>,
     pub cases: Option<Vec<PartnerCase>>,
     pub follow_up: Option<PartnerFollowUp>,
+    pub economy: Option<PartnerEconomy>,
+    /// The documents of the household's applications; each is read from
+    /// `GET /partner/households/{id}/documents/{document_id}`.
+    pub documents: Option<Vec<PartnerDocument>>,
+}
+
+/// An income, by the member's place in the household (names are contact details).
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PartnerIncome {
+    pub relation: Relation,
+    pub kind: IncomeKind,
+    /// Whole øre per year.
+    pub annual_ore: i64,
+}
+
+/// A benefit the household receives (`bostotte`: Husbanken's housing allowance).
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PartnerBenefit {
+    pub benefit: String,
+    #[schemars(with = "DateSchema")]
+    pub from_date: Date,
+    #[schemars(with = "Option<DateSchema>")]
+    pub to_date: Option<Date>,
+}
+
+/// The economy as registered.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PartnerEconomy {
+    pub incomes: Vec<PartnerIncome>,
+    pub benefits: Vec<PartnerBenefit>,
+    /// The rent of the municipal dwelling rented today, whole øre per month.
+    pub monthly_rent_ore: Option<i64>,
+}
+
+/// A document of the household's applications.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PartnerDocument {
+    pub id: String,
+    pub filename: String,
+    pub mime: String,
+    pub size: i64,
+    #[schemars(with = "MicrosSchema")]
+    pub created_at: i64,
 }
 
 impl PartnerHousehold {
@@ -270,6 +314,39 @@ impl PartnerHousehold {
             follow_up: v.follow_up.as_ref().map(|(plans, entries)| PartnerFollowUp {
                 plans: plans.iter().map(Plan::of).collect(),
                 entries: entries.iter().map(Entry::of).collect(),
+            }),
+            economy: v.economy.as_ref().map(|e| PartnerEconomy {
+                incomes: e
+                    .incomes
+                    .iter()
+                    .map(|(relation, kind, ore)| PartnerIncome {
+                        relation: *relation,
+                        kind: *kind,
+                        annual_ore: *ore,
+                    })
+                    .collect(),
+                benefits: e
+                    .benefits
+                    .iter()
+                    .map(|b| PartnerBenefit {
+                        benefit: b.benefit.clone(),
+                        from_date: b.from_date,
+                        to_date: b.to_date,
+                    })
+                    .collect(),
+                monthly_rent_ore: e.monthly_rent_ore,
+            }),
+            documents: v.documents.as_ref().map(|documents| {
+                documents
+                    .iter()
+                    .map(|d| PartnerDocument {
+                        id: d.id.clone(),
+                        filename: d.filename.clone(),
+                        mime: d.mime.clone(),
+                        size: d.size,
+                        created_at: d.created_at,
+                    })
+                    .collect()
             }),
         }
     }
