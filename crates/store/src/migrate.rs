@@ -169,6 +169,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "partners_and_consent",
         sql: include_str!("../migrations/0031_partners_and_consent.sql"),
     },
+    Migration {
+        version: 32,
+        name: "partner_list_index",
+        sql: include_str!("../migrations/0032_partner_list_index.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked
