@@ -12,6 +12,7 @@ use time::Date;
 
 use crate::PersonId;
 use crate::allocation::coded;
+use crate::tenancy::{coded_field, date_field};
 use crate::validation::{Errors, FieldError, control_character, has_forbidden_control};
 
 /// The longest purpose, in characters.
@@ -136,33 +137,6 @@ fn text(errors: &mut Errors, field: &str, value: &str, max: usize) -> Option<Str
     }
 }
 
-fn coded<T: Copy>(
-    errors: &mut Errors,
-    field: &str,
-    value: &str,
-    from: fn(&str) -> Option<T>,
-    all: &[&str],
-) -> Option<T> {
-    let value = value.trim();
-    if value.is_empty() {
-        errors.push(FieldError::required(field));
-        return None;
-    }
-    let found = from(value);
-    if found.is_none() {
-        errors.push(FieldError::unknown_value(field, value, all));
-    }
-    found
-}
-
-fn date(errors: &mut Errors, field: &str, value: &str) -> Option<Date> {
-    if value.trim().is_empty() {
-        errors.push(FieldError::required(field));
-        return None;
-    }
-    errors.optional_date(field, value)
-}
-
 /// Checks a consent: a member of the household (`members`) who gives it, a partner organisation
 /// of the municipality, a purpose, at least one category, a period that ends on or after the day
 /// it starts and has not ended before `today`, how it was given, and who gave it (a guardian by
@@ -231,8 +205,8 @@ pub fn check_consent(
             "error.consent.no_category",
         ));
     }
-    let valid_from = date(&mut errors, "valid_from", input.valid_from);
-    let valid_to = date(&mut errors, "valid_to", input.valid_to);
+    let valid_from = date_field(&mut errors, "valid_from", input.valid_from, true);
+    let valid_to = date_field(&mut errors, "valid_to", input.valid_to, true);
     if let (Some(from), Some(to)) = (valid_from, valid_to) {
         if to < from {
             errors.push(FieldError::new(
@@ -248,14 +222,14 @@ pub fn check_consent(
             ));
         }
     }
-    let evidence = coded(
+    let evidence = coded_field(
         &mut errors,
         "evidence",
         input.evidence,
         ConsentEvidence::from_code,
         &ConsentEvidence::codes(),
     );
-    let given_by = coded(
+    let given_by = coded_field(
         &mut errors,
         "given_by",
         input.given_by,

@@ -90,11 +90,7 @@ impl PrivacyPage {
     }
 
     fn categories(&self, c: &Consent) -> String {
-        c.categories
-            .iter()
-            .map(|k| self.l.t(&format!("consent.category.{}", k.code())).to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
+        super::partner::category_names(&self.l, &c.categories)
     }
 
     fn date(&self, d: &time::Date) -> String {

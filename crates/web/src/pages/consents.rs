@@ -110,11 +110,7 @@ impl ConsentsPage {
     }
 
     fn category_names(&self, c: &Consent) -> String {
-        c.categories
-            .iter()
-            .map(|k| self.l.t(&format!("consent.category.{}", k.code())).to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
+        super::partner::category_names(&self.l, &c.categories)
     }
 
     fn giver(&self, c: &Consent) -> String {
@@ -195,7 +191,7 @@ fn done(id: HouseholdId, key: &str) -> Response {
 async fn again(
     state: &AppState,
     form: &StaffForm,
-    id: HouseholdId,
+    (id, withdrawing): (HouseholdId, Option<&str>),
     active: &str,
     error: UseCaseError,
 ) -> AppResult<Response> {
@@ -204,8 +200,7 @@ async fn again(
     p.typed = form.fields.clone();
     let code = match error {
         UseCaseError::Invalid(errors) => {
-            if active == "withdraw" {
-                let wanted = form.fields.get("consent");
+            if let Some(wanted) = withdrawing {
                 p.confirm = p.c.consents.iter().find(|c| c.id == wanted).cloned();
             }
             p.errors = FormErrors::of_form(errors, active, p.l.tr.lang);
@@ -240,7 +235,7 @@ async fn record(State(state): State<AppState>, Path(id): Path<String>, form: Sta
     };
     match consents::record_consent(&form.user.ctx(&state), id, &input).await {
         Ok(_) => Ok(done(id, "flash.consent.recorded")),
-        Err(e) => again(&state, &form, id, "record", e).await,
+        Err(e) => again(&state, &form, (id, None), "record", e).await,
     }
 }
 
@@ -248,12 +243,11 @@ async fn record(State(state): State<AppState>, Path(id): Path<String>, form: Sta
 async fn withdraw(
     State(state): State<AppState>,
     Path((id, consent)): Path<(String, String)>,
-    mut form: StaffForm,
+    form: StaffForm,
 ) -> AppResult<Response> {
     let id: HouseholdId = path_id(&id)?;
-    form.fields.0.push(("consent".into(), consent.clone()));
     match consents::withdraw_consent(&form.user.ctx(&state), id, &consent, form.fields.get("reason")).await {
         Ok(_) => Ok(done(id, "flash.consent.withdrawn")),
-        Err(e) => again(&state, &form, id, "withdraw", e).await,
+        Err(e) => again(&state, &form, (id, Some(&consent)), "withdraw", e).await,
     }
 }

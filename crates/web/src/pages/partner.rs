@@ -31,7 +31,9 @@ pub fn routes() -> Routes {
         .route("/partner/households/{id}/documents/{document}", get(document))
 }
 
-fn category_names(l: &Layout, categories: &[ConsentCategory]) -> String {
+/// The categories of a consent in words, as the unit's, the partner's and the person's pages
+/// list them.
+pub(super) fn category_names(l: &Layout, categories: &[ConsentCategory]) -> String {
     categories
         .iter()
         .map(|c| l.t(&format!("consent.category.{}", c.code())).to_string())
@@ -131,9 +133,9 @@ impl HouseholdPage {
         self.typed_or(field, default) == code
     }
 
-    fn title(&self) -> String {
-        let names: Vec<&str> = self.v.grant.consents.iter().map(|c| c.person_name.as_str()).collect();
-        names.first().map(|n| n.to_string()).unwrap_or_default()
+    /// The member who gave the first consent relied on: whom the partner knows the household by.
+    fn title(&self) -> &str {
+        self.v.grant.consents.first().map_or("", |c| c.person_name.as_str())
     }
 
     fn categories(&self, categories: &[ConsentCategory]) -> String {
