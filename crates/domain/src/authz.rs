@@ -24,10 +24,13 @@ pub enum Role {
     HousingManager,
     Leader,
     Partner,
+    /// May open a protected address (*fortrolig adresse*), stating why, and lift a block. Held
+    /// beside a unit role, by the few who need it.
+    ProtectedAddresses,
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::Admin,
         Role::Caseworker,
         Role::Approver,
@@ -35,6 +38,7 @@ impl Role {
         Role::HousingManager,
         Role::Leader,
         Role::Partner,
+        Role::ProtectedAddresses,
     ];
 
     /// The stable code used in the database, the CLI and the API.
@@ -47,6 +51,7 @@ impl Role {
             Role::HousingManager => "housing_manager",
             Role::Leader => "leader",
             Role::Partner => "partner",
+            Role::ProtectedAddresses => "protected_addresses",
         }
     }
 
@@ -142,10 +147,20 @@ pub enum Action {
     /// A partner opens one of the documents of a household's applications, on a documents
     /// consent in force.
     ReadDocumentAsPartner,
+    /// Record a household member's address block (fortrolig or strengt fortrolig adresse).
+    ProtectAddress,
+    /// Lift an address block (it reduces the person's protection).
+    LiftAddressProtection,
+    /// Open a protected address, stating why; each view is audited.
+    RevealProtectedAddress,
+    /// Send a referral (henvisning) about a household to a partner organisation or the unit.
+    SendReferral,
+    /// Accept, decline or complete a referral addressed to one's own unit or organisation.
+    AnswerReferral,
 }
 
 impl Action {
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 44] = [
         Action::SearchPeople,
         Action::ViewPerson,
         Action::ViewHousehold,
@@ -185,6 +200,11 @@ impl Action {
         Action::ViewConsentedHouseholds,
         Action::ViewAsPartner,
         Action::ReadDocumentAsPartner,
+        Action::ProtectAddress,
+        Action::LiftAddressProtection,
+        Action::RevealProtectedAddress,
+        Action::SendReferral,
+        Action::AnswerReferral,
     ];
 
     pub fn code(self) -> &'static str {
@@ -228,6 +248,11 @@ impl Action {
             Action::ViewConsentedHouseholds => "view_consented_households",
             Action::ViewAsPartner => "view_as_partner",
             Action::ReadDocumentAsPartner => "read_document_as_partner",
+            Action::ProtectAddress => "protect_address",
+            Action::LiftAddressProtection => "lift_address_protection",
+            Action::RevealProtectedAddress => "reveal_protected_address",
+            Action::SendReferral => "send_referral",
+            Action::AnswerReferral => "answer_referral",
         }
     }
 }
@@ -299,6 +324,13 @@ pub fn roles_allowed(action: Action) -> &'static [Role] {
         Action::ViewConsentedHouseholds => &[Partner],
         // No role sees a household as a partner by its role alone: only on a consent in force.
         Action::ViewAsPartner | Action::ReadDocumentAsPartner => &[],
+        // The caseworker learns of a block and records it at once; protecting more is never
+        // held back. Lifting it and opening the address need the specific permission.
+        Action::ProtectAddress => &[Caseworker, ProtectedAddresses],
+        Action::LiftAddressProtection | Action::RevealProtectedAddress => &[ProtectedAddresses],
+        // Those who meet the household work with the partners; a partner refers and answers on
+        // a consent in force (`consent_needed`).
+        Action::SendReferral | Action::AnswerReferral => &[Caseworker, FollowUpWorker],
     }
 }
 
@@ -317,6 +349,8 @@ pub fn consent_needed(action: Action) -> Option<ConsentNeed> {
         // A follow-up team logs its own contacts and visits on a follow-up consent.
         Action::LogFollowUp => Some(ConsentNeed::Category(ConsentCategory::FollowUp)),
         Action::ReadDocumentAsPartner => Some(ConsentNeed::Category(ConsentCategory::Documents)),
+        // Referring shares only that the household exists and what it needs: any consent.
+        Action::SendReferral | Action::AnswerReferral => Some(ConsentNeed::Any),
         _ => None,
     }
 }
@@ -513,6 +547,22 @@ mod tests {
             (Admin, RecordConsent, false),
             (Partner, ViewConsentedHouseholds, true),
             (Caseworker, ViewConsentedHouseholds, false),
+            (Caseworker, ProtectAddress, true),
+            (ProtectedAddresses, ProtectAddress, true),
+            (FollowUpWorker, ProtectAddress, false),
+            (Caseworker, LiftAddressProtection, false),
+            (Caseworker, RevealProtectedAddress, false),
+            (Admin, RevealProtectedAddress, false),
+            (ProtectedAddresses, LiftAddressProtection, true),
+            (ProtectedAddresses, RevealProtectedAddress, true),
+            // The permission opens addresses, nothing else.
+            (ProtectedAddresses, ViewHousehold, false),
+            (ProtectedAddresses, SearchPeople, false),
+            (Caseworker, SendReferral, true),
+            (FollowUpWorker, AnswerReferral, true),
+            (Approver, SendReferral, false),
+            (HousingManager, AnswerReferral, false),
+            (Partner, SendReferral, false),
         ];
         let m = MunicipalityId::new();
         for (role, action, allowed) in table {
@@ -541,6 +591,9 @@ mod tests {
             (Action::ViewConsentedHouseholds, &[], Decision::Allow),
             (Action::ReadDocumentAsPartner, &[Contact, Economy], Decision::NotFound),
             (Action::ReadDocumentAsPartner, &[Documents], Decision::Allow),
+            (Action::SendReferral, &[], Decision::NotFound),
+            (Action::SendReferral, &[Contact], Decision::Allow),
+            (Action::AnswerReferral, &[Case], Decision::Allow),
             // A consent never opens what it cannot allow.
             (Action::ViewHousehold, &[Contact, Case, FollowUp], Decision::Forbidden),
             (Action::ViewFollowUp, &[FollowUp], Decision::Forbidden),

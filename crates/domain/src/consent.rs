@@ -121,7 +121,7 @@ pub struct ConsentFields {
     pub guardian: Option<String>,
 }
 
-fn text(errors: &mut Errors, field: &str, value: &str, max: usize) -> Option<String> {
+pub(crate) fn text(errors: &mut Errors, field: &str, value: &str, max: usize) -> Option<String> {
     let value = value.trim();
     if value.is_empty() {
         errors.push(FieldError::required(field));

@@ -111,14 +111,39 @@ pub fn validate_household(
     policy: SyntheticPolicy,
     today: time::Date,
 ) -> Result<ValidHousehold, Vec<FieldError>> {
+    validate(input, policy, today, true)
+}
+
+/// [`validate_household`] for a household whose address is not stored (a member has *strengt
+/// fortrolig adresse*): the address fields are left out, and the valid household has none.
+pub fn validate_household_without_address(
+    input: &HouseholdInput,
+    policy: SyntheticPolicy,
+    today: time::Date,
+) -> Result<ValidHousehold, Vec<FieldError>> {
+    validate(input, policy, today, false)
+}
+
+fn validate(
+    input: &HouseholdInput,
+    policy: SyntheticPolicy,
+    today: time::Date,
+    with_address: bool,
+) -> Result<ValidHousehold, Vec<FieldError>> {
     let mut errors = Errors::default();
-    let address_line = errors.required_text("address_line", &input.address_line);
-    let (postal_code, postal_city) = check_postal_address(
-        PostalRegister::embedded(),
-        &input.postal_code,
-        &input.postal_city,
-        &mut errors,
-    );
+    let (address_line, (postal_code, postal_city)) = if with_address {
+        (
+            errors.required_text("address_line", &input.address_line),
+            check_postal_address(
+                PostalRegister::embedded(),
+                &input.postal_code,
+                &input.postal_city,
+                &mut errors,
+            ),
+        )
+    } else {
+        (None, (None, None))
+    };
     let from_date = if input.from_date.trim().is_empty() {
         errors.push(FieldError::required("from_date"));
         None

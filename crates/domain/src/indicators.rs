@@ -854,6 +854,7 @@ mod tests {
             with_children,
             main_person_born: Some(born),
             provider: None,
+            address_protected: false,
             nightly_cost_ore: None,
             quality_remarks: None,
             main_person_name: None,

@@ -26,6 +26,8 @@ pub mod notes;
 pub mod oslo;
 pub mod person;
 pub mod postal;
+pub mod protection;
+pub mod referral;
 pub mod representative;
 pub mod rules;
 pub mod schema;

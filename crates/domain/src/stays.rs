@@ -111,9 +111,11 @@ pub struct NewStay {
 pub struct Stay {
     pub id: String,
     pub household: crate::HouseholdId,
+    /// Empty (and no provider) when the household's address is protected.
     pub place: String,
     /// Who runs the place; `None` when not recorded (stays recorded before schema 25 too).
     pub provider: Option<String>,
+    pub address_protected: bool,
     pub from: Date,
     pub to: Option<Date>,
     pub end_reason: Option<EndReason>,

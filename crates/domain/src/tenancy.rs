@@ -143,7 +143,7 @@ pub(super) fn kr_field(errors: &mut Errors, field: &str, text: &str, required: b
     }
 }
 
-pub(super) fn coded_field<T: Copy>(
+pub(crate) fn coded_field<T: Copy>(
     errors: &mut Errors,
     field: &str,
     text: &str,

@@ -1037,6 +1037,182 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
     dwellings(contract, s, f).await;
     rounds(contract, s, f).await;
     partners(contract, s, f).await;
+    referrals(contract, s, f).await;
+    protection(contract, s, f).await;
+}
+
+/// A referral from the unit to the fixture's partner, accepted and completed; one from the
+/// partner to the unit, declined; and one to oneself refused.
+async fn referrals(contract: &mut Contract, s: &Server, f: &Fixture) {
+    use Method as M;
+    let caseworker = f.users[&Role::Caseworker].1.as_str();
+    let partner = f.users[&Role::Partner].1.as_str();
+    let due = (common::today() + time::Duration::days(14)).to_string();
+    let list = format!("/api/v1/households/{}/referrals", f.household);
+    let (status, refused) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &list,
+        Some(json!({ "to": "unit", "purpose": "Husleie", "request": "Se på restansen", "due_on": due })),
+    )
+    .await;
+    assert_eq!(status, 422, "a referral to oneself: {refused}");
+    let (status, sent) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &list,
+        Some(json!({ "to": f.partner_organisation, "purpose": "Husleierestanse", "request": "Vurder hjelp til restansen for oktober.", "due_on": due })),
+    )
+    .await;
+    assert_eq!(status, 201, "{sent}");
+    assert_eq!(sent["state"], "sent");
+    let id = sent["id"].as_str().unwrap().to_string();
+    call(contract, s, caseworker, M::GET, &list, None).await;
+    call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        "/api/v1/referrals?municipality=3301",
+        None,
+    )
+    .await;
+    let (_, queue) = call(contract, s, partner, M::GET, "/api/v1/partner/referrals", None).await;
+    assert!(
+        queue["referrals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == id.as_str()),
+        "{queue}"
+    );
+    let door = format!("/api/v1/partner/households/{}/referrals", f.household);
+    let (status, accepted) = call(
+        contract,
+        s,
+        partner,
+        M::POST,
+        &format!("{door}/{id}/answer"),
+        Some(json!({ "step": "accept" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{accepted}");
+    let (status, done) = call(
+        contract,
+        s,
+        partner,
+        M::POST,
+        &format!("{door}/{id}/answer"),
+        Some(json!({ "step": "complete", "text": "Innvilget engangsstønad." })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(done["state"], "completed");
+    let (status, back) = call(
+        contract,
+        s,
+        partner,
+        M::POST,
+        &door,
+        Some(json!({ "to": "unit", "purpose": "Bytte av bolig", "request": "Familien trenger et soverom til.", "due_on": due })),
+    )
+    .await;
+    assert_eq!(status, 201, "{back}");
+    let back_id = back["id"].as_str().unwrap();
+    let (status, declined) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &format!("{list}/{back_id}/answer"),
+        Some(json!({ "step": "decline", "text": "Søknad om bytte må sendes på eget skjema." })),
+    )
+    .await;
+    assert_eq!(status, 200, "{declined}");
+    assert_eq!(declined["state"], "declined");
+}
+
+/// An address block recorded, the household seen masked, the address opened for a purpose,
+/// and the block lifted.
+async fn protection(contract: &mut Contract, s: &Server, f: &Fixture) {
+    use Method as M;
+    let caseworker = f.users[&Role::Caseworker].1.as_str();
+    let guardian = f.users[&Role::ProtectedAddresses].1.as_str();
+    let blocks = format!("/api/v1/households/{}/protection", f.household);
+    let (status, refused) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &blocks,
+        Some(json!({ "person_id": f.person.to_string(), "level": "strengt_fortrolig", "reason": "Melding fra politiet" })),
+    )
+    .await;
+    assert_eq!(status, 422, "strengt fortrolig needs a contact route: {refused}");
+    let (status, recorded) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &blocks,
+        Some(
+            json!({ "person_id": f.person.to_string(), "level": "fortrolig", "reason": "Melding fra Folkeregisteret" }),
+        ),
+    )
+    .await;
+    assert_eq!(status, 201, "{recorded}");
+    assert_eq!(recorded["level"], "fortrolig");
+    let (_, household) = call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        &format!("/api/v1/households/{}", f.household),
+        None,
+    )
+    .await;
+    assert_eq!(household["address_line"], "", "masked: {household}");
+    assert_eq!(household["address_protection"], "fortrolig");
+    let (status, _) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &format!("{blocks}/reveal"),
+        Some(json!({ "purpose": "home_visit" })),
+    )
+    .await;
+    assert_eq!(status, 403, "the caseworker has no access to protected addresses");
+    let (status, opened) = call(
+        contract,
+        s,
+        guardian,
+        M::POST,
+        &format!("{blocks}/reveal"),
+        Some(json!({ "purpose": "home_visit" })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        opened["stored"].as_bool().unwrap() && opened["address_line"] != "",
+        "{opened}"
+    );
+    call(contract, s, caseworker, M::GET, &blocks, None).await;
+    let (status, lifted) = call(
+        contract,
+        s,
+        guardian,
+        M::POST,
+        &format!("{blocks}/{}/lift", f.person),
+        Some(json!({ "reason": "Sperren er opphevet i Folkeregisteret" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{lifted}");
+    assert!(lifted["level"].is_null());
 }
 
 /// Partner organisations, a consent recorded and withdrawn, and the partner's door.

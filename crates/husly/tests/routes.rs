@@ -1180,6 +1180,35 @@ fn routes(f: &Fixture) -> Vec<Route> {
             vec![("reason", "Trakk samtykket i telefonen".into())],
         )
         .missing(),
+        page(
+            Method::GET,
+            format!("/households/{h}/protection"),
+            Some(ViewHousehold),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/households/{h}/protection"),
+            Some(ProtectAddress),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/households/{h}/protection/reveal"),
+            Some(RevealProtectedAddress),
+            Record,
+            vec![("purpose", "check_register".into())],
+        ),
+        page(
+            Method::POST,
+            format!("/households/{h}/protection/{MISSING}/lift"),
+            Some(LiftAddressProtection),
+            Record,
+            vec![("reason", "Sperren er opphevet i Folkeregisteret".into())],
+        )
+        .missing(),
         page(Method::GET, "/partner".into(), Some(ViewConsentedHouseholds), Working, vec![]),
         page(
             Method::GET,
@@ -1202,6 +1231,44 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Record,
             vec![("kind", "phone_call".into()), ("occurred_on", "not a day".into())],
         ),
+        page(
+            Method::GET,
+            format!("/households/{h}/referrals"),
+            Some(ViewHousehold),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/households/{h}/referrals"),
+            Some(SendReferral),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/households/{h}/referrals/{MISSING}/answer"),
+            Some(AnswerReferral),
+            Record,
+            vec![("step", "accept".into())],
+        )
+        .missing(),
+        page(Method::GET, "/referrals".into(), Some(SendReferral), Working, vec![]),
+        page(
+            Method::POST,
+            format!("/partner/households/{h}/referrals"),
+            Some(ViewAsPartner),
+            Record,
+            vec![("to", "unit".into())],
+        ),
+        page(
+            Method::POST,
+            format!("/partner/households/{h}/referrals/{MISSING}/answer"),
+            Some(ViewAsPartner),
+            Record,
+            vec![("step", "accept".into())],
+        )
+        .missing(),
         page(Method::GET, "/admin/partners".into(), Some(ManagePartners), Working, vec![]),
         page(Method::POST, "/admin/partners".into(), Some(ManagePartners), Working, vec![]),
         page(
@@ -1897,6 +1964,35 @@ fn routes(f: &Fixture) -> Vec<Route> {
         .missing(),
         api(
             Method::GET,
+            format!("/api/v1/households/{h}/protection"),
+            Some(ViewHousehold),
+            Record,
+            None,
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/households/{h}/protection"),
+            Some(ProtectAddress),
+            Record,
+            Some(serde_json::json!({"person_id": MISSING, "level": "fortrolig", "reason": ""})),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/households/{h}/protection/reveal"),
+            Some(RevealProtectedAddress),
+            Record,
+            Some(serde_json::json!({"purpose": "check_register"})),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/households/{h}/protection/{MISSING}/lift"),
+            Some(LiftAddressProtection),
+            Record,
+            Some(serde_json::json!({"reason": "Sperren er opphevet i Folkeregisteret"})),
+        )
+        .missing(),
+        api(
+            Method::GET,
             "/api/v1/partner/households".into(),
             Some(ViewConsentedHouseholds),
             Working,
@@ -1923,6 +2019,51 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Record,
             Some(serde_json::json!({"kind": "phone_call", "occurred_on": "not a day"})),
         ),
+        api(
+            Method::GET,
+            format!("/api/v1/households/{h}/referrals"),
+            Some(ViewHousehold),
+            Record,
+            None,
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/households/{h}/referrals"),
+            Some(SendReferral),
+            Record,
+            Some(serde_json::json!({"to": "", "purpose": "", "request": "", "due_on": ""})),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/households/{h}/referrals/{MISSING}/answer"),
+            Some(AnswerReferral),
+            Record,
+            Some(serde_json::json!({"step": "accept"})),
+        )
+        .missing(),
+        api(Method::GET, "/api/v1/referrals".into(), Some(SendReferral), Working, None),
+        api(
+            Method::GET,
+            "/api/v1/partner/referrals".into(),
+            Some(ViewConsentedHouseholds),
+            Working,
+            None,
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/partner/households/{h}/referrals"),
+            Some(ViewAsPartner),
+            Record,
+            Some(serde_json::json!({"to": "unit", "purpose": "", "request": "", "due_on": ""})),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/partner/households/{h}/referrals/{MISSING}/answer"),
+            Some(ViewAsPartner),
+            Record,
+            Some(serde_json::json!({"step": "accept"})),
+        )
+        .missing(),
         api(Method::GET, "/api/v1/partners".into(), Some(ManagePartners), Working, None),
         api(
             Method::POST,
@@ -2350,6 +2491,21 @@ fn promised(action: Action) -> &'static [Role] {
         // partner holds one covering every category; `a_partner_sees_a_household_only_on_a_consent_in_force`
         // walks it without one).
         Action::ViewConsentedHouseholds | Action::ViewAsPartner | Action::ReadDocumentAsPartner => &[Partner],
+        // Protected addresses: the caseworker records a block; lifting one and opening the
+        // address take the specific permission (held beside a role that sees the household).
+        Action::ProtectAddress => &[Caseworker, ProtectedAddresses],
+        Action::LiftAddressProtection | Action::RevealProtectedAddress => &[ProtectedAddresses],
+        // Referrals: those who meet the household; a partner on a consent (its own routes).
+        Action::SendReferral | Action::AnswerReferral => &[Caseworker, FollowUpWorker],
+    }
+}
+
+/// The roles the fixture's user for `role` holds: the permission for protected addresses is
+/// held beside the caseworker's role (as in the demo), every other role alone.
+fn held(role: Role) -> Vec<Role> {
+    match role {
+        Role::ProtectedAddresses => vec![Role::ProtectedAddresses, Role::Caseworker],
+        role => vec![role],
     }
 }
 
@@ -2394,7 +2550,7 @@ fn expected_access(route: &Route, who: Who) -> Outcome {
         },
         Who::Role(role) => match route.action {
             None => Outcome::Allowed,
-            Some(action) if promised(action).contains(&role) => Outcome::Allowed,
+            Some(action) if held(role).iter().any(|r| promised(action).contains(r)) => Outcome::Allowed,
             Some(_) => Outcome::Forbidden,
         },
     }
@@ -2572,6 +2728,14 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
             .replace("/follow-up/plans/01900000-0000-7000-8000-000000000000", "/follow-up/plans/{plan_id}")
             .replace("/policies/01900000-0000-7000-8000-000000000000", "/policies/{id}")
             .replace("/policies/standard", "/policies/{id}")
+            .replace(
+                "/protection/01900000-0000-7000-8000-000000000000",
+                "/protection/{person_id}",
+            )
+            .replace(
+                "/referrals/01900000-0000-7000-8000-000000000000",
+                "/referrals/{referral_id}",
+            )
             .replace("01900000-0000-7000-8000-000000000000", "{flag_id}")
             .replace("/grants/budget/2026/establishment", "/grants/budget/{year}/{grant}")
             .replace("/kostra/2025", "/kostra/{year}")
@@ -2878,6 +3042,25 @@ const READS: &[(&str, &str, &str)] = &[
         "household.consents_view",
         "household",
     ),
+    ("/households/{id}/protection", "household.protection_view", "household"),
+    ("/households/{id}/referrals", "household.referrals_view", "household"),
+    (
+        "/api/v1/households/{id}/referrals",
+        "household.referrals_view",
+        "household",
+    ),
+    ("/referrals", "referrals.queue", "municipality"),
+    ("/api/v1/referrals", "referrals.queue", "municipality"),
+    (
+        "/api/v1/partner/referrals",
+        "partner.referral_queue",
+        "partner_organisation",
+    ),
+    (
+        "/api/v1/households/{id}/protection",
+        "household.protection_view",
+        "household",
+    ),
     ("/partner", "partner.household_list", "partner_organisation"),
     (
         "/api/v1/partner/households",
@@ -3111,4 +3294,94 @@ async fn the_walk_covers_every_route_the_router_serves() {
         }
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+/// What the fixture household's address block must keep off every page: its own address and
+/// the flats it rents (its home) and is offered (its next home).
+const PROTECTED_ADDRESSES: [&str; 3] = ["Modellveien 12", "Tollbugata 11", "Tollbugata 9"];
+
+/// The dwelling register's own pages and the allocation rounds, which show dwellings as the
+/// municipality's property (docs/architecture.md, "Protected addresses").
+const DWELLING_PAGES: [&str; 4] = ["/dwellings", "/api/v1/dwellings", "/allocation", "/api/v1/allocation"];
+
+/// A member of the fixture household gets a fortrolig address block; then every page, API
+/// answer and export of the walk that a role may read (HTML, JSON, CSV, plain text) shows none
+/// of the household's addresses, and the household's own pages say "Skjermet adresse". The
+/// one unmasked read, the audited opening of the address, is its own route.
+#[tokio::test]
+async fn a_protected_address_is_masked_on_every_page_and_export() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let store = husly_store::Store::connect(&db.url, &husly_store::StoreOptions::default())
+            .await
+            .expect("store");
+        let actor = husly_store::audit::Actor::cli("test");
+        let fields = husly_domain::protection::ProtectionFields {
+            person: fixture.person,
+            level: husly_domain::protection::AddressProtection::Fortrolig,
+            reason: "Melding fra Folkeregisteret".into(),
+            contact_route: None,
+        };
+        let change = husly_store::households::Change {
+            actor: &actor,
+            user: Some(fixture.follow_up_worker),
+            reason: None,
+        };
+        store
+            .protect_person(fixture.home, fixture.household, &fields, false, &change)
+            .await
+            .expect("protect");
+        let server = start(&db, &[]);
+        let mut sessions = Sessions {
+            server: &server,
+            fixture: &fixture,
+            clients: Default::default(),
+        };
+        let (mut read, mut masked, mut failures) = (0, 0, Vec::new());
+        let table = routes(&fixture);
+        let walked = table
+            .iter()
+            .filter(|r| r.method == Method::GET && !r.missing && !DWELLING_PAGES.iter().any(|p| r.path.starts_with(p)));
+        for route in walked {
+            let role = allowed_role(route);
+            let request = if route.api {
+                common::client()
+                    .get(server.url(&route.path))
+                    .bearer_auth(&fixture.users[&role].1)
+            } else {
+                sessions.of(role).await.get(server.url(&route.path))
+            };
+            let response = request.header("accept-language", "nb").send().await.expect("get");
+            let kind = response
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap_or_default().to_string())
+                .unwrap_or_default();
+            if response.status() != 200 || !(kind.starts_with("text/") || kind.contains("json")) {
+                continue;
+            }
+            let body = response.text().await.expect("body");
+            read += 1;
+            masked += usize::from(body.contains("Skjermet adresse"));
+            for address in PROTECTED_ADDRESSES {
+                if body.contains(address) {
+                    failures.push(format!("GET {} as {role:?} shows {address:?}", route.path));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "on {}:\n{}", db.url, failures.join("\n"));
+        assert!(read > 100, "only {read} answers read");
+        assert!(masked >= 10, "only {masked} pages say the address is protected");
+        // The register still names the flats: it is the municipality's list of property.
+        let register = sessions.of(Role::HousingManager).await;
+        let page = register
+            .get(server.url("/dwellings"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Tollbugata 11"));
+    }
 }

@@ -107,7 +107,9 @@ pub struct Offer {
     pub round_id: Option<String>,
     pub round_number: Option<i64>,
     pub dwelling_id: String,
+    /// The dwelling's address, empty when the household's address is protected.
     pub address_line: String,
+    pub address_protected: bool,
     pub case: CaseId,
     pub case_reference: String,
     pub applicant_name: String,
@@ -171,9 +173,12 @@ pub struct AllocationEvent {
     pub details: serde_json::Value,
 }
 
-const OFFER_COLUMNS: &str = "o.id, o.round_id, r.number AS round_number, o.dwelling_id, d.address_line, o.case_id, \
+const OFFER_COLUMNS: &str = concat!(
+    "o.id, o.round_id, r.number AS round_number, o.dwelling_id, d.address_line, o.case_id, \
      c.reference, p.given_name, p.family_name, o.state, o.sent_on, o.answer_by, o.answered_on, o.decline_reason, \
-     o.note, o.created_by, o.created_at, o.version";
+     o.note, o.created_by, o.created_at, o.version, ",
+    crate::protection::protected_sql!("c.municipality_id", "c.household_id")
+);
 
 const OFFER_FROM: &str = "FROM offer o JOIN dwelling d ON d.id = o.dwelling_id \
      JOIN application_case c ON c.id = o.case_id \
@@ -197,12 +202,15 @@ fn json_list(text: &str) -> StoreResult<Vec<String>> {
 }
 
 fn offer_of(row: &sqlx::any::AnyRow) -> StoreResult<Offer> {
+    let mut address_line: String = row.try_get("address_line")?;
+    let address_protected = crate::protection::masked(row, &mut [&mut address_line])?;
     Ok(Offer {
         id: row.try_get("id")?,
         round_id: row.try_get("round_id")?,
         round_number: row.try_get("round_number")?,
         dwelling_id: row.try_get("dwelling_id")?,
-        address_line: row.try_get("address_line")?,
+        address_line,
+        address_protected,
         case: CaseId(parse_id(&row.try_get::<String, _>("case_id")?)?),
         case_reference: row.try_get("reference")?,
         applicant_name: format!(

@@ -33,7 +33,10 @@ pub struct Contract {
     /// municipality; numbered by the database when the contract is written.
     pub reference: String,
     pub dwelling_id: String,
+    /// The dwelling's address, empty when the household's address is protected (it is their
+    /// home).
     pub address_line: String,
+    pub address_protected: bool,
     pub household: HouseholdId,
     pub tenant_name: String,
     pub case: Option<CaseId>,
@@ -106,10 +109,13 @@ pub struct ContractPage {
     pub total: i64,
 }
 
-const COLUMNS: &str = "t.id, t.reference, t.dwelling_id, d.address_line, t.household_id, p.given_name, p.family_name, t.case_id, \
+const COLUMNS: &str = concat!(
+    "t.id, t.reference, t.dwelling_id, d.address_line, t.household_id, p.given_name, p.family_name, t.case_id, \
      c.reference AS case_reference, t.offer_id, t.from_date, t.term, t.term_end, t.monthly_rent_ore, t.security_kind, \
      t.security_ore, t.notice_11_1_on, t.ended_on, t.end_reason, t.notice_on, t.version, t.move_on_case_id, \
-     mc.reference AS move_on_reference";
+     mc.reference AS move_on_reference, ",
+    crate::protection::protected_sql!("t.municipality_id", "t.household_id")
+);
 const FROM: &str = "FROM tenancy t JOIN dwelling d ON d.id = t.dwelling_id \
      JOIN household_member m ON m.household_id = t.household_id AND m.relation = 'main_applicant' \
      JOIN person p ON p.id = m.person_id \
@@ -122,11 +128,14 @@ fn coded<T>(row: &sqlx::any::AnyRow, column: &str, parse: fn(&str) -> Option<T>)
 }
 
 fn contract(row: &sqlx::any::AnyRow) -> StoreResult<Contract> {
+    let mut address_line: String = row.try_get("address_line")?;
+    let address_protected = crate::protection::masked(row, &mut [&mut address_line])?;
     Ok(Contract {
         id: row.try_get("id")?,
         reference: row.try_get::<Option<String>, _>("reference")?.unwrap_or_default(),
         dwelling_id: row.try_get("dwelling_id")?,
-        address_line: row.try_get("address_line")?,
+        address_line,
+        address_protected,
         household: HouseholdId(parse_id(&row.try_get::<String, _>("household_id")?)?),
         tenant_name: format!(
             "{} {}",

@@ -831,6 +831,42 @@ const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "address_protection",
+        order_by: "person_id",
+        columns: &[
+            ("person_id", Text),
+            ("municipality_id", Text),
+            ("level", Text),
+            ("contact_line", OptText),
+            ("contact_postal_code", OptText),
+            ("contact_postal_city", OptText),
+            ("reason", Text),
+            ("recorded_by", Text),
+            ("recorded_at", Int),
+        ],
+    },
+    Table {
+        name: "referral",
+        order_by: "id",
+        columns: &[
+            ("id", Text),
+            ("municipality_id", Text),
+            ("household_id", Text),
+            ("from_organisation", OptText),
+            ("to_organisation", OptText),
+            ("purpose", Text),
+            ("request", Text),
+            ("due_on", Text),
+            ("state", Text),
+            ("answer", OptText),
+            ("sent_by", Text),
+            ("sent_at", Int),
+            ("answered_by", OptText),
+            ("answered_at", OptInt),
+            ("version", Int),
+        ],
+    },
+    Table {
         name: "allocation_event",
         order_by: "id",
         columns: &[
@@ -1184,6 +1220,7 @@ impl Store {
         }
         insert_batch(&mut tx, &TABLES[table_index], &batch).await?;
         crate::search::rebuild_search_index(&mut tx).await?;
+        crate::protection::unindex_protected(&mut tx).await?;
         // All or nothing: an audit log that does not verify is not imported at all.
         if let Some(problem) = crate::audit::verify_on(tx.conn()).await?.first_break {
             return Err(StoreError::Invalid(format!(

@@ -683,24 +683,27 @@ impl Store {
     }
 
     /// What a caseload line shows of each of these households (the page's, some fifty): the main
-    /// person's name and the household's address. A household not found is left out.
+    /// person's name, the household's address (masked when protected) and whether it is. A household not found is left out.
     pub async fn caseload_names(
         &self,
         municipality: MunicipalityId,
         households: &[HouseholdId],
-    ) -> StoreResult<std::collections::HashMap<HouseholdId, (String, String)>> {
+    ) -> StoreResult<std::collections::HashMap<HouseholdId, (String, String, bool)>> {
         let mut names = std::collections::HashMap::new();
         for chunk in households.chunks(ID_LIST_CHUNK) {
             let sql = format!(
-                "SELECT h.id, h.address_line, p.given_name, p.family_name FROM household h \
+                "SELECT h.id, h.address_line, {}, p.given_name, p.family_name FROM household h \
                  JOIN household_member m ON m.household_id = h.id AND m.relation = 'main_applicant' \
                  JOIN person p ON p.id = m.person_id WHERE h.municipality_id = $1 AND h.id IN ({})",
+                crate::protection::PROTECTED,
                 id_placeholders(chunk.len())
             );
             for row in self.rows_for_ids(sql, municipality, chunk).await? {
+                let mut address: String = row.try_get("address_line")?;
+                let protected = crate::protection::masked(&row, &mut [&mut address])?;
                 names.insert(
                     HouseholdId(parse_id(&row.try_get::<String, _>("id")?)?),
-                    (full_name(&row)?, row.try_get("address_line")?),
+                    (full_name(&row)?, address, protected),
                 );
             }
         }

@@ -17,10 +17,12 @@ pub enum RecordName {
         given_name: String,
         family_name: String,
     },
+    /// Named by its address; empty, with `address_protected`, when it is protected.
     Household {
         address_line: String,
         postal_code: String,
         postal_city: String,
+        address_protected: bool,
     },
     Case {
         reference: String,
@@ -74,10 +76,16 @@ impl Store {
                 .join(", ");
             for (table, columns) in [
                 ("person", "id, given_name, family_name"),
-                ("household", "id, address_line, postal_code, postal_city"),
+                (
+                    "household",
+                    concat!(
+                        "h.id, h.address_line, h.postal_code, h.postal_city, ",
+                        crate::protection::protected_sql!("h.municipality_id", "h.id")
+                    ),
+                ),
                 ("application_case", "id, reference, case_type"),
             ] {
-                let sql = format!("SELECT {columns} FROM {table} WHERE municipality_id = $1 AND id IN ({list})");
+                let sql = format!("SELECT {columns} FROM {table} h WHERE h.municipality_id = $1 AND h.id IN ({list})");
                 let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(municipality.to_string());
                 for id in chunk {
                     query = query.bind(*id);
@@ -88,11 +96,23 @@ impl Store {
                             given_name: row.try_get("given_name")?,
                             family_name: row.try_get("family_name")?,
                         },
-                        "household" => RecordName::Household {
-                            address_line: row.try_get("address_line")?,
-                            postal_code: row.try_get("postal_code")?,
-                            postal_city: row.try_get("postal_city")?,
-                        },
+                        "household" => {
+                            let (mut address_line, mut postal_code, mut postal_city): (String, String, String) = (
+                                row.try_get("address_line")?,
+                                row.try_get("postal_code")?,
+                                row.try_get("postal_city")?,
+                            );
+                            let address_protected = crate::protection::masked(
+                                &row,
+                                &mut [&mut address_line, &mut postal_code, &mut postal_city],
+                            )?;
+                            RecordName::Household {
+                                address_line,
+                                postal_code,
+                                postal_city,
+                                address_protected,
+                            }
+                        }
                         _ => RecordName::Case {
                             reference: row.try_get("reference")?,
                             case_type: row.try_get("case_type")?,

@@ -9,10 +9,12 @@ use crate::audit::{self, Actor, Event};
 use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
 use crate::municipalities::parse_id;
+use crate::protection::PROTECTED;
 use crate::{Store, date_text, parse_date_text};
 use husly_domain::household::{Relation, ValidHousehold};
 use husly_domain::national_id::NationalId;
 use husly_domain::person::ValidPerson;
+use husly_domain::protection::{AddressProtection, household_protection, mask_address};
 use husly_domain::{HouseholdId, Lang, MunicipalityId, PersonId, UserId};
 use sqlx::FromRow;
 use sqlx::Row;
@@ -41,15 +43,20 @@ impl Person {
 pub struct Member {
     pub person: Person,
     pub relation: Relation,
+    /// The member's address block, if any.
+    pub protection: Option<AddressProtection>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Household {
     pub id: HouseholdId,
     pub municipality_id: MunicipalityId,
+    /// Empty when a member has an address block (masked, or for strengt fortrolig not stored).
     pub address_line: String,
     pub postal_code: String,
     pub postal_city: String,
+    /// The block that applies to the address: the strictest of the members'.
+    pub protection: Option<AddressProtection>,
     pub from_date: time::Date,
     pub to_date: Option<time::Date>,
     pub version: i64,
@@ -329,8 +336,8 @@ pub(crate) async fn create_household_in(
         input.postal_code.as_str(),
         input.postal_city.as_str(),
     );
-    crate::search::index_household(tx, municipality, id, address).await?;
     let members = insert_members(tx, municipality, id, input, now).await?;
+    crate::search::index_household(tx, municipality, id, address).await?;
     let details = serde_json::json!({ "members": members });
     record_change(
         tx,
@@ -369,6 +376,8 @@ impl Store {
         let before = self.household(municipality, id).await?;
         let now = crate::now_micros();
         let mut tx = self.write().await?;
+        // The address as stored (the read above masks a protected one).
+        let stored = crate::protection::read_address(tx.conn(), municipality, id).await?;
         let updated = sqlx::query(
             "UPDATE household SET address_line = $1, postal_code = $2, postal_city = $3, from_date = $4, to_date = $5, \
              version = version + 1, updated_at = $6 WHERE id = $7 AND municipality_id = $8 AND version = $9",
@@ -394,18 +403,18 @@ impl Store {
             input.postal_code.as_str(),
             input.postal_city.as_str(),
         );
-        crate::search::index_household(&mut tx, municipality, id, address).await?;
         sqlx::query("DELETE FROM household_member WHERE household_id = $1 AND municipality_id = $2")
             .bind(id.to_string())
             .bind(municipality.to_string())
             .execute(tx.conn())
             .await?;
         let after = insert_members(&mut tx, municipality, id, input, now).await?;
+        crate::search::index_household(&mut tx, municipality, id, address).await?;
         let old: Vec<PersonId> = before.members.iter().map(|m| m.person.id).collect();
         let details = serde_json::json!({
-            "address_changed": before.address_line != input.address_line
-                || before.postal_code != input.postal_code
-                || before.postal_city != input.postal_city,
+            "address_changed": stored.address_line != input.address_line
+                || stored.postal_code != input.postal_code
+                || stored.postal_city != input.postal_city,
             "period_changed": before.from_date != input.from_date || before.to_date != input.to_date,
             "members_added": after.iter().filter(|p| !old.contains(p)).collect::<Vec<_>>(),
             "members_removed": old.iter().filter(|p| !after.contains(p)).collect::<Vec<_>>(),
@@ -430,9 +439,10 @@ impl Store {
         // has at least one; the LEFT JOIN still finds one that somehow has none).
         let sql = format!(
             "SELECT h.address_line, h.postal_code, h.postal_city, h.from_date, h.to_date, h.version, \
-             {PERSON_COLUMNS}, m.relation FROM household h \
+             {PERSON_COLUMNS}, m.relation, pa.level AS protection FROM household h \
              LEFT JOIN household_member m ON m.municipality_id = h.municipality_id AND m.household_id = h.id \
              LEFT JOIN person p ON p.id = m.person_id \
+             LEFT JOIN address_protection pa ON pa.person_id = m.person_id \
              WHERE h.id = $1 AND h.municipality_id = $2 ORDER BY m.position"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -444,18 +454,37 @@ impl Store {
         let mut members = Vec::with_capacity(rows.len());
         for member in &rows {
             if member.try_get::<Option<String>, _>("relation")?.is_some() {
+                let protection: Option<String> = member.try_get("protection")?;
                 members.push(Member {
                     person: Person::from_row(member)?,
                     relation: relation_of(member)?,
+                    protection: match protection {
+                        Some(code) => Some(
+                            AddressProtection::from_code(&code)
+                                .ok_or_else(|| StoreError::Corrupt(format!("unknown address protection {code:?}")))?,
+                        ),
+                        None => None,
+                    },
                 });
             }
         }
+        let protection = household_protection(members.iter().map(|m| m.protection));
+        let (mut address_line, mut postal_code, mut postal_city): (String, String, String) = (
+            row.try_get("address_line")?,
+            row.try_get("postal_code")?,
+            row.try_get("postal_city")?,
+        );
+        mask_address(
+            protection.is_some(),
+            &mut [&mut address_line, &mut postal_code, &mut postal_city],
+        );
         Ok(Household {
             id,
             municipality_id: municipality,
-            address_line: row.try_get("address_line")?,
-            postal_code: row.try_get("postal_code")?,
-            postal_city: row.try_get("postal_city")?,
+            address_line,
+            postal_code,
+            postal_city,
+            protection,
             from_date: parse_date_text(&row.try_get::<String, _>("from_date")?)?,
             to_date: crate::opt_date(row, "to_date")?,
             version: row.try_get("version")?,
@@ -485,7 +514,7 @@ impl Store {
         &self,
         municipality: MunicipalityId,
         id: PersonId,
-    ) -> StoreResult<(Person, Vec<(HouseholdId, String, Relation)>)> {
+    ) -> StoreResult<(Person, Vec<(crate::search::HouseholdRef, Relation)>)> {
         let sql = format!("SELECT {PERSON_COLUMNS} FROM person p WHERE p.id = $1 AND p.municipality_id = $2");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id.to_string())
@@ -494,21 +523,25 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let person = Person::from_row(&row)?;
-        let rows = sqlx::query(
-            "SELECT h.id, h.address_line, m.relation FROM household_member m JOIN household h ON h.id = m.household_id \
-             WHERE m.municipality_id = $1 AND m.person_id = $2 ORDER BY h.from_date DESC",
-        )
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT h.id, h.address_line, m.relation, {PROTECTED} FROM household_member m \
+                 JOIN household h ON h.id = m.household_id \
+                 WHERE m.municipality_id = $1 AND m.person_id = $2 ORDER BY h.from_date DESC"
+        )))
         .bind(municipality.to_string())
         .bind(id.to_string())
         .fetch_all(self.pool())
         .await?;
         let mut households = Vec::with_capacity(rows.len());
         for row in rows {
-            households.push((
-                parse_id(&row.try_get::<String, _>("id")?)?,
-                row.try_get("address_line")?,
-                relation_of(&row)?,
-            ));
+            let mut address_line: String = row.try_get("address_line")?;
+            let address_protected = crate::protection::masked(&row, &mut [&mut address_line])?;
+            let household = crate::search::HouseholdRef {
+                id: parse_id(&row.try_get::<String, _>("id")?)?,
+                address_line,
+                address_protected,
+            };
+            households.push((household, relation_of(&row)?));
         }
         Ok((person, households))
     }

@@ -174,6 +174,16 @@ const MIGRATIONS: &[Migration] = &[
         name: "partner_list_index",
         sql: include_str!("../migrations/0032_partner_list_index.sql"),
     },
+    Migration {
+        version: 33,
+        name: "address_protection",
+        sql: include_str!("../migrations/0033_address_protection.sql"),
+    },
+    Migration {
+        version: 34,
+        name: "referrals",
+        sql: include_str!("../migrations/0034_referrals.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked

@@ -34,7 +34,9 @@ pub struct DueForReview {
 pub struct ReviewedContract {
     pub tenancy_id: String,
     pub seq: i64,
+    /// The dwelling's address, empty when the household's address is protected.
     pub address_line: String,
+    pub address_protected: bool,
     pub start: Date,
     /// The last day of the period under review.
     pub period_end: Option<Date>,
@@ -193,20 +195,25 @@ impl Store {
         municipality: MunicipalityId,
         case: CaseId,
     ) -> StoreResult<Option<ReviewedContract>> {
-        let row = sqlx::query(
-            "SELECT t.id, p.seq, d.address_line, t.from_date, p.to_date AS period_end, t.term_end, t.notice_11_1_on, \
+        let row = sqlx::query(concat!(
+            "SELECT t.id, p.seq, d.address_line, ",
+            crate::protection::protected_sql!("t.municipality_id", "t.household_id"),
+            ", t.from_date, p.to_date AS period_end, t.term_end, t.notice_11_1_on, \
              t.monthly_rent_ore, t.ended_on FROM tenancy_period p JOIN tenancy t ON t.id = p.tenancy_id \
-             JOIN dwelling d ON d.id = t.dwelling_id WHERE p.municipality_id = $1 AND p.review_case_id = $2",
-        )
+             JOIN dwelling d ON d.id = t.dwelling_id WHERE p.municipality_id = $1 AND p.review_case_id = $2"
+        ))
         .bind(municipality.to_string())
         .bind(case.to_string())
         .fetch_optional(self.pool())
         .await?;
         row.map(|row| {
+            let mut address_line: String = row.try_get("address_line")?;
+            let address_protected = crate::protection::masked(&row, &mut [&mut address_line])?;
             Ok(ReviewedContract {
                 tenancy_id: row.try_get("id")?,
                 seq: row.try_get("seq")?,
-                address_line: row.try_get("address_line")?,
+                address_line,
+                address_protected,
                 start: parse_date_text(&row.try_get::<String, _>("from_date")?)?,
                 period_end: opt_date(&row, "period_end")?,
                 term_end: opt_date(&row, "term_end")?,

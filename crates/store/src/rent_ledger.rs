@@ -69,7 +69,9 @@ pub struct TenancyInArrears {
     pub reference: String,
     pub household: HouseholdId,
     pub tenant_name: String,
+    /// The dwelling's address, empty when the household's address is protected.
     pub address_line: String,
+    pub address_protected: bool,
     pub monthly_rent_ore: i64,
     pub ended_on: Option<Date>,
     pub months: Vec<LedgerMonth>,
@@ -289,8 +291,8 @@ impl Store {
     /// The tenancies whose ledger shows more due than paid, each with its months (the oldest
     /// first) and what a list of them shows.
     pub async fn tenancies_in_arrears(&self, municipality: MunicipalityId) -> StoreResult<Vec<TenancyInArrears>> {
-        let rows = sqlx::query(
-            "SELECT t.id, t.reference, t.household_id, p.given_name, p.family_name, d.address_line, \
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT t.id, t.reference, t.household_id, p.given_name, p.family_name, d.address_line, {}, \
              t.monthly_rent_ore, t.ended_on, e.period, e.due_ore, e.paid_ore \
              FROM rent_ledger_entry e JOIN tenancy t ON t.id = e.tenancy_id \
              JOIN dwelling d ON d.id = t.dwelling_id \
@@ -299,7 +301,8 @@ impl Store {
              WHERE e.municipality_id = $1 AND e.tenancy_id IN (SELECT tenancy_id FROM rent_ledger_entry \
                  WHERE municipality_id = $1 GROUP BY tenancy_id HAVING SUM(due_ore - paid_ore) > 0) \
              ORDER BY e.tenancy_id, e.period",
-        )
+            crate::protection::protected_sql!("t.municipality_id", "t.household_id")
+        )))
         .bind(municipality.to_string())
         .fetch_all(self.pool())
         .await?;
@@ -307,6 +310,8 @@ impl Store {
         for row in &rows {
             let id: String = row.try_get("id")?;
             if out.last().is_none_or(|t| t.tenancy_id != id) {
+                let mut address_line: String = row.try_get("address_line")?;
+                let address_protected = crate::protection::masked(row, &mut [&mut address_line])?;
                 out.push(TenancyInArrears {
                     tenancy_id: id,
                     reference: row.try_get::<Option<String>, _>("reference")?.unwrap_or_default(),
@@ -316,7 +321,8 @@ impl Store {
                         row.try_get::<String, _>("given_name")?,
                         row.try_get::<String, _>("family_name")?
                     ),
-                    address_line: row.try_get("address_line")?,
+                    address_line,
+                    address_protected,
                     monthly_rent_ore: row.try_get("monthly_rent_ore")?,
                     ended_on: opt_date(row, "ended_on")?,
                     months: Vec::new(),

@@ -34,7 +34,9 @@ pub struct SearchHit {
 #[derive(Debug, Clone)]
 pub struct HouseholdRef {
     pub id: HouseholdId,
+    /// Empty when the household's address is protected.
     pub address_line: String,
+    pub address_protected: bool,
 }
 
 /// The case a query named by its reference.
@@ -207,8 +209,9 @@ impl Store {
         }
         let placeholders: Vec<String> = (0..people.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
-            "SELECT m.person_id, h.id, h.address_line FROM household_member m JOIN household h ON h.id = m.household_id \
+            "SELECT m.person_id, h.id, h.address_line, {} FROM household_member m JOIN household h ON h.id = m.household_id \
              WHERE m.municipality_id = $1 AND m.person_id IN ({}) ORDER BY h.from_date DESC, h.id",
+            crate::protection::PROTECTED,
             placeholders.join(", ")
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(municipality.to_string());
@@ -217,9 +220,12 @@ impl Store {
         }
         for row in query.fetch_all(self.pool()).await? {
             let person: PersonId = parse_id(&row.try_get::<String, _>("person_id")?)?;
+            let mut address_line: String = row.try_get("address_line")?;
+            let address_protected = crate::protection::masked(&row, &mut [&mut address_line])?;
             by_person.entry(person).or_default().push(HouseholdRef {
                 id: parse_id(&row.try_get::<String, _>("id")?)?,
-                address_line: row.try_get("address_line")?,
+                address_line,
+                address_protected,
             });
         }
         Ok(by_person)
@@ -238,14 +244,19 @@ pub(crate) async fn index_person(
     upsert_words(tx, PEOPLE, (municipality.to_string(), person.to_string(), words)).await
 }
 
-/// The words a household is found by, written with the address.
+/// The words a household is found by, written with the address (after its members): none while
+/// a member has an address block, so a protected household is not found by its address.
 pub(crate) async fn index_household(
     tx: &mut Tx,
     municipality: MunicipalityId,
     household: HouseholdId,
     (address_line, postal_code, postal_city): (&str, &str, &str),
 ) -> StoreResult<()> {
-    let words = household_words(address_line, postal_code, postal_city);
+    let words = if crate::protection::household_is_protected(tx, municipality, household).await? {
+        String::new()
+    } else {
+        household_words(address_line, postal_code, postal_city)
+    };
     upsert_words(tx, HOUSEHOLDS, (municipality.to_string(), household.to_string(), words)).await
 }
 

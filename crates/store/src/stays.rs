@@ -16,19 +16,29 @@ use crate::households::{Change, lock_household, record_change};
 use crate::municipalities::parse_id;
 use crate::{Store, date_text, opt_date, parse_date_text};
 
-const STAY_COLUMNS: &str = "s.id, s.household_id, s.place, s.provider, s.from_date, s.to_date, s.end_reason, \
-     s.with_children, s.nightly_cost_ore, s.quality_remarks, p.birth_date, p.given_name, p.family_name \
-     FROM temporary_stay s \
+const STAY_COLUMNS: &str = concat!(
+    "s.id, s.household_id, s.place, s.provider, s.from_date, s.to_date, s.end_reason, \
+     s.with_children, s.nightly_cost_ore, s.quality_remarks, p.birth_date, p.given_name, p.family_name, ",
+    crate::protection::protected_sql!("s.municipality_id", "s.household_id"),
+    " FROM temporary_stay s \
      LEFT JOIN household_member m ON m.household_id = s.household_id AND m.relation = 'main_applicant' \
-     LEFT JOIN person p ON p.id = m.person_id";
+     LEFT JOIN person p ON p.id = m.person_id"
+);
 
 fn stay(row: &sqlx::any::AnyRow) -> StoreResult<Stay> {
     let reason: Option<String> = row.try_get("end_reason")?;
+    // Where a protected household stays is where it lives: masked like its address.
+    let (mut place, mut provider): (String, Option<String>) = (row.try_get("place")?, row.try_get("provider")?);
+    let address_protected = crate::protection::masked(row, &mut [&mut place])?;
+    if address_protected {
+        provider = None;
+    }
     Ok(Stay {
         id: row.try_get("id")?,
         household: HouseholdId(parse_id(&row.try_get::<String, _>("household_id")?)?),
-        place: row.try_get("place")?,
-        provider: row.try_get("provider")?,
+        place,
+        provider,
+        address_protected,
         from: parse_date_text(&row.try_get::<String, _>("from_date")?)?,
         to: opt_date(row, "to_date")?,
         end_reason: reason

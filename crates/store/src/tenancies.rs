@@ -22,7 +22,9 @@ pub const BOSTOTTE: &str = "bostotte";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tenancy {
     pub id: String,
+    /// Empty when the household's address is protected (the dwelling is its home).
     pub dwelling_address: String,
+    pub address_protected: bool,
     pub bedrooms: i64,
     pub adapted: bool,
     pub from_date: Date,
@@ -89,8 +91,10 @@ impl Store {
         let mut count = 0u64;
         let mut batch: Vec<TenancyFacts> = Vec::with_capacity(TENANCY_BATCH as usize);
         loop {
-            let rows = sqlx::query(
-                "SELECT t.household_id, h.address_line, t.monthly_rent_ore, t.heating_included, d.adapted \
+            let rows = sqlx::query(concat!(
+                "SELECT t.household_id, h.address_line, ",
+                crate::protection::protected_sql!("h.municipality_id", "h.id"),
+                ", t.monthly_rent_ore, t.heating_included, d.adapted \
                  FROM tenancy t \
                  JOIN dwelling d ON d.id = t.dwelling_id \
                  JOIN household h ON h.id = t.household_id \
@@ -99,8 +103,8 @@ impl Store {
                    AND NOT EXISTS (SELECT 1 FROM household_benefit b WHERE b.municipality_id = t.municipality_id \
                        AND b.household_id = t.household_id AND b.benefit = $4 AND b.from_date <= $3 \
                        AND (b.to_date IS NULL OR b.to_date >= $3)) \
-                 ORDER BY t.household_id LIMIT $5",
-            )
+                 ORDER BY t.household_id LIMIT $5"
+            ))
             .bind(&m)
             .bind(&after)
             .bind(&day)
@@ -121,9 +125,12 @@ impl Store {
                     continue;
                 }
                 index.insert(household.clone(), batch.len());
+                let mut address_line: String = row.try_get("address_line")?;
+                let address_protected = crate::protection::masked(row, &mut [&mut address_line])?;
                 batch.push(TenancyFacts {
                     household_id: Some(HouseholdId(parse_id(&household)?)),
-                    address_line: row.try_get("address_line")?,
+                    address_line,
+                    address_protected,
                     monthly_rent_ore: row.try_get("monthly_rent_ore")?,
                     heating_included: crate::flag_of(row, "heating_included")?,
                     adapted_dwelling: crate::flag_of(row, "adapted")?,
@@ -184,11 +191,13 @@ impl Store {
     pub async fn economy(&self, municipality: MunicipalityId, household: HouseholdId) -> StoreResult<Economy> {
         let m = municipality.to_string();
         let h = household.to_string();
-        let tenancies = sqlx::query_as(
-            "SELECT t.id, d.address_line, d.bedrooms, d.adapted, t.from_date, t.to_date, t.monthly_rent_ore, \
+        let tenancies = sqlx::query_as(concat!(
+            "SELECT t.id, d.address_line, ",
+            crate::protection::protected_sql!("t.municipality_id", "t.household_id"),
+            ", d.bedrooms, d.adapted, t.from_date, t.to_date, t.monthly_rent_ore, \
              t.heating_included FROM tenancy t JOIN dwelling d ON d.id = t.dwelling_id \
-             WHERE t.municipality_id = $1 AND t.household_id = $2 ORDER BY t.from_date DESC",
-        )
+             WHERE t.municipality_id = $1 AND t.household_id = $2 ORDER BY t.from_date DESC"
+        ))
         .bind(&m)
         .bind(&h)
         .fetch_all(self.pool())
@@ -353,9 +362,12 @@ impl Store {
 
 impl sqlx::FromRow<'_, sqlx::any::AnyRow> for Tenancy {
     fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Tenancy> {
+        let mut dwelling_address: String = row.try_get("address_line")?;
+        let address_protected = crate::protection::masked(row, &mut [&mut dwelling_address])?;
         Ok(Tenancy {
             id: row.try_get("id")?,
-            dwelling_address: row.try_get("address_line")?,
+            dwelling_address,
+            address_protected,
             bedrooms: row.try_get("bedrooms")?,
             adapted: crate::flag_of(row, "adapted")?,
             from_date: parse_date_text(&row.try_get::<String, _>("from_date")?)?,

@@ -187,7 +187,7 @@ async fn a_plan_its_measures_and_log_are_kept_with_events_and_versions() {
         let names = store.caseload_names(m, &[h]).await.unwrap();
         assert_eq!(
             names[&h],
-            ("Frida Fulgtopp".to_string(), "Oppfølgingsveien 3".to_string())
+            ("Frida Fulgtopp".to_string(), "Oppfølgingsveien 3".to_string(), false)
         );
         assert!(store.caseload_names(other.id, &[h]).await.unwrap().is_empty());
         assert!(store.caseload_names(m, &[]).await.unwrap().is_empty());

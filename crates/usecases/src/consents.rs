@@ -105,6 +105,8 @@ pub struct ConsentingPage {
     /// The households with a consent in force in all.
     pub total: u64,
     pub offset: u64,
+    /// The open referrals to and from the organisation, by due day (on every page).
+    pub referrals: crate::referrals::ReferralQueue,
 }
 
 /// The partner's list: the households with a consent to its organisation in force today, by
@@ -147,11 +149,15 @@ pub async fn consenting_households(
         line.categories.sort();
         line.until = line.until.max(c.valid_to);
     }
+    let referrals = crate::referrals::partner_open_referrals(ctx, municipality)
+        .await?
+        .map(|(_, queue)| queue)
+        .unwrap_or_default();
     ctx.audit_read(
         municipality,
         "partner.household_list",
         ("partner_organisation", organisation),
-        json!({ "households": lines.len(), "total": total, "offset": offset }),
+        json!({ "households": lines.len(), "total": total, "offset": offset, "referrals": referrals.referrals.len() }),
     )
     .await?;
     Ok(ConsentingPage {
@@ -159,6 +165,7 @@ pub async fn consenting_households(
         lines,
         total,
         offset,
+        referrals,
     })
 }
 
@@ -174,6 +181,11 @@ pub struct PartnerView {
     pub economy: Option<PartnerEconomy>,
     /// The documents of the household's applications, the newest application first.
     pub documents: Option<Vec<Document>>,
+    /// The household's referrals to and from the caller's organisation, the newest first.
+    pub referrals: Vec<husly_store::referrals::Referral>,
+    /// Where the partner may refer the household: the unit, and the other organisations the
+    /// household has a consent in force to — (code, name); the unit's name is the page's.
+    pub receivers: Vec<(String, Option<String>)>,
 }
 
 /// A partner's view of a household, on its consents in force today; a household that has not
@@ -205,6 +217,9 @@ pub async fn partner_view(ctx: &Ctx, household: HouseholdId) -> UseCaseResult<Pa
         true => Some(household_documents(ctx, municipality, household).await?),
         false => None,
     };
+    let referrals =
+        crate::referrals::partner_referrals(ctx.store.referrals_of_household(municipality, household).await?, &grant);
+    let receivers = crate::referrals::partner_receivers(ctx, municipality, household, &grant).await?;
     let shown: Vec<&str> = grant.categories.iter().map(|c| c.code()).collect();
     let relied_on: Vec<&str> = grant.consents.iter().map(|c| c.id.as_str()).collect();
     ctx.audit_read_by(
@@ -223,6 +238,8 @@ pub async fn partner_view(ctx: &Ctx, household: HouseholdId) -> UseCaseResult<Pa
         follow_up,
         economy,
         documents,
+        referrals,
+        receivers,
     })
 }
 

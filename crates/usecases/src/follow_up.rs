@@ -299,7 +299,9 @@ pub(crate) async fn log_entry_by(
 pub struct CaseloadLine {
     pub household: HouseholdId,
     pub name: String,
+    /// Empty when the household's address is protected.
     pub address_line: String,
+    pub address_protected: bool,
     /// The active plan's id and responsible worker, if it has one.
     pub plan: Option<(String, UserId, String)>,
     pub risk: Risk,
@@ -445,11 +447,12 @@ pub async fn caseload(
     let lines: Vec<CaseloadLine> = page
         .into_iter()
         .map(|a| {
-            let (name, address_line) = names.remove(&a.household).unwrap_or_default();
+            let (name, address_line, address_protected) = names.remove(&a.household).unwrap_or_default();
             CaseloadLine {
                 household: a.household,
                 name,
                 address_line,
+                address_protected,
                 plan: a.plan,
                 risk: a.risk,
                 last_contact: a.last_contact,

@@ -5,8 +5,9 @@ use crate::{Ctx, UseCaseError, UseCaseResult};
 use husly_domain::authz::Action;
 use husly_domain::bostotte::IncomeKind;
 use husly_domain::economy::{RegisteredIncome, check_incomes};
-use husly_domain::household::{HouseholdInput, Relation, validate_household};
+use husly_domain::household::{HouseholdInput, Relation, validate_household, validate_household_without_address};
 use husly_domain::national_id::SyntheticPolicy;
+use husly_domain::protection::AddressProtection;
 use husly_domain::validation::FieldError;
 use husly_domain::{HouseholdId, MunicipalityId, PersonId};
 use husly_store::cases::Case;
@@ -36,7 +37,10 @@ pub async fn search_people(ctx: &Ctx, municipality: MunicipalityId, q: &str, lim
 }
 
 /// A person and the households they belong to.
-pub async fn person(ctx: &Ctx, id: PersonId) -> UseCaseResult<(Person, Vec<(HouseholdId, String, Relation)>)> {
+pub async fn person(
+    ctx: &Ctx,
+    id: PersonId,
+) -> UseCaseResult<(Person, Vec<(husly_store::search::HouseholdRef, Relation)>)> {
     let municipality = ctx.store.person_municipality(id).await?.ok_or(UseCaseError::NotFound)?;
     ctx.require(Action::ViewPerson, municipality)?;
     let found = ctx.store.person(municipality, id).await?;
@@ -142,8 +146,15 @@ pub async fn update_household(
 ) -> UseCaseResult<Household> {
     let municipality = ctx.household_owner(id, Action::EditHousehold).await?;
     let reason = reason.trim();
-    let reason_error = (reason.chars().count() > MAX_REASON).then(|| FieldError::too_long("reason", MAX_REASON));
-    let valid = match (validate_household(input, synthetic, ctx.today), reason_error) {
+    let mut reason_error = (reason.chars().count() > MAX_REASON).then(|| FieldError::too_long("reason", MAX_REASON));
+    let protection = ctx.store.household(municipality, id).await?.protection;
+    let input = &with_protected_address(ctx, municipality, id, protection, input, &mut reason_error).await?;
+    let validated = match protection {
+        // No address is stored for strengt fortrolig adresse.
+        Some(AddressProtection::StrengtFortrolig) => validate_household_without_address(input, synthetic, ctx.today),
+        _ => validate_household(input, synthetic, ctx.today),
+    };
+    let valid = match (validated, reason_error) {
         (Ok(valid), None) => valid,
         (Ok(_), Some(error)) => return Err(UseCaseError::Invalid(vec![error])),
         (Err(mut errors), error) => {
@@ -160,6 +171,44 @@ pub async fn update_household(
         .update_household(municipality, id, version, &valid, &change)
         .await?;
     Ok(ctx.store.household(municipality, id).await?)
+}
+
+fn address_blank(input: &HouseholdInput) -> bool {
+    [&input.address_line, &input.postal_code, &input.postal_city]
+        .iter()
+        .all(|v| v.trim().is_empty())
+}
+
+/// The input to validate for a household whose address is protected: the edit form shows the
+/// address fields empty (masked), so left empty they keep the stored address; filled they
+/// replace it (fortrolig). For strengt fortrolig no address is stored, and one typed is refused
+/// (`address_error`).
+async fn with_protected_address(
+    ctx: &Ctx,
+    municipality: MunicipalityId,
+    id: HouseholdId,
+    protection: Option<AddressProtection>,
+    input: &HouseholdInput,
+    address_error: &mut Option<FieldError>,
+) -> UseCaseResult<HouseholdInput> {
+    let mut input = input.clone();
+    match protection {
+        Some(AddressProtection::StrengtFortrolig) if !address_blank(&input) => {
+            *address_error = Some(FieldError::new(
+                "address_line",
+                "protection.address_not_stored",
+                "error.protection.address_not_stored",
+            ));
+        }
+        Some(AddressProtection::Fortrolig) if address_blank(&input) => {
+            let stored = ctx.store.stored_address(municipality, id).await?;
+            input.address_line = stored.address_line;
+            input.postal_code = stored.postal_code;
+            input.postal_city = stored.postal_city;
+        }
+        _ => {}
+    }
+    Ok(input)
 }
 
 /// A household opened with its economy: the incomes registered per member and the benefits it

@@ -110,6 +110,7 @@ mod tests {
             address_line: "Diktervegen 4".into(),
             postal_code: "3040".into(),
             postal_city: "Drammen".into(),
+            protection: None,
             from_date: date!(2020 - 01 - 01),
             to_date: None,
             version: 1,
@@ -127,6 +128,7 @@ mod tests {
                     preferred_language: language,
                 },
                 relation: Relation::MainApplicant,
+                protection: None,
             }],
         }
     }
@@ -135,6 +137,7 @@ mod tests {
         Party {
             household,
             representative: None,
+            letter_address: None,
         }
     }
 
@@ -191,6 +194,7 @@ mod tests {
         let represented = Party {
             household: &reachable,
             representative: Some(&representative),
+            letter_address: None,
         };
         assert_eq!(letter_notice(represented, "2026-000042", "Drammen kommune", true), None);
     }

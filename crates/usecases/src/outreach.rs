@@ -58,10 +58,19 @@ pub async fn outreach_contact_form(
     ctx: &Ctx,
     household: HouseholdId,
     month: Option<&str>,
-) -> UseCaseResult<(String, husly_domain::rules::YearMonth, Option<OutreachContact>)> {
+) -> UseCaseResult<(
+    husly_store::search::HouseholdRef,
+    husly_domain::rules::YearMonth,
+    Option<OutreachContact>,
+)> {
     let municipality = ctx.household_owner(household, Action::RecordOutreachContact).await?;
     let month = check_outreach_month(month, ctx.today).map_err(|e| UseCaseError::Invalid(vec![e]))?;
-    let address = ctx.store.household(municipality, household).await?.address_line;
+    let kept = ctx.store.household(municipality, household).await?;
+    let address = husly_store::search::HouseholdRef {
+        id: household,
+        address_line: kept.address_line,
+        address_protected: kept.protection.is_some(),
+    };
     let contact = ctx
         .store
         .outreach_contacts(municipality, month)

@@ -175,6 +175,17 @@ impl Layout {
         self.tr.t(key)
     }
 
+    /// An address as a page shows it: "Skjermet adresse" when the household's address is
+    /// protected (it comes masked, as empty text, from the store), else the address.
+    pub fn address(&self, protected: &bool, address: &str) -> String {
+        address_text(&self.tr, *protected, address)
+    }
+
+    /// A household's whole address ("Storgata 1, 3015 DRAMMEN"), or that it is protected.
+    pub fn full_address(&self, h: &husly_store::households::Household) -> String {
+        household_address(&self.tr, h)
+    }
+
     pub fn current(&self, section: &str) -> bool {
         matches!(
             (self.section, section),
@@ -249,6 +260,22 @@ pub fn format_timestamp(micros: i64) -> String {
         local.hour(),
         local.minute()
     )
+}
+
+/// An address as a page, a list or an export shows it: "Skjermet adresse" when the household's
+/// address is protected (the store masked it to empty text), else the address.
+pub fn address_text(tr: &Tr, protected: bool, address: &str) -> String {
+    if protected {
+        tr.t("protection.masked").to_string()
+    } else {
+        address.to_string()
+    }
+}
+
+/// A household's whole address ("Storgata 1, 3015 DRAMMEN"), or "Skjermet adresse".
+pub fn household_address(tr: &Tr, h: &husly_store::households::Household) -> String {
+    let whole = format!("{}, {} {}", h.address_line, h.postal_code, h.postal_city);
+    address_text(tr, h.protection.is_some(), &whole)
 }
 
 #[cfg(test)]

@@ -31,14 +31,20 @@ pub(crate) fn field(text: &str) -> String {
     }
 }
 
+/// The address column: "Skjermet adresse" for a protected household (it comes masked).
+fn address(tr: &Tr, c: &husly_domain::bostotte::Candidate) -> String {
+    crate::layout::address_text(tr, c.address_protected, &c.address_line)
+}
+
 /// Writes the list as CSV, line by line (the command streams it to standard output).
 pub fn write_csv(list: &OutreachList, lang: Lang, out: &mut impl std::io::Write) -> std::io::Result<()> {
     write!(out, "\u{feff}{}\r\n", headers(lang).join(";"))?;
+    let tr = Tr::new(lang);
     for c in &list.candidates {
         write!(
             out,
             "{};{};{};{};{};{}\r\n",
-            field(&c.address_line),
+            field(&address(&tr, c)),
             c.household_id,
             c.members,
             c.monthly_rent_kr,
@@ -67,7 +73,7 @@ pub fn xlsx(list: &OutreachList, lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter:
     }
     for (i, c) in list.candidates.iter().enumerate() {
         let row = i as u32 + 1;
-        sheet.write_string(row, 0, &c.address_line)?;
+        sheet.write_string(row, 0, address(&Tr::new(lang), c))?;
         sheet.write_string(row, 1, c.household_id.to_string())?;
         sheet.write_number(row, 2, c.members as f64)?;
         sheet.write_number_with_format(row, 3, c.monthly_rent_kr as f64, &kroner)?;
@@ -92,6 +98,7 @@ mod tests {
             candidates: vec![Candidate {
                 household_id: HouseholdId::new(),
                 address_line: "=HYPERLINK(\"x\"); Prøvestien 4".into(),
+                address_protected: false,
                 members: 2,
                 monthly_rent_kr: 9_500,
                 income_kr: 210_000,

@@ -22,7 +22,9 @@ pub const OLD_AGE_PENSION_AGE: i32 = 67;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TenancyFacts {
     pub household_id: Option<HouseholdId>,
+    /// Empty when the household's address is protected.
     pub address_line: String,
+    pub address_protected: bool,
     pub monthly_rent_ore: i64,
     pub heating_included: bool,
     pub adapted_dwelling: bool,
@@ -41,7 +43,11 @@ pub struct MemberFacts {
 #[schemars(rename = "OutreachCandidate")]
 pub struct Candidate {
     pub household_id: HouseholdId,
+    /// Empty when the household's address is protected.
     pub address_line: String,
+    /// The household's address is protected (fortrolig or strengt fortrolig adresse).
+    #[serde(default)]
+    pub address_protected: bool,
     pub members: usize,
     pub monthly_rent_kr: i64,
     /// Counted income before weighting, kr per year.
@@ -114,6 +120,7 @@ impl<'r> Outreach<'r> {
             self.candidates.push(Candidate {
                 household_id,
                 address_line: tenancy.address_line.clone(),
+                address_protected: tenancy.address_protected,
                 members: tenancy.members.len(),
                 monthly_rent_kr: tenancy.monthly_rent_ore / 100,
                 income_kr: income_ore / 100,
@@ -188,6 +195,7 @@ mod tests {
         TenancyFacts {
             household_id: Some(HouseholdId::new()),
             address_line: format!("Testveien {rent_kr}"),
+            address_protected: false,
             monthly_rent_ore: rent_kr * 100,
             heating_included: true,
             adapted_dwelling: false,

@@ -207,6 +207,7 @@ fn stays() -> Vec<Stay> {
         with_children: children,
         main_person_born: Some(date!(1980 - 01 - 01)),
         provider: None,
+        address_protected: false,
         nightly_cost_ore: None,
         quality_remarks: None,
         main_person_name: None,

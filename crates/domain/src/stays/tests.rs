@@ -9,6 +9,7 @@ fn stay(household: HouseholdId, from: Date, to: Option<Date>) -> Stay {
         household,
         place: "Hospitset".into(),
         provider: None,
+        address_protected: false,
         from,
         to,
         end_reason: to.map(|_| EndReason::OtherTemporary),

@@ -45,7 +45,7 @@ pub async fn run(config: &Config, clock_start: Option<time::OffsetDateTime>) -> 
     if !demo_logins.is_empty() {
         writeln!(out, "Demo logins (shown once; new passwords at every start):")?;
         for (email, password, role) in &demo_logins {
-            writeln!(out, "  {role:<17} {email:<34} {password}")?;
+            writeln!(out, "  {role:<19} {email:<36} {password}")?;
         }
     }
     out.flush()?;
@@ -168,6 +168,13 @@ async fn prepare_demo(store: &Store, clock: Clock) -> anyhow::Result<Vec<(String
             Err(e) => return Err(e.into()),
         };
         store.grant_role(user, municipality.id, role, &actor).await?;
+        if role == Role::ProtectedAddresses {
+            // The permission is held beside a unit role: this user is a caseworker who may
+            // also open protected addresses.
+            store
+                .grant_role(user, municipality.id, Role::Caseworker, &actor)
+                .await?;
+        }
         if role == Role::Admin {
             admin = Some(user);
         }
@@ -226,6 +233,7 @@ fn norwegian_role(role: Role) -> &'static str {
         Role::HousingManager => "boligforvalter",
         Role::Leader => "leder",
         Role::Partner => "samarbeidspartner",
+        Role::ProtectedAddresses => "saksbehandler (skjerming)",
     }
 }
 

@@ -105,6 +105,13 @@ pub async fn prepare(url: &str) -> Fixture {
             .await
             .expect("user");
         store.grant_role(id, home.id, role, &actor).await.expect("role");
+        if role == Role::ProtectedAddresses {
+            // The permission is held beside a unit role, as in the demo.
+            store
+                .grant_role(id, home.id, Role::Caseworker, &actor)
+                .await
+                .expect("role");
+        }
         if role == Role::Leader {
             leader = Some(id);
         }

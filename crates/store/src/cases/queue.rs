@@ -23,7 +23,9 @@ pub struct QueueRow {
     pub next_due: Option<Date>,
     pub assigned_name: Option<String>,
     pub applicant: String,
+    /// Empty when the household's address is protected.
     pub address_line: String,
+    pub address_protected: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,9 +180,10 @@ impl Store {
         let (condition, params) = selection(filter, case_type);
         let (limit_at, offset_at) = (params.len() + 2, params.len() + 3);
         let order = sort.order_by();
+        let protected = crate::protection::PROTECTED;
         let sql = format!(
             "SELECT c.id, c.reference, c.case_type, c.state, c.received_on, c.next_due, u.display_name AS assigned_name, \
-             h.address_line, p.given_name, p.family_name \
+             h.address_line, {protected}, p.given_name, p.family_name \
              FROM (SELECT c.id FROM application_case c WHERE c.municipality_id = $1 AND {condition} \
                    ORDER BY {order} LIMIT ${limit_at} OFFSET ${offset_at}) page \
              JOIN application_case c ON c.id = page.id \
@@ -289,6 +292,8 @@ impl sqlx::FromRow<'_, sqlx::any::AnyRow> for QueueRow {
         let state: String = row.try_get("state")?;
         let given: Option<String> = row.try_get("given_name")?;
         let family: Option<String> = row.try_get("family_name")?;
+        let mut address_line: String = row.try_get("address_line")?;
+        let address_protected = crate::protection::masked(row, &mut [&mut address_line])?;
         Ok(QueueRow {
             id: CaseId(parse_id(&row.try_get::<String, _>("id")?)?),
             reference: row.try_get("reference")?,
@@ -300,7 +305,8 @@ impl sqlx::FromRow<'_, sqlx::any::AnyRow> for QueueRow {
             applicant: format!("{} {}", given.unwrap_or_default(), family.unwrap_or_default())
                 .trim()
                 .to_string(),
-            address_line: row.try_get("address_line")?,
+            address_line,
+            address_protected,
         })
     }
 }

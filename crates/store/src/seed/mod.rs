@@ -14,6 +14,8 @@ mod consents;
 mod dwellings;
 mod follow_up;
 mod plan;
+mod protection;
+mod referrals;
 mod stays;
 
 use crate::audit::{Actor, Event};
@@ -355,6 +357,10 @@ impl Store {
             }
         }
         self.save_reference_counters(municipality, &counters).await?;
+        self.seed_address_protections(municipality, staff.caseworker, actor)
+            .await?;
+        self.seed_referrals(municipality, staff.caseworker, today, actor)
+            .await?;
         self.analyze().await?;
         self.audit(
             actor,

@@ -73,8 +73,12 @@ fn sender(m: &MunicipalityRules, number: &str) -> Sender {
 /// The party a letter is about: the household, and its representative acting today, if any.
 #[derive(Clone, Copy)]
 pub struct Party<'a> {
+    /// As pages see it: the address masked when a member has an address block.
     pub household: &'a Household,
     pub representative: Option<&'a Representative>,
+    /// Where letters go when the household's address is protected: the stored address
+    /// (fortrolig) or the recorded contact route (strengt fortrolig).
+    pub letter_address: Option<&'a husly_store::protection::StoredAddress>,
 }
 
 impl<'a> Party<'a> {
@@ -83,6 +87,7 @@ impl<'a> Party<'a> {
         Party {
             household: &file.household,
             representative: file.representative.as_ref(),
+            letter_address: file.letter_address.as_ref(),
         }
     }
 }
@@ -100,6 +105,7 @@ fn addressee(
     Party {
         household,
         representative,
+        letter_address,
     }: Party<'_>,
 ) -> (Recipient, Option<Representation>) {
     match representative {
@@ -120,10 +126,13 @@ fn addressee(
         None => (
             Recipient {
                 name: party_name(household),
-                address_lines: vec![
-                    household.address_line.clone(),
-                    format!("{} {}", household.postal_code, household.postal_city),
-                ],
+                address_lines: match letter_address {
+                    Some(a) => vec![a.address_line.clone(), format!("{} {}", a.postal_code, a.postal_city)],
+                    None => vec![
+                        household.address_line.clone(),
+                        format!("{} {}", household.postal_code, household.postal_city),
+                    ],
+                },
             },
             None,
         ),
@@ -370,6 +379,20 @@ fn letter_case_type(case_type: CaseType) -> husly_letters::CaseType {
     }
 }
 
+/// The contract as the letter names it. A protected household's contract comes masked from the
+/// store; its letter names the home by the address post reaches (fortrolig), or, when that is a
+/// contact route (strengt fortrolig), as "the dwelling you rent".
+fn contract_as_named(contract: &ReviewedContract, party: &Party<'_>, language: Language) -> ReviewedContract {
+    let mut named = contract.clone();
+    if contract.address_protected {
+        named.address_line = match (party.household.protection, party.letter_address) {
+            (Some(husly_domain::protection::AddressProtection::Fortrolig), Some(a)) => a.address_line.clone(),
+            _ => tr(language).t("letter.protected_dwelling").to_string(),
+        };
+    }
+    named
+}
+
 /// What a renewal decision does to `contract`, as its letter says it.
 fn renewal_of(decision: &Decision, contract: Option<&ReviewedContract>) -> Option<husly_letters::Renewal> {
     let contract = contract?;
@@ -406,6 +429,8 @@ pub fn decision_letter(
 ) -> Letter {
     let household = party.household;
     let language = language(language_code);
+    let named = contract.map(|c| contract_as_named(c, &party, language));
+    let contract = named.as_ref();
     let rules = EligibilityRules::embedded();
     let municipality = rules.municipality(number);
     let assessment: Option<Assessment> = serde_json::from_value(decision.assessment.clone()).ok();

@@ -35,6 +35,8 @@ pub struct CaseFile {
     pub reference_budget: Option<husly_domain::startlan::ReferenceBudget>,
     /// For a renewal review: the contract it is about.
     pub reviewed_contract: Option<husly_store::renewals::ReviewedContract>,
+    /// Where letters go while the household's address is protected (never shown on a page).
+    pub letter_address: Option<husly_store::protection::StoredAddress>,
 }
 
 /// Everything shown of a case: the case page and the API's case.
@@ -155,6 +157,10 @@ pub(crate) async fn load(ctx: &Ctx, id: CaseId, action: Action) -> UseCaseResult
         CaseType::TenancyRenewal => ctx.store.reviewed_contract(municipality, id).await?,
         _ => None,
     };
+    let letter_address = match household.protection {
+        Some(_) => Some(ctx.store.letter_address(municipality, case.household_id).await?),
+        None => None,
+    };
     Ok(CaseFile {
         municipality,
         number,
@@ -163,6 +169,7 @@ pub(crate) async fn load(ctx: &Ctx, id: CaseId, action: Action) -> UseCaseResult
         representative,
         reference_budget,
         reviewed_contract,
+        letter_address,
     })
 }
 

@@ -21,7 +21,9 @@ pub mod openapi;
 mod outreach;
 mod plans;
 pub(crate) mod policy;
+mod protection;
 mod reference_budget;
+mod referrals;
 mod representatives;
 mod rounds;
 mod stays;
@@ -140,6 +142,24 @@ pub fn routes() -> Routes {
             "/households/{id}/consents/{consent_id}/withdraw",
             post(consents::withdraw),
         )
+        .route(
+            "/households/{id}/protection",
+            get(protection::list).post(protection::record),
+        )
+        .route("/households/{id}/referrals", get(referrals::list).post(referrals::send))
+        .route(
+            "/households/{id}/referrals/{referral_id}/answer",
+            post(referrals::answer),
+        )
+        .route("/referrals", get(referrals::queue))
+        .route("/partner/referrals", get(referrals::partner_queue))
+        .route("/partner/households/{id}/referrals", post(referrals::partner_send))
+        .route(
+            "/partner/households/{id}/referrals/{referral_id}/answer",
+            post(referrals::partner_answer),
+        )
+        .route("/households/{id}/protection/reveal", post(protection::reveal))
+        .route("/households/{id}/protection/{person_id}/lift", post(protection::lift))
         .route("/partner/households", get(consents::partner_list))
         .route("/partner/households/{id}", get(consents::partner_view))
         .route(

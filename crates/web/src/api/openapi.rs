@@ -40,6 +40,8 @@ pub fn document() -> Value {
     tenancies(&mut doc);
     stock(&mut doc);
     consents(&mut doc);
+    protection(&mut doc);
+    referrals(&mut doc);
     let error = doc.answers.subschema_for::<contract::ErrorAnswer>();
     let mut schemas = doc.answers.take_definitions(true);
     // A type both read and answered (the application form, a case's economy) is described as
@@ -303,6 +305,8 @@ fn path_parameters(path: &str, reads: &mut SchemaGenerator) -> Vec<Value> {
                 ("stay_id", _) => ("Stay id", uuid),
                 ("contact_id", _) => ("Outreach contact id", uuid),
                 ("consent_id", _) => ("Consent id (of the household)", uuid),
+                ("referral_id", _) => ("Referral id (of the household)", uuid),
+                ("person_id", "protection") => ("Person id (a member of the household with an address block)", uuid),
                 ("year", "kostra") => (
                     "The KOSTRA reporting year (from 2000 to this year; this year's figures are counted to today)",
                     json!({ "type": "integer", "minimum": 2000, "maximum": 2100 }),
@@ -1550,5 +1554,108 @@ fn consents(doc: &mut Document) {
     .query::<queries::MunicipalityParam>()
     .body::<contract::consents::MembershipRequest>()
     .answer::<Vec<contract::consents::Organisation>>("200", "The organisations")
+    .add();
+}
+
+fn protection(doc: &mut Document) {
+    doc.get(
+        "/households/{id}/protection",
+        "listAddressProtection",
+        "A household's address blocks: fortrolig or strengt fortrolig adresse (those who work with households)",
+    )
+    .description("`level` is the strictest block among the members; while it is set, the household's address is masked everywhere (empty, with `address_protection` or `address_protected` set), whoever asks. The read is recorded in the access log.")
+    .answer::<contract::protection::ProtectionList>("200", "The blocks")
+    .add();
+    doc.post(
+        "/households/{id}/protection",
+        "recordAddressProtection",
+        "Record (or change) a member's address block (caseworkers, holders of access to protected addresses)",
+    )
+    .description("For `strengt_fortrolig` the household's address is erased at once (none is stored) and `contact_route` is required: letters go there. A 422 names each field that is wrong (a person outside the household, no reason, a contact route without a valid postal code); nothing is kept then.")
+    .body::<contract::protection::ProtectionRequest>()
+    .answer::<contract::protection::ProtectionList>("201", "The household's blocks")
+    .add();
+    doc.post(
+        "/households/{id}/protection/{person_id}/lift",
+        "liftAddressProtection",
+        "Lift a member's address block, with the reason (holders of access to protected addresses)",
+    )
+    .description("The address is shown again when no member has a block. A member without one answers 404. Undone by recording the block again.")
+    .body::<contract::protection::LiftRequest>()
+    .answer::<contract::protection::ProtectionList>("200", "The blocks left")
+    .add();
+    doc.post(
+        "/households/{id}/protection/reveal",
+        "revealProtectedAddress",
+        "Open a protected address for a stated purpose (holders of access to protected addresses)",
+    )
+    .description("Every call is recorded in the access log with the purpose, in the same transaction as the read. For strengt fortrolig no address is stored: `stored` is false.")
+    .body::<contract::protection::RevealRequest>()
+    .answer::<contract::protection::RevealedAddress>("200", "The address")
+    .add();
+}
+
+fn referrals(doc: &mut Document) {
+    doc.get(
+        "/households/{id}/referrals",
+        "listReferrals",
+        "A household's referrals (henvisninger) to and from partner organisations, the newest first (those who work with households)",
+    )
+    .description("The read is recorded in the access log.")
+    .answer::<contract::referrals::ReferralList>("200", "The referrals")
+    .add();
+    doc.post(
+        "/households/{id}/referrals",
+        "sendReferral",
+        "Send a referral about the household to a partner organisation (caseworkers, follow-up workers)",
+    )
+    .description("The household must have a consent in force to the receiver. A 422 names each field that is wrong: no or an unknown receiver (`to`), a receiver without the household's consent, the unit itself (a referral to oneself), no purpose or request, a due date before today. Nothing is kept then.")
+    .body::<contract::referrals::ReferralRequest>()
+    .answer::<contract::referrals::Referral>("201", "The referral as sent")
+    .add();
+    doc.post(
+        "/households/{id}/referrals/{referral_id}/answer",
+        "answerReferral",
+        "Answer a referral to the housing unit: accept, decline with a reason, or complete with the outcome (caseworkers, follow-up workers)",
+    )
+    .description("Only the receiver answers (else 422 on `step`); a step the state does not allow is refused on `step`; a referral answered by someone else meanwhile answers 409.")
+    .body::<contract::referrals::AnswerRequest>()
+    .answer::<contract::referrals::Referral>("200", "The referral as now answered")
+    .add();
+    doc.get(
+        "/referrals",
+        "referralQueue",
+        "The housing unit's open referrals, to and from it, by due date (caseworkers, follow-up workers)",
+    )
+    .description("`overdue` counts the open referrals past their due date. The read is recorded in the access log.")
+    .query::<queries::MunicipalityParam>()
+    .answer::<contract::referrals::ReferralQueue>("200", "The queue")
+    .add();
+    doc.get(
+        "/partner/referrals",
+        "partnerReferralQueue",
+        "The open referrals to and from the caller's partner organisation, by due date (partners)",
+    )
+    .description("Only about households with a consent in force to the organisation today. The read is recorded in the access log.")
+    .query::<queries::MunicipalityParam>()
+    .answer::<contract::referrals::ReferralQueue>("200", "The queue")
+    .add();
+    doc.post(
+        "/partner/households/{id}/referrals",
+        "partnerSendReferral",
+        "Send a referral about a household that has consented to the caller's organisation: to the housing unit (`unit`) or another organisation it has consented to (partners)",
+    )
+    .description("Without a consent in force to the caller's organisation, 404. Bad input as for `sendReferral` (422).")
+    .body::<contract::referrals::ReferralRequest>()
+    .answer::<contract::referrals::Referral>("201", "The referral as sent")
+    .add();
+    doc.post(
+        "/partner/households/{id}/referrals/{referral_id}/answer",
+        "partnerAnswerReferral",
+        "Answer a referral to the caller's organisation (partners)",
+    )
+    .description("On a consent in force (else 404). As `answerReferral`.")
+    .body::<contract::referrals::AnswerRequest>()
+    .answer::<contract::referrals::Referral>("200", "The referral as now answered")
     .add();
 }

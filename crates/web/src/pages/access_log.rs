@@ -95,6 +95,13 @@ pub(crate) const AUDIT_ACTIONS: &[&str] = &[
     "outreach.contact_view",
     "household.consent",
     "household.consents_view",
+    "household.protection_view",
+    "household.address_protection",
+    "household.address_reveal",
+    "household.referral",
+    "household.referrals_view",
+    "referrals.queue",
+    "partner.referral_queue",
     "partner.household_list",
     "partner.household_view",
     "partner.document",
@@ -196,10 +203,12 @@ impl Words<'_> {
 
     /// A translated label for a stable code, or the code itself when there is none.
     pub fn label(&self, prefix: &str, code: &str) -> String {
-        // A partner's purpose names the consents it acted on (`consent:<id>,<id>`).
+        // A partner's purpose names the consents it acted on (`consent:<id>,<id>`); opening a
+        // protected address names why (`protected_address:<purpose>`).
         let code = match code.split_once(':') {
-            Some(("consent", _)) if prefix == "audit.purpose" => "consent",
-            _ => code,
+            Some(("consent", _)) if prefix == "audit.purpose" => "consent".to_string(),
+            Some(("protected_address", why)) if prefix == "audit.purpose" => format!("protected_address.{why}"),
+            _ => code.to_string(),
         };
         let key = format!("{prefix}.{code}");
         match self.l.tr.t(&key) {
@@ -231,9 +240,14 @@ impl Words<'_> {
                 &[("name", &format!("{given_name} {family_name}"))],
             ),
             Some(RecordName::Household {
+                address_protected: true,
+                ..
+            }) => tr.f("audit.record.household", &[("address", tr.t("protection.masked"))]),
+            Some(RecordName::Household {
                 address_line,
                 postal_code,
                 postal_city,
+                ..
             }) => tr.f(
                 "audit.record.household",
                 &[("address", &format!("{address_line}, {postal_code} {postal_city}"))],

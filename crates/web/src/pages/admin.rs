@@ -28,6 +28,7 @@ pub fn role_key(role: Role) -> &'static str {
         Role::HousingManager => "role.housing_manager",
         Role::Leader => "role.leader",
         Role::Partner => "role.partner",
+        Role::ProtectedAddresses => "role.protected_addresses",
     }
 }
 

@@ -198,10 +198,7 @@ fn page(user: &CurrentUser, state: &AppState, household: &Household) -> Bostotte
     BostottePage {
         l: Layout::for_user(user, Section::None, state.config.demo_mode),
         household_id: household.id.to_string(),
-        address: format!(
-            "{}, {} {}",
-            household.address_line, household.postal_code, household.postal_city
-        ),
+        address: crate::layout::household_address(&user.tr, household),
         rows,
         typed: BostotteFields {
             month: YearMonth::of(today).written(),

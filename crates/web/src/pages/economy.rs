@@ -118,10 +118,7 @@ fn page(user: &CurrentUser, state: &AppState, household: &Household, economy: Ec
     EconomyPage {
         l: Layout::for_user(user, Section::None, state.config.demo_mode),
         household_id: household.id.to_string(),
-        address: format!(
-            "{}, {} {}",
-            household.address_line, household.postal_code, household.postal_city
-        ),
+        address: crate::layout::household_address(&user.tr, household),
         members,
         economy,
         benefit_from: String::new(),

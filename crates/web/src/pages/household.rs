@@ -13,6 +13,7 @@ use axum::response::Response;
 use husly_domain::HouseholdId;
 use husly_domain::authz::Action;
 use husly_domain::household::{HouseholdInput, MemberInput, Relation};
+use husly_domain::protection::AddressProtection;
 use husly_domain::validation::format_date;
 use husly_store::households::{Household, TimelineEvent};
 use husly_usecases::UseCaseError;
@@ -34,6 +35,10 @@ struct HouseholdForm {
     household: HouseholdInput,
     errors: FormErrors,
     conflict: bool,
+    /// The household's address block, if any: the address fields are then shown empty (and
+    /// left empty keep it), or, for strengt fortrolig, left out. Display only: the use case
+    /// decides from the stored household.
+    protection: Option<AddressProtection>,
 }
 
 /// What the household form posts besides the household itself.
@@ -106,6 +111,7 @@ fn blank_form(user: &CurrentUser, state: &AppState) -> HouseholdForm {
         household,
         errors: FormErrors::default(),
         conflict: false,
+        protection: None,
     }
 }
 
@@ -138,6 +144,7 @@ fn form_from_post(
         household,
         errors: FormErrors::default(),
         conflict: false,
+        protection: None,
     }
 }
 
@@ -310,6 +317,7 @@ pub async fn edit_form(
         household: typed(&household),
         errors: FormErrors::default(),
         conflict: false,
+        protection: household.protection,
     })
 }
 
@@ -322,6 +330,7 @@ pub async fn update(State(state): State<AppState>, Path(id): Path<String>, form:
     let posted = posted_household(fields)?;
     let add_row = posted.1.add_row.is_some();
     let mut page = form_from_post(user, &state, posted, format!("/households/{id}/edit"), Some(version));
+    page.protection = AddressProtection::from_code(fields.get("protection"));
     if add_row {
         return with_added_row(page);
     }

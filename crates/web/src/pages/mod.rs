@@ -28,7 +28,9 @@ mod person;
 mod plan_dashboard;
 pub(crate) mod plan_words;
 mod policy;
+mod protection;
 mod reference_budget;
+pub(crate) mod referrals;
 mod rent_changes;
 mod representatives;
 mod rounds;
@@ -162,6 +164,8 @@ pub fn routes() -> Routes {
         .merge(follow_up::routes())
         .merge(outreach_contact::routes())
         .merge(consents::routes())
+        .merge(protection::routes())
+        .merge(referrals::routes())
         .merge(partner::routes())
         .merge(partners::routes())
         .route("/waiting-list", get(waiting_list::page))

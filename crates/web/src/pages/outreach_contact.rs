@@ -98,7 +98,7 @@ async fn page(
     Ok(ContactPage {
         l: Layout::for_user(user, Section::Outreach, state.config.demo_mode),
         household,
-        address,
+        address: crate::layout::address_text(&user.tr, address.address_protected, &address.address_line),
         month,
         contact,
         typed: None,

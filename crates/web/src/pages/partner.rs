@@ -10,8 +10,12 @@ use husly_domain::HouseholdId;
 use husly_domain::authz::Action;
 use husly_domain::consent::ConsentCategory;
 use husly_domain::follow_up::{EntryInput, EntryKind, Outcome, PlanState};
+use husly_domain::referral::Party;
 use husly_domain::validation::format_date;
 use husly_usecases::UseCaseError;
+use husly_usecases::referrals::{self, ReferralQueue};
+
+use super::referrals::ReferralPart;
 use husly_usecases::consents::{self, ConsentingHousehold, ConsentingPage, PartnerView};
 
 use super::render;
@@ -28,6 +32,11 @@ pub fn routes() -> Routes {
         .route("/partner", get(list))
         .route("/partner/households/{id}", get(view))
         .route("/partner/households/{id}/log", post(log))
+        .route("/partner/households/{id}/referrals", post(send_referral))
+        .route(
+            "/partner/households/{id}/referrals/{referral}/answer",
+            post(answer_referral),
+        )
         .route("/partner/households/{id}/documents/{document}", get(document))
 }
 
@@ -46,6 +55,9 @@ pub(super) fn category_names(l: &Layout, categories: &[ConsentCategory]) -> Stri
 struct ListPage {
     l: Layout,
     page: ConsentingPage,
+    /// The open referrals to and from the organisation, by due day.
+    q: ReferralQueue,
+    rp: ReferralPart,
 }
 
 impl ListPage {
@@ -99,7 +111,9 @@ async fn list(State(state): State<AppState>, user: CurrentUser, Query(query): Qu
     let page = consents::consenting_households(&user.ctx(&state), municipality, offset).await?;
     render(&ListPage {
         l: Layout::for_user(&user, Section::Partner, state.config.demo_mode),
+        q: page.referrals.clone(),
         page,
+        rp: ReferralPart::new(String::new(), Party::Unit, state.clock.today()),
     })
 }
 
@@ -108,6 +122,7 @@ async fn list(State(state): State<AppState>, user: CurrentUser, Query(query): Qu
 struct HouseholdPage {
     l: Layout,
     v: PartnerView,
+    rp: ReferralPart,
     typed: Option<FormFields>,
     errors: FormErrors,
     today: time::Date,
@@ -207,9 +222,26 @@ async fn document(
 }
 
 async fn page(state: &AppState, user: &CurrentUser, id: HouseholdId) -> Result<HouseholdPage, UseCaseError> {
+    let l = Layout::for_user(user, Section::Partner, state.config.demo_mode);
+    let mut v = consents::partner_view(&user.ctx(state), id).await?;
+    let me = Party::Organisation(v.grant.organisation.clone());
+    let mut rp = ReferralPart::new(format!("/partner/households/{id}/referrals"), me, state.clock.today());
+    rp.referrals = std::mem::take(&mut v.referrals);
+    rp.receivers = v
+        .receivers
+        .iter()
+        .map(|(code, name)| {
+            (
+                code.clone(),
+                name.clone().unwrap_or_else(|| l.t("referral.unit").to_string()),
+            )
+        })
+        .collect();
+    rp.can_send = true;
     Ok(HouseholdPage {
-        l: Layout::for_user(user, Section::Partner, state.config.demo_mode),
-        v: consents::partner_view(&user.ctx(state), id).await?,
+        l,
+        v,
+        rp,
         typed: None,
         errors: FormErrors::default(),
         today: state.clock.today(),
@@ -246,5 +278,49 @@ async fn log(State(state): State<AppState>, Path(id): Path<String>, form: StaffF
             Ok(response)
         }
         Err(other) => Err(other.into()),
+    }
+}
+
+async fn referral_refused(
+    state: &AppState,
+    form: &StaffForm,
+    id: HouseholdId,
+    active: &str,
+    error: UseCaseError,
+) -> AppResult<Response> {
+    let mut p = page(state, &form.user, id).await?;
+    let code = p.rp.refused(active, &form.fields, error, p.l.tr.lang)?;
+    let mut response = render(&p)?;
+    *response.status_mut() = code;
+    Ok(response)
+}
+
+/// `POST /partner/households/{id}/referrals`: a referral sent from the caller's organisation.
+async fn send_referral(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
+    let id: HouseholdId = path_id(&id)?;
+    let input = super::referrals::typed_referral(&form.fields);
+    match referrals::partner_send_referral(&form.user.ctx(&state), id, &input).await {
+        Ok(_) => Ok(crate::flash::redirect(
+            &format!("/partner/households/{id}"),
+            "flash.referral.sent",
+        )),
+        Err(e) => referral_refused(&state, &form, id, "send", e).await,
+    }
+}
+
+/// `POST /partner/households/{id}/referrals/{referral}/answer`: the organisation's answer.
+async fn answer_referral(
+    State(state): State<AppState>,
+    Path((id, referral)): Path<(String, String)>,
+    form: StaffForm,
+) -> AppResult<Response> {
+    let id: HouseholdId = path_id(&id)?;
+    let step = (form.fields.get("step"), form.fields.get("text"));
+    match referrals::partner_answer_referral(&form.user.ctx(&state), id, &referral, step).await {
+        Ok(_) => Ok(crate::flash::redirect(
+            &format!("/partner/households/{id}"),
+            "flash.referral.answered",
+        )),
+        Err(e) => referral_refused(&state, &form, id, &referral, e).await,
     }
 }

@@ -8,7 +8,6 @@ use crate::layout::{Layout, Section};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use husly_domain::HouseholdId;
 use husly_domain::household::Relation;
 use husly_store::households::Person;
 
@@ -17,7 +16,7 @@ use husly_store::households::Person;
 struct PersonPage {
     l: Layout,
     person: Person,
-    households: Vec<(HouseholdId, String, Relation)>,
+    households: Vec<(husly_store::search::HouseholdRef, Relation)>,
 }
 
 impl PersonPage {

@@ -37,11 +37,13 @@ fn household(members: usize) -> Household {
     let mut people = vec![Member {
         person: person("Kari", date!(1988 - 04 - 12), 100),
         relation: Relation::MainApplicant,
+        protection: None,
     }];
     if members > 1 {
         people.push(Member {
             person: person("Ola", date!(2015 - 09 - 03), 200),
             relation: Relation::Child,
+            protection: None,
         });
     }
     Household {
@@ -50,6 +52,7 @@ fn household(members: usize) -> Household {
         address_line: "Diktervegen 4".into(),
         postal_code: "3040".into(),
         postal_city: "Drammen".into(),
+        protection: None,
         from_date: date!(2020 - 01 - 01),
         to_date: None,
         version: 1,
@@ -211,6 +214,7 @@ fn reviewed_contract() -> husly_store::renewals::ReviewedContract {
         tenancy_id: "t".into(),
         seq: 1,
         address_line: "Tollbugata 3".into(),
+        address_protected: false,
         start: time::macros::date!(2024 - 03 - 01),
         period_end: Some(time::macros::date!(2027 - 02 - 28)),
         term_end: Some(time::macros::date!(2027 - 02 - 28)),
@@ -269,6 +273,7 @@ fn every_letter() -> Vec<(String, Language, Outcome, String)> {
                             Party {
                                 household: &household,
                                 representative: None,
+                                letter_address: None,
                             },
                             &decision,
                             (case_type == CaseType::TenancyRenewal).then_some(&contract),
@@ -523,6 +528,7 @@ fn offer_text(code: &str, available_from: Option<Date>, rules: &OfferRules) -> (
     let party = Party {
         household: &household,
         representative: None,
+        letter_address: None,
     };
     let letter = offer_letter(&caseworker(), DRAMMEN, &case, party, &terms, code, TODAY);
     assert_eq!(letter.kind(), husly_letters::LetterKind::Offer);

@@ -114,7 +114,9 @@ pub struct CaseRow {
     pub next_due: Option<Date>,
     pub assigned_name: Option<String>,
     pub applicant: String,
+    /// Empty when `address_protected`: the household's address is protected.
     pub address_line: String,
+    pub address_protected: bool,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -234,6 +236,7 @@ impl From<&husly_usecases::cases::WorkQueue> for CaseQueue {
                     assigned_name: r.assigned_name.clone(),
                     applicant: r.applicant.clone(),
                     address_line: r.address_line.clone(),
+                    address_protected: r.address_protected,
                 })
                 .collect(),
             counts: QueueCounts {

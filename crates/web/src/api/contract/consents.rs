@@ -192,9 +192,11 @@ pub struct PartnerMember {
 /// The household's contact details.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct PartnerContact {
+    /// Empty when `address_protection` is set: the address is protected.
     pub address_line: String,
     pub postal_code: String,
     pub postal_city: String,
+    pub address_protection: Option<husly_domain::protection::AddressProtection>,
     pub members: Vec<PartnerMember>,
 }
 
@@ -286,6 +288,7 @@ impl PartnerHousehold {
                 address_line: h.address_line.clone(),
                 postal_code: h.postal_code.clone(),
                 postal_city: h.postal_city.clone(),
+                address_protection: h.protection,
                 members: h
                     .members
                     .iter()

@@ -288,7 +288,9 @@ pub enum CaseloadScope {
 pub struct CaseloadLine {
     pub household_id: HouseholdId,
     pub name: String,
+    /// Empty when `address_protected`: the household's address is protected.
     pub address_line: String,
+    pub address_protected: bool,
     pub plan_id: Option<String>,
     pub responsible: Option<UserId>,
     pub responsible_name: Option<String>,
@@ -323,6 +325,7 @@ impl Caseload {
                     household_id: l.household,
                     name: l.name.clone(),
                     address_line: l.address_line.clone(),
+                    address_protected: l.address_protected,
                     plan_id: l.plan.as_ref().map(|p| p.0.clone()),
                     responsible: l.plan.as_ref().map(|p| p.1),
                     responsible_name: l.plan.as_ref().map(|p| p.2.clone()),

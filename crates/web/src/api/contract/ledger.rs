@@ -106,7 +106,9 @@ pub struct ArrearsLine {
     pub reference: String,
     pub household_id: HouseholdId,
     pub tenant_name: String,
+    /// Empty when `address_protected`: the household's address is protected.
     pub address_line: String,
+    pub address_protected: bool,
     pub monthly_rent_ore: i64,
     /// The move-out day, when the contract has ended.
     #[schemars(with = "Option<DateSchema>")]
@@ -179,6 +181,7 @@ impl ArrearsList {
                     household_id: line.tenancy.household,
                     tenant_name: line.tenancy.tenant_name.clone(),
                     address_line: line.tenancy.address_line.clone(),
+                    address_protected: line.tenancy.address_protected,
                     monthly_rent_ore: line.tenancy.monthly_rent_ore,
                     ended_on: line.tenancy.ended_on,
                     arrears: Arrears::of(&line.arrears, &line.signal),

@@ -19,6 +19,8 @@ pub mod ledger;
 pub mod outreach;
 mod people;
 pub mod plan;
+pub mod protection;
+pub mod referrals;
 pub mod stock;
 
 pub use cases::{Case, CaseDetail, CaseQueue, Document, DocumentList, Kostra, Letter, TaskList, Timeline, Workload};

@@ -66,7 +66,9 @@ impl From<&Kept> for ContactSummary {
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct HouseholdContact {
     pub household_id: HouseholdId,
+    /// Empty when `address_protected`: the household's address is protected.
     pub address_line: String,
+    pub address_protected: bool,
     pub month: YearMonth,
     /// `null` when none is recorded for the month.
     pub contact: Option<ContactSummary>,
@@ -75,10 +77,14 @@ pub struct HouseholdContact {
 }
 
 impl HouseholdContact {
-    pub fn from_parts(household: HouseholdId, (address, month, contact): (String, YearMonth, Option<Kept>)) -> Self {
+    pub fn from_parts(
+        household: HouseholdId,
+        (address, month, contact): (husly_store::search::HouseholdRef, YearMonth, Option<Kept>),
+    ) -> Self {
         HouseholdContact {
             household_id: household,
-            address_line: address,
+            address_line: address.address_line,
+            address_protected: address.address_protected,
             month,
             note: contact.as_ref().and_then(|c| c.fields.note.clone()),
             contact: contact.as_ref().map(ContactSummary::from),

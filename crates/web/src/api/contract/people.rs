@@ -4,8 +4,10 @@ use super::{DateSchema, LanguageSchema, MicrosSchema, RoleSchema};
 use husly_domain::economy::RegisteredIncome;
 use husly_domain::household::Relation;
 use husly_domain::notes::NoteVisibility;
+use husly_domain::protection::AddressProtection;
 use husly_domain::{CaseId, HouseholdId, Lang, MunicipalityId, PersonId, UserId};
 use husly_store::households as store;
+use husly_store::search::HouseholdRef;
 use husly_store::tenancies::Economy;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -62,15 +64,20 @@ impl From<&store::Person> for Person {
 pub struct Member {
     pub person: Person,
     pub relation: Relation,
+    /// The member's address block (fortrolig or strengt fortrolig adresse), if any.
+    pub address_protection: Option<AddressProtection>,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Household {
     pub id: HouseholdId,
     pub municipality_id: MunicipalityId,
+    /// Empty when `address_protection` is set: the address is protected (shown to no one here).
     pub address_line: String,
     pub postal_code: String,
     pub postal_city: String,
+    /// The strictest address block among the members; the address is masked while it is set.
+    pub address_protection: Option<AddressProtection>,
     #[schemars(with = "DateSchema")]
     pub from_date: time::Date,
     #[schemars(with = "Option<DateSchema>")]
@@ -88,6 +95,7 @@ impl From<&store::Household> for Household {
             address_line: h.address_line.clone(),
             postal_code: h.postal_code.clone(),
             postal_city: h.postal_city.clone(),
+            address_protection: h.protection,
             from_date: h.from_date,
             to_date: h.to_date,
             version: h.version,
@@ -97,6 +105,7 @@ impl From<&store::Household> for Household {
                 .map(|m| Member {
                     person: Person::from(&m.person),
                     relation: m.relation,
+                    address_protection: m.protection,
                 })
                 .collect(),
         }
@@ -107,7 +116,9 @@ impl From<&store::Household> for Household {
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct HouseholdLink {
     pub id: HouseholdId,
+    /// Empty when `address_protected`.
     pub address_line: String,
+    pub address_protected: bool,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -150,6 +161,7 @@ impl From<&husly_store::search::Found> for SearchResults {
                         .map(|h| HouseholdLink {
                             id: h.id,
                             address_line: h.address_line.clone(),
+                            address_protected: h.address_protected,
                         })
                         .collect(),
                 })
@@ -162,7 +174,9 @@ impl From<&husly_store::search::Found> for SearchResults {
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct PersonHousehold {
     pub id: HouseholdId,
+    /// Empty when `address_protected`.
     pub address_line: String,
+    pub address_protected: bool,
     pub relation: Relation,
 }
 
@@ -173,14 +187,15 @@ pub struct PersonWithHouseholds {
 }
 
 impl PersonWithHouseholds {
-    pub fn new(person: &store::Person, households: &[(HouseholdId, String, Relation)]) -> PersonWithHouseholds {
+    pub fn new(person: &store::Person, households: &[(HouseholdRef, Relation)]) -> PersonWithHouseholds {
         PersonWithHouseholds {
             person: Person::from(person),
             households: households
                 .iter()
-                .map(|(id, address_line, relation)| PersonHousehold {
-                    id: *id,
-                    address_line: address_line.clone(),
+                .map(|(h, relation)| PersonHousehold {
+                    id: h.id,
+                    address_line: h.address_line.clone(),
+                    address_protected: h.address_protected,
                     relation: *relation,
                 })
                 .collect(),

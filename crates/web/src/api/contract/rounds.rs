@@ -117,7 +117,9 @@ pub struct Offer {
     pub id: String,
     pub round_id: Option<String>,
     pub dwelling_id: String,
+    /// Empty when `address_protected`: the household's address is protected.
     pub address_line: String,
+    pub address_protected: bool,
     pub case_id: CaseId,
     pub reference: String,
     pub applicant_name: String,
@@ -140,6 +142,7 @@ impl Offer {
             round_id: o.round_id.clone(),
             dwelling_id: o.dwelling_id.clone(),
             address_line: o.address_line.clone(),
+            address_protected: o.address_protected,
             case_id: o.case,
             reference: o.case_reference.clone(),
             applicant_name: o.applicant_name.clone(),

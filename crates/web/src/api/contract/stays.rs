@@ -14,7 +14,10 @@ use time::Date;
 pub struct Stay {
     pub id: String,
     pub household_id: HouseholdId,
+    /// Empty (and no provider) when `address_protected`: where a protected household stays is
+    /// where it lives.
     pub place: String,
+    pub address_protected: bool,
     /// Who runs the place; null when not recorded.
     pub provider: Option<String>,
     #[schemars(with = "DateSchema")]
@@ -48,6 +51,7 @@ impl Stay {
             id: s.id.clone(),
             household_id: s.household,
             place: s.place.clone(),
+            address_protected: s.address_protected,
             provider: s.provider.clone(),
             from: s.from,
             to: s.to,

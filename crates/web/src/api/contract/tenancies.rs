@@ -39,7 +39,9 @@ pub struct Contract {
     /// rent ledger's rows name it.
     pub reference: String,
     pub dwelling_id: String,
+    /// Empty when `address_protected`: the household's address is protected.
     pub address_line: String,
+    pub address_protected: bool,
     pub household_id: HouseholdId,
     pub tenant_name: String,
     /// The application case the household was housed from, if any.
@@ -78,6 +80,7 @@ impl Contract {
             reference: c.reference.clone(),
             dwelling_id: c.dwelling_id.clone(),
             address_line: c.address_line.clone(),
+            address_protected: c.address_protected,
             household_id: c.household,
             tenant_name: c.tenant_name.clone(),
             case_reference: c.case_reference.clone(),

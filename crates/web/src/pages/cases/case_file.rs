@@ -30,6 +30,11 @@ struct Summary<'a> {
 }
 
 impl Summary<'_> {
+    /// The household's address, masked when protected (as every export).
+    fn address(&self) -> String {
+        crate::layout::household_address(&crate::i18n::Tr::new(husly_domain::Lang::Nb), self.household)
+    }
+
     fn date(&self, d: &time::Date) -> String {
         format_date(*d)
     }
