@@ -146,19 +146,22 @@ pub async fn update_household(
 ) -> UseCaseResult<Household> {
     let municipality = ctx.household_owner(id, Action::EditHousehold).await?;
     let reason = reason.trim();
-    let mut reason_error = (reason.chars().count() > MAX_REASON).then(|| FieldError::too_long("reason", MAX_REASON));
+    let mut refused: Vec<FieldError> = (reason.chars().count() > MAX_REASON)
+        .then(|| FieldError::too_long("reason", MAX_REASON))
+        .into_iter()
+        .collect();
     let protection = ctx.store.household(municipality, id).await?.protection;
-    let input = &with_protected_address(ctx, municipality, id, protection, input, &mut reason_error).await?;
+    let input = &with_protected_address(ctx, municipality, id, protection, input, &mut refused).await?;
     let validated = match protection {
         // No address is stored for strengt fortrolig adresse.
         Some(AddressProtection::StrengtFortrolig) => validate_household_without_address(input, synthetic, ctx.today),
         _ => validate_household(input, synthetic, ctx.today),
     };
-    let valid = match (validated, reason_error) {
-        (Ok(valid), None) => valid,
-        (Ok(_), Some(error)) => return Err(UseCaseError::Invalid(vec![error])),
-        (Err(mut errors), error) => {
-            errors.extend(error);
+    let valid = match validated {
+        Ok(valid) if refused.is_empty() => valid,
+        Ok(_) => return Err(UseCaseError::Invalid(refused)),
+        Err(mut errors) => {
+            errors.extend(refused);
             return Err(UseCaseError::Invalid(errors));
         }
     };
@@ -182,19 +185,19 @@ fn address_blank(input: &HouseholdInput) -> bool {
 /// The input to validate for a household whose address is protected: the edit form shows the
 /// address fields empty (masked), so left empty they keep the stored address; filled they
 /// replace it (fortrolig). For strengt fortrolig no address is stored, and one typed is refused
-/// (`address_error`).
+/// (added to `refused`).
 async fn with_protected_address(
     ctx: &Ctx,
     municipality: MunicipalityId,
     id: HouseholdId,
     protection: Option<AddressProtection>,
     input: &HouseholdInput,
-    address_error: &mut Option<FieldError>,
+    refused: &mut Vec<FieldError>,
 ) -> UseCaseResult<HouseholdInput> {
     let mut input = input.clone();
     match protection {
         Some(AddressProtection::StrengtFortrolig) if !address_blank(&input) => {
-            *address_error = Some(FieldError::new(
+            refused.push(FieldError::new(
                 "address_line",
                 "protection.address_not_stored",
                 "error.protection.address_not_stored",

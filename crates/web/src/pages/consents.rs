@@ -76,24 +76,15 @@ impl ConsentsPage {
     }
 
     fn categories(&self) -> Vec<(&'static str, String)> {
-        ConsentCategory::ALL
-            .iter()
-            .map(|c| (c.code(), format!("consent.category.{}", c.code())))
-            .collect()
+        super::choices(ConsentCategory::ALL, ConsentCategory::code, "consent.category")
     }
 
     fn evidences(&self) -> Vec<(&'static str, String)> {
-        ConsentEvidence::ALL
-            .iter()
-            .map(|c| (c.code(), format!("consent.evidence.{}", c.code())))
-            .collect()
+        super::choices(ConsentEvidence::ALL, ConsentEvidence::code, "consent.evidence")
     }
 
     fn givers(&self) -> Vec<(&'static str, String)> {
-        GivenBy::ALL
-            .iter()
-            .map(|c| (c.code(), format!("consent.given_by.{}", c.code())))
-            .collect()
+        super::choices(GivenBy::ALL, GivenBy::code, "consent.given_by")
     }
 
     fn state(&self, c: &Consent) -> ConsentState {

@@ -231,6 +231,14 @@ async fn home(
     render(&HomePage { l: layout, roles })
 }
 
+/// A closed set of codes as a form's choices: each code with its catalogue key,
+/// `{prefix}.{code}`.
+pub(crate) fn choices<T: Copy>(all: &[T], code: fn(T) -> &'static str, prefix: &str) -> Vec<(&'static str, String)> {
+    all.iter()
+        .map(|c| (code(*c), format!("{prefix}.{}", code(*c))))
+        .collect()
+}
+
 /// Renders a template as a 200 page.
 pub fn render(template: &impl Template) -> AppResult<Response> {
     Ok(Html(template.render()?).into_response())

@@ -52,17 +52,11 @@ impl ContactPage {
     }
 
     fn channels(&self) -> Vec<(&'static str, String)> {
-        ContactChannel::ALL
-            .iter()
-            .map(|c| (c.code(), format!("outreach.contact.channel.{}", c.code())))
-            .collect()
+        super::choices(ContactChannel::ALL, ContactChannel::code, "outreach.contact.channel")
     }
 
     fn outcomes(&self) -> Vec<(&'static str, String)> {
-        ContactOutcome::ALL
-            .iter()
-            .map(|o| (o.code(), format!("outreach.contact.outcome.{}", o.code())))
-            .collect()
+        super::choices(ContactOutcome::ALL, ContactOutcome::code, "outreach.contact.outcome")
     }
 
     /// What the field shows: what was typed, else what is kept, else `default`.

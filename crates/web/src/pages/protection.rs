@@ -73,17 +73,11 @@ impl ProtectionPage {
     }
 
     fn levels(&self) -> Vec<(&'static str, String)> {
-        AddressProtection::ALL
-            .iter()
-            .map(|c| (c.code(), format!("protection.level.{}", c.code())))
-            .collect()
+        super::choices(AddressProtection::ALL, AddressProtection::code, "protection.level")
     }
 
     fn purposes(&self) -> Vec<(&'static str, String)> {
-        RevealPurpose::ALL
-            .iter()
-            .map(|c| (c.code(), format!("protection.purpose.{}", c.code())))
-            .collect()
+        super::choices(RevealPurpose::ALL, RevealPurpose::code, "protection.purpose")
     }
 
     fn level_key(&self, level: &AddressProtection) -> String {

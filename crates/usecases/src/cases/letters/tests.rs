@@ -650,3 +650,53 @@ fn a_nynorsk_offer_letter_is_nynorsk_throughout() {
         assert!(text.contains("Husleige: 9 850 kroner per månad"), "{text}");
     }
 }
+
+/// A protected household's letters go where the case file says post reaches it — the stored
+/// address (fortrolig) or the contact route (strengt fortrolig) — never to the masked, empty
+/// address the pages see; a renewal letter names the rented home by that address, or as "the
+/// dwelling you rent" when it is a contact route.
+#[test]
+fn a_protected_households_letters_go_to_its_letter_address() {
+    use husly_domain::protection::AddressProtection;
+    let mut household = household(1);
+    (household.address_line, household.postal_code, household.postal_city) =
+        (String::new(), String::new(), String::new());
+    let route = husly_store::protection::StoredAddress {
+        address_line: "c/o Skatteetaten, Postboks 9200 Grønland".into(),
+        postal_code: "0134".into(),
+        postal_city: "Oslo".into(),
+    };
+    let mut contract = reviewed_contract();
+    (contract.address_line, contract.address_protected) = (String::new(), true);
+    for (level, named) in [
+        (AddressProtection::Fortrolig, "c/o Skatteetaten, Postboks 9200 Grønland"),
+        (AddressProtection::StrengtFortrolig, "boligen du leier"),
+    ] {
+        household.protection = Some(level);
+        let (case, decision) = decided(CaseType::TenancyRenewal, Outcome::Granted, DRAMMEN, &household);
+        let party = Party {
+            household: &household,
+            representative: None,
+            letter_address: Some(&route),
+        };
+        let letter = decision_letter(
+            &caseworker(),
+            DRAMMEN,
+            &case,
+            party,
+            &decision,
+            Some(&contract),
+            "nb",
+            TODAY,
+        );
+        assert_eq!(
+            letter.recipient.address_lines,
+            vec![
+                "c/o Skatteetaten, Postboks 9200 Grønland".to_string(),
+                "0134 Oslo".to_string()
+            ],
+            "{level:?}"
+        );
+        assert!(text_of(&letter).contains(named), "{level:?}: {}", text_of(&letter));
+    }
+}
