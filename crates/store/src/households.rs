@@ -337,6 +337,7 @@ pub(crate) async fn create_household_in(
         input.postal_city.as_str(),
     );
     let members = insert_members(tx, municipality, id, input, now).await?;
+    crate::protection::erase_if_strictly_protected(tx, municipality, id).await?;
     crate::search::index_household(tx, municipality, id, address).await?;
     let details = serde_json::json!({ "members": members });
     record_change(
@@ -409,6 +410,7 @@ impl Store {
             .execute(tx.conn())
             .await?;
         let after = insert_members(&mut tx, municipality, id, input, now).await?;
+        crate::protection::erase_if_strictly_protected(&mut tx, municipality, id).await?;
         crate::search::index_household(&mut tx, municipality, id, address).await?;
         let old: Vec<PersonId> = before.members.iter().map(|m| m.person.id).collect();
         let details = serde_json::json!({

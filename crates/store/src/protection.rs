@@ -117,6 +117,42 @@ pub(crate) async fn household_is_protected(
     Ok(row.try_get::<i64, _>("n")? > 0)
 }
 
+/// Erases the household's address when a member has strengt fortrolig adresse (the domain's
+/// strictest block decides), in the caller's transaction: a household registered or changed
+/// with such a member keeps no address either.
+pub(crate) async fn erase_if_strictly_protected(
+    tx: &mut Tx,
+    municipality: MunicipalityId,
+    household: HouseholdId,
+) -> StoreResult<()> {
+    let rows = sqlx::query(
+        "SELECT pa.level FROM household_member pm JOIN address_protection pa ON pa.person_id = pm.person_id \
+         WHERE pm.municipality_id = $1 AND pm.household_id = $2",
+    )
+    .bind(municipality.to_string())
+    .bind(household.to_string())
+    .fetch_all(tx.conn())
+    .await?;
+    let levels = rows
+        .iter()
+        .map(|row| {
+            row.try_get::<String, _>("level")
+                .map(|code| AddressProtection::from_code(&code))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if husly_domain::protection::household_protection(levels) == Some(AddressProtection::StrengtFortrolig) {
+        sqlx::query(
+            "UPDATE household SET address_line = '', postal_code = '', postal_city = '' \
+             WHERE municipality_id = $1 AND id = $2",
+        )
+        .bind(municipality.to_string())
+        .bind(household.to_string())
+        .execute(tx.conn())
+        .await?;
+    }
+    Ok(())
+}
+
 /// Empties the address words of every protected household (after the index is rebuilt).
 pub(crate) async fn unindex_protected(tx: &mut Tx) -> StoreResult<()> {
     sqlx::query(

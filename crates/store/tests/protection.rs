@@ -171,6 +171,28 @@ async fn a_block_masks_the_address_until_it_is_lifted() {
             store.letter_address(m.id, a).await.unwrap().address_line,
             "Postboks 4 Bragernes"
         );
+        // A household registered with the same person keeps no address either.
+        let c = store
+            .create_household(m.id, &household(501, "Nyflyttveien 9"), &cli)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.stored_address(m.id, c).await.unwrap().address_line,
+            "",
+            "{backend:?}"
+        );
+        assert_eq!(
+            store.household(m.id, c).await.unwrap().protection,
+            Some(AddressProtection::StrengtFortrolig)
+        );
+        assert!(
+            store
+                .search_people(m.id, &words("nyflyttveien"), 10)
+                .await
+                .unwrap()
+                .hits
+                .is_empty()
+        );
         let kept = store.household_protections(m.id, a).await.unwrap();
         assert_eq!(kept.len(), 1);
         assert_eq!(kept[0].level, AddressProtection::StrengtFortrolig);
