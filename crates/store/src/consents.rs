@@ -139,6 +139,37 @@ impl Store {
         rows.iter().map(consent).collect()
     }
 
+    /// [`Store::consents_to_organisation`] for many households at once (the partner's referral
+    /// queue): one query per 500 households.
+    pub async fn consents_to_organisation_of(
+        &self,
+        municipality: MunicipalityId,
+        organisation: &str,
+        households: &[HouseholdId],
+        day: Date,
+    ) -> StoreResult<Vec<Consent>> {
+        let mut found = Vec::new();
+        for chunk in households.chunks(500) {
+            let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 4)).collect();
+            let sql = format!(
+                "SELECT {COLUMNS} WHERE c.municipality_id = $1 AND c.organisation_id = $2 AND c.valid_to >= $3 \
+                 AND c.withdrawn_at IS NULL AND c.household_id IN ({}) ORDER BY c.household_id, c.valid_from, c.id",
+                list.join(", ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(municipality.to_string())
+                .bind(organisation)
+                .bind(date_text(day));
+            for household in chunk {
+                query = query.bind(household.to_string());
+            }
+            for row in query.fetch_all(self.pool()).await? {
+                found.push(consent(&row)?);
+            }
+        }
+        Ok(found)
+    }
+
     /// A page of the households with a consent to `organisation` in force on `day`, by the name
     /// of the member who gave it: how many there are in all, and the page's consents in force
     /// (the page's households in order, each with its consents).

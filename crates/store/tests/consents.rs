@@ -167,6 +167,23 @@ async fn consents_are_recorded_read_and_withdrawn() {
             std::slice::from_ref(&kept),
             "{backend:?}: the ended one is left out"
         );
+        // The same for many households at once (the partner's referral queue).
+        let many: Vec<String> = store
+            .consents_to_organisation_of(m.id, &team, &[a, b], today)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.household == a)
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(many, open, "{backend:?}");
+        assert!(
+            store
+                .consents_to_organisation_of(m.id, &team, &[], today)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         assert!(
             store
                 .consents_to_organisation(m.id, &team, b, today)

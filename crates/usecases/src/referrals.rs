@@ -245,17 +245,23 @@ pub(crate) async fn partner_open_referrals(
     let Some((organisation, _)) = ctx.store.partner_organisation_of(ctx.user.id, municipality).await? else {
         return Ok(None);
     };
-    let mut shown = Vec::new();
-    for r in ctx
+    let open = ctx
         .store
         .open_referrals_of(municipality, &Party::Organisation(organisation.clone()))
+        .await?;
+    let mut households: Vec<HouseholdId> = open.iter().map(|r| r.household).collect();
+    households.sort_by_key(|h| h.to_string());
+    households.dedup();
+    // One read of the consents for all the queue's households, not one per referral.
+    let consented: std::collections::HashSet<HouseholdId> = ctx
+        .store
+        .consents_to_organisation_of(municipality, &organisation, &households, ctx.today)
         .await?
-    {
-        let grant = ctx.partner_grant(municipality, r.household).await?;
-        if !grant.consents.is_empty() {
-            shown.push(r);
-        }
-    }
+        .into_iter()
+        .filter(|c| crate::ctx::in_force(c, ctx.today))
+        .map(|c| c.household)
+        .collect();
+    let shown = open.into_iter().filter(|r| consented.contains(&r.household)).collect();
     Ok(Some((organisation, ReferralQueue::of(shown, ctx.today))))
 }
 
