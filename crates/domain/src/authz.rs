@@ -157,10 +157,14 @@ pub enum Action {
     SendReferral,
     /// Accept, decline or complete a referral addressed to one's own unit or organisation.
     AnswerReferral,
+    /// Record a collaboration meeting about a household, with its agreed actions.
+    RecordMeeting,
+    /// Mark an action agreed in a meeting done, or open again, as its owner.
+    UpdateMeetingAction,
 }
 
 impl Action {
-    pub const ALL: [Action; 44] = [
+    pub const ALL: [Action; 46] = [
         Action::SearchPeople,
         Action::ViewPerson,
         Action::ViewHousehold,
@@ -205,6 +209,8 @@ impl Action {
         Action::RevealProtectedAddress,
         Action::SendReferral,
         Action::AnswerReferral,
+        Action::RecordMeeting,
+        Action::UpdateMeetingAction,
     ];
 
     pub fn code(self) -> &'static str {
@@ -253,6 +259,8 @@ impl Action {
             Action::RevealProtectedAddress => "reveal_protected_address",
             Action::SendReferral => "send_referral",
             Action::AnswerReferral => "answer_referral",
+            Action::RecordMeeting => "record_meeting",
+            Action::UpdateMeetingAction => "update_meeting_action",
         }
     }
 }
@@ -331,6 +339,9 @@ pub fn roles_allowed(action: Action) -> &'static [Role] {
         // Those who meet the household work with the partners; a partner refers and answers on
         // a consent in force (`consent_needed`).
         Action::SendReferral | Action::AnswerReferral => &[Caseworker, FollowUpWorker],
+        // The same workers hold the household's meetings; a partner records one on a follow-up
+        // consent and marks its own actions done on any consent in force.
+        Action::RecordMeeting | Action::UpdateMeetingAction => &[Caseworker, FollowUpWorker],
     }
 }
 
@@ -351,6 +362,10 @@ pub fn consent_needed(action: Action) -> Option<ConsentNeed> {
         Action::ReadDocumentAsPartner => Some(ConsentNeed::Category(ConsentCategory::Documents)),
         // Referring shares only that the household exists and what it needs: any consent.
         Action::SendReferral | Action::AnswerReferral => Some(ConsentNeed::Any),
+        // A meeting's record is follow-up: recording one needs that category; an organisation
+        // given an action took part on a consent, and reports back on any consent in force.
+        Action::RecordMeeting => Some(ConsentNeed::Category(ConsentCategory::FollowUp)),
+        Action::UpdateMeetingAction => Some(ConsentNeed::Any),
         _ => None,
     }
 }
@@ -563,6 +578,10 @@ mod tests {
             (Approver, SendReferral, false),
             (HousingManager, AnswerReferral, false),
             (Partner, SendReferral, false),
+            (Caseworker, RecordMeeting, true),
+            (FollowUpWorker, UpdateMeetingAction, true),
+            (HousingManager, RecordMeeting, false),
+            (Partner, RecordMeeting, false),
         ];
         let m = MunicipalityId::new();
         for (role, action, allowed) in table {
@@ -594,6 +613,10 @@ mod tests {
             (Action::SendReferral, &[], Decision::NotFound),
             (Action::SendReferral, &[Contact], Decision::Allow),
             (Action::AnswerReferral, &[Case], Decision::Allow),
+            (Action::RecordMeeting, &[Contact, Case], Decision::NotFound),
+            (Action::RecordMeeting, &[FollowUp], Decision::Allow),
+            (Action::UpdateMeetingAction, &[], Decision::NotFound),
+            (Action::UpdateMeetingAction, &[Contact], Decision::Allow),
             // A consent never opens what it cannot allow.
             (Action::ViewHousehold, &[Contact, Case, FollowUp], Decision::Forbidden),
             (Action::ViewFollowUp, &[FollowUp], Decision::Forbidden),

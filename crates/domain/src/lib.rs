@@ -20,6 +20,7 @@ pub mod ids;
 pub mod indicators;
 pub mod kostra;
 pub mod kostra_form;
+pub mod meeting;
 pub mod message;
 pub mod messages;
 pub mod notes;

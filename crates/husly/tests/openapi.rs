@@ -1038,7 +1038,123 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
     rounds(contract, s, f).await;
     partners(contract, s, f).await;
     referrals(contract, s, f).await;
+    meetings(contract, s, f).await;
     protection(contract, s, f).await;
+}
+
+/// A meeting recorded by the unit with an action for the partner and one for the unit (after a
+/// refused one), both queues read, each owner marking its own action done, the unit opening its
+/// own again, the partner refused on the unit's action, and a meeting recorded by the partner.
+async fn meetings(contract: &mut Contract, s: &Server, f: &Fixture) {
+    use Method as M;
+    let caseworker = f.users[&Role::Caseworker].1.as_str();
+    let partner = f.users[&Role::Partner].1.as_str();
+    let today = common::today().to_string();
+    let due = (common::today() + time::Duration::days(14)).to_string();
+    let list = format!("/api/v1/households/{}/meetings", f.household);
+    let tomorrow = (common::today() + time::Duration::days(1)).to_string();
+    let (status, refused) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &list,
+        Some(json!({ "kind": "collaboration", "held_on": tomorrow, "summary": "Plan" })),
+    )
+    .await;
+    assert_eq!(status, 422, "a meeting not yet held: {refused}");
+    let (status, meeting) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &list,
+        Some(json!({
+            "kind": "responsibility_group", "held_on": today, "summary": "Restansen og vinteren.",
+            "household_present": true, "others": "Fastlegen",
+            "actions": [
+                { "description": "Vurdere hjelp til restansen", "owner": f.partner_organisation, "due_on": due },
+                { "description": "Hjemmebesøk", "owner": "unit", "due_on": due },
+            ],
+        })),
+    )
+    .await;
+    assert_eq!(status, 201, "{meeting}");
+    assert_eq!(
+        meeting["organisations"][0]["organisation_id"],
+        f.partner_organisation.as_str()
+    );
+    let partner_action = meeting["actions"][0]["id"].as_str().unwrap().to_string();
+    let unit_action = meeting["actions"][1]["id"].as_str().unwrap().to_string();
+    call(contract, s, caseworker, M::GET, &list, None).await;
+    let (_, queue) = call(
+        contract,
+        s,
+        caseworker,
+        M::GET,
+        "/api/v1/referrals?municipality=3301",
+        None,
+    )
+    .await;
+    assert!(
+        queue["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["id"] == unit_action.as_str()),
+        "{queue}"
+    );
+    let (_, queue) = call(contract, s, partner, M::GET, "/api/v1/partner/referrals", None).await;
+    assert!(
+        queue["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["id"] == partner_action.as_str()),
+        "{queue}"
+    );
+    let door = format!("/api/v1/partner/households/{}/meetings", f.household);
+    let (status, refused) = call(
+        contract,
+        s,
+        partner,
+        M::POST,
+        &format!("{door}/actions/{unit_action}"),
+        Some(json!({ "state": "done" })),
+    )
+    .await;
+    assert_eq!(status, 422, "not the partner's action: {refused}");
+    let (status, done) = call(
+        contract,
+        s,
+        partner,
+        M::POST,
+        &format!("{door}/actions/{partner_action}"),
+        Some(json!({ "state": "done", "outcome": "Innvilget." })),
+    )
+    .await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["state"], "done");
+    let own = format!("{list}/actions/{unit_action}");
+    let (status, _) = call(contract, s, caseworker, M::POST, &own, Some(json!({ "state": "done" }))).await;
+    assert_eq!(status, 200);
+    let (status, reopened) = call(contract, s, caseworker, M::POST, &own, Some(json!({ "state": "open" }))).await;
+    assert_eq!(status, 200);
+    assert_eq!(reopened["state"], "open");
+    let (status, recorded) = call(
+        contract,
+        s,
+        partner,
+        M::POST,
+        &door,
+        Some(json!({ "kind": "collaboration", "held_on": today, "summary": "Hjemmebesøk med NAV." })),
+    )
+    .await;
+    assert_eq!(status, 201, "{recorded}");
+    assert_eq!(
+        recorded["recorded_for"]["organisation_id"],
+        f.partner_organisation.as_str()
+    );
 }
 
 /// A referral from the unit to the fixture's partner, accepted and completed; one from the

@@ -1269,6 +1269,43 @@ fn routes(f: &Fixture) -> Vec<Route> {
             vec![("step", "accept".into())],
         )
         .missing(),
+        page(
+            Method::GET,
+            format!("/households/{h}/meetings"),
+            Some(ViewHousehold),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/households/{h}/meetings"),
+            Some(RecordMeeting),
+            Record,
+            vec![],
+        ),
+        page(
+            Method::POST,
+            format!("/households/{h}/meetings/actions/{MISSING}"),
+            Some(UpdateMeetingAction),
+            Record,
+            vec![("state", "done".into())],
+        )
+        .missing(),
+        page(
+            Method::POST,
+            format!("/partner/households/{h}/meetings"),
+            Some(ViewAsPartner),
+            Record,
+            vec![("kind", "collaboration".into())],
+        ),
+        page(
+            Method::POST,
+            format!("/partner/households/{h}/meetings/actions/{MISSING}"),
+            Some(ViewAsPartner),
+            Record,
+            vec![("state", "done".into())],
+        )
+        .missing(),
         page(Method::GET, "/admin/partners".into(), Some(ManagePartners), Working, vec![]),
         page(Method::POST, "/admin/partners".into(), Some(ManagePartners), Working, vec![]),
         page(
@@ -2064,6 +2101,43 @@ fn routes(f: &Fixture) -> Vec<Route> {
             Some(serde_json::json!({"step": "accept"})),
         )
         .missing(),
+        api(
+            Method::GET,
+            format!("/api/v1/households/{h}/meetings"),
+            Some(ViewHousehold),
+            Record,
+            None,
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/households/{h}/meetings"),
+            Some(RecordMeeting),
+            Record,
+            Some(serde_json::json!({"kind": "collaboration", "held_on": "", "summary": ""})),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/households/{h}/meetings/actions/{MISSING}"),
+            Some(UpdateMeetingAction),
+            Record,
+            Some(serde_json::json!({"state": "done"})),
+        )
+        .missing(),
+        api(
+            Method::POST,
+            format!("/api/v1/partner/households/{h}/meetings"),
+            Some(ViewAsPartner),
+            Record,
+            Some(serde_json::json!({"kind": "collaboration", "held_on": "", "summary": ""})),
+        ),
+        api(
+            Method::POST,
+            format!("/api/v1/partner/households/{h}/meetings/actions/{MISSING}"),
+            Some(ViewAsPartner),
+            Record,
+            Some(serde_json::json!({"state": "done"})),
+        )
+        .missing(),
         api(Method::GET, "/api/v1/partners".into(), Some(ManagePartners), Working, None),
         api(
             Method::POST,
@@ -2497,6 +2571,8 @@ fn promised(action: Action) -> &'static [Role] {
         Action::LiftAddressProtection | Action::RevealProtectedAddress => &[ProtectedAddresses],
         // Referrals: those who meet the household; a partner on a consent (its own routes).
         Action::SendReferral | Action::AnswerReferral => &[Caseworker, FollowUpWorker],
+        // Collaboration meetings: the same workers; a partner on a consent (its own routes).
+        Action::RecordMeeting | Action::UpdateMeetingAction => &[Caseworker, FollowUpWorker],
     }
 }
 
@@ -2735,6 +2811,10 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
             .replace(
                 "/referrals/01900000-0000-7000-8000-000000000000",
                 "/referrals/{referral_id}",
+            )
+            .replace(
+                "/meetings/actions/01900000-0000-7000-8000-000000000000",
+                "/meetings/actions/{action_id}",
             )
             .replace("01900000-0000-7000-8000-000000000000", "{flag_id}")
             .replace("/grants/budget/2026/establishment", "/grants/budget/{year}/{grant}")
@@ -3044,6 +3124,12 @@ const READS: &[(&str, &str, &str)] = &[
     ),
     ("/households/{id}/protection", "household.protection_view", "household"),
     ("/households/{id}/referrals", "household.referrals_view", "household"),
+    ("/households/{id}/meetings", "household.meetings_view", "household"),
+    (
+        "/api/v1/households/{id}/meetings",
+        "household.meetings_view",
+        "household",
+    ),
     (
         "/api/v1/households/{id}/referrals",
         "household.referrals_view",

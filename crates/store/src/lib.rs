@@ -33,6 +33,7 @@ pub mod households;
 pub mod jobs;
 pub mod kostra_facts;
 pub mod lettings;
+pub mod meetings;
 pub mod migrate;
 pub mod municipalities;
 pub mod notes;

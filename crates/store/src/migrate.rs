@@ -184,6 +184,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "referrals",
         sql: include_str!("../migrations/0034_referrals.sql"),
     },
+    Migration {
+        version: 35,
+        name: "meetings",
+        sql: include_str!("../migrations/0035_meetings.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked

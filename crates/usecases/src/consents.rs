@@ -183,6 +183,8 @@ pub struct PartnerView {
     pub documents: Option<Vec<Document>>,
     /// The household's referrals to and from the caller's organisation, the newest first.
     pub referrals: Vec<husly_store::referrals::Referral>,
+    /// The meetings the caller's organisation took part in, the latest held first.
+    pub meetings: Vec<husly_store::meetings::Meeting>,
     /// Where the partner may refer the household: the unit, and the other organisations the
     /// household has a consent in force to — (code, name); the unit's name is the page's.
     pub receivers: Vec<(String, Option<String>)>,
@@ -220,6 +222,8 @@ pub async fn partner_view(ctx: &Ctx, household: HouseholdId) -> UseCaseResult<Pa
     let referrals =
         crate::referrals::partner_referrals(ctx.store.referrals_of_household(municipality, household).await?, &grant);
     let receivers = crate::referrals::partner_receivers(ctx, municipality, household, &grant).await?;
+    let meetings =
+        crate::meetings::partner_meetings(ctx.store.meetings_of_household(municipality, household).await?, &grant);
     let shown: Vec<&str> = grant.categories.iter().map(|c| c.code()).collect();
     let relied_on: Vec<&str> = grant.consents.iter().map(|c| c.id.as_str()).collect();
     ctx.audit_read_by(
@@ -239,6 +243,7 @@ pub async fn partner_view(ctx: &Ctx, household: HouseholdId) -> UseCaseResult<Pa
         economy,
         documents,
         referrals,
+        meetings,
         receivers,
     })
 }

@@ -6,6 +6,7 @@
 use husly_domain::authz::Action;
 use husly_domain::referral::{Known, Party, ReferralInput, check_answer, check_referral, is_overdue};
 use husly_domain::{HouseholdId, MunicipalityId};
+use husly_store::meetings::MeetingAction;
 use husly_store::partners::PartnerOrganisation;
 use husly_store::referrals::Referral;
 use serde_json::json;
@@ -24,7 +25,11 @@ pub struct HouseholdReferrals {
 }
 
 /// The organisations the household has a consent in force to today (their ids).
-async fn consented(ctx: &Ctx, municipality: MunicipalityId, household: HouseholdId) -> UseCaseResult<Vec<String>> {
+pub(crate) async fn consented(
+    ctx: &Ctx,
+    municipality: MunicipalityId,
+    household: HouseholdId,
+) -> UseCaseResult<Vec<String>> {
     let mut ids: Vec<String> = ctx
         .store
         .consents_of_household(municipality, household)
@@ -134,7 +139,7 @@ pub async fn answer_referral(
 }
 
 /// The partner's grant at its door for a referral action, or not found.
-async fn partner_door(
+pub(crate) async fn partner_door(
     ctx: &Ctx,
     household: HouseholdId,
     action: Action,
@@ -194,20 +199,32 @@ pub async fn partner_receivers(
     Ok(receivers)
 }
 
-/// A work queue: the open referrals to and from a party, by due day, with how many are overdue.
+/// A work queue between services: the open referrals to and from a party and the open actions
+/// it owns from collaboration meetings, each by due day, with how many are overdue.
 #[derive(Debug, Clone, Default)]
 pub struct ReferralQueue {
     pub referrals: Vec<Referral>,
     pub overdue: usize,
+    pub actions: Vec<MeetingAction>,
+    pub overdue_actions: usize,
 }
 
 impl ReferralQueue {
-    fn of(referrals: Vec<Referral>, today: time::Date) -> ReferralQueue {
+    fn of(referrals: Vec<Referral>, actions: Vec<MeetingAction>, today: time::Date) -> ReferralQueue {
         let overdue = referrals
             .iter()
             .filter(|r| is_overdue(r.state, r.due_on, today))
             .count();
-        ReferralQueue { referrals, overdue }
+        let overdue_actions = actions
+            .iter()
+            .filter(|a| husly_domain::meeting::is_overdue(a.state, a.due_on, today))
+            .count();
+        ReferralQueue {
+            referrals,
+            overdue,
+            actions,
+            overdue_actions,
+        }
     }
 }
 
@@ -215,14 +232,15 @@ impl ReferralQueue {
 pub async fn unit_referral_queue(ctx: &Ctx, municipality: MunicipalityId) -> UseCaseResult<ReferralQueue> {
     ctx.require(Action::SendReferral, municipality)?;
     let referrals = ctx.store.open_referrals_of(municipality, &Party::Unit).await?;
+    let actions = ctx.store.open_actions_of(municipality, &Party::Unit).await?;
     ctx.audit_read(
         municipality,
         "referrals.queue",
         ("municipality", municipality.to_string()),
-        json!({ "referrals": referrals.len() }),
+        json!({ "referrals": referrals.len(), "actions": actions.len() }),
     )
     .await?;
-    Ok(ReferralQueue::of(referrals, ctx.today))
+    Ok(ReferralQueue::of(referrals, actions, ctx.today))
 }
 
 /// How many of the unit's open referrals are overdue (a count, no one named: not recorded).
@@ -245,11 +263,14 @@ pub(crate) async fn partner_open_referrals(
     let Some((organisation, _)) = ctx.store.partner_organisation_of(ctx.user.id, municipality).await? else {
         return Ok(None);
     };
-    let open = ctx
-        .store
-        .open_referrals_of(municipality, &Party::Organisation(organisation.clone()))
-        .await?;
-    let mut households: Vec<HouseholdId> = open.iter().map(|r| r.household).collect();
+    let own = Party::Organisation(organisation.clone());
+    let open = ctx.store.open_referrals_of(municipality, &own).await?;
+    let actions = ctx.store.open_actions_of(municipality, &own).await?;
+    let mut households: Vec<HouseholdId> = open
+        .iter()
+        .map(|r| r.household)
+        .chain(actions.iter().map(|a| a.household))
+        .collect();
     households.sort_by_key(|h| h.to_string());
     households.dedup();
     // One read of the consents for all the queue's households, not one per referral.
@@ -262,7 +283,11 @@ pub(crate) async fn partner_open_referrals(
         .map(|c| c.household)
         .collect();
     let shown = open.into_iter().filter(|r| consented.contains(&r.household)).collect();
-    Ok(Some((organisation, ReferralQueue::of(shown, ctx.today))))
+    let actions = actions
+        .into_iter()
+        .filter(|a| consented.contains(&a.household))
+        .collect();
+    Ok(Some((organisation, ReferralQueue::of(shown, actions, ctx.today))))
 }
 
 /// The partner's referral queue; the read is recorded.
@@ -274,7 +299,7 @@ pub async fn partner_referral_queue(ctx: &Ctx, municipality: MunicipalityId) -> 
         municipality,
         "partner.referral_queue",
         ("partner_organisation", organisation),
-        json!({ "referrals": queue.referrals.len() }),
+        json!({ "referrals": queue.referrals.len(), "actions": queue.actions.len() }),
     )
     .await?;
     Ok(queue)

@@ -13,6 +13,7 @@ mod cases;
 mod consents;
 mod dwellings;
 mod follow_up;
+mod meetings;
 mod plan;
 mod protection;
 mod referrals;
@@ -361,6 +362,7 @@ impl Store {
             .await?;
         self.seed_referrals(municipality, staff.caseworker, today, actor)
             .await?;
+        self.seed_meetings(municipality, staff.caseworker, today, actor).await?;
         self.analyze().await?;
         self.audit(
             actor,

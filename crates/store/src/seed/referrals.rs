@@ -45,42 +45,7 @@ impl Store {
         if any.try_get::<i64, _>("n")? > 0 {
             return Ok(());
         }
-        let day = crate::date_text(today);
-        // Households with a consent in force, taken in turn from each organisation, so every
-        // organisation's start page has some.
-        let rows = sqlx::query(
-            "SELECT DISTINCT household_id, organisation_id FROM consent WHERE municipality_id = $1 \
-             AND withdrawn_at IS NULL AND valid_from <= $2 AND valid_to >= $2 \
-             ORDER BY organisation_id, household_id LIMIT 300",
-        )
-        .bind(municipality.id.to_string())
-        .bind(&day)
-        .fetch_all(self.pool())
-        .await?;
-        let mut by_organisation: Vec<(String, Vec<String>)> = Vec::new();
-        for row in &rows {
-            let (household, organisation): (String, String) =
-                (row.try_get("household_id")?, row.try_get("organisation_id")?);
-            match by_organisation.iter_mut().find(|(o, _)| *o == organisation) {
-                Some((_, households)) => households.push(household),
-                None => by_organisation.push((organisation, vec![household])),
-            }
-        }
-        let mut chosen: Vec<(String, String)> = Vec::new();
-        for turn in 0.. {
-            let before = chosen.len();
-            for (organisation, households) in &by_organisation {
-                if chosen.len() < 6
-                    && let Some(h) = households.get(turn)
-                    && !chosen.iter().any(|(c, _)| c == h)
-                {
-                    chosen.push((h.clone(), organisation.clone()));
-                }
-            }
-            if chosen.len() >= 6 || chosen.len() == before {
-                break;
-            }
-        }
+        let chosen = self.consenting_in_turn(municipality, today, 6).await?;
         let change = Change {
             actor,
             user: Some(by),
@@ -137,5 +102,53 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// Up to `n` households with a consent in force today, each with the organisation it is
+    /// consented to, taken in turn from each organisation so every organisation's start page has
+    /// some.
+    pub(super) async fn consenting_in_turn(
+        &self,
+        municipality: &Municipality,
+        today: Date,
+        n: usize,
+    ) -> StoreResult<Vec<(String, String)>> {
+        let day = crate::date_text(today);
+        // Households with a consent in force, taken in turn from each organisation, so every
+        // organisation's start page has some.
+        let rows = sqlx::query(
+            "SELECT DISTINCT household_id, organisation_id FROM consent WHERE municipality_id = $1 \
+             AND withdrawn_at IS NULL AND valid_from <= $2 AND valid_to >= $2 \
+             ORDER BY organisation_id, household_id LIMIT 300",
+        )
+        .bind(municipality.id.to_string())
+        .bind(&day)
+        .fetch_all(self.pool())
+        .await?;
+        let mut by_organisation: Vec<(String, Vec<String>)> = Vec::new();
+        for row in &rows {
+            let (household, organisation): (String, String) =
+                (row.try_get("household_id")?, row.try_get("organisation_id")?);
+            match by_organisation.iter_mut().find(|(o, _)| *o == organisation) {
+                Some((_, households)) => households.push(household),
+                None => by_organisation.push((organisation, vec![household])),
+            }
+        }
+        let mut chosen: Vec<(String, String)> = Vec::new();
+        for turn in 0.. {
+            let before = chosen.len();
+            for (organisation, households) in &by_organisation {
+                if chosen.len() < n
+                    && let Some(h) = households.get(turn)
+                    && !chosen.iter().any(|(c, _)| c == h)
+                {
+                    chosen.push((h.clone(), organisation.clone()));
+                }
+            }
+            if chosen.len() >= n || chosen.len() == before {
+                break;
+            }
+        }
+        Ok(chosen)
     }
 }

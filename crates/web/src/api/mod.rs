@@ -16,6 +16,7 @@ mod follow_up;
 mod handling;
 mod kostra;
 mod ledger;
+mod meetings;
 mod notes;
 pub mod openapi;
 mod outreach;
@@ -150,6 +151,16 @@ pub fn routes() -> Routes {
         .route(
             "/households/{id}/referrals/{referral_id}/answer",
             post(referrals::answer),
+        )
+        .route("/households/{id}/meetings", get(meetings::list).post(meetings::record))
+        .route(
+            "/households/{id}/meetings/actions/{action_id}",
+            post(meetings::change_action),
+        )
+        .route("/partner/households/{id}/meetings", post(meetings::partner_record))
+        .route(
+            "/partner/households/{id}/meetings/actions/{action_id}",
+            post(meetings::partner_change_action),
         )
         .route("/referrals", get(referrals::queue))
         .route("/partner/referrals", get(referrals::partner_queue))

@@ -42,6 +42,7 @@ pub fn document() -> Value {
     consents(&mut doc);
     protection(&mut doc);
     referrals(&mut doc);
+    meetings(&mut doc);
     let error = doc.answers.subschema_for::<contract::ErrorAnswer>();
     let mut schemas = doc.answers.take_definitions(true);
     // A type both read and answered (the application form, a case's economy) is described as
@@ -306,6 +307,7 @@ fn path_parameters(path: &str, reads: &mut SchemaGenerator) -> Vec<Value> {
                 ("contact_id", _) => ("Outreach contact id", uuid),
                 ("consent_id", _) => ("Consent id (of the household)", uuid),
                 ("referral_id", _) => ("Referral id (of the household)", uuid),
+                ("action_id", _) => ("Agreed action id (of one of the household's meetings)", uuid),
                 ("person_id", "protection") => ("Person id (a member of the household with an address block)", uuid),
                 ("year", "kostra") => (
                     "The KOSTRA reporting year (from 2000 to this year; this year's figures are counted to today)",
@@ -1595,6 +1597,53 @@ fn protection(doc: &mut Document) {
     .add();
 }
 
+fn meetings(doc: &mut Document) {
+    doc.get(
+        "/households/{id}/meetings",
+        "listMeetings",
+        "A household's collaboration meetings (samarbeidsmøter) with who took part and the actions agreed, the latest first (those who work with households)",
+    )
+    .description("The read is recorded in the access log.")
+    .answer::<contract::meetings::MeetingList>("200", "The meetings")
+    .add();
+    doc.post(
+        "/households/{id}/meetings",
+        "recordMeeting",
+        "Record a collaboration meeting about the household, with the partner organisations that took part and the actions agreed (caseworkers, follow-up workers)",
+    )
+    .description("Each organisation that took part or owns an action needs the household's consent in force to it; an owner takes part. A 422 names each field that is wrong: `kind`, `held_on` (a date, not in the future, at most a year back), `summary`, `organisations`, `others`, and an action's `actions[n].description`, `actions[n].owner` or `actions[n].due_on` (on or after the meeting); more than 20 actions on `actions`. Nothing is kept then.")
+    .body::<contract::meetings::MeetingRequest>()
+    .answer::<contract::meetings::Meeting>("201", "The meeting as recorded")
+    .add();
+    doc.post(
+        "/households/{id}/meetings/actions/{action_id}",
+        "changeMeetingAction",
+        "Mark one of the housing unit's actions from a meeting done (with what came of it) or open again (caseworkers, follow-up workers)",
+    )
+    .description("Only the owner changes an action (else 422 on `state`); an action already in that state is refused on `state`; one changed by someone else meanwhile answers 409.")
+    .body::<contract::meetings::ActionChangeRequest>()
+    .answer::<contract::meetings::MeetingAction>("200", "The action as it now stands")
+    .add();
+    doc.post(
+        "/partner/households/{id}/meetings",
+        "partnerRecordMeeting",
+        "Record a collaboration meeting the caller's organisation took part in, about a household with a follow-up consent in force to it (partners)",
+    )
+    .description("Without a consent in force holding follow-up, 404. The caller's organisation takes part. Bad input as for `recordMeeting` (422).")
+    .body::<contract::meetings::MeetingRequest>()
+    .answer::<contract::meetings::Meeting>("201", "The meeting as recorded")
+    .add();
+    doc.post(
+        "/partner/households/{id}/meetings/actions/{action_id}",
+        "partnerChangeMeetingAction",
+        "Mark one of the caller's organisation's actions done or open again (partners)",
+    )
+    .description("On a consent in force (else 404). As `changeMeetingAction`.")
+    .body::<contract::meetings::ActionChangeRequest>()
+    .answer::<contract::meetings::MeetingAction>("200", "The action as it now stands")
+    .add();
+}
+
 fn referrals(doc: &mut Document) {
     doc.get(
         "/households/{id}/referrals",
@@ -1627,7 +1676,7 @@ fn referrals(doc: &mut Document) {
         "referralQueue",
         "The housing unit's open referrals, to and from it, by due date (caseworkers, follow-up workers)",
     )
-    .description("`overdue` counts the open referrals past their due date. The read is recorded in the access log.")
+    .description("`overdue` counts the open referrals past their due date; `actions` are the open actions the unit owns from collaboration meetings, `overdue_actions` those past their due date. The read is recorded in the access log.")
     .query::<queries::MunicipalityParam>()
     .answer::<contract::referrals::ReferralQueue>("200", "The queue")
     .add();

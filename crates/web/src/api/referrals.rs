@@ -9,6 +9,7 @@ use husly_domain::authz::Action;
 use husly_domain::referral::ReferralInput;
 use husly_usecases::referrals;
 
+use super::contract::meetings::MeetingAction;
 use super::contract::queries::MunicipalityParam;
 use super::contract::referrals as c;
 use super::{ApiJson, ApiUser, municipality_for};
@@ -78,6 +79,8 @@ pub async fn queue(
     Ok(Json(c::ReferralQueue {
         overdue: usize::try_from(overdue).unwrap_or(q.overdue),
         referrals: c::Referral::list(&q.referrals, state.clock.today()),
+        overdue_actions: q.overdue_actions,
+        actions: MeetingAction::list(&q.actions, state.clock.today()),
     }))
 }
 
@@ -98,6 +101,8 @@ pub async fn partner_queue(
     Ok(Json(c::ReferralQueue {
         overdue: q.overdue,
         referrals: c::Referral::list(&q.referrals, state.clock.today()),
+        overdue_actions: q.overdue_actions,
+        actions: MeetingAction::list(&q.actions, state.clock.today()),
     }))
 }
 

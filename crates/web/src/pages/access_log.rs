@@ -100,6 +100,8 @@ pub(crate) const AUDIT_ACTIONS: &[&str] = &[
     "household.address_reveal",
     "household.referral",
     "household.referrals_view",
+    "household.meeting",
+    "household.meetings_view",
     "referrals.queue",
     "partner.referral_queue",
     "partner.household_list",

@@ -18,10 +18,12 @@ pub(crate) mod household;
 mod kostra_form;
 mod ledger;
 pub(crate) mod login;
+pub(crate) mod meetings;
 mod notes;
 mod offers;
 mod outreach;
 mod outreach_contact;
+mod part_form;
 mod partner;
 mod partners;
 mod person;
@@ -166,6 +168,7 @@ pub fn routes() -> Routes {
         .merge(consents::routes())
         .merge(protection::routes())
         .merge(referrals::routes())
+        .merge(meetings::routes())
         .merge(partner::routes())
         .merge(partners::routes())
         .route("/waiting-list", get(waiting_list::page))

@@ -13,8 +13,10 @@ use husly_domain::follow_up::{EntryInput, EntryKind, Outcome, PlanState};
 use husly_domain::referral::Party;
 use husly_domain::validation::format_date;
 use husly_usecases::UseCaseError;
+use husly_usecases::meetings;
 use husly_usecases::referrals::{self, ReferralQueue};
 
+use super::meetings::MeetingPart;
 use super::referrals::ReferralPart;
 use husly_usecases::consents::{self, ConsentingHousehold, ConsentingPage, PartnerView};
 
@@ -37,6 +39,11 @@ pub fn routes() -> Routes {
             "/partner/households/{id}/referrals/{referral}/answer",
             post(answer_referral),
         )
+        .route("/partner/households/{id}/meetings", post(record_meeting))
+        .route(
+            "/partner/households/{id}/meetings/actions/{action}",
+            post(change_action),
+        )
         .route("/partner/households/{id}/documents/{document}", get(document))
 }
 
@@ -58,6 +65,8 @@ struct ListPage {
     /// The open referrals to and from the organisation, by due day.
     q: ReferralQueue,
     rp: ReferralPart,
+    /// For the open actions' links and days: seen from an organisation.
+    mp: MeetingPart,
 }
 
 impl ListPage {
@@ -114,6 +123,7 @@ async fn list(State(state): State<AppState>, user: CurrentUser, Query(query): Qu
         q: page.referrals.clone(),
         page,
         rp: ReferralPart::new(String::new(), Party::Unit, state.clock.today()),
+        mp: MeetingPart::new(String::new(), Party::Organisation(String::new()), state.clock.today()),
     })
 }
 
@@ -123,6 +133,7 @@ struct HouseholdPage {
     l: Layout,
     v: PartnerView,
     rp: ReferralPart,
+    mp: MeetingPart,
     typed: Option<FormFields>,
     errors: FormErrors,
     today: time::Date,
@@ -225,7 +236,11 @@ async fn page(state: &AppState, user: &CurrentUser, id: HouseholdId) -> Result<H
     let l = Layout::for_user(user, Section::Partner, state.config.demo_mode);
     let mut v = consents::partner_view(&user.ctx(state), id).await?;
     let me = Party::Organisation(v.grant.organisation.clone());
-    let mut rp = ReferralPart::new(format!("/partner/households/{id}/referrals"), me, state.clock.today());
+    let mut rp = ReferralPart::new(
+        format!("/partner/households/{id}/referrals"),
+        me.clone(),
+        state.clock.today(),
+    );
     rp.referrals = std::mem::take(&mut v.referrals);
     rp.receivers = v
         .receivers
@@ -238,10 +253,24 @@ async fn page(state: &AppState, user: &CurrentUser, id: HouseholdId) -> Result<H
         })
         .collect();
     rp.can_send = true;
+    let mut mp = MeetingPart::new(format!("/partner/households/{id}/meetings"), me, state.clock.today());
+    mp.meetings = std::mem::take(&mut v.meetings);
+    // The other organisations the household has consented to may take part beside the
+    // caller's own, which always does.
+    mp.organisations = rp
+        .receivers
+        .iter()
+        .filter(|(code, _)| code != husly_domain::referral::UNIT)
+        .cloned()
+        .collect();
+    let own = (v.grant.organisation.clone(), v.grant.organisation_name.clone());
+    mp.set_owners(&l, Some(own));
+    mp.can_record = v.grant.allows(ConsentCategory::FollowUp);
     Ok(HouseholdPage {
         l,
         v,
         rp,
+        mp,
         typed: None,
         errors: FormErrors::default(),
         today: state.clock.today(),
@@ -281,18 +310,60 @@ async fn log(State(state): State<AppState>, Path(id): Path<String>, form: StaffF
     }
 }
 
-async fn referral_refused(
+/// Which part of the page a refused form belongs to.
+enum Part {
+    Referrals,
+    Meetings,
+}
+
+/// The page again with a refused form of one of its parts: what was typed and why.
+async fn refused(
     state: &AppState,
     form: &StaffForm,
-    id: HouseholdId,
+    (id, part): (HouseholdId, Part),
     active: &str,
     error: UseCaseError,
 ) -> AppResult<Response> {
     let mut p = page(state, &form.user, id).await?;
-    let code = p.rp.refused(active, &form.fields, error, p.l.tr.lang)?;
+    let lang = p.l.tr.lang;
+    let code = match part {
+        Part::Referrals => p.rp.f.refused(active, &form.fields, error, lang)?,
+        Part::Meetings => p.mp.f.refused(active, &form.fields, error, lang)?,
+    };
     let mut response = render(&p)?;
     *response.status_mut() = code;
     Ok(response)
+}
+
+/// `POST /partner/households/{id}/meetings`: a meeting the caller's organisation took part in.
+async fn record_meeting(State(state): State<AppState>, Path(id): Path<String>, form: StaffForm) -> AppResult<Response> {
+    let id: HouseholdId = path_id(&id)?;
+    let input = super::meetings::typed_meeting(&form.fields);
+    match meetings::partner_record_meeting(&form.user.ctx(&state), id, &input).await {
+        Ok(_) => Ok(crate::flash::redirect(
+            &format!("/partner/households/{id}"),
+            "flash.meeting.recorded",
+        )),
+        Err(e) => refused(&state, &form, (id, Part::Meetings), "record", e).await,
+    }
+}
+
+/// `POST /partner/households/{id}/meetings/actions/{action}`: one of the organisation's actions
+/// done or open again.
+async fn change_action(
+    State(state): State<AppState>,
+    Path((id, action)): Path<(String, String)>,
+    form: StaffForm,
+) -> AppResult<Response> {
+    let id: HouseholdId = path_id(&id)?;
+    let to = super::meetings::typed_change(&form.fields);
+    match meetings::partner_change_action(&form.user.ctx(&state), id, &action, to).await {
+        Ok(a) => Ok(crate::flash::redirect(
+            &format!("/partner/households/{id}"),
+            super::meetings::action_flash(&a),
+        )),
+        Err(e) => refused(&state, &form, (id, Part::Meetings), &action, e).await,
+    }
 }
 
 /// `POST /partner/households/{id}/referrals`: a referral sent from the caller's organisation.
@@ -304,7 +375,7 @@ async fn send_referral(State(state): State<AppState>, Path(id): Path<String>, fo
             &format!("/partner/households/{id}"),
             "flash.referral.sent",
         )),
-        Err(e) => referral_refused(&state, &form, id, "send", e).await,
+        Err(e) => refused(&state, &form, (id, Part::Referrals), "send", e).await,
     }
 }
 
@@ -321,6 +392,6 @@ async fn answer_referral(
             &format!("/partner/households/{id}"),
             "flash.referral.answered",
         )),
-        Err(e) => referral_refused(&state, &form, id, &referral, e).await,
+        Err(e) => refused(&state, &form, (id, Part::Referrals), &referral, e).await,
     }
 }

@@ -5,7 +5,6 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use husly_domain::HouseholdId;
 use husly_domain::authz::Action;
@@ -15,11 +14,13 @@ use husly_store::referrals::Referral;
 use husly_usecases::UseCaseError;
 use husly_usecases::referrals::{self, ReferralQueue};
 
+use super::meetings::MeetingPart;
+use super::part_form::PartForm;
 use super::render;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
-use crate::forms::{FormErrors, FormFields, StaffForm, path_id};
+use crate::forms::{FormFields, StaffForm, path_id};
 use crate::layout::{Layout, Section, format_timestamp};
 use crate::routing::{Routes, get, post};
 
@@ -42,11 +43,8 @@ pub struct ReferralPart {
     pub receivers: Vec<(String, String)>,
     pub can_send: bool,
     pub today: time::Date,
-    /// Which form was refused (`send` or an answered referral's id), and what was typed in it.
-    pub active: String,
-    pub typed: FormFields,
-    pub errors: FormErrors,
-    pub conflict: bool,
+    /// The forms' state (`send`, or an answered referral's id).
+    pub f: PartForm,
 }
 
 impl ReferralPart {
@@ -58,31 +56,8 @@ impl ReferralPart {
             receivers: Vec::new(),
             can_send: false,
             today,
-            active: String::new(),
-            typed: FormFields::default(),
-            errors: FormErrors::default(),
-            conflict: false,
+            f: PartForm::default(),
         }
-    }
-
-    pub fn anchor(&self, field: &str) -> String {
-        FormErrors::anchor(field)
-    }
-
-    pub fn err(&self, form: &str, field: &str) -> Option<&str> {
-        self.errors.get(&format!("{form}-{field}"))
-    }
-
-    pub fn typed_or(&self, form: &str, field: &str) -> String {
-        if self.active == form {
-            self.typed.get(field).to_string()
-        } else {
-            String::new()
-        }
-    }
-
-    pub fn is_chosen(&self, form: &str, field: &str, code: &str) -> bool {
-        self.active == form && self.typed.get(field) == code
     }
 
     pub fn party_name(&self, l: &Layout, name: &Option<String>) -> String {
@@ -119,29 +94,6 @@ impl ReferralPart {
 
     pub fn default_due(&self) -> String {
         format_date(self.today + time::Duration::days(14))
-    }
-
-    /// A refused form again: which, what was typed, and the problems (or a conflict).
-    pub fn refused(
-        &mut self,
-        active: &str,
-        typed: &FormFields,
-        error: UseCaseError,
-        lang: husly_domain::Lang,
-    ) -> AppResult<StatusCode> {
-        self.active = active.to_string();
-        self.typed = typed.clone();
-        match error {
-            UseCaseError::Invalid(errors) => {
-                self.errors = FormErrors::of_form(errors, active, lang);
-                Ok(StatusCode::UNPROCESSABLE_ENTITY)
-            }
-            UseCaseError::Conflict => {
-                self.conflict = true;
-                Ok(StatusCode::CONFLICT)
-            }
-            other => Err(other.into()),
-        }
     }
 }
 
@@ -190,7 +142,7 @@ async fn again(
     error: UseCaseError,
 ) -> AppResult<Response> {
     let mut p = page(state, &form.user, id).await?;
-    let code = p.rp.refused(active, &form.fields, error, p.l.tr.lang)?;
+    let code = p.rp.f.refused(active, &form.fields, error, p.l.tr.lang)?;
     let mut response = render(&p)?;
     *response.status_mut() = code;
     Ok(response)
@@ -231,6 +183,7 @@ struct QueuePage {
     l: Layout,
     q: ReferralQueue,
     rp: ReferralPart,
+    mp: MeetingPart,
 }
 
 /// `GET /referrals`: the unit's open referrals, to and from it, by due day.
@@ -241,5 +194,6 @@ async fn queue(State(state): State<AppState>, user: CurrentUser) -> AppResult<Re
         l: Layout::for_user(&user, Section::Cases, state.config.demo_mode),
         q,
         rp: ReferralPart::new(String::new(), Party::Unit, state.clock.today()),
+        mp: MeetingPart::new(String::new(), Party::Unit, state.clock.today()),
     })
 }

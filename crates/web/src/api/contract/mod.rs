@@ -16,6 +16,7 @@ mod finance;
 pub mod follow_up;
 pub mod kostra;
 pub mod ledger;
+pub mod meetings;
 pub mod outreach;
 mod people;
 pub mod plan;

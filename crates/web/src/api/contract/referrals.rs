@@ -81,11 +81,15 @@ pub struct ReferralList {
     pub referrals: Vec<Referral>,
 }
 
-/// A work queue: the open referrals to and from the unit (or the caller's organisation).
+/// A work queue between services: the open referrals to and from the unit (or the caller's
+/// organisation), and the open actions it owns from collaboration meetings.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct ReferralQueue {
     pub overdue: usize,
     pub referrals: Vec<Referral>,
+    /// Of the actions, how many are past their due day.
+    pub overdue_actions: usize,
+    pub actions: Vec<super::meetings::MeetingAction>,
 }
 
 /// A referral to send.
