@@ -6,6 +6,8 @@
 //! withdraw as to give. A partner sees a household only through a consent in force on the day
 //! of access ([`crate::authz::authorize_on_consent`]).
 
+pub mod form;
+
 use std::collections::BTreeSet;
 
 use time::Date;

@@ -111,7 +111,9 @@ async fn an_applicant_saves_returns_and_submits() {
             ("rent_arrears", "no".into()),
             ("economy[0].income", "190000".into()),
             ("economy[0].wealth", "0".into()),
+            // NAV is not among the fixture's partners; the Bo-team is a follow-up team.
             ("consents", "nav".into()),
+            ("consents", "follow_up_team".into()),
             ("confirmed", "1".into()),
         ]);
         let sent = other.post(server.url(&draft_path)).form(&fields).send().await.unwrap();
@@ -247,27 +249,27 @@ async fn an_applicant_saves_returns_and_submits() {
             .person
             .id
             .to_string();
-        let consents_path = format!("/households/{household}/consents");
-        let csrf = common::csrf_of(&server, &caseworker, &consents_path).await;
-        let today = husly_domain::validation::format_date(common::today());
-        let until = husly_domain::validation::format_date(common::today() + time::Duration::days(300));
-        let recorded = caseworker
-            .post(server.url(&consents_path))
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("person", person.as_str()),
-                ("given_by", "person"),
-                ("organisation", fixture.partner_organisation.as_str()),
-                ("purpose", "Oppfølging i hjemmet"),
-                ("categories", "contact"),
-                ("valid_from", today.as_str()),
-                ("valid_to", until.as_str()),
-                ("evidence", "meeting"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(recorded.status(), 303);
+        // The tick on the form is the person's consent, given in self-service, to the
+        // municipality's follow-up team: contact details and the application, for a year.
+        let given = store.consents_of_household(fixture.home, household).await.unwrap();
+        assert_eq!(given.len(), 1, "one consent: no NAV office is registered");
+        let form_consent = &given[0];
+        assert_eq!(form_consent.organisation_id, fixture.partner_organisation);
+        assert_eq!(form_consent.person.to_string(), person);
+        assert_eq!(
+            (form_consent.evidence, form_consent.recorded_by.as_deref()),
+            (husly_domain::consent::ConsentEvidence::SelfService, None)
+        );
+        assert_eq!(
+            form_consent.categories,
+            [
+                husly_domain::consent::ConsentCategory::Contact,
+                husly_domain::consent::ConsentCategory::Case
+            ]
+        );
+        assert_eq!(form_consent.valid_from, common::today());
+        let staff_view = common::page_text(&server, &caseworker, &format!("/households/{household}/consents")).await;
+        assert!(staff_view.contains("Samarbeid om søknaden om bolig"), "{staff_view}");
         let partner = login(&server, &fixture.users[&Role::Partner].0, PASSWORD).await;
         let door = server.url(&format!("/partner/households/{household}"));
         assert_eq!(partner.get(&door).send().await.unwrap().status(), 200);

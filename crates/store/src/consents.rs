@@ -4,11 +4,12 @@
 //! (`husly_domain::consent`) and decides what is in force.
 
 use husly_domain::consent::{ConsentCategory, ConsentEvidence, ConsentFields, GivenBy};
-use husly_domain::{HouseholdId, MunicipalityId, PersonId};
+use husly_domain::{HouseholdId, MunicipalityId, PersonId, UserId};
 use serde_json::json;
 use sqlx::Row;
 use time::Date;
 
+use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
 use crate::households::{Change, lock_household, record_change};
 use crate::municipalities::parse_id;
@@ -40,8 +41,9 @@ pub struct Consent {
     pub evidence: ConsentEvidence,
     pub given_by: GivenBy,
     pub guardian: Option<String>,
-    /// The worker who recorded it, and when (microseconds).
-    pub recorded_by: String,
+    /// The worker who recorded it (`None`: the person gave it in self-service), and when
+    /// (microseconds).
+    pub recorded_by: Option<String>,
     pub recorded_at: i64,
     pub withdrawal: Option<Withdrawal>,
 }
@@ -50,7 +52,7 @@ const COLUMNS: &str = "c.id, c.household_id, c.person_id, p.given_name, p.family
      o.name AS organisation_name, c.purpose, c.categories, c.valid_from, c.valid_to, c.evidence, c.given_by, \
      c.guardian, r.display_name AS recorded_by, c.recorded_at, c.withdrawn_at, w.display_name AS withdrawn_by, \
      c.withdraw_reason FROM consent c JOIN person p ON p.id = c.person_id \
-     JOIN partner_organisation o ON o.id = c.organisation_id JOIN app_user r ON r.id = c.recorded_by \
+     JOIN partner_organisation o ON o.id = c.organisation_id LEFT JOIN app_user r ON r.id = c.recorded_by \
      LEFT JOIN app_user w ON w.id = c.withdrawn_by";
 
 fn corrupt(what: &str, code: &str) -> StoreError {
@@ -94,6 +96,63 @@ fn consent(row: &sqlx::any::AnyRow) -> StoreResult<Consent> {
             None => None,
         },
     })
+}
+
+/// Inserts a consent of the household's member inside the caller's transaction, with its
+/// household event and audit entry; `user` is the worker who records it (`None`: the person in
+/// self-service). The member and the organisation are checked here, so a member removed or an
+/// organisation of another municipality is never written.
+pub(crate) async fn insert_consent(
+    tx: &mut Tx,
+    (municipality, household): (MunicipalityId, HouseholdId),
+    fields: &ConsentFields,
+    user: Option<UserId>,
+    change: &Change<'_>,
+) -> StoreResult<String> {
+    let id = uuid::Uuid::now_v7().to_string();
+    let inserted = sqlx::query(
+        "INSERT INTO consent (id, municipality_id, household_id, person_id, organisation_id, purpose, categories, \
+         valid_from, valid_to, evidence, given_by, guardian, recorded_by, recorded_at) \
+         SELECT $1, $2, $3, hm.person_id, o.id, $6, $7, $8, $9, $10, $11, $12, $13, $14 \
+         FROM household_member hm JOIN partner_organisation o ON o.id = $5 AND o.municipality_id = $2 \
+         WHERE hm.household_id = $3 AND hm.person_id = $4",
+    )
+    .bind(&id)
+    .bind(municipality.to_string())
+    .bind(household.to_string())
+    .bind(fields.person.to_string())
+    .bind(&fields.organisation)
+    .bind(&fields.purpose)
+    .bind(codes(&fields.categories))
+    .bind(date_text(fields.valid_from))
+    .bind(date_text(fields.valid_to))
+    .bind(fields.evidence.code())
+    .bind(fields.given_by.code())
+    .bind(fields.guardian.as_deref())
+    .bind(user.map(|u| u.to_string()))
+    .bind(crate::now_micros())
+    .execute(tx.conn())
+    .await?;
+    if inserted.rows_affected() != 1 {
+        return Err(StoreError::NotFound);
+    }
+    // The purpose is the worker's words about a person's situation: kept on the row only.
+    let details = json!({
+        "consent": id, "person": fields.person.to_string(), "organisation": fields.organisation,
+        "categories": codes(&fields.categories), "valid_from": date_text(fields.valid_from),
+        "valid_to": date_text(fields.valid_to), "evidence": fields.evidence.code(),
+        "given_by": fields.given_by.code(),
+    });
+    record_change(
+        tx,
+        municipality,
+        household,
+        ("household.consent_recorded", "household.consent"),
+        change,
+        details,
+    )
+    .await?;
+    Ok(id)
 }
 
 fn codes(categories: &[ConsentCategory]) -> String {
@@ -245,51 +304,7 @@ impl Store {
             .ok_or_else(|| StoreError::Invalid("a consent is recorded by a user".into()))?;
         let mut tx = self.write().await?;
         lock_household(&mut tx, municipality, household).await?;
-        let id = uuid::Uuid::now_v7().to_string();
-        // The member and the organisation are checked again here, under the household's lock,
-        // so a member removed or an organisation of another municipality is never written.
-        let inserted = sqlx::query(
-            "INSERT INTO consent (id, municipality_id, household_id, person_id, organisation_id, purpose, categories, \
-             valid_from, valid_to, evidence, given_by, guardian, recorded_by, recorded_at) \
-             SELECT $1, $2, $3, hm.person_id, o.id, $6, $7, $8, $9, $10, $11, $12, $13, $14 \
-             FROM household_member hm JOIN partner_organisation o ON o.id = $5 AND o.municipality_id = $2 \
-             WHERE hm.household_id = $3 AND hm.person_id = $4",
-        )
-        .bind(&id)
-        .bind(municipality.to_string())
-        .bind(household.to_string())
-        .bind(fields.person.to_string())
-        .bind(&fields.organisation)
-        .bind(&fields.purpose)
-        .bind(codes(&fields.categories))
-        .bind(date_text(fields.valid_from))
-        .bind(date_text(fields.valid_to))
-        .bind(fields.evidence.code())
-        .bind(fields.given_by.code())
-        .bind(fields.guardian.as_deref())
-        .bind(user.to_string())
-        .bind(crate::now_micros())
-        .execute(tx.conn())
-        .await?;
-        if inserted.rows_affected() != 1 {
-            return Err(StoreError::NotFound);
-        }
-        // The purpose is the worker's words about a person's situation: kept on the row only.
-        let details = json!({
-            "consent": id, "person": fields.person.to_string(), "organisation": fields.organisation,
-            "categories": codes(&fields.categories), "valid_from": date_text(fields.valid_from),
-            "valid_to": date_text(fields.valid_to), "evidence": fields.evidence.code(),
-            "given_by": fields.given_by.code(),
-        });
-        record_change(
-            &mut tx,
-            municipality,
-            household,
-            ("household.consent_recorded", "household.consent"),
-            change,
-            details,
-        )
-        .await?;
+        let id = insert_consent(&mut tx, (municipality, household), fields, Some(user), change).await?;
         tx.commit().await?;
         Ok(id)
     }

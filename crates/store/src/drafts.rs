@@ -2,8 +2,10 @@
 //! case in one transaction.
 
 use husly_domain::cases::{ApplicationForm, CaseType};
+use husly_domain::consent::form::FormConsent;
+use husly_domain::consent::{ConsentEvidence, ConsentFields, GivenBy};
 use husly_domain::household::{HouseholdInput, ValidHousehold};
-use husly_domain::{CaseId, MunicipalityId};
+use husly_domain::{CaseId, MunicipalityId, PersonId};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use time::Date;
@@ -11,6 +13,7 @@ use time::Date;
 use crate::Store;
 use crate::audit::{self, Actor, Event};
 use crate::cases::register_application_in;
+use crate::consents::insert_consent;
 use crate::error::{StoreError, StoreResult};
 use crate::households::{Change, create_household_in};
 use crate::municipalities::parse_id;
@@ -214,13 +217,14 @@ impl Store {
         Ok(rows.len() as u64)
     }
 
-    /// Submits a complete draft: the household and the case are created together, or not at all.
+    /// Submits a complete draft: the household, the case and the consents ticked on the form
+    /// (given by the main applicant, for `purpose`) are created together, or not at all.
     pub async fn submit_draft(
         &self,
         draft: &Draft,
-        household: &ValidHousehold,
-        input: &HouseholdInput,
+        (household, input): (&ValidHousehold, &HouseholdInput),
         form: &ApplicationForm,
+        (consents, purpose): (&[FormConsent], &str),
         received_on: Date,
         request_id: &str,
     ) -> StoreResult<(CaseId, String)> {
@@ -254,6 +258,29 @@ impl Store {
             &change,
         )
         .await?;
+        if !consents.is_empty() {
+            let main = sqlx::query(
+                "SELECT person_id FROM household_member WHERE household_id = $1 AND relation = 'main_applicant'",
+            )
+            .bind(household_id.to_string())
+            .fetch_one(tx.conn())
+            .await?;
+            let person: PersonId = PersonId(parse_id(&main.try_get::<String, _>("person_id")?)?);
+            for given in consents {
+                let fields = ConsentFields {
+                    person,
+                    organisation: given.organisation.clone(),
+                    purpose: purpose.to_string(),
+                    categories: given.categories.clone(),
+                    valid_from: given.valid_from,
+                    valid_to: given.valid_to,
+                    evidence: ConsentEvidence::SelfService,
+                    given_by: GivenBy::Person,
+                    guardian: None,
+                };
+                insert_consent(&mut tx, (draft.municipality_id, household_id), &fields, None, &change).await?;
+            }
+        }
         sqlx::query("UPDATE application_draft SET submitted_case_id = $1 WHERE id = $2")
             .bind(case.to_string())
             .bind(&draft.id)

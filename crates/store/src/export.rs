@@ -823,7 +823,7 @@ const TABLES: &[Table] = &[
             ("evidence", Text),
             ("given_by", Text),
             ("guardian", OptText),
-            ("recorded_by", Text),
+            ("recorded_by", OptText),
             ("recorded_at", Int),
             ("withdrawn_at", OptInt),
             ("withdrawn_by", OptText),

@@ -189,6 +189,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "meetings",
         sql: include_str!("../migrations/0035_meetings.sql"),
     },
+    Migration {
+        version: 36,
+        name: "self_service_consent",
+        sql: include_str!("../migrations/0036_self_service_consent.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked
@@ -230,6 +235,14 @@ pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;
 impl Store {
     /// Applies every pending migration and returns the versions applied.
     pub async fn migrate(&self) -> StoreResult<Vec<i64>> {
+        let applied = self.migrate_through(LATEST).await?;
+        self.ensure_installation().await?;
+        Ok(applied)
+    }
+
+    /// Applies the pending migrations up to version `last` (a test upgrades a database with
+    /// data in it from an older version this way).
+    pub(crate) async fn migrate_through(&self, last: i64) -> StoreResult<Vec<i64>> {
         sqlx::query(
             "CREATE TABLE IF NOT EXISTS schema_migration (
                 version BIGINT PRIMARY KEY,
@@ -240,7 +253,7 @@ impl Store {
         .execute(self.pool())
         .await?;
         let mut applied = Vec::new();
-        for migration in MIGRATIONS {
+        for migration in MIGRATIONS.iter().filter(|m| m.version <= last) {
             let sql = render(migration.sql, self.backend());
             let checksum = hex::encode(Sha256::digest(sql.as_bytes()));
             let mut tx = self.write().await?;
@@ -275,7 +288,6 @@ impl Store {
             tx.commit().await?;
             applied.push(migration.version);
         }
-        self.ensure_installation().await?;
         Ok(applied)
     }
 
@@ -303,5 +315,81 @@ mod tests {
         // Migrations without blocks are passed through unchanged (their checksums stay).
         let plain = "CREATE TABLE t (x TEXT /* prefix-collation */);";
         assert_eq!(render(plain, Backend::Sqlite), "CREATE TABLE t (x TEXT );");
+    }
+
+    /// Schema 36 rebuilds the consent table on SQLite: a database with consents in it keeps
+    /// every one, as it was, on both backends.
+    #[tokio::test]
+    async fn consents_kept_before_schema_36_survive_it() {
+        use husly_domain::consent::{ConsentCategory, ConsentEvidence, ConsentFields, GivenBy};
+        use husly_domain::household::{HouseholdInput, MemberInput, validate_household};
+        use husly_domain::national_id::{SyntheticPolicy, synthetic_tenor_next};
+        use time::macros::date;
+
+        for db in crate::testing::TestDb::all_empty().await.unwrap() {
+            let store = &db.store;
+            store.migrate_through(35).await.unwrap();
+            let actor = crate::audit::Actor::cli("test");
+            let m = store
+                .ensure_municipality("3301", "Drammen", false, &actor)
+                .await
+                .unwrap();
+            let input = HouseholdInput {
+                address_line: "Oppgraderingsveien 1".into(),
+                postal_code: "3015".into(),
+                postal_city: "Drammen".into(),
+                from_date: "01.02.2024".into(),
+                members: vec![MemberInput {
+                    national_id: synthetic_tenor_next(date!(1970 - 01 - 01), 901).to_string(),
+                    given_name: "Olga".into(),
+                    family_name: "Oppgradert".into(),
+                    relation: "main_applicant".into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            };
+            let valid = validate_household(&input, SyntheticPolicy::Allow, date!(2026 - 11 - 01)).unwrap();
+            let cli = crate::households::Change {
+                actor: &actor,
+                user: None,
+                reason: None,
+            };
+            let h = store.create_household(m.id, &valid, &cli).await.unwrap();
+            let person = store.household(m.id, h).await.unwrap().members[0].person.id;
+            let worker = store
+                .create_user("olga@kommune.invalid", "Olav Oppgrader", "et langt passord 123", &actor)
+                .await
+                .unwrap();
+            let organisation = store
+                .add_partner_organisation(m.id, "NAV", husly_domain::follow_up::PartnerKind::Nav, (&actor, worker))
+                .await
+                .unwrap();
+            let fields = ConsentFields {
+                person,
+                organisation,
+                purpose: "Oppfølging".into(),
+                categories: vec![ConsentCategory::Contact],
+                valid_from: date!(2026 - 12 - 01),
+                valid_to: date!(2027 - 11 - 30),
+                evidence: ConsentEvidence::Meeting,
+                given_by: GivenBy::Person,
+                guardian: None,
+            };
+            let by = crate::households::Change {
+                actor: &actor,
+                user: Some(worker),
+                reason: None,
+            };
+            store.record_consent(m.id, h, &fields, &by).await.unwrap();
+            let before = store.consents_of_household(m.id, h).await.unwrap();
+            assert!(store.migrate().await.unwrap().contains(&36), "{:?}", db.backend());
+            assert_eq!(
+                store.consents_of_household(m.id, h).await.unwrap(),
+                before,
+                "{:?}",
+                db.backend()
+            );
+            assert_eq!(before[0].recorded_by.as_deref(), Some("Olav Oppgrader"));
+        }
     }
 }

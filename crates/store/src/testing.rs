@@ -19,10 +19,15 @@ pub struct TestDb {
 
 impl TestDb {
     pub async fn sqlite() -> StoreResult<TestDb> {
+        let db = TestDb::empty_sqlite().await?;
+        db.store.migrate().await?;
+        Ok(db)
+    }
+
+    async fn empty_sqlite() -> StoreResult<TestDb> {
         let dir = tempfile::tempdir().map_err(|e| crate::StoreError::Other(e.into()))?;
         let url = crate::db::sqlite_url_for(&dir.path().join("husly.db"));
         let store = Store::connect(&url, &StoreOptions::default()).await?;
-        store.migrate().await?;
         Ok(TestDb {
             store,
             url,
@@ -32,6 +37,14 @@ impl TestDb {
 
     /// A fresh database on the PostgreSQL server from [`POSTGRES_URL_VAR`], or `None` when unset.
     pub async fn postgres() -> StoreResult<Option<TestDb>> {
+        let db = TestDb::empty_postgres().await?;
+        if let Some(db) = &db {
+            db.store.migrate().await?;
+        }
+        Ok(db)
+    }
+
+    async fn empty_postgres() -> StoreResult<Option<TestDb>> {
         let Ok(base) = std::env::var(POSTGRES_URL_VAR) else {
             return Ok(None);
         };
@@ -51,7 +64,6 @@ impl TestDb {
             },
         )
         .await?;
-        store.migrate().await?;
         Ok(Some(TestDb { store, url, _dir: None }))
     }
 
@@ -59,6 +71,13 @@ impl TestDb {
     pub async fn all() -> StoreResult<Vec<TestDb>> {
         let mut dbs = vec![TestDb::sqlite().await?];
         dbs.extend(TestDb::postgres().await?);
+        Ok(dbs)
+    }
+
+    /// Both backends, with no migration applied (to upgrade a database with data in it).
+    pub async fn all_empty() -> StoreResult<Vec<TestDb>> {
+        let mut dbs = vec![TestDb::empty_sqlite().await?];
+        dbs.extend(TestDb::empty_postgres().await?);
         Ok(dbs)
     }
 

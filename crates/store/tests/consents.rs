@@ -286,3 +286,62 @@ async fn consents_are_recorded_read_and_withdrawn() {
         );
     }
 }
+
+/// Only a consent given in self-service is kept without the worker who recorded it: the
+/// database refuses any other without one, and reads both.
+#[tokio::test]
+async fn only_a_consent_given_in_self_service_has_no_recorder() {
+    for db in TestDb::all().await.expect("test databases") {
+        let store = &db.store;
+        let backend = db.backend();
+        let actor = Actor::cli("test");
+        let m = store
+            .ensure_municipality("3301", "Drammen", false, &actor)
+            .await
+            .unwrap();
+        let cli = Change {
+            actor: &actor,
+            user: None,
+            reason: None,
+        };
+        let h = store.create_household(m.id, &household(811), &cli).await.unwrap();
+        let person = store.household(m.id, h).await.unwrap().members[0].person.id;
+        let worker = store
+            .create_user(
+                "selvbetjent@kommune.invalid",
+                "Selma Selv",
+                "et langt passord 123",
+                &actor,
+            )
+            .await
+            .unwrap();
+        let organisation = store
+            .add_partner_organisation(m.id, "Bo-teamet", PartnerKind::VoluntaryTeam, (&actor, worker))
+            .await
+            .unwrap();
+        let insert = |id: &str, evidence: &str| {
+            format!(
+                "INSERT INTO consent (id, municipality_id, household_id, person_id, organisation_id, purpose, \
+                 categories, valid_from, valid_to, evidence, given_by, recorded_by, recorded_at) VALUES \
+                 ('{id}', '{m}', '{h}', '{person}', '{organisation}', 'Søknaden', 'contact case', '2026-12-05', \
+                 '2027-12-04', '{evidence}', 'person', NULL, 1)",
+                m = m.id
+            )
+        };
+        assert!(
+            husly_store::testing::execute_raw(store, &insert("01900000-0000-7000-8000-00000000000a", "meeting"))
+                .await
+                .is_err(),
+            "{backend:?}: a meeting's consent names who recorded it"
+        );
+        husly_store::testing::execute_raw(store, &insert("01900000-0000-7000-8000-00000000000b", "self_service"))
+            .await
+            .unwrap();
+        let kept = store.consents_of_household(m.id, h).await.unwrap();
+        assert_eq!(kept.len(), 1, "{backend:?}");
+        assert_eq!(
+            (kept[0].evidence, kept[0].recorded_by.as_deref()),
+            (ConsentEvidence::SelfService, None)
+        );
+    }
+}

@@ -10,7 +10,9 @@ use crate::{UseCaseError, UseCaseResult};
 use husly_catalogue::Tr;
 use husly_domain::Lang;
 use husly_domain::cases::{ApplicationForm, CaseType};
+use husly_domain::consent::form::{FormConsent, form_consents};
 use husly_domain::documents::DocumentType;
+use husly_domain::follow_up::PartnerKind;
 use husly_domain::household::{HouseholdInput, validate_household};
 use husly_domain::messages::{TASK_DUE_DAYS, accepts_applicant_messages, check_applicant_message};
 use husly_domain::national_id::SyntheticPolicy;
@@ -180,9 +182,19 @@ impl Applicant {
                 errors.extend(form.missing_for_submission(members));
             }
             if let (Ok(valid), Some(form), true) = (valid, &form, errors.is_empty()) {
+                let consents = self.form_consents(draft.municipality_id, form).await?;
+                // The record is the unit's: its words are bokmål, as a worker's would be.
+                let purpose = Tr::new(Lang::Nb).t("consent.form_purpose");
                 let (case, _) = self
                     .store
-                    .submit_draft(draft, &valid, household, form, self.today, &self.request_id)
+                    .submit_draft(
+                        draft,
+                        (&valid, household),
+                        form,
+                        (&consents, purpose),
+                        self.today,
+                        &self.request_id,
+                    )
                     .await?;
                 return Ok(Saved::Submitted(case));
             }
@@ -192,6 +204,26 @@ impl Applicant {
         } else {
             Err(UseCaseError::Invalid(errors))
         }
+    }
+
+    /// The consents the form's ticks give: to each of the municipality's organisations of a
+    /// ticked kind (`husly_domain::consent::form`).
+    async fn form_consents(
+        &self,
+        municipality: MunicipalityId,
+        form: &ApplicationForm,
+    ) -> UseCaseResult<Vec<FormConsent>> {
+        if form.consents.is_empty() {
+            return Ok(Vec::new());
+        }
+        let organisations: Vec<(String, PartnerKind)> = self
+            .store
+            .partner_organisations(municipality)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.kind))
+            .collect();
+        Ok(form_consents(&form.consents, &organisations, self.today))
     }
 
     /// The submitted application's case and the letters sent in it.

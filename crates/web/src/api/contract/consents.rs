@@ -49,7 +49,9 @@ pub struct Consent {
     pub guardian: Option<String>,
     /// Where it stands today.
     pub state: ConsentState,
-    pub recorded_by: String,
+    /// The worker who recorded it; null when the person gave it in self-service (on the
+    /// application form).
+    pub recorded_by: Option<String>,
     #[schemars(with = "MicrosSchema")]
     pub recorded_at: i64,
     pub withdrawal: Option<Withdrawal>,
