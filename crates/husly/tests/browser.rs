@@ -463,6 +463,7 @@ async fn caseworker_flow_in_chromium_is_accessible() {
         leader: server.demo_login("leader"),
         housing_manager: server.demo_login("housing_manager"),
         follow_up_worker: server.demo_login("follow_up_worker"),
+        partner: server.demo_login("partner"),
     };
 
     let scratch = tempfile::tempdir().expect("temporary directory");
@@ -531,6 +532,7 @@ struct Logins {
     leader: (String, String),
     housing_manager: (String, String),
     follow_up_worker: (String, String),
+    partner: (String, String),
 }
 
 async fn flow(mut b: Browser, logins: Logins) -> Browser {
@@ -985,7 +987,69 @@ async fn flow(mut b: Browser, logins: Logins) -> Browser {
     dwellings_flow(&mut b, &logins).await;
     // 13. The follow-up worker's caseload, and a home visit logged on a phone.
     follow_up_flow(&mut b, &logins).await;
+    // 14. Working with partners: the queue between services, a collaboration meeting recorded
+    // (refused once), and the partner's door.
+    partners_flow(&mut b, &logins).await;
     b
+}
+
+async fn partners_flow(b: &mut Browser, logins: &Logins) {
+    b.log_in(&logins.follow_up_worker).await;
+    b.goto("/referrals").await;
+    b.find("#action-queue-heading").await;
+    b.axe("the queue between services").await;
+    // The demo's first open action of the unit leads to its household's meetings.
+    b.click("section[aria-labelledby=\"action-queue-heading\"] tbody tr a")
+        .await;
+    let meetings = b
+        .wait_path("a household's meetings", |p| p.ends_with("/meetings"))
+        .await;
+    b.find("#f-record-summary").await;
+    // No summary, and an action without its owner: refused, each named.
+    b.fill("f-record-summary", "").await;
+    b.fill("f-record-actions-0-description", "Ringe utleier om vannlekkasjen")
+        .await;
+    b.submit("main form[action$=\"/meetings\"] button[type=\"submit\"]")
+        .await;
+    b.assert_field_error("f-record-summary").await;
+    b.assert_field_error("f-record-actions-0-owner").await;
+    b.axe("a meeting refused").await;
+    b.fill("f-record-summary", "Husstanden og Bo-teamet gikk gjennom vinteren.")
+        .await;
+    b.select("f-record-actions-0-owner", "Boligtjenesten").await;
+    let due = husly_domain::validation::format_date(common::today() + time::Duration::days(14));
+    b.fill("f-record-actions-0-due_on", &due).await;
+    b.submit("main form[action$=\"/meetings\"] button[type=\"submit\"]")
+        .await;
+    b.wait_path("back on the meetings", |p| p == meetings).await;
+    let main = b.text("main").await;
+    assert!(main.contains("Møtet er registrert."), "{main}");
+    assert!(main.contains("Ringe utleier om vannlekkasjen"), "{main}");
+    let household = meetings.trim_end_matches("/meetings").to_string();
+    for part in ["referrals", "consents"] {
+        b.goto(&format!("{household}/{part}")).await;
+        b.find("main h1").await;
+        b.axe(&format!("a household's {part}")).await;
+    }
+    b.at_phone_width(&[meetings.as_str(), "/referrals"]).await;
+    b.click("form[action=\"/logout\"] button").await;
+    b.wait_path("/login", |p| p == "/login").await;
+
+    b.log_in(&logins.partner).await;
+    b.goto("/partner").await;
+    b.find("main table.data-table").await;
+    b.axe("the partner's start page").await;
+    b.click("main table.data-table tbody tr a").await;
+    let door = b
+        .wait_path("a household at the partner's door", |p| {
+            p.starts_with("/partner/households/")
+        })
+        .await;
+    b.find("#meetings-heading").await;
+    b.axe("a household at the partner's door").await;
+    b.at_phone_width(&["/partner", door.as_str()]).await;
+    b.click("form[action=\"/logout\"] button").await;
+    b.wait_path("/login", |p| p == "/login").await;
 }
 
 async fn follow_up_flow(b: &mut Browser, logins: &Logins) {

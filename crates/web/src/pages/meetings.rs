@@ -72,6 +72,14 @@ impl MeetingPart {
             .collect();
     }
 
+    /// The hint on who takes part: the unit, or the viewer's own organisation, always does.
+    pub fn organisations_hint(&self) -> &'static str {
+        match self.me {
+            Party::Unit => "meeting.organisations_hint",
+            Party::Organisation(_) => "meeting.organisations_hint_partner",
+        }
+    }
+
     pub fn kinds(&self) -> Vec<(&'static str, String)> {
         MeetingKind::ALL.iter().map(|k| (k.code(), k.key())).collect()
     }
@@ -118,8 +126,12 @@ impl MeetingPart {
         a.state == ActionState::Done
     }
 
+    /// Who took part, in words: the unit when it recorded the meeting, the organisations, the
+    /// household and the others.
     pub fn participants(&self, l: &Layout, m: &Meeting) -> String {
-        std::iter::once(l.t("referral.unit").to_string())
+        (m.recorded_for == Party::Unit)
+            .then(|| l.t("referral.unit").to_string())
+            .into_iter()
             .chain(m.organisations.iter().map(|(_, name)| name.clone()))
             .chain(m.household_present.then(|| l.t("meeting.household").to_string()))
             .chain(m.others.clone())

@@ -80,7 +80,8 @@ pub struct Meeting {
     pub summary: String,
     /// Whether the household (or someone on its behalf) took part.
     pub household_present: bool,
-    /// The partner organisations that took part; the housing unit always does.
+    /// The partner organisations that took part; the housing unit takes part in the meetings it
+    /// records (`recorded_for` null).
     pub organisations: Vec<Participant>,
     /// Others who took part, in words.
     pub others: Option<String>,
