@@ -3390,10 +3390,36 @@ const PROTECTED_ADDRESSES: [&str; 3] = ["Modellveien 12", "Tollbugata 11", "Toll
 /// municipality's property (docs/architecture.md, "Protected addresses").
 const DWELLING_PAGES: [&str; 4] = ["/dwellings", "/api/v1/dwellings", "/allocation", "/api/v1/allocation"];
 
+/// The text of a PDF answer, page by page; a stored file that is no PDF we can read (the
+/// fixture's letter is a few bytes of text) is searched as it is.
+fn pdf_text(bytes: &[u8]) -> String {
+    match lopdf::Document::load_mem(bytes) {
+        Ok(document) => {
+            let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+            document.extract_text(&pages).expect("its text")
+        }
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+/// The text of an XLSX answer: every XML part of the workbook (the cells' strings among them).
+fn xlsx_text(bytes: &[u8]) -> String {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an XLSX");
+    let mut text = String::new();
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).expect("a part");
+        if part.name().is_ok_and(|name| name.ends_with(".xml")) {
+            std::io::Read::read_to_string(&mut part, &mut text).expect("XML text");
+        }
+    }
+    text
+}
+
 /// A member of the fixture household gets a fortrolig address block; then every page, API
-/// answer and export of the walk that a role may read (HTML, JSON, CSV, plain text) shows none
-/// of the household's addresses, and the household's own pages say "Skjermet adresse". The
-/// one unmasked read, the audited opening of the address, is its own route.
+/// answer and export of the walk that a role may read (HTML, JSON, CSV, plain text, and the
+/// text of PDF and XLSX answers) shows none of the household's addresses, and the household's
+/// own pages say "Skjermet adresse". The one unmasked read, the audited opening of the address,
+/// is its own route.
 #[tokio::test]
 async fn a_protected_address_is_masked_on_every_page_and_export() {
     for db in Database::all().await {
@@ -3423,7 +3449,7 @@ async fn a_protected_address_is_masked_on_every_page_and_export() {
             fixture: &fixture,
             clients: Default::default(),
         };
-        let (mut read, mut masked, mut failures) = (0, 0, Vec::new());
+        let (mut read, mut masked, mut binary, mut failures) = (0, 0, 0, Vec::new());
         let table = routes(&fixture);
         let walked = table
             .iter()
@@ -3443,10 +3469,22 @@ async fn a_protected_address_is_masked_on_every_page_and_export() {
                 .get("content-type")
                 .map(|v| v.to_str().unwrap_or_default().to_string())
                 .unwrap_or_default();
-            if response.status() != 200 || !(kind.starts_with("text/") || kind.contains("json")) {
+            if response.status() != 200 {
                 continue;
             }
-            let body = response.text().await.expect("body");
+            let body = if kind.starts_with("text/") || kind.contains("json") {
+                response.text().await.expect("body")
+            } else if kind.contains("spreadsheetml") || kind == "application/pdf" {
+                let bytes = response.bytes().await.expect("body");
+                binary += 1;
+                if kind == "application/pdf" {
+                    pdf_text(&bytes)
+                } else {
+                    xlsx_text(&bytes)
+                }
+            } else {
+                continue;
+            };
             read += 1;
             masked += usize::from(body.contains("Skjermet adresse"));
             for address in PROTECTED_ADDRESSES {
@@ -3458,6 +3496,8 @@ async fn a_protected_address_is_masked_on_every_page_and_export() {
         assert!(failures.is_empty(), "on {}:\n{}", db.url, failures.join("\n"));
         assert!(read > 100, "only {read} answers read");
         assert!(masked >= 10, "only {masked} pages say the address is protected");
+        // The outreach list (XLSX) and the access report (PDF) among them, both masked.
+        assert!(binary >= 8, "only {binary} PDF and XLSX answers read");
         // The register still names the flats: it is the municipality's list of property.
         let register = sessions.of(Role::HousingManager).await;
         let page = register
