@@ -100,9 +100,10 @@ sqlite) NEW_ID="lower(hex(randomblob(16)))" ;;
 postgres) NEW_ID="gen_random_uuid()::text" ;;
 esac
 sql "INSERT INTO consent (id, municipality_id, household_id, person_id, organisation_id, purpose, categories, \
-     valid_from, valid_to, evidence, given_by, guardian, recorded_by, recorded_at) \
+     valid_from, valid_to, evidence, given_by, guardian, recorded_by, recorded_at, sort_name) \
      SELECT $NEW_ID, m.municipality_id, m.household_id, m.person_id, '$ORG', 'Oppfølging i hjemmet (benk)', \
-     'contact case follow_up', '$FROM', '$TO', 'meeting', 'person', NULL, '$PARTNER', $NOW \
+     'contact case follow_up', '$FROM', '$TO', 'meeting', 'person', NULL, '$PARTNER', $NOW, \
+     (SELECT p.family_name || ' ' || p.given_name FROM person p WHERE p.id = m.person_id) \
      FROM household_member m WHERE m.municipality_id = '$MUNICIPALITY' AND m.relation = 'main_applicant' \
      AND m.household_id NOT IN (SELECT household_id FROM consent WHERE organisation_id = '$ORG') \
      ORDER BY m.household_id LIMIT $MISSING" >/dev/null

@@ -3,6 +3,7 @@
 //! for the partner's access. No rule here: the domain checks a consent
 //! (`husly_domain::consent`) and decides what is in force.
 
+use futures_util::TryStreamExt;
 use husly_domain::consent::{ConsentCategory, ConsentEvidence, ConsentFields, GivenBy};
 use husly_domain::{HouseholdId, MunicipalityId, PersonId, UserId};
 use serde_json::json;
@@ -112,10 +113,11 @@ pub(crate) async fn insert_consent(
     let id = uuid::Uuid::now_v7().to_string();
     let inserted = sqlx::query(
         "INSERT INTO consent (id, municipality_id, household_id, person_id, organisation_id, purpose, categories, \
-         valid_from, valid_to, evidence, given_by, guardian, recorded_by, recorded_at) \
-         SELECT $1, $2, $3, hm.person_id, o.id, $6, $7, $8, $9, $10, $11, $12, $13, $14 \
+         valid_from, valid_to, evidence, given_by, guardian, recorded_by, recorded_at, sort_name) \
+         SELECT $1, $2, $3, hm.person_id, o.id, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
+         p.family_name || ' ' || p.given_name \
          FROM household_member hm JOIN partner_organisation o ON o.id = $5 AND o.municipality_id = $2 \
-         WHERE hm.household_id = $3 AND hm.person_id = $4",
+         JOIN person p ON p.id = hm.person_id WHERE hm.household_id = $3 AND hm.person_id = $4",
     )
     .bind(&id)
     .bind(municipality.to_string())
@@ -251,21 +253,27 @@ impl Store {
         .fetch_one(self.pool())
         .await?
         .try_get("n")?;
-        let page: Vec<String> = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT c.household_id, MIN(p.family_name) AS family, MIN(p.given_name) AS given FROM consent c \
-             JOIN person p ON p.id = c.person_id WHERE {IN_FORCE} GROUP BY c.household_id \
-             ORDER BY family, given, c.household_id LIMIT $4 OFFSET $5"
+        // In list order from the front of `consent_list`: a household comes first with its
+        // consent of the lowest name; the page's households are the distinct ones from
+        // `offset` on, so only the rows up to the page's end are read.
+        let mut rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT c.household_id FROM consent c WHERE {IN_FORCE} ORDER BY c.sort_name, c.household_id"
         )))
         .bind(&m)
         .bind(organisation)
         .bind(&day)
-        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(|row| row.try_get("household_id"))
-        .collect::<Result<_, _>>()?;
+        .fetch(self.pool());
+        let (mut seen, mut page) = (std::collections::HashSet::new(), Vec::new());
+        while let Some(row) = rows.try_next().await? {
+            let household: String = row.try_get("household_id")?;
+            if seen.insert(household.clone()) && seen.len() as u64 > offset {
+                page.push(household);
+                if page.len() as u64 >= limit {
+                    break;
+                }
+            }
+        }
+        drop(rows);
         if page.is_empty() {
             return Ok((u64::try_from(total).unwrap_or(0), Vec::new()));
         }

@@ -828,6 +828,7 @@ const TABLES: &[Table] = &[
             ("withdrawn_at", OptInt),
             ("withdrawn_by", OptText),
             ("withdraw_reason", OptText),
+            ("sort_name", Text),
         ],
     },
     Table {

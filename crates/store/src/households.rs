@@ -174,6 +174,12 @@ async fn upsert_person(
             .bind(municipality.to_string())
             .execute(tx.conn())
             .await?;
+            // The partner's list orders by the consenting member's name, kept on the consent.
+            sqlx::query("UPDATE consent SET sort_name = $1 WHERE person_id = $2 AND sort_name <> $1")
+                .bind(format!("{} {}", person.family_name, person.given_name))
+                .bind(id.to_string())
+                .execute(tx.conn())
+                .await?;
             id
         }
         None => {

@@ -194,6 +194,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "self_service_consent",
         sql: include_str!("../migrations/0036_self_service_consent.sql"),
     },
+    Migration {
+        version: 37,
+        name: "consent_sort_name",
+        sql: include_str!("../migrations/0037_consent_sort_name.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked
@@ -317,11 +322,10 @@ mod tests {
         assert_eq!(render(plain, Backend::Sqlite), "CREATE TABLE t (x TEXT );");
     }
 
-    /// Schema 36 rebuilds the consent table on SQLite: a database with consents in it keeps
-    /// every one, as it was, on both backends.
+    /// Schema 36 rebuilds the consent table on SQLite and 37 adds the list's sort name: a
+    /// database with consents in it keeps every one, as it was, on both backends.
     #[tokio::test]
     async fn consents_kept_before_schema_36_survive_it() {
-        use husly_domain::consent::{ConsentCategory, ConsentEvidence, ConsentFields, GivenBy};
         use husly_domain::household::{HouseholdInput, MemberInput, validate_household};
         use husly_domain::national_id::{SyntheticPolicy, synthetic_tenor_next};
         use time::macros::date;
@@ -364,23 +368,19 @@ mod tests {
                 .add_partner_organisation(m.id, "NAV", husly_domain::follow_up::PartnerKind::Nav, (&actor, worker))
                 .await
                 .unwrap();
-            let fields = ConsentFields {
-                person,
-                organisation,
-                purpose: "Oppfølging".into(),
-                categories: vec![ConsentCategory::Contact],
-                valid_from: date!(2026 - 12 - 01),
-                valid_to: date!(2027 - 11 - 30),
-                evidence: ConsentEvidence::Meeting,
-                given_by: GivenBy::Person,
-                guardian: None,
-            };
-            let by = crate::households::Change {
-                actor: &actor,
-                user: Some(worker),
-                reason: None,
-            };
-            store.record_consent(m.id, h, &fields, &by).await.unwrap();
+            // As schema 35 kept it (the store of today writes columns that schema lacks).
+            crate::testing::execute_raw(
+                store,
+                &format!(
+                    "INSERT INTO consent (id, municipality_id, household_id, person_id, organisation_id, purpose, \
+                     categories, valid_from, valid_to, evidence, given_by, guardian, recorded_by, recorded_at) VALUES \
+                     ('01900000-0000-7000-8000-0000000000c1', '{}', '{h}', '{person}', '{organisation}', 'Oppfølging', \
+                     'contact', '2026-12-01', '2027-11-30', 'meeting', 'person', NULL, '{worker}', 1)",
+                    m.id
+                ),
+            )
+            .await
+            .unwrap();
             let before = store.consents_of_household(m.id, h).await.unwrap();
             assert!(store.migrate().await.unwrap().contains(&36), "{:?}", db.backend());
             assert_eq!(
@@ -390,6 +390,11 @@ mod tests {
                 db.backend()
             );
             assert_eq!(before[0].recorded_by.as_deref(), Some("Olav Oppgrader"));
+            let sort_name: String = sqlx::query_scalar("SELECT sort_name FROM consent")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+            assert_eq!(sort_name, "Oppgradert Olga", "schema 37 fills the sort name");
         }
     }
 }

@@ -345,3 +345,91 @@ async fn only_a_consent_given_in_self_service_has_no_recorder() {
         );
     }
 }
+
+/// The partner's list is in the order of the consenting member's name, a page at a time, and a
+/// name changed on the household is at once where it belongs.
+#[tokio::test]
+async fn the_partner_list_follows_the_names_also_when_one_changes() {
+    for db in TestDb::all().await.expect("test databases") {
+        let store = &db.store;
+        let backend = db.backend();
+        let actor = Actor::cli("test");
+        let m = store
+            .ensure_municipality("3301", "Drammen", false, &actor)
+            .await
+            .unwrap();
+        let cli = Change {
+            actor: &actor,
+            user: None,
+            reason: None,
+        };
+        let worker = store
+            .create_user("liste@kommune.invalid", "Liv Liste", "et langt passord 123", &actor)
+            .await
+            .unwrap();
+        let by = Change {
+            actor: &actor,
+            user: Some(worker),
+            reason: None,
+        };
+        let team = store
+            .add_partner_organisation(m.id, "Bo-teamet", PartnerKind::VoluntaryTeam, (&actor, worker))
+            .await
+            .unwrap();
+        let named = |seq: u16, family: &str| {
+            let input = HouseholdInput {
+                address_line: "Listeveien 1".into(),
+                postal_code: "3015".into(),
+                postal_city: "Drammen".into(),
+                from_date: "01.02.2024".into(),
+                to_date: String::new(),
+                members: vec![MemberInput {
+                    national_id: synthetic_tenor_next(date!(1968 - 05 - 01), seq).to_string(),
+                    given_name: "Kari".into(),
+                    family_name: family.into(),
+                    relation: "main_applicant".into(),
+                    ..Default::default()
+                }],
+            };
+            validate_household(&input, SyntheticPolicy::Allow, date!(2026 - 11 - 01)).expect("valid household")
+        };
+        let mut households = Vec::new();
+        for (seq, family) in [(821, "Berg"), (831, "Aasen"), (841, "Dahl"), (851, "Carlsen")] {
+            let h = store.create_household(m.id, &named(seq, family), &cli).await.unwrap();
+            let person = store.household(m.id, h).await.unwrap().members[0].person.id;
+            store
+                .record_consent(
+                    m.id,
+                    h,
+                    &fields(person, &team, date!(2026 - 11 - 01), date!(2027 - 10 - 31)),
+                    &by,
+                )
+                .await
+                .unwrap();
+            households.push((h, family));
+        }
+        let today = date!(2026 - 12 - 04);
+        let order = |consents: Vec<husly_store::consents::Consent>| -> Vec<String> {
+            consents.into_iter().map(|c| c.person_name).collect()
+        };
+        let (total, first) = store.consenting_households(m.id, &team, today, (0, 2)).await.unwrap();
+        let (_, rest) = store.consenting_households(m.id, &team, today, (2, 2)).await.unwrap();
+        assert_eq!(total, 4, "{backend:?}");
+        assert_eq!(order(first), ["Kari Aasen", "Kari Berg"], "{backend:?}");
+        assert_eq!(order(rest), ["Kari Carlsen", "Kari Dahl"], "{backend:?}");
+
+        // Aasen becomes Øverby: last on the list from the next page read.
+        let (aasen, _) = households[1];
+        let version = store.household(m.id, aasen).await.unwrap().version;
+        store
+            .update_household(m.id, aasen, version, &named(831, "Øverby"), &cli)
+            .await
+            .unwrap();
+        let (_, all) = store.consenting_households(m.id, &team, today, (0, 10)).await.unwrap();
+        assert_eq!(
+            order(all),
+            ["Kari Berg", "Kari Carlsen", "Kari Dahl", "Kari Øverby"],
+            "{backend:?}"
+        );
+    }
+}

@@ -31,18 +31,19 @@ pub(super) struct SeededConsents {
     pub events: Vec<Vec<Value>>,
 }
 
-/// Consents for the households of one batch: `main_applicants` holds (household, person).
+/// Consents for the households of one batch: `main_applicants` holds (household, person, the
+/// person's sort name).
 pub(super) fn generate_consents(
     rng: &mut SplitMix64,
     municipality: &str,
-    main_applicants: &[(String, String)],
+    main_applicants: &[(String, String, String)],
     organisations: &[String],
     today: Date,
     by: &str,
 ) -> SeededConsents {
     let mut out = SeededConsents::default();
     let now = crate::now_micros();
-    for (household, person) in main_applicants {
+    for (household, person, sort_name) in main_applicants {
         if rng.below(12) != 0 || organisations.is_empty() {
             continue;
         }
@@ -98,6 +99,7 @@ pub(super) fn generate_consents(
             } else {
                 Value::Null
             },
+            json!(sort_name),
         ]);
         out.events.push(event(
             (municipality, household, by, now),

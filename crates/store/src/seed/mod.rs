@@ -324,11 +324,23 @@ impl Store {
             insert_rows(&mut tx, "follow_up_measure", &followed.measures).await?;
             insert_rows(&mut tx, "follow_up_entry", &followed.entries).await?;
             insert_rows(&mut tx, "case_event", &followed.events).await?;
-            let main_applicants: Vec<(String, String)> = generated
+            // (household, person, the person's sort name: family name, a space, given name)
+            let names: std::collections::HashMap<&str, String> = generated
+                .people
+                .iter()
+                .filter_map(|row| {
+                    let name = format!("{} {}", row[5].as_str()?, row[4].as_str()?);
+                    Some((row[0].as_str()?, name))
+                })
+                .collect();
+            let main_applicants: Vec<(String, String, String)> = generated
                 .members
                 .iter()
                 .filter(|row| row[3] == "main_applicant")
-                .filter_map(|row| Some((row[0].as_str()?.to_string(), row[1].as_str()?.to_string())))
+                .filter_map(|row| {
+                    let person = row[1].as_str()?;
+                    Some((row[0].as_str()?.to_string(), person.to_string(), names.get(person)?.clone()))
+                })
                 .collect();
             let consented = consents::generate_consents(
                 &mut consent_rng,
