@@ -28,14 +28,7 @@ pub struct HouseholdMeetings {
 pub async fn household_meetings(ctx: &Ctx, household: HouseholdId) -> UseCaseResult<HouseholdMeetings> {
     let municipality = ctx.household_owner(household, Action::ViewHousehold).await?;
     let meetings = ctx.store.meetings_of_household(municipality, household).await?;
-    let consented = crate::referrals::consented(ctx, municipality, household).await?;
-    let organisations = ctx
-        .store
-        .partner_organisations(municipality)
-        .await?
-        .into_iter()
-        .filter(|o| consented.contains(&o.id))
-        .collect();
+    let organisations = crate::referrals::consented_organisations(ctx, municipality, household).await?;
     ctx.audit_read(
         municipality,
         "household.meetings_view",
@@ -59,14 +52,7 @@ async fn record(
     input: &MeetingInput<'_>,
     actor: &husly_store::audit::Actor,
 ) -> UseCaseResult<Meeting> {
-    let organisations: Vec<String> = ctx
-        .store
-        .partner_organisations(municipality)
-        .await?
-        .into_iter()
-        .map(|o| o.id)
-        .collect();
-    let consented = crate::referrals::consented(ctx, municipality, household).await?;
+    let (organisations, consented) = crate::referrals::known_organisations(ctx, municipality, household).await?;
     let known = Known {
         organisations: &organisations,
         consented: &consented,

@@ -43,18 +43,44 @@ pub(crate) async fn consented(
     Ok(ids)
 }
 
-/// A household's referrals at the unit's door; the read is recorded.
-pub async fn household_referrals(ctx: &Ctx, household: HouseholdId) -> UseCaseResult<HouseholdReferrals> {
-    let municipality = ctx.household_owner(household, Action::ViewHousehold).await?;
-    let referrals = ctx.store.referrals_of_household(municipality, household).await?;
+/// The municipality's organisations the household has a consent in force to today.
+pub(crate) async fn consented_organisations(
+    ctx: &Ctx,
+    municipality: MunicipalityId,
+    household: HouseholdId,
+) -> UseCaseResult<Vec<PartnerOrganisation>> {
     let consented = consented(ctx, municipality, household).await?;
-    let receivers = ctx
+    Ok(ctx
         .store
         .partner_organisations(municipality)
         .await?
         .into_iter()
         .filter(|o| consented.contains(&o.id))
+        .collect())
+}
+
+/// The ids of the municipality's organisations, and of those the household has a consent in
+/// force to today: what a check of a referral or a meeting needs to know ([`Known`]).
+pub(crate) async fn known_organisations(
+    ctx: &Ctx,
+    municipality: MunicipalityId,
+    household: HouseholdId,
+) -> UseCaseResult<(Vec<String>, Vec<String>)> {
+    let all = ctx
+        .store
+        .partner_organisations(municipality)
+        .await?
+        .into_iter()
+        .map(|o| o.id)
         .collect();
+    Ok((all, consented(ctx, municipality, household).await?))
+}
+
+/// A household's referrals at the unit's door; the read is recorded.
+pub async fn household_referrals(ctx: &Ctx, household: HouseholdId) -> UseCaseResult<HouseholdReferrals> {
+    let municipality = ctx.household_owner(household, Action::ViewHousehold).await?;
+    let referrals = ctx.store.referrals_of_household(municipality, household).await?;
+    let receivers = consented_organisations(ctx, municipality, household).await?;
     ctx.audit_read(
         municipality,
         "household.referrals_view",
@@ -78,14 +104,7 @@ async fn send(
     input: &ReferralInput<'_>,
     actor: &husly_store::audit::Actor,
 ) -> UseCaseResult<Referral> {
-    let organisations: Vec<String> = ctx
-        .store
-        .partner_organisations(municipality)
-        .await?
-        .into_iter()
-        .map(|o| o.id)
-        .collect();
-    let consented = consented(ctx, municipality, household).await?;
+    let (organisations, consented) = known_organisations(ctx, municipality, household).await?;
     let known = Known {
         organisations: &organisations,
         consented: &consented,

@@ -339,7 +339,11 @@ impl Store {
                 .filter(|row| row[3] == "main_applicant")
                 .filter_map(|row| {
                     let person = row[1].as_str()?;
-                    Some((row[0].as_str()?.to_string(), person.to_string(), names.get(person)?.clone()))
+                    Some((
+                        row[0].as_str()?.to_string(),
+                        person.to_string(),
+                        names.get(person)?.clone(),
+                    ))
                 })
                 .collect();
             let consented = consents::generate_consents(
