@@ -3,7 +3,6 @@
 
 use husly_domain::cases::{ApplicationForm, CaseType};
 use husly_domain::consent::form::FormConsent;
-use husly_domain::consent::{ConsentEvidence, ConsentFields, GivenBy};
 use husly_domain::household::{HouseholdInput, ValidHousehold};
 use husly_domain::{CaseId, MunicipalityId, PersonId};
 use sha2::{Digest, Sha256};
@@ -267,17 +266,7 @@ impl Store {
             .await?;
             let person: PersonId = PersonId(parse_id(&main.try_get::<String, _>("person_id")?)?);
             for given in consents {
-                let fields = ConsentFields {
-                    person,
-                    organisation: given.organisation.clone(),
-                    purpose: purpose.to_string(),
-                    categories: given.categories.clone(),
-                    valid_from: given.valid_from,
-                    valid_to: given.valid_to,
-                    evidence: ConsentEvidence::SelfService,
-                    given_by: GivenBy::Person,
-                    guardian: None,
-                };
+                let fields = given.given_by(person, purpose);
                 insert_consent(&mut tx, (draft.municipality_id, household_id), &fields, None, &change).await?;
             }
         }

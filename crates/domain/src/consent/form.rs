@@ -6,7 +6,8 @@
 
 use time::{Date, Month};
 
-use super::ConsentCategory;
+use super::{ConsentCategory, ConsentEvidence, ConsentFields, GivenBy};
+use crate::PersonId;
 use crate::cases::application::Consent as Tick;
 use crate::follow_up::PartnerKind;
 
@@ -24,6 +25,24 @@ pub struct FormConsent {
     pub categories: Vec<ConsentCategory>,
     pub valid_from: Date,
     pub valid_to: Date,
+}
+
+impl FormConsent {
+    /// The consent as recorded: given by `person` (the main applicant) in self-service, for
+    /// `purpose`.
+    pub fn given_by(&self, person: PersonId, purpose: &str) -> ConsentFields {
+        ConsentFields {
+            person,
+            organisation: self.organisation.clone(),
+            purpose: purpose.to_string(),
+            categories: self.categories.clone(),
+            valid_from: self.valid_from,
+            valid_to: self.valid_to,
+            evidence: ConsentEvidence::SelfService,
+            given_by: GivenBy::Person,
+            guardian: None,
+        }
+    }
 }
 
 /// The kind of organisation a tick on the form names.
@@ -107,6 +126,17 @@ mod tests {
             vec![ConsentCategory::Contact, ConsentCategory::Case]
         );
         assert_eq!((consent.valid_from, consent.valid_to), (today, date!(2027 - 12 - 04)));
+        let person = PersonId::new();
+        let fields = consent.given_by(person, "Søknaden");
+        assert_eq!(
+            (
+                fields.person,
+                fields.evidence,
+                fields.given_by,
+                fields.organisation.as_str()
+            ),
+            (person, ConsentEvidence::SelfService, GivenBy::Person, "nav")
+        );
     }
 
     #[test]

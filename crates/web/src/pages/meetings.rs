@@ -93,8 +93,9 @@ impl MeetingPart {
         husly_domain::meeting::action_field(*row, field)
     }
 
+    /// A row's field id: the anchor its error in the summary links to.
     pub fn row_id(&self, row: &usize, field: &str) -> String {
-        format!("f-record-actions-{row}-{field}")
+        self.f.anchor(&format!("record-{}", self.row_field(row, field)))
     }
 
     pub fn kind_key(&self, m: &Meeting) -> String {
