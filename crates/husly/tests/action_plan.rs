@@ -3,7 +3,7 @@
 //! target only with a reason, reports a value by hand and moves a measure on; every change is in
 //! the plan's history in words. The unit follows the plan but cannot change it.
 
-mod common;
+use crate::common;
 
 use common::fixture::{PASSWORD, prepare};
 use common::{Database, Server, csrf_of, login, start};

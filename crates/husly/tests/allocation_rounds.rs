@@ -7,7 +7,7 @@
 //! simultaneous offers of one dwelling make exactly one; the nightly expiry closes an offer past its
 //! answer date; a leader is refused, another municipality finds nothing.
 
-mod common;
+use crate::common;
 
 use common::fixture::{PASSWORD, prepare};
 use common::{Database, start};

@@ -3,7 +3,7 @@
 //! served as PDF → appeal → upheld and forwarded → the appeal body's outcome; with stale
 //! versions, bad input, illegal steps and another municipality's token on the way.
 
-mod common;
+use crate::common;
 
 use common::fixture::prepare;
 use common::{Database, Server, start};

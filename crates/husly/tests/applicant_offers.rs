@@ -3,7 +3,7 @@
 //! is confirmed before it is sent (and recorded as the applicant's), the offer reopened by the
 //! caseworker with its letter on the applicant's page (answerable online), and an acceptance.
 
-mod common;
+use crate::common;
 
 use common::fixture::{PASSWORD, prepare};
 use common::{Database, client, start, synthetic_id};

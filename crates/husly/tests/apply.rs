@@ -2,7 +2,7 @@
 //! link and the code, see every missing item named, submit, get a receipt; the caseworker finds
 //! the case in the queue.
 
-mod common;
+use crate::common;
 
 use common::fixture::{PASSWORD, prepare};
 use common::{Database, client, login, start, synthetic_id};

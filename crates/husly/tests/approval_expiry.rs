@@ -3,7 +3,7 @@
 //! event by the system, with the reason), leaves an approval still valid alone, and a second run
 //! changes nothing; a caseworker reinstates it with a new period.
 
-mod common;
+use crate::common;
 
 use common::fixture::prepare;
 use common::{Database, start};

@@ -8,7 +8,7 @@
 //! installs them and sets all three. Without them the test is skipped, except in CI (`CI=true`),
 //! where it fails. `HUSLY_SCREENSHOTS=DIR` saves screenshots of some pages into DIR.
 
-mod common;
+use crate::common;
 
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};

@@ -2,7 +2,7 @@
 //! `POST /api/v1/calculators/startlan` and `husly calc startlan`, accept the same JSON and give the
 //! same answer.
 
-mod common;
+use crate::common;
 
 use common::{Database, husly, start};
 use serde_json::{Value, json};

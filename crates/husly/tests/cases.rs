@@ -2,7 +2,7 @@
 //! approver approves (never the proposer) → the letter is sent and readable as PDF → appeal →
 //! upheld and forwarded → the appeal body's outcome.
 
-mod common;
+use crate::common;
 
 use common::fixture::{PASSWORD, prepare};
 use common::{Database, csrf_of, login, start};

@@ -1,7 +1,7 @@
 //! The command-line contracts: id check, user and token administration, audit verify,
 //! export/import across backends, configuration, help and errors.
 
-mod common;
+use crate::common;
 
 use common::{Database, husly, synthetic_id};
 use std::io::Write;

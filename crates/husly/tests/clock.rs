@@ -3,7 +3,7 @@
 //! 31 December). A server that used UTC dates would refuse an application received "today" on
 //! New Year's morning as received in the future, and book it to the wrong year.
 
-mod common;
+use crate::common;
 
 use common::fixture::{PASSWORD, prepare};
 use common::{Database, login, start};

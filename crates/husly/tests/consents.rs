@@ -4,7 +4,7 @@
 //! at once; every partner read is audited with the consents it relied on; bad consents are
 //! refused naming each field, and nothing is written.
 
-mod common;
+use crate::common;
 
 use common::fixture::{Fixture, PASSWORD, prepare};
 use common::{Database, start};

@@ -5,7 +5,7 @@
 //! the register without the forms and is refused the changes; another municipality's user
 //! does not find the dwelling.
 
-mod common;
+use crate::common;
 
 use common::fixture::{PASSWORD, prepare};
 use common::{Database, start};

@@ -3,7 +3,7 @@
 //! user of another municipality does not find it, a property-management system's sync is
 //! idempotent, and bad input is refused naming its field.
 
-mod common;
+use crate::common;
 
 use common::fixture::{DWELLING_EXTERNAL_ID, prepare};
 use common::{Database, Server, start};

@@ -3,7 +3,7 @@
 //! conditions), an adaptation grant drawing on the year's grant budget (commitment, payments,
 //! release), and the same through the JSON API.
 
-mod common;
+use crate::common;
 
 use common::fixture::{PASSWORD, prepare};
 use common::{Database, Server, csrf_of, login, start};

@@ -5,7 +5,7 @@
 //! is confirmed first, moves the household to "all" without a plan, and is undone with a reason;
 //! the housing manager logs a complaint but keeps no plan; the approver reads but logs nothing.
 
-mod common;
+use crate::common;
 
 use common::fixture::{PASSWORD, prepare};
 use common::{Database, start};

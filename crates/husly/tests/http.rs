@@ -1,6 +1,6 @@
 //! The real server over HTTP: the caseworker's main flows, bad input, security, logs, durability.
 
-mod common;
+use crate::common;
 
 use common::fixture::{PASSWORD, household_input, prepare};
 use common::{Database, client, csrf_of, hidden, login, start, synthetic_id};

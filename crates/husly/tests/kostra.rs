@@ -4,7 +4,7 @@
 //! CSV holds both years; another municipality's user sees none of it. Equity monitoring over the
 //! same kind of data: suppressed aggregates, nothing recorded, nothing named.
 
-mod common;
+use crate::common;
 
 use common::fixture::{PASSWORD, household_input, prepare};
 use common::{Database, start};

@@ -6,7 +6,7 @@
 //! a caseworker reads the list but cannot import; `husly import-ledger` refuses a bad file with
 //! exit code 2 and imports a good one as the command line.
 
-mod common;
+use crate::common;
 
 use common::fixture::{PASSWORD, prepare};
 use common::{Database, start};

@@ -4,7 +4,7 @@
 //! unit's queue and the partner's page; each owner marks only its own action done; a partner
 //! without a consent finds no household.
 
-mod common;
+use crate::common;
 
 use common::fixture::{PASSWORD, prepare};
 use common::{Database, start};

@@ -3,7 +3,7 @@
 //! schema for it (JSON Schema 2020-12, as OpenAPI 3.1 uses). The document cannot drift from the
 //! code unnoticed, on either backend.
 
-mod common;
+use crate::common;
 
 use common::fixture::{Fixture, prepare};
 use common::{Database, Server, start};

@@ -1,7 +1,7 @@
 //! The bostøtte outreach list over HTTP on both backends: page, CSV, XLSX and API agree, and
 //! registering bostøtte takes a household off the list.
 
-mod common;
+use crate::common;
 
 use common::fixture::{PASSWORD, prepare};
 use common::{Database, start};

@@ -6,7 +6,7 @@
 //! list then cites the new version, and a scheduled version once the clock reaches its day.
 //! A published draw is verified over the API by anyone, with the words of `husly verify-draw`.
 
-mod common;
+use crate::common;
 
 use common::{Database, Server, hidden, login, page_text, start};
 use husly_domain::allocation::draw::{PublishedDraw, Seed};

@@ -3,7 +3,7 @@
 //! address for strengt fortrolig, where none is stored; opening the address shows it to the
 //! holder of the permission only, or that none is stored.
 
-mod common;
+use crate::common;
 
 use common::fixture::prepare;
 use common::{Database, start};

@@ -3,7 +3,7 @@
 //! confirmation), the startlån calculator page and API use it with the social-assistance floor as
 //! lower bound and say so, a caseworker can neither see nor change it, and the API does the same.
 
-mod common;
+use crate::common;
 
 use common::fixture::{PASSWORD, prepare};
 use common::{Database, Server, csrf_of, login, start};

@@ -4,7 +4,7 @@
 //! a bad proposal is refused naming the field, by the page and the API alike; the renewal goes
 //! through four eyes and its letter renews the contract, which then has its next period.
 
-mod common;
+use crate::common;
 
 use common::fixture::{PASSWORD, prepare};
 use common::{Database, start};

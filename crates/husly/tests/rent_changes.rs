@@ -4,7 +4,7 @@
 //! until the daily job puts it into effect on its day (once, however often it runs); the
 //! caseworker reads the contract but cannot change its rent.
 
-mod common;
+use crate::common;
 
 use common::fixture::{PASSWORD, prepare};
 use common::{Database, start};

@@ -6,7 +6,7 @@
 //! gets 404 for any of this municipality's records. The route list is compared with the router's
 //! own, so a new route is walked or the test fails.
 
-mod common;
+use crate::common;
 
 use common::fixture::{DWELLING_EXTERNAL_ID, Fixture, PASSWORD, prepare};
 use common::{Database, start};

@@ -4,7 +4,7 @@
 //! server is valid on the others (sessions live in the database), while a logout reaches them
 //! within the session cache's lifetime.
 
-mod common;
+use crate::common;
 
 use common::fixture::{PASSWORD, household_input, prepare};
 use common::{Database, Server, client, csrf_of, husly, login, start, synthetic_id};

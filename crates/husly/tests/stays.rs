@@ -4,7 +4,7 @@
 //! price per night gives its cost (on the page, in the API and in the year's total on `/stays`);
 //! a price typed in øre is refused naming the field; `/stays/ongoing` lists who is there today.
 
-mod common;
+use crate::common;
 
 use common::fixture::{PASSWORD, prepare};
 use common::{Database, start};

@@ -3,7 +3,7 @@
 //! the page's table and chart, the estimate on the waiting list, and the API's shape agreeing
 //! with the waiting list. A leader (no case access) reads the counts but not the list.
 
-mod common;
+use crate::common;
 
 use common::fixture::{PASSWORD, prepare};
 use common::{Database, start};

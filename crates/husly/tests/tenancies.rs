@@ -7,7 +7,7 @@
 //! case (another household's is refused on the field, on the page and in the API), the page links
 //! it, the JSON carries it, and undoing the end clears it.
 
-mod common;
+use crate::common;
 
 use common::fixture::{PASSWORD, prepare};
 use common::{Database, start};

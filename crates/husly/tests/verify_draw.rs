@@ -1,7 +1,7 @@
 //! `husly verify-draw`: a published draw verifies (exit 0), a tampered one names the first
 //! difference (exit 1), and a file that is not a published draw is refused (exit 2).
 
-mod common;
+use crate::common;
 
 use common::husly;
 use husly_domain::allocation::draw::{PublishedDraw, Seed};
