@@ -40,13 +40,14 @@ macro_rules! sources {
             include_str!(concat!("../locales/", $lang, "-protection.toml")),
             include_str!(concat!("../locales/", $lang, "-referrals.toml")),
             include_str!(concat!("../locales/", $lang, "-meetings.toml")),
+            include_str!(concat!("../locales/", $lang, "-reminders.toml")),
         ]
     };
 }
 
-const NB_SOURCES: [&str; 22] = sources!("nb");
-const NN_SOURCES: [&str; 22] = sources!("nn");
-const EN_SOURCES: [&str; 22] = sources!("en");
+const NB_SOURCES: [&str; 23] = sources!("nb");
+const NN_SOURCES: [&str; 23] = sources!("nn");
+const EN_SOURCES: [&str; 23] = sources!("en");
 
 static NB: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(&NB_SOURCES));
 static NN: LazyLock<HashMap<String, String>> = LazyLock::new(|| load(&NN_SOURCES));

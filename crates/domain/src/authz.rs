@@ -161,10 +161,14 @@ pub enum Action {
     RecordMeeting,
     /// Mark an action agreed in a meeting done, or open again, as its owner.
     UpdateMeetingAction,
+    /// See one's own reminders: what the nightly job says is due for one to act on.
+    ViewReminders,
+    /// Mark one's own reminder done, or open again.
+    MarkReminder,
 }
 
 impl Action {
-    pub const ALL: [Action; 46] = [
+    pub const ALL: [Action; 48] = [
         Action::SearchPeople,
         Action::ViewPerson,
         Action::ViewHousehold,
@@ -211,6 +215,8 @@ impl Action {
         Action::AnswerReferral,
         Action::RecordMeeting,
         Action::UpdateMeetingAction,
+        Action::ViewReminders,
+        Action::MarkReminder,
     ];
 
     pub fn code(self) -> &'static str {
@@ -261,6 +267,8 @@ impl Action {
             Action::AnswerReferral => "answer_referral",
             Action::RecordMeeting => "record_meeting",
             Action::UpdateMeetingAction => "update_meeting_action",
+            Action::ViewReminders => "view_reminders",
+            Action::MarkReminder => "mark_reminder",
         }
     }
 }
@@ -342,6 +350,9 @@ pub fn roles_allowed(action: Action) -> &'static [Role] {
         // The same workers hold the household's meetings; a partner records one on a follow-up
         // consent and marks its own actions done on any consent in force.
         Action::RecordMeeting | Action::UpdateMeetingAction => &[Caseworker, FollowUpWorker],
+        // Those the nightly job reminds: the housing manager of contracts, the responsible
+        // worker of a plan's review, the caseworker of an approval; each sees only their own.
+        Action::ViewReminders | Action::MarkReminder => &[Caseworker, FollowUpWorker, HousingManager],
     }
 }
 
@@ -582,6 +593,11 @@ mod tests {
             (FollowUpWorker, UpdateMeetingAction, true),
             (HousingManager, RecordMeeting, false),
             (Partner, RecordMeeting, false),
+            (HousingManager, ViewReminders, true),
+            (FollowUpWorker, MarkReminder, true),
+            (Approver, ViewReminders, false),
+            (Leader, ViewReminders, false),
+            (Partner, MarkReminder, false),
         ];
         let m = MunicipalityId::new();
         for (role, action, allowed) in table {

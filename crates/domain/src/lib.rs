@@ -29,6 +29,7 @@ pub mod person;
 pub mod postal;
 pub mod protection;
 pub mod referral;
+pub mod reminder;
 pub mod representative;
 pub mod rules;
 pub mod schema;

@@ -30,6 +30,7 @@ mod outreach;
 mod policy;
 mod protection;
 mod reference_budget;
+mod reminders;
 mod renewals;
 mod rent_changes;
 mod routes;

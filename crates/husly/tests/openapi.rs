@@ -1042,6 +1042,91 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
     protection(contract, s, f).await;
 }
 
+/// The follow-up plan the scenario started due for review in three days, the
+/// night's reminders raised: the follow-up worker lists and marks theirs done, is refused marking
+/// it done again (422) and from a stale version (409), and opens it again; the caseworker, whom
+/// it is not for, does not find it.
+async fn reminders(contract: &mut Contract, s: &Server, f: &Fixture, db_url: &str) {
+    use Method as M;
+    let store = husly_store::Store::connect(db_url, &husly_store::StoreOptions::default())
+        .await
+        .unwrap();
+    let review_on = (common::today() + time::Duration::days(3)).to_string();
+    let moved =
+        sqlx::query("UPDATE follow_up_plan SET review_on = $1 WHERE responsible_user_id = $2 AND state = 'active'")
+            .bind(&review_on)
+            .bind(f.follow_up_worker.to_string())
+            .execute(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(moved.rows_affected(), 1, "the scenario's plan is active");
+    let run = husly_usecases::reminders::raise_reminders(&store, common::today())
+        .await
+        .unwrap();
+    assert_eq!(run.raised, 1);
+    let worker = f.users[&Role::FollowUpWorker].1.as_str();
+    let caseworker = f.users[&Role::Caseworker].1.as_str();
+    let (status, list) = call(contract, s, worker, M::GET, "/api/v1/reminders?municipality=3301", None).await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list["open"], 1, "{list}");
+    assert_eq!(list["reminders"][0]["kind"], "plan_review", "{list}");
+    let id = list["reminders"][0]["id"].as_str().unwrap().to_string();
+    let mark = format!("/api/v1/reminders/{id}?municipality=3301");
+    let (status, _) = call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        &mark,
+        Some(json!({ "state": "done", "version": 1 })),
+    )
+    .await;
+    assert_eq!(status, 404, "not the caseworker's reminder");
+    let (status, done) = call(
+        contract,
+        s,
+        worker,
+        M::POST,
+        &mark,
+        Some(json!({ "state": "done", "version": 1 })),
+    )
+    .await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["open"], 0, "{done}");
+    assert_eq!(done["reminders"][0]["state"], "done", "{done}");
+    let (status, again) = call(
+        contract,
+        s,
+        worker,
+        M::POST,
+        &mark,
+        Some(json!({ "state": "done", "version": 2 })),
+    )
+    .await;
+    assert_eq!(status, 422, "already done: {again}");
+    let (status, _) = call(
+        contract,
+        s,
+        worker,
+        M::POST,
+        &mark,
+        Some(json!({ "state": "open", "version": 1 })),
+    )
+    .await;
+    assert_eq!(status, 409, "a stale version");
+    let (status, open) = call(
+        contract,
+        s,
+        worker,
+        M::POST,
+        &mark,
+        Some(json!({ "state": "open", "version": 2 })),
+    )
+    .await;
+    assert_eq!(status, 200, "{open}");
+    assert_eq!(open["open"], 1, "{open}");
+}
+
 /// A meeting recorded by the unit with an action for the partner and one for the unit (after a
 /// refused one), both queues read, each owner marking its own action done, the unit opening its
 /// own again, the partner refused on the unit's action, and a meeting recorded by the partner.
@@ -2400,6 +2485,7 @@ async fn every_documented_operation_answers_as_documented() {
         contract.called.clear();
         contract.successes = 0;
         scenario(&mut contract, &server, &fixture).await;
+        reminders(&mut contract, &server, &fixture, &db.url).await;
         let documented: BTreeSet<String> = contract.doc["paths"]
             .as_object()
             .unwrap()

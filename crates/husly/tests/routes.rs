@@ -1254,6 +1254,15 @@ fn routes(f: &Fixture) -> Vec<Route> {
         )
         .missing(),
         page(Method::GET, "/referrals".into(), Some(SendReferral), Working, vec![]),
+        page(Method::GET, "/reminders".into(), Some(ViewReminders), Working, vec![]),
+        page(
+            Method::POST,
+            format!("/reminders/{MISSING}"),
+            Some(MarkReminder),
+            Working,
+            vec![("state", "done".into()), ("version", "1".into())],
+        )
+        .missing(),
         page(
             Method::POST,
             format!("/partner/households/{h}/referrals"),
@@ -2079,6 +2088,15 @@ fn routes(f: &Fixture) -> Vec<Route> {
         )
         .missing(),
         api(Method::GET, "/api/v1/referrals".into(), Some(SendReferral), Working, None),
+        api(Method::GET, "/api/v1/reminders".into(), Some(ViewReminders), Working, None),
+        api(
+            Method::POST,
+            format!("/api/v1/reminders/{MISSING}"),
+            Some(MarkReminder),
+            Working,
+            Some(serde_json::json!({ "state": "done", "version": 1 })),
+        )
+        .missing(),
         api(
             Method::GET,
             "/api/v1/partner/referrals".into(),
@@ -2573,6 +2591,8 @@ fn promised(action: Action) -> &'static [Role] {
         Action::SendReferral | Action::AnswerReferral => &[Caseworker, FollowUpWorker],
         // Collaboration meetings: the same workers; a partner on a consent (its own routes).
         Action::RecordMeeting | Action::UpdateMeetingAction => &[Caseworker, FollowUpWorker],
+        // Reminders: those the nightly job reminds, each of their own.
+        Action::ViewReminders | Action::MarkReminder => &[Caseworker, FollowUpWorker, HousingManager],
     }
 }
 
@@ -2815,6 +2835,10 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
             .replace(
                 "/meetings/actions/01900000-0000-7000-8000-000000000000",
                 "/meetings/actions/{action_id}",
+            )
+            .replace(
+                "/reminders/01900000-0000-7000-8000-000000000000",
+                "/reminders/{reminder_id}",
             )
             .replace("01900000-0000-7000-8000-000000000000", "{flag_id}")
             .replace("/grants/budget/2026/establishment", "/grants/budget/{year}/{grant}")
@@ -3136,6 +3160,8 @@ const READS: &[(&str, &str, &str)] = &[
         "household",
     ),
     ("/referrals", "referrals.queue", "municipality"),
+    ("/reminders", "reminders.view", "municipality"),
+    ("/api/v1/reminders", "reminders.view", "municipality"),
     ("/api/v1/referrals", "referrals.queue", "municipality"),
     (
         "/api/v1/partner/referrals",

@@ -909,6 +909,22 @@ const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "reminder",
+        order_by: "id",
+        columns: &[
+            ("id", Text),
+            ("municipality_id", Text),
+            ("kind", Text),
+            ("subject_id", Text),
+            ("household_id", Text),
+            ("due_on", Text),
+            ("raised_on", Text),
+            ("done_by", OptText),
+            ("done_at", OptInt),
+            ("version", Int),
+        ],
+    },
+    Table {
         name: "allocation_event",
         order_by: "id",
         columns: &[

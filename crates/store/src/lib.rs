@@ -43,6 +43,7 @@ pub mod priority_policy;
 pub mod protection;
 pub mod reference_budget;
 pub mod referrals;
+pub mod reminders;
 pub mod renewals;
 pub mod rent_changes;
 pub mod rent_ledger;

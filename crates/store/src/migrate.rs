@@ -199,6 +199,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "consent_sort_name",
         sql: include_str!("../migrations/0037_consent_sort_name.sql"),
     },
+    Migration {
+        version: 38,
+        name: "reminders",
+        sql: include_str!("../migrations/0038_reminders.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked

@@ -19,6 +19,7 @@ mod priority_policy;
 mod protection;
 mod reference_budget;
 mod referrals;
+mod reminders;
 mod renewals;
 mod rent_ledger;
 mod snapshots;

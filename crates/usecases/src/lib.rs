@@ -41,6 +41,7 @@ pub mod protection;
 pub mod ranked_list;
 pub mod reference_budget;
 pub mod referrals;
+pub mod reminders;
 pub mod renewals;
 pub mod rent_changes;
 pub mod representatives;

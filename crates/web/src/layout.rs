@@ -43,6 +43,8 @@ pub enum Section {
     Partner,
     /// The municipality's partner organisations (administration).
     Partners,
+    /// The caller's reminders.
+    Reminders,
     None,
 }
 
@@ -83,6 +85,8 @@ pub struct Layout {
     pub can_partner: bool,
     /// Register partner organisations and their users.
     pub can_manage_partners: bool,
+    /// One's own reminders.
+    pub can_reminders: bool,
     pub demo: bool,
     /// The confirmation of the action that led here, in the user's language.
     pub flash: Option<String>,
@@ -119,6 +123,7 @@ impl Layout {
             can_follow_up: false,
             can_partner: false,
             can_manage_partners: false,
+            can_reminders: false,
             demo,
             flash: None,
         }
@@ -166,6 +171,7 @@ impl Layout {
             can_follow_up: allowed(Action::ViewFollowUp),
             can_partner: allowed(Action::ViewConsentedHouseholds),
             can_manage_partners: allowed(Action::ManagePartners),
+            can_reminders: allowed(Action::ViewReminders),
             demo,
             flash: user.flash.as_deref().map(|key| user.tr.t(key).to_string()),
         }
@@ -209,6 +215,7 @@ impl Layout {
                 | (Section::Jobs, "jobs")
                 | (Section::Partner, "partner")
                 | (Section::Partners, "partners")
+                | (Section::Reminders, "reminders")
         )
     }
 

@@ -14,6 +14,10 @@ mod tests {
             "the list alone for the CSV and XLSX downloads (a mail merge); the API answers with the list and its contacts (`outreach_with_contacts`)",
         ),
         (
+            "open_count",
+            "the count of open reminders on the search page, where a worker's day starts; the API's reminder list carries `open`",
+        ),
+        (
             "job_history",
             "the daily jobs' runs for an administrator; monitoring reads the same from `/metrics` (runs by outcome, last duration and success per job)",
         ),

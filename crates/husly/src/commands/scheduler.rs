@@ -9,6 +9,7 @@ use husly_usecases::Clock;
 use husly_usecases::approval_expiry::{APPROVAL_EXPIRY_JOB, expire_lapsed_approvals};
 use husly_usecases::indicator_values::{SNAPSHOT_JOB, take_indicator_snapshots};
 use husly_usecases::offers::{OFFER_EXPIRY_JOB, expire_offers};
+use husly_usecases::reminders::{REMINDER_JOB, raise_reminders};
 use husly_usecases::renewals::{RENEWAL_REVIEW_JOB, open_renewal_reviews};
 use husly_usecases::rent_changes::{RENT_CHANGE_JOB, apply_rent_changes};
 use std::time::Duration;
@@ -49,16 +50,19 @@ enum Job {
     RentChanges,
     /// Fixed-term contracts nearing their end get a renewal review case.
     RenewalReviews,
+    /// Those who must act are reminded (after the renewals, which move a contract's term).
+    Reminders,
     /// Approvals on the waiting list whose validity ran out expire.
     ApprovalExpiry,
 }
 
 impl Job {
-    const ALL: [Job; 5] = [
+    const ALL: [Job; 6] = [
         Job::Snapshots,
         Job::OfferExpiry,
         Job::RentChanges,
         Job::RenewalReviews,
+        Job::Reminders,
         Job::ApprovalExpiry,
     ];
 
@@ -68,6 +72,7 @@ impl Job {
             Job::OfferExpiry => OFFER_EXPIRY_JOB,
             Job::RentChanges => RENT_CHANGE_JOB,
             Job::RenewalReviews => RENEWAL_REVIEW_JOB,
+            Job::Reminders => REMINDER_JOB,
             Job::ApprovalExpiry => APPROVAL_EXPIRY_JOB,
         }
     }
@@ -127,6 +132,14 @@ async fn run_job(store: &Store, clock: Clock, instance: &str, job: Job) {
                 already_open = run.already_open,
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "renewal reviews opened"
+            );
+        }),
+        Job::Reminders => raise_reminders(store, today).await.map(|run| {
+            tracing::info!(
+                job = name,
+                raised = run.raised,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "reminders raised"
             );
         }),
         Job::ApprovalExpiry => expire_lapsed_approvals(store, today).await.map(|expired| {

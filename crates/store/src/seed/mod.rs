@@ -17,6 +17,7 @@ mod meetings;
 mod plan;
 mod protection;
 mod referrals;
+mod reminders;
 mod stays;
 
 use crate::audit::{Actor, Event};
@@ -379,6 +380,7 @@ impl Store {
         self.seed_referrals(municipality, staff.caseworker, today, actor)
             .await?;
         self.seed_meetings(municipality, staff.caseworker, today, actor).await?;
+        self.seed_reminder_matters(municipality, today).await?;
         self.analyze().await?;
         self.audit(
             actor,

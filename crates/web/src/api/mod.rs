@@ -25,6 +25,7 @@ pub(crate) mod policy;
 mod protection;
 mod reference_budget;
 mod referrals;
+mod reminders;
 mod representatives;
 mod rounds;
 mod stays;
@@ -163,6 +164,8 @@ pub fn routes() -> Routes {
             post(meetings::partner_change_action),
         )
         .route("/referrals", get(referrals::queue))
+        .route("/reminders", get(reminders::list))
+        .route("/reminders/{reminder_id}", post(reminders::mark))
         .route("/partner/referrals", get(referrals::partner_queue))
         .route("/partner/households/{id}/referrals", post(referrals::partner_send))
         .route(

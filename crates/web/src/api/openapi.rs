@@ -43,6 +43,7 @@ pub fn document() -> Value {
     protection(&mut doc);
     referrals(&mut doc);
     meetings(&mut doc);
+    reminders(&mut doc);
     let error = doc.answers.subschema_for::<contract::ErrorAnswer>();
     let mut schemas = doc.answers.take_definitions(true);
     // A type both read and answered (the application form, a case's economy) is described as
@@ -308,6 +309,7 @@ fn path_parameters(path: &str, reads: &mut SchemaGenerator) -> Vec<Value> {
                 ("consent_id", _) => ("Consent id (of the household)", uuid),
                 ("referral_id", _) => ("Referral id (of the household)", uuid),
                 ("action_id", _) => ("Agreed action id (of one of the household's meetings)", uuid),
+                ("reminder_id", _) => ("Reminder id (one of the caller's)", uuid),
                 ("person_id", "protection") => ("Person id (a member of the household with an address block)", uuid),
                 ("year", "kostra") => (
                     "The KOSTRA reporting year (from 2000 to this year; this year's figures are counted to today)",
@@ -1641,6 +1643,29 @@ fn meetings(doc: &mut Document) {
     .description("On a consent in force (else 404). As `changeMeetingAction`.")
     .body::<contract::meetings::ActionChangeRequest>()
     .answer::<contract::meetings::MeetingAction>("200", "The action as it now stands")
+    .add();
+}
+
+fn reminders(doc: &mut Document) {
+    doc.get(
+        "/reminders",
+        "listReminders",
+        "The caller's reminders from the nightly job: contracts past their term (housing managers), follow-up plans due for review (the responsible worker), approvals about to lapse (the case's caseworker); open ones first, then those marked done in the last 30 days",
+    )
+    .description("A reminder whose matter has been dealt with (the contract ended or renewed, the plan reviewed or closed, the approval renewed or lapsed) is not listed. The read is recorded in the access log.")
+    .query::<queries::MunicipalityParam>()
+    .answer::<contract::reminders::ReminderList>("200", "The reminders")
+    .add();
+    doc.post(
+        "/reminders/{reminder_id}",
+        "markReminder",
+        "Mark one of the caller's reminders done, or open again (caseworkers, follow-up workers, housing managers)",
+    )
+    .description("A reminder that is not the caller's, or whose matter has been dealt with, answers 404; one already in that state is refused on `state` (422); a `version` other than the one kept answers 409. Answers the caller's reminders as `listReminders` does.")
+    .query::<queries::MunicipalityParam>()
+    .body::<contract::reminders::ReminderMarkRequest>()
+    .answer::<contract::reminders::ReminderList>("200", "The reminders after the mark")
+    .error("409")
     .add();
 }
 

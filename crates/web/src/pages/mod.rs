@@ -33,6 +33,7 @@ mod policy;
 mod protection;
 mod reference_budget;
 pub(crate) mod referrals;
+mod reminders;
 mod rent_changes;
 mod representatives;
 mod rounds;
@@ -169,6 +170,7 @@ pub fn routes() -> Routes {
         .merge(protection::routes())
         .merge(referrals::routes())
         .merge(meetings::routes())
+        .merge(reminders::routes())
         .merge(partner::routes())
         .merge(partners::routes())
         .route("/waiting-list", get(waiting_list::page))

@@ -33,10 +33,20 @@ struct SearchPage {
     case: Option<CaseMatch>,
     unknown_case: Option<String>,
     limit: i64,
+    /// The caller's open reminders, on the empty search page where the day starts.
+    reminders: Option<i64>,
 }
 
 impl SearchPage {
     /// "1 person funnet." or "3 personer funnet.": the count with the noun in its number.
+    /// "Du har 3 påminnelser.": the count with the noun in its number.
+    fn reminder_count(&self, count: &i64) -> String {
+        match count {
+            1 => self.l.tr.t("reminder.count_one").to_string(),
+            n => self.l.tr.f("reminder.count", &[("count", &n.to_string())]),
+        }
+    }
+
     fn found(&self) -> String {
         match self.hits.len() {
             1 => self.l.tr.t("search.found_one").to_string(),
@@ -86,8 +96,14 @@ pub async fn page(
         Some(SearchQuery::CaseReference(reference)) if found.case.is_none() => Some(reference),
         _ => None,
     };
+    let reminders = if q.is_empty() {
+        husly_usecases::reminders::open_count(&user.ctx(&state), municipality).await?
+    } else {
+        None
+    };
     render(&SearchPage {
         l: Layout::for_user(&user, Section::Search, state.config.demo_mode),
+        reminders,
         searched,
         invalid,
         q,

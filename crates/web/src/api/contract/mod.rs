@@ -22,6 +22,7 @@ mod people;
 pub mod plan;
 pub mod protection;
 pub mod referrals;
+pub mod reminders;
 pub mod stock;
 
 pub use cases::{Case, CaseDetail, CaseQueue, Document, DocumentList, Kostra, Letter, TaskList, Timeline, Workload};
