@@ -995,6 +995,21 @@ async fn flow(mut b: Browser, logins: Logins) -> Browser {
 
 async fn partners_flow(b: &mut Browser, logins: &Logins) {
     b.log_in(&logins.follow_up_worker).await;
+    // The follow-up worker's reminders: the demo's plans due for review within the week, one
+    // marked done with a confirmation, and the list at phone widths.
+    b.goto("/search").await;
+    b.click("main .alert a[href=\"/reminders\"]").await;
+    b.wait_path("the reminders", |p| p == "/reminders").await;
+    b.click("section[aria-labelledby=\"open-heading\"] tbody tr button")
+        .await;
+    b.wait_path("the reminders again", |p| p == "/reminders").await;
+    assert!(
+        b.text("main").await.contains("Påminnelsen er markert som gjort."),
+        "the confirmation"
+    );
+    b.find("#done-heading").await;
+    b.axe("the reminders, one done").await;
+    b.at_phone_width(&["/reminders"]).await;
     b.goto("/referrals").await;
     b.find("#action-queue-heading").await;
     b.axe("the queue between services").await;
