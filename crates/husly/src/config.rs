@@ -28,6 +28,7 @@ pub struct FileConfig {
     pub max_connections: Option<u32>,
     pub sqlite_synchronous: Option<SqliteSync>,
     pub session_cache_ms: Option<u64>,
+    pub live_values_secs: Option<u64>,
     pub metrics_token: Option<String>,
     pub audit_checkpoint_key: Option<String>,
     pub apply_drafts_per_hour: Option<u32>,
@@ -53,6 +54,8 @@ pub struct Config {
     /// How long a server uses a session it read before reading it again: the longest another
     /// server may go on accepting a session ended or a user changed on this one.
     pub session_cache: std::time::Duration,
+    /// How long this year's computed indicator values are shown before they are computed again.
+    pub live_values: std::time::Duration,
     /// The bearer token `/metrics` asks for (`HUSLY_METRICS_TOKEN` or the file's `metrics_token`).
     pub metrics_token: Option<String>,
     /// The key audit checkpoints are signed with (`HUSLY_AUDIT_CHECKPOINT_KEY` or the file's
@@ -110,6 +113,12 @@ impl Config {
         if session_cache_ms > 60_000 {
             bail!("session_cache_ms must be between 0 (read every request) and 60000 (one minute)");
         }
+        let live_values_secs = file
+            .live_values_secs
+            .unwrap_or(husly_usecases::live_values::DEFAULT_TTL.as_secs());
+        if live_values_secs > 3_600 {
+            bail!("live_values_secs must be between 0 (compute on every view) and 3600 (one hour)");
+        }
         Ok(Config {
             database_url,
             data_dir,
@@ -132,6 +141,7 @@ impl Config {
                 .clamp(1, 512),
             sqlite_sync: file.sqlite_synchronous.unwrap_or_default(),
             session_cache: std::time::Duration::from_millis(session_cache_ms),
+            live_values: std::time::Duration::from_secs(live_values_secs),
             metrics_token: std::env::var("HUSLY_METRICS_TOKEN")
                 .ok()
                 .or(file.metrics_token)
@@ -162,7 +172,7 @@ impl Config {
     /// The configuration as text, with the database password replaced.
     pub fn redacted(&self) -> String {
         format!(
-            "database = {:?}\ndata_dir = {:?}\naddr = {:?}\nlog_format = {:?}\nlang = {:?}\ndemo = {}\nsecure_cookies = {:?}\nbehind_proxy = {}\nmax_body_bytes = {}\nmax_document_bytes = {}\nmax_connections = {}\nsqlite_synchronous = {:?}\nsession_cache_ms = {}\nmetrics_token = {}\naudit_checkpoint_key = {}\napply_drafts_per_hour = {}\napply_documents_per_draft = {}\napply_bytes_per_draft = {}\napply_bytes_per_municipality_per_day = {}\n",
+            "database = {:?}\ndata_dir = {:?}\naddr = {:?}\nlog_format = {:?}\nlang = {:?}\ndemo = {}\nsecure_cookies = {:?}\nbehind_proxy = {}\nmax_body_bytes = {}\nmax_document_bytes = {}\nmax_connections = {}\nsqlite_synchronous = {:?}\nsession_cache_ms = {}\nlive_values_secs = {}\nmetrics_token = {}\naudit_checkpoint_key = {}\napply_drafts_per_hour = {}\napply_documents_per_draft = {}\napply_bytes_per_draft = {}\napply_bytes_per_municipality_per_day = {}\n",
             redact_url(&self.database_url),
             self.data_dir.display().to_string(),
             self.addr,
@@ -176,6 +186,7 @@ impl Config {
             self.max_connections,
             self.sqlite_sync,
             self.session_cache.as_millis(),
+            self.live_values.as_secs(),
             if self.metrics_token.is_some() {
                 "\"***\""
             } else {

@@ -349,12 +349,15 @@ async fn a_goal_dashboard_shows_the_trend_and_what_a_value_counts() {
 }
 
 /// "Fra leie til eie" from the data: the day a contract ends because the household bought a
-/// home of its own, the plan's indicators over tenancies count it, in words of contracts.
+/// home of its own, the plan's indicators over tenancies count it, in words of contracts. A
+/// server that keeps this year's values for a while (the default minute; an hour here) shows the
+/// value it computed, and when, until it computes again; one that keeps none shows the new one.
 #[tokio::test]
 async fn a_tenant_who_bought_a_home_counts_on_the_plan() {
     for db in Database::all().await {
         let fixture = prepare(&db.url).await;
-        let server = start(&db, &[]);
+        let server = common::start_configured(&db, &[], "live_values_secs = 0\n");
+        let cached = common::start_configured(&db, &[], "live_values_secs = 3600\n");
         let plan = format!("/plans/{}", fixture.plan);
         let leader = login(&server, &fixture.users[&Role::Leader].0, PASSWORD).await;
         let new_indicator = format!("{plan}/goals/{}/indicators/new", fixture.goal);
@@ -384,6 +387,16 @@ async fn a_tenant_who_bought_a_home_counts_on_the_plan() {
             html.contains("beregnet fra 0 leieforhold<"),
             "nothing ended yet: {html}"
         );
+        let on_cached = login(&cached, &fixture.users[&Role::Leader].0, PASSWORD).await;
+        let before = page(&cached, &on_cached, &plan).await;
+        assert!(before.contains("beregnet fra 0 leieforhold<"), "{before}");
+        let computed = |html: &str| {
+            html.split("Verdiene for i år ble regnet ut ")
+                .nth(1)
+                .and_then(|rest| rest.split('.').take(5).collect::<Vec<_>>().join(".").into())
+                .unwrap_or_default()
+        };
+        assert!(!computed(&before).is_empty(), "the page says when: {before}");
 
         // The housing manager ends the fixture's contract today: the household bought a home.
         let token = &fixture.users[&Role::HousingManager].1;
@@ -404,6 +417,10 @@ async fn a_tenant_who_bought_a_home_counts_on_the_plan() {
         let html = page(&server, &leader, &plan).await;
         assert!(html.contains("beregnet fra 1 leieforhold<"), "the count: {html}");
         assert!(html.contains("1 av 1 leieforhold<"), "the share: {html}");
+        // The caching server shows what it computed before, and says when.
+        let after = page(&cached, &on_cached, &plan).await;
+        assert!(after.contains("beregnet fra 0 leieforhold<"), "kept: {after}");
+        assert_eq!(computed(&after), computed(&before));
     }
 }
 
@@ -430,7 +447,8 @@ async fn running_contracts_and_follow_up_plans_count_on_the_plan() {
                 .await
                 .unwrap();
         }
-        let server = start(&db, &[]);
+        // The figures follow each change at once: no value is kept between views.
+        let server = common::start_configured(&db, &[], "live_values_secs = 0\n");
         common::scheduler_settled(&store).await;
         let plan = &fixture.plan;
         let leader = login(&server, &fixture.users[&Role::Leader].0, PASSWORD).await;

@@ -13,7 +13,7 @@ use husly_domain::indicators::{Definition, Definitions, Population};
 use husly_domain::validation::{Errors, FieldError};
 use husly_store::action_plans::{Indicator, Plan, PlanEvent, PlanSummary};
 
-use crate::indicator_values::LoadedFacts;
+use crate::indicator_values::{Values, values};
 use crate::{Ctx, UseCaseError, UseCaseResult};
 
 /// Where an indicator's value this year comes from.
@@ -53,6 +53,8 @@ pub struct PlanView {
     pub goals: Vec<GoalView>,
     /// The year the values are for.
     pub year: i32,
+    /// When the values were computed from the data (a short while ago at most).
+    pub computed_at: Option<time::OffsetDateTime>,
 }
 
 /// The municipality's plans, the latest period first.
@@ -84,8 +86,8 @@ pub async fn plan(ctx: &Ctx, id: &str) -> UseCaseResult<PlanView> {
     let Plan { summary, goals } = ctx.store.action_plan(municipality, id).await?;
     let used = definitions_of(goals.iter().flat_map(|g| &g.indicators));
     let (today, year) = (ctx.today, ctx.today.year());
-    let loaded = LoadedFacts::load(
-        &ctx.store,
+    let values = values(
+        (&ctx.store, &ctx.live_values),
         (municipality, ctx.municipality_number(municipality)?),
         &used,
         (year, year),
@@ -98,7 +100,7 @@ pub async fn plan(ctx: &Ctx, id: &str) -> UseCaseResult<PlanView> {
             indicators: goal
                 .indicators
                 .iter()
-                .map(|indicator| indicator_view(indicator, &loaded, year, today))
+                .map(|indicator| indicator_view(indicator, &values, year, today))
                 .collect(),
             goal,
         })
@@ -108,21 +110,17 @@ pub async fn plan(ctx: &Ctx, id: &str) -> UseCaseResult<PlanView> {
         summary,
         goals,
         year,
+        computed_at: values.computed_at,
     })
 }
 
 /// An indicator's value for `year` (computed from the facts, or the latest reported by then) and
 /// its status as of `today`.
-pub(crate) fn indicator_view(
-    indicator: &Indicator,
-    loaded: &LoadedFacts,
-    year: i32,
-    today: time::Date,
-) -> IndicatorView {
+pub(crate) fn indicator_view(indicator: &Indicator, values: &Values, year: i32, today: time::Date) -> IndicatorView {
     let definitions = Definitions::embedded();
     let value = match &indicator.details.definition {
         Some(key) => definitions.get(key).and_then(|d| {
-            loaded.value(d, year, today).map(|v| {
+            values.value(d, year).map(|v| {
                 (
                     v.figure,
                     ValueSource::Computed {

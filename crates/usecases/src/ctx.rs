@@ -62,6 +62,8 @@ pub struct Ctx {
     pub channel: Channel,
     /// Where notices to parties (SMS, e-mail) go.
     pub notifier: std::sync::Arc<dyn crate::notify::Notifier>,
+    /// This year's indicator values, computed a short while ago.
+    pub live_values: std::sync::Arc<crate::live_values::LiveValueCache>,
 }
 
 impl Ctx {

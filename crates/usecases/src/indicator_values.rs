@@ -12,7 +12,10 @@ use husly_domain::stays::Stay;
 use husly_store::Store;
 use husly_store::follow_up::Households;
 use husly_store::snapshots::Snapshot;
-use time::{Date, Month};
+use std::collections::HashMap;
+use time::{Date, Month, OffsetDateTime};
+
+use crate::live_values::LiveValueCache;
 
 use crate::UseCaseResult;
 
@@ -112,6 +115,70 @@ impl LoadedFacts {
     pub fn value(&self, definition: &Definition, year: i32, today: Date) -> Option<Value> {
         evaluate(definition, self.facts(), year, today)
     }
+}
+
+/// The values of some definitions for a span of years, as the pages show them.
+#[derive(Debug, Clone, Default)]
+pub struct Values {
+    by_definition: HashMap<(String, i32), Option<Value>>,
+    /// When the oldest of them was computed from the data.
+    pub computed_at: Option<OffsetDateTime>,
+}
+
+impl Values {
+    /// The definition's value for `year`: `None` when it has none (a share of nothing) or was
+    /// not asked for.
+    pub fn value(&self, definition: &Definition, year: i32) -> Option<Value> {
+        self.by_definition
+            .get(&(definition.key.clone(), year))
+            .copied()
+            .flatten()
+    }
+}
+
+/// The values of `definitions` for each year from `first_year` to `last_year`: those computed
+/// within the cache's time from the cache, the others from the facts, read once for all of
+/// them and kept in the cache.
+pub async fn values(
+    (store, cache): (&Store, &LiveValueCache),
+    (municipality, number): (MunicipalityId, &str),
+    definitions: &[&Definition],
+    (first_year, last_year): (i32, i32),
+    today: Date,
+) -> UseCaseResult<Values> {
+    let mut values = Values::default();
+    let mut missing = Vec::new();
+    for definition in definitions {
+        let cached: Option<Vec<_>> = (first_year..=last_year)
+            .map(|year| {
+                cache
+                    .get(municipality, &definition.key, year, today)
+                    .map(|(value, at)| (year, value, at))
+            })
+            .collect();
+        match cached {
+            Some(found) => {
+                for (year, value, at) in found {
+                    values.by_definition.insert((definition.key.clone(), year), value);
+                    values.computed_at = Some(values.computed_at.map_or(at, |oldest| oldest.min(at)));
+                }
+            }
+            None => missing.push(*definition),
+        }
+    }
+    if !missing.is_empty() {
+        let computed_at = OffsetDateTime::now_utc();
+        let loaded = LoadedFacts::load(store, (municipality, number), &missing, (first_year, last_year), today).await?;
+        for definition in missing {
+            for year in first_year..=last_year {
+                let value = loaded.value(definition, year, today);
+                cache.put((municipality, &definition.key, year, today), value, computed_at);
+                values.by_definition.insert((definition.key.clone(), year), value);
+            }
+        }
+        values.computed_at = Some(values.computed_at.map_or(computed_at, |oldest| oldest.min(computed_at)));
+    }
+    Ok(values)
 }
 
 /// The contracts running today, each marked when its household's arrears reach the threshold.

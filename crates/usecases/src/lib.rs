@@ -28,6 +28,7 @@ pub mod indicator_values;
 pub mod kostra;
 pub mod kostra_form;
 pub mod ledger;
+pub mod live_values;
 pub mod meetings;
 pub mod notes;
 pub mod notify;

@@ -16,7 +16,7 @@ use serde_json::json;
 use time::Date;
 
 use crate::action_plan::{IndicatorView, definitions_of, indicator_view, plan_owner};
-use crate::indicator_values::LoadedFacts;
+use crate::indicator_values::{LoadedFacts, Values, values};
 use crate::{Ctx, UseCaseError, UseCaseResult};
 
 /// Where a point of a trend comes from.
@@ -60,6 +60,8 @@ pub struct GoalDashboard {
     pub first_year: i32,
     pub last_year: i32,
     pub year: i32,
+    /// When the values not taken from snapshots were computed from the data.
+    pub computed_at: Option<time::OffsetDateTime>,
 }
 
 /// A goal of a plan with each indicator's trend.
@@ -129,8 +131,8 @@ async fn dashboards(
     let first_missing = (first_of_all.max(first_data)..year)
         .find(|y| keys.iter().any(|k| !snapshots.contains_key(&(k.to_string(), *y))))
         .unwrap_or(year);
-    let loaded = LoadedFacts::load(
-        &ctx.store,
+    let values = values(
+        (&ctx.store, &ctx.live_values),
         (municipality, ctx.municipality_number(municipality)?),
         &definitions,
         (first_missing, year),
@@ -151,15 +153,14 @@ async fn dashboards(
                         .as_deref()
                         .and_then(|key| Definitions::embedded().get(key));
                     IndicatorTrend {
-                        view: indicator_view(indicator, &loaded, year, today),
+                        view: indicator_view(indicator, &values, year, today),
                         points: trend(
                             indicator,
                             definition,
                             &snapshots,
-                            &loaded,
+                            &values,
                             (first_year, first_data),
                             year,
-                            today,
                         ),
                         counts_cases: definition.is_some_and(|d| d.over == Population::Cases),
                     }
@@ -173,6 +174,7 @@ async fn dashboards(
                 first_year,
                 last_year,
                 year,
+                computed_at: values.computed_at,
             }
         })
         .collect())
@@ -182,10 +184,9 @@ fn trend(
     indicator: &Indicator,
     definition: Option<&Definition>,
     snapshots: &HashMap<(String, i32), (Option<Figure>, Date)>,
-    loaded: &LoadedFacts,
+    values: &Values,
     (first_year, first_data): (i32, i32),
     this_year: i32,
-    today: Date,
 ) -> Vec<TrendPoint> {
     let Some(definition) = definition else {
         return indicator
@@ -211,7 +212,7 @@ fn trend(
                     source: PointSource::Snapshot { taken_on },
                 }),
                 None if year < first_data => None,
-                None => loaded.value(definition, year, today).map(|v| TrendPoint {
+                None => values.value(definition, year).map(|v| TrendPoint {
                     year,
                     value: v.figure,
                     source: PointSource::Computed,

@@ -47,6 +47,7 @@ impl Caller {
             today: state.clock.today(),
             channel,
             notifier: state.notifier.clone(),
+            live_values: state.live_values.clone(),
         }
     }
 }

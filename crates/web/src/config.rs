@@ -36,6 +36,8 @@ pub struct WebConfig {
     /// The audit checkpoints the server appends (the data directory's `audit-checkpoints.jsonl`),
     /// served at `/audit/checkpoints` for a second party to collect.
     pub checkpoints_file: Option<std::path::PathBuf>,
+    /// How long a computed indicator value of this year is shown before it is computed again.
+    pub live_values: std::time::Duration,
 }
 
 impl Default for WebConfig {
@@ -52,6 +54,7 @@ impl Default for WebConfig {
             apply_bytes_per_draft: 50 * 1024 * 1024,
             apply_bytes_per_municipality_per_day: 2 * 1024 * 1024 * 1024,
             checkpoints_file: None,
+            live_values: husly_usecases::live_values::DEFAULT_TTL,
         }
     }
 }

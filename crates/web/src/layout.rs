@@ -255,6 +255,18 @@ pub struct SecretPage {
     pub back_href: String,
 }
 
+/// When this year's indicator values were computed, as a sentence for the plan's pages ("" when
+/// none were).
+pub fn computed_note(tr: Tr, at: Option<time::OffsetDateTime>) -> String {
+    match at {
+        Some(at) => tr.f(
+            "plan.computed_at",
+            &[("time", &format_timestamp(husly_store::micros_of(at)))],
+        ),
+        None => String::new(),
+    }
+}
+
 /// A stored timestamp (µs since the epoch, UTC) as Norwegian local time, `dd.mm.yyyy kl. HH.MM`.
 pub fn format_timestamp(micros: i64) -> String {
     let utc = husly_store::time_of(micros);

@@ -49,10 +49,13 @@ pub struct AppState {
     pub clock: husly_usecases::Clock,
     /// Where notices to parties go (SMS, e-mail); logged where no gateway is configured.
     pub notifier: Arc<dyn husly_usecases::notify::Notifier>,
+    /// This year's indicator values, computed a short while ago (`live_values_secs`).
+    pub live_values: Arc<husly_usecases::live_values::LiveValueCache>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> AppState {
+        let live_values = Arc::new(husly_usecases::live_values::LiveValueCache::new(config.live_values));
         AppState {
             store,
             config: Arc::new(config),
@@ -61,6 +64,7 @@ impl AppState {
             metrics: middleware::metrics_handle(),
             clock: husly_usecases::Clock::system(),
             notifier: Arc::new(notify::LogNotifier),
+            live_values,
         }
     }
 }

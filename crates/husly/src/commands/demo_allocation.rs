@@ -26,6 +26,7 @@ pub async fn seed(store: &Store, municipality: MunicipalityId, caseworker: UserI
         today,
         channel: Channel::Page,
         notifier: std::sync::Arc::new(husly_web::notify::LogNotifier),
+        live_values: std::sync::Arc::default(),
     };
     // The first round: held, answered, closed.
     let Some(first) = drawn_round(&ctx, municipality).await? else {

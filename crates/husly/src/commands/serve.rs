@@ -84,6 +84,7 @@ pub async fn run(config: &Config, clock_start: Option<time::OffsetDateTime>) -> 
         apply_bytes_per_draft: config.apply_bytes_per_draft,
         apply_bytes_per_municipality_per_day: config.apply_bytes_per_municipality_per_day,
         checkpoints_file: Some(super::checkpoints::file(config)),
+        live_values: config.live_values,
     };
     let state = AppState {
         clock,

@@ -104,6 +104,16 @@ pub fn husly() -> Command {
     Command::new(env!("CARGO_BIN_EXE_husly"))
 }
 
+/// Starts `husly serve` as [`start`] does, with these settings in a configuration file (TOML).
+pub fn start_configured(db: &Database, extra: &[&str], settings: &str) -> Server {
+    let file = db.dir.path().join("husly.toml");
+    std::fs::write(&file, settings).expect("write the configuration");
+    let config = format!("--config={}", file.display());
+    let mut args = vec![config.as_str()];
+    args.extend_from_slice(extra);
+    start(db, &args)
+}
+
 /// Starts `husly serve` on a free port. `extra` adds arguments (e.g. `--demo`).
 pub fn start(db: &Database, extra: &[&str]) -> Server {
     let mut command = husly();

@@ -36,6 +36,10 @@ struct PlanPage {
 }
 
 impl PlanPage {
+    fn computed(&self) -> String {
+        crate::layout::computed_note(self.l.tr, self.plan.computed_at)
+    }
+
     fn date(&self, d: &time::Date) -> String {
         format_date(*d)
     }

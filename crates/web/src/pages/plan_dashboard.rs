@@ -30,6 +30,10 @@ struct GoalPage {
 }
 
 impl GoalPage {
+    fn computed(&self) -> String {
+        crate::layout::computed_note(self.l.tr, self.dashboard.computed_at)
+    }
+
     fn figure(&self, unit: &Unit, value: &Figure) -> String {
         written(self.l.tr, *unit, *value)
     }

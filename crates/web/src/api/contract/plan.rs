@@ -52,6 +52,10 @@ pub struct ActionPlan {
     pub plan: PlanHeading,
     /// The year the indicators' values are for.
     pub year: i32,
+    /// When this year's computed values were computed from the data (kept for a short while,
+    /// `live_values_secs`); null when no value is computed.
+    #[schemars(with = "Option<super::MicrosSchema>")]
+    pub computed_at: Option<i64>,
     pub goals: Vec<Goal>,
 }
 
@@ -112,6 +116,7 @@ impl From<&PlanView> for ActionPlan {
         ActionPlan {
             plan: PlanHeading::from(&view.summary),
             year: view.year,
+            computed_at: view.computed_at.map(husly_store::micros_of),
             goals: view
                 .goals
                 .iter()
@@ -184,6 +189,10 @@ pub struct GoalTrends {
     pub description: Option<String>,
     /// The year of the indicators' values.
     pub year: i32,
+    /// When the values not read from the daily snapshots were computed from the data (kept for
+    /// a short while, `live_values_secs`); null when none is computed.
+    #[schemars(with = "Option<super::MicrosSchema>")]
+    pub computed_at: Option<i64>,
     /// The years the trends span (the plan's period, or from an earlier baseline).
     pub first_year: i32,
     pub last_year: i32,
@@ -227,6 +236,7 @@ impl From<&GoalDashboard> for GoalTrends {
             title: d.goal.text.title.clone(),
             description: d.goal.text.description.clone(),
             year: d.year,
+            computed_at: d.computed_at.map(husly_store::micros_of),
             first_year: d.first_year,
             last_year: d.last_year,
             indicators: d

@@ -1,0 +1,163 @@
+//! The built-in indicators' values computed from the live data, kept for a short while: the
+//! plan page, a goal's dashboard and the status report then read this year's facts once a
+//! minute (by default) per municipality, not on every view. A leader following the plan needs
+//! today's figure, not this second's; the pages say when it was computed. Past years come from
+//! the daily snapshots and are not kept here. See `docs/architecture.md`, "The action plan and
+//! its indicators".
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use husly_domain::MunicipalityId;
+use husly_domain::indicators::Value;
+use time::{Date, OffsetDateTime};
+
+/// How long a computed value is used by default.
+pub const DEFAULT_TTL: Duration = Duration::from_secs(60);
+
+/// Above this many entries, a put first drops those that have aged out.
+const SWEEP_ABOVE: usize = 50_000;
+
+/// A value as computed: the definition's figure for a year as seen on a day.
+type Key = (MunicipalityId, String, i32, Date);
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    value: Option<Value>,
+    kept: Instant,
+    computed_at: OffsetDateTime,
+}
+
+/// Computed values by municipality, definition, year and day, each used for `ttl`.
+#[derive(Debug)]
+pub struct LiveValueCache {
+    ttl: Duration,
+    entries: Mutex<HashMap<Key, Entry>>,
+}
+
+impl LiveValueCache {
+    /// A cache that keeps values for `ttl`; zero keeps none (every view computes).
+    pub fn new(ttl: Duration) -> LiveValueCache {
+        LiveValueCache {
+            ttl,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Entry>> {
+        // A panic while holding the lock leaves nothing half-done in a map of copies.
+        self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The value and when it was computed, if it was computed within the time to live.
+    pub fn get(
+        &self,
+        municipality: MunicipalityId,
+        definition: &str,
+        year: i32,
+        today: Date,
+    ) -> Option<(Option<Value>, OffsetDateTime)> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let key = (municipality, definition.to_string(), year, today);
+        self.entries()
+            .get(&key)
+            .filter(|e| e.kept.elapsed() < self.ttl)
+            .map(|e| (e.value, e.computed_at))
+    }
+
+    /// Keeps a value computed at `computed_at`.
+    pub fn put(
+        &self,
+        (municipality, definition, year, today): (MunicipalityId, &str, i32, Date),
+        value: Option<Value>,
+        computed_at: OffsetDateTime,
+    ) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        let mut entries = self.entries();
+        if entries.len() > SWEEP_ABOVE {
+            let ttl = self.ttl;
+            entries.retain(|_, e| e.kept.elapsed() < ttl);
+        }
+        entries.insert(
+            (municipality, definition.to_string(), year, today),
+            Entry {
+                value,
+                kept: Instant::now(),
+                computed_at,
+            },
+        );
+    }
+
+    /// How many values are kept (aged out or not).
+    pub fn len(&self) -> usize {
+        self.entries().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Default for LiveValueCache {
+    fn default() -> Self {
+        LiveValueCache::new(DEFAULT_TTL)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use husly_domain::action_plan::Figure;
+    use time::macros::{date, datetime};
+
+    fn value(n: i64) -> Option<Value> {
+        Some(Value {
+            figure: Figure(n),
+            cases: n,
+            numerator: None,
+        })
+    }
+
+    #[test]
+    fn a_value_is_used_within_its_time_and_by_its_key_only() {
+        let cache = LiveValueCache::new(Duration::from_millis(200));
+        let m = MunicipalityId::new();
+        let today = date!(2026 - 12 - 05);
+        let at = datetime!(2026-12-05 10:00 UTC);
+        assert_eq!(cache.get(m, "applications_received", 2026, today), None);
+        cache.put((m, "applications_received", 2026, today), value(7), at);
+        assert_eq!(cache.get(m, "applications_received", 2026, today), Some((value(7), at)));
+        // Another definition, year, day or municipality is another value.
+        assert_eq!(cache.get(m, "refused_share", 2026, today), None);
+        assert_eq!(cache.get(m, "applications_received", 2025, today), None);
+        assert_eq!(cache.get(m, "applications_received", 2026, date!(2026 - 12 - 06)), None);
+        assert_eq!(
+            cache.get(MunicipalityId::new(), "applications_received", 2026, today),
+            None
+        );
+        // A value with no figure is kept as such.
+        cache.put((m, "refused_share", 2026, today), None, at);
+        assert_eq!(cache.get(m, "refused_share", 2026, today), Some((None, at)));
+        std::thread::sleep(Duration::from_millis(250));
+        assert_eq!(cache.get(m, "applications_received", 2026, today), None, "aged out");
+    }
+
+    #[test]
+    fn a_cache_without_time_keeps_nothing() {
+        let cache = LiveValueCache::new(Duration::ZERO);
+        let m = MunicipalityId::new();
+        let today = date!(2026 - 12 - 05);
+        cache.put(
+            (m, "applications_received", 2026, today),
+            value(1),
+            datetime!(2026-12-05 10:00 UTC),
+        );
+        assert!(cache.is_empty());
+        assert_eq!(cache.get(m, "applications_received", 2026, today), None);
+    }
+}
