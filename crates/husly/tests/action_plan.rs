@@ -435,18 +435,7 @@ async fn running_contracts_and_follow_up_plans_count_on_the_plan() {
         let store = husly_store::Store::connect(&db.url, &husly_store::StoreOptions::default())
             .await
             .unwrap();
-        let end = (common::today() + time::Duration::days(60)).to_string();
-        for sql in [
-            "UPDATE tenancy SET term_end = $1, to_date = $1 WHERE id = $2",
-            "UPDATE tenancy_period SET to_date = $1 WHERE tenancy_id = $2",
-        ] {
-            sqlx::query(sql)
-                .bind(&end)
-                .bind(&fixture.tenancy)
-                .execute(store.pool())
-                .await
-                .unwrap();
-        }
+        common::fixture::move_term_end(&store, &fixture.tenancy, 60).await;
         // The figures follow each change at once: no value is kept between views.
         let server = common::start_configured(&db, &[], "live_values_secs = 0\n");
         common::scheduler_settled(&store).await;

@@ -17,18 +17,7 @@ async fn a_contract_past_its_term_reminds_the_housing_manager() {
         let f = prepare(&db.url).await;
         let store = Store::connect(&db.url, &StoreOptions::default()).await.unwrap();
         // The fixture's contract ran out yesterday, neither ended nor renewed.
-        let yesterday = (common::today() - time::Duration::days(1)).to_string();
-        for sql in [
-            "UPDATE tenancy SET term_end = $1, to_date = $1 WHERE id = $2",
-            "UPDATE tenancy_period SET to_date = $1 WHERE tenancy_id = $2",
-        ] {
-            sqlx::query(sql)
-                .bind(&yesterday)
-                .bind(&f.tenancy)
-                .execute(store.pool())
-                .await
-                .unwrap();
-        }
+        common::fixture::move_term_end(&store, &f.tenancy, -1).await;
         let server = start(&db, &[]);
         common::scheduler_settled(&store).await;
 

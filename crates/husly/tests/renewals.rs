@@ -26,18 +26,7 @@ async fn a_contract_nearing_its_end_is_reviewed_and_renewed_with_a_letter() {
             .unwrap();
         // The fixture's contract ends in seven months; moved to four, it is within the lead time
         // of six when the server starts.
-        let end = (common::today() + time::Duration::days(120)).to_string();
-        for sql in [
-            "UPDATE tenancy SET term_end = $1, to_date = $1 WHERE id = $2",
-            "UPDATE tenancy_period SET to_date = $1 WHERE tenancy_id = $2",
-        ] {
-            sqlx::query(sql)
-                .bind(&end)
-                .bind(&f.tenancy)
-                .execute(store.pool())
-                .await
-                .unwrap();
-        }
+        common::fixture::move_term_end(&store, &f.tenancy, 120).await;
         let server = start(&db, &[]);
         common::scheduler_settled(&store).await;
         let periods = store.contract_periods(f.home, &f.tenancy).await.unwrap();

@@ -61,6 +61,23 @@ pub struct Fixture {
     pub consent: String,
 }
 
+/// Moves the end of the fixture's contract (its term and its one period) to `days` from today,
+/// as if it had been written so: before a server starts, its daily jobs see it so.
+pub async fn move_term_end(store: &Store, tenancy: &str, days: i64) {
+    let end = (super::today() + time::Duration::days(days)).to_string();
+    for sql in [
+        "UPDATE tenancy SET term_end = $1, to_date = $1 WHERE id = $2",
+        "UPDATE tenancy_period SET to_date = $1 WHERE tenancy_id = $2",
+    ] {
+        sqlx::query(sql)
+            .bind(&end)
+            .bind(tenancy)
+            .execute(store.pool())
+            .await
+            .expect("move the contract's end");
+    }
+}
+
 /// The fixture dwelling's id in the property-management system.
 pub const DWELLING_EXTERNAL_ID: &str = "FIX-1";
 

@@ -73,8 +73,31 @@ impl RemindersPage {
         format_date(*d)
     }
 
-    pub fn timestamp(&self, micros: &Option<i64>) -> String {
-        micros.map(format_timestamp).unwrap_or_default()
+    /// An open reminder's day it was raised; a done one's who marked it and when.
+    pub fn when(&self, line: &ReminderLine) -> String {
+        let r = &line.reminder;
+        match (r.state, r.done_at) {
+            (ReminderState::Done, Some(at)) => match &r.done_by_name {
+                Some(name) => format!("{name}, {}", format_timestamp(at)),
+                None => format_timestamp(at),
+            },
+            _ => format_date(r.raised_on),
+        }
+    }
+
+    /// The state a mark moves the reminder to, and the button's words.
+    pub fn next_state(&self, line: &ReminderLine) -> &'static str {
+        match line.reminder.state {
+            ReminderState::Open => ReminderState::Done.code(),
+            ReminderState::Done => ReminderState::Open.code(),
+        }
+    }
+
+    pub fn mark_key(&self, line: &ReminderLine) -> &'static str {
+        match line.reminder.state {
+            ReminderState::Open => "reminder.mark_done",
+            ReminderState::Done => "reminder.reopen",
+        }
     }
 }
 
