@@ -15,7 +15,8 @@ use husly_store::snapshots::Snapshot;
 use std::collections::HashMap;
 use time::{Date, Month, OffsetDateTime};
 
-use crate::live_values::LiveValueCache;
+use crate::live_values::{Kept, LiveValueCache};
+use std::sync::Arc;
 
 use crate::UseCaseResult;
 
@@ -138,47 +139,95 @@ impl Values {
 
 /// The values of `definitions` for each year from `first_year` to `last_year`: those computed
 /// within the cache's time from the cache, the others from the facts, read once for all of
-/// them and kept in the cache.
+/// them and kept in the cache. Values a little past their time are shown while one background
+/// refresh per municipality computes them again.
 pub async fn values(
-    (store, cache): (&Store, &LiveValueCache),
+    (store, cache): (&Store, &Arc<LiveValueCache>),
     (municipality, number): (MunicipalityId, &str),
-    definitions: &[&Definition],
+    definitions: &[&'static Definition],
     (first_year, last_year): (i32, i32),
     today: Date,
 ) -> UseCaseResult<Values> {
     let mut values = Values::default();
-    let mut missing = Vec::new();
+    let (mut missing, mut stale) = (Vec::new(), Vec::new());
     for definition in definitions {
-        let cached: Option<Vec<_>> = (first_year..=last_year)
+        let kept: Option<Vec<_>> = (first_year..=last_year)
             .map(|year| {
                 cache
-                    .get(municipality, &definition.key, year, today)
-                    .map(|(value, at)| (year, value, at))
+                    .lookup(municipality, &definition.key, year, today)
+                    .map(|kept| (year, kept))
             })
             .collect();
-        match cached {
-            Some(found) => {
-                for (year, value, at) in found {
-                    values.by_definition.insert((definition.key.clone(), year), value);
-                    values.computed_at = Some(values.computed_at.map_or(at, |oldest| oldest.min(at)));
+        let Some(kept) = kept else {
+            missing.push(*definition);
+            continue;
+        };
+        for (year, kept) in kept {
+            let (value, at) = match kept {
+                Kept::Fresh(value, at) => (value, at),
+                Kept::Stale(value, at) => {
+                    if !stale.iter().any(|d: &&Definition| d.key == definition.key) {
+                        stale.push(*definition);
+                    }
+                    (value, at)
                 }
-            }
-            None => missing.push(*definition),
+            };
+            values.by_definition.insert((definition.key.clone(), year), value);
+            values.computed_at = Some(values.computed_at.map_or(at, |oldest| oldest.min(at)));
         }
     }
     if !missing.is_empty() {
         let computed_at = OffsetDateTime::now_utc();
         let loaded = LoadedFacts::load(store, (municipality, number), &missing, (first_year, last_year), today).await?;
+        keep(
+            cache,
+            (municipality, today),
+            &loaded,
+            &missing,
+            (first_year, last_year),
+            computed_at,
+        );
         for definition in missing {
             for year in first_year..=last_year {
-                let value = loaded.value(definition, year, today);
-                cache.put((municipality, &definition.key, year, today), value, computed_at);
-                values.by_definition.insert((definition.key.clone(), year), value);
+                values
+                    .by_definition
+                    .insert((definition.key.clone(), year), loaded.value(definition, year, today));
             }
         }
         values.computed_at = Some(values.computed_at.map_or(computed_at, |oldest| oldest.min(computed_at)));
     }
+    if !stale.is_empty() && cache.begin_refresh(municipality) {
+        let (store, cache, number) = (store.clone(), Arc::clone(cache), number.to_string());
+        tokio::spawn(async move {
+            let computed_at = OffsetDateTime::now_utc();
+            let years = (first_year, last_year);
+            match LoadedFacts::load(&store, (municipality, &number), &stale, years, today).await {
+                Ok(loaded) => keep(&cache, (municipality, today), &loaded, &stale, years, computed_at),
+                // The values stay as they were; the next view computes them itself once they
+                // are too old to show.
+                Err(e) => tracing::warn!(error = %e, "indicator values not refreshed"),
+            }
+            cache.end_refresh(municipality);
+        });
+    }
     Ok(values)
+}
+
+/// Keeps the values of `definitions` for each year, computed from `loaded` at `computed_at`.
+fn keep(
+    cache: &LiveValueCache,
+    (municipality, today): (MunicipalityId, Date),
+    loaded: &LoadedFacts,
+    definitions: &[&Definition],
+    (first_year, last_year): (i32, i32),
+    computed_at: OffsetDateTime,
+) {
+    for definition in definitions {
+        for year in first_year..=last_year {
+            let value = loaded.value(definition, year, today);
+            cache.put((municipality, &definition.key, year, today), value, computed_at);
+        }
+    }
 }
 
 /// The contracts running today, each marked when its household's arrears reach the threshold.

@@ -1,11 +1,13 @@
 //! The built-in indicators' values computed from the live data, kept for a short while: the
 //! plan page, a goal's dashboard and the status report then read this year's facts once a
 //! minute (by default) per municipality, not on every view. A leader following the plan needs
-//! today's figure, not this second's; the pages say when it was computed. Past years come from
-//! the daily snapshots and are not kept here. See `docs/architecture.md`, "The action plan and
-//! its indicators".
+//! today's figure, not this second's; the pages say when it was computed. A value a little past
+//! its time (up to twice it) is still shown while one refresh per municipality computes the new
+//! one in the background, so a page viewed now and then never waits. Past years come from the
+//! daily snapshots and are not kept here. See `docs/architecture.md`, "The action plan and its
+//! indicators".
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -29,11 +31,22 @@ struct Entry {
     computed_at: OffsetDateTime,
 }
 
+/// How a kept value stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kept {
+    /// Within its time: shown as it is.
+    Fresh(Option<Value>, OffsetDateTime),
+    /// Past its time but within twice it: shown while a refresh computes the new one.
+    Stale(Option<Value>, OffsetDateTime),
+}
+
 /// Computed values by municipality, definition, year and day, each used for `ttl`.
 #[derive(Debug)]
 pub struct LiveValueCache {
     ttl: Duration,
     entries: Mutex<HashMap<Key, Entry>>,
+    /// The municipalities whose values are being computed in the background.
+    refreshing: Mutex<HashSet<MunicipalityId>>,
 }
 
 impl LiveValueCache {
@@ -42,7 +55,42 @@ impl LiveValueCache {
         LiveValueCache {
             ttl,
             entries: Mutex::new(HashMap::new()),
+            refreshing: Mutex::new(HashSet::new()),
         }
+    }
+
+    /// The value kept, fresh or a little past its time; `None` when there is none or it is
+    /// older than twice its time.
+    pub fn lookup(&self, municipality: MunicipalityId, definition: &str, year: i32, today: Date) -> Option<Kept> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let key = (municipality, definition.to_string(), year, today);
+        let entry = *self.entries().get(&key)?;
+        let age = entry.kept.elapsed();
+        if age < self.ttl {
+            Some(Kept::Fresh(entry.value, entry.computed_at))
+        } else if age < self.ttl * 2 {
+            Some(Kept::Stale(entry.value, entry.computed_at))
+        } else {
+            None
+        }
+    }
+
+    /// Marks the municipality's values as being refreshed; `false` when a refresh already runs.
+    pub fn begin_refresh(&self, municipality: MunicipalityId) -> bool {
+        self.refreshing
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(municipality)
+    }
+
+    /// The refresh of the municipality's values is over (done or failed).
+    pub fn end_refresh(&self, municipality: MunicipalityId) {
+        self.refreshing
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(&municipality);
     }
 
     fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Entry>> {
@@ -58,14 +106,10 @@ impl LiveValueCache {
         year: i32,
         today: Date,
     ) -> Option<(Option<Value>, OffsetDateTime)> {
-        if self.ttl.is_zero() {
-            return None;
+        match self.lookup(municipality, definition, year, today)? {
+            Kept::Fresh(value, at) => Some((value, at)),
+            Kept::Stale(..) => None,
         }
-        let key = (municipality, definition.to_string(), year, today);
-        self.entries()
-            .get(&key)
-            .filter(|e| e.kept.elapsed() < self.ttl)
-            .map(|e| (e.value, e.computed_at))
     }
 
     /// Keeps a value computed at `computed_at`.
@@ -80,8 +124,8 @@ impl LiveValueCache {
         }
         let mut entries = self.entries();
         if entries.len() > SWEEP_ABOVE {
-            let ttl = self.ttl;
-            entries.retain(|_, e| e.kept.elapsed() < ttl);
+            let shown_until = self.ttl * 2;
+            entries.retain(|_, e| e.kept.elapsed() < shown_until);
         }
         entries.insert(
             (municipality, definition.to_string(), year, today),
@@ -145,6 +189,28 @@ mod tests {
         assert_eq!(cache.get(m, "refused_share", 2026, today), Some((None, at)));
         std::thread::sleep(Duration::from_millis(250));
         assert_eq!(cache.get(m, "applications_received", 2026, today), None, "aged out");
+        assert_eq!(
+            cache.lookup(m, "applications_received", 2026, today),
+            Some(Kept::Stale(value(7), at)),
+            "still shown while it is refreshed"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+        assert_eq!(
+            cache.lookup(m, "applications_received", 2026, today),
+            None,
+            "too old to show"
+        );
+    }
+
+    #[test]
+    fn one_refresh_runs_per_municipality() {
+        let cache = LiveValueCache::default();
+        let (m, other) = (MunicipalityId::new(), MunicipalityId::new());
+        assert!(cache.begin_refresh(m));
+        assert!(!cache.begin_refresh(m), "a second waits for the first");
+        assert!(cache.begin_refresh(other));
+        cache.end_refresh(m);
+        assert!(cache.begin_refresh(m));
     }
 
     #[test]
