@@ -103,6 +103,24 @@ async fn a_meeting_is_recorded_and_each_owner_reports_on_its_actions() {
             queue.contains("Hjemmebesøk før jul") && !queue.contains("Vurdere hjelp"),
             "{queue}"
         );
+        // An action of the unit past its due day is counted on the case queue beside the
+        // overdue referrals.
+        let cases = common::page_text(&server, &http, "/cases").await;
+        assert!(!cases.contains("har gått over fristen"), "nothing overdue yet");
+        let (held, due) = (day(-10), day(-5));
+        let late = [
+            ("csrf", csrf.as_str()),
+            ("kind", "collaboration"),
+            ("held_on", held.as_str()),
+            ("summary", "Et møte som ble registrert sent."),
+            ("actions[0].description", "Sende søknad om bostøtte"),
+            ("actions[0].owner", "unit"),
+            ("actions[0].due_on", due.as_str()),
+        ];
+        let recorded = http.post(server.url(&page)).form(&late).send().await.unwrap();
+        assert_eq!(recorded.status(), 303);
+        let cases = common::page_text(&server, &http, "/cases").await;
+        assert!(cases.contains("1 tiltak har gått over fristen."), "{cases}");
 
         // The partner sees the meeting, may report only on its own action.
         let (partner_email, _) = &f.users[&Role::Partner];

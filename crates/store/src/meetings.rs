@@ -330,6 +330,22 @@ impl Store {
         self.meeting_action(municipality, id).await
     }
 
+    /// How many of a party's open actions are past their due day.
+    pub async fn overdue_actions(&self, municipality: MunicipalityId, party: &Party, today: Date) -> StoreResult<i64> {
+        let sql = format!(
+            "SELECT COUNT(*) AS n FROM meeting_action a WHERE a.municipality_id = $1 AND a.state = 'open' \
+             AND a.due_on < $3 AND {}",
+            owned_by(party, 2)
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(municipality.to_string())
+            .bind(party.organisation().unwrap_or_default())
+            .bind(date_text(today))
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
     /// A party's open actions (at most 500), the earliest due first.
     pub async fn open_actions_of(
         &self,

@@ -262,13 +262,25 @@ pub async fn unit_referral_queue(ctx: &Ctx, municipality: MunicipalityId) -> Use
     Ok(ReferralQueue::of(referrals, actions, ctx.today))
 }
 
-/// How many of the unit's open referrals are overdue (a count, no one named: not recorded).
-pub async fn unit_overdue_referrals(ctx: &Ctx, municipality: MunicipalityId) -> UseCaseResult<i64> {
+/// What the unit has let pass its due day: open referrals to or from it, and open actions it
+/// owns from collaboration meetings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Overdue {
+    pub referrals: i64,
+    pub actions: i64,
+}
+
+/// How many of the unit's open referrals and meeting actions are overdue (counts, no one
+/// named: not recorded).
+pub async fn unit_overdue(ctx: &Ctx, municipality: MunicipalityId) -> UseCaseResult<Overdue> {
     ctx.require(Action::SendReferral, municipality)?;
-    Ok(ctx
-        .store
-        .overdue_referrals(municipality, &Party::Unit, ctx.today)
-        .await?)
+    Ok(Overdue {
+        referrals: ctx
+            .store
+            .overdue_referrals(municipality, &Party::Unit, ctx.today)
+            .await?,
+        actions: ctx.store.overdue_actions(municipality, &Party::Unit, ctx.today).await?,
+    })
 }
 
 /// The open referrals to and from the caller's organisation about households with a consent in

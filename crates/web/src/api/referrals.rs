@@ -74,12 +74,12 @@ pub async fn queue(
     let municipality = municipality_for(&state, &user, params.municipality.as_deref(), Action::SendReferral).await?;
     let ctx = user.ctx(&state);
     let q = referrals::unit_referral_queue(&ctx, municipality).await?;
-    // All of the unit's overdue referrals, as the case queue's notice counts them.
-    let overdue = referrals::unit_overdue_referrals(&ctx, municipality).await?;
+    // All of the unit's overdue referrals and actions, as the case queue's notice counts them.
+    let overdue = referrals::unit_overdue(&ctx, municipality).await?;
     Ok(Json(c::ReferralQueue {
-        overdue: usize::try_from(overdue).unwrap_or(q.overdue),
+        overdue: usize::try_from(overdue.referrals).unwrap_or(q.overdue),
         referrals: c::Referral::list(&q.referrals, state.clock.today()),
-        overdue_actions: q.overdue_actions,
+        overdue_actions: usize::try_from(overdue.actions).unwrap_or(q.overdue_actions),
         actions: MeetingAction::list(&q.actions, state.clock.today()),
     }))
 }

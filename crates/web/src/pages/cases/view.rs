@@ -64,7 +64,8 @@ struct QueuePage {
     /// The reader's open tasks (for caseworkers), the earliest due first.
     my_tasks: Vec<husly_store::tasks::Task>,
     /// The unit's open referrals past their due day (for those who work with referrals).
-    overdue_referrals: Option<i64>,
+    /// The unit's overdue referrals and meeting actions, for those who work with them.
+    overdue: Option<husly_usecases::referrals::Overdue>,
     counts: QueueCounts,
     rows: Vec<QueueRow>,
     page: i64,
@@ -196,13 +197,13 @@ pub async fn queue(
     .map_err(unknown)?;
     let more = rows.len() as i64 > QUEUE_PAGE;
     rows.truncate(QUEUE_PAGE as usize);
-    let overdue_referrals = match husly_usecases::referrals::unit_overdue_referrals(&ctx, municipality).await {
+    let overdue = match husly_usecases::referrals::unit_overdue(&ctx, municipality).await {
         Ok(count) => Some(count),
         Err(UseCaseError::Forbidden) => None,
         Err(other) => return Err(other.into()),
     };
     render(&QueuePage {
-        overdue_referrals,
+        overdue,
         l: Layout::for_user(&user, Section::Cases, state.config.demo_mode),
         filter,
         case_type,
