@@ -33,11 +33,14 @@ pub struct CandidateBounds {
     pub approvals_on: Date,
 }
 
-/// Who is reading: the user and the roles that reminders are addressed to.
+/// Who is reading: the user, and whether they hold the role a kind is addressed to (the caller
+/// says, from the domain's `ReminderKind::addressed_to`).
 #[derive(Debug, Clone, Copy)]
 pub struct Reader {
     pub user: UserId,
+    /// Holds the role contract reminders are for (the housing manager).
     pub housing_manager: bool,
+    /// Holds the role an unassigned case's approval reminders are for (the caseworker).
     pub caseworker: bool,
 }
 

@@ -2,8 +2,8 @@
 //! marked done (and open again) by them. See `docs/architecture.md`, "Reminders".
 
 use husly_domain::MunicipalityId;
-use husly_domain::authz::{Action, Role};
-use husly_domain::reminder::{self, PLAN_REVIEW_LEAD_DAYS, ReminderState};
+use husly_domain::authz::Action;
+use husly_domain::reminder::{self, Addressee, PLAN_REVIEW_LEAD_DAYS, ReminderKind, ReminderState};
 use husly_domain::validation::FieldError;
 use husly_store::Store;
 use husly_store::audit::Actor;
@@ -67,12 +67,19 @@ pub struct MyReminders {
     pub open: usize,
 }
 
+/// The caller as the store reads reminders for them: whether they hold the role each kind is
+/// addressed to (`ReminderKind::addressed_to`); those for a responsible or assigned worker are
+/// matched on the caller's id.
 fn reader(ctx: &Ctx, municipality: MunicipalityId) -> Reader {
     let roles = ctx.principal.roles_in(municipality);
+    let holds = |kind: ReminderKind| match kind.addressed_to() {
+        Addressee::Role(role) | Addressee::AssignedOr(role) => roles.contains(&role),
+        Addressee::Responsible => false,
+    };
     Reader {
         user: ctx.user.id,
-        housing_manager: roles.contains(&Role::HousingManager),
-        caseworker: roles.contains(&Role::Caseworker),
+        housing_manager: holds(ReminderKind::ContractPastTerm),
+        caseworker: holds(ReminderKind::ApprovalRenewal),
     }
 }
 
