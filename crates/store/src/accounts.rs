@@ -263,7 +263,7 @@ impl Store {
     pub async fn authenticate(&self, email: &str, password: &str) -> StoreResult<Option<UserId>> {
         let row = sqlx::query("SELECT id, password_hash, disabled FROM app_user WHERE email = $1")
             .bind(normalise_email(email))
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.conn().await?)
             .await?;
         let (id, hash, disabled) = match &row {
             Some(row) => (
@@ -283,7 +283,7 @@ impl Store {
     pub async fn user_by_email(&self, email: &str) -> StoreResult<User> {
         let row = sqlx::query("SELECT id FROM app_user WHERE email = $1")
             .bind(normalise_email(email))
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.conn().await?)
             .await?
             .ok_or(StoreError::NotFound)?;
         self.user(parse_id(&row.try_get::<String, _>("id")?)?).await
@@ -293,7 +293,7 @@ impl Store {
         let sql = format!("SELECT {USER_COLUMNS} FROM app_user u {ROLES_JOIN} WHERE u.id = $1 {ROLES_ORDER}");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id.to_string())
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         user_from_rows(id, &rows)?.ok_or(StoreError::NotFound)
     }
@@ -319,7 +319,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(role.code())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter()
             .map(|row| {
@@ -340,12 +340,12 @@ impl Store {
                      WHERE r.municipality_id = $1 ORDER BY u.email",
                 )
                 .bind(m.to_string())
-                .fetch_all(self.pool())
+                .fetch_all(&mut *self.conn().await?)
                 .await?
             }
             None => {
                 sqlx::query("SELECT id, email FROM app_user ORDER BY email")
-                    .fetch_all(self.pool())
+                    .fetch_all(&mut *self.conn().await?)
                     .await?
             }
         };
@@ -413,7 +413,7 @@ impl Store {
                 "SELECT id, user_id, name, created_at, expires_at, revoked_at FROM api_token WHERE user_id = $1 ORDER BY created_at DESC",
             )
             .bind(user.to_string())
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
             for row in rows {
                 tokens.push(ApiToken {
@@ -439,7 +439,7 @@ impl Store {
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(secret_hash(secret))
             .bind(crate::now_micros())
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         let Some(first) = rows.first() else { return Ok(None) };
         let id = parse_id(&first.try_get::<String, _>("user_id")?)?;

@@ -128,7 +128,7 @@ impl Store {
     pub async fn action_plan_municipality(&self, plan: &str) -> StoreResult<Option<MunicipalityId>> {
         let owner: Option<String> = sqlx::query_scalar("SELECT municipality_id FROM action_plan WHERE id = $1")
             .bind(plan)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.conn().await?)
             .await?;
         owner.as_deref().map(crate::municipalities::parse_id).transpose()
     }
@@ -139,7 +139,7 @@ impl Store {
             "SELECT {PLAN_COLUMNS} FROM action_plan WHERE municipality_id = $1 ORDER BY period_from DESC, id DESC"
         )))
         .bind(municipality.to_string())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter().map(heading).collect()
     }
@@ -152,7 +152,7 @@ impl Store {
         )))
         .bind(&m)
         .bind(plan)
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut *self.conn().await?)
         .await?
         .as_ref()
         .map(heading)
@@ -163,7 +163,7 @@ impl Store {
         )
         .bind(&m)
         .bind(plan)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let mut goals = goal_rows
             .iter()
@@ -185,7 +185,7 @@ impl Store {
         )))
         .bind(&m)
         .bind(plan)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?
         {
             let goal: String = row.try_get("goal_id")?;
@@ -198,7 +198,7 @@ impl Store {
         )))
         .bind(&m)
         .bind(plan)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?
         {
             let goal: String = row.try_get("goal_id")?;
@@ -213,7 +213,7 @@ impl Store {
         )
         .bind(&m)
         .bind(plan)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?
         {
             let id: String = row.try_get("indicator_id")?;
@@ -234,7 +234,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(plan)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter()
             .map(|row| {
@@ -586,7 +586,7 @@ impl Store {
         .bind(municipality.to_string())
         .bind(date_text(from))
         .bind(date_text(until))
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let date = |row: &sqlx::any::AnyRow, column: &str| -> StoreResult<Option<time::Date>> {
             let text: Option<String> = row.try_get(column)?;

@@ -415,7 +415,7 @@ impl Store {
         };
         sqlx::query(sql)
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.conn().await?)
             .await?
             .map(|row| Ok(MunicipalityId(parse_id(&row.try_get::<String, _>("municipality_id")?)?)))
             .transpose()
@@ -430,7 +430,7 @@ impl Store {
              FROM allocation_round r WHERE r.municipality_id = $1 ORDER BY r.number DESC",
         )
         .bind(municipality.to_string())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter()
             .map(|row| {
@@ -456,7 +456,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(id)
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut *self.conn().await?)
         .await?
         .ok_or(StoreError::NotFound)?;
         let drawn_at: Option<i64> = row.try_get("drawn_at")?;
@@ -466,7 +466,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(id)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?
         .iter()
         .map(|l| {
@@ -516,7 +516,7 @@ impl Store {
         sqlx::query("SELECT seed FROM allocation_round WHERE municipality_id = $1 AND id = $2")
             .bind(municipality.to_string())
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.conn().await?)
             .await?
             .ok_or(StoreError::NotFound)?
             .try_get("seed")
@@ -784,7 +784,7 @@ impl Store {
         let rows = sqlx::query("SELECT municipality_id, id, version FROM offer WHERE state = $1 AND answer_by < $2")
             .bind(OfferState::Open.code())
             .bind(date_text(today))
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         rows.iter()
             .map(|row| {
@@ -805,7 +805,7 @@ impl Store {
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         rows.iter().map(offer_of).collect()
     }
@@ -816,7 +816,7 @@ impl Store {
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.conn().await?)
             .await?
             .ok_or(StoreError::NotFound)?;
         offer_of(&row)
@@ -845,7 +845,7 @@ impl Store {
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(value)
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         rows.iter().map(offer_of).collect()
     }
@@ -860,7 +860,7 @@ impl Store {
             "SELECT case_id, dwelling_id FROM offer WHERE municipality_id = $1 AND state IN ('open', 'accepted')",
         )
         .bind(municipality.to_string())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let mut cases = std::collections::HashSet::new();
         let mut dwellings = std::collections::HashSet::new();
@@ -890,7 +890,7 @@ impl Store {
             for case in chunk {
                 query = query.bind(case.to_string());
             }
-            for row in query.fetch_all(self.pool()).await? {
+            for row in query.fetch_all(&mut *self.conn().await?).await? {
                 out.insert(
                     CaseId(parse_id(&row.try_get::<String, _>("id")?)?),
                     (
@@ -924,7 +924,7 @@ impl Store {
             for reference in chunk {
                 query = query.bind(reference);
             }
-            for row in query.fetch_all(self.pool()).await? {
+            for row in query.fetch_all(&mut *self.conn().await?).await? {
                 out.insert(
                     row.try_get("reference")?,
                     CaseId(parse_id(&row.try_get::<String, _>("id")?)?),
@@ -948,7 +948,7 @@ impl Store {
         .bind(municipality.to_string())
         .bind(round)
         .bind(offer)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter()
             .map(|row| {

@@ -106,7 +106,7 @@ impl Store {
     /// Every chain's head now, signed with `key`.
     pub async fn audit_checkpoint(&self, key: &[u8], at: i64) -> StoreResult<Checkpoint> {
         let rows = sqlx::query("SELECT chain, seq, hash FROM audit_chain_head ORDER BY chain")
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         let heads = rows
             .iter()
@@ -155,7 +155,7 @@ impl Store {
             let row = sqlx::query("SELECT hash FROM audit_entry WHERE chain = $1 AND seq = $2")
                 .bind(&head.chain)
                 .bind(head.seq)
-                .fetch_optional(self.pool())
+                .fetch_optional(&mut *self.conn().await?)
                 .await?;
             let reason = match row {
                 None => "the entry the checkpoint saw is gone (entries were removed)",

@@ -173,7 +173,7 @@ impl Store {
         )))
         .bind(municipality.to_string())
         .bind(household.to_string())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter().map(consent).collect()
     }
@@ -195,7 +195,7 @@ impl Store {
         .bind(organisation)
         .bind(household.to_string())
         .bind(date_text(day))
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter().map(consent).collect()
     }
@@ -224,7 +224,7 @@ impl Store {
             for household in chunk {
                 query = query.bind(household.to_string());
             }
-            for row in query.fetch_all(self.pool()).await? {
+            for row in query.fetch_all(&mut *self.conn().await?).await? {
                 found.push(consent(&row)?);
             }
         }
@@ -250,19 +250,20 @@ impl Store {
         .bind(&m)
         .bind(organisation)
         .bind(&day)
-        .fetch_one(self.pool())
+        .fetch_one(&mut *self.conn().await?)
         .await?
         .try_get("n")?;
         // In list order from the front of `consent_list`: a household comes first with its
         // consent of the lowest name; the page's households are the distinct ones from
         // `offset` on, so only the rows up to the page's end are read.
+        let mut conn = self.conn().await?;
         let mut rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT c.household_id FROM consent c WHERE {IN_FORCE} ORDER BY c.sort_name, c.household_id"
         )))
         .bind(&m)
         .bind(organisation)
         .bind(&day)
-        .fetch(self.pool());
+        .fetch(&mut *conn);
         let (mut seen, mut page) = (std::collections::HashSet::new(), Vec::new());
         while let Some(row) = rows.try_next().await? {
             let household: String = row.try_get("household_id")?;
@@ -274,6 +275,7 @@ impl Store {
             }
         }
         drop(rows);
+        drop(conn);
         if page.is_empty() {
             return Ok((u64::try_from(total).unwrap_or(0), Vec::new()));
         }
@@ -289,7 +291,7 @@ impl Store {
             query = query.bind(household);
         }
         let mut consents: Vec<Consent> = query
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?
             .iter()
             .map(consent)

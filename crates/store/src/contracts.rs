@@ -512,7 +512,7 @@ impl Store {
     pub async fn contract_municipality(&self, id: &str) -> StoreResult<Option<MunicipalityId>> {
         let owner: Option<String> = sqlx::query_scalar("SELECT municipality_id FROM tenancy WHERE id = $1")
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.conn().await?)
             .await?;
         owner.map(|m| parse_id(&m).map(MunicipalityId)).transpose()
     }
@@ -522,7 +522,7 @@ impl Store {
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.conn().await?)
             .await?
             .ok_or(StoreError::NotFound)?;
         contract(&row)
@@ -534,7 +534,7 @@ impl Store {
             sqlx::query_scalar("SELECT id FROM tenancy WHERE municipality_id = $1 AND offer_id = $2")
                 .bind(municipality.to_string())
                 .bind(offer)
-                .fetch_optional(self.pool())
+                .fetch_optional(&mut *self.conn().await?)
                 .await?,
         )
     }
@@ -548,7 +548,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(id)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter()
             .map(|row| {
@@ -575,7 +575,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(id)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter()
             .map(|row| {
@@ -607,7 +607,7 @@ impl Store {
         .bind(municipality.to_string())
         .bind(date_text(from))
         .bind(date_text(to))
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter()
             .map(|row| {
@@ -656,8 +656,12 @@ impl Store {
             query = query.bind(day.clone());
             count = count.bind(day.clone());
         }
-        let rows = query.bind(limit).bind(offset).fetch_all(self.pool()).await?;
-        let total = count.fetch_one(self.pool()).await?;
+        let rows = query
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&mut *self.conn().await?)
+            .await?;
+        let total = count.fetch_one(&mut *self.conn().await?).await?;
         Ok(ContractPage {
             contracts: rows.iter().map(contract).collect::<StoreResult<_>>()?,
             total,

@@ -2,11 +2,12 @@
 
 use crate::error::{StoreError, StoreResult};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyConnection, AnyPool, Executor, Transaction};
+use sqlx::pool::PoolConnection;
+use sqlx::{AnyConnection, AnyPool, Connection, Executor, Transaction};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::sync::{Mutex, MutexGuard, OwnedMutexGuard};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -43,6 +44,9 @@ impl Default for StoreOptions {
     }
 }
 
+/// A pooled PostgreSQL connection idle longer than this is pinged before use (see `connect`).
+const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
+
 /// Most record owners remembered (about 5 MB) before the cache starts over.
 pub(crate) const OWNER_CACHE_ENTRIES: usize = 100_000;
 
@@ -64,6 +68,34 @@ pub struct Store {
     pub(crate) derived: Arc<crate::derived::Derived>,
     /// Live sessions with their users, read shortly before (see `session_cache`).
     pub(crate) sessions: Arc<crate::session_cache::SessionCache>,
+    /// The one connection a request's reads share (see [`Store::pinned`]); none on the shared
+    /// handle.
+    pin: Option<Arc<Mutex<Option<PoolConnection<sqlx::Any>>>>>,
+}
+
+/// A connection to read through: the request's pinned one, or one of the pool's.
+pub(crate) enum Conn<'a> {
+    Pinned(MutexGuard<'a, Option<PoolConnection<sqlx::Any>>>),
+    Pooled(PoolConnection<sqlx::Any>),
+}
+
+impl std::ops::Deref for Conn<'_> {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        match self {
+            Conn::Pinned(slot) => slot.as_ref().expect("a pinned slot is filled before it is lent"),
+            Conn::Pooled(conn) => conn,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Conn<'_> {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        match self {
+            Conn::Pinned(slot) => slot.as_mut().expect("a pinned slot is filled before it is lent"),
+            Conn::Pooled(conn) => conn,
+        }
+    }
 }
 
 /// A write transaction. Dropping it without [`Tx::commit`] rolls back.
@@ -99,6 +131,19 @@ impl Store {
         let pool = AnyPoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(Duration::from_secs(5))
+            // sqlx pings every connection it hands out by default: a round trip to PostgreSQL, or
+            // a hand-off to the connection's thread on SQLite, before every statement. Only a
+            // PostgreSQL connection left idle for a while can have been dropped under us (a
+            // server restart, a firewall), so only that one is checked.
+            .test_before_acquire(false)
+            .before_acquire(move |conn, meta| {
+                Box::pin(async move {
+                    if backend == Backend::Postgres && meta.idle_for > PING_AFTER_IDLE {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -129,7 +174,56 @@ impl Store {
             owners: Arc::default(),
             derived: Arc::default(),
             sessions: Arc::new(crate::session_cache::SessionCache::new(options.session_cache)),
+            pin: None,
         })
+    }
+
+    /// A handle whose reads share one connection, taken at the first read and given back when
+    /// the last clone of the handle is dropped, or before it waits for a write or an audit entry
+    /// (so that waiting readers never hold the connections a writer needs). A request reads
+    /// through one: every statement through the pool costs a connection taken and given back,
+    /// and sqlx checks each connection given back with a round trip (to PostgreSQL, or to the
+    /// SQLite connection's thread), which doubled the hand-offs of a page's short reads.
+    pub fn pinned(&self) -> Store {
+        Store {
+            pin: Some(Arc::default()),
+            ..self.unpinned()
+        }
+    }
+
+    /// A handle that takes a connection from the pool for every statement (for work that
+    /// outlives a request, such as the audit appender).
+    pub(crate) fn unpinned(&self) -> Store {
+        Store {
+            pin: None,
+            ..self.clone()
+        }
+    }
+
+    /// The connection to run a read on: the pinned one (two reads of one request at once take
+    /// turns), else one from the pool. A request never holds two connections: with every
+    /// connection pinned by requests waiting for a second one, none would go on. So a read must
+    /// not ask for the connection again while it holds it.
+    pub(crate) async fn conn(&self) -> StoreResult<Conn<'_>> {
+        match &self.pin {
+            Some(pin) => {
+                let mut slot = pin.lock().await;
+                if slot.is_none() {
+                    *slot = Some(self.pool.acquire().await?);
+                }
+                Ok(Conn::Pinned(slot))
+            }
+            None => Ok(Conn::Pooled(self.pool.acquire().await?)),
+        }
+    }
+
+    /// Gives the pinned connection back to the pool, unless a read is using it.
+    pub(crate) fn release_pin(&self) {
+        if let Some(pin) = &self.pin
+            && let Ok(mut slot) = pin.try_lock()
+        {
+            slot.take();
+        }
     }
 
     pub fn backend(&self) -> Backend {
@@ -142,6 +236,7 @@ impl Store {
 
     /// Starts a write transaction.
     pub async fn write(&self) -> StoreResult<Tx> {
+        self.release_pin();
         match self.backend {
             Backend::Sqlite => {
                 let guard = self.write_lock.clone().lock_owned().await;

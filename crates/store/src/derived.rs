@@ -60,7 +60,7 @@ impl Store {
         let generation: Option<i64> =
             sqlx::query_scalar("SELECT generation FROM waiting_list_generation WHERE municipality_id = $1")
                 .bind(municipality.to_string())
-                .fetch_optional(self.pool())
+                .fetch_optional(&mut *self.conn().await?)
                 .await?;
         Ok(generation.unwrap_or(0))
     }

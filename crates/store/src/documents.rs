@@ -67,7 +67,7 @@ impl Store {
         let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(value)
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         Ok(rows)
     }
@@ -91,7 +91,7 @@ impl Store {
             .bind(municipality.to_string())
             .bind(value)
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.conn().await?)
             .await?
             .ok_or(StoreError::NotFound)?;
         let bytes: Vec<u8> = row.try_get("content")?;
@@ -113,7 +113,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(since)
-        .fetch_one(self.pool())
+        .fetch_one(&mut *self.conn().await?)
         .await?;
         Ok((row.try_get("bytes")?, row.try_get("earliest")?))
     }

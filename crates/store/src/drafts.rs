@@ -61,7 +61,7 @@ impl Store {
             sqlx::query("SELECT 1 AS one FROM application_draft WHERE municipality_id = $1 AND submitted_case_id = $2")
                 .bind(municipality.to_string())
                 .bind(case.to_string())
-                .fetch_optional(self.pool())
+                .fetch_optional(&mut *self.conn().await?)
                 .await?;
         Ok(row.is_some())
     }
@@ -120,7 +120,7 @@ impl Store {
              FROM application_draft WHERE id = $1",
         )
         .bind(id)
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut *self.conn().await?)
         .await?
         .ok_or(StoreError::NotFound)?;
         let stored: String = row.try_get("code_hash")?;

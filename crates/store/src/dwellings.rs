@@ -496,7 +496,7 @@ impl Store {
     pub async fn dwelling_municipality(&self, id: &str) -> StoreResult<Option<MunicipalityId>> {
         sqlx::query("SELECT municipality_id FROM dwelling WHERE id = $1")
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.conn().await?)
             .await?
             .map(|row| {
                 Ok(MunicipalityId(crate::municipalities::parse_id(
@@ -549,7 +549,7 @@ impl Store {
         for b in &binds {
             count = count.bind(b.clone());
         }
-        let total: i64 = count.fetch_one(self.pool()).await?.try_get("n")?;
+        let total: i64 = count.fetch_one(&mut *self.conn().await?).await?.try_get("n")?;
         let limit = filter.limit.clamp(1, MAX_PAGE);
         let offset = filter.offset.max(0);
         let list_sql = format!(
@@ -559,7 +559,7 @@ impl Store {
         for b in &binds {
             list = list.bind(b.clone());
         }
-        let rows = list.fetch_all(self.pool()).await?;
+        let rows = list.fetch_all(&mut *self.conn().await?).await?;
         Ok(DwellingPage {
             dwellings: rows.iter().map(dwelling).collect::<StoreResult<_>>()?,
             total,
@@ -575,7 +575,7 @@ impl Store {
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         rows.iter().map(dwelling).collect()
     }
@@ -589,7 +589,7 @@ impl Store {
             "SELECT status, COUNT(*) AS n FROM dwelling WHERE municipality_id = $1 AND deleted_at IS NULL GROUP BY status",
         )
         .bind(municipality.to_string())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let mut counts: Vec<(DwellingStatus, i64)> = rows
             .iter()
@@ -605,7 +605,7 @@ impl Store {
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.conn().await?)
             .await?
             .ok_or(StoreError::NotFound)?;
         dwelling(&row)
@@ -621,7 +621,7 @@ impl Store {
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(external_id)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.conn().await?)
             .await?
             .map(|row| dwelling(&row))
             .transpose()
@@ -636,7 +636,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(id)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter()
             .map(|row| {

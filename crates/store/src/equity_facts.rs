@@ -42,7 +42,7 @@ impl Store {
         .bind(&m)
         .bind(date_text(first))
         .bind(date_text(last))
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?
         .iter()
         .map(|row| -> StoreResult<TenancyFact> {
@@ -64,7 +64,7 @@ impl Store {
         .bind(&m)
         .bind(date_text(first))
         .bind(date_text(last))
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?
         .iter()
         .map(|row| -> StoreResult<(husly_domain::CaseId, time::Date)> {
@@ -81,7 +81,7 @@ impl Store {
         .bind(&m)
         .bind(date_text(first))
         .bind(date_text(last))
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?
         .iter()
         .map(|row| -> StoreResult<(husly_domain::HouseholdId, time::Date)> {

@@ -1123,7 +1123,7 @@ impl Store {
             }
         };
         let mut tables: Vec<(String, Vec<String>)> = Vec::new();
-        for row in sqlx::query(sql).fetch_all(self.pool()).await? {
+        for row in sqlx::query(sql).fetch_all(&mut *self.conn().await?).await? {
             let (table, column): (String, String) = (row.try_get("table_name")?, row.try_get("column_name")?);
             match tables.last_mut() {
                 Some((name, columns)) if *name == table => columns.push(column),

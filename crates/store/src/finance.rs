@@ -237,7 +237,7 @@ impl Store {
         let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(id.to_string())
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         Ok(rows)
     }
@@ -256,7 +256,7 @@ impl Store {
             .bind(municipality.to_string())
             .bind(i64::from(year))
             .bind(limit)
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         Ok(rows)
     }
@@ -268,7 +268,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(i64::from(year))
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let sums = sqlx::query(
             "SELECT grant_type, kind, CAST(SUM(amount_ore) AS BIGINT) AS total, COUNT(DISTINCT case_id) AS cases FROM grant_ledger \
@@ -276,7 +276,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(i64::from(year))
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let mut lines = Vec::new();
         for grant in GrantType::ALL {
@@ -394,7 +394,7 @@ impl Store {
         .bind(municipality.to_string())
         .bind(from)
         .bind(to)
-        .fetch_one(self.pool())
+        .fetch_one(&mut *self.conn().await?)
         .await?;
         Ok(StartlanYear {
             loans: row.try_get("loans")?,

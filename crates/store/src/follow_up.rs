@@ -217,7 +217,7 @@ impl Store {
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(household.to_string())
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         let mut plans: Vec<Plan> = rows.iter().map(plan).collect::<StoreResult<_>>()?;
         let measures = sqlx::query(
@@ -227,7 +227,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(household.to_string())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         for row in &measures {
             let plan_id: String = row.try_get("plan_id")?;
@@ -251,7 +251,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(household.to_string())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter().map(entry).collect()
     }
@@ -557,7 +557,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(user.to_string())
-        .fetch_one(self.pool())
+        .fetch_one(&mut *self.conn().await?)
         .await?
         .try_get("n")?)
     }
@@ -722,7 +722,7 @@ impl Store {
         for household in households {
             query = query.bind(household.to_string());
         }
-        Ok(query.fetch_all(self.pool()).await?)
+        Ok(query.fetch_all(&mut *self.conn().await?).await?)
     }
 
     /// These households' complaints and missed appointments from `since` on (no notes), and
@@ -781,7 +781,7 @@ impl Store {
              ORDER BY u.display_name, u.id",
         )
         .bind(municipality.to_string())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter()
             .map(|row| {
@@ -811,7 +811,7 @@ impl Store {
         if let Some(value) = households.value() {
             query = query.bind(value);
         }
-        Ok(query.fetch_all(self.pool()).await?)
+        Ok(query.fetch_all(&mut *self.conn().await?).await?)
     }
 }
 

@@ -51,7 +51,7 @@ impl Store {
             let ids: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
                 .bind(municipality.to_string())
                 .bind(person.to_string())
-                .fetch_all(self.pool())
+                .fetch_all(&mut *self.conn().await?)
                 .await?;
             records.extend(ids);
         }
@@ -90,7 +90,7 @@ impl Store {
                 for id in chunk {
                     query = query.bind(*id);
                 }
-                for row in query.fetch_all(self.pool()).await? {
+                for row in query.fetch_all(&mut *self.conn().await?).await? {
                     let name = match table {
                         "person" => RecordName::Person {
                             given_name: row.try_get("given_name")?,
@@ -135,7 +135,7 @@ impl Store {
             sqlx::query_scalar("SELECT id FROM application_case WHERE municipality_id = $1 AND reference = $2")
                 .bind(municipality.to_string())
                 .bind(reference)
-                .fetch_optional(self.pool())
+                .fetch_optional(&mut *self.conn().await?)
                 .await?,
         )
     }

@@ -41,7 +41,10 @@ struct BatchFailed {
 impl Store {
     /// Appends one audit entry through the group-commit appender and waits until it is committed.
     pub async fn audit(&self, actor: &Actor, event: Event<'_>) -> StoreResult<()> {
-        let appender = self.appender.get_or_init(|| spawn(self.clone())).clone();
+        // Waiting for the entry's commit while holding the request's connection could leave the
+        // appender with none (see `Store::pinned`).
+        self.release_pin();
+        let appender = self.appender.get_or_init(|| spawn(self.unpinned())).clone();
         let (done, committed) = oneshot::channel();
         let request = Request {
             actor: actor.clone(),
@@ -99,16 +102,20 @@ async fn run(store: Store, mut receiver: mpsc::Receiver<Request>) {
 }
 
 async fn write_batch(store: &Store, batch: &[Request]) -> StoreResult<()> {
+    let entries = batch
+        .iter()
+        .map(|request| {
+            let event = Event {
+                municipality: request.municipality,
+                action: &request.action,
+                resource_kind: &request.resource_kind,
+                resource_id: request.resource_id.clone(),
+                details: request.details.clone(),
+            };
+            (&request.actor, event)
+        })
+        .collect();
     let mut tx = store.write().await?;
-    for request in batch {
-        let event = Event {
-            municipality: request.municipality,
-            action: &request.action,
-            resource_kind: &request.resource_kind,
-            resource_id: request.resource_id.clone(),
-            details: request.details.clone(),
-        };
-        audit::append(&mut tx, &request.actor, event).await?;
-    }
+    audit::append_all(&mut tx, entries).await?;
     tx.commit().await
 }

@@ -456,7 +456,7 @@ impl Store {
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id.to_string())
             .bind(municipality.to_string())
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         let row = rows.first().ok_or(StoreError::NotFound)?;
         let mut members = Vec::with_capacity(rows.len());
@@ -513,7 +513,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(household.to_string())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         Ok(rows)
     }
@@ -527,7 +527,7 @@ impl Store {
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id.to_string())
             .bind(municipality.to_string())
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.conn().await?)
             .await?
             .ok_or(StoreError::NotFound)?;
         let person = Person::from_row(&row)?;
@@ -538,7 +538,7 @@ impl Store {
         )))
         .bind(municipality.to_string())
         .bind(id.to_string())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let mut households = Vec::with_capacity(rows.len());
         for row in rows {
@@ -557,7 +557,7 @@ impl Store {
     pub async fn count_households(&self, municipality: MunicipalityId) -> StoreResult<i64> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM household WHERE municipality_id = $1")
             .bind(municipality.to_string())
-            .fetch_one(self.pool())
+            .fetch_one(&mut *self.conn().await?)
             .await?;
         Ok(row.try_get("n")?)
     }
@@ -584,7 +584,7 @@ impl Store {
         }
         let row = sqlx::query(sql)
             .bind(id.to_string())
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.conn().await?)
             .await?;
         let owner: Option<MunicipalityId> = row
             .map(|r| parse_id(&r.try_get::<String, _>("municipality_id")?))

@@ -109,7 +109,7 @@ impl Store {
         )
         .bind(job)
         .bind(limit)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter()
             .map(|row| {

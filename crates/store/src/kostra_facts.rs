@@ -56,7 +56,7 @@ impl Store {
         }
         let dwellings = sqlx::query("SELECT created_at, adapted FROM dwelling WHERE municipality_id = $1 ORDER BY id")
             .bind(&m)
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?
             .iter()
             .map(|row| -> StoreResult<DwellingFact> {
@@ -116,7 +116,7 @@ impl Store {
         if let Some((from, until)) = moved_in {
             query = query.bind(from).bind(until);
         }
-        let rows = query.fetch_all(self.pool()).await?;
+        let rows = query.fetch_all(&mut *self.conn().await?).await?;
         let mut cases = Vec::with_capacity(rows.len());
         for row in &rows {
             let state: String = row.try_get("state")?;
@@ -161,7 +161,7 @@ impl Store {
             query = query.bind(from).bind(until);
         }
         let tenancy_starts = query
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?
             .iter()
             .map(|row| -> StoreResult<(HouseholdId, time::Date)> {
@@ -185,7 +185,7 @@ impl Store {
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(m)
             .bind(until)
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         let mut out: BTreeMap<CaseId, Vec<StateEntered>> = BTreeMap::new();
         for row in &rows {

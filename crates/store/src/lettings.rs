@@ -25,7 +25,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(date_text(since))
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter()
             .map(|row| {
@@ -49,7 +49,7 @@ impl Store {
              GROUP BY bedrooms, wheelchair_accessible, status ORDER BY bedrooms, wheelchair_accessible, status",
         )
         .bind(municipality.to_string())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter()
             .map(|row| {

@@ -229,7 +229,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(household.to_string())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let mut meetings = rows.iter().map(meeting).collect::<StoreResult<Vec<_>>>()?;
         if meetings.is_empty() {
@@ -243,7 +243,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(household.to_string())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         for row in &participants {
             if let Some(&i) = index.get(&row.try_get::<String, _>("meeting_id")?) {
@@ -258,7 +258,7 @@ impl Store {
         let actions = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(household.to_string())
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         for row in &actions {
             let a = action(row)?;
@@ -275,7 +275,7 @@ impl Store {
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.conn().await?)
             .await?
             .ok_or(StoreError::NotFound)?;
         action(&row)
@@ -341,7 +341,7 @@ impl Store {
             .bind(municipality.to_string())
             .bind(party.organisation().unwrap_or_default())
             .bind(date_text(today))
-            .fetch_one(self.pool())
+            .fetch_one(&mut *self.conn().await?)
             .await?;
         Ok(row.try_get("n")?)
     }
@@ -360,7 +360,7 @@ impl Store {
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(party.organisation().unwrap_or_default())
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         rows.iter().map(action).collect()
     }

@@ -260,7 +260,7 @@ impl Store {
                 checksum TEXT NOT NULL,
                 applied_at BIGINT NOT NULL)",
         )
-        .execute(self.pool())
+        .execute(&mut *self.conn().await?)
         .await?;
         let mut applied = Vec::new();
         for migration in MIGRATIONS.iter().filter(|m| m.version <= last) {
@@ -304,7 +304,7 @@ impl Store {
     /// The schema version of the database, 0 when nothing is applied.
     pub async fn schema_version(&self) -> StoreResult<i64> {
         let row = sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migration")
-            .fetch_one(self.pool())
+            .fetch_one(&mut *self.conn().await?)
             .await;
         match row {
             Ok(row) => Ok(row.try_get::<i64, _>("v")?),

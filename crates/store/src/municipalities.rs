@@ -81,14 +81,14 @@ impl Store {
     pub async fn municipality_by_number(&self, number: &str) -> StoreResult<Option<Municipality>> {
         let row = sqlx::query_as("SELECT id, number, name, is_demo FROM municipality WHERE number = $1")
             .bind(number)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.conn().await?)
             .await?;
         Ok(row)
     }
 
     pub async fn municipalities(&self) -> StoreResult<Vec<Municipality>> {
         let rows = sqlx::query_as("SELECT id, number, name, is_demo FROM municipality ORDER BY number")
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         Ok(rows)
     }

@@ -202,7 +202,7 @@ impl Store {
         )))
         .bind(municipality.to_string())
         .bind(date_text(month.first_day()))
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter().map(|row| contact(row).map(|c| (c.household, c))).collect()
     }
@@ -222,7 +222,7 @@ impl Store {
         .bind(municipality.to_string())
         .bind(date_text(from))
         .bind(date_text(until))
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter()
             .map(|row| {

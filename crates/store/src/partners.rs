@@ -47,7 +47,7 @@ impl Store {
         let rows =
             sqlx::query("SELECT id, name, kind FROM partner_organisation WHERE municipality_id = $1 ORDER BY name, id")
                 .bind(municipality.to_string())
-                .fetch_all(self.pool())
+                .fetch_all(&mut *self.conn().await?)
                 .await?;
         let mut organisations = rows
             .iter()
@@ -67,7 +67,7 @@ impl Store {
              JOIN app_user u ON u.id = m.user_id WHERE m.municipality_id = $1 ORDER BY u.display_name, u.id",
         )
         .bind(municipality.to_string())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         for row in &members {
             let organisation: String = row.try_get("organisation_id")?;
@@ -195,7 +195,7 @@ impl Store {
         )
         .bind(user.to_string())
         .bind(municipality.to_string())
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut *self.conn().await?)
         .await?;
         row.map(|row| Ok((row.try_get("id")?, row.try_get("name")?)))
             .transpose()

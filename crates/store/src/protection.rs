@@ -179,7 +179,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(household.to_string())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter().map(protection_of).collect()
     }
@@ -353,7 +353,7 @@ impl Store {
         municipality: MunicipalityId,
         household: HouseholdId,
     ) -> StoreResult<StoredAddress> {
-        let mut conn = self.pool().acquire().await?;
+        let mut conn = self.conn().await?;
         read_address(&mut conn, municipality, household).await
     }
 
@@ -373,7 +373,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(household.to_string())
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut *self.conn().await?)
         .await?;
         if let Some(row) = route {
             return Ok(StoredAddress {
@@ -386,7 +386,7 @@ impl Store {
                     .unwrap_or_default(),
             });
         }
-        let mut conn = self.pool().acquire().await?;
+        let mut conn = self.conn().await?;
         read_address(&mut conn, municipality, household).await
     }
 }

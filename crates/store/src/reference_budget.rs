@@ -108,7 +108,7 @@ impl Store {
              FROM reference_budget WHERE municipality_id = $1 ORDER BY version DESC",
         )
         .bind(municipality.to_string())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter().map(stored).collect()
     }
@@ -127,7 +127,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(date_text(date))
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut *self.conn().await?)
         .await?;
         row.as_ref().map(stored).transpose()
     }

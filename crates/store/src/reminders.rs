@@ -151,7 +151,7 @@ impl Store {
             for b in binds {
                 query = query.bind(b);
             }
-            for row in query.fetch_all(self.pool()).await? {
+            for row in query.fetch_all(&mut *self.conn().await?).await? {
                 let remind_on: Option<String> = row.try_get("remind_on")?;
                 found.push(Candidate {
                     kind,
@@ -233,7 +233,7 @@ impl Store {
         let rows = reader_query(&sql, municipality, reader)
             .bind(done_since)
             .bind(limit)
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         rows.iter().map(reminder).collect()
     }
@@ -241,7 +241,9 @@ impl Store {
     /// How many reminders for `reader` are open and still matter.
     pub async fn open_reminder_count(&self, municipality: MunicipalityId, reader: Reader) -> StoreResult<i64> {
         let sql = format!("SELECT COUNT(*) AS n FROM reminder r WHERE {FOR_READER} AND r.done_at IS NULL");
-        let row = reader_query(&sql, municipality, reader).fetch_one(self.pool()).await?;
+        let row = reader_query(&sql, municipality, reader)
+            .fetch_one(&mut *self.conn().await?)
+            .await?;
         Ok(row.try_get("n")?)
     }
 
@@ -254,7 +256,7 @@ impl Store {
         );
         let row = reader_query(&sql, municipality, reader)
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *self.conn().await?)
             .await?;
         row.as_ref().map(reminder).transpose()?.ok_or(StoreError::NotFound)
     }

@@ -67,7 +67,7 @@ impl Store {
         .bind(municipality.to_string())
         .bind(date_text(due_by))
         .bind(limit)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter()
             .map(|row| {
@@ -204,7 +204,7 @@ impl Store {
         ))
         .bind(municipality.to_string())
         .bind(case.to_string())
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut *self.conn().await?)
         .await?;
         row.map(|row| {
             let mut address_line: String = row.try_get("address_line")?;

@@ -75,7 +75,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(tenancy)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter().map(rent_change).collect()
     }
@@ -225,7 +225,7 @@ impl Store {
              WHERE applied_at IS NULL AND cancelled_at IS NULL AND effective_from <= $1 ORDER BY effective_from, id",
         )
         .bind(date_text(today))
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let mut applied = 0;
         for row in &due {

@@ -108,7 +108,7 @@ impl Store {
             "SELECT id, reference, from_date FROM tenancy WHERE municipality_id = $1 AND reference IS NOT NULL",
         )
         .bind(municipality.to_string())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter()
             .map(|row| {
@@ -283,7 +283,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(tenancy)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter().map(ledger_month).collect()
     }
@@ -304,7 +304,7 @@ impl Store {
             crate::protection::protected_sql!("t.municipality_id", "t.household_id")
         )))
         .bind(municipality.to_string())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let mut out: Vec<TenancyInArrears> = Vec::new();
         for row in &rows {
@@ -393,7 +393,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(limit)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter()
             .map(|row| {

@@ -53,7 +53,7 @@ impl Store {
     pub async fn snapshot_years(&self, municipality: MunicipalityId) -> StoreResult<Vec<i32>> {
         let rows = sqlx::query("SELECT DISTINCT year FROM indicator_snapshot WHERE municipality_id = $1 ORDER BY year")
             .bind(municipality.to_string())
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         rows.iter()
             .map(|row| Ok(i32::try_from(row.try_get::<i64, _>("year")?).unwrap_or(i32::MAX)))
@@ -70,7 +70,7 @@ impl Store {
         ] {
             let day: Option<String> = sqlx::query_scalar(sql)
                 .bind(municipality.to_string())
-                .fetch_one(self.pool())
+                .fetch_one(&mut *self.conn().await?)
                 .await?;
             if let Some(year) = day.as_deref().map(parse_date_text).transpose()?.map(|d| d.year()) {
                 first = Some(first.map_or(year, |f| f.min(year)));
@@ -113,7 +113,7 @@ impl Store {
         for definition in definitions {
             query = query.bind(*definition);
         }
-        let rows = query.fetch_all(self.pool()).await?;
+        let rows = query.fetch_all(&mut *self.conn().await?).await?;
         rows.iter().map(snapshot).collect()
     }
 
@@ -131,7 +131,7 @@ impl Store {
         .bind(municipality.to_string())
         .bind(definition)
         .bind(i64::from(year))
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter().map(snapshot).collect()
     }

@@ -195,7 +195,7 @@ impl Store {
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(household.to_string())
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         rows.iter().map(stay).collect()
     }
@@ -210,7 +210,7 @@ impl Store {
             .bind(municipality.to_string())
             .bind(date_text(to))
             .bind(date_text(from))
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         rows.iter().map(stay).collect()
     }

@@ -110,7 +110,7 @@ impl Store {
             .bind(&day)
             .bind(BOSTOTTE)
             .bind(TENANCY_BATCH)
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
             if rows.is_empty() {
                 return Ok(count);
@@ -151,7 +151,7 @@ impl Store {
             .bind(&m)
             .bind(&first)
             .bind(&last)
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
             let mut current: Option<(usize, String)> = None;
             for row in &members {
@@ -200,7 +200,7 @@ impl Store {
         ))
         .bind(&m)
         .bind(&h)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let rows = sqlx::query(
             "SELECT person_id, kind, annual_ore FROM household_income \
@@ -208,7 +208,7 @@ impl Store {
         )
         .bind(&m)
         .bind(&h)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let incomes = rows
             .iter()
@@ -226,7 +226,7 @@ impl Store {
         )
         .bind(&m)
         .bind(&h)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         Ok(Economy {
             tenancies,

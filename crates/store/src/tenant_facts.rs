@@ -38,7 +38,7 @@ impl Store {
         .bind(municipality.to_string())
         .bind(date_text(today))
         .bind(date_text(decided_by))
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter()
             .map(|row| {

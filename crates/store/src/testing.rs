@@ -121,7 +121,7 @@ pub async fn rewrite_audit_chain_without(store: &Store, chain: &str, seq: i64) -
         entry.seq = next;
         entry.prev_hash = prev;
         entry.hash = entry.compute_hash();
-        crate::audit::insert_entry(tx.conn(), &entry).await?;
+        crate::audit::insert_entries(tx.conn(), std::slice::from_ref(&entry)).await?;
         prev = entry.hash;
         next += 1;
     }

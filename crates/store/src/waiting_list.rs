@@ -43,7 +43,7 @@ impl Store {
              ORDER BY c.decided_on, c.received_on, c.id",
         )
         .bind(municipality.to_string())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let mut cases = Vec::with_capacity(rows.len());
         for row in &rows {
@@ -80,7 +80,7 @@ impl Store {
              ORDER BY m.household_id, m.position",
         )
         .bind(municipality.to_string())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let mut by_household: HashMap<String, Vec<(Relation, Date)>> = HashMap::new();
         for row in &members {

@@ -926,6 +926,57 @@ async fn concurrent_reads_are_all_audited_in_one_intact_chain() {
     }
 }
 
+/// Requests read through pinned handles (one connection each) and wait for their audit entries:
+/// with far more requests than connections, none may starve another (a request waiting for a
+/// second connection while holding its first would), and the entries of two municipalities
+/// written in shared batches make two intact chains.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pinned_requests_on_a_small_pool_all_finish_and_audit_in_intact_chains() {
+    for db in databases().await {
+        let owner = municipality(&db.store, "3301").await.id;
+        let kari = kari_nordmann(&db.store, owner, &Actor::cli("test")).await;
+        let b = other_municipality(&db.store).await;
+        let before = db.store.verify_audit().await.unwrap().entries;
+        let options = husly_store::StoreOptions {
+            max_connections: 2,
+            ..husly_store::StoreOptions::default()
+        };
+        let small = Store::connect(&db.url, &options).await.unwrap();
+        let requests: Vec<_> = (0..48)
+            .map(|i| {
+                let request = small.pinned();
+                let municipality = if i % 3 == 0 { b } else { owner };
+                tokio::spawn(async move {
+                    let first = request.household(owner, kari).await?;
+                    let event = Event {
+                        municipality: Some(municipality),
+                        action: "household.view",
+                        resource_kind: "household",
+                        resource_id: format!("h{i}"),
+                        details: serde_json::json!({}),
+                    };
+                    request.audit(&Actor::cli("load"), event).await?;
+                    let again = request.household(owner, kari).await?;
+                    assert_eq!(first.version, again.version);
+                    Ok::<_, StoreError>(())
+                })
+            })
+            .collect();
+        let all = async {
+            for request in requests {
+                request.await.unwrap().unwrap();
+            }
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(60), all)
+            .await
+            .unwrap_or_else(|_| panic!("pinned requests starved each other on {:?}", db.backend()));
+        let report = small.verify_audit().await.unwrap();
+        assert_eq!(report.first_break, None, "{:?}", db.backend());
+        assert_eq!(report.entries, before + 48);
+        small.close().await;
+    }
+}
+
 #[tokio::test]
 async fn outreach_streams_every_active_tenancy_without_bostotte_once() {
     use husly_domain::bostotte::IncomeKind;

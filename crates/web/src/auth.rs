@@ -39,7 +39,7 @@ impl Caller {
     /// The caller as a use case sees them, for a request through `channel`.
     pub fn ctx(&self, state: &AppState, channel: husly_usecases::Channel) -> husly_usecases::Ctx {
         husly_usecases::Ctx {
-            store: state.store.clone(),
+            store: state.store.pinned(),
             principal: self.principal.clone(),
             user: self.user.clone(),
             request_id: self.request_id.clone(),

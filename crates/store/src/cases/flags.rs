@@ -100,7 +100,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(case.to_string())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         Ok(rows)
     }

@@ -79,7 +79,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(case.to_string())
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut *self.conn().await?)
         .await?
         .ok_or(StoreError::NotFound)?;
         let Some(code) = row.try_get::<Option<String>, _>("kostra_category")? else {

@@ -78,7 +78,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(case.to_string())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         Ok(rows)
     }
@@ -97,7 +97,7 @@ impl Store {
         .bind(municipality.to_string())
         .bind(case.to_string())
         .bind(id)
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut *self.conn().await?)
         .await?
         .ok_or(StoreError::NotFound)?;
         let pdf: Vec<u8> = row.try_get("pdf")?;

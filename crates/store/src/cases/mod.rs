@@ -341,7 +341,7 @@ impl Store {
     }
 
     pub async fn case(&self, municipality: MunicipalityId, id: CaseId) -> StoreResult<Case> {
-        let mut conn = self.pool().acquire().await?;
+        let mut conn = self.conn().await?;
         read_case(&mut conn, municipality, id).await
     }
 
@@ -363,7 +363,7 @@ impl Store {
         let rows: Vec<Decoded<Case>> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(household.to_string())
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         Ok(rows.into_iter().map(Decoded::into_inner).collect())
     }
@@ -381,7 +381,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(id.to_string())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         Ok(rows)
     }

@@ -198,7 +198,11 @@ impl Store {
         for param in params {
             query = query.bind(param);
         }
-        Ok(query.bind(limit).bind(offset).fetch_all(self.pool()).await?)
+        Ok(query
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&mut *self.conn().await?)
+            .await?)
     }
 
     /// How many cases each filter of the queue holds for `user` on `today`, each counted no
@@ -224,7 +228,7 @@ impl Store {
             for param in params {
                 query = query.bind(param);
             }
-            let n: i64 = query.fetch_one(self.pool()).await?.try_get("n")?;
+            let n: i64 = query.fetch_one(&mut *self.conn().await?).await?.try_get("n")?;
             match code {
                 "mine" => counts.mine = n,
                 "unassigned" => counts.unassigned = n,
@@ -268,7 +272,7 @@ impl Store {
             .bind(municipality.to_string())
             .bind(date_text(today))
             .bind(date_text(today + time::Duration::days(deadlines::DUE_SOON_DAYS)))
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         rows.iter()
             .map(|row| {
@@ -322,7 +326,7 @@ impl Store {
         )
         .bind(date_text(today))
         .bind(limit)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter()
             .map(|row| {

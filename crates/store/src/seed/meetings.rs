@@ -33,7 +33,7 @@ impl Store {
     ) -> StoreResult<()> {
         let any = sqlx::query("SELECT COUNT(*) AS n FROM meeting WHERE municipality_id = $1")
             .bind(municipality.id.to_string())
-            .fetch_one(self.pool())
+            .fetch_one(&mut *self.conn().await?)
             .await?;
         if any.try_get::<i64, _>("n")? > 0 {
             return Ok(());

@@ -807,7 +807,7 @@ impl Store {
         use sqlx::Row;
         let rows = sqlx::query("SELECT year, last FROM case_reference_counter WHERE municipality_id = $1")
             .bind(municipality.id.to_string())
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         rows.iter()
             .map(|r| Ok((r.try_get::<i64, _>("year")? as i32, r.try_get::<i64, _>("last")?)))

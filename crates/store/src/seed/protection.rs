@@ -23,7 +23,7 @@ impl Store {
     ) -> StoreResult<()> {
         let any = sqlx::query("SELECT COUNT(*) AS n FROM address_protection WHERE municipality_id = $1")
             .bind(municipality.id.to_string())
-            .fetch_one(self.pool())
+            .fetch_one(&mut *self.conn().await?)
             .await?;
         if any.try_get::<i64, _>("n")? > 0 {
             return Ok(());
@@ -34,7 +34,7 @@ impl Store {
              WHERE c.municipality_id = $1 ORDER BY c.reference LIMIT 2",
         )
         .bind(municipality.id.to_string())
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let change = Change {
             actor,

@@ -40,7 +40,7 @@ impl Store {
     ) -> StoreResult<()> {
         let any = sqlx::query("SELECT COUNT(*) AS n FROM referral WHERE municipality_id = $1")
             .bind(municipality.id.to_string())
-            .fetch_one(self.pool())
+            .fetch_one(&mut *self.conn().await?)
             .await?;
         if any.try_get::<i64, _>("n")? > 0 {
             return Ok(());
@@ -123,7 +123,7 @@ impl Store {
         )
         .bind(municipality.id.to_string())
         .bind(&day)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         let mut by_organisation: Vec<(String, Vec<String>)> = Vec::new();
         for row in &rows {

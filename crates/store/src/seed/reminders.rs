@@ -20,7 +20,7 @@ impl Store {
         )
         .bind(&m)
         .bind(date_text(today))
-        .fetch_one(self.pool())
+        .fetch_one(&mut *self.conn().await?)
         .await?;
         if past_term.try_get::<i64, _>("n")? == 0 {
             let running = sqlx::query(
@@ -30,7 +30,7 @@ impl Store {
             .bind(&m)
             .bind(date_text(today + Duration::days(200)))
             .bind(date_text(today - Duration::days(60)))
-            .fetch_all(self.pool())
+            .fetch_all(&mut *self.conn().await?)
             .await?;
             for (i, row) in running.iter().enumerate() {
                 let id: String = row.try_get("id")?;
@@ -52,7 +52,7 @@ impl Store {
         )
         .bind(&m)
         .bind(date_text(today))
-        .fetch_one(self.pool())
+        .fetch_one(&mut *self.conn().await?)
         .await?;
         if reminded.try_get::<i64, _>("n")? == 0 {
             sqlx::query(
@@ -63,7 +63,7 @@ impl Store {
             .bind(date_text(today + Duration::days(21)))
             .bind(date_text(today - Duration::days(9)))
             .bind(&m)
-            .execute(self.pool())
+            .execute(&mut *self.conn().await?)
             .await?;
         }
         Ok(())
