@@ -8,6 +8,11 @@ use clap::Parser;
 use cli::{Cli, Command};
 use std::process::ExitCode;
 
+/// glibc's allocator keeps up to eight arenas per core and hands little back: under load the
+/// server's peak memory was a fifth larger with it (docs/benchmarks.md, "The hot path, 5 Dec 2026").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
