@@ -339,8 +339,17 @@ wait_idle() {
 }
 
 # The server's start-up runs the day's jobs (on a fresh seed, ten years of indicator snapshots
-# among them). Their peak memory is reported on its own; the peak under load is counted from
-# here (writing 5 to clear_refs resets VmHWM).
+# among them). The runs wait for the last of them (approval_expiry, crates/husly/src/commands/
+# scheduler.rs) to log its end: on PostgreSQL the jobs' work is in the database, so an idle
+# server does not mean they are done. Their peak memory is reported on its own; the peak under
+# load is counted from here (writing 5 to clear_refs resets VmHWM).
+jobs_start=$(date +%s)
+for _ in $(seq 3600); do
+    LC_ALL=C sed 's/\x1b\[[0-9;]*m//g' "$WORK/serve.log" | grep -q 'job="approval_expiry"' && break
+    kill -0 "$SERVER_PID" 2>/dev/null || die "server exited during its start-up jobs"
+    sleep 0.5
+done
+log "start-up jobs done after $(($(date +%s) - jobs_start)) s"
 wait_idle
 STARTUP_RSS_KB=$(proc_field VmHWM)
 if echo 5 >"/proc/$SERVER_PID/clear_refs" 2>/dev/null; then
