@@ -126,32 +126,19 @@ fn drivers(c: &mut Criterion) {
     for (name, any) in [("Any driver", true), ("SQLite driver", false)] {
         loaded.bench_function(name, |b| {
             b.iter_custom(|iterations| {
-                let mut total = Duration::ZERO;
-                for _ in 0..iterations {
-                    let start = Instant::now();
-                    runtime.block_on(async {
-                        let tasks: Vec<_> = (0..TASKS)
-                            .map(|t| {
-                                let f = f.clone();
-                                tokio::spawn(async move {
-                                    for r in 0..READS_PER_TASK {
-                                        let i = t * READS_PER_TASK + r;
-                                        black_box(if any {
-                                            through_any(&f, i).await
-                                        } else {
-                                            through_sqlite(&f, i).await
-                                        });
-                                    }
-                                })
-                            })
-                            .collect();
-                        for task in tasks {
-                            task.await.expect("task");
+                timed_rounds(&runtime, iterations, |t| {
+                    let f = f.clone();
+                    async move {
+                        for r in 0..READS_PER_TASK {
+                            let i = t * READS_PER_TASK + r;
+                            black_box(if any {
+                                through_any(&f, i).await
+                            } else {
+                                through_sqlite(&f, i).await
+                            });
                         }
-                    });
-                    total += start.elapsed();
-                }
-                total
+                    }
+                })
             })
         });
     }
@@ -168,28 +155,35 @@ fn drivers(c: &mut Criterion) {
     for (name, pinned) in [("a pool connection per read", false), ("one pinned connection", true)] {
         page.bench_function(name, |b| {
             b.iter_custom(|iterations| {
-                let mut total = Duration::ZERO;
-                for _ in 0..iterations {
-                    let start = Instant::now();
-                    runtime.block_on(async {
-                        let tasks: Vec<_> = (0..TASKS)
-                            .map(|t| {
-                                let store = if pinned { f.store.pinned() } else { f.store.clone() };
-                                let id = households[t % households.len()];
-                                tokio::spawn(async move { page_reads(&store, municipality, id).await })
-                            })
-                            .collect();
-                        for task in tasks {
-                            task.await.expect("task");
-                        }
-                    });
-                    total += start.elapsed();
-                }
-                total
+                timed_rounds(&runtime, iterations, |t| {
+                    let store = if pinned { f.store.pinned() } else { f.store.clone() };
+                    let id = households[t % households.len()];
+                    async move { page_reads(&store, municipality, id).await }
+                })
             })
         });
     }
     page.finish();
+}
+
+/// The time of `iterations` rounds, each of `TASKS` tasks made by `task` running at once.
+fn timed_rounds<F, Fut>(runtime: &tokio::runtime::Runtime, iterations: u64, task: F) -> Duration
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let mut total = Duration::ZERO;
+    for _ in 0..iterations {
+        let start = Instant::now();
+        runtime.block_on(async {
+            let tasks: Vec<_> = (0..TASKS).map(|t| tokio::spawn(task(t))).collect();
+            for task in tasks {
+                task.await.expect("task");
+            }
+        });
+        total += start.elapsed();
+    }
+    total
 }
 
 criterion_group!(benches, drivers);
