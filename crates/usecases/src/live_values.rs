@@ -98,20 +98,6 @@ impl LiveValueCache {
         self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The value and when it was computed, if it was computed within the time to live.
-    pub fn get(
-        &self,
-        municipality: MunicipalityId,
-        definition: &str,
-        year: i32,
-        today: Date,
-    ) -> Option<(Option<Value>, OffsetDateTime)> {
-        match self.lookup(municipality, definition, year, today)? {
-            Kept::Fresh(value, at) => Some((value, at)),
-            Kept::Stale(..) => None,
-        }
-    }
-
     /// Keeps a value computed at `computed_at`.
     pub fn put(
         &self,
@@ -173,26 +159,34 @@ mod tests {
         let m = MunicipalityId::new();
         let today = date!(2026 - 12 - 05);
         let at = datetime!(2026-12-05 10:00 UTC);
-        assert_eq!(cache.get(m, "applications_received", 2026, today), None);
+        assert_eq!(cache.lookup(m, "applications_received", 2026, today), None);
         cache.put((m, "applications_received", 2026, today), value(7), at);
-        assert_eq!(cache.get(m, "applications_received", 2026, today), Some((value(7), at)));
-        // Another definition, year, day or municipality is another value.
-        assert_eq!(cache.get(m, "refused_share", 2026, today), None);
-        assert_eq!(cache.get(m, "applications_received", 2025, today), None);
-        assert_eq!(cache.get(m, "applications_received", 2026, date!(2026 - 12 - 06)), None);
         assert_eq!(
-            cache.get(MunicipalityId::new(), "applications_received", 2026, today),
+            cache.lookup(m, "applications_received", 2026, today),
+            Some(Kept::Fresh(value(7), at))
+        );
+        // Another definition, year, day or municipality is another value.
+        assert_eq!(cache.lookup(m, "refused_share", 2026, today), None);
+        assert_eq!(cache.lookup(m, "applications_received", 2025, today), None);
+        assert_eq!(
+            cache.lookup(m, "applications_received", 2026, date!(2026 - 12 - 06)),
+            None
+        );
+        assert_eq!(
+            cache.lookup(MunicipalityId::new(), "applications_received", 2026, today),
             None
         );
         // A value with no figure is kept as such.
         cache.put((m, "refused_share", 2026, today), None, at);
-        assert_eq!(cache.get(m, "refused_share", 2026, today), Some((None, at)));
+        assert_eq!(
+            cache.lookup(m, "refused_share", 2026, today),
+            Some(Kept::Fresh(None, at))
+        );
         std::thread::sleep(Duration::from_millis(250));
-        assert_eq!(cache.get(m, "applications_received", 2026, today), None, "aged out");
         assert_eq!(
             cache.lookup(m, "applications_received", 2026, today),
             Some(Kept::Stale(value(7), at)),
-            "still shown while it is refreshed"
+            "aged out, still shown while it is refreshed"
         );
         std::thread::sleep(Duration::from_millis(200));
         assert_eq!(
@@ -224,6 +218,6 @@ mod tests {
             datetime!(2026-12-05 10:00 UTC),
         );
         assert!(cache.is_empty());
-        assert_eq!(cache.get(m, "applications_received", 2026, today), None);
+        assert_eq!(cache.lookup(m, "applications_received", 2026, today), None);
     }
 }
