@@ -56,11 +56,21 @@ pub async fn open_household(
     action: Action,
     details: serde_json::Value,
 ) -> UseCaseResult<Household> {
-    let municipality = ctx.household_owner(id, action).await?;
-    let household = ctx.store.household(municipality, id).await?;
-    ctx.audit_read(municipality, "household.view", ("household", id.to_string()), details)
-        .await?;
+    let household = read_household(ctx, id, action).await?;
+    audit_household_view(ctx, &household, details).await?;
     Ok(household)
+}
+
+/// The household, once the caller may `action` on it; not yet audited.
+async fn read_household(ctx: &Ctx, id: HouseholdId, action: Action) -> UseCaseResult<Household> {
+    let municipality = ctx.household_owner(id, action).await?;
+    Ok(ctx.store.household(municipality, id).await?)
+}
+
+async fn audit_household_view(ctx: &Ctx, household: &Household, details: serde_json::Value) -> UseCaseResult<()> {
+    let resource = ("household", household.id.to_string());
+    ctx.audit_read(household.municipality_id, "household.view", resource, details)
+        .await
 }
 
 /// A household with its timeline and, for those who may see cases, its cases.
@@ -77,7 +87,9 @@ pub struct HouseholdOverview {
 }
 
 pub async fn household_overview(ctx: &Ctx, id: HouseholdId) -> UseCaseResult<HouseholdOverview> {
-    let household = open_household(ctx, id, Action::ViewHousehold, json!({})).await?;
+    // Audited after the last read: a request gives its pinned connection back while it waits for
+    // the audit entry's commit, so auditing first would take a second connection for the rest.
+    let household = read_household(ctx, id, Action::ViewHousehold).await?;
     let municipality = household.municipality_id;
     let timeline = ctx.store.timeline(municipality, id).await?;
     let cases = match ctx.require(Action::ViewCase, municipality) {
@@ -90,6 +102,7 @@ pub async fn household_overview(ctx: &Ctx, id: HouseholdId) -> UseCaseResult<Hou
         Ok(()) => Some(ctx.store.stays(municipality, id).await?),
         Err(_) => None,
     };
+    audit_household_view(ctx, &household, json!({})).await?;
     Ok(HouseholdOverview {
         stays,
         household,
