@@ -34,6 +34,7 @@ mod reminders;
 mod renewals;
 mod rent_changes;
 mod routes;
+mod search;
 mod servers;
 mod stays;
 mod stock;

@@ -1278,7 +1278,6 @@ impl Store {
         }
         insert_batch(&mut tx, &TABLES[table_index], &batch).await?;
         crate::search::rebuild_search_index(&mut tx).await?;
-        crate::protection::unindex_protected(&mut tx).await?;
         // All or nothing: an audit log that does not verify is not imported at all.
         if let Some(problem) = crate::audit::verify_on(tx.conn()).await?.first_break {
             return Err(StoreError::Invalid(format!(

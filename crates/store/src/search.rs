@@ -5,6 +5,11 @@
 //! indexed by SQLite's FTS5 (with prefix indexes) or PostgreSQL's GIN over a tsvector. Each
 //! query word must be the start of some word; every word of the query must match. Whole-word
 //! matches rank first, then names in alphabetical order; address matches follow name matches.
+//!
+//! A search ranks a bounded set: the first [`CANDIDATES`] prefix matches of the index and every
+//! match whose words are all whole (up to as many again), sorted by the index row's `sort_key`,
+//! so it costs the same in any size of municipality and an exact name is never cut off. When more
+//! match than that, [`Found::too_many`] says so and the user types more of the name.
 
 use crate::Store;
 use crate::db::{Backend, Tx};
@@ -19,10 +24,13 @@ use std::collections::{HashMap, HashSet};
 
 pub use husly_domain::search::SearchQuery;
 
-/// The schema version that created the index; `migrate` fills it right after.
-pub(crate) const INDEX_SCHEMA: i64 = 30;
+/// The schema version that last changed the index's rows; `migrate` fills them right after.
+pub(crate) const INDEX_SCHEMA: i64 = 39;
 
-/// Rows per insert when the index is filled in bulk (three parameters each).
+/// How many prefix matches a search ranks at most (and as many whole-word matches).
+pub const CANDIDATES: i64 = 1_000;
+
+/// Rows per insert when the index is filled in bulk (four parameters each).
 const BULK_ROWS: usize = 300;
 
 #[derive(Debug, Clone)]
@@ -52,6 +60,9 @@ pub struct CaseMatch {
 pub struct Found {
     pub case: Option<CaseMatch>,
     pub hits: Vec<SearchHit>,
+    /// More than [`CANDIDATES`] names or addresses start with the query's words: the hits are
+    /// the best of the whole-word matches and the first prefix matches, not of all of them.
+    pub too_many: bool,
 }
 
 /// The index tables: (table, the key column, the FTS5 table on SQLite).
@@ -68,7 +79,7 @@ impl Store {
     ) -> StoreResult<Found> {
         let limit = limit.clamp(1, 200);
         let m = municipality.to_string();
-        let (case, rows) = match query {
+        let (case, rows, too_many) = match query {
             SearchQuery::NationalId(number) => {
                 let sql = format!(
                     "SELECT {PERSON_COLUMNS} FROM person p WHERE p.municipality_id = $1 AND p.national_id = $2"
@@ -76,9 +87,9 @@ impl Store {
                 let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(&m)
                     .bind(number)
-                    .fetch_all(self.pool())
+                    .fetch_all(&mut *self.conn().await?)
                     .await?;
-                (None, rows)
+                (None, rows, false)
             }
             SearchQuery::CaseReference(reference) => match self.case_match(&m, reference).await? {
                 Some(case) => {
@@ -89,19 +100,21 @@ impl Store {
                     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                         .bind(&m)
                         .bind(case.household.to_string())
-                        .fetch_all(self.pool())
+                        .fetch_all(&mut *self.conn().await?)
                         .await?;
-                    (Some(case), rows)
+                    (Some(case), rows, false)
                 }
-                None => (None, Vec::new()),
+                None => (None, Vec::new(), false),
             },
             SearchQuery::Words(words) => {
-                let mut rows = self.people_by_words(&m, words, PEOPLE, limit).await?;
+                let (mut rows, mut too_many) = self.people_by_words(&m, words, PEOPLE, limit).await?;
                 let wanted = limit - rows.len() as i64;
                 if wanted > 0 {
-                    rows.extend(self.people_by_words(&m, words, HOUSEHOLDS, wanted).await?);
+                    let (more, more_too_many) = self.people_by_words(&m, words, HOUSEHOLDS, wanted).await?;
+                    rows.extend(more);
+                    too_many |= more_too_many;
                 }
-                (None, rows)
+                (None, rows, too_many)
             }
         };
         let mut seen = HashSet::new();
@@ -120,7 +133,7 @@ impl Store {
                 SearchHit { person, households }
             })
             .collect();
-        Ok(Found { case, hits })
+        Ok(Found { case, hits, too_many })
     }
 
     async fn case_match(&self, municipality: &str, reference: &str) -> StoreResult<Option<CaseMatch>> {
@@ -129,7 +142,7 @@ impl Store {
         )
         .bind(municipality)
         .bind(reference)
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut *self.conn().await?)
         .await?;
         row.map(|row| {
             Ok(CaseMatch {
@@ -142,59 +155,84 @@ impl Store {
     }
 
     /// People whose name (`PEOPLE`) or household address (`HOUSEHOLDS`) has a word starting
-    /// with each of `words`; whole-word matches first.
+    /// with each of `words`, ranked among the bounded candidates (module documentation); and
+    /// whether more matched than the candidates hold.
     async fn people_by_words(
         &self,
         municipality: &str,
         words: &[String],
-        (table, _, fts): (&str, &str, &str),
+        (table, key, fts): (&str, &str, &str),
         limit: i64,
-    ) -> StoreResult<Vec<sqlx::any::AnyRow>> {
-        // $1 municipality, $2 the index query, $3 the limit, then one LIKE pattern per word.
-        let (from, matched, index_query) = match self.backend() {
+    ) -> StoreResult<(Vec<sqlx::any::AnyRow>, bool)> {
+        // $1 municipality, $2 the prefix query, $3 the limit, $4 the whole-word query, then one
+        // LIKE pattern per word. The text index gives its matches in its own order, so the
+        // first prefix matches are cheap to take and the ranking reads only the index rows.
+        let (from, matched, prefix_query, whole_query) = match self.backend() {
             Backend::Sqlite => (
                 format!("{fts} f JOIN {table} s ON s.id = f.rowid"),
-                format!("{fts} MATCH $2"),
+                format!("{fts} MATCH"),
                 words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" "),
+                words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" "),
             ),
             Backend::Postgres => (
                 format!("{table} s"),
-                "s.lexemes @@ CAST($2 AS tsquery)".to_string(),
+                "s.lexemes @@ CAST".to_string(),
                 words.iter().map(|w| format!("'{w}':*")).collect::<Vec<_>>().join(" & "),
+                words.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>().join(" & "),
             ),
         };
-        let whole_words: Vec<String> = (0..words.len())
-            .map(|i| format!("CASE WHEN ' ' || s.words || ' ' LIKE ${} THEN 1 ELSE 0 END", 4 + i))
-            .collect();
-        let score = whole_words.join(" + ");
+        let condition = |param: &str| match self.backend() {
+            Backend::Sqlite => format!("{matched} {param}"),
+            Backend::Postgres => format!("{matched}({param} AS tsquery)"),
+        };
+        let (prefix, whole) = (condition("$2"), condition("$4"));
+        let score = (0..words.len())
+            .map(|i| format!("CASE WHEN ' ' || s.words || ' ' LIKE ${} THEN 1 ELSE 0 END", 5 + i))
+            .collect::<Vec<_>>()
+            .join(" + ");
+        let candidates = format!(
+            "WITH prefix AS MATERIALIZED ( \
+             SELECT s.{key} AS id, s.sort_key, s.words FROM {from} \
+             WHERE {prefix} AND s.municipality_id = $1 LIMIT {over}), \
+             whole AS ( \
+             SELECT s.{key} AS id, s.sort_key, s.words FROM {from} \
+             WHERE {whole} AND s.municipality_id = $1 LIMIT {CANDIDATES}), \
+             page AS ( \
+             SELECT s.id, s.sort_key, ({score}) AS score \
+             FROM (SELECT * FROM prefix UNION SELECT * FROM whole) s \
+             ORDER BY score DESC, s.sort_key, s.id LIMIT $3) ",
+            over = CANDIDATES + 1,
+        );
         let sql = if table == PEOPLE.0 {
             format!(
-                "SELECT {PERSON_COLUMNS} FROM {from} JOIN person p ON p.id = s.person_id \
-                 WHERE {matched} AND s.municipality_id = $1 \
-                 ORDER BY ({score}) DESC, p.family_name, p.given_name, p.id LIMIT $3"
+                "{candidates} SELECT {PERSON_COLUMNS}, (SELECT COUNT(*) FROM prefix) AS prefix_matches \
+                 FROM page JOIN person p ON p.id = page.id \
+                 ORDER BY page.score DESC, page.sort_key, page.id"
             )
         } else {
-            // The households first, ordered and limited (no more households than people are
-            // wanted), then their members: the members of every matching address are never read.
+            // No more households than people are wanted; the members of the other matching
+            // addresses are never read.
             format!(
-                "SELECT {PERSON_COLUMNS} FROM ( \
-                 SELECT s.household_id, s.municipality_id, ({score}) AS score, h.address_line \
-                 FROM {from} JOIN household h ON h.id = s.household_id \
-                 WHERE {matched} AND s.municipality_id = $1 \
-                 ORDER BY score DESC, h.address_line, s.household_id LIMIT $3) page \
-                 JOIN household_member hm ON hm.municipality_id = page.municipality_id AND hm.household_id = page.household_id \
+                "{candidates} SELECT {PERSON_COLUMNS}, (SELECT COUNT(*) FROM prefix) AS prefix_matches \
+                 FROM page JOIN household_member hm ON hm.municipality_id = $1 AND hm.household_id = page.id \
                  JOIN person p ON p.id = hm.person_id \
-                 ORDER BY page.score DESC, page.address_line, page.household_id, hm.position, p.id"
+                 ORDER BY page.score DESC, page.sort_key, page.id, hm.position, p.id"
             )
         };
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
-            .bind(index_query)
-            .bind(limit);
+            .bind(prefix_query)
+            .bind(limit)
+            .bind(whole_query);
         for word in words {
             query = query.bind(format!("% {word} %"));
         }
-        Ok(query.fetch_all(self.pool()).await?)
+        let rows = query.fetch_all(&mut *self.conn().await?).await?;
+        let too_many = match rows.first() {
+            Some(row) => row.try_get::<i64, _>("prefix_matches")? > CANDIDATES,
+            None => false,
+        };
+        Ok((rows, too_many))
     }
 
     /// The households of all hits in one query.
@@ -218,7 +256,7 @@ impl Store {
         for person in people {
             query = query.bind(person.id.to_string());
         }
-        for row in query.fetch_all(self.pool()).await? {
+        for row in query.fetch_all(&mut *self.conn().await?).await? {
             let person: PersonId = parse_id(&row.try_get::<String, _>("person_id")?)?;
             let mut address_line: String = row.try_get("address_line")?;
             let address_protected = crate::protection::masked(&row, &mut [&mut address_line])?;
@@ -232,6 +270,25 @@ impl Store {
     }
 }
 
+/// A row of the index: (municipality, person or household id, words, sort key).
+pub(crate) type IndexRow = (String, String, String, String);
+
+/// A person's index row: the name's words, sorted by family name and then given name.
+pub(crate) fn person_row(municipality: String, person: String, given_name: &str, family_name: &str) -> IndexRow {
+    let words = search_words(&[given_name, family_name]).join(" ");
+    (municipality, person, words, format!("{family_name} {given_name}"))
+}
+
+/// A household's index row: the address's words, sorted by the address line.
+pub(crate) fn household_row(
+    municipality: String,
+    household: String,
+    (address_line, postal_code, postal_city): (&str, &str, &str),
+) -> IndexRow {
+    let words = search_words(&[address_line, postal_code, postal_city]).join(" ");
+    (municipality, household, words, address_line.to_string())
+}
+
 /// The words a person is found by, written with the name.
 pub(crate) async fn index_person(
     tx: &mut Tx,
@@ -240,8 +297,8 @@ pub(crate) async fn index_person(
     given_name: &str,
     family_name: &str,
 ) -> StoreResult<()> {
-    let words = search_words(&[given_name, family_name]).join(" ");
-    upsert_words(tx, PEOPLE, (municipality.to_string(), person.to_string(), words)).await
+    let row = person_row(municipality.to_string(), person.to_string(), given_name, family_name);
+    upsert_row(tx, PEOPLE, row).await
 }
 
 /// The words a household is found by, written with the address (after its members): none while
@@ -250,61 +307,60 @@ pub(crate) async fn index_household(
     tx: &mut Tx,
     municipality: MunicipalityId,
     household: HouseholdId,
-    (address_line, postal_code, postal_city): (&str, &str, &str),
+    address: (&str, &str, &str),
 ) -> StoreResult<()> {
-    let words = if crate::protection::household_is_protected(tx, municipality, household).await? {
-        String::new()
-    } else {
-        household_words(address_line, postal_code, postal_city)
-    };
-    upsert_words(tx, HOUSEHOLDS, (municipality.to_string(), household.to_string(), words)).await
+    let protected = crate::protection::household_is_protected(tx, municipality, household).await?;
+    let address = if protected { ("", "", "") } else { address };
+    let row = household_row(municipality.to_string(), household.to_string(), address);
+    upsert_row(tx, HOUSEHOLDS, row).await
 }
 
-pub(crate) fn household_words(address_line: &str, postal_code: &str, postal_city: &str) -> String {
-    search_words(&[address_line, postal_code, postal_city]).join(" ")
-}
-
-async fn upsert_words(
+async fn upsert_row(
     tx: &mut Tx,
     (table, key, _): (&str, &str, &str),
-    (municipality, id, words): (String, String, String),
+    (municipality, id, words, sort_key): IndexRow,
 ) -> StoreResult<()> {
     let sql = format!(
-        "INSERT INTO {table} ({key}, municipality_id, words) VALUES ($1, $2, $3) \
-         ON CONFLICT ({key}) DO UPDATE SET words = excluded.words"
+        "INSERT INTO {table} ({key}, municipality_id, words, sort_key) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT ({key}) DO UPDATE SET words = excluded.words, sort_key = excluded.sort_key"
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .bind(municipality)
         .bind(words)
+        .bind(sort_key)
         .execute(tx.conn())
         .await?;
     Ok(())
 }
 
-/// Rows for the index in bulk: (municipality, person or household id, words).
-pub(crate) type WordRow = (String, String, String);
-
-pub(crate) async fn insert_person_words(tx: &mut Tx, rows: &[WordRow]) -> StoreResult<()> {
-    insert_words(tx, PEOPLE, rows).await
+pub(crate) async fn insert_person_rows(tx: &mut Tx, rows: &[IndexRow]) -> StoreResult<()> {
+    insert_rows(tx, PEOPLE, rows).await
 }
 
-pub(crate) async fn insert_household_words(tx: &mut Tx, rows: &[WordRow]) -> StoreResult<()> {
-    insert_words(tx, HOUSEHOLDS, rows).await
+pub(crate) async fn insert_household_rows(tx: &mut Tx, rows: &[IndexRow]) -> StoreResult<()> {
+    insert_rows(tx, HOUSEHOLDS, rows).await
 }
 
-async fn insert_words(tx: &mut Tx, (table, key, _): (&str, &str, &str), rows: &[WordRow]) -> StoreResult<()> {
+async fn insert_rows(tx: &mut Tx, (table, key, _): (&str, &str, &str), rows: &[IndexRow]) -> StoreResult<()> {
     for chunk in rows.chunks(BULK_ROWS) {
         let values: Vec<String> = (0..chunk.len())
-            .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+            .map(|i| {
+                let first = 4 * i + 1;
+                format!("(${first}, ${}, ${}, ${})", first + 1, first + 2, first + 3)
+            })
             .collect();
         let sql = format!(
-            "INSERT INTO {table} (municipality_id, {key}, words) VALUES {}",
+            "INSERT INTO {table} (municipality_id, {key}, words, sort_key) VALUES {}",
             values.join(", ")
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (municipality, id, words) in chunk {
-            query = query.bind(municipality.clone()).bind(id.clone()).bind(words.clone());
+        for (municipality, id, words, sort_key) in chunk {
+            query = query
+                .bind(municipality.clone())
+                .bind(id.clone())
+                .bind(words.clone())
+                .bind(sort_key.clone());
         }
         query.execute(tx.conn()).await?;
     }
@@ -312,25 +368,26 @@ async fn insert_words(tx: &mut Tx, (table, key, _): (&str, &str, &str), rows: &[
 }
 
 /// Fills the index from every name and address in the database (after the migration that
-/// created it, and after an import).
+/// last changed its rows, and after an import); a protected household's address stays out.
 pub(crate) async fn rebuild_search_index(tx: &mut Tx) -> StoreResult<()> {
     sqlx::query("DELETE FROM person_search").execute(tx.conn()).await?;
     sqlx::query("DELETE FROM household_search").execute(tx.conn()).await?;
-    let people: Vec<WordRow> = sqlx::query("SELECT id, municipality_id, given_name, family_name FROM person")
+    let people: Vec<IndexRow> = sqlx::query("SELECT id, municipality_id, given_name, family_name FROM person")
         .fetch_all(tx.conn())
         .await?
         .iter()
         .map(|row| {
             let (given, family): (String, String) = (row.try_get("given_name")?, row.try_get("family_name")?);
-            Ok((
+            Ok(person_row(
                 row.try_get("municipality_id")?,
                 row.try_get("id")?,
-                search_words(&[&given, &family]).join(" "),
+                &given,
+                &family,
             ))
         })
         .collect::<StoreResult<_>>()?;
-    insert_person_words(tx, &people).await?;
-    let households: Vec<WordRow> =
+    insert_person_rows(tx, &people).await?;
+    let households: Vec<IndexRow> =
         sqlx::query("SELECT id, municipality_id, address_line, postal_code, postal_city FROM household")
             .fetch_all(tx.conn())
             .await?
@@ -341,12 +398,10 @@ pub(crate) async fn rebuild_search_index(tx: &mut Tx) -> StoreResult<()> {
                     row.try_get("postal_code")?,
                     row.try_get("postal_city")?,
                 );
-                Ok((
-                    row.try_get("municipality_id")?,
-                    row.try_get("id")?,
-                    household_words(&line, &code, &city),
-                ))
+                let (municipality, id) = (row.try_get("municipality_id")?, row.try_get("id")?);
+                Ok(household_row(municipality, id, (&line, &code, &city)))
             })
             .collect::<StoreResult<_>>()?;
-    insert_household_words(tx, &households).await
+    insert_household_rows(tx, &households).await?;
+    crate::protection::unindex_protected(tx).await
 }

@@ -316,6 +316,64 @@ async fn search_by_name_address_number_and_case_reference_gives_the_same_on_both
 }
 
 #[tokio::test]
+async fn a_search_ranks_a_bounded_set_and_never_cuts_off_an_exact_name() {
+    use husly_store::search::CANDIDATES;
+    for db in databases().await {
+        let store = &db.store;
+        let m = municipality(store, "3301").await;
+        let actor = Actor::cli("test");
+        // More people named "Ola Nordvik" or "Ola Nordli" than a search ranks, in households of
+        // twenty, and one "Ola Nord" registered last, behind all of them in the index.
+        let people = CANDIDATES as usize + 20;
+        let ids: Vec<String> = (0..people)
+            .map(|i| {
+                let day = time::macros::date!(1940 - 01 - 01) + time::Duration::days(i as i64);
+                synthetic_tenor_next(day, 500).to_string()
+            })
+            .collect();
+        for (first, chunk) in ids.chunks(20).enumerate().map(|(n, chunk)| (n * 20, chunk)) {
+            let members = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, id)| {
+                    let relation = if i == 0 { "main_applicant" } else { "other_adult" };
+                    let family = if (first + i) % 2 == 0 { "Nordvik" } else { "Nordli" };
+                    member(id, "Ola", family, relation)
+                })
+                .collect();
+            store
+                .create_household(m.id, &household(members), &change(&actor))
+                .await
+                .unwrap();
+        }
+        let last = vec![member(&nid(2001, 1, 1, 600), "Ola", "Nord", "main_applicant")];
+        store
+            .create_household(m.id, &household(last), &change(&actor))
+            .await
+            .unwrap();
+
+        let q = |s: &str| SearchQuery::parse(s).unwrap();
+        let found = store.search_people(m.id, &q("ola nord"), 10).await.unwrap();
+        assert!(found.too_many, "{:?}", db.backend());
+        assert_eq!(found.hits.len(), 10);
+        // Both words whole: first, though the index lists it after a thousand others.
+        assert_eq!(found.hits[0].person.full_name(), "Ola Nord", "{:?}", db.backend());
+        let sort_keys: Vec<String> = found.hits[1..]
+            .iter()
+            .map(|h| format!("{} {}", h.person.family_name, h.person.given_name))
+            .collect();
+        assert!(sort_keys.is_sorted(), "{sort_keys:?}");
+        // Fewer than the bound: every match is ranked, and nothing is said.
+        let found = store.search_people(m.id, &q("ola nordl"), 200).await.unwrap();
+        assert!(!found.too_many && found.hits.len() == 200);
+        assert!(found.hits.iter().all(|h| h.person.full_name() == "Ola Nordli"));
+        // The address of every household: more than the bound of people, fewer households.
+        let found = store.search_people(m.id, &q("prøvestien"), 200).await.unwrap();
+        assert!(!found.too_many && found.hits.len() == 200);
+    }
+}
+
+#[tokio::test]
 async fn users_roles_passwords_sessions_and_tokens() {
     for db in databases().await {
         let store = &db.store;

@@ -27,7 +27,6 @@ use crate::municipalities::Municipality;
 use crate::{Store, date_text};
 use husly_domain::household::Relation;
 use husly_domain::national_id::synthetic_tenor_next;
-use husly_domain::person::name_tokens;
 use husly_domain::postal::{PostalPlace, PostalRegister, PostalUse};
 use husly_domain::{HouseholdId, PersonId};
 use serde_json::{Value, json};
@@ -213,8 +212,8 @@ pub struct SeedSummary {
 struct Generated {
     households: Vec<Vec<Value>>,
     people: Vec<Vec<Value>>,
-    person_words: Vec<crate::search::WordRow>,
-    household_words: Vec<crate::search::WordRow>,
+    person_words: Vec<crate::search::IndexRow>,
+    household_words: Vec<crate::search::IndexRow>,
     members: Vec<Vec<Value>>,
     events: Vec<Vec<Value>>,
     dwellings: Vec<Vec<Value>>,
@@ -284,9 +283,9 @@ impl Store {
             summary.people += generated.people.len() as u64;
             let mut tx = self.write().await?;
             insert_rows(&mut tx, "person", &generated.people).await?;
-            crate::search::insert_person_words(&mut tx, &generated.person_words).await?;
+            crate::search::insert_person_rows(&mut tx, &generated.person_words).await?;
             insert_rows(&mut tx, "household", &generated.households).await?;
-            crate::search::insert_household_words(&mut tx, &generated.household_words).await?;
+            crate::search::insert_household_rows(&mut tx, &generated.household_words).await?;
             insert_rows(&mut tx, "household_member", &generated.members).await?;
             insert_rows(&mut tx, "dwelling", &generated.dwellings).await?;
             insert_rows(&mut tx, "tenancy", &generated.tenancies).await?;
@@ -478,10 +477,10 @@ fn generate(
         let postal = *rng.pick(&street_codes);
         let from = date_text(random_date(rng, 2015, 2026));
         let address_line = format!("{} {}", rng.pick(STREETS), 1 + rng.below(120));
-        out.household_words.push((
+        out.household_words.push(crate::search::household_row(
             m.clone(),
             household.to_string(),
-            crate::search::household_words(&address_line, &postal.code, &postal.place_name()),
+            (&address_line, &postal.code, &postal.place_name()),
         ));
         out.households.push(vec![
             json!(household.to_string()),
@@ -524,7 +523,7 @@ fn generate(
                 json!(now),
             ]);
             out.person_words
-                .push((m.clone(), person.to_string(), name_tokens(given, &family).join(" ")));
+                .push(crate::search::person_row(m.clone(), person.to_string(), given, &family));
             out.members.push(vec![
                 json!(household.to_string()),
                 json!(person.to_string()),

@@ -29,6 +29,8 @@ struct SearchPage {
     searched: bool,
     invalid: bool,
     hits: Vec<SearchHit>,
+    /// More matched than the search ranks (`husly_store::search::CANDIDATES`).
+    too_many: bool,
     /// The case a case number named, and the number typed when it named none.
     case: Option<CaseMatch>,
     unknown_case: Option<String>,
@@ -52,6 +54,12 @@ impl SearchPage {
             1 => self.l.tr.t("search.found_one").to_string(),
             n => self.l.tr.f("search.found", &[("count", &n.to_string())]),
         }
+    }
+
+    /// "Over 1 000 navn eller adresser passer til søket. …", the bound with its thousands spaced.
+    fn too_many_text(&self) -> String {
+        let count = husly_domain::validation::group_thousands(husly_store::search::CANDIDATES.unsigned_abs());
+        self.l.tr.f("search.too_many", &[("count", &count)])
     }
 
     fn with_reference(&self, key: &str, reference: &str) -> String {
@@ -108,6 +116,7 @@ pub async fn page(
         invalid,
         q,
         hits: found.hits,
+        too_many: found.too_many,
         case: found.case,
         unknown_case,
         limit: RESULT_LIMIT,

@@ -140,11 +140,15 @@ pub struct CaseLink {
 pub struct SearchResults {
     pub results: Vec<SearchHit>,
     pub case: Option<CaseLink>,
+    /// More than 1 000 names or addresses start with the query's words: the results are the
+    /// best of the whole-word matches and the first 1 000 others, not of all; type more words.
+    pub too_many: bool,
 }
 
 impl From<&husly_store::search::Found> for SearchResults {
     fn from(found: &husly_store::search::Found) -> SearchResults {
         SearchResults {
+            too_many: found.too_many,
             case: found.case.as_ref().map(|c| CaseLink {
                 id: c.id,
                 reference: c.reference.clone(),
