@@ -251,6 +251,9 @@ impl Store {
     /// Applies every pending migration and returns the versions applied.
     pub async fn migrate(&self) -> StoreResult<Vec<i64>> {
         let applied = self.migrate_through(LATEST).await?;
+        if applied.contains(&crate::search::INDEX_SCHEMA) {
+            crate::search::vacuum_after_rebuild(self).await?;
+        }
         self.ensure_installation().await?;
         Ok(applied)
     }
