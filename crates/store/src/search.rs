@@ -6,10 +6,15 @@
 //! query word must be the start of some word; every word of the query must match. Whole-word
 //! matches rank first, then names in alphabetical order; address matches follow name matches.
 //!
-//! A search ranks a bounded set: the first [`CANDIDATES`] prefix matches of the index and every
-//! match whose words are all whole (up to as many again), sorted by the index row's `sort_key`,
-//! so it costs the same in any size of municipality and an exact name is never cut off. When more
-//! match than that, [`Found::too_many`] says so and the user types more of the name.
+//! A search ranks a bounded set: the first [`CANDIDATES`] prefix matches of the index, sorted by
+//! the index row's `sort_key`, and when there are more, every match whose words are all whole too
+//! (up to as many again), so it costs the same in any size of municipality and an exact name is
+//! never cut off; [`Found::too_many`] then says so, and the user types more of the name.
+//!
+//! The search reads through the pool, not the request's pinned connection (`Store::pinned`):
+//! its text-index statements are long, and giving the connection back between them kept the p99
+//! under 64 clients at 155–166 ms against 186–198 ms pinned (docs/benchmarks.md, "A bounded name
+//! search").
 
 use crate::Store;
 use crate::db::{Backend, Tx};
@@ -21,10 +26,6 @@ use husly_domain::{CaseId, HouseholdId, MunicipalityId, PersonId};
 use sqlx::FromRow;
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};
-
-// The search reads through the pool, not the request's pinned connection (`Store::pinned`): its
-// text-index statements are long, and giving the connection back between them kept the p99 under
-// 64 clients at 155–166 ms against 186–198 ms pinned (docs/benchmarks.md, "A bounded search").
 
 pub use husly_domain::search::SearchQuery;
 
