@@ -1,8 +1,9 @@
-# Shell helpers shared by bench scripts that `source` it (bench/follow_up.sh,
-# bench/renewal_reviews.sh): logging, the release binary, a scratch directory, a fresh database on
-# either backend with an `sql` helper, a staff user, the server on a free loopback port, and
-# signing in through the login form the way a browser does (load.sh and waiting_list.sh predate
-# it and keep their own copies). The caller sets BENCH_DIR and ROOT first.
+# Shell helpers shared by bench scripts that `source` it (bench/follow_up.sh, renewal_reviews.sh,
+# search_ab.sh, search_ab_postgres.sh): logging, the release binary, a scratch directory, a fresh
+# database on either backend with an `sql` helper, a staff user, the server on a free loopback
+# port, waiting for its start-up jobs, and signing in through the login form the way a browser
+# does (load.sh and waiting_list.sh predate it and keep their own copies). The caller sets
+# BENCH_DIR and ROOT first.
 #
 # Environment read here: HUSLY_BIN (use this binary instead of building the release one),
 # BENCH_PG_URL (PostgreSQL server, default postgres://postgres@127.0.0.1:5432; the database
@@ -122,6 +123,21 @@ bench_serve() {
         sleep 0.1
     done
     die "server did not report its address within 30 s"
+}
+
+# bench_wait_for_startup_jobs: waits until the server started by bench_serve has run the day's
+# jobs (approval_expiry, crates/husly/src/commands/scheduler.rs, logs the end of the last). Call it
+# only on a database's first start of the day: a later start finds the jobs claimed and logs
+# nothing. On PostgreSQL their work is in the database, so an idle server does not mean they are done.
+bench_wait_for_startup_jobs() {
+    local start
+    start=$(date +%s)
+    for _ in $(seq 3600); do
+        LC_ALL=C sed 's/\x1b\[[0-9;]*m//g' "$WORK/serve.log" | grep -q 'job="approval_expiry"' && break
+        kill -0 "$SERVER_PID" 2>/dev/null || die "server exited during its start-up jobs"
+        sleep 0.5
+    done
+    log "start-up jobs done after $(($(date +%s) - start)) s"
 }
 
 # bench_login EMAIL PASSWORD: signs in through GET and POST /login (CSRF cookie and field);

@@ -212,8 +212,8 @@ pub struct SeedSummary {
 struct Generated {
     households: Vec<Vec<Value>>,
     people: Vec<Vec<Value>>,
-    person_words: Vec<crate::search::IndexRow>,
-    household_words: Vec<crate::search::IndexRow>,
+    person_index: Vec<crate::search::IndexRow>,
+    household_index: Vec<crate::search::IndexRow>,
     members: Vec<Vec<Value>>,
     events: Vec<Vec<Value>>,
     dwellings: Vec<Vec<Value>>,
@@ -283,9 +283,9 @@ impl Store {
             summary.people += generated.people.len() as u64;
             let mut tx = self.write().await?;
             insert_rows(&mut tx, "person", &generated.people).await?;
-            crate::search::insert_person_rows(&mut tx, &generated.person_words).await?;
+            crate::search::insert_person_rows(&mut tx, &generated.person_index).await?;
             insert_rows(&mut tx, "household", &generated.households).await?;
-            crate::search::insert_household_rows(&mut tx, &generated.household_words).await?;
+            crate::search::insert_household_rows(&mut tx, &generated.household_index).await?;
             insert_rows(&mut tx, "household_member", &generated.members).await?;
             insert_rows(&mut tx, "dwelling", &generated.dwellings).await?;
             insert_rows(&mut tx, "tenancy", &generated.tenancies).await?;
@@ -460,8 +460,8 @@ fn generate(
     let mut out = Generated {
         households: vec![],
         people: vec![],
-        person_words: vec![],
-        household_words: vec![],
+        person_index: vec![],
+        household_index: vec![],
         members: vec![],
         events: vec![],
         dwellings: vec![],
@@ -477,7 +477,7 @@ fn generate(
         let postal = *rng.pick(&street_codes);
         let from = date_text(random_date(rng, 2015, 2026));
         let address_line = format!("{} {}", rng.pick(STREETS), 1 + rng.below(120));
-        out.household_words.push(crate::search::household_row(
+        out.household_index.push(crate::search::household_row(
             m.clone(),
             household.to_string(),
             (&address_line, &postal.code, &postal.place_name()),
@@ -522,7 +522,7 @@ fn generate(
                 json!(now),
                 json!(now),
             ]);
-            out.person_words
+            out.person_index
                 .push(crate::search::person_row(m.clone(), person.to_string(), given, &family));
             out.members.push(vec![
                 json!(household.to_string()),
