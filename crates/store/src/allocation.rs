@@ -182,7 +182,8 @@ const OFFER_COLUMNS: &str = concat!(
 
 const OFFER_FROM: &str = "FROM offer o JOIN dwelling d ON d.id = o.dwelling_id \
      JOIN application_case c ON c.id = o.case_id \
-     JOIN household_member m ON m.household_id = c.household_id AND m.relation = 'main_applicant' \
+     JOIN household_member m ON m.municipality_id = c.municipality_id \
+         AND m.household_id = c.household_id AND m.relation = 'main_applicant' \
      JOIN person p ON p.id = m.person_id \
      LEFT JOIN allocation_round r ON r.id = o.round_id";
 
@@ -812,8 +813,7 @@ impl Store {
 
     /// One offer.
     pub async fn offer(&self, municipality: MunicipalityId, id: &str) -> StoreResult<Offer> {
-        let sql = format!("SELECT {OFFER_COLUMNS} {OFFER_FROM} WHERE o.municipality_id = $1 AND o.id = $2");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let row = sqlx::query(sqlx::AssertSqlSafe(offer_sql()))
             .bind(municipality.to_string())
             .bind(id)
             .fetch_optional(&mut *self.conn().await?)
@@ -882,7 +882,8 @@ impl Store {
             let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
             let sql = format!(
                 "SELECT c.id, c.reference, p.given_name, p.family_name FROM application_case c \
-                 JOIN household_member m ON m.household_id = c.household_id AND m.relation = 'main_applicant' \
+                 JOIN household_member m ON m.municipality_id = c.municipality_id \
+                     AND m.household_id = c.household_id AND m.relation = 'main_applicant' \
                  JOIN person p ON p.id = m.person_id WHERE c.municipality_id = $1 AND c.id IN ({})",
                 marks.join(", ")
             );
@@ -1055,4 +1056,24 @@ async fn move_offer_in(
         details,
     };
     record(tx, municipality, event, change).await
+}
+
+/// One offer: `$1` municipality, `$2` offer.
+fn offer_sql() -> String {
+    format!("SELECT {OFFER_COLUMNS} {OFFER_FROM} WHERE o.municipality_id = $1 AND o.id = $2")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{TestDb, full_scans};
+
+    const ID: &str = "01a24634-7263-70a7-b260-e66266e3f277";
+
+    #[tokio::test]
+    async fn an_offer_is_looked_up_by_index() {
+        for db in TestDb::all().await.expect("test databases") {
+            let scans = full_scans(&db.store, &super::offer_sql(), &[ID, ID]).await.unwrap();
+            assert!(scans.is_empty(), "{:?} reads whole tables: {scans:?}", db.backend());
+        }
+    }
 }

@@ -117,7 +117,8 @@ pub(crate) async fn insert_consent(
          SELECT $1, $2, $3, hm.person_id, o.id, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
          p.family_name || ' ' || p.given_name \
          FROM household_member hm JOIN partner_organisation o ON o.id = $5 AND o.municipality_id = $2 \
-         JOIN person p ON p.id = hm.person_id WHERE hm.household_id = $3 AND hm.person_id = $4",
+         JOIN person p ON p.id = hm.person_id \
+         WHERE hm.municipality_id = $2 AND hm.household_id = $3 AND hm.person_id = $4",
     )
     .bind(&id)
     .bind(municipality.to_string())

@@ -117,7 +117,8 @@ const COLUMNS: &str = concat!(
     crate::protection::protected_sql!("t.municipality_id", "t.household_id")
 );
 const FROM: &str = "FROM tenancy t JOIN dwelling d ON d.id = t.dwelling_id \
-     JOIN household_member m ON m.household_id = t.household_id AND m.relation = 'main_applicant' \
+     JOIN household_member m ON m.municipality_id = t.municipality_id \
+         AND m.household_id = t.household_id AND m.relation = 'main_applicant' \
      JOIN person p ON p.id = m.person_id \
      LEFT JOIN application_case c ON c.id = t.case_id \
      LEFT JOIN application_case mc ON mc.id = t.move_on_case_id";
@@ -518,8 +519,7 @@ impl Store {
     }
 
     pub async fn contract(&self, municipality: MunicipalityId, id: &str) -> StoreResult<Contract> {
-        let sql = format!("SELECT {COLUMNS} {FROM} WHERE t.municipality_id = $1 AND t.id = $2");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let row = sqlx::query(sqlx::AssertSqlSafe(contract_sql()))
             .bind(municipality.to_string())
             .bind(id)
             .fetch_optional(&mut *self.conn().await?)
@@ -666,5 +666,25 @@ impl Store {
             contracts: rows.iter().map(contract).collect::<StoreResult<_>>()?,
             total,
         })
+    }
+}
+
+/// One contract: `$1` municipality, `$2` tenancy.
+fn contract_sql() -> String {
+    format!("SELECT {COLUMNS} {FROM} WHERE t.municipality_id = $1 AND t.id = $2")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{TestDb, full_scans};
+
+    const ID: &str = "01a24634-7263-70a7-b260-e66266e3f277";
+
+    #[tokio::test]
+    async fn a_contract_is_looked_up_by_index() {
+        for db in TestDb::all().await.expect("test databases") {
+            let scans = full_scans(&db.store, &super::contract_sql(), &[ID, ID]).await.unwrap();
+            assert!(scans.is_empty(), "{:?} reads whole tables: {scans:?}", db.backend());
+        }
     }
 }

@@ -259,8 +259,10 @@ impl Store {
         .await?;
         if !consents.is_empty() {
             let main = sqlx::query(
-                "SELECT person_id FROM household_member WHERE household_id = $1 AND relation = 'main_applicant'",
+                "SELECT person_id FROM household_member \
+                 WHERE municipality_id = $1 AND household_id = $2 AND relation = 'main_applicant'",
             )
+            .bind(draft.municipality_id.to_string())
             .bind(household_id.to_string())
             .fetch_one(tx.conn())
             .await?;

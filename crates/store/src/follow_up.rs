@@ -693,7 +693,8 @@ impl Store {
         for chunk in households.chunks(ID_LIST_CHUNK) {
             let sql = format!(
                 "SELECT h.id, h.address_line, {}, p.given_name, p.family_name FROM household h \
-                 JOIN household_member m ON m.household_id = h.id AND m.relation = 'main_applicant' \
+                 JOIN household_member m ON m.municipality_id = h.municipality_id \
+                     AND m.household_id = h.id AND m.relation = 'main_applicant' \
                  JOIN person p ON p.id = m.person_id WHERE h.municipality_id = $1 AND h.id IN ({})",
                 crate::protection::PROTECTED,
                 id_placeholders(chunk.len())

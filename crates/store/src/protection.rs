@@ -157,7 +157,8 @@ pub(crate) async fn erase_if_strictly_protected(
 pub(crate) async fn unindex_protected(tx: &mut Tx) -> StoreResult<()> {
     sqlx::query(
         "UPDATE household_search SET words = '', sort_key = '' WHERE household_id IN (SELECT pm.household_id \
-         FROM household_member pm JOIN address_protection pa ON pa.person_id = pm.person_id)",
+         FROM household_member pm JOIN address_protection pa \
+         ON pa.municipality_id = pm.municipality_id AND pa.person_id = pm.person_id)",
     )
     .execute(tx.conn())
     .await?;

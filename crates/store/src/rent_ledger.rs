@@ -296,7 +296,8 @@ impl Store {
              t.monthly_rent_ore, t.ended_on, e.period, e.due_ore, e.paid_ore \
              FROM rent_ledger_entry e JOIN tenancy t ON t.id = e.tenancy_id \
              JOIN dwelling d ON d.id = t.dwelling_id \
-             JOIN household_member m ON m.household_id = t.household_id AND m.relation = 'main_applicant' \
+             JOIN household_member m ON m.municipality_id = t.municipality_id \
+                 AND m.household_id = t.household_id AND m.relation = 'main_applicant' \
              JOIN person p ON p.id = m.person_id \
              WHERE e.municipality_id = $1 AND e.tenancy_id IN (SELECT tenancy_id FROM rent_ledger_entry \
                  WHERE municipality_id = $1 GROUP BY tenancy_id HAVING SUM(due_ore - paid_ore) > 0) \

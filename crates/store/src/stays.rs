@@ -21,7 +21,8 @@ const STAY_COLUMNS: &str = concat!(
      s.with_children, s.nightly_cost_ore, s.quality_remarks, p.birth_date, p.given_name, p.family_name, ",
     crate::protection::protected_sql!("s.municipality_id", "s.household_id"),
     " FROM temporary_stay s \
-     LEFT JOIN household_member m ON m.household_id = s.household_id AND m.relation = 'main_applicant' \
+     LEFT JOIN household_member m ON m.municipality_id = s.municipality_id \
+         AND m.household_id = s.household_id AND m.relation = 'main_applicant' \
      LEFT JOIN person p ON p.id = m.person_id"
 );
 
@@ -189,10 +190,7 @@ impl Store {
 
     /// A household's stays, the newest first.
     pub async fn stays(&self, municipality: MunicipalityId, household: HouseholdId) -> StoreResult<Vec<Stay>> {
-        let sql = format!(
-            "SELECT {STAY_COLUMNS} WHERE s.municipality_id = $1 AND s.household_id = $2 ORDER BY s.from_date DESC, s.id DESC"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let rows = sqlx::query(sqlx::AssertSqlSafe(household_stays_sql()))
             .bind(municipality.to_string())
             .bind(household.to_string())
             .fetch_all(&mut *self.conn().await?)
@@ -213,5 +211,29 @@ impl Store {
             .fetch_all(&mut *self.conn().await?)
             .await?;
         rows.iter().map(stay).collect()
+    }
+}
+
+/// A household's stays, the newest first: `$1` municipality, `$2` household. On the household page.
+fn household_stays_sql() -> String {
+    format!(
+        "SELECT {STAY_COLUMNS} WHERE s.municipality_id = $1 AND s.household_id = $2 ORDER BY s.from_date DESC, s.id DESC"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{TestDb, full_scans};
+
+    const ID: &str = "01a24634-7263-70a7-b260-e66266e3f277";
+
+    #[tokio::test]
+    async fn a_households_stays_are_looked_up_by_index() {
+        for db in TestDb::all().await.expect("test databases") {
+            let scans = full_scans(&db.store, &super::household_stays_sql(), &[ID, ID])
+                .await
+                .unwrap();
+            assert!(scans.is_empty(), "{:?} reads whole tables: {scans:?}", db.backend());
+        }
     }
 }

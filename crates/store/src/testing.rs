@@ -140,3 +140,42 @@ pub async fn execute_raw(store: &Store, sql: &str) -> StoreResult<()> {
     store.pool().execute(sqlx::AssertSqlSafe(sql.to_string())).await?;
     Ok(())
 }
+
+/// The steps of `sql`'s plan that read a whole table instead of looking rows up in an index, on
+/// this store's backend: PostgreSQL's `Seq Scan` with sequential scans turned off (so that one is
+/// planned only where no index can serve), SQLite's `SCAN` and automatic indexes. A point lookup
+/// that has any costs in proportion to the municipality's size. `binds` fill `$1`, `$2`, ….
+pub async fn full_scans(store: &Store, sql: &str, binds: &[&str]) -> StoreResult<Vec<String>> {
+    use sqlx::Row;
+    let mut conn = store.pool().acquire().await?;
+    let explain = match store.backend() {
+        Backend::Postgres => {
+            conn.execute("SET enable_seqscan = off").await?;
+            format!("EXPLAIN {sql}")
+        }
+        Backend::Sqlite => format!("EXPLAIN QUERY PLAN {sql}"),
+    };
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(explain));
+    for bind in binds {
+        query = query.bind(*bind);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    if store.backend() == Backend::Postgres {
+        conn.execute("RESET enable_seqscan").await?;
+    }
+    let mut scans = Vec::new();
+    for row in rows {
+        let step: String = match store.backend() {
+            Backend::Postgres => row.try_get(0)?,
+            Backend::Sqlite => row.try_get("detail")?,
+        };
+        let whole_table = match store.backend() {
+            Backend::Postgres => step.contains("Seq Scan"),
+            Backend::Sqlite => step.starts_with("SCAN ") || step.contains("AUTOMATIC"),
+        };
+        if whole_table {
+            scans.push(step.trim().to_string());
+        }
+    }
+    Ok(scans)
+}

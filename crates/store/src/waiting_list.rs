@@ -37,7 +37,8 @@ impl Store {
         let rows = sqlx::query(
             "SELECT c.id, c.reference, c.household_id, c.form, c.kostra_category, c.received_on, c.decided_on, \
              p.given_name, p.family_name FROM application_case c \
-             JOIN household_member m ON m.household_id = c.household_id AND m.relation = 'main_applicant' \
+             JOIN household_member m ON m.municipality_id = c.municipality_id \
+                 AND m.household_id = c.household_id AND m.relation = 'main_applicant' \
              JOIN person p ON p.id = m.person_id \
              WHERE c.municipality_id = $1 AND c.state = 'on_waiting_list' \
              ORDER BY c.decided_on, c.received_on, c.id",

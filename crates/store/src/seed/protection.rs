@@ -30,7 +30,8 @@ impl Store {
         }
         let rows = sqlx::query(
             "SELECT c.household_id, m.person_id FROM application_case c \
-             JOIN household_member m ON m.household_id = c.household_id AND m.relation = 'main_applicant' \
+             JOIN household_member m ON m.municipality_id = c.municipality_id \
+                 AND m.household_id = c.household_id AND m.relation = 'main_applicant' \
              WHERE c.municipality_id = $1 ORDER BY c.reference LIMIT 2",
         )
         .bind(municipality.id.to_string())
