@@ -31,6 +31,10 @@
 #   BENCH_ENDPOINTS  the endpoints to run, e.g. "household search" (default: all; healthz always)
 #   BENCH_PERF=1     also sample the server with `perf record -g` during each measured run and
 #                    append the top functions (self time) to the results file
+#   BENCH_PG_WAITS=1 (PostgreSQL) during each measured run, sample what the database's processes
+#                    wait on (pg_stat_activity every 20 ms) and count the buffers, WAL and
+#                    checkpoints of the run (pg_stat_bgwriter, pg_stat_wal, pg_stat_database);
+#                    appended to the results file
 #
 # Results: a summary on standard output, and the same plus wrk's raw output in
 # bench/results/<backend>-<yyyy-mm-dd>.txt.
@@ -303,6 +307,51 @@ machine_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/
 TICKS=$(getconf CLK_TCK)
 audit_count() { sql "SELECT COUNT(*) FROM audit_entry"; }
 
+# BENCH_PG_WAITS: the server-wide counters whose change over a run says where PostgreSQL's time
+# went, as name=value pairs.
+pg_counters() {
+    sql "SELECT 'checkpoints=' || (checkpoints_timed + checkpoints_req) || ' buffers_checkpoint=' || buffers_checkpoint
+            || ' buffers_clean=' || buffers_clean || ' buffers_backend=' || buffers_backend
+            || ' buffers_backend_fsync=' || buffers_backend_fsync FROM pg_stat_bgwriter" |
+        tr '\n' ' '
+    sql "SELECT 'wal_records=' || wal_records || ' wal_fpi=' || wal_fpi || ' wal_bytes=' || wal_bytes
+            || ' wal_write=' || wal_write || ' wal_sync=' || wal_sync FROM pg_stat_wal" | tr '\n' ' '
+    sql "SELECT 'blks_hit=' || blks_hit || ' blks_read=' || blks_read || ' xact_commit=' || xact_commit
+            || ' temp_bytes=' || temp_bytes FROM pg_stat_database WHERE datname = current_database()"
+}
+# pg_counter_deltas BEFORE AFTER: each counter's change.
+pg_counter_deltas() {
+    awk -v a="$1" -v b="$2" 'BEGIN {
+        n = split(a, x, " "); for (i = 1; i <= n; i++) { split(x[i], kv, "="); before[kv[1]] = kv[2] }
+        n = split(b, y, " "); for (i = 1; i <= n; i++) { split(y[i], kv, "="); printf "%s%s=%d", sep, kv[1], kv[2] - before[kv[1]]; sep = " " }
+        print "" }'
+}
+# pg_wait_sampler SECONDS: what each of the database's active processes waits on, sampled every
+# 20 ms for SECONDS, as "share of samples  process  wait" lines (CPU = not waiting).
+pg_wait_sampler() {
+    psql "$HUSLY_DATABASE_URL" -v ON_ERROR_STOP=1 -qAt -F ' ' <<SQL
+CREATE TEMP TABLE wait_sample (process text, wait text);
+DO \$\$
+DECLARE stop timestamptz := clock_timestamp() + interval '$1 seconds';
+BEGIN
+    WHILE clock_timestamp() < stop LOOP
+        PERFORM pg_stat_clear_snapshot();
+        INSERT INTO wait_sample
+            SELECT backend_type, COALESCE(wait_event_type || ':' || wait_event, 'CPU')
+            FROM pg_stat_activity
+            WHERE pid <> pg_backend_pid()
+              AND (backend_type <> 'client backend' OR (datname = current_database() AND state = 'active'));
+        PERFORM pg_sleep(0.02);
+    END LOOP;
+END \$\$;
+SELECT to_char(100.0 * COUNT(*) / SUM(COUNT(*)) OVER (), '990.0') || ' %', process, wait
+FROM wait_sample WHERE process = 'client backend' OR wait NOT IN ('Activity:CheckpointerMain',
+    'Activity:BgWriterHibernate', 'Activity:BgWriterMain', 'Activity:WalWriterMain',
+    'Activity:AutoVacuumMain', 'Activity:LogicalLauncherMain', 'Activity:ArchiverMain')
+GROUP BY process, wait ORDER BY COUNT(*) DESC LIMIT 25;
+SQL
+}
+
 declare -A RPS P50 P99 P90 MAXL REQS ERRS CPU_MS AUDITED CPU_SPLIT HWM STATUSES
 # Response statuses the server logged (one "request" line per request at the default log level).
 log_size() { stat -c %s "$WORK/serve.log"; }
@@ -373,6 +422,12 @@ for name in "${ENDPOINTS[@]}"; do
     wall_before=$(date +%s.%N)
     log "$name: wrk -t$THREADS -c$CONNS -d$DURATION"
     perf_pid=""
+    waits_pid=""
+    if [[ $BACKEND == postgres && ${BENCH_PG_WAITS:-0} == 1 ]]; then
+        counters_before=$(pg_counters)
+        pg_wait_sampler "$(duration_s "$DURATION")" >"$WORK/pgwaits-$name.txt" 2>&1 &
+        waits_pid=$!
+    fi
     if [[ ${BENCH_PERF:-0} == 1 ]]; then
         perf record -F 499 -g -p "$SERVER_PID" -o "$WORK/perf-$name.data" >/dev/null 2>&1 &
         perf_pid=$!
@@ -387,6 +442,15 @@ for name in "${ENDPOINTS[@]}"; do
             echo "### perf $name: husly's functions by self time (perf record -F 499 -g -p PID, perf report --no-children)"
             perf report -i "$WORK/perf-$name.data" --stdio --no-children -g none --percent-limit 0.7 \
                 --sort dso,symbol 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 40 | cut -c1-160
+            echo
+        } >>"$WORK/perf.txt"
+    fi
+    if [[ -n $waits_pid ]]; then
+        wait "$waits_pid" || true
+        {
+            echo "### PostgreSQL during $name: what its processes waited on (share of 20 ms samples; CPU = not waiting)"
+            cat "$WORK/pgwaits-$name.txt"
+            echo "counters over the run: $(pg_counter_deltas "$counters_before" "$(pg_counters)")"
             echo
         } >>"$WORK/perf.txt"
     fi
