@@ -451,4 +451,43 @@ async fn seed_with_years_of_history_gives_every_year_a_value() {
     assert_eq!(run.municipalities, 1);
     let taken = store.snapshot_years(municipality.id).await.unwrap();
     assert_eq!(taken, (oldest.year()..=today.year()).collect::<Vec<_>>());
+
+    // The job reads its facts a year at a time; its values are those of one read of every year.
+    let definitions: Vec<&husly_domain::indicators::Definition> =
+        husly_domain::indicators::Definitions::embedded().all.iter().collect();
+    let span = husly_usecases::indicator_values::LoadedFacts::load(
+        &store,
+        (municipality.id, &municipality.number),
+        &definitions,
+        (oldest.year(), today.year()),
+        today,
+    )
+    .await
+    .unwrap();
+    let keys: Vec<&str> = definitions.iter().map(|d| d.key.as_str()).collect();
+    let saved = store
+        .year_end_snapshots(municipality.id, &keys, oldest.year(), today.year())
+        .await
+        .unwrap();
+    assert_eq!(saved.len(), definitions.len() * taken.len());
+    for snapshot in &saved {
+        let definition = definitions.iter().find(|d| d.key == snapshot.definition).unwrap();
+        let value = span.value(definition, snapshot.year, today);
+        assert_eq!(
+            (snapshot.value, snapshot.counted, snapshot.numerator),
+            (
+                value.map(|v| v.figure),
+                value.map_or(0, |v| v.cases),
+                value.and_then(|v| v.numerator)
+            ),
+            "{} in {}",
+            snapshot.definition,
+            snapshot.year
+        );
+    }
+    let past_values = saved
+        .iter()
+        .filter(|s| s.year < today.year() && s.value.is_some())
+        .count();
+    assert!(past_values > 20, "{past_values} values of past years");
 }

@@ -147,10 +147,11 @@ pub async fn execute_raw(store: &Store, sql: &str) -> StoreResult<()> {
 /// that has any costs in proportion to the municipality's size. `binds` fill `$1`, `$2`, ….
 pub async fn full_scans(store: &Store, sql: &str, binds: &[&str]) -> StoreResult<Vec<String>> {
     use sqlx::Row;
-    let mut conn = store.pool().acquire().await?;
+    // In a transaction that is rolled back, so the setting leaves with it.
+    let mut tx = store.pool().begin().await?;
     let explain = match store.backend() {
         Backend::Postgres => {
-            conn.execute("SET enable_seqscan = off").await?;
+            (&mut *tx).execute("SET LOCAL enable_seqscan = off").await?;
             format!("EXPLAIN {sql}")
         }
         Backend::Sqlite => format!("EXPLAIN QUERY PLAN {sql}"),
@@ -159,10 +160,8 @@ pub async fn full_scans(store: &Store, sql: &str, binds: &[&str]) -> StoreResult
     for bind in binds {
         query = query.bind(*bind);
     }
-    let rows = query.fetch_all(&mut *conn).await?;
-    if store.backend() == Backend::Postgres {
-        conn.execute("RESET enable_seqscan").await?;
-    }
+    let rows = query.fetch_all(&mut *tx).await?;
+    tx.rollback().await?;
     let mut scans = Vec::new();
     for row in rows {
         let step: String = match store.backend() {
