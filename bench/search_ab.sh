@@ -7,7 +7,8 @@
 #   bench/search_ab.sh BIN_A BIN_B SEEDED_DB [rounds=3] [duration=10s] [page=search]
 #
 # SEEDED_DB: a husly.db made by `husly seed --households N --seed 1` with HUSLY_DATABASE_URL
-# pointing at it. page: a wrk script of bench/ that needs no path (search, address).
+# pointing at it. page: a wrk script of bench/ that needs no path (search, address), or household
+# (2 000 household ids sampled from the seed, as bench/load.sh does).
 # Environment of bench/lib.sh: BENCH_KEEP=1 keeps the copies.
 set -euo pipefail
 [[ $# -ge 3 ]] || { echo "usage: $0 BIN_A BIN_B SEEDED_DB [rounds=3] [duration=10s] [page=search]" >&2; exit 2; }
@@ -29,6 +30,15 @@ bench_workdir search-ab
 bench_meters
 declare -A PATHS=([$PAGE]="")
 SCRIPTS[$PAGE]=$PAGE.lua
+if [[ $PAGE == household ]]; then
+    python3 - "$SEEDED" >"$WORK/household_ids.txt" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+for (household,) in db.execute("SELECT id FROM household ORDER BY random() LIMIT 2000"):
+    print(household)
+PY
+    export BENCH_IDS_FILE="$WORK/household_ids.txt"
+fi
 
 # use_side A|B: that side's binary, data directory and copy of the database.
 use_side() {
