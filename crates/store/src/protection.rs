@@ -20,11 +20,14 @@ use crate::municipalities::parse_id;
 
 /// Whether anyone in the household named by the column `$household` (in municipality column
 /// `$municipality`) has an address block, selected as `address_protected`: a string literal,
-/// so that constant column lists can hold it.
+/// so that constant column lists can hold it. The join names the municipality so that a list of
+/// many households can look the few protected people up by `household_member`'s person index
+/// (PostgreSQL hashes the subquery once) instead of reading the whole member table.
 macro_rules! protected_sql {
     ($municipality:literal, $household:literal) => {
         concat!(
-            "EXISTS (SELECT 1 FROM household_member pm JOIN address_protection pa ON pa.person_id = pm.person_id \
+            "EXISTS (SELECT 1 FROM household_member pm JOIN address_protection pa \
+             ON pa.municipality_id = pm.municipality_id AND pa.person_id = pm.person_id \
              WHERE pm.municipality_id = ",
             $municipality,
             " AND pm.household_id = ",
