@@ -178,3 +178,11 @@ pub async fn full_scans(store: &Store, sql: &str, binds: &[&str]) -> StoreResult
     }
     Ok(scans)
 }
+
+/// Asserts on every test backend that `sql` reads no whole table (see [`full_scans`]).
+pub async fn assert_reads_by_index(sql: &str, binds: &[&str]) {
+    for db in TestDb::all().await.expect("test databases") {
+        let scans = full_scans(&db.store, sql, binds).await.expect("the plan");
+        assert!(scans.is_empty(), "{:?} reads whole tables: {scans:?}", db.backend());
+    }
+}
