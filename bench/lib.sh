@@ -2,8 +2,8 @@
 # search_ab.sh, search_ab_postgres.sh): logging, the release binary, a scratch directory, a fresh
 # database on either backend with an `sql` helper, a staff user, the server on a free loopback
 # port, waiting for its start-up jobs, and signing in through the login form the way a browser
-# does (load.sh and waiting_list.sh predate it and keep their own copies). The caller sets
-# BENCH_DIR and ROOT first.
+# does (load.sh, which predates it, takes only logging and the start-up wait from here;
+# waiting_list.sh keeps its own copies). The caller sets BENCH_DIR and ROOT first.
 #
 # Environment read here: HUSLY_BIN (use this binary instead of building the release one),
 # BENCH_PG_URL (PostgreSQL server, default postgres://postgres@127.0.0.1:5432; the database

@@ -80,11 +80,9 @@ SUFFIX=""
 if [[ $ANALYZE == 1 ]]; then SUFFIX=-analyzed; fi
 RESULT_FILE="$RESULTS_DIR/$BACKEND$SUFFIX-$DATE${BENCH_TAG:+-$BENCH_TAG}.txt"
 
-log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() {
-    log "ERROR: $*"
-    exit 1
-}
+# log, die and the wait for the start-up jobs; the rest of this script predates bench/lib.sh.
+# shellcheck source=bench/lib.sh
+source "$BENCH_DIR/lib.sh"
 
 for tool in wrk curl; do
     command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install -y $tool)"
@@ -392,13 +390,7 @@ wait_idle() {
 # scheduler.rs) to log its end: on PostgreSQL the jobs' work is in the database, so an idle
 # server does not mean they are done. Their peak memory is reported on its own; the peak under
 # load is counted from here (writing 5 to clear_refs resets VmHWM).
-jobs_start=$(date +%s)
-for _ in $(seq 3600); do
-    LC_ALL=C sed 's/\x1b\[[0-9;]*m//g' "$WORK/serve.log" | grep -q 'job="approval_expiry"' && break
-    kill -0 "$SERVER_PID" 2>/dev/null || die "server exited during its start-up jobs"
-    sleep 0.5
-done
-log "start-up jobs done after $(($(date +%s) - jobs_start)) s"
+bench_wait_for_startup_jobs
 wait_idle
 STARTUP_RSS_KB=$(proc_field VmHWM)
 if echo 5 >"/proc/$SERVER_PID/clear_refs" 2>/dev/null; then
