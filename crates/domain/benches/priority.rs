@@ -1,7 +1,8 @@
 //! The waiting list under a priority policy (docs/benchmarks.md): ranking 5 000 households,
 //! their places among households competing for the same dwellings, a draft-policy simulation
 //! over the same list, and the whole proposal for 500 vacancies (ranking, every household ×
-//! vacancy compatibility check, the optimal assignment).
+//! vacancy compatibility check, the optimal assignment); and the proposal at the scale of the
+//! 1 000 000-household seed, 20 000 households × 20 000 vacancies.
 //!
 //! `cargo bench -p husly-domain --bench priority`
 
@@ -34,9 +35,9 @@ impl Rng {
     }
 }
 
-fn waiting_list(today: Date) -> Vec<WaitingHousehold> {
+fn waiting_list(today: Date, households: usize) -> Vec<WaitingHousehold> {
     let mut rng = Rng(7);
-    (0..HOUSEHOLDS)
+    (0..households)
         .map(|i| {
             let born = |years: u64, rng: &mut Rng| today - Duration::days((years * 365 + rng.below(365)) as i64);
             let mut members = vec![WaitingMember {
@@ -74,11 +75,11 @@ fn waiting_list(today: Date) -> Vec<WaitingHousehold> {
         .collect()
 }
 
-/// 500 vacancies sized like a municipal stock: mostly small, some accessible, in six districts.
-fn vacancies() -> Vec<Vacancy> {
+/// Vacancies sized like a municipal stock: mostly small, some accessible, in six districts.
+fn vacancies(count: usize) -> Vec<Vacancy> {
     let mut rng = Rng(11);
     let districts = ["Bragernes", "Strømsø", "Konnerud", "Fjell", "Åssiden", "Gulskogen"];
-    (0..500)
+    (0..count)
         .map(|i| {
             let floor = rng.below(6) as i64;
             let lift = floor <= 1 || rng.below(2) == 0;
@@ -105,7 +106,7 @@ fn vacancies() -> Vec<Vacancy> {
 
 fn bench(c: &mut Criterion) {
     let today = Date::from_calendar_date(2027, time::Month::March, 15).unwrap();
-    let list = waiting_list(today);
+    let list = waiting_list(today, HOUSEHOLDS);
     let policy = PriorityPolicy::embedded();
     let draft = PriorityPolicy::parse(&PriorityPolicy::embedded_text().replace(
         "points_per_month = 1\nmax_points = 36",
@@ -125,10 +126,17 @@ fn bench(c: &mut Criterion) {
     group.bench_function("simulate a draft, 5 000 households", |b| {
         b.iter(|| simulate(policy, &draft, black_box(&list), today, Some(&draw)))
     });
-    let vacant = vacancies();
+    let vacant = vacancies(500);
     group.bench_function("proposal, 5 000 households x 500 vacancies", |b| {
         b.iter(|| {
             let ranking = rank(policy, black_box(&list), today, Some(&draw));
+            propose(policy, &list, &ranking, black_box(&vacant), today).unwrap()
+        })
+    });
+    let (list, vacant) = (waiting_list(today, 20_000), vacancies(20_000));
+    group.bench_function("proposal, 20 000 households x 20 000 vacancies", |b| {
+        b.iter(|| {
+            let ranking = rank(policy, black_box(&list), today, None);
             propose(policy, &list, &ranking, black_box(&vacant), today).unwrap()
         })
     });

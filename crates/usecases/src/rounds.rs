@@ -164,7 +164,7 @@ pub async fn round(ctx: &Ctx, municipality: MunicipalityId, id: &str) -> UseCase
     let mut references: Vec<String> = Vec::new();
     for (reference, outcome) in &unplaced {
         references.push(reference.clone());
-        if let Outcome::FittingTakenByOthers { taken } = outcome {
+        if let Outcome::FittingTakenByOthers { taken, .. } = outcome {
             references.extend(taken.iter().map(|(_, other)| other.clone()));
         }
     }

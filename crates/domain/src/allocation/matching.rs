@@ -7,6 +7,11 @@
 //! household and each household to at most one dwelling — with the largest total weight; a
 //! dwelling or household may stay unassigned.
 //!
+//! Dwellings with the same facts are interchangeable: every household fits them equally well.
+//! [`assign_grouped`] takes such groups as single columns with a capacity (how many dwellings
+//! the group holds), so the edges grow with households × groups instead of households ×
+//! dwellings; [`assign`] is the case where every group holds one dwelling.
+//!
 //! # Algorithm and why it is optimal
 //!
 //! Each household gets a private "not placed" column of weight 0, so every matching extends to an
@@ -20,7 +25,13 @@
 //! The dual is returned as a [`Certificate`]: non-negative prices `y` per dwelling and `z` per
 //! household with `y[d] + z[h] ≥ weight` on every edge and `Σy + Σz = total`; since every matching
 //! weighs at most `Σy + Σz` (weak duality), [`verify_optimal`] proves optimality without trusting
-//! this code.
+//! this code. With groups the bound is `Σ capacity·y + Σz` ([`verify_grouped_optimal`]).
+//!
+//! A group's column is free while it holds fewer households than its capacity; a full group
+//! is passed through like a taken dwelling, except that the search continues from every
+//! household in it (all at the group's distance, since an assigned pair's reduced cost is 0).
+//! A column's price moves only while it is full, so a group with room left keeps price 0, as a
+//! vacant dwelling does.
 //!
 //! Augmenting from the households, strongest claim first, rather than from the dwellings: a
 //! dwelling's search would walk through every better-placed household it could also take (on
@@ -59,7 +70,17 @@ pub struct AssignmentProblem {
     pub edges: Vec<Edge>,
 }
 
-/// The chosen pairs `(household, dwelling)`, sorted, and their total weight.
+/// Households `0..households` and groups of interchangeable dwellings `0..capacity.len()`, group
+/// `g` holding `capacity[g]` dwellings; an edge's `dwelling` is a group.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GroupedProblem {
+    pub households: u32,
+    pub capacity: Vec<u32>,
+    pub edges: Vec<Edge>,
+}
+
+/// The chosen pairs `(household, dwelling)`, sorted, and their total weight. For a
+/// [`GroupedProblem`] the second of a pair is the group.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Assignment {
     pub pairs: Vec<(u32, u32)>,
@@ -92,6 +113,8 @@ pub enum MatchingError {
     DuplicateEdge { edge: usize, household: u32, dwelling: u32 },
     #[error("{edges} edges; at most 4 294 967 295 are supported")]
     TooManyEdges { edges: usize },
+    #[error("the groups hold {dwellings} dwellings; at most 4 294 967 295 are supported")]
+    TooManyDwellings { dwellings: u64 },
 }
 
 /// The largest weight [`assign`] accepts for a problem of this size: potentials and path lengths
@@ -107,14 +130,51 @@ pub fn assign(problem: &AssignmentProblem) -> Result<Assignment, MatchingError> 
 
 /// The maximum-weight assignment of `problem` and the dual that proves it optimal.
 pub fn assign_with_certificate(problem: &AssignmentProblem) -> Result<(Assignment, Certificate), MatchingError> {
-    let graph = Graph::new(problem)?;
+    let capacity = vec![1; problem.dwellings as usize];
+    let graph = Graph::new(problem.households, &capacity, &problem.edges)?;
+    Ok(Solver::new(&graph).solve(&graph))
+}
+
+/// The maximum-weight assignment of households to groups, each group taking at most its
+/// capacity: the pairs are `(household, group)`.
+pub fn assign_grouped(problem: &GroupedProblem) -> Result<Assignment, MatchingError> {
+    assign_grouped_with_certificate(problem).map(|(assignment, _)| assignment)
+}
+
+/// [`assign_grouped`] and the dual that proves it optimal (a price per group).
+pub fn assign_grouped_with_certificate(problem: &GroupedProblem) -> Result<(Assignment, Certificate), MatchingError> {
+    let graph = Graph::new(problem.households, &problem.capacity, &problem.edges)?;
     Ok(Solver::new(&graph).solve(&graph))
 }
 
 /// Checks, independently of [`assign`], that `assignment` is a matching of `problem` with the
 /// total it claims, and that `certificate` proves no matching weighs more.
 pub fn verify_optimal(problem: &AssignmentProblem, assignment: &Assignment, certificate: &Certificate) -> bool {
-    let (h, d) = (problem.households as usize, problem.dwellings as usize);
+    let capacity = vec![1; problem.dwellings as usize];
+    verify(problem.households, &capacity, &problem.edges, assignment, certificate)
+}
+
+/// Checks, independently of [`assign_grouped`], that `assignment` places every household at
+/// most once and no group beyond its capacity, with the total it claims, and that
+/// `certificate` proves no such assignment weighs more (`Σ capacity·y + Σz` = total).
+pub fn verify_grouped_optimal(problem: &GroupedProblem, assignment: &Assignment, certificate: &Certificate) -> bool {
+    verify(
+        problem.households,
+        &problem.capacity,
+        &problem.edges,
+        assignment,
+        certificate,
+    )
+}
+
+fn verify(
+    households: u32,
+    capacity: &[u32],
+    edges: &[Edge],
+    assignment: &Assignment,
+    certificate: &Certificate,
+) -> bool {
+    let (h, d) = (households as usize, capacity.len());
     if certificate.household_price.len() != h || certificate.dwelling_price.len() != d {
         return false;
     }
@@ -122,31 +182,38 @@ pub fn verify_optimal(problem: &AssignmentProblem, assignment: &Assignment, cert
     if prices.clone().any(|&p| p < 0) {
         return false;
     }
-    let weights: std::collections::HashMap<(u32, u32), i64> = problem
-        .edges
-        .iter()
-        .map(|e| ((e.household, e.dwelling), e.weight))
-        .collect();
+    let weights: std::collections::HashMap<(u32, u32), i64> =
+        edges.iter().map(|e| ((e.household, e.dwelling), e.weight)).collect();
     let mut used_h = vec![false; h];
-    let mut used_d = vec![false; d];
+    let mut used_d = vec![0u32; d];
     let mut total: i128 = 0;
     for &(hh, dd) in &assignment.pairs {
         let Some(&w) = weights.get(&(hh, dd)) else { return false };
         if hh as usize >= h || dd as usize >= d {
             return false;
         }
-        if std::mem::replace(&mut used_h[hh as usize], true) || std::mem::replace(&mut used_d[dd as usize], true) {
+        if std::mem::replace(&mut used_h[hh as usize], true) {
+            return false;
+        }
+        used_d[dd as usize] += 1;
+        if used_d[dd as usize] > capacity[dd as usize] {
             return false;
         }
         total += i128::from(w);
     }
-    let covered = problem.edges.iter().all(|e| {
+    let covered = edges.iter().all(|e| {
         let y = certificate.dwelling_price.get(e.dwelling as usize);
         let z = certificate.household_price.get(e.household as usize);
         y.zip(z)
             .is_some_and(|(&y, &z)| i128::from(y) + i128::from(z) >= i128::from(e.weight))
     });
-    let bound: i128 = prices.map(|&p| i128::from(p)).sum();
+    let bound: i128 = certificate.household_price.iter().map(|&p| i128::from(p)).sum::<i128>()
+        + certificate
+            .dwelling_price
+            .iter()
+            .zip(capacity)
+            .map(|(&p, &c)| i128::from(p) * i128::from(c))
+            .sum::<i128>();
     covered && total == i128::from(assignment.total) && total == bound
 }
 
@@ -155,9 +222,11 @@ const NONE: u32 = u32::MAX;
 /// The edges in compressed sparse rows, one row per household: household `h`'s dwellings are
 /// `dwelling[start[h]..start[h + 1]]`, ascending, with their costs (−weight). `order` is the
 /// order households are added in: strongest claim (largest weight) first, then by index.
+/// Columns are dwellings (or groups, each taking `capacity` households).
 struct Graph {
     households: usize,
     dwellings: usize,
+    capacity: Vec<u32>,
     start: Vec<u32>,
     dwelling: Vec<u32>,
     cost: Vec<i64>,
@@ -165,11 +234,16 @@ struct Graph {
 }
 
 impl Graph {
-    fn new(problem: &AssignmentProblem) -> Result<Graph, MatchingError> {
-        let (h, d) = (problem.households, problem.dwellings);
-        let max = max_weight(h, d);
+    fn new(h: u32, capacity: &[u32], edges: &[Edge]) -> Result<Graph, MatchingError> {
+        let held: u64 = capacity.iter().map(|&c| u64::from(c)).sum();
+        let Ok(held) = u32::try_from(held.max(capacity.len() as u64)) else {
+            return Err(MatchingError::TooManyDwellings { dwellings: held });
+        };
+        let d = capacity.len() as u32;
+        // Paths and potentials are bounded as in the problem with every dwelling its own column.
+        let max = max_weight(h, held);
         let mut degree = vec![0u32; h as usize + 1];
-        for (index, e) in problem.edges.iter().enumerate() {
+        for (index, e) in edges.iter().enumerate() {
             if e.household >= h {
                 return Err(MatchingError::HouseholdOutOfRange {
                     edge: index,
@@ -199,10 +273,8 @@ impl Graph {
             }
             degree[e.household as usize + 1] += 1;
         }
-        if u32::try_from(problem.edges.len()).is_err() {
-            return Err(MatchingError::TooManyEdges {
-                edges: problem.edges.len(),
-            });
+        if u32::try_from(edges.len()).is_err() {
+            return Err(MatchingError::TooManyEdges { edges: edges.len() });
         }
         // Counting sort by household, then each row by dwelling: the canonical order. Rows hold
         // (dwelling, index of the edge) to keep the peak memory at 8 bytes an edge.
@@ -211,8 +283,8 @@ impl Graph {
             start[i] += start[i - 1];
         }
         let mut next = start.clone();
-        let mut rows = vec![(0u32, 0u32); problem.edges.len()];
-        for (index, e) in problem.edges.iter().enumerate() {
+        let mut rows = vec![(0u32, 0u32); edges.len()];
+        for (index, e) in edges.iter().enumerate() {
             let slot = &mut next[e.household as usize];
             rows[*slot as usize] = (e.dwelling, index as u32);
             *slot += 1;
@@ -229,11 +301,7 @@ impl Graph {
                     dwelling: pair[0].0,
                 });
             }
-            best[household] = row
-                .iter()
-                .map(|r| problem.edges[r.1 as usize].weight)
-                .max()
-                .unwrap_or(0);
+            best[household] = row.iter().map(|r| edges[r.1 as usize].weight).max().unwrap_or(0);
         }
         // Households without edges cannot be placed; the rest strongest first, which keeps the
         // augmenting paths short (a later household seldom displaces an earlier one). Any order
@@ -243,22 +311,28 @@ impl Graph {
         Ok(Graph {
             households: h as usize,
             dwellings: d as usize,
+            capacity: capacity.to_vec(),
             start,
             dwelling: rows.iter().map(|r| r.0).collect(),
-            cost: rows.iter().map(|r| -problem.edges[r.1 as usize].weight).collect(),
+            cost: rows.iter().map(|r| -edges[r.1 as usize].weight).collect(),
             order,
         })
     }
 }
 
-/// Shortest augmenting path state. Rows are households; columns are dwellings `0..d` followed by
-/// each household's own "not placed" column `d + h`.
+/// Shortest augmenting path state. Rows are households; columns are dwellings (or groups)
+/// `0..d` followed by each household's own "not placed" column `d + h`, which holds one.
 struct Solver {
     /// Row and column potentials (the LP dual of the min-cost form).
     u: Vec<i64>,
     v: Vec<i64>,
     col_of_row: Vec<u32>,
-    row_of_col: Vec<u32>,
+    /// How many households a column holds, and which: a doubly linked list per column through
+    /// `next_in_col`/`prev_in_col`, so a household moves between columns in constant time.
+    held: Vec<u32>,
+    first_in_col: Vec<u32>,
+    next_in_col: Vec<u32>,
+    prev_in_col: Vec<u32>,
     // Per-search scratch, reset through the `touched`/`scanned` lists so a search costs only
     // what it visits.
     distance: Vec<i64>,
@@ -277,7 +351,10 @@ impl Solver {
             u: vec![0; graph.households],
             v: vec![0; columns],
             col_of_row: vec![NONE; graph.households],
-            row_of_col: vec![NONE; columns],
+            held: vec![0; columns],
+            first_in_col: vec![NONE; columns],
+            next_in_col: vec![NONE; graph.households],
+            prev_in_col: vec![NONE; graph.households],
             distance: vec![i64::MAX; columns],
             via_row: vec![NONE; columns],
             done: vec![false; columns],
@@ -319,33 +396,43 @@ impl Solver {
         graph.cost[lo + at]
     }
 
+    fn capacity(&self, graph: &Graph, col: usize) -> u32 {
+        graph.capacity.get(col).copied().unwrap_or(1)
+    }
+
+    fn is_full(&self, graph: &Graph, col: usize) -> bool {
+        self.held[col] >= self.capacity(graph, col)
+    }
+
+    /// Relaxes every column household `row` (at distance `at`) has an edge to, and its own.
+    fn scan_row(&mut self, graph: &Graph, row: u32, at: i64) {
+        self.scanned_rows.push(row);
+        let r = row as usize;
+        let (lo, hi) = (graph.start[r] as usize, graph.start[r + 1] as usize);
+        let own = (graph.dwellings + r) as u32;
+        let columns = graph.dwelling[lo..hi].iter().zip(&graph.cost[lo..hi]);
+        for (&col, &cost) in columns.chain(std::iter::once((&own, &0))) {
+            let c = col as usize;
+            if self.done[c] {
+                continue;
+            }
+            let reduced = at + cost - self.u[r] - self.v[c];
+            if reduced < self.distance[c] {
+                if self.distance[c] == i64::MAX {
+                    self.touched.push(col);
+                }
+                self.distance[c] = reduced;
+                self.via_row[c] = row;
+                self.heap.push(Reverse((reduced, self.is_full(graph, c), col)));
+            }
+        }
+    }
+
     /// Places household `first` by the cheapest augmenting path (Dijkstra on reduced costs), then
     /// updates the potentials so reduced costs stay non-negative and zero on assigned pairs.
     fn add_row(&mut self, graph: &Graph, first: u32) {
-        let d = graph.dwellings;
-        let mut min_distance = 0i64;
-        let mut row = first;
+        self.scan_row(graph, first, 0);
         let sink = loop {
-            self.scanned_rows.push(row);
-            let r = row as usize;
-            let (lo, hi) = (graph.start[r] as usize, graph.start[r + 1] as usize);
-            let columns = graph.dwelling[lo..hi].iter().zip(&graph.cost[lo..hi]);
-            let own = (d + r) as u32;
-            for (&col, &cost) in columns.chain(std::iter::once((&own, &0))) {
-                let c = col as usize;
-                if self.done[c] {
-                    continue;
-                }
-                let reduced = min_distance + cost - self.u[r] - self.v[c];
-                if reduced < self.distance[c] {
-                    if self.distance[c] == i64::MAX {
-                        self.touched.push(col);
-                    }
-                    self.distance[c] = reduced;
-                    self.via_row[c] = row;
-                    self.heap.push(Reverse((reduced, self.row_of_col[c] != NONE, col)));
-                }
-            }
             // The first row's own column is always reachable and free, so the heap never runs
             // dry before a free column is found.
             let (distance, col) = loop {
@@ -354,14 +441,20 @@ impl Solver {
                     break (distance, col);
                 }
             };
-            min_distance = distance;
             self.done[col as usize] = true;
             self.scanned_cols.push(col);
-            match self.row_of_col[col as usize] {
-                NONE => break col,
-                next => row = next,
+            if !self.is_full(graph, col as usize) {
+                break col;
+            }
+            // Every household in a full column is reached at the column's distance: an
+            // assigned pair's reduced cost is 0.
+            let mut row = self.first_in_col[col as usize];
+            while row != NONE {
+                self.scan_row(graph, row, distance);
+                row = self.next_in_col[row as usize];
             }
         };
+        let min_distance = self.distance[sink as usize];
 
         // Potentials: the usual Johnson update, capped at the sink's distance for what the
         // search did not settle.
@@ -373,12 +466,15 @@ impl Solver {
         for &c in &self.scanned_cols {
             self.v[c as usize] -= min_distance - self.distance[c as usize];
         }
-        // Augment along the path back to `first`.
+        // Augment along the path back to `first`: each household on it moves one column on.
         let mut col = sink;
         loop {
             let r = self.via_row[col as usize];
-            self.row_of_col[col as usize] = r;
-            let previous = std::mem::replace(&mut self.col_of_row[r as usize], col);
+            let previous = self.col_of_row[r as usize];
+            if previous != NONE {
+                self.unlink(r, previous);
+            }
+            self.link(r, col);
             if r == first {
                 break;
             }
@@ -392,6 +488,33 @@ impl Solver {
         self.scanned_cols.clear();
         self.scanned_rows.clear();
         self.heap.clear();
+    }
+
+    fn link(&mut self, row: u32, col: u32) {
+        let (r, c) = (row as usize, col as usize);
+        self.col_of_row[r] = col;
+        self.held[c] += 1;
+        let head = self.first_in_col[c];
+        self.next_in_col[r] = head;
+        self.prev_in_col[r] = NONE;
+        if head != NONE {
+            self.prev_in_col[head as usize] = row;
+        }
+        self.first_in_col[c] = row;
+    }
+
+    fn unlink(&mut self, row: u32, col: u32) {
+        let (r, c) = (row as usize, col as usize);
+        let (prev, next) = (self.prev_in_col[r], self.next_in_col[r]);
+        match prev {
+            NONE => self.first_in_col[c] = next,
+            p => self.next_in_col[p as usize] = next,
+        }
+        if next != NONE {
+            self.prev_in_col[next as usize] = prev;
+        }
+        self.held[c] -= 1;
+        self.col_of_row[r] = NONE;
     }
 }
 

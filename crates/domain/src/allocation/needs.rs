@@ -100,6 +100,33 @@ impl DwellingFacts {
     fn reachable_without_stairs(&self) -> bool {
         self.lift || matches!(self.floor, Some(0 | 1))
     }
+
+    /// What [`compatible`] and the fit can tell apart of these facts.
+    pub fn fit_class(&self) -> FitClass<'_> {
+        FitClass {
+            dwelling_type: self.dwelling_type,
+            status: self.status,
+            bedrooms: self.bedrooms,
+            step_free: self.reachable_without_stairs(),
+            wheelchair_accessible: self.wheelchair_accessible,
+            pets_allowed: self.pets_allowed,
+            district: self.district.as_deref(),
+        }
+    }
+}
+
+/// Dwellings of one fit class fit every household alike, with the same reasons and the same
+/// fit; only the floor is reduced, to whether it is reachable without stairs (a mismatch still
+/// names the floor of the dwelling it is about).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FitClass<'a> {
+    dwelling_type: DwellingType,
+    status: DwellingStatus,
+    bedrooms: i64,
+    step_free: bool,
+    wheelchair_accessible: bool,
+    pets_allowed: bool,
+    district: Option<&'a str>,
 }
 
 /// A coded reason a dwelling does not fit a household.
@@ -179,55 +206,81 @@ pub fn compatible(
     dwelling: &DwellingFacts,
     today: Date,
 ) -> Result<Fit, Vec<Mismatch>> {
-    let s = household.situation(today);
-    let range = bedroom_range(policy, &s);
-    let mut mismatches = Vec::new();
-    if !dwelling.status.can_be_offered() {
-        mismatches.push(Mismatch::NotVacant {
-            status: dwelling.status,
-        });
+    Needs::of(policy, household, today).check(dwelling)
+}
+
+/// A household's needs on one day under a policy, worked out once to be checked against many
+/// dwellings.
+pub struct Needs<'a> {
+    policy: &'a PriorityPolicy,
+    household: &'a WaitingHousehold,
+    situation: Situation,
+    range: BedroomRange,
+}
+
+impl<'a> Needs<'a> {
+    pub fn of(policy: &'a PriorityPolicy, household: &'a WaitingHousehold, today: Date) -> Needs<'a> {
+        let situation = household.situation(today);
+        let range = bedroom_range(policy, &situation);
+        Needs {
+            policy,
+            household,
+            situation,
+            range,
+        }
     }
-    if !policy.may_get(dwelling.dwelling_type, &s) {
-        mismatches.push(Mismatch::TypeNotForHousehold {
-            dwelling_type: dwelling.dwelling_type,
-        });
+
+    /// Whether the dwelling fits: the fit, or every reason it does not.
+    pub fn check(&self, dwelling: &DwellingFacts) -> Result<Fit, Vec<Mismatch>> {
+        let (policy, household, s, range) = (self.policy, self.household, &self.situation, &self.range);
+        let mut mismatches = Vec::new();
+        if !dwelling.status.can_be_offered() {
+            mismatches.push(Mismatch::NotVacant {
+                status: dwelling.status,
+            });
+        }
+        if !policy.may_get(dwelling.dwelling_type, s) {
+            mismatches.push(Mismatch::TypeNotForHousehold {
+                dwelling_type: dwelling.dwelling_type,
+            });
+        }
+        if dwelling.bedrooms < i64::from(range.min) {
+            mismatches.push(Mismatch::TooFewBedrooms {
+                bedrooms: dwelling.bedrooms,
+                min: range.min,
+            });
+        }
+        if dwelling.bedrooms > i64::from(range.max) {
+            mismatches.push(Mismatch::TooManyBedrooms {
+                bedrooms: dwelling.bedrooms,
+                max: range.max,
+            });
+        }
+        if household.wheelchair_need && !dwelling.wheelchair_accessible {
+            mismatches.push(Mismatch::NotWheelchairAccessible);
+        }
+        if household.ground_floor_or_lift && !dwelling.reachable_without_stairs() {
+            mismatches.push(Mismatch::NeedsGroundFloorOrLift { floor: dwelling.floor });
+        }
+        if household.pets && !dwelling.pets_allowed {
+            mismatches.push(Mismatch::NoPetsAllowed);
+        }
+        if let Some(district) = &dwelling.district
+            && household.areas_to_avoid.iter().any(|a| same_district(a, district))
+        {
+            mismatches.push(Mismatch::AvoidedDistrict {
+                district: district.clone(),
+            });
+        }
+        if !mismatches.is_empty() {
+            return Err(mismatches);
+        }
+        Ok(Fit {
+            exact_bedrooms: dwelling.bedrooms == i64::from(range.need),
+            preferred_district: dwelling
+                .district
+                .as_deref()
+                .is_some_and(|d| household.preferred_areas.iter().any(|p| same_district(p, d))),
+        })
     }
-    if dwelling.bedrooms < i64::from(range.min) {
-        mismatches.push(Mismatch::TooFewBedrooms {
-            bedrooms: dwelling.bedrooms,
-            min: range.min,
-        });
-    }
-    if dwelling.bedrooms > i64::from(range.max) {
-        mismatches.push(Mismatch::TooManyBedrooms {
-            bedrooms: dwelling.bedrooms,
-            max: range.max,
-        });
-    }
-    if household.wheelchair_need && !dwelling.wheelchair_accessible {
-        mismatches.push(Mismatch::NotWheelchairAccessible);
-    }
-    if household.ground_floor_or_lift && !dwelling.reachable_without_stairs() {
-        mismatches.push(Mismatch::NeedsGroundFloorOrLift { floor: dwelling.floor });
-    }
-    if household.pets && !dwelling.pets_allowed {
-        mismatches.push(Mismatch::NoPetsAllowed);
-    }
-    if let Some(district) = &dwelling.district
-        && household.areas_to_avoid.iter().any(|a| same_district(a, district))
-    {
-        mismatches.push(Mismatch::AvoidedDistrict {
-            district: district.clone(),
-        });
-    }
-    if !mismatches.is_empty() {
-        return Err(mismatches);
-    }
-    Ok(Fit {
-        exact_bedrooms: dwelling.bedrooms == i64::from(range.need),
-        preferred_district: dwelling
-            .district
-            .as_deref()
-            .is_some_and(|d| household.preferred_areas.iter().any(|p| same_district(p, d))),
-    })
 }

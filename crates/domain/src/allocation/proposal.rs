@@ -3,9 +3,12 @@
 //!
 //! The hard constraints are [`needs::compatible`]; only fitting pairs become edges of the
 //! assignment, each weighted by [`needs::weight`] (priority first, fit second), and
-//! [`matching::assign`] chooses the assignment with the largest total weight — proven optimal.
-//! Nothing here is saved: the caller shows the proposal, and a round that offers dwellings
-//! records it with the policy's fingerprint.
+//! [`matching::assign_grouped`] chooses the assignment with the largest total weight — proven
+//! optimal. Vacancies with the same facts fit every household equally, so they are checked and
+//! matched as one group (their [`FitClass`]): the work grows with households × kinds of
+//! dwelling, not households × dwellings. Within a group the dwellings go, in their order, to the group's households in
+//! ranking order. Nothing here is saved: the caller shows the proposal, and a round that offers
+//! dwellings records it with the policy's fingerprint.
 
 #[cfg(test)]
 mod tests;
@@ -14,10 +17,13 @@ use std::collections::HashMap;
 
 use time::Date;
 
-use super::matching::{AssignmentProblem, Edge, MatchingError, assign};
-use super::needs::{DwellingFacts, Mismatch, compatible, weight};
+use super::matching::{Edge, GroupedProblem, MatchingError, assign_grouped};
+use super::needs::{DwellingFacts, FitClass, Mismatch, Needs, weight};
 use super::policy::PriorityPolicy;
 use super::priority::{Ranking, WaitingHousehold};
+
+/// How many of the fitting dwellings that went to others an outcome names; the rest are counted.
+pub const TAKEN_NAMED: usize = 3;
 
 /// A vacancy as the proposal sees it: the register's id and the facts that decide who fits.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,15 +33,20 @@ pub struct Vacancy {
 }
 
 /// What the proposal says about one household. Saved with a round (as JSON), so its form is
-/// part of the stored data: change it only with a migration of `allocation_round.outcomes`.
+/// part of the stored data: change it only with a migration of `allocation_round.outcomes`, or
+/// (as `more` was) by adding a field that reads as its default from what is stored.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     /// Proposed for this dwelling (index into the vacancies).
     Proposed { dwelling: usize },
-    /// Dwellings fit, but each went to a household before it in the proposal (indices of the
-    /// dwellings and whom they went to).
-    FittingTakenByOthers { taken: Vec<(usize, String)> },
+    /// Dwellings fit, but each went to a household before it in the proposal: the first
+    /// [`TAKEN_NAMED`] (indices of the dwellings and whom they went to) and how many more.
+    FittingTakenByOthers {
+        taken: Vec<(usize, String)>,
+        #[serde(default)]
+        more: usize,
+    },
     /// No vacancy fits; the reasons per vacancy, most common first.
     NothingFits { reasons: Vec<(Mismatch, usize)> },
 }
@@ -51,6 +62,34 @@ pub struct Proposal {
     pub total_weight: i64,
     /// How many household–dwelling pairs fit at all.
     pub fitting_pairs: usize,
+}
+
+/// Vacancies of one fit class, in the order each class first appears: `members[g]` are the
+/// indices of group `g`'s vacancies, ascending; the first stands for the group. A mismatch is
+/// thus reported with the facts of the first vacancy that has it, as when every vacancy was
+/// checked on its own.
+struct Groups<'a> {
+    first: Vec<&'a Vacancy>,
+    members: Vec<Vec<usize>>,
+}
+
+impl<'a> Groups<'a> {
+    fn of(vacancies: &'a [Vacancy]) -> Groups<'a> {
+        let mut index: HashMap<FitClass<'a>, usize> = HashMap::new();
+        let mut groups = Groups {
+            first: Vec::new(),
+            members: Vec::new(),
+        };
+        for (d, vacancy) in vacancies.iter().enumerate() {
+            let g = *index.entry(vacancy.facts.fit_class()).or_insert_with(|| {
+                groups.first.push(vacancy);
+                groups.members.push(Vec::new());
+                groups.first.len() - 1
+            });
+            groups.members[g].push(d);
+        }
+        groups
+    }
 }
 
 /// Proposes dwellings for the ranked waiting list. `households` in any order; `ranking` orders
@@ -72,41 +111,50 @@ pub fn propose(
                 .map(|h| (r.priority.entry_id.as_str(), *h, r.priority.total))
         })
         .collect();
+    let groups = Groups::of(vacancies);
     let mut edges = Vec::new();
+    let mut fitting_pairs = 0;
     let mut fitting: Vec<Vec<usize>> = vec![Vec::new(); ranked.len()];
     let mut misfits: Vec<HashMap<&'static str, (Mismatch, usize)>> = vec![HashMap::new(); ranked.len()];
     for (h, (_, household, _)) in ranked.iter().enumerate() {
-        let priority = ranking.entries[h].priority.clone();
-        for (d, vacancy) in vacancies.iter().enumerate() {
-            match compatible(policy, household, &vacancy.facts, today) {
+        let priority = &ranking.entries[h].priority;
+        let needs = Needs::of(policy, household, today);
+        for (g, first) in groups.first.iter().enumerate() {
+            let size = groups.members[g].len();
+            match needs.check(&first.facts) {
                 Ok(fit) => {
-                    fitting[h].push(d);
+                    fitting[h].push(g);
+                    fitting_pairs += size;
                     edges.push(Edge {
                         household: h as u32,
-                        dwelling: d as u32,
-                        weight: weight(&priority, &fit).max(1),
+                        dwelling: g as u32,
+                        weight: weight(priority, &fit).max(1),
                     });
                 }
                 Err(reasons) => {
                     for reason in reasons {
-                        misfits[h].entry(reason.code()).or_insert((reason, 0)).1 += 1;
+                        misfits[h].entry(reason.code()).or_insert((reason, 0)).1 += size;
                     }
                 }
             }
         }
     }
-    let fitting_pairs = edges.len();
-    let problem = AssignmentProblem {
+    let problem = GroupedProblem {
         households: ranked.len() as u32,
-        dwellings: vacancies.len() as u32,
+        capacity: groups.members.iter().map(|m| m.len() as u32).collect(),
         edges,
     };
-    let assignment = assign(&problem)?;
+    let assignment = assign_grouped(&problem)?;
+    // A group's dwellings in order to its households in ranking order (pairs are sorted by
+    // household, and households are indexed in ranking order).
     let mut dwelling_to: Vec<Option<usize>> = vec![None; vacancies.len()];
     let mut household_to: Vec<Option<usize>> = vec![None; ranked.len()];
-    for (h, d) in &assignment.pairs {
-        dwelling_to[*d as usize] = Some(*h as usize);
-        household_to[*h as usize] = Some(*d as usize);
+    let mut given = vec![0usize; groups.members.len()];
+    for &(h, g) in &assignment.pairs {
+        let d = groups.members[g as usize][given[g as usize]];
+        given[g as usize] += 1;
+        dwelling_to[d] = Some(h as usize);
+        household_to[h as usize] = Some(d);
     }
     let outcomes = ranked
         .iter()
@@ -114,12 +162,9 @@ pub fn propose(
         .map(|(h, (id, _, _))| {
             let outcome = match household_to[h] {
                 Some(dwelling) => Outcome::Proposed { dwelling },
-                None if !fitting[h].is_empty() => Outcome::FittingTakenByOthers {
-                    taken: fitting[h]
-                        .iter()
-                        .filter_map(|d| dwelling_to[*d].map(|other| (*d, ranked[other].0.to_string())))
-                        .collect(),
-                },
+                None if !fitting[h].is_empty() => taken_by_others(&fitting[h], &groups, &given, |d| {
+                    dwelling_to[d].map(|other| ranked[other].0.to_string())
+                }),
                 None => {
                     let mut reasons: Vec<(Mismatch, usize)> = misfits[h].values().cloned().collect();
                     reasons.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.code().cmp(b.0.code())));
@@ -135,4 +180,27 @@ pub fn propose(
         total_weight: assignment.total,
         fitting_pairs,
     })
+}
+
+/// The fitting dwellings of the groups `fitting` that went to others: the first [`TAKEN_NAMED`]
+/// by dwelling order, named with whom they went to, and a count of the rest. Only a group's
+/// first `given[g]` dwellings went to anyone.
+fn taken_by_others(
+    fitting: &[usize],
+    groups: &Groups<'_>,
+    given: &[usize],
+    taker: impl Fn(usize) -> Option<String>,
+) -> Outcome {
+    let mut first: Vec<usize> = fitting
+        .iter()
+        .flat_map(|&g| groups.members[g][..given[g]].iter().take(TAKEN_NAMED).copied())
+        .collect();
+    first.sort_unstable();
+    first.truncate(TAKEN_NAMED);
+    let taken: Vec<(usize, String)> = first.into_iter().filter_map(|d| Some((d, taker(d)?))).collect();
+    let all: usize = fitting.iter().map(|&g| given[g]).sum();
+    Outcome::FittingTakenByOthers {
+        more: all - taken.len(),
+        taken,
+    }
 }

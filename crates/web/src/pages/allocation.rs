@@ -15,6 +15,7 @@ use husly_domain::allocation::proposal::Outcome;
 use husly_domain::authz::Action;
 use husly_store::dwellings::Dwelling;
 use husly_store::waiting_list::WaitingCase;
+use husly_usecases::rounds::UNPLACED_SHOWN;
 use husly_usecases::waiting_list::{self, AllocationPreview};
 
 /// A household the proposal does not place, with why.
@@ -54,6 +55,7 @@ impl AllocationPage {
         self.p.proposal.dwellings.iter().filter(|d| d.is_some()).count()
     }
 
+    /// The first [`UNPLACED_SHOWN`] households without a proposal, in ranking order.
     fn unplaced(&self) -> Vec<Unplaced<'_>> {
         self.p
             .proposal
@@ -78,7 +80,14 @@ impl AllocationPage {
                     why,
                 })
             })
+            .take(UNPLACED_SHOWN)
             .collect()
+    }
+
+    /// How many households without a proposal the page does not list.
+    fn unplaced_more(&self) -> usize {
+        let unplaced = self.p.proposal.households.len() - self.proposed_count();
+        unplaced.saturating_sub(UNPLACED_SHOWN)
     }
 
     fn kind(&self, d: &Dwelling) -> String {
@@ -107,7 +116,7 @@ pub(super) fn why_unplaced(
 ) -> Option<Vec<String>> {
     Some(match outcome {
         Outcome::Proposed { .. } => return None,
-        Outcome::FittingTakenByOthers { taken } => taken
+        Outcome::FittingTakenByOthers { taken, more } => taken
             .iter()
             .filter_map(|(d, other)| {
                 let address = address(*d)?;
@@ -121,6 +130,7 @@ pub(super) fn why_unplaced(
                     ],
                 ))
             })
+            .chain((*more > 0).then(|| tr.f("allocation.preview.taken_more", &[("count", &more.to_string())])))
             .collect(),
         Outcome::NothingFits { reasons } if reasons.is_empty() => {
             vec![tr.t("allocation.preview.no_vacancies").to_string()]
@@ -149,4 +159,46 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> AppResult
         l: Layout::for_user(&user, Section::WaitingList, state.config.demo_mode),
         p,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use husly_domain::Lang;
+
+    #[test]
+    fn a_household_behind_many_takers_reads_three_sentences_and_the_count_of_the_rest() {
+        let tr = Tr::new(Lang::Nb);
+        let outcome = Outcome::FittingTakenByOthers {
+            taken: vec![(0, "a".into()), (1, "b".into()), (2, "c".into())],
+            more: 41,
+        };
+        let why = why_unplaced(
+            &tr,
+            &outcome,
+            |d| Some(format!("Testveien {d}")),
+            |other| Some((format!("Navn {other}"), format!("REF-{other}"))),
+        )
+        .unwrap();
+        assert_eq!(why.len(), 4);
+        assert_eq!(
+            why[0],
+            "Testveien 0 passer, men er foreslått for Navn a (REF-a), som står foran."
+        );
+        assert_eq!(
+            why[3],
+            "Flere boliger som passer, er foreslått for husstander som står foran: 41."
+        );
+        let none_more = Outcome::FittingTakenByOthers {
+            taken: vec![(0, "a".into())],
+            more: 0,
+        };
+        let why = why_unplaced(
+            &tr,
+            &none_more,
+            |d| Some(format!("Testveien {d}")),
+            |o| Some((o.to_string(), o.to_string())),
+        );
+        assert_eq!(why.map(|w| w.len()), Some(1));
+    }
 }

@@ -287,3 +287,135 @@ proptest! {
         solve(&p);
     }
 }
+
+/// The grouped problem with every group's dwellings written out as columns of their own, each
+/// household's edge to a group copied to every dwelling in it.
+fn expanded(p: &GroupedProblem) -> AssignmentProblem {
+    let first: Vec<u32> = p
+        .capacity
+        .iter()
+        .scan(0u32, |next, &c| {
+            let at = *next;
+            *next += c;
+            Some(at)
+        })
+        .collect();
+    AssignmentProblem {
+        households: p.households,
+        dwellings: p.capacity.iter().sum(),
+        edges: p
+            .edges
+            .iter()
+            .flat_map(|e| (0..p.capacity[e.dwelling as usize]).map(move |i| (e, i)))
+            .map(|(e, i)| edge(e.household, first[e.dwelling as usize] + i, e.weight))
+            .collect(),
+    }
+}
+
+fn solve_grouped(p: &GroupedProblem) -> Assignment {
+    let (assignment, certificate) = assign_grouped_with_certificate(p).expect("a valid problem");
+    assert!(
+        verify_grouped_optimal(p, &assignment, &certificate),
+        "{assignment:?} {certificate:?}"
+    );
+    assignment
+}
+
+#[test]
+fn a_group_takes_as_many_households_as_it_holds() {
+    // Three households fit the group of two; the two heaviest get it, the third its other choice.
+    let p = GroupedProblem {
+        households: 3,
+        capacity: vec![2, 1],
+        edges: vec![edge(0, 0, 50), edge(1, 0, 40), edge(2, 0, 30), edge(2, 1, 5)],
+    };
+    let a = solve_grouped(&p);
+    assert_eq!(a.pairs, vec![(0, 0), (1, 0), (2, 1)]);
+    assert_eq!(a.total, 95);
+}
+
+#[test]
+fn a_household_is_moved_out_of_a_full_group_when_that_weighs_more() {
+    // Household 0 is added first (strongest) and takes the one place in group 0; household 1
+    // fits only group 0, so the best total moves 0 on to group 1.
+    let p = GroupedProblem {
+        households: 2,
+        capacity: vec![1, 3],
+        edges: vec![edge(0, 0, 90), edge(0, 1, 85), edge(1, 0, 20)],
+    };
+    let a = solve_grouped(&p);
+    assert_eq!(a.pairs, vec![(0, 1), (1, 0)]);
+    assert_eq!(a.total, 105);
+}
+
+#[test]
+fn a_certificate_that_overfills_a_group_is_rejected() {
+    let p = GroupedProblem {
+        households: 2,
+        capacity: vec![1],
+        edges: vec![edge(0, 0, 10), edge(1, 0, 10)],
+    };
+    let (_, certificate) = assign_grouped_with_certificate(&p).unwrap();
+    let overfilled = Assignment {
+        pairs: vec![(0, 0), (1, 0)],
+        total: 20,
+    };
+    assert!(!verify_grouped_optimal(&p, &overfilled, &certificate));
+}
+
+/// Small grouped problems: up to 6 households and 4 groups of 0–2 dwellings (brute force stays
+/// within reach).
+fn small_grouped_problem() -> impl Strategy<Value = GroupedProblem> {
+    (0u32..=6, proptest::collection::vec(0u32..=2, 0..=4), 1i64..=20).prop_flat_map(|(h, capacity, top)| {
+        let pairs = h as usize * capacity.len();
+        (
+            Just(h),
+            Just(capacity),
+            proptest::collection::vec(proptest::option::weighted(0.5, 1..=top), pairs),
+        )
+            .prop_map(|(h, capacity, weights)| {
+                let edges = weights
+                    .into_iter()
+                    .enumerate()
+                    .filter_map(|(i, w)| w.map(|w| edge(i as u32 % h.max(1), i as u32 / h.max(1), w)))
+                    .collect();
+                GroupedProblem {
+                    households: h,
+                    capacity,
+                    edges,
+                }
+            })
+    })
+}
+
+proptest! {
+    /// Groups change how the problem is written, not its answer: the same optimal total as every
+    /// dwelling on its own, no group over its capacity, and a certificate that proves it.
+    #[test]
+    fn groups_give_the_optimum_of_the_dwellings_one_by_one(p in small_grouped_problem()) {
+        let a = solve_grouped(&p);
+        prop_assert_eq!(a.total, brute_force(&expanded(&p)));
+        prop_assert_eq!(a.total, solve(&expanded(&p)).total);
+        for (g, &capacity) in p.capacity.iter().enumerate() {
+            let held = a.pairs.iter().filter(|&&(_, d)| d as usize == g).count();
+            prop_assert!(held <= capacity as usize, "group {} holds {} of {}", g, held, capacity);
+        }
+    }
+
+    #[test]
+    fn larger_grouped_problems_come_with_a_valid_certificate(
+        h in 1u32..80,
+        capacity in proptest::collection::vec(1u32..20, 1..15),
+        raw in proptest::collection::vec((any::<u32>(), any::<u32>(), 1i64..5000), 0..400),
+    ) {
+        let groups = capacity.len() as u32;
+        let mut seen = std::collections::HashSet::new();
+        let edges = raw.into_iter()
+            .map(|(a, b, w)| edge(a % h, b % groups, w))
+            .filter(|e| seen.insert((e.household, e.dwelling)))
+            .collect();
+        let p = GroupedProblem { households: h, capacity, edges };
+        let a = solve_grouped(&p);
+        prop_assert_eq!(a.total, solve(&expanded(&p)).total);
+    }
+}

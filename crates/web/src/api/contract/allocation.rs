@@ -160,8 +160,11 @@ pub struct Unplaced {
     pub case_id: CaseId,
     pub reference: String,
     pub points: u32,
-    /// Dwellings that fit it but went to households before it (empty when none fits).
+    /// Dwellings that fit it but went to households before it (empty when none fits): the
+    /// first three, in the order of `dwellings`.
     pub taken_by_others: Vec<TakenBy>,
+    /// How many more fitting dwellings went to households before it.
+    pub taken_by_others_more: usize,
     /// When nothing fits: why, most common first.
     pub misfits: Vec<Misfit>,
 }
@@ -211,9 +214,9 @@ impl AllocationProposal {
                 .iter()
                 .filter_map(|(id, outcome)| {
                     let case = p.cases.get(id)?;
-                    let (taken_by_others, misfits) = match outcome {
+                    let (taken_by_others, taken_by_others_more, misfits) = match outcome {
                         Outcome::Proposed { .. } => return None,
-                        Outcome::FittingTakenByOthers { taken } => (
+                        Outcome::FittingTakenByOthers { taken, more } => (
                             taken
                                 .iter()
                                 .filter_map(|(d, other)| {
@@ -223,10 +226,12 @@ impl AllocationProposal {
                                     })
                                 })
                                 .collect(),
+                            *more,
                             Vec::new(),
                         ),
                         Outcome::NothingFits { reasons } => (
                             Vec::new(),
+                            0,
                             reasons
                                 .iter()
                                 .map(|(m, n)| Misfit {
@@ -242,6 +247,7 @@ impl AllocationProposal {
                         reference: case.reference.clone(),
                         points: points(id),
                         taken_by_others,
+                        taken_by_others_more,
                         misfits,
                     })
                 })
