@@ -144,6 +144,23 @@ pub enum Mismatch {
 }
 
 impl Mismatch {
+    /// How many kinds of mismatch there are: [`Mismatch::ordinal`] is below it.
+    pub const KINDS: usize = 8;
+
+    /// The kind's place in declaration order, to count reasons in an array.
+    pub fn ordinal(&self) -> usize {
+        match self {
+            Mismatch::NotVacant { .. } => 0,
+            Mismatch::TypeNotForHousehold { .. } => 1,
+            Mismatch::TooFewBedrooms { .. } => 2,
+            Mismatch::TooManyBedrooms { .. } => 3,
+            Mismatch::NotWheelchairAccessible => 4,
+            Mismatch::NeedsGroundFloorOrLift { .. } => 5,
+            Mismatch::NoPetsAllowed => 6,
+            Mismatch::AvoidedDistrict { .. } => 7,
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             Mismatch::NotVacant { .. } => "not_vacant",

@@ -115,10 +115,12 @@ pub fn propose(
     let mut edges = Vec::new();
     let mut fitting_pairs = 0;
     let mut fitting: Vec<Vec<usize>> = vec![Vec::new(); ranked.len()];
-    let mut misfits: Vec<HashMap<&'static str, (Mismatch, usize)>> = vec![HashMap::new(); ranked.len()];
+    // Why nothing fits, per kind of reason, kept only for households nothing fits.
+    let mut misfits: Vec<Vec<(Mismatch, usize)>> = vec![Vec::new(); ranked.len()];
     for (h, (_, household, _)) in ranked.iter().enumerate() {
         let priority = &ranking.entries[h].priority;
         let needs = Needs::of(policy, household, today);
+        let mut counted: [Option<(Mismatch, usize)>; Mismatch::KINDS] = Default::default();
         for (g, first) in groups.first.iter().enumerate() {
             let size = groups.members[g].len();
             match needs.check(&first.facts) {
@@ -133,10 +135,16 @@ pub fn propose(
                 }
                 Err(reasons) => {
                     for reason in reasons {
-                        misfits[h].entry(reason.code()).or_insert((reason, 0)).1 += size;
+                        match &mut counted[reason.ordinal()] {
+                            Some((_, count)) => *count += size,
+                            slot => *slot = Some((reason, size)),
+                        }
                     }
                 }
             }
+        }
+        if fitting[h].is_empty() {
+            misfits[h] = counted.into_iter().flatten().collect();
         }
     }
     let problem = GroupedProblem {
@@ -166,7 +174,7 @@ pub fn propose(
                     dwelling_to[d].map(|other| ranked[other].0.to_string())
                 }),
                 None => {
-                    let mut reasons: Vec<(Mismatch, usize)> = misfits[h].values().cloned().collect();
+                    let mut reasons = misfits[h].clone();
                     reasons.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.code().cmp(b.0.code())));
                     Outcome::NothingFits { reasons }
                 }

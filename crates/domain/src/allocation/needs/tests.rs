@@ -215,3 +215,25 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn every_kind_of_mismatch_has_its_own_place_below_the_count() {
+    let all = [
+        Mismatch::NotVacant {
+            status: DwellingStatus::Let,
+        },
+        Mismatch::TypeNotForHousehold {
+            dwelling_type: DwellingType::CareDwelling,
+        },
+        Mismatch::TooFewBedrooms { bedrooms: 1, min: 2 },
+        Mismatch::TooManyBedrooms { bedrooms: 5, max: 3 },
+        Mismatch::NotWheelchairAccessible,
+        Mismatch::NeedsGroundFloorOrLift { floor: None },
+        Mismatch::NoPetsAllowed,
+        Mismatch::AvoidedDistrict {
+            district: "Fjell".into(),
+        },
+    ];
+    let places: std::collections::BTreeSet<usize> = all.iter().map(Mismatch::ordinal).collect();
+    assert_eq!(places, (0..Mismatch::KINDS).collect());
+}
