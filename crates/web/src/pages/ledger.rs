@@ -10,7 +10,7 @@ use crate::error::AppResult;
 use crate::layout::{Layout, Section, format_timestamp};
 use crate::routing::{Routes, get};
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use husly_domain::MunicipalityId;
@@ -18,7 +18,23 @@ use husly_domain::authz::Action;
 use husly_domain::rules::YearMonth;
 use husly_domain::tenancy::arrears::{ArrearsThreshold, SignalReason};
 use husly_usecases::UseCaseError;
-use husly_usecases::ledger::{self, ArrearsList, LedgerImport};
+use husly_usecases::ledger::{self, ArrearsLine, ArrearsList, LedgerImport};
+use serde::Deserialize;
+
+/// Tenancies listed on one page of the arrears list, the largest arrears first.
+pub const LINES_SHOWN: usize = 100;
+
+/// Where a page asked for at `offset` starts: past the end of a list of `total` (it has shrunk
+/// since the link was made) its last page.
+fn first_on_page(offset: usize, total: usize) -> usize {
+    offset.min(total.saturating_sub(1) / LINES_SHOWN * LINES_SHOWN)
+}
+
+/// The lines a page from `offset` shows of a list of `total`.
+fn page_range(offset: usize, total: usize) -> std::ops::Range<usize> {
+    let from = offset.min(total);
+    from..(from + LINES_SHOWN).min(total)
+}
 
 pub fn routes() -> Routes {
     Routes::new().route("/tenancies/ledger", get(page).post(import))
@@ -112,6 +128,8 @@ struct LedgerPage {
     l: Layout,
     w: LedgerWords,
     list: ArrearsList,
+    /// The first line of the list this page shows.
+    offset: usize,
     /// The import just made, for its confirmation.
     done: Option<LedgerImport>,
     /// A refused file's problems: each place in the file and what is wrong there.
@@ -119,6 +137,36 @@ struct LedgerPage {
 }
 
 impl LedgerPage {
+    /// This page's lines of the list.
+    fn shown(&self) -> &[ArrearsLine] {
+        &self.list.lines[page_range(self.offset, self.list.lines.len())]
+    }
+
+    /// Which lines this page shows, when the list needs more than one page.
+    fn showing_text(&self) -> Option<String> {
+        let total = self.list.lines.len();
+        let range = page_range(self.offset, total);
+        (total > LINES_SHOWN).then(|| {
+            self.l.tr.f(
+                "ledger.list.showing",
+                &[
+                    ("from", &(range.start + 1).to_string()),
+                    ("to", &range.end.to_string()),
+                    ("total", &total.to_string()),
+                ],
+            )
+        })
+    }
+
+    fn next_offset(&self) -> Option<usize> {
+        let next = self.offset + LINES_SHOWN;
+        (next < self.list.lines.len()).then_some(next)
+    }
+
+    fn previous_offset(&self) -> Option<usize> {
+        (self.offset > 0).then(|| self.offset.saturating_sub(LINES_SHOWN))
+    }
+
     fn when(&self, micros: &i64) -> String {
         format_timestamp(*micros)
     }
@@ -185,22 +233,41 @@ impl LedgerPage {
     }
 }
 
-async fn ledger_page(state: &AppState, user: &CurrentUser, municipality: MunicipalityId) -> AppResult<LedgerPage> {
+async fn ledger_page(
+    state: &AppState,
+    user: &CurrentUser,
+    municipality: MunicipalityId,
+    offset: usize,
+) -> AppResult<LedgerPage> {
     let list = ledger::arrears_list(&user.ctx(state), municipality).await?;
+    let offset = first_on_page(offset, list.lines.len());
     let l = Layout::for_user(user, Section::Tenancies, state.config.demo_mode);
     Ok(LedgerPage {
         w: LedgerWords { lang: l.tr.lang },
         l,
         list,
+        offset,
         done: None,
         problems: Vec::new(),
     })
 }
 
-/// `GET /tenancies/ledger`.
-async fn page(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+#[derive(Debug, Default, Deserialize)]
+struct PageParams {
+    #[serde(default)]
+    offset: String,
+}
+
+/// `GET /tenancies/ledger[?offset=N]`: a page of the list; an offset that is no number is the
+/// first page, one past the end the last.
+async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(params): Query<PageParams>,
+) -> AppResult<Response> {
     let municipality = user.working_municipality(Action::ViewTenancies)?.id;
-    render(&ledger_page(&state, &user, municipality).await?)
+    let offset = params.offset.trim().parse::<usize>().unwrap_or(0);
+    render(&ledger_page(&state, &user, municipality, offset).await?)
 }
 
 /// `POST /tenancies/ledger`: a CSV or XLSX file from the accounting system; all rows or none.
@@ -215,17 +282,33 @@ async fn import(
     user.check_csrf(&upload.csrf)?;
     match ledger::import_ledger(&user.ctx(&state), municipality, &upload.filename, &upload.bytes).await {
         Ok(done) => {
-            let mut page = ledger_page(&state, &user, municipality).await?;
+            let mut page = ledger_page(&state, &user, municipality, 0).await?;
             page.done = Some(done);
             render(&page)
         }
         Err(UseCaseError::Invalid(errors)) => {
-            let mut page = ledger_page(&state, &user, municipality).await?;
+            let mut page = ledger_page(&state, &user, municipality, 0).await?;
             page.problems = crate::import_report::problems(&errors, "ledger.field.", &page.l.tr);
             let mut response = render(&page)?;
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_list_is_shown_a_page_at_a_time_and_an_offset_past_the_end_shows_the_last_page() {
+        assert_eq!(page_range(0, 250), 0..100);
+        assert_eq!(page_range(200, 250), 200..250);
+        assert_eq!(page_range(0, 0), 0..0);
+        assert_eq!(first_on_page(100, 250), 100);
+        assert_eq!(first_on_page(1_000, 250), 200);
+        assert_eq!(first_on_page(300, 300), 200, "300 lines end on the page from 200");
+        assert_eq!(first_on_page(50, 0), 0);
     }
 }
