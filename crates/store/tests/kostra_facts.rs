@@ -171,9 +171,37 @@ async fn the_facts_of_applications_tenancies_and_dwellings() {
         .await
         .unwrap();
 
-        let today = husly_domain::oslo::date_at(time::OffsetDateTime::now_utc());
+        // Later decisions: the granted case refused again (not its first), the refused one
+        // granted on appeal (not a first decision, but the day it was granted).
+        let now = time::OffsetDateTime::now_utc();
+        let tomorrow = now + time::Duration::days(1);
+        let micros = (tomorrow.unix_timestamp_nanos() / 1_000) as i64;
+        for (id, case, outcome, on_appeal) in [
+            ("01900000-0000-7000-8000-00000000c001", granted_case, "refused", 0),
+            ("01900000-0000-7000-8000-00000000c002", refused_case, "granted", 1),
+        ] {
+            execute_raw(
+                store,
+                &format!(
+                    "INSERT INTO case_decision (id, municipality_id, case_id, outcome, reasons, assessment, status, \
+                     proposed_by, proposed_at, decided_by, decided_at, sent_at, on_appeal) \
+                     VALUES ('{id}', '{}', '{case}', '{outcome}', 'test', '{{}}', 'sent', '{worker}', {micros}, \
+                     '{boss}', {micros}, {micros}, {on_appeal})",
+                    m.id
+                ),
+            )
+            .await
+            .unwrap();
+        }
+
+        let today = husly_domain::oslo::date_at(now);
         let facts = store.kostra_facts(m.id, date!(2026 - 12 - 31)).await.unwrap();
-        assert_eq!(facts.cases.len(), 2, "{}", db.url);
+        assert_eq!(
+            facts.cases.len(),
+            2,
+            "each case once, whatever its decisions: {}",
+            db.url
+        );
         let granted = facts.cases.iter().find(|c| c.id == granted_case).unwrap();
         assert_eq!(granted.reference, granted_ref);
         assert_eq!(granted.household, housed);
@@ -189,7 +217,11 @@ async fn the_facts_of_applications_tenancies_and_dwellings() {
         );
         let no = facts.cases.iter().find(|c| c.id == refused_case).unwrap();
         assert_eq!(no.first_decision, Some((today, Outcome::Refused)));
-        assert_eq!(no.granted_on, None);
+        assert_eq!(
+            no.granted_on,
+            Some(husly_domain::oslo::date_at(tomorrow)),
+            "granted on appeal"
+        );
         assert_eq!(no.category, None);
         assert_eq!(no.history.last().map(|e| e.state), Some(CaseState::Refused));
         assert_eq!(facts.tenancy_starts, vec![(housed, date!(2026 - 11 - 15))]);
