@@ -574,16 +574,17 @@ impl Store {
         from: time::Date,
         until: time::Date,
     ) -> StoreResult<Vec<CaseFact>> {
-        let query = sqlx::query(
+        let query = sqlx::query(concat!(
             "SELECT c.id, c.reference, c.case_type, c.state, c.received_on, c.decided_on, c.interim_due, c.interim_sent_on, c.children, \
              c.existing_tenant, CASE WHEN EXISTS (SELECT 1 FROM case_event e WHERE e.municipality_id = c.municipality_id \
-             AND e.case_id = c.id AND e.kind = 'case.register_appeal') THEN 1 ELSE 0 END AS appealed, (SELECT d.outcome FROM case_decision d WHERE d.municipality_id = c.municipality_id \
-             AND d.case_id = c.id AND d.status = 'sent' AND d.on_appeal = 0 ORDER BY d.sent_at, d.id LIMIT 1) AS outcome \
-             FROM application_case c WHERE c.municipality_id = $1 AND c.id IN ( \
+             AND e.case_id = c.id AND e.kind = 'case.register_appeal') THEN 1 ELSE 0 END AS appealed, \
+             first_decision.outcome AS outcome FROM application_case c ",
+            crate::cases::decisions::first_sent_decision_join!(),
+            " WHERE c.municipality_id = $1 AND c.id IN ( \
              SELECT id FROM application_case WHERE municipality_id = $1 AND received_on >= $2 AND received_on < $3 \
              UNION SELECT id FROM application_case WHERE municipality_id = $1 AND decided_on >= $2 AND decided_on < $3 \
-             UNION SELECT id FROM application_case WHERE municipality_id = $1 AND state = 'on_waiting_list')",
-        )
+             UNION SELECT id FROM application_case WHERE municipality_id = $1 AND state = 'on_waiting_list')"
+        ))
         .bind(municipality.to_string())
         .bind(date_text(from))
         .bind(date_text(until));

