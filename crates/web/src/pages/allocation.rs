@@ -90,6 +90,11 @@ impl AllocationPage {
         unplaced.saturating_sub(UNPLACED_SHOWN)
     }
 
+    /// A count as Norwegian text writes it: `21 987`.
+    fn count(&self, n: usize) -> String {
+        count(n)
+    }
+
     fn kind(&self, d: &Dwelling) -> String {
         d.details.dwelling_type.key()
     }
@@ -102,6 +107,10 @@ impl AllocationPage {
     fn short_fingerprint(&self) -> &str {
         &self.p.fingerprint[..self.p.fingerprint.len().min(12)]
     }
+}
+
+fn count(n: usize) -> String {
+    husly_domain::validation::group_thousands(n as u64)
 }
 
 /// Why a household got no dwelling, in the reader's words: the fitting dwellings and whom they
@@ -130,7 +139,7 @@ pub(super) fn why_unplaced(
                     ],
                 ))
             })
-            .chain((*more > 0).then(|| tr.f("allocation.preview.taken_more", &[("count", &more.to_string())])))
+            .chain((*more > 0).then(|| tr.f("allocation.preview.taken_more", &[("count", &count(*more))])))
             .collect(),
         Outcome::NothingFits { reasons } if reasons.is_empty() => {
             vec![tr.t("allocation.preview.no_vacancies").to_string()]
@@ -171,7 +180,7 @@ mod tests {
         let tr = Tr::new(Lang::Nb);
         let outcome = Outcome::FittingTakenByOthers {
             taken: vec![(0, "a".into()), (1, "b".into()), (2, "c".into())],
-            more: 41,
+            more: 12_652,
         };
         let why = why_unplaced(
             &tr,
@@ -187,7 +196,7 @@ mod tests {
         );
         assert_eq!(
             why[3],
-            "Flere boliger som passer, er foreslått for husstander som står foran: 41."
+            "Flere boliger som passer, er foreslått for husstander som står foran: 12\u{a0}652."
         );
         let none_more = Outcome::FittingTakenByOthers {
             taken: vec![(0, "a".into())],

@@ -24,6 +24,11 @@ use serde::Deserialize;
 /// Tenancies listed on one page of the arrears list, the largest arrears first.
 pub const LINES_SHOWN: usize = 100;
 
+/// A count as Norwegian text writes it: `26 932`.
+fn count(n: usize) -> String {
+    husly_domain::validation::group_thousands(n as u64)
+}
+
 /// Where a page asked for at `offset` starts: past the end of a list of `total` (it has shrunk
 /// since the link was made) its last page.
 fn first_on_page(offset: usize, total: usize) -> usize {
@@ -150,9 +155,9 @@ impl LedgerPage {
             self.l.tr.f(
                 "ledger.list.showing",
                 &[
-                    ("from", &(range.start + 1).to_string()),
-                    ("to", &range.end.to_string()),
-                    ("total", &total.to_string()),
+                    ("from", &count(range.start + 1)),
+                    ("to", &count(range.end)),
+                    ("total", &count(total)),
                 ],
             )
         })
@@ -175,8 +180,8 @@ impl LedgerPage {
         self.l.tr.f(
             "ledger.list.count",
             &[
-                ("listed", &self.list.lines.len().to_string()),
-                ("in_arrears", &self.list.in_arrears.to_string()),
+                ("listed", &count(self.list.lines.len())),
+                ("in_arrears", &count(self.list.in_arrears)),
                 ("total", &self.w.kr(&self.list.total_ore)),
             ],
         )
