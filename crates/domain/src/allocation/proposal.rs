@@ -6,9 +6,9 @@
 //! [`matching::assign_grouped`] chooses the assignment with the largest total weight — proven
 //! optimal. Vacancies with the same facts fit every household equally, so they are checked and
 //! matched as one group (their [`FitClass`]): the work grows with households × kinds of
-//! dwelling, not households × dwellings. Within a group the dwellings go, in their order, to the group's households in
-//! ranking order. Nothing here is saved: the caller shows the proposal, and a round that offers
-//! dwellings records it with the policy's fingerprint.
+//! dwelling, not households × dwellings. Within a group the dwellings go, in their order, to
+//! the group's households in ranking order. Nothing here is saved: the caller shows the
+//! proposal, and a round that offers dwellings records it with the policy's fingerprint.
 
 #[cfg(test)]
 mod tests;
