@@ -22,6 +22,7 @@ pub mod middleware;
 pub mod notify;
 pub mod outreach_export;
 pub mod pages;
+mod paging;
 mod parity;
 pub mod plan_export;
 pub mod quota;

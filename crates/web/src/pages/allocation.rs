@@ -8,8 +8,9 @@ use crate::auth::CurrentUser;
 use crate::error::AppResult;
 use crate::i18n::Tr;
 use crate::layout::{Layout, Section};
+use crate::paging::Window;
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use husly_domain::allocation::proposal::Outcome;
 use husly_domain::authz::Action;
@@ -17,6 +18,7 @@ use husly_store::dwellings::Dwelling;
 use husly_store::waiting_list::WaitingCase;
 use husly_usecases::rounds::UNPLACED_SHOWN;
 use husly_usecases::waiting_list::{self, AllocationPreview};
+use serde::Deserialize;
 
 /// A household the proposal does not place, with why.
 pub struct Unplaced<'a> {
@@ -30,14 +32,17 @@ pub struct Unplaced<'a> {
 struct AllocationPage {
     l: Layout,
     p: AllocationPreview,
+    /// The vacancies this page lists.
+    window: Window,
 }
 
 impl AllocationPage {
+    /// This page's vacancies with the household proposed for each.
     fn rows(&self) -> Vec<(&Dwelling, Option<(&WaitingCase, u32)>)> {
-        self.p
-            .vacancies
+        let range = self.window.range();
+        self.p.vacancies[range.clone()]
             .iter()
-            .zip(&self.p.proposal.dwellings)
+            .zip(&self.p.proposal.dwellings[range])
             .map(|(d, proposed)| {
                 let household = proposed
                     .as_ref()
@@ -93,6 +98,15 @@ impl AllocationPage {
     /// A count as Norwegian text writes it: `21 987`.
     fn count(&self, n: usize) -> String {
         count(n)
+    }
+
+    /// Which vacancies this page lists, when they need more than one page.
+    fn showing_text(&self) -> Option<String> {
+        let counts = self.window.counts();
+        let args: Vec<(&str, &str)> = counts.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.window
+            .paged()
+            .then(|| self.l.tr.f("allocation.preview.showing", &args))
     }
 
     fn kind(&self, d: &Dwelling) -> String {
@@ -160,12 +174,28 @@ pub(super) fn why_unplaced(
     })
 }
 
-/// `GET /allocation`.
-pub async fn page(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+/// Vacancies listed on one page of the proposal.
+pub const VACANCIES_SHOWN: usize = 100;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PageParams {
+    #[serde(default)]
+    offset: String,
+}
+
+/// `GET /allocation[?offset=N]`: the proposal, its vacancies a hundred at a time (an offset that
+/// is no number: the first page; past the end: the last).
+pub async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(params): Query<PageParams>,
+) -> AppResult<Response> {
     let municipality = user.working_municipality(Action::ViewCase)?.id;
     let p = waiting_list::allocation_preview(&user.ctx(&state), municipality).await?;
+    let offset = params.offset.trim().parse::<usize>().unwrap_or(0);
     render(&AllocationPage {
         l: Layout::for_user(&user, Section::WaitingList, state.config.demo_mode),
+        window: Window::at(offset, p.vacancies.len(), VACANCIES_SHOWN),
         p,
     })
 }

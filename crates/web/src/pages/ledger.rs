@@ -8,6 +8,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
 use crate::layout::{Layout, Section, format_timestamp};
+use crate::paging::Window;
 use crate::routing::{Routes, get};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -17,29 +18,13 @@ use husly_domain::MunicipalityId;
 use husly_domain::authz::Action;
 use husly_domain::rules::YearMonth;
 use husly_domain::tenancy::arrears::{ArrearsThreshold, SignalReason};
+use husly_domain::validation::group_thousands;
 use husly_usecases::UseCaseError;
 use husly_usecases::ledger::{self, ArrearsLine, ArrearsList, LedgerImport};
 use serde::Deserialize;
 
 /// Tenancies listed on one page of the arrears list, the largest arrears first.
 pub const LINES_SHOWN: usize = 100;
-
-/// A count as Norwegian text writes it: `26 932`.
-fn count(n: usize) -> String {
-    husly_domain::validation::group_thousands(n as u64)
-}
-
-/// Where a page asked for at `offset` starts: past the end of a list of `total` (it has shrunk
-/// since the link was made) its last page.
-fn first_on_page(offset: usize, total: usize) -> usize {
-    offset.min(total.saturating_sub(1) / LINES_SHOWN * LINES_SHOWN)
-}
-
-/// The lines a page from `offset` shows of a list of `total`.
-fn page_range(offset: usize, total: usize) -> std::ops::Range<usize> {
-    let from = offset.min(total);
-    from..(from + LINES_SHOWN).min(total)
-}
 
 pub fn routes() -> Routes {
     Routes::new().route("/tenancies/ledger", get(page).post(import))
@@ -133,8 +118,8 @@ struct LedgerPage {
     l: Layout,
     w: LedgerWords,
     list: ArrearsList,
-    /// The first line of the list this page shows.
-    offset: usize,
+    /// The lines of the list this page shows.
+    window: Window,
     /// The import just made, for its confirmation.
     done: Option<LedgerImport>,
     /// A refused file's problems: each place in the file and what is wrong there.
@@ -144,32 +129,14 @@ struct LedgerPage {
 impl LedgerPage {
     /// This page's lines of the list.
     fn shown(&self) -> &[ArrearsLine] {
-        &self.list.lines[page_range(self.offset, self.list.lines.len())]
+        &self.list.lines[self.window.range()]
     }
 
     /// Which lines this page shows, when the list needs more than one page.
     fn showing_text(&self) -> Option<String> {
-        let total = self.list.lines.len();
-        let range = page_range(self.offset, total);
-        (total > LINES_SHOWN).then(|| {
-            self.l.tr.f(
-                "ledger.list.showing",
-                &[
-                    ("from", &count(range.start + 1)),
-                    ("to", &count(range.end)),
-                    ("total", &count(total)),
-                ],
-            )
-        })
-    }
-
-    fn next_offset(&self) -> Option<usize> {
-        let next = self.offset + LINES_SHOWN;
-        (next < self.list.lines.len()).then_some(next)
-    }
-
-    fn previous_offset(&self) -> Option<usize> {
-        (self.offset > 0).then(|| self.offset.saturating_sub(LINES_SHOWN))
+        let counts = self.window.counts();
+        let args: Vec<(&str, &str)> = counts.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.window.paged().then(|| self.l.tr.f("ledger.list.showing", &args))
     }
 
     fn when(&self, micros: &i64) -> String {
@@ -180,8 +147,8 @@ impl LedgerPage {
         self.l.tr.f(
             "ledger.list.count",
             &[
-                ("listed", &count(self.list.lines.len())),
-                ("in_arrears", &count(self.list.in_arrears)),
+                ("listed", &group_thousands(self.list.lines.len() as u64)),
+                ("in_arrears", &group_thousands(self.list.in_arrears as u64)),
                 ("total", &self.w.kr(&self.list.total_ore)),
             ],
         )
@@ -245,13 +212,13 @@ async fn ledger_page(
     offset: usize,
 ) -> AppResult<LedgerPage> {
     let list = ledger::arrears_list(&user.ctx(state), municipality).await?;
-    let offset = first_on_page(offset, list.lines.len());
+    let window = Window::at(offset, list.lines.len(), LINES_SHOWN);
     let l = Layout::for_user(user, Section::Tenancies, state.config.demo_mode);
     Ok(LedgerPage {
         w: LedgerWords { lang: l.tr.lang },
         l,
         list,
-        offset,
+        window,
         done: None,
         problems: Vec::new(),
     })
@@ -299,21 +266,5 @@ async fn import(
             Ok(response)
         }
         Err(e) => Err(e.into()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_long_list_is_shown_a_page_at_a_time_and_an_offset_past_the_end_shows_the_last_page() {
-        assert_eq!(page_range(0, 250), 0..100);
-        assert_eq!(page_range(200, 250), 200..250);
-        assert_eq!(page_range(0, 0), 0..0);
-        assert_eq!(first_on_page(100, 250), 100);
-        assert_eq!(first_on_page(1_000, 250), 200);
-        assert_eq!(first_on_page(300, 300), 200, "300 lines end on the page from 200");
-        assert_eq!(first_on_page(50, 0), 0);
     }
 }
