@@ -4,6 +4,21 @@
 
 use std::ops::Range;
 
+use serde::Deserialize;
+
+/// The page asked for in the address: `?offset=N`. Anything but a number is the first page.
+#[derive(Debug, Default, Deserialize)]
+pub struct OffsetParam {
+    #[serde(default)]
+    offset: String,
+}
+
+impl OffsetParam {
+    pub fn offset(&self) -> usize {
+        self.offset.trim().parse().unwrap_or(0)
+    }
+}
+
 /// One page of a list of `total` lines, `size` to a page, starting at `offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
@@ -73,6 +88,11 @@ mod tests {
         assert_eq!((page(0, 250).previous(), page(0, 250).next()), (None, Some(100)));
         assert_eq!((page(200, 250).previous(), page(200, 250).next()), (Some(100), None));
         assert!(page(0, 101).paged() && !page(0, 100).paged());
+        let asked = |text: &str| OffsetParam { offset: text.into() }.offset();
+        assert_eq!(
+            (asked("200"), asked(" 100 "), asked("abc"), asked("-5"), asked("")),
+            (200, 100, 0, 0, 0)
+        );
         let counts = page(100, 26_932).counts();
         assert_eq!(counts[0].1, "101");
         assert_eq!(counts[2].1, "26\u{a0}932");

@@ -8,7 +8,7 @@ use crate::auth::CurrentUser;
 use crate::error::AppResult;
 use crate::i18n::Tr;
 use crate::layout::{Layout, Section};
-use crate::paging::Window;
+use crate::paging::{OffsetParam, Window};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -18,7 +18,6 @@ use husly_store::dwellings::Dwelling;
 use husly_store::waiting_list::WaitingCase;
 use husly_usecases::rounds::UNPLACED_SHOWN;
 use husly_usecases::waiting_list::{self, AllocationPreview};
-use serde::Deserialize;
 
 /// A household the proposal does not place, with why.
 pub struct Unplaced<'a> {
@@ -177,25 +176,18 @@ pub(super) fn why_unplaced(
 /// Vacancies listed on one page of the proposal.
 pub const VACANCIES_SHOWN: usize = 100;
 
-#[derive(Debug, Default, Deserialize)]
-pub struct PageParams {
-    #[serde(default)]
-    offset: String,
-}
-
 /// `GET /allocation[?offset=N]`: the proposal, its vacancies a hundred at a time (an offset that
 /// is no number: the first page; past the end: the last).
 pub async fn page(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(params): Query<PageParams>,
+    Query(asked): Query<OffsetParam>,
 ) -> AppResult<Response> {
     let municipality = user.working_municipality(Action::ViewCase)?.id;
     let p = waiting_list::allocation_preview(&user.ctx(&state), municipality).await?;
-    let offset = params.offset.trim().parse::<usize>().unwrap_or(0);
     render(&AllocationPage {
         l: Layout::for_user(&user, Section::WaitingList, state.config.demo_mode),
-        window: Window::at(offset, p.vacancies.len(), VACANCIES_SHOWN),
+        window: Window::at(asked.offset(), p.vacancies.len(), VACANCIES_SHOWN),
         p,
     })
 }

@@ -8,7 +8,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
 use crate::layout::{Layout, Section, format_timestamp};
-use crate::paging::Window;
+use crate::paging::{OffsetParam, Window};
 use crate::routing::{Routes, get};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -21,7 +21,6 @@ use husly_domain::tenancy::arrears::{ArrearsThreshold, SignalReason};
 use husly_domain::validation::group_thousands;
 use husly_usecases::UseCaseError;
 use husly_usecases::ledger::{self, ArrearsLine, ArrearsList, LedgerImport};
-use serde::Deserialize;
 
 /// Tenancies listed on one page of the arrears list, the largest arrears first.
 pub const LINES_SHOWN: usize = 100;
@@ -224,22 +223,15 @@ async fn ledger_page(
     })
 }
 
-#[derive(Debug, Default, Deserialize)]
-struct PageParams {
-    #[serde(default)]
-    offset: String,
-}
-
 /// `GET /tenancies/ledger[?offset=N]`: a page of the list; an offset that is no number is the
 /// first page, one past the end the last.
 async fn page(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(params): Query<PageParams>,
+    Query(asked): Query<OffsetParam>,
 ) -> AppResult<Response> {
     let municipality = user.working_municipality(Action::ViewTenancies)?.id;
-    let offset = params.offset.trim().parse::<usize>().unwrap_or(0);
-    render(&ledger_page(&state, &user, municipality, offset).await?)
+    render(&ledger_page(&state, &user, municipality, asked.offset()).await?)
 }
 
 /// `POST /tenancies/ledger`: a CSV or XLSX file from the accounting system; all rows or none.
