@@ -223,3 +223,41 @@ pub async fn assert_reads_by_index(sql: &str, binds: &[&str]) {
         assert!(scans.is_empty(), "{:?} reads whole tables: {scans:?}", db.backend());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::whole_reads;
+
+    fn plan(text: &str) -> Vec<String> {
+        text.lines().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn an_index_read_without_a_condition_counts_as_a_whole_read() {
+        // The outreach list's batch as PostgreSQL planned it at 1 000 000 households: the
+        // household key merged from its start.
+        let merged = plan(
+            "Limit  (cost=1006.08..21865.49 rows=2000 width=77)
+  ->  Merge Join  (cost=1005.66..120890.26 rows=24130 width=179)
+        Merge Cond: (t.household_id = h.id)
+        ->  Index Scan using tenancy_household on tenancy t  (cost=0.55..72450.86 rows=339427 width=127)
+              Index Cond: ((municipality_id = $1) AND (household_id > $2))
+              Filter: ((to_date IS NULL) OR (to_date >= $3))
+        ->  Index Scan using household_pkey on household h  (cost=0.42..65943.46 rows=1000000 width=89)
+  ->  Seq Scan on address_protection pa  (cost=0.00..1.02 rows=2 width=74)",
+        );
+        let found = whole_reads(&merged);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with("Index Scan using household_pkey on household h"));
+        assert!(found[1].starts_with("Seq Scan on address_protection"));
+        // Looked up by key: nothing read whole.
+        let looked_up = plan(
+            "Nested Loop  (cost=1.0..2.0 rows=1 width=8)
+  ->  Index Scan using tenancy_household on tenancy t  (cost=0.55..8.57 rows=1 width=127)
+        Index Cond: ((municipality_id = $1) AND (household_id > $2))
+  ->  Index Only Scan using household_pkey on household h  (cost=0.42..8.44 rows=1 width=15)
+        Index Cond: (id = t.household_id)",
+        );
+        assert!(whole_reads(&looked_up).is_empty());
+    }
+}
