@@ -6,6 +6,8 @@ use std::ops::Range;
 
 use serde::Deserialize;
 
+use crate::i18n::Tr;
+
 /// The page asked for in the address: `?offset=N`. Anything but a number is the first page.
 #[derive(Debug, Default, Deserialize)]
 pub struct OffsetParam {
@@ -59,16 +61,15 @@ impl Window {
         (self.offset > 0).then(|| self.offset.saturating_sub(self.size))
     }
 
-    /// `from`, `to` (counted from 1) and `total`, written as Norwegian text writes numbers, for a
-    /// sentence such as «Viser 101–200 av 26 932».
-    pub fn counts(&self) -> [(&'static str, String); 3] {
+    /// The catalogue sentence `key` naming which lines this page shows (`{from}`, `{to}`
+    /// counted from 1, `{total}`, written as Norwegian text writes numbers: «Viser 101–200 av
+    /// 26 932»), when the list needs more than one page.
+    pub fn showing(&self, tr: &Tr, key: &str) -> Option<String> {
         let range = self.range();
         let count = |n: usize| husly_domain::validation::group_thousands(n as u64);
-        [
-            ("from", count(range.start + 1)),
-            ("to", count(range.end)),
-            ("total", count(self.total)),
-        ]
+        let (from, to, total) = (count(range.start + 1), count(range.end), count(self.total));
+        self.paged()
+            .then(|| tr.f(key, &[("from", &from), ("to", &to), ("total", &total)]))
     }
 }
 
@@ -93,8 +94,15 @@ mod tests {
             (asked("200"), asked(" 100 "), asked("abc"), asked("-5"), asked("")),
             (200, 100, 0, 0, 0)
         );
-        let counts = page(100, 26_932).counts();
-        assert_eq!(counts[0].1, "101");
-        assert_eq!(counts[2].1, "26\u{a0}932");
+        let tr = Tr::new(husly_domain::Lang::Nb);
+        assert_eq!(
+            page(100, 26_932).showing(&tr, "ledger.list.showing").as_deref(),
+            Some("Viser 101–200 av 26\u{a0}932, største restanse først.")
+        );
+        assert_eq!(
+            page(0, 100).showing(&tr, "ledger.list.showing"),
+            None,
+            "one page: nothing to say"
+        );
     }
 }

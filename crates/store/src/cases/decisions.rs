@@ -8,6 +8,10 @@ use husly_domain::{CaseId, DecisionId, MunicipalityId, UserId};
 use sqlx::Row;
 
 use super::{Case, Decision, corrupt};
+use crate::db::Tx;
+use crate::error::{StoreError, StoreResult};
+use crate::municipalities::parse_id;
+use crate::{Decoded, Store};
 
 /// `LEFT JOIN`s each case `c` of municipality `$1` to its first decision sent that is not a
 /// reassessment on appeal, as `first_decision` (`outcome`, `sent_at`). The municipality's sent
@@ -32,10 +36,6 @@ macro_rules! first_grant_join {
              GROUP BY g.case_id) first_grant ON first_grant.case_id = c.id"
     };
 }
-use crate::db::Tx;
-use crate::error::{StoreError, StoreResult};
-use crate::municipalities::parse_id;
-use crate::{Decoded, Store};
 pub(crate) use first_grant_join;
 
 pub(super) async fn latest_decision(tx: &mut Tx, case: &Case) -> StoreResult<Option<LatestDecision>> {

@@ -99,15 +99,6 @@ impl AllocationPage {
         count(n)
     }
 
-    /// Which vacancies this page lists, when they need more than one page.
-    fn showing_text(&self) -> Option<String> {
-        let counts = self.window.counts();
-        let args: Vec<(&str, &str)> = counts.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        self.window
-            .paged()
-            .then(|| self.l.tr.f("allocation.preview.showing", &args))
-    }
-
     fn kind(&self, d: &Dwelling) -> String {
         d.details.dwelling_type.key()
     }

@@ -131,13 +131,6 @@ impl LedgerPage {
         &self.list.lines[self.window.range()]
     }
 
-    /// Which lines this page shows, when the list needs more than one page.
-    fn showing_text(&self) -> Option<String> {
-        let counts = self.window.counts();
-        let args: Vec<(&str, &str)> = counts.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        self.window.paged().then(|| self.l.tr.f("ledger.list.showing", &args))
-    }
-
     fn when(&self, micros: &i64) -> String {
         format_timestamp(*micros)
     }
