@@ -997,6 +997,15 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
         None,
     )
     .await;
+    call(
+        contract,
+        s,
+        caseworker,
+        M::POST,
+        "/api/v1/outreach/bostotte/make?municipality=3301&month=2026-07",
+        None,
+    )
+    .await;
     // A contact with a household from this month's list: a bad one named, recorded, read, removed.
     let contacts = format!("/api/v1/households/{}/outreach-contacts", f.household);
     let today = common::today().to_string();

@@ -294,3 +294,114 @@ async fn a_contact_from_the_list_is_recorded_counted_and_removed() {
         assert_eq!(reached(common::api_json(&server, &plan, leader_token).await), "0");
     }
 }
+
+/// The list is kept: the nightly run makes this month's when the server starts its day, a
+/// change to a household's income shows only once the list is made again (from the page, with
+/// a confirmation, or over the API), and each list made is in the access log.
+#[tokio::test]
+async fn the_kept_list_is_made_again_on_request() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let store = Store::connect(&db.url, &StoreOptions::default()).await.unwrap();
+        let drammen = store.municipality_by_number("3301").await.unwrap().unwrap();
+        store
+            .seed_households(&drammen, 600, 3, &Actor::cli("test"))
+            .await
+            .unwrap();
+        let server = start(&db, &[]);
+        common::scheduler_settled(&store).await;
+        let (email, token) = &fixture.users[&Role::Caseworker];
+        let caseworker = common::login(&server, email, PASSWORD).await;
+
+        // This month's list is last night's (made at the server's start of the day).
+        let html = common::page_text(&server, &caseworker, "/outreach").await;
+        assert!(html.contains("av nattkjøringen."), "{html}");
+        assert!(common::raw_keys(&html).is_empty(), "{:?}", common::raw_keys(&html));
+        let path = "/api/v1/outreach/bostotte?municipality=3301";
+        let before = common::api_json(&server, path, token).await;
+        assert!(before.get("made_by").is_none(), "{before}");
+        assert!(before["made_at"].as_i64().unwrap() > 0);
+        let candidates = before["candidates"].as_array().unwrap().len();
+        let first = before["candidates"][0]["household_id"].as_str().unwrap().to_string();
+
+        // The first household's main person gets a large wage: the kept list still has it.
+        let id = husly_domain::HouseholdId(first.parse().unwrap());
+        let household = store.household(drammen.id, id).await.unwrap();
+        let cli = Actor::cli("test");
+        let change = husly_store::households::Change {
+            actor: &cli,
+            user: None,
+            reason: None,
+        };
+        let wage = (
+            household.members[0].person.id,
+            husly_domain::bostotte::IncomeKind::Wages,
+            200_000_000, // 2 million kr a year, in øre
+        );
+        store.set_incomes(drammen.id, id, &[wage], &change).await.unwrap();
+        let kept = common::api_json(&server, path, token).await;
+        assert_eq!(kept["candidates"].as_array().unwrap().len(), candidates);
+
+        // Made again from the page: a confirmation, then the list without it, made by the caseworker.
+        let csrf = common::hidden(&html, "csrf");
+        let made = caseworker
+            .post(server.url("/outreach/make"))
+            .form(&[("csrf", csrf.as_str()), ("month", "")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(made.status(), 303, "{:?}", made.text().await);
+        let back = made.headers()["location"].to_str().unwrap().to_string();
+        assert!(back.starts_with("/outreach?month="), "{back}");
+        let html = common::page_text(&server, &caseworker, &back).await;
+        assert!(
+            html.contains("Listen er laget på nytt fra leieforholdene slik de er nå."),
+            "{html}"
+        );
+        assert!(html.contains("av Test caseworker."), "{html}");
+        let after = common::api_json(&server, path, token).await;
+        assert_eq!(after["candidates"].as_array().unwrap().len(), candidates - 1);
+        assert!(
+            after["candidates"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|c| c["household_id"] != first.as_str())
+        );
+
+        // A month that cannot be made goes back to the page that names what is wrong.
+        let refused = caseworker
+            .post(server.url("/outreach/make"))
+            .form(&[("csrf", csrf.as_str()), ("month", "2019-13")])
+            .send()
+            .await
+            .unwrap();
+        let back = refused.headers()["location"].to_str().unwrap().to_string();
+        let page = caseworker.get(server.url(&back)).send().await.unwrap();
+        assert_eq!(page.status(), 422);
+        assert!(page.text().await.unwrap().contains("mm.åååå"));
+
+        // Over the API: the figures of the list made.
+        let http = reqwest::Client::new();
+        let figures: serde_json::Value = http
+            .post(server.url("/api/v1/outreach/bostotte/make?municipality=3301"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(figures["households"].as_u64(), Some(candidates as u64 - 1), "{figures}");
+        assert_eq!(figures["total_monthly_kr"], after["total_monthly_kr"]);
+
+        let lists_made: i64 = sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM audit_entry WHERE action = 'outreach.list_made' AND municipality_id = $1",
+        )
+        .bind(drammen.id.to_string())
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+        assert_eq!(lists_made, 3, "the nightly run, the page and the API");
+    }
+}

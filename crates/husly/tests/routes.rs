@@ -1132,6 +1132,13 @@ fn routes(f: &Fixture) -> Vec<Route> {
             vec![],
         ),
         page(
+            Method::POST,
+            "/outreach/make".into(),
+            Some(RunOutreach),
+            Working,
+            vec![("month", "2026-07".into())],
+        ),
+        page(
             Method::GET,
             format!("/outreach/households/{h}/contact?month=2026-12"),
             Some(RecordOutreachContact),
@@ -1459,6 +1466,13 @@ fn routes(f: &Fixture) -> Vec<Route> {
         api(
             Method::GET,
             "/api/v1/outreach/bostotte?municipality=3301&month=2026-07".into(),
+            Some(RunOutreach),
+            Record,
+            None,
+        ),
+        api(
+            Method::POST,
+            "/api/v1/outreach/bostotte/make?municipality=3301&month=2026-07".into(),
             Some(RunOutreach),
             Record,
             None,
@@ -3286,6 +3300,19 @@ async fn every_read_of_personal_data_writes_exactly_one_audit_entry() {
         let store = husly_store::Store::connect(&db.url, &husly_store::StoreOptions::default())
             .await
             .expect("store");
+        // The nightly jobs' entries land before the walk; the outreach list of the month the
+        // walk reads is made first (making it is an entry of its own, tested in outreach.rs).
+        common::scheduler_settled(&store).await;
+        let home = store.municipality_by_number("3301").await.unwrap().unwrap();
+        let july = "2026-07".parse().unwrap();
+        let list = store.bostotte_outreach(&home, july).await.unwrap();
+        let actor = husly_store::audit::Actor::cli("test");
+        let change = husly_store::households::Change {
+            actor: &actor,
+            user: None,
+            reason: None,
+        };
+        store.keep_outreach_list(home.id, &list, &change).await.unwrap();
         let mut sessions = Sessions {
             server: &server,
             fixture: &fixture,

@@ -1095,6 +1095,14 @@ pub const NOT_EXPORTED: &[(&str, &str)] = &[
         "household_search",
         "the search index's words, made from the addresses; an import makes them again",
     ),
+    (
+        "outreach_list",
+        "the outreach list as last made from the tenancies; the target's nightly run makes it again",
+    ),
+    (
+        "outreach_list_entry",
+        "the outreach list as last made from the tenancies; the target's nightly run makes it again",
+    ),
 ];
 
 /// Every exported table with its columns, in archive order.

@@ -38,6 +38,7 @@ pub mod migrate;
 pub mod municipalities;
 pub mod notes;
 pub mod outreach_contacts;
+pub mod outreach_lists;
 pub mod partners;
 pub mod priority_policy;
 pub mod protection;
@@ -107,10 +108,30 @@ pub fn parse_date_text(text: &str) -> StoreResult<time::Date> {
         .ok_or_else(|| StoreError::Corrupt(format!("bad date in database: {text:?}")))
 }
 
+/// `($1, $2, …), ($n+1, …)`: the placeholders of a multi-row `VALUES` of `rows` rows of
+/// `columns` values each.
+pub(crate) fn values_placeholders(rows: usize, columns: usize) -> String {
+    let row = |r: usize| {
+        let values: Vec<String> = (1..=columns).map(|c| format!("${}", r * columns + c)).collect();
+        format!("({})", values.join(", "))
+    };
+    (0..rows).map(row).collect::<Vec<_>>().join(", ")
+}
+
 /// A date column that may be empty.
 pub(crate) fn opt_date(row: &sqlx::any::AnyRow, column: &str) -> StoreResult<Option<time::Date>> {
     use sqlx::Row;
     row.try_get::<Option<String>, _>(column)?
         .map(|d| parse_date_text(&d))
         .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_multi_row_values_list_numbers_its_placeholders_row_by_row() {
+        assert_eq!(super::values_placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(super::values_placeholders(1, 1), "($1)");
+        assert_eq!(super::values_placeholders(0, 4), "");
+    }
 }

@@ -209,6 +209,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "search_order",
         sql: include_str!("../migrations/0039_search_order.sql"),
     },
+    Migration {
+        version: 40,
+        name: "outreach_lists",
+        sql: include_str!("../migrations/0040_outreach_lists.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked

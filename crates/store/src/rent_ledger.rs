@@ -209,30 +209,13 @@ impl Store {
         .execute(tx.conn())
         .await?;
         for chunk in to_write.chunks(BATCH_ROWS) {
-            let placeholders: Vec<String> = (0..chunk.len())
-                .map(|r| {
-                    let at = r * 9;
-                    format!(
-                        "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                        at + 1,
-                        at + 2,
-                        at + 3,
-                        at + 4,
-                        at + 5,
-                        at + 6,
-                        at + 7,
-                        at + 8,
-                        at + 9
-                    )
-                })
-                .collect();
             let sql = format!(
                 "INSERT INTO rent_ledger_entry (id, municipality_id, tenancy_id, period, due_ore, paid_ore, import_id, \
                  imported_at, imported_by) VALUES {} \
                  ON CONFLICT (municipality_id, tenancy_id, period) DO UPDATE SET due_ore = excluded.due_ore, \
                  paid_ore = excluded.paid_ore, import_id = excluded.import_id, imported_at = excluded.imported_at, \
                  imported_by = excluded.imported_by",
-                placeholders.join(", ")
+                crate::values_placeholders(chunk.len(), 9)
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for row in chunk {

@@ -15,6 +15,7 @@ mod kostra_facts;
 mod lettings;
 mod meetings;
 mod outreach_contacts;
+mod outreach_lists;
 mod priority_policy;
 mod protection;
 mod reference_budget;

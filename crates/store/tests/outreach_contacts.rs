@@ -13,7 +13,7 @@ use husly_store::households::Change;
 use husly_store::testing::TestDb;
 use time::macros::date;
 
-fn household(seq: u16) -> husly_domain::household::ValidHousehold {
+pub(crate) fn household(seq: u16) -> husly_domain::household::ValidHousehold {
     let input = HouseholdInput {
         address_line: "Prøvestien 4".into(),
         postal_code: "3015".into(),

@@ -9,19 +9,21 @@ use husly_store::jobs::JobRun;
 use crate::approval_expiry::APPROVAL_EXPIRY_JOB;
 use crate::indicator_values::SNAPSHOT_JOB;
 use crate::offers::OFFER_EXPIRY_JOB;
+use crate::outreach::OUTREACH_LIST_JOB;
 use crate::reminders::REMINDER_JOB;
 use crate::renewals::RENEWAL_REVIEW_JOB;
 use crate::rent_changes::RENT_CHANGE_JOB;
 use crate::{Ctx, UseCaseResult};
 
 /// The daily jobs, in the order the scheduler runs them.
-pub const DAILY_JOBS: [&str; 6] = [
+pub const DAILY_JOBS: [&str; 7] = [
     SNAPSHOT_JOB,
     OFFER_EXPIRY_JOB,
     RENT_CHANGE_JOB,
     RENEWAL_REVIEW_JOB,
     REMINDER_JOB,
     APPROVAL_EXPIRY_JOB,
+    OUTREACH_LIST_JOB,
 ];
 
 /// How many runs of each job the overview shows.

@@ -9,6 +9,7 @@ use husly_usecases::Clock;
 use husly_usecases::approval_expiry::{APPROVAL_EXPIRY_JOB, expire_lapsed_approvals};
 use husly_usecases::indicator_values::{SNAPSHOT_JOB, take_indicator_snapshots};
 use husly_usecases::offers::{OFFER_EXPIRY_JOB, expire_offers};
+use husly_usecases::outreach::{OUTREACH_LIST_JOB, make_outreach_lists};
 use husly_usecases::reminders::{REMINDER_JOB, raise_reminders};
 use husly_usecases::renewals::{RENEWAL_REVIEW_JOB, open_renewal_reviews};
 use husly_usecases::rent_changes::{RENT_CHANGE_JOB, apply_rent_changes};
@@ -54,16 +55,19 @@ enum Job {
     Reminders,
     /// Approvals on the waiting list whose validity ran out expire.
     ApprovalExpiry,
+    /// This month's bostøtte outreach list is made from every tenancy (after the rent changes).
+    OutreachLists,
 }
 
 impl Job {
-    const ALL: [Job; 6] = [
+    const ALL: [Job; 7] = [
         Job::Snapshots,
         Job::OfferExpiry,
         Job::RentChanges,
         Job::RenewalReviews,
         Job::Reminders,
         Job::ApprovalExpiry,
+        Job::OutreachLists,
     ];
 
     fn name(self) -> &'static str {
@@ -74,6 +78,7 @@ impl Job {
             Job::RenewalReviews => RENEWAL_REVIEW_JOB,
             Job::Reminders => REMINDER_JOB,
             Job::ApprovalExpiry => APPROVAL_EXPIRY_JOB,
+            Job::OutreachLists => OUTREACH_LIST_JOB,
         }
     }
 }
@@ -148,6 +153,15 @@ async fn run_job(store: &Store, clock: Clock, instance: &str, job: Job) {
                 expired,
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "lapsed approvals on the waiting list expired"
+            );
+        }),
+        Job::OutreachLists => make_outreach_lists(store, today).await.map(|run| {
+            tracing::info!(
+                job = name,
+                municipalities = run.municipalities,
+                households = run.households,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "bostøtte outreach lists made"
             );
         }),
     };

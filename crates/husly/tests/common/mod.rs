@@ -390,13 +390,13 @@ pub fn xlsx_cells(bytes: &[u8], sheet: usize) -> Vec<Vec<String>> {
 }
 
 /// Waits (at most ten seconds) until a started server's scheduler has finished today's run of
-/// its last job (the approval expiry, after the snapshots, the offer expiry and the renewal
-/// reviews), so that a test
-/// comparing the whole database before and after an action sees only what the action did.
+/// its last job (the outreach lists, after every other), so that a test comparing the whole
+/// database before and after an action sees only what the action did.
 #[allow(dead_code)]
 pub async fn scheduler_settled(store: &husly_store::Store) {
+    let last = husly_usecases::daily_jobs::DAILY_JOBS[husly_usecases::daily_jobs::DAILY_JOBS.len() - 1];
     for _ in 0..100 {
-        let runs = store.job_runs("approval_expiry", 1).await.expect("job runs");
+        let runs = store.job_runs(last, 1).await.expect("job runs");
         if runs.first().is_some_and(|r| r.finished_at.is_some()) {
             return;
         }

@@ -190,6 +190,7 @@ pub fn routes() -> Routes {
         )
         .route("/partners/memberships", put(consents::set_membership))
         .route("/outreach/bostotte", get(outreach::list))
+        .route("/outreach/bostotte/make", post(outreach::make))
         .route(
             "/households/{id}/outreach-contacts",
             get(outreach::contact).post(outreach::record),

@@ -463,9 +463,20 @@ fn people_and_households(doc: &mut Document) {
         "bostotteOutreach",
         "Tenants of municipal dwellings without bostøtte who likely qualify, largest estimate first",
     )
-    .description("With the contacts recorded from the month's list (without their notes). The run is recorded in the access log.")
+    .description("The list as last made: each night for this month, when a user made it again, or now if none was made for the month. A household with bostøtte registered since it was made is left out. With the contacts recorded from the month's list (without their notes). The read is recorded in the access log.")
     .query::<queries::OutreachParams>()
     .answer::<contract::outreach::Outreach>("200", "The list")
+    .add();
+    doc.post(
+        "/outreach/bostotte/make",
+        "makeBostotteOutreach",
+        "Make the month's outreach list again from every tenancy as it is now",
+    )
+    .description(
+        "Replaces the kept list of the month; answers with its figures. The list made is recorded in the access log.",
+    )
+    .query::<queries::OutreachParams>()
+    .answer::<contract::outreach::OutreachMade>("200", "The list's figures")
     .add();
     doc.get(
         "/households/{id}/outreach-contacts",

@@ -23,9 +23,20 @@ pub async fn list(
     Query(params): Query<OutreachParams>,
 ) -> AppResult<Json<c::Outreach>> {
     let id = municipality_for(&state, &user, params.municipality.as_deref(), Action::RunOutreach).await?;
-    let (list, contacts) =
-        outreach::outreach_with_contacts(&user.ctx(&state), id, params.month.as_deref(), "json").await?;
-    Ok(Json(c::Outreach::from_parts(list, contacts)))
+    let month = params.month.as_deref();
+    let (kept, contacts) = outreach::outreach_with_contacts(&user.ctx(&state), id, month, "json", None).await?;
+    Ok(Json(c::Outreach::from_parts(kept, contacts)))
+}
+
+/// `POST /outreach/bostotte/make`: the month's list made again from the tenancies as they are.
+pub async fn make(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Query(params): Query<OutreachParams>,
+) -> AppResult<Json<c::OutreachMade>> {
+    let id = municipality_for(&state, &user, params.municipality.as_deref(), Action::RunOutreach).await?;
+    let kept = outreach::make_outreach_list(&user.ctx(&state), id, params.month.as_deref()).await?;
+    Ok(Json(kept.into()))
 }
 
 /// `GET /households/{id}/outreach-contacts`: the household's contact from a month's list.

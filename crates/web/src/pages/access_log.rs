@@ -116,6 +116,7 @@ pub(crate) const AUDIT_ACTIONS: &[&str] = &[
     "stays.list",
     "kostra.cases",
     "outreach.bostotte",
+    "outreach.list_made",
     "plan.created",
     "plan.changed",
     "plan.goal_added",

@@ -142,6 +142,7 @@ pub fn routes() -> Routes {
         .route("/outreach", get(outreach::page))
         .route("/outreach.csv", get(outreach::csv))
         .route("/outreach.xlsx", get(outreach::xlsx))
+        .route("/outreach/make", post(outreach::make))
         .route("/people/{id}", get(person::view))
         .route("/admin/users", get(admin::users))
         .route("/admin/users/new", get(admin::new_user_form).post(admin::create_user))

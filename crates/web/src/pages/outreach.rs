@@ -1,21 +1,24 @@
 //! The bostøtte outreach list: tenants of municipal dwellings who likely qualify for bostøtte
-//! but have none registered, largest estimate first, with CSV and XLSX downloads.
+//! but have none registered, largest estimate first, with CSV and XLSX downloads. The list is
+//! the one kept from last night (or from when a user last asked for it again), with when it was
+//! made and a button that makes it again.
 
 use super::render;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
-use crate::forms::FormErrors;
+use crate::forms::{FormErrors, StaffForm};
 use crate::layout::{Layout, Section};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use husly_domain::HouseholdId;
 use husly_domain::authz::Action;
 use husly_domain::bostotte::OutreachList;
 use husly_domain::validation::format_date;
 use husly_store::outreach_contacts::OutreachContact;
+use husly_store::outreach_lists::KeptOutreachList;
 use husly_usecases::UseCaseError;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -34,7 +37,12 @@ struct OutreachPage {
     l: Layout,
     month: String,
     errors: FormErrors,
+    /// The first [`PAGE_ROWS`] households of the list.
     list: Option<OutreachList>,
+    /// Households on the list, and when and by whom it was made ("" for the nightly job).
+    households: u64,
+    made_at: String,
+    made_by: String,
     /// The contacts recorded from the month's list.
     contacts: HashMap<HouseholdId, OutreachContact>,
     /// Leaders may run the list but not open households: they get addresses without links.
@@ -48,8 +56,24 @@ impl OutreachPage {
         super::bostotte::format_kr(*amount)
     }
 
-    fn shown(&self) -> usize {
-        self.list.as_ref().map_or(0, |l| l.candidates.len().min(PAGE_ROWS))
+    fn count(&self, n: &u64) -> String {
+        husly_domain::validation::group_thousands(*n)
+    }
+
+    fn more_than_shown(&self) -> bool {
+        self.list
+            .as_ref()
+            .is_some_and(|l| (l.candidates.len() as u64) < self.households)
+    }
+
+    /// "05.12.2026 kl. 02:10 av nattkjøringen" or "… av Kari Saksbehandler".
+    fn made(&self) -> String {
+        let by = if self.made_by.is_empty() {
+            self.l.tr.t("outreach.made_by_job").to_string()
+        } else {
+            self.made_by.clone()
+        };
+        self.l.tr.f("outreach.made", &[("at", &self.made_at), ("by", &by)])
     }
 
     /// "Ringt 03.12.2026: Vil søke", or nothing when no contact is recorded.
@@ -82,19 +106,21 @@ impl OutreachPage {
     }
 }
 
-/// Runs the list for the user's working municipality (one recorded read).
+/// The first households of the list of the user's working municipality, with the contacts made
+/// from it (one recorded read).
 async fn run_with_contacts(
     state: &AppState,
     user: &CurrentUser,
     month: Option<&str>,
-) -> Result<(OutreachList, HashMap<HouseholdId, OutreachContact>), UseCaseError> {
+) -> Result<(KeptOutreachList, HashMap<HouseholdId, OutreachContact>), UseCaseError> {
     let municipality = user
         .working_municipality(Action::RunOutreach)
         .map_err(|_| UseCaseError::Forbidden)?;
-    husly_usecases::outreach::outreach_with_contacts(&user.ctx(state), municipality.id, month, "page").await
+    let ctx = user.ctx(state);
+    husly_usecases::outreach::outreach_with_contacts(&ctx, municipality.id, month, "page", Some(PAGE_ROWS)).await
 }
 
-/// Runs the list for the user's working municipality (one recorded read).
+/// The whole list of the user's working municipality (one recorded read).
 async fn run(
     state: &AppState,
     user: &CurrentUser,
@@ -104,7 +130,9 @@ async fn run(
     let municipality = user
         .working_municipality(Action::RunOutreach)
         .map_err(|_| UseCaseError::Forbidden)?;
-    husly_usecases::outreach::bostotte_outreach(&user.ctx(state), municipality.id, month, format).await
+    let ctx = user.ctx(state);
+    let kept = husly_usecases::outreach::bostotte_outreach(&ctx, municipality.id, month, format, None).await?;
+    Ok(kept.list)
 }
 
 pub async fn page(
@@ -115,11 +143,18 @@ pub async fn page(
     let municipality = user.working_municipality(Action::RunOutreach)?.id;
     let can_view_households = user.require(Action::ViewHousehold, municipality).is_ok();
     let can_record = user.require(Action::RecordOutreachContact, municipality).is_ok();
-    let (list, contacts, errors) = match run_with_contacts(&state, &user, query.month.as_deref()).await {
-        Ok((list, contacts)) => (Some(list), contacts, Vec::new()),
+    let (kept, contacts, errors) = match run_with_contacts(&state, &user, query.month.as_deref()).await {
+        Ok((kept, contacts)) => (Some(kept), contacts, Vec::new()),
         Err(UseCaseError::Invalid(errors)) => (None, HashMap::new(), errors),
         Err(other) => return Err(other.into()),
     };
+    let households = kept.as_ref().map_or(0, |k| k.households);
+    let made_at = kept
+        .as_ref()
+        .map(|k| crate::layout::format_timestamp(k.made_at))
+        .unwrap_or_default();
+    let made_by = kept.as_ref().and_then(|k| k.made_by.clone()).unwrap_or_default();
+    let list = kept.map(|k| k.list);
     let mut response = render(&OutreachPage {
         l: Layout::for_user(&user, Section::Outreach, state.config.demo_mode),
         month: list
@@ -130,6 +165,9 @@ pub async fn page(
         can_record,
         contacts,
         list,
+        households,
+        made_at,
+        made_by,
     })?;
     if !errors.is_empty() {
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -182,4 +220,23 @@ pub async fn xlsx(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         body,
     ))
+}
+
+/// `POST /outreach/make`: the month's list made again from the tenancies as they are now, then
+/// back to it with a confirmation; a month that cannot be made is named on the list's page (the
+/// page of that month says what is wrong with it).
+pub async fn make(State(state): State<AppState>, form: StaffForm) -> AppResult<Response> {
+    let municipality = form.user.working_municipality(Action::RunOutreach)?.id;
+    let month = form.fields.get("month");
+    match husly_usecases::outreach::make_outreach_list(&form.user.ctx(&state), municipality, Some(month)).await {
+        Ok(kept) => Ok(crate::flash::redirect(
+            &format!("/outreach?month={}", kept.list.month.written()),
+            "flash.outreach.list_made",
+        )),
+        Err(UseCaseError::Invalid(_)) => {
+            let typed = percent_encoding::utf8_percent_encode(month, percent_encoding::NON_ALPHANUMERIC);
+            Ok(axum::response::Redirect::to(&format!("/outreach?month={typed}")).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
 }

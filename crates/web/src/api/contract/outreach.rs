@@ -3,12 +3,13 @@
 
 use std::collections::HashMap;
 
-use super::DateSchema;
+use super::{DateSchema, MicrosSchema};
 use husly_domain::HouseholdId;
 use husly_domain::bostotte::OutreachList;
 use husly_domain::bostotte::contact::{ContactChannel, ContactOutcome};
 use husly_domain::rules::YearMonth;
 use husly_store::outreach_contacts::OutreachContact as Kept;
+use husly_store::outreach_lists::KeptOutreachList;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -18,17 +19,56 @@ use time::Date;
 pub struct Outreach {
     #[serde(flatten)]
     pub list: OutreachList,
+    /// When the list was made (microseconds since the epoch, UTC): each night for this month,
+    /// or when a user made it again (`POST /outreach/bostotte/make`). A household with
+    /// bostøtte registered since is left out; other changes count from the next making.
+    #[schemars(with = "MicrosSchema")]
+    pub made_at: i64,
+    /// Who made it; absent when the nightly job did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub made_by: Option<String>,
     /// The contacts recorded from this month's list (households on it or, since the list is
-    /// computed anew, households that were on it when contacted). No notes: a household's own
+    /// made again, households that were on it when contacted). No notes: a household's own
     /// contact holds it.
     pub contacts: Vec<ContactSummary>,
 }
 
 impl Outreach {
-    pub fn from_parts(list: OutreachList, contacts: HashMap<HouseholdId, Kept>) -> Outreach {
+    pub fn from_parts(kept: KeptOutreachList, contacts: HashMap<HouseholdId, Kept>) -> Outreach {
         let mut contacts: Vec<ContactSummary> = contacts.into_values().map(|c| ContactSummary::from(&c)).collect();
         contacts.sort_by(|a, b| (a.contacted_on, &a.id).cmp(&(b.contacted_on, &b.id)));
-        Outreach { list, contacts }
+        Outreach {
+            list: kept.list,
+            made_at: kept.made_at,
+            made_by: kept.made_by,
+            contacts,
+        }
+    }
+}
+
+/// A month's list as just made again: its figures, not its households (`GET
+/// /outreach/bostotte` reads them).
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct OutreachMade {
+    pub month: YearMonth,
+    #[schemars(with = "MicrosSchema")]
+    pub made_at: i64,
+    /// Tenancies looked at (in force that month, without bostøtte).
+    pub examined: u64,
+    /// Households on the list.
+    pub households: u64,
+    pub total_monthly_kr: i64,
+}
+
+impl From<KeptOutreachList> for OutreachMade {
+    fn from(kept: KeptOutreachList) -> OutreachMade {
+        OutreachMade {
+            month: kept.list.month,
+            made_at: kept.made_at,
+            examined: kept.list.examined,
+            households: kept.households,
+            total_monthly_kr: kept.list.total_monthly_kr,
+        }
     }
 }
 
