@@ -126,14 +126,14 @@ bench_serve() {
 }
 
 # bench_wait_for_startup_jobs: waits until the server started by bench_serve has run the day's
-# jobs (approval_expiry, crates/husly/src/commands/scheduler.rs, logs the end of the last). Call it
+# jobs (outreach_lists, crates/husly/src/commands/scheduler.rs, logs the end of the last). Call it
 # only on a database's first start of the day: a later start finds the jobs claimed and logs
 # nothing. On PostgreSQL their work is in the database, so an idle server does not mean they are done.
 bench_wait_for_startup_jobs() {
     local start
     start=$(date +%s)
     for _ in $(seq 3600); do
-        LC_ALL=C sed 's/\x1b\[[0-9;]*m//g' "$WORK/serve.log" | grep -q 'job="approval_expiry"' && break
+        LC_ALL=C sed 's/\x1b\[[0-9;]*m//g' "$WORK/serve.log" | grep -q 'job="outreach_lists"' && break
         kill -0 "$SERVER_PID" 2>/dev/null || die "server exited during its start-up jobs"
         sleep 0.5
     done

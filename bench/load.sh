@@ -386,7 +386,7 @@ wait_idle() {
 }
 
 # The server's start-up runs the day's jobs (on a fresh seed, ten years of indicator snapshots
-# among them). The runs wait for the last of them (approval_expiry, crates/husly/src/commands/
+# among them). The runs wait for the last of them (outreach_lists, crates/husly/src/commands/
 # scheduler.rs) to log its end: on PostgreSQL the jobs' work is in the database, so an idle
 # server does not mean they are done. Their peak memory is reported on its own; the peak under
 # load is counted from here (writing 5 to clear_refs resets VmHWM).

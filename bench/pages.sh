@@ -7,7 +7,8 @@
 #
 # BENCH_SEED=1 (default) drops and seeds the database husly_bench first (`husly seed
 # --households HOUSEHOLDS --seed 1 --case-percent 20`, as bench/scaling.sh, then waits for the
-# start-up jobs); BENCH_SEED=0 uses the one there. Without pages: the municipality-wide pages.
+# start-up jobs); BENCH_SEED=0 uses the one there (BENCH_JOBS=1: and waits for the start-up jobs,
+# when today's runs were forgotten first). Without pages: the municipality-wide pages.
 # Environment of bench/lib.sh: HUSLY_BIN, BENCH_PG_URL, BENCH_KEEP=1.
 set -euo pipefail
 [[ $# -ge 1 && $1 =~ ^[0-9]+$ ]] || { echo "usage: $0 HOUSEHOLDS [page …]" >&2; exit 2; }
@@ -43,7 +44,7 @@ for role in "${ROLES[@]}"; do
     PASSWORDS[$role]=$PASSWORD
 done
 bench_serve
-[[ ${BENCH_SEED:-1} == 1 ]] && bench_wait_for_startup_jobs
+[[ ${BENCH_SEED:-1} == 1 || ${BENCH_JOBS:-0} == 1 ]] && bench_wait_for_startup_jobs
 for role in "${ROLES[@]}"; do
     bench_login "${EMAILS[$role]}" "${PASSWORDS[$role]}"
     SESSIONS[$role]=$SESSION

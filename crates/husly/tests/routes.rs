@@ -3305,6 +3305,7 @@ async fn every_read_of_personal_data_writes_exactly_one_audit_entry() {
         common::scheduler_settled(&store).await;
         let home = store.municipality_by_number("3301").await.unwrap().unwrap();
         let july = "2026-07".parse().unwrap();
+        let read_from = husly_store::now_micros();
         let list = store.bostotte_outreach(&home, july).await.unwrap();
         let actor = husly_store::audit::Actor::cli("test");
         let change = husly_store::households::Change {
@@ -3312,7 +3313,10 @@ async fn every_read_of_personal_data_writes_exactly_one_audit_entry() {
             user: None,
             reason: None,
         };
-        store.keep_outreach_list(home.id, &list, &change).await.unwrap();
+        store
+            .keep_outreach_list(home.id, &list, read_from, &change)
+            .await
+            .unwrap();
         let mut sessions = Sessions {
             server: &server,
             fixture: &fixture,

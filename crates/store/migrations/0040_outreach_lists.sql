@@ -8,11 +8,17 @@ CREATE TABLE outreach_list (
     municipality_id TEXT NOT NULL REFERENCES municipality (id),
     -- The first day of the month the list is for, as `outreach_contact.month`.
     month TEXT NOT NULL,
+    -- When the reading of the tenancies began: bostøtte registered from then on may be missing
+    -- from what was read, so a view leaves such households out (and out of the totals).
     made_at BIGINT NOT NULL,
     -- The user who asked for it; NULL when the nightly job made it.
     made_by TEXT REFERENCES app_user (id),
     -- Tenancies looked at (in force that month, without bostøtte).
     examined BIGINT NOT NULL,
+    -- The entries and their estimates together, as made: a view subtracts the households left
+    -- out since instead of counting every entry again.
+    households BIGINT NOT NULL,
+    total_monthly_kr BIGINT NOT NULL,
     PRIMARY KEY (municipality_id, month)
 );
 CREATE TABLE outreach_list_entry (
@@ -28,3 +34,7 @@ CREATE TABLE outreach_list_entry (
     PRIMARY KEY (municipality_id, month, position),
     FOREIGN KEY (municipality_id, month) REFERENCES outreach_list (municipality_id, month)
 );
+-- The entries of households with bostøtte registered since the list was made: found from the
+-- new benefits (few), then the household's entry.
+CREATE INDEX outreach_list_entry_household ON outreach_list_entry (municipality_id, month, household_id);
+CREATE INDEX household_benefit_registered ON household_benefit (municipality_id, benefit, created_at);

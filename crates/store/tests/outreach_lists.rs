@@ -75,7 +75,8 @@ async fn a_kept_list_is_read_in_its_order_without_households_that_got_bostotte()
 
         // Kept as made, read a page at a time with the address as it is now.
         let made = list(december, &[(a, 3_000), (b, 2_000), (c, 1_000)]);
-        store.keep_outreach_list(m.id, &made, &by).await.unwrap();
+        let read_from = husly_store::now_micros();
+        store.keep_outreach_list(m.id, &made, read_from, &by).await.unwrap();
         let first = store
             .kept_outreach_list(m.id, december, Some(2))
             .await
@@ -88,6 +89,7 @@ async fn a_kept_list_is_read_in_its_order_without_households_that_got_bostotte()
         );
         assert_eq!(first.list.candidates[0].address_line, "Prøvestien 4", "{backend:?}");
         assert_eq!(first.made_by.as_deref(), Some("Sara Saks"));
+        assert_eq!(first.made_at, read_from);
         let whole = store.kept_outreach_list(m.id, december, None).await.unwrap().unwrap();
         assert_eq!(whole.list.candidates.len(), 3);
         assert_eq!(whole.list.candidates[2].monthly_kr, 1_000);
@@ -113,12 +115,21 @@ async fn a_kept_list_is_read_in_its_order_without_households_that_got_bostotte()
             reason: None,
         };
         store
-            .keep_outreach_list(m.id, &list(december, &[(c, 1_500)]), &nightly)
+            .keep_outreach_list(
+                m.id,
+                &list(december, &[(c, 1_500)]),
+                husly_store::now_micros(),
+                &nightly,
+            )
             .await
             .unwrap();
         let again = store.kept_outreach_list(m.id, december, None).await.unwrap().unwrap();
         assert_eq!(households_of(&again.list), [c]);
         assert_eq!((again.made_by, again.list.total_monthly_kr), (None, 1_500));
+        assert_eq!(
+            again.households, 1,
+            "b's bostøtte came before this reading: not subtracted again"
+        );
         let made_entries: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM audit_entry WHERE action = 'outreach.list_made'")
                 .fetch_one(store.pool())
@@ -129,7 +140,7 @@ async fn a_kept_list_is_read_in_its_order_without_households_that_got_bostotte()
         // Another municipality has no list of the month; an older month is forgotten.
         assert_eq!(store.kept_outreach_list(other.id, december, None).await.unwrap(), None);
         store
-            .keep_outreach_list(m.id, &list(november, &[(a, 100)]), &by)
+            .keep_outreach_list(m.id, &list(november, &[(a, 100)]), husly_store::now_micros(), &by)
             .await
             .unwrap();
         assert_eq!(store.forget_outreach_lists_before(m.id, december).await.unwrap(), 1);

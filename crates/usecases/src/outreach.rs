@@ -79,11 +79,12 @@ async fn make_and_keep(ctx: &Ctx, municipality: MunicipalityId, month: YearMonth
         .iter()
         .find(|m| m.id == municipality)
         .ok_or(UseCaseError::NotFound)?;
+    let read_from = husly_store::now_micros();
     let list = ctx.store.bostotte_outreach(found, month).await?;
     let actor = ctx.actor(municipality);
     Ok(ctx
         .store
-        .keep_outreach_list(municipality, &list, &ctx.change(&actor))
+        .keep_outreach_list(municipality, &list, read_from, &ctx.change(&actor))
         .await?)
 }
 
@@ -122,8 +123,11 @@ pub async fn make_outreach_lists(store: &Store, today: Date) -> UseCaseResult<Ou
     let oldest = (0..MONTHS_KEPT).fold(month, |m, _| m.previous());
     let mut run = OutreachListRun::default();
     for municipality in store.municipalities().await? {
+        let read_from = husly_store::now_micros();
         let list = store.bostotte_outreach(&municipality, month).await?;
-        store.keep_outreach_list(municipality.id, &list, &change).await?;
+        store
+            .keep_outreach_list(municipality.id, &list, read_from, &change)
+            .await?;
         store.forget_outreach_lists_before(municipality.id, oldest).await?;
         run.municipalities += 1;
         run.households += list.candidates.len();
