@@ -143,18 +143,24 @@ pub const QUEUE_COUNT_CAP: i64 = 1000;
 /// The cases a filter selects, as SQL over `application_case c` and its parameters, numbered from
 /// `$2` (`$1` is the municipality).
 fn selection(filter: QueueFilter, case_type: Option<CaseType>) -> (String, Vec<String>) {
+    selection_from(filter, case_type, 2)
+}
+
+/// [`selection`] with its parameters numbered from `$first`.
+fn selection_from(filter: QueueFilter, case_type: Option<CaseType>, first: usize) -> (String, Vec<String>) {
+    let (a, b) = (first, first + 1);
     let (condition, params) = match filter {
         QueueFilter::Open => (OPEN.to_string(), vec![]),
-        QueueFilter::Mine(user) => (format!("{OPEN} AND c.assigned_to = $2"), vec![user.to_string()]),
+        QueueFilter::Mine(user) => (format!("{OPEN} AND c.assigned_to = ${a}"), vec![user.to_string()]),
         QueueFilter::Unassigned => (format!("{OPEN} AND c.assigned_to IS NULL"), vec![]),
         QueueFilter::DueSoon(today) => (
-            "c.due_order >= $2 AND c.due_order <= $3".to_string(),
+            format!("c.due_order >= ${a} AND c.due_order <= ${b}"),
             vec![
                 date_text(today),
                 date_text(today + time::Duration::days(deadlines::DUE_SOON_DAYS)),
             ],
         ),
-        QueueFilter::Overdue(today) => ("c.due_order < $2".to_string(), vec![date_text(today)]),
+        QueueFilter::Overdue(today) => (format!("c.due_order < ${a}"), vec![date_text(today)]),
         QueueFilter::AwaitingApproval => ("c.state = 'decision_proposed'".to_string(), vec![]),
     };
     // A case type is a code of the domain's own list, never the user's text.
@@ -206,7 +212,10 @@ impl Store {
     }
 
     /// How many cases each filter of the queue holds for `user` on `today`, each counted no
-    /// further than [`QUEUE_COUNT_CAP`].
+    /// further than [`QUEUE_COUNT_CAP`]. One statement with a capped count per filter: each
+    /// statement on SQLite is a hand-off to the connection's thread and, with the case table's
+    /// value samples, compiled again at each execution (see `docs/architecture.md`, "The hot
+    /// path"), so six of them cost more than one.
     pub async fn queue_counts(
         &self,
         municipality: MunicipalityId,
@@ -214,21 +223,29 @@ impl Store {
         today: Date,
         case_type: Option<CaseType>,
     ) -> StoreResult<QueueCounts> {
+        let mut columns = Vec::new();
+        let mut params = Vec::new();
+        let filters: Vec<(&str, QueueFilter)> = QueueFilter::CODES
+            .iter()
+            .filter_map(|code| Some((*code, QueueFilter::from_code(code, user, today)?)))
+            .collect();
+        for &(code, filter) in &filters {
+            let (condition, more) = selection_from(filter, case_type, 2 + params.len());
+            columns.push(format!(
+                "(SELECT COUNT(*) FROM (SELECT 1 AS one FROM application_case c \
+                 WHERE c.municipality_id = $1 AND {condition} LIMIT {QUEUE_COUNT_CAP}) capped) AS n_{code}"
+            ));
+            params.extend(more);
+        }
+        let mut query =
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {}", columns.join(", ")))).bind(municipality.to_string());
+        for param in params {
+            query = query.bind(param);
+        }
+        let row = query.fetch_one(&mut *self.conn().await?).await?;
         let mut counts = QueueCounts::default();
-        for code in QueueFilter::CODES {
-            let Some(filter) = QueueFilter::from_code(code, user, today) else {
-                continue;
-            };
-            let (condition, params) = selection(filter, case_type);
-            let sql = format!(
-                "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM application_case c \
-                 WHERE c.municipality_id = $1 AND {condition} LIMIT {QUEUE_COUNT_CAP}) capped"
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(municipality.to_string());
-            for param in params {
-                query = query.bind(param);
-            }
-            let n: i64 = query.fetch_one(&mut *self.conn().await?).await?.try_get("n")?;
+        for (code, _) in filters {
+            let n: i64 = row.try_get(format!("n_{code}").as_str())?;
             match code {
                 "mine" => counts.mine = n,
                 "unassigned" => counts.unassigned = n,
