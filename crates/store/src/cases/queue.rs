@@ -140,34 +140,41 @@ const OPEN: &str =
 /// of the municipality (15 ms at 45 000 open cases on SQLite; a capped count is well under 1 ms).
 pub const QUEUE_COUNT_CAP: i64 = 1000;
 
-/// The cases a filter selects, as SQL over `application_case c` and its parameters, numbered from
-/// `$2` (`$1` is the municipality).
-fn selection(filter: QueueFilter, case_type: Option<CaseType>) -> (String, Vec<String>) {
-    selection_from(filter, case_type, 2)
+/// The cases a filter selects in the municipality, as SQL over `application_case c` with its
+/// values written in.
+///
+/// Written in, not bound: the bundled SQLite keeps value samples for this table (its plans
+/// depend on how common a state or an assignee is), and with them it compiles a statement again
+/// at every execution whose bound values the plan was made for (`sqlite3Reprepare`, 15 % of a
+/// queue view's CPU). With the values in the text, a statement is compiled once for its values
+/// and kept in the connection's statement cache. Every value is the store's own typed value (an
+/// id, a date, a code of the domain's lists), never the user's text, and is quoted as a literal.
+fn selection(municipality: MunicipalityId, filter: QueueFilter, case_type: Option<CaseType>) -> String {
+    let m = literal(&municipality.to_string());
+    let condition = match filter {
+        QueueFilter::Open => OPEN.to_string(),
+        QueueFilter::Mine(user) => format!("{OPEN} AND c.assigned_to = {}", literal(&user.to_string())),
+        QueueFilter::Unassigned => format!("{OPEN} AND c.assigned_to IS NULL"),
+        QueueFilter::DueSoon(today) => format!(
+            "c.due_order >= {} AND c.due_order <= {}",
+            literal(&date_text(today)),
+            literal(&date_text(today + time::Duration::days(deadlines::DUE_SOON_DAYS)))
+        ),
+        QueueFilter::Overdue(today) => format!("c.due_order < {}", literal(&date_text(today))),
+        QueueFilter::AwaitingApproval => "c.state = 'decision_proposed'".to_string(),
+    };
+    match case_type {
+        Some(t) => format!(
+            "c.municipality_id = {m} AND {condition} AND c.case_type = {}",
+            literal(t.code())
+        ),
+        None => format!("c.municipality_id = {m} AND {condition}"),
+    }
 }
 
-/// [`selection`] with its parameters numbered from `$first`.
-fn selection_from(filter: QueueFilter, case_type: Option<CaseType>, first: usize) -> (String, Vec<String>) {
-    let (a, b) = (first, first + 1);
-    let (condition, params) = match filter {
-        QueueFilter::Open => (OPEN.to_string(), vec![]),
-        QueueFilter::Mine(user) => (format!("{OPEN} AND c.assigned_to = ${a}"), vec![user.to_string()]),
-        QueueFilter::Unassigned => (format!("{OPEN} AND c.assigned_to IS NULL"), vec![]),
-        QueueFilter::DueSoon(today) => (
-            format!("c.due_order >= ${a} AND c.due_order <= ${b}"),
-            vec![
-                date_text(today),
-                date_text(today + time::Duration::days(deadlines::DUE_SOON_DAYS)),
-            ],
-        ),
-        QueueFilter::Overdue(today) => (format!("c.due_order < ${a}"), vec![date_text(today)]),
-        QueueFilter::AwaitingApproval => ("c.state = 'decision_proposed'".to_string(), vec![]),
-    };
-    // A case type is a code of the domain's own list, never the user's text.
-    match case_type {
-        Some(t) => (format!("{condition} AND c.case_type = '{}'", t.code()), params),
-        None => (condition, params),
-    }
+/// A text value as an SQL literal (quotes doubled).
+fn literal(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "''"))
 }
 
 impl Store {
@@ -183,15 +190,14 @@ impl Store {
     ) -> StoreResult<Vec<QueueRow>> {
         // First the page of case ids, walking an index in the queue's order (no joins, no sort);
         // then the names and addresses for those few rows only.
-        let (condition, params) = selection(filter, case_type);
-        let (limit_at, offset_at) = (params.len() + 2, params.len() + 3);
+        let condition = selection(municipality, filter, case_type);
         let order = sort.order_by();
         let protected = crate::protection::PROTECTED;
         let sql = format!(
             "SELECT c.id, c.reference, c.case_type, c.state, c.received_on, c.next_due, u.display_name AS assigned_name, \
              h.address_line, {protected}, p.given_name, p.family_name \
-             FROM (SELECT c.id FROM application_case c WHERE c.municipality_id = $1 AND {condition} \
-                   ORDER BY {order} LIMIT ${limit_at} OFFSET ${offset_at}) page \
+             FROM (SELECT c.id FROM application_case c WHERE {condition} \
+                   ORDER BY {order} LIMIT $1 OFFSET $2) page \
              JOIN application_case c ON c.id = page.id \
              JOIN household h ON h.id = c.household_id \
              LEFT JOIN household_member m ON m.municipality_id = c.municipality_id AND m.household_id = c.household_id \
@@ -200,11 +206,7 @@ impl Store {
              LEFT JOIN app_user u ON u.id = c.assigned_to \
              ORDER BY {order}"
         );
-        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(municipality.to_string());
-        for param in params {
-            query = query.bind(param);
-        }
-        Ok(query
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(limit)
             .bind(offset)
             .fetch_all(&mut *self.conn().await?)
@@ -213,9 +215,7 @@ impl Store {
 
     /// How many cases each filter of the queue holds for `user` on `today`, each counted no
     /// further than [`QUEUE_COUNT_CAP`]. One statement with a capped count per filter: each
-    /// statement on SQLite is a hand-off to the connection's thread and, with the case table's
-    /// value samples, compiled again at each execution (see `docs/architecture.md`, "The hot
-    /// path"), so six of them cost more than one.
+    /// statement on SQLite is a hand-off to the connection's thread, so six cost more than one.
     pub async fn queue_counts(
         &self,
         municipality: MunicipalityId,
@@ -223,26 +223,24 @@ impl Store {
         today: Date,
         case_type: Option<CaseType>,
     ) -> StoreResult<QueueCounts> {
-        let mut columns = Vec::new();
-        let mut params = Vec::new();
         let filters: Vec<(&str, QueueFilter)> = QueueFilter::CODES
             .iter()
             .filter_map(|code| Some((*code, QueueFilter::from_code(code, user, today)?)))
             .collect();
-        for &(code, filter) in &filters {
-            let (condition, more) = selection_from(filter, case_type, 2 + params.len());
-            columns.push(format!(
-                "(SELECT COUNT(*) FROM (SELECT 1 AS one FROM application_case c \
-                 WHERE c.municipality_id = $1 AND {condition} LIMIT {QUEUE_COUNT_CAP}) capped) AS n_{code}"
-            ));
-            params.extend(more);
-        }
-        let mut query =
-            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {}", columns.join(", ")))).bind(municipality.to_string());
-        for param in params {
-            query = query.bind(param);
-        }
-        let row = query.fetch_one(&mut *self.conn().await?).await?;
+        let columns: Vec<String> = filters
+            .iter()
+            .map(|&(code, filter)| {
+                let condition = selection(municipality, filter, case_type);
+                format!(
+                    "(SELECT COUNT(*) FROM (SELECT 1 AS one FROM application_case c \
+                     WHERE {condition} LIMIT {QUEUE_COUNT_CAP}) capped) AS n_{code}"
+                )
+            })
+            .collect();
+        let sql = format!("SELECT {}", columns.join(", "));
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_one(&mut *self.conn().await?)
+            .await?;
         let mut counts = QueueCounts::default();
         for (code, _) in filters {
             let n: i64 = row.try_get(format!("n_{code}").as_str())?;
@@ -354,5 +352,35 @@ impl Store {
                 ))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_written_in_value_is_one_quoted_literal() {
+        assert_eq!(literal("2026-12-05"), "'2026-12-05'");
+        assert_eq!(literal("o'neill'; --"), "'o''neill''; --'");
+    }
+
+    #[test]
+    fn a_filter_names_the_municipality_and_writes_its_values_in() {
+        let m = MunicipalityId(uuid::Uuid::nil());
+        let user = UserId(uuid::Uuid::max());
+        let today = time::macros::date!(2026 - 12 - 05);
+        let mine = selection(m, QueueFilter::Mine(user), Some(CaseType::MunicipalHousing));
+        assert!(mine.starts_with("c.municipality_id = '00000000-0000-0000-0000-000000000000' AND "));
+        assert!(
+            mine.contains("c.assigned_to = 'ffffffff-ffff-ffff-ffff-ffffffffffff'"),
+            "{mine}"
+        );
+        assert!(mine.ends_with(&format!("c.case_type = '{}'", CaseType::MunicipalHousing.code())));
+        let soon = selection(m, QueueFilter::DueSoon(today), None);
+        assert!(
+            soon.ends_with("c.due_order >= '2026-12-05' AND c.due_order <= '2026-12-12'"),
+            "{soon}"
+        );
     }
 }
