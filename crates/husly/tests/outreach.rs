@@ -9,16 +9,28 @@ use husly_domain::authz::Role;
 use husly_store::audit::Actor;
 use husly_store::{Store, StoreOptions};
 
+/// The fixture's users and Drammen with 600 seeded households (tenants among them).
+async fn seeded(
+    db: &Database,
+) -> (
+    common::fixture::Fixture,
+    Store,
+    husly_store::municipalities::Municipality,
+) {
+    let fixture = prepare(&db.url).await;
+    let store = Store::connect(&db.url, &StoreOptions::default()).await.unwrap();
+    let drammen = store.municipality_by_number("3301").await.unwrap().unwrap();
+    store
+        .seed_households(&drammen, 600, 3, &Actor::cli("test"))
+        .await
+        .unwrap();
+    (fixture, store, drammen)
+}
+
 #[tokio::test]
 async fn the_outreach_list_in_page_downloads_and_api() {
     for db in Database::all().await {
-        let fixture = prepare(&db.url).await;
-        let store = Store::connect(&db.url, &StoreOptions::default()).await.unwrap();
-        let drammen = store.municipality_by_number("3301").await.unwrap().unwrap();
-        store
-            .seed_households(&drammen, 600, 3, &Actor::cli("test"))
-            .await
-            .unwrap();
+        let (fixture, store, drammen) = seeded(&db).await;
         let server = start(&db, &[]);
         let (email, token) = &fixture.users[&Role::Leader];
         let http = common::login(&server, email, PASSWORD).await;
@@ -149,13 +161,7 @@ async fn the_outreach_list_in_page_downloads_and_api() {
 #[tokio::test]
 async fn a_contact_from_the_list_is_recorded_counted_and_removed() {
     for db in Database::all().await {
-        let fixture = prepare(&db.url).await;
-        let store = Store::connect(&db.url, &StoreOptions::default()).await.unwrap();
-        let drammen = store.municipality_by_number("3301").await.unwrap().unwrap();
-        store
-            .seed_households(&drammen, 600, 3, &Actor::cli("test"))
-            .await
-            .unwrap();
+        let (fixture, _, _) = seeded(&db).await;
         // The plan's count follows each contact at once: no value is kept between views.
         let server = common::start_configured(&db, &[], "live_values_secs = 0\n");
         let today = common::today();
@@ -301,13 +307,7 @@ async fn a_contact_from_the_list_is_recorded_counted_and_removed() {
 #[tokio::test]
 async fn the_kept_list_is_made_again_on_request() {
     for db in Database::all().await {
-        let fixture = prepare(&db.url).await;
-        let store = Store::connect(&db.url, &StoreOptions::default()).await.unwrap();
-        let drammen = store.municipality_by_number("3301").await.unwrap().unwrap();
-        store
-            .seed_households(&drammen, 600, 3, &Actor::cli("test"))
-            .await
-            .unwrap();
+        let (fixture, store, drammen) = seeded(&db).await;
         let server = start(&db, &[]);
         common::scheduler_settled(&store).await;
         let (email, token) = &fixture.users[&Role::Caseworker];

@@ -17,7 +17,7 @@ use crate::municipalities::parse_id;
 use crate::tenancies::BOSTOTTE;
 use crate::{Store, date_text};
 
-/// Entries per multi-row `INSERT` (7 values each: well under both backends' bound-value limits).
+/// Entries per multi-row `INSERT` (8 values each: well under both backends' bound-value limits).
 const ENTRY_BATCH: usize = 200;
 
 /// Entry `e` of municipality `$1` and month `$2` whose household has no bostøtte (`$4`)
