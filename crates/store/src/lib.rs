@@ -118,6 +118,13 @@ pub(crate) fn values_placeholders(rows: usize, columns: usize) -> String {
     (0..rows).map(row).collect::<Vec<_>>().join(", ")
 }
 
+/// A value of the store's own (an id, a date, a code of the domain's lists; never a user's text)
+/// as a quoted SQL literal, for a statement SQLite should plan for that value once and keep,
+/// rather than compile again at each execution with the value bound (see `db::SAMPLED_INDEXES`).
+pub(crate) fn literal(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "''"))
+}
+
 /// A date column that may be empty.
 pub(crate) fn opt_date(row: &sqlx::any::AnyRow, column: &str) -> StoreResult<Option<time::Date>> {
     use sqlx::Row;

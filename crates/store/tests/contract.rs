@@ -2485,7 +2485,9 @@ async fn a_remembered_session_is_forgotten_at_once_here_and_within_its_lifetime_
 }
 
 /// After a bulk load SQLite keeps its per-index row counts for every table and value samples only
-/// for the case table, whose plans depend on them (see `db::keep_samples_where_plans_need_them`).
+/// for the work queue's indexes on the case table, whose plans depend on them (see
+/// `db::keep_samples_where_plans_need_them`): not for the case's key or its index by household,
+/// which the case page and the household page look cases up by.
 #[tokio::test]
 async fn sqlite_keeps_value_samples_only_where_plans_need_them() {
     let db = TestDb::sqlite().await.unwrap();
@@ -2503,5 +2505,18 @@ async fn sqlite_keeps_value_samples_only_where_plans_need_them() {
         count("SELECT COUNT(*) FROM sqlite_stat4 WHERE tbl <> 'application_case'").await,
         0,
         "no value samples elsewhere"
+    );
+    assert!(
+        count("SELECT COUNT(*) FROM sqlite_stat4 WHERE idx = 'application_case_queue'").await > 0,
+        "the queue's samples kept"
+    );
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM sqlite_stat4 WHERE idx = 'application_case_household' \
+             OR idx LIKE 'sqlite_autoindex_application_case%'"
+        )
+        .await,
+        0,
+        "none on the indexes a case is looked up by"
     );
 }

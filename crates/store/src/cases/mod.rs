@@ -140,12 +140,13 @@ pub(super) async fn read_case(
     municipality: MunicipalityId,
     id: CaseId,
 ) -> StoreResult<Case> {
+    // The municipality written in: see `db::SAMPLED_INDEXES`.
     let sql = format!(
         "SELECT {CASE_COLUMNS} FROM application_case c LEFT JOIN app_user u ON u.id = c.assigned_to \
-         WHERE c.municipality_id = $1 AND c.id = $2"
+         WHERE c.municipality_id = {} AND c.id = $1",
+        crate::literal(&municipality.to_string())
     );
     let row: Decoded<Case> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(municipality.to_string())
         .bind(id.to_string())
         .fetch_optional(conn)
         .await?
@@ -356,12 +357,13 @@ impl Store {
         municipality: MunicipalityId,
         household: HouseholdId,
     ) -> StoreResult<Vec<Case>> {
+        // The municipality written in: see `db::SAMPLED_INDEXES`.
         let sql = format!(
             "SELECT {CASE_COLUMNS} FROM application_case c LEFT JOIN app_user u ON u.id = c.assigned_to \
-             WHERE c.municipality_id = $1 AND c.household_id = $2 ORDER BY c.received_on DESC, c.id DESC"
+             WHERE c.municipality_id = {} AND c.household_id = $1 ORDER BY c.received_on DESC, c.id DESC",
+            crate::literal(&municipality.to_string())
         );
         let rows: Vec<Decoded<Case>> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(municipality.to_string())
             .bind(household.to_string())
             .fetch_all(&mut *self.conn().await?)
             .await?;

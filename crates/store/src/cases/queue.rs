@@ -9,8 +9,8 @@ use time::Date;
 use super::corrupt;
 use crate::error::StoreResult;
 use crate::municipalities::parse_id;
-use crate::opt_date;
 use crate::{Store, date_text, parse_date_text};
+use crate::{literal, opt_date};
 
 /// A row of the work queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,11 +170,6 @@ fn selection(municipality: MunicipalityId, filter: QueueFilter, case_type: Optio
         ),
         None => format!("c.municipality_id = {m} AND {condition}"),
     }
-}
-
-/// A text value as an SQL literal (quotes doubled).
-fn literal(value: &str) -> String {
-    format!("'{}'", value.replace('\'', "''"))
 }
 
 impl Store {
