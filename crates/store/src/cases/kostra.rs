@@ -72,16 +72,18 @@ impl Store {
         municipality: MunicipalityId,
         case: CaseId,
     ) -> StoreResult<Option<KostraClassification>> {
-        let row = sqlx::query(
+        // The municipality written in: see `db::SAMPLED_INDEXES` (the case page reads this).
+        let sql = format!(
             "SELECT c.kostra_category, c.kostra_classified_by, c.kostra_classified_at, u.display_name \
              FROM application_case c LEFT JOIN app_user u ON u.id = c.kostra_classified_by \
-             WHERE c.municipality_id = $1 AND c.id = $2",
-        )
-        .bind(municipality.to_string())
-        .bind(case.to_string())
-        .fetch_optional(&mut *self.conn().await?)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+             WHERE c.municipality_id = {} AND c.id = $1",
+            crate::literal(&municipality.to_string())
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(case.to_string())
+            .fetch_optional(&mut *self.conn().await?)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let Some(code) = row.try_get::<Option<String>, _>("kostra_category")? else {
             return Ok(None);
         };
