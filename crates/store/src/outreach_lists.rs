@@ -20,24 +20,17 @@ use crate::{Store, date_text};
 /// Entries per multi-row `INSERT` (8 values each: well under both backends' bound-value limits).
 const ENTRY_BATCH: usize = 200;
 
-/// Entry `e` of municipality `$1` and month `$2` whose household has no bostøtte (`$4`)
-/// registered on the month's first day (`$3`): still on the list.
-macro_rules! still_without_bostotte {
-    () => {
-        "e.municipality_id = $1 AND e.month = $2 AND NOT EXISTS (SELECT 1 FROM household_benefit b \
-         WHERE b.municipality_id = e.municipality_id AND b.household_id = e.household_id \
-         AND b.benefit = $4 AND b.from_date <= $3 AND (b.to_date IS NULL OR b.to_date >= $3))"
-    };
-}
-
-/// The list's entries in order, `$5` of them, with the household's address as it is now.
+/// The entries of municipality `$1` and month `$2` in order, `$5` of them, with the household's
+/// address as it is now; without those whose household has bostøtte (`$4`) registered for the
+/// month's first day (`$3`).
 const ENTRIES: &str = concat!(
     "SELECT e.household_id, e.members, e.monthly_rent_kr, e.income_kr, e.monthly_kr, h.address_line, ",
     crate::protection::protected_sql!("e.municipality_id", "e.household_id"),
     " FROM outreach_list_entry e JOIN household h ON h.municipality_id = e.municipality_id AND h.id = e.household_id \
-     WHERE ",
-    still_without_bostotte!(),
-    " ORDER BY e.position LIMIT $5"
+     WHERE e.municipality_id = $1 AND e.month = $2 AND NOT EXISTS (SELECT 1 FROM household_benefit b \
+         WHERE b.municipality_id = e.municipality_id AND b.household_id = e.household_id \
+         AND b.benefit = $4 AND b.from_date <= $3 AND (b.to_date IS NULL OR b.to_date >= $3)) \
+     ORDER BY e.position LIMIT $5"
 );
 
 /// The entries left out since the list was made, counted with their estimates: those of

@@ -14,6 +14,7 @@ use husly_domain::{HouseholdId, MunicipalityId};
 use husly_store::Store;
 use husly_store::audit::Actor;
 use husly_store::households::Change;
+use husly_store::municipalities::Municipality;
 use husly_store::outreach_contacts::OutreachContact;
 use husly_store::outreach_lists::KeptOutreachList;
 use serde_json::json;
@@ -79,13 +80,25 @@ async fn make_and_keep(ctx: &Ctx, municipality: MunicipalityId, month: YearMonth
         .iter()
         .find(|m| m.id == municipality)
         .ok_or(UseCaseError::NotFound)?;
-    let read_from = husly_store::now_micros();
-    let list = ctx.store.bostotte_outreach(found, month).await?;
     let actor = ctx.actor(municipality);
-    Ok(ctx
-        .store
-        .keep_outreach_list(municipality, &list, read_from, &ctx.change(&actor))
-        .await?)
+    make_list(&ctx.store, found, month, &ctx.change(&actor)).await?;
+    Ok(())
+}
+
+/// Reads the municipality's tenancies for `month`, estimates them and keeps the list, noting
+/// when the reading began; returns the households on it.
+async fn make_list(
+    store: &Store,
+    municipality: &Municipality,
+    month: YearMonth,
+    change: &Change<'_>,
+) -> UseCaseResult<usize> {
+    let read_from = husly_store::now_micros();
+    let list = store.bostotte_outreach(municipality, month).await?;
+    store
+        .keep_outreach_list(municipality.id, &list, read_from, change)
+        .await?;
+    Ok(list.candidates.len())
 }
 
 async fn kept_list(
@@ -123,14 +136,9 @@ pub async fn make_outreach_lists(store: &Store, today: Date) -> UseCaseResult<Ou
     let oldest = (0..MONTHS_KEPT).fold(month, |m, _| m.previous());
     let mut run = OutreachListRun::default();
     for municipality in store.municipalities().await? {
-        let read_from = husly_store::now_micros();
-        let list = store.bostotte_outreach(&municipality, month).await?;
-        store
-            .keep_outreach_list(municipality.id, &list, read_from, &change)
-            .await?;
+        run.households += make_list(store, &municipality, month, &change).await?;
         store.forget_outreach_lists_before(municipality.id, oldest).await?;
         run.municipalities += 1;
-        run.households += list.candidates.len();
     }
     Ok(run)
 }
