@@ -12,6 +12,7 @@ use crate::common;
 
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -176,6 +177,9 @@ struct Browser {
     checked: std::sync::atomic::AtomicUsize,
     /// The paths axe has checked: a page arrived at for the first time is checked on arrival.
     axed: std::sync::Mutex<std::collections::BTreeSet<String>>,
+    /// A line per page checked, shown (the last of them) only when the flow fails, so that the
+    /// failure's own message comes first in the test's output.
+    journal: Arc<std::sync::Mutex<Vec<String>>>,
     screenshots: Option<std::path::PathBuf>,
 }
 
@@ -225,8 +229,17 @@ impl Browser {
         self.client.find(Locator::Css(css)).await.is_ok()
     }
 
+    /// The text of the element matching the CSS selector; found again if the page was replaced
+    /// between finding it and reading it.
     async fn text(&self, css: &str) -> String {
-        self.find(css).await.text().await.expect("element text")
+        let deadline = Instant::now() + WAIT;
+        loop {
+            match self.find(css).await.text().await {
+                Ok(text) => return text,
+                Err(e) if e.is_stale_element_reference() && Instant::now() < deadline => {}
+                Err(e) => panic!("the text of {css} on {}: {e}", self.path().await),
+            }
+        }
     }
 
     /// Replaces the value of the field with the given id.
@@ -398,7 +411,7 @@ impl Browser {
         let raw = common::raw_keys(&source);
         assert!(raw.is_empty(), "{page} ({url}) shows raw catalogue keys: {raw:?}");
         let incomplete = result["incomplete"].as_array().map(|a| a.len()).unwrap_or(0);
-        eprintln!(
+        self.journal.lock().expect("journal").push(format!(
             "axe {page}: {passes} rules passed, {} violated, {incomplete} to review by hand{} ({url})",
             violations.len(),
             if incomplete > 0 {
@@ -406,7 +419,7 @@ impl Browser {
             } else {
                 String::new()
             },
-        );
+        ));
         if violations.is_empty() {
             return;
         }
@@ -456,6 +469,13 @@ async fn caseworker_flow_in_chromium_is_accessible() {
 
     let db = common::Database::sqlite();
     let server = common::start(&db, &["--demo"]);
+    // The flow meets what the start-up's daily jobs made (a renewal review, their runs on the
+    // jobs page, the outreach list): it starts when they are done, not while they run.
+    let store = husly_store::Store::connect(&db.url, &husly_store::StoreOptions::default())
+        .await
+        .expect("connect to the demo database");
+    common::scheduler_settled(&store).await;
+    drop(store);
     let logins = Logins {
         caseworker: server.demo_login("caseworker"),
         approver: server.demo_login("approver"),
@@ -478,12 +498,22 @@ async fn caseworker_flow_in_chromium_is_accessible() {
         violations: Default::default(),
         checked: Default::default(),
         axed: Default::default(),
+        journal: Default::default(),
         screenshots: screenshots.clone(),
     };
+    let journal = Arc::clone(&browser.journal);
     // The flow runs in its own task so that the browser is closed cleanly even when it panics.
     let outcome = tokio::spawn(flow(browser, logins)).await;
     if outcome.is_err() {
-        // Show where the browser stood.
+        // Show where the browser stood, and the pages before.
+        {
+            let journal = journal.lock().expect("journal");
+            eprintln!(
+                "the last of the {} pages checked:\n{}",
+                journal.len(),
+                journal[journal.len().saturating_sub(6)..].join("\n")
+            );
+        }
         if let Ok(url) = client.current_url().await {
             eprintln!("the browser was on {url}");
         }
@@ -1000,7 +1030,8 @@ async fn partners_flow(b: &mut Browser, logins: &Logins) {
     b.goto("/search").await;
     b.click("main .alert a[href=\"/reminders\"]").await;
     b.wait_path("the reminders", |p| p == "/reminders").await;
-    b.click("section[aria-labelledby=\"open-heading\"] tbody tr button")
+    // Posted back to the same address: wait for the new page, not the address.
+    b.submit("section[aria-labelledby=\"open-heading\"] tbody tr button")
         .await;
     b.wait_path("the reminders again", |p| p == "/reminders").await;
     assert!(

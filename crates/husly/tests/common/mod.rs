@@ -389,18 +389,18 @@ pub fn xlsx_cells(bytes: &[u8], sheet: usize) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Waits (at most ten seconds) until a started server's scheduler has finished today's run of
+/// Waits (at most thirty seconds, for a loaded test machine) until a started server's scheduler has finished today's run of
 /// its last job (the outreach lists, after every other), so that a test comparing the whole
 /// database before and after an action sees only what the action did.
 #[allow(dead_code)]
 pub async fn scheduler_settled(store: &husly_store::Store) {
     let last = husly_usecases::daily_jobs::DAILY_JOBS[husly_usecases::daily_jobs::DAILY_JOBS.len() - 1];
-    for _ in 0..100 {
+    for _ in 0..300 {
         let runs = store.job_runs(last, 1).await.expect("job runs");
         if runs.first().is_some_and(|r| r.finished_at.is_some()) {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    panic!("the scheduler did not finish today's jobs within ten seconds");
+    panic!("the scheduler did not finish today's jobs within thirty seconds");
 }
