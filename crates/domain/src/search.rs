@@ -10,6 +10,12 @@ pub const MAX_WORDS: usize = 4;
 /// The longest query read, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;
 
+/// How many characters of its first word a pair token keeps (see [`pair_tokens`]).
+pub const PAIR_PREFIX_CHARS: usize = 3;
+
+/// What joins a pair token's two parts: not a letter or a digit, so never part of a word.
+pub const PAIR_JOIN: char = '_';
+
 /// The words `parts` are found by: lowercase, split at every character that is not a letter or
 /// a digit (space, hyphen, apostrophe, full stop, comma), sorted, without repeats.
 pub fn search_words(parts: &[&str]) -> Vec<String> {
@@ -17,6 +23,27 @@ pub fn search_words(parts: &[&str]) -> Vec<String> {
     words.sort();
     words.dedup();
     words
+}
+
+/// The pair tokens of a row's words (as [`search_words`] made them): for every two different
+/// words, the first [`PAIR_PREFIX_CHARS`] characters of one, [`PAIR_JOIN`], and the other whole.
+/// A query of two words is found through them at once, in an index entry as narrow as both
+/// words together, instead of by intersecting everyone with a word starting with the one and
+/// everyone with a word starting with the other (thousands each for a common given name); see
+/// [`SearchQuery::pair_prefix`].
+pub fn pair_tokens(words: &[String]) -> Vec<String> {
+    let mut tokens = Vec::with_capacity(words.len() * words.len().saturating_sub(1));
+    for (i, first) in words.iter().enumerate() {
+        let head: String = first.chars().take(PAIR_PREFIX_CHARS).collect();
+        for (j, second) in words.iter().enumerate() {
+            if i != j {
+                tokens.push(format!("{head}{PAIR_JOIN}{second}"));
+            }
+        }
+    }
+    tokens.sort();
+    tokens.dedup();
+    tokens
 }
 
 fn split_words(text: &str) -> Vec<String> {
@@ -60,6 +87,39 @@ impl SearchQuery {
             }
         }
         (!words.is_empty()).then_some(SearchQuery::Words(words))
+    }
+
+    /// The start of the pair tokens ([`pair_tokens`]) that every row matching `words` has: the
+    /// longest word kept whole, after the first [`PAIR_PREFIX_CHARS`] characters of the longest
+    /// other word that has as many. A row whose pair tokens start with it is only a candidate
+    /// (the shortened word may go on differently); the words themselves decide.
+    ///
+    /// `None` when the words cannot be told apart as two different words of a row: fewer than
+    /// two, or one the start of another (both may be the start of one and the same word), or no
+    /// word of the length the shortened one needs.
+    pub fn pair_prefix(words: &[String]) -> Option<String> {
+        // Longest first; of two as long, the one typed later (a family name, more often).
+        let mut by_length: Vec<&String> = words.iter().rev().collect();
+        by_length.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+        let related = words.iter().enumerate().any(|(i, a)| {
+            words
+                .iter()
+                .skip(i + 1)
+                .any(|b| a.starts_with(b.as_str()) || b.starts_with(a.as_str()))
+        });
+        if words.len() < 2 || related {
+            return None;
+        }
+        let long_enough = |w: &str| w.chars().count() >= PAIR_PREFIX_CHARS;
+        // The longest word whole, the next that can be shortened in front of it; failing that,
+        // the longest shortened in front of the next.
+        let (head, whole) = match by_length[1..].iter().find(|w| long_enough(w)) {
+            Some(head) => (*head, by_length[0]),
+            None if long_enough(by_length[0]) => (by_length[0], by_length[1]),
+            None => return None,
+        };
+        let head: String = head.chars().take(PAIR_PREFIX_CHARS).collect();
+        Some(format!("{head}{PAIR_JOIN}{whole}"))
     }
 }
 
@@ -121,7 +181,78 @@ mod tests {
         assert!(search_words(&["", " - "]).is_empty());
     }
 
+    fn owned(list: &[&str]) -> Vec<String> {
+        list.iter().map(|w| w.to_string()).collect()
+    }
+
+    #[test]
+    fn a_row_has_a_pair_token_for_every_two_of_its_words() {
+        assert_eq!(pair_tokens(&owned(&["blomberg", "kari"])), ["blo_kari", "kar_blomberg"]);
+        assert_eq!(
+            pair_tokens(&owned(&["12", "storgata", "ål"])),
+            ["12_storgata", "12_ål", "sto_12", "sto_ål", "ål_12", "ål_storgata"]
+        );
+        // Characters, not bytes: ø and å are letters of one character each.
+        assert_eq!(pair_tokens(&owned(&["øyvind", "ås"])), ["ås_øyvind", "øyv_ås"]);
+        assert!(pair_tokens(&owned(&["kari"])).is_empty());
+    }
+
+    #[test]
+    fn a_query_of_two_unrelated_words_has_a_pair_prefix() {
+        let cases: &[(&[&str], Option<&str>)] = &[
+            // The longest word whole, the other shortened in front of it; of two as long, the
+            // one typed last whole.
+            (&["kari", "blom"], Some("kar_blom")),
+            (&["blom", "kari"], Some("blo_kari")),
+            (&["ola", "fjellheim"], Some("ola_fjellheim")),
+            (&["fjellheim", "ola"], Some("ola_fjellheim")),
+            // A short word cannot be shortened: the long one is, in front of the short one.
+            (&["jo", "hansen"], Some("han_jo")),
+            (&["per", "h"], Some("per_h")),
+            // Three words: the two longest that can be told apart.
+            (&["kari", "anne", "østby"], Some("ann_østby")),
+            // One word, two short ones, or one word the start of the other: no pair.
+            (&["kari"], None),
+            (&["jo", "ås"], None),
+            (&["kari", "karianne"], None),
+            (&["anne", "an"], None),
+        ];
+        for (query, expected) in cases {
+            assert_eq!(
+                SearchQuery::pair_prefix(&owned(query)).as_deref(),
+                *expected,
+                "{query:?}"
+            );
+        }
+    }
+
     proptest! {
+        /// Whatever row a query's words match, one of its pair tokens starts with the query's
+        /// pair prefix: the pair index never loses a row the words would find.
+        #[test]
+        fn the_pair_prefix_finds_every_row_the_words_match(
+            name in "[a-zæøå]{1,8}( [a-zæøå0-9]{1,8}){1,3}",
+            picks in proptest::collection::vec((0usize..4, 1usize..9), 2..4),
+        ) {
+            let row = search_words(&[&name]);
+            let query: Vec<String> = picks
+                .iter()
+                .map(|(word, len)| row[word % row.len()].chars().take(*len).collect::<String>())
+                .fold(Vec::new(), |mut query, word| {
+                    if !query.contains(&word) {
+                        query.push(word);
+                    }
+                    query
+                });
+            if let Some(prefix) = SearchQuery::pair_prefix(&query) {
+                let tokens = pair_tokens(&row);
+                prop_assert!(
+                    tokens.iter().any(|t| t.starts_with(&prefix)),
+                    "{query:?} matches {row:?}, but no pair token of {tokens:?} starts with {prefix:?}"
+                );
+            }
+        }
+
         /// A word made by `search_words` is a plain run of letters and digits, so both backends'
         /// indexes (FTS5, tsvector) take it as one word, as it is.
         #[test]

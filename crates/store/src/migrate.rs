@@ -214,6 +214,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "outreach_lists",
         sql: include_str!("../migrations/0040_outreach_lists.sql"),
     },
+    Migration {
+        version: 41,
+        name: "search_pairs",
+        sql: include_str!("../migrations/0041_search_pairs.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked
@@ -376,7 +381,7 @@ mod tests {
                 user: None,
                 reason: None,
             };
-            // Today's store writes the search index's sort keys (schema 39): the columns are
+            // Today's store writes the search index's sort keys and pairs (schemas 39, 41): the columns are
             // there while it registers the household, and gone again before the migration
             // (both changes on one connection, which knows the column it added).
             let mut conn = store.pool().acquire().await.unwrap();
@@ -385,13 +390,17 @@ mod tests {
                     .map(|table| format!("ALTER TABLE {table} {change}"))
                     .join("; ")
             };
-            let add = alter("ADD COLUMN sort_key TEXT NOT NULL DEFAULT ''");
+            let add = format!(
+                "{}; {}",
+                alter("ADD COLUMN sort_key TEXT NOT NULL DEFAULT ''"),
+                alter("ADD COLUMN pairs TEXT NOT NULL DEFAULT ''")
+            );
             sqlx::raw_sql(sqlx::AssertSqlSafe(add))
                 .execute(&mut *conn)
                 .await
                 .unwrap();
             let h = store.create_household(m.id, &valid, &cli).await.unwrap();
-            let remove = alter("DROP COLUMN sort_key");
+            let remove = format!("{}; {}", alter("DROP COLUMN sort_key"), alter("DROP COLUMN pairs"));
             sqlx::raw_sql(sqlx::AssertSqlSafe(remove))
                 .execute(&mut *conn)
                 .await

@@ -159,7 +159,7 @@ pub(crate) async fn erase_if_strictly_protected(
 /// Empties the address words of every protected household (after the index is rebuilt).
 pub(crate) async fn unindex_protected(tx: &mut Tx) -> StoreResult<()> {
     sqlx::query(
-        "UPDATE household_search SET words = '', sort_key = '' WHERE household_id IN (SELECT pm.household_id \
+        "UPDATE household_search SET words = '', pairs = '', sort_key = '' WHERE household_id IN (SELECT pm.household_id \
          FROM household_member pm JOIN address_protection pa \
          ON pa.municipality_id = pm.municipality_id AND pa.person_id = pm.person_id)",
     )
@@ -246,7 +246,7 @@ impl Store {
             .execute(tx.conn())
             .await?;
         }
-        sqlx::query("UPDATE household_search SET words = '', sort_key = '' WHERE household_id = $1")
+        sqlx::query("UPDATE household_search SET words = '', pairs = '', sort_key = '' WHERE household_id = $1")
             .bind(household.to_string())
             .execute(tx.conn())
             .await?;

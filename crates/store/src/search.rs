@@ -11,6 +11,11 @@
 //! (up to as many again), so it costs the same in any size of municipality and an exact name is
 //! never cut off; [`Found::too_many`] then says so, and the user types more of the name.
 //!
+//! A query of two words or more that [`SearchQuery::pair_prefix`] can tell apart takes its
+//! prefix matches from the pair tokens (schema 41, `husly_domain::search::pair_tokens`): one
+//! narrow range of the index holding only rows with both words, checked against every word. The
+//! rows and their order are those the words' own index gives, at a fraction of the entries read.
+//!
 //! The search reads through the pool, not the request's pinned connection (`Store::pinned`):
 //! its text-index statements are long, and giving the connection back between them kept the p99
 //! under 64 clients at 155–166 ms against 186–198 ms pinned (docs/benchmarks.md, "A bounded name
@@ -21,7 +26,7 @@ use crate::db::{Backend, Tx};
 use crate::error::StoreResult;
 use crate::households::{PERSON_COLUMNS, Person};
 use crate::municipalities::parse_id;
-use husly_domain::search::search_words;
+use husly_domain::search::{pair_tokens, search_words};
 use husly_domain::{CaseId, HouseholdId, MunicipalityId, PersonId};
 use sqlx::FromRow;
 use sqlx::Row;
@@ -30,12 +35,12 @@ use std::collections::{HashMap, HashSet};
 pub use husly_domain::search::SearchQuery;
 
 /// The schema version that last changed the index's rows; `migrate` fills them right after.
-pub(crate) const INDEX_SCHEMA: i64 = 39;
+pub(crate) const INDEX_SCHEMA: i64 = 41;
 
 /// How many prefix matches a search ranks at most (and as many whole-word matches).
 pub const CANDIDATES: i64 = 1_000;
 
-/// Rows per insert when the index is filled in bulk (four parameters each).
+/// Rows per insert when the index is filled in bulk (five parameters each).
 const BULK_ROWS: usize = 300;
 
 #[derive(Debug, Clone)]
@@ -70,9 +75,28 @@ pub struct Found {
     pub too_many: bool,
 }
 
-/// The index tables: (table, the key column, the FTS5 table on SQLite).
-const PEOPLE: (&str, &str, &str) = ("person_search", "person_id", "person_search_fts");
-const HOUSEHOLDS: (&str, &str, &str) = ("household_search", "household_id", "household_search_fts");
+/// One of the two indexes: its table, the key column, and on SQLite the FTS5 tables of its
+/// words and of its pair tokens.
+#[derive(Debug, Clone, Copy)]
+struct Index {
+    table: &'static str,
+    key: &'static str,
+    words_fts: &'static str,
+    pairs_fts: &'static str,
+}
+
+const PEOPLE: Index = Index {
+    table: "person_search",
+    key: "person_id",
+    words_fts: "person_search_fts",
+    pairs_fts: "person_pairs_fts",
+};
+const HOUSEHOLDS: Index = Index {
+    table: "household_search",
+    key: "household_id",
+    words_fts: "household_search_fts",
+    pairs_fts: "household_pairs_fts",
+};
 
 impl Store {
     /// People in a municipality matching the query (see the module documentation for the order).
@@ -166,7 +190,7 @@ impl Store {
         &self,
         municipality: &str,
         words: &[String],
-        index: (&str, &str, &str),
+        index: Index,
         limit: i64,
     ) -> StoreResult<(Vec<sqlx::any::AnyRow>, bool)> {
         let rows = self.ranked(municipality, words, index, limit, false).await?;
@@ -189,39 +213,68 @@ impl Store {
         &self,
         municipality: &str,
         words: &[String],
-        (table, key, fts): (&str, &str, &str),
+        index: Index,
         limit: i64,
         whole_words: bool,
     ) -> StoreResult<Vec<sqlx::any::AnyRow>> {
-        // $1 municipality, $2 the prefix query, $3 the limit, one LIKE pattern per word, then
-        // the whole-word query. The text index gives its matches in its own order, so the first
-        // prefix matches are cheap to take, and the ranking reads only the index rows.
-        let (from, prefix_query, whole_query) = match self.backend() {
-            Backend::Sqlite => (
-                format!("{fts} f JOIN {table} s ON s.id = f.rowid"),
-                words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" "),
-                words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" "),
+        let Index { table, key, .. } = index;
+        let n = words.len();
+        // $1 municipality, $2 the prefix query, $3 the limit, then per word a LIKE pattern of
+        // it whole ($4…) and, with a pair, of it as a word's start; then the whole-word query.
+        // The text index gives its matches in its own order, so the first prefix matches are
+        // cheap to take, and the ranking reads only the index rows.
+        let pair = SearchQuery::pair_prefix(words);
+        let sqlite = self.backend() == Backend::Sqlite;
+        let from = |fts: &str| {
+            if sqlite {
+                format!("{fts} f JOIN {table} s ON s.id = f.rowid")
+            } else {
+                format!("{table} s")
+            }
+        };
+        // The FTS5 table on SQLite, the tsvector column on PostgreSQL.
+        let matches = |(fts, column): (&str, &str), param: usize| {
+            if sqlite {
+                format!("{fts} MATCH ${param}")
+            } else {
+                format!("s.{column} @@ CAST(${param} AS tsquery)")
+            }
+        };
+        let (by_words, by_pairs) = ((index.words_fts, "lexemes"), (index.pairs_fts, "pair_lexemes"));
+        let query = |terms: Vec<String>| terms.join(if sqlite { " " } else { " & " });
+        let term = |word: &str, prefix: bool| match (sqlite, prefix) {
+            (true, true) => format!("\"{word}\"*"),
+            (true, false) => format!("\"{word}\""),
+            (false, true) => format!("'{word}':*"),
+            (false, false) => format!("'{word}'"),
+        };
+        let whole_query = query(words.iter().map(|w| term(w, false)).collect());
+        let (prefix_from, prefix_where, prefix_query) = match &pair {
+            // The pair tokens find the candidates; each word, as a word's start, decides.
+            Some(pair) => (
+                from(index.pairs_fts),
+                (0..n)
+                    .map(|i| format!(" AND ' ' || s.words LIKE ${}", 4 + n + i))
+                    .fold(matches(by_pairs, 2), |all, like| all + &like),
+                term(pair, true),
             ),
-            Backend::Postgres => (
-                format!("{table} s"),
-                words.iter().map(|w| format!("'{w}':*")).collect::<Vec<_>>().join(" & "),
-                words.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>().join(" & "),
+            None => (
+                from(index.words_fts),
+                matches(by_words, 2),
+                query(words.iter().map(|w| term(w, true)).collect()),
             ),
         };
-        let matches = |param: usize| match self.backend() {
-            Backend::Sqlite => format!("{fts} MATCH ${param}"),
-            Backend::Postgres => format!("s.lexemes @@ CAST(${param} AS tsquery)"),
-        };
-        let score = (0..words.len())
+        let score = (0..n)
             .map(|i| format!("CASE WHEN ' ' || s.words || ' ' LIKE ${} THEN 1 ELSE 0 END", 4 + i))
             .collect::<Vec<_>>()
             .join(" + ");
         let columns = format!("s.{key} AS id, s.sort_key, s.words");
         let (whole, union) = if whole_words {
             let whole = format!(
-                "whole AS (SELECT {columns} FROM {from} WHERE {} AND s.municipality_id = $1 \
+                "whole AS (SELECT {columns} FROM {} WHERE {} AND s.municipality_id = $1 \
                  AND s.{key} NOT IN (SELECT id FROM prefix) LIMIT {CANDIDATES}), ",
-                matches(4 + words.len())
+                from(index.words_fts),
+                matches(by_words, 4 + n + if pair.is_some() { n } else { 0 })
             );
             (whole, " UNION ALL SELECT * FROM whole")
         } else {
@@ -229,15 +282,14 @@ impl Store {
         };
         let candidates = format!(
             "WITH prefix AS MATERIALIZED ( \
-             SELECT {columns} FROM {from} WHERE {} AND s.municipality_id = $1 LIMIT {over}), \
+             SELECT {columns} FROM {prefix_from} WHERE {prefix_where} AND s.municipality_id = $1 LIMIT {over}), \
              {whole} \
              page AS ( \
              SELECT s.id, s.sort_key, ({score}) AS score FROM (SELECT * FROM prefix{union}) s \
              ORDER BY score DESC, s.sort_key, s.id LIMIT $3) ",
-            matches(2),
             over = CANDIDATES + 1,
         );
-        let sql = if table == PEOPLE.0 {
+        let sql = if table == PEOPLE.table {
             format!(
                 "{candidates} SELECT {PERSON_COLUMNS}, (SELECT COUNT(*) FROM prefix) AS prefix_matches \
                  FROM page JOIN person p ON p.id = page.id \
@@ -259,6 +311,11 @@ impl Store {
             .bind(limit);
         for word in words {
             query = query.bind(format!("% {word} %"));
+        }
+        if pair.is_some() {
+            for word in words {
+                query = query.bind(format!("% {word}%"));
+            }
         }
         if whole_words {
             query = query.bind(whole_query);
@@ -301,13 +358,32 @@ impl Store {
     }
 }
 
-/// A row of the index: (municipality, person or household id, words, sort key).
-pub(crate) type IndexRow = (String, String, String, String);
+/// A row of the index.
+pub(crate) struct IndexRow {
+    municipality: String,
+    /// The person's or the household's id.
+    id: String,
+    words: String,
+    pairs: String,
+    sort_key: String,
+}
+
+impl IndexRow {
+    fn new(municipality: String, id: String, words: &[String], sort_key: String) -> IndexRow {
+        IndexRow {
+            municipality,
+            id,
+            words: words.join(" "),
+            pairs: pair_tokens(words).join(" "),
+            sort_key,
+        }
+    }
+}
 
 /// A person's index row: the name's words, sorted by family name and then given name.
 pub(crate) fn person_row(municipality: String, person: String, given_name: &str, family_name: &str) -> IndexRow {
-    let words = search_words(&[given_name, family_name]).join(" ");
-    (municipality, person, words, format!("{family_name} {given_name}"))
+    let words = search_words(&[given_name, family_name]);
+    IndexRow::new(municipality, person, &words, format!("{family_name} {given_name}"))
 }
 
 /// A household's index row: the address's words, sorted by the address line.
@@ -316,8 +392,8 @@ pub(crate) fn household_row(
     household: String,
     (address_line, postal_code, postal_city): (&str, &str, &str),
 ) -> IndexRow {
-    let words = search_words(&[address_line, postal_code, postal_city]).join(" ");
-    (municipality, household, words, address_line.to_string())
+    let words = search_words(&[address_line, postal_code, postal_city]);
+    IndexRow::new(municipality, household, &words, address_line.to_string())
 }
 
 /// The words a person is found by, written with the name.
@@ -346,20 +422,17 @@ pub(crate) async fn index_household(
     upsert_row(tx, HOUSEHOLDS, row).await
 }
 
-async fn upsert_row(
-    tx: &mut Tx,
-    (table, key, _): (&str, &str, &str),
-    (municipality, id, words, sort_key): IndexRow,
-) -> StoreResult<()> {
+async fn upsert_row(tx: &mut Tx, Index { table, key, .. }: Index, row: IndexRow) -> StoreResult<()> {
     let sql = format!(
-        "INSERT INTO {table} ({key}, municipality_id, words, sort_key) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT ({key}) DO UPDATE SET words = excluded.words, sort_key = excluded.sort_key"
+        "INSERT INTO {table} ({key}, municipality_id, words, pairs, sort_key) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT ({key}) DO UPDATE SET words = excluded.words, pairs = excluded.pairs, sort_key = excluded.sort_key"
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .bind(municipality)
-        .bind(words)
-        .bind(sort_key)
+        .bind(row.id)
+        .bind(row.municipality)
+        .bind(row.words)
+        .bind(row.pairs)
+        .bind(row.sort_key)
         .execute(tx.conn())
         .await?;
     Ok(())
@@ -373,25 +446,20 @@ pub(crate) async fn insert_household_rows(tx: &mut Tx, rows: &[IndexRow]) -> Sto
     insert_rows(tx, HOUSEHOLDS, rows).await
 }
 
-async fn insert_rows(tx: &mut Tx, (table, key, _): (&str, &str, &str), rows: &[IndexRow]) -> StoreResult<()> {
+async fn insert_rows(tx: &mut Tx, Index { table, key, .. }: Index, rows: &[IndexRow]) -> StoreResult<()> {
     for chunk in rows.chunks(BULK_ROWS) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let first = 4 * i + 1;
-                format!("(${first}, ${}, ${}, ${})", first + 1, first + 2, first + 3)
-            })
-            .collect();
         let sql = format!(
-            "INSERT INTO {table} (municipality_id, {key}, words, sort_key) VALUES {}",
-            values.join(", ")
+            "INSERT INTO {table} (municipality_id, {key}, words, pairs, sort_key) VALUES {}",
+            crate::values_placeholders(chunk.len(), 5)
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (municipality, id, words, sort_key) in chunk {
+        for row in chunk {
             query = query
-                .bind(municipality.clone())
-                .bind(id.clone())
-                .bind(words.clone())
-                .bind(sort_key.clone());
+                .bind(row.municipality.clone())
+                .bind(row.id.clone())
+                .bind(row.words.clone())
+                .bind(row.pairs.clone())
+                .bind(row.sort_key.clone());
         }
         query.execute(tx.conn()).await?;
     }
@@ -439,7 +507,12 @@ pub(crate) async fn rebuild_search_index(tx: &mut Tx) -> StoreResult<()> {
         // Every row was deleted and written again: merge the text index's segments and drop
         // the deleted entries, which a query would otherwise read past (searches were 10 %
         // slower after a rebuild at 100 000 households).
-        for fts in [PEOPLE.2, HOUSEHOLDS.2] {
+        for fts in [
+            PEOPLE.words_fts,
+            PEOPLE.pairs_fts,
+            HOUSEHOLDS.words_fts,
+            HOUSEHOLDS.pairs_fts,
+        ] {
             let sql = format!("INSERT INTO {fts} ({fts}) VALUES ('optimize')");
             sqlx::query(sqlx::AssertSqlSafe(sql)).execute(tx.conn()).await?;
         }
@@ -453,7 +526,7 @@ pub(crate) async fn rebuild_search_index(tx: &mut Tx) -> StoreResult<()> {
 /// cannot run in the migration's transaction, so it runs here, on the two tables only.
 pub(crate) async fn vacuum_after_rebuild(store: &Store) -> StoreResult<()> {
     if store.backend() == Backend::Postgres {
-        for table in [PEOPLE.0, HOUSEHOLDS.0] {
+        for table in [PEOPLE.table, HOUSEHOLDS.table] {
             let sql = format!("VACUUM (ANALYZE) {table}");
             sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(store.pool()).await?;
         }
