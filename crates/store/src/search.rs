@@ -13,8 +13,8 @@
 //!
 //! A query of two words or more that [`SearchQuery::pair_prefix`] can tell apart takes its
 //! prefix matches from the pair tokens (schema 41, `husly_domain::search::pair_tokens`): one
-//! narrow range of the index holding only rows with both words, checked against every word. The
-//! rows and their order are those the words' own index gives, at a fraction of the entries read.
+//! narrow range of the index holding only rows with both words, checked against every word. It
+//! finds the rows the words' own index finds, at a fraction of the entries read.
 //!
 //! The search reads through the pool, not the request's pinned connection (`Store::pinned`):
 //! its text-index statements are long, and giving the connection back between them kept the p99
@@ -251,13 +251,11 @@ impl Store {
         let whole_query = query(words.iter().map(|w| term(w, false)).collect());
         let (prefix_from, prefix_where, prefix_query) = match &pair {
             // The pair tokens find the candidates; each word, as a word's start, decides.
-            Some(pair) => (
-                from(index.pairs_fts),
-                (0..n)
-                    .map(|i| format!(" AND ' ' || s.words LIKE ${}", 4 + n + i))
-                    .fold(matches(by_pairs, 2), |all, like| all + &like),
-                term(pair, true),
-            ),
+            Some(pair) => {
+                let starts: Vec<String> = (0..n).map(|i| format!("' ' || s.words LIKE ${}", 4 + n + i)).collect();
+                let filter = format!("{} AND {}", matches(by_pairs, 2), starts.join(" AND "));
+                (from(index.pairs_fts), filter, term(pair, true))
+            }
             None => (
                 from(index.words_fts),
                 matches(by_words, 2),
