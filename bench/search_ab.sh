@@ -7,8 +7,8 @@
 #   bench/search_ab.sh BIN_A BIN_B SEEDED_DB [rounds=3] [duration=10s] [page=search]
 #
 # SEEDED_DB: a husly.db made by `husly seed --households N --seed 1` with HUSLY_DATABASE_URL
-# pointing at it. page: a wrk script of bench/ that needs no path (search, address), or household
-# (2 000 household ids sampled from the seed, as bench/load.sh does).
+# pointing at it. page: a wrk script of bench/ that needs no path (search, address, healthz), or
+# household or case (2 000 household or case ids sampled from the seed, as bench/load.sh does).
 # Environment of bench/lib.sh: BENCH_KEEP=1 keeps the copies.
 set -euo pipefail
 [[ $# -ge 3 ]] || { echo "usage: $0 BIN_A BIN_B SEEDED_DB [rounds=3] [duration=10s] [page=search]" >&2; exit 2; }
@@ -30,15 +30,20 @@ bench_workdir search-ab
 bench_meters
 declare -A PATHS=([$PAGE]="")
 SCRIPTS[$PAGE]=$PAGE.lua
-if [[ $PAGE == household ]]; then
-    python3 - "$SEEDED" >"$WORK/household_ids.txt" <<'PY'
+# sample TABLE FILE: 2 000 ids of the seed's table, one a line.
+sample() {
+    python3 - "$SEEDED" "$1" >"$2" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
-for (household,) in db.execute("SELECT id FROM household ORDER BY random() LIMIT 2000"):
-    print(household)
+for (found,) in db.execute(f"SELECT id FROM {sys.argv[2]} ORDER BY random() LIMIT 2000"):
+    print(found)
 PY
-    export BENCH_IDS_FILE="$WORK/household_ids.txt"
-fi
+    [[ -s $2 ]] || die "no ids in $1"
+}
+case $PAGE in
+household) sample household "$WORK/household_ids.txt" && export BENCH_IDS_FILE="$WORK/household_ids.txt" ;;
+case) sample application_case "$WORK/case_ids.txt" && export BENCH_CASE_IDS_FILE="$WORK/case_ids.txt" ;;
+esac
 
 # use_side A|B: that side's binary, data directory and copy of the database.
 use_side() {

@@ -1,5 +1,7 @@
-//! What sqlx's `Any` driver costs on the hot path, against sqlx's own SQLite driver, and what
-//! reading through one pinned connection saves (docs/benchmarks.md, "The hot path, 5 Dec 2026").
+//! What sqlx's `Any` driver costs on the hot path, against sqlx's own SQLite driver and against
+//! the same SQLite library called directly on the task's own thread (rusqlite, no worker thread
+//! and no channels), and what reading through one pinned connection saves (docs/benchmarks.md,
+//! "The hot path, 5 Dec 2026" and "A direct SQLite read, measured").
 //!
 //! The same statement — a household's members, as the household page reads them — on the same
 //! SQLite file (2 000 seeded households), alone and as 64 tasks at once on two worker threads.
@@ -25,6 +27,7 @@ struct Fixture {
     any: sqlx::AnyPool,
     sqlite: sqlx::SqlitePool,
     store: Store,
+    direct: Direct,
     municipality: String,
     households: Vec<String>,
 }
@@ -57,7 +60,10 @@ async fn fixture() -> Fixture {
         .connect(&db.url)
         .await
         .expect("sqlite pool");
+    let path = db.url.trim_start_matches("sqlite://").split('?').next().expect("path");
+    let direct = Direct::open(std::path::Path::new(path), options.max_connections as usize);
     Fixture {
+        direct,
         any: store.pool().clone(),
         sqlite,
         store,
@@ -87,6 +93,59 @@ async fn through_sqlite(f: &Fixture, i: usize) -> usize {
         .await
         .expect("members");
     rows.iter().map(|r| r.get::<String, _>("given_name").len()).sum()
+}
+
+/// Read-only connections to the same file, each used by one task at a time on that task's own
+/// thread: the statement runs where the caller is, with no hand-off to a worker thread.
+struct Direct {
+    idle: std::sync::Mutex<Vec<rusqlite::Connection>>,
+}
+
+impl Direct {
+    fn open(path: &std::path::Path, connections: usize) -> Direct {
+        let idle = (0..connections)
+            .map(|_| {
+                let conn = rusqlite::Connection::open_with_flags(
+                    path,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )
+                .expect("a read-only connection");
+                conn.busy_timeout(Duration::from_secs(10)).expect("busy timeout");
+                conn
+            })
+            .collect();
+        Direct {
+            idle: std::sync::Mutex::new(idle),
+        }
+    }
+
+    fn members(&self, municipality: &str, household: &str) -> usize {
+        let conn = self.idle.lock().expect("pool").pop().expect("an idle connection");
+        let total = {
+            let mut statement = conn.prepare_cached(MEMBERS).expect("prepare");
+            let rows = statement
+                .query_map([municipality, household], |row| {
+                    Ok((
+                        row.get::<_, String>("id")?,
+                        row.get::<_, String>("given_name")?,
+                        row.get::<_, String>("family_name")?,
+                        row.get::<_, String>("birth_date")?,
+                        row.get::<_, String>("relation")?,
+                    ))
+                })
+                .expect("members")
+                .collect::<Result<Vec<_>, _>>()
+                .expect("rows");
+            rows.iter().map(|r| r.1.len()).sum()
+        };
+        self.idle.lock().expect("pool").push(conn);
+        total
+    }
+}
+
+/// The same read on a direct connection, on the calling thread.
+async fn through_direct(f: &Fixture, i: usize) -> usize {
+    f.direct.members(&f.municipality, &f.households[i % f.households.len()])
 }
 
 /// Six reads of one household as a page does them: each on a pool connection, or all on one
@@ -119,11 +178,21 @@ fn drivers(c: &mut Criterion) {
             runtime.block_on(through_sqlite(&f, i))
         })
     });
+    alone.bench_function("direct, on the task's thread", |b| {
+        b.iter(|| {
+            i += 1;
+            runtime.block_on(through_direct(&f, i))
+        })
+    });
     alone.finish();
 
     let mut loaded = c.benchmark_group("members query, 64 tasks × 20 reads");
     loaded.sample_size(20);
-    for (name, any) in [("Any driver", true), ("SQLite driver", false)] {
+    for (name, driver) in [
+        ("Any driver", Driver::Any),
+        ("SQLite driver", Driver::Sqlite),
+        ("direct, on the task's thread", Driver::Direct),
+    ] {
         loaded.bench_function(name, |b| {
             b.iter_custom(|iterations| {
                 timed_rounds(&runtime, iterations, |t| {
@@ -131,11 +200,13 @@ fn drivers(c: &mut Criterion) {
                     async move {
                         for r in 0..READS_PER_TASK {
                             let i = t * READS_PER_TASK + r;
-                            black_box(if any {
-                                through_any(&f, i).await
-                            } else {
-                                through_sqlite(&f, i).await
+                            black_box(match driver {
+                                Driver::Any => through_any(&f, i).await,
+                                Driver::Sqlite => through_sqlite(&f, i).await,
+                                Driver::Direct => through_direct(&f, i).await,
                             });
+                            // A page's reads are separated by awaits; so are these.
+                            tokio::task::yield_now().await;
                         }
                     }
                 })
@@ -164,6 +235,13 @@ fn drivers(c: &mut Criterion) {
         });
     }
     page.finish();
+}
+
+#[derive(Clone, Copy)]
+enum Driver {
+    Any,
+    Sqlite,
+    Direct,
 }
 
 /// The time of `iterations` rounds, each of `TASKS` tasks made by `task` running at once.

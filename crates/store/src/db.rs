@@ -71,6 +71,8 @@ pub struct Store {
     /// The one connection a request's reads share (see [`Store::pinned`]); none on the shared
     /// handle.
     pin: Option<Arc<Mutex<Option<PoolConnection<sqlx::Any>>>>>,
+    /// Reads by key on the calling thread (SQLite on a file; see `direct`).
+    direct: Option<Arc<crate::direct::DirectReads>>,
 }
 
 /// A connection to read through: the request's pinned one, or one of the pool's.
@@ -165,7 +167,14 @@ impl Store {
             })
             .connect_with(connect_options)
             .await?;
+        let direct = match backend {
+            Backend::Sqlite => {
+                crate::direct::DirectReads::for_url(url, options.max_connections as usize)?.map(Arc::new)
+            }
+            Backend::Postgres => None,
+        };
         Ok(Store {
+            direct,
             pool,
             backend,
             write_lock: Arc::new(Mutex::new(())),
@@ -214,6 +223,16 @@ impl Store {
                 Ok(Conn::Pinned(slot))
             }
             None => Ok(Conn::Pooled(self.pool.acquire().await?)),
+        }
+    }
+
+    /// Where to run a short read by key, one that reads a handful of rows through an index
+    /// (`direct`): on SQLite directly on the calling thread, else as [`Store::conn`]. Lists,
+    /// reports and anything else that may read many rows use [`Store::conn`].
+    pub(crate) async fn key_read(&self) -> StoreResult<crate::direct::KeyReader<'_>> {
+        match &self.direct {
+            Some(direct) => Ok(crate::direct::KeyReader::Direct(direct)),
+            None => Ok(crate::direct::KeyReader::Conn(self.conn().await?)),
         }
     }
 

@@ -67,7 +67,7 @@ impl Store {
         let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(value)
-            .fetch_all(&mut *self.conn().await?)
+            .fetch_all(&mut self.key_read().await?)
             .await?;
         Ok(rows)
     }

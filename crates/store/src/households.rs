@@ -456,7 +456,7 @@ impl Store {
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id.to_string())
             .bind(municipality.to_string())
-            .fetch_all(&mut *self.conn().await?)
+            .fetch_all(&mut self.key_read().await?)
             .await?;
         let row = rows.first().ok_or(StoreError::NotFound)?;
         let mut members = Vec::with_capacity(rows.len());
@@ -513,7 +513,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(household.to_string())
-        .fetch_all(&mut *self.conn().await?)
+        .fetch_all(&mut self.key_read().await?)
         .await?;
         Ok(rows)
     }
@@ -584,7 +584,7 @@ impl Store {
         }
         let row = sqlx::query(sql)
             .bind(id.to_string())
-            .fetch_optional(&mut *self.conn().await?)
+            .fetch_optional(&mut self.key_read().await?)
             .await?;
         let owner: Option<MunicipalityId> = row
             .map(|r| parse_id(&r.try_get::<String, _>("municipality_id")?))

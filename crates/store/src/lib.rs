@@ -19,6 +19,7 @@ pub mod consents;
 pub mod contracts;
 pub mod db;
 pub mod derived;
+mod direct;
 pub mod documents;
 pub mod drafts;
 pub mod dwellings;

@@ -125,7 +125,7 @@ impl Store {
         let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(id)
-            .fetch_all(&mut *self.conn().await?)
+            .fetch_all(&mut self.key_read().await?)
             .await?;
         Ok(rows)
     }

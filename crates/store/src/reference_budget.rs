@@ -127,7 +127,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(date_text(date))
-        .fetch_optional(&mut *self.conn().await?)
+        .fetch_optional(&mut self.key_read().await?)
         .await?;
         row.as_ref().map(stored).transpose()
     }

@@ -162,7 +162,7 @@ impl Store {
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(household.to_string())
-            .fetch_all(&mut *self.conn().await?)
+            .fetch_all(&mut self.key_read().await?)
             .await?;
         rows.iter().map(representative).collect()
     }

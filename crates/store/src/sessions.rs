@@ -65,7 +65,7 @@ impl Store {
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(&token_hash)
             .bind(now)
-            .fetch_all(&mut *self.conn().await?)
+            .fetch_all(&mut self.key_read().await?)
             .await?;
         let Some(row) = rows.first() else { return Ok(None) };
         let session = Session {

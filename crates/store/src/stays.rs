@@ -193,7 +193,7 @@ impl Store {
         let rows = sqlx::query(sqlx::AssertSqlSafe(household_stays_sql()))
             .bind(municipality.to_string())
             .bind(household.to_string())
-            .fetch_all(&mut *self.conn().await?)
+            .fetch_all(&mut self.key_read().await?)
             .await?;
         rows.iter().map(stay).collect()
     }

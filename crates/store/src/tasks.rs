@@ -130,7 +130,7 @@ impl Store {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(case.to_string())
-            .fetch_all(&mut *self.conn().await?)
+            .fetch_all(&mut self.key_read().await?)
             .await?)
     }
 

@@ -81,7 +81,7 @@ impl Store {
         );
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(case.to_string())
-            .fetch_optional(&mut *self.conn().await?)
+            .fetch_optional(&mut self.key_read().await?)
             .await?
             .ok_or(StoreError::NotFound)?;
         let Some(code) = row.try_get::<Option<String>, _>("kostra_category")? else {

@@ -78,7 +78,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(case.to_string())
-        .fetch_all(&mut *self.conn().await?)
+        .fetch_all(&mut self.key_read().await?)
         .await?;
         Ok(rows)
     }

@@ -135,8 +135,8 @@ pub(crate) async fn unchanged_row(tx: &mut Tx, table: &'static str, case: &Case,
 }
 
 /// Reads one case of a municipality.
-pub(super) async fn read_case(
-    conn: &mut sqlx::AnyConnection,
+pub(super) async fn read_case<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
     municipality: MunicipalityId,
     id: CaseId,
 ) -> StoreResult<Case> {
@@ -342,8 +342,7 @@ impl Store {
     }
 
     pub async fn case(&self, municipality: MunicipalityId, id: CaseId) -> StoreResult<Case> {
-        let mut conn = self.conn().await?;
-        read_case(&mut conn, municipality, id).await
+        read_case(&mut self.key_read().await?, municipality, id).await
     }
 
     /// The municipality a case belongs to (for authorisation before reading it).
@@ -365,7 +364,7 @@ impl Store {
         );
         let rows: Vec<Decoded<Case>> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(household.to_string())
-            .fetch_all(&mut *self.conn().await?)
+            .fetch_all(&mut self.key_read().await?)
             .await?;
         Ok(rows.into_iter().map(Decoded::into_inner).collect())
     }
@@ -383,7 +382,7 @@ impl Store {
         )
         .bind(municipality.to_string())
         .bind(id.to_string())
-        .fetch_all(&mut *self.conn().await?)
+        .fetch_all(&mut self.key_read().await?)
         .await?;
         Ok(rows)
     }

@@ -1,0 +1,391 @@
+//! Short reads by key on SQLite, run on the calling thread.
+//!
+//! sqlx's SQLite driver gives every connection a thread of its own: each statement is sent to
+//! that thread and its rows come back through a channel, and the connection is checked with one
+//! more trip when it goes back to the pool. A point read costs SQLite a few microseconds; the trips
+//! cost tens (measured: the household page's members query 70 µs through sqlx, 4.3 µs here on one
+//! task; 29 µs against 7 µs a query with 64 tasks on two threads; `docs/benchmarks.md`, "Reads by
+//! key on the calling thread"). The page reads named in `docs/architecture.md` ("The hot path")
+//! therefore run here on SQLite: on one of a few connections of the store's own, on the thread
+//! that asks, with no await while a connection is held.
+//!
+//! Only statements that read a handful of rows through an index belong here: the caller's
+//! thread is one of the runtime's few, and a long read on it would hold up every request queued
+//! behind it. Everything else (lists, reports, exports) reads through sqlx's own threads.
+//!
+//! The statements and the code that decodes their rows are the same on both backends: this
+//! module speaks sqlx's `Any` types (arguments in, [`AnyRow`]s out) through sqlx-core's interface
+//! for drivers, so a read can run here or through sqlx unchanged. That interface is exempt from
+//! semantic versioning, hence sqlx-core's exact version in the store's manifest.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use futures_util::stream::{self, BoxStream};
+use futures_util::{FutureExt, StreamExt};
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use sqlx::any::{AnyArguments, AnyQueryResult, AnyRow, AnyTypeInfo, AnyTypeInfoKind, AnyValue};
+use sqlx::{Any, Execute, Executor};
+use sqlx_core::Either;
+use sqlx_core::any::{AnyColumn, AnyValueKind};
+use sqlx_core::ext::ustr::UStr;
+
+use crate::db::Conn;
+
+/// How long a read waits for a lock before it fails (as on sqlx's connections). In WAL mode a
+/// reader waits only while a checkpoint or a recovery holds the index of the log, rarely.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Statements kept prepared per connection: the hot pages use a few dozen.
+const STATEMENTS_KEPT: usize = 128;
+
+/// Read connections to the store's SQLite file, opened when first needed.
+pub(crate) struct DirectReads {
+    path: PathBuf,
+    idle: Mutex<Vec<rusqlite::Connection>>,
+    /// Idle connections kept; more are opened when more threads read at once, and closed after.
+    keep: usize,
+}
+
+impl DirectReads {
+    /// Reads for the database a `sqlite:` URL names; none for an in-memory database, which
+    /// another connection cannot open.
+    pub(crate) fn for_url(url: &str, keep: usize) -> Result<Option<DirectReads>, sqlx::Error> {
+        use std::str::FromStr;
+        let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?;
+        let path = options.get_filename();
+        if url.contains(":memory:") || url.contains("mode=memory") || path.as_os_str().is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(DirectReads {
+            path: path.to_path_buf(),
+            idle: Mutex::new(Vec::new()),
+            keep: keep.max(1),
+        }))
+    }
+
+    /// Runs one read and returns its rows.
+    fn read(
+        &self,
+        sql: &str,
+        arguments: Option<AnyArguments>,
+        keep_prepared: bool,
+    ) -> Result<Vec<AnyRow>, sqlx::Error> {
+        let conn = self.take().map_err(driver_error)?;
+        let rows = if keep_prepared {
+            conn.prepare_cached(sql)
+                .and_then(|mut statement| rows_of(&mut statement, arguments))
+        } else {
+            conn.prepare(sql)
+                .and_then(|mut statement| rows_of(&mut statement, arguments))
+        };
+        self.give_back(conn);
+        rows.map_err(driver_error)
+    }
+
+    fn take(&self) -> rusqlite::Result<rusqlite::Connection> {
+        if let Some(conn) = self.idle.lock().ok().and_then(|mut idle| idle.pop()) {
+            return Ok(conn);
+        }
+        open(&self.path)
+    }
+
+    fn give_back(&self, conn: rusqlite::Connection) {
+        if let Ok(mut idle) = self.idle.lock()
+            && idle.len() < self.keep
+        {
+            idle.push(conn);
+        }
+    }
+}
+
+/// A connection that can only read (`query_only`), with the same lock wait as the pool's.
+fn open(path: &Path) -> rusqlite::Result<rusqlite::Connection> {
+    use rusqlite::OpenFlags;
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "query_only", true)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
+    Ok(conn)
+}
+
+/// Binds the arguments and reads every row, as sqlx's SQLite driver hands them to `Any`: each
+/// value by its stored type (integer, real, text, blob or null).
+fn rows_of(statement: &mut rusqlite::Statement<'_>, arguments: Option<AnyArguments>) -> rusqlite::Result<Vec<AnyRow>> {
+    let values = arguments.map(|a| a.values.0).unwrap_or_default();
+    for position in 1..=statement.parameter_count() {
+        // `$2` is SQLite's parameter named "$2", numbered by its first appearance; like sqlx,
+        // bind it the second argument whatever its place in the text.
+        let number = statement
+            .parameter_name(position)
+            .and_then(|name| name.strip_prefix(['$', '?']))
+            .and_then(|digits| digits.parse::<usize>().ok())
+            .unwrap_or(position);
+        let value = values.get(number.wrapping_sub(1)).ok_or_else(|| {
+            rusqlite::Error::InvalidParameterName(format!("${number}: the statement has {} arguments", values.len()))
+        })?;
+        statement.raw_bind_parameter(position, Bound(value))?;
+    }
+    let names: sqlx_core::HashMap<UStr, usize> = statement
+        .column_names()
+        .into_iter()
+        .enumerate()
+        .map(|(ordinal, name)| (UStr::new(name), ordinal))
+        .collect();
+    let columns: Vec<AnyColumn> = statement
+        .column_names()
+        .into_iter()
+        .enumerate()
+        .map(|(ordinal, name)| AnyColumn {
+            ordinal,
+            name: UStr::new(name),
+            type_info: AnyTypeInfo {
+                kind: AnyTypeInfoKind::Null,
+            },
+        })
+        .collect();
+    let names = Arc::new(names);
+    let mut out = Vec::new();
+    let mut rows = statement.raw_query();
+    while let Some(row) = rows.next()? {
+        let mut values = Vec::with_capacity(columns.len());
+        for index in 0..columns.len() {
+            values.push(AnyValue {
+                kind: value_of(row.get_ref(index)?, index)?,
+            });
+        }
+        out.push(AnyRow {
+            column_names: names.clone(),
+            columns: columns.clone(),
+            values,
+        });
+    }
+    Ok(out)
+}
+
+fn value_of(value: ValueRef<'_>, index: usize) -> rusqlite::Result<AnyValueKind> {
+    Ok(match value {
+        ValueRef::Null => AnyValueKind::Null(AnyTypeInfoKind::Null),
+        ValueRef::Integer(i) => AnyValueKind::BigInt(i),
+        ValueRef::Real(r) => AnyValueKind::Double(r),
+        ValueRef::Text(bytes) => AnyValueKind::Text(Arc::new(
+            std::str::from_utf8(bytes)
+                .map_err(|e| rusqlite::Error::Utf8Error(index, e))?
+                .to_owned(),
+        )),
+        ValueRef::Blob(bytes) => AnyValueKind::Blob(Arc::new(bytes.to_vec())),
+    })
+}
+
+/// An `Any` argument as SQLite takes it (as sqlx's SQLite driver binds it).
+struct Bound<'a>(&'a AnyValueKind);
+
+impl rusqlite::ToSql for Bound<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(match self.0 {
+            AnyValueKind::Null(_) => ValueRef::Null,
+            AnyValueKind::Bool(b) => ValueRef::Integer(i64::from(*b)),
+            AnyValueKind::SmallInt(i) => ValueRef::Integer(i64::from(*i)),
+            AnyValueKind::Integer(i) => ValueRef::Integer(i64::from(*i)),
+            AnyValueKind::BigInt(i) => ValueRef::Integer(*i),
+            AnyValueKind::Real(r) => ValueRef::Real(f64::from(*r)),
+            AnyValueKind::Double(d) => ValueRef::Real(*d),
+            AnyValueKind::Text(text) => ValueRef::Text(text.as_bytes()),
+            AnyValueKind::TextSlice(text) => ValueRef::Text(text.as_bytes()),
+            AnyValueKind::Blob(bytes) => ValueRef::Blob(bytes),
+            other => {
+                return Err(rusqlite::Error::ToSqlConversionFailure(
+                    format!("no SQLite value for {other:?}").into(),
+                ));
+            }
+        }))
+    }
+}
+
+fn driver_error(error: rusqlite::Error) -> sqlx::Error {
+    sqlx::Error::AnyDriverError(Box::new(error))
+}
+
+/// Where a read by key runs: on SQLite here, on the calling thread; on PostgreSQL (or an
+/// in-memory SQLite database) on the request's connection, as every other read.
+pub(crate) enum KeyReader<'a> {
+    Direct(&'a DirectReads),
+    Conn(Conn<'a>),
+}
+
+impl std::fmt::Debug for KeyReader<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            KeyReader::Direct(_) => "KeyReader::Direct",
+            KeyReader::Conn(_) => "KeyReader::Conn",
+        })
+    }
+}
+
+impl<'c> Executor<'c> for &'c mut KeyReader<'_> {
+    type Database = Any;
+
+    fn fetch_many<'e, 'q: 'e, E>(self, query: E) -> BoxStream<'e, Result<Either<AnyQueryResult, AnyRow>, sqlx::Error>>
+    where
+        'c: 'e,
+        E: 'q + Execute<'q, Any>,
+    {
+        match self {
+            KeyReader::Conn(conn) => (&mut **conn).fetch_many(query),
+            KeyReader::Direct(direct) => {
+                let steps: Vec<_> = match read_query(direct, query) {
+                    Ok(rows) => rows.into_iter().map(|row| Ok(Either::Right(row))).collect(),
+                    Err(e) => vec![Err(e)],
+                };
+                stream::iter(steps).boxed()
+            }
+        }
+    }
+
+    fn fetch_optional<'e, 'q: 'e, E>(self, query: E) -> BoxFuture<'e, Result<Option<AnyRow>, sqlx::Error>>
+    where
+        'c: 'e,
+        E: 'q + Execute<'q, Any>,
+    {
+        match self {
+            KeyReader::Conn(conn) => (&mut **conn).fetch_optional(query),
+            KeyReader::Direct(direct) => {
+                let row = read_query(direct, query).map(|rows| rows.into_iter().next());
+                futures_util::future::ready(row).boxed()
+            }
+        }
+    }
+
+    fn prepare_with<'e>(
+        self,
+        sql: sqlx::SqlStr,
+        parameters: &'e [AnyTypeInfo],
+    ) -> BoxFuture<'e, Result<sqlx::any::AnyStatement, sqlx::Error>>
+    where
+        'c: 'e,
+    {
+        match self {
+            KeyReader::Conn(conn) => (&mut **conn).prepare_with(sql, parameters),
+            KeyReader::Direct(_) => futures_util::future::ready(Err(sqlx::Error::AnyDriverError(
+                "a read by key runs its statement directly; it cannot be prepared for later".into(),
+            )))
+            .boxed(),
+        }
+    }
+}
+
+/// Runs a statement of sqlx's on a direct connection.
+fn read_query<'q, E: Execute<'q, Any>>(direct: &DirectReads, mut query: E) -> Result<Vec<AnyRow>, sqlx::Error> {
+    let arguments = query.take_arguments().map_err(sqlx::Error::Encode)?;
+    let keep_prepared = query.persistent();
+    direct.read(query.sql().as_str(), arguments, keep_prepared)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::TestDb;
+    use sqlx::Row;
+
+    /// Every kind of value, the arguments out of their textual order and one used twice.
+    const KINDS: &str = "SELECT $2 AS second, $1 AS first, $1 || '-' || $2 AS both, NULL AS absent, \
+         42 AS whole, 1.5 AS fraction, x'00ff' AS bytes, $3 AS number, 'blåbær' AS letters";
+
+    fn kinds(row: &AnyRow) -> (String, String, String, Option<String>, i64, f64, Vec<u8>, i64, String) {
+        (
+            row.get("second"),
+            row.get("first"),
+            row.get("both"),
+            row.get("absent"),
+            row.get("whole"),
+            row.get("fraction"),
+            row.get("bytes"),
+            row.get("number"),
+            row.get("letters"),
+        )
+    }
+
+    #[tokio::test]
+    async fn a_read_by_key_gives_what_sqlx_gives() {
+        let db = TestDb::sqlite().await.expect("database");
+        let store = db.store.pinned();
+        assert!(matches!(store.key_read().await.expect("reader"), KeyReader::Direct(_)));
+        let query = || sqlx::query(KINDS).bind("en").bind("to").bind(7_i64);
+        let direct = query()
+            .fetch_one(&mut store.key_read().await.expect("reader"))
+            .await
+            .expect("direct");
+        let pooled = query().fetch_one(store.pool()).await.expect("sqlx");
+        assert_eq!(kinds(&direct), kinds(&pooled));
+        assert_eq!(kinds(&direct).2, "en-to");
+        // Kept prepared: the second run binds afresh.
+        let again = sqlx::query(KINDS)
+            .bind("tre")
+            .bind("fire")
+            .bind(8_i64)
+            .fetch_optional(&mut store.key_read().await.expect("reader"))
+            .await
+            .expect("again")
+            .expect("a row");
+        assert_eq!(kinds(&again).2, "tre-fire");
+    }
+
+    #[tokio::test]
+    async fn a_read_by_key_sees_the_last_commit_and_cannot_write() {
+        let db = TestDb::sqlite().await.expect("database");
+        let store = &db.store;
+        let mut tx = store.write().await.expect("write");
+        sqlx::query("CREATE TABLE probe (id TEXT PRIMARY KEY)")
+            .execute(tx.conn())
+            .await
+            .expect("create");
+        sqlx::query("INSERT INTO probe (id) VALUES ('a')")
+            .execute(tx.conn())
+            .await
+            .expect("insert");
+        tx.commit().await.expect("commit");
+        let count = |sql: &'static str| async move {
+            let row = sqlx::query(sql)
+                .fetch_one(&mut store.key_read().await.expect("reader"))
+                .await
+                .expect("count");
+            row.get::<i64, _>(0)
+        };
+        assert_eq!(count("SELECT COUNT(*) FROM probe").await, 1);
+
+        let write = sqlx::query("INSERT INTO probe (id) VALUES ('b')")
+            .fetch_all(&mut store.key_read().await.expect("reader"))
+            .await;
+        assert!(write.is_err(), "a read connection wrote");
+        assert_eq!(count("SELECT COUNT(*) FROM probe").await, 1);
+    }
+
+    #[tokio::test]
+    async fn a_missing_argument_is_an_error_not_a_null() {
+        let db = TestDb::sqlite().await.expect("database");
+        let result = sqlx::query("SELECT $1 AS a, $2 AS b")
+            .bind("only one")
+            .fetch_all(&mut db.store.key_read().await.expect("reader"))
+            .await;
+        let Err(error) = result else {
+            panic!("one argument for two gave rows")
+        };
+        let message = error.to_string();
+        assert!(message.contains("$2"), "{message}");
+    }
+
+    #[test]
+    fn an_in_memory_database_has_no_direct_reads() {
+        assert!(DirectReads::for_url("sqlite::memory:", 4).expect("url").is_none());
+        assert!(
+            DirectReads::for_url("sqlite://husly.db?mode=rwc", 4)
+                .expect("url")
+                .is_some()
+        );
+    }
+}
