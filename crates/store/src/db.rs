@@ -288,6 +288,9 @@ impl Store {
             let mut conn = self.pool.acquire().await?;
             keep_samples_where_plans_need_them(&mut conn).await?;
         }
+        if let Some(direct) = &self.direct {
+            direct.close_idle();
+        }
         Ok(())
     }
 
@@ -310,6 +313,9 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+        if let Some(direct) = &self.direct {
+            direct.close_idle();
+        }
     }
 }
 

@@ -92,6 +92,14 @@ impl DirectReads {
         open(&self.path)
     }
 
+    /// Closes the idle connections: the next reads open new ones, which read the planner's
+    /// statistics afresh (a connection reads them when it opens).
+    pub(crate) fn close_idle(&self) {
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.clear();
+        }
+    }
+
     fn give_back(&self, conn: rusqlite::Connection) {
         if let Ok(mut idle) = self.idle.lock()
             && idle.len() < self.keep

@@ -116,7 +116,7 @@ impl Store {
                 let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(&m)
                     .bind(number)
-                    .fetch_all(self.pool())
+                    .fetch_all(&mut self.key_read().await?)
                     .await?;
                 (None, rows, false)
             }
@@ -129,7 +129,7 @@ impl Store {
                     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                         .bind(&m)
                         .bind(case.household.to_string())
-                        .fetch_all(self.pool())
+                        .fetch_all(&mut self.key_read().await?)
                         .await?;
                     (Some(case), rows, false)
                 }
@@ -171,7 +171,7 @@ impl Store {
         )
         .bind(municipality)
         .bind(reference)
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut self.key_read().await?)
         .await?;
         row.map(|row| {
             Ok(CaseMatch {
@@ -318,7 +318,8 @@ impl Store {
         if whole_words {
             query = query.bind(whole_query);
         }
-        Ok(query.fetch_all(self.pool()).await?)
+        // Up to a thousand candidates are read: on the request's connection, not the caller's thread.
+        Ok(query.fetch_all(&mut *self.conn().await?).await?)
     }
 
     /// The households of all hits in one query.
@@ -342,7 +343,7 @@ impl Store {
         for person in people {
             query = query.bind(person.id.to_string());
         }
-        for row in query.fetch_all(self.pool()).await? {
+        for row in query.fetch_all(&mut self.key_read().await?).await? {
             let person: PersonId = parse_id(&row.try_get::<String, _>("person_id")?)?;
             let mut address_line: String = row.try_get("address_line")?;
             let address_protected = crate::protection::masked(&row, &mut [&mut address_line])?;
