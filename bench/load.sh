@@ -501,6 +501,9 @@ fi
 
 PEAK_RSS_KB=$(proc_field VmHWM)
 RSS_KB=$(proc_field VmRSS)
+# Of the resident memory at the end: the server's own (anonymous) and file pages mapped into it.
+RSS_ANON_KB=$(proc_field RssAnon)
+RSS_FILE_KB=$(proc_field RssFile)
 DB_AFTER_MIB=$(mib "$(db_size_bytes)")
 
 # --- summary ----------------------------------------------------------------------------------
@@ -526,7 +529,7 @@ summary() {
     echo "cases:      $CASES application cases ($OPEN_CASES open), husly seed --case-percent $CASE_PERCENT"
     echo "db size:    $DB_MIB MiB after seeding ($DB_DETAIL); $DB_AFTER_MIB MiB after the runs"
     echo "planner:    $PLANNER_STATS"
-    echo "server RSS: peak $HWM_FROM $PEAK_MB MiB = $PEAK_MB_SI MB; at end (VmRSS) $(awk -v k="$RSS_KB" 'BEGIN { printf "%.1f", k / 1024 }') MiB; start-up with its daily jobs $(awk -v k="$STARTUP_RSS_KB" 'BEGIN { printf "%.1f", k * 1024 / 1e6 }') MB"
+    echo "server RSS: peak $HWM_FROM $PEAK_MB MiB = $PEAK_MB_SI MB; at end (VmRSS) $(awk -v k="$RSS_KB" 'BEGIN { printf "%.1f", k / 1024 }') MiB (anonymous $(awk -v k="$RSS_ANON_KB" 'BEGIN { printf "%.1f", k / 1024 }') MiB, file pages $(awk -v k="$RSS_FILE_KB" 'BEGIN { printf "%.1f", k / 1024 }') MiB); start-up with its daily jobs $(awk -v k="$STARTUP_RSS_KB" 'BEGIN { printf "%.1f", k * 1024 / 1e6 }') MB"
     echo
     printf '%-10s %10s %9s %9s %9s %9s %6s %7s %8s %10s %15s %8s\n' endpoint 'req/s' 'p50 ms' 'p90 ms' 'p99 ms' 'max ms' ratio errors audited 'cpu ms/req' 'cores h/w/other' 'peak MB'
     for name in "${ENDPOINTS[@]}"; do

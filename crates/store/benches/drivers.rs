@@ -1,7 +1,7 @@
 //! What sqlx's `Any` driver costs on the hot path, against sqlx's own SQLite driver and against
 //! the same SQLite library called directly on the task's own thread (rusqlite, no worker thread
-//! and no channels), and what reading through one pinned connection saves (docs/benchmarks.md,
-//! "The hot path, 5 Dec 2026" and "A direct SQLite read, measured").
+//! and no channels), as the store's reads by key now run (docs/benchmarks.md, "The hot path,
+//! 5 Dec 2026" and "Reads by key on the calling thread").
 //!
 //! The same statement — a household's members, as the household page reads them — on the same
 //! SQLite file (2 000 seeded households), alone and as 64 tasks at once on two worker threads.
@@ -26,7 +26,6 @@ struct Fixture {
     _db: TestDb,
     any: sqlx::AnyPool,
     sqlite: sqlx::SqlitePool,
-    store: Store,
     direct: Direct,
     municipality: String,
     households: Vec<String>,
@@ -66,7 +65,6 @@ async fn fixture() -> Fixture {
         direct,
         any: store.pool().clone(),
         sqlite,
-        store,
         municipality: municipality.id.to_string(),
         households,
         _db: db,
@@ -148,14 +146,6 @@ async fn through_direct(f: &Fixture, i: usize) -> usize {
     f.direct.members(&f.municipality, &f.households[i % f.households.len()])
 }
 
-/// Six reads of one household as a page does them: each on a pool connection, or all on one
-/// connection of a pinned handle.
-async fn page_reads(store: &Store, municipality: husly_domain::MunicipalityId, id: husly_domain::HouseholdId) {
-    for _ in 0..6 {
-        black_box(store.household(municipality, id).await.expect("household"));
-    }
-}
-
 fn drivers(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -214,27 +204,6 @@ fn drivers(c: &mut Criterion) {
         });
     }
     loaded.finish();
-
-    let municipality = f.municipality.parse().expect("municipality id");
-    let households: Vec<husly_domain::HouseholdId> = f
-        .households
-        .iter()
-        .map(|id| id.parse().expect("household id"))
-        .collect();
-    let mut page = c.benchmark_group("six household reads, 64 tasks");
-    page.sample_size(20);
-    for (name, pinned) in [("a pool connection per read", false), ("one pinned connection", true)] {
-        page.bench_function(name, |b| {
-            b.iter_custom(|iterations| {
-                timed_rounds(&runtime, iterations, |t| {
-                    let store = if pinned { f.store.pinned() } else { f.store.clone() };
-                    let id = households[t % households.len()];
-                    async move { page_reads(&store, municipality, id).await }
-                })
-            })
-        });
-    }
-    page.finish();
 }
 
 #[derive(Clone, Copy)]

@@ -229,10 +229,20 @@ impl Store {
     /// Where to run a short read by key, one that reads a handful of rows through an index
     /// (`direct`): on SQLite directly on the calling thread, else as [`Store::conn`]. Lists,
     /// reports and anything else that may read many rows use [`Store::conn`].
-    pub(crate) async fn key_read(&self) -> StoreResult<crate::direct::KeyReader<'_>> {
+    pub(crate) async fn key_read(&self) -> StoreResult<crate::direct::Reader<'_>> {
         match &self.direct {
-            Some(direct) => Ok(crate::direct::KeyReader::Direct(direct)),
-            None => Ok(crate::direct::KeyReader::Conn(self.conn().await?)),
+            Some(direct) => Ok(crate::direct::Reader::Here(direct)),
+            None => Ok(crate::direct::Reader::Conn(self.conn().await?)),
+        }
+    }
+
+    /// Where to run a read of a page of rows that may take milliseconds (a ranking, a work
+    /// queue): on SQLite on a direct connection on the runtime's blocking threads, one hand-off
+    /// for all its rows (`direct`); else as [`Store::conn`].
+    pub(crate) async fn list_read(&self) -> StoreResult<crate::direct::Reader<'_>> {
+        match &self.direct {
+            Some(direct) => Ok(crate::direct::Reader::Blocking(direct.clone())),
+            None => Ok(crate::direct::Reader::Conn(self.conn().await?)),
         }
     }
 

@@ -1,4 +1,5 @@
-//! Short reads by key on SQLite, run on the calling thread.
+//! Reads on SQLite without sqlx's thread per connection: short reads by key on the calling
+//! thread, longer ones on the runtime's blocking threads.
 //!
 //! sqlx's SQLite driver gives every connection a thread of its own: each statement is sent to
 //! that thread and its rows come back through a channel, and the connection is checked with one
@@ -9,9 +10,11 @@
 //! therefore run here on SQLite: on one of a few connections of the store's own, on the thread
 //! that asks, with no await while a connection is held.
 //!
-//! Only statements that read a handful of rows through an index belong here: the caller's
-//! thread is one of the runtime's few, and a long read on it would hold up every request queued
-//! behind it. Everything else (lists, reports, exports) reads through sqlx's own threads.
+//! Only statements that read a handful of rows through an index run on the caller's thread
+//! ([`Reader::Here`]): it is one of the runtime's few, and a long read on it would hold up every
+//! request queued behind it. A read that may take milliseconds ([`Reader::Blocking`]: the
+//! search's ranking) runs on the blocking threads, a bounded number at once, its rows handed back
+//! together. Everything else (reports, exports, the work queue, all writes) goes through sqlx.
 //!
 //! The statements and the code that decodes their rows are the same on both backends: this
 //! module speaks sqlx's `Any` types (arguments in, [`AnyRow`]s out) through sqlx-core's interface
@@ -44,15 +47,18 @@ const STATEMENTS_KEPT: usize = 128;
 /// Read connections to the store's SQLite file, opened when first needed.
 pub(crate) struct DirectReads {
     path: PathBuf,
+    /// Idle connections: as many as have read at once, which the runtime's threads (reads by
+    /// key) and `off_thread` (the others) bound.
     idle: Mutex<Vec<rusqlite::Connection>>,
-    /// Idle connections kept; more are opened when more threads read at once, and closed after.
-    keep: usize,
+    /// Reads running on the blocking threads at once. Without a bound, 64 requests would start
+    /// 64 threads, each opening a connection of its own (measured: twice the CPU per search).
+    off_thread: tokio::sync::Semaphore,
 }
 
 impl DirectReads {
     /// Reads for the database a `sqlite:` URL names; none for an in-memory database, which
     /// another connection cannot open.
-    pub(crate) fn for_url(url: &str, keep: usize) -> Result<Option<DirectReads>, sqlx::Error> {
+    pub(crate) fn for_url(url: &str, at_once: usize) -> Result<Option<DirectReads>, sqlx::Error> {
         use std::str::FromStr;
         let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?;
         let path = options.get_filename();
@@ -62,7 +68,7 @@ impl DirectReads {
         Ok(Some(DirectReads {
             path: path.to_path_buf(),
             idle: Mutex::new(Vec::new()),
-            keep: keep.max(1),
+            off_thread: tokio::sync::Semaphore::new(at_once.max(1)),
         }))
     }
 
@@ -101,9 +107,7 @@ impl DirectReads {
     }
 
     fn give_back(&self, conn: rusqlite::Connection) {
-        if let Ok(mut idle) = self.idle.lock()
-            && idle.len() < self.keep
-        {
+        if let Ok(mut idle) = self.idle.lock() {
             idle.push(conn);
         }
     }
@@ -219,23 +223,26 @@ fn driver_error(error: rusqlite::Error) -> sqlx::Error {
     sqlx::Error::AnyDriverError(Box::new(error))
 }
 
-/// Where a read by key runs: on SQLite here, on the calling thread; on PostgreSQL (or an
-/// in-memory SQLite database) on the request's connection, as every other read.
-pub(crate) enum KeyReader<'a> {
-    Direct(&'a DirectReads),
+/// Where a read runs: on SQLite on a direct connection, on the calling thread (a read by key)
+/// or on the runtime's blocking threads (a read that may take milliseconds); on PostgreSQL (or
+/// an in-memory SQLite database) on the request's connection, as every other read.
+pub(crate) enum Reader<'a> {
+    Here(&'a DirectReads),
+    Blocking(Arc<DirectReads>),
     Conn(Conn<'a>),
 }
 
-impl std::fmt::Debug for KeyReader<'_> {
+impl std::fmt::Debug for Reader<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
-            KeyReader::Direct(_) => "KeyReader::Direct",
-            KeyReader::Conn(_) => "KeyReader::Conn",
+            Reader::Here(_) => "Reader::Here",
+            Reader::Blocking(_) => "Reader::Blocking",
+            Reader::Conn(_) => "Reader::Conn",
         })
     }
 }
 
-impl<'c> Executor<'c> for &'c mut KeyReader<'_> {
+impl<'c> Executor<'c> for &'c mut Reader<'_> {
     type Database = Any;
 
     fn fetch_many<'e, 'q: 'e, E>(self, query: E) -> BoxStream<'e, Result<Either<AnyQueryResult, AnyRow>, sqlx::Error>>
@@ -244,14 +251,12 @@ impl<'c> Executor<'c> for &'c mut KeyReader<'_> {
         E: 'q + Execute<'q, Any>,
     {
         match self {
-            KeyReader::Conn(conn) => (&mut **conn).fetch_many(query),
-            KeyReader::Direct(direct) => {
-                let steps: Vec<_> = match read_query(direct, query) {
-                    Ok(rows) => rows.into_iter().map(|row| Ok(Either::Right(row))).collect(),
-                    Err(e) => vec![Err(e)],
-                };
-                stream::iter(steps).boxed()
-            }
+            Reader::Conn(conn) => (&mut **conn).fetch_many(query),
+            Reader::Here(direct) => stream::iter(steps(read_query(direct, query))).boxed(),
+            Reader::Blocking(direct) => read_blocking(direct.clone(), query)
+                .into_stream()
+                .flat_map(|rows| stream::iter(steps(rows)))
+                .boxed(),
         }
     }
 
@@ -261,11 +266,9 @@ impl<'c> Executor<'c> for &'c mut KeyReader<'_> {
         E: 'q + Execute<'q, Any>,
     {
         match self {
-            KeyReader::Conn(conn) => (&mut **conn).fetch_optional(query),
-            KeyReader::Direct(direct) => {
-                let row = read_query(direct, query).map(|rows| rows.into_iter().next());
-                futures_util::future::ready(row).boxed()
-            }
+            Reader::Conn(conn) => (&mut **conn).fetch_optional(query),
+            Reader::Here(direct) => futures_util::future::ready(first(read_query(direct, query))).boxed(),
+            Reader::Blocking(direct) => read_blocking(direct.clone(), query).map(first).boxed(),
         }
     }
 
@@ -278,12 +281,48 @@ impl<'c> Executor<'c> for &'c mut KeyReader<'_> {
         'c: 'e,
     {
         match self {
-            KeyReader::Conn(conn) => (&mut **conn).prepare_with(sql, parameters),
-            KeyReader::Direct(_) => futures_util::future::ready(Err(sqlx::Error::AnyDriverError(
+            Reader::Conn(conn) => (&mut **conn).prepare_with(sql, parameters),
+            Reader::Here(_) | Reader::Blocking(_) => futures_util::future::ready(Err(sqlx::Error::AnyDriverError(
                 "a read by key runs its statement directly; it cannot be prepared for later".into(),
             )))
             .boxed(),
         }
+    }
+}
+
+/// A read's rows as the steps of sqlx's `fetch_many`.
+fn steps(rows: Result<Vec<AnyRow>, sqlx::Error>) -> Vec<Result<Either<AnyQueryResult, AnyRow>, sqlx::Error>> {
+    match rows {
+        Ok(rows) => rows.into_iter().map(|row| Ok(Either::Right(row))).collect(),
+        Err(e) => vec![Err(e)],
+    }
+}
+
+fn first(rows: Result<Vec<AnyRow>, sqlx::Error>) -> Result<Option<AnyRow>, sqlx::Error> {
+    rows.map(|rows| rows.into_iter().next())
+}
+
+/// Runs a statement of sqlx's on a direct connection on the runtime's blocking threads: one
+/// hand-off there and back for all its rows.
+fn read_blocking<'q, E: Execute<'q, Any>>(
+    direct: Arc<DirectReads>,
+    mut query: E,
+) -> impl Future<Output = Result<Vec<AnyRow>, sqlx::Error>> + Send + 'static {
+    let taken = query
+        .take_arguments()
+        .map_err(sqlx::Error::Encode)
+        .map(|arguments| (arguments, query.persistent(), query.sql().as_str().to_owned()));
+    async move {
+        let (arguments, keep_prepared, sql) = taken?;
+        let _turn = direct
+            .off_thread
+            .acquire()
+            .await
+            .map_err(|e| sqlx::Error::AnyDriverError(Box::new(e)))?;
+        let reads = direct.clone();
+        tokio::task::spawn_blocking(move || reads.read(&sql, arguments, keep_prepared))
+            .await
+            .map_err(|e| sqlx::Error::AnyDriverError(Box::new(e)))?
     }
 }
 
@@ -322,7 +361,7 @@ mod tests {
     async fn a_read_by_key_gives_what_sqlx_gives() {
         let db = TestDb::sqlite().await.expect("database");
         let store = db.store.pinned();
-        assert!(matches!(store.key_read().await.expect("reader"), KeyReader::Direct(_)));
+        assert!(matches!(store.key_read().await.expect("reader"), Reader::Here(_)));
         let query = || sqlx::query(KINDS).bind("en").bind("to").bind(7_i64);
         let direct = query()
             .fetch_one(&mut store.key_read().await.expect("reader"))
@@ -331,6 +370,19 @@ mod tests {
         let pooled = query().fetch_one(store.pool()).await.expect("sqlx");
         assert_eq!(kinds(&direct), kinds(&pooled));
         assert_eq!(kinds(&direct).2, "en-to");
+        let mut off_thread = store.list_read().await.expect("reader");
+        assert!(matches!(off_thread, Reader::Blocking(_)));
+        let listed = query()
+            .fetch_all(&mut off_thread)
+            .await
+            .expect("off the runtime's threads");
+        assert_eq!(listed.iter().map(kinds).collect::<Vec<_>>(), vec![kinds(&pooled)]);
+        let one = query()
+            .fetch_optional(&mut off_thread)
+            .await
+            .expect("one row")
+            .expect("a row");
+        assert_eq!(kinds(&one), kinds(&pooled));
         // Kept prepared: the second run binds afresh.
         let again = sqlx::query(KINDS)
             .bind("tre")

@@ -318,8 +318,8 @@ impl Store {
         if whole_words {
             query = query.bind(whole_query);
         }
-        // Up to a thousand candidates are read: on the request's connection, not the caller's thread.
-        Ok(query.fetch_all(&mut *self.conn().await?).await?)
+        // Up to a thousand candidates are read: off the runtime's threads.
+        Ok(query.fetch_all(&mut self.list_read().await?).await?)
     }
 
     /// The households of all hits in one query.

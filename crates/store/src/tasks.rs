@@ -149,7 +149,7 @@ impl Store {
             .bind(municipality.to_string())
             .bind(user.to_string())
             .bind(limit)
-            .fetch_all(&mut *self.conn().await?)
+            .fetch_all(&mut self.key_read().await?)
             .await?)
     }
 }
