@@ -71,7 +71,7 @@ pub struct Store {
     /// The one connection a request's reads share (see [`Store::pinned`]); none on the shared
     /// handle.
     pin: Option<Arc<Mutex<Option<PoolConnection<sqlx::Any>>>>>,
-    /// Reads by key on the calling thread (SQLite on a file; see `direct`).
+    /// Reads without sqlx's thread per connection (SQLite on a file; see `direct`).
     direct: Option<Arc<crate::direct::DirectReads>>,
 }
 
@@ -227,8 +227,8 @@ impl Store {
     }
 
     /// Where to run a short read by key, one that reads a handful of rows through an index
-    /// (`direct`): on SQLite directly on the calling thread, else as [`Store::conn`]. Lists,
-    /// reports and anything else that may read many rows use [`Store::conn`].
+    /// (`direct`): on SQLite directly on the calling thread, else as [`Store::conn`]. A read
+    /// that may take milliseconds uses [`Store::list_read`] or [`Store::conn`].
     pub(crate) async fn key_read(&self) -> StoreResult<crate::direct::Reader<'_>> {
         match &self.direct {
             Some(direct) => Ok(crate::direct::Reader::Here(direct)),
@@ -236,9 +236,9 @@ impl Store {
         }
     }
 
-    /// Where to run a read of a page of rows that may take milliseconds (a ranking, a work
-    /// queue): on SQLite on a direct connection on the runtime's blocking threads, one hand-off
-    /// for all its rows (`direct`); else as [`Store::conn`].
+    /// Where to run a read of a page of rows that may take milliseconds (the search's ranking):
+    /// on SQLite on a direct connection on the runtime's blocking threads, one hand-off for all
+    /// its rows (`direct`); else as [`Store::conn`].
     pub(crate) async fn list_read(&self) -> StoreResult<crate::direct::Reader<'_>> {
         match &self.direct {
             Some(direct) => Ok(crate::direct::Reader::Blocking(direct.clone())),

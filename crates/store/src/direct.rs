@@ -52,7 +52,7 @@ pub(crate) struct DirectReads {
     idle: Mutex<Vec<rusqlite::Connection>>,
     /// Reads running on the blocking threads at once. Without a bound, 64 requests would start
     /// 64 threads, each opening a connection of its own (measured: twice the CPU per search).
-    off_thread: tokio::sync::Semaphore,
+    off_thread: Arc<tokio::sync::Semaphore>,
 }
 
 impl DirectReads {
@@ -68,7 +68,7 @@ impl DirectReads {
         Ok(Some(DirectReads {
             path: path.to_path_buf(),
             idle: Mutex::new(Vec::new()),
-            off_thread: tokio::sync::Semaphore::new(at_once.max(1)),
+            off_thread: Arc::new(tokio::sync::Semaphore::new(at_once.max(1))),
         }))
     }
 
@@ -283,7 +283,7 @@ impl<'c> Executor<'c> for &'c mut Reader<'_> {
         match self {
             Reader::Conn(conn) => (&mut **conn).prepare_with(sql, parameters),
             Reader::Here(_) | Reader::Blocking(_) => futures_util::future::ready(Err(sqlx::Error::AnyDriverError(
-                "a read by key runs its statement directly; it cannot be prepared for later".into(),
+                "a direct read runs its statement at once; it cannot be prepared for later".into(),
             )))
             .boxed(),
         }
@@ -314,15 +314,19 @@ fn read_blocking<'q, E: Execute<'q, Any>>(
         .map(|arguments| (arguments, query.persistent(), query.sql().as_str().to_owned()));
     async move {
         let (arguments, keep_prepared, sql) = taken?;
-        let _turn = direct
+        // Held by the read itself, so that a request that gives up does not free its turn early.
+        let turn = direct
             .off_thread
-            .acquire()
+            .clone()
+            .acquire_owned()
             .await
             .map_err(|e| sqlx::Error::AnyDriverError(Box::new(e)))?;
-        let reads = direct.clone();
-        tokio::task::spawn_blocking(move || reads.read(&sql, arguments, keep_prepared))
-            .await
-            .map_err(|e| sqlx::Error::AnyDriverError(Box::new(e)))?
+        tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            direct.read(&sql, arguments, keep_prepared)
+        })
+        .await
+        .map_err(|e| sqlx::Error::AnyDriverError(Box::new(e)))?
     }
 }
 
