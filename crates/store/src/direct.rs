@@ -143,12 +143,6 @@ fn rows_of(statement: &mut rusqlite::Statement<'_>, arguments: Option<AnyArgumen
         })?;
         statement.raw_bind_parameter(position, Bound(value))?;
     }
-    let names: sqlx_core::HashMap<UStr, usize> = statement
-        .column_names()
-        .into_iter()
-        .enumerate()
-        .map(|(ordinal, name)| (UStr::new(name), ordinal))
-        .collect();
     let columns: Vec<AnyColumn> = statement
         .column_names()
         .into_iter()
@@ -160,6 +154,10 @@ fn rows_of(statement: &mut rusqlite::Statement<'_>, arguments: Option<AnyArgumen
                 kind: AnyTypeInfoKind::Null,
             },
         })
+        .collect();
+    let names: sqlx_core::HashMap<UStr, usize> = columns
+        .iter()
+        .map(|column| (column.name.clone(), column.ordinal))
         .collect();
     let names = Arc::new(names);
     let mut out = Vec::new();
