@@ -1057,6 +1057,38 @@ async fn the_queue_counts_its_filters_and_narrows_to_a_case_type() {
             assert!(cases.iter().all(|c| c["case_type"] == case_type), "{narrowed}");
             assert_eq!(narrowed["counts"]["open"], cases.len(), "{narrowed}");
         }
+        // The counts follow the cases: a case taken leaves the unassigned tab for "mine" on the
+        // very next view (the kept counts are counted again when a case changes).
+        let unassigned = common::api_json(&server, "/api/v1/cases?municipality=3301&filter=unassigned", token).await;
+        let taken = unassigned["cases"][0]["id"]
+            .as_str()
+            .expect("an unassigned case")
+            .to_string();
+        let case = common::api_json(&server, &format!("/api/v1/cases/{taken}"), token).await;
+        let answer = client()
+            .post(server.url(&format!("/api/v1/cases/{taken}/assignment")))
+            .bearer_auth(token)
+            .json(&serde_json::json!({ "version": case["case"]["version"], "take": true }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200, "{}", answer.text().await.unwrap());
+        let after = common::api_json(&server, "/api/v1/cases?municipality=3301&filter=mine", token).await;
+        let count = |json: &serde_json::Value, tab: &str| json["counts"][tab].as_i64().unwrap();
+        assert_eq!(count(&after, "mine"), count(&unassigned, "mine") + 1, "{after}");
+        assert_eq!(
+            count(&after, "unassigned"),
+            count(&unassigned, "unassigned") - 1,
+            "{after}"
+        );
+        assert_eq!(count(&after, "open"), count(&unassigned, "open"), "{after}");
+        assert!(
+            after["cases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["id"] == taken.as_str())
+        );
         let refused = caseworker
             .get(server.url("/cases?filter=open&case_type=villa"))
             .send()

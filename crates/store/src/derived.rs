@@ -1,6 +1,7 @@
 //! Values derived from a municipality's data, kept in memory between requests while the data
-//! they were built from is unchanged: today the ranked waiting list, checked against the
-//! counter of [`Store::waiting_list_generation`].
+//! they were built from is unchanged: the ranked waiting list, checked against the counter of
+//! [`Store::waiting_list_generation`], and the work queue's counts, checked against
+//! [`Store::queue_generation`].
 //!
 //! The store holds them so that every handle to one database shares them (and two databases in
 //! one process never do). What a value holds, and when it is stale, is its builder's business:
@@ -61,6 +62,18 @@ impl Store {
             sqlx::query_scalar("SELECT generation FROM waiting_list_generation WHERE municipality_id = $1")
                 .bind(municipality.to_string())
                 .fetch_optional(&mut *self.conn().await?)
+                .await?;
+        Ok(generation.unwrap_or(0))
+    }
+
+    /// A number that moves whenever a case of the municipality comes, goes or changes what the
+    /// work queue's tabs select by (kept by triggers, see migration 42). Read it before the
+    /// counts, as [`Store::waiting_list_generation`] before the list.
+    pub async fn queue_generation(&self, municipality: MunicipalityId) -> StoreResult<i64> {
+        let generation: Option<i64> =
+            sqlx::query_scalar("SELECT generation FROM queue_generation WHERE municipality_id = $1")
+                .bind(municipality.to_string())
+                .fetch_optional(&mut self.key_read().await?)
                 .await?;
         Ok(generation.unwrap_or(0))
     }

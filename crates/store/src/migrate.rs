@@ -219,6 +219,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "search_pairs",
         sql: include_str!("../migrations/0041_search_pairs.sql"),
     },
+    Migration {
+        version: 42,
+        name: "queue_generation",
+        sql: include_str!("../migrations/0042_queue_generation.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. A marked

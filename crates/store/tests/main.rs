@@ -18,6 +18,7 @@ mod outreach_contacts;
 mod outreach_lists;
 mod priority_policy;
 mod protection;
+mod queue_generation;
 mod reference_budget;
 mod referrals;
 mod reminders;

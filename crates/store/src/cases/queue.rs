@@ -119,6 +119,18 @@ pub struct QueueCounts {
 }
 
 impl QueueCounts {
+    /// Sets the count of `filter`.
+    pub fn set(&mut self, filter: QueueFilter, n: i64) {
+        match filter {
+            QueueFilter::Mine(_) => self.mine = n,
+            QueueFilter::Unassigned => self.unassigned = n,
+            QueueFilter::DueSoon(_) => self.due_soon = n,
+            QueueFilter::Overdue(_) => self.overdue = n,
+            QueueFilter::AwaitingApproval => self.to_approve = n,
+            QueueFilter::Open => self.open = n,
+        }
+    }
+
     /// The count of the filter with this code ([`QueueFilter::CODES`]).
     pub fn of(&self, code: &str) -> i64 {
         match code {
@@ -209,8 +221,7 @@ impl Store {
     }
 
     /// How many cases each filter of the queue holds for `user` on `today`, each counted no
-    /// further than [`QUEUE_COUNT_CAP`]. One statement with a capped count per filter: each
-    /// statement on SQLite is a hand-off to the connection's thread, so six cost more than one.
+    /// further than [`QUEUE_COUNT_CAP`].
     pub async fn queue_counts(
         &self,
         municipality: MunicipalityId,
@@ -218,17 +229,38 @@ impl Store {
         today: Date,
         case_type: Option<CaseType>,
     ) -> StoreResult<QueueCounts> {
-        let filters: Vec<(&str, QueueFilter)> = QueueFilter::CODES
+        let filters: Vec<QueueFilter> = QueueFilter::CODES
             .iter()
-            .filter_map(|code| Some((*code, QueueFilter::from_code(code, user, today)?)))
+            .filter_map(|code| QueueFilter::from_code(code, user, today))
             .collect();
+        let counted = self.count_queue(municipality, &filters, case_type).await?;
+        let mut counts = QueueCounts::default();
+        for (filter, n) in filters.into_iter().zip(counted) {
+            counts.set(filter, n);
+        }
+        Ok(counts)
+    }
+
+    /// How many cases each of `filters` selects, in their order, each counted no further than
+    /// [`QUEUE_COUNT_CAP`]. One statement with a capped count per filter: each statement on
+    /// SQLite is a hand-off to the connection's thread, so six cost more than one.
+    pub async fn count_queue(
+        &self,
+        municipality: MunicipalityId,
+        filters: &[QueueFilter],
+        case_type: Option<CaseType>,
+    ) -> StoreResult<Vec<i64>> {
+        if filters.is_empty() {
+            return Ok(Vec::new());
+        }
         let columns: Vec<String> = filters
             .iter()
-            .map(|&(code, filter)| {
+            .enumerate()
+            .map(|(i, &filter)| {
                 let condition = selection(municipality, filter, case_type);
                 format!(
                     "(SELECT COUNT(*) FROM (SELECT 1 AS one FROM application_case c \
-                     WHERE {condition} LIMIT {QUEUE_COUNT_CAP}) capped) AS n_{code}"
+                     WHERE {condition} LIMIT {QUEUE_COUNT_CAP}) capped) AS n_{i}"
                 )
             })
             .collect();
@@ -236,19 +268,9 @@ impl Store {
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .fetch_one(&mut *self.conn().await?)
             .await?;
-        let mut counts = QueueCounts::default();
-        for (code, _) in filters {
-            let n: i64 = row.try_get(format!("n_{code}").as_str())?;
-            match code {
-                "mine" => counts.mine = n,
-                "unassigned" => counts.unassigned = n,
-                "due_soon" => counts.due_soon = n,
-                "overdue" => counts.overdue = n,
-                "to_approve" => counts.to_approve = n,
-                _ => counts.open = n,
-            }
-        }
-        Ok(counts)
+        (0..filters.len())
+            .map(|i| Ok(row.try_get::<i64, _>(format!("n_{i}").as_str())?))
+            .collect()
     }
 }
 

@@ -5,6 +5,7 @@ pub mod assessment;
 mod commands;
 pub mod letters;
 mod preview;
+mod queue_counts;
 
 pub use commands::*;
 pub use preview::{DraftDecision, Preview, preview_decision};
@@ -103,10 +104,7 @@ pub async fn work_queue(
         .store
         .queue(municipality, parsed, of_type, sort, limit, offset)
         .await?;
-    let counts = ctx
-        .store
-        .queue_counts(municipality, ctx.user.id, ctx.today, of_type)
-        .await?;
+    let counts = queue_counts::queue_counts(&ctx.store, municipality, ctx.user.id, ctx.today, of_type).await?;
     let my_tasks = match ctx.require(Action::HandleCase, municipality) {
         Ok(()) => {
             ctx.store
