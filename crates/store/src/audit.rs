@@ -475,10 +475,10 @@ impl Store {
         municipality: MunicipalityId,
         filter: &AuditFilter,
     ) -> StoreResult<Vec<AuditEntry>> {
-        // A footprint's ids are bound one by one (`resource_id IN ($9, $10, …)`), so the
+        // A footprint's ids are bound one by one (`resource_id IN ($8, $9, …)`), so the
         // resource index serves them; the list is bounded by what one person can have.
         let any_of = (0..filter.resources.len())
-            .map(|i| format!("${}", 9 + i))
+            .map(|i| format!("${}", 8 + i))
             .collect::<Vec<_>>()
             .join(", ");
         let resources = if any_of.is_empty() {
@@ -490,7 +490,8 @@ impl Store {
             "SELECT {ENTRY_COLUMNS} FROM audit_entry WHERE chain = $1 \
              AND ($2 IS NULL OR actor = $2) AND ($3 IS NULL OR action = $3) \
              AND ($4 IS NULL OR resource_id = $4) AND ($5 IS NULL OR occurred_at >= $5) \
-             AND ($6 IS NULL OR occurred_at < $6){resources} ORDER BY seq DESC LIMIT $7 OFFSET $8"
+             AND ($6 IS NULL OR occurred_at < $6){resources} ORDER BY seq DESC {} OFFSET $7",
+            crate::limit(filter.limit.clamp(1, 500))
         );
         let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
@@ -499,7 +500,6 @@ impl Store {
             .bind(&filter.resource_id)
             .bind(filter.from_micros)
             .bind(filter.to_micros)
-            .bind(filter.limit.clamp(1, 500))
             .bind(filter.offset.max(0));
         for id in &filter.resources {
             query = query.bind(id);

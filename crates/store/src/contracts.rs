@@ -638,12 +638,13 @@ impl Store {
             ),
             ContractFilter::Ended => ("t.ended_on IS NOT NULL", "t.ended_on DESC, t.id DESC", None),
         };
-        let (limit_at, offset_at) = if day.is_some() { (3, 4) } else { (2, 3) };
+        let offset_at = if day.is_some() { 3 } else { 2 };
+        let limit = crate::limit(limit);
         // The page's contracts are picked from the list's index first and only they are joined:
         // a page far down the list skips index entries, not joined rows.
         let sql = format!(
             "SELECT {COLUMNS} {FROM} WHERE t.id IN (SELECT t.id FROM tenancy t \
-             WHERE t.municipality_id = $1 AND {condition} ORDER BY {order} LIMIT ${limit_at} OFFSET ${offset_at}) \
+             WHERE t.municipality_id = $1 AND {condition} ORDER BY {order} {limit} OFFSET ${offset_at}) \
              ORDER BY {order}"
         );
         // The contracts alone are counted (from the list's index): each has its dwelling (a
@@ -656,11 +657,7 @@ impl Store {
             query = query.bind(day.clone());
             count = count.bind(day.clone());
         }
-        let rows = query
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(&mut *self.conn().await?)
-            .await?;
+        let rows = query.bind(offset).fetch_all(&mut *self.conn().await?).await?;
         let total = count.fetch_one(&mut *self.conn().await?).await?;
         Ok(ContractPage {
             contracts: rows.iter().map(contract).collect::<StoreResult<_>>()?,

@@ -250,12 +250,12 @@ impl Store {
         limit: i64,
     ) -> StoreResult<Vec<LedgerRow>> {
         let sql = format!(
-            "{LEDGER_SELECT} WHERE l.municipality_id = $1 AND l.year = $2 ORDER BY l.created_at DESC, l.id DESC LIMIT $3"
+            "{LEDGER_SELECT} WHERE l.municipality_id = $1 AND l.year = $2 ORDER BY l.created_at DESC, l.id DESC {}",
+            crate::limit(limit)
         );
         let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(i64::from(year))
-            .bind(limit)
             .fetch_all(&mut *self.conn().await?)
             .await?;
         Ok(rows)

@@ -574,15 +574,16 @@ impl Store {
         change: &Change<'_>,
     ) -> StoreResult<usize> {
         let mut tx = self.write().await?;
-        let rows = sqlx::query(
+        let sql = format!(
             "SELECT id, household_id FROM follow_up_plan WHERE municipality_id = $1 AND state = 'active' \
-             AND responsible_user_id <> $2 ORDER BY started_on, id LIMIT $3",
-        )
-        .bind(municipality.to_string())
-        .bind(to.to_string())
-        .bind(limit)
-        .fetch_all(tx.conn())
-        .await?;
+             AND responsible_user_id <> $2 ORDER BY started_on, id {}",
+            crate::limit(limit)
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(municipality.to_string())
+            .bind(to.to_string())
+            .fetch_all(tx.conn())
+            .await?;
         for row in &rows {
             let id: String = row.try_get("id")?;
             let household = HouseholdId(parse_id(&row.try_get::<String, _>("household_id")?)?);

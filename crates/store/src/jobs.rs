@@ -103,14 +103,15 @@ impl Store {
 
     /// The latest runs of a job, newest first.
     pub async fn job_runs(&self, job: &str, limit: i64) -> StoreResult<Vec<JobRun>> {
-        let rows = sqlx::query(
+        let sql = format!(
             "SELECT job, run_on, claimed_by, claimed_at, finished_at, outcome FROM job_run \
-             WHERE job = $1 ORDER BY run_on DESC LIMIT $2",
-        )
-        .bind(job)
-        .bind(limit)
-        .fetch_all(&mut *self.conn().await?)
-        .await?;
+             WHERE job = $1 ORDER BY run_on DESC {}",
+            crate::limit(limit)
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(job)
+            .fetch_all(&mut *self.conn().await?)
+            .await?;
         rows.iter()
             .map(|row| {
                 Ok(JobRun {

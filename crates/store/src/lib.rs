@@ -126,6 +126,14 @@ pub(crate) fn literal(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
 }
 
+/// `LIMIT n` with the store's own row count written in. SQLite (3.51) compiles a statement whose
+/// LIMIT is a bound value again at every execution, whatever the table: it plans for the limit.
+/// Written in, a statement is compiled once per limit (a handful of page sizes) and kept in the
+/// connection's statement cache; an OFFSET, which changes with every page, stays bound.
+pub(crate) fn limit(rows: i64) -> String {
+    format!("LIMIT {rows}")
+}
+
 /// A date column that may be empty.
 pub(crate) fn opt_date(row: &sqlx::any::AnyRow, column: &str) -> StoreResult<Option<time::Date>> {
     use sqlx::Row;

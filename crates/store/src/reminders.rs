@@ -228,11 +228,11 @@ impl Store {
             "SELECT r.id, r.kind, r.subject_id, r.household_id, r.due_on, r.raised_on, r.done_at, r.version, \
              u.display_name AS done_by_name FROM reminder r LEFT JOIN app_user u ON u.id = r.done_by \
              WHERE {FOR_READER} AND (r.done_at IS NULL OR r.done_at >= $5) \
-             ORDER BY CASE WHEN r.done_at IS NULL THEN 0 ELSE 1 END, r.due_on, r.id LIMIT $6"
+             ORDER BY CASE WHEN r.done_at IS NULL THEN 0 ELSE 1 END, r.due_on, r.id {}",
+            crate::limit(limit)
         );
         let rows = reader_query(&sql, municipality, reader)
             .bind(done_since)
-            .bind(limit)
             .fetch_all(&mut *self.conn().await?)
             .await?;
         rows.iter().map(reminder).collect()

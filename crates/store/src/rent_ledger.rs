@@ -369,16 +369,17 @@ impl Store {
         municipality: MunicipalityId,
         limit: i64,
     ) -> StoreResult<Vec<LedgerImportRecord>> {
-        let rows = sqlx::query(
+        let sql = format!(
             "SELECT i.id, i.file_name, i.row_count, i.months, i.tenancies, i.first_period, i.last_period, i.created, \
              i.updated, i.unchanged, i.via, u.display_name, i.imported_at FROM rent_ledger_import i \
              LEFT JOIN app_user u ON u.id = i.imported_by WHERE i.municipality_id = $1 \
-             ORDER BY i.imported_at DESC, i.id DESC LIMIT $2",
-        )
-        .bind(municipality.to_string())
-        .bind(limit)
-        .fetch_all(&mut *self.conn().await?)
-        .await?;
+             ORDER BY i.imported_at DESC, i.id DESC {}",
+            crate::limit(limit)
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(municipality.to_string())
+            .fetch_all(&mut *self.conn().await?)
+            .await?;
         rows.iter()
             .map(|row| {
                 Ok(LedgerImportRecord {

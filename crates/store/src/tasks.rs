@@ -143,12 +143,12 @@ impl Store {
     ) -> StoreResult<Vec<Task>> {
         let sql = format!(
             "SELECT {TASK_COLUMNS} WHERE t.municipality_id = $1 AND t.assigned_to = $2 AND t.done_at IS NULL \
-             ORDER BY t.due_on, t.id LIMIT $3"
+             ORDER BY t.due_on, t.id {}",
+            crate::limit(limit)
         );
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
             .bind(user.to_string())
-            .bind(limit)
             .fetch_all(&mut self.key_read().await?)
             .await?)
     }

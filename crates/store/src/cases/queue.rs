@@ -199,12 +199,13 @@ impl Store {
         // then the names and addresses for those few rows only.
         let condition = selection(municipality, filter, case_type);
         let order = sort.order_by();
+        let limit = crate::limit(limit);
         let protected = crate::protection::PROTECTED;
         let sql = format!(
             "SELECT c.id, c.reference, c.case_type, c.state, c.received_on, c.next_due, u.display_name AS assigned_name, \
              h.address_line, {protected}, p.given_name, p.family_name \
              FROM (SELECT c.id FROM application_case c WHERE {condition} \
-                   ORDER BY {order} LIMIT $1 OFFSET $2) page \
+                   ORDER BY {order} {limit} OFFSET $1) page \
              JOIN application_case c ON c.id = page.id \
              JOIN household h ON h.id = c.household_id \
              LEFT JOIN household_member m ON m.municipality_id = c.municipality_id AND m.household_id = c.household_id \
@@ -214,7 +215,6 @@ impl Store {
              ORDER BY {order}"
         );
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(limit)
             .bind(offset)
             .fetch_all(&mut *self.conn().await?)
             .await?)
