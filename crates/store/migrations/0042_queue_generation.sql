@@ -3,9 +3,9 @@
 -- Every view of the work queue shows how many cases each of its tabs holds. Counting them reads
 -- up to six thousand index entries a view, the same for every caseworker of the municipality
 -- until a case changes. The server keeps the counts in memory with the counter they were read
--- at (`husly_usecases::queue_counts`) and counts again only when the counter has moved or the
--- day has changed (the due-soon and overdue tabs count to today). Triggers move it whenever a
--- case comes, goes or changes what the tabs select by (state, assignee, deadline, case type):
+-- at (usecases/src/cases/queue_counts.rs) and counts again only when the counter has moved or
+-- the day has changed (the due-soon and overdue tabs count to today). Triggers move it whenever
+-- a case comes, goes or changes what the tabs select by (state, assignee, deadline, case type):
 -- no write path can forget it, and every server on one database follows the same counter.
 CREATE TABLE queue_generation (
     municipality_id TEXT PRIMARY KEY,
