@@ -58,23 +58,23 @@ impl Store {
     /// changes (kept by triggers, see migration 21). Read it before the list: a change committed
     /// between the two reads then costs one more rebuild, never a stale list.
     pub async fn waiting_list_generation(&self, municipality: MunicipalityId) -> StoreResult<i64> {
-        let generation: Option<i64> =
-            sqlx::query_scalar("SELECT generation FROM waiting_list_generation WHERE municipality_id = $1")
-                .bind(municipality.to_string())
-                .fetch_optional(&mut *self.conn().await?)
-                .await?;
-        Ok(generation.unwrap_or(0))
+        self.generation("waiting_list_generation", municipality).await
     }
 
     /// A number that moves whenever a case of the municipality comes, goes or changes what the
     /// work queue's tabs select by (kept by triggers, see migration 42). Read it before the
     /// counts, as [`Store::waiting_list_generation`] before the list.
     pub async fn queue_generation(&self, municipality: MunicipalityId) -> StoreResult<i64> {
-        let generation: Option<i64> =
-            sqlx::query_scalar("SELECT generation FROM queue_generation WHERE municipality_id = $1")
-                .bind(municipality.to_string())
-                .fetch_optional(&mut self.key_read().await?)
-                .await?;
+        self.generation("queue_generation", municipality).await
+    }
+
+    /// The municipality's value of a change counter table (0 before its first change).
+    async fn generation(&self, table: &'static str, municipality: MunicipalityId) -> StoreResult<i64> {
+        let sql = format!("SELECT generation FROM {table} WHERE municipality_id = $1");
+        let generation: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(municipality.to_string())
+            .fetch_optional(&mut self.key_read().await?)
+            .await?;
         Ok(generation.unwrap_or(0))
     }
 }

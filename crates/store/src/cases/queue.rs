@@ -220,27 +220,6 @@ impl Store {
             .await?)
     }
 
-    /// How many cases each filter of the queue holds for `user` on `today`, each counted no
-    /// further than [`QUEUE_COUNT_CAP`].
-    pub async fn queue_counts(
-        &self,
-        municipality: MunicipalityId,
-        user: UserId,
-        today: Date,
-        case_type: Option<CaseType>,
-    ) -> StoreResult<QueueCounts> {
-        let filters: Vec<QueueFilter> = QueueFilter::CODES
-            .iter()
-            .filter_map(|code| QueueFilter::from_code(code, user, today))
-            .collect();
-        let counted = self.count_queue(municipality, &filters, case_type).await?;
-        let mut counts = QueueCounts::default();
-        for (filter, n) in filters.into_iter().zip(counted) {
-            counts.set(filter, n);
-        }
-        Ok(counts)
-    }
-
     /// How many cases each of `filters` selects, in their order, each counted no further than
     /// [`QUEUE_COUNT_CAP`]. One statement with a capped count per filter: each statement on
     /// SQLite is a hand-off to the connection's thread, so six cost more than one.

@@ -68,16 +68,13 @@ pub async fn queue_counts(
     let generation = store.queue_generation(municipality).await?;
     let kept = match store.derived().get::<KeptCounts>(municipality) {
         Some(kept) if kept.generation == generation && kept.counted_on == today => kept,
+        // Counted at a later counter than this view read: count for this view, keep theirs.
+        Some(kept) if kept.generation > generation && kept.counted_on == today => {
+            Arc::new(KeptCounts::new(generation, today))
+        }
         _ => {
-            // Counts read at an older counter may be older than the kept ones: keep only ours.
             let fresh = Arc::new(KeptCounts::new(generation, today));
-            let newer = store
-                .derived()
-                .get::<KeptCounts>(municipality)
-                .is_some_and(|k| k.generation > generation && k.counted_on == today);
-            if !newer {
-                store.derived().put(municipality, Arc::clone(&fresh));
-            }
+            store.derived().put(municipality, Arc::clone(&fresh));
             fresh
         }
     };
