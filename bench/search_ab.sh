@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A/B of two husly binaries on one page, SQLite: each binary on its own copy of one seeded
 # database (a newer binary migrates its copy first; the time is reported), in alternating rounds of 64
-# clients (req/s, p99, the server's CPU per request) and one client (p50), so that the machine's
-# drift falls on both alike.
+# clients (req/s, p99, the server's CPU per request, its peak resident memory) and one client (p50),
+# so that the machine's drift falls on both alike.
 #
 #   bench/search_ab.sh BIN_A BIN_B SEEDED_DB [rounds=3] [duration=10s] [page=search]
 #
@@ -74,17 +74,22 @@ for round in $(seq "$ROUNDS"); do
         if ((round == 1)); then bench_wait_for_startup_jobs; fi
         wait_idle
         bench_login "$EMAIL" "${PASSWORDS[$side]}"
+        # The peak memory under load is counted from here (writing 5 to clear_refs resets VmHWM
+        # to the resident size now, which the start-up and its day's jobs left).
+        echo 5 >"/proc/$SERVER_PID/clear_refs" 2>/dev/null || log "VmHWM could not be reset: peak since start"
+        base=$(hwm_mib)
         run_wrk "$PAGE-warmup" 3s 8 1 >/dev/null || die "warm-up failed"
         wait_idle
         ticks=$(server_ticks)
         loaded=$(run_wrk "$PAGE" "$DURATION" 64 2 | grep '^BENCH ') || die "wrk failed"
         wait_idle
+        peak=$(hwm_mib)
         requests=$(field requests "$loaded")
         cpu=$(awk -v t=$(($(server_ticks) - ticks)) -v hz="$TICKS" -v n="$requests" \
             'BEGIN { printf "%.3f", (n > 0 ? t * 1000 / hz / n : 0) }')
         alone=$(run_wrk "$PAGE-1conn" 5s 1 1 | grep '^BENCH ') || die "wrk (one connection) failed"
         echo "round $round $side: rps=$(field rps "$loaded") p99=$(field p99_ms "$loaded")" \
-            "cpu_ms/req=$cpu one-client-p50=$(field p50_ms "$alone")"
+            "cpu_ms/req=$cpu one-client-p50=$(field p50_ms "$alone") rss-MiB-before=$base peak-rss-MiB=$peak"
         bench_stop_server
     done
 done

@@ -1,5 +1,6 @@
 //! The `husly` binary: one executable for the server and every administrative task.
 
+mod allocator;
 mod cli;
 mod commands;
 mod config;
@@ -8,12 +9,8 @@ use clap::Parser;
 use cli::{Cli, Command};
 use std::process::ExitCode;
 
-/// glibc's allocator keeps up to eight arenas per core and hands little back: under load the
-/// server's peak memory was a fifth larger with it (docs/benchmarks.md, "The hot path, 5 Dec 2026").
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
+    allocator::limit_c_arenas();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
