@@ -81,11 +81,14 @@ async fn the_applicant_sees_the_place_and_why_and_answers_the_offer() {
             .and_then(|s| s.split('<').next())
             .unwrap()
             .to_string();
-        let case: String = sqlx::query_scalar("SELECT id FROM application_case WHERE reference = $1")
-            .bind(&reference)
-            .fetch_one(store.pool())
-            .await
-            .unwrap();
+        // References are numbered per municipality, and the demo municipality has cases of its own.
+        let case: String =
+            sqlx::query_scalar("SELECT id FROM application_case WHERE municipality_id = $1 AND reference = $2")
+                .bind(fixture.home.to_string())
+                .bind(&reference)
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
         let case = CaseId(case.parse().unwrap());
         sqlx::query("UPDATE application_case SET state = 'on_waiting_list', decided_on = received_on WHERE id = $1")
             .bind(case.to_string())
