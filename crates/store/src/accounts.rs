@@ -254,7 +254,7 @@ impl Store {
     /// entries run out (`session_cache`).
     async fn commit_user_change(&self, tx: crate::Tx) -> StoreResult<()> {
         tx.commit().await?;
-        self.sessions.forget_all();
+        self.shared.sessions.forget_all();
         Ok(())
     }
 

@@ -367,7 +367,7 @@ impl Store {
 
     /// The installation key, cached after the first read (an import replaces it and clears the cache).
     async fn installation_key(&self) -> StoreResult<Vec<u8>> {
-        if let Some(key) = self.hmac_key.read().ok().and_then(|k| k.clone()) {
+        if let Some(key) = self.shared.hmac_key.read().ok().and_then(|k| k.clone()) {
             return Ok(key);
         }
         let row = sqlx::query("SELECT value FROM installation WHERE key = $1")
@@ -376,7 +376,7 @@ impl Store {
             .await?;
         let key = hex::decode(row.try_get::<String, _>("value")?)
             .map_err(|e| StoreError::Corrupt(format!("installation key: {e}")))?;
-        if let Ok(mut cache) = self.hmac_key.write() {
+        if let Ok(mut cache) = self.shared.hmac_key.write() {
             *cache = Some(key.clone());
         }
         Ok(key)

@@ -50,29 +50,38 @@ const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
 /// Most record owners remembered (about 5 MB) before the cache starts over.
 pub(crate) const OWNER_CACHE_ENTRIES: usize = 100_000;
 
-/// A handle to the database. Cheap to clone.
+/// A handle to the database. Cheap to clone: a request clones it several times (each extractor
+/// and layer takes its own copy), so everything but the request's pinned connection sits behind
+/// one reference count.
 #[derive(Clone)]
 pub struct Store {
+    pub(crate) shared: Arc<Shared>,
+    /// The one connection a request's reads share (see [`Store::pinned`]); none on the shared
+    /// handle.
+    pin: Option<Arc<Mutex<Option<PoolConnection<sqlx::Any>>>>>,
+}
+
+/// What every handle to one database shares.
+pub(crate) struct Shared {
     pool: AnyPool,
     backend: Backend,
     /// SQLite has a single writer. Serialising writers in-process (and starting them with
     /// `BEGIN IMMEDIATE`) avoids busy errors from lock upgrades under load.
     write_lock: Arc<Mutex<()>>,
     /// The installation's HMAC key, read once (see `audit::keyed_hash`).
-    pub(crate) hmac_key: Arc<std::sync::RwLock<Option<Vec<u8>>>>,
+    pub(crate) hmac_key: std::sync::RwLock<Option<Vec<u8>>>,
     /// Which municipality owns a household or person (an immutable fact), see `owner_of`.
-    pub(crate) owners: Arc<std::sync::Mutex<std::collections::HashMap<uuid::Uuid, husly_domain::MunicipalityId>>>,
+    pub(crate) owners: std::sync::Mutex<std::collections::HashMap<uuid::Uuid, husly_domain::MunicipalityId>>,
     /// The group-commit appender for read-audit entries, started on first use.
-    pub(crate) appender: Arc<std::sync::OnceLock<crate::group_commit::Appender>>,
+    pub(crate) appender: std::sync::OnceLock<crate::group_commit::Appender>,
     /// Values derived from the data and kept between requests (see `derived`).
-    pub(crate) derived: Arc<crate::derived::Derived>,
+    pub(crate) derived: crate::derived::Derived,
     /// Live sessions with their users, read shortly before (see `session_cache`).
-    pub(crate) sessions: Arc<crate::session_cache::SessionCache>,
-    /// The one connection a request's reads share (see [`Store::pinned`]); none on the shared
-    /// handle.
-    pin: Option<Arc<Mutex<Option<PoolConnection<sqlx::Any>>>>>,
+    pub(crate) sessions: crate::session_cache::SessionCache,
     /// Reads without sqlx's thread per connection (SQLite on a file; see `direct`).
     direct: Option<Arc<crate::direct::DirectReads>>,
+    /// SQLite's log copied back off the commits (SQLite on a file; see `wal_checkpoints`).
+    pub(crate) wal: Option<crate::wal_checkpoints::WalCheckpoints>,
 }
 
 /// A connection to read through: the request's pinned one, or one of the pool's.
@@ -130,6 +139,21 @@ impl Store {
         let connect_options =
             AnyConnectOptions::from_str(url).map_err(|e| StoreError::Invalid(format!("database URL: {e}")))?;
         let sync = options.sqlite_sync;
+        let direct = match backend {
+            Backend::Sqlite => {
+                crate::direct::DirectReads::for_url(url, options.max_connections as usize)?.map(Arc::new)
+            }
+            Backend::Postgres => None,
+        };
+        // A database file gets the checkpoint thread; an in-memory one has no log.
+        let wal = match &direct {
+            Some(direct) => Some(
+                crate::wal_checkpoints::WalCheckpoints::start(direct.path())
+                    .map_err(|e| StoreError::Other(anyhow::anyhow!("the checkpoint thread did not start: {e}")))?,
+            ),
+            None => None,
+        };
+        let checkpoints_off_commits = wal.is_some();
         let pool = AnyPoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(Duration::from_secs(5))
@@ -157,6 +181,9 @@ impl Store {
                         conn.execute(pragma).await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        if checkpoints_off_commits {
+                            conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
+                        }
                         // Keeps the planner's statistics current as the data grows (SQLite's advice
                         // for long-lived connections); cheap when nothing changed.
                         conn.execute("PRAGMA optimize = 0x10002").await?;
@@ -167,22 +194,19 @@ impl Store {
             })
             .connect_with(connect_options)
             .await?;
-        let direct = match backend {
-            Backend::Sqlite => {
-                crate::direct::DirectReads::for_url(url, options.max_connections as usize)?.map(Arc::new)
-            }
-            Backend::Postgres => None,
-        };
         Ok(Store {
-            direct,
-            pool,
-            backend,
-            write_lock: Arc::new(Mutex::new(())),
-            hmac_key: Arc::default(),
-            appender: Arc::default(),
-            owners: Arc::default(),
-            derived: Arc::default(),
-            sessions: Arc::new(crate::session_cache::SessionCache::new(options.session_cache)),
+            shared: Arc::new(Shared {
+                direct,
+                pool,
+                backend,
+                write_lock: Arc::new(Mutex::new(())),
+                hmac_key: Default::default(),
+                appender: Default::default(),
+                owners: Default::default(),
+                derived: Default::default(),
+                sessions: crate::session_cache::SessionCache::new(options.session_cache),
+                wal,
+            }),
             pin: None,
         })
     }
@@ -218,11 +242,11 @@ impl Store {
             Some(pin) => {
                 let mut slot = pin.lock().await;
                 if slot.is_none() {
-                    *slot = Some(self.pool.acquire().await?);
+                    *slot = Some(self.shared.pool.acquire().await?);
                 }
                 Ok(Conn::Pinned(slot))
             }
-            None => Ok(Conn::Pooled(self.pool.acquire().await?)),
+            None => Ok(Conn::Pooled(self.shared.pool.acquire().await?)),
         }
     }
 
@@ -230,7 +254,7 @@ impl Store {
     /// (`direct`): on SQLite directly on the calling thread, else as [`Store::conn`]. A read
     /// that may take milliseconds uses [`Store::list_read`] or [`Store::conn`].
     pub(crate) async fn key_read(&self) -> StoreResult<crate::direct::Reader<'_>> {
-        match &self.direct {
+        match &self.shared.direct {
             Some(direct) => Ok(crate::direct::Reader::Here(direct)),
             None => Ok(crate::direct::Reader::Conn(self.conn().await?)),
         }
@@ -240,7 +264,7 @@ impl Store {
     /// on SQLite on a direct connection on the runtime's blocking threads, one hand-off for all
     /// its rows (`direct`); else as [`Store::conn`].
     pub(crate) async fn list_read(&self) -> StoreResult<crate::direct::Reader<'_>> {
-        match &self.direct {
+        match &self.shared.direct {
             Some(direct) => Ok(crate::direct::Reader::Blocking(direct.clone())),
             None => Ok(crate::direct::Reader::Conn(self.conn().await?)),
         }
@@ -256,29 +280,29 @@ impl Store {
     }
 
     pub fn backend(&self) -> Backend {
-        self.backend
+        self.shared.backend
     }
 
     pub fn pool(&self) -> &AnyPool {
-        &self.pool
+        &self.shared.pool
     }
 
     /// Starts a write transaction.
     pub async fn write(&self) -> StoreResult<Tx> {
         self.release_pin();
-        match self.backend {
+        match self.shared.backend {
             Backend::Sqlite => {
-                let guard = self.write_lock.clone().lock_owned().await;
-                let inner = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+                let guard = self.shared.write_lock.clone().lock_owned().await;
+                let inner = self.shared.pool.begin_with("BEGIN IMMEDIATE").await?;
                 Ok(Tx {
                     inner,
-                    backend: self.backend,
+                    backend: self.shared.backend,
                     _guard: Some(guard),
                 })
             }
             Backend::Postgres => Ok(Tx {
-                inner: self.pool.begin().await?,
-                backend: self.backend,
+                inner: self.shared.pool.begin().await?,
+                backend: self.shared.backend,
                 _guard: None,
             }),
         }
@@ -289,16 +313,16 @@ impl Store {
     pub async fn analyze(&self) -> StoreResult<()> {
         // On PostgreSQL, VACUUM also sets the visibility map, without which index-only scans
         // (the name search) still visit every heap row. It cannot run inside a transaction.
-        let sql = match self.backend {
+        let sql = match self.shared.backend {
             Backend::Sqlite => "ANALYZE",
             Backend::Postgres => "VACUUM (ANALYZE)",
         };
-        sqlx::raw_sql(sql).execute(&self.pool).await?;
-        if self.backend == Backend::Sqlite {
-            let mut conn = self.pool.acquire().await?;
+        sqlx::raw_sql(sql).execute(&self.shared.pool).await?;
+        if self.shared.backend == Backend::Sqlite {
+            let mut conn = self.shared.pool.acquire().await?;
             keep_samples_where_plans_need_them(&mut conn).await?;
         }
-        if let Some(direct) = &self.direct {
+        if let Some(direct) = &self.shared.direct {
             direct.close_idle();
         }
         Ok(())
@@ -310,20 +334,23 @@ impl Store {
     /// the waiting list's trigger on household members made seeding 100 000 households take
     /// quadratic time (minutes, growing). The loaders call it each time the data has doubled.
     pub async fn refresh_plans_while_loading(&self) -> StoreResult<()> {
-        if self.backend == Backend::Postgres {
-            sqlx::raw_sql("ANALYZE").execute(&self.pool).await?;
+        if self.shared.backend == Backend::Postgres {
+            sqlx::raw_sql("ANALYZE").execute(&self.shared.pool).await?;
         }
         Ok(())
     }
 
     /// True when the database answers.
     pub async fn ping(&self) -> bool {
-        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+        sqlx::query("SELECT 1").execute(&self.shared.pool).await.is_ok()
     }
 
     pub async fn close(&self) {
-        self.pool.close().await;
-        if let Some(direct) = &self.direct {
+        if let Some(wal) = &self.shared.wal {
+            wal.stop();
+        }
+        self.shared.pool.close().await;
+        if let Some(direct) = &self.shared.direct {
             direct.close_idle();
         }
     }

@@ -51,7 +51,7 @@ impl Derived {
 impl Store {
     /// The values derived from this database's data.
     pub fn derived(&self) -> &Derived {
-        &self.derived
+        &self.shared.derived
     }
 
     /// A number that moves whenever anything the municipality's waiting list is read from

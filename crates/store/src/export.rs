@@ -1297,7 +1297,7 @@ impl Store {
             )));
         }
         tx.commit().await?;
-        if let Ok(mut cache) = self.hmac_key.write() {
+        if let Ok(mut cache) = self.shared.hmac_key.write() {
             *cache = None;
         }
         self.analyze().await?;

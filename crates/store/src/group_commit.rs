@@ -44,7 +44,7 @@ impl Store {
         // Waiting for the entry's commit while holding the request's connection could leave the
         // appender with none (see `Store::pinned`).
         self.release_pin();
-        let appender = self.appender.get_or_init(|| spawn(self.unpinned())).clone();
+        let appender = self.shared.appender.get_or_init(|| spawn(self.unpinned())).clone();
         let (done, committed) = oneshot::channel();
         let request = Request {
             actor: actor.clone(),

@@ -579,7 +579,13 @@ impl Store {
     /// A record's municipality never changes, so it is remembered once found; every later read
     /// of the record itself still filters by municipality.
     pub(crate) async fn owner_of(&self, id: uuid::Uuid, sql: &'static str) -> StoreResult<Option<MunicipalityId>> {
-        if let Some(known) = self.owners.lock().ok().and_then(|owners| owners.get(&id).copied()) {
+        if let Some(known) = self
+            .shared
+            .owners
+            .lock()
+            .ok()
+            .and_then(|owners| owners.get(&id).copied())
+        {
             return Ok(Some(known));
         }
         let row = sqlx::query(sql)
@@ -589,7 +595,7 @@ impl Store {
         let owner: Option<MunicipalityId> = row
             .map(|r| parse_id(&r.try_get::<String, _>("municipality_id")?))
             .transpose()?;
-        if let (Some(owner), Ok(mut owners)) = (owner, self.owners.lock()) {
+        if let (Some(owner), Ok(mut owners)) = (owner, self.shared.owners.lock()) {
             // Bounded: start over rather than grow without limit.
             if owners.len() >= crate::db::OWNER_CACHE_ENTRIES {
                 owners.clear();

@@ -54,7 +54,7 @@ impl Store {
     pub async fn session_user(&self, secret: &str) -> StoreResult<Option<(Session, User)>> {
         let token_hash = secret_hash(secret);
         let now = crate::now_micros();
-        if let Some(found) = self.sessions.get(&token_hash, now) {
+        if let Some(found) = self.shared.sessions.get(&token_hash, now) {
             return Ok(Some(found));
         }
         let sql = format!(
@@ -78,7 +78,7 @@ impl Store {
             expires_at: row.try_get("expires_at")?,
         };
         let user = user_from_rows(session.user_id, &rows)?.ok_or(crate::StoreError::NotFound)?;
-        self.sessions.put(token_hash, &session, &user);
+        self.shared.sessions.put(token_hash, &session, &user);
         Ok(Some((session, user)))
     }
 
@@ -90,7 +90,7 @@ impl Store {
             .execute(tx.conn())
             .await?;
         tx.commit().await?;
-        self.sessions.forget(&secret_hash(secret));
+        self.shared.sessions.forget(&secret_hash(secret));
         Ok(())
     }
 
@@ -101,7 +101,7 @@ impl Store {
             .execute(tx.conn())
             .await?;
         tx.commit().await?;
-        self.sessions.forget(&secret_hash(secret));
+        self.shared.sessions.forget(&secret_hash(secret));
         Ok(())
     }
 }

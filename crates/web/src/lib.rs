@@ -37,9 +37,8 @@ use std::sync::Arc;
 
 pub use config::WebConfig;
 
-/// Everything a handler needs. Cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
+/// Everything a handler needs, shared by all requests through [`AppState`].
+pub struct Services {
     pub store: Store,
     pub config: Arc<WebConfig>,
     pub throttle: Arc<throttle::LoginThrottle>,
@@ -54,10 +53,10 @@ pub struct AppState {
     pub live_values: Arc<husly_usecases::live_values::LiveValueCache>,
 }
 
-impl AppState {
-    pub fn new(store: Store, config: WebConfig) -> AppState {
+impl Services {
+    pub fn new(store: Store, config: WebConfig) -> Services {
         let live_values = Arc::new(husly_usecases::live_values::LiveValueCache::new(config.live_values));
-        AppState {
+        Services {
             store,
             config: Arc::new(config),
             throttle: Arc::new(throttle::LoginThrottle::default()),
@@ -67,6 +66,29 @@ impl AppState {
             notifier: Arc::new(notify::LogNotifier),
             live_values,
         }
+    }
+}
+
+/// The handle every handler and layer clones: one reference count, however many services.
+#[derive(Clone)]
+pub struct AppState(Arc<Services>);
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> AppState {
+        AppState::from(Services::new(store, config))
+    }
+}
+
+impl From<Services> for AppState {
+    fn from(services: Services) -> AppState {
+        AppState(Arc::new(services))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+    fn deref(&self) -> &Services {
+        &self.0
     }
 }
 

@@ -8,7 +8,7 @@ use husly_store::Store;
 use husly_store::audit::Actor;
 use husly_store::seed::DEMO_MUNICIPALITY;
 use husly_usecases::Clock;
-use husly_web::{AppState, WebConfig};
+use husly_web::{AppState, Services, WebConfig};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -86,10 +86,10 @@ pub async fn run(config: &Config, clock_start: Option<time::OffsetDateTime>) -> 
         checkpoints_file: Some(super::checkpoints::file(config)),
         live_values: config.live_values,
     };
-    let state = AppState {
+    let state = AppState::from(Services {
         clock,
-        ..AppState::new(store.clone(), web)
-    };
+        ..Services::new(store.clone(), web)
+    });
     husly_web::serve(listener, state, shutdown_signal()).await?;
     periodic.abort();
     scheduler.abort();
