@@ -80,8 +80,6 @@ pub(crate) struct Shared {
     pub(crate) sessions: crate::session_cache::SessionCache,
     /// Reads without sqlx's thread per connection (SQLite on a file; see `direct`).
     direct: Option<Arc<crate::direct::DirectReads>>,
-    /// SQLite's log copied back off the commits (SQLite on a file; see `wal_checkpoints`).
-    pub(crate) wal: Option<crate::wal_checkpoints::WalCheckpoints>,
 }
 
 /// A connection to read through: the request's pinned one, or one of the pool's.
@@ -139,21 +137,6 @@ impl Store {
         let connect_options =
             AnyConnectOptions::from_str(url).map_err(|e| StoreError::Invalid(format!("database URL: {e}")))?;
         let sync = options.sqlite_sync;
-        let direct = match backend {
-            Backend::Sqlite => {
-                crate::direct::DirectReads::for_url(url, options.max_connections as usize)?.map(Arc::new)
-            }
-            Backend::Postgres => None,
-        };
-        // A database file gets the checkpoint thread; an in-memory one has no log.
-        let wal = match &direct {
-            Some(direct) => Some(
-                crate::wal_checkpoints::WalCheckpoints::start(direct.path())
-                    .map_err(|e| StoreError::Other(anyhow::anyhow!("the checkpoint thread did not start: {e}")))?,
-            ),
-            None => None,
-        };
-        let checkpoints_off_commits = wal.is_some();
         let pool = AnyPoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(Duration::from_secs(5))
@@ -181,9 +164,6 @@ impl Store {
                         conn.execute(pragma).await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
-                        if checkpoints_off_commits {
-                            conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
-                        }
                         // Keeps the planner's statistics current as the data grows (SQLite's advice
                         // for long-lived connections); cheap when nothing changed.
                         conn.execute("PRAGMA optimize = 0x10002").await?;
@@ -194,6 +174,12 @@ impl Store {
             })
             .connect_with(connect_options)
             .await?;
+        let direct = match backend {
+            Backend::Sqlite => {
+                crate::direct::DirectReads::for_url(url, options.max_connections as usize)?.map(Arc::new)
+            }
+            Backend::Postgres => None,
+        };
         Ok(Store {
             shared: Arc::new(Shared {
                 direct,
@@ -205,7 +191,6 @@ impl Store {
                 owners: Default::default(),
                 derived: Default::default(),
                 sessions: crate::session_cache::SessionCache::new(options.session_cache),
-                wal,
             }),
             pin: None,
         })
@@ -346,9 +331,6 @@ impl Store {
     }
 
     pub async fn close(&self) {
-        if let Some(wal) = &self.shared.wal {
-            wal.stop();
-        }
         self.shared.pool.close().await;
         if let Some(direct) = &self.shared.direct {
             direct.close_idle();

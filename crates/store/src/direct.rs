@@ -72,11 +72,6 @@ impl DirectReads {
         }))
     }
 
-    /// The database file.
-    pub(crate) fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Runs one read and returns its rows.
     fn read(
         &self,

@@ -61,7 +61,6 @@ pub mod tenancies;
 pub mod tenant_facts;
 pub mod testing;
 pub mod waiting_list;
-mod wal_checkpoints;
 
 pub use db::{Backend, Store, StoreOptions, Tx};
 pub use error::{StoreError, StoreResult};
