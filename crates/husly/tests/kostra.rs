@@ -181,10 +181,10 @@ async fn the_figures_follow_the_cases_and_the_warnings_name_them_only_to_casewor
 
         // The caseworker's read: the figures moved by what the three cases add, and the new
         // tenant without a main reason is named.
-        let audit_before = store.verify_audit().await.unwrap().entries;
+        let audit_before = common::audit_entries_by_people(&store).await;
         let after = common::api_json(&server, &api, &caseworker_token).await;
         assert_eq!(
-            store.verify_audit().await.unwrap().entries,
+            common::audit_entries_by_people(&store).await,
             audit_before + 1,
             "the read is recorded"
         );
@@ -210,9 +210,9 @@ async fn the_figures_follow_the_cases_and_the_warnings_name_them_only_to_casewor
             "{unclassified}"
         );
         // The leader: counts only, nothing recorded.
-        let audit_before = store.verify_audit().await.unwrap().entries;
+        let audit_before = common::audit_entries_by_people(&store).await;
         let counted = common::api_json(&server, &api, &leader_token).await;
-        assert_eq!(store.verify_audit().await.unwrap().entries, audit_before);
+        assert_eq!(common::audit_entries_by_people(&store).await, audit_before);
         assert!(
             warning(&counted, "new_tenants_unclassified")["cases"].is_null(),
             "{counted}"
@@ -377,10 +377,10 @@ async fn equity_tables_count_the_year_and_suppress_small_numbers() {
         let year = today.year();
         let api = format!("/api/v1/equity/{year}?municipality=3301");
         let leader_token = fixture.users[&Role::Leader].1.clone();
-        let audit_before = store.verify_audit().await.unwrap().entries;
+        let audit_before = common::audit_entries_by_people(&store).await;
         let equity = common::api_json(&server, &api, &leader_token).await;
         assert_eq!(
-            store.verify_audit().await.unwrap().entries,
+            common::audit_entries_by_people(&store).await,
             audit_before,
             "aggregates: no read recorded"
         );

@@ -50,9 +50,8 @@ const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
 /// Most record owners remembered (about 5 MB) before the cache starts over.
 pub(crate) const OWNER_CACHE_ENTRIES: usize = 100_000;
 
-/// A handle to the database. Cheap to clone: a request clones it several times (each extractor
-/// and layer takes its own copy), so everything but the request's pinned connection sits behind
-/// one reference count.
+/// A handle to the database. Cheap to clone: everything but the request's pinned connection sits
+/// behind one reference count.
 #[derive(Clone)]
 pub struct Store {
     pub(crate) shared: Arc<Shared>,

@@ -40,10 +40,10 @@ pub use config::WebConfig;
 /// Everything a handler needs, shared by all requests through [`AppState`].
 pub struct Services {
     pub store: Store,
-    pub config: Arc<WebConfig>,
-    pub throttle: Arc<throttle::LoginThrottle>,
+    pub config: WebConfig,
+    pub throttle: throttle::LoginThrottle,
     /// Quotas on the self-service door (drafts per address).
-    pub quota: Arc<quota::Quota>,
+    pub quota: quota::Quota,
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
     /// The one clock: instants in UTC, dates in Norway.
     pub clock: husly_usecases::Clock,
@@ -58,9 +58,9 @@ impl Services {
         let live_values = Arc::new(husly_usecases::live_values::LiveValueCache::new(config.live_values));
         Services {
             store,
-            config: Arc::new(config),
-            throttle: Arc::new(throttle::LoginThrottle::default()),
-            quota: Arc::new(quota::Quota::default()),
+            config,
+            throttle: throttle::LoginThrottle::default(),
+            quota: quota::Quota::default(),
             metrics: middleware::metrics_handle(),
             clock: husly_usecases::Clock::system(),
             notifier: Arc::new(notify::LogNotifier),

@@ -246,6 +246,15 @@ pub fn raw_keys(html: &str) -> Vec<String> {
     found
 }
 
+/// Audit entries written for people (not by the server's own jobs, actor `system`, or the
+/// command line, `cli`, which may write theirs while a test counts).
+pub async fn audit_entries_by_people(store: &husly_store::Store) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_entry WHERE actor NOT IN ('system', 'cli')")
+        .fetch_one(store.pool())
+        .await
+        .expect("count audit entries")
+}
+
 /// The JSON an API read answers, asked with an API token.
 pub async fn api_json(server: &Server, path: &str, token: &str) -> serde_json::Value {
     client()
