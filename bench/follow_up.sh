@@ -117,7 +117,7 @@ declare -A PATHS=(
     [open]="/tenancies?months=6"
 )
 # What the page's audit entry says it showed (the caseload's households, the list's contracts).
-audited() { sql "SELECT details FROM audit_entry WHERE action = '$1' ORDER BY occurred_at DESC LIMIT 1" | sed -n "s/.*\"$2\": *\([0-9]*\).*/\1/p"; }
+audited() { sql "SELECT details FROM access_entry WHERE action = '$1' ORDER BY occurred_at DESC LIMIT 1" | sed -n "s/.*\"$2\": *\([0-9]*\).*/\1/p"; }
 declare -A ALONE BYTES SHOWN
 for name in "${ENDPOINTS[@]}"; do
     path=${PATHS[$name]}

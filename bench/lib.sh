@@ -74,8 +74,10 @@ bench_database() {
         export HUSLY_DATABASE_URL="sqlite://$DB_FILE?mode=rwc"
         sql() {
             python3 - "$DB_FILE" "$1" <<'PY'
-import sqlite3, sys
+import os, sqlite3, sys
 con = sqlite3.connect(sys.argv[1], timeout=30)
+if os.path.exists(sys.argv[1] + "-access"):  # the access log's file (schema 43 on)
+    con.execute("ATTACH DATABASE ? AS access", (sys.argv[1] + "-access",))
 for row in con.execute(sys.argv[2]):
     print("|".join("" if v is None else str(v) for v in row))
 con.commit()

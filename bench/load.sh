@@ -147,8 +147,10 @@ if [[ $BACKEND == sqlite ]]; then
     DB_FILE="$WORK/husly.db"
     export HUSLY_DATABASE_URL="sqlite://$DB_FILE?mode=rwc"
     sql() { python3 - "$DB_FILE" "$1" <<'PY'
-import sqlite3, sys
+import os, sqlite3, sys
 con = sqlite3.connect(sys.argv[1], timeout=30)
+if os.path.exists(sys.argv[1] + "-access"):  # the access log's file (schema 43 on)
+    con.execute("ATTACH DATABASE ? AS access", (sys.argv[1] + "-access",))
 for row in con.execute(sys.argv[2]):
     print("|".join("" if v is None else str(v) for v in row))
 PY
@@ -303,7 +305,11 @@ server_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
 # Busy (non-idle, non-iowait) clock ticks of the whole machine, all CPUs.
 machine_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 TICKS=$(getconf CLK_TCK)
-audit_count() { sql "SELECT COUNT(*) FROM audit_entry"; }
+# Entries of both logs (changes and accesses; a binary before schema 43 has the first only).
+audit_count() {
+    sql "SELECT (SELECT COUNT(*) FROM audit_entry) + (SELECT COUNT(*) FROM access_entry)" 2>/dev/null ||
+        sql "SELECT COUNT(*) FROM audit_entry"
+}
 
 # BENCH_PG_WAITS: the server-wide counters whose change over a run says where PostgreSQL's time
 # went, as name=value pairs.

@@ -151,7 +151,7 @@ PATHS[household]="/partner/households/{id}"
 bench_meters
 bench_runs
 PEAK=$(hwm_mib)
-AUDITED=$(sql "SELECT COUNT(*) FROM audit_entry WHERE action = 'partner.household_view'")
+AUDITED=$(sql "SELECT COUNT(*) FROM access_entry WHERE action = 'partner.household_view'")
 
 # --- results ----------------------------------------------------------------------------------
 summary() {

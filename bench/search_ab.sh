@@ -54,6 +54,8 @@ use_side() {
 for side in A B; do
     mkdir -p "$WORK/$side/data"
     cp "$SEEDED" "$WORK/$side/husly.db"
+    # The access log's file, where the seed has one (schema 43 on).
+    if [[ -f "$SEEDED-access" ]]; then cp "$SEEDED-access" "$WORK/$side/husly.db-access"; fi
     # The day's jobs run (and are waited for) at each copy's first start, even on a database
     # that ran them today already.
     python3 -c 'import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.execute("DELETE FROM job_run"); db.commit()' \

@@ -143,7 +143,7 @@ async fn the_outreach_list_in_page_downloads_and_api() {
 
         // Every run is in the access log.
         let runs: i64 =
-            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_entry WHERE action = 'outreach.bostotte'")
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM access_entry WHERE action = 'outreach.bostotte'")
                 .fetch_one(store.pool())
                 .await
                 .unwrap();

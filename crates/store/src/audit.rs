@@ -8,6 +8,10 @@
 //! `audit_chain_head` holds the last sequence number and hash of each chain, so removing the
 //! newest entries is detected too.
 //!
+//! The log has two halves with the same form (see [`Log`]): changes, appended in the transaction
+//! of the change, and accesses (reads and sign-ins), appended through the group commit to chains
+//! of their own, which on SQLite live in a file of their own.
+//!
 //! Identity numbers and search terms never appear in clear: [`Store::keyed_hash`] turns them
 //! into an HMAC with the installation's secret key, which still answers "who looked this up".
 
@@ -20,8 +24,60 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 pub const INSTALLATION_CHAIN: &str = "installation";
+/// What the access log's chains are named by: `access:` and the municipality (or `installation`).
+pub const ACCESS_CHAIN_PREFIX: &str = "access:";
 pub(crate) const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 const HMAC_KEY: &str = "audit_hmac_key";
+
+/// The two halves of the audit log. Both are hash chains per municipality of the same entries,
+/// verified and checkpointed alike; they differ in where they are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Log {
+    /// Changes to data, appended in the transaction of the change (`audit_entry`).
+    Changes,
+    /// Reads of personal data and sign-ins, appended through the group commit (`access_entry`).
+    /// On SQLite its tables live in a second file, so that a page view's commit leaves the
+    /// data's file, and every connection's cache of it, as it was.
+    Access,
+}
+
+impl Log {
+    pub(crate) fn entry_table(self) -> &'static str {
+        match self {
+            Log::Changes => "audit_entry",
+            Log::Access => "access_entry",
+        }
+    }
+
+    pub(crate) fn head_table(self) -> &'static str {
+        match self {
+            Log::Changes => "audit_chain_head",
+            Log::Access => "access_chain_head",
+        }
+    }
+
+    /// The log a chain belongs to, by its name.
+    pub fn of_chain(chain: &str) -> Log {
+        if chain.starts_with(ACCESS_CHAIN_PREFIX) {
+            Log::Access
+        } else {
+            Log::Changes
+        }
+    }
+
+    /// The chain of this log that entries about `municipality` go to.
+    fn chain(self, municipality: Option<MunicipalityId>) -> String {
+        let name = municipality.map_or_else(|| INSTALLATION_CHAIN.to_string(), |m| m.to_string());
+        match self {
+            Log::Changes => name,
+            Log::Access => format!("{ACCESS_CHAIN_PREFIX}{name}"),
+        }
+    }
+}
+
+/// Every chain's head of both logs, `chain, seq, hash`, in the chains' order.
+pub(crate) const ALL_HEADS_SQL: &str = "SELECT chain, seq, hash FROM audit_chain_head \
+     UNION ALL SELECT chain, seq, hash FROM access_chain_head ORDER BY chain";
 
 /// Who did something, in which capacity, and why: the part of an audit entry that comes from
 /// the request rather than from the action.
@@ -144,31 +200,28 @@ impl sqlx::FromRow<'_, sqlx::any::AnyRow> for AuditEntry {
 pub(crate) const ENTRY_COLUMNS: &str = "chain, seq, id, occurred_at, actor, actor_role, municipality_id, action, \
      resource_kind, resource_id, purpose, request_id, details, prev_hash, hash";
 
-fn chain_of(municipality: Option<MunicipalityId>) -> String {
-    municipality.map_or_else(|| INSTALLATION_CHAIN.to_string(), |m| m.to_string())
-}
-
-/// Appends one entry to the chain of the event's municipality, inside the caller's transaction.
+/// Appends one entry about a change to the chain of the event's municipality, inside the
+/// caller's transaction (the change's own).
 pub async fn append(tx: &mut Tx, actor: &Actor, event: Event<'_>) -> StoreResult<()> {
-    append_all(tx, vec![(actor, event)]).await
+    append_all(tx, Log::Changes, vec![(actor, event)]).await
 }
 
-/// Appends entries in the given order, each to the chain of its event's municipality, inside the
-/// caller's transaction. Each chain's head is read (and on PostgreSQL locked) once and written
-/// once, however many entries the chain gets: a group commit of 50 page views costs a few
-/// statements, not 150. Heads are locked in the chains' sorted order, so two servers appending
-/// to the same chains cannot deadlock.
-pub async fn append_all(tx: &mut Tx, entries: Vec<(&Actor, Event<'_>)>) -> StoreResult<()> {
-    let mut chains: Vec<String> = entries.iter().map(|(_, event)| chain_of(event.municipality)).collect();
+/// Appends entries to one log in the given order, each to the chain of its event's
+/// municipality, inside the caller's transaction. Each chain's head is read (and on PostgreSQL
+/// locked) once and written once, however many entries the chain gets: a group commit of 50 page
+/// views costs a few statements, not 150. Heads are locked in the chains' sorted order, so two
+/// servers appending to the same chains cannot deadlock.
+pub(crate) async fn append_all(tx: &mut Tx, log: Log, entries: Vec<(&Actor, Event<'_>)>) -> StoreResult<()> {
+    let mut chains: Vec<String> = entries.iter().map(|(_, event)| log.chain(event.municipality)).collect();
     chains.sort_unstable();
     chains.dedup();
     let mut heads = std::collections::HashMap::with_capacity(chains.len());
     for chain in &chains {
-        heads.insert(chain.clone(), lock_head(tx, chain).await?);
+        heads.insert(chain.clone(), lock_head(tx, log, chain).await?);
     }
     let mut rows = Vec::with_capacity(entries.len());
     for (actor, event) in entries {
-        let chain = chain_of(event.municipality);
+        let chain = log.chain(event.municipality);
         let head = heads.get_mut(&chain).expect("every chain's head is locked above");
         let mut entry = AuditEntry {
             seq: head.seq + 1,
@@ -192,10 +245,14 @@ pub async fn append_all(tx: &mut Tx, entries: Vec<(&Actor, Event<'_>)>) -> Store
         head.hash.clone_from(&entry.hash);
         rows.push(entry);
     }
-    insert_entries(tx.conn(), &rows).await?;
+    insert_entries(tx.conn(), log, &rows).await?;
+    let update = match log {
+        Log::Changes => "UPDATE audit_chain_head SET seq = $1, hash = $2 WHERE chain = $3",
+        Log::Access => "UPDATE access_chain_head SET seq = $1, hash = $2 WHERE chain = $3",
+    };
     for chain in chains {
         let head = &heads[&chain];
-        sqlx::query("UPDATE audit_chain_head SET seq = $1, hash = $2 WHERE chain = $3")
+        sqlx::query(update)
             .bind(head.seq)
             .bind(&head.hash)
             .bind(&chain)
@@ -213,9 +270,10 @@ struct Head {
 
 /// Reads a chain's head, locking it on PostgreSQL until the transaction ends (SQLite's writer
 /// holds the whole database); creates the head at a chain's first entry.
-async fn lock_head(tx: &mut Tx, chain: &str) -> StoreResult<Head> {
+async fn lock_head(tx: &mut Tx, log: Log, chain: &str) -> StoreResult<Head> {
     let sql = format!(
-        "SELECT seq, hash FROM audit_chain_head WHERE chain = $1{}",
+        "SELECT seq, hash FROM {} WHERE chain = $1{}",
+        log.head_table(),
         for_update(tx.backend())
     );
     let mut row = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
@@ -223,7 +281,7 @@ async fn lock_head(tx: &mut Tx, chain: &str) -> StoreResult<Head> {
         .fetch_optional(tx.conn())
         .await?;
     if row.is_none() {
-        ensure_chain(tx, chain).await?;
+        ensure_chain(tx, log, chain).await?;
         row = Some(
             sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(chain)
@@ -242,13 +300,17 @@ async fn lock_head(tx: &mut Tx, chain: &str) -> StoreResult<Head> {
 /// each connection prepares at most six statement texts for them.
 const ROWS_PER_INSERT: usize = 32;
 
-/// Writes entries as they are (their hashes already computed).
-pub(crate) async fn insert_entries(conn: &mut sqlx::AnyConnection, entries: &[AuditEntry]) -> StoreResult<()> {
+/// Writes entries of one log as they are (their hashes already computed).
+pub(crate) async fn insert_entries(
+    conn: &mut sqlx::AnyConnection,
+    log: Log,
+    entries: &[AuditEntry],
+) -> StoreResult<()> {
     let mut rest = entries;
     while !rest.is_empty() {
         let size = ROWS_PER_INSERT.min(1 << rest.len().ilog2());
         let (run, after) = rest.split_at(size);
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(insert_sql(size)));
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(insert_sql(log, size)));
         for entry in run {
             query = query
                 .bind(&entry.chain)
@@ -273,9 +335,10 @@ pub(crate) async fn insert_entries(conn: &mut sqlx::AnyConnection, entries: &[Au
     Ok(())
 }
 
-/// `INSERT INTO audit_entry (…) VALUES ($1, …, $15), ($16, …)` for `rows` entries, a power of two.
-fn insert_sql(rows: usize) -> &'static str {
-    static SQL: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+/// `INSERT INTO audit_entry (…) VALUES ($1, …, $15), ($16, …)` for `rows` entries, a power of
+/// two (likewise `access_entry`).
+fn insert_sql(log: Log, rows: usize) -> &'static str {
+    fn texts(table: &str) -> Vec<String> {
         const COLUMNS: usize = 15;
         (0..=ROWS_PER_INSERT.ilog2())
             .map(|power| {
@@ -285,19 +348,29 @@ fn insert_sql(rows: usize) -> &'static str {
                         format!("({})", params.join(", "))
                     })
                     .collect();
-                format!("INSERT INTO audit_entry ({ENTRY_COLUMNS}) VALUES {}", values.join(", "))
+                format!("INSERT INTO {table} ({ENTRY_COLUMNS}) VALUES {}", values.join(", "))
             })
             .collect()
-    });
-    &SQL[rows.ilog2() as usize]
+    }
+    static CHANGES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| texts("audit_entry"));
+    static ACCESS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| texts("access_entry"));
+    let texts = match log {
+        Log::Changes => &CHANGES,
+        Log::Access => &ACCESS,
+    };
+    &texts[rows.ilog2() as usize]
 }
 
-async fn ensure_chain(tx: &mut Tx, chain: &str) -> StoreResult<()> {
-    sqlx::query("INSERT INTO audit_chain_head (chain, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING")
-        .bind(chain)
-        .bind(GENESIS)
-        .execute(tx.conn())
-        .await?;
+async fn ensure_chain(tx: &mut Tx, log: Log, chain: &str) -> StoreResult<()> {
+    let sql = match log {
+        Log::Changes => {
+            "INSERT INTO audit_chain_head (chain, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING"
+        }
+        Log::Access => {
+            "INSERT INTO access_chain_head (chain, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING"
+        }
+    };
+    sqlx::query(sql).bind(chain).bind(GENESIS).execute(tx.conn()).await?;
     Ok(())
 }
 
@@ -352,7 +425,7 @@ impl Store {
             .bind(hex::encode(key))
             .execute(tx.conn())
             .await?;
-        ensure_chain(&mut tx, INSTALLATION_CHAIN).await?;
+        ensure_chain(&mut tx, Log::Changes, INSTALLATION_CHAIN).await?;
         tx.commit().await
     }
 
@@ -392,9 +465,7 @@ impl Store {
 /// [`Store::verify_audit`] on one connection, also inside a transaction (an import checks the
 /// chains it wrote before it commits).
 pub(crate) async fn verify_on(conn: &mut sqlx::AnyConnection) -> StoreResult<VerifyReport> {
-    let heads = sqlx::query("SELECT chain, seq, hash FROM audit_chain_head ORDER BY chain")
-        .fetch_all(&mut *conn)
-        .await?;
+    let heads = sqlx::query(ALL_HEADS_SQL).fetch_all(&mut *conn).await?;
     let mut report = VerifyReport {
         chains: heads.len(),
         entries: 0,
@@ -419,7 +490,10 @@ async fn verify_chain(
     head_hash: &str,
     count: &mut u64,
 ) -> StoreResult<Option<ChainBreak>> {
-    let sql = format!("SELECT {ENTRY_COLUMNS} FROM audit_entry WHERE chain = $1 ORDER BY seq");
+    let sql = format!(
+        "SELECT {ENTRY_COLUMNS} FROM {} WHERE chain = $1 ORDER BY seq",
+        Log::of_chain(chain).entry_table()
+    );
     let mut rows = sqlx::query_as::<_, AuditEntry>(sqlx::AssertSqlSafe(sql))
         .bind(chain)
         .fetch(&mut *conn);
@@ -469,16 +543,16 @@ async fn verify_chain(
 }
 
 impl Store {
-    /// Reads entries of one municipality's chain, newest first.
+    /// Reads entries of one municipality's chains in both logs, newest first.
     pub async fn audit_entries(
         &self,
         municipality: MunicipalityId,
         filter: &AuditFilter,
     ) -> StoreResult<Vec<AuditEntry>> {
-        // A footprint's ids are bound one by one (`resource_id IN ($8, $9, …)`), so the
+        // A footprint's ids are bound one by one (`resource_id IN ($9, $10, …)`), so the
         // resource index serves them; the list is bounded by what one person can have.
         let any_of = (0..filter.resources.len())
-            .map(|i| format!("${}", 8 + i))
+            .map(|i| format!("${}", 9 + i))
             .collect::<Vec<_>>()
             .join(", ");
         let resources = if any_of.is_empty() {
@@ -486,21 +560,27 @@ impl Store {
         } else {
             format!(" AND resource_id IN ({any_of})")
         };
-        let sql = format!(
-            "SELECT {ENTRY_COLUMNS} FROM audit_entry WHERE chain = $1 \
-             AND ($2 IS NULL OR actor = $2) AND ($3 IS NULL OR action = $3) \
+        let conditions = format!(
+            "($2 IS NULL OR actor = $2) AND ($3 IS NULL OR action = $3) \
              AND ($4 IS NULL OR resource_id = $4) AND ($5 IS NULL OR occurred_at >= $5) \
-             AND ($6 IS NULL OR occurred_at < $6){resources} ORDER BY seq DESC {} OFFSET $7",
+             AND ($6 IS NULL OR occurred_at < $6){resources}"
+        );
+        // Both logs' chains are read newest first through their time index and merged.
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM audit_entry WHERE chain = $1 AND {conditions} \
+             UNION ALL SELECT {ENTRY_COLUMNS} FROM access_entry WHERE chain = $8 AND {conditions} \
+             ORDER BY occurred_at DESC, seq DESC {} OFFSET $7",
             crate::limit(filter.limit.clamp(1, 500))
         );
         let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(municipality.to_string())
+            .bind(Log::Changes.chain(Some(municipality)))
             .bind(&filter.actor)
             .bind(&filter.action)
             .bind(&filter.resource_id)
             .bind(filter.from_micros)
             .bind(filter.to_micros)
-            .bind(filter.offset.max(0));
+            .bind(filter.offset.max(0))
+            .bind(Log::Access.chain(Some(municipality)));
         for id in &filter.resources {
             query = query.bind(id);
         }

@@ -105,7 +105,7 @@ impl std::fmt::Display for CheckpointProblem {
 impl Store {
     /// Every chain's head now, signed with `key`.
     pub async fn audit_checkpoint(&self, key: &[u8], at: i64) -> StoreResult<Checkpoint> {
-        let rows = sqlx::query("SELECT chain, seq, hash FROM audit_chain_head ORDER BY chain")
+        let rows = sqlx::query(crate::audit::ALL_HEADS_SQL)
             .fetch_all(&mut *self.conn().await?)
             .await?;
         let heads = rows
@@ -152,7 +152,11 @@ impl Store {
             }
         }
         for (at, head) in newest {
-            let row = sqlx::query("SELECT hash FROM audit_entry WHERE chain = $1 AND seq = $2")
+            let sql = match crate::audit::Log::of_chain(&head.chain) {
+                crate::audit::Log::Changes => "SELECT hash FROM audit_entry WHERE chain = $1 AND seq = $2",
+                crate::audit::Log::Access => "SELECT hash FROM access_entry WHERE chain = $1 AND seq = $2",
+            };
+            let row = sqlx::query(sql)
                 .bind(&head.chain)
                 .bind(head.seq)
                 .fetch_optional(&mut *self.conn().await?)

@@ -3,7 +3,7 @@
 use crate::error::{StoreError, StoreResult};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::pool::PoolConnection;
-use sqlx::{AnyConnection, AnyPool, Connection, Executor, Transaction};
+use sqlx::{AnyConnection, AnyPool, Connection, Executor, Row, Transaction};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -136,6 +136,11 @@ impl Store {
         let connect_options =
             AnyConnectOptions::from_str(url).map_err(|e| StoreError::Invalid(format!("database URL: {e}")))?;
         let sync = options.sqlite_sync;
+        let access_file = match backend {
+            Backend::Sqlite => Some(access_log_file(url)?),
+            Backend::Postgres => None,
+        };
+        let attached = access_file.clone();
         let pool = AnyPoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(Duration::from_secs(5))
@@ -153,14 +158,29 @@ impl Store {
                 })
             })
             .after_connect(move |conn, _meta| {
+                let access_file = attached.clone();
                 Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        conn.execute("PRAGMA journal_mode = WAL").await?;
-                        let pragma = match sync {
-                            SqliteSync::Normal => "PRAGMA synchronous = NORMAL",
-                            SqliteSync::Full => "PRAGMA synchronous = FULL",
+                    if let Some(access_file) = access_file {
+                        // The access log's file (see `audit::Log::Access`): a page view commits
+                        // there, so the data's file, and every connection's cache of it, stays
+                        // as it was.
+                        sqlx::query("ATTACH DATABASE $1 AS access")
+                            .bind(access_file)
+                            .execute(&mut *conn)
+                            .await?;
+                        let sync = match sync {
+                            SqliteSync::Normal => "NORMAL",
+                            SqliteSync::Full => "FULL",
                         };
-                        conn.execute(pragma).await?;
+                        for schema in ["main", "access"] {
+                            let pragmas =
+                                format!("PRAGMA {schema}.journal_mode = WAL; PRAGMA {schema}.synchronous = {sync}");
+                            sqlx::raw_sql(sqlx::AssertSqlSafe(pragmas)).execute(&mut *conn).await?;
+                        }
+                        // The access log is appended to, and read only by the access log page:
+                        // its pages need no more cache than the paths to the ends of its indexes
+                        // (and each batch, committed from any connection, empties the others').
+                        conn.execute("PRAGMA access.cache_size = -256").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
                         // Keeps the planner's statistics current as the data grows (SQLite's advice
@@ -173,6 +193,9 @@ impl Store {
             })
             .connect_with(connect_options)
             .await?;
+        if let Some(access_file) = access_file {
+            check_access_file(&pool, &access_file).await?;
+        }
         let direct = match backend {
             Backend::Sqlite => {
                 crate::direct::DirectReads::for_url(url, options.max_connections as usize)?.map(Arc::new)
@@ -384,6 +407,58 @@ pub fn backend_of(url: &str) -> StoreResult<Backend> {
             "database URL must start with sqlite: or postgres://".into(),
         ))
     }
+}
+
+/// The file of the access log beside a SQLite database: `husly.db` → `husly.db-access` (so that
+/// a copy of `husly.db*` takes everything, as with SQLite's own `-wal` file). An in-memory
+/// database gets an in-memory log.
+fn access_log_file(url: &str) -> StoreResult<String> {
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+        .map_err(|e| StoreError::Invalid(format!("database URL: {e}")))?;
+    let path = options.get_filename().to_string_lossy().into_owned();
+    if url.contains(":memory:") || url.contains("mode=memory") || path.is_empty() {
+        return Ok(":memory:".into());
+    }
+    let access = format!("{path}-access");
+    // `ATTACH` opens the file with the data's flags, which need not allow creating it (a URL
+    // without `mode=rwc`): beside an existing database, or where the URL lets SQLite create it,
+    // the file is made here (empty, which SQLite takes as an empty database).
+    let may_create = url.contains("mode=rwc") || std::path::Path::new(&path).exists();
+    if may_create {
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&access) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(StoreError::Invalid(format!("the access log's file {access}: {e}"))),
+        }
+    }
+    Ok(access)
+}
+
+/// Refuses a SQLite database whose schema has the access log (version 43 on) while the file
+/// beside it does not: a log copied or restored without it would start over unnoticed.
+async fn check_access_file(pool: &AnyPool, access_file: &str) -> StoreResult<()> {
+    let has_migrations: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM main.sqlite_schema WHERE name = 'schema_migration'")
+            .fetch_one(pool)
+            .await?;
+    if has_migrations == 0 {
+        return Ok(());
+    }
+    let row = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM schema_migration WHERE version >= $1) AS migrated, \
+         (SELECT COUNT(*) FROM access.sqlite_schema WHERE name = 'access_entry') AS present",
+    )
+    .bind(crate::migrate::ACCESS_LOG_SCHEMA)
+    .fetch_one(pool)
+    .await?;
+    let (migrated, present): (i64, i64) = (row.try_get("migrated")?, row.try_get("present")?);
+    if migrated > 0 && present == 0 {
+        return Err(StoreError::Corrupt(format!(
+            "the access log's file {access_file} is missing or empty; it belongs beside the database \
+             file (restore both from the same copy, or import a backup with `husly import`)"
+        )));
+    }
+    Ok(())
 }
 
 /// The SQLite URL for a database file in a data directory (created when missing).

@@ -1024,29 +1024,42 @@ const TABLES: &[Table] = &[
     Table {
         name: "audit_entry",
         order_by: "chain, seq",
-        columns: &[
-            ("chain", Text),
-            ("seq", Int),
-            ("id", Text),
-            ("occurred_at", Int),
-            ("actor", Text),
-            ("actor_role", Text),
-            ("municipality_id", OptText),
-            ("action", Text),
-            ("resource_kind", Text),
-            ("resource_id", Text),
-            ("purpose", Text),
-            ("request_id", Text),
-            ("details", Text),
-            ("prev_hash", Text),
-            ("hash", Text),
-        ],
+        columns: AUDIT_ENTRY_COLUMNS,
     },
     Table {
         name: "audit_chain_head",
         order_by: "chain",
         columns: &[("chain", Text), ("seq", Int), ("hash", Text)],
     },
+    Table {
+        name: "access_entry",
+        order_by: "chain, seq",
+        columns: AUDIT_ENTRY_COLUMNS,
+    },
+    Table {
+        name: "access_chain_head",
+        order_by: "chain",
+        columns: &[("chain", Text), ("seq", Int), ("hash", Text)],
+    },
+];
+
+/// The columns of both logs' entries (`audit_entry`, `access_entry`).
+const AUDIT_ENTRY_COLUMNS: &[(&str, Kind)] = &[
+    ("chain", Text),
+    ("seq", Int),
+    ("id", Text),
+    ("occurred_at", Int),
+    ("actor", Text),
+    ("actor_role", Text),
+    ("municipality_id", OptText),
+    ("action", Text),
+    ("resource_kind", Text),
+    ("resource_id", Text),
+    ("purpose", Text),
+    ("request_id", Text),
+    ("details", Text),
+    ("prev_hash", Text),
+    ("hash", Text),
 ];
 
 /// Rows per multi-row INSERT during import: few round trips, well under both backends' limits
@@ -1121,13 +1134,17 @@ impl Store {
     /// The live schema's tables and their columns, sorted: what an export must cover.
     pub async fn live_columns(&self) -> StoreResult<Vec<(String, Vec<String>)>> {
         // SQLite's full-text index keeps its own tables (`*_fts`, `*_fts_data`, …); the triggers
-        // of schema 30 fill them from `person_search` and `household_search`.
+        // of schema 30 fill them from `person_search` and `household_search`. The access log's
+        // tables are in the attached file `access`.
         let sql = match self.backend() {
             crate::db::Backend::Sqlite => {
-                "SELECT m.name AS table_name, p.name AS column_name FROM sqlite_master m \
-                 JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
+                "SELECT table_name, column_name FROM ( \
+                 SELECT m.name AS table_name, p.name AS column_name FROM main.sqlite_schema m \
+                 JOIN pragma_table_info(m.name, 'main') p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
                  AND m.name NOT LIKE '%\\_fts%' ESCAPE '\\' \
-                 ORDER BY m.name, p.name"
+                 UNION ALL SELECT m.name, p.name FROM access.sqlite_schema m \
+                 JOIN pragma_table_info(m.name, 'access') p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%') \
+                 ORDER BY table_name, column_name"
             }
             crate::db::Backend::Postgres => {
                 "SELECT table_name::text AS table_name, column_name::text AS column_name FROM information_schema.columns \
@@ -1262,7 +1279,7 @@ impl Store {
             ));
         }
         // The installation row and chain heads written by `migrate` are replaced by the archive's.
-        for table in ["installation", "audit_chain_head"] {
+        for table in ["installation", "audit_chain_head", "access_chain_head"] {
             sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
                 .execute(tx.conn())
                 .await?;
@@ -1306,7 +1323,8 @@ impl Store {
 
     async fn has_user_data(&self, tx: &mut crate::Tx) -> StoreResult<bool> {
         let row = sqlx::query(
-            "SELECT (SELECT COUNT(*) FROM municipality) + (SELECT COUNT(*) FROM app_user) + (SELECT COUNT(*) FROM audit_entry) AS n",
+            "SELECT (SELECT COUNT(*) FROM municipality) + (SELECT COUNT(*) FROM app_user) + (SELECT COUNT(*) FROM audit_entry) \
+             + (SELECT COUNT(*) FROM access_entry) AS n",
         )
         .fetch_one(tx.conn())
         .await?;

@@ -1,4 +1,4 @@
-//! Group commit for read-audit entries.
+//! Group commit for the access log (reads and sign-ins, `audit::Log::Access`).
 //!
 //! Every page that shows personal data writes an audit entry before it answers, so reads are
 //! writes. One transaction per page view would make the commit (an fsync on PostgreSQL, the
@@ -39,7 +39,9 @@ struct BatchFailed {
 }
 
 impl Store {
-    /// Appends one audit entry through the group-commit appender and waits until it is committed.
+    /// Appends one entry to the access log through the group-commit appender and waits until it
+    /// is committed. A change's entry is appended in the change's transaction instead
+    /// ([`crate::audit::append`]).
     pub async fn audit(&self, actor: &Actor, event: Event<'_>) -> StoreResult<()> {
         // Waiting for the entry's commit while holding the request's connection could leave the
         // appender with none (see `Store::pinned`).
@@ -116,6 +118,6 @@ async fn write_batch(store: &Store, batch: &[Request]) -> StoreResult<()> {
         })
         .collect();
     let mut tx = store.write().await?;
-    audit::append_all(&mut tx, entries).await?;
+    audit::append_all(&mut tx, audit::Log::Access, entries).await?;
     tx.commit().await
 }

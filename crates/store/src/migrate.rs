@@ -224,19 +224,29 @@ const MIGRATIONS: &[Migration] = &[
         name: "queue_generation",
         sql: include_str!("../migrations/0042_queue_generation.sql"),
     },
+    Migration {
+        version: 43,
+        name: "access_log",
+        sql: include_str!("../migrations/0043_access_log.sql"),
+    },
 ];
 
-/// The migration text for a backend: the one place where the dialects' DDL differs. A marked
-/// substitution (`/* prefix-collation */`), or whole blocks between `-- sqlite:begin` and
-/// `-- sqlite:end` (likewise `postgres`) kept for that backend only.
+/// The migration text for a backend: the one place where the dialects' DDL differs. Marked
+/// substitutions (`/* prefix-collation */`; `/* access-schema */`, the schema of the access
+/// log's file on SQLite), or whole blocks between `-- sqlite:begin` and `-- sqlite:end`
+/// (likewise `postgres`) kept for that backend only.
 fn render(sql: &str, backend: Backend) -> String {
-    let collation = match backend {
-        Backend::Postgres => "COLLATE \"C\"",
-        Backend::Sqlite => "",
+    let substitute = |text: &str| {
+        let (collation, access_schema) = match backend {
+            Backend::Postgres => ("COLLATE \"C\"", ""),
+            Backend::Sqlite => ("", "access."),
+        };
+        text.replace("/* prefix-collation */", collation)
+            .replace("/* access-schema */", access_schema)
     };
     if !sql.contains(":begin") {
         // Unchanged text keeps the checksums of migrations already applied.
-        return sql.replace("/* prefix-collation */", collation);
+        return substitute(sql);
     }
     let mine = match backend {
         Backend::Postgres => "postgres",
@@ -256,8 +266,11 @@ fn render(sql: &str, backend: Backend) -> String {
             _ => {}
         }
     }
-    kept.replace("/* prefix-collation */", collation)
+    substitute(&kept)
 }
+
+/// The schema version from which reads are recorded in the access log (see `audit::Log`).
+pub(crate) const ACCESS_LOG_SCHEMA: i64 = 43;
 
 /// The newest schema version this binary knows.
 pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;
@@ -348,6 +361,12 @@ mod tests {
         // Migrations without blocks are passed through unchanged (their checksums stay).
         let plain = "CREATE TABLE t (x TEXT /* prefix-collation */);";
         assert_eq!(render(plain, Backend::Sqlite), "CREATE TABLE t (x TEXT );");
+        let access = "CREATE TABLE /* access-schema */access_entry (x TEXT);";
+        assert_eq!(
+            render(access, Backend::Sqlite),
+            "CREATE TABLE access.access_entry (x TEXT);"
+        );
+        assert_eq!(render(access, Backend::Postgres), "CREATE TABLE access_entry (x TEXT);");
     }
 
     /// Schema 36 rebuilds the consent table on SQLite and 37 adds the list's sort name: a

@@ -104,33 +104,39 @@ pub fn replace_database(url: &str, name: &str) -> String {
 /// remove entry `seq` of `chain` — the newest, or one in the middle — renumber and rehash the
 /// entries after it, and move the head. Only the checkpoints kept outside the database find it.
 pub async fn rewrite_audit_chain_without(store: &Store, chain: &str, seq: i64) -> StoreResult<()> {
-    use crate::audit::{AuditEntry, ENTRY_COLUMNS, GENESIS};
+    use crate::audit::{AuditEntry, ENTRY_COLUMNS, GENESIS, Log};
+    let log = Log::of_chain(chain);
+    let (entries_table, heads_table) = (log.entry_table(), log.head_table());
     let mut tx = store.write().await?;
-    let sql = format!("SELECT {ENTRY_COLUMNS} FROM audit_entry WHERE chain = $1 ORDER BY seq");
+    let sql = format!("SELECT {ENTRY_COLUMNS} FROM {entries_table} WHERE chain = $1 ORDER BY seq");
     let entries: Vec<AuditEntry> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(chain)
         .fetch_all(tx.conn())
         .await?;
-    sqlx::query("DELETE FROM audit_entry WHERE chain = $1")
-        .bind(chain)
-        .execute(tx.conn())
-        .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DELETE FROM {entries_table} WHERE chain = $1"
+    )))
+    .bind(chain)
+    .execute(tx.conn())
+    .await?;
     let mut prev = GENESIS.to_string();
     let mut next = 1;
     for mut entry in entries.into_iter().filter(|e| e.seq != seq) {
         entry.seq = next;
         entry.prev_hash = prev;
         entry.hash = entry.compute_hash();
-        crate::audit::insert_entries(tx.conn(), std::slice::from_ref(&entry)).await?;
+        crate::audit::insert_entries(tx.conn(), log, std::slice::from_ref(&entry)).await?;
         prev = entry.hash;
         next += 1;
     }
-    sqlx::query("UPDATE audit_chain_head SET seq = $1, hash = $2 WHERE chain = $3")
-        .bind(next - 1)
-        .bind(&prev)
-        .bind(chain)
-        .execute(tx.conn())
-        .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE {heads_table} SET seq = $1, hash = $2 WHERE chain = $3"
+    )))
+    .bind(next - 1)
+    .bind(&prev)
+    .bind(chain)
+    .execute(tx.conn())
+    .await?;
     tx.commit().await
 }
 

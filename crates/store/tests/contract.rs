@@ -454,30 +454,159 @@ async fn users_roles_passwords_sessions_and_tokens() {
 }
 
 /// Runs raw SQL against a test database (to simulate tampering).
-async fn tamper(store: &Store, sql: &'static str) {
-    sqlx::query(sql).execute(store.pool()).await.unwrap();
+async fn tamper(store: &Store, sql: &str) {
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+        .execute(store.pool())
+        .await
+        .unwrap();
 }
 
 async fn store_with_audit(db: &TestDb) -> Municipality {
     let store = &db.store;
     let m = municipality(store, "3301").await;
     let actor = Actor::cli("test");
+    let event = |i: usize, action| Event {
+        municipality: Some(m.id),
+        action,
+        resource_kind: "household",
+        resource_id: format!("h{i}"),
+        details: serde_json::json!({}),
+    };
     for i in 0..5 {
-        store
-            .audit(
-                &actor,
-                Event {
-                    municipality: Some(m.id),
-                    action: "household.view",
-                    resource_kind: "household",
-                    resource_id: format!("h{i}"),
-                    details: serde_json::json!({}),
-                },
-            )
+        // A read goes to the access log, a change to the log of changes.
+        store.audit(&actor, event(i, "household.view")).await.unwrap();
+        let mut tx = store.write().await.unwrap();
+        husly_store::audit::append(&mut tx, &actor, event(i, "household.change"))
             .await
             .unwrap();
+        tx.commit().await.unwrap();
     }
     m
+}
+
+/// Both logs of a municipality, as `(entry table, chain)`: the same checks hold for each.
+fn both_logs(m: &Municipality) -> [(&'static str, String); 2] {
+    [
+        ("audit_entry", m.id.to_string()),
+        (
+            "access_entry",
+            format!("{}{}", husly_store::audit::ACCESS_CHAIN_PREFIX, m.id),
+        ),
+    ]
+}
+
+/// A read's entry goes to the access log, a change's to the log of changes, and the two are
+/// read back together, newest first. On SQLite a read commits to the access log's own file only,
+/// so the data's file, and every connection's cache of it, is left as it was.
+#[tokio::test]
+async fn reads_go_to_the_access_log_and_leave_the_data_file_as_it_was() {
+    for db in databases().await {
+        let m = store_with_audit(&db).await;
+        let count = |sql: String| {
+            let pool = db.store.pool().clone();
+            async move {
+                sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap()
+            }
+        };
+        for (table, chain) in both_logs(&m) {
+            let action = if table == "audit_entry" {
+                "household.change"
+            } else {
+                "household.view"
+            };
+            let sql = format!("SELECT COUNT(*) FROM {table} WHERE chain = '{chain}' AND action = '{action}'");
+            assert_eq!(count(sql).await, 5, "{table}");
+        }
+        assert_eq!(
+            count("SELECT COUNT(*) FROM audit_entry WHERE action = 'household.view'".into()).await,
+            0
+        );
+        let filter = AuditFilter {
+            limit: 100,
+            ..Default::default()
+        };
+        let entries = db.store.audit_entries(m.id, &filter).await.unwrap();
+        let household_entries: Vec<_> = entries.iter().filter(|e| e.resource_kind == "household").collect();
+        assert_eq!(household_entries.len(), 10);
+        assert_eq!(
+            (
+                household_entries[0].action.as_str(),
+                household_entries[0].resource_id.as_str()
+            ),
+            ("household.change", "h4"),
+            "newest first, across both logs"
+        );
+        assert!(entries.windows(2).all(|w| w[0].occurred_at >= w[1].occurred_at));
+        let paged = AuditFilter {
+            limit: 3,
+            offset: 1,
+            ..Default::default()
+        };
+        let page: Vec<_> = db.store.audit_entries(m.id, &paged).await.unwrap();
+        assert_eq!(
+            page.iter().map(|e| &e.id).collect::<Vec<_>>(),
+            entries[1..4].iter().map(|e| &e.id).collect::<Vec<_>>()
+        );
+
+        if db.store.backend() == Backend::Sqlite {
+            let actor = Actor::cli("test");
+            let event = || Event {
+                municipality: Some(m.id),
+                action: "household.view",
+                resource_kind: "household",
+                resource_id: "h9".into(),
+                details: serde_json::json!({}),
+            };
+            let mut watcher = db.store.pool().acquire().await.unwrap();
+            let mut versions = async || -> (i64, i64) {
+                let main = sqlx::query_scalar("PRAGMA main.data_version").fetch_one(&mut *watcher);
+                let main: i64 = main.await.unwrap();
+                let access = sqlx::query_scalar("PRAGMA access.data_version").fetch_one(&mut *watcher);
+                (main, access.await.unwrap())
+            };
+            let before = versions().await;
+            db.store.audit(&actor, event()).await.unwrap();
+            let after_read = versions().await;
+            assert_eq!(after_read.0, before.0, "a read leaves the data's file as it was");
+            assert_ne!(after_read.1, before.1, "a read commits to the access log's file");
+            let mut tx = db.store.write().await.unwrap();
+            husly_store::audit::append(&mut tx, &actor, event()).await.unwrap();
+            tx.commit().await.unwrap();
+            assert_ne!(versions().await.0, after_read.0, "a change commits to the data's file");
+        }
+    }
+}
+
+/// The access log's file belongs with the data's: a database of schema 43 on whose access file
+/// is gone is refused when opened, with a message naming the file, rather than started with an
+/// empty log. A URL that does not let SQLite create files gets the same answer.
+#[tokio::test]
+async fn a_missing_access_log_file_is_refused_by_name() {
+    let db = TestDb::sqlite().await.unwrap();
+    let path = db
+        .url
+        .trim_start_matches("sqlite://")
+        .trim_end_matches("?mode=rwc")
+        .to_string();
+    db.store.close().await;
+    for suffix in ["-access", "-access-wal", "-access-shm"] {
+        let _ = std::fs::remove_file(format!("{path}{suffix}"));
+    }
+    for url in [db.url.clone(), format!("sqlite://{path}")] {
+        match Store::connect(&url, &Default::default()).await {
+            Err(StoreError::Corrupt(message)) => {
+                assert!(
+                    message.contains("husly.db-access") && message.contains("missing"),
+                    "{message}"
+                )
+            }
+            Err(other) => panic!("expected the missing access log to be named, got {other}"),
+            Ok(_) => panic!("a database without its access log was opened"),
+        }
+    }
 }
 
 /// The two rewrites `verify_audit` cannot see — the newest entry removed and the head moved
@@ -487,10 +616,10 @@ async fn store_with_audit(db: &TestDb) -> Municipality {
 async fn checkpoints_outside_the_database_find_a_rewritten_audit_log() {
     use husly_store::testing::rewrite_audit_chain_without;
     const KEY: &[u8] = b"a key kept outside the database";
-    for newest in [true, false] {
+    for (newest, log) in [(true, 0), (false, 0), (true, 1), (false, 1)] {
         for db in databases().await {
             let m = store_with_audit(&db).await;
-            let chain = m.id.to_string();
+            let (_, chain) = both_logs(&m)[log].clone();
             let checkpoint = db.store.audit_checkpoint(KEY, 1).await.unwrap();
             let head = checkpoint.heads.iter().find(|h| h.chain == chain).unwrap().seq;
             assert_eq!(
@@ -534,109 +663,114 @@ async fn checkpoints_outside_the_database_find_a_rewritten_audit_log() {
 
 #[tokio::test]
 async fn audit_chain_detects_changes_removals_reordering_and_insertions() {
-    for db in databases().await {
-        let m = store_with_audit(&db).await;
-        let report = db.store.verify_audit().await.unwrap();
-        assert_eq!(report.first_break, None);
-        assert!(report.entries >= 6);
-        let chain = m.id.to_string();
+    for log in 0..2 {
+        for db in databases().await {
+            let m = store_with_audit(&db).await;
+            let report = db.store.verify_audit().await.unwrap();
+            assert_eq!(report.first_break, None);
+            assert!(report.entries >= 11);
+            let (table, chain) = &both_logs(&m)[log];
 
-        // Changed content.
-        tamper(
-            &db.store,
-            "UPDATE audit_entry SET actor = 'someone else' WHERE seq = 3 AND chain <> 'installation'",
-        )
-        .await;
-        let broken = db
-            .store
-            .verify_audit()
-            .await
-            .unwrap()
-            .first_break
-            .expect("change detected");
-        assert_eq!((broken.chain.as_str(), broken.seq), (chain.as_str(), 3));
-        assert!(broken.reason.contains("changed"), "{broken}");
-    }
-    for db in databases().await {
-        store_with_audit(&db).await;
-        tamper(
-            &db.store,
-            "DELETE FROM audit_entry WHERE seq = 2 AND chain <> 'installation'",
-        )
-        .await;
-        let broken = db
-            .store
-            .verify_audit()
-            .await
-            .unwrap()
-            .first_break
-            .expect("removal detected");
-        assert_eq!(broken.seq, 2, "{broken}");
-    }
-    for db in databases().await {
-        store_with_audit(&db).await;
-        // Removing the newest entries is caught by the chain head.
-        tamper(
-            &db.store,
-            "DELETE FROM audit_entry WHERE seq >= 5 AND chain <> 'installation'",
-        )
-        .await;
-        let broken = db
-            .store
-            .verify_audit()
-            .await
-            .unwrap()
-            .first_break
-            .expect("truncation detected");
-        assert!(broken.reason.contains("removed"), "{broken}");
-    }
-    for db in databases().await {
-        store_with_audit(&db).await;
-        // Swapping two entries' contents (same sequence numbers, contents exchanged).
-        tamper(&db.store, "UPDATE audit_entry SET resource_id = CASE resource_id WHEN 'h1' THEN 'h2' WHEN 'h2' THEN 'h1' ELSE resource_id END WHERE chain <> 'installation'").await;
-        assert!(db.store.verify_audit().await.unwrap().first_break.is_some());
-    }
-    for db in databases().await {
-        let m = store_with_audit(&db).await;
-        // An entry added after the newest, linked to it but not counted by the chain head.
-        let newest: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT MAX(seq) FROM audit_entry WHERE chain = '{}'",
-            m.id
-        )))
-        .fetch_one(db.store.pool())
-        .await
-        .unwrap();
-        forge_entry(&db.store, &m.id.to_string(), newest, newest + 1).await;
-        let broken = db.store.verify_audit().await.unwrap().first_break;
-        assert_eq!(broken.expect("an added entry detected").seq, newest + 1);
-    }
-    for db in databases().await {
-        let m = store_with_audit(&db).await;
-        // An entry slipped in between: the later ones moved up a place to make room.
-        let chain = m.id.to_string();
-        for sql in [
-            format!("UPDATE audit_entry SET seq = seq + 1000 WHERE seq >= 3 AND chain = '{chain}'"),
-            format!("UPDATE audit_entry SET seq = seq - 999 WHERE seq >= 1000 AND chain = '{chain}'"),
-        ] {
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(db.store.pool())
+            // Changed content.
+            tamper(
+                &db.store,
+                &format!("UPDATE {table} SET actor = 'someone else' WHERE seq = 3 AND chain = '{chain}'"),
+            )
+            .await;
+            let broken = db
+                .store
+                .verify_audit()
                 .await
-                .unwrap();
+                .unwrap()
+                .first_break
+                .expect("change detected");
+            assert_eq!((broken.chain.as_str(), broken.seq), (chain.as_str(), 3));
+            assert!(broken.reason.contains("changed"), "{broken}");
         }
-        forge_entry(&db.store, &chain, 2, 3).await;
-        let broken = db.store.verify_audit().await.unwrap().first_break;
-        assert_eq!(broken.expect("an inserted entry detected").seq, 3);
+        for db in databases().await {
+            let m = store_with_audit(&db).await;
+            let (table, chain) = &both_logs(&m)[log];
+            tamper(
+                &db.store,
+                &format!("DELETE FROM {table} WHERE seq = 2 AND chain = '{chain}'"),
+            )
+            .await;
+            let broken = db
+                .store
+                .verify_audit()
+                .await
+                .unwrap()
+                .first_break
+                .expect("removal detected");
+            assert_eq!((broken.chain.as_str(), broken.seq), (chain.as_str(), 2), "{broken}");
+        }
+        for db in databases().await {
+            let m = store_with_audit(&db).await;
+            let (table, chain) = &both_logs(&m)[log];
+            // Removing the newest entries is caught by the chain head.
+            tamper(
+                &db.store,
+                &format!("DELETE FROM {table} WHERE seq >= 5 AND chain = '{chain}'"),
+            )
+            .await;
+            let broken = db
+                .store
+                .verify_audit()
+                .await
+                .unwrap()
+                .first_break
+                .expect("truncation detected");
+            assert!(broken.reason.contains("removed"), "{broken}");
+        }
+        for db in databases().await {
+            let m = store_with_audit(&db).await;
+            let (table, chain) = &both_logs(&m)[log];
+            // Swapping two entries' contents (same sequence numbers, contents exchanged).
+            tamper(&db.store, &format!("UPDATE {table} SET resource_id = CASE resource_id WHEN 'h1' THEN 'h2' WHEN 'h2' THEN 'h1' ELSE resource_id END WHERE chain = '{chain}'")).await;
+            assert!(db.store.verify_audit().await.unwrap().first_break.is_some());
+        }
+        for db in databases().await {
+            let m = store_with_audit(&db).await;
+            let (table, chain) = &both_logs(&m)[log];
+            // An entry added after the newest, linked to it but not counted by the chain head.
+            let newest: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT MAX(seq) FROM {table} WHERE chain = '{chain}'"
+            )))
+            .fetch_one(db.store.pool())
+            .await
+            .unwrap();
+            forge_entry(&db.store, table, chain, newest, newest + 1).await;
+            let broken = db.store.verify_audit().await.unwrap().first_break;
+            assert_eq!(broken.expect("an added entry detected").seq, newest + 1);
+        }
+        for db in databases().await {
+            let m = store_with_audit(&db).await;
+            let (table, chain) = &both_logs(&m)[log];
+            // An entry slipped in between: the later ones moved up a place to make room.
+            for sql in [
+                format!("UPDATE {table} SET seq = seq + 1000 WHERE seq >= 3 AND chain = '{chain}'"),
+                format!("UPDATE {table} SET seq = seq - 999 WHERE seq >= 1000 AND chain = '{chain}'"),
+            ] {
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .execute(db.store.pool())
+                    .await
+                    .unwrap();
+            }
+            forge_entry(&db.store, table, chain, 2, 3).await;
+            let broken = db.store.verify_audit().await.unwrap().first_break;
+            assert_eq!(broken.expect("an inserted entry detected").seq, 3);
+        }
     }
 }
 
 /// Adds an entry to `chain` at `seq`: a copy of entry `after` linked to it, about another record,
 /// with a hash its writer could not compute without rehashing (it repeats the link).
-async fn forge_entry(store: &Store, chain: &str, after: i64, seq: i64) {
+async fn forge_entry(store: &Store, table: &str, chain: &str, after: i64, seq: i64) {
     let sql = format!(
-        "INSERT INTO audit_entry (chain, seq, id, occurred_at, actor, actor_role, municipality_id, action, \
+        "INSERT INTO {table} (chain, seq, id, occurred_at, actor, actor_role, municipality_id, action, \
          resource_kind, resource_id, purpose, request_id, details, prev_hash, hash) \
          SELECT chain, {seq}, 'forged-{seq}', occurred_at, actor, actor_role, municipality_id, action, \
-         resource_kind, 'h9', purpose, request_id, details, hash, hash FROM audit_entry \
+         resource_kind, 'h9', purpose, request_id, details, hash, hash FROM {table} \
          WHERE seq = {after} AND chain = '{chain}'"
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -663,7 +797,8 @@ async fn identity_numbers_never_appear_in_the_audit_log() {
         let mut archive = Vec::new();
         store.export(&mut archive).await.unwrap();
         let text = String::from_utf8(archive).unwrap();
-        for line in text.lines().filter(|l| l.contains("\"table\":\"audit_entry\"")) {
+        let entries = |l: &&str| l.contains("\"table\":\"audit_entry\"") || l.contains("\"table\":\"access_entry\"");
+        for line in text.lines().filter(entries) {
             assert!(!line.contains(&number), "identity number in audit entry: {line}");
             assert!(!line.contains("Havørn"), "name in audit entry: {line}");
         }

@@ -246,13 +246,17 @@ pub fn raw_keys(html: &str) -> Vec<String> {
     found
 }
 
-/// Audit entries written for people (not by the server's own jobs, actor `system`, or the
-/// command line, `cli`, which may write theirs while a test counts).
+/// Audit entries of both logs (changes and accesses) written for people (not by the server's
+/// own jobs, actor `system`, or the command line, `cli`, which may write theirs while a test
+/// counts).
 pub async fn audit_entries_by_people(store: &husly_store::Store) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM audit_entry WHERE actor NOT IN ('system', 'cli')")
-        .fetch_one(store.pool())
-        .await
-        .expect("count audit entries")
+    sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM audit_entry WHERE actor NOT IN ('system', 'cli')) \
+         + (SELECT COUNT(*) FROM access_entry WHERE actor NOT IN ('system', 'cli'))",
+    )
+    .fetch_one(store.pool())
+    .await
+    .expect("count audit entries")
 }
 
 /// The JSON an API read answers, asked with an API token.
