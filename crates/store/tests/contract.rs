@@ -461,6 +461,13 @@ async fn tamper(store: &Store, sql: &str) {
         .unwrap();
 }
 
+/// Runs `sql` against the audit log and returns the first break `verify_audit` finds.
+async fn break_found_after(store: &Store, sql: &str, what: &str) -> husly_store::audit::ChainBreak {
+    tamper(store, sql).await;
+    let report = store.verify_audit().await.unwrap();
+    report.first_break.unwrap_or_else(|| panic!("{what} not detected"))
+}
+
 async fn store_with_audit(db: &TestDb) -> Municipality {
     let store = &db.store;
     let m = municipality(store, "3301").await;
@@ -672,62 +679,35 @@ async fn audit_chain_detects_changes_removals_reordering_and_insertions() {
             let (table, chain) = &both_logs(&m)[log];
 
             // Changed content.
-            tamper(
-                &db.store,
-                &format!("UPDATE {table} SET actor = 'someone else' WHERE seq = 3 AND chain = '{chain}'"),
-            )
-            .await;
-            let broken = db
-                .store
-                .verify_audit()
-                .await
-                .unwrap()
-                .first_break
-                .expect("change detected");
+            let sql = format!("UPDATE {table} SET actor = 'someone else' WHERE seq = 3 AND chain = '{chain}'");
+            let broken = break_found_after(&db.store, &sql, "a change").await;
             assert_eq!((broken.chain.as_str(), broken.seq), (chain.as_str(), 3));
             assert!(broken.reason.contains("changed"), "{broken}");
         }
         for db in databases().await {
             let m = store_with_audit(&db).await;
             let (table, chain) = &both_logs(&m)[log];
-            tamper(
-                &db.store,
-                &format!("DELETE FROM {table} WHERE seq = 2 AND chain = '{chain}'"),
-            )
-            .await;
-            let broken = db
-                .store
-                .verify_audit()
-                .await
-                .unwrap()
-                .first_break
-                .expect("removal detected");
+            let sql = format!("DELETE FROM {table} WHERE seq = 2 AND chain = '{chain}'");
+            let broken = break_found_after(&db.store, &sql, "a removal").await;
             assert_eq!((broken.chain.as_str(), broken.seq), (chain.as_str(), 2), "{broken}");
         }
         for db in databases().await {
             let m = store_with_audit(&db).await;
             let (table, chain) = &both_logs(&m)[log];
             // Removing the newest entries is caught by the chain head.
-            tamper(
-                &db.store,
-                &format!("DELETE FROM {table} WHERE seq >= 5 AND chain = '{chain}'"),
-            )
-            .await;
-            let broken = db
-                .store
-                .verify_audit()
-                .await
-                .unwrap()
-                .first_break
-                .expect("truncation detected");
+            let sql = format!("DELETE FROM {table} WHERE seq >= 5 AND chain = '{chain}'");
+            let broken = break_found_after(&db.store, &sql, "a truncation").await;
             assert!(broken.reason.contains("removed"), "{broken}");
         }
         for db in databases().await {
             let m = store_with_audit(&db).await;
             let (table, chain) = &both_logs(&m)[log];
             // Swapping two entries' contents (same sequence numbers, contents exchanged).
-            tamper(&db.store, &format!("UPDATE {table} SET resource_id = CASE resource_id WHEN 'h1' THEN 'h2' WHEN 'h2' THEN 'h1' ELSE resource_id END WHERE chain = '{chain}'")).await;
-            assert!(db.store.verify_audit().await.unwrap().first_break.is_some());
+            let sql = format!(
+                "UPDATE {table} SET resource_id = CASE resource_id WHEN 'h1' THEN 'h2' WHEN 'h2' THEN 'h1' \
+                 ELSE resource_id END WHERE chain = '{chain}'"
+            );
+            break_found_after(&db.store, &sql, "a swap").await;
         }
         for db in databases().await {
             let m = store_with_audit(&db).await;
