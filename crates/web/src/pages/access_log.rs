@@ -228,7 +228,11 @@ impl Words<'_> {
             .split(',')
             .filter(|c| !c.is_empty())
             .map(|c| {
-                Role::from_code(c).map_or_else(|| c.to_string(), |r| self.l.tr.t(super::admin::role_key(r)).to_string())
+                // A user's role, or the capacity of work done by the server or the command line.
+                Role::from_code(c).map_or_else(
+                    || self.label("audit.role", c),
+                    |r| self.l.tr.t(super::admin::role_key(r)).to_string(),
+                )
             })
             .collect::<Vec<_>>()
             .join(", ")
