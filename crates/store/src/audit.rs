@@ -246,13 +246,10 @@ pub(crate) async fn append_all(tx: &mut Tx, log: Log, entries: Vec<(&Actor, Even
         rows.push(entry);
     }
     insert_entries(tx.conn(), log, &rows).await?;
-    let update = match log {
-        Log::Changes => "UPDATE audit_chain_head SET seq = $1, hash = $2 WHERE chain = $3",
-        Log::Access => "UPDATE access_chain_head SET seq = $1, hash = $2 WHERE chain = $3",
-    };
+    let update = format!("UPDATE {} SET seq = $1, hash = $2 WHERE chain = $3", log.head_table());
     for chain in chains {
         let head = &heads[&chain];
-        sqlx::query(update)
+        sqlx::query(sqlx::AssertSqlSafe(update.as_str()))
             .bind(head.seq)
             .bind(&head.hash)
             .bind(&chain)
@@ -362,15 +359,15 @@ fn insert_sql(log: Log, rows: usize) -> &'static str {
 }
 
 async fn ensure_chain(tx: &mut Tx, log: Log, chain: &str) -> StoreResult<()> {
-    let sql = match log {
-        Log::Changes => {
-            "INSERT INTO audit_chain_head (chain, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING"
-        }
-        Log::Access => {
-            "INSERT INTO access_chain_head (chain, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING"
-        }
-    };
-    sqlx::query(sql).bind(chain).bind(GENESIS).execute(tx.conn()).await?;
+    let sql = format!(
+        "INSERT INTO {} (chain, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING",
+        log.head_table()
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(chain)
+        .bind(GENESIS)
+        .execute(tx.conn())
+        .await?;
     Ok(())
 }
 

@@ -152,11 +152,11 @@ impl Store {
             }
         }
         for (at, head) in newest {
-            let sql = match crate::audit::Log::of_chain(&head.chain) {
-                crate::audit::Log::Changes => "SELECT hash FROM audit_entry WHERE chain = $1 AND seq = $2",
-                crate::audit::Log::Access => "SELECT hash FROM access_entry WHERE chain = $1 AND seq = $2",
-            };
-            let row = sqlx::query(sql)
+            let sql = format!(
+                "SELECT hash FROM {} WHERE chain = $1 AND seq = $2",
+                crate::audit::Log::of_chain(&head.chain).entry_table()
+            );
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(&head.chain)
                 .bind(head.seq)
                 .fetch_optional(&mut *self.conn().await?)

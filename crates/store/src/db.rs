@@ -413,12 +413,10 @@ pub fn backend_of(url: &str) -> StoreResult<Backend> {
 /// a copy of `husly.db*` takes everything, as with SQLite's own `-wal` file). An in-memory
 /// database gets an in-memory log.
 fn access_log_file(url: &str) -> StoreResult<String> {
-    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
-        .map_err(|e| StoreError::Invalid(format!("database URL: {e}")))?;
-    let path = options.get_filename().to_string_lossy().into_owned();
-    if url.contains(":memory:") || url.contains("mode=memory") || path.is_empty() {
+    let Some(path) = sqlite_file(url).map_err(|e| StoreError::Invalid(format!("database URL: {e}")))? else {
         return Ok(":memory:".into());
-    }
+    };
+    let path = path.to_string_lossy().into_owned();
     let access = format!("{path}-access");
     // `ATTACH` opens the file with the data's flags, which need not allow creating it (a URL
     // without `mode=rwc`): beside an existing database, or where the URL lets SQLite create it,
@@ -432,6 +430,16 @@ fn access_log_file(url: &str) -> StoreResult<String> {
         }
     }
     Ok(access)
+}
+
+/// The file a `sqlite:` URL names; none for an in-memory database.
+pub(crate) fn sqlite_file(url: &str) -> Result<Option<std::path::PathBuf>, sqlx::Error> {
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?;
+    let path = options.get_filename();
+    if url.contains(":memory:") || url.contains("mode=memory") || path.as_os_str().is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(path.to_path_buf()))
 }
 
 /// Refuses a SQLite database whose schema has the access log (version 43 on) while the file

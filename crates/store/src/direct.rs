@@ -59,14 +59,11 @@ impl DirectReads {
     /// Reads for the database a `sqlite:` URL names; none for an in-memory database, which
     /// another connection cannot open.
     pub(crate) fn for_url(url: &str, at_once: usize) -> Result<Option<DirectReads>, sqlx::Error> {
-        use std::str::FromStr;
-        let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?;
-        let path = options.get_filename();
-        if url.contains(":memory:") || url.contains("mode=memory") || path.as_os_str().is_empty() {
+        let Some(path) = crate::db::sqlite_file(url)? else {
             return Ok(None);
-        }
+        };
         Ok(Some(DirectReads {
-            path: path.to_path_buf(),
+            path,
             idle: Mutex::new(Vec::new()),
             off_thread: Arc::new(tokio::sync::Semaphore::new(at_once.max(1))),
         }))
