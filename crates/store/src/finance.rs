@@ -1,6 +1,7 @@
 //! Startlån and grant cases: the case's economy, the grant ledger (commitments, payments,
 //! releases) and the municipality's yearly grant budget. The ledger is append-only; the budget
-//! position is summed from it by [`husly_domain::finance::position`].
+//! position is summed from it by [`husly_domain::finance::position`], or, for one grant on a
+//! case's page, from the totals triggers keep beside it (`grant_ledger_total`).
 
 use husly_domain::finance::{self, CaseFinance, Entry, EntryKind, GrantType, Position};
 use husly_domain::{CaseId, DecisionId, MunicipalityId};
@@ -311,6 +312,43 @@ impl Store {
             });
         }
         Ok(lines)
+    }
+
+    /// What is left of the year's budget for one grant: its allocation against the ledger's
+    /// totals, which triggers keep as entries are written (schema 44). A few rows however long
+    /// the year's ledger is: a grant case's page shows it on every view. The same position as
+    /// the grant's line of [`Store::grant_budget`], which sums the ledger itself.
+    pub async fn grant_year_position(
+        &self,
+        municipality: MunicipalityId,
+        year: i32,
+        grant: GrantType,
+    ) -> StoreResult<Position> {
+        let rows = sqlx::query(
+            "SELECT 'allocated' AS kind, allocated_ore AS amount_ore FROM grant_budget \
+             WHERE municipality_id = $1 AND year = $2 AND grant_type = $3 \
+             UNION ALL SELECT kind, total_ore FROM grant_ledger_total \
+             WHERE municipality_id = $1 AND year = $2 AND grant_type = $3",
+        )
+        .bind(municipality.to_string())
+        .bind(i64::from(year))
+        .bind(grant.code())
+        .fetch_all(&mut self.key_read().await?)
+        .await?;
+        let mut allocated = 0;
+        let mut entries = Vec::new();
+        for row in &rows {
+            let kind: String = row.try_get("kind")?;
+            let amount_ore: i64 = row.try_get("amount_ore")?;
+            match kind.as_str() {
+                "allocated" => allocated = amount_ore,
+                code => entries.push(Entry {
+                    kind: kind_of(code)?,
+                    amount_ore,
+                }),
+            }
+        }
+        Ok(finance::position(allocated, entries))
     }
 
     /// Sets the year's allocation for a grant (replacing an earlier one), with an audit entry.

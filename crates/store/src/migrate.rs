@@ -229,6 +229,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "access_log",
         sql: include_str!("../migrations/0043_access_log.sql"),
     },
+    Migration {
+        version: 44,
+        name: "grant_ledger_totals",
+        sql: include_str!("../migrations/0044_grant_ledger_totals.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. Marked

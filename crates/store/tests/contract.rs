@@ -1798,6 +1798,7 @@ async fn grants_commit_pay_and_release_against_the_years_budget() {
             budget(store.grant_budget(m.id, 2026).await.unwrap()),
             (40_000_000, 10_000_000, 0, 30_000_000, 1)
         );
+        grant_totals_agree(store, m.id, 2026).await;
 
         // Payments: never more than what is outstanding; each one an event.
         let paid_on = time::macros::date!(2026 - 04 - 10);
@@ -1814,6 +1815,7 @@ async fn grants_commit_pay_and_release_against_the_years_budget() {
             budget(store.grant_budget(m.id, 2026).await.unwrap()),
             (40_000_000, 4_000_000, 6_000_000, 30_000_000, 1)
         );
+        grant_totals_agree(store, m.id, 2026).await;
         // Closing the case releases what was not paid.
         store
             .change_case(m.id, id, 7, None, &by(caseworker), |c, _| {
@@ -1825,6 +1827,7 @@ async fn grants_commit_pay_and_release_against_the_years_budget() {
             budget(store.grant_budget(m.id, 2026).await.unwrap()),
             (40_000_000, 0, 6_000_000, 34_000_000, 1)
         );
+        grant_totals_agree(store, m.id, 2026).await;
         let ledger = store.case_ledger(m.id, id).await.unwrap();
         let kinds: Vec<_> = ledger.iter().map(|e| (e.kind.code(), e.amount_ore, e.year)).collect();
         assert_eq!(
@@ -1849,12 +1852,45 @@ async fn grants_commit_pay_and_release_against_the_years_budget() {
             budget(store.grant_budget(other.id, 2026).await.unwrap()),
             (0, 0, 0, 0, 0)
         );
+        grant_totals_agree(store, other.id, 2026).await;
         // Startlån granted this year: none yet.
         assert_eq!(store.startlan_year(m.id, 2026).await.unwrap().loans, 0);
         let timeline = store.case_timeline(m.id, id).await.unwrap();
         assert!(timeline.iter().any(|e| e.kind == "case.grant_paid"));
         assert!(timeline.iter().any(|e| e.kind == "case.finance_saved"));
+        // The totals are kept by triggers, not exported: an import sets them in the target.
+        let mut archive = Vec::new();
+        store.export(&mut archive).await.unwrap();
+        let kept = store
+            .grant_year_position(m.id, 2026, GrantType::Adaptation)
+            .await
+            .unwrap();
+        assert_eq!(kept.paid_ore, 6_000_000);
+        for target in [TestDb::sqlite().await.unwrap()]
+            .into_iter()
+            .chain(TestDb::postgres().await.unwrap())
+        {
+            target.store.import(archive.as_slice()).await.unwrap();
+            let imported = target
+                .store
+                .grant_year_position(m.id, 2026, GrantType::Adaptation)
+                .await;
+            assert_eq!(imported.unwrap(), kept, "{:?}", target.backend());
+            grant_totals_agree(&target.store, m.id, 2026).await;
+        }
         assert_eq!(store.verify_audit().await.unwrap().first_break, None);
+    }
+}
+
+/// The year's position of each grant as a case's page reads it (the totals triggers keep) is
+/// the one the budget page sums from the ledger.
+async fn grant_totals_agree(store: &Store, municipality: husly_domain::MunicipalityId, year: i32) {
+    for line in store.grant_budget(municipality, year).await.unwrap() {
+        let kept = store
+            .grant_year_position(municipality, year, line.grant_type)
+            .await
+            .unwrap();
+        assert_eq!(kept, line.position, "{:?} {:?}", store.backend(), line.grant_type);
     }
 }
 

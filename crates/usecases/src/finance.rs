@@ -6,7 +6,7 @@ use crate::cases::assessment::affordability_of;
 use crate::{Ctx, UseCaseError, UseCaseResult};
 use husly_domain::authz::Action;
 use husly_domain::finance::requests::{self, PaymentRequest};
-use husly_domain::finance::{CaseFinance, Entry, GrantType, outstanding};
+use husly_domain::finance::{CaseFinance, Entry, GrantType, Position, outstanding};
 use husly_domain::startlan::StartlanRules;
 use husly_domain::validation::FieldError;
 use husly_domain::{CaseId, MunicipalityId};
@@ -59,7 +59,8 @@ pub async fn ledger(ctx: &Ctx, id: CaseId) -> UseCaseResult<CaseLedger> {
 pub struct GrantPosition {
     pub ledger: CaseLedger,
     pub budget_year: i32,
-    pub budget: Option<BudgetLine>,
+    /// The grant's budget this year: its allocation against the ledger's totals.
+    pub budget: Position,
 }
 
 /// [`GrantPosition`] of a case the caller has already opened (the read is recorded with it).
@@ -71,12 +72,7 @@ pub(crate) async fn grant_position(
 ) -> UseCaseResult<GrantPosition> {
     let entries = ctx.store.case_ledger(municipality, id).await?;
     let budget_year = ctx.today.year();
-    let budget = ctx
-        .store
-        .grant_budget(municipality, budget_year)
-        .await?
-        .into_iter()
-        .find(|line| line.grant_type == grant);
+    let budget = ctx.store.grant_year_position(municipality, budget_year, grant).await?;
     Ok(GrantPosition {
         ledger: CaseLedger {
             outstanding_ore: outstanding_of(&entries),

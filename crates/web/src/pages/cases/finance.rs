@@ -6,12 +6,12 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use husly_domain::authz::Action;
 use husly_domain::finance::requests::PaymentRequest;
-use husly_domain::finance::{CaseFinance, GrantCase, LoanPurpose, MeansTestException, StartlanCase, Tenure};
+use husly_domain::finance::{CaseFinance, GrantCase, LoanPurpose, MeansTestException, Position, StartlanCase, Tenure};
 use husly_domain::message::Message;
 use husly_domain::startlan::StartlanRules;
 use husly_domain::validation::{FieldError, parse_kr};
 use husly_store::cases::Case;
-use husly_store::finance::{BudgetLine, LedgerRow};
+use husly_store::finance::LedgerRow;
 
 use super::view::{CasePage, case_page, finish, load};
 use crate::AppState;
@@ -71,8 +71,8 @@ pub struct FinanceSection {
     pub exception: String,
     pub grant: GrantFields,
     pub ledger: Vec<LedgerRow>,
-    /// This year's budget line for the case's grant.
-    pub budget: Option<BudgetLine>,
+    /// This year's budget for the case's grant.
+    pub budget: Option<Position>,
     pub budget_year: i32,
     /// Committed to the case and not yet paid or released, øre.
     pub outstanding_ore: i64,
@@ -204,7 +204,7 @@ pub fn section(case: &Case, grant: Option<GrantPosition>, this_year: i32) -> Fin
         section.ledger = grant.ledger.entries;
         section.outstanding_ore = grant.ledger.outstanding_ore;
         section.budget_year = grant.budget_year;
-        section.budget = grant.budget;
+        section.budget = Some(grant.budget);
     }
     section
 }
