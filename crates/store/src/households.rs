@@ -111,6 +111,68 @@ pub struct Change<'a> {
 pub(crate) const PERSON_COLUMNS: &str = "p.id, p.municipality_id, p.national_id, p.id_kind, p.given_name, p.family_name, \
      p.birth_date, p.phone, p.email, p.preferred_language";
 
+/// The statement for a household and its members: one row per member (a household always has at
+/// least one; the LEFT JOIN still finds one that somehow has none). The household's id is `$1`;
+/// `municipality` is the municipality's placeholder or literal; `more` adds columns.
+pub(crate) fn household_sql(municipality: &str, more: &str) -> String {
+    format!(
+        "SELECT h.address_line, h.postal_code, h.postal_city, h.from_date, h.to_date, h.version, \
+         {PERSON_COLUMNS}, m.relation, pa.level AS protection{more} FROM household h \
+         LEFT JOIN household_member m ON m.municipality_id = h.municipality_id AND m.household_id = h.id \
+         LEFT JOIN person p ON p.id = m.person_id \
+         LEFT JOIN address_protection pa ON pa.person_id = m.person_id \
+         WHERE h.id = $1 AND h.municipality_id = {municipality} ORDER BY m.position"
+    )
+}
+
+/// The household in the rows of [`household_sql`].
+pub(crate) fn household_from_rows(
+    municipality: MunicipalityId,
+    id: HouseholdId,
+    rows: &[sqlx::any::AnyRow],
+) -> StoreResult<Household> {
+    let row = rows.first().ok_or(StoreError::NotFound)?;
+    let mut members = Vec::with_capacity(rows.len());
+    for member in rows {
+        if member.try_get::<Option<String>, _>("relation")?.is_some() {
+            let protection: Option<String> = member.try_get("protection")?;
+            members.push(Member {
+                person: Person::from_row(member)?,
+                relation: relation_of(member)?,
+                protection: match protection {
+                    Some(code) => Some(
+                        AddressProtection::from_code(&code)
+                            .ok_or_else(|| StoreError::Corrupt(format!("unknown address protection {code:?}")))?,
+                    ),
+                    None => None,
+                },
+            });
+        }
+    }
+    let protection = household_protection(members.iter().map(|m| m.protection));
+    let (mut address_line, mut postal_code, mut postal_city): (String, String, String) = (
+        row.try_get("address_line")?,
+        row.try_get("postal_code")?,
+        row.try_get("postal_city")?,
+    );
+    mask_address(
+        protection.is_some(),
+        &mut [&mut address_line, &mut postal_code, &mut postal_city],
+    );
+    Ok(Household {
+        id,
+        municipality_id: municipality,
+        address_line,
+        postal_code,
+        postal_city,
+        protection,
+        from_date: parse_date_text(&row.try_get::<String, _>("from_date")?)?,
+        to_date: crate::opt_date(row, "to_date")?,
+        version: row.try_get("version")?,
+        members,
+    })
+}
+
 fn relation_of(row: &sqlx::any::AnyRow) -> StoreResult<Relation> {
     let code: String = row.try_get("relation")?;
     Relation::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("unknown relation {code:?}")))
@@ -443,61 +505,13 @@ impl Store {
     /// Reads a household with its members. Not audited here: callers audit the read for the
     /// person who asked ([`Store::audit`]), because only they know who and why.
     pub async fn household(&self, municipality: MunicipalityId, id: HouseholdId) -> StoreResult<Household> {
-        // One query for the household and its members: one row per member (a household always
-        // has at least one; the LEFT JOIN still finds one that somehow has none).
-        let sql = format!(
-            "SELECT h.address_line, h.postal_code, h.postal_city, h.from_date, h.to_date, h.version, \
-             {PERSON_COLUMNS}, m.relation, pa.level AS protection FROM household h \
-             LEFT JOIN household_member m ON m.municipality_id = h.municipality_id AND m.household_id = h.id \
-             LEFT JOIN person p ON p.id = m.person_id \
-             LEFT JOIN address_protection pa ON pa.person_id = m.person_id \
-             WHERE h.id = $1 AND h.municipality_id = $2 ORDER BY m.position"
-        );
+        let sql = household_sql("$2", "");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id.to_string())
             .bind(municipality.to_string())
             .fetch_all(&mut self.key_read().await?)
             .await?;
-        let row = rows.first().ok_or(StoreError::NotFound)?;
-        let mut members = Vec::with_capacity(rows.len());
-        for member in &rows {
-            if member.try_get::<Option<String>, _>("relation")?.is_some() {
-                let protection: Option<String> = member.try_get("protection")?;
-                members.push(Member {
-                    person: Person::from_row(member)?,
-                    relation: relation_of(member)?,
-                    protection: match protection {
-                        Some(code) => Some(
-                            AddressProtection::from_code(&code)
-                                .ok_or_else(|| StoreError::Corrupt(format!("unknown address protection {code:?}")))?,
-                        ),
-                        None => None,
-                    },
-                });
-            }
-        }
-        let protection = household_protection(members.iter().map(|m| m.protection));
-        let (mut address_line, mut postal_code, mut postal_city): (String, String, String) = (
-            row.try_get("address_line")?,
-            row.try_get("postal_code")?,
-            row.try_get("postal_city")?,
-        );
-        mask_address(
-            protection.is_some(),
-            &mut [&mut address_line, &mut postal_code, &mut postal_city],
-        );
-        Ok(Household {
-            id,
-            municipality_id: municipality,
-            address_line,
-            postal_code,
-            postal_city,
-            protection,
-            from_date: parse_date_text(&row.try_get::<String, _>("from_date")?)?,
-            to_date: crate::opt_date(row, "to_date")?,
-            version: row.try_get("version")?,
-            members,
-        })
+        household_from_rows(municipality, id, &rows)
     }
 
     /// The household's timeline, newest first.

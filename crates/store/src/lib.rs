@@ -40,6 +40,7 @@ pub mod municipalities;
 pub mod notes;
 pub mod outreach_contacts;
 pub mod outreach_lists;
+pub mod page_lists;
 pub mod partners;
 pub mod priority_policy;
 pub mod protection;

@@ -177,7 +177,8 @@ pub async fn full_scans(store: &Store, sql: &str, binds: &[&str]) -> StoreResult
         }
         Backend::Sqlite => {
             // A subquery's own rows (`MATERIALIZE x` or `CO-ROUTINE x`, then `SCAN x`) are no
-            // table; what it reads is planned in its own steps.
+            // table; what it reads is planned in its own steps. Nor is the one row of a
+            // statement without a table (`SCAN CONSTANT ROW`).
             let steps: Vec<String> = rows.iter().map(|r| r.try_get("detail")).collect::<Result<_, _>>()?;
             let subqueries: Vec<&str> = steps
                 .iter()
@@ -190,6 +191,7 @@ pub async fn full_scans(store: &Store, sql: &str, binds: &[&str]) -> StoreResult
                         .strip_prefix("SCAN ")
                         .map(|rest| rest.split(' ').next().unwrap_or(rest));
                     match scanned {
+                        Some(_) if *step == "SCAN CONSTANT ROW" => false,
                         Some(name) => !subqueries.contains(&name),
                         None => step.contains("AUTOMATIC"),
                     }

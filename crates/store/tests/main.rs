@@ -16,6 +16,7 @@ mod lettings;
 mod meetings;
 mod outreach_contacts;
 mod outreach_lists;
+mod page_lists;
 mod priority_policy;
 mod protection;
 mod queue_generation;

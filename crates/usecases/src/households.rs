@@ -89,17 +89,25 @@ pub struct HouseholdOverview {
 pub async fn household_overview(ctx: &Ctx, id: HouseholdId) -> UseCaseResult<HouseholdOverview> {
     // Audited after the last read: a request gives its pinned connection back while it waits for
     // the audit entry's commit, so auditing first would take a second connection for the rest.
-    let household = read_household(ctx, id, Action::ViewHousehold).await?;
-    let municipality = household.municipality_id;
+    // The lists the household has none of are not read (`husly_store::page_lists`).
+    let municipality = ctx.household_owner(id, Action::ViewHousehold).await?;
+    let (household, lists) = ctx.store.household_with_lists(municipality, id).await?;
     let timeline = ctx.store.timeline(municipality, id).await?;
     let cases = match ctx.require(Action::ViewCase, municipality) {
-        Ok(()) => Some(ctx.store.cases_of_household(municipality, id).await?),
+        Ok(()) if lists.cases => Some(ctx.store.cases_of_household(municipality, id).await?),
+        Ok(()) => Some(Vec::new()),
         Err(_) => None,
     };
-    let notes = crate::notes::readable(ctx, municipality, husly_store::notes::NoteSubject::Household(id)).await?;
-    let representatives = ctx.store.representatives(municipality, id).await?;
+    let notes = crate::read_if_any(
+        lists.notes,
+        crate::notes::readable(ctx, municipality, husly_store::notes::NoteSubject::Household(id)),
+    )
+    .await?;
+    let representatives =
+        crate::read_if_any(lists.representatives, ctx.store.representatives(municipality, id)).await?;
     let stays = match ctx.require(Action::ViewTemporaryStays, municipality) {
-        Ok(()) => Some(ctx.store.stays(municipality, id).await?),
+        Ok(()) if lists.stays => Some(ctx.store.stays(municipality, id).await?),
+        Ok(()) => Some(Vec::new()),
         Err(_) => None,
     };
     audit_household_view(ctx, &household, json!({})).await?;

@@ -58,3 +58,12 @@ pub mod waiting_list;
 pub use clock::Clock;
 pub use ctx::{Channel, Ctx, PartnerGrant};
 pub use error::{UseCaseError, UseCaseResult};
+
+/// Runs `read`, a read of a page's list, only when the list holds rows (the store said so; see
+/// `husly_store::page_lists`); otherwise the list is empty without a statement.
+pub(crate) async fn read_if_any<T, E>(
+    holds_rows: bool,
+    read: impl std::future::Future<Output = Result<Vec<T>, E>>,
+) -> Result<Vec<T>, E> {
+    if holds_rows { read.await } else { Ok(Vec::new()) }
+}

@@ -206,9 +206,16 @@ pub async fn overview_of(ctx: &Ctx, file: CaseFile) -> UseCaseResult<CaseOvervie
         Some(grant) => Some(crate::finance::grant_position(ctx, m, case, grant).await?),
         None => None,
     };
-    let notes = crate::notes::readable(ctx, m, husly_store::notes::NoteSubject::Case(case)).await?;
-    let tasks = ctx.store.tasks(m, case).await?;
-    let applicant_messages = ctx.store.applicant_messages(m, case).await?;
+    // The lists the case has none of are not read (`husly_store::page_lists`).
+    let lists = ctx.store.case_lists(m, case).await?;
+    let notes = crate::read_if_any(
+        lists.notes,
+        crate::notes::readable(ctx, m, husly_store::notes::NoteSubject::Case(case)),
+    )
+    .await?;
+    let tasks = crate::read_if_any(lists.tasks, ctx.store.tasks(m, case)).await?;
+    let applicant_messages =
+        crate::read_if_any(lists.applicant_messages, ctx.store.applicant_messages(m, case)).await?;
     let kostra = crate::kostra::view_of(ctx, &file.case).await?;
     Ok(CaseOverview {
         kostra,
@@ -216,10 +223,10 @@ pub async fn overview_of(ctx: &Ctx, file: CaseFile) -> UseCaseResult<CaseOvervie
         grant,
         notes,
         tasks,
-        decisions: ctx.store.decisions(m, case).await?,
-        letters: ctx.store.letters(m, case).await?,
-        flags: ctx.store.flags(m, case).await?,
-        documents: ctx.store.documents(m, Owner::Case(case)).await?,
+        decisions: crate::read_if_any(lists.decisions, ctx.store.decisions(m, case)).await?,
+        letters: crate::read_if_any(lists.letters, ctx.store.letters(m, case)).await?,
+        flags: crate::read_if_any(lists.flags, ctx.store.flags(m, case)).await?,
+        documents: crate::read_if_any(lists.documents, ctx.store.documents(m, Owner::Case(case))).await?,
         timeline: ctx.store.case_timeline(m, case).await?,
         file,
         assessment,
