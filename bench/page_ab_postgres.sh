@@ -38,6 +38,8 @@ if [[ ${BENCH_SEED:-1} == 1 ]]; then
 else
     export HUSLY_DATABASE_URL="${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}/husly_bench"
     sql() { psql "$HUSLY_DATABASE_URL" -v ON_ERROR_STOP=1 -qAt -c "$1"; }
+    # A's start waits for the day's jobs: they run again (as on a fresh seed) only if forgotten.
+    sql "DELETE FROM job_run" >/dev/null
 fi
 SERVER=${HUSLY_DATABASE_URL%/husly_bench}
 URL[A]=$HUSLY_DATABASE_URL
