@@ -473,6 +473,9 @@ async fn an_adaptation_grant_commits_is_paid_and_releases_the_rest_of_the_budget
         for expected in ["Utbetalt", "Frigjort", "30\u{a0}000\u{a0}kr", "Tilskudd ble utbetalt"] {
             assert!(page.contains(expected), "{expected}: {page}");
         }
+        // The case page's budget line (the totals the triggers keep) agrees with the budget page.
+        let left = format!("Igjen av tilskuddsrammen for {year}: <strong>450\u{a0}000\u{a0}kr</strong>");
+        assert!(page.contains(&left), "{left}: {page}");
         let budget = common::page_text(s, &caseworker, &format!("/grants/budget?year={year}")).await;
         assert!(
             budget.contains("450\u{a0}000\u{a0}kr") && budget.contains(&case_url),
