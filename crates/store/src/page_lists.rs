@@ -41,8 +41,8 @@ pub struct CaseLists {
     pub documents: bool,
 }
 
-/// `(table with alias, column naming the owner)` for each list, in the lists' field order; the
-/// owner's id is `$1`, and a row counts when it has `extra` too.
+/// `(table aliased c, column naming the owner, further condition)` for each list, in the order of
+/// the lists' fields; the owner's id is `$1`.
 const HOUSEHOLD_LISTS: [(&str, &str, &str); 4] = [
     ("application_case c", "household_id", ""),
     ("journal_note c", "household_id", " AND c.case_id IS NULL"),
@@ -59,11 +59,10 @@ const CASE_LISTS: [(&str, &str, &str); 7] = [
     ("case_document c", "case_id", ""),
 ];
 
-/// One column `has_<i>` per list: 1 when the list holds a row, else 0. The municipality is
+/// One column `has_<i>` per list: 1 when the list holds a row, else 0. `m` is the municipality
 /// written in (not bound): the case table's indexes keep SQLite's value samples
 /// (`db::SAMPLED_INDEXES`).
-fn probes(municipality: MunicipalityId, lists: &[(&str, &str, &str)]) -> String {
-    let m = crate::literal(&municipality.to_string());
+fn probes(m: &str, lists: &[(&str, &str, &str)]) -> String {
     lists
         .iter()
         .enumerate()
@@ -86,12 +85,13 @@ fn answers<const N: usize>(row: &AnyRow) -> StoreResult<[bool; N]> {
 
 fn household_with_lists_sql(municipality: MunicipalityId) -> String {
     let m = crate::literal(&municipality.to_string());
-    household_sql(&m, &probes(municipality, &HOUSEHOLD_LISTS))
+    household_sql(&m, &probes(&m, &HOUSEHOLD_LISTS))
 }
 
 fn case_lists_sql(municipality: MunicipalityId) -> String {
     // The first column only gives the others a list to follow.
-    format!("SELECT 1 AS one{}", probes(municipality, &CASE_LISTS))
+    let m = crate::literal(&municipality.to_string());
+    format!("SELECT 1 AS one{}", probes(&m, &CASE_LISTS))
 }
 
 impl Store {

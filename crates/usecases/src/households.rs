@@ -94,8 +94,7 @@ pub async fn household_overview(ctx: &Ctx, id: HouseholdId) -> UseCaseResult<Hou
     let (household, lists) = ctx.store.household_with_lists(municipality, id).await?;
     let timeline = ctx.store.timeline(municipality, id).await?;
     let cases = match ctx.require(Action::ViewCase, municipality) {
-        Ok(()) if lists.cases => Some(ctx.store.cases_of_household(municipality, id).await?),
-        Ok(()) => Some(Vec::new()),
+        Ok(()) => Some(crate::read_if_any(lists.cases, ctx.store.cases_of_household(municipality, id)).await?),
         Err(_) => None,
     };
     let notes = crate::read_if_any(
@@ -106,8 +105,7 @@ pub async fn household_overview(ctx: &Ctx, id: HouseholdId) -> UseCaseResult<Hou
     let representatives =
         crate::read_if_any(lists.representatives, ctx.store.representatives(municipality, id)).await?;
     let stays = match ctx.require(Action::ViewTemporaryStays, municipality) {
-        Ok(()) if lists.stays => Some(ctx.store.stays(municipality, id).await?),
-        Ok(()) => Some(Vec::new()),
+        Ok(()) => Some(crate::read_if_any(lists.stays, ctx.store.stays(municipality, id)).await?),
         Err(_) => None,
     };
     audit_household_view(ctx, &household, json!({})).await?;
