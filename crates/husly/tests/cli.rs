@@ -338,6 +338,45 @@ fn municipalities_are_added_once() {
     );
 }
 
+/// A command leaves the SQLite database as whole files, its write-ahead log folded in: copying
+/// `husly.db` after `husly seed` copies the seeded rows, also when the command failed.
+#[test]
+fn commands_leave_no_write_ahead_log_behind() {
+    let db = Database::sqlite();
+    let files = || {
+        let mut names: Vec<String> = std::fs::read_dir(db.dir.path())
+            .expect("data directory")
+            .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let seeded = run(&db, &["seed", "--households", "30"], None);
+    assert!(seeded.status.success(), "{}", text(&seeded.stderr));
+    assert_eq!(files(), ["husly.db", "husly.db-access"]);
+    let refused = run(&db, &["municipality", "add", "--number", "33", "--name", "X"], None);
+    assert!(!refused.status.success());
+    assert_eq!(files(), ["husly.db", "husly.db-access"]);
+
+    // The copy alone holds the seeded households.
+    let copy = Database::sqlite();
+    std::fs::copy(db.dir.path().join("husly.db"), copy.dir.path().join("husly.db")).expect("copy");
+    std::fs::copy(
+        db.dir.path().join("husly.db-access"),
+        copy.dir.path().join("husly.db-access"),
+    )
+    .expect("copy");
+    let verified = run(&copy, &["audit", "verify"], None);
+    assert!(verified.status.success(), "{}", text(&verified.stderr));
+    assert!(
+        text(&verified.stdout).contains("audit log intact"),
+        "{}",
+        text(&verified.stdout)
+    );
+    let listed = run(&copy, &["municipality", "list"], None);
+    assert_eq!(text(&listed.stdout), "9999\tDemo kommune\t(demo)\n");
+}
+
 /// A backup encrypted to an age key can leave the machine: it does not read as an archive, the
 /// key opens it to the archive an export writes (which imports), and a key that is not one is
 /// refused before anything is written.

@@ -43,7 +43,11 @@ pub fn private_dir(path: &std::path::Path) -> std::io::Result<()> {
     builder.create(path)
 }
 
-/// Opens the database (creating the data directory for SQLite) and applies migrations.
+/// The stores the command opened, closed when it ends ([`close_opened_stores`]).
+static OPENED: std::sync::Mutex<Vec<Store>> = std::sync::Mutex::new(Vec::new());
+
+/// Opens the database (creating the data directory for SQLite) and applies migrations. The store
+/// is closed when the command ends, whether it succeeded or not.
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     if config.database_url.starts_with("sqlite:") {
         private_dir(&config.data_dir)
@@ -60,6 +64,23 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
             crate::config::redact_url(&config.database_url)
         )
     })?;
+    if let Ok(mut opened) = OPENED.lock() {
+        opened.push(store.clone());
+    }
     store.migrate().await?;
     Ok(store)
+}
+
+/// Closes the stores the command opened. On SQLite, the last connection to close folds the
+/// write-ahead log into the database file and removes it, so that the database is one file
+/// again (`husly.db` alone holds everything) once a command such as `husly migrate` or
+/// `husly seed` has ended; without it, a seeded database's rows would sit in `husly.db-wal`.
+pub async fn close_opened_stores() {
+    let opened = match OPENED.lock() {
+        Ok(mut opened) => std::mem::take(&mut *opened),
+        Err(_) => return,
+    };
+    for store in opened {
+        store.close().await;
+    }
 }
