@@ -203,26 +203,94 @@ pub(crate) const ENTRY_COLUMNS: &str = "chain, seq, id, occurred_at, actor, acto
 /// Appends one entry about a change to the chain of the event's municipality, inside the
 /// caller's transaction (the change's own).
 pub async fn append(tx: &mut Tx, actor: &Actor, event: Event<'_>) -> StoreResult<()> {
-    append_all(tx, Log::Changes, vec![(actor, event)]).await
+    append_all(tx, Log::Changes, vec![(actor, event)]).await.map(drop)
 }
 
 /// Appends entries to one log in the given order, each to the chain of its event's
 /// municipality, inside the caller's transaction. Each chain's head is read (and on PostgreSQL
 /// locked) once and written once, however many entries the chain gets: a group commit of 50 page
 /// views costs a few statements, not 150. Heads are locked in the chains' sorted order, so two
-/// servers appending to the same chains cannot deadlock.
-pub(crate) async fn append_all(tx: &mut Tx, log: Log, entries: Vec<(&Actor, Event<'_>)>) -> StoreResult<()> {
-    let mut chains: Vec<String> = entries.iter().map(|(_, event)| log.chain(event.municipality)).collect();
-    chains.sort_unstable();
-    chains.dedup();
-    let mut heads = std::collections::HashMap::with_capacity(chains.len());
+/// servers appending to the same chains cannot deadlock. Gives the chains' new heads.
+pub(crate) async fn append_all(tx: &mut Tx, log: Log, entries: Vec<(&Actor, Event<'_>)>) -> StoreResult<Heads> {
+    let chains = chains_of(log, &entries);
+    let mut heads = Heads::with_capacity(chains.len());
     for chain in &chains {
         heads.insert(chain.clone(), lock_head(tx, log, chain).await?);
     }
+    let rows = chain_entries(log, entries, &mut heads);
+    insert_entries(tx.conn(), log, &rows).await?;
+    let update = format!("UPDATE {} SET seq = $1, hash = $2 WHERE chain = $3", log.head_table());
+    for chain in chains {
+        let head = &heads[&chain];
+        sqlx::query(sqlx::AssertSqlSafe(update.as_str()))
+            .bind(head.seq)
+            .bind(&head.hash)
+            .bind(&chain)
+            .execute(tx.conn())
+            .await?;
+    }
+    Ok(heads)
+}
+
+/// As [`append_all`], but from the heads the caller remembers from its own last append instead
+/// of reading them: each head is moved on only where it still is what the caller remembers
+/// (which also locks it, in the chains' sorted order). `None` when a chain is not among `known`
+/// or another writer (another server on the same database, or an import) has moved a head
+/// since: the caller then rolls back what this wrote and appends with [`append_all`]. Saves the
+/// head's read, a statement per chain and transaction; the group-commit appender, the access
+/// log's one writer in a server, uses it.
+pub(crate) async fn append_on_known_heads(
+    tx: &mut Tx,
+    log: Log,
+    entries: Vec<(&Actor, Event<'_>)>,
+    known: &Heads,
+) -> StoreResult<Option<Heads>> {
+    let chains = chains_of(log, &entries);
+    let mut heads = Heads::with_capacity(chains.len());
+    for chain in &chains {
+        match known.get(chain) {
+            Some(head) => heads.insert(chain.clone(), head.clone()),
+            None => return Ok(None),
+        };
+    }
+    let rows = chain_entries(log, entries, &mut heads);
+    let update = format!(
+        "UPDATE {} SET seq = $1, hash = $2 WHERE chain = $3 AND seq = $4",
+        log.head_table()
+    );
+    for chain in chains {
+        let (head, before) = (&heads[&chain], &known[&chain]);
+        let moved = sqlx::query(sqlx::AssertSqlSafe(update.as_str()))
+            .bind(head.seq)
+            .bind(&head.hash)
+            .bind(&chain)
+            .bind(before.seq)
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
+        if moved != 1 {
+            return Ok(None);
+        }
+    }
+    insert_entries(tx.conn(), log, &rows).await?;
+    Ok(Some(heads))
+}
+
+/// The chains the entries go to, sorted, each once.
+fn chains_of(log: Log, entries: &[(&Actor, Event<'_>)]) -> Vec<String> {
+    let mut chains: Vec<String> = entries.iter().map(|(_, event)| log.chain(event.municipality)).collect();
+    chains.sort_unstable();
+    chains.dedup();
+    chains
+}
+
+/// The entries as rows of their chains, each linked to the one before it; moves `heads` on to
+/// the last of each chain.
+fn chain_entries(log: Log, entries: Vec<(&Actor, Event<'_>)>, heads: &mut Heads) -> Vec<AuditEntry> {
     let mut rows = Vec::with_capacity(entries.len());
     for (actor, event) in entries {
         let chain = log.chain(event.municipality);
-        let head = heads.get_mut(&chain).expect("every chain's head is locked above");
+        let head = heads.get_mut(&chain).expect("every chain's head is known");
         let mut entry = AuditEntry {
             seq: head.seq + 1,
             id: uuid::Uuid::now_v7().to_string(),
@@ -245,22 +313,15 @@ pub(crate) async fn append_all(tx: &mut Tx, log: Log, entries: Vec<(&Actor, Even
         head.hash.clone_from(&entry.hash);
         rows.push(entry);
     }
-    insert_entries(tx.conn(), log, &rows).await?;
-    let update = format!("UPDATE {} SET seq = $1, hash = $2 WHERE chain = $3", log.head_table());
-    for chain in chains {
-        let head = &heads[&chain];
-        sqlx::query(sqlx::AssertSqlSafe(update.as_str()))
-            .bind(head.seq)
-            .bind(&head.hash)
-            .bind(&chain)
-            .execute(tx.conn())
-            .await?;
-    }
-    Ok(())
+    rows
 }
 
+/// Chains' heads by chain.
+pub(crate) type Heads = std::collections::HashMap<String, Head>;
+
 /// The newest entry of a chain, as its head records it.
-struct Head {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Head {
     seq: i64,
     hash: String,
 }

@@ -126,6 +126,13 @@ impl Tx {
         self.inner.commit().await?;
         Ok(())
     }
+
+    /// Rolls back now, before SQLite's writer lock is given to the next writer (a dropped
+    /// transaction's rollback waits for the connection's next use).
+    pub async fn rollback(self) -> StoreResult<()> {
+        self.inner.rollback().await?;
+        Ok(())
+    }
 }
 
 impl Store {

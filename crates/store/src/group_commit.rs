@@ -82,6 +82,8 @@ fn spawn(store: Store) -> Appender {
 
 async fn run(store: Store, mut receiver: mpsc::Receiver<Request>) {
     let mut batch: Vec<Request> = Vec::with_capacity(MAX_BATCH);
+    // The chains' heads as this appender last committed them: forgotten whenever a batch fails.
+    let mut known = audit::Heads::new();
     while let Some(first) = receiver.recv().await {
         batch.push(first);
         while batch.len() < MAX_BATCH {
@@ -90,7 +92,7 @@ async fn run(store: Store, mut receiver: mpsc::Receiver<Request>) {
                 Err(_) => break,
             }
         }
-        let result = write_batch(&store, &batch).await.map_err(|e| BatchFailed {
+        let result = write_batch(&store, &batch, &mut known).await.map_err(|e| BatchFailed {
             overloaded: e.is_overloaded(),
             message: e.to_string(),
         });
@@ -103,8 +105,31 @@ async fn run(store: Store, mut receiver: mpsc::Receiver<Request>) {
     }
 }
 
-async fn write_batch(store: &Store, batch: &[Request]) -> StoreResult<()> {
-    let entries = batch
+/// Writes a batch in one transaction, from the heads the appender remembers where they still
+/// hold (a statement fewer per chain), else reading them.
+async fn write_batch(store: &Store, batch: &[Request], known: &mut audit::Heads) -> StoreResult<()> {
+    let heads = std::mem::take(known);
+    if !heads.is_empty() {
+        let mut tx = store.write().await?;
+        if let Some(moved) = audit::append_on_known_heads(&mut tx, audit::Log::Access, entries(batch), &heads).await? {
+            tx.commit().await?;
+            *known = heads;
+            known.extend(moved);
+            return Ok(());
+        }
+        // A head another writer moved, or a chain not known yet: undone, and written as below.
+        tx.rollback().await?;
+    }
+    let mut tx = store.write().await?;
+    let moved = audit::append_all(&mut tx, audit::Log::Access, entries(batch)).await?;
+    tx.commit().await?;
+    *known = heads;
+    known.extend(moved);
+    Ok(())
+}
+
+fn entries(batch: &[Request]) -> Vec<(&Actor, Event<'_>)> {
+    batch
         .iter()
         .map(|request| {
             let event = Event {
@@ -116,8 +141,5 @@ async fn write_batch(store: &Store, batch: &[Request]) -> StoreResult<()> {
             };
             (&request.actor, event)
         })
-        .collect();
-    let mut tx = store.write().await?;
-    audit::append_all(&mut tx, audit::Log::Access, entries).await?;
-    tx.commit().await
+        .collect()
 }

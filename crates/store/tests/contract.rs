@@ -1099,6 +1099,54 @@ async fn concurrent_reads_are_all_audited_in_one_intact_chain() {
     }
 }
 
+/// Two servers on one database append page views to the same chains: each appender writes from
+/// the heads it remembers only while no other has moved them, so the chains stay intact and no
+/// entry is lost, however the two interleave.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_appenders_on_one_database_keep_the_chains_intact() {
+    for db in databases().await {
+        let m = municipality(&db.store, "3301").await.id;
+        let other = other_municipality(&db.store).await;
+        let before = db.store.verify_audit().await.unwrap().entries;
+        let second = Store::connect(&db.url, &husly_store::StoreOptions::default())
+            .await
+            .unwrap();
+        let view = |store: &Store, municipality, i: usize| {
+            let store = store.clone();
+            async move {
+                let event = Event {
+                    municipality: Some(municipality),
+                    action: "household.view",
+                    resource_kind: "household",
+                    resource_id: format!("h{i}"),
+                    details: serde_json::json!({}),
+                };
+                store.audit(&Actor::cli("load"), event).await
+            }
+        };
+        // One at a time, alternating: every append finds the head moved by the other server.
+        for i in 0..6 {
+            let store = if i % 2 == 0 { &db.store } else { &second };
+            view(store, m, i).await.unwrap();
+        }
+        // Then both at once, on two chains.
+        let tasks: Vec<_> = (0..120)
+            .map(|i| {
+                let store = if i % 2 == 0 { &db.store } else { &second };
+                let municipality = if i % 3 == 0 { other } else { m };
+                tokio::spawn(view(store, municipality, i))
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        second.close().await;
+        let report = db.store.verify_audit().await.unwrap();
+        assert_eq!(report.first_break, None, "{:?}", db.backend());
+        assert_eq!(report.entries, before + 126, "{:?}", db.backend());
+    }
+}
+
 /// Requests read through pinned handles (one connection each) and wait for their audit entries:
 /// with far more requests than connections, none may starve another (a request waiting for a
 /// second connection while holding its first would), and the entries of two municipalities
