@@ -320,7 +320,7 @@ fn chain_entries(log: Log, entries: Vec<(&Actor, Event<'_>)>, heads: &mut Heads)
 pub(crate) type Heads = std::collections::HashMap<String, Head>;
 
 /// The newest entry of a chain, as its head records it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(crate) struct Head {
     seq: i64,
     hash: String,
