@@ -310,9 +310,25 @@ impl Store {
         }
     }
 
-    /// The active users holding `role` in the municipality, as (id, display name) by name: one
-    /// query, for the choices of a form shown on every case page.
+    /// The active users holding `role` in the municipality, as (id, display name) by name: the
+    /// choices of a form shown on every case page, so remembered for as long as a session is
+    /// (`session_cache`), and forgotten with the sessions when a user's roles or active flag
+    /// change.
     pub async fn active_holders(&self, municipality: MunicipalityId, role: Role) -> StoreResult<Vec<(UserId, String)>> {
+        if let Some(kept) = self.shared.sessions.holders(municipality, role) {
+            return Ok(kept);
+        }
+        let read_at = std::time::Instant::now();
+        let users = self.read_active_holders(municipality, role).await?;
+        self.shared.sessions.put_holders(municipality, role, read_at, &users);
+        Ok(users)
+    }
+
+    async fn read_active_holders(
+        &self,
+        municipality: MunicipalityId,
+        role: Role,
+    ) -> StoreResult<Vec<(UserId, String)>> {
         let rows = sqlx::query(
             "SELECT u.id, u.display_name FROM app_user u JOIN role_assignment r ON r.user_id = u.id \
              WHERE r.municipality_id = $1 AND r.role = $2 AND u.disabled = 0 ORDER BY u.display_name, u.id",

@@ -1,5 +1,7 @@
 //! Live sessions remembered between requests, so that a page does not read the session, the user
-//! and their roles from the database on every request.
+//! and their roles from the database on every request; and, for the same time, the active users
+//! holding a role in a municipality (the caseworkers a case page offers to give a case or a task
+//! to, a statement on every case view).
 //!
 //! An entry is used for at most the cache's lifetime (two seconds by default) after it was read.
 //! This server forgets an entry at once when the session ends or changes (logout, another
@@ -9,6 +11,8 @@
 
 use crate::accounts::User;
 use crate::sessions::Session;
+use husly_domain::authz::Role;
+use husly_domain::{MunicipalityId, UserId};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -22,6 +26,15 @@ const MAX_ENTRIES: usize = 10_000;
 pub(crate) struct SessionCache {
     lifetime: Duration,
     entries: Mutex<HashMap<String, Entry>>,
+    holders: Mutex<HashMap<(MunicipalityId, Role), Holders>>,
+}
+
+/// The active users holding a role, as (id, display name) by name.
+pub(crate) type HolderList = Vec<(UserId, String)>;
+
+struct Holders {
+    read_at: Instant,
+    users: HolderList,
 }
 
 struct Entry {
@@ -35,6 +48,7 @@ impl SessionCache {
         SessionCache {
             lifetime,
             entries: Mutex::default(),
+            holders: Mutex::default(),
         }
     }
 
@@ -77,6 +91,36 @@ impl SessionCache {
     pub(crate) fn forget_all(&self) {
         if let Ok(mut entries) = self.entries.lock() {
             entries.clear();
+        }
+        if let Ok(mut holders) = self.holders.lock() {
+            holders.clear();
+        }
+    }
+
+    /// The role's holders in the municipality, if read less than the lifetime ago.
+    pub(crate) fn holders(&self, municipality: MunicipalityId, role: Role) -> Option<HolderList> {
+        if self.lifetime.is_zero() {
+            return None;
+        }
+        let holders = self.holders.lock().ok()?;
+        let kept = holders.get(&(municipality, role))?;
+        (kept.read_at.elapsed() < self.lifetime).then(|| kept.users.clone())
+    }
+
+    /// Keeps the holders as read at `read_at`, taken before the read: a change to a user
+    /// committed while it ran is then never kept for longer than the lifetime after it.
+    pub(crate) fn put_holders(&self, municipality: MunicipalityId, role: Role, read_at: Instant, users: &HolderList) {
+        if self.lifetime.is_zero() {
+            return;
+        }
+        if let Ok(mut holders) = self.holders.lock() {
+            holders.insert(
+                (municipality, role),
+                Holders {
+                    read_at,
+                    users: users.clone(),
+                },
+            );
         }
     }
 }

@@ -2686,6 +2686,76 @@ async fn a_remembered_session_is_forgotten_at_once_here_and_within_its_lifetime_
     }
 }
 
+/// The caseworkers a case page offers are remembered as long as a session: a change of roles or
+/// a deactivation shows at once on the server that made it (and is seen there stale, before the
+/// lifetime, on another server), and on the other server once the lifetime has passed.
+#[tokio::test]
+async fn remembered_role_holders_follow_role_changes_here_at_once_and_elsewhere_within_the_lifetime() {
+    use husly_store::StoreOptions;
+    let lifetime = std::time::Duration::from_millis(300);
+    let past_lifetime = lifetime + std::time::Duration::from_millis(50);
+    for db in databases().await {
+        let options = StoreOptions {
+            max_connections: 2,
+            session_cache: lifetime,
+            ..StoreOptions::default()
+        };
+        let here = Store::connect(&db.url, &options).await.unwrap();
+        let elsewhere = Store::connect(&db.url, &options).await.unwrap();
+        let m = municipality(&db.store, "3301").await.id;
+        let actor = Actor::cli("test");
+        let anna = here
+            .create_user("anna@example.no", "Anna Arbeid", "a long password here", &actor)
+            .await
+            .unwrap();
+        here.grant_role(anna, m, Role::Caseworker, &actor).await.unwrap();
+        let names = |store: Store| async move {
+            store
+                .active_holders(m, Role::Caseworker)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(_, name)| name)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(here.clone()).await, ["Anna Arbeid"]);
+        assert_eq!(names(elsewhere.clone()).await, ["Anna Arbeid"]);
+
+        let bjorn = here
+            .create_user("bjorn@example.no", "Bjørn Bolig", "a long password here", &actor)
+            .await
+            .unwrap();
+        here.grant_role(bjorn, m, Role::Caseworker, &actor).await.unwrap();
+        assert_eq!(
+            names(here.clone()).await,
+            ["Anna Arbeid", "Bjørn Bolig"],
+            "at once here"
+        );
+        assert_eq!(names(elsewhere.clone()).await, ["Anna Arbeid"], "remembered elsewhere");
+        tokio::time::sleep(past_lifetime).await;
+        assert_eq!(
+            names(elsewhere.clone()).await,
+            ["Anna Arbeid", "Bjørn Bolig"],
+            "elsewhere after the lifetime"
+        );
+
+        elsewhere.set_user_disabled(anna, true, Some(m), &actor).await.unwrap();
+        assert_eq!(
+            names(elsewhere.clone()).await,
+            ["Bjørn Bolig"],
+            "disabled: at once there"
+        );
+        tokio::time::sleep(past_lifetime).await;
+        assert_eq!(
+            names(here.clone()).await,
+            ["Bjørn Bolig"],
+            "and here after the lifetime"
+        );
+        here.set_roles(bjorn, m, &[Role::Approver], &actor).await.unwrap();
+        assert!(names(here.clone()).await.is_empty(), "a caseworker no more");
+    }
+}
+
 /// After a bulk load SQLite keeps its per-index row counts for every table and value samples only
 /// for the work queue's indexes on the case table, whose plans depend on them (see
 /// `db::keep_samples_where_plans_need_them`): not for the case's key or its index by household,
