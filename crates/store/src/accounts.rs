@@ -315,12 +315,12 @@ impl Store {
     /// (`session_cache`), and forgotten with the sessions when a user's roles or active flag
     /// change.
     pub async fn active_holders(&self, municipality: MunicipalityId, role: Role) -> StoreResult<Vec<(UserId, String)>> {
-        if let Some(kept) = self.shared.sessions.holders(municipality, role) {
-            return Ok(kept);
-        }
-        let read_at = std::time::Instant::now();
+        let read = match self.shared.sessions.holders(municipality, role) {
+            Ok(kept) => return Ok(kept),
+            Err(read) => read,
+        };
         let users = self.read_active_holders(municipality, role).await?;
-        self.shared.sessions.put_holders(municipality, role, read_at, &users);
+        self.shared.sessions.put_holders(municipality, role, read, &users);
         Ok(users)
     }
 

@@ -26,7 +26,15 @@ const MAX_ENTRIES: usize = 10_000;
 pub(crate) struct SessionCache {
     lifetime: Duration,
     entries: Mutex<HashMap<String, Entry>>,
-    holders: Mutex<HashMap<(MunicipalityId, Role), Holders>>,
+    holders: Mutex<KeptHolders>,
+}
+
+/// The role holders kept, and how many times they were forgotten: a list read before the last
+/// forgetting is not kept.
+#[derive(Default)]
+struct KeptHolders {
+    lists: HashMap<(MunicipalityId, Role), Holders>,
+    forgotten: u64,
 }
 
 /// The active users holding a role, as (id, display name) by name.
@@ -93,34 +101,100 @@ impl SessionCache {
             entries.clear();
         }
         if let Ok(mut holders) = self.holders.lock() {
-            holders.clear();
+            holders.lists.clear();
+            holders.forgotten += 1;
         }
     }
 
-    /// The role's holders in the municipality, if read less than the lifetime ago.
-    pub(crate) fn holders(&self, municipality: MunicipalityId, role: Role) -> Option<HolderList> {
+    /// The role's holders in the municipality if read less than the lifetime ago; else what to
+    /// give [`SessionCache::put_holders`] with the list read afresh.
+    pub(crate) fn holders(&self, municipality: MunicipalityId, role: Role) -> Result<HolderList, HoldersRead> {
+        // A poisoned lock keeps nothing: no count of forgettings matches `u64::MAX`.
+        let Ok(holders) = self.holders.lock() else {
+            return Err(HoldersRead {
+                at: Instant::now(),
+                forgotten: u64::MAX,
+            });
+        };
+        let read = HoldersRead {
+            at: Instant::now(),
+            forgotten: holders.forgotten,
+        };
         if self.lifetime.is_zero() {
-            return None;
+            return Err(read);
         }
-        let holders = self.holders.lock().ok()?;
-        let kept = holders.get(&(municipality, role))?;
-        (kept.read_at.elapsed() < self.lifetime).then(|| kept.users.clone())
+        match holders.lists.get(&(municipality, role)) {
+            Some(kept) if kept.read_at.elapsed() < self.lifetime => Ok(kept.users.clone()),
+            _ => Err(read),
+        }
     }
 
-    /// Keeps the holders as read at `read_at`, taken before the read: a change to a user
-    /// committed while it ran is then never kept for longer than the lifetime after it.
-    pub(crate) fn put_holders(&self, municipality: MunicipalityId, role: Role, read_at: Instant, users: &HolderList) {
+    /// Keeps the holders read after [`SessionCache::holders`] gave `read`, unless a change on
+    /// this server made them forgotten meanwhile. They are kept for the lifetime from before the
+    /// read, so a change committed elsewhere while it ran is never kept longer than that after it.
+    pub(crate) fn put_holders(&self, municipality: MunicipalityId, role: Role, read: HoldersRead, users: &HolderList) {
         if self.lifetime.is_zero() {
             return;
         }
-        if let Ok(mut holders) = self.holders.lock() {
-            holders.insert(
+        if let Ok(mut holders) = self.holders.lock()
+            && holders.forgotten == read.forgotten
+        {
+            holders.lists.insert(
                 (municipality, role),
                 Holders {
-                    read_at,
+                    read_at: read.at,
                     users: users.clone(),
                 },
             );
         }
+    }
+}
+
+/// When a list of role holders was found missing from the cache, and how many times the cache had
+/// been forgotten then.
+pub(crate) struct HoldersRead {
+    at: Instant,
+    forgotten: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn municipality() -> MunicipalityId {
+        MunicipalityId("01a24634-7263-70a7-b260-e66266e3f277".parse().expect("uuid"))
+    }
+
+    #[test]
+    fn holders_read_before_a_change_here_are_not_kept_after_it() {
+        let cache = SessionCache::new(Duration::from_secs(60));
+        let users: HolderList = vec![(UserId::new(), "Anna Arbeid".into())];
+        let Err(read) = cache.holders(municipality(), Role::Caseworker) else {
+            panic!("nothing kept yet")
+        };
+        cache.put_holders(municipality(), Role::Caseworker, read, &users);
+        assert_eq!(
+            cache.holders(municipality(), Role::Caseworker).ok(),
+            Some(users.clone())
+        );
+
+        // A read that began before a change on this server is not kept after it.
+        cache.forget_all();
+        let Err(read) = cache.holders(municipality(), Role::Caseworker) else {
+            panic!("forgotten")
+        };
+        cache.forget_all();
+        cache.put_holders(municipality(), Role::Caseworker, read, &users);
+        assert!(cache.holders(municipality(), Role::Caseworker).is_err());
+    }
+
+    #[test]
+    fn a_lifetime_of_zero_keeps_nothing() {
+        let cache = SessionCache::new(Duration::ZERO);
+        let Err(read) = cache.holders(municipality(), Role::Caseworker) else {
+            panic!("nothing kept")
+        };
+        cache.put_holders(municipality(), Role::Caseworker, read, &vec![]);
+        assert!(cache.holders(municipality(), Role::Caseworker).is_err());
     }
 }
