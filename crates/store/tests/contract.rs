@@ -2601,22 +2601,29 @@ async fn one_representative_acts_at_a_time_and_ended_ones_are_kept() {
     }
 }
 
+/// The session cache's lifetime in the tests of two servers, and a wait just past it.
+const SESSION_CACHE: std::time::Duration = std::time::Duration::from_millis(300);
+const PAST_SESSION_CACHE: std::time::Duration = std::time::Duration::from_millis(350);
+
+/// Two stores on one database, as two servers, each remembering sessions for [`SESSION_CACHE`].
+async fn two_servers_remembering_briefly(db: &TestDb) -> (Store, Store) {
+    let options = husly_store::StoreOptions {
+        max_connections: 2,
+        session_cache: SESSION_CACHE,
+        ..husly_store::StoreOptions::default()
+    };
+    let here = Store::connect(&db.url, &options).await.unwrap();
+    let elsewhere = Store::connect(&db.url, &options).await.unwrap();
+    (here, elsewhere)
+}
+
 /// A server uses a session it read for at most the cache's lifetime: a role change, logout or
 /// deactivation takes effect at once on the server that made it, and on another server on the
 /// same database once the lifetime has passed.
 #[tokio::test]
 async fn a_remembered_session_is_forgotten_at_once_here_and_within_its_lifetime_elsewhere() {
-    use husly_store::StoreOptions;
-    let lifetime = std::time::Duration::from_millis(300);
-    let past_lifetime = lifetime + std::time::Duration::from_millis(50);
     for db in databases().await {
-        let options = StoreOptions {
-            max_connections: 2,
-            session_cache: lifetime,
-            ..StoreOptions::default()
-        };
-        let here = Store::connect(&db.url, &options).await.unwrap();
-        let elsewhere = Store::connect(&db.url, &options).await.unwrap();
+        let (here, elsewhere) = two_servers_remembering_briefly(&db).await;
         let m = municipality(&db.store, "3301").await;
         let actor = Actor::cli("test");
         let user = here
@@ -2644,7 +2651,7 @@ async fn a_remembered_session_is_forgotten_at_once_here_and_within_its_lifetime_
             Some(vec![Role::Approver]),
             "at once here"
         );
-        tokio::time::sleep(past_lifetime).await;
+        tokio::time::sleep(PAST_SESSION_CACHE).await;
         assert_eq!(
             roles(elsewhere.clone(), secret.clone()).await,
             Some(vec![Role::Approver]),
@@ -2660,7 +2667,7 @@ async fn a_remembered_session_is_forgotten_at_once_here_and_within_its_lifetime_
             None,
             "disabled: at once there"
         );
-        tokio::time::sleep(past_lifetime).await;
+        tokio::time::sleep(PAST_SESSION_CACHE).await;
         assert_eq!(
             roles(here.clone(), secret.clone()).await,
             None,
@@ -2678,7 +2685,7 @@ async fn a_remembered_session_is_forgotten_at_once_here_and_within_its_lifetime_
             here.session_user(&secret).await.unwrap().is_none(),
             "logged out: at once here"
         );
-        tokio::time::sleep(past_lifetime).await;
+        tokio::time::sleep(PAST_SESSION_CACHE).await;
         assert!(
             elsewhere.session_user(&secret).await.unwrap().is_none(),
             "and elsewhere after the lifetime"
@@ -2691,17 +2698,8 @@ async fn a_remembered_session_is_forgotten_at_once_here_and_within_its_lifetime_
 /// lifetime, on another server), and on the other server once the lifetime has passed.
 #[tokio::test]
 async fn remembered_role_holders_follow_role_changes_here_at_once_and_elsewhere_within_the_lifetime() {
-    use husly_store::StoreOptions;
-    let lifetime = std::time::Duration::from_millis(300);
-    let past_lifetime = lifetime + std::time::Duration::from_millis(50);
     for db in databases().await {
-        let options = StoreOptions {
-            max_connections: 2,
-            session_cache: lifetime,
-            ..StoreOptions::default()
-        };
-        let here = Store::connect(&db.url, &options).await.unwrap();
-        let elsewhere = Store::connect(&db.url, &options).await.unwrap();
+        let (here, elsewhere) = two_servers_remembering_briefly(&db).await;
         let m = municipality(&db.store, "3301").await.id;
         let actor = Actor::cli("test");
         let anna = here
@@ -2732,7 +2730,7 @@ async fn remembered_role_holders_follow_role_changes_here_at_once_and_elsewhere_
             "at once here"
         );
         assert_eq!(names(elsewhere.clone()).await, ["Anna Arbeid"], "remembered elsewhere");
-        tokio::time::sleep(past_lifetime).await;
+        tokio::time::sleep(PAST_SESSION_CACHE).await;
         assert_eq!(
             names(elsewhere.clone()).await,
             ["Anna Arbeid", "Bjørn Bolig"],
@@ -2745,7 +2743,7 @@ async fn remembered_role_holders_follow_role_changes_here_at_once_and_elsewhere_
             ["Bjørn Bolig"],
             "disabled: at once there"
         );
-        tokio::time::sleep(past_lifetime).await;
+        tokio::time::sleep(PAST_SESSION_CACHE).await;
         assert_eq!(
             names(here.clone()).await,
             ["Bjørn Bolig"],
