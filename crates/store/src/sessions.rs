@@ -54,9 +54,10 @@ impl Store {
     pub async fn session_user(&self, secret: &str) -> StoreResult<Option<(Session, User)>> {
         let token_hash = secret_hash(secret);
         let now = crate::now_micros();
-        if let Some(found) = self.shared.sessions.get(&token_hash, now) {
-            return Ok(Some(found));
-        }
+        let read = match self.shared.sessions.get(&token_hash, now) {
+            Ok(found) => return Ok(Some(found)),
+            Err(read) => read,
+        };
         let sql = format!(
             "SELECT s.csrf_token, s.municipality_id AS session_municipality, s.expires_at, {USER_COLUMNS} \
              FROM user_session s JOIN app_user u ON u.id = s.user_id {ROLES_JOIN} \
@@ -78,7 +79,7 @@ impl Store {
             expires_at: row.try_get("expires_at")?,
         };
         let user = user_from_rows(session.user_id, &rows)?.ok_or(crate::StoreError::NotFound)?;
-        self.shared.sessions.put(token_hash, &session, &user);
+        self.shared.sessions.put(token_hash, read, &session, &user);
         Ok(Some((session, user)))
     }
 
