@@ -377,6 +377,34 @@ fn commands_leave_no_write_ahead_log_behind() {
     assert_eq!(text(&listed.stdout), "9999\tDemo kommune\t(demo)\n");
 }
 
+/// The data directory holds the audit checkpoints and their signing key: when a command creates it
+/// (also when the database is elsewhere, as PostgreSQL always is), only its owner may enter it.
+#[cfg(unix)]
+#[tokio::test]
+async fn a_data_directory_made_for_the_checkpoints_is_its_owners_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    for db in Database::all().await {
+        let data = db.dir.path().join("new/data");
+        let written = husly()
+            .args(["audit", "checkpoint", "--database", &db.url, "--data-dir"])
+            .arg(&data)
+            .env_remove("HUSLY_CONFIG")
+            .env_remove("HUSLY_AUDIT_CHECKPOINT_KEY")
+            .output()
+            .expect("husly");
+        assert!(written.status.success(), "{}: {}", db.url, text(&written.stderr));
+        let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&data), 0o700, "{}: data directory", db.url);
+        assert_eq!(mode(&data.join("audit-checkpoint.key")), 0o600, "{}: key", db.url);
+        assert_eq!(
+            mode(&data.join("audit-checkpoints.jsonl")),
+            0o600,
+            "{}: checkpoints",
+            db.url
+        );
+    }
+}
+
 /// A backup encrypted to an age key can leave the machine: it does not read as an archive, the
 /// key opens it to the archive an export writes (which imports), and a key that is not one is
 /// refused before anything is written.

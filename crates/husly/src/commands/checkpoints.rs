@@ -28,8 +28,7 @@ pub fn key(config: &Config) -> anyhow::Result<Vec<u8>> {
     if let Ok(existing) = std::fs::read_to_string(&path) {
         return Ok(existing.trim().as_bytes().to_vec());
     }
-    std::fs::create_dir_all(&config.data_dir)
-        .with_context(|| format!("could not create {}", config.data_dir.display()))?;
+    super::private_dir(&config.data_dir).with_context(|| format!("could not create {}", config.data_dir.display()))?;
     let key = husly_store::accounts::new_secret("");
     let mut out = private_append(&path).with_context(|| format!("could not write {}", path.display()))?;
     writeln!(out, "{key}")?;
