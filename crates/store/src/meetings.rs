@@ -122,6 +122,16 @@ fn meeting(row: &sqlx::any::AnyRow) -> StoreResult<Meeting> {
 }
 
 /// The party's condition on `a.owner_organisation`, binding `$n`.
+/// How many open actions of a party are overdue: `$1` municipality, `$2` the party's organisation
+/// (empty for the unit), `$3` today.
+fn overdue_actions_sql(party: &Party) -> String {
+    format!(
+        "SELECT COUNT(*) AS n FROM meeting_action a WHERE a.municipality_id = $1 AND a.state = 'open' \
+         AND a.due_on < $3 AND {}",
+        owned_by(party, 2)
+    )
+}
+
 fn owned_by(party: &Party, n: usize) -> String {
     match party {
         Party::Unit => format!("a.owner_organisation IS NULL AND ${n} = ''"),
@@ -332,16 +342,12 @@ impl Store {
 
     /// How many of a party's open actions are past their due day.
     pub async fn overdue_actions(&self, municipality: MunicipalityId, party: &Party, today: Date) -> StoreResult<i64> {
-        let sql = format!(
-            "SELECT COUNT(*) AS n FROM meeting_action a WHERE a.municipality_id = $1 AND a.state = 'open' \
-             AND a.due_on < $3 AND {}",
-            owned_by(party, 2)
-        );
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        // On the work queue too, as the overdue referrals: a read by key.
+        let row = sqlx::query(sqlx::AssertSqlSafe(overdue_actions_sql(party)))
             .bind(municipality.to_string())
             .bind(party.organisation().unwrap_or_default())
             .bind(date_text(today))
-            .fetch_one(&mut *self.conn().await?)
+            .fetch_one(&mut self.key_read().await?)
             .await?;
         Ok(row.try_get("n")?)
     }
@@ -363,5 +369,19 @@ impl Store {
             .fetch_all(&mut *self.conn().await?)
             .await?;
         rows.iter().map(action).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn overdue_actions_are_counted_by_index() {
+        let id = "01a24634-7263-70a7-b260-e66266e3f277";
+        for party in [Party::Unit, Party::Organisation("nav".into())] {
+            let binds = [id, party.organisation().unwrap_or_default(), "2026-12-06"];
+            crate::testing::assert_reads_by_index(&overdue_actions_sql(&party), &binds).await;
+        }
     }
 }

@@ -257,18 +257,39 @@ impl Store {
         party: &Party,
         today: Date,
     ) -> StoreResult<i64> {
-        let sql = format!(
-            "SELECT COUNT(*) AS n FROM referral r WHERE r.municipality_id = $1 AND r.state IN ('sent', 'accepted') \
-             AND r.due_on < $3 AND (({}) OR ({}))",
-            party_is("to_organisation", party, 2),
-            party_is("from_organisation", party, 2)
-        );
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        // On the work queue of everyone who sends referrals: a count over the party's index, so a
+        // read by key (on SQLite on the calling thread).
+        let row = sqlx::query(sqlx::AssertSqlSafe(overdue_referrals_sql(party)))
             .bind(municipality.to_string())
             .bind(party_param(party))
             .bind(date_text(today))
-            .fetch_one(&mut *self.conn().await?)
+            .fetch_one(&mut self.key_read().await?)
             .await?;
         Ok(row.try_get("n")?)
+    }
+}
+
+/// How many referrals to or from a party are overdue: `$1` municipality, `$2` the party's
+/// organisation (empty for the unit), `$3` today.
+fn overdue_referrals_sql(party: &Party) -> String {
+    format!(
+        "SELECT COUNT(*) AS n FROM referral r WHERE r.municipality_id = $1 AND r.state IN ('sent', 'accepted') \
+         AND r.due_on < $3 AND (({}) OR ({}))",
+        party_is("to_organisation", party, 2),
+        party_is("from_organisation", party, 2)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn overdue_referrals_are_counted_by_index() {
+        let id = "01a24634-7263-70a7-b260-e66266e3f277";
+        for party in [Party::Unit, Party::Organisation("nav".into())] {
+            let binds = [id, party.organisation().unwrap_or_default(), "2026-12-06"];
+            crate::testing::assert_reads_by_index(&overdue_referrals_sql(&party), &binds).await;
+        }
     }
 }
