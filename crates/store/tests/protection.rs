@@ -141,6 +141,36 @@ async fn a_block_masks_the_address_until_it_is_lifted() {
         }
         let (_, households) = store.person(m.id, person_a).await.unwrap();
         assert!(households[0].0.address_protected && households[0].0.address_line.is_empty());
+        // The work queue's rows, on each backend's own way of reading them.
+        for household in [a, b] {
+            store
+                .register_application(
+                    m.id,
+                    household,
+                    husly_domain::cases::CaseType::MunicipalHousing,
+                    &husly_domain::cases::ApplicationForm::default(),
+                    time::macros::date!(2026 - 11 - 02),
+                    &cli,
+                )
+                .await
+                .unwrap();
+        }
+        let queue = store
+            .queue(
+                m.id,
+                husly_store::cases::QueueFilter::Open,
+                None,
+                husly_store::cases::QueueSort::Reference,
+                50,
+                0,
+            )
+            .await
+            .unwrap();
+        let shown: Vec<(bool, &str)> = queue
+            .iter()
+            .map(|r| (r.address_protected, r.address_line.as_str()))
+            .collect();
+        assert_eq!(shown, [(true, ""), (false, "Sperreveien 3")], "{backend:?}: the queue");
         assert_eq!(
             store.letter_address(m.id, a).await.unwrap().address_line,
             "Skjulestien 7"

@@ -9,7 +9,7 @@ use time::Date;
 use super::corrupt;
 use crate::error::StoreResult;
 use crate::municipalities::parse_id;
-use crate::{Store, date_text, parse_date_text};
+use crate::{Backend, Store, date_text, parse_date_text};
 use crate::{literal, opt_date};
 
 /// A row of the work queue.
@@ -144,6 +144,18 @@ impl QueueCounts {
     }
 }
 
+/// A queue row's columns (with the protection's, [`crate::protection::PROTECTED`]) over the case
+/// `c` and [`QUEUE_ROW_JOINS`].
+const QUEUE_ROW_COLUMNS: &str = "c.id, c.reference, c.case_type, c.state, c.received_on, c.next_due, \
+    u.display_name AS assigned_name, h.address_line, p.given_name, p.family_name";
+
+/// The household, its main applicant and the caseworker of the case `c`.
+const QUEUE_ROW_JOINS: &str = "JOIN household h ON h.id = c.household_id \
+    LEFT JOIN household_member m ON m.municipality_id = c.municipality_id AND m.household_id = c.household_id \
+        AND m.relation = 'main_applicant' \
+    LEFT JOIN person p ON p.id = m.person_id \
+    LEFT JOIN app_user u ON u.id = c.assigned_to";
+
 /// The states a case is no longer in the queue in.
 const OPEN: &str =
     "c.state NOT IN ('expired', 'withdrawn', 'closed', 'refused', 'granted', 'forwarded_to_appeal_body')";
@@ -199,25 +211,48 @@ impl Store {
         // then the names and addresses for those few rows only.
         let condition = selection(municipality, filter, case_type);
         let order = sort.order_by();
-        let limit = crate::limit(limit);
-        let protected = crate::protection::PROTECTED;
-        let sql = format!(
-            "SELECT c.id, c.reference, c.case_type, c.state, c.received_on, c.next_due, u.display_name AS assigned_name, \
-             h.address_line, {protected}, p.given_name, p.family_name \
-             FROM (SELECT c.id FROM application_case c WHERE {condition} \
-                   ORDER BY {order} {limit} OFFSET $1) page \
-             JOIN application_case c ON c.id = page.id \
-             JOIN household h ON h.id = c.household_id \
-             LEFT JOIN household_member m ON m.municipality_id = c.municipality_id AND m.household_id = c.household_id \
-                 AND m.relation = 'main_applicant' \
-             LEFT JOIN person p ON p.id = m.person_id \
-             LEFT JOIN app_user u ON u.id = c.assigned_to \
-             ORDER BY {order}"
+        let page = format!(
+            "SELECT c.id FROM application_case c WHERE {condition} ORDER BY {order} {} OFFSET $1",
+            crate::limit(limit)
         );
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        let columns = format!("{QUEUE_ROW_COLUMNS}, {}", crate::protection::PROTECTED);
+        let mut conn = self.conn().await?;
+        if self.backend() == Backend::Sqlite {
+            // One statement, the page as a subquery: a statement more is a hand-off more to the
+            // connection's thread (measured: 8 % fewer views a second as two).
+            let sql = format!(
+                "SELECT {columns} FROM ({page}) page JOIN application_case c ON c.id = page.id \
+                 {QUEUE_ROW_JOINS} ORDER BY {order}"
+            );
+            return Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(offset)
+                .fetch_all(&mut *conn)
+                .await?);
+        }
+        // On PostgreSQL the rows in a statement of their own: with the page as a subquery it
+        // planned the whole join again at every view (a custom plan for each offset, 1.4 ms),
+        // where alone the page's walk is quick to plan and the rows' join keeps one plan.
+        let ids: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(page))
             .bind(offset)
-            .fetch_all(&mut *self.conn().await?)
-            .await?)
+            .fetch_all(&mut *conn)
+            .await?;
+        let Some(first) = ids.first() else {
+            return Ok(Vec::new());
+        };
+        // As many places as a full page has rows, a short page's filled with its first id again
+        // (which selects nothing more): one statement for every page of a size.
+        let places = usize::try_from(limit).unwrap_or(0).max(ids.len());
+        let sql = format!(
+            "SELECT {columns} FROM application_case c {QUEUE_ROW_JOINS} \
+             WHERE c.municipality_id = {} AND c.id IN ({}) ORDER BY {order}",
+            literal(&municipality.to_string()),
+            (1..=places).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+        );
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for n in 0..places {
+            query = query.bind(ids.get(n).unwrap_or(first).clone());
+        }
+        Ok(query.fetch_all(&mut *conn).await?)
     }
 
     /// How many cases each of `filters` selects, in their order, each counted no further than
