@@ -121,7 +121,6 @@ fn meeting(row: &sqlx::any::AnyRow) -> StoreResult<Meeting> {
     })
 }
 
-/// The party's condition on `a.owner_organisation`, binding `$n`.
 /// How many open actions of a party are overdue: `$1` municipality, `$2` the party's organisation
 /// (empty for the unit), `$3` today.
 fn overdue_actions_sql(party: &Party) -> String {
@@ -132,6 +131,7 @@ fn overdue_actions_sql(party: &Party) -> String {
     )
 }
 
+/// The party's condition on `a.owner_organisation`, binding `$n`.
 fn owned_by(party: &Party, n: usize) -> String {
     match party {
         Party::Unit => format!("a.owner_organisation IS NULL AND ${n} = ''"),
