@@ -80,6 +80,17 @@ async fn other_municipality(store: &Store) -> husly_domain::MunicipalityId {
     municipality(store, "0301").await.id
 }
 
+/// An audited view of household `h{n}`, as the load tests write them.
+fn household_view(municipality: husly_domain::MunicipalityId, n: impl std::fmt::Display) -> Event<'static> {
+    Event {
+        municipality: Some(municipality),
+        action: "household.view",
+        resource_kind: "household",
+        resource_id: format!("h{n}"),
+        details: serde_json::json!({}),
+    }
+}
+
 fn change(actor: &Actor) -> Change<'_> {
     Change {
         actor,
@@ -560,13 +571,7 @@ async fn reads_go_to_the_access_log_and_leave_the_data_file_as_it_was() {
 
         if db.store.backend() == Backend::Sqlite {
             let actor = Actor::cli("test");
-            let event = || Event {
-                municipality: Some(m.id),
-                action: "household.view",
-                resource_kind: "household",
-                resource_id: "h9".into(),
-                details: serde_json::json!({}),
-            };
+            let event = || household_view(m.id, 9);
             let mut watcher = db.store.pool().acquire().await.unwrap();
             let mut versions = async || -> (i64, i64) {
                 let main = sqlx::query_scalar("PRAGMA main.data_version").fetch_one(&mut *watcher);
@@ -1074,20 +1079,7 @@ async fn concurrent_reads_are_all_audited_in_one_intact_chain() {
         let tasks: Vec<_> = (0..200)
             .map(|i| {
                 let store = db.store.clone();
-                tokio::spawn(async move {
-                    store
-                        .audit(
-                            &Actor::cli("load"),
-                            Event {
-                                municipality: Some(m.id),
-                                action: "household.view",
-                                resource_kind: "household",
-                                resource_id: format!("h{i}"),
-                                details: serde_json::json!({}),
-                            },
-                        )
-                        .await
-                })
+                tokio::spawn(async move { store.audit(&Actor::cli("load"), household_view(m.id, i)).await })
             })
             .collect();
         for task in tasks {
@@ -1113,16 +1105,7 @@ async fn two_appenders_on_one_database_keep_the_chains_intact() {
             .unwrap();
         let view = |store: &Store, municipality, i: usize| {
             let store = store.clone();
-            async move {
-                let event = Event {
-                    municipality: Some(municipality),
-                    action: "household.view",
-                    resource_kind: "household",
-                    resource_id: format!("h{i}"),
-                    details: serde_json::json!({}),
-                };
-                store.audit(&Actor::cli("load"), event).await
-            }
+            async move { store.audit(&Actor::cli("load"), household_view(municipality, i)).await }
         };
         // One at a time, alternating: every append finds the head moved by the other server.
         for i in 0..6 {
@@ -1169,14 +1152,9 @@ async fn pinned_requests_on_a_small_pool_all_finish_and_audit_in_intact_chains()
                 let municipality = if i % 3 == 0 { b } else { owner };
                 tokio::spawn(async move {
                     let first = request.household(owner, kari).await?;
-                    let event = Event {
-                        municipality: Some(municipality),
-                        action: "household.view",
-                        resource_kind: "household",
-                        resource_id: format!("h{i}"),
-                        details: serde_json::json!({}),
-                    };
-                    request.audit(&Actor::cli("load"), event).await?;
+                    request
+                        .audit(&Actor::cli("load"), household_view(municipality, i))
+                        .await?;
                     let again = request.household(owner, kari).await?;
                     assert_eq!(first.version, again.version);
                     Ok::<_, StoreError>(())
