@@ -234,6 +234,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "grant_ledger_totals",
         sql: include_str!("../migrations/0044_grant_ledger_totals.sql"),
     },
+    Migration {
+        version: 45,
+        name: "open_case_indexes",
+        sql: include_str!("../migrations/0045_open_case_indexes.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. Marked

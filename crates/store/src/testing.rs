@@ -154,32 +154,13 @@ pub async fn execute_raw(store: &Store, sql: &str) -> StoreResult<()> {
 /// automatic indexes. A point lookup that has any costs in proportion to the municipality's size.
 /// `binds` fill `$1`, `$2`, ….
 pub async fn full_scans(store: &Store, sql: &str, binds: &[&str]) -> StoreResult<Vec<String>> {
-    use sqlx::Row;
-    // In a transaction that is rolled back, so the setting leaves with it.
-    let mut tx = store.pool().begin().await?;
-    let explain = match store.backend() {
-        Backend::Postgres => {
-            (&mut *tx).execute("SET LOCAL enable_seqscan = off").await?;
-            format!("EXPLAIN {sql}")
-        }
-        Backend::Sqlite => format!("EXPLAIN QUERY PLAN {sql}"),
-    };
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(explain));
-    for bind in binds {
-        query = query.bind(*bind);
-    }
-    let rows = query.fetch_all(&mut *tx).await?;
-    tx.rollback().await?;
+    let steps = query_plan(store, sql, binds).await?;
     match store.backend() {
-        Backend::Postgres => {
-            let lines: Vec<String> = rows.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
-            Ok(whole_reads(&lines))
-        }
+        Backend::Postgres => Ok(whole_reads(&steps)),
         Backend::Sqlite => {
             // A subquery's own rows (`MATERIALIZE x` or `CO-ROUTINE x`, then `SCAN x`) are no
             // table; what it reads is planned in its own steps. Nor is the one row of a
             // statement without a table (`SCAN CONSTANT ROW`).
-            let steps: Vec<String> = rows.iter().map(|r| r.try_get("detail")).collect::<Result<_, _>>()?;
             let subqueries: Vec<&str> = steps
                 .iter()
                 .filter_map(|s| s.strip_prefix("MATERIALIZE ").or(s.strip_prefix("CO-ROUTINE ")))
@@ -200,6 +181,33 @@ pub async fn full_scans(store: &Store, sql: &str, binds: &[&str]) -> StoreResult
                 .collect())
         }
     }
+}
+
+/// `sql`'s plan on this store's backend, a line per step: PostgreSQL's `EXPLAIN` with sequential
+/// scans turned off (see [`full_scans`]), SQLite's `EXPLAIN QUERY PLAN` details. `binds` fill
+/// `$1`, `$2`, ….
+pub async fn query_plan(store: &Store, sql: &str, binds: &[&str]) -> StoreResult<Vec<String>> {
+    use sqlx::Row;
+    // In a transaction that is rolled back, so the setting leaves with it.
+    let mut tx = store.pool().begin().await?;
+    let explain = match store.backend() {
+        Backend::Postgres => {
+            (&mut *tx).execute("SET LOCAL enable_seqscan = off").await?;
+            format!("EXPLAIN {sql}")
+        }
+        Backend::Sqlite => format!("EXPLAIN QUERY PLAN {sql}"),
+    };
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(explain));
+    for bind in binds {
+        query = query.bind(*bind);
+    }
+    let rows = query.fetch_all(&mut *tx).await?;
+    tx.rollback().await?;
+    let step = |row: &sqlx::any::AnyRow| match store.backend() {
+        Backend::Postgres => row.try_get(0),
+        Backend::Sqlite => row.try_get("detail"),
+    };
+    Ok(rows.iter().map(step).collect::<Result<_, _>>()?)
 }
 
 /// The nodes of a PostgreSQL text plan that read a whole table or index: a `Seq Scan`, or an

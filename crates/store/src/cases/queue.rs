@@ -156,7 +156,8 @@ const QUEUE_ROW_JOINS: &str = "JOIN household h ON h.id = c.household_id \
     LEFT JOIN person p ON p.id = m.person_id \
     LEFT JOIN app_user u ON u.id = c.assigned_to";
 
-/// The states a case is no longer in the queue in.
+/// The states a case is no longer in the queue in. The indexes of open cases (schema 45) state
+/// this condition word for word: SQLite walks a partial index only for a query that does.
 const OPEN: &str =
     "c.state NOT IN ('expired', 'withdrawn', 'closed', 'refused', 'granted', 'forwarded_to_appeal_body')";
 
@@ -196,6 +197,79 @@ fn selection(municipality: MunicipalityId, filter: QueueFilter, case_type: Optio
     }
 }
 
+/// The ids of a page of the queue, from the offset `$1`: a walk of an index in `sort`'s order.
+fn page_sql(
+    backend: Backend,
+    municipality: MunicipalityId,
+    filter: QueueFilter,
+    case_type: Option<CaseType>,
+    sort: QueueSort,
+    limit: i64,
+) -> String {
+    format!(
+        "SELECT c.id FROM {} WHERE {} ORDER BY {} {} OFFSET $1",
+        cases_through(backend, open_index(filter, case_type, sort)),
+        selection(municipality, filter, case_type),
+        sort.order_by(),
+        crate::limit(limit)
+    )
+}
+
+/// How many cases each of `filters` selects, each counted no further than [`QUEUE_COUNT_CAP`], in
+/// one statement. A count has no order, so every filter of open cases counts through the index of
+/// open cases: the others would walk a caseworker's or a case type's closed cases too.
+fn count_sql(
+    backend: Backend,
+    municipality: MunicipalityId,
+    filters: &[QueueFilter],
+    case_type: Option<CaseType>,
+) -> String {
+    let columns: Vec<String> = filters
+        .iter()
+        .enumerate()
+        .map(|(i, &filter)| {
+            let index = match filter {
+                QueueFilter::Open | QueueFilter::Mine(_) | QueueFilter::Unassigned => Some("application_case_open_due"),
+                _ => None,
+            };
+            format!(
+                "(SELECT COUNT(*) FROM (SELECT 1 AS one FROM {} WHERE {} LIMIT {QUEUE_COUNT_CAP}) capped) AS n_{i}",
+                cases_through(backend, index),
+                selection(municipality, filter, case_type)
+            )
+        })
+        .collect();
+    format!("SELECT {}", columns.join(", "))
+}
+
+/// The case table as `c`, on SQLite read through `index` when one is given.
+///
+/// SQLite is told the index (`INDEXED BY` fails the statement if the index cannot serve it, so a
+/// condition that drifted from the index's shows at once): without statistics, as in a new
+/// municipality's database, it took the index of every case. PostgreSQL picks the smaller index
+/// by itself.
+fn cases_through(backend: Backend, index: Option<&str>) -> String {
+    match (backend, index) {
+        (Backend::Sqlite, Some(index)) => format!("application_case c INDEXED BY {index}"),
+        _ => "application_case c".to_string(),
+    }
+}
+
+/// The index of open cases only (schema 45) that a page walks, so that it costs as much however
+/// many closed cases the municipality has; none where another index reaches the page's cases
+/// more directly: a caseworker's own or one case type's in the deadline order (the closed ones
+/// have no deadline and sort last there), and the filters whose condition already selects open
+/// cases (due soon, overdue, awaiting approval).
+fn open_index(filter: QueueFilter, case_type: Option<CaseType>, sort: QueueSort) -> Option<&'static str> {
+    match (filter, case_type, sort) {
+        (QueueFilter::DueSoon(_) | QueueFilter::Overdue(_) | QueueFilter::AwaitingApproval, _, _) => None,
+        (QueueFilter::Mine(_), _, QueueSort::Deadline) | (_, Some(_), QueueSort::Deadline) => None,
+        (_, _, QueueSort::Deadline) => Some("application_case_open_due"),
+        (_, _, QueueSort::Oldest | QueueSort::Newest) => Some("application_case_open_received"),
+        (_, _, QueueSort::Reference) => Some("application_case_open_reference"),
+    }
+}
+
 impl Store {
     /// The work queue: open cases in `sort`'s order, of one case type or all.
     pub async fn queue(
@@ -209,12 +283,8 @@ impl Store {
     ) -> StoreResult<Vec<QueueRow>> {
         // First the page of case ids, walking an index in the queue's order (no joins, no sort);
         // then the names and addresses for those few rows only.
-        let condition = selection(municipality, filter, case_type);
         let order = sort.order_by();
-        let page = format!(
-            "SELECT c.id FROM application_case c WHERE {condition} ORDER BY {order} {} OFFSET $1",
-            crate::limit(limit)
-        );
+        let page = page_sql(self.backend(), municipality, filter, case_type, sort, limit);
         let columns = format!("{QUEUE_ROW_COLUMNS}, {}", crate::protection::PROTECTED);
         let mut conn = self.conn().await?;
         if self.backend() == Backend::Sqlite {
@@ -267,18 +337,7 @@ impl Store {
         if filters.is_empty() {
             return Ok(Vec::new());
         }
-        let columns: Vec<String> = filters
-            .iter()
-            .enumerate()
-            .map(|(i, &filter)| {
-                let condition = selection(municipality, filter, case_type);
-                format!(
-                    "(SELECT COUNT(*) FROM (SELECT 1 AS one FROM application_case c \
-                     WHERE {condition} LIMIT {QUEUE_COUNT_CAP}) capped) AS n_{i}"
-                )
-            })
-            .collect();
-        let sql = format!("SELECT {}", columns.join(", "));
+        let sql = count_sql(self.backend(), municipality, filters, case_type);
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .fetch_one(&mut *self.conn().await?)
             .await?;
@@ -413,5 +472,83 @@ mod tests {
             soon.ends_with("c.due_order >= '2026-12-05' AND c.due_order <= '2026-12-12'"),
             "{soon}"
         );
+    }
+
+    #[test]
+    fn the_indexes_of_open_cases_hold_the_queues_open_cases() {
+        let migration = include_str!("../../migrations/0045_open_case_indexes.sql");
+        let condition = format!("WHERE {}", OPEN.trim_start_matches("c."));
+        assert_eq!(migration.matches(&condition).count(), 3, "{condition}");
+    }
+
+    #[tokio::test]
+    async fn a_page_walks_its_index_without_sorting_and_open_cases_an_index_of_open_cases_only() {
+        let m = MunicipalityId(uuid::Uuid::nil());
+        let user = UserId(uuid::Uuid::max());
+        let today = time::macros::date!(2026 - 12 - 06);
+        let sorts = [
+            QueueSort::Deadline,
+            QueueSort::Oldest,
+            QueueSort::Newest,
+            QueueSort::Reference,
+        ];
+        let filters = QueueFilter::CODES.map(|code| QueueFilter::from_code(code, user, today).expect("a filter"));
+        for db in crate::testing::TestDb::all().await.expect("test databases") {
+            for (sort, filter, case_type) in sorts
+                .into_iter()
+                .flat_map(|sort| filters.map(|filter| (sort, filter)))
+                .flat_map(|(sort, filter)| [None, Some(CaseType::Startlan)].map(|t| (sort, filter, t)))
+            {
+                // The offset written in: PostgreSQL takes no text for it.
+                let sql = page_sql(db.backend(), m, filter, case_type, sort, 50).replace("$1", "100");
+                let plan = crate::testing::query_plan(&db.store, &sql, &[])
+                    .await
+                    .expect("the plan");
+                let case = format!("{:?}, {filter:?}, {sort:?}, {case_type:?}: {plan:#?}", db.backend());
+                if let (Backend::Sqlite, Some(index)) = (db.backend(), open_index(filter, case_type, sort)) {
+                    assert!(plan.iter().any(|step| step.contains(index)), "{case}");
+                }
+                let (due_soon_or_overdue, sorted_by_deadline) = (
+                    matches!(filter, QueueFilter::DueSoon(_) | QueueFilter::Overdue(_)),
+                    sort == QueueSort::Deadline,
+                );
+                // Due soon and overdue are ranges of deadlines: sorted when ordered otherwise.
+                if !due_soon_or_overdue || sorted_by_deadline {
+                    let sorts = plan
+                        .iter()
+                        .any(|s| s.contains("TEMP B-TREE") || s.trim_start().starts_with("Sort"));
+                    assert!(!sorts, "{case}");
+                }
+                let whole = crate::testing::full_scans(&db.store, &sql, &[])
+                    .await
+                    .expect("the plan");
+                assert!(whole.is_empty(), "{case}");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn the_counts_of_open_cases_read_the_index_of_open_cases() {
+        let m = MunicipalityId(uuid::Uuid::nil());
+        let today = time::macros::date!(2026 - 12 - 06);
+        let user = UserId(uuid::Uuid::max());
+        let filters = QueueFilter::CODES.map(|code| QueueFilter::from_code(code, user, today).expect("a filter"));
+        for db in crate::testing::TestDb::all().await.expect("test databases") {
+            for case_type in [None, Some(CaseType::Startlan)] {
+                let sql = count_sql(db.backend(), m, &filters, case_type);
+                let plan = crate::testing::query_plan(&db.store, &sql, &[])
+                    .await
+                    .expect("the plan");
+                let case = format!("{:?}, {case_type:?}: {plan:#?}", db.backend());
+                if db.backend() == Backend::Sqlite {
+                    let through_open = plan.iter().filter(|s| s.contains("application_case_open_due")).count();
+                    assert_eq!(through_open, 3, "{case}");
+                }
+                let whole = crate::testing::full_scans(&db.store, &sql, &[])
+                    .await
+                    .expect("the plan");
+                assert!(whole.is_empty(), "{case}");
+            }
+        }
     }
 }
