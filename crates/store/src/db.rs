@@ -375,7 +375,8 @@ impl Store {
 /// ([`crate::literal`]) so that the other indexes' samples are read once, when compiling.
 pub(crate) const SAMPLED_INDEXES: &str = "'application_case_queue', 'application_case_assigned', \
      'application_case_state', 'application_case_type', 'application_case_received', 'application_case_reference', \
-     'application_case_open_due', 'application_case_open_received', 'application_case_open_reference'";
+     'application_case_open_due', 'application_case_open_received', 'application_case_open_reference', \
+     'application_case_open_assigned'";
 
 /// Keeps SQLite's value samples (`sqlite_stat4`, which `ANALYZE` writes in this build) only for
 /// the indexes in [`SAMPLED_INDEXES`], and the per-index row counts (`sqlite_stat1`) for all. With

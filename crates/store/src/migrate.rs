@@ -239,6 +239,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "open_case_indexes",
         sql: include_str!("../migrations/0045_open_case_indexes.sql"),
     },
+    Migration {
+        version: 46,
+        name: "open_assigned_index",
+        sql: include_str!("../migrations/0046_open_assigned_index.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. Marked

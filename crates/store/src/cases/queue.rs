@@ -216,8 +216,10 @@ fn page_sql(
 }
 
 /// How many cases each of `filters` selects, each counted no further than [`QUEUE_COUNT_CAP`], in
-/// one statement. A count has no order, so every filter of open cases counts through the index of
-/// open cases: the others would walk a caseworker's or a case type's closed cases too.
+/// one statement. A count has no order, so every filter of open cases counts through an index of
+/// open cases: the others would walk a caseworker's or a case type's closed cases too. A
+/// caseworker's own and the unassigned are counted by assignee: through the index of all open
+/// cases, a caseworker with fewer than the cap would have every open case of the municipality read.
 fn count_sql(
     backend: Backend,
     municipality: MunicipalityId,
@@ -229,7 +231,8 @@ fn count_sql(
         .enumerate()
         .map(|(i, &filter)| {
             let index = match filter {
-                QueueFilter::Open | QueueFilter::Mine(_) | QueueFilter::Unassigned => Some("application_case_open_due"),
+                QueueFilter::Open => Some("application_case_open_due"),
+                QueueFilter::Mine(_) | QueueFilter::Unassigned => Some(OPEN_BY_ASSIGNEE),
                 _ => None,
             };
             format!(
@@ -255,20 +258,25 @@ fn cases_through(backend: Backend, index: Option<&str>) -> String {
     }
 }
 
-/// The index of open cases only (schema 45) that a page walks, so that it costs as much however
-/// many closed cases the municipality has; none where another index reaches the page's cases
-/// more directly: a caseworker's own or one case type's in the deadline order (the closed ones
-/// have no deadline and sort last there), and the filters whose condition already selects open
-/// cases (due soon, overdue, awaiting approval).
+/// The index of open cases only (schemas 45 and 46) that a page walks, so that it costs as much
+/// however many closed cases the municipality has: a caseworker's own and the unassigned in the
+/// deadline order by assignee, so a page reads that caseworker's cases only; none where another
+/// index reaches the page's cases more directly: one case type's in the deadline order (the
+/// closed ones have no deadline and sort last there), and the filters whose condition already
+/// selects open cases (due soon, overdue, awaiting approval).
 fn open_index(filter: QueueFilter, case_type: Option<CaseType>, sort: QueueSort) -> Option<&'static str> {
     match (filter, case_type, sort) {
         (QueueFilter::DueSoon(_) | QueueFilter::Overdue(_) | QueueFilter::AwaitingApproval, _, _) => None,
-        (QueueFilter::Mine(_), _, QueueSort::Deadline) | (_, Some(_), QueueSort::Deadline) => None,
+        (QueueFilter::Mine(_) | QueueFilter::Unassigned, _, QueueSort::Deadline) => Some(OPEN_BY_ASSIGNEE),
+        (_, Some(_), QueueSort::Deadline) => None,
         (_, _, QueueSort::Deadline) => Some("application_case_open_due"),
         (_, _, QueueSort::Oldest | QueueSort::Newest) => Some("application_case_open_received"),
         (_, _, QueueSort::Reference) => Some("application_case_open_reference"),
     }
 }
+
+/// The open cases by assignee, the unassigned as its null (schema 46).
+const OPEN_BY_ASSIGNEE: &str = "application_case_open_assigned";
 
 impl Store {
     /// The work queue: open cases in `sort`'s order, of one case type or all.
@@ -476,9 +484,11 @@ mod tests {
 
     #[test]
     fn the_indexes_of_open_cases_hold_the_queues_open_cases() {
-        let migration = include_str!("../../migrations/0045_open_case_indexes.sql");
         let condition = format!("WHERE {}", OPEN.trim_start_matches("c."));
-        assert_eq!(migration.matches(&condition).count(), 3, "{condition}");
+        let by_order = include_str!("../../migrations/0045_open_case_indexes.sql");
+        assert_eq!(by_order.matches(&condition).count(), 3, "{condition}");
+        let by_assignee = include_str!("../../migrations/0046_open_assigned_index.sql");
+        assert_eq!(by_assignee.matches(&condition).count(), 1, "{condition}");
     }
 
     #[tokio::test]
@@ -541,8 +551,9 @@ mod tests {
                     .expect("the plan");
                 let case = format!("{:?}, {case_type:?}: {plan:#?}", db.backend());
                 if db.backend() == Backend::Sqlite {
-                    let through_open = plan.iter().filter(|s| s.contains("application_case_open_due")).count();
-                    assert_eq!(through_open, 3, "{case}");
+                    let through = |index: &str| plan.iter().filter(|s| s.contains(index)).count();
+                    assert_eq!(through("application_case_open_due "), 1, "{case}");
+                    assert_eq!(through(OPEN_BY_ASSIGNEE), 2, "{case}");
                 }
                 let whole = crate::testing::full_scans(&db.store, &sql, &[])
                     .await
