@@ -120,6 +120,7 @@ fn open(path: &Path) -> rusqlite::Result<rusqlite::Connection> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "query_only", true)?;
     conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
+    conn.pragma_update(None, "cache_size", -crate::db::DATA_CACHE_KIB)?;
     Ok(conn)
 }
 
@@ -457,6 +458,26 @@ mod tests {
         assert!(
             options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
             "memory statistics on every allocation: {options:?}"
+        );
+    }
+
+    /// Both kinds of connection to the data's file keep the small cache (`db::DATA_CACHE_KIB`).
+    #[tokio::test]
+    async fn every_connection_keeps_a_small_cache_of_the_data() {
+        let db = TestDb::sqlite().await.expect("database");
+        let pooled: i64 = sqlx::query_scalar("PRAGMA main.cache_size")
+            .fetch_one(db.store.pool())
+            .await
+            .expect("pooled");
+        let rows = sqlx::query("PRAGMA main.cache_size")
+            .fetch_all(&mut db.store.key_read().await.expect("reader"))
+            .await
+            .expect("direct");
+        let direct: i64 = rows[0].try_get(0).expect("value");
+        assert!(matches!(db.store.key_read().await.expect("reader"), Reader::Here(_)));
+        assert_eq!(
+            (pooled, direct),
+            (-crate::db::DATA_CACHE_KIB, -crate::db::DATA_CACHE_KIB)
         );
     }
 
