@@ -88,6 +88,9 @@ pub(crate) struct Shared {
     pub(crate) sessions: crate::session_cache::SessionCache,
     /// Reads without sqlx's thread per connection (SQLite on a file; see `direct`).
     direct: Option<Arc<crate::direct::DirectReads>>,
+    /// PostgreSQL: the connections the name search ranks on, which keep one plan per
+    /// statement (see [`search_pool`]).
+    search: Option<AnyPool>,
 }
 
 /// A connection to read through: the request's pinned one, or one of the pool's.
@@ -211,7 +214,7 @@ impl Store {
                     Ok(())
                 })
             })
-            .connect_with(connect_options)
+            .connect_with(connect_options.clone())
             .await?;
         if let Some(access_file) = access_file {
             check_access_file(&pool, &access_file).await?;
@@ -222,9 +225,14 @@ impl Store {
             }
             Backend::Postgres => None,
         };
+        let search = match backend {
+            Backend::Postgres => Some(search_pool(connect_options, options.max_connections)),
+            Backend::Sqlite => None,
+        };
         Ok(Store {
             shared: Arc::new(Shared {
                 direct,
+                search,
                 pool,
                 backend,
                 write_lock: Arc::new(Mutex::new(())),
@@ -289,11 +297,12 @@ impl Store {
 
     /// Where to run a read of a page of rows that may take milliseconds (the search's ranking):
     /// on SQLite on a direct connection on the runtime's blocking threads, one hand-off for all
-    /// its rows (`direct`); else as [`Store::conn`].
+    /// its rows (`direct`); on PostgreSQL on the search's own connections ([`search_pool`]).
     pub(crate) async fn list_read(&self) -> StoreResult<crate::direct::Reader<'_>> {
-        match &self.shared.direct {
-            Some(direct) => Ok(crate::direct::Reader::Blocking(direct.clone())),
-            None => Ok(crate::direct::Reader::Conn(self.conn().await?)),
+        match (&self.shared.direct, &self.shared.search) {
+            (Some(direct), _) => Ok(crate::direct::Reader::Blocking(direct.clone())),
+            (None, Some(search)) => Ok(crate::direct::Reader::Conn(Conn::Pooled(search.acquire().await?))),
+            (None, None) => Ok(crate::direct::Reader::Conn(self.conn().await?)),
         }
     }
 
@@ -374,11 +383,49 @@ impl Store {
 
     pub async fn close(&self) {
         self.shared.pool.close().await;
+        if let Some(search) = &self.shared.search {
+            search.close().await;
+        }
         if let Some(direct) = &self.shared.direct {
             direct.close_idle();
         }
     }
 }
+
+/// PostgreSQL: a few connections for the name search's ranking, each set to keep one plan per
+/// statement (`plan_cache_mode = force_generic_plan`). PostgreSQL otherwise planned the ranking
+/// again at every call (its estimate for the generic plan, which cannot see the words, is far
+/// above the custom plans'), 0.15–0.22 ms a statement and up to two statements a search, to come
+/// to the same plan: the text index's bitmap scan and the person's key (`docs/benchmarks.md`,
+/// "The name search's plans kept on PostgreSQL"). The other statements keep PostgreSQL's
+/// choice, as a plan made without the values could be a poor one where a municipality's size
+/// matters. Connections open when first needed; a request takes one only for a ranking, and
+/// never waits for the main pool while it holds one.
+fn search_pool(options: AnyConnectOptions, max_connections: u32) -> AnyPool {
+    AnyPoolOptions::new()
+        .max_connections(SEARCH_CONNECTIONS.min(max_connections))
+        .acquire_timeout(Duration::from_secs(5))
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > PING_AFTER_IDLE {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                conn.execute("SET plan_cache_mode = force_generic_plan").await?;
+                Ok(())
+            })
+        })
+        .connect_lazy_with(options)
+}
+
+/// Rankings at once on PostgreSQL: as many as the machine's cores keep busy, with the database
+/// doing most of the work.
+const SEARCH_CONNECTIONS: u32 = 4;
 
 /// The indexes whose SQLite value samples (`sqlite_stat4`) are kept: the work queue's, whose
 /// plans depend on how common a case state or an assignee is. Not the case table's key or its

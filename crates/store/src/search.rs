@@ -16,10 +16,11 @@
 //! narrow range of the index holding only rows with both words, checked against every word. It
 //! finds the rows the words' own index finds, at a fraction of the entries read.
 //!
-//! The search reads through the pool, not the request's pinned connection (`Store::pinned`):
-//! its text-index statements are long, and giving the connection back between them kept the p99
+//! The ranking does not read through the request's pinned connection (`Store::pinned`): its
+//! text-index statements are long, and giving the connection back between them kept the p99
 //! under 64 clients at 155–166 ms against 186–198 ms pinned (docs/benchmarks.md, "A bounded name
-//! search").
+//! search"). On SQLite it runs on a direct connection off the runtime's threads; on PostgreSQL on
+//! connections of its own that keep one plan per statement (`db::search_pool`).
 
 use crate::Store;
 use crate::db::{Backend, Tx};
@@ -531,4 +532,31 @@ pub(crate) async fn vacuum_after_rebuild(store: &Store) -> StoreResult<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::db::Backend;
+    use crate::testing::TestDb;
+
+    /// On PostgreSQL the ranking runs where plans are kept (`db::search_pool`), and every other
+    /// statement where PostgreSQL chooses as usual.
+    #[tokio::test]
+    async fn the_ranking_keeps_its_plans_on_postgresql_only() {
+        for db in TestDb::all().await.expect("test databases") {
+            if db.backend() != Backend::Postgres {
+                continue;
+            }
+            let mode = |sql| sqlx::query_scalar::<_, String>(sql);
+            let ranking = mode("SHOW plan_cache_mode")
+                .fetch_one(&mut db.store.list_read().await.expect("ranking"))
+                .await
+                .expect("ranking's mode");
+            let others = mode("SHOW plan_cache_mode")
+                .fetch_one(&mut db.store.key_read().await.expect("key read"))
+                .await
+                .expect("others' mode");
+            assert_eq!((ranking.as_str(), others.as_str()), ("force_generic_plan", "auto"));
+        }
+    }
 }
