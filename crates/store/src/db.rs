@@ -160,22 +160,7 @@ impl Store {
             Backend::Postgres => None,
         };
         let attached = access_file.clone();
-        let pool = AnyPoolOptions::new()
-            .max_connections(options.max_connections)
-            .acquire_timeout(Duration::from_secs(5))
-            // sqlx pings every connection it hands out by default: a round trip to PostgreSQL, or
-            // a hand-off to the connection's thread on SQLite, before every statement. Only a
-            // PostgreSQL connection left idle for a while can have been dropped under us (a
-            // server restart, a firewall), so only that one is checked.
-            .test_before_acquire(false)
-            .before_acquire(move |conn, meta| {
-                Box::pin(async move {
-                    if backend == Backend::Postgres && meta.idle_for > PING_AFTER_IDLE {
-                        conn.ping().await?;
-                    }
-                    Ok(true)
-                })
-            })
+        let pool = pool_options(backend, options.max_connections)
             .after_connect(move |conn, _meta| {
                 let access_file = attached.clone();
                 Box::pin(async move {
@@ -402,18 +387,7 @@ impl Store {
 /// matters. Connections open when first needed; a request takes one only for a ranking, and
 /// never waits for the main pool while it holds one.
 fn search_pool(options: AnyConnectOptions, max_connections: u32) -> AnyPool {
-    AnyPoolOptions::new()
-        .max_connections(SEARCH_CONNECTIONS.min(max_connections))
-        .acquire_timeout(Duration::from_secs(5))
-        .test_before_acquire(false)
-        .before_acquire(|conn, meta| {
-            Box::pin(async move {
-                if meta.idle_for > PING_AFTER_IDLE {
-                    conn.ping().await?;
-                }
-                Ok(true)
-            })
-        })
+    pool_options(Backend::Postgres, SEARCH_CONNECTIONS.min(max_connections))
         .after_connect(|conn, _meta| {
             Box::pin(async move {
                 conn.execute("SET plan_cache_mode = force_generic_plan").await?;
@@ -421,6 +395,26 @@ fn search_pool(options: AnyConnectOptions, max_connections: u32) -> AnyPool {
             })
         })
         .connect_lazy_with(options)
+}
+
+/// What both pools share: how long a request waits for a connection, and when one is checked.
+fn pool_options(backend: Backend, max_connections: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        // sqlx pings every connection it hands out by default: a round trip to PostgreSQL, or
+        // a hand-off to the connection's thread on SQLite, before every statement. Only a
+        // PostgreSQL connection left idle for a while can have been dropped under us (a
+        // server restart, a firewall), so only that one is checked.
+        .test_before_acquire(false)
+        .before_acquire(move |conn, meta| {
+            Box::pin(async move {
+                if backend == Backend::Postgres && meta.idle_for > PING_AFTER_IDLE {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
 }
 
 /// Rankings at once on PostgreSQL: as many as the machine's cores keep busy, with the database
