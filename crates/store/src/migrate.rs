@@ -244,11 +244,17 @@ const MIGRATIONS: &[Migration] = &[
         name: "open_assigned_index",
         sql: include_str!("../migrations/0046_open_assigned_index.sql"),
     },
+    Migration {
+        version: 47,
+        name: "id_collation",
+        sql: include_str!("../migrations/0047_id_collation.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. Marked
-/// substitutions (`/* prefix-collation */`; `/* access-schema */`, the schema of the access
-/// log's file on SQLite), or whole blocks between `-- sqlite:begin` and `-- sqlite:end`
+/// substitutions (`/* prefix-collation */` and `/* id-collation */`, byte-by-byte comparison on
+/// PostgreSQL; `/* access-schema */`, the schema of the access log's file on SQLite), or whole
+/// blocks between `-- sqlite:begin` and `-- sqlite:end`
 /// (likewise `postgres`) kept for that backend only.
 fn render(sql: &str, backend: Backend) -> String {
     let substitute = |text: &str| {
@@ -257,6 +263,7 @@ fn render(sql: &str, backend: Backend) -> String {
             Backend::Sqlite => ("", "access."),
         };
         text.replace("/* prefix-collation */", collation)
+            .replace("/* id-collation */", collation)
             .replace("/* access-schema */", access_schema)
     };
     if !sql.contains(":begin") {
@@ -382,6 +389,53 @@ mod tests {
             "CREATE TABLE access.access_entry (x TEXT);"
         );
         assert_eq!(render(access, Backend::Postgres), "CREATE TABLE access_entry (x TEXT);");
+        let id = "CREATE TABLE t (id TEXT /* id-collation */ PRIMARY KEY);";
+        assert_eq!(render(id, Backend::Sqlite), "CREATE TABLE t (id TEXT  PRIMARY KEY);");
+        assert_eq!(
+            render(id, Backend::Postgres),
+            "CREATE TABLE t (id TEXT COLLATE \"C\" PRIMARY KEY);"
+        );
+    }
+
+    /// Schema 47: on PostgreSQL every column holding ids (named `id` or `…_id`, or a foreign key
+    /// to such a column) compares byte by byte. A comparison of an id in "C" with one in another
+    /// collation could not use the other's index, so a table added later must write its ids
+    /// `TEXT /* id-collation */`.
+    #[tokio::test]
+    async fn every_id_column_compares_byte_by_byte_on_postgresql() {
+        let Some(db) = crate::testing::TestDb::postgres().await.unwrap() else {
+            return;
+        };
+        let columns = sqlx::query(
+            "WITH id_column AS ( \
+                SELECT a.attrelid, a.attnum FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+                WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND a.attnum > 0 \
+                  AND NOT a.attisdropped AND a.atttypid = 'text'::regtype \
+                  AND (a.attname = 'id' OR a.attname LIKE '%\\_id')), \
+             referencing AS ( \
+                SELECT k.conrelid AS attrelid, pair.own AS attnum FROM pg_constraint k \
+                CROSS JOIN LATERAL unnest(k.conkey, k.confkey) AS pair (own, referenced) \
+                JOIN id_column r ON r.attrelid = k.confrelid AND r.attnum = pair.referenced \
+                WHERE k.contype = 'f') \
+             SELECT CAST(CAST(a.attrelid AS regclass) AS TEXT) || '.' || a.attname AS name, \
+                    COALESCE(CAST(co.collname AS TEXT), 'default') AS collation \
+             FROM (SELECT * FROM id_column UNION SELECT * FROM referencing) ids \
+             JOIN pg_attribute a ON a.attrelid = ids.attrelid AND a.attnum = ids.attnum \
+             LEFT JOIN pg_collation co ON co.oid = a.attcollation AND a.attcollation <> 100 \
+             ORDER BY name",
+        )
+        .fetch_all(db.store.pool())
+        .await
+        .unwrap();
+        let named = |row: &sqlx::any::AnyRow| -> (String, String) { (row.get("name"), row.get("collation")) };
+        let columns: Vec<(String, String)> = columns.iter().map(named).collect();
+        assert!(columns.len() > 200, "the id columns are found: {}", columns.len());
+        assert!(columns.iter().any(|(name, _)| name == "application_case.assigned_to"));
+        let other: Vec<&(String, String)> = columns.iter().filter(|(_, collation)| collation != "C").collect();
+        assert!(
+            other.is_empty(),
+            "id columns not in COLLATE \"C\" (write them `TEXT /* id-collation */`): {other:?}"
+        );
     }
 
     /// Schema 36 rebuilds the consent table on SQLite and 37 adds the list's sort name: a
@@ -469,6 +523,11 @@ mod tests {
             .unwrap();
             let before = store.consents_of_household(m.id, h).await.unwrap();
             assert!(store.migrate().await.unwrap().contains(&36), "{:?}", db.backend());
+            // Read on as the upgraded server does, on connections of its own: a statement this
+            // test's pool prepared before schema 47 changed the id columns' collation no longer
+            // matches its results on PostgreSQL (as README's upgrade says: stop, then start).
+            let upgraded = Store::connect(&db.url, &crate::StoreOptions::default()).await.unwrap();
+            let store = &upgraded;
             assert_eq!(
                 store.consents_of_household(m.id, h).await.unwrap(),
                 before,

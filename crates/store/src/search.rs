@@ -468,10 +468,16 @@ async fn insert_rows(tx: &mut Tx, Index { table, key, .. }: Index, rows: &[Index
 
 /// Fills the index from every name and address in the database (after the migration that
 /// last changed its rows, and after an import); a protected household's address stays out.
+///
+/// Its reads are not kept prepared: it runs inside a migration (schema 41), and a later migration
+/// may change what they return (schema 47 changed the id columns' collation), after which
+/// PostgreSQL refuses to run a statement prepared before ("cached plan must not change result
+/// type"). sqlx's `Any` driver cannot empty a connection's cache of statements.
 pub(crate) async fn rebuild_search_index(tx: &mut Tx) -> StoreResult<()> {
     sqlx::query("DELETE FROM person_search").execute(tx.conn()).await?;
     sqlx::query("DELETE FROM household_search").execute(tx.conn()).await?;
     let people: Vec<IndexRow> = sqlx::query("SELECT id, municipality_id, given_name, family_name FROM person")
+        .persistent(false)
         .fetch_all(tx.conn())
         .await?
         .iter()
@@ -488,6 +494,7 @@ pub(crate) async fn rebuild_search_index(tx: &mut Tx) -> StoreResult<()> {
     insert_person_rows(tx, &people).await?;
     let households: Vec<IndexRow> =
         sqlx::query("SELECT id, municipality_id, address_line, postal_code, postal_city FROM household")
+            .persistent(false)
             .fetch_all(tx.conn())
             .await?
             .iter()
