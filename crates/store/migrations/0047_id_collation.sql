@@ -48,7 +48,12 @@ BEGIN
         GROUP BY table_oid
         ORDER BY table_oid::regclass::text
     LOOP
-        analyzed := EXISTS (SELECT 1 FROM pg_statistic WHERE starelid = target.table_name);
+        -- pg_stats, not pg_statistic: only a superuser may read the latter, and the database's
+        -- owner need not be one.
+        analyzed := EXISTS (
+            SELECT 1 FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename
+            WHERE c.oid = target.table_name AND s.schemaname = current_schema()
+        );
         SELECT array_agg(pg_get_triggerdef(t.oid) ORDER BY t.tgname) INTO triggers
         FROM pg_trigger t WHERE t.tgrelid = target.table_name AND NOT t.tgisinternal;
         FOR definition IN

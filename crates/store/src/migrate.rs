@@ -438,6 +438,61 @@ mod tests {
         );
     }
 
+    /// Migrations run as a database's owner without superuser rights, as a hosted PostgreSQL
+    /// gives them: schema 47 learns which tables had statistics from `pg_stats` (only a superuser
+    /// may read `pg_statistic`), and analyzes such a table again after changing its ids.
+    #[tokio::test]
+    async fn an_owner_without_superuser_rights_migrates_on_postgresql() {
+        use sqlx::Executor;
+        let Ok(base) = std::env::var(crate::testing::POSTGRES_URL_VAR) else {
+            return;
+        };
+        let suffix = uuid::Uuid::now_v7().simple().to_string();
+        let (role, name) = (format!("husly_owner_{suffix}"), format!("husly_test_{suffix}"));
+        sqlx::any::install_default_drivers();
+        let admin = sqlx::AnyPool::connect(&base).await.unwrap();
+        for sql in [
+            format!("CREATE ROLE {role} LOGIN NOSUPERUSER"),
+            format!("CREATE DATABASE {name} OWNER {role}"),
+        ] {
+            admin.execute(sqlx::AssertSqlSafe(sql)).await.unwrap();
+        }
+        // The same server and database name, signed in as the owner.
+        let url = crate::testing::replace_database(&base, &name);
+        let host = url
+            .rsplit_once('@')
+            .map_or(&url["postgres://".len()..], |(_, host)| host);
+        let url = format!("postgres://{role}@{host}");
+
+        let store = Store::connect(&url, &crate::StoreOptions::default()).await.unwrap();
+        store.migrate_through(46).await.unwrap();
+        let actor = crate::audit::Actor::cli("test");
+        store
+            .ensure_municipality("3301", "Drammen", false, &actor)
+            .await
+            .unwrap();
+        sqlx::raw_sql("ANALYZE municipality")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        assert!(store.migrate().await.unwrap().contains(&47));
+        let stats: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'municipality' AND attname = 'id'",
+        )
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+        assert_eq!(stats, 1, "the changed table is analyzed again");
+        store.close().await;
+
+        for sql in [
+            format!("DROP DATABASE {name} WITH (FORCE)"),
+            format!("DROP ROLE {role}"),
+        ] {
+            admin.execute(sqlx::AssertSqlSafe(sql)).await.unwrap();
+        }
+    }
+
     /// Schema 36 rebuilds the consent table on SQLite and 37 adds the list's sort name: a
     /// database with consents in it keeps every one, as it was, on both backends.
     #[tokio::test]
