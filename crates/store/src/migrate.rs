@@ -297,6 +297,17 @@ pub(crate) const ACCESS_LOG_SCHEMA: i64 = 43;
 /// The newest schema version this binary knows.
 pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;
 
+/// A digest of every migration as PostgreSQL runs it: equal digests, equal schemas. Names the
+/// tests' migrated template database (`testing`).
+pub(crate) fn digest() -> String {
+    let mut hasher = Sha256::new();
+    for migration in MIGRATIONS {
+        hasher.update(migration.version.to_be_bytes());
+        hasher.update(render(migration.sql, Backend::Postgres).as_bytes());
+    }
+    hex::encode(hasher.finalize())
+}
+
 impl Store {
     /// Applies every pending migration and returns the versions applied.
     pub async fn migrate(&self) -> StoreResult<Vec<i64>> {

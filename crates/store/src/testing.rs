@@ -3,7 +3,7 @@
 
 use crate::db::{Backend, Store, StoreOptions};
 use crate::error::StoreResult;
-use sqlx::Executor;
+use sqlx::{Connection, Executor};
 
 /// The environment variable naming the PostgreSQL server for tests, e.g.
 /// `postgres://postgres@127.0.0.1:5432/test`.
@@ -36,26 +36,37 @@ impl TestDb {
     }
 
     /// A fresh database on the PostgreSQL server from [`POSTGRES_URL_VAR`], or `None` when unset.
+    ///
+    /// Copied from a migrated template (see [`migrated_template`]) and then migrated as every
+    /// database is, which finds nothing to apply and gives the copy its own installation key.
     pub async fn postgres() -> StoreResult<Option<TestDb>> {
-        let db = TestDb::empty_postgres().await?;
-        if let Some(db) = &db {
-            db.store.migrate().await?;
-        }
-        Ok(db)
+        let Ok(base) = std::env::var(POSTGRES_URL_VAR) else {
+            return Ok(None);
+        };
+        let template = migrated_template(&base).await?;
+        let db = TestDb::new_postgres(&base, Some(&template)).await?;
+        db.store.migrate().await?;
+        Ok(Some(db))
     }
 
     async fn empty_postgres() -> StoreResult<Option<TestDb>> {
         let Ok(base) = std::env::var(POSTGRES_URL_VAR) else {
             return Ok(None);
         };
+        TestDb::new_postgres(&base, None).await.map(Some)
+    }
+
+    async fn new_postgres(base: &str, template: Option<&str>) -> StoreResult<TestDb> {
         let name = format!("husly_test_{}", uuid::Uuid::now_v7().simple());
+        let create = match template {
+            Some(template) => format!("CREATE DATABASE {name} TEMPLATE {template}"),
+            None => format!("CREATE DATABASE {name}"),
+        };
         sqlx::any::install_default_drivers();
-        let admin = sqlx::AnyPool::connect(&base).await?;
-        admin
-            .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .await?;
+        let admin = sqlx::AnyPool::connect(base).await?;
+        admin.execute(sqlx::AssertSqlSafe(create)).await?;
         admin.close().await;
-        let url = replace_database(&base, &name);
+        let url = replace_database(base, &name);
         let store = Store::connect(
             &url,
             &StoreOptions {
@@ -64,7 +75,7 @@ impl TestDb {
             },
         )
         .await?;
-        Ok(Some(TestDb { store, url, _dir: None }))
+        Ok(TestDb { store, url, _dir: None })
     }
 
     /// Both backends that are available: SQLite, and PostgreSQL when configured.
@@ -85,6 +96,56 @@ impl TestDb {
         self.store.backend()
     }
 }
+
+/// The name of a PostgreSQL database migrated to [`LATEST`](crate::migrate::LATEST) that the
+/// test databases are copied from, made once on the server by whichever test asks first.
+///
+/// Copying a database takes a fraction of migrating one (about a second since schema 47), and
+/// the suite makes some 170 of them. The name carries a digest of the migrations, so a changed
+/// migration gets a new template; `scripts/test` drops every `husly_test_%` database, templates
+/// included, before each run, so code run by a migration is never older than the run either.
+/// An advisory lock lets one process build it while the others wait; it is built under a
+/// second name and renamed, so a run killed half way leaves no half-migrated template.
+async fn migrated_template(base: &str) -> StoreResult<String> {
+    static READY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    if let Some(name) = READY.get() {
+        return Ok(name.clone());
+    }
+    let name = format!("husly_test_template_{}", &crate::migrate::digest()[..16]);
+    let building = format!("{name}_building");
+    sqlx::any::install_default_drivers();
+    let mut admin = sqlx::AnyConnection::connect(base).await?;
+    sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(TEMPLATE_LOCK)
+        .execute(&mut admin)
+        .await?;
+    let exists = sqlx::query("SELECT 1 FROM pg_database WHERE datname = $1")
+        .bind(&name)
+        .fetch_optional(&mut admin)
+        .await?
+        .is_some();
+    if !exists {
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {building}"),
+            format!("CREATE DATABASE {building}"),
+        ] {
+            admin.execute(sqlx::AssertSqlSafe(sql)).await?;
+        }
+        let store = Store::connect(&replace_database(base, &building), &StoreOptions::default()).await?;
+        store.migrate_through(crate::migrate::LATEST).await?;
+        crate::search::vacuum_after_rebuild(&store).await?;
+        store.close().await;
+        let rename = format!("ALTER DATABASE {building} RENAME TO {name}");
+        admin.execute(sqlx::AssertSqlSafe(rename)).await?;
+    }
+    // Closing the connection releases the lock.
+    admin.close().await?;
+    Ok(READY.get_or_init(|| name).clone())
+}
+
+/// The advisory lock held while a test template is built: any fixed number, the same in every
+/// test process.
+const TEMPLATE_LOCK: i64 = 0x4875_736c_7954_706c;
 
 /// Swaps the database name in a PostgreSQL URL (keeping any query string).
 pub fn replace_database(url: &str, name: &str) -> String {
@@ -242,7 +303,38 @@ pub async fn assert_reads_by_index(sql: &str, binds: &[&str]) {
 
 #[cfg(test)]
 mod tests {
-    use super::whole_reads;
+    use super::{TestDb, whole_reads};
+    use sqlx::Row;
+
+    /// Copies of the migrated template are at the newest schema, each with its own
+    /// installation key (made when the copy is migrated), as a database migrated from empty is.
+    #[tokio::test]
+    async fn postgresql_test_databases_are_migrated_copies_with_keys_of_their_own() {
+        let (Some(first), Some(second)) = (
+            TestDb::postgres().await.expect("first"),
+            TestDb::postgres().await.expect("second"),
+        ) else {
+            return;
+        };
+        let mut keys = Vec::new();
+        for db in [&first, &second] {
+            let newest: i64 = sqlx::query("SELECT MAX(version) AS v FROM schema_migration")
+                .fetch_one(db.store.pool())
+                .await
+                .expect("schema version")
+                .get("v");
+            assert_eq!(newest, crate::migrate::LATEST);
+            let key: String = sqlx::query("SELECT value FROM installation WHERE key = 'audit_hmac_key'")
+                .fetch_one(db.store.pool())
+                .await
+                .expect("installation key")
+                .get("value");
+            keys.push(key);
+        }
+        assert_ne!(keys[0], keys[1], "two test databases share an installation key");
+        let report = first.store.verify_audit().await.expect("audit of the first copy");
+        assert!(report.first_break.is_none(), "{:?}", report.first_break);
+    }
 
     fn plan(text: &str) -> Vec<String> {
         text.lines().map(str::to_string).collect()
