@@ -190,11 +190,8 @@ impl Store {
                             .execute(&mut *conn)
                             .await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
+                        refresh_statistics_unless_busy(conn).await?;
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
-                        // Keeps the planner's statistics current as the data grows (SQLite's advice
-                        // for long-lived connections); cheap when nothing changed.
-                        conn.execute("PRAGMA optimize = 0x10002").await?;
-                        keep_samples_where_plans_need_them(conn).await?;
                     }
                     Ok(())
                 })
@@ -439,6 +436,30 @@ pub(crate) const SAMPLED_INDEXES: &str = "'application_case_queue', 'application
 /// household page cost 1.37 ms of CPU with samples on every table and 0.86 ms without any, while
 /// the work queue needs its table's samples (7.4 ms per page with them, 18.0 ms without);
 /// `docs/benchmarks.md`, "Search, sessions and planner samples".
+/// Keeps the planner's statistics current as the data grows (SQLite's advice for long-lived
+/// connections: `PRAGMA optimize` when one opens; cheap when nothing changed), without waiting
+/// for a writer. When the tables have grown since they were last analysed, the refresh writes,
+/// and a connection opened while another holds the write lock (a bulk load's transaction, or the
+/// asking task's own) waited for it until the pool gave up on the connection after five seconds:
+/// `husly seed` of 1 000 000 households failed so. A refresh is worth no wait: when the database
+/// is busy it is skipped, and the next connection to open, or `Store::analyze`, does it.
+async fn refresh_statistics_unless_busy(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    conn.execute("PRAGMA busy_timeout = 0").await?;
+    let refreshed = match conn.execute("PRAGMA optimize = 0x10002").await {
+        Ok(_) => keep_samples_where_plans_need_them(conn).await,
+        Err(e) => Err(e),
+    };
+    match refreshed {
+        Err(sqlx::Error::Database(e)) if is_busy(e.code().as_deref()) => Ok(()),
+        other => other,
+    }
+}
+
+/// SQLite's `SQLITE_BUSY` and its extended codes (the low byte is the primary code).
+fn is_busy(code: Option<&str>) -> bool {
+    code.and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| c & 0xff == 5)
+}
+
 async fn keep_samples_where_plans_need_them(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'sqlite_stat4'")
         .fetch_one(&mut *conn)

@@ -596,6 +596,53 @@ async fn reads_go_to_the_access_log_and_leave_the_data_file_as_it_was() {
     }
 }
 
+/// A connection the pool opens while a write transaction is open (a bulk load's, or the asking
+/// task's own) is ready without waiting for that writer, even when the planner's statistics are
+/// stale enough that `PRAGMA optimize` wants to refresh them (which writes). `husly seed` of
+/// 1 000 000 households failed so: its pool had closed its idle connections during a long load,
+/// the next one opened with its tables grown from nothing, waited on the writer, and the pool
+/// gave up after five seconds ("pool timed out while waiting for an open connection").
+#[tokio::test]
+async fn a_connection_opened_during_a_write_does_not_wait_for_the_writer() {
+    let db = TestDb::sqlite().await.unwrap();
+    // Statistics of a small table, which then grows a thousandfold (as a seed's do).
+    db.store.analyze().await.unwrap();
+    let mut tx = db.store.write().await.unwrap();
+    for i in 0..20_000 {
+        sqlx::query("INSERT INTO installation (key, value) VALUES ($1, 'x')")
+            .bind(format!("bulk-{i}"))
+            .execute(tx.conn())
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    db.store.close().await;
+    let store = Store::connect(&db.url, &Default::default()).await.unwrap();
+    let mut tx = store.write().await.unwrap();
+    let mut other = store
+        .pool()
+        .acquire()
+        .await
+        .expect("a new connection while a write transaction is open");
+    let one: i64 = sqlx::query_scalar("SELECT 1").fetch_one(&mut *other).await.unwrap();
+    assert_eq!(one, 1);
+    sqlx::query("INSERT INTO installation (key, value) VALUES ('after', 'x')")
+        .execute(tx.conn())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    drop(other);
+    store.close().await;
+    // With no writer about, the next connection to open refreshes the statistics.
+    let store = Store::connect(&db.url, &Default::default()).await.unwrap();
+    let stat: String = sqlx::query_scalar("SELECT stat FROM sqlite_stat1 WHERE tbl = 'installation'")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let rows: i64 = stat.split(' ').next().unwrap().parse().unwrap();
+    assert!(rows > 10_000, "the statistics were not refreshed: {stat}");
+}
+
 /// The access log's file belongs with the data's: a database of schema 43 on whose access file
 /// is gone is refused when opened, with a message naming the file, rather than started with an
 /// empty log. A URL that does not let SQLite create files gets the same answer.
