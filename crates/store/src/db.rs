@@ -429,13 +429,6 @@ pub(crate) const SAMPLED_INDEXES: &str = "'application_case_queue', 'application
      'application_case_open_due', 'application_case_open_received', 'application_case_open_reference', \
      'application_case_open_assigned'";
 
-/// Keeps SQLite's value samples (`sqlite_stat4`, which `ANALYZE` writes in this build) only for
-/// the indexes in [`SAMPLED_INDEXES`], and the per-index row counts (`sqlite_stat1`) for all. With
-/// samples, a statement whose bound value is compared with an indexed column is compiled again
-/// whenever its bindings change, i.e. on every execution: measured on 100 000 households, the
-/// household page cost 1.37 ms of CPU with samples on every table and 0.86 ms without any, while
-/// the work queue needs its table's samples (7.4 ms per page with them, 18.0 ms without);
-/// `docs/benchmarks.md`, "Search, sessions and planner samples".
 /// Keeps the planner's statistics current as the data grows (SQLite's advice for long-lived
 /// connections: `PRAGMA optimize` when one opens; cheap when nothing changed), without waiting
 /// for a writer. When the tables have grown since they were last analysed, the refresh writes,
@@ -460,6 +453,13 @@ fn is_busy(code: Option<&str>) -> bool {
     code.and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| c & 0xff == 5)
 }
 
+/// Keeps SQLite's value samples (`sqlite_stat4`, which `ANALYZE` writes in this build) only for
+/// the indexes in [`SAMPLED_INDEXES`], and the per-index row counts (`sqlite_stat1`) for all. With
+/// samples, a statement whose bound value is compared with an indexed column is compiled again
+/// whenever its bindings change, i.e. on every execution: measured on 100 000 households, the
+/// household page cost 1.37 ms of CPU with samples on every table and 0.86 ms without any, while
+/// the work queue needs its table's samples (7.4 ms per page with them, 18.0 ms without);
+/// `docs/benchmarks.md`, "Search, sessions and planner samples".
 async fn keep_samples_where_plans_need_them(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'sqlite_stat4'")
         .fetch_one(&mut *conn)
