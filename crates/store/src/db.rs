@@ -190,8 +190,7 @@ impl Store {
                             .execute(&mut *conn)
                             .await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
-                        refresh_statistics_unless_busy(conn).await?;
-                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        conn.execute(BUSY_TIMEOUT).await?;
                     }
                     Ok(())
                 })
@@ -211,7 +210,7 @@ impl Store {
             Backend::Postgres => Some(search_pool(connect_options, options.max_connections)),
             Backend::Sqlite => None,
         };
-        Ok(Store {
+        let store = Store {
             shared: Arc::new(Shared {
                 direct,
                 search,
@@ -225,7 +224,20 @@ impl Store {
                 sessions: crate::session_cache::SessionCache::new(options.session_cache),
             }),
             pin: None,
-        })
+        };
+        store.refresh_statistics().await?;
+        Ok(store)
+    }
+
+    /// Refreshes SQLite's planner statistics of the tables that have grown or shrunk much since
+    /// they were taken (`refresh_statistics_unless_busy`); on PostgreSQL autovacuum does this.
+    /// Run when the store opens and by the server's scheduler, never while a connection opens.
+    pub async fn refresh_statistics(&self) -> StoreResult<()> {
+        if self.shared.backend == Backend::Sqlite {
+            let mut conn = self.shared.pool.acquire().await?;
+            refresh_statistics_unless_busy(&mut conn).await?;
+        }
+        Ok(())
     }
 
     /// A handle whose reads share one connection, taken at the first read and given back when
@@ -430,23 +442,42 @@ pub(crate) const SAMPLED_INDEXES: &str = "'application_case_queue', 'application
      'application_case_open_assigned'";
 
 /// Keeps the planner's statistics current as the data grows (SQLite's advice for long-lived
-/// connections: `PRAGMA optimize` when one opens; cheap when nothing changed), without waiting
-/// for a writer. When the tables have grown since they were last analysed, the refresh writes,
-/// and a connection opened while another holds the write lock (a bulk load's transaction, or the
-/// asking task's own) waited for it until the pool gave up on the connection after five seconds:
-/// `husly seed` of 1 000 000 households failed so. A refresh is worth no wait: when the database
-/// is busy it is skipped, and the next connection to open, or `Store::analyze`, does it.
+/// connections: `PRAGMA optimize` now and then, with an analysis limit; cheap when nothing
+/// changed), without waiting for a writer: when the tables have grown since they were last
+/// analysed, the refresh writes, and a refresh that waited for a bulk load's transaction would
+/// hold its connection for as long. When the database is busy it is skipped; the next refresh,
+/// or `Store::analyze`, does it.
+///
+/// It ran when each connection opened until the pool gave up on such connections: first while
+/// a seed's transaction held the write lock (`husly seed` of 1 000 000 households failed so
+/// when the pool replaced an idle connection), then, at 918 000 households whose tables had not
+/// been analysed since they were small, because the refresh alone took 7.8 s (1.9–3.1 s with
+/// the limit below) against the pool's five seconds: the seed failed when sqlx replaced its
+/// connection after 30 minutes, and `husly migrate` could not open the database at all. So it
+/// runs on a connection already open (`Store::refresh_statistics`), and each index is sampled
+/// from at most [`REFRESH_ROWS`] rows; `Store::analyze` after a bulk load still reads all.
 async fn refresh_statistics_unless_busy(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     conn.execute("PRAGMA busy_timeout = 0").await?;
+    let limit = format!("PRAGMA analysis_limit = {REFRESH_ROWS}");
+    conn.execute(sqlx::AssertSqlSafe(limit)).await?;
     let refreshed = match conn.execute("PRAGMA optimize = 0x10002").await {
         Ok(_) => keep_samples_where_plans_need_them(conn).await,
         Err(e) => Err(e),
     };
+    conn.execute("PRAGMA analysis_limit = 0").await?;
+    conn.execute(BUSY_TIMEOUT).await?;
     match refreshed {
         Err(sqlx::Error::Database(e)) if is_busy(e.code().as_deref()) => Ok(()),
         other => other,
     }
 }
+
+/// How long a statement on sqlx's SQLite connections waits for a lock before it fails.
+const BUSY_TIMEOUT: &str = "PRAGMA busy_timeout = 10000";
+
+/// Rows a statistics refresh reads of each index at most (SQLite's advice: 100 to
+/// 1 000).
+const REFRESH_ROWS: u32 = 400;
 
 /// SQLite's `SQLITE_BUSY` and its extended codes (the low byte is the primary code).
 fn is_busy(code: Option<&str>) -> bool {

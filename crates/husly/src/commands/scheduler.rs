@@ -36,6 +36,10 @@ pub fn spawn(store: Store, clock: Clock) -> tokio::task::JoinHandle<()> {
         loop {
             ticks.tick().await;
             run_due(&store, clock, &instance).await;
+            // SQLite's planner statistics follow the data's growth; a no-op when little changed.
+            if let Err(e) = store.refresh_statistics().await {
+                tracing::warn!(error = %e, "planner statistics not refreshed");
+            }
         }
     })
 }
