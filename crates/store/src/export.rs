@@ -1117,6 +1117,10 @@ pub const NOT_EXPORTED: &[(&str, &str)] = &[
         "the search index's words, made from the addresses; an import makes them again",
     ),
     (
+        "person_search_pair",
+        "the search index's pair tokens, made from the names; an import makes them again",
+    ),
+    (
         "outreach_list",
         "the outreach list as last made from the tenancies; the target's nightly run makes it again",
     ),

@@ -249,6 +249,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "id_collation",
         sql: include_str!("../migrations/0047_id_collation.sql"),
     },
+    Migration {
+        version: 48,
+        name: "person_pair_rows",
+        sql: include_str!("../migrations/0048_person_pair_rows.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. Marked
@@ -540,17 +545,19 @@ mod tests {
                 user: None,
                 reason: None,
             };
-            // Today's store writes the search index's sort keys and pairs (schemas 39, 41): the columns are
-            // there while it registers the household, and gone again before the migration
-            // (both changes on one connection, which knows the column it added).
+            // Today's store writes the search index's sort keys and pairs (schemas 39, 41, 48): the
+            // columns and the pairs' table are there while it registers the household, and gone
+            // again before the migration (both changes on one connection, which knows them).
             let mut conn = store.pool().acquire().await.unwrap();
             let alter = |change: &str| {
                 ["person_search", "household_search"]
                     .map(|table| format!("ALTER TABLE {table} {change}"))
                     .join("; ")
             };
+            let pair_rows =
+                "person_search_pair (municipality_id TEXT, pair TEXT, sort_key TEXT, person_id TEXT, words TEXT)";
             let add = format!(
-                "{}; {}",
+                "{}; {}; CREATE TABLE {pair_rows}",
                 alter("ADD COLUMN sort_key TEXT NOT NULL DEFAULT ''"),
                 alter("ADD COLUMN pairs TEXT NOT NULL DEFAULT ''")
             );
@@ -559,7 +566,11 @@ mod tests {
                 .await
                 .unwrap();
             let h = store.create_household(m.id, &valid, &cli).await.unwrap();
-            let remove = format!("{}; {}", alter("DROP COLUMN sort_key"), alter("DROP COLUMN pairs"));
+            let remove = format!(
+                "{}; {}; DROP TABLE person_search_pair",
+                alter("DROP COLUMN sort_key"),
+                alter("DROP COLUMN pairs")
+            );
             sqlx::raw_sql(sqlx::AssertSqlSafe(remove))
                 .execute(&mut *conn)
                 .await

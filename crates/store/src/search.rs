@@ -14,7 +14,10 @@
 //! A query of two words or more that [`SearchQuery::pair_prefix`] can tell apart takes its
 //! prefix matches from the pair tokens (schema 41, `husly_domain::search::pair_tokens`): one
 //! narrow range of the index holding only rows with both words, checked against every word. It
-//! finds the rows the words' own index finds, at a fraction of the entries read.
+//! finds the rows the words' own index finds, at a fraction of the entries read. A person's
+//! pair tokens are rows of a B-tree keyed by the token and the sort key and carrying the words
+//! (schema 48, [`Pairs::Rows`]), so the candidates are read in order from a few pages instead
+//! of one row each from wherever it lies; an address's stay in the text index.
 //!
 //! The ranking does not read through the request's pinned connection (`Store::pinned`): its
 //! text-index statements are long, and giving the connection back between them kept the p99
@@ -36,7 +39,7 @@ use std::collections::{HashMap, HashSet};
 pub use husly_domain::search::SearchQuery;
 
 /// The schema version that last changed the index's rows; `migrate` fills them right after.
-pub(crate) const INDEX_SCHEMA: i64 = 41;
+pub(crate) const INDEX_SCHEMA: i64 = 48;
 
 /// How many prefix matches a search ranks at most (and as many whole-word matches).
 pub const CANDIDATES: i64 = 1_000;
@@ -76,28 +79,60 @@ pub struct Found {
     pub too_many: bool,
 }
 
-/// One of the two indexes: its table, the key column, and on SQLite the FTS5 tables of its
-/// words and of its pair tokens.
+/// One of the two indexes: its table, the key column, on SQLite the FTS5 table of its words, and
+/// where its pair tokens are found.
 #[derive(Debug, Clone, Copy)]
 struct Index {
     table: &'static str,
     key: &'static str,
     words_fts: &'static str,
-    pairs_fts: &'static str,
+    pairs: Pairs,
 }
+
+/// Where an index keeps its pair tokens.
+#[derive(Debug, Clone, Copy)]
+enum Pairs {
+    /// In the text index, beside the words (on SQLite the FTS5 table named).
+    Text(&'static str),
+    /// As rows of a B-tree keyed by the token and the sort key, carrying the words (schema 48).
+    Rows(&'static str),
+}
+
+/// A person's pair tokens as rows (schema 48).
+const PERSON_PAIRS: &str = "person_search_pair";
 
 const PEOPLE: Index = Index {
     table: "person_search",
     key: "person_id",
     words_fts: "person_search_fts",
-    pairs_fts: "person_pairs_fts",
+    pairs: Pairs::Rows(PERSON_PAIRS),
 };
 const HOUSEHOLDS: Index = Index {
     table: "household_search",
     key: "household_id",
     words_fts: "household_search_fts",
-    pairs_fts: "household_pairs_fts",
+    pairs: Pairs::Text("household_pairs_fts"),
 };
+
+/// The first text after every text that starts with `prefix`, in byte order: the end of the
+/// range of a key that holds them. No search word holds U+10FFFF (a noncharacter).
+fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}{}", char::MAX)
+}
+
+/// A statement's text parameters, numbered after the two every ranking binds first.
+#[derive(Default)]
+struct TextParams(Vec<String>);
+
+impl TextParams {
+    const FIRST: usize = 3;
+
+    /// Adds a value and gives its placeholder.
+    fn add(&mut self, value: String) -> String {
+        self.0.push(value);
+        format!("${}", Self::FIRST + self.0.len() - 1)
+    }
+}
 
 impl Store {
     /// People in a municipality matching the query (see the module documentation for the order).
@@ -219,14 +254,13 @@ impl Store {
         whole_words: bool,
     ) -> StoreResult<Vec<sqlx::any::AnyRow>> {
         let Index { table, key, .. } = index;
-        let n = words.len();
-        // $1 municipality, $2 the prefix query, $3 the limit, then per word a LIKE pattern of
-        // it whole ($4…) and, with a pair, of it as a word's start; then the whole-word query.
-        // The text index gives its matches in its own order, so the first prefix matches are
-        // cheap to take, and the ranking reads only the index rows.
+        // $1 the municipality, $2 the limit, then the texts in the order `params` numbers them.
+        // The index gives its matches in its own order, so the first prefix matches are cheap
+        // to take, and the ranking reads only the index rows.
+        let mut params = TextParams::default();
         let pair = SearchQuery::pair_prefix(words);
         let sqlite = self.backend() == Backend::Sqlite;
-        let from = |fts: &str| {
+        let from_text = |fts: &str| {
             if sqlite {
                 format!("{fts} f JOIN {table} s ON s.id = f.rowid")
             } else {
@@ -234,14 +268,13 @@ impl Store {
             }
         };
         // The FTS5 table on SQLite, the tsvector column on PostgreSQL.
-        let matches = |(fts, column): (&str, &str), param: usize| {
+        let matches = |fts: &str, column: &str, param: &str| {
             if sqlite {
-                format!("{fts} MATCH ${param}")
+                format!("{fts} MATCH {param}")
             } else {
-                format!("s.{column} @@ CAST(${param} AS tsquery)")
+                format!("s.{column} @@ CAST({param} AS tsquery)")
             }
         };
-        let (by_words, by_pairs) = ((index.words_fts, "lexemes"), (index.pairs_fts, "pair_lexemes"));
         let query = |terms: Vec<String>| terms.join(if sqlite { " " } else { " & " });
         let term = |word: &str, prefix: bool| match (sqlite, prefix) {
             (true, true) => format!("\"{word}\"*"),
@@ -249,43 +282,92 @@ impl Store {
             (false, true) => format!("'{word}':*"),
             (false, false) => format!("'{word}'"),
         };
-        let whole_query = query(words.iter().map(|w| term(w, false)).collect());
-        let (prefix_from, prefix_where, prefix_query) = match &pair {
-            // The pair tokens find the candidates; each word, as a word's start, decides.
-            Some(pair) => {
-                let starts: Vec<String> = (0..n).map(|i| format!("' ' || s.words LIKE ${}", 4 + n + i)).collect();
-                let filter = format!("{} AND {}", matches(by_pairs, 2), starts.join(" AND "));
-                (from(index.pairs_fts), filter, term(pair, true))
-            }
-            None => (
-                from(index.words_fts),
-                matches(by_words, 2),
-                query(words.iter().map(|w| term(w, true)).collect()),
-            ),
-        };
-        let score = (0..n)
-            .map(|i| format!("CASE WHEN ' ' || s.words || ' ' LIKE ${} THEN 1 ELSE 0 END", 4 + i))
+        let whole: Vec<String> = words
+            .iter()
+            .map(|w| format!("' ' || s.words || ' ' LIKE {}", params.add(format!("% {w} %"))))
+            .collect();
+        let score = whole
+            .iter()
+            .map(|like| format!("CASE WHEN {like} THEN 1 ELSE 0 END"))
             .collect::<Vec<_>>()
             .join(" + ");
         let columns = format!("s.{key} AS id, s.sort_key, s.words");
+        let whole_by_words = |params: &mut TextParams| {
+            let whole_query = params.add(query(words.iter().map(|w| term(w, false)).collect()));
+            format!(
+                "SELECT {columns} FROM {} WHERE {} AND s.municipality_id = $1",
+                from_text(index.words_fts),
+                matches(index.words_fts, "lexemes", &whole_query)
+            )
+        };
+        // Where the prefix matches come from, and, when the whole-word matches do not come from
+        // the words' index, where those do.
+        let (prefix, whole_by_pair) = match (&pair, index.pairs) {
+            // The pair tokens find the candidates; each word, as a word's start, decides. As
+            // rows: one range of the key, in which a person may hold two tokens.
+            (Some(pair), pairs) => {
+                let starts: Vec<String> = words
+                    .iter()
+                    .map(|w| format!("' ' || s.words LIKE {}", params.add(format!("% {w}%"))))
+                    .collect();
+                let starts = starts.join(" AND ");
+                match pairs {
+                    Pairs::Rows(rows) => {
+                        let first = params.add(pair.clone());
+                        let end = params.add(prefix_end(pair));
+                        (
+                            format!(
+                                "SELECT DISTINCT {columns} FROM {rows} s WHERE s.municipality_id = $1 \
+                                 AND s.pair >= {first} AND s.pair < {end} AND {starts}"
+                            ),
+                            // A whole-word match holds the pair prefix as a token of its own.
+                            Some(format!(
+                                "SELECT DISTINCT {columns} FROM {rows} s WHERE s.municipality_id = $1 \
+                                 AND s.pair = {first} AND {}",
+                                whole.join(" AND ")
+                            )),
+                        )
+                    }
+                    Pairs::Text(fts) => {
+                        let prefix_query = params.add(term(pair, true));
+                        (
+                            format!(
+                                "SELECT {columns} FROM {} WHERE {} AND {starts} AND s.municipality_id = $1",
+                                from_text(fts),
+                                matches(fts, "pair_lexemes", &prefix_query)
+                            ),
+                            None,
+                        )
+                    }
+                }
+            }
+            (None, _) => {
+                let prefix_query = params.add(query(words.iter().map(|w| term(w, true)).collect()));
+                (
+                    format!(
+                        "SELECT {columns} FROM {} WHERE {} AND s.municipality_id = $1",
+                        from_text(index.words_fts),
+                        matches(index.words_fts, "lexemes", &prefix_query)
+                    ),
+                    None,
+                )
+            }
+        };
         let (whole, union) = if whole_words {
-            let whole = format!(
-                "whole AS (SELECT {columns} FROM {} WHERE {} AND s.municipality_id = $1 \
-                 AND s.{key} NOT IN (SELECT id FROM prefix) LIMIT {CANDIDATES}), ",
-                from(index.words_fts),
-                matches(by_words, 4 + n + if pair.is_some() { n } else { 0 })
-            );
-            (whole, " UNION ALL SELECT * FROM whole")
+            let whole_matches = whole_by_pair.unwrap_or_else(|| whole_by_words(&mut params));
+            (
+                format!("whole AS ({whole_matches} AND s.{key} NOT IN (SELECT id FROM prefix) LIMIT {CANDIDATES}), "),
+                " UNION ALL SELECT * FROM whole",
+            )
         } else {
             (String::new(), "")
         };
         let candidates = format!(
-            "WITH prefix AS MATERIALIZED ( \
-             SELECT {columns} FROM {prefix_from} WHERE {prefix_where} AND s.municipality_id = $1 LIMIT {over}), \
+            "WITH prefix AS MATERIALIZED ({prefix} LIMIT {over}), \
              {whole} \
              page AS ( \
              SELECT s.id, s.sort_key, ({score}) AS score FROM (SELECT * FROM prefix{union}) s \
-             ORDER BY score DESC, s.sort_key, s.id LIMIT $3) ",
+             ORDER BY score DESC, s.sort_key, s.id LIMIT $2) ",
             over = CANDIDATES + 1,
         );
         let sql = if table == PEOPLE.table {
@@ -306,18 +388,9 @@ impl Store {
         };
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(municipality.to_string())
-            .bind(prefix_query)
             .bind(limit);
-        for word in words {
-            query = query.bind(format!("% {word} %"));
-        }
-        if pair.is_some() {
-            for word in words {
-                query = query.bind(format!("% {word}%"));
-            }
-        }
-        if whole_words {
-            query = query.bind(whole_query);
+        for text in params.0 {
+            query = query.bind(text);
         }
         // Up to a thousand candidates are read: off the runtime's threads.
         Ok(query.fetch_all(&mut self.list_read().await?).await?)
@@ -422,20 +495,43 @@ pub(crate) async fn index_household(
     upsert_row(tx, HOUSEHOLDS, row).await
 }
 
-async fn upsert_row(tx: &mut Tx, Index { table, key, .. }: Index, row: IndexRow) -> StoreResult<()> {
+async fn upsert_row(tx: &mut Tx, index: Index, row: IndexRow) -> StoreResult<()> {
+    let Index { table, key, .. } = index;
+    if let Pairs::Rows(rows) = index.pairs {
+        // The rows of the name before (its pairs and sort key say which), by their key.
+        let sql = format!("SELECT pairs, sort_key FROM {table} WHERE {key} = $1");
+        let before = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(&row.id)
+            .fetch_optional(tx.conn())
+            .await?;
+        if let Some(before) = before {
+            let (pairs, sort_key): (String, String) = (before.try_get("pairs")?, before.try_get("sort_key")?);
+            let sql =
+                format!("DELETE FROM {rows} WHERE municipality_id = $1 AND pair = $2 AND sort_key = $3 AND {key} = $4");
+            for pair in pairs.split_whitespace() {
+                sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+                    .bind(&row.municipality)
+                    .bind(pair)
+                    .bind(&sort_key)
+                    .bind(&row.id)
+                    .execute(tx.conn())
+                    .await?;
+            }
+        }
+    }
     let sql = format!(
         "INSERT INTO {table} ({key}, municipality_id, words, pairs, sort_key) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT ({key}) DO UPDATE SET words = excluded.words, pairs = excluded.pairs, sort_key = excluded.sort_key"
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(row.id)
-        .bind(row.municipality)
-        .bind(row.words)
-        .bind(row.pairs)
-        .bind(row.sort_key)
+        .bind(&row.id)
+        .bind(&row.municipality)
+        .bind(&row.words)
+        .bind(&row.pairs)
+        .bind(&row.sort_key)
         .execute(tx.conn())
         .await?;
-    Ok(())
+    insert_pair_rows(tx, index, std::slice::from_ref(&row)).await
 }
 
 pub(crate) async fn insert_person_rows(tx: &mut Tx, rows: &[IndexRow]) -> StoreResult<()> {
@@ -446,7 +542,8 @@ pub(crate) async fn insert_household_rows(tx: &mut Tx, rows: &[IndexRow]) -> Sto
     insert_rows(tx, HOUSEHOLDS, rows).await
 }
 
-async fn insert_rows(tx: &mut Tx, Index { table, key, .. }: Index, rows: &[IndexRow]) -> StoreResult<()> {
+async fn insert_rows(tx: &mut Tx, index: Index, rows: &[IndexRow]) -> StoreResult<()> {
+    let Index { table, key, .. } = index;
     for chunk in rows.chunks(BULK_ROWS) {
         let sql = format!(
             "INSERT INTO {table} (municipality_id, {key}, words, pairs, sort_key) VALUES {}",
@@ -463,6 +560,35 @@ async fn insert_rows(tx: &mut Tx, Index { table, key, .. }: Index, rows: &[Index
         }
         query.execute(tx.conn()).await?;
     }
+    insert_pair_rows(tx, index, rows).await
+}
+
+/// The rows of the rows' pair tokens, where the index keeps them as rows (schema 48).
+async fn insert_pair_rows(tx: &mut Tx, index: Index, rows: &[IndexRow]) -> StoreResult<()> {
+    let Pairs::Rows(table) = index.pairs else {
+        return Ok(());
+    };
+    let key = index.key;
+    let pairs: Vec<(&IndexRow, &str)> = rows
+        .iter()
+        .flat_map(|row| row.pairs.split_whitespace().map(move |pair| (row, pair)))
+        .collect();
+    for chunk in pairs.chunks(BULK_ROWS) {
+        let sql = format!(
+            "INSERT INTO {table} (municipality_id, pair, sort_key, {key}, words) VALUES {}",
+            crate::values_placeholders(chunk.len(), 5)
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (row, pair) in chunk {
+            query = query
+                .bind(row.municipality.clone())
+                .bind(pair.to_string())
+                .bind(row.sort_key.clone())
+                .bind(row.id.clone())
+                .bind(row.words.clone());
+        }
+        query.execute(tx.conn()).await?;
+    }
     Ok(())
 }
 
@@ -474,8 +600,10 @@ async fn insert_rows(tx: &mut Tx, Index { table, key, .. }: Index, rows: &[Index
 /// PostgreSQL refuses to run a statement prepared before ("cached plan must not change result
 /// type"). sqlx's `Any` driver cannot empty a connection's cache of statements.
 pub(crate) async fn rebuild_search_index(tx: &mut Tx) -> StoreResult<()> {
-    sqlx::query("DELETE FROM person_search").execute(tx.conn()).await?;
-    sqlx::query("DELETE FROM household_search").execute(tx.conn()).await?;
+    for table in [PERSON_PAIRS, PEOPLE.table, HOUSEHOLDS.table] {
+        let sql = format!("DELETE FROM {table}");
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(tx.conn()).await?;
+    }
     let people: Vec<IndexRow> = sqlx::query("SELECT id, municipality_id, given_name, family_name FROM person")
         .persistent(false)
         .fetch_all(tx.conn())
@@ -514,12 +642,13 @@ pub(crate) async fn rebuild_search_index(tx: &mut Tx) -> StoreResult<()> {
         // Every row was deleted and written again: merge the text index's segments and drop
         // the deleted entries, which a query would otherwise read past (searches were 10 %
         // slower after a rebuild at 100 000 households).
-        for fts in [
-            PEOPLE.words_fts,
-            PEOPLE.pairs_fts,
-            HOUSEHOLDS.words_fts,
-            HOUSEHOLDS.pairs_fts,
-        ] {
+        let text_pairs = [PEOPLE.pairs, HOUSEHOLDS.pairs]
+            .into_iter()
+            .filter_map(|pairs| match pairs {
+                Pairs::Text(fts) => Some(fts),
+                Pairs::Rows(_) => None,
+            });
+        for fts in [PEOPLE.words_fts, HOUSEHOLDS.words_fts].into_iter().chain(text_pairs) {
             let sql = format!("INSERT INTO {fts} ({fts}) VALUES ('optimize')");
             sqlx::query(sqlx::AssertSqlSafe(sql)).execute(tx.conn()).await?;
         }
@@ -533,7 +662,7 @@ pub(crate) async fn rebuild_search_index(tx: &mut Tx) -> StoreResult<()> {
 /// cannot run in the migration's transaction, so it runs here, on the two tables only.
 pub(crate) async fn vacuum_after_rebuild(store: &Store) -> StoreResult<()> {
     if store.backend() == Backend::Postgres {
-        for table in [PEOPLE.table, HOUSEHOLDS.table] {
+        for table in [PERSON_PAIRS, PEOPLE.table, HOUSEHOLDS.table] {
             let sql = format!("VACUUM (ANALYZE) {table}");
             sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(store.pool()).await?;
         }

@@ -326,6 +326,44 @@ async fn search_by_name_address_number_and_case_reference_gives_the_same_on_both
     );
 }
 
+/// A person registered again under a new name (a second household, the same identity number)
+/// is found by the new name only: the old name's pair rows go with it (schema 48).
+#[tokio::test]
+async fn a_renamed_person_is_found_by_the_new_name_only() {
+    for db in databases().await {
+        let store = &db.store;
+        let m = municipality(store, "3301").await;
+        let actor = Actor::cli("test");
+        let number = nid(1981, 3, 4, 300);
+        for family in ["Blomberg", "Lyngstad"] {
+            store
+                .create_household(
+                    m.id,
+                    &household(vec![member(&number, "Kari Anne", family, "main_applicant")]),
+                    &change(&actor),
+                )
+                .await
+                .unwrap();
+        }
+        let q = |s: &str| SearchQuery::parse(s).unwrap();
+        for (typed, expected) in [
+            ("kari blom", 0),
+            ("anne blomberg", 0),
+            ("kari lyng", 1),
+            ("lyngstad anne", 1),
+        ] {
+            let found = store.search_people(m.id, &q(typed), 10).await.unwrap();
+            assert_eq!(found.hits.len(), expected, "{typed} on {:?}", db.backend());
+        }
+        let pair_rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM person_search_pair")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        // Kari, Anne and Lyngstad: every word in front of each other word, once.
+        assert_eq!(pair_rows, 6, "{:?}", db.backend());
+    }
+}
+
 #[tokio::test]
 async fn a_search_ranks_a_bounded_set_and_never_cuts_off_an_exact_name() {
     use husly_store::search::CANDIDATES;
