@@ -4,12 +4,11 @@
 -- FTS5 and PostgreSQL's GIN. Both give a match's row id only, so the ranking read each
 -- candidate's `person_search` row (its words and sort key) from wherever it lay in the table: a
 -- page of the file per candidate, up to a thousand for a common name in a large municipality,
--- so the search cost more the larger the municipality (docs/benchmarks.md, "Pair tokens in
--- the ranking's order"). Here every pair token of
--- a person is a row keyed by the municipality, the token, the sort key and the person, carrying
--- the words: the candidates of a pair prefix are one contiguous range of that key, read in
--- order from a few pages with everything the ranking compares, and an exact name's rows come
--- first in their token, alphabetically.
+-- so the search cost more the larger the municipality (docs/benchmarks.md, "Pair tokens in the
+-- ranking's order"). Here every pair token of a person is a row keyed by the municipality, the
+-- token, the sort key and the person, carrying the words: the candidates of a pair prefix are
+-- one contiguous range of that key, read in order from a few pages with everything the ranking
+-- compares, and an exact name's rows come first in their token, alphabetically.
 --
 -- The store writes a person's rows with the name (`search::index_person`), deleting the ones of
 -- the name before; `migrate` fills them after this schema (`search::INDEX_SCHEMA`). Derived
