@@ -497,6 +497,9 @@ pub(crate) async fn index_household(
 
 async fn upsert_row(tx: &mut Tx, index: Index, row: IndexRow) -> StoreResult<()> {
     let Index { table, key, .. } = index;
+    // A change to a household registers every member again, mostly under the same name: then
+    // the pair rows stay as they are.
+    let mut pairs_kept = false;
     if let Pairs::Rows(rows) = index.pairs {
         // The rows of the name before (its pairs and sort key say which), by their key.
         let sql = format!("SELECT pairs, sort_key FROM {table} WHERE {key} = $1");
@@ -506,9 +509,10 @@ async fn upsert_row(tx: &mut Tx, index: Index, row: IndexRow) -> StoreResult<()>
             .await?;
         if let Some(before) = before {
             let (pairs, sort_key): (String, String) = (before.try_get("pairs")?, before.try_get("sort_key")?);
+            pairs_kept = pairs == row.pairs && sort_key == row.sort_key;
             let sql =
                 format!("DELETE FROM {rows} WHERE municipality_id = $1 AND pair = $2 AND sort_key = $3 AND {key} = $4");
-            for pair in pairs.split_whitespace() {
+            for pair in pairs.split_whitespace().filter(|_| !pairs_kept) {
                 sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
                     .bind(&row.municipality)
                     .bind(pair)
@@ -531,6 +535,9 @@ async fn upsert_row(tx: &mut Tx, index: Index, row: IndexRow) -> StoreResult<()>
         .bind(&row.sort_key)
         .execute(tx.conn())
         .await?;
+    if pairs_kept {
+        return Ok(());
+    }
     insert_pair_rows(tx, index, std::slice::from_ref(&row)).await
 }
 
