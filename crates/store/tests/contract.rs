@@ -423,6 +423,86 @@ async fn a_search_ranks_a_bounded_set_and_never_cuts_off_an_exact_name() {
     }
 }
 
+/// A name with two words that start alike holds two pair tokens in one query's range ("ola
+/// nord": `ola_nordby` and `ola_nordli`): the person is listed and counted once.
+#[tokio::test]
+async fn a_person_with_two_tokens_in_the_range_is_listed_and_counted_once() {
+    use husly_store::search::CANDIDATES;
+    for db in databases().await {
+        let store = &db.store;
+        let m = municipality(store, "3301").await;
+        let actor = Actor::cli("test");
+        for (id, family) in [
+            (nid(1970, 5, 6, 700), "Nordby Nordli"),
+            (nid(1971, 5, 6, 710), "Nordvik"),
+        ] {
+            store
+                .create_household(
+                    m.id,
+                    &household(vec![member(&id, "Ola", family, "main_applicant")]),
+                    &change(&actor),
+                )
+                .await
+                .unwrap();
+        }
+        let q = |s: &str| SearchQuery::parse(s).unwrap();
+        let names = |found: &husly_store::search::Found| -> Vec<String> {
+            found.hits.iter().map(|h| h.person.full_name()).collect()
+        };
+        // A page of two: both people, not the first one twice.
+        let found = store.search_people(m.id, &q("ola nord"), 2).await.unwrap();
+        assert_eq!(
+            names(&found),
+            ["Ola Nordby Nordli", "Ola Nordvik"],
+            "{:?}",
+            db.backend()
+        );
+        assert!(!found.too_many);
+
+        // As many people as the bound, with one row more than the bound: not too many.
+        let more = CANDIDATES as usize - 2;
+        let ids: Vec<String> = (0..more)
+            .map(|i| {
+                synthetic_tenor_next(
+                    time::macros::date!(1940 - 01 - 01) + time::Duration::days(i as i64),
+                    500,
+                )
+                .to_string()
+            })
+            .collect();
+        for chunk in ids.chunks(20) {
+            let members = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, id)| {
+                    member(
+                        id,
+                        "Ola",
+                        "Nordvik",
+                        if i == 0 { "main_applicant" } else { "other_adult" },
+                    )
+                })
+                .collect();
+            store
+                .create_household(m.id, &household(members), &change(&actor))
+                .await
+                .unwrap();
+        }
+        let found = store.search_people(m.id, &q("ola nord"), 200).await.unwrap();
+        assert!(!found.too_many, "{:?}", db.backend());
+        assert_eq!(found.hits[0].person.full_name(), "Ola Nordby Nordli");
+        assert_eq!(found.hits.len(), 200);
+        // One person more, and there are more than the bound.
+        let last = vec![member(&nid(2001, 1, 1, 600), "Ola", "Nordvik", "main_applicant")];
+        store
+            .create_household(m.id, &household(last), &change(&actor))
+            .await
+            .unwrap();
+        let found = store.search_people(m.id, &q("ola nord"), 10).await.unwrap();
+        assert!(found.too_many, "{:?}", db.backend());
+    }
+}
+
 #[tokio::test]
 async fn users_roles_passwords_sessions_and_tokens() {
     for db in databases().await {
