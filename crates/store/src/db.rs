@@ -91,6 +91,8 @@ pub(crate) struct Shared {
     /// PostgreSQL: the connections the name search ranks on, which keep one plan per
     /// statement (see [`search_pool`]).
     search: Option<AnyPool>,
+    /// SQLite on a file: the thread copying the access log's write-ahead log back (`access_wal`).
+    pub(crate) access_wal: Option<crate::access_wal::AccessWal>,
 }
 
 /// A connection to read through: the request's pinned one, or one of the pool's.
@@ -185,6 +187,8 @@ impl Store {
                         // its pages need no more cache than the paths to the ends of its indexes
                         // (and each batch, committed from any connection, empties the others').
                         conn.execute("PRAGMA access.cache_size = -256").await?;
+                        // The access log's log is copied back beside the commits (`access_wal`).
+                        conn.execute("PRAGMA access.wal_autocheckpoint = 0").await?;
                         let data_cache = format!("PRAGMA main.cache_size = -{DATA_CACHE_KIB}");
                         sqlx::raw_sql(sqlx::AssertSqlSafe(data_cache))
                             .execute(&mut *conn)
@@ -197,9 +201,18 @@ impl Store {
             })
             .connect_with(connect_options.clone())
             .await?;
-        if let Some(access_file) = access_file {
-            check_access_file(&pool, &access_file).await?;
+        if let Some(access_file) = &access_file {
+            check_access_file(&pool, access_file).await?;
         }
+        let access_wal = match (&access_file, sqlite_file(url)?) {
+            (Some(access_file), Some(_)) => crate::access_wal::AccessWal::start(
+                std::path::Path::new(access_file),
+                crate::access_wal::INTERVAL,
+                crate::access_wal::BOUND,
+                Default::default(),
+            ),
+            _ => None,
+        };
         let direct = match backend {
             Backend::Sqlite => {
                 crate::direct::DirectReads::for_url(url, options.max_connections as usize)?.map(Arc::new)
@@ -214,6 +227,7 @@ impl Store {
             shared: Arc::new(Shared {
                 direct,
                 search,
+                access_wal,
                 pool,
                 backend,
                 write_lock: Arc::new(Mutex::new(())),
@@ -317,6 +331,12 @@ impl Store {
         &self.shared.pool
     }
 
+    /// This server's writer lock on SQLite (see `Shared::write_lock`), for work that writes
+    /// outside a transaction.
+    pub(crate) async fn writer_lock(&self) -> tokio::sync::OwnedMutexGuard<()> {
+        self.shared.write_lock.clone().lock_owned().await
+    }
+
     /// Starts a write transaction.
     pub async fn write(&self) -> StoreResult<Tx> {
         self.release_pin();
@@ -376,6 +396,10 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        // First, so that no copy of the access log is running when the last connection closes.
+        if let Some(access_wal) = &self.shared.access_wal {
+            access_wal.stop().await;
+        }
         self.shared.pool.close().await;
         if let Some(search) = &self.shared.search {
             search.close().await;
@@ -527,7 +551,7 @@ pub fn backend_of(url: &str) -> StoreResult<Backend> {
 /// The file of the access log beside a SQLite database: `husly.db` → `husly.db-access` (so that
 /// a copy of `husly.db*` takes everything, as with SQLite's own `-wal` file). An in-memory
 /// database gets an in-memory log.
-fn access_log_file(url: &str) -> StoreResult<String> {
+pub(crate) fn access_log_file(url: &str) -> StoreResult<String> {
     let Some(path) = sqlite_file(url).map_err(|e| StoreError::Invalid(format!("database URL: {e}")))? else {
         return Ok(":memory:".into());
     };

@@ -102,6 +102,10 @@ async fn run(store: Store, mut receiver: mpsc::Receiver<Request>) {
         for request in batch.drain(..) {
             let _ = request.done.send(result.clone());
         }
+        if let Err(e) = store.restart_access_log_if_due().await {
+            // Asked again at the copier's next round.
+            tracing::warn!(error = %e, "starting the access log's write-ahead log over failed");
+        }
     }
 }
 

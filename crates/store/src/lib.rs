@@ -8,6 +8,7 @@
 //! Every function that touches municipality-owned rows takes the municipality as an argument
 //! and filters by it, so no query can forget the tenant.
 
+mod access_wal;
 pub mod accounts;
 pub mod action_plans;
 pub mod allocation;
