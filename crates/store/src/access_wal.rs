@@ -43,9 +43,6 @@ pub(crate) const INTERVAL: Duration = Duration::from_millis(100);
 /// pages).
 pub(crate) const BOUND: i64 = 8192;
 
-/// How long a checkpoint waits for another (this server's or another process's) to finish.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-
 /// The running copier; dropping it stops the thread at its next wake-up, [`AccessWal::stop`] at
 /// once.
 pub(crate) struct AccessWal {
@@ -117,7 +114,7 @@ impl Store {
 }
 
 fn run(path: &Path, stopped: &mpsc::Receiver<()>, interval: Duration, bound: i64, restart_due: &AtomicBool) {
-    let conn = match open(path) {
+    let conn = match crate::direct::open_file(path) {
         Ok(conn) => conn,
         Err(e) => {
             tracing::error!(error = %e, "could not open the access log's file to copy its write-ahead log");
@@ -136,16 +133,6 @@ fn run(path: &Path, stopped: &mpsc::Receiver<()>, interval: Duration, bound: i64
             Err(e) => tracing::warn!(error = %e, "copying the access log's write-ahead log failed"),
         }
     }
-}
-
-fn open(path: &Path) -> rusqlite::Result<rusqlite::Connection> {
-    use rusqlite::OpenFlags;
-    let conn = rusqlite::Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    Ok(conn)
 }
 
 /// Copies what is committed back without holding up commits; returns how many pages the log

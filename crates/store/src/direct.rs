@@ -110,14 +110,21 @@ impl DirectReads {
     }
 }
 
-/// A connection that can only read (`query_only`), with the same lock wait as the pool's.
-fn open(path: &Path) -> rusqlite::Result<rusqlite::Connection> {
+/// A connection of the store's own to a SQLite file, outside sqlx, with the same lock wait as the
+/// pool's; used by one thread at a time (no mutex of SQLite's).
+pub(crate) fn open_file(path: &Path) -> rusqlite::Result<rusqlite::Connection> {
     use rusqlite::OpenFlags;
     let conn = rusqlite::Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(conn)
+}
+
+/// A connection that can only read (`query_only`).
+fn open(path: &Path) -> rusqlite::Result<rusqlite::Connection> {
+    let conn = open_file(path)?;
     conn.pragma_update(None, "query_only", true)?;
     conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
     conn.pragma_update(None, "cache_size", -crate::db::DATA_CACHE_KIB)?;
