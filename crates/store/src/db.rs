@@ -514,23 +514,35 @@ fn is_busy(code: Option<&str>) -> bool {
 /// whenever its bindings change, i.e. on every execution: measured on 100 000 households, the
 /// household page cost 1.37 ms of CPU with samples on every table and 0.86 ms without any, while
 /// the work queue needs its table's samples (7.4 ms per page with them, 18.0 ms without);
-/// `docs/benchmarks.md`, "Search, sessions and planner samples".
+/// `docs/benchmarks.md`, "Search, sessions and planner samples". The access log's file has none
+/// kept: no plan over it depends on how common a value is (the access log page lists a chain's
+/// entries by time, and would be compiled again at every view with them).
+///
+/// Every statistics table is named with its schema: both files have them, and an unqualified
+/// name is resolved against the connection's copy of each schema, which for the data's file can
+/// predate the statistics on a connection that has since touched the access log only (the
+/// appender's), so `sqlite_stat4` alone could name the access log's table.
 async fn keep_samples_where_plans_need_them(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-    let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'sqlite_stat4'")
-        .fetch_one(&mut *conn)
-        .await?;
-    if exists == 0 {
-        return Ok(());
-    }
-    let others = format!("SELECT EXISTS (SELECT 1 FROM sqlite_stat4 WHERE idx NOT IN ({SAMPLED_INDEXES}))");
-    let found: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(others))
-        .fetch_one(&mut *conn)
-        .await?;
-    if found > 0 {
-        let delete = format!("DELETE FROM sqlite_stat4 WHERE idx NOT IN ({SAMPLED_INDEXES})");
-        conn.execute(sqlx::AssertSqlSafe(delete)).await?;
-        // Reloads the statistics into this connection; the others read them when they open.
-        conn.execute("ANALYZE sqlite_schema").await?;
+    for schema in ["main", "access"] {
+        let exists = format!("SELECT COUNT(*) FROM {schema}.sqlite_schema WHERE name = 'sqlite_stat4'");
+        let exists: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(exists))
+            .fetch_one(&mut *conn)
+            .await?;
+        if exists == 0 {
+            continue;
+        }
+        let others =
+            format!("SELECT EXISTS (SELECT 1 FROM {schema}.sqlite_stat4 WHERE idx NOT IN ({SAMPLED_INDEXES}))");
+        let found: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(others))
+            .fetch_one(&mut *conn)
+            .await?;
+        if found > 0 {
+            let delete = format!("DELETE FROM {schema}.sqlite_stat4 WHERE idx NOT IN ({SAMPLED_INDEXES})");
+            conn.execute(sqlx::AssertSqlSafe(delete)).await?;
+            // Reloads the statistics into this connection; the others read them when they open.
+            conn.execute(sqlx::AssertSqlSafe(format!("ANALYZE {schema}.sqlite_schema")))
+                .await?;
+        }
     }
     Ok(())
 }

@@ -760,7 +760,7 @@ async fn a_connection_opened_during_a_write_does_not_wait_for_the_writer() {
     store.close().await;
     // With no writer about, the store refreshes the statistics when it opens.
     let store = Store::connect(&db.url, &Default::default()).await.unwrap();
-    let stat: String = sqlx::query_scalar("SELECT stat FROM sqlite_stat1 WHERE tbl = 'installation'")
+    let stat: String = sqlx::query_scalar("SELECT stat FROM main.sqlite_stat1 WHERE tbl = 'installation'")
         .fetch_one(store.pool())
         .await
         .unwrap();
@@ -775,7 +775,7 @@ async fn a_connection_opened_during_a_write_does_not_wait_for_the_writer() {
         .unwrap();
     assert_eq!(limit, 0, "a connection kept the refresh's sampling limit");
     store.analyze().await.unwrap();
-    let stat: String = sqlx::query_scalar("SELECT stat FROM sqlite_stat1 WHERE tbl = 'installation'")
+    let stat: String = sqlx::query_scalar("SELECT stat FROM main.sqlite_stat1 WHERE tbl = 'installation'")
         .fetch_one(store.pool())
         .await
         .unwrap();
@@ -2929,7 +2929,9 @@ async fn remembered_role_holders_follow_role_changes_here_at_once_and_elsewhere_
 /// After a bulk load SQLite keeps its per-index row counts for every table and value samples only
 /// for the work queue's indexes on the case table, whose plans depend on them (see
 /// `db::keep_samples_where_plans_need_them`): not for the case's key or its index by household,
-/// which the case page and the household page look cases up by.
+/// which the case page and the household page look cases up by; none in the access log's file.
+/// The statistics tables are named with their schema, as both files have them (an unqualified
+/// name on a pooled connection once read the access log's).
 #[tokio::test]
 async fn sqlite_keeps_value_samples_only_where_plans_need_them() {
     let db = TestDb::sqlite().await.unwrap();
@@ -2940,21 +2942,30 @@ async fn sqlite_keeps_value_samples_only_where_plans_need_them() {
         async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
     };
     assert!(
-        count("SELECT COUNT(DISTINCT tbl) FROM sqlite_stat1").await > 5,
+        count("SELECT COUNT(DISTINCT tbl) FROM main.sqlite_stat1").await > 5,
         "row counts kept"
     );
     assert_eq!(
-        count("SELECT COUNT(*) FROM sqlite_stat4 WHERE tbl <> 'application_case'").await,
+        count("SELECT COUNT(*) FROM main.sqlite_stat4 WHERE tbl <> 'application_case'").await,
         0,
         "no value samples elsewhere"
     );
     assert!(
-        count("SELECT COUNT(*) FROM sqlite_stat4 WHERE idx = 'application_case_queue'").await > 0,
+        count("SELECT COUNT(*) FROM access.sqlite_stat1 WHERE tbl = 'access_entry'").await > 0,
+        "the access log's row counts kept"
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM access.sqlite_stat4").await,
+        0,
+        "no value samples in the access log's file"
+    );
+    assert!(
+        count("SELECT COUNT(*) FROM main.sqlite_stat4 WHERE idx = 'application_case_queue'").await > 0,
         "the queue's samples kept"
     );
     assert_eq!(
         count(
-            "SELECT COUNT(*) FROM sqlite_stat4 WHERE idx = 'application_case_household' \
+            "SELECT COUNT(*) FROM main.sqlite_stat4 WHERE idx = 'application_case_household' \
              OR idx LIKE 'sqlite_autoindex_application_case%'"
         )
         .await,
