@@ -9,7 +9,8 @@
 # SEEDED_DB: a husly.db made by `husly seed --households N --seed 1` with HUSLY_DATABASE_URL
 # pointing at it. page: a wrk script of bench/ that needs no path (search, address, healthz), or
 # household or case (2 000 household or case ids sampled from the seed, as bench/load.sh does).
-# Environment of bench/lib.sh: BENCH_KEEP=1 keeps the copies.
+# Environment of bench/lib.sh: BENCH_KEEP=1 keeps the copies. BENCH_PERF=1: each loaded run is
+# sampled with `perf record -g` and its top functions by self time are printed after the round's line.
 set -euo pipefail
 [[ $# -ge 3 ]] || { echo "usage: $0 BIN_A BIN_B SEEDED_DB [rounds=3] [duration=10s] [page=search]" >&2; exit 2; }
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -83,7 +84,16 @@ for round in $(seq "$ROUNDS"); do
         run_wrk "$PAGE-warmup" 3s 8 1 >/dev/null || die "warm-up failed"
         wait_idle
         ticks=$(server_ticks)
+        perf_pid=""
+        if [[ ${BENCH_PERF:-0} == 1 ]]; then
+            perf record -F 499 -g -p "$SERVER_PID" -o "$WORK/perf-$side-$round.data" >/dev/null 2>&1 &
+            perf_pid=$!
+        fi
         loaded=$(run_wrk "$PAGE" "$DURATION" 64 2 | grep '^BENCH ') || die "wrk failed"
+        if [[ -n $perf_pid ]]; then
+            kill -INT "$perf_pid" 2>/dev/null || true
+            wait "$perf_pid" 2>/dev/null || true
+        fi
         wait_idle
         peak=$(hwm_mib)
         requests=$(field requests "$loaded")
@@ -92,6 +102,10 @@ for round in $(seq "$ROUNDS"); do
         alone=$(run_wrk "$PAGE-1conn" 5s 1 1 | grep '^BENCH ') || die "wrk (one connection) failed"
         echo "round $round $side: rps=$(field rps "$loaded") p99=$(field p99_ms "$loaded")" \
             "cpu_ms/req=$cpu one-client-p50=$(field p50_ms "$alone") rss-MiB-before=$base peak-rss-MiB=$peak"
+        if [[ -n $perf_pid ]]; then
+            perf report -i "$WORK/perf-$side-$round.data" --stdio --no-children -g none --percent-limit 1.5 \
+                2>/dev/null | grep '%' | grep -v '^#' | sed "s/^/  perf $side: /" | head -12
+        fi
         bench_stop_server
     done
 done
