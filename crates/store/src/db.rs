@@ -91,8 +91,8 @@ pub(crate) struct Shared {
     /// PostgreSQL: the connections the name search ranks on, which keep one plan per
     /// statement (see [`search_pool`]).
     search: Option<AnyPool>,
-    /// SQLite on a file: the thread copying the access log's write-ahead log back (`access_wal`).
-    pub(crate) access_wal: Option<crate::access_wal::AccessWal>,
+    /// SQLite on a file: the thread copying the write-ahead logs back (`wal_copier`).
+    pub(crate) wal_copier: Option<crate::wal_copier::WalCopier>,
 }
 
 /// A connection to read through: the request's pinned one, or one of the pool's.
@@ -187,7 +187,7 @@ impl Store {
                         // its pages need no more cache than the paths to the ends of its indexes
                         // (and each batch, committed from any connection, empties the others').
                         conn.execute("PRAGMA access.cache_size = -256").await?;
-                        // The access log's log is copied back beside the commits (`access_wal`).
+                        // The access log's log is copied back beside the commits (`wal_copier`).
                         conn.execute("PRAGMA access.wal_autocheckpoint = 0").await?;
                         let data_cache = format!("PRAGMA main.cache_size = -{DATA_CACHE_KIB}");
                         sqlx::raw_sql(sqlx::AssertSqlSafe(data_cache))
@@ -204,11 +204,12 @@ impl Store {
         if let Some(access_file) = &access_file {
             check_access_file(&pool, access_file).await?;
         }
-        let access_wal = match (&access_file, sqlite_file(url)?) {
-            (Some(access_file), Some(_)) => crate::access_wal::AccessWal::start(
+        let wal_copier = match (&access_file, sqlite_file(url)?) {
+            (Some(access_file), Some(data_file)) => crate::wal_copier::WalCopier::start(
                 std::path::Path::new(access_file),
-                crate::access_wal::INTERVAL,
-                crate::access_wal::BOUND,
+                Some(&data_file),
+                crate::wal_copier::INTERVAL,
+                crate::wal_copier::BOUND,
                 Default::default(),
             ),
             _ => None,
@@ -227,7 +228,7 @@ impl Store {
             shared: Arc::new(Shared {
                 direct,
                 search,
-                access_wal,
+                wal_copier,
                 pool,
                 backend,
                 write_lock: Arc::new(Mutex::new(())),
@@ -396,9 +397,9 @@ impl Store {
     }
 
     pub async fn close(&self) {
-        // First, so that no copy of the access log is running when the last connection closes.
-        if let Some(access_wal) = &self.shared.access_wal {
-            access_wal.stop().await;
+        // First, so that no copy of a log is running when the last connection closes.
+        if let Some(wal_copier) = &self.shared.wal_copier {
+            wal_copier.stop().await;
         }
         self.shared.pool.close().await;
         if let Some(search) = &self.shared.search {

@@ -8,7 +8,6 @@
 //! Every function that touches municipality-owned rows takes the municipality as an argument
 //! and filters by it, so no query can forget the tenant.
 
-mod access_wal;
 pub mod accounts;
 pub mod action_plans;
 pub mod allocation;
@@ -63,6 +62,7 @@ pub mod tenancies;
 pub mod tenant_facts;
 pub mod testing;
 pub mod waiting_list;
+mod wal_copier;
 
 pub use db::{Backend, Store, StoreOptions, Tx};
 pub use error::{StoreError, StoreResult};
