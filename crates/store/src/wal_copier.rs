@@ -90,7 +90,7 @@ impl WalCopier {
                 restart_due,
             }),
             Err(e) => {
-                tracing::error!(error = %e, "could not start copying the access log's write-ahead log");
+                tracing::error!(error = %e, "could not start copying the write-ahead logs back");
                 None
             }
         }
@@ -98,8 +98,8 @@ impl WalCopier {
 }
 
 impl WalCopier {
-    /// Stops the thread and waits until its connection is closed, so that the store's last
-    /// connection, closing after it, can copy the log back and remove it (`Store::close`).
+    /// Stops the thread and waits until its connections are closed, so that the store's last
+    /// connection, closing after it, can copy the logs back and remove them (`Store::close`).
     pub(crate) async fn stop(&self) {
         let _ = self.stop.send(());
         let thread = self.thread.lock().ok().and_then(|mut thread| thread.take());
