@@ -32,7 +32,8 @@
 //! had written 350 MB, every page a request read and did not find in its cache was looked up in
 //! the log's index first (`walFindFrame`, 7–9 % of the household and case pages' CPU), until a
 //! change was saved, and that change then paid for the whole copy. Once everything is copied,
-//! SQLite's readers skip the log altogether.
+//! SQLite's readers skip the log altogether, and the next write starts the log over in a file
+//! cut back to `db::DATA_LOG_LIMIT_BYTES`.
 //!
 //! The thread stops when the store closes (`Store::close`, before the connections, so that the
 //! last of them can copy the logs back and remove them, as it did) or is dropped.
@@ -212,6 +213,7 @@ mod tests {
     /// A large write whose own copy a reader held back is copied once that reader is gone,
     /// though nothing more is written: until then every reader looks each page it reads up in
     /// the log (9 % of the household page's CPU after the start-up jobs had written 350 MB).
+    /// The next write then starts the log over in a file cut back to its limit.
     #[tokio::test]
     async fn the_datas_log_is_copied_back_without_a_further_write() {
         let db = TestDb::sqlite().await.unwrap();
@@ -222,7 +224,7 @@ mod tests {
             .execute_batch("BEGIN; SELECT COUNT(*) FROM installation;")
             .unwrap();
         sqlx::raw_sql(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) \
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000) \
              INSERT INTO installation (key, value) SELECT 'bulk-' || i, hex(randomblob(1500)) FROM n",
         )
         .execute(db.store.pool())
@@ -245,6 +247,19 @@ mod tests {
             tokio::time::sleep(INTERVAL / 2).await;
             waited += 1;
         }
+        // With everything copied, the next write starts the log over and cuts its file back.
+        let log = PathBuf::from(format!("{}-wal", data.display()));
+        let before = std::fs::metadata(&log).unwrap().len();
+        sqlx::query("INSERT INTO installation (key, value) VALUES ('after-bulk', 'x')")
+            .execute(db.store.pool())
+            .await
+            .unwrap();
+        let after = std::fs::metadata(&log).unwrap().len();
+        let limit = crate::db::DATA_LOG_LIMIT_BYTES as u64;
+        assert!(
+            before > limit && after <= limit,
+            "the log's file: {before} bytes, then {after}"
+        );
     }
 
     async fn views(store: &Store, municipality: husly_domain::MunicipalityId, tasks: usize, each: usize) {
