@@ -10,7 +10,9 @@
 # pointing at it. page: a wrk script of bench/ that needs no path (search, address, healthz), or
 # household or case (2 000 household or case ids sampled from the seed, as bench/load.sh does).
 # Environment of bench/lib.sh: BENCH_KEEP=1 keeps the copies. BENCH_PERF=1: each loaded run is
-# sampled with `perf record -g` and its top functions by self time are printed after the round's line.
+# sampled with `perf record -g` and its top functions by self time are printed after the round's line;
+# BENCH_PERF_CALL_GRAPH=dwarf records whole stacks instead of frame pointers (the allocator and
+# SQLite keep none), and with BENCH_KEEP=1 the `perf-*.data` files stay for `perf report -g caller`.
 set -euo pipefail
 [[ $# -ge 3 ]] || { echo "usage: $0 BIN_A BIN_B SEEDED_DB [rounds=3] [duration=10s] [page=search]" >&2; exit 2; }
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -86,7 +88,7 @@ for round in $(seq "$ROUNDS"); do
         ticks=$(server_ticks)
         perf_pid=""
         if [[ ${BENCH_PERF:-0} == 1 ]]; then
-            perf record -F 499 -g -p "$SERVER_PID" -o "$WORK/perf-$side-$round.data" >/dev/null 2>&1 &
+            perf record -F 499 --call-graph "${BENCH_PERF_CALL_GRAPH:-fp}" -p "$SERVER_PID" -o "$WORK/perf-$side-$round.data" >/dev/null 2>&1 &
             perf_pid=$!
         fi
         loaded=$(run_wrk "$PAGE" "$DURATION" 64 2 | grep '^BENCH ') || die "wrk failed"

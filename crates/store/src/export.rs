@@ -1109,6 +1109,10 @@ pub const NOT_EXPORTED: &[(&str, &str)] = &[
         "the grant ledger's sums kept by triggers; importing the ledger sets them in the target",
     ),
     (
+        "household_display",
+        "what lists show of a household, kept by triggers; importing the households makes it again",
+    ),
+    (
         "person_search",
         "the search index's words, made from the names; an import makes them again",
     ),
@@ -1155,8 +1159,12 @@ impl Store {
                  ORDER BY table_name, column_name"
             }
             crate::db::Backend::Postgres => {
-                "SELECT table_name::text AS table_name, column_name::text AS column_name FROM information_schema.columns \
-                 WHERE table_schema = current_schema() ORDER BY table_name, column_name"
+                // Tables only: a view holds no data of its own (schema 49's `household_display_source`).
+                "SELECT c.table_name::text AS table_name, c.column_name::text AS column_name \
+                 FROM information_schema.columns c JOIN information_schema.tables t \
+                 ON t.table_schema = c.table_schema AND t.table_name = c.table_name \
+                 WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' \
+                 ORDER BY c.table_name, c.column_name"
             }
         };
         let mut tables: Vec<(String, Vec<String>)> = Vec::new();

@@ -254,6 +254,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "person_pair_rows",
         sql: include_str!("../migrations/0048_person_pair_rows.sql"),
     },
+    Migration {
+        version: 49,
+        name: "household_display",
+        sql: include_str!("../migrations/0049_household_display.sql"),
+    },
 ];
 
 /// The migration text for a backend: the one place where the dialects' DDL differs. Marked

@@ -10,6 +10,7 @@ mod contract;
 mod contracts;
 mod dwellings;
 mod follow_up;
+mod household_display;
 mod kostra;
 mod kostra_facts;
 mod lettings;
