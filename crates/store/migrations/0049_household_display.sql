@@ -1,5 +1,5 @@
 -- Schema 49: what a list shows of a household, in one row: its main applicant's name, its
--- address line and whether a member has a protected address.
+-- address line, the day it was formed and whether a member has a protected address.
 --
 -- The work queue shows these for each of its 50 rows. Read from their own tables, a row cost
 -- the household, its main applicant's membership, the person and the protection probe: about
@@ -19,6 +19,8 @@ CREATE TABLE household_display (
     household_id TEXT PRIMARY KEY,
     municipality_id TEXT NOT NULL,
     address_line TEXT NOT NULL,
+    -- Lists of a person's households show the latest first.
+    from_date TEXT NOT NULL,
     -- The main applicant's name; null while the household has none.
     given_name TEXT,
     family_name TEXT,
@@ -28,7 +30,7 @@ CREATE TABLE household_display (
 -- The households whose row a change touches are made again by one statement, this view's
 -- row for each (SQLite's triggers cannot call a routine).
 CREATE VIEW household_display_source AS
-SELECT h.id AS household_id, h.municipality_id, h.address_line,
+SELECT h.id AS household_id, h.municipality_id, h.address_line, h.from_date,
     (SELECT p.given_name FROM household_member m JOIN person p ON p.id = m.person_id
      WHERE m.municipality_id = h.municipality_id AND m.household_id = h.id AND m.relation = 'main_applicant'
      ORDER BY m.position, m.person_id LIMIT 1) AS given_name,
@@ -40,22 +42,22 @@ SELECT h.id AS household_id, h.municipality_id, h.address_line,
             WHERE pm.municipality_id = h.municipality_id AND pm.household_id = h.id) AS address_protected
 FROM household h;
 
-INSERT INTO household_display (household_id, municipality_id, address_line, given_name, family_name, address_protected)
-SELECT household_id, municipality_id, address_line, given_name, family_name, address_protected
+INSERT INTO household_display (household_id, municipality_id, address_line, from_date, given_name, family_name, address_protected)
+SELECT household_id, municipality_id, address_line, from_date, given_name, family_name, address_protected
 FROM household_display_source WHERE true;
 
 CREATE TRIGGER household_display_household_insert AFTER INSERT ON household
 BEGIN
     INSERT INTO household_display SELECT * FROM household_display_source WHERE household_id = NEW.id
     ON CONFLICT (household_id) DO UPDATE SET municipality_id = excluded.municipality_id,
-        address_line = excluded.address_line, given_name = excluded.given_name,
+        address_line = excluded.address_line, from_date = excluded.from_date, given_name = excluded.given_name,
         family_name = excluded.family_name, address_protected = excluded.address_protected;
 END;
-CREATE TRIGGER household_display_household_update AFTER UPDATE OF address_line, municipality_id ON household
+CREATE TRIGGER household_display_household_update AFTER UPDATE OF address_line, from_date, municipality_id ON household
 BEGIN
     UPDATE household_display SET
-        (municipality_id, address_line, given_name, family_name, address_protected) =
-        (SELECT s.municipality_id, s.address_line, s.given_name, s.family_name, s.address_protected
+        (municipality_id, address_line, from_date, given_name, family_name, address_protected) =
+        (SELECT s.municipality_id, s.address_line, s.from_date, s.given_name, s.family_name, s.address_protected
          FROM household_display_source s WHERE s.household_id = NEW.id)
     WHERE household_id = NEW.id;
 END;
@@ -129,13 +131,14 @@ CREATE TABLE household_display (
     household_id TEXT /* id-collation */ PRIMARY KEY,
     municipality_id TEXT /* id-collation */ NOT NULL,
     address_line TEXT NOT NULL,
+    from_date TEXT NOT NULL,
     given_name TEXT,
     family_name TEXT,
     address_protected BOOLEAN NOT NULL
 );
 
 CREATE VIEW household_display_source AS
-SELECT h.id AS household_id, h.municipality_id, h.address_line,
+SELECT h.id AS household_id, h.municipality_id, h.address_line, h.from_date,
     main.given_name, main.family_name,
     EXISTS (SELECT 1 FROM household_member pm JOIN address_protection pa
             ON pa.municipality_id = pm.municipality_id AND pa.person_id = pm.person_id
@@ -147,19 +150,19 @@ LEFT JOIN LATERAL (
     ORDER BY m.position, m.person_id LIMIT 1
 ) main ON true;
 
-INSERT INTO household_display (household_id, municipality_id, address_line, given_name, family_name, address_protected)
-SELECT household_id, municipality_id, address_line, given_name, family_name, address_protected
+INSERT INTO household_display (household_id, municipality_id, address_line, from_date, given_name, family_name, address_protected)
+SELECT household_id, municipality_id, address_line, from_date, given_name, family_name, address_protected
 FROM household_display_source;
 
 -- Makes the rows of the households named again from their tables (or removes a gone one's).
 CREATE FUNCTION household_display_refresh(households TEXT[]) RETURNS void LANGUAGE sql AS $$
     DELETE FROM household_display d WHERE d.household_id = ANY (households)
         AND NOT EXISTS (SELECT 1 FROM household h WHERE h.id = d.household_id);
-    INSERT INTO household_display (household_id, municipality_id, address_line, given_name, family_name, address_protected)
-    SELECT household_id, municipality_id, address_line, given_name, family_name, address_protected
+    INSERT INTO household_display (household_id, municipality_id, address_line, from_date, given_name, family_name, address_protected)
+    SELECT household_id, municipality_id, address_line, from_date, given_name, family_name, address_protected
     FROM household_display_source WHERE household_id = ANY (households)
     ON CONFLICT (household_id) DO UPDATE SET municipality_id = excluded.municipality_id,
-        address_line = excluded.address_line, given_name = excluded.given_name,
+        address_line = excluded.address_line, from_date = excluded.from_date, given_name = excluded.given_name,
         family_name = excluded.family_name, address_protected = excluded.address_protected;
 $$;
 
@@ -175,7 +178,7 @@ END
 $$;
 CREATE TRIGGER household_display_household_insert_delete AFTER INSERT OR DELETE ON household FOR EACH ROW
     EXECUTE FUNCTION household_display_household_changed();
-CREATE TRIGGER household_display_household_update AFTER UPDATE OF address_line, municipality_id ON household
+CREATE TRIGGER household_display_household_update AFTER UPDATE OF address_line, from_date, municipality_id ON household
     FOR EACH ROW EXECUTE FUNCTION household_display_household_changed();
 
 CREATE FUNCTION household_display_member_changed() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -418,10 +418,13 @@ impl Store {
             return Ok(by_person);
         }
         let placeholders: Vec<String> = (0..people.len()).map(|i| format!("${}", i + 2)).collect();
+        // What lists show of a household is one row of `household_display` (schema 49), where the
+        // household's own row and the protection probe were pages of three more tables.
         let sql = format!(
-            "SELECT m.person_id, h.id, h.address_line, {} FROM household_member m JOIN household h ON h.id = m.household_id \
-             WHERE m.municipality_id = $1 AND m.person_id IN ({}) ORDER BY h.from_date DESC, h.id",
-            crate::protection::PROTECTED,
+            "SELECT m.person_id, d.household_id AS id, d.address_line, d.address_protected \
+             FROM household_member m JOIN household_display d \
+             ON d.household_id = m.household_id AND d.municipality_id = m.municipality_id \
+             WHERE m.municipality_id = $1 AND m.person_id IN ({}) ORDER BY d.from_date DESC, d.household_id",
             placeholders.join(", ")
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(municipality.to_string());

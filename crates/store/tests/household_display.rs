@@ -1,5 +1,5 @@
 //! What lists show of a household (schema 49) on both backends: after every kind of change to
-//! the tables it is made from (a household's address, a membership, a main applicant's name, an
+//! the tables it is made from (a household's address and start, a membership, a main applicant's name, an
 //! address block set, moved and lifted, a household removed), `household_display` holds exactly
 //! what those tables say.
 
@@ -11,12 +11,12 @@ use husly_store::testing::{TestDb, execute_raw};
 const UNPROTECTED: &str = "household_id NOT IN (SELECT pm.household_id FROM household_member pm \
     JOIN address_protection pa ON pa.person_id = pm.person_id)";
 
-type Shown = Vec<(String, String, Option<String>, Option<String>, i64)>;
+type Shown = Vec<(String, String, String, Option<String>, Option<String>, i64)>;
 
 /// The kept rows, in the household's order.
 async fn kept(store: &Store) -> Shown {
     sqlx::query_as(
-        "SELECT household_id, address_line, given_name, family_name, \
+        "SELECT household_id, address_line, from_date, given_name, family_name, \
          CAST(CASE WHEN address_protected THEN 1 ELSE 0 END AS BIGINT) \
          FROM household_display ORDER BY household_id",
     )
@@ -28,7 +28,7 @@ async fn kept(store: &Store) -> Shown {
 /// The same, read from the tables themselves as the queue read them before schema 49.
 async fn from_the_tables(store: &Store) -> Shown {
     sqlx::query_as(
-        "SELECT h.id, h.address_line, p.given_name, p.family_name, \
+        "SELECT h.id, h.address_line, h.from_date, p.given_name, p.family_name, \
          CAST(CASE WHEN EXISTS (SELECT 1 FROM household_member pm JOIN address_protection pa \
              ON pa.municipality_id = pm.municipality_id AND pa.person_id = pm.person_id \
              WHERE pm.municipality_id = h.municipality_id AND pm.household_id = h.id) THEN 1 ELSE 0 END AS BIGINT) \
@@ -121,6 +121,10 @@ async fn the_kept_rows_follow_every_change_to_their_tables() {
                 format!("UPDATE household SET address_line = 'Bragernes torg 4' WHERE id = '{household}'"),
             ),
             (
+                "the day the household was formed",
+                format!("UPDATE household SET from_date = '2025-03-01' WHERE id = '{household}'"),
+            ),
+            (
                 "a block on a member who is not the main applicant",
                 format!(
                     "INSERT INTO address_protection (person_id, municipality_id, level, reason, recorded_by, recorded_at) \
@@ -179,8 +183,8 @@ async fn the_kept_rows_follow_every_change_to_their_tables() {
             .find(|row| row.0 == household)
             .expect("the household's row");
         assert_eq!(
-            (row.1.as_str(), row.2.as_deref(), row.3.as_deref(), row.4),
-            ("Bragernes torg 4", Some("Åse-Marit"), Some("Ødegård Li"), 1),
+            (row.1.as_str(), row.2.as_str(), row.3.as_deref(), row.4.as_deref(), row.5),
+            ("Bragernes torg 4", "2025-03-01", Some("Åse-Marit"), Some("Ødegård Li"), 1),
             "{backend:?}: the changes are shown"
         );
 
