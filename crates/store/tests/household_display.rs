@@ -183,8 +183,20 @@ async fn the_kept_rows_follow_every_change_to_their_tables() {
             .find(|row| row.0 == household)
             .expect("the household's row");
         assert_eq!(
-            (row.1.as_str(), row.2.as_str(), row.3.as_deref(), row.4.as_deref(), row.5),
-            ("Bragernes torg 4", "2025-03-01", Some("Åse-Marit"), Some("Ødegård Li"), 1),
+            (
+                row.1.as_str(),
+                row.2.as_str(),
+                row.3.as_deref(),
+                row.4.as_deref(),
+                row.5
+            ),
+            (
+                "Bragernes torg 4",
+                "2025-03-01",
+                Some("Åse-Marit"),
+                Some("Ødegård Li"),
+                1
+            ),
             "{backend:?}: the changes are shown"
         );
 
