@@ -3,8 +3,9 @@
 //! here: `husly_domain::protection` checks a block, decides the household's level and masks.
 //!
 //! Every other read of a household's address selects [`PROTECTED`] beside it (or
-//! `protected_sql!` for another alias) and passes it through
-//! `husly_domain::protection::mask_address`.
+//! `protected_sql!` for another alias), or reads the same flag kept in `household_display`
+//! (schema 49, whose view states this condition for the triggers; the work queue and the
+//! search's households), and passes it through `husly_domain::protection::mask_address`.
 
 use husly_domain::protection::{AddressProtection, ContactRoute, ProtectionFields, RevealPurpose};
 use husly_domain::{HouseholdId, MunicipalityId, PersonId};

@@ -3,9 +3,11 @@
 //! address block set, moved and lifted, a household removed), `household_display` holds exactly
 //! what those tables say.
 
+use husly_domain::national_id::synthetic_tenor_next;
 use husly_store::Store;
 use husly_store::audit::Actor;
 use husly_store::testing::{TestDb, execute_raw};
+use time::macros::date;
 
 /// A `household_member` row of a household in which nobody has an address block.
 const UNPROTECTED: &str = "household_id NOT IN (SELECT pm.household_id FROM household_member pm \
@@ -211,10 +213,12 @@ async fn the_kept_rows_follow_every_change_to_their_tables() {
                 "INSERT INTO household (id, municipality_id, address_line, postal_code, postal_city, from_date, version, created_at, updated_at) \
                  VALUES ('{new_household}', '{m}', 'Tollbugata 1', '3044', 'Drammen', '2026-01-01', 1, 1, 1); \
                  INSERT INTO person (id, municipality_id, national_id, id_kind, given_name, family_name, birth_date, preferred_language, created_at, updated_at) \
-                 VALUES ('{new_person}', '{m}', '01017512345', 'synthetic', 'Kari', 'Nylund', '1975-01-01', 'nb', 1, 1); \
+                 VALUES ('{new_person}', '{m}', '{national_id}', 'fodselsnummer', 'Kari', 'Nylund', '1975-01-01', 'nb', 1, 1); \
                  INSERT INTO household_member (household_id, person_id, municipality_id, relation, position) \
                  VALUES ('{new_household}', '{new_person}', '{m}', 'main_applicant', 0)",
-                m = m.id
+                m = m.id,
+                // A synthetic (Tenor) number with valid check digits, never a real person's.
+                national_id = synthetic_tenor_next(date!(1975 - 01 - 01), 901)
             ),
         )
         .await
