@@ -1167,6 +1167,106 @@ async fn the_queue_counts_its_filters_and_narrows_to_a_case_type() {
     }
 }
 
+/// The work queue pages from a place: the API's `next` and `previous` walk every open case once
+/// each way, the page links to the page before and after by place and numbers its pages, and a
+/// place that is no place is refused with a sentence, not a server error.
+#[tokio::test]
+async fn the_queue_pages_from_a_place_both_ways() {
+    for db in Database::all().await {
+        let fixture = prepare(&db.url).await;
+        let server = start(&db, &[]);
+        let (email, token) = &fixture.users[&Role::Caseworker];
+        let caseworker = login(&server, email, PASSWORD).await;
+        // Three applications more, so that there are pages to walk.
+        let applications = format!("/api/v1/households/{}/applications", fixture.household);
+        for day in ["2026-11-02", "2026-11-03", "2026-11-04"] {
+            let answer = client()
+                .post(server.url(&applications))
+                .bearer_auth(token)
+                .json(&serde_json::json!({ "case_type": "section6_assistance", "received_on": day }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(answer.status(), 201, "{}", answer.text().await.unwrap());
+        }
+        let base = "/api/v1/cases?municipality=3301&filter=open&sort=reference";
+        let whole = common::api_json(&server, &format!("{base}&limit=200"), token).await;
+        let ids = |json: &serde_json::Value| -> Vec<String> {
+            json["cases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_str().unwrap().to_string())
+                .collect()
+        };
+        let all = ids(&whole);
+        assert!(all.len() >= 2, "{whole}");
+        assert!(whole["previous"].is_null() && whole["next"].is_null(), "{whole}");
+        // Forwards one case a page, by `next`.
+        let mut page = common::api_json(&server, &format!("{base}&limit=1"), token).await;
+        assert!(page["previous"].is_null(), "the first page has none before it: {page}");
+        let mut forwards = ids(&page);
+        while let Some(next) = page["next"].as_str() {
+            page = common::api_json(&server, &format!("{base}&limit=1&after={next}"), token).await;
+            assert!(page["previous"].is_string(), "{page}");
+            forwards.extend(ids(&page));
+        }
+        assert_eq!(forwards, all, "every case once, in order");
+        // Backwards from the last page, by `previous`.
+        let mut backwards = ids(&page);
+        while let Some(previous) = page["previous"].as_str() {
+            page = common::api_json(&server, &format!("{base}&limit=1&before={previous}"), token).await;
+            assert!(page["next"].is_string(), "{page}");
+            backwards.splice(0..0, ids(&page));
+        }
+        assert_eq!(backwards, all, "back to the first page");
+
+        // The page after the first case: numbered 2, linked back to the page before by place.
+        let first = common::api_json(&server, &format!("{base}&limit=1"), token).await;
+        let after = first["next"].as_str().unwrap();
+        let html = common::plain(
+            &common::page_text(
+                &server,
+                &caseworker,
+                &format!("/cases?filter=open&sort=reference&after={after}&page=2"),
+            )
+            .await,
+        );
+        assert!(html.contains("Side 2"), "{html}");
+        assert!(
+            html.contains(r#"<a rel="prev" href="/cases?filter=open&#38;sort=reference&#38;before="#),
+            "{html}"
+        );
+        let listed: Vec<usize> = all[1..]
+            .iter()
+            .map(|id| html.find(id.as_str()).expect("listed"))
+            .collect();
+        assert!(listed.windows(2).all(|w| w[0] < w[1]), "in the queue's order");
+        assert!(
+            !html.contains(&all[0]),
+            "the case before the place is on the page before"
+        );
+        // A page of fewer cases than a page holds has no links and no number.
+        let html = common::page_text(&server, &caseworker, "/cases?filter=open&sort=reference").await;
+        assert!(!html.contains(r#"rel="next""#) && !html.contains("Side 1"), "{html}");
+
+        // A place that is none, or one from another order, is refused in words.
+        for path in [
+            "/cases?filter=open&after=side-2".to_string(),
+            format!("/cases?filter=open&sort=newest&after=2026-000001_{}", all[0]),
+            format!("/cases?filter=open&after={after}&before={after}"),
+        ] {
+            let refused = caseworker.get(server.url(&path)).send().await.unwrap();
+            assert_eq!(refused.status(), 400, "{path}");
+            let text = refused.text().await.unwrap();
+            assert!(
+                text.contains("Lenken til neste eller forrige side i køen er ugyldig"),
+                "{path}: {text}"
+            );
+        }
+    }
+}
+
 /// Tasks: a caseworker gives one to themselves; it is listed above their work queue and on the
 /// case, is marked done and opened again, each an event on the timeline; a past date and an
 /// approver as the one to do it are refused beside their fields.

@@ -196,6 +196,12 @@ async fn scenario(contract: &mut Contract, s: &Server, f: &Fixture) {
         ("/api/v1/people?municipality=3301&q=ingrid&limit=1000", "limit"),
         ("/api/v1/cases?municipality=3301&limit=many", "limit"),
         ("/api/v1/cases?municipality=3301&offset=-1", "offset"),
+        ("/api/v1/cases?municipality=3301&after=side-2", "after"),
+        (
+            "/api/v1/cases?municipality=3301&sort=reference&before=2026-01-01_x",
+            "before",
+        ),
+        ("/api/v1/cases?municipality=3301&offset=0&after=2026-01-01_x", "after"),
     ] {
         let (status, body) = call(contract, s, caseworker, M::GET, path, None).await;
         assert_eq!(

@@ -1495,7 +1495,7 @@ fn hex_sha256(bytes: &[u8]) -> String {
 async fn a_case_from_application_to_appeal_body() {
     use husly_domain::DecisionId;
     use husly_domain::cases::{AppealBodyOutcome, ApplicationForm, CaseAction, CaseState, CaseType, Outcome, Refusal};
-    use husly_store::cases::{NewLetter, QueueFilter, QueueSort};
+    use husly_store::cases::{NewLetter, QueueFilter, QueueFrom, QueueSort};
     for db in databases().await {
         let store = &db.store;
         let actor = Actor::cli("test");
@@ -1620,7 +1620,14 @@ async fn a_case_from_application_to_appeal_body() {
             .unwrap();
         // The approvers' queue lists the proposal.
         let to_approve = store
-            .queue(m.id, QueueFilter::AwaitingApproval, None, QueueSort::Deadline, 50, 0)
+            .queue(
+                m.id,
+                QueueFilter::AwaitingApproval,
+                None,
+                QueueSort::Deadline,
+                50,
+                &QueueFrom::Offset(0),
+            )
             .await
             .unwrap();
         assert_eq!(to_approve.len(), 1);
@@ -1757,7 +1764,14 @@ async fn a_case_from_application_to_appeal_body() {
 
         // The queue: the open § 6 case is there and overdue after its interim date.
         let open = store
-            .queue(m.id, QueueFilter::Open, None, QueueSort::Deadline, 50, 0)
+            .queue(
+                m.id,
+                QueueFilter::Open,
+                None,
+                QueueSort::Deadline,
+                50,
+                &QueueFrom::Offset(0),
+            )
             .await
             .unwrap();
         assert_eq!(open.len(), 1);
@@ -1765,7 +1779,14 @@ async fn a_case_from_application_to_appeal_body() {
         assert_eq!(open[0].applicant, "Kari Nordmann");
         assert!(
             store
-                .queue(m.id, QueueFilter::AwaitingApproval, None, QueueSort::Deadline, 50, 0)
+                .queue(
+                    m.id,
+                    QueueFilter::AwaitingApproval,
+                    None,
+                    QueueSort::Deadline,
+                    50,
+                    &QueueFrom::Offset(0)
+                )
                 .await
                 .unwrap()
                 .is_empty()
@@ -1777,7 +1798,7 @@ async fn a_case_from_application_to_appeal_body() {
                 None,
                 QueueSort::Deadline,
                 50,
-                0,
+                &QueueFrom::Offset(0),
             )
             .await
             .unwrap();
@@ -1789,14 +1810,21 @@ async fn a_case_from_application_to_appeal_body() {
                 None,
                 QueueSort::Deadline,
                 50,
-                0,
+                &QueueFrom::Offset(0),
             )
             .await
             .unwrap();
         assert_eq!(soon.len(), 1);
         assert!(
             store
-                .queue(m.id, QueueFilter::Mine(proposer), None, QueueSort::Deadline, 50, 0)
+                .queue(
+                    m.id,
+                    QueueFilter::Mine(proposer),
+                    None,
+                    QueueSort::Deadline,
+                    50,
+                    &QueueFrom::Offset(0)
+                )
                 .await
                 .unwrap()
                 .is_empty()
@@ -1815,7 +1843,7 @@ async fn a_case_from_application_to_appeal_body() {
             let counts = store.count_queue(m.id, &filters, case_type).await.unwrap();
             for (filter, count) in filters.into_iter().zip(counts) {
                 let rows = store
-                    .queue(m.id, filter, case_type, QueueSort::Deadline, 50, 0)
+                    .queue(m.id, filter, case_type, QueueSort::Deadline, 50, &QueueFrom::Offset(0))
                     .await
                     .unwrap();
                 assert_eq!(count, rows.len() as i64, "{filter:?} of {case_type:?}");
@@ -2601,7 +2629,7 @@ async fn tasks_are_given_done_and_opened_again() {
 #[tokio::test]
 async fn the_queue_sorts_by_deadline_received_day_and_reference() {
     use husly_domain::cases::{ApplicationForm, CaseType};
-    use husly_store::cases::{QueueFilter, QueueSort};
+    use husly_store::cases::{QueueCursor, QueueFilter, QueueFrom, QueueSort};
     for db in databases().await {
         let store = &db.store;
         let actor = Actor::cli("test");
@@ -2630,7 +2658,16 @@ async fn the_queue_sorts_by_deadline_received_day_and_reference() {
             let store = store.clone();
             async move {
                 store
-                    .queue(m.id, QueueFilter::Open, None, sort, limit, offset)
+                    .queue(m.id, QueueFilter::Open, None, sort, limit, &QueueFrom::Offset(offset))
+                    .await
+                    .unwrap()
+            }
+        };
+        let from = |sort: QueueSort, limit: i64, place: QueueFrom| {
+            let store = store.clone();
+            async move {
+                store
+                    .queue(m.id, QueueFilter::Open, None, sort, limit, &place)
                     .await
                     .unwrap()
             }
@@ -2666,8 +2703,64 @@ async fn the_queue_sorts_by_deadline_received_day_and_reference() {
             for offset in 0..3 {
                 paged.extend(references(&order(sort, 1, offset).await));
             }
-            assert_eq!(paged, references(&order(sort, 50, 0).await), "{sort:?}");
+            let whole = order(sort, 50, 0).await;
+            assert_eq!(paged, references(&whole), "{sort:?}");
+            // From a place: forwards from the first case, backwards from the last, and the page
+            // before a place in the queue's order.
+            let place = |row: &husly_store::cases::QueueRow| QueueCursor::of(row, sort);
+            assert_eq!(
+                references(&from(sort, 50, QueueFrom::After(place(&whole[0]))).await),
+                references(&whole[1..]),
+                "{sort:?}"
+            );
+            assert_eq!(
+                references(&from(sort, 50, QueueFrom::Before(place(&whole[2]))).await),
+                references(&whole[..2]),
+                "{sort:?}"
+            );
+            assert_eq!(
+                references(&from(sort, 1, QueueFrom::Before(place(&whole[2]))).await),
+                references(&whole[1..2]),
+                "{sort:?}"
+            );
+            assert!(from(sort, 50, QueueFrom::After(place(&whole[2]))).await.is_empty());
+            assert!(from(sort, 50, QueueFrom::Before(place(&whole[0]))).await.is_empty());
+            // A place read back from its text is the same place.
+            let text = place(&whole[1]).text();
+            let read = QueueCursor::parse(&text, sort).expect("a place");
+            assert_eq!(
+                references(&from(sort, 50, QueueFrom::After(read)).await),
+                references(&whole[2..]),
+                "{sort:?}"
+            );
         }
+        // A case that leaves the queue between two pages: the next page from a place neither
+        // skips the case after it (as an offset would) nor repeats one.
+        let whole = order(QueueSort::Reference, 50, 0).await;
+        let first_page = &whole[..1];
+        let case = store.case(m.id, whole[0].id).await.unwrap();
+        store
+            .change_case(m.id, case.id, case.version, None, &change(&actor), |c, _| {
+                c.take_step(
+                    &step(husly_domain::cases::CaseAction::Withdraw),
+                    time::macros::date!(2026 - 11 - 02),
+                    12,
+                )
+            })
+            .await
+            .unwrap();
+        let next = from(
+            QueueSort::Reference,
+            1,
+            QueueFrom::After(QueueCursor::of(&first_page[0], QueueSort::Reference)),
+        )
+        .await;
+        assert_eq!(references(&next), references(&whole[1..2]), "the place");
+        assert_eq!(
+            references(&order(QueueSort::Reference, 1, 1).await),
+            references(&whole[2..3]),
+            "an offset skips a case when one before it leaves"
+        );
     }
 }
 

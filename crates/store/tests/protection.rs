@@ -162,7 +162,7 @@ async fn a_block_masks_the_address_until_it_is_lifted() {
                 None,
                 husly_store::cases::QueueSort::Reference,
                 50,
-                0,
+                &husly_store::cases::QueueFrom::Offset(0),
             )
             .await
             .unwrap();

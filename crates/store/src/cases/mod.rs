@@ -28,7 +28,7 @@ pub use husly_domain::cases::{Case, Decision};
 pub use kostra::KostraClassification;
 pub(crate) use letters::store_letter;
 pub use letters::{Letter, NewLetter};
-pub use queue::{QUEUE_COUNT_CAP, QueueCounts, QueueFilter, QueueRow, QueueSort, WorkloadRow};
+pub use queue::{QUEUE_COUNT_CAP, QueueCounts, QueueCursor, QueueFilter, QueueFrom, QueueRow, QueueSort, WorkloadRow};
 
 const CASE_COLUMNS: &str = "c.id, c.municipality_id, c.household_id, c.reference, c.case_type, c.state, c.version, \
      c.form, c.overrides, c.received_on, c.assigned_to, u.display_name AS assigned_name, c.interim_due, \

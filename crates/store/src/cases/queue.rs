@@ -102,10 +102,104 @@ impl QueueSort {
             Self::Deadline => "c.due_order, c.id",
             Self::Oldest => "c.received_on, c.id",
             Self::Newest => "c.received_on DESC, c.id DESC",
-            Self::Reference => "c.reference",
+            Self::Reference => "c.reference, c.id",
+        }
+    }
+
+    /// The same order backwards: the walk from a case towards the start of the queue.
+    fn reverse_order_by(self) -> &'static str {
+        match self {
+            Self::Deadline => "c.due_order DESC, c.id DESC",
+            Self::Oldest => "c.received_on DESC, c.id DESC",
+            Self::Newest => "c.received_on, c.id",
+            Self::Reference => "c.reference DESC, c.id DESC",
+        }
+    }
+
+    /// The order's key as a row value over `application_case c`, its last column the case's id.
+    fn key_columns(self) -> &'static str {
+        match self {
+            Self::Deadline => "(c.due_order, c.id)",
+            Self::Oldest | Self::Newest => "(c.received_on, c.id)",
+            Self::Reference => "(c.reference, c.id)",
+        }
+    }
+
+    /// The comparison that selects the cases after a key in this order.
+    fn after(self) -> &'static str {
+        match self {
+            Self::Newest => "<",
+            Self::Deadline | Self::Oldest | Self::Reference => ">",
+        }
+    }
+
+    /// The comparison that selects the cases before a key in this order.
+    fn before(self) -> &'static str {
+        match self {
+            Self::Newest => ">",
+            Self::Deadline | Self::Oldest | Self::Reference => "<",
         }
     }
 }
+
+/// Where a page of the queue starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueueFrom {
+    /// After skipping this many cases (the API's `offset`; 0 is the start).
+    Offset(i64),
+    /// Just after a case the reader was shown: the next page.
+    After(QueueCursor),
+    /// Just before a case the reader was shown: the page before, still in the queue's order.
+    Before(QueueCursor),
+}
+
+/// A case's place in one of the queue's orders: its value of the order's key, and its id.
+///
+/// A page that starts from a place rather than an offset reads from the index as if it were the
+/// first (however deep in the queue), and does not skip or repeat a case when cases before it
+/// leave the queue or join it between two pages. In links it is written `key_id`
+/// ([`QueueCursor::text`]): the key is a date or a case reference, the id a UUID, neither holds
+/// an underscore after the key's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueCursor {
+    key: String,
+    id: CaseId,
+}
+
+impl QueueCursor {
+    /// The place of `row` in `sort`'s order.
+    pub fn of(row: &QueueRow, sort: QueueSort) -> Self {
+        let key = match sort {
+            QueueSort::Deadline => super::due_order(row.next_due),
+            QueueSort::Oldest | QueueSort::Newest => date_text(row.received_on),
+            QueueSort::Reference => row.reference.clone(),
+        };
+        QueueCursor { key, id: row.id }
+    }
+
+    /// A place as a link writes it, read back for `sort`; `None` when it cannot be one (a key
+    /// that is no date where the order's key is a date, an id that is no UUID).
+    pub fn parse(text: &str, sort: QueueSort) -> Option<Self> {
+        let (key, id) = text.rsplit_once('_')?;
+        let id = CaseId(uuid::Uuid::parse_str(id).ok()?);
+        let key = match sort {
+            QueueSort::Deadline | QueueSort::Oldest | QueueSort::Newest => date_text(parse_date_text(key).ok()?),
+            QueueSort::Reference => {
+                let fits = (1..=MAX_REFERENCE_CHARS).contains(&key.chars().count());
+                (fits && !key.chars().any(char::is_control)).then(|| key.to_string())?
+            }
+        };
+        Some(QueueCursor { key, id })
+    }
+
+    /// The place as links write it.
+    pub fn text(&self) -> String {
+        format!("{}_{}", self.key, self.id)
+    }
+}
+
+/// The longest case reference a place may hold (the references are a year and a number).
+const MAX_REFERENCE_CHARS: usize = 40;
 
 /// How many cases each filter of the queue holds (with the same case type filter).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -197,7 +291,11 @@ fn selection(municipality: MunicipalityId, filter: QueueFilter, case_type: Optio
     }
 }
 
-/// The ids of a page of the queue, from the offset `$1`: a walk of an index in `sort`'s order.
+/// The ids of a page of the queue: a walk of an index in `sort`'s order from the offset `$1`, or
+/// from the place `($1, $2)` (its key and id), forwards or, for the page before it, backwards.
+///
+/// The place is bound, not written in: each is another value, and as text every page would be
+/// a statement of its own to compile and to crowd the connection's statement cache with.
 fn page_sql(
     backend: Backend,
     municipality: MunicipalityId,
@@ -205,14 +303,32 @@ fn page_sql(
     case_type: Option<CaseType>,
     sort: QueueSort,
     limit: i64,
+    from: &QueueFrom,
 ) -> String {
-    format!(
-        "SELECT c.id FROM {} WHERE {} ORDER BY {} {} OFFSET $1",
-        cases_through(backend, open_index(filter, case_type, sort)),
-        selection(municipality, filter, case_type),
-        sort.order_by(),
-        crate::limit(limit)
-    )
+    let cases = cases_through(backend, open_index(filter, case_type, sort));
+    let selection = selection(municipality, filter, case_type);
+    let limit = crate::limit(limit);
+    let key = sort.key_columns();
+    match from {
+        QueueFrom::Offset(_) => {
+            format!(
+                "SELECT c.id FROM {cases} WHERE {selection} ORDER BY {} {limit} OFFSET $1",
+                sort.order_by()
+            )
+        }
+        QueueFrom::After(_) => format!(
+            "SELECT c.id FROM {cases} WHERE {selection} AND {key} {} {} ORDER BY {} {limit}",
+            sort.after(),
+            place(backend),
+            sort.order_by()
+        ),
+        QueueFrom::Before(_) => format!(
+            "SELECT c.id FROM {cases} WHERE {selection} AND {key} {} {} ORDER BY {} {limit}",
+            sort.before(),
+            place(backend),
+            sort.reverse_order_by()
+        ),
+    }
 }
 
 /// How many cases each of `filters` selects, each counted no further than [`QUEUE_COUNT_CAP`], in
@@ -258,6 +374,34 @@ fn cases_through(backend: Backend, index: Option<&str>) -> String {
     }
 }
 
+/// A place's key and id in [`page_sql`], as the row value its order's key is compared with.
+///
+/// On SQLite each behind a unary plus, which changes nothing of the value: SQLite plans a bare
+/// bound value against the index's samples, and then compiles the statement again for each
+/// new value bound to it (`sqlite3Reprepare`: 11 % of a queue view's instructions). It does not
+/// look into an expression, so the plan is made once; the row value still bounds the index's
+/// range (a cast would too, but its affinity would leave the id out of the range).
+fn place(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "(+$1, +$2)",
+        Backend::Postgres => "($1, $2)",
+    }
+}
+
+/// [`page_sql`]'s `$1` (and `$2`): where the page starts.
+fn page_arguments(from: &QueueFrom) -> sqlx::Result<sqlx::any::AnyArguments> {
+    use sqlx::Arguments;
+    let mut arguments = sqlx::any::AnyArguments::default();
+    let added = match from {
+        QueueFrom::Offset(offset) => arguments.add(*offset),
+        QueueFrom::After(place) | QueueFrom::Before(place) => arguments
+            .add(place.key.clone())
+            .and_then(|()| arguments.add(place.id.to_string())),
+    };
+    added.map_err(sqlx::Error::Encode)?;
+    Ok(arguments)
+}
+
 /// The index of open cases only (schemas 45 and 46) that a page walks, so that it costs as much
 /// however many closed cases the municipality has: a caseworker's own and the unassigned in the
 /// deadline order by assignee, so a page reads that caseworker's cases only; none where another
@@ -279,7 +423,8 @@ fn open_index(filter: QueueFilter, case_type: Option<CaseType>, sort: QueueSort)
 const OPEN_BY_ASSIGNEE: &str = "application_case_open_assigned";
 
 impl Store {
-    /// The work queue: open cases in `sort`'s order, of one case type or all.
+    /// The work queue: open cases in `sort`'s order, of one case type or all, at most `limit`
+    /// of them from `from`, in the queue's order (a page before a place too).
     pub async fn queue(
         &self,
         municipality: MunicipalityId,
@@ -287,12 +432,12 @@ impl Store {
         case_type: Option<CaseType>,
         sort: QueueSort,
         limit: i64,
-        offset: i64,
+        from: &QueueFrom,
     ) -> StoreResult<Vec<QueueRow>> {
         // First the page of case ids, walking an index in the queue's order (no joins, no sort);
         // then the names and addresses for those few rows only.
         let order = sort.order_by();
-        let page = page_sql(self.backend(), municipality, filter, case_type, sort, limit);
+        let page = page_sql(self.backend(), municipality, filter, case_type, sort, limit, from);
         let mut conn = self.conn().await?;
         if self.backend() == Backend::Sqlite {
             // One statement, the page as a subquery: a statement more is a hand-off more to the
@@ -301,16 +446,14 @@ impl Store {
                 "SELECT {QUEUE_ROW_COLUMNS} FROM ({page}) page JOIN application_case c ON c.id = page.id \
                  {QUEUE_ROW_JOINS} ORDER BY {order}"
             );
-            return Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(offset)
+            return Ok(sqlx::query_as_with(sqlx::AssertSqlSafe(sql), page_arguments(from)?)
                 .fetch_all(&mut *conn)
                 .await?);
         }
         // On PostgreSQL the rows in a statement of their own: with the page as a subquery it
         // planned the whole join again at every view (a custom plan for each offset, 1.4 ms),
         // where alone the page's walk is quick to plan and the rows' join keeps one plan.
-        let ids: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(page))
-            .bind(offset)
+        let ids: Vec<String> = sqlx::query_scalar_with(sqlx::AssertSqlSafe(page), page_arguments(from)?)
             .fetch_all(&mut *conn)
             .await?;
         let Some(first) = ids.first() else {
@@ -482,6 +625,60 @@ mod tests {
     }
 
     #[test]
+    fn a_place_reads_back_as_written_and_nothing_else_is_one() {
+        let id = CaseId(uuid::Uuid::parse_str("0193a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b").expect("a uuid"));
+        let row = QueueRow {
+            id,
+            reference: "2026-000042".into(),
+            case_type: CaseType::MunicipalHousing,
+            state: CaseState::Received,
+            received_on: time::macros::date!(2026 - 11 - 30),
+            next_due: None,
+            assigned_name: None,
+            applicant: String::new(),
+            address_line: String::new(),
+            address_protected: false,
+        };
+        for (sort, text) in [
+            (QueueSort::Deadline, format!("9999-12-31_{}", id.0)),
+            (QueueSort::Oldest, format!("2026-11-30_{}", id.0)),
+            (QueueSort::Newest, format!("2026-11-30_{}", id.0)),
+            (QueueSort::Reference, format!("2026-000042_{}", id.0)),
+        ] {
+            let place = QueueCursor::of(&row, sort);
+            assert_eq!(place.text(), text, "{sort:?}");
+            assert_eq!(QueueCursor::parse(&text, sort), Some(place), "{sort:?}");
+        }
+        let with_deadline = QueueRow {
+            next_due: Some(time::macros::date!(2027 - 01 - 04)),
+            ..row
+        };
+        assert_eq!(
+            QueueCursor::of(&with_deadline, QueueSort::Deadline).text(),
+            format!("2027-01-04_{}", id.0)
+        );
+        let id = id.0;
+        for (sort, text) in [
+            (QueueSort::Deadline, String::new()),
+            (QueueSort::Deadline, "2026-11-30".to_string()),
+            (QueueSort::Deadline, format!("2026-11-31_{id}")),
+            (QueueSort::Oldest, format!("2026-000042_{id}")),
+            (QueueSort::Deadline, "2026-11-30_not-a-case".to_string()),
+            (QueueSort::Reference, format!("_{id}")),
+            (QueueSort::Reference, format!("2026\n1_{id}")),
+            (QueueSort::Reference, format!("{}_{id}", "9".repeat(41))),
+        ] {
+            assert_eq!(QueueCursor::parse(&text, sort), None, "{sort:?} {text:?}");
+        }
+        // A reference may hold the separator itself: the id is what follows the last one.
+        let odd = format!("2026_7_{id}");
+        assert_eq!(
+            QueueCursor::parse(&odd, QueueSort::Reference).map(|p| p.text()),
+            Some(odd)
+        );
+    }
+
+    #[test]
     fn the_indexes_of_open_cases_hold_the_queues_open_cases() {
         let condition = format!("WHERE {}", OPEN.trim_start_matches("c."));
         let by_order = include_str!("../../migrations/0045_open_case_indexes.sql");
@@ -502,36 +699,70 @@ mod tests {
             QueueSort::Reference,
         ];
         let filters = QueueFilter::CODES.map(|code| QueueFilter::from_code(code, user, today).expect("a filter"));
+        let (place_key, place_id) = ("2026-12-01".to_string(), uuid::Uuid::max().to_string());
+        let place = QueueCursor::parse(&format!("{place_key}_{place_id}"), QueueSort::Deadline).expect("a place");
         for db in crate::testing::TestDb::all().await.expect("test databases") {
             for (sort, filter, case_type) in sorts
                 .into_iter()
                 .flat_map(|sort| filters.map(|filter| (sort, filter)))
                 .flat_map(|(sort, filter)| [None, Some(CaseType::Startlan)].map(|t| (sort, filter, t)))
             {
-                // The offset written in: PostgreSQL takes no text for it.
-                let sql = page_sql(db.backend(), m, filter, case_type, sort, 50).replace("$1", "100");
-                let plan = crate::testing::query_plan(&db.store, &sql, &[])
-                    .await
-                    .expect("the plan");
-                let case = format!("{:?}, {filter:?}, {sort:?}, {case_type:?}: {plan:#?}", db.backend());
-                if let (Backend::Sqlite, Some(index)) = (db.backend(), open_index(filter, case_type, sort)) {
-                    assert!(plan.iter().any(|step| step.contains(index)), "{case}");
+                for (from, sql) in [
+                    // The offset written in: PostgreSQL takes no text for it.
+                    (QueueFrom::Offset(100), None),
+                    (QueueFrom::After(place.clone()), Some(&place)),
+                    (QueueFrom::Before(place.clone()), Some(&place)),
+                ]
+                .map(|(from, bound)| {
+                    let sql = page_sql(db.backend(), m, filter, case_type, sort, 50, &from);
+                    (from, if bound.is_some() { sql } else { sql.replace("$1", "100") })
+                }) {
+                    let binds: Vec<&str> = match &from {
+                        QueueFrom::Offset(_) => vec![],
+                        QueueFrom::After(_) | QueueFrom::Before(_) => vec![place_key.as_str(), place_id.as_str()],
+                    };
+                    let plan = crate::testing::query_plan(&db.store, &sql, &binds)
+                        .await
+                        .expect("the plan");
+                    let case = format!(
+                        "{:?}, {filter:?}, {sort:?}, {case_type:?}, {from:?}: {plan:#?}",
+                        db.backend()
+                    );
+                    if let (Backend::Sqlite, Some(index)) = (db.backend(), open_index(filter, case_type, sort)) {
+                        assert!(plan.iter().any(|step| step.contains(index)), "{case}");
+                    }
+                    // From a place, the walk starts at the place: the key is a bound of the index's
+                    // range, not a condition checked on every case from the start.
+                    if !matches!(from, QueueFrom::Offset(_)) {
+                        let from_the_place = match db.backend() {
+                            Backend::Sqlite => open_index(filter, case_type, sort).is_none_or(|_| {
+                                plan.iter()
+                                    .any(|s| s.contains(",id)>(?,?)") || s.contains(",id)<(?,?)"))
+                            }),
+                            Backend::Postgres => {
+                                filter != QueueFilter::Open
+                                    || case_type.is_some()
+                                    || plan.iter().any(|s| s.contains("Index Cond") && s.contains("ROW("))
+                            }
+                        };
+                        assert!(from_the_place, "{case}");
+                    }
+                    let (due_soon_or_overdue, sorted_by_deadline) = (
+                        matches!(filter, QueueFilter::DueSoon(_) | QueueFilter::Overdue(_)),
+                        sort == QueueSort::Deadline,
+                    );
+                    // Due soon and overdue are ranges of deadlines: sorted when ordered otherwise.
+                    if !due_soon_or_overdue || sorted_by_deadline {
+                        let sorts = plan
+                            .iter()
+                            .any(|s| s.contains("TEMP B-TREE") || s.trim_start().starts_with("Sort"));
+                        assert!(!sorts, "{case}");
+                    }
+                    let whole = crate::testing::full_scans(&db.store, &sql, &binds)
+                        .await
+                        .expect("the plan");
+                    assert!(whole.is_empty(), "{case}");
                 }
-                let (due_soon_or_overdue, sorted_by_deadline) = (
-                    matches!(filter, QueueFilter::DueSoon(_) | QueueFilter::Overdue(_)),
-                    sort == QueueSort::Deadline,
-                );
-                // Due soon and overdue are ranges of deadlines: sorted when ordered otherwise.
-                if !due_soon_or_overdue || sorted_by_deadline {
-                    let sorts = plan
-                        .iter()
-                        .any(|s| s.contains("TEMP B-TREE") || s.trim_start().starts_with("Sort"));
-                    assert!(!sorts, "{case}");
-                }
-                let whole = crate::testing::full_scans(&db.store, &sql, &[])
-                    .await
-                    .expect("the plan");
-                assert!(whole.is_empty(), "{case}");
             }
         }
     }

@@ -17,7 +17,9 @@ use husly_domain::eligibility::Assessment;
 use husly_domain::startlan::AffordabilityResult;
 use husly_domain::validation::FieldError;
 use husly_domain::{CaseId, MunicipalityId};
-use husly_store::cases::{Case, Decision, Flag, Letter, QueueCounts, QueueFilter, QueueRow, QueueSort, WorkloadRow};
+use husly_store::cases::{
+    Case, Decision, Flag, Letter, QueueCounts, QueueCursor, QueueFilter, QueueFrom, QueueRow, QueueSort, WorkloadRow,
+};
 use husly_store::documents::{Document, Owner};
 use husly_store::households::{Household, TimelineEvent};
 use serde_json::json;
@@ -72,11 +74,29 @@ pub struct WorkQueue {
     pub counts: QueueCounts,
     /// The caller's open tasks, the earliest due first (empty for those who handle no cases).
     pub my_tasks: Vec<husly_store::tasks::Task>,
+    /// Where the page before this one ends, as [`QueuePlace::Before`] takes it; `None` on the
+    /// first page.
+    pub previous: Option<String>,
+    /// Where the next page starts, as [`QueuePlace::After`] takes it; `None` on the last page.
+    pub next: Option<String>,
 }
 
-/// The work queue in a municipality, a page at a time; `filter` is one of [`QueueFilter::CODES`],
-/// `case_type` a case type's code (all types when `None`), `sort` one of [`QueueSort::CODES`] (the
-/// earliest deadline first when `None`). One read, recorded once.
+/// Which page of the work queue: after skipping so many cases, or next to a place a page gave
+/// (its [`WorkQueue::next`] or [`WorkQueue::previous`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueuePlace<'a> {
+    Offset(i64),
+    After(&'a str),
+    Before(&'a str),
+}
+
+/// The work queue in a municipality, a page of at most `limit` cases at a time; `filter` is one of
+/// [`QueueFilter::CODES`], `case_type` a case type's code (all types when `None`), `sort` one of
+/// [`QueueSort::CODES`] (the earliest deadline first when `None`). One read, recorded once.
+///
+/// A page from a place reads as quickly however deep in the queue it lies, and neither skips nor
+/// repeats a case when others leave or join the queue between pages. The page before a place
+/// that has come to lie within the first page's length of the start is the first page.
 pub async fn work_queue(
     ctx: &Ctx,
     municipality: MunicipalityId,
@@ -84,7 +104,7 @@ pub async fn work_queue(
     case_type: Option<&str>,
     sort: Option<&str>,
     limit: i64,
-    offset: i64,
+    place: QueuePlace<'_>,
 ) -> UseCaseResult<WorkQueue> {
     ctx.require(Action::ViewCase, municipality)?;
     let Some(parsed) = QueueFilter::from_code(filter, ctx.user.id, ctx.today) else {
@@ -100,10 +120,39 @@ pub async fn work_queue(
         Some(code) => QueueSort::from_code(code)
             .ok_or_else(|| UseCaseError::Invalid(vec![FieldError::unknown_value("sort", code, &QueueSort::CODES)]))?,
     };
-    let rows = ctx
+    let from = queue_from(place, sort)?;
+    // One case more than the page shows, to tell whether there is a page beyond it.
+    let mut rows = ctx
         .store
-        .queue(municipality, parsed, of_type, sort, limit, offset)
+        .queue(municipality, parsed, of_type, sort, limit + 1, &from)
         .await?;
+    let more = rows.len() as i64 > limit;
+    let (before_first, after_last) = match from {
+        QueueFrom::Before(_) if more => {
+            rows.remove(0);
+            (true, true)
+        }
+        QueueFrom::Before(_) => {
+            rows = ctx
+                .store
+                .queue(municipality, parsed, of_type, sort, limit + 1, &QueueFrom::Offset(0))
+                .await?;
+            let more = rows.len() as i64 > limit;
+            rows.truncate(usize::try_from(limit).unwrap_or(0));
+            (false, more)
+        }
+        QueueFrom::Offset(offset) => {
+            rows.truncate(usize::try_from(limit).unwrap_or(0));
+            (offset > 0, more)
+        }
+        QueueFrom::After(_) => {
+            rows.truncate(usize::try_from(limit).unwrap_or(0));
+            (true, more)
+        }
+    };
+    let place_of = |row: Option<&QueueRow>| row.map(|row| QueueCursor::of(row, sort).text());
+    let previous = if before_first { place_of(rows.first()) } else { None };
+    let next = if after_last { place_of(rows.last()) } else { None };
     let counts = queue_counts::queue_counts(&ctx.store, municipality, ctx.user.id, ctx.today, of_type).await?;
     let my_tasks = match ctx.require(Action::HandleCase, municipality) {
         Ok(()) => {
@@ -120,7 +169,27 @@ pub async fn work_queue(
         json!({ "filter": filter, "case_type": case_type, "sort": sort.code(), "rows": rows.len(), "tasks": my_tasks.len() }),
     )
     .await?;
-    Ok(WorkQueue { rows, counts, my_tasks })
+    Ok(WorkQueue {
+        rows,
+        counts,
+        my_tasks,
+        previous,
+        next,
+    })
+}
+
+/// Where the store starts a page: a place read for the queue's order, or an error naming the
+/// parameter that holds no place of it (a link from another order, or a mistyped one).
+fn queue_from(place: QueuePlace<'_>, sort: QueueSort) -> UseCaseResult<QueueFrom> {
+    let read = |field: &str, text: &str| {
+        QueueCursor::parse(text.trim(), sort)
+            .ok_or_else(|| UseCaseError::Invalid(vec![FieldError::new(field, "invalid", "error.queue.place")]))
+    };
+    Ok(match place {
+        QueuePlace::Offset(offset) => QueueFrom::Offset(offset.max(0)),
+        QueuePlace::After(text) => QueueFrom::After(read("after", text)?),
+        QueuePlace::Before(text) => QueueFrom::Before(read("before", text)?),
+    })
 }
 
 /// How the municipality's open cases are shared among its caseworkers today: open, overdue, due

@@ -11,7 +11,7 @@ use super::contract::{Case, CaseDetail, CaseQueue, Timeline};
 use super::municipality_for;
 use crate::AppState;
 use crate::auth::ApiUser;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::forms::{ApiJson, path_id};
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -19,8 +19,9 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use husly_domain::CaseId;
 use husly_domain::authz::Action;
+use husly_domain::validation::FieldError;
 use husly_usecases::UseCaseError;
-use husly_usecases::cases::{self as usecases, ProposalInput, StepInput};
+use husly_usecases::cases::{self as usecases, ProposalInput, QueuePlace, StepInput};
 
 const DEFAULT_LIMIT: i64 = 50;
 const MAX_LIMIT: i64 = 200;
@@ -36,10 +37,20 @@ pub(super) async fn queue(
     let municipality = municipality_for(&state, &user, params.municipality.as_deref(), Action::ViewCase).await?;
     let filter = params.filter.as_deref().map_or("open", str::trim);
     let (limit, offset) = super::page_of(params.limit, params.offset, DEFAULT_LIMIT, MAX_LIMIT)?;
+    let place = match (params.after.as_deref(), params.before.as_deref(), params.offset) {
+        (None, None, _) => QueuePlace::Offset(offset),
+        (Some(after), None, None) => QueuePlace::After(after),
+        (None, Some(before), None) => QueuePlace::Before(before),
+        _ => {
+            let field = if params.after.is_some() { "after" } else { "before" };
+            let error = FieldError::new(field, "conflict", "error.api.one_place");
+            return Err(AppError::Validation(vec![error]));
+        }
+    };
     let ctx = user.ctx(&state);
     let case_type = params.case_type.as_deref();
     let sort = params.sort.as_deref();
-    let queue = usecases::work_queue(&ctx, municipality, filter, case_type, sort, limit, offset).await?;
+    let queue = usecases::work_queue(&ctx, municipality, filter, case_type, sort, limit, place).await?;
     Ok(Json(CaseQueue::from(&queue)))
 }
 

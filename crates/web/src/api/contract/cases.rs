@@ -126,6 +126,10 @@ pub struct CaseQueue {
     pub counts: QueueCounts,
     /// The caller's open tasks, the earliest due first (for caseworkers; empty for others).
     pub my_tasks: Vec<Task>,
+    /// Give as `before` for the page before this one; null on the first page.
+    pub previous: Option<String>,
+    /// Give as `after` for the next page; null on the last page.
+    pub next: Option<String>,
 }
 
 /// A task on a case.
@@ -248,6 +252,8 @@ impl From<&husly_usecases::cases::WorkQueue> for CaseQueue {
                 open: counts.open,
             },
             my_tasks: queue.my_tasks.iter().map(Task::from).collect(),
+            previous: queue.previous.clone(),
+            next: queue.next.clone(),
         }
     }
 }

@@ -89,9 +89,16 @@ pub struct QueueParams {
     /// At most this many cases (default 50).
     #[schemars(range(min = 1, max = 200))]
     pub limit: Option<i64>,
-    /// Cases to skip (default 0).
+    /// Cases to skip (default 0). Not with `after` or `before`.
     #[schemars(range(min = 0))]
     pub offset: Option<i64>,
+    /// The page after this place: a previous answer's `next`. Unlike an offset, a place neither
+    /// skips nor repeats a case when others leave or join the queue between two calls, and a
+    /// page from it costs the same however deep in the queue. Valid for the same `sort` only.
+    pub after: Option<String>,
+    /// The page before this place: a previous answer's `previous` (from there to the start, the
+    /// first page).
+    pub before: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -24,7 +24,7 @@ use husly_domain::validation::{FieldError, format_date};
 use husly_store::cases::{Case, Decision, Letter, QUEUE_COUNT_CAP, QueueCounts, QueueRow, QueueSort};
 use husly_store::households::{Household, TimelineEvent};
 use husly_usecases::UseCaseError;
-use husly_usecases::cases::{self as usecases, CaseFile};
+use husly_usecases::cases::{self as usecases, CaseFile, QueuePlace};
 use serde::Deserialize;
 
 const QUEUE_PAGE: i64 = 50;
@@ -49,7 +49,12 @@ pub struct QueueQuery {
     case_type: Option<String>,
     /// A sort order's code; the earliest deadline first when absent.
     sort: Option<String>,
+    /// The page's number, as shown; without a place, the page this many pages from the start.
     page: Option<i64>,
+    /// The next page: the place of the last case on the page before it.
+    after: Option<String>,
+    /// The page before: the place of the first case on the page after it.
+    before: Option<String>,
 }
 
 #[derive(Template)]
@@ -68,8 +73,11 @@ struct QueuePage {
     overdue: Option<husly_usecases::referrals::Overdue>,
     counts: QueueCounts,
     rows: Vec<QueueRow>,
+    /// The page's number (1 for the first).
     page: i64,
-    more: bool,
+    /// Where the page before ends and the next starts (`None` on the first and on the last).
+    previous: Option<String>,
+    next: Option<String>,
     today: time::Date,
 }
 
@@ -151,6 +159,17 @@ impl QueuePage {
         }
         href
     }
+
+    /// "Side 3": the page's number, between the links to the pages before and after it.
+    fn page_label(&self) -> String {
+        self.l.tr.f("queue.page", &[("page", &self.page.to_string())])
+    }
+
+    /// The address of the page next to this one: `after` or `before` a place, numbered `page`.
+    fn place_href(&self, side: &str, place: &str, page: i64) -> String {
+        let place = percent_encoding::utf8_percent_encode(place, PLACE_ESCAPED);
+        format!("{}&{side}={place}", self.href(&self.filter, page))
+    }
 }
 
 pub async fn queue(
@@ -166,6 +185,12 @@ pub async fn queue(
         Some(code) => code.to_string(),
     };
     let page = query.page.unwrap_or(1).clamp(1, 10_000);
+    let place = match (nonempty(query.after.as_deref()), nonempty(query.before.as_deref())) {
+        (None, None) => QueuePlace::Offset((page - 1) * QUEUE_PAGE),
+        (Some(after), None) => QueuePlace::After(after),
+        (None, Some(before)) => QueuePlace::Before(before),
+        (Some(_), Some(_)) => return Err(AppError::BadRequest(Message::new("error.queue.place"))),
+    };
     let ctx = user.ctx(&state);
     let of_type = (!case_type.is_empty()).then_some(case_type.as_str());
     let unknown = |e: UseCaseError| match e {
@@ -175,28 +200,25 @@ pub async fn queue(
         UseCaseError::Invalid(errors) if errors.iter().any(|e| e.field == "sort") => {
             AppError::BadRequest(Message::new("error.queue.sort").arg("sort", shorten(&sort)))
         }
+        UseCaseError::Invalid(errors) if errors.iter().any(|e| e.field == "after" || e.field == "before") => {
+            AppError::BadRequest(Message::new("error.queue.place"))
+        }
         UseCaseError::Invalid(_) => {
             AppError::BadRequest(Message::new("error.queue.filter").arg("filter", shorten(&filter)))
         }
         other => other.into(),
     };
     let usecases::WorkQueue {
-        mut rows,
+        rows,
         counts,
         my_tasks,
-    } = usecases::work_queue(
-        &ctx,
-        municipality,
-        &filter,
-        of_type,
-        Some(&sort),
-        QUEUE_PAGE + 1,
-        (page - 1) * QUEUE_PAGE,
-    )
-    .await
-    .map_err(unknown)?;
-    let more = rows.len() as i64 > QUEUE_PAGE;
-    rows.truncate(QUEUE_PAGE as usize);
+        previous,
+        next,
+    } = usecases::work_queue(&ctx, municipality, &filter, of_type, Some(&sort), QUEUE_PAGE, place)
+        .await
+        .map_err(unknown)?;
+    // A page with none before it is the first, whatever number its link gave it.
+    let page = if previous.is_none() { 1 } else { page.max(2) };
     let overdue = match husly_usecases::referrals::unit_overdue(&ctx, municipality).await {
         Ok(count) => Some(count),
         Err(UseCaseError::Forbidden) => None,
@@ -212,9 +234,23 @@ pub async fn queue(
         counts,
         rows,
         page,
-        more,
+        previous,
+        next,
         today: ctx.today,
     })
+}
+
+/// What a place is escaped of in a link: all but letters, digits and `-._~`, which a URL's query
+/// holds as they are (a place is a date or case reference, `_`, and a UUID).
+const PLACE_ESCAPED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A query parameter's text, trimmed; `None` when it is absent or blank.
+fn nonempty(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|t| !t.is_empty())
 }
 
 #[derive(Template)]
