@@ -158,8 +158,8 @@ pub enum QueueFrom {
 /// A page that starts from a place rather than an offset reads from the index as if it were the
 /// first (however deep in the queue), and does not skip or repeat a case when cases before it
 /// leave the queue or join it between two pages. In links it is written `key_id`
-/// ([`QueueCursor::text`]): the key is a date or a case reference, the id a UUID, neither holds
-/// an underscore after the key's own.
+/// ([`QueueCursor::text`]): the key a date or a case reference, the id a UUID, which holds no
+/// underscore, so the last one divides the two.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueCursor {
     key: String,
