@@ -78,7 +78,7 @@ mod tests {
     use super::*;
     use std::sync::LazyLock;
 
-    static NB: LazyLock<&'static std::collections::HashMap<String, String>> = LazyLock::new(|| catalog(Lang::Nb));
+    static NB: LazyLock<&'static husly_catalogue::Catalog> = LazyLock::new(|| catalog(Lang::Nb));
 
     /// Every source file and template of the workspace, read at test time.
     fn workspace_sources() -> Vec<(std::path::PathBuf, String)> {
