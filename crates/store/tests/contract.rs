@@ -1618,18 +1618,12 @@ async fn a_case_from_application_to_appeal_body() {
             })
             .await
             .unwrap();
+        // The first page of a filter of the queue, in the deadline order.
+        let first_page = |filter: QueueFilter, case_type: Option<CaseType>| {
+            store.queue(m.id, filter, case_type, QueueSort::Deadline, 50, &QueueFrom::Offset(0))
+        };
         // The approvers' queue lists the proposal.
-        let to_approve = store
-            .queue(
-                m.id,
-                QueueFilter::AwaitingApproval,
-                None,
-                QueueSort::Deadline,
-                50,
-                &QueueFrom::Offset(0),
-            )
-            .await
-            .unwrap();
+        let to_approve = first_page(QueueFilter::AwaitingApproval, None).await.unwrap();
         assert_eq!(to_approve.len(), 1);
         assert_eq!(to_approve[0].state, CaseState::DecisionProposed);
         // Four eyes: the proposer cannot approve.
@@ -1763,72 +1757,25 @@ async fn a_case_from_application_to_appeal_body() {
         assert!(timeline.iter().all(|e| e.actor_name.is_some()), "every event says who");
 
         // The queue: the open § 6 case is there and overdue after its interim date.
-        let open = store
-            .queue(
-                m.id,
-                QueueFilter::Open,
-                None,
-                QueueSort::Deadline,
-                50,
-                &QueueFrom::Offset(0),
-            )
-            .await
-            .unwrap();
+        let open = first_page(QueueFilter::Open, None).await.unwrap();
         assert_eq!(open.len(), 1);
         assert_eq!(open[0].reference, "2026-000002");
         assert_eq!(open[0].applicant, "Kari Nordmann");
         assert!(
-            store
-                .queue(
-                    m.id,
-                    QueueFilter::AwaitingApproval,
-                    None,
-                    QueueSort::Deadline,
-                    50,
-                    &QueueFrom::Offset(0)
-                )
+            first_page(QueueFilter::AwaitingApproval, None)
                 .await
                 .unwrap()
                 .is_empty()
         );
-        let overdue = store
-            .queue(
-                m.id,
-                QueueFilter::Overdue(time::macros::date!(2026 - 12 - 01)),
-                None,
-                QueueSort::Deadline,
-                50,
-                &QueueFrom::Offset(0),
-            )
+        let overdue = first_page(QueueFilter::Overdue(time::macros::date!(2026 - 12 - 01)), None)
             .await
             .unwrap();
         assert_eq!(overdue.len(), 1);
-        let soon = store
-            .queue(
-                m.id,
-                QueueFilter::DueSoon(time::macros::date!(2026 - 11 - 25)),
-                None,
-                QueueSort::Deadline,
-                50,
-                &QueueFrom::Offset(0),
-            )
+        let soon = first_page(QueueFilter::DueSoon(time::macros::date!(2026 - 11 - 25)), None)
             .await
             .unwrap();
         assert_eq!(soon.len(), 1);
-        assert!(
-            store
-                .queue(
-                    m.id,
-                    QueueFilter::Mine(proposer),
-                    None,
-                    QueueSort::Deadline,
-                    50,
-                    &QueueFrom::Offset(0)
-                )
-                .await
-                .unwrap()
-                .is_empty()
-        );
+        assert!(first_page(QueueFilter::Mine(proposer), None).await.unwrap().is_empty());
         // The counts beside the queue's filters are the rows each filter lists, also of one type.
         let day = time::macros::date!(2026 - 11 - 25);
         for case_type in [
@@ -1842,10 +1789,7 @@ async fn a_case_from_application_to_appeal_body() {
                 .collect();
             let counts = store.count_queue(m.id, &filters, case_type).await.unwrap();
             for (filter, count) in filters.into_iter().zip(counts) {
-                let rows = store
-                    .queue(m.id, filter, case_type, QueueSort::Deadline, 50, &QueueFrom::Offset(0))
-                    .await
-                    .unwrap();
+                let rows = first_page(filter, case_type).await.unwrap();
                 assert_eq!(count, rows.len() as i64, "{filter:?} of {case_type:?}");
             }
         }

@@ -128,6 +128,7 @@ pub async fn work_queue(
         .await?;
     let more = rows.len() as i64 > limit;
     let (before_first, after_last) = match from {
+        // The extra case of a page before a place is the earliest: the first row.
         QueueFrom::Before(_) if more => {
             rows.remove(0);
             (true, true)
@@ -137,19 +138,12 @@ pub async fn work_queue(
                 .store
                 .queue(municipality, parsed, of_type, sort, limit + 1, &QueueFrom::Offset(0))
                 .await?;
-            let more = rows.len() as i64 > limit;
-            rows.truncate(usize::try_from(limit).unwrap_or(0));
-            (false, more)
+            (false, rows.len() as i64 > limit)
         }
-        QueueFrom::Offset(offset) => {
-            rows.truncate(usize::try_from(limit).unwrap_or(0));
-            (offset > 0, more)
-        }
-        QueueFrom::After(_) => {
-            rows.truncate(usize::try_from(limit).unwrap_or(0));
-            (true, more)
-        }
+        QueueFrom::Offset(offset) => (offset > 0, more),
+        QueueFrom::After(_) => (true, more),
     };
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
     let place_of = |row: Option<&QueueRow>| row.map(|row| QueueCursor::of(row, sort).text());
     let previous = if before_first { place_of(rows.first()) } else { None };
     let next = if after_last { place_of(rows.last()) } else { None };
